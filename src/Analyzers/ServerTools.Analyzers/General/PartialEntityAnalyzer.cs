@@ -1,0 +1,74 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using ServerTools.Shared;
+
+namespace ServerTools.Analyzers.General;
+
+/// <summary>
+/// ST0001: a class marked with a ServerTools attribute, and every type that contains it, must be
+/// <c>partial</c>, or the generators cannot add its members.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class PartialEntityAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        [DiagnosticDescriptors.TypeMustBePartial];
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(static start =>
+        {
+            var attributes = AttributeNames.EntityAttributes
+                .Select(start.Compilation.GetTypeByMetadataName)
+                .Where(static symbol => symbol is not null)
+                .ToImmutableArray();
+            if (attributes.IsEmpty)
+            {
+                return;
+            }
+
+            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, attributes!), SymbolKind.NamedType);
+        });
+    }
+
+    private static void Analyze(SymbolAnalysisContext context, ImmutableArray<INamedTypeSymbol> attributes)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        var attribute = type.GetAttributes()
+            .Select(static data => data.AttributeClass)
+            .FirstOrDefault(attributeClass => attributeClass is not null && attributes.Contains(attributeClass, SymbolEqualityComparer.Default));
+        if (attribute is null)
+        {
+            return;
+        }
+
+        var attributeName = attribute.Name.EndsWith("Attribute", System.StringComparison.Ordinal)
+            ? attribute.Name.Substring(0, attribute.Name.Length - "Attribute".Length)
+            : attribute.Name;
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            var declarations = current.DeclaringSyntaxReferences
+                .Select(reference => reference.GetSyntax(context.CancellationToken))
+                .OfType<TypeDeclarationSyntax>()
+                .ToList();
+            var notPartial = declarations.FirstOrDefault(static d => !d.Modifiers.Any(SyntaxKind.PartialKeyword));
+            if (notPartial is not null)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.TypeMustBePartial,
+                    notPartial.Identifier.GetLocation(),
+                    current.Name,
+                    attributeName,
+                    type.Name));
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using ServerTools.Generators.Common;
+
+namespace ServerTools.Generators.Auditing;
+
+public sealed partial class AuditedGenerator
+{
+    /// <summary>Writes the source of one entity's audit descriptor.</summary>
+    internal static class Emitter
+    {
+        public static string Emit(AuditedEntitySpec entity)
+        {
+            var writer = new SourceWriter().FileHeader();
+            var hierarchy = entity.Hierarchy;
+            if (hierarchy.Namespace.Length > 0)
+            {
+                writer.OpenBlock("namespace " + hierarchy.Namespace);
+            }
+
+            foreach (var type in hierarchy.Types)
+            {
+                writer.OpenBlock("partial " + type.Keyword + " " + type.Name);
+            }
+
+            var descriptor = "global::ServerTools.Auditing.AuditDescriptor<" + entity.FullyQualifiedName + ">";
+            var field = "global::ServerTools.Auditing.AuditField<" + entity.FullyQualifiedName + ">";
+            writer
+                .Line("/// <summary>Registers the audit descriptor of this entity with ServerTools when the assembly loads.</summary>")
+                .Line(GeneratorInfo.GeneratedCodeAttribute)
+                .Line("[global::System.Runtime.CompilerServices.ModuleInitializer]")
+                .Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]")
+                .OpenBlock("internal static void RegisterServerToolsAuditDescriptor()")
+                .Line("global::ServerTools.Auditing.AuditDescriptors.Register(new " + descriptor + "(")
+                .Line("    " + Literal(hierarchy.MetadataName) + (entity.Fields.Count > 0 ? "," : "));"));
+
+            for (var i = 0; i < entity.Fields.Count; i++)
+            {
+                var f = entity.Fields[i];
+                var end = i == entity.Fields.Count - 1 ? "));" : ",";
+                writer.Line("    new " + field + "(" + Literal(f.Name) + ", " + (f.IsMasked ? "true" : "false") +
+                            ", static entity => entity." + f.Accessor + ")" + end);
+            }
+
+            writer.CloseBlock();
+            for (var i = 0; i < hierarchy.Types.Count; i++)
+            {
+                writer.CloseBlock();
+            }
+
+            if (hierarchy.Namespace.Length > 0)
+            {
+                writer.CloseBlock();
+            }
+
+            return writer.ToString();
+        }
+
+        /// <summary>A C# string literal. Names here are identifiers, so quoting is enough; escape defensively anyway.</summary>
+        private static string Literal(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ServerTools.Shared;
+
+namespace ServerTools.Generators.Auditing;
+
+/// <summary>
+/// Generates the audit descriptor of every <c>[Audited]</c> partial class and registers it with the
+/// runtime from a module initializer. Invalid input (a class that is not partial, a generic class) is
+/// skipped here and reported by the analyzers.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class AuditedGenerator : IIncrementalGenerator
+{
+    /// <summary>Names of the tracked pipeline steps, for incrementality tests.</summary>
+    public static class Steps
+    {
+        /// <summary>The parsed entity, or null when the class is skipped.</summary>
+        public const string Parse = "Audited.Parse";
+
+        /// <summary>The entities that get a descriptor.</summary>
+        public const string Entities = "Audited.Entities";
+    }
+
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var entities = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeNames.Audited,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (attributeContext, cancellationToken) => Parser.Parse(attributeContext, cancellationToken))
+            .WithTrackingName(Steps.Parse)
+            .Where(static entity => entity is not null)
+            .Select(static (entity, _) => entity!)
+            .WithTrackingName(Steps.Entities);
+
+        context.RegisterSourceOutput(
+            entities,
+            static (output, entity) => output.AddSource(entity.Hierarchy.HintName("Audited"), Emitter.Emit(entity)));
+    }
+}

@@ -1,0 +1,23 @@
+// Compiled into both ServerTools.Generators and ServerTools.Analyzers (linked), so the generator that
+// emits code for an attribute and the analyzer that checks it cannot disagree on its name.
+namespace ServerTools.Shared;
+
+/// <summary>Metadata names of the ServerTools attributes, as defined in the ServerTools runtime assembly.</summary>
+internal static class AttributeNames
+{
+    public const string Audited = "ServerTools.AuditedAttribute";
+    public const string AuditIgnore = "ServerTools.AuditIgnoreAttribute";
+    public const string AuditMask = "ServerTools.AuditMaskAttribute";
+
+    /// <summary>EF Core's attribute for properties that are not mapped to a column.</summary>
+    public const string NotMapped = "System.ComponentModel.DataAnnotations.Schema.NotMappedAttribute";
+
+    /// <summary>
+    /// Attributes that make a class a ServerTools entity: the generators add members to it, so it
+    /// (and every type that contains it) must be <c>partial</c>. Each feature adds its attribute here.
+    /// </summary>
+    public static readonly string[] EntityAttributes =
+    [
+        Audited,
+    ];
+}

@@ -1,0 +1,156 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using ServerTools.CompileTime.Tests.Harness;
+using ServerTools.Generators.Auditing;
+
+namespace ServerTools.CompileTime.Tests.Auditing;
+
+public sealed class AuditedGeneratorTests
+{
+    private const string Partner = """
+        using System;
+        using System.Collections.Generic;
+        using System.ComponentModel.DataAnnotations.Schema;
+        using ServerTools;
+
+        namespace Shop;
+
+        public enum PartnerKind { Person, Company }
+
+        public abstract class Entity
+        {
+            public int Id { get; set; }
+            public DateTimeOffset CreatedAt { get; set; }
+        }
+
+        [Audited]
+        public partial class Partner : Entity
+        {
+            public string Name { get; set; } = "";
+            public PartnerKind Kind { get; set; }
+            public decimal? CreditLimit { get; set; }
+            public Guid ExternalId { get; init; }
+            public byte[]? Logo { get; set; }
+            public string @class { get; set; } = "";
+            [AuditMask] public string? Iban { get; set; }
+            [AuditIgnore] public string? PasswordHash { get; set; }
+            [NotMapped] public string DisplayName => Name;
+            [NotMapped] public string Nickname { get; set; } = "";
+            public Partner? Parent { get; set; }
+            public List<Partner> Children { get; } = new();
+            private string Notes { get; set; } = "";
+            public static int Count { get; set; }
+
+            public string Describe() => Name + " " + Notes;
+        }
+        """;
+
+    [Fact]
+    public void Audited_class_gets_a_descriptor_of_its_scalar_properties_base_first()
+        => GeneratorHarness.Run(Partner).CompilesWithoutDiagnostics().VerifySnapshots();
+
+    [Fact]
+    public void Nested_class_in_the_global_namespace_reopens_its_containing_types()
+        => GeneratorHarness.Run("""
+            public partial class Shop
+            {
+                public partial record Outer
+                {
+                    [ServerTools.Audited]
+                    internal partial class Partner { public int Id { get; set; } }
+                }
+            }
+            """).CompilesWithoutDiagnostics().VerifySnapshots();
+
+    [Theory]
+    [InlineData("[ServerTools.Audited] public class Partner { public int Id { get; set; } }")]
+    [InlineData("public class Shop { [ServerTools.Audited] public partial class Partner { public int Id { get; set; } } }")]
+    [InlineData("[ServerTools.Audited] public partial class Partner<T> { public int Id { get; set; } }")]
+    [InlineData("public partial class Shop { [ServerTools.Audited] private partial class Partner { public int Id { get; set; } } }")]
+    public void Class_the_generator_cannot_extend_gets_no_code(string source)
+        => Assert.Empty(GeneratorHarness.Run(source).GeneratedSources);
+
+    [Fact]
+    public void Adding_an_unrelated_file_reuses_every_step()
+        => Incrementality.AssertCachedAfter(Edits.AddFile("namespace Shop; public class Invoice { public int Id { get; set; } }"), [Partner]);
+
+    [Fact]
+    public void Editing_a_method_body_of_the_audited_class_reuses_every_step()
+        => Incrementality.AssertCachedAfter(Edits.Replace("Name + \" \" + Notes", "Notes + Name"), [Partner]);
+
+    [Fact]
+    public void Editing_a_method_body_in_another_file_reuses_every_step()
+        => Incrementality.AssertCachedAfter(
+            Edits.Replace("return 1;", "return 2;"),
+            [Partner, "namespace Shop; public static class Pricing { public static int Rate() { return 1; } }"]);
+
+    [Fact]
+    public void Adding_an_audited_property_regenerates_the_descriptor()
+    {
+        var compilation = TestCompilation.Create(Partner);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var edited = Edits.Replace("public PartnerKind Kind", "public string? Phone { get; set; }\n    public PartnerKind Kind")(compilation);
+
+        var result = driver.RunGenerators(edited).GetRunResult();
+
+        var reasons = result.Results[0].TrackedSteps[AuditedGenerator.Steps.Entities].SelectMany(static s => s.Outputs).Select(static o => o.Reason);
+        Assert.Equal([IncrementalStepRunReason.Modified], reasons);
+        Assert.Contains("\"Phone\"", result.Results[0].GeneratedSources.Single().SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pipeline_models_hold_no_symbols_syntax_or_compilations()
+    {
+        var result = GeneratorHarness.Run(Partner).Result;
+        var models = result.Results[0].TrackedSteps[AuditedGenerator.Steps.Entities]
+            .SelectMany(static step => step.Outputs)
+            .Select(static output => output.Value)
+            .ToList();
+
+        Assert.NotEmpty(models);
+        foreach (var model in models)
+        {
+            AssertOnlyValues(model, "model", []);
+        }
+    }
+
+    /// <summary>Walks the object graph and fails on anything that is not a plain value, string, record or equatable array.</summary>
+    private static void AssertOnlyValues(object? value, string path, HashSet<object> visited)
+    {
+        if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum)
+        {
+            return;
+        }
+
+        var type = value.GetType();
+        Assert.False(
+            value is ISymbol or SyntaxNode or Compilation or SemanticModel or SyntaxTree or Location,
+            $"{path} holds a {type.Name}; pipeline models must not keep Roslyn objects alive.");
+        Assert.True(type.Namespace?.StartsWith("ServerTools.Generators", StringComparison.Ordinal) == true,
+            $"{path} is a {type.FullName}; pipeline models may only hold strings, primitives and ServerTools.Generators records.");
+        if (!type.IsValueType && !visited.Add(value))
+        {
+            return;
+        }
+
+        if (value is IEnumerable items)
+        {
+            var i = 0;
+            foreach (var item in items)
+            {
+                AssertOnlyValues(item, $"{path}[{i++}]", visited);
+            }
+
+            return;
+        }
+
+        foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+        {
+            AssertOnlyValues(field.GetValue(value), path + "." + field.Name, visited);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using Xunit.Sdk;
+
+namespace ServerTools.CompileTime.Tests.Harness;
+
+/// <summary>A diagnostic a test expects: its id, its exact message, and the span marked in the source.</summary>
+public sealed record ExpectedDiagnostic(string Id, string Message, int MarkupIndex = 0);
+
+/// <summary>
+/// Source with marked spans: <c>[|text|]</c> marks where a diagnostic is expected. Spans are numbered
+/// in order of appearance; <see cref="ExpectedDiagnostic.MarkupIndex"/> says which one.
+/// </summary>
+public sealed record MarkedSource(string Text, ImmutableArray<TextSpan> Spans)
+{
+    public static MarkedSource Parse(string markup)
+    {
+        var text = new StringBuilder();
+        var spans = ImmutableArray.CreateBuilder<TextSpan>();
+        var open = new Stack<int>();
+        for (var i = 0; i < markup.Length; i++)
+        {
+            if (string.CompareOrdinal(markup, i, "[|", 0, 2) == 0)
+            {
+                open.Push(text.Length);
+                i++;
+            }
+            else if (string.CompareOrdinal(markup, i, "|]", 0, 2) == 0)
+            {
+                var start = open.Count > 0 ? open.Pop() : throw new ArgumentException("'|]' without '[|' in markup.");
+                spans.Add(TextSpan.FromBounds(start, text.Length));
+                i++;
+            }
+            else
+            {
+                text.Append(markup[i]);
+            }
+        }
+
+        if (open.Count > 0)
+        {
+            throw new ArgumentException("'[|' without '|]' in markup.");
+        }
+
+        return new MarkedSource(text.ToString(), spans.OrderBy(static s => s.Start).ToImmutableArray());
+    }
+}
+
+/// <summary>Runs analyzers over a test compilation and compares their diagnostics with the expected ones.</summary>
+public static class DiagnosticAssert
+{
+    /// <summary>The analyzer diagnostics of <paramref name="analyzer"/> over the given sources, sorted by position.</summary>
+    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(DiagnosticAnalyzer analyzer, params string[] sources)
+    {
+        var compilation = TestCompilation.Create(sources);
+        var diagnostics = await compilation
+            .WithAnalyzers([analyzer])
+            .GetAnalyzerDiagnosticsAsync().ConfigureAwait(false);
+        return [.. diagnostics.OrderBy(static d => d.Location.SourceSpan.Start)];
+    }
+
+    /// <summary>
+    /// Analyzes <paramref name="markup"/> (the first source, with <c>[|spans|]</c>) and further plain sources,
+    /// and fails unless the diagnostics are exactly <paramref name="expected"/>: same ids, messages and spans, nothing more.
+    /// </summary>
+    public static async Task VerifyAsync(DiagnosticAnalyzer analyzer, string markup, IReadOnlyList<ExpectedDiagnostic> expected, params string[] otherSources)
+    {
+        var marked = MarkedSource.Parse(markup);
+        var actual = await AnalyzeAsync(analyzer, [marked.Text, .. otherSources]).ConfigureAwait(false);
+        Compare(marked, expected, actual);
+    }
+
+    /// <summary>Compares <paramref name="actual"/> diagnostics with <paramref name="expected"/> ones at the marked spans of the first source.</summary>
+    public static void Compare(MarkedSource marked, IReadOnlyList<ExpectedDiagnostic> expected, ImmutableArray<Diagnostic> actual)
+    {
+        var problems = new List<string>();
+        var unmatched = actual.ToList();
+        foreach (var expectation in expected)
+        {
+            if (expectation.MarkupIndex >= marked.Spans.Length)
+            {
+                throw new ArgumentException($"Expected diagnostic {expectation.Id} refers to span {expectation.MarkupIndex}, but the markup has {marked.Spans.Length}.");
+            }
+
+            var span = marked.Spans[expectation.MarkupIndex];
+            var match = unmatched.FirstOrDefault(d => d.Id == expectation.Id && d.Location.SourceSpan == span
+                && d.Location.SourceTree?.FilePath == "Source0.cs");
+            if (match is null)
+            {
+                problems.Add($"expected {expectation.Id} at '{marked.Text.Substring(span.Start, span.Length)}' {span}, not reported");
+                continue;
+            }
+
+            unmatched.Remove(match);
+            var message = match.GetMessage(CultureInfo.InvariantCulture);
+            if (message != expectation.Message)
+            {
+                problems.Add($"{expectation.Id} at {span}: expected message \"{expectation.Message}\", got \"{message}\"");
+            }
+        }
+
+        problems.AddRange(unmatched.Select(static d => "unexpected " + GeneratedCodeAssert.Format(d)));
+        if (problems.Count > 0)
+        {
+            throw new XunitException("Diagnostics differ from the expected ones:\n  " + string.Join("\n  ", problems));
+        }
+    }
+}
