@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs the whole ServerTools test suite on a fresh Debian or Ubuntu machine with the .NET 10 SDK.
+# PostgreSQL comes from the distribution's `postgresql` package, installed here when it is missing;
+# the tests start their own private server from those binaries (see docs/testing.md).
+# Extra arguments go to `dotnet test`, e.g. ./test.sh --filter "FullyQualifiedName~Auditing".
+set -euo pipefail
+cd "$(dirname "$0")"
+
+has_postgres() {
+  [ -n "${SERVERTOOLS_PG_BIN:-}" ] && [ -x "$SERVERTOOLS_PG_BIN/initdb" ] && return 0
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" > /dev/null && return 0
+  command -v initdb > /dev/null
+}
+
+if ! has_postgres; then
+  echo "PostgreSQL is not installed: installing the 'postgresql' package with apt-get."
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql > /dev/null
+  has_postgres || { echo "apt-get installed postgresql, but no initdb was found under /usr/lib/postgresql/*/bin." >&2; exit 1; }
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test ServerTools.sln "$@" 2>&1 | tee "$log" || status=$?
+
+# One closing line for the whole run, summed over the test assemblies' summaries.
+awk '
+  /(Passed|Failed)! +- Failed: / {
+    gsub(/,/, "");
+    for (i = 1; i <= NF; i++) {
+      if ($i == "Failed:")  failed  += $(i + 1);
+      if ($i == "Passed:")  passed  += $(i + 1);
+      if ($i == "Skipped:") skipped += $(i + 1);
+    }
+  }
+  END { printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped }
+' "$log"
+exit $status

@@ -1,0 +1,70 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using ServerTools.Analyzers;
+using ServerTools.Analyzers.General;
+
+namespace ServerTools.CompileTime.Tests.General;
+
+/// <summary>Every diagnostic is documented, listed, release-tracked and reported by an analyzer.</summary>
+public sealed class DiagnosticCatalogTests
+{
+    private static readonly string s_root = RepositoryRoot();
+
+    public static TheoryData<string> Ids() => [.. Descriptors().Select(static d => d.Id)];
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void Descriptor_has_its_docs_page_catalog_row_and_release_entry(string id)
+    {
+        var descriptor = Descriptors().Single(d => d.Id == id);
+
+        Assert.Matches("^ST[0-9]{4}$", id);
+        Assert.Equal(DiagnosticDescriptors.HelpLinkBase + id + ".md", descriptor.HelpLinkUri);
+        var page = Path.Combine(s_root, "docs", "diagnostics", id + ".md");
+        Assert.True(File.Exists(page), $"{id} has no docs page at {page}.");
+        Assert.StartsWith($"# {id}: {descriptor.Title}", File.ReadAllText(page), StringComparison.Ordinal);
+        Assert.Contains($"| [{id}]({id}.md) | {descriptor.Title} | {descriptor.DefaultSeverity} |", File.ReadAllText(Path.Combine(s_root, "docs", "diagnostics", "README.md")), StringComparison.Ordinal);
+        var releases = File.ReadAllLines(Path.Combine(s_root, "src", "Analyzers", "ServerTools.Analyzers", "AnalyzerReleases.Unshipped.md"))
+            .Concat(File.ReadAllLines(Path.Combine(s_root, "src", "Analyzers", "ServerTools.Analyzers", "AnalyzerReleases.Shipped.md")));
+        Assert.Contains(releases, line => line.StartsWith($"{id} | {descriptor.Category} | {descriptor.DefaultSeverity} |", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_descriptor_is_reported_by_an_analyzer_and_every_analyzer_uses_the_catalog()
+    {
+        var supported = typeof(PartialEntityAnalyzer).Assembly.GetTypes()
+            .Where(static t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
+            .SelectMany(static t => ((DiagnosticAnalyzer)Activator.CreateInstance(t)!).SupportedDiagnostics)
+            .ToList();
+
+        Assert.Equal(
+            Descriptors().Select(static d => d.Id).Order(StringComparer.Ordinal),
+            supported.Select(static d => d.Id).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(supported, d => Assert.Contains(d, Descriptors()));
+    }
+
+    private static List<DiagnosticDescriptor> Descriptors() => typeof(DiagnosticDescriptors)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(static f => f.FieldType == typeof(DiagnosticDescriptor))
+        .Select(static f => (DiagnosticDescriptor)f.GetValue(null)!)
+        .ToList();
+
+    private static string RepositoryRoot([CallerFilePath] string path = "")
+    {
+        for (var dir = Path.GetDirectoryName(path); dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            if (File.Exists(Path.Combine(dir, "ServerTools.sln")))
+            {
+                return dir;
+            }
+        }
+
+        throw new InvalidOperationException($"No ServerTools.sln above {path}.");
+    }
+}

@@ -1,0 +1,154 @@
+using System;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Threading.Tasks;
+using System.Xml.Linq;
+using ServerTools.Tests.Infrastructure;
+
+namespace ServerTools.Tests.Packaging;
+
+/// <summary>
+/// Packs the ServerTools package and uses it the way a user does: a fresh console project outside the
+/// repository with one PackageReference, built and run against the test PostgreSQL.
+/// </summary>
+public sealed class PackageTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
+{
+    private static readonly TimeSpan s_commandTimeout = TimeSpan.FromMinutes(5);
+
+    private readonly string _root = Directory.CreateTempSubdirectory("servertools-package-").FullName;
+    private readonly string _version = "0.1.0-pkgtest." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
+
+    public void Dispose()
+    {
+        Directory.Delete(_root, recursive: true);
+        // Each run packs a unique version; drop it from the NuGet cache so runs do not pile up there.
+        var cached = Path.Combine(
+            Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
+            "servertools", _version);
+        if (Directory.Exists(cached))
+        {
+            Directory.Delete(cached, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Package_holds_the_runtime_and_the_compiler_extensions_and_a_fresh_consumer_builds_and_runs_with_it()
+    {
+        var feed = Path.Combine(_root, "feed");
+        (await Command.RunAsync(
+            "dotnet",
+            ["pack", Path.Combine(BuildFacts.RepositoryRoot, "src", "Runtime", "ServerTools.Runtime", "ServerTools.Runtime.csproj"),
+             "--no-build", "-c", BuildFacts.Configuration, "-o", feed, $"-p:Version={_version}"],
+            _root,
+            s_commandTimeout)).Succeeded();
+
+        var package = Path.Combine(feed, $"ServerTools.{_version}.nupkg");
+        AssertLayout(package);
+
+        var consumer = Path.Combine(_root, "consumer");
+        WriteConsumer(consumer, feed);
+
+        // First with an [Audited] class that is not partial: the analyzer shipped in the package must stop the build.
+        File.WriteAllText(Path.Combine(consumer, "Broken.cs"), "namespace Consumer;\n[ServerTools.Audited]\npublic class Invoice { public int Id { get; set; } }\n");
+        var broken = await Command.RunAsync("dotnet", ["build", "-nologo"], consumer, s_commandTimeout);
+        Assert.NotEqual(0, broken.ExitCode);
+        Assert.Contains("error ST0001: 'Invoice' must be declared partial", broken.Output, StringComparison.Ordinal);
+
+        File.WriteAllText(Path.Combine(consumer, "Broken.cs"), "namespace Consumer;\n[ServerTools.Audited]\npublic partial class Invoice { public int Id { get; set; } }\n");
+        (await Command.RunAsync("dotnet", ["build", "-nologo"], consumer, s_commandTimeout)).Succeeded();
+        var run = (await Command.RunAsync("dotnet", ["run", "--no-build", "--", database.ConnectionString], consumer, s_commandTimeout)).Succeeded();
+
+        Assert.Contains("descriptor Consumer.Partner: Id, Name, Iban (masked)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("saved Partner 1: Id=1, Name=Grace, Iban=***", run.Output, StringComparison.Ordinal);
+    }
+
+    private void AssertLayout(string package)
+    {
+        using var zip = ZipFile.OpenRead(package);
+        var entries = zip.Entries.Select(static e => e.FullName).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("lib/net10.0/ServerTools.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/ServerTools.Generators.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/ServerTools.Analyzers.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/ServerTools.Analyzers.CodeFixes.dll", entries);
+        Assert.Contains("README.md", entries);
+
+        using var nuspecStream = zip.Entries.Single(static e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        var nuspec = XDocument.Load(nuspecStream);
+        var dependencies = nuspec.Descendants().Where(static e => e.Name.LocalName == "dependency")
+            .Select(static e => (string)e.Attribute("id")!).ToList();
+        Assert.Equal(_version, nuspec.Descendants().Single(static e => e.Name.LocalName == "version").Value);
+        Assert.Contains("Npgsql.EntityFrameworkCore.PostgreSQL", dependencies);
+        Assert.DoesNotContain(dependencies, static id => id.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal) || id.StartsWith("ServerTools", StringComparison.Ordinal));
+    }
+
+    private void WriteConsumer(string directory, string feed)
+    {
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(directory, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="ServerTools" Version="{_version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(directory, "Program.cs"), """
+            using Microsoft.EntityFrameworkCore;
+            using ServerTools;
+            using ServerTools.Auditing;
+
+            namespace Consumer;
+
+            [Audited]
+            public partial class Partner
+            {
+                public int Id { get; set; }
+                public string Name { get; set; } = "";
+                [AuditMask] public string? Iban { get; set; }
+                [AuditIgnore] public string? PasswordHash { get; set; }
+            }
+
+            public sealed class ShopContext(string connectionString) : DbContext
+            {
+                public DbSet<Partner> Partners => Set<Partner>();
+                protected override void OnConfiguring(DbContextOptionsBuilder options) => options.UseNpgsql(connectionString);
+            }
+
+            public static class Program
+            {
+                public static async Task<int> Main(string[] args)
+                {
+                    var descriptor = AuditDescriptors.Get<Partner>();
+                    Console.WriteLine($"descriptor {descriptor.EntityName}: {string.Join(", ", descriptor.Fields)}");
+
+                    await using var db = new ShopContext(args[0]);
+                    await db.Database.EnsureCreatedAsync();
+                    db.Partners.Add(new Partner { Name = "Grace", Iban = "DE89", PasswordHash = "secret" });
+                    await db.SaveChangesAsync();
+
+                    var saved = await db.Partners.AsNoTracking().SingleAsync();
+                    var values = descriptor.Fields.Select((field, i) => $"{field.Name}={(field.IsMasked ? "***" : descriptor.GetValue(saved, i))}");
+                    Console.WriteLine($"saved Partner {saved.Id}: {string.Join(", ", values)}");
+                    return 0;
+                }
+            }
+            """);
+    }
+}
