@@ -1,0 +1,211 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ServerTools.Testing;
+
+/// <summary>
+/// One server's folder under the root directory: the owner file (the creating process's id and start
+/// time), the data directory and the server log. A folder whose owner no longer runs was left by a
+/// crashed run; <see cref="RemoveStaleAsync"/> stops its server and deletes it.
+/// </summary>
+internal sealed class ServerFolder
+{
+    private const string OwnerFileName = "owner";
+
+    private ServerFolder(string path)
+    {
+        Path = path;
+    }
+
+    /// <summary>The folder itself.</summary>
+    public string Path { get; }
+
+    /// <summary>The PostgreSQL data directory (PGDATA), created by initdb.</summary>
+    public string DataDirectory => System.IO.Path.Combine(Path, "data");
+
+    /// <summary>The server log that pg_ctl writes.</summary>
+    public string LogFile => System.IO.Path.Combine(Path, "postgres.log");
+
+    private string PostmasterPidFile => System.IO.Path.Combine(DataDirectory, "postmaster.pid");
+
+    /// <summary>Creates a uniquely named folder owned by <paramref name="ownerProcessId"/>, and hands it to the postgres user when this process is root.</summary>
+    public static async Task<ServerFolder> CreateAsync(string root, int ownerProcessId, CancellationToken cancellationToken)
+    {
+        if (!ProcessIdentity.TryGetStartMarker(ownerProcessId, out var startMarker))
+        {
+            throw new ArgumentException($"The owner process {ownerProcessId} does not run.", nameof(ownerProcessId));
+        }
+
+        var folder = new ServerFolder(System.IO.Path.Combine(
+            root, string.Create(CultureInfo.InvariantCulture, $"{ownerProcessId}-{Guid.NewGuid():N}")[..24]));
+        Directory.CreateDirectory(folder.Path);
+
+        // Until this file exists other processes leave the folder alone (see RemoveStaleAsync).
+        await File.WriteAllTextAsync(
+            System.IO.Path.Combine(folder.Path, OwnerFileName),
+            string.Create(CultureInfo.InvariantCulture, $"pid={ownerProcessId}\nstart={startMarker}\n"),
+            cancellationToken).ConfigureAwait(false);
+
+        if (ProcessRunner.RunsAsPostgresUser)
+        {
+            var chown = await ProcessRunner.RunAsync(
+                "chown", [ProcessRunner.PostgresUser + ":", folder.Path], null, cancellationToken).ConfigureAwait(false);
+            if (!chown.Succeeded)
+            {
+                folder.Delete();
+                throw new PostgresStartException(
+                    $"This process runs as root, so the server runs as the '{ProcessRunner.PostgresUser}' system user, "
+                    + $"but '{folder.Path}' could not be given to that user (the postgresql package creates it): {chown.Output}");
+            }
+        }
+
+        return folder;
+    }
+
+    /// <summary>
+    /// Stops the servers and deletes the folders under <paramref name="root"/> whose owner process no
+    /// longer runs. Folders without a readable owner file, or whose owner runs, are not touched.
+    /// </summary>
+    public static async Task RemoveStaleAsync(string root)
+    {
+        foreach (var folder in Directory.EnumerateDirectories(root).Select(path => new ServerFolder(path)))
+        {
+            if (!folder.TryReadOwner(out var processId, out var startMarker) || ProcessIdentity.IsAlive(processId, startMarker))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (await folder.StopServerAsync(ShutdownMode.Immediate).ConfigureAwait(false))
+                {
+                    folder.Delete();
+                }
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // Another process is removing it too, or it belongs to another user; a later start retries.
+            }
+        }
+    }
+
+    /// <summary>Stops the server running from this folder, if any.</summary>
+    /// <returns><see langword="false"/> when a server runs from it that this process may not stop.</returns>
+    public Task<bool> StopServerAsync(ShutdownMode mode)
+    {
+        if (ReadPostmasterProcessId() is not { } processId
+            || !ProcessIdentity.TryGetStartMarker(processId, out var startMarker)
+            || !Postmaster.Serves(processId, DataDirectory))
+        {
+            return Task.FromResult(true);
+        }
+
+        return Postmaster.StopAsync(processId, startMarker, mode);
+    }
+
+    /// <summary>The id of the postmaster named in <c>postmaster.pid</c>, or <see langword="null"/> when none is recorded.</summary>
+    private int? ReadPostmasterProcessId()
+    {
+        try
+        {
+            var firstLine = File.ReadLines(PostmasterPidFile).FirstOrDefault();
+            return int.TryParse(firstLine, NumberStyles.None, CultureInfo.InvariantCulture, out var processId) ? processId : null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The last lines of the server log, or a note that there is none.</summary>
+    public string ReadLogTail(long fromOffset = 0, int lines = 30)
+    {
+        try
+        {
+            using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            stream.Seek(Math.Min(fromOffset, stream.Length), SeekOrigin.Begin);
+            using var reader = new StreamReader(stream);
+            var text = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            return text.Length == 0 ? "(the server log is empty)" : string.Join('\n', text.TakeLast(lines));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return "(no server log)";
+        }
+    }
+
+    /// <summary>The current length of the server log, so that a later read can start after it.</summary>
+    public long LogLength() => File.Exists(LogFile) ? new FileInfo(LogFile).Length : 0;
+
+    /// <summary>
+    /// Deletes the folder, its owner file last: a deletion cut short (the process killed as it exits) leaves
+    /// a folder that still names its dead owner, so the next start removes the rest. A folder already gone is fine.
+    /// </summary>
+    public void Delete()
+    {
+        var ownerFile = System.IO.Path.Combine(Path, OwnerFileName);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                foreach (var entry in new DirectoryInfo(Path).EnumerateFileSystemInfos())
+                {
+                    if (entry is DirectoryInfo directory)
+                    {
+                        directory.Delete(recursive: true);
+                    }
+                    else if (entry.FullName != ownerFile)
+                    {
+                        entry.Delete();
+                    }
+                }
+
+                File.Delete(ownerFile);
+                Directory.Delete(Path);
+                return;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+            catch (IOException) when (attempt < 10)
+            {
+                // A server that just stopped may still be closing files.
+                Thread.Sleep(20 * attempt);
+            }
+        }
+    }
+
+    private bool TryReadOwner(out int processId, out string? startMarker)
+    {
+        processId = 0;
+        startMarker = null;
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(System.IO.Path.Combine(Path, OwnerFileName));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        foreach (var line in lines)
+        {
+            if (line.StartsWith("pid=", StringComparison.Ordinal))
+            {
+                _ = int.TryParse(line.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out processId);
+            }
+            else if (line.StartsWith("start=", StringComparison.Ordinal) && line.Length > 6)
+            {
+                startMarker = line[6..];
+            }
+        }
+
+        return processId > 0;
+    }
+}
