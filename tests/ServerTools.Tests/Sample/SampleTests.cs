@@ -1,0 +1,51 @@
+using System;
+using System.IO;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using ServerTools.Sample;
+using ServerTools.Sample.Data;
+using ServerTools.Tests.Infrastructure;
+
+namespace ServerTools.Tests.Sample;
+
+/// <summary>The README's first command: the sample runs its scenario and exits 0.</summary>
+public sealed class SampleTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
+{
+    [Fact]
+    public async Task Sample_runs_its_scenario_on_PostgreSQL_and_exits_0()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await Program.RunAsync(["--connection", database.ConnectionString], output, error);
+
+        Assert.True(exit == Program.Success, $"exit {exit}\n{error}\n{output}");
+        var report = output.ToString();
+        Assert.Contains("applied migration", report, StringComparison.Ordinal);
+        Assert.Contains("audit descriptor 'ServerTools.Sample.Model.Partner'", report, StringComparison.Ordinal);
+        Assert.Contains("Order SO-2026-0001 confirmed", report, StringComparison.Ordinal);
+        Assert.Contains("Confirmed sales: EUR 701.60", report, StringComparison.Ordinal);
+        Assert.Equal("", error.ToString());
+    }
+
+    [Fact]
+    public void Sample_model_matches_its_migrations()
+    {
+        using var context = new ShopDbContextFactory().CreateDbContext([]);
+
+        Assert.False(context.Database.HasPendingModelChanges(), "The sample's model changed: add a migration (see docs/sample.md).");
+    }
+
+    [Fact]
+    public async Task Unknown_option_is_a_usage_error_that_says_what_is_wrong()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await Program.RunAsync(["--conection", "Host=x"], output, error);
+
+        Assert.Equal(Program.UsageError, exit);
+        Assert.Contains("--conection", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--help", error.ToString(), StringComparison.Ordinal);
+    }
+}
