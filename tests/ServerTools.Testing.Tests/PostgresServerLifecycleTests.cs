@@ -12,20 +12,20 @@ namespace ServerTools.Testing.Tests;
 /// <summary>Starting, stopping and cleaning up private servers, each in its own root folder.</summary>
 public sealed class PostgresServerLifecycleTests : IDisposable
 {
-    private readonly string root = Path.Combine(Path.GetTempPath(), "servertools-postgres-test-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "servertools-postgres-test-" + Guid.NewGuid().ToString("N")[..8]);
 
     public void Dispose()
     {
-        if (Directory.Exists(root))
+        if (Directory.Exists(_root))
         {
-            Directory.Delete(root, recursive: true);
+            Directory.Delete(_root, recursive: true);
         }
     }
 
     [Fact]
     public async Task DisposeStopsTheServerAndDeletesItsFolder()
     {
-        var server = await PostgresServer.StartAsync(new PostgresServerOptions { RootDirectory = root });
+        var server = await PostgresServer.StartAsync(new PostgresServerOptions { RootDirectory = _root });
         var database = await server.CreateDatabaseAsync("disposed");
         Assert.Equal("1", await ServerProbe.QueryAsync(database, "SELECT 1"));
         var folder = server.FolderPath;
@@ -44,15 +44,15 @@ public sealed class PostgresServerLifecycleTests : IDisposable
     public async Task StartAfterACrashedRunStopsItsServerAndDeletesItsFolderButKeepsLiveOwnersFolders()
     {
         using var crashedOwner = Process.Start("sleep", "300");
-        var crashed = await PostgresServer.StartAsync(new PostgresServerOptions { RootDirectory = root, OwnerProcessId = crashedOwner.Id });
+        var crashed = await PostgresServer.StartAsync(new PostgresServerOptions { RootDirectory = _root, OwnerProcessId = crashedOwner.Id });
         var orphanPostmaster = ServerProbe.ReadPostmasterProcessId(crashed.DataDirectory);
         crashedOwner.Kill();
         await crashedOwner.WaitForExitAsync();
-        var liveOwnersFolder = Directory.CreateDirectory(Path.Combine(root, "live-owner")).FullName;
+        var liveOwnersFolder = Directory.CreateDirectory(Path.Combine(_root, "live-owner")).FullName;
         Assert.True(ProcessIdentity.TryGetStartMarker(Environment.ProcessId, out var marker));
         await File.WriteAllTextAsync(Path.Combine(liveOwnersFolder, "owner"), $"pid={Environment.ProcessId}\nstart={marker}\n");
 
-        await using var fresh = await PostgresServer.StartAsync(new PostgresServerOptions { RootDirectory = root });
+        await using var fresh = await PostgresServer.StartAsync(new PostgresServerOptions { RootDirectory = _root });
 
         Assert.Equal("1", await ServerProbe.QueryAsync(fresh.ConnectionString, "SELECT 1"));
         Assert.False(Directory.Exists(crashed.FolderPath));
@@ -71,7 +71,7 @@ public sealed class PostgresServerLifecycleTests : IDisposable
         var picked = new List<int>();
         var options = new PostgresServerOptions
         {
-            RootDirectory = root,
+            RootDirectory = _root,
             PortPicker = () =>
             {
                 picked.Add(picked.Count == 0 ? taken : FreePort());
@@ -89,7 +89,7 @@ public sealed class PostgresServerLifecycleTests : IDisposable
     [Fact]
     public async Task ExtraSettingsOverrideTheDefaults()
     {
-        var options = new PostgresServerOptions { RootDirectory = root };
+        var options = new PostgresServerOptions { RootDirectory = _root };
         options.Settings["synchronous_commit"] = "on";
         options.Settings["application_name"] = "it's quoted";
 
@@ -103,13 +103,13 @@ public sealed class PostgresServerLifecycleTests : IDisposable
     [Fact]
     public async Task SettingWithALineBreakIsRejectedBeforeAnythingStarts()
     {
-        var options = new PostgresServerOptions { RootDirectory = root };
+        var options = new PostgresServerOptions { RootDirectory = _root };
         options.Settings["work_mem"] = "4MB\nlisten_addresses = '*'";
 
         var exception = await Assert.ThrowsAsync<ArgumentException>(() => PostgresServer.StartAsync(options));
 
         Assert.Contains("'work_mem' is not valid", exception.Message, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(root));
+        Assert.False(Directory.Exists(_root));
     }
 
     private static int FreePort()

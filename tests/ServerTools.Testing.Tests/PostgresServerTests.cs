@@ -11,26 +11,26 @@ namespace ServerTools.Testing.Tests;
 [Collection(SharedServerDefinition.Name)]
 public sealed class PostgresServerTests(SharedServerFixture fixture)
 {
-    private readonly PostgresServer server = fixture.Server;
+    private readonly PostgresServer _server = fixture.Server;
 
     [Fact]
     public async Task SharedServerIsOneRunningServerThatDisposeDoesNotStop()
     {
         var again = await PostgresServer.GetSharedAsync();
-        Assert.Same(server, again);
+        Assert.Same(_server, again);
 
         await again.DisposeAsync();
         again.Dispose();
 
-        Assert.Equal("1", await ServerProbe.QueryAsync(server.ConnectionString, "SELECT 1"));
-        Assert.True(Directory.Exists(server.DataDirectory));
+        Assert.Equal("1", await ServerProbe.QueryAsync(_server.ConnectionString, "SELECT 1"));
+        Assert.True(Directory.Exists(_server.DataDirectory));
     }
 
     [Fact]
     public async Task DatabasesCreatedOnOneServerAreIsolated()
     {
-        var first = await server.CreateDatabaseAsync("isolation");
-        var second = await server.CreateDatabaseAsync("isolation");
+        var first = await _server.CreateDatabaseAsync("isolation");
+        var second = await _server.CreateDatabaseAsync("isolation");
 
         await ServerProbe.QueryAsync(first, "CREATE TABLE orders (id int); INSERT INTO orders VALUES (1)");
 
@@ -48,7 +48,7 @@ public sealed class PostgresServerTests(SharedServerFixture fixture)
     [InlineData("a_prefix_that_is_far_too_long_to_leave_room_for_the_suffix")]
     public async Task DatabasePrefixOutsideLowercaseDigitsAndUnderscoreIsRejected(string prefix)
     {
-        var exception = await Assert.ThrowsAsync<ArgumentException>(() => server.CreateDatabaseAsync(prefix));
+        var exception = await Assert.ThrowsAsync<ArgumentException>(() => _server.CreateDatabaseAsync(prefix));
 
         Assert.Equal("namePrefix", exception.ParamName);
         Assert.Contains($"'{prefix}' is not valid", exception.Message, StringComparison.Ordinal);
@@ -58,21 +58,21 @@ public sealed class PostgresServerTests(SharedServerFixture fixture)
     [Fact]
     public async Task DroppedDatabaseIsGoneEvenWithOpenConnections()
     {
-        var connectionString = await server.CreateDatabaseAsync("dropped");
+        var connectionString = await _server.CreateDatabaseAsync("dropped");
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
         await using var open = new NpgsqlConnection(connectionString);
         await open.OpenAsync();
 
-        await server.DropDatabaseAsync(connectionString);
+        await _server.DropDatabaseAsync(connectionString);
 
-        Assert.Equal("0", await ServerProbe.QueryAsync(server.ConnectionString, $"SELECT count(*) FROM pg_database WHERE datname = '{name}'"));
-        await Assert.ThrowsAsync<ArgumentException>(() => server.DropDatabaseAsync(server.ConnectionString));
+        Assert.Equal("0", await ServerProbe.QueryAsync(_server.ConnectionString, $"SELECT count(*) FROM pg_database WHERE datname = '{name}'"));
+        await Assert.ThrowsAsync<ArgumentException>(() => _server.DropDatabaseAsync(_server.ConnectionString));
     }
 
     [Fact]
     public async Task ServerUsesUtf8WithCUtf8CharacterClassesSoPgTrgmSeesAccentedLetters()
     {
-        var connectionString = await server.CreateDatabaseAsync("utf8");
+        var connectionString = await _server.CreateDatabaseAsync("utf8");
 
         Assert.Equal("UTF8", await ServerProbe.QueryAsync(connectionString, "SHOW server_encoding"));
         Assert.Equal("C.UTF-8", await ServerProbe.QueryAsync(connectionString, "SELECT datctype FROM pg_database WHERE datname = current_database()"));
@@ -86,19 +86,19 @@ public sealed class PostgresServerTests(SharedServerFixture fixture)
     [Fact]
     public async Task ServerListensOnLoopbackOnlyWithFastUnsafeSettings()
     {
-        Assert.Equal("127.0.0.1", await ServerProbe.QueryAsync(server.ConnectionString, "SHOW listen_addresses"));
-        Assert.Equal(string.Empty, await ServerProbe.QueryAsync(server.ConnectionString, "SHOW unix_socket_directories"));
-        Assert.Equal(server.Port.ToString(CultureInfo.InvariantCulture), await ServerProbe.QueryAsync(server.ConnectionString, "SHOW port"));
+        Assert.Equal("127.0.0.1", await ServerProbe.QueryAsync(_server.ConnectionString, "SHOW listen_addresses"));
+        Assert.Equal(string.Empty, await ServerProbe.QueryAsync(_server.ConnectionString, "SHOW unix_socket_directories"));
+        Assert.Equal(_server.Port.ToString(CultureInfo.InvariantCulture), await ServerProbe.QueryAsync(_server.ConnectionString, "SHOW port"));
         foreach (var setting in new[] { "fsync", "synchronous_commit", "full_page_writes" })
         {
-            Assert.Equal("off", await ServerProbe.QueryAsync(server.ConnectionString, $"SHOW {setting}"));
+            Assert.Equal("off", await ServerProbe.QueryAsync(_server.ConnectionString, $"SHOW {setting}"));
         }
     }
 
     [Fact]
     public void ServerRunsAsThePostgresUserWhenThisProcessIsRoot()
     {
-        var postmaster = ServerProbe.ReadPostmasterProcessId(server.DataDirectory);
+        var postmaster = ServerProbe.ReadPostmasterProcessId(_server.DataDirectory);
 
         var expected = Environment.IsPrivilegedProcess ? UserId("postgres") : RealUserId("self");
 

@@ -20,7 +20,7 @@ namespace ServerTools.Sample.Scenario;
 internal static class ShopScenario
 {
     private const string OrderNumber = "SO-2026-0001";
-    private static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset s_start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
     public static async Task RunAsync(string? connectionString, Report report, CancellationToken cancellationToken)
     {
@@ -125,7 +125,7 @@ internal static class ShopScenario
 
     private static async Task PlayAsync(DbContextOptions<ShopDbContext> options, Report report, CancellationToken cancellationToken)
     {
-        var clock = new ScenarioClock(Start);
+        var clock = new ScenarioClock(s_start);
 
         report.Step("Partners created", clock.GetUtcNow());
         await using (var db = new ShopDbContext(options))

@@ -20,7 +20,7 @@ internal static class PostgresBinaries
         + "on Fedora, 'brew install postgresql' on macOS), or point ServerTools.Testing at the folder that holds initdb and pg_ctl "
         + "with PostgresServerOptions.BinDirectory or the " + PostgresServerOptions.BinDirectoryVariable + " environment variable.";
 
-    private static readonly string[] RequiredPrograms = ["initdb", "pg_ctl"];
+    private static readonly string[] s_requiredPrograms = ["initdb", "pg_ctl"];
 
     /// <summary>Searches this machine: the option, the environment variable, pg_config, the PATH, then /usr/lib/postgresql.</summary>
     public static Task<string> LocateAsync(string? configuredDirectory, CancellationToken cancellationToken) =>
@@ -89,7 +89,7 @@ internal static class PostgresBinaries
 
     private static bool HasPrograms(string? directory) =>
         !string.IsNullOrWhiteSpace(directory)
-        && RequiredPrograms.All(program => File.Exists(Path.Combine(directory, program)));
+        && s_requiredPrograms.All(program => File.Exists(Path.Combine(directory, program)));
 
     private static string? FindOnPath(string? pathVariable)
     {

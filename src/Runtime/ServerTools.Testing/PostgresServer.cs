@@ -34,22 +34,22 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
     private const int MaxDatabasePrefixLength = 50;
     private const int PortAttempts = 5;
 
-    private static readonly Lock LiveGate = new();
-    private static readonly HashSet<PostgresServer> LiveServers = [];
-    private static bool processExitHooked;
+    private static readonly Lock s_liveGate = new();
+    private static readonly HashSet<PostgresServer> s_liveServers = [];
+    private static bool s_processExitHooked;
 
-    private static readonly Lock SharedGate = new();
-    private static Task<PostgresServer>? shared;
+    private static readonly Lock s_sharedGate = new();
+    private static Task<PostgresServer>? s_shared;
 
-    private readonly ServerFolder folder;
-    private readonly ConcurrentDictionary<string, byte> handedOutConnectionStrings = new(StringComparer.Ordinal);
-    private readonly Lock stopGate = new();
-    private Task? stopped;
-    private bool isShared;
+    private readonly ServerFolder _folder;
+    private readonly ConcurrentDictionary<string, byte> _handedOutConnectionStrings = new(StringComparer.Ordinal);
+    private readonly Lock _stopGate = new();
+    private Task? _stopped;
+    private bool _isShared;
 
     private PostgresServer(ServerFolder folder, int port)
     {
-        this.folder = folder;
+        _folder = folder;
         Port = port;
         ConnectionString = BuildConnectionString(MaintenanceDatabase, pooling: true);
     }
@@ -58,7 +58,7 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
     public int Port { get; }
 
     /// <summary>The server's data directory (PGDATA), inside the server's own temporary folder.</summary>
-    public string DataDirectory => folder.DataDirectory;
+    public string DataDirectory => _folder.DataDirectory;
 
     /// <summary>
     /// A connection string to the maintenance database <c>postgres</c> as the superuser <c>postgres</c>
@@ -67,7 +67,7 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
     public string ConnectionString { get; }
 
     /// <summary>The server's own folder: owner file, data directory and log.</summary>
-    internal string FolderPath => folder.Path;
+    internal string FolderPath => _folder.Path;
 
     /// <summary>
     /// Starts a new private server. Dispose it to stop the server and delete its folder.
@@ -135,14 +135,14 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
     public static Task<PostgresServer> GetSharedAsync(CancellationToken cancellationToken = default)
     {
         Task<PostgresServer> start;
-        lock (SharedGate)
+        lock (s_sharedGate)
         {
-            if (shared is null || shared.IsFaulted || shared.IsCanceled)
+            if (s_shared is null || s_shared.IsFaulted || s_shared.IsCanceled)
             {
-                shared = StartSharedAsync();
+                s_shared = StartSharedAsync();
             }
 
-            start = shared;
+            start = s_shared;
         }
 
         return start.WaitAsync(cancellationToken);
@@ -150,7 +150,7 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
         static async Task<PostgresServer> StartSharedAsync()
         {
             var server = await StartAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
-            server.isShared = true;
+            server._isShared = true;
             return server;
         }
     }
@@ -169,7 +169,7 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
         ObjectDisposedException.ThrowIf(IsStopped, this);
         await ExecuteAsync($"CREATE DATABASE {QuoteIdentifier(name)}", cancellationToken).ConfigureAwait(false);
         var connectionString = BuildConnectionString(name, pooling: true);
-        handedOutConnectionStrings.TryAdd(connectionString, 0);
+        _handedOutConnectionStrings.TryAdd(connectionString, 0);
         return connectionString;
     }
 
@@ -203,7 +203,7 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
         }
 
         await ExecuteAsync($"DROP DATABASE IF EXISTS {QuoteIdentifier(name)} WITH (FORCE)", cancellationToken).ConfigureAwait(false);
-        handedOutConnectionStrings.TryRemove(connectionString, out _);
+        _handedOutConnectionStrings.TryRemove(connectionString, out _);
     }
 
     /// <summary>
@@ -211,7 +211,7 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
     /// Calling it again does nothing. The server from <see cref="GetSharedAsync"/> ignores it.
     /// </summary>
     /// <returns>A task that completes when the server is stopped and its folder deleted.</returns>
-    public ValueTask DisposeAsync() => isShared ? ValueTask.CompletedTask : new ValueTask(StopAsync(ShutdownMode.Fast));
+    public ValueTask DisposeAsync() => _isShared ? ValueTask.CompletedTask : new ValueTask(StopAsync(ShutdownMode.Fast));
 
     /// <summary>
     /// Stops the server (fast shutdown: open connections are closed) and deletes its folder.
@@ -219,7 +219,7 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
     /// </summary>
     public void Dispose()
     {
-        if (!isShared)
+        if (!_isShared)
         {
             StopAsync(ShutdownMode.Fast).GetAwaiter().GetResult();
         }
@@ -340,13 +340,13 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
 
     private static void Register(PostgresServer server)
     {
-        lock (LiveGate)
+        lock (s_liveGate)
         {
-            LiveServers.Add(server);
-            if (!processExitHooked)
+            s_liveServers.Add(server);
+            if (!s_processExitHooked)
             {
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAllLiveServers();
-                processExitHooked = true;
+                s_processExitHooked = true;
             }
         }
     }
@@ -354,9 +354,9 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
     private static void StopAllLiveServers()
     {
         PostgresServer[] servers;
-        lock (LiveGate)
+        lock (s_liveGate)
         {
-            servers = [.. LiveServers];
+            servers = [.. s_liveServers];
         }
 
         try
@@ -420,9 +420,9 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
     {
         get
         {
-            lock (stopGate)
+            lock (_stopGate)
             {
-                return stopped is not null;
+                return _stopped is not null;
             }
         }
     }
@@ -430,25 +430,25 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
     /// <summary>Stops the server and deletes its folder, once; later calls return the first call's task.</summary>
     private Task StopAsync(ShutdownMode mode)
     {
-        lock (stopGate)
+        lock (_stopGate)
         {
-            return stopped ??= StopCoreAsync(mode);
+            return _stopped ??= StopCoreAsync(mode);
         }
     }
 
     private async Task StopCoreAsync(ShutdownMode mode)
     {
-        lock (LiveGate)
+        lock (s_liveGate)
         {
-            LiveServers.Remove(this);
+            s_liveServers.Remove(this);
         }
 
-        await folder.StopServerAsync(mode).ConfigureAwait(false);
-        folder.Delete();
+        await _folder.StopServerAsync(mode).ConfigureAwait(false);
+        _folder.Delete();
 
         // Idle pooled connections to the stopped server are broken: drop them so no later open gets one.
-        handedOutConnectionStrings.TryAdd(ConnectionString, 0);
-        foreach (var connectionString in handedOutConnectionStrings.Keys)
+        _handedOutConnectionStrings.TryAdd(ConnectionString, 0);
+        foreach (var connectionString in _handedOutConnectionStrings.Keys)
         {
             using var connection = new NpgsqlConnection(connectionString);
             NpgsqlConnection.ClearPool(connection);

@@ -25,7 +25,7 @@ internal enum ShutdownMode
 internal static class Postmaster
 {
     private const int KillSignal = 9;
-    private static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_shutdownWait = TimeSpan.FromSeconds(30);
 
     /// <summary>Stops the postmaster <paramref name="processId"/>, and kills it when it does not stop in time.</summary>
     /// <returns><see langword="false"/> when it could not be signalled (another user's process).</returns>
@@ -36,13 +36,13 @@ internal static class Postmaster
             return !ProcessIdentity.IsAlive(processId, startMarker);
         }
 
-        if (await WaitUntilGoneAsync(processId, startMarker, ShutdownWait).ConfigureAwait(false))
+        if (await WaitUntilGoneAsync(processId, startMarker, s_shutdownWait).ConfigureAwait(false))
         {
             return true;
         }
 
         _ = kill(processId, KillSignal);
-        return await WaitUntilGoneAsync(processId, startMarker, ShutdownWait).ConfigureAwait(false);
+        return await WaitUntilGoneAsync(processId, startMarker, s_shutdownWait).ConfigureAwait(false);
     }
 
     /// <summary>
