@@ -15,6 +15,7 @@ internal static class DiagnosticDescriptors
     public static class Categories
     {
         public const string General = "ServerTools.General";
+        public const string Auditing = "ServerTools.Auditing";
     }
 
     /// <summary>ST0001: a class with a ServerTools attribute (or a type that contains one) is not partial.</summary>
@@ -29,4 +30,58 @@ internal static class DiagnosticDescriptors
                      + "or that is nested in a type that is not partial, gets no generated code, so the feature silently does nothing. "
                      + "Add the 'partial' modifier to the class and to every type that contains it.",
         helpLinkUri: HelpLinkBase + "ST0001.md");
+
+    /// <summary>ST1001: ExecuteUpdate or ExecuteDelete on an audited entity writes no audit log.</summary>
+    public static readonly DiagnosticDescriptor BulkOperationBypassesAudit = new(
+        id: "ST1001",
+        title: "Bulk update or delete bypasses the audit trail",
+        messageFormat: "{0} on '{1}' changes rows without the change tracker, so no audit log is written: load the entities, "
+                       + "change them and call SaveChanges, or write the audit log yourself (suppress with #pragma warning disable ST1001 where that is intended)",
+        category: Categories.Auditing,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "EF Core's ExecuteUpdate and ExecuteDelete send one SQL statement to the database without loading the entities. "
+                     + "ServerTools writes audit logs from the change tracker during SaveChanges, so rows of an [Audited] entity changed "
+                     + "this way leave no trace in the audit trail.",
+        helpLinkUri: HelpLinkBase + "ST1001.md");
+
+    /// <summary>ST1002: [AuditIgnore] or [AuditMask] on a property of a concrete class that is not [Audited].</summary>
+    public static readonly DiagnosticDescriptor AuditAttributeOutsideAuditedClass = new(
+        id: "ST1002",
+        title: "[AuditIgnore] or [AuditMask] has no effect outside an audited class",
+        messageFormat: "[{0}] on '{1}' has no effect: '{2}' is not [Audited]; mark '{2}' [Audited] or remove [{0}]",
+        category: Categories.Auditing,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "[AuditIgnore] and [AuditMask] tune how an [Audited] class is logged. On a property of a class that is neither "
+                     + "[Audited] nor abstract (an abstract base class passes its properties to audited subclasses) they do nothing, "
+                     + "which usually means the class was meant to be audited.",
+        helpLinkUri: HelpLinkBase + "ST1002.md");
+
+    /// <summary>ST1003: a property has both [AuditIgnore] and [AuditMask].</summary>
+    public static readonly DiagnosticDescriptor AuditIgnoreAndAuditMask = new(
+        id: "ST1003",
+        title: "A property is both [AuditIgnore] and [AuditMask]",
+        messageFormat: "'{0}' is both [AuditIgnore] and [AuditMask]: [AuditIgnore] wins and the property is not logged at all; "
+                       + "remove [AuditMask], or remove [AuditIgnore] to log its changes without the values",
+        category: Categories.Auditing,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "[AuditIgnore] leaves a property out of the audit trail; [AuditMask] logs that it changed but writes '***' for "
+                     + "its values. Both on one property contradict each other: [AuditIgnore] wins.",
+        helpLinkUri: HelpLinkBase + "ST1003.md");
+
+    /// <summary>ST1004: a mapped property of an audited class has a type the audit trail cannot write.</summary>
+    public static readonly DiagnosticDescriptor UnsupportedAuditPropertyType = new(
+        id: "ST1004",
+        title: "The audit trail cannot write this property's type",
+        messageFormat: "The audit trail cannot write '{0}' of type '{1}', so its changes are not logged: mark it [AuditIgnore] to say so",
+        category: Categories.Auditing,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "The audit trail writes single values as text: numbers, bool, char, string, dates and times, Guid, enums, byte[] "
+                     + "and their nullable forms. EF Core and Npgsql also map other value types and collections of values (int[], "
+                     + "List<string>) to columns; changes to those are silently left out of the audit log. Mark such a property "
+                     + "[AuditIgnore] so that the omission is visible in the code.",
+        helpLinkUri: HelpLinkBase + "ST1004.md");
 }

@@ -70,10 +70,20 @@ public static class DiagnosticAssert
     /// <summary>
     /// Analyzes <paramref name="markup"/> (the first source, with <c>[|spans|]</c>) and further plain sources,
     /// and fails unless the diagnostics are exactly <paramref name="expected"/>: same ids, messages and spans, nothing more.
+    /// The sources must compile without errors first, so that a test expecting no diagnostic cannot pass because a
+    /// call or a type failed to bind.
     /// </summary>
     public static async Task VerifyAsync(DiagnosticAnalyzer analyzer, string markup, IReadOnlyList<ExpectedDiagnostic> expected, params string[] otherSources)
     {
         var marked = MarkedSource.Parse(markup);
+        var errors = TestCompilation.Create([marked.Text, .. otherSources]).GetDiagnostics()
+            .Where(static d => d.Severity == DiagnosticSeverity.Error)
+            .ToList();
+        if (errors.Count > 0)
+        {
+            throw new XunitException("The test source does not compile:\n  " + string.Join("\n  ", errors.Select(GeneratedCodeAssert.Format)));
+        }
+
         var actual = await AnalyzeAsync(analyzer, [marked.Text, .. otherSources]).ConfigureAwait(false);
         Compare(marked, expected, actual);
     }

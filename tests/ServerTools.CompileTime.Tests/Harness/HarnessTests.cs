@@ -126,6 +126,18 @@ public sealed class HarnessTests : IDisposable
     }
 
     [Fact]
+    public async Task Diagnostic_check_fails_when_the_test_source_does_not_compile()
+    {
+        var error = await Assert.ThrowsAsync<XunitException>(() => DiagnosticAssert.VerifyAsync(
+            new PartialEntityAnalyzer(),
+            "public static class Cleanup { public static int Run(System.Linq.IQueryable<int> q) => q.NoSuchMethod(); }",
+            []));
+
+        Assert.Contains("does not compile", error.Message, StringComparison.Ordinal);
+        Assert.Contains("CS1061", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Markup_gives_the_spans_in_order_and_the_text_without_marks()
     {
         var marked = MarkedSource.Parse("a [|bc|] d [|e|]");

@@ -22,7 +22,7 @@ public sealed partial class AuditedGenerator
             }
 
             var descriptor = "global::ServerTools.Auditing.AuditDescriptor<" + entity.FullyQualifiedName + ">";
-            var field = "global::ServerTools.Auditing.AuditField<" + entity.FullyQualifiedName + ">";
+            const string field = "global::ServerTools.Auditing.AuditField";
             writer
                 .Line("/// <summary>Registers the audit descriptor of this entity with ServerTools when the assembly loads.</summary>")
                 .Line(GeneratorInfo.GeneratedCodeAttribute)
@@ -30,14 +30,15 @@ public sealed partial class AuditedGenerator
                 .Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]")
                 .OpenBlock("internal static void RegisterServerToolsAuditDescriptor()")
                 .Line("global::ServerTools.Auditing.AuditDescriptors.Register(new " + descriptor + "(")
-                .Line("    " + Literal(hierarchy.MetadataName) + (entity.Fields.Count > 0 ? "," : "));"));
+                .Line("    " + Literal(hierarchy.MetadataName) + ",")
+                .Line("    (global::ServerTools.AuditMode)" + entity.Mode.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",")
+                .Line("    (global::ServerTools.AuditOperations)" + entity.Operations.ToString(System.Globalization.CultureInfo.InvariantCulture) + (entity.Fields.Count > 0 ? "," : "));"));
 
             for (var i = 0; i < entity.Fields.Count; i++)
             {
                 var f = entity.Fields[i];
                 var end = i == entity.Fields.Count - 1 ? "));" : ",";
-                writer.Line("    new " + field + "(" + Literal(f.Name) + ", " + (f.IsMasked ? "true" : "false") +
-                            ", static entity => entity." + f.Accessor + ")" + end);
+                writer.Line("    new " + field + "(" + Literal(f.Name) + ", " + (f.IsMasked ? "true" : "false") + ")" + end);
             }
 
             writer.CloseBlock();

@@ -23,26 +23,54 @@ public sealed partial class AuditedGenerator
 
             var fields = new List<AuditedFieldSpec>();
             var seen = new HashSet<string>();
-            foreach (var declaringType in BaseFirst(type))
+            foreach (var declaringType in AuditedProperties.BaseFirst(type))
             {
                 foreach (var property in declaringType.GetMembers().OfType<IPropertySymbol>())
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (IsAudited(property) && seen.Add(property.Name))
+                    if (AuditedProperties.IsCandidate(property) && AuditValueTypes.IsSupported(property.Type) && seen.Add(property.Name))
                     {
-                        fields.Add(new AuditedFieldSpec(
-                            property.MetadataName,
-                            SyntaxFacts.GetKeywordKind(property.Name) == SyntaxKind.None ? property.Name : "@" + property.Name,
-                            HasAttribute(property, AttributeNames.AuditMask)));
+                        fields.Add(new AuditedFieldSpec(property.MetadataName, AuditedProperties.HasAttribute(property, AttributeNames.AuditMask)));
                     }
                 }
             }
 
+            var (mode, operations) = ReadArguments(context.Attributes[0]);
             return new AuditedEntitySpec(
                 HierarchyInfo.From(type),
                 type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                mode,
+                operations,
                 fields.ToEquatableArray());
         }
+
+        /// <summary>
+        /// The attribute's <c>Mode</c> (<c>Changes</c>, 0, by default) and <c>Operations</c> (Create | Update | Delete
+        /// by default), as the enums' numeric values: the emitted code casts them back, so the compiler, not the
+        /// generator, decides what a value means.
+        /// </summary>
+        private static (int Mode, int Operations) ReadArguments(AttributeData attribute)
+        {
+            var mode = 0;
+            var operations = DefaultOperations;
+            foreach (var argument in attribute.NamedArguments)
+            {
+                switch (argument.Key, argument.Value.Value)
+                {
+                    case ("Mode", int value):
+                        mode = value;
+                        break;
+                    case ("Operations", int value):
+                        operations = value;
+                        break;
+                }
+            }
+
+            return (mode, operations);
+        }
+
+        /// <summary>AuditOperations.Writes: Create (1) | Update (2) | Delete (4).</summary>
+        private const int DefaultOperations = 7;
 
         /// <summary>
         /// True when generated members can be added: the class and all its containing types are
@@ -68,74 +96,5 @@ public sealed partial class AuditedGenerator
                && type.DeclaringSyntaxReferences.All(reference =>
                    reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration
                    && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
-
-        private static Stack<INamedTypeSymbol> BaseFirst(INamedTypeSymbol type)
-        {
-            var chain = new Stack<INamedTypeSymbol>();
-            for (var current = type; current is { SpecialType: not SpecialType.System_Object }; current = current.BaseType)
-            {
-                chain.Push(current);
-            }
-
-            return chain;
-        }
-
-        /// <summary>
-        /// The properties EF Core maps by convention (public getter, any setter) whose type is a column,
-        /// unless left out with [AuditIgnore] or [NotMapped].
-        /// </summary>
-        private static bool IsAudited(IPropertySymbol property)
-            => property is { IsStatic: false, IsIndexer: false, IsOverride: false, GetMethod.DeclaredAccessibility: Accessibility.Public, SetMethod: not null }
-               && !HasAttribute(property, AttributeNames.AuditIgnore)
-               && !HasAttribute(property, AttributeNames.NotMapped)
-               && IsScalar(property.Type);
-
-        /// <summary>
-        /// Types EF Core maps to a single column. Navigations, collections and owned or complex types
-        /// are not audited as one field.
-        /// </summary>
-        private static bool IsScalar(ITypeSymbol type)
-        {
-            if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
-            {
-                type = nullable.TypeArguments[0];
-            }
-
-            if (type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Byte })
-            {
-                return true;
-            }
-
-            if (type.TypeKind == TypeKind.Enum)
-            {
-                return true;
-            }
-
-            switch (type.SpecialType)
-            {
-                case SpecialType.System_Boolean:
-                case SpecialType.System_Char:
-                case SpecialType.System_SByte:
-                case SpecialType.System_Byte:
-                case SpecialType.System_Int16:
-                case SpecialType.System_UInt16:
-                case SpecialType.System_Int32:
-                case SpecialType.System_UInt32:
-                case SpecialType.System_Int64:
-                case SpecialType.System_UInt64:
-                case SpecialType.System_Decimal:
-                case SpecialType.System_Single:
-                case SpecialType.System_Double:
-                case SpecialType.System_String:
-                case SpecialType.System_DateTime:
-                    return true;
-            }
-
-            return type is INamedTypeSymbol { ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } named
-                   && named.Name is "Guid" or "DateTimeOffset" or "DateOnly" or "TimeOnly" or "TimeSpan";
-        }
-
-        private static bool HasAttribute(ISymbol symbol, string metadataName)
-            => symbol.GetAttributes().Any(attribute => attribute.AttributeClass?.ToDisplayString() == metadataName);
     }
 }

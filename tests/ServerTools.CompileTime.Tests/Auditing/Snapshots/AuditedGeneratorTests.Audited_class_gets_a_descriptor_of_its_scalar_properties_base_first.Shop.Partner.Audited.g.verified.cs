@@ -14,15 +14,17 @@ namespace Shop
         {
             global::ServerTools.Auditing.AuditDescriptors.Register(new global::ServerTools.Auditing.AuditDescriptor<global::Shop.Partner>(
                 "Shop.Partner",
-                new global::ServerTools.Auditing.AuditField<global::Shop.Partner>("Id", false, static entity => entity.Id),
-                new global::ServerTools.Auditing.AuditField<global::Shop.Partner>("CreatedAt", false, static entity => entity.CreatedAt),
-                new global::ServerTools.Auditing.AuditField<global::Shop.Partner>("Name", false, static entity => entity.Name),
-                new global::ServerTools.Auditing.AuditField<global::Shop.Partner>("Kind", false, static entity => entity.Kind),
-                new global::ServerTools.Auditing.AuditField<global::Shop.Partner>("CreditLimit", false, static entity => entity.CreditLimit),
-                new global::ServerTools.Auditing.AuditField<global::Shop.Partner>("ExternalId", false, static entity => entity.ExternalId),
-                new global::ServerTools.Auditing.AuditField<global::Shop.Partner>("Logo", false, static entity => entity.Logo),
-                new global::ServerTools.Auditing.AuditField<global::Shop.Partner>("class", false, static entity => entity.@class),
-                new global::ServerTools.Auditing.AuditField<global::Shop.Partner>("Iban", true, static entity => entity.Iban)));
+                (global::ServerTools.AuditMode)0,
+                (global::ServerTools.AuditOperations)7,
+                new global::ServerTools.Auditing.AuditField("Id", false),
+                new global::ServerTools.Auditing.AuditField("CreatedAt", false),
+                new global::ServerTools.Auditing.AuditField("Name", false),
+                new global::ServerTools.Auditing.AuditField("Kind", false),
+                new global::ServerTools.Auditing.AuditField("CreditLimit", false),
+                new global::ServerTools.Auditing.AuditField("ExternalId", false),
+                new global::ServerTools.Auditing.AuditField("Logo", false),
+                new global::ServerTools.Auditing.AuditField("class", false),
+                new global::ServerTools.Auditing.AuditField("Iban", true)));
         }
     }
 }

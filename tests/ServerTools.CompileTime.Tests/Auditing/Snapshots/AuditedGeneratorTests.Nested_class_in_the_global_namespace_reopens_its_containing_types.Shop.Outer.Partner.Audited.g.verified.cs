@@ -16,7 +16,9 @@ partial class Shop
             {
                 global::ServerTools.Auditing.AuditDescriptors.Register(new global::ServerTools.Auditing.AuditDescriptor<global::Shop.Outer.Partner>(
                     "Shop+Outer+Partner",
-                    new global::ServerTools.Auditing.AuditField<global::Shop.Outer.Partner>("Id", false, static entity => entity.Id)));
+                    (global::ServerTools.AuditMode)0,
+                    (global::ServerTools.AuditOperations)7,
+                    new global::ServerTools.Auditing.AuditField("Id", false)));
             }
         }
     }

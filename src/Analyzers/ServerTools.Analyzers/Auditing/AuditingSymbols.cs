@@ -1,0 +1,58 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using ServerTools.Shared;
+
+namespace ServerTools.Analyzers.Auditing;
+
+/// <summary>The auditing attribute types of one compilation, resolved once at compilation start.</summary>
+internal sealed class AuditingSymbols
+{
+    private AuditingSymbols(INamedTypeSymbol audited, INamedTypeSymbol? auditIgnore, INamedTypeSymbol? auditMask, INamedTypeSymbol? notMapped)
+    {
+        Audited = audited;
+        AuditIgnore = auditIgnore;
+        AuditMask = auditMask;
+        NotMapped = notMapped;
+    }
+
+    public INamedTypeSymbol Audited { get; }
+
+    public INamedTypeSymbol? AuditIgnore { get; }
+
+    public INamedTypeSymbol? AuditMask { get; }
+
+    public INamedTypeSymbol? NotMapped { get; }
+
+    /// <summary>The symbols of <paramref name="compilation"/>, or null when it does not reference ServerTools (no [Audited] type).</summary>
+    public static AuditingSymbols? From(Compilation compilation)
+        => compilation.GetTypeByMetadataName(AttributeNames.Audited) is { } audited
+            ? new AuditingSymbols(
+                audited,
+                compilation.GetTypeByMetadataName(AttributeNames.AuditIgnore),
+                compilation.GetTypeByMetadataName(AttributeNames.AuditMask),
+                compilation.GetTypeByMetadataName(AttributeNames.NotMapped))
+            : null;
+
+    /// <summary>True when <paramref name="type"/> itself is marked [Audited] (the attribute is not inherited).</summary>
+    public bool IsAudited(ITypeSymbol type) => Find(type, Audited) is not null;
+
+    /// <summary>True when <paramref name="type"/> or one of its base classes is marked [Audited].</summary>
+    public bool IsAuditedOrDerived(ITypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (IsAudited(current))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The application of <paramref name="attribute"/> on <paramref name="symbol"/>, if any.</summary>
+    public static AttributeData? Find(ISymbol symbol, INamedTypeSymbol? attribute)
+        => attribute is null
+            ? null
+            : symbol.GetAttributes().FirstOrDefault(data => SymbolEqualityComparer.Default.Equals(data.AttributeClass, attribute));
+}

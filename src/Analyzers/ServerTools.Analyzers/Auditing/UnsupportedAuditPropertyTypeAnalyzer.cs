@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using ServerTools.Shared;
+
+namespace ServerTools.Analyzers.Auditing;
+
+/// <summary>
+/// ST1004: a property of an <c>[Audited]</c> class (its own or inherited) that the generator would audit but for
+/// its type: a value EF Core and Npgsql map to a column that the audit trail cannot write as text (other structs,
+/// arrays and collections of values). Class types and collections of them are navigations or owned types, not
+/// values, and are not reported.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class UnsupportedAuditPropertyTypeAnalyzer : DiagnosticAnalyzer
+{
+    private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.MinimallyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        [DiagnosticDescriptors.UnsupportedAuditPropertyType];
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(static start =>
+        {
+            if (AuditingSymbols.From(start.Compilation) is not { } symbols)
+            {
+                return;
+            }
+
+            var enumerable = start.Compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T);
+            // Two audited classes may inherit the same base property: report it once.
+            var reported = new ConcurrentDictionary<IPropertySymbol, bool>(SymbolEqualityComparer.Default);
+            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols, enumerable, reported), SymbolKind.NamedType);
+        });
+    }
+
+    private static void Analyze(
+        SymbolAnalysisContext context,
+        AuditingSymbols symbols,
+        INamedTypeSymbol enumerable,
+        ConcurrentDictionary<IPropertySymbol, bool> reported)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (type.TypeKind != TypeKind.Class || !symbols.IsAudited(type))
+        {
+            return;
+        }
+
+        // As the generator does: base class first, and a name already audited is not audited again.
+        var audited = new HashSet<string>();
+        foreach (var property in AuditedProperties.BaseFirst(type).SelectMany(static t => t.GetMembers().OfType<IPropertySymbol>()))
+        {
+            if (!AuditedProperties.IsCandidate(property))
+            {
+                continue;
+            }
+
+            if (AuditValueTypes.IsSupported(property.Type))
+            {
+                audited.Add(property.Name);
+            }
+            else if (!audited.Contains(property.Name)
+                     && IsValueColumn(property.Type, enumerable)
+                     && property.Locations.FirstOrDefault(static l => l.IsInSource) is { } location
+                     && reported.TryAdd(property.OriginalDefinition, true))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.UnsupportedAuditPropertyType,
+                    location,
+                    property.Name,
+                    property.Type.ToDisplayString(s_typeFormat)));
+            }
+        }
+    }
+
+    /// <summary>
+    /// True for types EF Core and Npgsql map to a column of values: structs (the supported ones aside), and arrays
+    /// or collections whose elements the audit could write one by one (<c>int[]</c>, <c>List&lt;string&gt;</c>).
+    /// </summary>
+    private static bool IsValueColumn(ITypeSymbol type, INamedTypeSymbol enumerable)
+    {
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+        {
+            type = nullable.TypeArguments[0];
+        }
+
+        if (type.TypeKind == TypeKind.Struct)
+        {
+            return true;
+        }
+
+        var element = type is IArrayTypeSymbol array ? array.ElementType : ElementType(type, enumerable);
+        return element is not null && AuditValueTypes.IsSupported(element);
+    }
+
+    private static ITypeSymbol? ElementType(ITypeSymbol type, INamedTypeSymbol enumerable)
+    {
+        var sequence = type is INamedTypeSymbol named && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, enumerable)
+            ? named
+            : type.AllInterfaces.FirstOrDefault(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, enumerable));
+        return sequence?.TypeArguments[0];
+    }
+}

@@ -1,0 +1,188 @@
+using System.Threading.Tasks;
+using ServerTools.Analyzers.Auditing;
+using ServerTools.CompileTime.Tests.Harness;
+
+namespace ServerTools.CompileTime.Tests.Auditing;
+
+public sealed class BulkOperationAnalyzerTests
+{
+    private const string Shop = """
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.EntityFrameworkCore;
+        using ServerTools;
+
+        namespace Shop;
+
+        [Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+            public string Name { get; set; } = "";
+        }
+
+        public class Company : Partner
+        {
+            public string? VatNumber { get; set; }
+        }
+
+        public class Product
+        {
+            public int Id { get; set; }
+        }
+
+        public class ShopContext : DbContext
+        {
+            public DbSet<Partner> Partners => Set<Partner>();
+            public DbSet<Company> Companies => Set<Company>();
+            public DbSet<Product> Products => Set<Product>();
+        }
+        """;
+
+    private static string Message(string method, string entity)
+        => $"{method} on '{entity}' changes rows without the change tracker, so no audit log is written: load the entities, "
+           + "change them and call SaveChanges, or write the audit log yourself (suppress with #pragma warning disable ST1001 where that is intended)";
+
+    [Fact]
+    public Task ExecuteDelete_on_the_DbSet_of_an_audited_entity_is_reported_at_the_method_name() => DiagnosticAssert.VerifyAsync(
+        new BulkOperationAnalyzer(),
+        """
+        using Microsoft.EntityFrameworkCore;
+
+        namespace Shop;
+
+        public static class Cleanup
+        {
+            public static int Run(ShopContext db) => db.Partners.[|ExecuteDelete|]();
+        }
+        """,
+        [new("ST1001", Message("ExecuteDelete", "Partner"))],
+        Shop);
+
+    [Fact]
+    public Task Every_bulk_method_on_a_filtered_query_is_reported() => DiagnosticAssert.VerifyAsync(
+        new BulkOperationAnalyzer(),
+        """
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.EntityFrameworkCore;
+
+        namespace Shop;
+
+        public static class Maintenance
+        {
+            public static async Task Run(ShopContext db, CancellationToken cancellationToken)
+            {
+                var stale = db.Partners.Where(p => p.Name == "");
+                stale.[|ExecuteUpdate|](setters => setters.SetProperty(p => p.Name, "unknown"));
+                await stale.[|ExecuteUpdateAsync|](setters => setters.SetProperty(p => p.Name, p => p.Name.Trim()), cancellationToken);
+                stale.[|ExecuteDelete|]();
+                await db.Set<Partner>().AsNoTracking().[|ExecuteDeleteAsync|](cancellationToken);
+            }
+        }
+        """,
+        [
+            new("ST1001", Message("ExecuteUpdate", "Partner"), 0),
+            new("ST1001", Message("ExecuteUpdateAsync", "Partner"), 1),
+            new("ST1001", Message("ExecuteDelete", "Partner"), 2),
+            new("ST1001", Message("ExecuteDeleteAsync", "Partner"), 3),
+        ],
+        Shop);
+
+    [Fact]
+    public Task Entity_derived_from_an_audited_class_is_reported_under_its_own_name() => DiagnosticAssert.VerifyAsync(
+        new BulkOperationAnalyzer(),
+        """
+        using Microsoft.EntityFrameworkCore;
+
+        namespace Shop;
+
+        public static class Cleanup
+        {
+            public static int Run(ShopContext db) => db.Companies.[|ExecuteDelete|]();
+        }
+        """,
+        [new("ST1001", Message("ExecuteDelete", "Company"))],
+        Shop);
+
+    [Fact]
+    public Task Static_call_and_conditional_access_are_reported_at_the_method_name() => DiagnosticAssert.VerifyAsync(
+        new BulkOperationAnalyzer(),
+        """
+        using System.Linq;
+        using Microsoft.EntityFrameworkCore;
+
+        namespace Shop;
+
+        public static class Cleanup
+        {
+            public static int Run(ShopContext db) => EntityFrameworkQueryableExtensions.[|ExecuteDelete|](db.Partners);
+
+            public static int? RunIfAny(IQueryable<Partner>? partners) => partners?.[|ExecuteDelete|]();
+        }
+        """,
+        [
+            new("ST1001", Message("ExecuteDelete", "Partner"), 0),
+            new("ST1001", Message("ExecuteDelete", "Partner"), 1),
+        ],
+        Shop);
+
+    [Fact]
+    public Task Bulk_operation_on_an_entity_that_is_not_audited_is_not_reported() => DiagnosticAssert.VerifyAsync(
+        new BulkOperationAnalyzer(),
+        """
+        using System.Threading.Tasks;
+        using Microsoft.EntityFrameworkCore;
+
+        namespace Shop;
+
+        public static class Cleanup
+        {
+            public static Task<int> Run(ShopContext db) => db.Products.ExecuteDeleteAsync();
+        }
+        """,
+        [],
+        Shop);
+
+    [Fact]
+    public Task Method_of_the_same_name_that_is_not_EF_Cores_is_not_reported() => DiagnosticAssert.VerifyAsync(
+        new BulkOperationAnalyzer(),
+        """
+        using System.Linq;
+
+        namespace Shop;
+
+        public static class MyBulkExtensions
+        {
+            public static int ExecuteDelete<T>(this IQueryable<T> source) => source.Count();
+        }
+
+        public static class Cleanup
+        {
+            public static int Run(IQueryable<Partner> partners) => partners.ExecuteDelete();
+        }
+        """,
+        [],
+        Shop);
+
+    [Fact]
+    public Task Pragma_suppresses_an_intended_bulk_operation() => DiagnosticAssert.VerifyAsync(
+        new BulkOperationAnalyzer(),
+        """
+        using Microsoft.EntityFrameworkCore;
+
+        namespace Shop;
+
+        public static class Cleanup
+        {
+            // The nightly purge writes its own audit summary.
+        #pragma warning disable ST1001
+            public static int Run(ShopContext db) => db.Partners.ExecuteDelete();
+        #pragma warning restore ST1001
+        }
+        """,
+        [],
+        Shop);
+}

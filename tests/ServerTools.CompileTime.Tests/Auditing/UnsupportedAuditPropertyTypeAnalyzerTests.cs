@@ -1,0 +1,220 @@
+using System.Threading.Tasks;
+using ServerTools.Analyzers.Auditing;
+using ServerTools.Analyzers.CodeFixes.Auditing;
+using ServerTools.CompileTime.Tests.Harness;
+
+namespace ServerTools.CompileTime.Tests.Auditing;
+
+public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
+{
+    private static string Message(string property, string type)
+        => $"The audit trail cannot write '{property}' of type '{type}', so its changes are not logged: mark it [AuditIgnore] to say so";
+
+    [Fact]
+    public Task Value_types_arrays_and_collections_of_values_are_reported_at_the_property_name() => DiagnosticAssert.VerifyAsync(
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        """
+        using System;
+        using System.Collections.Generic;
+        using System.Numerics;
+        using ServerTools;
+
+        namespace Shop;
+
+        public struct Money
+        {
+            public decimal Amount { get; set; }
+            public string Currency { get; set; }
+        }
+
+        [Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+            public BigInteger [|Balance|] { get; private set; }
+            public BigInteger? [|Reserve|] { get; set; }
+            public Money [|CreditLimit|] { get; set; }
+            public int[] [|Scores|] { get; set; } = [];
+            public string[]? [|Aliases|] { get; set; }
+            public List<string> [|Tags|] { get; set; } = [];
+            public IList<int> [|Ratings|] { get; set; } = [];
+            public ICollection<Guid>? [|Contacts|] { get; set; }
+        }
+        """,
+        [
+            new("ST1004", Message("Balance", "BigInteger"), 0),
+            new("ST1004", Message("Reserve", "BigInteger?"), 1),
+            new("ST1004", Message("CreditLimit", "Money"), 2),
+            new("ST1004", Message("Scores", "int[]"), 3),
+            new("ST1004", Message("Aliases", "string[]?"), 4),
+            new("ST1004", Message("Tags", "List<string>"), 5),
+            new("ST1004", Message("Ratings", "IList<int>"), 6),
+            new("ST1004", Message("Contacts", "ICollection<Guid>?"), 7),
+        ]);
+
+    [Fact]
+    public Task Supported_types_navigations_and_properties_the_generator_skips_are_not_reported() => DiagnosticAssert.VerifyAsync(
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        """
+        using System;
+        using System.Collections.Generic;
+        using System.ComponentModel.DataAnnotations.Schema;
+        using System.Numerics;
+        using ServerTools;
+
+        namespace Shop;
+
+        public enum PartnerKind { Person, Company }
+
+        public class Address
+        {
+            public string Street { get; set; } = "";
+        }
+
+        public abstract class Entity
+        {
+            [AuditIgnore] public virtual int[] Scores { get; set; } = [];
+        }
+
+        [Audited]
+        public partial class Partner : Entity
+        {
+            public int Id { get; set; }
+            public string Name { get; set; } = "";
+            public PartnerKind? Kind { get; set; }
+            public decimal CreditLimit { get; set; }
+            public DateTimeOffset CreatedAt { get; set; }
+            public DateOnly? Birthday { get; set; }
+            public TimeSpan Timeout { get; set; }
+            public Guid ExternalId { get; init; }
+            public byte[]? Logo { get; set; }
+            public Partner? Parent { get; set; }
+            public List<Partner> Children { get; set; } = [];
+            public Partner[] Siblings { get; set; } = [];
+            public Address? Address { get; set; }
+            [AuditIgnore] public List<string> Tags { get; set; } = [];
+            [NotMapped] public BigInteger Balance { get; set; }
+            public IReadOnlyList<int> Ratings => [];
+            private BigInteger Reserve { get; set; }
+            internal int[] Internal { get; set; } = [];
+            public static int[] Shared { get; set; } = [];
+            public override int[] Scores { get; set; } = [];
+        }
+
+        public class Product
+        {
+            public int Id { get; set; }
+            public BigInteger Stock { get; set; }
+        }
+        """,
+        []);
+
+    [Fact]
+    public Task Inherited_property_is_reported_once_at_the_base_class() => DiagnosticAssert.VerifyAsync(
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        """
+        using System.Collections.Generic;
+        using ServerTools;
+
+        namespace Shop;
+
+        public abstract class Entity
+        {
+            public int Id { get; set; }
+            public HashSet<string> [|Labels|] { get; set; } = [];
+        }
+
+        [Audited]
+        public partial class Partner : Entity
+        {
+            public string Name { get; set; } = "";
+        }
+
+        [Audited]
+        public partial class Product : Entity
+        {
+            public string Name { get; set; } = "";
+        }
+        """,
+        [new("ST1004", Message("Labels", "HashSet<string>"))]);
+
+    [Fact]
+    public Task Fix_adds_AuditIgnore_on_its_own_line_below_the_doc_comment() => CodeFixAssert.VerifyAsync(
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        new AddAuditIgnoreCodeFixProvider(),
+        """
+        using System.Collections.Generic;
+        using System.ComponentModel.DataAnnotations;
+        using ServerTools;
+
+        namespace Shop
+        {
+            [Audited]
+            public partial class Partner
+            {
+                public int Id { get; set; }
+
+                /// <summary>Free labels.</summary>
+                public List<string> Tags { get; set; } = new();
+
+                [MaxLength(3)]
+                public int[] Scores { get; set; } = [];
+            }
+        }
+        """,
+        """
+        using System.Collections.Generic;
+        using System.ComponentModel.DataAnnotations;
+        using ServerTools;
+
+        namespace Shop
+        {
+            [Audited]
+            public partial class Partner
+            {
+                public int Id { get; set; }
+
+                /// <summary>Free labels.</summary>
+                [AuditIgnore]
+                public List<string> Tags { get; set; } = new();
+
+                [AuditIgnore]
+                [MaxLength(3)]
+                public int[] Scores { get; set; } = [];
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_qualifies_the_attribute_when_ServerTools_is_not_imported() => CodeFixAssert.VerifyAsync(
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        new AddAuditIgnoreCodeFixProvider(),
+        """
+        namespace Shop;
+
+        [ServerTools.Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+            public System.Numerics.BigInteger Balance { get; set; }
+        }
+        """,
+        """
+        namespace Shop;
+
+        [ServerTools.Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+            [ServerTools.AuditIgnore]
+            public System.Numerics.BigInteger Balance { get; set; }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_keeps_a_one_line_class_on_one_line() => CodeFixAssert.VerifyAsync(
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        new AddAuditIgnoreCodeFixProvider(),
+        "[ServerTools.Audited] public partial class Partner { public int Id { get; set; } public int[] Scores { get; set; } = []; }\n",
+        "[ServerTools.Audited] public partial class Partner { public int Id { get; set; } [ServerTools.AuditIgnore] public int[] Scores { get; set; } = []; }\n");
+}
