@@ -5,47 +5,18 @@ using System.Collections.ObjectModel;
 namespace ServerTools.Auditing;
 
 /// <summary>
-/// How one audited entity type is written to the audit trail: its stable name and its audited fields.
-/// Instances are created by generated code (one per <see cref="AuditedAttribute">[Audited]</see> class)
-/// and registered in <see cref="AuditDescriptors"/> when the assembly loads.
+/// How one audited entity type is written to the audit trail: its stable name, its mode and operations,
+/// and its audited fields. Created by generated code (one per <see cref="AuditedAttribute">[Audited]</see>
+/// class) and registered in <see cref="AuditDescriptors"/> when the assembly loads. The values themselves are
+/// read through EF Core's change tracker (original and current values, database-generated ones included),
+/// so they are exactly what EF writes.
 /// </summary>
 public abstract class AuditDescriptor
 {
-    private protected AuditDescriptor(Type entityType, string entityName)
+    private protected AuditDescriptor(Type entityType, string entityName, AuditMode mode, AuditOperations operations, AuditField[] fields)
     {
         ArgumentNullException.ThrowIfNull(entityType);
         ArgumentException.ThrowIfNullOrWhiteSpace(entityName);
-        EntityType = entityType;
-        EntityName = entityName;
-    }
-
-    /// <summary>The audited CLR type.</summary>
-    public Type EntityType { get; }
-
-    /// <summary>The stable name written to <c>AuditLog.EntityType</c>: the type's full name.</summary>
-    public string EntityName { get; }
-
-    /// <summary>The audited fields, in declaration order (base class first).</summary>
-    public abstract IReadOnlyList<AuditField> Fields { get; }
-
-    /// <summary>Reads the value of the field at <paramref name="fieldIndex"/> from <paramref name="entity"/>.</summary>
-    /// <exception cref="ArgumentException"><paramref name="entity"/> is not of <see cref="EntityType"/>.</exception>
-    public abstract object? GetValue(object entity, int fieldIndex);
-}
-
-/// <summary>The audit descriptor of entity type <typeparamref name="TEntity"/>, with typed value readers.</summary>
-/// <typeparam name="TEntity">The audited entity type.</typeparam>
-public sealed class AuditDescriptor<TEntity> : AuditDescriptor
-    where TEntity : class
-{
-    private readonly AuditField<TEntity>[] _fields;
-
-    /// <summary>Creates a descriptor. Called by generated code.</summary>
-    /// <param name="entityName">The stable name of the entity type.</param>
-    /// <param name="fields">The audited fields, in a stable order; names must be unique.</param>
-    public AuditDescriptor(string entityName, params AuditField<TEntity>[] fields)
-        : base(typeof(TEntity), entityName)
-    {
         ArgumentNullException.ThrowIfNull(fields);
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var field in fields)
@@ -57,19 +28,41 @@ public sealed class AuditDescriptor<TEntity> : AuditDescriptor
             }
         }
 
-        _fields = fields;
-        Fields = new ReadOnlyCollection<AuditField>(fields);
+        EntityType = entityType;
+        EntityName = entityName;
+        Mode = mode;
+        Operations = operations;
+        Fields = new ReadOnlyCollection<AuditField>((AuditField[])fields.Clone());
     }
 
-    /// <inheritdoc />
-    public override IReadOnlyList<AuditField> Fields { get; }
+    /// <summary>The audited CLR type.</summary>
+    public Type EntityType { get; }
 
-    /// <summary>Reads the value of the field at <paramref name="fieldIndex"/> from <paramref name="entity"/>.</summary>
-    public object? GetValue(TEntity entity, int fieldIndex) => _fields[fieldIndex].GetValue(entity);
+    /// <summary>The stable name written to <see cref="AuditLog.EntityType"/>: the type's full name.</summary>
+    public string EntityName { get; }
 
-    /// <inheritdoc />
-    public override object? GetValue(object entity, int fieldIndex) => entity is TEntity typed
-        ? _fields[fieldIndex].GetValue(typed)
-        : throw new ArgumentException(
-            $"Expected an entity of type '{EntityName}', got '{entity?.GetType().FullName ?? "null"}'.", nameof(entity));
+    /// <summary>Which values each log holds (<see cref="AuditedAttribute.Mode"/>).</summary>
+    public AuditMode Mode { get; }
+
+    /// <summary>Which operations are logged (<see cref="AuditedAttribute.Operations"/>).</summary>
+    public AuditOperations Operations { get; }
+
+    /// <summary>The audited fields, in declaration order (base class first).</summary>
+    public IReadOnlyList<AuditField> Fields { get; }
+}
+
+/// <summary>The audit descriptor of entity type <typeparamref name="TEntity"/>.</summary>
+/// <typeparam name="TEntity">The audited entity type.</typeparam>
+public sealed class AuditDescriptor<TEntity> : AuditDescriptor
+    where TEntity : class
+{
+    /// <summary>Creates a descriptor. Called by generated code.</summary>
+    /// <param name="entityName">The stable name of the entity type.</param>
+    /// <param name="mode">Which values each log holds.</param>
+    /// <param name="operations">Which operations are logged.</param>
+    /// <param name="fields">The audited fields, in a stable order; names must be unique.</param>
+    public AuditDescriptor(string entityName, AuditMode mode, AuditOperations operations, params AuditField[] fields)
+        : base(typeof(TEntity), entityName, mode, operations, fields)
+    {
+    }
 }

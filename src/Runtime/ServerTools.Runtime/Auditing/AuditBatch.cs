@@ -1,0 +1,230 @@
+using System;
+using System.Collections.Generic;
+using System.Data;
+using System.Data.Common;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Npgsql;
+using NpgsqlTypes;
+using ServerTools.Infrastructure;
+
+namespace ServerTools.Auditing;
+
+/// <summary>The audit logs of one SaveChanges: captured when it starts, written in one round trip while its transaction is open.</summary>
+internal sealed class AuditBatch
+{
+    private readonly List<PendingLog> _logs;
+    private readonly AuditActor? _actor;
+    private readonly DateTimeOffset _timestamp;
+    private readonly Guid _transactionId;
+    private readonly string? _traceId;
+
+    private AuditBatch(DbContext context, bool writeAtCommit, List<PendingLog> logs, AuditActor? actor, DateTimeOffset timestamp)
+    {
+        Context = context;
+        WriteAtCommit = writeAtCommit;
+        _logs = logs;
+        _actor = actor;
+        _timestamp = timestamp;
+        _transactionId = Guid.CreateVersion7(timestamp);
+        _traceId = Activity.Current?.TraceId.ToHexString();
+    }
+
+    public DbContext Context { get; }
+
+    /// <summary>
+    /// True when the save runs in a transaction EF creates, so the logs are written just before EF commits it;
+    /// false inside the application's transaction, where they are written right after the save.
+    /// </summary>
+    public bool WriteAtCommit { get; }
+
+    /// <summary>Captures the logs of the pending changes, or returns null when nothing audited changed or the actor is excluded.</summary>
+    public static AuditBatch? Capture(DbContext context, ServerToolsOptions options)
+    {
+        List<PendingLog>? logs = null;
+        foreach (var entry in context.ChangeTracker.Entries())
+        {
+            var operation = entry.State switch
+            {
+                EntityState.Added => AuditOperation.Create,
+                EntityState.Modified => AuditOperation.Update,
+                EntityState.Deleted => AuditOperation.Delete,
+                _ => (AuditOperation?)null,
+            };
+            if (operation is not { } op
+                || !AuditDescriptors.TryGet(entry.Metadata.ClrType, out var descriptor)
+                || (descriptor.Operations & Flag(op)) == 0)
+            {
+                continue;
+            }
+
+            if (PendingLog.Capture(entry, descriptor, op) is { } log)
+            {
+                (logs ??= []).Add(log);
+            }
+        }
+
+        if (logs is null)
+        {
+            return null;
+        }
+
+        var actor = ResolveActor(context);
+        if (actor?.UserId is { } userId && options.Auditing.ExcludedUserIds.Contains(userId))
+        {
+            return null;
+        }
+
+        var writeAtCommit = context.Database.CurrentTransaction is null && System.Transactions.Transaction.Current is null;
+        return new AuditBatch(context, writeAtCommit, logs, actor, options.TimeProvider.GetUtcNow().ToUniversalTime());
+    }
+
+    public void Write(DbTransaction? transaction)
+    {
+        var (connection, opened) = Open(transaction);
+        try
+        {
+            using var batch = CreateBatch(connection, transaction);
+            batch.ExecuteNonQuery();
+        }
+        finally
+        {
+            if (opened)
+            {
+                Context.Database.CloseConnection();
+            }
+        }
+    }
+
+    public async Task WriteAsync(DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var (connection, opened) = Open(transaction);
+        try
+        {
+            await using var batch = CreateBatch(connection, transaction);
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (opened)
+            {
+                await Context.Database.CloseConnectionAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private (NpgsqlConnection Connection, bool Opened) Open(DbTransaction? transaction)
+    {
+        var connection = transaction?.Connection ?? Context.Database.GetDbConnection();
+        if (connection is not NpgsqlConnection npgsql)
+        {
+            throw new NotSupportedException(
+                $"ServerTools writes the audit trail to PostgreSQL through Npgsql, but this context uses '{connection.GetType().FullName}'. " +
+                "Use UseNpgsql(...), or turn the audit trail off for this context with UseServerTools(o => o.Auditing.Enabled = false).");
+        }
+
+        if (npgsql.State == ConnectionState.Open)
+        {
+            return (npgsql, false);
+        }
+
+        Context.Database.OpenConnection();
+        return (npgsql, true);
+    }
+
+    /// <summary>Two INSERT ... SELECT FROM unnest(arrays) statements in one batch: one round trip whatever the number of logs.</summary>
+    private NpgsqlBatch CreateBatch(NpgsqlConnection connection, DbTransaction? transaction)
+    {
+        var sql = AuditSql.For(Context);
+        var count = _logs.Count;
+        var ids = new Guid[count];
+        var entityTypes = new string[count];
+        var keys = new string[count];
+        var operations = new string[count];
+        var lineLogIds = new List<Guid>(count * 4);
+        var lineFields = new List<string>(count * 4);
+        var lineOld = new List<string?>(count * 4);
+        var lineNew = new List<string?>(count * 4);
+        for (var i = 0; i < count; i++)
+        {
+            var log = _logs[i];
+            ids[i] = AuditIds.Next(_timestamp);
+            entityTypes[i] = log.Descriptor.EntityName;
+            keys[i] = log.Key();
+            operations[i] = log.Operation.ToString();
+            foreach (var line in log.Lines())
+            {
+                lineLogIds.Add(ids[i]);
+                lineFields.Add(line.Field);
+                lineOld.Add(line.OldValue);
+                lineNew.Add(line.NewValue);
+            }
+        }
+
+        var batch = new NpgsqlBatch(connection, (NpgsqlTransaction?)transaction);
+        if (Context.Database.GetCommandTimeout() is { } timeout)
+        {
+            batch.Timeout = timeout;
+        }
+
+        var logs = new NpgsqlBatchCommand(sql.InsertLogs);
+        logs.Parameters.Add(Array(NpgsqlDbType.Uuid, ids));
+        logs.Parameters.Add(Array(NpgsqlDbType.Text, entityTypes));
+        logs.Parameters.Add(Array(NpgsqlDbType.Text, keys));
+        logs.Parameters.Add(Array(NpgsqlDbType.Text, operations));
+        logs.Parameters.Add(Array(NpgsqlDbType.Text, Repeat(_actor?.UserId, count)));
+        logs.Parameters.Add(Array(NpgsqlDbType.Text, Repeat(_actor?.UserName, count)));
+        logs.Parameters.Add(Array(NpgsqlDbType.Text, Repeat(_actor?.IpAddress, count)));
+        logs.Parameters.Add(Array(NpgsqlDbType.Text, Repeat(_actor?.TenantId, count)));
+        logs.Parameters.Add(Array(NpgsqlDbType.TimestampTz, Repeat(_timestamp, count)));
+        logs.Parameters.Add(Array(NpgsqlDbType.Uuid, Repeat(_transactionId, count)));
+        logs.Parameters.Add(Array(NpgsqlDbType.Text, Repeat(_traceId, count)));
+        batch.BatchCommands.Add(logs);
+
+        if (lineLogIds.Count > 0)
+        {
+            var lines = new NpgsqlBatchCommand(sql.InsertLines);
+            lines.Parameters.Add(Array(NpgsqlDbType.Uuid, lineLogIds.ToArray()));
+            lines.Parameters.Add(Array(NpgsqlDbType.Text, lineFields.ToArray()));
+            lines.Parameters.Add(Array(NpgsqlDbType.Text, lineOld.ToArray()));
+            lines.Parameters.Add(Array(NpgsqlDbType.Text, lineNew.ToArray()));
+            batch.BatchCommands.Add(lines);
+        }
+
+        return batch;
+    }
+
+    private static NpgsqlParameter Array<T>(NpgsqlDbType elementType, T[] values)
+        => new() { NpgsqlDbType = NpgsqlDbType.Array | elementType, Value = values };
+
+    private static T[] Repeat<T>(T value, int count)
+    {
+        var values = new T[count];
+        System.Array.Fill(values, value);
+        return values;
+    }
+
+    private static AuditOperations Flag(AuditOperation operation) => operation switch
+    {
+        AuditOperation.Create => AuditOperations.Create,
+        AuditOperation.Update => AuditOperations.Update,
+        AuditOperation.Delete => AuditOperations.Delete,
+        _ => AuditOperations.Read,
+    };
+
+    /// <summary>The ambient actor (<see cref="AuditActor.Use"/>) first, then the application's <see cref="IAuditActorProvider"/>.</summary>
+    private static AuditActor? ResolveActor(DbContext context)
+    {
+        if (AuditActor.Current is { } ambient)
+        {
+            return ambient;
+        }
+
+        var services = context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider;
+        return (services?.GetService(typeof(IAuditActorProvider)) as IAuditActorProvider)?.GetCurrentActor();
+    }
+}

@@ -1,0 +1,198 @@
+using System.Collections.Generic;
+using System.Text;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace ServerTools.Auditing;
+
+/// <summary>One line of a log before it is written.</summary>
+internal readonly record struct PendingLine(string Field, string? OldValue, string? NewValue);
+
+/// <summary>
+/// One entity change of a SaveChanges. Old values are taken when the save starts (EF replaces them
+/// afterwards); a created entity's values and key are read when the log is written, so database-generated
+/// values are logged as stored.
+/// </summary>
+internal sealed class PendingLog
+{
+    private readonly EntityEntry _entry;
+    private readonly AuditFieldMap _map;
+    private readonly List<PendingLine>? _lines;
+    private readonly string? _key;
+
+    private PendingLog(EntityEntry entry, AuditDescriptor descriptor, AuditFieldMap map, AuditOperation operation, List<PendingLine>? lines, string? key)
+    {
+        _entry = entry;
+        _map = map;
+        Descriptor = descriptor;
+        Operation = operation;
+        _lines = lines;
+        _key = key;
+    }
+
+    public AuditDescriptor Descriptor { get; }
+
+    public AuditOperation Operation { get; }
+
+    /// <summary>Captures the change, or returns null for an update that changed no audited field (in <see cref="AuditMode.Changes"/>).</summary>
+    public static PendingLog? Capture(EntityEntry entry, AuditDescriptor descriptor, AuditOperation operation)
+    {
+        var map = AuditFieldMap.For(entry.Metadata, descriptor);
+        if (operation == AuditOperation.Create)
+        {
+            return new PendingLog(entry, descriptor, map, operation, lines: null, key: null);
+        }
+
+        var full = descriptor.Mode == AuditMode.Full;
+        var lines = new List<PendingLine>(map.Properties.Length);
+        for (var i = 0; i < map.Properties.Length; i++)
+        {
+            if (map.Properties[i] is not { } property)
+            {
+                continue;
+            }
+
+            var field = descriptor.Fields[i];
+            var oldValue = AuditValueFormatter.Format(entry.OriginalValues[property]);
+            if (operation == AuditOperation.Delete)
+            {
+                lines.Add(Line(field, oldValue, null));
+                continue;
+            }
+
+            var newValue = AuditValueFormatter.Format(entry.CurrentValues[property]);
+            if (full || !string.Equals(oldValue, newValue, System.StringComparison.Ordinal))
+            {
+                lines.Add(Line(field, oldValue, newValue));
+            }
+        }
+
+        return lines.Count == 0 && !full ? null : new PendingLog(entry, descriptor, map, operation, lines, Key(entry, map, original: true));
+    }
+
+    /// <summary>The entity key as text: the value itself, or for a composite key its parts joined by <c>|</c>.</summary>
+    public string Key() => _key ?? Key(_entry, _map, original: false);
+
+    public IEnumerable<PendingLine> Lines()
+    {
+        if (_lines is not null)
+        {
+            return _lines;
+        }
+
+        var created = new List<PendingLine>(_map.Properties.Length);
+        for (var i = 0; i < _map.Properties.Length; i++)
+        {
+            if (_map.Properties[i] is { } property)
+            {
+                created.Add(Line(Descriptor.Fields[i], null, AuditValueFormatter.Format(_entry.CurrentValues[property])));
+            }
+        }
+
+        return created;
+    }
+
+    private static PendingLine Line(AuditField field, string? oldValue, string? newValue) => field.IsMasked
+        ? new PendingLine(field.Name, oldValue is null ? null : AuditValueFormatter.Mask, newValue is null ? null : AuditValueFormatter.Mask)
+        : new PendingLine(field.Name, oldValue, newValue);
+
+    private static string Key(EntityEntry entry, AuditFieldMap map, bool original)
+    {
+        var keys = map.Key;
+        if (keys.Length == 1)
+        {
+            return AuditKey.Part(original ? entry.OriginalValues[keys[0]] : entry.CurrentValues[keys[0]]);
+        }
+
+        var text = new StringBuilder();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (i > 0)
+            {
+                text.Append(AuditKey.Separator);
+            }
+
+            AuditKey.AppendEscaped(text, AuditKey.Part(original ? entry.OriginalValues[keys[i]] : entry.CurrentValues[keys[i]]));
+        }
+
+        return text.ToString();
+    }
+}
+
+/// <summary>For one entity type: the EF property of each audited field (null when the model does not map it) and the key properties.</summary>
+internal sealed class AuditFieldMap
+{
+    private const string AnnotationName = "ServerTools:AuditFieldMap";
+
+    private AuditFieldMap(IEntityType entityType, AuditDescriptor descriptor)
+    {
+        Properties = new IProperty?[descriptor.Fields.Count];
+        for (var i = 0; i < Properties.Length; i++)
+        {
+            Properties[i] = entityType.FindProperty(descriptor.Fields[i].Name);
+        }
+
+        Key = entityType.FindPrimaryKey() is { } primaryKey
+            ? [.. primaryKey.Properties]
+            : throw new System.InvalidOperationException(
+                $"'{descriptor.EntityName}' is [Audited] but has no primary key in the model, so its logs could not say which row changed. " +
+                "Give it a key, or remove [Audited].");
+    }
+
+    public IProperty?[] Properties { get; }
+
+    public IProperty[] Key { get; }
+
+    /// <summary>Built once per entity type of a model, kept as a runtime annotation on it.</summary>
+    public static AuditFieldMap For(IEntityType entityType, AuditDescriptor descriptor)
+        => entityType.GetOrAddRuntimeAnnotationValue(
+            AnnotationName,
+            static state => new AuditFieldMap(state.EntityType, state.Descriptor),
+            (EntityType: entityType, Descriptor: descriptor));
+}
+
+/// <summary>How entity keys are written: stable, and composite keys reversible.</summary>
+public static class AuditKey
+{
+    /// <summary>Separates the parts of a composite key.</summary>
+    public const char Separator = '|';
+
+    /// <summary>One key value as text (see <see cref="AuditValueFormatter"/>); a null part is written as an empty string.</summary>
+    public static string Part(object? value) => AuditValueFormatter.Format(value) ?? "";
+
+    /// <summary>The text of a key made of <paramref name="parts"/>: the value itself for one part; parts joined by <c>|</c>, with <c>\</c> and <c>|</c> escaped by <c>\</c>, for several.</summary>
+    public static string Format(params object?[] parts)
+    {
+        System.ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Length == 1)
+        {
+            return Part(parts[0]);
+        }
+
+        var text = new StringBuilder();
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (i > 0)
+            {
+                text.Append(Separator);
+            }
+
+            AppendEscaped(text, Part(parts[i]));
+        }
+
+        return text.ToString();
+    }
+
+    internal static void AppendEscaped(StringBuilder text, string part)
+    {
+        foreach (var c in part)
+        {
+            if (c is '\\' or Separator)
+            {
+                text.Append('\\');
+            }
+
+            text.Append(c);
+        }
+    }
+}

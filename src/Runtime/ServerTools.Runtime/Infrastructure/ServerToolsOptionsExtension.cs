@@ -1,0 +1,65 @@
+using System.Collections.Generic;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata.Conventions.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ServerTools.Auditing;
+
+namespace ServerTools.Infrastructure;
+
+/// <summary>
+/// The EF Core options extension behind <c>UseServerTools()</c>: adds ServerTools' conventions and interceptors
+/// to the context's internal services. The options themselves are read per save, so contexts with different
+/// options share one internal service provider.
+/// </summary>
+public sealed class ServerToolsOptionsExtension(ServerToolsOptions options) : IDbContextOptionsExtension
+{
+    private ExtensionInfo? _info;
+
+    /// <summary>The options given to <c>UseServerTools</c>.</summary>
+    public ServerToolsOptions Options { get; } = options;
+
+    /// <inheritdoc />
+    public DbContextOptionsExtensionInfo Info => _info ??= new ExtensionInfo(this);
+
+    /// <inheritdoc />
+    public void ApplyServices(IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IConventionSetPlugin, ServerToolsConventionSetPlugin>());
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IInterceptor, AuditInterceptor>());
+    }
+
+    /// <inheritdoc />
+    public void Validate(IDbContextOptions options)
+    {
+    }
+
+    private sealed class ExtensionInfo(IDbContextOptionsExtension extension) : DbContextOptionsExtensionInfo(extension)
+    {
+        public override bool IsDatabaseProvider => false;
+
+        public override string LogFragment => "using ServerTools ";
+
+        public override int GetServiceProviderHashCode() => 0;
+
+        public override bool ShouldUseSameServiceProvider(DbContextOptionsExtensionInfo other) => other is ExtensionInfo;
+
+        public override void PopulateDebugInfo(IDictionary<string, string> debugInfo)
+            => debugInfo["ServerTools"] = "1";
+    }
+}
+
+/// <summary>Adds ServerTools' model conventions (the tables it owns) to every model built with <c>UseServerTools()</c>.</summary>
+internal sealed class ServerToolsConventionSetPlugin(IDbContextOptions options) : IConventionSetPlugin
+{
+    public Microsoft.EntityFrameworkCore.Metadata.Conventions.ConventionSet ModifyConventions(Microsoft.EntityFrameworkCore.Metadata.Conventions.ConventionSet conventionSet)
+    {
+        if (options.FindExtension<ServerToolsOptionsExtension>()?.Options.Auditing.Enabled != false)
+        {
+            conventionSet.Add(new AuditModelConvention());
+        }
+
+        return conventionSet;
+    }
+}

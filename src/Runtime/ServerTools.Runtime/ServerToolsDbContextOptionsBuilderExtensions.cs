@@ -1,0 +1,33 @@
+using System;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using ServerTools.Infrastructure;
+
+namespace ServerTools;
+
+/// <summary>The one switch that turns ServerTools on for a <see cref="DbContext"/>.</summary>
+public static class ServerToolsDbContextOptionsBuilderExtensions
+{
+    /// <summary>
+    /// Turns ServerTools on: maps the tables it owns (the audit log) through EF Core's conventions, so
+    /// <c>EnsureCreated</c> and migrations include them, and writes the audit trail of
+    /// <see cref="AuditedAttribute">[Audited]</see> entities in every SaveChanges. Call it after the provider
+    /// (<c>UseNpgsql</c>); calling it again replaces the options.
+    /// </summary>
+    /// <param name="optionsBuilder">The context's options builder.</param>
+    /// <param name="configure">Adjusts the <see cref="ServerToolsOptions"/>.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    public static DbContextOptionsBuilder UseServerTools(this DbContextOptionsBuilder optionsBuilder, Action<ServerToolsOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(optionsBuilder);
+        var options = new ServerToolsOptions();
+        configure?.Invoke(options);
+        ((IDbContextOptionsBuilderInfrastructure)optionsBuilder).AddOrUpdateExtension(new ServerToolsOptionsExtension(options));
+        return optionsBuilder;
+    }
+
+    /// <inheritdoc cref="UseServerTools(DbContextOptionsBuilder, Action{ServerToolsOptions}?)"/>
+    public static DbContextOptionsBuilder<TContext> UseServerTools<TContext>(this DbContextOptionsBuilder<TContext> optionsBuilder, Action<ServerToolsOptions>? configure = null)
+        where TContext : DbContext
+        => (DbContextOptionsBuilder<TContext>)UseServerTools((DbContextOptionsBuilder)optionsBuilder, configure);
+}

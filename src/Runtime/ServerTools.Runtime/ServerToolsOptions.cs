@@ -1,0 +1,27 @@
+using System;
+using System.Collections.Generic;
+
+namespace ServerTools;
+
+/// <summary>Settings of ServerTools for one <c>DbContext</c>, given to <see cref="ServerToolsDbContextOptionsBuilderExtensions.UseServerTools"/>.</summary>
+public sealed class ServerToolsOptions
+{
+    /// <summary>The audit trail's settings.</summary>
+    public AuditingOptions Auditing { get; } = new();
+
+    /// <summary>The clock that stamps audit logs. Default: <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}
+
+/// <summary>Settings of the audit trail.</summary>
+public sealed class AuditingOptions
+{
+    /// <summary>Whether <see cref="AuditedAttribute">[Audited]</see> entities are logged and the audit tables mapped. Default: on.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// User ids whose changes are not logged, such as a system account that imports data. Compared ordinally with
+    /// <see cref="AuditActor.UserId"/>.
+    /// </summary>
+    public ISet<string> ExcludedUserIds { get; } = new HashSet<string>(StringComparer.Ordinal);
+}

@@ -1,0 +1,73 @@
+using System;
+using Microsoft.EntityFrameworkCore;
+
+namespace ServerTools.Tests.Auditing;
+
+public enum AccountState { Open, Frozen, Closed }
+
+[Audited]
+public partial class Account
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+    public decimal Balance { get; set; }
+    public AccountState State { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+    public Guid Reference { get; set; }
+    public byte[]? Logo { get; set; }
+    public bool Active { get; set; } = true;
+    [AuditMask] public string? Iban { get; set; }
+    [AuditIgnore] public string? Secret { get; set; }
+}
+
+[Audited(Mode = AuditMode.Full)]
+public partial class Ledger
+{
+    public int Id { get; set; }
+    public string Code { get; set; } = "";
+    public int Version { get; set; }
+}
+
+[Audited(Operations = AuditOperations.Create)]
+public partial class Note
+{
+    public int Id { get; set; }
+    public string Text { get; set; } = "";
+}
+
+[Audited]
+public partial class Allocation
+{
+    public int AccountId { get; set; }
+    public string Period { get; set; } = "";
+    public decimal Amount { get; set; }
+}
+
+public sealed class Plain
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+}
+
+public sealed class AuditTrailContext(DbContextOptions<AuditTrailContext> options) : DbContext(options)
+{
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<Ledger> Ledgers => Set<Ledger>();
+    public DbSet<Note> Notes => Set<Note>();
+    public DbSet<Allocation> Allocations => Set<Allocation>();
+    public DbSet<Plain> Plains => Set<Plain>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Account>().HasIndex(a => a.Name).IsUnique();
+        modelBuilder.Entity<Allocation>().HasKey(a => new { a.AccountId, a.Period });
+    }
+}
+
+/// <summary>A clock the tests set.</summary>
+public sealed class FixedClock(DateTimeOffset now) : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = now;
+
+    public override DateTimeOffset GetUtcNow() => Now;
+}

@@ -1,0 +1,367 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading.Tasks;
+using System.Transactions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using ServerTools.Auditing;
+using ServerTools.Tests.Infrastructure;
+
+namespace ServerTools.Tests.Auditing;
+
+/// <summary>The audit trail written by SaveChanges, on PostgreSQL: what each operation and mode logs, and that it is atomic.</summary>
+public sealed class AuditTrailTests(AuditTrailTests.Database database) : IClassFixture<AuditTrailTests.Database>
+{
+    private static readonly DateTimeOffset s_now = new(2026, 11, 21, 9, 30, 0, TimeSpan.Zero);
+
+    /// <summary>One database for the class, with the schema created once.</summary>
+    public sealed class Database : IAsyncLifetime
+    {
+        private readonly DatabaseFixture _database = new();
+
+        public FixedClock Clock { get; } = new(s_now);
+
+        public string ConnectionString => _database.ConnectionString;
+
+        public AuditTrailContext Create(Action<ServerToolsOptions>? configure = null) => new(
+            new DbContextOptionsBuilder<AuditTrailContext>()
+                .UseNpgsql(ConnectionString)
+                .UseServerTools(options =>
+                {
+                    options.TimeProvider = Clock;
+                    options.Auditing.ExcludedUserIds.Add("system");
+                    configure?.Invoke(options);
+                })
+                .Options);
+
+        public async Task InitializeAsync()
+        {
+            await _database.InitializeAsync();
+            await using var context = Create();
+            await context.Database.EnsureCreatedAsync();
+        }
+
+        public Task DisposeAsync() => _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Create_logs_every_audited_field_with_the_key_the_database_generated()
+    {
+        await using var context = database.Create();
+        var account = new Account { Name = "create-1", Balance = 12.50m, State = AccountState.Frozen, Reference = Guid.Parse("0b6f1c2e-9c52-4f43-8c3e-2a5d1a0e7b11"), Logo = [1, 2, 3], Iban = "FR76", Secret = "s" };
+        context.Accounts.Add(account);
+        await context.SaveChangesAsync();
+
+        var log = Assert.Single(await Logs<Account>(account.Id));
+        Assert.Equal(AuditOperation.Create, log.Operation);
+        Assert.Equal("ServerTools.Tests.Auditing.Account", log.EntityType);
+        Assert.Equal(account.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), log.EntityKey);
+        Assert.True(account.Id > 0);
+        Assert.Equal(s_now, log.Timestamp);
+        Assert.Equal(
+            [
+                ("Id", null, log.EntityKey), ("Name", null, "create-1"), ("Balance", null, "12.50"), ("State", null, "Frozen"),
+                ("ClosedAt", null, null), ("Reference", null, "0b6f1c2e-9c52-4f43-8c3e-2a5d1a0e7b11"),
+                ("Logo", null, "len=3;sha256=039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81"),
+                ("Active", null, "true"), ("Iban", null, "***"),
+            ],
+            Lines(log));
+    }
+
+    [Fact]
+    public async Task Update_in_changes_mode_logs_only_the_changed_fields_and_nothing_when_nothing_changed()
+    {
+        var id = await Insert(new Account { Name = "update-1", Balance = 10m });
+        await using (var context = database.Create())
+        {
+            var account = await context.Accounts.SingleAsync(a => a.Id == id);
+            account.Balance = 11.25m;
+            account.State = AccountState.Closed;
+            account.Secret = "changed but ignored";
+            await context.SaveChangesAsync();
+
+            account.Secret = "ignored again";
+            await context.SaveChangesAsync();
+        }
+
+        var update = Assert.Single(await Logs<Account>(id), l => l.Operation == AuditOperation.Update);
+        Assert.Equal([("Balance", "10", "11.25"), ("State", "Open", "Closed")], Lines(update));
+    }
+
+    [Fact]
+    public async Task Masked_field_logs_that_it_changed_but_never_the_value()
+    {
+        var id = await Insert(new Account { Name = "mask-1", Iban = "FR76 0001" });
+        await using (var context = database.Create())
+        {
+            (await context.Accounts.SingleAsync(a => a.Id == id)).Iban = "DE89 0002";
+            await context.SaveChangesAsync();
+        }
+
+        var update = Assert.Single(await Logs<Account>(id), l => l.Operation == AuditOperation.Update);
+        Assert.Equal([("Iban", "***", "***")], Lines(update));
+        await using var check = database.Create();
+        Assert.False(await check.Set<AuditLogLine>().AnyAsync(l => l.OldValue!.Contains("0001") || l.NewValue!.Contains("0002")));
+    }
+
+    [Fact]
+    public async Task Delete_logs_the_old_values()
+    {
+        var id = await Insert(new Account { Name = "delete-1", Balance = 3m });
+        await using (var context = database.Create())
+        {
+            context.Accounts.Remove(await context.Accounts.SingleAsync(a => a.Id == id));
+            await context.SaveChangesAsync();
+        }
+
+        var delete = Assert.Single(await Logs<Account>(id), l => l.Operation == AuditOperation.Delete);
+        Assert.Contains(("Name", "delete-1", null), Lines(delete));
+        Assert.Contains(("Balance", "3", null), Lines(delete));
+        Assert.All(delete.Lines, line => Assert.Null(line.NewValue));
+    }
+
+    [Fact]
+    public async Task Full_mode_logs_every_field_old_and_new_on_every_operation()
+    {
+        await using var context = database.Create();
+        var ledger = new Ledger { Code = "L-1", Version = 1 };
+        context.Ledgers.Add(ledger);
+        await context.SaveChangesAsync();
+        ledger.Version = 2;
+        await context.SaveChangesAsync();
+        context.Ledgers.Remove(ledger);
+        await context.SaveChangesAsync();
+
+        var logs = await Logs<Ledger>(ledger.Id);
+        var key = ledger.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal([AuditOperation.Create, AuditOperation.Update, AuditOperation.Delete], logs.Select(l => l.Operation));
+        Assert.Equal([("Id", null, key), ("Code", null, "L-1"), ("Version", null, "1")], Lines(logs[0]));
+        Assert.Equal([("Id", key, key), ("Code", "L-1", "L-1"), ("Version", "1", "2")], Lines(logs[1]));
+        Assert.Equal([("Id", key, null), ("Code", "L-1", null), ("Version", "2", null)], Lines(logs[2]));
+    }
+
+    [Fact]
+    public async Task Operations_that_the_attribute_leaves_out_are_not_logged()
+    {
+        await using var context = database.Create();
+        var note = new Note { Text = "first" };
+        context.Notes.Add(note);
+        await context.SaveChangesAsync();
+        note.Text = "second";
+        await context.SaveChangesAsync();
+
+        Assert.Equal([AuditOperation.Create], (await Logs<Note>(note.Id)).Select(l => l.Operation));
+    }
+
+    [Fact]
+    public async Task Composite_key_is_logged_as_its_parts_joined_with_a_bar_and_escaped()
+    {
+        await using var context = database.Create();
+        context.Allocations.Add(new Allocation { AccountId = 7, Period = "2026|Q1\\x", Amount = 1m });
+        await context.SaveChangesAsync();
+
+        await using var check = database.Create();
+        var log = await check.Set<AuditLog>().SingleAsync(l => l.EntityType == "ServerTools.Tests.Auditing.Allocation");
+        Assert.Equal("7|2026\\|Q1\\\\x", log.EntityKey);
+        Assert.Equal(log.EntityKey, AuditKey.Format(7, "2026|Q1\\x"));
+    }
+
+    [Fact]
+    public async Task Entities_without_the_attribute_write_nothing()
+    {
+        await using var context = database.Create();
+        await using var check = database.Create();
+        var before = await check.Set<AuditLog>().CountAsync();
+
+        context.Plains.Add(new Plain { Name = "plain" });
+        await context.SaveChangesAsync();
+
+        Assert.Equal(before, await check.Set<AuditLog>().CountAsync());
+    }
+
+    [Fact]
+    public async Task Logs_of_one_save_share_the_transaction_id_and_carry_the_ambient_actor_and_trace()
+    {
+        using var activity = new Activity("audit-test").SetIdFormat(ActivityIdFormat.W3C).Start();
+        using var actor = AuditActor.Use(new AuditActor("u-42", "Ada Lovelace", "203.0.113.7", "tenant-a"));
+        await using var context = database.Create();
+        var first = new Account { Name = "actor-1" };
+        var second = new Account { Name = "actor-2" };
+        context.Accounts.AddRange(first, second);
+        await context.SaveChangesAsync();
+
+        var logs = (await Logs<Account>(first.Id)).Concat(await Logs<Account>(second.Id)).ToList();
+        Assert.Equal(2, logs.Count);
+        Assert.Single(logs.Select(l => l.TransactionId).Distinct());
+        Assert.All(logs, log =>
+        {
+            Assert.Equal(("u-42", "Ada Lovelace", "203.0.113.7", "tenant-a"), (log.UserId, log.UserName, log.IpAddress, log.TenantId));
+            Assert.Equal(activity.TraceId.ToHexString(), log.TraceId);
+        });
+    }
+
+    [Fact]
+    public async Task Actor_comes_from_the_application_services_when_no_scope_is_set()
+    {
+        var services = new ServiceCollection()
+            .AddSingleton<IAuditActorProvider>(new StaticActor(new AuditActor("web-7", "Grace")))
+            .AddDbContext<AuditTrailContext>(options => options.UseNpgsql(database.ConnectionString).UseServerTools())
+            .BuildServiceProvider();
+        await using var scope = services.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<AuditTrailContext>();
+        var account = new Account { Name = "di-actor-1" };
+        context.Accounts.Add(account);
+        await context.SaveChangesAsync();
+
+        var log = Assert.Single(await Logs<Account>(account.Id));
+        Assert.Equal(("web-7", "Grace"), (log.UserId, log.UserName));
+    }
+
+    [Fact]
+    public async Task Changes_by_an_excluded_user_are_not_logged()
+    {
+        using var actor = AuditActor.Use(new AuditActor("system"));
+        var id = await Insert(new Account { Name = "excluded-1" });
+
+        Assert.Empty(await Logs<Account>(id));
+    }
+
+    [Fact]
+    public async Task Save_that_fails_half_way_leaves_no_audit_rows_and_no_changes()
+    {
+        await using var check = database.Create();
+        var logsBefore = await check.Set<AuditLog>().CountAsync();
+        await using var context = database.Create();
+        context.Accounts.AddRange(Enumerable.Range(0, 1000).Select(i => new Account { Name = i == 499 ? "halfway-0" : $"halfway-{i}" }));
+
+        var error = await Assert.ThrowsAsync<DbUpdateException>(() => context.SaveChangesAsync());
+
+        Assert.Equal(PostgresErrorCodes.UniqueViolation, Assert.IsType<PostgresException>(error.InnerException).SqlState);
+        Assert.Equal(logsBefore, await check.Set<AuditLog>().CountAsync());
+        Assert.False(await check.Accounts.AnyAsync(a => a.Name.StartsWith("halfway-")));
+    }
+
+    [Fact]
+    public async Task Logs_written_in_the_application_transaction_roll_back_and_commit_with_it()
+    {
+        await using var context = database.Create();
+        await using (var rolledBack = await context.Database.BeginTransactionAsync())
+        {
+            context.Accounts.Add(new Account { Name = "tx-rolled-back" });
+            await context.SaveChangesAsync();
+            await rolledBack.RollbackAsync();
+        }
+
+        context.ChangeTracker.Clear();
+        var committed = new Account { Name = "tx-committed" };
+        await using (var transaction = await context.Database.BeginTransactionAsync())
+        {
+            context.Accounts.Add(committed);
+            await context.SaveChangesAsync();
+            await transaction.CommitAsync();
+        }
+
+        await using var check = database.Create();
+        Assert.False(await check.Set<AuditLogLine>().AnyAsync(l => l.NewValue == "tx-rolled-back"));
+        Assert.Single(await Logs<Account>(committed.Id));
+    }
+
+    [Fact]
+    public async Task Logs_join_an_ambient_transaction_scope()
+    {
+        using (new TransactionScope(TransactionScopeAsyncFlowOption.Enabled))
+        {
+            await using var context = database.Create();
+            context.Accounts.Add(new Account { Name = "scope-not-completed" });
+            await context.SaveChangesAsync();
+        }
+
+        await using var check = database.Create();
+        Assert.False(await check.Accounts.AnyAsync(a => a.Name == "scope-not-completed"));
+        Assert.False(await check.Set<AuditLogLine>().AnyAsync(l => l.NewValue == "scope-not-completed"));
+    }
+
+    [Fact]
+    public async Task Synchronous_save_writes_the_same_trail()
+    {
+        await using var context = database.Create();
+        var account = new Account { Name = "sync-1" };
+        context.Accounts.Add(account);
+        context.SaveChanges();
+        account.Balance = 5m;
+        context.SaveChanges();
+
+        var logs = await Logs<Account>(account.Id);
+        Assert.Equal([AuditOperation.Create, AuditOperation.Update], logs.Select(l => l.Operation));
+        Assert.Equal([("Balance", "0", "5")], Lines(logs[1]));
+    }
+
+    [Fact]
+    public async Task Eight_concurrent_writers_produce_exactly_one_log_per_change()
+    {
+        const int writers = 8;
+        const int updatesPerWriter = 1000;
+        const int perSave = 50;
+        var ids = new List<int>();
+        for (var w = 0; w < writers; w++)
+        {
+            ids.Add(await Insert(new Account { Name = $"concurrent-{w}" }));
+        }
+
+        await Task.WhenAll(ids.Select(id => Task.Run(async () =>
+        {
+            await using var context = database.Create();
+            var account = await context.Accounts.SingleAsync(a => a.Id == id);
+            for (var i = 1; i <= updatesPerWriter; i++)
+            {
+                account.Balance = i;
+                if (i % perSave == 0)
+                {
+                    await context.SaveChangesAsync();
+                }
+            }
+        })));
+
+        await using var check = database.Create();
+        var keys = ids.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var updates = await check.Set<AuditLog>()
+            .Where(l => l.EntityType == "ServerTools.Tests.Auditing.Account" && keys.Contains(l.EntityKey) && l.Operation == AuditOperation.Update)
+            .GroupBy(l => l.EntityKey)
+            .Select(g => new { g.Key, Count = g.Count(), Transactions = g.Select(l => l.TransactionId).Distinct().Count() })
+            .ToListAsync();
+        Assert.Equal(writers, updates.Count);
+        Assert.All(updates, u => Assert.Equal((updatesPerWriter / perSave, updatesPerWriter / perSave), (u.Count, u.Transactions)));
+    }
+
+    private async Task<int> Insert(Account account)
+    {
+        await using var context = database.Create();
+        context.Accounts.Add(account);
+        await context.SaveChangesAsync();
+        return account.Id;
+    }
+
+    private async Task<List<AuditLog>> Logs<TEntity>(int id)
+    {
+        await using var context = database.Create();
+        var key = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var type = typeof(TEntity).FullName!;
+        var logs = await context.Set<AuditLog>()
+            .Where(l => l.EntityType == type && l.EntityKey == key)
+            .Include(l => l.Lines.OrderBy(line => line.Id))
+            .OrderBy(l => l.Id)
+            .ToListAsync();
+        return logs;
+    }
+
+    private static List<(string Field, string? Old, string? New)> Lines(AuditLog log)
+        => [.. log.Lines.OrderBy(l => l.Id).Select(l => (l.Field, l.OldValue, l.NewValue))];
+
+    private sealed class StaticActor(AuditActor actor) : IAuditActorProvider
+    {
+        public AuditActor? GetCurrentActor() => actor;
+    }
+}
