@@ -10,7 +10,8 @@ namespace ServerTools.Tests.Packaging;
 
 /// <summary>
 /// Packs the ServerTools package and uses it the way a user does: a fresh console project outside the
-/// repository with one PackageReference, built and run against the test PostgreSQL.
+/// repository with one PackageReference, built and run against the test PostgreSQL, where its [Audited]
+/// entity writes an audit trail.
 /// </summary>
 public sealed class PackageTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
 {
@@ -60,7 +61,8 @@ public sealed class PackageTests(DatabaseFixture database) : IClassFixture<Datab
         var run = (await Command.RunAsync("dotnet", ["run", "--no-build", "--", database.ConnectionString], consumer, s_commandTimeout)).Succeeded();
 
         Assert.Contains("descriptor Consumer.Partner: Id, Name, Iban (masked)", run.Output, StringComparison.Ordinal);
-        Assert.Contains("saved Partner 1: Id=1, Name=Grace, Iban=***", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Create Consumer.Partner #1 by Grace: Id: - -> 1; Name: - -> Grace; Iban: - -> ***", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Update Consumer.Partner #1 by Grace: Name: Grace -> Grace Hopper", run.Output, StringComparison.Ordinal);
     }
 
     private void AssertLayout(string package)
@@ -128,7 +130,7 @@ public sealed class PackageTests(DatabaseFixture database) : IClassFixture<Datab
             public sealed class ShopContext(string connectionString) : DbContext
             {
                 public DbSet<Partner> Partners => Set<Partner>();
-                protected override void OnConfiguring(DbContextOptionsBuilder options) => options.UseNpgsql(connectionString);
+                protected override void OnConfiguring(DbContextOptionsBuilder options) => options.UseNpgsql(connectionString).UseServerTools();
             }
 
             public static class Program
@@ -138,14 +140,21 @@ public sealed class PackageTests(DatabaseFixture database) : IClassFixture<Datab
                     var descriptor = AuditDescriptors.Get<Partner>();
                     Console.WriteLine($"descriptor {descriptor.EntityName}: {string.Join(", ", descriptor.Fields)}");
 
+                    using var actor = AuditActor.Use(new AuditActor("u-1", "Grace"));
                     await using var db = new ShopContext(args[0]);
                     await db.Database.EnsureCreatedAsync();
-                    db.Partners.Add(new Partner { Name = "Grace", Iban = "DE89", PasswordHash = "secret" });
+                    var partner = new Partner { Name = "Grace", Iban = "DE89", PasswordHash = "secret" };
+                    db.Partners.Add(partner);
+                    await db.SaveChangesAsync();
+                    partner.Name = "Grace Hopper";
                     await db.SaveChangesAsync();
 
-                    var saved = await db.Partners.AsNoTracking().SingleAsync();
-                    var values = descriptor.Fields.Select((field, i) => $"{field.Name}={(field.IsMasked ? "***" : descriptor.GetValue(saved, i))}");
-                    Console.WriteLine($"saved Partner {saved.Id}: {string.Join(", ", values)}");
+                    foreach (var log in await db.Set<AuditLog>().Include(l => l.Lines).OrderBy(l => l.Id).ToListAsync())
+                    {
+                        var lines = log.Lines.OrderBy(l => l.Id).Select(l => $"{l.Field}: {l.OldValue ?? "-"} -> {l.NewValue ?? "-"}");
+                        Console.WriteLine($"{log.Operation} {log.EntityType} #{log.EntityKey} by {log.UserName}: {string.Join("; ", lines)}");
+                    }
+
                     return 0;
                 }
             }

@@ -1,0 +1,135 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using ServerTools.Auditing;
+
+namespace ServerTools;
+
+/// <summary>One change of one field, from the audit trail.</summary>
+/// <param name="Timestamp">When the change was saved (UTC).</param>
+/// <param name="Operation">The operation that changed it.</param>
+/// <param name="UserId">Who changed it, when known.</param>
+/// <param name="UserName">Their display name, when known.</param>
+/// <param name="OldValue">The value before, as text (<c>***</c> when masked).</param>
+/// <param name="NewValue">The value after, as text (<c>***</c> when masked).</param>
+public sealed record AuditFieldChange(DateTimeOffset Timestamp, AuditOperation Operation, string? UserId, string? UserName, string? OldValue, string? NewValue);
+
+/// <summary>Reading and pruning the audit trail of <see cref="AuditedAttribute">[Audited]</see> entities.</summary>
+public static class AuditTrailExtensions
+{
+    /// <summary>The audit trail of <paramref name="entity"/>, oldest first, with its lines. The entity must be tracked or have its key set.</summary>
+    public static IQueryable<AuditLog> AuditTrail<TEntity>(this DbContext context, TEntity entity)
+        where TEntity : class
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(entity);
+        var key = context.Model.FindEntityType(typeof(TEntity))?.FindPrimaryKey() ?? throw new InvalidOperationException(
+            $"'{typeof(TEntity).FullName}' is not an entity with a primary key in this context's model.");
+        var entry = context.Entry(entity);
+        return AuditTrailByKey<TEntity>(context, [.. key.Properties.Select(p => entry.Property(p.Name).CurrentValue)]);
+    }
+
+    /// <summary>The audit trail of the <typeparamref name="TEntity"/> with key <paramref name="keyValues"/> (in key order), oldest first, with its lines.</summary>
+    /// <exception cref="InvalidOperationException"><typeparamref name="TEntity"/> is not audited.</exception>
+    public static IQueryable<AuditLog> AuditTrailByKey<TEntity>(this DbContext context, params object?[] keyValues)
+        where TEntity : class
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var entityName = AuditDescriptors.Get<TEntity>().EntityName;
+        var key = AuditKey.Format(keyValues);
+        return context.Set<AuditLog>()
+            .Where(log => log.EntityType == entityName && log.EntityKey == key)
+            .Include(log => log.Lines.OrderBy(line => line.Id))
+            .OrderBy(log => log.Timestamp).ThenBy(log => log.Id);
+    }
+
+    /// <summary>Every change of one field of one entity, oldest first.</summary>
+    /// <param name="context">The context.</param>
+    /// <param name="field">The field name (the property name).</param>
+    /// <param name="keyValues">The entity's key values, in key order.</param>
+    public static IQueryable<AuditFieldChange> FieldHistory<TEntity>(this DbContext context, string field, params object?[] keyValues)
+        where TEntity : class
+    {
+        ArgumentException.ThrowIfNullOrEmpty(field);
+        var descriptor = AuditDescriptors.Get<TEntity>();
+        if (!descriptor.Fields.Any(f => f.Name == field))
+        {
+            throw new ArgumentException(
+                $"'{field}' is not an audited field of '{descriptor.EntityName}'. Audited fields: {string.Join(", ", descriptor.Fields.Select(f => f.Name))}.",
+                nameof(field));
+        }
+
+        var key = AuditKey.Format(keyValues);
+        return context.Set<AuditLogLine>()
+            .Where(line => line.Field == field)
+            .Join(
+                context.Set<AuditLog>().Where(log => log.EntityType == descriptor.EntityName && log.EntityKey == key),
+                line => line.AuditLogId,
+                log => log.Id,
+                (line, log) => new { line, log })
+            .OrderBy(x => x.log.Timestamp).ThenBy(x => x.log.Id)
+            .Select(x => new AuditFieldChange(x.log.Timestamp, x.log.Operation, x.log.UserId, x.log.UserName, x.line.OldValue, x.line.NewValue));
+    }
+
+    /// <summary>
+    /// The audited values of one entity as they were at <paramref name="instant"/>, replayed from its trail (masked
+    /// values as <c>***</c>); <see langword="null"/> when the entity did not exist then (not yet created, or deleted).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string?>?> AuditedValuesAsOfAsync<TEntity>(
+        this DbContext context, DateTimeOffset instant, object?[] keyValues, CancellationToken cancellationToken = default)
+        where TEntity : class
+    {
+        var logs = await context.AuditTrailByKey<TEntity>(keyValues)
+            .Where(log => log.Timestamp <= instant)
+            .AsNoTracking()
+            .ToListAsync(cancellationToken)
+            .ConfigureAwait(false);
+        Dictionary<string, string?>? values = null;
+        foreach (var log in logs)
+        {
+            if (log.Operation == AuditOperation.Delete)
+            {
+                values = null;
+                continue;
+            }
+
+            if (log.Operation == AuditOperation.Read)
+            {
+                continue;
+            }
+
+            values ??= new Dictionary<string, string?>(StringComparer.Ordinal);
+            foreach (var line in log.Lines)
+            {
+                values[line.Field] = line.NewValue;
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>
+    /// Deletes the audit logs (and their lines) saved before <paramref name="olderThan"/>, in batches of
+    /// <paramref name="batchSize"/> logs, each in its own short statement, so the table is never locked for long.
+    /// </summary>
+    /// <returns>The number of logs deleted.</returns>
+    public static async Task<int> PurgeAuditLogsAsync(this DbContext context, DateTimeOffset olderThan, int batchSize = 5000, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var total = 0;
+        while (true)
+        {
+            var ids = context.Set<AuditLog>().Where(log => log.Timestamp < olderThan).OrderBy(log => log.Id).Select(log => log.Id).Take(batchSize);
+            var deleted = await context.Set<AuditLog>().Where(log => ids.Contains(log.Id)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            total += deleted;
+            if (deleted < batchSize)
+            {
+                return total;
+            }
+        }
+    }
+}
