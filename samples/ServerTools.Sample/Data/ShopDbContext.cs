@@ -5,10 +5,11 @@ using ServerTools.Sample.Model;
 namespace ServerTools.Sample.Data;
 
 /// <summary>
-/// The shop's database: partners, products, sale orders and their lines. The schema is made by the
-/// migrations in <c>Migrations/</c>; change the model here and add a migration for it.
+/// The shop's database: partners, products, sale orders and their lines, and (mapped by <c>UseServerTools()</c>,
+/// see <see cref="ShopDbContextFactory"/>) the audit trail, read with <c>Set&lt;AuditLog&gt;()</c>. The schema is made
+/// by the migrations in <c>Migrations/</c>; change the model here and add a migration for it.
 /// </summary>
-/// <param name="options">The options, with the PostgreSQL provider (<c>UseNpgsql</c>).</param>
+/// <param name="options">The options, with the PostgreSQL provider (<c>UseNpgsql</c>) and ServerTools (<c>UseServerTools</c>).</param>
 public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbContext(options)
 {
     /// <summary>Customers and suppliers.</summary>

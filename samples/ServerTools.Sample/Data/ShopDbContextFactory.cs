@@ -11,13 +11,16 @@ namespace ServerTools.Sample.Data;
 /// </summary>
 public sealed class ShopDbContextFactory : IDesignTimeDbContextFactory<ShopDbContext>
 {
-    /// <summary>The options for a shop database on PostgreSQL.</summary>
+    /// <summary>The options for a shop database on PostgreSQL, with ServerTools on (the audit trail of <c>[Audited]</c> entities).</summary>
     /// <param name="connectionString">The database; <see langword="null"/> for work that needs none (model checks, scaffolding).</param>
-    /// <returns>The options, with the Npgsql provider.</returns>
-    public static DbContextOptions<ShopDbContext> CreateOptions(string? connectionString)
+    /// <param name="clock">The clock that stamps audit logs; <see langword="null"/> for the system clock.</param>
+    /// <returns>The options, with the Npgsql provider and ServerTools.</returns>
+    public static DbContextOptions<ShopDbContext> CreateOptions(string? connectionString, TimeProvider? clock = null)
     {
         var builder = new DbContextOptionsBuilder<ShopDbContext>();
-        return (connectionString is null ? builder.UseNpgsql() : builder.UseNpgsql(connectionString)).Options;
+        (connectionString is null ? builder.UseNpgsql() : builder.UseNpgsql(connectionString))
+            .UseServerTools(o => o.TimeProvider = clock ?? TimeProvider.System);
+        return builder.Options;
     }
 
     /// <summary>Creates a context from <c>dotnet ef</c>'s arguments: <c>--connection &lt;connection string&gt;</c> or none.</summary>

@@ -22,6 +22,82 @@ namespace ServerTools.Sample.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("ServerTools.AuditLog", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("EntityKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("EntityType")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("IpAddress")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Operation")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("TenantId")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("Timestamp")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TraceId")
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("TransactionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("UserName")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Timestamp");
+
+                    b.HasIndex("EntityType", "EntityKey", "Timestamp");
+
+                    b.ToTable("servertools_audit_log");
+                });
+
+            modelBuilder.Entity("ServerTools.AuditLogLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("AuditLogId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Field")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("NewValue")
+                        .HasColumnType("text");
+
+                    b.Property<string>("OldValue")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AuditLogId");
+
+                    b.ToTable("servertools_audit_log_line");
+                });
+
             modelBuilder.Entity("ServerTools.Sample.Model.Partner", b =>
                 {
                     b.Property<int>("Id")
@@ -185,6 +261,15 @@ namespace ServerTools.Sample.Migrations
                     b.ToTable("SaleOrderLines");
                 });
 
+            modelBuilder.Entity("ServerTools.AuditLogLine", b =>
+                {
+                    b.HasOne("ServerTools.AuditLog", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("AuditLogId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ServerTools.Sample.Model.SaleOrder", b =>
                 {
                     b.HasOne("ServerTools.Sample.Model.Partner", "Partner")
@@ -213,6 +298,11 @@ namespace ServerTools.Sample.Migrations
                     b.Navigation("Product");
 
                     b.Navigation("SaleOrder");
+                });
+
+            modelBuilder.Entity("ServerTools.AuditLog", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("ServerTools.Sample.Model.Partner", b =>

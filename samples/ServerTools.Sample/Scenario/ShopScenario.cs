@@ -15,12 +15,20 @@ namespace ServerTools.Sample.Scenario;
 
 /// <summary>
 /// The scripted tour of the shop: make the schema, show what ServerTools generated, create partners and
-/// products, place and confirm an order, change a partner. Fixed data and a fixed clock: every run prints the same.
+/// products, place and confirm an order, change a partner, and read the partner's audit trail back. Fixed data,
+/// fixed users and a fixed clock (which also stamps the audit logs): every run prints the same.
 /// </summary>
 internal static class ShopScenario
 {
     private const string OrderNumber = "SO-2026-0001";
+    private const string Customer = "Blue Harbor Coffee Roasters";
     private static readonly DateTimeOffset s_start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The sales clerk who works the shop in the scenario.</summary>
+    private static readonly AuditActor s_clerk = new("u-1001", "Mia Verkauf", "198.51.100.23");
+
+    /// <summary>The accountant who changes a partner's bank account.</summary>
+    private static readonly AuditActor s_accountant = new("u-1002", "Jonas Becker", "198.51.100.41");
 
     public static async Task RunAsync(string? connectionString, Report report, CancellationToken cancellationToken)
     {
@@ -41,10 +49,11 @@ internal static class ShopScenario
                 where = $"database '{given.Database}' on {given.Host}:{given.Port}, given with --connection";
             }
 
-            var options = ShopDbContextFactory.CreateOptions(connectionString);
+            var clock = new ScenarioClock(s_start);
+            var options = ShopDbContextFactory.CreateOptions(connectionString, clock);
             await PrepareDatabaseAsync(options, where, report, cancellationToken).ConfigureAwait(false);
             ShowGeneratedCode(options, report);
-            await PlayAsync(options, report, cancellationToken).ConfigureAwait(false);
+            await PlayAsync(options, clock, report, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -80,6 +89,8 @@ internal static class ShopScenario
                 ? "up to date: every migration was applied before"
                 : "applied migration " + string.Join(", ", pending) + " (Database.MigrateAsync)");
             report.Fact(string.Empty, "the model matches the migrations' snapshot: no pending model changes");
+            report.Fact(string.Empty, "UseServerTools() maps the audit trail: "
+                + string.Join(", ", new[] { typeof(AuditLog), typeof(AuditLogLine) }.Select(t => db.Model.FindEntityType(t)!.GetTableName())));
 
             var partners = await db.Partners.CountAsync(cancellationToken).ConfigureAwait(false);
             if (partners > 0)
@@ -123,16 +134,20 @@ internal static class ShopScenario
         report.Note("Left out: " + string.Join(", ", notAudited));
     }
 
-    private static async Task PlayAsync(DbContextOptions<ShopDbContext> options, Report report, CancellationToken cancellationToken)
+    /// <summary>Plays the scenario as the sales clerk: <see cref="AuditActor.Use"/> names her in every audit log written meanwhile.</summary>
+    private static async Task PlayAsync(
+        DbContextOptions<ShopDbContext> options, ScenarioClock clock, Report report, CancellationToken cancellationToken)
     {
-        var clock = new ScenarioClock(s_start);
+        using var clerk = AuditActor.Use(s_clerk);
 
         report.Step("Partners created", clock.GetUtcNow());
+        report.Note($"{Who(s_clerk)} works the shop: AuditActor.Use(...) names her in the audit logs.");
+        report.Blank();
         await using (var db = new ShopDbContext(options))
         {
             var now = clock.GetUtcNow();
             db.Partners.AddRange(
-                NewPartner("Blue Harbor Coffee Roasters", isCompany: true, "orders@blueharbor.example", "Hamburg", "DE", "DE89370400440532013000", now),
+                NewPartner(Customer, isCompany: true, "orders@blueharbor.example", "Hamburg", "DE", "DE89370400440532013000", now),
                 NewPartner("Anna Schmidt", isCompany: false, "anna.schmidt@mail.example", "Berlin", "DE", iban: null, now),
                 NewPartner("Northwind Traders", isCompany: true, "sales@northwind.example", "London", "GB", "GB82WEST12345698765432", now));
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -147,6 +162,9 @@ internal static class ShopScenario
             }
 
             report.Table(table);
+            var logs = await db.Set<AuditLog>().CountAsync(static l => l.Operation == AuditOperation.Create, cancellationToken).ConfigureAwait(false);
+            report.Blank();
+            report.Note(string.Create(CultureInfo.InvariantCulture, $"The same SaveChanges wrote {logs} audit logs (Create), one per partner, with all their values."));
         }
 
         report.Step("Products created", clock.Advance(TimeSpan.FromMinutes(5)));
@@ -173,7 +191,7 @@ internal static class ShopScenario
         report.Step($"Order {OrderNumber} placed", placedAt);
         await using (var db = new ShopDbContext(options))
         {
-            var customer = await db.Partners.SingleAsync(static p => p.Name == "Blue Harbor Coffee Roasters", cancellationToken).ConfigureAwait(false);
+            var customer = await db.Partners.SingleAsync(static p => p.Name == Customer, cancellationToken).ConfigureAwait(false);
             var products = await db.Products.ToDictionaryAsync(static p => p.Sku, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
             var order = new SaleOrder { Number = OrderNumber, Partner = customer, CreatedAt = placedAt };
             order.AddLine(products["BEANS-1KG"], 12m);
@@ -198,8 +216,14 @@ internal static class ShopScenario
             report.Note($"State  {before} -> {order.State}, confirmed at {Report.Time(order.ConfirmedAt!.Value)}; its lines are fixed now.");
         }
 
-        await ChangePartnerAsync(options, report, clock.Advance(TimeSpan.FromHours(2)), cancellationToken).ConfigureAwait(false);
+        var partnerId = await MovePartnerAsync(options, report, clock.Advance(TimeSpan.FromHours(2)), cancellationToken).ConfigureAwait(false);
+        using (AuditActor.Use(s_accountant))
+        {
+            await ChangeBankAccountAsync(options, report, partnerId, clock.Advance(TimeSpan.FromMinutes(15)), cancellationToken).ConfigureAwait(false);
+        }
+
         await SummarizeAsync(options, report, cancellationToken).ConfigureAwait(false);
+        await ShowAuditTrailAsync(options, report, partnerId, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task ShowOrderAsync(DbContextOptions<ShopDbContext> options, Report report, CancellationToken cancellationToken)
@@ -223,39 +247,95 @@ internal static class ShopScenario
         report.Table(table);
     }
 
-    /// <summary>Changes a partner and shows the change field by field, read through the generated audit descriptor.</summary>
-    private static async Task ChangePartnerAsync(
+    /// <summary>Moves the customer to Bremen and shows the audit log that SaveChanges wrote for it.</summary>
+    /// <returns>The partner's id.</returns>
+    private static async Task<int> MovePartnerAsync(
         DbContextOptions<ShopDbContext> options, Report report, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var descriptor = AuditDescriptors.Get<Partner>();
-        report.Step("Partner Blue Harbor Coffee Roasters moved to Bremen", at);
+        report.Step($"Partner {Customer} moved to Bremen", at);
         await using var db = new ShopDbContext(options);
-        var partner = await db.Partners.SingleAsync(static p => p.Name == "Blue Harbor Coffee Roasters", cancellationToken).ConfigureAwait(false);
-        var before = Values(descriptor, partner);
-
+        var partner = await db.Partners.SingleAsync(static p => p.Name == Customer, cancellationToken).ConfigureAwait(false);
         partner.City = "Bremen";
         partner.Email = "purchasing@blueharbor.example";
+        partner.UpdatedAt = at;
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+
+        var log = (await AuditTrailAsync(db, partner.Id, cancellationToken).ConfigureAwait(false))[^1];
+        report.Note("SaveChanges wrote, in the same transaction, this audit log:");
+        report.Blank();
+        ShowLog(report, log);
+        report.Blank();
+        report.Note("An update logs only the fields that changed. UpdatedAt changed too, but [AuditIgnore] leaves it out.");
+        return partner.Id;
+    }
+
+    /// <summary>Gives the customer a new bank account: the masked IBAN is logged as changed, without its values.</summary>
+    private static async Task ChangeBankAccountAsync(
+        DbContextOptions<ShopDbContext> options, Report report, int partnerId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        report.Step($"New bank account for {Customer}", at);
+        report.Note($"{Who(s_accountant)} changes the IBAN: a nested AuditActor.Use(...) names him.");
+        report.Blank();
+        await using var db = new ShopDbContext(options);
+        var partner = await db.Partners.SingleAsync(p => p.Id == partnerId, cancellationToken).ConfigureAwait(false);
         partner.Iban = "DE02120300000000202051";
         partner.UpdatedAt = at;
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
 
-        var after = Values(descriptor, partner);
-        var table = new TextTable("Field", "Before", "After");
-        for (var i = 0; i < descriptor.Fields.Count; i++)
-        {
-            if (!Equals(before[i], after[i]))
-            {
-                var masked = descriptor.Fields[i].IsMasked;
-                table.Row(descriptor.Fields[i].Name, masked ? "(masked)" : Show(before[i]), masked ? "(masked)" : Show(after[i]));
-            }
-        }
+        ShowLog(report, (await AuditTrailAsync(db, partnerId, cancellationToken).ConfigureAwait(false))[^1]);
+        report.Blank();
+        report.Note("Iban is [AuditMask]ed: the trail records that it changed, never the account numbers.");
+    }
 
-        report.Note("The change as the audit trail sees it, field by field through the generated descriptor:");
-        report.Blank();
-        report.Table(table);
-        report.Blank();
-        report.Note("UpdatedAt changed too, but [AuditIgnore] leaves it out; the IBAN is [AuditMask]ed.");
-        report.Note("(Writing these lines to the AuditLog table comes with the audit trail interceptor.)");
+    /// <summary>The partner's audit trail as the database holds it, oldest first.</summary>
+    private static async Task ShowAuditTrailAsync(
+        DbContextOptions<ShopDbContext> options, Report report, int partnerId, CancellationToken cancellationToken)
+    {
+        await using var db = new ShopDbContext(options);
+        var partner = await db.Partners.AsNoTracking().SingleAsync(p => p.Id == partnerId, cancellationToken).ConfigureAwait(false);
+        var logs = await AuditTrailAsync(db, partnerId, cancellationToken).ConfigureAwait(false);
+
+        report.Section($"Audit trail of partner {Id(partnerId)}, {partner.Name}");
+        report.Note("db.Set<AuditLog>().Include(l => l.Lines), for EntityType = descriptor.EntityName and EntityKey = the id,");
+        report.Note("ordered by Id (time-ordered). A create lists the values; an update, old -> new.");
+        foreach (var log in logs)
+        {
+            report.Blank();
+            ShowLog(report, log);
+        }
+    }
+
+    /// <summary>
+    /// Reads the audit logs of one partner with their lines, ordered by <see cref="AuditLog.Id"/>, which is time-ordered.
+    /// The entity type is the generated descriptor's name; the key is the id as invariant text.
+    /// </summary>
+    private static async Task<List<AuditLog>> AuditTrailAsync(ShopDbContext db, int partnerId, CancellationToken cancellationToken)
+    {
+        var entityType = AuditDescriptors.Get<Partner>().EntityName;
+        var key = Id(partnerId);
+        return await db.Set<AuditLog>().AsNoTracking()
+            .Include(static l => l.Lines.OrderBy(static line => line.Id))
+            .Where(l => l.EntityType == entityType && l.EntityKey == key)
+            .OrderBy(static l => l.Id)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One log: when, what and who on a line, then its fields.</summary>
+    private static void ShowLog(Report report, AuditLog log)
+    {
+        var by = log.UserId is null ? "by no known user" : $"by {log.UserName} ({log.UserId}) from {log.IpAddress}";
+        report.Note($"{Report.Time(log.Timestamp)}  {log.Operation}  {by}");
+        var width = log.Lines.Select(static l => l.Field.Length).DefaultIfEmpty(0).Max();
+        foreach (var line in log.Lines)
+        {
+            var change = log.Operation switch
+            {
+                AuditOperation.Create => Show(line.NewValue),
+                AuditOperation.Delete => Show(line.OldValue),
+                _ => $"{Show(line.OldValue)} -> {Show(line.NewValue)}",
+            };
+            report.Note("  " + line.Field.PadRight(width) + "  " + change);
+        }
     }
 
     private static async Task SummarizeAsync(DbContextOptions<ShopDbContext> options, Report report, CancellationToken cancellationToken)
@@ -269,9 +349,13 @@ internal static class ShopScenario
             .Select(static g => new { Count = g.Count(), Amount = g.Sum(static o => o.AmountTotal) })
             .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
 
+        var auditLogs = await db.Set<AuditLog>().CountAsync(cancellationToken).ConfigureAwait(false);
+        var auditLines = await db.Set<AuditLogLine>().CountAsync(cancellationToken).ConfigureAwait(false);
+
         report.Section("In the database now");
         report.Note(string.Create(CultureInfo.InvariantCulture, $"{partners} partners, {products} products, {confirmed?.Count ?? 0} confirmed sale order with {lines} lines"));
         report.Note($"Confirmed sales: EUR {Report.Money(confirmed?.Amount ?? 0m)}");
+        report.Note(string.Create(CultureInfo.InvariantCulture, $"{auditLogs} audit logs with {auditLines} lines, all of partners: the shop's one [Audited] entity"));
     }
 
     private static Partner NewPartner(
@@ -287,16 +371,9 @@ internal static class ShopScenario
             UpdatedAt = now,
         };
 
-    private static object?[] Values(AuditDescriptor<Partner> descriptor, Partner partner) =>
-        [.. Enumerable.Range(0, descriptor.Fields.Count).Select(i => descriptor.GetValue(partner, i))];
+    private static string Show(string? value) => value ?? "(null)";
 
-    private static string Show(object? value) => value switch
-    {
-        null => "-",
-        DateTimeOffset time => Report.Time(time),
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "-",
-    };
+    private static string Who(AuditActor actor) => $"{actor.UserName} (user {actor.UserId}, from {actor.IpAddress})";
 
     private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Metadata.Conventions;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace ServerTools.Auditing;
 
@@ -12,7 +13,7 @@ namespace ServerTools.Auditing;
 /// when the model is created, before <c>OnModelCreating</c>, below explicit strength: anything the application
 /// configures for these types (another table name, a schema, a naming convention plugin) wins.
 /// </summary>
-internal sealed class AuditModelConvention : IModelInitializedConvention
+internal sealed class AuditModelConvention : IModelInitializedConvention, IModelFinalizingConvention
 {
     public const string LogTable = "servertools_audit_log";
     public const string LineTable = "servertools_audit_log_line";
@@ -38,6 +39,28 @@ internal sealed class AuditModelConvention : IModelInitializedConvention
         line.Property(typeof(string), nameof(AuditLogLine.Field))?.IsRequired(true);
 
         // AuditLog.Lines and AuditLogLine.AuditLogId: EF's conventions find the required relationship (cascade delete).
+    }
+
+    /// <summary>
+    /// EF builds the model of its migrations history table (<see cref="HistoryRow"/>) with the context's conventions,
+    /// this one included; the audit tables do not belong there, or <c>Migrate()</c> would create them before the
+    /// migration that does.
+    /// </summary>
+    public void ProcessModelFinalizing(IConventionModelBuilder modelBuilder, IConventionContext<IConventionModelBuilder> context)
+    {
+        var model = modelBuilder.Metadata;
+        if (model.FindEntityType(typeof(HistoryRow)) is null)
+        {
+            return;
+        }
+
+        foreach (var type in new[] { typeof(AuditLogLine), typeof(AuditLog) })
+        {
+            if (model.FindEntityType(type) is { } entityType)
+            {
+                modelBuilder.HasNoEntityType(entityType, fromDataAnnotation: true);
+            }
+        }
     }
 
     private static InvalidOperationException Refused(string type) => new(
