@@ -40,9 +40,10 @@ public sealed class BenchmarkContext(DbContextOptions<BenchmarkContext> options)
 /// entities it does not audit. Only SaveChanges is measured: loading and editing happen in the iteration setup.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 20, invocationCount: 1)]
+[SimpleJob(launchCount: 1, warmupCount: 5, iterationCount: 50, invocationCount: 1)]
 public class SaveChangesBenchmarks
 {
     private const int Count = 1000;

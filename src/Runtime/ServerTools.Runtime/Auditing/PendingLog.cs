@@ -45,6 +45,8 @@ internal sealed class PendingLog
 
         var full = descriptor.Mode == AuditMode.Full;
         var lines = new List<PendingLine>(map.Properties.Length);
+        var originals = entry.OriginalValues;
+        var currents = entry.CurrentValues;
         for (var i = 0; i < map.Properties.Length; i++)
         {
             if (map.Properties[i] is not { } property)
@@ -53,14 +55,22 @@ internal sealed class PendingLog
             }
 
             var field = descriptor.Fields[i];
-            var oldValue = AuditValueFormatter.Format(entry.OriginalValues[property]);
+            var original = originals[property];
             if (operation == AuditOperation.Delete)
             {
-                lines.Add(Line(field, oldValue, null));
+                lines.Add(Line(field, AuditValueFormatter.Format(original), null));
                 continue;
             }
 
-            var newValue = AuditValueFormatter.Format(entry.CurrentValues[property]);
+            // Compared with EF's own comparer first, so unchanged values are not formatted at all.
+            var current = currents[property];
+            if (!full && property.GetValueComparer().Equals(original, current))
+            {
+                continue;
+            }
+
+            var oldValue = AuditValueFormatter.Format(original);
+            var newValue = AuditValueFormatter.Format(current);
             if (full || !string.Equals(oldValue, newValue, System.StringComparison.Ordinal))
             {
                 lines.Add(Line(field, oldValue, newValue));
