@@ -120,7 +120,17 @@ internal sealed class AuditInterceptor : ISaveChangesInterceptor, IDbTransaction
             _restoreAutoDetect = true;
         }
 
-        _batch = AuditBatch.Capture(context, options);
+        try
+        {
+            _batch = AuditBatch.Capture(context, options);
+        }
+        catch
+        {
+            // EF does not report a failure of SavingChanges to SaveChangesFailed: restore the context here.
+            End(context);
+            throw;
+        }
+
         if (_batch is { WriteAtCommit: true })
         {
             _previousBehavior = context.Database.AutoTransactionBehavior;
