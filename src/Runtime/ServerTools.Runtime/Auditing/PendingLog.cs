@@ -108,24 +108,14 @@ internal sealed class PendingLog
 
     private static string Key(EntityEntry entry, AuditFieldMap map, bool original)
     {
-        var keys = map.Key;
-        if (keys.Length == 1)
+        var values = original ? entry.OriginalValues : entry.CurrentValues;
+        var parts = new object?[map.Key.Length];
+        for (var i = 0; i < parts.Length; i++)
         {
-            return AuditKey.Part(original ? entry.OriginalValues[keys[0]] : entry.CurrentValues[keys[0]]);
+            parts[i] = values[map.Key[i]];
         }
 
-        var text = new StringBuilder();
-        for (var i = 0; i < keys.Length; i++)
-        {
-            if (i > 0)
-            {
-                text.Append(AuditKey.Separator);
-            }
-
-            AuditKey.AppendEscaped(text, AuditKey.Part(original ? entry.OriginalValues[keys[i]] : entry.CurrentValues[keys[i]]));
-        }
-
-        return text.ToString();
+        return AuditKey.Format(parts);
     }
 }
 
@@ -187,22 +177,17 @@ public static class AuditKey
                 text.Append(Separator);
             }
 
-            AppendEscaped(text, Part(parts[i]));
+            foreach (var c in Part(parts[i]))
+            {
+                if (c is '\\' or Separator)
+                {
+                    text.Append('\\');
+                }
+
+                text.Append(c);
+            }
         }
 
         return text.ToString();
-    }
-
-    internal static void AppendEscaped(StringBuilder text, string part)
-    {
-        foreach (var c in part)
-        {
-            if (c is '\\' or Separator)
-            {
-                text.Append('\\');
-            }
-
-            text.Append(c);
-        }
     }
 }
