@@ -1,0 +1,44 @@
+using System.Text;
+
+namespace ServerTools.Auditing;
+
+/// <summary>How entity keys are written: stable, and composite keys reversible.</summary>
+public static class AuditKey
+{
+    /// <summary>Separates the parts of a composite key.</summary>
+    public const char Separator = '|';
+
+    /// <summary>One key value as text (see <see cref="AuditValueFormatter"/>); a null part is written as an empty string.</summary>
+    public static string Part(object? value) => AuditValueFormatter.Format(value) ?? "";
+
+    /// <summary>The text of a key made of <paramref name="parts"/>: the value itself for one part; parts joined by <c>|</c>, with <c>\</c> and <c>|</c> escaped by <c>\</c>, for several.</summary>
+    public static string Format(params object?[] parts)
+    {
+        System.ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Length == 1)
+        {
+            return Part(parts[0]);
+        }
+
+        var text = new StringBuilder();
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (i > 0)
+            {
+                text.Append(Separator);
+            }
+
+            foreach (var c in Part(parts[i]))
+            {
+                if (c is '\\' or Separator)
+                {
+                    text.Append('\\');
+                }
+
+                text.Append(c);
+            }
+        }
+
+        return text.ToString();
+    }
+}
