@@ -1,13 +1,10 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ServerTools.Analyzers.CodeFixes.Common;
 using Microsoft.CodeAnalysis.Simplification;
 
 namespace ServerTools.Analyzers.CodeFixes.Auditing;
@@ -18,40 +15,18 @@ namespace ServerTools.Analyzers.CodeFixes.Auditing;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddAuditIgnoreCodeFixProvider))]
 [Shared]
-public sealed class AddAuditIgnoreCodeFixProvider : CodeFixProvider
+public sealed class AddAuditIgnoreCodeFixProvider()
+    : SyntaxNodeCodeFixProvider<PropertyDeclarationSyntax>(DiagnosticDescriptors.UnsupportedAuditPropertyType, "ServerTools.AddAuditIgnore")
 {
-    /// <summary>The equivalence key of the code action, shared by fix-all.</summary>
-    public const string EquivalenceKey = "ServerTools.AddAuditIgnore";
+    /// <inheritdoc />
+    protected override PropertyDeclarationSyntax? Find(SyntaxNode root, Diagnostic diagnostic)
+        => root.FindToken(diagnostic.Location.SourceSpan.Start).Parent as PropertyDeclarationSyntax;
 
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = [DiagnosticDescriptors.UnsupportedAuditPropertyType.Id];
+    protected override string Title(PropertyDeclarationSyntax node) => $"Mark '{node.Identifier.ValueText}' [AuditIgnore]";
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent is PropertyDeclarationSyntax property)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        $"Mark '{property.Identifier.ValueText}' [AuditIgnore]",
-                        cancellationToken => AddAuditIgnoreAsync(context.Document, property, cancellationToken),
-                        EquivalenceKey),
-                    diagnostic);
-            }
-        }
-    }
-
-    private static async Task<Document> AddAuditIgnoreAsync(Document document, PropertyDeclarationSyntax property, CancellationToken cancellationToken)
-    {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        return root is null ? document : document.WithSyntaxRoot(root.ReplaceNode(property, AddAuditIgnore(property)));
-    }
+    protected override SyntaxNode Fix(SyntaxNode root, PropertyDeclarationSyntax node) => root.ReplaceNode(node, AddAuditIgnore(node));
 
     /// <summary>
     /// Puts <c>[AuditIgnore]</c> first. On a line of its own when the property starts a line: the list takes the

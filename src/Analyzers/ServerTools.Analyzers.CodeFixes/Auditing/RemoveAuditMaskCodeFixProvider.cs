@@ -1,13 +1,10 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ServerTools.Analyzers.CodeFixes.Common;
 
 namespace ServerTools.Analyzers.CodeFixes.Auditing;
 
@@ -17,47 +14,25 @@ namespace ServerTools.Analyzers.CodeFixes.Auditing;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveAuditMaskCodeFixProvider))]
 [Shared]
-public sealed class RemoveAuditMaskCodeFixProvider : CodeFixProvider
+public sealed class RemoveAuditMaskCodeFixProvider()
+    : SyntaxNodeCodeFixProvider<AttributeSyntax>(DiagnosticDescriptors.AuditIgnoreAndAuditMask, "ServerTools.RemoveAuditMask")
 {
-    /// <summary>The equivalence key of the code action, shared by fix-all.</summary>
-    public const string EquivalenceKey = "ServerTools.RemoveAuditMask";
+    /// <inheritdoc />
+    protected override AttributeSyntax? Find(SyntaxNode root, Diagnostic diagnostic)
+        => root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<AttributeSyntax>() is { Parent: AttributeListSyntax } attribute
+            ? attribute
+            : null;
 
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = [DiagnosticDescriptors.AuditIgnoreAndAuditMask.Id];
+    protected override string Title(AttributeSyntax node) => "Remove [AuditMask]";
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override SyntaxNode Fix(SyntaxNode root, AttributeSyntax node)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (root?.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<AttributeSyntax>() is { Parent: AttributeListSyntax } attribute)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Remove [AuditMask]",
-                        cancellationToken => RemoveAsync(context.Document, attribute, cancellationToken),
-                        EquivalenceKey),
-                    diagnostic);
-            }
-        }
-    }
-
-    private static async Task<Document> RemoveAsync(Document document, AttributeSyntax attribute, CancellationToken cancellationToken)
-    {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        if (root is null || attribute.Parent is not AttributeListSyntax list)
-        {
-            return document;
-        }
-
-        var newRoot = list.Attributes.Count > 1
-            ? root.ReplaceNode(list, list.WithAttributes(list.Attributes.Remove(attribute)))
+        var list = (AttributeListSyntax)node.Parent!;
+        return list.Attributes.Count > 1
+            ? root.ReplaceNode(list, list.WithAttributes(list.Attributes.Remove(node)))
             : RemoveList(root, list);
-        return document.WithSyntaxRoot(newRoot);
     }
 
     /// <summary>

@@ -1,58 +1,31 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ServerTools.Analyzers.CodeFixes.Common;
 
 namespace ServerTools.Analyzers.CodeFixes.General;
 
 /// <summary>Fixes ST0001 by adding the <c>partial</c> modifier to the declaration.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakePartialCodeFixProvider))]
 [Shared]
-public sealed class MakePartialCodeFixProvider : CodeFixProvider
+public sealed class MakePartialCodeFixProvider()
+    : SyntaxNodeCodeFixProvider<TypeDeclarationSyntax>(DiagnosticDescriptors.TypeMustBePartial, "ServerTools.MakePartial")
 {
-    /// <summary>The equivalence key of the code action, shared by fix-all.</summary>
-    public const string EquivalenceKey = "ServerTools.MakePartial";
+    /// <inheritdoc />
+    protected override TypeDeclarationSyntax? Find(SyntaxNode root, Diagnostic diagnostic)
+        => root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is TypeDeclarationSyntax declaration
+           && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword)
+            ? declaration
+            : null;
 
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = [DiagnosticDescriptors.TypeMustBePartial.Id];
+    protected override string Title(TypeDeclarationSyntax node) => $"Make '{node.Identifier.ValueText}' partial";
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent is TypeDeclarationSyntax declaration)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        $"Make '{declaration.Identifier.ValueText}' partial",
-                        cancellationToken => MakePartialAsync(context.Document, declaration, cancellationToken),
-                        EquivalenceKey),
-                    diagnostic);
-            }
-        }
-    }
-
-    private static async Task<Document> MakePartialAsync(Document document, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
-    {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        if (root is null || declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
-        {
-            return document;
-        }
-
-        return document.WithSyntaxRoot(root.ReplaceNode(declaration, AddPartial(declaration)));
-    }
+    protected override SyntaxNode Fix(SyntaxNode root, TypeDeclarationSyntax node) => root.ReplaceNode(node, AddPartial(node));
 
     /// <summary>
     /// Adds <c>partial</c> as the last modifier (it must come right before the type keyword). With no

@@ -1,0 +1,63 @@
+using System.Collections.Immutable;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+
+namespace ServerTools.Analyzers.CodeFixes.Common;
+
+/// <summary>
+/// A code fix that rewrites one syntax node found at the diagnostic: subclasses say which node, the action's title
+/// and the new root; registration and fix-all are done here once.
+/// </summary>
+/// <typeparam name="TNode">The kind of node the fix rewrites.</typeparam>
+public abstract class SyntaxNodeCodeFixProvider<TNode> : CodeFixProvider
+    where TNode : SyntaxNode
+{
+    private readonly string _equivalenceKey;
+
+    /// <summary>Creates the provider for <paramref name="diagnostic"/>.</summary>
+    /// <param name="diagnostic">The diagnostic it fixes.</param>
+    /// <param name="equivalenceKey">The equivalence key of its action, shared by fix-all.</param>
+    protected SyntaxNodeCodeFixProvider(DiagnosticDescriptor diagnostic, string equivalenceKey)
+    {
+        FixableDiagnosticIds = [diagnostic.Id];
+        _equivalenceKey = equivalenceKey;
+    }
+
+    /// <inheritdoc />
+    public sealed override ImmutableArray<string> FixableDiagnosticIds { get; }
+
+    /// <inheritdoc />
+    public sealed override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    /// <inheritdoc />
+    public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (Find(root, diagnostic) is { } node)
+            {
+                var document = context.Document;
+                context.RegisterCodeFix(
+                    CodeAction.Create(Title(node), _ => Task.FromResult(document.WithSyntaxRoot(Fix(root, node))), _equivalenceKey),
+                    diagnostic);
+            }
+        }
+    }
+
+    /// <summary>The node to rewrite for <paramref name="diagnostic"/>, or null when there is nothing to fix.</summary>
+    protected abstract TNode? Find(SyntaxNode root, Diagnostic diagnostic);
+
+    /// <summary>The title of the code action.</summary>
+    protected abstract string Title(TNode node);
+
+    /// <summary>The document's new root.</summary>
+    protected abstract SyntaxNode Fix(SyntaxNode root, TNode node);
+}
