@@ -7,12 +7,11 @@ namespace ServerTools.Analyzers.Auditing;
 /// <summary>The auditing attribute types of one compilation, resolved once at compilation start.</summary>
 internal sealed class AuditingSymbols
 {
-    private AuditingSymbols(INamedTypeSymbol audited, INamedTypeSymbol? auditIgnore, INamedTypeSymbol? auditMask, INamedTypeSymbol? notMapped)
+    private AuditingSymbols(INamedTypeSymbol audited, INamedTypeSymbol? auditIgnore, INamedTypeSymbol? auditMask)
     {
         Audited = audited;
         AuditIgnore = auditIgnore;
         AuditMask = auditMask;
-        NotMapped = notMapped;
     }
 
     public INamedTypeSymbol Audited { get; }
@@ -21,16 +20,13 @@ internal sealed class AuditingSymbols
 
     public INamedTypeSymbol? AuditMask { get; }
 
-    public INamedTypeSymbol? NotMapped { get; }
-
     /// <summary>The symbols of <paramref name="compilation"/>, or null when it does not reference ServerTools (no [Audited] type).</summary>
     public static AuditingSymbols? From(Compilation compilation)
         => compilation.GetTypeByMetadataName(AttributeNames.Audited) is { } audited
             ? new AuditingSymbols(
                 audited,
                 compilation.GetTypeByMetadataName(AttributeNames.AuditIgnore),
-                compilation.GetTypeByMetadataName(AttributeNames.AuditMask),
-                compilation.GetTypeByMetadataName(AttributeNames.NotMapped))
+                compilation.GetTypeByMetadataName(AttributeNames.AuditMask))
             : null;
 
     /// <summary>True when <paramref name="type"/> itself is marked [Audited] (the attribute is not inherited).</summary>

@@ -1,7 +1,6 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 
 namespace ServerTools.Generators.Common;
@@ -15,11 +14,7 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IRea
 {
     private readonly T[]? _items;
 
-    public EquatableArray(ImmutableArray<T> items) => _items = items.IsDefault ? null : items.ToArray();
-
     public EquatableArray(IEnumerable<T> items) => _items = items.ToArray();
-
-    public static EquatableArray<T> Empty => default;
 
     public int Count => _items?.Length ?? 0;
 
