@@ -3,18 +3,18 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ServerTools.Analyzers;
 using ServerTools.Analyzers.General;
+using ServerTools.CompileTime.Tests.Harness;
 
 namespace ServerTools.CompileTime.Tests.General;
 
 /// <summary>Every diagnostic is documented, listed, release-tracked and reported by an analyzer.</summary>
 public sealed class DiagnosticCatalogTests
 {
-    private static readonly string s_root = RepositoryRoot();
+    private static readonly string s_root = RepositoryPaths.Root;
 
     public static TheoryData<string> Ids() => [.. Descriptors().Select(static d => d.Id)];
 
@@ -54,17 +54,4 @@ public sealed class DiagnosticCatalogTests
         .Where(static f => f.FieldType == typeof(DiagnosticDescriptor))
         .Select(static f => (DiagnosticDescriptor)f.GetValue(null)!)
         .ToList();
-
-    private static string RepositoryRoot([CallerFilePath] string path = "")
-    {
-        for (var dir = Path.GetDirectoryName(path); dir is not null; dir = Path.GetDirectoryName(dir))
-        {
-            if (File.Exists(Path.Combine(dir, "ServerTools.sln")))
-            {
-                return dir;
-            }
-        }
-
-        throw new InvalidOperationException($"No ServerTools.sln above {path}.");
-    }
 }
