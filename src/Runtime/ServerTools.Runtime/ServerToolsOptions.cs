@@ -16,7 +16,10 @@ public sealed class ServerToolsOptions
 /// <summary>Settings of the audit trail.</summary>
 public sealed class AuditingOptions
 {
-    /// <summary>Whether <see cref="AuditedAttribute">[Audited]</see> entities are logged and the audit tables mapped. Default: on.</summary>
+    /// <summary>
+    /// Whether <see cref="AuditedAttribute">[Audited]</see> entities are logged. Default: on. The audit tables stay in
+    /// the model either way (EF caches one model per context type), so migrations do not depend on this switch.
+    /// </summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>

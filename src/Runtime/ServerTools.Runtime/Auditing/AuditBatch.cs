@@ -66,18 +66,22 @@ internal sealed class AuditBatch
             }
         }
 
-        if (logs is null)
-        {
-            return null;
-        }
+        var writeAtCommit = context.Database.CurrentTransaction is null && System.Transactions.Transaction.Current is null;
+        return logs is null ? null : Create(context, options, logs, writeAtCommit);
+    }
 
+    /// <summary>The read logs of one query, or null when the actor is excluded.</summary>
+    public static AuditBatch? ForReads(DbContext context, ServerToolsOptions options, List<PendingLog> reads)
+        => Create(context, options, reads, writeAtCommit: false);
+
+    private static AuditBatch? Create(DbContext context, ServerToolsOptions options, List<PendingLog> logs, bool writeAtCommit)
+    {
         var actor = ResolveActor(context);
         if (actor?.UserId is { } userId && options.Auditing.ExcludedUserIds.Contains(userId))
         {
             return null;
         }
 
-        var writeAtCommit = context.Database.CurrentTransaction is null && System.Transactions.Transaction.Current is null;
         return new AuditBatch(context, writeAtCommit, logs, actor, options.TimeProvider.GetUtcNow().ToUniversalTime());
     }
 
@@ -206,7 +210,7 @@ internal sealed class AuditBatch
         return values;
     }
 
-    private static AuditOperations Flag(AuditOperation operation) => operation switch
+    internal static AuditOperations Flag(AuditOperation operation) => operation switch
     {
         AuditOperation.Create => AuditOperations.Create,
         AuditOperation.Update => AuditOperations.Update,

@@ -8,18 +8,18 @@ namespace ServerTools.Auditing;
 internal readonly record struct PendingLine(string Field, string? OldValue, string? NewValue);
 
 /// <summary>
-/// One entity change of a SaveChanges. Old values are taken when the save starts (EF replaces them
-/// afterwards); a created entity's values and key are read when the log is written, so database-generated
-/// values are logged as stored.
+/// One log before it is written: an entity change of a SaveChanges, or a read. Old values are taken when the
+/// save starts (EF replaces them afterwards); a created entity's values and key are read when the log is
+/// written, so database-generated values are logged as stored.
 /// </summary>
 internal sealed class PendingLog
 {
-    private readonly EntityEntry _entry;
-    private readonly AuditFieldMap _map;
+    private readonly EntityEntry? _entry;
+    private readonly AuditFieldMap? _map;
     private readonly List<PendingLine>? _lines;
     private readonly string? _key;
 
-    private PendingLog(EntityEntry entry, AuditDescriptor descriptor, AuditFieldMap map, AuditOperation operation, List<PendingLine>? lines, string? key)
+    private PendingLog(EntityEntry? entry, AuditDescriptor descriptor, AuditFieldMap? map, AuditOperation operation, List<PendingLine>? lines, string? key)
     {
         _entry = entry;
         _map = map;
@@ -79,8 +79,12 @@ internal sealed class PendingLog
         return lines.Count == 0 && !full ? null : new PendingLog(entry, descriptor, map, operation, lines, Key(entry, map, original: true));
     }
 
+    /// <summary>A read of the entity with key <paramref name="key"/> (see <see cref="AuditKey.Format"/>): a log with no lines.</summary>
+    public static PendingLog Read(AuditDescriptor descriptor, string key)
+        => new(entry: null, descriptor, map: null, AuditOperation.Read, lines: [], key);
+
     /// <summary>The entity key as text: the value itself, or for a composite key its parts joined by <c>|</c>.</summary>
-    public string Key() => _key ?? Key(_entry, _map, original: false);
+    public string Key() => _key ?? Key(_entry!, _map!, original: false);
 
     public IEnumerable<PendingLine> Lines()
     {
@@ -89,6 +93,7 @@ internal sealed class PendingLog
             return _lines;
         }
 
+        System.Diagnostics.Debug.Assert(_entry is not null && _map is not null, "Only a created entity's lines are read at write time.");
         var created = new List<PendingLine>(_map.Properties.Length);
         for (var i = 0; i < _map.Properties.Length; i++)
         {

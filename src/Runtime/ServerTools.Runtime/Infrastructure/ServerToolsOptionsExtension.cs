@@ -28,6 +28,9 @@ public sealed class ServerToolsOptionsExtension(ServerToolsOptions options) : ID
     {
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IConventionSetPlugin, ServerToolsConventionSetPlugin>());
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IInterceptor, AuditInterceptor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISingletonInterceptor, AuditReadMaterializer>());
+        services.TryAddScoped<AuditReadRecorder>();
+        services.AddScoped<IInterceptor>(static provider => provider.GetRequiredService<AuditReadRecorder>());
     }
 
     /// <inheritdoc />
@@ -50,16 +53,16 @@ public sealed class ServerToolsOptionsExtension(ServerToolsOptions options) : ID
     }
 }
 
-/// <summary>Adds ServerTools' model conventions (the tables it owns) to every model built with <c>UseServerTools()</c>.</summary>
-internal sealed class ServerToolsConventionSetPlugin(IDbContextOptions options) : IConventionSetPlugin
+/// <summary>
+/// Adds ServerTools' model conventions (the tables it owns) to every model built with <c>UseServerTools()</c>.
+/// The model does not depend on the options: EF caches one model per context type, so contexts of one type
+/// with different options (auditing on in one, off in another) must see the same tables.
+/// </summary>
+internal sealed class ServerToolsConventionSetPlugin : IConventionSetPlugin
 {
     public Microsoft.EntityFrameworkCore.Metadata.Conventions.ConventionSet ModifyConventions(Microsoft.EntityFrameworkCore.Metadata.Conventions.ConventionSet conventionSet)
     {
-        if (options.FindExtension<ServerToolsOptionsExtension>()?.Options.Auditing.Enabled != false)
-        {
-            conventionSet.Add(new AuditModelConvention());
-        }
-
+        conventionSet.Add(new AuditModelConvention());
         return conventionSet;
     }
 }

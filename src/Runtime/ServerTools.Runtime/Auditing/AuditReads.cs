@@ -1,0 +1,124 @@
+using System.Collections.Generic;
+using System.Data.Common;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using ServerTools.Infrastructure;
+
+namespace ServerTools.Auditing;
+
+/// <summary>
+/// Notes every entity of a type audited with <see cref="AuditOperations.Read"/> as EF creates it from a query's
+/// rows. EF keeps materialization interceptors in its compiled queries, so this one is a stateless singleton:
+/// the reads are kept by the context's own <see cref="AuditReadRecorder"/>.
+/// </summary>
+internal sealed class AuditReadMaterializer : IMaterializationInterceptor
+{
+    private const string AnnotationName = "ServerTools:AuditReads";
+
+    public object InitializedInstance(MaterializationInterceptionData materializationData, object entity)
+    {
+        var entityType = materializationData.EntityType;
+        if (DescriptorOfReads(entityType) is { } descriptor)
+        {
+            materializationData.Context.GetService<AuditReadRecorder>().Record(entityType, descriptor, materializationData);
+        }
+
+        return entity;
+    }
+
+    /// <summary>The descriptor of an entity type whose reads are logged, or null; decided once per entity type of a model.</summary>
+    private static AuditDescriptor? DescriptorOfReads(IEntityType entityType)
+        => entityType.GetOrAddRuntimeAnnotationValue(
+            AnnotationName,
+            static type => AuditDescriptors.TryGet(type!.ClrType, out var descriptor) && (descriptor.Operations & AuditOperations.Read) != 0
+                ? new ReadsOf(descriptor)
+                : new ReadsOf(null),
+            entityType).Descriptor;
+
+    private sealed record ReadsOf(AuditDescriptor? Descriptor);
+}
+
+/// <summary>
+/// The reads of one context's current query, written as <see cref="AuditOperation.Read"/> logs when the query's
+/// data reader closes: once per entity per query, in the query's transaction, in one round trip. One instance
+/// per context (scoped in EF's internal services).
+/// </summary>
+/// <remarks>
+/// An entity that a tracking query finds already tracked is not created again, so it is not logged again by that
+/// context; a query that projects (<c>Select(p =&gt; p.Name)</c>) creates no entity and logs nothing.
+/// </remarks>
+internal sealed class AuditReadRecorder(IDbContextOptions contextOptions) : IDbCommandInterceptor
+{
+    private readonly ServerToolsOptions? _options = contextOptions.FindExtension<ServerToolsOptionsExtension>()?.Options;
+    private readonly HashSet<(AuditDescriptor Descriptor, string Key)> _seen = [];
+    private List<PendingLog>? _reads;
+    private DbContext? _context;
+
+    public void Record(IEntityType entityType, AuditDescriptor descriptor, MaterializationInterceptionData data)
+    {
+        if (_options is not { Auditing.Enabled: true })
+        {
+            return;
+        }
+
+        var key = Key(entityType, descriptor, data);
+        if (_seen.Add((descriptor, key)))
+        {
+            (_reads ??= []).Add(PendingLog.Read(descriptor, key));
+            _context = data.Context;
+        }
+    }
+
+    public InterceptionResult DataReaderClosing(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
+    {
+        if (Take() is { } batch)
+        {
+            // The reader must be closed before the connection runs another command; EF's own Close is then a no-op.
+            eventData.DataReader.Close();
+            batch.Write(command.Transaction);
+        }
+
+        return result;
+    }
+
+    public async ValueTask<InterceptionResult> DataReaderClosingAsync(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
+    {
+        if (Take() is { } batch)
+        {
+            await eventData.DataReader.CloseAsync().ConfigureAwait(false);
+            await batch.WriteAsync(command.Transaction, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <summary>The pending reads as a batch, and a fresh start for the next query.</summary>
+    private AuditBatch? Take()
+    {
+        var reads = _reads;
+        var context = _context;
+        _reads = null;
+        _context = null;
+        _seen.Clear();
+        return reads is null || context is null ? null : AuditBatch.ForReads(context, _options!, reads);
+    }
+
+    private static string Key(IEntityType entityType, AuditDescriptor descriptor, MaterializationInterceptionData data)
+    {
+        var key = entityType.FindPrimaryKey()
+            ?? throw new System.InvalidOperationException(
+                $"'{descriptor.EntityName}' is [Audited] with reads but has no primary key in the model, so its read logs could not say which row was read. " +
+                "Give it a key, or remove AuditOperations.Read.");
+        var parts = new object?[key.Properties.Count];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            parts[i] = data.GetPropertyValue(key.Properties[i]);
+        }
+
+        return AuditKey.Format(parts);
+    }
+}
