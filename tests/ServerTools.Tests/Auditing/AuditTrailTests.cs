@@ -1,10 +1,13 @@
 using System;
 using System.Collections.Generic;
+using System.Data.Common;
 using System.Diagnostics;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using System.Transactions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ServerTools.Auditing;
@@ -245,6 +248,61 @@ public sealed class AuditTrailTests(AuditTrailTests.Database database) : IClassF
     }
 
     [Fact]
+    public async Task Save_retried_by_the_execution_strategy_after_a_lost_connection_logs_each_change_once()
+    {
+        var id = await Insert(new Account { Name = "retry-1", Balance = 1m });
+        var killer = new KillConnectionAtFirstCommit(database.ConnectionString);
+        await using var context = new AuditTrailContext(
+            new DbContextOptionsBuilder<AuditTrailContext>()
+                .UseNpgsql(database.ConnectionString, npgsql => npgsql.EnableRetryOnFailure(3, TimeSpan.FromMilliseconds(10), [PostgresErrorCodes.AdminShutdown]))
+                .UseServerTools(options => options.TimeProvider = database.Clock)
+                .AddInterceptors(killer)
+                .Options);
+        var account = await context.Accounts.SingleAsync(a => a.Id == id);
+        account.Balance = 2m;
+        var created = new Account { Name = "retry-2" };
+        context.Accounts.Add(created);
+
+        await context.SaveChangesAsync();
+
+        Assert.Equal(2, killer.Commits);
+        var update = Assert.Single(await Logs<Account>(id), l => l.Operation == AuditOperation.Update);
+        Assert.Equal([("Balance", "1", "2")], Lines(update));
+        var create = Assert.Single(await Logs<Account>(created.Id));
+        Assert.Equal(AuditOperation.Create, create.Operation);
+        Assert.Contains(("Id", null, create.EntityKey), Lines(create));
+        await using var check = database.Create();
+        Assert.Equal(1, await check.Accounts.CountAsync(a => a.Name == "retry-2"));
+    }
+
+    [Fact]
+    public async Task Contexts_of_one_type_may_switch_auditing_off_and_on_whichever_is_built_first()
+    {
+        // EF caches one model per context type: the first context built decides it for all of them.
+        DbContextOptions<LedgerContext> Options(bool enabled) => new DbContextOptionsBuilder<LedgerContext>()
+            .UseNpgsql(database.ConnectionString)
+            .UseServerTools(options => options.Auditing.Enabled = enabled)
+            .Options;
+        var off = new Ledger { Code = "switch-off" };
+        await using (var context = new LedgerContext(Options(enabled: false)))
+        {
+            Assert.NotNull(context.Model.FindEntityType(typeof(AuditLog)));
+            context.Ledgers.Add(off);
+            await context.SaveChangesAsync();
+        }
+
+        var on = new Ledger { Code = "switch-on" };
+        await using (var context = new LedgerContext(Options(enabled: true)))
+        {
+            context.Ledgers.Add(on);
+            await context.SaveChangesAsync();
+        }
+
+        Assert.Empty(await Logs<Ledger>(off.Id));
+        Assert.Equal(AuditOperation.Create, Assert.Single(await Logs<Ledger>(on.Id)).Operation);
+    }
+
+    [Fact]
     public async Task Logs_written_in_the_application_transaction_roll_back_and_commit_with_it()
     {
         await using var context = database.Create();
@@ -359,6 +417,36 @@ public sealed class AuditTrailTests(AuditTrailTests.Database database) : IClassF
 
     private static List<(string Field, string? Old, string? New)> Lines(AuditLog log)
         => [.. log.Lines.OrderBy(l => l.Id).Select(l => (l.Field, l.OldValue, l.NewValue))];
+
+    /// <summary>Lets the first commit of a context fail as a lost connection does: the server ends the session just before it.</summary>
+    private sealed class KillConnectionAtFirstCommit(string connectionString) : DbTransactionInterceptor
+    {
+        public int Commits { get; private set; }
+
+        public override async ValueTask<InterceptionResult> TransactionCommittingAsync(
+            DbTransaction transaction,
+            TransactionEventData eventData,
+            InterceptionResult result,
+            CancellationToken cancellationToken = default)
+        {
+            if (++Commits == 1)
+            {
+                var pid = ((NpgsqlConnection)transaction.Connection!).ProcessID;
+                await using var admin = new NpgsqlConnection(connectionString);
+                await admin.OpenAsync(cancellationToken);
+                await using var kill = new NpgsqlCommand("SELECT pg_terminate_backend($1)", admin) { Parameters = { new() { Value = pid } } };
+                Assert.Equal(true, await kill.ExecuteScalarAsync(cancellationToken));
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>A context type of its own, so that the test decides which options build its model.</summary>
+    private sealed class LedgerContext(DbContextOptions<LedgerContext> options) : DbContext(options)
+    {
+        public DbSet<Ledger> Ledgers => Set<Ledger>();
+    }
 
     private sealed class StaticActor(AuditActor actor) : IAuditActorProvider
     {
