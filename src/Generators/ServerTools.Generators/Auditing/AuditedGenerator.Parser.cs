@@ -22,18 +22,7 @@ public sealed partial class AuditedGenerator
             }
 
             var fields = new List<AuditedFieldSpec>();
-            var seen = new HashSet<string>();
-            foreach (var declaringType in AuditedProperties.BaseFirst(type))
-            {
-                foreach (var property in declaringType.GetMembers().OfType<IPropertySymbol>())
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (AuditedProperties.IsCandidate(property) && AuditValueTypes.IsSupported(property.Type) && seen.Add(property.Name))
-                    {
-                        fields.Add(new AuditedFieldSpec(property.MetadataName, AuditedProperties.HasAttribute(property, AttributeNames.AuditMask)));
-                    }
-                }
-            }
+            AddFields(type, prefix: "", masked: false, path: [type], fields, cancellationToken);
 
             var (mode, operations) = ReadArguments(context.Attributes[0]);
             return new AuditedEntitySpec(
@@ -43,6 +32,88 @@ public sealed partial class AuditedGenerator
                 operations,
                 fields.ToEquatableArray());
         }
+
+        /// <summary>
+        /// Adds the audited properties of <paramref name="type"/> (base class first, a name counted once), and the
+        /// properties of its value objects flattened as <c>Address.City</c>; <paramref name="path"/> holds the types
+        /// being flattened, so a type that contains itself stops there.
+        /// </summary>
+        private static void AddFields(INamedTypeSymbol type, string prefix, bool masked, List<INamedTypeSymbol> path, List<AuditedFieldSpec> fields, CancellationToken cancellationToken)
+        {
+            var seen = new HashSet<string>();
+            foreach (var declaringType in AuditedProperties.BaseFirst(type))
+            {
+                foreach (var property in declaringType.GetMembers().OfType<IPropertySymbol>())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (!AuditedProperties.IsCandidate(property) || seen.Contains(property.Name))
+                    {
+                        continue;
+                    }
+
+                    var isMasked = masked || AuditedProperties.HasAttribute(property, AttributeNames.AuditMask);
+                    if (AuditValueTypes.IsSupported(property.Type))
+                    {
+                        seen.Add(property.Name);
+                        fields.Add(new AuditedFieldSpec(prefix + property.MetadataName, isMasked));
+                    }
+                    else if (ValueObject(property.Type) is { } valueObject
+                             && path.Count < MaxDepth
+                             && !path.Contains(valueObject, SymbolEqualityComparer.Default))
+                    {
+                        seen.Add(property.Name);
+                        path.Add(valueObject);
+                        AddFields(valueObject, prefix + property.MetadataName + ".", isMasked, path, fields, cancellationToken);
+                        path.RemoveAt(path.Count - 1);
+                    }
+                }
+            }
+        }
+
+        /// <summary>How deep value objects are flattened (<c>Order.Address.Geo.Latitude</c> is three levels).</summary>
+        private const int MaxDepth = 4;
+
+        /// <summary>
+        /// The type of a property whose properties are flattened into the owner's log: one EF Core maps as an owned
+        /// or complex type. Marked <c>[Owned]</c> or <c>[ComplexType]</c>, it is one; a class with no key EF would find
+        /// (no <c>Id</c>, <c>{Type}Id</c> or <c>[Key]</c>) and not itself <c>[Audited]</c> may be one, configured with
+        /// <c>OwnsOne</c> or <c>ComplexProperty</c>: its fields are listed, and at run time only those the model maps
+        /// through an owned or complex type are logged. Navigations to entities and collections are not flattened.
+        /// </summary>
+        private static INamedTypeSymbol? ValueObject(ITypeSymbol type)
+        {
+            if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct, IsGenericType: false, SpecialType: SpecialType.None } named
+                || named.AllInterfaces.Any(static i => i.SpecialType == SpecialType.System_Collections_IEnumerable))
+            {
+                return null;
+            }
+
+            if (AuditedProperties.HasAttribute(named, OwnedAttribute) || AuditedProperties.HasAttribute(named, ComplexTypeAttribute))
+            {
+                return named;
+            }
+
+            if (named.TypeKind == TypeKind.Struct || AuditedProperties.HasAttribute(named, AttributeNames.Audited))
+            {
+                return null;
+            }
+
+            foreach (var member in AuditedProperties.BaseFirst(named).SelectMany(static t => t.GetMembers()).OfType<IPropertySymbol>())
+            {
+                if (string.Equals(member.Name, "Id", System.StringComparison.OrdinalIgnoreCase)
+                    || string.Equals(member.Name, named.Name + "Id", System.StringComparison.OrdinalIgnoreCase)
+                    || AuditedProperties.HasAttribute(member, KeyAttribute))
+                {
+                    return null;
+                }
+            }
+
+            return named;
+        }
+
+        private const string OwnedAttribute = "Microsoft.EntityFrameworkCore.OwnedAttribute";
+        private const string ComplexTypeAttribute = "System.ComponentModel.DataAnnotations.Schema.ComplexTypeAttribute";
+        private const string KeyAttribute = "System.ComponentModel.DataAnnotations.KeyAttribute";
 
         /// <summary>
         /// The attribute's <c>Mode</c> (<c>Changes</c>, 0, by default) and <c>Operations</c> (Create | Update | Delete

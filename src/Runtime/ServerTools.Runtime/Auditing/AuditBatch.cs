@@ -6,6 +6,7 @@ using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Npgsql;
 using NpgsqlTypes;
@@ -44,6 +45,8 @@ internal sealed class AuditBatch
     public static AuditBatch? Capture(DbContext context, ServerToolsOptions options)
     {
         List<PendingLog>? logs = null;
+        var owned = new OwnedChanges();
+        List<(EntityEntry Entry, AuditDescriptor Descriptor, AuditOperation Operation)>? changes = null;
         foreach (var entry in context.ChangeTracker.Entries())
         {
             var operation = entry.State switch
@@ -53,14 +56,35 @@ internal sealed class AuditBatch
                 EntityState.Deleted => AuditOperation.Delete,
                 _ => (AuditOperation?)null,
             };
-            if (operation is not { } op
-                || !AuditDescriptors.TryGet(entry.Metadata.ClrType, out var descriptor)
-                || (descriptor.Operations & Flag(op)) == 0)
+            if (operation is not { } op)
             {
                 continue;
             }
 
-            if (PendingLog.Capture(entry, descriptor, op) is { } log)
+            if (entry.Metadata.IsOwned())
+            {
+                owned.Add(entry);
+            }
+            else if (AuditDescriptors.TryGet(entry.Metadata.ClrType, out var descriptor) && (descriptor.Operations & Flag(op)) != 0)
+            {
+                (changes ??= []).Add((entry, descriptor, op));
+            }
+        }
+
+        // Old values of owned entities need every owned change known first (a replaced one is a deleted entry).
+        foreach (var (entry, descriptor, operation) in changes ?? [])
+        {
+            if (PendingLog.Capture(entry, descriptor, operation, owned) is { } log)
+            {
+                (logs ??= []).Add(log);
+            }
+        }
+
+        foreach (var owner in owned.UnchangedOwners(context))
+        {
+            if (AuditDescriptors.TryGet(owner.Metadata.ClrType, out var descriptor)
+                && (descriptor.Operations & AuditOperations.Update) != 0
+                && PendingLog.Capture(owner, descriptor, AuditOperation.Update, owned) is { } log)
             {
                 (logs ??= []).Add(log);
             }

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
-using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace ServerTools.Auditing;
 
@@ -34,7 +33,7 @@ internal sealed class PendingLog
     public AuditOperation Operation { get; }
 
     /// <summary>Captures the change, or returns null for an update that changed no audited field (in <see cref="AuditMode.Changes"/>).</summary>
-    public static PendingLog? Capture(EntityEntry entry, AuditDescriptor descriptor, AuditOperation operation)
+    public static PendingLog? Capture(EntityEntry entry, AuditDescriptor descriptor, AuditOperation operation, OwnedChanges owned)
     {
         var map = AuditFieldMap.For(entry.Metadata, descriptor);
         if (operation == AuditOperation.Create)
@@ -43,18 +42,19 @@ internal sealed class PendingLog
         }
 
         var full = descriptor.Mode == AuditMode.Full;
-        var lines = new List<PendingLine>(map.Properties.Length);
+        var lines = new List<PendingLine>(map.Fields.Length);
         var originals = entry.OriginalValues;
         var currents = entry.CurrentValues;
-        for (var i = 0; i < map.Properties.Length; i++)
+        for (var i = 0; i < map.Fields.Length; i++)
         {
-            if (map.Properties[i] is not { } property)
+            if (map.Fields[i] is not { } access)
             {
                 continue;
             }
 
             var field = descriptor.Fields[i];
-            var original = originals[property];
+            var property = access.Property;
+            var original = access.IsOwned ? access.Original(entry, owned) : originals[property];
             if (operation == AuditOperation.Delete)
             {
                 lines.Add(Line(field, AuditValueFormatter.Format(original), null));
@@ -62,7 +62,7 @@ internal sealed class PendingLog
             }
 
             // Compared with EF's own comparer first, so unchanged values are not formatted at all.
-            var current = currents[property];
+            var current = access.IsOwned ? access.Current(entry) : currents[property];
             if (!full && property.GetValueComparer().Equals(original, current))
             {
                 continue;
@@ -94,12 +94,14 @@ internal sealed class PendingLog
         }
 
         System.Diagnostics.Debug.Assert(_entry is not null && _map is not null, "Only a created entity's lines are read at write time.");
-        var created = new List<PendingLine>(_map.Properties.Length);
-        for (var i = 0; i < _map.Properties.Length; i++)
+        var created = new List<PendingLine>(_map.Fields.Length);
+        var currents = _entry.CurrentValues;
+        for (var i = 0; i < _map.Fields.Length; i++)
         {
-            if (_map.Properties[i] is { } property)
+            if (_map.Fields[i] is { } access)
             {
-                created.Add(Line(Descriptor.Fields[i], null, AuditValueFormatter.Format(_entry.CurrentValues[property])));
+                var value = access.IsOwned ? access.Current(_entry) : currents[access.Property];
+                created.Add(Line(Descriptor.Fields[i], null, AuditValueFormatter.Format(value)));
             }
         }
 
@@ -121,36 +123,4 @@ internal sealed class PendingLog
 
         return AuditKey.Format(parts);
     }
-}
-
-/// <summary>For one entity type: the EF property of each audited field (null when the model does not map it) and the key properties.</summary>
-internal sealed class AuditFieldMap
-{
-    private const string AnnotationName = "ServerTools:AuditFieldMap";
-
-    private AuditFieldMap(IEntityType entityType, AuditDescriptor descriptor)
-    {
-        Properties = new IProperty?[descriptor.Fields.Count];
-        for (var i = 0; i < Properties.Length; i++)
-        {
-            Properties[i] = entityType.FindProperty(descriptor.Fields[i].Name);
-        }
-
-        Key = entityType.FindPrimaryKey() is { } primaryKey
-            ? [.. primaryKey.Properties]
-            : throw new System.InvalidOperationException(
-                $"'{descriptor.EntityName}' is [Audited] but has no primary key in the model, so its logs could not say which row changed. " +
-                "Give it a key, or remove [Audited].");
-    }
-
-    public IProperty?[] Properties { get; }
-
-    public IProperty[] Key { get; }
-
-    /// <summary>Built once per entity type of a model, kept as a runtime annotation on it.</summary>
-    public static AuditFieldMap For(IEntityType entityType, AuditDescriptor descriptor)
-        => entityType.GetOrAddRuntimeAnnotationValue(
-            AnnotationName,
-            static state => new AuditFieldMap(state.EntityType, state.Descriptor),
-            (EntityType: entityType, Descriptor: descriptor));
 }
