@@ -12,6 +12,15 @@ internal static class AttributeNames
     /// <summary>EF Core's attribute for properties that are not mapped to a column.</summary>
     public const string NotMapped = "System.ComponentModel.DataAnnotations.Schema.NotMappedAttribute";
 
+    /// <summary>EF Core's attribute for a type mapped as owned by the entities that reference it.</summary>
+    public const string Owned = "Microsoft.EntityFrameworkCore.OwnedAttribute";
+
+    /// <summary>EF Core's attribute for a type mapped as a complex type (stored in its owner's row, tracked in its owner's entry).</summary>
+    public const string ComplexType = "System.ComponentModel.DataAnnotations.Schema.ComplexTypeAttribute";
+
+    /// <summary>EF Core's attribute for a key property.</summary>
+    public const string Key = "System.ComponentModel.DataAnnotations.KeyAttribute";
+
     /// <summary>
     /// Attributes that make a class a ServerTools entity: the generators add members to it, so it
     /// (and every type that contains it) must be <c>partial</c>. Each feature adds its attribute here.

@@ -33,4 +33,42 @@ internal static class AuditedProperties
 
     public static bool HasAttribute(ISymbol symbol, string metadataName)
         => symbol.GetAttributes().Any(attribute => attribute.AttributeClass?.ToDisplayString() == metadataName);
+
+    /// <summary>
+    /// The type of a property whose properties are flattened into the owner's log: one EF Core maps as an owned
+    /// or complex type. Marked <c>[Owned]</c> or <c>[ComplexType]</c>, it is one; a class with no key EF would find
+    /// (no <c>Id</c>, <c>{Type}Id</c> or <c>[Key]</c>) and not itself <c>[Audited]</c> may be one, configured with
+    /// <c>OwnsOne</c> or <c>ComplexProperty</c>: its fields are listed, and at run time only those the model maps
+    /// through an owned or complex type are logged. Navigations to entities and collections are not flattened.
+    /// </summary>
+    public static INamedTypeSymbol? ValueObject(ITypeSymbol type)
+    {
+        if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct, IsGenericType: false, SpecialType: SpecialType.None } named
+            || named.AllInterfaces.Any(static i => i.SpecialType == SpecialType.System_Collections_IEnumerable))
+        {
+            return null;
+        }
+
+        if (HasAttribute(named, AttributeNames.Owned) || HasAttribute(named, AttributeNames.ComplexType))
+        {
+            return named;
+        }
+
+        if (named.TypeKind == TypeKind.Struct || HasAttribute(named, AttributeNames.Audited))
+        {
+            return null;
+        }
+
+        foreach (var member in BaseFirst(named).SelectMany(static t => t.GetMembers()).OfType<IPropertySymbol>())
+        {
+            if (string.Equals(member.Name, "Id", System.StringComparison.OrdinalIgnoreCase)
+                || string.Equals(member.Name, named.Name + "Id", System.StringComparison.OrdinalIgnoreCase)
+                || HasAttribute(member, AttributeNames.Key))
+            {
+                return null;
+            }
+        }
+
+        return named;
+    }
 }

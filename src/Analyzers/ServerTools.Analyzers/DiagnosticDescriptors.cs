@@ -45,7 +45,10 @@ internal static class DiagnosticDescriptors
                      + "this way leave no trace in the audit trail.",
         helpLinkUri: HelpLinkBase + "ST1001.md");
 
-    /// <summary>ST1002: [AuditIgnore] or [AuditMask] on a property of a concrete class that is not [Audited].</summary>
+    /// <summary>
+    /// ST1002: [AuditIgnore] or [AuditMask] on a property of a concrete class that is not [Audited] and that no [Audited]
+    /// class of the same compilation derives from.
+    /// </summary>
     public static readonly DiagnosticDescriptor AuditAttributeOutsideAuditedClass = new(
         id: "ST1002",
         title: "[AuditIgnore] or [AuditMask] has no effect outside an audited class",
@@ -53,9 +56,9 @@ internal static class DiagnosticDescriptors
         category: Categories.Auditing,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "[AuditIgnore] and [AuditMask] tune how an [Audited] class is logged. On a property of a class that is neither "
-                     + "[Audited] nor abstract (an abstract base class passes its properties to audited subclasses) they do nothing, "
-                     + "which usually means the class was meant to be audited.",
+        description: "[AuditIgnore] and [AuditMask] tune how an [Audited] class is logged, its inherited properties included. On a "
+                     + "property of a class that is not [Audited], not abstract and not the base class of an [Audited] class of the same "
+                     + "project they do nothing, which usually means the class was meant to be audited.",
         helpLinkUri: HelpLinkBase + "ST1002.md");
 
     /// <summary>ST1003: a property has both [AuditIgnore] and [AuditMask].</summary>
@@ -84,4 +87,19 @@ internal static class DiagnosticDescriptors
                      + "List<string>) to columns; changes to those are silently left out of the audit log. Mark such a property "
                      + "[AuditIgnore] so that the omission is visible in the code.",
         helpLinkUri: HelpLinkBase + "ST1004.md");
+
+    /// <summary>ST1005: a class derived from an [Audited] class, not [Audited] itself, declares properties that are not logged.</summary>
+    public static readonly DiagnosticDescriptor DerivedClassPropertiesNotAudited = new(
+        id: "ST1005",
+        title: "A class derived from an [Audited] class does not log its own properties",
+        messageFormat: "'{0}' is audited as its base class '{1}', so its own properties ({2}) are not logged: mark '{0}' [Audited] "
+                       + "(and partial) to log them",
+        category: Categories.Auditing,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "[Audited] is not inherited as such: an entity whose class derives from an [Audited] class, and is not marked "
+                     + "[Audited] itself, is audited with the nearest audited base class's fields, under that class's name. The "
+                     + "properties it adds are left out of the audit trail. Mark the derived class [Audited] (it must be partial) to "
+                     + "log them too.",
+        helpLinkUri: HelpLinkBase + "ST1005.md");
 }

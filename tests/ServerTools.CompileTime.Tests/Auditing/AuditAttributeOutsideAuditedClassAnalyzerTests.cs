@@ -31,6 +31,49 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzerTests
         ]);
 
     [Fact]
+    public Task Value_objects_an_audited_class_logs_flattened_are_not_reported_and_entities_it_references_are() => DiagnosticAssert.VerifyAsync(
+        new AuditAttributeOutsideAuditedClassAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        public sealed class Geo
+        {
+            [AuditMask] public double Lat { get; set; }
+        }
+
+        public sealed class Address
+        {
+            [AuditIgnore] public string? Line2 { get; set; }
+            public Geo? Geo { get; set; }
+        }
+
+        public sealed class Region
+        {
+            public int Id { get; set; }
+            [[|AuditMask|]] public string? Code { get; set; }
+        }
+
+        public sealed class Unused
+        {
+            [[|AuditMask|]] public string? Code { get; set; }
+        }
+
+        [Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+            public Address Address { get; set; } = new();
+            public Region? Region { get; set; }
+        }
+        """,
+        [
+            new("ST1002", "[AuditMask] on 'Code' has no effect: 'Region' is not [Audited]; mark 'Region' [Audited] or remove [AuditMask]", 0),
+            new("ST1002", "[AuditMask] on 'Code' has no effect: 'Unused' is not [Audited]; mark 'Unused' [Audited] or remove [AuditMask]", 1),
+        ]);
+
+    [Fact]
     public Task Class_derived_from_an_audited_class_is_not_audited_itself() => DiagnosticAssert.VerifyAsync(
         new AuditAttributeOutsideAuditedClassAnalyzer(),
         """
@@ -73,4 +116,84 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzerTests
         }
         """,
         []);
+
+    [Fact]
+    public Task Concrete_base_class_of_an_audited_class_is_not_reported() => DiagnosticAssert.VerifyAsync(
+        new AuditAttributeOutsideAuditedClassAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        public class Party
+        {
+            public int Id { get; set; }
+            [AuditMask] public string? TaxNumber { get; set; }
+        }
+
+        [Audited]
+        public partial class Partner : Party
+        {
+            public string Name { get; set; } = "";
+        }
+
+        public class Record<TKey>
+        {
+            public TKey Key { get; set; } = default!;
+            [AuditIgnore] public byte[]? RowVersion { get; set; }
+        }
+
+        public class Document : Record<int>
+        {
+            [AuditMask] public string? Title { get; set; }
+        }
+
+        [Audited]
+        public partial class Invoice : Document
+        {
+            public decimal Total { get; set; }
+        }
+        """,
+        []);
+
+    [Fact]
+    public Task Unrelated_sealed_struct_and_base_of_unaudited_classes_are_still_reported() => DiagnosticAssert.VerifyAsync(
+        new AuditAttributeOutsideAuditedClassAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+        }
+
+        public class Product
+        {
+            public int Id { get; set; }
+            [[|AuditMask|]] public string? Cost { get; set; }
+        }
+
+        public class Service : Product
+        {
+            public int Hours { get; set; }
+        }
+
+        public sealed class Warehouse
+        {
+            [[|AuditIgnore|]] public string? Code { get; set; }
+        }
+
+        public struct Money
+        {
+            [[|AuditMask|]] public decimal Amount { get; set; }
+        }
+        """,
+        [
+            new("ST1002", "[AuditMask] on 'Cost' has no effect: 'Product' is not [Audited]; mark 'Product' [Audited] or remove [AuditMask]", 0),
+            new("ST1002", "[AuditIgnore] on 'Code' has no effect: 'Warehouse' is not [Audited]; mark 'Warehouse' [Audited] or remove [AuditIgnore]", 1),
+            new("ST1002", "[AuditMask] on 'Amount' has no effect: 'Money' is not [Audited]; mark 'Money' [Audited] or remove [AuditMask]", 2),
+        ]);
 }

@@ -66,6 +66,45 @@ public sealed class AuditedGeneratorTests
             }
             """).CompilesWithoutDiagnostics().VerifySnapshots();
 
+    [Fact]
+    public void Value_objects_are_flattened_and_navigations_to_entities_are_not()
+        => GeneratorHarness.Run("""
+            using System.ComponentModel.DataAnnotations;
+            using System.ComponentModel.DataAnnotations.Schema;
+            using Microsoft.EntityFrameworkCore;
+            using ServerTools;
+
+            namespace Shop;
+
+            [ComplexType] public class Money { public decimal Amount { get; set; } public string Currency { get; set; } = ""; }
+            [Owned] public class Contact { public string? Email { get; set; } [AuditMask] public string? Phone { get; set; } }
+            public class Geo { public double Lat { get; set; } public double Lon { get; set; } }
+            public class Address { public string City { get; set; } = ""; public Geo? Geo { get; set; } }
+            public class Trail { public string Label { get; set; } = ""; public Trail? Next { get; set; } }
+            public class Region { public int Id { get; set; } public string Name { get; set; } = ""; }
+            public class Country { [Key] public string Code { get; set; } = ""; }
+            public class Warehouse { public int WarehouseId { get; set; } }
+            [Audited] public partial class Agent { public string Name { get; set; } = ""; }
+            public struct Point { public int X { get; set; } }
+
+            [Audited]
+            public partial class Partner
+            {
+                public int Id { get; set; }
+                public Money Credit { get; set; } = new();
+                public Contact Contact { get; set; } = new();
+                public Address? Address { get; set; }
+                [AuditMask] public Address? Secret { get; set; }
+                [AuditIgnore] public Address? Ignored { get; set; }
+                public Trail? Trail { get; set; }
+                public Region? Region { get; set; }
+                public Country? Country { get; set; }
+                public Warehouse? Warehouse { get; set; }
+                public Agent? Agent { get; set; }
+                public Point Origin { get; set; }
+            }
+            """).CompilesWithoutDiagnostics().VerifySnapshots();
+
     [Theory]
     [InlineData("[ServerTools.Audited] public class Partner { public int Id { get; set; } }")]
     [InlineData("public class Shop { [ServerTools.Audited] public partial class Partner { public int Id { get; set; } } }")]

@@ -48,6 +48,7 @@ public static class TestCompilation
         {
             typeof(ServerTools.AuditedAttribute).Assembly,
             typeof(Microsoft.EntityFrameworkCore.DbContext).Assembly,
+            typeof(Microsoft.EntityFrameworkCore.OwnedAttribute).Assembly,
             typeof(Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions).Assembly,
             typeof(Microsoft.EntityFrameworkCore.NpgsqlDbContextOptionsBuilderExtensions).Assembly,
             typeof(Npgsql.NpgsqlConnection).Assembly,

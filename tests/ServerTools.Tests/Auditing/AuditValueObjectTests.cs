@@ -22,9 +22,7 @@ public sealed class PostalAddress
 public sealed class ContactInfo
 {
     public string? Email { get; set; }
-#pragma warning disable ST1002 // TEMP until ST1002 knows value objects
     [AuditMask] public string? Phone { get; set; }
-#pragma warning restore ST1002
 }
 
 /// <summary>No attribute: made owned by <c>OwnsOne</c> in the model.</summary>

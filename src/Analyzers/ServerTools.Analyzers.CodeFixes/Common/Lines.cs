@@ -1,7 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace ServerTools.Analyzers.CodeFixes.Auditing;
+namespace ServerTools.Analyzers.CodeFixes.Common;
 
 /// <summary>Where lines begin, for fixes that add or remove an attribute list and keep the layout.</summary>
 internal static class Lines

@@ -1,12 +1,18 @@
+using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.Auditing;
 
 /// <summary>
-/// ST1002: <c>[AuditIgnore]</c> or <c>[AuditMask]</c> on a property of a class that is neither <c>[Audited]</c>
-/// nor abstract does nothing. Abstract classes pass: their properties are audited in audited subclasses.
+/// ST1002: <c>[AuditIgnore]</c> or <c>[AuditMask]</c> on a property of a type whose descriptor can never include it: a
+/// type that is not <c>[Audited]</c>, not abstract, not a base class of an <c>[Audited]</c> class of the same
+/// compilation, and not a value object whose properties such a class logs flattened (<c>Address.City</c>). Abstract classes pass: their properties are audited in audited subclasses, wherever those are. A concrete
+/// base class whose audited subclasses live in another project cannot be told apart and is reported.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class AuditAttributeOutsideAuditedClassAnalyzer : DiagnosticAnalyzer
@@ -22,24 +28,38 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzer : DiagnosticAnalyz
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            if (AuditingSymbols.From(start.Compilation) is { } symbols)
+            if (AuditingSymbols.From(start.Compilation) is not { } symbols)
             {
-                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols), SymbolKind.Property);
+                return;
             }
+
+            // Built on first need (an attribute on a concrete, unaudited, unsealed class), once per compilation.
+            var assembly = start.Compilation.Assembly;
+            var cancellationToken = start.CancellationToken;
+            var auditedBases = new Lazy<ImmutableHashSet<INamedTypeSymbol>>(
+                () => BasesOfAuditedClasses(assembly, symbols, cancellationToken),
+                LazyThreadSafetyMode.ExecutionAndPublication);
+            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols, auditedBases), SymbolKind.Property);
         });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, AuditingSymbols symbols)
+    private static void Analyze(SymbolAnalysisContext context, AuditingSymbols symbols, Lazy<ImmutableHashSet<INamedTypeSymbol>> auditedBases)
     {
         var property = (IPropertySymbol)context.Symbol;
         var type = property.ContainingType;
-        if (type is null || type.IsAbstract || symbols.IsAudited(type))
+        var ignore = AuditingSymbols.Find(property, symbols.AuditIgnore);
+        var mask = AuditingSymbols.Find(property, symbols.AuditMask);
+        if ((ignore is null && mask is null)
+            || type is null
+            || type.IsAbstract
+            || symbols.IsAudited(type)
+            || (type.TypeKind == TypeKind.Class && auditedBases.Value.Contains(type.OriginalDefinition)))
         {
             return;
         }
 
-        Report(context, property, AuditingSymbols.Find(property, symbols.AuditIgnore), "AuditIgnore");
-        Report(context, property, AuditingSymbols.Find(property, symbols.AuditMask), "AuditMask");
+        Report(context, property, ignore, "AuditIgnore");
+        Report(context, property, mask, "AuditMask");
     }
 
     private static void Report(SymbolAnalysisContext context, IPropertySymbol property, AttributeData? attribute, string attributeName)
@@ -52,6 +72,67 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzer : DiagnosticAnalyz
                 attributeName,
                 property.Name,
                 property.ContainingType.Name));
+        }
+    }
+
+    /// <summary>
+    /// The base classes (their definitions, for generic ones) of the <c>[Audited]</c> classes declared in
+    /// <paramref name="assembly"/>: the classes whose properties, attributes included, those descriptors list.
+    /// </summary>
+    private static ImmutableHashSet<INamedTypeSymbol> BasesOfAuditedClasses(IAssemblySymbol assembly, AuditingSymbols symbols, CancellationToken cancellationToken)
+    {
+        var bases = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        var pending = new Stack<INamespaceOrTypeSymbol>();
+        pending.Push(assembly.GlobalNamespace);
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var container = pending.Pop();
+            if (container is INamespaceSymbol ns)
+            {
+                foreach (var member in ns.GetMembers())
+                {
+                    pending.Push(member);
+                }
+
+                continue;
+            }
+
+            var type = (INamedTypeSymbol)container;
+            foreach (var nested in type.GetTypeMembers())
+            {
+                pending.Push(nested);
+            }
+
+            if (type.TypeKind == TypeKind.Class && symbols.IsAudited(type))
+            {
+                for (var current = type.BaseType; current is { SpecialType: not SpecialType.System_Object }; current = current.BaseType)
+                {
+                    bases.Add(current.OriginalDefinition);
+                }
+
+                AddValueObjects(type, bases);
+            }
+        }
+
+        return bases.ToImmutable();
+    }
+
+    /// <summary>The value objects whose properties the descriptor of <paramref name="type"/> lists flattened (<c>Address.City</c>), as the generator finds them.</summary>
+    private static void AddValueObjects(INamedTypeSymbol type, ImmutableHashSet<INamedTypeSymbol>.Builder found)
+    {
+        foreach (var declaringType in AuditedProperties.BaseFirst(type))
+        {
+            foreach (var member in declaringType.GetMembers())
+            {
+                if (member is IPropertySymbol property
+                    && AuditedProperties.IsCandidate(property)
+                    && AuditedProperties.ValueObject(property.Type) is { } valueObject
+                    && found.Add(valueObject.OriginalDefinition))
+                {
+                    AddValueObjects(valueObject, found);
+                }
+            }
         }
     }
 }

@@ -33,17 +33,23 @@ internal sealed class AuditingSymbols
     public bool IsAudited(ITypeSymbol type) => Find(type, Audited) is not null;
 
     /// <summary>True when <paramref name="type"/> or one of its base classes is marked [Audited].</summary>
-    public bool IsAuditedOrDerived(ITypeSymbol type)
+    public bool IsAuditedOrDerived(ITypeSymbol type) => IsAudited(type) || NearestAuditedBase(type) is not null;
+
+    /// <summary>
+    /// The nearest base class of <paramref name="type"/> that is marked [Audited], or null: the class whose descriptor audits
+    /// <paramref name="type"/> at run time when it is not [Audited] itself.
+    /// </summary>
+    public INamedTypeSymbol? NearestAuditedBase(ITypeSymbol type)
     {
-        for (var current = type; current is not null; current = current.BaseType)
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
         {
             if (IsAudited(current))
             {
-                return true;
+                return current;
             }
         }
 
-        return false;
+        return null;
     }
 
     /// <summary>The application of <paramref name="attribute"/> on <paramref name="symbol"/>, if any.</summary>

@@ -8,12 +8,14 @@ namespace ServerTools.Generators.Auditing;
 /// <param name="Mode">The <c>AuditMode</c> given in the attribute, as its numeric value.</param>
 /// <param name="Operations">The <c>AuditOperations</c> flags given in the attribute, as their numeric value.</param>
 /// <param name="Fields">The audited properties, in declaration order, base class first.</param>
+/// <param name="HidesBaseRegistration">A base class has a generated registration method this class can see, so the new one is declared <c>new</c>.</param>
 internal sealed record AuditedEntitySpec(
     HierarchyInfo Hierarchy,
     string FullyQualifiedName,
     int Mode,
     int Operations,
-    EquatableArray<AuditedFieldSpec> Fields);
+    EquatableArray<AuditedFieldSpec> Fields,
+    bool HidesBaseRegistration);
 
 /// <summary>One audited property.</summary>
 /// <param name="Name">The stable field name (the property's metadata name).</param>

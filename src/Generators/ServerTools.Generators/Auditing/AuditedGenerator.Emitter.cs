@@ -28,7 +28,7 @@ public sealed partial class AuditedGenerator
                 .Line(GeneratorInfo.GeneratedCodeAttribute)
                 .Line("[global::System.Runtime.CompilerServices.ModuleInitializer]")
                 .Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]")
-                .OpenBlock("internal static void RegisterServerToolsAuditDescriptor()")
+                .OpenBlock((entity.HidesBaseRegistration ? "internal static new void " : "internal static void ") + Parser.RegistrationMethod + "()")
                 .Line("global::ServerTools.Auditing.AuditDescriptors.Register(new " + descriptor + "(")
                 .Line("    " + Literal(hierarchy.MetadataName) + ",")
                 .Line("    (global::ServerTools.AuditMode)" + entity.Mode.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",")

@@ -30,7 +30,30 @@ public sealed partial class AuditedGenerator
                 type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 mode,
                 operations,
-                fields.ToEquatableArray());
+                fields.ToEquatableArray(),
+                HidesBaseRegistration(type, cancellationToken));
+        }
+
+        /// <summary>The name of the generated registration method.</summary>
+        public const string RegistrationMethod = "RegisterServerToolsAuditDescriptor";
+
+        /// <summary>
+        /// True when a base class has a registration method that <paramref name="type"/> can see: generated for an
+        /// [Audited] class of this assembly, or compiled into a referenced assembly that gives this one access.
+        /// </summary>
+        private static bool HidesBaseRegistration(INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            for (var current = type.BaseType; current is not null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.ContainingAssembly, type.ContainingAssembly)
+                        ? AuditedProperties.HasAttribute(current, AttributeNames.Audited) && CanExtend(current, cancellationToken)
+                        : current.GetMembers(RegistrationMethod).Length > 0 && current.ContainingAssembly.GivesAccessTo(type.ContainingAssembly))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>
@@ -57,7 +80,7 @@ public sealed partial class AuditedGenerator
                         seen.Add(property.Name);
                         fields.Add(new AuditedFieldSpec(prefix + property.MetadataName, isMasked));
                     }
-                    else if (ValueObject(property.Type) is { } valueObject
+                    else if (AuditedProperties.ValueObject(property.Type) is { } valueObject
                              && path.Count < MaxDepth
                              && !path.Contains(valueObject, SymbolEqualityComparer.Default))
                     {
@@ -72,48 +95,6 @@ public sealed partial class AuditedGenerator
 
         /// <summary>How deep value objects are flattened (<c>Order.Address.Geo.Latitude</c> is three levels).</summary>
         private const int MaxDepth = 4;
-
-        /// <summary>
-        /// The type of a property whose properties are flattened into the owner's log: one EF Core maps as an owned
-        /// or complex type. Marked <c>[Owned]</c> or <c>[ComplexType]</c>, it is one; a class with no key EF would find
-        /// (no <c>Id</c>, <c>{Type}Id</c> or <c>[Key]</c>) and not itself <c>[Audited]</c> may be one, configured with
-        /// <c>OwnsOne</c> or <c>ComplexProperty</c>: its fields are listed, and at run time only those the model maps
-        /// through an owned or complex type are logged. Navigations to entities and collections are not flattened.
-        /// </summary>
-        private static INamedTypeSymbol? ValueObject(ITypeSymbol type)
-        {
-            if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct, IsGenericType: false, SpecialType: SpecialType.None } named
-                || named.AllInterfaces.Any(static i => i.SpecialType == SpecialType.System_Collections_IEnumerable))
-            {
-                return null;
-            }
-
-            if (AuditedProperties.HasAttribute(named, OwnedAttribute) || AuditedProperties.HasAttribute(named, ComplexTypeAttribute))
-            {
-                return named;
-            }
-
-            if (named.TypeKind == TypeKind.Struct || AuditedProperties.HasAttribute(named, AttributeNames.Audited))
-            {
-                return null;
-            }
-
-            foreach (var member in AuditedProperties.BaseFirst(named).SelectMany(static t => t.GetMembers()).OfType<IPropertySymbol>())
-            {
-                if (string.Equals(member.Name, "Id", System.StringComparison.OrdinalIgnoreCase)
-                    || string.Equals(member.Name, named.Name + "Id", System.StringComparison.OrdinalIgnoreCase)
-                    || AuditedProperties.HasAttribute(member, KeyAttribute))
-                {
-                    return null;
-                }
-            }
-
-            return named;
-        }
-
-        private const string OwnedAttribute = "Microsoft.EntityFrameworkCore.OwnedAttribute";
-        private const string ComplexTypeAttribute = "System.ComponentModel.DataAnnotations.Schema.ComplexTypeAttribute";
-        private const string KeyAttribute = "System.ComponentModel.DataAnnotations.KeyAttribute";
 
         /// <summary>
         /// The attribute's <c>Mode</c> (<c>Changes</c>, 0, by default) and <c>Operations</c> (Create | Update | Delete

@@ -1,0 +1,237 @@
+using System.Threading.Tasks;
+using ServerTools.Analyzers.Auditing;
+using ServerTools.Analyzers.CodeFixes.Auditing;
+using ServerTools.CompileTime.Tests.Harness;
+
+namespace ServerTools.CompileTime.Tests.Auditing;
+
+public sealed class DerivedClassPropertiesNotAuditedAnalyzerTests
+{
+    private static string Message(string type, string auditedBase, string properties)
+        => $"'{type}' is audited as its base class '{auditedBase}', so its own properties ({properties}) are not logged: "
+           + $"mark '{type}' [Audited] (and partial) to log them";
+
+    [Fact]
+    public Task Class_derived_from_an_audited_class_that_adds_a_value_object_is_reported() => DiagnosticAssert.VerifyAsync(
+        new DerivedClassPropertiesNotAuditedAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        public sealed class Address { public string City { get; set; } = ""; }
+
+        [Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+        }
+
+        public class [|Customer|] : Partner
+        {
+            public Address Shipping { get; set; } = new();
+        }
+        """,
+        [new("ST1005", Message("Customer", "Partner", "'Shipping'"))]);
+
+    [Fact]
+    public Task Class_derived_from_an_audited_class_with_properties_of_its_own_is_reported_at_its_name() => DiagnosticAssert.VerifyAsync(
+        new DerivedClassPropertiesNotAuditedAnalyzer(),
+        """
+        using System;
+        using System.Collections.Generic;
+        using System.ComponentModel.DataAnnotations.Schema;
+        using ServerTools;
+
+        namespace Shop;
+
+        [Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+            public string Name { get; set; } = "";
+        }
+
+        public class [|Customer|] : Partner
+        {
+            public decimal CreditLimit { get; set; }
+            public string? Segment { get; init; }
+            public List<Partner> Contacts { get; set; } = [];
+            [AuditIgnore] public string? PasswordHash { get; set; }
+            [NotMapped] public DateTime? LastSeen { get; set; }
+            public int Orders => 0;
+        }
+
+        public sealed class [|VipCustomer|] : Customer
+        {
+            public Guid Manager { get; set; }
+        }
+        """,
+        [
+            new("ST1005", Message("Customer", "Partner", "'CreditLimit', 'Segment'"), 0),
+            new("ST1005", Message("VipCustomer", "Partner", "'Manager'"), 1),
+        ]);
+
+    [Fact]
+    public Task Properties_of_an_abstract_class_between_the_two_count_as_the_derived_class_own() => DiagnosticAssert.VerifyAsync(
+        new DerivedClassPropertiesNotAuditedAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+        }
+
+        public abstract class Organisation : Partner
+        {
+            public string? VatNumber { get; set; }
+        }
+
+        public class [|Company|] : Organisation
+        {
+            public int Employees { get; set; }
+        }
+
+        public class [|Charity|] : Organisation
+        {
+        }
+        """,
+        [
+            new("ST1005", Message("Company", "Partner", "'VatNumber', 'Employees'"), 0),
+            new("ST1005", Message("Charity", "Partner", "'VatNumber'"), 1),
+        ]);
+
+    [Fact]
+    public Task Audited_derived_class_derived_class_adding_no_logged_property_and_classes_outside_audited_hierarchies_are_not_reported() => DiagnosticAssert.VerifyAsync(
+        new DerivedClassPropertiesNotAuditedAnalyzer(),
+        """
+        using System.Collections.Generic;
+        using ServerTools;
+
+        namespace Shop;
+
+        [Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+            public virtual string Name { get; set; } = "";
+        }
+
+        [Audited]
+        public partial class Customer : Partner
+        {
+            public decimal CreditLimit { get; set; }
+        }
+
+        public class Supplier : Partner
+        {
+            public override string Name { get; set; } = "";
+            public List<Partner> Contacts { get; set; } = [];
+            [AuditIgnore] public string? PasswordHash { get; set; }
+        }
+
+        public abstract class Organisation : Partner
+        {
+            public string? VatNumber { get; set; }
+        }
+
+        public class Party
+        {
+            public int Id { get; set; }
+        }
+
+        public class Person : Party
+        {
+            public string? FirstName { get; set; }
+        }
+        """,
+        []);
+
+    [Fact]
+    public Task Fix_marks_the_class_Audited_below_its_doc_comment_and_makes_it_partial() => CodeFixAssert.VerifyAsync(
+        new DerivedClassPropertiesNotAuditedAnalyzer(),
+        new AddAuditedCodeFixProvider(),
+        """
+        using ServerTools;
+
+        namespace Shop
+        {
+            [Audited]
+            public partial class Partner
+            {
+                public int Id { get; set; }
+            }
+
+            /// <summary>A partner who buys.</summary>
+            public sealed class Customer : Partner
+            {
+                public decimal CreditLimit { get; set; }
+            }
+        }
+        """,
+        """
+        using ServerTools;
+
+        namespace Shop
+        {
+            [Audited]
+            public partial class Partner
+            {
+                public int Id { get; set; }
+            }
+
+            /// <summary>A partner who buys.</summary>
+            [Audited]
+            public sealed partial class Customer : Partner
+            {
+                public decimal CreditLimit { get; set; }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_qualifies_the_attribute_when_ServerTools_is_not_imported_and_makes_containing_types_partial() => CodeFixAssert.VerifyAsync(
+        new DerivedClassPropertiesNotAuditedAnalyzer(),
+        new AddAuditedCodeFixProvider(),
+        """
+        namespace Shop;
+
+        [ServerTools.Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+        }
+
+        class Catalog
+        {
+            // buys from us
+            internal class Customer : Partner
+            {
+                public decimal CreditLimit { get; set; }
+            }
+        }
+        """,
+        """
+        namespace Shop;
+
+        [ServerTools.Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+        }
+
+        partial class Catalog
+        {
+            // buys from us
+            [ServerTools.Audited]
+            internal partial class Customer : Partner
+            {
+                public decimal CreditLimit { get; set; }
+            }
+        }
+        """);
+}
