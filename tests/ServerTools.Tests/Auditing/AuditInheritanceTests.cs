@@ -53,22 +53,7 @@ public sealed class AssetContext(DbContextOptions<AssetContext> options) : DbCon
 public sealed class AuditInheritanceTests(AuditInheritanceTests.Database database) : IClassFixture<AuditInheritanceTests.Database>
 {
     /// <summary>One database for the class, with the schema created once.</summary>
-    public sealed class Database : IAsyncLifetime
-    {
-        private readonly DatabaseFixture _database = new();
-
-        public AssetContext Create() => new(
-            new DbContextOptionsBuilder<AssetContext>().UseNpgsql(_database.ConnectionString).UseServerTools().Options);
-
-        public async Task InitializeAsync()
-        {
-            await _database.InitializeAsync();
-            await using var context = Create();
-            await context.Database.EnsureCreatedAsync();
-        }
-
-        public Task DisposeAsync() => _database.DisposeAsync();
-    }
+    public sealed class Database() : SchemaFixture<AssetContext>(options => new(options));
 
     [Fact]
     public void Derived_class_without_attribute_gets_the_descriptor_of_its_audited_base()

@@ -41,28 +41,12 @@ public sealed class AuditReadContext(DbContextOptions<AuditReadContext> options)
 /// <summary>Reads of entities audited with <see cref="AuditOperations.Read"/>: once per entity per query, in the query's transaction.</summary>
 public sealed class AuditReadTests(AuditReadTests.Database database) : IClassFixture<AuditReadTests.Database>
 {
-    public sealed class Database : IAsyncLifetime
+    public sealed class Database() : SchemaFixture<AuditReadContext>(options => new(options))
     {
-        private readonly DatabaseFixture _database = new();
-
-        public AuditReadContext Create(Action<ServerToolsOptions>? configure = null) => new(
-            new DbContextOptionsBuilder<AuditReadContext>()
-                .UseNpgsql(_database.ConnectionString)
-                .UseServerTools(options =>
-                {
-                    options.Auditing.ExcludedUserIds.Add("system");
-                    configure?.Invoke(options);
-                })
-                .Options);
-
-        public async Task InitializeAsync()
+        protected override void Configure(ServerToolsOptions options)
         {
-            await _database.InitializeAsync();
-            await using var context = Create();
-            await context.Database.EnsureCreatedAsync();
+            options.Auditing.ExcludedUserIds.Add("system");
         }
-
-        public Task DisposeAsync() => _database.DisposeAsync();
     }
 
     [Fact]

@@ -21,33 +21,15 @@ public sealed class AuditTrailTests(AuditTrailTests.Database database) : IClassF
     private static readonly DateTimeOffset s_now = new(2026, 11, 21, 9, 30, 0, TimeSpan.Zero);
 
     /// <summary>One database for the class, with the schema created once.</summary>
-    public sealed class Database : IAsyncLifetime
+    public sealed class Database() : SchemaFixture<AuditTrailContext>(options => new(options))
     {
-        private readonly DatabaseFixture _database = new();
-
         public FixedClock Clock { get; } = new(s_now);
 
-        public string ConnectionString => _database.ConnectionString;
-
-        public AuditTrailContext Create(Action<ServerToolsOptions>? configure = null) => new(
-            new DbContextOptionsBuilder<AuditTrailContext>()
-                .UseNpgsql(ConnectionString)
-                .UseServerTools(options =>
-                {
-                    options.TimeProvider = Clock;
-                    options.Auditing.ExcludedUserIds.Add("system");
-                    configure?.Invoke(options);
-                })
-                .Options);
-
-        public async Task InitializeAsync()
+        protected override void Configure(ServerToolsOptions options)
         {
-            await _database.InitializeAsync();
-            await using var context = Create();
-            await context.Database.EnsureCreatedAsync();
+            options.TimeProvider = Clock;
+            options.Auditing.ExcludedUserIds.Add("system");
         }
-
-        public Task DisposeAsync() => _database.DisposeAsync();
     }
 
     [Fact]

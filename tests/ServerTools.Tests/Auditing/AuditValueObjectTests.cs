@@ -61,22 +61,7 @@ public sealed class ValueObjectContext(DbContextOptions<ValueObjectContext> opti
 /// <summary>Owned and complex properties are logged flattened, as <c>Billing.City</c>.</summary>
 public sealed class AuditValueObjectTests(AuditValueObjectTests.Database database) : IClassFixture<AuditValueObjectTests.Database>
 {
-    public sealed class Database : IAsyncLifetime
-    {
-        private readonly DatabaseFixture _database = new();
-
-        public ValueObjectContext Create() => new(
-            new DbContextOptionsBuilder<ValueObjectContext>().UseNpgsql(_database.ConnectionString).UseServerTools().Options);
-
-        public async Task InitializeAsync()
-        {
-            await _database.InitializeAsync();
-            await using var context = Create();
-            await context.Database.EnsureCreatedAsync();
-        }
-
-        public Task DisposeAsync() => _database.DisposeAsync();
-    }
+    public sealed class Database() : SchemaFixture<ValueObjectContext>(options => new(options));
 
     [Fact]
     public void Descriptor_flattens_value_objects_and_leaves_navigations_to_entities_out()
