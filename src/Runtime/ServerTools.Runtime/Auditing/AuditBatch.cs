@@ -202,37 +202,34 @@ internal sealed class AuditBatch
         logs.Parameters.Add(Array(NpgsqlDbType.Text, entityTypes));
         logs.Parameters.Add(Array(NpgsqlDbType.Text, keys));
         logs.Parameters.Add(Array(NpgsqlDbType.Text, operations));
-        logs.Parameters.Add(Array(NpgsqlDbType.Text, Repeat(_actor?.UserId, count)));
-        logs.Parameters.Add(Array(NpgsqlDbType.Text, Repeat(_actor?.UserName, count)));
-        logs.Parameters.Add(Array(NpgsqlDbType.Text, Repeat(_actor?.IpAddress, count)));
-        logs.Parameters.Add(Array(NpgsqlDbType.Text, Repeat(_actor?.TenantId, count)));
-        logs.Parameters.Add(Array(NpgsqlDbType.TimestampTz, Repeat(_timestamp, count)));
-        logs.Parameters.Add(Array(NpgsqlDbType.Uuid, Repeat(_transactionId, count)));
-        logs.Parameters.Add(Array(NpgsqlDbType.Text, Repeat(_traceId, count)));
+        logs.Parameters.Add(Value(NpgsqlDbType.Text, _actor?.UserId));
+        logs.Parameters.Add(Value(NpgsqlDbType.Text, _actor?.UserName));
+        logs.Parameters.Add(Value(NpgsqlDbType.Text, _actor?.IpAddress));
+        logs.Parameters.Add(Value(NpgsqlDbType.Text, _actor?.TenantId));
+        logs.Parameters.Add(Value(NpgsqlDbType.TimestampTz, _timestamp));
+        logs.Parameters.Add(Value(NpgsqlDbType.Uuid, _transactionId));
+        logs.Parameters.Add(Value(NpgsqlDbType.Text, _traceId));
         batch.BatchCommands.Add(logs);
 
         if (lineLogIds.Count > 0)
         {
             var lines = new NpgsqlBatchCommand(sql.InsertLines);
-            lines.Parameters.Add(Array(NpgsqlDbType.Uuid, lineLogIds.ToArray()));
-            lines.Parameters.Add(Array(NpgsqlDbType.Text, lineFields.ToArray()));
-            lines.Parameters.Add(Array(NpgsqlDbType.Text, lineOld.ToArray()));
-            lines.Parameters.Add(Array(NpgsqlDbType.Text, lineNew.ToArray()));
+            lines.Parameters.Add(Array(NpgsqlDbType.Uuid, lineLogIds));
+            lines.Parameters.Add(Array(NpgsqlDbType.Text, lineFields));
+            lines.Parameters.Add(Array(NpgsqlDbType.Text, lineOld));
+            lines.Parameters.Add(Array(NpgsqlDbType.Text, lineNew));
             batch.BatchCommands.Add(lines);
         }
 
         return batch;
     }
 
-    private static NpgsqlParameter Array<T>(NpgsqlDbType elementType, T[] values)
+    /// <summary>An array parameter; Npgsql writes a <see cref="List{T}"/> as an array too, so no copy is made.</summary>
+    private static NpgsqlParameter Array<T>(NpgsqlDbType elementType, IList<T> values)
         => new() { NpgsqlDbType = NpgsqlDbType.Array | elementType, Value = values };
 
-    private static T[] Repeat<T>(T value, int count)
-    {
-        var values = new T[count];
-        System.Array.Fill(values, value);
-        return values;
-    }
+    private static NpgsqlParameter Value(NpgsqlDbType type, object? value)
+        => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
 
     internal static AuditOperations Flag(AuditOperation operation) => operation switch
     {

@@ -10,7 +10,8 @@ namespace ServerTools.Auditing;
 /// <summary>
 /// The two INSERT statements of the audit trail, built once per model from its mapping of <see cref="AuditLog"/>
 /// and <see cref="AuditLogLine"/> (so renamed tables and naming conventions are honoured) with quoted identifiers
-/// and positional parameters only.
+/// and positional parameters only. Values that differ per row are arrays expanded by <c>unnest</c>; values shared by
+/// every log of a save (the actor, time, transaction and trace) are single parameters, sent once.
 /// </summary>
 internal sealed class AuditSql
 {
@@ -19,13 +20,13 @@ internal sealed class AuditSql
     private AuditSql(IModel model, ISqlGenerationHelper sql)
     {
         InsertLogs = Insert(model, sql, typeof(AuditLog), [
-            (nameof(AuditLog.Id), "uuid"), (nameof(AuditLog.EntityType), "text"), (nameof(AuditLog.EntityKey), "text"),
-            (nameof(AuditLog.Operation), "text"), (nameof(AuditLog.UserId), "text"), (nameof(AuditLog.UserName), "text"),
-            (nameof(AuditLog.IpAddress), "text"), (nameof(AuditLog.TenantId), "text"), (nameof(AuditLog.Timestamp), "timestamptz"),
-            (nameof(AuditLog.TransactionId), "uuid"), (nameof(AuditLog.TraceId), "text")]);
+            (nameof(AuditLog.Id), "uuid", true), (nameof(AuditLog.EntityType), "text", true), (nameof(AuditLog.EntityKey), "text", true),
+            (nameof(AuditLog.Operation), "text", true), (nameof(AuditLog.UserId), "text", false), (nameof(AuditLog.UserName), "text", false),
+            (nameof(AuditLog.IpAddress), "text", false), (nameof(AuditLog.TenantId), "text", false), (nameof(AuditLog.Timestamp), "timestamptz", false),
+            (nameof(AuditLog.TransactionId), "uuid", false), (nameof(AuditLog.TraceId), "text", false)]);
         InsertLines = Insert(model, sql, typeof(AuditLogLine), [
-            (nameof(AuditLogLine.AuditLogId), "uuid"), (nameof(AuditLogLine.Field), "text"),
-            (nameof(AuditLogLine.OldValue), "text"), (nameof(AuditLogLine.NewValue), "text")]);
+            (nameof(AuditLogLine.AuditLogId), "uuid", true), (nameof(AuditLogLine.Field), "text", true),
+            (nameof(AuditLogLine.OldValue), "text", true), (nameof(AuditLogLine.NewValue), "text", true)]);
     }
 
     public string InsertLogs { get; }
@@ -41,7 +42,11 @@ internal sealed class AuditSql
             (Model: model, Sql: context.GetService<ISqlGenerationHelper>()));
     }
 
-    private static string Insert(IModel model, ISqlGenerationHelper sql, Type clrType, (string Property, string Type)[] columns)
+    /// <summary>
+    /// <c>INSERT INTO t (a, b, c) SELECT u.c1, u.c2, $3::text FROM unnest($1::uuid[], $2::text[]) AS u(c1, c2)</c>:
+    /// parameter <c>$n</c> is the n-th column, an array when <c>PerRow</c>, a single value otherwise.
+    /// </summary>
+    private static string Insert(IModel model, ISqlGenerationHelper sql, Type clrType, (string Property, string Type, bool PerRow)[] columns)
     {
         var entityType = model.FindEntityType(clrType) ?? throw new InvalidOperationException(
             $"The model has no '{clrType.Name}': the audit trail's tables are mapped by UseServerTools(). Check that the options of this " +
@@ -50,8 +55,11 @@ internal sealed class AuditSql
         var names = columns.Select(column => sql.DelimitIdentifier(
             entityType.FindProperty(column.Property)?.GetColumnName(table)
             ?? throw new InvalidOperationException($"'{clrType.Name}.{column.Property}' is not mapped to a column of {table.DisplayName()}.")));
-        var values = columns.Select((column, i) => $"${i + 1}::{column.Type}[]");
+        var selected = columns.Select((column, i) => column.PerRow ? $"u.c{i + 1}" : $"${i + 1}::{column.Type}");
+        var arrays = columns.Select((column, i) => (column, i)).Where(static c => c.column.PerRow).ToList();
         return $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", names)}) " +
-               $"SELECT * FROM unnest({string.Join(", ", values)})";
+               $"SELECT {string.Join(", ", selected)} " +
+               $"FROM unnest({string.Join(", ", arrays.Select(static c => $"${c.i + 1}::{c.column.Type}[]"))}) " +
+               $"AS u({string.Join(", ", arrays.Select(static c => $"c{c.i + 1}"))})";
     }
 }
