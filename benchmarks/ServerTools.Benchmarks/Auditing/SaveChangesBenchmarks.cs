@@ -36,7 +36,8 @@ public sealed class BenchmarkContext(DbContextOptions<BenchmarkContext> options)
 /// <summary>
 /// SaveChanges of 1,000 entities on the private PostgreSQL, audited (Changes mode) vs the same entity without
 /// [Audited], in one context with UseServerTools() on, so the plain rows also show what the interceptor costs
-/// entities it does not audit. Only SaveChanges is measured: loading and editing happen in the iteration setup.
+/// entities it does not audit; and the plain entity in a context without UseServerTools() vs with it. Only
+/// SaveChanges is measured: loading and editing happen in the iteration setup.
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -48,6 +49,7 @@ public class SaveChangesBenchmarks
     private const int Count = 1000;
     private PostgresServer _server = null!;
     private DbContextOptions<BenchmarkContext> _options = null!;
+    private DbContextOptions<BenchmarkContext> _withoutServerTools = null!;
     private BenchmarkContext _context = null!;
     private int _round;
 
@@ -57,6 +59,7 @@ public class SaveChangesBenchmarks
         _server = PostgresServer.StartAsync().GetAwaiter().GetResult();
         var connection = _server.CreateDatabaseAsync("bench").GetAwaiter().GetResult();
         _options = new DbContextOptionsBuilder<BenchmarkContext>().UseNpgsql(connection).UseServerTools().Options;
+        _withoutServerTools = new DbContextOptionsBuilder<BenchmarkContext>().UseNpgsql(connection).Options;
         using var context = new BenchmarkContext(_options);
         context.Database.EnsureCreated();
         context.AuditedItems.AddRange(Enumerable.Range(0, Count).Select(i => Fill(new AuditedItem(), i)));
@@ -67,8 +70,11 @@ public class SaveChangesBenchmarks
     [GlobalCleanup]
     public void Cleanup() => _server.Dispose();
 
-    [IterationSetup(Targets = [nameof(UpdatePlain)])]
+    [IterationSetup(Targets = [nameof(UpdatePlain), nameof(UpdatePlainWithServerTools)])]
     public void LoadPlain() => Load(context => context.PlainItems.ToList().ForEach(Change));
+
+    [IterationSetup(Targets = [nameof(UpdatePlainWithoutServerTools)])]
+    public void LoadPlainWithoutServerTools() => Load(context => context.PlainItems.ToList().ForEach(Change), _withoutServerTools);
 
     [IterationSetup(Targets = [nameof(UpdateAudited)])]
     public void LoadAudited() => Load(context => context.AuditedItems.ToList().ForEach(Change));
@@ -98,10 +104,18 @@ public class SaveChangesBenchmarks
     [BenchmarkCategory("1,000 inserts")]
     public int InsertAudited() => _context.SaveChanges();
 
-    private void Load(Action<BenchmarkContext> prepare)
+    [Benchmark(Baseline = true, Description = "without UseServerTools()")]
+    [BenchmarkCategory("1,000 updates of an entity without [Audited]")]
+    public int UpdatePlainWithoutServerTools() => _context.SaveChanges();
+
+    [Benchmark(Description = "with UseServerTools()")]
+    [BenchmarkCategory("1,000 updates of an entity without [Audited]")]
+    public int UpdatePlainWithServerTools() => _context.SaveChanges();
+
+    private void Load(Action<BenchmarkContext> prepare, DbContextOptions<BenchmarkContext>? options = null)
     {
         _round++;
-        _context = new BenchmarkContext(_options);
+        _context = new BenchmarkContext(options ?? _options);
         prepare(_context);
     }
 

@@ -16,7 +16,6 @@ internal sealed class AuditFieldMap
         for (var i = 0; i < Fields.Length; i++)
         {
             Fields[i] = AuditFieldAccess.Resolve(entityType, descriptor.Fields[i].Name);
-            HasOwnedFields |= Fields[i] is { IsOwned: true };
         }
 
         Key = entityType.FindPrimaryKey() is { } primaryKey
@@ -29,9 +28,6 @@ internal sealed class AuditFieldMap
     public AuditFieldAccess?[] Fields { get; }
 
     public IProperty[] Key { get; }
-
-    /// <summary>True when a field lives in an owned entity (<c>OwnsOne</c>), which EF tracks as an entry of its own.</summary>
-    public bool HasOwnedFields { get; }
 
     /// <summary>Built once per entity type of a model, kept as a runtime annotation on it.</summary>
     public static AuditFieldMap For(IEntityType entityType, AuditDescriptor descriptor)
