@@ -90,8 +90,9 @@ internal sealed class AuditBatch
             }
         }
 
-        var writeAtCommit = context.Database.CurrentTransaction is null && System.Transactions.Transaction.Current is null;
-        return logs is null ? null : Create(context, options, logs, writeAtCommit);
+        return logs is null
+            ? null
+            : Create(context, options, logs, writeAtCommit: context.Database.CurrentTransaction is null && System.Transactions.Transaction.Current is null);
     }
 
     /// <summary>The read logs of one query, or null when the actor is excluded.</summary>

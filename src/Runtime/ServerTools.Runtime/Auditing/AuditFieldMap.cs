@@ -144,14 +144,14 @@ internal sealed class OwnedChanges
         _changed.Add(owned);
         if (owned.State == EntityState.Deleted && owned.Metadata.FindOwnership() is { } ownership)
         {
-            (_deleted ??= [])[(ownership, KeyText(owned.OriginalValues, ownership.Properties))] = owned;
+            (_deleted ??= [])[(ownership, AuditKey.Of(owned.OriginalValues, ownership.Properties))] = owned;
         }
     }
 
     /// <summary>The deleted owned entry that <paramref name="navigation"/> of <paramref name="principal"/> led to, if any.</summary>
     public EntityEntry? Replaced(INavigation navigation, EntityEntry principal)
         => _deleted is not null
-           && _deleted.TryGetValue((navigation.ForeignKey, KeyText(principal.CurrentValues, navigation.ForeignKey.PrincipalKey.Properties)), out var entry)
+           && _deleted.TryGetValue((navigation.ForeignKey, AuditKey.Of(principal.CurrentValues, navigation.ForeignKey.PrincipalKey.Properties)), out var entry)
             ? entry
             : null;
 
@@ -178,7 +178,7 @@ internal sealed class OwnedChanges
         {
             if (principalTypes.Contains(entry.Metadata) && entry.Metadata.FindPrimaryKey() is { } key)
             {
-                principals[(entry.Metadata, KeyText(entry.CurrentValues, key.Properties))] = entry;
+                principals[(entry.Metadata, AuditKey.Of(entry.CurrentValues, key.Properties))] = entry;
             }
         }
 
@@ -189,7 +189,7 @@ internal sealed class OwnedChanges
             while (current?.Metadata.FindOwnership() is { } ownership)
             {
                 var values = current.State == EntityState.Deleted ? current.OriginalValues : current.CurrentValues;
-                principals.TryGetValue((ownership.PrincipalEntityType, KeyText(values, ownership.Properties)), out current);
+                principals.TryGetValue((ownership.PrincipalEntityType, AuditKey.Of(values, ownership.Properties)), out current);
             }
 
             if (current is { State: EntityState.Unchanged } owner && seen.Add(owner.Entity))
@@ -199,16 +199,5 @@ internal sealed class OwnedChanges
         }
 
         return owners;
-    }
-
-    private static string KeyText(PropertyValues values, IReadOnlyList<IProperty> properties)
-    {
-        var parts = new object?[properties.Count];
-        for (var i = 0; i < parts.Length; i++)
-        {
-            parts[i] = values[properties[i]];
-        }
-
-        return AuditKey.Format(parts);
     }
 }

@@ -1,4 +1,7 @@
+using System.Collections.Generic;
 using System.Text;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace ServerTools.Auditing;
 
@@ -10,6 +13,18 @@ public static class AuditKey
 
     /// <summary>One key value as text (see <see cref="AuditValueFormatter"/>); a null part is written as an empty string.</summary>
     public static string Part(object? value) => AuditValueFormatter.Format(value) ?? "";
+
+    /// <summary>The key text of the values of <paramref name="properties"/> in <paramref name="values"/> (an entry's current or original values).</summary>
+    internal static string Of(PropertyValues values, IReadOnlyList<IProperty> properties)
+    {
+        var parts = new object?[properties.Count];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            parts[i] = values[properties[i]];
+        }
+
+        return Format(parts);
+    }
 
     /// <summary>The text of a key made of <paramref name="parts"/>: the value itself for one part; parts joined by <c>|</c>, with <c>\</c> and <c>|</c> escaped by <c>\</c>, for several.</summary>
     public static string Format(params object?[] parts)

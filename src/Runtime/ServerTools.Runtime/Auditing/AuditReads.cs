@@ -107,16 +107,14 @@ internal sealed class AuditReadRecorder(IDbContextOptions contextOptions) : IDbC
         return reads is null || context is null ? null : AuditBatch.ForReads(context, _options!, reads);
     }
 
+    /// <summary>The key text of the entity being created, read from the query's row (shadow key properties included).</summary>
     private static string Key(IEntityType entityType, AuditDescriptor descriptor, MaterializationInterceptionData data)
     {
-        var key = entityType.FindPrimaryKey()
-            ?? throw new System.InvalidOperationException(
-                $"'{descriptor.EntityName}' is [Audited] with reads but has no primary key in the model, so its read logs could not say which row was read. " +
-                "Give it a key, or remove AuditOperations.Read.");
-        var parts = new object?[key.Properties.Count];
+        var key = AuditFieldMap.For(entityType, descriptor).Key;
+        var parts = new object?[key.Length];
         for (var i = 0; i < parts.Length; i++)
         {
-            parts[i] = data.GetPropertyValue(key.Properties[i]);
+            parts[i] = data.GetPropertyValue(key[i]);
         }
 
         return AuditKey.Format(parts);

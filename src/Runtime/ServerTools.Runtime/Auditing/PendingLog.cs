@@ -76,7 +76,7 @@ internal sealed class PendingLog
             }
         }
 
-        return lines.Count == 0 && !full ? null : new PendingLog(entry, descriptor, map, operation, lines, Key(entry, map, original: true));
+        return lines.Count == 0 && !full ? null : new PendingLog(entry, descriptor, map, operation, lines, AuditKey.Of(entry.OriginalValues, map.Key));
     }
 
     /// <summary>A read of the entity with key <paramref name="key"/> (see <see cref="AuditKey.Format"/>): a log with no lines.</summary>
@@ -84,7 +84,7 @@ internal sealed class PendingLog
         => new(entry: null, descriptor, map: null, AuditOperation.Read, lines: [], key);
 
     /// <summary>The entity key as text: the value itself, or for a composite key its parts joined by <c>|</c>.</summary>
-    public string Key() => _key ?? Key(_entry!, _map!, original: false);
+    public string Key() => _key ?? AuditKey.Of(_entry!.CurrentValues, _map!.Key);
 
     public IEnumerable<PendingLine> Lines()
     {
@@ -111,16 +111,4 @@ internal sealed class PendingLog
     private static PendingLine Line(AuditField field, string? oldValue, string? newValue) => field.IsMasked
         ? new PendingLine(field.Name, oldValue is null ? null : AuditValueFormatter.Mask, newValue is null ? null : AuditValueFormatter.Mask)
         : new PendingLine(field.Name, oldValue, newValue);
-
-    private static string Key(EntityEntry entry, AuditFieldMap map, bool original)
-    {
-        var values = original ? entry.OriginalValues : entry.CurrentValues;
-        var parts = new object?[map.Key.Length];
-        for (var i = 0; i < parts.Length; i++)
-        {
-            parts[i] = values[map.Key[i]];
-        }
-
-        return AuditKey.Format(parts);
-    }
 }
