@@ -1,9 +1,9 @@
-using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using ServerTools.Auditing;
 using ServerTools.Tests.Infrastructure;
+using static ServerTools.Tests.Auditing.AuditLogText;
 
 namespace ServerTools.Tests.Auditing;
 
@@ -150,8 +150,6 @@ public sealed class AuditInheritanceTests(AuditInheritanceTests.Database databas
         Assert.Empty(await context.AuditTrailByKey<Asset>(vehicle.Id).ToListAsync());
     }
 
-    private static List<(string Field, string? Old, string? New)> Lines(AuditLog log)
-        => [.. log.Lines.OrderBy(l => l.Id).Select(l => (l.Field, l.OldValue, l.NewValue))];
 
     /// <summary>Registered by hand in one test, after being looked up: what a later-loaded assembly's initializer does.</summary>
     private class LateAsset : Asset;

@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ServerTools.Auditing;
 using ServerTools.Tests.Infrastructure;
+using static ServerTools.Tests.Auditing.AuditLogText;
 
 namespace ServerTools.Tests.Auditing;
 
@@ -397,8 +398,6 @@ public sealed class AuditTrailTests(AuditTrailTests.Database database) : IClassF
         return logs;
     }
 
-    private static List<(string Field, string? Old, string? New)> Lines(AuditLog log)
-        => [.. log.Lines.OrderBy(l => l.Id).Select(l => (l.Field, l.OldValue, l.NewValue))];
 
     /// <summary>Lets the first commit of a context fail as a lost connection does: the server ends the session just before it.</summary>
     private sealed class KillConnectionAtFirstCommit(string connectionString) : DbTransactionInterceptor

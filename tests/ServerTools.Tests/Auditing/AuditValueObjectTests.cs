@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using ServerTools.Auditing;
 using ServerTools.Tests.Infrastructure;
+using static ServerTools.Tests.Auditing.AuditLogText;
 
 namespace ServerTools.Tests.Auditing;
 
@@ -168,8 +169,6 @@ public sealed class AuditValueObjectTests(AuditValueObjectTests.Database databas
             .ToListAsync();
     }
 
-    private static List<(string Field, string? Old, string? New)> Lines(AuditLog log)
-        => [.. log.Lines.OrderBy(l => l.Id).Select(l => (l.Field, l.OldValue, l.NewValue))];
 
     private static string Key(int id) => id.ToString(CultureInfo.InvariantCulture);
 }
