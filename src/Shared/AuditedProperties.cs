@@ -35,6 +35,12 @@ internal static class AuditedProperties
         => symbol.GetAttributes().Any(attribute => attribute.AttributeClass?.ToDisplayString() == metadataName);
 
     /// <summary>
+    /// How many types deep a descriptor reaches, the audited class included: value objects are flattened three levels
+    /// deep (<c>Address.Geo.Lat</c> is two), and a value object that contains itself stops at its first occurrence.
+    /// </summary>
+    public const int MaxValueObjectDepth = 4;
+
+    /// <summary>
     /// The type of a property whose properties are flattened into the owner's log: one EF Core maps as an owned
     /// or complex type. Marked <c>[Owned]</c> or <c>[ComplexType]</c>, it is one; a class with no key EF would find
     /// (no <c>Id</c>, <c>{Type}Id</c> or <c>[Key]</c>) and not itself <c>[Audited]</c> may be one, configured with

@@ -74,6 +74,28 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzerTests
         ]);
 
     [Fact]
+    public Task Value_object_deeper_than_the_generator_flattens_is_reported() => DiagnosticAssert.VerifyAsync(
+        new AuditAttributeOutsideAuditedClassAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        public sealed class Level1 { public Level2? Next { get; set; } }
+        public sealed class Level2 { public Level3? Next { get; set; } }
+        public sealed class Level3 { [AuditMask] public string? Code { get; set; } public Level4? Next { get; set; } }
+        public sealed class Level4 { [[|AuditMask|]] public string? Code { get; set; } }
+
+        [Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+            public Level1 Level1 { get; set; } = new();
+        }
+        """,
+        [new("ST1002", "[AuditMask] on 'Code' has no effect: 'Level4' is not [Audited]; mark 'Level4' [Audited] or remove [AuditMask]")]);
+
+    [Fact]
     public Task Class_derived_from_an_audited_class_is_not_audited_itself() => DiagnosticAssert.VerifyAsync(
         new AuditAttributeOutsideAuditedClassAnalyzer(),
         """

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -111,15 +112,18 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzer : DiagnosticAnalyz
                     bases.Add(current.OriginalDefinition);
                 }
 
-                AddValueObjects(type, bases);
+                AddValueObjects(type, [type], bases);
             }
         }
 
         return bases.ToImmutable();
     }
 
-    /// <summary>The value objects whose properties the descriptor of <paramref name="type"/> lists flattened (<c>Address.City</c>), as the generator finds them.</summary>
-    private static void AddValueObjects(INamedTypeSymbol type, ImmutableHashSet<INamedTypeSymbol>.Builder found)
+    /// <summary>
+    /// The value objects whose properties the descriptor of <paramref name="type"/> lists flattened (<c>Address.City</c>),
+    /// walked as the generator walks them: <paramref name="path"/> holds the types being flattened, to the same depth.
+    /// </summary>
+    private static void AddValueObjects(INamedTypeSymbol type, List<INamedTypeSymbol> path, ImmutableHashSet<INamedTypeSymbol>.Builder found)
     {
         foreach (var declaringType in AuditedProperties.BaseFirst(type))
         {
@@ -128,9 +132,13 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzer : DiagnosticAnalyz
                 if (member is IPropertySymbol property
                     && AuditedProperties.IsCandidate(property)
                     && AuditedProperties.ValueObject(property.Type) is { } valueObject
-                    && found.Add(valueObject.OriginalDefinition))
+                    && path.Count < AuditedProperties.MaxValueObjectDepth
+                    && !path.Contains(valueObject, SymbolEqualityComparer.Default))
                 {
-                    AddValueObjects(valueObject, found);
+                    found.Add(valueObject.OriginalDefinition);
+                    path.Add(valueObject);
+                    AddValueObjects(valueObject, path, found);
+                    path.RemoveAt(path.Count - 1);
                 }
             }
         }

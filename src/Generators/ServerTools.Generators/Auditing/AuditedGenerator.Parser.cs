@@ -81,7 +81,7 @@ public sealed partial class AuditedGenerator
                         fields.Add(new AuditedFieldSpec(prefix + property.MetadataName, isMasked));
                     }
                     else if (AuditedProperties.ValueObject(property.Type) is { } valueObject
-                             && path.Count < MaxDepth
+                             && path.Count < AuditedProperties.MaxValueObjectDepth
                              && !path.Contains(valueObject, SymbolEqualityComparer.Default))
                     {
                         seen.Add(property.Name);
@@ -92,9 +92,6 @@ public sealed partial class AuditedGenerator
                 }
             }
         }
-
-        /// <summary>How deep value objects are flattened (<c>Order.Address.Geo.Latitude</c> is three levels).</summary>
-        private const int MaxDepth = 4;
 
         /// <summary>
         /// The attribute's <c>Mode</c> (<c>Changes</c>, 0, by default) and <c>Operations</c> (Create | Update | Delete
