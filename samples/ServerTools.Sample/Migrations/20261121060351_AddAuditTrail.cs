@@ -1,6 +1,5 @@
 using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
@@ -26,33 +25,12 @@ namespace ServerTools.Sample.Migrations
                     TenantId = table.Column<string>(type: "text", nullable: true),
                     Timestamp = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     TransactionId = table.Column<Guid>(type: "uuid", nullable: false),
-                    TraceId = table.Column<string>(type: "text", nullable: true)
+                    TraceId = table.Column<string>(type: "text", nullable: true),
+                    Lines = table.Column<string>(type: "jsonb", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_servertools_audit_log", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "servertools_audit_log_line",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    AuditLogId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Field = table.Column<string>(type: "text", nullable: false),
-                    OldValue = table.Column<string>(type: "text", nullable: true),
-                    NewValue = table.Column<string>(type: "text", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_servertools_audit_log_line", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_servertools_audit_log_line_servertools_audit_log_AuditLogId",
-                        column: x => x.AuditLogId,
-                        principalTable: "servertools_audit_log",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateIndex(
@@ -64,19 +42,11 @@ namespace ServerTools.Sample.Migrations
                 name: "IX_servertools_audit_log_Timestamp",
                 table: "servertools_audit_log",
                 column: "Timestamp");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_servertools_audit_log_line_AuditLogId",
-                table: "servertools_audit_log_line",
-                column: "AuditLogId");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropTable(
-                name: "servertools_audit_log_line");
-
             migrationBuilder.DropTable(
                 name: "servertools_audit_log");
         }

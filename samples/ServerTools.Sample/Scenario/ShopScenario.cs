@@ -89,8 +89,8 @@ internal static class ShopScenario
                 ? "up to date: every migration was applied before"
                 : "applied migration " + string.Join(", ", pending) + " (Database.MigrateAsync)");
             report.Fact(string.Empty, "the model matches the migrations' snapshot: no pending model changes");
-            report.Fact(string.Empty, "UseServerTools() maps the audit trail: "
-                + string.Join(", ", new[] { typeof(AuditLog), typeof(AuditLogLine) }.Select(t => db.Model.FindEntityType(t)!.GetTableName())));
+            report.Fact(string.Empty, "UseServerTools() maps the audit trail: " + db.Model.FindEntityType(typeof(AuditLog))!.GetTableName()
+                + ", each log's lines in its jsonb column Lines");
 
             var partners = await db.Partners.CountAsync(cancellationToken).ConfigureAwait(false);
             if (partners > 0)
@@ -296,8 +296,8 @@ internal static class ShopScenario
         var logs = await AuditTrailAsync(db, partnerId, cancellationToken).ConfigureAwait(false);
 
         report.Section($"Audit trail of partner {Id(partnerId)}, {partner.Name}");
-        report.Note("db.Set<AuditLog>().Include(l => l.Lines), for EntityType = descriptor.EntityName and EntityKey = the id,");
-        report.Note("ordered by Id (time-ordered). A create lists the values; an update, old -> new.");
+        report.Note("db.AuditTrailByKey<Partner>(id): the logs of EntityType = descriptor.EntityName and EntityKey = the id,");
+        report.Note("oldest first, each with its lines. A create lists the values; an update, old -> new.");
         foreach (var log in logs)
         {
             report.Blank();
@@ -305,20 +305,9 @@ internal static class ShopScenario
         }
     }
 
-    /// <summary>
-    /// Reads the audit logs of one partner with their lines, ordered by <see cref="AuditLog.Id"/>, which is time-ordered.
-    /// The entity type is the generated descriptor's name; the key is the id as invariant text.
-    /// </summary>
+    /// <summary>Reads the audit logs of one partner with their lines, oldest first, through the library's trail query.</summary>
     private static async Task<List<AuditLog>> AuditTrailAsync(ShopDbContext db, int partnerId, CancellationToken cancellationToken)
-    {
-        var entityType = AuditDescriptors.Get<Partner>().EntityName;
-        var key = Id(partnerId);
-        return await db.Set<AuditLog>().AsNoTracking()
-            .Include(static l => l.Lines.OrderBy(static line => line.Id))
-            .Where(l => l.EntityType == entityType && l.EntityKey == key)
-            .OrderBy(static l => l.Id)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-    }
+        => await db.AuditTrailByKey<Partner>(partnerId).AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>One log: when, what and who on a line, then its fields.</summary>
     private static void ShowLog(Report report, AuditLog log)
@@ -350,7 +339,7 @@ internal static class ShopScenario
             .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
 
         var auditLogs = await db.Set<AuditLog>().CountAsync(cancellationToken).ConfigureAwait(false);
-        var auditLines = await db.Set<AuditLogLine>().CountAsync(cancellationToken).ConfigureAwait(false);
+        var auditLines = await db.Set<AuditLog>().SelectMany(static l => l.Lines).CountAsync(cancellationToken).ConfigureAwait(false);
 
         report.Section("In the database now");
         report.Note(string.Create(CultureInfo.InvariantCulture, $"{partners} partners, {products} products, {confirmed?.Count ?? 0} confirmed sale order with {lines} lines"));

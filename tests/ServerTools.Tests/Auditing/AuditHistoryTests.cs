@@ -79,7 +79,7 @@ public sealed class AuditHistoryTests(AuditTrailTests.Database database) : IClas
 
         Assert.Equal(25, deleted);
         Assert.False(await context.Set<AuditLog>().AnyAsync(l => l.Timestamp < old.AddYears(1)));
-        Assert.False(await context.Set<AuditLogLine>().AnyAsync(l => l.NewValue != null && l.NewValue.StartsWith("purge-") && l.NewValue != "purge-recent"));
+        Assert.False(await context.Set<AuditLog>().SelectMany(l => l.Lines).AnyAsync(l => l.NewValue != null && l.NewValue.StartsWith("purge-") && l.NewValue != "purge-recent"));
         Assert.Single(await context.AuditTrail(recent).ToListAsync());
     }
 }

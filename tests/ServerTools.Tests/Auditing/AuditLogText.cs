@@ -8,5 +8,5 @@ internal static class AuditLogText
 {
     /// <summary>The lines of <paramref name="log"/> in the order they were written.</summary>
     public static List<(string Field, string? Old, string? New)> Lines(AuditLog log)
-        => [.. log.Lines.OrderBy(l => l.Id).Select(l => (l.Field, l.OldValue, l.NewValue))];
+        => [.. log.Lines.Select(l => (l.Field, l.OldValue, l.NewValue))];
 }

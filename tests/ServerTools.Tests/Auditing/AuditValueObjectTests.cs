@@ -164,7 +164,6 @@ public sealed class AuditValueObjectTests(AuditValueObjectTests.Database databas
         var key = Key(id);
         return await context.Set<AuditLog>().AsNoTracking()
             .Where(l => l.EntityType == typeof(Client).FullName && l.EntityKey == key)
-            .Include(l => l.Lines)
             .OrderBy(l => l.Id)
             .ToListAsync();
     }

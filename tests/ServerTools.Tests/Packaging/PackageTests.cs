@@ -149,9 +149,9 @@ public sealed class PackageTests(DatabaseFixture database) : IClassFixture<Datab
                     partner.Name = "Grace Hopper";
                     await db.SaveChangesAsync();
 
-                    foreach (var log in await db.Set<AuditLog>().Include(l => l.Lines).OrderBy(l => l.Id).ToListAsync())
+                    foreach (var log in await db.Set<AuditLog>().OrderBy(l => l.Id).ToListAsync())
                     {
-                        var lines = log.Lines.OrderBy(l => l.Id).Select(l => $"{l.Field}: {l.OldValue ?? "-"} -> {l.NewValue ?? "-"}");
+                        var lines = log.Lines.Select(l => $"{l.Field}: {l.OldValue ?? "-"} -> {l.NewValue ?? "-"}");
                         Console.WriteLine($"{log.Operation} {log.EntityType} #{log.EntityKey} by {log.UserName}: {string.Join("; ", lines)}");
                     }
 

@@ -115,8 +115,8 @@ internal sealed class AuditBatch
         var (connection, opened) = Open(transaction);
         try
         {
-            using var batch = CreateBatch(connection, transaction);
-            batch.ExecuteNonQuery();
+            using var command = CreateCommand(connection, transaction);
+            command.ExecuteNonQuery();
         }
         finally
         {
@@ -132,8 +132,8 @@ internal sealed class AuditBatch
         var (connection, opened) = Open(transaction);
         try
         {
-            await using var batch = CreateBatch(connection, transaction);
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = CreateCommand(connection, transaction);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -163,8 +163,8 @@ internal sealed class AuditBatch
         return (npgsql, true);
     }
 
-    /// <summary>Two INSERT ... SELECT FROM unnest(arrays) statements in one batch: one round trip whatever the number of logs.</summary>
-    private NpgsqlBatch CreateBatch(NpgsqlConnection connection, DbTransaction? transaction)
+    /// <summary>One INSERT ... SELECT FROM unnest(arrays) statement: one round trip whatever the number of logs.</summary>
+    private NpgsqlCommand CreateCommand(NpgsqlConnection connection, DbTransaction? transaction)
     {
         var sql = AuditSql.For(Context);
         var count = _logs.Count;
@@ -172,10 +172,8 @@ internal sealed class AuditBatch
         var entityTypes = new string[count];
         var keys = new string[count];
         var operations = new string[count];
-        var lineLogIds = new List<Guid>(count * 4);
-        var lineFields = new List<string>(count * 4);
-        var lineOld = new List<string?>(count * 4);
-        var lineNew = new List<string?>(count * 4);
+        var lines = new string[count];
+        var json = new AuditLinesJson(sql.LineNames);
         for (var i = 0; i < count; i++)
         {
             var log = _logs[i];
@@ -183,50 +181,31 @@ internal sealed class AuditBatch
             entityTypes[i] = log.Descriptor.EntityName;
             keys[i] = log.Key();
             operations[i] = log.Operation.ToString();
-            foreach (var line in log.Lines())
-            {
-                lineLogIds.Add(ids[i]);
-                lineFields.Add(line.Field);
-                lineOld.Add(line.OldValue);
-                lineNew.Add(line.NewValue);
-            }
+            lines[i] = json.Write(log.Lines());
         }
 
-        var batch = new NpgsqlBatch(connection, (NpgsqlTransaction?)transaction);
+        var command = new NpgsqlCommand(sql.InsertLogs, connection, (NpgsqlTransaction?)transaction);
         if (Context.Database.GetCommandTimeout() is { } timeout)
         {
-            batch.Timeout = timeout;
+            command.CommandTimeout = timeout;
         }
 
-        var logs = new NpgsqlBatchCommand(sql.InsertLogs);
-        logs.Parameters.Add(Array(NpgsqlDbType.Uuid, ids));
-        logs.Parameters.Add(Array(NpgsqlDbType.Text, entityTypes));
-        logs.Parameters.Add(Array(NpgsqlDbType.Text, keys));
-        logs.Parameters.Add(Array(NpgsqlDbType.Text, operations));
-        logs.Parameters.Add(Value(NpgsqlDbType.Text, _actor?.UserId));
-        logs.Parameters.Add(Value(NpgsqlDbType.Text, _actor?.UserName));
-        logs.Parameters.Add(Value(NpgsqlDbType.Text, _actor?.IpAddress));
-        logs.Parameters.Add(Value(NpgsqlDbType.Text, _actor?.TenantId));
-        logs.Parameters.Add(Value(NpgsqlDbType.TimestampTz, _timestamp));
-        logs.Parameters.Add(Value(NpgsqlDbType.Uuid, _transactionId));
-        logs.Parameters.Add(Value(NpgsqlDbType.Text, _traceId));
-        batch.BatchCommands.Add(logs);
-
-        if (lineLogIds.Count > 0)
-        {
-            var lines = new NpgsqlBatchCommand(sql.InsertLines);
-            lines.Parameters.Add(Array(NpgsqlDbType.Uuid, lineLogIds));
-            lines.Parameters.Add(Array(NpgsqlDbType.Text, lineFields));
-            lines.Parameters.Add(Array(NpgsqlDbType.Text, lineOld));
-            lines.Parameters.Add(Array(NpgsqlDbType.Text, lineNew));
-            batch.BatchCommands.Add(lines);
-        }
-
-        return batch;
+        command.Parameters.Add(Array(NpgsqlDbType.Uuid, ids));
+        command.Parameters.Add(Array(NpgsqlDbType.Text, entityTypes));
+        command.Parameters.Add(Array(NpgsqlDbType.Text, keys));
+        command.Parameters.Add(Array(NpgsqlDbType.Text, operations));
+        command.Parameters.Add(Array(NpgsqlDbType.Jsonb, lines));
+        command.Parameters.Add(Value(NpgsqlDbType.Text, _actor?.UserId));
+        command.Parameters.Add(Value(NpgsqlDbType.Text, _actor?.UserName));
+        command.Parameters.Add(Value(NpgsqlDbType.Text, _actor?.IpAddress));
+        command.Parameters.Add(Value(NpgsqlDbType.Text, _actor?.TenantId));
+        command.Parameters.Add(Value(NpgsqlDbType.TimestampTz, _timestamp));
+        command.Parameters.Add(Value(NpgsqlDbType.Uuid, _transactionId));
+        command.Parameters.Add(Value(NpgsqlDbType.Text, _traceId));
+        return command;
     }
 
-    /// <summary>An array parameter; Npgsql writes a <see cref="List{T}"/> as an array too, so no copy is made.</summary>
-    private static NpgsqlParameter Array<T>(NpgsqlDbType elementType, IList<T> values)
+    private static NpgsqlParameter Array<T>(NpgsqlDbType elementType, T[] values)
         => new() { NpgsqlDbType = NpgsqlDbType.Array | elementType, Value = values };
 
     private static NpgsqlParameter Value(NpgsqlDbType type, object? value)

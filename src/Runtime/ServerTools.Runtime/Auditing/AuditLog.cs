@@ -42,19 +42,19 @@ public sealed class AuditLog
     /// <summary>The W3C trace id of the current <see cref="System.Diagnostics.Activity"/>, when there is one.</summary>
     public string? TraceId { get; set; }
 
-    /// <summary>The fields, with their old and new values as text.</summary>
+    /// <summary>
+    /// The fields, with their old and new values as text, in the order of the entity's audited properties. Stored in
+    /// the log's own row, as a <c>jsonb</c> array, so they are always loaded with the log (no <c>Include</c>).
+    /// </summary>
     public List<AuditLogLine> Lines { get; set; } = [];
 }
 
-/// <summary>One field of an <see cref="AuditLog"/>: its old and new value as invariant text.</summary>
+/// <summary>
+/// One field of an <see cref="AuditLog"/>: its old and new value as invariant text. An element of the log's
+/// <see cref="AuditLog.Lines"/> (a JSON object in its <c>Lines</c> column), not a table of its own.
+/// </summary>
 public sealed class AuditLogLine
 {
-    /// <summary>Database identity, in insertion order.</summary>
-    public long Id { get; set; }
-
-    /// <summary>The log this line belongs to.</summary>
-    public Guid AuditLogId { get; set; }
-
     /// <summary>The stable field name (the property name; <c>Address.City</c> for a flattened owned property).</summary>
     public string Field { get; set; } = "";
 

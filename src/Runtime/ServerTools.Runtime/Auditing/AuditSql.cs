@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -8,10 +9,11 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace ServerTools.Auditing;
 
 /// <summary>
-/// The two INSERT statements of the audit trail, built once per model from its mapping of <see cref="AuditLog"/>
-/// and <see cref="AuditLogLine"/> (so renamed tables and naming conventions are honoured) with quoted identifiers
-/// and positional parameters only. Values that differ per row are arrays expanded by <c>unnest</c>; values shared by
-/// every log of a save (the actor, time, transaction and trace) are single parameters, sent once.
+/// The INSERT statement of the audit trail, built once per model from its mapping of <see cref="AuditLog"/> (so
+/// renamed tables, columns and JSON property names and naming conventions are honoured) with quoted identifiers and
+/// positional parameters only. Values that differ per log are arrays expanded by <c>unnest</c>, the lines one
+/// <c>jsonb</c> document per log; values shared by every log of a save (the actor, time, transaction and trace) are
+/// single parameters, sent once.
 /// </summary>
 internal sealed class AuditSql
 {
@@ -19,19 +21,52 @@ internal sealed class AuditSql
 
     private AuditSql(IModel model, ISqlGenerationHelper sql)
     {
-        InsertLogs = Insert(model, sql, typeof(AuditLog), [
-            (nameof(AuditLog.Id), "uuid", true), (nameof(AuditLog.EntityType), "text", true), (nameof(AuditLog.EntityKey), "text", true),
-            (nameof(AuditLog.Operation), "text", true), (nameof(AuditLog.UserId), "text", false), (nameof(AuditLog.UserName), "text", false),
-            (nameof(AuditLog.IpAddress), "text", false), (nameof(AuditLog.TenantId), "text", false), (nameof(AuditLog.Timestamp), "timestamptz", false),
-            (nameof(AuditLog.TransactionId), "uuid", false), (nameof(AuditLog.TraceId), "text", false)]);
-        InsertLines = Insert(model, sql, typeof(AuditLogLine), [
-            (nameof(AuditLogLine.AuditLogId), "uuid", true), (nameof(AuditLogLine.Field), "text", true),
-            (nameof(AuditLogLine.OldValue), "text", true), (nameof(AuditLogLine.NewValue), "text", true)]);
+        var log = model.FindEntityType(typeof(AuditLog)) ?? throw new InvalidOperationException(
+            $"The model has no '{nameof(AuditLog)}': the audit trail's table is mapped by UseServerTools(). Check that the options of this " +
+            "context call UseServerTools() and that OnModelCreating does not Ignore() the type.");
+        var table = StoreObjectIdentifier.Table(log.GetTableName()!, log.GetSchema());
+        var lines = log.FindComplexProperty(nameof(AuditLog.Lines)) is { IsCollection: true } complex && complex.ComplexType.IsMappedToJson()
+            ? complex.ComplexType
+            : throw new InvalidOperationException(
+                $"'{nameof(AuditLog)}.{nameof(AuditLog.Lines)}' must be mapped as a JSON complex collection, as UseServerTools() maps it. " +
+                "Remove the configuration in OnModelCreating that changes it.");
+
+        string Column(string property) => sql.DelimitIdentifier(
+            log.FindProperty(property)?.GetColumnName(table)
+            ?? throw new InvalidOperationException($"'{nameof(AuditLog)}.{property}' is not mapped to a column of {table.DisplayName()}."));
+
+        // $n is the n-th column: an array when PerRow, a single value otherwise.
+        (string Column, string Type, bool PerRow)[] columns =
+        [
+            (Column(nameof(AuditLog.Id)), "uuid", true), (Column(nameof(AuditLog.EntityType)), "text", true),
+            (Column(nameof(AuditLog.EntityKey)), "text", true), (Column(nameof(AuditLog.Operation)), "text", true),
+            (sql.DelimitIdentifier(lines.GetContainerColumnName()!), "jsonb", true),
+            (Column(nameof(AuditLog.UserId)), "text", false), (Column(nameof(AuditLog.UserName)), "text", false),
+            (Column(nameof(AuditLog.IpAddress)), "text", false), (Column(nameof(AuditLog.TenantId)), "text", false),
+            (Column(nameof(AuditLog.Timestamp)), "timestamptz", false), (Column(nameof(AuditLog.TransactionId)), "uuid", false),
+            (Column(nameof(AuditLog.TraceId)), "text", false),
+        ];
+        var arrays = columns.Select(static (column, i) => (column, i)).Where(static c => c.column.PerRow).ToList();
+        InsertLogs = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(static c => c.Column))}) " +
+                     $"SELECT {string.Join(", ", columns.Select(static (c, i) => c.PerRow ? $"u.c{i + 1}" : $"${i + 1}::{c.Type}"))} " +
+                     $"FROM unnest({string.Join(", ", arrays.Select(static c => $"${c.i + 1}::{c.column.Type}[]"))}) " +
+                     $"AS u({string.Join(", ", arrays.Select(static c => $"c{c.i + 1}"))})";
+
+        string Json(string property) => lines.FindProperty(property)?.GetJsonPropertyName()
+            ?? throw new InvalidOperationException($"'{nameof(AuditLogLine)}.{property}' is not mapped in '{nameof(AuditLog)}.{nameof(AuditLog.Lines)}'.");
+        LineNames = new AuditLineJsonNames(
+            JsonEncodedText.Encode(Json(nameof(AuditLogLine.Field))),
+            JsonEncodedText.Encode(Json(nameof(AuditLogLine.OldValue))),
+            JsonEncodedText.Encode(Json(nameof(AuditLogLine.NewValue))));
     }
 
+    /// <summary>
+    /// <c>INSERT INTO log (Id, ..., Lines, UserId, ...) SELECT u.c1, ..., u.c5, $6::text, ... FROM unnest($1::uuid[], ..., $5::jsonb[]) AS u(c1, ..., c5)</c>.
+    /// </summary>
     public string InsertLogs { get; }
 
-    public string InsertLines { get; }
+    /// <summary>The JSON property names of a line, as EF reads them back.</summary>
+    public AuditLineJsonNames LineNames { get; }
 
     public static AuditSql For(DbContext context)
     {
@@ -41,25 +76,7 @@ internal sealed class AuditSql
             static state => new AuditSql(state.Model, state.Sql),
             (Model: model, Sql: context.GetService<ISqlGenerationHelper>()));
     }
-
-    /// <summary>
-    /// <c>INSERT INTO t (a, b, c) SELECT u.c1, u.c2, $3::text FROM unnest($1::uuid[], $2::text[]) AS u(c1, c2)</c>:
-    /// parameter <c>$n</c> is the n-th column, an array when <c>PerRow</c>, a single value otherwise.
-    /// </summary>
-    private static string Insert(IModel model, ISqlGenerationHelper sql, Type clrType, (string Property, string Type, bool PerRow)[] columns)
-    {
-        var entityType = model.FindEntityType(clrType) ?? throw new InvalidOperationException(
-            $"The model has no '{clrType.Name}': the audit trail's tables are mapped by UseServerTools(). Check that the options of this " +
-            "context call UseServerTools() and that OnModelCreating does not Ignore() the type.");
-        var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
-        var names = columns.Select(column => sql.DelimitIdentifier(
-            entityType.FindProperty(column.Property)?.GetColumnName(table)
-            ?? throw new InvalidOperationException($"'{clrType.Name}.{column.Property}' is not mapped to a column of {table.DisplayName()}.")));
-        var selected = columns.Select((column, i) => column.PerRow ? $"u.c{i + 1}" : $"${i + 1}::{column.Type}");
-        var arrays = columns.Select((column, i) => (column, i)).Where(static c => c.column.PerRow).ToList();
-        return $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", names)}) " +
-               $"SELECT {string.Join(", ", selected)} " +
-               $"FROM unnest({string.Join(", ", arrays.Select(static c => $"${c.i + 1}::{c.column.Type}[]"))}) " +
-               $"AS u({string.Join(", ", arrays.Select(static c => $"c{c.i + 1}"))})";
-    }
 }
+
+/// <summary>The JSON property names of <see cref="AuditLogLine.Field"/>, <see cref="AuditLogLine.OldValue"/> and <see cref="AuditLogLine.NewValue"/>.</summary>
+internal sealed record AuditLineJsonNames(JsonEncodedText Field, JsonEncodedText OldValue, JsonEncodedText NewValue);

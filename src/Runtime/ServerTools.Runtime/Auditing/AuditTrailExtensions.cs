@@ -42,7 +42,6 @@ public static class AuditTrailExtensions
         var key = AuditKey.Format(keyValues);
         return context.Set<AuditLog>()
             .Where(log => log.EntityType == entityName && log.EntityKey == key)
-            .Include(log => log.Lines.OrderBy(line => line.Id))
             .OrderBy(log => log.Timestamp).ThenBy(log => log.Id);
     }
 
@@ -63,15 +62,12 @@ public static class AuditTrailExtensions
         }
 
         var key = AuditKey.Format(keyValues);
-        return context.Set<AuditLogLine>()
-            .Where(line => line.Field == field)
-            .Join(
-                context.Set<AuditLog>().Where(log => log.EntityType == descriptor.EntityName && log.EntityKey == key),
-                line => line.AuditLogId,
-                log => log.Id,
-                (line, log) => new { line, log })
-            .OrderBy(x => x.log.Timestamp).ThenBy(x => x.log.Id)
-            .Select(x => new AuditFieldChange(x.log.Timestamp, x.log.Operation, x.log.UserId, x.log.UserName, x.line.OldValue, x.line.NewValue));
+        return context.Set<AuditLog>()
+            .Where(log => log.EntityType == descriptor.EntityName && log.EntityKey == key)
+            .OrderBy(log => log.Timestamp).ThenBy(log => log.Id)
+            .SelectMany(log => log.Lines
+                .Where(line => line.Field == field)
+                .Select(line => new AuditFieldChange(log.Timestamp, log.Operation, log.UserId, log.UserName, line.OldValue, line.NewValue)));
     }
 
     /// <summary>
@@ -112,7 +108,7 @@ public static class AuditTrailExtensions
     }
 
     /// <summary>
-    /// Deletes the audit logs (and their lines) saved before <paramref name="olderThan"/>, in batches of
+    /// Deletes the audit logs (with their lines) saved before <paramref name="olderThan"/>, in batches of
     /// <paramref name="batchSize"/> logs, each in its own short statement, so the table is never locked for long.
     /// </summary>
     /// <returns>The number of logs deleted.</returns>

@@ -1,0 +1,41 @@
+using System.Buffers;
+using System.Collections.Generic;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace ServerTools.Auditing;
+
+/// <summary>
+/// Writes the lines of one log as the JSON array EF reads back into <see cref="AuditLog.Lines"/>:
+/// <c>[{"Field":"Name","OldValue":"a","NewValue":"b"}, ...]</c>, with the property names the model maps. One
+/// instance per batch: its buffer and writer are reused for every log.
+/// </summary>
+internal sealed class AuditLinesJson(AuditLineJsonNames names)
+{
+    // The text goes to a jsonb column, never into HTML: only what JSON itself requires is escaped.
+    private static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private Utf8JsonWriter? _writer;
+
+    public string Write(IEnumerable<PendingLine> lines)
+    {
+        _buffer.ResetWrittenCount();
+        var writer = _writer ??= new Utf8JsonWriter(_buffer, s_options);
+        writer.Reset(_buffer);
+        writer.WriteStartArray();
+        foreach (var line in lines)
+        {
+            writer.WriteStartObject();
+            writer.WriteString(names.Field, line.Field);
+            writer.WriteString(names.OldValue, line.OldValue);
+            writer.WriteString(names.NewValue, line.NewValue);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.Flush();
+        return Encoding.UTF8.GetString(_buffer.WrittenSpan);
+    }
+}

@@ -1,0 +1,61 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using static ServerTools.Tests.Auditing.AuditLogText;
+
+namespace ServerTools.Tests.Auditing;
+
+/// <summary>How the trail is stored by default: one row per log, with its lines in a <c>jsonb</c> column, written as EF reads it back.</summary>
+public sealed class AuditStorageTests(AuditTrailTests.Database database) : IClassFixture<AuditTrailTests.Database>
+{
+    [Theory]
+    [InlineData("quote \" and backslash \\ and slash /")]
+    [InlineData("line\nbreak\r\ttab and \u0001 control")]
+    [InlineData("<script>alert('x')</script> & more")]
+    [InlineData("ünïcödé, 漢字 and 🙂 outside the BMP")]
+    [InlineData("")]
+    public async Task Text_that_json_escapes_round_trips_exactly(string text)
+    {
+        await using var context = database.Create();
+        var account = new Account { Name = "json-" + Guid.NewGuid().ToString("N"), Iban = "x" };
+        context.Accounts.Add(account);
+        await context.SaveChangesAsync();
+        var created = account.Name;
+        account.Name = text + "|" + created;
+        await context.SaveChangesAsync();
+
+        await using var check = database.Create();
+        var update = (await check.AuditTrail(account).ToListAsync()).Last();
+        Assert.Equal([("Name", created, text + "|" + created)], Lines(update));
+        Assert.True(await check.Set<AuditLog>().SelectMany(l => l.Lines).AnyAsync(l => l.NewValue == text + "|" + created));
+    }
+
+    [Fact]
+    public async Task Each_log_is_one_row_with_its_lines_as_a_json_array_in_field_order()
+    {
+        await using var context = database.Create();
+        var account = new Account { Name = "row-1", Balance = 3m, Iban = "FR76" };
+        context.Accounts.Add(account);
+        await context.SaveChangesAsync();
+
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """SELECT count(*), min("Lines"::text) FROM servertools_audit_log WHERE "EntityKey" = $1 AND "EntityType" = $2""", connection)
+        {
+            Parameters = { new() { Value = account.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, new() { Value = typeof(Account).FullName } },
+        };
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(1L, reader.GetInt64(0));
+        Assert.StartsWith(
+            $$"""[{"Field": "Id", "NewValue": "{{account.Id}}", "OldValue": null}, {"Field": "Name", "NewValue": "row-1", "OldValue": null}, """,
+            reader.GetString(1),
+            StringComparison.Ordinal);
+        await reader.CloseAsync();
+        await using var tables = new NpgsqlCommand("SELECT string_agg(tablename, ',') FROM pg_tables WHERE tablename LIKE 'servertools%'", connection);
+        Assert.Equal("servertools_audit_log", await tables.ExecuteScalarAsync());
+    }
+}
