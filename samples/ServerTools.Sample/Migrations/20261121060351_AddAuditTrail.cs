@@ -34,14 +34,15 @@ namespace ServerTools.Sample.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_servertools_audit_log_EntityType_EntityKey_Timestamp",
+                name: "IX_servertools_audit_log_EntityKey_EntityType",
                 table: "servertools_audit_log",
-                columns: new[] { "EntityType", "EntityKey", "Timestamp" });
+                columns: new[] { "EntityKey", "EntityType" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_servertools_audit_log_Timestamp",
                 table: "servertools_audit_log",
-                column: "Timestamp");
+                column: "Timestamp")
+                .Annotation("Npgsql:IndexMethod", "brin");
         }
 
         /// <inheritdoc />

@@ -82,7 +82,9 @@ namespace ServerTools.Sample.Migrations
 
                     b.HasIndex("Timestamp");
 
-                    b.HasIndex("EntityType", "EntityKey", "Timestamp");
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Timestamp"), "brin");
+
+                    b.HasIndex("EntityKey", "EntityType");
 
                     b.ToTable("servertools_audit_log");
                 });

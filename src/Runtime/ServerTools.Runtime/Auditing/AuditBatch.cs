@@ -13,7 +13,7 @@ using NpgsqlTypes;
 
 namespace ServerTools.Auditing;
 
-/// <summary>The audit logs of one SaveChanges: captured when it starts, written in one round trip while its transaction is open.</summary>
+/// <summary>The audit logs of one SaveChanges (or one query's reads): captured when it starts, written with one binary COPY while its transaction is open.</summary>
 internal sealed class AuditBatch
 {
     private readonly List<PendingLog> _logs;
@@ -110,13 +110,35 @@ internal sealed class AuditBatch
         return new AuditBatch(context, writeAtCommit, logs, actor, options.TimeProvider.GetUtcNow().ToUniversalTime());
     }
 
+    /// <summary>Writes the logs with one binary COPY: one round trip, whatever the number of logs.</summary>
     public void Write(DbTransaction? transaction)
     {
         var (connection, opened) = Open(transaction);
         try
         {
-            using var command = CreateCommand(connection, transaction);
-            command.ExecuteNonQuery();
+            var sql = AuditSql.For(Context);
+            using var importer = connection.BeginBinaryImport(sql.CopyLogs);
+            SetTimeout(importer);
+            var json = new AuditLinesJson(sql.LineNames);
+            foreach (var log in _logs)
+            {
+                var row = Row(log, json);
+                importer.StartRow();
+                importer.Write(row.Id, NpgsqlDbType.Uuid);
+                importer.Write(row.EntityType, NpgsqlDbType.Text);
+                importer.Write(row.EntityKey, NpgsqlDbType.Text);
+                importer.Write(row.Operation, NpgsqlDbType.Text);
+                importer.Write(row.Lines, NpgsqlDbType.Jsonb);
+                importer.Write(_actor?.UserId, NpgsqlDbType.Text);
+                importer.Write(_actor?.UserName, NpgsqlDbType.Text);
+                importer.Write(_actor?.IpAddress, NpgsqlDbType.Text);
+                importer.Write(_actor?.TenantId, NpgsqlDbType.Text);
+                importer.Write(_timestamp, NpgsqlDbType.TimestampTz);
+                importer.Write(_transactionId, NpgsqlDbType.Uuid);
+                importer.Write(_traceId, NpgsqlDbType.Text);
+            }
+
+            importer.Complete();
         }
         finally
         {
@@ -127,13 +149,38 @@ internal sealed class AuditBatch
         }
     }
 
+    /// <inheritdoc cref="Write"/>
     public async Task WriteAsync(DbTransaction? transaction, CancellationToken cancellationToken)
     {
         var (connection, opened) = Open(transaction);
         try
         {
-            await using var command = CreateCommand(connection, transaction);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            var sql = AuditSql.For(Context);
+            var importer = await connection.BeginBinaryImportAsync(sql.CopyLogs, cancellationToken).ConfigureAwait(false);
+            await using (importer.ConfigureAwait(false))
+            {
+                SetTimeout(importer);
+                var json = new AuditLinesJson(sql.LineNames);
+                foreach (var log in _logs)
+                {
+                    var row = Row(log, json);
+                    await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(row.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(row.EntityType, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(row.EntityKey, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(row.Operation, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(row.Lines, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(_actor?.UserId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(_actor?.UserName, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(_actor?.IpAddress, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(_actor?.TenantId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(_timestamp, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(_transactionId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(_traceId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                }
+
+                await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -141,6 +188,18 @@ internal sealed class AuditBatch
             {
                 await Context.Database.CloseConnectionAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>The values of one log that differ per row; the ones shared by the batch are fields.</summary>
+    private (Guid Id, string EntityType, string EntityKey, string Operation, string Lines) Row(PendingLog log, AuditLinesJson json)
+        => (AuditIds.Next(_timestamp), log.Descriptor.EntityName, log.Key(), log.Operation.ToString(), json.Write(log.Lines()));
+
+    private void SetTimeout(NpgsqlBinaryImporter importer)
+    {
+        if (Context.Database.GetCommandTimeout() is { } seconds)
+        {
+            importer.Timeout = TimeSpan.FromSeconds(seconds);
         }
     }
 
@@ -162,54 +221,6 @@ internal sealed class AuditBatch
         Context.Database.OpenConnection();
         return (npgsql, true);
     }
-
-    /// <summary>One INSERT ... SELECT FROM unnest(arrays) statement: one round trip whatever the number of logs.</summary>
-    private NpgsqlCommand CreateCommand(NpgsqlConnection connection, DbTransaction? transaction)
-    {
-        var sql = AuditSql.For(Context);
-        var count = _logs.Count;
-        var ids = new Guid[count];
-        var entityTypes = new string[count];
-        var keys = new string[count];
-        var operations = new string[count];
-        var lines = new string[count];
-        var json = new AuditLinesJson(sql.LineNames);
-        for (var i = 0; i < count; i++)
-        {
-            var log = _logs[i];
-            ids[i] = AuditIds.Next(_timestamp);
-            entityTypes[i] = log.Descriptor.EntityName;
-            keys[i] = log.Key();
-            operations[i] = log.Operation.ToString();
-            lines[i] = json.Write(log.Lines());
-        }
-
-        var command = new NpgsqlCommand(sql.InsertLogs, connection, (NpgsqlTransaction?)transaction);
-        if (Context.Database.GetCommandTimeout() is { } timeout)
-        {
-            command.CommandTimeout = timeout;
-        }
-
-        command.Parameters.Add(Array(NpgsqlDbType.Uuid, ids));
-        command.Parameters.Add(Array(NpgsqlDbType.Text, entityTypes));
-        command.Parameters.Add(Array(NpgsqlDbType.Text, keys));
-        command.Parameters.Add(Array(NpgsqlDbType.Text, operations));
-        command.Parameters.Add(Array(NpgsqlDbType.Jsonb, lines));
-        command.Parameters.Add(Value(NpgsqlDbType.Text, _actor?.UserId));
-        command.Parameters.Add(Value(NpgsqlDbType.Text, _actor?.UserName));
-        command.Parameters.Add(Value(NpgsqlDbType.Text, _actor?.IpAddress));
-        command.Parameters.Add(Value(NpgsqlDbType.Text, _actor?.TenantId));
-        command.Parameters.Add(Value(NpgsqlDbType.TimestampTz, _timestamp));
-        command.Parameters.Add(Value(NpgsqlDbType.Uuid, _transactionId));
-        command.Parameters.Add(Value(NpgsqlDbType.Text, _traceId));
-        return command;
-    }
-
-    private static NpgsqlParameter Array<T>(NpgsqlDbType elementType, T[] values)
-        => new() { NpgsqlDbType = NpgsqlDbType.Array | elementType, Value = values };
-
-    private static NpgsqlParameter Value(NpgsqlDbType type, object? value)
-        => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
 
     internal static AuditOperations Flag(AuditOperation operation) => operation switch
     {
