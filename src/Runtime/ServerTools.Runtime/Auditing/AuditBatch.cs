@@ -191,8 +191,11 @@ internal sealed class AuditBatch
         }
     }
 
-    /// <summary>The values of one log that differ per row; the ones shared by the batch are fields.</summary>
-    private (Guid Id, string EntityType, string EntityKey, string Operation, string Lines) Row(PendingLog log, AuditLinesJson json)
+    /// <summary>
+    /// The values of one log that differ per row (the ones shared by the batch are fields). The lines are the JSON
+    /// writer's buffer: the importer copies them before the next row reuses it.
+    /// </summary>
+    private (Guid Id, string EntityType, string EntityKey, string Operation, ReadOnlyMemory<byte> Lines) Row(PendingLog log, AuditLinesJson json)
         => (AuditIds.Next(_timestamp), log.Descriptor.EntityName, log.Key(), log.Operation.ToString(), json.Write(log.Lines()));
 
     private void SetTimeout(NpgsqlBinaryImporter importer)

@@ -1,6 +1,6 @@
+using System;
 using System.Buffers;
 using System.Collections.Generic;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -8,8 +8,8 @@ namespace ServerTools.Auditing;
 
 /// <summary>
 /// Writes the lines of one log as the JSON array EF reads back into <see cref="AuditLog.Lines"/>:
-/// <c>[{"Field":"Name","OldValue":"a","NewValue":"b"}, ...]</c>, with the property names the model maps. One
-/// instance per batch: its buffer and writer are reused for every log.
+/// <c>[{"Field":"Name","OldValue":"a","NewValue":"b"}, ...]</c>, with the property names the model maps, as UTF-8,
+/// the form PostgreSQL receives. One instance per batch: its buffer and writer are reused for every log.
 /// </summary>
 internal sealed class AuditLinesJson(AuditLineJsonNames names)
 {
@@ -19,7 +19,8 @@ internal sealed class AuditLinesJson(AuditLineJsonNames names)
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
     private Utf8JsonWriter? _writer;
 
-    public string Write(IEnumerable<PendingLine> lines)
+    /// <summary>The JSON of <paramref name="lines"/>; valid until the next call, which reuses the buffer.</summary>
+    public ReadOnlyMemory<byte> Write(IEnumerable<PendingLine> lines)
     {
         _buffer.ResetWrittenCount();
         var writer = _writer ??= new Utf8JsonWriter(_buffer, s_options);
@@ -36,6 +37,6 @@ internal sealed class AuditLinesJson(AuditLineJsonNames names)
 
         writer.WriteEndArray();
         writer.Flush();
-        return Encoding.UTF8.GetString(_buffer.WrittenSpan);
+        return _buffer.WrittenMemory;
     }
 }
