@@ -29,7 +29,8 @@ public sealed class AuditStorageTests(AuditTrailTests.Database database) : IClas
         await using var check = database.Create();
         var update = (await check.AuditTrail(account).ToListAsync()).Last();
         Assert.Equal([("Name", created, text + "|" + created)], Lines(update));
-        Assert.True(await check.Set<AuditLog>().SelectMany(l => l.Lines).AnyAsync(l => l.NewValue == text + "|" + created));
+        var found = await check.Set<AuditLog>().Where(l => l.Lines.Any(line => line.NewValue == text + "|" + created)).ToListAsync();
+        Assert.Equal(update.Id, Assert.Single(found).Id);
     }
 
     [Fact]
