@@ -8,6 +8,10 @@ internal static class AttributeNames
     public const string Audited = "ServerTools.AuditedAttribute";
     public const string AuditIgnore = "ServerTools.AuditIgnoreAttribute";
     public const string AuditMask = "ServerTools.AuditMaskAttribute";
+    public const string Tracked = "ServerTools.TrackedAttribute";
+
+    /// <summary>The handler interface of tracked changes, by metadata name (one type parameter).</summary>
+    public const string TrackedChangeHandler = "ServerTools.ITrackedChangeHandler`1";
 
     /// <summary>EF Core's attribute for properties that are not mapped to a column.</summary>
     public const string NotMapped = "System.ComponentModel.DataAnnotations.Schema.NotMappedAttribute";
@@ -28,5 +32,6 @@ internal static class AttributeNames
     public static readonly string[] EntityAttributes =
     [
         Audited,
+        Tracked,
     ];
 }

@@ -22,13 +22,19 @@ internal static class AuditedProperties
     }
 
     /// <summary>
-    /// The properties EF Core maps by convention (instance, not an indexer, public getter, any setter, not an
-    /// override of one already counted) that are not left out with <c>[AuditIgnore]</c> or <c>[NotMapped]</c>.
-    /// Whether the audit can write the type is <see cref="AuditValueTypes.IsSupported"/>'s call.
+    /// The properties the audit trail takes: those EF Core maps (<see cref="IsMapped"/>) that are not left out with
+    /// <c>[AuditIgnore]</c>. Whether the audit can write the type is <see cref="AuditValueTypes.IsSupported"/>'s call.
     /// </summary>
     public static bool IsCandidate(IPropertySymbol property)
+        => IsMapped(property) && !HasAttribute(property, AttributeNames.AuditIgnore);
+
+    /// <summary>
+    /// The properties EF Core maps by convention (instance, not an indexer, public getter, any setter, not an
+    /// override of one already counted, not <c>[NotMapped]</c>): what <c>[Tracked]</c> on a class tracks, when the
+    /// type is a supported scalar. <c>[AuditIgnore]</c> is the audit trail's business and does not change it.
+    /// </summary>
+    public static bool IsMapped(IPropertySymbol property)
         => property is { IsStatic: false, IsIndexer: false, IsOverride: false, GetMethod.DeclaredAccessibility: Accessibility.Public, SetMethod: not null }
-           && !HasAttribute(property, AttributeNames.AuditIgnore)
            && !HasAttribute(property, AttributeNames.NotMapped);
 
     public static bool HasAttribute(ISymbol symbol, string metadataName)

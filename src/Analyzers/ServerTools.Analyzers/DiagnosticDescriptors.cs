@@ -16,6 +16,7 @@ internal static class DiagnosticDescriptors
     {
         public const string General = "ServerTools.General";
         public const string Auditing = "ServerTools.Auditing";
+        public const string Tracking = "ServerTools.Tracking";
     }
 
     /// <summary>ST0001: a class with a ServerTools attribute (or a type that contains one) is not partial.</summary>
@@ -26,7 +27,8 @@ internal static class DiagnosticDescriptors
         category: Categories.General,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "ServerTools generates members for classes marked with its attributes. A class that is not partial, "
+        description: "ServerTools generates members for classes marked with its attributes, and for classes that declare a property "
+                     + "marked [Tracked]. A class that is not partial, "
                      + "or that is nested in a type that is not partial, gets no generated code, so the feature silently does nothing. "
                      + "Add the 'partial' modifier to the class and to every type that contains it.",
         helpLinkUri: HelpLinkBase + "ST0001.md");
@@ -102,4 +104,48 @@ internal static class DiagnosticDescriptors
                      + "properties it adds are left out of the audit trail. Mark the derived class [Audited] (it must be partial) to "
                      + "log them too.",
         helpLinkUri: HelpLinkBase + "ST1005.md");
+
+    /// <summary>ST2001: a class handles the tracked changes of a type that has no tracked fields.</summary>
+    public static readonly DiagnosticDescriptor HandlerOfUntrackedType = new(
+        id: "ST2001",
+        title: "A tracked-change handler handles a type that has no tracked fields",
+        messageFormat: "'{0}' handles the tracked changes of '{1}', but '{1}' has no tracked fields, so it never receives a change: "
+                       + "mark '{1}' or some of its properties [Tracked]",
+        category: Categories.Tracking,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "ServerTools delivers the committed changes of an entity to its ITrackedChangeHandler<T> services only when the "
+                     + "entity has tracked fields: the class is marked [Tracked] and has properties of a type the tracking can compare "
+                     + "(numbers, strings, dates and times, Guid, enums, byte[]), or some of its own properties are marked [Tracked]. "
+                     + "[Tracked] is not inherited, so a class derived from a tracked class is not tracked unless it is marked too. "
+                     + "A handler of any other type is never called.",
+        helpLinkUri: HelpLinkBase + "ST2001.md");
+
+    /// <summary>ST2002: a partial On{X}Changed method of a tracked class is not the hook generated for the tracked property X.</summary>
+    public static readonly DiagnosticDescriptor ChangeHookMismatch = new(
+        id: "ST2002",
+        title: "A partial On...Changed method does not match the change hook of a tracked property",
+        messageFormat: "'{0}' does not match a change hook of '{1}': {2}",
+        category: Categories.Tracking,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "For each tracked property X of type T, ServerTools declares the hook 'partial void OnXChanged(T oldValue, T newValue)' "
+                     + "in the class. A partial method of that name with another signature is a different method that is never called, "
+                     + "and an implementation with no matching declaration (another parameter type, or a property name that is misspelt "
+                     + "or not tracked) does not compile (CS0759). Declare the hook exactly as generated.",
+        helpLinkUri: HelpLinkBase + "ST2002.md");
+
+    /// <summary>ST2003: [Tracked] on a navigation, collection or other property whose type the tracking cannot compare.</summary>
+    public static readonly DiagnosticDescriptor UntrackableProperty = new(
+        id: "ST2003",
+        title: "[Tracked] has no effect on a navigation, collection or other non-scalar property",
+        messageFormat: "'{0}' is not tracked: tracking compares values of scalar types, not '{1}'; {2}",
+        category: Categories.Tracking,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Tracking compares the old and new value of each tracked property and writes both as text, so it tracks the "
+                     + "scalar types the audit trail writes: numbers, bool, char, string, dates and times, Guid, enums, byte[] and their "
+                     + "nullable forms. A navigation to another entity, an owned type or a collection is left out. Track the foreign key "
+                     + "of a reference navigation, or mark the fields of the related entity [Tracked] on that entity.",
+        helpLinkUri: HelpLinkBase + "ST2003.md");
 }

@@ -9,7 +9,10 @@ public sealed class ServerToolsOptions
     /// <summary>The audit trail's settings.</summary>
     public AuditingOptions Auditing { get; } = new();
 
-    /// <summary>The clock that stamps audit logs. Default: <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>The settings of <see cref="TrackedAttribute">[Tracked]</see> entities' hooks and outbox.</summary>
+    public TrackingOptions Tracking { get; } = new();
+
+    /// <summary>The clock that stamps audit logs and outbox messages. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }
 
@@ -27,4 +30,14 @@ public sealed class AuditingOptions
     /// <see cref="AuditActor.UserId"/>.
     /// </summary>
     public ISet<string> ExcludedUserIds { get; } = new HashSet<string>(StringComparer.Ordinal);
+}
+
+/// <summary>Settings of <see cref="TrackedAttribute">[Tracked]</see> entities in SaveChanges.</summary>
+public sealed class TrackingOptions
+{
+    /// <summary>
+    /// Whether hooks run and changes are written to the outbox. Default: on. The outbox table stays in the model
+    /// either way, so migrations do not depend on this switch.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
 }

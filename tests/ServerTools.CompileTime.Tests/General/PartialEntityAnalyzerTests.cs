@@ -57,6 +57,88 @@ public sealed class PartialEntityAnalyzerTests
         "public partial class Partner { public string Name { get; set; } = \"\"; }");
 
     [Fact]
+    public Task Tracked_class_that_is_not_partial_is_reported() => DiagnosticAssert.VerifyAsync(
+        new PartialEntityAnalyzer(),
+        """
+        [ServerTools.Tracked]
+        public class [|Order|] { public int Id { get; set; } }
+        """,
+        [new("ST0001", "'Order' must be declared partial: ServerTools generates code for [Tracked] on 'Order'")]);
+
+    [Fact]
+    public Task Class_with_a_tracked_property_that_is_not_partial_is_reported_with_its_containing_types() => DiagnosticAssert.VerifyAsync(
+        new PartialEntityAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        public class [|Sales|]
+        {
+            public class [|Order|]
+            {
+                public int Id { get; set; }
+                public string? Note { get; set; }
+                [Tracked] public int State { get; set; }
+                [Tracked] public decimal Total { get; set; }
+            }
+        }
+        """,
+        [
+            new("ST0001", "'Sales' must be declared partial: ServerTools generates code for [Tracked] on 'Order.State'", 0),
+            new("ST0001", "'Order' must be declared partial: ServerTools generates code for [Tracked] on 'Order.State'", 1),
+        ]);
+
+    [Fact]
+    public Task Partial_class_with_a_tracked_property_and_classes_with_none_are_not_reported() => DiagnosticAssert.VerifyAsync(
+        new PartialEntityAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        public partial class Order
+        {
+            public int Id { get; set; }
+            [Tracked] public int State { get; set; }
+        }
+
+        public class RushOrder : Order
+        {
+            public bool Express { get; set; }
+        }
+
+        public struct Money
+        {
+            [Tracked] public decimal Amount { get; set; }
+        }
+        """,
+        []);
+
+    [Fact]
+    public Task Fix_makes_a_class_with_a_tracked_property_partial() => CodeFixAssert.VerifyAsync(
+        new PartialEntityAnalyzer(),
+        new MakePartialCodeFixProvider(),
+        """
+        namespace Shop;
+
+        public class Order
+        {
+            public int Id { get; set; }
+            [ServerTools.Tracked] public int State { get; set; }
+        }
+        """,
+        """
+        namespace Shop;
+
+        public partial class Order
+        {
+            public int Id { get; set; }
+            [ServerTools.Tracked] public int State { get; set; }
+        }
+        """);
+
+    [Fact]
     public Task Fix_adds_partial_after_the_other_modifiers() => CodeFixAssert.VerifyAsync(
         new PartialEntityAnalyzer(),
         new MakePartialCodeFixProvider(),

@@ -103,7 +103,7 @@ public sealed class HarnessTests : IDisposable
             ["public class NothingMarked { }"],
             new UncachedGenerator()));
 
-        Assert.Contains("step 'Uncached.Model' did not run", error.Message, StringComparison.Ordinal);
+        Assert.Contains("No generator ran a named step over the sources", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class AuditStorageTests(AuditTrailTests.Database database) : IClas
             reader.GetString(1),
             StringComparison.Ordinal);
         await reader.CloseAsync();
-        await using var tables = new NpgsqlCommand("SELECT string_agg(tablename, ',') FROM pg_tables WHERE tablename LIKE 'servertools%'", connection);
+        await using var tables = new NpgsqlCommand("SELECT string_agg(tablename, ',') FROM pg_tables WHERE tablename LIKE 'servertools_audit%'", connection);
         Assert.Equal("servertools_audit_log", await tables.ExecuteScalarAsync());
     }
 }

@@ -10,7 +10,8 @@ namespace ServerTools.Analyzers.General;
 
 /// <summary>
 /// ST0001: a class marked with a ServerTools attribute, and every type that contains it, must be
-/// <c>partial</c>, or the generators cannot add its members.
+/// <c>partial</c>, or the generators cannot add its members. So must a class that is not marked but declares a
+/// property marked <c>[Tracked]</c>: the tracking generator adds the hooks of those properties to it.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class PartialEntityAnalyzer : DiagnosticAnalyzer
@@ -35,16 +36,24 @@ public sealed class PartialEntityAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, attributes!), SymbolKind.NamedType);
+            var tracked = start.Compilation.GetTypeByMetadataName(AttributeNames.Tracked);
+            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, attributes!, tracked), SymbolKind.NamedType);
         });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, ImmutableArray<INamedTypeSymbol> attributes)
+    private static void Analyze(SymbolAnalysisContext context, ImmutableArray<INamedTypeSymbol> attributes, INamedTypeSymbol? tracked)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         var attribute = type.GetAttributes()
             .Select(static data => data.AttributeClass)
             .FirstOrDefault(attributeClass => attributeClass is not null && attributes.Contains(attributeClass, SymbolEqualityComparer.Default));
+        var target = type.Name;
+        if (attribute is null && type.TypeKind == TypeKind.Class && TrackedProperty(type, tracked) is { } property)
+        {
+            attribute = tracked;
+            target = type.Name + "." + property.Name;
+        }
+
         if (attribute is null)
         {
             return;
@@ -67,8 +76,16 @@ public sealed class PartialEntityAnalyzer : DiagnosticAnalyzer
                     notPartial.Identifier.GetLocation(),
                     current.Name,
                     attributeName,
-                    type.Name));
+                    target));
             }
         }
     }
+
+    /// <summary>The first property <paramref name="type"/> declares that is marked <c>[Tracked]</c>, if any.</summary>
+    private static IPropertySymbol? TrackedProperty(INamedTypeSymbol type, INamedTypeSymbol? tracked)
+        => tracked is null
+            ? null
+            : type.GetMembers()
+                .OfType<IPropertySymbol>()
+                .FirstOrDefault(property => property.GetAttributes().Any(data => SymbolEqualityComparer.Default.Equals(data.AttributeClass, tracked)));
 }

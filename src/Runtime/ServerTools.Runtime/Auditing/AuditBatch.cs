@@ -22,10 +22,9 @@ internal sealed class AuditBatch
     private readonly Guid _transactionId;
     private readonly string? _traceId;
 
-    private AuditBatch(DbContext context, bool writeAtCommit, List<PendingLog> logs, AuditActor? actor, DateTimeOffset timestamp)
+    private AuditBatch(DbContext context, List<PendingLog> logs, AuditActor? actor, DateTimeOffset timestamp)
     {
         Context = context;
-        WriteAtCommit = writeAtCommit;
         _logs = logs;
         _actor = actor;
         _timestamp = timestamp;
@@ -34,12 +33,6 @@ internal sealed class AuditBatch
     }
 
     public DbContext Context { get; }
-
-    /// <summary>
-    /// True when the save runs in a transaction EF creates, so the logs are written just before EF commits it;
-    /// false inside the application's transaction, where they are written right after the save.
-    /// </summary>
-    public bool WriteAtCommit { get; }
 
     /// <summary>Captures the logs of the pending changes, or returns null when nothing audited changed or the actor is excluded.</summary>
     public static AuditBatch? Capture(DbContext context, ServerToolsOptions options)
@@ -90,16 +83,14 @@ internal sealed class AuditBatch
             }
         }
 
-        return logs is null
-            ? null
-            : Create(context, options, logs, writeAtCommit: context.Database.CurrentTransaction is null && System.Transactions.Transaction.Current is null);
+        return logs is null ? null : Create(context, options, logs);
     }
 
     /// <summary>The read logs of one query, or null when the actor is excluded.</summary>
     public static AuditBatch? ForReads(DbContext context, ServerToolsOptions options, List<PendingLog> reads)
-        => Create(context, options, reads, writeAtCommit: false);
+        => Create(context, options, reads);
 
-    private static AuditBatch? Create(DbContext context, ServerToolsOptions options, List<PendingLog> logs, bool writeAtCommit)
+    private static AuditBatch? Create(DbContext context, ServerToolsOptions options, List<PendingLog> logs)
     {
         var actor = ResolveActor(context);
         if (actor?.UserId is { } userId && options.Auditing.ExcludedUserIds.Contains(userId))
@@ -107,13 +98,13 @@ internal sealed class AuditBatch
             return null;
         }
 
-        return new AuditBatch(context, writeAtCommit, logs, actor, options.TimeProvider.GetUtcNow().ToUniversalTime());
+        return new AuditBatch(context, logs, actor, options.TimeProvider.GetUtcNow().ToUniversalTime());
     }
 
     /// <summary>Writes the logs with one binary COPY: one round trip, whatever the number of logs.</summary>
     public void Write(DbTransaction? transaction)
     {
-        var (connection, opened) = Open(transaction);
+        var (connection, opened) = Open(Context, transaction);
         try
         {
             var sql = AuditSql.For(Context);
@@ -152,7 +143,7 @@ internal sealed class AuditBatch
     /// <inheritdoc cref="Write"/>
     public async Task WriteAsync(DbTransaction? transaction, CancellationToken cancellationToken)
     {
-        var (connection, opened) = Open(transaction);
+        var (connection, opened) = Open(Context, transaction);
         try
         {
             var sql = AuditSql.For(Context);
@@ -206,9 +197,10 @@ internal sealed class AuditBatch
         }
     }
 
-    private (NpgsqlConnection Connection, bool Opened) Open(DbTransaction? transaction)
+    /// <summary>The Npgsql connection of <paramref name="transaction"/> or of the context, opened when it was not (then the caller closes it).</summary>
+    internal static (NpgsqlConnection Connection, bool Opened) Open(DbContext context, DbTransaction? transaction)
     {
-        var connection = transaction?.Connection ?? Context.Database.GetDbConnection();
+        var connection = transaction?.Connection ?? context.Database.GetDbConnection();
         if (connection is not NpgsqlConnection npgsql)
         {
             throw new NotSupportedException(
@@ -221,7 +213,7 @@ internal sealed class AuditBatch
             return (npgsql, false);
         }
 
-        Context.Database.OpenConnection();
+        context.Database.OpenConnection();
         return (npgsql, true);
     }
 
@@ -234,7 +226,7 @@ internal sealed class AuditBatch
     };
 
     /// <summary>The ambient actor (<see cref="AuditActor.Use"/>) first, then the application's <see cref="IAuditActorProvider"/>.</summary>
-    private static AuditActor? ResolveActor(DbContext context)
+    internal static AuditActor? ResolveActor(DbContext context)
     {
         if (AuditActor.Current is { } ambient)
         {

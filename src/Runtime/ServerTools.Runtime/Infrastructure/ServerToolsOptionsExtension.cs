@@ -27,7 +27,7 @@ public sealed class ServerToolsOptionsExtension(ServerToolsOptions options) : ID
     public void ApplyServices(IServiceCollection services)
     {
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IConventionSetPlugin, ServerToolsConventionSetPlugin>());
-        services.TryAddEnumerable(ServiceDescriptor.Scoped<IInterceptor, AuditInterceptor>());
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IInterceptor, SaveChangesInterceptor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISingletonInterceptor, AuditReadMaterializer>());
         services.TryAddScoped<AuditReadRecorder>();
         services.AddScoped<IInterceptor>(static provider => provider.GetRequiredService<AuditReadRecorder>());
@@ -63,6 +63,7 @@ internal sealed class ServerToolsConventionSetPlugin : IConventionSetPlugin
     public Microsoft.EntityFrameworkCore.Metadata.Conventions.ConventionSet ModifyConventions(Microsoft.EntityFrameworkCore.Metadata.Conventions.ConventionSet conventionSet)
     {
         conventionSet.Add(new AuditModelConvention());
+        conventionSet.Add(new Tracking.TrackingModelConvention());
         return conventionSet;
     }
 }

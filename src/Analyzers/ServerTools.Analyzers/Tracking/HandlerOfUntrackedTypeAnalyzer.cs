@@ -1,0 +1,104 @@
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ServerTools.Analyzers.Tracking;
+
+/// <summary>
+/// ST2001: a class or struct implements <c>ITrackedChangeHandler&lt;T&gt;</c> for a <c>T</c> with no tracked fields
+/// (not marked <c>[Tracked]</c> and declaring no <c>[Tracked]</c> property, or marked but with no property of a type
+/// the tracking can compare), so no change of <c>T</c> is ever delivered to it. Reported at the interface in the base
+/// list, or at the generic base class that implements it (<c>class Remind : HandlerBase&lt;Invoice&gt;</c>); a class
+/// that inherits the interface closed from its base class is left to that class. Handlers of a type parameter
+/// (<c>class Log&lt;T&gt; : ITrackedChangeHandler&lt;T&gt;</c>) are not checked.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class HandlerOfUntrackedTypeAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        [DiagnosticDescriptors.HandlerOfUntrackedType];
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(static start =>
+        {
+            if (TrackingSymbols.From(start.Compilation) is { Handler: not null } symbols)
+            {
+                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols), SymbolKind.NamedType);
+            }
+        });
+    }
+
+    private static void Analyze(SymbolAnalysisContext context, TrackingSymbols symbols)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
+        {
+            return;
+        }
+
+        foreach (var handler in type.AllInterfaces)
+        {
+            if (SymbolEqualityComparer.Default.Equals(handler.OriginalDefinition, symbols.Handler)
+                && handler.TypeArguments[0] is INamedTypeSymbol entity
+                && type.BaseType?.OriginalDefinition.AllInterfaces.Contains(handler, SymbolEqualityComparer.Default) != true
+                && symbols.TrackedFields(entity).Count == 0)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.HandlerOfUntrackedType,
+                    BaseListLocation(type, entity, context.CancellationToken),
+                    type.Name,
+                    entity.Name));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where the base list names the handler of <paramref name="entity"/>, found by the names written (no semantic model):
+    /// <c>ITrackedChangeHandler&lt;Entity&gt;</c>, else a generic base type with that type argument
+    /// (<c>HandlerBase&lt;Entity&gt;</c>), else the type's name.
+    /// </summary>
+    private static Location BaseListLocation(INamedTypeSymbol type, INamedTypeSymbol entity, CancellationToken cancellationToken)
+    {
+        TypeSyntax? generic = null;
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax { BaseList: { } baseList })
+            {
+                continue;
+            }
+
+            foreach (var baseType in baseList.Types)
+            {
+                if (RightmostName(baseType.Type) is GenericNameSyntax name
+                    && name.TypeArgumentList.Arguments.Any(argument => RightmostName(argument)?.Identifier.ValueText == entity.Name))
+                {
+                    if (name.Identifier.ValueText == "ITrackedChangeHandler")
+                    {
+                        return baseType.Type.GetLocation();
+                    }
+
+                    generic ??= baseType.Type;
+                }
+            }
+        }
+
+        return generic?.GetLocation() ?? type.Locations[0];
+    }
+
+    private static SimpleNameSyntax? RightmostName(TypeSyntax type) => type switch
+    {
+        SimpleNameSyntax simple => simple,
+        QualifiedNameSyntax qualified => qualified.Right,
+        AliasQualifiedNameSyntax aliased => aliased.Name,
+        NullableTypeSyntax nullable => RightmostName(nullable.ElementType),
+        _ => null,
+    };
+}

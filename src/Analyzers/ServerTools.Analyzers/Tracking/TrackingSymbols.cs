@@ -1,0 +1,74 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using ServerTools.Shared;
+
+namespace ServerTools.Analyzers.Tracking;
+
+/// <summary>
+/// The tracking types of one compilation, resolved once at compilation start, and the rule that picks the tracked
+/// fields of a class: the generator's, with the audit's candidate and value-type rules.
+/// </summary>
+internal sealed class TrackingSymbols
+{
+    private TrackingSymbols(INamedTypeSymbol tracked, INamedTypeSymbol? handler)
+    {
+        Tracked = tracked;
+        Handler = handler;
+    }
+
+    public INamedTypeSymbol Tracked { get; }
+
+    /// <summary><c>ITrackedChangeHandler&lt;T&gt;</c>, its definition.</summary>
+    public INamedTypeSymbol? Handler { get; }
+
+    /// <summary>The symbols of <paramref name="compilation"/>, or null when it does not reference ServerTools (no [Tracked] type).</summary>
+    public static TrackingSymbols? From(Compilation compilation)
+        => compilation.GetTypeByMetadataName(AttributeNames.Tracked) is { } tracked
+            ? new TrackingSymbols(tracked, compilation.GetTypeByMetadataName(AttributeNames.TrackedChangeHandler))
+            : null;
+
+    /// <summary>True when <paramref name="symbol"/> itself is marked [Tracked] (the attribute is not inherited).</summary>
+    public bool IsMarked(ISymbol symbol) => Find(symbol) is not null;
+
+    /// <summary>The application of [Tracked] on <paramref name="symbol"/>, if any.</summary>
+    public AttributeData? Find(ISymbol symbol)
+        => symbol.GetAttributes().FirstOrDefault(data => SymbolEqualityComparer.Default.Equals(data.AttributeClass, Tracked));
+
+    /// <summary>
+    /// True when ServerTools generates tracking code for <paramref name="type"/>: a class marked [Tracked], or one that
+    /// declares a property marked [Tracked]. A class derived from either is not tracked unless it is one itself.
+    /// </summary>
+    public bool IsTrackedClass(INamedTypeSymbol type)
+        => type.TypeKind == TypeKind.Class
+           && (IsMarked(type) || type.GetMembers().Any(member => member is IPropertySymbol && IsMarked(member)));
+
+    /// <summary>
+    /// The tracked fields of <paramref name="type"/>, base class first, as the generator picks them: of a tracked class,
+    /// the mapped scalar properties (<see cref="AuditedProperties.IsMapped"/>, <see cref="AuditValueTypes.IsSupported"/>),
+    /// all of them when the class is marked [Tracked], else those marked [Tracked]; a name counts once. Empty when the class is not tracked.
+    /// </summary>
+    public List<IPropertySymbol> TrackedFields(INamedTypeSymbol type)
+    {
+        var fields = new List<IPropertySymbol>();
+        if (!IsTrackedClass(type))
+        {
+            return fields;
+        }
+
+        var wholeClass = IsMarked(type);
+        var names = new HashSet<string>();
+        foreach (var property in AuditedProperties.BaseFirst(type).SelectMany(static t => t.GetMembers().OfType<IPropertySymbol>()))
+        {
+            if (AuditedProperties.IsMapped(property)
+                && AuditValueTypes.IsSupported(property.Type)
+                && (wholeClass || IsMarked(property))
+                && names.Add(property.Name))
+            {
+                fields.Add(property);
+            }
+        }
+
+        return fields;
+    }
+}

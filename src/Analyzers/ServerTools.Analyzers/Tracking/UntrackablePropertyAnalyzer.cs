@@ -1,0 +1,110 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using ServerTools.Shared;
+
+namespace ServerTools.Analyzers.Tracking;
+
+/// <summary>
+/// ST2003: <c>[Tracked]</c> on a property whose type the tracking cannot compare and write as one value (the audit's
+/// <see cref="AuditValueTypes"/>): a navigation to another entity, an owned type, a collection, another struct. The
+/// property is left out of the tracked fields. The message says what to track instead: the foreign key of a
+/// reference navigation, the fields of the related type.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class UntrackablePropertyAnalyzer : DiagnosticAnalyzer
+{
+    private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.MinimallyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        [DiagnosticDescriptors.UntrackableProperty];
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(static start =>
+        {
+            if (TrackingSymbols.From(start.Compilation) is not { } symbols)
+            {
+                return;
+            }
+
+            var enumerable = start.Compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T);
+            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols, enumerable), SymbolKind.Property);
+        });
+    }
+
+    private static void Analyze(SymbolAnalysisContext context, TrackingSymbols symbols, INamedTypeSymbol enumerable)
+    {
+        var property = (IPropertySymbol)context.Symbol;
+        if (AuditValueTypes.IsSupported(property.Type) || symbols.Find(property)?.ApplicationSyntaxReference is not { } attribute)
+        {
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.UntrackableProperty,
+            attribute.GetSyntax(context.CancellationToken).GetLocation(),
+            property.Name,
+            property.Type.ToDisplayString(s_typeFormat),
+            Instead(property, symbols, enumerable)));
+    }
+
+    /// <summary>What to track instead of <paramref name="property"/>.</summary>
+    private static string Instead(IPropertySymbol property, TrackingSymbols symbols, INamedTypeSymbol enumerable)
+    {
+        var type = property.Type;
+        if (ElementType(type, enumerable) is { } element)
+        {
+            return IsObject(element)
+                ? $"mark the fields of '{element.Name}' [Tracked] on that type instead"
+                : "remove [Tracked]";
+        }
+
+        if (!IsObject(type))
+        {
+            return "remove [Tracked]";
+        }
+
+        if (AuditedProperties.ValueObject(type) is not null)
+        {
+            return $"mark the fields of '{type.Name}' [Tracked] on that type instead";
+        }
+
+        var related = $"mark the fields of '{type.Name}' [Tracked] on that entity";
+        var foreignKey = property.Name + "Id";
+        if (!AuditedProperties.BaseFirst(property.ContainingType).Any(t => t.GetMembers(foreignKey).OfType<IPropertySymbol>().Any()))
+        {
+            return $"track a foreign-key property such as '{foreignKey}' instead, or {related}";
+        }
+
+        return symbols.TrackedFields(property.ContainingType).Any(field => field.Name == foreignKey)
+            ? $"its foreign key '{foreignKey}' is tracked already; remove [Tracked], or {related}"
+            : $"track its foreign key '{foreignKey}' instead, or {related}";
+    }
+
+    /// <summary>A class or interface that is not a collection: an entity, owned or complex type, reached through a navigation.</summary>
+    private static bool IsObject(ITypeSymbol type)
+        => type.TypeKind is TypeKind.Class or TypeKind.Interface
+           && type.SpecialType == SpecialType.None
+           && !type.AllInterfaces.Any(static i => i.SpecialType == SpecialType.System_Collections_IEnumerable);
+
+    /// <summary>The element type of an array or <c>IEnumerable&lt;T&gt;</c>, or null.</summary>
+    private static ITypeSymbol? ElementType(ITypeSymbol type, INamedTypeSymbol enumerable)
+    {
+        if (type is IArrayTypeSymbol array)
+        {
+            return array.ElementType;
+        }
+
+        var sequence = type is INamedTypeSymbol named && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, enumerable)
+            ? named
+            : type.AllInterfaces.FirstOrDefault(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, enumerable));
+        return sequence?.TypeArguments[0];
+    }
+}

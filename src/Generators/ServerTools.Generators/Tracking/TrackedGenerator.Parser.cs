@@ -1,0 +1,271 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ServerTools.Generators.Common;
+using ServerTools.Shared;
+
+namespace ServerTools.Generators.Tracking;
+
+public sealed partial class TrackedGenerator
+{
+    /// <summary>Turns a tracked class symbol into a <see cref="TrackedEntitySpec"/>; nothing of Roslyn survives past it.</summary>
+    internal static class Parser
+    {
+        /// <summary>The name of the generated registration method.</summary>
+        public const string RegistrationMethod = "RegisterServerToolsTrackedDescriptor";
+
+        /// <summary>The name of the generated class that holds the typed fields.</summary>
+        public const string FieldsClass = "TrackedFields";
+
+        /// <summary>TrackedOperations.Update: what a class without <c>[Tracked]</c> of its own delivers.</summary>
+        private const int DefaultOperations = 2;
+
+        /// <summary>The spec of a class marked <c>[Tracked]</c>: every candidate property is tracked.</summary>
+        public static TrackedEntitySpec? ParseClass(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+            => context.TargetSymbol is INamedTypeSymbol type
+                ? Create(type, classLevel: true, ReadOperations(context.Attributes[0]), cancellationToken)
+                : null;
+
+        /// <summary>
+        /// The spec of the class that contains a property marked <c>[Tracked]</c>, when the class has no
+        /// <c>[Tracked]</c> of its own (<see cref="ParseClass"/> covers it then) and the property is the class's first
+        /// marked one, so that a class with several marked properties yields one spec, not one per property.
+        /// </summary>
+        public static TrackedEntitySpec? ParseProperty(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+            => context.TargetSymbol is IPropertySymbol { ContainingType: { } type } property
+               && !AuditedProperties.HasAttribute(type, AttributeNames.Tracked)
+               && SymbolEqualityComparer.Default.Equals(FirstMarkedProperty(type), property)
+                ? Create(type, classLevel: false, DefaultOperations, cancellationToken)
+                : null;
+
+        private static TrackedEntitySpec? Create(INamedTypeSymbol type, bool classLevel, int operations, CancellationToken cancellationToken)
+        {
+            if (!CanExtend(type, cancellationToken))
+            {
+                return null;
+            }
+
+            var fields = TrackedProperties(type, classLevel, cancellationToken)
+                .Select(tracked => Field(type, tracked.Property, tracked.Kind))
+                .ToList();
+            if (fields.Count == 0)
+            {
+                return null;
+            }
+
+            var (hidesFields, hidesRegistration) = HidesBaseMembers(type, cancellationToken);
+            return new TrackedEntitySpec(
+                HierarchyInfo.From(type),
+                type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                operations,
+                fields.ToEquatableArray(),
+                hidesFields,
+                hidesRegistration);
+        }
+
+        /// <summary>
+        /// The tracked properties of <paramref name="type"/> and their text format, base class first, a name counted
+        /// once: the properties EF Core maps with a scalar type (<see cref="AuditedProperties.IsMapped"/>; <c>[AuditIgnore]</c>
+        /// is the audit trail's business), all of them when <paramref name="classLevel"/>, else those marked <c>[Tracked]</c>. Value
+        /// objects are not flattened: the analyzers report <c>[Tracked]</c> on other types.
+        /// </summary>
+        private static IEnumerable<(IPropertySymbol Property, TrackedValueKind Kind)> TrackedProperties(INamedTypeSymbol type, bool classLevel, CancellationToken cancellationToken)
+        {
+            var seen = new HashSet<string>();
+            foreach (var declaringType in AuditedProperties.BaseFirst(type))
+            {
+                foreach (var property in declaringType.GetMembers().OfType<IPropertySymbol>())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (AuditedProperties.IsMapped(property)
+                        && AuditValueTypes.IsSupported(property.Type)
+                        && Kind(Core(property.Type)) is { } kind
+                        && (classLevel || AuditedProperties.HasAttribute(property, AttributeNames.Tracked))
+                        && seen.Add(property.Name))
+                    {
+                        yield return (property, kind);
+                    }
+                }
+            }
+        }
+
+        private static TrackedFieldSpec Field(INamedTypeSymbol type, IPropertySymbol property, TrackedValueKind kind)
+        {
+            var core = Core(property.Type);
+            return new TrackedFieldSpec(
+                property.Name,
+                property.ContainingType.OriginalDefinition.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace('<', '{').Replace('>', '}'),
+                property.Type.ToDisplayString(s_annotatedTypeFormat),
+                core.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                kind,
+                !SymbolEqualityComparer.Default.Equals(core, property.Type),
+                HasHook(type, property));
+        }
+
+        /// <summary>The type whose values are formatted: <paramref name="type"/> without its <c>Nullable&lt;T&gt;</c>.</summary>
+        private static ITypeSymbol Core(ITypeSymbol type)
+            => type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
+
+        /// <summary>The text format of a type <see cref="AuditValueTypes.IsSupported"/> accepts (without its <c>Nullable&lt;T&gt;</c>).</summary>
+        private static TrackedValueKind? Kind(ITypeSymbol type)
+        {
+            if (type is IArrayTypeSymbol)
+            {
+                return TrackedValueKind.Bytes;
+            }
+
+            if (type.TypeKind == TypeKind.Enum)
+            {
+                return TrackedValueKind.Enum;
+            }
+
+            switch (type.SpecialType)
+            {
+                case SpecialType.System_String:
+                    return TrackedValueKind.String;
+                case SpecialType.System_Boolean:
+                    return TrackedValueKind.Boolean;
+                case SpecialType.System_Char:
+                    return TrackedValueKind.Char;
+                case SpecialType.System_SByte:
+                case SpecialType.System_Byte:
+                case SpecialType.System_Int16:
+                case SpecialType.System_UInt16:
+                case SpecialType.System_Int32:
+                case SpecialType.System_UInt32:
+                case SpecialType.System_Int64:
+                case SpecialType.System_UInt64:
+                case SpecialType.System_Single:
+                case SpecialType.System_Double:
+                case SpecialType.System_Decimal:
+                    return TrackedValueKind.Number;
+                case SpecialType.System_DateTime:
+                    return TrackedValueKind.Timestamp;
+            }
+
+            return type.Name switch
+            {
+                "DateTimeOffset" => TrackedValueKind.Timestamp,
+                "DateOnly" => TrackedValueKind.Date,
+                "TimeOnly" => TrackedValueKind.Time,
+                "TimeSpan" => TrackedValueKind.Duration,
+                "Guid" => TrackedValueKind.Guid,
+                _ => null,
+            };
+        }
+
+        /// <summary>
+        /// True when the user wrote a body for <c>On{Name}Changed(T, T)</c> in <paramref name="type"/>: an implementing
+        /// partial declaration (the generator declares the defining one), so the field's hook calls it.
+        /// </summary>
+        private static bool HasHook(INamedTypeSymbol type, IPropertySymbol property)
+        {
+            foreach (var member in type.GetMembers(HookName(property.Name)))
+            {
+                if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary, IsStatic: false, ReturnsVoid: true, Parameters.Length: 2 } method
+                    && (!method.IsPartialDefinition || method.PartialImplementationPart is not null)
+                    && method.Parameters.All(parameter => SymbolEqualityComparer.Default.Equals(parameter.Type, property.Type)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The name of the partial method that runs when the property <paramref name="propertyName"/> changed.</summary>
+        public static string HookName(string propertyName) => "On" + propertyName + "Changed";
+
+        /// <summary>The first property declared in <paramref name="type"/> (all its partial declarations, in order) that is marked <c>[Tracked]</c>.</summary>
+        private static IPropertySymbol? FirstMarkedProperty(INamedTypeSymbol type)
+            => type.GetMembers().OfType<IPropertySymbol>().FirstOrDefault(static property => AuditedProperties.HasAttribute(property, AttributeNames.Tracked));
+
+        /// <summary>
+        /// Whether a base class has a generated <c>TrackedFields</c> class and registration method that
+        /// <paramref name="type"/> can see: generated for a tracked class of this assembly, or compiled into a referenced
+        /// assembly (the registration method is internal, so only one that gives this one access counts).
+        /// </summary>
+        private static (bool Fields, bool Registration) HidesBaseMembers(INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            bool fields = false, registration = false;
+            for (var current = type.BaseType; current is not null && !(fields && registration); current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.ContainingAssembly, type.ContainingAssembly))
+                {
+                    var generated = IsGenerated(current, cancellationToken);
+                    fields |= generated;
+                    registration |= generated;
+                }
+                else
+                {
+                    fields |= current.GetTypeMembers(FieldsClass).Any(static nested => nested.DeclaredAccessibility == Accessibility.Public);
+                    registration |= current.GetMembers(RegistrationMethod).Length > 0 && current.ContainingAssembly.GivesAccessTo(type.ContainingAssembly);
+                }
+            }
+
+            return (fields, registration);
+        }
+
+        /// <summary>True when the generator emits code for <paramref name="type"/>, a class of the compilation it runs on.</summary>
+        private static bool IsGenerated(INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            if (type is not { TypeKind: TypeKind.Class, IsRecord: false } || !CanExtend(type, cancellationToken))
+            {
+                return false;
+            }
+
+            var classLevel = AuditedProperties.HasAttribute(type, AttributeNames.Tracked);
+            return (classLevel || FirstMarkedProperty(type) is not null)
+                   && TrackedProperties(type, classLevel, cancellationToken).Any();
+        }
+
+        /// <summary>
+        /// The class attribute's <c>Operations</c> (Update by default), as the enum's numeric value: the emitted code
+        /// casts it back, so the compiler, not the generator, decides what a value means.
+        /// </summary>
+        private static int ReadOperations(AttributeData attribute)
+        {
+            foreach (var argument in attribute.NamedArguments)
+            {
+                if (argument is { Key: "Operations", Value.Value: int value })
+                {
+                    return value;
+                }
+            }
+
+            return DefaultOperations;
+        }
+
+        /// <summary>
+        /// True when generated members can be added: the class and all its containing types are
+        /// partial and not generic, and none is private (a module initializer must be reachable).
+        /// </summary>
+        private static bool CanExtend(INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            for (var current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.IsGenericType
+                    || current.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal
+                    || !IsPartial(current, cancellationToken))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
+            => type.DeclaringSyntaxReferences.Length > 0
+               && type.DeclaringSyntaxReferences.All(reference =>
+                   reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration
+                   && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
+
+        /// <summary>The fully qualified format, keeping <c>?</c> on nullable reference types.</summary>
+        private static readonly SymbolDisplayFormat s_annotatedTypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+            .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+    }
+}

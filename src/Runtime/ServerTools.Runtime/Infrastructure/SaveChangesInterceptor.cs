@@ -1,0 +1,260 @@
+using System.Data.Common;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using ServerTools.Auditing;
+using ServerTools.Tracking;
+
+namespace ServerTools.Infrastructure;
+
+/// <summary>
+/// What ServerTools does in a SaveChanges: runs the <c>On{X}Changed</c> hooks of <see cref="TrackedAttribute">[Tracked]</see>
+/// entities, then writes the audit trail and the outbox of tracked changes in the transaction of the change. One
+/// instance per context (scoped in EF's internal services).
+/// </summary>
+/// <remarks>
+/// <para>When SaveChanges starts, changes are detected once, the hooks run (and what they changed is detected), and the
+/// audit logs and tracked changes are captured (old values, before EF overwrites them). They are written when the new
+/// values, generated keys included, are known but the transaction is still open:</para>
+/// <list type="bullet">
+/// <item>SaveChanges with no transaction of the application's: the save is made to run in a transaction
+/// (<see cref="AutoTransactionBehavior.Always"/>) and the rows are written just before EF commits it. A retried
+/// save (execution strategy) writes them again in the new transaction, as the failed one rolled back.</item>
+/// <item>Inside the application's transaction (<c>BeginTransaction</c> or an ambient <c>TransactionScope</c>):
+/// the rows are written right after SaveChanges, in that transaction, and commit or roll back with it.</item>
+/// </list>
+/// <para>After a commit that carried tracked changes, the dispatchers of this process are woken up.</para>
+/// </remarks>
+internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTransactionInterceptor
+{
+    private SaveWork? _work;
+    private AutoTransactionBehavior _previousBehavior;
+    private bool _restoreAutoDetect;
+    private bool _wakeDispatchersOnCommit;
+
+    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Begin(eventData.Context);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Begin(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+    {
+        if (_work is { WriteAtCommit: true } work && ReferenceEquals(eventData.Context, work.Context))
+        {
+            work.Write(transaction);
+            _wakeDispatchersOnCommit |= work.Tracked is not null;
+        }
+
+        return result;
+    }
+
+    public async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        if (_work is { WriteAtCommit: true } work && ReferenceEquals(eventData.Context, work.Context))
+        {
+            await work.WriteAsync(transaction, cancellationToken).ConfigureAwait(false);
+            _wakeDispatchersOnCommit |= work.Tracked is not null;
+        }
+
+        return result;
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Committed();
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Committed();
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => _wakeDispatchersOnCommit = false;
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        _wakeDispatchersOnCommit = false;
+        return Task.CompletedTask;
+    }
+
+    public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        var work = End(eventData.Context);
+        if (work is { WriteAtCommit: false })
+        {
+            work.Write(work.Context.Database.CurrentTransaction?.GetDbTransaction());
+            _wakeDispatchersOnCommit |= work.Tracked is not null;
+        }
+
+        return result;
+    }
+
+    public async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        var work = End(eventData.Context);
+        if (work is { WriteAtCommit: false })
+        {
+            await work.WriteAsync(work.Context.Database.CurrentTransaction?.GetDbTransaction(), cancellationToken).ConfigureAwait(false);
+            _wakeDispatchersOnCommit |= work.Tracked is not null;
+        }
+
+        return result;
+    }
+
+    public void SaveChangesFailed(DbContextErrorEventData eventData) => End(eventData.Context);
+
+    public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        End(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void SaveChangesCanceled(DbContextEventData eventData) => End(eventData.Context);
+
+    public Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
+    {
+        End(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    private void Committed()
+    {
+        if (_wakeDispatchersOnCommit)
+        {
+            _wakeDispatchersOnCommit = false;
+            OutboxSignal.Pulse();
+        }
+    }
+
+    /// <summary>
+    /// Runs the hooks and captures the work. Changes must be detected first; EF would detect them again right after this
+    /// interceptor, so automatic detection is paused until the save ends and the work is done once (twice when hooks ran).
+    /// </summary>
+    private void Begin(DbContext? context)
+    {
+        _work = null;
+        if (context?.GetService<IDbContextOptions>().FindExtension<ServerToolsOptionsExtension>()?.Options is not { } options
+            || !(options.Auditing.Enabled || options.Tracking.Enabled))
+        {
+            return;
+        }
+
+        var tracker = context.ChangeTracker;
+        if (tracker.AutoDetectChangesEnabled)
+        {
+            tracker.DetectChanges();
+            tracker.AutoDetectChangesEnabled = false;
+            _restoreAutoDetect = true;
+        }
+
+        try
+        {
+            if (options.Tracking.Enabled && TrackedBatch.RunHooks(context))
+            {
+                tracker.DetectChanges();
+            }
+
+            var audit = options.Auditing.Enabled ? AuditBatch.Capture(context, options) : null;
+            var tracked = options.Tracking.Enabled ? TrackedBatch.Capture(context, options) : null;
+            if (audit is not null || tracked is not null)
+            {
+                var writeAtCommit = context.Database.CurrentTransaction is null && System.Transactions.Transaction.Current is null;
+                _work = new SaveWork(context, writeAtCommit, audit, tracked);
+            }
+        }
+        catch
+        {
+            // EF does not report a failure of SavingChanges to SaveChangesFailed: restore the context here.
+            End(context);
+            throw;
+        }
+
+        if (_work is { WriteAtCommit: true })
+        {
+            _previousBehavior = context.Database.AutoTransactionBehavior;
+            context.Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
+        }
+    }
+
+    private SaveWork? End(DbContext? context)
+    {
+        var work = _work;
+        _work = null;
+        if (context is null)
+        {
+            return work;
+        }
+
+        if (_restoreAutoDetect)
+        {
+            context.ChangeTracker.AutoDetectChangesEnabled = true;
+            _restoreAutoDetect = false;
+        }
+
+        if (work is { WriteAtCommit: true })
+        {
+            context.Database.AutoTransactionBehavior = _previousBehavior;
+        }
+
+        return work;
+    }
+
+    /// <summary>
+    /// The rows one save writes. <see cref="WriteAtCommit"/> is true when the save runs in a transaction EF creates, so
+    /// they are written just before EF commits it; false inside the application's transaction, right after the save.
+    /// </summary>
+    private sealed record SaveWork(DbContext Context, bool WriteAtCommit, AuditBatch? Audit, TrackedBatch? Tracked)
+    {
+        public void Write(DbTransaction? transaction)
+        {
+            Audit?.Write(transaction);
+            if (Tracked is not null)
+            {
+                var (connection, opened) = AuditBatch.Open(Context, transaction);
+                try
+                {
+                    Tracked.Write(Context, connection);
+                }
+                finally
+                {
+                    if (opened)
+                    {
+                        Context.Database.CloseConnection();
+                    }
+                }
+            }
+        }
+
+        public async Task WriteAsync(DbTransaction? transaction, CancellationToken cancellationToken)
+        {
+            if (Audit is not null)
+            {
+                await Audit.WriteAsync(transaction, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (Tracked is not null)
+            {
+                var (connection, opened) = AuditBatch.Open(Context, transaction);
+                try
+                {
+                    await Tracked.WriteAsync(Context, connection, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (opened)
+                    {
+                        await Context.Database.CloseConnectionAsync().ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+    }
+}

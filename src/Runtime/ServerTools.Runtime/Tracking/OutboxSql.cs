@@ -1,0 +1,74 @@
+using System;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using ServerTools.Auditing;
+
+namespace ServerTools.Tracking;
+
+/// <summary>
+/// The statements of the outbox, built once per model from its mapping of <see cref="OutboxMessage"/> (renamed tables,
+/// columns and JSON names honoured), with quoted identifiers and positional parameters only: the binary COPY that
+/// writes new messages, and the query with which a dispatcher locks the due ones.
+/// </summary>
+internal sealed class OutboxSql
+{
+    private const string AnnotationName = "ServerTools:OutboxSql";
+
+    private OutboxSql(IModel model, ISqlGenerationHelper sql)
+    {
+        var outbox = model.FindEntityType(typeof(OutboxMessage)) ?? throw new InvalidOperationException(
+            $"The model has no '{nameof(OutboxMessage)}': the outbox table is mapped by UseServerTools(). Check that the options of this " +
+            "context call UseServerTools() and that OnModelCreating does not Ignore() the type.");
+        var table = StoreObjectIdentifier.Table(outbox.GetTableName()!, outbox.GetSchema());
+        var fields = outbox.FindComplexProperty(nameof(OutboxMessage.Fields)) is { IsCollection: true } complex && complex.ComplexType.IsMappedToJson()
+            ? complex.ComplexType
+            : throw new InvalidOperationException(
+                $"'{nameof(OutboxMessage)}.{nameof(OutboxMessage.Fields)}' must be mapped as a JSON complex collection, as UseServerTools() maps it.");
+
+        string Column(string property) => sql.DelimitIdentifier(
+            outbox.FindProperty(property)?.GetColumnName(table)
+            ?? throw new InvalidOperationException($"'{nameof(OutboxMessage)}.{property}' is not mapped to a column of {table.DisplayName()}."));
+
+        var name = sql.DelimitIdentifier(table.Name, table.Schema);
+        CopyMessages = $"COPY {name} ({Column(nameof(OutboxMessage.Id))}, {Column(nameof(OutboxMessage.EntityType))}, " +
+                       $"{Column(nameof(OutboxMessage.EntityKey))}, {Column(nameof(OutboxMessage.Operation))}, " +
+                       $"{sql.DelimitIdentifier(fields.GetContainerColumnName()!)}, {Column(nameof(OutboxMessage.UserId))}, " +
+                       $"{Column(nameof(OutboxMessage.UserName))}, {Column(nameof(OutboxMessage.TenantId))}, " +
+                       $"{Column(nameof(OutboxMessage.Timestamp))}, {Column(nameof(OutboxMessage.State))}, " +
+                       $"{Column(nameof(OutboxMessage.Attempts))}, {Column(nameof(OutboxMessage.NextAttemptAt))}) FROM STDIN (FORMAT BINARY)";
+        LockDue = $"SELECT {Column(nameof(OutboxMessage.Id))} AS \"Value\" FROM {name} WHERE {Column(nameof(OutboxMessage.State))} = {{0}} AND {Column(nameof(OutboxMessage.NextAttemptAt))} <= {{1}} " +
+                  $"ORDER BY {Column(nameof(OutboxMessage.NextAttemptAt))}, {Column(nameof(OutboxMessage.Id))} LIMIT {{2}} FOR UPDATE SKIP LOCKED";
+
+        string Json(string property) => fields.FindProperty(property)?.GetJsonPropertyName()
+            ?? throw new InvalidOperationException($"'{nameof(TrackedFieldChange)}.{property}' is not mapped in '{nameof(OutboxMessage)}.{nameof(OutboxMessage.Fields)}'.");
+        FieldNames = new AuditLineJsonNames(
+            JsonEncodedText.Encode(Json(nameof(TrackedFieldChange.Field))),
+            JsonEncodedText.Encode(Json(nameof(TrackedFieldChange.OldValue))),
+            JsonEncodedText.Encode(Json(nameof(TrackedFieldChange.NewValue))));
+    }
+
+    /// <summary><c>COPY outbox (Id, EntityType, EntityKey, Operation, Fields, UserId, UserName, TenantId, Timestamp, State, Attempts, NextAttemptAt) FROM STDIN (FORMAT BINARY)</c>.</summary>
+    public string CopyMessages { get; }
+
+    /// <summary>
+    /// The ids of the due messages (as <c>Value</c>, for <c>SqlQueryRaw</c>), oldest first, locked for this transaction and
+    /// skipped by every other dispatcher's:
+    /// <c>{0}</c> the pending state, <c>{1}</c> now, <c>{2}</c> the batch size (parameters of <c>SqlQueryRaw</c>).
+    /// </summary>
+    public string LockDue { get; }
+
+    /// <summary>The JSON property names of a field change, as EF reads them back.</summary>
+    public AuditLineJsonNames FieldNames { get; }
+
+    public static OutboxSql For(DbContext context)
+    {
+        var model = context.Model;
+        return model.GetOrAddRuntimeAnnotationValue(
+            AnnotationName,
+            static state => new OutboxSql(state.Model, state.Sql),
+            (Model: model, Sql: context.GetService<ISqlGenerationHelper>()));
+    }
+}

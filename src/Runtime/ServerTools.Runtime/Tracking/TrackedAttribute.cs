@@ -1,0 +1,58 @@
+using System;
+
+namespace ServerTools;
+
+/// <summary>
+/// Tracks changes of an entity's fields: on the class, every mapped scalar property; on properties, only those.
+/// The class must be <see langword="partial"/>: at compile time ServerTools generates, for each tracked property
+/// <c>X</c> of type <c>T</c>, a hook <c>partial void OnXChanged(T oldValue, T newValue)</c> that runs inside
+/// SaveChanges, and a typed description of the tracked fields (<c>TrackedFields</c>) for subscribers.
+/// </summary>
+/// <remarks>
+/// Hooks run on updates, once per changed field, in property order (base class first), after EF Core detected the
+/// changes and before any SQL is sent; what a hook changes is saved in the same call, and an exception in a hook
+/// aborts the save. Each committed change is also delivered to the application's
+/// <see cref="ITrackedChangeHandler{T}"/> services through an outbox written in the same transaction.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
+public sealed class TrackedAttribute : Attribute
+{
+    /// <summary>
+    /// Which operations are delivered to subscribers (on the class; ignored on a property). Default:
+    /// <see cref="TrackedOperations.Update"/>; creations and deletions are opt-in. Hooks run on updates only.
+    /// </summary>
+    public TrackedOperations Operations { get; set; } = TrackedOperations.Update;
+}
+
+/// <summary>The operations of a <see cref="TrackedAttribute">[Tracked]</see> entity that are delivered to subscribers.</summary>
+[Flags]
+public enum TrackedOperations
+{
+    /// <summary>Nothing is delivered.</summary>
+    None = 0,
+
+    /// <summary>Inserts: every tracked field, with no old value.</summary>
+    Create = 1,
+
+    /// <summary>Updates that change at least one tracked field: the changed fields, old and new. The default.</summary>
+    Update = 2,
+
+    /// <summary>Deletes: every tracked field, with no new value.</summary>
+    Delete = 4,
+
+    /// <summary>Create, update and delete.</summary>
+    All = Create | Update | Delete,
+}
+
+/// <summary>What a <see cref="TrackedChange{T}"/> reports.</summary>
+public enum TrackedOperation
+{
+    /// <summary>The entity was inserted.</summary>
+    Create,
+
+    /// <summary>The entity was updated.</summary>
+    Update,
+
+    /// <summary>The entity was deleted.</summary>
+    Delete,
+}

@@ -1,0 +1,92 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using ServerTools.Tracking;
+
+namespace ServerTools;
+
+/// <summary>Registers the delivery of tracked changes.</summary>
+public static class TrackedChangeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers a <see cref="TrackedChangeDispatcher{TContext}"/> for the outbox of <typeparamref name="TContext"/> and runs
+    /// it as a hosted service (<see cref="TrackedChangeDispatcherOptions.Dispatchers"/> loops). Handlers are ordinary
+    /// registrations: <c>services.AddScoped&lt;ITrackedChangeHandler&lt;SaleOrder&gt;, NotifyWarehouse&gt;()</c>.
+    /// </summary>
+    /// <param name="services">The application's services; <typeparamref name="TContext"/> must be registered too (<c>AddDbContext</c>).</param>
+    /// <param name="configure">Changes the defaults of <see cref="TrackedChangeDispatcherOptions"/>.</param>
+    public static IServiceCollection AddTrackedChangeDispatcher<TContext>(this IServiceCollection services, Action<TrackedChangeDispatcherOptions>? configure = null)
+        where TContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = new TrackedChangeDispatcherOptions();
+        configure?.Invoke(options);
+        options.Validate();
+        services.TryAddSingleton(provider => new TrackedChangeDispatcher<TContext>(
+            provider.GetRequiredService<IServiceScopeFactory>(),
+            options,
+            provider.GetService<Microsoft.Extensions.Logging.ILogger<TrackedChangeDispatcher<TContext>>>()));
+        services.AddHostedService(provider => new TrackedChangeDispatcherService<TContext>(
+            provider.GetRequiredService<TrackedChangeDispatcher<TContext>>(), options.Dispatchers));
+        return services;
+    }
+}
+
+/// <summary>Runs the dispatch loops of one context's outbox for the lifetime of the host.</summary>
+internal sealed class TrackedChangeDispatcherService<TContext>(TrackedChangeDispatcher<TContext> dispatcher, int loops) : BackgroundService
+    where TContext : DbContext
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+        => Task.WhenAll(Enumerable.Range(0, loops).Select(_ => Task.Run(() => dispatcher.RunAsync(stoppingToken), CancellationToken.None)));
+}
+
+/// <summary>Reading and redelivering the outbox of tracked changes.</summary>
+public static class TrackedChangeDbContextExtensions
+{
+    /// <summary>
+    /// Makes the changes with ids <paramref name="changeIds"/> pending again, whatever their state (dead-lettered, or
+    /// delivered and to be replayed), with their attempts reset; the dispatchers deliver them at their next pass.
+    /// </summary>
+    /// <returns>How many changes were found and reset.</returns>
+    public static async Task<int> RedeliverTrackedChangesAsync(this DbContext context, IEnumerable<Guid> changeIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(changeIds);
+        var ids = changeIds.ToList();
+        return await Reset(context, context.Set<OutboxMessage>().Where(message => ids.Contains(message.Id)), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Makes every dead-lettered change pending again, with its attempts reset (after the cause was fixed).</summary>
+    /// <returns>How many changes were reset.</returns>
+    public static Task<int> RedeliverDeadLetteredChangesAsync(this DbContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Reset(context, context.Set<OutboxMessage>().Where(message => message.State == OutboxState.DeadLettered), cancellationToken);
+    }
+
+    private static async Task<int> Reset(DbContext context, IQueryable<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        var options = Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Infrastructure.IDbContextOptions>(context)
+            .FindExtension<Infrastructure.ServerToolsOptionsExtension>()?.Options;
+        var now = (options?.TimeProvider ?? TimeProvider.System).GetUtcNow().ToUniversalTime();
+        var reset = await messages.ExecuteUpdateAsync(
+            setters => setters
+                .SetProperty(message => message.State, OutboxState.Pending)
+                .SetProperty(message => message.Attempts, 0)
+                .SetProperty(message => message.NextAttemptAt, now)
+                .SetProperty(message => message.DeliveredAt, (DateTimeOffset?)null),
+            cancellationToken).ConfigureAwait(false);
+        if (reset > 0)
+        {
+            OutboxSignal.Pulse();
+        }
+
+        return reset;
+    }
+}

@@ -1,0 +1,206 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.ComponentModel;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.Extensions.DependencyInjection;
+using ServerTools.Auditing;
+
+namespace ServerTools.Tracking;
+
+/// <summary>
+/// How one <see cref="TrackedAttribute">[Tracked]</see> entity type is tracked: its stable name, the operations
+/// delivered to subscribers, and its tracked fields with their hooks. Created by generated code and registered in
+/// <see cref="TrackedDescriptors"/> when the assembly loads.
+/// </summary>
+public abstract class TrackedDescriptor
+{
+    private protected TrackedDescriptor(Type entityType, string entityName, TrackedOperations operations, IReadOnlyList<TrackedField> fields)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(entityName);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var field in fields)
+        {
+            ArgumentNullException.ThrowIfNull(field, nameof(fields));
+            if (!names.Add(field.Name))
+            {
+                throw new ArgumentException($"The tracked field '{field.Name}' of '{entityName}' is listed twice.", nameof(fields));
+            }
+        }
+
+        EntityType = entityType;
+        EntityName = entityName;
+        Operations = operations;
+        Fields = fields;
+    }
+
+    /// <summary>The tracked CLR type.</summary>
+    public Type EntityType { get; }
+
+    /// <summary>The stable name written to the outbox: the type's full name.</summary>
+    public string EntityName { get; }
+
+    /// <summary>The operations delivered to subscribers (<see cref="TrackedAttribute.Operations"/>).</summary>
+    public TrackedOperations Operations { get; }
+
+    /// <summary>The tracked fields, in declaration order (base class first).</summary>
+    public IReadOnlyList<TrackedField> Fields { get; }
+
+    /// <summary>Whether the entity implements at least one <c>On{Name}Changed</c> hook.</summary>
+    internal bool HasHooks { get; private protected init; }
+
+    /// <summary>Runs the hooks of the fields that changed in a modified entry, in field order; true when one ran.</summary>
+    internal abstract bool RunHooks(EntityEntry entry, IProperty?[] properties);
+
+    /// <summary>The changed fields of a modified entry (old and new text), or the old values of a deleted one.</summary>
+    internal abstract List<PendingLine> Changes(EntityEntry entry, IProperty?[] properties, TrackedOperation operation);
+
+    /// <summary>Every field's current value of a created entry, read when the outbox is written (database-generated values included).</summary>
+    internal abstract List<PendingLine> Created(EntityEntry entry, IProperty?[] properties);
+
+    /// <summary>Hands a message to every <see cref="ITrackedChangeHandler{T}"/> of the type, in registration order.</summary>
+    internal abstract Task DeliverAsync(IServiceProvider services, OutboxMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>The tracking descriptor of <typeparamref name="TEntity"/>.</summary>
+/// <typeparam name="TEntity">The tracked entity type.</typeparam>
+public sealed class TrackedDescriptor<TEntity> : TrackedDescriptor
+    where TEntity : class
+{
+    /// <summary>Creates a descriptor. Called by generated code.</summary>
+    /// <param name="entityName">The stable name of the entity type.</param>
+    /// <param name="operations">The operations delivered to subscribers.</param>
+    /// <param name="fields">The tracked fields, in declaration order; names must be unique.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public TrackedDescriptor(string entityName, TrackedOperations operations, params TrackedField<TEntity>[] fields)
+        : this(entityName, operations, new ReadOnlyCollection<TrackedField<TEntity>>((TrackedField<TEntity>[])(fields ?? throw new ArgumentNullException(nameof(fields))).Clone()))
+    {
+    }
+
+    private TrackedDescriptor(string entityName, TrackedOperations operations, ReadOnlyCollection<TrackedField<TEntity>> fields)
+        : base(typeof(TEntity), entityName, operations, fields)
+    {
+        TypedFields = fields;
+        HasHooks = fields.Any(static field => field.HasHook);
+    }
+
+    /// <summary>The tracked fields, typed by entity.</summary>
+    internal IReadOnlyList<TrackedField<TEntity>> TypedFields { get; }
+
+    internal override bool RunHooks(EntityEntry entry, IProperty?[] properties)
+    {
+        var entity = (TEntity)entry.Entity;
+        var original = entry.OriginalValues;
+        var current = entry.CurrentValues;
+        var ran = false;
+        for (var i = 0; i < TypedFields.Count; i++)
+        {
+            var field = TypedFields[i];
+            if (field.HasHook && properties[i] is { } property && field.Compare(entity, original, current, property, runHook: true, out _, out _))
+            {
+                ran = true;
+            }
+        }
+
+        return ran;
+    }
+
+    internal override List<PendingLine> Changes(EntityEntry entry, IProperty?[] properties, TrackedOperation operation)
+    {
+        var entity = (TEntity)entry.Entity;
+        var original = entry.OriginalValues;
+        var lines = new List<PendingLine>(TypedFields.Count);
+        if (operation == TrackedOperation.Delete)
+        {
+            for (var i = 0; i < TypedFields.Count; i++)
+            {
+                if (properties[i] is { } property)
+                {
+                    lines.Add(new PendingLine(TypedFields[i].Name, TypedFields[i].Text(original, property), null));
+                }
+            }
+
+            return lines;
+        }
+
+        var current = entry.CurrentValues;
+        for (var i = 0; i < TypedFields.Count; i++)
+        {
+            if (properties[i] is { } property && TypedFields[i].Compare(entity, original, current, property, runHook: false, out var oldText, out var newText))
+            {
+                lines.Add(new PendingLine(TypedFields[i].Name, oldText, newText));
+            }
+        }
+
+        return lines;
+    }
+
+    internal override List<PendingLine> Created(EntityEntry entry, IProperty?[] properties)
+    {
+        var current = entry.CurrentValues;
+        var lines = new List<PendingLine>(TypedFields.Count);
+        for (var i = 0; i < TypedFields.Count; i++)
+        {
+            if (properties[i] is { } property)
+            {
+                lines.Add(new PendingLine(TypedFields[i].Name, null, TypedFields[i].Text(current, property)));
+            }
+        }
+
+        return lines;
+    }
+
+    internal override async Task DeliverAsync(IServiceProvider services, OutboxMessage message, CancellationToken cancellationToken)
+    {
+        var change = new TrackedChange<TEntity>(
+            message.Id, message.Operation, message.EntityType, message.EntityKey, message.Timestamp,
+            message.UserId, message.UserName, message.TenantId, message.Attempts + 1, message.Fields);
+        foreach (var handler in services.GetServices<ITrackedChangeHandler<TEntity>>())
+        {
+            await handler.HandleAsync(change, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>
+/// The tracking descriptors of every loaded assembly, registered by generated code from module initializers, so the
+/// runtime finds them without scanning assemblies. Lookups are by exact type: a class derived from a tracked class is
+/// tracked only when it is marked <c>[Tracked]</c> itself.
+/// </summary>
+public static class TrackedDescriptors
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, TrackedDescriptor> s_byType = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TrackedDescriptor> s_byName = new(StringComparer.Ordinal);
+
+    /// <summary>Registers a descriptor. Called by generated code; registering the same type twice keeps the first.</summary>
+    public static void Register(TrackedDescriptor descriptor)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        if (s_byType.TryAdd(descriptor.EntityType, descriptor))
+        {
+            s_byName.TryAdd(descriptor.EntityName, descriptor);
+        }
+    }
+
+    /// <summary>The descriptor of <paramref name="entityType"/>, or false when it is not tracked.</summary>
+    public static bool TryGet(Type entityType, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TrackedDescriptor? descriptor)
+        => s_byType.TryGetValue(entityType, out descriptor);
+
+    /// <summary>The descriptor registered under <paramref name="entityName"/> (<see cref="TrackedDescriptor.EntityName"/>).</summary>
+    public static bool TryGet(string entityName, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TrackedDescriptor? descriptor)
+        => s_byName.TryGetValue(entityName, out descriptor);
+
+    /// <summary>The descriptor of <typeparamref name="TEntity"/>.</summary>
+    /// <exception cref="InvalidOperationException">The type is not tracked, or not partial so nothing was generated.</exception>
+    public static TrackedDescriptor<TEntity> Get<TEntity>()
+        where TEntity : class
+        => s_byType.TryGetValue(typeof(TEntity), out var descriptor)
+            ? (TrackedDescriptor<TEntity>)descriptor
+            : throw new InvalidOperationException(
+                $"'{typeof(TEntity).FullName}' has no tracking descriptor. Mark the class or some of its properties [Tracked] and declare " +
+                "the class partial (diagnostic ST0001 reports a class that is not), and check that the project references the ServerTools package.");
+}

@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace ServerTools.Tracking;
+
+/// <summary>One tracked field of an entity type: its stable name. See <see cref="TrackedField{TEntity, TValue}"/>.</summary>
+public abstract class TrackedField
+{
+    private protected TrackedField(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+    }
+
+    /// <summary>The property name, as written to the outbox and to <see cref="TrackedFieldChange.Field"/>.</summary>
+    public string Name { get; }
+
+    /// <summary>The CLR type of the field's values.</summary>
+    public abstract Type ValueType { get; }
+
+    /// <summary>Whether the entity implements this field's <c>On{Name}Changed</c> hook.</summary>
+    public abstract bool HasHook { get; }
+}
+
+/// <summary>A tracked field of <typeparamref name="TEntity"/>, whatever its value type.</summary>
+/// <typeparam name="TEntity">The tracked entity type.</typeparam>
+public abstract class TrackedField<TEntity> : TrackedField
+    where TEntity : class
+{
+    private protected TrackedField(string name)
+        : base(name)
+    {
+    }
+
+    /// <summary>
+    /// Compares the field's original and current values (typed, no boxing); when they differ, runs the hook when asked
+    /// and returns both as invariant text.
+    /// </summary>
+    internal abstract bool Compare(TEntity entity, PropertyValues original, PropertyValues current, IProperty property, bool runHook, out string? oldText, out string? newText);
+
+    /// <summary>The field's value in <paramref name="values"/> as invariant text.</summary>
+    internal abstract string? Text(PropertyValues values, IProperty property);
+}
+
+/// <summary>
+/// A tracked field of <typeparamref name="TEntity"/> with values of type <typeparamref name="TValue"/>: how its values
+/// are written as text and read back, and the entity's <c>On{Name}Changed</c> hook. Generated code creates one per
+/// tracked property, in the entity's <c>TrackedFields</c> class; subscribers pass it to
+/// <see cref="TrackedChange{T}.TryGet{TValue}(TrackedField{T, TValue}, out TValue, out TValue)"/> for typed old and new values.
+/// </summary>
+/// <typeparam name="TEntity">The tracked entity type.</typeparam>
+/// <typeparam name="TValue">The property type.</typeparam>
+public sealed class TrackedField<TEntity, TValue> : TrackedField<TEntity>
+    where TEntity : class
+{
+    private static readonly IEqualityComparer<TValue> s_comparer = typeof(TValue) == typeof(byte[])
+        ? (IEqualityComparer<TValue>)(object)ByteArrayComparer.Instance
+        : EqualityComparer<TValue>.Default;
+
+    private readonly Func<TValue, string?> _format;
+    private readonly Func<string, TValue> _parse;
+    private readonly Action<TEntity, TValue, TValue>? _hook;
+
+    /// <summary>Creates the field. Called by generated code.</summary>
+    /// <param name="name">The property name.</param>
+    /// <param name="format">Writes a value as invariant, reversible text (null for null).</param>
+    /// <param name="parse">Reads a non-null text written by <paramref name="format"/> back.</param>
+    /// <param name="hook">Calls the entity's <c>On{Name}Changed(oldValue, newValue)</c> partial method.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public TrackedField(string name, Func<TValue, string?> format, Func<string, TValue> parse, Action<TEntity, TValue, TValue>? hook = null)
+        : base(name)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        ArgumentNullException.ThrowIfNull(parse);
+        _format = format;
+        _parse = parse;
+        _hook = hook;
+    }
+
+    /// <inheritdoc/>
+    public override Type ValueType => typeof(TValue);
+
+    /// <inheritdoc/>
+    public override bool HasHook => _hook is not null;
+
+    /// <summary>Writes <paramref name="value"/> as the text the outbox stores.</summary>
+    public string? Format(TValue value) => _format(value);
+
+    /// <summary>Reads a value back from the text the outbox stores (<see langword="default"/> for null).</summary>
+    public TValue Parse(string? text) => text is null ? default! : _parse(text);
+
+    internal override bool Compare(TEntity entity, PropertyValues original, PropertyValues current, IProperty property, bool runHook, out string? oldText, out string? newText)
+    {
+        var oldValue = original.GetValue<TValue>(property);
+        var newValue = current.GetValue<TValue>(property);
+        if (s_comparer.Equals(oldValue, newValue))
+        {
+            oldText = newText = null;
+            return false;
+        }
+
+        if (runHook)
+        {
+            _hook?.Invoke(entity, oldValue, newValue);
+        }
+
+        oldText = _format(oldValue);
+        newText = _format(newValue);
+        return true;
+    }
+
+    internal override string? Text(PropertyValues values, IProperty property) => _format(values.GetValue<TValue>(property));
+
+    private sealed class ByteArrayComparer : IEqualityComparer<byte[]>
+    {
+        public static readonly ByteArrayComparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => ReferenceEquals(x, y) || (x is not null && y is not null && x.AsSpan().SequenceEqual(y));
+
+        public int GetHashCode(byte[] obj) => obj.Length;
+    }
+}

@@ -1,0 +1,147 @@
+using System.Threading.Tasks;
+using ServerTools.Analyzers.Tracking;
+using ServerTools.CompileTime.Tests.Harness;
+
+namespace ServerTools.CompileTime.Tests.Tracking;
+
+public sealed class HandlerOfUntrackedTypeAnalyzerTests
+{
+    private const string Handlers = """
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ServerTools;
+
+        namespace Shop;
+
+        public abstract class Handler<T> : ITrackedChangeHandler<T>
+            where T : class
+        {
+            public Task HandleAsync(TrackedChange<T> change, CancellationToken cancellationToken) => Task.CompletedTask;
+        }
+        """;
+
+    private static string Message(string handler, string entity)
+        => $"'{handler}' handles the tracked changes of '{entity}', but '{entity}' has no tracked fields, so it never receives a change: "
+           + $"mark '{entity}' or some of its properties [Tracked]";
+
+    [Fact]
+    public Task Handlers_of_types_without_tracked_fields_are_reported_at_the_interface() => DiagnosticAssert.VerifyAsync(
+        new HandlerOfUntrackedTypeAnalyzer(),
+        """
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ServerTools;
+
+        namespace Shop;
+
+        public class Customer
+        {
+            public int Id { get; set; }
+            public string Name { get; set; } = "";
+        }
+
+        [Tracked]
+        public partial class Basket
+        {
+            public List<string> Items { get; set; } = [];
+        }
+
+        [Tracked]
+        public partial class Order
+        {
+            public int Id { get; set; }
+        }
+
+        public class RushOrder : Order
+        {
+            public bool Express { get; set; }
+        }
+
+        public sealed class NotifyCrm : [|ITrackedChangeHandler<Customer>|]
+        {
+            public Task HandleAsync(TrackedChange<Customer> change, CancellationToken cancellationToken) => Task.CompletedTask;
+        }
+
+        public sealed class Several : ITrackedChangeHandler<Order>, [|ServerTools.ITrackedChangeHandler<Shop.Basket>|], [|ITrackedChangeHandler<RushOrder>|]
+        {
+            public Task HandleAsync(TrackedChange<Order> change, CancellationToken cancellationToken) => Task.CompletedTask;
+            public Task HandleAsync(TrackedChange<Basket> change, CancellationToken cancellationToken) => Task.CompletedTask;
+            public Task HandleAsync(TrackedChange<RushOrder> change, CancellationToken cancellationToken) => Task.CompletedTask;
+        }
+
+        public class GreetCustomer : [|Handler<Customer>|]
+        {
+        }
+
+        public sealed class GreetCustomerAgain : GreetCustomer
+        {
+        }
+        """,
+        [
+            new("ST2001", Message("NotifyCrm", "Customer"), 0),
+            new("ST2001", Message("Several", "Basket"), 1),
+            new("ST2001", Message("Several", "RushOrder"), 2),
+            new("ST2001", Message("GreetCustomer", "Customer"), 3),
+        ],
+        Handlers);
+
+    [Fact]
+    public Task Handlers_of_tracked_types_and_of_type_parameters_are_not_reported() => DiagnosticAssert.VerifyAsync(
+        new HandlerOfUntrackedTypeAnalyzer(),
+        """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ServerTools;
+
+        namespace Shop;
+
+        public enum OrderState { Draft, Confirmed }
+
+        [Tracked(Operations = TrackedOperations.All)]
+        public partial class Order
+        {
+            public int Id { get; set; }
+            public OrderState State { get; set; }
+        }
+
+        public partial class Invoice
+        {
+            public int Id { get; set; }
+            [Tracked] public DateOnly? PaidOn { get; set; }
+        }
+
+        public abstract class Entity
+        {
+            public Guid Id { get; set; }
+        }
+
+        [Tracked]
+        public partial class Partner : Entity
+        {
+        }
+
+        public sealed class NotifyWarehouse : ITrackedChangeHandler<Order>
+        {
+            public Task HandleAsync(TrackedChange<Order> change, CancellationToken cancellationToken) => Task.CompletedTask;
+        }
+
+        public sealed class RemindCustomer : Handler<Invoice>
+        {
+        }
+
+        public sealed class Forward<T> : ITrackedChangeHandler<T>
+            where T : class
+        {
+            public Task HandleAsync(TrackedChange<T> change, CancellationToken cancellationToken) => Task.CompletedTask;
+        }
+
+        public sealed class SyncPartners : ITrackedChangeHandler<Partner>
+        {
+            public Task HandleAsync(TrackedChange<Partner> change, CancellationToken cancellationToken) => Task.CompletedTask;
+        }
+        """,
+        [],
+        Handlers);
+}

@@ -1,0 +1,544 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.Loader;
+using Microsoft.CodeAnalysis;
+using Microsoft.EntityFrameworkCore;
+using ServerTools.CompileTime.Tests.Harness;
+using ServerTools.Generators.Tracking;
+using ServerTools.Tracking;
+
+namespace ServerTools.CompileTime.Tests.Tracking;
+
+public sealed class TrackedGeneratorTests
+{
+    private const string SaleOrder = """
+        using System;
+        using System.Collections.Generic;
+        using System.ComponentModel.DataAnnotations.Schema;
+        using ServerTools;
+
+        namespace Shop;
+
+        public enum OrderState { Draft, Confirmed, Shipped }
+
+        public abstract class Entity
+        {
+            public int Id { get; set; }
+            public DateTimeOffset CreatedAt { get; set; }
+        }
+
+        public class Customer { public int Id { get; set; } }
+
+        [Tracked(Operations = TrackedOperations.Create | TrackedOperations.Update)]
+        public partial class SaleOrder : Entity
+        {
+            public OrderState State { get; set; }
+            public OrderState? PreviousState { get; set; }
+            public decimal Total { get; set; }
+            public decimal? Discount { get; set; }
+            public string Reference { get; set; } = "";
+            public string? Note { get; set; }
+            public DateTimeOffset? ShippedAt { get; set; }
+            public byte[]? Signature { get; set; }
+            public string @class { get; set; } = "";
+            [NotMapped] public string Display => Reference;
+            public Customer? Customer { get; set; }
+            public List<Customer> Lines { get; } = new();
+            private string Secret { get; set; } = "";
+            public static int Count { get; set; }
+
+            public string Describe() => Reference + " " + Secret;
+        }
+        """;
+
+    private const string Invoice = """
+        using ServerTools;
+
+        namespace Shop;
+
+        public class Customer { public int Id { get; set; } }
+
+        public partial class Invoice
+        {
+            public int Id { get; set; }
+            [Tracked] public decimal Amount { get; set; }
+            public string Number { get; set; } = "";
+            [Tracked] public string? Comment { get; set; }
+            [Tracked] public Customer? Customer { get; set; }
+        }
+        """;
+
+    private const string Ticket = """
+        using System.Collections.Generic;
+        using System.ComponentModel.DataAnnotations.Schema;
+        using ServerTools;
+
+        namespace Shop;
+
+        public enum TicketState { Open, Closed }
+
+        [Tracked]
+        public partial class Ticket
+        {
+            public int Id { get; set; }
+            public TicketState State { get; set; }
+            public string? Assignee { get; set; }
+            [NotMapped] public List<string> Log { get; } = new();
+        }
+        """;
+
+    private const string TicketHook = """
+        namespace Shop;
+
+        public partial class Ticket
+        {
+            partial void OnStateChanged(TicketState oldValue, TicketState newValue) => Log.Add(oldValue + "->" + newValue);
+        }
+        """;
+
+    /// <summary>A tracked class with a property of every supported type, nullable and not.</summary>
+    private const string EveryType = """
+        using System;
+        using ServerTools;
+
+        namespace Shop;
+
+        public enum Color { Red, Green, Blue }
+        [Flags] public enum Access { None = 0, Read = 1, Write = 2 }
+
+        [Tracked]
+        public partial class Sample
+        {
+            public string Text { get; set; } = "";
+            public string? MaybeText { get; set; }
+            public bool Flag { get; set; }
+            public bool? MaybeFlag { get; set; }
+            public char Letter { get; set; }
+            public char? MaybeLetter { get; set; }
+            public sbyte SignedByte { get; set; }
+            public byte Byte { get; set; }
+            public short Short { get; set; }
+            public ushort UShort { get; set; }
+            public int Int { get; set; }
+            public int? MaybeInt { get; set; }
+            public uint UInt { get; set; }
+            public long Long { get; set; }
+            public ulong ULong { get; set; }
+            public float Float { get; set; }
+            public double Double { get; set; }
+            public decimal Decimal { get; set; }
+            public decimal? MaybeDecimal { get; set; }
+            public DateTime Time { get; set; }
+            public DateTime? MaybeTime { get; set; }
+            public DateTimeOffset Offset { get; set; }
+            public DateTimeOffset? MaybeOffset { get; set; }
+            public DateOnly Day { get; set; }
+            public DateOnly? MaybeDay { get; set; }
+            public TimeOnly Clock { get; set; }
+            public TimeOnly? MaybeClock { get; set; }
+            public TimeSpan Span { get; set; }
+            public TimeSpan? MaybeSpan { get; set; }
+            public Guid Key { get; set; }
+            public Guid? MaybeKey { get; set; }
+            public Color Color { get; set; }
+            public Color? MaybeColor { get; set; }
+            public Access Access { get; set; }
+            public byte[] Bytes { get; set; } = [];
+            public byte[]? MaybeBytes { get; set; }
+        }
+        """;
+
+    [Fact]
+    public void Tracked_class_gets_hooks_typed_fields_and_a_descriptor_of_its_scalar_properties_base_first()
+        => GeneratorHarness.Run(SaleOrder).CompilesWithoutDiagnostics().VerifySnapshots();
+
+    [Fact]
+    public void Tracked_properties_alone_track_those_properties_with_the_default_operations()
+        => GeneratorHarness.Run(Invoice).CompilesWithoutDiagnostics().VerifySnapshots();
+
+    [Fact]
+    public void Hook_implemented_by_the_user_is_called_by_its_field()
+        => GeneratorHarness.Run(Ticket, TicketHook).CompilesWithoutDiagnostics().VerifySnapshots();
+
+    [Fact]
+    public void Every_supported_type_gets_format_and_parse_lambdas_that_compile_without_warnings()
+        => GeneratorHarness.Run(EveryType).CompilesWithoutDiagnostics().VerifySnapshots();
+
+    [Fact]
+    public void Derived_tracked_classes_list_inherited_fields_first_and_hide_the_base_members()
+        => GeneratorHarness.Run("""
+            using System;
+            using ServerTools;
+
+            namespace Shop;
+
+            [Tracked]
+            public partial class Party
+            {
+                public int Id { get; set; }
+                public string Name { get; set; } = "";
+            }
+
+            [Tracked(Operations = TrackedOperations.All)]
+            public partial class Company : Party
+            {
+                public string? VatNumber { get; set; }
+            }
+
+            public abstract partial class Document
+            {
+                public int Id { get; set; }
+                [Tracked] public string Title { get; set; } = "";
+            }
+
+            public partial class Contract : Document
+            {
+                [Tracked] public DateOnly Ends { get; set; }
+            }
+            """).CompilesWithoutDiagnostics().VerifySnapshots();
+
+    [Fact]
+    public void Nested_classes_reopen_their_containing_types_in_a_namespace_and_in_the_global_one()
+        => GeneratorHarness.Run(
+            """
+            namespace Shop.Sales
+            {
+                public partial class Outer
+                {
+                    [ServerTools.Tracked]
+                    internal partial class Line { public int Quantity { get; set; } }
+                }
+            }
+            """,
+            """
+            public partial class Store
+            {
+                public partial record Outer
+                {
+                    internal partial class Partner { [ServerTools.Tracked] public string? Email { get; set; } }
+                }
+            }
+            """).CompilesWithoutDiagnostics().VerifySnapshots();
+
+    [Fact]
+    public void Properties_of_a_generic_base_class_are_tracked_with_its_type_arguments()
+    {
+        var source = Assert.Single(GeneratorHarness.Run("""
+            namespace Shop;
+
+            public abstract class Entity<TKey> { public TKey Id { get; set; } = default!; }
+
+            [ServerTools.Tracked]
+            public partial class Order : Entity<long> { public string? Note { get; set; } }
+            """).CompilesWithoutDiagnostics().GeneratedSources).Text;
+
+        Assert.Contains("/// <summary>The tracked field <see cref=\"global::Shop.Entity{TKey}.Id\"/>.</summary>", source, StringComparison.Ordinal);
+        Assert.Contains("TrackedField<global::Shop.Order, long> Id", source, StringComparison.Ordinal);
+        Assert.Contains("partial void OnIdChanged(long oldValue, long newValue);", source, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", "internal static void ")]
+    [InlineData("[assembly: System.Runtime.CompilerServices.InternalsVisibleTo(\"TestProject\")]", "internal static new void ")]
+    public void Derived_class_in_another_assembly_hides_the_generated_members_it_can_see(string access, string registration)
+    {
+        var baseRun = GeneratorHarness.Run(
+            TestCompilation.Create(access + "\nnamespace Shared { [ServerTools.Tracked] public partial class Party { public int Id { get; set; } } }").WithAssemblyName("Shared"),
+            new TrackedGenerator()).CompilesWithoutDiagnostics();
+        using var image = new MemoryStream();
+        Assert.True(baseRun.OutputCompilation.Emit(image).Success);
+        var compilation = TestCompilation.Create("namespace Shop { [ServerTools.Tracked] public partial class Company : Shared.Party { public string? Vat { get; set; } } }")
+            .AddReferences(MetadataReference.CreateFromImage(image.ToArray()));
+
+        var source = Assert.Single(GeneratorHarness.Run(compilation, new TrackedGenerator()).CompilesWithoutDiagnostics().GeneratedSources).Text;
+
+        Assert.Contains("public static new class TrackedFields", source, StringComparison.Ordinal);
+        Assert.Contains(registration + "RegisterServerToolsTrackedDescriptor()", source, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[ServerTools.Tracked] public class Partner { public int Id { get; set; } }")]
+    [InlineData("public class Partner { [ServerTools.Tracked] public int Id { get; set; } }")]
+    [InlineData("public class Shop { [ServerTools.Tracked] public partial class Partner { public int Id { get; set; } } }")]
+    [InlineData("[ServerTools.Tracked] public partial class Partner<T> { public int Id { get; set; } }")]
+    [InlineData("public partial class Partner<T> { [ServerTools.Tracked] public int Id { get; set; } }")]
+    [InlineData("public partial class Shop { [ServerTools.Tracked] private partial class Partner { public int Id { get; set; } } }")]
+    [InlineData("[ServerTools.Tracked] public partial class Partner { public Partner? Parent { get; set; } }")]
+    [InlineData("public partial class Partner { [ServerTools.Tracked] public Partner? Parent { get; set; } }")]
+    public void Class_the_generator_cannot_extend_or_without_trackable_property_gets_no_code(string source)
+        => Assert.Empty(GeneratorHarness.Run(source).GeneratedSources);
+
+    [Fact]
+    public void Class_with_the_attribute_and_marked_properties_gets_one_file_of_every_candidate()
+    {
+        var run = GeneratorHarness.Run("""
+            namespace Shop;
+
+            [ServerTools.Tracked]
+            public partial class Partner
+            {
+                public int Id { get; set; }
+                [ServerTools.Tracked] public string Name { get; set; } = "";
+                [ServerTools.Tracked] public string? Email { get; set; }
+            }
+            """).CompilesWithoutDiagnostics();
+
+        var source = Assert.Single(run.GeneratedSources);
+        Assert.Equal("Shop.Partner.Tracked.g.cs", source.HintName);
+        Assert.Contains("TrackedFields.Id,", source.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Class_with_marked_properties_in_two_files_gets_one_file()
+    {
+        var run = GeneratorHarness.Run(
+            "namespace Shop; public partial class Partner { [ServerTools.Tracked] public int Level { get; set; } }",
+            "namespace Shop; public partial class Partner { [ServerTools.Tracked] public string Name { get; set; } = \"\"; }")
+            .CompilesWithoutDiagnostics();
+
+        var source = Assert.Single(run.GeneratedSources);
+        Assert.Matches(@"TrackedFields\.Level,\s+TrackedFields\.Name\)\);", source.Text);
+    }
+
+    /// <summary>A class marked [Tracked] and one with marked properties, so that every step of the generator runs.</summary>
+    private static readonly string[] s_incrementalSources = [SaleOrder, Invoice.Replace("public class Customer { public int Id { get; set; } }", "", StringComparison.Ordinal)];
+
+    private static void AssertCachedAfter(Edit edit) => Incrementality.AssertCachedAfter(edit, s_incrementalSources, new TrackedGenerator());
+
+    [Fact]
+    public void Adding_an_unrelated_file_reuses_every_step()
+        => AssertCachedAfter(Edits.AddFile("namespace Shop; public class Payment { public int Id { get; set; } }"));
+
+    [Fact]
+    public void Editing_a_method_body_of_the_tracked_class_reuses_every_step()
+        => AssertCachedAfter(Edits.Replace("Reference + \" \" + Secret", "Secret + Reference"));
+
+    [Fact]
+    public void Editing_an_untracked_property_of_a_class_with_tracked_properties_reuses_every_step()
+        => AssertCachedAfter(Edits.Replace("public string Number { get; set; } = \"\";", "public string Number { get; set; } = \"new\";"));
+
+    [Fact]
+    public void Adding_a_property_to_a_tracked_class_regenerates_that_class_only()
+    {
+        var compilation = TestCompilation.Create(s_incrementalSources);
+        var driver = GeneratorHarness.CreateDriver(new TrackedGenerator()).RunGenerators(compilation);
+        var edited = Edits.Replace("public decimal Total", "public int Priority { get; set; }\n    public decimal Total")(compilation);
+
+        var result = Assert.Single(driver.RunGenerators(edited).GetRunResult().Results);
+
+        Assert.Equal([IncrementalStepRunReason.Modified], Reasons(result, TrackedGenerator.Steps.ParseClass));
+        Assert.All(Reasons(result, TrackedGenerator.Steps.ParseProperty), static reason => Assert.Contains(reason, s_quiet));
+        Assert.Equal(
+            [("Shop.Invoice", IncrementalStepRunReason.Unchanged), ("Shop.SaleOrder", IncrementalStepRunReason.Modified)],
+            result.TrackedSteps[TrackedGenerator.Steps.Entities].SelectMany(static step => step.Outputs)
+                .Select(static output => (((TrackedEntitySpec)output.Value).Hierarchy.MetadataName, output.Reason)));
+        Assert.Equal(
+            [IncrementalStepRunReason.Cached, IncrementalStepRunReason.Modified],
+            result.TrackedOutputSteps.SelectMany(static step => step.Value).SelectMany(static step => step.Outputs).Select(static output => output.Reason));
+        Assert.Contains("TrackedFields.Priority,", result.GeneratedSources.Single(static s => s.HintName == "Shop.SaleOrder.Tracked.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Implementing_a_hook_in_another_file_regenerates_the_field_with_its_hook()
+    {
+        var compilation = TestCompilation.Create(Ticket);
+        var driver = GeneratorHarness.CreateDriver(new TrackedGenerator()).RunGenerators(compilation);
+        Assert.DoesNotContain("entity.OnStateChanged", driver.GetRunResult().GeneratedTrees.Single().ToString(), StringComparison.Ordinal);
+
+        var result = Assert.Single(driver.RunGenerators(Edits.AddFile(TicketHook)(compilation)).GetRunResult().Results);
+
+        Assert.Equal([IncrementalStepRunReason.Modified], Reasons(result, TrackedGenerator.Steps.ParseClass));
+        Assert.Contains(
+            "static (entity, oldValue, newValue) => entity.OnStateChanged(oldValue, newValue));",
+            result.GeneratedSources.Single().SourceText.ToString(),
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pipeline_models_hold_no_symbols_syntax_or_compilations()
+    {
+        var result = Assert.Single(GeneratorHarness.Run(TestCompilation.Create(s_incrementalSources), new TrackedGenerator()).Result.Results);
+        var models = result.TrackedSteps[TrackedGenerator.Steps.Entities]
+            .SelectMany(static step => step.Outputs)
+            .Select(static output => output.Value)
+            .ToList();
+
+        Assert.Equal(2, models.Count);
+        foreach (var model in models)
+        {
+            AssertOnlyValues(model, "model", []);
+        }
+    }
+
+    [Fact]
+    public void Generated_fields_format_and_parse_every_supported_type_as_exact_inverses()
+    {
+        var assembly = CompileAndLoad(EveryType);
+        var descriptor = Descriptor(assembly, "Shop.Sample");
+
+        Assert.Equal("Shop.Sample", descriptor.EntityName);
+        Assert.Equal(TrackedOperations.Update, descriptor.Operations);
+        var samples = new (string Field, object? Value, string? Text)[]
+        {
+            ("Text", "Zoë \"quoted\"", "Zoë \"quoted\""),
+            ("MaybeText", null, null),
+            ("Flag", true, "true"),
+            ("MaybeFlag", false, "false"),
+            ("Letter", 'é', "é"),
+            ("MaybeLetter", 'x', "x"),
+            ("SignedByte", (sbyte)-8, "-8"),
+            ("Byte", (byte)200, "200"),
+            ("Short", (short)-300, "-300"),
+            ("UShort", (ushort)60000, "60000"),
+            ("Int", -42, "-42"),
+            ("MaybeInt", null, null),
+            ("UInt", 4000000000u, "4000000000"),
+            ("Long", long.MinValue, "-9223372036854775808"),
+            ("ULong", ulong.MaxValue, "18446744073709551615"),
+            ("Float", 1.1f, "1.1"),
+            ("Double", 0.1 + 0.2, "0.30000000000000004"),
+            ("Decimal", 12.50m, "12.50"),
+            ("MaybeDecimal", -0.005m, "-0.005"),
+            ("Time", new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(1234567), "2026-01-02T03:04:05.1234567Z"),
+            ("MaybeTime", new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Unspecified), "2026-01-02T03:04:05.0000000"),
+            ("Offset", new DateTimeOffset(2026, 7, 1, 12, 0, 0, TimeSpan.FromHours(2)), "2026-07-01T12:00:00.0000000+02:00"),
+            ("MaybeOffset", null, null),
+            ("Day", new DateOnly(2026, 2, 28), "2026-02-28"),
+            ("MaybeDay", new DateOnly(1, 1, 1), "0001-01-01"),
+            ("Clock", new TimeOnly(23, 59, 59).Add(TimeSpan.FromTicks(1)), "23:59:59.0000001"),
+            ("MaybeClock", null, null),
+            ("Span", -new TimeSpan(3, 4, 5, 6, 7), "-3.04:05:06.0070000"),
+            ("MaybeSpan", TimeSpan.Zero, "00:00:00"),
+            ("Key", new Guid("0f8fad5b-d9cb-469f-a165-70867728950e"), "0f8fad5b-d9cb-469f-a165-70867728950e"),
+            ("MaybeKey", null, null),
+            ("Color", "Blue", "Blue"),
+            ("MaybeColor", "Green", "Green"),
+            ("Access", "Read, Write", "Read, Write"),
+            ("Bytes", new byte[] { 0, 1, 254, 255 }, "AAH+/w=="),
+            ("MaybeBytes", null, null),
+        };
+
+        Assert.Equal(samples.Select(static s => s.Field), descriptor.Fields.Select(static f => f.Name));
+        foreach (var (name, sample, expectedText) in samples)
+        {
+            var field = descriptor.Fields.Single(f => f.Name == name);
+            var valueType = Nullable.GetUnderlyingType(field.ValueType) ?? field.ValueType;
+            var value = valueType.IsEnum && sample is string member ? Enum.Parse(valueType, member) : sample;
+
+            var text = Invoke<string?>(field, "Format", value);
+            Assert.Equal(expectedText, text);
+            var parsed = Invoke<object?>(field, "Parse", text);
+            Assert.Equal(value, parsed);
+            Assert.Equal(text, Invoke<string?>(field, "Format", parsed));
+        }
+    }
+
+    [Fact]
+    public void Generated_hook_runs_the_users_partial_method_with_the_old_and_new_value()
+    {
+        var assembly = CompileAndLoad(Ticket, TicketHook, """
+            using Microsoft.EntityFrameworkCore;
+
+            namespace Shop;
+
+            public sealed class ShopContext : DbContext
+            {
+                public DbSet<Ticket> Tickets => Set<Ticket>();
+
+                protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+                    => optionsBuilder.UseNpgsql("Host=127.0.0.1;Database=never_opened");
+            }
+            """);
+        var descriptor = Descriptor(assembly, "Shop.Ticket");
+        var ticketType = assembly.GetType("Shop.Ticket", throwOnError: true)!;
+        var ticket = Activator.CreateInstance(ticketType)!;
+        ticketType.GetProperty("Id")!.SetValue(ticket, 1);
+        using var context = (DbContext)Activator.CreateInstance(assembly.GetType("Shop.ShopContext", throwOnError: true)!)!;
+        var entry = context.Attach(ticket);
+        ticketType.GetProperty("State")!.SetValue(ticket, Enum.Parse(ticketType.GetProperty("State")!.PropertyType, "Closed"));
+        ticketType.GetProperty("Assignee")!.SetValue(ticket, "ana");
+        entry.DetectChanges();
+
+        var texts = new List<(string, string?, string?)>();
+        foreach (var field in descriptor.Fields.Where(static f => f.Name != "Id"))
+        {
+            // TrackedField<TEntity>.Compare is the runtime's call into the generated field (internal: it takes EF's PropertyValues).
+            object?[] arguments = [ticket, entry.OriginalValues, entry.CurrentValues, entry.Metadata.FindProperty(field.Name)!, true, null, null];
+            var changed = (bool)field.GetType().GetMethod("Compare", BindingFlags.Instance | BindingFlags.NonPublic)!.Invoke(field, arguments)!;
+            Assert.True(changed, field.Name);
+            texts.Add((field.Name, (string?)arguments[5], (string?)arguments[6]));
+        }
+
+        Assert.Equal([("State", "Open", "Closed"), ("Assignee", null, "ana")], texts);
+        Assert.Equal(["Open->Closed"], (List<string>)ticketType.GetProperty("Log")!.GetValue(ticket)!);
+    }
+
+    private static readonly IncrementalStepRunReason[] s_quiet = [IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged];
+
+    private static IEnumerable<IncrementalStepRunReason> Reasons(GeneratorRunResult result, string step)
+        => result.TrackedSteps[step].SelectMany(static s => s.Outputs).Where(static o => o.Value is not null).Select(static o => o.Reason);
+
+    /// <summary>Runs the generators over <paramref name="sources"/>, emits the result and loads it in an assembly load context of its own.</summary>
+    private static Assembly CompileAndLoad(params string[] sources)
+    {
+        var run = GeneratorHarness.Run(sources).CompilesWithoutDiagnostics();
+        var assemblyName = "Tracked" + Guid.NewGuid().ToString("N");
+        using var image = new MemoryStream();
+        var emitted = run.OutputCompilation.WithAssemblyName(assemblyName).Emit(image);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        image.Position = 0;
+        return new AssemblyLoadContext(assemblyName).LoadFromStream(image);
+    }
+
+    /// <summary>Runs the module initializers of <paramref name="assembly"/> and returns the registered descriptor of <paramref name="typeName"/>.</summary>
+    private static TrackedDescriptor Descriptor(Assembly assembly, string typeName)
+    {
+        RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+        Assert.True(TrackedDescriptors.TryGet(assembly.GetType(typeName, throwOnError: true)!, out var descriptor));
+        return descriptor;
+    }
+
+    private static T Invoke<T>(TrackedField field, string method, object? argument)
+        => (T)field.GetType().GetMethod(method)!.Invoke(field, [argument])!;
+
+    /// <summary>Walks the object graph and fails on anything that is not a plain value, string, record or equatable array.</summary>
+    private static void AssertOnlyValues(object? value, string path, HashSet<object> visited)
+    {
+        if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum)
+        {
+            return;
+        }
+
+        var type = value.GetType();
+        Assert.False(
+            value is ISymbol or SyntaxNode or Compilation or SemanticModel or SyntaxTree or Location,
+            $"{path} holds a {type.Name}; pipeline models must not keep Roslyn objects alive.");
+        Assert.True(type.Namespace?.StartsWith("ServerTools.Generators", StringComparison.Ordinal) == true,
+            $"{path} is a {type.FullName}; pipeline models may only hold strings, primitives and ServerTools.Generators records.");
+        if (!type.IsValueType && !visited.Add(value))
+        {
+            return;
+        }
+
+        if (value is IEnumerable items)
+        {
+            var i = 0;
+            foreach (var item in items)
+            {
+                AssertOnlyValues(item, $"{path}[{i++}]", visited);
+            }
+
+            return;
+        }
+
+        foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+        {
+            AssertOnlyValues(field.GetValue(value), path + "." + field.Name, visited);
+        }
+    }
+}

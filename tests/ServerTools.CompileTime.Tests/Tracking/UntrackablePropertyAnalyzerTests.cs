@@ -1,0 +1,109 @@
+using System.Threading.Tasks;
+using ServerTools.Analyzers.Tracking;
+using ServerTools.CompileTime.Tests.Harness;
+
+namespace ServerTools.CompileTime.Tests.Tracking;
+
+public sealed class UntrackablePropertyAnalyzerTests
+{
+    private static string Message(string property, string type, string instead)
+        => $"'{property}' is not tracked: tracking compares values of scalar types, not '{type}'; {instead}";
+
+    [Fact]
+    public Task Navigations_collections_and_other_types_are_reported_at_the_attribute() => DiagnosticAssert.VerifyAsync(
+        new UntrackablePropertyAnalyzer(),
+        """
+        using System.Collections.Generic;
+        using System.Numerics;
+        using Microsoft.EntityFrameworkCore;
+        using ServerTools;
+
+        namespace Shop;
+
+        public class Customer
+        {
+            public int Id { get; set; }
+        }
+
+        public class Warehouse
+        {
+            public int Id { get; set; }
+        }
+
+        public class OrderLine
+        {
+            public int Id { get; set; }
+        }
+
+        [Owned]
+        public class Address
+        {
+            public string City { get; set; } = "";
+        }
+
+        public partial class Order
+        {
+            public int Id { get; set; }
+            public int CustomerId { get; set; }
+            [[|Tracked|]] public Customer? Customer { get; set; }
+            [[|Tracked|]] public Warehouse Warehouse { get; set; } = null!;
+            [[|Tracked|]] public List<OrderLine> Lines { get; set; } = [];
+            [[|Tracked|]] public ICollection<OrderLine>? Returns { get; set; }
+            [[|ServerTools.TrackedAttribute|]] public Address ShipTo { get; set; } = new();
+            [[|Tracked|]] public BigInteger Points { get; set; }
+            [[|Tracked|]] public int[] Scores { get; set; } = [];
+        }
+
+        [Tracked]
+        public partial class Invoice
+        {
+            public int Id { get; set; }
+            public int CustomerId { get; set; }
+            [[|Tracked|]] public Customer Customer { get; set; } = null!;
+        }
+        """,
+        [
+            new("ST2003", Message("Customer", "Customer?", "track its foreign key 'CustomerId' instead, or mark the fields of 'Customer' [Tracked] on that entity"), 0),
+            new("ST2003", Message("Warehouse", "Warehouse", "track a foreign-key property such as 'WarehouseId' instead, or mark the fields of 'Warehouse' [Tracked] on that entity"), 1),
+            new("ST2003", Message("Lines", "List<OrderLine>", "mark the fields of 'OrderLine' [Tracked] on that type instead"), 2),
+            new("ST2003", Message("Returns", "ICollection<OrderLine>?", "mark the fields of 'OrderLine' [Tracked] on that type instead"), 3),
+            new("ST2003", Message("ShipTo", "Address", "mark the fields of 'Address' [Tracked] on that type instead"), 4),
+            new("ST2003", Message("Points", "BigInteger", "remove [Tracked]"), 5),
+            new("ST2003", Message("Scores", "int[]", "remove [Tracked]"), 6),
+            new("ST2003", Message("Customer", "Customer", "its foreign key 'CustomerId' is tracked already; remove [Tracked], or mark the fields of 'Customer' [Tracked] on that entity"), 7),
+        ]);
+
+    [Fact]
+    public Task Scalar_properties_and_navigations_without_the_attribute_are_not_reported() => DiagnosticAssert.VerifyAsync(
+        new UntrackablePropertyAnalyzer(),
+        """
+        using System;
+        using System.Collections.Generic;
+        using ServerTools;
+
+        namespace Shop;
+
+        public enum OrderState { Draft, Confirmed }
+
+        public class Customer
+        {
+            public int Id { get; set; }
+        }
+
+        [Tracked]
+        public partial class Order
+        {
+            public int Id { get; set; }
+            [Tracked] public OrderState State { get; set; }
+            [Tracked] public OrderState? Previous { get; set; }
+            [Tracked] public string? Note { get; set; }
+            [Tracked] public decimal Total { get; set; }
+            [Tracked] public DateTimeOffset? ShippedAt { get; set; }
+            [Tracked] public Guid ExternalId { get; set; }
+            [Tracked] public byte[]? Signature { get; set; }
+            public Customer? Customer { get; set; }
+            public List<Customer> Contacts { get; set; } = [];
+        }
+        """,
+        []);
+}

@@ -1,0 +1,33 @@
+using System;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ServerTools.Tests.Auditing;
+using ServerTools.Tests.Infrastructure;
+
+namespace ServerTools.Tests.Tracking;
+
+/// <summary>A database with the tracking model, a clock the tests move, and DI containers with a recording handler.</summary>
+public sealed class TrackingFixture() : SchemaFixture<TrackingContext>(options => new(options))
+{
+    public FixedClock Clock { get; } = new(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
+
+    /// <summary>
+    /// An application's services: the context with <c>UseServerTools()</c> on this database and clock, a recording
+    /// handler of <see cref="SaleOrder"/> changes, and a dispatcher (not started: tests call <c>DispatchAsync</c>).
+    /// </summary>
+    public ServiceProvider Services(Deliveries deliveries, Action<TrackedChangeDispatcherOptions>? configure = null)
+    {
+        var services = new ServiceCollection();
+        services.AddDbContext<TrackingContext>(options => options.UseNpgsql(ConnectionString).UseServerTools(o => o.TimeProvider = Clock));
+        services.AddSingleton(deliveries);
+        services.AddScoped<ITrackedChangeHandler<SaleOrder>, RecordingHandler>();
+        services.AddTrackedChangeDispatcher<TrackingContext>(options =>
+        {
+            options.TimeProvider = Clock;
+            configure?.Invoke(options);
+        });
+        return services.BuildServiceProvider(validateScopes: true);
+    }
+
+    protected override void Configure(ServerToolsOptions options) => options.TimeProvider = Clock;
+}

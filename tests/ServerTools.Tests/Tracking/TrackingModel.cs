@@ -1,0 +1,103 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.ComponentModel.DataAnnotations.Schema;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+
+namespace ServerTools.Tests.Tracking;
+
+public enum OrderState { Draft, Confirmed, Shipped, Cancelled }
+
+/// <summary>Tracked on the class, every operation delivered; hooks on State, Total and Note.</summary>
+[Tracked(Operations = TrackedOperations.All)]
+public partial class SaleOrder
+{
+    public int Id { get; set; }
+    public string Number { get; set; } = "";
+    public OrderState State { get; set; }
+    public decimal Total { get; set; }
+    public DateTimeOffset? StateChangedAt { get; set; }
+    public string? Note { get; set; }
+
+    /// <summary>What the hooks saw, in the order they ran.</summary>
+    [NotMapped]
+    public List<string> HookCalls { get; } = [];
+
+    partial void OnStateChanged(OrderState oldValue, OrderState newValue)
+    {
+        HookCalls.Add($"State {oldValue} -> {newValue}");
+        StateChangedAt = new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+    }
+
+    partial void OnTotalChanged(decimal oldValue, decimal newValue) => HookCalls.Add($"Total {oldValue} -> {newValue}");
+
+    partial void OnNoteChanged(string? oldValue, string? newValue)
+    {
+        HookCalls.Add($"Note {oldValue} -> {newValue}");
+        if (newValue == "boom")
+        {
+            throw new InvalidOperationException("The note hook refused 'boom'.");
+        }
+    }
+}
+
+/// <summary>Tracked on one property only; updates delivered (the default).</summary>
+public partial class Shipment
+{
+    public int Id { get; set; }
+
+    [Tracked]
+    public string Carrier { get; set; } = "";
+
+    public string Internal { get; set; } = "";
+}
+
+public sealed class TrackingContext(DbContextOptions<TrackingContext> options) : DbContext(options)
+{
+    public DbSet<SaleOrder> SaleOrders => Set<SaleOrder>();
+    public DbSet<Shipment> Shipments => Set<Shipment>();
+}
+
+/// <summary>What the handlers received, across DI scopes.</summary>
+public sealed class Deliveries
+{
+    private readonly ConcurrentDictionary<Guid, byte> _inFlight = new();
+    private int _overlaps;
+
+    public ConcurrentQueue<TrackedChange<SaleOrder>> Received { get; } = new();
+
+    /// <summary>How many times a change was being handled while another delivery of it was still running.</summary>
+    public int Overlaps => Volatile.Read(ref _overlaps);
+
+    /// <summary>When set, the handler calls it first: it may throw, or block.</summary>
+    public Func<TrackedChange<SaleOrder>, CancellationToken, Task>? Behaviour { get; set; }
+
+    public async Task HandleAsync(TrackedChange<SaleOrder> change, CancellationToken cancellationToken)
+    {
+        if (!_inFlight.TryAdd(change.ChangeId, 0))
+        {
+            Interlocked.Increment(ref _overlaps);
+        }
+
+        try
+        {
+            Received.Enqueue(change);
+            if (Behaviour is { } behaviour)
+            {
+                await behaviour(change, cancellationToken);
+            }
+        }
+        finally
+        {
+            _inFlight.TryRemove(change.ChangeId, out _);
+        }
+    }
+}
+
+/// <summary>A scoped handler that reports to the singleton <see cref="Deliveries"/>.</summary>
+public sealed class RecordingHandler(Deliveries deliveries) : ITrackedChangeHandler<SaleOrder>
+{
+    public Task HandleAsync(TrackedChange<SaleOrder> change, CancellationToken cancellationToken) => deliveries.HandleAsync(change, cancellationToken);
+}

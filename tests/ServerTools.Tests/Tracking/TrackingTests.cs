@@ -1,0 +1,270 @@
+using System;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace ServerTools.Tests.Tracking;
+
+/// <summary>Hooks in SaveChanges and the outbox they feed, on PostgreSQL. Tests of one class run one at a time, so each may clear the outbox.</summary>
+public sealed class TrackingTests(TrackingFixture database) : IClassFixture<TrackingFixture>
+{
+    [Fact]
+    public async Task Hooks_fire_once_per_changed_field_in_property_order_and_their_edits_are_saved()
+    {
+        await ClearOutboxAsync();
+        var id = await CreateOrderAsync("SO-hooks");
+        await using (var context = database.Create())
+        {
+            var order = await context.SaleOrders.SingleAsync(o => o.Id == id);
+            order.Note = "rush";
+            order.Total = 99.5m;
+            order.State = OrderState.Confirmed;
+            await context.SaveChangesAsync();
+            Assert.Equal(["State Draft -> Confirmed", "Total 10.00 -> 99.5", "Note  -> rush"], order.HookCalls);
+
+            order.HookCalls.Clear();
+            await context.SaveChangesAsync();
+            Assert.Empty(order.HookCalls);
+        }
+
+        await using var check = database.Create();
+        var saved = await check.SaleOrders.SingleAsync(o => o.Id == id);
+        Assert.Equal(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero), saved.StateChangedAt);
+        var message = Assert.Single(await Messages(check, id, TrackedOperation.Update));
+        Assert.Equal(
+            ["State", "Total", "StateChangedAt", "Note"],
+            message.Fields.Select(f => f.Field));
+        Assert.Equal(("Draft", "Confirmed"), (message.Fields[0].OldValue, message.Fields[0].NewValue));
+        Assert.Equal((null, "2026-11-21T12:00:00.0000000+00:00"), (message.Fields[2].OldValue, message.Fields[2].NewValue));
+    }
+
+    [Fact]
+    public async Task A_throwing_hook_aborts_the_save_and_leaves_neither_the_change_nor_outbox_rows()
+    {
+        await ClearOutboxAsync();
+        var id = await CreateOrderAsync("SO-boom");
+        await using (var context = database.Create())
+        {
+            var order = await context.SaleOrders.SingleAsync(o => o.Id == id);
+            order.State = OrderState.Shipped;
+            order.Note = "boom";
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.SaveChangesAsync());
+            Assert.Equal("The note hook refused 'boom'.", error.Message);
+        }
+
+        await using var check = database.Create();
+        Assert.Equal(OrderState.Draft, (await check.SaleOrders.SingleAsync(o => o.Id == id)).State);
+        Assert.Empty(await Messages(check, id, TrackedOperation.Update));
+    }
+
+    [Fact]
+    public async Task A_rolled_back_transaction_leaves_no_outbox_rows_and_a_committed_one_leaves_one()
+    {
+        await ClearOutboxAsync();
+        var id = await CreateOrderAsync("SO-tx");
+        await using (var context = database.Create())
+        {
+            await using var transaction = await context.Database.BeginTransactionAsync();
+            var order = await context.SaleOrders.SingleAsync(o => o.Id == id);
+            order.Total = 1m;
+            await context.SaveChangesAsync();
+            await transaction.RollbackAsync();
+        }
+
+        await using (var check = database.Create())
+        {
+            Assert.Empty(await Messages(check, id, TrackedOperation.Update));
+        }
+
+        await using (var context = database.Create())
+        {
+            await using var transaction = await context.Database.BeginTransactionAsync();
+            var order = await context.SaleOrders.SingleAsync(o => o.Id == id);
+            order.Total = 2m;
+            await context.SaveChangesAsync();
+            await transaction.CommitAsync();
+        }
+
+        await using var after = database.Create();
+        var message = Assert.Single(await Messages(after, id, TrackedOperation.Update));
+        Assert.Equal([new TrackedFieldChange("Total", "10.00", "2")], message.Fields);
+    }
+
+    [Fact]
+    public async Task Creation_and_deletion_are_changes_when_the_attribute_opts_in_and_only_tracked_fields_count()
+    {
+        await ClearOutboxAsync();
+        var id = await CreateOrderAsync("SO-life");
+        await using (var context = database.Create())
+        {
+            context.SaleOrders.Remove(await context.SaleOrders.SingleAsync(o => o.Id == id));
+            var shipment = new Shipment { Carrier = "DHL", Internal = "a" };
+            context.Shipments.Add(shipment);
+            await context.SaveChangesAsync();
+            shipment.Internal = "b";
+            await context.SaveChangesAsync();
+            shipment.Carrier = "UPS";
+            await context.SaveChangesAsync();
+        }
+
+        await using var check = database.Create();
+        var created = Assert.Single(await Messages(check, id, TrackedOperation.Create));
+        Assert.Equal(("Id", null, id.ToString(System.Globalization.CultureInfo.InvariantCulture)), (created.Fields[0].Field, created.Fields[0].OldValue, created.Fields[0].NewValue));
+        Assert.All(created.Fields, f => Assert.Null(f.OldValue));
+        var deleted = Assert.Single(await Messages(check, id, TrackedOperation.Delete));
+        Assert.Equal(["Id", "Number", "State", "Total", "StateChangedAt", "Note"], deleted.Fields.Select(f => f.Field));
+        Assert.All(deleted.Fields, f => Assert.Null(f.NewValue));
+
+        var shipments = await check.Set<OutboxMessage>().Where(m => m.EntityType == typeof(Shipment).FullName).ToListAsync();
+        var update = Assert.Single(shipments);
+        Assert.Equal(TrackedOperation.Update, update.Operation);
+        Assert.Equal([new TrackedFieldChange("Carrier", "DHL", "UPS")], update.Fields);
+    }
+
+    [Fact]
+    public async Task A_handler_receives_typed_values_and_a_change_that_fails_twice_is_delivered_on_the_third_attempt()
+    {
+        await ClearOutboxAsync();
+        var deliveries = new Deliveries();
+        var failures = 2;
+        deliveries.Behaviour = (_, _) => Interlocked.Decrement(ref failures) >= 0 ? throw new TimeoutException("warehouse down") : Task.CompletedTask;
+        await using var services = database.Services(deliveries, o => o.FirstRetryDelay = TimeSpan.FromMinutes(1));
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        var id = await CreateOrderAsync("SO-retry");
+        await UpdateAsync(id, order => order.State = OrderState.Shipped);
+        await ClearOutboxAsync(keep: TrackedOperation.Update);
+
+        Assert.Equal(1, await dispatcher.DispatchAsync());
+        Assert.Equal(0, await dispatcher.DispatchAsync());
+        database.Clock.Now += TimeSpan.FromMinutes(1);
+        Assert.Equal(1, await dispatcher.DispatchAsync());
+        database.Clock.Now += TimeSpan.FromMinutes(1);
+        Assert.Equal(0, await dispatcher.DispatchAsync());
+        database.Clock.Now += TimeSpan.FromMinutes(1);
+        Assert.Equal(1, await dispatcher.DispatchAsync());
+
+        var received = deliveries.Received.ToArray();
+        Assert.Equal([1, 2, 3], received.Select(c => c.Attempt));
+        Assert.Single(received.Select(c => c.ChangeId).Distinct());
+        var change = received[^1];
+        Assert.True(change.TryGet(SaleOrder.TrackedFields.State, out var from, out var to));
+        Assert.Equal((OrderState.Draft, OrderState.Shipped), (from, to));
+        Assert.False(change.TryGet(SaleOrder.TrackedFields.Total, out _, out _));
+        Assert.Equal((TrackedOperation.Update, id.ToString(System.Globalization.CultureInfo.InvariantCulture)), (change.Operation, change.EntityKey));
+
+        await using var check = database.Create();
+        var message = await check.Set<OutboxMessage>().SingleAsync(m => m.Id == change.ChangeId);
+        Assert.Equal((OutboxState.Delivered, 3), (message.State, message.Attempts));
+        Assert.Equal("System.TimeoutException: warehouse down", message.LastError);
+    }
+
+    [Fact]
+    public async Task A_change_that_always_fails_is_dead_lettered_and_can_be_redelivered()
+    {
+        await ClearOutboxAsync();
+        var deliveries = new Deliveries { Behaviour = (_, _) => throw new InvalidOperationException("no route") };
+        await using var services = database.Services(deliveries, o => (o.MaxAttempts, o.FirstRetryDelay) = (3, TimeSpan.Zero));
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        var id = await CreateOrderAsync("SO-dead");
+        await UpdateAsync(id, order => order.Total = 5m);
+        await ClearOutboxAsync(keep: TrackedOperation.Update);
+
+        for (var pass = 0; pass < 5; pass++)
+        {
+            await dispatcher.DispatchAsync();
+        }
+
+        Assert.Equal(3, deliveries.Received.Count);
+        await using (var check = database.Create())
+        {
+            var dead = await check.Set<OutboxMessage>().SingleAsync(m => m.EntityKey == id.ToString(System.Globalization.CultureInfo.InvariantCulture) && m.Operation == TrackedOperation.Update);
+            Assert.Equal((OutboxState.DeadLettered, 3, "System.InvalidOperationException: no route"), (dead.State, dead.Attempts, dead.LastError));
+            deliveries.Behaviour = null;
+            Assert.Equal(1, await check.RedeliverDeadLetteredChangesAsync());
+        }
+
+        Assert.Equal(1, await dispatcher.DispatchAsync());
+        Assert.Equal(4, deliveries.Received.Count);
+        await using var after = database.Create();
+        Assert.Equal(OutboxState.Delivered, (await after.Set<OutboxMessage>().SingleAsync(m => m.Operation == TrackedOperation.Update)).State);
+    }
+
+    [Fact]
+    public async Task A_dispatcher_killed_after_commit_and_before_delivery_leaves_the_change_to_the_next_one()
+    {
+        await ClearOutboxAsync();
+        var deliveries = new Deliveries();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        deliveries.Behaviour = async (_, cancellationToken) =>
+        {
+            entered.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        };
+        await using var services = database.Services(deliveries);
+        var id = await CreateOrderAsync("SO-killed");
+        await UpdateAsync(id, order => order.State = OrderState.Cancelled);
+        await ClearOutboxAsync(keep: TrackedOperation.Update);
+
+        // The first dispatcher locks the change and hangs in its handler; its database session is then killed, as when
+        // its process dies: the lock goes with the session and nothing was recorded.
+        using var hang = new CancellationTokenSource();
+        var first = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>().DispatchAsync(hang.Token);
+        try
+        {
+            await entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await using var admin = new NpgsqlConnection(database.ConnectionString);
+            await admin.OpenAsync();
+            await using var kill = new NpgsqlCommand(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity " +
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle in transaction'", admin);
+            Assert.Equal(1L, await kill.ExecuteScalarAsync());
+        }
+        finally
+        {
+            hang.Cancel();
+        }
+
+        await Assert.ThrowsAnyAsync<Exception>(() => first);
+
+        deliveries.Behaviour = null;
+        var next = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        Assert.Equal(1, await next.DispatchAsync());
+        Assert.Equal(2, deliveries.Received.Count);
+        Assert.Single(deliveries.Received.Select(c => c.ChangeId).Distinct());
+        await using var check = database.Create();
+        var message = await check.Set<OutboxMessage>().SingleAsync();
+        Assert.Equal((OutboxState.Delivered, 1), (message.State, message.Attempts));
+    }
+
+    private async Task<int> CreateOrderAsync(string number)
+    {
+        await using var context = database.Create();
+        var order = new SaleOrder { Number = number, Total = 10.00m };
+        context.SaleOrders.Add(order);
+        await context.SaveChangesAsync();
+        return order.Id;
+    }
+
+    private async Task UpdateAsync(int id, Action<SaleOrder> change)
+    {
+        await using var context = database.Create();
+        change(await context.SaleOrders.SingleAsync(o => o.Id == id));
+        await context.SaveChangesAsync();
+    }
+
+    /// <summary>Deletes the outbox (all of it, or all but the messages of one operation), so a test sees only its own.</summary>
+    private async Task ClearOutboxAsync(TrackedOperation? keep = null)
+    {
+        await using var context = database.Create();
+        await context.Set<OutboxMessage>().Where(m => keep == null || m.Operation != keep).ExecuteDeleteAsync();
+    }
+
+    private static Task<System.Collections.Generic.List<OutboxMessage>> Messages(TrackingContext context, int id, TrackedOperation operation)
+    {
+        var key = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return context.Set<OutboxMessage>().Where(m => m.EntityType == typeof(SaleOrder).FullName && m.EntityKey == key && m.Operation == operation).ToListAsync();
+    }
+}
