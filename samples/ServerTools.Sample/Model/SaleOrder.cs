@@ -4,8 +4,12 @@ using System.Linq;
 
 namespace ServerTools.Sample.Model;
 
-/// <summary>A customer's order: lines of products, a total in euros, and a state from draft to done.</summary>
-public class SaleOrder
+/// <summary>
+/// A customer's order: lines of products, a total in euros, and a state from draft to done. Its
+/// <see cref="State"/> is <c>[Tracked]</c>: the warehouse hears of every committed state change
+/// (<see cref="Scenario.WarehouseNotifier"/>), through the outbox.
+/// </summary>
+public partial class SaleOrder
 {
     /// <summary>The database key.</summary>
     public int Id { get; set; }
@@ -19,7 +23,8 @@ public class SaleOrder
     /// <summary>The customer.</summary>
     public Partner Partner { get; set; } = null!;
 
-    /// <summary>Where the order is in its life.</summary>
+    /// <summary>Where the order is in its life; changes are delivered to <see cref="ITrackedChangeHandler{T}"/> services.</summary>
+    [Tracked]
     public SaleOrderState State { get; set; }
 
     /// <summary>The sum of the lines' subtotals, in euros.</summary>

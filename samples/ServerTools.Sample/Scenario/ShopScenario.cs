@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ServerTools.Auditing;
 using ServerTools.Sample.Data;
@@ -216,6 +217,8 @@ internal static class ShopScenario
             report.Note($"State  {before} -> {order.State}, confirmed at {Report.Time(order.ConfirmedAt!.Value)}; its lines are fixed now.");
         }
 
+        await NotifyWarehouseAsync(options, report, cancellationToken).ConfigureAwait(false);
+
         var partnerId = await MovePartnerAsync(options, report, clock.Advance(TimeSpan.FromHours(2)), cancellationToken).ConfigureAwait(false);
         using (AuditActor.Use(s_accountant))
         {
@@ -224,6 +227,29 @@ internal static class ShopScenario
 
         await SummarizeAsync(options, report, cancellationToken).ConfigureAwait(false);
         await ShowAuditTrailAsync(options, report, partnerId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Delivers the outbox once, as the hosted dispatcher of <c>AddTrackedChangeDispatcher</c> would: the confirmation
+    /// committed above is waiting there, and <see cref="WarehouseNotifier"/> receives it.
+    /// </summary>
+    private static async Task NotifyWarehouseAsync(DbContextOptions<ShopDbContext> options, Report report, CancellationToken cancellationToken)
+    {
+        var services = new ServiceCollection();
+        services.AddScoped(_ => new ShopDbContext(options));
+        services.AddSingleton<WarehouseNotifier.Outbox>();
+        services.AddScoped<ITrackedChangeHandler<SaleOrder>, WarehouseNotifier>();
+        services.AddTrackedChangeDispatcher<ShopDbContext>();
+        await using var provider = services.BuildServiceProvider(validateScopes: true);
+
+        var delivered = await provider.GetRequiredService<TrackedChangeDispatcher<ShopDbContext>>().DispatchAsync(cancellationToken).ConfigureAwait(false);
+        report.Blank();
+        report.Note("SaleOrder.State is [Tracked]: the same SaveChanges wrote the change to the outbox (servertools_outbox).");
+        report.Note(string.Create(CultureInfo.InvariantCulture, $"A dispatcher pass delivered {delivered} change(s) to ITrackedChangeHandler<SaleOrder> services:"));
+        foreach (var request in provider.GetRequiredService<WarehouseNotifier.Outbox>().Requests)
+        {
+            report.Note("  warehouse: " + request);
+        }
     }
 
     private static async Task ShowOrderAsync(DbContextOptions<ShopDbContext> options, Report report, CancellationToken cancellationToken)

@@ -24,6 +24,7 @@ public sealed class SampleTests(DatabaseFixture database) : IClassFixture<Databa
         Assert.Contains("applied migration", report, StringComparison.Ordinal);
         Assert.Contains("audit descriptor 'ServerTools.Sample.Model.Partner'", report, StringComparison.Ordinal);
         Assert.Contains("Order SO-2026-0001 confirmed", report, StringComparison.Ordinal);
+        Assert.Contains("warehouse: pick order SO-2026-0001 (Draft -> Confirmed, by Mia Verkauf, delivery attempt 1)", report, StringComparison.Ordinal);
         Assert.Contains("Confirmed sales: EUR 701.60", report, StringComparison.Ordinal);
         Assert.Equal("", error.ToString());
     }

@@ -1,0 +1,82 @@
+using System;
+using System.ComponentModel.DataAnnotations.Schema;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ServerTools.Testing;
+
+namespace ServerTools.Benchmarks.Tracking;
+
+/// <summary>
+/// SaveChanges of 1,000 updated entities on the private PostgreSQL, <c>[Tracked]</c> (one hook implemented, one subscriber
+/// registered in the application's services) vs the same entity without <c>[Tracked]</c>, in one context with
+/// UseServerTools(). The subscriber is not called during SaveChanges: a tracked save runs the hook and writes one outbox
+/// row per change, in its transaction. Only SaveChanges is measured: loading and editing happen in the iteration setup.
+/// </summary>
+[MemoryDiagnoser]
+[MedianColumn]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+[SimpleJob(launchCount: 1, warmupCount: 5, iterationCount: 100, invocationCount: 1)]
+public class TrackedSaveChangesBenchmarks
+{
+    private const int Count = 1000;
+    private PostgresServer _server = null!;
+    private ServiceProvider _services = null!;
+    private IServiceScope _scope = null!;
+    private TrackingBenchmarkContext _context = null!;
+    private int _round;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _server = TrackingBenchmarkDatabase.Start();
+        _services = TrackingBenchmarkDatabase.Services(_server, new ProductChangeCounter());
+        using var scope = _services.CreateScope();
+        var context = scope.ServiceProvider.GetRequiredService<TrackingBenchmarkContext>();
+        context.Database.EnsureCreated();
+        context.TrackedProducts.AddRange(Enumerable.Range(0, Count).Select(i => TrackingBenchmarkDatabase.Fill(new TrackedProduct(), i)));
+        context.UntrackedProducts.AddRange(Enumerable.Range(0, Count).Select(i => TrackingBenchmarkDatabase.Fill(new UntrackedProduct(), i)));
+        context.SaveChanges();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _services.Dispose();
+        _server.Dispose();
+    }
+
+    [IterationSetup(Targets = [nameof(UpdateUntracked)])]
+    public void LoadUntracked() => Load(context => context.UntrackedProducts.ToList().ForEach(Change));
+
+    [IterationSetup(Targets = [nameof(UpdateTracked)])]
+    public void LoadTracked() => Load(context => context.TrackedProducts.ToList().ForEach(Change));
+
+    [IterationCleanup]
+    public void Dispose() => _scope.Dispose();
+
+    [Benchmark(Baseline = true, Description = "without [Tracked]")]
+    [BenchmarkCategory("1,000 updates, 3 of 10 fields changed")]
+    public int UpdateUntracked() => _context.SaveChanges();
+
+    [Benchmark(Description = "[Tracked], 1 hook, 1 subscriber")]
+    [BenchmarkCategory("1,000 updates, 3 of 10 fields changed")]
+    public int UpdateTracked() => _context.SaveChanges();
+
+    private void Load(Action<TrackingBenchmarkContext> prepare)
+    {
+        _round++;
+        _scope = _services.CreateScope();
+        _context = _scope.ServiceProvider.GetRequiredService<TrackingBenchmarkContext>();
+        _context.Database.ExecuteSqlRaw("VACUUM ANALYZE");
+        _context.Database.ExecuteSqlRaw("CHECKPOINT");
+        prepare(_context);
+    }
+
+    private void Change(Product product) => TrackingBenchmarkDatabase.Change(product, _round);
+}
