@@ -2,8 +2,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ServerTools.Generators.Common;
 using ServerTools.Shared;
 
@@ -16,7 +14,7 @@ public sealed partial class AuditedGenerator
     {
         public static AuditedEntitySpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
-            if (context.TargetSymbol is not INamedTypeSymbol type || !CanExtend(type, cancellationToken))
+            if (context.TargetSymbol is not INamedTypeSymbol type || !Extensibility.CanExtend(type, cancellationToken))
             {
                 return null;
             }
@@ -46,7 +44,7 @@ public sealed partial class AuditedGenerator
             for (var current = type.BaseType; current is not null; current = current.BaseType)
             {
                 if (SymbolEqualityComparer.Default.Equals(current.ContainingAssembly, type.ContainingAssembly)
-                        ? AuditedProperties.HasAttribute(current, AttributeNames.Audited) && CanExtend(current, cancellationToken)
+                        ? AuditedProperties.HasAttribute(current, AttributeNames.Audited) && Extensibility.CanExtend(current, cancellationToken)
                         : current.GetMembers(RegistrationMethod).Length > 0 && current.ContainingAssembly.GivesAccessTo(type.ContainingAssembly))
                 {
                     return true;
@@ -121,29 +119,5 @@ public sealed partial class AuditedGenerator
         /// <summary>AuditOperations.Writes: Create (1) | Update (2) | Delete (4).</summary>
         private const int DefaultOperations = 7;
 
-        /// <summary>
-        /// True when generated members can be added: the class and all its containing types are
-        /// partial and not generic, and none is private (a module initializer must be reachable).
-        /// </summary>
-        private static bool CanExtend(INamedTypeSymbol type, CancellationToken cancellationToken)
-        {
-            for (var current = type; current is not null; current = current.ContainingType)
-            {
-                if (current.IsGenericType
-                    || current.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal
-                    || !IsPartial(current, cancellationToken))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        private static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
-            => type.DeclaringSyntaxReferences.Length > 0
-               && type.DeclaringSyntaxReferences.All(reference =>
-                   reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration
-                   && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
     }
 }

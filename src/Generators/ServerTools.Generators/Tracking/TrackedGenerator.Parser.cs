@@ -2,8 +2,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ServerTools.Generators.Common;
 using ServerTools.Shared;
 
@@ -43,7 +41,7 @@ public sealed partial class TrackedGenerator
 
         private static TrackedEntitySpec? Create(INamedTypeSymbol type, bool classLevel, int operations, CancellationToken cancellationToken)
         {
-            if (!CanExtend(type, cancellationToken))
+            if (!Extensibility.CanExtend(type, cancellationToken))
             {
                 return null;
             }
@@ -212,7 +210,7 @@ public sealed partial class TrackedGenerator
         /// <summary>True when the generator emits code for <paramref name="type"/>, a class of the compilation it runs on.</summary>
         private static bool IsGenerated(INamedTypeSymbol type, CancellationToken cancellationToken)
         {
-            if (type is not { TypeKind: TypeKind.Class, IsRecord: false } || !CanExtend(type, cancellationToken))
+            if (type is not { TypeKind: TypeKind.Class, IsRecord: false } || !Extensibility.CanExtend(type, cancellationToken))
             {
                 return false;
             }
@@ -239,30 +237,6 @@ public sealed partial class TrackedGenerator
             return DefaultOperations;
         }
 
-        /// <summary>
-        /// True when generated members can be added: the class and all its containing types are
-        /// partial and not generic, and none is private (a module initializer must be reachable).
-        /// </summary>
-        private static bool CanExtend(INamedTypeSymbol type, CancellationToken cancellationToken)
-        {
-            for (var current = type; current is not null; current = current.ContainingType)
-            {
-                if (current.IsGenericType
-                    || current.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal
-                    || !IsPartial(current, cancellationToken))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        private static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
-            => type.DeclaringSyntaxReferences.Length > 0
-               && type.DeclaringSyntaxReferences.All(reference =>
-                   reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration
-                   && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
 
         /// <summary>The fully qualified format, keeping <c>?</c> on nullable reference types.</summary>
         private static readonly SymbolDisplayFormat s_annotatedTypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
