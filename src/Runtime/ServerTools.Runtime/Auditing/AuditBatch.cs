@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Threading;
@@ -10,6 +9,7 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Npgsql;
 using NpgsqlTypes;
+using ServerTools.Infrastructure;
 
 namespace ServerTools.Auditing;
 
@@ -101,84 +101,67 @@ internal sealed class AuditBatch
         return new AuditBatch(context, logs, actor, options.TimeProvider.GetUtcNow().ToUniversalTime());
     }
 
+    /// <summary>Writes the logs with one binary COPY on the connection of <paramref name="transaction"/> (or the context's).</summary>
+    public void Write(DbTransaction? transaction) => CopyWriter.Run(Context, transaction, WriteTo);
+
+    /// <inheritdoc cref="Write"/>
+    public Task WriteAsync(DbTransaction? transaction, CancellationToken cancellationToken)
+        => CopyWriter.RunAsync(Context, transaction, connection => WriteToAsync(connection, cancellationToken));
+
     /// <summary>Writes the logs with one binary COPY: one round trip, whatever the number of logs.</summary>
-    public void Write(DbTransaction? transaction)
+    public void WriteTo(NpgsqlConnection connection)
     {
-        var (connection, opened) = Open(Context, transaction);
-        try
+        var sql = AuditSql.For(Context);
+        using var importer = CopyWriter.Begin(Context, connection, sql.CopyLogs);
+        var json = new AuditLinesJson(sql.LineNames);
+        foreach (var log in _logs)
         {
-            var sql = AuditSql.For(Context);
-            using var importer = connection.BeginBinaryImport(sql.CopyLogs);
-            SetTimeout(importer);
+            var row = Row(log, json);
+            importer.StartRow();
+            importer.Write(row.Id, NpgsqlDbType.Uuid);
+            importer.Write(row.EntityType, NpgsqlDbType.Text);
+            importer.Write(row.EntityKey, NpgsqlDbType.Text);
+            importer.Write(row.Operation, NpgsqlDbType.Text);
+            importer.Write(row.Lines, NpgsqlDbType.Jsonb);
+            importer.Write(_actor?.UserId, NpgsqlDbType.Text);
+            importer.Write(_actor?.UserName, NpgsqlDbType.Text);
+            importer.Write(_actor?.IpAddress, NpgsqlDbType.Text);
+            importer.Write(_actor?.TenantId, NpgsqlDbType.Text);
+            importer.Write(_timestamp, NpgsqlDbType.TimestampTz);
+            importer.Write(_transactionId, NpgsqlDbType.Uuid);
+            importer.Write(_traceId, NpgsqlDbType.Text);
+        }
+
+        importer.Complete();
+    }
+
+    /// <inheritdoc cref="WriteTo"/>
+    public async Task WriteToAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var sql = AuditSql.For(Context);
+        var importer = await CopyWriter.BeginAsync(Context, connection, sql.CopyLogs, cancellationToken).ConfigureAwait(false);
+        await using (importer.ConfigureAwait(false))
+        {
             var json = new AuditLinesJson(sql.LineNames);
             foreach (var log in _logs)
             {
                 var row = Row(log, json);
-                importer.StartRow();
-                importer.Write(row.Id, NpgsqlDbType.Uuid);
-                importer.Write(row.EntityType, NpgsqlDbType.Text);
-                importer.Write(row.EntityKey, NpgsqlDbType.Text);
-                importer.Write(row.Operation, NpgsqlDbType.Text);
-                importer.Write(row.Lines, NpgsqlDbType.Jsonb);
-                importer.Write(_actor?.UserId, NpgsqlDbType.Text);
-                importer.Write(_actor?.UserName, NpgsqlDbType.Text);
-                importer.Write(_actor?.IpAddress, NpgsqlDbType.Text);
-                importer.Write(_actor?.TenantId, NpgsqlDbType.Text);
-                importer.Write(_timestamp, NpgsqlDbType.TimestampTz);
-                importer.Write(_transactionId, NpgsqlDbType.Uuid);
-                importer.Write(_traceId, NpgsqlDbType.Text);
+                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(row.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(row.EntityType, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(row.EntityKey, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(row.Operation, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(row.Lines, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(_actor?.UserId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(_actor?.UserName, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(_actor?.IpAddress, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(_actor?.TenantId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(_timestamp, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(_transactionId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(_traceId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
             }
 
-            importer.Complete();
-        }
-        finally
-        {
-            if (opened)
-            {
-                Context.Database.CloseConnection();
-            }
-        }
-    }
-
-    /// <inheritdoc cref="Write"/>
-    public async Task WriteAsync(DbTransaction? transaction, CancellationToken cancellationToken)
-    {
-        var (connection, opened) = Open(Context, transaction);
-        try
-        {
-            var sql = AuditSql.For(Context);
-            var importer = await connection.BeginBinaryImportAsync(sql.CopyLogs, cancellationToken).ConfigureAwait(false);
-            await using (importer.ConfigureAwait(false))
-            {
-                SetTimeout(importer);
-                var json = new AuditLinesJson(sql.LineNames);
-                foreach (var log in _logs)
-                {
-                    var row = Row(log, json);
-                    await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(row.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(row.EntityType, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(row.EntityKey, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(row.Operation, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(row.Lines, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(_actor?.UserId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(_actor?.UserName, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(_actor?.IpAddress, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(_actor?.TenantId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(_timestamp, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(_transactionId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(_traceId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                }
-
-                await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            if (opened)
-            {
-                await Context.Database.CloseConnectionAsync().ConfigureAwait(false);
-            }
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -188,34 +171,6 @@ internal sealed class AuditBatch
     /// </summary>
     private (Guid Id, string EntityType, string EntityKey, string Operation, ReadOnlyMemory<byte> Lines) Row(PendingLog log, AuditLinesJson json)
         => (AuditIds.Next(_timestamp), log.Descriptor.EntityName, log.Key(), log.Operation.ToString(), json.Write(log.Lines()));
-
-    private void SetTimeout(NpgsqlBinaryImporter importer)
-    {
-        if (Context.Database.GetCommandTimeout() is { } seconds)
-        {
-            importer.Timeout = TimeSpan.FromSeconds(seconds);
-        }
-    }
-
-    /// <summary>The Npgsql connection of <paramref name="transaction"/> or of the context, opened when it was not (then the caller closes it).</summary>
-    internal static (NpgsqlConnection Connection, bool Opened) Open(DbContext context, DbTransaction? transaction)
-    {
-        var connection = transaction?.Connection ?? context.Database.GetDbConnection();
-        if (connection is not NpgsqlConnection npgsql)
-        {
-            throw new NotSupportedException(
-                $"ServerTools writes the audit trail to PostgreSQL through Npgsql, but this context uses '{connection.GetType().FullName}'. " +
-                "Use UseNpgsql(...), or turn the audit trail off for this context with UseServerTools(o => o.Auditing.Enabled = false).");
-        }
-
-        if (npgsql.State == ConnectionState.Open)
-        {
-            return (npgsql, false);
-        }
-
-        context.Database.OpenConnection();
-        return (npgsql, true);
-    }
 
     internal static AuditOperations Flag(AuditOperation operation) => operation switch
     {

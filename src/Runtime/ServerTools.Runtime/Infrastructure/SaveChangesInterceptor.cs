@@ -213,48 +213,23 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     /// </summary>
     private sealed record SaveWork(DbContext Context, bool WriteAtCommit, AuditBatch? Audit, TrackedBatch? Tracked)
     {
-        public void Write(DbTransaction? transaction)
+        public void Write(DbTransaction? transaction) => CopyWriter.Run(Context, transaction, connection =>
         {
-            Audit?.Write(transaction);
-            if (Tracked is not null)
-            {
-                var (connection, opened) = AuditBatch.Open(Context, transaction);
-                try
-                {
-                    Tracked.Write(Context, connection);
-                }
-                finally
-                {
-                    if (opened)
-                    {
-                        Context.Database.CloseConnection();
-                    }
-                }
-            }
-        }
+            Audit?.WriteTo(connection);
+            Tracked?.Write(Context, connection);
+        });
 
-        public async Task WriteAsync(DbTransaction? transaction, CancellationToken cancellationToken)
+        public Task WriteAsync(DbTransaction? transaction, CancellationToken cancellationToken) => CopyWriter.RunAsync(Context, transaction, async connection =>
         {
             if (Audit is not null)
             {
-                await Audit.WriteAsync(transaction, cancellationToken).ConfigureAwait(false);
+                await Audit.WriteToAsync(connection, cancellationToken).ConfigureAwait(false);
             }
 
             if (Tracked is not null)
             {
-                var (connection, opened) = AuditBatch.Open(Context, transaction);
-                try
-                {
-                    await Tracked.WriteAsync(Context, connection, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    if (opened)
-                    {
-                        await Context.Database.CloseConnectionAsync().ConfigureAwait(false);
-                    }
-                }
+                await Tracked.WriteAsync(Context, connection, cancellationToken).ConfigureAwait(false);
             }
-        }
+        });
     }
 }

@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
 using NpgsqlTypes;
 using ServerTools.Auditing;
+using ServerTools.Infrastructure;
 
 namespace ServerTools.Tracking;
 
@@ -95,7 +96,7 @@ internal sealed class TrackedBatch
     public void Write(DbContext context, NpgsqlConnection connection)
     {
         var sql = OutboxSql.For(context);
-        using var importer = connection.BeginBinaryImport(sql.CopyMessages);
+        using var importer = CopyWriter.Begin(context, connection, sql.CopyMessages);
         var json = new AuditLinesJson(sql.FieldNames);
         foreach (var change in _changes)
         {
@@ -122,7 +123,7 @@ internal sealed class TrackedBatch
     public async Task WriteAsync(DbContext context, NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var sql = OutboxSql.For(context);
-        var importer = await connection.BeginBinaryImportAsync(sql.CopyMessages, cancellationToken).ConfigureAwait(false);
+        var importer = await CopyWriter.BeginAsync(context, connection, sql.CopyMessages, cancellationToken).ConfigureAwait(false);
         await using (importer.ConfigureAwait(false))
         {
             var json = new AuditLinesJson(sql.FieldNames);
