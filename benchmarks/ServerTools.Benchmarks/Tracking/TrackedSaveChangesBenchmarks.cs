@@ -1,8 +1,5 @@
 using System;
-using System.ComponentModel.DataAnnotations.Schema;
 using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Microsoft.EntityFrameworkCore;
@@ -30,6 +27,7 @@ public class TrackedSaveChangesBenchmarks
     private IServiceScope _scope = null!;
     private TrackingBenchmarkContext _context = null!;
     private int _round;
+    private int _outboxRows;
 
     [GlobalSetup]
     public void Setup()
@@ -57,8 +55,23 @@ public class TrackedSaveChangesBenchmarks
     [IterationSetup(Targets = [nameof(UpdateTracked)])]
     public void LoadTracked() => Load(context => context.TrackedProducts.ToList().ForEach(Change));
 
-    [IterationCleanup]
+    [IterationCleanup(Targets = [nameof(UpdateUntracked)])]
     public void Dispose() => _scope.Dispose();
+
+    /// <summary>Fails the run when a tracked save did not run the hook of every entity or write one outbox row for each.</summary>
+    [IterationCleanup(Targets = [nameof(UpdateTracked)])]
+    public void CheckTracked()
+    {
+        var outboxRows = _context.Set<OutboxMessage>().Count();
+        var hooksRun = _context.TrackedProducts.Local.Count(product => product.QuantityDelta == 1);
+        _scope.Dispose();
+        if (outboxRows != _outboxRows + Count || hooksRun != Count)
+        {
+            throw new InvalidOperationException($"The save ran {hooksRun} hooks and wrote {outboxRows - _outboxRows} outbox rows; {Count} of each were expected.");
+        }
+
+        _outboxRows = outboxRows;
+    }
 
     [Benchmark(Baseline = true, Description = "without [Tracked]")]
     [BenchmarkCategory("1,000 updates, 3 of 10 fields changed")]

@@ -465,16 +465,20 @@ public sealed class TrackedGeneratorTests
         entry.DetectChanges();
 
         var texts = new List<(string, string?, string?)>();
+        var hooks = new List<bool>();
         foreach (var field in descriptor.Fields.Where(static f => f.Name != "Id"))
         {
-            // TrackedField<TEntity>.Compare is the runtime's call into the generated field (internal: it takes EF's PropertyValues).
-            object?[] arguments = [ticket, entry.OriginalValues, entry.CurrentValues, entry.Metadata.FindProperty(field.Name)!, true, null, null];
-            var changed = (bool)field.GetType().GetMethod("Compare", BindingFlags.Instance | BindingFlags.NonPublic)!.Invoke(field, arguments)!;
-            Assert.True(changed, field.Name);
-            texts.Add((field.Name, (string?)arguments[5], (string?)arguments[6]));
+            // TrackedField<TEntity>.Compare and RunHook are the runtime's calls into the generated field (internal: they take EF's PropertyValues).
+            var property = entry.Metadata.FindProperty(field.Name)!;
+            object?[] compare = [entry.OriginalValues, entry.CurrentValues, property, null, null];
+            Assert.True((bool)field.GetType().GetMethod("Compare", BindingFlags.Instance | BindingFlags.NonPublic)!.Invoke(field, compare)!, field.Name);
+            texts.Add((field.Name, (string?)compare[3], (string?)compare[4]));
+            hooks.Add((bool)field.GetType().GetMethod("RunHook", BindingFlags.Instance | BindingFlags.NonPublic)!
+                .Invoke(field, [ticket, entry.OriginalValues, entry.CurrentValues, property])!);
         }
 
         Assert.Equal([("State", "Open", "Closed"), ("Assignee", null, "ana")], texts);
+        Assert.Equal([true, false], hooks);
         Assert.Equal(["Open->Closed"], (List<string>)ticketType.GetProperty("Log")!.GetValue(ticket)!);
     }
 

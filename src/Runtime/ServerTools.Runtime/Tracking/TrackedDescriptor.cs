@@ -100,7 +100,7 @@ public sealed class TrackedDescriptor<TEntity> : TrackedDescriptor
         for (var i = 0; i < TypedFields.Count; i++)
         {
             var field = TypedFields[i];
-            if (field.HasHook && properties[i] is { } property && field.Compare(entity, original, current, property, runHook: true, out _, out _))
+            if (field.HasHook && properties[i] is { } property && field.RunHook(entity, original, current, property))
             {
                 ran = true;
             }
@@ -111,7 +111,6 @@ public sealed class TrackedDescriptor<TEntity> : TrackedDescriptor
 
     internal override List<PendingLine> Changes(EntityEntry entry, IProperty?[] properties, TrackedOperation operation)
     {
-        var entity = (TEntity)entry.Entity;
         var original = entry.OriginalValues;
         var lines = new List<PendingLine>(TypedFields.Count);
         if (operation == TrackedOperation.Delete)
@@ -130,7 +129,7 @@ public sealed class TrackedDescriptor<TEntity> : TrackedDescriptor
         var current = entry.CurrentValues;
         for (var i = 0; i < TypedFields.Count; i++)
         {
-            if (properties[i] is { } property && TypedFields[i].Compare(entity, original, current, property, runHook: false, out var oldText, out var newText))
+            if (properties[i] is { } property && TypedFields[i].Compare(original, current, property, out var oldText, out var newText))
             {
                 lines.Add(new PendingLine(TypedFields[i].Name, oldText, newText));
             }

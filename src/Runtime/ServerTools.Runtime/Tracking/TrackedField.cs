@@ -35,11 +35,11 @@ public abstract class TrackedField<TEntity> : TrackedField
     {
     }
 
-    /// <summary>
-    /// Compares the field's original and current values (typed, no boxing); when they differ, runs the hook when asked
-    /// and returns both as invariant text.
-    /// </summary>
-    internal abstract bool Compare(TEntity entity, PropertyValues original, PropertyValues current, IProperty property, bool runHook, out string? oldText, out string? newText);
+    /// <summary>Compares the field's original and current values (typed, no boxing); when they differ, returns both as invariant text.</summary>
+    internal abstract bool Compare(PropertyValues original, PropertyValues current, IProperty property, out string? oldText, out string? newText);
+
+    /// <summary>Runs the entity's hook when the field's original and current values differ; true when it ran.</summary>
+    internal abstract bool RunHook(TEntity entity, PropertyValues original, PropertyValues current, IProperty property);
 
     /// <summary>The field's value in <paramref name="values"/> as invariant text.</summary>
     internal abstract string? Text(PropertyValues values, IProperty property);
@@ -92,7 +92,7 @@ public sealed class TrackedField<TEntity, TValue> : TrackedField<TEntity>
     /// <summary>Reads a value back from the text the outbox stores (<see langword="default"/> for null).</summary>
     public TValue Parse(string? text) => text is null ? default! : _parse(text);
 
-    internal override bool Compare(TEntity entity, PropertyValues original, PropertyValues current, IProperty property, bool runHook, out string? oldText, out string? newText)
+    internal override bool Compare(PropertyValues original, PropertyValues current, IProperty property, out string? oldText, out string? newText)
     {
         var oldValue = original.GetValue<TValue>(property);
         var newValue = current.GetValue<TValue>(property);
@@ -102,13 +102,21 @@ public sealed class TrackedField<TEntity, TValue> : TrackedField<TEntity>
             return false;
         }
 
-        if (runHook)
-        {
-            _hook?.Invoke(entity, oldValue, newValue);
-        }
-
         oldText = _format(oldValue);
         newText = _format(newValue);
+        return true;
+    }
+
+    internal override bool RunHook(TEntity entity, PropertyValues original, PropertyValues current, IProperty property)
+    {
+        var oldValue = original.GetValue<TValue>(property);
+        var newValue = current.GetValue<TValue>(property);
+        if (_hook is null || s_comparer.Equals(oldValue, newValue))
+        {
+            return false;
+        }
+
+        _hook(entity, oldValue, newValue);
         return true;
     }
 
