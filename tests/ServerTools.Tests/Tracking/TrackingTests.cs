@@ -239,6 +239,25 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
         Assert.Equal((OutboxState.Delivered, 1), (message.State, message.Attempts));
     }
 
+    [Fact]
+    public async Task Tracking_switched_off_runs_no_hooks_and_writes_no_outbox_rows()
+    {
+        await ClearOutboxAsync();
+        var id = await CreateOrderAsync("SO-off");
+        await using (var context = database.Create(o => o.Tracking.Enabled = false))
+        {
+            var order = await context.SaleOrders.SingleAsync(o => o.Id == id);
+            order.State = OrderState.Confirmed;
+            await context.SaveChangesAsync();
+            Assert.Empty(order.HookCalls);
+        }
+
+        await using var check = database.Create();
+        var saved = await check.SaleOrders.SingleAsync(o => o.Id == id);
+        Assert.Equal((OrderState.Confirmed, null), (saved.State, saved.StateChangedAt));
+        Assert.Empty(await Messages(check, id, TrackedOperation.Update));
+    }
+
     private async Task<int> CreateOrderAsync(string number)
     {
         await using var context = database.Create();
