@@ -24,11 +24,7 @@ internal sealed class AuditSql
             $"The model has no '{nameof(AuditLog)}': the audit trail's table is mapped by UseServerTools(). Check that the options of this " +
             "context call UseServerTools() and that OnModelCreating does not Ignore() the type.");
         var table = StoreObjectIdentifier.Table(log.GetTableName()!, log.GetSchema());
-        var lines = log.FindComplexProperty(nameof(AuditLog.Lines)) is { IsCollection: true } complex && complex.ComplexType.IsMappedToJson()
-            ? complex.ComplexType
-            : throw new InvalidOperationException(
-                $"'{nameof(AuditLog)}.{nameof(AuditLog.Lines)}' must be mapped as a JSON complex collection, as UseServerTools() maps it. " +
-                "Remove the configuration in OnModelCreating that changes it.");
+        var (lines, lineNames) = AuditLineJsonNames.Of(log, nameof(AuditLog.Lines));
 
         string Column(string property) => sql.DelimitIdentifier(
             log.FindProperty(property)?.GetColumnName(table)
@@ -43,12 +39,7 @@ internal sealed class AuditSql
         ];
         CopyLogs = $"COPY {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)";
 
-        string Json(string property) => lines.FindProperty(property)?.GetJsonPropertyName()
-            ?? throw new InvalidOperationException($"'{nameof(AuditLogLine)}.{property}' is not mapped in '{nameof(AuditLog)}.{nameof(AuditLog.Lines)}'.");
-        LineNames = new AuditLineJsonNames(
-            JsonEncodedText.Encode(Json(nameof(AuditLogLine.Field))),
-            JsonEncodedText.Encode(Json(nameof(AuditLogLine.OldValue))),
-            JsonEncodedText.Encode(Json(nameof(AuditLogLine.NewValue))));
+        LineNames = lineNames;
     }
 
     /// <summary>
@@ -70,5 +61,28 @@ internal sealed class AuditSql
     }
 }
 
-/// <summary>The JSON property names of <see cref="AuditLogLine.Field"/>, <see cref="AuditLogLine.OldValue"/> and <see cref="AuditLogLine.NewValue"/>.</summary>
-internal sealed record AuditLineJsonNames(JsonEncodedText Field, JsonEncodedText OldValue, JsonEncodedText NewValue);
+/// <summary>
+/// The JSON property names of a line (<see cref="AuditLogLine"/> in the audit trail, <see cref="TrackedFieldChange"/> in the
+/// outbox: both have <c>Field</c>, <c>OldValue</c> and <c>NewValue</c>), as EF reads them back.
+/// </summary>
+internal sealed record AuditLineJsonNames(JsonEncodedText Field, JsonEncodedText OldValue, JsonEncodedText NewValue)
+{
+    /// <summary>
+    /// The JSON complex collection <paramref name="collection"/> of <paramref name="owner"/> (whose container column the
+    /// rows are written to) and the JSON names of its line properties, as the model maps them.
+    /// </summary>
+    public static (IComplexType Lines, AuditLineJsonNames Names) Of(IEntityType owner, string collection)
+    {
+        var owned = owner.DisplayName();
+        var lines = owner.FindComplexProperty(collection) is { IsCollection: true } complex && complex.ComplexType.IsMappedToJson()
+            ? complex.ComplexType
+            : throw new InvalidOperationException(
+                $"'{owned}.{collection}' must be mapped as a JSON complex collection, as UseServerTools() maps it. " +
+                "Remove the configuration in OnModelCreating that changes it.");
+
+        JsonEncodedText Name(string property) => JsonEncodedText.Encode(
+            lines.FindProperty(property)?.GetJsonPropertyName()
+            ?? throw new InvalidOperationException($"'{property}' is not mapped in '{owned}.{collection}'."));
+        return (lines, new AuditLineJsonNames(Name(nameof(AuditLogLine.Field)), Name(nameof(AuditLogLine.OldValue)), Name(nameof(AuditLogLine.NewValue))));
+    }
+}

@@ -1,5 +1,4 @@
 using System;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -23,10 +22,7 @@ internal sealed class OutboxSql
             $"The model has no '{nameof(OutboxMessage)}': the outbox table is mapped by UseServerTools(). Check that the options of this " +
             "context call UseServerTools() and that OnModelCreating does not Ignore() the type.");
         var table = StoreObjectIdentifier.Table(outbox.GetTableName()!, outbox.GetSchema());
-        var fields = outbox.FindComplexProperty(nameof(OutboxMessage.Fields)) is { IsCollection: true } complex && complex.ComplexType.IsMappedToJson()
-            ? complex.ComplexType
-            : throw new InvalidOperationException(
-                $"'{nameof(OutboxMessage)}.{nameof(OutboxMessage.Fields)}' must be mapped as a JSON complex collection, as UseServerTools() maps it.");
+        var (fields, fieldNames) = AuditLineJsonNames.Of(outbox, nameof(OutboxMessage.Fields));
 
         string Column(string property) => sql.DelimitIdentifier(
             outbox.FindProperty(property)?.GetColumnName(table)
@@ -42,12 +38,7 @@ internal sealed class OutboxSql
         LockDue = $"SELECT {Column(nameof(OutboxMessage.Id))} AS \"Value\" FROM {name} WHERE {Column(nameof(OutboxMessage.State))} = {{0}} AND {Column(nameof(OutboxMessage.NextAttemptAt))} <= {{1}} " +
                   $"ORDER BY {Column(nameof(OutboxMessage.NextAttemptAt))}, {Column(nameof(OutboxMessage.Id))} LIMIT {{2}} FOR UPDATE SKIP LOCKED";
 
-        string Json(string property) => fields.FindProperty(property)?.GetJsonPropertyName()
-            ?? throw new InvalidOperationException($"'{nameof(TrackedFieldChange)}.{property}' is not mapped in '{nameof(OutboxMessage)}.{nameof(OutboxMessage.Fields)}'.");
-        FieldNames = new AuditLineJsonNames(
-            JsonEncodedText.Encode(Json(nameof(TrackedFieldChange.Field))),
-            JsonEncodedText.Encode(Json(nameof(TrackedFieldChange.OldValue))),
-            JsonEncodedText.Encode(Json(nameof(TrackedFieldChange.NewValue))));
+        FieldNames = fieldNames;
     }
 
     /// <summary><c>COPY outbox (Id, EntityType, EntityKey, Operation, Fields, UserId, UserName, TenantId, Timestamp, State, Attempts, NextAttemptAt) FROM STDIN (FORMAT BINARY)</c>.</summary>
