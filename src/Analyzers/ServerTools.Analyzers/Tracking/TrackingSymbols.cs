@@ -44,31 +44,9 @@ internal sealed class TrackingSymbols
            && (IsMarked(type) || type.GetMembers().Any(member => member is IPropertySymbol && IsMarked(member)));
 
     /// <summary>
-    /// The tracked fields of <paramref name="type"/>, base class first, as the generator picks them: of a tracked class,
-    /// the mapped scalar properties (<see cref="AuditedProperties.IsMapped"/>, <see cref="AuditValueTypes.IsSupported"/>),
-    /// all of them when the class is marked [Tracked], else those marked [Tracked]; a name counts once. Empty when the class is not tracked.
+    /// The tracked fields of <paramref name="type"/>, base class first, by the rule the generator uses
+    /// (<see cref="TrackedProperties.Of"/>). Empty when the class is not tracked.
     /// </summary>
     public List<IPropertySymbol> TrackedFields(INamedTypeSymbol type)
-    {
-        var fields = new List<IPropertySymbol>();
-        if (!IsTrackedClass(type))
-        {
-            return fields;
-        }
-
-        var wholeClass = IsMarked(type);
-        var names = new HashSet<string>();
-        foreach (var property in AuditedProperties.BaseFirst(type).SelectMany(static t => t.GetMembers().OfType<IPropertySymbol>()))
-        {
-            if (AuditedProperties.IsMapped(property)
-                && AuditValueTypes.IsSupported(property.Type)
-                && (wholeClass || IsMarked(property))
-                && names.Add(property.Name))
-            {
-                fields.Add(property);
-            }
-        }
-
-        return fields;
-    }
+        => IsTrackedClass(type) ? [.. TrackedProperties.Of(type, wholeClass: IsMarked(type))] : [];
 }

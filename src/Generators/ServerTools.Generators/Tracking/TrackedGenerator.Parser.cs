@@ -65,27 +65,17 @@ public sealed partial class TrackedGenerator
         }
 
         /// <summary>
-        /// The tracked properties of <paramref name="type"/> and their text format, base class first, a name counted
-        /// once: the properties EF Core maps with a scalar type (<see cref="AuditedProperties.IsMapped"/>; <c>[AuditIgnore]</c>
-        /// is the audit trail's business), all of them when <paramref name="classLevel"/>, else those marked <c>[Tracked]</c>. Value
-        /// objects are not flattened: the analyzers report <c>[Tracked]</c> on other types.
+        /// The tracked properties of <paramref name="type"/> (<see cref="Shared.TrackedProperties.Of"/>) with their text
+        /// format; all of them when <paramref name="classLevel"/>, else those marked <c>[Tracked]</c>.
         /// </summary>
         private static IEnumerable<(IPropertySymbol Property, TrackedValueKind Kind)> TrackedProperties(INamedTypeSymbol type, bool classLevel, CancellationToken cancellationToken)
         {
-            var seen = new HashSet<string>();
-            foreach (var declaringType in AuditedProperties.BaseFirst(type))
+            foreach (var property in Shared.TrackedProperties.Of(type, classLevel))
             {
-                foreach (var property in declaringType.GetMembers().OfType<IPropertySymbol>())
+                cancellationToken.ThrowIfCancellationRequested();
+                if (Kind(Core(property.Type)) is { } kind)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (AuditedProperties.IsMapped(property)
-                        && AuditValueTypes.IsSupported(property.Type)
-                        && Kind(Core(property.Type)) is { } kind
-                        && (classLevel || AuditedProperties.HasAttribute(property, AttributeNames.Tracked))
-                        && seen.Add(property.Name))
-                    {
-                        yield return (property, kind);
-                    }
+                    yield return (property, kind);
                 }
             }
         }
