@@ -9,6 +9,10 @@ internal static class AttributeNames
     public const string AuditIgnore = "ServerTools.AuditIgnoreAttribute";
     public const string AuditMask = "ServerTools.AuditMaskAttribute";
     public const string Tracked = "ServerTools.TrackedAttribute";
+    public const string FuzzySearchable = "ServerTools.FuzzySearchableAttribute";
+
+    /// <summary>The enum of a fuzzy-searchable field's comparison, by metadata name.</summary>
+    public const string TrigramMatch = "ServerTools.TrigramMatch";
 
     /// <summary>The handler interface of tracked changes, by metadata name (one type parameter).</summary>
     public const string TrackedChangeHandler = "ServerTools.ITrackedChangeHandler`1";

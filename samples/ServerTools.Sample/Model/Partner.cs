@@ -6,9 +6,11 @@ namespace ServerTools.Sample.Model;
 /// <summary>
 /// A customer or supplier of the shop: a company or a person. Its changes go to the audit trail;
 /// the bank account is logged as changed without its value, and the update timestamp is left out
-/// because every audit row carries its own time.
+/// because every audit row carries its own time. Partners are found with typos by name and e-mail
+/// (<c>db.Partners.FuzzySearch("blue harbour")</c>): pg_trgm with a trigram index per field.
 /// </summary>
 [Audited]
+[FuzzySearchable(nameof(Name), nameof(Email))]
 public partial class Partner
 {
     /// <summary>The database key.</summary>

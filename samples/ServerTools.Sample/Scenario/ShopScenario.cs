@@ -168,6 +168,8 @@ internal static class ShopScenario
             report.Note(string.Create(CultureInfo.InvariantCulture, $"The same SaveChanges wrote {logs} audit logs (Create), one per partner, with all their values."));
         }
 
+        await FindPartnersAsync(options, report, cancellationToken).ConfigureAwait(false);
+
         report.Step("Products created", clock.Advance(TimeSpan.FromMinutes(5)));
         await using (var db = new ShopDbContext(options))
         {
@@ -228,6 +230,28 @@ internal static class ShopScenario
         await SummarizeAsync(options, report, cancellationToken).ConfigureAwait(false);
         await ShowAuditTrailAsync(options, report, partnerId, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Finds partners from what a clerk types, typos included: <c>[FuzzySearchable]</c> on Partner generated
+    /// <c>FuzzySearchScored</c>, which PostgreSQL answers with pg_trgm and the trigram indexes of Name and Email.
+    /// </summary>
+    private static async Task FindPartnersAsync(DbContextOptions<ShopDbContext> options, Report report, CancellationToken cancellationToken)
+    {
+        await using var db = new ShopDbContext(options);
+        report.Blank();
+        report.Note("Partner is [FuzzySearchable] by Name and Email: the clerk finds partners with typos (pg_trgm, one trigram index per field).");
+        var table = new TextTable("Typed", "Best match", ">Score", ">Matches");
+        foreach (var typed in s_typed)
+        {
+            var hits = await db.Partners.AsNoTracking().FuzzySearchScored(typed).ToListAsync(cancellationToken).ConfigureAwait(false);
+            table.Row(typed, hits.Count == 0 ? "-" : hits[0].Entity.Name, hits.Count == 0 ? "-" : hits[0].Score.ToString("0.00", CultureInfo.InvariantCulture), Id(hits.Count));
+        }
+
+        report.Table(table);
+    }
+
+    /// <summary>What the clerk types into the partner search.</summary>
+    private static readonly string[] s_typed = ["blue harbour cofee", "ana schmid", "nortwind", "anna.schmidt@mail", "zebra"];
 
     /// <summary>
     /// Delivers the outbox once, as the hosted dispatcher of <c>AddTrackedChangeDispatcher</c> would: the confirmation

@@ -17,6 +17,7 @@ internal static class DiagnosticDescriptors
         public const string General = "ServerTools.General";
         public const string Auditing = "ServerTools.Auditing";
         public const string Tracking = "ServerTools.Tracking";
+        public const string FuzzySearch = "ServerTools.FuzzySearch";
     }
 
     /// <summary>ST0001: a class with a ServerTools attribute (or a type that contains one) is not partial.</summary>
@@ -148,4 +149,86 @@ internal static class DiagnosticDescriptors
                      + "nullable forms. A navigation to another entity, an owned type or a collection is left out. Track the foreign key "
                      + "of a reference navigation, or mark the fields of the related entity [Tracked] on that entity.",
         helpLinkUri: HelpLinkBase + "ST2003.md");
+
+    /// <summary>ST3001: a [FuzzySearchable] field names a property the class does not have, or one EF Core does not map.</summary>
+    public static readonly DiagnosticDescriptor SearchableFieldNotMapped = new(
+        id: "ST3001",
+        title: "A [FuzzySearchable] field is not a property of the class that EF Core maps",
+        messageFormat: "'{0}' is left out of the fuzzy search of '{1}': {2}",
+        category: Categories.FuzzySearch,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "The fuzzy search of an entity compares the columns of its searchable fields, so each field must be a property "
+                     + "EF Core maps to a column: an instance property of the class or a base class with a public getter and a setter, "
+                     + "not an indexer, not an override and not [NotMapped]. A name the class does not have (a typo in a string) or an "
+                     + "unmapped property is left out of the search, and the search silently misses what it was meant to find. Name "
+                     + "the fields with nameof, so that the compiler checks them.",
+        helpLinkUri: HelpLinkBase + "ST3001.md");
+
+    /// <summary>ST3002: a [FuzzySearchable] field is not a string.</summary>
+    public static readonly DiagnosticDescriptor SearchableFieldNotString = new(
+        id: "ST3002",
+        title: "A [FuzzySearchable] field is not a string",
+        messageFormat: "'{0}' is left out of the fuzzy search of '{1}': it is '{2}', and pg_trgm compares text; {3}",
+        category: Categories.FuzzySearch,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "pg_trgm compares the trigrams of text, and the GIN index that makes the search fast is built with gin_trgm_ops "
+                     + "on a text column. A property of another type (a number, a date, an enum, a navigation) is left out of the "
+                     + "search. Search a string property, such as a code or a name stored as text, or remove the field.",
+        helpLinkUri: HelpLinkBase + "ST3002.md");
+
+    /// <summary>ST3003: a [FuzzySearchable] field is named twice (on the class, or on the class and on the property).</summary>
+    public static readonly DiagnosticDescriptor SearchableFieldListedTwice = new(
+        id: "ST3003",
+        title: "A [FuzzySearchable] field is listed twice",
+        messageFormat: "'{0}' is a searchable field of '{1}' already: {2}",
+        category: Categories.FuzzySearch,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Each field is searched once. A name repeated in the class's [FuzzySearchable], or named there and marked "
+                     + "[FuzzySearchable] on the property too, is taken at its first occurrence (the class's list before the "
+                     + "properties): the second occurrence, and the Weight and Mode written there, are ignored.",
+        helpLinkUri: HelpLinkBase + "ST3003.md");
+
+    /// <summary>ST3004: a [FuzzySearchable] weight is not greater than 0 and at most 1.</summary>
+    public static readonly DiagnosticDescriptor SearchableWeightOutOfRange = new(
+        id: "ST3004",
+        title: "A [FuzzySearchable] weight is outside (0, 1]",
+        messageFormat: "Weight = {0} is outside (0, 1], so {1} left out of the fuzzy search of '{2}': give a weight greater than 0 "
+                       + "and at most 1, or none for 1",
+        category: Categories.FuzzySearch,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A field's score is its pg_trgm similarity, between 0 and 1, times its weight, and the search orders rows by the "
+                     + "best score of their fields. A weight above 1 would rank a weak match over an exact one in another field, and a "
+                     + "weight of 0 or less would never match at the threshold, so a field with such a weight is left out of the search.",
+        helpLinkUri: HelpLinkBase + "ST3004.md");
+
+    /// <summary>ST3005: a class marked [FuzzySearchable] has no valid searchable field.</summary>
+    public static readonly DiagnosticDescriptor SearchableClassWithoutFields = new(
+        id: "ST3005",
+        title: "A [FuzzySearchable] class has no searchable field",
+        messageFormat: "No FuzzySearch is generated for '{0}': {1}",
+        category: Categories.FuzzySearch,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "[FuzzySearchable] on a class generates its FuzzySearch extensions for the string properties it names, and for "
+                     + "the properties marked [FuzzySearchable] in the class and its base classes. A class with none, or whose fields "
+                     + "are all left out (ST3001-ST3004), gets no extensions: the attribute does nothing.",
+        helpLinkUri: HelpLinkBase + "ST3005.md");
+
+    /// <summary>ST3006: the FuzzySearch extensions of a class cannot be generated: it is generic, private or protected.</summary>
+    public static readonly DiagnosticDescriptor SearchableClassNotSupported = new(
+        id: "ST3006",
+        title: "FuzzySearch extensions cannot be generated for a generic, private or protected class",
+        messageFormat: "No FuzzySearch is generated for '{0}': {1}",
+        category: Categories.FuzzySearch,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The FuzzySearch extensions are generated in a static class at namespace level, beside the entity, for one "
+                     + "entity type: IQueryable<Entity>. They cannot name a type parameter, nor a class that is private or protected "
+                     + "(or nested in such a class), which a class at namespace level does not see. Search a non-generic entity "
+                     + "class that is internal or public, in types that are internal or public.",
+        helpLinkUri: HelpLinkBase + "ST3006.md");
 }

@@ -9,9 +9,11 @@ namespace ServerTools;
 public static class ServerToolsDbContextOptionsBuilderExtensions
 {
     /// <summary>
-    /// Turns ServerTools on: maps the tables it owns (the audit log) through EF Core's conventions, so
-    /// <c>EnsureCreated</c> and migrations include them, and writes the audit trail of
-    /// <see cref="AuditedAttribute">[Audited]</see> entities in every SaveChanges. Call it after the provider
+    /// Turns ServerTools on: maps what it owns (the audit log, the outbox; on PostgreSQL the pg_trgm extension and the
+    /// trigram indexes of <see cref="FuzzySearchableAttribute">[FuzzySearchable]</see> fields) through EF Core's
+    /// conventions, so <c>EnsureCreated</c> and migrations include them; writes the audit trail of
+    /// <see cref="AuditedAttribute">[Audited]</see> entities and the outbox of <see cref="TrackedAttribute">[Tracked]</see>
+    /// ones in every SaveChanges; and translates <see cref="TrigramFunctions"/> to pg_trgm. Call it after the provider
     /// (<c>UseNpgsql</c>); calling it again replaces the options.
     /// </summary>
     /// <param name="optionsBuilder">The context's options builder.</param>

@@ -1,8 +1,5 @@
 using System;
-using System.Collections;
-using System.Collections.Generic;
 using System.Linq;
-using System.Reflection;
 using Microsoft.CodeAnalysis;
 using ServerTools.CompileTime.Tests.Harness;
 using ServerTools.Generators.Auditing;
@@ -153,43 +150,7 @@ public sealed class AuditedGeneratorTests
         Assert.NotEmpty(models);
         foreach (var model in models)
         {
-            AssertOnlyValues(model, "model", []);
-        }
-    }
-
-    /// <summary>Walks the object graph and fails on anything that is not a plain value, string, record or equatable array.</summary>
-    private static void AssertOnlyValues(object? value, string path, HashSet<object> visited)
-    {
-        if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum)
-        {
-            return;
-        }
-
-        var type = value.GetType();
-        Assert.False(
-            value is ISymbol or SyntaxNode or Compilation or SemanticModel or SyntaxTree or Location,
-            $"{path} holds a {type.Name}; pipeline models must not keep Roslyn objects alive.");
-        Assert.True(type.Namespace?.StartsWith("ServerTools.Generators", StringComparison.Ordinal) == true,
-            $"{path} is a {type.FullName}; pipeline models may only hold strings, primitives and ServerTools.Generators records.");
-        if (!type.IsValueType && !visited.Add(value))
-        {
-            return;
-        }
-
-        if (value is IEnumerable items)
-        {
-            var i = 0;
-            foreach (var item in items)
-            {
-                AssertOnlyValues(item, $"{path}[{i++}]", visited);
-            }
-
-            return;
-        }
-
-        foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
-        {
-            AssertOnlyValues(field.GetValue(value), path + "." + field.Name, visited);
+            PipelineModels.AssertOnlyValues(model);
         }
     }
 }

@@ -1,6 +1,10 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.IO;
 using System.Linq;
+using System.Reflection;
+using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Xunit.Sdk;
 
@@ -26,6 +30,25 @@ public static class GeneratedCodeAssert
         }
 
         return run;
+    }
+
+    /// <summary>
+    /// Runs the generators over <paramref name="sources"/>, checks the result compiles cleanly, emits it and loads it in
+    /// an assembly load context of its own, so a test can run the generated code.
+    /// </summary>
+    public static Assembly CompileAndLoad(params string[] sources)
+    {
+        var run = GeneratorHarness.Run(sources).CompilesWithoutDiagnostics();
+        var assemblyName = "Generated" + Guid.NewGuid().ToString("N");
+        using var image = new MemoryStream();
+        var emitted = run.OutputCompilation.WithAssemblyName(assemblyName).Emit(image);
+        if (!emitted.Success)
+        {
+            throw new XunitException("The generated code did not emit:\n" + string.Join("\n", emitted.Diagnostics.Select(Format)));
+        }
+
+        image.Position = 0;
+        return new AssemblyLoadContext(assemblyName).LoadFromStream(image);
     }
 
     private static IEnumerable<Diagnostic> Visible(ImmutableArray<Diagnostic> diagnostics)

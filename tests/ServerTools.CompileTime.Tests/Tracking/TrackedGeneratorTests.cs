@@ -1,11 +1,9 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Microsoft.EntityFrameworkCore;
 using ServerTools.CompileTime.Tests.Harness;
@@ -371,14 +369,14 @@ public sealed class TrackedGeneratorTests
         Assert.Equal(2, models.Count);
         foreach (var model in models)
         {
-            AssertOnlyValues(model, "model", []);
+            PipelineModels.AssertOnlyValues(model);
         }
     }
 
     [Fact]
     public void Generated_fields_format_and_parse_every_supported_type_as_exact_inverses()
     {
-        var assembly = CompileAndLoad(EveryType);
+        var assembly = GeneratedCodeAssert.CompileAndLoad(EveryType);
         var descriptor = Descriptor(assembly, "Shop.Sample");
 
         Assert.Equal("Shop.Sample", descriptor.EntityName);
@@ -441,7 +439,7 @@ public sealed class TrackedGeneratorTests
     [Fact]
     public void Generated_hook_runs_the_users_partial_method_with_the_old_and_new_value()
     {
-        var assembly = CompileAndLoad(Ticket, TicketHook, """
+        var assembly = GeneratedCodeAssert.CompileAndLoad(Ticket, TicketHook, """
             using Microsoft.EntityFrameworkCore;
 
             namespace Shop;
@@ -487,18 +485,6 @@ public sealed class TrackedGeneratorTests
     private static IEnumerable<IncrementalStepRunReason> Reasons(GeneratorRunResult result, string step)
         => result.TrackedSteps[step].SelectMany(static s => s.Outputs).Where(static o => o.Value is not null).Select(static o => o.Reason);
 
-    /// <summary>Runs the generators over <paramref name="sources"/>, emits the result and loads it in an assembly load context of its own.</summary>
-    private static Assembly CompileAndLoad(params string[] sources)
-    {
-        var run = GeneratorHarness.Run(sources).CompilesWithoutDiagnostics();
-        var assemblyName = "Tracked" + Guid.NewGuid().ToString("N");
-        using var image = new MemoryStream();
-        var emitted = run.OutputCompilation.WithAssemblyName(assemblyName).Emit(image);
-        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
-        image.Position = 0;
-        return new AssemblyLoadContext(assemblyName).LoadFromStream(image);
-    }
-
     /// <summary>Runs the module initializers of <paramref name="assembly"/> and returns the registered descriptor of <paramref name="typeName"/>.</summary>
     private static TrackedDescriptor Descriptor(Assembly assembly, string typeName)
     {
@@ -509,40 +495,4 @@ public sealed class TrackedGeneratorTests
 
     private static T Invoke<T>(TrackedField field, string method, object? argument)
         => (T)field.GetType().GetMethod(method)!.Invoke(field, [argument])!;
-
-    /// <summary>Walks the object graph and fails on anything that is not a plain value, string, record or equatable array.</summary>
-    private static void AssertOnlyValues(object? value, string path, HashSet<object> visited)
-    {
-        if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum)
-        {
-            return;
-        }
-
-        var type = value.GetType();
-        Assert.False(
-            value is ISymbol or SyntaxNode or Compilation or SemanticModel or SyntaxTree or Location,
-            $"{path} holds a {type.Name}; pipeline models must not keep Roslyn objects alive.");
-        Assert.True(type.Namespace?.StartsWith("ServerTools.Generators", StringComparison.Ordinal) == true,
-            $"{path} is a {type.FullName}; pipeline models may only hold strings, primitives and ServerTools.Generators records.");
-        if (!type.IsValueType && !visited.Add(value))
-        {
-            return;
-        }
-
-        if (value is IEnumerable items)
-        {
-            var i = 0;
-            foreach (var item in items)
-            {
-                AssertOnlyValues(item, $"{path}[{i++}]", visited);
-            }
-
-            return;
-        }
-
-        foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
-        {
-            AssertOnlyValues(field.GetValue(value), path + "." + field.Name, visited);
-        }
-    }
 }

@@ -23,6 +23,8 @@ public sealed class SampleTests(DatabaseFixture database) : IClassFixture<Databa
         var report = output.ToString();
         Assert.Contains("applied migration", report, StringComparison.Ordinal);
         Assert.Contains("audit descriptor 'ServerTools.Sample.Model.Partner'", report, StringComparison.Ordinal);
+        Assert.Matches(@"nortwind\s+Northwind Traders\s+0\.35\s+1", report);
+        Assert.Matches(@"zebra\s+-\s+-\s+0", report);
         Assert.Contains("Order SO-2026-0001 confirmed", report, StringComparison.Ordinal);
         Assert.Contains("warehouse: pick order SO-2026-0001 (Draft -> Confirmed, by Mia Verkauf, delivery attempt 1)", report, StringComparison.Ordinal);
         Assert.Contains("Confirmed sales: EUR 701.60", report, StringComparison.Ordinal);

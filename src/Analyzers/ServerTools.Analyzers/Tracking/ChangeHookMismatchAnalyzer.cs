@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ServerTools.Analyzers.Common;
 using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.Tracking;
@@ -147,7 +148,7 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
         var best = int.MaxValue;
         foreach (var field in fields)
         {
-            var distance = EditDistance(field.Name, name);
+            var distance = EditDistance.Of(field.Name, name);
             if (distance < best)
             {
                 (closest, best) = (field, distance);
@@ -155,31 +156,6 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
         }
 
         return closest;
-    }
-
-    /// <summary>The Levenshtein distance of <paramref name="a"/> and <paramref name="b"/>, ignoring case.</summary>
-    private static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var substitution = char.ToUpperInvariant(a[i - 1]) == char.ToUpperInvariant(b[j - 1]) ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + substitution);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 
     private static string HookOf(IPropertySymbol property) => $"the hook of the tracked property '{property.Name}' is '{Signature(property)}'";

@@ -4,7 +4,9 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata.Conventions.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.EntityFrameworkCore.Storage;
 using ServerTools.Auditing;
+using ServerTools.FuzzySearch;
 
 namespace ServerTools.Infrastructure;
 
@@ -29,6 +31,8 @@ public sealed class ServerToolsOptionsExtension(ServerToolsOptions options) : ID
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IConventionSetPlugin, ServerToolsConventionSetPlugin>());
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IInterceptor, SaveChangesInterceptor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISingletonInterceptor, AuditReadMaterializer>());
+        // Query expression interceptors are found among the IInterceptor services (materialization ones among ISingletonInterceptor).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, FuzzySearchQueryInterceptor>());
         services.TryAddScoped<AuditReadRecorder>();
         services.AddScoped<IInterceptor>(static provider => provider.GetRequiredService<AuditReadRecorder>());
     }
@@ -56,14 +60,20 @@ public sealed class ServerToolsOptionsExtension(ServerToolsOptions options) : ID
 /// <summary>
 /// Adds ServerTools' model conventions (the tables it owns) to every model built with <c>UseServerTools()</c>.
 /// The model does not depend on the options: EF caches one model per context type, so contexts of one type
-/// with different options (auditing on in one, off in another) must see the same tables.
+/// with different options (auditing on in one, off in another) must see the same tables. What is PostgreSQL's
+/// alone (pg_trgm and its indexes) is added on PostgreSQL only.
 /// </summary>
-internal sealed class ServerToolsConventionSetPlugin : IConventionSetPlugin
+internal sealed class ServerToolsConventionSetPlugin(IDatabaseProvider databaseProvider) : IConventionSetPlugin
 {
     public Microsoft.EntityFrameworkCore.Metadata.Conventions.ConventionSet ModifyConventions(Microsoft.EntityFrameworkCore.Metadata.Conventions.ConventionSet conventionSet)
     {
         conventionSet.Add(new AuditModelConvention());
         conventionSet.Add(new Tracking.TrackingModelConvention());
+        if (databaseProvider.Name == FuzzySearchQueryInterceptor.NpgsqlProvider)
+        {
+            conventionSet.Add(new FuzzySearchModelConvention());
+        }
+
         return conventionSet;
     }
 }

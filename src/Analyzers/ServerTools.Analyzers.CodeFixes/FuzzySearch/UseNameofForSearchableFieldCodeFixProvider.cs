@@ -1,0 +1,55 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ServerTools.Analyzers.FuzzySearch;
+
+namespace ServerTools.Analyzers.CodeFixes.FuzzySearch;
+
+/// <summary>
+/// Fixes ST3001 on a misspelt string in the class's <c>[FuzzySearchable]</c> when one mapped string property of the
+/// class has a name a typo away (the analyzer names it): <c>"Nmae"</c> becomes <c>nameof(Name)</c>.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseNameofForSearchableFieldCodeFixProvider))]
+[Shared]
+public sealed class UseNameofForSearchableFieldCodeFixProvider : CodeFixProvider
+{
+    private const string EquivalenceKey = "ServerTools.UseNameofForSearchableField";
+
+    /// <inheritdoc />
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = [DiagnosticDescriptors.SearchableFieldNotMapped.Id];
+
+    /// <inheritdoc />
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    /// <inheritdoc />
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (diagnostic.Properties.TryGetValue(FuzzySearchFieldAnalyzer.MeantPropertyProperty, out var property) && property is not null
+                && root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is LiteralExpressionSyntax literal
+                && literal.IsKind(SyntaxKind.StringLiteralExpression))
+            {
+                var document = context.Document;
+                var name = SyntaxFactory.ParseExpression($"nameof({property})").WithTriviaFrom(literal);
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        $"Use nameof({property})",
+                        _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(literal, name))),
+                        EquivalenceKey),
+                    diagnostic);
+            }
+        }
+    }
+}

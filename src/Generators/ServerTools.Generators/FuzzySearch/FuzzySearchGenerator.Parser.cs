@@ -1,0 +1,111 @@
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using ServerTools.Generators.Common;
+using ServerTools.Shared;
+
+namespace ServerTools.Generators.FuzzySearch;
+
+public sealed partial class FuzzySearchGenerator
+{
+    /// <summary>Turns a searchable class symbol into a <see cref="FuzzySearchEntitySpec"/>; nothing of Roslyn survives past it.</summary>
+    internal static class Parser
+    {
+        /// <summary>The spec of a class marked <c>[FuzzySearchable]</c>.</summary>
+        public static FuzzySearchEntitySpec? ParseClass(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+            => context.TargetSymbol is INamedTypeSymbol type ? Create(type, cancellationToken) : null;
+
+        /// <summary>
+        /// The spec of the class that contains a property marked <c>[FuzzySearchable]</c>, when the class has no attribute
+        /// of its own (<see cref="ParseClass"/> covers it then) and the property is its first marked one, so that a class
+        /// with several marked properties yields one spec.
+        /// </summary>
+        public static FuzzySearchEntitySpec? ParseProperty(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+            => context.TargetSymbol is IPropertySymbol { ContainingType: { } type } property
+               && FuzzySearchFields.Find(type) is null
+               && SymbolEqualityComparer.Default.Equals(type.GetMembers().OfType<IPropertySymbol>().FirstOrDefault(static p => FuzzySearchFields.Find(p) is not null), property)
+                ? Create(type, cancellationToken)
+                : null;
+
+        /// <summary>
+        /// Whether the extensions can be emitted at namespace level: no generic class, no private or protected one in the
+        /// chain (<c>protected internal</c> is visible to the assembly). ST3006 reports the others.
+        /// </summary>
+        public static bool CanSearch(INamedTypeSymbol type)
+        {
+            for (var current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.IsGenericType
+                    || current.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static FuzzySearchEntitySpec? Create(INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            if (type.TypeKind != TypeKind.Class || !CanSearch(type))
+            {
+                return null;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var fields = FuzzySearchFields.Valid(type)
+                .Select(static field => new FuzzySearchFieldSpec(field.Property!.Name, field.Mode, field.Weight))
+                .ToEquatableArray();
+            if (fields.Count == 0)
+            {
+                return null;
+            }
+
+            var hierarchy = HierarchyInfo.From(type);
+            return new FuzzySearchEntitySpec(
+                hierarchy,
+                type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                string.Concat(hierarchy.Types.Select(static t => t.Name)) + "FuzzySearchExtensions",
+                IsPublic(type),
+                TieBreaker(type),
+                fields);
+        }
+
+        private static bool IsPublic(INamedTypeSymbol type)
+        {
+            for (var current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.DeclaredAccessibility != Accessibility.Public)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// The key EF Core finds by convention (<c>Id</c>, <c>{Class}Id</c> or <c>[Key]</c>) when it is an integer: ties
+        /// in score are then ordered by it, the same way in SQL and in memory (strings and Guids sort differently in
+        /// PostgreSQL and .NET, so they are not used).
+        /// </summary>
+        private static string? TieBreaker(INamedTypeSymbol type)
+        {
+            foreach (var declaringType in AuditedProperties.BaseFirst(type))
+            {
+                foreach (var property in declaringType.GetMembers().OfType<IPropertySymbol>())
+                {
+                    if (AuditedProperties.IsMapped(property)
+                        && (property.Name == "Id" || property.Name == type.Name + "Id" || AuditedProperties.HasAttribute(property, AttributeNames.Key))
+                        && property.Type.SpecialType is SpecialType.System_Int16 or SpecialType.System_Int32 or SpecialType.System_Int64
+                            or SpecialType.System_UInt16 or SpecialType.System_UInt32 or SpecialType.System_UInt64 or SpecialType.System_Byte)
+                    {
+                        return property.Name;
+                    }
+                }
+            }
+
+            return null;
+        }
+    }
+}

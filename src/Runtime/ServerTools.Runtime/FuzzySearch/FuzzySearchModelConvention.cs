@@ -1,0 +1,77 @@
+using System.Linq;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Metadata.Conventions;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace ServerTools.FuzzySearch;
+
+/// <summary>
+/// On PostgreSQL, adds to the model what fuzzy search needs, so that <c>EnsureCreated</c> and migrations create it:
+/// the <c>pg_trgm</c> extension, a GIN <c>gin_trgm_ops</c> index for every field of a
+/// <see cref="FuzzySearchableAttribute">[FuzzySearchable]</see> entity (named <c>IX_{table}_{column}_trgm</c>, beside any
+/// index the application has on the column), and the mapping of <c>set_config</c> that sets a query's threshold.
+/// </summary>
+internal sealed class FuzzySearchModelConvention : IModelInitializedConvention, IModelFinalizingConvention
+{
+    private const int MaxIdentifierLength = 63;
+
+    public void ProcessModelInitialized(IConventionModelBuilder modelBuilder, IConventionContext<IConventionModelBuilder> context)
+    {
+        modelBuilder.HasDbFunction(TrigramQueryRewriter.SetConfig, fromDataAnnotation: true)
+            ?.HasName("set_config", fromDataAnnotation: true)
+            ?.IsBuiltIn(true, fromDataAnnotation: true);
+    }
+
+    public void ProcessModelFinalizing(IConventionModelBuilder modelBuilder, IConventionContext<IConventionModelBuilder> context)
+    {
+        var model = modelBuilder.Metadata;
+        if (model.FindEntityType(typeof(HistoryRow)) is not null)
+        {
+            return;
+        }
+
+        var searchable = false;
+        foreach (var entityType in model.GetEntityTypes().ToList())
+        {
+            if (entityType.IsOwned() || !FuzzySearchDescriptors.TryGet(entityType.ClrType, out var fields))
+            {
+                continue;
+            }
+
+            foreach (var field in fields)
+            {
+                // A property inherited from a mapped base class is indexed on the base, once for every class that searches it.
+                if (entityType.FindProperty(field.Property) is not { DeclaringType: IConventionEntityType owner } property)
+                {
+                    continue;
+                }
+
+                searchable = true;
+                var index = owner.Builder.HasIndex([property], IndexName(owner, property), fromDataAnnotation: true);
+                if (index is not null)
+                {
+                    index.HasMethod("gin", fromDataAnnotation: true);
+                    index.HasOperators(TrigramOperators(), fromDataAnnotation: true);
+                }
+            }
+        }
+
+        if (searchable)
+        {
+            modelBuilder.HasPostgresExtension("pg_trgm", fromDataAnnotation: true);
+        }
+    }
+
+    /// <summary>A new array for each index: Npgsql reads the annotation as <c>string[]</c>, and arrays are mutable.</summary>
+    private static string[] TrigramOperators() => ["gin_trgm_ops"];
+
+    private static string IndexName(IConventionEntityType entityType, IConventionProperty property)
+    {
+        var table = entityType.GetTableName() ?? entityType.ShortName();
+        var column = property.GetColumnName() ?? property.Name;
+        var name = $"IX_{table}_{column}_trgm";
+        return name.Length <= MaxIdentifierLength ? name : name[..MaxIdentifierLength];
+    }
+}

@@ -1,0 +1,187 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+// Compiled into both ServerTools.Generators and ServerTools.Analyzers (linked), so the generator that emits the search
+// and the analyzers that check its configuration cannot disagree on which fields are searchable.
+namespace ServerTools.Shared;
+
+/// <summary>What is wrong with one field of a <c>[FuzzySearchable]</c> class, if anything.</summary>
+internal enum FuzzyFieldProblem
+{
+    None,
+
+    /// <summary>The class names a property it does not have (or one EF Core does not map: static, <c>[NotMapped]</c>, no public getter or no setter).</summary>
+    Missing,
+
+    /// <summary>The property is not a <c>string</c>: pg_trgm compares text.</summary>
+    NotString,
+
+    /// <summary>The field is named a second time (twice on the class, or on the class and with its own attribute).</summary>
+    Duplicate,
+
+    /// <summary>The weight is not greater than 0 and at most 1.</summary>
+    BadWeight,
+}
+
+/// <summary>One field of a <c>[FuzzySearchable]</c> class as written: by name on the class, or marked on the property.</summary>
+/// <param name="Name">The property's name as written.</param>
+/// <param name="Property">The property, when the class has a mapped one of that name.</param>
+/// <param name="Attribute">The attribute that declares the field.</param>
+/// <param name="ArgumentIndex">The position of the name among the class attribute's field names; -1 for a property's attribute.</param>
+/// <param name="Weight">The field's weight.</param>
+/// <param name="Mode">The field's comparison, as the value of <c>ServerTools.TrigramMatch</c>.</param>
+/// <param name="Problem">Why the field is left out of the search, if it is.</param>
+internal sealed record FuzzyField(
+    string Name,
+    IPropertySymbol? Property,
+    AttributeData Attribute,
+    int ArgumentIndex,
+    double Weight,
+    int Mode,
+    FuzzyFieldProblem Problem);
+
+/// <summary>The rules that pick the searchable fields of a class.</summary>
+internal static class FuzzySearchFields
+{
+    /// <summary>The comparisons of <c>ServerTools.TrigramMatch</c>, by value.</summary>
+    public const int Similarity = 0, WordSimilarity = 1, StrictWordSimilarity = 2;
+
+    /// <summary>
+    /// The fields of <paramref name="type"/> in declaration order: first those the class's <c>[FuzzySearchable]</c>
+    /// names, in the order given, then the properties marked <c>[FuzzySearchable]</c> (base class first). A field whose
+    /// <see cref="FuzzyField.Problem"/> is not <see cref="FuzzyFieldProblem.None"/> is skipped by the generator and
+    /// reported by the analyzers. Properties are found in the class and its base classes.
+    /// </summary>
+    public static List<FuzzyField> Of(INamedTypeSymbol type)
+    {
+        var fields = new List<FuzzyField>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+
+        if (Find(type) is { } classAttribute)
+        {
+            var (weight, match) = Settings(classAttribute);
+            var names = classAttribute.ConstructorArguments.Length == 1
+                        && classAttribute.ConstructorArguments[0] is { Kind: TypedConstantKind.Array, IsNull: false } list
+                ? list.Values
+                : [];
+            for (var index = 0; index < names.Length; index++)
+            {
+                var name = names[index].Value as string ?? "";
+                var property = MappedProperty(type, name);
+                fields.Add(Field(name, property, classAttribute, index, weight, match, seen));
+            }
+        }
+
+        foreach (var declaringType in AuditedProperties.BaseFirst(type))
+        {
+            foreach (var property in declaringType.GetMembers().OfType<IPropertySymbol>())
+            {
+                if (Find(property) is not { } attribute)
+                {
+                    continue;
+                }
+
+                var (weight, match) = Settings(attribute);
+                var mapped = IsMapped(property) ? property : null;
+                fields.Add(Field(property.Name, mapped, attribute, -1, weight, match, seen));
+            }
+        }
+
+        return fields;
+    }
+
+    /// <summary>The valid fields of <paramref name="type"/>, each once.</summary>
+    public static IEnumerable<FuzzyField> Valid(INamedTypeSymbol type)
+        => Of(type).Where(static field => field.Problem == FuzzyFieldProblem.None);
+
+    /// <summary>The <c>[FuzzySearchable]</c> attribute on <paramref name="symbol"/>, if any.</summary>
+    public static AttributeData? Find(ISymbol symbol)
+    {
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.FuzzySearchable)
+            {
+                return attribute;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a weight is one a field may have: greater than 0, at most 1 (NaN is not).</summary>
+    public static bool IsValidWeight(double weight) => weight > 0 && weight <= 1;
+
+    /// <summary>A field, its problem decided; a name counts as taken only once a valid field has it.</summary>
+    private static FuzzyField Field(string name, IPropertySymbol? property, AttributeData attribute, int index, double weight, int mode, HashSet<string> taken)
+    {
+        var problem = Check(property, weight, !taken.Contains(name));
+        if (problem == FuzzyFieldProblem.None)
+        {
+            taken.Add(name);
+        }
+
+        return new FuzzyField(name, property, attribute, index, weight, mode, problem);
+    }
+
+    /// <summary>A property EF Core maps (<see cref="AuditedProperties.IsMapped"/>), or an override of one.</summary>
+    private static bool IsMapped(IPropertySymbol property)
+        => AuditedProperties.IsMapped(property)
+           || (property.IsOverride && property.OverriddenProperty is { } overridden && IsMapped(overridden) && !AuditedProperties.HasAttribute(property, AttributeNames.NotMapped));
+
+    private static FuzzyFieldProblem Check(IPropertySymbol? property, double weight, bool first)
+    {
+        if (property is null)
+        {
+            return FuzzyFieldProblem.Missing;
+        }
+
+        if (property.Type.SpecialType != SpecialType.System_String)
+        {
+            return FuzzyFieldProblem.NotString;
+        }
+
+        if (!first)
+        {
+            return FuzzyFieldProblem.Duplicate;
+        }
+
+        return IsValidWeight(weight) ? FuzzyFieldProblem.None : FuzzyFieldProblem.BadWeight;
+    }
+
+    private static IPropertySymbol? MappedProperty(INamedTypeSymbol type, string name)
+    {
+        for (var current = type; current is { SpecialType: not SpecialType.System_Object }; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers(name))
+            {
+                if (member is IPropertySymbol property && IsMapped(property))
+                {
+                    return property;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static (double Weight, int Mode) Settings(AttributeData attribute)
+    {
+        double weight = 1;
+        var match = Similarity;
+        foreach (var argument in attribute.NamedArguments)
+        {
+            if (argument.Key == "Weight" && argument.Value.Value is double w)
+            {
+                weight = w;
+            }
+            else if (argument.Key == "Mode" && argument.Value.Value is int m)
+            {
+                match = m;
+            }
+        }
+
+        return (weight, match);
+    }
+}
