@@ -1,7 +1,5 @@
-using System;
-using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ServerTools.Generators.Common;
 using ServerTools.Shared;
 
 namespace ServerTools.Generators.FuzzySearch;
@@ -32,31 +30,13 @@ public sealed partial class FuzzySearchGenerator : IIncrementalGenerator
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var classes = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                AttributeNames.FuzzySearchable,
-                static (node, _) => node is ClassDeclarationSyntax,
-                static (attributeContext, cancellationToken) => Parser.ParseClass(attributeContext, cancellationToken))
-            .WithTrackingName(Steps.ParseClass)
-            .Where(static entity => entity is not null)
-            .Collect();
-
-        var classesOfProperties = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                AttributeNames.FuzzySearchable,
-                static (node, _) => node is PropertyDeclarationSyntax { Parent: ClassDeclarationSyntax },
-                static (attributeContext, cancellationToken) => Parser.ParseProperty(attributeContext, cancellationToken))
-            .WithTrackingName(Steps.ParseProperty)
-            .Where(static entity => entity is not null)
-            .Collect();
-
-        var entities = classes
-            .Combine(classesOfProperties)
-            .SelectMany(static (pair, _) => pair.Left.AddRange(pair.Right)
-                .GroupBy(static entity => entity!.Hierarchy.MetadataName, StringComparer.Ordinal)
-                .OrderBy(static group => group.Key, StringComparer.Ordinal)
-                .Select(static group => group.First()!))
-            .WithTrackingName(Steps.Entities);
+        var entities = MarkedClasses.Select(
+            context,
+            AttributeNames.FuzzySearchable,
+            Parser.ParseClass,
+            Parser.ParseProperty,
+            static entity => entity.Hierarchy.MetadataName,
+            (Steps.ParseClass, Steps.ParseProperty, Steps.Entities));
 
         context.RegisterSourceOutput(
             entities,

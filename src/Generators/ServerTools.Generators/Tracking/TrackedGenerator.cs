@@ -1,7 +1,5 @@
-using System;
-using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ServerTools.Generators.Common;
 using ServerTools.Shared;
 
 namespace ServerTools.Generators.Tracking;
@@ -35,33 +33,13 @@ public sealed partial class TrackedGenerator : IIncrementalGenerator
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var classes = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                AttributeNames.Tracked,
-                static (node, _) => node is ClassDeclarationSyntax,
-                static (attributeContext, cancellationToken) => Parser.ParseClass(attributeContext, cancellationToken))
-            .WithTrackingName(Steps.ParseClass)
-            .Where(static entity => entity is not null)
-            .Collect();
-
-        var classesOfProperties = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                AttributeNames.Tracked,
-                static (node, _) => node is PropertyDeclarationSyntax { Parent: ClassDeclarationSyntax },
-                static (attributeContext, cancellationToken) => Parser.ParseProperty(attributeContext, cancellationToken))
-            .WithTrackingName(Steps.ParseProperty)
-            .Where(static entity => entity is not null)
-            .Collect();
-
-        // Both kinds of class in one stream, each once (a repeated [Tracked] on partial declarations, an error, finds a
-        // class twice), in a stable order. Outputs are compared one by one, so an unchanged class is not emitted again.
-        var entities = classes
-            .Combine(classesOfProperties)
-            .SelectMany(static (pair, _) => pair.Left.AddRange(pair.Right)
-                .GroupBy(static entity => entity!.Hierarchy.MetadataName, StringComparer.Ordinal)
-                .OrderBy(static group => group.Key, StringComparer.Ordinal)
-                .Select(static group => group.First()!))
-            .WithTrackingName(Steps.Entities);
+        var entities = MarkedClasses.Select(
+            context,
+            AttributeNames.Tracked,
+            Parser.ParseClass,
+            Parser.ParseProperty,
+            static entity => entity.Hierarchy.MetadataName,
+            (Steps.ParseClass, Steps.ParseProperty, Steps.Entities));
 
         context.RegisterSourceOutput(
             entities,
