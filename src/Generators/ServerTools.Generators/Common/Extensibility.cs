@@ -11,15 +11,36 @@ internal static class Extensibility
 {
     /// <summary>
     /// True when generated members can be added: the class and all its containing types are
-    /// partial and not generic, and none is private (a module initializer must be reachable).
+    /// partial, and <see cref="IsReachable"/>.
     /// </summary>
     public static bool CanExtend(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (!IsReachable(type))
+        {
+            return false;
+        }
+
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            if (!IsPartial(current, cancellationToken))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// True when code at namespace level of the same assembly can name the class for itself: neither it nor a containing
+    /// type is generic, private or protected (a module initializer, or an extension class, must reach it).
+    /// </summary>
+    public static bool IsReachable(INamedTypeSymbol type)
     {
         for (var current = type; current is not null; current = current.ContainingType)
         {
             if (current.IsGenericType
-                || current.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal
-                || !IsPartial(current, cancellationToken))
+                || current.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
             {
                 return false;
             }

@@ -27,27 +27,10 @@ public sealed partial class FuzzySearchGenerator
                 ? Create(type, cancellationToken)
                 : null;
 
-        /// <summary>
-        /// Whether the extensions can be emitted at namespace level: no generic class, no private or protected one in the
-        /// chain (<c>protected internal</c> is visible to the assembly). ST3006 reports the others.
-        /// </summary>
-        public static bool CanSearch(INamedTypeSymbol type)
-        {
-            for (var current = type; current is not null; current = current.ContainingType)
-            {
-                if (current.IsGenericType
-                    || current.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
         private static FuzzySearchEntitySpec? Create(INamedTypeSymbol type, CancellationToken cancellationToken)
         {
-            if (type.TypeKind != TypeKind.Class || !CanSearch(type))
+            // The extensions are emitted at namespace level; ST3006 reports a class they cannot name.
+            if (type.TypeKind != TypeKind.Class || !Extensibility.IsReachable(type))
             {
                 return null;
             }
