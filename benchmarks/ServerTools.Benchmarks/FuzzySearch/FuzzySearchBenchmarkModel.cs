@@ -25,8 +25,9 @@ public sealed class FuzzySearchBenchmarkContext(DbContextOptions<FuzzySearchBenc
 }
 
 /// <summary>
-/// The data of the fuzzy search benchmark: 1,000,000 deterministic person names, and the private PostgreSQL holding them
-/// in the entity's table (with the generated trigram index) or in an identical table without it.
+/// The data of the fuzzy search benchmark, loaded once per process, on first use, and shared by all its benchmarks:
+/// 1,000,000 deterministic person names, and one private PostgreSQL holding them in the entity's table (with the
+/// generated trigram index) and in an identical table without it, each in a database of its own.
 /// </summary>
 internal static class FuzzySearchBenchmarkData
 {
@@ -37,6 +38,23 @@ internal static class FuzzySearchBenchmarkData
 
     /// <summary>The same columns, rows and primary key, and no trigram index.</summary>
     public const string UnindexedTable = "PartnersWithoutIndex";
+
+    private static readonly Lazy<string[]> s_names = new(() => Step($"{Count:N0} names generated", Generate));
+    private static readonly Lazy<PostgresServer> s_server = new(() => Step("PostgreSQL started", Start));
+    private static readonly Lazy<DbContextOptions<FuzzySearchBenchmarkContext>> s_indexed = new(LoadIndexed);
+    private static readonly Lazy<string> s_unindexed = new(LoadUnindexed);
+
+    /// <summary>The names of partners 1 to <see cref="Count"/>: index i is partner i + 1.</summary>
+    public static string[] Names => s_names.Value;
+
+    /// <summary>
+    /// Options of a context with UseServerTools() on the database of <see cref="IndexedTable"/>, filled on first use. The
+    /// server is stopped when the process exits.
+    /// </summary>
+    public static DbContextOptions<FuzzySearchBenchmarkContext> Indexed => s_indexed.Value;
+
+    /// <summary>A connection string to the database of <see cref="UnindexedTable"/>, filled on first use.</summary>
+    public static string Unindexed => s_unindexed.Value;
 
     private static readonly string[] s_firstNames =
     [
@@ -81,11 +99,11 @@ internal static class FuzzySearchBenchmarkData
     ];
 
     /// <summary>
-    /// The names of partners 1 to <see cref="Count"/> (index i is partner i + 1): a first and a last name, now and then a
-    /// middle initial or a second last name, and in half of them one to three typos, so their trigrams are as varied as
-    /// real data entered by hand. The same on every run (a seeded <see cref="Random"/>).
+    /// A first and a last name, now and then a middle initial or a second last name, and in half of them one to three
+    /// typos, so their trigrams are as varied as real data entered by hand. The same on every run (a seeded
+    /// <see cref="Random"/>).
     /// </summary>
-    public static string[] Names()
+    private static string[] Generate()
     {
         var random = new Random(20261121);
         var names = new string[Count];
@@ -120,9 +138,9 @@ internal static class FuzzySearchBenchmarkData
 
     /// <summary>
     /// A private server. Autovacuum is off so that it never starts inside a measured query; the setup runs VACUUM
-    /// ANALYZE itself. The buffers hold the table and its index, as a production server's memory would.
+    /// ANALYZE itself. The buffers hold the tables and the index, as a production server's memory would.
     /// </summary>
-    public static PostgresServer Start()
+    private static PostgresServer Start()
     {
         var options = new PostgresServerOptions
         {
@@ -139,54 +157,73 @@ internal static class FuzzySearchBenchmarkData
     }
 
     /// <summary>
-    /// Fills <see cref="IndexedTable"/>, created by EnsureCreated with UseServerTools(): the table, pg_trgm and the
-    /// generated index <c>IX_Partners_Name_trgm</c>. The index is dropped for the load and created again from its own
+    /// Creates <see cref="IndexedTable"/> with EnsureCreated and UseServerTools(): the table, pg_trgm and the generated
+    /// index <c>IX_Partners_Name_trgm</c>; and fills it. The index is dropped for the load and created again from its own
     /// definition (<c>pg_get_indexdef</c>), so it is the generated index, built in one pass rather than row by row.
     /// </summary>
-    public static void LoadIndexed(DbContextOptions<FuzzySearchBenchmarkContext> options, string[] names)
+    private static DbContextOptions<FuzzySearchBenchmarkContext> LoadIndexed()
     {
+        var connectionString = s_server.Value.CreateDatabaseAsync("fuzzy").GetAwaiter().GetResult();
+        var options = new DbContextOptionsBuilder<FuzzySearchBenchmarkContext>().UseNpgsql(connectionString).UseServerTools().Options;
         using (var context = new FuzzySearchBenchmarkContext(options))
         {
             context.Database.EnsureCreated();
         }
 
-        using var connection = new NpgsqlConnection(ConnectionString(options));
+        using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
         var index = $"IX_{IndexedTable}_{nameof(Partner.Name)}_trgm";
         var definition = Scalar(connection, $"SELECT pg_get_indexdef('\"{index}\"'::regclass)") as string
             ?? throw new InvalidOperationException($"EnsureCreated did not create the index {index}.");
-        Step($"DROP INDEX \"{index}\"", () => Execute(connection, $"DROP INDEX \"{index}\""));
-        Step($"COPY {Count:N0} rows into {IndexedTable}", () => Copy(connection, IndexedTable, names));
-        Step(definition, () => Execute(connection, definition));
-        Step($"VACUUM ANALYZE {IndexedTable}", () => Execute(connection, $"VACUUM ANALYZE \"{IndexedTable}\""));
+        Execute(connection, $"DROP INDEX \"{index}\"");
+        Load(connection, IndexedTable, definition);
+        return options;
     }
 
     /// <summary>
-    /// Creates and fills <see cref="UnindexedTable"/>: the columns and primary key of <see cref="IndexedTable"/>, no other
-    /// index; and pg_trgm, for its operator and function.
+    /// Creates <see cref="UnindexedTable"/>, with the columns and primary key of <see cref="IndexedTable"/> and no other
+    /// index, and pg_trgm for its operator and function; and fills it.
     /// </summary>
-    public static void LoadUnindexed(string connectionString, string[] names)
+    private static string LoadUnindexed()
     {
+        var connectionString = s_server.Value.CreateDatabaseAsync("fuzzy_scan").GetAwaiter().GetResult();
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
         Execute(connection, "CREATE EXTENSION pg_trgm");
         Execute(connection, $"CREATE TABLE \"{UnindexedTable}\" (\"Id\" integer PRIMARY KEY, \"Name\" text NOT NULL)");
-        Step($"COPY {Count:N0} rows into {UnindexedTable}", () => Copy(connection, UnindexedTable, names));
-        Step($"VACUUM ANALYZE {UnindexedTable}", () => Execute(connection, $"VACUUM ANALYZE \"{UnindexedTable}\""));
+        Load(connection, UnindexedTable, index: null);
+        return connectionString;
+    }
+
+    /// <summary>
+    /// Copies the names into <paramref name="table"/> (binary COPY), creates <paramref name="index"/> when there is
+    /// one, and runs VACUUM ANALYZE, as autovacuum would before the first search: statistics, and hint bits set.
+    /// </summary>
+    private static void Load(NpgsqlConnection connection, string table, string? index)
+    {
+        var names = Names;
+        Step($"COPY {Count:N0} rows into {table}", () => Copy(connection, table, names));
+        if (index is not null)
+        {
+            Step(index, () => Execute(connection, index));
+        }
+
+        Step($"VACUUM ANALYZE {table}", () => Execute(connection, $"VACUUM ANALYZE \"{table}\""));
     }
 
     /// <summary>Runs <paramref name="action"/> and writes how long it took to the benchmark's log.</summary>
-    public static void Step(string what, Action action)
+    private static void Step(string what, Action action) => Step(what, () =>
+    {
+        action();
+        return true;
+    });
+
+    private static T Step<T>(string what, Func<T> action)
     {
         var watch = Stopwatch.StartNew();
-        action();
+        var result = action();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// Setup: {what}: {watch.Elapsed.TotalSeconds:F1} s"));
-    }
-
-    private static string ConnectionString(DbContextOptions<FuzzySearchBenchmarkContext> options)
-    {
-        using var context = new FuzzySearchBenchmarkContext(options);
-        return context.Database.GetConnectionString() ?? throw new InvalidOperationException("The options name no connection string.");
+        return result;
     }
 
     private static void Copy(NpgsqlConnection connection, string table, string[] names)

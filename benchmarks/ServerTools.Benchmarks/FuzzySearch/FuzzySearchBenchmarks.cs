@@ -6,12 +6,12 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using FuzzySharp;
 using FuzzySharp.Extractor;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Npgsql;
-using ServerTools.Testing;
 
 namespace ServerTools.Benchmarks.FuzzySearch;
 
@@ -23,11 +23,17 @@ namespace ServerTools.Benchmarks.FuzzySearch;
 /// over the names in memory.
 /// </summary>
 /// <remarks>
+/// <para>
+/// All run in BenchmarkDotNet's process (in-process toolchain), on one private server and one copy of the data, loaded
+/// on first use (its steps' times are in the log). With a process, and so a server and a load, per benchmark, the same
+/// query's median differed by up to 13% from one process to the next on the 2-core build machine: more than the
+/// difference being measured.
+/// </para>
+/// <para>
 /// Two jobs: <see cref="Indexed"/> (many iterations) for the two searches that read the index, and <see cref="Slow"/>
-/// (few iterations of one call) for the two that read every name, a second or more per call; the hand-written baseline
-/// runs in both, so each job's ratios are against a baseline measured in the same way. Each process loads only the data
-/// its benchmark reads (the indexed table, the unindexed one, or the names in memory) and writes each setup step's time
-/// to the log.
+/// (few iterations) for the two that read every name, from 0.7 to 5 seconds per call; the hand-written baseline runs in
+/// both, so each job's ratios are against a baseline measured in the same way.
+/// </para>
 /// </remarks>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -46,7 +52,6 @@ public class FuzzySearchBenchmarks
 
     private const string Search = "\" WHERE \"Name\" % $1 ORDER BY similarity(\"Name\", $1) DESC, \"Id\" LIMIT 10";
 
-    private PostgresServer? _server;
     private NpgsqlConnection? _connection;
     private PooledDbContextFactory<FuzzySearchBenchmarkContext>? _contexts;
     private string[] _names = [];
@@ -56,19 +61,18 @@ public class FuzzySearchBenchmarks
     public string Term { get; set; } = "";
 
     /// <summary>
-    /// Loads the indexed table, and fails the run unless the generated search returns the hand-written query's partners,
-    /// in the same order, for the term (each term runs in a process of its own, so every term is checked).
+    /// Connects to the indexed table, and fails the run unless the generated search returns the hand-written query's
+    /// partners, in the same order, for the term.
     /// </summary>
     [GlobalSetup(Targets = [nameof(HandWritten), nameof(Generated)])]
-    public void LoadIndexed()
+    public void ConnectIndexed()
     {
-        var names = Generate();
-        _server = FuzzySearchBenchmarkData.Start();
-        var connectionString = _server.CreateDatabaseAsync("fuzzy").GetAwaiter().GetResult();
-        var options = new DbContextOptionsBuilder<FuzzySearchBenchmarkContext>().UseNpgsql(connectionString).UseServerTools().Options;
-        FuzzySearchBenchmarkData.LoadIndexed(options, names);
+        var options = FuzzySearchBenchmarkData.Indexed;
         _contexts = new PooledDbContextFactory<FuzzySearchBenchmarkContext>(options);
-        _connection = Open(connectionString);
+        using (var context = _contexts.CreateDbContext())
+        {
+            _connection = Open(context.Database.GetConnectionString()!);
+        }
 
         var handWritten = HandWritten().GetAwaiter().GetResult().Select(static partner => partner.Id).ToList();
         var generated = Generated().GetAwaiter().GetResult().Select(static partner => partner.Id).ToList();
@@ -78,31 +82,19 @@ public class FuzzySearchBenchmarks
                 $"For '{Term}' the hand-written SQL found [{string.Join(", ", handWritten)}] and the generated FuzzySearch [{string.Join(", ", generated)}]; "
                 + "the comparison needs the same partners in the same order.");
         }
-
-        Console.WriteLine($"// Setup: '{Term}' finds partners [{string.Join(", ", handWritten)}], the same in both queries.");
     }
 
-    /// <summary>Loads the table without the trigram index.</summary>
+    /// <summary>Connects to the table without the trigram index.</summary>
     [GlobalSetup(Target = nameof(HandWrittenWithoutIndex))]
-    public void LoadUnindexed()
-    {
-        var names = Generate();
-        _server = FuzzySearchBenchmarkData.Start();
-        var connectionString = _server.CreateDatabaseAsync("fuzzy").GetAwaiter().GetResult();
-        FuzzySearchBenchmarkData.LoadUnindexed(connectionString, names);
-        _connection = Open(connectionString);
-    }
+    public void ConnectUnindexed() => _connection = Open(FuzzySearchBenchmarkData.Unindexed);
 
-    /// <summary>Holds the names in memory.</summary>
+    /// <summary>Takes the names in memory.</summary>
     [GlobalSetup(Target = nameof(FuzzySharpInMemory))]
-    public void LoadInMemory() => _names = Generate();
+    public void TakeNames() => _names = FuzzySearchBenchmarkData.Names;
 
+    /// <summary>Closes the connection; the server serves the next benchmarks, and stops when the process exits.</summary>
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _connection?.Dispose();
-        _server?.Dispose();
-    }
+    public void Cleanup() => _connection?.Dispose();
 
     /// <summary>The best hand-written SQL, on an open Npgsql connection, read into partners.</summary>
     [Benchmark(Baseline = true, Description = "hand-written SQL, Npgsql")]
@@ -123,13 +115,6 @@ public class FuzzySearchBenchmarks
     /// <summary>FuzzySharp's best 10 of the names in memory (its defaults: WeightedRatio, lower-cased, punctuation removed).</summary>
     [Benchmark(Description = "FuzzySharp ExtractTop, in memory")]
     public List<ExtractedResult<string>> FuzzySharpInMemory() => Process.ExtractTop(Term, _names, limit: 10).ToList();
-
-    private static string[] Generate()
-    {
-        var names = Array.Empty<string>();
-        FuzzySearchBenchmarkData.Step($"{FuzzySearchBenchmarkData.Count:N0} names generated", () => names = FuzzySearchBenchmarkData.Names());
-        return names;
-    }
 
     private static NpgsqlConnection Open(string connectionString)
     {
@@ -155,16 +140,17 @@ public class FuzzySearchBenchmarks
     }
 
     /// <summary>
-    /// <see cref="Indexed"/>: BenchmarkDotNet's default run (invocations per iteration chosen by the pilot), 5 warm-up and
-    /// 50 measured iterations. <see cref="Slow"/>: one call per iteration, 1 warm-up and 5 measured. The filter puts each
+    /// In-process. <see cref="Indexed"/>: 5 warm-up and 50 measured iterations. <see cref="Slow"/>: 1 warm-up and 5
+    /// measured, which BenchmarkDotNet runs with one call per iteration for the searches that take longer than an
+    /// iteration (0.5 s). In both, the pilot chooses the calls per iteration of the faster searches. The filter puts each
     /// benchmark in its job(s).
     /// </summary>
     private sealed class Jobs : ManualConfig
     {
         public Jobs()
         {
-            AddJob(Job.Default.WithId(Indexed).WithWarmupCount(5).WithIterationCount(50));
-            AddJob(Job.Default.WithId(Slow).WithWarmupCount(1).WithIterationCount(5).WithInvocationCount(1).WithUnrollFactor(1));
+            AddJob(Job.Default.WithId(Indexed).WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(5).WithIterationCount(50));
+            AddJob(Job.Default.WithId(Slow).WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(1).WithIterationCount(5));
             AddFilter(new SimpleFilter(static benchmark => benchmark.Descriptor.WorkloadMethod.Name switch
             {
                 nameof(HandWritten) => true,
