@@ -10,6 +10,7 @@ internal static class AttributeNames
     public const string AuditMask = "ServerTools.AuditMaskAttribute";
     public const string Tracked = "ServerTools.TrackedAttribute";
     public const string FuzzySearchable = "ServerTools.FuzzySearchableAttribute";
+    public const string TimeWindowed = "ServerTools.TimeWindowedAttribute";
 
     /// <summary>The enum of a fuzzy-searchable field's comparison, by metadata name.</summary>
     public const string TrigramMatch = "ServerTools.TrigramMatch";
@@ -37,5 +38,6 @@ internal static class AttributeNames
     [
         Audited,
         Tracked,
+        TimeWindowed,
     ];
 }

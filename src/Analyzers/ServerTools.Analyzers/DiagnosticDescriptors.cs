@@ -18,6 +18,7 @@ internal static class DiagnosticDescriptors
         public const string Auditing = "ServerTools.Auditing";
         public const string Tracking = "ServerTools.Tracking";
         public const string FuzzySearch = "ServerTools.FuzzySearch";
+        public const string TimeWindows = "ServerTools.TimeWindows";
     }
 
     /// <summary>ST0001: a class with a ServerTools attribute (or a type that contains one) is not partial.</summary>
@@ -231,4 +232,47 @@ internal static class DiagnosticDescriptors
                      + "(or nested in such a class), which a class at namespace level does not see. Search a non-generic entity "
                      + "class that is internal or public, in types that are internal or public.",
         helpLinkUri: HelpLinkBase + "ST3006.md");
+
+    /// <summary>ST4001: the constant [TimeWindowed] time zone is not an id of the tz database.</summary>
+    public static readonly DiagnosticDescriptor TimeZoneNotIana = new(
+        id: "ST4001",
+        title: "The [TimeWindowed] time zone is not an IANA time-zone id",
+        messageFormat: "'{0}' is not an IANA time-zone id, so neither .NET nor PostgreSQL can read the opening hours of '{1}' in it: {2}",
+        category: Categories.TimeWindows,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The opening hours of a [TimeWindowed] entity are read in its time zone twice: in .NET (TimeZoneInfo) by IsOpenAt, "
+                     + "NextOpening and NextClosing, and in PostgreSQL (timezone(zone, instant)) by WhereOpenAt. Both read the tz "
+                     + "database, so the zone must be one of its ids (Europe/Paris, UTC, or an alias such as US/Eastern), spelt "
+                     + "exactly: .NET on Linux does not find 'europe/paris', and PostgreSQL does not know Windows ids such as "
+                     + "'Romance Standard Time'. Any other value fails at run time.",
+        helpLinkUri: HelpLinkBase + "ST4001.md");
+
+    /// <summary>ST4002: [TimeWindowed] TimeZoneProperty names no string property of the class that EF Core maps.</summary>
+    public static readonly DiagnosticDescriptor TimeZonePropertyNotMapped = new(
+        id: "ST4002",
+        title: "[TimeWindowed] TimeZoneProperty is not a string property of the class that EF Core maps",
+        messageFormat: "TimeZoneProperty '{0}' cannot hold the time zone of each '{1}': {2}",
+        category: Categories.TimeWindows,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "With TimeZoneProperty, each row's opening hours are read in the IANA time zone that the named property holds: "
+                     + ".NET reads the property, and PostgreSQL reads its column in WhereOpenAt. So the name must be a string property "
+                     + "of the class or a base class that EF Core maps to a column: not a field or a method, not another type, not "
+                     + "[NotMapped], static or without a setter. Name it with nameof, so that the compiler checks it.",
+        helpLinkUri: HelpLinkBase + "ST4002.md");
+
+    /// <summary>ST4003: [TimeWindowed] sets both TimeZone and TimeZoneProperty.</summary>
+    public static readonly DiagnosticDescriptor TimeZoneGivenTwice = new(
+        id: "ST4003",
+        title: "[TimeWindowed] sets both TimeZone and TimeZoneProperty",
+        messageFormat: "[TimeWindowed] on '{0}' sets both TimeZone and TimeZoneProperty: keep TimeZone for one time zone for every row, "
+                       + "or TimeZoneProperty for each row's own time zone",
+        category: Categories.TimeWindows,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "TimeZone gives every row of the entity one time zone; TimeZoneProperty names the property that holds each row's "
+                     + "own. The two contradict each other, and ServerTools does not guess which one was meant: set one of them, or "
+                     + "neither for UTC.",
+        helpLinkUri: HelpLinkBase + "ST4003.md");
 }

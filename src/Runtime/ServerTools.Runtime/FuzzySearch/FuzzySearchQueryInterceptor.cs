@@ -2,6 +2,7 @@ using System;
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using ServerTools.Infrastructure;
 
 namespace ServerTools.FuzzySearch;
 
@@ -13,8 +14,6 @@ namespace ServerTools.FuzzySearch;
 /// </summary>
 internal sealed class FuzzySearchQueryInterceptor : IQueryExpressionInterceptor
 {
-    public const string NpgsqlProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
-
     public Expression QueryCompilationStarting(Expression queryExpression, QueryExpressionEventData eventData)
     {
         if (!TrigramQueryRewriter.Uses(queryExpression))
@@ -23,7 +22,7 @@ internal sealed class FuzzySearchQueryInterceptor : IQueryExpressionInterceptor
         }
 
         var database = eventData.Context?.Database;
-        if (database?.ProviderName == NpgsqlProvider)
+        if (database?.ProviderName == DatabaseProviders.Npgsql)
         {
             return new TrigramQueryRewriter().Visit(queryExpression);
         }

@@ -6,13 +6,15 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using ServerTools.Auditing;
+using ServerTools.TimeWindows;
 using ServerTools.Tracking;
 
 namespace ServerTools.Infrastructure;
 
 /// <summary>
 /// What ServerTools does in a SaveChanges: runs the <c>On{X}Changed</c> hooks of <see cref="TrackedAttribute">[Tracked]</see>
-/// entities, then writes the audit trail and the outbox of tracked changes in the transaction of the change. One
+/// entities, checks the schedules of <see cref="TimeWindowedAttribute">[TimeWindowed]</see> ones (and stores the columns
+/// <c>WhereOpenAt</c> reads), then writes the audit trail and the outbox of tracked changes in the transaction of the change. One
 /// instance per context (scoped in EF's internal services).
 /// </summary>
 /// <remarks>
@@ -141,8 +143,13 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     private void Begin(DbContext? context)
     {
         _work = null;
-        if (context?.GetService<IDbContextOptions>().FindExtension<ServerToolsOptionsExtension>()?.Options is not { } options
-            || !(options.Auditing.Enabled || options.Tracking.Enabled))
+        if (context?.GetService<IDbContextOptions>().FindExtension<ServerToolsOptionsExtension>()?.Options is not { } options)
+        {
+            return;
+        }
+
+        var timeWindows = TimeWindowBatch.Uses(context.Model);
+        if (!(options.Auditing.Enabled || options.Tracking.Enabled || timeWindows))
         {
             return;
         }
@@ -160,6 +167,11 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
             if (options.Tracking.Enabled && TrackedBatch.RunHooks(context))
             {
                 tracker.DetectChanges();
+            }
+
+            if (timeWindows)
+            {
+                TimeWindowBatch.Prepare(context);
             }
 
             var audit = options.Auditing.Enabled ? AuditBatch.Capture(context, options) : null;

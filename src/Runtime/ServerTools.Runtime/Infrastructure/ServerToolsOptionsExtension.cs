@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.EntityFrameworkCore.Storage;
 using ServerTools.Auditing;
 using ServerTools.FuzzySearch;
+using ServerTools.TimeWindows;
 
 namespace ServerTools.Infrastructure;
 
@@ -33,6 +34,7 @@ public sealed class ServerToolsOptionsExtension(ServerToolsOptions options) : ID
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISingletonInterceptor, AuditReadMaterializer>());
         // Query expression interceptors are found among the IInterceptor services (materialization ones among ISingletonInterceptor).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, FuzzySearchQueryInterceptor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, TimeWindowQueryInterceptor>());
         services.TryAddScoped<AuditReadRecorder>();
         services.AddScoped<IInterceptor>(static provider => provider.GetRequiredService<AuditReadRecorder>());
     }
@@ -63,16 +65,19 @@ public sealed class ServerToolsOptionsExtension(ServerToolsOptions options) : ID
 /// with different options (auditing on in one, off in another) must see the same tables. What is PostgreSQL's
 /// alone (pg_trgm and its indexes) is added on PostgreSQL only.
 /// </summary>
-internal sealed class ServerToolsConventionSetPlugin(IDatabaseProvider databaseProvider) : IConventionSetPlugin
+internal sealed class ServerToolsConventionSetPlugin(IDatabaseProvider databaseProvider, ITypeMappingSource typeMappingSource) : IConventionSetPlugin
 {
     public Microsoft.EntityFrameworkCore.Metadata.Conventions.ConventionSet ModifyConventions(Microsoft.EntityFrameworkCore.Metadata.Conventions.ConventionSet conventionSet)
     {
         conventionSet.Add(new AuditModelConvention());
         conventionSet.Add(new Tracking.TrackingModelConvention());
-        if (databaseProvider.Name == FuzzySearchQueryInterceptor.NpgsqlProvider)
+        var npgsql = databaseProvider.Name == DatabaseProviders.Npgsql;
+        if (npgsql)
         {
             conventionSet.Add(new FuzzySearchModelConvention());
         }
+
+        conventionSet.Add(TimeWindowModelConvention.Create(npgsql ? typeMappingSource as IRelationalTypeMappingSource : null));
 
         return conventionSet;
     }

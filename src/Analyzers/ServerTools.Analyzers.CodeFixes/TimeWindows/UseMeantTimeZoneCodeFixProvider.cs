@@ -1,0 +1,68 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ServerTools.Analyzers.TimeWindows;
+
+namespace ServerTools.Analyzers.CodeFixes.TimeWindows;
+
+/// <summary>
+/// Fixes a misspelt time zone of <c>[TimeWindowed]</c> where the analyzer names what it means: ST4001's string
+/// <c>"europe/paris"</c> becomes <c>"Europe/Paris"</c>, and ST4002's <c>"TimeZoneID"</c> becomes <c>nameof(TimeZoneId)</c>.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseMeantTimeZoneCodeFixProvider))]
+[Shared]
+public sealed class UseMeantTimeZoneCodeFixProvider : CodeFixProvider
+{
+    private const string EquivalenceKey = "ServerTools.UseMeantTimeZone";
+
+    /// <inheritdoc />
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
+        [DiagnosticDescriptors.TimeZoneNotIana.Id, DiagnosticDescriptors.TimeZonePropertyNotMapped.Id];
+
+    /// <inheritdoc />
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    /// <inheritdoc />
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax value)
+            {
+                continue;
+            }
+
+            ExpressionSyntax? replacement = null;
+            if (diagnostic.Properties.TryGetValue(TimeZoneAnalyzer.SuggestedTimeZoneProperty, out var zone) && zone is not null
+                && value.IsKind(SyntaxKind.StringLiteralExpression))
+            {
+                replacement = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(zone));
+            }
+            else if (diagnostic.Properties.TryGetValue(TimeZonePropertyAnalyzer.MeantPropertyProperty, out var property) && property is not null)
+            {
+                replacement = SyntaxFactory.ParseExpression($"nameof({property})");
+            }
+
+            if (replacement is not null)
+            {
+                var document = context.Document;
+                var title = replacement.ToString();
+                var newRoot = root.ReplaceNode(value, replacement.WithTriviaFrom(value));
+                context.RegisterCodeFix(
+                    CodeAction.Create($"Use {title}", _ => Task.FromResult(document.WithSyntaxRoot(newRoot)), EquivalenceKey),
+                    diagnostic);
+            }
+        }
+    }
+}

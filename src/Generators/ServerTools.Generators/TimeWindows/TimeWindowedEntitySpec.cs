@@ -1,0 +1,20 @@
+using ServerTools.Generators.Common;
+
+namespace ServerTools.Generators.TimeWindows;
+
+/// <summary>Everything the emitter needs for one <c>[TimeWindowed]</c> class: strings and flags only, value-equal.</summary>
+/// <param name="Hierarchy">Where the class is declared; its metadata name keys the output.</param>
+/// <param name="FullyQualifiedName">The class as <c>global::Shop.Store</c>.</param>
+/// <param name="DisplayName">The class as <c>Shop.Store</c>, for the runtime's error messages.</param>
+/// <param name="ExtensionsClass">The generated static class: <c>StoreTimeWindowExtensions</c> (<c>OuterStore...</c> when nested).</param>
+/// <param name="IsPublic">Whether the class is visible outside its assembly, so the extensions are public too.</param>
+/// <param name="TimeZoneProperty">The string property that holds each row's time zone id; null when the zone is <paramref name="TimeZone"/>.</param>
+/// <param name="TimeZone">The constant time zone id of every row (<c>UTC</c> when the attribute names none); null when it is <paramref name="TimeZoneProperty"/>.</param>
+internal sealed record TimeWindowedEntitySpec(
+    HierarchyInfo Hierarchy,
+    string FullyQualifiedName,
+    string DisplayName,
+    string ExtensionsClass,
+    bool IsPublic,
+    string? TimeZoneProperty,
+    string? TimeZone);

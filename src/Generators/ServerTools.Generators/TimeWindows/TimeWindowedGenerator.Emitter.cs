@@ -1,0 +1,117 @@
+using Microsoft.CodeAnalysis.CSharp;
+using ServerTools.Generators.Common;
+
+namespace ServerTools.Generators.TimeWindows;
+
+public sealed partial class TimeWindowedGenerator
+{
+    /// <summary>Writes the source of one entity's opening-hours members and its <c>WhereOpenAt</c>.</summary>
+    internal static class Emitter
+    {
+        private const string Instant = "global::System.DateTimeOffset";
+        private const string Schedule = "global::ServerTools.TimeWindowSchedule";
+        private const string List = "global::System.Collections.Generic.List";
+        private const string CacheField = "__timeWindowSchedule";
+
+        public static string Emit(TimeWindowedEntitySpec entity)
+        {
+            var writer = new SourceWriter().FileHeader();
+            var hierarchy = entity.Hierarchy;
+            if (hierarchy.Namespace.Length > 0)
+            {
+                writer.OpenBlock("namespace " + hierarchy.Namespace);
+            }
+
+            for (var i = 0; i < hierarchy.Types.Count; i++)
+            {
+                var type = hierarchy.Types[i];
+                writer.OpenBlock("partial " + type.Keyword + " " + type.Name + (i == hierarchy.Types.Count - 1 ? " : global::ServerTools.ITimeWindowed" : ""));
+            }
+
+            WriteMembers(writer, entity);
+            for (var i = 0; i < hierarchy.Types.Count; i++)
+            {
+                writer.CloseBlock();
+            }
+
+            writer.Line();
+            WriteExtensions(writer, entity);
+            if (hierarchy.Namespace.Length > 0)
+            {
+                writer.CloseBlock();
+            }
+
+            return writer.ToString();
+        }
+
+        private static void WriteMembers(SourceWriter writer, TimeWindowedEntitySpec entity)
+        {
+            var zone = entity.TimeZoneProperty is { } property ? Identifier(property) : Literal(entity.TimeZone!);
+            writer
+                .Line(GeneratorInfo.GeneratedCodeAttribute)
+                .Line("private " + Schedule + "? " + CacheField + ";")
+                .Line()
+                .Line("/// <summary>The weekly opening windows, in the entity's time zone.</summary>")
+                .Line(GeneratorInfo.GeneratedCodeAttribute)
+                .Line("public " + List + "<global::ServerTools.TimeWindow> TimeWindows { get; set; } = new();")
+                .Line()
+                .Line("/// <summary>The dated exceptions to the weekly windows (closed dates, special hours), in the entity's time zone.</summary>")
+                .Line(GeneratorInfo.GeneratedCodeAttribute)
+                .Line("public " + List + "<global::ServerTools.SpecialDay> SpecialDays { get; set; } = new();")
+                .Line()
+                .Line("/// <summary>The schedule of <see cref=\"TimeWindows\"/> and <see cref=\"SpecialDays\"/> in the entity's time zone; compiled once and reused until they change.</summary>")
+                .Line("/// <exception cref=\"global::System.TimeZoneNotFoundException\">The time zone id is not a known IANA id.</exception>")
+                .Line("/// <exception cref=\"global::System.ArgumentException\">The special days contradict each other, or an element is null.</exception>")
+                .Line(GeneratorInfo.GeneratedCodeAttribute)
+                .Line("public " + Schedule + " GetTimeWindowSchedule()")
+                .Line("    => " + Schedule + ".For(ref " + CacheField + ", TimeWindows, SpecialDays, " + zone + ", " + Literal(entity.DisplayName) + ");")
+                .Line()
+                .Line("/// <summary>True when the entity is open at <paramref name=\"instant\"/>, in the entity's time zone.</summary>")
+                .Line("/// <param name=\"instant\">The instant asked about.</param>")
+                .Line(GeneratorInfo.GeneratedCodeAttribute)
+                .Line("public bool IsOpenAt(" + Instant + " instant) => GetTimeWindowSchedule().IsOpenAt(instant);")
+                .Line()
+                .Line("/// <summary>The first opening at or after <paramref name=\"instant\"/>, in the entity's time zone; null when there is none.</summary>")
+                .Line("/// <param name=\"instant\">The instant to search from.</param>")
+                .Line(GeneratorInfo.GeneratedCodeAttribute)
+                .Line("public " + Instant + "? NextOpening(" + Instant + " instant) => GetTimeWindowSchedule().NextOpening(instant);")
+                .Line()
+                .Line("/// <summary>The first closing at or after <paramref name=\"instant\"/>, in the entity's time zone; null when there is none.</summary>")
+                .Line("/// <param name=\"instant\">The instant to search from.</param>")
+                .Line(GeneratorInfo.GeneratedCodeAttribute)
+                .Line("public " + Instant + "? NextClosing(" + Instant + " instant) => GetTimeWindowSchedule().NextClosing(instant);")
+                .Line()
+                .Line("/// <summary>The intervals during which the entity is open between <paramref name=\"from\"/> and <paramref name=\"to\"/>, in the entity's time zone.</summary>")
+                .Line("/// <param name=\"from\">The start of the period.</param>")
+                .Line("/// <param name=\"to\">The end of the period.</param>")
+                .Line(GeneratorInfo.GeneratedCodeAttribute)
+                .Line("public global::System.Collections.Generic.IReadOnlyList<global::ServerTools.OpenInterval> OpenIntervals(" + Instant + " from, " + Instant + " to)")
+                .Line("    => GetTimeWindowSchedule().OpenIntervals(from, to);");
+        }
+
+        private static void WriteExtensions(SourceWriter writer, TimeWindowedEntitySpec entity)
+        {
+            var source = "global::System.Linq.IQueryable<" + entity.FullyQualifiedName + ">";
+            var zone = entity.TimeZoneProperty is { } property ? "entity." + Identifier(property) : Literal(entity.TimeZone!);
+            writer
+                .Line("/// <summary>Queries over the opening hours of <see cref=\"" + entity.FullyQualifiedName + "\"/>.</summary>")
+                .Line(GeneratorInfo.GeneratedCodeAttribute)
+                .OpenBlock((entity.IsPublic ? "public" : "internal") + " static class " + entity.ExtensionsClass)
+                .Line("/// <summary>The rows open at <paramref name=\"instant\"/>, each in its own time zone; translated to SQL on PostgreSQL.</summary>")
+                .Line("/// <param name=\"source\">The entities to filter.</param>")
+                .Line("/// <param name=\"instant\">The instant asked about.</param>")
+                .Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"source\"/> is null.</exception>")
+                .OpenBlock("public static " + source + " WhereOpenAt(this " + source + " source, " + Instant + " instant)")
+                .Line("global::System.ArgumentNullException.ThrowIfNull(source);")
+                .Line("var clockReadings = global::ServerTools.TimeWindowQuery.ClockReadings(instant);")
+                .Line("return global::System.Linq.Queryable.Where(source, entity => global::ServerTools.TimeWindowQuery.IsOpen(entity, " + zone + ", clockReadings));")
+                .CloseBlock()
+                .CloseBlock();
+        }
+
+        private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+
+        private static string Identifier(string name)
+            => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+    }
+}

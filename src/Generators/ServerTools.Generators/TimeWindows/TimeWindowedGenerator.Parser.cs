@@ -1,0 +1,99 @@
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using ServerTools.Generators.Common;
+using ServerTools.Shared;
+
+namespace ServerTools.Generators.TimeWindows;
+
+public sealed partial class TimeWindowedGenerator
+{
+    /// <summary>Turns a <c>[TimeWindowed]</c> class symbol into a <see cref="TimeWindowedEntitySpec"/>; nothing of Roslyn survives past it.</summary>
+    internal static class Parser
+    {
+        /// <summary>The zone of an entity whose attribute names none.</summary>
+        private const string DefaultTimeZone = "UTC";
+
+        public static TimeWindowedEntitySpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            // Instance members are added to the class, and WhereOpenAt is emitted at namespace level: CanExtend covers both.
+            if (context.TargetSymbol is not INamedTypeSymbol { IsStatic: false } type || !Extensibility.CanExtend(type, cancellationToken))
+            {
+                return null;
+            }
+
+            var (timeZone, timeZoneProperty) = ReadArguments(context.Attributes[0]);
+            if (timeZone is not null && timeZoneProperty is not null)
+            {
+                return null;
+            }
+
+            if (timeZoneProperty is not null && !IsZoneProperty(type, timeZoneProperty))
+            {
+                return null;
+            }
+
+            var hierarchy = HierarchyInfo.From(type);
+            return new TimeWindowedEntitySpec(
+                hierarchy,
+                type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                type.ToDisplayString(),
+                string.Concat(hierarchy.Types.Select(static t => t.Name)) + "TimeWindowExtensions",
+                IsPublic(type),
+                timeZoneProperty,
+                timeZoneProperty is null ? timeZone ?? DefaultTimeZone : null);
+        }
+
+        /// <summary>
+        /// True when the member <paramref name="name"/> of <paramref name="type"/> or its nearest base class that declares
+        /// one (an override counts as the property it overrides) is a string property EF Core maps to a column, which
+        /// <c>WhereOpenAt</c> reads; the analyzers report any other.
+        /// </summary>
+        private static bool IsZoneProperty(INamedTypeSymbol type, string name)
+        {
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                if (current.GetMembers(name).FirstOrDefault(static member => !member.IsImplicitlyDeclared && member is not IPropertySymbol { IsOverride: true }) is { } member)
+                {
+                    return member is IPropertySymbol { Type.SpecialType: SpecialType.System_String } property && AuditedProperties.IsMapped(property);
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The attribute's <c>TimeZone</c> and <c>TimeZoneProperty</c>; null when not given.</summary>
+        private static (string? TimeZone, string? TimeZoneProperty) ReadArguments(AttributeData attribute)
+        {
+            string? timeZone = null;
+            string? timeZoneProperty = null;
+            foreach (var argument in attribute.NamedArguments)
+            {
+                switch (argument.Key, argument.Value.Value)
+                {
+                    case ("TimeZone", string value):
+                        timeZone = value;
+                        break;
+                    case ("TimeZoneProperty", string value):
+                        timeZoneProperty = value;
+                        break;
+                }
+            }
+
+            return (timeZone, timeZoneProperty);
+        }
+
+        private static bool IsPublic(INamedTypeSymbol type)
+        {
+            for (var current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.DeclaredAccessibility != Accessibility.Public)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System;
+using System.Linq.Expressions;
+using System.Reflection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using ServerTools.Infrastructure;
+
+namespace ServerTools.TimeWindows;
+
+/// <summary>
+/// Turns <see cref="TimeWindowQuery.IsOpen{TEntity}"/> (the generated <c>WhereOpenAt</c>) into SQL on PostgreSQL. EF
+/// Core calls it once per query shape, before it compiles and caches the query. On a provider that runs queries in
+/// memory (EF Core's in-memory provider) the call stays and runs the entity's <c>IsOpenAt</c>; on another relational
+/// database the query fails here with a message that says so.
+/// </summary>
+internal sealed class TimeWindowQueryInterceptor : IQueryExpressionInterceptor
+{
+    public Expression QueryCompilationStarting(Expression queryExpression, QueryExpressionEventData eventData)
+    {
+        if (!Finder.Uses(queryExpression))
+        {
+            return queryExpression;
+        }
+
+        var database = eventData.Context?.Database;
+        if (database?.ProviderName == DatabaseProviders.Npgsql)
+        {
+            return new Rewriter().Visit(queryExpression);
+        }
+
+        if (database is not null && database.IsRelational())
+        {
+            throw new NotSupportedException(
+                $"WhereOpenAt runs in SQL on PostgreSQL, or in memory on a provider that evaluates queries in .NET (EF Core's in-memory provider), "
+                + $"but this context uses '{database.ProviderName}'. Use Npgsql (UseNpgsql), or load the rows and call IsOpenAt.");
+        }
+
+        return queryExpression;
+    }
+
+    private static bool IsMarker(MethodInfo method)
+        => method.IsGenericMethod && method.GetGenericMethodDefinition() == s_isOpen;
+
+    private static readonly MethodInfo s_isOpen = typeof(TimeWindowQuery).GetMethod(nameof(TimeWindowQuery.IsOpen))!;
+
+    private sealed class Rewriter : ExpressionVisitor
+    {
+        protected override Expression VisitMethodCall(MethodCallExpression node)
+            => IsMarker(node.Method)
+                ? TimeWindowSql.IsOpen(Visit(node.Arguments[0]), Visit(node.Arguments[1]), Visit(node.Arguments[2]))
+                : base.VisitMethodCall(node);
+    }
+
+    private sealed class Finder : ExpressionVisitor
+    {
+        private bool _found;
+
+        public static bool Uses(Expression query)
+        {
+            var finder = new Finder();
+            finder.Visit(query);
+            return finder._found;
+        }
+
+        public override Expression? Visit(Expression? node) => _found ? node : base.Visit(node);
+
+        protected override Expression VisitMethodCall(MethodCallExpression node)
+        {
+            _found |= IsMarker(node.Method);
+            return base.VisitMethodCall(node);
+        }
+    }
+}

@@ -1,0 +1,541 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using ServerTools.TimeWindows;
+
+namespace ServerTools;
+
+/// <summary>
+/// Opening hours compiled for fast questions: weekly <see cref="TimeWindow"/>s and dated <see cref="SpecialDay"/>s in one
+/// time zone. Immutable and thread-safe. A <see cref="TimeWindowedAttribute">[TimeWindowed]</see> entity keeps one,
+/// rebuilt when its windows, special days or time zone change.
+/// </summary>
+/// <remarks>
+/// <para>Windows are local (wall-clock) times. How they meet daylight-saving changes: the schedule reads a clock that
+/// never goes back. A window opens the first time the wall clock reads its opening time or later, and closes the first
+/// time it reads its closing time or later. So when clocks jump forward, a window that opens inside the skipped hour
+/// opens at the jump (and one that lies wholly inside it does not open that day); when clocks go back, the repeated
+/// hour keeps the state of the moment before the change. docs/time-windows.md has examples.</para>
+/// <para>Instants are answered between the years 0002 and 9998.</para>
+/// </remarks>
+public sealed class TimeWindowSchedule
+{
+    private const long TicksPerMinute = TimeSpan.TicksPerMinute;
+    private const long TicksPerDay = TimeSpan.TicksPerDay;
+
+    private static readonly ConcurrentDictionary<string, ZoneClock> s_clocks = new(StringComparer.Ordinal);
+
+    private readonly ZoneClock _clock;
+    private readonly DayPlan[] _weekly;
+    private readonly int[] _specialDays;
+    private readonly DayPlan[] _specialPlans;
+    private readonly TimeWindow[] _windows;
+    private readonly SpecialDay[] _specials;
+    private readonly string? _timeZoneId;
+
+    private TimeWindowSchedule(ZoneClock clock, string? timeZoneId, TimeWindow[] windows, SpecialDay[] specials, string owner)
+    {
+        _clock = clock;
+        _timeZoneId = timeZoneId;
+        _windows = windows;
+        _specials = specials;
+
+        var own = new List<(int, int)>[7];
+        var spill = new List<(int, int)>[7];
+        for (var day = 0; day < 7; day++)
+        {
+            own[day] = [];
+            spill[day] = [];
+        }
+
+        foreach (var window in windows)
+        {
+            Add(own[(int)window.Day], spill[(int)window.Day], window.From, window.To);
+        }
+
+        _weekly = new DayPlan[7];
+        for (var day = 0; day < 7; day++)
+        {
+            _weekly[day] = DayPlan.Of([.. own[day], .. spill[(day + 6) % 7]]);
+        }
+
+        // Special dates: their own hours replace the weekly windows that start on them.
+        var specialOwn = new SortedDictionary<int, (List<(int, int)> Own, List<(int, int)> Spill, SpecialDay? Closed, SpecialDay? Open)>();
+        foreach (var special in specials)
+        {
+            var day = special.Date.DayNumber;
+            if (!specialOwn.TryGetValue(day, out var entry))
+            {
+                entry = ([], [], null, null);
+            }
+
+            if (special.From is { } from && special.To is { } to)
+            {
+                Add(entry.Own, entry.Spill, from, to);
+                entry.Open ??= special;
+            }
+            else
+            {
+                entry.Closed ??= special;
+            }
+
+            if (entry.Closed is { } closed && entry.Open is { } open)
+            {
+                throw new ArgumentException(
+                    $"{owner}: the special days contradict each other on {TimeWindowRules.Format(special.Date)}: '{closed}' and '{open}'. "
+                    + "A date is either closed or open with special hours; remove one of them.");
+            }
+
+            specialOwn[day] = entry;
+        }
+
+        var affected = new SortedSet<int>();
+        foreach (var day in specialOwn.Keys)
+        {
+            affected.Add(day);
+            affected.Add(day + 1);
+        }
+
+        _specialDays = [.. affected];
+        _specialPlans = new DayPlan[_specialDays.Length];
+        for (var i = 0; i < _specialDays.Length; i++)
+        {
+            var day = _specialDays[i];
+            var ownToday = specialOwn.TryGetValue(day, out var today) ? today.Own : own[WeekDay(day)];
+            var spillFromYesterday = specialOwn.TryGetValue(day - 1, out var yesterday) ? yesterday.Spill : spill[WeekDay(day - 1)];
+            _specialPlans[i] = DayPlan.Of([.. ownToday, .. spillFromYesterday]);
+        }
+    }
+
+    /// <summary>The time zone the windows are read in.</summary>
+    public TimeZoneInfo TimeZone => _clock.Zone;
+
+    /// <summary>The weekly windows.</summary>
+    public IReadOnlyList<TimeWindow> Windows => _windows;
+
+    /// <summary>The special days.</summary>
+    public IReadOnlyList<SpecialDay> SpecialDays => _specials;
+
+    /// <summary>Compiles a schedule in the time zone with the IANA id <paramref name="timeZoneId"/> (UTC when null).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="windows"/> is null.</exception>
+    /// <exception cref="ArgumentException">An element is null, or the special days contradict each other.</exception>
+    /// <exception cref="TimeZoneNotFoundException">The id is not a known IANA time zone id.</exception>
+    public static TimeWindowSchedule Create(IEnumerable<TimeWindow> windows, IEnumerable<SpecialDay>? specialDays = null, string? timeZoneId = null)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        return Create(windows, specialDays, timeZoneId ?? "UTC", nameof(TimeWindowSchedule));
+    }
+
+    /// <summary>Compiles a schedule in <paramref name="timeZone"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="windows"/> or <paramref name="timeZone"/> is null.</exception>
+    /// <exception cref="ArgumentException">An element is null, or the special days contradict each other.</exception>
+    public static TimeWindowSchedule Create(IEnumerable<TimeWindow> windows, IEnumerable<SpecialDay>? specialDays, TimeZoneInfo timeZone)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        ArgumentNullException.ThrowIfNull(timeZone);
+        return new TimeWindowSchedule(
+            ZoneClock.For(timeZone), null, Checked(windows, nameof(TimeWindowSchedule)), Checked(specialDays, nameof(TimeWindowSchedule)), nameof(TimeWindowSchedule));
+    }
+
+    /// <summary>
+    /// The schedule of an entity's current windows, special days and time zone: <paramref name="cache"/> when it was
+    /// compiled from the same ones, else a new one, stored in <paramref name="cache"/>. Called by generated code.
+    /// </summary>
+    /// <param name="cache">The entity's cached schedule.</param>
+    /// <param name="windows">The entity's windows.</param>
+    /// <param name="specialDays">The entity's special days.</param>
+    /// <param name="timeZoneId">The entity's IANA time zone id.</param>
+    /// <param name="owner">The entity's type, for error messages.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static TimeWindowSchedule For(ref TimeWindowSchedule? cache, List<TimeWindow> windows, List<SpecialDay> specialDays, string? timeZoneId, string owner)
+    {
+        var cached = cache;
+        if (cached is not null && cached.IsCompiledFrom(windows, specialDays, timeZoneId))
+        {
+            return cached;
+        }
+
+        if (windows is null || specialDays is null)
+        {
+            throw new InvalidOperationException($"{owner}: {(windows is null ? "TimeWindows" : "SpecialDays")} is null. Set it to a list (empty when there are none).");
+        }
+
+        cached = Create(windows, specialDays, timeZoneId, owner);
+        cache = cached;
+        return cached;
+    }
+
+    /// <summary>Whether the schedule is open at <paramref name="instant"/>.</summary>
+    public bool IsOpenAt(DateTimeOffset instant)
+    {
+        var reading = _clock.Reading(Utc(instant));
+        var day = (int)(reading / TicksPerDay);
+        return PlanFor(day).Contains(reading - (day * TicksPerDay));
+    }
+
+    /// <summary>The first instant at or after <paramref name="instant"/> at which the schedule opens (was closed just before); null when it never does.</summary>
+    public DateTimeOffset? NextOpening(DateTimeOffset instant)
+    {
+        var utc = Utc(instant);
+        var intervals = new Intervals(this, utc);
+        while (intervals.MoveNext(out var start, out _, out var continued))
+        {
+            if (start >= utc && !continued)
+            {
+                return At(start);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The first instant at or after <paramref name="instant"/> at which the schedule closes (was open just before); null when it never does.</summary>
+    public DateTimeOffset? NextClosing(DateTimeOffset instant)
+    {
+        var utc = Utc(instant);
+        var intervals = new Intervals(this, utc);
+        while (intervals.MoveNext(out _, out var end, out _))
+        {
+            if (end >= utc)
+            {
+                return end == long.MaxValue ? null : At(end);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The times the schedule is open between <paramref name="from"/> and <paramref name="to"/>, in order: each interval
+    /// as long as it is open without a break, cut at <paramref name="from"/> and <paramref name="to"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="to"/> is before <paramref name="from"/>.</exception>
+    public IReadOnlyList<OpenInterval> OpenIntervals(DateTimeOffset from, DateTimeOffset to)
+    {
+        var start = Utc(from);
+        var end = Utc(to);
+        if (end < start)
+        {
+            throw new ArgumentException($"The end of the period ({to:O}) is before its start ({from:O}).", nameof(to));
+        }
+
+        var result = new List<OpenInterval>();
+        var intervals = new Intervals(this, start);
+        while (intervals.MoveNext(out var open, out var close, out _) && open < end)
+        {
+            if (close > start)
+            {
+                result.Add(new OpenInterval(At(Math.Max(open, start)), At(Math.Min(close, end))));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The weekly plan as minutes of the week (Sunday 00:00 is 0), for the column <c>WhereOpenAt</c> reads.</summary>
+    internal IEnumerable<(int Start, int End)> WeeklyMinutes()
+    {
+        for (var day = 0; day < 7; day++)
+        {
+            var plan = _weekly[day];
+            for (var i = 0; i < plan.Count; i++)
+            {
+                yield return ((day * DayPlan.MinutesPerDay) + plan.Start(i), (day * DayPlan.MinutesPerDay) + plan.End(i));
+            }
+        }
+    }
+
+    /// <summary>The dates whose hours differ from the weekly ones: the special days and the days after them.</summary>
+    internal IEnumerable<DateOnly> SpecialDates()
+    {
+        foreach (var day in _specialDays)
+        {
+            yield return DateOnly.FromDayNumber(day);
+        }
+    }
+
+    /// <summary>The local hours of the <see cref="SpecialDates"/>.</summary>
+    internal IEnumerable<(DateTime Start, DateTime End)> SpecialHours()
+    {
+        for (var i = 0; i < _specialDays.Length; i++)
+        {
+            var midnight = _specialDays[i] * TicksPerDay;
+            var plan = _specialPlans[i];
+            for (var j = 0; j < plan.Count; j++)
+            {
+                yield return (new DateTime(midnight + (plan.Start(j) * TicksPerMinute)), new DateTime(midnight + (plan.End(j) * TicksPerMinute)));
+            }
+        }
+    }
+
+    private static TimeWindowSchedule Create(IEnumerable<TimeWindow> windows, IEnumerable<SpecialDay>? specialDays, string? timeZoneId, string owner)
+        => new(Clock(timeZoneId, owner), timeZoneId, Checked(windows, owner), Checked(specialDays, owner), owner);
+
+    private static ZoneClock Clock(string? id, string owner)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            throw new TimeZoneNotFoundException($"{owner} has no time zone: the id is {(id is null ? "null" : "empty")}. Set it to an IANA time zone id such as 'Europe/Paris'.");
+        }
+
+        if (s_clocks.TryGetValue(id, out var clock))
+        {
+            return clock;
+        }
+
+        TimeZoneInfo zone;
+        try
+        {
+            zone = TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception exception) when (exception is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new TimeZoneNotFoundException(
+                $"{owner}: unknown time zone '{id}'. Use an IANA time zone id such as 'Europe/Paris' or 'America/New_York'; "
+                + "TimeZoneInfo.GetSystemTimeZones() lists the ones this machine knows.",
+                exception);
+        }
+
+        if (!zone.HasIanaId)
+        {
+            var hint = TimeZoneInfo.TryConvertWindowsIdToIanaId(id, out var iana) ? $" such as '{iana}'" : string.Empty;
+            throw new TimeZoneNotFoundException(
+                $"{owner}: '{id}' is a Windows time zone id. PostgreSQL knows IANA ids only, and WhereOpenAt asks it: use the IANA id{hint}.");
+        }
+
+        return s_clocks.GetOrAdd(id, ZoneClock.For(zone));
+    }
+
+    private static T[] Checked<T>(IEnumerable<T>? items, string owner)
+        where T : class
+    {
+        T[] array = items is null ? [] : [.. items];
+        for (var i = 0; i < array.Length; i++)
+        {
+            if (array[i] is null)
+            {
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"{owner}: {typeof(T).Name} {i} of {array.Length} is null. Remove it."));
+            }
+        }
+
+        return array;
+    }
+
+    private static void Add(List<(int, int)> own, List<(int, int)> spill, TimeOnly from, TimeOnly to)
+    {
+        var start = (int)(from.Ticks / TicksPerMinute);
+        var end = (int)(to.Ticks / TicksPerMinute);
+        if (end > start)
+        {
+            own.Add((start, end));
+            return;
+        }
+
+        own.Add((start, DayPlan.MinutesPerDay));
+        if (end > 0)
+        {
+            spill.Add((0, end));
+        }
+    }
+
+    /// <summary>The day of the week of a day number (0001-01-01, day 0, was a Monday).</summary>
+    private static int WeekDay(int day) => (day + 1) % 7;
+
+    private static long Utc(DateTimeOffset instant)
+    {
+        var utc = instant.UtcTicks;
+        if (utc < ZoneClock.MinTicks || utc > ZoneClock.MaxTicks)
+        {
+            throw new ArgumentOutOfRangeException(nameof(instant), instant, "A schedule answers for instants between the years 0002 and 9998.");
+        }
+
+        return utc;
+    }
+
+    private bool IsCompiledFrom(List<TimeWindow>? windows, List<SpecialDay>? specialDays, string? timeZoneId)
+        => windows is not null
+            && specialDays is not null
+            && string.Equals(timeZoneId, _timeZoneId, StringComparison.Ordinal)
+            && SameItems(CollectionsMarshal.AsSpan(windows), _windows)
+            && SameItems(CollectionsMarshal.AsSpan(specialDays), _specials);
+
+    private static bool SameItems<T>(ReadOnlySpan<T> current, T[] compiled)
+        where T : class
+    {
+        if (current.Length != compiled.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < current.Length; i++)
+        {
+            if (!ReferenceEquals(current[i], compiled[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private DayPlan PlanFor(int day)
+    {
+        var specials = _specialDays;
+        if (specials.Length != 0 && day >= specials[0] && day <= specials[^1])
+        {
+            var index = Array.BinarySearch(specials, day);
+            if (index >= 0)
+            {
+                return _specialPlans[index];
+            }
+        }
+
+        return _weekly[WeekDay(day)];
+    }
+
+    private DateTimeOffset At(long utc)
+    {
+        var offset = _clock.Offset(utc);
+        return offset % TicksPerMinute == 0
+            ? new DateTimeOffset(utc + offset, new TimeSpan(offset))
+            : TimeZoneInfo.ConvertTime(new DateTimeOffset(utc, TimeSpan.Zero), _clock.Zone);
+    }
+
+    /// <summary>
+    /// The open intervals as instants (UTC ticks), in order, from the one that contains a given instant: each local
+    /// interval mapped with <see cref="ZoneClock.FirstInstantReading"/>, the empty ones (wholly inside a skipped hour)
+    /// dropped, and those that touch merged. An end of <see cref="long.MaxValue"/> means open for ever.
+    /// </summary>
+    private struct Intervals
+    {
+        private readonly TimeWindowSchedule _schedule;
+        private LocalIntervals _local;
+        private bool _hasNext;
+        private long _nextStart;
+        private long _nextEnd;
+        private bool _nextContinued;
+
+        public Intervals(TimeWindowSchedule schedule, long utc)
+        {
+            _schedule = schedule;
+            _local = new LocalIntervals(schedule, (int)(schedule._clock.Reading(utc) / TicksPerDay) - 1);
+            _hasNext = Read(out _nextStart, out _nextEnd, out _nextContinued);
+        }
+
+        /// <summary>The next interval; <paramref name="continued"/> when it began before the days read, so its start is not an opening.</summary>
+        public bool MoveNext(out long start, out long end, out bool continued)
+        {
+            if (!_hasNext)
+            {
+                start = end = 0;
+                continued = false;
+                return false;
+            }
+
+            start = _nextStart;
+            end = _nextEnd;
+            continued = _nextContinued;
+            while (true)
+            {
+                _hasNext = end != long.MaxValue && Read(out _nextStart, out _nextEnd, out _nextContinued);
+                if (!_hasNext || _nextStart != end)
+                {
+                    return true;
+                }
+
+                end = _nextEnd;
+            }
+        }
+
+        private bool Read(out long start, out long end, out bool continued)
+        {
+            var clock = _schedule._clock;
+            while (_local.MoveNext(out var localStart, out var localEnd, out continued))
+            {
+                start = clock.FirstInstantReading(localStart);
+                end = localEnd == long.MaxValue ? long.MaxValue : clock.FirstInstantReading(localEnd);
+                if (end > start)
+                {
+                    return true;
+                }
+            }
+
+            start = end = 0;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The open intervals in local time (ticks), in order from a given day, merged across midnight. The search ends a
+    /// week after the last special date (or the first day read): past it the weekly plan repeats, so an interval still
+    /// open after another full week is open for ever (end <see cref="long.MaxValue"/>).
+    /// </summary>
+    private struct LocalIntervals
+    {
+        private readonly TimeWindowSchedule _schedule;
+        private readonly int _horizon;
+        private bool _first;
+        private int _day;
+        private int _index;
+
+        public LocalIntervals(TimeWindowSchedule schedule, int day)
+        {
+            _schedule = schedule;
+            _day = day;
+            _index = 0;
+            _first = true;
+            var lastSpecial = schedule._specialDays.Length == 0 ? day : schedule._specialDays[^1];
+            _horizon = Math.Max(day, lastSpecial) + 8;
+        }
+
+        public bool MoveNext(out long start, out long end, out bool continued)
+        {
+            continued = false;
+            while (_day <= _horizon)
+            {
+                var plan = _schedule.PlanFor(_day);
+                if (_index >= plan.Count)
+                {
+                    _day++;
+                    _index = 0;
+                    _first = false;
+                    continue;
+                }
+
+                continued = _first && _index == 0 && plan.StartsAtMidnight && _schedule.PlanFor(_day - 1).RunsToMidnight;
+                _first = false;
+                start = (_day * TicksPerDay) + (plan.Start(_index) * TicksPerMinute);
+                end = (_day * TicksPerDay) + (plan.End(_index) * TicksPerMinute);
+                _index++;
+                while (_index == plan.Count && plan.RunsToMidnight)
+                {
+                    if (_day >= _horizon + 7)
+                    {
+                        end = long.MaxValue;
+                        return true;
+                    }
+
+                    var next = _schedule.PlanFor(_day + 1);
+                    if (!next.StartsAtMidnight)
+                    {
+                        break;
+                    }
+
+                    _day++;
+                    _index = 1;
+                    plan = next;
+                    end = (_day * TicksPerDay) + (plan.End(0) * TicksPerMinute);
+                }
+
+                return true;
+            }
+
+            start = end = 0;
+            return false;
+        }
+    }
+}
