@@ -21,9 +21,11 @@ internal static class ClockReadings
     /// <summary>By UTC day: the changes that turned some zone's clocks back that day (instant, length in ticks).</summary>
     private static readonly ConcurrentDictionary<long, (long Instant, long Length)[]> s_backwardChanges = new();
 
+    /// <summary>The readings for <paramref name="instant"/>, in UTC (Npgsql writes <c>timestamptz</c> parameters only with offset 0).</summary>
     public static DateTimeOffset[] For(DateTimeOffset instant)
     {
         var utc = instant.UtcTicks;
+        instant = new DateTimeOffset(utc, TimeSpan.Zero);
         var day = utc / TimeSpan.TicksPerDay;
         List<DateTimeOffset>? readings = null;
 

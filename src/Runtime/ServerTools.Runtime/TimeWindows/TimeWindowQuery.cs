@@ -5,8 +5,8 @@ namespace ServerTools;
 
 /// <summary>
 /// The building blocks of the generated <c>WhereOpenAt</c>. On PostgreSQL, <c>UseServerTools()</c> translates
-/// <see cref="IsOpen{TEntity}"/> to SQL over the columns the schedule is stored in; elsewhere (EF Core's in-memory
-/// provider, LINQ to objects) it runs the entity's own <c>IsOpenAt</c>.
+/// <see cref="IsOpen{TEntity}"/> to SQL over the columns the schedule is stored in; over objects in memory
+/// (<c>AsQueryable()</c>) it runs the entity's own <c>IsOpenAt</c>; other EF Core providers refuse it with a message.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class TimeWindowQuery

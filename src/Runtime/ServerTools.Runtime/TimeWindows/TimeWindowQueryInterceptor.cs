@@ -9,9 +9,10 @@ namespace ServerTools.TimeWindows;
 
 /// <summary>
 /// Turns <see cref="TimeWindowQuery.IsOpen{TEntity}"/> (the generated <c>WhereOpenAt</c>) into SQL on PostgreSQL. EF
-/// Core calls it once per query shape, before it compiles and caches the query. On a provider that runs queries in
-/// memory (EF Core's in-memory provider) the call stays and runs the entity's <c>IsOpenAt</c>; on another relational
-/// database the query fails here with a message that says so.
+/// Core calls it once per query shape, before it compiles and caches the query. On any other provider the query
+/// fails here with a message that says what to do: another relational database cannot run it, and EF Core's in-memory
+/// provider cannot read a complex collection inside a query. (Over a collection in memory, <c>AsQueryable()</c>, the
+/// marker runs the entity's <c>IsOpenAt</c>.)
 /// </summary>
 internal sealed class TimeWindowQueryInterceptor : IQueryExpressionInterceptor
 {
@@ -28,14 +29,16 @@ internal sealed class TimeWindowQueryInterceptor : IQueryExpressionInterceptor
             return new Rewriter().Visit(queryExpression);
         }
 
-        if (database is not null && database.IsRelational())
+        if (database?.IsRelational() == true)
         {
             throw new NotSupportedException(
-                $"WhereOpenAt runs in SQL on PostgreSQL, or in memory on a provider that evaluates queries in .NET (EF Core's in-memory provider), "
-                + $"but this context uses '{database.ProviderName}'. Use Npgsql (UseNpgsql), or load the rows and call IsOpenAt.");
+                $"WhereOpenAt runs in SQL on PostgreSQL, but this context uses '{database.ProviderName}'. Use Npgsql (UseNpgsql), or load the "
+                + "rows and keep those whose IsOpenAt is true.");
         }
 
-        return queryExpression;
+        throw new NotSupportedException(
+            $"WhereOpenAt runs in SQL on PostgreSQL; '{database?.ProviderName}' cannot read the windows (a complex collection) inside a query. "
+            + "Load the rows (AsAsyncEnumerable) and keep those whose IsOpenAt is true, or query a collection in memory (AsQueryable) with WhereOpenAt.");
     }
 
     private static bool IsMarker(MethodInfo method)

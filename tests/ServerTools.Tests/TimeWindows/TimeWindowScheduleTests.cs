@@ -1,0 +1,282 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+
+namespace ServerTools.Tests.TimeWindows;
+
+/// <summary>
+/// The rules of docs/time-windows.md, example by example: overnight windows, unions, special days, the DST policy in
+/// Europe/Paris (clocks go forward 2026-03-29 02:00 → 03:00, back 2026-10-25 03:00 → 02:00), and the errors.
+/// </summary>
+public sealed class TimeWindowScheduleTests
+{
+    private static readonly TimeSpan s_winter = TimeSpan.FromHours(1);
+    private static readonly TimeSpan s_summer = TimeSpan.FromHours(2);
+
+    [Fact]
+    public void An_overnight_window_belongs_to_its_day_and_ends_the_next_morning()
+    {
+        var schedule = Paris([new TimeWindow(DayOfWeek.Friday, At(18), At(2))]);
+        var friday = new DateTimeOffset(2026, 11, 20, 0, 0, 0, s_winter);
+
+        Assert.False(schedule.IsOpenAt(friday.AddHours(17).AddMinutes(59)));
+        Assert.True(schedule.IsOpenAt(friday.AddHours(18)));
+        Assert.True(schedule.IsOpenAt(friday.AddHours(25).AddMinutes(59)));
+        Assert.False(schedule.IsOpenAt(friday.AddHours(26)));
+        Assert.False(schedule.IsOpenAt(friday.AddHours(1)));
+        Assert.Equal(friday.AddHours(26), schedule.NextClosing(friday.AddHours(19)));
+        Assert.Equal(friday.AddDays(7).AddHours(18), schedule.NextOpening(friday.AddHours(19)));
+    }
+
+    [Fact]
+    public void Touching_and_overlapping_windows_are_one_interval()
+    {
+        var schedule = Paris(
+        [
+            new TimeWindow(DayOfWeek.Monday, At(9), At(12)),
+            new TimeWindow(DayOfWeek.Monday, At(12), At(14)),
+            new TimeWindow(DayOfWeek.Monday, At(13), At(17)),
+            new TimeWindow(DayOfWeek.Monday, At(22), At(0)),
+            new TimeWindow(DayOfWeek.Tuesday, At(0), At(1)),
+        ]);
+        var monday = new DateTimeOffset(2026, 11, 23, 0, 0, 0, s_winter);
+
+        var intervals = schedule.OpenIntervals(monday, monday.AddDays(1).AddHours(12));
+
+        Assert.Equal(
+            [new OpenInterval(monday.AddHours(9), monday.AddHours(17)), new OpenInterval(monday.AddHours(22), monday.AddHours(25))],
+            intervals);
+        Assert.Null(schedule.NextOpening(monday.AddHours(12)) is { } next && next < monday.AddHours(22) ? next : null);
+        Assert.Equal(monday.AddHours(17), schedule.NextClosing(monday.AddHours(10)));
+    }
+
+    [Fact]
+    public void A_closed_special_day_replaces_its_windows_but_keeps_the_night_before()
+    {
+        var christmas = new DateOnly(2026, 12, 25);
+        var schedule = Paris(
+            [new TimeWindow(DayOfWeek.Thursday, At(20), At(2)), new TimeWindow(DayOfWeek.Friday, At(9), At(17))],
+            [SpecialDay.Closed(christmas)]);
+        var thursday = new DateTimeOffset(2026, 12, 24, 0, 0, 0, s_winter);
+
+        Assert.True(schedule.IsOpenAt(thursday.AddHours(25)));
+        Assert.False(schedule.IsOpenAt(thursday.AddHours(34)));
+        Assert.Equal(thursday.AddDays(7).AddHours(20), schedule.NextOpening(thursday.AddHours(26)));
+    }
+
+    [Fact]
+    public void Special_hours_replace_the_weekly_ones_and_may_run_past_midnight()
+    {
+        var newYearsEve = new DateOnly(2026, 12, 31);
+        var schedule = Paris(
+            [new TimeWindow(DayOfWeek.Thursday, At(9), At(17)), new TimeWindow(DayOfWeek.Friday, At(9), At(17))],
+            [SpecialDay.Open(newYearsEve, At(20), At(3)), SpecialDay.Closed(newYearsEve.AddDays(1))]);
+        var eve = new DateTimeOffset(2026, 12, 31, 0, 0, 0, s_winter);
+
+        Assert.False(schedule.IsOpenAt(eve.AddHours(10)));
+        Assert.True(schedule.IsOpenAt(eve.AddHours(20)));
+        Assert.True(schedule.IsOpenAt(eve.AddHours(26)));
+        Assert.False(schedule.IsOpenAt(eve.AddHours(34)));
+        Assert.Equal([new OpenInterval(eve.AddHours(20), eve.AddHours(27))], schedule.OpenIntervals(eve, eve.AddDays(2)));
+    }
+
+    [Fact]
+    public void A_window_that_opens_in_the_skipped_hour_opens_when_clocks_jump()
+    {
+        // 2026-03-29: 02:00 CET does not happen; clocks read 03:00 CEST at 01:00 UTC.
+        var schedule = Paris(
+        [
+            new TimeWindow(DayOfWeek.Sunday, At(2, 30), At(6)),
+            new TimeWindow(DayOfWeek.Sunday, At(2, 10), At(2, 20)),
+        ]);
+        var jump = new DateTimeOffset(2026, 3, 29, 1, 0, 0, TimeSpan.Zero);
+
+        Assert.False(schedule.IsOpenAt(jump.AddTicks(-1)));
+        Assert.True(schedule.IsOpenAt(jump));
+        Assert.Equal(jump, schedule.NextOpening(jump.AddHours(-3)));
+        Assert.Equal(new DateTimeOffset(2026, 3, 29, 3, 0, 0, s_summer), schedule.NextOpening(jump.AddHours(-3)));
+        Assert.Equal([new OpenInterval(jump, new DateTimeOffset(2026, 3, 29, 6, 0, 0, s_summer))], schedule.OpenIntervals(jump.AddHours(-3), jump.AddHours(12)));
+    }
+
+    [Fact]
+    public void A_window_wholly_inside_the_skipped_hour_does_not_open_that_day()
+    {
+        var schedule = Paris([new TimeWindow(DayOfWeek.Sunday, At(2, 10), At(2, 50))]);
+        var sunday = new DateTimeOffset(2026, 3, 29, 0, 0, 0, s_winter);
+
+        Assert.Empty(schedule.OpenIntervals(sunday, sunday.AddDays(1)));
+        Assert.Equal(new DateTimeOffset(2026, 4, 5, 2, 10, 0, s_summer), schedule.NextOpening(sunday));
+    }
+
+    [Fact]
+    public void The_repeated_hour_keeps_the_state_of_the_moment_before_clocks_went_back()
+    {
+        // 2026-10-25: clocks read 03:00 CEST, then 02:00 CET again, at 01:00 UTC; 02:00-03:00 happens twice.
+        var change = new DateTimeOffset(2026, 10, 25, 1, 0, 0, TimeSpan.Zero);
+        var openAcross = Paris([new TimeWindow(DayOfWeek.Sunday, At(2, 30), At(5))]);
+        var closesInside = Paris([new TimeWindow(DayOfWeek.Sunday, At(0), At(2, 30))]);
+        var closesAtThree = Paris([new TimeWindow(DayOfWeek.Saturday, At(22), At(3))]);
+
+        // Opens the first time the clock reads 02:30 and stays open through the repeat.
+        Assert.Equal(change.AddMinutes(-30), openAcross.NextOpening(change.AddHours(-3)));
+        Assert.True(openAcross.IsOpenAt(change.AddMinutes(10)));
+        Assert.Equal([new OpenInterval(change.AddMinutes(-30), new DateTimeOffset(2026, 10, 25, 5, 0, 0, s_winter))], openAcross.OpenIntervals(change.AddHours(-3), change.AddHours(6)));
+
+        // Closes the first time the clock reads 02:30; when 02:00 comes again it stays closed.
+        Assert.Equal(change.AddMinutes(-30), closesInside.NextClosing(change.AddHours(-1)));
+        Assert.False(closesInside.IsOpenAt(change.AddMinutes(10)));
+        Assert.Null(closesInside.NextOpening(change) is { } next && next < change.AddDays(1) ? next : null);
+
+        // The clock first reads 03:00 at 03:00 CET, an hour after the change: the night is an hour longer.
+        Assert.Equal(new DateTimeOffset(2026, 10, 25, 3, 0, 0, s_winter), closesAtThree.NextClosing(change.AddHours(-2)));
+        Assert.True(closesAtThree.IsOpenAt(change.AddMinutes(30)));
+    }
+
+    [Fact]
+    public void A_schedule_open_all_week_never_closes_and_an_empty_one_never_opens()
+    {
+        var always = TimeWindowSchedule.Create(
+            Enumerable.Range(0, 7).SelectMany(day => new[]
+            {
+                new TimeWindow((DayOfWeek)day, At(0), At(12)),
+                new TimeWindow((DayOfWeek)day, At(12), At(0)),
+            }),
+            null,
+            "America/New_York");
+        var never = TimeWindowSchedule.Create([]);
+        var now = new DateTimeOffset(2026, 11, 1, 6, 0, 0, TimeSpan.Zero);
+
+        Assert.True(always.IsOpenAt(now));
+        Assert.Null(always.NextClosing(now));
+        Assert.Null(always.NextOpening(now));
+        Assert.Equal([new OpenInterval(now, now.AddDays(3))], always.OpenIntervals(now, now.AddDays(3)).Select(i => new OpenInterval(i.Start.ToUniversalTime(), i.End.ToUniversalTime())));
+        Assert.False(never.IsOpenAt(now));
+        Assert.Null(never.NextOpening(now));
+        Assert.Null(never.NextClosing(now));
+        Assert.Empty(never.OpenIntervals(now, now.AddDays(30)));
+    }
+
+    [Fact]
+    public void Answers_carry_the_offset_of_the_zone_and_do_not_depend_on_the_offset_asked_with()
+    {
+        var schedule = TimeWindowSchedule.Create([new TimeWindow(DayOfWeek.Monday, At(9), At(17))], null, "Pacific/Chatham");
+        var utc = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+
+        var opening = schedule.NextOpening(utc);
+
+        Assert.Equal(new TimeSpan(13, 45, 0), opening!.Value.Offset);
+        Assert.Equal(new DateTime(2026, 11, 23, 9, 0, 0), opening.Value.DateTime);
+        Assert.Equal(opening, schedule.NextOpening(utc.ToOffset(TimeSpan.FromHours(-7))));
+    }
+
+    [Theory]
+    [InlineData(9, 0, 9, 0, "empty or a whole day")]
+    [InlineData(9, 0, 0, 0, null)]
+    public void A_window_from_and_to_the_same_time_is_refused_with_how_to_write_it(int fromHour, int fromMinute, int toHour, int toMinute, string? message)
+    {
+        if (message is null)
+        {
+            Assert.True(new TimeWindow(DayOfWeek.Monday, At(fromHour, fromMinute), At(toHour, toMinute)).IsOvernight);
+            return;
+        }
+
+        var error = Assert.Throws<ArgumentException>(() => new TimeWindow(DayOfWeek.Monday, At(fromHour, fromMinute), At(toHour, toMinute)));
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        Assert.Contains("18:00-02:00", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => SpecialDay.Open(new DateOnly(2026, 1, 1), At(fromHour, fromMinute), At(toHour, toMinute)));
+    }
+
+    [Fact]
+    public void A_window_without_a_day_or_off_the_minute_is_refused()
+    {
+        var noDay = Assert.Throws<ArgumentException>(() => new TimeWindow((DayOfWeek)7, At(9), At(17)));
+        var seconds = Assert.Throws<ArgumentException>(() => new TimeWindow(DayOfWeek.Monday, new TimeOnly(9, 0, 30), At(17)));
+
+        Assert.Contains("day of the week", noDay.Message, StringComparison.Ordinal);
+        Assert.Contains("09:00:30", seconds.Message, StringComparison.Ordinal);
+        Assert.Contains("whole minutes", seconds.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_and_windows_time_zones_are_refused_with_their_name()
+    {
+        var unknown = Assert.Throws<TimeZoneNotFoundException>(() => TimeWindowSchedule.Create([], null, "Mars/Olympus_Mons"));
+        var none = Assert.Throws<TimeZoneNotFoundException>(() => TimeWindowSchedule.Create([], null, " "));
+
+        Assert.Contains("'Mars/Olympus_Mons'", unknown.Message, StringComparison.Ordinal);
+        Assert.Contains("Europe/Paris", unknown.Message, StringComparison.Ordinal);
+        Assert.Contains("no time zone", none.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_date_both_closed_and_open_is_refused_and_null_entries_are_named()
+    {
+        var date = new DateOnly(2026, 5, 1);
+
+        var contradiction = Assert.Throws<ArgumentException>(() => TimeWindowSchedule.Create([], [SpecialDay.Open(date, At(10), At(12)), SpecialDay.Closed(date)], "UTC"));
+        var nullWindow = Assert.Throws<ArgumentException>(() => TimeWindowSchedule.Create([null!], null, "UTC"));
+
+        Assert.Contains("2026-05-01", contradiction.Message, StringComparison.Ordinal);
+        Assert.Contains("2026-05-01 closed", contradiction.Message, StringComparison.Ordinal);
+        Assert.Contains("TimeWindow 0 of 1 is null", nullWindow.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => TimeWindowSchedule.Create([new TimeWindow(DayOfWeek.Monday, At(1), At(2))]).OpenIntervals(DateTimeOffset.UnixEpoch.AddDays(1), DateTimeOffset.UnixEpoch));
+    }
+
+    [Fact]
+    public void An_entity_reuses_its_schedule_until_a_window_or_its_zone_changes()
+    {
+        var store = new Store { TimeZoneId = "Europe/Paris" };
+        store.TimeWindows.Add(new TimeWindow(DayOfWeek.Monday, At(9), At(17)));
+        var monday = new DateTimeOffset(2026, 11, 23, 10, 0, 0, s_winter);
+
+        var first = store.GetTimeWindowSchedule();
+        Assert.Same(first, store.GetTimeWindowSchedule());
+        Assert.True(store.IsOpenAt(monday));
+
+        store.TimeWindows[0] = new TimeWindow(DayOfWeek.Monday, At(11), At(17));
+        Assert.NotSame(first, store.GetTimeWindowSchedule());
+        Assert.False(store.IsOpenAt(monday));
+
+        var second = store.GetTimeWindowSchedule();
+        store.TimeZoneId = "Europe/London";
+        Assert.NotSame(second, store.GetTimeWindowSchedule());
+        Assert.False(store.IsOpenAt(monday.AddHours(1)));
+        Assert.True(store.IsOpenAt(monday.AddHours(2)));
+
+        store.SpecialDays.Add(SpecialDay.Closed(new DateOnly(2026, 11, 23)));
+        Assert.False(store.IsOpenAt(monday.AddHours(2)));
+    }
+
+    [Fact]
+    public async Task Where_open_at_runs_over_objects_and_the_in_memory_provider_refuses_it_with_what_to_do()
+    {
+        var open = new Store { Name = "open", TimeZoneId = "Europe/Paris" };
+        open.TimeWindows.Add(new TimeWindow(DayOfWeek.Monday, At(9), At(17)));
+        var closed = new Store { Name = "closed", TimeZoneId = "America/New_York" };
+        closed.TimeWindows.Add(new TimeWindow(DayOfWeek.Monday, At(9), At(17)));
+        var monday = new DateTimeOffset(2026, 11, 23, 10, 0, 0, s_winter);
+
+        Assert.Equal(["open"], new[] { open, closed }.AsQueryable().WhereOpenAt(monday).Select(s => s.Name));
+
+        var options = new DbContextOptionsBuilder<TimeWindowContext>().UseInMemoryDatabase($"windows-{Guid.NewGuid():N}").UseServerTools().Options;
+        await using (var context = new TimeWindowContext(options))
+        {
+            context.Stores.AddRange(open, closed);
+            await context.SaveChangesAsync();
+        }
+
+        await using (var context = new TimeWindowContext(options))
+        {
+            var error = await Assert.ThrowsAsync<NotSupportedException>(() => context.Stores.WhereOpenAt(monday).ToListAsync());
+            Assert.Contains("IsOpenAt", error.Message, StringComparison.Ordinal);
+            Assert.Contains("complex collection", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    private static TimeWindowSchedule Paris(IEnumerable<TimeWindow> windows, IEnumerable<SpecialDay>? specialDays = null)
+        => TimeWindowSchedule.Create(windows, specialDays, "Europe/Paris");
+
+    private static TimeOnly At(int hour, int minute = 0) => new(hour, minute);
+}
