@@ -226,9 +226,11 @@ public sealed class TimeWindowSchedule
         var intervals = new Intervals(this, start);
         while (intervals.MoveNext(out var open, out var close, out _) && open < end)
         {
-            if (close > start)
+            var first = Math.Max(open, start);
+            var last = Math.Min(close, end);
+            if (first < last)
             {
-                result.Add(new OpenInterval(At(Math.Max(open, start)), At(Math.Min(close, end))));
+                result.Add(new OpenInterval(At(first), At(last)));
             }
         }
 
