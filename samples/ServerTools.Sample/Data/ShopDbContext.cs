@@ -24,6 +24,9 @@ public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbC
     /// <summary>The lines of all sale orders.</summary>
     public DbSet<SaleOrderLine> SaleOrderLines => Set<SaleOrderLine>();
 
+    /// <summary>The shop's stores and their opening hours.</summary>
+    public DbSet<Store> Stores => Set<Store>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -56,6 +59,12 @@ public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbC
                 .WithMany(p => p.Orders)
                 .HasForeignKey(o => o.PartnerId)
                 .OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Store>(store =>
+        {
+            store.Property(s => s.Name).HasMaxLength(100);
+            store.Property(s => s.TimeZoneId).HasMaxLength(64);
         });
 
         modelBuilder.Entity<SaleOrderLine>(line =>

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using NpgsqlTypes;
 using ServerTools.Sample.Data;
 
 #nullable disable
@@ -330,6 +331,77 @@ namespace ServerTools.Sample.Migrations
                         .IsUnique();
 
                     b.ToTable("SaleOrderLines");
+                });
+
+            modelBuilder.Entity("ServerTools.Sample.Model.Store", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.PrimitiveCollection<NpgsqlRange<DateOnly>[]>("TimeWindowsSpecialDates")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("datemultirange")
+                        .HasDefaultValueSql("'{}'");
+
+                    b.PrimitiveCollection<NpgsqlRange<DateTime>[]>("TimeWindowsSpecialHours")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("tsmultirange")
+                        .HasDefaultValueSql("'{}'");
+
+                    b.PrimitiveCollection<NpgsqlRange<int>[]>("TimeWindowsWeekly")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int4multirange")
+                        .HasDefaultValueSql("'{}'");
+
+                    b.Property<string>("TimeZoneId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.ComplexCollection(typeof(List<Dictionary<string, object>>), "SpecialDays", "ServerTools.Sample.Model.Store.SpecialDays#SpecialDay", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<DateOnly>("Date");
+
+                            b1.Property<TimeOnly?>("From");
+
+                            b1.Property<TimeOnly?>("To");
+
+                            b1
+                                .ToJson("SpecialDays")
+                                .HasColumnType("jsonb");
+                        });
+
+                    b.ComplexCollection(typeof(List<Dictionary<string, object>>), "TimeWindows", "ServerTools.Sample.Model.Store.TimeWindows#TimeWindow", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("Day");
+
+                            b1.Property<TimeOnly>("From");
+
+                            b1.Property<TimeOnly>("To");
+
+                            b1
+                                .ToJson("TimeWindows")
+                                .HasColumnType("jsonb");
+                        });
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Stores");
                 });
 
             modelBuilder.Entity("ServerTools.Sample.Model.SaleOrder", b =>

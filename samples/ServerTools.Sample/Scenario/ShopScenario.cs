@@ -169,6 +169,7 @@ internal static class ShopScenario
         }
 
         await FindPartnersAsync(options, report, cancellationToken).ConfigureAwait(false);
+        await ShowStoresAsync(options, report, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
 
         report.Step("Products created", clock.Advance(TimeSpan.FromMinutes(5)));
         await using (var db = new ShopDbContext(options))
@@ -248,6 +249,54 @@ internal static class ShopScenario
         }
 
         report.Table(table);
+    }
+
+    /// <summary>
+    /// Opens the shop's stores, each with weekly hours in its own time zone (one with a late opening that runs past
+    /// midnight, one closed for a local holiday), then asks PostgreSQL which are open now (<c>WhereOpenAt</c>, each row
+    /// converted in its own zone) and each store when it next opens or closes, in its local time.
+    /// </summary>
+    private static async Task ShowStoresAsync(DbContextOptions<ShopDbContext> options, Report report, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using (var db = new ShopDbContext(options))
+        {
+            var weekdays = new[] { DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday };
+            var hamburg = new Store { Name = "Hamburg Speicherstadt", TimeZoneId = "Europe/Berlin" };
+            hamburg.TimeWindows.AddRange(weekdays.Select(static day => new TimeWindow(day, new TimeOnly(8, 0), new TimeOnly(18, 0))));
+            var newYork = new Store { Name = "New York Brooklyn", TimeZoneId = "America/New_York" };
+            newYork.TimeWindows.AddRange(weekdays.Select(static day => new TimeWindow(day, new TimeOnly(7, 0), new TimeOnly(19, 0))));
+            newYork.TimeWindows.Add(new TimeWindow(DayOfWeek.Friday, new TimeOnly(19, 0), new TimeOnly(1, 0)));
+            var kolkata = new Store { Name = "Kolkata Park Street", TimeZoneId = "Asia/Kolkata" };
+            kolkata.TimeWindows.AddRange(weekdays.Select(static day => new TimeWindow(day, new TimeOnly(10, 0), new TimeOnly(20, 0))));
+            kolkata.SpecialDays.Add(SpecialDay.Closed(DateOnly.FromDateTime(now.UtcDateTime)));
+            var sydney = new Store { Name = "Sydney Surry Hills", TimeZoneId = "Australia/Sydney" };
+            sydney.TimeWindows.AddRange(weekdays.Select(static day => new TimeWindow(day, new TimeOnly(9, 0), new TimeOnly(21, 0))));
+            sydney.TimeWindows.Add(new TimeWindow(DayOfWeek.Saturday, new TimeOnly(9, 0), new TimeOnly(17, 0)));
+            db.Stores.AddRange(hamburg, newYork, kolkata, sydney);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var db = new ShopDbContext(options))
+        {
+            var open = await db.Stores.WhereOpenAt(now).OrderBy(static s => s.Name).Select(static s => s.Name).ToListAsync(cancellationToken).ConfigureAwait(false);
+            report.Blank();
+            report.Note("Store is [TimeWindowed] in its own time zone: PostgreSQL answers which stores are open now (WhereOpenAt).");
+            report.Note($"Open at {now:yyyy-MM-dd HH:mm} UTC: {string.Join(", ", open)}");
+            var table = new TextTable("Store", "Local time", "Now", "Next change");
+            foreach (var store in await db.Stores.AsNoTracking().OrderBy(static s => s.Name).ToListAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var local = TimeZoneInfo.ConvertTime(now, store.GetTimeWindowSchedule().TimeZone);
+                var isOpen = store.IsOpenAt(now);
+                var next = isOpen ? store.NextClosing(now) : store.NextOpening(now);
+                table.Row(
+                    store.Name,
+                    local.ToString("ddd HH:mm", CultureInfo.InvariantCulture),
+                    isOpen ? "open" : "closed",
+                    next is { } at ? $"{(isOpen ? "closes" : "opens")} {at.ToString("ddd HH:mm zzz", CultureInfo.InvariantCulture)}" : "-");
+            }
+
+            report.Table(table);
+        }
     }
 
     /// <summary>What the clerk types into the partner search.</summary>

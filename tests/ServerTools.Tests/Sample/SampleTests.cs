@@ -25,6 +25,9 @@ public sealed class SampleTests(DatabaseFixture database) : IClassFixture<Databa
         Assert.Contains("audit descriptor 'ServerTools.Sample.Model.Partner'", report, StringComparison.Ordinal);
         Assert.Matches(@"nortwind\s+Northwind Traders\s+0\.35\s+1", report);
         Assert.Matches(@"zebra\s+-\s+-\s+0", report);
+        Assert.Contains("Open at 2026-03-02 09:00 UTC: Hamburg Speicherstadt, Sydney Surry Hills", report, StringComparison.Ordinal);
+        Assert.Matches(@"Kolkata Park Street\s+Mon 14:30\s+closed\s+opens Tue 10:00 \+05:30", report);
+        Assert.Matches(@"New York Brooklyn\s+Mon 04:00\s+closed\s+opens Mon 07:00 -05:00", report);
         Assert.Contains("Order SO-2026-0001 confirmed", report, StringComparison.Ordinal);
         Assert.Contains("warehouse: pick order SO-2026-0001 (Draft -> Confirmed, by Mia Verkauf, delivery attempt 1)", report, StringComparison.Ordinal);
         Assert.Contains("Confirmed sales: EUR 701.60", report, StringComparison.Ordinal);
