@@ -35,7 +35,7 @@ public sealed class TimeZonePropertyAnalyzer : TimeWindowedClassAnalyzer
 
         var properties = ImmutableDictionary<string, string?>.Empty;
         string why;
-        switch (Member(type, name))
+        switch (TimeZoneProperties.Find(type, name))
         {
             case null:
                 var meant = NearestName.Of(name, MappedStringProperties(type));
@@ -68,23 +68,6 @@ public sealed class TimeZonePropertyAnalyzer : TimeWindowedClassAnalyzer
         }
 
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.TimeZonePropertyNotMapped, argument.GetLocation(), properties, name, type.Name, why));
-    }
-
-    /// <summary>
-    /// The member <paramref name="name"/> of <paramref name="type"/> or its nearest base class that declares one; a property
-    /// override is skipped for the property it overrides, which is the one EF Core maps.
-    /// </summary>
-    private static ISymbol? Member(INamedTypeSymbol type, string name)
-    {
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            if (current.GetMembers(name).FirstOrDefault(static member => !member.IsImplicitlyDeclared && member is not IPropertySymbol { IsOverride: true }) is { } found)
-            {
-                return found;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>The names of the string properties of <paramref name="type"/> and its base classes that EF Core maps.</summary>

@@ -28,7 +28,7 @@ public sealed partial class TimeWindowedGenerator
                 return null;
             }
 
-            if (timeZoneProperty is not null && !IsZoneProperty(type, timeZoneProperty))
+            if (timeZoneProperty is not null && !TimeZoneProperties.IsValid(TimeZoneProperties.Find(type, timeZoneProperty)))
             {
                 return null;
             }
@@ -42,24 +42,6 @@ public sealed partial class TimeWindowedGenerator
                 IsPublic(type),
                 timeZoneProperty,
                 timeZoneProperty is null ? timeZone ?? DefaultTimeZone : null);
-        }
-
-        /// <summary>
-        /// True when the member <paramref name="name"/> of <paramref name="type"/> or its nearest base class that declares
-        /// one (an override counts as the property it overrides) is a string property EF Core maps to a column, which
-        /// <c>WhereOpenAt</c> reads; the analyzers report any other.
-        /// </summary>
-        private static bool IsZoneProperty(INamedTypeSymbol type, string name)
-        {
-            for (var current = type; current is not null; current = current.BaseType)
-            {
-                if (current.GetMembers(name).FirstOrDefault(static member => !member.IsImplicitlyDeclared && member is not IPropertySymbol { IsOverride: true }) is { } member)
-                {
-                    return member is IPropertySymbol { Type.SpecialType: SpecialType.System_String } property && AuditedProperties.IsMapped(property);
-                }
-            }
-
-            return false;
         }
 
         /// <summary>The attribute's <c>TimeZone</c> and <c>TimeZoneProperty</c>; null when not given.</summary>

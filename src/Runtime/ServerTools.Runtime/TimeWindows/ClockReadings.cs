@@ -72,30 +72,16 @@ internal static class ClockReadings
 
         foreach (var zone in TimeZoneInfo.GetSystemTimeZones())
         {
-            var before = Offset(zone, from);
+            var before = ZoneClock.ProbeOffset(zone, from);
             for (var at = from + ProbeStep; at <= to; at += ProbeStep)
             {
-                var after = Offset(zone, at);
+                var after = ZoneClock.ProbeOffset(zone, at);
                 if (after < before)
                 {
-                    // The first tick with the new offset.
-                    long low = at - ProbeStep, high = at;
-                    while (high - low > 1)
+                    var change = (ZoneClock.FirstTickOfChange(zone, at - ProbeStep, at, before), before - after);
+                    if (!changes.Contains(change))
                     {
-                        var middle = low + ((high - low) / 2);
-                        if (Offset(zone, middle) == before)
-                        {
-                            low = middle;
-                        }
-                        else
-                        {
-                            high = middle;
-                        }
-                    }
-
-                    if (!changes.Contains((high, before - after)))
-                    {
-                        changes.Add((high, before - after));
+                        changes.Add(change);
                     }
                 }
 
@@ -105,6 +91,4 @@ internal static class ClockReadings
 
         return [.. changes];
     }
-
-    private static long Offset(TimeZoneInfo zone, long utc) => zone.GetUtcOffset(new DateTime(utc, DateTimeKind.Utc)).Ticks;
 }

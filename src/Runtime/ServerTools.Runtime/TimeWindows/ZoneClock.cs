@@ -126,7 +126,30 @@ internal sealed class ZoneClock
         }
     }
 
-    private static long ProbeOffset(TimeZoneInfo zone, long utc) => zone.GetUtcOffset(new DateTime(utc, DateTimeKind.Utc)).Ticks;
+    /// <summary>The UTC offset of <paramref name="zone"/> at <paramref name="utc"/>, in ticks, from <see cref="TimeZoneInfo"/>.</summary>
+    internal static long ProbeOffset(TimeZoneInfo zone, long utc) => zone.GetUtcOffset(new DateTime(utc, DateTimeKind.Utc)).Ticks;
+
+    /// <summary>
+    /// The first tick after <paramref name="low"/>, up to <paramref name="high"/>, at which the offset of
+    /// <paramref name="zone"/> is no longer <paramref name="offsetAtLow"/> (binary search).
+    /// </summary>
+    internal static long FirstTickOfChange(TimeZoneInfo zone, long low, long high, long offsetAtLow)
+    {
+        while (high - low > 1)
+        {
+            var middle = low + ((high - low) / 2);
+            if (ProbeOffset(zone, middle) == offsetAtLow)
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return high;
+    }
 
     /// <summary>The changes of offset between two instants: <c>Instants[i]</c> is a change, <c>Offsets[i]</c> the offset from it on.</summary>
     private sealed class Table
@@ -167,22 +190,7 @@ internal sealed class ZoneClock
                 var offset = ProbeOffset(zone, at);
                 if (offset != previous)
                 {
-                    // The first tick with the new offset.
-                    long low = previousAt, high = at;
-                    while (high - low > 1)
-                    {
-                        var middle = low + ((high - low) / 2);
-                        if (ProbeOffset(zone, middle) == previous)
-                        {
-                            low = middle;
-                        }
-                        else
-                        {
-                            high = middle;
-                        }
-                    }
-
-                    instants.Add(high);
+                    instants.Add(FirstTickOfChange(zone, previousAt, at, previous));
                     offsets.Add(offset);
                     previous = offset;
                 }
