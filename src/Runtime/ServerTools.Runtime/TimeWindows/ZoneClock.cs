@@ -7,7 +7,8 @@ namespace ServerTools.TimeWindows;
 /// <summary>
 /// The wall clock of one time zone, fast: the zone's changes of UTC offset, found once by asking
 /// <see cref="TimeZoneInfo"/> (every 6 hours, then to the tick where the offset changes) and kept in sorted arrays, so
-/// that a reading costs a binary search instead of a <see cref="TimeZoneInfo.GetUtcOffset(DateTimeOffset)"/> (~90 ns).
+/// that a reading costs a binary search (a few ns) instead of a <see cref="TimeZoneInfo.GetUtcOffset(DateTimeOffset)"/>
+/// (about 30 ns on .NET 10), and the changes themselves are at hand for the clock that never goes back.
 /// </summary>
 /// <remarks>
 /// <para>The schedule reads the clock that never goes back (<see cref="Reading"/>): the highest wall-clock time shown
