@@ -63,7 +63,8 @@ public sealed class ServerToolsOptionsExtension(ServerToolsOptions options) : ID
 /// Adds ServerTools' model conventions (the tables it owns) to every model built with <c>UseServerTools()</c>.
 /// The model does not depend on the options: EF caches one model per context type, so contexts of one type
 /// with different options (auditing on in one, off in another) must see the same tables. What is PostgreSQL's
-/// alone (pg_trgm and its indexes) is added on PostgreSQL only.
+/// alone (pg_trgm and its indexes, the multirange columns of time windows and the mapping of timezone()) is added on
+/// PostgreSQL only.
 /// </summary>
 internal sealed class ServerToolsConventionSetPlugin(IDatabaseProvider databaseProvider, ITypeMappingSource typeMappingSource) : IConventionSetPlugin
 {
