@@ -11,6 +11,13 @@ internal static class AttributeNames
     public const string Tracked = "ServerTools.TrackedAttribute";
     public const string FuzzySearchable = "ServerTools.FuzzySearchableAttribute";
     public const string TimeWindowed = "ServerTools.TimeWindowedAttribute";
+    public const string ExceptionRule = "ServerTools.ExceptionRuleAttribute";
+
+    /// <summary>The interface of business exception rules, by metadata name (one type parameter).</summary>
+    public const string ExceptionRuleInterface = "ServerTools.IExceptionRule`1";
+
+    /// <summary>The enum of a rule's severity, by metadata name.</summary>
+    public const string RuleSeverity = "ServerTools.RuleSeverity";
 
     /// <summary>The enum of a fuzzy-searchable field's comparison, by metadata name.</summary>
     public const string TrigramMatch = "ServerTools.TrigramMatch";

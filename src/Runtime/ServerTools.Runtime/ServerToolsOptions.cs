@@ -12,6 +12,12 @@ public sealed class ServerToolsOptions
     /// <summary>The settings of <see cref="TrackedAttribute">[Tracked]</see> entities' hooks and outbox.</summary>
     public TrackingOptions Tracking { get; } = new();
 
+    /// <summary>
+    /// The settings of the business rule engine (<see cref="IExceptionRuleEngine"/>), read by
+    /// <c>AddServerTools</c>; <c>UseServerTools</c> ignores them.
+    /// </summary>
+    public RuleOptions Rules { get; } = new();
+
     /// <summary>The clock that stamps audit logs and outbox messages. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

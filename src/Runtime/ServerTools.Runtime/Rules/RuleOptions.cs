@@ -1,0 +1,44 @@
+using System;
+using Microsoft.EntityFrameworkCore;
+
+namespace ServerTools;
+
+/// <summary>Settings of the business rule engine, given to <c>AddServerTools</c>.</summary>
+public sealed class RuleOptions
+{
+    private TimeSpan _dataRuleRefreshInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The severity of a violation reported for a rule that threw. Default: <see cref="RuleSeverity.Blocking"/>, so a
+    /// broken rule stops the action rather than letting it through unchecked.
+    /// </summary>
+    public RuleSeverity FailureSeverity { get; set; } = RuleSeverity.Blocking;
+
+    /// <summary>
+    /// How long the engine uses the data rules it read before it reads the table again, to see edits made by other
+    /// processes. Edits saved through a ServerTools context of this process are seen at once. Default: 30 seconds.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The interval is negative.</exception>
+    public TimeSpan DataRuleRefreshInterval
+    {
+        get => _dataRuleRefreshInterval;
+        set => _dataRuleRefreshInterval = value >= TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "The refresh interval of data rules cannot be negative; use TimeSpan.Zero to read the table at every evaluation.");
+    }
+
+    /// <summary>The context type whose <see cref="ExceptionRuleDefinition"/> table holds the data rules, if any.</summary>
+    internal Type? DataRuleContextType { get; private set; }
+
+    /// <summary>
+    /// Makes the engine run the data rules stored in the <see cref="ExceptionRuleDefinition"/> table of
+    /// <typeparamref name="TContext"/> (which must use <c>UseServerTools()</c> and be registered with <c>AddDbContext</c>),
+    /// besides the code rules.
+    /// </summary>
+    public RuleOptions UseDataRules<TContext>()
+        where TContext : DbContext
+    {
+        DataRuleContextType = typeof(TContext);
+        return this;
+    }
+}

@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.EntityFrameworkCore;
+using ServerTools.Tests.Infrastructure;
+
+namespace ServerTools.Tests.Rules;
+
+/// <summary>The state of an <see cref="Order"/>.</summary>
+public enum OrderState
+{
+    Draft,
+    Confirmed,
+    Invoiced,
+    Cancelled,
+}
+
+/// <summary>What rules of the tests check by interface: every discounted document.</summary>
+public interface IDiscounted
+{
+    decimal Discount { get; }
+}
+
+/// <summary>A customer, reached from an order by navigation in data rules.</summary>
+public class Customer
+{
+    public int Id { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public string Country { get; set; } = "";
+
+    public decimal CreditLimit { get; set; }
+
+    public bool Blocked { get; set; }
+
+    public string? Email { get; set; }
+}
+
+/// <summary>An order line, reached from an order through a collection in data rules.</summary>
+public class OrderLine
+{
+    public int Id { get; set; }
+
+    public int OrderId { get; set; }
+
+    public string Product { get; set; } = "";
+
+    public int Quantity { get; set; }
+
+    public decimal Price { get; set; }
+}
+
+/// <summary>The entity most rule tests check: scalars of the usual kinds, a navigation and a collection.</summary>
+public class Order : IDiscounted
+{
+    public int Id { get; set; }
+
+    public string Number { get; set; } = "";
+
+    public decimal Discount { get; set; }
+
+    public decimal Amount { get; set; }
+
+    public int Quantity { get; set; }
+
+    public OrderState State { get; set; }
+
+    public DateTime OrderedAt { get; set; }
+
+    public DateOnly? DeliveryDate { get; set; }
+
+    public string? Note { get; set; }
+
+    public bool Urgent { get; set; }
+
+    public int? CustomerId { get; set; }
+
+    public Customer? Customer { get; set; }
+
+    public List<OrderLine> Lines { get; set; } = [];
+}
+
+/// <summary>An order type derived from <see cref="Order"/> (one table): rules on <see cref="Order"/> apply to it too.</summary>
+public class RushOrder : Order
+{
+    public DateTime Deadline { get; set; }
+}
+
+public sealed class RulesContext(DbContextOptions<RulesContext> options) : DbContext(options)
+{
+    public DbSet<Order> Orders => Set<Order>();
+
+    public DbSet<RushOrder> RushOrders => Set<RushOrder>();
+
+    public DbSet<Customer> Customers => Set<Customer>();
+
+    public DbSet<OrderLine> OrderLines => Set<OrderLine>();
+}
+
+/// <summary>A database of its own with the schema of <see cref="RulesContext"/> (ServerTools' rule tables included).</summary>
+public class RulesFixture() : SchemaFixture<RulesContext>(static options => new RulesContext(options));
