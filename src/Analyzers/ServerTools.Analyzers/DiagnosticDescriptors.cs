@@ -19,6 +19,7 @@ internal static class DiagnosticDescriptors
         public const string Tracking = "ServerTools.Tracking";
         public const string FuzzySearch = "ServerTools.FuzzySearch";
         public const string TimeWindows = "ServerTools.TimeWindows";
+        public const string Rules = "ServerTools.Rules";
     }
 
     /// <summary>ST0001: a class with a ServerTools attribute (or a type that contains one) is not partial.</summary>
@@ -275,4 +276,119 @@ internal static class DiagnosticDescriptors
                      + "own. The two contradict each other, and ServerTools does not guess which one was meant: set one of them, or "
                      + "neither for UTC.",
         helpLinkUri: HelpLinkBase + "ST4003.md");
+
+    /// <summary>ST5001: two [ExceptionRule] classes of the compilation give the same id.</summary>
+    public static readonly DiagnosticDescriptor DuplicateRuleId = new(
+        id: "ST5001",
+        title: "Two exception rules have the same id",
+        messageFormat: "Rule id '{0}' of '{1}' is also the id of {2}: give each rule its own id",
+        category: Categories.Rules,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "A rule's id names it in every violation (RuleViolation.RuleId), in reports and in RulesFor, so it must be "
+                     + "unique among all rules, code and data. Ids compare ordinally: 'sale.limit' and 'Sale.Limit' are two ids. "
+                     + "Two classes of one project with one id cannot be told apart; rename one of them.",
+        helpLinkUri: HelpLinkBase + "ST5001.md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    /// <summary>ST5002: a class marked [ExceptionRule] does not implement IExceptionRule&lt;T&gt;.</summary>
+    public static readonly DiagnosticDescriptor RuleWithoutInterface = new(
+        id: "ST5002",
+        title: "An [ExceptionRule] class implements no IExceptionRule interface",
+        messageFormat: "'{0}' is marked [ExceptionRule] but does not implement IExceptionRule<TEntity>, so it is never run: implement "
+                       + "IExceptionRule<TEntity> with 'bool Applies(TEntity entity)', where TEntity is the entity the rule checks",
+        category: Categories.Rules,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "ServerTools registers each [ExceptionRule] class for the entity types of the IExceptionRule<T> interfaces it "
+                     + "implements, and the engine calls its Applies method on those entities. A class that implements none has no "
+                     + "entity to check and no method to call, so it is not registered and never runs.",
+        helpLinkUri: HelpLinkBase + "ST5002.md");
+
+    /// <summary>ST5003: a blocking rule has no Message.</summary>
+    public static readonly DiagnosticDescriptor BlockingRuleWithoutMessage = new(
+        id: "ST5003",
+        title: "A blocking exception rule has no Message",
+        messageFormat: "'{0}' blocks the action without a Message, so users read only \"The rule '{1}' is broken.\": set Message to "
+                       + "say what is wrong and what to do about it",
+        category: Categories.Rules,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A blocking rule stops the user's action: Enforce throws BusinessRuleException, which cannot be ignored. Without "
+                     + "a Message (none, empty or blank) the violation only says that the rule, by its Name or id, is broken, so the "
+                     + "user learns neither what is wrong nor how to go on. Give every blocking rule a Message.",
+        helpLinkUri: HelpLinkBase + "ST5003.md");
+
+    /// <summary>ST5004: a rule checks a type that is not an entity of a DbContext of the compilation, nor a base type of one.</summary>
+    public static readonly DiagnosticDescriptor RuleTargetNotEntity = new(
+        id: "ST5004",
+        title: "An exception rule checks a type that is not an entity",
+        messageFormat: "'{0}' checks '{1}', which is not an entity of a DbContext in this project, nor a base class or interface of "
+                       + "one: check that the rule is written for the entity meant (not a DTO or a view model), or map '{1}' as an entity",
+        category: Categories.Rules,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "Rules usually check entities, through a base class or an interface they share or directly. A rule whose type "
+                     + "is none of the entities of the project's DbContext classes (DbSet properties, IEntityTypeConfiguration "
+                     + "classes, modelBuilder.Entity calls, and the types their navigations reach), nor a base class or an interface of "
+                     + "one, runs only where the code evaluates objects of that type itself, which is often a mistake. Nothing is "
+                     + "reported in a project that declares no DbContext.",
+        helpLinkUri: HelpLinkBase + "ST5004.md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    /// <summary>ST5005: the rule registry cannot create a class marked [ExceptionRule].</summary>
+    public static readonly DiagnosticDescriptor RuleNotCreatable = new(
+        id: "ST5005",
+        title: "The rule registry cannot create this [ExceptionRule] class",
+        messageFormat: "'{0}' is not registered as a rule, because the registry cannot create it: it {1}",
+        category: Categories.Rules,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The rule registry is code generated in the rule's assembly that creates each rule with 'new', taking the "
+                     + "constructor's arguments from dependency injection, as ActivatorUtilities would. So a rule class must be "
+                     + "concrete, not static and not generic, internal or public (in types that are too), with one public or internal "
+                     + "constructor whose parameters are services, optional or params: the one marked [ActivatorUtilitiesConstructor], "
+                     + "or else the one with the most parameters. Any other class is skipped, and its rule never runs.",
+        helpLinkUri: HelpLinkBase + "ST5005.md");
+
+    /// <summary>ST5006: a rule id, or an entry of Tags or RuleSets, is null, empty or blank.</summary>
+    public static readonly DiagnosticDescriptor EmptyRuleIdTagOrSet = new(
+        id: "ST5006",
+        title: "An exception rule id, tag or rule set is empty",
+        messageFormat: "{0} of '{1}' is {2}: {3}",
+        category: Categories.Rules,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "A rule's id names it in violations and reports, a tag groups rules, and a rule set names the action that checks "
+                     + "the rule. None of them can be null, empty or whitespace: the rule's metadata (ExceptionRuleInfo) refuses such "
+                     + "a value, so the rule is not registered.",
+        helpLinkUri: HelpLinkBase + "ST5006.md");
+
+    /// <summary>ST5007: a rule implements IExceptionRule&lt;T&gt; for a T the registry cannot check (a value type, an array...).</summary>
+    public static readonly DiagnosticDescriptor RuleTargetNotSupported = new(
+        id: "ST5007",
+        title: "An exception rule checks a type that rules cannot check",
+        messageFormat: "'{0}' is not registered for '{1}', because '{1}' {2}: write the rule for a class, record or interface that "
+                       + "the assembly can name",
+        category: Categories.Rules,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The engine checks entities, which are objects: Evaluate<T> and Enforce<T> take a class, and the registry "
+                     + "registers a rule for the T of each IExceptionRule<T> it implements that is a class, a record or an interface, "
+                     + "closed (not over a type parameter) and accessible from the rest of the assembly. A rule for a value type, an "
+                     + "array, a delegate or a private type is skipped for that type.",
+        helpLinkUri: HelpLinkBase + "ST5007.md");
+
+    /// <summary>ST5008: a rule's Severity is not a member of RuleSeverity.</summary>
+    public static readonly DiagnosticDescriptor UndefinedRuleSeverity = new(
+        id: "ST5008",
+        title: "An exception rule's Severity is not a member of RuleSeverity",
+        messageFormat: "The severity of '{0}' is {1}, which is not a member of RuleSeverity, so the rule is not registered: use "
+                       + "RuleSeverity.Warning or RuleSeverity.Blocking",
+        category: Categories.Rules,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "A rule either warns or blocks. A Severity cast from a number that is neither (such as (RuleSeverity)2) is "
+                     + "refused by the rule's metadata (ExceptionRuleInfo), so the registry skips the rule and it never runs.",
+        helpLinkUri: HelpLinkBase + "ST5008.md");
 }

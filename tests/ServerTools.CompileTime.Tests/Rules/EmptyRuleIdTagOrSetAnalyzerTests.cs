@@ -1,0 +1,95 @@
+using System.Threading.Tasks;
+using ServerTools.Analyzers.Rules;
+using ServerTools.CompileTime.Tests.Harness;
+
+namespace ServerTools.CompileTime.Tests.Rules;
+
+public sealed class EmptyRuleIdTagOrSetAnalyzerTests
+{
+    private const string Orders = """
+        namespace Shop;
+
+        public class SaleOrder
+        {
+            public decimal Discount { get; set; }
+        }
+        """;
+
+    private const string IdFix = "give the rule a stable id, such as \"sale.discount_limit\"";
+    private const string TagFix = "give each tag a name, such as \"pricing\", or remove the empty one";
+    private const string SetFix = "name each rule set after the action that checks it, such as \"confirm\", or remove the empty one";
+
+    [Fact]
+    public Task Empty_blank_and_null_ids_are_reported_at_the_id() => DiagnosticAssert.VerifyAsync(
+        new EmptyRuleIdTagOrSetAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        public static class Ids
+        {
+            public const string None = "";
+        }
+
+        [ExceptionRule([|""|])] public sealed class Empty : IExceptionRule<SaleOrder> { public bool Applies(SaleOrder order) => false; }
+        [ExceptionRule([|"  "|], Severity = RuleSeverity.Blocking)] public sealed class Blank : IExceptionRule<SaleOrder> { public bool Applies(SaleOrder order) => false; }
+        [ExceptionRule([|null!|])] public sealed class Null : IExceptionRule<SaleOrder> { public bool Applies(SaleOrder order) => false; }
+        [ExceptionRule(id: [|Ids.None|])] public sealed class Constant : IExceptionRule<SaleOrder> { public bool Applies(SaleOrder order) => false; }
+        """,
+        [
+            new("ST5006", $"The id of 'Empty' is empty: {IdFix}", 0),
+            new("ST5006", $"The id of 'Blank' is blank: {IdFix}", 1),
+            new("ST5006", $"The id of 'Null' is null: {IdFix}", 2),
+            new("ST5006", $"The id of 'Constant' is empty: {IdFix}", 3),
+        ],
+        Orders);
+
+    [Fact]
+    public Task Empty_tags_and_rule_sets_are_reported_at_their_element() => DiagnosticAssert.VerifyAsync(
+        new EmptyRuleIdTagOrSetAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        public static class Sets
+        {
+            public const string Blank = " ";
+        }
+
+        [ExceptionRule("sale.a", Tags = new[] { "pricing", [|""|] }, RuleSets = new string[] { [|Sets.Blank|], "confirm", [|null!|] })]
+        public sealed class A : IExceptionRule<SaleOrder> { public bool Applies(SaleOrder order) => false; }
+
+        [ExceptionRule("sale.b", RuleSets = ["confirm", [|"\t"|]], Tags = [[|""|]])]
+        public sealed class B : IExceptionRule<SaleOrder> { public bool Applies(SaleOrder order) => false; }
+        """,
+        [
+            new("ST5006", $"A tag of 'A' is empty: {TagFix}", 0),
+            new("ST5006", $"A rule set of 'A' is blank: {SetFix}", 1),
+            new("ST5006", $"A rule set of 'A' is null: {SetFix}", 2),
+            new("ST5006", $"A rule set of 'B' is blank: {SetFix}", 3),
+            new("ST5006", $"A tag of 'B' is empty: {TagFix}", 4),
+        ],
+        Orders);
+
+    [Fact]
+    public Task Named_ids_tags_and_rule_sets_and_no_or_null_arrays_are_not_reported() => DiagnosticAssert.VerifyAsync(
+        new EmptyRuleIdTagOrSetAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [ExceptionRule("sale.discount_limit", Severity = RuleSeverity.Blocking, Message = "Ask a manager", Tags = new[] { "pricing" }, RuleSets = ["confirm", "invoice"])]
+        public sealed class DiscountLimit : IExceptionRule<SaleOrder> { public bool Applies(SaleOrder order) => false; }
+
+        [ExceptionRule("sale.none", Tags = null, RuleSets = new string[0])]
+        public sealed class None : IExceptionRule<SaleOrder> { public bool Applies(SaleOrder order) => false; }
+
+        [ExceptionRule("sale.plain")]
+        public sealed class Plain : IExceptionRule<SaleOrder> { public bool Applies(SaleOrder order) => false; }
+        """,
+        [],
+        Orders);
+}
