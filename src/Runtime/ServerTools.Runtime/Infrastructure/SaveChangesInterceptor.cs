@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using ServerTools.Auditing;
+using ServerTools.Rules.Data;
 using ServerTools.TimeWindows;
 using ServerTools.Tracking;
 
@@ -36,6 +37,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     private AutoTransactionBehavior _previousBehavior;
     private bool _restoreAutoDetect;
     private bool _wakeDispatchersOnCommit;
+    private bool _dataRulesChanged;
 
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -79,16 +81,17 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         return Task.CompletedTask;
     }
 
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => _wakeDispatchersOnCommit = false;
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => RolledBack();
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        _wakeDispatchersOnCommit = false;
+        RolledBack();
         return Task.CompletedTask;
     }
 
     public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
+        Saved(eventData.Context);
         var work = End(eventData.Context);
         if (work is { WriteAtCommit: false })
         {
@@ -101,6 +104,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
 
     public async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
+        Saved(eventData.Context);
         var work = End(eventData.Context);
         if (work is { WriteAtCommit: false })
         {
@@ -111,24 +115,59 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         return result;
     }
 
-    public void SaveChangesFailed(DbContextErrorEventData eventData) => End(eventData.Context);
+    public void SaveChangesFailed(DbContextErrorEventData eventData)
+    {
+        _dataRulesChanged = false;
+        End(eventData.Context);
+    }
 
     public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {
+        _dataRulesChanged = false;
         End(eventData.Context);
         return Task.CompletedTask;
     }
 
-    public void SaveChangesCanceled(DbContextEventData eventData) => End(eventData.Context);
+    public void SaveChangesCanceled(DbContextEventData eventData)
+    {
+        _dataRulesChanged = false;
+        End(eventData.Context);
+    }
 
     public Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
     {
+        _dataRulesChanged = false;
         End(eventData.Context);
         return Task.CompletedTask;
+    }
+
+    private void RolledBack()
+    {
+        _wakeDispatchersOnCommit = false;
+        _dataRulesChanged = false;
+    }
+
+    /// <summary>
+    /// After a save that changed data rules: the engines of this process read them again. Inside the application's
+    /// transaction they are read again once more when it commits, since until then other connections see the old rows.
+    /// </summary>
+    private void Saved(DbContext? context)
+    {
+        if (_dataRulesChanged)
+        {
+            DataRuleStore.Invalidate();
+            _dataRulesChanged = context?.Database.CurrentTransaction is not null || System.Transactions.Transaction.Current is not null;
+        }
     }
 
     private void Committed()
     {
+        if (_dataRulesChanged)
+        {
+            _dataRulesChanged = false;
+            DataRuleStore.Invalidate();
+        }
+
         if (_wakeDispatchersOnCommit)
         {
             _wakeDispatchersOnCommit = false;
@@ -149,7 +188,8 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         }
 
         var timeWindows = TimeWindowBatch.Uses(context.Model);
-        if (!(options.Auditing.Enabled || options.Tracking.Enabled || timeWindows))
+        var dataRules = context.Model.FindEntityType(typeof(ExceptionRuleDefinition)) is not null;
+        if (!(options.Auditing.Enabled || options.Tracking.Enabled || timeWindows || dataRules))
         {
             return;
         }
@@ -173,6 +213,8 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
             {
                 TimeWindowBatch.Prepare(context);
             }
+
+            _dataRulesChanged = dataRules && DataRuleBatch.Validate(context);
 
             var audit = options.Auditing.Enabled ? AuditBatch.Capture(context, options) : null;
             var tracked = options.Tracking.Enabled ? TrackedBatch.Capture(context, options) : null;

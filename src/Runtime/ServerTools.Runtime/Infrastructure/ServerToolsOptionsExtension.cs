@@ -72,6 +72,7 @@ internal sealed class ServerToolsConventionSetPlugin(IDatabaseProvider databaseP
     {
         conventionSet.Add(new AuditModelConvention());
         conventionSet.Add(new Tracking.TrackingModelConvention());
+        conventionSet.Add(new Rules.RulesModelConvention());
         var npgsql = databaseProvider.Name == DatabaseProviders.Npgsql;
         if (npgsql)
         {

@@ -5,7 +5,7 @@ namespace ServerTools;
 /// <summary>
 /// A data rule: a business exception rule stored in ServerTools' <c>ExceptionRuleDefinitions</c> table and edited at
 /// run time, without a deploy. Its <see cref="Expression"/> is a C# expression over the entity, checked against an
-/// allow-list and compiled by <c>RuleExpression</c>; the engine runs it like a code rule, and
+/// allow-list and compiled by <see cref="RuleExpression"/>; the engine runs it like a code rule, and
 /// <c>EntitiesViolatingRule</c> runs it in SQL.
 /// </summary>
 public sealed class ExceptionRuleDefinition

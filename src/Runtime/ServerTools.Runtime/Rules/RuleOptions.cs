@@ -32,7 +32,7 @@ public sealed class RuleOptions
 
     /// <summary>
     /// Makes the engine run the data rules stored in the <see cref="ExceptionRuleDefinition"/> table of
-    /// <typeparamref name="TContext"/> (which must use <c>UseServerTools()</c> and be registered with <c>AddDbContext</c>),
+    /// <typeparamref name="TContext"/> (which must use <c>UseServerTools()</c> and be registered in the application's services, as <c>AddDbContext</c> does),
     /// besides the code rules.
     /// </summary>
     public RuleOptions UseDataRules<TContext>()

@@ -1,0 +1,29 @@
+using System;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace ServerTools.Rules;
+
+/// <summary>Raises the <see cref="RuleExpressionException"/>s of one expression's text.</summary>
+internal sealed class RuleErrors(string text)
+{
+    /// <summary>What a rejection says when nothing more specific applies.</summary>
+    public const string DefaultAdvice = "a rule may only read the entity's properties and navigations, literals, operators and the safe methods listed in docs/rules.md.";
+
+    /// <summary>The expression's text.</summary>
+    public string Text { get; } = text;
+
+    /// <summary>Rejects <paramref name="node"/> as <paramref name="construct"/>.</summary>
+    public RuleExpressionException At(SyntaxNode node, string construct, string advice = DefaultAdvice) => At(node.Span, construct, advice);
+
+    /// <summary>Rejects <paramref name="token"/> as <paramref name="construct"/>.</summary>
+    public RuleExpressionException At(SyntaxToken token, string construct, string advice = DefaultAdvice) => At(token.Span, construct, advice);
+
+    /// <summary>Rejects the text at <paramref name="span"/> as <paramref name="construct"/>.</summary>
+    public RuleExpressionException At(TextSpan span, string construct, string advice = DefaultAdvice)
+    {
+        var start = Math.Clamp(span.Start, 0, Text.Length);
+        var length = Math.Clamp(span.Length, 0, Text.Length - start);
+        return new RuleExpressionException(Text, start, length, construct, advice);
+    }
+}

@@ -1,0 +1,230 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace ServerTools.Rules;
+
+/// <summary>
+/// Parses a data rule's text with Roslyn and enforces the limits on its size and shape before anything binds it:
+/// length, syntax errors (the first one, with its position), text after the expression, preprocessor directives,
+/// nesting depth and node count.
+/// </summary>
+internal static class RuleExpressionParser
+{
+    /// <summary>The longest expression text, in characters.</summary>
+    public const int MaxLength = 4000;
+
+    /// <summary>
+    /// The deepest nesting of expressions. Names and literals add no level; a chain of one binary operator
+    /// (<c>a || b || c</c>) or of member accesses (<c>order.Customer.Country</c>) counts once.
+    /// </summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>The most syntax nodes an expression may have.</summary>
+    public const int MaxNodes = 1000;
+
+    /// <summary>How deep collection lambdas nest: each level multiplies the work by the size of a collection, in SQL and in memory.</summary>
+    public const int MaxLambdaDepth = 3;
+
+    /// <summary>The longest string literal, in characters.</summary>
+    public const int MaxStringLength = 1000;
+
+    private static readonly CSharpParseOptions s_options = new(LanguageVersion.Latest, DocumentationMode.None, SourceCodeKind.Regular);
+
+    /// <summary>The expression of <paramref name="errors"/>' text, parsed and within the limits.</summary>
+    public static ExpressionSyntax Parse(RuleErrors errors)
+    {
+        var text = errors.Text;
+        if (text.Length > MaxLength)
+        {
+            throw errors.At(
+                new TextSpan(MaxLength, text.Length - MaxLength),
+                "text too long",
+                string.Create(CultureInfo.InvariantCulture, $"a rule expression has at most {MaxLength} characters, and this one has {text.Length}; split it into several rules."));
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw errors.At(new TextSpan(0, text.Length), "empty expression", "write a condition on the entity, such as order.Discount > 0.3m.");
+        }
+
+        ExpressionSyntax syntax;
+        try
+        {
+            syntax = SyntaxFactory.ParseExpression(text, 0, s_options, consumeFullText: true);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            throw TooDeep(errors, new TextSpan(0, text.Length));
+        }
+
+        ReportFirstSyntaxError(syntax, errors);
+        ReportDirectives(syntax, errors);
+        CheckShape(syntax, errors);
+        return syntax;
+    }
+
+    private static void ReportFirstSyntaxError(ExpressionSyntax syntax, RuleErrors errors)
+    {
+        if (!syntax.ContainsDiagnostics)
+        {
+            return;
+        }
+
+        var skipped = syntax.DescendantTrivia(descendIntoTrivia: true).FirstOrDefault(static t => t.IsKind(SyntaxKind.SkippedTokensTrivia));
+        Diagnostic? first = null;
+        var firstPosition = int.MaxValue;
+        foreach (var diagnostic in Diagnostics(syntax))
+        {
+            if (diagnostic.Severity != DiagnosticSeverity.Error)
+            {
+                continue;
+            }
+
+            var position = diagnostic.Id == "CS1073" && skipped != default ? skipped.SpanStart : diagnostic.Location.SourceSpan.Start;
+            if (position < firstPosition)
+            {
+                (first, firstPosition) = (diagnostic, position);
+            }
+        }
+
+        if (first is null)
+        {
+            throw errors.At(
+                skipped != default ? skipped.Span : new TextSpan(0, errors.Text.Length),
+                "syntax error",
+                "the text is not a C# expression.");
+        }
+
+        if (first.Id == "CS1073" && skipped != default)
+        {
+            var token = skipped.GetStructure()!.DescendantTokens().First();
+            throw errors.At(
+                new TextSpan(skipped.SpanStart, errors.Text.Length - skipped.SpanStart),
+                "text after the expression",
+                $"a rule is one expression; '{token.Text}' and what follows it are not part of it.");
+        }
+
+        var span = first.Location.SourceSpan;
+        var (construct, advice) = first.Id switch
+        {
+            "CS1010" or "CS1039" => ("unterminated string", "close the string with a quote on the same line."),
+            "CS1011" or "CS1012" => ("malformed character literal", "a character literal holds exactly one character, such as 'x'."),
+            "CS1021" or "CS0594" => ("literal out of range", "the number does not fit its type; a rule uses int, long, decimal (1.5m) and double (1.5d) literals."),
+            "CS1013" or "CS0595" => ("malformed number", "write the number as in C#, such as 12, 0.3m or 1.5d."),
+            "CS1009" => ("unrecognized escape sequence", "use the escapes of C# strings, such as \\\" or \\\\, or a verbatim string @\"...\"."),
+            "CS1035" => ("unterminated comment", "close the comment with */."),
+            "CS1733" or "CS1525" => ("missing operand", $"an operator or a parenthesis lacks the value it applies to ({first.GetMessage(CultureInfo.InvariantCulture)})."),
+            "CS1026" => ("missing ')'", "close the parenthesis."),
+            "CS8078" => ("too deeply nested", "the expression is too complex; split it into several rules."),
+            _ => ("syntax error", $"the text is not a C# expression ({first.Id}: {first.GetMessage(CultureInfo.InvariantCulture)})."),
+        };
+        throw errors.At(span, construct, advice);
+    }
+
+    /// <summary>
+    /// The tree's diagnostics. Roslyn 4.14's enumerator of a node's diagnostics can fail (ArgumentOutOfRangeException)
+    /// when skipped text carries lexer errors of its own; the tokens' and trivia's diagnostics still enumerate, and
+    /// hold the node's, so they are read instead.
+    /// </summary>
+    private static List<Diagnostic> Diagnostics(ExpressionSyntax syntax)
+    {
+        try
+        {
+            return syntax.GetDiagnostics().ToList();
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            var diagnostics = new List<Diagnostic>();
+            foreach (var item in syntax.DescendantNodesAndTokensAndSelf(descendIntoTrivia: true))
+            {
+                if (item.IsToken && item.ContainsDiagnostics)
+                {
+                    diagnostics.AddRange(Safely(() => item.AsToken().GetDiagnostics()));
+                }
+            }
+
+            foreach (var trivia in syntax.DescendantTrivia(descendIntoTrivia: true))
+            {
+                if (trivia.ContainsDiagnostics)
+                {
+                    diagnostics.AddRange(Safely(() => trivia.GetDiagnostics()));
+                }
+            }
+
+            return diagnostics;
+        }
+    }
+
+    private static List<Diagnostic> Safely(Func<IEnumerable<Diagnostic>> diagnostics)
+    {
+        try
+        {
+            return diagnostics().ToList();
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return [];
+        }
+    }
+
+    private static void ReportDirectives(ExpressionSyntax syntax, RuleErrors errors)
+    {
+        foreach (var trivia in syntax.DescendantTrivia(descendIntoTrivia: true))
+        {
+            if (trivia.IsDirective || trivia.IsKind(SyntaxKind.DisabledTextTrivia))
+            {
+                throw errors.At(trivia.Span, "preprocessor directive", "a rule's text is read as it is written: remove the # directive.");
+            }
+        }
+    }
+
+    /// <summary>Counts nodes and measures depth without recursion, so that no input can exhaust the stack.</summary>
+    private static void CheckShape(ExpressionSyntax syntax, RuleErrors errors)
+    {
+        var pending = new Stack<(SyntaxNode Node, int Depth)>();
+        pending.Push((syntax, 1));
+        var count = 0;
+        var children = new List<SyntaxNode>();
+        while (pending.Count > 0)
+        {
+            var (node, depth) = pending.Pop();
+            if (++count > MaxNodes)
+            {
+                throw errors.At(
+                    node,
+                    "too many nodes",
+                    string.Create(CultureInfo.InvariantCulture, $"a rule expression has at most {MaxNodes} syntax nodes; split it into several rules."));
+            }
+
+            if (depth > MaxDepth)
+            {
+                throw TooDeep(errors, node.Span);
+            }
+
+            children.Clear();
+            children.AddRange(node.ChildNodes());
+            for (var i = children.Count - 1; i >= 0; i--)
+            {
+                var child = children[i];
+                pending.Push((child, child is ExpressionSyntax and not (LiteralExpressionSyntax or SimpleNameSyntax) && !ContinuesChain(node, child) ? depth + 1 : depth));
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="child"/> continues <paramref name="parent"/>'s chain: <c>a || b || c</c>, <c>a.b.c</c>.</summary>
+    private static bool ContinuesChain(SyntaxNode parent, SyntaxNode child)
+        => (parent is BinaryExpressionSyntax binary && binary.Left == child && child.RawKind == parent.RawKind)
+            || (parent is MemberAccessExpressionSyntax member && member.Expression == child && child.RawKind == parent.RawKind);
+
+    private static RuleExpressionException TooDeep(RuleErrors errors, TextSpan span)
+        => errors.At(
+            span,
+            "too deeply nested",
+            string.Create(CultureInfo.InvariantCulture, $"a rule expression nests at most {MaxDepth} levels of parentheses and operators; split it into several rules."));
+}

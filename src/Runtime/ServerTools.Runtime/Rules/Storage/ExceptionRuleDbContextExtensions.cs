@@ -1,0 +1,302 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Linq.Expressions;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Query;
+using ServerTools.Auditing;
+using ServerTools.Infrastructure;
+using ServerTools.Rules;
+using ServerTools.Rules.Data;
+
+namespace ServerTools;
+
+/// <summary>
+/// Business exception rules and the database: the violations an entity currently has (checked, stored, ignored), and
+/// the data rules run as SQL queries over a whole table.
+/// </summary>
+public static class ExceptionRuleDbContextExtensions
+{
+    /// <summary>
+    /// Evaluates <paramref name="entity"/> with <paramref name="engine"/> and brings its stored violations up to date in
+    /// <paramref name="context"/>: new violations are added, those of the rules checked that no longer hold are removed,
+    /// those that stand keep their detection time and, while they stay warnings, their ignore mark. Nothing is saved:
+    /// the rows are written by the caller's next <c>SaveChanges</c>, in the transaction of the change.
+    /// </summary>
+    /// <returns>The evaluation and the stored violations, with the warnings still to be ignored.</returns>
+    /// <exception cref="InvalidOperationException">The entity's key is not known yet (the database generates it): save the entity first.</exception>
+    public static async Task<RuleCheck> CheckRulesAsync<T>(
+        this DbContext context, IExceptionRuleEngine engine, T entity, string? ruleSet = null, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(entity);
+        var identity = Identify(context, entity);
+        return await StoreAsync(context, engine, entity, identity, ruleSet, engine.Evaluate(entity, ruleSet), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<RuleCheck> StoreAsync<T>(
+        DbContext context, IExceptionRuleEngine engine, T entity, (string EntityType, string Key) identity, string? ruleSet, RuleEvaluation evaluation, CancellationToken cancellationToken)
+        where T : class
+    {
+        var (entityType, key) = identity;
+        var checkedRules = engine.RulesFor(entity.GetType(), ruleSet).Select(static rule => rule.Id).ToHashSet(StringComparer.Ordinal);
+        var now = Now(context);
+
+        var stored = await context.Set<StoredRuleViolation>()
+            .Where(v => v.EntityType == entityType && v.EntityKey == key)
+            .ToListAsync(cancellationToken)
+            .ConfigureAwait(false);
+        var byRule = stored.ToDictionary(static v => v.RuleId, StringComparer.Ordinal);
+        var current = new List<StoredRuleViolation>(evaluation.Violations.Count);
+        foreach (var violation in evaluation.Violations)
+        {
+            if (byRule.Remove(violation.RuleId, out var row))
+            {
+                if (violation.Severity == RuleSeverity.Blocking)
+                {
+                    // A warning that became blocking (or a rule that now fails) cannot stay ignored.
+                    row.IgnoredAt = null;
+                    row.IgnoredByUserId = null;
+                    row.IgnoredByUserName = null;
+                }
+
+                row.Severity = violation.Severity;
+                row.Message = violation.Message;
+                row.Failed = violation.IsFailure;
+                row.CheckedAt = now;
+            }
+            else
+            {
+                row = new StoredRuleViolation
+                {
+                    EntityType = entityType,
+                    EntityKey = key,
+                    RuleId = violation.RuleId,
+                    Severity = violation.Severity,
+                    Message = violation.Message,
+                    Failed = violation.IsFailure,
+                    DetectedAt = now,
+                    CheckedAt = now,
+                };
+                context.Add(row);
+            }
+
+            current.Add(row);
+        }
+
+        foreach (var resolved in byRule.Values)
+        {
+            if (ruleSet is null || checkedRules.Contains(resolved.RuleId))
+            {
+                context.Remove(resolved);
+            }
+        }
+
+        return new RuleCheck(evaluation, current);
+    }
+
+    /// <summary>
+    /// Records that a user ignores the warnings of <paramref name="entity"/> (all of them, or those of
+    /// <paramref name="ruleIds"/>): checks the entity again (as <see cref="CheckRulesAsync{T}"/>) and marks its warnings
+    /// ignored, with who and when. Refused while a blocking rule is broken. Nothing is saved: the caller's next
+    /// <c>SaveChanges</c> writes the marks.
+    /// </summary>
+    /// <param name="context">The context the violations are stored with.</param>
+    /// <param name="engine">The rule engine.</param>
+    /// <param name="entity">The entity.</param>
+    /// <param name="ruleSet">The rule set of the action, as given to <see cref="CheckRulesAsync{T}"/>.</param>
+    /// <param name="ruleIds">The rules whose warnings are ignored; all current warnings when <see langword="null"/>.</param>
+    /// <param name="actor">Who ignores them; by default the ambient <see cref="AuditActor"/> or the application's <see cref="IAuditActorProvider"/>.</param>
+    /// <param name="cancellationToken">Stops the check.</param>
+    /// <returns>The stored violations now ignored.</returns>
+    /// <exception cref="BusinessRuleException">A blocking rule is broken; its <see cref="BusinessRuleException.Violations"/> say which. The context is not changed.</exception>
+    /// <exception cref="ArgumentException">A rule of <paramref name="ruleIds"/> is not a current warning of the entity.</exception>
+    public static async Task<IReadOnlyList<StoredRuleViolation>> IgnoreRuleWarningsAsync<T>(
+        this DbContext context,
+        IExceptionRuleEngine engine,
+        T entity,
+        string? ruleSet = null,
+        IEnumerable<string>? ruleIds = null,
+        AuditActor? actor = null,
+        CancellationToken cancellationToken = default)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(entity);
+        var identity = Identify(context, entity);
+        var evaluation = engine.Evaluate(entity, ruleSet);
+        if (evaluation.HasBlocking)
+        {
+            // Refused before anything is stored: the context is left as it was.
+            var blocking = evaluation.Blocking;
+            throw new BusinessRuleException(
+                $"The warnings cannot be ignored while blocking rules are broken: {string.Join("; ", blocking.Select(static v => $"{v.RuleId}: {v.Message}"))}. Fix these first.",
+                blocking);
+        }
+
+        var check = await StoreAsync(context, engine, entity, identity, ruleSet, evaluation, cancellationToken).ConfigureAwait(false);
+
+        var warnings = check.Stored.Where(static v => v.Severity == RuleSeverity.Warning).ToList();
+        if (ruleIds is not null)
+        {
+            var wanted = ruleIds.ToHashSet(StringComparer.Ordinal);
+            var unknown = wanted.Where(id => !warnings.Any(v => v.RuleId == id)).Order(StringComparer.Ordinal).ToList();
+            if (unknown.Count > 0)
+            {
+                throw new ArgumentException(
+                    $"Not current warnings of this entity: {string.Join(", ", unknown)}. Its warnings are: {(warnings.Count == 0 ? "none" : string.Join(", ", warnings.Select(static v => v.RuleId)))}.",
+                    nameof(ruleIds));
+            }
+
+            warnings = warnings.Where(v => wanted.Contains(v.RuleId)).ToList();
+        }
+
+        actor ??= AuditBatch.ResolveActor(context);
+        var now = Now(context);
+        var ignored = new List<StoredRuleViolation>();
+        foreach (var warning in warnings)
+        {
+            if (!warning.IsIgnored)
+            {
+                warning.IgnoredAt = now;
+                warning.IgnoredByUserId = actor?.UserId;
+                warning.IgnoredByUserName = actor?.UserName;
+                ignored.Add(warning);
+            }
+        }
+
+        return ignored;
+    }
+
+    /// <summary>
+    /// Checks <paramref name="definition"/> as the engine will run it against <paramref name="context"/>'s model, for an
+    /// editing screen; SaveChanges makes the same check and refuses a definition that fails it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The id, entity type, severity, a rule set or a tag is wrong; the message says which and how to fix it.</exception>
+    /// <exception cref="RuleExpressionException">The expression is not allowed; the message names the construct and its position.</exception>
+    public static void ValidateDataRule(this DbContext context, ExceptionRuleDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _ = DataRuleCompiler.Validate(context.Model, definition);
+    }
+
+    /// <summary>The stored violations of <paramref name="entity"/> (see <see cref="CheckRulesAsync{T}"/>), as a query.</summary>
+    public static IQueryable<StoredRuleViolation> RuleViolationsOf<T>(this DbContext context, T entity)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(entity);
+        var (entityType, key) = Identify(context, entity);
+        return context.Set<StoredRuleViolation>().Where(v => v.EntityType == entityType && v.EntityKey == key);
+    }
+
+    /// <summary>
+    /// Every <typeparamref name="T"/> that breaks the data rule <paramref name="ruleId"/>, as a query PostgreSQL answers
+    /// (the table is not loaded): for reports and clean-ups. The definition is read from the context's
+    /// <see cref="ExceptionRuleDefinition"/> table when this is called.
+    /// </summary>
+    /// <exception cref="ArgumentException">No data rule has that id, or it checks another type.</exception>
+    /// <exception cref="NotSupportedException">The id is a code rule's: C# classes do not run in SQL.</exception>
+    /// <exception cref="RuleExpressionException">The rule's expression is not allowed.</exception>
+    public static IQueryable<T> EntitiesViolatingRule<T>(this DbContext context, string ruleId)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentException.ThrowIfNullOrWhiteSpace(ruleId);
+        var definition = context.Set<ExceptionRuleDefinition>().AsNoTracking().FirstOrDefault(d => d.Id == ruleId);
+        if (definition is null)
+        {
+            if (ExceptionRuleRegistry.Sets.SelectMany(static set => set.Rules).FirstOrDefault(rule => rule.Id == ruleId) is { } code)
+            {
+                throw new NotSupportedException(
+                    $"'{ruleId}' is a code rule ({code.RuleType?.FullName}): C# classes cannot run in SQL. Evaluate it in memory with IExceptionRuleEngine, or define the rule as data.");
+            }
+
+            throw new ArgumentException($"No data rule has the id '{ruleId}'. Data rules are the rows of ExceptionRuleDefinition.", nameof(ruleId));
+        }
+
+        var compiled = DataRuleCompiler.Validate(context.Model, definition);
+        var ruleType = compiled.Expression.Parameters[0].Type;
+        if (!ruleType.IsAssignableFrom(typeof(T)))
+        {
+            throw new ArgumentException(
+                $"The data rule '{ruleId}' checks {ruleType.Name}, not {typeof(T).Name}: query context.Set<{ruleType.Name}>().", nameof(ruleId));
+        }
+
+        return context.Set<T>().Where(Retarget<T>(compiled.Expression));
+    }
+
+    /// <summary>
+    /// Every <typeparamref name="T"/> that breaks at least one active data rule of <paramref name="ruleSet"/> (rules with no
+    /// set included, as in an evaluation; all active data rules when <paramref name="ruleSet"/> is <see langword="null"/>),
+    /// as one query PostgreSQL answers.
+    /// </summary>
+    /// <exception cref="RuleExpressionException">A rule's expression is not allowed.</exception>
+    public static IQueryable<T> EntitiesViolatingRuleSet<T>(this DbContext context, string? ruleSet)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var parameter = Expression.Parameter(typeof(T), "entity");
+        Expression? any = null;
+        foreach (var definition in context.Set<ExceptionRuleDefinition>().AsNoTracking().Where(static d => d.Active).OrderBy(static d => d.Sequence).ThenBy(static d => d.Id).ToList())
+        {
+            if (DataRuleCompiler.FindEntityType(context.Model, definition.EntityType)?.ClrType is not { } ruleType
+                || !ruleType.IsAssignableFrom(typeof(T))
+                || !(definition.RuleSets.Count == 0 || ruleSet is null || definition.RuleSets.Contains(ruleSet, StringComparer.Ordinal)))
+            {
+                continue;
+            }
+
+            var body = Retarget<T>(DataRuleCompiler.Validate(context.Model, definition).Expression);
+            var test = ReplacingExpressionVisitor.Replace(body.Parameters[0], parameter, body.Body);
+            any = any is null ? test : Expression.OrElse(any, test);
+        }
+
+        return context.Set<T>().Where(Expression.Lambda<Func<T, bool>>(any ?? Expression.Constant(false), parameter));
+    }
+
+    /// <summary>The rule's lambda over <typeparamref name="T"/>, which derives from (or is) the rule's parameter type.</summary>
+    private static Expression<Func<T, bool>> Retarget<T>(LambdaExpression rule)
+    {
+        if (rule is Expression<Func<T, bool>> exact)
+        {
+            return exact;
+        }
+
+        var parameter = Expression.Parameter(typeof(T), rule.Parameters[0].Name);
+        var body = ReplacingExpressionVisitor.Replace(rule.Parameters[0], Expression.Convert(parameter, rule.Parameters[0].Type), rule.Body);
+        return Expression.Lambda<Func<T, bool>>(body, parameter);
+    }
+
+    private static (string EntityType, string Key) Identify<T>(DbContext context, T entity)
+        where T : class
+    {
+        var entry = context.Entry(entity);
+        var key = entry.Metadata.FindPrimaryKey()
+            ?? throw new InvalidOperationException($"{entry.Metadata.DisplayName()} has no key, so its violations cannot be stored.");
+        foreach (var property in key.Properties)
+        {
+            var value = entry.Property(property.Name);
+            var unsaved = entry.State is EntityState.Added or EntityState.Detached
+                && property.ValueGenerated != Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never
+                && Equals(value.CurrentValue, property.Sentinel);
+            if (value.IsTemporary || unsaved)
+            {
+                throw new InvalidOperationException(
+                    $"The {entry.Metadata.DisplayName()} has no key yet (the database generates it when it is saved), so its violations cannot be stored. Save it first, then check its rules; or evaluate it with IExceptionRuleEngine.Evaluate, which stores nothing.");
+            }
+        }
+
+        return (entry.Metadata.Name, AuditKey.Of(entry.CurrentValues, key.Properties));
+    }
+
+    private static DateTimeOffset Now(DbContext context)
+        => (context.GetService<IDbContextOptions>().FindExtension<ServerToolsOptionsExtension>()?.Options.TimeProvider ?? TimeProvider.System)
+            .GetUtcNow().ToUniversalTime();
+}

@@ -1,0 +1,272 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ServerTools.Tests.Rules.Engine;
+
+/// <summary>
+/// Rules as data: definitions in the ExceptionRuleDefinition table, checked when saved, run by the engine with the code
+/// rules, seen again when edited, and run as SQL over the whole table.
+/// </summary>
+public sealed class DataRuleTests(RulesFixture database) : IClassFixture<RulesFixture>
+{
+    private ServiceProvider Services(TimeSpan refresh) => Services(database, refresh);
+
+    internal static ServiceProvider Services(RulesFixture database, TimeSpan refresh) => RuleServicesFactory.Create(
+        options =>
+        {
+            options.Rules.UseDataRules<RulesContext>();
+            options.Rules.DataRuleRefreshInterval = refresh;
+        },
+        services => services.AddDbContext<RulesContext>(o => o.UseNpgsql(database.ConnectionString).UseServerTools()));
+
+    private static ExceptionRuleDefinition Definition(string id, string expression, RuleSeverity severity = RuleSeverity.Warning, int sequence = 10, params string[] sets) => new()
+    {
+        Id = id,
+        EntityType = nameof(Order),
+        Expression = expression,
+        Severity = severity,
+        Sequence = sequence,
+        Message = $"{id} is broken",
+        RuleSets = [.. sets],
+    };
+
+    private async Task SaveAsync(params ExceptionRuleDefinition[] definitions)
+    {
+        await using var context = database.Create();
+        context.AddRange(definitions);
+        await context.SaveChangesAsync();
+    }
+
+    internal static Order Order(Action<Order> change)
+    {
+        var order = new Order { Id = 1, CustomerId = 3, Customer = new Customer { Id = 3, Name = "Ada", Country = "DE" }, Quantity = 1, Amount = 10m, OrderedAt = DateTime.UtcNow };
+        change(order);
+        return order;
+    }
+
+    [Fact]
+    public async Task Data_rules_run_with_the_code_rules_in_one_sequence()
+    {
+        await SaveAsync(
+            Definition("merge.fr_discount", "order.Discount > 0.1m && order.Customer.Country == \"FR\"", sequence: 7),
+            Definition("merge.big_amount", "Amount > 10000m", RuleSeverity.Blocking, sequence: 12, "confirm"),
+            Definition("merge.never", "order.Lines.Any(l => l.Quantity > 1000)", sequence: 1));
+        using var services = Services(TimeSpan.FromHours(1));
+        using var scope = services.CreateScope();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        var order = Order(o =>
+        {
+            o.Discount = 0.4m;
+            o.Amount = 20_000m;
+            o.Quantity = 500;
+            o.Customer!.Country = "FR";
+        });
+
+        var evaluation = engine.Evaluate(order, "confirm");
+
+        // Other tests of the class add data rules to the same table: only the code rules and this test's rules count here.
+        var mine = evaluation.Violations.Where(v => !v.Rule.IsDataRule || v.RuleId.StartsWith("merge.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            ["merge.fr_discount", "order.discount_limit", "merge.big_amount", "order.big_quantity"],
+            mine.Select(v => v.RuleId));
+        Assert.Equal(RuleSeverity.Blocking, mine[2].Severity);
+        Assert.Equal("merge.big_amount is broken", mine[2].Message);
+        Assert.True(mine[0].Rule.IsDataRule);
+        Assert.Equal("order.Discount > 0.1m && order.Customer.Country == \"FR\"", mine[0].Rule.Expression);
+        Assert.DoesNotContain("merge.big_amount", engine.Evaluate(order, "invoice").Violations.Select(v => v.RuleId));
+        Assert.Contains("merge.big_amount", engine.RulesFor(typeof(RushOrder)).Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task An_edit_saved_in_this_process_is_seen_at_once_and_an_inactive_rule_stops_running()
+    {
+        await SaveAsync(Definition("edit.quantity", "order.Quantity > 10"));
+        using var services = Services(TimeSpan.FromHours(1));
+        using var scope = services.CreateScope();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        var order = Order(o => o.Quantity = 50);
+        Assert.Contains("edit.quantity", engine.Evaluate(order).Violations.Select(v => v.RuleId));
+
+        await using (var context = database.Create())
+        {
+            (await context.Set<ExceptionRuleDefinition>().SingleAsync(d => d.Id == "edit.quantity")).Expression = "order.Quantity > 100";
+            await context.SaveChangesAsync();
+        }
+
+        Assert.DoesNotContain("edit.quantity", engine.Evaluate(order).Violations.Select(v => v.RuleId));
+        order.Quantity = 150;
+        Assert.Contains("edit.quantity", engine.Evaluate(order).Violations.Select(v => v.RuleId));
+
+        await using (var context = database.Create())
+        {
+            (await context.Set<ExceptionRuleDefinition>().SingleAsync(d => d.Id == "edit.quantity")).Active = false;
+            await context.SaveChangesAsync();
+        }
+
+        Assert.DoesNotContain("edit.quantity", engine.Evaluate(order).Violations.Select(v => v.RuleId));
+    }
+
+    [Fact]
+    public async Task Edits_made_outside_the_process_are_seen_after_the_refresh_interval()
+    {
+        using var cached = Services(TimeSpan.FromHours(1));
+        using var fresh = Services(TimeSpan.Zero);
+        using var cachedScope = cached.CreateScope();
+        using var freshScope = fresh.CreateScope();
+        var order = Order(o => o.Note = "outside");
+        Assert.DoesNotContain("sql.note", cachedScope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>().Evaluate(order).Violations.Select(v => v.RuleId));
+
+        await using (var context = database.Create())
+        {
+            await context.Database.ExecuteSqlRawAsync("""
+                INSERT INTO servertools_rule_definitions ("Id", "EntityType", "Expression", "Severity", "Sequence", "RuleSets", "Tags", "Active")
+                VALUES ('sql.note', 'Order', 'order.Note == "outside"', 'Warning', 10, ARRAY[]::text[], ARRAY[]::text[], true)
+                """);
+        }
+
+        Assert.DoesNotContain("sql.note", cachedScope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>().Evaluate(order).Violations.Select(v => v.RuleId));
+        Assert.Contains("sql.note", freshScope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>().Evaluate(order).Violations.Select(v => v.RuleId));
+    }
+
+    [Fact]
+    public async Task A_definition_the_engine_could_not_run_is_refused_by_SaveChanges_and_nothing_is_written()
+    {
+        await using var context = database.Create();
+        var bad = Definition("bad.typeof", "typeof(Order) != null");
+        context.Add(bad);
+
+        var error = await Assert.ThrowsAsync<RuleExpressionException>(() => context.SaveChangesAsync());
+
+        Assert.Equal("typeof", error.Construct);
+        Assert.Equal(EntityState.Added, context.Entry(bad).State);
+        await using (var verify = database.Create())
+        {
+            Assert.False(await verify.Set<ExceptionRuleDefinition>().AnyAsync(d => d.Id == "bad.typeof"));
+        }
+
+        bad.Expression = "order.Quantity < 0";
+        await context.SaveChangesAsync();
+        await using var after = database.Create();
+        Assert.True(await after.Set<ExceptionRuleDefinition>().AnyAsync(d => d.Id == "bad.typeof"));
+    }
+
+    [Theory]
+    [InlineData("Invoice", "order.Quantity > 1", "the model has no entity type 'Invoice'")]
+    [InlineData("Order", "order.Quantity > 1", "has the id of the code rule ServerTools.Tests.Rules.BigQuantity")]
+    public async Task A_definition_with_an_unknown_type_or_a_code_rules_id_is_refused(string entityType, string expression, string expected)
+    {
+        await using var context = database.Create();
+        var definition = Definition(expected.Contains("code rule", StringComparison.Ordinal) ? "order.big_quantity" : "refused.type", expression);
+        definition.EntityType = entityType;
+        context.Add(definition);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => context.SaveChangesAsync());
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => context.ValidateDataRule(definition));
+    }
+
+    [Fact]
+    public async Task The_sql_query_of_a_rule_returns_exactly_the_records_the_engine_reports()
+    {
+        await SaveAsync(
+            Definition("sql.discount_fr", "order.Discount > 0.2m && order.Customer.Country == \"FR\"", sets: "report"),
+            Definition("sql.many_lines", "order.Lines.Count(l => l.Quantity > 5) >= 2 || order.Note == null", sets: "report"),
+            Definition("sql.other_set", "order.Urgent", sets: "other"));
+        var orders = await SeedAsync(seed: 7, count: 300);
+        using var services = Services(TimeSpan.Zero);
+        using var scope = services.CreateScope();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        await using var context = database.Create();
+
+        foreach (var ruleId in new[] { "sql.discount_fr", "sql.many_lines", "sql.other_set" })
+        {
+            var inSql = await context.EntitiesViolatingRule<Order>(ruleId).Where(o => o.Number.StartsWith("seed7-")).Select(o => o.Id).OrderBy(id => id).ToListAsync();
+            var inMemory = orders.Where(o => engine.Evaluate(o).Violations.Any(v => v.RuleId == ruleId)).Select(o => o.Id).OrderBy(id => id).ToList();
+            Assert.NotEmpty(inMemory);
+            Assert.NotEqual(orders.Count, inMemory.Count);
+            Assert.Equal(inMemory, inSql);
+        }
+
+        var setInSql = await context.EntitiesViolatingRuleSet<Order>("report").Where(o => o.Number.StartsWith("seed7-")).Select(o => o.Id).OrderBy(id => id).ToListAsync();
+        var setInMemory = orders.Where(o => engine.Evaluate(o, "report").Violations.Any(v => v.Rule.IsDataRule && !v.IsFailure)).Select(o => o.Id).OrderBy(id => id).ToList();
+        Assert.Equal(setInMemory, setInSql);
+
+        var sql = context.EntitiesViolatingRule<Order>("sql.discount_fr").ToQueryString();
+        Assert.Contains("WHERE", sql, StringComparison.Ordinal);
+        Assert.Contains("'FR'", sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_sql_query_refuses_a_code_rule_and_an_unknown_id_with_a_reason()
+    {
+        await using var context = database.Create();
+
+        var code = Assert.Throws<NotSupportedException>(() => context.EntitiesViolatingRule<Order>("order.discount_limit"));
+        var unknown = Assert.Throws<ArgumentException>(() => context.EntitiesViolatingRule<Order>("no.such_rule"));
+
+        Assert.Contains("code rule", code.Message, StringComparison.Ordinal);
+        Assert.Contains("No data rule has the id 'no.such_rule'", unknown.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<List<Order>> SeedAsync(int seed, int count)
+    {
+        var random = new Random(seed);
+        await using (var context = database.Create())
+        {
+            if (!await context.Orders.AnyAsync(o => o.Number.StartsWith($"seed{seed}-")))
+            {
+                var customers = Enumerable.Range(0, 10).Select(i => new Customer { Name = $"C{i}", Country = i % 3 == 0 ? "FR" : "DE" }).ToList();
+                context.Customers.AddRange(customers);
+                for (var i = 0; i < count; i++)
+                {
+                    context.Orders.Add(new Order
+                    {
+                        Number = $"seed{seed}-{i}",
+                        Discount = random.Next(0, 50) / 100m,
+                        Quantity = random.Next(1, 20),
+                        Amount = random.Next(1, 5_000),
+                        Urgent = random.Next(4) == 0,
+                        Note = random.Next(3) == 0 ? null : "n",
+                        OrderedAt = DateTime.UtcNow,
+                        Customer = random.Next(5) == 0 ? null : customers[random.Next(customers.Count)],
+                        Lines = Enumerable.Range(0, random.Next(0, 4)).Select(_ => new OrderLine { Product = "p", Quantity = random.Next(1, 10), Price = 1m }).ToList(),
+                    });
+                }
+
+                await context.SaveChangesAsync();
+            }
+        }
+
+        await using var read = database.Create();
+        return await read.Orders.AsNoTracking().Include(o => o.Customer).Include(o => o.Lines).Where(o => o.Number.StartsWith($"seed{seed}-")).ToListAsync();
+    }
+}
+
+/// <summary>A definition written past SaveChanges' check (by SQL) that the engine cannot run; in a database of its own.</summary>
+public sealed class BrokenDataRuleTests(RulesFixture database) : IClassFixture<RulesFixture>
+{
+    [Fact]
+    public async Task A_stored_rule_that_cannot_run_fails_on_every_entity_it_checks_instead_of_being_skipped()
+    {
+        await using (var context = database.Create())
+        {
+            await context.Database.ExecuteSqlRawAsync("""
+                INSERT INTO servertools_rule_definitions ("Id", "EntityType", "Expression", "Severity", "Sequence", "RuleSets", "Tags", "Active")
+                VALUES ('sql.broken', 'Order', 'System.IO.File.Exists("/etc/passwd")', 'Warning', 10, ARRAY[]::text[], ARRAY[]::text[], true)
+                """);
+        }
+
+        using var services = DataRuleTests.Services(database, TimeSpan.Zero);
+        using var scope = services.CreateScope();
+        var violation = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>().Evaluate(DataRuleTests.Order(_ => { })).Violations.Single(v => v.RuleId == "sql.broken");
+
+        Assert.True(violation.IsFailure);
+        Assert.Equal(RuleSeverity.Blocking, violation.Severity);
+        Assert.IsType<RuleExpressionException>(violation.Exception);
+    }
+}

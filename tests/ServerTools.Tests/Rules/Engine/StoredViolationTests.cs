@@ -1,0 +1,172 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ServerTools.Tests.Rules.Engine;
+
+/// <summary>Records remember their exceptions: CheckRulesAsync stores an entity's violations, IgnoreRuleWarningsAsync ignores warnings.</summary>
+public sealed class StoredViolationTests(RulesFixture database) : IClassFixture<RulesFixture>, IDisposable
+{
+    private readonly ServiceProvider _services = RuleServicesFactory.Create();
+
+    public void Dispose() => _services.Dispose();
+
+    private async Task<Order> SavedOrderAsync(Action<Order> change)
+    {
+        await using var context = database.Create();
+        var order = new Order { Number = "SO-" + Guid.NewGuid().ToString("N")[..8], OrderedAt = DateTime.UtcNow, Quantity = 1, Amount = 10m };
+        change(order);
+        context.Orders.Add(order);
+        await context.SaveChangesAsync();
+        return order;
+    }
+
+    private static IExceptionRuleEngine Engine(IServiceScope scope) => scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+
+    [Fact]
+    public async Task A_check_stores_the_current_violations_and_a_later_check_removes_the_resolved_ones()
+    {
+        var order = await SavedOrderAsync(o => { o.Discount = 0.5m; o.Quantity = 500; });
+        using var scope = _services.CreateScope();
+        await using (var context = database.Create())
+        {
+            context.Attach(order);
+            var check = await context.CheckRulesAsync(Engine(scope), order, "confirm");
+            Assert.True(check.HasBlocking);
+            Assert.False(check.CanProceed);
+            Assert.Equal(["order.no_customer", "order.big_quantity"], check.PendingWarnings.Select(v => v.RuleId));
+            await context.SaveChangesAsync();
+        }
+
+        await using (var context = database.Create())
+        {
+            var stored = await context.RuleViolationsOf(order).OrderBy(v => v.RuleId).ToListAsync();
+            Assert.Equal(["order.big_quantity", "order.discount_limit", "order.no_customer"], stored.Select(v => v.RuleId));
+            var discount = stored[1];
+            Assert.Equal(RuleSeverity.Blocking, discount.Severity);
+            Assert.Equal("A discount above 30% needs a manager's approval", discount.Message);
+            Assert.Equal(typeof(Order).FullName, discount.EntityType);
+            Assert.Equal(order.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), discount.EntityKey);
+            Assert.False(discount.IsIgnored);
+            Assert.True(DateTimeOffset.UtcNow - discount.DetectedAt < TimeSpan.FromMinutes(5));
+        }
+
+        await using (var context = database.Create())
+        {
+            context.Attach(order);
+            order.Discount = 0.1m;
+            order.Quantity = 5;
+            var check = await context.CheckRulesAsync(Engine(scope), order, "confirm");
+            Assert.False(check.HasBlocking);
+            await context.SaveChangesAsync();
+        }
+
+        await using (var verify = database.Create())
+        {
+            Assert.Equal(["order.no_customer"], await verify.RuleViolationsOf(order).Select(v => v.RuleId).ToListAsync());
+        }
+    }
+
+    [Fact]
+    public async Task A_check_of_one_rule_set_leaves_the_violations_of_other_rules_in_place()
+    {
+        var order = await SavedOrderAsync(o => { o.Discount = 0.5m; o.Amount = 5_000m; });
+        using var scope = _services.CreateScope();
+        await using var context = database.Create();
+        context.Attach(order);
+        await context.CheckRulesAsync(Engine(scope), order);
+        await context.SaveChangesAsync();
+
+        order.Discount = 0m;
+        await context.CheckRulesAsync(Engine(scope), order, "confirm");
+        await context.SaveChangesAsync();
+
+        await using var verify = database.Create();
+        Assert.Equal(["order.credit_limit", "order.no_customer"], await verify.RuleViolationsOf(order).OrderBy(v => v.RuleId).Select(v => v.RuleId).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Ignoring_warnings_records_who_when_and_which_rules_and_lets_the_action_proceed()
+    {
+        var order = await SavedOrderAsync(o => o.Quantity = 500);
+        using var scope = _services.CreateScope();
+        await using (var context = database.Create())
+        {
+            context.Attach(order);
+            using (AuditActor.Use(new AuditActor("u-42", "Grace")))
+            {
+                var ignored = await context.IgnoreRuleWarningsAsync(Engine(scope), order, "confirm", ["order.big_quantity"]);
+                Assert.Equal(["order.big_quantity"], ignored.Select(v => v.RuleId));
+            }
+
+            await context.SaveChangesAsync();
+            var check = await context.CheckRulesAsync(Engine(scope), order, "confirm");
+            Assert.Equal(["order.no_customer"], check.PendingWarnings.Select(v => v.RuleId));
+            await context.IgnoreRuleWarningsAsync(Engine(scope), order, "confirm", actor: new AuditActor("u-7", "Alan"));
+            await context.SaveChangesAsync();
+        }
+
+        await using var verify = database.Create();
+        var stored = await verify.RuleViolationsOf(order).OrderBy(v => v.RuleId).ToListAsync();
+        Assert.Equal(["order.big_quantity", "order.no_customer"], stored.Select(v => v.RuleId));
+        Assert.Equal(["u-42", "u-7"], stored.Select(v => v.IgnoredByUserId));
+        Assert.Equal(["Grace", "Alan"], stored.Select(v => v.IgnoredByUserName));
+        Assert.All(stored, v => Assert.True(v.IsIgnored));
+
+        await using var again = database.Create();
+        again.Attach(order);
+        Assert.True((await again.CheckRulesAsync(Engine(scope), order, "confirm")).CanProceed);
+    }
+
+    [Fact]
+    public async Task Ignoring_is_refused_while_a_blocking_violation_stands_and_marks_nothing()
+    {
+        var order = await SavedOrderAsync(o => { o.Discount = 0.9m; o.Quantity = 500; });
+        using var scope = _services.CreateScope();
+        await using (var context = database.Create())
+        {
+            context.Attach(order);
+            var error = await Assert.ThrowsAsync<BusinessRuleException>(() => context.IgnoreRuleWarningsAsync(Engine(scope), order, "confirm", actor: new AuditActor("u-1")));
+            Assert.Equal(["order.discount_limit"], error.Violations.Select(v => v.RuleId));
+            Assert.Contains("cannot be ignored while blocking rules are broken", error.Message, StringComparison.Ordinal);
+            Assert.Empty(context.ChangeTracker.Entries<StoredRuleViolation>());
+            await context.CheckRulesAsync(Engine(scope), order, "confirm");
+            await context.SaveChangesAsync();
+        }
+
+        await using var verify = database.Create();
+        var stored = await verify.RuleViolationsOf(order).ToListAsync();
+        Assert.Equal(3, stored.Count);
+        Assert.DoesNotContain(stored, v => v.IsIgnored);
+    }
+
+    [Fact]
+    public async Task Ignoring_a_rule_that_is_not_a_current_warning_is_refused_with_the_current_ones_named()
+    {
+        var order = await SavedOrderAsync(o => o.Quantity = 500);
+        using var scope = _services.CreateScope();
+        await using var context = database.Create();
+        context.Attach(order);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => context.IgnoreRuleWarningsAsync(Engine(scope), order, ruleIds: ["order.discount_limit"]));
+
+        Assert.Contains("order.discount_limit", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Its warnings are: order.no_customer, order.big_quantity", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_entity_whose_key_the_database_has_not_generated_yet_cannot_be_checked()
+    {
+        using var scope = _services.CreateScope();
+        await using var context = database.Create();
+        var order = new Order { Number = "new", OrderedAt = DateTime.UtcNow };
+        context.Orders.Add(order);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.CheckRulesAsync(Engine(scope), order));
+
+        Assert.Contains("Save it first", error.Message, StringComparison.Ordinal);
+        Assert.Empty(context.ChangeTracker.Entries<StoredRuleViolation>());
+    }
+}

@@ -1,0 +1,257 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using ServerTools.Rules;
+
+namespace ServerTools.Tests.Rules.Expressions;
+
+/// <summary>
+/// Each place where .NET and PostgreSQL differ, checked on the real database: the in-memory form and the SQL form
+/// both give the documented answer on rows built to tell the two behaviours apart, or both fail.
+/// </summary>
+public sealed class RuleExpressionSemanticsTests(RulesFixture database) : IClassFixture<RulesFixture>, IAsyncLifetime
+{
+    public async Task InitializeAsync()
+    {
+        await using var context = database.Create();
+        if (await context.Orders.AnyAsync())
+        {
+            return;
+        }
+
+        var fr = new Customer { Name = "Zoë😀", Country = "FR", CreditLimit = 1500.5m, Blocked = true, Email = null };
+        var de = new Customer { Name = "Müller", Country = "DE", CreditLimit = 0m, Blocked = false, Email = "m@x.de" };
+        var lower = new Customer { Name = "Petit", Country = "fr", CreditLimit = 999.99m, Blocked = false, Email = "" };
+        context.Orders.AddRange(
+            new Order
+            {
+                Number = "N1", Customer = fr, Note = "a😀b", Amount = 1m, Discount = 0.25m, Quantity = 3, State = OrderState.Confirmed, Urgent = true,
+                OrderedAt = new DateTime(2024, 6, 30, 23, 30, 0, DateTimeKind.Utc), DeliveryDate = new DateOnly(2024, 7, 1),
+                Lines = [new OrderLine { Product = "Chair", Quantity = 2, Price = 10.5m }, new OrderLine { Product = "Desk", Quantity = 1, Price = 100m }],
+            },
+            new Order
+            {
+                Number = "N2", Customer = null, Note = null, Amount = 2.5m, Discount = 0.35m, Quantity = 0, State = OrderState.Draft,
+                OrderedAt = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc), DeliveryDate = null,
+            },
+            new Order
+            {
+                Number = "N3", Customer = de, Note = "\u00A0care\t", Amount = 10m, Discount = 0.5m, Quantity = -7, State = OrderState.Invoiced,
+                OrderedAt = new DateTime(2023, 5, 5, 12, 0, 0, DateTimeKind.Utc), DeliveryDate = new DateOnly(2023, 5, 6),
+                Lines = [new OrderLine { Product = "Lamp", Quantity = 0, Price = 0m }],
+            },
+            new Order
+            {
+                Number = "N4", Customer = lower, Note = "100%_sure\\", Amount = 7.77m, Discount = 0.125m, Quantity = int.MinValue, State = OrderState.Cancelled,
+                OrderedAt = new DateTime(2022, 2, 2, 2, 2, 0, DateTimeKind.Utc), DeliveryDate = null,
+            },
+            new Order
+            {
+                Number = "N5", Customer = null, Note = " care \n", Amount = 0.125m, Discount = 0m, Quantity = int.MaxValue, State = OrderState.Draft,
+                OrderedAt = new DateTime(2021, 12, 31, 23, 59, 59, DateTimeKind.Utc), DeliveryDate = new DateOnly(2022, 1, 4),
+                Lines = [new OrderLine { Product = "Chair", Quantity = 5, Price = 1m }],
+            });
+        await context.SaveChangesAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public static TheoryData<string, string> Claims => new()
+    {
+        // PostgreSQL's length() counts code points; .NET's Length counts UTF-16 units (4 for "a😀b").
+        { "order.Note.Length == 3", "N1" },
+        { "order.Customer.Name.Length == 4", "N1" },
+        { "(order.Note + order.Customer.Country).Length == 5", "N1" },
+        // Npgsql's Trim() is btrim(s, E' \t\n\r'): a no-break space stays, where .NET's Trim() removes it.
+        { "order.Note.Trim() == \"care\"", "N5" },
+        // A null navigation reads as null: == is false, != is true, as EF Core translates C#'s null semantics.
+        { "order.Customer.Country != \"FR\"", "N2 N3 N4 N5" },
+        { "order.Customer.Country == \"fr\"", "N4" },
+        { "!order.Customer.Blocked", "N2 N3 N4 N5" },
+        { "!(order.Customer.CreditLimit > 1000m)", "N2 N3 N4 N5" },
+        { "order.Customer.CreditLimit == null", "N2 N5" },
+        { "order.Customer.Email == order.Note", "N2" },
+        { "string.IsNullOrEmpty(order.Customer.Email)", "N1 N2 N4 N5" },
+        { "order.Lines.Any(l => l.Price > order.Customer.CreditLimit / 20m)", "N1" },
+        // Contains is ordinal and escapes LIKE's wildcards; on a null string it is false, so its negation is true.
+        { "order.Note.Contains(\"%_\")", "N4" },
+        { "!order.Note.Contains(\"care\")", "N1 N2 N4" },
+        // round() is half away from zero, where .NET's Math.Round is half to even.
+        { "Math.Round(order.Discount * 10m) == 3m", "N1" },
+        { "Math.Round(order.Amount / 8m, 2) == 0.13m", "N1" },
+        // numeric division keeps 20 significant digits here, where .NET keeps 28.
+        { "order.Amount / 3m == 0.33333333333333333333m", "N1" },
+        // int4 % -1 is 0 in PostgreSQL, even for int.MinValue, where .NET overflows.
+        { "order.Quantity % -1 == 0", "N1 N2 N3 N4 N5" },
+        // Date parts are read in UTC whatever the session's time zone.
+        { "order.OrderedAt.DayOfWeek == DayOfWeek.Sunday && order.OrderedAt.Hour == 23", "N1" },
+        { "order.OrderedAt.Year == 2021 && order.OrderedAt.Date < order.OrderedAt", "N5" },
+        { "order.DeliveryDate.Value.DayOfWeek == DayOfWeek.Monday", "N1" },
+        // Sums of no rows are 0 (COALESCE), and All of no rows is true.
+        { "order.Lines.Sum(l => l.Quantity) == 0", "N2 N3 N4" },
+        { "order.Lines.Sum(l => l.Price) / 3m > 36m", "N1" },
+        { "order.Lines.All(l => l.Price > 50m)", "N2 N4" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Claims))]
+    public async Task Sql_and_memory_give_the_documented_answer(string expression, string expected)
+    {
+        var rule = RuleExpression.Compile<Order>(expression);
+        await using var context = database.Create();
+        var orders = await Load(context);
+
+        var inMemory = orders.Where(rule.Evaluate).Select(o => o.Number).Order(StringComparer.Ordinal).ToList();
+        await context.Database.OpenConnectionAsync();
+        await context.Database.ExecuteSqlRawAsync("SET TIME ZONE 'Pacific/Kiritimati'");
+        var inSql = (await context.Orders.Where(rule.Expression).Select(o => o.Number).ToListAsync())
+            .Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(expected.Split(' '), inMemory);
+        Assert.Equal(expected.Split(' '), inSql);
+    }
+
+    public static TheoryData<string, string, Type, string> Failures => new()
+    {
+        { "order.Quantity * 2 > 0", "N4", typeof(OverflowException), PostgresErrorCodes.NumericValueOutOfRange },
+        { "-order.Quantity > 0", "N4", typeof(OverflowException), PostgresErrorCodes.NumericValueOutOfRange },
+        { "Math.Abs(order.Quantity) > 0", "N4", typeof(OverflowException), PostgresErrorCodes.NumericValueOutOfRange },
+        { "order.Quantity / -1 > 0", "N4", typeof(OverflowException), PostgresErrorCodes.NumericValueOutOfRange },
+        { "order.Quantity + 1 > 0", "N5", typeof(OverflowException), PostgresErrorCodes.NumericValueOutOfRange },
+        { "order.Quantity * 1e308d > 0", "N3", typeof(OverflowException), PostgresErrorCodes.NumericValueOutOfRange },
+        { "order.Amount / order.Quantity > 0", "N2", typeof(DivideByZeroException), PostgresErrorCodes.DivisionByZero },
+        { "order.Amount % order.Quantity > 0", "N2", typeof(DivideByZeroException), PostgresErrorCodes.DivisionByZero },
+        { "order.Quantity / 0d > 0", "N1", typeof(DivideByZeroException), PostgresErrorCodes.DivisionByZero },
+        { "order.Lines.Sum(l => l.Quantity * 1000000000) > 0", "N5", typeof(OverflowException), PostgresErrorCodes.NumericValueOutOfRange },
+        { "order.Quantity * 1e-320d * 1e-10d > 0", "N1", typeof(OverflowException), PostgresErrorCodes.NumericValueOutOfRange },
+    };
+
+    [Theory]
+    [MemberData(nameof(Failures))]
+    public async Task Where_PostgreSQL_raises_an_error_memory_throws_an_arithmetic_exception(string expression, string number, Type exception, string sqlState)
+    {
+        var rule = RuleExpression.Compile<Order>(expression);
+        await using var context = database.Create();
+        var order = (await Load(context)).Single(o => o.Number == number);
+
+        var thrown = Record.Exception(() => rule.Evaluate(order));
+        var failure = await Assert.ThrowsAsync<PostgresException>(() => context.Orders.Where(rule.Expression).Select(o => o.Id).ToListAsync());
+
+        Assert.IsType(exception, thrown);
+        Assert.IsAssignableFrom<ArithmeticException>(thrown);
+        Assert.Equal(sqlState, failure.SqlState);
+    }
+
+    [Fact]
+    public async Task Decimal_division_has_PostgreSQL_scale_and_rounding()
+    {
+        var random = new Random(20261121);
+        var pairs = new List<(decimal A, decimal B)>();
+        while (pairs.Count < 2000)
+        {
+            var a = RandomDecimal(random);
+            var b = RandomDecimal(random);
+            if (b != 0m)
+            {
+                pairs.Add((a, b));
+            }
+        }
+
+        var results = await QueryAsync(
+            "SELECT (a / b)::text, scale(a / b) FROM unnest(@a::numeric[], @b::numeric[]) WITH ORDINALITY AS t(a, b, n) ORDER BY n",
+            pairs.Select(p => p.A).ToArray(),
+            pairs.Select(p => p.B).ToArray(),
+            reader => (Scale: reader.GetInt32(1), Text: reader.GetFieldValue<string>(0)));
+
+        var compared = 0;
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            if (results[i].Scale > 28)
+            {
+                continue; // documented: below about 1e-12, PostgreSQL keeps more decimals than a decimal can hold
+            }
+
+            var mine = InMemoryRuleFunctions.Divide(pairs[i].A, pairs[i].B);
+            Assert.True(
+                results[i].Text == mine.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"{pairs[i].A} / {pairs[i].B}: PostgreSQL {results[i].Text}, in memory {mine}");
+            compared++;
+        }
+
+        Assert.True(compared > 1800, $"only {compared} quotients compared");
+    }
+
+    [Fact]
+    public async Task Round_has_PostgreSQL_midpoints_and_scale()
+    {
+        var random = new Random(7);
+        var values = Enumerable.Range(0, 1000).Select(_ => Math.Round(RandomDecimal(random), random.Next(0, 6)) + (random.Next(2) == 0 ? 0.005m : 0m)).ToArray();
+        var digits = Enumerable.Range(0, 1000).Select(_ => (decimal)random.Next(0, 5)).ToArray();
+
+        var results = await QueryAsync(
+            "SELECT round(a, b::int)::text, round(a)::text FROM unnest(@a::numeric[], @b::numeric[]) WITH ORDINALITY AS t(a, b, n) ORDER BY n",
+            values,
+            digits,
+            reader => (WithDigits: reader.GetString(0), Whole: reader.GetString(1)));
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            Assert.Equal(results[i].WithDigits, InMemoryRuleFunctions.Round(values[i], (int)digits[i]).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(results[i].Whole, InMemoryRuleFunctions.Round(values[i]).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
+    public async Task Int_sums_overflow_only_when_the_total_does_not_fit_as_in_PostgreSQL()
+    {
+        int?[][] sets = [[int.MaxValue, int.MaxValue, -int.MaxValue], [int.MaxValue, 1], [null, -5, null], []];
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+
+        foreach (var set in sets)
+        {
+            await using var command = new NpgsqlCommand("SELECT COALESCE(sum(x), 0)::int FROM unnest(@x::int[]) AS t(x)", connection);
+            command.Parameters.AddWithValue("x", set);
+            var sql = await Record.ExceptionAsync(command.ExecuteScalarAsync) is PostgresException { SqlState: PostgresErrorCodes.NumericValueOutOfRange }
+                ? null
+                : (int?)await command.ExecuteScalarAsync();
+            var memory = Record.Exception(() => InMemoryRuleFunctions.SumInt32(set, static x => x)) is OverflowException
+                ? null
+                : (int?)InMemoryRuleFunctions.SumInt32(set, static x => x);
+
+            Assert.Equal(sql, memory);
+        }
+    }
+
+    private static Task<List<Order>> Load(RulesContext context)
+        => context.Orders.Include(o => o.Customer).Include(o => o.Lines).AsNoTracking().ToListAsync();
+
+    private async Task<List<T>> QueryAsync<T>(string sql, decimal[] a, decimal[] b, Func<NpgsqlDataReader, T> read)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("a", a);
+        command.Parameters.AddWithValue("b", b);
+        await using var reader = await command.ExecuteReaderAsync();
+        var results = new List<T>();
+        while (await reader.ReadAsync())
+        {
+            results.Add(read(reader));
+        }
+
+        return results;
+    }
+
+    /// <summary>A decimal of 1 to 12 digits, scaled by 0 to 10 decimals, of either sign: the shapes money and rates take.</summary>
+    private static decimal RandomDecimal(Random random)
+    {
+        var digits = random.Next(1, 13);
+        var unscaled = (long)(random.NextDouble() * Math.Pow(10, digits));
+        var value = new decimal(unscaled) / (decimal)Math.Pow(10, random.Next(0, 11));
+        return random.Next(3) == 0 ? -value : value;
+    }
+}
