@@ -16,10 +16,11 @@ namespace ServerTools.Sample.Scenario;
 
 /// <summary>
 /// The scripted tour of the shop: make the schema, show what ServerTools generated, create partners and
-/// products, place and confirm an order, change a partner, and read the partner's audit trail back. Fixed data,
-/// fixed users and a fixed clock (which also stamps the audit logs): every run prints the same.
+/// products, place and confirm an order, change a partner, confirm two more orders against the business rules
+/// (<c>ShopScenario.Rules.cs</c>), and read the partner's audit trail back. Fixed data, fixed users and a fixed clock
+/// (which also stamps the audit logs and the rule violations): every run prints the same.
 /// </summary>
-internal static class ShopScenario
+internal static partial class ShopScenario
 {
     private const string OrderNumber = "SO-2026-0001";
     private const string Customer = "Blue Harbor Coffee Roasters";
@@ -228,6 +229,7 @@ internal static class ShopScenario
             await ChangeBankAccountAsync(options, report, partnerId, clock.Advance(TimeSpan.FromMinutes(15)), cancellationToken).ConfigureAwait(false);
         }
 
+        await ConfirmOrdersAsync(options, clock, report, cancellationToken).ConfigureAwait(false);
         await SummarizeAsync(options, report, cancellationToken).ConfigureAwait(false);
         await ShowAuditTrailAsync(options, report, partnerId, cancellationToken).ConfigureAwait(false);
     }
@@ -308,6 +310,20 @@ internal static class ShopScenario
     /// </summary>
     private static async Task NotifyWarehouseAsync(DbContextOptions<ShopDbContext> options, Report report, CancellationToken cancellationToken)
     {
+        var (delivered, requests) = await DispatchOutboxAsync(options, cancellationToken).ConfigureAwait(false);
+        report.Blank();
+        report.Note("SaleOrder.State is [Tracked]: the same SaveChanges wrote the change to the outbox (servertools_outbox).");
+        report.Note(string.Create(CultureInfo.InvariantCulture, $"A dispatcher pass delivered {delivered} change(s) to ITrackedChangeHandler<SaleOrder> services:"));
+        foreach (var request in requests)
+        {
+            report.Note("  warehouse: " + request);
+        }
+    }
+
+    /// <summary>One pass of the outbox dispatcher: how many changes it delivered, and what the warehouse was asked meanwhile.</summary>
+    private static async Task<(int Delivered, IReadOnlyList<string> Requests)> DispatchOutboxAsync(
+        DbContextOptions<ShopDbContext> options, CancellationToken cancellationToken)
+    {
         var services = new ServiceCollection();
         services.AddScoped(_ => new ShopDbContext(options));
         services.AddSingleton<WarehouseNotifier.Outbox>();
@@ -316,13 +332,7 @@ internal static class ShopScenario
         await using var provider = services.BuildServiceProvider(validateScopes: true);
 
         var delivered = await provider.GetRequiredService<TrackedChangeDispatcher<ShopDbContext>>().DispatchAsync(cancellationToken).ConfigureAwait(false);
-        report.Blank();
-        report.Note("SaleOrder.State is [Tracked]: the same SaveChanges wrote the change to the outbox (servertools_outbox).");
-        report.Note(string.Create(CultureInfo.InvariantCulture, $"A dispatcher pass delivered {delivered} change(s) to ITrackedChangeHandler<SaleOrder> services:"));
-        foreach (var request in provider.GetRequiredService<WarehouseNotifier.Outbox>().Requests)
-        {
-            report.Note("  warehouse: " + request);
-        }
+        return (delivered, [.. provider.GetRequiredService<WarehouseNotifier.Outbox>().Requests]);
     }
 
     private static async Task ShowOrderAsync(DbContextOptions<ShopDbContext> options, Report report, CancellationToken cancellationToken)
@@ -431,6 +441,7 @@ internal static class ShopScenario
         await using var db = new ShopDbContext(options);
         var partners = await db.Partners.CountAsync(cancellationToken).ConfigureAwait(false);
         var products = await db.Products.CountAsync(cancellationToken).ConfigureAwait(false);
+        var orders = await db.SaleOrders.CountAsync(cancellationToken).ConfigureAwait(false);
         var lines = await db.SaleOrderLines.CountAsync(cancellationToken).ConfigureAwait(false);
         var confirmed = await db.SaleOrders.Where(static o => o.State == SaleOrderState.Confirmed)
             .GroupBy(static o => 1)
@@ -440,10 +451,15 @@ internal static class ShopScenario
         var auditLogs = await db.Set<AuditLog>().CountAsync(cancellationToken).ConfigureAwait(false);
         var auditLines = await db.Set<AuditLog>().SelectMany(static l => l.Lines).CountAsync(cancellationToken).ConfigureAwait(false);
 
+        var violations = await db.Set<StoredRuleViolation>().CountAsync(cancellationToken).ConfigureAwait(false);
+        var ignored = await db.Set<StoredRuleViolation>().CountAsync(static v => v.IgnoredAt != null, cancellationToken).ConfigureAwait(false);
+        var dataRules = await db.Set<ExceptionRuleDefinition>().CountAsync(cancellationToken).ConfigureAwait(false);
+
         report.Section("In the database now");
-        report.Note(string.Create(CultureInfo.InvariantCulture, $"{partners} partners, {products} products, {confirmed?.Count ?? 0} confirmed sale order with {lines} lines"));
+        report.Note(string.Create(CultureInfo.InvariantCulture, $"{partners} partners, {products} products, {orders} sale orders ({confirmed?.Count ?? 0} confirmed) with {lines} lines"));
         report.Note($"Confirmed sales: EUR {Report.Money(confirmed?.Amount ?? 0m)}");
         report.Note(string.Create(CultureInfo.InvariantCulture, $"{auditLogs} audit logs with {auditLines} lines, all of partners: the shop's one [Audited] entity"));
+        report.Note(string.Create(CultureInfo.InvariantCulture, $"{dataRules} data rule(s), {violations} stored rule violation(s) ({ignored} of them warnings ignored)"));
     }
 
     private static Partner NewPartner(
