@@ -11,7 +11,7 @@ namespace ServerTools.Analyzers.Rules;
 /// The <c>[ExceptionRule]</c> attribute, <c>IExceptionRule&lt;T&gt;</c> and <c>RuleSeverity.Blocking</c> of one
 /// compilation, resolved once at compilation start, and where the attribute's arguments are written.
 /// </summary>
-internal sealed class RulesSymbols
+public sealed class RulesSymbols
 {
     /// <summary>The name of the attribute's argument that says whether a violation warns or blocks.</summary>
     public const string Severity = "Severity";

@@ -1,39 +1,19 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ServerTools.Analyzers.Common;
 
 namespace ServerTools.Analyzers.TimeWindows;
 
-/// <summary>
-/// What the time-window analyzers share: generated code is not analyzed, execution is concurrent, the attribute is
-/// resolved once per compilation that references ServerTools, and each class marked <c>[TimeWindowed]</c> in source is
-/// handed to <see cref="Analyze"/> with the attribute as written.
-/// </summary>
-public abstract class TimeWindowedClassAnalyzer : DiagnosticAnalyzer
+/// <summary>The time-window analyzers: each class marked <c>[TimeWindowed]</c> in source, with the attribute as written.</summary>
+public abstract class TimeWindowedClassAnalyzer : MarkedClassAnalyzer<TimeWindowsSymbols>
 {
-    /// <inheritdoc />
-    public sealed override void Initialize(AnalysisContext context)
-    {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (TimeWindowsSymbols.From(start.Compilation) is { } symbols)
-            {
-                start.RegisterSymbolAction(
-                    symbolContext =>
-                    {
-                        if (symbolContext.Symbol is INamedTypeSymbol type
-                            && symbols.Find(type) is { } attribute
-                            && attribute.ApplicationSyntaxReference?.GetSyntax(symbolContext.CancellationToken) is AttributeSyntax syntax)
-                        {
-                            Analyze(symbolContext, type, attribute, syntax);
-                        }
-                    },
-                    SymbolKind.NamedType);
-            }
-        });
-    }
+    private protected sealed override TimeWindowsSymbols? Resolve(Compilation compilation) => TimeWindowsSymbols.From(compilation);
+
+    private protected sealed override AttributeData? FindAttribute(TimeWindowsSymbols symbols, INamedTypeSymbol type) => symbols.Find(type);
+
+    private protected sealed override void Analyze(SymbolAnalysisContext context, TimeWindowsSymbols symbols, INamedTypeSymbol type, AttributeData attribute, AttributeSyntax syntax)
+        => Analyze(context, type, attribute, syntax);
 
     /// <summary>Checks <paramref name="type"/>, marked with <paramref name="attribute"/>, written as <paramref name="syntax"/>.</summary>
     private protected abstract void Analyze(SymbolAnalysisContext context, INamedTypeSymbol type, AttributeData attribute, AttributeSyntax syntax);

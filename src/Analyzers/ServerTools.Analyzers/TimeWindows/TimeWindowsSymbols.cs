@@ -6,7 +6,7 @@ using ServerTools.Shared;
 namespace ServerTools.Analyzers.TimeWindows;
 
 /// <summary>The <c>[TimeWindowed]</c> attribute of one compilation, resolved once at compilation start, and its arguments.</summary>
-internal sealed class TimeWindowsSymbols
+public sealed class TimeWindowsSymbols
 {
     /// <summary>The name of the attribute's argument that gives one IANA time-zone id for every row.</summary>
     public const string TimeZone = "TimeZone";
