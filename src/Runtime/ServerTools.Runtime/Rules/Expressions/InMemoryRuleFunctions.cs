@@ -18,6 +18,15 @@ internal static class InMemoryRuleFunctions
     /// <summary>PostgreSQL's <c>NUMERIC_MIN_SIG_DIGITS</c>: a quotient keeps at least this many significant digits.</summary>
     private const int MinSignificantDigits = 16;
 
+    /// <summary>10^n at index n, for n from 0 to 38 (the largest power of ten below 2^128).</summary>
+    private static readonly UInt128[] s_powersOf10 = PowersOf10();
+
+    /// <summary>
+    /// At index n, the largest mantissa that can be multiplied by 10^n without overflowing a <see cref="UInt128"/>:
+    /// the fast division path applies only up to it.
+    /// </summary>
+    private static readonly UInt128[] s_maxMultiplicands = Array.ConvertAll(s_powersOf10, power => UInt128.MaxValue / power);
+
     /// <summary>The characters Npgsql's translation of <see cref="string.Trim()"/> removes: <c>btrim(s, E' \t\n\r')</c>.</summary>
     private static readonly char[] s_trimmed = [' ', '\t', '\n', '\r'];
 
@@ -27,6 +36,13 @@ internal static class InMemoryRuleFunctions
     /// 28 digits. A quotient PostgreSQL would give more than 28 decimals (smaller than about 1e-12) keeps .NET's
     /// 28; one beyond <see cref="decimal"/>'s range throws <see cref="OverflowException"/>.
     /// </summary>
+    /// <remarks>
+    /// Data rules divide on every evaluation, so this is the allocation-free fast path: a decimal's mantissa has at
+    /// most 96 bits, so the scaled dividend usually fits a <see cref="UInt128"/> and the exact quotient and remainder
+    /// come from one 128-bit division. When the scaled dividend would not fit (a divisor with many decimals next to
+    /// a large dividend) it falls back to <see cref="DivideExact"/>, the <see cref="BigInteger"/> arithmetic that
+    /// <see cref="DivideSlow"/> uses and that the fast path is tested against, bit for bit.
+    /// </remarks>
     public static decimal Divide(decimal dividend, decimal divisor)
     {
         if (divisor == 0m)
@@ -34,12 +50,65 @@ internal static class InMemoryRuleFunctions
             throw new DivideByZeroException();
         }
 
-        var scale = DivisionScale(dividend, divisor);
+        var (a, sa, dividendNegative) = Mantissa(dividend);
+        var (b, sb, divisorNegative) = Mantissa(divisor);
+        var scale = DivisionScale(WeightAndFirstDigit(a, sa), WeightAndFirstDigit(b, sb), sa, sb);
         if (scale > 28)
         {
             return dividend / divisor;
         }
 
+        // As in DivideExact: the result scaled by 10^scale is a * 10^exponent / b. The exponent is never negative
+        // (scale >= sa), but a negative one and a scaled dividend beyond 128 bits both take the exact path.
+        var exponent = sb - sa + scale;
+        if (exponent < 0 || exponent >= s_maxMultiplicands.Length || a > s_maxMultiplicands[exponent])
+        {
+            return DivideExact(dividend, divisor, scale);
+        }
+
+        var numerator = a * s_powersOf10[exponent];
+        var quotient = numerator / b;
+        var remainder = numerator - (quotient * b);
+
+        // Half away from zero on magnitudes: remainder < b < 2^96, so doubling it cannot overflow.
+        if (remainder * 2 >= b)
+        {
+            quotient++;
+        }
+
+        if (quotient >> 96 != UInt128.Zero)
+        {
+            throw new OverflowException("The quotient is too large for a decimal.");
+        }
+
+        // A zero quotient (only of a zero dividend) is +0, as the BigInteger sign of the exact path makes it.
+        var negative = quotient != UInt128.Zero && dividendNegative != divisorNegative;
+        var lower = (ulong)quotient;
+        return new decimal((int)(uint)lower, (int)(uint)(lower >> 32), (int)(uint)(ulong)(quotient >> 64), negative, (byte)scale);
+    }
+
+    /// <summary>
+    /// The original, <see cref="BigInteger"/> form of <see cref="Divide(decimal, decimal)"/> (digits counted by
+    /// formatting): the reference the fast path must agree with bit for bit (value, scale and exceptions). Only
+    /// tests call it; <see cref="Divide(decimal, decimal)"/> shares its exact arithmetic (<see cref="DivideExact"/>).
+    /// </summary>
+    internal static decimal DivideSlow(decimal dividend, decimal divisor)
+    {
+        if (divisor == 0m)
+        {
+            throw new DivideByZeroException();
+        }
+
+        var scale = DivisionScale(WeightAndFirstDigitSlow(dividend), WeightAndFirstDigitSlow(divisor), dividend.Scale, divisor.Scale);
+        return scale > 28 ? dividend / divisor : DivideExact(dividend, divisor, scale);
+    }
+
+    /// <summary>
+    /// The quotient rounded half away from zero to <paramref name="scale"/> (at most 28) decimals, in
+    /// <see cref="BigInteger"/> arithmetic, which is exact whatever the operands' sizes but allocates.
+    /// </summary>
+    private static decimal DivideExact(decimal dividend, decimal divisor, int scale)
+    {
         // dividend / divisor = (a / 10^sa) / (b / 10^sb); the result scaled by 10^scale is a * 10^(sb - sa + scale) / b.
         var (a, sa) = Unscaled(dividend);
         var (b, sb) = Unscaled(divisor);
@@ -255,23 +324,48 @@ internal static class InMemoryRuleFunctions
         return result;
     }
 
-    /// <summary>PostgreSQL's <c>select_div_scale</c>, on .NET decimals (whose scale is PostgreSQL's display scale).</summary>
-    private static int DivisionScale(decimal dividend, decimal divisor)
+    /// <summary>
+    /// PostgreSQL's <c>select_div_scale</c>, from the operands' first base-10000 digits and their scales (a .NET
+    /// decimal's scale is PostgreSQL's display scale).
+    /// </summary>
+    private static int DivisionScale((int Weight, int FirstDigit) dividend, (int Weight, int FirstDigit) divisor, int dividendScale, int divisorScale)
     {
-        var (weight1, firstDigit1) = WeightAndFirstDigit(dividend);
-        var (weight2, firstDigit2) = WeightAndFirstDigit(divisor);
-        var quotientWeight = weight1 - weight2;
-        if (firstDigit1 <= firstDigit2)
+        var quotientWeight = dividend.Weight - divisor.Weight;
+        if (dividend.FirstDigit <= divisor.FirstDigit)
         {
             quotientWeight--;
         }
 
         var scale = MinSignificantDigits - (quotientWeight * 4);
-        return Math.Max(Math.Max(scale, (int)dividend.Scale), Math.Max((int)divisor.Scale, 0));
+        return Math.Max(Math.Max(scale, dividendScale), Math.Max(divisorScale, 0));
     }
 
-    /// <summary>The weight and value of the first non-zero base-10000 digit of a PostgreSQL numeric; (0, 0) for zero.</summary>
-    private static (int Weight, int FirstDigit) WeightAndFirstDigit(decimal value)
+    /// <summary>
+    /// The weight and value of the first non-zero base-10000 digit of a PostgreSQL numeric whose magnitude is
+    /// <paramref name="mantissa"/> / 10^<paramref name="scale"/>; (0, 0) for zero. Allocation-free counterpart of
+    /// <see cref="WeightAndFirstDigitSlow"/>.
+    /// </summary>
+    private static (int Weight, int FirstDigit) WeightAndFirstDigit(UInt128 mantissa, int scale)
+    {
+        if (mantissa == UInt128.Zero)
+        {
+            return (0, 0);
+        }
+
+        // The power of ten of the leading decimal digit, and the base-10000 digit that holds it: an arithmetic shift
+        // is a floor division by 4 for negative exponents too.
+        var exponent = DecimalDigitCount(mantissa) - 1 - scale;
+        var weight = exponent >> 2;
+
+        // Shifting the mantissa by 10^shift leaves exactly that base-10000 digit. With d digits, shift is within
+        // [1 - d, 4 - d], so the powers stay within 10^28 (the mantissa has at most 29 digits).
+        var shift = (-4 * weight) - scale;
+        var first = shift >= 0 ? mantissa * s_powersOf10[shift] : mantissa / s_powersOf10[-shift];
+        return (weight, (int)first);
+    }
+
+    /// <summary>The original, formatting form of <see cref="WeightAndFirstDigit(UInt128, int)"/>, for <see cref="DivideSlow"/>.</summary>
+    private static (int Weight, int FirstDigit) WeightAndFirstDigitSlow(decimal value)
     {
         var (unscaled, scale) = Unscaled(value);
         unscaled = BigInteger.Abs(unscaled);
@@ -285,6 +379,40 @@ internal static class InMemoryRuleFunctions
         var shift = (-4 * weight) - scale;
         var first = shift >= 0 ? unscaled * BigInteger.Pow(10, shift) : unscaled / BigInteger.Pow(10, -shift);
         return (weight, (int)first);
+    }
+
+    /// <summary>
+    /// The number of decimal digits of a non-zero value below 2^96, without formatting it. A value of b significant
+    /// bits has floor(b * log10 2) or one more digits; <c>b * 1233 &gt;&gt; 12</c> is exactly floor(b * log10 2)
+    /// for every b up to 128 (checked by the tests), and one comparison with that power of ten settles which.
+    /// </summary>
+    internal static int DecimalDigitCount(UInt128 value)
+    {
+        var bits = 128 - (int)UInt128.LeadingZeroCount(value);
+        var digits = (bits * 1233) >> 12;
+        return value >= s_powersOf10[digits] ? digits + 1 : digits;
+    }
+
+    /// <summary>A decimal's magnitude, scale and sign, read without allocating.</summary>
+    private static (UInt128 Magnitude, int Scale, bool Negative) Mantissa(decimal value)
+    {
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        var magnitude = new UInt128((uint)bits[2], ((ulong)(uint)bits[1] << 32) | (uint)bits[0]);
+        return (magnitude, (bits[3] >> 16) & 0xFF, bits[3] < 0);
+    }
+
+    /// <summary>10^0 to 10^38, every power of ten a <see cref="UInt128"/> holds.</summary>
+    private static UInt128[] PowersOf10()
+    {
+        var powers = new UInt128[39];
+        powers[0] = UInt128.One;
+        for (var i = 1; i < powers.Length; i++)
+        {
+            powers[i] = powers[i - 1] * 10;
+        }
+
+        return powers;
     }
 
     private static (BigInteger Unscaled, int Scale) Unscaled(decimal value)
