@@ -103,7 +103,47 @@ public sealed partial class ExceptionRuleGenerator
                     .CloseBlock();
             }
 
+            writer.CloseBlock();
+            if (set.Rules.Count > 0)
+            {
+                WriteEvaluateAll(writer, set);
+            }
+
+            writer.CloseBlock();
+        }
+
+        /// <summary>
+        /// The path for when every rule is active: one handler around the whole chain, no mask checks. When a rule
+        /// throws, the violations it added are discarded and the set runs again through <c>Evaluate</c>, which
+        /// reports the failure of that rule and still runs the others.
+        /// </summary>
+        private static void WriteEvaluateAll(SourceWriter writer, ExceptionRuleSetSpec set)
+        {
             writer
+                .Line()
+                .Line("/// <inheritdoc />")
+                .OpenBlock("public override void EvaluateAll(" + set.EntityType + " entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)")
+                .Line("var count = run.Count;")
+                .OpenBlock("try");
+            if (set.Rules.Count > 1)
+            {
+                writer.Line("_ = rules[" + (set.Rules.Count - 1).ToString(CultureInfo.InvariantCulture) + "]; // one bounds check for the whole chain");
+            }
+
+            for (var i = 0; i < set.Rules.Count; i++)
+            {
+                var index = i.ToString(CultureInfo.InvariantCulture);
+                writer
+                    .OpenBlock("if (((" + set.Rules[i].Receiver + ")rules[" + index + "]).Applies(entity))")
+                    .Line("run.Violated(" + index + ");")
+                    .CloseBlock();
+            }
+
+            writer
+                .CloseBlock()
+                .OpenBlock("catch (global::System.Exception)")
+                .Line("run.Rewind(count);")
+                .Line("Evaluate(entity, rules, ref run);")
                 .CloseBlock()
                 .CloseBlock();
         }

@@ -56,6 +56,24 @@ namespace ServerTools.Generated
                 }
             }
         }
+
+        /// <inheritdoc />
+        public override void EvaluateAll(global::Shop.IPriced entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        {
+            var count = run.Count;
+            try
+            {
+                if (((global::Shop.Large)rules[0]).Applies(entity))
+                {
+                    run.Violated(0);
+                }
+            }
+            catch (global::System.Exception)
+            {
+                run.Rewind(count);
+                Evaluate(entity, rules, ref run);
+            }
+        }
     }
 
     /// <summary>The exception rules of <see cref="global::Shop.Invoice"/> in this assembly, in evaluation order.</summary>
@@ -107,6 +125,24 @@ namespace ServerTools.Generated
                 }
             }
         }
+
+        /// <inheritdoc />
+        public override void EvaluateAll(global::Shop.Invoice entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        {
+            var count = run.Count;
+            try
+            {
+                if (((global::ServerTools.IExceptionRule<global::Shop.Invoice>)rules[0]).Applies(entity))
+                {
+                    run.Violated(0);
+                }
+            }
+            catch (global::System.Exception)
+            {
+                run.Rewind(count);
+                Evaluate(entity, rules, ref run);
+            }
+        }
     }
 
     /// <summary>The exception rules of <see cref="global::Shop.Quote"/> in this assembly, in evaluation order.</summary>
@@ -156,6 +192,24 @@ namespace ServerTools.Generated
                 {
                     run.Failed(0, exception);
                 }
+            }
+        }
+
+        /// <inheritdoc />
+        public override void EvaluateAll(global::Shop.Quote entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        {
+            var count = run.Count;
+            try
+            {
+                if (((global::Shop.NegativeTotal)rules[0]).Applies(entity))
+                {
+                    run.Violated(0);
+                }
+            }
+            catch (global::System.Exception)
+            {
+                run.Rewind(count);
+                Evaluate(entity, rules, ref run);
             }
         }
     }

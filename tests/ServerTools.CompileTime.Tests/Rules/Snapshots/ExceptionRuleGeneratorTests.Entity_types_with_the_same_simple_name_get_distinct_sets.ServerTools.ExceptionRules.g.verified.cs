@@ -56,6 +56,24 @@ namespace ServerTools.Generated
                 }
             }
         }
+
+        /// <inheritdoc />
+        public override void EvaluateAll(global::A.Order entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        {
+            var count = run.Count;
+            try
+            {
+                if (((global::Rules.ALines)rules[0]).Applies(entity))
+                {
+                    run.Violated(0);
+                }
+            }
+            catch (global::System.Exception)
+            {
+                run.Rewind(count);
+                Evaluate(entity, rules, ref run);
+            }
+        }
     }
 
     /// <summary>The exception rules of <see cref="global::B.Order"/> in this assembly, in evaluation order.</summary>
@@ -105,6 +123,24 @@ namespace ServerTools.Generated
                 {
                     run.Failed(0, exception);
                 }
+            }
+        }
+
+        /// <inheritdoc />
+        public override void EvaluateAll(global::B.Order entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        {
+            var count = run.Count;
+            try
+            {
+                if (((global::Rules.BLines)rules[0]).Applies(entity))
+                {
+                    run.Violated(0);
+                }
+            }
+            catch (global::System.Exception)
+            {
+                run.Rewind(count);
+                Evaluate(entity, rules, ref run);
             }
         }
     }

@@ -56,6 +56,24 @@ namespace ServerTools.Generated
                 }
             }
         }
+
+        /// <inheritdoc />
+        public override void EvaluateAll(global::Shop.Order entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        {
+            var count = run.Count;
+            try
+            {
+                if (((global::Shop.Odd)rules[0]).Applies(entity))
+                {
+                    run.Violated(0);
+                }
+            }
+            catch (global::System.Exception)
+            {
+                run.Rewind(count);
+                Evaluate(entity, rules, ref run);
+            }
+        }
     }
 
     /// <summary>Registers the exception rules of this assembly when it is loaded.</summary>

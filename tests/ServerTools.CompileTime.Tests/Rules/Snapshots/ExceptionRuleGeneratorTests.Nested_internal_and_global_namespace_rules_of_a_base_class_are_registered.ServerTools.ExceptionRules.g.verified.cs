@@ -56,6 +56,24 @@ namespace ServerTools.Generated
                 }
             }
         }
+
+        /// <inheritdoc />
+        public override void EvaluateAll(global::Delivery entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        {
+            var count = run.Count;
+            try
+            {
+                if (((global::Warehouse.Reachable)rules[0]).Applies(entity))
+                {
+                    run.Violated(0);
+                }
+            }
+            catch (global::System.Exception)
+            {
+                run.Rewind(count);
+                Evaluate(entity, rules, ref run);
+            }
+        }
     }
 
     /// <summary>The exception rules of <see cref="global::Document"/> in this assembly, in evaluation order.</summary>
@@ -132,6 +150,29 @@ namespace ServerTools.Generated
                 {
                     run.Failed(1, exception);
                 }
+            }
+        }
+
+        /// <inheritdoc />
+        public override void EvaluateAll(global::Document entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        {
+            var count = run.Count;
+            try
+            {
+                _ = rules[1]; // one bounds check for the whole chain
+                if (((global::Warehouse.Checks.NumberTooLong)rules[0]).Applies(entity))
+                {
+                    run.Violated(0);
+                }
+                if (((global::NumberMissing)rules[1]).Applies(entity))
+                {
+                    run.Violated(1);
+                }
+            }
+            catch (global::System.Exception)
+            {
+                run.Rewind(count);
+                Evaluate(entity, rules, ref run);
             }
         }
     }

@@ -110,6 +110,33 @@ namespace ServerTools.Generated
                 }
             }
         }
+
+        /// <inheritdoc />
+        public override void EvaluateAll(global::Shop.SaleOrder entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        {
+            var count = run.Count;
+            try
+            {
+                _ = rules[2]; // one bounds check for the whole chain
+                if (((global::Shop.EmptyOrder)rules[0]).Applies(entity))
+                {
+                    run.Violated(0);
+                }
+                if (((global::Shop.CreditLimit)rules[1]).Applies(entity))
+                {
+                    run.Violated(1);
+                }
+                if (((global::Shop.DiscountLimit)rules[2]).Applies(entity))
+                {
+                    run.Violated(2);
+                }
+            }
+            catch (global::System.Exception)
+            {
+                run.Rewind(count);
+                Evaluate(entity, rules, ref run);
+            }
+        }
     }
 
     /// <summary>Registers the exception rules of this assembly when it is loaded.</summary>

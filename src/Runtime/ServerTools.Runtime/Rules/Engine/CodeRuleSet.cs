@@ -16,13 +16,13 @@ public abstract class CodeRuleSet
     protected CodeRuleSet(ExceptionRuleInfo[] rules)
     {
         ArgumentNullException.ThrowIfNull(rules);
-        Rules = rules;
+        RuleArray = rules;
     }
 
     /// <summary>The rules, in evaluation order; the index of a rule here is the one <see cref="RuleRun"/> is given.</summary>
-    public IReadOnlyList<ExceptionRuleInfo> Rules { get; }
+    public IReadOnlyList<ExceptionRuleInfo> Rules => RuleArray;
 
-    internal ExceptionRuleInfo[] RuleArray => (ExceptionRuleInfo[])Rules;
+    internal ExceptionRuleInfo[] RuleArray { get; }
 
     /// <summary>The type the rules check.</summary>
     public abstract Type EntityType { get; }
@@ -35,6 +35,9 @@ public abstract class CodeRuleSet
 
     /// <summary>Runs the rules (<paramref name="rules"/> from <see cref="CreateRules"/>) on <paramref name="entity"/>, which <see cref="Accepts"/>.</summary>
     internal abstract void Run(object entity, object[] rules, ref RuleRun run);
+
+    /// <summary>As <see cref="Run"/>, when every rule of the set is active (no rule-set mask).</summary>
+    internal abstract void RunAll(object entity, object[] rules, ref RuleRun run);
 }
 
 /// <summary>The code rules of one assembly for entities of type <typeparamref name="T"/>. Not for direct use.</summary>
@@ -58,7 +61,16 @@ public abstract class CodeRuleSet<T> : CodeRuleSet
     /// </summary>
     public abstract void Evaluate(T entity, object[] rules, ref RuleRun run);
 
+    /// <summary>
+    /// Checks every rule, in order, as <see cref="Evaluate"/> does when all of them are active, but with one handler
+    /// around the whole chain: when a rule throws, the violations this call added are discarded (<see cref="RuleRun.Rewind"/>)
+    /// and the set runs again through <see cref="Evaluate"/>, which reports the failure of that rule.
+    /// </summary>
+    public virtual void EvaluateAll(T entity, object[] rules, ref RuleRun run) => Evaluate(entity, rules, ref run);
+
     internal sealed override bool Accepts(object entity) => entity is T;
 
     internal sealed override void Run(object entity, object[] rules, ref RuleRun run) => Evaluate((T)entity, rules, ref run);
+
+    internal sealed override void RunAll(object entity, object[] rules, ref RuleRun run) => EvaluateAll((T)entity, rules, ref run);
 }

@@ -54,13 +54,26 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
         List<RuleViolation>? violations = null;
         var sources = 0;
         var sets = memo.Code.Sets;
+        var active = memo.Code.Active;
+        var instances = memo.Instances;
+        var failureSeverity = options.FailureSeverity;
         for (var i = 0; i < sets.Length; i++)
         {
-            var before = violations?.Count ?? 0;
-            var run = new RuleRun(sets[i].RuleArray, memo.Code.Active[i], options.FailureSeverity, violations);
-            sets[i].Run(entity, memo.Instances[i], ref run);
+            var set = sets[i];
+            var mask = active[i];
+            var run = new RuleRun(set.RuleArray, mask, failureSeverity, violations);
+            var before = run.Count;
+            if (mask is null)
+            {
+                set.RunAll(entity, instances[i], ref run);
+            }
+            else
+            {
+                set.Run(entity, instances[i], ref run);
+            }
+
             violations = run.Violations;
-            sources += (violations?.Count ?? 0) > before ? 1 : 0;
+            sources += run.Count > before ? 1 : 0;
         }
 
         var data = memo.Data;

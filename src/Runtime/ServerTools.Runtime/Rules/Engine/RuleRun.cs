@@ -6,8 +6,8 @@ namespace ServerTools.Rules;
 
 /// <summary>
 /// One evaluation of one <see cref="CodeRuleSet"/> (or of the data rules): which rules are active for the rule set
-/// asked for, and the violations found so far. Generated code calls <see cref="IsActive"/>, <see cref="Violated"/> and
-/// <see cref="Failed"/>. Not for direct use.
+/// asked for, and the violations found so far. Generated code calls <see cref="IsActive"/>, <see cref="Violated"/>,
+/// <see cref="Failed"/>, <see cref="Count"/> and <see cref="Rewind"/>. Not for direct use.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public struct RuleRun
@@ -27,6 +27,18 @@ public struct RuleRun
 
     /// <summary>The violations found so far, or <see langword="null"/> when there are none.</summary>
     internal readonly List<RuleViolation>? Violations => _violations;
+
+    /// <summary>How many violations have been found so far; a mark for <see cref="Rewind"/>.</summary>
+    public readonly int Count => _violations?.Count ?? 0;
+
+    /// <summary>Discards the violations found after <see cref="Count"/> was <paramref name="count"/>.</summary>
+    public void Rewind(int count)
+    {
+        if (_violations is { } violations && violations.Count > count)
+        {
+            violations.RemoveRange(count, violations.Count - count);
+        }
+    }
 
     /// <summary>Whether the rule at <paramref name="index"/> belongs to the rule set being evaluated.</summary>
     public readonly bool IsActive(int index) => _active is null || _active[index];
