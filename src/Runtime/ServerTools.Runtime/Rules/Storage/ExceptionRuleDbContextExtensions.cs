@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Linq.Expressions;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
@@ -246,14 +247,20 @@ public static class ExceptionRuleDbContextExtensions
         Expression? any = null;
         foreach (var definition in context.Set<ExceptionRuleDefinition>().AsNoTracking().Where(static d => d.Active).OrderBy(static d => d.Sequence).ThenBy(static d => d.Id).ToList())
         {
-            if (DataRuleCompiler.FindEntityType(context.Model, definition.EntityType)?.ClrType is not { } ruleType
-                || !ruleType.IsAssignableFrom(typeof(T))
-                || !(definition.RuleSets.Count == 0 || ruleSet is null || definition.RuleSets.Contains(ruleSet, StringComparer.Ordinal)))
+            // The rule as the engine runs it: the same entity type, rule-set membership and compiled expression.
+            if (DataRuleCompiler.Compile(context.Model, definition) is not { } rule
+                || !rule.EntityType.IsAssignableFrom(typeof(T))
+                || !rule.Info.IsIn(ruleSet))
             {
                 continue;
             }
 
-            var body = Retarget<T>(DataRuleCompiler.Validate(context.Model, definition).Expression);
+            if (rule.Expression is null)
+            {
+                ExceptionDispatchInfo.Throw(rule.Error!);
+            }
+
+            var body = Retarget<T>(rule.Expression.Expression);
             var test = ReplacingExpressionVisitor.Replace(body.Parameters[0], parameter, body.Body);
             any = any is null ? test : Expression.OrElse(any, test);
         }
