@@ -1,0 +1,5 @@
+namespace ServerTools.Build;
+
+internal static class Placeholder
+{
+}
