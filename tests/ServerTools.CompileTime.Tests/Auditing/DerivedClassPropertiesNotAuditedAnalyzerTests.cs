@@ -106,7 +106,7 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzerTests
         ]);
 
     [Fact]
-    public Task Audited_derived_class_derived_class_adding_no_logged_property_and_classes_outside_audited_hierarchies_are_not_reported() => DiagnosticAssert.VerifyAsync(
+    public Task Audited_derived_class_derived_class_adding_no_logged_property_and_classes_outside_audited_hierarchies_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
         new DerivedClassPropertiesNotAuditedAnalyzer(),
         """
         using System.Collections.Generic;
@@ -149,7 +149,7 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzerTests
             public string? FirstName { get; set; }
         }
         """,
-        []);
+        ["ST1005"]);
 
     [Fact]
     public Task Fix_marks_the_class_Audited_below_its_doc_comment_and_makes_it_partial() => CodeFixAssert.VerifyAsync(

@@ -22,14 +22,14 @@ public sealed class PartialEntityAnalyzerTests
         [new("ST0001", "'Partner' must be declared partial: ServerTools generates code for [Audited] on 'Partner'")]);
 
     [Fact]
-    public Task Partial_class_is_not_reported() => DiagnosticAssert.VerifyAsync(
+    public Task Partial_class_is_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
         new PartialEntityAnalyzer(),
         """
         [ServerTools.Audited]
         public partial class Partner { public int Id { get; set; } }
         public class Unrelated { }
         """,
-        []);
+        ["ST0001"]);
 
     [Fact]
     public Task Containing_type_that_is_not_partial_is_reported_too() => DiagnosticAssert.VerifyAsync(
@@ -47,13 +47,13 @@ public sealed class PartialEntityAnalyzerTests
         ]);
 
     [Fact]
-    public Task Partial_class_declared_in_two_files_is_not_reported() => DiagnosticAssert.VerifyAsync(
+    public Task Partial_class_declared_in_two_files_is_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
         new PartialEntityAnalyzer(),
         """
         [ServerTools.Audited]
         public partial class Partner { public int Id { get; set; } }
         """,
-        [],
+        ["ST0001"],
         "public partial class Partner { public string Name { get; set; } = \"\"; }");
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class PartialEntityAnalyzerTests
         ]);
 
     [Fact]
-    public Task Partial_class_with_a_tracked_property_and_classes_with_none_are_not_reported() => DiagnosticAssert.VerifyAsync(
+    public Task Partial_class_with_a_tracked_property_and_classes_with_none_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
         new PartialEntityAnalyzer(),
         """
         using ServerTools;
@@ -113,7 +113,7 @@ public sealed class PartialEntityAnalyzerTests
             [Tracked] public decimal Amount { get; set; }
         }
         """,
-        []);
+        ["ST0001"]);
 
     [Fact]
     public Task Fix_makes_a_class_with_a_tracked_property_partial() => CodeFixAssert.VerifyAsync(

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
@@ -20,15 +21,17 @@ public static class CodeFixAssert
     /// until none is left, then fails unless the text equals <paramref name="expected"/>, the analyzer reports
     /// nothing more, and the fixed project compiles without errors or warnings (generators included).
     /// </summary>
-    public static async Task VerifyAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string source, string expected)
+    public static Task VerifyAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string source, string expected)
+        => VerifyAsync(analyzer, fix, source, expected, equivalenceKey: null);
+
+    /// <summary>
+    /// As <see cref="VerifyAsync(DiagnosticAnalyzer, CodeFixProvider, string, string)"/>, applying the action whose
+    /// equivalence key is <paramref name="equivalenceKey"/> where the fix offers several (the first when null).
+    /// </summary>
+    public static async Task VerifyAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string source, string expected, string? equivalenceKey)
     {
         using var workspace = new AdhocWorkspace();
-        var project = workspace.CurrentSolution
-            .AddProject("TestProject", "TestProject", LanguageNames.CSharp)
-            .WithCompilationOptions(TestCompilation.Options)
-            .WithParseOptions(TestCompilation.ParseOptions)
-            .WithMetadataReferences(TestCompilation.References);
-        var document = project.AddDocument("Source0.cs", SourceText.From(source));
+        var document = AddDocument(workspace, source);
 
         const int maxRounds = 10;
         for (var round = 0; ; round++)
@@ -50,9 +53,76 @@ public static class CodeFixAssert
                 throw new XunitException($"Still diagnostics after {maxRounds} rounds of fixing: {fixable}");
             }
 
-            document = await ApplyAsync(document, fix, fixable).ConfigureAwait(false);
+            document = await ApplyAsync(document, fix, fixable, equivalenceKey).ConfigureAwait(false);
         }
 
+        await CheckFixedAsync(document, analyzer, expected).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Fixes every diagnostic of <paramref name="analyzer"/> in <paramref name="source"/> at once with the fix's fix-all
+    /// provider (document scope, the action with <paramref name="equivalenceKey"/>, or the first action offered for the
+    /// first diagnostic), then checks the result as <see cref="VerifyAsync(DiagnosticAnalyzer, CodeFixProvider, string, string)"/> does.
+    /// </summary>
+    public static async Task VerifyFixAllAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string source, string expected, string? equivalenceKey = null)
+    {
+        using var workspace = new AdhocWorkspace();
+        var document = AddDocument(workspace, source);
+        var diagnostics = (await AnalyzeAsync(document.Project, analyzer).ConfigureAwait(false))
+            .Where(d => fix.FixableDiagnosticIds.Contains(d.Id))
+            .ToImmutableArray();
+        if (diagnostics.Length < 2)
+        {
+            throw new XunitException($"Fix-all needs at least two diagnostics to fix; the analyzer reported {diagnostics.Length}.");
+        }
+
+        var key = equivalenceKey ?? (await ActionAsync(document, fix, diagnostics[0], null).ConfigureAwait(false)).EquivalenceKey;
+        var fixAll = fix.GetFixAllProvider() ?? throw new XunitException("The code fix has no fix-all provider.");
+        var context = new FixAllContext(
+            document, fix, FixAllScope.Document, key!, diagnostics.Select(static d => d.Id).Distinct(),
+            new FixedDiagnostics(diagnostics), CancellationToken.None);
+        var action = await fixAll.GetFixAsync(context).ConfigureAwait(false) ?? throw new XunitException("Fix-all offered no action.");
+        var operations = await action.GetOperationsAsync(CancellationToken.None).ConfigureAwait(false);
+        var solution = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution;
+        await CheckFixedAsync(solution.GetDocument(document.Id)!, analyzer, expected).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Fails unless <paramref name="analyzer"/> reports a diagnostic <paramref name="fix"/> is for in <paramref name="source"/>
+    /// and the fix offers no action for any of them: for code where the repair would be a guess.
+    /// </summary>
+    public static async Task VerifyNotOfferedAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string source)
+    {
+        using var workspace = new AdhocWorkspace();
+        var document = AddDocument(workspace, source);
+        var diagnostics = (await AnalyzeAsync(document.Project, analyzer).ConfigureAwait(false))
+            .Where(d => fix.FixableDiagnosticIds.Contains(d.Id))
+            .ToList();
+        if (diagnostics.Count == 0)
+        {
+            throw new XunitException("The analyzer reported nothing for the code fix to decline.");
+        }
+
+        foreach (var diagnostic in diagnostics)
+        {
+            var offered = new List<string>();
+            await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => offered.Add(action.Title), CancellationToken.None)).ConfigureAwait(false);
+            if (offered.Count > 0)
+            {
+                throw new XunitException($"The code fix offered {string.Join(", ", offered)} for {diagnostic}.");
+            }
+        }
+    }
+
+    private static Document AddDocument(AdhocWorkspace workspace, string source) => workspace.CurrentSolution
+        .AddProject("TestProject", "TestProject", LanguageNames.CSharp)
+        .WithCompilationOptions(TestCompilation.Options)
+        .WithParseOptions(TestCompilation.ParseOptions)
+        .WithMetadataReferences(TestCompilation.References)
+        .AddDocument("Source0.cs", SourceText.From(source));
+
+    private static async Task CheckFixedAsync(Document document, DiagnosticAnalyzer analyzer, string expected)
+    {
         var text = (await document.GetTextAsync().ConfigureAwait(false)).ToString();
         if (text != expected)
         {
@@ -74,18 +144,42 @@ public static class CodeFixAssert
         return await compilation!.WithAnalyzers([analyzer]).GetAnalyzerDiagnosticsAsync().ConfigureAwait(false);
     }
 
-    private static async Task<Document> ApplyAsync(Document document, CodeFixProvider fix, Diagnostic diagnostic)
+    private static async Task<CodeAction> ActionAsync(Document document, CodeFixProvider fix, Diagnostic diagnostic, string? equivalenceKey)
     {
         CodeAction? action = null;
-        var context = new CodeFixContext(document, diagnostic, (registered, _) => action ??= registered, CancellationToken.None);
+        var context = new CodeFixContext(
+            document,
+            diagnostic,
+            (registered, _) =>
+            {
+                if (equivalenceKey is null || registered.EquivalenceKey == equivalenceKey)
+                {
+                    action ??= registered;
+                }
+            },
+            CancellationToken.None);
         await fix.RegisterCodeFixesAsync(context).ConfigureAwait(false);
-        if (action is null)
-        {
-            throw new XunitException($"The code fix offered no action for {diagnostic}.");
-        }
+        return action ?? throw new XunitException($"The code fix offered no action{(equivalenceKey is null ? "" : " " + equivalenceKey)} for {diagnostic}.");
+    }
 
+    private static async Task<Document> ApplyAsync(Document document, CodeFixProvider fix, Diagnostic diagnostic, string? equivalenceKey)
+    {
+        var action = await ActionAsync(document, fix, diagnostic, equivalenceKey).ConfigureAwait(false);
         var operations = await action.GetOperationsAsync(CancellationToken.None).ConfigureAwait(false);
         var solution = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution;
         return solution.GetDocument(document.Id) ?? throw new InvalidOperationException("The fix removed the document.");
+    }
+
+    /// <summary>The diagnostics fix-all fixes: the ones the analyzer reported in the one document.</summary>
+    private sealed class FixedDiagnostics(ImmutableArray<Diagnostic> diagnostics) : FixAllContext.DiagnosticProvider
+    {
+        public override Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken)
+            => Task.FromResult<IEnumerable<Diagnostic>>(diagnostics);
+
+        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken)
+            => Task.FromResult<IEnumerable<Diagnostic>>([]);
+
+        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken)
+            => Task.FromResult<IEnumerable<Diagnostic>>(diagnostics);
     }
 }

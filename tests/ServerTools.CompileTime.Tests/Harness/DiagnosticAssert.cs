@@ -88,6 +88,33 @@ public static class DiagnosticAssert
         Compare(marked, expected, actual);
     }
 
+    /// <summary>
+    /// Analyzes <paramref name="source"/> and further plain sources, which must compile, and fails unless
+    /// <paramref name="analyzer"/> reports nothing. <paramref name="ids"/> names the diagnostics the test shows absent on
+    /// correct code; each must be one the analyzer supports, so that a test cannot claim an id its analyzer never reports.
+    /// <c>DiagnosticTestCoverageTests</c> reads the ids of these calls to know that every diagnostic has a no-fire test.
+    /// </summary>
+    public static Task VerifyNotReportedAsync(DiagnosticAnalyzer analyzer, string source, IReadOnlyList<string> ids, params string[] otherSources)
+    {
+        if (ids.Count == 0)
+        {
+            throw new ArgumentException("Name the diagnostics the test shows absent.", nameof(ids));
+        }
+
+        var unsupported = ids.Where(id => !analyzer.SupportedDiagnostics.Any(d => d.Id == id)).ToList();
+        if (unsupported.Count > 0)
+        {
+            throw new ArgumentException($"{analyzer.GetType().Name} does not report {string.Join(", ", unsupported)}.", nameof(ids));
+        }
+
+        if (!MarkedSource.Parse(source).Spans.IsEmpty)
+        {
+            throw new ArgumentException("A source where nothing is reported has no [|marked spans|].", nameof(source));
+        }
+
+        return VerifyAsync(analyzer, source, [], otherSources);
+    }
+
     /// <summary>Compares <paramref name="actual"/> diagnostics with <paramref name="expected"/> ones at the marked spans of the first source.</summary>
     public static void Compare(MarkedSource marked, IReadOnlyList<ExpectedDiagnostic> expected, ImmutableArray<Diagnostic> actual)
     {

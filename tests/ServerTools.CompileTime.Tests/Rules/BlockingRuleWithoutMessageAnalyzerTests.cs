@@ -60,7 +60,7 @@ public sealed class BlockingRuleWithoutMessageAnalyzerTests
         Orders);
 
     [Fact]
-    public Task Blocking_rules_with_a_message_and_warnings_without_one_are_not_reported() => DiagnosticAssert.VerifyAsync(
+    public Task Blocking_rules_with_a_message_and_warnings_without_one_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
         new BlockingRuleWithoutMessageAnalyzer(),
         """
         using ServerTools;
@@ -90,6 +90,6 @@ public sealed class BlockingRuleWithoutMessageAnalyzerTests
             public bool Applies(SaleOrder order) => order.Discount > 0.10m;
         }
         """,
-        [],
+        ["ST5003"],
         Orders);
 }

@@ -75,7 +75,7 @@ public sealed class DuplicateRuleIdAnalyzerTests
         Orders);
 
     [Fact]
-    public Task Ids_that_differ_in_case_or_only_by_blanks_and_a_partial_class_are_not_reported() => DiagnosticAssert.VerifyAsync(
+    public Task Ids_that_differ_in_case_or_only_by_blanks_and_a_partial_class_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
         new DuplicateRuleIdAnalyzer(),
         """
         using ServerTools;
@@ -107,6 +107,6 @@ public sealed class DuplicateRuleIdAnalyzerTests
         [ExceptionRule("")] public sealed class Blank1 : IExceptionRule<SaleOrder> { public bool Applies(SaleOrder order) => false; }
         [ExceptionRule("")] public sealed class Blank2 : IExceptionRule<SaleOrder> { public bool Applies(SaleOrder order) => false; }
         """,
-        [],
+        ["ST5001"],
         Orders);
 }

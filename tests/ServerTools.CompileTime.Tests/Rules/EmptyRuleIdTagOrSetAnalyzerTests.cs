@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using ServerTools.Analyzers.CodeFixes.Rules;
 using ServerTools.Analyzers.Rules;
 using ServerTools.CompileTime.Tests.Harness;
 
@@ -74,7 +75,7 @@ public sealed class EmptyRuleIdTagOrSetAnalyzerTests
         Orders);
 
     [Fact]
-    public Task Named_ids_tags_and_rule_sets_and_no_or_null_arrays_are_not_reported() => DiagnosticAssert.VerifyAsync(
+    public Task Named_ids_tags_and_rule_sets_and_no_or_null_arrays_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
         new EmptyRuleIdTagOrSetAnalyzer(),
         """
         using ServerTools;
@@ -90,6 +91,50 @@ public sealed class EmptyRuleIdTagOrSetAnalyzerTests
         [ExceptionRule("sale.plain")]
         public sealed class Plain : IExceptionRule<SaleOrder> { public bool Applies(SaleOrder order) => false; }
         """,
-        [],
+        ["ST5006"],
         Orders);
+
+    [Theory]
+    [InlineData("Tags = new[] { \"pricing\", \"\" }", "Tags = new[] { \"pricing\" }")]
+    [InlineData("Tags = new[] { \"\", \"pricing\" }", "Tags = new[] { \"pricing\" }")]
+    [InlineData("RuleSets = new string[] { \"confirm\", null!, \"invoice\" }", "RuleSets = new string[] { \"confirm\", \"invoice\" }")]
+    [InlineData("RuleSets = [\"confirm\", \" \"]", "RuleSets = [\"confirm\"]")]
+    [InlineData("Tags = new[] { \"\" }, Message = \"Ask a manager\"", "Message = \"Ask a manager\"")]
+    [InlineData("Message = \"Ask a manager\", RuleSets = [\"\\t\"]", "Message = \"Ask a manager\"")]
+    public Task Fix_removes_the_empty_tag_or_rule_set(string arguments, string fixedArguments) => CodeFixAssert.VerifyAsync(
+        new EmptyRuleIdTagOrSetAnalyzer(),
+        new RemoveEmptyTagOrRuleSetCodeFixProvider(),
+        Rules(arguments),
+        Rules(fixedArguments));
+
+    [Fact]
+    public Task Fix_all_removes_every_empty_tag_and_rule_set() => CodeFixAssert.VerifyFixAllAsync(
+        new EmptyRuleIdTagOrSetAnalyzer(),
+        new RemoveEmptyTagOrRuleSetCodeFixProvider(),
+        Rules("Tags = new[] { \"\", \"pricing\", \" \" }, RuleSets = [\"confirm\", \"\"]"),
+        Rules("Tags = new[] { \"pricing\" }, RuleSets = [\"confirm\"]"));
+
+    [Fact]
+    public Task Fix_is_not_offered_for_an_empty_id() => CodeFixAssert.VerifyNotOfferedAsync(
+        new EmptyRuleIdTagOrSetAnalyzer(),
+        new RemoveEmptyTagOrRuleSetCodeFixProvider(),
+        Rules("Message = \"Ask a manager\"").Replace("\"sale.discount_limit\"", "\" \"", System.StringComparison.Ordinal));
+
+    private static string Rules(string arguments) => $$"""
+        using ServerTools;
+
+        namespace Shop
+        {
+            public class SaleOrder
+            {
+                public decimal Discount { get; set; }
+            }
+
+            [ExceptionRule("sale.discount_limit", {{arguments}})]
+            public sealed class DiscountLimit : IExceptionRule<SaleOrder>
+            {
+                public bool Applies(SaleOrder order) => order.Discount > 0.30m;
+            }
+        }
+        """;
 }

@@ -67,7 +67,7 @@ public sealed class RuleTargetNotSupportedAnalyzerTests
         ]);
 
     [Fact]
-    public Task Rules_for_classes_records_and_interfaces_and_generic_rule_classes_are_not_reported() => DiagnosticAssert.VerifyAsync(
+    public Task Rules_for_classes_records_and_interfaces_and_generic_rule_classes_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
         new RuleTargetNotSupportedAnalyzer(),
         """
         using System.Collections.Generic;
@@ -96,5 +96,5 @@ public sealed class RuleTargetNotSupportedAnalyzerTests
             public bool Applies(T entity) => false;
         }
         """,
-        []);
+        ["ST5007"]);
 }

@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using ServerTools.Analyzers.CodeFixes.Rules;
 using ServerTools.Analyzers.Rules;
 using ServerTools.CompileTime.Tests.Harness;
 
@@ -40,7 +41,7 @@ public sealed class RuleWithoutInterfaceAnalyzerTests
         ]);
 
     [Fact]
-    public Task Rules_implementing_the_interface_directly_through_a_base_class_or_an_interface_are_not_reported() => DiagnosticAssert.VerifyAsync(
+    public Task Rules_implementing_the_interface_directly_through_a_base_class_or_an_interface_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
         new RuleWithoutInterfaceAnalyzer(),
         """
         using ServerTools;
@@ -83,5 +84,54 @@ public sealed class RuleWithoutInterfaceAnalyzerTests
         {
         }
         """,
-        []);
+        ["ST5002"]);
+
+    [Theory]
+    [InlineData("public sealed class DiscountLimit", "public sealed class DiscountLimit : IExceptionRule<SaleOrder>")]
+    [InlineData("public sealed class DiscountLimit : IAudited", "public sealed class DiscountLimit : IAudited, IExceptionRule<SaleOrder>")]
+    [InlineData("public sealed class DiscountLimit<TOptions> where TOptions : class", "public sealed class DiscountLimit<TOptions> : IExceptionRule<SaleOrder> where TOptions : class")]
+    public Task Fix_implements_IExceptionRule_for_the_type_the_Applies_method_takes(string header, string fixedHeader) => CodeFixAssert.VerifyAsync(
+        new RuleWithoutInterfaceAnalyzer(),
+        new ImplementRuleInterfaceCodeFixProvider(),
+        Rule(header, "public bool Applies(SaleOrder order) => order.Discount > 0.30m;"),
+        Rule(fixedHeader, "public bool Applies(SaleOrder order) => order.Discount > 0.30m;"));
+
+    [Theory]
+    [InlineData("public bool Check(SaleOrder order) => false;")]
+    [InlineData("public bool Applies(SaleOrder order) => false; public bool Applies(Customer customer) => false;")]
+    [InlineData("internal bool Applies(SaleOrder order) => false;")]
+    [InlineData("public bool Applies(decimal discount) => false;")]
+    [InlineData("public static bool Applies(SaleOrder order) => false;")]
+    public Task Fix_is_not_offered_when_the_class_does_not_say_which_entity_it_checks(string members) => CodeFixAssert.VerifyNotOfferedAsync(
+        new RuleWithoutInterfaceAnalyzer(),
+        new ImplementRuleInterfaceCodeFixProvider(),
+        Rule("public sealed class DiscountLimit", members));
+
+    private static string Rule(string header, string members) => $$"""
+        using ServerTools;
+
+        namespace Shop
+        {
+            public interface IAudited
+            {
+            }
+
+            public class SaleOrder
+            {
+                public decimal Discount { get; set; }
+            }
+
+            public class Customer
+            {
+                public string Name { get; set; } = "";
+            }
+
+            /// <summary>A discount over 30% needs a manager.</summary>
+            [ExceptionRule("sale.discount_limit", Message = "Ask a manager")]
+            {{header}}
+            {
+                {{members}}
+            }
+        }
+        """;
 }

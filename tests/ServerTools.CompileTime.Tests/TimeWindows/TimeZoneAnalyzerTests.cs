@@ -17,7 +17,7 @@ public sealed class TimeZoneAnalyzerTests
         => $"'{zone}' is not an IANA time-zone id, so neither .NET nor PostgreSQL can read the opening hours of '{type}' in it: {fix}";
 
     [Fact]
-    public Task Ids_of_zones_and_aliases_and_no_time_zone_are_not_reported() => DiagnosticAssert.VerifyAsync(
+    public Task Ids_of_zones_and_aliases_and_no_time_zone_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
         new TimeZoneAnalyzer(),
         """
         using ServerTools;
@@ -45,7 +45,7 @@ public sealed class TimeZoneAnalyzerTests
             public string TimeZoneId { get; set; } = "UTC";
         }
         """,
-        []);
+        ["ST4001", "ST4003"]);
 
     [Fact]
     public Task A_time_zone_that_differs_only_in_case_is_reported_at_the_string_with_the_id() => DiagnosticAssert.VerifyAsync(
@@ -193,6 +193,37 @@ public sealed class TimeZoneAnalyzerTests
     [Fact]
     public void Every_embedded_id_is_a_time_zone_that_dotnet_finds()
         => Assert.All(TimeZoneIds.All, id => Assert.Equal(id, TimeZoneInfo.FindSystemTimeZoneById(id).Id));
+
+    [Theory]
+    [InlineData("TimeZone = \"Europe/Paris\", TimeZoneProperty = nameof(TimeZoneId)", KeepOneTimeZoneCodeFixProvider.KeepTimeZone, "TimeZone = \"Europe/Paris\"")]
+    [InlineData("TimeZone = \"Europe/Paris\", TimeZoneProperty = nameof(TimeZoneId)", KeepOneTimeZoneCodeFixProvider.KeepTimeZoneProperty, "TimeZoneProperty = nameof(TimeZoneId)")]
+    [InlineData("TimeZoneProperty = \"TimeZoneId\", TimeZone = \"UTC\"", KeepOneTimeZoneCodeFixProvider.KeepTimeZone, "TimeZone = \"UTC\"")]
+    [InlineData("TimeZoneProperty = \"TimeZoneId\", TimeZone = \"UTC\"", KeepOneTimeZoneCodeFixProvider.KeepTimeZoneProperty, "TimeZoneProperty = \"TimeZoneId\"")]
+    public Task Fix_removes_the_time_zone_argument_the_developer_does_not_keep(string arguments, string equivalenceKey, string kept) => CodeFixAssert.VerifyAsync(
+        new TimeZoneAnalyzer(),
+        new KeepOneTimeZoneCodeFixProvider(),
+        Branches(arguments),
+        Branches(kept),
+        equivalenceKey);
+
+    [Fact]
+    public Task Fix_all_keeps_the_same_argument_in_every_class() => CodeFixAssert.VerifyFixAllAsync(
+        new TimeZoneAnalyzer(),
+        new KeepOneTimeZoneCodeFixProvider(),
+        Branches("TimeZone = \"Europe/Paris\", TimeZoneProperty = nameof(TimeZoneId)", "TimeZoneProperty = nameof(TimeZoneId), TimeZone = \"UTC\""),
+        Branches("TimeZoneProperty = nameof(TimeZoneId)", "TimeZoneProperty = nameof(TimeZoneId)"),
+        KeepOneTimeZoneCodeFixProvider.KeepTimeZoneProperty);
+
+    private static string Branches(params string[] arguments) => "using ServerTools;\n\nnamespace Shop;\n" + string.Concat(arguments.Select(static (a, i) => $$"""
+
+        [TimeWindowed({{a}})]
+        public partial class Branch{{i}}
+        {
+            public int Id { get; set; }
+            public string TimeZoneId { get; set; } = "UTC";
+        }
+
+        """));
 
     private static string Store(string zone) => $$"""
         using ServerTools;

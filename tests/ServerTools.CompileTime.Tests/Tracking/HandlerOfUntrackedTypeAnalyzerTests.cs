@@ -87,7 +87,7 @@ public sealed class HandlerOfUntrackedTypeAnalyzerTests
         Handlers);
 
     [Fact]
-    public Task Handlers_of_tracked_types_and_of_type_parameters_are_not_reported() => DiagnosticAssert.VerifyAsync(
+    public Task Handlers_of_tracked_types_and_of_type_parameters_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
         new HandlerOfUntrackedTypeAnalyzer(),
         """
         using System;
@@ -142,6 +142,6 @@ public sealed class HandlerOfUntrackedTypeAnalyzerTests
             public Task HandleAsync(TrackedChange<Partner> change, CancellationToken cancellationToken) => Task.CompletedTask;
         }
         """,
-        [],
+        ["ST2001"],
         Handlers);
 }

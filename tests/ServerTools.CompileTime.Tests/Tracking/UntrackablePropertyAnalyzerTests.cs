@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using ServerTools.Analyzers.CodeFixes.Tracking;
 using ServerTools.Analyzers.Tracking;
 using ServerTools.CompileTime.Tests.Harness;
 
@@ -74,7 +75,7 @@ public sealed class UntrackablePropertyAnalyzerTests
         ]);
 
     [Fact]
-    public Task Scalar_properties_and_navigations_without_the_attribute_are_not_reported() => DiagnosticAssert.VerifyAsync(
+    public Task Scalar_properties_and_navigations_without_the_attribute_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
         new UntrackablePropertyAnalyzer(),
         """
         using System;
@@ -105,5 +106,72 @@ public sealed class UntrackablePropertyAnalyzerTests
             public List<Customer> Contacts { get; set; } = [];
         }
         """,
-        []);
+        ["ST2003"]);
+
+    [Fact]
+    public Task Fix_removes_Tracked_from_values_that_are_not_scalar_and_keeps_the_other_attributes() => CodeFixAssert.VerifyAsync(
+        new UntrackablePropertyAnalyzer(),
+        new RemoveUntrackableTrackedCodeFixProvider(),
+        Order("""
+                    [Tracked] public BigInteger Points { get; set; }
+
+                    /// <summary>The scores.</summary>
+                    [Tracked]
+                    public int[] Scores { get; set; } = [];
+
+                    [Tracked, Column("tags")] public List<string> Tags { get; set; } = [];
+            """),
+        Order("""
+                    public BigInteger Points { get; set; }
+
+                    /// <summary>The scores.</summary>
+                    public int[] Scores { get; set; } = [];
+
+                    [Column("tags")] public List<string> Tags { get; set; } = [];
+            """));
+
+    [Fact]
+    public Task Fix_all_removes_every_Tracked_it_can() => CodeFixAssert.VerifyFixAllAsync(
+        new UntrackablePropertyAnalyzer(),
+        new RemoveUntrackableTrackedCodeFixProvider(),
+        Order("""
+                    [Tracked] public BigInteger Points { get; set; }
+                    [Tracked] public int[] Scores { get; set; } = [];
+            """),
+        Order("""
+                    public BigInteger Points { get; set; }
+                    public int[] Scores { get; set; } = [];
+            """));
+
+    [Fact]
+    public Task Fix_is_not_offered_for_a_navigation_or_a_collection_of_entities() => CodeFixAssert.VerifyNotOfferedAsync(
+        new UntrackablePropertyAnalyzer(),
+        new RemoveUntrackableTrackedCodeFixProvider(),
+        Order("""
+                    public int CustomerId { get; set; }
+                    [Tracked] public Customer? Customer { get; set; }
+                    [Tracked] public List<Customer> Contacts { get; set; } = [];
+            """));
+
+    private static string Order(string members) => $$"""
+        using System.Collections.Generic;
+        using System.ComponentModel.DataAnnotations.Schema;
+        using System.Numerics;
+        using ServerTools;
+
+        namespace Shop
+        {
+            public class Customer
+            {
+                public int Id { get; set; }
+            }
+
+            public partial class Order
+            {
+                public int Id { get; set; }
+                [Tracked] public decimal Total { get; set; }
+        {{members}}
+            }
+        }
+        """;
 }

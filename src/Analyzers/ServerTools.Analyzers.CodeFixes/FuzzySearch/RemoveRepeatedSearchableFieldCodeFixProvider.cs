@@ -30,27 +30,9 @@ public sealed class RemoveRepeatedSearchableFieldCodeFixProvider()
     /// <inheritdoc />
     protected override SyntaxNode Fix(SyntaxNode root, ExpressionSyntax node) => node.Parent switch
     {
-        AttributeArgumentSyntax { Parent: AttributeArgumentListSyntax list } argument => root.ReplaceNode(list, list.WithArguments(Remove(list.Arguments, argument))),
-        InitializerExpressionSyntax initializer => root.ReplaceNode(initializer, initializer.WithExpressions(Remove(initializer.Expressions, node))),
-        ExpressionElementSyntax { Parent: CollectionExpressionSyntax collection } element => root.ReplaceNode(collection, collection.WithElements(Remove(collection.Elements, element))),
+        AttributeArgumentSyntax { Parent: AttributeArgumentListSyntax list } argument => root.ReplaceNode(list, list.WithArguments(SeparatedLists.Remove(list.Arguments, argument))),
+        InitializerExpressionSyntax initializer => root.ReplaceNode(initializer, initializer.WithExpressions(SeparatedLists.Remove(initializer.Expressions, node))),
+        ExpressionElementSyntax { Parent: CollectionExpressionSyntax collection } element => root.ReplaceNode(collection, collection.WithElements(SeparatedLists.Remove(collection.Elements, element))),
         _ => root,
     };
-
-    /// <summary>
-    /// Removes <paramref name="item"/> with the comma after it, or before it when it is the last: then the new last item
-    /// takes its trailing trivia, so that <c>{ a, b }</c> keeps the space before the brace.
-    /// </summary>
-    private static SeparatedSyntaxList<TNode> Remove<TNode>(SeparatedSyntaxList<TNode> list, TNode item)
-        where TNode : SyntaxNode
-    {
-        var index = list.IndexOf(item);
-        var removed = list.RemoveAt(index);
-        if (index < list.Count - 1 || index == 0)
-        {
-            return removed;
-        }
-
-        var last = removed[index - 1];
-        return removed.Replace(last, last.WithTrailingTrivia(last.GetTrailingTrivia().AddRange(item.GetTrailingTrivia())));
-    }
 }

@@ -15,6 +15,17 @@ namespace ServerTools.Analyzers.Tracking;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UntrackablePropertyAnalyzer : DiagnosticAnalyzer
 {
+    /// <summary>
+    /// The diagnostic property set when removing <c>[Tracked]</c> is the only repair: the type is no object whose fields
+    /// could be tracked instead (the code fix removes the attribute).
+    /// </summary>
+    internal const string RemoveTrackedProperty = "RemoveTracked";
+
+    private const string RemoveTracked = "remove [Tracked]";
+
+    private static readonly ImmutableDictionary<string, string?> s_removeTracked =
+        ImmutableDictionary<string, string?>.Empty.Add(RemoveTrackedProperty, "true");
+
     private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.MinimallyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
@@ -47,12 +58,14 @@ public sealed class UntrackablePropertyAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        var instead = Instead(property, symbols, enumerable);
         context.ReportDiagnostic(Diagnostic.Create(
             DiagnosticDescriptors.UntrackableProperty,
             attribute.GetSyntax(context.CancellationToken).GetLocation(),
+            instead == RemoveTracked ? s_removeTracked : null,
             property.Name,
             property.Type.ToDisplayString(s_typeFormat),
-            Instead(property, symbols, enumerable)));
+            instead));
     }
 
     /// <summary>What to track instead of <paramref name="property"/>.</summary>
@@ -63,12 +76,12 @@ public sealed class UntrackablePropertyAnalyzer : DiagnosticAnalyzer
         {
             return IsObject(element)
                 ? $"mark the fields of '{element.Name}' [Tracked] on that type instead"
-                : "remove [Tracked]";
+                : RemoveTracked;
         }
 
         if (!IsObject(type))
         {
-            return "remove [Tracked]";
+            return RemoveTracked;
         }
 
         if (AuditedProperties.ValueObject(type) is not null)

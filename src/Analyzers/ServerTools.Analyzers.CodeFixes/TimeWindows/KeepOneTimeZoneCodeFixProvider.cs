@@ -1,0 +1,68 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ServerTools.Analyzers.CodeFixes.Common;
+using ServerTools.Analyzers.TimeWindows;
+
+namespace ServerTools.Analyzers.CodeFixes.TimeWindows;
+
+/// <summary>
+/// Fixes ST4003 with two actions, since only the developer knows which of the two was meant: remove
+/// <c>TimeZoneProperty</c> (one time zone for every row) or remove <c>TimeZone</c> (each row's own time zone).
+/// The argument goes with its comma; the other stays as it was written.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(KeepOneTimeZoneCodeFixProvider))]
+[Shared]
+public sealed class KeepOneTimeZoneCodeFixProvider : CodeFixProvider
+{
+    /// <summary>The equivalence key of the action that keeps TimeZone and removes TimeZoneProperty.</summary>
+    public const string KeepTimeZone = "ServerTools.KeepTimeZone";
+
+    /// <summary>The equivalence key of the action that keeps TimeZoneProperty and removes TimeZone.</summary>
+    public const string KeepTimeZoneProperty = "ServerTools.KeepTimeZoneProperty";
+
+    /// <inheritdoc />
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = [DiagnosticDescriptors.TimeZoneGivenTwice.Id];
+
+    /// <inheritdoc />
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    /// <inheritdoc />
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<AttributeSyntax>() is not { ArgumentList: { } arguments })
+            {
+                continue;
+            }
+
+            Register(context, diagnostic, root, arguments, TimeWindowsSymbols.TimeZoneProperty, "Keep TimeZone, remove TimeZoneProperty", KeepTimeZone);
+            Register(context, diagnostic, root, arguments, TimeWindowsSymbols.TimeZone, "Keep TimeZoneProperty, remove TimeZone", KeepTimeZoneProperty);
+        }
+    }
+
+    private static void Register(CodeFixContext context, Diagnostic diagnostic, SyntaxNode root, AttributeArgumentListSyntax arguments, string removed, string title, string equivalenceKey)
+    {
+        foreach (var argument in arguments.Arguments)
+        {
+            if (argument.NameEquals?.Name.Identifier.ValueText == removed)
+            {
+                var document = context.Document;
+                var newRoot = root.ReplaceNode(arguments, arguments.WithArguments(SeparatedLists.Remove(arguments.Arguments, argument)));
+                context.RegisterCodeFix(CodeAction.Create(title, _ => Task.FromResult(document.WithSyntaxRoot(newRoot)), equivalenceKey), diagnostic);
+                return;
+            }
+        }
+    }
+}
