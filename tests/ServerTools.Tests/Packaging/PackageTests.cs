@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
+using System.Text.Json;
 using System.Threading.Tasks;
 using System.Xml.Linq;
 using ServerTools.Tests.Infrastructure;
@@ -11,7 +12,7 @@ namespace ServerTools.Tests.Packaging;
 /// <summary>
 /// Packs the ServerTools package and uses it the way a user does: a fresh console project outside the
 /// repository with one PackageReference, built and run against the test PostgreSQL, where its [Audited]
-/// entity writes an audit trail.
+/// entity writes an audit trail; its build writes the module report (build/ServerTools.targets from the package).
 /// </summary>
 public sealed class PackageTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
 {
@@ -57,7 +58,8 @@ public sealed class PackageTests(DatabaseFixture database) : IClassFixture<Datab
         Assert.Contains("error ST0001: 'Invoice' must be declared partial", broken.Output, StringComparison.Ordinal);
 
         File.WriteAllText(Path.Combine(consumer, "Broken.cs"), "namespace Consumer;\n[ServerTools.Audited]\npublic partial class Invoice { public int Id { get; set; } }\n");
-        (await Command.RunAsync("dotnet", ["build", "-nologo"], consumer, s_commandTimeout)).Succeeded();
+        var build = (await Command.RunAsync("dotnet", ["build", "-nologo"], consumer, s_commandTimeout)).Succeeded();
+        AssertModuleReport(consumer, build.Output);
         var run = (await Command.RunAsync("dotnet", ["run", "--no-build", "--", database.ConnectionString], consumer, s_commandTimeout)).Succeeded();
 
         Assert.Contains("descriptor Consumer.Partner: Id, Name, Iban (masked)", run.Output, StringComparison.Ordinal);
@@ -76,6 +78,11 @@ public sealed class PackageTests(DatabaseFixture database) : IClassFixture<Datab
         Assert.Contains("analyzers/dotnet/cs/ServerTools.Analyzers.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/ServerTools.Analyzers.CodeFixes.dll", entries);
         Assert.Contains("README.md", entries);
+        Assert.Contains("tasks/netstandard2.0/ServerTools.Build.dll", entries);
+        Assert.Contains("build/ServerTools.props", entries);
+        Assert.Contains("build/ServerTools.targets", entries);
+        Assert.Contains("buildTransitive/ServerTools.props", entries);
+        Assert.Contains("buildTransitive/ServerTools.targets", entries);
 
         using var nuspecStream = zip.Entries.Single(static e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
         var nuspec = XDocument.Load(nuspecStream);
@@ -87,6 +94,27 @@ public sealed class PackageTests(DatabaseFixture database) : IClassFixture<Datab
         // packages the code fixes and generators build against are not, nor are the compiler extensions themselves.
         Assert.Contains("Microsoft.CodeAnalysis.CSharp", dependencies);
         Assert.DoesNotContain(dependencies, static id => (id.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal) && id != "Microsoft.CodeAnalysis.CSharp") || id.StartsWith("ServerTools", StringComparison.Ordinal));
+    }
+
+    /// <summary>The package's targets wrote the module report under obj/ with the consumer's entity and its features.</summary>
+    private static void AssertModuleReport(string consumer, string buildOutput)
+    {
+        var path = Path.Combine(consumer, "obj", "Debug", "net10.0", "servertools", "module-report.json");
+        Assert.True(File.Exists(path), $"No module report at {path}:\n{buildOutput}");
+        Assert.Contains("Module 'Consumer': ", buildOutput, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.ChangeExtension(path, ".md")));
+
+        using var report = JsonDocument.Parse(File.ReadAllText(path));
+        var root = report.RootElement;
+        Assert.Equal("servertools-module-report/1", root.GetProperty("schema").GetString());
+        Assert.Equal("Consumer", root.GetProperty("module").GetString());
+        Assert.True(root.GetProperty("complete").GetBoolean(), root.GetProperty("notes").ToString());
+        // Invoice is [Audited] but no DbContext maps it: only Partner is an entity.
+        var entity = Assert.Single(root.GetProperty("entities").EnumerateArray());
+        Assert.Equal("Consumer.Partner", entity.GetProperty("type").GetString());
+        Assert.Equal(["Audited"], entity.GetProperty("features").EnumerateArray().Select(static f => f.GetString()));
+        Assert.Equal(["partner.no_iban"], entity.GetProperty("rules").EnumerateArray().Select(static r => r.GetString()));
+        Assert.Equal(["ServerTools"], root.GetProperty("references").GetProperty("serverTools").EnumerateArray().Select(static r => r.GetString()));
     }
 
     private void WriteConsumer(string directory, string feed)

@@ -1,5 +1,0 @@
-namespace ServerTools.Build;
-
-internal static class Placeholder
-{
-}

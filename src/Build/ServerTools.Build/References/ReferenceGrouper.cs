@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using ServerTools.Build.Reports;
+
+namespace ServerTools.Build.References;
+
+/// <summary>Sorts a module's references into .NET, ServerTools, packages and projects.</summary>
+public static class ReferenceGrouper
+{
+    /// <summary>The package id, and the assembly name, of the ServerTools runtime.</summary>
+    public const string ServerToolsName = "ServerTools";
+
+    /// <summary>
+    /// Groups <paramref name="references"/>: items with <c>FrameworkReferenceName</c> are .NET (by framework); the
+    /// ServerTools package's assemblies, or a project reference built as the <c>ServerTools</c> assembly, are ServerTools;
+    /// other project references are projects; the rest are packages, distinct by id, with their version (an assembly
+    /// referenced by path is listed by its name without a version).
+    /// </summary>
+    public static ReferenceGroups Group(IEnumerable<ReferenceItem> references)
+    {
+        if (references is null)
+        {
+            throw new ArgumentNullException(nameof(references));
+        }
+
+        var dotnet = new SortedSet<string>(StringComparer.Ordinal);
+        var serverTools = new SortedSet<string>(StringComparer.Ordinal);
+        var projects = new SortedSet<string>(StringComparer.Ordinal);
+        var packages = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var reference in references)
+        {
+            var name = AssemblyName(reference.Path);
+            var framework = reference.Get("FrameworkReferenceName");
+            var package = reference.Get("NuGetPackageId");
+            if (framework.Length > 0)
+            {
+                dotnet.Add(framework);
+            }
+            else if (string.Equals(package, ServerToolsName, StringComparison.OrdinalIgnoreCase))
+            {
+                serverTools.Add(name);
+            }
+            else if (string.Equals(reference.Get("ReferenceSourceTarget"), "ProjectReference", StringComparison.OrdinalIgnoreCase))
+            {
+                (string.Equals(name, ServerToolsName, StringComparison.Ordinal) ? serverTools : projects).Add(name);
+            }
+            else if (package.Length > 0)
+            {
+                if (!packages.ContainsKey(package))
+                {
+                    packages.Add(package, reference.Get("NuGetPackageVersion"));
+                }
+            }
+            else if (!packages.ContainsKey(name))
+            {
+                packages.Add(name, "");
+            }
+        }
+
+        return new ReferenceGroups(
+            dotnet.ToList(),
+            serverTools.ToList(),
+            packages.Select(static p => new PackageEntry(p.Key, p.Value)).ToList(),
+            projects.ToList());
+    }
+
+    private static string AssemblyName(string path)
+    {
+        var file = Path.GetFileName(path);
+        return file.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".exe", StringComparison.OrdinalIgnoreCase)
+            ? file.Substring(0, file.Length - 4)
+            : file;
+    }
+}

@@ -1,0 +1,145 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using ServerTools.Build.Reports;
+
+namespace ServerTools.Build.Sarif;
+
+/// <summary>
+/// What the ServerTools analyzer reported about the module (ST9001 summary, ST9002 entities, ST9003 rules) and the
+/// other ServerTools diagnostics, taken from the results of the compiler's error log.
+/// </summary>
+public sealed class ModuleFindings
+{
+    /// <summary>The id of the module summary diagnostic.</summary>
+    public const string SummaryId = "ST9001";
+
+    /// <summary>The id of the entity diagnostic.</summary>
+    public const string EntityId = "ST9002";
+
+    /// <summary>The id of the exception rule diagnostic.</summary>
+    public const string RuleId = "ST9003";
+
+    private ModuleFindings(bool hasSummary, SourceGenerated sourceGenerated, IReadOnlyList<EntityEntry> entities, IReadOnlyList<RuleEntry> rules, IReadOnlyList<DiagnosticEntry> diagnostics)
+    {
+        HasSummary = hasSummary;
+        SourceGenerated = sourceGenerated;
+        Entities = entities;
+        Rules = rules;
+        Diagnostics = diagnostics;
+    }
+
+    /// <summary>True when the log holds the ST9001 summary, so entities and rules are known.</summary>
+    public bool HasSummary { get; }
+
+    /// <summary>Source-generated trees, from ST9001.</summary>
+    public SourceGenerated SourceGenerated { get; }
+
+    /// <summary>Entities, distinct by type, ordinal order.</summary>
+    public IReadOnlyList<EntityEntry> Entities { get; }
+
+    /// <summary>Rules, ordinal by id then class.</summary>
+    public IReadOnlyList<RuleEntry> Rules { get; }
+
+    /// <summary>ServerTools diagnostics other than ST9xxx, not suppressed, grouped by id and level.</summary>
+    public IReadOnlyList<DiagnosticEntry> Diagnostics { get; }
+
+    /// <summary>Collects the findings from the results of an error log.</summary>
+    public static ModuleFindings From(IEnumerable<SarifResult> results)
+    {
+        var hasSummary = false;
+        var sourceGenerated = new SourceGenerated(0, 0);
+        var entities = new SortedDictionary<string, EntityEntry>(StringComparer.Ordinal);
+        var rules = new List<RuleEntry>();
+        var diagnostics = new SortedDictionary<(string Id, string Level), int>(new OrdinalPairComparer());
+        foreach (var result in results)
+        {
+            var properties = result.Properties;
+            switch (result.RuleId)
+            {
+                case SummaryId when !hasSummary:
+                    hasSummary = true;
+                    sourceGenerated = new SourceGenerated(Integer(properties, "generatedFiles"), Integer(properties, "generatedLines"));
+                    break;
+                case EntityId:
+                    var type = Text(properties, "type");
+                    if (type.Length > 0 && !entities.ContainsKey(type))
+                    {
+                        entities.Add(type, new EntityEntry(type, List(properties, "features"), Sorted(List(properties, "rules")), Sorted(List(properties, "contexts"))));
+                    }
+
+                    break;
+                case RuleId:
+                    rules.Add(new RuleEntry(Text(properties, "id"), Text(properties, "severity"), Text(properties, "target"), List(properties, "sets"), Text(properties, "class")));
+                    break;
+                default:
+                    if (!result.Suppressed && result.RuleId.StartsWith("ST", StringComparison.Ordinal) && !result.RuleId.StartsWith("ST9", StringComparison.Ordinal))
+                    {
+                        var key = (result.RuleId, result.Level);
+                        diagnostics.TryGetValue(key, out var count);
+                        diagnostics[key] = count + 1;
+                    }
+
+                    break;
+            }
+        }
+
+        var distinctRules = rules
+            .GroupBy(static r => (r.Id, r.Class))
+            .Select(static g => g.First())
+            .OrderBy(static r => r.Id, StringComparer.Ordinal)
+            .ThenBy(static r => r.Class, StringComparer.Ordinal)
+            .ToList();
+        return new ModuleFindings(
+            hasSummary,
+            sourceGenerated,
+            entities.Values.ToList(),
+            distinctRules,
+            diagnostics.Select(static d => new DiagnosticEntry(d.Key.Id, d.Key.Level, d.Value)).ToList());
+    }
+
+    /// <summary>The number of entities with each feature, and of entities checked by at least one rule.</summary>
+    public static IReadOnlyList<KeyValuePair<string, int>> CountFeatures(IReadOnlyList<EntityEntry> entities)
+    {
+        if (entities is null)
+        {
+            throw new ArgumentNullException(nameof(entities));
+        }
+
+        return FeatureNames.All
+            .Select(feature => new KeyValuePair<string, int>(
+                feature,
+                feature == FeatureNames.ExceptionRules
+                    ? entities.Count(static e => e.Rules.Count > 0)
+                    : entities.Count(e => e.Features.Contains(feature, StringComparer.Ordinal))))
+            .ToList();
+    }
+
+    private static string Text(IReadOnlyDictionary<string, string> properties, string name) =>
+        properties.TryGetValue(name, out var value) ? value : "";
+
+    private static int Integer(IReadOnlyDictionary<string, string> properties, string name) =>
+        int.TryParse(Text(properties, name), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
+
+    private static List<string> List(IReadOnlyDictionary<string, string> properties, string name)
+    {
+        var text = Text(properties, name);
+        return text.Length == 0 ? [] : text.Split('\n').Where(static s => s.Length > 0).ToList();
+    }
+
+    private static List<string> Sorted(List<string> items)
+    {
+        items.Sort(StringComparer.Ordinal);
+        return items;
+    }
+
+    private sealed class OrdinalPairComparer : IComparer<(string Id, string Level)>
+    {
+        public int Compare((string Id, string Level) x, (string Id, string Level) y)
+        {
+            var byId = string.CompareOrdinal(x.Id, y.Id);
+            return byId != 0 ? byId : string.CompareOrdinal(x.Level, y.Level);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using ServerTools.Build.Lines;
+
+namespace ServerTools.Tests.ModuleAnalysis;
+
+/// <summary>Code, comment and blank lines per kind of file (the module report's "lines").</summary>
+public sealed class LineCounterTests
+{
+    private static void AssertCount(LineKind kind, string text, int code, int comment, int blank)
+    {
+        var count = LineCounter.Count(kind, text);
+        Assert.Equal((code, comment, blank), (count.Code, count.Comment, count.Blank));
+        Assert.Equal(1, count.Files);
+    }
+
+    [Fact]
+    public void CSharp_line_and_block_comments_are_comment_lines_and_whitespace_lines_are_blank()
+    {
+        const string text = "// header\nusing System;\n\n   \t\n/* one\n   two\n*/\n/// <summary>doc</summary>\nclass C { }\n";
+        AssertCount(LineKind.CSharp, text, code: 2, comment: 5, blank: 2);
+    }
+
+    [Fact]
+    public void CSharp_line_with_code_and_a_comment_is_code()
+    {
+        AssertCount(LineKind.CSharp, "int a = 1; // one\n/* lead */ int b = 2;\nint c = 3; /* starts\nstill comment */ int d = 4;\n", code: 4, comment: 0, blank: 0);
+    }
+
+    [Fact]
+    public void CSharp_comment_markers_inside_strings_and_characters_are_code()
+    {
+        const string text = """
+            var url = "http://example.com/*not a comment*/";
+            var c = '/';
+            var d = "\" // still in the string";
+            var e = '"'; // a comment after a quote character
+            int f;
+            """;
+        AssertCount(LineKind.CSharp, text, code: 5, comment: 0, blank: 0);
+    }
+
+    [Fact]
+    public void CSharp_verbatim_strings_span_lines_and_double_their_quotes()
+    {
+        const string text = "var s = @\"first \"\" // quoted\n// inside the string\n\n/* also inside */\";\n// a real comment\n";
+        // The empty line inside the string is still only whitespace: blank.
+        AssertCount(LineKind.CSharp, text, code: 3, comment: 1, blank: 1);
+    }
+
+    [Fact]
+    public void CSharp_raw_strings_end_at_their_own_quote_count()
+    {
+        const string text = "var s = \"\"\"\"\n  // in the raw string\n  \"\"\" still inside\n  \"\"\"\";\n// after\nvar t = \"\"\"/* one line */\"\"\";\n";
+        AssertCount(LineKind.CSharp, text, code: 5, comment: 1, blank: 0);
+    }
+
+    [Fact]
+    public void CSharp_interpolation_holes_may_hold_strings_and_comment_markers_stay_in_the_literal()
+    {
+        const string text = "var a = $\"{(b ? \"//\" : \"x\")} /* text */ {{not a hole}}\";\n// comment\nvar r = $$\"\"\"\n  {{dict[\"k\"]}} // text {not a hole}\n  \"\"\";\n";
+        AssertCount(LineKind.CSharp, text, code: 4, comment: 1, blank: 0);
+    }
+
+    [Fact]
+    public void CSharp_empty_string_and_verbatim_identifiers_do_not_open_a_string()
+    {
+        AssertCount(LineKind.CSharp, "var s = \"\"; // c\nvar @class = 1;\n// only a comment\n", code: 2, comment: 1, blank: 0);
+    }
+
+    [Fact]
+    public void A_final_line_without_newline_counts_and_an_empty_file_has_no_lines()
+    {
+        AssertCount(LineKind.CSharp, "class C { }", code: 1, comment: 0, blank: 0);
+        AssertCount(LineKind.CSharp, "", code: 0, comment: 0, blank: 0);
+        AssertCount(LineKind.CSharp, "\r\n", code: 0, comment: 0, blank: 1);
+    }
+
+    [Fact]
+    public void Razor_comments_are_at_star_and_html_comments()
+    {
+        const string text = "@page \"/\"\n@* razor\n comment *@\n<!-- html -->\n<p>// not a comment</p>\n\n<p>x</p> @* trailing *@\n";
+        AssertCount(LineKind.Razor, text, code: 3, comment: 3, blank: 1);
+    }
+
+    [Fact]
+    public void Sql_comments_are_double_dash_and_block_and_strings_hide_them()
+    {
+        const string text = "-- header\nSELECT '--not', \"a--b\" /* c */\nFROM t; -- trailing\n/*\n multi\n*/\nSELECT $$ -- body\n/* body */ $$;\nSELECT $fn$ x $fn$;\n";
+        AssertCount(LineKind.Sql, text, code: 5, comment: 4, blank: 0);
+    }
+
+    [Fact]
+    public void Json_comments_are_counted_as_in_jsonc_and_strings_hide_them()
+    {
+        const string text = "{\n  // setting\n  \"url\": \"http://x//y\", /* note */\n  /* block\n  */\n  \"a\": \"\\\"//\"\n}\n";
+        AssertCount(LineKind.Json, text, code: 4, comment: 3, blank: 0);
+    }
+
+    [Fact]
+    public void Other_files_have_no_comments_only_code_and_blank_lines()
+    {
+        AssertCount(LineKind.Other, "<Project>\n  <!-- xml comment counted as code -->\n\n# yaml\n</Project>\n", code: 4, comment: 0, blank: 1);
+    }
+}

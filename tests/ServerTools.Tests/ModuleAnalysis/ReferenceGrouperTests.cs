@@ -1,0 +1,62 @@
+using System.Collections.Generic;
+using ServerTools.Build.References;
+using ServerTools.Build.Reports;
+
+namespace ServerTools.Tests.ModuleAnalysis;
+
+/// <summary>References grouped from the metadata the .NET SDK puts on @(ReferencePath).</summary>
+public sealed class ReferenceGrouperTests
+{
+    private static ReferenceItem Item(string path, params (string Name, string Value)[] metadata)
+    {
+        var values = new Dictionary<string, string>();
+        foreach (var (name, value) in metadata)
+        {
+            values[name] = value;
+        }
+
+        return new ReferenceItem(path, values);
+    }
+
+    [Fact]
+    public void Framework_package_project_and_ServerTools_references_land_in_their_groups()
+    {
+        ReferenceItem[] references =
+        [
+            // A targeting pack assembly: the SDK sets both the framework and the pack's package id.
+            Item("/usr/share/dotnet/packs/Microsoft.NETCore.App.Ref/10.0.0/ref/net10.0/System.Runtime.dll",
+                ("FrameworkReferenceName", "Microsoft.NETCore.App"), ("NuGetPackageId", "Microsoft.NETCore.App.Ref"), ("NuGetPackageVersion", "10.0.0")),
+            Item("/usr/share/dotnet/packs/Microsoft.NETCore.App.Ref/10.0.0/ref/net10.0/System.Linq.dll",
+                ("FrameworkReferenceName", "Microsoft.NETCore.App"), ("NuGetPackageId", "Microsoft.NETCore.App.Ref")),
+            Item("/usr/share/dotnet/packs/Microsoft.AspNetCore.App.Ref/10.0.0/ref/net10.0/Microsoft.AspNetCore.Http.dll",
+                ("FrameworkReferenceName", "Microsoft.AspNetCore.App")),
+            Item("/root/.nuget/packages/npgsql/10.0.0/lib/net10.0/Npgsql.dll", ("NuGetPackageId", "Npgsql"), ("NuGetPackageVersion", "10.0.0")),
+            Item("/root/.nuget/packages/microsoft.codeanalysis.common/4.14.0/lib/net9.0/Microsoft.CodeAnalysis.dll",
+                ("NuGetPackageId", "Microsoft.CodeAnalysis.Common"), ("NuGetPackageVersion", "4.14.0")),
+            Item("/root/.nuget/packages/microsoft.codeanalysis.common/4.14.0/lib/net9.0/Microsoft.CodeAnalysis.Other.dll",
+                ("NuGetPackageId", "Microsoft.CodeAnalysis.Common"), ("NuGetPackageVersion", "4.14.0")),
+            Item("/root/.nuget/packages/servertools/0.1.0/lib/net10.0/ServerTools.dll", ("NuGetPackageId", "ServerTools"), ("NuGetPackageVersion", "0.1.0")),
+            Item("/repo/artifacts/obj/ServerTools.Testing/debug/ref/ServerTools.Testing.dll", ("ReferenceSourceTarget", "ProjectReference")),
+            Item("/repo/artifacts/obj/Shop.Domain/debug/ref/Shop.Domain.dll", ("ReferenceSourceTarget", "ProjectReference")),
+            Item("/repo/libs/Legacy.dll"),
+        ];
+
+        var groups = ReferenceGrouper.Group(references);
+
+        Assert.Equal(["Microsoft.AspNetCore.App", "Microsoft.NETCore.App"], groups.Dotnet);
+        Assert.Equal(["ServerTools"], groups.ServerTools);
+        Assert.Equal(["ServerTools.Testing", "Shop.Domain"], groups.Projects);
+        Assert.Equal(
+            [new PackageEntry("Legacy", ""), new PackageEntry("Microsoft.CodeAnalysis.Common", "4.14.0"), new PackageEntry("Npgsql", "10.0.0")],
+            groups.Packages);
+    }
+
+    [Fact]
+    public void In_the_ServerTools_repository_the_runtime_project_counts_as_ServerTools()
+    {
+        var groups = ReferenceGrouper.Group([Item("/repo/artifacts/obj/ServerTools.Runtime/debug/ref/ServerTools.dll", ("ReferenceSourceTarget", "ProjectReference"))]);
+
+        Assert.Equal(["ServerTools"], groups.ServerTools);
+        Assert.Empty(groups.Projects);
+    }
+}
