@@ -20,6 +20,7 @@ internal static class DiagnosticDescriptors
         public const string FuzzySearch = "ServerTools.FuzzySearch";
         public const string TimeWindows = "ServerTools.TimeWindows";
         public const string Rules = "ServerTools.Rules";
+        public const string ModuleAnalysis = "ServerTools.ModuleAnalysis";
     }
 
     /// <summary>ST0001: a class with a ServerTools attribute (or a type that contains one) is not partial.</summary>
@@ -391,4 +392,50 @@ internal static class DiagnosticDescriptors
         description: "A rule either warns or blocks. A Severity cast from a number that is neither (such as (RuleSeverity)2) is "
                      + "refused by the rule's metadata (ExceptionRuleInfo), so the registry skips the rule and it never runs.",
         helpLinkUri: HelpLinkBase + "ST5008.md");
+
+    /// <summary>ST9001: the module's summary (entities, features, exception rules, source-generated code), once per compilation.</summary>
+    public static readonly DiagnosticDescriptor ModuleSummary = new(
+        id: "ST9001",
+        title: "Module summary: entities, ServerTools features and exception rules",
+        messageFormat: "Module '{0}': {1} ({2} audited, {3} tracked, {4} fuzzy searchable, {5} time-windowed), {6} ({7} blocking, {8})",
+        category: Categories.ModuleAnalysis,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "A fact, not a problem: what the project (module) holds, counted once the whole compilation is seen. Its "
+                     + "properties carry the counts (entities, audited, tracked, fuzzySearchable, timeWindowed, withRules, rules, "
+                     + "blockingRules, warningRules, generatedFiles, generatedLines), and the build's module report reads them from "
+                     + "the compiler's error log. Setting its severity to none removes the summary from the report.",
+        helpLinkUri: HelpLinkBase + "ST9001.md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    /// <summary>ST9002: one entity type of the module, with the ServerTools features it uses, its rules and its contexts.</summary>
+    public static readonly DiagnosticDescriptor ModuleEntity = new(
+        id: "ST9002",
+        title: "Entity type of the module and the ServerTools features it uses",
+        messageFormat: "Entity '{0}' of {1}: {2}; {3}",
+        category: Categories.ModuleAnalysis,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "A fact, not a problem: an entity type of the project (the T of a DbSet<T> property of a DbContext class, or "
+                     + "of an IEntityTypeConfiguration<T> class), the ServerTools features it uses, the exception rules that check "
+                     + "it and the DbContext classes that map it. Its properties carry the same data (type, features, rules, "
+                     + "contexts), and the build's module report reads them from the compiler's error log. Setting its severity to "
+                     + "none removes the entities from the report.",
+        helpLinkUri: HelpLinkBase + "ST9002.md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    /// <summary>ST9003: one exception rule of the module and the type it checks.</summary>
+    public static readonly DiagnosticDescriptor ModuleExceptionRule = new(
+        id: "ST9003",
+        title: "Exception rule of the module and the type it checks",
+        messageFormat: "Exception rule '{0}' of '{1}' checks '{2}' ({3}, {4})",
+        category: Categories.ModuleAnalysis,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "A fact, not a problem: an [ExceptionRule] class the rule registry registers, with its id, severity and rule "
+                     + "sets, once for each type it checks (the T of each IExceptionRule<T> it implements). Its properties carry the "
+                     + "same data (id, severity, target, sets, class), and the build's module report reads them from the "
+                     + "compiler's error log. Setting its severity to none removes the rules from the report.",
+        helpLinkUri: HelpLinkBase + "ST9003.md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
 }

@@ -1,0 +1,314 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ServerTools.Shared;
+
+namespace ServerTools.Analyzers.ModuleAnalysis;
+
+/// <summary>
+/// What the module analysis collects while the compiler sees the types of one compilation (concurrently), and the entities
+/// and rules it makes of them once the whole compilation is seen.
+/// </summary>
+internal sealed class ModuleCensus
+{
+    private readonly ModuleSymbols _symbols;
+    private readonly ConcurrentBag<INamedTypeSymbol> _contexts = [];
+    private readonly ConcurrentBag<Configured> _configurations = [];
+    private readonly ConcurrentBag<Rule> _rules = [];
+    private readonly ConcurrentBag<Applied> _applied = [];
+
+    public ModuleCensus(ModuleSymbols symbols) => _symbols = symbols;
+
+    /// <summary>Notes <paramref name="type"/> if it is a DbContext, an entity configuration or an exception rule.</summary>
+    public void Add(INamedTypeSymbol type)
+    {
+        if (type.TypeKind != TypeKind.Class)
+        {
+            return;
+        }
+
+        if (_symbols.DbContext is not null && _symbols.IsContext(type))
+        {
+            _contexts.Add(type);
+        }
+
+        if (_symbols.Configuration is { } configuration)
+        {
+            foreach (var implemented in type.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, configuration)
+                    && ModuleSymbols.Entity(implemented.TypeArguments[0]) is { } entity)
+                {
+                    _configurations.Add(new Configured(type, entity));
+                }
+            }
+        }
+
+        if (_symbols.ExceptionRule is not null && _symbols.RuleInterface is { } ruleInterface && FindRule(type) is { } attribute)
+        {
+            var targets = ExceptionRuleClasses.RuleTargets(type, ruleInterface)
+                .Where(static target => ExceptionRuleClasses.WhyNotTarget(target) is null)
+                .OfType<INamedTypeSymbol>()
+                .ToList();
+
+            // The classes the generated registry registers (ExceptionRuleGenerator.Parser); the analyzers report the others.
+            if (targets.Count > 0
+                && ExceptionRuleClasses.WhyNotCreatable(type) is null
+                && ExceptionRuleClasses.WhyInvalid(attribute) is null
+                && ExceptionRuleClasses.Constructor(type) is not null)
+            {
+                _rules.Add(new Rule(type, attribute, targets));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Notes which entity configurations a DbContext applies, from a call in its code to
+    /// <c>modelBuilder.ApplyConfiguration(configuration)</c> (the configuration's entity) or
+    /// <c>modelBuilder.ApplyConfigurationsFromAssembly(assembly)</c> (every configuration of the compilation, unless the
+    /// assembly is written <c>typeof(X).Assembly</c> for a type X of another assembly).
+    /// </summary>
+    public void Add(IInvocationOperation invocation, ISymbol owner, Compilation compilation)
+    {
+        var method = invocation.TargetMethod;
+        if (method.Name is not ("ApplyConfiguration" or "ApplyConfigurationsFromAssembly")
+            || !SymbolEqualityComparer.Default.Equals(method.ContainingType, _symbols.ModelBuilder)
+            || Context(owner) is not { } context)
+        {
+            return;
+        }
+
+        if (method.Name == "ApplyConfigurationsFromAssembly")
+        {
+            if (FromThisAssembly(invocation, compilation))
+            {
+                _applied.Add(new Applied(context, null));
+            }
+        }
+        else if (method.Parameters.Length == 1
+                 && method.Parameters[0].Type is INamedTypeSymbol parameter
+                 && SymbolEqualityComparer.Default.Equals(parameter.OriginalDefinition, _symbols.Configuration)
+                 && ModuleSymbols.Entity(parameter.TypeArguments[0]) is { } entity)
+        {
+            _applied.Add(new Applied(context, entity));
+        }
+    }
+
+    /// <summary>The module's entities, ordered by name, each with its features, rules and contexts.</summary>
+    public IReadOnlyList<EntityFacts> Entities(IReadOnlyList<RuleFacts> rules, CancellationToken cancellationToken)
+    {
+        var contexts = new Dictionary<INamedTypeSymbol, SortedSet<string>>(SymbolEqualityComparer.Default);
+        void Map(INamedTypeSymbol entity, string? context)
+        {
+            if (!contexts.TryGetValue(entity, out var names))
+            {
+                contexts.Add(entity, names = new SortedSet<string>(StringComparer.Ordinal));
+            }
+
+            if (context is not null)
+            {
+                names.Add(context);
+            }
+        }
+
+        foreach (var context in _contexts)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var name = ModuleSymbols.Name(context);
+            for (var current = context; current is not null; current = current.BaseType)
+            {
+                foreach (var member in current.GetMembers())
+                {
+                    if (member is IPropertySymbol { IsStatic: false, IsIndexer: false } property
+                        && _symbols.IsDbSet(property.Type)
+                        && ModuleSymbols.Entity(((INamedTypeSymbol)property.Type).TypeArguments[0]) is { } entity)
+                    {
+                        Map(entity, name);
+                    }
+                }
+            }
+        }
+
+        foreach (var configured in _configurations)
+        {
+            Map(configured.Entity, null);
+        }
+
+        foreach (var applied in _applied)
+        {
+            var name = ModuleSymbols.Name(applied.Context);
+            if (applied.Entity is not null)
+            {
+                Map(applied.Entity, name);
+            }
+            else
+            {
+                foreach (var configured in _configurations)
+                {
+                    Map(configured.Entity, name);
+                }
+            }
+        }
+
+        return contexts
+            .Select(pair => Facts(pair.Key, pair.Value, rules))
+            .OrderBy(static entity => entity.Type, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>The module's exception rules, one per rule class and type it checks, ordered by class, then type.</summary>
+    public IReadOnlyList<RuleFacts> Rules()
+    {
+        var facts = new List<RuleFacts>();
+        foreach (var rule in _rules.GroupBy(static rule => rule.Type, SymbolEqualityComparer.Default).Select(static group => group.First()))
+        {
+            var attribute = rule.Attribute;
+            var id = (string)attribute.ConstructorArguments[0].Value!;
+            var severity = "Warning";
+            var sets = Array.Empty<string>();
+            foreach (var argument in attribute.NamedArguments)
+            {
+                if (argument.Key == "Severity" && argument.Value.Type is INamedTypeSymbol severityType)
+                {
+                    severity = ExceptionRuleClasses.MemberName(severityType, argument.Value.Value) ?? severity;
+                }
+                else if (argument.Key == "RuleSets" && !argument.Value.IsNull)
+                {
+                    sets = argument.Value.Values.Select(static set => (string)set.Value!).ToArray();
+                }
+            }
+
+            foreach (var target in rule.Targets)
+            {
+                facts.Add(new RuleFacts(id, severity, target, ModuleSymbols.Name(target), sets, rule.Type, ModuleSymbols.Name(rule.Type), SourceLocation(rule.Type)));
+            }
+        }
+
+        return facts
+            .OrderBy(static rule => rule.ClassName, StringComparer.Ordinal)
+            .ThenBy(static rule => rule.TargetName, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>Where a type is declared: its first declaration in source (the project's own files come before generated ones), or none.</summary>
+    private static Location SourceLocation(INamedTypeSymbol type)
+        => type.Locations.FirstOrDefault(static location => location.IsInSource) ?? Location.None;
+
+    private static bool FromThisAssembly(IInvocationOperation invocation, Compilation compilation)
+    {
+        var argument = invocation.Arguments.FirstOrDefault(static argument => argument.Parameter?.Ordinal == 0)?.Value;
+        while (argument is IConversionOperation conversion)
+        {
+            argument = conversion.Operand;
+        }
+
+        return argument is not IPropertyReferenceOperation { Property.Name: "Assembly", Instance: ITypeOfOperation typeOf }
+               || SymbolEqualityComparer.Default.Equals(typeOf.TypeOperand.ContainingAssembly, compilation.Assembly);
+    }
+
+    private AttributeData? FindRule(INamedTypeSymbol type)
+        => type.GetAttributes().FirstOrDefault(data => SymbolEqualityComparer.Default.Equals(data.AttributeClass, _symbols.ExceptionRule));
+
+    /// <summary>The DbContext whose code <paramref name="owner"/> is (a member of it or of a type nested in it), or null.</summary>
+    private INamedTypeSymbol? Context(ISymbol owner)
+    {
+        for (var type = owner as INamedTypeSymbol ?? owner.ContainingType; type is not null; type = type.ContainingType)
+        {
+            if (_symbols.IsContext(type))
+            {
+                return type;
+            }
+        }
+
+        return null;
+    }
+
+    private EntityFacts Facts(INamedTypeSymbol entity, SortedSet<string> contexts, IReadOnlyList<RuleFacts> rules)
+    {
+        var features = new List<string>(4);
+        if (IsAudited(entity))
+        {
+            features.Add(Feature.Audited);
+        }
+
+        if (ModuleSymbols.Has(entity, _symbols.Tracked) || HasMarkedProperty(entity, _symbols.Tracked))
+        {
+            features.Add(Feature.Tracked);
+        }
+
+        if (ModuleSymbols.Has(entity, _symbols.FuzzySearchable) || HasMarkedProperty(entity, _symbols.FuzzySearchable))
+        {
+            features.Add(Feature.FuzzySearchable);
+        }
+
+        if (ModuleSymbols.Has(entity, _symbols.TimeWindowed))
+        {
+            features.Add(Feature.TimeWindowed);
+        }
+
+        var checkedAs = new HashSet<ITypeSymbol>(entity.AllInterfaces, SymbolEqualityComparer.Default);
+        for (var current = entity; current is not null; current = current.BaseType)
+        {
+            checkedAs.Add(current);
+        }
+
+        var ruleIds = rules.Where(rule => checkedAs.Contains(rule.Target))
+            .Select(static rule => rule.Id)
+            .Distinct(StringComparer.Ordinal)
+            .OrderBy(static id => id, StringComparer.Ordinal)
+            .ToList();
+        return new EntityFacts(ModuleSymbols.Name(entity), features, ruleIds, [.. contexts], SourceLocation(entity));
+    }
+
+    /// <summary>[Audited] on the class or a base class: an entity derived from an audited class is audited as that class.</summary>
+    private bool IsAudited(INamedTypeSymbol entity)
+    {
+        for (var current = entity; current is not null; current = current.BaseType)
+        {
+            if (ModuleSymbols.Has(current, _symbols.Audited))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A property the class declares carries <paramref name="attribute"/> ([Tracked] and [FuzzySearchable] mark the class this way too).</summary>
+    private static bool HasMarkedProperty(INamedTypeSymbol type, INamedTypeSymbol? attribute)
+        => attribute is not null && type.GetMembers().Any(member => member is IPropertySymbol && ModuleSymbols.Has(member, attribute));
+
+    private sealed record Configured(INamedTypeSymbol Configuration, INamedTypeSymbol Entity);
+
+    private sealed record Rule(INamedTypeSymbol Type, AttributeData Attribute, IReadOnlyList<INamedTypeSymbol> Targets);
+
+    /// <summary>A DbContext applies the configuration of <paramref name="Entity"/>, or of every entity when it is null.</summary>
+    private sealed record Applied(INamedTypeSymbol Context, INamedTypeSymbol? Entity);
+}
+
+/// <summary>The names of the ServerTools features in the module report, in the order it lists them.</summary>
+internal static class Feature
+{
+    public const string Audited = "Audited";
+    public const string Tracked = "Tracked";
+    public const string FuzzySearchable = "FuzzySearchable";
+    public const string TimeWindowed = "TimeWindowed";
+}
+
+/// <summary>An entity of the module: its name, features (in <see cref="Feature"/> order), rule ids and contexts (ordinal order).</summary>
+internal sealed record EntityFacts(string Type, IReadOnlyList<string> Features, IReadOnlyList<string> Rules, IReadOnlyList<string> Contexts, Location Location);
+
+/// <summary>An exception rule of the module, for one type it checks.</summary>
+internal sealed record RuleFacts(
+    string Id,
+    string Severity,
+    INamedTypeSymbol Target,
+    string TargetName,
+    IReadOnlyList<string> Sets,
+    INamedTypeSymbol Class,
+    string ClassName,
+    Location Location);

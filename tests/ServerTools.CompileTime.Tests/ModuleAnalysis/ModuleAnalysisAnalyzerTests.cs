@@ -1,0 +1,507 @@
+using System.Linq;
+using System.Threading.Tasks;
+using ServerTools.CompileTime.Tests.Harness;
+using static ServerTools.CompileTime.Tests.ModuleAnalysis.ModuleAssert;
+
+namespace ServerTools.CompileTime.Tests.ModuleAnalysis;
+
+public sealed class ModuleAnalysisAnalyzerTests
+{
+    [Fact]
+    public async Task Entities_rules_and_the_summary_of_a_module_are_reported_with_their_properties()
+    {
+        var summary = await VerifyAsync(
+            """
+            using Microsoft.EntityFrameworkCore;
+            using ServerTools;
+
+            namespace Shop;
+
+            public interface IDiscounted
+            {
+                decimal Discount { get; }
+            }
+
+            public abstract class Document
+            {
+                public int Id { get; set; }
+            }
+
+            [Audited]
+            [FuzzySearchable(nameof(Name))]
+            public partial class [|Partner|]
+            {
+                public int Id { get; set; }
+                public string Name { get; set; } = "";
+            }
+
+            public partial class [|SaleOrder|] : Document, IDiscounted
+            {
+                [Tracked]
+                public int State { get; set; }
+                public decimal Discount { get; set; }
+            }
+
+            [TimeWindowed]
+            public partial class [|Store|]
+            {
+                public int Id { get; set; }
+            }
+
+            public class [|Invoice|] : Document
+            {
+            }
+
+            public class ShopContext : DbContext
+            {
+                public DbSet<Partner> Partners => Set<Partner>();
+                public DbSet<SaleOrder> Orders => Set<SaleOrder>();
+                public DbSet<Store> Stores => Set<Store>();
+                public DbSet<Invoice> Invoices => Set<Invoice>();
+            }
+
+            [ExceptionRule("sale.discount_limit", Severity = RuleSeverity.Blocking, Message = "A discount above 30% needs a manager",
+                           RuleSets = new[] { "confirm", "invoice" })]
+            public sealed class [|DiscountLimit|] : IExceptionRule<IDiscounted>
+            {
+                public bool Applies(IDiscounted entity) => entity.Discount > 0.30m;
+            }
+
+            [ExceptionRule("document.numbered", Severity = RuleSeverity.Warning)]
+            public sealed class [|Numbered|] : IExceptionRule<Document>
+            {
+                public bool Applies(Document document) => document.Id == 0;
+            }
+
+            [ExceptionRule("sale.state", RuleSets = ["confirm"])]
+            public sealed class [|StateRule|] : IExceptionRule<SaleOrder>, IExceptionRule<Invoice>
+            {
+                public bool Applies(SaleOrder order) => order.State < 0;
+                public bool Applies(Invoice invoice) => invoice.Id < 0;
+            }
+            """,
+            [
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Partner' of 'Shop.ShopContext': Audited, FuzzySearchable; no exception rule", 0),
+                    ("type", "Shop.Partner"), ("features", "Audited\nFuzzySearchable"), ("rules", ""), ("contexts", "Shop.ShopContext")),
+                Fact(
+                    new ExpectedDiagnostic(
+                        "ST9002",
+                        "Entity 'Shop.SaleOrder' of 'Shop.ShopContext': Tracked; checked by exception rules 'document.numbered', 'sale.discount_limit', 'sale.state'",
+                        1),
+                    ("type", "Shop.SaleOrder"), ("features", "Tracked"), ("rules", "document.numbered\nsale.discount_limit\nsale.state"), ("contexts", "Shop.ShopContext")),
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Store' of 'Shop.ShopContext': TimeWindowed; no exception rule", 2),
+                    ("type", "Shop.Store"), ("features", "TimeWindowed"), ("rules", ""), ("contexts", "Shop.ShopContext")),
+                Fact(
+                    new ExpectedDiagnostic(
+                        "ST9002",
+                        "Entity 'Shop.Invoice' of 'Shop.ShopContext': no ServerTools feature; checked by exception rules 'document.numbered', 'sale.state'",
+                        3),
+                    ("type", "Shop.Invoice"), ("features", ""), ("rules", "document.numbered\nsale.state"), ("contexts", "Shop.ShopContext")),
+                Fact(
+                    new ExpectedDiagnostic(
+                        "ST9003",
+                        "Exception rule 'sale.discount_limit' of 'Shop.DiscountLimit' checks 'Shop.IDiscounted' (blocking, in rule sets 'confirm', 'invoice')",
+                        4),
+                    ("id", "sale.discount_limit"), ("severity", "Blocking"), ("target", "Shop.IDiscounted"), ("sets", "confirm\ninvoice"), ("class", "Shop.DiscountLimit")),
+                Fact(
+                    new ExpectedDiagnostic("ST9003", "Exception rule 'document.numbered' of 'Shop.Numbered' checks 'Shop.Document' (warning, in every evaluation)", 5),
+                    ("id", "document.numbered"), ("severity", "Warning"), ("target", "Shop.Document"), ("sets", ""), ("class", "Shop.Numbered")),
+                Fact(
+                    new ExpectedDiagnostic("ST9003", "Exception rule 'sale.state' of 'Shop.StateRule' checks 'Shop.Invoice' (warning, in rule set 'confirm')", 6),
+                    ("id", "sale.state"), ("severity", "Warning"), ("target", "Shop.Invoice"), ("sets", "confirm"), ("class", "Shop.StateRule")),
+                Fact(
+                    new ExpectedDiagnostic("ST9003", "Exception rule 'sale.state' of 'Shop.StateRule' checks 'Shop.SaleOrder' (warning, in rule set 'confirm')", 6),
+                    ("id", "sale.state"), ("severity", "Warning"), ("target", "Shop.SaleOrder"), ("sets", "confirm"), ("class", "Shop.StateRule")),
+            ]);
+
+        Summary(
+            summary,
+            "Module 'TestProject': 4 entities (1 audited, 1 tracked, 1 fuzzy searchable, 1 time-windowed), 3 exception rules (1 blocking, 2 warnings)",
+            Counts(("entities", 4), ("audited", 1), ("tracked", 1), ("fuzzySearchable", 1), ("timeWindowed", 1), ("withRules", 2), ("rules", 3), ("blockingRules", 1), ("warningRules", 2)));
+    }
+
+    [Fact]
+    public async Task A_module_without_a_DbContext_reports_a_zero_summary_and_no_entity()
+    {
+        var summary = await VerifyAsync(
+            """
+            using ServerTools;
+
+            namespace Shop;
+
+            [Audited]
+            public partial class Partner
+            {
+                public int Id { get; set; }
+            }
+
+            public class Product
+            {
+                public int Id { get; set; }
+            }
+            """,
+            []);
+
+        Summary(
+            summary,
+            "Module 'TestProject': 0 entities (0 audited, 0 tracked, 0 fuzzy searchable, 0 time-windowed), 0 exception rules (0 blocking, 0 warnings)",
+            Counts());
+    }
+
+    [Fact]
+    public async Task Classes_that_are_neither_entities_nor_registered_rules_are_not_reported()
+    {
+        var summary = await VerifyAsync(
+            """
+            using Microsoft.EntityFrameworkCore;
+            using ServerTools;
+
+            namespace Shop;
+
+            public class [|SaleOrder|]
+            {
+                public int Id { get; set; }
+            }
+
+            [Audited]
+            public partial class AuditedButNotMapped
+            {
+                public int Id { get; set; }
+            }
+
+            public class SaleOrderDto
+            {
+                public int Id { get; set; }
+                public SaleOrder? Order { get; set; }
+            }
+
+            public class ShopContext : DbContext
+            {
+                public DbSet<SaleOrder> Orders => Set<SaleOrder>();
+                public SaleOrderDto? Cached { get; set; }
+                public static DbSet<SaleOrderDto>? Static { get; set; }
+            }
+
+            public class EmptyContext : DbContext
+            {
+            }
+
+            public sealed class NotMarked : IExceptionRule<SaleOrder>
+            {
+                public bool Applies(SaleOrder order) => false;
+            }
+
+            [ExceptionRule("sale.abstract")]
+            public abstract class NotCreatable : IExceptionRule<SaleOrder>
+            {
+                public bool Applies(SaleOrder order) => false;
+            }
+
+            [ExceptionRule("sale.value")]
+            public sealed class ChecksAValueType : IExceptionRule<int>
+            {
+                public bool Applies(int value) => false;
+            }
+            """,
+            [
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.SaleOrder' of 'Shop.ShopContext': no ServerTools feature; no exception rule", 0),
+                    ("type", "Shop.SaleOrder"), ("features", ""), ("rules", ""), ("contexts", "Shop.ShopContext")),
+            ]);
+
+        Summary(
+            summary,
+            "Module 'TestProject': 1 entity (0 audited, 0 tracked, 0 fuzzy searchable, 0 time-windowed), 0 exception rules (0 blocking, 0 warnings)",
+            Counts(("entities", 1)));
+    }
+
+    [Fact]
+    public async Task An_entity_configured_only_by_an_IEntityTypeConfiguration_belongs_to_the_contexts_that_apply_it()
+    {
+        var summary = await VerifyAsync(
+            """
+            using Microsoft.EntityFrameworkCore;
+            using Microsoft.EntityFrameworkCore.Metadata.Builders;
+            using ServerTools;
+
+            namespace Shop;
+
+            [Audited]
+            public partial class [|Supplier|]
+            {
+                public int Id { get; set; }
+            }
+
+            public class [|Warehouse|]
+            {
+                public int Id { get; set; }
+            }
+
+            public class [|Carrier|]
+            {
+                public int Id { get; set; }
+            }
+
+            public class SupplierConfiguration : IEntityTypeConfiguration<Supplier>
+            {
+                public void Configure(EntityTypeBuilder<Supplier> builder) => builder.HasKey(static s => s.Id);
+            }
+
+            public abstract class Configuration<T> : IEntityTypeConfiguration<T>
+                where T : class
+            {
+                public virtual void Configure(EntityTypeBuilder<T> builder)
+                {
+                }
+            }
+
+            public class CarrierConfiguration : Configuration<Carrier>
+            {
+            }
+
+            public class PurchasingContext : DbContext
+            {
+                protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.ApplyConfiguration(new SupplierConfiguration());
+            }
+
+            public class StockContext : DbContext
+            {
+                public DbSet<Warehouse> Warehouses => Set<Warehouse>();
+
+                // Another assembly's configurations: none of this module's.
+                protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.ApplyConfigurationsFromAssembly(typeof(object).Assembly);
+            }
+            """,
+            [
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Supplier' of 'Shop.PurchasingContext': Audited; no exception rule", 0),
+                    ("type", "Shop.Supplier"), ("features", "Audited"), ("rules", ""), ("contexts", "Shop.PurchasingContext")),
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Warehouse' of 'Shop.StockContext': no ServerTools feature; no exception rule", 1),
+                    ("type", "Shop.Warehouse"), ("features", ""), ("rules", ""), ("contexts", "Shop.StockContext")),
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Carrier' of no DbContext of this project: no ServerTools feature; no exception rule", 2),
+                    ("type", "Shop.Carrier"), ("features", ""), ("rules", ""), ("contexts", "")),
+            ]);
+
+        Summary(
+            summary,
+            "Module 'TestProject': 3 entities (1 audited, 0 tracked, 0 fuzzy searchable, 0 time-windowed), 0 exception rules (0 blocking, 0 warnings)",
+            Counts(("entities", 3), ("audited", 1)));
+    }
+
+    [Fact]
+    public async Task An_entity_of_two_contexts_is_reported_once_with_both_and_base_contexts_count()
+    {
+        var summary = await VerifyAsync(
+            """
+            using System.Reflection;
+            using Microsoft.EntityFrameworkCore;
+            using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+            namespace Shop;
+
+            public class [|Partner|]
+            {
+                public int Id { get; set; }
+            }
+
+            public class [|SaleOrder|]
+            {
+                public int Id { get; set; }
+            }
+
+            public class [|Label|]
+            {
+                public int Id { get; set; }
+            }
+
+            public class LabelConfiguration : IEntityTypeConfiguration<Label>
+            {
+                public void Configure(EntityTypeBuilder<Label> builder) => builder.HasKey(static l => l.Id);
+            }
+
+            public abstract class PartnersContext : DbContext
+            {
+                public DbSet<Partner> Partners => Set<Partner>();
+            }
+
+            public class SalesContext : PartnersContext
+            {
+                public DbSet<SaleOrder> Orders => Set<SaleOrder>();
+            }
+
+            public class BillingContext : DbContext
+            {
+                public DbSet<SaleOrder> Orders => Set<SaleOrder>();
+
+                protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.ApplyConfigurationsFromAssembly(typeof(BillingContext).Assembly);
+            }
+
+            public class ArchiveContext : DbContext
+            {
+                public DbSet<SaleOrder> Orders => Set<SaleOrder>();
+
+                protected override void OnModelCreating(ModelBuilder modelBuilder)
+                {
+                    modelBuilder.ApplyConfigurationsFromAssembly(Assembly.GetExecutingAssembly());
+                }
+            }
+            """,
+            [
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Partner' of 'Shop.PartnersContext', 'Shop.SalesContext': no ServerTools feature; no exception rule", 0),
+                    ("type", "Shop.Partner"), ("features", ""), ("rules", ""), ("contexts", "Shop.PartnersContext\nShop.SalesContext")),
+                Fact(
+                    new ExpectedDiagnostic(
+                        "ST9002",
+                        "Entity 'Shop.SaleOrder' of 'Shop.ArchiveContext', 'Shop.BillingContext', 'Shop.SalesContext': no ServerTools feature; no exception rule",
+                        1),
+                    ("type", "Shop.SaleOrder"), ("features", ""), ("rules", ""), ("contexts", "Shop.ArchiveContext\nShop.BillingContext\nShop.SalesContext")),
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Label' of 'Shop.ArchiveContext', 'Shop.BillingContext': no ServerTools feature; no exception rule", 2),
+                    ("type", "Shop.Label"), ("features", ""), ("rules", ""), ("contexts", "Shop.ArchiveContext\nShop.BillingContext")),
+            ]);
+
+        Summary(
+            summary,
+            "Module 'TestProject': 3 entities (0 audited, 0 tracked, 0 fuzzy searchable, 0 time-windowed), 0 exception rules (0 blocking, 0 warnings)",
+            Counts(("entities", 3)));
+    }
+
+    [Fact]
+    public async Task Nested_generic_and_referenced_entity_types_are_named_in_full_and_open_ones_are_skipped()
+    {
+        var summary = await VerifyAsync(
+            """
+            using Microsoft.EntityFrameworkCore;
+            using ServerTools;
+
+            namespace Shop;
+
+            public static partial class Catalog
+            {
+                [Tracked]
+                public partial class [|Item|]
+                {
+                    public int Id { get; set; }
+                }
+            }
+
+            public class [|Tagged|]<T>
+            {
+                public int Id { get; set; }
+                public T Value { get; set; } = default!;
+            }
+
+            public class CatalogContext : DbContext
+            {
+                public DbSet<Catalog.Item> Items => Set<Catalog.Item>();
+                public DbSet<Tagged<string>> Tags => Set<Tagged<string>>();
+                public DbSet<AuditLog> AuditLogs => Set<AuditLog>();
+            }
+
+            public static class Modules
+            {
+                public class NestedContext : DbContext
+                {
+                    public DbSet<Catalog.Item> Items => Set<Catalog.Item>();
+                }
+            }
+
+            public class GenericContext<TEntity> : DbContext
+                where TEntity : class
+            {
+                public DbSet<TEntity> Entities => Set<TEntity>();
+                public DbSet<Tagged<TEntity>> Tagged => Set<Tagged<TEntity>>();
+            }
+
+            [ExceptionRule("tag.empty")]
+            public sealed class [|EmptyTag|] : IExceptionRule<Tagged<string>>
+            {
+                public bool Applies(Tagged<string> tag) => tag.Value.Length == 0;
+            }
+            """,
+            [
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Catalog.Item' of 'Shop.CatalogContext', 'Shop.Modules.NestedContext': Tracked; no exception rule", 0),
+                    ("type", "Shop.Catalog.Item"), ("features", "Tracked"), ("rules", ""), ("contexts", "Shop.CatalogContext\nShop.Modules.NestedContext")),
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Tagged<string>' of 'Shop.CatalogContext': no ServerTools feature; checked by exception rule 'tag.empty'", 1),
+                    ("type", "Shop.Tagged<string>"), ("features", ""), ("rules", "tag.empty"), ("contexts", "Shop.CatalogContext")),
+                Nowhere(
+                    "ST9002",
+                    "Entity 'ServerTools.AuditLog' of 'Shop.CatalogContext': no ServerTools feature; no exception rule",
+                    ("type", "ServerTools.AuditLog"), ("features", ""), ("rules", ""), ("contexts", "Shop.CatalogContext")),
+                Fact(
+                    new ExpectedDiagnostic("ST9003", "Exception rule 'tag.empty' of 'Shop.EmptyTag' checks 'Shop.Tagged<string>' (warning, in every evaluation)", 2),
+                    ("id", "tag.empty"), ("severity", "Warning"), ("target", "Shop.Tagged<string>"), ("sets", ""), ("class", "Shop.EmptyTag")),
+            ]);
+
+        Summary(
+            summary,
+            "Module 'TestProject': 3 entities (0 audited, 1 tracked, 0 fuzzy searchable, 0 time-windowed), 1 exception rule (0 blocking, 1 warning)",
+            Counts(("entities", 3), ("tracked", 1), ("withRules", 1), ("rules", 1), ("warningRules", 1)));
+    }
+
+    [Fact]
+    public async Task An_entity_derived_from_an_audited_class_is_audited_and_tracking_is_not_inherited()
+    {
+        var summary = await VerifyAsync(
+            """
+            using Microsoft.EntityFrameworkCore;
+            using ServerTools;
+
+            namespace Shop;
+
+            [Audited]
+            [Tracked]
+            public partial class [|Document|]
+            {
+                public int Id { get; set; }
+            }
+
+            public class [|Invoice|] : Document
+            {
+            }
+
+            public class ShopContext : DbContext
+            {
+                public DbSet<Document> Documents => Set<Document>();
+                public DbSet<Invoice> Invoices => Set<Invoice>();
+            }
+            """,
+            [
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Document' of 'Shop.ShopContext': Audited, Tracked; no exception rule", 0),
+                    ("type", "Shop.Document"), ("features", "Audited\nTracked"), ("rules", ""), ("contexts", "Shop.ShopContext")),
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Invoice' of 'Shop.ShopContext': Audited; no exception rule", 1),
+                    ("type", "Shop.Invoice"), ("features", "Audited"), ("rules", ""), ("contexts", "Shop.ShopContext")),
+            ]);
+
+        Summary(
+            summary,
+            "Module 'TestProject': 2 entities (2 audited, 1 tracked, 0 fuzzy searchable, 0 time-windowed), 0 exception rules (0 blocking, 0 warnings)",
+            Counts(("entities", 2), ("audited", 2), ("tracked", 1)));
+    }
+
+    [Fact]
+    public async Task The_analyzer_reports_its_three_diagnostics_as_compilation_end_information()
+    {
+        var analyzer = new ServerTools.Analyzers.ModuleAnalysis.ModuleAnalysisAnalyzer();
+
+        Assert.Equal(["ST9001", "ST9002", "ST9003"], analyzer.SupportedDiagnostics.Select(static d => d.Id));
+        Assert.All(analyzer.SupportedDiagnostics, static d =>
+        {
+            Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Info, d.DefaultSeverity);
+            Assert.True(d.IsEnabledByDefault);
+            Assert.Equal("ServerTools.ModuleAnalysis", d.Category);
+            Assert.Contains(Microsoft.CodeAnalysis.WellKnownDiagnosticTags.CompilationEnd, d.CustomTags);
+        });
+        var diagnostics = await AnalyzeAsync(TestCompilation.Create("namespace Shop; public class Partner { }"));
+        Assert.Equal("ST9001", Assert.Single(diagnostics).Id);
+    }
+}
