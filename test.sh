@@ -2,6 +2,8 @@
 # Runs the whole ServerTools test suite on a fresh Debian or Ubuntu machine with the .NET 10 SDK.
 # PostgreSQL comes from the distribution's `postgresql` package, installed here when it is missing;
 # the tests start their own private server from those binaries (see docs/testing.md).
+# The browser tests of the module analysis page need Debian's `chromium` package (/usr/bin/chromium),
+# installed here the same way when it is missing.
 # Extra arguments go to `dotnet test`, e.g. ./test.sh --filter "FullyQualifiedName~Auditing".
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,13 +14,24 @@ has_postgres() {
   command -v initdb > /dev/null
 }
 
+apt_updated=""
+apt_install() {  # apt_install <package>: installs one Debian package, as root or through sudo
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  if [ -z "$apt_updated" ]; then $sudo apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$1" > /dev/null
+}
+
 if ! has_postgres; then
   echo "PostgreSQL is not installed: installing the 'postgresql' package with apt-get."
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql > /dev/null
+  apt_install postgresql
   has_postgres || { echo "apt-get installed postgresql, but no initdb was found under /usr/lib/postgresql/*/bin." >&2; exit 1; }
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Chromium is not installed: installing the 'chromium' package with apt-get."
+  apt_install chromium
+  [ -x /usr/bin/chromium ] || { echo "apt-get installed chromium, but there is no /usr/bin/chromium." >&2; exit 1; }
 fi
 
 log=$(mktemp)

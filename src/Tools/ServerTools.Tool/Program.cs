@@ -1,1 +1,4 @@
-return 0;
+using System;
+using ServerTools.Tool;
+
+return await ServerToolsCommand.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,149 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+
+namespace ServerTools.Tool.SolutionReport;
+
+/// <summary>
+/// Writes <c>module-analysis.md</c>: a summary table of every module, then a section per module. Strings from the
+/// reports are written as code spans (and '|' escaped in tables), so no module name can become Markdown or HTML.
+/// </summary>
+public static class MarkdownReportWriter
+{
+    /// <summary>The Markdown text for <paramref name="modules"/> (in the order given), with '\n' line ends.</summary>
+    public static string Write(IReadOnlyList<ModuleReport> modules)
+    {
+        var markdown = new StringBuilder();
+        markdown.Append("# ").Append(ReportContent.Title).Append("\n\n");
+        markdown.Append(EscapeText(ReportContent.SolutionSummary(modules))).Append("\n\n");
+        if (modules.Count == 0)
+        {
+            return markdown.ToString();
+        }
+
+        AppendTable(markdown, ReportContent.Summary(modules));
+        markdown.Append("\nLines of code are the code lines (not blank, not comment) of each project's own files; ")
+            .Append("Generated counts the project's generated files and the source generators' output apart.\n");
+
+        foreach (var module in modules)
+        {
+            markdown.Append("\n## ").Append(Code(module.Module, inTable: false)).Append("\n\n");
+            markdown.Append("Project ").Append(Code(module.Project, inTable: false));
+            if (module.TargetFramework.Length > 0)
+            {
+                markdown.Append(", target framework ").Append(Code(module.TargetFramework, inTable: false));
+            }
+
+            markdown.Append(".\n\n");
+            foreach (var note in module.Notes)
+            {
+                markdown.Append("> Note: ").Append(EscapeText(note)).Append("\n\n");
+            }
+
+            markdown.Append(EscapeText(ReportContent.ModuleSummary(module))).Append("\n\n");
+            AppendSection(markdown, "Lines", ReportContent.Lines(module), "");
+            AppendSection(markdown, "Entities", ReportContent.Entities(module), "No entities.");
+            AppendSection(markdown, "Exception rules", ReportContent.Rules(module), "No exception rules.");
+            AppendSection(markdown, "Diagnostics", ReportContent.Diagnostics(module), "No ServerTools diagnostics.");
+            AppendSection(markdown, "References", ReportContent.References(module), "");
+        }
+
+        return markdown.ToString();
+    }
+
+    private static void AppendSection(StringBuilder markdown, string heading, ReportTable? table, string whenEmpty)
+    {
+        markdown.Append("### ").Append(heading).Append("\n\n");
+        if (table is null)
+        {
+            markdown.Append(whenEmpty).Append('\n');
+        }
+        else
+        {
+            AppendTable(markdown, table);
+        }
+
+        markdown.Append('\n');
+    }
+
+    private static void AppendTable(StringBuilder markdown, ReportTable table)
+    {
+        markdown.Append('|');
+        foreach (var column in table.Columns)
+        {
+            markdown.Append(' ').Append(EscapeText(column.Header)).Append(" |");
+        }
+
+        markdown.Append("\n|");
+        foreach (var column in table.Columns)
+        {
+            markdown.Append(column.Numeric ? " ---: |" : " --- |");
+        }
+
+        markdown.Append('\n');
+        foreach (var row in table.Rows)
+        {
+            markdown.Append('|');
+            foreach (var cell in row)
+            {
+                markdown.Append(' ').Append(Cell(cell)).Append(" |");
+            }
+
+            markdown.Append('\n');
+        }
+    }
+
+    private static string Cell(ReportCell cell) => cell.Kind switch
+    {
+        CellKind.Number => ReportContent.Number(cell.Number),
+        CellKind.Names => string.Join(", ", cell.Names.Select(static name => Code(name, inTable: true))),
+        _ => EscapeText(cell.Text),
+    };
+
+    /// <summary>
+    /// A code span holding <paramref name="value"/> literally: the fence is one backtick longer than the longest
+    /// run of backticks inside, line breaks become spaces, and in a table '|' is escaped (GFM reads it even in code).
+    /// </summary>
+    internal static string Code(string value, bool inTable)
+    {
+        if (value.Length == 0)
+        {
+            return "";
+        }
+
+        var text = value.Replace("\r\n", " ").Replace('\r', ' ').Replace('\n', ' ');
+        if (inTable)
+        {
+            text = text.Replace("|", "\\|");
+        }
+
+        var longestRun = 0;
+        var run = 0;
+        foreach (var character in text)
+        {
+            run = character == '`' ? run + 1 : 0;
+            longestRun = run > longestRun ? run : longestRun;
+        }
+
+        var fence = new string('`', longestRun + 1);
+        var padding = text.StartsWith('`') || text.EndsWith('`') ? " " : "";
+        return fence + padding + text + padding + fence;
+    }
+
+    /// <summary>Backslash-escapes the characters that Markdown or inline HTML would read in plain text.</summary>
+    internal static string EscapeText(string text)
+    {
+        var escaped = new StringBuilder(text.Length);
+        foreach (var character in text)
+        {
+            if (character is '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '&' or '|')
+            {
+                escaped.Append('\\');
+            }
+
+            escaped.Append(character is '\r' or '\n' ? ' ' : character);
+        }
+
+        return escaped.ToString();
+    }
+}

@@ -1,0 +1,148 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ServerTools.Tool.SolutionReport;
+
+/// <summary>
+/// <c>servertools report</c>: builds a solution or project so that every project's build copies its module
+/// report to a fresh folder (or reads the reports given with <c>--reports</c>), and writes
+/// <c>module-analysis.md</c> and <c>module-analysis.html</c>.
+/// </summary>
+public static class ReportCommand
+{
+    /// <summary>The Markdown file the command writes to the output folder.</summary>
+    public const string MarkdownFileName = "module-analysis.md";
+
+    /// <summary>The HTML page the command writes to the output folder.</summary>
+    public const string HtmlFileName = "module-analysis.html";
+
+    /// <summary>Exit code: the files were written.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code: the build failed.</summary>
+    public const int BuildFailed = 1;
+
+    /// <summary>Exit code: bad usage or input (unknown option, missing path, a file that is not a report).</summary>
+    public const int BadInput = 2;
+
+    private static readonly UTF8Encoding s_utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>Runs the command with the arguments that follow <c>report</c>; returns the exit code.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> arguments, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+
+        ReportOptions options;
+        try
+        {
+            options = ReportOptions.Parse(arguments);
+        }
+        catch (ReportInputException exception)
+        {
+            error.WriteLine("servertools report: " + exception.Message);
+            error.WriteLine("Run 'servertools report --help' for the usage.");
+            return BadInput;
+        }
+
+        if (options.Help)
+        {
+            output.WriteLine(ReportOptions.Usage);
+            return Success;
+        }
+
+        try
+        {
+            IReadOnlyList<ModuleReport> modules;
+            if (options.Reports.Count > 0)
+            {
+                modules = ModuleReportReader.ReadAll(options.Reports);
+                if (modules.Count == 0)
+                {
+                    throw new ReportInputException(
+                        $"No module reports were found in {string.Join(", ", options.Reports)}. " +
+                        "A project's build writes obj/.../servertools/module-report.json when it references ServerTools.");
+                }
+            }
+            else
+            {
+                var built = await BuildAsync(options, output, cancellationToken).ConfigureAwait(false);
+                if (built is null)
+                {
+                    error.WriteLine("servertools report: the build failed; fix the errors above and run the command again.");
+                    return BuildFailed;
+                }
+
+                modules = built;
+            }
+
+            var (markdownFile, htmlFile) = Write(modules, options.Output);
+            output.WriteLine($"servertools report: {modules.Count} module(s) in {markdownFile} and {htmlFile}");
+            if (BrowserOpener.ShouldOpen(options))
+            {
+                BrowserOpener.Open(htmlFile, error);
+            }
+
+            return Success;
+        }
+        catch (ReportInputException exception)
+        {
+            error.WriteLine("servertools report: " + exception.Message);
+            return BadInput;
+        }
+    }
+
+    /// <summary>Builds, then reads the reports the build copied; null when the build failed.</summary>
+    private static async Task<IReadOnlyList<ModuleReport>?> BuildAsync(ReportOptions options, TextWriter output, CancellationToken cancellationToken)
+    {
+        if (options.Target is { } target && !File.Exists(target) && !Directory.Exists(target))
+        {
+            throw new ReportInputException($"'{target}' does not exist. Give a solution (.sln, .slnx), a project file, or a folder that holds one.");
+        }
+
+        var collectDir = Directory.CreateTempSubdirectory("servertools-report-").FullName;
+        try
+        {
+            var exitCode = await DotnetBuild.RunAsync(options.Target, options.Configuration, collectDir, output, cancellationToken).ConfigureAwait(false);
+            if (exitCode != 0)
+            {
+                return null;
+            }
+
+            var modules = ModuleReportReader.ReadAll([collectDir]);
+            return modules.Count > 0
+                ? modules
+                : throw new ReportInputException(
+                    "The build succeeded but no project wrote a module report. Reports come from projects that reference " +
+                    "ServerTools (its build/ServerTools.targets); check that ServerToolsModuleReport is not set to false.");
+        }
+        finally
+        {
+            Directory.Delete(collectDir, recursive: true);
+        }
+    }
+
+    private static (string Markdown, string Html) Write(IReadOnlyList<ModuleReport> modules, string outputDir)
+    {
+        var directory = Path.GetFullPath(outputDir);
+        var markdownFile = Path.Combine(directory, MarkdownFileName);
+        var htmlFile = Path.Combine(directory, HtmlFileName);
+        try
+        {
+            Directory.CreateDirectory(directory);
+            File.WriteAllText(markdownFile, MarkdownReportWriter.Write(modules), s_utf8);
+            File.WriteAllText(htmlFile, HtmlReportWriter.Write(modules), s_utf8);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new ReportInputException($"Cannot write to '{directory}': {exception.Message}. Choose another folder with --output.", exception);
+        }
+
+        return (markdownFile, htmlFile);
+    }
+}

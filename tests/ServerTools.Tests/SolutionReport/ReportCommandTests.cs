@@ -1,0 +1,287 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using ServerTools.Tool.SolutionReport;
+
+namespace ServerTools.Tests.SolutionReport;
+
+/// <summary>
+/// <c>servertools report --reports</c> on fixture reports: what the Markdown and the HTML say, escaping, and the
+/// errors (exit code 2, a message that names the problem and the fix).
+/// </summary>
+public sealed class ReportCommandTests : IDisposable
+{
+    private readonly ReportFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Two_modules_are_combined_into_one_summary_table_with_a_total_and_a_section_each()
+    {
+        var run = await ReportAsync(FixtureModule.Stock, FixtureModule.Sales);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var markdown = _folder.Markdown;
+        Assert.Contains("2 modules: 5 entities, 2,945 lines of code (2,710 generated), 2 exception rules, 8 ServerTools diagnostics.", markdown, StringComparison.Ordinal);
+        Assert.Contains(
+            "| Module | C# | Razor | JSON | SQL | Other | Generated | Entities | Audited | Tracked | Fuzzy searchable | Time-windowed | Rule-checked | Blocking rules | Warning rules | Errors | Warnings | Notes |",
+            markdown,
+            StringComparison.Ordinal);
+        // Ordered by module name: Shop.Sales, then Shop.Stock, then the total.
+        var rows = markdown[..markdown.IndexOf("\n## ", StringComparison.Ordinal)].Split('\n').Where(static line => line.StartsWith("| `Shop.", StringComparison.Ordinal) || line.StartsWith("| Total", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            [
+                "| `Shop.Sales` | 2,100 | 0 | 10 | 0 | 30 | 2,400 | 3 | 2 | 1 | 1 | 1 | 2 | 1 | 1 | 1 | 2 | 0 |",
+                "| `Shop.Stock` | 640 | 120 | 0 | 45 | 0 | 310 | 2 | 0 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 1 | 4 |",
+                "| Total | 2,740 | 120 | 10 | 45 | 30 | 2,710 | 5 | 2 | 2 | 1 | 1 | 2 | 1 | 1 | 1 | 3 | 4 |",
+            ],
+            rows);
+        Assert.Contains("## `Shop.Sales`", markdown, StringComparison.Ordinal);
+        Assert.Contains("## `Shop.Stock`", markdown, StringComparison.Ordinal);
+        Assert.Contains("| `Shop.Sales.SaleOrder` | `Audited`, `Tracked` | `sale.discount_limit` | `Shop.Sales.AppDbContext` |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| `sale.discount_limit` | `Blocking` | `Shop.Sales.SaleOrder` | `confirm` | `Rules.sale_discount_limit` |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| `ST2003` | `note` | 4 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| Packages | `Npgsql.EntityFrameworkCore.PostgreSQL 10.0.0` |", markdown, StringComparison.Ordinal);
+
+        var html = _folder.Html;
+        Assert.Contains("<h2><code>Shop.Sales</code></h2>", html, StringComparison.Ordinal);
+        Assert.Contains("<td><code>Shop.<wbr>Sales.<wbr>SaleOrder</code></td>", html, StringComparison.Ordinal);
+        Assert.Contains("<h2><code>Shop.Stock</code></h2>", html, StringComparison.Ordinal);
+        Assert.Contains("data-chart=\"features\" data-module=\"Shop.Sales\" data-feature=\"Audited\" data-value=\"2\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-chart=\"lines\" data-module=\"Shop.Stock\" data-kind=\"Razor\" data-value=\"120\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-chart=\"diagnostics\" data-module=\"Shop.Stock\" data-severity=\"note\" data-value=\"4\"", html, StringComparison.Ordinal);
+        Assert.Contains(_folder.Output, run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Names_from_the_reports_cannot_become_markup_in_the_markdown_or_the_html()
+    {
+        var run = await ReportAsync(FixtureModule.Hostile);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var html = _folder.Html;
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<b>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"pwned\"", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; O&#39;Brien &amp; Sons | Co", html, StringComparison.Ordinal);
+        Assert.Contains("data-module=\"&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; O&#39;Brien &amp; Sons | Co\"", html, StringComparison.Ordinal);
+        Assert.Contains("<code>Evil.&lt;b&gt;Bold&lt;/b&gt;.&quot;Quoted&quot;&#39;s</code>", html, StringComparison.Ordinal);
+
+        // In Markdown the names are code spans (never HTML), and a '|' inside a table cell is escaped.
+        var markdown = _folder.Markdown;
+        Assert.Contains("## `<script>alert(\"pwned\")</script> O'Brien & Sons | Co`", markdown, StringComparison.Ordinal);
+        var row = markdown.Split('\n').Single(static line => line.StartsWith("| `<script>", StringComparison.Ordinal));
+        Assert.StartsWith("| `<script>alert(\"pwned\")</script> O'Brien & Sons \\| Co` | 77 |", row, StringComparison.Ordinal);
+        var header = markdown.Split('\n').First(static line => line.StartsWith("| Module |", StringComparison.Ordinal));
+        Assert.Equal(CellCount(header), CellCount(row));
+        Assert.Contains("| `rule\\|with\\|pipes` | `Blocking` |", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_module_without_code_or_entities_is_listed_with_zeros_and_empty_sections()
+    {
+        var run = await ReportAsync(FixtureModule.Empty);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var markdown = _folder.Markdown;
+        Assert.Contains("| `Shop.Empty` | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("| Total |", markdown, StringComparison.Ordinal);
+        Assert.Contains("No entities.", markdown, StringComparison.Ordinal);
+        Assert.Contains("No exception rules.", markdown, StringComparison.Ordinal);
+        Assert.Contains("No ServerTools diagnostics.", markdown, StringComparison.Ordinal);
+
+        // The grouped charts draw a zero-length bar labelled 0; the stacked chart has no segment, only the total.
+        var html = _folder.Html;
+        Assert.Matches("<rect class=\"bar\" data-chart=\"features\" data-module=\"Shop.Empty\" data-feature=\"Audited\" data-value=\"0\" x=\"[0-9.]+\" y=\"[0-9.]+\" width=\"0\"", html);
+        Assert.DoesNotContain("<rect class=\"bar\" data-chart=\"lines\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-chart=\"lines\" data-module=\"Shop.Empty\" data-total=\"0\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_report_with_only_its_schema_and_module_is_read_as_an_empty_module()
+    {
+        _folder.WriteFile("minimal.json", "{\"schema\": \"servertools-module-report/1\", \"module\": \"Shop.Minimal\"}");
+
+        var run = await ReportRun.RunAsync("report", "--reports", _folder.Reports, "--output", _folder.Output, "--no-open");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("| `Shop.Minimal` | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |", _folder.Markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_notes_of_an_incomplete_report_are_shown_in_its_module_section()
+    {
+        var report = System.Text.Json.Nodes.JsonNode.Parse(FixtureModule.Empty.ToJson())!;
+        report["complete"] = false;
+        report["notes"] = new System.Text.Json.Nodes.JsonArray("The compiler's error log was not found (obj/x.sarif), so entities are <missing>.");
+        _folder.WriteFile("incomplete.json", report.ToJsonString());
+
+        var run = await ReportRun.RunAsync("report", "--reports", _folder.Reports, "--output", _folder.Output, "--no-open");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("> Note: The compiler's error log was not found (obj/x.sarif), so entities are \\<missing\\>.", _folder.Markdown, StringComparison.Ordinal);
+        Assert.Contains("<p class=\"warning\">Note: The compiler&#39;s error log was not found (obj/x.sarif), so entities are &lt;missing&gt;.</p>", _folder.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_html_page_is_self_contained_and_the_output_is_the_same_bytes_every_time()
+    {
+        var first = await ReportAsync(FixtureModule.Sales, FixtureModule.Stock, FixtureModule.Hostile);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        var markdown = _folder.Markdown;
+        var html = _folder.Html;
+
+        var again = await ReportRun.RunAsync("report", "--reports", _folder.Reports, "--output", _folder.Output, "--no-open");
+
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Equal(markdown, _folder.Markdown);
+        Assert.Equal(html, _folder.Html);
+        foreach (var external in (string[])["http:", "https:", "//", "src=", "href=", "url(", "@import", "<script", "<link", "<img"])
+        {
+            Assert.DoesNotContain(external, html, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Equal(3, Regex.Count(html, "<svg class=\"chart\""));
+    }
+
+    [Fact]
+    public async Task A_report_of_another_schema_is_refused_with_the_file_and_both_schemas_named()
+    {
+        var file = _folder.WriteFile("future.json", FixtureModule.Sales.ToJson(schema: "servertools-module-report/9"));
+
+        var run = await ReportRun.RunAsync("report", "--reports", file, "--output", _folder.Output, "--no-open");
+
+        Assert.Equal(ReportCommand.BadInput, run.ExitCode);
+        Assert.Contains(file, run.Error, StringComparison.Ordinal);
+        Assert.Contains("\"servertools-module-report/9\"", run.Error, StringComparison.Ordinal);
+        Assert.Contains("\"servertools-module-report/1\"", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_folder.Output));
+    }
+
+    [Theory]
+    [InlineData("{\"module\": \"Shop\"}", "has no \"schema\" property")]
+    [InlineData("[1, 2]", "has no \"schema\" property")]
+    [InlineData("{\"schema\": \"servertools-module-report/1\", \"module\": \"Shop\", \"entities\": 3}", "is not a valid module report")]
+    [InlineData("{\"schema\": \"servertools-module-report/1\", \"module\": \"\"}", "has an empty \"module\"")]
+    [InlineData("{\"schema\": \"servertools-module-report/1\",", "is not a valid module report")]
+    public async Task A_file_that_is_not_a_module_report_is_refused_with_its_name(string json, string message)
+    {
+        var file = _folder.WriteFile("project.assets.json", json);
+
+        var run = await ReportRun.RunAsync("report", "--reports", _folder.Reports, "--output", _folder.Output, "--no-open");
+
+        Assert.Equal(ReportCommand.BadInput, run.ExitCode);
+        Assert.Contains($"'{file}' {message}", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_report_path_or_an_empty_report_folder_is_refused()
+    {
+        var missing = Path.Combine(_folder.Root, "nowhere.json");
+
+        var run = await ReportRun.RunAsync("report", "--reports", missing, "--no-open");
+
+        Assert.Equal(ReportCommand.BadInput, run.ExitCode);
+        Assert.Contains($"'{missing}' does not exist", run.Error, StringComparison.Ordinal);
+
+        var empty = await ReportRun.RunAsync("report", "--reports", _folder.Reports, "--output", _folder.Output, "--no-open");
+
+        Assert.Equal(ReportCommand.BadInput, empty.ExitCode);
+        Assert.Contains("No module reports were found in " + _folder.Reports, empty.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_solution_is_refused_before_anything_is_built()
+    {
+        var missing = Path.Combine(_folder.Root, "Missing.sln");
+
+        var run = await ReportRun.RunAsync("report", missing, "--no-open");
+
+        Assert.Equal(ReportCommand.BadInput, run.ExitCode);
+        Assert.Contains($"'{missing}' does not exist", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("dotnet build", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failed_build_exits_1_with_the_build_output_and_what_to_do()
+    {
+        var project = Path.Combine(_folder.Root, "Broken.csproj");
+        await File.WriteAllTextAsync(project, "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup>");
+
+        var run = await ReportRun.RunAsync("report", project, "--output", _folder.Output, "--no-open");
+
+        Assert.Equal(ReportCommand.BuildFailed, run.ExitCode);
+        Assert.Contains("-p:ServerToolsModuleReportCollectDir=", run.Output, StringComparison.Ordinal);
+        Assert.Contains("MSB4025", run.Output, StringComparison.Ordinal);
+        Assert.Contains("the build failed; fix the errors above and run the command again", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_folder.Output));
+    }
+
+    [Theory]
+    [InlineData("Unknown option '--bogus'", "report", "--bogus")]
+    [InlineData("--output needs a value: a folder", "report", "--output")]
+    [InlineData("--output needs a value: a folder", "report", "--output", "--no-open")]
+    [InlineData("-c needs a value: a configuration such as Debug or Release", "report", "-c")]
+    [InlineData("--reports needs a module-report.json file or a folder of them", "report", "--reports", "--no-open")]
+    [InlineData("Give one solution, project or folder to build; 'A.sln' and 'B.sln' are two", "report", "A.sln", "B.sln")]
+    [InlineData("--reports reads existing reports without building, so 'A.sln' would not be built", "report", "A.sln", "--reports", "r.json")]
+    [InlineData("--configuration applies to the build, and --reports does not build", "report", "--reports", "r.json", "-c", "Release")]
+    public async Task Bad_usage_exits_2_and_says_what_is_wrong_and_where_the_help_is(string message, params string[] arguments)
+    {
+        var run = await ReportRun.RunAsync(arguments);
+
+        Assert.Equal(ReportCommand.BadInput, run.ExitCode);
+        Assert.Contains(message, run.Error, StringComparison.Ordinal);
+        Assert.Contains("servertools report --help", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_tool_without_a_known_command_prints_its_usage_and_exits_2()
+    {
+        var none = await ReportRun.RunAsync();
+        var unknown = await ReportRun.RunAsync("analyse");
+
+        Assert.Equal(ReportCommand.BadInput, none.ExitCode);
+        Assert.Contains("Usage: servertools <command>", none.Error, StringComparison.Ordinal);
+        Assert.Equal(ReportCommand.BadInput, unknown.ExitCode);
+        Assert.Contains("unknown command 'analyse'", unknown.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_prints_the_usage_and_exits_0()
+    {
+        var tool = await ReportRun.RunAsync("--help");
+        var report = await ReportRun.RunAsync("report", "--help");
+
+        Assert.Equal(0, tool.ExitCode);
+        Assert.Contains("report    Build a solution", tool.Output, StringComparison.Ordinal);
+        Assert.Equal(0, report.ExitCode);
+        Assert.Contains("Usage: servertools report [<solution-or-project-or-folder>] [options]", report.Output, StringComparison.Ordinal);
+        Assert.Contains("Exit codes: 0 written, 1 the build failed, 2 bad usage or input.", report.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_take_values_inline_or_apart_and_reports_take_several_paths()
+    {
+        var options = ReportOptions.Parse(["--reports", "a.json", "b", "--reports=c.json", "--output=out", "--no-open"]);
+
+        Assert.Equal(["a.json", "b", "c.json"], options.Reports);
+        Assert.Equal("out", options.Output);
+        Assert.True(options.NoOpen);
+        Assert.Null(options.Target);
+
+        var build = ReportOptions.Parse(["Shop.sln", "-c", "Release"]);
+
+        Assert.Equal("Shop.sln", build.Target);
+        Assert.Equal("Release", build.Configuration);
+        Assert.Equal(ReportOptions.DefaultOutput, build.Output);
+        Assert.False(build.NoOpen);
+    }
+
+    private Task<ReportRun> ReportAsync(params FixtureModule[] modules) =>
+        ReportRun.RunAsync("report", "--reports", _folder.Write(modules), "--output", _folder.Output, "--no-open");
+
+    private static int CellCount(string markdownRow) => Regex.Count(markdownRow, @"(?<!\\)\|");
+}
