@@ -4,6 +4,8 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -13,8 +15,8 @@ namespace ServerTools.Analyzers.ModuleAnalysis;
 /// ST9001, ST9002, ST9003: what the project (module) holds, as informational diagnostics once the whole compilation is seen:
 /// a summary, one diagnostic per entity type and one per exception rule and type it checks. Their properties carry the data
 /// (see the property name constants), which the build's module report reads from the compiler's error log (SARIF), since
-/// an analyzer writes no files. Generated code is analyzed too: an entity or a DbContext written by a tool is part of the
-/// module.
+/// an analyzer writes no files. Generated code is not analyzed (an entity class with a generated part is, through its
+/// own declaration); only <c>ApplyConfiguration</c> calls are bound, found by name first, so the cost stays small.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ModuleAnalysisAnalyzer : DiagnosticAnalyzer
@@ -29,7 +31,7 @@ public sealed class ModuleAnalysisAnalyzer : DiagnosticAnalyzer
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.Analyze | GeneratedCodeAnalysisFlags.ReportDiagnostics);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
@@ -38,13 +40,33 @@ public sealed class ModuleAnalysisAnalyzer : DiagnosticAnalyzer
             start.RegisterSymbolAction(symbolContext => census.Add((INamedTypeSymbol)symbolContext.Symbol), SymbolKind.NamedType);
             if (symbols.ModelBuilder is not null && symbols.DbContext is not null && symbols.Configuration is not null)
             {
-                start.RegisterOperationAction(
-                    operationContext => census.Add((IInvocationOperation)operationContext.Operation, operationContext.ContainingSymbol, operationContext.Compilation),
-                    OperationKind.Invocation);
+                start.RegisterSyntaxNodeAction(
+                    nodeContext =>
+                    {
+                        if (AppliesConfiguration((InvocationExpressionSyntax)nodeContext.Node)
+                            && nodeContext.SemanticModel.GetOperation(nodeContext.Node, nodeContext.CancellationToken) is IInvocationOperation invocation)
+                        {
+                            census.Add(invocation, nodeContext.ContainingSymbol!, nodeContext.Compilation);
+                        }
+                    },
+                    SyntaxKind.InvocationExpression);
             }
 
             start.RegisterCompilationEndAction(end => Report(end, census));
         });
+    }
+
+    /// <summary>Whether the call is named <c>ApplyConfiguration</c> or <c>ApplyConfigurationsFromAssembly</c>: a syntax test, before any binding.</summary>
+    private static bool AppliesConfiguration(InvocationExpressionSyntax invocation)
+    {
+        var name = invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax member => member.Name,
+            MemberBindingExpressionSyntax binding => binding.Name,
+            SimpleNameSyntax simple => simple,
+            _ => null,
+        };
+        return name?.Identifier.ValueText is "ApplyConfiguration" or "ApplyConfigurationsFromAssembly";
     }
 
     private static void Report(CompilationAnalysisContext context, ModuleCensus census)
