@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 using ServerTools.CompileTime.Tests.Harness;
 using ServerTools.Generators.Rules;
@@ -62,7 +63,8 @@ public sealed class ExceptionRuleGeneratorTests
             "new global::Shop.CreditLimit(global::ServerTools.Rules.RuleServices.Get<global::Shop.ICreditService>(services, \"sale.credit_limit\", \"Shop.CreditLimit\"))",
             text,
             StringComparison.Ordinal);
-        Assert.Contains("if (((global::Shop.DiscountLimit)rules[2]).Applies(entity))", text, StringComparison.Ordinal);
+        Assert.Contains("private readonly global::Shop.DiscountLimit _rule2;", text, StringComparison.Ordinal);
+        Assert.Contains("if (_rule2.Applies(target))", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -84,7 +86,9 @@ public sealed class ExceptionRuleGeneratorTests
         var creditService = Activator.CreateInstance(assembly.GetTypes().Single(static type => type.Name == "CreditService"))!;
         var rules = set.CreateRules(new Services(new() { [assembly.GetType("Shop.ICreditService", throwOnError: true)!] = creditService }));
 
-        Assert.Equal(["EmptyOrder", "CreditLimit", "DiscountLimit"], rules.Select(static rule => rule.GetType().Name));
+        var fields = rules.GetType().GetFields(BindingFlags.Instance | BindingFlags.NonPublic).OrderBy(static field => field.MetadataToken).ToList();
+        Assert.Equal(["EmptyOrder", "CreditLimit", "DiscountLimit"], fields.Select(field => field.GetValue(rules)!.GetType().Name));
+        Assert.Equal(fields.Select(static field => field.FieldType), fields.Select(field => field.GetValue(rules)!.GetType()));
         var missing = Assert.Throws<InvalidOperationException>(() => set.CreateRules(new Services([])));
         Assert.Contains("'sale.credit_limit' (Shop.CreditLimit)", missing.Message, StringComparison.Ordinal);
     }
@@ -154,8 +158,8 @@ public sealed class ExceptionRuleGeneratorTests
             """).CompilesWithoutDiagnostics().VerifySnapshots();
         var text = run.Source(ExceptionRuleGenerator.HintName);
 
-        Assert.Contains("if (((global::Shop.NegativeTotal)rules[0]).Applies(entity))", text, StringComparison.Ordinal);
-        Assert.Contains("if (((global::ServerTools.IExceptionRule<global::Shop.Invoice>)rules[0]).Applies(entity))", text, StringComparison.Ordinal);
+        Assert.Contains("if (_rule0.Applies(target))", text, StringComparison.Ordinal);
+        Assert.Contains("if (((global::ServerTools.IExceptionRule<global::Shop.Invoice>)_rule0).Applies(target))", text, StringComparison.Ordinal);
         Assert.Contains("CodeRuleSet<global::Shop.IPriced>", text, StringComparison.Ordinal);
     }
 
@@ -220,7 +224,7 @@ public sealed class ExceptionRuleGeneratorTests
             }
             """).CompilesWithoutDiagnostics().Source(ExceptionRuleGenerator.HintName);
 
-        Assert.Contains("if (((global::Shop.LineRule<global::Shop.Order>)rules[0]).Applies(entity))", text, StringComparison.Ordinal);
+        Assert.Contains("if (((global::Shop.LineRule<global::Shop.Order>)_rule0).Applies(target))", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -7,8 +7,9 @@ namespace ServerTools.Generators.Rules;
 public sealed partial class ExceptionRuleGenerator
 {
     /// <summary>
-    /// Writes the registry file: a file-local <c>CodeRuleSet&lt;T&gt;</c> per entity type, whose <c>Evaluate</c> is one
-    /// straight-line block per rule (no delegate, no allocation, no lookup), and a module initializer that registers them.
+    /// Writes the registry file: a file-local <c>CodeRuleSet&lt;T&gt;</c> per entity type with its <c>CodeRules</c>
+    /// (the rule instances of a scope in typed fields, and <c>Evaluate</c>: one straight-line block per rule, no
+    /// delegate, no allocation, no lookup), and a module initializer that registers the sets.
     /// </summary>
     internal static class Emitter
     {
@@ -68,32 +69,54 @@ public sealed partial class ExceptionRuleGenerator
                 .Line("}")
                 .Line()
                 .Line("/// <inheritdoc />")
-                .OpenBlock("public override object[] CreateRules(global::System.IServiceProvider services)")
-                .Line("return new object[]")
-                .Line("{");
-            foreach (var entry in set.Rules)
+                .Line("public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new " + InstancesName(set) + "(services);")
+                .CloseBlock()
+                .Line();
+            WriteInstances(writer, set);
+        }
+
+        private static string InstancesName(ExceptionRuleSetSpec set) => set.ClassName + "_Instances";
+
+        /// <summary>
+        /// The rule instances of one DI scope: a readonly field per rule, of the rule's own class, so <c>Evaluate</c>
+        /// calls each <c>Applies</c> without a cast or an array access, and the JIT can inline it.
+        /// </summary>
+        private static void WriteInstances(SourceWriter writer, ExceptionRuleSetSpec set)
+        {
+            writer
+                .Line("/// <summary>The instances of the rules of <see cref=\"" + set.ClassName + "\"/> for one scope, and the straight-line checks that call them.</summary>")
+                .Line(GeneratorInfo.GeneratedCodeAttribute)
+                .OpenBlock("file sealed class " + InstancesName(set) + " : global::ServerTools.Rules.CodeRules");
+            for (var i = 0; i < set.Rules.Count; i++)
             {
-                writer.Line("    " + Creation(entry.Rule) + ",");
+                writer.Line("private readonly " + set.Rules[i].Rule.TypeName + " " + Field(i) + ";");
+            }
+
+            if (set.Rules.Count > 0)
+            {
+                writer.Line();
+            }
+
+            writer.OpenBlock("public " + InstancesName(set) + "(global::System.IServiceProvider services)");
+            for (var i = 0; i < set.Rules.Count; i++)
+            {
+                writer.Line(Field(i) + " = " + Creation(set.Rules[i].Rule) + ";");
             }
 
             writer
-                .Line("};")
                 .CloseBlock()
                 .Line()
                 .Line("/// <inheritdoc />")
-                .OpenBlock("public override void Evaluate(" + set.EntityType + " entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)");
+                .OpenBlock("public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)")
+                .Line("var target = (" + set.EntityType + ")entity;");
             for (var i = 0; i < set.Rules.Count; i++)
             {
-                if (i > 0)
-                {
-                    writer.Line();
-                }
-
                 var index = i.ToString(CultureInfo.InvariantCulture);
                 writer
+                    .Line()
                     .OpenBlock("if (run.IsActive(" + index + "))")
                     .OpenBlock("try")
-                    .OpenBlock("if (((" + set.Rules[i].Receiver + ")rules[" + index + "]).Applies(entity))")
+                    .OpenBlock("if (" + Call(set.Rules[i], i) + ")")
                     .Line("run.Violated(" + index + ");")
                     .CloseBlock()
                     .CloseBlock()
@@ -103,50 +126,54 @@ public sealed partial class ExceptionRuleGenerator
                     .CloseBlock();
             }
 
-            writer.CloseBlock();
-            if (set.Rules.Count > 0)
-            {
-                WriteEvaluateAll(writer, set);
-            }
-
+            writer
+                .CloseBlock()
+                .Line();
+            WriteEvaluateAll(writer, set);
             writer.CloseBlock();
         }
 
         /// <summary>
         /// The path for when every rule is active: one handler around the whole chain, no mask checks. When a rule
         /// throws, the violations it added are discarded and the set runs again through <c>Evaluate</c>, which
-        /// reports the failure of that rule and still runs the others.
+        /// reports the failure of that rule and still runs the others. The chain is a method of its own, so that
+        /// nothing in it is live into the handler and the JIT keeps the rules and the entity in registers.
         /// </summary>
         private static void WriteEvaluateAll(SourceWriter writer, ExceptionRuleSetSpec set)
         {
             writer
-                .Line()
                 .Line("/// <inheritdoc />")
-                .OpenBlock("public override void EvaluateAll(" + set.EntityType + " entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)")
+                .OpenBlock("public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)")
                 .Line("var count = run.Count;")
-                .OpenBlock("try");
-            if (set.Rules.Count > 1)
-            {
-                writer.Line("_ = rules[" + (set.Rules.Count - 1).ToString(CultureInfo.InvariantCulture) + "]; // one bounds check for the whole chain");
-            }
-
-            for (var i = 0; i < set.Rules.Count; i++)
-            {
-                var index = i.ToString(CultureInfo.InvariantCulture);
-                writer
-                    .OpenBlock("if (((" + set.Rules[i].Receiver + ")rules[" + index + "]).Applies(entity))")
-                    .Line("run.Violated(" + index + ");")
-                    .CloseBlock();
-            }
-
-            writer
+                .OpenBlock("try")
+                .Line("Check((" + set.EntityType + ")entity, ref run);")
                 .CloseBlock()
                 .OpenBlock("catch (global::System.Exception)")
                 .Line("run.Rewind(count);")
-                .Line("Evaluate(entity, rules, ref run);")
+                .Line("Evaluate(entity, ref run);")
                 .CloseBlock()
-                .CloseBlock();
+                .CloseBlock()
+                .Line()
+                .OpenBlock("private void Check(" + set.EntityType + " target, ref global::ServerTools.Rules.RuleRun run)");
+            for (var i = 0; i < set.Rules.Count; i++)
+            {
+                writer
+                    .OpenBlock("if (" + Call(set.Rules[i], i) + ")")
+                    .Line("run.Violated(" + i.ToString(CultureInfo.InvariantCulture) + ");")
+                    .CloseBlock();
+            }
+
+            writer.CloseBlock();
         }
+
+        private static string Field(int index) => "_rule" + index.ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>
+        /// <c>_rule2.Applies(target)</c>; through the receiver when it is not the rule's class (a base class that declares
+        /// <c>Applies</c>, or the interface of an explicit implementation): an upcast, checked by the compiler, not at run time.
+        /// </summary>
+        private static string Call(RuleOfSetSpec rule, int index)
+            => (rule.Receiver == rule.Rule.TypeName ? Field(index) : "((" + rule.Receiver + ")" + Field(index) + ")") + ".Applies(target)";
 
         private static void WriteInfo(SourceWriter writer, string entityType, ExceptionRuleSpec rule)
         {

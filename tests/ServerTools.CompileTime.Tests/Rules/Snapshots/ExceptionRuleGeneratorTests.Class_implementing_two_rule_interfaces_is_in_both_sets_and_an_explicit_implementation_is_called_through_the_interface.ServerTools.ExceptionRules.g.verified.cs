@@ -30,22 +30,30 @@ namespace ServerTools.Generated
         }
 
         /// <inheritdoc />
-        public override object[] CreateRules(global::System.IServiceProvider services)
+        public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new Shop_IPriced_ExceptionRules_Instances(services);
+    }
+
+    /// <summary>The instances of the rules of <see cref="Shop_IPriced_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+    file sealed class Shop_IPriced_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
+    {
+        private readonly global::Shop.Large _rule0;
+
+        public Shop_IPriced_ExceptionRules_Instances(global::System.IServiceProvider services)
         {
-            return new object[]
-            {
-                new global::Shop.Large(),
-            };
+            _rule0 = new global::Shop.Large();
         }
 
         /// <inheritdoc />
-        public override void Evaluate(global::Shop.IPriced entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
         {
+            var target = (global::Shop.IPriced)entity;
+
             if (run.IsActive(0))
             {
                 try
                 {
-                    if (((global::Shop.Large)rules[0]).Applies(entity))
+                    if (_rule0.Applies(target))
                     {
                         run.Violated(0);
                     }
@@ -58,20 +66,25 @@ namespace ServerTools.Generated
         }
 
         /// <inheritdoc />
-        public override void EvaluateAll(global::Shop.IPriced entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
         {
             var count = run.Count;
             try
             {
-                if (((global::Shop.Large)rules[0]).Applies(entity))
-                {
-                    run.Violated(0);
-                }
+                Check((global::Shop.IPriced)entity, ref run);
             }
             catch (global::System.Exception)
             {
                 run.Rewind(count);
-                Evaluate(entity, rules, ref run);
+                Evaluate(entity, ref run);
+            }
+        }
+
+        private void Check(global::Shop.IPriced target, ref global::ServerTools.Rules.RuleRun run)
+        {
+            if (_rule0.Applies(target))
+            {
+                run.Violated(0);
             }
         }
     }
@@ -99,22 +112,30 @@ namespace ServerTools.Generated
         }
 
         /// <inheritdoc />
-        public override object[] CreateRules(global::System.IServiceProvider services)
+        public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new Shop_Invoice_ExceptionRules_Instances(services);
+    }
+
+    /// <summary>The instances of the rules of <see cref="Shop_Invoice_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+    file sealed class Shop_Invoice_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
+    {
+        private readonly global::Shop.NegativeTotal _rule0;
+
+        public Shop_Invoice_ExceptionRules_Instances(global::System.IServiceProvider services)
         {
-            return new object[]
-            {
-                new global::Shop.NegativeTotal(),
-            };
+            _rule0 = new global::Shop.NegativeTotal();
         }
 
         /// <inheritdoc />
-        public override void Evaluate(global::Shop.Invoice entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
         {
+            var target = (global::Shop.Invoice)entity;
+
             if (run.IsActive(0))
             {
                 try
                 {
-                    if (((global::ServerTools.IExceptionRule<global::Shop.Invoice>)rules[0]).Applies(entity))
+                    if (((global::ServerTools.IExceptionRule<global::Shop.Invoice>)_rule0).Applies(target))
                     {
                         run.Violated(0);
                     }
@@ -127,20 +148,25 @@ namespace ServerTools.Generated
         }
 
         /// <inheritdoc />
-        public override void EvaluateAll(global::Shop.Invoice entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
         {
             var count = run.Count;
             try
             {
-                if (((global::ServerTools.IExceptionRule<global::Shop.Invoice>)rules[0]).Applies(entity))
-                {
-                    run.Violated(0);
-                }
+                Check((global::Shop.Invoice)entity, ref run);
             }
             catch (global::System.Exception)
             {
                 run.Rewind(count);
-                Evaluate(entity, rules, ref run);
+                Evaluate(entity, ref run);
+            }
+        }
+
+        private void Check(global::Shop.Invoice target, ref global::ServerTools.Rules.RuleRun run)
+        {
+            if (((global::ServerTools.IExceptionRule<global::Shop.Invoice>)_rule0).Applies(target))
+            {
+                run.Violated(0);
             }
         }
     }
@@ -168,22 +194,30 @@ namespace ServerTools.Generated
         }
 
         /// <inheritdoc />
-        public override object[] CreateRules(global::System.IServiceProvider services)
+        public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new Shop_Quote_ExceptionRules_Instances(services);
+    }
+
+    /// <summary>The instances of the rules of <see cref="Shop_Quote_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+    file sealed class Shop_Quote_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
+    {
+        private readonly global::Shop.NegativeTotal _rule0;
+
+        public Shop_Quote_ExceptionRules_Instances(global::System.IServiceProvider services)
         {
-            return new object[]
-            {
-                new global::Shop.NegativeTotal(),
-            };
+            _rule0 = new global::Shop.NegativeTotal();
         }
 
         /// <inheritdoc />
-        public override void Evaluate(global::Shop.Quote entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
         {
+            var target = (global::Shop.Quote)entity;
+
             if (run.IsActive(0))
             {
                 try
                 {
-                    if (((global::Shop.NegativeTotal)rules[0]).Applies(entity))
+                    if (_rule0.Applies(target))
                     {
                         run.Violated(0);
                     }
@@ -196,20 +230,25 @@ namespace ServerTools.Generated
         }
 
         /// <inheritdoc />
-        public override void EvaluateAll(global::Shop.Quote entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
         {
             var count = run.Count;
             try
             {
-                if (((global::Shop.NegativeTotal)rules[0]).Applies(entity))
-                {
-                    run.Violated(0);
-                }
+                Check((global::Shop.Quote)entity, ref run);
             }
             catch (global::System.Exception)
             {
                 run.Rewind(count);
-                Evaluate(entity, rules, ref run);
+                Evaluate(entity, ref run);
+            }
+        }
+
+        private void Check(global::Shop.Quote target, ref global::ServerTools.Rules.RuleRun run)
+        {
+            if (_rule0.Applies(target))
+            {
+                run.Violated(0);
             }
         }
     }

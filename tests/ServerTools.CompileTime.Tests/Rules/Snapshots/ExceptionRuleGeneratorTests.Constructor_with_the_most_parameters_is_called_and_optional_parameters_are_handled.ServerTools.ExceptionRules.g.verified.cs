@@ -30,22 +30,30 @@ namespace ServerTools.Generated
         }
 
         /// <inheritdoc />
-        public override object[] CreateRules(global::System.IServiceProvider services)
+        public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new Shop_Order_ExceptionRules_Instances(services);
+    }
+
+    /// <summary>The instances of the rules of <see cref="Shop_Order_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+    file sealed class Shop_Order_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
+    {
+        private readonly global::Shop.Longest _rule0;
+
+        public Shop_Order_ExceptionRules_Instances(global::System.IServiceProvider services)
         {
-            return new object[]
-            {
-                new global::Shop.Longest(global::ServerTools.Rules.RuleServices.Get<global::Shop.IClock>(services, "order.longest", "Shop.Longest"), global::ServerTools.Rules.RuleServices.Get<global::System.Collections.Generic.List<string?>>(services, "order.longest", "Shop.Longest"), global::ServerTools.Rules.RuleServices.Get<int>(services, "order.longest", "Shop.Longest"), global::ServerTools.Rules.RuleServices.Find<global::Shop.IAudit>(services)),
-            };
+            _rule0 = new global::Shop.Longest(global::ServerTools.Rules.RuleServices.Get<global::Shop.IClock>(services, "order.longest", "Shop.Longest"), global::ServerTools.Rules.RuleServices.Get<global::System.Collections.Generic.List<string?>>(services, "order.longest", "Shop.Longest"), global::ServerTools.Rules.RuleServices.Get<int>(services, "order.longest", "Shop.Longest"), global::ServerTools.Rules.RuleServices.Find<global::Shop.IAudit>(services));
         }
 
         /// <inheritdoc />
-        public override void Evaluate(global::Shop.Order entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
         {
+            var target = (global::Shop.Order)entity;
+
             if (run.IsActive(0))
             {
                 try
                 {
-                    if (((global::Shop.Longest)rules[0]).Applies(entity))
+                    if (_rule0.Applies(target))
                     {
                         run.Violated(0);
                     }
@@ -58,20 +66,25 @@ namespace ServerTools.Generated
         }
 
         /// <inheritdoc />
-        public override void EvaluateAll(global::Shop.Order entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
         {
             var count = run.Count;
             try
             {
-                if (((global::Shop.Longest)rules[0]).Applies(entity))
-                {
-                    run.Violated(0);
-                }
+                Check((global::Shop.Order)entity, ref run);
             }
             catch (global::System.Exception)
             {
                 run.Rewind(count);
-                Evaluate(entity, rules, ref run);
+                Evaluate(entity, ref run);
+            }
+        }
+
+        private void Check(global::Shop.Order target, ref global::ServerTools.Rules.RuleRun run)
+        {
+            if (_rule0.Applies(target))
+            {
+                run.Violated(0);
             }
         }
     }

@@ -30,22 +30,30 @@ namespace ServerTools.Generated
         }
 
         /// <inheritdoc />
-        public override object[] CreateRules(global::System.IServiceProvider services)
+        public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new A_Order_ExceptionRules_Instances(services);
+    }
+
+    /// <summary>The instances of the rules of <see cref="A_Order_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+    file sealed class A_Order_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
+    {
+        private readonly global::Rules.ALines _rule0;
+
+        public A_Order_ExceptionRules_Instances(global::System.IServiceProvider services)
         {
-            return new object[]
-            {
-                new global::Rules.ALines(),
-            };
+            _rule0 = new global::Rules.ALines();
         }
 
         /// <inheritdoc />
-        public override void Evaluate(global::A.Order entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
         {
+            var target = (global::A.Order)entity;
+
             if (run.IsActive(0))
             {
                 try
                 {
-                    if (((global::Rules.ALines)rules[0]).Applies(entity))
+                    if (_rule0.Applies(target))
                     {
                         run.Violated(0);
                     }
@@ -58,20 +66,25 @@ namespace ServerTools.Generated
         }
 
         /// <inheritdoc />
-        public override void EvaluateAll(global::A.Order entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
         {
             var count = run.Count;
             try
             {
-                if (((global::Rules.ALines)rules[0]).Applies(entity))
-                {
-                    run.Violated(0);
-                }
+                Check((global::A.Order)entity, ref run);
             }
             catch (global::System.Exception)
             {
                 run.Rewind(count);
-                Evaluate(entity, rules, ref run);
+                Evaluate(entity, ref run);
+            }
+        }
+
+        private void Check(global::A.Order target, ref global::ServerTools.Rules.RuleRun run)
+        {
+            if (_rule0.Applies(target))
+            {
+                run.Violated(0);
             }
         }
     }
@@ -99,22 +112,30 @@ namespace ServerTools.Generated
         }
 
         /// <inheritdoc />
-        public override object[] CreateRules(global::System.IServiceProvider services)
+        public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new B_Order_ExceptionRules_Instances(services);
+    }
+
+    /// <summary>The instances of the rules of <see cref="B_Order_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+    file sealed class B_Order_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
+    {
+        private readonly global::Rules.BLines _rule0;
+
+        public B_Order_ExceptionRules_Instances(global::System.IServiceProvider services)
         {
-            return new object[]
-            {
-                new global::Rules.BLines(),
-            };
+            _rule0 = new global::Rules.BLines();
         }
 
         /// <inheritdoc />
-        public override void Evaluate(global::B.Order entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
         {
+            var target = (global::B.Order)entity;
+
             if (run.IsActive(0))
             {
                 try
                 {
-                    if (((global::Rules.BLines)rules[0]).Applies(entity))
+                    if (_rule0.Applies(target))
                     {
                         run.Violated(0);
                     }
@@ -127,20 +148,25 @@ namespace ServerTools.Generated
         }
 
         /// <inheritdoc />
-        public override void EvaluateAll(global::B.Order entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
         {
             var count = run.Count;
             try
             {
-                if (((global::Rules.BLines)rules[0]).Applies(entity))
-                {
-                    run.Violated(0);
-                }
+                Check((global::B.Order)entity, ref run);
             }
             catch (global::System.Exception)
             {
                 run.Rewind(count);
-                Evaluate(entity, rules, ref run);
+                Evaluate(entity, ref run);
+            }
+        }
+
+        private void Check(global::B.Order target, ref global::ServerTools.Rules.RuleRun run)
+        {
+            if (_rule0.Applies(target))
+            {
+                run.Violated(0);
             }
         }
     }

@@ -30,22 +30,30 @@ namespace ServerTools.Generated
         }
 
         /// <inheritdoc />
-        public override object[] CreateRules(global::System.IServiceProvider services)
+        public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new Delivery_ExceptionRules_Instances(services);
+    }
+
+    /// <summary>The instances of the rules of <see cref="Delivery_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+    file sealed class Delivery_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
+    {
+        private readonly global::Warehouse.Reachable _rule0;
+
+        public Delivery_ExceptionRules_Instances(global::System.IServiceProvider services)
         {
-            return new object[]
-            {
-                new global::Warehouse.Reachable(),
-            };
+            _rule0 = new global::Warehouse.Reachable();
         }
 
         /// <inheritdoc />
-        public override void Evaluate(global::Delivery entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
         {
+            var target = (global::Delivery)entity;
+
             if (run.IsActive(0))
             {
                 try
                 {
-                    if (((global::Warehouse.Reachable)rules[0]).Applies(entity))
+                    if (_rule0.Applies(target))
                     {
                         run.Violated(0);
                     }
@@ -58,20 +66,25 @@ namespace ServerTools.Generated
         }
 
         /// <inheritdoc />
-        public override void EvaluateAll(global::Delivery entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
         {
             var count = run.Count;
             try
             {
-                if (((global::Warehouse.Reachable)rules[0]).Applies(entity))
-                {
-                    run.Violated(0);
-                }
+                Check((global::Delivery)entity, ref run);
             }
             catch (global::System.Exception)
             {
                 run.Rewind(count);
-                Evaluate(entity, rules, ref run);
+                Evaluate(entity, ref run);
+            }
+        }
+
+        private void Check(global::Delivery target, ref global::ServerTools.Rules.RuleRun run)
+        {
+            if (_rule0.Applies(target))
+            {
+                run.Violated(0);
             }
         }
     }
@@ -110,23 +123,32 @@ namespace ServerTools.Generated
         }
 
         /// <inheritdoc />
-        public override object[] CreateRules(global::System.IServiceProvider services)
+        public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new Document_ExceptionRules_Instances(services);
+    }
+
+    /// <summary>The instances of the rules of <see cref="Document_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+    file sealed class Document_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
+    {
+        private readonly global::Warehouse.Checks.NumberTooLong _rule0;
+        private readonly global::NumberMissing _rule1;
+
+        public Document_ExceptionRules_Instances(global::System.IServiceProvider services)
         {
-            return new object[]
-            {
-                new global::Warehouse.Checks.NumberTooLong(global::ServerTools.Rules.RuleServices.Get<global::System.TimeProvider>(services, "document.number.long", "Warehouse.Checks.NumberTooLong")),
-                new global::NumberMissing(),
-            };
+            _rule0 = new global::Warehouse.Checks.NumberTooLong(global::ServerTools.Rules.RuleServices.Get<global::System.TimeProvider>(services, "document.number.long", "Warehouse.Checks.NumberTooLong"));
+            _rule1 = new global::NumberMissing();
         }
 
         /// <inheritdoc />
-        public override void Evaluate(global::Document entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
         {
+            var target = (global::Document)entity;
+
             if (run.IsActive(0))
             {
                 try
                 {
-                    if (((global::Warehouse.Checks.NumberTooLong)rules[0]).Applies(entity))
+                    if (_rule0.Applies(target))
                     {
                         run.Violated(0);
                     }
@@ -141,7 +163,7 @@ namespace ServerTools.Generated
             {
                 try
                 {
-                    if (((global::NumberMissing)rules[1]).Applies(entity))
+                    if (_rule1.Applies(target))
                     {
                         run.Violated(1);
                     }
@@ -154,25 +176,29 @@ namespace ServerTools.Generated
         }
 
         /// <inheritdoc />
-        public override void EvaluateAll(global::Document entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
         {
             var count = run.Count;
             try
             {
-                _ = rules[1]; // one bounds check for the whole chain
-                if (((global::Warehouse.Checks.NumberTooLong)rules[0]).Applies(entity))
-                {
-                    run.Violated(0);
-                }
-                if (((global::NumberMissing)rules[1]).Applies(entity))
-                {
-                    run.Violated(1);
-                }
+                Check((global::Document)entity, ref run);
             }
             catch (global::System.Exception)
             {
                 run.Rewind(count);
-                Evaluate(entity, rules, ref run);
+                Evaluate(entity, ref run);
+            }
+        }
+
+        private void Check(global::Document target, ref global::ServerTools.Rules.RuleRun run)
+        {
+            if (_rule0.Applies(target))
+            {
+                run.Violated(0);
+            }
+            if (_rule1.Applies(target))
+            {
+                run.Violated(1);
             }
         }
     }

@@ -52,24 +52,34 @@ namespace ServerTools.Generated
         }
 
         /// <inheritdoc />
-        public override object[] CreateRules(global::System.IServiceProvider services)
+        public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new Shop_SaleOrder_ExceptionRules_Instances(services);
+    }
+
+    /// <summary>The instances of the rules of <see cref="Shop_SaleOrder_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+    file sealed class Shop_SaleOrder_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
+    {
+        private readonly global::Shop.EmptyOrder _rule0;
+        private readonly global::Shop.CreditLimit _rule1;
+        private readonly global::Shop.DiscountLimit _rule2;
+
+        public Shop_SaleOrder_ExceptionRules_Instances(global::System.IServiceProvider services)
         {
-            return new object[]
-            {
-                new global::Shop.EmptyOrder(),
-                new global::Shop.CreditLimit(global::ServerTools.Rules.RuleServices.Get<global::Shop.ICreditService>(services, "sale.credit_limit", "Shop.CreditLimit")),
-                new global::Shop.DiscountLimit(),
-            };
+            _rule0 = new global::Shop.EmptyOrder();
+            _rule1 = new global::Shop.CreditLimit(global::ServerTools.Rules.RuleServices.Get<global::Shop.ICreditService>(services, "sale.credit_limit", "Shop.CreditLimit"));
+            _rule2 = new global::Shop.DiscountLimit();
         }
 
         /// <inheritdoc />
-        public override void Evaluate(global::Shop.SaleOrder entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
         {
+            var target = (global::Shop.SaleOrder)entity;
+
             if (run.IsActive(0))
             {
                 try
                 {
-                    if (((global::Shop.EmptyOrder)rules[0]).Applies(entity))
+                    if (_rule0.Applies(target))
                     {
                         run.Violated(0);
                     }
@@ -84,7 +94,7 @@ namespace ServerTools.Generated
             {
                 try
                 {
-                    if (((global::Shop.CreditLimit)rules[1]).Applies(entity))
+                    if (_rule1.Applies(target))
                     {
                         run.Violated(1);
                     }
@@ -99,7 +109,7 @@ namespace ServerTools.Generated
             {
                 try
                 {
-                    if (((global::Shop.DiscountLimit)rules[2]).Applies(entity))
+                    if (_rule2.Applies(target))
                     {
                         run.Violated(2);
                     }
@@ -112,29 +122,33 @@ namespace ServerTools.Generated
         }
 
         /// <inheritdoc />
-        public override void EvaluateAll(global::Shop.SaleOrder entity, object[] rules, ref global::ServerTools.Rules.RuleRun run)
+        public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
         {
             var count = run.Count;
             try
             {
-                _ = rules[2]; // one bounds check for the whole chain
-                if (((global::Shop.EmptyOrder)rules[0]).Applies(entity))
-                {
-                    run.Violated(0);
-                }
-                if (((global::Shop.CreditLimit)rules[1]).Applies(entity))
-                {
-                    run.Violated(1);
-                }
-                if (((global::Shop.DiscountLimit)rules[2]).Applies(entity))
-                {
-                    run.Violated(2);
-                }
+                Check((global::Shop.SaleOrder)entity, ref run);
             }
             catch (global::System.Exception)
             {
                 run.Rewind(count);
-                Evaluate(entity, rules, ref run);
+                Evaluate(entity, ref run);
+            }
+        }
+
+        private void Check(global::Shop.SaleOrder target, ref global::ServerTools.Rules.RuleRun run)
+        {
+            if (_rule0.Applies(target))
+            {
+                run.Violated(0);
+            }
+            if (_rule1.Applies(target))
+            {
+                run.Violated(1);
+            }
+            if (_rule2.Applies(target))
+            {
+                run.Violated(2);
             }
         }
     }

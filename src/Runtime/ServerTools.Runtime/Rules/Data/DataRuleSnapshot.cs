@@ -7,7 +7,7 @@ namespace ServerTools.Rules.Data;
 /// <summary>The active data rules as read from the table at one moment, and which of them run for each (type, rule set).</summary>
 internal sealed class DataRuleSnapshot(IReadOnlyList<DataRule> rules, int version, long loadedAt)
 {
-    private readonly ConcurrentDictionary<(Type Type, string? RuleSet), DataRule[]> _plans = new();
+    private readonly ConcurrentDictionary<(Type Type, string? RuleSet), DataRulePlan> _plans = new();
 
     public IReadOnlyList<DataRule> Rules { get; } = rules;
 
@@ -17,8 +17,8 @@ internal sealed class DataRuleSnapshot(IReadOnlyList<DataRule> rules, int versio
     /// <summary>When the rules were read (<see cref="Environment.TickCount64"/>).</summary>
     public long LoadedAt { get; } = loadedAt;
 
-    /// <summary>The rules that run for an entity of <paramref name="type"/> in <paramref name="ruleSet"/>, in order.</summary>
-    public DataRule[] For(Type type, string? ruleSet) => _plans.GetOrAdd((type, ruleSet), static (key, rules) =>
+    /// <summary>The rules that run for an entity of <paramref name="type"/> in <paramref name="ruleSet"/>, in order, ready to run.</summary>
+    public DataRulePlan For(Type type, string? ruleSet) => _plans.GetOrAdd((type, ruleSet), static (key, rules) =>
     {
         var matching = new List<DataRule>();
         foreach (var rule in rules)
@@ -30,6 +30,6 @@ internal sealed class DataRuleSnapshot(IReadOnlyList<DataRule> rules, int versio
         }
 
         matching.Sort(static (x, y) => ExceptionRuleInfo.Compare(x.Info, y.Info));
-        return matching.ToArray();
+        return new DataRulePlan(key.Type, matching.ToArray());
     }, Rules);
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using ServerTools.Rules.Data;
 
@@ -14,7 +15,7 @@ namespace ServerTools.Rules;
 internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions options, DataRuleStore? dataRules) : IExceptionRuleEngine
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<CodeRuleSet, object[]> _instances = [];
+    private readonly Dictionary<CodeRuleSet, CodeRules> _instances = [];
     private Memo? _last;
 
     public RuleEvaluation Evaluate<T>(T entity, string? ruleSet = null)
@@ -51,6 +52,13 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
 
     private RuleEvaluation Run(object entity, Memo memo)
     {
+        if (memo.Only is { } only)
+        {
+            var single = new RuleRun(memo.OnlyRules, null, options.FailureSeverity, null);
+            only.EvaluateAll(entity, ref single);
+            return single.Violations is { } found ? new RuleEvaluation(found) : RuleEvaluation.Clean;
+        }
+
         List<RuleViolation>? violations = null;
         var sources = 0;
         var sets = memo.Code.Sets;
@@ -59,17 +67,16 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
         var failureSeverity = options.FailureSeverity;
         for (var i = 0; i < sets.Length; i++)
         {
-            var set = sets[i];
             var mask = active[i];
-            var run = new RuleRun(set.RuleArray, mask, failureSeverity, violations);
+            var run = new RuleRun(sets[i].RuleArray, mask, failureSeverity, violations);
             var before = run.Count;
             if (mask is null)
             {
-                set.RunAll(entity, instances[i], ref run);
+                instances[i].EvaluateAll(entity, ref run);
             }
             else
             {
-                set.Run(entity, instances[i], ref run);
+                instances[i].Evaluate(entity, ref run);
             }
 
             violations = run.Violations;
@@ -77,15 +84,11 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
         }
 
         var data = memo.Data;
-        if (data.Length > 0)
+        if (data.Rules.Length > 0)
         {
             var before = violations?.Count ?? 0;
-            var run = new RuleRun(memo.DataInfos, null, options.FailureSeverity, violations);
-            for (var i = 0; i < data.Length; i++)
-            {
-                data[i].Run(entity, i, ref run);
-            }
-
+            var run = new RuleRun(data.Infos, null, failureSeverity, violations);
+            data.Run(entity, ref run);
             violations = run.Violations;
             sources += (violations?.Count ?? 0) > before ? 1 : 0;
         }
@@ -116,9 +119,16 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
             return last;
         }
 
+        return Plan(type, ruleSet, snapshot);
+    }
+
+    /// <summary>Builds the memo of a (type, rule set) the engine did not evaluate last, off the hot path.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Memo Plan(Type type, string? ruleSet, DataRuleSnapshot? snapshot)
+    {
         var code = CodeRulePlan.For(type, ruleSet);
-        var data = snapshot?.For(type, ruleSet) ?? [];
-        var instances = new object[code.Sets.Length][];
+        var data = snapshot?.For(type, ruleSet) ?? DataRulePlan.Empty;
+        var instances = new CodeRules[code.Sets.Length];
         lock (_lock)
         {
             for (var i = 0; i < instances.Length; i++)
@@ -142,7 +152,7 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
     /// <summary>Everything one evaluation of a (type, rule set) needs, read as one reference so it cannot tear.</summary>
     private sealed class Memo
     {
-        public Memo(Type entityType, string? ruleSet, CodeRulePlan code, object[][] instances, DataRuleSnapshot? snapshot, DataRule[] data)
+        public Memo(Type entityType, string? ruleSet, CodeRulePlan code, CodeRules[] instances, DataRuleSnapshot? snapshot, DataRulePlan data)
         {
             EntityType = entityType;
             EntityName = entityType.FullName ?? entityType.Name;
@@ -151,15 +161,19 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
             Instances = instances;
             Snapshot = snapshot;
             Data = data;
-            DataInfos = Array.ConvertAll(data, static rule => rule.Info);
-            if (data.Length == 0)
+            if (data.Rules.Length == 0)
             {
                 Rules = code.Rules;
+                if (code.Sets.Length == 1 && code.Active[0] is null)
+                {
+                    Only = instances[0];
+                    OnlyRules = code.Sets[0].RuleArray;
+                }
             }
             else
             {
                 var rules = new List<ExceptionRuleInfo>(code.Rules);
-                rules.AddRange(DataInfos);
+                rules.AddRange(data.Infos);
                 rules.Sort(ExceptionRuleInfo.Compare);
                 Rules = rules.ToArray();
             }
@@ -173,14 +187,19 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
 
         public CodeRulePlan Code { get; }
 
-        public object[][] Instances { get; }
+        public CodeRules[] Instances { get; }
 
         public DataRuleSnapshot? Snapshot { get; }
 
-        public DataRule[] Data { get; }
+        public DataRulePlan Data { get; }
 
-        public ExceptionRuleInfo[] DataInfos { get; }
-
+        /// <summary>The rules that run, in evaluation order.</summary>
         public ExceptionRuleInfo[] Rules { get; }
+
+        /// <summary>The rules of the only code rule set to run, when it is all that runs and every rule of it is active; else <see langword="null"/>.</summary>
+        public CodeRules? Only { get; }
+
+        /// <summary>The rules of <see cref="Only"/>, as its <see cref="RuleRun"/> indexes them.</summary>
+        public ExceptionRuleInfo[] OnlyRules { get; } = [];
     }
 }

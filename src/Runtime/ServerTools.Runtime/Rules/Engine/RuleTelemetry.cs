@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace ServerTools.Rules;
 
@@ -36,7 +37,11 @@ internal static class RuleTelemetry
         "servertools.rules.evaluation.duration", "s", "How long checking one entity against its rules took.");
 
     /// <summary>Whether anything listens, so the engine knows whether to measure at all.</summary>
-    public static bool Enabled => Source.HasListeners() || Evaluations.Enabled || RulesRun.Enabled || Violations.Enabled || Duration.Enabled;
+    public static bool Enabled
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Source.HasListeners() || Evaluations.Enabled || RulesRun.Enabled || Violations.Enabled || Duration.Enabled;
+    }
 
     /// <summary>Reports one evaluation that started at <paramref name="started"/> (a <see cref="Stopwatch"/> timestamp).</summary>
     public static void Report(Activity? activity, string entityType, string? ruleSet, int rulesRun, RuleEvaluation evaluation, long started)

@@ -9,11 +9,12 @@ namespace ServerTools.Rules;
 /// </summary>
 internal sealed class CompiledRuleExpression
 {
-    internal CompiledRuleExpression(string text, string parameterName, LambdaExpression expression, Func<object, bool> evaluate)
+    internal CompiledRuleExpression(string text, string parameterName, LambdaExpression expression, LambdaExpression memory, Func<object, bool> evaluate)
     {
         Text = text;
         ParameterName = parameterName;
         Expression = expression;
+        Memory = memory;
         Evaluate = evaluate;
     }
 
@@ -27,7 +28,13 @@ internal sealed class CompiledRuleExpression
     public LambdaExpression Expression { get; }
 
     /// <summary>
-    /// The in-memory form. Its argument is an instance of the entity type (or a derived type). It reads a null
+    /// The in-memory form as a <c>Func&lt;entityType, bool&gt;</c> lambda, which <see cref="Evaluate"/> runs: the data
+    /// rules of an entity type are compiled together from these (<c>DataRuleGroup</c>).
+    /// </summary>
+    public LambdaExpression Memory { get; }
+
+    /// <summary>
+    /// The in-memory form, compiled. Its argument is an instance of the entity type (or a derived type). It reads a null
     /// navigation as null where SQL would, and throws only <see cref="ArithmeticException"/>s (division by zero,
     /// overflow) where PostgreSQL raises an error.
     /// </summary>

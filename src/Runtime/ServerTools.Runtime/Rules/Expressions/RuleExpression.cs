@@ -45,13 +45,9 @@ public static class RuleExpression
         var body = binder.BindRule(syntax);
 
         var sql = Expression.Lambda(typeof(Func<,>).MakeGenericType(entityType, typeof(bool)), body.Sql, binder.SqlParameter);
+        var memory = Expression.Lambda(typeof(Func<,>).MakeGenericType(entityType, typeof(bool)), body.Memory, binder.MemoryParameter);
         var entity = Expression.Parameter(typeof(object), "entity");
-        var memory = Expression.Lambda<Func<object, bool>>(
-            Expression.Block(
-                [binder.MemoryParameter],
-                Expression.Assign(binder.MemoryParameter, Expression.Convert(entity, entityType)),
-                body.Memory),
-            entity);
-        return new CompiledRuleExpression(expression, binder.EntityName, sql, memory.Compile());
+        var evaluate = Expression.Lambda<Func<object, bool>>(Expression.Invoke(memory, Expression.Convert(entity, entityType)), entity);
+        return new CompiledRuleExpression(expression, binder.EntityName, sql, memory, evaluate.Compile());
     }
 }
