@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -7,6 +6,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ServerTools.Analyzers.FuzzySearch;
+using ServerTools.Analyzers.CodeFixes.Common;
 
 namespace ServerTools.Analyzers.CodeFixes.FuzzySearch;
 
@@ -16,40 +16,31 @@ namespace ServerTools.Analyzers.CodeFixes.FuzzySearch;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseNameofForSearchableFieldCodeFixProvider))]
 [Shared]
-public sealed class UseNameofForSearchableFieldCodeFixProvider : CodeFixProvider
+public sealed class UseNameofForSearchableFieldCodeFixProvider : DiagnosticCodeFixProvider
 {
     private const string EquivalenceKey = "ServerTools.UseNameofForSearchableField";
 
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = [DiagnosticDescriptors.SearchableFieldNotMapped.Id];
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the provider.</summary>
+    public UseNameofForSearchableFieldCodeFixProvider()
+        : base(DiagnosticDescriptors.SearchableFieldNotMapped)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
+    }
 
-        foreach (var diagnostic in context.Diagnostics)
+    /// <inheritdoc />
+    protected override void Register(CodeFixContext context, SyntaxNode root, SemanticModel? model, Diagnostic diagnostic)
+    {
+        if (diagnostic.Properties.TryGetValue(FuzzySearchFieldAnalyzer.MeantPropertyProperty, out var property) && property is not null
+            && root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is LiteralExpressionSyntax literal
+            && literal.IsKind(SyntaxKind.StringLiteralExpression))
         {
-            if (diagnostic.Properties.TryGetValue(FuzzySearchFieldAnalyzer.MeantPropertyProperty, out var property) && property is not null
-                && root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is LiteralExpressionSyntax literal
-                && literal.IsKind(SyntaxKind.StringLiteralExpression))
-            {
-                var document = context.Document;
-                var name = SyntaxFactory.ParseExpression($"nameof({property})").WithTriviaFrom(literal);
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        $"Use nameof({property})",
-                        _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(literal, name))),
-                        EquivalenceKey),
-                    diagnostic);
-            }
+            var document = context.Document;
+            var name = SyntaxFactory.ParseExpression($"nameof({property})").WithTriviaFrom(literal);
+            context.RegisterCodeFix(
+                CodeAction.Create(
+                    $"Use nameof({property})",
+                    _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(literal, name))),
+                    EquivalenceKey),
+                diagnostic);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading.Tasks;
@@ -8,6 +7,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Simplification;
+using ServerTools.Analyzers.CodeFixes.Common;
 
 namespace ServerTools.Analyzers.CodeFixes.Rules;
 
@@ -19,44 +19,37 @@ namespace ServerTools.Analyzers.CodeFixes.Rules;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ImplementRuleInterfaceCodeFixProvider))]
 [Shared]
-public sealed class ImplementRuleInterfaceCodeFixProvider : CodeFixProvider
+public sealed class ImplementRuleInterfaceCodeFixProvider : DiagnosticCodeFixProvider
 {
     private const string EquivalenceKey = "ServerTools.ImplementRuleInterface";
 
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = [DiagnosticDescriptors.RuleWithoutInterface.Id];
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the provider.</summary>
+    public ImplementRuleInterfaceCodeFixProvider()
+        : base(DiagnosticDescriptors.RuleWithoutInterface)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+    }
+
+    /// <inheritdoc />
+    protected override bool UsesSemanticModel => true;
+
+    /// <inheritdoc />
+    protected override void Register(CodeFixContext context, SyntaxNode root, SemanticModel? model, Diagnostic diagnostic)
+    {
+        if (root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } declaration
+            || model?.GetDeclaredSymbol(declaration, context.CancellationToken) is not { } type
+            || Entity(type) is not { } entity)
         {
             return;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } declaration
-                || model.GetDeclaredSymbol(declaration, context.CancellationToken) is not { } type
-                || Entity(type) is not { } entity)
-            {
-                continue;
-            }
-
-            var document = context.Document;
-            var name = entity.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Implement IExceptionRule<{name}>",
-                    _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(declaration, AddInterface(declaration, entity)))),
-                    EquivalenceKey),
-                diagnostic);
-        }
+        var document = context.Document;
+        var name = entity.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+        context.RegisterCodeFix(
+            CodeAction.Create(
+                $"Implement IExceptionRule<{name}>",
+                _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(declaration, AddInterface(declaration, entity)))),
+                EquivalenceKey),
+            diagnostic);
     }
 
     /// <summary>The T of the one public <c>bool Applies(T)</c> of <paramref name="type"/>, when T is a class or an interface.</summary>

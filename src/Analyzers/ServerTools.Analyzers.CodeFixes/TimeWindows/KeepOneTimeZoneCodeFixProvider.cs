@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -17,7 +16,7 @@ namespace ServerTools.Analyzers.CodeFixes.TimeWindows;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(KeepOneTimeZoneCodeFixProvider))]
 [Shared]
-public sealed class KeepOneTimeZoneCodeFixProvider : CodeFixProvider
+public sealed class KeepOneTimeZoneCodeFixProvider : DiagnosticCodeFixProvider
 {
     /// <summary>The equivalence key of the action that keeps TimeZone and removes TimeZoneProperty.</summary>
     public const string KeepTimeZone = "ServerTools.KeepTimeZone";
@@ -25,31 +24,22 @@ public sealed class KeepOneTimeZoneCodeFixProvider : CodeFixProvider
     /// <summary>The equivalence key of the action that keeps TimeZoneProperty and removes TimeZone.</summary>
     public const string KeepTimeZoneProperty = "ServerTools.KeepTimeZoneProperty";
 
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = [DiagnosticDescriptors.TimeZoneGivenTwice.Id];
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the provider.</summary>
+    public KeepOneTimeZoneCodeFixProvider()
+        : base(DiagnosticDescriptors.TimeZoneGivenTwice)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+    }
+
+    /// <inheritdoc />
+    protected override void Register(CodeFixContext context, SyntaxNode root, SemanticModel? model, Diagnostic diagnostic)
+    {
+        if (root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<AttributeSyntax>() is not { ArgumentList: { } arguments })
         {
             return;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<AttributeSyntax>() is not { ArgumentList: { } arguments })
-            {
-                continue;
-            }
-
-            Register(context, diagnostic, root, arguments, TimeWindowsSymbols.TimeZoneProperty, "Keep TimeZone, remove TimeZoneProperty", KeepTimeZone);
-            Register(context, diagnostic, root, arguments, TimeWindowsSymbols.TimeZone, "Keep TimeZoneProperty, remove TimeZone", KeepTimeZoneProperty);
-        }
+        Register(context, diagnostic, root, arguments, TimeWindowsSymbols.TimeZoneProperty, "Keep TimeZone, remove TimeZoneProperty", KeepTimeZone);
+        Register(context, diagnostic, root, arguments, TimeWindowsSymbols.TimeZone, "Keep TimeZoneProperty, remove TimeZone", KeepTimeZoneProperty);
     }
 
     private static void Register(CodeFixContext context, Diagnostic diagnostic, SyntaxNode root, AttributeArgumentListSyntax arguments, string removed, string title, string equivalenceKey)

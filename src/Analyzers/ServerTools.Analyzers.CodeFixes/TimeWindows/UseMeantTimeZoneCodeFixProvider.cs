@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -7,6 +6,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ServerTools.Analyzers.TimeWindows;
+using ServerTools.Analyzers.CodeFixes.Common;
 
 namespace ServerTools.Analyzers.CodeFixes.TimeWindows;
 
@@ -16,53 +16,43 @@ namespace ServerTools.Analyzers.CodeFixes.TimeWindows;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseMeantTimeZoneCodeFixProvider))]
 [Shared]
-public sealed class UseMeantTimeZoneCodeFixProvider : CodeFixProvider
+public sealed class UseMeantTimeZoneCodeFixProvider : DiagnosticCodeFixProvider
 {
     private const string EquivalenceKey = "ServerTools.UseMeantTimeZone";
 
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        [DiagnosticDescriptors.TimeZoneNotIana.Id, DiagnosticDescriptors.TimeZonePropertyNotMapped.Id];
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the provider.</summary>
+    public UseMeantTimeZoneCodeFixProvider()
+        : base(DiagnosticDescriptors.TimeZoneNotIana, DiagnosticDescriptors.TimeZonePropertyNotMapped)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+    }
+
+    /// <inheritdoc />
+    protected override void Register(CodeFixContext context, SyntaxNode root, SemanticModel? model, Diagnostic diagnostic)
+    {
+        if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax value)
         {
             return;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        ExpressionSyntax? replacement = null;
+        if (diagnostic.Properties.TryGetValue(TimeZoneAnalyzer.SuggestedTimeZoneProperty, out var zone) && zone is not null
+            && value.IsKind(SyntaxKind.StringLiteralExpression))
         {
-            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax value)
-            {
-                continue;
-            }
+            replacement = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(zone));
+        }
+        else if (diagnostic.Properties.TryGetValue(TimeZonePropertyAnalyzer.MeantPropertyProperty, out var property) && property is not null)
+        {
+            replacement = SyntaxFactory.ParseExpression($"nameof({property})");
+        }
 
-            ExpressionSyntax? replacement = null;
-            if (diagnostic.Properties.TryGetValue(TimeZoneAnalyzer.SuggestedTimeZoneProperty, out var zone) && zone is not null
-                && value.IsKind(SyntaxKind.StringLiteralExpression))
-            {
-                replacement = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(zone));
-            }
-            else if (diagnostic.Properties.TryGetValue(TimeZonePropertyAnalyzer.MeantPropertyProperty, out var property) && property is not null)
-            {
-                replacement = SyntaxFactory.ParseExpression($"nameof({property})");
-            }
-
-            if (replacement is not null)
-            {
-                var document = context.Document;
-                var title = replacement.ToString();
-                var newRoot = root.ReplaceNode(value, replacement.WithTriviaFrom(value));
-                context.RegisterCodeFix(
-                    CodeAction.Create($"Use {title}", _ => Task.FromResult(document.WithSyntaxRoot(newRoot)), EquivalenceKey),
-                    diagnostic);
-            }
+        if (replacement is not null)
+        {
+            var document = context.Document;
+            var title = replacement.ToString();
+            var newRoot = root.ReplaceNode(value, replacement.WithTriviaFrom(value));
+            context.RegisterCodeFix(
+                CodeAction.Create($"Use {title}", _ => Task.FromResult(document.WithSyntaxRoot(newRoot)), EquivalenceKey),
+                diagnostic);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading.Tasks;
@@ -9,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Simplification;
 using ServerTools.Analyzers.Tracking;
+using ServerTools.Analyzers.CodeFixes.Common;
 
 namespace ServerTools.Analyzers.CodeFixes.Tracking;
 
@@ -20,39 +20,30 @@ namespace ServerTools.Analyzers.CodeFixes.Tracking;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MatchChangeHookCodeFixProvider))]
 [Shared]
-public sealed class MatchChangeHookCodeFixProvider : CodeFixProvider
+public sealed class MatchChangeHookCodeFixProvider : DiagnosticCodeFixProvider
 {
     private const string EquivalenceKey = "ServerTools.MatchChangeHook";
 
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = [DiagnosticDescriptors.ChangeHookMismatch.Id];
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the provider.</summary>
+    public MatchChangeHookCodeFixProvider()
+        : base(DiagnosticDescriptors.ChangeHookMismatch)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
+    }
 
-        foreach (var diagnostic in context.Diagnostics)
+    /// <inheritdoc />
+    protected override void Register(CodeFixContext context, SyntaxNode root, SemanticModel? model, Diagnostic diagnostic)
+    {
+        if (diagnostic.Properties.TryGetValue(ChangeHookMismatchAnalyzer.HookNameProperty, out var name) && name is not null
+            && diagnostic.Properties.TryGetValue(ChangeHookMismatchAnalyzer.HookTypeProperty, out var type) && type is not null
+            && root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is MethodDeclarationSyntax method)
         {
-            if (diagnostic.Properties.TryGetValue(ChangeHookMismatchAnalyzer.HookNameProperty, out var name) && name is not null
-                && diagnostic.Properties.TryGetValue(ChangeHookMismatchAnalyzer.HookTypeProperty, out var type) && type is not null
-                && root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is MethodDeclarationSyntax method)
-            {
-                var document = context.Document;
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        $"Declare as the change hook '{name}'",
-                        _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(method, Fix(method, name, type)))),
-                        EquivalenceKey),
-                    diagnostic);
-            }
+            var document = context.Document;
+            context.RegisterCodeFix(
+                CodeAction.Create(
+                    $"Declare as the change hook '{name}'",
+                    _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(method, Fix(method, name, type)))),
+                    EquivalenceKey),
+                diagnostic);
         }
     }
 

@@ -1,0 +1,49 @@
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+
+namespace ServerTools.Analyzers.CodeFixes.Common;
+
+/// <summary>
+/// A code fix that registers its actions diagnostic by diagnostic: subclasses say which diagnostics they fix and what
+/// to offer for one of them; the document's root (and semantic model, when asked for) and fix-all are handled here once.
+/// </summary>
+public abstract class DiagnosticCodeFixProvider : CodeFixProvider
+{
+    /// <summary>Creates the provider for <paramref name="diagnostics"/>.</summary>
+    /// <param name="diagnostics">The diagnostics it fixes.</param>
+    protected DiagnosticCodeFixProvider(params DiagnosticDescriptor[] diagnostics)
+    {
+        FixableDiagnosticIds = [.. diagnostics.Select(static d => d.Id)];
+    }
+
+    /// <inheritdoc />
+    public sealed override ImmutableArray<string> FixableDiagnosticIds { get; }
+
+    /// <inheritdoc />
+    public sealed override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    /// <summary>Whether <see cref="Register"/> needs the document's semantic model (otherwise it gets null).</summary>
+    protected virtual bool UsesSemanticModel => false;
+
+    /// <inheritdoc />
+    public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = UsesSemanticModel ? await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false) : null;
+        if (root is null || (UsesSemanticModel && model is null))
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            Register(context, root, model, diagnostic);
+        }
+    }
+
+    /// <summary>Registers the actions that fix <paramref name="diagnostic"/>, if any.</summary>
+    protected abstract void Register(CodeFixContext context, SyntaxNode root, SemanticModel? model, Diagnostic diagnostic);
+}
