@@ -60,8 +60,8 @@ internal sealed record FixtureModule(string Module)
         Diagnostics = [("ST0001", "error", 3)],
     };
 
-    /// <summary>The report as JSON (schema <c>servertools-module-report/1</c>, or <paramref name="schema"/>).</summary>
-    public string ToJson(string schema = "servertools-module-report/1")
+    /// <summary>The report as JSON (schema <c>servertools-module-report/1</c>, or <paramref name="schema"/>), built for <paramref name="targetFramework"/>.</summary>
+    public string ToJson(string schema = "servertools-module-report/1", string targetFramework = "net10.0")
     {
         string[] features = ["Audited", "Tracked", "FuzzySearchable", "TimeWindowed"];
         var report = new JsonObject
@@ -69,7 +69,7 @@ internal sealed record FixtureModule(string Module)
             ["schema"] = schema,
             ["module"] = Module,
             ["project"] = $"/src/{Module}/{Module}.csproj",
-            ["targetFramework"] = "net10.0",
+            ["targetFramework"] = targetFramework,
             ["lines"] = new JsonArray([.. ((string[])["C#", "Razor", "JSON", "SQL", "Other"]).Select(kind => (JsonNode)new JsonObject
             {
                 ["kind"] = kind,
@@ -147,9 +147,11 @@ internal sealed class ReportFolder : IDisposable
         return Reports;
     }
 
+    /// <summary>Writes <paramref name="json"/> to <paramref name="name"/> (a path relative to <see cref="Reports"/>, folders created).</summary>
     public string WriteFile(string name, string json)
     {
         var path = Path.Combine(Reports, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, json);
         return path;
     }

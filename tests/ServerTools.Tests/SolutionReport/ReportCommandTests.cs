@@ -166,11 +166,11 @@ public sealed class ReportCommandTests : IDisposable
     [InlineData("{\"schema\": \"servertools-module-report/1\", \"module\": \"Shop\", \"entities\": 3}", "is not a valid module report")]
     [InlineData("{\"schema\": \"servertools-module-report/1\", \"module\": \"\"}", "has an empty \"module\"")]
     [InlineData("{\"schema\": \"servertools-module-report/1\",", "is not a valid module report")]
-    public async Task A_file_that_is_not_a_module_report_is_refused_with_its_name(string json, string message)
+    public async Task A_file_named_with_reports_that_is_not_a_module_report_is_refused_with_its_name(string json, string message)
     {
         var file = _folder.WriteFile("project.assets.json", json);
 
-        var run = await ReportRun.RunAsync("report", "--reports", _folder.Reports, "--output", _folder.Output, "--no-open");
+        var run = await ReportRun.RunAsync("report", "--reports", file, "--output", _folder.Output, "--no-open");
 
         Assert.Equal(ReportCommand.BadInput, run.ExitCode);
         Assert.Contains($"'{file}' {message}", run.Error, StringComparison.Ordinal);

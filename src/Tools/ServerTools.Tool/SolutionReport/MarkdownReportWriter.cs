@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
@@ -104,6 +105,12 @@ public static class MarkdownReportWriter
     /// A code span holding <paramref name="value"/> literally: the fence is one backtick longer than the longest
     /// run of backticks inside, line breaks become spaces, and in a table '|' is escaped (GFM reads it even in code).
     /// </summary>
+    /// <remarks>
+    /// In a table cell, a name with a backslash right before a '|' is written as escaped text instead: a code span
+    /// cannot escape that backslash, and the cell would hold "\\|", which GFM reads as a backslash and a literal
+    /// pipe but a parser that reads "\\" as an escaped backslash (as CommonMark does outside code) takes for a
+    /// column break. As text it is "\\\|", which every parser reads as a backslash and a pipe.
+    /// </remarks>
     internal static string Code(string value, bool inTable)
     {
         if (value.Length == 0)
@@ -111,10 +118,15 @@ public static class MarkdownReportWriter
             return "";
         }
 
-        var text = value.Replace("\r\n", " ").Replace('\r', ' ').Replace('\n', ' ');
+        var text = OneLine(value);
         if (inTable)
         {
-            text = text.Replace("|", "\\|");
+            if (text.Contains("\\|", StringComparison.Ordinal))
+            {
+                return EscapeText(text);
+            }
+
+            text = text.Replace("|", "\\|", StringComparison.Ordinal);
         }
 
         var longestRun = 0;
@@ -134,16 +146,20 @@ public static class MarkdownReportWriter
     internal static string EscapeText(string text)
     {
         var escaped = new StringBuilder(text.Length);
-        foreach (var character in text)
+        foreach (var character in OneLine(text))
         {
-            if (character is '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '&' or '|')
+            if (character is '\\' or '`' or '*' or '_' or '~' or '[' or ']' or '<' or '>' or '&' or '|')
             {
                 escaped.Append('\\');
             }
 
-            escaped.Append(character is '\r' or '\n' ? ' ' : character);
+            escaped.Append(character);
         }
 
         return escaped.ToString();
     }
+
+    /// <summary>The text with each line break (CR LF, CR or LF) replaced by a space: a table row or a heading is one line.</summary>
+    private static string OneLine(string text) =>
+        text.Replace("\r\n", " ", StringComparison.Ordinal).Replace('\r', ' ').Replace('\n', ' ');
 }

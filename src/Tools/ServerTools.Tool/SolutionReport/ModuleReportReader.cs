@@ -20,24 +20,45 @@ public static class ModuleReportReader
         RespectNullableAnnotations = true,
     };
 
+    /// <summary>The file name the ServerTools build gives a project's report (under obj/.../servertools/).</summary>
+    public const string ReportFileName = "module-report.json";
+
+    private const string SchemaFamily = "servertools-module-report/";
+
+    // Only to tell whether a file in a folder is a report at all; the report itself is then read strictly.
+    private static readonly JsonDocumentOptions s_sniffOptions = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
     /// <summary>
-    /// Reads every report found in <paramref name="paths"/>: a JSON file, or a folder whose <c>*.json</c> files
-    /// (top level only) are all reports. Each file is read once; the result is ordered by module, then project.
+    /// Reads every report found in <paramref name="paths"/>. A file is always read as a report. A folder means
+    /// every <c>module-report.json</c> below it (in any subfolder) and its top-level <c>*.json</c> files (the
+    /// collect folder's <c>&lt;module&gt;.&lt;hash&gt;.json</c>); there, a JSON file without a <c>schema</c> of the
+    /// <c>servertools-module-report/</c> family (a project's <c>*.dgspec.json</c>, <c>project.assets.json</c>) is
+    /// skipped, while one of another version of that schema is an error. Each file is read once; the reports of
+    /// one project built for several target frameworks are merged (<see cref="MergeTargetFrameworks"/>); the
+    /// result is ordered by module, then project.
     /// </summary>
     /// <exception cref="ReportInputException">A path is missing, or a file is not a report of <see cref="Schema"/>.</exception>
     public static IReadOnlyList<ModuleReport> ReadAll(IEnumerable<string> paths)
     {
-        var files = new SortedSet<string>(StringComparer.Ordinal);
+        // A file named explicitly is read strictly, even when a folder given too holds it.
+        var files = new SortedDictionary<string, bool>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
             var full = Path.GetFullPath(path);
             if (Directory.Exists(full))
             {
-                files.UnionWith(Directory.EnumerateFiles(full, "*.json", SearchOption.TopDirectoryOnly));
+                foreach (var file in FilesIn(full))
+                {
+                    files.TryAdd(file, false);
+                }
             }
             else if (File.Exists(full))
             {
-                files.Add(full);
+                files[full] = true;
             }
             else
             {
@@ -45,28 +66,126 @@ public static class ModuleReportReader
             }
         }
 
-        return Order(files.Select(Read));
+        var reports = new List<ModuleReport>();
+        foreach (var (file, named) in files)
+        {
+            if (named)
+            {
+                reports.Add(Read(file));
+            }
+            else if (ReadIfReport(file) is { } report)
+            {
+                reports.Add(report);
+            }
+        }
+
+        return Order(MergeTargetFrameworks(reports));
+    }
+
+    /// <summary>
+    /// Keeps one report per project: a multi-targeted project (<c>TargetFrameworks=a;b</c>) writes one report per
+    /// target framework, and counting each would count the project twice. The report kept is the first by target
+    /// framework (ordinal; the first given among equal ones); its notes say which other frameworks were built.
+    /// Reports without a project path are all kept.
+    /// </summary>
+    public static IReadOnlyList<ModuleReport> MergeTargetFrameworks(IEnumerable<ModuleReport> reports)
+    {
+        var merged = new List<ModuleReport>();
+        var byProject = new Dictionary<string, List<ModuleReport>>(StringComparer.Ordinal);
+        foreach (var report in reports)
+        {
+            if (report.Project.Length == 0)
+            {
+                merged.Add(report);
+            }
+            else if (byProject.TryGetValue(report.Project, out var group))
+            {
+                group.Add(report);
+            }
+            else
+            {
+                byProject.Add(report.Project, [report]);
+            }
+        }
+
+        foreach (var group in byProject.Values)
+        {
+            var ordered = group.OrderBy(static report => report.TargetFramework, StringComparer.Ordinal).ToList();
+            var kept = ordered[0];
+            var others = ordered.Skip(1)
+                .Select(static report => report.TargetFramework)
+                .Where(framework => framework != kept.TargetFramework)
+                .Distinct(StringComparer.Ordinal)
+                .Select(static framework => framework.Length == 0 ? "(no target framework)" : framework)
+                .ToList();
+            merged.Add(others.Count == 0
+                ? kept
+                : kept with
+                {
+                    Notes =
+                    [
+                        .. kept.Notes,
+                        $"Also built for {string.Join(", ", others)}; the figures are those of {(kept.TargetFramework.Length == 0 ? "(no target framework)" : kept.TargetFramework)}.",
+                    ],
+                });
+        }
+
+        return merged;
     }
 
     /// <summary>Orders reports as every output lists them: by module, then by project path (ordinal).</summary>
     public static IReadOnlyList<ModuleReport> Order(IEnumerable<ModuleReport> reports) =>
         [.. reports.OrderBy(static report => report.Module, StringComparer.Ordinal).ThenBy(static report => report.Project, StringComparer.Ordinal)];
 
-    /// <summary>Reads one report file.</summary>
-    /// <exception cref="ReportInputException">The file cannot be read, is not JSON, or is not a report of <see cref="Schema"/>.</exception>
-    public static ModuleReport Read(string file)
+    /// <summary>The files of a folder that may be reports: every module-report.json below it and its top-level *.json.</summary>
+    private static IEnumerable<string> FilesIn(string folder)
     {
-        string json;
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, MatchCasing = MatchCasing.CaseInsensitive };
+        return Directory.EnumerateFiles(folder, ReportFileName, options)
+            .Concat(Directory.EnumerateFiles(folder, "*.json", SearchOption.TopDirectoryOnly));
+    }
+
+    /// <summary>
+    /// Reads a file found in a folder: null when it is JSON without a <c>schema</c> of the report family (not a
+    /// report); otherwise as <see cref="Read"/>, so a report of another version or a broken report is an error.
+    /// </summary>
+    private static ModuleReport? ReadIfReport(string file)
+    {
+        var json = ReadText(file);
         try
         {
-            json = File.ReadAllText(file);
+            using var document = JsonDocument.Parse(json, s_sniffOptions);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("schema", out var schema)
+                || schema.ValueKind != JsonValueKind.String
+                || !(schema.GetString() ?? "").StartsWith(SchemaFamily, StringComparison.Ordinal))
+            {
+                return null;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: Parse says so, naming the file.
+        }
+
+        return Parse(json, file);
+    }
+
+    /// <summary>Reads one report file.</summary>
+    /// <exception cref="ReportInputException">The file cannot be read, is not JSON, or is not a report of <see cref="Schema"/>.</exception>
+    public static ModuleReport Read(string file) => Parse(ReadText(file), file);
+
+    private static string ReadText(string file)
+    {
+        try
+        {
+            return File.ReadAllText(file);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             throw new ReportInputException($"'{file}' cannot be read: {exception.Message}", exception);
         }
-
-        return Parse(json, file);
     }
 
     /// <summary>Parses the text of a report; <paramref name="source"/> names it in error messages.</summary>

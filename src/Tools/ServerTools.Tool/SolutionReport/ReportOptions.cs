@@ -24,8 +24,9 @@ public sealed record ReportOptions(string? Target, IReadOnlyList<string> Reports
         module-analysis.html, then opens the page in the default browser.
 
         Options:
-          --reports <path>...       Read these module-report.json files, or every *.json file of these
-                                    folders, instead of building. Repeatable.
+          --reports <path>...       Read these module-report.json files, or the reports in these folders
+                                    (every module-report.json below them and their top-level *.json
+                                    reports), instead of building. Repeatable.
           -o, --output <dir>        Where to write the files (default: ./servertools-report).
           -c, --configuration <c>   The build configuration (default: the project's, usually Debug).
           --no-open                 Do not open the page. It is not opened either when the output is

@@ -1,0 +1,278 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using ServerTools.Tool.SolutionReport;
+
+namespace ServerTools.Tests.SolutionReport;
+
+/// <summary>
+/// Which reports <c>servertools report</c> reads and how it counts them: a multi-targeted project once, a folder
+/// tree searched for <c>module-report.json</c> past unrelated JSON, and names that could break a Markdown table.
+/// </summary>
+public sealed class ReportInputTests : IDisposable
+{
+    private const string SalesRow = "| `Shop.Sales` | 2,100 | 0 | 10 | 0 | 30 | 2,400 | 3 | 2 | 1 | 1 | 1 | 2 | 1 | 1 | 1 | 2 | 0 |";
+    private const string TotalRow = "| Total | 2,740 | 120 | 10 | 45 | 30 | 2,710 | 5 | 2 | 2 | 1 | 1 | 2 | 1 | 1 | 1 | 3 | 4 |";
+
+    private readonly ReportFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task A_project_built_for_two_target_frameworks_is_counted_once_with_a_note()
+    {
+        // The single-target run, to compare against.
+        _folder.WriteFile("Shop.Sales.json", FixtureModule.Sales.ToJson());
+        _folder.WriteFile("Shop.Stock.json", FixtureModule.Stock.ToJson());
+        var single = await RunAsync(_folder.Reports);
+        Assert.True(single.ExitCode == 0, single.ToString());
+        var singleHtml = _folder.Html;
+
+        _folder.WriteFile("Shop.Sales.net8.json", FixtureModule.Sales.ToJson(targetFramework: "net8.0"));
+        var run = await RunAsync(_folder.Reports);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("2 module(s)", run.Output, StringComparison.Ordinal);
+        var markdown = _folder.Markdown;
+        Assert.Contains("2 modules: 5 entities, 2,945 lines of code (2,710 generated), 2 exception rules, 8 ServerTools diagnostics.", markdown, StringComparison.Ordinal);
+        Assert.Equal(1, Occurrences(markdown, SalesRow));
+        Assert.Contains(TotalRow, markdown, StringComparison.Ordinal);
+        Assert.Equal(1, Occurrences(markdown, "\n## `Shop.Sales`\n"));
+        Assert.Contains("target framework `net10.0`.", markdown, StringComparison.Ordinal);
+        Assert.Contains("> Note: Also built for net8.0; the figures are those of net10.0.", markdown, StringComparison.Ordinal);
+        Assert.Equal(1, Occurrences(markdown, "Also built for"));
+
+        // The page draws the same bars as for the project built once, and shows the note in the module's section.
+        var html = _folder.Html;
+        Assert.Equal(Occurrences(singleHtml, "data-module=\"Shop.Sales\""), Occurrences(html, "data-module=\"Shop.Sales\""));
+        Assert.Equal(Occurrences(singleHtml, "<rect class=\"bar\""), Occurrences(html, "<rect class=\"bar\""));
+        Assert.Contains("<p class=\"warning\">Note: Also built for net8.0; the figures are those of net10.0.</p>", html, StringComparison.Ordinal);
+        Assert.Equal(1, Occurrences(html, "Also built for"));
+    }
+
+    [Fact]
+    public async Task Of_a_multi_targeted_project_the_report_of_the_first_framework_in_ordinal_order_is_kept()
+    {
+        // net8.0 has one entity, net10.0 three; "net10.0" comes first in ordinal order, whatever the file order.
+        var net8 = FixtureModule.Sales with { Entities = [FixtureModule.Sales.Entities[0]] };
+        _folder.WriteFile("a.json", net8.ToJson(targetFramework: "net8.0"));
+        _folder.WriteFile("b.json", FixtureModule.Sales.ToJson(targetFramework: "net10.0"));
+        _folder.WriteFile("c.json", FixtureModule.Sales.ToJson(targetFramework: "net9.0"));
+
+        var run = await RunAsync(_folder.Reports);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var markdown = _folder.Markdown;
+        Assert.Contains("1 module: 3 entities,", markdown, StringComparison.Ordinal);
+        Assert.Contains(SalesRow, markdown, StringComparison.Ordinal);
+        Assert.Contains("> Note: Also built for net8.0, net9.0; the figures are those of net10.0.", markdown, StringComparison.Ordinal);
+
+        var kept = Assert.Single(ModuleReportReader.ReadAll([_folder.Reports]));
+        Assert.Equal("net10.0", kept.TargetFramework);
+        Assert.Equal(3, kept.Entities.Count);
+    }
+
+    [Fact]
+    public void Reports_of_different_projects_or_without_a_project_are_not_merged()
+    {
+        var a = ModuleReportReader.Parse(FixtureModule.Sales.ToJson(), "a");
+        var b = a with { Project = "/other/Shop.Sales.csproj", TargetFramework = "net8.0" };
+        var noProject = a with { Project = "" };
+
+        var merged = ModuleReportReader.MergeTargetFrameworks([a, b, noProject, noProject with { TargetFramework = "net8.0" }]);
+
+        Assert.Equal(4, merged.Count);
+        Assert.All(merged, static report => Assert.Empty(report.Notes));
+    }
+
+    [Fact]
+    public async Task A_folder_means_every_module_report_below_it_and_its_top_level_reports_past_unrelated_json()
+    {
+        var root = _folder.Reports;
+        // A project's obj/ as the build leaves it: the report in a subfolder, restore files at the top.
+        _folder.WriteFile("artifacts/obj/Shop.Sales/Debug/net10.0/servertools/module-report.json", FixtureModule.Sales.ToJson());
+        _folder.WriteFile("artifacts/obj/Shop.Sales/Shop.Sales.csproj.nuget.dgspec.json", DgspecJson);
+        _folder.WriteFile("artifacts/obj/Shop.Sales/project.assets.json", "{\"version\": 3, \"targets\": {}}");
+        _folder.WriteFile("artifacts/obj/project.assets.json", "{\"version\": 3, \"targets\": {}}");
+        _folder.WriteFile("artifacts/obj/tsconfig.json", "{\n  // comments, as appsettings.json may have\n  \"schema\": \"https://json.schemastore.org/tsconfig\",\n}");
+        // A collect folder's file at the top of the folder, and a nested *.json that is not module-report.json.
+        _folder.WriteFile("artifacts/obj/Shop.Stock.1a2b3c4d.json", FixtureModule.Stock.ToJson());
+        _folder.WriteFile("artifacts/obj/Shop.Sales/other/Shop.Empty.json", FixtureModule.Empty.ToJson());
+
+        var run = await RunAsync(Path.Combine(root, "artifacts", "obj"));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("2 module(s)", run.Output, StringComparison.Ordinal);
+        var markdown = _folder.Markdown;
+        Assert.Contains(SalesRow, markdown, StringComparison.Ordinal);
+        Assert.Contains(TotalRow, markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("Shop.Empty", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_folder_without_reports_but_with_unrelated_json_finds_none()
+    {
+        _folder.WriteFile("obj/App.csproj.nuget.dgspec.json", DgspecJson);
+        _folder.WriteFile("project.assets.json", "{\"version\": 3}");
+
+        var run = await RunAsync(_folder.Reports);
+
+        Assert.Equal(ReportCommand.BadInput, run.ExitCode);
+        Assert.Contains("No module reports were found in " + _folder.Reports, run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task In_a_folder_a_report_of_another_schema_version_or_a_broken_report_is_still_an_error()
+    {
+        var future = _folder.WriteFile("obj/Debug/net10.0/servertools/module-report.json", FixtureModule.Sales.ToJson(schema: "servertools-module-report/2"));
+        _folder.WriteFile("project.assets.json", "{\"version\": 3}");
+
+        var run = await RunAsync(_folder.Reports);
+
+        Assert.Equal(ReportCommand.BadInput, run.ExitCode);
+        Assert.Contains($"'{future}' has schema \"servertools-module-report/2\", but this tool reads \"servertools-module-report/1\"", run.Error, StringComparison.Ordinal);
+
+        File.Delete(future);
+        var broken = _folder.WriteFile("Shop.Sales.1a2b3c4d.json", "{\"schema\": \"servertools-module-report/1\", \"module\": \"Shop\", \"entities\": 3}");
+
+        var again = await RunAsync(_folder.Reports);
+
+        Assert.Equal(ReportCommand.BadInput, again.ExitCode);
+        Assert.Contains($"'{broken}' is not a valid module report", again.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_named_explicitly_is_read_even_when_it_is_not_a_report()
+    {
+        var dgspec = _folder.WriteFile("obj/App.csproj.nuget.dgspec.json", DgspecJson);
+        _folder.WriteFile("Shop.Stock.json", FixtureModule.Stock.ToJson());
+
+        var run = await RunAsync(_folder.Reports, dgspec);
+
+        Assert.Equal(ReportCommand.BadInput, run.ExitCode);
+        Assert.Contains($"'{dgspec}' has no \"schema\" property, so it is not a ServerTools module report.", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Back\\|slash")]
+    [InlineData("Back\\\\|slashes")]
+    [InlineData("Ends with \\")]
+    [InlineData("\\|")]
+    [InlineData("a|b\\c|d")]
+    [InlineData("two\nlines|and\r\nmore\\")]
+    [InlineData("`tick\\|`")]
+    public async Task Names_with_pipes_backslashes_and_line_breaks_stay_in_their_table_cell(string name)
+    {
+        var module = new FixtureModule(name)
+        {
+            Code = new() { ["C#"] = 5 },
+            Entities = [new(name, ["Audited"], [name])],
+            Rules = [(name, "Blocking", name)],
+        };
+        _folder.WriteFile("weird.json", module.ToJson());
+
+        var run = await RunAsync(_folder.Reports);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var expected = name.Replace("\r\n", " ", StringComparison.Ordinal).Replace('\n', ' ');
+        var lines = _folder.Markdown.Split('\n');
+        var summaryHeader = lines.First(static line => line.StartsWith("| Module |", StringComparison.Ordinal));
+        var summaryRow = lines[Array.IndexOf(lines, summaryHeader) + 2];
+        AssertCells(summaryHeader, summaryRow, expected, 0);
+        var entityHeader = lines.First(static line => line.StartsWith("| Entity |", StringComparison.Ordinal));
+        var entityRow = lines[Array.IndexOf(lines, entityHeader) + 2];
+        AssertCells(entityHeader, entityRow, expected, 0);
+        AssertCells(entityHeader, entityRow, expected, 2);
+        var ruleHeader = lines.First(static line => line.StartsWith("| Rule |", StringComparison.Ordinal));
+        var ruleRow = lines[Array.IndexOf(lines, ruleHeader) + 2];
+        AssertCells(ruleHeader, ruleRow, expected, 0);
+        AssertCells(ruleHeader, ruleRow, expected, 2);
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="row"/> has as many cells as <paramref name="header"/> whether a parser splits at
+    /// every '|' not right after a backslash (GFM) or at every '|' after an even run of backslashes (escapes read
+    /// first), and that cell <paramref name="index"/> reads as <paramref name="expected"/> in GFM.
+    /// </summary>
+    private static void AssertCells(string header, string row, string expected, int index)
+    {
+        var columns = GfmCells(header).Count;
+        Assert.True(columns == GfmCells(row).Count, row);
+        Assert.Equal(EscapeFirstSeparators(header), EscapeFirstSeparators(row));
+        Assert.Equal(expected, GfmCellText(GfmCells(row)[index]));
+    }
+
+    /// <summary>The separators of a row for a parser that reads backslash escapes first: a '|' after an even run of backslashes.</summary>
+    private static int EscapeFirstSeparators(string row)
+    {
+        var count = 0;
+        var backslashes = 0;
+        foreach (var character in row)
+        {
+            if (character == '|' && backslashes % 2 == 0)
+            {
+                count++;
+            }
+
+            backslashes = character == '\\' ? backslashes + 1 : 0;
+        }
+
+        return count;
+    }
+
+    /// <summary>The cells of a GFM table row: split at each '|' not right after a backslash, then "\|" read as '|'.</summary>
+    private static List<string> GfmCells(string row)
+    {
+        var cells = new List<string>();
+        var cell = new StringBuilder();
+        for (var index = 1; index < row.Length - 1; index++)
+        {
+            if (row[index] == '|' && row[index - 1] != '\\')
+            {
+                cells.Add(cell.ToString().Trim());
+                cell.Clear();
+            }
+            else if (row[index] == '\\' && row[index + 1] == '|')
+            {
+                // The table's own escape: dropped, the pipe is kept.
+            }
+            else
+            {
+                cell.Append(row[index]);
+            }
+        }
+
+        cells.Add(cell.ToString().Trim());
+        return cells;
+    }
+
+    /// <summary>What a cell shows: a code span's content literally, or text with its backslash escapes read.</summary>
+    private static string GfmCellText(string cell)
+    {
+        var fence = Regex.Match(cell, "^`+").Value;
+        if (fence.Length > 0 && cell.EndsWith(fence, StringComparison.Ordinal) && cell.Length > 2 * fence.Length)
+        {
+            var content = cell[fence.Length..^fence.Length];
+            return content.Length > 1 && content[0] == ' ' && content[^1] == ' ' && content.Trim().Length > 0 ? content[1..^1] : content;
+        }
+
+        return Regex.Replace(cell, @"\\([!-/:-@\[-`{-~])", "$1");
+    }
+
+    private Task<ReportRun> RunAsync(params string[] reports) =>
+        ReportRun.RunAsync(["report", "--reports", .. reports, "--output", _folder.Output, "--no-open"]);
+
+    private static int Occurrences(string text, string value) => Regex.Count(text, Regex.Escape(value));
+
+    private const string DgspecJson = """
+        {
+          "format": 1,
+          "restore": { "/src/App/App.csproj": {} },
+          "projects": { "/src/App/App.csproj": { "version": "1.0.0", "restore": { "projectName": "App" } } }
+        }
+        """;
+}
