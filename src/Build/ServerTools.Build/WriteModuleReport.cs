@@ -12,7 +12,7 @@ namespace ServerTools.Build;
 /// <summary>
 /// Writes <c>module-report.json</c> and <c>module-report.md</c> after the compile (build/ServerTools.targets). The
 /// analyzer cannot write files (RS1035); it reports ST9001-ST9003, the compiler puts them in its error log, and this
-/// task reads that log. Problems are warnings (STB001-STB004): the report never fails a build.
+/// task reads that log. Problems are warnings (STB001-STB005): the report never fails a build.
 /// </summary>
 public sealed class WriteModuleReport : Microsoft.Build.Utilities.Task
 {

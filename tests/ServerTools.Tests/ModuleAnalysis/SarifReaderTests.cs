@@ -123,6 +123,10 @@ public sealed class SarifReaderTests
         var findings = ModuleFindings.From(SarifReader.Read(V21));
 
         Assert.True(findings.HasSummary);
+        Assert.Equal(["Shop"], findings.SummaryModules);
+        Assert.False(findings.IsOfOtherModule("Shop"));
+        Assert.True(findings.IsOfOtherModule("Billing"));
+        Assert.False(findings.IsOfOtherModule(""));
         Assert.Equal(new SourceGenerated(3, 120), findings.SourceGenerated);
         Assert.Equal(["Shop.Customer", "Shop.Order"], findings.Entities.Select(static e => e.Type));
         var order = findings.Entities[1];
@@ -164,6 +168,8 @@ public sealed class SarifReaderTests
         var findings = ModuleFindings.From(SarifReader.Read("""{ "version": "2.1.0", "runs": [ { "results": [] } ] }"""));
 
         Assert.False(findings.HasSummary);
+        Assert.Empty(findings.SummaryModules);
+        Assert.False(findings.IsOfOtherModule("Shop"));
         Assert.Empty(findings.Diagnostics);
     }
 

@@ -25,6 +25,9 @@ public static class ModuleReportGenerator
     /// <summary>The warning code for a report that could not be written.</summary>
     public const string UnwritableReport = "STB004";
 
+    /// <summary>The warning code for an error log written by another project's compile (a shared ErrorLog).</summary>
+    public const string OtherModuleErrorLog = "STB005";
+
     /// <summary>The JSON report's file name.</summary>
     public const string JsonFileName = "module-report.json";
 
@@ -79,7 +82,7 @@ public static class ModuleReportGenerator
         }
 
         var notes = new List<string>();
-        var findings = ReadFindings(request.ErrorLog, filter, problems, notes);
+        var findings = ReadFindings(request.ErrorLog, request.Module, filter, problems, notes);
         var complete = findings is { HasSummary: true };
         if (findings is { HasSummary: false })
         {
@@ -139,7 +142,7 @@ public static class ModuleReportGenerator
         return module + "." + hash.ToString("x8", CultureInfo.InvariantCulture) + ".json";
     }
 
-    private static ModuleFindings? ReadFindings(string errorLog, ProjectFileFilter filter, ICollection<ReportProblem> problems, List<string> notes)
+    private static ModuleFindings? ReadFindings(string errorLog, string module, ProjectFileFilter filter, ICollection<ReportProblem> problems, List<string> notes)
     {
         var file = ErrorLogFile(errorLog ?? "");
         if (file.Length == 0)
@@ -163,9 +166,10 @@ public static class ModuleReportGenerator
             return null;
         }
 
+        ModuleFindings findings;
         try
         {
-            return ModuleFindings.From(SarifReader.Read(File.ReadAllText(path, Encoding.UTF8)));
+            findings = ModuleFindings.From(SarifReader.Read(File.ReadAllText(path, Encoding.UTF8)), module);
         }
         catch (Exception e) when (e is SarifFormatException or IOException or UnauthorizedAccessException)
         {
@@ -176,5 +180,26 @@ public static class ModuleReportGenerator
                 path));
             return null;
         }
+
+        if (findings.IsOfOtherModule(module))
+        {
+            // Every compile overwrites its log: with one ErrorLog for several projects, the file holds the last
+            // compile's findings (or, with parallel compiles, a mix), never reliably this project's.
+            var others = string.Join(", ", findings.SummaryModules.Select(static m => "'" + m + "'"));
+            var holds = findings.SummaryModules.Count == 1 ? $"module {others}" : $"modules {others}";
+            notes.Add($"The compiler's error log ({path}) holds {holds}, not '{module}': several projects likely share one ErrorLog, "
+                + "so entities, features, rules and diagnostics are missing. Give each project its own ErrorLog, or leave ErrorLog unset.");
+            problems.Add(new ReportProblem(
+                OtherModuleErrorLog,
+                $"The module report has no entities, rules or diagnostics: the compiler's error log '{path}' holds {holds}, not '{module}', "
+                + "likely because several projects share one ErrorLog and each compile overwrites it. Give each project its own ErrorLog, "
+                + "with $(MSBuildProjectName) and $(TargetFramework) in the path (for example "
+                + "<ErrorLog>$(MSBuildProjectDirectory)/obj/$(MSBuildProjectName).$(TargetFramework).sarif,version=2.1</ErrorLog>), "
+                + "or leave ErrorLog unset so that the module report uses a log of its own.",
+                path));
+            return null;
+        }
+
+        return findings;
     }
 }

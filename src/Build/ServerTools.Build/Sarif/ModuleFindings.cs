@@ -21,9 +21,10 @@ public sealed class ModuleFindings
     /// <summary>The id of the exception rule diagnostic.</summary>
     public const string RuleId = "ST9003";
 
-    private ModuleFindings(bool hasSummary, SourceGenerated sourceGenerated, IReadOnlyList<EntityEntry> entities, IReadOnlyList<RuleEntry> rules, IReadOnlyList<DiagnosticEntry> diagnostics)
+    private ModuleFindings(bool hasSummary, IReadOnlyList<string> summaryModules, SourceGenerated sourceGenerated, IReadOnlyList<EntityEntry> entities, IReadOnlyList<RuleEntry> rules, IReadOnlyList<DiagnosticEntry> diagnostics)
     {
         HasSummary = hasSummary;
+        SummaryModules = summaryModules;
         SourceGenerated = sourceGenerated;
         Entities = entities;
         Rules = rules;
@@ -33,7 +34,13 @@ public sealed class ModuleFindings
     /// <summary>True when the log holds the ST9001 summary, so entities and rules are known.</summary>
     public bool HasSummary { get; }
 
-    /// <summary>Source-generated trees, from ST9001.</summary>
+    /// <summary>
+    /// The <c>module</c> property of every ST9001 in the log, distinct, ordinal order; an empty string for a summary
+    /// without it (an analyzer older than the property). More than one means several compilers wrote to one log.
+    /// </summary>
+    public IReadOnlyList<string> SummaryModules { get; }
+
+    /// <summary>Source-generated trees, from ST9001 (the summary of the module asked for, when the log names it).</summary>
     public SourceGenerated SourceGenerated { get; }
 
     /// <summary>Entities, distinct by type, ordinal order.</summary>
@@ -46,9 +53,22 @@ public sealed class ModuleFindings
     public IReadOnlyList<DiagnosticEntry> Diagnostics { get; }
 
     /// <summary>Collects the findings from the results of an error log.</summary>
-    public static ModuleFindings From(IEnumerable<SarifResult> results)
+    public static ModuleFindings From(IEnumerable<SarifResult> results) => From(results, null);
+
+    /// <summary>
+    /// Collects the findings from the results of an error log; the source-generated counts are those of the ST9001
+    /// of <paramref name="module"/> when the log has one, else of the first ST9001.
+    /// </summary>
+    public static ModuleFindings From(IEnumerable<SarifResult> results, string? module)
     {
+        if (results is null)
+        {
+            throw new ArgumentNullException(nameof(results));
+        }
+
         var hasSummary = false;
+        var summaryIsModule = false;
+        var summaryModules = new SortedSet<string>(StringComparer.Ordinal);
         var sourceGenerated = new SourceGenerated(0, 0);
         var entities = new SortedDictionary<string, EntityEntry>(StringComparer.Ordinal);
         var rules = new List<RuleEntry>();
@@ -58,9 +78,17 @@ public sealed class ModuleFindings
             var properties = result.Properties;
             switch (result.RuleId)
             {
-                case SummaryId when !hasSummary:
-                    hasSummary = true;
-                    sourceGenerated = new SourceGenerated(Integer(properties, "generatedFiles"), Integer(properties, "generatedLines"));
+                case SummaryId:
+                    var summaryModule = Text(properties, "module");
+                    summaryModules.Add(summaryModule);
+                    var isModule = !string.IsNullOrEmpty(module) && string.Equals(summaryModule, module, StringComparison.Ordinal);
+                    if (!hasSummary || (isModule && !summaryIsModule))
+                    {
+                        hasSummary = true;
+                        summaryIsModule = isModule;
+                        sourceGenerated = new SourceGenerated(Integer(properties, "generatedFiles"), Integer(properties, "generatedLines"));
+                    }
+
                     break;
                 case EntityId:
                     var type = Text(properties, "type");
@@ -93,11 +121,23 @@ public sealed class ModuleFindings
             .ToList();
         return new ModuleFindings(
             hasSummary,
+            summaryModules.ToList(),
             sourceGenerated,
             entities.Values.ToList(),
             distinctRules,
             diagnostics.Select(static d => new DiagnosticEntry(d.Key.Id, d.Key.Level, d.Value)).ToList());
     }
+
+    /// <summary>
+    /// True when the log's summaries are all of other modules than <paramref name="module"/>: every ST9001 names a
+    /// module and none is this one, so the log was written by another project's compile (a shared ErrorLog). False
+    /// when the log has no summary, when a summary names no module (an older analyzer), or when
+    /// <paramref name="module"/> is empty.
+    /// </summary>
+    public bool IsOfOtherModule(string module) =>
+        !string.IsNullOrEmpty(module)
+        && SummaryModules.Count > 0
+        && SummaryModules.All(m => m.Length > 0 && !string.Equals(m, module, StringComparison.Ordinal));
 
     /// <summary>The number of entities with each feature, and of entities checked by at least one rule.</summary>
     public static IReadOnlyList<KeyValuePair<string, int>> CountFeatures(IReadOnlyList<EntityEntry> entities)
