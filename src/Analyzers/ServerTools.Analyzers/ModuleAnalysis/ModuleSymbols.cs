@@ -1,5 +1,6 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using ServerTools.Analyzers.Common;
 using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.ModuleAnalysis;
@@ -17,12 +18,11 @@ internal sealed class ModuleSymbols
         genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters,
         miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
 
+    private readonly EfCoreSymbols? _ef;
+
     private ModuleSymbols(Compilation compilation)
     {
-        DbContext = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.DbContext");
-        DbSet = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.DbSet`1");
-        Configuration = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.IEntityTypeConfiguration`1");
-        ModelBuilder = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.ModelBuilder");
+        _ef = EfCoreSymbols.From(compilation);
         Audited = compilation.GetTypeByMetadataName(AttributeNames.Audited);
         Tracked = compilation.GetTypeByMetadataName(AttributeNames.Tracked);
         FuzzySearchable = compilation.GetTypeByMetadataName(AttributeNames.FuzzySearchable);
@@ -31,14 +31,12 @@ internal sealed class ModuleSymbols
         RuleInterface = compilation.GetTypeByMetadataName(AttributeNames.ExceptionRuleInterface);
     }
 
-    public INamedTypeSymbol? DbContext { get; }
-
-    public INamedTypeSymbol? DbSet { get; }
+    public INamedTypeSymbol? DbContext => _ef?.Context;
 
     /// <summary><c>IEntityTypeConfiguration&lt;T&gt;</c>, its definition.</summary>
-    public INamedTypeSymbol? Configuration { get; }
+    public INamedTypeSymbol? Configuration => _ef?.Configuration;
 
-    public INamedTypeSymbol? ModelBuilder { get; }
+    public INamedTypeSymbol? ModelBuilder => _ef?.ModelBuilder;
 
     public INamedTypeSymbol? Audited { get; }
 
@@ -59,22 +57,11 @@ internal sealed class ModuleSymbols
     public static string Name(ITypeSymbol type) => type.ToDisplayString(s_nameFormat);
 
     /// <summary>True when <paramref name="type"/> derives from DbContext (DbContext itself is no context of the module).</summary>
-    public bool IsContext(INamedTypeSymbol type)
-    {
-        for (var current = type.BaseType; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current, DbContext))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public bool IsContext(INamedTypeSymbol type) => _ef is not null && _ef.IsContext(type);
 
     /// <summary>True when <paramref name="type"/> is <c>DbSet&lt;T&gt;</c> for some T.</summary>
     public bool IsDbSet(ITypeSymbol type)
-        => DbSet is not null && type is INamedTypeSymbol named && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, DbSet);
+        => _ef is not null && type is INamedTypeSymbol named && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, _ef.DbSet);
 
     /// <summary>True when <paramref name="symbol"/> carries <paramref name="attribute"/> (null: the compilation lacks it).</summary>
     public static bool Has(ISymbol symbol, INamedTypeSymbol? attribute)

@@ -6,6 +6,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using ServerTools.Analyzers.Common;
 using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.Rules;
@@ -216,51 +217,4 @@ public sealed class RuleTargetNotEntityAnalyzer : DiagnosticAnalyzer
 
     private sealed record Target(INamedTypeSymbol Rule, INamedTypeSymbol Entity, Location Location);
 
-    /// <summary>The EF Core types of one compilation, or null when it does not reference EF Core.</summary>
-    private sealed class EfCoreSymbols
-    {
-        private EfCoreSymbols(INamedTypeSymbol context, INamedTypeSymbol dbSet, INamedTypeSymbol? configuration, INamedTypeSymbol? modelBuilder, INamedTypeSymbol enumerable)
-        {
-            Context = context;
-            DbSet = dbSet;
-            Configuration = configuration;
-            ModelBuilder = modelBuilder;
-            Enumerable = enumerable;
-        }
-
-        public INamedTypeSymbol Context { get; }
-
-        public INamedTypeSymbol DbSet { get; }
-
-        public INamedTypeSymbol? Configuration { get; }
-
-        public INamedTypeSymbol? ModelBuilder { get; }
-
-        public INamedTypeSymbol Enumerable { get; }
-
-        public static EfCoreSymbols? From(Compilation compilation)
-            => compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.DbContext") is { } context
-               && compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.DbSet`1") is { } dbSet
-                ? new EfCoreSymbols(
-                    context,
-                    dbSet,
-                    compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.IEntityTypeConfiguration`1"),
-                    compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.ModelBuilder"),
-                    compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T))
-                : null;
-
-        /// <summary>True when <paramref name="type"/> derives from DbContext.</summary>
-        public bool IsContext(INamedTypeSymbol type)
-        {
-            for (var current = type.BaseType; current is not null; current = current.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(current, Context))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-    }
 }
