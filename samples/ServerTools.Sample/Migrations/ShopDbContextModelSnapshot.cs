@@ -19,7 +19,7 @@ namespace ServerTools.Sample.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.0")
+                .HasAnnotation("ProductVersion", "10.0.11")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
@@ -77,7 +77,7 @@ namespace ServerTools.Sample.Migrations
 
                             b1
                                 .ToJson("Lines")
-                                .HasColumnType("jsonb");
+                                .HasColumnType("json");
                         });
 
                     b.HasKey("Id");

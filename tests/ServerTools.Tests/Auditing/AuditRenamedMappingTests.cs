@@ -33,11 +33,14 @@ public sealed class AuditRenamedMappingTests(AuditRenamedMappingTests.Database d
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            """SELECT changes::text FROM audit.change_log WHERE entity_key = $1 AND operation = 'Update'""", connection)
+            """SELECT changes::text, pg_typeof(changes)::text FROM audit.change_log WHERE entity_key = $1 AND operation = 'Update'""", connection)
         {
             Parameters = { new() { Value = account.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } },
         };
-        Assert.Equal("""[{"new": "renamed-2", "old": "renamed-1", "field": "Name"}]""", (string?)await command.ExecuteScalarAsync());
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal("""[{"new": "renamed-2", "old": "renamed-1", "field": "Name"}]""", reader.GetString(0));
+        Assert.Equal("jsonb", reader.GetString(1));
     }
 }
 
@@ -54,7 +57,8 @@ public sealed class RenamedAuditContext(DbContextOptions<RenamedAuditContext> op
             log.Property(l => l.Operation).HasColumnName("operation");
             log.ComplexCollection(l => l.Lines, lines =>
             {
-                lines.ToJson("changes");
+                // jsonb rather than ServerTools' json: the writer follows the model's column type.
+                lines.ToJson("changes").HasColumnType("jsonb");
                 lines.Property(l => l.Field).HasJsonPropertyName("field");
                 lines.Property(l => l.OldValue).HasJsonPropertyName("old");
                 lines.Property(l => l.NewValue).HasJsonPropertyName("new");

@@ -1,5 +1,8 @@
 using System;
+using System.Buffers;
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using ServerTools.Auditing;
 
 namespace ServerTools.Tests.Auditing;
@@ -35,6 +38,55 @@ public sealed class AuditValueFormatterTests
             RoundTrip(DayOfWeek.Friday, Enum.Parse<DayOfWeek>);
             RoundTrip(AttributeTargets.Class | AttributeTargets.Property, Enum.Parse<AttributeTargets>);
             RoundTrip("quotes \" and ; and ünïcödé", s => s);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
+    }
+
+    /// <summary>A created entity's values are formatted straight into the JSON's UTF-8: the text must be Format's, byte for byte.</summary>
+    [Fact]
+    public void Values_written_into_json_have_the_same_text_as_format()
+    {
+        object?[] values =
+        [
+            123456789012L, long.MinValue, -42, int.MaxValue, (short)-7, (byte)255, (sbyte)-8, (ushort)65535, 4000000000u, ulong.MaxValue,
+            0.1 + 0.2, double.MaxValue, double.Epsilon, double.NaN, double.NegativeInfinity, -0.0, 1.1f, 'é', true, false,
+            Guid.Parse("0b6f1c2e-9c52-4f43-8c3e-2a5d1a0e7b11"), decimal.MaxValue, decimal.MinValue, 1500.50m, -0.0001m, 0m,
+            new DateTimeOffset(2026, 3, 29, 1, 30, 15, 123, TimeSpan.FromHours(2)).AddTicks(4567), DateTimeOffset.MaxValue, DateTimeOffset.MinValue,
+            new DateTime(2026, 3, 29, 1, 30, 15, DateTimeKind.Utc), new DateTime(2026, 3, 29, 1, 30, 15, DateTimeKind.Local), DateTime.MaxValue,
+            new DateTime(2026, 3, 29, 1, 30, 15, DateTimeKind.Unspecified), new DateOnly(2026, 2, 28), DateOnly.MinValue,
+            new TimeOnly(23, 59, 58, 999), TimeSpan.FromDays(1.5) + TimeSpan.FromTicks(7), DayOfWeek.Friday,
+            "quotes \" and \\ and ünïcödé and \u0001 and </script>", "", new byte[] { 1, 2, 3 },
+        ];
+        var culture = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = new CultureInfo("ar-SA");
+        try
+        {
+            foreach (var value in values)
+            {
+                var buffer = new ArrayBufferWriter<byte>();
+                using (var writer = new Utf8JsonWriter(buffer))
+                {
+                    writer.WriteStartObject();
+                    AuditValueFormatter.WriteProperty(writer, JsonEncodedText.Encode("v"), value);
+                    writer.WriteEndObject();
+                }
+
+                using var json = JsonDocument.Parse(buffer.WrittenMemory);
+                Assert.Equal(AuditValueFormatter.Format(value), json.RootElement.GetProperty("v").GetString());
+            }
+
+            var empty = new ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(empty))
+            {
+                writer.WriteStartObject();
+                AuditValueFormatter.WriteProperty(writer, JsonEncodedText.Encode("v"), null);
+                writer.WriteEndObject();
+            }
+
+            Assert.Equal("{}", Encoding.UTF8.GetString(empty.WrittenSpan));
         }
         finally
         {

@@ -122,7 +122,7 @@ internal sealed class AuditBatch
             importer.Write(row.EntityType, NpgsqlDbType.Text);
             importer.Write(row.EntityKey, NpgsqlDbType.Text);
             importer.Write(row.Operation, NpgsqlDbType.Text);
-            importer.Write(row.Lines, NpgsqlDbType.Jsonb);
+            importer.Write(row.Lines, sql.LinesType);
             importer.Write(_actor?.UserId, NpgsqlDbType.Text);
             importer.Write(_actor?.UserName, NpgsqlDbType.Text);
             importer.Write(_actor?.IpAddress, NpgsqlDbType.Text);
@@ -151,7 +151,7 @@ internal sealed class AuditBatch
                 await importer.WriteAsync(row.EntityType, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                 await importer.WriteAsync(row.EntityKey, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                 await importer.WriteAsync(row.Operation, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.Lines, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(row.Lines, sql.LinesType, cancellationToken).ConfigureAwait(false);
                 await importer.WriteAsync(_actor?.UserId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                 await importer.WriteAsync(_actor?.UserName, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                 await importer.WriteAsync(_actor?.IpAddress, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
@@ -170,7 +170,16 @@ internal sealed class AuditBatch
     /// writer's buffer: the importer copies them before the next row reuses it.
     /// </summary>
     private (Guid Id, string EntityType, string EntityKey, string Operation, ReadOnlyMemory<byte> Lines) Row(PendingLog log, AuditLinesJson json)
-        => (AuditIds.Next(_timestamp), log.Descriptor.EntityName, log.Key(), log.Operation.ToString(), json.Write(log.Lines()));
+        => (AuditIds.Next(_timestamp), log.Descriptor.EntityName, log.Key(), Name(log.Operation), json.Write(log));
+
+    /// <summary>The operation as the column stores it (EF's enum-to-string conversion), without formatting an enum per row.</summary>
+    private static string Name(AuditOperation operation) => operation switch
+    {
+        AuditOperation.Create => nameof(AuditOperation.Create),
+        AuditOperation.Update => nameof(AuditOperation.Update),
+        AuditOperation.Delete => nameof(AuditOperation.Delete),
+        _ => nameof(AuditOperation.Read),
+    };
 
     internal static AuditOperations Flag(AuditOperation operation) => operation switch
     {

@@ -40,7 +40,11 @@ internal sealed class AuditSql
         CopyLogs = $"COPY {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)";
 
         LineNames = lineNames;
+        LinesType = string.Equals(lines.GetContainerColumnType(), "json", StringComparison.OrdinalIgnoreCase) ? NpgsqlTypes.NpgsqlDbType.Json : NpgsqlTypes.NpgsqlDbType.Jsonb;
     }
+
+    /// <summary>The type of the lines' column: <c>jsonb</c> unless the model maps it as <c>json</c>.</summary>
+    public NpgsqlTypes.NpgsqlDbType LinesType { get; }
 
     /// <summary>
     /// <c>COPY log (Id, EntityType, EntityKey, Operation, Lines, UserId, UserName, IpAddress, TenantId, Timestamp, TransactionId, TraceId)

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace ServerTools.Auditing;
@@ -86,26 +87,34 @@ internal sealed class PendingLog
     /// <summary>The entity key as text: the value itself, or for a composite key its parts joined by <c>|</c>.</summary>
     public string Key() => _key ?? AuditKey.Of(_entry!.CurrentValues, _map!.Key);
 
-    public IEnumerable<PendingLine> Lines()
+    /// <summary>
+    /// Writes the lines as JSON objects: the captured ones, or a created entity's values read now and formatted
+    /// straight into the writer (the text <see cref="AuditValueFormatter.Format"/> gives, without a string per value).
+    /// </summary>
+    public void WriteLines(Utf8JsonWriter writer, AuditLineJsonNames names)
     {
         if (_lines is not null)
         {
-            return _lines;
+            AuditLinesJson.WriteLines(writer, names, _lines);
+            return;
         }
 
         System.Diagnostics.Debug.Assert(_entry is not null && _map is not null, "Only a created entity's lines are read at write time.");
-        var created = new List<PendingLine>(_map.Fields.Length);
         var currents = _entry.CurrentValues;
         for (var i = 0; i < _map.Fields.Length; i++)
         {
-            if (_map.Fields[i] is { } access)
+            if (_map.Fields[i] is not { } access)
             {
-                var value = access.IsOwned ? access.Current(_entry) : currents[access.Property];
-                created.Add(Line(Descriptor.Fields[i], null, AuditValueFormatter.Format(value)));
+                continue;
             }
-        }
 
-        return created;
+            var field = Descriptor.Fields[i];
+            var value = access.IsOwned ? access.Current(_entry) : currents[access.Property];
+            writer.WriteStartObject();
+            writer.WriteString(names.Field, field.Name);
+            AuditValueFormatter.WriteProperty(writer, names.NewValue, field.IsMasked && value is not null ? AuditValueFormatter.Mask : value);
+            writer.WriteEndObject();
+        }
     }
 
     private static PendingLine Line(AuditField field, string? oldValue, string? newValue) => field.IsMasked
