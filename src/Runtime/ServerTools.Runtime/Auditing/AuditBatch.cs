@@ -8,19 +8,24 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Npgsql;
-using NpgsqlTypes;
 using ServerTools.Infrastructure;
 
 namespace ServerTools.Auditing;
 
 /// <summary>The audit logs of one SaveChanges (or one query's reads): captured when it starts, written with one binary COPY while its transaction is open.</summary>
-internal sealed class AuditBatch
+internal sealed class AuditBatch : IDisposable
 {
     private readonly List<PendingLog> _logs;
     private readonly AuditActor? _actor;
     private readonly DateTimeOffset _timestamp;
     private readonly Guid _transactionId;
     private readonly string? _traceId;
+
+    private readonly Guid[] _ids;
+    private readonly AuditSql _sql;
+    private Task? _ahead;
+    private int _claimed;
+    private CopyRowBuffer? _captured;
 
     private AuditBatch(DbContext context, List<PendingLog> logs, AuditActor? actor, DateTimeOffset timestamp)
     {
@@ -30,6 +35,14 @@ internal sealed class AuditBatch
         _timestamp = timestamp;
         _transactionId = Guid.CreateVersion7(timestamp);
         _traceId = Activity.Current?.TraceId.ToHexString();
+        _sql = AuditSql.For(context);
+
+        // The ids follow the order the logs were captured in, whichever order their rows are encoded in.
+        _ids = new Guid[logs.Count];
+        for (var i = 0; i < _ids.Length; i++)
+        {
+            _ids[i] = AuditIds.Next(timestamp);
+        }
     }
 
     public DbContext Context { get; }
@@ -101,6 +114,20 @@ internal sealed class AuditBatch
         return new AuditBatch(context, logs, actor, options.TimeProvider.GetUtcNow().ToUniversalTime());
     }
 
+    /// <summary>
+    /// Starts encoding, on the thread pool, the rows whose values are all known once the save has started (updates,
+    /// deletes): that work then overlaps the save's own statements, which keep the connection and the database busy
+    /// meanwhile. The write takes the work over if it comes first. Created entities are encoded when they are
+    /// written, as their keys and generated values are known only then.
+    /// </summary>
+    public void EncodeAhead()
+    {
+        if (_logs.Exists(static log => log.IsCaptured))
+        {
+            _ahead = Task.Run(EncodeCaptured);
+        }
+    }
+
     /// <summary>Writes the logs with one binary COPY on the connection of <paramref name="transaction"/> (or the context's).</summary>
     public void Write(DbTransaction? transaction) => CopyWriter.Run(Context, transaction, WriteTo);
 
@@ -108,69 +135,125 @@ internal sealed class AuditBatch
     public Task WriteAsync(DbTransaction? transaction, CancellationToken cancellationToken)
         => CopyWriter.RunAsync(Context, transaction, connection => WriteToAsync(connection, cancellationToken));
 
-    /// <summary>Writes the logs with one binary COPY: one round trip, whatever the number of logs.</summary>
+    /// <summary>
+    /// Writes the logs with one binary COPY: one round trip, whatever the number of logs. It can run more than once (a
+    /// save retried by an execution strategy writes again in the new transaction): the captured rows are encoded once,
+    /// the created ones at each write.
+    /// </summary>
     public void WriteTo(NpgsqlConnection connection)
     {
-        var sql = AuditSql.For(Context);
-        using var importer = CopyWriter.Begin(Context, connection, sql.CopyLogs);
-        var json = new AuditLinesJson(sql.LineNames);
-        foreach (var log in _logs)
-        {
-            var row = Row(log, json);
-            importer.StartRow();
-            importer.Write(row.Id, NpgsqlDbType.Uuid);
-            importer.Write(row.EntityType, NpgsqlDbType.Text);
-            importer.Write(row.EntityKey, NpgsqlDbType.Text);
-            importer.Write(row.Operation, NpgsqlDbType.Text);
-            importer.Write(row.Lines, sql.LinesType);
-            importer.Write(_actor?.UserId, NpgsqlDbType.Text);
-            importer.Write(_actor?.UserName, NpgsqlDbType.Text);
-            importer.Write(_actor?.IpAddress, NpgsqlDbType.Text);
-            importer.Write(_actor?.TenantId, NpgsqlDbType.Text);
-            importer.Write(_timestamp, NpgsqlDbType.TimestampTz);
-            importer.Write(_transactionId, NpgsqlDbType.Uuid);
-            importer.Write(_traceId, NpgsqlDbType.Text);
-        }
-
-        importer.Complete();
+        EncodeCaptured();
+        _ahead?.GetAwaiter().GetResult();
+        using var created = EncodeCreated();
+        using var copy = CopyWriter.BeginRaw(Context, connection, _sql.CopyLogs);
+        _captured!.CopyTo(copy);
+        created.CopyTo(copy);
     }
 
     /// <inheritdoc cref="WriteTo"/>
     public async Task WriteToAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var sql = AuditSql.For(Context);
-        var importer = await CopyWriter.BeginAsync(Context, connection, sql.CopyLogs, cancellationToken).ConfigureAwait(false);
-        await using (importer.ConfigureAwait(false))
+        EncodeCaptured();
+        if (_ahead is not null)
         {
-            var json = new AuditLinesJson(sql.LineNames);
-            foreach (var log in _logs)
-            {
-                var row = Row(log, json);
-                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.EntityType, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.EntityKey, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.Operation, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.Lines, sql.LinesType, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(_actor?.UserId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(_actor?.UserName, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(_actor?.IpAddress, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(_actor?.TenantId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(_timestamp, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(_transactionId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(_traceId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            }
+            await _ahead.ConfigureAwait(false);
+        }
 
-            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        using var created = EncodeCreated();
+        var copy = await CopyWriter.BeginRawAsync(Context, connection, _sql.CopyLogs, cancellationToken).ConfigureAwait(false);
+        await using (copy.ConfigureAwait(false))
+        {
+            await _captured!.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+            await created.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>
-    /// The values of one log that differ per row (the ones shared by the batch are fields). The lines are the JSON
-    /// writer's buffer: the importer copies them before the next row reuses it.
-    /// </summary>
-    private (Guid Id, string EntityType, string EntityKey, string Operation, ReadOnlyMemory<byte> Lines) Row(PendingLog log, AuditLinesJson json)
-        => (AuditIds.Next(_timestamp), log.Descriptor.EntityName, log.Key(), Name(log.Operation), json.Write(log));
+    /// <summary>Returns the encoded rows' memory to the pool, once the encoding ahead (if still running) is done with it.</summary>
+    public void Dispose()
+    {
+        if (_ahead is { IsCompleted: false } ahead)
+        {
+            ahead.ContinueWith(static (_, batch) => ((AuditBatch)batch!).Release(), this, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            return;
+        }
+
+        Release();
+    }
+
+    private void Release() => Interlocked.Exchange(ref _captured, null)?.Dispose();
+
+    /// <summary>The header and the rows of the captured logs, once: by whichever of the thread pool and the write comes first.</summary>
+    private void EncodeCaptured()
+    {
+        if (Interlocked.Exchange(ref _claimed, 1) != 0)
+        {
+            return;
+        }
+
+        var rows = new CopyRowBuffer(header: true);
+        try
+        {
+            var json = new AuditLinesJson(_sql.LineNames);
+            for (var i = 0; i < _logs.Count; i++)
+            {
+                if (_logs[i].IsCaptured)
+                {
+                    EncodeRow(rows, i, json);
+                }
+            }
+        }
+        catch
+        {
+            rows.Dispose();
+            throw;
+        }
+
+        _captured = rows;
+    }
+
+    /// <summary>The rows of the created entities, read now (generated keys and values included), and the trailer.</summary>
+    private CopyRowBuffer EncodeCreated()
+    {
+        var rows = new CopyRowBuffer(header: false);
+        try
+        {
+            var json = new AuditLinesJson(_sql.LineNames);
+            for (var i = 0; i < _logs.Count; i++)
+            {
+                if (!_logs[i].IsCaptured)
+                {
+                    EncodeRow(rows, i, json);
+                }
+            }
+
+            rows.End();
+            return rows;
+        }
+        catch
+        {
+            rows.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One row, in the column order of <see cref="AuditSql.CopyLogs"/>.</summary>
+    private void EncodeRow(CopyRowBuffer rows, int index, AuditLinesJson json)
+    {
+        var log = _logs[index];
+        rows.StartRow(AuditSql.ColumnCount);
+        rows.Uuid(_ids[index]);
+        rows.Text(log.Descriptor.EntityName);
+        rows.Text(log.Key());
+        rows.Text(Name(log.Operation));
+        rows.Json(json.Write(log).Span, _sql.LinesAsJsonb);
+        rows.Text(_actor?.UserId);
+        rows.Text(_actor?.UserName);
+        rows.Text(_actor?.IpAddress);
+        rows.Text(_actor?.TenantId);
+        rows.TimestampTz(_timestamp);
+        rows.Uuid(_transactionId);
+        rows.Text(_traceId);
+    }
 
     /// <summary>The operation as the column stores it (EF's enum-to-string conversion), without formatting an enum per row.</summary>
     private static string Name(AuditOperation operation) => operation switch

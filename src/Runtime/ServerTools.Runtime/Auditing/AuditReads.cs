@@ -77,9 +77,12 @@ internal sealed class AuditReadRecorder(IDbContextOptions contextOptions) : IDbC
     {
         if (Take() is { } batch)
         {
-            // The reader must be closed before the connection runs another command; EF's own Close is then a no-op.
-            eventData.DataReader.Close();
-            batch.Write(command.Transaction);
+            using (batch)
+            {
+                // The reader must be closed before the connection runs another command; EF's own Close is then a no-op.
+                eventData.DataReader.Close();
+                batch.Write(command.Transaction);
+            }
         }
 
         return result;
@@ -89,8 +92,11 @@ internal sealed class AuditReadRecorder(IDbContextOptions contextOptions) : IDbC
     {
         if (Take() is { } batch)
         {
-            await eventData.DataReader.CloseAsync().ConfigureAwait(false);
-            await batch.WriteAsync(command.Transaction, CancellationToken.None).ConfigureAwait(false);
+            using (batch)
+            {
+                await eventData.DataReader.CloseAsync().ConfigureAwait(false);
+                await batch.WriteAsync(command.Transaction, CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
         return result;

@@ -40,11 +40,14 @@ internal sealed class AuditSql
         CopyLogs = $"COPY {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)";
 
         LineNames = lineNames;
-        LinesType = string.Equals(lines.GetContainerColumnType(), "json", StringComparison.OrdinalIgnoreCase) ? NpgsqlTypes.NpgsqlDbType.Json : NpgsqlTypes.NpgsqlDbType.Jsonb;
+        LinesAsJsonb = !string.Equals(lines.GetContainerColumnType(), "json", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>The type of the lines' column: <c>jsonb</c> unless the model maps it as <c>json</c>.</summary>
-    public NpgsqlTypes.NpgsqlDbType LinesType { get; }
+    /// <summary>The number of columns <see cref="CopyLogs"/> writes, the fields of each row.</summary>
+    public const short ColumnCount = 12;
+
+    /// <summary>Whether the lines' column is <c>jsonb</c> (Npgsql's default, or mapped so), rather than ServerTools' <c>json</c>.</summary>
+    public bool LinesAsJsonb { get; }
 
     /// <summary>
     /// <c>COPY log (Id, EntityType, EntityKey, Operation, Lines, UserId, UserName, IpAddress, TenantId, Timestamp, TransactionId, TraceId)

@@ -33,6 +33,9 @@ internal sealed class PendingLog
 
     public AuditOperation Operation { get; }
 
+    /// <summary>Whether the log's key and lines are known since the capture (every log but a created entity's, read when written).</summary>
+    public bool IsCaptured => _lines is not null;
+
     /// <summary>Captures the change, or returns null for an update that changed no audited field (in <see cref="AuditMode.Changes"/>).</summary>
     public static PendingLog? Capture(EntityEntry entry, AuditDescriptor descriptor, AuditOperation operation, OwnedChanges owned)
     {

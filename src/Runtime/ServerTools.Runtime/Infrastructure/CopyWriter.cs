@@ -57,6 +57,27 @@ internal static class CopyWriter
     public static async Task<NpgsqlBinaryImporter> BeginAsync(DbContext context, NpgsqlConnection connection, string copy, CancellationToken cancellationToken)
         => WithTimeout(context, await connection.BeginBinaryImportAsync(copy, cancellationToken).ConfigureAwait(false));
 
+    /// <summary>
+    /// Starts <paramref name="copy"/> (<c>COPY ... FROM STDIN (FORMAT BINARY)</c>) for rows the caller encodes
+    /// (<see cref="CopyRowBuffer"/>), with the context's command timeout. Disposing the stream ends the COPY.
+    /// </summary>
+    public static NpgsqlRawCopyStream BeginRaw(DbContext context, NpgsqlConnection connection, string copy)
+        => WithTimeout(context, connection.BeginRawBinaryCopy(copy));
+
+    /// <inheritdoc cref="BeginRaw"/>
+    public static async Task<NpgsqlRawCopyStream> BeginRawAsync(DbContext context, NpgsqlConnection connection, string copy, CancellationToken cancellationToken)
+        => WithTimeout(context, await connection.BeginRawBinaryCopyAsync(copy, cancellationToken).ConfigureAwait(false));
+
+    private static NpgsqlRawCopyStream WithTimeout(DbContext context, NpgsqlRawCopyStream stream)
+    {
+        if (context.Database.GetCommandTimeout() is { } seconds && stream.CanTimeout)
+        {
+            stream.WriteTimeout = stream.ReadTimeout = seconds * 1000;
+        }
+
+        return stream;
+    }
+
     private static NpgsqlBinaryImporter WithTimeout(DbContext context, NpgsqlBinaryImporter importer)
     {
         if (context.Database.GetCommandTimeout() is { } seconds)

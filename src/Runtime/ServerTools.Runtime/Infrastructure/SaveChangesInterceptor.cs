@@ -93,10 +93,17 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     {
         Saved(eventData.Context);
         var work = End(eventData.Context);
-        if (work is { WriteAtCommit: false })
+        try
         {
-            work.Write(work.Context.Database.CurrentTransaction?.GetDbTransaction());
-            _wakeDispatchersOnCommit |= work.Tracked is not null;
+            if (work is { WriteAtCommit: false })
+            {
+                work.Write(work.Context.Database.CurrentTransaction?.GetDbTransaction());
+                _wakeDispatchersOnCommit |= work.Tracked is not null;
+            }
+        }
+        finally
+        {
+            work?.Release();
         }
 
         return result;
@@ -106,10 +113,17 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     {
         Saved(eventData.Context);
         var work = End(eventData.Context);
-        if (work is { WriteAtCommit: false })
+        try
         {
-            await work.WriteAsync(work.Context.Database.CurrentTransaction?.GetDbTransaction(), cancellationToken).ConfigureAwait(false);
-            _wakeDispatchersOnCommit |= work.Tracked is not null;
+            if (work is { WriteAtCommit: false })
+            {
+                await work.WriteAsync(work.Context.Database.CurrentTransaction?.GetDbTransaction(), cancellationToken).ConfigureAwait(false);
+                _wakeDispatchersOnCommit |= work.Tracked is not null;
+            }
+        }
+        finally
+        {
+            work?.Release();
         }
 
         return result;
@@ -118,26 +132,26 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     public void SaveChangesFailed(DbContextErrorEventData eventData)
     {
         _dataRulesChanged = false;
-        End(eventData.Context);
+        End(eventData.Context)?.Release();
     }
 
     public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {
         _dataRulesChanged = false;
-        End(eventData.Context);
+        End(eventData.Context)?.Release();
         return Task.CompletedTask;
     }
 
     public void SaveChangesCanceled(DbContextEventData eventData)
     {
         _dataRulesChanged = false;
-        End(eventData.Context);
+        End(eventData.Context)?.Release();
     }
 
     public Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
     {
         _dataRulesChanged = false;
-        End(eventData.Context);
+        End(eventData.Context)?.Release();
         return Task.CompletedTask;
     }
 
@@ -218,6 +232,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
 
             var audit = options.Auditing.Enabled ? AuditBatch.Capture(context, options) : null;
             var tracked = options.Tracking.Enabled ? TrackedBatch.Capture(context, options) : null;
+            audit?.EncodeAhead();
             if (audit is not null || tracked is not null)
             {
                 var writeAtCommit = context.Database.CurrentTransaction is null && System.Transactions.Transaction.Current is null;
@@ -227,7 +242,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         catch
         {
             // EF does not report a failure of SavingChanges to SaveChangesFailed: restore the context here.
-            End(context);
+            End(context)?.Release();
             throw;
         }
 
@@ -267,6 +282,9 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     /// </summary>
     private sealed record SaveWork(DbContext Context, bool WriteAtCommit, AuditBatch? Audit, TrackedBatch? Tracked)
     {
+        /// <summary>Once the save is over (written, failed or canceled): the audit rows' memory goes back to the pool.</summary>
+        public void Release() => Audit?.Dispose();
+
         public void Write(DbTransaction? transaction) => CopyWriter.Run(Context, transaction, connection =>
         {
             Audit?.WriteTo(connection);
