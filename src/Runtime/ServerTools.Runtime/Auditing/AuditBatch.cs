@@ -147,7 +147,14 @@ internal sealed class AuditBatch : IDisposable
         using var created = EncodeCreated();
         using var copy = CopyWriter.BeginRaw(Context, connection, _sql.CopyLogs);
         _captured!.CopyTo(copy);
-        created.CopyTo(copy);
+        if (created is null)
+        {
+            copy.Write(CopyRowBuffer.Trailer.Span);
+        }
+        else
+        {
+            created.CopyTo(copy);
+        }
     }
 
     /// <inheritdoc cref="WriteTo"/>
@@ -164,7 +171,14 @@ internal sealed class AuditBatch : IDisposable
         await using (copy.ConfigureAwait(false))
         {
             await _captured!.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
-            await created.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+            if (created is null)
+            {
+                await copy.WriteAsync(CopyRowBuffer.Trailer, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await created.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -211,9 +225,14 @@ internal sealed class AuditBatch : IDisposable
         _captured = rows;
     }
 
-    /// <summary>The rows of the created entities, read now (generated keys and values included), and the trailer.</summary>
-    private CopyRowBuffer EncodeCreated()
+    /// <summary>The rows of the created entities, read now (generated keys and values included), and the trailer; null when none was created.</summary>
+    private CopyRowBuffer? EncodeCreated()
     {
+        if (_logs.TrueForAll(static log => log.IsCaptured))
+        {
+            return null;
+        }
+
         var rows = new CopyRowBuffer(header: false);
         try
         {

@@ -49,11 +49,15 @@ internal sealed class AuditFieldAccess
     private AuditFieldAccess(IProperty property, INavigation[] owned)
     {
         Property = property;
+        Comparer = property.GetValueComparer();
         _owned = owned;
     }
 
     /// <summary>The property that holds the value: on the entity type, a complex type, or the last owned type.</summary>
     public IProperty Property { get; }
+
+    /// <summary>EF's comparer of the property's values (looked up once, not per entity).</summary>
+    public ValueComparer Comparer { get; }
 
     public bool IsOwned => _owned.Length > 0;
 

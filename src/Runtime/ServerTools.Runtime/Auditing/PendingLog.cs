@@ -67,7 +67,7 @@ internal sealed class PendingLog
 
             // Compared with EF's own comparer first, so unchanged values are not formatted at all.
             var current = access.IsOwned ? access.Current(entry) : currents[property];
-            if (!full && property.GetValueComparer().Equals(original, current))
+            if (!full && access.Comparer.Equals(original, current))
             {
                 continue;
             }

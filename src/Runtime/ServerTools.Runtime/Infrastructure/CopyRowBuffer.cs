@@ -89,8 +89,11 @@ internal sealed class CopyRowBuffer : IDisposable
         utf8.CopyTo(span[(4 + prefix)..]);
     }
 
-    /// <summary>Ends the data: the trailer a binary COPY closes with.</summary>
-    public void End() => BinaryPrimitives.WriteInt16BigEndian(Reserve(2), -1);
+    /// <summary>The trailer a binary COPY's data ends with: -1 as an int16.</summary>
+    public static ReadOnlyMemory<byte> Trailer { get; } = new byte[] { 0xFF, 0xFF };
+
+    /// <summary>Ends the data with the <see cref="Trailer"/>.</summary>
+    public void End() => Write(Trailer.Span);
 
     public void CopyTo(Stream stream)
     {
