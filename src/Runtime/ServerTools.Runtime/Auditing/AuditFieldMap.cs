@@ -50,8 +50,12 @@ internal sealed class AuditFieldAccess
     {
         Property = property;
         Comparer = property.GetValueComparer();
+        IsOnEntity = owned.Length == 0 && property.DeclaringType is IEntityType;
         _owned = owned;
     }
+
+    /// <summary>Whether the property is the entity's own (not in a complex type or an owned entity): its entry has its modified flag.</summary>
+    public bool IsOnEntity { get; }
 
     /// <summary>The property that holds the value: on the entity type, a complex type, or the last owned type.</summary>
     public IProperty Property { get; }

@@ -58,6 +58,14 @@ internal sealed class PendingLog
 
             var field = descriptor.Fields[i];
             var property = access.Property;
+
+            // An update's unchanged properties are passed over on EF's own flag (set by DetectChanges with the same
+            // comparer), before a value is read: what EF does not write is not logged either.
+            if (!full && operation == AuditOperation.Update && access.IsOnEntity && !entry.Property(property).IsModified)
+            {
+                continue;
+            }
+
             var original = access.IsOwned ? access.Original(entry, owned) : originals[property];
             if (operation == AuditOperation.Delete)
             {
