@@ -35,6 +35,16 @@ public partial class Note
     public string Text { get; set; } = "";
 }
 
+/// <summary>A created entity whose foreign key the database decides: its principal is created in the same save.</summary>
+[Audited]
+public partial class Posting
+{
+    public int Id { get; set; }
+    public int AccountId { get; set; }
+    public Account? Account { get; set; }
+    public string Memo { get; set; } = "";
+}
+
 [Audited]
 public partial class Allocation
 {
@@ -55,6 +65,7 @@ public sealed class AuditTrailContext(DbContextOptions<AuditTrailContext> option
     public DbSet<Ledger> Ledgers => Set<Ledger>();
     public DbSet<Note> Notes => Set<Note>();
     public DbSet<Allocation> Allocations => Set<Allocation>();
+    public DbSet<Posting> Postings => Set<Posting>();
     public DbSet<Plain> Plains => Set<Plain>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -170,6 +170,26 @@ public sealed class AuditTrailTests(AuditTrailTests.Database database) : IClassF
     }
 
     [Fact]
+    public async Task Create_logs_the_keys_and_foreign_keys_the_database_gave_not_the_temporary_ones()
+    {
+        await using var context = database.Create();
+        var account = new Account { Name = "posting-account" };
+        var posting = new Posting { Account = account, Memo = "opening" };
+        context.Postings.Add(posting);
+        context.ChangeTracker.DetectChanges();
+        Assert.True(context.Entry(posting).Property(p => p.AccountId).IsTemporary);
+        await context.SaveChangesAsync();
+
+        var log = Assert.Single(await Logs<Posting>(posting.Id));
+        Assert.True(account.Id > 0);
+        Assert.Equal(
+            [("Id", null, Text(posting.Id)), ("AccountId", null, Text(account.Id)), ("Memo", null, "opening")],
+            Lines(log));
+
+        static string Text(int id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public async Task Logs_of_one_save_are_ordered_as_the_changes_were_captured_whatever_their_operation()
     {
         await using (var setup = database.Create())

@@ -116,16 +116,13 @@ internal sealed class AuditBatch : IDisposable
 
     /// <summary>
     /// Starts encoding, on the thread pool, the rows whose values are all known once the save has started (updates,
-    /// deletes): that work then overlaps the save's own statements, which keep the connection and the database busy
-    /// meanwhile. The write takes the work over if it comes first. Created entities are encoded when they are
-    /// written, as their keys and generated values are known only then.
+    /// deletes), and formatting the values of created entities taken then: that work overlaps the save's own
+    /// statements, which keep the connection and the database busy meanwhile. The write takes the work over if it
+    /// comes first. Created entities' rows are encoded when they are written, as their keys are known only then.
     /// </summary>
     public void EncodeAhead()
     {
-        if (_logs.Exists(static log => log.IsCaptured))
-        {
-            _ahead = Task.Run(EncodeCaptured);
-        }
+        _ahead = Task.Run(EncodeCaptured);
     }
 
     /// <summary>Writes the logs with one binary COPY on the connection of <paramref name="transaction"/> (or the context's).</summary>
@@ -213,6 +210,10 @@ internal sealed class AuditBatch : IDisposable
                 if (_logs[i].IsCaptured)
                 {
                     EncodeRow(rows, i, json);
+                }
+                else
+                {
+                    _logs[i].FormatAhead();
                 }
             }
         }

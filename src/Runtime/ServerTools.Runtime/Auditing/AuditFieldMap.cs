@@ -51,8 +51,15 @@ internal sealed class AuditFieldAccess
         Property = property;
         Comparer = property.GetValueComparer();
         IsOnEntity = owned.Length == 0 && property.DeclaringType is IEntityType;
+        IsReadAtWrite = property.ValueGenerated != ValueGenerated.Never || property.IsKey() || property.IsForeignKey() || owned.Length > 0;
         _owned = owned;
     }
+
+    /// <summary>
+    /// Whether a created entity's value is known only once the save has run: a key or foreign key (a generated or
+    /// temporary value until then), a value the database generates, or an owned entity's (its entry is saved apart).
+    /// </summary>
+    public bool IsReadAtWrite { get; }
 
     /// <summary>Whether the property is the entity's own (not in a complex type or an owned entity): its entry has its modified flag.</summary>
     public bool IsOnEntity { get; }

@@ -9,8 +9,9 @@ internal readonly record struct PendingLine(string Field, string? OldValue, stri
 
 /// <summary>
 /// One log before it is written: an entity change of a SaveChanges, or a read. Old values are taken when the
-/// save starts (EF replaces them afterwards); a created entity's values and key are read when the log is
-/// written, so database-generated values are logged as stored.
+/// save starts (EF replaces them afterwards). A created entity's values are taken then too, and formatted ahead,
+/// except its keys, foreign keys and database-generated values, which are read when the log is written, so that they
+/// are logged as stored.
 /// </summary>
 internal sealed class PendingLog
 {
@@ -19,7 +20,11 @@ internal sealed class PendingLog
     private readonly List<PendingLine>? _lines;
     private readonly string? _key;
 
-    private PendingLog(EntityEntry? entry, AuditDescriptor descriptor, AuditFieldMap? map, AuditOperation operation, List<PendingLine>? lines, string? key)
+    // A created entity: the values taken at the capture (null where read at the write), then their text.
+    private readonly object?[]? _created;
+    private string?[]? _createdText;
+
+    private PendingLog(EntityEntry? entry, AuditDescriptor descriptor, AuditFieldMap? map, AuditOperation operation, List<PendingLine>? lines, string? key, object?[]? created = null)
     {
         _entry = entry;
         _map = map;
@@ -27,6 +32,7 @@ internal sealed class PendingLog
         Operation = operation;
         _lines = lines;
         _key = key;
+        _created = created;
     }
 
     public AuditDescriptor Descriptor { get; }
@@ -42,7 +48,7 @@ internal sealed class PendingLog
         var map = AuditFieldMap.For(entry.Metadata, descriptor);
         if (operation == AuditOperation.Create)
         {
-            return new PendingLog(entry, descriptor, map, operation, lines: null, key: null);
+            return new PendingLog(entry, descriptor, map, operation, lines: null, key: null, CreatedValues(entry, map));
         }
 
         var full = descriptor.Mode == AuditMode.Full;
@@ -95,12 +101,35 @@ internal sealed class PendingLog
     public static PendingLog Read(AuditDescriptor descriptor, string key)
         => new(entry: null, descriptor, map: null, AuditOperation.Read, lines: [], key);
 
+    /// <summary>
+    /// Formats a created entity's values taken at the capture (on any thread: it reads no entry). The write then only
+    /// reads and formats the values it could not take then.
+    /// </summary>
+    public void FormatAhead()
+    {
+        if (_created is not { } values || _createdText is not null)
+        {
+            return;
+        }
+
+        var texts = new string?[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (_map!.Fields[i] is { IsReadAtWrite: false })
+            {
+                texts[i] = Masked(Descriptor.Fields[i], AuditValueFormatter.Format(values[i]));
+            }
+        }
+
+        _createdText = texts;
+    }
+
     /// <summary>The entity key as text: the value itself, or for a composite key its parts joined by <c>|</c>.</summary>
     public string Key() => _key ?? AuditKey.Of(_entry!.CurrentValues, _map!.Key);
 
     /// <summary>
-    /// Writes the lines as JSON objects: the captured ones, or a created entity's values read now and formatted
-    /// straight into the writer (the text <see cref="AuditValueFormatter.Format"/> gives, without a string per value).
+    /// Writes the lines as JSON objects: the captured ones, or a created entity's: the text formatted ahead, and the
+    /// values read now formatted straight into the writer (the text <see cref="AuditValueFormatter.Format"/> gives).
     /// </summary>
     public void WriteLines(Utf8JsonWriter writer, AuditLineJsonNames names)
     {
@@ -120,13 +149,39 @@ internal sealed class PendingLog
             }
 
             var field = Descriptor.Fields[i];
-            var value = access.IsOwned ? access.Current(_entry) : currents[access.Property];
             writer.WriteStartObject();
             writer.WriteString(names.Field, field.Name);
-            AuditValueFormatter.WriteProperty(writer, names.NewValue, field.IsMasked && value is not null ? AuditValueFormatter.Mask : value);
+            if (access.IsReadAtWrite || _created is null)
+            {
+                var value = access.IsOwned ? access.Current(_entry) : currents[access.Property];
+                AuditValueFormatter.WriteProperty(writer, names.NewValue, field.IsMasked && value is not null ? AuditValueFormatter.Mask : value);
+            }
+            else if ((_createdText is { } texts ? texts[i] : Masked(field, AuditValueFormatter.Format(_created[i]))) is { } text)
+            {
+                writer.WriteString(names.NewValue, text);
+            }
+
             writer.WriteEndObject();
         }
     }
+
+    /// <summary>The values of a created entity that can be taken now: not its keys, foreign keys or generated values.</summary>
+    private static object?[] CreatedValues(EntityEntry entry, AuditFieldMap map)
+    {
+        var values = new object?[map.Fields.Length];
+        var currents = entry.CurrentValues;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (map.Fields[i] is { IsReadAtWrite: false } access)
+            {
+                values[i] = access.IsOwned ? access.Current(entry) : currents[access.Property];
+            }
+        }
+
+        return values;
+    }
+
+    private static string? Masked(AuditField field, string? text) => field.IsMasked && text is not null ? AuditValueFormatter.Mask : text;
 
     private static PendingLine Line(AuditField field, string? oldValue, string? newValue) => field.IsMasked
         ? new PendingLine(field.Name, oldValue is null ? null : AuditValueFormatter.Mask, newValue is null ? null : AuditValueFormatter.Mask)
