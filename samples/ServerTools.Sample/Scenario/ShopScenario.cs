@@ -91,8 +91,10 @@ internal static partial class ShopScenario
                 ? "up to date: every migration was applied before"
                 : "applied migration " + string.Join(", ", pending) + " (Database.MigrateAsync)");
             report.Fact(string.Empty, "the model matches the migrations' snapshot: no pending model changes");
-            report.Fact(string.Empty, "UseServerTools() maps the audit trail: " + db.Model.FindEntityType(typeof(AuditLog))!.GetTableName()
-                + ", each log's lines in its jsonb column Lines");
+            var auditLog = db.Model.FindEntityType(typeof(AuditLog))!;
+            var auditLines = auditLog.FindComplexProperty(nameof(AuditLog.Lines))!.ComplexType;
+            report.Fact(string.Empty, "UseServerTools() maps the audit trail: " + auditLog.GetTableName()
+                + ", each log's lines in its " + auditLines.GetContainerColumnType() + " column " + auditLines.GetContainerColumnName());
 
             var partners = await db.Partners.CountAsync(cancellationToken).ConfigureAwait(false);
             if (partners > 0)

@@ -13,7 +13,7 @@ namespace ServerTools.Auditing;
 /// </summary>
 internal sealed class AuditLinesJson(AuditLineJsonNames names)
 {
-    // The text goes to a jsonb column, never into HTML: only what JSON itself requires is escaped.
+    // The text goes to a json or jsonb column, never into HTML: only what JSON itself requires is escaped.
     private static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);

@@ -44,7 +44,7 @@ public sealed class AuditLog
 
     /// <summary>
     /// The fields, with their old and new values as text, in the order of the entity's audited properties. Stored in
-    /// the log's own row, as a <c>jsonb</c> array, so they are always loaded with the log (no <c>Include</c>).
+    /// the log's own row, as a <c>json</c> array, so they are always loaded with the log (no <c>Include</c>).
     /// </summary>
     public List<AuditLogLine> Lines { get; set; } = [];
 }
