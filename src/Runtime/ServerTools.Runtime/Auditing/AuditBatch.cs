@@ -143,7 +143,7 @@ internal sealed class AuditBatch : IDisposable
         _ahead?.GetAwaiter().GetResult();
         using var created = EncodeCreated();
         using var copy = CopyWriter.BeginRaw(Context, connection, _sql.CopyLogs);
-        _captured!.CopyTo(copy);
+        Captured().CopyTo(copy);
         if (created is null)
         {
             copy.Write(CopyRowBuffer.Trailer.Span);
@@ -167,7 +167,7 @@ internal sealed class AuditBatch : IDisposable
         var copy = await CopyWriter.BeginRawAsync(Context, connection, _sql.CopyLogs, cancellationToken).ConfigureAwait(false);
         await using (copy.ConfigureAwait(false))
         {
-            await _captured!.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+            await Captured().CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
             if (created is null)
             {
                 await copy.WriteAsync(CopyRowBuffer.Trailer, cancellationToken).ConfigureAwait(false);
@@ -182,6 +182,11 @@ internal sealed class AuditBatch : IDisposable
     /// <summary>Returns the encoded rows' memory to the pool, once the encoding ahead (if still running) is done with it.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _claimed, 1) == 0)
+        {
+            return; // never encoded: the thread pool, if it starts now, finds the work taken
+        }
+
         if (_ahead is { IsCompleted: false } ahead)
         {
             ahead.ContinueWith(static (_, batch) => ((AuditBatch)batch!).Release(), this, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
@@ -190,6 +195,9 @@ internal sealed class AuditBatch : IDisposable
 
         Release();
     }
+
+    private CopyRowBuffer Captured() => _captured ?? throw new InvalidOperationException(
+        "The audit rows of this save were not encoded: the batch was written after it was released, or its encoding failed earlier.");
 
     private void Release() => Interlocked.Exchange(ref _captured, null)?.Dispose();
 
