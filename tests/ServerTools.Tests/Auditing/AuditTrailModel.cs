@@ -45,6 +45,14 @@ public partial class Posting
     public string Memo { get; set; } = "";
 }
 
+/// <summary>An entity whose Text EF compares by reference: an equal string in a new instance counts as a change for EF.</summary>
+[Audited]
+public partial class Label
+{
+    public int Id { get; set; }
+    public string Text { get; set; } = "";
+}
+
 [Audited]
 public partial class Allocation
 {
@@ -66,12 +74,15 @@ public sealed class AuditTrailContext(DbContextOptions<AuditTrailContext> option
     public DbSet<Note> Notes => Set<Note>();
     public DbSet<Allocation> Allocations => Set<Allocation>();
     public DbSet<Posting> Postings => Set<Posting>();
+    public DbSet<Label> Labels => Set<Label>();
     public DbSet<Plain> Plains => Set<Plain>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Account>().HasIndex(a => a.Name).IsUnique();
         modelBuilder.Entity<Allocation>().HasKey(a => new { a.AccountId, a.Period });
+        modelBuilder.Entity<Label>().Property(l => l.Text).Metadata.SetValueComparer(
+            new Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<string>((a, b) => ReferenceEquals(a, b), s => s.GetHashCode(StringComparison.Ordinal), s => s));
     }
 }
 

@@ -190,6 +190,23 @@ public sealed class AuditTrailTests(AuditTrailTests.Database database) : IClassF
     }
 
     [Fact]
+    public async Task An_update_whose_changed_values_read_the_same_as_text_logs_nothing()
+    {
+        await using var context = database.Create();
+        var label = new Label { Text = "same" };
+        context.Labels.Add(label);
+        await context.SaveChangesAsync();
+
+        // A new string instance with the same text: EF's reference comparer sees a change and saves it.
+        label.Text = new string("same".AsSpan());
+        context.ChangeTracker.DetectChanges();
+        Assert.True(context.Entry(label).Property(l => l.Text).IsModified);
+        await context.SaveChangesAsync();
+
+        Assert.Equal([AuditOperation.Create], (await Logs<Label>(label.Id)).Select(l => l.Operation));
+    }
+
+    [Fact]
     public async Task Logs_of_one_save_are_ordered_as_the_changes_were_captured_whatever_their_operation()
     {
         await using (var setup = database.Create())

@@ -215,13 +215,11 @@ internal sealed class AuditBatch : IDisposable
             var json = new AuditLinesJson(_sql.LineNames);
             for (var i = 0; i < _logs.Count; i++)
             {
-                if (_logs[i].IsCaptured)
+                var log = _logs[i];
+                log.FormatAhead();
+                if (log.IsCaptured && !log.IsEmpty)
                 {
                     EncodeRow(rows, i, json);
-                }
-                else
-                {
-                    _logs[i].FormatAhead();
                 }
             }
         }

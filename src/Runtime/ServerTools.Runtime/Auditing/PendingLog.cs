@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -17,21 +18,27 @@ internal sealed class PendingLog
 {
     private readonly EntityEntry? _entry;
     private readonly AuditFieldMap? _map;
-    private readonly List<PendingLine>? _lines;
     private readonly string? _key;
+
+    // An update or a delete: the values taken at the capture, then (formatted ahead) its lines.
+    private readonly List<(AuditField Field, object? Old, object? New)>? _changed;
+    private List<PendingLine>? _lines;
 
     // A created entity: the values taken at the capture (null where read at the write), then their text.
     private readonly object?[]? _created;
     private string?[]? _createdText;
 
-    private PendingLog(EntityEntry? entry, AuditDescriptor descriptor, AuditFieldMap? map, AuditOperation operation, List<PendingLine>? lines, string? key, object?[]? created = null)
+    private PendingLog(
+        EntityEntry? entry, AuditDescriptor descriptor, AuditFieldMap? map, AuditOperation operation, string? key,
+        List<PendingLine>? lines = null, List<(AuditField, object?, object?)>? changed = null, object?[]? created = null)
     {
         _entry = entry;
         _map = map;
         Descriptor = descriptor;
         Operation = operation;
-        _lines = lines;
         _key = key;
+        _lines = lines;
+        _changed = changed;
         _created = created;
     }
 
@@ -39,8 +46,14 @@ internal sealed class PendingLog
 
     public AuditOperation Operation { get; }
 
-    /// <summary>Whether the log's key and lines are known since the capture (every log but a created entity's, read when written).</summary>
-    public bool IsCaptured => _lines is not null;
+    /// <summary>Whether the log's key and values are known since the capture (every log but a created entity's, whose key is read when written).</summary>
+    public bool IsCaptured => _key is not null;
+
+    /// <summary>
+    /// An update in <see cref="AuditMode.Changes"/> whose changed values all read the same as text once formatted (EF's
+    /// comparer told them apart): it has nothing to log and is not written.
+    /// </summary>
+    public bool IsEmpty => _lines is { Count: 0 } && Operation == AuditOperation.Update && Descriptor.Mode != AuditMode.Full;
 
     /// <summary>Captures the change, or returns null for an update that changed no audited field (in <see cref="AuditMode.Changes"/>).</summary>
     public static PendingLog? Capture(EntityEntry entry, AuditDescriptor descriptor, AuditOperation operation, OwnedChanges owned)
@@ -48,11 +61,12 @@ internal sealed class PendingLog
         var map = AuditFieldMap.For(entry.Metadata, descriptor);
         if (operation == AuditOperation.Create)
         {
-            return new PendingLog(entry, descriptor, map, operation, lines: null, key: null, CreatedValues(entry, map));
+            return new PendingLog(entry, descriptor, map, operation, key: null, created: CreatedValues(entry, map));
         }
 
         var full = descriptor.Mode == AuditMode.Full;
-        var lines = new List<PendingLine>(map.Fields.Length);
+        // An update in Changes mode usually changes a few fields: the list starts small rather than at the field count.
+        var changed = new List<(AuditField, object?, object?)>(full || operation == AuditOperation.Delete ? map.Fields.Length : Math.Min(4, map.Fields.Length));
         var originals = entry.OriginalValues;
         var currents = entry.CurrentValues;
         for (var i = 0; i < map.Fields.Length; i++)
@@ -75,38 +89,50 @@ internal sealed class PendingLog
             var original = access.IsOwned ? access.Original(entry, owned) : originals[property];
             if (operation == AuditOperation.Delete)
             {
-                lines.Add(Line(field, AuditValueFormatter.Format(original), null));
+                changed.Add((field, original, null));
                 continue;
             }
 
-            // Compared with EF's own comparer first, so unchanged values are not formatted at all.
+            // Compared with EF's own comparer, so unchanged values are not kept. They are formatted later, ahead of the
+            // write (FormatAhead): EF keeps no reference to these values, so they cannot change meanwhile.
             var current = access.IsOwned ? access.Current(entry) : currents[property];
-            if (!full && access.Comparer.Equals(original, current))
+            if (full || !access.Comparer.Equals(original, current))
             {
-                continue;
-            }
-
-            var oldValue = AuditValueFormatter.Format(original);
-            var newValue = AuditValueFormatter.Format(current);
-            if (full || !string.Equals(oldValue, newValue, System.StringComparison.Ordinal))
-            {
-                lines.Add(Line(field, oldValue, newValue));
+                changed.Add((field, original, current));
             }
         }
 
-        return lines.Count == 0 && !full ? null : new PendingLog(entry, descriptor, map, operation, lines, AuditKey.Of(entry.OriginalValues, map.Key));
+        return changed.Count == 0 && !full ? null : new PendingLog(entry, descriptor, map, operation, AuditKey.Of(entry.OriginalValues, map.Key), changed: changed);
     }
 
     /// <summary>A read of the entity with key <paramref name="key"/> (see <see cref="AuditKey.Format"/>): a log with no lines.</summary>
     public static PendingLog Read(AuditDescriptor descriptor, string key)
-        => new(entry: null, descriptor, map: null, AuditOperation.Read, lines: [], key);
+        => new(entry: null, descriptor, map: null, AuditOperation.Read, key, lines: []);
 
     /// <summary>
-    /// Formats a created entity's values taken at the capture (on any thread: it reads no entry). The write then only
-    /// reads and formats the values it could not take then.
+    /// Formats the values taken at the capture, on any thread (it reads no entry): an update's or a delete's lines, or
+    /// a created entity's values, of which the write then only reads and formats the ones it could not take then.
     /// </summary>
     public void FormatAhead()
     {
+        if (_changed is { } changed && _lines is null)
+        {
+            var full = Descriptor.Mode == AuditMode.Full;
+            var lines = new List<PendingLine>(changed.Count);
+            foreach (var (field, old, current) in changed)
+            {
+                var oldValue = AuditValueFormatter.Format(old);
+                var newValue = Operation == AuditOperation.Delete ? null : AuditValueFormatter.Format(current);
+                if (full || Operation == AuditOperation.Delete || !string.Equals(oldValue, newValue, StringComparison.Ordinal))
+                {
+                    lines.Add(Line(field, oldValue, newValue));
+                }
+            }
+
+            _lines = lines;
+            return;
+        }
+
         if (_created is not { } values || _createdText is not null)
         {
             return;
@@ -133,9 +159,10 @@ internal sealed class PendingLog
     /// </summary>
     public void WriteLines(Utf8JsonWriter writer, AuditLineJsonNames names)
     {
-        if (_lines is not null)
+        if (IsCaptured)
         {
-            AuditLinesJson.WriteLines(writer, names, _lines);
+            FormatAhead();
+            AuditLinesJson.WriteLines(writer, names, _lines!);
             return;
         }
 
