@@ -236,7 +236,7 @@ internal static class ExceptionRuleClasses
             chosen = usable.Count == 0 || IsAmbiguous(usable) ? null : Longest(usable);
         }
 
-        return chosen is not null && (!HasRequiredMembers(type) || HasAttribute(chosen, SetsRequiredMembers)) ? chosen : null;
+        return chosen is not null && (!HasRequiredMembers(type) || MetadataNames.HasAttribute(chosen, SetsRequiredMembers)) ? chosen : null;
     }
 
     /// <summary>How the registry supplies <paramref name="parameter"/> of a constructor; <see cref="ArgumentKind.None"/> when it cannot.</summary>
@@ -330,7 +330,7 @@ internal static class ExceptionRuleClasses
     }
 
     private static List<IMethodSymbol> Marked(List<IMethodSymbol> candidates) =>
-        candidates.FindAll(static constructor => HasAttribute(constructor, ActivatorUtilitiesConstructor));
+        candidates.FindAll(static constructor => MetadataNames.HasAttribute(constructor, ActivatorUtilitiesConstructor));
 
     private static IMethodSymbol Longest(List<IMethodSymbol> constructors)
     {
@@ -373,22 +373,9 @@ internal static class ExceptionRuleClasses
     {
         foreach (var attribute in symbol.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() == "System.ObsoleteAttribute"
+            if (MetadataNames.Is(attribute.AttributeClass, "System.ObsoleteAttribute")
                 && attribute.ConstructorArguments.Length == 2
                 && attribute.ConstructorArguments[1].Value is true)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool HasAttribute(ISymbol symbol, string metadataName)
-    {
-        foreach (var attribute in symbol.GetAttributes())
-        {
-            if (attribute.AttributeClass?.ToDisplayString() == metadataName)
             {
                 return true;
             }

@@ -34,7 +34,7 @@ public sealed partial class TrackedGenerator
         /// </summary>
         public static TrackedEntitySpec? ParseProperty(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
             => context.TargetSymbol is IPropertySymbol { ContainingType: { } type } property
-               && !AuditedProperties.HasAttribute(type, AttributeNames.Tracked)
+               && !MetadataNames.HasAttribute(type, AttributeNames.Tracked)
                && SymbolEqualityComparer.Default.Equals(FirstMarkedProperty(type), property)
                 ? Create(type, classLevel: false, DefaultOperations, cancellationToken)
                 : null;
@@ -169,7 +169,7 @@ public sealed partial class TrackedGenerator
 
         /// <summary>The first property declared in <paramref name="type"/> (all its partial declarations, in order) that is marked <c>[Tracked]</c>.</summary>
         private static IPropertySymbol? FirstMarkedProperty(INamedTypeSymbol type)
-            => type.GetMembers().OfType<IPropertySymbol>().FirstOrDefault(static property => AuditedProperties.HasAttribute(property, AttributeNames.Tracked));
+            => type.GetMembers().OfType<IPropertySymbol>().FirstOrDefault(static property => MetadataNames.HasAttribute(property, AttributeNames.Tracked));
 
         /// <summary>
         /// Whether a base class has a generated <c>TrackedFields</c> class and registration method that
@@ -205,7 +205,7 @@ public sealed partial class TrackedGenerator
                 return false;
             }
 
-            var classLevel = AuditedProperties.HasAttribute(type, AttributeNames.Tracked);
+            var classLevel = MetadataNames.HasAttribute(type, AttributeNames.Tracked);
             return (classLevel || FirstMarkedProperty(type) is not null)
                    && TrackedProperties(type, classLevel, cancellationToken).Any();
         }
