@@ -57,9 +57,8 @@ internal sealed class ModuleCensus
 
             // The classes the generated registry registers (ExceptionRuleGenerator.Parser); the analyzers report the others.
             if (targets.Count > 0
-                && ExceptionRuleClasses.WhyNotCreatable(type) is null
                 && ExceptionRuleClasses.WhyInvalid(attribute) is null
-                && ExceptionRuleClasses.Constructor(type) is not null)
+                && ExceptionRuleClasses.CreationConstructor(type) is not null)
             {
                 _rules.Add(new Rule(type, attribute, targets));
             }
