@@ -26,7 +26,7 @@ internal static class AuditedProperties
     /// <c>[AuditIgnore]</c>. Whether the audit can write the type is <see cref="AuditValueTypes.IsSupported"/>'s call.
     /// </summary>
     public static bool IsCandidate(IPropertySymbol property)
-        => IsMapped(property) && !HasAttribute(property, AttributeNames.AuditIgnore);
+        => IsMapped(property) && !MetadataNames.HasAttribute(property, AttributeNames.AuditIgnore);
 
     /// <summary>
     /// The properties EF Core maps by convention (instance, not an indexer, public getter, any setter, not an
@@ -35,10 +35,7 @@ internal static class AuditedProperties
     /// </summary>
     public static bool IsMapped(IPropertySymbol property)
         => property is { IsStatic: false, IsIndexer: false, IsOverride: false, GetMethod.DeclaredAccessibility: Accessibility.Public, SetMethod: not null }
-           && !HasAttribute(property, AttributeNames.NotMapped);
-
-    public static bool HasAttribute(ISymbol symbol, string metadataName)
-        => symbol.GetAttributes().Any(attribute => attribute.AttributeClass?.ToDisplayString() == metadataName);
+           && !MetadataNames.HasAttribute(property, AttributeNames.NotMapped);
 
     /// <summary>
     /// How many types deep a descriptor reaches, the audited class included: value objects are flattened three levels
@@ -61,12 +58,12 @@ internal static class AuditedProperties
             return null;
         }
 
-        if (HasAttribute(named, AttributeNames.Owned) || HasAttribute(named, AttributeNames.ComplexType))
+        if (MetadataNames.HasAttribute(named, AttributeNames.Owned) || MetadataNames.HasAttribute(named, AttributeNames.ComplexType))
         {
             return named;
         }
 
-        if (named.TypeKind == TypeKind.Struct || HasAttribute(named, AttributeNames.Audited))
+        if (named.TypeKind == TypeKind.Struct || MetadataNames.HasAttribute(named, AttributeNames.Audited))
         {
             return null;
         }
@@ -75,7 +72,7 @@ internal static class AuditedProperties
         {
             if (string.Equals(member.Name, "Id", System.StringComparison.OrdinalIgnoreCase)
                 || string.Equals(member.Name, named.Name + "Id", System.StringComparison.OrdinalIgnoreCase)
-                || HasAttribute(member, AttributeNames.Key))
+                || MetadataNames.HasAttribute(member, AttributeNames.Key))
             {
                 return null;
             }

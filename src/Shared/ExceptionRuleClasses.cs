@@ -104,6 +104,17 @@ internal static class ExceptionRuleClasses
     /// <see langword="null"/> when it can.
     /// </summary>
     public static string? WhyNotCreatable(INamedTypeSymbol type)
+        => WhyNotCreatableAsDeclared(type) ?? (Constructor(type) is null ? WhyNoConstructor(type) : null);
+
+    /// <summary>
+    /// The constructor the registry calls when it can create the class (<see cref="WhyNotCreatable"/> is
+    /// <see langword="null"/>), else <see langword="null"/>: both answers for the cost of one.
+    /// </summary>
+    public static IMethodSymbol? CreationConstructor(INamedTypeSymbol type)
+        => WhyNotCreatableAsDeclared(type) is null ? Constructor(type) : null;
+
+    /// <summary>Why the registry cannot create the class whatever its constructors (<see cref="WhyNotCreatable"/> before them).</summary>
+    private static string? WhyNotCreatableAsDeclared(INamedTypeSymbol type)
     {
         if (type.TypeKind is not TypeKind.Class)
         {
@@ -134,16 +145,12 @@ internal static class ExceptionRuleClasses
             return inaccessible;
         }
 
-        if (IsObsoleteError(type))
-        {
-            return "is obsolete (as an error)";
-        }
+        return IsObsoleteError(type) ? "is obsolete (as an error)" : null;
+    }
 
-        if (Constructor(type) is not null)
-        {
-            return null;
-        }
-
+    /// <summary>Why <see cref="Constructor"/> found none, for a class that has no usable constructor.</summary>
+    private static string WhyNoConstructor(INamedTypeSymbol type)
+    {
         var candidates = Candidates(type);
         if (candidates.Count == 0)
         {
@@ -236,7 +243,7 @@ internal static class ExceptionRuleClasses
             chosen = usable.Count == 0 || IsAmbiguous(usable) ? null : Longest(usable);
         }
 
-        return chosen is not null && (!HasRequiredMembers(type) || HasAttribute(chosen, SetsRequiredMembers)) ? chosen : null;
+        return chosen is not null && (!HasRequiredMembers(type) || MetadataNames.HasAttribute(chosen, SetsRequiredMembers)) ? chosen : null;
     }
 
     /// <summary>How the registry supplies <paramref name="parameter"/> of a constructor; <see cref="ArgumentKind.None"/> when it cannot.</summary>
@@ -330,7 +337,7 @@ internal static class ExceptionRuleClasses
     }
 
     private static List<IMethodSymbol> Marked(List<IMethodSymbol> candidates) =>
-        candidates.FindAll(static constructor => HasAttribute(constructor, ActivatorUtilitiesConstructor));
+        candidates.FindAll(static constructor => MetadataNames.HasAttribute(constructor, ActivatorUtilitiesConstructor));
 
     private static IMethodSymbol Longest(List<IMethodSymbol> constructors)
     {
@@ -373,22 +380,9 @@ internal static class ExceptionRuleClasses
     {
         foreach (var attribute in symbol.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() == "System.ObsoleteAttribute"
+            if (MetadataNames.Is(attribute.AttributeClass, "System.ObsoleteAttribute")
                 && attribute.ConstructorArguments.Length == 2
                 && attribute.ConstructorArguments[1].Value is true)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool HasAttribute(ISymbol symbol, string metadataName)
-    {
-        foreach (var attribute in symbol.GetAttributes())
-        {
-            if (attribute.AttributeClass?.ToDisplayString() == metadataName)
             {
                 return true;
             }

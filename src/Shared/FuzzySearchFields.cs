@@ -98,17 +98,7 @@ internal static class FuzzySearchFields
 
     /// <summary>The <c>[FuzzySearchable]</c> attribute on <paramref name="symbol"/>, if any.</summary>
     public static AttributeData? Find(ISymbol symbol)
-    {
-        foreach (var attribute in symbol.GetAttributes())
-        {
-            if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.FuzzySearchable)
-            {
-                return attribute;
-            }
-        }
-
-        return null;
-    }
+        => MetadataNames.Find(symbol, AttributeNames.FuzzySearchable);
 
     /// <summary>Whether a weight is one a field may have: greater than 0, at most 1 (NaN is not).</summary>
     public static bool IsValidWeight(double weight) => weight > 0 && weight <= 1;
@@ -128,7 +118,7 @@ internal static class FuzzySearchFields
     /// <summary>A property EF Core maps (<see cref="AuditedProperties.IsMapped"/>), or an override of one.</summary>
     private static bool IsMapped(IPropertySymbol property)
         => AuditedProperties.IsMapped(property)
-           || (property.IsOverride && property.OverriddenProperty is { } overridden && IsMapped(overridden) && !AuditedProperties.HasAttribute(property, AttributeNames.NotMapped));
+           || (property.IsOverride && property.OverriddenProperty is { } overridden && IsMapped(overridden) && !MetadataNames.HasAttribute(property, AttributeNames.NotMapped));
 
     private static FuzzyFieldProblem Check(IPropertySymbol? property, double weight, bool first)
     {

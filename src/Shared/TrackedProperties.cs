@@ -24,7 +24,7 @@ internal static class TrackedProperties
             {
                 if (AuditedProperties.IsMapped(property)
                     && AuditValueTypes.IsSupported(property.Type)
-                    && (wholeClass || AuditedProperties.HasAttribute(property, AttributeNames.Tracked))
+                    && (wholeClass || MetadataNames.HasAttribute(property, AttributeNames.Tracked))
                     && seen.Add(property.Name))
                 {
                     yield return property;

@@ -16,7 +16,10 @@ namespace ServerTools.Analyzers.ModuleAnalysis;
 /// a summary, one diagnostic per entity type and one per exception rule and type it checks. Their properties carry the data
 /// (see the property name constants), which the build's module report reads from the compiler's error log (SARIF), since
 /// an analyzer writes no files. Generated code is not analyzed (an entity class with a generated part is, through its
-/// own declaration); only <c>ApplyConfiguration</c> calls are bound, found by name first, so the cost stays small.
+/// own declaration); only <c>ApplyConfiguration</c> calls are bound, found by name first, so the cost stays small. An entity
+/// or rule declared in generated code gets no diagnostic of its own (it still counts in the summary); the analyzer
+/// decides that itself (<see cref="GeneratedCode"/>) rather than leave it to the driver, whose check searches every
+/// token of each file a diagnostic is reported in.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ModuleAnalysisAnalyzer : DiagnosticAnalyzer
@@ -31,7 +34,8 @@ public sealed class ModuleAnalysisAnalyzer : DiagnosticAnalyzer
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        // Generated code is not analyzed; diagnostics in it are left out by Report (GeneratedCode), not by the driver.
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
@@ -75,6 +79,11 @@ public sealed class ModuleAnalysisAnalyzer : DiagnosticAnalyzer
         var entities = census.Entities(rules, context.CancellationToken);
         foreach (var entity in entities)
         {
+            if (GeneratedCode.Contains(entity.Location, entity.Symbol, context.Compilation, context.CancellationToken))
+            {
+                continue;
+            }
+
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.ModuleEntity,
                 entity.Location,
@@ -98,6 +107,11 @@ public sealed class ModuleAnalysisAnalyzer : DiagnosticAnalyzer
 
         foreach (var rule in rules)
         {
+            if (GeneratedCode.Contains(rule.Location, rule.Class, context.Compilation, context.CancellationToken))
+            {
+                continue;
+            }
+
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.ModuleExceptionRule,
                 rule.Location,

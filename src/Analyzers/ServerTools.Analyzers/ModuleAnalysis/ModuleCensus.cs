@@ -57,9 +57,8 @@ internal sealed class ModuleCensus
 
             // The classes the generated registry registers (ExceptionRuleGenerator.Parser); the analyzers report the others.
             if (targets.Count > 0
-                && ExceptionRuleClasses.WhyNotCreatable(type) is null
                 && ExceptionRuleClasses.WhyInvalid(attribute) is null
-                && ExceptionRuleClasses.Constructor(type) is not null)
+                && ExceptionRuleClasses.CreationConstructor(type) is not null)
             {
                 _rules.Add(new Rule(type, attribute, targets));
             }
@@ -261,7 +260,7 @@ internal sealed class ModuleCensus
             .Distinct(StringComparer.Ordinal)
             .OrderBy(static id => id, StringComparer.Ordinal)
             .ToList();
-        return new EntityFacts(ModuleSymbols.Name(entity), features, ruleIds, [.. contexts], SourceLocation(entity));
+        return new EntityFacts(entity, ModuleSymbols.Name(entity), features, ruleIds, [.. contexts], SourceLocation(entity));
     }
 
     /// <summary>[Audited] on the class or a base class: an entity derived from an audited class is audited as that class.</summary>
@@ -300,7 +299,7 @@ internal static class Feature
 }
 
 /// <summary>An entity of the module: its name, features (in <see cref="Feature"/> order), rule ids and contexts (ordinal order).</summary>
-internal sealed record EntityFacts(string Type, IReadOnlyList<string> Features, IReadOnlyList<string> Rules, IReadOnlyList<string> Contexts, Location Location);
+internal sealed record EntityFacts(INamedTypeSymbol Symbol, string Type, IReadOnlyList<string> Features, IReadOnlyList<string> Rules, IReadOnlyList<string> Contexts, Location Location);
 
 /// <summary>An exception rule of the module, for one type it checks.</summary>
 internal sealed record RuleFacts(

@@ -53,7 +53,7 @@ public sealed class TimeZonePropertyAnalyzer : TimeWindowedClassAnalyzer
             case IPropertySymbol { Type.SpecialType: not SpecialType.System_String } property:
                 why = $"it is '{property.Type.ToDisplayString(s_typeFormat)}', and an IANA time-zone id is text; name a string property";
                 break;
-            case IPropertySymbol property when AuditedProperties.HasAttribute(property, AttributeNames.NotMapped):
+            case IPropertySymbol property when MetadataNames.HasAttribute(property, AttributeNames.NotMapped):
                 why = "it is [NotMapped], and PostgreSQL reads each row's time zone from its column; remove [NotMapped], or name a mapped string property";
                 break;
             case IPropertySymbol property when !AuditedProperties.IsMapped(property):

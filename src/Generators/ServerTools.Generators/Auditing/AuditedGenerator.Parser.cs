@@ -44,7 +44,7 @@ public sealed partial class AuditedGenerator
             for (var current = type.BaseType; current is not null; current = current.BaseType)
             {
                 if (SymbolEqualityComparer.Default.Equals(current.ContainingAssembly, type.ContainingAssembly)
-                        ? AuditedProperties.HasAttribute(current, AttributeNames.Audited) && Extensibility.CanExtend(current, cancellationToken)
+                        ? MetadataNames.HasAttribute(current, AttributeNames.Audited) && Extensibility.CanExtend(current, cancellationToken)
                         : current.GetMembers(RegistrationMethod).Length > 0 && current.ContainingAssembly.GivesAccessTo(type.ContainingAssembly))
                 {
                     return true;
@@ -72,7 +72,7 @@ public sealed partial class AuditedGenerator
                         continue;
                     }
 
-                    var isMasked = masked || AuditedProperties.HasAttribute(property, AttributeNames.AuditMask);
+                    var isMasked = masked || MetadataNames.HasAttribute(property, AttributeNames.AuditMask);
                     if (AuditValueTypes.IsSupported(property.Type))
                     {
                         seen.Add(property.Name);

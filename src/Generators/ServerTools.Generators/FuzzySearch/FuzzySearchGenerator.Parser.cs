@@ -79,7 +79,7 @@ public sealed partial class FuzzySearchGenerator
                 foreach (var property in declaringType.GetMembers().OfType<IPropertySymbol>())
                 {
                     if (AuditedProperties.IsMapped(property)
-                        && (property.Name == "Id" || property.Name == type.Name + "Id" || AuditedProperties.HasAttribute(property, AttributeNames.Key))
+                        && (property.Name == "Id" || property.Name == type.Name + "Id" || MetadataNames.HasAttribute(property, AttributeNames.Key))
                         && property.Type.SpecialType is SpecialType.System_Int16 or SpecialType.System_Int32 or SpecialType.System_Int64
                             or SpecialType.System_UInt16 or SpecialType.System_UInt32 or SpecialType.System_UInt64 or SpecialType.System_Byte)
                     {

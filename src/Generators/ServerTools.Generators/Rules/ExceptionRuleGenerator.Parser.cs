@@ -32,9 +32,8 @@ public sealed partial class ExceptionRuleGenerator
             var ruleInterface = context.SemanticModel.Compilation.GetTypeByMetadataName(AttributeNames.ExceptionRuleInterface);
             if (context.TargetSymbol is not INamedTypeSymbol type
                 || ruleInterface is null
-                || ExceptionRuleClasses.WhyNotCreatable(type) is not null
                 || ExceptionRuleClasses.WhyInvalid(context.Attributes[0]) is not null
-                || ExceptionRuleClasses.Constructor(type) is not { } constructor)
+                || ExceptionRuleClasses.CreationConstructor(type) is not { } constructor)
             {
                 return null;
             }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -34,7 +35,7 @@ public sealed partial class TrackedGenerator
         /// </summary>
         public static TrackedEntitySpec? ParseProperty(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
             => context.TargetSymbol is IPropertySymbol { ContainingType: { } type } property
-               && !AuditedProperties.HasAttribute(type, AttributeNames.Tracked)
+               && !MetadataNames.HasAttribute(type, AttributeNames.Tracked)
                && SymbolEqualityComparer.Default.Equals(FirstMarkedProperty(type), property)
                 ? Create(type, classLevel: false, DefaultOperations, cancellationToken)
                 : null;
@@ -46,9 +47,19 @@ public sealed partial class TrackedGenerator
                 return null;
             }
 
-            var fields = TrackedProperties(type, classLevel, cancellationToken)
-                .Select(tracked => Field(type, tracked.Property, tracked.Kind))
-                .ToList();
+            var fields = new List<TrackedFieldSpec>();
+            (INamedTypeSymbol Type, string Name)? declaring = null;
+            foreach (var (property, kind) in TrackedProperties(type, classLevel, cancellationToken))
+            {
+                // The fields of a class and of each base class come together (base first), so the name is computed once per class.
+                if (declaring is not { } known || !SymbolEqualityComparer.Default.Equals(known.Type, property.ContainingType))
+                {
+                    declaring = (property.ContainingType, DeclaringTypeName(property.ContainingType));
+                }
+
+                fields.Add(Field(type, property, kind, declaring.Value.Name));
+            }
+
             if (fields.Count == 0)
             {
                 return null;
@@ -80,18 +91,33 @@ public sealed partial class TrackedGenerator
             }
         }
 
-        private static TrackedFieldSpec Field(INamedTypeSymbol type, IPropertySymbol property, TrackedValueKind kind)
+        private static TrackedFieldSpec Field(INamedTypeSymbol type, IPropertySymbol property, TrackedValueKind kind, string declaringType)
         {
             var core = Core(property.Type);
+            var typeName = property.Type.ToDisplayString(s_annotatedTypeFormat);
             return new TrackedFieldSpec(
                 property.Name,
-                property.ContainingType.OriginalDefinition.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace('<', '{').Replace('>', '}'),
-                property.Type.ToDisplayString(s_annotatedTypeFormat),
-                core.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                declaringType,
+                typeName,
+                CoreTypeName(property.Type, core, typeName),
                 kind,
                 !SymbolEqualityComparer.Default.Equals(core, property.Type),
                 HasHook(type, property));
         }
+
+        /// <summary>The class that declares a field, as a <c>cref</c> names it: fully qualified, <c>{T}</c> for <c>&lt;T&gt;</c>.</summary>
+        private static string DeclaringTypeName(INamedTypeSymbol type)
+            => type.OriginalDefinition.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace('<', '{').Replace('>', '}');
+
+        /// <summary>
+        /// The fully qualified name of <paramref name="core"/>, from <paramref name="typeName"/> (the field's type with its
+        /// annotation) where they differ only by the trailing <c>?</c> of a nullable type: the types tracked are scalars
+        /// and <c>byte[]</c>, whose name has no other <c>?</c>.
+        /// </summary>
+        private static string CoreTypeName(ITypeSymbol type, ITypeSymbol core, string typeName)
+            => (!SymbolEqualityComparer.Default.Equals(core, type) || type.NullableAnnotation == NullableAnnotation.Annotated) && typeName.EndsWith("?", StringComparison.Ordinal)
+                ? typeName.Substring(0, typeName.Length - 1)
+                : typeName;
 
         /// <summary>The type whose values are formatted: <paramref name="type"/> without its <c>Nullable&lt;T&gt;</c>.</summary>
         private static ITypeSymbol Core(ITypeSymbol type)
@@ -169,7 +195,7 @@ public sealed partial class TrackedGenerator
 
         /// <summary>The first property declared in <paramref name="type"/> (all its partial declarations, in order) that is marked <c>[Tracked]</c>.</summary>
         private static IPropertySymbol? FirstMarkedProperty(INamedTypeSymbol type)
-            => type.GetMembers().OfType<IPropertySymbol>().FirstOrDefault(static property => AuditedProperties.HasAttribute(property, AttributeNames.Tracked));
+            => type.GetMembers().OfType<IPropertySymbol>().FirstOrDefault(static property => MetadataNames.HasAttribute(property, AttributeNames.Tracked));
 
         /// <summary>
         /// Whether a base class has a generated <c>TrackedFields</c> class and registration method that
@@ -205,7 +231,7 @@ public sealed partial class TrackedGenerator
                 return false;
             }
 
-            var classLevel = AuditedProperties.HasAttribute(type, AttributeNames.Tracked);
+            var classLevel = MetadataNames.HasAttribute(type, AttributeNames.Tracked);
             return (classLevel || FirstMarkedProperty(type) is not null)
                    && TrackedProperties(type, classLevel, cancellationToken).Any();
         }
