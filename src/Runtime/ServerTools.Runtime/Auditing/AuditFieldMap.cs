@@ -100,9 +100,14 @@ internal sealed class AuditFieldAccess
         return type.FindProperty(segments[^1]) is { } property ? new AuditFieldAccess(property, [.. owned]) : null;
     }
 
-    /// <summary>The value now; null when an owned entity on the way is missing.</summary>
-    public object? Current(EntityEntry entry)
+    /// <summary>The value now, from <paramref name="currents"/> (the entry's current values) unless an owned entity holds it; null when an owned entity on the way is missing.</summary>
+    public object? Current(EntityEntry entry, PropertyValues currents)
     {
+        if (!IsOwned)
+        {
+            return currents[Property];
+        }
+
         foreach (var navigation in _owned)
         {
             if (entry.Reference(navigation.Name).TargetEntry is not { } target)
@@ -117,11 +122,17 @@ internal sealed class AuditFieldAccess
     }
 
     /// <summary>
-    /// The value when the entity was loaded. An owned entity that was replaced or removed is found among the
+    /// The value when the entity was loaded, from <paramref name="originals"/> (the entry's original values) unless an
+    /// owned entity holds it. An owned entity that was replaced or removed is found among the
     /// deleted entries of <paramref name="changes"/>, since the navigation now leads to its successor or nowhere.
     /// </summary>
-    public object? Original(EntityEntry entry, OwnedChanges changes)
+    public object? Original(EntityEntry entry, PropertyValues originals, OwnedChanges changes)
     {
+        if (!IsOwned)
+        {
+            return originals[Property];
+        }
+
         foreach (var navigation in _owned)
         {
             var target = entry.Reference(navigation.Name).TargetEntry;

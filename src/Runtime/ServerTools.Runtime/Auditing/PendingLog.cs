@@ -86,7 +86,7 @@ internal sealed class PendingLog
                 continue;
             }
 
-            var original = access.IsOwned ? access.Original(entry, owned) : originals[property];
+            var original = access.Original(entry, originals, owned);
             if (operation == AuditOperation.Delete)
             {
                 changed.Add((field, original, null));
@@ -95,7 +95,7 @@ internal sealed class PendingLog
 
             // Compared with EF's own comparer, so unchanged values are not kept. They are formatted later, ahead of the
             // write (FormatAhead): EF keeps no reference to these values, so they cannot change meanwhile.
-            var current = access.IsOwned ? access.Current(entry) : currents[property];
+            var current = access.Current(entry, currents);
             if (full || !access.Comparer.Equals(original, current))
             {
                 changed.Add((field, original, current));
@@ -143,7 +143,7 @@ internal sealed class PendingLog
         {
             if (_map!.Fields[i] is { IsReadAtWrite: false })
             {
-                texts[i] = Masked(Descriptor.Fields[i], AuditValueFormatter.Format(values[i]));
+                texts[i] = (string?)Masked(Descriptor.Fields[i], AuditValueFormatter.Format(values[i]));
             }
         }
 
@@ -167,6 +167,7 @@ internal sealed class PendingLog
         }
 
         System.Diagnostics.Debug.Assert(_entry is not null && _map is not null, "Only a created entity's lines are read at write time.");
+        FormatAhead();
         var currents = _entry.CurrentValues;
         for (var i = 0; i < _map.Fields.Length; i++)
         {
@@ -178,12 +179,11 @@ internal sealed class PendingLog
             var field = Descriptor.Fields[i];
             writer.WriteStartObject();
             writer.WriteString(names.Field, field.Name);
-            if (access.IsReadAtWrite || _created is null)
+            if (access.IsReadAtWrite)
             {
-                var value = access.IsOwned ? access.Current(_entry) : currents[access.Property];
-                AuditValueFormatter.WriteProperty(writer, names.NewValue, field.IsMasked && value is not null ? AuditValueFormatter.Mask : value);
+                AuditValueFormatter.WriteProperty(writer, names.NewValue, Masked(field, access.Current(_entry, currents)));
             }
-            else if ((_createdText is { } texts ? texts[i] : Masked(field, AuditValueFormatter.Format(_created[i]))) is { } text)
+            else if (_createdText![i] is { } text)
             {
                 writer.WriteString(names.NewValue, text);
             }
@@ -201,16 +201,16 @@ internal sealed class PendingLog
         {
             if (map.Fields[i] is { IsReadAtWrite: false } access)
             {
-                values[i] = access.IsOwned ? access.Current(entry) : currents[access.Property];
+                values[i] = access.Current(entry, currents);
             }
         }
 
         return values;
     }
 
-    private static string? Masked(AuditField field, string? text) => field.IsMasked && text is not null ? AuditValueFormatter.Mask : text;
+    /// <summary>The mask in place of a masked field's value; null stays null, so a log shows a value was set or cleared.</summary>
+    private static object? Masked(AuditField field, object? value) => field.IsMasked && value is not null ? AuditValueFormatter.Mask : value;
 
-    private static PendingLine Line(AuditField field, string? oldValue, string? newValue) => field.IsMasked
-        ? new PendingLine(field.Name, oldValue is null ? null : AuditValueFormatter.Mask, newValue is null ? null : AuditValueFormatter.Mask)
-        : new PendingLine(field.Name, oldValue, newValue);
+    private static PendingLine Line(AuditField field, string? oldValue, string? newValue)
+        => new(field.Name, (string?)Masked(field, oldValue), (string?)Masked(field, newValue));
 }
