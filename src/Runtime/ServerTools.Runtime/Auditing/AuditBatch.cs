@@ -39,10 +39,7 @@ internal sealed class AuditBatch : IDisposable
 
         // The ids follow the order the logs were captured in, whichever order their rows are encoded in.
         _ids = new Guid[logs.Count];
-        for (var i = 0; i < _ids.Length; i++)
-        {
-            _ids[i] = AuditIds.Next(timestamp);
-        }
+        AuditIds.Shared.Fill(timestamp, _ids);
     }
 
     public DbContext Context { get; }

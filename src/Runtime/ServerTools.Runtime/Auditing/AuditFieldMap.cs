@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
+using ServerTools.Infrastructure;
 
 namespace ServerTools.Auditing;
 
@@ -100,12 +101,12 @@ internal sealed class AuditFieldAccess
         return type.FindProperty(segments[^1]) is { } property ? new AuditFieldAccess(property, [.. owned]) : null;
     }
 
-    /// <summary>The value now, from <paramref name="currents"/> (the entry's current values) unless an owned entity holds it; null when an owned entity on the way is missing.</summary>
-    public object? Current(EntityEntry entry, PropertyValues currents)
+    /// <summary>The value now, from the entry's own values unless an owned entity holds it; null when an owned entity on the way is missing.</summary>
+    public object? Current(EntityEntry entry)
     {
         if (!IsOwned)
         {
-            return currents[Property];
+            return entry.Values().GetCurrentValue(Property);
         }
 
         foreach (var navigation in _owned)
@@ -118,19 +119,19 @@ internal sealed class AuditFieldAccess
             entry = target;
         }
 
-        return entry.CurrentValues[Property];
+        return entry.Values().GetCurrentValue(Property);
     }
 
     /// <summary>
-    /// The value when the entity was loaded, from <paramref name="originals"/> (the entry's original values) unless an
-    /// owned entity holds it. An owned entity that was replaced or removed is found among the
-    /// deleted entries of <paramref name="changes"/>, since the navigation now leads to its successor or nowhere.
+    /// The value when the entity was loaded, from the entry's own original values unless an owned entity holds it. An
+    /// owned entity that was replaced or removed is found among the deleted entries of <paramref name="changes"/>, since
+    /// the navigation now leads to its successor or nowhere.
     /// </summary>
-    public object? Original(EntityEntry entry, PropertyValues originals, OwnedChanges changes)
+    public object? Original(EntityEntry entry, OwnedChanges changes)
     {
         if (!IsOwned)
         {
-            return originals[Property];
+            return entry.Values().GetOriginalValue(Property);
         }
 
         foreach (var navigation in _owned)
@@ -149,7 +150,7 @@ internal sealed class AuditFieldAccess
             entry = target;
         }
 
-        return entry.OriginalValues[Property];
+        return entry.Values().GetOriginalValue(Property);
     }
 }
 

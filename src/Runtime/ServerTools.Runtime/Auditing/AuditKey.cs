@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Text;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Update;
 
 namespace ServerTools.Auditing;
 
@@ -21,6 +22,23 @@ public static class AuditKey
         for (var i = 0; i < parts.Length; i++)
         {
             parts[i] = values[properties[i]];
+        }
+
+        return Format(parts);
+    }
+
+    /// <summary>The key text of the <paramref name="original"/> or current values of <paramref name="properties"/> in <paramref name="entry"/>.</summary>
+    internal static string Of(IUpdateEntry entry, IReadOnlyList<IProperty> properties, bool original)
+    {
+        if (properties.Count == 1)
+        {
+            return Part(original ? entry.GetOriginalValue(properties[0]) : entry.GetCurrentValue(properties[0]));
+        }
+
+        var parts = new object?[properties.Count];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            parts[i] = original ? entry.GetOriginalValue(properties[i]) : entry.GetCurrentValue(properties[i]);
         }
 
         return Format(parts);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using ServerTools.Infrastructure;
 
 namespace ServerTools.Auditing;
 
@@ -67,8 +68,7 @@ internal sealed class PendingLog
         var full = descriptor.Mode == AuditMode.Full;
         // An update in Changes mode usually changes a few fields: the list starts small rather than at the field count.
         var changed = new List<(AuditField, object?, object?)>(full || operation == AuditOperation.Delete ? map.Fields.Length : Math.Min(4, map.Fields.Length));
-        var originals = entry.OriginalValues;
-        var currents = entry.CurrentValues;
+        var values = entry.Values();
         for (var i = 0; i < map.Fields.Length; i++)
         {
             if (map.Fields[i] is not { } access)
@@ -81,12 +81,12 @@ internal sealed class PendingLog
 
             // An update's unchanged properties are passed over on EF's own flag (set by DetectChanges with the same
             // comparer), before a value is read: what EF does not write is not logged either.
-            if (!full && operation == AuditOperation.Update && access.IsOnEntity && !entry.Property(property).IsModified)
+            if (!full && operation == AuditOperation.Update && access.IsOnEntity && !values.IsModified(property))
             {
                 continue;
             }
 
-            var original = access.Original(entry, originals, owned);
+            var original = access.Original(entry, owned);
             if (operation == AuditOperation.Delete)
             {
                 changed.Add((field, original, null));
@@ -95,14 +95,14 @@ internal sealed class PendingLog
 
             // Compared with EF's own comparer, so unchanged values are not kept. They are formatted later, ahead of the
             // write (FormatAhead): EF keeps no reference to these values, so they cannot change meanwhile.
-            var current = access.Current(entry, currents);
+            var current = access.Current(entry);
             if (full || !access.Comparer.Equals(original, current))
             {
                 changed.Add((field, original, current));
             }
         }
 
-        return changed.Count == 0 && !full ? null : new PendingLog(entry, descriptor, map, operation, AuditKey.Of(entry.OriginalValues, map.Key), changed: changed);
+        return changed.Count == 0 && !full ? null : new PendingLog(entry, descriptor, map, operation, AuditKey.Of(values, map.Key, original: true), changed: changed);
     }
 
     /// <summary>A read of the entity with key <paramref name="key"/> (see <see cref="AuditKey.Format"/>): a log with no lines.</summary>
@@ -151,7 +151,7 @@ internal sealed class PendingLog
     }
 
     /// <summary>The entity key as text: the value itself, or for a composite key its parts joined by <c>|</c>.</summary>
-    public string Key() => _key ?? AuditKey.Of(_entry!.CurrentValues, _map!.Key);
+    public string Key() => _key ?? AuditKey.Of(_entry!.Values(), _map!.Key, original: false);
 
     /// <summary>
     /// Writes the lines as JSON objects: the captured ones, or a created entity's: the text formatted ahead, and the
@@ -168,7 +168,6 @@ internal sealed class PendingLog
 
         System.Diagnostics.Debug.Assert(_entry is not null && _map is not null, "Only a created entity's lines are read at write time.");
         FormatAhead();
-        var currents = _entry.CurrentValues;
         for (var i = 0; i < _map.Fields.Length; i++)
         {
             if (_map.Fields[i] is not { } access)
@@ -181,7 +180,7 @@ internal sealed class PendingLog
             writer.WriteString(names.Field, field.Name);
             if (access.IsReadAtWrite)
             {
-                AuditValueFormatter.WriteProperty(writer, names.NewValue, Masked(field, access.Current(_entry, currents)));
+                AuditValueFormatter.WriteProperty(writer, names.NewValue, Masked(field, access.Current(_entry)));
             }
             else if (_createdText![i] is { } text)
             {
@@ -196,12 +195,11 @@ internal sealed class PendingLog
     private static object?[] CreatedValues(EntityEntry entry, AuditFieldMap map)
     {
         var values = new object?[map.Fields.Length];
-        var currents = entry.CurrentValues;
         for (var i = 0; i < values.Length; i++)
         {
             if (map.Fields[i] is { IsReadAtWrite: false } access)
             {
-                values[i] = access.Current(entry, currents);
+                values[i] = access.Current(entry);
             }
         }
 

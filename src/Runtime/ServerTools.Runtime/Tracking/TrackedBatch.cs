@@ -98,9 +98,11 @@ internal sealed class TrackedBatch
         var sql = OutboxSql.For(context);
         using var importer = CopyWriter.Begin(context, connection, sql.CopyMessages);
         var json = new AuditLinesJson(sql.FieldNames);
-        foreach (var change in _changes)
+        var ids = Ids();
+        for (var i = 0; i < _changes.Count; i++)
         {
-            var row = Row(change, json);
+            var change = _changes[i];
+            var row = Row(change, json, ids[i]);
             importer.StartRow();
             importer.Write(row.Id, NpgsqlDbType.Uuid);
             importer.Write(change.Descriptor.EntityName, NpgsqlDbType.Text);
@@ -127,9 +129,11 @@ internal sealed class TrackedBatch
         await using (importer.ConfigureAwait(false))
         {
             var json = new AuditLinesJson(sql.FieldNames);
-            foreach (var change in _changes)
+            var ids = Ids();
+            for (var i = 0; i < _changes.Count; i++)
             {
-                var row = Row(change, json);
+                var change = _changes[i];
+                var row = Row(change, json, ids[i]);
                 await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
                 await importer.WriteAsync(row.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
                 await importer.WriteAsync(change.Descriptor.EntityName, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
@@ -149,12 +153,20 @@ internal sealed class TrackedBatch
         }
     }
 
+    /// <summary>The ids of the messages, in the order of the changes (consecutive: see <see cref="AuditIds"/>).</summary>
+    private Guid[] Ids()
+    {
+        var ids = new Guid[_changes.Count];
+        AuditIds.Shared.Fill(_timestamp, ids);
+        return ids;
+    }
+
     /// <summary>The values of one message that differ per row; a created entity's key and values are read now, as stored.</summary>
-    private (Guid Id, string Key, string Operation, ReadOnlyMemory<byte> Fields) Row(PendingChange change, AuditLinesJson json)
+    private static (Guid Id, string Key, string Operation, ReadOnlyMemory<byte> Fields) Row(PendingChange change, AuditLinesJson json, Guid id)
     {
         var lines = change.Lines ?? change.Descriptor.Created(change.Entry, change.Properties);
         var key = change.KeyText ?? AuditKey.Of(change.Entry.CurrentValues, change.Key);
-        return (AuditIds.Next(_timestamp), key, change.Operation.ToString(), json.Write(lines));
+        return (id, key, change.Operation.ToString(), json.Write(lines));
     }
 
     private static TrackedOperations Flag(TrackedOperation operation) => operation switch
