@@ -60,6 +60,7 @@ public sealed class PackageTests(DatabaseFixture database) : IClassFixture<Datab
         File.WriteAllText(Path.Combine(consumer, "Broken.cs"), "namespace Consumer;\n[ServerTools.Audited]\npublic partial class Invoice { public int Id { get; set; } }\n");
         var build = (await Command.RunAsync("dotnet", ["build", "-nologo"], consumer, s_commandTimeout)).Succeeded();
         AssertModuleReport(consumer, build.Output);
+        await AssertCompilerExtensions(consumer);
         var run = (await Command.RunAsync("dotnet", ["run", "--no-build", "--", database.ConnectionString], consumer, s_commandTimeout)).Succeeded();
 
         Assert.Contains("descriptor Consumer.Partner: Id, Name, Iban (masked)", run.Output, StringComparison.Ordinal);
@@ -94,6 +95,21 @@ public sealed class PackageTests(DatabaseFixture database) : IClassFixture<Datab
         // packages the code fixes and generators build against are not, nor are the compiler extensions themselves.
         Assert.Contains("Microsoft.CodeAnalysis.CSharp", dependencies);
         Assert.DoesNotContain(dependencies, static id => (id.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal) && id != "Microsoft.CodeAnalysis.CSharp") || id.StartsWith("ServerTools", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The consumer's compile runs the package's generators and analyzers but not Roslyn's meta-analyzers
+    /// (Microsoft.CodeAnalysis.Analyzers), which the package's dependency on Microsoft.CodeAnalysis.CSharp (asserted in
+    /// AssertLayout) brings and its targets remove.
+    /// </summary>
+    private static async Task AssertCompilerExtensions(string consumer)
+    {
+        var analyzers = (await Command.RunAsync(
+            "dotnet", ["msbuild", "-nologo", "-t:ResolveLockFileAnalyzers", "-getItem:Analyzer"], consumer, s_commandTimeout)).Succeeded().Output;
+        Assert.Contains("ServerTools.Generators.dll", analyzers, StringComparison.Ordinal);
+        Assert.Contains("ServerTools.Analyzers.dll", analyzers, StringComparison.Ordinal);
+        Assert.DoesNotContain("Microsoft.CodeAnalysis.Analyzers.dll", analyzers, StringComparison.Ordinal);
+        Assert.DoesNotContain("Microsoft.CodeAnalysis.CSharp.Analyzers.dll", analyzers, StringComparison.Ordinal);
     }
 
     /// <summary>The package's targets wrote the module report under obj/ with the consumer's entity and its features.</summary>

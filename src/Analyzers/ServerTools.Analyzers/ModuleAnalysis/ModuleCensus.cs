@@ -153,8 +153,20 @@ internal sealed class ModuleCensus
             }
         }
 
+        // The rule ids by the type they check, once, rather than every rule for every entity.
+        var idsByTarget = new Dictionary<ITypeSymbol, List<string>>(SymbolEqualityComparer.Default);
+        foreach (var rule in rules)
+        {
+            if (!idsByTarget.TryGetValue(rule.Target, out var ids))
+            {
+                idsByTarget.Add(rule.Target, ids = []);
+            }
+
+            ids.Add(rule.Id);
+        }
+
         return contexts
-            .Select(pair => Facts(pair.Key, pair.Value, rules))
+            .Select(pair => Facts(pair.Key, pair.Value, idsByTarget))
             .OrderBy(static entity => entity.Type, StringComparer.Ordinal)
             .ToList();
     }
@@ -226,7 +238,7 @@ internal sealed class ModuleCensus
         return null;
     }
 
-    private EntityFacts Facts(INamedTypeSymbol entity, SortedSet<string> contexts, IReadOnlyList<RuleFacts> rules)
+    private EntityFacts Facts(INamedTypeSymbol entity, SortedSet<string> contexts, Dictionary<ITypeSymbol, List<string>> idsByTarget)
     {
         var features = new List<string>(4);
         if (IsAudited(entity))
@@ -249,18 +261,27 @@ internal sealed class ModuleCensus
             features.Add(Feature.TimeWindowed);
         }
 
-        var checkedAs = new HashSet<ITypeSymbol>(entity.AllInterfaces, SymbolEqualityComparer.Default);
+        // The rules that check the entity, its base classes or its interfaces: distinct ids in ordinal order.
+        var ruleIds = new SortedSet<string>(StringComparer.Ordinal);
         for (var current = entity; current is not null; current = current.BaseType)
         {
-            checkedAs.Add(current);
+            AddIds(current);
         }
 
-        var ruleIds = rules.Where(rule => checkedAs.Contains(rule.Target))
-            .Select(static rule => rule.Id)
-            .Distinct(StringComparer.Ordinal)
-            .OrderBy(static id => id, StringComparer.Ordinal)
-            .ToList();
-        return new EntityFacts(entity, ModuleSymbols.Name(entity), features, ruleIds, [.. contexts], SourceLocation(entity));
+        foreach (var implemented in entity.AllInterfaces)
+        {
+            AddIds(implemented);
+        }
+
+        void AddIds(ITypeSymbol type)
+        {
+            if (idsByTarget.TryGetValue(type, out var ids))
+            {
+                ruleIds.UnionWith(ids);
+            }
+        }
+
+        return new EntityFacts(entity, ModuleSymbols.Name(entity), features, [.. ruleIds], [.. contexts], SourceLocation(entity));
     }
 
     /// <summary>[Audited] on the class or a base class: an entity derived from an audited class is audited as that class.</summary>
