@@ -11,8 +11,8 @@ namespace ServerTools.Auditing;
 /// The COPY statement that writes the audit trail, built once per model from its mapping of <see cref="AuditLog"/>
 /// (so renamed tables, columns and JSON property names and naming conventions are honoured), with quoted identifiers.
 /// It carries no values: the rows follow in PostgreSQL's binary format, so nothing a user typed is ever part of SQL.
-/// A binary COPY is the cheapest way PostgreSQL takes many rows, with no round trip per row (cheaper than an INSERT of unnested
-/// arrays; see docs/benchmarks.md).
+/// A binary COPY is the cheapest way PostgreSQL takes many rows, with no round trip per row (cheaper than an INSERT of
+/// unnested arrays; see docs/benchmarks.md).
 /// </summary>
 internal sealed class AuditSql
 {
