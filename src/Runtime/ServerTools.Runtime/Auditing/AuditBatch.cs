@@ -130,7 +130,7 @@ internal sealed class AuditBatch : IDisposable
         => CopyWriter.RunAsync(Context, transaction, connection => WriteToAsync(connection, cancellationToken));
 
     /// <summary>
-    /// Writes the logs with one binary COPY: one round trip, whatever the number of logs. It can run more than once (a
+    /// Writes the logs with one binary COPY: no round trip per log, whatever their number. It can run more than once (a
     /// save retried by an execution strategy writes again in the new transaction): the captured rows are encoded once,
     /// the created ones at each write.
     /// </summary>

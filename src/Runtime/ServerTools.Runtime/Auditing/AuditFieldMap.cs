@@ -171,16 +171,21 @@ internal sealed class OwnedChanges
         _changed.Add(owned);
         if (owned.State == EntityState.Deleted && owned.Metadata.FindOwnership() is { } ownership)
         {
-            (_deleted ??= [])[(ownership, AuditKey.Of(owned.OriginalValues, ownership.Properties))] = owned;
+            (_deleted ??= [])[(ownership, AuditKey.Of(owned.Values(), ownership.Properties, original: true))] = owned;
         }
     }
 
     /// <summary>The deleted owned entry that <paramref name="navigation"/> of <paramref name="principal"/> led to, if any.</summary>
     public EntityEntry? Replaced(INavigation navigation, EntityEntry principal)
-        => _deleted is not null
-           && _deleted.TryGetValue((navigation.ForeignKey, AuditKey.Of(principal.CurrentValues, navigation.ForeignKey.PrincipalKey.Properties)), out var entry)
-            ? entry
-            : null;
+    {
+        if (_deleted is null)
+        {
+            return null;
+        }
+
+        var principalKey = AuditKey.Of(principal.Values(), navigation.ForeignKey.PrincipalKey.Properties, original: false);
+        return _deleted.TryGetValue((navigation.ForeignKey, principalKey), out var entry) ? entry : null;
+    }
 
     /// <summary>The unchanged entities (not owned themselves) whose owned entities changed: they get an update log.</summary>
     public List<EntityEntry> UnchangedOwners(DbContext context)
@@ -205,7 +210,7 @@ internal sealed class OwnedChanges
         {
             if (principalTypes.Contains(entry.Metadata) && entry.Metadata.FindPrimaryKey() is { } key)
             {
-                principals[(entry.Metadata, AuditKey.Of(entry.CurrentValues, key.Properties))] = entry;
+                principals[(entry.Metadata, AuditKey.Of(entry.Values(), key.Properties, original: false))] = entry;
             }
         }
 
@@ -215,8 +220,8 @@ internal sealed class OwnedChanges
             var current = owned;
             while (current?.Metadata.FindOwnership() is { } ownership)
             {
-                var values = current.State == EntityState.Deleted ? current.OriginalValues : current.CurrentValues;
-                principals.TryGetValue((ownership.PrincipalEntityType, AuditKey.Of(values, ownership.Properties)), out current);
+                var key = AuditKey.Of(current.Values(), ownership.Properties, original: current.State == EntityState.Deleted);
+                principals.TryGetValue((ownership.PrincipalEntityType, key), out current);
             }
 
             if (current is { State: EntityState.Unchanged } owner && seen.Add(owner.Entity))

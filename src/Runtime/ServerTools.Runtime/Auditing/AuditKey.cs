@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Text;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Update;
 
@@ -15,19 +14,10 @@ public static class AuditKey
     /// <summary>One key value as text (see <see cref="AuditValueFormatter"/>); a null part is written as an empty string.</summary>
     public static string Part(object? value) => AuditValueFormatter.Format(value) ?? "";
 
-    /// <summary>The key text of the values of <paramref name="properties"/> in <paramref name="values"/> (an entry's current or original values).</summary>
-    internal static string Of(PropertyValues values, IReadOnlyList<IProperty> properties)
-    {
-        var parts = new object?[properties.Count];
-        for (var i = 0; i < parts.Length; i++)
-        {
-            parts[i] = values[properties[i]];
-        }
-
-        return Format(parts);
-    }
-
-    /// <summary>The key text of the <paramref name="original"/> or current values of <paramref name="properties"/> in <paramref name="entry"/>.</summary>
+    /// <summary>
+    /// The key text of the <paramref name="original"/> or current values of <paramref name="properties"/> (properties of
+    /// the entry's own type) in <paramref name="entry"/>.
+    /// </summary>
     internal static string Of(IUpdateEntry entry, IReadOnlyList<IProperty> properties, bool original)
     {
         if (properties.Count == 1)

@@ -83,7 +83,7 @@ internal sealed class TrackedBatch
             var lines = descriptor.Changes(entry, properties, op);
             if (lines.Count > 0 || op == TrackedOperation.Delete)
             {
-                (changes ??= []).Add(new PendingChange(entry, descriptor, op, properties, key, lines, AuditKey.Of(entry.OriginalValues, key)));
+                (changes ??= []).Add(new PendingChange(entry, descriptor, op, properties, key, lines, AuditKey.Of(entry.Values(), key, original: true)));
             }
         }
 
@@ -165,7 +165,7 @@ internal sealed class TrackedBatch
     private static (Guid Id, string Key, string Operation, ReadOnlyMemory<byte> Fields) Row(PendingChange change, AuditLinesJson json, Guid id)
     {
         var lines = change.Lines ?? change.Descriptor.Created(change.Entry, change.Properties);
-        var key = change.KeyText ?? AuditKey.Of(change.Entry.CurrentValues, change.Key);
+        var key = change.KeyText ?? AuditKey.Of(change.Entry.Values(), change.Key, original: false);
         return (id, key, change.Operation.ToString(), json.Write(lines));
     }
 

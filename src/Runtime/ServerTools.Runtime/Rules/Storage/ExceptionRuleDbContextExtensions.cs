@@ -300,7 +300,7 @@ public static class ExceptionRuleDbContextExtensions
             }
         }
 
-        return (entry.Metadata.Name, AuditKey.Of(entry.CurrentValues, key.Properties));
+        return (entry.Metadata.Name, AuditKey.Of(entry.Values(), key.Properties, original: false));
     }
 
     private static DateTimeOffset Now(DbContext context)
