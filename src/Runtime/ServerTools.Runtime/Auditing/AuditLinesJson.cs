@@ -55,9 +55,9 @@ internal sealed class AuditLinesJson(AuditLineJsonNames names)
             {
                 writer.WriteString(names.NewValue, line.NewValue);
             }
+
             writer.WriteEndObject();
         }
-
     }
 
     private Utf8JsonWriter Start()
