@@ -2,23 +2,36 @@
 # The compile-time cost of the ServerTools analyzers and generators on a project of 500 entities that use every
 # feature. Writes the project into $OUT (default /tmp/st-compilecost, outside the repository), builds it once in
 # Release to warm up (this also builds the runtime, generators and analyzers it references, in Release), then
-# recompiles it $RUNS times (default 3) with -p:ReportAnalyzer=true and prints a Markdown table: the Csc task's time,
-# the time csc reports for all analyzers and generators and for the ServerTools ones, and their shares of the Csc
-# task. See docs/benchmarks.md, "Compile time: analyzers and generators on 500 entities".
+# recompiles it $RUNS times (default 5) with -p:ReportAnalyzer=true and prints a Markdown table: the Csc task's time,
+# the time csc reports for all analyzers and generators and for the ServerTools ones, their shares of the Csc task,
+# and the median ServerTools share. See docs/benchmarks.md, "Compile time: analyzers and generators on 500 entities".
 #
-#   benchmarks/CompileCost/run.sh                      # generate, warm up, 3 measured recompiles
-#   RUNS=5 OUT=/tmp/cc benchmarks/CompileCost/run.sh
+# COMPILER sets how csc runs, whatever the environment says (this machine's sets UseSharedCompilation=false):
+#   cold    (default) a new csc process per compile (-p:UseSharedCompilation=false): the compiler and every analyzer
+#           and generator start cold, as in CI; the first one to ask for a symbol also pays the compiler's start-up.
+#   server  the compiler server (-p:UseSharedCompilation=true), the SDK's default on a developer's machine: the
+#           warm-up build starts it, the measured recompiles reuse it; it is shut down when the script ends.
+#
+#   benchmarks/CompileCost/run.sh                      # generate, warm up, 5 measured recompiles in fresh csc processes
+#   COMPILER=server RUNS=7 OUT=/tmp/cc benchmarks/CompileCost/run.sh
 #   GENERATE_ONLY=1 benchmarks/CompileCost/run.sh      # only write the project
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT="${OUT:-/tmp/st-compilecost}"
-RUNS="${RUNS:-3}"
+RUNS="${RUNS:-5}"
+COMPILER="${COMPILER:-cold}"
 PROJECT="$OUT/CompileCost.csproj"
 
 fail() { echo "run.sh: $*" >&2; exit 1; }
 [[ "$OUT" == "$ROOT"* ]] && fail "OUT ($OUT) must be outside the repository: the repository's Directory.Build.props would apply."
 command -v dotnet >/dev/null || fail "dotnet is not on PATH."
+[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || fail "RUNS ($RUNS) must be a positive whole number."
+case "$COMPILER" in
+    cold) SHARED_COMPILATION=false ;;
+    server) SHARED_COMPILATION=true ;;
+    *) fail "COMPILER ($COMPILER) must be cold or server." ;;
+esac
 
 # The package version the repository uses, so the generated project cannot drift from it.
 EF_VERSION="$(sed -n 's/.*Include="Npgsql.EntityFrameworkCore.PostgreSQL" Version="\([^"]*\)".*/\1/p' "$ROOT/Directory.Packages.props")"
@@ -534,7 +547,7 @@ build() {
     local log=$1; shift
     local attempt
     for attempt in 1 2 3 4 5; do
-        if dotnet build "$PROJECT" -c Release -nologo "$@" > "$log" 2>&1; then
+        if dotnet build "$PROJECT" -c Release -nologo -p:UseSharedCompilation="$SHARED_COMPILATION" "$@" > "$log" 2>&1; then
             return 0
         fi
         if grep -q "being used by another process" "$log"; then
@@ -547,6 +560,9 @@ build() {
     done
     fail "the build kept failing on locked files; full log: $log"
 }
+
+# The server outlives the build; stop it however the script ends, so no compiler process is left behind.
+[[ "$COMPILER" == server ]] && trap 'dotnet build-server shutdown --vbcscompiler > /dev/null 2>&1 || true' EXIT
 
 echo "Warm-up build (restores, builds the referenced ServerTools projects in Release)..." >&2
 build "$OUT/warmup.log" -v:minimal
@@ -586,6 +602,7 @@ diagnostics() {
 }
 
 rows=()
+shares=()
 for ((run = 1; run <= RUNS; run++)); do
     touch "$OUT/Data/CompileCostDbContext.cs"
     log="$OUT/run$run.log"
@@ -596,6 +613,13 @@ for ((run = 1; run <= RUNS; run++)); do
         -v:detailed -clp:PerformanceSummary
 
     grep -q 'Skipping target "CoreCompile"' "$log" && fail "run $run did not recompile (CoreCompile was skipped; see $log)"
+    if [[ "$COMPILER" == server ]]; then
+        grep -q 'CompilerServer: server - server processed compilation' "$log" \
+            || fail "run $run was not compiled by the compiler server (see the CompilerServer line in $log)"
+    else
+        grep -q 'CompilerServer: tool - using command line tool by design' "$log" \
+            || fail "run $run was not compiled by a fresh csc process (see the CompilerServer line in $log)"
+    fi
     [[ -s "$sarif" ]] || fail "run $run wrote no error log ($sarif)"
     csc=$(task_seconds Csc "$log")
     analyzers=$(seconds_of "Total analyzer execution time" "$log")
@@ -608,6 +632,7 @@ for ((run = 1; run <= RUNS; run++)); do
     all_total=$(awk -v a="$analyzers" -v b="$generators" 'BEGIN { printf "%.3f", a + b }')
     st_found=$(diagnostics '^ST' "$sarif")
     others=$(diagnostics '^(CS|CA|IDE)' "$sarif")
+    shares+=("$(awk -v a="$st_total" -v b="$csc" 'BEGIN { printf "%.4f", 100 * a / b }')")
     rows+=("| $run | $load | $csc s | $generators s | $analyzers s | $st_generators s | $st_analyzers s | $(share "$st_total" "$csc") | $(share "$all_total" "$csc") | ${st_found:-none} | ${others:-none} |")
 done
 
@@ -616,12 +641,16 @@ module_analysis="not in this build"
 grep -q 'ServerTools.Analyzers.ModuleAnalysis\.' "$OUT/run$RUNS.log" && module_analysis="included"
 
 echo
-echo "$FILES C# files, $LINES lines, 500 entities; $RUNS recompiles after a warm-up; $(nproc) cores, .NET SDK $(dotnet --version);"
+echo "$FILES C# files, $LINES lines, 500 entities; $RUNS recompiles after a warm-up, COMPILER=$COMPILER; $(nproc) cores, .NET SDK $(dotnet --version);"
 echo "ServerTools module analysis analyzer: $module_analysis. Logs and SARIF error logs: $OUT/run*.{log,sarif}"
 echo
 echo "| run | load at start | Csc task | all generators | all analyzers | ServerTools.Generators | ServerTools.Analyzers | ServerTools share | all analyzers and generators share | ServerTools diagnostics | CS/CA/IDE diagnostics |"
 echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
 printf '%s\n' "${rows[@]}"
+echo
+# The median, not the mean: one recompile that a neighbour's burst of work slows down should not decide the result.
+median=$(printf '%s\n' "${shares[@]}" | sort -g | awk '{ v[NR] = $1 } END { printf "%.1f%%", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+echo "Median ServerTools share over the $RUNS recompiles: $median (range $(printf '%s\n' "${shares[@]}" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.1f%% to %.1f%%", lo, hi }'))."
 echo
 echo "Run $RUNS, as csc reports it: the totals, the largest assemblies, and every ServerTools analyzer and generator:"
 echo '```'
