@@ -102,9 +102,9 @@ internal sealed class TrackedBatch
         for (var i = 0; i < _changes.Count; i++)
         {
             var change = _changes[i];
-            var row = Row(change, json, ids[i]);
+            var row = Row(change, json);
             importer.StartRow();
-            importer.Write(row.Id, NpgsqlDbType.Uuid);
+            importer.Write(ids[i], NpgsqlDbType.Uuid);
             importer.Write(change.Descriptor.EntityName, NpgsqlDbType.Text);
             importer.Write(row.Key, NpgsqlDbType.Text);
             importer.Write(row.Operation, NpgsqlDbType.Text);
@@ -133,9 +133,9 @@ internal sealed class TrackedBatch
             for (var i = 0; i < _changes.Count; i++)
             {
                 var change = _changes[i];
-                var row = Row(change, json, ids[i]);
+                var row = Row(change, json);
                 await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(ids[i], NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
                 await importer.WriteAsync(change.Descriptor.EntityName, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                 await importer.WriteAsync(row.Key, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                 await importer.WriteAsync(row.Operation, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
@@ -162,11 +162,11 @@ internal sealed class TrackedBatch
     }
 
     /// <summary>The values of one message that differ per row; a created entity's key and values are read now, as stored.</summary>
-    private static (Guid Id, string Key, string Operation, ReadOnlyMemory<byte> Fields) Row(PendingChange change, AuditLinesJson json, Guid id)
+    private static (string Key, string Operation, ReadOnlyMemory<byte> Fields) Row(PendingChange change, AuditLinesJson json)
     {
         var lines = change.Lines ?? change.Descriptor.Created(change.Entry, change.Properties);
         var key = change.KeyText ?? AuditKey.Of(change.Entry.Values(), change.Key, original: false);
-        return (id, key, change.Operation.ToString(), json.Write(lines));
+        return (key, change.Operation.ToString(), json.Write(lines));
     }
 
     private static TrackedOperations Flag(TrackedOperation operation) => operation switch
