@@ -164,7 +164,7 @@ public sealed class TrackedGeneratorTests
         => GeneratorHarness.Run(Ticket, TicketHook).CompilesWithoutDiagnostics().VerifySnapshots();
 
     [Fact]
-    public void Every_supported_type_gets_format_and_parse_lambdas_that_compile_without_warnings()
+    public void Every_supported_type_gets_a_shared_text_format_and_compiles_without_warnings()
         => GeneratorHarness.Run(EveryType).CompilesWithoutDiagnostics().VerifySnapshots();
 
     [Fact]

@@ -19,6 +19,9 @@ public sealed partial class TrackedGenerator
         /// <summary>The name of the generated class that holds the typed fields.</summary>
         public const string FieldsClass = "TrackedFields";
 
+        /// <summary>The <c>TrackedValueFormats</c> method for enums, generic over the enum type.</summary>
+        private const string EnumFormat = "Enum";
+
         /// <summary>TrackedOperations.Update: what a class without <c>[Tracked]</c> of its own delivers.</summary>
         private const int DefaultOperations = 2;
 
@@ -49,7 +52,7 @@ public sealed partial class TrackedGenerator
 
             var fields = new List<TrackedFieldSpec>();
             (INamedTypeSymbol Type, string Name)? declaring = null;
-            foreach (var (property, kind) in TrackedProperties(type, classLevel, cancellationToken))
+            foreach (var (property, format) in TrackedProperties(type, classLevel, cancellationToken))
             {
                 // The fields of a class and of each base class come together (base first), so the name is computed once per class.
                 if (declaring is not { } known || !SymbolEqualityComparer.Default.Equals(known.Type, property.ContainingType))
@@ -57,7 +60,7 @@ public sealed partial class TrackedGenerator
                     declaring = (property.ContainingType, DeclaringTypeName(property.ContainingType));
                 }
 
-                fields.Add(Field(type, property, kind, declaring.Value.Name));
+                fields.Add(Field(type, property, format, declaring.Value.Name));
             }
 
             if (fields.Count == 0)
@@ -77,32 +80,33 @@ public sealed partial class TrackedGenerator
 
         /// <summary>
         /// The tracked properties of <paramref name="type"/> (<see cref="Shared.TrackedProperties.Of"/>) with their text
-        /// format; all of them when <paramref name="classLevel"/>, else those marked <c>[Tracked]</c>.
+        /// format (the <c>TrackedValueFormats</c> member of its type, without <c>Nullable&lt;T&gt;</c>); all of them when
+        /// <paramref name="classLevel"/>, else those marked <c>[Tracked]</c>.
         /// </summary>
-        private static IEnumerable<(IPropertySymbol Property, TrackedValueKind Kind)> TrackedProperties(INamedTypeSymbol type, bool classLevel, CancellationToken cancellationToken)
+        private static IEnumerable<(IPropertySymbol Property, string Format)> TrackedProperties(INamedTypeSymbol type, bool classLevel, CancellationToken cancellationToken)
         {
             foreach (var property in Shared.TrackedProperties.Of(type, classLevel))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (Kind(Core(property.Type)) is { } kind)
+                if (FormatName(Core(property.Type)) is { } format)
                 {
-                    yield return (property, kind);
+                    yield return (property, format);
                 }
             }
         }
 
-        private static TrackedFieldSpec Field(INamedTypeSymbol type, IPropertySymbol property, TrackedValueKind kind, string declaringType)
+        private static TrackedFieldSpec Field(INamedTypeSymbol type, IPropertySymbol property, string formatName, string declaringType)
         {
             var core = Core(property.Type);
             var typeName = property.Type.ToDisplayString(s_annotatedTypeFormat);
-            return new TrackedFieldSpec(
-                property.Name,
-                declaringType,
-                typeName,
-                CoreTypeName(property.Type, core, typeName),
-                kind,
-                !SymbolEqualityComparer.Default.Equals(core, property.Type),
-                HasHook(type, property));
+            var isNullableValueType = !SymbolEqualityComparer.Default.Equals(core, property.Type);
+            var format = formatName switch
+            {
+                EnumFormat => EnumFormat + "<" + CoreTypeName(property.Type, core, typeName) + ">()",
+                _ when !isNullableValueType && property.Type.NullableAnnotation == NullableAnnotation.Annotated => "Nullable" + formatName,
+                _ => formatName,
+            };
+            return new TrackedFieldSpec(property.Name, declaringType, typeName, format, isNullableValueType, HasHook(type, property));
         }
 
         /// <summary>The class that declares a field, as a <c>cref</c> names it: fully qualified, <c>{T}</c> for <c>&lt;T&gt;</c>.</summary>
@@ -123,27 +127,28 @@ public sealed partial class TrackedGenerator
         private static ITypeSymbol Core(ITypeSymbol type)
             => type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
 
-        /// <summary>The text format of a type <see cref="AuditValueTypes.IsSupported"/> accepts (without its <c>Nullable&lt;T&gt;</c>).</summary>
-        private static TrackedValueKind? Kind(ITypeSymbol type)
+        /// <summary>
+        /// The <c>TrackedValueFormats</c> member for a type <see cref="AuditValueTypes.IsSupported"/> accepts (without its
+        /// <c>Nullable&lt;T&gt;</c>): the name of its CLR type (<c>Int32</c>, <c>DateTimeOffset</c>), <c>Bytes</c> for
+        /// <c>byte[]</c>, <see cref="EnumFormat"/> for an enum; null for any other type.
+        /// </summary>
+        private static string? FormatName(ITypeSymbol type)
         {
             if (type is IArrayTypeSymbol)
             {
-                return TrackedValueKind.Bytes;
+                return "Bytes";
             }
 
             if (type.TypeKind == TypeKind.Enum)
             {
-                return TrackedValueKind.Enum;
+                return EnumFormat;
             }
 
             switch (type.SpecialType)
             {
                 case SpecialType.System_String:
-                    return TrackedValueKind.String;
                 case SpecialType.System_Boolean:
-                    return TrackedValueKind.Boolean;
                 case SpecialType.System_Char:
-                    return TrackedValueKind.Char;
                 case SpecialType.System_SByte:
                 case SpecialType.System_Byte:
                 case SpecialType.System_Int16:
@@ -155,20 +160,11 @@ public sealed partial class TrackedGenerator
                 case SpecialType.System_Single:
                 case SpecialType.System_Double:
                 case SpecialType.System_Decimal:
-                    return TrackedValueKind.Number;
                 case SpecialType.System_DateTime:
-                    return TrackedValueKind.Timestamp;
+                    return type.Name;
             }
 
-            return type.Name switch
-            {
-                "DateTimeOffset" => TrackedValueKind.Timestamp,
-                "DateOnly" => TrackedValueKind.Date,
-                "TimeOnly" => TrackedValueKind.Time,
-                "TimeSpan" => TrackedValueKind.Duration,
-                "Guid" => TrackedValueKind.Guid,
-                _ => null,
-            };
+            return type.Name is "DateTimeOffset" or "DateOnly" or "TimeOnly" or "TimeSpan" or "Guid" ? type.Name : null;
         }
 
         /// <summary>

@@ -60,23 +60,19 @@ public sealed class TrackedField<TEntity, TValue> : TrackedField<TEntity>
         ? (IEqualityComparer<TValue>)(object)ByteArrayComparer.Instance
         : EqualityComparer<TValue>.Default;
 
-    private readonly Func<TValue, string?> _format;
-    private readonly Func<string, TValue> _parse;
+    private readonly TrackedValueFormat<TValue> _format;
     private readonly Action<TEntity, TValue, TValue>? _hook;
 
     /// <summary>Creates the field. Called by generated code.</summary>
     /// <param name="name">The property name.</param>
-    /// <param name="format">Writes a value as invariant, reversible text (null for null).</param>
-    /// <param name="parse">Reads a non-null text written by <paramref name="format"/> back.</param>
+    /// <param name="format">How values are written as text and read back: one of <see cref="TrackedValueFormats"/>.</param>
     /// <param name="hook">Calls the entity's <c>On{Name}Changed(oldValue, newValue)</c> partial method.</param>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public TrackedField(string name, Func<TValue, string?> format, Func<string, TValue> parse, Action<TEntity, TValue, TValue>? hook = null)
+    public TrackedField(string name, TrackedValueFormat<TValue> format, Action<TEntity, TValue, TValue>? hook = null)
         : base(name)
     {
         ArgumentNullException.ThrowIfNull(format);
-        ArgumentNullException.ThrowIfNull(parse);
         _format = format;
-        _parse = parse;
         _hook = hook;
     }
 
@@ -87,10 +83,10 @@ public sealed class TrackedField<TEntity, TValue> : TrackedField<TEntity>
     public override bool HasHook => _hook is not null;
 
     /// <summary>Writes <paramref name="value"/> as the text the outbox stores.</summary>
-    public string? Format(TValue value) => _format(value);
+    public string? Format(TValue value) => _format.Format(value);
 
     /// <summary>Reads a value back from the text the outbox stores (<see langword="default"/> for null).</summary>
-    public TValue Parse(string? text) => text is null ? default! : _parse(text);
+    public TValue Parse(string? text) => text is null ? default! : _format.Parse(text);
 
     internal override bool Compare(PropertyValues original, PropertyValues current, IProperty property, out string? oldText, out string? newText)
     {
@@ -102,8 +98,8 @@ public sealed class TrackedField<TEntity, TValue> : TrackedField<TEntity>
             return false;
         }
 
-        oldText = _format(oldValue);
-        newText = _format(newValue);
+        oldText = _format.Format(oldValue);
+        newText = _format.Format(newValue);
         return true;
     }
 
@@ -120,7 +116,7 @@ public sealed class TrackedField<TEntity, TValue> : TrackedField<TEntity>
         return true;
     }
 
-    internal override string? Text(PropertyValues values, IProperty property) => _format(values.GetValue<TValue>(property));
+    internal override string? Text(PropertyValues values, IProperty property) => _format.Format(values.GetValue<TValue>(property));
 
     private sealed class ByteArrayComparer : IEqualityComparer<byte[]>
     {

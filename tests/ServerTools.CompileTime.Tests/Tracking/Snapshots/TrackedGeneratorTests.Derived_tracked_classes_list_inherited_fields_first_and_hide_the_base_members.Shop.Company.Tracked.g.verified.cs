@@ -15,25 +15,13 @@ namespace Shop
         public static new class TrackedFields
         {
             /// <summary>The tracked field <see cref="global::Shop.Party.Id"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.Company, int> Id { get; } = new(
-                "Id",
-                static value => value.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
-                static text => int.Parse(text, global::System.Globalization.CultureInfo.InvariantCulture),
-                null);
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.Company, int> Id { get; } = new("Id", global::ServerTools.Tracking.TrackedValueFormats.Int32);
 
             /// <summary>The tracked field <see cref="global::Shop.Party.Name"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.Company, string> Name { get; } = new(
-                "Name",
-                static value => value,
-                static text => text,
-                null);
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.Company, string> Name { get; } = new("Name", global::ServerTools.Tracking.TrackedValueFormats.String);
 
             /// <summary>The tracked field <see cref="global::Shop.Company.VatNumber"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.Company, string?> VatNumber { get; } = new(
-                "VatNumber",
-                static value => value,
-                static text => text,
-                null);
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.Company, string?> VatNumber { get; } = new("VatNumber", global::ServerTools.Tracking.TrackedValueFormats.NullableString);
         }
 
         /// <summary>Registers the tracking descriptor of this entity with ServerTools when the assembly loads.</summary>

@@ -14,18 +14,10 @@ namespace Shop
         public static new class TrackedFields
         {
             /// <summary>The tracked field <see cref="global::Shop.Document.Title"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.Contract, string> Title { get; } = new(
-                "Title",
-                static value => value,
-                static text => text,
-                null);
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.Contract, string> Title { get; } = new("Title", global::ServerTools.Tracking.TrackedValueFormats.String);
 
             /// <summary>The tracked field <see cref="global::Shop.Contract.Ends"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.Contract, global::System.DateOnly> Ends { get; } = new(
-                "Ends",
-                static value => value.ToString("yyyy-MM-dd", global::System.Globalization.CultureInfo.InvariantCulture),
-                static text => global::System.DateOnly.ParseExact(text, "yyyy-MM-dd", global::System.Globalization.CultureInfo.InvariantCulture),
-                null);
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.Contract, global::System.DateOnly> Ends { get; } = new("Ends", global::ServerTools.Tracking.TrackedValueFormats.DateOnly);
         }
 
         /// <summary>Registers the tracking descriptor of this entity with ServerTools when the assembly loads.</summary>

@@ -13,11 +13,7 @@ namespace Shop
         public static class TrackedFields
         {
             /// <summary>The tracked field <see cref="global::Shop.Document.Title"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.Document, string> Title { get; } = new(
-                "Title",
-                static value => value,
-                static text => text,
-                null);
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.Document, string> Title { get; } = new("Title", global::ServerTools.Tracking.TrackedValueFormats.String);
         }
 
         /// <summary>Registers the tracking descriptor of this entity with ServerTools when the assembly loads.</summary>

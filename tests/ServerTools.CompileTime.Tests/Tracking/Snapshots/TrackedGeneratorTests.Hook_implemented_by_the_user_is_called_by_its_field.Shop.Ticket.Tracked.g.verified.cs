@@ -15,25 +15,13 @@ namespace Shop
         public static class TrackedFields
         {
             /// <summary>The tracked field <see cref="global::Shop.Ticket.Id"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.Ticket, int> Id { get; } = new(
-                "Id",
-                static value => value.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
-                static text => int.Parse(text, global::System.Globalization.CultureInfo.InvariantCulture),
-                null);
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.Ticket, int> Id { get; } = new("Id", global::ServerTools.Tracking.TrackedValueFormats.Int32);
 
             /// <summary>The tracked field <see cref="global::Shop.Ticket.State"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.Ticket, global::Shop.TicketState> State { get; } = new(
-                "State",
-                static value => value.ToString(),
-                static text => global::System.Enum.Parse<global::Shop.TicketState>(text),
-                static (entity, oldValue, newValue) => entity.OnStateChanged(oldValue, newValue));
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.Ticket, global::Shop.TicketState> State { get; } = new("State", global::ServerTools.Tracking.TrackedValueFormats.Enum<global::Shop.TicketState>(), static (entity, oldValue, newValue) => entity.OnStateChanged(oldValue, newValue));
 
             /// <summary>The tracked field <see cref="global::Shop.Ticket.Assignee"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.Ticket, string?> Assignee { get; } = new(
-                "Assignee",
-                static value => value,
-                static text => text,
-                null);
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.Ticket, string?> Assignee { get; } = new("Assignee", global::ServerTools.Tracking.TrackedValueFormats.NullableString);
         }
 
         /// <summary>Registers the tracking descriptor of this entity with ServerTools when the assembly loads.</summary>

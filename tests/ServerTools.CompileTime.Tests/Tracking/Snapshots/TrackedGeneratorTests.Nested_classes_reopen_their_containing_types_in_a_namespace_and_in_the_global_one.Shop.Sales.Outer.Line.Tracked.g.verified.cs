@@ -15,11 +15,7 @@ namespace Shop.Sales
             public static class TrackedFields
             {
                 /// <summary>The tracked field <see cref="global::Shop.Sales.Outer.Line.Quantity"/>.</summary>
-                public static global::ServerTools.Tracking.TrackedField<global::Shop.Sales.Outer.Line, int> Quantity { get; } = new(
-                    "Quantity",
-                    static value => value.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
-                    static text => int.Parse(text, global::System.Globalization.CultureInfo.InvariantCulture),
-                    null);
+                public static global::ServerTools.Tracking.TrackedField<global::Shop.Sales.Outer.Line, int> Quantity { get; } = new("Quantity", global::ServerTools.Tracking.TrackedValueFormats.Int32);
             }
 
             /// <summary>Registers the tracking descriptor of this entity with ServerTools when the assembly loads.</summary>

@@ -15,11 +15,7 @@ partial class Store
             public static class TrackedFields
             {
                 /// <summary>The tracked field <see cref="global::Store.Outer.Partner.Email"/>.</summary>
-                public static global::ServerTools.Tracking.TrackedField<global::Store.Outer.Partner, string?> Email { get; } = new(
-                    "Email",
-                    static value => value,
-                    static text => text,
-                    null);
+                public static global::ServerTools.Tracking.TrackedField<global::Store.Outer.Partner, string?> Email { get; } = new("Email", global::ServerTools.Tracking.TrackedValueFormats.NullableString);
             }
 
             /// <summary>Registers the tracking descriptor of this entity with ServerTools when the assembly loads.</summary>

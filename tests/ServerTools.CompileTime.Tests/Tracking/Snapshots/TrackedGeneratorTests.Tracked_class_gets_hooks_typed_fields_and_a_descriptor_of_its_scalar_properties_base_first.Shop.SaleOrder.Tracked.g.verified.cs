@@ -23,81 +23,37 @@ namespace Shop
         public static class TrackedFields
         {
             /// <summary>The tracked field <see cref="global::Shop.Entity.Id"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, int> Id { get; } = new(
-                "Id",
-                static value => value.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
-                static text => int.Parse(text, global::System.Globalization.CultureInfo.InvariantCulture),
-                null);
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, int> Id { get; } = new("Id", global::ServerTools.Tracking.TrackedValueFormats.Int32);
 
             /// <summary>The tracked field <see cref="global::Shop.Entity.CreatedAt"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, global::System.DateTimeOffset> CreatedAt { get; } = new(
-                "CreatedAt",
-                static value => value.ToString("O", global::System.Globalization.CultureInfo.InvariantCulture),
-                static text => global::System.DateTimeOffset.Parse(text, global::System.Globalization.CultureInfo.InvariantCulture, global::System.Globalization.DateTimeStyles.RoundtripKind),
-                null);
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, global::System.DateTimeOffset> CreatedAt { get; } = new("CreatedAt", global::ServerTools.Tracking.TrackedValueFormats.DateTimeOffset);
 
             /// <summary>The tracked field <see cref="global::Shop.SaleOrder.State"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, global::Shop.OrderState> State { get; } = new(
-                "State",
-                static value => value.ToString(),
-                static text => global::System.Enum.Parse<global::Shop.OrderState>(text),
-                null);
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, global::Shop.OrderState> State { get; } = new("State", global::ServerTools.Tracking.TrackedValueFormats.Enum<global::Shop.OrderState>());
 
             /// <summary>The tracked field <see cref="global::Shop.SaleOrder.PreviousState"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, global::Shop.OrderState?> PreviousState { get; } = new(
-                "PreviousState",
-                static value => value is { } v ? v.ToString() : null,
-                static text => (global::Shop.OrderState?)global::System.Enum.Parse<global::Shop.OrderState>(text),
-                null);
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, global::Shop.OrderState?> PreviousState { get; } = new("PreviousState", global::ServerTools.Tracking.TrackedValueFormats.Nullable(global::ServerTools.Tracking.TrackedValueFormats.Enum<global::Shop.OrderState>()));
 
             /// <summary>The tracked field <see cref="global::Shop.SaleOrder.Total"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, decimal> Total { get; } = new(
-                "Total",
-                static value => value.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
-                static text => decimal.Parse(text, global::System.Globalization.CultureInfo.InvariantCulture),
-                null);
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, decimal> Total { get; } = new("Total", global::ServerTools.Tracking.TrackedValueFormats.Decimal);
 
             /// <summary>The tracked field <see cref="global::Shop.SaleOrder.Discount"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, decimal?> Discount { get; } = new(
-                "Discount",
-                static value => value is { } v ? v.ToString(global::System.Globalization.CultureInfo.InvariantCulture) : null,
-                static text => (decimal?)decimal.Parse(text, global::System.Globalization.CultureInfo.InvariantCulture),
-                null);
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, decimal?> Discount { get; } = new("Discount", global::ServerTools.Tracking.TrackedValueFormats.Nullable(global::ServerTools.Tracking.TrackedValueFormats.Decimal));
 
             /// <summary>The tracked field <see cref="global::Shop.SaleOrder.Reference"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, string> Reference { get; } = new(
-                "Reference",
-                static value => value,
-                static text => text,
-                null);
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, string> Reference { get; } = new("Reference", global::ServerTools.Tracking.TrackedValueFormats.String);
 
             /// <summary>The tracked field <see cref="global::Shop.SaleOrder.Note"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, string?> Note { get; } = new(
-                "Note",
-                static value => value,
-                static text => text,
-                null);
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, string?> Note { get; } = new("Note", global::ServerTools.Tracking.TrackedValueFormats.NullableString);
 
             /// <summary>The tracked field <see cref="global::Shop.SaleOrder.ShippedAt"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, global::System.DateTimeOffset?> ShippedAt { get; } = new(
-                "ShippedAt",
-                static value => value is { } v ? v.ToString("O", global::System.Globalization.CultureInfo.InvariantCulture) : null,
-                static text => (global::System.DateTimeOffset?)global::System.DateTimeOffset.Parse(text, global::System.Globalization.CultureInfo.InvariantCulture, global::System.Globalization.DateTimeStyles.RoundtripKind),
-                null);
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, global::System.DateTimeOffset?> ShippedAt { get; } = new("ShippedAt", global::ServerTools.Tracking.TrackedValueFormats.Nullable(global::ServerTools.Tracking.TrackedValueFormats.DateTimeOffset));
 
             /// <summary>The tracked field <see cref="global::Shop.SaleOrder.Signature"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, byte[]?> Signature { get; } = new(
-                "Signature",
-                static value => value is null ? null : global::System.Convert.ToBase64String(value),
-                static text => global::System.Convert.FromBase64String(text),
-                null);
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, byte[]?> Signature { get; } = new("Signature", global::ServerTools.Tracking.TrackedValueFormats.NullableBytes);
 
             /// <summary>The tracked field <see cref="global::Shop.SaleOrder.@class"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, string> @class { get; } = new(
-                "class",
-                static value => value,
-                static text => text,
-                null);
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.SaleOrder, string> @class { get; } = new("class", global::ServerTools.Tracking.TrackedValueFormats.String);
         }
 
         /// <summary>Registers the tracking descriptor of this entity with ServerTools when the assembly loads.</summary>

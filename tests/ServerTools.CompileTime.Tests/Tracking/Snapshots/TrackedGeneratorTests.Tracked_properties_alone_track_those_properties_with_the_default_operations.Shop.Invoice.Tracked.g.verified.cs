@@ -14,18 +14,10 @@ namespace Shop
         public static class TrackedFields
         {
             /// <summary>The tracked field <see cref="global::Shop.Invoice.Amount"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.Invoice, decimal> Amount { get; } = new(
-                "Amount",
-                static value => value.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
-                static text => decimal.Parse(text, global::System.Globalization.CultureInfo.InvariantCulture),
-                null);
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.Invoice, decimal> Amount { get; } = new("Amount", global::ServerTools.Tracking.TrackedValueFormats.Decimal);
 
             /// <summary>The tracked field <see cref="global::Shop.Invoice.Comment"/>.</summary>
-            public static global::ServerTools.Tracking.TrackedField<global::Shop.Invoice, string?> Comment { get; } = new(
-                "Comment",
-                static value => value,
-                static text => text,
-                null);
+            public static global::ServerTools.Tracking.TrackedField<global::Shop.Invoice, string?> Comment { get; } = new("Comment", global::ServerTools.Tracking.TrackedValueFormats.NullableString);
         }
 
         /// <summary>Registers the tracking descriptor of this entity with ServerTools when the assembly loads.</summary>

@@ -1,0 +1,76 @@
+using System;
+using System.Globalization;
+using ServerTools.Tracking;
+
+namespace ServerTools.Tests.Tracking;
+
+/// <summary>
+/// The shared text formats of tracked fields, directly. Every built-in format is also round-tripped through generated
+/// fields in TrackedGeneratorTests (Every_supported_type_gets_a_shared_text_format_and_compiles_without_warnings).
+/// </summary>
+public sealed class TrackedValueFormatTests
+{
+    [Fact]
+    public void Formats_ignore_the_current_culture()
+    {
+        var culture = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
+        try
+        {
+            Assert.Equal("1234.5", TrackedValueFormats.Decimal.Format(1234.5m));
+            Assert.Equal(1234.5m, TrackedValueFormats.Decimal.Parse("1234.5"));
+            Assert.Equal("0.25", TrackedValueFormats.Double.Format(0.25));
+            Assert.Equal("2026-03-01", TrackedValueFormats.DateOnly.Format(new DateOnly(2026, 3, 1)));
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
+    }
+
+    [Fact]
+    public void Nullable_formats_the_value_when_there_is_one_and_null_otherwise()
+    {
+        var format = TrackedValueFormats.Nullable(TrackedValueFormats.Int64);
+
+        Assert.Null(format.Format(null));
+        Assert.Equal("-7", format.Format(-7L));
+        Assert.Equal(-7L, format.Parse("-7"));
+    }
+
+    [Fact]
+    public void Enum_formats_are_shared_per_enum_type_and_read_flags_and_numbers()
+    {
+        Assert.Same(TrackedValueFormats.Enum<AttributeTargets>(), TrackedValueFormats.Enum<AttributeTargets>());
+        var format = TrackedValueFormats.Enum<AttributeTargets>();
+
+        Assert.Equal("Class, Method", format.Format(AttributeTargets.Class | AttributeTargets.Method));
+        Assert.Equal(AttributeTargets.Class | AttributeTargets.Method, format.Parse("Class, Method"));
+        Assert.Equal(AttributeTargets.Class, format.Parse("4"));
+    }
+
+    [Fact]
+    public void A_custom_format_is_used_as_given_and_needs_both_directions()
+    {
+        var upper = new TrackedValueFormat<string>(static value => value.ToUpperInvariant(), static text => text.ToLowerInvariant());
+        Assert.Equal("ABC", upper.Format("abc"));
+        Assert.Equal("abc", upper.Parse("ABC"));
+
+        Assert.Equal("format", Assert.Throws<ArgumentNullException>(() => new TrackedValueFormat<int>(null!, static text => 0)).ParamName);
+        Assert.Equal("parse", Assert.Throws<ArgumentNullException>(() => new TrackedValueFormat<int>(static value => "", null!)).ParamName);
+        Assert.Equal("format", Assert.Throws<ArgumentNullException>(() => TrackedValueFormats.Nullable<int>(null!)).ParamName);
+    }
+
+    [Fact]
+    public void A_field_needs_a_format_and_reads_null_text_as_the_default_value()
+    {
+        Assert.Equal("format", Assert.Throws<ArgumentNullException>(() => new TrackedField<object, int>("Count", null!)).ParamName);
+
+        var field = new TrackedField<object, int?>("Count", TrackedValueFormats.Nullable(TrackedValueFormats.Int32));
+        Assert.Null(field.Parse(null));
+        Assert.Equal(3, field.Parse("3"));
+        Assert.Equal("3", field.Format(3));
+        Assert.False(field.HasHook);
+        Assert.Equal(typeof(int?), field.ValueType);
+    }
+}
