@@ -11,9 +11,10 @@ public sealed partial class FuzzySearchGenerator
     /// <summary>Writes the source of one entity's search extensions and field registration.</summary>
     internal static class Emitter
     {
-        private const string Queryable = "global::System.Linq.Queryable";
-        private const string Functions = "global::ServerTools.TrigramFunctions";
         private const string Query = "global::System.Linq.IQueryable";
+
+        /// <summary>The generated class's <c>FuzzySearchQuery&lt;T&gt;</c>, which every method runs.</summary>
+        private const string QueryField = "s_query";
 
         public static string Emit(FuzzySearchEntitySpec entity)
         {
@@ -34,7 +35,23 @@ public sealed partial class FuzzySearchGenerator
                 .Line(GeneratorInfo.GeneratedCodeAttribute)
                 .OpenBlock((entity.IsPublic ? "public" : "internal") + " static class " + entity.ExtensionsClass);
 
+            // One query object per entity type, built once: the methods share its fields' expressions instead of writing their own.
             writer
+                .Line("private static readonly global::ServerTools.FuzzySearchQuery<" + type + "> " + QueryField + " = global::ServerTools.FuzzySearchQuery.For(");
+            if (entity.TieBreaker is not null)
+            {
+                writer.Line("    static entity => entity." + Identifier(entity.TieBreaker) + ",");
+            }
+
+            for (var i = 0; i < entity.Fields.Count; i++)
+            {
+                var field = entity.Fields[i];
+                writer.Line("    new global::ServerTools.FuzzySearchField<" + type + ">(static entity => entity." + Identifier(field.Name) + ", global::ServerTools.TrigramMatch." + ModeName(field.Mode) + ", " + Number(field.Weight) + ")"
+                            + (i == entity.Fields.Count - 1 ? ");" : ","));
+            }
+
+            writer
+                .Line()
                 .Line("/// <summary>")
                 .Line("/// The entities whose " + fieldList + " matches <paramref name=\"term\"/> at <paramref name=\"threshold\"/> or better, best first.")
                 .Line("/// A blank term, or one without letters or digits, finds nothing.")
@@ -45,38 +62,24 @@ public sealed partial class FuzzySearchGenerator
                 .Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"term\"/> is null.</exception>")
                 .Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"threshold\"/> is not greater than 0 and at most 1.</exception>")
                 .Line("public static " + source + " FuzzySearch(this " + source + " source, string term, double threshold = 0.3)")
-                .Line("    => " + Queryable + ".Select(FuzzySearchScored(source, term, threshold), static hit => hit.Entity);")
-                .Line();
-
-            writer
+                .Line("    => " + QueryField + ".Search(source, term, threshold);")
+                .Line()
                 .Line("/// <summary>As <see cref=\"FuzzySearch\"/>, with each entity's score: the best of its fields' scores, each times the field's weight.</summary>")
                 .Line("/// <inheritdoc cref=\"FuzzySearch\"/>")
-                .OpenBlock("public static " + Query + "<" + hit + "> FuzzySearchScored(this " + source + " source, string term, double threshold = 0.3)")
-                .Line("global::System.ArgumentNullException.ThrowIfNull(source);")
-                .Line("var search = global::ServerTools.FuzzySearchQuery.Term(term, threshold);")
-                .Line("var matches = search is null")
-                .Line("    ? " + Queryable + ".Where(source, static entity => false)")
-                .Line("    : " + Queryable + ".Where(source, entity => " + string.Join(" || ", entity.Fields.Select(static field => Test(field))) + ");")
-                .Line("var hits = " + Queryable + ".Select(matches, entity => new " + hit + " { Entity = entity, Score = " + Best(entity) + " });")
-                .Line("return " + Ordered("hits", "static hit => hit.Score", entity.TieBreaker is null ? null : "static hit => hit.Entity." + Identifier(entity.TieBreaker)) + ";")
-                .CloseBlock();
+                .Line("public static " + Query + "<" + hit + "> FuzzySearchScored(this " + source + " source, string term, double threshold = 0.3)")
+                .Line("    => " + QueryField + ".Scored(source, term, threshold);");
 
-            foreach (var field in entity.Fields)
+            for (var i = 0; i < entity.Fields.Count; i++)
             {
+                var field = entity.Fields[i];
                 writer
                     .Line()
                     .Line("/// <summary>")
                     .Line("/// The entities whose " + field.Name + " matches <paramref name=\"term\"/> at <paramref name=\"threshold\"/> or better (" + Describe(field.Mode) + "), best first.")
                     .Line("/// </summary>")
                     .Line("/// <inheritdoc cref=\"FuzzySearch\"/>")
-                    .OpenBlock("public static " + source + " FuzzySearchBy" + field.Name + "(this " + source + " source, string term, double threshold = " + DefaultThreshold(field.Mode) + ")")
-                    .Line("global::System.ArgumentNullException.ThrowIfNull(source);")
-                    .Line("var search = global::ServerTools.FuzzySearchQuery.Term(term, threshold);")
-                    .Line("var matches = search is null")
-                    .Line("    ? " + Queryable + ".Where(source, static entity => false)")
-                    .Line("    : " + Queryable + ".Where(source, entity => " + Test(field) + ");")
-                    .Line("return " + Ordered("matches", "entity => " + Score(field), entity.TieBreaker is null ? null : "static entity => entity." + Identifier(entity.TieBreaker)) + ";")
-                    .CloseBlock();
+                    .Line("public static " + source + " FuzzySearchBy" + field.Name + "(this " + source + " source, string term, double threshold = " + DefaultThreshold(field.Mode) + ")")
+                    .Line("    => " + QueryField + ".SearchBy(source, " + i.ToString(CultureInfo.InvariantCulture) + ", term, threshold);");
             }
 
             writer
@@ -101,43 +104,6 @@ public sealed partial class FuzzySearchGenerator
             }
 
             return writer.ToString();
-        }
-
-        /// <summary>The match test of a field: pg_trgm's operator on PostgreSQL.</summary>
-        private static string Test(FuzzySearchFieldSpec field) => field.Mode switch
-        {
-            FuzzySearchFields.WordSimilarity => Functions + ".IsWordSimilar(search, entity." + Identifier(field.Name) + ", threshold)",
-            FuzzySearchFields.StrictWordSimilarity => Functions + ".IsStrictWordSimilar(search, entity." + Identifier(field.Name) + ", threshold)",
-            _ => Functions + ".IsSimilar(entity." + Identifier(field.Name) + ", search, threshold)",
-        };
-
-        /// <summary>The unweighted score of a field.</summary>
-        private static string Score(FuzzySearchFieldSpec field) => field.Mode switch
-        {
-            FuzzySearchFields.WordSimilarity => Functions + ".WordSimilarity(search, entity." + Identifier(field.Name) + ")",
-            FuzzySearchFields.StrictWordSimilarity => Functions + ".StrictWordSimilarity(search, entity." + Identifier(field.Name) + ")",
-            _ => Functions + ".Similarity(entity." + Identifier(field.Name) + ", search)",
-        };
-
-        /// <summary>The entity's score: the greatest weighted field score (<c>GREATEST</c> in SQL).</summary>
-        private static string Best(FuzzySearchEntitySpec entity)
-        {
-            var best = Weighted(entity.Fields[0]);
-            for (var i = 1; i < entity.Fields.Count; i++)
-            {
-                best = "global::System.Math.Max(" + best + ", " + Weighted(entity.Fields[i]) + ")";
-            }
-
-            return best;
-        }
-
-        private static string Weighted(FuzzySearchFieldSpec field)
-            => field.Weight == 1 ? Score(field) : Score(field) + " * " + Number(field.Weight);
-
-        private static string Ordered(string query, string score, string? tieBreaker)
-        {
-            var ordered = Queryable + ".OrderByDescending(" + query + ", " + score + ")";
-            return tieBreaker is null ? ordered : Queryable + ".ThenBy(" + ordered + ", " + tieBreaker + ")";
         }
 
         /// <summary>pg_trgm's default threshold of a comparison: what its operator uses when nothing else is set.</summary>

@@ -1,11 +1,38 @@
 using System;
 using System.Globalization;
+using System.Linq.Expressions;
 
 namespace ServerTools;
 
-/// <summary>Checks the arguments of the generated <c>FuzzySearch</c> methods.</summary>
+/// <summary>
+/// Creates the <see cref="FuzzySearchQuery{T}"/> behind an entity's generated <c>FuzzySearch</c> methods, and checks the
+/// arguments of a search.
+/// </summary>
 public static class FuzzySearchQuery
 {
+    /// <summary>The search over <paramref name="fields"/> of <typeparamref name="T"/>; equal scores come in no particular order.</summary>
+    /// <param name="fields">The searchable fields, at least one.</param>
+    /// <typeparam name="T">The entity type.</typeparam>
+    public static FuzzySearchQuery<T> For<T>(params FuzzySearchField<T>[] fields)
+        => new(fields, null, null);
+
+    /// <summary>
+    /// The search over <paramref name="fields"/> of <typeparamref name="T"/>; equal scores come in the order of
+    /// <paramref name="tieBreaker"/>, the same in SQL and in memory.
+    /// </summary>
+    /// <param name="tieBreaker">A key that orders equal scores, such as <c>entity =&gt; entity.Id</c>.</param>
+    /// <param name="fields">The searchable fields, at least one.</param>
+    /// <typeparam name="T">The entity type.</typeparam>
+    /// <typeparam name="TKey">The type of the key.</typeparam>
+    public static FuzzySearchQuery<T> For<T, TKey>(Expression<Func<T, TKey>> tieBreaker, params FuzzySearchField<T>[] fields)
+    {
+        ArgumentNullException.ThrowIfNull(tieBreaker);
+        var byHit = Expression.Lambda<Func<FuzzySearchHit<T>, TKey>>(
+            Microsoft.EntityFrameworkCore.Query.ReplacingExpressionVisitor.Replace(tieBreaker.Parameters[0], FuzzySearchQuery<T>.s_hitEntity.Body, tieBreaker.Body),
+            FuzzySearchQuery<T>.s_hitEntity.Parameters);
+        return new(fields, entities => System.Linq.Queryable.ThenBy(entities, tieBreaker), hits => System.Linq.Queryable.ThenBy(hits, byHit));
+    }
+
     /// <summary>
     /// Checks a search's term and threshold, and returns the term as it is sent to the database: characters PostgreSQL
     /// cannot store (NUL, unpaired surrogates), which pg_trgm would treat as word separators anyway, become spaces. Null

@@ -8,6 +8,12 @@ namespace Shop
     [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
     public static class PartnerFuzzySearchExtensions
     {
+        private static readonly global::ServerTools.FuzzySearchQuery<global::Shop.Partner> s_query = global::ServerTools.FuzzySearchQuery.For(
+            static entity => entity.Id,
+            new global::ServerTools.FuzzySearchField<global::Shop.Partner>(static entity => entity.Name, global::ServerTools.TrigramMatch.Similarity, 1d),
+            new global::ServerTools.FuzzySearchField<global::Shop.Partner>(static entity => entity.Email, global::ServerTools.TrigramMatch.Similarity, 1d),
+            new global::ServerTools.FuzzySearchField<global::Shop.Partner>(static entity => entity.Notes, global::ServerTools.TrigramMatch.WordSimilarity, 0.5d));
+
         /// <summary>
         /// The entities whose Name, Email or Notes matches <paramref name="term"/> at <paramref name="threshold"/> or better, best first.
         /// A blank term, or one without letters or digits, finds nothing.
@@ -18,62 +24,33 @@ namespace Shop
         /// <exception cref="global::System.ArgumentNullException"><paramref name="term"/> is null.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="threshold"/> is not greater than 0 and at most 1.</exception>
         public static global::System.Linq.IQueryable<global::Shop.Partner> FuzzySearch(this global::System.Linq.IQueryable<global::Shop.Partner> source, string term, double threshold = 0.3)
-            => global::System.Linq.Queryable.Select(FuzzySearchScored(source, term, threshold), static hit => hit.Entity);
+            => s_query.Search(source, term, threshold);
 
         /// <summary>As <see cref="FuzzySearch"/>, with each entity's score: the best of its fields' scores, each times the field's weight.</summary>
         /// <inheritdoc cref="FuzzySearch"/>
         public static global::System.Linq.IQueryable<global::ServerTools.FuzzySearchHit<global::Shop.Partner>> FuzzySearchScored(this global::System.Linq.IQueryable<global::Shop.Partner> source, string term, double threshold = 0.3)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(source);
-            var search = global::ServerTools.FuzzySearchQuery.Term(term, threshold);
-            var matches = search is null
-                ? global::System.Linq.Queryable.Where(source, static entity => false)
-                : global::System.Linq.Queryable.Where(source, entity => global::ServerTools.TrigramFunctions.IsSimilar(entity.Name, search, threshold) || global::ServerTools.TrigramFunctions.IsSimilar(entity.Email, search, threshold) || global::ServerTools.TrigramFunctions.IsWordSimilar(search, entity.Notes, threshold));
-            var hits = global::System.Linq.Queryable.Select(matches, entity => new global::ServerTools.FuzzySearchHit<global::Shop.Partner> { Entity = entity, Score = global::System.Math.Max(global::System.Math.Max(global::ServerTools.TrigramFunctions.Similarity(entity.Name, search), global::ServerTools.TrigramFunctions.Similarity(entity.Email, search)), global::ServerTools.TrigramFunctions.WordSimilarity(search, entity.Notes) * 0.5d) });
-            return global::System.Linq.Queryable.ThenBy(global::System.Linq.Queryable.OrderByDescending(hits, static hit => hit.Score), static hit => hit.Entity.Id);
-        }
+            => s_query.Scored(source, term, threshold);
 
         /// <summary>
         /// The entities whose Name matches <paramref name="term"/> at <paramref name="threshold"/> or better (similarity of the whole value), best first.
         /// </summary>
         /// <inheritdoc cref="FuzzySearch"/>
         public static global::System.Linq.IQueryable<global::Shop.Partner> FuzzySearchByName(this global::System.Linq.IQueryable<global::Shop.Partner> source, string term, double threshold = 0.3)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(source);
-            var search = global::ServerTools.FuzzySearchQuery.Term(term, threshold);
-            var matches = search is null
-                ? global::System.Linq.Queryable.Where(source, static entity => false)
-                : global::System.Linq.Queryable.Where(source, entity => global::ServerTools.TrigramFunctions.IsSimilar(entity.Name, search, threshold));
-            return global::System.Linq.Queryable.ThenBy(global::System.Linq.Queryable.OrderByDescending(matches, entity => global::ServerTools.TrigramFunctions.Similarity(entity.Name, search)), static entity => entity.Id);
-        }
+            => s_query.SearchBy(source, 0, term, threshold);
 
         /// <summary>
         /// The entities whose Email matches <paramref name="term"/> at <paramref name="threshold"/> or better (similarity of the whole value), best first.
         /// </summary>
         /// <inheritdoc cref="FuzzySearch"/>
         public static global::System.Linq.IQueryable<global::Shop.Partner> FuzzySearchByEmail(this global::System.Linq.IQueryable<global::Shop.Partner> source, string term, double threshold = 0.3)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(source);
-            var search = global::ServerTools.FuzzySearchQuery.Term(term, threshold);
-            var matches = search is null
-                ? global::System.Linq.Queryable.Where(source, static entity => false)
-                : global::System.Linq.Queryable.Where(source, entity => global::ServerTools.TrigramFunctions.IsSimilar(entity.Email, search, threshold));
-            return global::System.Linq.Queryable.ThenBy(global::System.Linq.Queryable.OrderByDescending(matches, entity => global::ServerTools.TrigramFunctions.Similarity(entity.Email, search)), static entity => entity.Id);
-        }
+            => s_query.SearchBy(source, 1, term, threshold);
 
         /// <summary>
         /// The entities whose Notes matches <paramref name="term"/> at <paramref name="threshold"/> or better (word similarity: the term inside the text), best first.
         /// </summary>
         /// <inheritdoc cref="FuzzySearch"/>
         public static global::System.Linq.IQueryable<global::Shop.Partner> FuzzySearchByNotes(this global::System.Linq.IQueryable<global::Shop.Partner> source, string term, double threshold = 0.6)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(source);
-            var search = global::ServerTools.FuzzySearchQuery.Term(term, threshold);
-            var matches = search is null
-                ? global::System.Linq.Queryable.Where(source, static entity => false)
-                : global::System.Linq.Queryable.Where(source, entity => global::ServerTools.TrigramFunctions.IsWordSimilar(search, entity.Notes, threshold));
-            return global::System.Linq.Queryable.ThenBy(global::System.Linq.Queryable.OrderByDescending(matches, entity => global::ServerTools.TrigramFunctions.WordSimilarity(search, entity.Notes)), static entity => entity.Id);
-        }
+            => s_query.SearchBy(source, 2, term, threshold);
 
         /// <summary>Registers the searchable fields of this entity with ServerTools when the assembly loads, so <c>UseServerTools()</c> indexes them.</summary>
         [global::System.Runtime.CompilerServices.ModuleInitializer]

@@ -8,6 +8,11 @@ namespace Shop
     [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
     internal static class CityFuzzySearchExtensions
     {
+        private static readonly global::ServerTools.FuzzySearchQuery<global::Shop.City> s_query = global::ServerTools.FuzzySearchQuery.For(
+            static entity => entity.CityId,
+            new global::ServerTools.FuzzySearchField<global::Shop.City>(static entity => entity.Name, global::ServerTools.TrigramMatch.Similarity, 1d),
+            new global::ServerTools.FuzzySearchField<global::Shop.City>(static entity => entity.Description, global::ServerTools.TrigramMatch.StrictWordSimilarity, 0.75d));
+
         /// <summary>
         /// The entities whose Name or Description matches <paramref name="term"/> at <paramref name="threshold"/> or better, best first.
         /// A blank term, or one without letters or digits, finds nothing.
@@ -18,48 +23,26 @@ namespace Shop
         /// <exception cref="global::System.ArgumentNullException"><paramref name="term"/> is null.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="threshold"/> is not greater than 0 and at most 1.</exception>
         public static global::System.Linq.IQueryable<global::Shop.City> FuzzySearch(this global::System.Linq.IQueryable<global::Shop.City> source, string term, double threshold = 0.3)
-            => global::System.Linq.Queryable.Select(FuzzySearchScored(source, term, threshold), static hit => hit.Entity);
+            => s_query.Search(source, term, threshold);
 
         /// <summary>As <see cref="FuzzySearch"/>, with each entity's score: the best of its fields' scores, each times the field's weight.</summary>
         /// <inheritdoc cref="FuzzySearch"/>
         public static global::System.Linq.IQueryable<global::ServerTools.FuzzySearchHit<global::Shop.City>> FuzzySearchScored(this global::System.Linq.IQueryable<global::Shop.City> source, string term, double threshold = 0.3)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(source);
-            var search = global::ServerTools.FuzzySearchQuery.Term(term, threshold);
-            var matches = search is null
-                ? global::System.Linq.Queryable.Where(source, static entity => false)
-                : global::System.Linq.Queryable.Where(source, entity => global::ServerTools.TrigramFunctions.IsSimilar(entity.Name, search, threshold) || global::ServerTools.TrigramFunctions.IsStrictWordSimilar(search, entity.Description, threshold));
-            var hits = global::System.Linq.Queryable.Select(matches, entity => new global::ServerTools.FuzzySearchHit<global::Shop.City> { Entity = entity, Score = global::System.Math.Max(global::ServerTools.TrigramFunctions.Similarity(entity.Name, search), global::ServerTools.TrigramFunctions.StrictWordSimilarity(search, entity.Description) * 0.75d) });
-            return global::System.Linq.Queryable.ThenBy(global::System.Linq.Queryable.OrderByDescending(hits, static hit => hit.Score), static hit => hit.Entity.CityId);
-        }
+            => s_query.Scored(source, term, threshold);
 
         /// <summary>
         /// The entities whose Name matches <paramref name="term"/> at <paramref name="threshold"/> or better (similarity of the whole value), best first.
         /// </summary>
         /// <inheritdoc cref="FuzzySearch"/>
         public static global::System.Linq.IQueryable<global::Shop.City> FuzzySearchByName(this global::System.Linq.IQueryable<global::Shop.City> source, string term, double threshold = 0.3)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(source);
-            var search = global::ServerTools.FuzzySearchQuery.Term(term, threshold);
-            var matches = search is null
-                ? global::System.Linq.Queryable.Where(source, static entity => false)
-                : global::System.Linq.Queryable.Where(source, entity => global::ServerTools.TrigramFunctions.IsSimilar(entity.Name, search, threshold));
-            return global::System.Linq.Queryable.ThenBy(global::System.Linq.Queryable.OrderByDescending(matches, entity => global::ServerTools.TrigramFunctions.Similarity(entity.Name, search)), static entity => entity.CityId);
-        }
+            => s_query.SearchBy(source, 0, term, threshold);
 
         /// <summary>
         /// The entities whose Description matches <paramref name="term"/> at <paramref name="threshold"/> or better (strict word similarity: the term inside the text, on word boundaries), best first.
         /// </summary>
         /// <inheritdoc cref="FuzzySearch"/>
         public static global::System.Linq.IQueryable<global::Shop.City> FuzzySearchByDescription(this global::System.Linq.IQueryable<global::Shop.City> source, string term, double threshold = 0.5)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(source);
-            var search = global::ServerTools.FuzzySearchQuery.Term(term, threshold);
-            var matches = search is null
-                ? global::System.Linq.Queryable.Where(source, static entity => false)
-                : global::System.Linq.Queryable.Where(source, entity => global::ServerTools.TrigramFunctions.IsStrictWordSimilar(search, entity.Description, threshold));
-            return global::System.Linq.Queryable.ThenBy(global::System.Linq.Queryable.OrderByDescending(matches, entity => global::ServerTools.TrigramFunctions.StrictWordSimilarity(search, entity.Description)), static entity => entity.CityId);
-        }
+            => s_query.SearchBy(source, 1, term, threshold);
 
         /// <summary>Registers the searchable fields of this entity with ServerTools when the assembly loads, so <c>UseServerTools()</c> indexes them.</summary>
         [global::System.Runtime.CompilerServices.ModuleInitializer]

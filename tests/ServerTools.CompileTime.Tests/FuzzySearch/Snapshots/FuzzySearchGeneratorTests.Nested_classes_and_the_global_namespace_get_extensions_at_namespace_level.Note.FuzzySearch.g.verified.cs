@@ -6,6 +6,9 @@
 [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
 public static class NoteFuzzySearchExtensions
 {
+    private static readonly global::ServerTools.FuzzySearchQuery<global::Note> s_query = global::ServerTools.FuzzySearchQuery.For(
+        new global::ServerTools.FuzzySearchField<global::Note>(static entity => entity.Title, global::ServerTools.TrigramMatch.Similarity, 1d));
+
     /// <summary>
     /// The entities whose Title matches <paramref name="term"/> at <paramref name="threshold"/> or better, best first.
     /// A blank term, or one without letters or digits, finds nothing.
@@ -16,34 +19,19 @@ public static class NoteFuzzySearchExtensions
     /// <exception cref="global::System.ArgumentNullException"><paramref name="term"/> is null.</exception>
     /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="threshold"/> is not greater than 0 and at most 1.</exception>
     public static global::System.Linq.IQueryable<global::Note> FuzzySearch(this global::System.Linq.IQueryable<global::Note> source, string term, double threshold = 0.3)
-        => global::System.Linq.Queryable.Select(FuzzySearchScored(source, term, threshold), static hit => hit.Entity);
+        => s_query.Search(source, term, threshold);
 
     /// <summary>As <see cref="FuzzySearch"/>, with each entity's score: the best of its fields' scores, each times the field's weight.</summary>
     /// <inheritdoc cref="FuzzySearch"/>
     public static global::System.Linq.IQueryable<global::ServerTools.FuzzySearchHit<global::Note>> FuzzySearchScored(this global::System.Linq.IQueryable<global::Note> source, string term, double threshold = 0.3)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(source);
-        var search = global::ServerTools.FuzzySearchQuery.Term(term, threshold);
-        var matches = search is null
-            ? global::System.Linq.Queryable.Where(source, static entity => false)
-            : global::System.Linq.Queryable.Where(source, entity => global::ServerTools.TrigramFunctions.IsSimilar(entity.Title, search, threshold));
-        var hits = global::System.Linq.Queryable.Select(matches, entity => new global::ServerTools.FuzzySearchHit<global::Note> { Entity = entity, Score = global::ServerTools.TrigramFunctions.Similarity(entity.Title, search) });
-        return global::System.Linq.Queryable.OrderByDescending(hits, static hit => hit.Score);
-    }
+        => s_query.Scored(source, term, threshold);
 
     /// <summary>
     /// The entities whose Title matches <paramref name="term"/> at <paramref name="threshold"/> or better (similarity of the whole value), best first.
     /// </summary>
     /// <inheritdoc cref="FuzzySearch"/>
     public static global::System.Linq.IQueryable<global::Note> FuzzySearchByTitle(this global::System.Linq.IQueryable<global::Note> source, string term, double threshold = 0.3)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(source);
-        var search = global::ServerTools.FuzzySearchQuery.Term(term, threshold);
-        var matches = search is null
-            ? global::System.Linq.Queryable.Where(source, static entity => false)
-            : global::System.Linq.Queryable.Where(source, entity => global::ServerTools.TrigramFunctions.IsSimilar(entity.Title, search, threshold));
-        return global::System.Linq.Queryable.OrderByDescending(matches, entity => global::ServerTools.TrigramFunctions.Similarity(entity.Title, search));
-    }
+        => s_query.SearchBy(source, 0, term, threshold);
 
     /// <summary>Registers the searchable fields of this entity with ServerTools when the assembly loads, so <c>UseServerTools()</c> indexes them.</summary>
     [global::System.Runtime.CompilerServices.ModuleInitializer]
