@@ -1,6 +1,8 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore.Query;
 
 namespace ServerTools;
 
@@ -28,9 +30,9 @@ public static class FuzzySearchQuery
     {
         ArgumentNullException.ThrowIfNull(tieBreaker);
         var byHit = Expression.Lambda<Func<FuzzySearchHit<T>, TKey>>(
-            Microsoft.EntityFrameworkCore.Query.ReplacingExpressionVisitor.Replace(tieBreaker.Parameters[0], FuzzySearchQuery<T>.s_hitEntity.Body, tieBreaker.Body),
+            ReplacingExpressionVisitor.Replace(tieBreaker.Parameters[0], FuzzySearchQuery<T>.s_hitEntity.Body, tieBreaker.Body),
             FuzzySearchQuery<T>.s_hitEntity.Parameters);
-        return new(fields, entities => System.Linq.Queryable.ThenBy(entities, tieBreaker), hits => System.Linq.Queryable.ThenBy(hits, byHit));
+        return new(fields, entities => Queryable.ThenBy(entities, tieBreaker), hits => Queryable.ThenBy(hits, byHit));
     }
 
     /// <summary>
