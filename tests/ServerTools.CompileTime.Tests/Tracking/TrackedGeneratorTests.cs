@@ -240,6 +240,27 @@ public sealed class TrackedGeneratorTests
         Assert.Contains("partial void OnIdChanged(long oldValue, long newValue);", source, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_annotated_type_parameter_bound_to_a_value_type_gets_that_type_s_format_and_to_a_string_the_nullable_one()
+    {
+        var sources = GeneratorHarness.Run("""
+            namespace Shop;
+
+            public abstract class Slot<T> { public T? Value { get; set; } }
+
+            [ServerTools.Tracked]
+            public partial class Counter : Slot<int> { public int Id { get; set; } }
+
+            [ServerTools.Tracked]
+            public partial class Label : Slot<string> { public int Id { get; set; } }
+            """).CompilesWithoutDiagnostics().GeneratedSources;
+
+        var counter = Assert.Single(sources, static s => s.HintName.Contains("Counter", StringComparison.Ordinal)).Text;
+        var label = Assert.Single(sources, static s => s.HintName.Contains("Label", StringComparison.Ordinal)).Text;
+        Assert.Contains("TrackedField<global::Shop.Counter, int> Value { get; } = new(\"Value\", global::ServerTools.Tracking.TrackedValueFormats.Int32);", counter, StringComparison.Ordinal);
+        Assert.Contains("TrackedField<global::Shop.Label, string?> Value { get; } = new(\"Value\", global::ServerTools.Tracking.TrackedValueFormats.NullableString);", label, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("", "internal static void ")]
     [InlineData("[assembly: System.Runtime.CompilerServices.InternalsVisibleTo(\"TestProject\")]", "internal static new void ")]
@@ -420,6 +441,11 @@ public sealed class TrackedGeneratorTests
             ("Bytes", new byte[] { 0, 1, 254, 255 }, "AAH+/w=="),
             ("MaybeBytes", null, null),
         };
+
+        // A byte[] declared non-nullable can still be null (a column not yet set): written and read back as null.
+        var bytes = descriptor.Fields.Single(static f => f.Name == "Bytes");
+        Assert.Null(Invoke<string?>(bytes, "Format", null));
+        Assert.Null(Invoke<object?>(bytes, "Parse", null));
 
         Assert.Equal(samples.Select(static s => s.Field), descriptor.Fields.Select(static f => f.Name));
         foreach (var (name, sample, expectedText) in samples)

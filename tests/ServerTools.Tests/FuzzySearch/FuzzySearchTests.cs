@@ -113,6 +113,23 @@ public sealed class FuzzySearchTests(FuzzyFixture database) : IClassFixture<Fuzz
         Assert.Equal(["Saint-Étienne"], byDescription);
     }
 
+    [Fact]
+    public async Task The_term_and_the_threshold_are_each_sent_once_as_a_parameter_to_every_field_s_operator()
+    {
+        await using var context = database.Create();
+
+        var sql = context.Partners.FuzzySearch("jon smyth", 0.4).ToQueryString();
+
+        // One parameter each, however many fields and clauses use them: the query's trees read them from one closure.
+        Assert.StartsWith("-- @threshold='0.4'\n-- @search='jon smyth'\nSELECT", sql.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("(p.\"Name\" % @search) OR (p.\"Email\" % @search) OR (@search <% p.\"Notes\")", sql, StringComparison.Ordinal);
+        Assert.Contains(
+            "ORDER BY GREATEST(similarity(p.\"Name\", @search), COALESCE(similarity(p.\"Email\", @search), 0.0), COALESCE(word_similarity(@search, p.\"Notes\"), 0.0) * 0.5) DESC, p.\"Id\"",
+            sql,
+            StringComparison.Ordinal);
+        Assert.Equal(2, sql.Split("(@threshold::double precision)").Length - 1);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("   ")]

@@ -6,21 +6,28 @@ namespace ServerTools.Tests.Tracking;
 
 /// <summary>
 /// The shared text formats of tracked fields, directly. Every built-in format is also round-tripped through generated
-/// fields in TrackedGeneratorTests (Every_supported_type_gets_a_shared_text_format_and_compiles_without_warnings).
+/// fields in TrackedGeneratorTests (Generated_fields_format_and_parse_every_supported_type_as_exact_inverses).
 /// </summary>
 public sealed class TrackedValueFormatTests
 {
-    [Fact]
-    public void Formats_ignore_the_current_culture()
+    [Theory]
+    [InlineData("de-DE")] // decimal comma
+    [InlineData("th-TH")] // Buddhist calendar: the year 2026 is 2569
+    [InlineData("fi-FI")] // '.' as the time separator
+    public void Formats_ignore_the_current_culture(string name)
     {
         var culture = CultureInfo.CurrentCulture;
-        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
+        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo(name);
         try
         {
             Assert.Equal("1234.5", TrackedValueFormats.Decimal.Format(1234.5m));
             Assert.Equal(1234.5m, TrackedValueFormats.Decimal.Parse("1234.5"));
             Assert.Equal("0.25", TrackedValueFormats.Double.Format(0.25));
             Assert.Equal("2026-03-01", TrackedValueFormats.DateOnly.Format(new DateOnly(2026, 3, 1)));
+            Assert.Equal(new DateOnly(2026, 3, 1), TrackedValueFormats.DateOnly.Parse("2026-03-01"));
+            Assert.Equal("2026-03-01T08:30:00.0000000+01:00", TrackedValueFormats.DateTimeOffset.Format(new DateTimeOffset(2026, 3, 1, 8, 30, 0, TimeSpan.FromHours(1))));
+            Assert.Equal("08:30:15.0000000", TrackedValueFormats.TimeOnly.Format(new TimeOnly(8, 30, 15)));
+            Assert.Equal(new TimeOnly(8, 30, 15), TrackedValueFormats.TimeOnly.Parse("08:30:15.0000000"));
         }
         finally
         {

@@ -103,7 +103,8 @@ public sealed partial class TrackedGenerator
             var format = formatName switch
             {
                 EnumFormat => EnumFormat + "<" + CoreTypeName(property.Type, core, typeName) + ">()",
-                _ when !isNullableValueType && property.Type.NullableAnnotation == NullableAnnotation.Annotated => "Nullable" + formatName,
+                // string? and byte[]? only: a T? of a generic base class bound to a value type is annotated too, but is that type.
+                _ when property.Type.IsReferenceType && property.Type.NullableAnnotation == NullableAnnotation.Annotated => "Nullable" + formatName,
                 _ => formatName,
             };
             return new TrackedFieldSpec(property.Name, declaringType, typeName, format, isNullableValueType, HasHook(type, property));

@@ -5,20 +5,21 @@ namespace ServerTools;
 
 /// <summary>
 /// One searchable field of <typeparamref name="T"/> for a <see cref="FuzzySearchQuery{T}"/>: the property, how the
-/// term is compared with it, and its weight.
+/// term is compared with it, and its weight. The expression form of the <see cref="FuzzySearchField"/> that
+/// <see cref="FuzzySearchDescriptors"/> registers by name.
 /// </summary>
 /// <typeparam name="T">The entity type.</typeparam>
 public sealed class FuzzySearchField<T>
 {
     /// <summary>Creates the field.</summary>
-    /// <param name="value">The property, such as <c>entity =&gt; entity.Name</c>.</param>
+    /// <param name="property">The property, such as <c>entity =&gt; entity.Name</c>.</param>
     /// <param name="match">How the term is compared with it.</param>
     /// <param name="weight">How much a match counts, greater than 0 and at most 1.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="value"/> is null.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="property"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="match"/> is not a <see cref="TrigramMatch"/>, or <paramref name="weight"/> is not greater than 0 and at most 1.</exception>
-    public FuzzySearchField(Expression<Func<T, string?>> value, TrigramMatch match, double weight)
+    public FuzzySearchField(Expression<Func<T, string?>> property, TrigramMatch match, double weight)
     {
-        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(property);
         if (match is not (TrigramMatch.Similarity or TrigramMatch.WordSimilarity or TrigramMatch.StrictWordSimilarity))
         {
             throw new ArgumentOutOfRangeException(nameof(match), match, "A fuzzy search field compares with TrigramMatch.Similarity, WordSimilarity or StrictWordSimilarity.");
@@ -29,13 +30,13 @@ public sealed class FuzzySearchField<T>
             throw new ArgumentOutOfRangeException(nameof(weight), weight, "A fuzzy search field's weight must be greater than 0 and at most 1.");
         }
 
-        Value = value;
+        Property = property;
         Match = match;
         Weight = weight;
     }
 
-    /// <summary>The property.</summary>
-    public Expression<Func<T, string?>> Value { get; }
+    /// <summary>The property, as an expression.</summary>
+    public Expression<Func<T, string?>> Property { get; }
 
     /// <summary>How the term is compared with it.</summary>
     public TrigramMatch Match { get; }

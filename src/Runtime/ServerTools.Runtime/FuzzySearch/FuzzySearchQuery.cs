@@ -20,7 +20,9 @@ public static class FuzzySearchQuery
 
     /// <summary>
     /// The search over <paramref name="fields"/> of <typeparamref name="T"/>; equal scores come in the order of
-    /// <paramref name="tieBreaker"/>, the same in SQL and in memory.
+    /// <paramref name="tieBreaker"/>. An integer key orders the same in SQL and in memory; text and <see cref="Guid"/>
+    /// keys need not (PostgreSQL sorts text by the column's collation and <c>uuid</c> by its bytes), which is why the
+    /// generated searches use the entity's integer key, and none when it has none.
     /// </summary>
     /// <param name="tieBreaker">A key that orders equal scores, such as <c>entity =&gt; entity.Id</c>.</param>
     /// <param name="fields">The searchable fields, at least one.</param>

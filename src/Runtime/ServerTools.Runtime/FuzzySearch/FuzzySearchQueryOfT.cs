@@ -8,8 +8,10 @@ namespace ServerTools;
 /// <summary>
 /// The typo-tolerant search over the fields of <typeparamref name="T"/> that an entity's generated <c>FuzzySearch</c>,
 /// <c>FuzzySearchScored</c> and <c>FuzzySearchBy{Field}</c> run: a <c>Where</c> with <see cref="TrigramFunctions"/>
-/// tests, which <c>UseServerTools()</c> turns into pg_trgm's index-served operators, then the scores, best first. Built
-/// with <see cref="FuzzySearchQuery.For{T}(FuzzySearchField{T}[])"/>; one instance serves every search of the entity type.
+/// tests, which <c>UseServerTools()</c> turns into pg_trgm's operators, then the scores, best first. Built with
+/// <see cref="FuzzySearchQuery.For{T}(FuzzySearchField{T}[])"/>; one instance serves every search of the entity type.
+/// The operators read a trigram index where there is one: <c>[FuzzySearchable]</c> fields get one through the model;
+/// a search built by hand over other columns scans the table unless you add a GIN <c>gin_trgm_ops</c> index yourself.
 /// </summary>
 /// <typeparam name="T">The entity type.</typeparam>
 public sealed class FuzzySearchQuery<T>
@@ -41,7 +43,7 @@ public sealed class FuzzySearchQuery<T>
         }
 
         _fields = (FuzzySearchField<T>[])fields.Clone();
-        _values = Array.ConvertAll(_fields, field => ReplacingExpressionVisitor.Replace(field.Value.Parameters[0], _entity, field.Value.Body));
+        _values = Array.ConvertAll(_fields, field => ReplacingExpressionVisitor.Replace(field.Property.Parameters[0], _entity, field.Property.Body));
         _thenBy = thenBy;
         _thenByHit = thenByHit;
     }

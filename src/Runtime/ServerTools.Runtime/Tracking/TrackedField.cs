@@ -65,7 +65,7 @@ public sealed class TrackedField<TEntity, TValue> : TrackedField<TEntity>
 
     /// <summary>Creates the field. Called by generated code.</summary>
     /// <param name="name">The property name.</param>
-    /// <param name="format">How values are written as text and read back: one of <see cref="TrackedValueFormats"/>.</param>
+    /// <param name="format">How values are written as text and read back, usually one of <see cref="TrackedValueFormats"/>.</param>
     /// <param name="hook">Calls the entity's <c>On{Name}Changed(oldValue, newValue)</c> partial method.</param>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public TrackedField(string name, TrackedValueFormat<TValue> format, Action<TEntity, TValue, TValue>? hook = null)

@@ -35,7 +35,8 @@ public sealed class TrackedValueFormat<TValue>
 
 /// <summary>
 /// The text formats of the property types tracking supports, shared by every tracked field of the type so that
-/// generated code names one instead of declaring its own. Numbers use the invariant culture; timestamps the round-trip
+/// generated code names one instead of declaring its own (a nullable value type's field wraps one in
+/// <see cref="Nullable{T}(TrackedValueFormat{T})"/>). Numbers use the invariant culture; timestamps the round-trip
 /// format <c>O</c>; <see cref="System.DateOnly"/> <c>yyyy-MM-dd</c>; <see cref="System.TimeOnly"/> <c>HH:mm:ss.fffffff</c>;
 /// <see cref="System.TimeSpan"/> the constant format <c>c</c>; <see cref="System.Guid"/> the format <c>D</c>; enums the member
 /// name (or number); <c>byte[]</c> Base64.
@@ -116,8 +117,10 @@ public static class TrackedValueFormats
     /// <summary><see cref="System.Guid"/>: the format <c>D</c>.</summary>
     public static TrackedValueFormat<Guid> Guid { get; } = new(static value => value.ToString("D"), static text => System.Guid.Parse(text));
 
-    /// <summary><c>byte[]</c>: Base64.</summary>
-    public static TrackedValueFormat<byte[]> Bytes { get; } = new(static value => Convert.ToBase64String(value), static text => Convert.FromBase64String(text));
+    /// <summary><c>byte[]</c>: Base64; null for null (a property declared non-nullable can still hold null).</summary>
+    public static TrackedValueFormat<byte[]> Bytes { get; } = new(
+        static value => value is null ? null : Convert.ToBase64String(value),
+        static text => Convert.FromBase64String(text));
 
     /// <summary>A nullable <c>byte[]</c>: Base64, null for null.</summary>
     public static TrackedValueFormat<byte[]?> NullableBytes { get; } = new(
