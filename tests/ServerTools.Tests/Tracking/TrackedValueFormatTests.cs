@@ -36,6 +36,16 @@ public sealed class TrackedValueFormatTests
     }
 
     [Fact]
+    public void The_string_and_byte_array_formats_are_one_instance_for_both_annotations_and_write_null_as_null()
+    {
+        Assert.Same(TrackedValueFormats.NullableString, TrackedValueFormats.String);
+        Assert.Same(TrackedValueFormats.NullableBytes, TrackedValueFormats.Bytes);
+        Assert.Null(TrackedValueFormats.String.Format(null!));
+        Assert.Null(TrackedValueFormats.Bytes.Format(null!));
+        Assert.Equal("AAH+/w==", TrackedValueFormats.Bytes.Format([0, 1, 254, 255]));
+    }
+
+    [Fact]
     public void Nullable_formats_the_value_when_there_is_one_and_null_otherwise()
     {
         var format = TrackedValueFormats.Nullable(TrackedValueFormats.Int64);

@@ -46,7 +46,7 @@ public sealed partial class FuzzySearchGenerator
             for (var i = 0; i < entity.Fields.Count; i++)
             {
                 var field = entity.Fields[i];
-                writer.Line("    new global::ServerTools.FuzzySearchField<" + type + ">(static entity => entity." + Identifier(field.Name) + ", global::ServerTools.TrigramMatch." + ModeName(field.Mode) + ", " + Number(field.Weight) + ")"
+                writer.Line("    new global::ServerTools.FuzzySearchField<" + type + ">(static entity => entity." + Identifier(field.Name) + ", " + MatchAndWeight(field) + ")"
                             + (i == entity.Fields.Count - 1 ? ");" : ","));
             }
 
@@ -93,7 +93,7 @@ public sealed partial class FuzzySearchGenerator
             for (var i = 0; i < entity.Fields.Count; i++)
             {
                 var field = entity.Fields[i];
-                writer.Line("        new global::ServerTools.FuzzySearchField(\"" + field.Name + "\", global::ServerTools.TrigramMatch." + ModeName(field.Mode) + ", " + Number(field.Weight) + ")"
+                writer.Line("        new global::ServerTools.FuzzySearchField(\"" + field.Name + "\", " + MatchAndWeight(field) + ")"
                             + (i == entity.Fields.Count - 1 ? ");" : ","));
             }
 
@@ -120,6 +120,10 @@ public sealed partial class FuzzySearchGenerator
             FuzzySearchFields.StrictWordSimilarity => "strict word similarity: the term inside the text, on word boundaries",
             _ => "similarity of the whole value",
         };
+
+        /// <summary>A field's comparison and weight, as both of its descriptions (the query's and the registration's) pass them.</summary>
+        private static string MatchAndWeight(FuzzySearchFieldSpec field)
+            => "global::ServerTools.TrigramMatch." + ModeName(field.Mode) + ", " + Number(field.Weight);
 
         private static string ModeName(int mode) => mode switch
         {

@@ -19,9 +19,6 @@ public sealed partial class TrackedGenerator
         /// <summary>The name of the generated class that holds the typed fields.</summary>
         public const string FieldsClass = "TrackedFields";
 
-        /// <summary>The <c>TrackedValueFormats</c> method for enums, generic over the enum type.</summary>
-        private const string EnumFormat = "Enum";
-
         /// <summary>TrackedOperations.Update: what a class without <c>[Tracked]</c> of its own delivers.</summary>
         private const int DefaultOperations = 2;
 
@@ -52,15 +49,16 @@ public sealed partial class TrackedGenerator
 
             var fields = new List<TrackedFieldSpec>();
             (INamedTypeSymbol Type, string Name)? declaring = null;
-            foreach (var (property, format) in TrackedProperties(type, classLevel, cancellationToken))
+            foreach (var property in Shared.TrackedProperties.Of(type, classLevel))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 // The fields of a class and of each base class come together (base first), so the name is computed once per class.
                 if (declaring is not { } known || !SymbolEqualityComparer.Default.Equals(known.Type, property.ContainingType))
                 {
                     declaring = (property.ContainingType, DeclaringTypeName(property.ContainingType));
                 }
 
-                fields.Add(Field(type, property, format, declaring.Value.Name));
+                fields.Add(Field(type, property, declaring.Value.Name));
             }
 
             if (fields.Count == 0)
@@ -78,36 +76,17 @@ public sealed partial class TrackedGenerator
                 hidesRegistration);
         }
 
-        /// <summary>
-        /// The tracked properties of <paramref name="type"/> (<see cref="Shared.TrackedProperties.Of"/>) with their text
-        /// format (the <c>TrackedValueFormats</c> member of its type, without <c>Nullable&lt;T&gt;</c>); all of them when
-        /// <paramref name="classLevel"/>, else those marked <c>[Tracked]</c>.
-        /// </summary>
-        private static IEnumerable<(IPropertySymbol Property, string Format)> TrackedProperties(INamedTypeSymbol type, bool classLevel, CancellationToken cancellationToken)
-        {
-            foreach (var property in Shared.TrackedProperties.Of(type, classLevel))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (FormatName(Core(property.Type)) is { } format)
-                {
-                    yield return (property, format);
-                }
-            }
-        }
-
-        private static TrackedFieldSpec Field(INamedTypeSymbol type, IPropertySymbol property, string formatName, string declaringType)
+        private static TrackedFieldSpec Field(INamedTypeSymbol type, IPropertySymbol property, string declaringType)
         {
             var core = Core(property.Type);
             var typeName = property.Type.ToDisplayString(s_annotatedTypeFormat);
-            var isNullableValueType = !SymbolEqualityComparer.Default.Equals(core, property.Type);
-            var format = formatName switch
-            {
-                EnumFormat => EnumFormat + "<" + CoreTypeName(property.Type, core, typeName) + ">()",
-                // string? and byte[]? only: a T? of a generic base class bound to a value type is annotated too, but is that type.
-                _ when property.Type.IsReferenceType && property.Type.NullableAnnotation == NullableAnnotation.Annotated => "Nullable" + formatName,
-                _ => formatName,
-            };
-            return new TrackedFieldSpec(property.Name, declaringType, typeName, format, isNullableValueType, HasHook(type, property));
+            return new TrackedFieldSpec(
+                property.Name,
+                declaringType,
+                typeName,
+                Format(property.Type, core, typeName),
+                !SymbolEqualityComparer.Default.Equals(core, property.Type),
+                HasHook(type, property));
         }
 
         /// <summary>The class that declares a field, as a <c>cref</c> names it: fully qualified, <c>{T}</c> for <c>&lt;T&gt;</c>.</summary>
@@ -129,43 +108,22 @@ public sealed partial class TrackedGenerator
             => type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
 
         /// <summary>
-        /// The <c>TrackedValueFormats</c> member for a type <see cref="AuditValueTypes.IsSupported"/> accepts (without its
-        /// <c>Nullable&lt;T&gt;</c>): the name of its CLR type (<c>Int32</c>, <c>DateTimeOffset</c>), <c>Bytes</c> for
-        /// <c>byte[]</c>, <see cref="EnumFormat"/> for an enum; null for any other type.
+        /// The <c>TrackedValueFormats</c> member for a field of <paramref name="type"/>, one that
+        /// <see cref="AuditValueTypes.IsSupported"/> accepts, without its <c>Nullable&lt;T&gt;</c> (<paramref name="core"/>):
+        /// the runtime has one per accepted type, named after its CLR type (<c>Int32</c>, <c>DateTimeOffset</c>; <c>Bytes</c>
+        /// for <c>byte[]</c>), <c>Nullable...</c> for an annotated reference type, and <c>Enum&lt;T&gt;()</c> for enums.
         /// </summary>
-        private static string? FormatName(ITypeSymbol type)
+        private static string Format(ITypeSymbol type, ITypeSymbol core, string typeName)
         {
-            if (type is IArrayTypeSymbol)
+            if (core.TypeKind == TypeKind.Enum)
             {
-                return "Bytes";
+                return "Enum<" + CoreTypeName(type, core, typeName) + ">()";
             }
 
-            if (type.TypeKind == TypeKind.Enum)
-            {
-                return EnumFormat;
-            }
+            var name = core is IArrayTypeSymbol ? "Bytes" : core.Name;
 
-            switch (type.SpecialType)
-            {
-                case SpecialType.System_String:
-                case SpecialType.System_Boolean:
-                case SpecialType.System_Char:
-                case SpecialType.System_SByte:
-                case SpecialType.System_Byte:
-                case SpecialType.System_Int16:
-                case SpecialType.System_UInt16:
-                case SpecialType.System_Int32:
-                case SpecialType.System_UInt32:
-                case SpecialType.System_Int64:
-                case SpecialType.System_UInt64:
-                case SpecialType.System_Single:
-                case SpecialType.System_Double:
-                case SpecialType.System_Decimal:
-                case SpecialType.System_DateTime:
-                    return type.Name;
-            }
-
-            return type.Name is "DateTimeOffset" or "DateOnly" or "TimeOnly" or "TimeSpan" or "Guid" ? type.Name : null;
+            // string? and byte[]? only: a T? of a generic base class bound to a value type is annotated too, but is that type.
+            return type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.Annotated ? "Nullable" + name : name;
         }
 
         /// <summary>
@@ -230,7 +188,7 @@ public sealed partial class TrackedGenerator
 
             var classLevel = MetadataNames.HasAttribute(type, AttributeNames.Tracked);
             return (classLevel || FirstMarkedProperty(type) is not null)
-                   && TrackedProperties(type, classLevel, cancellationToken).Any();
+                   && Shared.TrackedProperties.Of(type, classLevel).Any();
         }
 
         /// <summary>

@@ -45,9 +45,9 @@ public sealed class TrackedValueFormat<TValue>
 public static class TrackedValueFormats
 {
     /// <summary><see cref="string"/>: the text is the value.</summary>
-    public static TrackedValueFormat<string> String { get; } = new(static value => value, static text => text);
+    public static TrackedValueFormat<string> String => NullableString!;
 
-    /// <summary>A nullable <see cref="string"/>: the text is the value.</summary>
+    /// <summary>A nullable <see cref="string"/>: the text is the value (the same instance as <see cref="String"/>).</summary>
     public static TrackedValueFormat<string?> NullableString { get; } = new(static value => value, static text => text);
 
     /// <summary><see cref="bool"/>: <c>true</c> or <c>false</c>.</summary>
@@ -117,12 +117,10 @@ public static class TrackedValueFormats
     /// <summary><see cref="System.Guid"/>: the format <c>D</c>.</summary>
     public static TrackedValueFormat<Guid> Guid { get; } = new(static value => value.ToString("D"), static text => System.Guid.Parse(text));
 
-    /// <summary><c>byte[]</c>: Base64; null for null (a property declared non-nullable can still hold null).</summary>
-    public static TrackedValueFormat<byte[]> Bytes { get; } = new(
-        static value => value is null ? null : Convert.ToBase64String(value),
-        static text => Convert.FromBase64String(text));
+    /// <summary><c>byte[]</c>: Base64; null for null, as a property declared non-nullable can still hold null.</summary>
+    public static TrackedValueFormat<byte[]> Bytes => NullableBytes!;
 
-    /// <summary>A nullable <c>byte[]</c>: Base64, null for null.</summary>
+    /// <summary>A nullable <c>byte[]</c>: Base64, null for null (the same instance as <see cref="Bytes"/>).</summary>
     public static TrackedValueFormat<byte[]?> NullableBytes { get; } = new(
         static value => value is null ? null : Convert.ToBase64String(value),
         static text => Convert.FromBase64String(text));
