@@ -196,7 +196,7 @@ namespace ServerTools.Sample.Migrations
 
                             b1
                                 .ToJson("Fields")
-                                .HasColumnType("jsonb");
+                                .HasColumnType("json");
                         });
 
                     b.HasKey("Id");

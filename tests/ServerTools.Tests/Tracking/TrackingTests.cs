@@ -125,6 +125,35 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
     }
 
     [Fact]
+    public async Task A_value_EF_does_not_write_is_not_reported_as_a_change()
+    {
+        await ClearOutboxAsync();
+        int id;
+        await using (var context = database.Create())
+        {
+            var shipment = new Shipment { Carrier = "DHL", Internal = "a" };
+            context.Shipments.Add(shipment);
+            await context.SaveChangesAsync();
+            id = shipment.Id;
+            shipment.Carrier = "UPS";
+            await context.SaveChangesAsync();
+
+            // Automatic detection off: the new carrier is never detected, so EF writes only Internal, marked by hand.
+            context.ChangeTracker.AutoDetectChangesEnabled = false;
+            shipment.Carrier = "GLS";
+            shipment.Internal = "b";
+            context.Entry(shipment).Property(s => s.Internal).IsModified = true;
+            await context.SaveChangesAsync();
+        }
+
+        await using var check = database.Create();
+        var saved = await check.Shipments.SingleAsync(s => s.Id == id);
+        Assert.Equal(("UPS", "b"), (saved.Carrier, saved.Internal));
+        var message = await check.Set<OutboxMessage>().SingleAsync(m => m.EntityType == typeof(Shipment).FullName);
+        Assert.Equal([new TrackedFieldChange("Carrier", "DHL", "UPS")], message.Fields);
+    }
+
+    [Fact]
     public async Task A_handler_receives_typed_values_and_a_change_that_fails_twice_is_delivered_on_the_third_attempt()
     {
         await ClearOutboxAsync();

@@ -7,13 +7,12 @@ using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Npgsql;
 using ServerTools.Infrastructure;
 
 namespace ServerTools.Auditing;
 
 /// <summary>The audit logs of one SaveChanges (or one query's reads): captured when it starts, written with one binary COPY while its transaction is open.</summary>
-internal sealed class AuditBatch : IDisposable
+internal sealed class AuditBatch : CopyBatch
 {
     private readonly List<PendingLog> _logs;
     private readonly AuditActor? _actor;
@@ -23,13 +22,10 @@ internal sealed class AuditBatch : IDisposable
 
     private readonly Guid[] _ids;
     private readonly AuditSql _sql;
-    private Task? _ahead;
-    private int _claimed;
-    private CopyRowBuffer? _captured;
 
     private AuditBatch(DbContext context, List<PendingLog> logs, AuditActor? actor, DateTimeOffset timestamp)
+        : base(context)
     {
-        Context = context;
         _logs = logs;
         _actor = actor;
         _timestamp = timestamp;
@@ -41,8 +37,6 @@ internal sealed class AuditBatch : IDisposable
         _ids = new Guid[logs.Count];
         AuditIds.Shared.Fill(timestamp, _ids);
     }
-
-    public DbContext Context { get; }
 
     /// <summary>Captures the logs of the pending changes, or returns null when nothing audited changed or the actor is excluded.</summary>
     public static AuditBatch? Capture(DbContext context, ServerToolsOptions options)
@@ -111,17 +105,6 @@ internal sealed class AuditBatch : IDisposable
         return new AuditBatch(context, logs, actor, options.TimeProvider.GetUtcNow().ToUniversalTime());
     }
 
-    /// <summary>
-    /// Starts encoding, on the thread pool, the rows whose values are all known once the save has started (updates,
-    /// deletes), and formatting the values of created entities taken then: that work overlaps the save's own
-    /// statements, which keep the connection and the database busy meanwhile. The write takes the work over if it
-    /// comes first. Created entities' rows are encoded when they are written, as their keys are known only then.
-    /// </summary>
-    public void EncodeAhead()
-    {
-        _ahead = Task.Run(EncodeCaptured);
-    }
-
     /// <summary>Writes the logs with one binary COPY on the connection of <paramref name="transaction"/> (or the context's).</summary>
     public void Write(DbTransaction? transaction) => CopyWriter.Run(Context, transaction, WriteTo);
 
@@ -129,133 +112,37 @@ internal sealed class AuditBatch : IDisposable
     public Task WriteAsync(DbTransaction? transaction, CancellationToken cancellationToken)
         => CopyWriter.RunAsync(Context, transaction, connection => WriteToAsync(connection, cancellationToken));
 
-    /// <summary>
-    /// Writes the logs with one binary COPY: no round trip per log, whatever their number. It can run more than once (a
-    /// save retried by an execution strategy writes again in the new transaction): the captured rows are encoded once,
-    /// the created ones at each write.
-    /// </summary>
-    public void WriteTo(NpgsqlConnection connection)
-    {
-        EncodeCaptured();
-        _ahead?.GetAwaiter().GetResult();
-        using var created = EncodeCreated();
-        using var copy = CopyWriter.BeginRaw(Context, connection, _sql.CopyLogs);
-        Captured().CopyTo(copy);
-        if (created is null)
-        {
-            copy.Write(CopyRowBuffer.Trailer.Span);
-        }
-        else
-        {
-            created.CopyTo(copy);
-        }
-    }
+    /// <inheritdoc />
+    protected override string CopySql => _sql.CopyLogs;
 
-    /// <inheritdoc cref="WriteTo"/>
-    public async Task WriteToAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        EncodeCaptured();
-        if (_ahead is not null)
-        {
-            await _ahead.ConfigureAwait(false);
-        }
+    /// <inheritdoc />
+    protected override bool HasCreated => !_logs.TrueForAll(static log => log.IsCaptured);
 
-        using var created = EncodeCreated();
-        var copy = await CopyWriter.BeginRawAsync(Context, connection, _sql.CopyLogs, cancellationToken).ConfigureAwait(false);
-        await using (copy.ConfigureAwait(false))
+    /// <summary>The rows of the captured logs, and the values of created entities taken when the save started, formatted.</summary>
+    protected override void EncodeCaptured(CopyRowBuffer rows)
+    {
+        var json = new AuditLinesJson(_sql.LineNames);
+        for (var i = 0; i < _logs.Count; i++)
         {
-            await Captured().CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
-            if (created is null)
+            var log = _logs[i];
+            log.FormatAhead();
+            if (log.IsCaptured && !log.IsEmpty)
             {
-                await copy.WriteAsync(CopyRowBuffer.Trailer, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await created.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+                EncodeRow(rows, i, json);
             }
         }
     }
 
-    /// <summary>Returns the encoded rows' memory to the pool, once the encoding ahead (if still running) is done with it.</summary>
-    public void Dispose()
+    /// <summary>The rows of the created entities, read now (generated keys and values included).</summary>
+    protected override void EncodeCreated(CopyRowBuffer rows)
     {
-        if (Interlocked.Exchange(ref _claimed, 1) == 0)
+        var json = new AuditLinesJson(_sql.LineNames);
+        for (var i = 0; i < _logs.Count; i++)
         {
-            return; // never encoded: the thread pool, if it starts now, finds the work taken
-        }
-
-        if (_ahead is { IsCompleted: false } ahead)
-        {
-            ahead.ContinueWith(static (_, batch) => ((AuditBatch)batch!).Release(), this, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-            return;
-        }
-
-        Release();
-    }
-
-    private CopyRowBuffer Captured() => _captured ?? throw new InvalidOperationException(
-        "The audit rows of this save were not encoded: the batch was written after it was released, or its encoding failed earlier.");
-
-    private void Release() => Interlocked.Exchange(ref _captured, null)?.Dispose();
-
-    /// <summary>The header and the rows of the captured logs, once: by whichever of the thread pool and the write comes first.</summary>
-    private void EncodeCaptured()
-    {
-        if (Interlocked.Exchange(ref _claimed, 1) != 0)
-        {
-            return;
-        }
-
-        var rows = new CopyRowBuffer(header: true);
-        try
-        {
-            var json = new AuditLinesJson(_sql.LineNames);
-            for (var i = 0; i < _logs.Count; i++)
+            if (!_logs[i].IsCaptured)
             {
-                var log = _logs[i];
-                log.FormatAhead();
-                if (log.IsCaptured && !log.IsEmpty)
-                {
-                    EncodeRow(rows, i, json);
-                }
+                EncodeRow(rows, i, json);
             }
-        }
-        catch
-        {
-            rows.Dispose();
-            throw;
-        }
-
-        _captured = rows;
-    }
-
-    /// <summary>The rows of the created entities, read now (generated keys and values included), and the trailer; null when none was created.</summary>
-    private CopyRowBuffer? EncodeCreated()
-    {
-        if (_logs.TrueForAll(static log => log.IsCaptured))
-        {
-            return null;
-        }
-
-        var rows = new CopyRowBuffer(header: false);
-        try
-        {
-            var json = new AuditLinesJson(_sql.LineNames);
-            for (var i = 0; i < _logs.Count; i++)
-            {
-                if (!_logs[i].IsCaptured)
-                {
-                    EncodeRow(rows, i, json);
-                }
-            }
-
-            rows.End();
-            return rows;
-        }
-        catch
-        {
-            rows.Dispose();
-            throw;
         }
     }
 

@@ -45,6 +45,14 @@ internal sealed class CopyRowBuffer : IDisposable
 
     public void Null() => BinaryPrimitives.WriteInt32BigEndian(Reserve(4), -1);
 
+    /// <summary><c>integer</c>.</summary>
+    public void Int32(int value)
+    {
+        var span = Reserve(8);
+        BinaryPrimitives.WriteInt32BigEndian(span, 4);
+        BinaryPrimitives.WriteInt32BigEndian(span[4..], value);
+    }
+
     public void Uuid(Guid value)
     {
         var span = Reserve(20);

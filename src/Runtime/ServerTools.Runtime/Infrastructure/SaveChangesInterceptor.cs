@@ -233,6 +233,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
             var audit = options.Auditing.Enabled ? AuditBatch.Capture(context, options) : null;
             var tracked = options.Tracking.Enabled ? TrackedBatch.Capture(context, options) : null;
             audit?.EncodeAhead();
+            tracked?.EncodeAhead();
             if (audit is not null || tracked is not null)
             {
                 var writeAtCommit = context.Database.CurrentTransaction is null && System.Transactions.Transaction.Current is null;
@@ -282,13 +283,17 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     /// </summary>
     private sealed record SaveWork(DbContext Context, bool WriteAtCommit, AuditBatch? Audit, TrackedBatch? Tracked)
     {
-        /// <summary>Once the save is over (written, failed or canceled): the audit rows' memory goes back to the pool.</summary>
-        public void Release() => Audit?.Dispose();
+        /// <summary>Once the save is over (written, failed or canceled): the encoded rows' memory goes back to the pool.</summary>
+        public void Release()
+        {
+            Audit?.Dispose();
+            Tracked?.Dispose();
+        }
 
         public void Write(DbTransaction? transaction) => CopyWriter.Run(Context, transaction, connection =>
         {
             Audit?.WriteTo(connection);
-            Tracked?.Write(Context, connection);
+            Tracked?.WriteTo(connection);
         });
 
         public Task WriteAsync(DbTransaction? transaction, CancellationToken cancellationToken) => CopyWriter.RunAsync(Context, transaction, async connection =>
@@ -300,7 +305,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
 
             if (Tracked is not null)
             {
-                await Tracked.WriteAsync(Context, connection, cancellationToken).ConfigureAwait(false);
+                await Tracked.WriteToAsync(connection, cancellationToken).ConfigureAwait(false);
             }
         });
     }

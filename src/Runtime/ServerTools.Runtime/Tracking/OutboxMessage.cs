@@ -22,7 +22,7 @@ public sealed class OutboxMessage
     /// <summary>What happened.</summary>
     public TrackedOperation Operation { get; set; }
 
-    /// <summary>The tracked fields that changed, with their old and new values as invariant text (a <c>jsonb</c> column).</summary>
+    /// <summary>The tracked fields that changed, with their old and new values as invariant text (a <c>json</c> column).</summary>
     public List<TrackedFieldChange> Fields { get; set; } = [];
 
     /// <summary>The acting user's id, when there was an actor.</summary>

@@ -39,7 +39,11 @@ internal sealed class OutboxSql
                   $"ORDER BY {Column(nameof(OutboxMessage.NextAttemptAt))}, {Column(nameof(OutboxMessage.Id))} LIMIT {{2}} FOR UPDATE SKIP LOCKED";
 
         FieldNames = fieldNames;
+        FieldsAsJsonb = !string.Equals(fields.GetContainerColumnType(), "json", StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>The number of columns <see cref="CopyMessages"/> writes, the fields of each row.</summary>
+    public const short ColumnCount = 12;
 
     /// <summary><c>COPY outbox (Id, EntityType, EntityKey, Operation, Fields, UserId, UserName, TenantId, Timestamp, State, Attempts, NextAttemptAt) FROM STDIN (FORMAT BINARY)</c>.</summary>
     public string CopyMessages { get; }
@@ -50,6 +54,9 @@ internal sealed class OutboxSql
     /// <c>{0}</c> the pending state, <c>{1}</c> now, <c>{2}</c> the batch size (parameters of <c>SqlQueryRaw</c>).
     /// </summary>
     public string LockDue { get; }
+
+    /// <summary>Whether the fields' column is <c>jsonb</c> (mapped so by the application, or Npgsql's default), rather than ServerTools' <c>json</c>.</summary>
+    public bool FieldsAsJsonb { get; }
 
     /// <summary>The JSON property names of a field change, as EF reads them back.</summary>
     public AuditLineJsonNames FieldNames { get; }

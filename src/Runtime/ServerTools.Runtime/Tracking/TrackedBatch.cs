@@ -1,12 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Npgsql;
-using NpgsqlTypes;
 using ServerTools.Auditing;
 using ServerTools.Infrastructure;
 
@@ -14,21 +10,30 @@ namespace ServerTools.Tracking;
 
 /// <summary>
 /// The tracked changes of one SaveChanges: hooks run and changes captured when it starts, outbox messages written with
-/// one binary COPY while its transaction is open (with the audit logs, by the same interceptor).
+/// one binary COPY while its transaction is open (with the audit logs, by the same interceptor). The messages of updates
+/// and deletes are encoded ahead, those of created entities at the write (see <see cref="CopyBatch"/>).
 /// </summary>
-internal sealed class TrackedBatch
+internal sealed class TrackedBatch : CopyBatch
 {
     private static readonly string s_pending = nameof(OutboxState.Pending);
 
     private readonly List<PendingChange> _changes;
     private readonly AuditActor? _actor;
     private readonly DateTimeOffset _timestamp;
+    private readonly OutboxSql _sql;
+    private readonly Guid[] _ids;
 
-    private TrackedBatch(List<PendingChange> changes, AuditActor? actor, DateTimeOffset timestamp)
+    private TrackedBatch(DbContext context, List<PendingChange> changes, AuditActor? actor, DateTimeOffset timestamp)
+        : base(context)
     {
         _changes = changes;
         _actor = actor;
         _timestamp = timestamp;
+        _sql = OutboxSql.For(context);
+
+        // Consecutive ids (see AuditIds) in the order the changes were captured, whichever order their rows are encoded in.
+        _ids = new Guid[changes.Count];
+        AuditIds.Shared.Fill(timestamp, _ids);
     }
 
     /// <summary>
@@ -76,98 +81,90 @@ internal sealed class TrackedBatch
             var key = KeyOf(entry.Metadata, descriptor);
             if (op == TrackedOperation.Create)
             {
-                (changes ??= []).Add(new PendingChange(entry, descriptor, op, properties, key, Lines: null, KeyText: null));
+                (changes ??= []).Add(new PendingChange(entry, descriptor, op, properties, key, Changes: null, KeyText: null));
                 continue;
             }
 
-            var lines = descriptor.Changes(entry, properties, op);
-            if (lines.Count > 0 || op == TrackedOperation.Delete)
+            var changed = descriptor.Changes(entry, properties, op);
+            if (changed.Count > 0 || op == TrackedOperation.Delete)
             {
-                (changes ??= []).Add(new PendingChange(entry, descriptor, op, properties, key, lines, AuditKey.Of(entry.Values(), key, original: true)));
+                (changes ??= []).Add(new PendingChange(entry, descriptor, op, properties, key, changed, AuditKey.Of(entry.Values(), key, original: true)));
             }
         }
 
         return changes is null
             ? null
-            : new TrackedBatch(changes, AuditBatch.ResolveActor(context), options.TimeProvider.GetUtcNow().ToUniversalTime());
+            : new TrackedBatch(context, changes, AuditBatch.ResolveActor(context), options.TimeProvider.GetUtcNow().ToUniversalTime());
     }
 
-    /// <summary>Writes the outbox messages with one binary COPY on the save's connection and transaction.</summary>
-    public void Write(DbContext context, NpgsqlConnection connection)
+    /// <inheritdoc />
+    protected override string CopySql => _sql.CopyMessages;
+
+    /// <inheritdoc />
+    protected override bool HasCreated => _changes.Exists(static change => change.Changes is null);
+
+    /// <summary>The messages of updates and deletes, whose key and values were captured when the save started, formatted now.</summary>
+    protected override void EncodeCaptured(CopyRowBuffer rows)
     {
-        var sql = OutboxSql.For(context);
-        using var importer = CopyWriter.Begin(context, connection, sql.CopyMessages);
-        var json = new AuditLinesJson(sql.FieldNames);
-        var ids = Ids();
+        var json = new AuditLinesJson(_sql.FieldNames);
+        var lines = new List<PendingLine>();
         for (var i = 0; i < _changes.Count; i++)
         {
             var change = _changes[i];
-            var row = Row(change, json);
-            importer.StartRow();
-            importer.Write(ids[i], NpgsqlDbType.Uuid);
-            importer.Write(change.Descriptor.EntityName, NpgsqlDbType.Text);
-            importer.Write(row.Key, NpgsqlDbType.Text);
-            importer.Write(row.Operation, NpgsqlDbType.Text);
-            importer.Write(row.Fields, NpgsqlDbType.Jsonb);
-            importer.Write(_actor?.UserId, NpgsqlDbType.Text);
-            importer.Write(_actor?.UserName, NpgsqlDbType.Text);
-            importer.Write(_actor?.TenantId, NpgsqlDbType.Text);
-            importer.Write(_timestamp, NpgsqlDbType.TimestampTz);
-            importer.Write(s_pending, NpgsqlDbType.Text);
-            importer.Write(0, NpgsqlDbType.Integer);
-            importer.Write(_timestamp, NpgsqlDbType.TimestampTz);
-        }
-
-        importer.Complete();
-    }
-
-    /// <inheritdoc cref="Write"/>
-    public async Task WriteAsync(DbContext context, NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        var sql = OutboxSql.For(context);
-        var importer = await CopyWriter.BeginAsync(context, connection, sql.CopyMessages, cancellationToken).ConfigureAwait(false);
-        await using (importer.ConfigureAwait(false))
-        {
-            var json = new AuditLinesJson(sql.FieldNames);
-            var ids = Ids();
-            for (var i = 0; i < _changes.Count; i++)
+            if (change.Changes is { } changed)
             {
-                var change = _changes[i];
-                var row = Row(change, json);
-                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(ids[i], NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(change.Descriptor.EntityName, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.Key, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.Operation, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(row.Fields, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(_actor?.UserId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(_actor?.UserName, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(_actor?.TenantId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(_timestamp, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(s_pending, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(0, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                await importer.WriteAsync(_timestamp, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-            }
+                lines.Clear();
+                foreach (var values in changed)
+                {
+                    lines.Add(values.Format());
+                }
 
-            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                EncodeRow(rows, i, change.KeyText!, lines, json);
+            }
         }
     }
 
-    /// <summary>The ids of the messages, in the order of the changes (consecutive: see <see cref="AuditIds"/>).</summary>
-    private Guid[] Ids()
+    /// <summary>The messages of created entities: their key and every field's value, read now, as stored (generated values included).</summary>
+    protected override void EncodeCreated(CopyRowBuffer rows)
     {
-        var ids = new Guid[_changes.Count];
-        AuditIds.Shared.Fill(_timestamp, ids);
-        return ids;
+        var json = new AuditLinesJson(_sql.FieldNames);
+        for (var i = 0; i < _changes.Count; i++)
+        {
+            var change = _changes[i];
+            if (change.Changes is null)
+            {
+                var key = AuditKey.Of(change.Entry.Values(), change.Key, original: false);
+                EncodeRow(rows, i, key, change.Descriptor.Created(change.Entry, change.Properties), json);
+            }
+        }
     }
 
-    /// <summary>The values of one message that differ per row; a created entity's key and values are read now, as stored.</summary>
-    private static (string Key, string Operation, ReadOnlyMemory<byte> Fields) Row(PendingChange change, AuditLinesJson json)
+    /// <summary>One message, in the column order of <see cref="OutboxSql.CopyMessages"/>.</summary>
+    private void EncodeRow(CopyRowBuffer rows, int index, string key, List<PendingLine> lines, AuditLinesJson json)
     {
-        var lines = change.Lines ?? change.Descriptor.Created(change.Entry, change.Properties);
-        var key = change.KeyText ?? AuditKey.Of(change.Entry.Values(), change.Key, original: false);
-        return (key, change.Operation.ToString(), json.Write(lines));
+        var change = _changes[index];
+        rows.StartRow(OutboxSql.ColumnCount);
+        rows.Uuid(_ids[index]);
+        rows.Text(change.Descriptor.EntityName);
+        rows.Text(key);
+        rows.Text(Name(change.Operation));
+        rows.Json(json.Write(lines).Span, _sql.FieldsAsJsonb);
+        rows.Text(_actor?.UserId);
+        rows.Text(_actor?.UserName);
+        rows.Text(_actor?.TenantId);
+        rows.TimestampTz(_timestamp);
+        rows.Text(s_pending);
+        rows.Int32(0);
+        rows.TimestampTz(_timestamp);
     }
+
+    /// <summary>The operation as the column stores it (EF's enum-to-string conversion), without formatting an enum per row.</summary>
+    private static string Name(TrackedOperation operation) => operation switch
+    {
+        TrackedOperation.Create => nameof(TrackedOperation.Create),
+        TrackedOperation.Update => nameof(TrackedOperation.Update),
+        _ => nameof(TrackedOperation.Delete),
+    };
 
     private static TrackedOperations Flag(TrackedOperation operation) => operation switch
     {
@@ -205,5 +202,5 @@ internal sealed class TrackedBatch
     /// <summary>One change before it is written.</summary>
     private sealed record PendingChange(
         EntityEntry Entry, TrackedDescriptor Descriptor, TrackedOperation Operation, IProperty?[] Properties, IProperty[] Key,
-        List<PendingLine>? Lines, string? KeyText);
+        List<TrackedValues>? Changes, string? KeyText);
 }

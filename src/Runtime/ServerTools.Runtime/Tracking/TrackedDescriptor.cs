@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using ServerTools.Auditing;
+using ServerTools.Infrastructure;
 
 namespace ServerTools.Tracking;
 
@@ -56,8 +57,12 @@ public abstract class TrackedDescriptor
     /// <summary>Runs the hooks of the fields that changed in a modified entry, in field order; true when one ran.</summary>
     internal abstract bool RunHooks(EntityEntry entry, IProperty?[] properties);
 
-    /// <summary>The changed fields of a modified entry (old and new text), or the old values of a deleted one.</summary>
-    internal abstract List<PendingLine> Changes(EntityEntry entry, IProperty?[] properties, TrackedOperation operation);
+    /// <summary>
+    /// The changed fields of a modified entry (old and new values, formatted later), or the old values of a deleted one.
+    /// A modified entry's field counts as changed only when EF will write it: flagged modified by change detection (with
+    /// the property's own comparer) and different.
+    /// </summary>
+    internal abstract List<TrackedValues> Changes(EntityEntry entry, IProperty?[] properties, TrackedOperation operation);
 
     /// <summary>Every field's current value of a created entry, read when the outbox is written (database-generated values included).</summary>
     internal abstract List<PendingLine> Created(EntityEntry entry, IProperty?[] properties);
@@ -94,13 +99,14 @@ public sealed class TrackedDescriptor<TEntity> : TrackedDescriptor
     internal override bool RunHooks(EntityEntry entry, IProperty?[] properties)
     {
         var entity = (TEntity)entry.Entity;
-        var original = entry.OriginalValues;
-        var current = entry.CurrentValues;
+        var values = entry.Values();
         var ran = false;
         for (var i = 0; i < TypedFields.Count; i++)
         {
+            // Values, not EF's modified flags: a hook may change a later field of the same entity, whose hook then runs
+            // in this pass, before changes are detected again.
             var field = TypedFields[i];
-            if (field.HasHook && properties[i] is { } property && field.RunHook(entity, original, current, property))
+            if (field.HasHook && properties[i] is { } property && field.RunHook(entity, values, property))
             {
                 ran = true;
             }
@@ -109,44 +115,45 @@ public sealed class TrackedDescriptor<TEntity> : TrackedDescriptor
         return ran;
     }
 
-    internal override List<PendingLine> Changes(EntityEntry entry, IProperty?[] properties, TrackedOperation operation)
+    internal override List<TrackedValues> Changes(EntityEntry entry, IProperty?[] properties, TrackedOperation operation)
     {
-        var original = entry.OriginalValues;
-        var lines = new List<PendingLine>(TypedFields.Count);
+        var values = entry.Values();
         if (operation == TrackedOperation.Delete)
         {
+            var deleted = new List<TrackedValues>(TypedFields.Count);
             for (var i = 0; i < TypedFields.Count; i++)
             {
                 if (properties[i] is { } property)
                 {
-                    lines.Add(new PendingLine(TypedFields[i].Name, TypedFields[i].Text(original, property), null));
+                    deleted.Add(TypedFields[i].Original(values, property));
                 }
             }
 
-            return lines;
+            return deleted;
         }
 
-        var current = entry.CurrentValues;
+        // An update usually changes a few fields: the list starts small rather than at the field count.
+        var changed = new List<TrackedValues>(Math.Min(4, TypedFields.Count));
         for (var i = 0; i < TypedFields.Count; i++)
         {
-            if (properties[i] is { } property && TypedFields[i].Compare(original, current, property, out var oldText, out var newText))
+            if (properties[i] is { } property && values.IsModified(property) && TypedFields[i].Changed(values, property) is { } change)
             {
-                lines.Add(new PendingLine(TypedFields[i].Name, oldText, newText));
+                changed.Add(change);
             }
         }
 
-        return lines;
+        return changed;
     }
 
     internal override List<PendingLine> Created(EntityEntry entry, IProperty?[] properties)
     {
-        var current = entry.CurrentValues;
+        var values = entry.Values();
         var lines = new List<PendingLine>(TypedFields.Count);
         for (var i = 0; i < TypedFields.Count; i++)
         {
             if (properties[i] is { } property)
             {
-                lines.Add(new PendingLine(TypedFields[i].Name, null, TypedFields[i].Text(current, property)));
+                lines.Add(new PendingLine(TypedFields[i].Name, null, TypedFields[i].Text(values, property)));
             }
         }
 

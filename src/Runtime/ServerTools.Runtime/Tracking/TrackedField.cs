@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Update;
+using ServerTools.Auditing;
 
 namespace ServerTools.Tracking;
 
@@ -35,14 +36,17 @@ public abstract class TrackedField<TEntity> : TrackedField
     {
     }
 
-    /// <summary>Compares the field's original and current values (typed, no boxing); when they differ, returns both as invariant text.</summary>
-    internal abstract bool Compare(PropertyValues original, PropertyValues current, IProperty property, out string? oldText, out string? newText);
+    /// <summary>Runs the entity's hook when the field's original and current values differ (typed, no boxing); true when it ran.</summary>
+    internal abstract bool RunHook(TEntity entity, IUpdateEntry values, IProperty property);
 
-    /// <summary>Runs the entity's hook when the field's original and current values differ; true when it ran.</summary>
-    internal abstract bool RunHook(TEntity entity, PropertyValues original, PropertyValues current, IProperty property);
+    /// <summary>The field's original and current values when they differ (typed, no boxing), or null.</summary>
+    internal abstract TrackedValues? Changed(IUpdateEntry values, IProperty property);
 
-    /// <summary>The field's value in <paramref name="values"/> as invariant text.</summary>
-    internal abstract string? Text(PropertyValues values, IProperty property);
+    /// <summary>The field's original value, of a deleted entity.</summary>
+    internal abstract TrackedValues Original(IUpdateEntry values, IProperty property);
+
+    /// <summary>The field's current value as invariant text.</summary>
+    internal abstract string? Text(IUpdateEntry values, IProperty property);
 }
 
 /// <summary>
@@ -88,25 +92,10 @@ public sealed class TrackedField<TEntity, TValue> : TrackedField<TEntity>
     /// <summary>Reads a value back from the text the outbox stores (<see langword="default"/> for null).</summary>
     public TValue Parse(string? text) => text is null ? default! : _format.Parse(text);
 
-    internal override bool Compare(PropertyValues original, PropertyValues current, IProperty property, out string? oldText, out string? newText)
+    internal override bool RunHook(TEntity entity, IUpdateEntry values, IProperty property)
     {
-        var oldValue = original.GetValue<TValue>(property);
-        var newValue = current.GetValue<TValue>(property);
-        if (s_comparer.Equals(oldValue, newValue))
-        {
-            oldText = newText = null;
-            return false;
-        }
-
-        oldText = _format.Format(oldValue);
-        newText = _format.Format(newValue);
-        return true;
-    }
-
-    internal override bool RunHook(TEntity entity, PropertyValues original, PropertyValues current, IProperty property)
-    {
-        var oldValue = original.GetValue<TValue>(property);
-        var newValue = current.GetValue<TValue>(property);
+        var oldValue = values.GetOriginalValue<TValue>(property);
+        var newValue = values.GetCurrentValue<TValue>(property);
         if (_hook is null || s_comparer.Equals(oldValue, newValue))
         {
             return false;
@@ -116,7 +105,24 @@ public sealed class TrackedField<TEntity, TValue> : TrackedField<TEntity>
         return true;
     }
 
-    internal override string? Text(PropertyValues values, IProperty property) => _format.Format(values.GetValue<TValue>(property));
+    internal override TrackedValues? Changed(IUpdateEntry values, IProperty property)
+    {
+        var oldValue = values.GetOriginalValue<TValue>(property);
+        var newValue = values.GetCurrentValue<TValue>(property);
+        return s_comparer.Equals(oldValue, newValue) ? null : new Values(this, oldValue, newValue, deleted: false);
+    }
+
+    internal override TrackedValues Original(IUpdateEntry values, IProperty property)
+        => new Values(this, values.GetOriginalValue<TValue>(property), default!, deleted: true);
+
+    internal override string? Text(IUpdateEntry values, IProperty property) => _format.Format(values.GetCurrentValue<TValue>(property));
+
+    /// <summary>A change of this field: its old and new value as read at the capture, formatted when the outbox row is encoded.</summary>
+    private sealed class Values(TrackedField<TEntity, TValue> field, TValue oldValue, TValue newValue, bool deleted) : TrackedValues
+    {
+        public override PendingLine Format()
+            => new(field.Name, field._format.Format(oldValue), deleted ? null : field._format.Format(newValue));
+    }
 
     private sealed class ByteArrayComparer : IEqualityComparer<byte[]>
     {
@@ -126,4 +132,15 @@ public sealed class TrackedField<TEntity, TValue> : TrackedField<TEntity>
 
         public int GetHashCode(byte[] obj) => obj.Length;
     }
+}
+
+/// <summary>
+/// A tracked field's old and new values, typed, as read when the save started. They are formatted as text on any thread
+/// when the outbox row is encoded (ahead, on the thread pool): EF keeps no reference to these copies, so they cannot
+/// change meanwhile.
+/// </summary>
+internal abstract class TrackedValues
+{
+    /// <summary>The field's name and its values as invariant text (no new value for a deleted entity).</summary>
+    public abstract PendingLine Format();
 }

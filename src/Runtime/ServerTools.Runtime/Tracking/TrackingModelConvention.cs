@@ -10,12 +10,15 @@ namespace ServerTools.Tracking;
 
 /// <summary>
 /// Maps <see cref="OutboxMessage"/> to <c>servertools_outbox</c>, its <see cref="OutboxMessage.Fields"/> to a
-/// <c>jsonb</c> column of the same row, and the index dispatchers poll. Like the audit table's convention, it runs
+/// <c>json</c> column of the same row, and the index dispatchers poll. Like the audit table's convention, it runs
 /// before <c>OnModelCreating</c> below explicit strength, so the application's configuration wins.
 /// </summary>
 internal sealed class TrackingModelConvention : IModelInitializedConvention, IModelFinalizingConvention
 {
     public const string OutboxTable = "servertools_outbox";
+
+    /// <summary>The column type of <see cref="OutboxMessage.Fields"/>: <c>json</c>.</summary>
+    public const string FieldsColumnType = "json";
 
     public void ProcessModelInitialized(IConventionModelBuilder modelBuilder, IConventionContext<IConventionModelBuilder> context)
     {
@@ -35,6 +38,11 @@ internal sealed class TrackingModelConvention : IModelInitializedConvention, IMo
             ?? throw Refused(nameof(OutboxMessage.Fields));
         fields.IsRequired(true, fromDataAnnotation: true);
         fields.Metadata.ComplexType.SetContainerColumnName(nameof(OutboxMessage.Fields), fromDataAnnotation: true);
+
+        // json, not jsonb, as for the audit trail's lines: each message is written once and read once by a dispatcher,
+        // never searched by ServerTools, and PostgreSQL takes json as checked text where jsonb is parsed into its binary
+        // form on every insert (about a fifth of the outbox's cost per row; docs/benchmarks.md).
+        fields.Metadata.ComplexType.SetContainerColumnType(FieldsColumnType, fromDataAnnotation: true);
         fields.Metadata.ComplexType.Builder.Property(typeof(string), nameof(TrackedFieldChange.Field), fromDataAnnotation: true)?.IsRequired(true, fromDataAnnotation: true);
     }
 

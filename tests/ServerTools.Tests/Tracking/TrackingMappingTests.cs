@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using ServerTools.Tests.Infrastructure;
+
+namespace ServerTools.Tests.Tracking;
+
+/// <summary>
+/// The outbox as an application may map it in OnModelCreating (another schema, table, columns, JSON names, and
+/// <c>jsonb</c>), written by the synchronous SaveChanges with updates, deletes and creations in one COPY, and delivered
+/// from there; and the default mapping's <c>json</c> column.
+/// </summary>
+public sealed class TrackingMappingTests(TrackingMappingTests.Database database, TrackingFixture defaults)
+    : IClassFixture<TrackingMappingTests.Database>, IClassFixture<TrackingFixture>
+{
+    public sealed class Database() : SchemaFixture<RenamedOutboxContext>(options => new(options));
+
+    [Fact]
+    public async Task Messages_of_every_operation_go_where_the_model_maps_them_and_are_delivered_from_there()
+    {
+        int kept, changed, removed, added;
+        using (var context = database.Create())
+        {
+            var keep = new SaleOrder { Number = "SO-kept", Total = 10.00m };
+            var change = new SaleOrder { Number = "SO-changed", Total = 20.00m };
+            var remove = new SaleOrder { Number = "SO-removed", Total = 30.00m, Note = "gone" };
+            context.SaleOrders.AddRange(keep, change, remove);
+            context.SaveChanges();
+            context.Database.ExecuteSqlRaw("""DELETE FROM events.change_outbox""");
+
+            // One save, one COPY: an update and a delete (encoded ahead) and a creation (encoded at the write).
+            change.Total = 25.50m;
+            change.State = OrderState.Confirmed;
+            context.SaleOrders.Remove(remove);
+            var add = new SaleOrder { Number = "SO-added", Total = 5m };
+            context.SaleOrders.Add(add);
+            context.SaveChanges();
+            (kept, changed, removed, added) = (keep.Id, change.Id, remove.Id, add.Id);
+        }
+
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT entity_key, operation, changes::text, pg_typeof(changes)::text, state, attempts
+            FROM events.change_outbox ORDER BY operation, entity_key
+            """,
+            connection);
+        var rows = new List<(string Key, string Operation, string Changes, string Type, string State, int Attempts)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt32(5)));
+            }
+        }
+
+        Assert.Equal(
+            [(Text(added), "Create"), (Text(removed), "Delete"), (Text(changed), "Update")],
+            rows.Select(r => (r.Key, r.Operation)));
+        Assert.All(rows, r => Assert.Equal(("jsonb", "Pending", 0), (r.Type, r.State, r.Attempts)));
+        Assert.Equal(
+            """[{"new": "Confirmed", "old": "Draft", "field": "State"}, {"new": "25.50", "old": "20.00", "field": "Total"}, {"new": "2026-11-21T12:00:00.0000000+00:00", "field": "StateChangedAt"}]""",
+            rows[2].Changes);
+        Assert.Equal(
+            $$"""[{"new": "{{Text(added)}}", "field": "Id"}, {"new": "SO-added", "field": "Number"}, {"new": "Draft", "field": "State"}, {"new": "5", "field": "Total"}, {"field": "StateChangedAt"}, {"field": "Note"}]""",
+            rows[0].Changes);
+        Assert.Contains("""{"old": "gone", "field": "Note"}""", rows[1].Changes, StringComparison.Ordinal);
+        Assert.DoesNotContain(Text(kept), rows.Select(r => r.Key));
+
+        var deliveries = new Deliveries();
+        await using var services = Services(deliveries);
+        Assert.Equal(3, await services.GetRequiredService<TrackedChangeDispatcher<RenamedOutboxContext>>().DispatchAsync());
+        var update = Assert.Single(deliveries.Received, c => c.Operation == TrackedOperation.Update);
+        Assert.True(update.TryGet(SaleOrder.TrackedFields.Total, out var before, out var after));
+        Assert.Equal((20.00m, 25.50m), (before, after));
+        var delete = Assert.Single(deliveries.Received, c => c.Operation == TrackedOperation.Delete);
+        Assert.True(delete.TryGet(SaleOrder.TrackedFields.Note, out var note, out var none));
+        Assert.Equal(("gone", null), (note, none));
+        using var check = database.Create();
+        Assert.All(check.Set<OutboxMessage>().ToList(), m => Assert.Equal((OutboxState.Delivered, 1), (m.State, m.Attempts)));
+    }
+
+    [Fact]
+    public async Task The_default_mapping_stores_the_fields_as_json()
+    {
+        await using var context = defaults.Create();
+        var order = new SaleOrder { Number = "SO-json", Total = 1m };
+        context.SaleOrders.Add(order);
+        await context.SaveChangesAsync();
+        order.Total = 2m;
+        await context.SaveChangesAsync();
+
+        var key = Text(order.Id);
+        var type = await context.Database
+            .SqlQuery<string>($"""SELECT pg_typeof("Fields")::text AS "Value" FROM servertools_outbox WHERE "EntityKey" = {key} AND "Operation" = 'Update'""")
+            .SingleAsync();
+        Assert.Equal("json", type);
+        var message = await context.Set<OutboxMessage>().SingleAsync(m => m.EntityKey == key && m.Operation == TrackedOperation.Update);
+        Assert.Equal([new TrackedFieldChange("Total", "1", "2")], message.Fields);
+    }
+
+    private ServiceProvider Services(Deliveries deliveries)
+    {
+        var services = new ServiceCollection();
+        services.AddDbContext<RenamedOutboxContext>(options => options.UseNpgsql(database.ConnectionString).UseServerTools());
+        services.AddSingleton(deliveries);
+        services.AddScoped<ITrackedChangeHandler<SaleOrder>, RecordingHandler>();
+        services.AddTrackedChangeDispatcher<RenamedOutboxContext>();
+        return services.BuildServiceProvider(validateScopes: true);
+    }
+
+    private static string Text(int id) => id.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>A context that maps the outbox its own way, as docs/tracking.md shows.</summary>
+public sealed class RenamedOutboxContext(DbContextOptions<RenamedOutboxContext> options) : DbContext(options)
+{
+    public DbSet<SaleOrder> SaleOrders => Set<SaleOrder>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+        => modelBuilder.Entity<OutboxMessage>(outbox =>
+        {
+            outbox.ToTable("change_outbox", "events");
+            outbox.Property(m => m.EntityKey).HasColumnName("entity_key");
+            outbox.Property(m => m.Operation).HasColumnName("operation");
+            outbox.Property(m => m.State).HasColumnName("state");
+            outbox.Property(m => m.Attempts).HasColumnName("attempts");
+            outbox.Property(m => m.NextAttemptAt).HasColumnName("next_attempt_at");
+            outbox.ComplexCollection(m => m.Fields, fields =>
+            {
+                // jsonb rather than ServerTools' json: the writer follows the model's column type.
+                fields.ToJson("changes").HasColumnType("jsonb");
+                fields.Property(f => f.Field).HasJsonPropertyName("field");
+                fields.Property(f => f.OldValue).HasJsonPropertyName("old");
+                fields.Property(f => f.NewValue).HasJsonPropertyName("new");
+            });
+        });
+}
