@@ -11,7 +11,7 @@ namespace ServerTools.Infrastructure;
 /// <summary>
 /// The connection and the binary COPY that ServerTools writes its rows with (audit logs, outbox messages): the
 /// connection of the save's transaction, or the context's (opened for the write when it was closed, then closed), and
-/// importers that honour the context's command timeout.
+/// raw binary COPY streams that honour the context's command timeout.
 /// </summary>
 internal static class CopyWriter
 {
@@ -49,14 +49,6 @@ internal static class CopyWriter
         }
     }
 
-    /// <summary>Starts <paramref name="copy"/> (<c>COPY ... FROM STDIN (FORMAT BINARY)</c>) with the context's command timeout.</summary>
-    public static NpgsqlBinaryImporter Begin(DbContext context, NpgsqlConnection connection, string copy)
-        => WithTimeout(context, connection.BeginBinaryImport(copy));
-
-    /// <inheritdoc cref="Begin"/>
-    public static async Task<NpgsqlBinaryImporter> BeginAsync(DbContext context, NpgsqlConnection connection, string copy, CancellationToken cancellationToken)
-        => WithTimeout(context, await connection.BeginBinaryImportAsync(copy, cancellationToken).ConfigureAwait(false));
-
     /// <summary>
     /// Starts <paramref name="copy"/> (<c>COPY ... FROM STDIN (FORMAT BINARY)</c>) for rows the caller encodes
     /// (<see cref="CopyRowBuffer"/>), with the context's command timeout. Disposing the stream ends the COPY.
@@ -76,16 +68,6 @@ internal static class CopyWriter
         }
 
         return stream;
-    }
-
-    private static NpgsqlBinaryImporter WithTimeout(DbContext context, NpgsqlBinaryImporter importer)
-    {
-        if (context.Database.GetCommandTimeout() is { } seconds)
-        {
-            importer.Timeout = TimeSpan.FromSeconds(seconds);
-        }
-
-        return importer;
     }
 
     private static (NpgsqlConnection Connection, bool Opened) Open(DbContext context, DbTransaction? transaction)
