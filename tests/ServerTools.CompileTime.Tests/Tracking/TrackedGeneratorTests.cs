@@ -6,6 +6,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using ServerTools.CompileTime.Tests.Harness;
 using ServerTools.Generators.Tracking;
 using ServerTools.Tracking;
@@ -488,17 +489,23 @@ public sealed class TrackedGeneratorTests
         ticketType.GetProperty("Assignee")!.SetValue(ticket, "ana");
         entry.DetectChanges();
 
+        // EF's IUpdateEntry view of the entry, which the runtime reads values through (GetInfrastructure is marked internal to EF).
+#pragma warning disable EF1001
+        Microsoft.EntityFrameworkCore.Update.IUpdateEntry values = entry.GetInfrastructure();
+#pragma warning restore EF1001
         var texts = new List<(string, string?, string?)>();
         var hooks = new List<bool>();
         foreach (var field in descriptor.Fields.Where(static f => f.Name != "Id"))
         {
-            // TrackedField<TEntity>.Compare and RunHook are the runtime's calls into the generated field (internal: they take EF's PropertyValues).
+            // TrackedField<TEntity>.Changed and RunHook are the runtime's calls into the generated field (internal: they take
+            // EF's IUpdateEntry); Changed keeps the two values typed, and their Format gives the outbox's text.
             var property = entry.Metadata.FindProperty(field.Name)!;
-            object?[] compare = [entry.OriginalValues, entry.CurrentValues, property, null, null];
-            Assert.True((bool)field.GetType().GetMethod("Compare", BindingFlags.Instance | BindingFlags.NonPublic)!.Invoke(field, compare)!, field.Name);
-            texts.Add((field.Name, (string?)compare[3], (string?)compare[4]));
-            hooks.Add((bool)field.GetType().GetMethod("RunHook", BindingFlags.Instance | BindingFlags.NonPublic)!
-                .Invoke(field, [ticket, entry.OriginalValues, entry.CurrentValues, property])!);
+            var changed = field.GetType().GetMethod("Changed", BindingFlags.Instance | BindingFlags.NonPublic)!.Invoke(field, [values, property]);
+            Assert.NotNull(changed);
+            var line = changed.GetType().GetMethod("Format")!.Invoke(changed, null)!;
+            string? Text(string name) => (string?)line.GetType().GetProperty(name)!.GetValue(line);
+            texts.Add((Text("Field")!, Text("OldValue"), Text("NewValue")));
+            hooks.Add((bool)field.GetType().GetMethod("RunHook", BindingFlags.Instance | BindingFlags.NonPublic)!.Invoke(field, [ticket, values, property])!);
         }
 
         Assert.Equal([("State", "Open", "Closed"), ("Assignee", null, "ana")], texts);
