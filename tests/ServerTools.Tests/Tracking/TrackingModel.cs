@@ -5,6 +5,7 @@ using System.ComponentModel.DataAnnotations.Schema;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace ServerTools.Tests.Tracking;
 
@@ -54,10 +55,27 @@ public partial class Shipment
     public string Internal { get; set; } = "";
 }
 
+/// <summary>Audited and tracked: one save writes both its audit logs and its outbox messages.</summary>
+[Audited]
+[Tracked(Operations = TrackedOperations.All)]
+public partial class Parcel
+{
+    public int Id { get; set; }
+    public string Code { get; set; } = "";
+    public decimal Weight { get; set; }
+}
+
 public sealed class TrackingContext(DbContextOptions<TrackingContext> options) : DbContext(options)
 {
     public DbSet<SaleOrder> SaleOrders => Set<SaleOrder>();
     public DbSet<Shipment> Shipments => Set<Shipment>();
+    public DbSet<Parcel> Parcels => Set<Parcel>();
+
+    /// <summary>The order's note compares ignoring case: "rush" and "RUSH" are one value for EF, its hook and the outbox.</summary>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+        => modelBuilder.Entity<SaleOrder>().Property(o => o.Note).Metadata.SetValueComparer(new ValueComparer<string?>(
+            static (left, right) => string.Equals(left, right, StringComparison.OrdinalIgnoreCase),
+            static value => value == null ? 0 : StringComparer.OrdinalIgnoreCase.GetHashCode(value)));
 }
 
 /// <summary>What the handlers received, across DI scopes.</summary>

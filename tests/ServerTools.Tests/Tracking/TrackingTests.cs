@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using ServerTools.Tests.Infrastructure;
 
 namespace ServerTools.Tests.Tracking;
 
@@ -138,7 +139,8 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
             shipment.Carrier = "UPS";
             await context.SaveChangesAsync();
 
-            // Automatic detection off: the new carrier is never detected, so EF writes only Internal, marked by hand.
+            // Automatic detection off: the new carrier is never detected, so EF writes only Internal, marked by hand. (No hook runs
+            // in this save: one would have the context's changes detected again.)
             context.ChangeTracker.AutoDetectChangesEnabled = false;
             shipment.Carrier = "GLS";
             shipment.Internal = "b";
@@ -151,6 +153,156 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
         Assert.Equal(("UPS", "b"), (saved.Carrier, saved.Internal));
         var message = await check.Set<OutboxMessage>().SingleAsync(m => m.EntityType == typeof(Shipment).FullName);
         Assert.Equal([new TrackedFieldChange("Carrier", "DHL", "UPS")], message.Fields);
+    }
+
+    [Fact]
+    public async Task A_change_the_property_comparer_calls_no_change_runs_no_hook_and_is_not_reported()
+    {
+        var id = await CreateOrderAsync("SO-case");
+        await UpdateAsync(id, order => order.Note = "rush");
+        await ClearOutboxAsync();
+        await using (var context = database.Create())
+        {
+            // The model compares the note ignoring case (TrackingContext): EF does not write "RUSH", so nothing says it changed.
+            var order = await context.SaleOrders.SingleAsync(o => o.Id == id);
+            order.Note = "RUSH";
+            order.Total = 11m;
+            await context.SaveChangesAsync();
+            Assert.Equal(["Total 10.00 -> 11"], order.HookCalls);
+        }
+
+        await using var check = database.Create();
+        var saved = await check.SaleOrders.SingleAsync(o => o.Id == id);
+        Assert.Equal(("rush", 11m), (saved.Note, saved.Total));
+        var message = Assert.Single(await Messages(check, id, TrackedOperation.Update));
+        Assert.Equal([new TrackedFieldChange("Total", "10.00", "11")], message.Fields);
+    }
+
+    [Fact]
+    public async Task The_fields_are_stored_as_json()
+    {
+        await ClearOutboxAsync();
+        var id = await CreateOrderAsync("SO-json");
+        await UpdateAsync(id, order => order.Total = 2m);
+
+        await using var check = database.Create();
+        var key = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var type = await check.Database
+            .SqlQuery<string>($"""SELECT pg_typeof("Fields")::text AS "Value" FROM servertools_outbox WHERE "EntityKey" = {key} AND "Operation" = 'Update'""")
+            .SingleAsync();
+        Assert.Equal("json", type);
+        Assert.Equal([new TrackedFieldChange("Total", "10.00", "2")], Assert.Single(await Messages(check, id, TrackedOperation.Update)).Fields);
+    }
+
+    [Fact]
+    public async Task A_database_whose_fields_column_is_still_jsonb_fails_the_save_with_what_to_do_and_keeps_nothing()
+    {
+        await ClearOutboxAsync();
+        var id = await CreateOrderAsync("SO-jsonb");
+        await using (var context = database.Create())
+        {
+            // The column as a database made before the outbox's fields became json has it.
+            await context.Database.ExecuteSqlRawAsync("""ALTER TABLE servertools_outbox ALTER COLUMN "Fields" TYPE jsonb USING "Fields"::jsonb""");
+            try
+            {
+                var order = await context.SaleOrders.SingleAsync(o => o.Id == id);
+                order.Total = 3m;
+                var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.SaveChangesAsync());
+                Assert.StartsWith("The model maps column 'Fields' of servertools_outbox as json, but the database's column is jsonb,", error.Message, StringComparison.Ordinal);
+                Assert.Contains("Add a migration", error.Message, StringComparison.Ordinal);
+                Assert.Contains(
+                    """modelBuilder.Entity<OutboxMessage>().ComplexCollection(m => m.Fields, f => f.ToJson("Fields").HasColumnType("jsonb"))""",
+                    error.Message,
+                    StringComparison.Ordinal);
+                Assert.IsType<PostgresException>(error.InnerException);
+            }
+            finally
+            {
+                await context.Database.ExecuteSqlRawAsync("""ALTER TABLE servertools_outbox ALTER COLUMN "Fields" TYPE json USING "Fields"::json""");
+            }
+        }
+
+        await using var check = database.Create();
+        Assert.Equal(10.00m, (await check.SaleOrders.SingleAsync(o => o.Id == id)).Total);
+        Assert.Empty(await Messages(check, id, TrackedOperation.Update));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_save_retried_by_the_execution_strategy_writes_each_message_once(bool async)
+    {
+        await ClearOutboxAsync();
+        var id = await CreateOrderAsync("SO-retry");
+        var killer = new KillConnectionAtFirstCommit(database.ConnectionString);
+        await using var context = new TrackingContext(
+            new DbContextOptionsBuilder<TrackingContext>()
+                .UseNpgsql(database.ConnectionString, npgsql => npgsql.EnableRetryOnFailure(3, TimeSpan.FromMilliseconds(10), [PostgresErrorCodes.AdminShutdown]))
+                .UseServerTools(options => options.TimeProvider = database.Clock)
+                .AddInterceptors(killer)
+                .Options);
+        var order = await context.SaleOrders.SingleAsync(o => o.Id == id);
+        order.Total = 12m;
+        var created = new SaleOrder { Number = $"SO-retry-new-{async}", Total = 1m };
+        context.SaleOrders.Add(created);
+
+        // An update (encoded ahead, once) and a creation (encoded at each write, with the key of the attempt that commits).
+        if (async)
+        {
+            await context.SaveChangesAsync();
+        }
+        else
+        {
+            context.SaveChanges();
+        }
+
+        Assert.Equal(2, killer.Commits);
+        await using var check = database.Create();
+        var update = Assert.Single(await Messages(check, id, TrackedOperation.Update));
+        Assert.Equal([new TrackedFieldChange("Total", "10.00", "12")], update.Fields);
+        var create = Assert.Single(await Messages(check, created.Id, TrackedOperation.Create));
+        Assert.Equal(new TrackedFieldChange("Id", null, created.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), create.Fields[0]);
+        Assert.Equal(1, await check.SaleOrders.CountAsync(o => o.Number == created.Number));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_audited_and_tracked_entity_gets_its_logs_and_its_messages_from_one_save(bool async)
+    {
+        await using var context = database.Create();
+        var kept = new Parcel { Code = $"kept-{async}", Weight = 1m };
+        var gone = new Parcel { Code = $"gone-{async}", Weight = 2m };
+        context.Parcels.AddRange(kept, gone);
+        await context.SaveChangesAsync();
+        await ClearOutboxAsync();
+
+        kept.Weight = 1.5m;
+        context.Parcels.Remove(gone);
+        var added = new Parcel { Code = $"added-{async}", Weight = 3m };
+        context.Parcels.Add(added);
+        if (async)
+        {
+            await context.SaveChangesAsync();
+        }
+        else
+        {
+            context.SaveChanges();
+        }
+
+        await using var check = database.Create();
+        var messages = await check.Set<OutboxMessage>().Where(m => m.EntityType == typeof(Parcel).FullName).ToListAsync();
+        string Key(Parcel parcel) => parcel.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(
+            [(TrackedOperation.Create, Key(added)), (TrackedOperation.Update, Key(kept)), (TrackedOperation.Delete, Key(gone))],
+            messages.Select(m => (m.Operation, m.EntityKey)).OrderBy(m => m.Operation));
+        Assert.Equal([new TrackedFieldChange("Weight", "1", "1.5")], messages.Single(m => m.Operation == TrackedOperation.Update).Fields);
+
+        var keptLogs = await check.AuditTrail(kept).ToListAsync();
+        Assert.Equal([AuditOperation.Create, AuditOperation.Update], keptLogs.Select(l => l.Operation));
+        Assert.Equal([("Weight", "1", "1.5")], keptLogs[1].Lines.Select(l => (l.Field, l.OldValue, l.NewValue)));
+        Assert.Equal([AuditOperation.Create, AuditOperation.Delete], (await check.AuditTrail(gone).ToListAsync()).Select(l => l.Operation));
+        Assert.Equal([AuditOperation.Create], (await check.AuditTrail(added).ToListAsync()).Select(l => l.Operation));
     }
 
     [Fact]

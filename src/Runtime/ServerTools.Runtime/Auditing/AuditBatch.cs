@@ -116,6 +116,9 @@ internal sealed class AuditBatch : CopyBatch
     protected override string CopySql => _sql.CopyLogs;
 
     /// <inheritdoc />
+    protected override CopyJsonColumn JsonColumn => _sql.Lines;
+
+    /// <inheritdoc />
     protected override bool HasCreated => !_logs.TrueForAll(static log => log.IsCaptured);
 
     /// <summary>The rows of the captured logs, and the values of created entities taken when the save started, formatted.</summary>
@@ -155,7 +158,7 @@ internal sealed class AuditBatch : CopyBatch
         rows.Text(log.Descriptor.EntityName);
         rows.Text(log.Key());
         rows.Text(Name(log.Operation));
-        rows.Json(json.Write(log).Span, _sql.LinesAsJsonb);
+        rows.Json(json.Write(log).Span, _sql.Lines.IsJsonb);
         rows.Text(_actor?.UserId);
         rows.Text(_actor?.UserName);
         rows.Text(_actor?.IpAddress);

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using ServerTools.Infrastructure;
 
 namespace ServerTools.Auditing;
 
@@ -40,14 +41,15 @@ internal sealed class AuditSql
         CopyLogs = $"COPY {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)";
 
         LineNames = lineNames;
-        LinesAsJsonb = !string.Equals(lines.GetContainerColumnType(), "json", StringComparison.OrdinalIgnoreCase);
+        Lines = CopyJsonColumn.Of(
+            table, lines, $"modelBuilder.Entity<AuditLog>().ComplexCollection(l => l.Lines, l => l.ToJson(\"{lines.GetContainerColumnName()}\").HasColumnType(\"{{type}}\"))");
     }
 
     /// <summary>The number of columns <see cref="CopyLogs"/> writes, the fields of each row.</summary>
     public const short ColumnCount = 12;
 
-    /// <summary>Whether the lines' column is <c>jsonb</c> (Npgsql's default, or mapped so), rather than ServerTools' <c>json</c>.</summary>
-    public bool LinesAsJsonb { get; }
+    /// <summary>The lines' column: ServerTools' <c>json</c>, or <c>jsonb</c> when mapped so.</summary>
+    public CopyJsonColumn Lines { get; }
 
     /// <summary>
     /// <c>COPY log (Id, EntityType, EntityKey, Operation, Lines, UserId, UserName, IpAddress, TenantId, Timestamp, TransactionId, TraceId)

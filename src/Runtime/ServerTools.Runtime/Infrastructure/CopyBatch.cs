@@ -32,42 +32,67 @@ internal abstract class CopyBatch : IDisposable
     /// <summary>The <c>COPY ... FROM STDIN (FORMAT BINARY)</c> statement the rows are written with.</summary>
     protected abstract string CopySql { get; }
 
+    /// <summary>The JSON column the rows carry, for its encoding and for the error a database with the other type gives.</summary>
+    protected abstract CopyJsonColumn JsonColumn { get; }
+
     /// <summary>Whether some rows are encoded at the write by <see cref="EncodeCreated"/>.</summary>
     protected abstract bool HasCreated { get; }
 
     /// <summary>Starts encoding the rows known now on the thread pool.</summary>
-    public void EncodeAhead() => _ahead = Task.Run(EncodeCapturedOnce);
+    public void EncodeAhead() => _ahead = Task.Run(() => EncodeCapturedOnce());
 
-    /// <summary>Writes the rows with one binary COPY on <paramref name="connection"/>, in the save's transaction.</summary>
+    /// <summary>
+    /// Writes the rows with one binary COPY on <paramref name="connection"/>, in the save's transaction. A failure half
+    /// way cancels the COPY, so none of its rows stay (a COPY ended normally keeps the rows sent so far).
+    /// </summary>
     public void WriteTo(NpgsqlConnection connection)
     {
-        EncodeCapturedOnce();
-        _ahead?.GetAwaiter().GetResult();
-        using var created = EncodeCreatedNow();
-        using var copy = CopyWriter.BeginRaw(Context, connection, CopySql);
-        Captured().CopyTo(copy);
-        if (created is null)
+        if (!EncodeCapturedOnce())
         {
-            copy.Write(CopyRowBuffer.Trailer.Span);
+            _ahead?.GetAwaiter().GetResult();
         }
-        else
+
+        using var created = EncodeCreatedNow();
+        var copy = CopyWriter.BeginRaw(Context, connection, CopySql);
+        try
         {
-            created.CopyTo(copy);
+            Captured().CopyTo(copy);
+            if (created is null)
+            {
+                copy.Write(CopyRowBuffer.Trailer.Span);
+            }
+            else
+            {
+                created.CopyTo(copy);
+            }
+        }
+        catch
+        {
+            Abandon(copy);
+            throw;
+        }
+
+        try
+        {
+            copy.Dispose();
+        }
+        catch (PostgresException error) when (JsonColumn.Explain(error) is { } explained)
+        {
+            throw explained;
         }
     }
 
     /// <inheritdoc cref="WriteTo"/>
     public async Task WriteToAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        EncodeCapturedOnce();
-        if (_ahead is not null)
+        if (!EncodeCapturedOnce() && _ahead is not null)
         {
             await _ahead.ConfigureAwait(false);
         }
 
         using var created = EncodeCreatedNow();
         var copy = await CopyWriter.BeginRawAsync(Context, connection, CopySql, cancellationToken).ConfigureAwait(false);
-        await using (copy.ConfigureAwait(false))
+        try
         {
             await Captured().CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
             if (created is null)
@@ -78,6 +103,20 @@ internal abstract class CopyBatch : IDisposable
             {
                 await created.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
             }
+        }
+        catch
+        {
+            await AbandonAsync(copy).ConfigureAwait(false);
+            throw;
+        }
+
+        try
+        {
+            await copy.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (PostgresException error) when (JsonColumn.Explain(error) is { } explained)
+        {
+            throw explained;
         }
     }
 
@@ -91,11 +130,11 @@ internal abstract class CopyBatch : IDisposable
 
         if (_ahead is { IsCompleted: false } ahead)
         {
-            ahead.ContinueWith(static (_, batch) => ((CopyBatch)batch!).Release(), this, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            ahead.ContinueWith(static (done, batch) => ((CopyBatch)batch!).Release(done), this, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             return;
         }
 
-        Release();
+        Release(_ahead);
     }
 
     /// <summary>
@@ -107,17 +146,62 @@ internal abstract class CopyBatch : IDisposable
     /// <summary>Encodes the rows of created entities, reading their values from the context now.</summary>
     protected abstract void EncodeCreated(CopyRowBuffer rows);
 
+    /// <summary>
+    /// Cancels a COPY that failed half way (PostgreSQL discards its rows and fails the statement, which leaves the
+    /// transaction unable to commit). Cancelling fails too when the connection broke, which discards the rows as well:
+    /// the first error is the one to report.
+    /// </summary>
+    private static void Abandon(NpgsqlRawCopyStream copy)
+    {
+        try
+        {
+            copy.Cancel();
+        }
+        catch (NpgsqlException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <inheritdoc cref="Abandon"/>
+    private static async Task AbandonAsync(NpgsqlRawCopyStream copy)
+    {
+        try
+        {
+            await copy.CancelAsync().ConfigureAwait(false);
+        }
+        catch (NpgsqlException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
     private CopyRowBuffer Captured() => _captured ?? throw new InvalidOperationException(
         "The rows of this save were not encoded: the batch was written after it was released, or its encoding failed earlier.");
 
-    private void Release() => Interlocked.Exchange(ref _captured, null)?.Dispose();
+    /// <summary>
+    /// Returns the memory. A failure of the encoding ahead that no write reported (the save failed before its write) is
+    /// taken as seen here: the save's own error is the one its caller gets.
+    /// </summary>
+    private void Release(Task? ahead)
+    {
+        _ = ahead?.Exception;
+        Interlocked.Exchange(ref _captured, null)?.Dispose();
+    }
 
-    /// <summary>The header and the captured rows, once: by whichever of the thread pool and the write comes first.</summary>
-    private void EncodeCapturedOnce()
+    /// <summary>
+    /// The header and the captured rows, once: by whichever of the thread pool and the write comes first. True when this
+    /// call did the work; false when the other one has it (done, running, or failed).
+    /// </summary>
+    private bool EncodeCapturedOnce()
     {
         if (Interlocked.Exchange(ref _claimed, 1) != 0)
         {
-            return;
+            return false;
         }
 
         var rows = new CopyRowBuffer(header: true);
@@ -132,6 +216,7 @@ internal abstract class CopyBatch : IDisposable
         }
 
         _captured = rows;
+        return true;
     }
 
     /// <summary>The created rows and the trailer, or null when no row is created.</summary>

@@ -35,7 +35,7 @@ public sealed class ServerToolsOptionsExtension(ServerToolsOptions options) : ID
         // Query expression interceptors are found among the IInterceptor services (materialization ones among ISingletonInterceptor).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, FuzzySearchQueryInterceptor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, TimeWindowQueryInterceptor>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRelationalTypeMappingSourcePlugin, ServerTools.Auditing.JsonColumnTypeMappingPlugin>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRelationalTypeMappingSourcePlugin, JsonColumnTypeMappingPlugin>());
         services.TryAddScoped<AuditReadRecorder>();
         services.AddScoped<IInterceptor>(static provider => provider.GetRequiredService<AuditReadRecorder>());
     }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using ServerTools.Auditing;
+using ServerTools.Infrastructure;
 
 namespace ServerTools.Tracking;
 
@@ -39,7 +40,8 @@ internal sealed class OutboxSql
                   $"ORDER BY {Column(nameof(OutboxMessage.NextAttemptAt))}, {Column(nameof(OutboxMessage.Id))} LIMIT {{2}} FOR UPDATE SKIP LOCKED";
 
         FieldNames = fieldNames;
-        FieldsAsJsonb = !string.Equals(fields.GetContainerColumnType(), "json", StringComparison.OrdinalIgnoreCase);
+        Fields = CopyJsonColumn.Of(
+            table, fields, $"modelBuilder.Entity<OutboxMessage>().ComplexCollection(m => m.Fields, f => f.ToJson(\"{fields.GetContainerColumnName()}\").HasColumnType(\"{{type}}\"))");
     }
 
     /// <summary>The number of columns <see cref="CopyMessages"/> writes, the fields of each row.</summary>
@@ -55,8 +57,8 @@ internal sealed class OutboxSql
     /// </summary>
     public string LockDue { get; }
 
-    /// <summary>Whether the fields' column is <c>jsonb</c> (mapped so by the application, or Npgsql's default), rather than ServerTools' <c>json</c>.</summary>
-    public bool FieldsAsJsonb { get; }
+    /// <summary>The fields' column: ServerTools' <c>json</c>, or <c>jsonb</c> when mapped so.</summary>
+    public CopyJsonColumn Fields { get; }
 
     /// <summary>The JSON property names of a field change, as EF reads them back.</summary>
     public AuditLineJsonNames FieldNames { get; }

@@ -101,6 +101,9 @@ internal sealed class TrackedBatch : CopyBatch
     protected override string CopySql => _sql.CopyMessages;
 
     /// <inheritdoc />
+    protected override CopyJsonColumn JsonColumn => _sql.Fields;
+
+    /// <inheritdoc />
     protected override bool HasCreated => _changes.Exists(static change => change.Changes is null);
 
     /// <summary>The messages of updates and deletes, whose key and values were captured when the save started, formatted now.</summary>
@@ -148,7 +151,7 @@ internal sealed class TrackedBatch : CopyBatch
         rows.Text(change.Descriptor.EntityName);
         rows.Text(key);
         rows.Text(Name(change.Operation));
-        rows.Json(json.Write(lines).Span, _sql.FieldsAsJsonb);
+        rows.Json(json.Write(lines).Span, _sql.Fields.IsJsonb);
         rows.Text(_actor?.UserId);
         rows.Text(_actor?.UserName);
         rows.Text(_actor?.TenantId);

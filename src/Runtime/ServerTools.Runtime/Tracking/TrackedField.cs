@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Update;
 using ServerTools.Auditing;
@@ -96,7 +97,7 @@ public sealed class TrackedField<TEntity, TValue> : TrackedField<TEntity>
     {
         var oldValue = values.GetOriginalValue<TValue>(property);
         var newValue = values.GetCurrentValue<TValue>(property);
-        if (_hook is null || s_comparer.Equals(oldValue, newValue))
+        if (_hook is null || Same(property, oldValue, newValue))
         {
             return false;
         }
@@ -109,13 +110,20 @@ public sealed class TrackedField<TEntity, TValue> : TrackedField<TEntity>
     {
         var oldValue = values.GetOriginalValue<TValue>(property);
         var newValue = values.GetCurrentValue<TValue>(property);
-        return s_comparer.Equals(oldValue, newValue) ? null : new Values(this, oldValue, newValue, deleted: false);
+        return Same(property, oldValue, newValue) ? null : new Values(this, oldValue, newValue, deleted: false);
     }
 
     internal override TrackedValues Original(IUpdateEntry values, IProperty property)
         => new Values(this, values.GetOriginalValue<TValue>(property), default!, deleted: true);
 
     internal override string? Text(IUpdateEntry values, IProperty property) => _format.Format(values.GetCurrentValue<TValue>(property));
+
+    /// <summary>
+    /// Whether two values are the same by the property's own comparer, the one EF's change detection uses, so hooks, the
+    /// outbox and what EF writes agree (a comparer that ignores case makes "abc" and "ABC" one value for all three).
+    /// </summary>
+    private static bool Same(IProperty property, TValue left, TValue right)
+        => property.GetValueComparer() is ValueComparer<TValue> comparer ? comparer.Equals(left, right) : s_comparer.Equals(left, right);
 
     /// <summary>A change of this field: its old and new value as read at the capture, formatted when the outbox row is encoded.</summary>
     private sealed class Values(TrackedField<TEntity, TValue> field, TValue oldValue, TValue newValue, bool deleted) : TrackedValues
