@@ -82,7 +82,7 @@ public sealed class TrackingMappingTests(TrackingMappingTests.Database database)
         Assert.True(delete.TryGet(SaleOrder.TrackedFields.Note, out var note, out var none));
         Assert.Equal(("gone", null), (note, none));
         using var check = database.Create();
-        Assert.All(check.Set<OutboxMessage>().ToList(), m => Assert.Equal((OutboxState.Delivered, 1), (m.State, m.Attempts)));
+        Assert.All(check.Set<OutboxMessage>().ToList(), m => Assert.Equal((OutboxState.Delivered, 1, true), (m.State, m.Attempts, m.DeliveredAt is not null)));
     }
 
     [Fact]
@@ -139,6 +139,7 @@ public sealed class RenamedOutboxContext(DbContextOptions<RenamedOutboxContext> 
             outbox.Property(m => m.State).HasColumnName("state");
             outbox.Property(m => m.Attempts).HasColumnName("attempts");
             outbox.Property(m => m.NextAttemptAt).HasColumnName("next_attempt_at");
+            outbox.Property(m => m.DeliveredAt).HasColumnName("delivered_at");
             outbox.ComplexCollection(m => m.Fields, fields =>
             {
                 // jsonb rather than ServerTools' json: the writer follows the model's column type.

@@ -338,7 +338,7 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
 
         await using var check = database.Create();
         var message = await check.Set<OutboxMessage>().SingleAsync(m => m.Id == change.ChangeId);
-        Assert.Equal((OutboxState.Delivered, 3), (message.State, message.Attempts));
+        Assert.Equal((OutboxState.Delivered, 3, database.Clock.Now), (message.State, message.Attempts, message.DeliveredAt));
         Assert.Equal("System.TimeoutException: warehouse down", message.LastError);
     }
 

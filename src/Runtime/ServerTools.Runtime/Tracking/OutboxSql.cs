@@ -39,6 +39,10 @@ internal sealed class OutboxSql
         LockDue = $"SELECT {Column(nameof(OutboxMessage.Id))} AS \"Value\" FROM {name} WHERE {Column(nameof(OutboxMessage.State))} = {{0}} AND {Column(nameof(OutboxMessage.NextAttemptAt))} <= {{1}} " +
                   $"ORDER BY {Column(nameof(OutboxMessage.NextAttemptAt))}, {Column(nameof(OutboxMessage.Id))} LIMIT {{2}} FOR UPDATE SKIP LOCKED";
 
+        MarkDelivered = $"UPDATE {name} AS message SET {Column(nameof(OutboxMessage.State))} = {{0}}, " +
+                        $"{Column(nameof(OutboxMessage.Attempts))} = message.{Column(nameof(OutboxMessage.Attempts))} + 1, " +
+                        $"{Column(nameof(OutboxMessage.DeliveredAt))} = delivered.at FROM unnest({{1}}, {{2}}) AS delivered(id, at) " +
+                        $"WHERE message.{Column(nameof(OutboxMessage.Id))} = delivered.id";
         FieldNames = fieldNames;
         Fields = CopyJsonColumn.Of(
             table, fields, $"modelBuilder.Entity<OutboxMessage>().ComplexCollection(m => m.Fields, f => f.ToJson(\"{fields.GetContainerColumnName()}\").HasColumnType(\"{{type}}\"))");
@@ -59,6 +63,12 @@ internal sealed class OutboxSql
 
     /// <summary>The fields' column: ServerTools' <c>json</c>, or <c>jsonb</c> when mapped so.</summary>
     public CopyJsonColumn Fields { get; }
+
+    /// <summary>
+    /// Records the deliveries of one pass in one statement: <c>{0}</c> the delivered state, <c>{1}</c> the ids,
+    /// <c>{2}</c> when each was delivered (parameters of <c>ExecuteSqlRaw</c>); each message's attempts go up by one.
+    /// </summary>
+    public string MarkDelivered { get; }
 
     /// <summary>The JSON property names of a field change, as EF reads them back.</summary>
     public AuditLineJsonNames FieldNames { get; }

@@ -134,14 +134,35 @@ public sealed class TrackedChangeDispatcher<TContext>
         var ids = await db.Database
             .SqlQueryRaw<Guid>(sql.LockDue, nameof(OutboxState.Pending), now, _options.BatchSize)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        List<OutboxMessage> due = ids.Count == 0
-            ? []
-            : await db.Set<OutboxMessage>().Where(message => ids.Contains(message.Id))
-                .OrderBy(message => message.NextAttemptAt).ThenBy(message => message.Id)
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (ids.Count == 0)
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+
+        // Untracked: a delivery is recorded by one statement for the whole pass, a failure (rare) through the change tracker.
+        var due = await db.Set<OutboxMessage>().AsNoTracking().Where(message => ids.Contains(message.Id))
+            .OrderBy(message => message.NextAttemptAt).ThenBy(message => message.Id)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var delivered = new List<Guid>(due.Count);
+        var deliveredAt = new List<DateTimeOffset>(due.Count);
         foreach (var message in due)
         {
-            await DeliverAsync(message, cancellationToken).ConfigureAwait(false);
+            if (await DeliverAsync(message, cancellationToken).ConfigureAwait(false) is { } failure)
+            {
+                Failed(db, message, failure);
+            }
+            else
+            {
+                delivered.Add(message.Id);
+                deliveredAt.Add(_options.TimeProvider.GetUtcNow().ToUniversalTime());
+            }
+        }
+
+        if (delivered.Count > 0)
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                sql.MarkDelivered, [nameof(OutboxState.Delivered), delivered.ToArray(), deliveredAt.ToArray()], cancellationToken).ConfigureAwait(false);
         }
 
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -149,7 +170,8 @@ public sealed class TrackedChangeDispatcher<TContext>
         return due.Count;
     }
 
-    private async Task DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
+    /// <summary>Hands <paramref name="message"/> to every handler of its type; null when all took it, else the failure.</summary>
+    private async Task<Exception?> DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
         try
         {
@@ -162,26 +184,33 @@ public sealed class TrackedChangeDispatcher<TContext>
 
             await using var scope = _scopes.CreateAsyncScope();
             await descriptor.DeliverAsync(scope.ServiceProvider, message, cancellationToken).ConfigureAwait(false);
-            message.Attempts++;
-            message.State = OutboxState.Delivered;
-            message.DeliveredAt = _options.TimeProvider.GetUtcNow().ToUniversalTime();
+            return null;
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            message.Attempts++;
-            var error = $"{exception.GetType().FullName}: {exception.Message}";
-            message.LastError = error.Length > MaxErrorLength ? error[..MaxErrorLength] : error;
-            var now = _options.TimeProvider.GetUtcNow().ToUniversalTime();
-            if (message.Attempts >= _options.MaxAttempts)
-            {
-                message.State = OutboxState.DeadLettered;
-                TrackedDispatcherLog.DeadLettered(_logger, message.Id, message.EntityType, message.Attempts, exception.GetType().FullName);
-            }
-            else
-            {
-                message.NextAttemptAt = now + RetryDelay(message.Attempts);
-                TrackedDispatcherLog.DeliveryFailed(_logger, message.Id, message.EntityType, message.Attempts, exception.GetType().FullName);
-            }
+            return exception;
+        }
+    }
+
+    /// <summary>
+    /// Records a failed delivery through the change tracker (failures are rare; deliveries are recorded in one statement):
+    /// one more attempt and the error, then a retry after the backoff, or the dead letters.
+    /// </summary>
+    private void Failed(TContext db, OutboxMessage message, Exception exception)
+    {
+        db.Attach(message);
+        message.Attempts++;
+        var error = $"{exception.GetType().FullName}: {exception.Message}";
+        message.LastError = error.Length > MaxErrorLength ? error[..MaxErrorLength] : error;
+        if (message.Attempts >= _options.MaxAttempts)
+        {
+            message.State = OutboxState.DeadLettered;
+            TrackedDispatcherLog.DeadLettered(_logger, message.Id, message.EntityType, message.Attempts, exception.GetType().FullName);
+        }
+        else
+        {
+            message.NextAttemptAt = _options.TimeProvider.GetUtcNow().ToUniversalTime() + RetryDelay(message.Attempts);
+            TrackedDispatcherLog.DeliveryFailed(_logger, message.Id, message.EntityType, message.Attempts, exception.GetType().FullName);
         }
     }
 
