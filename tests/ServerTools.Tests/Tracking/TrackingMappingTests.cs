@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using ServerTools.Tests.Auditing;
 using ServerTools.Tests.Infrastructure;
 
 namespace ServerTools.Tests.Tracking;
@@ -112,13 +113,56 @@ public sealed class TrackingMappingTests(TrackingMappingTests.Database database)
         Assert.Equal(1m, check.SaleOrders.Single(o => o.Id == order.Id).Total);
     }
 
-    private ServiceProvider Services(Deliveries deliveries)
+    [Fact]
+    public async Task A_pass_records_each_delivery_at_its_own_time_and_a_failure_with_its_retry()
+    {
+        string failing;
+        using (var context = database.Create())
+        {
+            var orders = new[] { new SaleOrder { Number = "SO-pass-1" }, new SaleOrder { Number = "SO-pass-2" }, new SaleOrder { Number = "SO-pass-3" } };
+            context.SaleOrders.AddRange(orders);
+            context.SaveChanges();
+            context.Database.ExecuteSqlRaw("""DELETE FROM events.change_outbox WHERE entity_key <> ALL({0})""", [orders.Select(o => Text(o.Id)).ToArray()]);
+            failing = Text(orders[1].Id);
+        }
+
+        // Whole seconds, as the column keeps microseconds; a day ahead, so the messages are due. Each delivery takes a second.
+        var clock = new FixedClock(new DateTimeOffset(DateTime.UtcNow.Date.AddDays(1), TimeSpan.Zero));
+        var start = clock.Now;
+        var deliveries = new Deliveries
+        {
+            Behaviour = (change, _) =>
+            {
+                clock.Now += TimeSpan.FromSeconds(1);
+                return change.EntityKey == failing ? throw new TimeoutException("down") : Task.CompletedTask;
+            },
+        };
+        await using var services = Services(deliveries, clock);
+        Assert.Equal(3, await services.GetRequiredService<TrackedChangeDispatcher<RenamedOutboxContext>>().DispatchAsync());
+
+        using var check = database.Create();
+        var messages = check.Set<OutboxMessage>().ToDictionary(m => m.EntityKey);
+        var received = deliveries.Received.ToArray();
+        Assert.Equal(3, received.Length);
+        for (var i = 0; i < received.Length; i++)
+        {
+            var message = messages[received[i].EntityKey];
+            var handled = start.AddSeconds(i + 1);
+            Assert.Equal(
+                received[i].EntityKey == failing
+                    ? (OutboxState.Pending, 1, null, handled.AddSeconds(5), "System.TimeoutException: down")
+                    : (OutboxState.Delivered, 1, handled, message.Timestamp, null),
+                (message.State, message.Attempts, message.DeliveredAt, message.NextAttemptAt, message.LastError));
+        }
+    }
+
+    private ServiceProvider Services(Deliveries deliveries, TimeProvider? clock = null)
     {
         var services = new ServiceCollection();
         services.AddDbContext<RenamedOutboxContext>(options => options.UseNpgsql(database.ConnectionString).UseServerTools());
         services.AddSingleton(deliveries);
         services.AddScoped<ITrackedChangeHandler<SaleOrder>, RecordingHandler>();
-        services.AddTrackedChangeDispatcher<RenamedOutboxContext>();
+        services.AddTrackedChangeDispatcher<RenamedOutboxContext>(options => options.TimeProvider = clock ?? TimeProvider.System);
         return services.BuildServiceProvider(validateScopes: true);
     }
 
@@ -134,6 +178,10 @@ public sealed class RenamedOutboxContext(DbContextOptions<RenamedOutboxContext> 
         => modelBuilder.Entity<OutboxMessage>(outbox =>
         {
             outbox.ToTable("change_outbox", "events");
+            outbox.Property(m => m.Id).HasColumnName("message_id");
+
+            // A row version an application may add (PostgreSQL's xmin): the dispatcher's updates must not depend on it.
+            outbox.Property<uint>("Version").IsRowVersion();
             outbox.Property(m => m.EntityKey).HasColumnName("entity_key");
             outbox.Property(m => m.Operation).HasColumnName("operation");
             outbox.Property(m => m.State).HasColumnName("state");

@@ -11,7 +11,8 @@ namespace ServerTools.Tracking;
 /// <summary>
 /// The statements of the outbox, built once per model from its mapping of <see cref="OutboxMessage"/> (renamed tables,
 /// columns and JSON names honoured), with quoted identifiers and positional parameters only: the binary COPY that
-/// writes new messages, and the query with which a dispatcher locks the due ones.
+/// writes new messages, the query with which a dispatcher locks the due ones, and the statement that records a pass's
+/// deliveries.
 /// </summary>
 internal sealed class OutboxSql
 {
@@ -39,10 +40,13 @@ internal sealed class OutboxSql
         LockDue = $"SELECT {Column(nameof(OutboxMessage.Id))} AS \"Value\" FROM {name} WHERE {Column(nameof(OutboxMessage.State))} = {{0}} AND {Column(nameof(OutboxMessage.NextAttemptAt))} <= {{1}} " +
                   $"ORDER BY {Column(nameof(OutboxMessage.NextAttemptAt))}, {Column(nameof(OutboxMessage.Id))} LIMIT {{2}} FOR UPDATE SKIP LOCKED";
 
+        // DeliveredAt is only informative: an application may leave it unmapped.
+        var deliveredAt = outbox.FindProperty(nameof(OutboxMessage.DeliveredAt))?.GetColumnName(table) is { } deliveredAtColumn
+            ? $", {sql.DelimitIdentifier(deliveredAtColumn)} = delivered.at"
+            : "";
         MarkDelivered = $"UPDATE {name} AS message SET {Column(nameof(OutboxMessage.State))} = {{0}}, " +
-                        $"{Column(nameof(OutboxMessage.Attempts))} = message.{Column(nameof(OutboxMessage.Attempts))} + 1, " +
-                        $"{Column(nameof(OutboxMessage.DeliveredAt))} = delivered.at FROM unnest({{1}}, {{2}}) AS delivered(id, at) " +
-                        $"WHERE message.{Column(nameof(OutboxMessage.Id))} = delivered.id";
+                        $"{Column(nameof(OutboxMessage.Attempts))} = message.{Column(nameof(OutboxMessage.Attempts))} + 1{deliveredAt} " +
+                        $"FROM unnest({{1}}, {{2}}) AS delivered(id, at) WHERE message.{Column(nameof(OutboxMessage.Id))} = delivered.id";
         FieldNames = fieldNames;
         Fields = CopyJsonColumn.Of(
             table, fields, $"modelBuilder.Entity<OutboxMessage>().ComplexCollection(m => m.Fields, f => f.ToJson(\"{fields.GetContainerColumnName()}\").HasColumnType(\"{{type}}\"))");
@@ -66,7 +70,8 @@ internal sealed class OutboxSql
 
     /// <summary>
     /// Records the deliveries of one pass in one statement: <c>{0}</c> the delivered state, <c>{1}</c> the ids,
-    /// <c>{2}</c> when each was delivered (parameters of <c>ExecuteSqlRaw</c>); each message's attempts go up by one.
+    /// <c>{2}</c> when each was delivered (parameters of <c>ExecuteSqlRaw</c>; the time is left out when the model does not
+    /// map <see cref="OutboxMessage.DeliveredAt"/>); each message's attempts go up by one.
     /// </summary>
     public string MarkDelivered { get; }
 

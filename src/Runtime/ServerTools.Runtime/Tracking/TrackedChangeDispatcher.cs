@@ -140,7 +140,8 @@ public sealed class TrackedChangeDispatcher<TContext>
             return 0;
         }
 
-        // Untracked: a delivery is recorded by one statement for the whole pass, a failure (rare) through the change tracker.
+        // Untracked, and not saved through the change tracker: the deliveries of the pass are recorded by one statement, a
+        // failure (rare) by one of its own, so neither depends on what a tracked save would check (row versions).
         var due = await db.Set<OutboxMessage>().AsNoTracking().Where(message => ids.Contains(message.Id))
             .OrderBy(message => message.NextAttemptAt).ThenBy(message => message.Id)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -150,7 +151,7 @@ public sealed class TrackedChangeDispatcher<TContext>
         {
             if (await DeliverAsync(message, cancellationToken).ConfigureAwait(false) is { } failure)
             {
-                Failed(db, message, failure);
+                await FailedAsync(db, message, failure, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -161,11 +162,17 @@ public sealed class TrackedChangeDispatcher<TContext>
 
         if (delivered.Count > 0)
         {
-            await db.Database.ExecuteSqlRawAsync(
+            var recorded = await db.Database.ExecuteSqlRawAsync(
                 sql.MarkDelivered, [nameof(OutboxState.Delivered), delivered.ToArray(), deliveredAt.ToArray()], cancellationToken).ConfigureAwait(false);
+            if (recorded != delivered.Count)
+            {
+                throw new InvalidOperationException(
+                    $"The dispatcher delivered {delivered.Count} tracked changes but could record only {recorded} of them in the outbox, whose rows it had " +
+                    "locked: the outbox's mapping and its table disagree. The pass is rolled back, so the changes will be delivered again; check the " +
+                    "mapping of OutboxMessage in OnModelCreating and the migrations of the outbox table.");
+            }
         }
 
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return due.Count;
     }
@@ -192,25 +199,29 @@ public sealed class TrackedChangeDispatcher<TContext>
         }
     }
 
-    /// <summary>
-    /// Records a failed delivery through the change tracker (failures are rare; deliveries are recorded in one statement):
-    /// one more attempt and the error, then a retry after the backoff, or the dead letters.
-    /// </summary>
-    private void Failed(TContext db, OutboxMessage message, Exception exception)
+    /// <summary>Records a failed delivery: one more attempt and the error, then a retry after the backoff, or the dead letters.</summary>
+    private async Task FailedAsync(TContext db, OutboxMessage message, Exception exception, CancellationToken cancellationToken)
     {
-        db.Attach(message);
-        message.Attempts++;
+        var attempts = message.Attempts + 1;
         var error = $"{exception.GetType().FullName}: {exception.Message}";
-        message.LastError = error.Length > MaxErrorLength ? error[..MaxErrorLength] : error;
-        if (message.Attempts >= _options.MaxAttempts)
+        error = error.Length > MaxErrorLength ? error[..MaxErrorLength] : error;
+        var deadLettered = attempts >= _options.MaxAttempts;
+        var state = deadLettered ? OutboxState.DeadLettered : OutboxState.Pending;
+        var next = deadLettered ? message.NextAttemptAt : _options.TimeProvider.GetUtcNow().ToUniversalTime() + RetryDelay(attempts);
+        await db.Set<OutboxMessage>().Where(m => m.Id == message.Id).ExecuteUpdateAsync(
+            setters => setters
+                .SetProperty(m => m.Attempts, attempts)
+                .SetProperty(m => m.LastError, error)
+                .SetProperty(m => m.State, state)
+                .SetProperty(m => m.NextAttemptAt, next),
+            cancellationToken).ConfigureAwait(false);
+        if (deadLettered)
         {
-            message.State = OutboxState.DeadLettered;
-            TrackedDispatcherLog.DeadLettered(_logger, message.Id, message.EntityType, message.Attempts, exception.GetType().FullName);
+            TrackedDispatcherLog.DeadLettered(_logger, message.Id, message.EntityType, attempts, exception.GetType().FullName);
         }
         else
         {
-            message.NextAttemptAt = _options.TimeProvider.GetUtcNow().ToUniversalTime() + RetryDelay(message.Attempts);
-            TrackedDispatcherLog.DeliveryFailed(_logger, message.Id, message.EntityType, message.Attempts, exception.GetType().FullName);
+            TrackedDispatcherLog.DeliveryFailed(_logger, message.Id, message.EntityType, attempts, exception.GetType().FullName);
         }
     }
 
