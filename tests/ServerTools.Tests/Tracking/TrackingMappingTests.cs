@@ -156,6 +156,27 @@ public sealed class TrackingMappingTests(TrackingMappingTests.Database database)
         }
     }
 
+    [Fact]
+    public void An_outbox_without_DeliveredAt_is_written_and_recorded_without_it()
+    {
+        using var context = new NoDeliveredAtContext(
+            new DbContextOptionsBuilder<NoDeliveredAtContext>().UseNpgsql("Host=127.0.0.1;Database=never_opened").UseServerTools().Options);
+        var sql = ServerTools.Tracking.OutboxSql.For(context);
+
+        Assert.Equal(
+            """UPDATE servertools_outbox AS message SET "State" = {0}, "Attempts" = message."Attempts" + 1 FROM unnest({1}, {2}) AS delivered(id, at) WHERE message."Id" = delivered.id""",
+            sql.MarkDelivered);
+        Assert.DoesNotContain("DeliveredAt", sql.CopyMessages, StringComparison.Ordinal);
+    }
+
+    /// <summary>A context whose outbox leaves <see cref="OutboxMessage.DeliveredAt"/> unmapped.</summary>
+    private sealed class NoDeliveredAtContext(DbContextOptions<NoDeliveredAtContext> options) : DbContext(options)
+    {
+        public DbSet<SaleOrder> SaleOrders => Set<SaleOrder>();
+
+        protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.Entity<OutboxMessage>().Ignore(m => m.DeliveredAt);
+    }
+
     private ServiceProvider Services(Deliveries deliveries, TimeProvider? clock = null)
     {
         var services = new ServiceCollection();
