@@ -247,14 +247,7 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
         context.SaleOrders.Add(created);
 
         // An update (encoded ahead, once) and a creation (encoded at each write, with the key of the attempt that commits).
-        if (async)
-        {
-            await context.SaveChangesAsync();
-        }
-        else
-        {
-            context.SaveChanges();
-        }
+        await SaveAsync(context, async);
 
         Assert.Equal(2, killer.Commits);
         await using var check = database.Create();
@@ -281,14 +274,7 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
         context.Parcels.Remove(gone);
         var added = new Parcel { Code = $"added-{async}", Weight = 3m };
         context.Parcels.Add(added);
-        if (async)
-        {
-            await context.SaveChangesAsync();
-        }
-        else
-        {
-            context.SaveChanges();
-        }
+        await SaveAsync(context, async);
 
         await using var check = database.Create();
         var messages = await check.Set<OutboxMessage>().Where(m => m.EntityType == typeof(Parcel).FullName).ToListAsync();
@@ -437,6 +423,19 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
         var saved = await check.SaleOrders.SingleAsync(o => o.Id == id);
         Assert.Equal((OrderState.Confirmed, null), (saved.State, saved.StateChangedAt));
         Assert.Empty(await Messages(check, id, TrackedOperation.Update));
+    }
+
+    /// <summary>SaveChanges, or SaveChangesAsync: the interceptor writes through either path.</summary>
+    private static async Task SaveAsync(DbContext context, bool async)
+    {
+        if (async)
+        {
+            await context.SaveChangesAsync();
+        }
+        else
+        {
+            context.SaveChanges();
+        }
     }
 
     private async Task<int> CreateOrderAsync(string number)
