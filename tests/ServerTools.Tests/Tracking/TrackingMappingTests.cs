@@ -169,6 +169,41 @@ public sealed class TrackingMappingTests(TrackingMappingTests.Database database)
         Assert.DoesNotContain("DeliveredAt", sql.CopyMessages, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_outbox_state_stored_as_a_number_is_refused_with_what_to_do()
+    {
+        using var context = new NumericStateContext(
+            new DbContextOptionsBuilder<NumericStateContext>().UseNpgsql("Host=127.0.0.1;Database=never_opened").UseServerTools().Options);
+
+        var error = Assert.Throws<InvalidOperationException>(() => ServerTools.Tracking.OutboxSql.For(context));
+        Assert.Equal(
+            "'OutboxMessage.State' is stored as Int32 in servertools_outbox, but ServerTools writes and queries it as the member's name (text), " +
+            "as UseServerTools() maps it. Remove the conversion of OutboxMessage.State from OnModelCreating.",
+            error.Message);
+    }
+
+    [Fact]
+    public void An_audit_operation_stored_as_a_number_is_refused_with_what_to_do()
+    {
+        using var context = new NumericStateContext(
+            new DbContextOptionsBuilder<NumericStateContext>().UseNpgsql("Host=127.0.0.1;Database=never_opened").UseServerTools().Options);
+
+        var error = Assert.Throws<InvalidOperationException>(() => ServerTools.Auditing.AuditSql.For(context));
+        Assert.StartsWith("'AuditLog.Operation' is stored as Int32 in servertools_audit_log,", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A context that stores the outbox's state and the audit trail's operation as numbers.</summary>
+    private sealed class NumericStateContext(DbContextOptions<NumericStateContext> options) : DbContext(options)
+    {
+        public DbSet<SaleOrder> SaleOrders => Set<SaleOrder>();
+
+        protected override void OnModelCreating(ModelBuilder modelBuilder)
+        {
+            modelBuilder.Entity<OutboxMessage>().Property(m => m.State).HasConversion<int>();
+            modelBuilder.Entity<AuditLog>().Property(l => l.Operation).HasConversion<int>();
+        }
+    }
+
     /// <summary>A context whose outbox leaves <see cref="OutboxMessage.DeliveredAt"/> unmapped.</summary>
     private sealed class NoDeliveredAtContext(DbContextOptions<NoDeliveredAtContext> options) : DbContext(options)
     {

@@ -26,6 +26,7 @@ internal sealed class AuditSql
             "context call UseServerTools() and that OnModelCreating does not Ignore() the type.");
         var table = StoreObjectIdentifier.Table(log.GetTableName()!, log.GetSchema());
         var (lines, lineNames) = AuditLineJsonNames.Of(log, nameof(AuditLog.Lines));
+        TextEnumColumn.Require(log, nameof(AuditLog.Operation), table);
 
         string Column(string property) => sql.DelimitIdentifier(
             log.FindProperty(property)?.GetColumnName(table)

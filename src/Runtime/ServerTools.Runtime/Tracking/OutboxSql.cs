@@ -30,6 +30,8 @@ internal sealed class OutboxSql
             outbox.FindProperty(property)?.GetColumnName(table)
             ?? throw new InvalidOperationException($"'{nameof(OutboxMessage)}.{property}' is not mapped to a column of {table.DisplayName()}."));
 
+        TextEnumColumn.Require(outbox, nameof(OutboxMessage.Operation), table);
+        TextEnumColumn.Require(outbox, nameof(OutboxMessage.State), table);
         var name = sql.DelimitIdentifier(table.Name, table.Schema);
         CopyMessages = $"COPY {name} ({Column(nameof(OutboxMessage.Id))}, {Column(nameof(OutboxMessage.EntityType))}, " +
                        $"{Column(nameof(OutboxMessage.EntityKey))}, {Column(nameof(OutboxMessage.Operation))}, " +
