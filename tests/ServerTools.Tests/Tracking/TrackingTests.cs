@@ -292,6 +292,32 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
     }
 
     [Fact]
+    public async Task Purging_deletes_the_delivered_changes_saved_before_a_time_and_nothing_else()
+    {
+        await ClearOutboxAsync();
+        var delivered = await CreateOrderAsync("SO-purge-delivered");
+        var deliveredToo = await CreateOrderAsync("SO-purge-delivered-too");
+        var deadLettered = await CreateOrderAsync("SO-purge-dead");
+        var pending = await CreateOrderAsync("SO-purge-pending");
+        var cutoff = database.Clock.Now + TimeSpan.FromSeconds(1);
+        database.Clock.Now += TimeSpan.FromMinutes(1);
+        var later = await CreateOrderAsync("SO-purge-later");
+
+        await using var context = database.Create();
+        string[] keys = [.. new[] { delivered, deliveredToo, later }.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        var dead = deadLettered.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await context.Set<OutboxMessage>().Where(m => keys.Contains(m.EntityKey)).ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxState.Delivered));
+        await context.Set<OutboxMessage>().Where(m => m.EntityKey == dead).ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboxState.DeadLettered));
+
+        // Batches of one: the purge goes on until a batch comes back short.
+        Assert.Equal(2, await context.PurgeDeliveredChangesAsync(olderThan: cutoff, batchSize: 1));
+
+        var left = await context.Set<OutboxMessage>().OrderBy(m => m.Id).Select(m => m.EntityKey).ToListAsync();
+        Assert.Equal([deadLettered, pending, later], left.Select(int.Parse));
+        Assert.Equal(0, await context.PurgeDeliveredChangesAsync(olderThan: cutoff));
+    }
+
+    [Fact]
     public async Task A_handler_receives_typed_values_and_a_change_that_fails_twice_is_delivered_on_the_third_attempt()
     {
         await ClearOutboxAsync();

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using ServerTools.Auditing;
+using ServerTools.Infrastructure;
 
 namespace ServerTools;
 
@@ -112,20 +113,9 @@ public static class AuditTrailExtensions
     /// <paramref name="batchSize"/> logs, each in its own short statement, so the table is never locked for long.
     /// </summary>
     /// <returns>The number of logs deleted.</returns>
-    public static async Task<int> PurgeAuditLogsAsync(this DbContext context, DateTimeOffset olderThan, int batchSize = 5000, CancellationToken cancellationToken = default)
+    public static Task<int> PurgeAuditLogsAsync(this DbContext context, DateTimeOffset olderThan, int batchSize = 5000, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var total = 0;
-        while (true)
-        {
-            var ids = context.Set<AuditLog>().Where(log => log.Timestamp < olderThan).OrderBy(log => log.Id).Select(log => log.Id).Take(batchSize);
-            var deleted = await context.Set<AuditLog>().Where(log => ids.Contains(log.Id)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-            total += deleted;
-            if (deleted < batchSize)
-            {
-                return total;
-            }
-        }
+        return BatchedDelete.RunAsync<AuditLog>(context, log => log.Timestamp < olderThan, batchSize, cancellationToken);
     }
 }

@@ -70,6 +70,19 @@ public static class TrackedChangeDbContextExtensions
         return Reset(context, context.Set<OutboxMessage>().Where(message => message.State == OutboxState.DeadLettered), cancellationToken);
     }
 
+    /// <summary>
+    /// Deletes the delivered changes saved before <paramref name="olderThan"/> (<see cref="OutboxMessage.Timestamp"/>), in
+    /// batches of <paramref name="batchSize"/>, each in its own short statement. Pending and dead-lettered changes stay,
+    /// whatever their age. Run it from a job: nothing deletes delivered changes otherwise.
+    /// </summary>
+    /// <returns>The number of changes deleted.</returns>
+    public static Task<int> PurgeDeliveredChangesAsync(this DbContext context, DateTimeOffset olderThan, int batchSize = 5000, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Infrastructure.BatchedDelete.RunAsync<OutboxMessage>(
+            context, message => message.State == OutboxState.Delivered && message.Timestamp < olderThan, batchSize, cancellationToken);
+    }
+
     private static async Task<int> Reset(DbContext context, IQueryable<OutboxMessage> messages, CancellationToken cancellationToken)
     {
         var options = Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Infrastructure.IDbContextOptions>(context)

@@ -1,0 +1,34 @@
+using System;
+using System.Linq;
+using System.Linq.Expressions;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+
+namespace ServerTools.Infrastructure;
+
+/// <summary>
+/// Deletes the rows of one of ServerTools' tables that match a condition (old audit logs, delivered outbox messages) in
+/// batches, each a short statement of its own by key (<c>Id</c>), so a purge never locks the table, or holds back
+/// vacuum, for long.
+/// </summary>
+internal static class BatchedDelete
+{
+    public static async Task<int> RunAsync<TRow>(DbContext context, Expression<Func<TRow, bool>> condition, int batchSize, CancellationToken cancellationToken)
+        where TRow : class
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var rows = context.Set<TRow>();
+        var total = 0;
+        while (true)
+        {
+            var ids = rows.Where(condition).OrderBy(row => EF.Property<Guid>(row, "Id")).Select(row => EF.Property<Guid>(row, "Id")).Take(batchSize);
+            var deleted = await rows.Where(row => ids.Contains(EF.Property<Guid>(row, "Id"))).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            total += deleted;
+            if (deleted < batchSize)
+            {
+                return total;
+            }
+        }
+    }
+}
