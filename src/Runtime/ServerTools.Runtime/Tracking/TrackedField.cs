@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.ComponentModel;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -61,10 +60,6 @@ public abstract class TrackedField<TEntity> : TrackedField
 public sealed class TrackedField<TEntity, TValue> : TrackedField<TEntity>
     where TEntity : class
 {
-    private static readonly IEqualityComparer<TValue> s_comparer = typeof(TValue) == typeof(byte[])
-        ? (IEqualityComparer<TValue>)(object)ByteArrayComparer.Instance
-        : EqualityComparer<TValue>.Default;
-
     private readonly TrackedValueFormat<TValue> _format;
     private readonly Action<TEntity, TValue, TValue>? _hook;
 
@@ -123,22 +118,17 @@ public sealed class TrackedField<TEntity, TValue> : TrackedField<TEntity>
     /// outbox and what EF writes agree (a comparer that ignores case makes "abc" and "ABC" one value for all three).
     /// </summary>
     private static bool Same(IProperty property, TValue left, TValue right)
-        => property.GetValueComparer() is ValueComparer<TValue> comparer ? comparer.Equals(left, right) : s_comparer.Equals(left, right);
+    {
+        // EF gives every property a comparer of its own type; the untyped call is the same comparer, should it not be.
+        var comparer = property.GetValueComparer();
+        return comparer is ValueComparer<TValue> typed ? typed.Equals(left, right) : comparer.Equals(left, right);
+    }
 
     /// <summary>A change of this field: its old and new value as read at the capture, formatted when the outbox row is encoded.</summary>
     private sealed class Values(TrackedField<TEntity, TValue> field, TValue oldValue, TValue newValue, bool deleted) : TrackedValues
     {
         public override PendingLine Format()
             => new(field.Name, field._format.Format(oldValue), deleted ? null : field._format.Format(newValue));
-    }
-
-    private sealed class ByteArrayComparer : IEqualityComparer<byte[]>
-    {
-        public static readonly ByteArrayComparer Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => ReferenceEquals(x, y) || (x is not null && y is not null && x.AsSpan().SequenceEqual(y));
-
-        public int GetHashCode(byte[] obj) => obj.Length;
     }
 }
 
