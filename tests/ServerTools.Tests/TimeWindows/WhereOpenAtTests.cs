@@ -44,10 +44,13 @@ public sealed class WhereOpenAtTests(TimeWindowFixture database) : IClassFixture
             .ToList();
         var disagreements = new List<string>();
         var repeatedHours = 0;
+        var threeReadings = 0;
         var openPairs = 0;
         foreach (var instant in instants)
         {
-            repeatedHours += TimeWindowQuery.ClockReadings(instant).Length > 1 ? 1 : 0;
+            var readings = TimeWindowQuery.ClockReadings(instant).Length;
+            repeatedHours += readings > 1 ? 1 : 0;
+            threeReadings += readings == 3 ? 1 : 0;
             var open = (await context.Stores.WhereOpenAt(instant).Select(s => s.Id).ToListAsync()).ToHashSet();
             openPairs += open.Count;
             foreach (var store in stores)
@@ -62,7 +65,36 @@ public sealed class WhereOpenAtTests(TimeWindowFixture database) : IClassFixture
         Assert.Empty(disagreements);
         Assert.InRange(openPairs, instants.Count * StoreCount / 10, instants.Count * StoreCount * 9 / 10);
         Assert.True(repeatedHours >= 10, $"only {repeatedHours} instants fall in a repeated hour");
+        Assert.True(threeReadings >= 1, "no instant falls in two repeated hours at once (three clock readings)");
         Assert.True(instants.Count >= 120, $"only {instants.Count} instants");
+    }
+
+    [Fact]
+    public async Task The_clock_is_the_latest_of_any_number_of_readings_wherever_it_stands()
+    {
+        // No zone turns its clocks back in the four hours before this instant, so every row's local time at it is later
+        // than at any reading before it: whatever the number and order of the readings, the query must read the clock
+        // at the instant. Two and three readings take greatest(...), more a subquery over the array.
+        await using var context = database.Create();
+        var instant = new DateTimeOffset(2026, 11, 23, 15, 0, 0, TimeSpan.Zero);
+        var expected = (await context.Stores.WhereOpenAt(instant).Select(s => s.Id).ToListAsync()).ToHashSet();
+        Assert.InRange(expected.Count, StoreCount / 10, StoreCount * 9 / 10);
+
+        DateTimeOffset[][] readingSets =
+        [
+            [instant.AddHours(-1), instant],
+            [instant.AddHours(-2), instant, instant.AddHours(-1)],
+            [instant.AddHours(-3), instant.AddHours(-2), instant.AddHours(-1), instant],
+            [instant.AddHours(-4), instant, instant.AddHours(-3), instant.AddHours(-2), instant.AddHours(-1)],
+        ];
+        foreach (var readings in readingSets)
+        {
+            var open = await context.Stores.Where(s => TimeWindowQuery.IsOpen(s, s.TimeZoneId, readings)).Select(s => s.Id).ToListAsync();
+            Assert.True(expected.SetEquals(open), $"{readings.Length} readings: {open.Count} stores open, {expected.Count} expected");
+        }
+
+        var sql = context.Stores.WhereOpenAt(instant).Select(s => s.Id).ToQueryString();
+        Assert.Contains("greatest(timezone(s.\"TimeZoneId\"", sql, StringComparison.Ordinal);
     }
 
     [Fact]

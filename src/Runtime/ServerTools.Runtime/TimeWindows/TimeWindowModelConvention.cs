@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -13,7 +14,7 @@ namespace ServerTools.TimeWindows;
 /// Maps what time windows store. On every provider, the <c>TimeWindows</c> and <c>SpecialDays</c> collections of a
 /// <see cref="TimeWindowedAttribute">[TimeWindowed]</see> entity are JSON columns of its table. On PostgreSQL, the
 /// entity also gets the multirange columns of <see cref="TimeWindowColumns"/> (so <c>WhereOpenAt</c> reads no JSON),
-/// and <c>timezone(zone, instant)</c> is mapped for the query.
+/// and <c>timezone(zone, instant)</c> and <c>greatest</c> of two or three timestamps are mapped for the query.
 /// </summary>
 internal sealed class TimeWindowModelConvention(RelationalTypeMapping? timestampMapping)
     : IModelInitializedConvention, IEntityTypeAddedConvention, IModelFinalizingConvention
@@ -35,6 +36,13 @@ internal sealed class TimeWindowModelConvention(RelationalTypeMapping? timestamp
             arguments => new SqlFunctionExpression(
                 "timezone", [arguments[1], arguments[0]], nullable: true, argumentsPropagateNullability: [true, true], typeof(DateTime), timestampMapping),
             fromDataAnnotation: true);
+        foreach (var latest in TimeWindowSql.LatestMethods)
+        {
+            modelBuilder.HasDbFunction(latest, fromDataAnnotation: true)?.HasTranslation(
+                arguments => new SqlFunctionExpression(
+                    "greatest", arguments, nullable: true, argumentsPropagateNullability: [.. arguments.Select(static _ => false)], typeof(DateTime), timestampMapping),
+                fromDataAnnotation: true);
+        }
     }
 
     public void ProcessEntityTypeAdded(IConventionEntityTypeBuilder entityTypeBuilder, IConventionContext<IConventionEntityTypeBuilder> context)
