@@ -24,7 +24,7 @@ internal sealed class FuzzySearchQueryInterceptor : IQueryExpressionInterceptor
         var database = eventData.Context?.Database;
         if (database?.ProviderName == DatabaseProviders.Npgsql)
         {
-            return new TrigramQueryRewriter().Visit(queryExpression);
+            return TrigramQueryRewriter.Rewrite(queryExpression);
         }
 
         if (database is not null && database.IsRelational())

@@ -15,13 +15,28 @@ namespace ServerTools.FuzzySearch;
 /// is prefixed with an uncorrelated <c>EXISTS</c> that sets it for the transaction (<c>set_config(..., true)</c>):
 /// PostgreSQL plans it as a one-time filter above the scan, evaluated once before the index is read.
 /// </summary>
+/// <remarks>
+/// The setting holds one value for the whole statement. When a query tests one kind of similarity with several
+/// thresholds (two searches chained, or two fields in one condition), every <c>Where</c> sets the lowest of them, so
+/// each operator still finds its rows through the index, and each test whose threshold may be higher also compares its
+/// score with its own threshold: <c>a % b AND similarity(a, b) &gt;= t</c>, pg_trgm's own comparison.
+/// </remarks>
 internal sealed class TrigramQueryRewriter : ExpressionVisitor
 {
-    private static readonly Dictionary<MethodInfo, (MethodInfo Operator, string Setting)> s_tests = new()
+    private static readonly Dictionary<MethodInfo, (MethodInfo Operator, MethodInfo Score, string Setting)> s_tests = new()
     {
-        [Method(nameof(TrigramFunctions.IsSimilar))] = (Npgsql(nameof(NpgsqlTrigramsDbFunctionsExtensions.TrigramsAreSimilar)), "pg_trgm.similarity_threshold"),
-        [Method(nameof(TrigramFunctions.IsWordSimilar))] = (Npgsql(nameof(NpgsqlTrigramsDbFunctionsExtensions.TrigramsAreWordSimilar)), "pg_trgm.word_similarity_threshold"),
-        [Method(nameof(TrigramFunctions.IsStrictWordSimilar))] = (Npgsql(nameof(NpgsqlTrigramsDbFunctionsExtensions.TrigramsAreStrictWordSimilar)), "pg_trgm.strict_word_similarity_threshold"),
+        [Method(nameof(TrigramFunctions.IsSimilar))] = (
+            Npgsql(nameof(NpgsqlTrigramsDbFunctionsExtensions.TrigramsAreSimilar)),
+            Npgsql(nameof(NpgsqlTrigramsDbFunctionsExtensions.TrigramsSimilarity)),
+            "pg_trgm.similarity_threshold"),
+        [Method(nameof(TrigramFunctions.IsWordSimilar))] = (
+            Npgsql(nameof(NpgsqlTrigramsDbFunctionsExtensions.TrigramsAreWordSimilar)),
+            Npgsql(nameof(NpgsqlTrigramsDbFunctionsExtensions.TrigramsWordSimilarity)),
+            "pg_trgm.word_similarity_threshold"),
+        [Method(nameof(TrigramFunctions.IsStrictWordSimilar))] = (
+            Npgsql(nameof(NpgsqlTrigramsDbFunctionsExtensions.TrigramsAreStrictWordSimilar)),
+            Npgsql(nameof(NpgsqlTrigramsDbFunctionsExtensions.TrigramsStrictWordSimilarity)),
+            "pg_trgm.strict_word_similarity_threshold"),
     };
 
     private static readonly Dictionary<MethodInfo, MethodInfo> s_scores = new()
@@ -37,11 +52,26 @@ internal sealed class TrigramQueryRewriter : ExpressionVisitor
     // As the query compiler leaves it after evaluating `EF.Functions`: a constant, which the translators skip.
     private static readonly Expression s_functions = Expression.Constant(EF.Functions, typeof(DbFunctions));
 
-    /// <summary>The settings and thresholds of the tests found in each enclosing <c>Where</c>, innermost last.</summary>
-    private readonly Stack<Dictionary<string, Expression>> _conditions = new();
+    private static readonly MethodInfo s_min = typeof(Math).GetMethod(nameof(Math.Min), [typeof(double), typeof(double)])!;
+
+    /// <summary>The settings of the tests found in each enclosing <c>Where</c>, innermost last.</summary>
+    private readonly Stack<HashSet<string>> _conditions = new();
+
+    /// <summary>By setting: the different thresholds the query's tests use.</summary>
+    private readonly Dictionary<string, List<Expression>> _thresholds;
+
+    private TrigramQueryRewriter(Dictionary<string, List<Expression>> thresholds) => _thresholds = thresholds;
 
     /// <summary>Whether <paramref name="query"/> uses any of <see cref="TrigramFunctions"/>.</summary>
     public static bool Uses(Expression query) => new Finder().Find(query);
+
+    /// <summary>The query with its <see cref="TrigramFunctions"/> in the form Npgsql translates.</summary>
+    public static Expression Rewrite(Expression query)
+    {
+        var finder = new Finder();
+        finder.Find(query, all: true);
+        return new TrigramQueryRewriter(finder.Thresholds).Visit(query);
+    }
 
     protected override Expression VisitMethodCall(MethodCallExpression node)
     {
@@ -62,17 +92,13 @@ internal sealed class TrigramQueryRewriter : ExpressionVisitor
                     + $"Filter with it in Where, and project or order by a score (TrigramFunctions.{node.Method.Name.Replace("Is", "", StringComparison.Ordinal)}) instead.");
             }
 
-            var threshold = node.Arguments[2];
-            var thresholds = _conditions.Peek();
-            if (thresholds.TryGetValue(test.Setting, out var other) && !ExpressionEqualityComparer.Instance.Equals(other, threshold))
-            {
-                throw new InvalidOperationException(
-                    $"One Where condition uses TrigramFunctions.{node.Method.Name} with two different thresholds, but pg_trgm has one threshold ({test.Setting}) "
-                    + "per query. Use the same threshold for every field, or filter further with the scores (TrigramFunctions.Similarity(...) >= x).");
-            }
-
-            thresholds[test.Setting] = threshold;
-            return Expression.Call(test.Operator, s_functions, Visit(node.Arguments[0]), Visit(node.Arguments[1]));
+            _conditions.Peek().Add(test.Setting);
+            var left = Visit(node.Arguments[0]);
+            var right = Visit(node.Arguments[1]);
+            var matches = Expression.Call(test.Operator, s_functions, left, right);
+            return _thresholds[test.Setting].Count == 1
+                ? matches
+                : Expression.AndAlso(matches, Expression.GreaterThanOrEqual(Expression.Call(test.Score, s_functions, left, right), node.Arguments[2]));
         }
 
         if (s_scores.TryGetValue(node.Method, out var score))
@@ -87,17 +113,21 @@ internal sealed class TrigramQueryRewriter : ExpressionVisitor
 
     private LambdaExpression Condition(LambdaExpression predicate)
     {
-        _conditions.Push(new Dictionary<string, Expression>(StringComparer.Ordinal));
+        _conditions.Push(new HashSet<string>(StringComparer.Ordinal));
         var body = Visit(predicate.Body);
-        var thresholds = _conditions.Pop();
+        var settings = _conditions.Pop();
 
-        foreach (var (setting, threshold) in thresholds.OrderByDescending(static pair => pair.Key, StringComparer.Ordinal))
+        foreach (var setting in settings.OrderByDescending(static setting => setting, StringComparer.Ordinal))
         {
-            body = Expression.AndAlso(SetThreshold(setting, threshold), body);
+            body = Expression.AndAlso(SetThreshold(setting, Lowest(_thresholds[setting])), body);
         }
 
         return Expression.Lambda(predicate.Type, body, predicate.Parameters);
     }
+
+    /// <summary>The lowest of <paramref name="thresholds"/>: <c>least(...)</c> in SQL.</summary>
+    private static Expression Lowest(List<Expression> thresholds)
+        => thresholds.Skip(1).Aggregate(thresholds[0], static (lowest, threshold) => Expression.Call(s_min, lowest, threshold));
 
     /// <summary>
     /// <c>new[] { threshold }.Any(t => set_config(setting, t.ToString(), true) != null)</c>: in SQL, an <c>EXISTS</c> over
@@ -123,24 +153,42 @@ internal sealed class TrigramQueryRewriter : ExpressionVisitor
 
     private static MethodInfo Npgsql(string name) => typeof(NpgsqlTrigramsDbFunctionsExtensions).GetMethod(name)!;
 
+    /// <summary>Finds the uses of <see cref="TrigramFunctions"/>: whether there is one, or (<c>all</c>) every test's threshold.</summary>
     private sealed class Finder : ExpressionVisitor
     {
         private bool _found;
+        private bool _all;
 
-        public bool Find(Expression expression)
+        public Dictionary<string, List<Expression>> Thresholds { get; } = new(StringComparer.Ordinal);
+
+        public bool Find(Expression expression, bool all = false)
         {
+            _all = all;
             Visit(expression);
             return _found;
         }
 
-        public override Expression? Visit(Expression? node) => _found ? node : base.Visit(node);
+        public override Expression? Visit(Expression? node) => _found && !_all ? node : base.Visit(node);
 
         protected override Expression VisitMethodCall(MethodCallExpression node)
         {
-            if (s_tests.ContainsKey(node.Method) || s_scores.ContainsKey(node.Method))
+            if (s_tests.TryGetValue(node.Method, out var test))
             {
                 _found = true;
-                return node;
+                if (!Thresholds.TryGetValue(test.Setting, out var thresholds))
+                {
+                    Thresholds.Add(test.Setting, thresholds = []);
+                }
+
+                var threshold = node.Arguments[2];
+                if (!thresholds.Exists(known => ExpressionEqualityComparer.Instance.Equals(known, threshold)))
+                {
+                    thresholds.Add(threshold);
+                }
+            }
+            else if (s_scores.ContainsKey(node.Method))
+            {
+                _found = true;
             }
 
             return base.VisitMethodCall(node);
