@@ -65,11 +65,45 @@ public partial class Parcel
     public decimal Weight { get; set; }
 }
 
+/// <summary>A tracked base class with a hook; <see cref="Van"/> inherits its tracking, <see cref="Truck"/> is tracked itself.</summary>
+[Tracked]
+public partial class Vehicle
+{
+    public int Id { get; set; }
+    public string Plate { get; set; } = "";
+
+    /// <summary>What the hooks saw, in the order they ran.</summary>
+    [NotMapped]
+    public List<string> HookCalls { get; } = [];
+
+    partial void OnPlateChanged(string oldValue, string newValue) => HookCalls.Add($"Vehicle.Plate {oldValue} -> {newValue}");
+}
+
+/// <summary>Not marked: tracked as a <see cref="Vehicle"/>; its own Seats are not tracked.</summary>
+public class Van : Vehicle
+{
+    public int Seats { get; set; }
+}
+
+/// <summary>Tracked itself, with a hook of its own for the inherited Plate.</summary>
+[Tracked]
+public partial class Truck : Vehicle
+{
+    public int Axles { get; set; }
+
+    partial void OnPlateChanged(string oldValue, string newValue) => HookCalls.Add($"Truck.Plate {oldValue} -> {newValue}");
+
+    partial void OnAxlesChanged(int oldValue, int newValue) => HookCalls.Add($"Truck.Axles {oldValue} -> {newValue}");
+}
+
 public sealed class TrackingContext(DbContextOptions<TrackingContext> options) : DbContext(options)
 {
     public DbSet<SaleOrder> SaleOrders => Set<SaleOrder>();
     public DbSet<Shipment> Shipments => Set<Shipment>();
     public DbSet<Parcel> Parcels => Set<Parcel>();
+    public DbSet<Vehicle> Vehicles => Set<Vehicle>();
+    public DbSet<Van> Vans => Set<Van>();
+    public DbSet<Truck> Trucks => Set<Truck>();
 
     /// <summary>The order's note compares ignoring case: "rush" and "RUSH" are one value for EF, its hook and the outbox.</summary>
     protected override void OnModelCreating(ModelBuilder modelBuilder)

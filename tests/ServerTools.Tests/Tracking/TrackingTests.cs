@@ -43,6 +43,38 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
     }
 
     [Fact]
+    public async Task A_derived_class_is_tracked_through_its_tracked_base_class_and_base_class_hooks_run_for_it()
+    {
+        await ClearOutboxAsync();
+        var van = new Van { Plate = "VAN-1", Seats = 8 };
+        var truck = new Truck { Plate = "TRK-1", Axles = 2 };
+        await using (var context = database.Create())
+        {
+            context.AddRange(van, truck);
+            await context.SaveChangesAsync();
+            Assert.Empty(van.HookCalls);
+
+            van.Plate = "VAN-2";
+            van.Seats = 9;
+            truck.Plate = "TRK-2";
+            truck.Axles = 3;
+            await context.SaveChangesAsync();
+        }
+
+        // The van has the vehicle's fields and hook; the truck its own fields, with the vehicle's hook for Plate first.
+        Assert.Equal(["Vehicle.Plate VAN-1 -> VAN-2"], van.HookCalls);
+        Assert.Equal(["Vehicle.Plate TRK-1 -> TRK-2", "Truck.Plate TRK-1 -> TRK-2", "Truck.Axles 2 -> 3"], truck.HookCalls);
+
+        await using var check = database.Create();
+        var messages = await check.Set<OutboxMessage>().AsNoTracking().OrderBy(m => m.EntityType).ToListAsync();
+        Assert.Equal(
+            [(typeof(Truck).FullName!, Key(truck.Id), "Plate TRK-1 -> TRK-2; Axles 2 -> 3"), (typeof(Vehicle).FullName!, Key(van.Id), "Plate VAN-1 -> VAN-2")],
+            messages.Select(m => (m.EntityType, m.EntityKey, string.Join("; ", m.Fields.Select(f => $"{f.Field} {f.OldValue} -> {f.NewValue}")))));
+
+        static string Key(int id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public async Task A_throwing_hook_aborts_the_save_and_leaves_neither_the_change_nor_outbox_rows()
     {
         await ClearOutboxAsync();

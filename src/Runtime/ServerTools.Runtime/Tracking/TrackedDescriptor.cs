@@ -51,8 +51,8 @@ public abstract class TrackedDescriptor
     /// <summary>The tracked fields, in declaration order (base class first).</summary>
     public IReadOnlyList<TrackedField> Fields { get; }
 
-    /// <summary>Whether the entity implements at least one <c>On{Name}Changed</c> hook.</summary>
-    internal bool HasHooks { get; private protected init; }
+    /// <summary>Whether the entity, or a tracked base class, implements at least one <c>On{Name}Changed</c> hook of its fields.</summary>
+    internal abstract bool HasHooks { get; }
 
     /// <summary>Runs the hooks of the fields that changed in a modified entry, in field order; true when one ran.</summary>
     internal abstract bool RunHooks(EntityEntry entry, IProperty?[] properties);
@@ -90,23 +90,35 @@ public sealed class TrackedDescriptor<TEntity> : TrackedDescriptor
         : base(typeof(TEntity), entityName, operations, fields)
     {
         TypedFields = fields;
-        HasHooks = fields.Any(static field => field.HasHook);
     }
 
     /// <summary>The tracked fields, typed by entity.</summary>
     internal IReadOnlyList<TrackedField<TEntity>> TypedFields { get; }
 
+    internal override bool HasHooks => Hooks().Any;
+
     internal override bool RunHooks(EntityEntry entry, IProperty?[] properties)
     {
         var entity = (TEntity)entry.Entity;
         var values = entry.Values();
+        var inherited = Hooks().Inherited;
         var ran = false;
         for (var i = 0; i < TypedFields.Count; i++)
         {
             // Values, not EF's modified flags: a hook may change a later field of the same entity, whose hook then runs
             // in this pass, before changes are detected again.
+            if (properties[i] is not { } property)
+            {
+                continue;
+            }
+
+            foreach (var baseField in inherited[i])
+            {
+                ran |= baseField.RunHookOn(entity, values, property);
+            }
+
             var field = TypedFields[i];
-            if (field.HasHook && properties[i] is { } property && field.RunHook(entity, values, property))
+            if (field.HasHook && field.RunHook(entity, values, property))
             {
                 ran = true;
             }
@@ -114,6 +126,44 @@ public sealed class TrackedDescriptor<TEntity> : TrackedDescriptor
 
         return ran;
     }
+
+    private HookPlan? _hooks;
+
+    /// <summary>
+    /// For each field, the hooks that tracked base classes implement for the same property, base class first: a derived
+    /// class's own <c>On{Name}Changed</c> is a method of its own (partial methods are private), and the base class's
+    /// runs too. Built on first use, again after a descriptor is registered.
+    /// </summary>
+    private HookPlan Hooks()
+    {
+        var version = TrackedDescriptors.Version;
+        if (_hooks is { } hooks && hooks.Version == version)
+        {
+            return hooks;
+        }
+
+        var ancestors = new List<TrackedDescriptor>();
+        for (var type = typeof(TEntity).BaseType; type is not null && TrackedDescriptors.TryGet(type, out var ancestor); type = ancestor.EntityType.BaseType)
+        {
+            ancestors.Insert(0, ancestor);
+        }
+
+        var inherited = new TrackedField[TypedFields.Count][];
+        var any = false;
+        for (var i = 0; i < inherited.Length; i++)
+        {
+            var field = TypedFields[i];
+            inherited[i] = [.. ancestors.Select(ancestor => ancestor.Fields.FirstOrDefault(
+                    candidate => candidate.HasHook && candidate.Name == field.Name && candidate.ValueType == field.ValueType))
+                .OfType<TrackedField>()];
+            any |= field.HasHook || inherited[i].Length > 0;
+        }
+
+        _hooks = hooks = new HookPlan(version, inherited, any);
+        return hooks;
+    }
+
+    private sealed record HookPlan(int Version, TrackedField[][] Inherited, bool Any);
 
     internal override List<TrackedValues> Changes(EntityEntry entry, IProperty?[] properties, TrackedOperation operation)
     {
@@ -174,13 +224,29 @@ public sealed class TrackedDescriptor<TEntity> : TrackedDescriptor
 
 /// <summary>
 /// The tracking descriptors of every loaded assembly, registered by generated code from module initializers, so the
-/// runtime finds them without scanning assemblies. Lookups are by exact type: a class derived from a tracked class is
-/// tracked only when it is marked <c>[Tracked]</c> itself.
+/// runtime finds them without scanning assemblies.
 /// </summary>
+/// <remarks>
+/// A class derived from a tracked class, and not marked <c>[Tracked]</c> itself, is tracked with the descriptor of its
+/// nearest tracked base class, as auditing does: the base class's fields, hooks and name, so its changes reach the
+/// base class's <see cref="ITrackedChangeHandler{T}"/>s. A derived class marked <c>[Tracked]</c> has a descriptor of its
+/// own, and its changes carry its own name.
+/// </remarks>
 public static class TrackedDescriptors
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, TrackedDescriptor> s_byType = new();
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TrackedDescriptor> s_byName = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The answer of <see cref="TryGet(Type, out TrackedDescriptor?)"/> for each type asked about, "not tracked" (null)
+    /// included. Replaced, not cleared, by <see cref="Register"/>, as in <see cref="AuditDescriptors"/>.
+    /// </summary>
+    private static volatile System.Collections.Concurrent.ConcurrentDictionary<Type, TrackedDescriptor?> s_resolved = new();
+
+    private static int s_version;
+
+    /// <summary>Changes whenever a descriptor is registered, so what was derived from the registered ones is built again.</summary>
+    internal static int Version => Volatile.Read(ref s_version);
 
     /// <summary>Registers a descriptor. Called by generated code; registering the same type twice keeps the first.</summary>
     public static void Register(TrackedDescriptor descriptor)
@@ -189,12 +255,32 @@ public static class TrackedDescriptors
         if (s_byType.TryAdd(descriptor.EntityType, descriptor))
         {
             s_byName.TryAdd(descriptor.EntityName, descriptor);
+            s_resolved = new System.Collections.Concurrent.ConcurrentDictionary<Type, TrackedDescriptor?>();
+            Interlocked.Increment(ref s_version);
         }
     }
 
-    /// <summary>The descriptor of <paramref name="entityType"/>, or false when it is not tracked.</summary>
+    /// <summary>
+    /// The descriptor that tracks <paramref name="entityType"/>: its own when it is tracked, otherwise the one of its
+    /// nearest tracked base class; false when neither is. Cached per type.
+    /// </summary>
     public static bool TryGet(Type entityType, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TrackedDescriptor? descriptor)
-        => s_byType.TryGetValue(entityType, out descriptor);
+    {
+        ArgumentNullException.ThrowIfNull(entityType);
+        descriptor = s_resolved.GetOrAdd(entityType, static type =>
+        {
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                if (s_byType.TryGetValue(current, out var found))
+                {
+                    return found;
+                }
+            }
+
+            return null;
+        });
+        return descriptor is not null;
+    }
 
     /// <summary>The descriptor registered under <paramref name="entityName"/> (<see cref="TrackedDescriptor.EntityName"/>).</summary>
     public static bool TryGet(string entityName, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TrackedDescriptor? descriptor)

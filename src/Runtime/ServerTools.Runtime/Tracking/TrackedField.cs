@@ -24,6 +24,9 @@ public abstract class TrackedField
 
     /// <summary>Whether the entity implements this field's <c>On{Name}Changed</c> hook.</summary>
     public abstract bool HasHook { get; }
+
+    /// <summary>Runs the hook for an entity of this field's type or a derived one (see <see cref="TrackedField{TEntity}.RunHook"/>).</summary>
+    internal abstract bool RunHookOn(object entity, IUpdateEntry values, IProperty property);
 }
 
 /// <summary>A tracked field of <typeparamref name="TEntity"/>, whatever its value type.</summary>
@@ -38,6 +41,8 @@ public abstract class TrackedField<TEntity> : TrackedField
 
     /// <summary>Runs the entity's hook when the field's original and current values differ (typed, no boxing); true when it ran.</summary>
     internal abstract bool RunHook(TEntity entity, IUpdateEntry values, IProperty property);
+
+    internal sealed override bool RunHookOn(object entity, IUpdateEntry values, IProperty property) => RunHook((TEntity)entity, values, property);
 
     /// <summary>The field's original and current values when they differ (typed, no boxing), or null.</summary>
     internal abstract TrackedValues? Changed(IUpdateEntry values, IProperty property);
