@@ -147,7 +147,29 @@ public sealed class AuditInheritanceTests(AuditInheritanceTests.Database databas
         var key = vehicle.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal([("Id", null, key), ("Name", null, "van"), ("Value", null, "9000"), ("InsuranceNumber", null, null), ("Plate", null, "AB-123")], Lines(trail[0]));
         Assert.Equal([("Plate", "AB-123", "AB-124")], Lines(trail[1]));
-        Assert.Empty(await context.AuditTrailByKey<Asset>(vehicle.Id).ToListAsync());
+
+        // Asked for through the base class, the trail is the same: the entity's class decides, whatever the query's type.
+        Asset asAsset = vehicle;
+        Assert.Equal(trail.Select(static l => l.Id), (await context.AuditTrail(asAsset).ToListAsync()).Select(static l => l.Id));
+        Assert.Equal(trail.Select(static l => l.Id), (await context.AuditTrailByKey<Asset>(vehicle.Id).ToListAsync()).Select(static l => l.Id));
+        Assert.Equal(["AB-123", "AB-124"], await context.FieldHistory<Asset>("Plate", vehicle.Id).Select(static c => c.NewValue).ToListAsync());
+        var values = await context.AuditedValuesAsOfAsync<Asset>(System.DateTimeOffset.UtcNow.AddMinutes(1), [vehicle.Id]);
+        Assert.NotNull(values);
+        Assert.Equal("AB-124", values["Plate"]);
+        var error = Assert.Throws<System.ArgumentException>(() => context.FieldHistory<Asset>("Mileage", vehicle.Id));
+        Assert.Contains("Audited fields: Id, Name, Value, InsuranceNumber, Plate.", error.Message, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_context_without_UseServerTools_is_told_so_when_it_reads_the_trail()
+    {
+        var options = new DbContextOptionsBuilder<AssetContext>().UseNpgsql(database.ConnectionString).Options;
+        await using var context = new AssetContext(options);
+
+        var error = Assert.Throws<System.InvalidOperationException>(() => context.AuditTrailByKey<Asset>(1));
+        Assert.Contains("The model has no 'AuditLog': its table is mapped by UseServerTools()", error.Message, System.StringComparison.Ordinal);
+        var purge = await Assert.ThrowsAsync<System.InvalidOperationException>(() => context.PurgeAuditLogsAsync(System.DateTimeOffset.UtcNow));
+        Assert.Equal(error.Message, purge.Message);
     }
 
 

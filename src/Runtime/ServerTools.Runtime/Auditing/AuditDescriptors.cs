@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using System.Linq;
 
 namespace ServerTools.Auditing;
 
@@ -30,6 +31,9 @@ public static class AuditDescriptors
     /// </summary>
     private static volatile ConcurrentDictionary<Type, AuditDescriptor?> s_resolved = new();
 
+    /// <summary>The answer of <see cref="Trails"/> for each type asked about; replaced by <see cref="Register"/> as <see cref="s_resolved"/> is.</summary>
+    private static volatile ConcurrentDictionary<Type, AuditDescriptor[]> s_trails = new();
+
     /// <summary>Registers a descriptor. Called by generated code; registering the same type twice keeps the first.</summary>
     public static void Register(AuditDescriptor descriptor)
     {
@@ -37,6 +41,7 @@ public static class AuditDescriptors
         if (s_registered.TryAdd(descriptor.EntityType, descriptor))
         {
             s_resolved = new ConcurrentDictionary<Type, AuditDescriptor?>();
+            s_trails = new ConcurrentDictionary<Type, AuditDescriptor[]>();
         }
     }
 
@@ -69,6 +74,20 @@ public static class AuditDescriptors
             : throw new InvalidOperationException(
                 $"'{typeof(TEntity).FullName}' has no audit descriptor. Mark the class [Audited] and declare it partial " +
                 "(diagnostic ST0001 reports a class that is not), and check that the project references the ServerTools package.");
+
+    /// <summary>
+    /// The descriptors whose names the logs of a <paramref name="type"/> entity may carry, whatever its class: the one
+    /// that audits the type itself (its own or a base class's), then those of the <c>[Audited]</c> classes derived from
+    /// it, in name order. Empty when none is audited.
+    /// </summary>
+    internal static AuditDescriptor[] Trails(Type type)
+        => s_trails.GetOrAdd(type, static type =>
+        {
+            var derived = s_registered.Values
+                .Where(descriptor => descriptor.EntityType != type && type.IsAssignableFrom(descriptor.EntityType))
+                .OrderBy(static descriptor => descriptor.EntityName, StringComparer.Ordinal);
+            return TryGet(type, out var own) ? [own, .. derived] : [.. derived];
+        });
 
     /// <summary>The registered descriptor of <paramref name="type"/> or of its nearest base class that has one.</summary>
     private static AuditDescriptor? Resolve(Type type)

@@ -21,9 +21,7 @@ internal sealed class AuditSql
 
     private AuditSql(IModel model, ISqlGenerationHelper sql)
     {
-        var log = model.FindEntityType(typeof(AuditLog)) ?? throw new InvalidOperationException(
-            $"The model has no '{nameof(AuditLog)}': the audit trail's table is mapped by UseServerTools(). Check that the options of this " +
-            "context call UseServerTools() and that OnModelCreating does not Ignore() the type.");
+        var log = ServerToolsTables.EntityType<AuditLog>(model);
         var table = StoreObjectIdentifier.Table(log.GetTableName()!, log.GetSchema());
         var (lines, lineNames) = AuditLineJsonNames.Of(log, nameof(AuditLog.Lines));
         TextEnumColumn.Require(log, nameof(AuditLog.Operation), table);

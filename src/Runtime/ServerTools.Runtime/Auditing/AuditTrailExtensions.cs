@@ -21,54 +21,86 @@ public sealed record AuditFieldChange(DateTimeOffset Timestamp, AuditOperation O
 /// <summary>Reading and pruning the audit trail of <see cref="AuditedAttribute">[Audited]</see> entities.</summary>
 public static class AuditTrailExtensions
 {
-    /// <summary>The audit trail of <paramref name="entity"/>, oldest first, with its lines. The entity must be tracked or have its key set.</summary>
+    /// <summary>
+    /// The audit trail of <paramref name="entity"/>, oldest first, with its lines. The entity must be tracked or have its
+    /// key set. Its class decides, not <typeparamref name="TEntity"/>: a <c>Truck</c> read as a <c>Vehicle</c> has the
+    /// truck's trail.
+    /// </summary>
     public static IQueryable<AuditLog> AuditTrail<TEntity>(this DbContext context, TEntity entity)
         where TEntity : class
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(entity);
-        var key = context.Model.FindEntityType(typeof(TEntity))?.FindPrimaryKey() ?? throw new InvalidOperationException(
-            $"'{typeof(TEntity).FullName}' is not an entity with a primary key in this context's model.");
+        var type = entity.GetType();
+        var key = context.Model.FindEntityType(type)?.FindPrimaryKey() ?? throw new InvalidOperationException(
+            $"'{type.FullName}' is not an entity with a primary key in this context's model.");
         var entry = context.Entry(entity);
-        return AuditTrailByKey<TEntity>(context, [.. key.Properties.Select(p => entry.Property(p.Name).CurrentValue)]);
+        return Trail(context, Descriptors(type), [.. key.Properties.Select(p => entry.Property(p.Name).CurrentValue)]);
     }
 
-    /// <summary>The audit trail of the <typeparamref name="TEntity"/> with key <paramref name="keyValues"/> (in key order), oldest first, with its lines.</summary>
-    /// <exception cref="InvalidOperationException"><typeparamref name="TEntity"/> is not audited.</exception>
+    /// <summary>
+    /// The audit trail of the <typeparamref name="TEntity"/> with key <paramref name="keyValues"/> (in key order), oldest
+    /// first, with its lines, whatever the entity's class: the logs of a class derived from <typeparamref name="TEntity"/>
+    /// and marked <c>[Audited]</c> itself, which carry that class's name, are found too.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Neither <typeparamref name="TEntity"/> nor a class derived from it is audited.</exception>
     public static IQueryable<AuditLog> AuditTrailByKey<TEntity>(this DbContext context, params object?[] keyValues)
         where TEntity : class
     {
         ArgumentNullException.ThrowIfNull(context);
-        var entityName = AuditDescriptors.Get<TEntity>().EntityName;
-        var key = AuditKey.Format(keyValues);
-        return context.Set<AuditLog>()
-            .Where(log => log.EntityType == entityName && log.EntityKey == key)
-            .OrderBy(log => log.Timestamp).ThenBy(log => log.Id);
+        return Trail(context, Descriptors(typeof(TEntity)), keyValues);
     }
 
-    /// <summary>Every change of one field of one entity, oldest first.</summary>
+    /// <summary>Every change of one field of one entity, oldest first, whatever the entity's class (see <see cref="AuditTrailByKey{TEntity}"/>).</summary>
     /// <param name="context">The context.</param>
     /// <param name="field">The field name (the property name).</param>
     /// <param name="keyValues">The entity's key values, in key order.</param>
     public static IQueryable<AuditFieldChange> FieldHistory<TEntity>(this DbContext context, string field, params object?[] keyValues)
         where TEntity : class
     {
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentException.ThrowIfNullOrEmpty(field);
-        var descriptor = AuditDescriptors.Get<TEntity>();
-        if (!descriptor.Fields.Any(f => f.Name == field))
+        var descriptors = Descriptors(typeof(TEntity));
+        if (!descriptors.Any(descriptor => descriptor.Fields.Any(f => f.Name == field)))
         {
             throw new ArgumentException(
-                $"'{field}' is not an audited field of '{descriptor.EntityName}'. Audited fields: {string.Join(", ", descriptor.Fields.Select(f => f.Name))}.",
+                $"'{field}' is not an audited field of '{descriptors[0].EntityName}'. Audited fields: "
+                + $"{string.Join(", ", descriptors.SelectMany(static d => d.Fields).Select(static f => f.Name).Distinct(StringComparer.Ordinal))}.",
                 nameof(field));
         }
 
-        var key = AuditKey.Format(keyValues);
-        return context.Set<AuditLog>()
-            .Where(log => log.EntityType == descriptor.EntityName && log.EntityKey == key)
-            .OrderBy(log => log.Timestamp).ThenBy(log => log.Id)
+        return Trail(context, descriptors, keyValues)
             .SelectMany(log => log.Lines
                 .Where(line => line.Field == field)
                 .Select(line => new AuditFieldChange(log.Timestamp, log.Operation, log.UserId, log.UserName, line.OldValue, line.NewValue)));
+    }
+
+    private static AuditDescriptor[] Descriptors(Type type)
+    {
+        var descriptors = AuditDescriptors.Trails(type);
+        return descriptors.Length > 0
+            ? descriptors
+            : throw new InvalidOperationException(
+                $"'{type.FullName}' has no audit descriptor. Mark the class [Audited] and declare it partial " +
+                "(diagnostic ST0001 reports a class that is not), and check that the project references the ServerTools package.");
+    }
+
+    private static IQueryable<AuditLog> Trail(DbContext context, AuditDescriptor[] descriptors, object?[] keyValues)
+    {
+        var key = AuditKey.Format(keyValues);
+        IQueryable<AuditLog> logs = ServerToolsTables.Rows<AuditLog>(context);
+        if (descriptors.Length == 1)
+        {
+            var entityName = descriptors[0].EntityName;
+            logs = logs.Where(log => log.EntityType == entityName && log.EntityKey == key);
+        }
+        else
+        {
+            string[] entityNames = [.. descriptors.Select(static descriptor => descriptor.EntityName)];
+            logs = logs.Where(log => entityNames.Contains(log.EntityType) && log.EntityKey == key);
+        }
+
+        return logs.OrderBy(log => log.Timestamp).ThenBy(log => log.Id);
     }
 
     /// <summary>

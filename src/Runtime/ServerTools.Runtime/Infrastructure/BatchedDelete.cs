@@ -18,7 +18,7 @@ internal static class BatchedDelete
         where TRow : class
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var rows = context.Set<TRow>();
+        var rows = ServerToolsTables.Rows<TRow>(context);
         var total = 0;
         while (true)
         {

@@ -20,9 +20,7 @@ internal sealed class OutboxSql
 
     private OutboxSql(IModel model, ISqlGenerationHelper sql)
     {
-        var outbox = model.FindEntityType(typeof(OutboxMessage)) ?? throw new InvalidOperationException(
-            $"The model has no '{nameof(OutboxMessage)}': the outbox table is mapped by UseServerTools(). Check that the options of this " +
-            "context call UseServerTools() and that OnModelCreating does not Ignore() the type.");
+        var outbox = ServerToolsTables.EntityType<OutboxMessage>(model);
         var table = StoreObjectIdentifier.Table(outbox.GetTableName()!, outbox.GetSchema());
         var (fields, fieldNames) = AuditLineJsonNames.Of(outbox, nameof(OutboxMessage.Fields));
 

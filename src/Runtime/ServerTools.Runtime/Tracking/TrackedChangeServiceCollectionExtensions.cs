@@ -59,7 +59,7 @@ public static class TrackedChangeDbContextExtensions
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(changeIds);
         var ids = changeIds.ToList();
-        return await Reset(context, context.Set<OutboxMessage>().Where(message => ids.Contains(message.Id)), cancellationToken).ConfigureAwait(false);
+        return await Reset(context, Infrastructure.ServerToolsTables.Rows<OutboxMessage>(context).Where(message => ids.Contains(message.Id)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Makes every dead-lettered change pending again, with its attempts reset (after the cause was fixed).</summary>
@@ -67,7 +67,7 @@ public static class TrackedChangeDbContextExtensions
     public static Task<int> RedeliverDeadLetteredChangesAsync(this DbContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return Reset(context, context.Set<OutboxMessage>().Where(message => message.State == OutboxState.DeadLettered), cancellationToken);
+        return Reset(context, Infrastructure.ServerToolsTables.Rows<OutboxMessage>(context).Where(message => message.State == OutboxState.DeadLettered), cancellationToken);
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ServerTools.Infrastructure;
 
 namespace ServerTools.Rules.Data;
 
@@ -65,7 +66,7 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
                 "or remove Rules.UseDataRules from AddServerTools.");
         }
 
-        var definitions = context.Set<ExceptionRuleDefinition>().AsNoTracking().Where(static d => d.Active).ToList();
+        var definitions = ServerToolsTables.Rows<ExceptionRuleDefinition>(context).AsNoTracking().Where(static d => d.Active).ToList();
         var rules = definitions.Select(definition => DataRuleCompiler.Compile(context.Model, definition)).Where(static rule => rule is not null).ToList();
         return new DataRuleSnapshot(rules!, version, loadedAt);
     }

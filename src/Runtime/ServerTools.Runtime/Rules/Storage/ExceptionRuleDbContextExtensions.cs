@@ -48,7 +48,7 @@ public static class ExceptionRuleDbContextExtensions
         var checkedRules = engine.RulesFor(entity.GetType(), ruleSet).Select(static rule => rule.Id).ToHashSet(StringComparer.Ordinal);
         var now = Now(context);
 
-        var stored = await context.Set<StoredRuleViolation>()
+        var stored = await ServerToolsTables.Rows<StoredRuleViolation>(context)
             .Where(v => v.EntityType == entityType && v.EntityKey == key)
             .ToListAsync(cancellationToken)
             .ConfigureAwait(false);
@@ -194,7 +194,7 @@ public static class ExceptionRuleDbContextExtensions
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(entity);
         var (entityType, key) = Identify(context, entity);
-        return context.Set<StoredRuleViolation>().Where(v => v.EntityType == entityType && v.EntityKey == key);
+        return ServerToolsTables.Rows<StoredRuleViolation>(context).Where(v => v.EntityType == entityType && v.EntityKey == key);
     }
 
     /// <summary>
@@ -210,7 +210,7 @@ public static class ExceptionRuleDbContextExtensions
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentException.ThrowIfNullOrWhiteSpace(ruleId);
-        var definition = context.Set<ExceptionRuleDefinition>().AsNoTracking().FirstOrDefault(d => d.Id == ruleId);
+        var definition = ServerToolsTables.Rows<ExceptionRuleDefinition>(context).AsNoTracking().FirstOrDefault(d => d.Id == ruleId);
         if (definition is null)
         {
             if (ExceptionRuleRegistry.Sets.SelectMany(static set => set.Rules).FirstOrDefault(rule => rule.Id == ruleId) is { } code)
@@ -245,7 +245,7 @@ public static class ExceptionRuleDbContextExtensions
         ArgumentNullException.ThrowIfNull(context);
         var parameter = Expression.Parameter(typeof(T), "entity");
         Expression? any = null;
-        foreach (var definition in context.Set<ExceptionRuleDefinition>().AsNoTracking().Where(static d => d.Active).OrderBy(static d => d.Sequence).ThenBy(static d => d.Id).ToList())
+        foreach (var definition in ServerToolsTables.Rows<ExceptionRuleDefinition>(context).AsNoTracking().Where(static d => d.Active).OrderBy(static d => d.Sequence).ThenBy(static d => d.Id).ToList())
         {
             // The rule as the engine runs it: the same entity type, rule-set membership and compiled expression.
             if (DataRuleCompiler.Compile(context.Model, definition) is not { } rule
