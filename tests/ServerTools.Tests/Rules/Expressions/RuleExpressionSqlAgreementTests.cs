@@ -41,7 +41,7 @@ public sealed class RuleExpressionSqlAgreementTests(RulesFixture database) : ICl
             Blocked = random.Next(3) == 0,
             Email = random.Next(3) switch { 0 => null, 1 => "", _ => "x@example.org" },
         }).ToList();
-        for (var i = 0; i < OrderCount; i++)
+        for (var i = 0; i < OrderCount - 4; i++)
         {
             var lines = Enumerable.Range(0, random.Next(4) == 0 ? 0 : random.Next(1, 5)).Select(_ => new OrderLine
             {
@@ -65,6 +65,12 @@ public sealed class RuleExpressionSqlAgreementTests(RulesFixture database) : ICl
             });
         }
 
+        // The ends of time: Npgsql stores MinValue and MaxValue as -infinity and infinity (an unset DateTime is MinValue).
+        context.Orders.AddRange(
+            new Order { Number = "SO-min", OrderedAt = default, DeliveryDate = DateOnly.MinValue },
+            new Order { Number = "SO-max", OrderedAt = DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc), DeliveryDate = DateOnly.MaxValue },
+            new Order { Number = "SO-min2", OrderedAt = default, Urgent = true },
+            new Order { Number = "SO-max2", OrderedAt = DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc), Quantity = 3 });
         await context.SaveChangesAsync();
     }
 
@@ -131,6 +137,12 @@ public sealed class RuleExpressionSqlAgreementTests(RulesFixture database) : ICl
         "order.Lines.Any(line => order.Lines.Count(other => other.Price < line.Price) == 1)",
         "order.Amount % 7m > 3m",
         "order.Quantity * 100000000000 % 7 == 3",
+        "order.OrderedAt.Year < 2000 || order.OrderedAt.Year > 9000",
+        "order.OrderedAt.Hour == 0 && order.OrderedAt.Month == 1",
+        "order.OrderedAt.DayOfWeek == DayOfWeek.Monday || order.OrderedAt.Second == 59",
+        "order.OrderedAt.Date < order.OrderedAt.Date.Date || order.OrderedAt.Day == 31",
+        "order.DeliveryDate.Year < 2000 || order.DeliveryDate.Day == 31",
+        "order.DeliveryDate.Value.DayOfWeek == DayOfWeek.Friday && order.DeliveryDate.Month == 12",
     ];
 
     [Theory]
@@ -160,6 +172,8 @@ public sealed class RuleExpressionSqlAgreementTests(RulesFixture database) : ICl
         Assert.Contains(orders, o => o.Note is null);
         Assert.Contains(orders, o => o.DeliveryDate is null);
         Assert.Contains(orders, o => o.Note is not null && o.Note.Contains("😀", StringComparison.Ordinal));
+        Assert.Contains(orders, o => o.OrderedAt == DateTime.MinValue && o.DeliveryDate == DateOnly.MinValue);
+        Assert.Contains(orders, o => o.OrderedAt == DateTime.MaxValue && o.DeliveryDate == DateOnly.MaxValue);
     }
 
     private static T Pick<T>(Random random, IReadOnlyList<T> items) => items[random.Next(items.Count)];

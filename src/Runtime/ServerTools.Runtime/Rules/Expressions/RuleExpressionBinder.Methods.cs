@@ -180,7 +180,7 @@ internal sealed partial class RuleExpressionBinder
         {
             var property = type.GetProperty(name)!;
             return RuleValue.Scalar(
-                Expression.Property(SqlValue(target.Sql), property),
+                DatePart(SqlValue(target.Sql), property),
                 RuleMemory.Lift(target.Memory, target.MaybeNull, value => Expression.Property(value, property)),
                 target.MaybeNull);
         }
@@ -191,6 +191,45 @@ internal sealed partial class RuleExpressionBinder
                 ? "of a DateOnly, a rule may read Year, Month, Day and DayOfWeek."
                 : $"a value of type {RuleTypes.Name(target.Type)} has no members a rule may read.";
         throw _errors.At(nameNode, $"member '{name}' of {RuleTypes.Name(target.Type)}", advice);
+    }
+
+    /// <summary>
+    /// A part of a date in SQL. Npgsql stores <c>MinValue</c> and <c>MaxValue</c> as <c>-infinity</c> and
+    /// <c>infinity</c>, whose parts PostgreSQL gives as NULL or an infinity (which the cast to int refuses), and reads them
+    /// back as <c>MinValue</c> and <c>MaxValue</c>: the SQL takes those values' parts from .NET, as memory does
+    /// (<c>default(DateTime).Year</c> is 1). The day of <c>-infinity</c> is itself, as <c>MinValue.Date</c> is
+    /// <c>MinValue</c>; the day of <c>MaxValue</c> is 9999-12-31 (UTC, as Npgsql reads <c>timestamptz</c> values).
+    /// </summary>
+    private static Expression DatePart(Expression date, System.Reflection.PropertyInfo property)
+    {
+        // A part of a day (order.OrderedAt.Date.Year) is the date's own part, or midnight's: EF Core does not translate
+        // the guard below around the guard of the inner Date.
+        if (date is ConditionalExpression { Test: BinaryExpression { NodeType: ExpressionType.Equal, Left: var tested }, IfFalse: MemberExpression { Member.Name: nameof(DateTime.Date), Expression: { } day } }
+            && ReferenceEquals(tested, day)
+            && day.Type == typeof(DateTime))
+        {
+            return property.Name is nameof(DateTime.Hour) or nameof(DateTime.Minute) or nameof(DateTime.Second)
+                ? Expression.Constant(0)
+                : property.Name == nameof(DateTime.Date) ? date : DatePart(day, property);
+        }
+
+        var part = Expression.Property(date, property);
+        var (min, max) = date.Type == typeof(DateTime)
+            ? ((object)DateTime.MinValue, (object)DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc))
+            : (DateOnly.MinValue, DateOnly.MaxValue);
+        if (property.PropertyType == date.Type)
+        {
+            return Expression.Condition(
+                Expression.Equal(date, Expression.Constant(max, date.Type)), Expression.Constant(property.GetValue(max), property.PropertyType), part);
+        }
+
+        return Expression.Condition(
+            Expression.Equal(date, Expression.Constant(min, date.Type)),
+            Expression.Constant(property.GetValue(min), property.PropertyType),
+            Expression.Condition(
+                Expression.Equal(date, Expression.Constant(max, date.Type)),
+                Expression.Constant(property.GetValue(max), property.PropertyType),
+                part));
     }
 
     private RuleValue BindCollectionCall(InvocationExpressionSyntax node, RuleValue collection, IdentifierNameSyntax nameNode)
