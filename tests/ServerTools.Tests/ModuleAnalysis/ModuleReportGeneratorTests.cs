@@ -222,6 +222,9 @@ public sealed class ModuleReportGeneratorTests : IDisposable
     [InlineData("**/*.Designer.cs", "Forms/Main.Designer.cs", true)]
     [InlineData("*.cs", "Sub/A.cs", false)]
     [InlineData("Te?t/*.cs", "Test/A.cs", true)]
+    [InlineData("Legacy/**; **/*.Designer.cs", "Forms/Main.Designer.cs", true)] // -p:...=a%3Bb arrives as one element
+    [InlineData("Legacy/**;**/*.Designer.cs", "Legacy/Old.cs", true)]
+    [InlineData("Legacy/**;;**/*.Designer.cs", "Forms/Main.cs", false)]
     public void Globs_match_paths_relative_to_the_project(string glob, string relative, bool excluded)
     {
         var filter = new ProjectFileFilter(_project, [], [glob]);

@@ -22,7 +22,7 @@ public sealed class ProjectFileFilter
     /// <summary>Creates the filter.</summary>
     /// <param name="projectDirectory">The project's folder; relative paths and globs are relative to it.</param>
     /// <param name="excludedDirectories">Folders whose files are never counted (relative or full paths).</param>
-    /// <param name="excludeGlobs">Globs (<c>*</c>, <c>?</c>, <c>**</c>; a trailing <c>/</c> means everything below) of files not counted.</param>
+    /// <param name="excludeGlobs">Globs (<c>*</c>, <c>?</c>, <c>**</c>; a trailing <c>/</c> means everything below) of files not counted, each element one or several separated by <c>;</c>.</param>
     public ProjectFileFilter(string projectDirectory, IEnumerable<string> excludedDirectories, IEnumerable<string> excludeGlobs)
     {
         if (excludedDirectories is null)
@@ -40,7 +40,9 @@ public sealed class ProjectFileFilter
             .Where(static d => !string.IsNullOrWhiteSpace(d))
             .Select(d => WithSeparator(FullPath(d.Trim())))
             .ToList();
+        // An element may hold several globs separated by ';': MSBuild passes -p:ServerToolsModuleReportExclude=a%3Bb as one.
         _globs = excludeGlobs
+            .SelectMany(static g => g.Split(';'))
             .Select(static g => g.Trim())
             .Where(static g => g.Length > 0)
             .Select(static g => new Regex(GlobToPattern(g), RegexOptions.CultureInvariant | (Path.DirectorySeparatorChar == '\\' ? RegexOptions.IgnoreCase : RegexOptions.None)))
