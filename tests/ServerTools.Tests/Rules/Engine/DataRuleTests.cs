@@ -154,6 +154,30 @@ public sealed class DataRuleTests(RulesFixture database) : IClassFixture<RulesFi
         Assert.True(await after.Set<ExceptionRuleDefinition>().AnyAsync(d => d.Id == "bad.typeof"));
     }
 
+    [Fact]
+    public async Task A_second_definition_with_a_stored_id_is_refused_with_what_to_do_and_nothing_is_written()
+    {
+        await using (var context = database.Create())
+        {
+            context.Add(Definition("dup.first", "order.Quantity > 100"));
+            await context.SaveChangesAsync();
+        }
+
+        await using (var context = database.Create())
+        {
+            var other = Definition("dup.other", "order.Quantity > 300");
+            context.AddRange(other, Definition("dup.first", "order.Quantity > 200"));
+
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.SaveChangesAsync());
+
+            Assert.StartsWith("A data rule with the id 'dup.first' is stored already.", error.Message, StringComparison.Ordinal);
+            Assert.Equal(EntityState.Added, context.Entry(other).State);
+        }
+
+        await using var verify = database.Create();
+        Assert.Equal(["order.Quantity > 100"], await verify.Set<ExceptionRuleDefinition>().Where(d => d.Id.StartsWith("dup.")).Select(d => d.Expression).ToListAsync());
+    }
+
     [Theory]
     [InlineData("Invoice", "order.Quantity > 1", "the model has no entity type 'Invoice'")]
     [InlineData("Order", "order.Quantity > 1", "has the id of the code rule ServerTools.Tests.Rules.BigQuantity")]

@@ -1,4 +1,8 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using Microsoft.EntityFrameworkCore;
+using ServerTools.Infrastructure;
 
 namespace ServerTools.Rules.Data;
 
@@ -14,12 +18,17 @@ internal static class DataRuleBatch
     public static bool Validate(DbContext context)
     {
         var changed = false;
+        List<string>? added = null;
         foreach (var entry in context.ChangeTracker.Entries<ExceptionRuleDefinition>())
         {
             if (entry.State is EntityState.Added or EntityState.Modified)
             {
                 DataRuleCompiler.Validate(context.Model, entry.Entity);
                 changed = true;
+                if (entry.State == EntityState.Added)
+                {
+                    (added ??= []).Add(entry.Entity.Id);
+                }
             }
             else if (entry.State == EntityState.Deleted)
             {
@@ -27,6 +36,31 @@ internal static class DataRuleBatch
             }
         }
 
+        if (added is not null)
+        {
+            RefuseTakenIds(context, added);
+        }
+
         return changed;
+    }
+
+    /// <summary>
+    /// Refuses a new definition whose id a stored one has, with what to do, instead of the primary key's violation
+    /// that EF Core reports as "An error occurred while saving the entity changes". One query, only for a save that
+    /// adds definitions.
+    /// </summary>
+    private static void RefuseTakenIds(DbContext context, List<string> ids)
+    {
+        var taken = ServerToolsTables.Rows<ExceptionRuleDefinition>(context).AsNoTracking()
+            .Where(definition => ids.Contains(definition.Id))
+            .Select(static definition => definition.Id)
+            .OrderBy(static id => id)
+            .ToList();
+        if (taken.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"A data rule with the id '{taken[0]}' is stored already. Rule ids are unique: edit the stored definition (load it, change it, "
+                + "save it) or give this one another id. Nothing was saved.");
+        }
     }
 }
