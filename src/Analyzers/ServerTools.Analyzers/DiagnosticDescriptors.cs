@@ -139,6 +139,20 @@ internal static class DiagnosticDescriptors
                      + "or not tracked) does not compile (CS0759). Declare the hook exactly as generated.",
         helpLinkUri: HelpLinkBase + "ST2002.md");
 
+    /// <summary>ST2004: ExecuteUpdate or ExecuteDelete on a tracked entity runs no hook and writes no outbox message.</summary>
+    public static readonly DiagnosticDescriptor BulkOperationBypassesTracking = new(
+        id: "ST2004",
+        title: "Bulk update or delete bypasses tracking",
+        messageFormat: "{0} on '{1}' changes rows without the change tracker, so no On...Changed hook runs and no subscriber hears of it: "
+                       + "load the entities, change them and call SaveChanges (suppress with #pragma warning disable ST2004 where that is intended)",
+        category: Categories.Tracking,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "EF Core's ExecuteUpdate and ExecuteDelete send one SQL statement to the database without loading the entities. "
+                     + "ServerTools runs the hooks of [Tracked] fields and writes their outbox messages from the change tracker during "
+                     + "SaveChanges, so rows changed this way run no hook and reach no ITrackedChangeHandler.",
+        helpLinkUri: HelpLinkBase + "ST2004.md");
+
     /// <summary>ST2003: [Tracked] on a navigation, collection or other property whose type the tracking cannot compare.</summary>
     public static readonly DiagnosticDescriptor UntrackableProperty = new(
         id: "ST2003",

@@ -167,6 +167,121 @@ public sealed class BulkOperationAnalyzerTests
         ["ST1001"],
         Shop);
 
+    private const string Tracked = """
+        using Microsoft.EntityFrameworkCore;
+        using ServerTools;
+
+        namespace Orders;
+
+        [Tracked]
+        public partial class SaleOrder
+        {
+            public int Id { get; set; }
+            public int State { get; set; }
+        }
+
+        public class RushOrder : SaleOrder
+        {
+            public bool Express { get; set; }
+        }
+
+        public partial class Shipment
+        {
+            public int Id { get; set; }
+
+            [Tracked]
+            public string Carrier { get; set; } = "";
+        }
+
+        [Audited]
+        [Tracked]
+        public partial class Parcel
+        {
+            public int Id { get; set; }
+            public decimal Weight { get; set; }
+        }
+
+        public class Note
+        {
+            public int Id { get; set; }
+        }
+
+        public class OrdersContext : DbContext
+        {
+            public DbSet<SaleOrder> SaleOrders => Set<SaleOrder>();
+            public DbSet<RushOrder> RushOrders => Set<RushOrder>();
+            public DbSet<Shipment> Shipments => Set<Shipment>();
+            public DbSet<Parcel> Parcels => Set<Parcel>();
+            public DbSet<Note> Notes => Set<Note>();
+        }
+        """;
+
+    private static string TrackingMessage(string method, string entity)
+        => $"{method} on '{entity}' changes rows without the change tracker, so no On...Changed hook runs and no subscriber hears of it: "
+           + "load the entities, change them and call SaveChanges (suppress with #pragma warning disable ST2004 where that is intended)";
+
+    [Fact]
+    public Task Bulk_operations_on_tracked_entities_are_reported_at_the_method_name() => DiagnosticAssert.VerifyAsync(
+        new BulkOperationAnalyzer(),
+        """
+        using System.Linq;
+        using System.Threading.Tasks;
+        using Microsoft.EntityFrameworkCore;
+
+        namespace Orders;
+
+        public static class Maintenance
+        {
+            public static async Task Run(OrdersContext db)
+            {
+                await db.SaleOrders.Where(o => o.State == 0).[|ExecuteUpdateAsync|](s => s.SetProperty(o => o.State, 3));
+                db.RushOrders.[|ExecuteDelete|]();
+                db.Shipments.[|ExecuteUpdate|](s => s.SetProperty(x => x.Carrier, "DHL"));
+            }
+        }
+        """,
+        [
+            new("ST2004", TrackingMessage("ExecuteUpdateAsync", "SaleOrder"), 0),
+            new("ST2004", TrackingMessage("ExecuteDelete", "RushOrder"), 1),
+            new("ST2004", TrackingMessage("ExecuteUpdate", "Shipment"), 2),
+        ],
+        Tracked);
+
+    [Fact]
+    public Task An_audited_and_tracked_entity_gets_both_warnings_at_one_place() => DiagnosticAssert.VerifyAsync(
+        new BulkOperationAnalyzer(),
+        """
+        using Microsoft.EntityFrameworkCore;
+
+        namespace Orders;
+
+        public static class Cleanup
+        {
+            public static int Run(OrdersContext db) => db.Parcels.[|ExecuteDelete|]();
+        }
+        """,
+        [
+            new("ST1001", Message("ExecuteDelete", "Parcel"), 0),
+            new("ST2004", TrackingMessage("ExecuteDelete", "Parcel"), 0),
+        ],
+        Tracked);
+
+    [Fact]
+    public Task Bulk_operation_on_an_entity_without_tracked_fields_is_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
+        new BulkOperationAnalyzer(),
+        """
+        using Microsoft.EntityFrameworkCore;
+
+        namespace Orders;
+
+        public static class Cleanup
+        {
+            public static int Run(OrdersContext db) => db.Notes.ExecuteDelete();
+        }
+        """,
+        ["ST2004", "ST1001"],
+        Tracked);
+
     [Fact]
     public Task Pragma_suppresses_an_intended_bulk_operation() => DiagnosticAssert.VerifyNotReportedAsync(
         new BulkOperationAnalyzer(),

@@ -4,12 +4,14 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using ServerTools.Analyzers.Tracking;
 
 namespace ServerTools.Analyzers.Auditing;
 
 /// <summary>
-/// ST1001: EF Core's <c>ExecuteUpdate</c>, <c>ExecuteDelete</c> and their async forms on an <c>[Audited]</c>
-/// entity (or one derived from it) change rows without the change tracker, so no audit log is written.
+/// ST1001 and ST2004: EF Core's <c>ExecuteUpdate</c>, <c>ExecuteDelete</c> and their async forms on an <c>[Audited]</c>
+/// entity (ST1001) or a tracked one (ST2004), or one derived from it, change rows without the change tracker, so no
+/// audit log is written, no hook runs and no subscriber hears of it.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class BulkOperationAnalyzer : DiagnosticAnalyzer
@@ -22,7 +24,7 @@ public sealed class BulkOperationAnalyzer : DiagnosticAnalyzer
 
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        [DiagnosticDescriptors.BulkOperationBypassesAudit];
+        [DiagnosticDescriptors.BulkOperationBypassesAudit, DiagnosticDescriptors.BulkOperationBypassesTracking];
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -31,9 +33,10 @@ public sealed class BulkOperationAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            var symbols = AuditingSymbols.From(start.Compilation);
+            var auditing = AuditingSymbols.From(start.Compilation);
+            var tracking = TrackingSymbols.From(start.Compilation);
             var extensions = start.Compilation.GetTypeByMetadataName(QueryableExtensions);
-            if (symbols is null || extensions is null)
+            if ((auditing is null && tracking is null) || extensions is null)
             {
                 return;
             }
@@ -47,26 +50,44 @@ public sealed class BulkOperationAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationAction(operationContext => Analyze(operationContext, symbols, bulkMethods), OperationKind.Invocation);
+            start.RegisterOperationAction(operationContext => Analyze(operationContext, auditing, tracking, bulkMethods), OperationKind.Invocation);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, AuditingSymbols symbols, ImmutableHashSet<IMethodSymbol> bulkMethods)
+    private static void Analyze(OperationAnalysisContext context, AuditingSymbols? auditing, TrackingSymbols? tracking, ImmutableHashSet<IMethodSymbol> bulkMethods)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
-        if (!bulkMethods.Contains(method.OriginalDefinition)
-            || method.TypeArguments.FirstOrDefault() is not INamedTypeSymbol entity
-            || !symbols.IsAuditedOrDerived(entity))
+        if (!bulkMethods.Contains(method.OriginalDefinition) || method.TypeArguments.FirstOrDefault() is not INamedTypeSymbol entity)
         {
             return;
         }
 
-        context.ReportDiagnostic(Diagnostic.Create(
-            DiagnosticDescriptors.BulkOperationBypassesAudit,
-            MethodNameLocation(invocation),
-            method.Name,
-            entity.Name));
+        if (auditing?.IsAuditedOrDerived(entity) == true)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.BulkOperationBypassesAudit, MethodNameLocation(invocation), method.Name, entity.Name));
+        }
+
+        if (tracking is not null && IsTrackedOrDerived(tracking, entity))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.BulkOperationBypassesTracking, MethodNameLocation(invocation), method.Name, entity.Name));
+        }
+    }
+
+    /// <summary>True when <paramref name="entity"/> or a base class has tracked fields (a derived class is tracked through its base).</summary>
+    private static bool IsTrackedOrDerived(TrackingSymbols tracking, INamedTypeSymbol entity)
+    {
+        for (var type = entity; type is not null; type = type.BaseType)
+        {
+            if (tracking.TrackedFields(type).Count > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The method's name in <c>query.ExecuteDelete()</c>, <c>query?.ExecuteDelete()</c> or <c>ExecuteDelete(query)</c>.</summary>
