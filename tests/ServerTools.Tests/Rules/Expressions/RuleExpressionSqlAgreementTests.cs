@@ -143,6 +143,8 @@ public sealed class RuleExpressionSqlAgreementTests(RulesFixture database) : ICl
         "order.OrderedAt.Date < order.OrderedAt.Date.Date || order.OrderedAt.Day == 31",
         "order.DeliveryDate.Year < 2000 || order.DeliveryDate.Day == 31",
         "order.DeliveryDate.Value.DayOfWeek == DayOfWeek.Friday && order.DeliveryDate.Month == 12",
+        "(order.Quantity / (order.Quantity - order.Quantity) > 1 || true) && order.Urgent",
+        "!(order.Amount / 0m > 1m && false) && order.Quantity > 20",
     ];
 
     [Theory]

@@ -19,7 +19,16 @@ internal sealed partial class RuleExpressionBinder
             case SyntaxKind.LogicalAndExpression or SyntaxKind.LogicalOrExpression:
                 var left = Condition(Bind(node.Left), node.Left);
                 var right = Condition(Bind(node.Right), node.Right);
-                return Predicate(node, left, right, kind == SyntaxKind.LogicalAndExpression ? Expression.AndAlso : Expression.OrElse);
+
+                // PostgreSQL drops the other operand of OR TRUE and AND FALSE when it plans the query, so memory does not
+                // evaluate it either (it could throw where the database never does).
+                var isAnd = kind == SyntaxKind.LogicalAndExpression;
+                if (right.Sql is ConstantExpression { Value: bool decisive } && decisive != isAnd)
+                {
+                    return right;
+                }
+
+                return Predicate(node, left, right, isAnd ? Expression.AndAlso : Expression.OrElse);
             case SyntaxKind.CoalesceExpression:
                 return BindCoalesce(node);
             case SyntaxKind.EqualsExpression or SyntaxKind.NotEqualsExpression:
