@@ -211,6 +211,18 @@ public sealed class TimeWindowScheduleTests
     }
 
     [Fact]
+    public void An_id_spelt_in_other_case_is_refused_whatever_was_read_before()
+    {
+        // .NET finds 'europe/paris' once it has read 'Europe/Paris' (its cache ignores case), and not before.
+        _ = TimeWindowSchedule.Create([], null, "Europe/Paris");
+
+        var lower = Assert.Throws<TimeZoneNotFoundException>(() => TimeWindowSchedule.Create([], null, "europe/paris"));
+
+        Assert.Contains("case-sensitive: write 'Europe/Paris'", lower.Message, StringComparison.Ordinal);
+        Assert.Equal("US/Eastern", TimeWindowSchedule.Create([], null, "US/Eastern").TimeZone.Id);
+    }
+
+    [Fact]
     public void A_date_both_closed_and_open_is_refused_and_null_entries_are_named()
     {
         var date = new DateOnly(2026, 5, 1);

@@ -301,6 +301,15 @@ public sealed class TimeWindowSchedule
                 exception);
         }
 
+        // .NET caches the zones it has read under a case-insensitive key, so 'europe/paris' is found once 'Europe/Paris'
+        // was read in the process, and not before (the tz database's files are named case-sensitively): refused always,
+        // as ST4001 refuses it in a constant, rather than found or not by what ran before.
+        if (zone.HasIanaId && !string.Equals(zone.Id, id, StringComparison.Ordinal) && string.Equals(zone.Id, id, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new TimeZoneNotFoundException(
+                $"{owner}: unknown time zone '{id}'. Time zone ids are case-sensitive: write '{zone.Id}'.");
+        }
+
         if (!zone.HasIanaId)
         {
             var hint = TimeZoneInfo.TryConvertWindowsIdToIanaId(id, out var iana) ? $" such as '{iana}'" : string.Empty;
