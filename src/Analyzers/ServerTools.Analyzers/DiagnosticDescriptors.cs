@@ -113,16 +113,15 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor HandlerOfUntrackedType = new(
         id: "ST2001",
         title: "A tracked-change handler handles a type that has no tracked fields",
-        messageFormat: "'{0}' handles the tracked changes of '{1}', but '{1}' has no tracked fields, so it never receives a change: "
-                       + "mark '{1}' or some of its properties [Tracked]",
+        messageFormat: "'{0}' handles the tracked changes of '{1}', but {2}",
         category: Categories.Tracking,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "ServerTools delivers the committed changes of an entity to its ITrackedChangeHandler<T> services only when the "
                      + "entity has tracked fields: the class is marked [Tracked] and has properties of a type the tracking can compare "
                      + "(numbers, strings, dates and times, Guid, enums, byte[]), or some of its own properties are marked [Tracked]. "
-                     + "[Tracked] is not inherited, so a class derived from a tracked class is not tracked unless it is marked too. "
-                     + "A handler of any other type is never called.",
+                     + "A class derived from a tracked class, and not marked itself, is tracked as that class: its changes carry the base "
+                     + "class's name and reach the base class's handlers. A handler of any other type is never called.",
         helpLinkUri: HelpLinkBase + "ST2001.md");
 
     /// <summary>ST2002: a partial On{X}Changed method of a tracked class is not the hook generated for the tracked property X.</summary>

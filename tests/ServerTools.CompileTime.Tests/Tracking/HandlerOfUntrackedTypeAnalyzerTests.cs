@@ -81,7 +81,8 @@ public sealed class HandlerOfUntrackedTypeAnalyzerTests
         [
             new("ST2001", Message("NotifyCrm", "Customer"), 0),
             new("ST2001", Message("Several", "Basket"), 1),
-            new("ST2001", Message("Several", "RushOrder"), 2),
+            new("ST2001", "'Several' handles the tracked changes of 'RushOrder', but 'RushOrder' is tracked as its base class 'Order', so its "
+                          + "changes reach the handlers of 'Order': handle 'Order', or mark 'RushOrder' [Tracked] to give it changes of its own", 2),
             new("ST2001", Message("GreetCustomer", "Customer"), 3),
         ],
         Handlers);

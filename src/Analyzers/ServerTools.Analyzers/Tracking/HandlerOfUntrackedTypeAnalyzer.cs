@@ -55,9 +55,25 @@ public sealed class HandlerOfUntrackedTypeAnalyzer : DiagnosticAnalyzer
                     DiagnosticDescriptors.HandlerOfUntrackedType,
                     BaseListLocation(type, entity, context.CancellationToken),
                     type.Name,
-                    entity.Name));
+                    entity.Name,
+                    Why(symbols, entity)));
             }
         }
+    }
+
+    /// <summary>Why no change of <paramref name="entity"/> reaches the handler, and what to do.</summary>
+    private static string Why(TrackingSymbols symbols, INamedTypeSymbol entity)
+    {
+        for (var type = entity.BaseType; type is not null; type = type.BaseType)
+        {
+            if (symbols.TrackedFields(type).Count > 0)
+            {
+                return $"'{entity.Name}' is tracked as its base class '{type.Name}', so its changes reach the handlers of '{type.Name}': "
+                       + $"handle '{type.Name}', or mark '{entity.Name}' [Tracked] to give it changes of its own";
+            }
+        }
+
+        return $"'{entity.Name}' has no tracked fields, so it never receives a change: mark '{entity.Name}' or some of its properties [Tracked]";
     }
 
     /// <summary>
