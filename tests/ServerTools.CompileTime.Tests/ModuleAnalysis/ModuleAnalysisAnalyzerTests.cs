@@ -447,7 +447,7 @@ public sealed class ModuleAnalysisAnalyzerTests
     }
 
     [Fact]
-    public async Task An_entity_derived_from_an_audited_class_is_audited_and_tracking_is_not_inherited()
+    public async Task An_entity_derived_from_an_audited_and_tracked_class_is_audited_and_tracked_as_it()
     {
         var summary = await VerifyAsync(
             """
@@ -478,14 +478,14 @@ public sealed class ModuleAnalysisAnalyzerTests
                     new ExpectedDiagnostic("ST9002", "Entity 'Shop.Document' of 'Shop.ShopContext': Audited, Tracked; no exception rule", 0),
                     ("type", "Shop.Document"), ("features", "Audited\nTracked"), ("rules", ""), ("contexts", "Shop.ShopContext")),
                 Fact(
-                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Invoice' of 'Shop.ShopContext': Audited; no exception rule", 1),
-                    ("type", "Shop.Invoice"), ("features", "Audited"), ("rules", ""), ("contexts", "Shop.ShopContext")),
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Invoice' of 'Shop.ShopContext': Audited, Tracked; no exception rule", 1),
+                    ("type", "Shop.Invoice"), ("features", "Audited\nTracked"), ("rules", ""), ("contexts", "Shop.ShopContext")),
             ]);
 
         Summary(
             summary,
-            "Module 'TestProject': 2 entities (2 audited, 1 tracked, 0 fuzzy searchable, 0 time-windowed), 0 exception rules (0 blocking, 0 warnings)",
-            Counts(("entities", 2), ("audited", 2), ("tracked", 1)));
+            "Module 'TestProject': 2 entities (2 audited, 2 tracked, 0 fuzzy searchable, 0 time-windowed), 0 exception rules (0 blocking, 0 warnings)",
+            Counts(("entities", 2), ("audited", 2), ("tracked", 2)));
     }
 
     [Fact]

@@ -246,7 +246,7 @@ internal sealed class ModuleCensus
             features.Add(Feature.Audited);
         }
 
-        if (ModuleSymbols.Has(entity, _symbols.Tracked) || HasMarkedProperty(entity, _symbols.Tracked))
+        if (IsTracked(entity))
         {
             features.Add(Feature.Tracked);
         }
@@ -290,6 +290,20 @@ internal sealed class ModuleCensus
         for (var current = entity; current is not null; current = current.BaseType)
         {
             if (ModuleSymbols.Has(current, _symbols.Audited))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The class or a base class is [Tracked] or declares a [Tracked] property: a derived entity is tracked as its base class.</summary>
+    private bool IsTracked(INamedTypeSymbol entity)
+    {
+        for (var current = entity; current is not null; current = current.BaseType)
+        {
+            if (ModuleSymbols.Has(current, _symbols.Tracked) || HasMarkedProperty(current, _symbols.Tracked))
             {
                 return true;
             }
