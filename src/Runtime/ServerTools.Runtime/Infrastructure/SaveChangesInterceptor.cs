@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Data.Common;
 using System.Threading;
 using System.Threading.Tasks;
@@ -38,17 +39,44 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     private bool _restoreAutoDetect;
     private bool _wakeDispatchersOnCommit;
     private bool _dataRulesChanged;
+    private List<string>? _addedRuleIds;
 
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         Begin(eventData.Context);
+        if (_addedRuleIds is not null)
+        {
+            CheckRuleIdsAsync(eventData.Context!, async: false, default).GetAwaiter().GetResult();
+        }
+
         return result;
     }
 
-    public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    public async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
         Begin(eventData.Context);
-        return ValueTask.FromResult(result);
+        if (_addedRuleIds is not null)
+        {
+            await CheckRuleIdsAsync(eventData.Context!, async: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <summary>Refuses new data rules whose ids are stored already (see <see cref="DataRuleBatch"/>); a refusal restores the context as a failure in Begin does.</summary>
+    private async Task CheckRuleIdsAsync(DbContext context, bool async, CancellationToken cancellationToken)
+    {
+        var ids = _addedRuleIds!;
+        _addedRuleIds = null;
+        try
+        {
+            await DataRuleBatch.RefuseTakenIdsAsync(context, ids, async, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            End(context)?.Release();
+            throw;
+        }
     }
 
     public InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
@@ -196,6 +224,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     private void Begin(DbContext? context)
     {
         _work = null;
+        _addedRuleIds = null;
         if (context?.GetService<IDbContextOptions>().FindExtension<ServerToolsOptionsExtension>()?.Options is not { } options)
         {
             return;
@@ -228,7 +257,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
                 TimeWindowBatch.Prepare(context);
             }
 
-            _dataRulesChanged = dataRules && DataRuleBatch.Validate(context);
+            _dataRulesChanged = dataRules && DataRuleBatch.Validate(context, out _addedRuleIds);
 
             var audit = options.Auditing.Enabled ? AuditBatch.Capture(context, options) : null;
             var tracked = options.Tracking.Enabled ? TrackedBatch.Capture(context, options) : null;

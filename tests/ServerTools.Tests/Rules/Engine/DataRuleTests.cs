@@ -178,6 +178,46 @@ public sealed class DataRuleTests(RulesFixture database) : IClassFixture<RulesFi
         Assert.Equal(["order.Quantity > 100"], await verify.Set<ExceptionRuleDefinition>().Where(d => d.Id.StartsWith("dup.")).Select(d => d.Expression).ToListAsync());
     }
 
+    [Fact]
+    public async Task A_definition_replaced_by_one_of_the_same_id_in_one_save_is_saved_and_the_async_save_asks_asynchronously()
+    {
+        await using (var context = database.Create())
+        {
+            context.Add(Definition("swap.x", "order.Quantity > 100"));
+            await context.SaveChangesAsync();
+        }
+
+        var commands = new SyncCommandRecorder();
+        var options = new DbContextOptionsBuilder<RulesContext>().UseNpgsql(database.ConnectionString).UseServerTools().AddInterceptors(commands).Options;
+        await using (var context = new RulesContext(options))
+        {
+            context.Remove(await context.Set<ExceptionRuleDefinition>().SingleAsync(d => d.Id == "swap.x"));
+            context.Add(Definition("swap.x", "order.Quantity > 200"));
+            context.Add(Definition("swap.y", "order.Quantity > 300"));
+            await context.SaveChangesAsync();
+        }
+
+        Assert.Empty(commands.Sync);
+        await using var verify = database.Create();
+        Assert.Equal(
+            ["order.Quantity > 200", "order.Quantity > 300"],
+            await verify.Set<ExceptionRuleDefinition>().Where(d => d.Id.StartsWith("swap.")).OrderBy(d => d.Id).Select(d => d.Expression).ToListAsync());
+    }
+
+    /// <summary>The commands sent synchronously: none may be, inside SaveChangesAsync.</summary>
+    private sealed class SyncCommandRecorder : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Sync { get; } = new();
+
+        public override Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> ReaderExecuting(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result)
+        {
+            Sync.Enqueue(command.CommandText);
+            return result;
+        }
+    }
+
     [Theory]
     [InlineData("Invoice", "order.Quantity > 1", "the model has no entity type 'Invoice'")]
     [InlineData("Order", "order.Quantity > 1", "has the id of the code rule ServerTools.Tests.Rules.BigQuantity")]

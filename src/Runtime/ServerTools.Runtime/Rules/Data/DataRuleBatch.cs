@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using ServerTools.Infrastructure;
 
@@ -14,11 +16,16 @@ namespace ServerTools.Rules.Data;
 /// </summary>
 internal static class DataRuleBatch
 {
-    /// <summary>Checks the changed definitions; true when some definition changed (added, modified or deleted).</summary>
-    public static bool Validate(DbContext context)
+    /// <summary>
+    /// Checks the changed definitions; true when some definition changed (added, modified or deleted).
+    /// <paramref name="added"/>: the ids of the definitions added by this save and not deleted in it (a definition
+    /// replaced by one of the same id is both), for <see cref="RefuseTakenIdsAsync"/>; null when there are none.
+    /// </summary>
+    public static bool Validate(DbContext context, out List<string>? added)
     {
         var changed = false;
-        List<string>? added = null;
+        added = null;
+        List<string>? deleted = null;
         foreach (var entry in context.ChangeTracker.Entries<ExceptionRuleDefinition>())
         {
             if (entry.State is EntityState.Added or EntityState.Modified)
@@ -33,12 +40,18 @@ internal static class DataRuleBatch
             else if (entry.State == EntityState.Deleted)
             {
                 changed = true;
+                (deleted ??= []).Add(entry.Entity.Id);
             }
         }
 
-        if (added is not null)
+        if (added is not null && deleted is not null)
         {
-            RefuseTakenIds(context, added);
+            added.RemoveAll(deleted.Contains);
+        }
+
+        if (added is { Count: 0 })
+        {
+            added = null;
         }
 
         return changed;
@@ -47,19 +60,19 @@ internal static class DataRuleBatch
     /// <summary>
     /// Refuses a new definition whose id a stored one has, with what to do, instead of the primary key's violation
     /// that EF Core reports as "An error occurred while saving the entity changes". One query, only for a save that
-    /// adds definitions.
+    /// adds definitions; asynchronous in SaveChangesAsync.
     /// </summary>
-    private static void RefuseTakenIds(DbContext context, List<string> ids)
+    public static async Task RefuseTakenIdsAsync(DbContext context, List<string> ids, bool async, CancellationToken cancellationToken)
     {
-        var taken = ServerToolsTables.Rows<ExceptionRuleDefinition>(context).AsNoTracking()
+        var query = ServerToolsTables.Rows<ExceptionRuleDefinition>(context).AsNoTracking()
             .Where(definition => ids.Contains(definition.Id))
             .Select(static definition => definition.Id)
-            .OrderBy(static id => id)
-            .ToList();
-        if (taken.Count > 0)
+            .OrderBy(static id => id);
+        var taken = async ? await query.FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false) : query.FirstOrDefault();
+        if (taken is not null)
         {
             throw new InvalidOperationException(
-                $"A data rule with the id '{taken[0]}' is stored already. Rule ids are unique: edit the stored definition (load it, change it, "
+                $"A data rule with the id '{taken}' is stored already. Rule ids are unique: edit the stored definition (load it, change it, "
                 + "save it) or give this one another id. Nothing was saved.");
         }
     }
