@@ -173,6 +173,22 @@ public sealed class AuditInheritanceTests(AuditInheritanceTests.Database databas
     }
 
 
+    [Fact]
+    public async Task The_trail_of_an_entity_whose_class_the_model_does_not_map_is_its_mapped_base_class_s()
+    {
+        // What a lazy-loading proxy is: a class derived from the entity's that EF Core maps as the entity.
+        await using var context = database.Create();
+        var asset = new ProxyLikeAsset { Name = "proxied" };
+        context.Assets.Add(asset);
+        await context.SaveChangesAsync();
+
+        var log = Assert.Single(await context.AuditTrail(asset).ToListAsync());
+
+        Assert.Equal(("ServerTools.Tests.Auditing.Asset", AuditOperation.Create), (log.EntityType, log.Operation));
+    }
+
+    private sealed class ProxyLikeAsset : Asset;
+
     /// <summary>Registered by hand in one test, after being looked up: what a later-loaded assembly's initializer does.</summary>
     private class LateAsset : Asset;
 

@@ -31,10 +31,11 @@ public static class AuditTrailExtensions
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(entity);
-        var type = entity.GetType();
-        var key = context.Model.FindEntityType(type)?.FindPrimaryKey() ?? throw new InvalidOperationException(
-            $"'{type.FullName}' is not an entity with a primary key in this context's model.");
+        // The entry's entity type, not GetType(): a lazy-loading proxy is of a class the model does not map.
         var entry = context.Entry(entity);
+        var type = entry.Metadata.ClrType;
+        var key = entry.Metadata.FindPrimaryKey() ?? throw new InvalidOperationException(
+            $"'{type.FullName}' is not an entity with a primary key in this context's model.");
         return Trail(context, Descriptors(type), [.. key.Properties.Select(p => entry.Property(p.Name).CurrentValue)]);
     }
 
