@@ -69,6 +69,10 @@ public class Order : IDiscounted
 
     public DateOnly? DeliveryDate { get; set; }
 
+    /// <summary>A local time, in a <c>timestamp without time zone</c> column.</summary>
+    [System.ComponentModel.DataAnnotations.Schema.Column(TypeName = "timestamp without time zone")]
+    public DateTime? LocalAt { get; set; }
+
     public string? Note { get; set; }
 
     public bool Urgent { get; set; }

@@ -58,6 +58,7 @@ public sealed class RuleExpressionSqlAgreementTests(RulesFixture database) : ICl
                 State = (OrderState)random.Next(4),
                 OrderedAt = new DateTime(2022, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddMinutes(random.Next(0, 3 * 365 * 24 * 60 / 15) * 15),
                 DeliveryDate = random.Next(3) == 0 ? null : new DateOnly(2022, 1, 1).AddDays(random.Next(0, 3 * 365)),
+                LocalAt = i % 3 == 0 ? null : new DateTime(2023, 1, 1, 0, 0, 0, DateTimeKind.Unspecified).AddMinutes(i * 397),
                 Note = Pick(random, s_notes),
                 Urgent = random.Next(2) == 0,
                 Customer = random.Next(4) == 0 ? null : Pick(random, customers),
@@ -67,8 +68,8 @@ public sealed class RuleExpressionSqlAgreementTests(RulesFixture database) : ICl
 
         // The ends of time: Npgsql stores MinValue and MaxValue as -infinity and infinity (an unset DateTime is MinValue).
         context.Orders.AddRange(
-            new Order { Number = "SO-min", OrderedAt = default, DeliveryDate = DateOnly.MinValue },
-            new Order { Number = "SO-max", OrderedAt = DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc), DeliveryDate = DateOnly.MaxValue },
+            new Order { Number = "SO-min", OrderedAt = default, DeliveryDate = DateOnly.MinValue, LocalAt = DateTime.MinValue },
+            new Order { Number = "SO-max", OrderedAt = DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc), DeliveryDate = DateOnly.MaxValue, LocalAt = DateTime.MaxValue },
             new Order { Number = "SO-min2", OrderedAt = default, Urgent = true },
             new Order { Number = "SO-max2", OrderedAt = DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc), Quantity = 3 });
         await context.SaveChangesAsync();
@@ -143,6 +144,9 @@ public sealed class RuleExpressionSqlAgreementTests(RulesFixture database) : ICl
         "order.OrderedAt.Date < order.OrderedAt.Date.Date || order.OrderedAt.Day == 31",
         "order.DeliveryDate.Year < 2000 || order.DeliveryDate.Day == 31",
         "order.DeliveryDate.Value.DayOfWeek == DayOfWeek.Friday && order.DeliveryDate.Month == 12",
+        "order.LocalAt.Date < order.LocalAt || order.LocalAt.Hour == 0",
+        "order.LocalAt.Year > 9000 || order.LocalAt.Date.Year < 2000 || order.LocalAt.Date.Hour == 1",
+        "order.OrderedAt.Date.DayOfWeek == DayOfWeek.Friday && order.OrderedAt.Date.Hour == 0",
         "(order.Quantity / (order.Quantity - order.Quantity) > 1 || true) && order.Urgent",
         "!(order.Amount / 0m > 1m && false) && order.Quantity > 20",
     ];
@@ -176,6 +180,8 @@ public sealed class RuleExpressionSqlAgreementTests(RulesFixture database) : ICl
         Assert.Contains(orders, o => o.Note is not null && o.Note.Contains("😀", StringComparison.Ordinal));
         Assert.Contains(orders, o => o.OrderedAt == DateTime.MinValue && o.DeliveryDate == DateOnly.MinValue);
         Assert.Contains(orders, o => o.OrderedAt == DateTime.MaxValue && o.DeliveryDate == DateOnly.MaxValue);
+        Assert.Contains(orders, o => o.LocalAt == DateTime.MaxValue);
+        Assert.Contains(orders, o => o.LocalAt == DateTime.MinValue);
     }
 
     private static T Pick<T>(Random random, IReadOnlyList<T> items) => items[random.Next(items.Count)];

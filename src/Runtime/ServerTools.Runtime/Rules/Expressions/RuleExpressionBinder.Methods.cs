@@ -180,8 +180,8 @@ internal sealed partial class RuleExpressionBinder
         {
             var property = type.GetProperty(name)!;
             return RuleValue.Scalar(
-                DatePart(SqlValue(target.Sql), property),
-                RuleMemory.Lift(target.Memory, target.MaybeNull, value => Expression.Property(value, property)),
+                SqlDatePart(SqlValue(target.Sql), property),
+                RuleMemory.Lift(target.Memory, target.MaybeNull, value => MemoryDatePart(value, property)),
                 target.MaybeNull);
         }
 
@@ -197,32 +197,21 @@ internal sealed partial class RuleExpressionBinder
     /// A part of a date in SQL. Npgsql stores <c>MinValue</c> and <c>MaxValue</c> as <c>-infinity</c> and
     /// <c>infinity</c>, whose parts PostgreSQL gives as NULL or an infinity (which the cast to int refuses), and reads them
     /// back as <c>MinValue</c> and <c>MaxValue</c>: the SQL takes those values' parts from .NET, as memory does
-    /// (<c>default(DateTime).Year</c> is 1). The day of <c>-infinity</c> is itself, as <c>MinValue.Date</c> is
-    /// <c>MinValue</c>; the day of <c>MaxValue</c> is 9999-12-31 (UTC, as Npgsql reads <c>timestamptz</c> values).
+    /// (<c>default(DateTime).Year</c> is 1). The day of an infinity is itself in SQL, and so in memory
+    /// (<see cref="MemoryDatePart"/>): a literal of 9999-12-31 would need the column's kind of timestamp.
     /// </summary>
-    private static Expression DatePart(Expression date, System.Reflection.PropertyInfo property)
+    private static Expression SqlDatePart(Expression date, System.Reflection.PropertyInfo property)
     {
-        // A part of a day (order.OrderedAt.Date.Year) is the date's own part, or midnight's: EF Core does not translate
-        // the guard below around the guard of the inner Date.
-        if (date is ConditionalExpression { Test: BinaryExpression { NodeType: ExpressionType.Equal, Left: var tested }, IfFalse: MemberExpression { Member.Name: nameof(DateTime.Date), Expression: { } day } }
-            && ReferenceEquals(tested, day)
-            && day.Type == typeof(DateTime))
+        var part = Expression.Property(date, property);
+        if (property.PropertyType == date.Type)
         {
-            return property.Name is nameof(DateTime.Hour) or nameof(DateTime.Minute) or nameof(DateTime.Second)
-                ? Expression.Constant(0)
-                : property.Name == nameof(DateTime.Date) ? date : DatePart(day, property);
+            return part;
         }
 
-        var part = Expression.Property(date, property);
+        // Infinities are written as such whatever the kind, so these constants suit timestamp and timestamptz columns.
         var (min, max) = date.Type == typeof(DateTime)
             ? ((object)DateTime.MinValue, (object)DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc))
             : (DateOnly.MinValue, DateOnly.MaxValue);
-        if (property.PropertyType == date.Type)
-        {
-            return Expression.Condition(
-                Expression.Equal(date, Expression.Constant(max, date.Type)), Expression.Constant(property.GetValue(max), property.PropertyType), part);
-        }
-
         return Expression.Condition(
             Expression.Equal(date, Expression.Constant(min, date.Type)),
             Expression.Constant(property.GetValue(min), property.PropertyType),
@@ -231,6 +220,12 @@ internal sealed partial class RuleExpressionBinder
                 Expression.Constant(property.GetValue(max), property.PropertyType),
                 part));
     }
+
+    /// <summary>A part of a date in memory: .NET's, but the day of <c>DateTime.MaxValue</c> is itself, as in SQL.</summary>
+    private static Expression MemoryDatePart(Expression date, System.Reflection.PropertyInfo property)
+        => property.PropertyType == typeof(DateTime) && date.Type == typeof(DateTime)
+            ? Expression.Condition(Expression.Equal(date, Expression.Constant(DateTime.MaxValue)), date, Expression.Property(date, property))
+            : Expression.Property(date, property);
 
     private RuleValue BindCollectionCall(InvocationExpressionSyntax node, RuleValue collection, IdentifierNameSyntax nameNode)
     {
