@@ -280,6 +280,24 @@ public sealed class FuzzySearchTests(FuzzyFixture database) : IClassFixture<Fuzz
         Assert.Equal(expected, names.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task A_threshold_read_from_the_row_works_alone_and_is_refused_beside_another()
+    {
+        await using var context = database.Create();
+
+        var alone = await context.Partners
+            .Where(p => TrigramFunctions.IsSimilar(p.Name, "smith", p.Email == null ? 0.2 : 0.5))
+            .Select(p => p.Name)
+            .ToListAsync();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.Partners
+            .Where(p => TrigramFunctions.IsSimilar(p.Name, "smith", p.Email == null ? 0.2 : 0.5))
+            .Where(p => TrigramFunctions.IsSimilar(p.Email, "smith", 0.2))
+            .ToListAsync());
+
+        Assert.NotEmpty(alone);
+        Assert.Contains("one of them computed from the row", error.Message, StringComparison.Ordinal);
+    }
+
     private static List<string> Names(Func<Partner, bool> predicate)
         => [.. Partners.All.Where(predicate).Select(static p => p.Name).Order(StringComparer.Ordinal)];
 

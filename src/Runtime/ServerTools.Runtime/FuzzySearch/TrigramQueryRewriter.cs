@@ -54,8 +54,8 @@ internal sealed class TrigramQueryRewriter : ExpressionVisitor
 
     private static readonly MethodInfo s_min = typeof(Math).GetMethod(nameof(Math.Min), [typeof(double), typeof(double)])!;
 
-    /// <summary>The settings of the tests found in each enclosing <c>Where</c>, innermost last.</summary>
-    private readonly Stack<HashSet<string>> _conditions = new();
+    /// <summary>The settings of the tests found in each enclosing <c>Where</c>, with the first threshold of each, innermost last.</summary>
+    private readonly Stack<Dictionary<string, Expression>> _conditions = new();
 
     /// <summary>By setting: the different thresholds the query's tests use.</summary>
     private readonly Dictionary<string, List<Expression>> _thresholds;
@@ -70,6 +70,17 @@ internal sealed class TrigramQueryRewriter : ExpressionVisitor
     {
         var finder = new Finder();
         finder.Find(query, all: true);
+        foreach (var (setting, thresholds) in finder.Thresholds)
+        {
+            if (thresholds.Count > 1 && thresholds.Exists(RowDependent.In))
+            {
+                throw new InvalidOperationException(
+                    $"This query tests trigram similarity with {thresholds.Count} different thresholds, one of them computed from the row, but pg_trgm reads "
+                    + $"one threshold ({setting}) for the whole statement. Use a threshold that does not depend on the row, or filter that field "
+                    + "with its score instead (TrigramFunctions.Similarity(...) >= threshold).");
+            }
+        }
+
         return new TrigramQueryRewriter(finder.Thresholds).Visit(query);
     }
 
@@ -92,7 +103,7 @@ internal sealed class TrigramQueryRewriter : ExpressionVisitor
                     + $"Filter with it in Where, and project or order by a score (TrigramFunctions.{node.Method.Name.Replace("Is", "", StringComparison.Ordinal)}) instead.");
             }
 
-            _conditions.Peek().Add(test.Setting);
+            _conditions.Peek().TryAdd(test.Setting, node.Arguments[2]);
             var left = Visit(node.Arguments[0]);
             var right = Visit(node.Arguments[1]);
             var matches = Expression.Call(test.Operator, s_functions, left, right);
@@ -113,13 +124,16 @@ internal sealed class TrigramQueryRewriter : ExpressionVisitor
 
     private LambdaExpression Condition(LambdaExpression predicate)
     {
-        _conditions.Push(new HashSet<string>(StringComparer.Ordinal));
+        _conditions.Push(new Dictionary<string, Expression>(StringComparer.Ordinal));
         var body = Visit(predicate.Body);
         var settings = _conditions.Pop();
 
-        foreach (var setting in settings.OrderByDescending(static setting => setting, StringComparer.Ordinal))
+        // One threshold: this condition's own expression (it may read this Where's row). Several: the lowest of the
+        // query's, none of which reads a row (Rewrite refuses that).
+        foreach (var (setting, threshold) in settings.OrderByDescending(static pair => pair.Key, StringComparer.Ordinal))
         {
-            body = Expression.AndAlso(SetThreshold(setting, Lowest(_thresholds[setting])), body);
+            var thresholds = _thresholds[setting];
+            body = Expression.AndAlso(SetThreshold(setting, thresholds.Count == 1 ? threshold : Lowest(thresholds)), body);
         }
 
         return Expression.Lambda(predicate.Type, body, predicate.Parameters);
@@ -152,6 +166,25 @@ internal sealed class TrigramQueryRewriter : ExpressionVisitor
     private static MethodInfo Method(string name) => typeof(TrigramFunctions).GetMethod(name, BindingFlags.Public | BindingFlags.Static)!;
 
     private static MethodInfo Npgsql(string name) => typeof(NpgsqlTrigramsDbFunctionsExtensions).GetMethod(name)!;
+
+    /// <summary>Whether an expression reads a lambda's parameter (a row), so that it cannot be moved to another <c>Where</c>.</summary>
+    private sealed class RowDependent : ExpressionVisitor
+    {
+        private bool _found;
+
+        public static bool In(Expression expression)
+        {
+            var finder = new RowDependent();
+            finder.Visit(expression);
+            return finder._found;
+        }
+
+        protected override Expression VisitParameter(ParameterExpression node)
+        {
+            _found = true;
+            return node;
+        }
+    }
 
     /// <summary>Finds the uses of <see cref="TrigramFunctions"/>: whether there is one, or (<c>all</c>) every test's threshold.</summary>
     private sealed class Finder : ExpressionVisitor
