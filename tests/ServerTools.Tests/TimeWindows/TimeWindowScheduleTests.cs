@@ -220,6 +220,7 @@ public sealed class TimeWindowScheduleTests
 
         Assert.Contains("case-sensitive: write 'Europe/Paris'", lower.Message, StringComparison.Ordinal);
         Assert.Equal("US/Eastern", TimeWindowSchedule.Create([], null, "US/Eastern").TimeZone.Id);
+        Assert.Equal(TimeSpan.Zero, TimeWindowSchedule.Create([], null, "utc").TimeZone.BaseUtcOffset);
     }
 
     [Fact]

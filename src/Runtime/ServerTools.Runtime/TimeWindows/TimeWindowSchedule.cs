@@ -303,8 +303,12 @@ public sealed class TimeWindowSchedule
 
         // .NET caches the zones it has read under a case-insensitive key, so 'europe/paris' is found once 'Europe/Paris'
         // was read in the process, and not before (the tz database's files are named case-sensitively): refused always,
-        // as ST4001 refuses it in a constant, rather than found or not by what ran before.
-        if (zone.HasIanaId && !string.Equals(zone.Id, id, StringComparison.Ordinal) && string.Equals(zone.Id, id, StringComparison.OrdinalIgnoreCase))
+        // as ST4001 refuses it in a constant, rather than found or not by what ran before. 'utc' is no such case: .NET
+        // reads any spelling of UTC as UTC, whatever ran before, and so does PostgreSQL.
+        if (zone.HasIanaId
+            && !string.Equals(zone.Id, id, StringComparison.Ordinal)
+            && string.Equals(zone.Id, id, StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(id, "UTC", StringComparison.OrdinalIgnoreCase))
         {
             throw new TimeZoneNotFoundException(
                 $"{owner}: unknown time zone '{id}'. Time zone ids are case-sensitive: write '{zone.Id}'.");
