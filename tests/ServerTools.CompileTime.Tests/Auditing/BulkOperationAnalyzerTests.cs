@@ -173,11 +173,18 @@ public sealed class BulkOperationAnalyzerTests
 
         namespace Orders;
 
-        [Tracked]
+        [Tracked(Operations = TrackedOperations.Update | TrackedOperations.Delete)]
         public partial class SaleOrder
         {
             public int Id { get; set; }
             public int State { get; set; }
+        }
+
+        [Tracked]
+        public partial class Invoice
+        {
+            public int Id { get; set; }
+            public decimal Total { get; set; }
         }
 
         public class RushOrder : SaleOrder
@@ -194,7 +201,7 @@ public sealed class BulkOperationAnalyzerTests
         }
 
         [Audited]
-        [Tracked]
+        [Tracked(Operations = TrackedOperations.All)]
         public partial class Parcel
         {
             public int Id { get; set; }
@@ -213,6 +220,7 @@ public sealed class BulkOperationAnalyzerTests
             public DbSet<Shipment> Shipments => Set<Shipment>();
             public DbSet<Parcel> Parcels => Set<Parcel>();
             public DbSet<Note> Notes => Set<Note>();
+            public DbSet<Invoice> Invoices => Set<Invoice>();
         }
         """;
 
@@ -264,6 +272,24 @@ public sealed class BulkOperationAnalyzerTests
             new("ST1001", Message("ExecuteDelete", "Parcel"), 0),
             new("ST2004", TrackingMessage("ExecuteDelete", "Parcel"), 0),
         ],
+        Tracked);
+
+    [Fact]
+    public Task ExecuteDelete_of_a_type_whose_deletes_reach_no_subscriber_is_not_reported_and_its_ExecuteUpdate_is() => DiagnosticAssert.VerifyAsync(
+        new BulkOperationAnalyzer(),
+        """
+        using Microsoft.EntityFrameworkCore;
+
+        namespace Orders;
+
+        public static class Cleanup
+        {
+            public static int Delete(OrdersContext db) => db.Invoices.ExecuteDelete() + db.Shipments.ExecuteDelete();
+
+            public static int Update(OrdersContext db) => db.Invoices.[|ExecuteUpdate|](s => s.SetProperty(i => i.Total, 0m));
+        }
+        """,
+        [new("ST2004", TrackingMessage("ExecuteUpdate", "Invoice"), 0)],
         Tracked);
 
     [Fact]

@@ -69,26 +69,34 @@ public sealed class BulkOperationAnalyzer : DiagnosticAnalyzer
                 DiagnosticDescriptors.BulkOperationBypassesAudit, MethodNameLocation(invocation), method.Name, entity.Name));
         }
 
-        if (tracking is not null && IsTrackedOrDerived(tracking, entity))
+        if (tracking is not null && TrackedBy(tracking, entity) is { } tracked && (!method.Name.StartsWith("ExecuteDelete", System.StringComparison.Ordinal) || DeliversDeletes(tracking, tracked)))
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.BulkOperationBypassesTracking, MethodNameLocation(invocation), method.Name, entity.Name));
         }
     }
 
-    /// <summary>True when <paramref name="entity"/> or a base class has tracked fields (a derived class is tracked through its base).</summary>
-    private static bool IsTrackedOrDerived(TrackingSymbols tracking, INamedTypeSymbol entity)
+    /// <summary>The class whose tracking <paramref name="entity"/> has: itself or its nearest base class with tracked fields, or null.</summary>
+    private static INamedTypeSymbol? TrackedBy(TrackingSymbols tracking, INamedTypeSymbol entity)
     {
         for (var type = entity; type is not null; type = type.BaseType)
         {
             if (tracking.TrackedFields(type).Count > 0)
             {
-                return true;
+                return type;
             }
         }
 
-        return false;
+        return null;
     }
+
+    /// <summary>
+    /// Whether deletes of <paramref name="tracked"/> reach subscribers: its class attribute's Operations include Delete
+    /// (4). A delete runs no hook, so a bulk delete of a type that delivers only updates (the default) loses nothing.
+    /// </summary>
+    private static bool DeliversDeletes(TrackingSymbols tracking, INamedTypeSymbol tracked)
+        => tracking.Find(tracked) is { } attribute
+           && attribute.NamedArguments.Any(static argument => argument is { Key: "Operations", Value.Value: int operations } && (operations & 4) != 0);
 
     /// <summary>The method's name in <c>query.ExecuteDelete()</c>, <c>query?.ExecuteDelete()</c> or <c>ExecuteDelete(query)</c>.</summary>
     private static Location MethodNameLocation(IInvocationOperation invocation)
