@@ -114,6 +114,28 @@ public sealed class ReportInputTests : IDisposable
     }
 
     [Fact]
+    public async Task An_entity_two_projects_map_counts_once_in_the_totals()
+    {
+        // The application's context maps the library's Partner too, so both reports list it.
+        var app = new FixtureModule("Shop.App")
+        {
+            Code = new() { ["C#"] = 100 },
+            Entities = [new("Shop.Sales.Partner", ["Audited", "FuzzySearchable"], []), new("Shop.App.Invoice", ["Audited"], [])],
+        };
+        _folder.WriteFile("a/module-report.json", FixtureModule.Sales.ToJson());
+        _folder.WriteFile("b/module-report.json", app.ToJson());
+
+        var run = await RunAsync(_folder.Reports);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var markdown = _folder.Markdown;
+        Assert.Contains("2 modules: 4 entities,", markdown, StringComparison.Ordinal);
+        Assert.Contains("| `Shop.App` | 100 | 0 | 0 | 0 | 0 | 0 | 2 | 2 | 0 | 1 | 0 | 0 |", markdown, StringComparison.Ordinal);
+        // Entities 4 (not 5), audited 3 (not 4), fuzzy searchable 1 (not 2): Shop.Sales.Partner once.
+        Assert.Contains("| Total | 2,200 | 0 | 10 | 0 | 30 | 2,400 | 4 | 3 | 1 | 1 | 1 | 2 | 1 | 1 | 1 | 2 | 0 |", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_folder_without_reports_but_with_unrelated_json_finds_none()
     {
         _folder.WriteFile("obj/App.csproj.nuget.dgspec.json", DgspecJson);

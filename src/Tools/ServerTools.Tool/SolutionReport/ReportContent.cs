@@ -16,7 +16,7 @@ internal static class ReportContent
     public static string SolutionSummary(IReadOnlyList<ModuleReport> modules) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"{Count(modules.Count, "module", "modules")}: {Count(modules.Sum(static module => module.Entities.Count), "entity", "entities")}, " +
+            $"{Count(modules.Count, "module", "modules")}: {Count(EntityCount(modules), "entity", "entities")}, " +
             $"{Count(modules.Sum(static module => module.TotalCodeLines), "line", "lines")} of code " +
             $"({Number(modules.Sum(GeneratedLines))} generated), " +
             $"{Count(modules.Sum(static module => module.Rules.Count), "exception rule", "exception rules")}, " +
@@ -39,6 +39,23 @@ internal static class ReportContent
             $"{Count(module.Rules.Count, "exception rule", "exception rules")} ({rules}), " +
             $"{Count(module.TotalCodeLines, "line", "lines")} of code ({Number(GeneratedLines(module))} generated).");
     }
+
+    /// <summary>
+    /// The entities of <paramref name="modules"/>, each type once: an entity class of a library that an application's
+    /// context maps too is in both projects' reports.
+    /// </summary>
+    public static int EntityCount(IReadOnlyList<ModuleReport> modules)
+        => modules.Count == 1 ? modules[0].Entities.Count : modules.SelectMany(static module => module.Entities).Select(static entity => entity.Type).Distinct().Count();
+
+    /// <summary>The entities of <paramref name="modules"/> with <paramref name="feature"/>, each type once (see <see cref="EntityCount"/>).</summary>
+    public static int FeatureCount(IReadOnlyList<ModuleReport> modules, string feature)
+        => modules.Count == 1
+            ? modules[0].FeatureCount(feature)
+            : modules.SelectMany(static module => module.Entities)
+                .Where(entity => feature == "ExceptionRules" ? entity.Rules.Count > 0 : entity.Features.Contains(feature))
+                .Select(static entity => entity.Type)
+                .Distinct()
+                .Count();
 
     /// <summary>Lines of generated code: the project's generated files and the source generators' output.</summary>
     public static long GeneratedLines(ModuleReport module) => module.GeneratedLines.Code + module.SourceGenerated.Lines;
@@ -67,8 +84,8 @@ internal static class ReportContent
             first,
             .. kinds.Select(kind => ReportCell.Of(of.Sum(module => module.CodeLines(kind)))),
             ReportCell.Of(of.Sum(GeneratedLines)),
-            ReportCell.Of(of.Sum(static module => module.Entities.Count)),
-            .. features.Select(feature => ReportCell.Of(of.Sum(module => module.FeatureCount(feature)))),
+            ReportCell.Of(EntityCount(of)),
+            .. features.Select(feature => ReportCell.Of(FeatureCount(of, feature))),
             .. ruleSeverities.Select(severity => ReportCell.Of(of.Sum(module => module.RuleCount(severity)))),
             .. diagnosticSeverities.Select(severity => ReportCell.Of(of.Sum(module => module.DiagnosticCount(severity)))),
         ];
