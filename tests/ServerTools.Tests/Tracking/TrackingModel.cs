@@ -63,6 +63,10 @@ public partial class Parcel
     public int Id { get; set; }
     public string Code { get; set; } = "";
     public decimal Weight { get; set; }
+
+    /// <summary>An optimistic concurrency token, as an application keeps one.</summary>
+    [System.ComponentModel.DataAnnotations.ConcurrencyCheck]
+    public int Version { get; set; }
 }
 
 /// <summary>A tracked base class with a hook; <see cref="Van"/> inherits its tracking, <see cref="Truck"/> is tracked itself.</summary>

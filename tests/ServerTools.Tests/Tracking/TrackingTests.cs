@@ -75,6 +75,72 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
     }
 
     [Fact]
+    public async Task A_concurrency_conflict_gives_the_context_back_as_it_was_and_leaves_nothing_for_a_later_commit()
+    {
+        await ClearOutboxAsync();
+        var id = await CreateParcelAsync("P-conflict");
+        await using var context = database.Create();
+        var parcel = await context.Parcels.SingleAsync(p => p.Id == id);
+        await BumpVersionAsync(id);
+        parcel.Weight = 2m;
+
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => context.SaveChangesAsync());
+
+        Assert.True(context.ChangeTracker.AutoDetectChangesEnabled);
+        Assert.Equal(AutoTransactionBehavior.WhenNeeded, context.Database.AutoTransactionBehavior);
+        await using (var transaction = await context.Database.BeginTransactionAsync())
+        {
+            await transaction.CommitAsync();
+        }
+
+        Assert.Empty(await ParcelMessagesAsync(id));
+
+        // EF Core's retry: take the database's values, change one more field, save again.
+        var entry = context.Entry(parcel);
+        entry.OriginalValues.SetValues((await entry.GetDatabaseValuesAsync())!);
+        parcel.Code = "P-conflict-2";
+        await context.SaveChangesAsync();
+
+        await using var check = database.Create();
+        var saved = await check.Parcels.SingleAsync(p => p.Id == id);
+        Assert.Equal(("P-conflict-2", 2m), (saved.Code, saved.Weight));
+        var message = Assert.Single(await ParcelMessagesAsync(id));
+        Assert.Equal(["Code", "Weight", "Version"], message.Fields.Select(f => f.Field));
+        Assert.Equal(
+            [AuditOperation.Create, AuditOperation.Update],
+            await check.AuditTrailByKey<Parcel>(id).Select(l => l.Operation).ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_pooled_context_whose_save_hit_a_concurrency_conflict_carries_nothing_to_its_next_lease()
+    {
+        await ClearOutboxAsync();
+        var id = await CreateParcelAsync("P-pool");
+        var options = new DbContextOptionsBuilder<TrackingContext>().UseNpgsql(database.ConnectionString).UseServerTools().Options;
+        var pool = new Microsoft.EntityFrameworkCore.Infrastructure.PooledDbContextFactory<TrackingContext>(options, poolSize: 1);
+        TrackingContext first;
+        await using (first = await pool.CreateDbContextAsync())
+        {
+            var parcel = await first.Parcels.SingleAsync(p => p.Id == id);
+            await BumpVersionAsync(id);
+            parcel.Weight = 3m;
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => first.SaveChangesAsync());
+        }
+
+        await using (var second = await pool.CreateDbContextAsync())
+        {
+            Assert.Same(first, second);
+            await using var transaction = await second.Database.BeginTransactionAsync();
+            Assert.Equal(1, await second.Parcels.CountAsync(p => p.Id == id));
+            await transaction.CommitAsync();
+        }
+
+        Assert.Empty(await ParcelMessagesAsync(id));
+        await using var check = database.Create();
+        Assert.Equal([AuditOperation.Create], await check.AuditTrailByKey<Parcel>(id).Select(l => l.Operation).ToListAsync());
+    }
+
+    [Fact]
     public async Task A_throwing_hook_aborts_the_save_and_leaves_neither_the_change_nor_outbox_rows()
     {
         await ClearOutboxAsync();
@@ -510,6 +576,30 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
         await using var context = database.Create();
         change(await context.SaleOrders.SingleAsync(o => o.Id == id));
         await context.SaveChangesAsync();
+    }
+
+    private async Task<int> CreateParcelAsync(string code)
+    {
+        await using var context = database.Create();
+        var parcel = new Parcel { Code = code, Weight = 1m };
+        context.Parcels.Add(parcel);
+        await context.SaveChangesAsync();
+        return parcel.Id;
+    }
+
+    /// <summary>Another user's update of the parcel's concurrency token, behind EF Core's back.</summary>
+    private async Task BumpVersionAsync(int id)
+    {
+        await using var other = database.Create();
+        await other.Database.ExecuteSqlAsync($"UPDATE \"Parcels\" SET \"Version\" = \"Version\" + 1 WHERE \"Id\" = {id}");
+    }
+
+    /// <summary>The outbox messages of one parcel's updates.</summary>
+    private async Task<System.Collections.Generic.List<OutboxMessage>> ParcelMessagesAsync(int id)
+    {
+        await using var context = database.Create();
+        var key = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return await context.Set<OutboxMessage>().Where(m => m.EntityType == typeof(Parcel).FullName && m.EntityKey == key && m.Operation == TrackedOperation.Update).ToListAsync();
     }
 
     /// <summary>Deletes the outbox (all of it, or all but the messages of one operation), so a test sees only its own.</summary>

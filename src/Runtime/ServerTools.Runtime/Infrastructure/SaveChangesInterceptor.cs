@@ -32,9 +32,12 @@ namespace ServerTools.Infrastructure;
 /// </list>
 /// <para>After a commit that carried tracked changes, the dispatchers of this process are woken up.</para>
 /// </remarks>
-internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTransactionInterceptor
+internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTransactionInterceptor, IResettableService
 {
     private SaveWork? _work;
+
+    /// <summary>Between SavingChanges and the end of that save (saved, failed, canceled, or a concurrency conflict thrown).</summary>
+    private bool _saving;
     private AutoTransactionBehavior _previousBehavior;
     private bool _restoreAutoDetect;
     private bool _wakeDispatchersOnCommit;
@@ -81,7 +84,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
 
     public InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
     {
-        if (_work is { WriteAtCommit: true } work && ReferenceEquals(eventData.Context, work.Context))
+        if (WorkToWrite(eventData) is { } work)
         {
             work.Write(transaction);
             _wakeDispatchersOnCommit |= work.Tracked is not null;
@@ -92,13 +95,117 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
 
     public async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
     {
-        if (_work is { WriteAtCommit: true } work && ReferenceEquals(eventData.Context, work.Context))
+        if (WorkToWrite(eventData) is { } work)
         {
             await work.WriteAsync(transaction, cancellationToken).ConfigureAwait(false);
             _wakeDispatchersOnCommit |= work.Tracked is not null;
         }
 
         return result;
+    }
+
+    public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
+    {
+        Started(eventData);
+        return result;
+    }
+
+    public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
+    {
+        Started(eventData);
+        return ValueTask.FromResult(result);
+    }
+
+    /// <summary>The transaction EF starts for the save (again, when an execution strategy retries it) is the one its rows are written in.</summary>
+    private void Started(TransactionEventData eventData)
+    {
+        if (_saving && _work is { WriteAtCommit: true } work && ReferenceEquals(eventData.Context, work.Context))
+        {
+            work.TransactionId = eventData.TransactionId;
+        }
+    }
+
+    /// <summary>
+    /// The work to write before a transaction commits: only the save's own transaction carries its rows (known by EF's
+    /// id: Npgsql reuses its transaction objects). A save that ended without its commit (a concurrency conflict EF throws
+    /// past SaveChangesFailed) leaves work behind that no other transaction of the context may write: it is dropped
+    /// here, at the latest.
+    /// </summary>
+    private SaveWork? WorkToWrite(TransactionEventData eventData)
+    {
+        if (_work is not { WriteAtCommit: true } work || !ReferenceEquals(eventData.Context, work.Context))
+        {
+            return null;
+        }
+
+        if (work.TransactionId == eventData.TransactionId)
+        {
+            return work;
+        }
+
+        if (!_saving)
+        {
+            End(eventData.Context)?.Release();
+        }
+
+        return null;
+    }
+
+    public InterceptionResult ThrowingConcurrencyException(ConcurrencyExceptionEventData eventData, InterceptionResult result)
+    {
+        ConcurrencyConflict(eventData.Context, result);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(ConcurrencyExceptionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        ConcurrencyConflict(eventData.Context, result);
+        return ValueTask.FromResult(result);
+    }
+
+    /// <summary>
+    /// EF Core reports a <see cref="DbUpdateConcurrencyException"/> to no SaveChangesFailed (dotnet/efcore#32750), so the
+    /// context gets its settings back here: change detection, the transaction behavior. The captured work stays, in case
+    /// an interceptor after this one suppresses the exception and the save goes on to commit; otherwise its transaction
+    /// never commits, and the work is dropped by the next save, transaction commit or return to the pool.
+    /// </summary>
+    private void ConcurrencyConflict(DbContext? context, InterceptionResult result)
+    {
+        if (result.IsSuppressed || !_saving || context is null)
+        {
+            return;
+        }
+
+        _saving = false;
+        if (_restoreAutoDetect)
+        {
+            context.ChangeTracker.AutoDetectChangesEnabled = true;
+            _restoreAutoDetect = false;
+        }
+
+        if (_work is { WriteAtCommit: true, BehaviorRestored: false } work)
+        {
+            context.Database.AutoTransactionBehavior = _previousBehavior;
+            work.BehaviorRestored = true;
+        }
+    }
+
+    /// <summary>A pooled context goes back to the pool: nothing of its last save may reach the next lease.</summary>
+    public void ResetState()
+    {
+        _work?.Release();
+        _work = null;
+        _saving = false;
+        _restoreAutoDetect = false;
+        _wakeDispatchersOnCommit = false;
+        _dataRulesChanged = false;
+        _addedRuleIds = null;
+    }
+
+    public Task ResetStateAsync(CancellationToken cancellationToken = default)
+    {
+        ResetState();
+        return Task.CompletedTask;
     }
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Committed();
@@ -223,7 +330,8 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     /// </summary>
     private void Begin(DbContext? context)
     {
-        _work = null;
+        // What a save that ended without telling (a concurrency conflict) left behind.
+        End(context)?.Release();
         _addedRuleIds = null;
         if (context?.GetService<IDbContextOptions>().FindExtension<ServerToolsOptionsExtension>()?.Options is not { } options)
         {
@@ -237,6 +345,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
             return;
         }
 
+        _saving = true;
         var tracker = context.ChangeTracker;
         if (tracker.AutoDetectChangesEnabled)
         {
@@ -287,6 +396,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     {
         var work = _work;
         _work = null;
+        _saving = false;
         if (context is null)
         {
             return work;
@@ -298,7 +408,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
             _restoreAutoDetect = false;
         }
 
-        if (work is { WriteAtCommit: true })
+        if (work is { WriteAtCommit: true, BehaviorRestored: false })
         {
             context.Database.AutoTransactionBehavior = _previousBehavior;
         }
@@ -312,6 +422,12 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     /// </summary>
     private sealed record SaveWork(DbContext Context, bool WriteAtCommit, AuditBatch? Audit, TrackedBatch? Tracked)
     {
+        /// <summary>With <see cref="WriteAtCommit"/>: EF's id of the transaction it started for the save, the only one the rows are written in.</summary>
+        public System.Guid? TransactionId { get; set; }
+
+        /// <summary>The context's transaction behavior was given back early (a concurrency conflict).</summary>
+        public bool BehaviorRestored { get; set; }
+
         /// <summary>Once the save is over (written, failed or canceled): the encoded rows' memory goes back to the pool.</summary>
         public void Release()
         {

@@ -30,7 +30,10 @@ public sealed class ServerToolsOptionsExtension(ServerToolsOptions options) : ID
     public void ApplyServices(IServiceCollection services)
     {
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IConventionSetPlugin, ServerToolsConventionSetPlugin>());
-        services.TryAddEnumerable(ServiceDescriptor.Scoped<IInterceptor, SaveChangesInterceptor>());
+        // One per context; a pooled context's is reset when it goes back to the pool (IResettableService).
+        services.TryAddScoped<SaveChangesInterceptor>();
+        services.AddScoped<IInterceptor>(static provider => provider.GetRequiredService<SaveChangesInterceptor>());
+        services.AddScoped<IResettableService>(static provider => provider.GetRequiredService<SaveChangesInterceptor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISingletonInterceptor, AuditReadMaterializer>());
         // Query expression interceptors are found among the IInterceptor services (materialization ones among ISingletonInterceptor).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, FuzzySearchQueryInterceptor>());
