@@ -452,6 +452,57 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
         Assert.Equal("System.TimeoutException: warehouse down", message.LastError);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_dispatcher_asked_to_stop_keeps_the_deliveries_it_made_and_hands_out_no_more(bool handlerHonoursTheToken)
+    {
+        await ClearOutboxAsync();
+        using var stop = new CancellationTokenSource();
+        var deliveries = new Deliveries();
+        var calls = 0;
+        deliveries.Behaviour = (_, token) =>
+        {
+            // The second delivery is under way when the host stops; a handler that honours the token gives up on it.
+            if (Interlocked.Increment(ref calls) == 2)
+            {
+                stop.Cancel();
+                if (handlerHonoursTheToken)
+                {
+                    token.ThrowIfCancellationRequested();
+                }
+            }
+
+            return Task.CompletedTask;
+        };
+        await using var services = database.Services(deliveries);
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        for (var i = 0; i < 5; i++)
+        {
+            var id = await CreateOrderAsync($"SO-stop-{i}");
+            await UpdateAsync(id, order => order.State = OrderState.Confirmed);
+        }
+
+        await ClearOutboxAsync(keep: TrackedOperation.Update);
+
+        var handled = await dispatcher.DispatchAsync(stop.Token);
+
+        var delivered = handlerHonoursTheToken ? 1 : 2;
+        Assert.Equal(delivered, handled);
+        await using (var check = database.Create())
+        {
+            var states = await check.Set<OutboxMessage>().Select(m => new { m.State, m.Attempts }).ToListAsync();
+            Assert.Equal(delivered, states.Count(m => m.State == OutboxState.Delivered));
+            Assert.Equal(5 - delivered, states.Count(m => m.State == OutboxState.Pending && m.Attempts == 0));
+        }
+
+        // The next run delivers the rest, and only the rest.
+        deliveries.Behaviour = null;
+        Assert.Equal(5 - delivered, await dispatcher.DispatchAsync());
+        Assert.Equal(5, deliveries.Received.Where(c => c.Attempt == 1).Select(c => c.ChangeId).Distinct().Count());
+        Assert.Equal(handlerHonoursTheToken ? 6 : 5, deliveries.Received.Count);
+    }
+
     [Fact]
     public async Task A_change_that_always_fails_is_dead_lettered_and_can_be_redelivered()
     {

@@ -145,13 +145,29 @@ public sealed class TrackedChangeDispatcher<TContext>
         var due = await db.Set<OutboxMessage>().AsNoTracking().Where(message => ids.Contains(message.Id))
             .OrderBy(message => message.NextAttemptAt).ThenBy(message => message.Id)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
+        // Once the first handler has run, what the pass did is recorded and committed whatever happens to the token: a
+        // dispatcher asked to stop hands out no more messages, and keeps the deliveries already made (else a restart
+        // delivers them again). The messages it did not hand out stay locked until the commit, then due again.
         var delivered = new List<Guid>(due.Count);
         var deliveredAt = new List<DateTimeOffset>(due.Count);
+        var handled = 0;
         foreach (var message in due)
         {
-            if (await DeliverAsync(message, cancellationToken).ConfigureAwait(false) is { } failure)
+            if (cancellationToken.IsCancellationRequested)
             {
-                await FailedAsync(db, message, failure, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+
+            var (stopped, failure) = await DeliverAsync(message, cancellationToken).ConfigureAwait(false);
+            if (stopped)
+            {
+                break;
+            }
+
+            handled++;
+            if (failure is not null)
+            {
+                await FailedAsync(db, message, failure, CancellationToken.None).ConfigureAwait(false);
             }
             else
             {
@@ -163,7 +179,7 @@ public sealed class TrackedChangeDispatcher<TContext>
         if (delivered.Count > 0)
         {
             var recorded = await db.Database.ExecuteSqlRawAsync(
-                sql.MarkDelivered, [nameof(OutboxState.Delivered), delivered.ToArray(), deliveredAt.ToArray()], cancellationToken).ConfigureAwait(false);
+                sql.MarkDelivered, [nameof(OutboxState.Delivered), delivered.ToArray(), deliveredAt.ToArray()], CancellationToken.None).ConfigureAwait(false);
             if (recorded != delivered.Count)
             {
                 throw new InvalidOperationException(
@@ -173,12 +189,15 @@ public sealed class TrackedChangeDispatcher<TContext>
             }
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return due.Count;
+        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        return handled;
     }
 
-    /// <summary>Hands <paramref name="message"/> to every handler of its type; null when all took it, else the failure.</summary>
-    private async Task<Exception?> DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands <paramref name="message"/> to every handler of its type: no failure when all took it, else the failure; stopped
+    /// when a handler gave up because the dispatcher is stopping (the message is then neither delivered nor failed).
+    /// </summary>
+    private async Task<(bool Stopped, Exception? Failure)> DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
         try
         {
@@ -191,11 +210,15 @@ public sealed class TrackedChangeDispatcher<TContext>
 
             await using var scope = _scopes.CreateAsyncScope();
             await descriptor.DeliverAsync(scope.ServiceProvider, message, cancellationToken).ConfigureAwait(false);
-            return null;
+            return (false, null);
         }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return exception;
+            return (true, null);
+        }
+        catch (Exception exception)
+        {
+            return (false, exception);
         }
     }
 
