@@ -1,0 +1,52 @@
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ServerTools;
+
+/// <summary>
+/// Answers a request that a <see cref="BusinessRuleException"/> ended (<c>engine.Enforce(...)</c>) with 422 Unprocessable
+/// Content and a problem details body that lists the blocking rules and their messages, the ones a user is meant to
+/// read, instead of the bare 500 every unhandled exception gets. Registered by
+/// <see cref="BusinessRuleProblemDetailsServiceCollectionExtensions.AddBusinessRuleProblemDetails"/>; runs inside
+/// <c>app.UseExceptionHandler()</c>.
+/// </summary>
+/// <remarks>
+/// A rule that failed (threw instead of answering) is listed with its id and <c>"failed": true</c> only: its message names
+/// the exception's type, and what the exception says stays in the server's logs.
+/// </remarks>
+public sealed class BusinessRuleExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    /// <summary>The problem type of the answer.</summary>
+    public const string ProblemType = "https://github.com/servertools/servertools/blob/main/docs/rules.md#in-a-web-app";
+
+    /// <inheritdoc />
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, System.Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BusinessRuleException broken)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        var problem = new ProblemDetails
+        {
+            Type = ProblemType,
+            Title = broken.Violations.Count == 1 ? "A business rule blocks this change." : "Business rules block this change.",
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Extensions =
+            {
+                ["violations"] = broken.Violations
+                    .Select(static violation => violation.IsFailure
+                        ? (object)new { ruleId = violation.RuleId, failed = true }
+                        : new { ruleId = violation.RuleId, severity = violation.Severity.ToString(), message = violation.Message })
+                    .ToArray(),
+            },
+        };
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception })
+            .ConfigureAwait(false);
+    }
+}
