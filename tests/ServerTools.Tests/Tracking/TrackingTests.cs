@@ -111,6 +111,83 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
             await check.AuditTrailByKey<Parcel>(id).Select(l => l.Operation).ToListAsync());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_conflict_an_interceptor_suppresses_lets_the_save_write_its_rows_also_when_it_is_retried(bool killFirstCommit)
+    {
+        var id = await CreateParcelAsync("P-suppress-" + killFirstCommit);
+        var builder = new DbContextOptionsBuilder<TrackingContext>()
+            .UseNpgsql(database.ConnectionString, npgsql => npgsql.EnableRetryOnFailure(3, TimeSpan.FromMilliseconds(10), [PostgresErrorCodes.AdminShutdown]))
+            .UseServerTools()
+            .AddInterceptors(new SuppressConcurrencyConflicts());
+        if (killFirstCommit)
+        {
+            builder.AddInterceptors(new KillConnectionAtFirstCommit(database.ConnectionString));
+        }
+
+        await using var context = new TrackingContext(builder.Options);
+        var parcel = await context.Parcels.SingleAsync(p => p.Id == id);
+        await BumpVersionAsync(id);
+        parcel.Weight = 7m;
+        var added = new Parcel { Code = "P-added-" + killFirstCommit, Weight = 1m };
+        context.Parcels.Add(added);
+
+        await context.SaveChangesAsync();
+
+        await using var check = database.Create();
+        Assert.Equal([AuditOperation.Create], await check.AuditTrailByKey<Parcel>(added.Id).Select(l => l.Operation).ToListAsync());
+        Assert.Single(await ParcelMessagesAsync(added.Id, TrackedOperation.Create));
+    }
+
+    [Fact]
+    public async Task A_save_an_application_interceptor_rejects_writes_nothing_at_a_later_commit_of_the_context()
+    {
+        await ClearOutboxAsync();
+        var id = await CreateParcelAsync("P-reject");
+        var options = new DbContextOptionsBuilder<TrackingContext>().UseNpgsql(database.ConnectionString).UseServerTools().AddInterceptors(new RejectEverySave()).Options;
+        await using var context = new TrackingContext(options);
+        var parcel = await context.Parcels.SingleAsync(p => p.Id == id);
+        parcel.Weight = 5m;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => context.SaveChangesAsync());
+
+        // The application drops the rejected change and works in a transaction of its own.
+        context.ChangeTracker.Clear();
+        await using (var transaction = await context.Database.BeginTransactionAsync())
+        {
+            await context.Database.ExecuteSqlAsync($"SELECT 1");
+            await transaction.CommitAsync();
+        }
+
+        Assert.True(context.ChangeTracker.AutoDetectChangesEnabled);
+        Assert.Equal(AutoTransactionBehavior.WhenNeeded, context.Database.AutoTransactionBehavior);
+        Assert.Empty(await ParcelMessagesAsync(id));
+        await using var check = database.Create();
+        Assert.Equal([AuditOperation.Create], await check.AuditTrailByKey<Parcel>(id).Select(l => l.Operation).ToListAsync());
+    }
+
+    /// <summary>An application's interceptor, after ServerTools', that lets the last writer win.</summary>
+    private sealed class SuppressConcurrencyConflicts : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+    {
+        public override Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult ThrowingConcurrencyException(
+            Microsoft.EntityFrameworkCore.Diagnostics.ConcurrencyExceptionEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult result)
+            => Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult.Suppress();
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult> ThrowingConcurrencyExceptionAsync(
+            Microsoft.EntityFrameworkCore.Diagnostics.ConcurrencyExceptionEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult result,
+            CancellationToken cancellationToken = default)
+            => ValueTask.FromResult(Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult.Suppress());
+    }
+
+    /// <summary>An application's validation interceptor, after ServerTools', that refuses every save.</summary>
+    private sealed class RejectEverySave : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+    {
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> SavingChangesAsync(
+            Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result,
+            CancellationToken cancellationToken = default)
+            => throw new InvalidOperationException("The application's validation refused the save.");
+    }
+
     [Fact]
     public async Task A_pooled_context_whose_save_hit_a_concurrency_conflict_carries_nothing_to_its_next_lease()
     {
@@ -645,12 +722,12 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
         await other.Database.ExecuteSqlAsync($"UPDATE \"Parcels\" SET \"Version\" = \"Version\" + 1 WHERE \"Id\" = {id}");
     }
 
-    /// <summary>The outbox messages of one parcel's updates.</summary>
-    private async Task<System.Collections.Generic.List<OutboxMessage>> ParcelMessagesAsync(int id)
+    /// <summary>The outbox messages of one parcel's updates (or of its <paramref name="operation"/>).</summary>
+    private async Task<System.Collections.Generic.List<OutboxMessage>> ParcelMessagesAsync(int id, TrackedOperation operation = TrackedOperation.Update)
     {
         await using var context = database.Create();
         var key = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return await context.Set<OutboxMessage>().Where(m => m.EntityType == typeof(Parcel).FullName && m.EntityKey == key && m.Operation == TrackedOperation.Update).ToListAsync();
+        return await context.Set<OutboxMessage>().Where(m => m.EntityType == typeof(Parcel).FullName && m.EntityKey == key && m.Operation == operation).ToListAsync();
     }
 
     /// <summary>Deletes the outbox (all of it, or all but the messages of one operation), so a test sees only its own.</summary>

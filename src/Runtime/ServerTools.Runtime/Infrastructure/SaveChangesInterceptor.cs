@@ -32,12 +32,12 @@ namespace ServerTools.Infrastructure;
 /// </list>
 /// <para>After a commit that carried tracked changes, the dispatchers of this process are woken up.</para>
 /// </remarks>
-internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTransactionInterceptor, IResettableService
+internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTransactionInterceptor, IDbCommandInterceptor, IResettableService
 {
     private SaveWork? _work;
 
-    /// <summary>Between SavingChanges and the end of that save (saved, failed, canceled, or a concurrency conflict thrown).</summary>
-    private bool _saving;
+    /// <summary>The context whose SaveChangesFailed event this instance listens to (a pooled context's are cleared with its state).</summary>
+    private DbContext? _listening;
     private AutoTransactionBehavior _previousBehavior;
     private bool _restoreAutoDetect;
     private bool _wakeDispatchersOnCommit;
@@ -104,32 +104,52 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         return result;
     }
 
-    public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
+    public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
-        Started(eventData);
+        SaveCommand(eventData);
         return result;
     }
 
-    public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
+    public ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
-        Started(eventData);
+        SaveCommand(eventData);
         return ValueTask.FromResult(result);
     }
 
-    /// <summary>The transaction EF starts for the save (again, when an execution strategy retries it) is the one its rows are written in.</summary>
-    private void Started(TransactionEventData eventData)
+    public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
     {
-        if (_saving && _work is { WriteAtCommit: true } work && ReferenceEquals(eventData.Context, work.Context))
+        SaveCommand(eventData);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        SaveCommand(eventData);
+        return ValueTask.FromResult(result);
+    }
+
+    /// <summary>
+    /// The transaction the save's own statements run in (again, when an execution strategy retries them) is the one its
+    /// rows are written in: a transaction of the application's that runs no statement of the save never carries them.
+    /// </summary>
+    private void SaveCommand(CommandEventData eventData)
+    {
+        if (eventData.CommandSource == CommandSource.SaveChanges
+            && _work is { WriteAtCommit: true } work
+            && ReferenceEquals(eventData.Context, work.Context)
+            && work.Context.Database.CurrentTransaction is { } transaction)
         {
-            work.TransactionId = eventData.TransactionId;
+            work.TransactionId = transaction.TransactionId;
         }
     }
 
     /// <summary>
     /// The work to write before a transaction commits: only the save's own transaction carries its rows (known by EF's
-    /// id: Npgsql reuses its transaction objects). A save that ended without its commit (a concurrency conflict EF throws
-    /// past SaveChangesFailed) leaves work behind that no other transaction of the context may write: it is dropped
-    /// here, at the latest.
+    /// id: Npgsql reuses its transaction objects). Another transaction's commit means the save ended without its own, in
+    /// a way no callback reported (an application's SavingChanges interceptor that threw after this one): its work is
+    /// dropped and the context gets its settings back.
     /// </summary>
     private SaveWork? WorkToWrite(TransactionEventData eventData)
     {
@@ -143,51 +163,19 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
             return work;
         }
 
-        if (!_saving)
-        {
-            End(eventData.Context)?.Release();
-        }
-
+        End(eventData.Context)?.Release();
         return null;
     }
 
-    public InterceptionResult ThrowingConcurrencyException(ConcurrencyExceptionEventData eventData, InterceptionResult result)
-    {
-        ConcurrencyConflict(eventData.Context, result);
-        return result;
-    }
-
-    public ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(ConcurrencyExceptionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
-    {
-        ConcurrencyConflict(eventData.Context, result);
-        return ValueTask.FromResult(result);
-    }
-
     /// <summary>
-    /// EF Core reports a <see cref="DbUpdateConcurrencyException"/> to no SaveChangesFailed (dotnet/efcore#32750), so the
-    /// context gets its settings back here: change detection, the transaction behavior. The captured work stays, in case
-    /// an interceptor after this one suppresses the exception and the save goes on to commit; otherwise its transaction
-    /// never commits, and the work is dropped by the next save, transaction commit or return to the pool.
+    /// The context's own SaveChangesFailed event, which EF raises for a <see cref="DbUpdateConcurrencyException"/> too,
+    /// where it calls no interceptor (dotnet/efcore#32750). A conflict an interceptor suppresses raises nothing: the save
+    /// goes on, and ends as usual.
     /// </summary>
-    private void ConcurrencyConflict(DbContext? context, InterceptionResult result)
+    private void OnSaveChangesFailed(object? sender, SaveChangesFailedEventArgs args)
     {
-        if (result.IsSuppressed || !_saving || context is null)
-        {
-            return;
-        }
-
-        _saving = false;
-        if (_restoreAutoDetect)
-        {
-            context.ChangeTracker.AutoDetectChangesEnabled = true;
-            _restoreAutoDetect = false;
-        }
-
-        if (_work is { WriteAtCommit: true, BehaviorRestored: false } work)
-        {
-            context.Database.AutoTransactionBehavior = _previousBehavior;
-            work.BehaviorRestored = true;
-        }
+        _dataRulesChanged = false;
+        End(sender as DbContext)?.Release();
     }
 
     /// <summary>A pooled context goes back to the pool: nothing of its last save may reach the next lease.</summary>
@@ -195,7 +183,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     {
         _work?.Release();
         _work = null;
-        _saving = false;
+        _listening = null;
         _restoreAutoDetect = false;
         _wakeDispatchersOnCommit = false;
         _dataRulesChanged = false;
@@ -345,7 +333,12 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
             return;
         }
 
-        _saving = true;
+        if (!ReferenceEquals(_listening, context))
+        {
+            context.SaveChangesFailed += OnSaveChangesFailed;
+            _listening = context;
+        }
+
         var tracker = context.ChangeTracker;
         if (tracker.AutoDetectChangesEnabled)
         {
@@ -396,7 +389,6 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     {
         var work = _work;
         _work = null;
-        _saving = false;
         if (context is null)
         {
             return work;
@@ -408,7 +400,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
             _restoreAutoDetect = false;
         }
 
-        if (work is { WriteAtCommit: true, BehaviorRestored: false })
+        if (work is { WriteAtCommit: true })
         {
             context.Database.AutoTransactionBehavior = _previousBehavior;
         }
@@ -425,8 +417,6 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         /// <summary>With <see cref="WriteAtCommit"/>: EF's id of the transaction it started for the save, the only one the rows are written in.</summary>
         public System.Guid? TransactionId { get; set; }
 
-        /// <summary>The context's transaction behavior was given back early (a concurrency conflict).</summary>
-        public bool BehaviorRestored { get; set; }
 
         /// <summary>Once the save is over (written, failed or canceled): the encoded rows' memory goes back to the pool.</summary>
         public void Release()
