@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using ServerTools.Tests.Rules;
 
 namespace ServerTools.Tests.AspNetCore;
@@ -39,6 +41,23 @@ public sealed class BusinessRuleProblemDetailsTests
     }
 
     [Fact]
+    public async Task A_failed_rule_s_exception_is_logged_and_a_request_that_does_not_ask_for_json_gets_problem_json_all_the_same()
+    {
+        var logs = new ListLoggerProvider();
+        await using var app = await StartAsync(logs);
+
+        var (status, contentType, body) = await PostAsync(app, "/orders/confirm?discount=0.1&note=boom", accept: "text/html");
+
+        Assert.Equal(StatusCodes.Status422UnprocessableEntity, status);
+        Assert.StartsWith("application/problem+json", contentType, System.StringComparison.Ordinal);
+        Assert.Contains("\"order.note_parser\"", body, System.StringComparison.Ordinal);
+        var entry = Assert.Single(logs.Entries, e => e.Category == typeof(BusinessRuleExceptionHandler).FullName);
+        Assert.Equal(LogLevel.Error, entry.Level);
+        Assert.Contains("order.note_parser", entry.Message, System.StringComparison.Ordinal);
+        Assert.Equal("The note parser broke.", entry.Exception?.Message);
+    }
+
+    [Fact]
     public async Task An_order_no_rule_blocks_is_confirmed_and_other_exceptions_are_not_turned_into_422()
     {
         await using var app = await StartAsync();
@@ -47,10 +66,15 @@ public sealed class BusinessRuleProblemDetailsTests
         Assert.Equal(StatusCodes.Status500InternalServerError, (await PostAsync(app, "/crash")).Status);
     }
 
-    private static async Task<WebApplication> StartAsync()
+    private static async Task<WebApplication> StartAsync(ListLoggerProvider? logs = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseTestServer();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         builder.Services.AddRouting();
         builder.Services.AddScoped<ICreditLimits>(_ => new FixedCreditLimits(1_000m));
         builder.Services.AddServerTools();
@@ -68,7 +92,7 @@ public sealed class BusinessRuleProblemDetailsTests
         return app;
     }
 
-    private static async Task<(int Status, string ContentType, string Body)> PostAsync(WebApplication app, string pathAndQuery)
+    private static async Task<(int Status, string ContentType, string Body)> PostAsync(WebApplication app, string pathAndQuery, string? accept = null)
     {
         var exchange = await app.GetTestServer().SendAsync(context =>
         {
@@ -76,8 +100,35 @@ public sealed class BusinessRuleProblemDetailsTests
             context.Request.Method = HttpMethods.Post;
             context.Request.Path = path;
             context.Request.QueryString = new QueryString(query);
+            if (accept is not null)
+            {
+                context.Request.Headers.Accept = accept;
+            }
         });
         using var reader = new StreamReader(exchange.Response.Body);
         return (exchange.Response.StatusCode, exchange.Response.ContentType ?? "", await reader.ReadToEndAsync());
+    }
+
+    /// <summary>Keeps what the app logs.</summary>
+    private sealed class ListLoggerProvider : ILoggerProvider
+    {
+        public ConcurrentQueue<(string Category, LogLevel Level, string Message, System.Exception? Exception)> Entries { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ListLoggerProvider provider, string category) : ILogger
+        {
+            public System.IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, System.Exception? exception, System.Func<TState, System.Exception?, string> formatter)
+                => provider.Entries.Enqueue((category, logLevel, formatter(state, exception), exception));
+        }
     }
 }

@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
 
 namespace ServerTools;
 
@@ -15,10 +16,11 @@ namespace ServerTools;
 /// <c>app.UseExceptionHandler()</c>.
 /// </summary>
 /// <remarks>
-/// A rule that failed (threw instead of answering) is listed with its id and <c>"failed": true</c> only: its message names
-/// the exception's type, and what the exception says stays in the server's logs.
+/// A rule that failed (threw instead of answering) is listed with its id and <c>"failed": true</c> only: its exception is
+/// logged here, at Error, with the rule's id (ASP.NET Core logs nothing of an exception a handler took). The body is
+/// problem details JSON whatever the request's <c>Accept</c> header says.
 /// </remarks>
-public sealed class BusinessRuleExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+public sealed partial class BusinessRuleExceptionHandler(IProblemDetailsService problemDetails, ILogger<BusinessRuleExceptionHandler> logger) : IExceptionHandler
 {
     /// <summary>The problem type of the answer.</summary>
     public const string ProblemType = "https://github.com/servertools/servertools/blob/main/docs/rules.md#in-a-web-app";
@@ -29,6 +31,14 @@ public sealed class BusinessRuleExceptionHandler(IProblemDetailsService problemD
         if (exception is not BusinessRuleException broken)
         {
             return false;
+        }
+
+        foreach (var violation in broken.Violations)
+        {
+            if (violation.Exception is { } failure)
+            {
+                RuleFailed(logger, failure, violation.RuleId, httpContext.Request.Path);
+            }
         }
 
         httpContext.Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
@@ -46,7 +56,17 @@ public sealed class BusinessRuleExceptionHandler(IProblemDetailsService problemD
                     .ToArray(),
             },
         };
-        return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception })
-            .ConfigureAwait(false);
+        if (!await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception })
+                .ConfigureAwait(false))
+        {
+            // No writer took it (an Accept header without JSON): the answer is problem details all the same.
+            await httpContext.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        return true;
     }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "The business rule {RuleId} failed while the request to {Path} was checked; the answer lists it as failed.")]
+    private static partial void RuleFailed(ILogger logger, System.Exception exception, string ruleId, PathString path);
 }
