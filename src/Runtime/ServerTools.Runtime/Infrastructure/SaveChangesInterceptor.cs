@@ -172,11 +172,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     /// where it calls no interceptor (dotnet/efcore#32750). A conflict an interceptor suppresses raises nothing: the save
     /// goes on, and ends as usual.
     /// </summary>
-    private void OnSaveChangesFailed(object? sender, SaveChangesFailedEventArgs args)
-    {
-        _dataRulesChanged = false;
-        End(sender as DbContext)?.Release();
-    }
+    private void OnSaveChangesFailed(object? sender, SaveChangesFailedEventArgs args) => Abandon(sender as DbContext);
 
     /// <summary>A pooled context goes back to the pool: nothing of its last save may reach the next lease.</summary>
     public void ResetState()
@@ -252,30 +248,27 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         return result;
     }
 
-    public void SaveChangesFailed(DbContextErrorEventData eventData)
-    {
-        _dataRulesChanged = false;
-        End(eventData.Context)?.Release();
-    }
+    public void SaveChangesFailed(DbContextErrorEventData eventData) => Abandon(eventData.Context);
 
     public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        _dataRulesChanged = false;
-        End(eventData.Context)?.Release();
+        Abandon(eventData.Context);
         return Task.CompletedTask;
     }
 
-    public void SaveChangesCanceled(DbContextEventData eventData)
-    {
-        _dataRulesChanged = false;
-        End(eventData.Context)?.Release();
-    }
+    public void SaveChangesCanceled(DbContextEventData eventData) => Abandon(eventData.Context);
 
     public Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
     {
-        _dataRulesChanged = false;
-        End(eventData.Context)?.Release();
+        Abandon(eventData.Context);
         return Task.CompletedTask;
+    }
+
+    /// <summary>A save that did not happen: its work is dropped, the context gets its settings back, the data rules stay as they were.</summary>
+    private void Abandon(DbContext? context)
+    {
+        _dataRulesChanged = false;
+        End(context)?.Release();
     }
 
     private void RolledBack()
@@ -318,7 +311,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     /// </summary>
     private void Begin(DbContext? context)
     {
-        // What a save that ended without telling (a concurrency conflict) left behind.
+        // What a save that ended without telling (an application's SavingChanges interceptor that threw) left behind.
         End(context)?.Release();
         _addedRuleIds = null;
         if (context?.GetService<IDbContextOptions>().FindExtension<ServerToolsOptionsExtension>()?.Options is not { } options)
@@ -414,9 +407,8 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     /// </summary>
     private sealed record SaveWork(DbContext Context, bool WriteAtCommit, AuditBatch? Audit, TrackedBatch? Tracked)
     {
-        /// <summary>With <see cref="WriteAtCommit"/>: EF's id of the transaction it started for the save, the only one the rows are written in.</summary>
+        /// <summary>With <see cref="WriteAtCommit"/>: EF's id of the transaction the save's statements ran in, the only one the rows are written in.</summary>
         public System.Guid? TransactionId { get; set; }
-
 
         /// <summary>Once the save is over (written, failed or canceled): the encoded rows' memory goes back to the pool.</summary>
         public void Release()
