@@ -291,6 +291,37 @@ internal static class DiagnosticDescriptors
                      + "neither for UTC.",
         helpLinkUri: HelpLinkBase + "ST4003.md");
 
+    /// <summary>ST4004: a [TimeWindowed] class has a member that a generated member would collide with or hide.</summary>
+    public static readonly DiagnosticDescriptor TimeWindowMemberCollision = new(
+        id: "ST4004",
+        title: "A [TimeWindowed] class already has a member that [TimeWindowed] generates",
+        messageFormat: "'{0}' already {1}, and [TimeWindowed] generates a member of that name: rename it{2}, or remove [TimeWindowed]",
+        category: Categories.TimeWindows,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "[TimeWindowed] adds TimeWindows, SpecialDays, GetTimeWindowSchedule(), IsOpenAt(DateTimeOffset), "
+                     + "NextOpening(DateTimeOffset), NextClosing(DateTimeOffset) and OpenIntervals(DateTimeOffset, DateTimeOffset) "
+                     + "to the class. A member of the class, or a visible member of a base class, with one of those names (and, for a "
+                     + "method, the same parameters) collides with the generated one: the compiler reports CS0102 or CS0111 in the "
+                     + "generated file, or CS0108 when the generated member hides one of a base class. This diagnostic says which "
+                     + "member to rename. Methods of the same name with other parameters are overloads and are fine.",
+        helpLinkUri: HelpLinkBase + "ST4004.md");
+
+    /// <summary>ST4005: [TimeWindowed] on a class whose base class is [TimeWindowed] too.</summary>
+    public static readonly DiagnosticDescriptor TimeWindowedTwice = new(
+        id: "ST4005",
+        title: "[TimeWindowed] on a class whose base class is [TimeWindowed]",
+        messageFormat: "'{0}' inherits its opening hours from [TimeWindowed] class '{1}': remove [TimeWindowed] from '{0}'",
+        category: Categories.TimeWindows,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "A class derived from a [TimeWindowed] class already has its TimeWindows, SpecialDays, IsOpenAt, NextOpening, "
+                     + "NextClosing and OpenIntervals, read in the base class's time zone, and WhereOpenAt of the base class filters "
+                     + "its rows. A second [TimeWindowed] would hide all of them with members of the same names, so ServerTools "
+                     + "generates nothing for the derived class and reports the attribute. A derived class cannot have a time zone of "
+                     + "its own: use TimeZoneProperty on the base class when rows differ.",
+        helpLinkUri: HelpLinkBase + "ST4005.md");
+
     /// <summary>ST5001: two [ExceptionRule] classes of the compilation give the same id.</summary>
     public static readonly DiagnosticDescriptor DuplicateRuleId = new(
         id: "ST5001",

@@ -98,6 +98,28 @@ public sealed class TimeWindowedGeneratorTests
         => Assert.Empty(GeneratorHarness.Run("using ServerTools;\nnamespace Shop;\n" + declaration).GeneratedSources);
 
     [Fact]
+    public void Class_derived_from_a_time_windowed_class_gets_no_code_and_keeps_the_base_class_members()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using System.Linq;
+            using ServerTools;
+            namespace Shop;
+            [TimeWindowed(TimeZone = "Europe/Paris")]
+            public partial class Store { public int Id { get; set; } }
+            [TimeWindowed(TimeZone = "Europe/Lisbon")]
+            public partial class Kiosk : Store { }
+            public static class Use
+            {
+                public static IQueryable<Store> Open(IQueryable<Kiosk> kiosks, Kiosk kiosk, DateTimeOffset now)
+                    => kiosk.IsOpenAt(now) && kiosk.TimeWindows.Count > 0 ? kiosks.WhereOpenAt(now) : kiosks;
+            }
+            """).CompilesWithoutDiagnostics();
+
+        Assert.Equal(["Shop.Store.TimeWindows.g.cs"], run.GeneratedSources.Select(static source => source.HintName));
+    }
+
+    [Fact]
     public void Generated_members_and_WhereOpenAt_answer_from_the_schedule()
     {
         var assembly = GeneratedCodeAssert.CompileAndLoad("""

@@ -23,11 +23,19 @@ public partial class Kiosk
     public int Id { get; set; }
 }
 
+/// <summary>A kiosk in a mall: a derived entity (one table with Kiosk) that has the opening hours of Kiosk.</summary>
+public partial class MallKiosk : Kiosk
+{
+    public string Mall { get; set; } = "";
+}
+
 public sealed class TimeWindowContext(DbContextOptions<TimeWindowContext> options) : DbContext(options)
 {
     public DbSet<Store> Stores => Set<Store>();
 
     public DbSet<Kiosk> Kiosks => Set<Kiosk>();
+
+    public DbSet<MallKiosk> MallKiosks => Set<MallKiosk>();
 }
 
 /// <summary>A database with the time window model.</summary>

@@ -168,6 +168,31 @@ public sealed class WhereOpenAtTests(TimeWindowFixture database) : IClassFixture
     }
 
     [Fact]
+    public async Task A_derived_entity_has_the_opening_hours_and_the_query_of_its_base_class()
+    {
+        await using (var context = database.Create())
+        {
+            var kiosk = new MallKiosk { Mall = "Phoenix" };
+            kiosk.TimeWindows.Add(new TimeWindow(DayOfWeek.Tuesday, new TimeOnly(9, 0), new TimeOnly(17, 0)));
+            context.MallKiosks.Add(kiosk);
+            await context.SaveChangesAsync();
+        }
+
+        await using var reader = database.Create();
+        var saved = await reader.MallKiosks.AsNoTracking().SingleAsync(k => k.Mall == "Phoenix");
+        Assert.Equal(new TimeWindow(DayOfWeek.Tuesday, new TimeOnly(9, 0), new TimeOnly(17, 0)), Assert.Single(saved.TimeWindows));
+
+        // 09:30 on a Tuesday in Kolkata (UTC+05:30), the base class's zone, is 04:00 UTC.
+        var opening = new DateTimeOffset(2026, 11, 24, 4, 0, 0, TimeSpan.Zero);
+        Assert.True(saved.IsOpenAt(opening));
+        Assert.False(saved.IsOpenAt(opening.AddMinutes(-31)));
+        IQueryable<Kiosk> open = reader.MallKiosks.WhereOpenAt(opening);
+        Assert.Equal([saved.Id], await open.Select(k => k.Id).ToListAsync());
+        Assert.Empty(await reader.MallKiosks.WhereOpenAt(opening.AddMinutes(-31)).ToListAsync());
+        Assert.Contains(saved.Id, await reader.Kiosks.WhereOpenAt(opening).Select(k => k.Id).ToListAsync());
+    }
+
+    [Fact]
     public async Task An_unknown_time_zone_stops_the_save_with_its_name_and_nothing_is_lost()
     {
         await using var context = database.Create();

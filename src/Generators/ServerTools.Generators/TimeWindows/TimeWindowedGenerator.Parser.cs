@@ -22,6 +22,14 @@ public sealed partial class TimeWindowedGenerator
                 return null;
             }
 
+            // A class that inherits the members from a [TimeWindowed] base class is reported by ST4005. (One with a member of
+            // their names still gets them: the compiler's error names the member, and code that calls IsOpenAt or
+            // WhereOpenAt keeps compiling, where skipping the class would add an error at every call.)
+            if (TimeWindowMembers.TimeWindowedBase(type) is not null)
+            {
+                return null;
+            }
+
             var (timeZone, timeZoneProperty) = ReadArguments(context.Attributes[0]);
             if (timeZone is not null && timeZoneProperty is not null)
             {
