@@ -356,6 +356,108 @@ public sealed class AuditTrailTests(AuditTrailTests.Database database) : IClassF
         Assert.Equal(1, await check.Accounts.CountAsync(a => a.Name == "retry-2"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_value_an_application_interceptor_sets_while_saving_is_saved_and_logged(bool async)
+    {
+        var id = await Insert(new Account { Name = "stamp-" + async, Balance = 1m });
+        var closedAt = new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await using (var context = new AuditTrailContext(
+            new DbContextOptionsBuilder<AuditTrailContext>()
+                .UseNpgsql(database.ConnectionString)
+                .AddInterceptors(new StampClosedAt(closedAt))
+                .UseServerTools(options => options.TimeProvider = database.Clock)
+                .Options))
+        {
+            var account = await context.Accounts.SingleAsync(a => a.Id == id);
+            account.Balance = 2m;
+            if (async)
+            {
+                await context.SaveChangesAsync();
+            }
+            else
+            {
+                context.SaveChanges();
+            }
+
+            Assert.Equal(EntityState.Unchanged, context.Entry(account).State);
+        }
+
+        await using var check = database.Create();
+        Assert.Equal(closedAt, (await check.Accounts.SingleAsync(a => a.Id == id)).ClosedAt);
+        var update = Assert.Single(await Logs<Account>(id), l => l.Operation == AuditOperation.Update);
+        Assert.Equal([("Balance", "1", "2"), ("ClosedAt", null, "2031-01-01T00:00:00.0000000+00:00")], Lines(update));
+    }
+
+    /// <summary>An application's interceptor that stamps an entity property (not through the entry) when an account is saved.</summary>
+    private sealed class StampClosedAt(DateTimeOffset closedAt) : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+    {
+        public override Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> SavingChanges(
+            Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result)
+        {
+            Stamp(eventData.Context!);
+            return result;
+        }
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> SavingChangesAsync(
+            Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result,
+            System.Threading.CancellationToken cancellationToken = default)
+        {
+            Stamp(eventData.Context!);
+            return ValueTask.FromResult(result);
+        }
+
+        private void Stamp(DbContext context)
+        {
+            foreach (var entry in context.ChangeTracker.Entries<Account>().Where(e => e.State == EntityState.Modified).ToList())
+            {
+                entry.Entity.ClosedAt = closedAt;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Deletes_EF_cascades_during_the_save_are_logged_as_deletes()
+    {
+        var id = await Insert(new Account { Name = "cascade-later" });
+        int first, second;
+        await using (var context = database.Create())
+        {
+            var one = new Posting { AccountId = id, Memo = "one" };
+            var two = new Posting { AccountId = id, Memo = "two" };
+            context.Postings.AddRange(one, two);
+            await context.SaveChangesAsync();
+            (first, second) = (one.Id, two.Id);
+        }
+
+        await using (var context = database.Create())
+        {
+            context.ChangeTracker.CascadeDeleteTiming = Microsoft.EntityFrameworkCore.ChangeTracking.CascadeTiming.OnSaveChanges;
+            context.ChangeTracker.DeleteOrphansTiming = Microsoft.EntityFrameworkCore.ChangeTracking.CascadeTiming.OnSaveChanges;
+            var postings = await context.Postings.Include(p => p.Account).Where(p => p.AccountId == id).OrderBy(p => p.Id).ToListAsync();
+
+            // An orphan: its required principal is taken away.
+            postings[0].Account = null;
+            await context.SaveChangesAsync();
+
+            // A dependent of a deleted principal.
+            context.Accounts.Remove(postings[1].Account!);
+            await context.SaveChangesAsync();
+        }
+
+        await using var check = database.Create();
+        Assert.False(await check.Postings.AnyAsync(p => p.AccountId == id));
+        foreach (var (posting, memo) in new[] { (first, "one"), (second, "two") })
+        {
+            var log = Assert.Single(await Logs<Posting>(posting), l => l.Operation != AuditOperation.Create);
+            Assert.Equal(AuditOperation.Delete, log.Operation);
+            Assert.Contains(("Memo", memo, null), Lines(log));
+        }
+
+        Assert.Equal(AuditOperation.Delete, (await Logs<Account>(id)).Last().Operation);
+    }
+
     [Fact]
     public async Task Contexts_of_one_type_may_switch_auditing_off_and_on_whichever_is_built_first()
     {

@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -20,8 +21,10 @@ namespace ServerTools.Infrastructure;
 /// instance per context (scoped in EF's internal services).
 /// </summary>
 /// <remarks>
-/// <para>When SaveChanges starts, changes are detected once, the hooks run (and what they changed is detected), and the
-/// audit logs and tracked changes are captured (old values, before EF overwrites them). They are written when the new
+/// <para>When SaveChanges starts, changes are detected once and the hooks run (and what they changed is detected). The
+/// audit logs and tracked changes are captured (old values, before EF overwrites them) when EF sends the save's first
+/// statement: by then every SaveChanges interceptor has run, EF has detected what they changed, and EF has applied the
+/// deletes it cascades during the save (<see cref="CascadeTiming.OnSaveChanges"/>). They are written when the new
 /// values, generated keys included, are known but the transaction is still open:</para>
 /// <list type="bullet">
 /// <item>SaveChanges with no transaction of the application's: the save is made to run in a transaction
@@ -39,7 +42,6 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     /// <summary>The context whose SaveChangesFailed event this instance listens to (a pooled context's are cleared with its state).</summary>
     private DbContext? _listening;
     private AutoTransactionBehavior _previousBehavior;
-    private bool _restoreAutoDetect;
     private bool _wakeDispatchersOnCommit;
     private bool _dataRulesChanged;
     private List<string>? _addedRuleIds;
@@ -131,15 +133,19 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     }
 
     /// <summary>
-    /// The transaction the save's own statements run in (again, when an execution strategy retries them) is the one its
-    /// rows are written in: a transaction of the application's that runs no statement of the save never carries them.
+    /// The save's first statement captures its rows (see the remarks). The transaction the save's own statements run in
+    /// (again, when an execution strategy retries them) is the one its rows are written in: a transaction of the
+    /// application's that runs no statement of the save never carries them.
     /// </summary>
     private void SaveCommand(CommandEventData eventData)
     {
-        if (eventData.CommandSource == CommandSource.SaveChanges
-            && _work is { WriteAtCommit: true } work
-            && ReferenceEquals(eventData.Context, work.Context)
-            && work.Context.Database.CurrentTransaction is { } transaction)
+        if (eventData.CommandSource != CommandSource.SaveChanges || _work is not { } work || !ReferenceEquals(eventData.Context, work.Context))
+        {
+            return;
+        }
+
+        work.CaptureOnce();
+        if (work.WriteAtCommit && work.Context.Database.CurrentTransaction is { } transaction)
         {
             work.TransactionId = transaction.TransactionId;
         }
@@ -180,7 +186,6 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         _work?.Release();
         _work = null;
         _listening = null;
-        _restoreAutoDetect = false;
         _wakeDispatchersOnCommit = false;
         _dataRulesChanged = false;
         _addedRuleIds = null;
@@ -306,8 +311,9 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     }
 
     /// <summary>
-    /// Runs the hooks and captures the work. Changes must be detected first; EF would detect them again right after this
-    /// interceptor, so automatic detection is paused until the save ends and the work is done once (twice when hooks ran).
+    /// Runs the hooks, prepares the time-window columns, checks new data rules, and sets up the work that the save's first
+    /// statement captures. Changes must be detected first; automatic detection is paused while this runs, and is back on
+    /// before EF's own detection after the SaveChanges interceptors, so that what a later interceptor changes is saved.
     /// </summary>
     private void Begin(DbContext? context)
     {
@@ -333,11 +339,11 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         }
 
         var tracker = context.ChangeTracker;
-        if (tracker.AutoDetectChangesEnabled)
+        var autoDetect = tracker.AutoDetectChangesEnabled;
+        if (autoDetect)
         {
             tracker.DetectChanges();
             tracker.AutoDetectChangesEnabled = false;
-            _restoreAutoDetect = true;
         }
 
         try
@@ -354,14 +360,10 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
 
             _dataRulesChanged = dataRules && DataRuleBatch.Validate(context, out _addedRuleIds);
 
-            var audit = options.Auditing.Enabled ? AuditBatch.Capture(context, options) : null;
-            var tracked = options.Tracking.Enabled ? TrackedBatch.Capture(context, options) : null;
-            audit?.EncodeAhead();
-            tracked?.EncodeAhead();
-            if (audit is not null || tracked is not null)
+            if ((options.Auditing.Enabled || options.Tracking.Enabled) && MayWrite(context, options))
             {
                 var writeAtCommit = context.Database.CurrentTransaction is null && System.Transactions.Transaction.Current is null;
-                _work = new SaveWork(context, writeAtCommit, audit, tracked);
+                _work = new SaveWork(context, options, writeAtCommit);
             }
         }
         catch
@@ -370,12 +372,43 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
             End(context)?.Release();
             throw;
         }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = autoDetect;
+        }
 
         if (_work is { WriteAtCommit: true })
         {
             _previousBehavior = context.Database.AutoTransactionBehavior;
             context.Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
         }
+    }
+
+    /// <summary>
+    /// True when the save may write audit logs or outbox messages: an audited or tracked entity (or an owned one, logged
+    /// with its owner) is added, modified or deleted, or EF cascades deletes during the save, which may reach one.
+    /// </summary>
+    private static bool MayWrite(DbContext context, ServerToolsOptions options)
+    {
+        var tracker = context.ChangeTracker;
+        var cascadesInSave = tracker.CascadeDeleteTiming == CascadeTiming.OnSaveChanges || tracker.DeleteOrphansTiming == CascadeTiming.OnSaveChanges;
+        foreach (var entry in tracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
+            {
+                continue;
+            }
+
+            var type = entry.Metadata.ClrType;
+            if (cascadesInSave
+                || (options.Auditing.Enabled && (entry.Metadata.IsOwned() || AuditDescriptors.TryGet(type, out _)))
+                || (options.Tracking.Enabled && TrackedDescriptors.TryGet(type, out _)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private SaveWork? End(DbContext? context)
@@ -387,12 +420,6 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
             return work;
         }
 
-        if (_restoreAutoDetect)
-        {
-            context.ChangeTracker.AutoDetectChangesEnabled = true;
-            _restoreAutoDetect = false;
-        }
-
         if (work is { WriteAtCommit: true })
         {
             context.Database.AutoTransactionBehavior = _previousBehavior;
@@ -402,11 +429,50 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     }
 
     /// <summary>
-    /// The rows one save writes. <see cref="WriteAtCommit"/> is true when the save runs in a transaction EF creates, so
-    /// they are written just before EF commits it; false inside the application's transaction, right after the save.
+    /// The rows one save writes, captured at its first statement. <see cref="WriteAtCommit"/> is true when the save runs in
+    /// a transaction EF creates, so they are written just before EF commits it; false inside the application's
+    /// transaction, right after the save.
     /// </summary>
-    private sealed record SaveWork(DbContext Context, bool WriteAtCommit, AuditBatch? Audit, TrackedBatch? Tracked)
+    private sealed class SaveWork(DbContext context, ServerToolsOptions options, bool writeAtCommit)
     {
+        private bool _captured;
+
+        public DbContext Context { get; } = context;
+
+        public bool WriteAtCommit { get; } = writeAtCommit;
+
+        public AuditBatch? Audit { get; private set; }
+
+        public TrackedBatch? Tracked { get; private set; }
+
+        /// <summary>
+        /// Captures the logs and changes from the entries as EF is about to save them; once, as a retried save's entries
+        /// are still those of the first try. EF has detected changes already, so the entries are read without detection.
+        /// </summary>
+        public void CaptureOnce()
+        {
+            if (_captured)
+            {
+                return;
+            }
+
+            _captured = true;
+            var tracker = Context.ChangeTracker;
+            var autoDetect = tracker.AutoDetectChangesEnabled;
+            tracker.AutoDetectChangesEnabled = false;
+            try
+            {
+                Audit = options.Auditing.Enabled ? AuditBatch.Capture(Context, options) : null;
+                Tracked = options.Tracking.Enabled ? TrackedBatch.Capture(Context, options) : null;
+                Audit?.EncodeAhead();
+                Tracked?.EncodeAhead();
+            }
+            finally
+            {
+                tracker.AutoDetectChangesEnabled = autoDetect;
+            }
+        }
+
         /// <summary>With <see cref="WriteAtCommit"/>: EF's id of the transaction the save's statements ran in, the only one the rows are written in.</summary>
         public System.Guid? TransactionId { get; set; }
 
@@ -417,23 +483,39 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
             Tracked?.Dispose();
         }
 
-        public void Write(DbTransaction? transaction) => CopyWriter.Run(Context, transaction, connection =>
+        public void Write(DbTransaction? transaction)
         {
-            Audit?.WriteTo(connection);
-            Tracked?.WriteTo(connection);
-        });
-
-        public Task WriteAsync(DbTransaction? transaction, CancellationToken cancellationToken) => CopyWriter.RunAsync(Context, transaction, async connection =>
-        {
-            if (Audit is not null)
+            if (Audit is null && Tracked is null)
             {
-                await Audit.WriteToAsync(connection, cancellationToken).ConfigureAwait(false);
+                return;
             }
 
-            if (Tracked is not null)
+            CopyWriter.Run(Context, transaction, connection =>
             {
-                await Tracked.WriteToAsync(connection, cancellationToken).ConfigureAwait(false);
+                Audit?.WriteTo(connection);
+                Tracked?.WriteTo(connection);
+            });
+        }
+
+        public async Task WriteAsync(DbTransaction? transaction, CancellationToken cancellationToken)
+        {
+            if (Audit is null && Tracked is null)
+            {
+                return;
             }
-        });
+
+            await CopyWriter.RunAsync(Context, transaction, async connection =>
+            {
+                if (Audit is not null)
+                {
+                    await Audit.WriteToAsync(connection, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (Tracked is not null)
+                {
+                    await Tracked.WriteToAsync(connection, cancellationToken).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
+        }
     }
 }
