@@ -44,6 +44,15 @@ internal static class AuditedProperties
     public const int MaxValueObjectDepth = 4;
 
     /// <summary>
+    /// True when EF Core takes <paramref name="property"/> for the key of <paramref name="type"/> by its conventions:
+    /// named <c>Id</c> or <c>{Type}Id</c> (in any case), or marked <c>[Key]</c>.
+    /// </summary>
+    public static bool IsKeyByConvention(IPropertySymbol property, INamedTypeSymbol type)
+        => string.Equals(property.Name, "Id", System.StringComparison.OrdinalIgnoreCase)
+           || string.Equals(property.Name, type.Name + "Id", System.StringComparison.OrdinalIgnoreCase)
+           || MetadataNames.HasAttribute(property, AttributeNames.Key);
+
+    /// <summary>
     /// The type of a property whose properties are flattened into the owner's log: one EF Core maps as an owned
     /// or complex type. Marked <c>[Owned]</c> or <c>[ComplexType]</c>, it is one; a class with no key EF would find
     /// (no <c>Id</c>, <c>{Type}Id</c> or <c>[Key]</c>) and not itself <c>[Audited]</c> may be one, configured with
@@ -70,9 +79,7 @@ internal static class AuditedProperties
 
         foreach (var member in BaseFirst(named).SelectMany(static t => t.GetMembers()).OfType<IPropertySymbol>())
         {
-            if (string.Equals(member.Name, "Id", System.StringComparison.OrdinalIgnoreCase)
-                || string.Equals(member.Name, named.Name + "Id", System.StringComparison.OrdinalIgnoreCase)
-                || MetadataNames.HasAttribute(member, AttributeNames.Key))
+            if (IsKeyByConvention(member, named))
             {
                 return null;
             }

@@ -106,6 +106,26 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
             public int Id { get; set; }
             public BigInteger Stock { get; set; }
         }
+
+        public readonly record struct OrderId(Guid Value);
+
+        [Audited]
+        public partial class Order
+        {
+            public OrderId Id { get; set; }
+        }
+
+        [Audited]
+        public partial class Invoice
+        {
+            public OrderId InvoiceId { get; set; }
+        }
+
+        [Audited]
+        public partial class Receipt
+        {
+            [System.ComponentModel.DataAnnotations.Key] public OrderId Number { get; set; }
+        }
         """,
         ["ST1004"]);
 

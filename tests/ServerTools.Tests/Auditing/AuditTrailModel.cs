@@ -61,6 +61,17 @@ public partial class Allocation
     public decimal Amount { get; set; }
 }
 
+/// <summary>A strongly typed id, stored as its Guid through a value converter.</summary>
+public readonly record struct WidgetId(Guid Value);
+
+/// <summary>An entity whose key is a strongly typed id: audited, and one field tracked.</summary>
+[Audited]
+public partial class Widget
+{
+    public WidgetId Id { get; set; }
+    [Tracked] public string Name { get; set; } = "";
+}
+
 public sealed class Plain
 {
     public int Id { get; set; }
@@ -76,11 +87,13 @@ public sealed class AuditTrailContext(DbContextOptions<AuditTrailContext> option
     public DbSet<Posting> Postings => Set<Posting>();
     public DbSet<Label> Labels => Set<Label>();
     public DbSet<Plain> Plains => Set<Plain>();
+    public DbSet<Widget> Widgets => Set<Widget>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Account>().HasIndex(a => a.Name).IsUnique();
         modelBuilder.Entity<Allocation>().HasKey(a => new { a.AccountId, a.Period });
+        modelBuilder.Entity<Widget>().Property(w => w.Id).HasConversion(id => id.Value, value => new WidgetId(value));
         modelBuilder.Entity<Label>().Property(l => l.Text).Metadata.SetValueComparer(
             new Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<string>((a, b) => ReferenceEquals(a, b), s => s.GetHashCode(StringComparison.Ordinal), s => s));
     }

@@ -459,6 +459,29 @@ public sealed class AuditTrailTests(AuditTrailTests.Database database) : IClassF
     }
 
     [Fact]
+    public async Task A_strongly_typed_id_is_logged_and_delivered_as_the_value_its_converter_stores()
+    {
+        var id = new WidgetId(Guid.Parse("5d7a1c9e-3b1f-4e0a-9a61-0c2f8b4e7d10"));
+        await using (var context = database.Create())
+        {
+            context.Widgets.Add(new Widget { Id = id, Name = "cog" });
+            await context.SaveChangesAsync();
+            (await context.Widgets.SingleAsync(w => w.Id == id)).Name = "sprocket";
+            await context.SaveChangesAsync();
+            context.Widgets.Remove(await context.Widgets.SingleAsync(w => w.Id == id));
+            await context.SaveChangesAsync();
+        }
+
+        await using var check = database.Create();
+        const string key = "5d7a1c9e-3b1f-4e0a-9a61-0c2f8b4e7d10";
+        var logs = await check.Set<AuditLog>().Where(l => l.EntityType == typeof(Widget).FullName).OrderBy(l => l.Id).ToListAsync();
+        Assert.Equal([(AuditOperation.Create, key), (AuditOperation.Update, key), (AuditOperation.Delete, key)], logs.Select(l => (l.Operation, l.EntityKey)));
+        Assert.Equal([("Name", "cog", "sprocket")], Lines(logs[1]));
+        var messages = await check.Set<OutboxMessage>().Where(m => m.EntityType == typeof(Widget).FullName).ToListAsync();
+        Assert.Equal([(TrackedOperation.Update, key)], messages.Select(m => (m.Operation, m.EntityKey)));
+    }
+
+    [Fact]
     public async Task Contexts_of_one_type_may_switch_auditing_off_and_on_whichever_is_built_first()
     {
         // EF caches one model per context type: the first context built decides it for all of them.

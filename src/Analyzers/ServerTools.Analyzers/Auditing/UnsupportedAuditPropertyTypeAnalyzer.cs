@@ -12,7 +12,8 @@ namespace ServerTools.Analyzers.Auditing;
 /// ST1004: a property of an <c>[Audited]</c> class (its own or inherited) that the generator would audit but for
 /// its type: a value EF Core and Npgsql map to a column that the audit trail cannot write as text (other structs,
 /// arrays and collections of values). Class types and collections of them are navigations or owned types, not
-/// values, and are not reported.
+/// values, and are not reported; nor is the key (<c>Id</c>, <c>{Type}Id</c>, <c>[Key]</c>), such as a strongly typed
+/// id: the log's EntityKey holds the value its converter stores.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnsupportedAuditPropertyTypeAnalyzer : DiagnosticAnalyzer
@@ -69,6 +70,7 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzer : DiagnosticAnalyzer
                 audited.Add(property.Name);
             }
             else if (!audited.Contains(property.Name)
+                     && !AuditedProperties.IsKeyByConvention(property, type)
                      && IsValueColumn(property.Type, enumerable)
                      && property.Locations.FirstOrDefault(static l => l.IsInSource) is { } location
                      && reported.TryAdd(property.OriginalDefinition, true))

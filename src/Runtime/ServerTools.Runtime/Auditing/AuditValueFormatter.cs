@@ -17,34 +17,43 @@ public static class AuditValueFormatter
 
     /// <summary>Formats <paramref name="value"/>; <see langword="null"/> stays <see langword="null"/>.</summary>
     /// <exception cref="NotSupportedException">The value's type is not one the audit trail writes (ST1004 reports such properties at compile time).</exception>
-    public static string? Format(object? value) => value switch
+    public static string? Format(object? value) => TryFormat(value, out var text)
+        ? text
+        : throw new NotSupportedException(
+            $"The audit trail cannot write a value of type '{value!.GetType().FullName}' as text. Mark the property [AuditIgnore] (diagnostic ST1004).");
+
+    /// <summary>Formats <paramref name="value"/> as <see cref="Format"/> does; false for a type the audit trail does not write.</summary>
+    internal static bool TryFormat(object? value, out string? text)
     {
-        null => null,
-        string s => s,
-        bool b => b ? "true" : "false",
-        int i => i.ToString(CultureInfo.InvariantCulture),
-        long l => l.ToString(CultureInfo.InvariantCulture),
-        decimal m => m.ToString(CultureInfo.InvariantCulture),
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        float f => f.ToString("R", CultureInfo.InvariantCulture),
-        short s16 => s16.ToString(CultureInfo.InvariantCulture),
-        byte u8 => u8.ToString(CultureInfo.InvariantCulture),
-        sbyte s8 => s8.ToString(CultureInfo.InvariantCulture),
-        ushort u16 => u16.ToString(CultureInfo.InvariantCulture),
-        uint u32 => u32.ToString(CultureInfo.InvariantCulture),
-        ulong u64 => u64.ToString(CultureInfo.InvariantCulture),
-        char c => c.ToString(),
-        Guid g => g.ToString("D"),
-        DateTimeOffset dto => dto.ToString("O", CultureInfo.InvariantCulture),
-        DateTime dt => dt.ToString("O", CultureInfo.InvariantCulture),
-        DateOnly date => date.ToString("O", CultureInfo.InvariantCulture),
-        TimeOnly time => time.ToString("O", CultureInfo.InvariantCulture),
-        TimeSpan span => span.ToString("c", CultureInfo.InvariantCulture),
-        Enum e => e.ToString(),
-        byte[] bytes => FormatBytes(bytes),
-        _ => throw new NotSupportedException(
-            $"The audit trail cannot write a value of type '{value.GetType().FullName}' as text. Mark the property [AuditIgnore] (diagnostic ST1004)."),
-    };
+        text = value switch
+        {
+            null => null,
+            string s => s,
+            bool b => b ? "true" : "false",
+            int i => i.ToString(CultureInfo.InvariantCulture),
+            long l => l.ToString(CultureInfo.InvariantCulture),
+            decimal m => m.ToString(CultureInfo.InvariantCulture),
+            double d => d.ToString("R", CultureInfo.InvariantCulture),
+            float f => f.ToString("R", CultureInfo.InvariantCulture),
+            short s16 => s16.ToString(CultureInfo.InvariantCulture),
+            byte u8 => u8.ToString(CultureInfo.InvariantCulture),
+            sbyte s8 => s8.ToString(CultureInfo.InvariantCulture),
+            ushort u16 => u16.ToString(CultureInfo.InvariantCulture),
+            uint u32 => u32.ToString(CultureInfo.InvariantCulture),
+            ulong u64 => u64.ToString(CultureInfo.InvariantCulture),
+            char c => c.ToString(),
+            Guid g => g.ToString("D"),
+            DateTimeOffset dto => dto.ToString("O", CultureInfo.InvariantCulture),
+            DateTime dt => dt.ToString("O", CultureInfo.InvariantCulture),
+            DateOnly date => date.ToString("O", CultureInfo.InvariantCulture),
+            TimeOnly time => time.ToString("O", CultureInfo.InvariantCulture),
+            TimeSpan span => span.ToString("c", CultureInfo.InvariantCulture),
+            Enum e => e.ToString(),
+            byte[] bytes => FormatBytes(bytes),
+            _ => null,
+        };
+        return text is not null || value is null;
+    }
 
     /// <summary>
     /// Writes the property <paramref name="name"/> with the text <see cref="Format"/> gives <paramref name="value"/>,
