@@ -14,15 +14,15 @@ public static class TrigramFunctions
 {
     /// <summary>Whether <paramref name="value"/> is similar to <paramref name="term"/> at <paramref name="threshold"/>: pg_trgm's <c>value % term</c>.</summary>
     public static bool IsSimilar(string? value, string? term, double threshold)
-        => Similarity(value, term) >= threshold;
+        => value is not null && term is not null && Similarity(value, term) >= threshold;
 
     /// <summary>Whether <paramref name="term"/> is found in <paramref name="text"/> at <paramref name="threshold"/>: pg_trgm's <c>term &lt;% text</c>.</summary>
     public static bool IsWordSimilar(string? term, string? text, double threshold)
-        => WordSimilarity(term, text) >= threshold;
+        => term is not null && text is not null && WordSimilarity(term, text) >= threshold;
 
     /// <summary>As <see cref="IsWordSimilar"/>, on whole-word boundaries: pg_trgm's <c>term &lt;&lt;% text</c>.</summary>
     public static bool IsStrictWordSimilar(string? term, string? text, double threshold)
-        => StrictWordSimilarity(term, text) >= threshold;
+        => term is not null && text is not null && StrictWordSimilarity(term, text) >= threshold;
 
     /// <summary>pg_trgm's <c>similarity(value, term)</c>; 0 when either is null.</summary>
     public static double Similarity(string? value, string? term)

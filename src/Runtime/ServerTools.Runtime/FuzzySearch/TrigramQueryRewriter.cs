@@ -19,7 +19,8 @@ namespace ServerTools.FuzzySearch;
 /// The setting holds one value for the whole statement. When a query tests one kind of similarity with several
 /// thresholds (two searches chained, or two fields in one condition), every <c>Where</c> sets the lowest of them, so
 /// each operator still finds its rows through the index, and each test whose threshold may be higher also compares its
-/// score with its own threshold: <c>a % b AND similarity(a, b) &gt;= t</c>, pg_trgm's own comparison.
+/// score with its own threshold: <c>a % b AND similarity(a, b) &gt;= t</c>, pg_trgm's own comparison. A threshold
+/// computed from the row cannot be set before the index is read: its test is the comparison alone, without the index.
 /// </remarks>
 internal sealed class TrigramQueryRewriter : ExpressionVisitor
 {
@@ -57,7 +58,7 @@ internal sealed class TrigramQueryRewriter : ExpressionVisitor
     /// <summary>The settings of the tests found in each enclosing <c>Where</c>, with the first threshold of each, innermost last.</summary>
     private readonly Stack<Dictionary<string, Expression>> _conditions = new();
 
-    /// <summary>By setting: the different thresholds the query's tests use.</summary>
+    /// <summary>By setting: the different thresholds the query's tests use, but those computed from the row.</summary>
     private readonly Dictionary<string, List<Expression>> _thresholds;
 
     private TrigramQueryRewriter(Dictionary<string, List<Expression>> thresholds) => _thresholds = thresholds;
@@ -70,17 +71,6 @@ internal sealed class TrigramQueryRewriter : ExpressionVisitor
     {
         var finder = new Finder();
         finder.Find(query, all: true);
-        foreach (var (setting, thresholds) in finder.Thresholds)
-        {
-            if (thresholds.Count > 1 && thresholds.Exists(RowDependent.In))
-            {
-                throw new InvalidOperationException(
-                    $"This query tests trigram similarity with {thresholds.Count} different thresholds, one of them computed from the row, but pg_trgm reads "
-                    + $"one threshold ({setting}) for the whole statement. Use a threshold that does not depend on the row, or filter that field "
-                    + "with its score instead (TrigramFunctions.Similarity(...) >= threshold).");
-            }
-        }
-
         return new TrigramQueryRewriter(finder.Thresholds).Visit(query);
     }
 
@@ -100,12 +90,20 @@ internal sealed class TrigramQueryRewriter : ExpressionVisitor
             {
                 throw new InvalidOperationException(
                     $"TrigramFunctions.{node.Method.Name} can only be used in a Where condition: its threshold is pg_trgm's setting for the whole query. "
-                    + $"Filter with it in Where, and project or order by a score (TrigramFunctions.{node.Method.Name.Replace("Is", "", StringComparison.Ordinal)}) instead.");
+                    + $"Filter with it in Where, and project or order by a score (TrigramFunctions.{ScoreName(node.Method.Name)}) instead.");
             }
 
-            _conditions.Peek().TryAdd(test.Setting, node.Arguments[2]);
             var left = Visit(node.Arguments[0]);
             var right = Visit(node.Arguments[1]);
+            var threshold = node.Arguments[2];
+            if (RowDependent.In(threshold))
+            {
+                // The operator would read the setting when the index is scanned, before any row could set it: compare the
+                // score itself (no index). pg_trgm's score of a NULL is NULL, so a null never matches, as in memory.
+                return Expression.GreaterThanOrEqual(Expression.Call(test.Score, s_functions, left, right), threshold);
+            }
+
+            _conditions.Peek().TryAdd(test.Setting, threshold);
             var matches = Expression.Call(test.Operator, s_functions, left, right);
             return _thresholds[test.Setting].Count == 1
                 ? matches
@@ -122,14 +120,22 @@ internal sealed class TrigramQueryRewriter : ExpressionVisitor
         return base.VisitMethodCall(node);
     }
 
+    /// <summary>The <see cref="TrigramFunctions"/> score of a test: <c>Similarity</c> for <c>IsSimilar</c>.</summary>
+    private static string ScoreName(string test) => test switch
+    {
+        nameof(TrigramFunctions.IsWordSimilar) => nameof(TrigramFunctions.WordSimilarity),
+        nameof(TrigramFunctions.IsStrictWordSimilar) => nameof(TrigramFunctions.StrictWordSimilarity),
+        _ => nameof(TrigramFunctions.Similarity),
+    };
+
     private LambdaExpression Condition(LambdaExpression predicate)
     {
         _conditions.Push(new Dictionary<string, Expression>(StringComparer.Ordinal));
         var body = Visit(predicate.Body);
         var settings = _conditions.Pop();
 
-        // One threshold: this condition's own expression (it may read this Where's row). Several: the lowest of the
-        // query's, none of which reads a row (Rewrite refuses that).
+        // One threshold: this condition's own expression. Several: the lowest of the query's. (A threshold computed from
+        // the row sets nothing: its test compares the score.)
         foreach (var (setting, threshold) in settings.OrderByDescending(static pair => pair.Key, StringComparer.Ordinal))
         {
             var thresholds = _thresholds[setting];
@@ -214,7 +220,7 @@ internal sealed class TrigramQueryRewriter : ExpressionVisitor
                 }
 
                 var threshold = node.Arguments[2];
-                if (!thresholds.Exists(known => ExpressionEqualityComparer.Instance.Equals(known, threshold)))
+                if (!RowDependent.In(threshold) && !thresholds.Exists(known => ExpressionEqualityComparer.Instance.Equals(known, threshold)))
                 {
                     thresholds.Add(threshold);
                 }
