@@ -1,4 +1,7 @@
+using System;
 using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -67,11 +70,28 @@ internal sealed class FuzzySearchModelConvention : IModelInitializedConvention, 
     /// <summary>A new array for each index: Npgsql reads the annotation as <c>string[]</c>, and arrays are mutable.</summary>
     private static string[] TrigramOperators() => ["gin_trgm_ops"];
 
-    private static string IndexName(IConventionEntityType entityType, IConventionProperty property)
+    /// <summary>
+    /// <c>IX_{table}_{column}_trgm</c>, or, when that is longer than PostgreSQL's 63 bytes, its start and a hash of the
+    /// whole name: two long names with the same start stay two names, and the same model gives the same name every time.
+    /// </summary>
+    internal static string IndexName(string table, string column)
     {
-        var table = entityType.GetTableName() ?? entityType.ShortName();
-        var column = property.GetColumnName() ?? property.Name;
         var name = $"IX_{table}_{column}_trgm";
-        return name.Length <= MaxIdentifierLength ? name : name[..MaxIdentifierLength];
+        if (Encoding.UTF8.GetByteCount(name) <= MaxIdentifierLength)
+        {
+            return name;
+        }
+
+        var suffix = "_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..10];
+        var end = name.Length;
+        while (Encoding.UTF8.GetByteCount(name.AsSpan(0, end)) + suffix.Length > MaxIdentifierLength || char.IsHighSurrogate(name[end - 1]))
+        {
+            end--;
+        }
+
+        return string.Concat(name.AsSpan(0, end), suffix);
     }
+
+    private static string IndexName(IConventionEntityType entityType, IConventionProperty property)
+        => IndexName(entityType.GetTableName() ?? entityType.ShortName(), property.GetColumnName() ?? property.Name);
 }
