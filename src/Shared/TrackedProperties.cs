@@ -11,9 +11,10 @@ internal static class TrackedProperties
 {
     /// <summary>
     /// The tracked properties of <paramref name="type"/>, base class first, a name counted once: the properties EF Core
-    /// maps with a scalar type (<see cref="AuditedProperties.IsMapped"/>, <see cref="AuditValueTypes.IsSupported"/>;
-    /// <c>[AuditIgnore]</c> is the audit trail's business), all of them when <paramref name="wholeClass"/> (the class is
-    /// marked <c>[Tracked]</c>), else those marked <c>[Tracked]</c>. Value objects are not flattened.
+    /// maps with a scalar type (<see cref="AuditedProperties.IsMapped"/>, <see cref="AuditValueTypes.IsSupported"/>)
+    /// that are marked <c>[Tracked]</c>, and, when <paramref name="wholeClass"/> (the class is marked <c>[Tracked]</c>),
+    /// the others but those marked <c>[AuditIgnore]</c>, which no ServerTools record holds unless asked for by name.
+    /// Value objects are not flattened.
     /// </summary>
     public static IEnumerable<IPropertySymbol> Of(INamedTypeSymbol type, bool wholeClass)
     {
@@ -24,7 +25,8 @@ internal static class TrackedProperties
             {
                 if (AuditedProperties.IsMapped(property)
                     && AuditValueTypes.IsSupported(property.Type)
-                    && (wholeClass || MetadataNames.HasAttribute(property, AttributeNames.Tracked))
+                    && (MetadataNames.HasAttribute(property, AttributeNames.Tracked)
+                        || (wholeClass && !MetadataNames.HasAttribute(property, AttributeNames.AuditIgnore)))
                     && seen.Add(property.Name))
                 {
                     yield return property;

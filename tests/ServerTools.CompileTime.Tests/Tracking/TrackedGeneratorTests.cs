@@ -169,6 +169,30 @@ public sealed class TrackedGeneratorTests
         => GeneratorHarness.Run(EveryType).CompilesWithoutDiagnostics().VerifySnapshots();
 
     [Fact]
+    public void A_masked_property_is_written_as_stars_and_an_ignored_one_is_tracked_only_by_name()
+    {
+        var run = GeneratorHarness.Run("""
+            using ServerTools;
+            namespace Shop;
+            [Tracked]
+            public partial class Account
+            {
+                public int Id { get; set; }
+                [AuditMask] public string? Pin { get; set; }
+                [AuditMask] public int? Code { get; set; }
+                [AuditIgnore] public string? Hash { get; set; }
+                [AuditIgnore, Tracked] public System.DateTime LastSeen { get; set; }
+            }
+            """).CompilesWithoutDiagnostics();
+        var source = run.Source("Shop.Account.Tracked.g.cs");
+
+        Assert.Contains("Pin { get; } = new(\"Pin\", global::ServerTools.Tracking.TrackedValueFormats.Masked(global::ServerTools.Tracking.TrackedValueFormats.NullableString));", source, System.StringComparison.Ordinal);
+        Assert.Contains("Code { get; } = new(\"Code\", global::ServerTools.Tracking.TrackedValueFormats.Masked(global::ServerTools.Tracking.TrackedValueFormats.Nullable(global::ServerTools.Tracking.TrackedValueFormats.Int32)));", source, System.StringComparison.Ordinal);
+        Assert.Contains("LastSeen { get; } = new(\"LastSeen\", global::ServerTools.Tracking.TrackedValueFormats.DateTime);", source, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("Hash", source, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Derived_tracked_classes_list_inherited_fields_first_and_hide_the_base_members()
         => GeneratorHarness.Run("""
             using System;

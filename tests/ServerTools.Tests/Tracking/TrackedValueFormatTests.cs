@@ -10,6 +10,20 @@ namespace ServerTools.Tests.Tracking;
 /// </summary>
 public sealed class TrackedValueFormatTests
 {
+    [Fact]
+    public void A_masked_format_writes_stars_keeps_null_and_refuses_to_read_a_value_back()
+    {
+        var masked = TrackedValueFormats.Masked(TrackedValueFormats.String);
+        var number = TrackedValueFormats.Masked(TrackedValueFormats.Nullable(TrackedValueFormats.Int32));
+
+        Assert.Equal("***", masked.Format("s3cret"));
+        Assert.Null(masked.Format(null!));
+        Assert.Equal("***", number.Format(0));
+        Assert.Null(number.Format(null));
+        var error = Assert.Throws<InvalidOperationException>(() => masked.Parse("***"));
+        Assert.Contains("[AuditMask]", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("de-DE")] // decimal comma
     [InlineData("th-TH")] // Buddhist calendar: the year 2026 is 2569

@@ -67,6 +67,14 @@ public partial class Parcel
     /// <summary>An optimistic concurrency token, as an application keeps one.</summary>
     [System.ComponentModel.DataAnnotations.ConcurrencyCheck]
     public int Version { get; set; }
+
+    /// <summary>A secret whose changes are delivered without its values.</summary>
+    [AuditMask]
+    public string? Pin { get; set; }
+
+    /// <summary>Left out of the audit trail, and so of the class's tracking.</summary>
+    [AuditIgnore]
+    public string? Hash { get; set; }
 }
 
 /// <summary>A tracked base class with a hook; <see cref="Van"/> inherits its tracking, <see cref="Truck"/> is tracked itself.</summary>

@@ -706,6 +706,28 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
         await context.SaveChangesAsync();
     }
 
+    [Fact]
+    public async Task A_masked_field_is_delivered_as_stars_and_an_ignored_one_is_not_tracked_by_its_class()
+    {
+        var id = await CreateParcelAsync("P-secret");
+        await using (var context = database.Create())
+        {
+            var parcel = await context.Parcels.SingleAsync(p => p.Id == id);
+            parcel.Pin = "1234";
+            parcel.Hash = "h1";
+            parcel.Weight = 3m;
+            await context.SaveChangesAsync();
+            parcel.Pin = null;
+            parcel.Hash = "h2";
+            await context.SaveChangesAsync();
+        }
+
+        var messages = (await ParcelMessagesAsync(id)).OrderBy(m => m.Id).ToList();
+        Assert.Equal(2, messages.Count);
+        Assert.Equal([("Weight", "1", "3"), ("Pin", null, "***")], messages[0].Fields.Select(f => (f.Field, f.OldValue, f.NewValue)));
+        Assert.Equal([("Pin", "***", null)], messages[1].Fields.Select(f => (f.Field, f.OldValue, f.NewValue)));
+    }
+
     private async Task<int> CreateParcelAsync(string code)
     {
         await using var context = database.Create();

@@ -84,7 +84,10 @@ public sealed partial class TrackedGenerator
 
         /// <summary>The field's <c>TrackedValueFormat&lt;TValue&gt;</c>: a shared one of the runtime, none declared here.</summary>
         private static string Format(TrackedFieldSpec field)
-            => field.IsNullableValueType ? Formats + "Nullable(" + Formats + field.Format + ")" : Formats + field.Format;
+        {
+            var format = field.IsNullableValueType ? Formats + "Nullable(" + Formats + field.Format + ")" : Formats + field.Format;
+            return field.IsMasked ? Formats + "Masked(" + format + ")" : format;
+        }
 
         /// <summary>A property name as an identifier in generated code: a keyword is escaped (<c>@class</c>).</summary>
         private static string Identifier(string name)

@@ -86,7 +86,8 @@ public sealed partial class TrackedGenerator
                 typeName,
                 Format(property.Type, core, typeName),
                 !SymbolEqualityComparer.Default.Equals(core, property.Type),
-                HasHook(type, property));
+                HasHook(type, property),
+                MetadataNames.HasAttribute(property, AttributeNames.AuditMask));
         }
 
         /// <summary>The class that declares a field, as a <c>cref</c> names it: fully qualified, <c>{T}</c> for <c>&lt;T&gt;</c>.</summary>

@@ -141,6 +141,22 @@ public static class TrackedValueFormats
         return new(value => value is { } v ? format.Format(v) : null, text => format.Parse(text));
     }
 
+    /// <summary>
+    /// A field marked <c>[AuditMask]</c>: a value is written as <c>***</c> (null stays null, so a change shows that a value
+    /// was set or cleared, as in the audit log); the value itself never reaches the outbox, so it cannot be read back.
+    /// </summary>
+    /// <param name="format">The format of the property type, for the type's sake only: it writes nothing.</param>
+    /// <typeparam name="T">The property type.</typeparam>
+    public static TrackedValueFormat<T> Masked<T>(TrackedValueFormat<T> format)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        return new(
+            static value => value is null ? null : Auditing.AuditValueFormatter.Mask,
+            static _ => throw new InvalidOperationException(
+                "The field is [AuditMask]: its values are written to the outbox as '***' and cannot be read back. Read the entity "
+                + "itself for its current value, or remove [AuditMask] to deliver the values."));
+    }
+
     private static TrackedValueFormat<T> Number<T>()
         where T : struct, IFormattable, IParsable<T>
         => new(static value => value.ToString(null, CultureInfo.InvariantCulture), static text => T.Parse(text, CultureInfo.InvariantCulture));
