@@ -126,6 +126,17 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
         {
             [System.ComponentModel.DataAnnotations.Key] public OrderId Number { get; set; }
         }
+
+        [Audited]
+        public partial class Vehicle
+        {
+            public OrderId VehicleId { get; set; }
+        }
+
+        [Audited]
+        public partial class Van : Vehicle
+        {
+        }
         """,
         ["ST1004"]);
 

@@ -390,8 +390,67 @@ public sealed class AuditTrailTests(AuditTrailTests.Database database) : IClassF
         Assert.Equal([("Balance", "1", "2"), ("ClosedAt", null, "2031-01-01T00:00:00.0000000+00:00")], Lines(update));
     }
 
+    [Fact]
+    public async Task An_audited_entity_only_an_application_interceptor_changes_is_saved_and_logged()
+    {
+        var id = await Insert(new Account { Name = "stamp-unchanged", Balance = 1m });
+        var closedAt = new DateTimeOffset(2032, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await using (var context = new AuditTrailContext(
+            new DbContextOptionsBuilder<AuditTrailContext>()
+                .UseNpgsql(database.ConnectionString)
+                .AddInterceptors(new StampClosedAt(closedAt, unchangedToo: true))
+                .UseServerTools(options => options.TimeProvider = database.Clock)
+                .Options))
+        {
+            // The account is loaded and unchanged when ServerTools' interceptor runs; only a plain row is added.
+            await context.Accounts.SingleAsync(a => a.Id == id);
+            context.Plains.Add(new Plain { Name = "stamp-unchanged" });
+            await context.SaveChangesAsync();
+        }
+
+        var update = Assert.Single(await Logs<Account>(id), l => l.Operation == AuditOperation.Update);
+        Assert.Equal([("ClosedAt", null, "2032-01-01T00:00:00.0000000+00:00")], Lines(update));
+    }
+
+    [Fact]
+    public async Task A_capture_that_fails_and_is_retried_by_the_execution_strategy_saves_with_its_logs_or_not_at_all()
+    {
+        var id = await Insert(new Account { Name = "flaky-actor", Balance = 1m });
+        var actor = new FlakyActor();
+        var services = new ServiceCollection()
+            .AddSingleton<IAuditActorProvider>(actor)
+            .AddDbContext<AuditTrailContext>(o => o
+                .UseNpgsql(database.ConnectionString, npgsql => npgsql.EnableRetryOnFailure(3, TimeSpan.FromMilliseconds(10), null))
+                .UseServerTools(options => options.TimeProvider = database.Clock))
+            .BuildServiceProvider();
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var context = scope.ServiceProvider.GetRequiredService<AuditTrailContext>();
+            (await context.Accounts.SingleAsync(a => a.Id == id)).Balance = 5m;
+            await context.SaveChangesAsync();
+        }
+
+        // The actor provider timed out once; the strategy retried the save, which captured its logs again.
+        Assert.Equal(2, actor.Calls);
+        await using var check = database.Create();
+        Assert.Equal(5m, (await check.Accounts.SingleAsync(a => a.Id == id)).Balance);
+        var update = Assert.Single(await Logs<Account>(id), l => l.Operation == AuditOperation.Update);
+        Assert.Equal(("u1", "Balance"), (update.UserId, Assert.Single(update.Lines).Field));
+    }
+
+    /// <summary>An actor provider whose first call times out, as a directory service may.</summary>
+    private sealed class FlakyActor : IAuditActorProvider
+    {
+        private int _calls;
+
+        public int Calls => _calls;
+
+        public AuditActor? GetCurrentActor()
+            => System.Threading.Interlocked.Increment(ref _calls) == 1 ? throw new TimeoutException("The directory did not answer.") : new AuditActor("u1");
+    }
+
     /// <summary>An application's interceptor that stamps an entity property (not through the entry) when an account is saved.</summary>
-    private sealed class StampClosedAt(DateTimeOffset closedAt) : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+    private sealed class StampClosedAt(DateTimeOffset closedAt, bool unchangedToo = false) : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
     {
         public override Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> SavingChanges(
             Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result)
@@ -410,7 +469,7 @@ public sealed class AuditTrailTests(AuditTrailTests.Database database) : IClassF
 
         private void Stamp(DbContext context)
         {
-            foreach (var entry in context.ChangeTracker.Entries<Account>().Where(e => e.State == EntityState.Modified).ToList())
+            foreach (var entry in context.ChangeTracker.Entries<Account>().Where(e => e.State == EntityState.Modified || unchangedToo).ToList())
             {
                 entry.Entity.ClosedAt = closedAt;
             }
@@ -466,9 +525,11 @@ public sealed class AuditTrailTests(AuditTrailTests.Database database) : IClassF
         {
             context.Widgets.Add(new Widget { Id = id, Name = "cog" });
             await context.SaveChangesAsync();
-            (await context.Widgets.SingleAsync(w => w.Id == id)).Name = "sprocket";
+            var widget = await context.Widgets.SingleAsync(w => w.Id == id);
+            widget.Name = "sprocket";
             await context.SaveChangesAsync();
-            context.Widgets.Remove(await context.Widgets.SingleAsync(w => w.Id == id));
+            Assert.Equal(2, await context.AuditTrail(widget).CountAsync());
+            context.Widgets.Remove(widget);
             await context.SaveChangesAsync();
         }
 
@@ -477,6 +538,8 @@ public sealed class AuditTrailTests(AuditTrailTests.Database database) : IClassF
         var logs = await check.Set<AuditLog>().Where(l => l.EntityType == typeof(Widget).FullName).OrderBy(l => l.Id).ToListAsync();
         Assert.Equal([(AuditOperation.Create, key), (AuditOperation.Update, key), (AuditOperation.Delete, key)], logs.Select(l => (l.Operation, l.EntityKey)));
         Assert.Equal([("Name", "cog", "sprocket")], Lines(logs[1]));
+        Assert.Equal(3, await check.AuditTrailByKey<Widget>(id).CountAsync());
+        Assert.Equal(3, await check.AuditTrailByKey<Widget>(id.Value).CountAsync());
         var messages = await check.Set<OutboxMessage>().Where(m => m.EntityType == typeof(Widget).FullName).ToListAsync();
         Assert.Equal([(TrackedOperation.Update, key)], messages.Select(m => (m.Operation, m.EntityKey)));
     }

@@ -70,7 +70,7 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzer : DiagnosticAnalyzer
                 audited.Add(property.Name);
             }
             else if (!audited.Contains(property.Name)
-                     && !AuditedProperties.IsKeyByConvention(property, type)
+                     && !AuditedProperties.IsKeyByConvention(property, property.ContainingType)
                      && IsValueColumn(property.Type, enumerable)
                      && property.Locations.FirstOrDefault(static l => l.IsInSource) is { } location
                      && reported.TryAdd(property.OriginalDefinition, true))

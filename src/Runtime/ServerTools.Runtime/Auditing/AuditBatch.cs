@@ -11,7 +11,7 @@ using ServerTools.Infrastructure;
 
 namespace ServerTools.Auditing;
 
-/// <summary>The audit logs of one SaveChanges (or one query's reads): captured when it starts, written with one binary COPY while its transaction is open.</summary>
+/// <summary>The audit logs of one SaveChanges (or one query's reads): captured at its first statement, written with one binary COPY while its transaction is open.</summary>
 internal sealed class AuditBatch : CopyBatch
 {
     private readonly List<PendingLog> _logs;
@@ -121,7 +121,7 @@ internal sealed class AuditBatch : CopyBatch
     /// <inheritdoc />
     protected override bool HasCreated => !_logs.TrueForAll(static log => log.IsCaptured);
 
-    /// <summary>The rows of the captured logs, and the values of created entities taken when the save started, formatted.</summary>
+    /// <summary>The rows of the captured logs, and the values of created entities taken at its first statement, formatted.</summary>
     protected override void EncodeCaptured(CopyRowBuffer rows)
     {
         var json = new AuditLinesJson(_sql.LineNames);

@@ -40,7 +40,7 @@ public static class AuditKey
     /// <paramref name="value"/> of the key property <paramref name="property"/>, or the value its converter stores when the
     /// audit trail cannot write the value itself.
     /// </summary>
-    private static object? Stored(IProperty property, object? value)
+    internal static object? Stored(IProperty property, object? value)
     {
         if (AuditValueFormatter.TryFormat(value, out _))
         {

@@ -36,7 +36,7 @@ public static class AuditTrailExtensions
         var type = entry.Metadata.ClrType;
         var key = entry.Metadata.FindPrimaryKey() ?? throw new InvalidOperationException(
             $"'{type.FullName}' is not an entity with a primary key in this context's model.");
-        return Trail(context, Descriptors(type), [.. key.Properties.Select(p => entry.Property(p.Name).CurrentValue)]);
+        return Trail(context, Descriptors(type), [.. key.Properties.Select(p => AuditKey.Stored(p, entry.Property(p.Name).CurrentValue))]);
     }
 
     /// <summary>
@@ -49,7 +49,7 @@ public static class AuditTrailExtensions
         where TEntity : class
     {
         ArgumentNullException.ThrowIfNull(context);
-        return Trail(context, Descriptors(typeof(TEntity)), keyValues);
+        return Trail(context, Descriptors(typeof(TEntity)), Stored<TEntity>(context, keyValues));
     }
 
     /// <summary>Every change of one field of one entity, oldest first, whatever the entity's class (see <see cref="AuditTrailByKey{TEntity}"/>).</summary>
@@ -70,10 +70,22 @@ public static class AuditTrailExtensions
                 nameof(field));
         }
 
-        return Trail(context, descriptors, keyValues)
+        return Trail(context, descriptors, Stored<TEntity>(context, keyValues))
             .SelectMany(log => log.Lines
                 .Where(line => line.Field == field)
                 .Select(line => new AuditFieldChange(log.Timestamp, log.Operation, log.UserId, log.UserName, line.OldValue, line.NewValue)));
+    }
+
+    /// <summary>
+    /// The key values as the logs hold them: a strongly typed id given as such is written as the value its converter
+    /// stores, as the logs write it; values of the types the audit trail writes are kept.
+    /// </summary>
+    private static object?[] Stored<TEntity>(DbContext context, object?[] keyValues)
+    {
+        ArgumentNullException.ThrowIfNull(keyValues);
+        return context.Model.FindEntityType(typeof(TEntity))?.FindPrimaryKey() is { } key && key.Properties.Count == keyValues.Length
+            ? [.. keyValues.Select((value, i) => AuditKey.Stored(key.Properties[i], value))]
+            : keyValues;
     }
 
     private static AuditDescriptor[] Descriptors(Type type)

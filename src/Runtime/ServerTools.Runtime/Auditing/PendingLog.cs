@@ -10,8 +10,8 @@ namespace ServerTools.Auditing;
 internal readonly record struct PendingLine(string Field, string? OldValue, string? NewValue);
 
 /// <summary>
-/// One log before it is written: an entity change of a SaveChanges, or a read. Old values are taken when the
-/// save starts (EF replaces them afterwards). A created entity's values are taken then too, and formatted ahead,
+/// One log before it is written: an entity change of a SaveChanges, or a read. Old values are taken at the
+/// save's first statement (EF replaces them afterwards). A created entity's values are taken then too, and formatted ahead,
 /// except its keys, foreign keys and database-generated values, which are read when the log is written, so that they
 /// are logged as stored.
 /// </summary>

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Data.Common;
 using System.Threading;
 using System.Threading.Tasks;
@@ -21,7 +22,7 @@ namespace ServerTools.Infrastructure;
 /// instance per context (scoped in EF's internal services).
 /// </summary>
 /// <remarks>
-/// <para>When SaveChanges starts, changes are detected once and the hooks run (and what they changed is detected). The
+/// <para>When SaveChanges starts, changes are detected and the hooks run (and what they changed is detected). The
 /// audit logs and tracked changes are captured (old values, before EF overwrites them) when EF sends the save's first
 /// statement: by then every SaveChanges interceptor has run, EF has detected what they changed, and EF has applied the
 /// deletes it cascades during the save (<see cref="CascadeTiming.OnSaveChanges"/>). They are written when the new
@@ -386,10 +387,16 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
 
     /// <summary>
     /// True when the save may write audit logs or outbox messages: an audited or tracked entity (or an owned one, logged
-    /// with its owner) is added, modified or deleted, or EF cascades deletes during the save, which may reach one.
+    /// with its owner) is added, modified or deleted; or EF cascades deletes during the save, which may reach one; or the
+    /// application has SaveChanges interceptors of its own, which EF runs after this one and which may change one.
     /// </summary>
     private static bool MayWrite(DbContext context, ServerToolsOptions options)
     {
+        if (context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.Any(static i => i is ISaveChangesInterceptor) == true)
+        {
+            return true;
+        }
+
         var tracker = context.ChangeTracker;
         var cascadesInSave = tracker.CascadeDeleteTiming == CascadeTiming.OnSaveChanges || tracker.DeleteOrphansTiming == CascadeTiming.OnSaveChanges;
         foreach (var entry in tracker.Entries())
@@ -456,16 +463,24 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
                 return;
             }
 
-            _captured = true;
+            // Captured only once it succeeded: a failure fails the statement, and a retry by the execution strategy
+            // captures again rather than save without its rows.
             var tracker = Context.ChangeTracker;
             var autoDetect = tracker.AutoDetectChangesEnabled;
             tracker.AutoDetectChangesEnabled = false;
+            AuditBatch? audit = null;
             try
             {
-                Audit = options.Auditing.Enabled ? AuditBatch.Capture(Context, options) : null;
-                Tracked = options.Tracking.Enabled ? TrackedBatch.Capture(Context, options) : null;
-                Audit?.EncodeAhead();
-                Tracked?.EncodeAhead();
+                audit = options.Auditing.Enabled ? AuditBatch.Capture(Context, options) : null;
+                var tracked = options.Tracking.Enabled ? TrackedBatch.Capture(Context, options) : null;
+                audit?.EncodeAhead();
+                tracked?.EncodeAhead();
+                (Audit, Tracked, _captured) = (audit, tracked, true);
+            }
+            catch
+            {
+                audit?.Dispose();
+                throw;
             }
             finally
             {

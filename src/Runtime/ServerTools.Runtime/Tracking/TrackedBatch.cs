@@ -9,7 +9,7 @@ using ServerTools.Infrastructure;
 namespace ServerTools.Tracking;
 
 /// <summary>
-/// The tracked changes of one SaveChanges: hooks run and changes captured when it starts, outbox messages written with
+/// The tracked changes of one SaveChanges: hooks run when it starts, changes captured at its first statement, outbox messages written with
 /// one binary COPY while its transaction is open (with the audit logs, by the same interceptor). The messages of updates
 /// and deletes are encoded ahead, those of created entities at the write (see <see cref="CopyBatch"/>).
 /// </summary>
@@ -106,7 +106,7 @@ internal sealed class TrackedBatch : CopyBatch
     /// <inheritdoc />
     protected override bool HasCreated => _changes.Exists(static change => change.Changes is null);
 
-    /// <summary>The messages of updates and deletes, whose key and values were captured when the save started, formatted now.</summary>
+    /// <summary>The messages of updates and deletes, whose key and values were captured at the save's first statement, formatted now.</summary>
     protected override void EncodeCaptured(CopyRowBuffer rows)
     {
         var json = new AuditLinesJson(_sql.FieldNames);
