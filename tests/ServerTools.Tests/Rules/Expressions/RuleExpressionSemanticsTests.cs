@@ -29,7 +29,7 @@ public sealed class RuleExpressionSemanticsTests(RulesFixture database) : IClass
             new Order
             {
                 Number = "N1", Customer = fr, Note = "a😀b", Amount = 1m, Discount = 0.25m, Quantity = 3, State = OrderState.Confirmed, Urgent = true,
-                OrderedAt = new DateTime(2024, 6, 30, 23, 30, 0, DateTimeKind.Utc), DeliveryDate = new DateOnly(2024, 7, 1),
+                OrderedAt = new DateTime(2024, 6, 30, 23, 30, 10, 600, DateTimeKind.Utc), DeliveryDate = new DateOnly(2024, 7, 1),
                 Lines = [new OrderLine { Product = "Chair", Quantity = 2, Price = 10.5m }, new OrderLine { Product = "Desk", Quantity = 1, Price = 100m }],
             },
             new Order
@@ -40,7 +40,7 @@ public sealed class RuleExpressionSemanticsTests(RulesFixture database) : IClass
             new Order
             {
                 Number = "N3", Customer = de, Note = "\u00A0care\t", Amount = 10m, Discount = 0.5m, Quantity = -7, State = OrderState.Invoiced,
-                OrderedAt = new DateTime(2023, 5, 5, 12, 0, 0, DateTimeKind.Utc), DeliveryDate = new DateOnly(2023, 5, 6),
+                OrderedAt = new DateTime(2023, 5, 5, 12, 0, 0, DateTimeKind.Utc), DeliveryDate = new DateOnly(2023, 5, 6), LocalAt = new DateTime(2023, 5, 5, 8, 15, 30, 750),
                 Lines = [new OrderLine { Product = "Lamp", Quantity = 0, Price = 0m }],
             },
             new Order
@@ -51,7 +51,7 @@ public sealed class RuleExpressionSemanticsTests(RulesFixture database) : IClass
             new Order
             {
                 Number = "N5", Customer = null, Note = " care \n", Amount = 0.125m, Discount = 0m, Quantity = int.MaxValue, State = OrderState.Draft,
-                OrderedAt = new DateTime(2021, 12, 31, 23, 59, 59, DateTimeKind.Utc), DeliveryDate = new DateOnly(2022, 1, 4),
+                OrderedAt = new DateTime(2021, 12, 31, 23, 59, 59, 999, DateTimeKind.Utc), DeliveryDate = new DateOnly(2022, 1, 4),
                 Lines = [new OrderLine { Product = "Chair", Quantity = 5, Price = 1m }],
             });
         await context.SaveChangesAsync();
@@ -90,6 +90,10 @@ public sealed class RuleExpressionSemanticsTests(RulesFixture database) : IClass
         { "order.OrderedAt.DayOfWeek == DayOfWeek.Sunday && order.OrderedAt.Hour == 23", "N1" },
         { "order.OrderedAt.Year == 2021 && order.OrderedAt.Date < order.OrderedAt", "N5" },
         { "order.DeliveryDate.Value.DayOfWeek == DayOfWeek.Monday", "N1" },
+        // Second drops the fraction, as .NET does (date_part('second', x)::int would round 59.999 to 60).
+        { "order.OrderedAt.Second == 59", "N5" },
+        { "order.OrderedAt.Second == 10 && order.OrderedAt.Minute == 30", "N1" },
+        { "order.LocalAt.Value.Second == 30", "N3" },
         // Sums of no rows are 0 (COALESCE), and All of no rows is true.
         { "order.Lines.Sum(l => l.Quantity) == 0", "N2 N3 N4" },
         { "order.Lines.Sum(l => l.Price) / 3m > 36m", "N1" },

@@ -199,10 +199,15 @@ internal sealed partial class RuleExpressionBinder
     /// back as <c>MinValue</c> and <c>MaxValue</c>: the SQL takes those values' parts from .NET, as memory does
     /// (<c>default(DateTime).Year</c> is 1). The day of an infinity is itself in SQL, and so in memory
     /// (<see cref="MemoryDatePart"/>): a literal of 9999-12-31 would need the column's kind of timestamp.
+    /// <c>Second</c> is read as <c>TimeOfDay.Seconds</c>: Npgsql writes <c>DateTime.Second</c> as
+    /// <c>date_part('second', x)::int</c>, and the cast rounds the fraction (59.999 becomes 60), where .NET truncates;
+    /// <c>TimeOfDay.Seconds</c> is <c>floor(date_part('second', x::time))::int</c>.
     /// </summary>
     private static Expression SqlDatePart(Expression date, System.Reflection.PropertyInfo property)
     {
-        var part = Expression.Property(date, property);
+        Expression part = property.Name == nameof(DateTime.Second) && date.Type == typeof(DateTime)
+            ? Expression.Property(Expression.Property(date, nameof(DateTime.TimeOfDay)), nameof(TimeSpan.Seconds))
+            : Expression.Property(date, property);
         if (property.PropertyType == date.Type)
         {
             return part;
