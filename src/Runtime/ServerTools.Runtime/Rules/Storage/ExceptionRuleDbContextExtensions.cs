@@ -239,6 +239,8 @@ public static class ExceptionRuleDbContextExtensions
     /// as one query PostgreSQL answers.
     /// </summary>
     /// <exception cref="RuleExpressionException">A rule's expression is not allowed.</exception>
+    /// <exception cref="ArgumentException">A rule that may check <typeparamref name="T"/> cannot run: its entity type does not resolve (the message says what to write), or its severity, a rule set or a tag is wrong.</exception>
+    /// <exception cref="InvalidOperationException">A rule has the id of a code rule.</exception>
     public static IQueryable<T> EntitiesViolatingRuleSet<T>(this DbContext context, string? ruleSet)
         where T : class
     {
@@ -249,7 +251,7 @@ public static class ExceptionRuleDbContextExtensions
         {
             // The rule as the engine runs it: the same entity type, rule-set membership and compiled expression.
             if (DataRuleCompiler.Compile(context.Model, definition) is not { } rule
-                || !rule.EntityType.IsAssignableFrom(typeof(T))
+                || !rule.Checks(typeof(T))
                 || !rule.Info.IsIn(ruleSet))
             {
                 continue;
