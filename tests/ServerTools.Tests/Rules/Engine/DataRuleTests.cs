@@ -333,37 +333,4 @@ public sealed class BrokenDataRuleTests(RulesFixture database) : IClassFixture<R
         Assert.Equal(RuleSeverity.Blocking, violation.Severity);
         Assert.IsType<RuleExpressionException>(violation.Exception);
     }
-
-    [Fact]
-    public async Task A_stored_rule_whose_entity_type_was_renamed_fails_on_every_entity_of_the_model_and_names_what_to_write()
-    {
-        await using (var context = database.Create())
-        {
-            await context.Database.ExecuteSqlRawAsync("""
-                INSERT INTO servertools_rule_definitions ("Id", "EntityType", "Expression", "Severity", "Sequence", "RuleSets", "Tags", "Active")
-                VALUES ('sql.renamed', 'SaleOrder', 'order.Discount > 0.3m', 'Blocking', 10, ARRAY[]::text[], ARRAY[]::text[], true)
-                """);
-        }
-
-        using var services = DataRuleTests.Services(database, TimeSpan.Zero);
-        using var scope = services.CreateScope();
-        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
-        var order = DataRuleTests.Order(o => o.Discount = 0.5m);
-
-        var onOrder = engine.Evaluate(order).Violations.Single(v => v.RuleId == "sql.renamed");
-        var onLine = engine.Evaluate(new OrderLine { Id = 1, Product = "Desk" }).Violations.Single(v => v.RuleId == "sql.renamed");
-        var enforced = Assert.Throws<BusinessRuleException>(() => engine.Enforce(order));
-        await using var query = database.Create();
-        var inSql = Assert.Throws<ArgumentException>(() => query.EntitiesViolatingRuleSet<Order>(null));
-
-        Assert.True(onOrder.IsFailure);
-        Assert.Equal(RuleSeverity.Blocking, onOrder.Severity);
-        var error = Assert.IsType<ArgumentException>(onOrder.Exception);
-        Assert.StartsWith("Data rule 'sql.renamed': the model has no entity type 'SaleOrder' (was its class renamed or removed?).", error.Message, StringComparison.Ordinal);
-        Assert.Contains("the class name of one of: Customer, Order, OrderLine, RushOrder.", error.Message, StringComparison.Ordinal);
-        Assert.True(onLine.IsFailure);
-        Assert.Contains("sql.renamed", enforced.Violations.Select(v => v.RuleId));
-        Assert.Contains("sql.renamed", engine.RulesFor(typeof(RushOrder)).Select(r => r.Id));
-        Assert.Equal(error.Message, inSql.Message);
-    }
 }
