@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace ServerTools.Rules.Data;
@@ -23,7 +24,10 @@ internal static class DataRuleCompiler
     /// only when it has no id. A rule whose entity type does not resolve fails on the entities of every type it could
     /// have meant: the entity types of its class name when several have it, else every entity type of the application's.
     /// </summary>
-    public static DataRule? Compile(IModel model, ExceptionRuleDefinition definition)
+    /// <param name="model">The model of the context whose table holds the definition.</param>
+    /// <param name="definition">The definition, as read from the table.</param>
+    /// <param name="storedSeverity">The text of the row's Severity when it is not a <see cref="RuleSeverity"/> (see <see cref="DataRuleRows"/>).</param>
+    public static DataRule? Compile(IModel model, ExceptionRuleDefinition definition, string? storedSeverity = null)
     {
         if (string.IsNullOrWhiteSpace(definition.Id))
         {
@@ -34,14 +38,14 @@ internal static class DataRuleCompiler
         {
             var targets = (sameName.Count > 0 ? sameName : ApplicationEntityTypes(model)).Select(static t => t.ClrType).ToArray();
             var unresolved = new ArgumentException(UnresolvedEntityType(model, definition, sameName));
-            return new DataRule(TryDescribe(definition, typeof(object)) ?? Fallback(definition, typeof(object)), typeof(object), null, unresolved, targets);
+            return new DataRule(TryDescribe(model, definition, typeof(object), storedSeverity) ?? Fallback(definition, typeof(object)), typeof(object), null, unresolved, targets);
         }
 
         var type = entityType.ClrType;
         ExceptionRuleInfo info;
         try
         {
-            info = Describe(definition, type);
+            info = Describe(model, definition, type, storedSeverity);
         }
         catch (ArgumentException exception)
         {
@@ -68,7 +72,7 @@ internal static class DataRuleCompiler
     /// </summary>
     /// <exception cref="ArgumentException">The id, entity type, severity, a rule set or a tag is wrong; the message says which and how to fix it.</exception>
     /// <exception cref="RuleExpressionException">The expression is not allowed; the message names the construct and its position.</exception>
-    public static CompiledRuleExpression Validate(IModel model, ExceptionRuleDefinition definition)
+    public static CompiledRuleExpression Validate(IModel model, ExceptionRuleDefinition definition, string? storedSeverity = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         if (string.IsNullOrWhiteSpace(definition.Id))
@@ -81,7 +85,7 @@ internal static class DataRuleCompiler
             throw new ArgumentException(UnresolvedEntityType(model, definition, sameName), nameof(definition));
         }
 
-        _ = Describe(definition, entityType.ClrType);
+        _ = Describe(model, definition, entityType.ClrType, storedSeverity);
         if (CodeRuleWithId(definition.Id) is { } code)
         {
             throw new ArgumentException(DuplicateId(definition.Id, code), nameof(definition));
@@ -187,11 +191,11 @@ internal static class DataRuleCompiler
         return types.Select(t => repeated.Contains(t.ClrType.Name) ? t.Name : t.ClrType.Name).ToList();
     }
 
-    private static ExceptionRuleInfo? TryDescribe(ExceptionRuleDefinition definition, Type type)
+    private static ExceptionRuleInfo? TryDescribe(IModel model, ExceptionRuleDefinition definition, Type type, string? storedSeverity)
     {
         try
         {
-            return Describe(definition, type);
+            return Describe(model, definition, type, storedSeverity);
         }
         catch (ArgumentException)
         {
@@ -212,8 +216,16 @@ internal static class DataRuleCompiler
             definition.Message,
             expression: definition.Expression ?? "");
 
-    private static ExceptionRuleInfo Describe(ExceptionRuleDefinition definition, Type type)
+    private static ExceptionRuleInfo Describe(IModel model, ExceptionRuleDefinition definition, Type type, string? storedSeverity)
     {
+        if (storedSeverity is not null)
+        {
+            var table = model.FindEntityType(typeof(ExceptionRuleDefinition))?.GetTableName() ?? "of rule definitions";
+            throw new ArgumentException(
+                $"Data rule '{definition.Id}': its row in the table {table} has the Severity '{storedSeverity}', which is neither 'Warning' nor 'Blocking'. Set it to one of them.",
+                nameof(definition));
+        }
+
         if (!Enum.IsDefined(definition.Severity))
         {
             throw new ArgumentException($"Data rule '{definition.Id}': the severity {(int)definition.Severity} is neither Warning (0) nor Blocking (1).", nameof(definition));
