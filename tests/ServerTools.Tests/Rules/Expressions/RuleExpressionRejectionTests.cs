@@ -175,6 +175,12 @@ public sealed class RuleExpressionRejectionTests
         { "(order.Discount > 1", "missing ')'", "" },
         { "order.Quantity == 1 /* open", "unterminated comment", "/*" },
         { "#if true\norder.Urgent\n#endif", "preprocessor directive", "#if" },
+        { "#if DEBUG\norder.Urgent\n#endif", "preprocessor directive", "#if" },
+        { "order.Quantity > 100\n#if NEVER\n    || order.Discount > 0.3m\n#endif", "preprocessor directive", "#if" },
+        { "order.Urgent\n#define X", "preprocessor directive", "#define" },
+        { "order.Urgent\n#region r", "preprocessor directive", "#region" },
+        { "order.Urgent // why\n#error boom", "preprocessor directive", "#error" },
+        { "order.Urgent &&\n#pragma warning disable\norder.Quantity > 1", "preprocessor directive", "#pragma" },
     };
 
     [Theory]

@@ -63,8 +63,8 @@ internal static class RuleExpressionParser
             throw TooDeep(errors, new TextSpan(0, text.Length));
         }
 
+        ReportDirectives(errors);
         ReportFirstSyntaxError(syntax, errors);
-        ReportDirectives(syntax, errors);
         CheckShape(syntax, errors);
         return syntax;
     }
@@ -173,13 +173,28 @@ internal static class RuleExpressionParser
         }
     }
 
-    private static void ReportDirectives(ExpressionSyntax syntax, RuleErrors errors)
+    /// <summary>
+    /// Rejects the first preprocessor directive (or text a directive disables) anywhere in the text. The whole text is
+    /// lexed again, because what follows the expression's last token is the trivia of the end-of-file token, which the
+    /// parsed expression does not hold: <c>order.Quantity &gt; 100 #if NEVER || order.Discount &gt; 0.3m #endif</c>
+    /// on several lines would otherwise read as it does not run. Checked before syntax errors, which a directive causes
+    /// (<c>#if DEBUG</c> around the expression leaves no operand).
+    /// </summary>
+    private static void ReportDirectives(RuleErrors errors)
     {
-        foreach (var trivia in syntax.DescendantTrivia(descendIntoTrivia: true))
+        if (!errors.Text.Contains('#', StringComparison.Ordinal))
         {
-            if (trivia.IsDirective || trivia.IsKind(SyntaxKind.DisabledTextTrivia))
+            return;
+        }
+
+        foreach (var token in SyntaxFactory.ParseTokens(errors.Text, 0, 0, s_options))
+        {
+            foreach (var trivia in token.LeadingTrivia.Concat(token.TrailingTrivia))
             {
-                throw errors.At(trivia.Span, "preprocessor directive", "a rule's text is read as it is written: remove the # directive.");
+                if (trivia.IsDirective || trivia.IsKind(SyntaxKind.DisabledTextTrivia))
+                {
+                    throw errors.At(trivia.Span, "preprocessor directive", "a rule's text is read as it is written: remove the # directive.");
+                }
             }
         }
     }
