@@ -98,6 +98,10 @@ public sealed class RuleExpressionSemanticsTests(RulesFixture database) : IClass
         { "order.Lines.Sum(l => l.Quantity) == 0", "N2 N3 N4" },
         { "order.Lines.Sum(l => l.Price) / 3m > 36m", "N1" },
         { "order.Lines.All(l => l.Price > 50m)", "N2 N4" },
+        // A sum of nullable numbers is nullable, as in C#, but never null: nulls are skipped, and no rows sum to 0.
+        { "order.Lines.Sum(l => l.Quantity > 1 ? l.Quantity : null) == 2", "N1" },
+        { "order.Lines.Sum(l => l.Quantity > 1 ? l.Price : null) > 5m", "N1" },
+        { "order.Lines.Sum(l => l.Quantity > 100 ? l.Quantity : null) == 0 && order.Lines.Sum(l => l.Quantity > 100 ? 1L : null) != null", "N1 N2 N3 N4 N5" },
     };
 
     [Theory]

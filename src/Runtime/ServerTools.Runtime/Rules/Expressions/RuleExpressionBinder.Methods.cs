@@ -274,7 +274,11 @@ internal sealed partial class RuleExpressionBinder
         return RuleValue.Scalar(Expression.Call(sqlMethod, sqlArguments), Expression.Call(memoryMethod, memoryArguments), maybeNull: false);
     }
 
-    /// <summary><c>Sum(x => ...)</c> of int, long or decimal: <c>COALESCE(SUM(...), 0)</c> in SQL, which the in-memory helpers match.</summary>
+    /// <summary>
+    /// <c>Sum(x => ...)</c> of int, long or decimal: <c>COALESCE(SUM(...), 0)</c> in SQL, which the in-memory helpers
+    /// match. As in C#, the sum of <c>int?</c> is an <c>int?</c>, whose value is never null (nulls are skipped, and no
+    /// rows sum to 0: EF Core writes the COALESCE for nullable sums too).
+    /// </summary>
     private RuleValue CollectionSum(RuleValue collection, (LambdaExpression Sql, LambdaExpression Memory) selector, ArgumentSyntax argument)
     {
         var elementType = collection.ElementType!;
@@ -303,7 +307,7 @@ internal sealed partial class RuleExpressionBinder
             selector.Memory.Parameters);
         return RuleValue.Scalar(
             Expression.Call(sqlMethod, collection.Sql, selector.Sql),
-            Expression.Call(memoryMethod, collection.Memory, memorySelector),
+            RuleMemory.ConvertTo(Expression.Call(memoryMethod, collection.Memory, memorySelector), resultType),
             maybeNull: false);
     }
 
