@@ -159,6 +159,21 @@ public sealed class RuleExpressionSemanticsTests(RulesFixture database) : IClass
     }
 
     [Fact]
+    public async Task Lifted_arithmetic_compared_with_null_is_not_computed_in_SQL_but_is_in_memory_as_documented()
+    {
+        var rule = RuleExpression.Compile<Order>("order.Ratio * 1e308d == null");
+        await using var context = database.Create();
+        var n1 = (await Load(context)).Single(o => o.Number == "N1");
+
+        var sql = context.Orders.Where(rule.Expression).ToQueryString();
+        var inSql = await context.Orders.Where(rule.Expression).Select(o => o.Number).ToListAsync();
+
+        Assert.DoesNotContain("*", sql, StringComparison.Ordinal);
+        Assert.DoesNotContain("N1", inSql);
+        Assert.Throws<OverflowException>(() => rule.Evaluate(n1));
+    }
+
+    [Fact]
     public async Task Decimal_division_has_PostgreSQL_scale_and_rounding()
     {
         var random = new Random(20261121);
