@@ -108,6 +108,8 @@ public sealed class DataRuleTests(RulesFixture database) : IClassFixture<RulesFi
         }
 
         Assert.DoesNotContain("edit.quantity", engine.Evaluate(order).Violations.Select(v => v.RuleId));
+        await using var query = database.Create();
+        Assert.Contains("> 100", query.EntitiesViolatingRule<Order>("edit.quantity").ToQueryString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -48,6 +48,8 @@ internal sealed partial class RuleExpressionBinder
                 return BindInstanceCall(node, BindReceiver(access.Expression), nameNode);
             case MemberAccessExpressionSyntax pointer:
                 throw RuleConstructs.Reject(_errors, pointer);
+            case var callee when RuleConstructs.Names(callee):
+                throw RuleConstructs.Reject(_errors, callee);
             default:
                 throw _errors.At(node.Expression, "delegate invocation", RuleErrors.DefaultAdvice);
         }
@@ -317,6 +319,11 @@ internal sealed partial class RuleExpressionBinder
     /// </summary>
     private (LambdaExpression Sql, LambdaExpression Memory) BindLambda(ArgumentSyntax argument, RuleValue collection, bool isPredicate)
     {
+        if (argument.Expression is AnonymousMethodExpressionSyntax anonymous)
+        {
+            throw RuleConstructs.Reject(_errors, anonymous);
+        }
+
         if (argument.Expression is not LambdaExpressionSyntax lambda)
         {
             throw _errors.At(argument, "argument that is not a lambda", "write a lambda, such as l => l.Quantity > 10.");

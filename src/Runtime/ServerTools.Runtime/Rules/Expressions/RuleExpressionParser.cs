@@ -64,6 +64,7 @@ internal static class RuleExpressionParser
         }
 
         ReportDirectives(errors);
+        ReportAnonymousMethods(syntax, errors);
         ReportFirstSyntaxError(syntax, errors);
         CheckShape(syntax, errors);
         return syntax;
@@ -111,6 +112,12 @@ internal static class RuleExpressionParser
         }
 
         var span = first.Location.SourceSpan;
+        if (first.Id is "CS1021" or "CS0594" && span.Length == 0 && syntax.FullSpan.Contains(span.Start))
+        {
+            // Roslyn reports an out-of-range number at its start, with no length: the span is the literal's.
+            span = syntax.FindToken(span.Start).Span;
+        }
+
         var (construct, advice) = first.Id switch
         {
             "CS1010" or "CS1039" => ("unterminated string", "close the string with a quote on the same line."),
@@ -196,6 +203,18 @@ internal static class RuleExpressionParser
                     throw errors.At(trivia.Span, "preprocessor directive", "a rule's text is read as it is written: remove the # directive.");
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Rejects an anonymous method (<c>delegate { ... }</c>) before syntax errors: its statements are not an expression,
+    /// so the parser reports errors of its own that would hide the construct.
+    /// </summary>
+    private static void ReportAnonymousMethods(ExpressionSyntax syntax, RuleErrors errors)
+    {
+        if (syntax.DescendantNodesAndSelf().OfType<AnonymousMethodExpressionSyntax>().FirstOrDefault() is { } anonymous)
+        {
+            throw RuleConstructs.Reject(errors, anonymous);
         }
     }
 
