@@ -124,10 +124,7 @@ public sealed class DataRuleTests(RulesFixture database) : IClassFixture<RulesFi
 
         await using (var context = database.Create())
         {
-            await context.Database.ExecuteSqlRawAsync("""
-                INSERT INTO servertools_rule_definitions ("Id", "EntityType", "Expression", "Severity", "Sequence", "RuleSets", "Tags", "Active")
-                VALUES ('sql.note', 'Order', 'order.Note == "outside"', 'Warning', 10, ARRAY[]::text[], ARRAY[]::text[], true)
-                """);
+            await DefinitionRows.InsertAsync(context, "sql.note", "Order", "order.Note == \"outside\"");
         }
 
         Assert.DoesNotContain("sql.note", cachedScope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>().Evaluate(order).Violations.Select(v => v.RuleId));
@@ -321,10 +318,7 @@ public sealed class BrokenDataRuleTests(RulesFixture database) : IClassFixture<R
     {
         await using (var context = database.Create())
         {
-            await context.Database.ExecuteSqlRawAsync("""
-                INSERT INTO servertools_rule_definitions ("Id", "EntityType", "Expression", "Severity", "Sequence", "RuleSets", "Tags", "Active")
-                VALUES ('sql.broken', 'Order', 'System.IO.File.Exists("/etc/passwd")', 'Warning', 10, ARRAY[]::text[], ARRAY[]::text[], true)
-                """);
+            await DefinitionRows.InsertAsync(context, "sql.broken", "Order", "System.IO.File.Exists(\"/etc/passwd\")");
         }
 
         using var services = DataRuleTests.Services(database, TimeSpan.Zero);
@@ -345,11 +339,8 @@ public sealed class StoredSeverityTests(RulesFixture database) : IClassFixture<R
     {
         await using (var context = database.Create())
         {
-            await context.Database.ExecuteSqlRawAsync("""
-                INSERT INTO servertools_rule_definitions ("Id", "EntityType", "Expression", "Severity", "Sequence", "RuleSets", "Tags", "Active")
-                VALUES ('sql.critical', 'Order', 'order.Quantity > 100', 'Critical', 10, ARRAY[]::text[], ARRAY[]::text[], true),
-                       ('sql.lower', 'Order', 'order.Quantity > 10', 'blocking', 20, ARRAY[]::text[], ARRAY[]::text[], true)
-                """);
+            await DefinitionRows.InsertAsync(context, "sql.critical", "Order", "order.Quantity > 100", "Critical");
+            await DefinitionRows.InsertAsync(context, "sql.lower", "Order", "order.Quantity > 10", "blocking", sequence: 20);
         }
 
         using var services = DataRuleTests.Services(database, TimeSpan.Zero);

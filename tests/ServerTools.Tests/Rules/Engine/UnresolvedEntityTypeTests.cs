@@ -41,10 +41,7 @@ namespace ServerTools.Tests.Rules.Engine
         {
             await using (var context = database.Create())
             {
-                await context.Database.ExecuteSqlRawAsync("""
-                    INSERT INTO servertools_rule_definitions ("Id", "EntityType", "Expression", "Severity", "Sequence", "RuleSets", "Tags", "Active")
-                    VALUES ('sql.renamed', 'SaleOrder', 'order.Discount > 0.3m', 'Blocking', 10, ARRAY[]::text[], ARRAY[]::text[], true)
-                    """);
+                await DefinitionRows.InsertAsync(context, "sql.renamed", "SaleOrder", "order.Discount > 0.3m", "Blocking");
             }
 
             using var services = DataRuleTests.Services(database, TimeSpan.Zero);
@@ -93,10 +90,7 @@ namespace ServerTools.Tests.Rules.Engine
         {
             await using (var context = database.Create())
             {
-                await context.Database.ExecuteSqlRawAsync("""
-                    INSERT INTO servertools_rule_definitions ("Id", "EntityType", "Expression", "Severity", "Sequence", "RuleSets", "Tags", "Active")
-                    VALUES ('sale.discount', 'Order', 'order.Discount > 0.3m', 'Blocking', 10, ARRAY[]::text[], ARRAY[]::text[], true)
-                    """);
+                await DefinitionRows.InsertAsync(context, "sale.discount", "Order", "order.Discount > 0.3m", "Blocking");
             }
 
             using var services = Services();
