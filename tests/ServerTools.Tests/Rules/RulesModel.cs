@@ -77,6 +77,9 @@ public class Order : IDiscounted
 
     public bool Urgent { get; set; }
 
+    /// <summary>A double precision number, which may be NaN.</summary>
+    public double? Ratio { get; set; }
+
     public int? CustomerId { get; set; }
 
     public Customer? Customer { get; set; }

@@ -13,7 +13,11 @@ public sealed class ExceptionRuleDefinition
     /// <summary>The rule's stable id, unique among all rules (code and data), such as <c>sale.big_order</c>.</summary>
     public string Id { get; set; } = "";
 
-    /// <summary>The entity type the rule checks, by its EF Core name (the full CLR name, such as <c>Shop.Model.SaleOrder</c>) or its short name.</summary>
+    /// <summary>
+    /// The entity type the rule checks, by its EF Core name (the full CLR name, such as <c>Shop.Model.SaleOrder</c>) or
+    /// its class name while no other entity type has that class name. A stored rule whose entity type no longer resolves
+    /// fails on the entities of every type it could mean.
+    /// </summary>
     public string EntityType { get; set; } = "";
 
     /// <summary>The C# expression that is true when the rule is broken, such as <c>order.Discount &gt; 0.3m &amp;&amp; order.Customer.Country == "FR"</c>.</summary>

@@ -108,6 +108,8 @@ public sealed class DataRuleTests(RulesFixture database) : IClassFixture<RulesFi
         }
 
         Assert.DoesNotContain("edit.quantity", engine.Evaluate(order).Violations.Select(v => v.RuleId));
+        await using var query = database.Create();
+        Assert.Contains("> 100", query.EntitiesViolatingRule<Order>("edit.quantity").ToQueryString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -122,10 +124,7 @@ public sealed class DataRuleTests(RulesFixture database) : IClassFixture<RulesFi
 
         await using (var context = database.Create())
         {
-            await context.Database.ExecuteSqlRawAsync("""
-                INSERT INTO servertools_rule_definitions ("Id", "EntityType", "Expression", "Severity", "Sequence", "RuleSets", "Tags", "Active")
-                VALUES ('sql.note', 'Order', 'order.Note == "outside"', 'Warning', 10, ARRAY[]::text[], ARRAY[]::text[], true)
-                """);
+            await DefinitionRows.InsertAsync(context, "sql.note", "Order", "order.Note == \"outside\"");
         }
 
         Assert.DoesNotContain("sql.note", cachedScope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>().Evaluate(order).Violations.Select(v => v.RuleId));
@@ -319,10 +318,7 @@ public sealed class BrokenDataRuleTests(RulesFixture database) : IClassFixture<R
     {
         await using (var context = database.Create())
         {
-            await context.Database.ExecuteSqlRawAsync("""
-                INSERT INTO servertools_rule_definitions ("Id", "EntityType", "Expression", "Severity", "Sequence", "RuleSets", "Tags", "Active")
-                VALUES ('sql.broken', 'Order', 'System.IO.File.Exists("/etc/passwd")', 'Warning', 10, ARRAY[]::text[], ARRAY[]::text[], true)
-                """);
+            await DefinitionRows.InsertAsync(context, "sql.broken", "Order", "System.IO.File.Exists(\"/etc/passwd\")");
         }
 
         using var services = DataRuleTests.Services(database, TimeSpan.Zero);
@@ -332,5 +328,63 @@ public sealed class BrokenDataRuleTests(RulesFixture database) : IClassFixture<R
         Assert.True(violation.IsFailure);
         Assert.Equal(RuleSeverity.Blocking, violation.Severity);
         Assert.IsType<RuleExpressionException>(violation.Exception);
+    }
+}
+
+/// <summary>A definition written by SQL with a severity RuleSeverity does not have; in a database of its own.</summary>
+public sealed class StoredSeverityTests(RulesFixture database) : IClassFixture<RulesFixture>
+{
+    [Fact]
+    public async Task A_row_with_an_unknown_severity_fails_its_rule_alone_and_names_the_rule_and_the_value()
+    {
+        await using (var context = database.Create())
+        {
+            await DefinitionRows.InsertAsync(context, "sql.critical", "Order", "order.Quantity > 100", "Critical");
+            await DefinitionRows.InsertAsync(context, "sql.lower", "Order", "order.Quantity > 10", "blocking", sequence: 20);
+        }
+
+        using var services = DataRuleTests.Services(database, TimeSpan.Zero);
+        using var scope = services.CreateScope();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        var order = DataRuleTests.Order(o => o.Quantity = 5);
+
+        var critical = engine.Evaluate(order).Violations.Single(v => v.RuleId == "sql.critical");
+        var lower = engine.Evaluate(DataRuleTests.Order(o => o.Quantity = 50)).Violations.Single(v => v.RuleId == "sql.lower");
+        await using var query = database.Create();
+        var inSql = Assert.Throws<ArgumentException>(() => query.EntitiesViolatingRule<Order>("sql.critical"));
+
+        Assert.True(critical.IsFailure);
+        Assert.Equal(RuleSeverity.Blocking, critical.Severity);
+        const string Expected = "Data rule 'sql.critical': its row in the table servertools_rule_definitions has the Severity 'Critical', which is neither 'Warning' nor 'Blocking'. Set it to one of them.";
+        Assert.StartsWith(Expected, Assert.IsType<ArgumentException>(critical.Exception).Message, StringComparison.Ordinal);
+        Assert.StartsWith(Expected, inSql.Message, StringComparison.Ordinal);
+        Assert.False(lower.IsFailure);
+        Assert.Equal(RuleSeverity.Blocking, lower.Severity);
+        Assert.True(engine.Evaluate(new OrderLine { Id = 1, Product = "Desk" }).IsClean);
+        Assert.Equal(0, await query.EntitiesViolatingRule<Order>("sql.lower").CountAsync());
+    }
+
+    [Fact]
+    public async Task The_rows_the_engine_reads_carry_every_property_of_a_definition()
+    {
+        var saved = new ExceptionRuleDefinition
+        {
+            Id = "rows.all", EntityType = nameof(Order), Expression = "order.Quantity > 3", Severity = RuleSeverity.Blocking, Sequence = 42,
+            Message = "m", Name = "n", Description = "d", RuleSets = ["confirm"], Tags = ["t"], Active = false,
+        };
+        await using (var context = database.Create())
+        {
+            context.Add(saved);
+            await context.SaveChangesAsync();
+        }
+
+        await using var read = database.Create();
+        var (definition, storedSeverity) = Assert.Single(ServerTools.Rules.Data.DataRuleRows.Read(read.Set<ExceptionRuleDefinition>().Where(d => d.Id == "rows.all")));
+
+        Assert.Null(storedSeverity);
+        foreach (var property in typeof(ExceptionRuleDefinition).GetProperties())
+        {
+            Assert.Equivalent(property.GetValue(saved), property.GetValue(definition), strict: true);
+        }
     }
 }

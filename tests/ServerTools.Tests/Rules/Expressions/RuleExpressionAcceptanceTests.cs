@@ -146,6 +146,38 @@ public sealed class RuleExpressionAcceptanceTests
         Assert.False(RuleExpression.Compile<Order>("order.Lines.All(l => l.Quantity > 0)").Evaluate(order));
     }
 
+    [Theory]
+    [InlineData("Priority == Priority.High")]
+    [InlineData("ticket.Priority == Priority.High")]
+    [InlineData("Priority.High == ticket.Priority && Priority != Priority.Low")]
+    [InlineData("Escalation == Priority.High")]
+    [InlineData("Lead.Priority == Priority.High")]
+    public void A_property_named_like_its_enum_type_compares_with_the_enums_members_as_in_CSharp(string expression)
+    {
+        var rule = RuleExpression.Compile<Ticket>(expression);
+
+        Assert.True(rule.Evaluate(new Ticket { Priority = Priority.High, Escalation = Priority.High, Lead = new Ticket { Priority = Priority.High } }));
+        Assert.False(rule.Evaluate(new Ticket { Priority = Priority.Low, Escalation = Priority.Low, Lead = new Ticket { Priority = Priority.Low } }));
+    }
+
+    [Fact]
+    public void A_nullable_property_named_like_its_enum_type_compares_with_the_enums_members()
+    {
+        var rule = RuleExpression.Compile<Escalation>("Priority == Priority.High || Priority == null");
+
+        Assert.True(rule.Evaluate(new Escalation { Priority = Priority.High }));
+        Assert.True(rule.Evaluate(new Escalation { Priority = null }));
+        Assert.False(rule.Evaluate(new Escalation { Priority = Priority.Low }));
+    }
+
+    [Fact]
+    public void A_property_of_another_type_named_like_an_enum_is_the_property_as_in_CSharp()
+    {
+        var error = Assert.Throws<RuleExpressionException>(() => RuleExpression.Compile<Memo>("Priority == \"x\" || Priority.High == null"));
+
+        Assert.Equal("member 'High' of string", error.Construct);
+    }
+
     [Fact]
     public void Compiling_is_safe_from_many_threads_at_once()
     {
@@ -157,4 +189,36 @@ public sealed class RuleExpressionAcceptanceTests
         Assert.Equal(12, rules.Count(r => r.Evaluate(RuleSamples.Full())));
         Assert.All(rules, r => Assert.IsType<Expression<Func<Order, bool>>>(r.Expression, exactMatch: false));
     }
+}
+
+/// <summary>How urgent a <see cref="Ticket"/> is.</summary>
+public enum Priority
+{
+    Low,
+    High,
+}
+
+/// <summary>An entity with a property named like its enum type (C#'s "Color Color").</summary>
+public sealed class Ticket
+{
+    public Priority Priority { get; set; }
+
+    /// <summary>A property of the same enum type under another name.</summary>
+    public Priority Escalation { get; set; }
+
+    public Ticket? Lead { get; set; }
+}
+
+/// <summary>An entity with a nullable property named like its enum type.</summary>
+public sealed class Escalation
+{
+    public Priority? Priority { get; set; }
+}
+
+/// <summary>An entity with a string property named like an enum its navigation reaches.</summary>
+public sealed class Memo
+{
+    public string Priority { get; set; } = "";
+
+    public Ticket? Ticket { get; set; }
 }

@@ -89,7 +89,7 @@ public sealed class RuleExpressionRejectionTests
         { "order.Lines.Any(l => order.Lines.Any(l => true))", "lambda parameter 'l'", "l => true" },
         { "order.Lines.Any(IsBig)", "argument that is not a lambda", "IsBig" },
         { "Lines.Any(a => Lines.Any(b => Lines.Any(c => Lines.Any(d => true))))", "too deeply nested lambdas", "d =>" },
-        { "order.Lines.Any(delegate (OrderLine l) { return true; })", "argument that is not a lambda", "delegate" },
+        { "order.Lines.Any(delegate (OrderLine l) { return true; })", "anonymous method", "delegate" },
         { "order.Lines.Any<OrderLine>()", "generic method call", "Any<OrderLine>" },
         { "order.Lines.Any(l => l.Price > 0, 1)", "method 'Any' with 2 arguments", "Any" },
         { "order.Lines.Count(l => l.Price) > 0", "decimal as a condition", "l.Price" },
@@ -165,6 +165,11 @@ public sealed class RuleExpressionRejectionTests
         { "1 / 0 == 0", "division by constant zero", "1 / 0" },
         { "2147483647 + 1 > 0", "constant overflow", "2147483647" },
 
+        // constructs under a call or in place of a lambda
+        { "__arglist(1) == null", "__arglist", "__arglist" },
+        { "this() == null", "this", "this" },
+        { "delegate { return true; } == null", "anonymous method", "delegate" },
+
         // malformed text
         { "", "empty expression", "" },
         { "order.Discount > 0.3m; Process.Start(\"sh\")", "text after the expression", ";" },
@@ -175,6 +180,12 @@ public sealed class RuleExpressionRejectionTests
         { "(order.Discount > 1", "missing ')'", "" },
         { "order.Quantity == 1 /* open", "unterminated comment", "/*" },
         { "#if true\norder.Urgent\n#endif", "preprocessor directive", "#if" },
+        { "#if DEBUG\norder.Urgent\n#endif", "preprocessor directive", "#if" },
+        { "order.Quantity > 100\n#if NEVER\n    || order.Discount > 0.3m\n#endif", "preprocessor directive", "#if" },
+        { "order.Urgent\n#define X", "preprocessor directive", "#define" },
+        { "order.Urgent\n#region r", "preprocessor directive", "#region" },
+        { "order.Urgent // why\n#error boom", "preprocessor directive", "#error" },
+        { "order.Urgent &&\n#pragma warning disable\norder.Quantity > 1", "preprocessor directive", "#pragma" },
     };
 
     [Theory]
@@ -219,6 +230,17 @@ public sealed class RuleExpressionRejectionTests
             "The data rule expression uses typeof at position 18 (line 2, column 6), which is not allowed: a rule may only read the entity's properties and navigations, literals, operators and the safe methods listed in docs/rules.md.",
             error.Message);
         Assert.Equal((2, 6), (error.Line, error.Column));
+    }
+
+    [Theory]
+    [InlineData("order.Quantity * 1e400 > 0", "1e400")]
+    [InlineData("order.Quantity > 99999999999999999999", "99999999999999999999")]
+    [InlineData("order.Amount > 1e40m", "1e40m")]
+    public void A_literal_out_of_range_is_reported_with_its_span(string expression, string literal)
+    {
+        var error = Assert.Throws<RuleExpressionException>(() => RuleExpression.Compile<Order>(expression));
+
+        Assert.Equal(("literal out of range", expression.IndexOf(literal, StringComparison.Ordinal), literal.Length), (error.Construct, error.Position, error.Length));
     }
 
     [Fact]

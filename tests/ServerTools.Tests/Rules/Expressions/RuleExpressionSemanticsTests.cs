@@ -28,8 +28,8 @@ public sealed class RuleExpressionSemanticsTests(RulesFixture database) : IClass
         context.Orders.AddRange(
             new Order
             {
-                Number = "N1", Customer = fr, Note = "a😀b", Amount = 1m, Discount = 0.25m, Quantity = 3, State = OrderState.Confirmed, Urgent = true,
-                OrderedAt = new DateTime(2024, 6, 30, 23, 30, 0, DateTimeKind.Utc), DeliveryDate = new DateOnly(2024, 7, 1),
+                Number = "N1", Customer = fr, Note = "a😀b", Amount = 1m, Discount = 0.25m, Quantity = 3, State = OrderState.Confirmed, Urgent = true, Ratio = 2.5,
+                OrderedAt = new DateTime(2024, 6, 30, 23, 30, 10, 600, DateTimeKind.Utc), DeliveryDate = new DateOnly(2024, 7, 1),
                 Lines = [new OrderLine { Product = "Chair", Quantity = 2, Price = 10.5m }, new OrderLine { Product = "Desk", Quantity = 1, Price = 100m }],
             },
             new Order
@@ -39,8 +39,8 @@ public sealed class RuleExpressionSemanticsTests(RulesFixture database) : IClass
             },
             new Order
             {
-                Number = "N3", Customer = de, Note = "\u00A0care\t", Amount = 10m, Discount = 0.5m, Quantity = -7, State = OrderState.Invoiced,
-                OrderedAt = new DateTime(2023, 5, 5, 12, 0, 0, DateTimeKind.Utc), DeliveryDate = new DateOnly(2023, 5, 6),
+                Number = "N3", Customer = de, Note = "\u00A0care\t", Amount = 10m, Discount = 0.5m, Quantity = -7, State = OrderState.Invoiced, Ratio = double.NaN,
+                OrderedAt = new DateTime(2023, 5, 5, 12, 0, 0, DateTimeKind.Utc), DeliveryDate = new DateOnly(2023, 5, 6), LocalAt = new DateTime(2023, 5, 5, 8, 15, 30, 750),
                 Lines = [new OrderLine { Product = "Lamp", Quantity = 0, Price = 0m }],
             },
             new Order
@@ -51,7 +51,7 @@ public sealed class RuleExpressionSemanticsTests(RulesFixture database) : IClass
             new Order
             {
                 Number = "N5", Customer = null, Note = " care \n", Amount = 0.125m, Discount = 0m, Quantity = int.MaxValue, State = OrderState.Draft,
-                OrderedAt = new DateTime(2021, 12, 31, 23, 59, 59, DateTimeKind.Utc), DeliveryDate = new DateOnly(2022, 1, 4),
+                OrderedAt = new DateTime(2021, 12, 31, 23, 59, 59, 999, DateTimeKind.Utc), DeliveryDate = new DateOnly(2022, 1, 4),
                 Lines = [new OrderLine { Product = "Chair", Quantity = 5, Price = 1m }],
             });
         await context.SaveChangesAsync();
@@ -90,10 +90,23 @@ public sealed class RuleExpressionSemanticsTests(RulesFixture database) : IClass
         { "order.OrderedAt.DayOfWeek == DayOfWeek.Sunday && order.OrderedAt.Hour == 23", "N1" },
         { "order.OrderedAt.Year == 2021 && order.OrderedAt.Date < order.OrderedAt", "N5" },
         { "order.DeliveryDate.Value.DayOfWeek == DayOfWeek.Monday", "N1" },
+        // Second drops the fraction, as .NET does (date_part('second', x)::int would round 59.999 to 60).
+        { "order.OrderedAt.Second == 59", "N5" },
+        { "order.OrderedAt.Second == 10 && order.OrderedAt.Minute == 30", "N1" },
+        { "order.LocalAt.Value.Second == 30", "N3" },
         // Sums of no rows are 0 (COALESCE), and All of no rows is true.
         { "order.Lines.Sum(l => l.Quantity) == 0", "N2 N3 N4" },
         { "order.Lines.Sum(l => l.Price) / 3m > 36m", "N1" },
         { "order.Lines.All(l => l.Price > 50m)", "N2 N4" },
+        // PostgreSQL's float8 order: NaN equals NaN and is above every other number (.NET says false to both).
+        { "order.Ratio > 1000d", "N3" },
+        { "order.Ratio == order.Ratio", "N1 N2 N3 N4 N5" },
+        { "order.Ratio != 2.5d && order.Ratio >= 0d", "N3" },
+        { "order.Lines.Any(l => order.Ratio > l.Quantity)", "N1 N3" },
+        // A sum of nullable numbers is nullable, as in C#, but never null: nulls are skipped, and no rows sum to 0.
+        { "order.Lines.Sum(l => l.Quantity > 1 ? l.Quantity : null) == 2", "N1" },
+        { "order.Lines.Sum(l => l.Quantity > 1 ? l.Price : null) > 5m", "N1" },
+        { "order.Lines.Sum(l => l.Quantity > 100 ? l.Quantity : null) == 0 && order.Lines.Sum(l => l.Quantity > 100 ? 1L : null) != null", "N1 N2 N3 N4 N5" },
     };
 
     [Theory]
@@ -143,6 +156,21 @@ public sealed class RuleExpressionSemanticsTests(RulesFixture database) : IClass
         Assert.IsType(exception, thrown);
         Assert.IsAssignableFrom<ArithmeticException>(thrown);
         Assert.Equal(sqlState, failure.SqlState);
+    }
+
+    [Fact]
+    public async Task Lifted_arithmetic_compared_with_null_is_not_computed_in_SQL_but_is_in_memory_as_documented()
+    {
+        var rule = RuleExpression.Compile<Order>("order.Ratio * 1e308d == null");
+        await using var context = database.Create();
+        var n1 = (await Load(context)).Single(o => o.Number == "N1");
+
+        var sql = context.Orders.Where(rule.Expression).ToQueryString();
+        var inSql = await context.Orders.Where(rule.Expression).Select(o => o.Number).ToListAsync();
+
+        Assert.DoesNotContain("*", sql, StringComparison.Ordinal);
+        Assert.DoesNotContain("N1", inSql);
+        Assert.Throws<OverflowException>(() => rule.Evaluate(n1));
     }
 
     [Fact]
@@ -202,6 +230,36 @@ public sealed class RuleExpressionSemanticsTests(RulesFixture database) : IClass
             Assert.Equal(results[i].WithDigits, InMemoryRuleFunctions.Round(values[i], (int)digits[i]).ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.Equal(results[i].Whole, InMemoryRuleFunctions.Round(values[i]).ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
+    }
+
+    [Fact]
+    public async Task Doubles_compare_as_in_PostgreSQL_NaN_and_infinities_included_and_NaN_divides_by_zero()
+    {
+        double[] values = [double.NaN, double.NegativeInfinity, -1, -0.0, 0, 2.5, double.PositiveInfinity];
+        var pairs = values.SelectMany(a => values.Select(b => (A: a, B: b))).ToList();
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT a = b, a <> b, a < b, a <= b, a > b, a >= b FROM unnest(@a::float8[], @b::float8[]) WITH ORDINALITY AS t(a, b, n) ORDER BY n", connection);
+        command.Parameters.AddWithValue("a", pairs.Select(p => p.A).ToArray());
+        command.Parameters.AddWithValue("b", pairs.Select(p => p.B).ToArray());
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            foreach (var (a, b) in pairs)
+            {
+                Assert.True(await reader.ReadAsync());
+                bool[] memory =
+                [
+                    InMemoryRuleFunctions.EqualDouble(a, b), InMemoryRuleFunctions.NotEqualDouble(a, b), InMemoryRuleFunctions.LessThanDouble(a, b),
+                    InMemoryRuleFunctions.LessThanOrEqualDouble(a, b), InMemoryRuleFunctions.GreaterThanDouble(a, b), InMemoryRuleFunctions.GreaterThanOrEqualDouble(a, b),
+                ];
+                Assert.True(Enumerable.Range(0, 6).Select(reader.GetBoolean).SequenceEqual(memory), $"{a} and {b}: PostgreSQL and memory compare differently");
+            }
+        }
+
+        await using var divide = new NpgsqlCommand("SELECT 'NaN'::float8 / 0", connection);
+        Assert.Equal((double)(await divide.ExecuteScalarAsync())!, InMemoryRuleFunctions.Divide(double.NaN, 0));
+        Assert.True(double.IsNaN(InMemoryRuleFunctions.Divide(double.NaN, 0)));
     }
 
     [Fact]

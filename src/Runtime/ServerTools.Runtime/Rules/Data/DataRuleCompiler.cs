@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Linq;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace ServerTools.Rules.Data;
@@ -17,23 +19,37 @@ internal static class DataRuleCompiler
 
     private static readonly ConcurrentDictionary<(IModel Model, Type Type, string Text), Lazy<CompiledRuleExpression>> s_compiled = new();
 
-    /// <summary>The rule of <paramref name="definition"/>, or <see langword="null"/> when the model has no entity type of that name.</summary>
-    public static DataRule? Compile(IModel model, ExceptionRuleDefinition definition)
+    /// <summary>
+    /// The rule of <paramref name="definition"/>, ready to run or failing with what keeps it from running; <see langword="null"/>
+    /// only when it has no id. A rule whose entity type does not resolve fails on the entities of every type it could
+    /// have meant: the entity types of its class name when several have it, else every entity type of the application's.
+    /// </summary>
+    /// <param name="model">The model of the context whose table holds the definition.</param>
+    /// <param name="definition">The definition, as read from the table.</param>
+    /// <param name="storedSeverity">The text of the row's Severity when it is not a <see cref="RuleSeverity"/> (see <see cref="DataRuleRows"/>).</param>
+    public static DataRule? Compile(IModel model, ExceptionRuleDefinition definition, string? storedSeverity = null)
     {
-        if (string.IsNullOrWhiteSpace(definition.Id) || FindEntityType(model, definition.EntityType) is not { } entityType)
+        if (string.IsNullOrWhiteSpace(definition.Id))
         {
             return null;
+        }
+
+        if (FindEntityType(model, definition.EntityType, out var sameName) is not { } entityType)
+        {
+            var targets = (sameName.Count > 0 ? sameName : ApplicationEntityTypes(model)).Select(static t => t.ClrType).ToArray();
+            var unresolved = new ArgumentException(UnresolvedEntityType(model, definition, sameName));
+            return new DataRule(TryDescribe(model, definition, typeof(object), storedSeverity) ?? Fallback(definition, typeof(object)), typeof(object), null, unresolved, targets);
         }
 
         var type = entityType.ClrType;
         ExceptionRuleInfo info;
         try
         {
-            info = Describe(definition, type);
+            info = Describe(model, definition, type, storedSeverity);
         }
         catch (ArgumentException exception)
         {
-            return new DataRule(new ExceptionRuleInfo(definition.Id, type, definition.Severity, definition.Sequence, definition.Message, expression: definition.Expression), type, null, exception);
+            return new DataRule(Fallback(definition, type), type, null, exception);
         }
 
         if (CodeRuleWithId(definition.Id) is { } code)
@@ -56,7 +72,7 @@ internal static class DataRuleCompiler
     /// </summary>
     /// <exception cref="ArgumentException">The id, entity type, severity, a rule set or a tag is wrong; the message says which and how to fix it.</exception>
     /// <exception cref="RuleExpressionException">The expression is not allowed; the message names the construct and its position.</exception>
-    public static CompiledRuleExpression Validate(IModel model, ExceptionRuleDefinition definition)
+    public static CompiledRuleExpression Validate(IModel model, ExceptionRuleDefinition definition, string? storedSeverity = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         if (string.IsNullOrWhiteSpace(definition.Id))
@@ -64,15 +80,12 @@ internal static class DataRuleCompiler
             throw new ArgumentException("A data rule needs an id, such as \"sale.big_order\": set ExceptionRuleDefinition.Id.", nameof(definition));
         }
 
-        if (FindEntityType(model, definition.EntityType) is not { } entityType)
+        if (FindEntityType(model, definition.EntityType, out var sameName) is not { } entityType)
         {
-            var names = string.Join(", ", model.GetEntityTypes().Where(static t => !t.IsOwned() && t.ClrType.Namespace?.StartsWith("ServerTools", StringComparison.Ordinal) != true).Select(static t => t.ClrType.Name).Order(StringComparer.Ordinal));
-            throw new ArgumentException(
-                $"Data rule '{definition.Id}': the model has no entity type '{definition.EntityType}'. Use the full name (such as {model.GetEntityTypes().FirstOrDefault()?.Name}) or the class name of one of: {names}.",
-                nameof(definition));
+            throw new ArgumentException(UnresolvedEntityType(model, definition, sameName), nameof(definition));
         }
 
-        _ = Describe(definition, entityType.ClrType);
+        _ = Describe(model, definition, entityType.ClrType, storedSeverity);
         if (CodeRuleWithId(definition.Id) is { } code)
         {
             throw new ArgumentException(DuplicateId(definition.Id, code), nameof(definition));
@@ -81,9 +94,13 @@ internal static class DataRuleCompiler
         return Expression(model, entityType.ClrType, definition.Expression);
     }
 
-    /// <summary>The entity type named <paramref name="name"/>: by its EF Core name (the full CLR name), else by a class name that only one entity type has.</summary>
-    public static IEntityType? FindEntityType(IModel model, string? name)
+    /// <summary>
+    /// The entity type named <paramref name="name"/>: by its EF Core name (the full CLR name), else by a class name that
+    /// only one entity type has. When several have it, <see langword="null"/>, and <paramref name="sameName"/> lists them.
+    /// </summary>
+    public static IEntityType? FindEntityType(IModel model, string? name, out IReadOnlyList<IEntityType> sameName)
     {
+        sameName = [];
         if (string.IsNullOrWhiteSpace(name))
         {
             return null;
@@ -94,21 +111,22 @@ internal static class DataRuleCompiler
             return exact;
         }
 
-        IEntityType? found = null;
+        List<IEntityType>? found = null;
         foreach (var entityType in model.GetEntityTypes())
         {
             if (!entityType.HasSharedClrType && string.Equals(entityType.ClrType.Name, name, StringComparison.Ordinal))
             {
-                if (found is not null)
-                {
-                    return null;
-                }
-
-                found = entityType;
+                (found ??= []).Add(entityType);
             }
         }
 
-        return found;
+        if (found is [var only])
+        {
+            return only;
+        }
+
+        sameName = found ?? [];
+        return null;
     }
 
     /// <summary>The compiled expression of <paramref name="text"/> over <paramref name="type"/>, from the cache when it was compiled before.</summary>
@@ -135,8 +153,79 @@ internal static class DataRuleCompiler
         }
     }
 
-    private static ExceptionRuleInfo Describe(ExceptionRuleDefinition definition, Type type)
+    /// <summary>
+    /// Why <paramref name="definition"/>'s entity type does not resolve, and what to write instead: the full names of the
+    /// entity types that share its class name, or the names of the application's entity types.
+    /// </summary>
+    private static string UnresolvedEntityType(IModel model, ExceptionRuleDefinition definition, IReadOnlyList<IEntityType> sameName)
     {
+        if (sameName.Count > 1)
+        {
+            return $"Data rule '{definition.Id}': the entity type '{definition.EntityType}' is ambiguous: {sameName.Count} entity types of the model have that class name "
+                + $"({string.Join(", ", sameName.Select(static t => t.Name).Order(StringComparer.Ordinal))}). Set EntityType to the full name of the one the rule checks.";
+        }
+
+        var types = ApplicationEntityTypes(model);
+        var names = Names(types);
+        var what = string.IsNullOrWhiteSpace(definition.EntityType)
+            ? $"Data rule '{definition.Id}' names no entity type."
+            : $"Data rule '{definition.Id}': the model has no entity type '{definition.EntityType}' (was its class renamed or removed?)."
+                + (RuleNames.Suggest(definition.EntityType, names) is { } suggestion ? $" Did you mean '{suggestion}'?" : "");
+        return types.Count == 0
+            ? $"{what} The model has no entity types a rule can check."
+            : $"{what} Set EntityType to the full name (such as {types[0].Name}) or the class name of one of: {string.Join(", ", names)}.";
+    }
+
+    /// <summary>The entity types of the application's (not ServerTools' own tables, not owned types), by class name, then full name.</summary>
+    private static List<IEntityType> ApplicationEntityTypes(IModel model)
+        => model.GetEntityTypes()
+            .Where(static t => !t.IsOwned() && !t.HasSharedClrType && t.ClrType.Assembly != typeof(ExceptionRuleDefinition).Assembly)
+            .OrderBy(static t => t.ClrType.Name, StringComparer.Ordinal)
+            .ThenBy(static t => t.Name, StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>The names a rule may use for <paramref name="types"/>: the class name, or the full name where two types share a class name.</summary>
+    private static List<string> Names(List<IEntityType> types)
+    {
+        var repeated = types.GroupBy(static t => t.ClrType.Name, StringComparer.Ordinal).Where(static g => g.Count() > 1).Select(static g => g.Key).ToHashSet(StringComparer.Ordinal);
+        return types.Select(t => repeated.Contains(t.ClrType.Name) ? t.Name : t.ClrType.Name).ToList();
+    }
+
+    private static ExceptionRuleInfo? TryDescribe(IModel model, ExceptionRuleDefinition definition, Type type, string? storedSeverity)
+    {
+        try
+        {
+            return Describe(model, definition, type, storedSeverity);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The metadata of a definition that <see cref="Describe"/> refuses: its id, sequence and message, in every rule set
+    /// (it fails wherever it could run), and blocking when its severity is not one.
+    /// </summary>
+    private static ExceptionRuleInfo Fallback(ExceptionRuleDefinition definition, Type type)
+        => new(
+            definition.Id,
+            type,
+            Enum.IsDefined(definition.Severity) ? definition.Severity : RuleSeverity.Blocking,
+            definition.Sequence,
+            definition.Message,
+            expression: definition.Expression ?? "");
+
+    private static ExceptionRuleInfo Describe(IModel model, ExceptionRuleDefinition definition, Type type, string? storedSeverity)
+    {
+        if (storedSeverity is not null)
+        {
+            var table = model.FindEntityType(typeof(ExceptionRuleDefinition))?.GetTableName() ?? "of rule definitions";
+            throw new ArgumentException(
+                $"Data rule '{definition.Id}': its row in the table {table} has the Severity '{storedSeverity}', which is neither 'Warning' nor 'Blocking'. Set it to one of them.",
+                nameof(definition));
+        }
+
         if (!Enum.IsDefined(definition.Severity))
         {
             throw new ArgumentException($"Data rule '{definition.Id}': the severity {(int)definition.Severity} is neither Warning (0) nor Blocking (1).", nameof(definition));

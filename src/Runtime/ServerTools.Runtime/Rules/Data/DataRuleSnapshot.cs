@@ -23,7 +23,7 @@ internal sealed class DataRuleSnapshot(IReadOnlyList<DataRule> rules, int versio
         var matching = new List<DataRule>();
         foreach (var rule in rules)
         {
-            if (rule.EntityType.IsAssignableFrom(key.Type) && rule.Info.IsIn(key.RuleSet))
+            if (rule.Checks(key.Type) && rule.Info.IsIn(key.RuleSet))
             {
                 matching.Add(rule);
             }

@@ -66,8 +66,8 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
                 "or remove Rules.UseDataRules from AddServerTools.");
         }
 
-        var definitions = ServerToolsTables.Rows<ExceptionRuleDefinition>(context).AsNoTracking().Where(static d => d.Active).ToList();
-        var rules = definitions.Select(definition => DataRuleCompiler.Compile(context.Model, definition)).Where(static rule => rule is not null).ToList();
+        var definitions = DataRuleRows.Read(ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(static d => d.Active));
+        var rules = definitions.Select(row => DataRuleCompiler.Compile(context.Model, row.Definition, row.StoredSeverity)).Where(static rule => rule is not null).ToList();
         return new DataRuleSnapshot(rules!, version, loadedAt);
     }
 }

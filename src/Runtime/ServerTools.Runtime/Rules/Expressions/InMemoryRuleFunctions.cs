@@ -8,8 +8,8 @@ namespace ServerTools.Rules;
 
 /// <summary>
 /// What the in-memory form of a data rule calls where .NET and PostgreSQL would otherwise disagree: PostgreSQL's
-/// numeric division scale and rounding, its integer remainder, its float8 overflow and division checks, its
-/// character count, its <c>btrim</c>, and SQL's answers for null strings and empty or null collections. Each
+/// numeric division scale and rounding, its integer remainder, its float8 overflow and division checks and its order
+/// of NaN, its character count, its <c>btrim</c>, and SQL's answers for null strings and empty or null collections. Each
 /// method answers what the SQL that EF Core produces for the same operation answers, or throws an
 /// <see cref="ArithmeticException"/> where PostgreSQL raises an error.
 /// </summary>
@@ -159,10 +159,10 @@ internal static class InMemoryRuleFunctions
         return result;
     }
 
-    /// <summary>PostgreSQL's <c>float8 / float8</c>: division by zero, overflow and underflow are errors.</summary>
+    /// <summary>PostgreSQL's <c>float8 / float8</c>: division by zero (of a number other than NaN), overflow and underflow are errors.</summary>
     public static double Divide(double dividend, double divisor)
     {
-        if (divisor == 0.0)
+        if (divisor == 0.0 && !double.IsNaN(dividend))
         {
             throw new DivideByZeroException();
         }
@@ -180,6 +180,24 @@ internal static class InMemoryRuleFunctions
 
         return result;
     }
+
+    /// <summary>PostgreSQL's <c>float8 = float8</c>: NaN equals NaN (in .NET, NaN equals nothing).</summary>
+    public static bool EqualDouble(double left, double right) => CompareDouble(left, right) == 0;
+
+    /// <summary>PostgreSQL's <c>float8 &lt;&gt; float8</c>: NaN equals NaN.</summary>
+    public static bool NotEqualDouble(double left, double right) => CompareDouble(left, right) != 0;
+
+    /// <summary>PostgreSQL's <c>float8 &lt; float8</c>: NaN is above every other number (in .NET, every order comparison with NaN is false).</summary>
+    public static bool LessThanDouble(double left, double right) => CompareDouble(left, right) < 0;
+
+    /// <summary>PostgreSQL's <c>float8 &lt;= float8</c>: NaN is above every other number and equals NaN.</summary>
+    public static bool LessThanOrEqualDouble(double left, double right) => CompareDouble(left, right) <= 0;
+
+    /// <summary>PostgreSQL's <c>float8 &gt; float8</c>: NaN is above every other number.</summary>
+    public static bool GreaterThanDouble(double left, double right) => CompareDouble(left, right) > 0;
+
+    /// <summary>PostgreSQL's <c>float8 &gt;= float8</c>: NaN is above every other number and equals NaN.</summary>
+    public static bool GreaterThanOrEqualDouble(double left, double right) => CompareDouble(left, right) >= 0;
 
     /// <summary>PostgreSQL's <c>length(text)</c>: the number of characters (Unicode code points), not UTF-16 code units.</summary>
     public static int? Length(string? value)
@@ -313,6 +331,12 @@ internal static class InMemoryRuleFunctions
     /// </summary>
     public static decimal AsSqlLiteral(decimal value)
         => decimal.Parse(value.ToString("0.0###########################", CultureInfo.InvariantCulture), NumberStyles.Number, CultureInfo.InvariantCulture);
+
+    /// <summary>PostgreSQL's <c>float8_cmp_internal</c>: NaN equals NaN and sorts above every other number, infinities included; -0 equals 0.</summary>
+    private static int CompareDouble(double left, double right)
+        => double.IsNaN(left) ? (double.IsNaN(right) ? 0 : 1)
+            : double.IsNaN(right) ? -1
+            : left < right ? -1 : left > right ? 1 : 0;
 
     private static double CheckOverflow(double result, double left, double right)
     {

@@ -18,6 +18,11 @@ internal static class RuleConstructs
         return errors.At(node, construct, advice);
     }
 
+    /// <summary>Whether <paramref name="node"/> is a construct <see cref="Reject"/> names (rather than a value the rule could hold).</summary>
+    public static bool Names(SyntaxNode node) => Describe(node).Construct != Unnamed(node);
+
+    private static string Unnamed(SyntaxNode node) => $"C# construct '{node.Kind()}'";
+
     private static (string Construct, string Advice) Describe(SyntaxNode node) => node.Kind() switch
     {
         SyntaxKind.TypeOfExpression => ("typeof", RuleErrors.DefaultAdvice),
@@ -70,6 +75,6 @@ internal static class RuleConstructs
         SyntaxKind.QualifiedName or SyntaxKind.AliasQualifiedName => ($"static member '{node}'", RuleErrors.DefaultAdvice),
         SyntaxKind.PredefinedType => ($"type '{node}'", RuleErrors.DefaultAdvice),
         _ when node is PatternSyntax => ("pattern", "the only patterns a rule allows are 'is null' and 'is not null'; compare with ==, <, >."),
-        _ => ($"C# construct '{node.Kind()}'", RuleErrors.DefaultAdvice),
+        _ => (Unnamed(node), RuleErrors.DefaultAdvice),
     };
 }

@@ -48,6 +48,8 @@ internal sealed partial class RuleExpressionBinder
                 return BindInstanceCall(node, BindReceiver(access.Expression), nameNode);
             case MemberAccessExpressionSyntax pointer:
                 throw RuleConstructs.Reject(_errors, pointer);
+            case var callee when RuleConstructs.Names(callee):
+                throw RuleConstructs.Reject(_errors, callee);
             default:
                 throw _errors.At(node.Expression, "delegate invocation", RuleErrors.DefaultAdvice);
         }
@@ -199,10 +201,15 @@ internal sealed partial class RuleExpressionBinder
     /// back as <c>MinValue</c> and <c>MaxValue</c>: the SQL takes those values' parts from .NET, as memory does
     /// (<c>default(DateTime).Year</c> is 1). The day of an infinity is itself in SQL, and so in memory
     /// (<see cref="MemoryDatePart"/>): a literal of 9999-12-31 would need the column's kind of timestamp.
+    /// <c>Second</c> is read as <c>TimeOfDay.Seconds</c>: Npgsql writes <c>DateTime.Second</c> as
+    /// <c>date_part('second', x)::int</c>, and the cast rounds the fraction (59.999 becomes 60), where .NET truncates;
+    /// <c>TimeOfDay.Seconds</c> is <c>floor(date_part('second', x::time))::int</c>.
     /// </summary>
     private static Expression SqlDatePart(Expression date, System.Reflection.PropertyInfo property)
     {
-        var part = Expression.Property(date, property);
+        Expression part = property.Name == nameof(DateTime.Second) && date.Type == typeof(DateTime)
+            ? Expression.Property(Expression.Property(date, nameof(DateTime.TimeOfDay)), nameof(TimeSpan.Seconds))
+            : Expression.Property(date, property);
         if (property.PropertyType == date.Type)
         {
             return part;
@@ -269,7 +276,11 @@ internal sealed partial class RuleExpressionBinder
         return RuleValue.Scalar(Expression.Call(sqlMethod, sqlArguments), Expression.Call(memoryMethod, memoryArguments), maybeNull: false);
     }
 
-    /// <summary><c>Sum(x => ...)</c> of int, long or decimal: <c>COALESCE(SUM(...), 0)</c> in SQL, which the in-memory helpers match.</summary>
+    /// <summary>
+    /// <c>Sum(x => ...)</c> of int, long or decimal: <c>COALESCE(SUM(...), 0)</c> in SQL, which the in-memory helpers
+    /// match. As in C#, the sum of <c>int?</c> is an <c>int?</c>, whose value is never null (nulls are skipped, and no
+    /// rows sum to 0: EF Core writes the COALESCE for nullable sums too).
+    /// </summary>
     private RuleValue CollectionSum(RuleValue collection, (LambdaExpression Sql, LambdaExpression Memory) selector, ArgumentSyntax argument)
     {
         var elementType = collection.ElementType!;
@@ -298,7 +309,7 @@ internal sealed partial class RuleExpressionBinder
             selector.Memory.Parameters);
         return RuleValue.Scalar(
             Expression.Call(sqlMethod, collection.Sql, selector.Sql),
-            Expression.Call(memoryMethod, collection.Memory, memorySelector),
+            RuleMemory.ConvertTo(Expression.Call(memoryMethod, collection.Memory, memorySelector), resultType),
             maybeNull: false);
     }
 
@@ -308,6 +319,11 @@ internal sealed partial class RuleExpressionBinder
     /// </summary>
     private (LambdaExpression Sql, LambdaExpression Memory) BindLambda(ArgumentSyntax argument, RuleValue collection, bool isPredicate)
     {
+        if (argument.Expression is AnonymousMethodExpressionSyntax anonymous)
+        {
+            throw RuleConstructs.Reject(_errors, anonymous);
+        }
+
         if (argument.Expression is not LambdaExpressionSyntax lambda)
         {
             throw _errors.At(argument, "argument that is not a lambda", "write a lambda, such as l => l.Quantity > 10.");

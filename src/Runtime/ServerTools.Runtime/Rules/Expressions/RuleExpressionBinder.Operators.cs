@@ -66,12 +66,36 @@ internal sealed partial class RuleExpressionBinder
         }
 
         var (l, r) = Unify(left, right, CommonType(left, right, op, ordering: false));
-        return Predicate(node, l, r, equal ? Expression.Equal : Expression.NotEqual);
+        return Predicate(node, l, r, equal ? ExpressionType.Equal : ExpressionType.NotEqual);
     }
 
     /// <summary>A bool (never null) of two operands, the same operation in both forms, folded when both are constants.</summary>
     private RuleValue Predicate(SyntaxNode node, RuleValue left, RuleValue right, Func<Expression, Expression, BinaryExpression> operation)
         => Fold(RuleValue.Scalar(operation(left.Sql, right.Sql), operation(left.Memory, right.Memory), maybeNull: false), node, left, right);
+
+    /// <summary>
+    /// A comparison of two operands of one type. Doubles compare in memory as PostgreSQL compares float8 (NaN equals
+    /// NaN and is above every other number), through <see cref="InMemoryRuleFunctions"/>; lifted, as C# lifts, when an
+    /// operand is nullable (null equals null, and an order comparison with null is false).
+    /// </summary>
+    private RuleValue Predicate(SyntaxNode node, RuleValue left, RuleValue right, ExpressionType comparison)
+    {
+        var sql = Expression.MakeBinary(comparison, left.Sql, right.Sql);
+        var memory = RuleTypes.Underlying(left.Memory.Type) == typeof(double)
+            ? Expression.MakeBinary(comparison, left.Memory, right.Memory, liftToNull: false, Function(DoubleComparison(comparison), typeof(double), typeof(double)))
+            : Expression.MakeBinary(comparison, left.Memory, right.Memory);
+        return Fold(RuleValue.Scalar(sql, memory, maybeNull: false), node, left, right);
+    }
+
+    private static string DoubleComparison(ExpressionType comparison) => comparison switch
+    {
+        ExpressionType.Equal => nameof(InMemoryRuleFunctions.EqualDouble),
+        ExpressionType.NotEqual => nameof(InMemoryRuleFunctions.NotEqualDouble),
+        ExpressionType.LessThan => nameof(InMemoryRuleFunctions.LessThanDouble),
+        ExpressionType.LessThanOrEqual => nameof(InMemoryRuleFunctions.LessThanOrEqualDouble),
+        ExpressionType.GreaterThan => nameof(InMemoryRuleFunctions.GreaterThanDouble),
+        _ => nameof(InMemoryRuleFunctions.GreaterThanOrEqualDouble),
+    };
 
     /// <summary><c>x == null</c>, <c>x is null</c>, <c>x.HasValue</c>: true when SQL gives null, so also for a value read through a null navigation.</summary>
     private RuleValue CompareWithNull(RuleValue value, bool equal, SyntaxNode node, SyntaxToken op)
@@ -113,14 +137,14 @@ internal sealed partial class RuleExpressionBinder
         }
 
         var (l, r) = Unify(left, right, CommonType(left, right, op, ordering: true));
-        Func<Expression, Expression, BinaryExpression> operation = node.Kind() switch
+        var comparison = node.Kind() switch
         {
-            SyntaxKind.LessThanExpression => Expression.LessThan,
-            SyntaxKind.LessThanOrEqualExpression => Expression.LessThanOrEqual,
-            SyntaxKind.GreaterThanExpression => Expression.GreaterThan,
-            _ => Expression.GreaterThanOrEqual,
+            SyntaxKind.LessThanExpression => ExpressionType.LessThan,
+            SyntaxKind.LessThanOrEqualExpression => ExpressionType.LessThanOrEqual,
+            SyntaxKind.GreaterThanExpression => ExpressionType.GreaterThan,
+            _ => ExpressionType.GreaterThanOrEqual,
         };
-        return Predicate(node, l, r, operation);
+        return Predicate(node, l, r, comparison);
     }
 
     private RuleValue BindArithmetic(BinaryExpressionSyntax node, RuleValue left, RuleValue right)

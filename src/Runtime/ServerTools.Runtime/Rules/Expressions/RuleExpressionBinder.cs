@@ -187,7 +187,7 @@ internal sealed partial class RuleExpressionBinder
     private RuleValue BindMemberAccess(MemberAccessExpressionSyntax node)
     {
         var nameNode = MemberName(node);
-        if (StaticRoot(node.Expression) is { } root)
+        if (StaticRoot(node) is { } root)
         {
             return BindStaticMember(node, root, nameNode);
         }
@@ -202,7 +202,12 @@ internal sealed partial class RuleExpressionBinder
     /// <summary>
     /// The root of a dotted chain (<c>System.IO.File</c>, <c>OrderState.Confirmed</c>, <c>Math.Abs</c>) when it names a
     /// type or namespace rather than a value (the entity, one of its members, a lambda parameter); otherwise null.
+    /// As in C# ("Color Color"), a member of the entity whose type is an enum of the same name is that enum when the
+    /// chain goes on with one of the enum's members: with <c>Priority Priority</c>, <c>Priority.High</c> is the enum's
+    /// member and <c>Priority</c> alone the property (a nullable <c>Priority?</c> too, where C# has no way to name the
+    /// enum that a rule may use).
     /// </summary>
+    /// <param name="expression">The chain, up to and including the member that follows the root.</param>
     private ExpressionSyntax? StaticRoot(ExpressionSyntax expression)
     {
         string? next = null;
@@ -223,12 +228,17 @@ internal sealed partial class RuleExpressionBinder
                     return null;
                 }
 
-                if (next is not null && Enums.TryGetValue(name, out var enumType) && enumType is not null && Enum.GetNames(enumType).Contains(next, StringComparer.Ordinal))
+                if (_schema.FindMember(_entityType, name) is not { } member)
                 {
                     return expression;
                 }
 
-                return _schema.FindMember(_entityType, name) is null ? expression : null;
+                return next is not null
+                    && Enums.TryGetValue(name, out var enumType)
+                    && RuleTypes.Underlying(member.Property.PropertyType) == enumType
+                    && Enum.GetNames(enumType).Contains(next, StringComparer.Ordinal)
+                        ? expression
+                        : null;
             default:
                 return null;
         }

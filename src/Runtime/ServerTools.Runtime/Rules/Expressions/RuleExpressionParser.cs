@@ -63,8 +63,9 @@ internal static class RuleExpressionParser
             throw TooDeep(errors, new TextSpan(0, text.Length));
         }
 
+        ReportDirectives(errors);
+        ReportAnonymousMethods(syntax, errors);
         ReportFirstSyntaxError(syntax, errors);
-        ReportDirectives(syntax, errors);
         CheckShape(syntax, errors);
         return syntax;
     }
@@ -111,6 +112,12 @@ internal static class RuleExpressionParser
         }
 
         var span = first.Location.SourceSpan;
+        if (first.Id is "CS1021" or "CS0594" && span.Length == 0 && syntax.FullSpan.Contains(span.Start))
+        {
+            // Roslyn reports an out-of-range number at its start, with no length: the span is the literal's.
+            span = syntax.FindToken(span.Start).Span;
+        }
+
         var (construct, advice) = first.Id switch
         {
             "CS1010" or "CS1039" => ("unterminated string", "close the string with a quote on the same line."),
@@ -173,14 +180,41 @@ internal static class RuleExpressionParser
         }
     }
 
-    private static void ReportDirectives(ExpressionSyntax syntax, RuleErrors errors)
+    /// <summary>
+    /// Rejects the first preprocessor directive (or text a directive disables) anywhere in the text. The whole text is
+    /// lexed again, because what follows the expression's last token is the trivia of the end-of-file token, which the
+    /// parsed expression does not hold: <c>order.Quantity &gt; 100 #if NEVER || order.Discount &gt; 0.3m #endif</c>
+    /// on several lines would otherwise read as it does not run. Checked before syntax errors, which a directive causes
+    /// (<c>#if DEBUG</c> around the expression leaves no operand).
+    /// </summary>
+    private static void ReportDirectives(RuleErrors errors)
     {
-        foreach (var trivia in syntax.DescendantTrivia(descendIntoTrivia: true))
+        if (!errors.Text.Contains('#', StringComparison.Ordinal))
         {
-            if (trivia.IsDirective || trivia.IsKind(SyntaxKind.DisabledTextTrivia))
+            return;
+        }
+
+        foreach (var token in SyntaxFactory.ParseTokens(errors.Text, 0, 0, s_options))
+        {
+            foreach (var trivia in token.LeadingTrivia.Concat(token.TrailingTrivia))
             {
-                throw errors.At(trivia.Span, "preprocessor directive", "a rule's text is read as it is written: remove the # directive.");
+                if (trivia.IsDirective || trivia.IsKind(SyntaxKind.DisabledTextTrivia))
+                {
+                    throw errors.At(trivia.Span, "preprocessor directive", "a rule's text is read as it is written: remove the # directive.");
+                }
             }
+        }
+    }
+
+    /// <summary>
+    /// Rejects an anonymous method (<c>delegate { ... }</c>) before syntax errors: its statements are not an expression,
+    /// so the parser reports errors of its own that would hide the construct.
+    /// </summary>
+    private static void ReportAnonymousMethods(ExpressionSyntax syntax, RuleErrors errors)
+    {
+        if (syntax.DescendantNodesAndSelf().OfType<AnonymousMethodExpressionSyntax>().FirstOrDefault() is { } anonymous)
+        {
+            throw RuleConstructs.Reject(errors, anonymous);
         }
     }
 

@@ -202,7 +202,7 @@ public static class ExceptionRuleDbContextExtensions
     /// (the table is not loaded): for reports and clean-ups. The definition is read from the context's
     /// <see cref="ExceptionRuleDefinition"/> table when this is called.
     /// </summary>
-    /// <exception cref="ArgumentException">No data rule has that id, or it checks another type.</exception>
+    /// <exception cref="ArgumentException">No data rule has that id, it checks another type, or its entity type, severity, a rule set or a tag is wrong (the message says which).</exception>
     /// <exception cref="NotSupportedException">The id is a code rule's: C# classes do not run in SQL.</exception>
     /// <exception cref="RuleExpressionException">The rule's expression is not allowed.</exception>
     public static IQueryable<T> EntitiesViolatingRule<T>(this DbContext context, string ruleId)
@@ -210,7 +210,7 @@ public static class ExceptionRuleDbContextExtensions
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentException.ThrowIfNullOrWhiteSpace(ruleId);
-        var definition = ServerToolsTables.Rows<ExceptionRuleDefinition>(context).AsNoTracking().FirstOrDefault(d => d.Id == ruleId);
+        var (definition, storedSeverity) = DataRuleRows.Read(ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(d => d.Id == ruleId)).FirstOrDefault();
         if (definition is null)
         {
             if (ExceptionRuleRegistry.Sets.SelectMany(static set => set.Rules).FirstOrDefault(rule => rule.Id == ruleId) is { } code)
@@ -222,7 +222,7 @@ public static class ExceptionRuleDbContextExtensions
             throw new ArgumentException($"No data rule has the id '{ruleId}'. Data rules are the rows of ExceptionRuleDefinition.", nameof(ruleId));
         }
 
-        var compiled = DataRuleCompiler.Validate(context.Model, definition);
+        var compiled = DataRuleCompiler.Validate(context.Model, definition, storedSeverity);
         var ruleType = compiled.Expression.Parameters[0].Type;
         if (!ruleType.IsAssignableFrom(typeof(T)))
         {
@@ -239,17 +239,19 @@ public static class ExceptionRuleDbContextExtensions
     /// as one query PostgreSQL answers.
     /// </summary>
     /// <exception cref="RuleExpressionException">A rule's expression is not allowed.</exception>
+    /// <exception cref="ArgumentException">A rule that may check <typeparamref name="T"/> cannot run: its entity type does not resolve (the message says what to write), or its severity, a rule set or a tag is wrong.</exception>
+    /// <exception cref="InvalidOperationException">A rule has the id of a code rule.</exception>
     public static IQueryable<T> EntitiesViolatingRuleSet<T>(this DbContext context, string? ruleSet)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(context);
         var parameter = Expression.Parameter(typeof(T), "entity");
         Expression? any = null;
-        foreach (var definition in ServerToolsTables.Rows<ExceptionRuleDefinition>(context).AsNoTracking().Where(static d => d.Active).OrderBy(static d => d.Sequence).ThenBy(static d => d.Id).ToList())
+        foreach (var (definition, storedSeverity) in DataRuleRows.Read(ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(static d => d.Active).OrderBy(static d => d.Sequence).ThenBy(static d => d.Id)))
         {
             // The rule as the engine runs it: the same entity type, rule-set membership and compiled expression.
-            if (DataRuleCompiler.Compile(context.Model, definition) is not { } rule
-                || !rule.EntityType.IsAssignableFrom(typeof(T))
+            if (DataRuleCompiler.Compile(context.Model, definition, storedSeverity) is not { } rule
+                || !rule.Checks(typeof(T))
                 || !rule.Info.IsIn(ruleSet))
             {
                 continue;
