@@ -24,16 +24,28 @@ public static class AuditKey
     {
         if (properties.Count == 1)
         {
-            return Part(Stored(properties[0], original ? entry.GetOriginalValue(properties[0]) : entry.GetCurrentValue(properties[0])));
+            return Text(properties[0], original ? entry.GetOriginalValue(properties[0]) : entry.GetCurrentValue(properties[0])) ?? "";
         }
 
-        var parts = new object?[properties.Count];
-        for (var i = 0; i < parts.Length; i++)
+        var texts = new string?[properties.Count];
+        for (var i = 0; i < texts.Length; i++)
         {
-            parts[i] = Stored(properties[i], original ? entry.GetOriginalValue(properties[i]) : entry.GetCurrentValue(properties[i]));
+            texts[i] = Text(properties[i], original ? entry.GetOriginalValue(properties[i]) : entry.GetCurrentValue(properties[i]));
         }
 
-        return Format(parts);
+        return Join(texts);
+    }
+
+    /// <summary>The key text of <paramref name="values"/> of <paramref name="properties"/>, each written as <see cref="Of(IUpdateEntry, IReadOnlyList{IProperty}, bool)"/> does.</summary>
+    internal static string Of(IReadOnlyList<IProperty> properties, object?[] values)
+    {
+        var texts = new string?[values.Length];
+        for (var i = 0; i < texts.Length; i++)
+        {
+            texts[i] = Text(properties[i], values[i]);
+        }
+
+        return texts.Length == 1 ? texts[0] ?? "" : Join(texts);
     }
 
     /// <summary>
@@ -41,15 +53,26 @@ public static class AuditKey
     /// audit trail cannot write the value itself.
     /// </summary>
     internal static object? Stored(IProperty property, object? value)
+        => AuditValueFormatter.TryFormat(value, out _) ? value : Converted(property, value, out _);
+
+    /// <summary>The text of <paramref name="value"/> of the key property <paramref name="property"/>, formatted once (see <see cref="Stored"/>).</summary>
+    private static string? Text(IProperty property, object? value)
     {
-        if (AuditValueFormatter.TryFormat(value, out _))
+        if (AuditValueFormatter.TryFormat(value, out var text))
         {
-            return value;
+            return text;
         }
 
+        _ = Converted(property, value, out text);
+        return text;
+    }
+
+    /// <summary>The value <paramref name="property"/>'s converter stores for <paramref name="value"/>, and its text; throws when there is none the audit trail writes.</summary>
+    private static object? Converted(IProperty property, object? value, out string? text)
+    {
         var converter = property.GetTypeMapping().Converter;
         var stored = converter?.ConvertToProvider(value);
-        return AuditValueFormatter.TryFormat(stored, out _)
+        return AuditValueFormatter.TryFormat(stored, out text)
             ? stored
             : throw new System.NotSupportedException(
                 $"ServerTools cannot write the key '{property.Name}' of '{property.DeclaringType.DisplayName()}' as text: its type '{property.ClrType.Name}' "
@@ -67,15 +90,27 @@ public static class AuditKey
             return Part(parts[0]);
         }
 
+        var texts = new string?[parts.Length];
+        for (var i = 0; i < texts.Length; i++)
+        {
+            texts[i] = AuditValueFormatter.Format(parts[i]);
+        }
+
+        return Join(texts);
+    }
+
+    /// <summary>Parts' texts joined by <c>|</c>, with <c>\</c> and <c>|</c> inside a part escaped by <c>\</c>; a null part is empty.</summary>
+    private static string Join(string?[] texts)
+    {
         var text = new StringBuilder();
-        for (var i = 0; i < parts.Length; i++)
+        for (var i = 0; i < texts.Length; i++)
         {
             if (i > 0)
             {
                 text.Append(Separator);
             }
 
-            foreach (var c in Part(parts[i]))
+            foreach (var c in texts[i] ?? "")
             {
                 if (c is '\\' or Separator)
                 {

@@ -120,9 +120,9 @@ internal sealed class AuditReadRecorder(IDbContextOptions contextOptions) : IDbC
         var parts = new object?[key.Length];
         for (var i = 0; i < parts.Length; i++)
         {
-            parts[i] = AuditKey.Stored(key[i], data.GetPropertyValue(key[i]));
+            parts[i] = data.GetPropertyValue(key[i]);
         }
 
-        return AuditKey.Format(parts);
+        return AuditKey.Of(key, parts);
     }
 }

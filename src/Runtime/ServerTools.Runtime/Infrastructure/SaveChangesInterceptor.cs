@@ -321,7 +321,8 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         // What a save that ended without telling (an application's SavingChanges interceptor that threw) left behind.
         End(context)?.Release();
         _addedRuleIds = null;
-        if (context?.GetService<IDbContextOptions>().FindExtension<ServerToolsOptionsExtension>()?.Options is not { } options)
+        if (context?.GetService<IDbContextOptions>() is not { } contextOptions
+            || contextOptions.FindExtension<ServerToolsOptionsExtension>()?.Options is not { } options)
         {
             return;
         }
@@ -361,7 +362,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
 
             _dataRulesChanged = dataRules && DataRuleBatch.Validate(context, out _addedRuleIds);
 
-            if ((options.Auditing.Enabled || options.Tracking.Enabled) && MayWrite(context, options))
+            if ((options.Auditing.Enabled || options.Tracking.Enabled) && MayWrite(context, contextOptions, options))
             {
                 var writeAtCommit = context.Database.CurrentTransaction is null && System.Transactions.Transaction.Current is null;
                 _work = new SaveWork(context, options, writeAtCommit);
@@ -390,9 +391,9 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     /// with its owner) is added, modified or deleted; or EF cascades deletes during the save, which may reach one; or the
     /// application has SaveChanges interceptors of its own, which EF runs after this one and which may change one.
     /// </summary>
-    private static bool MayWrite(DbContext context, ServerToolsOptions options)
+    private static bool MayWrite(DbContext context, IDbContextOptions contextOptions, ServerToolsOptions options)
     {
-        if (context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.Any(static i => i is ISaveChangesInterceptor) == true)
+        if (contextOptions.FindExtension<CoreOptionsExtension>()?.Interceptors?.Any(static i => i is ISaveChangesInterceptor) == true)
         {
             return true;
         }
