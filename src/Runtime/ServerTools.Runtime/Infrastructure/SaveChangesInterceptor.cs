@@ -49,7 +49,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
 
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        Begin(eventData.Context);
+        BeginAsync(eventData.Context, async: false, default).GetAwaiter().GetResult();
         if (_addedRuleIds is not null)
         {
             CheckRuleIdsAsync(eventData.Context!, async: false, default).GetAwaiter().GetResult();
@@ -60,7 +60,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
 
     public async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        Begin(eventData.Context);
+        await BeginAsync(eventData.Context, async: true, cancellationToken).ConfigureAwait(false);
         if (_addedRuleIds is not null)
         {
             await CheckRuleIdsAsync(eventData.Context!, async: true, cancellationToken).ConfigureAwait(false);
@@ -312,11 +312,12 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     }
 
     /// <summary>
-    /// Runs the hooks, prepares the time-window columns, checks new data rules, and sets up the work that the save's first
-    /// statement captures. Changes must be detected first; automatic detection is paused while this runs, and is back on
-    /// before EF's own detection after the SaveChanges interceptors, so that what a later interceptor changes is saved.
+    /// Reads the stored values of entities the context did not load (<see cref="StoredOriginals"/>), runs the hooks,
+    /// prepares the time-window columns, checks new data rules, and sets up the work that the save's first statement
+    /// captures. Changes must be detected first; automatic detection is paused while this runs, and is back on before EF's
+    /// own detection after the SaveChanges interceptors, so that what a later interceptor changes is saved.
     /// </summary>
-    private void Begin(DbContext? context)
+    private async Task BeginAsync(DbContext? context, bool async, CancellationToken cancellationToken)
     {
         // What a save that ended without telling (an application's SavingChanges interceptor that threw) left behind.
         End(context)?.Release();
@@ -350,6 +351,11 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
 
         try
         {
+            if ((options.Auditing.Enabled || options.Tracking.Enabled) && StoredOriginals.Find(context, options) is { } unloaded)
+            {
+                await StoredOriginals.LoadAsync(unloaded, async, cancellationToken).ConfigureAwait(false);
+            }
+
             if (options.Tracking.Enabled && TrackedBatch.RunHooks(context))
             {
                 tracker.DetectChanges();

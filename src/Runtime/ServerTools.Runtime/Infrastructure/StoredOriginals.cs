@@ -1,0 +1,108 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
+using ServerTools.Auditing;
+using ServerTools.Tracking;
+
+namespace ServerTools.Infrastructure;
+
+/// <summary>
+/// The stored values of entities the context did not load. <c>db.Update(dto)</c>, or <c>db.Attach(stub)</c> with
+/// <c>IsModified = true</c>, gives EF no original values: it takes the client's, so every modified property holds its
+/// "original" value, no change shows, and the audit trail and the <c>On{X}Changed</c> hooks would see none. For such an
+/// entity of an audited or tracked type, the stored row is read (EF's <c>GetDatabaseValues</c>, one query per entity) and
+/// becomes the original value of each property so marked, before the hooks run and the changes are captured.
+/// </summary>
+/// <remarks>
+/// Only the properties marked modified get the stored value, so what the save writes does not change (a property EF does
+/// not write keeps its original value, and gets no new modified flag). Keys and concurrency tokens keep the client's: a
+/// token's original value is what the statement checks, and a stale one must still fail the save.
+/// </remarks>
+internal static class StoredOriginals
+{
+    private const string AnnotationName = "ServerTools:StoredOriginals";
+
+    /// <summary>The modified entries of audited or tracked types that hold a modified property whose original value is its current one.</summary>
+    public static List<EntityEntry>? Find(DbContext context, ServerToolsOptions options)
+    {
+        List<EntityEntry>? unloaded = null;
+        foreach (var entry in context.ChangeTracker.Entries())
+        {
+            if (entry.State == EntityState.Modified
+                && !entry.Metadata.IsOwned()
+                && IsLogged(entry.Metadata, options)
+                && HasUnknownOriginal(entry))
+            {
+                (unloaded ??= []).Add(entry);
+            }
+        }
+
+        return unloaded;
+    }
+
+    /// <summary>Reads each entry's stored row and makes its values the originals of the entry's unknown ones.</summary>
+    public static async Task LoadAsync(List<EntityEntry> entries, bool async, CancellationToken cancellationToken)
+    {
+        foreach (var entry in entries)
+        {
+            var stored = async
+                ? await entry.GetDatabaseValuesAsync(cancellationToken).ConfigureAwait(false)
+                : entry.GetDatabaseValues();
+
+            // No row: the save's own statement finds none either, and EF reports the conflict.
+            if (stored is not null)
+            {
+                Fill(entry, stored);
+            }
+        }
+    }
+
+    private static bool IsLogged(IEntityType type, ServerToolsOptions options)
+        => (options.Auditing.Enabled && AuditDescriptors.TryGet(type.ClrType, out var audit) && (audit.Operations & AuditOperations.Update) != 0)
+            || (options.Tracking.Enabled && TrackedDescriptors.TryGet(type.ClrType, out _));
+
+    private static bool HasUnknownOriginal(EntityEntry entry)
+    {
+        var values = entry.Values();
+        foreach (var property in Candidates(entry.Metadata))
+        {
+            if (IsUnknown(values, property))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void Fill(EntityEntry entry, PropertyValues stored)
+    {
+        var values = entry.Values();
+        foreach (var property in Candidates(entry.Metadata))
+        {
+            if (IsUnknown(values, property))
+            {
+                values.SetOriginalValue(property, stored[property]);
+            }
+        }
+    }
+
+    /// <summary>A property EF writes whose original value is the current one: a value the client sent, not one read.</summary>
+    private static bool IsUnknown(Microsoft.EntityFrameworkCore.Update.IUpdateEntry values, IProperty property)
+        => values.IsModified(property)
+            && property.GetValueComparer().Equals(values.GetOriginalValue(property), values.GetCurrentValue(property));
+
+    /// <summary>
+    /// The properties whose original value may be taken from the stored row (its own and its complex types', not
+    /// complex collections): not keys or concurrency tokens. Found once per entity type of a model.
+    /// </summary>
+    private static IProperty[] Candidates(IEntityType type)
+        => type.GetOrAddRuntimeAnnotationValue<IProperty[], IEntityType>(
+            AnnotationName,
+            static type => [.. type!.GetFlattenedProperties().Where(static p => !p.IsKey() && !p.IsConcurrencyToken)],
+            type);
+}

@@ -1,0 +1,192 @@
+using System.Collections.Generic;
+using System.ComponentModel.DataAnnotations;
+using System.ComponentModel.DataAnnotations.Schema;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using ServerTools.Tests.Infrastructure;
+using static ServerTools.Tests.Auditing.AuditLogText;
+
+namespace ServerTools.Tests.Auditing;
+
+/// <summary>
+/// Entities the context did not load (<c>Update(dto)</c>, <c>Attach</c> with <c>IsModified</c>): the audit trail, the
+/// outbox and the hooks see the stored values as the old ones, and the save writes what it wrote before.
+/// </summary>
+public sealed class UnloadedEntityTests(UnloadedEntityTests.Database database) : IClassFixture<UnloadedEntityTests.Database>
+{
+    public sealed class Database() : SchemaFixture<LeaseContext>(options => new(options));
+
+    private async Task<Lease> StoreAsync(string title)
+    {
+        await using var context = database.Create();
+        var contract = new Lease { Title = title, Amount = 100m, Note = "first", Party = new LeaseParty { Name = "Acme", City = "Lyon" } };
+        context.Leases.Add(contract);
+        await context.SaveChangesAsync();
+        return contract;
+    }
+
+    [Fact]
+    public async Task An_update_of_a_client_copy_logs_the_stored_values_as_the_old_ones()
+    {
+        var stored = await StoreAsync("update-dto");
+
+        await using (var context = database.Create())
+        {
+            // What a PUT endpoint does: the client's copy, one field and one complex field changed.
+            var dto = new Lease
+            {
+                Id = stored.Id, Title = "update-dto", Amount = 250m, Note = "first", Version = stored.Version,
+                Party = new LeaseParty { Name = "Acme", City = "Paris" },
+            };
+            context.Update(dto);
+            await context.SaveChangesAsync();
+            Assert.Equal(["Amount 100 -> 250"], dto.HookCalls);
+        }
+
+        await using var check = database.Create();
+        var trail = await check.AuditTrailByKey<Lease>(stored.Id).ToListAsync();
+        Assert.Equal([AuditOperation.Create, AuditOperation.Update], trail.Select(l => l.Operation));
+        Assert.Equal([("Amount", "100", "250"), ("Party.City", "Lyon", "Paris")], Lines(trail[1]));
+
+        var key = stored.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var message = await check.Set<OutboxMessage>().AsNoTracking()
+            .SingleAsync(m => m.EntityType == typeof(Lease).FullName && m.EntityKey == key && m.Operation == TrackedOperation.Update);
+        Assert.Equal([new TrackedFieldChange("Amount", "100", "250")], message.Fields);
+
+        var row = await check.Leases.AsNoTracking().SingleAsync(c => c.Id == stored.Id);
+        Assert.Equal((250m, "Paris", "first"), (row.Amount, row.Party.City, row.Note));
+    }
+
+    [Fact]
+    public async Task An_attached_stub_logs_only_what_it_writes_and_leaves_the_rest_stored()
+    {
+        var stored = await StoreAsync("attach-stub");
+
+        // The synchronous SaveChanges reads the stored row synchronously.
+        using (var context = database.Create())
+        {
+            // A PATCH: a stub with the key, the token and the one value sent; its other properties hold defaults.
+            var stub = new Lease { Id = stored.Id, Version = stored.Version, Note = "patched", Party = new LeaseParty() };
+            context.Attach(stub);
+            context.Entry(stub).Property(c => c.Note).IsModified = true;
+            context.SaveChanges();
+            Assert.Empty(stub.HookCalls);
+        }
+
+        await using var check = database.Create();
+        var trail = await check.AuditTrailByKey<Lease>(stored.Id).ToListAsync();
+        Assert.Equal([("Note", "first", "patched")], Lines(trail[^1]));
+        var row = await check.Leases.AsNoTracking().SingleAsync(c => c.Id == stored.Id);
+        Assert.Equal(("attach-stub", 100m, "patched", "Acme", "Lyon"), (row.Title, row.Amount, row.Note, row.Party.Name, row.Party.City));
+    }
+
+    [Fact]
+    public async Task A_client_copy_that_changes_nothing_logs_nothing()
+    {
+        var stored = await StoreAsync("unchanged-dto");
+
+        await using (var context = database.Create())
+        {
+            context.Update(new Lease
+            {
+                Id = stored.Id, Title = "unchanged-dto", Amount = 100m, Note = "first", Version = stored.Version,
+                Party = new LeaseParty { Name = "Acme", City = "Lyon" },
+            });
+            await context.SaveChangesAsync();
+        }
+
+        await using var check = database.Create();
+        Assert.Equal([AuditOperation.Create], (await check.AuditTrailByKey<Lease>(stored.Id).ToListAsync()).Select(l => l.Operation));
+    }
+
+    [Fact]
+    public async Task A_stale_concurrency_token_still_fails_the_save_and_logs_nothing()
+    {
+        var stored = await StoreAsync("stale-token");
+        await using (var context = database.Create())
+        {
+            var current = await context.Leases.SingleAsync(c => c.Id == stored.Id);
+            current.Note = "someone else";
+            current.Version++;
+            await context.SaveChangesAsync();
+        }
+
+        await using (var context = database.Create())
+        {
+            // The client read the row before that edit: its token is stale, and must stay what the statement checks.
+            context.Update(new Lease
+            {
+                Id = stored.Id, Title = "stale-token", Amount = 1m, Note = "mine", Version = stored.Version,
+                Party = new LeaseParty { Name = "Acme", City = "Lyon" },
+            });
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => context.SaveChangesAsync());
+        }
+
+        await using var check = database.Create();
+        var trail = await check.AuditTrailByKey<Lease>(stored.Id).ToListAsync();
+        Assert.Equal([AuditOperation.Create, AuditOperation.Update], trail.Select(l => l.Operation));
+        Assert.Equal([("Note", "first", "someone else"), ("Version", "0", "1")], Lines(trail[1]));
+        var row = await check.Leases.AsNoTracking().SingleAsync(c => c.Id == stored.Id);
+        Assert.Equal((100m, "someone else"), (row.Amount, row.Note));
+    }
+
+    [Fact]
+    public async Task A_client_copy_of_a_deleted_row_fails_as_before()
+    {
+        var stored = await StoreAsync("gone");
+        await using (var context = database.Create())
+        {
+            // Another application deletes the row (not logged here: that is the point of the test).
+#pragma warning disable ST1001
+            await context.Leases.Where(c => c.Id == stored.Id).ExecuteDeleteAsync();
+#pragma warning restore ST1001
+        }
+
+        await using (var context = database.Create())
+        {
+            context.Update(new Lease { Id = stored.Id, Title = "gone", Amount = 5m, Version = stored.Version, Party = new LeaseParty() });
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => context.SaveChangesAsync());
+        }
+
+        await using var check = database.Create();
+        Assert.Equal([AuditOperation.Create], (await check.AuditTrailByKey<Lease>(stored.Id).ToListAsync()).Select(l => l.Operation));
+    }
+}
+
+/// <summary>Audited and tracked, with a hook, a complex property and a concurrency token.</summary>
+[Audited]
+[Tracked]
+public partial class Lease
+{
+    public int Id { get; set; }
+    public string Title { get; set; } = "";
+    public decimal Amount { get; set; }
+    public string? Note { get; set; }
+
+    [ConcurrencyCheck]
+    public int Version { get; set; }
+
+    public LeaseParty Party { get; set; } = new();
+
+    /// <summary>What the hooks saw.</summary>
+    [NotMapped]
+    public List<string> HookCalls { get; } = [];
+
+    partial void OnAmountChanged(decimal oldValue, decimal newValue) => HookCalls.Add($"Amount {oldValue} -> {newValue}");
+}
+
+/// <summary>A complex type of <see cref="Lease"/>.</summary>
+public sealed class LeaseParty
+{
+    public string Name { get; set; } = "";
+    public string City { get; set; } = "";
+}
+
+public sealed class LeaseContext(DbContextOptions<LeaseContext> options) : DbContext(options)
+{
+    public DbSet<Lease> Leases => Set<Lease>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+        => modelBuilder.Entity<Lease>().ComplexProperty(c => c.Party);
+}
