@@ -154,6 +154,86 @@ public sealed class UnloadedEntityTests(UnloadedEntityTests.Database database) :
     }
 }
 
+/// <summary>Owned entities of a client copy: their stored values are read too.</summary>
+public sealed class UnloadedOwnedEntityTests(AuditValueObjectTests.Database database) : IClassFixture<AuditValueObjectTests.Database>
+{
+    [Fact]
+    public async Task An_update_of_a_client_copy_logs_the_stored_values_of_its_owned_entities()
+    {
+        var stored = new Client { Name = "owned-dto", Contact = new ContactInfo { Email = "a@example.com", Phone = "1" }, Location = new GeoPoint { Latitude = 1, Longitude = 2 } };
+        await using (var context = database.Create())
+        {
+            context.Clients.Add(stored);
+            await context.SaveChangesAsync();
+        }
+
+        await using (var context = database.Create())
+        {
+            context.Update(new Client
+            {
+                Id = stored.Id, Name = "owned-dto", Billing = new PostalAddress(),
+                Contact = new ContactInfo { Email = "b@example.com", Phone = "1" }, Location = new GeoPoint { Latitude = 1, Longitude = 3 },
+            });
+            await context.SaveChangesAsync();
+        }
+
+        await using var check = database.Create();
+        var trail = await check.AuditTrailByKey<Client>(stored.Id).ToListAsync();
+        Assert.Equal([AuditOperation.Create, AuditOperation.Update], trail.Select(l => l.Operation));
+        Assert.Equal([("Contact.Email", "a@example.com", "b@example.com"), ("Location.Longitude", "2", "3")], Lines(trail[1]));
+    }
+}
+
+/// <summary>Owned entities stored as JSON: a client copy of their owner saves as before.</summary>
+public sealed class UnloadedJsonOwnedEntityTests(UnloadedJsonOwnedEntityTests.Database database) : IClassFixture<UnloadedJsonOwnedEntityTests.Database>
+{
+    public sealed class Database() : SchemaFixture<DepotContext>(options => new(options));
+
+    [Fact]
+    public async Task An_update_of_a_client_copy_with_a_json_owned_entity_is_saved_and_logged()
+    {
+        var stored = new Depot { Name = "north", Manager = new DepotManager { Name = "Ada", Phone = "1" } };
+        await using (var context = database.Create())
+        {
+            context.Depots.Add(stored);
+            await context.SaveChangesAsync();
+        }
+
+        await using (var context = database.Create())
+        {
+            context.Update(new Depot { Id = stored.Id, Name = "north-2", Manager = new DepotManager { Name = "Grace", Phone = "1" } });
+            await context.SaveChangesAsync();
+        }
+
+        await using var check = database.Create();
+        var row = await check.Depots.AsNoTracking().SingleAsync(d => d.Id == stored.Id);
+        Assert.Equal(("north-2", "Grace"), (row.Name, row.Manager.Name));
+        var trail = await check.AuditTrailByKey<Depot>(stored.Id).ToListAsync();
+        Assert.Equal([("Name", "north", "north-2"), ("Manager.Name", "Ada", "Grace")], Lines(trail[^1]));
+    }
+}
+
+[Audited]
+public partial class Depot
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+    public DepotManager Manager { get; set; } = new();
+}
+
+public sealed class DepotManager
+{
+    public string Name { get; set; } = "";
+    public string Phone { get; set; } = "";
+}
+
+public sealed class DepotContext(DbContextOptions<DepotContext> options) : DbContext(options)
+{
+    public DbSet<Depot> Depots => Set<Depot>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.Entity<Depot>().OwnsOne(d => d.Manager, m => m.ToJson());
+}
+
 /// <summary>Audited and tracked, with a hook, a complex property and a concurrency token.</summary>
 [Audited]
 [Tracked]

@@ -33,7 +33,6 @@ internal static class StoredOriginals
         foreach (var entry in context.ChangeTracker.Entries())
         {
             if (entry.State == EntityState.Modified
-                && !entry.Metadata.IsOwned()
                 && IsLogged(entry.Metadata, options)
                 && HasUnknownOriginal(entry))
             {
@@ -62,7 +61,8 @@ internal static class StoredOriginals
     }
 
     private static bool IsLogged(IEntityType type, ServerToolsOptions options)
-        => (options.Auditing.Enabled && AuditDescriptors.TryGet(type.ClrType, out var audit) && (audit.Operations & AuditOperations.Update) != 0)
+        => (options.Auditing.Enabled && type.IsOwned())
+            || (options.Auditing.Enabled && AuditDescriptors.TryGet(type.ClrType, out var audit) && (audit.Operations & AuditOperations.Update) != 0)
             || (options.Tracking.Enabled && TrackedDescriptors.TryGet(type.ClrType, out _));
 
     private static bool HasUnknownOriginal(EntityEntry entry)
