@@ -135,6 +135,20 @@ public sealed class FuzzySearchInputTests(FuzzySearchInputTests.Database databas
         Assert.Equal(s_rows.Where(p => Trigram.Similarity(p.Name, "smith jones") >= 0.2).Select(p => p.Id), constant);
     }
 
+    [Fact]
+    public async Task Without_use_server_tools_a_search_on_postgresql_says_to_add_it()
+    {
+        var options = new DbContextOptionsBuilder<FuzzyContext>().UseNpgsql(database.ConnectionString).Options;
+        await using var context = new FuzzyContext(options);
+
+        var search = Assert.Throws<InvalidOperationException>(() => context.Partners.FuzzySearch("smith"));
+        var composed = Assert.Throws<InvalidOperationException>(() => context.Partners.Where(p => p.Id > 0).OrderBy(p => p.Id).FuzzySearchByEmail("smith"));
+
+        Assert.Contains("Add .UseServerTools() after .UseNpgsql(...)", search.Message, StringComparison.Ordinal);
+        Assert.Contains("'Partner'", search.Message, StringComparison.Ordinal);
+        Assert.Equal(search.Message, composed.Message);
+    }
+
     private static void AssertRange(ArgumentOutOfRangeException error)
     {
         Assert.Equal("threshold", error.ParamName);

@@ -247,6 +247,21 @@ public sealed class FuzzySearchTests(FuzzyFixture database) : IClassFixture<Fuzz
     }
 
     [Fact]
+    public async Task A_test_in_the_condition_of_count_is_refused_with_how_to_write_it_as_a_where()
+    {
+        await using var context = database.Create();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => context.Partners.CountAsync(p => TrigramFunctions.IsWordSimilar("invoice", p.Notes, 0.6)));
+
+        Assert.Contains("the condition of Count, Any, First, Single or Last is not one: write .Where(condition).Count()", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(TrigramFunctions.WordSimilarity)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            Partners.All.Count(p => p.Notes is not null && Trigram.WordSimilarity("invoice", p.Notes) >= 0.6),
+            await context.Partners.Where(p => TrigramFunctions.IsWordSimilar("invoice", p.Notes, 0.6)).CountAsync());
+    }
+
+    [Fact]
     public async Task Chained_searches_keep_each_its_own_threshold()
     {
         // pg_trgm has one threshold setting per statement. By name at 0.5 and by e-mail at 0.2 only John Smith

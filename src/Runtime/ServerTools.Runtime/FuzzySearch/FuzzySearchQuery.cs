@@ -2,7 +2,10 @@ using System;
 using System.Globalization;
 using System.Linq;
 using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Query;
+using ServerTools.FuzzySearch;
 
 namespace ServerTools;
 
@@ -91,6 +94,32 @@ public static class FuzzySearchQuery
     {
         CheckThreshold(threshold);
         return Math.Max(threshold, LeastThreshold).ToString("R", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Throws when <paramref name="source"/> is a query of a relational database through a context without
+    /// <c>UseServerTools()</c> on PostgreSQL, which EF Core cannot translate: the model of such a context lacks the
+    /// functions <c>UseServerTools()</c> maps. (EF Core's own error would name <c>TrigramFunctions</c> and advise client
+    /// evaluation, which would load the whole table.)
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The search cannot be translated.</exception>
+    internal static void CheckTranslatable(IQueryable source)
+    {
+        var root = source.Expression;
+        while (root is MethodCallExpression { Arguments.Count: > 0 } call)
+        {
+            root = call.Arguments[0];
+        }
+
+        if (root is EntityQueryRootExpression { EntityType.Model: var model }
+            && model.FindRuntimeAnnotation(RelationalAnnotationNames.ModelDependencies) is not null
+            && model.FindDbFunction(TrigramQueryRewriter.SetConfig) is null)
+        {
+            throw new InvalidOperationException(
+                $"A fuzzy search of '{source.ElementType.Name}' cannot be translated to SQL by this context: it needs PostgreSQL (UseNpgsql) "
+                + "and UseServerTools(), which turns the search into pg_trgm's operators. Add .UseServerTools() after .UseNpgsql(...) where "
+                + "the context is configured (OnConfiguring or AddDbContext). On another database, load the rows and compare them with Trigram.Similarity.");
+        }
     }
 
     /// <summary><paramref name="term"/> with NUL and unpaired surrogates replaced by spaces; the same string when it has none.</summary>

@@ -90,7 +90,8 @@ internal sealed class TrigramQueryRewriter : ExpressionVisitor
             {
                 throw new InvalidOperationException(
                     $"TrigramFunctions.{node.Method.Name} can only be used in a Where condition: its threshold is pg_trgm's setting for the whole query. "
-                    + $"Filter with it in Where, and project or order by a score (TrigramFunctions.{ScoreName(node.Method.Name)}) instead.");
+                    + "Filter with it in Where (the condition of Count, Any, First, Single or Last is not one: write .Where(condition).Count()), "
+                    + $"and project or order by a score (TrigramFunctions.{ScoreName(node.Method.Name)}) instead.");
             }
 
             var left = Sendable(Visit(node.Arguments[0]));
