@@ -94,6 +94,24 @@ public sealed class FuzzySearchTests(FuzzyFixture database) : IClassFixture<Fuzz
     }
 
     [Fact]
+    public async Task Inside_the_application_s_transaction_npgsql_s_own_trigram_operators_get_the_last_search_s_threshold()
+    {
+        // As docs/fuzzy-search.md says: EF.Functions.TrigramsAreSimilar has no threshold of its own, so it reads the setting.
+        await using var context = database.Create();
+        var atDefault = await context.Partners.CountAsync(p => EF.Functions.TrigramsAreSimilar(p.Name, "smithson"));
+        await using var transaction = await context.Database.BeginTransactionAsync();
+
+        await context.Partners.FuzzySearch("smithson", 0.2).ToListAsync();
+        var afterSearch = await context.Partners.CountAsync(p => EF.Functions.TrigramsAreSimilar(p.Name, "smithson"));
+        var ownThreshold = await context.Partners.Where(p => TrigramFunctions.IsSimilar(p.Name, "smithson", 0.3)).CountAsync();
+
+        Assert.Equal(Partners.All.Count(p => Trigram.Similarity(p.Name, "smithson") >= 0.2), afterSearch);
+        Assert.True(afterSearch > atDefault, $"0.2 found {afterSearch}, pg_trgm's default {atDefault}");
+        Assert.Equal(atDefault, ownThreshold);
+        await transaction.RollbackAsync();
+    }
+
+    [Fact]
     public async Task A_field_search_uses_that_field_only_and_its_comparison()
     {
         await using var context = database.Create();
