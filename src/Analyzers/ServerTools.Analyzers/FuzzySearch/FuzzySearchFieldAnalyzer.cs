@@ -12,12 +12,13 @@ using ServerTools.Shared;
 namespace ServerTools.Analyzers.FuzzySearch;
 
 /// <summary>
-/// ST3001-ST3004: the fields of a <c>[FuzzySearchable]</c> class that the search leaves out, as
+/// ST3001-ST3004 and ST3007: the fields of a <c>[FuzzySearchable]</c> class that the search leaves out, as
 /// <see cref="FuzzySearchFields.Of"/> finds them for the generator, in one pass over the class: a name the class does not
 /// have or a property EF Core does not map (ST3001), a property that is not a string (ST3002), a field named a second
-/// time (ST3003), a weight outside (0, 1] (ST3004). A field is reported at its name in the class's list, or at the
-/// attribute on the property; a weight at its <c>Weight = ...</c> argument. Attributes written in a base class are
-/// reported with the base class, except a repeat that the class's own list causes.
+/// time (ST3003), a weight outside (0, 1] (ST3004), a mode that is no <c>TrigramMatch</c> (ST3007). A field is reported
+/// at its name in the class's list, or at the attribute on the property; a weight or a mode at its <c>Weight = ...</c>
+/// or <c>Mode = ...</c> argument, once per attribute. Attributes written in a base class are reported with the base
+/// class, except a repeat that the class's own list causes.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
@@ -41,6 +42,7 @@ public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
         DiagnosticDescriptors.SearchableFieldNotString,
         DiagnosticDescriptors.SearchableFieldListedTwice,
         DiagnosticDescriptors.SearchableWeightOutOfRange,
+        DiagnosticDescriptors.SearchableModeUndefined,
     ];
 
     /// <inheritdoc />
@@ -48,6 +50,7 @@ public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
     {
         var fields = FuzzySearchFields.Of(type);
         var weighed = new List<AttributeData>();
+        var moded = new List<AttributeData>();
         for (var i = 0; i < fields.Count; i++)
         {
             var field = fields[i];
@@ -69,18 +72,37 @@ public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
                 && !FuzzySearchFields.IsValidWeight(field.Weight)
                 && !weighed.Contains(field.Attribute)
                 && FuzzySearchSymbols.Syntax(field.Attribute, context.CancellationToken) is { } attribute
-                && FuzzySearchSymbols.WeightArgument(attribute) is { } weight)
+                && FuzzySearchSymbols.NamedArgument(attribute, "Weight") is { } weight)
             {
                 weighed.Add(field.Attribute);
                 context.ReportDiagnostic(Diagnostic.Create(
                     DiagnosticDescriptors.SearchableWeightOutOfRange,
                     weight.GetLocation(),
                     field.Weight.ToString(CultureInfo.InvariantCulture),
-                    field.ArgumentIndex >= 0 ? "the fields named here are" : $"'{field.Name}' is",
+                    Subject(field),
+                    type.Name));
+            }
+
+            if (own
+                && !FuzzySearchFields.IsValidMode(field.Mode)
+                && !moded.Contains(field.Attribute)
+                && FuzzySearchSymbols.Syntax(field.Attribute, context.CancellationToken) is { } modeAttribute
+                && FuzzySearchSymbols.NamedArgument(modeAttribute, "Mode") is { } mode)
+            {
+                moded.Add(field.Attribute);
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.SearchableModeUndefined,
+                    mode.GetLocation(),
+                    field.Mode.ToString(CultureInfo.InvariantCulture),
+                    Subject(field),
                     type.Name));
             }
         }
     }
+
+    /// <summary>What a setting of the attribute of <paramref name="field"/> leaves out: that field, or all those the class names.</summary>
+    private static string Subject(FuzzyField field)
+        => field.ArgumentIndex >= 0 ? "the fields named here are" : $"'{field.Name}' is";
 
     /// <summary>
     /// ST3003 for <c>fields[index]</c>, the repeat of an earlier field of the same name: at the repeat when it is written
