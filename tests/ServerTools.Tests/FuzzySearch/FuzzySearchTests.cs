@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Linq.Expressions;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -204,14 +205,23 @@ public sealed class FuzzySearchTests(FuzzyFixture database) : IClassFixture<Fuzz
     [InlineData(1.0000001)]
     [InlineData(double.NaN)]
     [InlineData(double.PositiveInfinity)]
-    public async Task A_threshold_outside_0_to_1_is_refused_with_the_allowed_range(double threshold)
+    public async Task A_threshold_outside_0_to_1_is_refused_with_the_allowed_range_by_searches_and_trigram_functions_in_sql_and_in_memory(double threshold)
     {
         await using var context = database.Create();
+        var tests = new List<Expression<Func<Partner, bool>>>
+        {
+            p => TrigramFunctions.IsSimilar(p.Name, "smith", threshold),
+            p => TrigramFunctions.IsWordSimilar("smith", p.Notes, threshold),
+            p => TrigramFunctions.IsStrictWordSimilar("smith", p.Notes, threshold),
+        };
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => context.Partners.FuzzySearch("smith", threshold));
-
-        Assert.Equal("threshold", error.ParamName);
-        Assert.Contains("greater than 0 and at most 1", error.Message, StringComparison.Ordinal);
+        FuzzySearchInputTests.AssertRange(Assert.Throws<ArgumentOutOfRangeException>(() => context.Partners.FuzzySearch("smith", threshold)));
+        foreach (var test in tests)
+        {
+            // On PostgreSQL in .NET, before the query is sent; in memory when a row is compared.
+            FuzzySearchInputTests.AssertRange(await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => context.Partners.Where(test).ToListAsync()));
+            FuzzySearchInputTests.AssertRange(Assert.Throws<ArgumentOutOfRangeException>(() => Partners.All.AsQueryable().Where(test).ToList()));
+        }
     }
 
     [Fact]

@@ -68,41 +68,40 @@ public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
                     break;
             }
 
-            if (own
-                && !FuzzySearchFields.IsValidWeight(field.Weight)
-                && !weighed.Contains(field.Attribute)
-                && FuzzySearchSymbols.Syntax(field.Attribute, context.CancellationToken) is { } attribute
-                && FuzzySearchSymbols.NamedArgument(attribute, "Weight") is { } weight)
+            if (own && !FuzzySearchFields.IsValidWeight(field.Weight))
             {
-                weighed.Add(field.Attribute);
-                context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.SearchableWeightOutOfRange,
-                    weight.GetLocation(),
-                    field.Weight.ToString(CultureInfo.InvariantCulture),
-                    Subject(field),
-                    type.Name));
+                ReportSetting(context, type, field, "Weight", DiagnosticDescriptors.SearchableWeightOutOfRange, field.Weight.ToString(CultureInfo.InvariantCulture), weighed);
             }
 
-            if (own
-                && !FuzzySearchFields.IsValidMode(field.Mode)
-                && !moded.Contains(field.Attribute)
-                && FuzzySearchSymbols.Syntax(field.Attribute, context.CancellationToken) is { } modeAttribute
-                && FuzzySearchSymbols.NamedArgument(modeAttribute, "Mode") is { } mode)
+            if (own && !FuzzySearchFields.IsValidMode(field.Mode))
             {
-                moded.Add(field.Attribute);
-                context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.SearchableModeUndefined,
-                    mode.GetLocation(),
-                    field.Mode.ToString(CultureInfo.InvariantCulture),
-                    Subject(field),
-                    type.Name));
+                ReportSetting(context, type, field, "Mode", DiagnosticDescriptors.SearchableModeUndefined, field.Mode.ToString(CultureInfo.InvariantCulture), moded);
             }
         }
     }
 
-    /// <summary>What a setting of the attribute of <paramref name="field"/> leaves out: that field, or all those the class names.</summary>
-    private static string Subject(FuzzyField field)
-        => field.ArgumentIndex >= 0 ? "the fields named here are" : $"'{field.Name}' is";
+    /// <summary>
+    /// ST3004 or ST3007 at the <c>{argument} = ...</c> argument of the attribute of <paramref name="field"/>, with its
+    /// <paramref name="value"/>, once per attribute (the fields a class names share theirs).
+    /// </summary>
+    private static void ReportSetting(
+        SymbolAnalysisContext context, INamedTypeSymbol type, FuzzyField field, string argument, DiagnosticDescriptor descriptor, string value, List<AttributeData> reported)
+    {
+        if (reported.Contains(field.Attribute)
+            || FuzzySearchSymbols.Syntax(field.Attribute, context.CancellationToken) is not { } attribute
+            || FuzzySearchSymbols.NamedArgument(attribute, argument) is not { } written)
+        {
+            return;
+        }
+
+        reported.Add(field.Attribute);
+        context.ReportDiagnostic(Diagnostic.Create(
+            descriptor,
+            written.GetLocation(),
+            value,
+            field.ArgumentIndex >= 0 ? "the fields named here are" : $"'{field.Name}' is",
+            type.Name));
+    }
 
     /// <summary>
     /// ST3003 for <c>fields[index]</c>, the repeat of an earlier field of the same name: at the repeat when it is written
