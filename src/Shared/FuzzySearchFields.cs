@@ -23,6 +23,9 @@ internal enum FuzzyFieldProblem
 
     /// <summary>The weight is not greater than 0 and at most 1.</summary>
     BadWeight,
+
+    /// <summary>The mode is not a value of <c>ServerTools.TrigramMatch</c> (a number cast to it, such as <c>(TrigramMatch)7</c>).</summary>
+    BadMode,
 }
 
 /// <summary>One field of a <c>[FuzzySearchable]</c> class as written: by name on the class, or marked on the property.</summary>
@@ -103,10 +106,13 @@ internal static class FuzzySearchFields
     /// <summary>Whether a weight is one a field may have: greater than 0, at most 1 (NaN is not).</summary>
     public static bool IsValidWeight(double weight) => weight > 0 && weight <= 1;
 
+    /// <summary>Whether a mode is a value of <c>ServerTools.TrigramMatch</c>.</summary>
+    public static bool IsValidMode(int mode) => mode is Similarity or WordSimilarity or StrictWordSimilarity;
+
     /// <summary>A field, its problem decided; a name counts as taken only once a valid field has it.</summary>
     private static FuzzyField Field(string name, IPropertySymbol? property, AttributeData attribute, int index, double weight, int mode, HashSet<string> taken)
     {
-        var problem = Check(property, weight, !taken.Contains(name));
+        var problem = Check(property, weight, mode, !taken.Contains(name));
         if (problem == FuzzyFieldProblem.None)
         {
             taken.Add(name);
@@ -120,7 +126,7 @@ internal static class FuzzySearchFields
         => AuditedProperties.IsMapped(property)
            || (property.IsOverride && property.OverriddenProperty is { } overridden && IsMapped(overridden) && !MetadataNames.HasAttribute(property, AttributeNames.NotMapped));
 
-    private static FuzzyFieldProblem Check(IPropertySymbol? property, double weight, bool first)
+    private static FuzzyFieldProblem Check(IPropertySymbol? property, double weight, int mode, bool first)
     {
         if (property is null)
         {
@@ -137,7 +143,12 @@ internal static class FuzzySearchFields
             return FuzzyFieldProblem.Duplicate;
         }
 
-        return IsValidWeight(weight) ? FuzzyFieldProblem.None : FuzzyFieldProblem.BadWeight;
+        if (!IsValidWeight(weight))
+        {
+            return FuzzyFieldProblem.BadWeight;
+        }
+
+        return IsValidMode(mode) ? FuzzyFieldProblem.None : FuzzyFieldProblem.BadMode;
     }
 
     private static IPropertySymbol? MappedProperty(INamedTypeSymbol type, string name)

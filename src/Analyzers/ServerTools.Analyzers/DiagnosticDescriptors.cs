@@ -231,7 +231,7 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "[FuzzySearchable] on a class generates its FuzzySearch extensions for the string properties it names, and for "
                      + "the properties marked [FuzzySearchable] in the class and its base classes. A class with none, or whose fields "
-                     + "are all left out (ST3001-ST3004), gets no extensions: the attribute does nothing.",
+                     + "are all left out (ST3001-ST3004, ST3007), gets no extensions: the attribute does nothing.",
         helpLinkUri: HelpLinkBase + "ST3005.md");
 
     /// <summary>ST3006: the FuzzySearch extensions of a class cannot be generated: it is generic, private or protected.</summary>
@@ -247,6 +247,20 @@ internal static class DiagnosticDescriptors
                      + "(or nested in such a class), which a class at namespace level does not see. Search a non-generic entity "
                      + "class that is internal or public, in types that are internal or public.",
         helpLinkUri: HelpLinkBase + "ST3006.md");
+
+    /// <summary>ST3007: a [FuzzySearchable] Mode is not a value of TrigramMatch.</summary>
+    public static readonly DiagnosticDescriptor SearchableModeUndefined = new(
+        id: "ST3007",
+        title: "A [FuzzySearchable] Mode is not a TrigramMatch value",
+        messageFormat: "Mode = (TrigramMatch){0} is none of TrigramMatch's comparisons, so {1} left out of the fuzzy search of '{2}': "
+                       + "use TrigramMatch.Similarity, WordSimilarity or StrictWordSimilarity, or none for Similarity",
+        category: Categories.FuzzySearch,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A field is compared with the search term by one of pg_trgm's comparisons: TrigramMatch.Similarity, "
+                     + "WordSimilarity or StrictWordSimilarity. A number cast to TrigramMatch that is none of them, such as "
+                     + "(TrigramMatch)7, names no comparison and no default threshold, so the field is left out of the search.",
+        helpLinkUri: HelpLinkBase + "ST3007.md");
 
     /// <summary>ST4001: the constant [TimeWindowed] time zone is not an id of the tz database.</summary>
     public static readonly DiagnosticDescriptor TimeZoneNotIana = new(

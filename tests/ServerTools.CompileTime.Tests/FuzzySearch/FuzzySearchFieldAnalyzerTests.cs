@@ -22,6 +22,10 @@ public sealed class FuzzySearchFieldAnalyzerTests
     private static string Weight(string weight, string what, string type)
         => $"Weight = {weight} is outside (0, 1], so {what} left out of the fuzzy search of '{type}': give a weight greater than 0 and at most 1, or none for 1";
 
+    private static string Mode(string mode, string what, string type)
+        => $"Mode = (TrigramMatch){mode} is none of TrigramMatch's comparisons, so {what} left out of the fuzzy search of '{type}': "
+           + "use TrigramMatch.Similarity, WordSimilarity or StrictWordSimilarity, or none for Similarity";
+
     [Fact]
     public Task Names_the_class_does_not_have_or_EF_Core_does_not_map_are_reported_at_the_name_or_the_attribute() => DiagnosticAssert.VerifyAsync(
         new FuzzySearchFieldAnalyzer(),
@@ -241,6 +245,34 @@ public sealed class FuzzySearchFieldAnalyzerTests
         ]);
 
     [Fact]
+    public Task Modes_that_are_no_TrigramMatch_value_are_reported_once_at_the_Mode_argument() => DiagnosticAssert.VerifyAsync(
+        new FuzzySearchFieldAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [FuzzySearchable(nameof(Name), nameof(Email), [|Mode = (TrigramMatch)7|])]
+        public class Customer
+        {
+            public int Id { get; set; }
+            public string Name { get; set; } = "";
+            public string Email { get; set; } = "";
+
+            [FuzzySearchable([|Mode = (TrigramMatch)(-1)|])] public string? Notes { get; set; }
+            [FuzzySearchable(Weight = 0.5, [|Mode = (TrigramMatch)3|])] public string? Remarks { get; set; }
+            [FuzzySearchable([|Weight = 2|], [|Mode = (TrigramMatch)int.MaxValue|])] public string? Memo { get; set; }
+        }
+        """,
+        [
+            new("ST3007", Mode("7", "the fields named here are", "Customer"), 0),
+            new("ST3007", Mode("-1", "'Notes' is", "Customer"), 1),
+            new("ST3007", Mode("3", "'Remarks' is", "Customer"), 2),
+            new("ST3004", Weight("2", "'Memo' is", "Customer"), 3),
+            new("ST3007", Mode("2147483647", "'Memo' is", "Customer"), 4),
+        ]);
+
+    [Fact]
     public Task A_field_with_two_problems_is_reported_for_both() => DiagnosticAssert.VerifyAsync(
         new FuzzySearchFieldAnalyzer(),
         """
@@ -336,10 +368,11 @@ public sealed class FuzzySearchFieldAnalyzerTests
 
         public class Contact : Supplier
         {
-            [FuzzySearchable(Weight = 0.5)] public string? Title { get; set; }
+            [FuzzySearchable(Weight = 0.5, Mode = (TrigramMatch)1)] public string? Title { get; set; }
+            [FuzzySearchable(Mode = TrigramMatch.Similarity)] public string? Subtitle { get; set; }
         }
         """,
-        ["ST3001", "ST3002", "ST3003", "ST3004"]);
+        ["ST3001", "ST3002", "ST3003", "ST3004", "ST3007"]);
 
     [Fact]
     public Task Generated_code_is_not_analyzed() => DiagnosticAssert.VerifyNotReportedAsync(
@@ -357,9 +390,10 @@ public sealed class FuzzySearchFieldAnalyzerTests
             public string Name { get; set; } = "";
             public int Rank { get; set; }
             [FuzzySearchable(Weight = 0)] public int Age { get; set; }
+            [FuzzySearchable(Mode = (TrigramMatch)7)] public string? Notes { get; set; }
         }
         """,
-        ["ST3001", "ST3002", "ST3003", "ST3004"]);
+        ["ST3001", "ST3002", "ST3003", "ST3004", "ST3007"]);
 
     [Theory]
     [InlineData("nameof(Name), nameof(Email), nameof(Name)", "nameof(Name), nameof(Email)")]

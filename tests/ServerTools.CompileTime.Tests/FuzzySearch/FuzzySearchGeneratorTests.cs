@@ -93,6 +93,7 @@ public sealed class FuzzySearchGeneratorTests
     [InlineData("[FuzzySearchable(nameof(Count))] public class Counter { public int Count { get; set; } }")]
     [InlineData("[FuzzySearchable] public class Nothing { public string Name { get; set; } = \"\"; }")]
     [InlineData("[FuzzySearchable(nameof(Name), Weight = 0)] public class Weightless { public string Name { get; set; } = \"\"; }")]
+    [InlineData("[FuzzySearchable(nameof(Name), Mode = (TrigramMatch)7)] public class Modeless { public string Name { get; set; } = \"\"; }")]
     [InlineData("public class Computed { [FuzzySearchable] public string Name => \"x\"; }")]
     public void Class_without_a_valid_field_or_that_cannot_be_seen_gets_no_code(string declaration)
         => Assert.Empty(GeneratorHarness.Run("using ServerTools;\nnamespace Shop;\n" + declaration).GeneratedSources);
@@ -110,12 +111,14 @@ public sealed class FuzzySearchGeneratorTests
                 public string Guid { get; set; } = "";
                 public string Code { get; set; } = "";
                 public int Size { get; set; }
+                [FuzzySearchable(Mode = (TrigramMatch)7)] public string? Remarks { get; set; }
             }
             """).CompilesWithoutDiagnostics().GeneratedSources).Text;
 
         Assert.Contains("new global::ServerTools.FuzzySearchField(\"Code\", global::ServerTools.TrigramMatch.Similarity, 1d));", source, StringComparison.Ordinal);
         Assert.DoesNotContain("Nmae", source, StringComparison.Ordinal);
         Assert.DoesNotContain("Size", source, StringComparison.Ordinal);
+        Assert.DoesNotContain("Remarks", source, StringComparison.Ordinal);
         Assert.DoesNotContain("ThenBy", source, StringComparison.Ordinal);
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Linq.Expressions;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -94,6 +95,24 @@ public sealed class FuzzySearchTests(FuzzyFixture database) : IClassFixture<Fuzz
     }
 
     [Fact]
+    public async Task Inside_the_application_s_transaction_npgsql_s_own_trigram_operators_get_the_last_search_s_threshold()
+    {
+        // As docs/fuzzy-search.md says: EF.Functions.TrigramsAreSimilar has no threshold of its own, so it reads the setting.
+        await using var context = database.Create();
+        var atDefault = await context.Partners.CountAsync(p => EF.Functions.TrigramsAreSimilar(p.Name, "smithson"));
+        await using var transaction = await context.Database.BeginTransactionAsync();
+
+        await context.Partners.FuzzySearch("smithson", 0.2).ToListAsync();
+        var afterSearch = await context.Partners.CountAsync(p => EF.Functions.TrigramsAreSimilar(p.Name, "smithson"));
+        var ownThreshold = await context.Partners.Where(p => TrigramFunctions.IsSimilar(p.Name, "smithson", 0.3)).CountAsync();
+
+        Assert.Equal(Partners.All.Count(p => Trigram.Similarity(p.Name, "smithson") >= 0.2), afterSearch);
+        Assert.True(afterSearch > atDefault, $"0.2 found {afterSearch}, pg_trgm's default {atDefault}");
+        Assert.Equal(atDefault, ownThreshold);
+        await transaction.RollbackAsync();
+    }
+
+    [Fact]
     public async Task A_field_search_uses_that_field_only_and_its_comparison()
     {
         await using var context = database.Create();
@@ -121,13 +140,14 @@ public sealed class FuzzySearchTests(FuzzyFixture database) : IClassFixture<Fuzz
         var sql = context.Partners.FuzzySearch("jon smyth", 0.4).ToQueryString();
 
         // One parameter each, however many fields and clauses use them: the query's trees read them from one closure.
-        Assert.StartsWith("-- @threshold='0.4'\n-- @search='jon smyth'\nSELECT", sql.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        // The threshold goes as the text pg_trgm's settings are given (exact whatever the session's extra_float_digits).
+        Assert.StartsWith("-- @threshold='0.4' (Nullable = false)\n-- @search='jon smyth'\nSELECT", sql.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("(p.\"Name\" % @search) OR (p.\"Email\" % @search) OR (@search <% p.\"Notes\")", sql, StringComparison.Ordinal);
         Assert.Contains(
             "ORDER BY GREATEST(similarity(p.\"Name\", @search), COALESCE(similarity(p.\"Email\", @search), 0.0), COALESCE(word_similarity(@search, p.\"Notes\"), 0.0) * 0.5) DESC, p.\"Id\"",
             sql,
             StringComparison.Ordinal);
-        Assert.Equal(2, sql.Split("(@threshold::double precision)").Length - 1);
+        Assert.Equal(2, sql.Split("(VALUES (@threshold::text))").Length - 1);
     }
 
     [Theory]
@@ -185,14 +205,23 @@ public sealed class FuzzySearchTests(FuzzyFixture database) : IClassFixture<Fuzz
     [InlineData(1.0000001)]
     [InlineData(double.NaN)]
     [InlineData(double.PositiveInfinity)]
-    public async Task A_threshold_outside_0_to_1_is_refused_with_the_allowed_range(double threshold)
+    public async Task A_threshold_outside_0_to_1_is_refused_with_the_allowed_range_by_searches_and_trigram_functions_in_sql_and_in_memory(double threshold)
     {
         await using var context = database.Create();
+        var tests = new List<Expression<Func<Partner, bool>>>
+        {
+            p => TrigramFunctions.IsSimilar(p.Name, "smith", threshold),
+            p => TrigramFunctions.IsWordSimilar("smith", p.Notes, threshold),
+            p => TrigramFunctions.IsStrictWordSimilar("smith", p.Notes, threshold),
+        };
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => context.Partners.FuzzySearch("smith", threshold));
-
-        Assert.Equal("threshold", error.ParamName);
-        Assert.Contains("greater than 0 and at most 1", error.Message, StringComparison.Ordinal);
+        FuzzySearchInputTests.AssertRange(Assert.Throws<ArgumentOutOfRangeException>(() => context.Partners.FuzzySearch("smith", threshold)));
+        foreach (var test in tests)
+        {
+            // On PostgreSQL in .NET, before the query is sent; in memory when a row is compared.
+            FuzzySearchInputTests.AssertRange(await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => context.Partners.Where(test).ToListAsync()));
+            FuzzySearchInputTests.AssertRange(Assert.Throws<ArgumentOutOfRangeException>(() => Partners.All.AsQueryable().Where(test).ToList()));
+        }
     }
 
     [Fact]
@@ -243,6 +272,21 @@ public sealed class FuzzySearchTests(FuzzyFixture database) : IClassFixture<Fuzz
 
         Assert.Contains("can only be used in a Where condition", error.Message, StringComparison.Ordinal);
         Assert.Contains("(TrigramFunctions.Similarity)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_test_in_the_condition_of_count_is_refused_with_how_to_write_it_as_a_where()
+    {
+        await using var context = database.Create();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => context.Partners.CountAsync(p => TrigramFunctions.IsWordSimilar("invoice", p.Notes, 0.6)));
+
+        Assert.Contains("the condition of Count, Any, First, Single or Last is not one: write .Where(condition).Count()", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(TrigramFunctions.WordSimilarity)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            Partners.All.Count(p => p.Notes is not null && Trigram.WordSimilarity("invoice", p.Notes) >= 0.6),
+            await context.Partners.Where(p => TrigramFunctions.IsWordSimilar("invoice", p.Notes, 0.6)).CountAsync());
     }
 
     [Fact]
@@ -304,15 +348,6 @@ public sealed class FuzzySearchTests(FuzzyFixture database) : IClassFixture<Fuzz
         Assert.Equal(
             Names(p => Trigram.Similarity(p.Name, "smith") >= (p.Email == null ? 0.2 : 0.5) && p.Email != null && Trigram.Similarity(p.Email, "smith") >= 0.2),
             beside.Order(StringComparer.Ordinal));
-    }
-
-    [Fact]
-    public void A_null_never_matches_in_memory_even_at_threshold_zero()
-    {
-        Assert.False(TrigramFunctions.IsSimilar(null, "smith", 0));
-        Assert.False(TrigramFunctions.IsWordSimilar("smith", null, 0));
-        Assert.False(TrigramFunctions.IsStrictWordSimilar(null, "smith", 0));
-        Assert.True(TrigramFunctions.IsSimilar("abc", "xyz", 0));
     }
 
     private static List<string> Names(Func<Partner, bool> predicate)

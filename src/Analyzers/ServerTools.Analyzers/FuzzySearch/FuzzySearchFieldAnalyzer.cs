@@ -12,12 +12,13 @@ using ServerTools.Shared;
 namespace ServerTools.Analyzers.FuzzySearch;
 
 /// <summary>
-/// ST3001-ST3004: the fields of a <c>[FuzzySearchable]</c> class that the search leaves out, as
+/// ST3001-ST3004 and ST3007: the fields of a <c>[FuzzySearchable]</c> class that the search leaves out, as
 /// <see cref="FuzzySearchFields.Of"/> finds them for the generator, in one pass over the class: a name the class does not
 /// have or a property EF Core does not map (ST3001), a property that is not a string (ST3002), a field named a second
-/// time (ST3003), a weight outside (0, 1] (ST3004). A field is reported at its name in the class's list, or at the
-/// attribute on the property; a weight at its <c>Weight = ...</c> argument. Attributes written in a base class are
-/// reported with the base class, except a repeat that the class's own list causes.
+/// time (ST3003), a weight outside (0, 1] (ST3004), a mode that is no <c>TrigramMatch</c> (ST3007). A field is reported
+/// at its name in the class's list, or at the attribute on the property; a weight or a mode at its <c>Weight = ...</c>
+/// or <c>Mode = ...</c> argument, once per attribute. Attributes written in a base class are reported with the base
+/// class, except a repeat that the class's own list causes.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
@@ -41,6 +42,7 @@ public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
         DiagnosticDescriptors.SearchableFieldNotString,
         DiagnosticDescriptors.SearchableFieldListedTwice,
         DiagnosticDescriptors.SearchableWeightOutOfRange,
+        DiagnosticDescriptors.SearchableModeUndefined,
     ];
 
     /// <inheritdoc />
@@ -48,6 +50,7 @@ public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
     {
         var fields = FuzzySearchFields.Of(type);
         var weighed = new List<AttributeData>();
+        var moded = new List<AttributeData>();
         for (var i = 0; i < fields.Count; i++)
         {
             var field = fields[i];
@@ -65,21 +68,39 @@ public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
                     break;
             }
 
-            if (own
-                && !FuzzySearchFields.IsValidWeight(field.Weight)
-                && !weighed.Contains(field.Attribute)
-                && FuzzySearchSymbols.Syntax(field.Attribute, context.CancellationToken) is { } attribute
-                && FuzzySearchSymbols.WeightArgument(attribute) is { } weight)
+            if (own && !FuzzySearchFields.IsValidWeight(field.Weight))
             {
-                weighed.Add(field.Attribute);
-                context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.SearchableWeightOutOfRange,
-                    weight.GetLocation(),
-                    field.Weight.ToString(CultureInfo.InvariantCulture),
-                    field.ArgumentIndex >= 0 ? "the fields named here are" : $"'{field.Name}' is",
-                    type.Name));
+                ReportSetting(context, type, field, "Weight", DiagnosticDescriptors.SearchableWeightOutOfRange, field.Weight.ToString(CultureInfo.InvariantCulture), weighed);
+            }
+
+            if (own && !FuzzySearchFields.IsValidMode(field.Mode))
+            {
+                ReportSetting(context, type, field, "Mode", DiagnosticDescriptors.SearchableModeUndefined, field.Mode.ToString(CultureInfo.InvariantCulture), moded);
             }
         }
+    }
+
+    /// <summary>
+    /// ST3004 or ST3007 at the <c>{argument} = ...</c> argument of the attribute of <paramref name="field"/>, with its
+    /// <paramref name="value"/>, once per attribute (the fields a class names share theirs).
+    /// </summary>
+    private static void ReportSetting(
+        SymbolAnalysisContext context, INamedTypeSymbol type, FuzzyField field, string argument, DiagnosticDescriptor descriptor, string value, List<AttributeData> reported)
+    {
+        if (reported.Contains(field.Attribute)
+            || FuzzySearchSymbols.Syntax(field.Attribute, context.CancellationToken) is not { } attribute
+            || FuzzySearchSymbols.NamedArgument(attribute, argument) is not { } written)
+        {
+            return;
+        }
+
+        reported.Add(field.Attribute);
+        context.ReportDiagnostic(Diagnostic.Create(
+            descriptor,
+            written.GetLocation(),
+            value,
+            field.ArgumentIndex >= 0 ? "the fields named here are" : $"'{field.Name}' is",
+            type.Name));
     }
 
     /// <summary>

@@ -74,9 +74,9 @@ internal sealed class FuzzySearchSymbols
         return index < positional.Count ? positional[index].Expression : null;
     }
 
-    /// <summary>The <c>Weight = ...</c> argument of <paramref name="attribute"/>, or null.</summary>
-    public static AttributeArgumentSyntax? WeightArgument(AttributeSyntax attribute)
-        => attribute.ArgumentList?.Arguments.FirstOrDefault(static argument => argument.NameEquals?.Name.Identifier.ValueText == "Weight");
+    /// <summary>The <c>{name} = ...</c> argument of <paramref name="attribute"/>, such as <c>Weight = 0.5</c>, or null.</summary>
+    public static AttributeArgumentSyntax? NamedArgument(AttributeSyntax attribute, string name)
+        => attribute.ArgumentList?.Arguments.FirstOrDefault(argument => argument.NameEquals?.Name.Identifier.ValueText == name);
 
     /// <summary>The elements of an array passed for the <c>params</c> names, or null when the argument is not one.</summary>
     private static IReadOnlyList<ExpressionSyntax>? Elements(ExpressionSyntax expression) => expression switch

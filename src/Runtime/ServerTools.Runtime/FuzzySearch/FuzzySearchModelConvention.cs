@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Metadata.Conventions;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ServerTools.FuzzySearch;
 
@@ -14,9 +15,10 @@ namespace ServerTools.FuzzySearch;
 /// On PostgreSQL, adds to the model what fuzzy search needs, so that <c>EnsureCreated</c> and migrations create it:
 /// the <c>pg_trgm</c> extension, a GIN <c>gin_trgm_ops</c> index for every field of a
 /// <see cref="FuzzySearchableAttribute">[FuzzySearchable]</see> entity (named <c>IX_{table}_{column}_trgm</c>, beside any
-/// index the application has on the column), and the mapping of <c>set_config</c> that sets a query's threshold.
+/// index the application has on the column), and the functions the rewritten queries call: <c>set_config</c>, which sets
+/// a query's threshold, and <see cref="TrigramParameters"/>.
 /// </summary>
-internal sealed class FuzzySearchModelConvention : IModelInitializedConvention, IModelFinalizingConvention
+internal sealed class FuzzySearchModelConvention(IRelationalTypeMappingSource typeMappings) : IModelInitializedConvention, IModelFinalizingConvention
 {
     private const int MaxIdentifierLength = 63;
 
@@ -25,6 +27,7 @@ internal sealed class FuzzySearchModelConvention : IModelInitializedConvention, 
         modelBuilder.HasDbFunction(TrigramQueryRewriter.SetConfig, fromDataAnnotation: true)
             ?.HasName("set_config", fromDataAnnotation: true)
             ?.IsBuiltIn(true, fromDataAnnotation: true);
+        TrigramParameters.Map(modelBuilder, typeMappings);
     }
 
     public void ProcessModelFinalizing(IConventionModelBuilder modelBuilder, IConventionContext<IConventionModelBuilder> context)

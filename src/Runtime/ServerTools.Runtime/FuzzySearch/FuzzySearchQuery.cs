@@ -2,7 +2,10 @@ using System;
 using System.Globalization;
 using System.Linq;
 using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Query;
+using ServerTools.FuzzySearch;
 
 namespace ServerTools;
 
@@ -50,17 +53,73 @@ public static class FuzzySearchQuery
     public static string? Term(string term, double threshold)
     {
         ArgumentNullException.ThrowIfNull(term);
+        CheckThreshold(threshold);
+        var sendable = Sendable(term);
+        return Trigram.HasTrigrams(sendable) ? sendable : null;
+    }
+
+    /// <summary>
+    /// The first words of the error a threshold outside (0, 1] raises: in .NET, and in PostgreSQL for a threshold computed
+    /// from the row.
+    /// </summary>
+    internal const string ThresholdRange = "A fuzzy search threshold must be greater than 0 and at most 1 (pg_trgm's scale)";
+
+    /// <summary>
+    /// The least threshold sent to PostgreSQL, the least positive <c>real</c>: pg_trgm's scores are <c>real</c>s, so any
+    /// threshold above 0 and at most this finds the same rows (those that score above 0). PostgreSQL refuses to set a
+    /// threshold below <see cref="double"/>'s least normal value (<c>1e-310</c> is "invalid").
+    /// </summary>
+    internal const double LeastThreshold = float.Epsilon;
+
+    /// <summary>Throws when <paramref name="threshold"/> is not greater than 0 and at most 1.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is not greater than 0 and at most 1.</exception>
+    internal static void CheckThreshold(double threshold)
+    {
         if (!(threshold > 0 && threshold <= 1))
         {
             throw new ArgumentOutOfRangeException(
                 nameof(threshold),
                 threshold,
-                $"A fuzzy search threshold must be greater than 0 and at most 1 (pg_trgm's scale), but it is {threshold.ToString(CultureInfo.InvariantCulture)}. "
+                $"{ThresholdRange}, but it is {threshold.ToString(CultureInfo.InvariantCulture)}. "
                 + "Use 0.3 (pg_trgm's default for similarity) and raise it for fewer, closer matches.");
         }
+    }
 
-        var sendable = Sendable(term);
-        return Trigram.HasTrigrams(sendable) ? sendable : null;
+    /// <summary>
+    /// <paramref name="threshold"/>, checked, as the text pg_trgm's setting is given: the shortest that reads back as the
+    /// same double (whatever the session's <c>extra_float_digits</c>), and at least <see cref="LeastThreshold"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is not greater than 0 and at most 1.</exception>
+    internal static string ThresholdSetting(double threshold)
+    {
+        CheckThreshold(threshold);
+        return Math.Max(threshold, LeastThreshold).ToString("R", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Throws when <paramref name="source"/> is a query of a relational database through a context without
+    /// <c>UseServerTools()</c> on PostgreSQL, which EF Core cannot translate: the model of such a context lacks the
+    /// functions <c>UseServerTools()</c> maps. (EF Core's own error would name <c>TrigramFunctions</c> and advise client
+    /// evaluation, which would load the whole table.)
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The search cannot be translated.</exception>
+    internal static void CheckTranslatable(IQueryable source)
+    {
+        var root = source.Expression;
+        while (root is MethodCallExpression { Arguments.Count: > 0 } call)
+        {
+            root = call.Arguments[0];
+        }
+
+        if (root is EntityQueryRootExpression { EntityType.Model: var model }
+            && model.FindRuntimeAnnotation(RelationalAnnotationNames.ModelDependencies) is not null
+            && model.FindDbFunction(TrigramQueryRewriter.SetConfig) is null)
+        {
+            throw new InvalidOperationException(
+                $"A fuzzy search of '{source.ElementType.Name}' cannot be translated to SQL by this context: it needs PostgreSQL (UseNpgsql) "
+                + "and UseServerTools(), which turns the search into pg_trgm's operators. Add .UseServerTools() after .UseNpgsql(...) where "
+                + "the context is configured (OnConfiguring or AddDbContext). On another database, load the rows and compare them with Trigram.Similarity.");
+        }
     }
 
     /// <summary><paramref name="term"/> with NUL and unpaired surrogates replaced by spaces; the same string when it has none.</summary>

@@ -57,6 +57,9 @@ public sealed class FuzzySearchQuery<T>
     /// <param name="threshold">The least score of a match, greater than 0 and at most 1.</param>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="term"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is not greater than 0 and at most 1.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// <paramref name="source"/> queries a relational database through a context without <c>UseServerTools()</c> on PostgreSQL.
+    /// </exception>
     public IQueryable<T> Search(IQueryable<T> source, string term, double threshold)
         => Queryable.Select(Scored(source, term, threshold), s_hitEntity);
 
@@ -66,6 +69,7 @@ public sealed class FuzzySearchQuery<T>
     {
         ArgumentNullException.ThrowIfNull(source);
         var search = FuzzySearchQuery.Term(term, threshold);
+        FuzzySearchQuery.CheckTranslatable(source);
         var comparisons = new TrigramComparisons(search, threshold);
         Expression? test = null;
         Expression? best = null;
@@ -98,12 +102,16 @@ public sealed class FuzzySearchQuery<T>
     /// <param name="threshold">The least score of a match, greater than 0 and at most 1.</param>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="term"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="field"/> is not the index of a field, or <paramref name="threshold"/> is not greater than 0 and at most 1.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// <paramref name="source"/> queries a relational database through a context without <c>UseServerTools()</c> on PostgreSQL.
+    /// </exception>
     public IQueryable<T> SearchBy(IQueryable<T> source, int field, string term, double threshold)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentOutOfRangeException.ThrowIfNegative(field);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(field, _fields.Length);
         var search = FuzzySearchQuery.Term(term, threshold);
+        FuzzySearchQuery.CheckTranslatable(source);
         var comparisons = new TrigramComparisons(search, threshold);
         var match = _fields[field].Match;
         var matches = Queryable.Where(source, search is null ? s_none : Expression.Lambda<Func<T, bool>>(comparisons.Test(match, _values[field]), _entity));

@@ -8,21 +8,36 @@ namespace ServerTools;
 /// </summary>
 /// <remarks>
 /// The <c>Is...</c> tests belong in a <c>Where</c> condition: the threshold is pg_trgm's setting for the query, so one
-/// query uses one threshold per comparison. A null value or term never matches and scores 0.
+/// query uses one threshold per comparison. Their threshold must be greater than 0 and at most 1, as the generated
+/// searches' is: another one raises <see cref="System.ArgumentOutOfRangeException"/>, in memory and on PostgreSQL. A null
+/// value or term never matches and scores 0. NUL and unpaired surrogates, which PostgreSQL cannot store and pg_trgm
+/// would read as separators, are sent to PostgreSQL as spaces.
 /// </remarks>
 public static class TrigramFunctions
 {
     /// <summary>Whether <paramref name="value"/> is similar to <paramref name="term"/> at <paramref name="threshold"/>: pg_trgm's <c>value % term</c>.</summary>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="threshold"/> is not greater than 0 and at most 1.</exception>
     public static bool IsSimilar(string? value, string? term, double threshold)
-        => value is not null && term is not null && Similarity(value, term) >= threshold;
+    {
+        FuzzySearchQuery.CheckThreshold(threshold);
+        return value is not null && term is not null && Similarity(value, term) >= threshold;
+    }
 
     /// <summary>Whether <paramref name="term"/> is found in <paramref name="text"/> at <paramref name="threshold"/>: pg_trgm's <c>term &lt;% text</c>.</summary>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="threshold"/> is not greater than 0 and at most 1.</exception>
     public static bool IsWordSimilar(string? term, string? text, double threshold)
-        => term is not null && text is not null && WordSimilarity(term, text) >= threshold;
+    {
+        FuzzySearchQuery.CheckThreshold(threshold);
+        return term is not null && text is not null && WordSimilarity(term, text) >= threshold;
+    }
 
     /// <summary>As <see cref="IsWordSimilar"/>, on whole-word boundaries: pg_trgm's <c>term &lt;&lt;% text</c>.</summary>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="threshold"/> is not greater than 0 and at most 1.</exception>
     public static bool IsStrictWordSimilar(string? term, string? text, double threshold)
-        => term is not null && text is not null && StrictWordSimilarity(term, text) >= threshold;
+    {
+        FuzzySearchQuery.CheckThreshold(threshold);
+        return term is not null && text is not null && StrictWordSimilarity(term, text) >= threshold;
+    }
 
     /// <summary>pg_trgm's <c>similarity(value, term)</c>; 0 when either is null.</summary>
     public static double Similarity(string? value, string? term)

@@ -21,6 +21,8 @@ namespace ServerTools.FuzzySearch;
 /// each operator still finds its rows through the index, and each test whose threshold may be higher also compares its
 /// score with its own threshold: <c>a % b AND similarity(a, b) &gt;= t</c>, pg_trgm's own comparison. A threshold
 /// computed from the row cannot be set before the index is read: its test is the comparison alone, without the index.
+/// Thresholds and terms are checked as in memory: a constant when the query is compiled, a parameter in .NET each time
+/// the query runs (<see cref="TrigramParameters"/>), a threshold computed from the row by PostgreSQL, per row.
 /// </remarks>
 internal sealed class TrigramQueryRewriter : ExpressionVisitor
 {
@@ -52,8 +54,6 @@ internal sealed class TrigramQueryRewriter : ExpressionVisitor
 
     // As the query compiler leaves it after evaluating `EF.Functions`: a constant, which the translators skip.
     private static readonly Expression s_functions = Expression.Constant(EF.Functions, typeof(DbFunctions));
-
-    private static readonly MethodInfo s_min = typeof(Math).GetMethod(nameof(Math.Min), [typeof(double), typeof(double)])!;
 
     /// <summary>The settings of the tests found in each enclosing <c>Where</c>, with the first threshold of each, innermost last.</summary>
     private readonly Stack<Dictionary<string, Expression>> _conditions = new();
@@ -90,17 +90,18 @@ internal sealed class TrigramQueryRewriter : ExpressionVisitor
             {
                 throw new InvalidOperationException(
                     $"TrigramFunctions.{node.Method.Name} can only be used in a Where condition: its threshold is pg_trgm's setting for the whole query. "
-                    + $"Filter with it in Where, and project or order by a score (TrigramFunctions.{ScoreName(node.Method.Name)}) instead.");
+                    + "Filter with it in Where (the condition of Count, Any, First, Single or Last is not one: write .Where(condition).Count()), "
+                    + $"and project or order by a score (TrigramFunctions.{ScoreName(node.Method.Name)}) instead.");
             }
 
-            var left = Visit(node.Arguments[0]);
-            var right = Visit(node.Arguments[1]);
+            var left = Sendable(Visit(node.Arguments[0]));
+            var right = Sendable(Visit(node.Arguments[1]));
             var threshold = node.Arguments[2];
             if (RowDependent.In(threshold))
             {
                 // The operator would read the setting when the index is scanned, before any row could set it: compare the
                 // score itself (no index). pg_trgm's score of a NULL is NULL, so a null never matches, as in memory.
-                return Expression.GreaterThanOrEqual(Expression.Call(test.Score, s_functions, left, right), threshold);
+                return Expression.GreaterThanOrEqual(Expression.Call(test.Score, s_functions, left, right), Checked(threshold));
             }
 
             _conditions.Peek().TryAdd(test.Setting, threshold);
@@ -113,7 +114,7 @@ internal sealed class TrigramQueryRewriter : ExpressionVisitor
         if (s_scores.TryGetValue(node.Method, out var score))
         {
             // pg_trgm returns NULL for a NULL argument; TrigramFunctions scores it 0, as in memory.
-            var value = Expression.Call(score, s_functions, Visit(node.Arguments[0]), Visit(node.Arguments[1]));
+            var value = Expression.Call(score, s_functions, Sendable(Visit(node.Arguments[0])), Sendable(Visit(node.Arguments[1])));
             return Expression.Coalesce(Expression.Convert(value, typeof(double?)), Expression.Constant(0d));
         }
 
@@ -139,34 +140,78 @@ internal sealed class TrigramQueryRewriter : ExpressionVisitor
         foreach (var (setting, threshold) in settings.OrderByDescending(static pair => pair.Key, StringComparer.Ordinal))
         {
             var thresholds = _thresholds[setting];
-            body = Expression.AndAlso(SetThreshold(setting, thresholds.Count == 1 ? threshold : Lowest(thresholds)), body);
+            body = Expression.AndAlso(SetThreshold(setting, thresholds.Count == 1 ? Setting(threshold) : LowestSetting(thresholds, 0)), body);
         }
 
         return Expression.Lambda(predicate.Type, body, predicate.Parameters);
     }
 
-    /// <summary>The lowest of <paramref name="thresholds"/>: <c>least(...)</c> in SQL.</summary>
-    private static Expression Lowest(List<Expression> thresholds)
-        => thresholds.Skip(1).Aggregate(thresholds[0], static (lowest, threshold) => Expression.Call(s_min, lowest, threshold));
+    /// <summary>
+    /// The setting's text of the lowest of <paramref name="thresholds"/> from <paramref name="first"/> on: for two,
+    /// <c>CASE WHEN a &lt;= b THEN setting(a) ELSE setting(b) END</c>.
+    /// </summary>
+    private static Expression LowestSetting(List<Expression> thresholds, int first)
+    {
+        if (first == thresholds.Count - 1)
+        {
+            return Setting(thresholds[first]);
+        }
+
+        var lowest = thresholds.Skip(first + 1).Select(other => Expression.LessThanOrEqual(thresholds[first], other)).Aggregate(Expression.AndAlso);
+        return Expression.Condition(lowest, Setting(thresholds[first]), LowestSetting(thresholds, first + 1));
+    }
 
     /// <summary>
-    /// <c>new[] { threshold }.Any(t => set_config(setting, t.ToString(), true) != null)</c>: in SQL, an <c>EXISTS</c> over
-    /// the parameter that sets the threshold for the transaction. It refers to no column, so PostgreSQL evaluates it
-    /// once, before the scan, as a one-time filter.
+    /// A threshold as the text of pg_trgm's setting (<see cref="FuzzySearchQuery.ThresholdSetting"/>): a constant's now,
+    /// a parameter's in .NET each time the query runs (<see cref="TrigramParameters"/>), so that a threshold outside
+    /// (0, 1] raises the <see cref="ArgumentOutOfRangeException"/> it raises in memory, and PostgreSQL reads back the very
+    /// double, whatever its <c>extra_float_digits</c>.
     /// </summary>
-    private static Expression SetThreshold(string setting, Expression threshold)
+    private static Expression Setting(Expression threshold)
+        => threshold is ConstantExpression { Value: double value }
+            ? Expression.Constant(FuzzySearchQuery.ThresholdSetting(value))
+            : Expression.Call(TrigramParameters.ThresholdSettingMethod, threshold);
+
+    /// <summary>
+    /// A term or value with its NUL and unpaired surrogates as spaces, as the generated searches send their term: a
+    /// constant's now, a parameter's each time the query runs (<see cref="TrigramParameters.Term"/>). A column holds none.
+    /// </summary>
+    private static Expression Sendable(Expression text) => text switch
+    {
+        ConstantExpression { Value: string value } => Expression.Constant(FuzzySearchQuery.Sendable(value)),
+        QueryParameterExpression => Expression.Call(TrigramParameters.TermMethod, text),
+        _ => text,
+    };
+
+    /// <summary>A threshold computed from the row, which PostgreSQL refuses per row when it is outside (0, 1], as .NET does.</summary>
+    private static Expression Checked(Expression threshold)
+        => ReplacingExpressionVisitor.Replace(s_checked.Parameters[0], threshold, s_checked.Body);
+
+    /// <summary>
+    /// <c>new[] { setting }.Any(t => set_config(name, t, true) != null)</c>: in SQL, an <c>EXISTS</c> over the text
+    /// that sets the threshold for the transaction. It refers to no column, so PostgreSQL evaluates it once, before the
+    /// scan, as a one-time filter.
+    /// </summary>
+    private static Expression SetThreshold(string name, Expression setting)
         => ReplacingExpressionVisitor.Replace(
             [s_setThreshold.Parameters[0], s_setThreshold.Parameters[1]],
-            [Expression.Constant(setting), threshold],
+            [Expression.Constant(name), setting],
             s_setThreshold.Body);
 
     /// <summary>
     /// <see cref="SetThreshold"/>'s condition written as C#, so the tree has the shape the compiler gives a query. It is
-    /// only ever translated to SQL (the double becomes text with PostgreSQL's <c>::text</c>), never run in .NET.
+    /// only ever translated to SQL, never run in .NET.
+    /// </summary>
+    private static readonly Expression<Func<string, string, bool>> s_setThreshold =
+        (name, setting) => new[] { setting }.Any(t => TrigramFunctions.SetConfig(name, t, true) != null);
+
+    /// <summary>
+    /// <see cref="Checked"/>'s threshold written as C#, only ever translated to SQL: outside (0, 1], the cast of the
+    /// message to a double fails, and PostgreSQL's error quotes the message.
     /// </summary>
 #pragma warning disable CA1305
-    private static readonly Expression<Func<string, double, bool>> s_setThreshold =
-        (setting, threshold) => new[] { threshold }.Any(t => TrigramFunctions.SetConfig(setting, t.ToString(), true) != null);
+    private static readonly Expression<Func<double, double>> s_checked =
+        threshold => threshold > 0 && threshold <= 1 ? threshold : Convert.ToDouble(FuzzySearchQuery.ThresholdRange + ", but a row's is " + threshold.ToString());
 #pragma warning restore CA1305
 
     private static MethodInfo Method(string name) => typeof(TrigramFunctions).GetMethod(name, BindingFlags.Public | BindingFlags.Static)!;
@@ -220,6 +265,11 @@ internal sealed class TrigramQueryRewriter : ExpressionVisitor
                 }
 
                 var threshold = node.Arguments[2];
+                if (threshold is ConstantExpression { Value: double value })
+                {
+                    FuzzySearchQuery.CheckThreshold(value);
+                }
+
                 if (!RowDependent.In(threshold) && !thresholds.Exists(known => ExpressionEqualityComparer.Instance.Equals(known, threshold)))
                 {
                     thresholds.Add(threshold);

@@ -77,13 +77,14 @@ internal sealed class ServerToolsConventionSetPlugin(IDatabaseProvider databaseP
         conventionSet.Add(new AuditModelConvention());
         conventionSet.Add(new Tracking.TrackingModelConvention());
         conventionSet.Add(new Rules.RulesModelConvention());
-        var npgsql = databaseProvider.Name == DatabaseProviders.Npgsql;
-        if (npgsql)
+        // PostgreSQL's type mappings, on PostgreSQL only.
+        var postgres = databaseProvider.Name == DatabaseProviders.Npgsql ? typeMappingSource as IRelationalTypeMappingSource : null;
+        if (postgres is not null)
         {
-            conventionSet.Add(new FuzzySearchModelConvention());
+            conventionSet.Add(new FuzzySearchModelConvention(postgres));
         }
 
-        conventionSet.Add(TimeWindowModelConvention.Create(npgsql ? typeMappingSource as IRelationalTypeMappingSource : null));
+        conventionSet.Add(TimeWindowModelConvention.Create(postgres));
 
         return conventionSet;
     }
