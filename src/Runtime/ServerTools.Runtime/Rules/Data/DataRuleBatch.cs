@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Transactions;
 using Microsoft.EntityFrameworkCore;
 using ServerTools.Infrastructure;
 
@@ -54,7 +55,26 @@ internal static class DataRuleBatch
             added = null;
         }
 
+        if (changed)
+        {
+            InvalidateWhenCompleted(context);
+        }
+
         return changed;
+    }
+
+    /// <summary>
+    /// A save in a System.Transactions transaction (an ambient <see cref="TransactionScope"/>, or one the context was
+    /// enlisted in) commits or rolls back when that transaction completes, where no EF Core transaction interceptor runs:
+    /// the engines read the rules again then. Until then they run the committed rules (<see cref="DataRuleStore"/> reads
+    /// outside the ambient transaction). A save that fails leaves one needless read behind.
+    /// </summary>
+    private static void InvalidateWhenCompleted(DbContext context)
+    {
+        if ((context.Database.GetEnlistedTransaction() ?? Transaction.Current) is { } transaction)
+        {
+            transaction.TransactionCompleted += static (_, _) => DataRuleStore.Invalidate();
+        }
     }
 
     /// <summary>
