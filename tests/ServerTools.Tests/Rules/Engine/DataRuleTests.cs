@@ -154,6 +154,23 @@ public sealed class DataRuleTests(RulesFixture database) : IClassFixture<RulesFi
     }
 
     [Fact]
+    public async Task A_definition_past_the_limits_on_a_rules_work_is_refused_by_SaveChanges_with_the_limit_named()
+    {
+        await using var context = database.Create();
+        var cubic = Definition("bad.cubic", "order.Lines.Any(a => order.Lines.Any(b => order.Lines.Any(c => c.Price < b.Price && b.Price < a.Price)))");
+        context.Add(cubic);
+
+        var error = await Assert.ThrowsAsync<RuleExpressionException>(() => context.SaveChangesAsync());
+
+        Assert.Equal("too deeply nested collections", error.Construct);
+        Assert.Equal(cubic.Expression.LastIndexOf("order.Lines.Any", StringComparison.Ordinal), error.Position);
+        Assert.Equal(EntityState.Added, context.Entry(cubic).State);
+        Assert.Equal("too deeply nested collections", Assert.Throws<RuleExpressionException>(() => context.ValidateDataRule(cubic)).Construct);
+        await using var verify = database.Create();
+        Assert.False(await verify.Set<ExceptionRuleDefinition>().AnyAsync(d => d.Id == "bad.cubic"));
+    }
+
+    [Fact]
     public async Task A_second_definition_with_a_stored_id_is_refused_with_what_to_do_and_nothing_is_written()
     {
         await using (var context = database.Create())
