@@ -392,6 +392,11 @@ internal sealed partial class RuleExpressionBinder
             throw _errors.At(op, construct, "both sides must be of the same kind: numbers, bools, strings, DateTime, DateOnly or the same enum.");
         }
 
+        if (l == typeof(DateTime))
+        {
+            CheckTimestampKinds(left, right, op);
+        }
+
         if (ordering && l != typeof(DateTime) && l != typeof(DateOnly))
         {
             var advice = l == typeof(string)
@@ -403,6 +408,54 @@ internal sealed partial class RuleExpressionBinder
         }
 
         return l;
+    }
+
+    /// <summary>
+    /// Refuses to mix a <c>timestamp with time zone</c> column and a <c>timestamp without time zone</c> one (both
+    /// <see cref="DateTime"/>s, which C# compares): EF Core cannot translate it, so the SQL form would fail on every query.
+    /// The kinds come from the schema (the EF model's column types), for every column the operands read.
+    /// </summary>
+    private void CheckTimestampKinds(RuleValue left, RuleValue right, SyntaxToken op)
+    {
+        var columns = new TimestampColumns(_schema);
+        columns.Visit(left.Sql);
+        columns.Visit(right.Sql);
+        if (columns.WithTimeZone is { } zoned && columns.WithoutTimeZone is { } local)
+        {
+            throw _errors.At(
+                op,
+                $"operator '{op.Text}' on timestamp with time zone and timestamp without time zone",
+                $"{zoned} is a timestamp with time zone (a moment, UTC) and {local} one without (a local time), which PostgreSQL compares only "
+                + "after converting one in a time zone, a conversion a rule cannot write; compare each with values of its own kind.");
+        }
+    }
+
+    /// <summary>The first DateTime column of each kind that an expression reads.</summary>
+    private sealed class TimestampColumns(RuleSchema schema) : ExpressionVisitor
+    {
+        public string? WithTimeZone { get; private set; }
+
+        public string? WithoutTimeZone { get; private set; }
+
+        protected override Expression VisitMember(MemberExpression node)
+        {
+            if (node.Member is System.Reflection.PropertyInfo property && node.Expression is { } target
+                && RuleTypes.Underlying(node.Type) == typeof(DateTime) && RuleTypes.Underlying(target.Type) != typeof(DateTime))
+            {
+                var name = $"{target.Type.Name}.{property.Name}";
+                switch (schema.IsTimestampWithoutTimeZone(target.Type, property))
+                {
+                    case true:
+                        WithoutTimeZone ??= name;
+                        break;
+                    case false:
+                        WithTimeZone ??= name;
+                        break;
+                }
+            }
+
+            return base.VisitMember(node);
+        }
     }
 
     /// <summary>Both operands converted to <paramref name="type"/>, and both nullable when either is (in each form).</summary>

@@ -108,6 +108,11 @@ internal sealed partial class RuleExpressionBinder
                 return RuleValue.Constant(false, typeof(bool));
             case SyntaxKind.NullLiteralExpression:
                 return RuleValue.Null;
+            case SyntaxKind.StringLiteralExpression or SyntaxKind.CharacterLiteralExpression when token.ValueText.Contains('\0', StringComparison.Ordinal):
+                throw _errors.At(
+                    node,
+                    "NUL character",
+                    "PostgreSQL's text cannot hold the character U+0000 (\\0, \\u0000), so the rule's SQL form would fail on every query, and no stored text contains it; remove it.");
             case SyntaxKind.StringLiteralExpression:
                 if (token.ValueText.Length > RuleExpressionParser.MaxStringLength)
                 {
