@@ -431,11 +431,11 @@ internal sealed partial class RuleExpressionBinder
 
         var type = RuleTypes.Underlying(value.Type);
         var abs = typeof(Math).GetMethod(nameof(Math.Abs), [type])!;
+
+        // In memory a lifted operator whose method is Math.Abs, so that a null test skips it as EF Core's does (abs(x)
+        // IS NULL is x IS NULL), where computing it could overflow (Math.Abs(int.MinValue)).
         return Fold(
-            RuleValue.Scalar(
-                Expression.Call(abs, SqlValue(value.Sql)),
-                RuleMemory.Lift(value.Memory, value.MaybeNull, v => Expression.Call(abs, v)),
-                value.MaybeNull),
+            RuleValue.Scalar(Expression.Call(abs, SqlValue(value.Sql)), Expression.UnaryPlus(value.Memory, abs), value.MaybeNull),
             node,
             value);
     }

@@ -116,8 +116,46 @@ internal sealed partial class RuleExpressionBinder
         }
 
         var sql = value.Sql.Type.IsValueType ? RuleMemory.ConvertTo(value.Sql, RuleTypes.Lift(value.Sql.Type)) : value.Sql;
-        var memory = value.Memory.Type.IsValueType ? RuleMemory.ConvertTo(value.Memory, RuleTypes.Lift(value.Memory.Type)) : value.Memory;
-        return RuleValue.Scalar(NullTest(sql, equal), NullTest(memory, equal), maybeNull: false);
+        var isNull = MemoryIsNull(value.Memory) ?? Expression.Constant(false);
+        return RuleValue.Scalar(NullTest(sql, equal), equal ? isNull : Expression.Not(isNull), maybeNull: false);
+    }
+
+    /// <summary>
+    /// Whether the in-memory <paramref name="value"/> is null, tested as EF Core tests its SQL form: an operation that
+    /// propagates null (arithmetic, a sign, a conversion, <c>Math.Abs</c>) is null when one of its operands is, and
+    /// <c>a ?? b</c> when both are, so the operation itself is not computed (<c>order.CustomerId + 1 == null</c> is
+    /// <c>"CustomerId" IS NULL</c> in SQL, and does not overflow in memory either). <see langword="null"/> when the value
+    /// is never null.
+    /// </summary>
+    private static Expression? MemoryIsNull(Expression value)
+    {
+        if (value.Type.IsValueType && !RuleTypes.IsNullableValue(value.Type))
+        {
+            return null;
+        }
+
+        switch (value)
+        {
+            case ConstantExpression constant:
+                return constant.Value is null ? Expression.Constant(true) : null;
+            case BinaryExpression { NodeType: ExpressionType.Coalesce } coalesce:
+                return MemoryIsNull(coalesce.Left) is { } left && MemoryIsNull(coalesce.Right) is { } right ? Expression.AndAlso(left, right) : null;
+            case BinaryExpression { NodeType: ExpressionType.Add or ExpressionType.AddChecked or ExpressionType.Subtract or ExpressionType.SubtractChecked
+                or ExpressionType.Multiply or ExpressionType.MultiplyChecked or ExpressionType.Divide or ExpressionType.Modulo } arithmetic:
+                var either = (MemoryIsNull(arithmetic.Left), MemoryIsNull(arithmetic.Right));
+                return either switch
+                {
+                    ({ } l, { } r) => Expression.OrElse(l, r),
+                    ({ } l, null) => l,
+                    (null, var r) => r,
+                };
+            case UnaryExpression { NodeType: ExpressionType.Negate or ExpressionType.NegateChecked or ExpressionType.Convert or ExpressionType.ConvertChecked } unary:
+                return MemoryIsNull(unary.Operand);
+            case UnaryExpression { NodeType: ExpressionType.UnaryPlus, Method: not null } function:
+                return MemoryIsNull(function.Operand);
+            default:
+                return NullTest(value, equal: true);
+        }
     }
 
     private static BinaryExpression NullTest(Expression value, bool equal)
