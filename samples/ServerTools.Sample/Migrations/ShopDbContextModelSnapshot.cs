@@ -132,6 +132,12 @@ namespace ServerTools.Sample.Migrations
                         .IsRequired()
                         .HasColumnType("text[]");
 
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
                     b.HasKey("Id");
 
                     b.ToTable("servertools_rule_definitions");

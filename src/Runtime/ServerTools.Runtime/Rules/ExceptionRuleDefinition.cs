@@ -46,4 +46,13 @@ public sealed class ExceptionRuleDefinition
 
     /// <summary>Whether the engine runs the rule. Inactive rules are kept, not run.</summary>
     public bool Active { get; set; } = true;
+
+    /// <summary>
+    /// The row's version: PostgreSQL's <c>xmin</c> system column, which changes whenever the row is written (by SQL too),
+    /// so the table needs no column for it. It is a concurrency token: saving an edit or a delete of a definition that
+    /// was written since it was read throws <c>DbUpdateConcurrencyException</c> instead of overwriting the other edit.
+    /// An editing screen that reads and saves in different contexts carries it from the form, as the original value:
+    /// <c>db.Entry(definition).Property(d =&gt; d.Version).OriginalValue = versionFromTheForm</c>.
+    /// </summary>
+    public uint Version { get; set; }
 }

@@ -1,5 +1,6 @@
 using System;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Metadata.Conventions;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -26,6 +27,14 @@ internal sealed class RulesModelConvention : IModelInitializedConvention, IModel
         definitions.Property(typeof(string), nameof(ExceptionRuleDefinition.EntityType))?.IsRequired(true);
         definitions.Property(typeof(string), nameof(ExceptionRuleDefinition.Expression))?.IsRequired(true);
         definitions.Property(typeof(RuleSeverity), nameof(ExceptionRuleDefinition.Severity))?.HasConversion(typeof(string));
+
+        // The concurrency token is the xmin system column, which every PostgreSQL row has: no column is added, and the
+        // AddColumn of xmin in a migration generates no SQL (Npgsql skips system columns).
+        var version = definitions.Property(typeof(uint), nameof(ExceptionRuleDefinition.Version));
+        version?.HasColumnName("xmin");
+        version?.HasColumnType("xid");
+        version?.IsConcurrencyToken(true);
+        version?.ValueGenerated(ValueGenerated.OnAddOrUpdate);
 
         var violations = modelBuilder.Entity(typeof(StoredRuleViolation), fromDataAnnotation: true) ?? throw Refused(nameof(StoredRuleViolation));
         violations.ToTable(ViolationsTable);

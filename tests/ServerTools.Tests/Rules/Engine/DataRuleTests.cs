@@ -153,6 +153,78 @@ public sealed class DataRuleTests(RulesFixture database) : IClassFixture<RulesFi
         Assert.True(await after.Set<ExceptionRuleDefinition>().AnyAsync(d => d.Id == "bad.typeof"));
     }
 
+    [Theory]
+    [InlineData("order.LocalAt > order.OrderedAt", ">")]
+    [InlineData("order.OrderedAt == order.LocalAt", "==")]
+    [InlineData("order.LocalAt.Value.Date != order.OrderedAt.Date", "!=")]
+    [InlineData("(order.Urgent ? order.LocalAt : order.OrderedAt) == null", "?")]
+    [InlineData("(order.LocalAt ?? order.OrderedAt).Year == 2026", "??")]
+    public async Task A_rule_that_compares_a_timestamp_with_a_timestamptz_column_is_refused_by_SaveChanges(string expression, string op)
+    {
+        await using var context = database.Create();
+        var definition = Definition("bad.time_zones", expression);
+        context.Add(definition);
+
+        var error = await Assert.ThrowsAsync<RuleExpressionException>(() => context.SaveChangesAsync());
+
+        Assert.Equal($"operator '{op}' on timestamp with time zone and timestamp without time zone", error.Construct);
+        Assert.Equal(expression.IndexOf(op == "?" ? " ? " : $" {op} ", StringComparison.Ordinal) + 1, error.Position);
+        Assert.Contains("Order.OrderedAt is a timestamp with time zone (a moment, UTC) and Order.LocalAt one without", error.Message, StringComparison.Ordinal);
+        Assert.Throws<RuleExpressionException>(() => context.ValidateDataRule(definition));
+    }
+
+    [Theory]
+    [InlineData("order.LocalAt.Value.Date == order.LocalAt")]
+    [InlineData("order.OrderedAt.Date == order.OrderedAt || order.LocalAt == null")]
+    [InlineData("(order.Urgent ? order.OrderedAt : order.OrderedAt.Date) < order.OrderedAt")]
+    public async Task Timestamps_of_one_kind_compare_in_memory_and_in_SQL(string expression)
+    {
+        var id = "time." + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(expression)))[..12];
+        await SaveAsync(Definition(id, expression));
+        await using (var seed = database.Create())
+        {
+            if (!await seed.Orders.AnyAsync(o => o.Number.StartsWith("time-")))
+            {
+                var midnight = new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+                seed.Orders.AddRange(
+                    new Order { Number = "time-midnight", OrderedAt = midnight, LocalAt = DateTime.SpecifyKind(midnight, DateTimeKind.Unspecified) },
+                    new Order { Number = "time-noon", OrderedAt = midnight.AddHours(12), LocalAt = DateTime.SpecifyKind(midnight.AddHours(12), DateTimeKind.Unspecified), Urgent = true },
+                    new Order { Number = "time-none", OrderedAt = midnight.AddHours(12) });
+                await seed.SaveChangesAsync();
+            }
+        }
+
+        using var services = Services(TimeSpan.Zero);
+        using var scope = services.CreateScope();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        await using var context = database.Create();
+        var orders = await context.Orders.AsNoTracking().Where(o => o.Number.StartsWith("time-")).OrderBy(o => o.Number).ToListAsync();
+
+        var inSql = await context.EntitiesViolatingRule<Order>(id).Where(o => o.Number.StartsWith("time-")).OrderBy(o => o.Number).Select(o => o.Number).ToListAsync();
+
+        var inMemory = orders.Where(o => engine.Evaluate(o).Violations.Any(v => v.RuleId == id)).Select(o => o.Number).ToList();
+        Assert.NotEmpty(inMemory);
+        Assert.NotEqual(orders.Count, inMemory.Count);
+        Assert.Equal(inMemory, inSql);
+    }
+
+    [Fact]
+    public async Task A_definition_past_the_limits_on_a_rules_work_is_refused_by_SaveChanges_with_the_limit_named()
+    {
+        await using var context = database.Create();
+        var cubic = Definition("bad.cubic", "order.Lines.Any(a => order.Lines.Any(b => order.Lines.Any(c => c.Price < b.Price && b.Price < a.Price)))");
+        context.Add(cubic);
+
+        var error = await Assert.ThrowsAsync<RuleExpressionException>(() => context.SaveChangesAsync());
+
+        Assert.Equal("too deeply nested collections", error.Construct);
+        Assert.Equal(cubic.Expression.LastIndexOf("order.Lines.Any", StringComparison.Ordinal), error.Position);
+        Assert.Equal(EntityState.Added, context.Entry(cubic).State);
+        Assert.Equal("too deeply nested collections", Assert.Throws<RuleExpressionException>(() => context.ValidateDataRule(cubic)).Construct);
+        await using var verify = database.Create();
+        Assert.False(await verify.Set<ExceptionRuleDefinition>().AnyAsync(d => d.Id == "bad.cubic"));
+    }
+
     [Fact]
     public async Task A_second_definition_with_a_stored_id_is_refused_with_what_to_do_and_nothing_is_written()
     {

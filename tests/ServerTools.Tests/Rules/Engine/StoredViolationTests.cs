@@ -170,3 +170,97 @@ public sealed class StoredViolationTests(RulesFixture database) : IClassFixture<
         Assert.Empty(context.ChangeTracker.Entries<StoredRuleViolation>());
     }
 }
+
+/// <summary>Stored violations of data rules that were deleted or set inactive; in a database of its own.</summary>
+public sealed class StoredViolationsOfRemovedRulesTests(RulesFixture database) : IClassFixture<RulesFixture>, IDisposable
+{
+    private readonly ServiceProvider _services = DataRuleTests.Services(database, TimeSpan.FromHours(1));
+
+    public void Dispose() => _services.Dispose();
+
+    private async Task<Order> OrderBreakingAsync(string ruleId)
+    {
+        await using var context = database.Create();
+        var order = new Order { Number = ruleId, OrderedAt = DateTime.UtcNow, Quantity = 1, Amount = 10m, Discount = 0.5m, Note = ruleId };
+        context.Orders.Add(order);
+        context.Add(new ExceptionRuleDefinition
+        {
+            Id = ruleId,
+            EntityType = nameof(Order),
+            Expression = $"order.Note == \"{ruleId}\"",
+            Severity = RuleSeverity.Blocking,
+            Message = "needs approval",
+            RuleSets = ["confirm"],
+        });
+        await context.SaveChangesAsync();
+        return order;
+    }
+
+    private async Task CheckAsync(Order order, string? ruleSet)
+    {
+        using var scope = _services.CreateScope();
+        await using var context = database.Create();
+        context.Attach(order);
+        await context.CheckRulesAsync(scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>(), order, ruleSet);
+        await context.SaveChangesAsync();
+    }
+
+    private async Task<string[]> StoredAsync(Order order, string ruleId)
+    {
+        var key = order.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var context = database.Create();
+        return await context.Set<StoredRuleViolation>().Where(v => v.RuleId == ruleId && v.EntityKey == key).Select(v => v.RuleId).ToArrayAsync();
+    }
+
+    private async Task<string[]> ListedAsync(Order order)
+    {
+        await using var context = database.Create();
+        return await context.RuleViolationsOf(order).Select(v => v.RuleId).OrderBy(id => id).ToArrayAsync();
+    }
+
+    [Theory]
+    [InlineData("deleted")]
+    [InlineData("inactive")]
+    public async Task The_violations_of_a_rule_deleted_or_set_inactive_are_no_longer_listed_and_a_check_of_any_rule_set_removes_them(string change)
+    {
+        var ruleId = "removed." + change;
+        var order = await OrderBreakingAsync(ruleId);
+        await CheckAsync(order, "confirm");
+        Assert.Equal(["order.discount_limit", "order.no_customer", ruleId], await ListedAsync(order));
+
+        await using (var context = database.Create())
+        {
+            var definition = await context.Set<ExceptionRuleDefinition>().SingleAsync(d => d.Id == ruleId);
+            if (change == "deleted")
+            {
+                context.Remove(definition);
+            }
+            else
+            {
+                definition.Active = false;
+            }
+
+            await context.SaveChangesAsync();
+        }
+
+        Assert.Equal(["order.discount_limit", "order.no_customer"], await ListedAsync(order));
+        Assert.Equal([ruleId], await StoredAsync(order, ruleId));
+
+        await CheckAsync(order, "confirm");
+
+        Assert.Empty(await StoredAsync(order, ruleId));
+        Assert.Equal(["order.discount_limit", "order.no_customer"], await ListedAsync(order));
+    }
+
+    [Fact]
+    public async Task A_check_of_another_rule_set_still_leaves_the_violations_of_existing_rules_alone()
+    {
+        var order = await OrderBreakingAsync("kept.confirm");
+        await CheckAsync(order, "confirm");
+
+        await CheckAsync(order, "invoice");
+
+        Assert.Equal(["kept.confirm"], await StoredAsync(order, "kept.confirm"));
+        Assert.Contains("kept.confirm", await ListedAsync(order));
+    }
+}

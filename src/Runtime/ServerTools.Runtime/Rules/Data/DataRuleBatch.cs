@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Transactions;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using ServerTools.Infrastructure;
 
 namespace ServerTools.Rules.Data;
@@ -54,7 +56,33 @@ internal static class DataRuleBatch
             added = null;
         }
 
+        if (added is not null)
+        {
+            // Once per context, after ServerTools' own handler (the interceptor subscribes before it validates).
+            context.SaveChangesFailed -= RefuseIdTakenMeanwhile;
+            context.SaveChangesFailed += RefuseIdTakenMeanwhile;
+        }
+
+        if (changed)
+        {
+            InvalidateWhenCompleted(context);
+        }
+
         return changed;
+    }
+
+    /// <summary>
+    /// A save in a System.Transactions transaction (an ambient <see cref="TransactionScope"/>, or one the context was
+    /// enlisted in) commits or rolls back when that transaction completes, where no EF Core transaction interceptor runs:
+    /// the engines read the rules again then. Until then they run the committed rules (<see cref="DataRuleStore"/> reads
+    /// outside the ambient transaction). A save that fails leaves one needless read behind.
+    /// </summary>
+    private static void InvalidateWhenCompleted(DbContext context)
+    {
+        if ((context.Database.GetEnlistedTransaction() ?? Transaction.Current) is { } transaction)
+        {
+            transaction.TransactionCompleted += static (_, _) => DataRuleStore.Invalidate();
+        }
     }
 
     /// <summary>
@@ -71,9 +99,38 @@ internal static class DataRuleBatch
         var taken = async ? await query.FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false) : query.FirstOrDefault();
         if (taken is not null)
         {
-            throw new InvalidOperationException(
-                $"A data rule with the id '{taken}' is stored already. Rule ids are unique: edit the stored definition (load it, change it, "
-                + "save it) or give this one another id. Nothing was saved.");
+            throw new InvalidOperationException(IdTaken([taken]));
         }
     }
+
+    /// <summary>
+    /// The same refusal when another save stored the id between <see cref="RefuseTakenIdsAsync"/>'s query and this save's
+    /// INSERT (two administrators adding one id at once): the primary key's violation, which EF Core reports as a
+    /// <see cref="DbUpdateException"/>, becomes the <see cref="InvalidOperationException"/> the check raises, with it as the
+    /// inner exception. Thrown from the context's SaveChangesFailed event, which EF Core raises in its catch block, so it
+    /// replaces the exception SaveChanges throws; the save wrote nothing and the definitions stay added in the context.
+    /// </summary>
+    private static void RefuseIdTakenMeanwhile(object? sender, SaveChangesFailedEventArgs args)
+    {
+        if (sender is not DbContext context
+            || args.Exception is not DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } violation } failure
+            || context.Model.FindEntityType(typeof(ExceptionRuleDefinition)) is not { } definitions
+            || violation.TableName != definitions.GetTableName()
+            || violation.ConstraintName != definitions.FindPrimaryKey()?.GetName())
+        {
+            return;
+        }
+
+        var ids = failure.Entries
+            .Where(static entry => entry is { State: EntityState.Added, Entity: ExceptionRuleDefinition })
+            .Select(static entry => ((ExceptionRuleDefinition)entry.Entity).Id)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        throw new InvalidOperationException(IdTaken(ids), failure);
+    }
+
+    private static string IdTaken(List<string> ids)
+        => (ids.Count == 1 ? $"A data rule with the id '{ids[0]}' is stored already." : $"A data rule with one of the ids {string.Join(", ", ids.Select(static id => $"'{id}'"))} is stored already.")
+            + " Rule ids are unique: edit the stored definition (load it, change it, save it) or give this one another id. Nothing was saved.";
 }

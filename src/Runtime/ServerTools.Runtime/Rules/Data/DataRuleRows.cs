@@ -32,6 +32,7 @@ internal static class DataRuleRows
                     RuleSets = d.RuleSets,
                     Tags = d.Tags,
                     Active = d.Active,
+                    Version = d.Version,
                 },
                 Severity = d.Severity.ToString(),
             })

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Threading;
+using System.Transactions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ServerTools.Infrastructure;
@@ -11,7 +12,9 @@ namespace ServerTools.Rules.Data;
 /// The data rules of the application (one per <c>AddServerTools</c>): read from the <see cref="ExceptionRuleDefinition"/>
 /// table of the configured context, compiled, and kept until they may have changed: at once after a definition is saved
 /// through a ServerTools context of this process, and after <see cref="RuleOptions.DataRuleRefreshInterval"/> for edits
-/// made elsewhere. The table is read in a scope of its own, so the caller's context is never used concurrently.
+/// made elsewhere. The table is read in a scope of its own, so the caller's context is never used concurrently, and
+/// outside any ambient transaction (<see cref="Transaction.Current"/>), so the engine runs committed rules only: a
+/// definition saved in a <see cref="TransactionScope"/> that is not complete yet, or that rolls back, is never run.
 /// </summary>
 internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
 {
@@ -58,6 +61,8 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
     {
         var version = Version;
         var loadedAt = Environment.TickCount64;
+        // The caller's TransactionScope would enlist the read, which would then see the scope's uncommitted definitions.
+        using var suppress = Transaction.Current is null ? null : new TransactionScope(TransactionScopeOption.Suppress, TransactionScopeAsyncFlowOption.Enabled);
         using var scope = services.GetRequiredService<IServiceScopeFactory>().CreateScope();
         if (scope.ServiceProvider.GetService(contextType) is not DbContext context)
         {

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Reflection;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace ServerTools.Rules.Data;
@@ -36,6 +38,24 @@ internal sealed class EfRuleSchema : RuleSchema
         return navigation is { PropertyInfo: { } navigationProperty }
             ? new RuleMember(navigationProperty, navigation.IsCollection ? navigation.TargetEntityType.ClrType : null)
             : null;
+    }
+
+    public override bool? IsTimestampWithoutTimeZone(Type type, PropertyInfo property)
+    {
+        if (_model.FindEntityType(type)?.FindProperty(property.Name) is not { } mapped || mapped.GetColumnType() is not { } columnType)
+        {
+            return null;
+        }
+
+        // Npgsql's names: "timestamp with time zone" (timestamptz), "timestamp without time zone" (timestamp), with an
+        // optional precision; a column type set by the application may use the short forms.
+        var store = columnType.Trim().ToLowerInvariant();
+        if (store.StartsWith("timestamptz", StringComparison.Ordinal) || store.Contains("with time zone", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return store.StartsWith("timestamp", StringComparison.Ordinal) ? true : null;
     }
 
     public override IEnumerable<string> MemberNames(Type type)

@@ -238,6 +238,11 @@ internal sealed partial class RuleExpressionBinder
     {
         var name = nameNode.Identifier.ValueText;
         var arguments = node.ArgumentList.Arguments;
+        if ((name, arguments.Count) is ("Any" or "Count", 0) or ("Any" or "All" or "Count" or "Sum", 1))
+        {
+            CountCollectionRead(node.Expression);
+        }
+
         switch (name)
         {
             case "Any" when arguments.Count == 0:
@@ -253,6 +258,35 @@ internal sealed partial class RuleExpressionBinder
                 throw _errors.At(nameNode, string.Create(CultureInfo.InvariantCulture, $"method '{name}' with {arguments.Count} arguments"), CollectionAdvice);
             default:
                 throw _errors.At(nameNode, $"method '{name}'", CollectionAdvice);
+        }
+    }
+
+    /// <summary>
+    /// Counts a read of a collection against the limits on a rule's work, before its lambda is bound (so the outermost
+    /// read past a limit is the one reported): its level is one more than the lambdas around it, and each read below the
+    /// first level reads its collection once per row of the outer one.
+    /// </summary>
+    private void CountCollectionRead(SyntaxNode node)
+    {
+        var level = _lambdaScope.Count + 1;
+        if (level > RuleExpressionParser.MaxCollectionDepth)
+        {
+            throw _errors.At(
+                node,
+                "too deeply nested collections",
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"a rule reads collections at most {RuleExpressionParser.MaxCollectionDepth} levels deep (a collection in the lambda of another, such as order.Lines.Any(a => order.Lines.Count(b => b.Price < a.Price) == 1), and no deeper): each level multiplies the rows read by the size of a collection, in SQL and in memory."));
+        }
+
+        if (level > 1 && ++_nestedCollectionReads > RuleExpressionParser.MaxNestedCollectionReads)
+        {
+            throw _errors.At(
+                node,
+                "too many nested collection reads",
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"a rule reads collections inside the lambda of another collection at most {RuleExpressionParser.MaxNestedCollectionReads} times, since each reads its collection once per row of the outer one; split it into several rules."));
         }
     }
 
@@ -356,14 +390,6 @@ internal sealed partial class RuleExpressionBinder
             throw _errors.At(parameter, "typed lambda parameter", "write the parameter's name only, such as l => l.Quantity > 10.");
         }
 
-        if (_lambdaScope.Count >= RuleExpressionParser.MaxLambdaDepth)
-        {
-            throw _errors.At(
-                lambda,
-                "too deeply nested lambdas",
-                string.Create(CultureInfo.InvariantCulture, $"collection lambdas nest at most {RuleExpressionParser.MaxLambdaDepth} deep: each level multiplies the rows to read."));
-        }
-
         var name = parameter.Identifier.ValueText;
         if (name == EntityName || FindLambdaParameter(name) is not null)
         {
@@ -405,11 +431,11 @@ internal sealed partial class RuleExpressionBinder
 
         var type = RuleTypes.Underlying(value.Type);
         var abs = typeof(Math).GetMethod(nameof(Math.Abs), [type])!;
+
+        // In memory a lifted operator whose method is Math.Abs, so that a null test skips it as EF Core's does (abs(x)
+        // IS NULL is x IS NULL), where computing it could overflow (Math.Abs(int.MinValue)).
         return Fold(
-            RuleValue.Scalar(
-                Expression.Call(abs, SqlValue(value.Sql)),
-                RuleMemory.Lift(value.Memory, value.MaybeNull, v => Expression.Call(abs, v)),
-                value.MaybeNull),
+            RuleValue.Scalar(Expression.Call(abs, SqlValue(value.Sql)), Expression.UnaryPlus(value.Memory, abs), value.MaybeNull),
             node,
             value);
     }

@@ -116,8 +116,46 @@ internal sealed partial class RuleExpressionBinder
         }
 
         var sql = value.Sql.Type.IsValueType ? RuleMemory.ConvertTo(value.Sql, RuleTypes.Lift(value.Sql.Type)) : value.Sql;
-        var memory = value.Memory.Type.IsValueType ? RuleMemory.ConvertTo(value.Memory, RuleTypes.Lift(value.Memory.Type)) : value.Memory;
-        return RuleValue.Scalar(NullTest(sql, equal), NullTest(memory, equal), maybeNull: false);
+        var isNull = MemoryIsNull(value.Memory) ?? Expression.Constant(false);
+        return RuleValue.Scalar(NullTest(sql, equal), equal ? isNull : Expression.Not(isNull), maybeNull: false);
+    }
+
+    /// <summary>
+    /// Whether the in-memory <paramref name="value"/> is null, tested as EF Core tests its SQL form: an operation that
+    /// propagates null (arithmetic, a sign, a conversion, <c>Math.Abs</c>) is null when one of its operands is, and
+    /// <c>a ?? b</c> when both are, so the operation itself is not computed (<c>order.CustomerId + 1 == null</c> is
+    /// <c>"CustomerId" IS NULL</c> in SQL, and does not overflow in memory either). <see langword="null"/> when the value
+    /// is never null.
+    /// </summary>
+    private static Expression? MemoryIsNull(Expression value)
+    {
+        if (value.Type.IsValueType && !RuleTypes.IsNullableValue(value.Type))
+        {
+            return null;
+        }
+
+        switch (value)
+        {
+            case ConstantExpression constant:
+                return constant.Value is null ? Expression.Constant(true) : null;
+            case BinaryExpression { NodeType: ExpressionType.Coalesce } coalesce:
+                return MemoryIsNull(coalesce.Left) is { } left && MemoryIsNull(coalesce.Right) is { } right ? Expression.AndAlso(left, right) : null;
+            case BinaryExpression { NodeType: ExpressionType.Add or ExpressionType.AddChecked or ExpressionType.Subtract or ExpressionType.SubtractChecked
+                or ExpressionType.Multiply or ExpressionType.MultiplyChecked or ExpressionType.Divide or ExpressionType.Modulo } arithmetic:
+                var either = (MemoryIsNull(arithmetic.Left), MemoryIsNull(arithmetic.Right));
+                return either switch
+                {
+                    ({ } l, { } r) => Expression.OrElse(l, r),
+                    ({ } l, null) => l,
+                    (null, var r) => r,
+                };
+            case UnaryExpression { NodeType: ExpressionType.Negate or ExpressionType.NegateChecked or ExpressionType.Convert or ExpressionType.ConvertChecked } unary:
+                return MemoryIsNull(unary.Operand);
+            case UnaryExpression { NodeType: ExpressionType.UnaryPlus, Method: not null } function:
+                return MemoryIsNull(function.Operand);
+            default:
+                return NullTest(value, equal: true);
+        }
     }
 
     private static BinaryExpression NullTest(Expression value, bool equal)
@@ -392,6 +430,11 @@ internal sealed partial class RuleExpressionBinder
             throw _errors.At(op, construct, "both sides must be of the same kind: numbers, bools, strings, DateTime, DateOnly or the same enum.");
         }
 
+        if (l == typeof(DateTime))
+        {
+            CheckTimestampKinds(left, right, op);
+        }
+
         if (ordering && l != typeof(DateTime) && l != typeof(DateOnly))
         {
             var advice = l == typeof(string)
@@ -403,6 +446,54 @@ internal sealed partial class RuleExpressionBinder
         }
 
         return l;
+    }
+
+    /// <summary>
+    /// Refuses to mix a <c>timestamp with time zone</c> column and a <c>timestamp without time zone</c> one (both
+    /// <see cref="DateTime"/>s, which C# compares): EF Core cannot translate it, so the SQL form would fail on every query.
+    /// The kinds come from the schema (the EF model's column types), for every column the operands read.
+    /// </summary>
+    private void CheckTimestampKinds(RuleValue left, RuleValue right, SyntaxToken op)
+    {
+        var columns = new TimestampColumns(_schema);
+        columns.Visit(left.Sql);
+        columns.Visit(right.Sql);
+        if (columns.WithTimeZone is { } zoned && columns.WithoutTimeZone is { } local)
+        {
+            throw _errors.At(
+                op,
+                $"operator '{op.Text}' on timestamp with time zone and timestamp without time zone",
+                $"{zoned} is a timestamp with time zone (a moment, UTC) and {local} one without (a local time), which PostgreSQL compares only "
+                + "after converting one in a time zone, a conversion a rule cannot write; compare each with values of its own kind.");
+        }
+    }
+
+    /// <summary>The first DateTime column of each kind that an expression reads.</summary>
+    private sealed class TimestampColumns(RuleSchema schema) : ExpressionVisitor
+    {
+        public string? WithTimeZone { get; private set; }
+
+        public string? WithoutTimeZone { get; private set; }
+
+        protected override Expression VisitMember(MemberExpression node)
+        {
+            if (node.Member is System.Reflection.PropertyInfo property && node.Expression is { } target
+                && RuleTypes.Underlying(node.Type) == typeof(DateTime) && RuleTypes.Underlying(target.Type) != typeof(DateTime))
+            {
+                var name = $"{target.Type.Name}.{property.Name}";
+                switch (schema.IsTimestampWithoutTimeZone(target.Type, property))
+                {
+                    case true:
+                        WithoutTimeZone ??= name;
+                        break;
+                    case false:
+                        WithTimeZone ??= name;
+                        break;
+                }
+            }
+
+            return base.VisitMember(node);
+        }
     }
 
     /// <summary>Both operands converted to <paramref name="type"/>, and both nullable when either is (in each form).</summary>

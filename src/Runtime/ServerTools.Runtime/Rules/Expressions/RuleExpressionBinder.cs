@@ -27,6 +27,8 @@ internal sealed partial class RuleExpressionBinder
     private readonly RuleValue _entity;
     private readonly List<(string Name, RuleValue Element)> _lambdaScope = [];
     private Dictionary<string, Type?>? _enums;
+    private int _nestedCollectionReads;
+    private HashSet<(Expression Root, string Path)>? _navigations;
 
     /// <summary>Prepares to bind <paramref name="syntax"/> over <paramref name="entityType"/>, naming the entity as the text does.</summary>
     public RuleExpressionBinder(Type entityType, RuleSchema schema, RuleErrors errors, ExpressionSyntax syntax)
@@ -106,6 +108,11 @@ internal sealed partial class RuleExpressionBinder
                 return RuleValue.Constant(false, typeof(bool));
             case SyntaxKind.NullLiteralExpression:
                 return RuleValue.Null;
+            case SyntaxKind.StringLiteralExpression or SyntaxKind.CharacterLiteralExpression when token.ValueText.Contains('\0', StringComparison.Ordinal):
+                throw _errors.At(
+                    node,
+                    "NUL character",
+                    "PostgreSQL's text cannot hold the character U+0000 (\\0, \\u0000), so the rule's SQL form would fail on every query, and no stored text contains it; remove it.");
             case SyntaxKind.StringLiteralExpression:
                 if (token.ValueText.Length > RuleExpressionParser.MaxStringLength)
                 {
@@ -307,6 +314,7 @@ internal sealed partial class RuleExpressionBinder
             case RuleValueKind.Collection:
                 if (name == "Count")
                 {
+                    CountCollectionRead(node);
                     return CollectionCount(target, null);
                 }
 
@@ -351,6 +359,7 @@ internal sealed partial class RuleExpressionBinder
 
         if (RuleTypes.IsEntity(propertyType))
         {
+            CountNavigation(sql, nameNode);
             return RuleValue.Entity(sql, memory, target.MaybeNull || !propertyType.IsValueType || RuleTypes.IsNullableValue(propertyType));
         }
 
@@ -358,6 +367,33 @@ internal sealed partial class RuleExpressionBinder
             nameNode,
             $"member '{name}' of type '{RuleTypes.Name(propertyType)}'",
             "a rule can read numbers (int, long, decimal, double), bool, string, DateTime, DateOnly, enums and navigations.");
+    }
+
+    /// <summary>
+    /// Counts a reference navigation against <see cref="RuleExpressionParser.MaxNavigations"/>: each different path from
+    /// the entity or a lambda's element (<c>order.Customer</c>, <c>order.Customer.Parent</c>) is a join in SQL, and a path
+    /// read twice is joined once.
+    /// </summary>
+    private void CountNavigation(Expression navigation, SyntaxNode node)
+    {
+        var path = new List<string>();
+        var root = navigation;
+        while (root is MemberExpression member)
+        {
+            path.Add(member.Member.Name);
+            root = member.Expression!;
+        }
+
+        path.Reverse();
+        if ((_navigations ??= []).Add((root, string.Join('.', path))) && _navigations.Count > RuleExpressionParser.MaxNavigations)
+        {
+            throw _errors.At(
+                node,
+                "too many navigations",
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"a rule reads through at most {RuleExpressionParser.MaxNavigations} different navigations (such as order.Customer and order.Customer.Parent), each a join in SQL; split it into several rules."));
+        }
     }
 
     private RuleValue? FindLambdaParameter(string name)

@@ -12,7 +12,8 @@ namespace ServerTools.Rules;
 /// <summary>
 /// Parses a data rule's text with Roslyn and enforces the limits on its size and shape before anything binds it:
 /// length, syntax errors (the first one, with its position), text after the expression, preprocessor directives,
-/// nesting depth and node count.
+/// nesting depth and node count. The limits on the work a rule does (collection reads, navigations) are here too, and
+/// the binder enforces them, since only binding tells a collection or a navigation from a value.
 /// </summary>
 internal static class RuleExpressionParser
 {
@@ -28,8 +29,18 @@ internal static class RuleExpressionParser
     /// <summary>The most syntax nodes an expression may have.</summary>
     public const int MaxNodes = 1000;
 
-    /// <summary>How deep collection lambdas nest: each level multiplies the work by the size of a collection, in SQL and in memory.</summary>
-    public const int MaxLambdaDepth = 3;
+    /// <summary>
+    /// How deep collection reads (<c>Count</c>, <c>Any</c>, <c>All</c>, <c>Sum</c>) nest: a read inside the lambda of
+    /// another is the second level. Each level multiplies the rows read by the size of a collection, in SQL and in
+    /// memory, so the work of a rule grows at worst with the square of the rows of its collections.
+    /// </summary>
+    public const int MaxCollectionDepth = 2;
+
+    /// <summary>The most collection reads inside the lambda of another: each reads its collection once per row of the outer one.</summary>
+    public const int MaxNestedCollectionReads = 4;
+
+    /// <summary>The most different navigations a rule reads through (<c>order.Customer</c>, <c>order.Customer.Parent</c>, <c>l.Product</c> in a lambda): each is a join in SQL.</summary>
+    public const int MaxNavigations = 16;
 
     /// <summary>The longest string literal, in characters.</summary>
     public const int MaxStringLength = 1000;

@@ -22,6 +22,13 @@ internal abstract class RuleSchema
     public abstract IEnumerable<string> MemberNames(Type type);
 
     /// <summary>
+    /// Whether the <see cref="DateTime"/> <paramref name="property"/>, read on a <paramref name="type"/>, is stored as a
+    /// <c>timestamp without time zone</c> (true) or <c>with time zone</c> (false); <see langword="null"/> when the schema
+    /// does not know (no database behind it). PostgreSQL compares the two kinds only after converting one in a time zone.
+    /// </summary>
+    public virtual bool? IsTimestampWithoutTimeZone(Type type, PropertyInfo property) => null;
+
+    /// <summary>
     /// The element type of <paramref name="type"/> when it is a collection a rule can query (an
     /// <see cref="IEnumerable{T}"/> other than <see cref="string"/>); otherwise <see langword="null"/>.
     /// </summary>

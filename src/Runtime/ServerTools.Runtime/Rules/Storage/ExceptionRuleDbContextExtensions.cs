@@ -24,8 +24,10 @@ public static class ExceptionRuleDbContextExtensions
     /// <summary>
     /// Evaluates <paramref name="entity"/> with <paramref name="engine"/> and brings its stored violations up to date in
     /// <paramref name="context"/>: new violations are added, those of the rules checked that no longer hold are removed,
-    /// those that stand keep their detection time and, while they stay warnings, their ignore mark. Nothing is saved:
-    /// the rows are written by the caller's next <c>SaveChanges</c>, in the transaction of the change.
+    /// and so are those of rules that no longer exist for the entity (a data rule deleted or set inactive, a code rule
+    /// removed), whatever the rule set; those that stand keep their detection time and, while they stay warnings, their
+    /// ignore mark. Nothing is saved: the rows are written by the caller's next <c>SaveChanges</c>, in the transaction of
+    /// the change.
     /// </summary>
     /// <returns>The evaluation and the stored violations, with the warnings still to be ignored.</returns>
     /// <exception cref="InvalidOperationException">The entity's key is not known yet (the database generates it): save the entity first.</exception>
@@ -45,7 +47,17 @@ public static class ExceptionRuleDbContextExtensions
         where T : class
     {
         var (entityType, key) = identity;
-        var checkedRules = engine.RulesFor(entity.GetType(), ruleSet).Select(static rule => rule.Id).ToHashSet(StringComparer.Ordinal);
+
+        // The rules of other rule sets, whose stored violations this check leaves alone; every other stored violation
+        // that does not stand is removed: its rule was checked and holds, or it is no longer a rule of the entity
+        // (deleted, set inactive, removed from the code, or checking another type now).
+        HashSet<string>? uncheckedRules = null;
+        if (ruleSet is not null)
+        {
+            uncheckedRules = engine.RulesFor(entity.GetType()).Select(static rule => rule.Id).ToHashSet(StringComparer.Ordinal);
+            uncheckedRules.ExceptWith(engine.RulesFor(entity.GetType(), ruleSet).Select(static rule => rule.Id));
+        }
+
         var now = Now(context);
 
         var stored = await ServerToolsTables.Rows<StoredRuleViolation>(context)
@@ -92,7 +104,7 @@ public static class ExceptionRuleDbContextExtensions
 
         foreach (var resolved in byRule.Values)
         {
-            if (ruleSet is null || checkedRules.Contains(resolved.RuleId))
+            if (uncheckedRules is null || !uncheckedRules.Contains(resolved.RuleId))
             {
                 context.Remove(resolved);
             }
@@ -187,20 +199,31 @@ public static class ExceptionRuleDbContextExtensions
         _ = DataRuleCompiler.Validate(context.Model, definition);
     }
 
-    /// <summary>The stored violations of <paramref name="entity"/> (see <see cref="CheckRulesAsync{T}"/>), as a query.</summary>
+    /// <summary>
+    /// The stored violations of <paramref name="entity"/> (see <see cref="CheckRulesAsync{T}"/>), as a query: those of
+    /// the code rules the application has and of the active data rules of <paramref name="context"/>'s table. The rows
+    /// of a data rule deleted or set inactive (or of a code rule removed) are left out at once, and removed from the
+    /// table by the entity's next check.
+    /// </summary>
     public static IQueryable<StoredRuleViolation> RuleViolationsOf<T>(this DbContext context, T entity)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(entity);
         var (entityType, key) = Identify(context, entity);
-        return ServerToolsTables.Rows<StoredRuleViolation>(context).Where(v => v.EntityType == entityType && v.EntityKey == key);
+        var codeRules = ExceptionRuleRegistry.Sets.SelectMany(static set => set.Rules).Select(static rule => rule.Id).Distinct(StringComparer.Ordinal).ToList();
+        var definitions = ServerToolsTables.Rows<ExceptionRuleDefinition>(context);
+        return ServerToolsTables.Rows<StoredRuleViolation>(context)
+            .Where(v => v.EntityType == entityType && v.EntityKey == key)
+            .Where(v => codeRules.Contains(v.RuleId) || definitions.Any(d => d.Id == v.RuleId && d.Active));
     }
 
     /// <summary>
     /// Every <typeparamref name="T"/> that breaks the data rule <paramref name="ruleId"/>, as a query PostgreSQL answers
     /// (the table is not loaded): for reports and clean-ups. The definition is read from the context's
-    /// <see cref="ExceptionRuleDefinition"/> table when this is called.
+    /// <see cref="ExceptionRuleDefinition"/> table when this is called, whether or not it is
+    /// <see cref="ExceptionRuleDefinition.Active"/>, so that a rule can be tried on the data before it is switched on
+    /// (the engine and <see cref="EntitiesViolatingRuleSet{T}"/> run active rules only).
     /// </summary>
     /// <exception cref="ArgumentException">No data rule has that id, it checks another type, or its entity type, severity, a rule set or a tag is wrong (the message says which).</exception>
     /// <exception cref="NotSupportedException">The id is a code rule's: C# classes do not run in SQL.</exception>
