@@ -136,13 +136,13 @@ internal sealed class AuditBatch : CopyBatch
         }
     }
 
-    /// <summary>The rows of the created entities, read now (generated keys and values included).</summary>
+    /// <summary>The rows of the created entities, read now (generated keys and values included), and of the updates whose new values the database computed.</summary>
     protected override void EncodeCreated(CopyRowBuffer rows)
     {
         var json = new AuditLinesJson(_sql.LineNames);
         for (var i = 0; i < _logs.Count; i++)
         {
-            if (!_logs[i].IsCaptured)
+            if (!_logs[i].IsCaptured && _logs[i].ReadAtWrite())
             {
                 EncodeRow(rows, i, json);
             }

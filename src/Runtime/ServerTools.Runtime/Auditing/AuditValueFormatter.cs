@@ -55,6 +55,18 @@ public static class AuditValueFormatter
         return text is not null || value is null;
     }
 
+    /// <summary>Whether values of <paramref name="type"/> (or of its nullable form) are ones <see cref="Format"/> writes.</summary>
+    internal static bool Writes(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type.IsEnum
+            || type == typeof(string) || type == typeof(bool) || type == typeof(int) || type == typeof(long) || type == typeof(decimal)
+            || type == typeof(double) || type == typeof(float) || type == typeof(short) || type == typeof(byte) || type == typeof(sbyte)
+            || type == typeof(ushort) || type == typeof(uint) || type == typeof(ulong) || type == typeof(char) || type == typeof(Guid)
+            || type == typeof(DateTimeOffset) || type == typeof(DateTime) || type == typeof(DateOnly) || type == typeof(TimeOnly)
+            || type == typeof(TimeSpan) || type == typeof(byte[]);
+    }
+
     /// <summary>
     /// Writes the property <paramref name="name"/> with the text <see cref="Format"/> gives <paramref name="value"/>,
     /// formatted straight into the writer's UTF-8 for the common types (no string in between); nothing for null.
