@@ -84,15 +84,34 @@ public partial class Wallet
     public Rate? Fee { get; set; }
 }
 
+/// <summary>An element of an owned collection (<c>OwnsMany</c>), audited as an entity of its own.</summary>
+[Audited]
+public partial class PhoneLine
+{
+    public int Id { get; set; }
+    public string Number { get; set; } = "";
+    [AuditMask] public string? Pin { get; set; }
+}
+
+[Audited]
+public partial class Member
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+    public List<PhoneLine> Phones { get; set; } = [];
+}
+
 public sealed class ValueObjectContext(DbContextOptions<ValueObjectContext> options) : DbContext(options)
 {
     public DbSet<Client> Clients => Set<Client>();
     public DbSet<SalesRegion> SalesRegions => Set<SalesRegion>();
     public DbSet<Wallet> Wallets => Set<Wallet>();
+    public DbSet<Member> Members => Set<Member>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Client>().OwnsOne(c => c.Location);
+        modelBuilder.Entity<Member>().OwnsMany(m => m.Phones);
         modelBuilder.Entity<Wallet>(wallet =>
         {
             wallet.ComplexProperty(w => w.Cash);
@@ -303,6 +322,50 @@ public sealed class AuditValueObjectTests(AuditValueObjectTests.Database databas
                 ? [("Wrap.Inner.Amount", "0", null), ("Wrap.Inner.Currency", "EUR", null)]
                 : [("Wrap.Inner.Currency", "EUR", null)],
             Lines(update));
+    }
+
+    [Fact]
+    public async Task Elements_of_an_owned_collection_of_an_audited_class_are_logged_as_entities_of_their_own()
+    {
+        var member = new Member { Name = "m", Phones = [new PhoneLine { Number = "111", Pin = "1234" }, new PhoneLine { Number = "222" }] };
+        await using (var context = database.Create())
+        {
+            context.Members.Add(member);
+            await context.SaveChangesAsync();
+        }
+
+        var (first, second) = (member.Phones[0].Id, member.Phones[1].Id);
+        int third;
+        await using (var context = database.Create())
+        {
+            var loaded = await context.Members.SingleAsync(m => m.Id == member.Id);
+            loaded.Phones.Single(p => p.Id == first).Number = "112";
+            loaded.Phones.RemoveAll(p => p.Id == second);
+            var added = new PhoneLine { Number = "333" };
+            loaded.Phones.Add(added);
+            await context.SaveChangesAsync();
+            third = added.Id;
+        }
+
+        await using var read = database.Create();
+        var logs = await read.Set<AuditLog>().AsNoTracking()
+            .Where(l => l.EntityType == typeof(PhoneLine).FullName && l.EntityKey.StartsWith(Key(member.Id) + "|"))
+            .OrderBy(l => l.Id)
+            .ToListAsync();
+        string PhoneKey(int id) => Key(member.Id) + "|" + Key(id);
+        Assert.Equal(
+            new[]
+            {
+                (PhoneKey(first), AuditOperation.Create), (PhoneKey(second), AuditOperation.Create), (PhoneKey(first), AuditOperation.Update),
+                (PhoneKey(second), AuditOperation.Delete), (PhoneKey(third), AuditOperation.Create),
+            }.Order(),
+            logs.Select(static l => (l.EntityKey, l.Operation)).Order());
+        List<(string, string?, string?)> LinesOf(int id, AuditOperation operation) => Lines(logs.Single(l => l.EntityKey == PhoneKey(id) && l.Operation == operation));
+        Assert.Equal([("Id", null, Key(first)), ("Number", null, "111"), ("Pin", null, "***"), ("MemberId", null, Key(member.Id))], LinesOf(first, AuditOperation.Create));
+        Assert.Equal([("Number", "111", "112")], LinesOf(first, AuditOperation.Update));
+        Assert.Equal([("Id", Key(second), null), ("Number", "222", null), ("Pin", null, null), ("MemberId", Key(member.Id), null)], LinesOf(second, AuditOperation.Delete));
+        Assert.Empty(await read.Set<AuditLog>().AsNoTracking()
+            .Where(l => l.EntityType == typeof(Member).FullName && l.EntityKey == Key(member.Id) && l.Operation == AuditOperation.Update).ToListAsync());
     }
 
     private static Wallet NewWallet(string name) => new()
