@@ -118,6 +118,8 @@ internal sealed class AuditFieldAccess
         _owned = owned;
         _optional = optional;
 
+        Form = StoredFormOf(property);
+
         // A property of a type the trail does not write (a shadow foreign key to a strongly typed id) is logged as the
         // value its converter stores, as keys are.
         _converter = AuditValueFormatter.Writes(property.ClrType) ? null : property.GetTypeMapping().Converter;
@@ -146,6 +148,9 @@ internal sealed class AuditFieldAccess
     /// computed on update that the application did not set, or that EF does not send (a computed column).
     /// </summary>
     public bool IsComputedBy(IUpdateEntry values) => IsComputedOnUpdate && (!_savesSetValue || !values.IsModified(Property));
+
+    /// <summary>How the column stores the values (a numeric column's scale, times in microseconds): the form the log writes them in.</summary>
+    public StoredForm Form { get; }
 
     /// <summary>The property that holds the value: on the entity type, a complex type, or the last owned type.</summary>
     public IProperty Property { get; }
@@ -258,6 +263,36 @@ internal sealed class AuditFieldAccess
 
     /// <summary>Whether two values read by this access are the same: by EF's comparer, or as stored values when converted.</summary>
     public bool Same(object? left, object? right) => _converter is null ? Comparer.Equals(left, right) : Equals(left, right);
+
+    /// <summary>
+    /// How PostgreSQL stores the property's values: a decimal in a <c>numeric</c> column with a scale (declared, or 0 when
+    /// only a precision is) at that scale; a <c>DateTime</c>, <c>DateTimeOffset</c>, <c>TimeSpan</c> or <c>TimeOnly</c> in
+    /// a <c>timestamp</c>, <c>time</c> or <c>interval</c> column of the default precision in microseconds. A column of
+    /// another type or a lower precision is left exact.
+    /// </summary>
+    private static StoredForm StoredFormOf(IProperty property)
+    {
+        var type = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
+        if (property.FindRelationalTypeMapping() is not { } mapping || mapping.Converter is not null)
+        {
+            return default;
+        }
+
+        var storeType = mapping.StoreTypeNameBase;
+        if (type == typeof(decimal) && storeType is "numeric" or "decimal")
+        {
+            var scale = mapping.Scale ?? (mapping.Precision is null ? null : 0);
+            return scale is >= 0 and <= 28 ? new StoredForm(scale, false) : default;
+        }
+
+        var time = type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(TimeSpan) || type == typeof(TimeOnly);
+        return time
+               && storeType is "timestamp with time zone" or "timestamp without time zone" or "timestamptz" or "timestamp"
+                   or "time without time zone" or "time" or "interval"
+               && mapping.Precision is null or >= 6
+            ? new StoredForm(null, true)
+            : default;
+    }
 
     private object? Stored(object? value) => _converter is null || value is null ? value : _converter.ConvertToProvider(value);
 }

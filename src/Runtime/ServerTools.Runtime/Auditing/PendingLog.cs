@@ -141,11 +141,13 @@ internal sealed class PendingLog
             var indexes = _computed is null ? null : new List<int>(changed.Count);
             foreach (var (index, old, current) in changed)
             {
-                var oldValue = AuditValueFormatter.Format(old);
-                var newValue = Operation == AuditOperation.Delete ? null : AuditValueFormatter.Format(current);
+                // As the column stores them: a phantom change (a tick the column does not keep) reads the same and is dropped.
+                var form = _map!.Fields[index]!.Form;
+                var oldValue = AuditValueFormatter.FormatStored(old, form);
+                var newValue = Operation == AuditOperation.Delete ? null : AuditValueFormatter.FormatStored(current, form);
                 if (full || Operation == AuditOperation.Delete || !string.Equals(oldValue, newValue, StringComparison.Ordinal))
                 {
-                    lines.Add(Line(_map!.Names[index], oldValue, newValue));
+                    lines.Add(Line(_map.Names[index], oldValue, newValue));
                     indexes?.Add(index);
                 }
             }
@@ -163,9 +165,9 @@ internal sealed class PendingLog
         var texts = new string?[values.Length];
         for (var i = 0; i < values.Length; i++)
         {
-            if (_map!.Fields[i] is { IsReadAtWrite: false })
+            if (_map!.Fields[i] is { IsReadAtWrite: false } access)
             {
-                texts[i] = (string?)Masked(_map.Names[i], AuditValueFormatter.Format(values[i]));
+                texts[i] = (string?)Masked(_map.Names[i], AuditValueFormatter.FormatStored(values[i], access.Form));
             }
         }
 
@@ -200,8 +202,8 @@ internal sealed class PendingLog
             var current = access.Current(_entry!);
             if (full || !access.Same(old, current))
             {
-                var oldValue = AuditValueFormatter.Format(old);
-                var newValue = AuditValueFormatter.Format(current);
+                var oldValue = AuditValueFormatter.FormatStored(old, access.Form);
+                var newValue = AuditValueFormatter.FormatStored(current, access.Form);
                 if (full || !string.Equals(oldValue, newValue, StringComparison.Ordinal))
                 {
                     lines.Add(Line(_map.Names[index], oldValue, newValue));
@@ -248,7 +250,7 @@ internal sealed class PendingLog
             writer.WriteString(names.Field, field.Name);
             if (access.IsReadAtWrite)
             {
-                AuditValueFormatter.WriteProperty(writer, names.NewValue, Masked(field, access.Current(_entry)));
+                AuditValueFormatter.WriteProperty(writer, names.NewValue, Masked(field, access.Current(_entry)), access.Form);
             }
             else if (_createdText![i] is { } text)
             {
