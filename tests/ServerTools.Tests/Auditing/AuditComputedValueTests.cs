@@ -26,10 +26,20 @@ public partial class FullBadge
     public string Label { get; set; } = "";
 }
 
+/// <summary>A row version the database bumps on every update (PostgreSQL's xmin).</summary>
+[Audited]
+public partial class Ticket
+{
+    public int Id { get; set; }
+    public string Title { get; set; } = "";
+    [System.ComponentModel.DataAnnotations.Timestamp] public uint Version { get; set; }
+}
+
 public sealed class ComputedValueContext(DbContextOptions<ComputedValueContext> options) : DbContext(options)
 {
     public DbSet<Badge> Badges => Set<Badge>();
     public DbSet<FullBadge> FullBadges => Set<FullBadge>();
+    public DbSet<Ticket> Tickets => Set<Ticket>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -112,6 +122,25 @@ public sealed class AuditComputedValueTests(AuditComputedValueTests.Database dat
 
         var update = Assert.Single(await Logs<Badge>(badge.Id), l => l.Operation == AuditOperation.Update);
         Assert.Equal([("Name", "ada", "zoe"), ("Label", "ADA", "ZOE")], Lines(update));
+    }
+
+    [Fact]
+    public async Task A_row_version_the_database_bumps_is_not_logged_as_a_change_of_an_update()
+    {
+        var ticket = new Ticket { Title = "a" };
+        await using (var context = database.Create())
+        {
+            context.Tickets.Add(ticket);
+            await context.SaveChangesAsync();
+            var created = ticket.Version;
+
+            ticket.Title = "b";
+            await context.SaveChangesAsync();
+            Assert.NotEqual(created, ticket.Version);
+        }
+
+        var update = Assert.Single(await Logs<Ticket>(ticket.Id), l => l.Operation == AuditOperation.Update);
+        Assert.Equal([("Title", "a", "b")], Lines(update));
     }
 
     private async Task<List<AuditLog>> Logs<T>(int id)

@@ -113,7 +113,7 @@ internal sealed class AuditFieldAccess
         Comparer = property.GetValueComparer();
         IsOnEntry = owned.Length == 0;
         IsReadAtWrite = property.ValueGenerated != ValueGenerated.Never || property.IsKey() || property.IsForeignKey() || owned.Length > 0;
-        IsComputedOnUpdate = owned.Length == 0 && property.ValueGenerated is ValueGenerated.OnUpdate or ValueGenerated.OnAddOrUpdate;
+        IsComputedOnUpdate = owned.Length == 0 && property.ValueGenerated is (ValueGenerated.OnUpdate or ValueGenerated.OnAddOrUpdate) && !property.IsConcurrencyToken;
         _savesSetValue = property.GetAfterSaveBehavior() == PropertySaveBehavior.Save;
         _owned = owned;
         _optional = optional;
@@ -139,7 +139,8 @@ internal sealed class AuditFieldAccess
 
     /// <summary>
     /// Whether the database computes the value on update (<c>ValueGenerated.OnUpdate</c> or <c>OnAddOrUpdate</c>, a
-    /// stored computed column): EF reads it back after the update, so an update's new value is read at the write.
+    /// stored computed column): EF reads it back after the update, so an update's new value is read at the write. Not a
+    /// concurrency token (a row version the database bumps on every update), which is bookkeeping, not a change.
     /// </summary>
     public bool IsComputedOnUpdate { get; }
 
