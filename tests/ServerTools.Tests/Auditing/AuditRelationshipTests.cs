@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
@@ -96,7 +94,7 @@ public sealed class AuditRelationshipTests(AuditRelationshipTests.Database datab
             await context.SaveChangesAsync();
         }
 
-        var logs = await Logs(shipmentId);
+        var logs = await Logs<Shipment>(() => database.Create(), shipmentId);
         Assert.Equal([AuditOperation.Create, AuditOperation.Update, AuditOperation.Update, AuditOperation.Delete], logs.Select(l => l.Operation));
         Assert.Equal(
             [("Id", null, Key(shipmentId)), ("Reference", null, "S-1"), ("BrokerId", null, "***"), ("CarrierId", null, Key(acmeId)), ("DepotId", null, s_depot.Value.ToString())],
@@ -132,19 +130,7 @@ public sealed class AuditRelationshipTests(AuditRelationshipTests.Database datab
             Assert.Equal([(null, Key(carrierId)), (Key(carrierId), null)], history.Select(static c => (c.OldValue, c.NewValue)));
         }
 
-        var update = Assert.Single(await Logs(shipmentId), l => l.Operation == AuditOperation.Update);
+        var update = Assert.Single(await Logs<Shipment>(() => database.Create(), shipmentId), l => l.Operation == AuditOperation.Update);
         Assert.Equal([("CarrierId", Key(carrierId), null)], Lines(update));
     }
-
-    private async Task<List<AuditLog>> Logs(int id)
-    {
-        await using var context = database.Create();
-        var key = Key(id);
-        return await context.Set<AuditLog>().AsNoTracking()
-            .Where(l => l.EntityType == typeof(Shipment).FullName && l.EntityKey == key)
-            .OrderBy(l => l.Id)
-            .ToListAsync();
-    }
-
-    private static string Key(int id) => id.ToString(CultureInfo.InvariantCulture);
 }

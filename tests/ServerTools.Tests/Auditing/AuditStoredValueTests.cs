@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
@@ -77,7 +76,7 @@ public sealed class AuditStoredValueTests(AuditStoredValueTests.Database databas
             stored = await context.Readings.AsNoTracking().SingleAsync(r => r.Id == reading.Id);
         }
 
-        var logs = await Logs(reading.Id);
+        var logs = await Logs<Reading>(() => database.Create(), reading.Id);
         Assert.Equal([AuditOperation.Create, AuditOperation.Update, AuditOperation.Update], logs.Select(l => l.Operation));
         Assert.Equal(
             [
@@ -93,16 +92,4 @@ public sealed class AuditStoredValueTests(AuditStoredValueTests.Database databas
         Assert.Equal([("Amount", "1.24", "2.00")], Lines(logs[2]));
         Assert.Equal(2.00m, stored.Amount);
     }
-
-    private async Task<List<AuditLog>> Logs(int id)
-    {
-        await using var context = database.Create();
-        var key = Key(id);
-        return await context.Set<AuditLog>().AsNoTracking()
-            .Where(l => l.EntityType == typeof(Reading).FullName && l.EntityKey == key)
-            .OrderBy(l => l.Id)
-            .ToListAsync();
-    }
-
-    private static string Key(int id) => id.ToString(CultureInfo.InvariantCulture);
 }

@@ -221,7 +221,7 @@ public sealed class AuditValueObjectTests(AuditValueObjectTests.Database databas
         }
 
         Assert.Equal([null, null, null, null, null, null], await Columns(id, "Cash_Amount", "Cash_Currency", "Hidden_Amount", "Hidden_Currency", "Stored", "Fee_Percent"));
-        var update = Assert.Single(await WalletLogs(id), l => l.Operation == AuditOperation.Update);
+        var update = Assert.Single(await Logs<Wallet>(() => database.Create(), id), l => l.Operation == AuditOperation.Update);
         Assert.Equal(
             [
                 ("Cash.Amount", "5.25", null), ("Cash.Currency", "EUR", null), ("Hidden.Amount", "***", null), ("Hidden.Currency", "***", null),
@@ -264,7 +264,7 @@ public sealed class AuditValueObjectTests(AuditValueObjectTests.Database databas
             await context.SaveChangesAsync();
         }
 
-        var logs = await WalletLogs(id);
+        var logs = await Logs<Wallet>(() => database.Create(), id);
         Assert.Equal([AuditOperation.Create, AuditOperation.Update, AuditOperation.Update, AuditOperation.Update, AuditOperation.Delete], logs.Select(l => l.Operation));
         Assert.Equal(
             [
@@ -316,7 +316,7 @@ public sealed class AuditValueObjectTests(AuditValueObjectTests.Database databas
         var columns = await Columns(id, "Wrap_Label", "Wrap_Inner_Amount", "Wrap_Inner_Currency");
         Assert.Equal("w", columns[0]);
         Assert.Null(columns[2]);
-        var update = Assert.Single(await WalletLogs(id), l => l.Operation == AuditOperation.Update);
+        var update = Assert.Single(await Logs<Wallet>(() => database.Create(), id), l => l.Operation == AuditOperation.Update);
         Assert.Equal(
             columns[1] is null
                 ? [("Wrap.Inner.Amount", "0", null), ("Wrap.Inner.Currency", "EUR", null)]
@@ -384,16 +384,6 @@ public sealed class AuditValueObjectTests(AuditValueObjectTests.Database databas
         context.Wallets.Add(wallet);
         await context.SaveChangesAsync();
         return wallet.Id;
-    }
-
-    private async Task<List<AuditLog>> WalletLogs(int id)
-    {
-        await using var context = database.Create();
-        var key = Key(id);
-        return await context.Set<AuditLog>().AsNoTracking()
-            .Where(l => l.EntityType == typeof(Wallet).FullName && l.EntityKey == key)
-            .OrderBy(l => l.Id)
-            .ToListAsync();
     }
 
     /// <summary>The columns of one wallet's row as text, read with SQL.</summary>

@@ -62,7 +62,7 @@ public sealed class ValueObjectCollectionNotAuditedAnalyzer : DiagnosticAnalyzer
             if (!AuditedProperties.IsCandidate(property)
                 || !seen.Add(property.Name)
                 || AuditValueTypes.IsSupported(property.Type)
-                || ElementType(property.Type, enumerable) is not INamedTypeSymbol element
+                || AuditingSymbols.ElementType(property.Type, enumerable) is not INamedTypeSymbol element
                 || AuditedProperties.ValueObject(element) is null
                 || symbols.IsAudited(element)
                 || property.Locations.FirstOrDefault(static l => l.IsInSource) is not { } location
@@ -78,18 +78,5 @@ public sealed class ValueObjectCollectionNotAuditedAnalyzer : DiagnosticAnalyzer
                 property.Type.ToDisplayString(s_typeFormat),
                 element.Name));
         }
-    }
-
-    private static ITypeSymbol? ElementType(ITypeSymbol type, INamedTypeSymbol enumerable)
-    {
-        if (type is IArrayTypeSymbol array)
-        {
-            return array.ElementType;
-        }
-
-        var sequence = type is INamedTypeSymbol named && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, enumerable)
-            ? named
-            : type.AllInterfaces.FirstOrDefault(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, enumerable));
-        return sequence?.TypeArguments[0];
     }
 }
