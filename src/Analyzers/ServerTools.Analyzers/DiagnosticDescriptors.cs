@@ -109,6 +109,23 @@ internal static class DiagnosticDescriptors
                      + "log them too.",
         helpLinkUri: HelpLinkBase + "ST1005.md");
 
+    /// <summary>ST1006: a collection of value objects (an owned or complex collection) of an audited class is not logged.</summary>
+    public static readonly DiagnosticDescriptor ValueObjectCollectionNotAudited = new(
+        id: "ST1006",
+        title: "The audit trail does not log this collection of value objects",
+        messageFormat: "The changes of '{0}' ({1}) are not logged: the audit trail logs an owned collection's elements only when "
+                       + "their class is [Audited], and no complex collection; mark '{2}' [Audited] if '{0}' is an owned collection, "
+                       + "or mark '{0}' [AuditIgnore] to say so",
+        category: Categories.Auditing,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Value objects in a single property (OwnsOne, ComplexProperty) are logged in their owner's log, flattened as "
+                     + "'Address.City'. A collection of them is not: an owned collection (OwnsMany) is logged only when its element "
+                     + "class is [Audited], each element as an entity of its own, and a complex collection (ComplexCollection, "
+                     + "ToJson) is not logged at all. Mark the element class [Audited], or the property [AuditIgnore] so that the "
+                     + "omission is visible in the code.",
+        helpLinkUri: HelpLinkBase + "ST1006.md");
+
     /// <summary>ST2001: a class handles the tracked changes of a type that has no tracked fields.</summary>
     public static readonly DiagnosticDescriptor HandlerOfUntrackedType = new(
         id: "ST2001",

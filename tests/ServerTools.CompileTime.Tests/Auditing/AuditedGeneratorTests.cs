@@ -64,6 +64,34 @@ public sealed class AuditedGeneratorTests
             """).CompilesWithoutDiagnostics().VerifySnapshots();
 
     [Fact]
+    public void Navigations_marked_AuditIgnore_or_AuditMask_are_listed_for_their_shadow_foreign_keys()
+        => GeneratorHarness.Run("""
+            using System.Collections.Generic;
+            using ServerTools;
+
+            namespace Shop;
+
+            public class Customer { public int Id { get; set; } }
+            public class Line { public int Id { get; set; } }
+
+            public abstract class Document
+            {
+                public int Id { get; set; }
+                [AuditIgnore] public Customer? Creator { get; set; }
+            }
+
+            [Audited]
+            public partial class Order : Document
+            {
+                public Customer? Customer { get; set; }
+                [AuditIgnore] public Customer? Referrer { get; set; }
+                [AuditMask] public Customer? Payer { get; set; }
+                [AuditIgnore] public List<Line> Lines { get; set; } = new();
+                [AuditIgnore] public string? Note { get; set; }
+            }
+            """).CompilesWithoutDiagnostics().VerifySnapshots();
+
+    [Fact]
     public void Value_objects_are_flattened_and_navigations_to_entities_are_not()
         => GeneratorHarness.Run("""
             using System.ComponentModel.DataAnnotations;

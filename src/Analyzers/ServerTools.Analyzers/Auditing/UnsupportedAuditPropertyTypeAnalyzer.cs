@@ -100,15 +100,6 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzer : DiagnosticAnalyzer
             return true;
         }
 
-        var element = type is IArrayTypeSymbol array ? array.ElementType : ElementType(type, enumerable);
-        return element is not null && AuditValueTypes.IsSupported(element);
-    }
-
-    private static ITypeSymbol? ElementType(ITypeSymbol type, INamedTypeSymbol enumerable)
-    {
-        var sequence = type is INamedTypeSymbol named && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, enumerable)
-            ? named
-            : type.AllInterfaces.FirstOrDefault(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, enumerable));
-        return sequence?.TypeArguments[0];
+        return AuditingSymbols.ElementType(type, enumerable) is { } element && AuditValueTypes.IsSupported(element);
     }
 }

@@ -9,13 +9,17 @@ namespace ServerTools.Generators.Auditing;
 /// <param name="Operations">The <c>AuditOperations</c> flags given in the attribute, as their numeric value.</param>
 /// <param name="Fields">The audited properties, in declaration order, base class first.</param>
 /// <param name="HidesBaseRegistration">A base class has a generated registration method this class can see, so the new one is declared <c>new</c>.</param>
+/// <param name="IgnoredNavigations">The reference navigations marked <c>[AuditIgnore]</c>: their shadow foreign keys are not logged.</param>
+/// <param name="MaskedNavigations">The reference navigations marked <c>[AuditMask]</c>: their shadow foreign keys are logged masked.</param>
 internal sealed record AuditedEntitySpec(
     HierarchyInfo Hierarchy,
     string FullyQualifiedName,
     int Mode,
     int Operations,
     EquatableArray<AuditedFieldSpec> Fields,
-    bool HidesBaseRegistration);
+    bool HidesBaseRegistration,
+    EquatableArray<string> IgnoredNavigations,
+    EquatableArray<string> MaskedNavigations);
 
 /// <summary>One audited property.</summary>
 /// <param name="Name">The stable field name (the property's metadata name).</param>

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using ServerTools.Generators.Common;
 
 namespace ServerTools.Generators.Auditing;
@@ -32,12 +33,12 @@ public sealed partial class AuditedGenerator
                 .Line("global::ServerTools.Auditing.AuditDescriptors.Register(new " + descriptor + "(")
                 .Line("    " + Literal(hierarchy.MetadataName) + ",")
                 .Line("    (global::ServerTools.AuditMode)" + entity.Mode.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",")
-                .Line("    (global::ServerTools.AuditOperations)" + entity.Operations.ToString(System.Globalization.CultureInfo.InvariantCulture) + (entity.Fields.Count > 0 ? "," : "));"));
+                .Line("    (global::ServerTools.AuditOperations)" + entity.Operations.ToString(System.Globalization.CultureInfo.InvariantCulture) + (entity.Fields.Count > 0 ? "," : ")" + Navigations(entity) + ");"));
 
             for (var i = 0; i < entity.Fields.Count; i++)
             {
                 var f = entity.Fields[i];
-                var end = i == entity.Fields.Count - 1 ? "));" : ",";
+                var end = i == entity.Fields.Count - 1 ? ")" + Navigations(entity) + ");" : ",";
                 writer.Line("    new " + field + "(" + Literal(f.Name) + ", " + (f.IsMasked ? "true" : "false") + ")" + end);
             }
 
@@ -53,6 +54,34 @@ public sealed partial class AuditedGenerator
             }
 
             return writer.ToString();
+        }
+
+        /// <summary>The initializer of the descriptor's navigation lists, when the class has any (nothing otherwise).</summary>
+        private static string Navigations(AuditedEntitySpec entity)
+        {
+            var assignments = new List<string>(2);
+            if (entity.IgnoredNavigations.Count > 0)
+            {
+                assignments.Add("IgnoredNavigations = " + Strings(entity.IgnoredNavigations));
+            }
+
+            if (entity.MaskedNavigations.Count > 0)
+            {
+                assignments.Add("MaskedNavigations = " + Strings(entity.MaskedNavigations));
+            }
+
+            return assignments.Count == 0 ? "" : " { " + string.Join(", ", assignments) + " }";
+        }
+
+        private static string Strings(EquatableArray<string> values)
+        {
+            var literals = new List<string>(values.Count);
+            for (var i = 0; i < values.Count; i++)
+            {
+                literals.Add(Literal(values[i]));
+            }
+
+            return "new string[] { " + string.Join(", ", literals) + " }";
         }
 
         /// <summary>A C# string literal. Names here are identifiers, so quoting is enough; escape defensively anyway.</summary>

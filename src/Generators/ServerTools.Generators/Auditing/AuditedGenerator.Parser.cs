@@ -22,6 +22,10 @@ public sealed partial class AuditedGenerator
             var fields = new List<AuditedFieldSpec>();
             AddFields(type, prefix: "", masked: false, path: [type], fields, cancellationToken);
 
+            var ignored = new List<string>();
+            var masked = new List<string>();
+            AddNavigations(type, ignored, masked, cancellationToken);
+
             var (mode, operations) = ReadArguments(context.Attributes[0]);
             return new AuditedEntitySpec(
                 HierarchyInfo.From(type),
@@ -29,7 +33,43 @@ public sealed partial class AuditedGenerator
                 mode,
                 operations,
                 fields.ToEquatableArray(),
-                HidesBaseRegistration(type, cancellationToken));
+                HidesBaseRegistration(type, cancellationToken),
+                ignored.ToEquatableArray(),
+                masked.ToEquatableArray());
+        }
+
+        /// <summary>
+        /// The reference navigations of <paramref name="type"/> and its base classes (a mapped property of a class type
+        /// that is neither a value the trail writes, a value object nor a collection) marked <c>[AuditIgnore]</c> or
+        /// <c>[AuditMask]</c>: the run time applies them to the foreign key the model adds for the navigation without a
+        /// CLR property (a shadow <c>CustomerId</c>), which the generator cannot see.
+        /// </summary>
+        private static void AddNavigations(INamedTypeSymbol type, List<string> ignored, List<string> masked, CancellationToken cancellationToken)
+        {
+            foreach (var declaringType in AuditedProperties.BaseFirst(type))
+            {
+                foreach (var property in declaringType.GetMembers().OfType<IPropertySymbol>())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (!AuditedProperties.IsMapped(property)
+                        || property.Type is not INamedTypeSymbol { TypeKind: TypeKind.Class } navigation
+                        || AuditValueTypes.IsSupported(navigation)
+                        || AuditedProperties.ValueObject(navigation) is not null
+                        || navigation.AllInterfaces.Any(static i => i.SpecialType == SpecialType.System_Collections_IEnumerable))
+                    {
+                        continue;
+                    }
+
+                    if (MetadataNames.HasAttribute(property, AttributeNames.AuditIgnore))
+                    {
+                        ignored.Add(property.Name);
+                    }
+                    else if (MetadataNames.HasAttribute(property, AttributeNames.AuditMask))
+                    {
+                        masked.Add(property.Name);
+                    }
+                }
+            }
         }
 
         /// <summary>The name of the generated registration method.</summary>

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using ServerTools.Infrastructure;
 
 namespace ServerTools.Auditing;
@@ -62,7 +63,10 @@ internal sealed class AuditBatch : CopyBatch
             {
                 owned.Add(entry);
             }
-            else if (AuditDescriptors.TryGet(entry.Metadata.ClrType, out var descriptor) && (descriptor.Operations & Flag(op)) != 0)
+
+            if ((!entry.Metadata.IsOwned() || IsLoggedApart(entry.Metadata))
+                && AuditDescriptors.TryGet(entry.Metadata.ClrType, out var descriptor)
+                && (descriptor.Operations & Flag(op)) != 0)
             {
                 (changes ??= []).Add((entry, descriptor, op));
             }
@@ -89,6 +93,36 @@ internal sealed class AuditBatch : CopyBatch
 
         return logs is null ? null : Create(context, options, logs);
     }
+
+    /// <summary>
+    /// Whether an owned entity type is logged as an entity of its own (when it is <c>[Audited]</c>) rather than in its
+    /// owner's log: an element of an owned collection (<c>OwnsMany</c>), which the owner's fields cannot name, or an owned
+    /// reference whose owner's log does not flatten it (the owner is not audited, or the owned class is <c>[Audited]</c>
+    /// and so not a value object of it). Decided once per entity type.
+    /// </summary>
+    private static bool IsLoggedApart(IEntityType owned)
+        => owned.GetOrAddRuntimeAnnotationValue(
+            "ServerTools:AuditLoggedApart",
+            static type =>
+            {
+                if (type!.FindOwnership() is not { PrincipalToDependent: { IsCollection: false } navigation } ownership
+                    || !AuditDescriptors.TryGet(ownership.PrincipalEntityType.ClrType, out var owner))
+                {
+                    return true;
+                }
+
+                var prefix = navigation.Name + ".";
+                foreach (var field in owner.Fields)
+                {
+                    if (field.Name.StartsWith(prefix, StringComparison.Ordinal))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            },
+            owned);
 
     /// <summary>The read logs of one query, or null when the actor is excluded.</summary>
     public static AuditBatch? ForReads(DbContext context, ServerToolsOptions options, List<PendingLog> reads)
@@ -136,13 +170,13 @@ internal sealed class AuditBatch : CopyBatch
         }
     }
 
-    /// <summary>The rows of the created entities, read now (generated keys and values included).</summary>
+    /// <summary>The rows of the created entities, read now (generated keys and values included), and of the updates whose new values the database computed.</summary>
     protected override void EncodeCreated(CopyRowBuffer rows)
     {
         var json = new AuditLinesJson(_sql.LineNames);
         for (var i = 0; i < _logs.Count; i++)
         {
-            if (!_logs[i].IsCaptured)
+            if (!_logs[i].IsCaptured && _logs[i].ReadAtWrite())
             {
                 EncodeRow(rows, i, json);
             }

@@ -49,6 +49,19 @@ public abstract class AuditDescriptor
 
     /// <summary>The audited fields, in declaration order (base class first).</summary>
     public IReadOnlyList<AuditField> Fields { get; }
+
+    /// <summary>
+    /// The navigations of the class (and its base classes) marked <see cref="AuditIgnoreAttribute">[AuditIgnore]</see>:
+    /// a foreign key the model adds for one of them without a CLR property (a shadow <c>CustomerId</c> for
+    /// <c>Customer</c>) is not logged. Set by generated code.
+    /// </summary>
+    public IReadOnlyCollection<string> IgnoredNavigations { get; init; } = [];
+
+    /// <summary>
+    /// The navigations marked <see cref="AuditMaskAttribute">[AuditMask]</see>: a shadow foreign key of one of them is
+    /// logged masked. Set by generated code.
+    /// </summary>
+    public IReadOnlyCollection<string> MaskedNavigations { get; init; } = [];
 }
 
 /// <summary>The audit descriptor of entity type <typeparamref name="TEntity"/>.</summary>

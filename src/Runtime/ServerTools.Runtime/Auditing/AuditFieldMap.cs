@@ -1,34 +1,58 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Microsoft.EntityFrameworkCore.Update;
 using ServerTools.Infrastructure;
 
 namespace ServerTools.Auditing;
 
-/// <summary>For one entity type: how to read each audited field (null when the model does not map it) and the key properties.</summary>
+/// <summary>
+/// For one entity type: the fields its logs hold (the descriptor's, then the shadow foreign keys the model adds), how
+/// to read each (null when the model does not map it), and the key properties.
+/// </summary>
 internal sealed class AuditFieldMap
 {
     private const string AnnotationName = "ServerTools:AuditFieldMap";
 
     private AuditFieldMap(IEntityType entityType, AuditDescriptor descriptor)
     {
-        Fields = new AuditFieldAccess?[descriptor.Fields.Count];
-        for (var i = 0; i < Fields.Length; i++)
+        var names = new List<AuditField>(descriptor.Fields);
+        var fields = new List<AuditFieldAccess?>(names.Count);
+        foreach (var field in descriptor.Fields)
         {
-            Fields[i] = AuditFieldAccess.Resolve(entityType, descriptor.Fields[i].Name);
+            fields.Add(AuditFieldAccess.Resolve(entityType, field.Name));
         }
 
+        foreach (var (property, masked) in ShadowForeignKeys(entityType, descriptor))
+        {
+            names.Add(new AuditField(property.Name, masked));
+            fields.Add(new AuditFieldAccess(property, []));
+        }
+
+        Names = [.. names];
+        Fields = [.. fields];
+        HasComputedOnUpdate = fields.Exists(static access => access is { IsComputedOnUpdate: true });
         Key = entityType.FindPrimaryKey() is { } primaryKey
             ? [.. primaryKey.Properties]
-            : throw new System.InvalidOperationException(
+            : throw new InvalidOperationException(
                 $"'{descriptor.EntityName}' is [Audited] but has no primary key in the model, so its logs could not say which row changed. " +
                 "Give it a key, or remove [Audited].");
     }
 
+    /// <summary>The fields of the logs, in order: the descriptor's, then the shadow foreign keys of the model.</summary>
+    public AuditField[] Names { get; }
+
+    /// <summary>How to read each field of <see cref="Names"/>; null when the model does not map it.</summary>
     public AuditFieldAccess?[] Fields { get; }
 
     public IProperty[] Key { get; }
+
+    /// <summary>Whether a field's value is computed by the database on update (read back by EF after the save's statements).</summary>
+    public bool HasComputedOnUpdate { get; }
 
     /// <summary>Built once per entity type of a model, kept as a runtime annotation on it.</summary>
     public static AuditFieldMap For(IEntityType entityType, AuditDescriptor descriptor)
@@ -36,24 +60,69 @@ internal sealed class AuditFieldMap
             AnnotationName,
             static state => new AuditFieldMap(state.EntityType, state.Descriptor),
             (EntityType: entityType, Descriptor: descriptor));
+
+    /// <summary>
+    /// The foreign-key properties the model adds to the entity type without a CLR property (<c>Order.Customer</c> gives
+    /// a shadow <c>CustomerId</c>), which the generator cannot see: of the described class and its base classes, in the
+    /// model's order, unless a navigation of the key is <c>[AuditIgnore]</c>; masked when one is <c>[AuditMask]</c>.
+    /// </summary>
+    private static IEnumerable<(IProperty Property, bool Masked)> ShadowForeignKeys(IEntityType entityType, AuditDescriptor descriptor)
+    {
+        foreach (var property in entityType.GetProperties())
+        {
+            if (!property.IsShadowProperty() || !property.IsForeignKey() || !property.DeclaringType.ClrType.IsAssignableFrom(descriptor.EntityType))
+            {
+                continue;
+            }
+
+            var ignored = false;
+            var masked = false;
+            foreach (var foreignKey in property.GetContainingForeignKeys())
+            {
+                if (foreignKey.DependentToPrincipal is { } navigation)
+                {
+                    ignored |= descriptor.IgnoredNavigations.Contains(navigation.Name);
+                    masked |= descriptor.MaskedNavigations.Contains(navigation.Name);
+                }
+            }
+
+            if (!ignored)
+            {
+                yield return (property, masked);
+            }
+        }
+    }
 }
 
 /// <summary>
 /// Reads one audited field of an entry: a property of the entity, of a complex type in it (<c>ComplexProperty</c>,
 /// read from the entity's own entry), or of an owned entity (<c>OwnsOne</c>, read from the owned entry that the
 /// navigations lead to). A field name with dots (<c>Address.City</c>) is resolved segment by segment in the model.
+/// A field inside an optional complex property that is null has no value (null), whatever EF holds for it.
 /// </summary>
 internal sealed class AuditFieldAccess
 {
     private readonly INavigation[] _owned;
+    private readonly OptionalComplex[]? _optional;
+    private readonly ValueConverter? _converter;
+    private readonly bool _savesSetValue;
 
-    private AuditFieldAccess(IProperty property, INavigation[] owned)
+    internal AuditFieldAccess(IProperty property, INavigation[] owned, OptionalComplex[]? optional = null)
     {
         Property = property;
         Comparer = property.GetValueComparer();
-        IsOnEntity = owned.Length == 0 && property.DeclaringType is IEntityType;
+        IsOnEntry = owned.Length == 0;
         IsReadAtWrite = property.ValueGenerated != ValueGenerated.Never || property.IsKey() || property.IsForeignKey() || owned.Length > 0;
+        IsComputedOnUpdate = owned.Length == 0 && property.ValueGenerated is (ValueGenerated.OnUpdate or ValueGenerated.OnAddOrUpdate) && !property.IsConcurrencyToken;
+        _savesSetValue = property.GetAfterSaveBehavior() == PropertySaveBehavior.Save;
         _owned = owned;
+        _optional = optional;
+
+        Form = StoredFormOf(property);
+
+        // A property of a type the trail does not write (a shadow foreign key to a strongly typed id) is logged as the
+        // value its converter stores, as keys are.
+        _converter = AuditValueFormatter.Writes(property.ClrType) ? null : property.GetTypeMapping().Converter;
     }
 
     /// <summary>
@@ -62,8 +131,27 @@ internal sealed class AuditFieldAccess
     /// </summary>
     public bool IsReadAtWrite { get; }
 
-    /// <summary>Whether the property is the entity's own (not in a complex type or an owned entity): its entry has its modified flag.</summary>
-    public bool IsOnEntity { get; }
+    /// <summary>
+    /// Whether the property is held by the entity's own entry (the entity's, or in a complex type of it), not by an
+    /// owned entity's: the entry has its modified flag.
+    /// </summary>
+    public bool IsOnEntry { get; }
+
+    /// <summary>
+    /// Whether the database computes the value on update (<c>ValueGenerated.OnUpdate</c> or <c>OnAddOrUpdate</c>, a
+    /// stored computed column): EF reads it back after the update, so an update's new value is read at the write. Not a
+    /// concurrency token (a row version the database bumps on every update), which is bookkeeping, not a change.
+    /// </summary>
+    public bool IsComputedOnUpdate { get; }
+
+    /// <summary>
+    /// Whether an update's new value is the one the database computes, read back by EF after the statement: a value
+    /// computed on update that the application did not set, or that EF does not send (a computed column).
+    /// </summary>
+    public bool IsComputedBy(IUpdateEntry values) => IsComputedOnUpdate && (!_savesSetValue || !values.IsModified(Property));
+
+    /// <summary>How the column stores the values (a numeric column's scale, times in microseconds): the form the log writes them in.</summary>
+    public StoredForm Form { get; }
 
     /// <summary>The property that holds the value: on the entity type, a complex type, or the last owned type.</summary>
     public IProperty Property { get; }
@@ -71,18 +159,22 @@ internal sealed class AuditFieldAccess
     /// <summary>EF's comparer of the property's values (looked up once, not per entity).</summary>
     public ValueComparer Comparer { get; }
 
-    public bool IsOwned => _owned.Length > 0;
-
     /// <summary>The field's property in the model, or null when the model does not map the path (e.g. a navigation to another entity).</summary>
     public static AuditFieldAccess? Resolve(IEntityType entityType, string fieldName)
     {
         ITypeBase type = entityType;
         var owned = new List<INavigation>();
+        List<OptionalComplex>? optional = null;
         var segments = fieldName.Split('.');
         for (var i = 0; i < segments.Length - 1; i++)
         {
             if (type.FindComplexProperty(segments[i]) is { IsCollection: false } complex)
             {
+                if (complex.IsNullable)
+                {
+                    (optional ??= []).Add(new OptionalComplex(complex));
+                }
+
                 type = complex.ComplexType;
             }
             else if (type is IEntityType owner
@@ -98,17 +190,15 @@ internal sealed class AuditFieldAccess
             }
         }
 
-        return type.FindProperty(segments[^1]) is { } property ? new AuditFieldAccess(property, [.. owned]) : null;
+        return type.FindProperty(segments[^1]) is { } property ? new AuditFieldAccess(property, [.. owned], optional?.ToArray()) : null;
     }
 
-    /// <summary>The value now, from the entry's own values unless an owned entity holds it; null when an owned entity on the way is missing.</summary>
+    /// <summary>
+    /// The value now, from the entry's own values unless an owned entity holds it; null when an owned entity on the way
+    /// is missing or an optional complex property on the way is null.
+    /// </summary>
     public object? Current(EntityEntry entry)
     {
-        if (!IsOwned)
-        {
-            return entry.Values().GetCurrentValue(Property);
-        }
-
         foreach (var navigation in _owned)
         {
             if (entry.Reference(navigation.Name).TargetEntry is not { } target)
@@ -119,21 +209,28 @@ internal sealed class AuditFieldAccess
             entry = target;
         }
 
-        return entry.Values().GetCurrentValue(Property);
+        var values = entry.Values();
+        if (_optional is not null)
+        {
+            foreach (var complex in _optional)
+            {
+                if (values.GetCurrentValue(complex.Property) is null)
+                {
+                    return null;
+                }
+            }
+        }
+
+        return Stored(values.GetCurrentValue(Property));
     }
 
     /// <summary>
     /// The value when the entity was loaded, from the entry's own original values unless an owned entity holds it. An
     /// owned entity that was replaced or removed is found among the deleted entries of <paramref name="changes"/>, since
-    /// the navigation now leads to its successor or nowhere.
+    /// the navigation now leads to its successor or nowhere. Null inside an optional complex property that was null.
     /// </summary>
     public object? Original(EntityEntry entry, OwnedChanges changes)
     {
-        if (!IsOwned)
-        {
-            return entry.Values().GetOriginalValue(Property);
-        }
-
         foreach (var navigation in _owned)
         {
             var target = entry.Reference(navigation.Name).TargetEntry;
@@ -150,7 +247,133 @@ internal sealed class AuditFieldAccess
             entry = target;
         }
 
-        return entry.Values().GetOriginalValue(Property);
+        var values = entry.Values();
+        if (_optional is not null)
+        {
+            foreach (var complex in _optional)
+            {
+                if (complex.WasNull(values))
+                {
+                    return null;
+                }
+            }
+        }
+
+        return Stored(values.GetOriginalValue(Property));
+    }
+
+    /// <summary>Whether two values read by this access are the same: by EF's comparer, or as stored values when converted.</summary>
+    public bool Same(object? left, object? right) => _converter is null ? Comparer.Equals(left, right) : Equals(left, right);
+
+    /// <summary>
+    /// How PostgreSQL stores the property's values: a decimal in a <c>numeric</c> column with a scale (declared, or 0 when
+    /// only a precision is) at that scale; a <c>DateTime</c>, <c>DateTimeOffset</c>, <c>TimeSpan</c> or <c>TimeOnly</c> in
+    /// a <c>timestamp</c>, <c>time</c> or <c>interval</c> column of the default precision in microseconds. A column of
+    /// another type or a lower precision is left exact.
+    /// </summary>
+    private static StoredForm StoredFormOf(IProperty property)
+    {
+        var type = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
+        if (property.FindRelationalTypeMapping() is not { } mapping || mapping.Converter is not null)
+        {
+            return default;
+        }
+
+        var storeType = mapping.StoreTypeNameBase;
+        if (type == typeof(decimal) && storeType is "numeric" or "decimal")
+        {
+            var scale = mapping.Scale ?? (mapping.Precision is null ? null : 0);
+            return scale is >= 0 and <= 28 ? new StoredForm(scale, false) : default;
+        }
+
+        var time = type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(TimeSpan) || type == typeof(TimeOnly);
+        return time
+               && storeType is "timestamp with time zone" or "timestamp without time zone" or "timestamptz" or "timestamp"
+                   or "time without time zone" or "time" or "interval"
+               && mapping.Precision is null or >= 6
+            ? new StoredForm(null, true)
+            : default;
+    }
+
+    private object? Stored(object? value) => _converter is null || value is null ? value : _converter.ConvertToProvider(value);
+}
+
+/// <summary>
+/// An optional complex property (<c>ComplexProperty</c> of a nullable type) on the way to a field. EF keeps the
+/// original values of the properties inside it, not whether it was null: a null one has the CLR default of each
+/// (<c>0</c>, <c>null</c>). It was null when a required property that can hold null (a <c>string</c>, a discriminator)
+/// has no original value, which a complex value loaded from the database cannot have; when it has no such property,
+/// when every property inside holds its default.
+/// </summary>
+internal sealed class OptionalComplex
+{
+    private readonly IProperty[] _markers;
+    private readonly (IProperty Property, object? Default)[]? _all;
+
+    public OptionalComplex(IComplexProperty property)
+    {
+        Property = property;
+        var markers = new List<IProperty>();
+        foreach (var inner in property.ComplexType.GetProperties())
+        {
+            if (!inner.IsNullable && (!inner.ClrType.IsValueType || Nullable.GetUnderlyingType(inner.ClrType) is not null))
+            {
+                markers.Add(inner);
+            }
+        }
+
+        _markers = [.. markers];
+        if (_markers.Length == 0)
+        {
+            var all = new List<(IProperty, object?)>();
+            AddAll(property.ComplexType, all);
+            _all = [.. all];
+        }
+    }
+
+    public IComplexProperty Property { get; }
+
+    /// <summary>Whether the complex property was null when the entity was loaded (see the class).</summary>
+    public bool WasNull(IUpdateEntry values)
+    {
+        if (_all is null)
+        {
+            foreach (var marker in _markers)
+            {
+                if (values.GetOriginalValue(marker) is null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        foreach (var (property, defaultValue) in _all)
+        {
+            if (!property.GetValueComparer().Equals(values.GetOriginalValue(property), defaultValue))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void AddAll(IComplexType type, List<(IProperty, object?)> all)
+    {
+        foreach (var inner in type.GetProperties())
+        {
+            all.Add((inner, inner.ClrType.IsValueType && Nullable.GetUnderlyingType(inner.ClrType) is null ? Activator.CreateInstance(inner.ClrType) : null));
+        }
+
+        foreach (var complex in type.GetComplexProperties())
+        {
+            if (!complex.IsCollection && !complex.IsNullable)
+            {
+                AddAll(complex.ComplexType, all);
+            }
+        }
     }
 }
 

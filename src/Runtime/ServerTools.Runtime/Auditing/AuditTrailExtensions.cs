@@ -62,11 +62,11 @@ public static class AuditTrailExtensions
         ArgumentNullException.ThrowIfNull(context);
         ArgumentException.ThrowIfNullOrEmpty(field);
         var descriptors = Descriptors(typeof(TEntity));
-        if (!descriptors.Any(descriptor => descriptor.Fields.Any(f => f.Name == field)))
+        var fields = descriptors.SelectMany(descriptor => Fields(context, descriptor)).Select(static f => f.Name).Distinct(StringComparer.Ordinal).ToList();
+        if (!fields.Contains(field))
         {
             throw new ArgumentException(
-                $"'{field}' is not an audited field of '{descriptors[0].EntityName}'. Audited fields: "
-                + $"{string.Join(", ", descriptors.SelectMany(static d => d.Fields).Select(static f => f.Name).Distinct(StringComparer.Ordinal))}.",
+                $"'{field}' is not an audited field of '{descriptors[0].EntityName}'. Audited fields: {string.Join(", ", fields)}.",
                 nameof(field));
         }
 
@@ -75,6 +75,12 @@ public static class AuditTrailExtensions
                 .Where(line => line.Field == field)
                 .Select(line => new AuditFieldChange(log.Timestamp, log.Operation, log.UserId, log.UserName, line.OldValue, line.NewValue)));
     }
+
+    /// <summary>The fields of the logs of <paramref name="descriptor"/>'s class: its own, and the shadow foreign keys the context's model adds.</summary>
+    private static IEnumerable<AuditField> Fields(DbContext context, AuditDescriptor descriptor)
+        => context.Model.FindEntityType(descriptor.EntityType) is { } entityType && entityType.FindPrimaryKey() is not null
+            ? AuditFieldMap.For(entityType, descriptor).Names
+            : descriptor.Fields;
 
     /// <summary>
     /// The key values as the logs hold them: a strongly typed id given as such is written as the value its converter

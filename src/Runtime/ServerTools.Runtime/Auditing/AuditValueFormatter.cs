@@ -56,11 +56,64 @@ public static class AuditValueFormatter
     }
 
     /// <summary>
+    /// Formats <paramref name="value"/> as the column stores it (<paramref name="form"/>): a decimal rounded to the
+    /// column's scale and written with it, a time truncated to PostgreSQL's microseconds, as Npgsql sends it.
+    /// </summary>
+    internal static string? FormatStored(object? value, StoredForm form)
+    {
+        if (form.IsExact)
+        {
+            return Format(value);
+        }
+
+        return value switch
+        {
+            decimal m when form.Scale is not null => form.Round(m).ToString(CultureInfo.InvariantCulture),
+            DateTime dt when form.Microseconds => StoredForm.Truncate(dt).ToString("O", CultureInfo.InvariantCulture),
+            DateTimeOffset dto when form.Microseconds => StoredForm.Truncate(dto).ToString("O", CultureInfo.InvariantCulture),
+            TimeSpan span when form.Microseconds => StoredForm.Truncate(span).ToString("c", CultureInfo.InvariantCulture),
+            TimeOnly time when form.Microseconds => StoredForm.Truncate(time).ToString("O", CultureInfo.InvariantCulture),
+            _ => Format(value),
+        };
+    }
+
+    /// <summary>Whether values of <paramref name="type"/> (or of its nullable form) are ones <see cref="Format"/> writes.</summary>
+    internal static bool Writes(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type.IsEnum
+            || type == typeof(string) || type == typeof(bool) || type == typeof(int) || type == typeof(long) || type == typeof(decimal)
+            || type == typeof(double) || type == typeof(float) || type == typeof(short) || type == typeof(byte) || type == typeof(sbyte)
+            || type == typeof(ushort) || type == typeof(uint) || type == typeof(ulong) || type == typeof(char) || type == typeof(Guid)
+            || type == typeof(DateTimeOffset) || type == typeof(DateTime) || type == typeof(DateOnly) || type == typeof(TimeOnly)
+            || type == typeof(TimeSpan) || type == typeof(byte[]);
+    }
+
+    /// <summary>
     /// Writes the property <paramref name="name"/> with the text <see cref="Format"/> gives <paramref name="value"/>,
     /// formatted straight into the writer's UTF-8 for the common types (no string in between); nothing for null.
     /// </summary>
-    internal static void WriteProperty(Utf8JsonWriter writer, JsonEncodedText name, object? value)
+    internal static void WriteProperty(Utf8JsonWriter writer, JsonEncodedText name, object? value, StoredForm form = default)
     {
+        if (!form.IsExact)
+        {
+            switch (value)
+            {
+                case decimal m when form.Scale is not null:
+                    WriteFormatted(writer, name, form.Round(m), default);
+                    return;
+                case DateTime dt when form.Microseconds:
+                    WriteFormatted(writer, name, StoredForm.Truncate(dt), "O");
+                    return;
+                case DateTimeOffset dto when form.Microseconds:
+                    WriteFormatted(writer, name, StoredForm.Truncate(dto), "O");
+                    return;
+                case TimeSpan or TimeOnly when form.Microseconds:
+                    writer.WriteString(name, FormatStored(value, form));
+                    return;
+            }
+        }
+
         switch (value)
         {
             case null:
@@ -118,4 +171,34 @@ public static class AuditValueFormatter
 
     private static string FormatBytes(byte[] bytes)
         => string.Create(CultureInfo.InvariantCulture, $"len={bytes.Length};sha256={Convert.ToHexStringLower(SHA256.HashData(bytes))}");
+}
+
+/// <summary>
+/// How a column stores a property's values where that differs from the CLR value, so that the trail logs what the
+/// database holds: a <c>numeric(p, s)</c> column rounds a decimal to its scale <c>s</c> (half away from zero) and
+/// writes it with that scale; Npgsql sends <c>timestamp</c>, <c>timestamptz</c>, <c>time</c> and <c>interval</c> values
+/// in whole microseconds, truncated toward zero (from 2000-01-01 for timestamps). The default (<see langword="default"/>) is exact.
+/// </summary>
+internal readonly record struct StoredForm(int? Scale, bool Microseconds)
+{
+    private const long PostgresEpochTicks = 630822816000000000; // 2000-01-01T00:00:00
+
+    /// <summary>Whether values are stored as they are (no scale, no truncation).</summary>
+    public bool IsExact => Scale is null && !Microseconds;
+
+    /// <summary><paramref name="value"/> rounded to <see cref="Scale"/>, half away from zero, and written with that scale (<c>1.5</c> to <c>1.50</c>).</summary>
+    public decimal Round(decimal value)
+    {
+        var scale = Scale ?? value.Scale;
+        var rounded = decimal.Round(value, scale, MidpointRounding.AwayFromZero);
+        return rounded.Scale == scale ? rounded : rounded + new decimal(0, 0, 0, false, (byte)scale);
+    }
+
+    public static DateTime Truncate(DateTime value) => value.AddTicks(-((value.Ticks - PostgresEpochTicks) % 10));
+
+    public static DateTimeOffset Truncate(DateTimeOffset value) => value.AddTicks(-((value.UtcTicks - PostgresEpochTicks) % 10));
+
+    public static TimeSpan Truncate(TimeSpan value) => new(value.Ticks - (value.Ticks % 10));
+
+    public static TimeOnly Truncate(TimeOnly value) => new(value.Ticks - (value.Ticks % 10));
 }

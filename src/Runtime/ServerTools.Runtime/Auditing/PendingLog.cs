@@ -13,7 +13,7 @@ internal readonly record struct PendingLine(string Field, string? OldValue, stri
 /// One log before it is written: an entity change of a SaveChanges, or a read. Old values are taken at the
 /// save's first statement (EF replaces them afterwards). A created entity's values are taken then too, and formatted ahead,
 /// except its keys, foreign keys and database-generated values, which are read when the log is written, so that they
-/// are logged as stored.
+/// are logged as stored; so are the new values of an update that the database computes.
 /// </summary>
 internal sealed class PendingLog
 {
@@ -21,9 +21,15 @@ internal sealed class PendingLog
     private readonly AuditFieldMap? _map;
     private readonly string? _key;
 
-    // An update or a delete: the values taken at the capture, then (formatted ahead) its lines.
-    private readonly List<(AuditField Field, object? Old, object? New)>? _changed;
+    // An update or a delete: the values taken at the capture (by field index), then (formatted ahead) its lines.
+    private readonly List<(int Index, object? Old, object? New)>? _changed;
     private List<PendingLine>? _lines;
+
+    // An update's fields the database computes: their old values, taken at the capture; the new ones are read at the
+    // write, and merged with the lines formatted ahead (whose field indexes are kept for that) into the lines written.
+    private readonly List<(int Index, object? Old)>? _computed;
+    private List<int>? _lineIndexes;
+    private List<PendingLine>? _written;
 
     // A created entity: the values taken at the capture (null where read at the write), then their text.
     private readonly object?[]? _created;
@@ -31,7 +37,8 @@ internal sealed class PendingLog
 
     private PendingLog(
         EntityEntry? entry, AuditDescriptor descriptor, AuditFieldMap? map, AuditOperation operation, string? key,
-        List<PendingLine>? lines = null, List<(AuditField, object?, object?)>? changed = null, object?[]? created = null)
+        List<PendingLine>? lines = null, List<(int, object?, object?)>? changed = null, List<(int, object?)>? computed = null,
+        object?[]? created = null)
     {
         _entry = entry;
         _map = map;
@@ -40,6 +47,7 @@ internal sealed class PendingLog
         _key = key;
         _lines = lines;
         _changed = changed;
+        _computed = computed;
         _created = created;
     }
 
@@ -47,8 +55,11 @@ internal sealed class PendingLog
 
     public AuditOperation Operation { get; }
 
-    /// <summary>Whether the log's key and values are known since the capture (every log but a created entity's, whose key is read when written).</summary>
-    public bool IsCaptured => _key is not null;
+    /// <summary>
+    /// Whether the log's key and values are known since the capture: every log but a created entity's, whose key is read
+    /// when written, and an update's whose new values the database computes.
+    /// </summary>
+    public bool IsCaptured => _key is not null && _computed is null;
 
     /// <summary>
     /// An update in <see cref="AuditMode.Changes"/> whose changed values all read the same as text once formatted (EF's
@@ -67,7 +78,8 @@ internal sealed class PendingLog
 
         var full = descriptor.Mode == AuditMode.Full;
         // An update in Changes mode usually changes a few fields: the list starts small rather than at the field count.
-        var changed = new List<(AuditField, object?, object?)>(full || operation == AuditOperation.Delete ? map.Fields.Length : Math.Min(4, map.Fields.Length));
+        var changed = new List<(int, object?, object?)>(full || operation == AuditOperation.Delete ? map.Fields.Length : Math.Min(4, map.Fields.Length));
+        List<(int, object?)>? computed = null;
         var values = entry.Values();
         for (var i = 0; i < map.Fields.Length; i++)
         {
@@ -76,12 +88,17 @@ internal sealed class PendingLog
                 continue;
             }
 
-            var field = descriptor.Fields[i];
-            var property = access.Property;
+            // A value the database computes on update is known once the statement ran: its new value is read at the write.
+            if (operation == AuditOperation.Update && access.IsComputedOnUpdate && access.IsComputedBy(values))
+            {
+                (computed ??= []).Add((i, access.Original(entry, owned)));
+                continue;
+            }
 
             // An update's unchanged properties are passed over on EF's own flag (set by DetectChanges with the same
-            // comparer), before a value is read: what EF does not write is not logged either.
-            if (!full && operation == AuditOperation.Update && access.IsOnEntity && !values.IsModified(property))
+            // comparer), before a value is read: what EF does not write is not logged either. The entry holds the flags
+            // of its complex properties' fields too (an owned entity's are on its own entry).
+            if (!full && operation == AuditOperation.Update && access.IsOnEntry && !values.IsModified(access.Property))
             {
                 continue;
             }
@@ -89,20 +106,22 @@ internal sealed class PendingLog
             var original = access.Original(entry, owned);
             if (operation == AuditOperation.Delete)
             {
-                changed.Add((field, original, null));
+                changed.Add((i, original, null));
                 continue;
             }
 
             // Compared with EF's own comparer, so unchanged values are not kept. They are formatted later, ahead of the
             // write (FormatAhead): EF keeps no reference to these values, so they cannot change meanwhile.
             var current = access.Current(entry);
-            if (full || !access.Comparer.Equals(original, current))
+            if (full || !access.Same(original, current))
             {
-                changed.Add((field, original, current));
+                changed.Add((i, original, current));
             }
         }
 
-        return changed.Count == 0 && !full ? null : new PendingLog(entry, descriptor, map, operation, AuditKey.Of(values, map.Key, original: true), changed: changed);
+        return changed.Count == 0 && computed is null && !full
+            ? null
+            : new PendingLog(entry, descriptor, map, operation, AuditKey.Of(values, map.Key, original: true), changed: changed, computed: computed);
     }
 
     /// <summary>A read of the entity with key <paramref name="key"/> (see <see cref="AuditKey.Format"/>): a log with no lines.</summary>
@@ -119,16 +138,21 @@ internal sealed class PendingLog
         {
             var full = Descriptor.Mode == AuditMode.Full;
             var lines = new List<PendingLine>(changed.Count);
-            foreach (var (field, old, current) in changed)
+            var indexes = _computed is null ? null : new List<int>(changed.Count);
+            foreach (var (index, old, current) in changed)
             {
-                var oldValue = AuditValueFormatter.Format(old);
-                var newValue = Operation == AuditOperation.Delete ? null : AuditValueFormatter.Format(current);
+                // As the column stores them: a phantom change (a tick the column does not keep) reads the same and is dropped.
+                var form = _map!.Fields[index]!.Form;
+                var oldValue = AuditValueFormatter.FormatStored(old, form);
+                var newValue = Operation == AuditOperation.Delete ? null : AuditValueFormatter.FormatStored(current, form);
                 if (full || Operation == AuditOperation.Delete || !string.Equals(oldValue, newValue, StringComparison.Ordinal))
                 {
-                    lines.Add(Line(field, oldValue, newValue));
+                    lines.Add(Line(_map.Names[index], oldValue, newValue));
+                    indexes?.Add(index);
                 }
             }
 
+            _lineIndexes = indexes;
             _lines = lines;
             return;
         }
@@ -141,13 +165,59 @@ internal sealed class PendingLog
         var texts = new string?[values.Length];
         for (var i = 0; i < values.Length; i++)
         {
-            if (_map!.Fields[i] is { IsReadAtWrite: false })
+            if (_map!.Fields[i] is { IsReadAtWrite: false } access)
             {
-                texts[i] = (string?)Masked(Descriptor.Fields[i], AuditValueFormatter.Format(values[i]));
+                texts[i] = (string?)Masked(_map.Names[i], AuditValueFormatter.FormatStored(values[i], access.Form));
             }
         }
 
         _createdText = texts;
+    }
+
+    /// <summary>
+    /// At the write, for a log that is not <see cref="IsCaptured"/>: reads what the save decided. For an update, the new
+    /// values the database computed, merged in field order with the lines formatted ahead; false when the update then
+    /// has nothing to log (in <see cref="AuditMode.Changes"/>). Done again at each write (a retried save's values are new).
+    /// </summary>
+    public bool ReadAtWrite()
+    {
+        if (_computed is not { } computed)
+        {
+            return true;
+        }
+
+        FormatAhead();
+        var full = Descriptor.Mode == AuditMode.Full;
+        var ahead = _lines!;
+        var lines = new List<PendingLine>(ahead.Count + computed.Count);
+        var next = 0;
+        foreach (var (index, old) in computed)
+        {
+            for (; next < ahead.Count && _lineIndexes![next] < index; next++)
+            {
+                lines.Add(ahead[next]);
+            }
+
+            var access = _map!.Fields[index]!;
+            var current = access.Current(_entry!);
+            if (full || !access.Same(old, current))
+            {
+                var oldValue = AuditValueFormatter.FormatStored(old, access.Form);
+                var newValue = AuditValueFormatter.FormatStored(current, access.Form);
+                if (full || !string.Equals(oldValue, newValue, StringComparison.Ordinal))
+                {
+                    lines.Add(Line(_map.Names[index], oldValue, newValue));
+                }
+            }
+        }
+
+        for (; next < ahead.Count; next++)
+        {
+            lines.Add(ahead[next]);
+        }
+
+        _written = lines;
+        return full || lines.Count > 0;
     }
 
     /// <summary>The entity key as text: the value itself, or for a composite key its parts joined by <c>|</c>.</summary>
@@ -159,10 +229,10 @@ internal sealed class PendingLog
     /// </summary>
     public void WriteLines(Utf8JsonWriter writer, AuditLineJsonNames names)
     {
-        if (IsCaptured)
+        if (_key is not null)
         {
             FormatAhead();
-            AuditLinesJson.WriteLines(writer, names, _lines!);
+            AuditLinesJson.WriteLines(writer, names, _written ?? _lines!);
             return;
         }
 
@@ -175,12 +245,12 @@ internal sealed class PendingLog
                 continue;
             }
 
-            var field = Descriptor.Fields[i];
+            var field = _map.Names[i];
             writer.WriteStartObject();
             writer.WriteString(names.Field, field.Name);
             if (access.IsReadAtWrite)
             {
-                AuditValueFormatter.WriteProperty(writer, names.NewValue, Masked(field, access.Current(_entry)));
+                AuditValueFormatter.WriteProperty(writer, names.NewValue, Masked(field, access.Current(_entry)), access.Form);
             }
             else if (_createdText![i] is { } text)
             {
