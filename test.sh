@@ -51,4 +51,8 @@ awk '
   }
   END { printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped }
 ' "$log"
+if [ "$status" -ne 0 ]; then
+  # The counts above cover only the test assemblies that ran: a project that did not build runs none.
+  echo "dotnet test failed (exit code $status): a project did not build, or a test run failed or aborted; see the output above." >&2
+fi
 exit $status

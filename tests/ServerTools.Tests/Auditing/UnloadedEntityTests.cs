@@ -187,51 +187,51 @@ public sealed class UnloadedOwnedEntityTests(AuditValueObjectTests.Database data
 /// <summary>Owned entities stored as JSON: a client copy of their owner saves as before.</summary>
 public sealed class UnloadedJsonOwnedEntityTests(UnloadedJsonOwnedEntityTests.Database database) : IClassFixture<UnloadedJsonOwnedEntityTests.Database>
 {
-    public sealed class Database() : SchemaFixture<DepotContext>(options => new(options));
+    public sealed class Database() : SchemaFixture<StorehouseContext>(options => new(options));
 
     [Fact]
     public async Task An_update_of_a_client_copy_with_a_json_owned_entity_is_saved_and_logged()
     {
-        var stored = new Depot { Name = "north", Manager = new DepotManager { Name = "Ada", Phone = "1" } };
+        var stored = new Storehouse { Name = "north", Manager = new StorehouseKeeper { Name = "Ada", Phone = "1" } };
         await using (var context = database.Create())
         {
-            context.Depots.Add(stored);
+            context.Storehouses.Add(stored);
             await context.SaveChangesAsync();
         }
 
         await using (var context = database.Create())
         {
-            context.Update(new Depot { Id = stored.Id, Name = "north-2", Manager = new DepotManager { Name = "Grace", Phone = "1" } });
+            context.Update(new Storehouse { Id = stored.Id, Name = "north-2", Manager = new StorehouseKeeper { Name = "Grace", Phone = "1" } });
             await context.SaveChangesAsync();
         }
 
         await using var check = database.Create();
-        var row = await check.Depots.AsNoTracking().SingleAsync(d => d.Id == stored.Id);
+        var row = await check.Storehouses.AsNoTracking().SingleAsync(d => d.Id == stored.Id);
         Assert.Equal(("north-2", "Grace"), (row.Name, row.Manager.Name));
-        var trail = await check.AuditTrailByKey<Depot>(stored.Id).ToListAsync();
+        var trail = await check.AuditTrailByKey<Storehouse>(stored.Id).ToListAsync();
         Assert.Equal([("Name", "north", "north-2"), ("Manager.Name", "Ada", "Grace")], Lines(trail[^1]));
     }
 }
 
 [Audited]
-public partial class Depot
+public partial class Storehouse
 {
     public int Id { get; set; }
     public string Name { get; set; } = "";
-    public DepotManager Manager { get; set; } = new();
+    public StorehouseKeeper Manager { get; set; } = new();
 }
 
-public sealed class DepotManager
+public sealed class StorehouseKeeper
 {
     public string Name { get; set; } = "";
     public string Phone { get; set; } = "";
 }
 
-public sealed class DepotContext(DbContextOptions<DepotContext> options) : DbContext(options)
+public sealed class StorehouseContext(DbContextOptions<StorehouseContext> options) : DbContext(options)
 {
-    public DbSet<Depot> Depots => Set<Depot>();
+    public DbSet<Storehouse> Storehouses => Set<Storehouse>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.Entity<Depot>().OwnsOne(d => d.Manager, m => m.ToJson());
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.Entity<Storehouse>().OwnsOne(d => d.Manager, m => m.ToJson());
 }
 
 /// <summary>Audited and tracked, with a hook, a complex property and a concurrency token.</summary>
