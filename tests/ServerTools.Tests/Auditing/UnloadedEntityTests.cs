@@ -184,6 +184,37 @@ public sealed class UnloadedOwnedEntityTests(AuditValueObjectTests.Database data
     }
 }
 
+/// <summary>Optional complex values of a client copy: a value the database holds as null reads back as null.</summary>
+public sealed class UnloadedComplexValueTests(AuditValueObjectTests.Database database) : IClassFixture<AuditValueObjectTests.Database>
+{
+    [Fact]
+    public async Task A_client_copy_that_sets_an_optional_complex_value_stored_as_null_logs_null_as_the_old_one()
+    {
+        var stored = new Wallet { Name = "unloaded-complex", Hidden = new Money { Amount = 1m, Currency = "EUR" } };
+        await using (var context = database.Create())
+        {
+            context.Wallets.Add(stored);
+            await context.SaveChangesAsync();
+        }
+
+        await using (var context = database.Create())
+        {
+            context.Update(new Wallet { Id = stored.Id, Name = "unloaded-complex", Cash = new Money { Amount = 5m, Currency = "USD" }, Hidden = null });
+            await context.SaveChangesAsync();
+        }
+
+        await using var check = database.Create();
+        var row = await check.Wallets.AsNoTracking().SingleAsync(w => w.Id == stored.Id);
+        Assert.Equal((5m, "USD"), (row.Cash?.Amount, row.Cash?.Currency));
+        Assert.Null(row.Hidden);
+        var trail = await check.AuditTrailByKey<Wallet>(stored.Id).ToListAsync();
+        Assert.Equal([AuditOperation.Create, AuditOperation.Update], trail.Select(l => l.Operation));
+        Assert.Equal(
+            [("Cash.Amount", null, "5"), ("Cash.Currency", null, "USD"), ("Hidden.Amount", "***", null), ("Hidden.Currency", "***", null)],
+            Lines(trail[1]));
+    }
+}
+
 /// <summary>Owned entities stored as JSON: a client copy of their owner saves as before.</summary>
 public sealed class UnloadedJsonOwnedEntityTests(UnloadedJsonOwnedEntityTests.Database database) : IClassFixture<UnloadedJsonOwnedEntityTests.Database>
 {

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using System.Data.Common;
 using System.Threading;
 using System.Threading.Tasks;
@@ -42,6 +41,12 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
 
     /// <summary>The context whose SaveChangesFailed event this instance listens to (a pooled context's are cleared with its state).</summary>
     private DbContext? _listening;
+
+    /// <summary>Whether the context has SaveChanges interceptors besides this one (found once: a context's interceptors do not change).</summary>
+    private bool? _othersInterceptSaves;
+
+    /// <summary>Automatic change detection was left off by <see cref="BeginAsync"/> for the rest of the save; <see cref="End"/> turns it back on.</summary>
+    private bool _restoreAutoDetect;
     private AutoTransactionBehavior _previousBehavior;
     private bool _wakeDispatchersOnCommit;
     private bool _dataRulesChanged;
@@ -190,6 +195,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         _wakeDispatchersOnCommit = false;
         _dataRulesChanged = false;
         _addedRuleIds = null;
+        _restoreAutoDetect = false;
     }
 
     public Task ResetStateAsync(CancellationToken cancellationToken = default)
@@ -314,8 +320,9 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     /// <summary>
     /// Reads the stored values of entities the context did not load (<see cref="StoredOriginals"/>), runs the hooks,
     /// prepares the time-window columns, checks new data rules, and sets up the work that the save's first statement
-    /// captures. Changes must be detected first; automatic detection is paused while this runs, and is back on before EF's
-    /// own detection after the SaveChanges interceptors, so that what a later interceptor changes is saved.
+    /// captures. Changes must be detected first; automatic detection is paused while this runs. It is back on before EF's
+    /// own detection after the SaveChanges interceptors when there are others, so that what a later interceptor changes
+    /// is saved; with none, it stays off until the save ends, as that detection would find nothing new.
     /// </summary>
     private async Task BeginAsync(DbContext? context, bool async, CancellationToken cancellationToken)
     {
@@ -349,6 +356,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
             tracker.AutoDetectChangesEnabled = false;
         }
 
+        var keepDetectionOff = false;
         try
         {
             if ((options.Auditing.Enabled || options.Tracking.Enabled) && StoredOriginals.Find(context, options) is { } unloaded)
@@ -368,11 +376,16 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
 
             _dataRulesChanged = dataRules && DataRuleBatch.Validate(context, out _addedRuleIds);
 
-            if ((options.Auditing.Enabled || options.Tracking.Enabled) && MayWrite(context, contextOptions, options))
+            if ((options.Auditing.Enabled || options.Tracking.Enabled) && MayWrite(context, options))
             {
                 var writeAtCommit = context.Database.CurrentTransaction is null && System.Transactions.Transaction.Current is null;
                 _work = new SaveWork(context, options, writeAtCommit);
             }
+
+            // EF detects changes again after the SaveChanges interceptors, for what a later one changed. With no other
+            // interceptor nothing can have changed since this detection, and EF's second pass over every entry (which
+            // boxes each value it compares) is skipped: detection comes back on when the save ends.
+            keepDetectionOff = autoDetect && !OthersInterceptSaves(context);
         }
         catch
         {
@@ -382,9 +395,13 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         }
         finally
         {
-            tracker.AutoDetectChangesEnabled = autoDetect;
+            if (!keepDetectionOff)
+            {
+                tracker.AutoDetectChangesEnabled = autoDetect;
+            }
         }
 
+        _restoreAutoDetect = keepDetectionOff;
         if (_work is { WriteAtCommit: true })
         {
             _previousBehavior = context.Database.AutoTransactionBehavior;
@@ -397,9 +414,9 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     /// with its owner) is added, modified or deleted; or EF cascades deletes during the save, which may reach one; or the
     /// application has SaveChanges interceptors of its own, which EF runs after this one and which may change one.
     /// </summary>
-    private static bool MayWrite(DbContext context, IDbContextOptions contextOptions, ServerToolsOptions options)
+    private bool MayWrite(DbContext context, ServerToolsOptions options)
     {
-        if (contextOptions.FindExtension<CoreOptionsExtension>()?.Interceptors?.Any(static i => i is ISaveChangesInterceptor) == true)
+        if (OthersInterceptSaves(context))
         {
             return true;
         }
@@ -425,6 +442,13 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         return false;
     }
 
+    /// <summary>
+    /// Whether EF runs SaveChanges interceptors besides this one: the application's (<c>AddInterceptors</c>) or another
+    /// extension's. EF aggregates them; this one alone is returned as itself.
+    /// </summary>
+    private bool OthersInterceptSaves(DbContext context)
+        => _othersInterceptSaves ??= !ReferenceEquals(context.GetService<IInterceptors>().Aggregate<ISaveChangesInterceptor>(), this);
+
     private SaveWork? End(DbContext? context)
     {
         var work = _work;
@@ -432,6 +456,12 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         if (context is null)
         {
             return work;
+        }
+
+        if (_restoreAutoDetect)
+        {
+            _restoreAutoDetect = false;
+            context.ChangeTracker.AutoDetectChangesEnabled = true;
         }
 
         if (work is { WriteAtCommit: true })

@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +16,7 @@ namespace ServerTools.Infrastructure;
 /// The stored values of entities the context did not load. <c>db.Update(dto)</c>, or <c>db.Attach(stub)</c> with
 /// <c>IsModified = true</c>, gives EF no original values: it takes the client's, so every modified property holds its
 /// "original" value, no change shows, and the audit trail and the <c>On{X}Changed</c> hooks would see none. For such an
-/// entity of an audited or tracked type, the stored row is read (EF's <c>GetDatabaseValues</c>, one query per entity) and
+/// entity of an audited or tracked type (or an owned one, logged with its owner or as an entity of its own), the stored row is read (EF's <c>GetDatabaseValues</c>, one query per entity) and
 /// becomes the original value of each property so marked, before the hooks run and the changes are captured.
 /// </summary>
 /// <remarks>
@@ -26,7 +28,7 @@ internal static class StoredOriginals
 {
     private const string AnnotationName = "ServerTools:StoredOriginals";
 
-    /// <summary>The modified entries of audited or tracked types that hold a modified property whose original value is its current one.</summary>
+    /// <summary>The modified entries of audited, tracked or owned types that hold a modified property whose original value is its current one.</summary>
     public static List<EntityEntry>? Find(DbContext context, ServerToolsOptions options)
     {
         List<EntityEntry>? unloaded = null;
@@ -86,9 +88,22 @@ internal static class StoredOriginals
         {
             if (IsUnknown(values, property))
             {
-                values.SetOriginalValue(property, stored[property]);
+                values.SetOriginalValue(property, StoredValue(stored, property));
             }
         }
+    }
+
+    /// <summary>
+    /// The stored value of <paramref name="property"/>. A property of an optional complex value that is null in the row
+    /// reads null, which a value type cannot hold as its original value: it gets the type's default, as the entity it
+    /// would have been loaded into holds (the audit trail tells such a complex value was null from its originals).
+    /// </summary>
+    private static object? StoredValue(PropertyValues stored, IProperty property)
+    {
+        var value = stored[property];
+        return value is null && property.ClrType.IsValueType && Nullable.GetUnderlyingType(property.ClrType) is null
+            ? RuntimeHelpers.GetUninitializedObject(property.ClrType)
+            : value;
     }
 
     /// <summary>A property EF writes whose original value is the current one: a value the client sent, not one read.</summary>
