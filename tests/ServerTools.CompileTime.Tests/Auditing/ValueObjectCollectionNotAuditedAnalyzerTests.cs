@@ -13,7 +13,7 @@ public sealed class ValueObjectCollectionNotAuditedAnalyzerTests
 
     [Fact]
     public Task Collections_of_value_objects_are_reported_at_the_property_name() => DiagnosticAssert.VerifyAsync(
-        new ValueObjectCollectionNotAuditedAnalyzer(),
+        new UnsupportedAuditPropertyTypeAnalyzer(),
         """
         using System.Collections.Generic;
         using System.ComponentModel.DataAnnotations.Schema;
@@ -47,7 +47,7 @@ public sealed class ValueObjectCollectionNotAuditedAnalyzerTests
 
     [Fact]
     public Task Audited_elements_entities_values_and_ignored_collections_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
-        new ValueObjectCollectionNotAuditedAnalyzer(),
+        new UnsupportedAuditPropertyTypeAnalyzer(),
         """
         using System.Collections.Generic;
         using System.ComponentModel.DataAnnotations.Schema;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Threading.Tasks;
@@ -84,6 +85,25 @@ public sealed class FuzzySearchInputTests(FuzzySearchInputTests.Database databas
         Assert.Equal(
             s_rows.Where(p => Trigram.Similarity(p.Name, "smith") >= (p.Email == null ? 0.2 : low)).Select(p => p.Id),
             await context.Partners.Where(p => TrigramFunctions.IsSimilar(p.Name, "smith", p.Email == null ? 0.2 : low)).OrderBy(p => p.Id).Select(p => p.Id).ToListAsync());
+    }
+
+    private static readonly Func<FuzzyContext, double, IAsyncEnumerable<int>> s_halfThreshold = EF.CompileAsyncQuery(
+        (FuzzyContext db, double t) => db.Partners.Where(p => TrigramFunctions.IsSimilar(p.Name, "smith", t * 0.5)).OrderBy(p => p.Id).Select(p => p.Id));
+
+    [Fact]
+    public async Task A_threshold_computed_from_a_compiled_querys_parameter_is_checked_and_raised_to_the_least_real_by_postgresql()
+    {
+        await using var context = database.Create();
+
+        var error = await Assert.ThrowsAsync<PostgresException>(async () => await s_halfThreshold(context, 3.0).ToListAsync());
+        Assert.Contains("A fuzzy search threshold must be greater than 0 and at most 1", error.MessageText, StringComparison.Ordinal);
+
+        Assert.Equal(
+            s_rows.Where(p => Trigram.Similarity(p.Name, "smith") > 0).Select(p => p.Id),
+            await s_halfThreshold(context, 2e-310).ToListAsync());
+        Assert.Equal(
+            s_rows.Where(p => Trigram.Similarity(p.Name, "smith") >= 0.3).Select(p => p.Id),
+            await s_halfThreshold(context, 0.6).ToListAsync());
     }
 
     [Theory]

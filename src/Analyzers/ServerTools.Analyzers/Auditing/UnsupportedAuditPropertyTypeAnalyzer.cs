@@ -14,6 +14,11 @@ namespace ServerTools.Analyzers.Auditing;
 /// arrays and collections of values). Class types and collections of them are navigations or owned types, not
 /// values, and are not reported; nor is the key (<c>Id</c>, <c>{Type}Id</c>, <c>[Key]</c>), such as a strongly typed
 /// id: the log's EntityKey holds the value its converter stores.
+/// <para>ST1006, in the same pass over the properties: a collection whose elements are value objects
+/// (<see cref="AuditedProperties.ValueObject"/>: a class with no key EF Core would find, or one marked <c>[Owned]</c>
+/// or <c>[ComplexType]</c>), which EF Core maps as an owned collection (<c>OwnsMany</c>) or a complex collection
+/// (<c>ComplexCollection</c>). The audit trail logs neither in the owner's log, and an owned element only when its class
+/// is <c>[Audited]</c>: without this warning, their changes would be left out silently.</para>
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnsupportedAuditPropertyTypeAnalyzer : DiagnosticAnalyzer
@@ -23,7 +28,7 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzer : DiagnosticAnalyzer
 
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        [DiagnosticDescriptors.UnsupportedAuditPropertyType];
+        [DiagnosticDescriptors.UnsupportedAuditPropertyType, DiagnosticDescriptors.ValueObjectCollectionNotAudited];
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -58,6 +63,7 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzer : DiagnosticAnalyzer
 
         // As the generator does: base class first, and a name already audited is not audited again.
         var audited = new HashSet<string>();
+        var seen = new HashSet<string>();
         foreach (var property in AuditedProperties.BaseFirst(type).SelectMany(static t => t.GetMembers().OfType<IPropertySymbol>()))
         {
             if (!AuditedProperties.IsCandidate(property))
@@ -65,21 +71,38 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
+            var first = seen.Add(property.Name);
             if (AuditValueTypes.IsSupported(property.Type))
             {
                 audited.Add(property.Name);
             }
-            else if (!audited.Contains(property.Name)
-                     && !AuditedProperties.IsKeyByConvention(property, property.ContainingType)
-                     && IsValueColumn(property.Type, enumerable)
-                     && property.Locations.FirstOrDefault(static l => l.IsInSource) is { } location
+            else if (audited.Contains(property.Name) || property.Locations.FirstOrDefault(static l => l.IsInSource) is not { } location)
+            {
+                continue;
+            }
+            else if (!AuditedProperties.IsKeyByConvention(property, property.ContainingType) && IsValueColumn(property.Type, enumerable))
+            {
+                if (reported.TryAdd(property.OriginalDefinition, true))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        DiagnosticDescriptors.UnsupportedAuditPropertyType,
+                        location,
+                        property.Name,
+                        property.Type.ToDisplayString(s_typeFormat)));
+                }
+            }
+            else if (first
+                     && AuditingSymbols.ElementType(property.Type, enumerable) is INamedTypeSymbol element
+                     && AuditedProperties.ValueObject(element) is not null
+                     && !symbols.IsAudited(element)
                      && reported.TryAdd(property.OriginalDefinition, true))
             {
                 context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.UnsupportedAuditPropertyType,
+                    DiagnosticDescriptors.ValueObjectCollectionNotAudited,
                     location,
                     property.Name,
-                    property.Type.ToDisplayString(s_typeFormat)));
+                    property.Type.ToDisplayString(s_typeFormat),
+                    element.Name));
             }
         }
     }

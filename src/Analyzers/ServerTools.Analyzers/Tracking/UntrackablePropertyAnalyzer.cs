@@ -72,7 +72,7 @@ public sealed class UntrackablePropertyAnalyzer : DiagnosticAnalyzer
     private static string Instead(IPropertySymbol property, TrackingSymbols symbols, INamedTypeSymbol enumerable)
     {
         var type = property.Type;
-        if (ElementType(type, enumerable) is { } element)
+        if (Auditing.AuditingSymbols.ElementType(type, enumerable) is { } element)
         {
             return IsObject(element)
                 ? $"mark the fields of '{element.Name}' [Tracked] on that type instead"
@@ -106,18 +106,4 @@ public sealed class UntrackablePropertyAnalyzer : DiagnosticAnalyzer
         => type.TypeKind is TypeKind.Class or TypeKind.Interface
            && type.SpecialType == SpecialType.None
            && !type.AllInterfaces.Any(static i => i.SpecialType == SpecialType.System_Collections_IEnumerable);
-
-    /// <summary>The element type of an array or <c>IEnumerable&lt;T&gt;</c>, or null.</summary>
-    private static ITypeSymbol? ElementType(ITypeSymbol type, INamedTypeSymbol enumerable)
-    {
-        if (type is IArrayTypeSymbol array)
-        {
-            return array.ElementType;
-        }
-
-        var sequence = type is INamedTypeSymbol named && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, enumerable)
-            ? named
-            : type.AllInterfaces.FirstOrDefault(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, enumerable));
-        return sequence?.TypeArguments[0];
-    }
 }

@@ -194,9 +194,16 @@ internal readonly record struct StoredForm(int? Scale, bool Microseconds)
         return rounded.Scale == scale ? rounded : rounded + new decimal(0, 0, 0, false, (byte)scale);
     }
 
-    public static DateTime Truncate(DateTime value) => value.AddTicks(-((value.Ticks - PostgresEpochTicks) % 10));
+    /// <summary>
+    /// <paramref name="value"/> in whole microseconds; <see cref="DateTime.MaxValue"/> and <see cref="DateTime.MinValue"/>
+    /// stay as they are, since Npgsql stores them as <c>infinity</c> and <c>-infinity</c> and reads them back as themselves.
+    /// </summary>
+    public static DateTime Truncate(DateTime value)
+        => value == DateTime.MaxValue || value == DateTime.MinValue ? value : value.AddTicks(-((value.Ticks - PostgresEpochTicks) % 10));
 
-    public static DateTimeOffset Truncate(DateTimeOffset value) => value.AddTicks(-((value.UtcTicks - PostgresEpochTicks) % 10));
+    /// <inheritdoc cref="Truncate(DateTime)"/>
+    public static DateTimeOffset Truncate(DateTimeOffset value)
+        => value == DateTimeOffset.MaxValue || value == DateTimeOffset.MinValue ? value : value.AddTicks(-((value.UtcTicks - PostgresEpochTicks) % 10));
 
     public static TimeSpan Truncate(TimeSpan value) => new(value.Ticks - (value.Ticks % 10));
 

@@ -167,10 +167,19 @@ internal sealed class TrigramQueryRewriter : ExpressionVisitor
     /// (0, 1] raises the <see cref="ArgumentOutOfRangeException"/> it raises in memory, and PostgreSQL reads back the very
     /// double, whatever its <c>extra_float_digits</c>.
     /// </summary>
-    private static Expression Setting(Expression threshold)
-        => threshold is ConstantExpression { Value: double value }
-            ? Expression.Constant(FuzzySearchQuery.ThresholdSetting(value))
-            : Expression.Call(TrigramParameters.ThresholdSettingMethod, threshold);
+    /// <remarks>
+    /// A threshold computed in the query from a compiled query's parameters (<c>t * 0.5</c>) is neither: PostgreSQL checks
+    /// it as it checks a row's (<see cref="Checked"/>), and raises it to the least positive <c>real</c>, as
+    /// <see cref="FuzzySearchQuery.ThresholdSetting"/> does, before it becomes the setting's text.
+    /// </remarks>
+    private static Expression Setting(Expression threshold) => threshold switch
+    {
+        ConstantExpression { Value: double value } => Expression.Constant(FuzzySearchQuery.ThresholdSetting(value)),
+        QueryParameterExpression => Expression.Call(TrigramParameters.ThresholdSettingMethod, threshold),
+        _ => Expression.Call(TrigramParameters.ThresholdSettingMethod, Expression.Call(s_max, Checked(threshold), Expression.Constant(FuzzySearchQuery.LeastThreshold))),
+    };
+
+    private static readonly MethodInfo s_max = typeof(Math).GetMethod(nameof(Math.Max), [typeof(double), typeof(double)])!;
 
     /// <summary>
     /// A term or value with its NUL and unpaired surrogates as spaces, as the generated searches send their term: a

@@ -62,19 +62,43 @@ internal static class StoredOriginals
         }
     }
 
+    /// <summary>
+    /// An audited (updates) or tracked type, or an owned type of such an owner: the audit logs an owned entity with its
+    /// owner, or as an entity of its own when its class is audited. An owned collection stored as JSON is left out: EF
+    /// cannot read one element of it back (its key is its position), and reports the unknown position itself.
+    /// </summary>
     private static bool IsLogged(IEntityType type, ServerToolsOptions options)
-        => (options.Auditing.Enabled && type.IsOwned())
-            || (options.Auditing.Enabled && AuditDescriptors.TryGet(type.ClrType, out var audit) && (audit.Operations & AuditOperations.Update) != 0)
-            || (options.Tracking.Enabled && TrackedDescriptors.TryGet(type.ClrType, out _));
+    {
+        if (type.FindOwnership() is { } ownership && (!ownership.IsUnique && type.IsMappedToJson()))
+        {
+            return false;
+        }
 
+        for (var current = type; current is not null; current = current.FindOwnership()?.PrincipalEntityType)
+        {
+            if ((options.Auditing.Enabled && AuditDescriptors.TryGet(current.ClrType, out var audit) && (audit.Operations & AuditOperations.Update) != 0)
+                || (options.Tracking.Enabled && TrackedDescriptors.TryGet(current.ClrType, out _)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the entry is a client's copy. EF marks a property of a loaded entity modified when its value differs from
+    /// the original, and every property marked on a client's copy holds the client's value as both: the first property
+    /// marked tells which the entry is (two values read, not all of them).
+    /// </summary>
     private static bool HasUnknownOriginal(EntityEntry entry)
     {
         var values = entry.Values();
         foreach (var property in Candidates(entry.Metadata))
         {
-            if (IsUnknown(values, property))
+            if (values.IsModified(property))
             {
-                return true;
+                return property.GetValueComparer().Equals(values.GetOriginalValue(property), values.GetCurrentValue(property));
             }
         }
 
@@ -89,6 +113,15 @@ internal static class StoredOriginals
             if (IsUnknown(values, property))
             {
                 values.SetOriginalValue(property, StoredValue(stored, property));
+            }
+            else if ((property.ValueGenerated & ValueGenerated.OnUpdate) != 0 && !values.IsModified(property))
+            {
+                // A value the database computes (a stored computed column) is not written, and the client's copy holds
+                // a placeholder: the stored value becomes its value now and its original one, as a loaded entity's
+                // would be, so the audit compares the value computed by this save with the stored one.
+                var value = StoredValue(stored, property);
+                values.SetStoreGeneratedValue(property, value, setModified: false);
+                values.SetOriginalValue(property, value);
             }
         }
     }

@@ -221,7 +221,7 @@ public sealed class StoredViolationsOfRemovedRulesTests(RulesFixture database) :
     [Theory]
     [InlineData("deleted")]
     [InlineData("inactive")]
-    public async Task The_violations_of_a_rule_deleted_or_set_inactive_are_no_longer_listed_and_a_check_of_any_rule_set_removes_them(string change)
+    public async Task The_violations_of_a_rule_deleted_or_set_inactive_are_no_longer_listed_and_a_check_removes_them(string change)
     {
         var ruleId = "removed." + change;
         var order = await OrderBreakingAsync(ruleId);
@@ -246,7 +246,11 @@ public sealed class StoredViolationsOfRemovedRulesTests(RulesFixture database) :
         Assert.Equal(["order.discount_limit", "order.no_customer"], await ListedAsync(order));
         Assert.Equal([ruleId], await StoredAsync(order, ruleId));
 
+        // A check of a rule set removes the violations of a rule stored inactive. A rule that is gone cannot be told
+        // from one this engine has not read yet, or another application's code rule: its row stays until a check of all rules.
         await CheckAsync(order, "confirm");
+        Assert.Equal(change == "deleted" ? [ruleId] : [], await StoredAsync(order, ruleId));
+        await CheckAsync(order, ruleSet: null);
 
         Assert.Empty(await StoredAsync(order, ruleId));
         Assert.Equal(["order.discount_limit", "order.no_customer"], await ListedAsync(order));
@@ -262,5 +266,65 @@ public sealed class StoredViolationsOfRemovedRulesTests(RulesFixture database) :
 
         Assert.Equal(["kept.confirm"], await StoredAsync(order, "kept.confirm"));
         Assert.Contains("kept.confirm", await ListedAsync(order));
+    }
+
+    [Fact]
+    public async Task A_check_of_another_rule_set_by_an_engine_that_has_not_read_a_new_rule_yet_keeps_its_ignored_violation()
+    {
+        Order order;
+        await using (var context = database.Create())
+        {
+            order = new Order { Number = "R8", OrderedAt = DateTime.UtcNow, Quantity = 50, Amount = 10m };
+            context.Orders.Add(order);
+            await context.SaveChangesAsync();
+        }
+
+        // Engine B (say, another instance of the application) has read the rules already.
+        using var servicesB = DataRuleTests.Services(database, TimeSpan.FromHours(1));
+        using var scopeB = servicesB.CreateScope();
+        var engineB = scopeB.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        Assert.DoesNotContain(engineB.Evaluate(order, "confirm").Violations, v => v.RuleId == "unread.stale");
+
+        // A rule is added elsewhere (another process, an admin SQL script).
+        await using (var context = database.Create())
+        {
+            await context.Database.ExecuteSqlRawAsync(
+                """
+                INSERT INTO servertools_rule_definitions ("Id", "EntityType", "Expression", "Severity", "Sequence", "Message", "RuleSets", "Tags", "Active")
+                VALUES ('unread.stale', 'Order', 'order.Quantity > 10', 'Warning', 10, 'big', ARRAY['confirm'], ARRAY[]::text[], true)
+                """);
+        }
+
+        // Engine A reads it, stores the violation, and a user ignores the warning.
+        using var servicesA = DataRuleTests.Services(database, TimeSpan.FromHours(1));
+        using (var scopeA = servicesA.CreateScope())
+        {
+            var engineA = scopeA.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+            await using var context = database.Create();
+            context.Attach(order);
+            await context.IgnoreRuleWarningsAsync(engineA, order, "confirm", ["unread.stale"], new AuditActor("u-1", "Ann"));
+            await context.SaveChangesAsync();
+        }
+
+        await using (var verify = database.Create())
+        {
+            var ignored = await verify.Set<StoredRuleViolation>().AsNoTracking().SingleAsync(v => v.RuleId == "unread.stale");
+            Assert.Equal("u-1", ignored.IgnoredByUserId);
+        }
+
+        // Engine B checks another rule set ("invoice"): docs/rules.md says such a check leaves the "confirm" violations alone.
+        await using (var context = database.Create())
+        {
+            context.Attach(order);
+            await context.CheckRulesAsync(engineB, order, "invoice");
+            await context.SaveChangesAsync();
+        }
+
+        await using (var verify = database.Create())
+        {
+            var after = await verify.Set<StoredRuleViolation>().AsNoTracking().Where(v => v.RuleId == "unread.stale").ToListAsync();
+            var kept = Assert.Single(after);
+            Assert.Equal("u-1", kept.IgnoredByUserId);
+        }
     }
 }

@@ -48,16 +48,6 @@ public static class ExceptionRuleDbContextExtensions
     {
         var (entityType, key) = identity;
 
-        // The rules of other rule sets, whose stored violations this check leaves alone; every other stored violation
-        // that does not stand is removed: its rule was checked and holds, or it is no longer a rule of the entity
-        // (deleted, set inactive, removed from the code, or checking another type now).
-        HashSet<string>? uncheckedRules = null;
-        if (ruleSet is not null)
-        {
-            uncheckedRules = engine.RulesFor(entity.GetType()).Select(static rule => rule.Id).ToHashSet(StringComparer.Ordinal);
-            uncheckedRules.ExceptWith(engine.RulesFor(entity.GetType(), ruleSet).Select(static rule => rule.Id));
-        }
-
         var now = Now(context);
 
         var stored = await ServerToolsTables.Rows<StoredRuleViolation>(context)
@@ -102,15 +92,59 @@ public static class ExceptionRuleDbContextExtensions
             current.Add(row);
         }
 
-        foreach (var resolved in byRule.Values)
+        foreach (var resolved in await NotStandingAsync(context, engine, entity.GetType(), ruleSet, byRule.Values, cancellationToken).ConfigureAwait(false))
         {
-            if (uncheckedRules is null || !uncheckedRules.Contains(resolved.RuleId))
-            {
-                context.Remove(resolved);
-            }
+            context.Remove(resolved);
         }
 
         return new RuleCheck(evaluation, current);
+    }
+
+    /// <summary>
+    /// Of the stored violations that the evaluation did not find, those that no longer stand: every one after a check
+    /// of all rules; after a check of a rule set, those of its rules (they hold now), of the application's code rules that
+    /// no longer check the entity's type, and of data rules stored inactive. The violations of another rule set's rules
+    /// stay, and so do those of a rule this engine does not know: a data rule it has not read yet (saved by another
+    /// process within the refresh interval), another application's code rule, or one deleted; a check of all rules
+    /// removes those (and <see cref="RuleViolationsOf{T}"/> leaves them out meanwhile).
+    /// </summary>
+    private static async Task<List<StoredRuleViolation>> NotStandingAsync(
+        DbContext context, IExceptionRuleEngine engine, Type type, string? ruleSet, IEnumerable<StoredRuleViolation> resolved, CancellationToken cancellationToken)
+    {
+        if (ruleSet is null)
+        {
+            return [.. resolved];
+        }
+
+        var checkedRules = engine.RulesFor(type, ruleSet).Select(static rule => rule.Id).ToHashSet(StringComparer.Ordinal);
+        var otherSets = engine.RulesFor(type).Select(static rule => rule.Id).ToHashSet(StringComparer.Ordinal);
+        var codeRules = ExceptionRuleRegistry.Sets.SelectMany(static set => set.Rules).Select(static rule => rule.Id).ToHashSet(StringComparer.Ordinal);
+        var removed = new List<StoredRuleViolation>();
+        var unknown = new List<StoredRuleViolation>();
+        foreach (var violation in resolved)
+        {
+            if (checkedRules.Contains(violation.RuleId) || (!otherSets.Contains(violation.RuleId) && codeRules.Contains(violation.RuleId)))
+            {
+                removed.Add(violation);
+            }
+            else if (!otherSets.Contains(violation.RuleId))
+            {
+                unknown.Add(violation);
+            }
+        }
+
+        if (unknown.Count > 0 && context.Model.FindEntityType(typeof(ExceptionRuleDefinition)) is not null)
+        {
+            var ids = unknown.Select(static v => v.RuleId).ToList();
+            var inactive = await ServerToolsTables.Rows<ExceptionRuleDefinition>(context)
+                .Where(d => ids.Contains(d.Id) && !d.Active)
+                .Select(static d => d.Id)
+                .ToListAsync(cancellationToken)
+                .ConfigureAwait(false);
+            removed.AddRange(unknown.Where(v => inactive.Contains(v.RuleId, StringComparer.Ordinal)));
+        }
+
+        return removed;
     }
 
     /// <summary>
