@@ -28,7 +28,7 @@ internal static class StoredOriginals
 {
     private const string AnnotationName = "ServerTools:StoredOriginals";
 
-    /// <summary>The modified entries of audited, tracked or owned types that hold a modified property whose original value is its current one.</summary>
+    /// <summary>The modified entries of audited or tracked types (and of owned types of such owners) that are client copies (<see cref="HasUnknownOriginal"/>).</summary>
     public static List<EntityEntry>? Find(DbContext context, ServerToolsOptions options)
     {
         List<EntityEntry>? unloaded = null;
