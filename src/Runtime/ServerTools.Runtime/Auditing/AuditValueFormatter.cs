@@ -59,23 +59,7 @@ public static class AuditValueFormatter
     /// Formats <paramref name="value"/> as the column stores it (<paramref name="form"/>): a decimal rounded to the
     /// column's scale and written with it, a time truncated to PostgreSQL's microseconds, as Npgsql sends it.
     /// </summary>
-    internal static string? FormatStored(object? value, StoredForm form)
-    {
-        if (form.IsExact)
-        {
-            return Format(value);
-        }
-
-        return value switch
-        {
-            decimal m when form.Scale is not null => form.Round(m).ToString(CultureInfo.InvariantCulture),
-            DateTime dt when form.Microseconds => StoredForm.Truncate(dt).ToString("O", CultureInfo.InvariantCulture),
-            DateTimeOffset dto when form.Microseconds => StoredForm.Truncate(dto).ToString("O", CultureInfo.InvariantCulture),
-            TimeSpan span when form.Microseconds => StoredForm.Truncate(span).ToString("c", CultureInfo.InvariantCulture),
-            TimeOnly time when form.Microseconds => StoredForm.Truncate(time).ToString("O", CultureInfo.InvariantCulture),
-            _ => Format(value),
-        };
-    }
+    internal static string? FormatStored(object? value, StoredForm form) => Format(form.Normalize(value));
 
     /// <summary>Whether values of <paramref name="type"/> (or of its nullable form) are ones <see cref="Format"/> writes.</summary>
     internal static bool Writes(Type type)
@@ -90,30 +74,12 @@ public static class AuditValueFormatter
     }
 
     /// <summary>
-    /// Writes the property <paramref name="name"/> with the text <see cref="Format"/> gives <paramref name="value"/>,
+    /// Writes the property <paramref name="name"/> with the text <see cref="FormatStored"/> gives <paramref name="value"/>,
     /// formatted straight into the writer's UTF-8 for the common types (no string in between); nothing for null.
     /// </summary>
     internal static void WriteProperty(Utf8JsonWriter writer, JsonEncodedText name, object? value, StoredForm form = default)
     {
-        if (!form.IsExact)
-        {
-            switch (value)
-            {
-                case decimal m when form.Scale is not null:
-                    WriteFormatted(writer, name, form.Round(m), default);
-                    return;
-                case DateTime dt when form.Microseconds:
-                    WriteFormatted(writer, name, StoredForm.Truncate(dt), "O");
-                    return;
-                case DateTimeOffset dto when form.Microseconds:
-                    WriteFormatted(writer, name, StoredForm.Truncate(dto), "O");
-                    return;
-                case TimeSpan or TimeOnly when form.Microseconds:
-                    writer.WriteString(name, FormatStored(value, form));
-                    return;
-            }
-        }
-
+        value = form.Normalize(value);
         switch (value)
         {
             case null:
@@ -185,6 +151,28 @@ internal readonly record struct StoredForm(int? Scale, bool Microseconds)
 
     /// <summary>Whether values are stored as they are (no scale, no truncation).</summary>
     public bool IsExact => Scale is null && !Microseconds;
+
+    /// <summary>
+    /// <paramref name="value"/> as the column stores it: a decimal rounded to <see cref="Scale"/>, a date, time or
+    /// interval in whole microseconds; any other value (and every value of an exact form) as it is.
+    /// </summary>
+    public object? Normalize(object? value)
+    {
+        if (IsExact)
+        {
+            return value;
+        }
+
+        return value switch
+        {
+            decimal m when Scale is not null => Round(m),
+            DateTime dt when Microseconds => Truncate(dt),
+            DateTimeOffset dto when Microseconds => Truncate(dto),
+            TimeSpan span when Microseconds => Truncate(span),
+            TimeOnly time when Microseconds => Truncate(time),
+            _ => value,
+        };
+    }
 
     /// <summary><paramref name="value"/> rounded to <see cref="Scale"/>, half away from zero, and written with that scale (<c>1.5</c> to <c>1.50</c>).</summary>
     public decimal Round(decimal value)

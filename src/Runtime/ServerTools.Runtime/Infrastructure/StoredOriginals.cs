@@ -98,7 +98,7 @@ internal static class StoredOriginals
         {
             if (values.IsModified(property))
             {
-                return property.GetValueComparer().Equals(values.GetOriginalValue(property), values.GetCurrentValue(property));
+                return IsUnknown(values, property);
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
@@ -19,6 +20,9 @@ public static class ExceptionRuleRegistry
 
     /// <summary>The registered rule sets (a snapshot).</summary>
     internal static CodeRuleSet[] Sets => Volatile.Read(ref s_sets);
+
+    /// <summary>The code rules of every registered rule set (of a snapshot).</summary>
+    internal static IEnumerable<ExceptionRuleInfo> Rules => Sets.SelectMany(static set => set.Rules);
 
     /// <summary>Changes whenever a rule set is registered, so plans cached by the engine are rebuilt.</summary>
     internal static int Version => Volatile.Read(ref s_version);

@@ -118,7 +118,7 @@ public static class ExceptionRuleDbContextExtensions
 
         var checkedRules = engine.RulesFor(type, ruleSet).Select(static rule => rule.Id).ToHashSet(StringComparer.Ordinal);
         var otherSets = engine.RulesFor(type).Select(static rule => rule.Id).ToHashSet(StringComparer.Ordinal);
-        var codeRules = ExceptionRuleRegistry.Sets.SelectMany(static set => set.Rules).Select(static rule => rule.Id).ToHashSet(StringComparer.Ordinal);
+        var codeRules = ExceptionRuleRegistry.Rules.Select(static rule => rule.Id).ToHashSet(StringComparer.Ordinal);
         var removed = new List<StoredRuleViolation>();
         var unknown = new List<StoredRuleViolation>();
         foreach (var violation in resolved)
@@ -245,7 +245,7 @@ public static class ExceptionRuleDbContextExtensions
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(entity);
         var (entityType, key) = Identify(context, entity);
-        var codeRules = ExceptionRuleRegistry.Sets.SelectMany(static set => set.Rules).Select(static rule => rule.Id).Distinct(StringComparer.Ordinal).ToList();
+        var codeRules = ExceptionRuleRegistry.Rules.Select(static rule => rule.Id).Distinct(StringComparer.Ordinal).ToList();
         var definitions = ServerToolsTables.Rows<ExceptionRuleDefinition>(context);
         return ServerToolsTables.Rows<StoredRuleViolation>(context)
             .Where(v => v.EntityType == entityType && v.EntityKey == key)
@@ -270,7 +270,7 @@ public static class ExceptionRuleDbContextExtensions
         var (definition, storedSeverity) = DataRuleRows.Read(ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(d => d.Id == ruleId)).FirstOrDefault();
         if (definition is null)
         {
-            if (ExceptionRuleRegistry.Sets.SelectMany(static set => set.Rules).FirstOrDefault(rule => rule.Id == ruleId) is { } code)
+            if (ExceptionRuleRegistry.Rules.FirstOrDefault(rule => rule.Id == ruleId) is { } code)
             {
                 throw new NotSupportedException(
                     $"'{ruleId}' is a code rule ({code.RuleType?.FullName}): C# classes cannot run in SQL. Evaluate it in memory with IExceptionRuleEngine, or define the rule as data.");
