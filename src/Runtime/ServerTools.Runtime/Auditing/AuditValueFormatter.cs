@@ -154,7 +154,8 @@ internal readonly record struct StoredForm(int? Scale, bool Microseconds)
 
     /// <summary>
     /// <paramref name="value"/> as the column stores it: a decimal rounded to <see cref="Scale"/>, a date, time or
-    /// interval in whole microseconds; any other value (and every value of an exact form) as it is.
+    /// interval in whole microseconds; any other value (and every value of an exact form) as it is. A value the column
+    /// stores as it is comes back as the same object, so the common case boxes nothing new.
     /// </summary>
     public object? Normalize(object? value)
     {
@@ -165,14 +166,19 @@ internal readonly record struct StoredForm(int? Scale, bool Microseconds)
 
         return value switch
         {
-            decimal m when Scale is not null => Round(m),
-            DateTime dt when Microseconds => Truncate(dt),
-            DateTimeOffset dto when Microseconds => Truncate(dto),
-            TimeSpan span when Microseconds => Truncate(span),
-            TimeOnly time when Microseconds => Truncate(time),
+            decimal m when Scale is not null => Round(m) is var rounded && (rounded != m || rounded.Scale != m.Scale) ? rounded : value,
+            DateTime dt when Microseconds => Changed(dt, Truncate(dt), value),
+            DateTimeOffset dto when Microseconds => Changed(dto, Truncate(dto), value),
+            TimeSpan span when Microseconds => Changed(span, Truncate(span), value),
+            TimeOnly time when Microseconds => Changed(time, Truncate(time), value),
             _ => value,
         };
     }
+
+    /// <summary><paramref name="normalized"/> when it differs from <paramref name="original"/>, else the original's box.</summary>
+    private static object Changed<T>(T original, T normalized, object boxed)
+        where T : struct, IEquatable<T>
+        => original.Equals(normalized) ? boxed : normalized;
 
     /// <summary><paramref name="value"/> rounded to <see cref="Scale"/>, half away from zero, and written with that scale (<c>1.5</c> to <c>1.50</c>).</summary>
     public decimal Round(decimal value)
