@@ -14,7 +14,9 @@ public sealed partial class AuditedGenerator
     {
         public static AuditedEntitySpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
-            if (context.TargetSymbol is not INamedTypeSymbol type || !Extensibility.CanExtend(type, cancellationToken))
+            if (context.TargetSymbol is not INamedTypeSymbol type
+                || !Extensibility.IsFirstMarkedDeclaration(context)
+                || !Extensibility.CanExtend(type, cancellationToken))
             {
                 return null;
             }

@@ -32,6 +32,27 @@ internal static class Extensibility
     }
 
     /// <summary>
+    /// True when <paramref name="context"/>'s declaration is the first of its class that carries the attribute. A class whose
+    /// partial declarations each repeat the attribute (the compiler's CS0579) is then parsed, and its code added, once
+    /// rather than once per declaration, which would add a file of the same name twice and stop the generator.
+    /// </summary>
+    public static bool IsFirstMarkedDeclaration(GeneratorAttributeSyntaxContext context)
+    {
+        var attributeClass = context.Attributes[0].AttributeClass;
+        foreach (var attribute in context.TargetSymbol.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeClass))
+            {
+                return attribute.ApplicationSyntaxReference is { } reference
+                    && reference.SyntaxTree == context.TargetNode.SyntaxTree
+                    && context.TargetNode.Span.Contains(reference.Span);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// True when code at namespace level of the same assembly can name the class for itself: neither it nor a containing
     /// type is generic, private or protected (a module initializer, or an extension class, must reach it).
     /// </summary>

@@ -17,7 +17,9 @@ public sealed partial class TimeWindowedGenerator
         public static TimeWindowedEntitySpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             // Instance members are added to the class, and WhereOpenAt is emitted at namespace level: CanExtend covers both.
-            if (context.TargetSymbol is not INamedTypeSymbol { IsStatic: false } type || !Extensibility.CanExtend(type, cancellationToken))
+            if (context.TargetSymbol is not INamedTypeSymbol { IsStatic: false } type
+                || !Extensibility.IsFirstMarkedDeclaration(context)
+                || !Extensibility.CanExtend(type, cancellationToken))
             {
                 return null;
             }
