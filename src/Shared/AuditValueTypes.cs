@@ -55,8 +55,9 @@ internal static class AuditValueTypes
     /// typed id or a <c>Money</c> with a value converter, <c>BigInteger</c>), or an array or collection of values
     /// (<c>int[]</c>, <c>List&lt;string&gt;</c>, <c>IList&lt;CustomerId&gt;</c>: a primitive collection), each also
     /// nullable. The run time logs the value its converter stores, a primitive collection as a JSON array, a value
-    /// without converter by its invariant text, and nothing for a path the model does not map as a property. Neither a
-    /// class (a navigation, an owned or complex type) nor a collection of classes is one.
+    /// without converter by its invariant text, and nothing for a path the model does not map as a property. A class (a
+    /// navigation, an owned or complex type) is not one, nor is a collection of classes other than <c>string</c> and
+    /// <c>byte[]</c> (navigations, value objects).
     /// </summary>
     public static bool IsModelValue(ITypeSymbol type)
     {

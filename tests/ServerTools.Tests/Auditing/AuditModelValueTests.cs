@@ -32,8 +32,8 @@ public sealed class Buyer
 public partial class Purchase
 {
     public int Id { get; set; }
-    public BuyerId BuyerId { get; set; }
-    public BuyerId? ReferrerId { get; set; }
+    public BuyerId BuyerId { get; set; }                   // a foreign key
+    public BuyerId? ReferrerId { get; set; }               // an optional foreign key
     public Price Total { get; set; }
     public EmailAddress Contact { get; set; }
     public List<string> Tags { get; set; } = [];
@@ -76,6 +76,7 @@ public sealed class ModelValueContext(DbContextOptions<ModelValueContext> option
             purchase.Property(p => p.BuyerId).HasConversion(id => id.Value, value => new BuyerId(value));
             purchase.HasOne<Buyer>().WithMany().HasForeignKey(p => p.BuyerId);
             purchase.Property(p => p.ReferrerId).HasConversion(id => id!.Value.Value, value => new BuyerId(value));
+            purchase.HasOne<Buyer>().WithMany().HasForeignKey(p => p.ReferrerId);
             purchase.Property(p => p.Auditor).HasConversion(id => id!.Value.Value, value => new BuyerId(value));
             purchase.Property(p => p.Contact).HasConversion(email => email.Text, text => new EmailAddress(text));
             purchase.PrimitiveCollection(p => p.Watchers).ElementType(e => e.HasConversion<BuyerIdConverter>());

@@ -19,6 +19,9 @@ public static class AuditValueFormatter
     /// <summary>The text written in place of a masked value.</summary>
     public const string Mask = "***";
 
+    // A collection's text goes into a line's value, never into HTML: only what JSON itself requires is escaped (as in the lines).
+    private static readonly JsonWriterOptions s_arrayOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Formats <paramref name="value"/>; <see langword="null"/> stays <see langword="null"/>.</summary>
     /// <exception cref="NotSupportedException">The value's type is not one the audit trail writes (ST1004 reports such properties at compile time).</exception>
     public static string? Format(object? value) => TryFormat(value, out var text)
@@ -64,9 +67,6 @@ public static class AuditValueFormatter
     /// column's scale and written with it, a time truncated to PostgreSQL's microseconds, as Npgsql sends it.
     /// </summary>
     internal static string? FormatStored(object? value, StoredForm form) => Format(form.Normalize(value));
-
-    // The text goes into a line's value, never into HTML: only what JSON itself requires is escaped (as in the lines).
-    private static readonly JsonWriterOptions s_arrayOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
     /// The text of a primitive collection: a JSON array of its elements' texts, in the collection's order, each element
