@@ -38,6 +38,18 @@ internal static class AuditedProperties
            && !MetadataNames.HasAttribute(property, AttributeNames.NotMapped);
 
     /// <summary>
+    /// True for a property the audit trail logs as one field whose form the run time takes from the model
+    /// (<see cref="AuditValueTypes.IsModelValue"/>: a struct, an array or a collection of values), unless it is the key
+    /// (<see cref="IsKeyByConvention"/>), which names the log (its EntityKey) rather than being one of its fields, or a
+    /// value the audit trail has no text for (<see cref="AuditValueTypes.HasNoText"/>, reported by ST1004).
+    /// </summary>
+    public static bool IsModelField(IPropertySymbol property)
+        => AuditValueTypes.IsModelValue(property.Type)
+           && !AuditValueTypes.HasNoText(property.Type)
+           && ValueObject(property.Type) is null
+           && !IsKeyByConvention(property, property.ContainingType);
+
+    /// <summary>
     /// How many types deep a descriptor reaches, the audited class included: value objects are flattened three levels
     /// deep (<c>Address.Geo.Lat</c> is two), and a value object that contains itself stops at its first occurrence.
     /// </summary>

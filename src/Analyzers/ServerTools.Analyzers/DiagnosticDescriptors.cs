@@ -88,9 +88,11 @@ internal static class DiagnosticDescriptors
         category: Categories.Auditing,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "The audit trail writes single values as text: numbers, bool, char, string, dates and times, Guid, enums, byte[] "
-                     + "and their nullable forms. EF Core and Npgsql also map other value types and collections of values (int[], "
-                     + "List<string>) to columns; changes to those are silently left out of the audit log. Mark such a property "
+        description: "The audit trail writes each value as text: the types it knows, a value with a value converter as the value it "
+                     + "stores, a primitive collection (int[], List<string>) as a JSON array, any other IFormattable value by its "
+                     + "invariant text. Npgsql's own value types without such a text (NpgsqlRange<T>, NpgsqlPoint and the other "
+                     + "geometric types, NpgsqlInet, NpgsqlCidr, NpgsqlInterval, NpgsqlTid, NpgsqlLogSequenceNumber, NpgsqlCube), alone "
+                     + "or in an array or collection, are stored but their changes are left out of the audit log. Mark such a property "
                      + "[AuditIgnore] so that the omission is visible in the code.",
         helpLinkUri: HelpLinkBase + "ST1004.md");
 

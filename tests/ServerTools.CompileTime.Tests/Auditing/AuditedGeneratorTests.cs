@@ -130,6 +130,43 @@ public sealed class AuditedGeneratorTests
             }
             """).CompilesWithoutDiagnostics().VerifySnapshots();
 
+    [Fact]
+    public void Structs_and_collections_of_values_are_fields_whose_form_the_model_decides()
+        => GeneratorHarness.Run("""
+            using System;
+            using System.Collections.Generic;
+            using System.Numerics;
+            using NpgsqlTypes;
+            using ServerTools;
+
+            namespace Shop;
+
+            public readonly record struct OrderId(Guid Value);
+            public readonly record struct CustomerId(Guid Value);
+            public struct Money { public decimal Amount { get; set; } }
+            public class Customer { public CustomerId Id { get; set; } }
+
+            [Audited]
+            public partial class Order
+            {
+                public OrderId Id { get; set; }
+                public CustomerId CustomerId { get; set; }
+                public CustomerId? ReferrerId { get; set; }
+                public Customer? Customer { get; set; }
+                public Money Total { get; set; }
+                [AuditMask] public Money? Discount { get; set; }
+                public BigInteger Weight { get; set; }
+                public List<string> Tags { get; set; } = [];
+                public int[] Scores { get; set; } = [];
+                public IList<CustomerId>? Watchers { get; set; }
+                [AuditMask] public string[] Codes { get; set; } = [];
+                [AuditIgnore] public List<int> Internal { get; set; } = [];
+                public NpgsqlRange<int> Window { get; set; }
+                public List<Customer> Buyers { get; set; } = [];
+                public string Note { get; set; } = "";
+            }
+            """).CompilesWithoutDiagnostics().VerifySnapshots();
+
     [Theory]
     [InlineData("[ServerTools.Audited] public class Partner { public int Id { get; set; } }")]
     [InlineData("public class Shop { [ServerTools.Audited] public partial class Partner { public int Id { get; set; } } }")]

@@ -73,6 +73,34 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzerTests
         ]);
 
     [Fact]
+    public Task Structs_and_collections_of_values_count_as_properties_the_derived_class_adds() => DiagnosticAssert.VerifyAsync(
+        new DerivedClassPropertiesNotAuditedAnalyzer(),
+        """
+        using System;
+        using System.Collections.Generic;
+        using NpgsqlTypes;
+        using ServerTools;
+
+        namespace Shop;
+
+        public readonly record struct RegionId(Guid Value);
+
+        [Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+        }
+
+        public class [|Customer|] : Partner
+        {
+            public RegionId RegionId { get; set; }
+            public List<string> Tags { get; set; } = [];
+            public NpgsqlRange<int> Period { get; set; }
+        }
+        """,
+        [new("ST1005", Message("Customer", "Partner", "'RegionId', 'Tags'"))]);
+
+    [Fact]
     public Task Properties_of_an_abstract_class_between_the_two_count_as_the_derived_class_own() => DiagnosticAssert.VerifyAsync(
         new DerivedClassPropertiesNotAuditedAnalyzer(),
         """

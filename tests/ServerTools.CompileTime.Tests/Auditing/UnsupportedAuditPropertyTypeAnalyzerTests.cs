@@ -11,45 +11,35 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
         => $"The audit trail cannot write '{property}' of type '{type}', so its changes are not logged: mark it [AuditIgnore] to say so";
 
     [Fact]
-    public Task Value_types_arrays_and_collections_of_values_are_reported_at_the_property_name() => DiagnosticAssert.VerifyAsync(
+    public Task Npgsql_value_types_without_a_text_alone_nullable_or_as_elements_are_reported_at_the_property_name() => DiagnosticAssert.VerifyAsync(
         new UnsupportedAuditPropertyTypeAnalyzer(),
         """
         using System;
         using System.Collections.Generic;
-        using System.Numerics;
+        using NpgsqlTypes;
         using ServerTools;
 
         namespace Shop;
-
-        public struct Money
-        {
-            public decimal Amount { get; set; }
-            public string Currency { get; set; }
-        }
 
         [Audited]
         public partial class Partner
         {
             public int Id { get; set; }
-            public BigInteger [|Balance|] { get; private set; }
-            public BigInteger? [|Reserve|] { get; set; }
-            public Money [|CreditLimit|] { get; set; }
-            public int[] [|Scores|] { get; set; } = [];
-            public string[]? [|Aliases|] { get; set; }
-            public List<string> [|Tags|] { get; set; } = [];
-            public IList<int> [|Ratings|] { get; set; } = [];
-            public ICollection<Guid>? [|Contacts|] { get; set; }
+            public NpgsqlRange<int> [|Period|] { get; private set; }
+            public NpgsqlPoint? [|Location|] { get; set; }
+            public NpgsqlInet [|Network|] { get; set; }
+            public NpgsqlRange<DateTime>[] [|Slots|] { get; set; } = [];
+            public List<NpgsqlCidr> [|Subnets|] { get; set; } = [];
+            public IList<NpgsqlInterval?>? [|Pauses|] { get; set; }
         }
         """,
         [
-            new("ST1004", Message("Balance", "BigInteger"), 0),
-            new("ST1004", Message("Reserve", "BigInteger?"), 1),
-            new("ST1004", Message("CreditLimit", "Money"), 2),
-            new("ST1004", Message("Scores", "int[]"), 3),
-            new("ST1004", Message("Aliases", "string[]?"), 4),
-            new("ST1004", Message("Tags", "List<string>"), 5),
-            new("ST1004", Message("Ratings", "IList<int>"), 6),
-            new("ST1004", Message("Contacts", "ICollection<Guid>?"), 7),
+            new("ST1004", Message("Period", "NpgsqlRange<int>"), 0),
+            new("ST1004", Message("Location", "NpgsqlPoint?"), 1),
+            new("ST1004", Message("Network", "NpgsqlInet"), 2),
+            new("ST1004", Message("Slots", "NpgsqlRange<DateTime>[]"), 3),
+            new("ST1004", Message("Subnets", "List<NpgsqlCidr>"), 4),
+            new("ST1004", Message("Pauses", "IList<NpgsqlInterval?>?"), 5),
         ]);
 
     [Fact]
@@ -104,10 +94,38 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
         public class Product
         {
             public int Id { get; set; }
-            public BigInteger Stock { get; set; }
+            public NpgsqlTypes.NpgsqlRange<int> Stock { get; set; }
         }
 
         public readonly record struct OrderId(Guid Value);
+
+        public struct Money
+        {
+            public decimal Amount { get; set; }
+            public string Currency { get; set; }
+        }
+
+        // Logged as the model maps them: the value a converter stores, a primitive collection as a JSON array, an
+        // IFormattable value by its invariant text.
+        [Audited]
+        public partial class Account
+        {
+            public int Id { get; set; }
+            public BigInteger Balance { get; private set; }
+            public BigInteger? Reserve { get; set; }
+            public Money CreditLimit { get; set; }
+            public OrderId LastOrderId { get; set; }
+            public OrderId? FirstOrderId { get; set; }
+            public int[] Scores { get; set; } = [];
+            public string[]? Aliases { get; set; }
+            public List<string> Tags { get; set; } = [];
+            public IList<int> Ratings { get; set; } = [];
+            public ICollection<Guid>? Contacts { get; set; }
+            public List<OrderId> Orders { get; set; } = [];
+            public NpgsqlTypes.NpgsqlDbType Kind { get; set; }
+            [AuditIgnore] public NpgsqlTypes.NpgsqlRange<int> Period { get; set; }
+            [AuditMask] public List<string> Secrets { get; set; } = [];
+        }
 
         [Audited]
         public partial class Order
@@ -144,7 +162,7 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
     public Task Inherited_property_is_reported_once_at_the_base_class() => DiagnosticAssert.VerifyAsync(
         new UnsupportedAuditPropertyTypeAnalyzer(),
         """
-        using System.Collections.Generic;
+        using NpgsqlTypes;
         using ServerTools;
 
         namespace Shop;
@@ -152,7 +170,7 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
         public abstract class Entity
         {
             public int Id { get; set; }
-            public HashSet<string> [|Labels|] { get; set; } = [];
+            public NpgsqlRange<int> [|Period|] { get; set; }
         }
 
         [Audited]
@@ -167,15 +185,15 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
             public string Name { get; set; } = "";
         }
         """,
-        [new("ST1004", Message("Labels", "HashSet<string>"))]);
+        [new("ST1004", Message("Period", "NpgsqlRange<int>"))]);
 
     [Fact]
     public Task Fix_adds_AuditIgnore_on_its_own_line_below_the_doc_comment() => CodeFixAssert.VerifyAsync(
         new UnsupportedAuditPropertyTypeAnalyzer(),
         new AddAuditIgnoreCodeFixProvider(),
         """
-        using System.Collections.Generic;
         using System.ComponentModel.DataAnnotations;
+        using NpgsqlTypes;
         using ServerTools;
 
         namespace Shop
@@ -185,17 +203,17 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
             {
                 public int Id { get; set; }
 
-                /// <summary>Free labels.</summary>
-                public List<string> Tags { get; set; } = new();
+                /// <summary>When the partner may order.</summary>
+                public NpgsqlRange<int> Period { get; set; }
 
                 [MaxLength(3)]
-                public int[] Scores { get; set; } = [];
+                public NpgsqlPoint[] Path { get; set; } = [];
             }
         }
         """,
         """
-        using System.Collections.Generic;
         using System.ComponentModel.DataAnnotations;
+        using NpgsqlTypes;
         using ServerTools;
 
         namespace Shop
@@ -205,13 +223,13 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
             {
                 public int Id { get; set; }
 
-                /// <summary>Free labels.</summary>
+                /// <summary>When the partner may order.</summary>
                 [AuditIgnore]
-                public List<string> Tags { get; set; } = new();
+                public NpgsqlRange<int> Period { get; set; }
 
                 [AuditIgnore]
                 [MaxLength(3)]
-                public int[] Scores { get; set; } = [];
+                public NpgsqlPoint[] Path { get; set; } = [];
             }
         }
         """);
@@ -227,7 +245,7 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
         public partial class Partner
         {
             public int Id { get; set; }
-            public System.Numerics.BigInteger Balance { get; set; }
+            public NpgsqlTypes.NpgsqlInet Network { get; set; }
         }
         """,
         """
@@ -238,7 +256,7 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
         {
             public int Id { get; set; }
             [ServerTools.AuditIgnore]
-            public System.Numerics.BigInteger Balance { get; set; }
+            public NpgsqlTypes.NpgsqlInet Network { get; set; }
         }
         """);
 
@@ -246,6 +264,6 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
     public Task Fix_keeps_a_one_line_class_on_one_line() => CodeFixAssert.VerifyAsync(
         new UnsupportedAuditPropertyTypeAnalyzer(),
         new AddAuditIgnoreCodeFixProvider(),
-        "[ServerTools.Audited] public partial class Partner { public int Id { get; set; } public int[] Scores { get; set; } = []; }\n",
-        "[ServerTools.Audited] public partial class Partner { public int Id { get; set; } [ServerTools.AuditIgnore] public int[] Scores { get; set; } = []; }\n");
+        "[ServerTools.Audited] public partial class Partner { public int Id { get; set; } public NpgsqlTypes.NpgsqlPoint Origin { get; set; } }\n",
+        "[ServerTools.Audited] public partial class Partner { public int Id { get; set; } [ServerTools.AuditIgnore] public NpgsqlTypes.NpgsqlPoint Origin { get; set; } }\n");
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -132,5 +133,27 @@ public sealed class AuditValueFormatterTests
         var text = AuditValueFormatter.Format(value);
         Assert.NotNull(text);
         Assert.Equal(value, parse(text));
+    }
+
+    [Fact]
+    public void A_collection_is_a_JSON_array_of_its_elements_texts_with_null_elements_as_null()
+    {
+        var culture = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = new CultureInfo("de-DE");
+        try
+        {
+            List<string?> texts = ["quote \" é", "", null];
+            List<decimal> amounts = [1.50m, -2m];
+            List<DayOfWeek?> days = [DayOfWeek.Friday, null];
+            Assert.Equal("""["quote \" é","",null]""", AuditValueFormatter.FormatArray(texts, read: null, default));
+            Assert.Equal("""["1.50","-2"]""", AuditValueFormatter.FormatArray(amounts, read: null, default));
+            Assert.Equal("""["Friday",null]""", AuditValueFormatter.FormatArray(days, read: null, default));
+            Assert.Equal("[]", AuditValueFormatter.FormatArray(new List<int>(), read: null, default));
+            Assert.Equal("""["x7"]""", AuditValueFormatter.FormatArray(new List<int> { 7 }, read: value => "x" + value, default));
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
     }
 }

@@ -77,7 +77,7 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzer : DiagnosticAnalyze
         foreach (var property in declaringTypes.SelectMany(static t => t.GetMembers().OfType<IPropertySymbol>()))
         {
             if (AuditedProperties.IsCandidate(property)
-                && (AuditValueTypes.IsSupported(property.Type) || AuditedProperties.ValueObject(property.Type) is not null)
+                && (AuditValueTypes.IsSupported(property.Type) || AuditedProperties.ValueObject(property.Type) is not null || AuditedProperties.IsModelField(property))
                 && !names.Contains(property.Name))
             {
                 names.Add(property.Name);

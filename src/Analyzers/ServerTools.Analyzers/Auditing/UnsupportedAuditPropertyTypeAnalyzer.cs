@@ -9,11 +9,12 @@ using ServerTools.Shared;
 namespace ServerTools.Analyzers.Auditing;
 
 /// <summary>
-/// ST1004: a property of an <c>[Audited]</c> class (its own or inherited) that the generator would audit but for
-/// its type: a value EF Core and Npgsql map to a column that the audit trail cannot write as text (other structs,
-/// arrays and collections of values). Class types and collections of them are navigations or owned types, not
-/// values, and are not reported; nor is the key (<c>Id</c>, <c>{Type}Id</c>, <c>[Key]</c>), such as a strongly typed
-/// id: the log's EntityKey holds the value its converter stores.
+/// ST1004: a property of an <c>[Audited]</c> class (its own or inherited) that the audit trail cannot write whatever the
+/// model says (<see cref="AuditValueTypes.HasNoText"/>): one of Npgsql's own value types without an invariant text
+/// (<c>NpgsqlRange&lt;T&gt;</c>, <c>NpgsqlPoint</c>, ...), alone or as the elements of an array or collection. Other
+/// structs, arrays and collections of values are logged as the model maps them (the value a converter stores, a
+/// primitive collection as a JSON array, an <c>IFormattable</c> value by its invariant text), so they are not reported.
+/// Nor is the key (<c>Id</c>, <c>{Type}Id</c>, <c>[Key]</c>): the log's EntityKey holds it.
 /// <para>ST1006, in the same pass over the properties: a collection whose elements are value objects
 /// (<see cref="AuditedProperties.ValueObject"/>: a class with no key EF Core would find, or one marked <c>[Owned]</c>
 /// or <c>[ComplexType]</c>), which EF Core maps as an owned collection (<c>OwnsMany</c>) or a complex collection
@@ -42,17 +43,15 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var enumerable = start.Compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T);
             // Two audited classes may inherit the same base property: report it once.
             var reported = new ConcurrentDictionary<IPropertySymbol, bool>(SymbolEqualityComparer.Default);
-            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols, enumerable, reported), SymbolKind.NamedType);
+            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols, reported), SymbolKind.NamedType);
         });
     }
 
     private static void Analyze(
         SymbolAnalysisContext context,
         AuditingSymbols symbols,
-        INamedTypeSymbol enumerable,
         ConcurrentDictionary<IPropertySymbol, bool> reported)
     {
         var type = (INamedTypeSymbol)context.Symbol;
@@ -72,7 +71,7 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzer : DiagnosticAnalyzer
             }
 
             var first = seen.Add(property.Name);
-            if (AuditValueTypes.IsSupported(property.Type))
+            if (AuditValueTypes.IsSupported(property.Type) || AuditedProperties.IsModelField(property))
             {
                 audited.Add(property.Name);
             }
@@ -80,8 +79,9 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzer : DiagnosticAnalyzer
             {
                 continue;
             }
-            else if (!AuditedProperties.IsKeyByConvention(property, property.ContainingType) && IsValueColumn(property.Type, enumerable))
+            else if (AuditValueTypes.HasNoText(property.Type) && !AuditedProperties.IsKeyByConvention(property, property.ContainingType))
             {
+                audited.Add(property.Name);
                 if (reported.TryAdd(property.OriginalDefinition, true))
                 {
                     context.ReportDiagnostic(Diagnostic.Create(
@@ -92,7 +92,7 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzer : DiagnosticAnalyzer
                 }
             }
             else if (first
-                     && AuditingSymbols.ElementType(property.Type, enumerable) is INamedTypeSymbol element
+                     && AuditValueTypes.ElementType(property.Type) is INamedTypeSymbol element
                      && AuditedProperties.ValueObject(element) is not null
                      && !symbols.IsAudited(element)
                      && reported.TryAdd(property.OriginalDefinition, true))
@@ -105,24 +105,5 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzer : DiagnosticAnalyzer
                     element.Name));
             }
         }
-    }
-
-    /// <summary>
-    /// True for types EF Core and Npgsql map to a column of values: structs (the supported ones aside), and arrays
-    /// or collections whose elements the audit could write one by one (<c>int[]</c>, <c>List&lt;string&gt;</c>).
-    /// </summary>
-    private static bool IsValueColumn(ITypeSymbol type, INamedTypeSymbol enumerable)
-    {
-        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
-        {
-            type = nullable.TypeArguments[0];
-        }
-
-        if (type.TypeKind == TypeKind.Struct)
-        {
-            return true;
-        }
-
-        return AuditingSymbols.ElementType(type, enumerable) is { } element && AuditValueTypes.IsSupported(element);
     }
 }

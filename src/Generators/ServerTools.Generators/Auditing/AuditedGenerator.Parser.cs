@@ -129,6 +129,14 @@ public sealed partial class AuditedGenerator
                         AddFields(valueObject, prefix + property.MetadataName + ".", isMasked, path, fields, cancellationToken);
                         path.RemoveAt(path.Count - 1);
                     }
+                    else if (AuditedProperties.IsModelField(property))
+                    {
+                        // A struct or a collection of values: the run time logs it as the model maps it (the value its
+                        // converter stores, a primitive collection as a JSON array), or not at all when the model does
+                        // not map it as a property.
+                        seen.Add(property.Name);
+                        fields.Add(new AuditedFieldSpec(prefix + property.MetadataName, isMasked));
+                    }
                 }
             }
         }

@@ -4,7 +4,7 @@ using System.Linq;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Update;
 using ServerTools.Infrastructure;
 
@@ -29,8 +29,11 @@ internal sealed class AuditFieldMap
 
         foreach (var (property, masked) in ShadowForeignKeys(entityType, descriptor))
         {
-            names.Add(new AuditField(property.Name, masked));
-            fields.Add(new AuditFieldAccess(property, []));
+            if (AuditFieldAccess.Create(property, []) is { } access)
+            {
+                names.Add(new AuditField(property.Name, masked));
+                fields.Add(access);
+            }
         }
 
         Names = [.. names];
@@ -98,16 +101,17 @@ internal sealed class AuditFieldMap
 /// Reads one audited field of an entry: a property of the entity, of a complex type in it (<c>ComplexProperty</c>,
 /// read from the entity's own entry), or of an owned entity (<c>OwnsOne</c>, read from the owned entry that the
 /// navigations lead to). A field name with dots (<c>Address.City</c>) is resolved segment by segment in the model.
-/// A field inside an optional complex property that is null has no value (null), whatever EF holds for it.
+/// A field inside an optional complex property that is null has no value (null), whatever EF holds for it. A value of a
+/// type the formatter does not write is read as the model maps it (<see cref="AuditModelValue"/>).
 /// </summary>
 internal sealed class AuditFieldAccess
 {
     private readonly INavigation[] _owned;
     private readonly OptionalComplex[]? _optional;
-    private readonly ValueConverter? _converter;
+    private readonly Func<object, object?>? _read;
     private readonly bool _savesSetValue;
 
-    internal AuditFieldAccess(IProperty property, INavigation[] owned, OptionalComplex[]? optional = null)
+    private AuditFieldAccess(IProperty property, INavigation[] owned, OptionalComplex[]? optional, Func<object, object?>? read)
     {
         Property = property;
         Comparer = property.GetValueComparer();
@@ -118,12 +122,18 @@ internal sealed class AuditFieldAccess
         _owned = owned;
         _optional = optional;
 
-        Form = StoredFormOf(property);
-
-        // A property of a type the trail does not write (a shadow foreign key to a strongly typed id) is logged as the
-        // value its converter stores, as keys are.
-        _converter = AuditValueFormatter.Writes(property.ClrType) ? null : property.GetTypeMapping().Converter;
+        Form = StoredFormOf(property.ClrType, property.FindRelationalTypeMapping());
+        _read = read;
     }
+
+    /// <summary>
+    /// The access to <paramref name="property"/>, or null when the audit trail has no text for its values
+    /// (<see cref="AuditModelValue"/>). A value of a type the formatter does not write itself is read as the model maps
+    /// it: a strongly typed id (a shadow foreign key too) as the value its converter stores, as keys are; a primitive
+    /// collection as a JSON array.
+    /// </summary>
+    internal static AuditFieldAccess? Create(IProperty property, INavigation[] owned, OptionalComplex[]? optional = null)
+        => AuditModelValue.TryGetReader(property, out var read) ? new AuditFieldAccess(property, owned, optional, read) : null;
 
     /// <summary>
     /// Whether a created entity's value is known only once the save has run: a key or foreign key (a generated or
@@ -190,7 +200,7 @@ internal sealed class AuditFieldAccess
             }
         }
 
-        return type.FindProperty(segments[^1]) is { } property ? new AuditFieldAccess(property, [.. owned], optional?.ToArray()) : null;
+        return type.FindProperty(segments[^1]) is { } property ? Create(property, [.. owned], optional?.ToArray()) : null;
     }
 
     /// <summary>
@@ -262,19 +272,23 @@ internal sealed class AuditFieldAccess
         return Stored(values.GetOriginalValue(Property));
     }
 
-    /// <summary>Whether two values read by this access are the same: by EF's comparer, or as stored values when converted.</summary>
-    public bool Same(object? left, object? right) => _converter is null ? Comparer.Equals(left, right) : Equals(left, right);
+    /// <summary>
+    /// Whether two values read by this access are the same: by EF's comparer, or, for a value read as the model maps it, as
+    /// what is logged (the stored value, a collection's text), which EF's comparer told apart before the modified flag was set.
+    /// </summary>
+    public bool Same(object? left, object? right) => _read is null ? Comparer.Equals(left, right) : Equals(left, right);
 
     /// <summary>
-    /// How PostgreSQL stores the property's values: a decimal in a <c>numeric</c> column with a scale (declared, or 0 when
-    /// only a precision is) at that scale; a <c>DateTime</c>, <c>DateTimeOffset</c>, <c>TimeSpan</c> or <c>TimeOnly</c> in
-    /// a <c>timestamp</c>, <c>time</c> or <c>interval</c> column of the default precision in microseconds. A column of
-    /// another type or a lower precision is left exact.
+    /// How PostgreSQL stores values of <paramref name="clrType"/> mapped by <paramref name="mapping"/> (a property's, or a
+    /// primitive collection's elements'): a decimal in a <c>numeric</c> column with a scale (declared, or 0 when only a
+    /// precision is) at that scale; a <c>DateTime</c>, <c>DateTimeOffset</c>, <c>TimeSpan</c> or <c>TimeOnly</c> in a
+    /// <c>timestamp</c>, <c>time</c> or <c>interval</c> column of the default precision in microseconds. A column of
+    /// another type or a lower precision, or a value converter, is left exact.
     /// </summary>
-    private static StoredForm StoredFormOf(IProperty property)
+    internal static StoredForm StoredFormOf(Type clrType, RelationalTypeMapping? mapping)
     {
-        var type = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
-        if (property.FindRelationalTypeMapping() is not { } mapping || mapping.Converter is not null)
+        var type = Nullable.GetUnderlyingType(clrType) ?? clrType;
+        if (mapping is null || mapping.Converter is not null)
         {
             return default;
         }
@@ -295,7 +309,7 @@ internal sealed class AuditFieldAccess
             : default;
     }
 
-    private object? Stored(object? value) => _converter is null || value is null ? value : _converter.ConvertToProvider(value);
+    private object? Stored(object? value) => _read is null || value is null ? value : _read(value);
 }
 
 /// <summary>

@@ -1,6 +1,10 @@
 using System;
+using System.Buffers;
+using System.Collections;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace ServerTools.Auditing;
@@ -14,6 +18,9 @@ public static class AuditValueFormatter
 {
     /// <summary>The text written in place of a masked value.</summary>
     public const string Mask = "***";
+
+    // A collection's text goes into a line's value, never into HTML: only what JSON itself requires is escaped (as in the lines).
+    private static readonly JsonWriterOptions s_arrayOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Formats <paramref name="value"/>; <see langword="null"/> stays <see langword="null"/>.</summary>
     /// <exception cref="NotSupportedException">The value's type is not one the audit trail writes (ST1004 reports such properties at compile time).</exception>
@@ -60,6 +67,36 @@ public static class AuditValueFormatter
     /// column's scale and written with it, a time truncated to PostgreSQL's microseconds, as Npgsql sends it.
     /// </summary>
     internal static string? FormatStored(object? value, StoredForm form) => Format(form.Normalize(value));
+
+    /// <summary>
+    /// The text of a primitive collection: a JSON array of its elements' texts, in the collection's order, each element
+    /// read by <paramref name="read"/> (none: as it is) and written as <see cref="FormatStored"/> writes a single value in
+    /// <paramref name="form"/> (<c>["a","b"]</c>, <c>["1","2"]</c>, <c>["2026-11-21"]</c>), a null element as <c>null</c>;
+    /// an empty collection is <c>[]</c>.
+    /// </summary>
+    internal static string FormatArray(IEnumerable values, Func<object, object?>? read, StoredForm form)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, s_arrayOptions))
+        {
+            writer.WriteStartArray();
+            foreach (var value in values)
+            {
+                if (FormatStored(value is null || read is null ? value : read(value), form) is { } text)
+                {
+                    writer.WriteStringValue(text);
+                }
+                else
+                {
+                    writer.WriteNullValue();
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     /// <summary>Whether values of <paramref name="type"/> (or of its nullable form) are ones <see cref="Format"/> writes.</summary>
     internal static bool Writes(Type type)

@@ -27,7 +27,8 @@ namespace Shop
                 new global::ServerTools.Auditing.AuditField("Secret.City", true),
                 new global::ServerTools.Auditing.AuditField("Secret.Geo.Lat", true),
                 new global::ServerTools.Auditing.AuditField("Secret.Geo.Lon", true),
-                new global::ServerTools.Auditing.AuditField("Trail.Label", false)));
+                new global::ServerTools.Auditing.AuditField("Trail.Label", false),
+                new global::ServerTools.Auditing.AuditField("Origin", false)));
         }
     }
 }
