@@ -6,7 +6,6 @@ using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.Versioning;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -20,11 +19,11 @@ namespace ServerTools.Testing;
 /// loopback port. Disposing it stops the server and deletes the folder.
 /// </summary>
 /// <remarks>
-/// The server trusts every connection from 127.0.0.1 (no password) and trades durability for speed
-/// (<c>fsync</c>, <c>synchronous_commit</c> and <c>full_page_writes</c> are off): it is for tests only.
-/// When this process is root, the server runs as the <c>postgres</c> system user, because PostgreSQL refuses
-/// to run as root. Servers still running when the process exits are stopped; folders left by a process that
-/// crashed are removed on the next start. Linux and macOS are supported.
+/// The server trusts every connection from 127.0.0.1 (no password). Its folder is inside a root folder private
+/// to this user. The server trades durability for speed (<c>fsync</c>, <c>synchronous_commit</c> and <c>full_page_writes</c> are off):
+/// it is for tests only. When this process is root, the server runs as the <c>postgres</c> system user, because
+/// PostgreSQL refuses to run as root. Servers still running when the process exits are stopped; folders left by
+/// a process that crashed are removed on the next start. Linux and macOS are supported.
 /// </remarks>
 public sealed class PostgresServer : IAsyncDisposable, IDisposable
 {
@@ -42,6 +41,7 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
     private static Task<PostgresServer>? s_shared;
 
     private readonly ServerFolder _folder;
+    private readonly (int ProcessId, string? StartMarker)? _postmaster;
     private readonly ConcurrentDictionary<string, byte> _handedOutConnectionStrings = new(StringComparer.Ordinal);
     private readonly Lock _stopGate = new();
     private Task? _stopped;
@@ -52,6 +52,9 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
         _folder = folder;
         Port = port;
         ConnectionString = BuildConnectionString(MaintenanceDatabase, pooling: true);
+
+        // Remembered so that Dispose stops this very process, whatever becomes of the folder.
+        _postmaster = folder.FindPostmaster();
     }
 
     /// <summary>The loopback TCP port the server listens on (on 127.0.0.1).</summary>
@@ -90,7 +93,7 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
         var settings = RenderSettings(options.Settings);
         var binDirectory = await PostgresBinaries.LocateAsync(options.BinDirectory, cancellationToken).ConfigureAwait(false);
         var root = options.ResolveRootDirectory();
-        CreateRootDirectory(root);
+        FolderSafety.PrepareRoot(root);
         await ServerFolder.RemoveStaleAsync(root).ConfigureAwait(false);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -240,16 +243,6 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
         return prefix + "_" + Guid.NewGuid().ToString("N")[..12];
     }
 
-    [UnsupportedOSPlatform("windows")]
-    private static void CreateRootDirectory(string root)
-    {
-        // rwxr-xr-x: when this process is root, the postgres user must be able to reach its folder here.
-        Directory.CreateDirectory(
-            root,
-            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-    }
-
     private static string RenderSettings(IDictionary<string, string> extra)
     {
         var settings = new List<KeyValuePair<string, string>>
@@ -286,6 +279,7 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
             ["-D", folder.DataDirectory, "-U", Superuser, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
             folder.Path,
             cancellationToken).ConfigureAwait(false);
+
         if (!initdb.Succeeded)
         {
             var rootNote = ProcessRunner.RunsAsPostgresUser
@@ -443,15 +437,28 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
             s_liveServers.Remove(this);
         }
 
-        await _folder.StopServerAsync(mode).ConfigureAwait(false);
-        _folder.Delete();
-
-        // Idle pooled connections to the stopped server are broken: drop them so no later open gets one.
-        _handedOutConnectionStrings.TryAdd(ConnectionString, 0);
-        foreach (var connectionString in _handedOutConnectionStrings.Keys)
+        if (_postmaster is { } postmaster)
         {
-            using var connection = new NpgsqlConnection(connectionString);
-            NpgsqlConnection.ClearPool(connection);
+            await Postmaster.StopAsync(postmaster.ProcessId, postmaster.StartMarker, mode).ConfigureAwait(false);
+        }
+        else
+        {
+            await _folder.StopServerAsync(mode).ConfigureAwait(false);
+        }
+
+        try
+        {
+            _folder.Delete();
+        }
+        finally
+        {
+            // Idle pooled connections to the stopped server are broken: drop them so no later open gets one.
+            _handedOutConnectionStrings.TryAdd(ConnectionString, 0);
+            foreach (var connectionString in _handedOutConnectionStrings.Keys)
+            {
+                using var connection = new NpgsqlConnection(connectionString);
+                NpgsqlConnection.ClearPool(connection);
+            }
         }
     }
 }
