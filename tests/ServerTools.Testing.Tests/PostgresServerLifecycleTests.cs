@@ -137,7 +137,7 @@ public sealed class PostgresServerLifecycleTests : IDisposable
     }
 
     [Fact]
-    public async Task StartKeepsTheRootFolderAndTheServerFolderPrivate()
+    public async Task StartKeepsTheRootFolderAndTheServerFolderPrivateAndLeavesNoPasswordFile()
     {
         await using var server = await PostgresServer.StartAsync(new PostgresServerOptions { RootDirectory = _root });
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Runtime.Versioning;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -66,6 +67,30 @@ internal sealed class ServerFolder
         }
 
         return folder;
+    }
+
+    /// <summary>
+    /// Writes a file that only the server's user can read (0600), such as initdb's password file, and returns its path.
+    /// The file must not exist yet; delete it as soon as it has been read.
+    /// </summary>
+    [UnsupportedOSPlatform("windows")]
+    public async Task<string> WritePrivateFileAsync(string name, string content, CancellationToken cancellationToken)
+    {
+        var path = System.IO.Path.Combine(Path, name);
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        };
+        var stream = new FileStream(path, options);
+        await using (stream.ConfigureAwait(false))
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(content), cancellationToken).ConfigureAwait(false);
+        }
+
+        await GiveToPostgresUserAsync(path, cancellationToken).ConfigureAwait(false);
+        return path;
     }
 
     /// <summary>
