@@ -2,22 +2,38 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.Versioning;
 using System.Threading.Tasks;
 
 namespace ServerTools.Testing.Tests;
 
 /// <summary>Starting, stopping and cleaning up private servers, each in its own root folder.</summary>
+[UnsupportedOSPlatform("windows")]
 public sealed class PostgresServerLifecycleTests : IDisposable
 {
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    // When this process is root the postgres user must pass through the root folder (--x), never list or write it.
+    private static readonly UnixFileMode s_rootFolderMode =
+        Environment.IsPrivilegedProcess ? OwnerOnly | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute : OwnerOnly;
+
     private readonly string _root = Path.Combine(Path.GetTempPath(), "servertools-postgres-test-" + Guid.NewGuid().ToString("N")[..8]);
+
+    /// <summary>A folder outside the root that links point at; its files must survive every cleanup.</summary>
+    private string Outside => _root + "-outside";
 
     public void Dispose()
     {
-        if (Directory.Exists(_root))
+        foreach (var folder in new[] { _root, Outside })
         {
-            Directory.Delete(_root, recursive: true);
+            if (Path.Exists(folder))
+            {
+                // Directory.Delete removes a link, not what it points at.
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
 
@@ -109,6 +125,138 @@ public sealed class PostgresServerLifecycleTests : IDisposable
 
         Assert.Contains("'work_mem' is not valid", exception.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_root));
+    }
+
+    [Fact]
+    public void DefaultRootFolderIsOneForEachUser()
+    {
+        var userId = File.ReadLines("/proc/self/status").First(line => line.StartsWith("Uid:", StringComparison.Ordinal))
+            .Split('\t', StringSplitOptions.RemoveEmptyEntries)[2];
+
+        Assert.Equal(Path.Combine(Path.GetTempPath(), "servertools-postgres-" + userId), new PostgresServerOptions().ResolveRootDirectory());
+    }
+
+    [Fact]
+    public async Task StartKeepsTheRootFolderAndTheServerFolderPrivateAndLeavesNoPasswordFile()
+    {
+        await using var server = await PostgresServer.StartAsync(new PostgresServerOptions { RootDirectory = _root });
+
+        Assert.Equal(s_rootFolderMode, File.GetUnixFileMode(_root));
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(server.FolderPath));
+        Assert.Equal(["data", "owner", "postgres.log"], Directory.EnumerateFileSystemEntries(server.FolderPath).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public async Task RootFolderOfAnotherUserIsRefused()
+    {
+        // As root, a folder given to 'nobody'; otherwise '/', which belongs to root on every machine. Both are refused
+        // before anything is written to them.
+        var root = "/";
+        if (Environment.IsPrivilegedProcess)
+        {
+            Directory.CreateDirectory(_root, OwnerOnly);
+            await RunAsync("chown", "nobody", _root);
+            root = _root;
+        }
+
+        var exception = await Assert.ThrowsAsync<PostgresStartException>(
+            () => PostgresServer.StartAsync(new PostgresServerOptions { RootDirectory = root }));
+
+        Assert.Contains($"will not use the root folder '{root}': it belongs to the user with id ", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("set PostgresServerOptions.RootDirectory to a folder that only you can write to", exception.Message, StringComparison.Ordinal);
+        if (root == _root)
+        {
+            Assert.Empty(Directory.EnumerateFileSystemEntries(_root));
+        }
+    }
+
+    [Fact]
+    public async Task RootFolderThatOtherUsersCanWriteToIsRefused()
+    {
+        Directory.CreateDirectory(_root);
+        File.SetUnixFileMode(_root, OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
+
+        var exception = await Assert.ThrowsAsync<PostgresStartException>(
+            () => PostgresServer.StartAsync(new PostgresServerOptions { RootDirectory = _root }));
+
+        Assert.Equal(
+            $"ServerTools.Testing will not use the root folder '{_root}': other users can write to it (mode 0777). Whoever can change "
+            + "what is in it can replace a server's folder with a link and make the cleanup delete the files the link points at. "
+            + $"Delete it (as its owner or as root: rm -rf '{_root}') so that it is created again, private to you, or set "
+            + "PostgresServerOptions.RootDirectory to a folder that only you can write to.",
+            exception.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_root));
+    }
+
+    [Fact]
+    public async Task RootFolderThatIsASymbolicLinkIsRefused()
+    {
+        Directory.CreateDirectory(Outside, OwnerOnly);
+        Directory.CreateSymbolicLink(_root, Outside);
+
+        var exception = await Assert.ThrowsAsync<PostgresStartException>(
+            () => PostgresServer.StartAsync(new PostgresServerOptions { RootDirectory = _root }));
+
+        Assert.Contains($"'{_root}': it is a symbolic link (to '{Outside}'), not a folder", exception.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Outside));
+    }
+
+    [Fact]
+    public async Task StaleFolderCleanupDoesNotFollowALinkInTheRootFolder()
+    {
+        Directory.CreateDirectory(_root);
+        File.SetUnixFileMode(_root, s_rootFolderMode);
+        CreateFilesOutside();
+        // Seen through the link, the owner file names a process that no longer runs (the right id, another start time).
+        await File.WriteAllTextAsync(Path.Combine(Outside, "owner"), $"pid={Environment.ProcessId}\nstart=0\n");
+        var link = Path.Combine(_root, $"{Environment.ProcessId}-0123456789abcdef0");
+        Directory.CreateSymbolicLink(link, Outside);
+
+        await using var server = await PostgresServer.StartAsync(new PostgresServerOptions { RootDirectory = _root });
+
+        Assert.Equal("1", await ServerProbe.QueryAsync(server.ConnectionString, "SELECT 1"));
+        AssertFilesOutsideAreIntact();
+        Assert.True(File.Exists(Path.Combine(Outside, "owner")));
+    }
+
+    [Fact]
+    public async Task DisposeDeletesALinkPutInPlaceOfTheServerFolderButNotWhatItPointsAt()
+    {
+        var server = await PostgresServer.StartAsync(new PostgresServerOptions { RootDirectory = _root });
+        var postmaster = ServerProbe.ReadPostmasterProcessId(server.DataDirectory);
+        CreateFilesOutside();
+        Directory.Move(server.FolderPath, server.FolderPath + "-moved");
+        Directory.CreateSymbolicLink(server.FolderPath, Outside);
+
+        var exception = await Record.ExceptionAsync(() => server.DisposeAsync().AsTask());
+
+        AssertFilesOutsideAreIntact();
+        Assert.IsType<IOException>(exception);
+        Assert.Contains($"The server folder '{server.FolderPath}' was not deleted: it is a symbolic link (to '{Outside}')", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("The link was deleted; what it points at was not touched.", exception.Message, StringComparison.Ordinal);
+        Assert.False(Path.Exists(server.FolderPath));
+        Assert.False(ProcessIdentity.IsAlive(postmaster, null));
+    }
+
+    private void CreateFilesOutside()
+    {
+        Directory.CreateDirectory(Path.Combine(Outside, "projects"));
+        File.WriteAllText(Path.Combine(Outside, "private.txt"), "keep me");
+        File.WriteAllText(Path.Combine(Outside, "projects", "Program.cs"), "keep me too");
+    }
+
+    private void AssertFilesOutsideAreIntact()
+    {
+        Assert.Equal("keep me", File.ReadAllText(Path.Combine(Outside, "private.txt")));
+        Assert.Equal("keep me too", File.ReadAllText(Path.Combine(Outside, "projects", "Program.cs")));
+    }
+
+    private static async Task RunAsync(string program, params string[] arguments)
+    {
+        using var process = Process.Start(program, arguments);
+        await process.WaitForExitAsync();
+        Assert.Equal(0, process.ExitCode);
     }
 
     private static int FreePort()

@@ -96,6 +96,30 @@ public sealed class PostgresServerTests(SharedServerFixture fixture)
     }
 
     [Fact]
+    public async Task ConnectionsWithoutTheServersPasswordAreRefused()
+    {
+        var database = await _server.CreateDatabaseAsync("password");
+        var withoutPassword = new NpgsqlConnectionStringBuilder(database) { Password = null, Pooling = false };
+        var wrongPassword = new NpgsqlConnectionStringBuilder(database) { Password = "postgres", Pooling = false };
+
+        var missing = await Assert.ThrowsAsync<NpgsqlException>(() => OpenAsync(withoutPassword.ConnectionString));
+        var wrong = await Assert.ThrowsAsync<PostgresException>(() => OpenAsync(wrongPassword.ConnectionString));
+
+        Assert.Contains("No password has been provided but the backend requires one", missing.Message, StringComparison.Ordinal);
+        Assert.Equal(PostgresErrorCodes.InvalidPassword, wrong.SqlState);
+        var password = new NpgsqlConnectionStringBuilder(_server.ConnectionString).Password;
+        Assert.Equal(48, password?.Length);
+        Assert.Equal(password, new NpgsqlConnectionStringBuilder(database).Password);
+        Assert.Equal("0", await ServerProbe.QueryAsync(database, "SELECT count(*) FROM pg_hba_file_rules WHERE auth_method <> 'scram-sha-256'"));
+
+        static async Task OpenAsync(string connectionString)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+        }
+    }
+
+    [Fact]
     public void ServerRunsAsThePostgresUserWhenThisProcessIsRoot()
     {
         var postmaster = ServerProbe.ReadPostmasterProcessId(_server.DataDirectory);

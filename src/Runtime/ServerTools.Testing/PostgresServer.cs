@@ -7,6 +7,7 @@ using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.Versioning;
+using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -20,11 +21,12 @@ namespace ServerTools.Testing;
 /// loopback port. Disposing it stops the server and deletes the folder.
 /// </summary>
 /// <remarks>
-/// The server trusts every connection from 127.0.0.1 (no password) and trades durability for speed
-/// (<c>fsync</c>, <c>synchronous_commit</c> and <c>full_page_writes</c> are off): it is for tests only.
-/// When this process is root, the server runs as the <c>postgres</c> system user, because PostgreSQL refuses
-/// to run as root. Servers still running when the process exits are stopped; folders left by a process that
-/// crashed are removed on the next start. Linux and macOS are supported.
+/// Each server has a random password of its own (SCRAM-SHA-256), which the connection strings it hands out
+/// hold: other local users cannot connect. Its folder is inside a root folder private to this user. The server
+/// trades durability for speed (<c>fsync</c>, <c>synchronous_commit</c> and <c>full_page_writes</c> are off):
+/// it is for tests only. When this process is root, the server runs as the <c>postgres</c> system user, because
+/// PostgreSQL refuses to run as root. Servers still running when the process exits are stopped; folders left by
+/// a process that crashed are removed on the next start. Linux and macOS are supported.
 /// </remarks>
 public sealed class PostgresServer : IAsyncDisposable, IDisposable
 {
@@ -33,6 +35,8 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
     private const string DefaultDatabasePrefix = "test";
     private const int MaxDatabasePrefixLength = 50;
     private const int PortAttempts = 5;
+    private const int PasswordBytes = 24;
+    private const string PasswordFileName = "initdb-password";
 
     private static readonly Lock s_liveGate = new();
     private static readonly HashSet<PostgresServer> s_liveServers = [];
@@ -42,16 +46,22 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
     private static Task<PostgresServer>? s_shared;
 
     private readonly ServerFolder _folder;
+    private readonly string _password;
+    private readonly (int ProcessId, string? StartMarker)? _postmaster;
     private readonly ConcurrentDictionary<string, byte> _handedOutConnectionStrings = new(StringComparer.Ordinal);
     private readonly Lock _stopGate = new();
     private Task? _stopped;
     private bool _isShared;
 
-    private PostgresServer(ServerFolder folder, int port)
+    private PostgresServer(ServerFolder folder, int port, string password)
     {
         _folder = folder;
+        _password = password;
         Port = port;
         ConnectionString = BuildConnectionString(MaintenanceDatabase, pooling: true);
+
+        // Remembered so that Dispose stops this very process, whatever becomes of the folder.
+        _postmaster = folder.FindPostmaster();
     }
 
     /// <summary>The loopback TCP port the server listens on (on 127.0.0.1).</summary>
@@ -61,8 +71,8 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
     public string DataDirectory => _folder.DataDirectory;
 
     /// <summary>
-    /// A connection string to the maintenance database <c>postgres</c> as the superuser <c>postgres</c>
-    /// (no password: the server trusts loopback connections). Use <see cref="CreateDatabaseAsync"/> for test data.
+    /// A connection string to the maintenance database <c>postgres</c> as the superuser <c>postgres</c>, with the
+    /// server's password. Use <see cref="CreateDatabaseAsync"/> for test data.
     /// </summary>
     public string ConnectionString { get; }
 
@@ -90,7 +100,7 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
         var settings = RenderSettings(options.Settings);
         var binDirectory = await PostgresBinaries.LocateAsync(options.BinDirectory, cancellationToken).ConfigureAwait(false);
         var root = options.ResolveRootDirectory();
-        CreateRootDirectory(root);
+        FolderSafety.PrepareRoot(root);
         await ServerFolder.RemoveStaleAsync(root).ConfigureAwait(false);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -98,9 +108,10 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
         var folder = await ServerFolder.CreateAsync(root, options.OwnerProcessId ?? Environment.ProcessId, cancellationToken).ConfigureAwait(false);
         try
         {
-            await InitializeAsync(folder, binDirectory, settings, timeout.Token).ConfigureAwait(false);
+            var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(PasswordBytes));
+            await InitializeAsync(folder, binDirectory, settings, password, timeout.Token).ConfigureAwait(false);
             var port = await StartPostmasterAsync(folder, binDirectory, options, timeout.Token).ConfigureAwait(false);
-            var server = new PostgresServer(folder, port);
+            var server = new PostgresServer(folder, port, password);
             await server.WaitForConnectionsAsync(timeout.Token).ConfigureAwait(false);
             Register(server);
             return server;
@@ -160,7 +171,7 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
     /// </summary>
     /// <param name="namePrefix">The start of the name: 1 to 50 lowercase letters (a-z), digits or underscores; <c>test</c> when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the command.</param>
-    /// <returns>A connection string to the new database, as the superuser.</returns>
+    /// <returns>A connection string to the new database, as the superuser, with the server's password.</returns>
     /// <exception cref="ArgumentException"><paramref name="namePrefix"/> holds other characters or is too long.</exception>
     /// <exception cref="ObjectDisposedException">The server has been stopped.</exception>
     public async Task<string> CreateDatabaseAsync(string? namePrefix = null, CancellationToken cancellationToken = default)
@@ -240,16 +251,6 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
         return prefix + "_" + Guid.NewGuid().ToString("N")[..12];
     }
 
-    [UnsupportedOSPlatform("windows")]
-    private static void CreateRootDirectory(string root)
-    {
-        // rwxr-xr-x: when this process is root, the postgres user must be able to reach its folder here.
-        Directory.CreateDirectory(
-            root,
-            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-    }
-
     private static string RenderSettings(IDictionary<string, string> extra)
     {
         var settings = new List<KeyValuePair<string, string>>
@@ -278,14 +279,29 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
         return text.ToString();
     }
 
-    private static async Task InitializeAsync(ServerFolder folder, string binDirectory, string settings, CancellationToken cancellationToken)
+    [UnsupportedOSPlatform("windows")]
+    private static async Task InitializeAsync(
+        ServerFolder folder, string binDirectory, string settings, string password, CancellationToken cancellationToken)
     {
-        // C.UTF-8: pg_trgm and lower() treat non-ASCII letters as letters only under a UTF-8 ctype.
-        var initdb = await ProcessRunner.RunPostgresProgramAsync(
-            Path.Combine(binDirectory, "initdb"),
-            ["-D", folder.DataDirectory, "-U", Superuser, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
-            folder.Path,
-            cancellationToken).ConfigureAwait(false);
+        // The password goes through a file that only the server's user can read, never through a command line
+        // (which every local user can read), and the file is gone once initdb has read it.
+        var passwordFile = await folder.WritePrivateFileAsync(PasswordFileName, password, cancellationToken).ConfigureAwait(false);
+        ProcessResult initdb;
+        try
+        {
+            // C.UTF-8: pg_trgm and lower() treat non-ASCII letters as letters only under a UTF-8 ctype.
+            initdb = await ProcessRunner.RunPostgresProgramAsync(
+                Path.Combine(binDirectory, "initdb"),
+                ["-D", folder.DataDirectory, "-U", Superuser, "--auth=scram-sha-256", "--pwfile=" + passwordFile,
+                 "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
+                folder.Path,
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(passwordFile);
+        }
+
         if (!initdb.Succeeded)
         {
             var rootNote = ProcessRunner.RunsAsPostgresUser
@@ -376,6 +392,7 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
             Host = "127.0.0.1",
             Port = Port,
             Username = Superuser,
+            Password = _password,
             Database = database,
             Pooling = pooling,
         }.ConnectionString;
@@ -443,15 +460,28 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
             s_liveServers.Remove(this);
         }
 
-        await _folder.StopServerAsync(mode).ConfigureAwait(false);
-        _folder.Delete();
-
-        // Idle pooled connections to the stopped server are broken: drop them so no later open gets one.
-        _handedOutConnectionStrings.TryAdd(ConnectionString, 0);
-        foreach (var connectionString in _handedOutConnectionStrings.Keys)
+        if (_postmaster is { } postmaster)
         {
-            using var connection = new NpgsqlConnection(connectionString);
-            NpgsqlConnection.ClearPool(connection);
+            await Postmaster.StopAsync(postmaster.ProcessId, postmaster.StartMarker, mode).ConfigureAwait(false);
+        }
+        else
+        {
+            await _folder.StopServerAsync(mode).ConfigureAwait(false);
+        }
+
+        try
+        {
+            _folder.Delete();
+        }
+        finally
+        {
+            // Idle pooled connections to the stopped server are broken: drop them so no later open gets one.
+            _handedOutConnectionStrings.TryAdd(ConnectionString, 0);
+            foreach (var connectionString in _handedOutConnectionStrings.Keys)
+            {
+                using var connection = new NpgsqlConnection(connectionString);
+                NpgsqlConnection.ClearPool(connection);
+            }
         }
     }
 }

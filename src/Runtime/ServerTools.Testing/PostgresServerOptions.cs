@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 
 namespace ServerTools.Testing;
@@ -25,8 +26,10 @@ public sealed class PostgresServerOptions
 
     /// <summary>
     /// The folder under which each server gets its own folder (data directory, log and owner file).
-    /// Defaults to <c>servertools-postgres</c> in <see cref="Path.GetTempPath"/>. Folders left there by
-    /// processes that no longer run are removed whenever a server starts.
+    /// Defaults to <c>servertools-postgres-&lt;uid&gt;</c> (this user's id) in <see cref="Path.GetTempPath"/>.
+    /// It is created private to this user; an existing one that is a symbolic link, belongs to another user or
+    /// that others can write to is refused. Folders left there by processes that no longer run are removed
+    /// whenever a server starts.
     /// </summary>
     public string? RootDirectory { get; set; }
 
@@ -51,6 +54,10 @@ public sealed class PostgresServerOptions
     /// <summary>Picks the port of each start attempt; a free loopback port when <see langword="null"/>.</summary>
     internal Func<int>? PortPicker { get; set; }
 
+    /// <summary>The default root folder's name: one per user, so that no user works in a folder another user made.</summary>
+    internal static string DefaultRootDirectoryName =>
+        string.Create(CultureInfo.InvariantCulture, $"servertools-postgres-{UnixFileSystem.EffectiveUserId}");
+
     internal string ResolveRootDirectory() =>
-        Path.GetFullPath(RootDirectory ?? Path.Combine(Path.GetTempPath(), "servertools-postgres"));
+        Path.GetFullPath(RootDirectory ?? Path.Combine(Path.GetTempPath(), DefaultRootDirectoryName));
 }

@@ -31,6 +31,12 @@ internal static class Postmaster
     /// <returns><see langword="false"/> when it could not be signalled (another user's process).</returns>
     public static async Task<bool> StopAsync(int processId, string? startMarker, ShutdownMode mode)
     {
+        // A postmaster that has already exited may have left its process id to another process: never signal that one.
+        if (!ProcessIdentity.IsAlive(processId, startMarker))
+        {
+            return true;
+        }
+
         if (kill(processId, (int)mode) != 0)
         {
             return !ProcessIdentity.IsAlive(processId, startMarker);

@@ -2,6 +2,8 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Runtime.Versioning;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -32,7 +34,11 @@ internal sealed class ServerFolder
 
     private string PostmasterPidFile => System.IO.Path.Combine(DataDirectory, "postmaster.pid");
 
-    /// <summary>Creates a uniquely named folder owned by <paramref name="ownerProcessId"/>, and hands it to the postgres user when this process is root.</summary>
+    /// <summary>
+    /// Creates a uniquely named folder (0700) owned by <paramref name="ownerProcessId"/> in the checked root folder
+    /// (see <see cref="FolderSafety.PrepareRoot"/>), and hands it to the postgres user when this process is root.
+    /// </summary>
+    [UnsupportedOSPlatform("windows")]
     public static async Task<ServerFolder> CreateAsync(string root, int ownerProcessId, CancellationToken cancellationToken)
     {
         if (!ProcessIdentity.TryGetStartMarker(ownerProcessId, out var startMarker))
@@ -42,7 +48,7 @@ internal sealed class ServerFolder
 
         var folder = new ServerFolder(System.IO.Path.Combine(
             root, string.Create(CultureInfo.InvariantCulture, $"{ownerProcessId}-{Guid.NewGuid():N}")[..24]));
-        Directory.CreateDirectory(folder.Path);
+        Directory.CreateDirectory(folder.Path, FolderSafety.ServerFolderMode);
 
         // Until this file exists other processes leave the folder alone (see RemoveStaleAsync).
         await File.WriteAllTextAsync(
@@ -50,20 +56,41 @@ internal sealed class ServerFolder
             string.Create(CultureInfo.InvariantCulture, $"pid={ownerProcessId}\nstart={startMarker}\n"),
             cancellationToken).ConfigureAwait(false);
 
-        if (ProcessRunner.RunsAsPostgresUser)
+        try
         {
-            var chown = await ProcessRunner.RunAsync(
-                "chown", [ProcessRunner.PostgresUser + ":", folder.Path], null, cancellationToken).ConfigureAwait(false);
-            if (!chown.Succeeded)
-            {
-                folder.Delete();
-                throw new PostgresStartException(
-                    $"This process runs as root, so the server runs as the '{ProcessRunner.PostgresUser}' system user, "
-                    + $"but '{folder.Path}' could not be given to that user (the postgresql package creates it): {chown.Output}");
-            }
+            await GiveToPostgresUserAsync(folder.Path, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            folder.Delete();
+            throw;
         }
 
         return folder;
+    }
+
+    /// <summary>
+    /// Writes a file that only the server's user can read (0600), such as initdb's password file, and returns its path.
+    /// The file must not exist yet; delete it as soon as it has been read.
+    /// </summary>
+    [UnsupportedOSPlatform("windows")]
+    public async Task<string> WritePrivateFileAsync(string name, string content, CancellationToken cancellationToken)
+    {
+        var path = System.IO.Path.Combine(Path, name);
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        };
+        var stream = new FileStream(path, options);
+        await using (stream.ConfigureAwait(false))
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(content), cancellationToken).ConfigureAwait(false);
+        }
+
+        await GiveToPostgresUserAsync(path, cancellationToken).ConfigureAwait(false);
+        return path;
     }
 
     /// <summary>
@@ -72,8 +99,16 @@ internal sealed class ServerFolder
     /// </summary>
     public static async Task RemoveStaleAsync(string root)
     {
-        foreach (var folder in Directory.EnumerateDirectories(root).Select(path => new ServerFolder(path)))
+        foreach (var path in Directory.EnumerateFileSystemEntries(root))
         {
+            // A link, a file, another user's folder or one that others can write to is not a server folder: never enter it.
+            if (!UnixFileSystem.TryGetStatus(path, out var status)
+                || FolderSafety.FindProblem(path, status, FolderSafety.ServerFolderOwnerIds) is not null)
+            {
+                continue;
+            }
+
+            var folder = new ServerFolder(path);
             if (!folder.TryReadOwner(out var processId, out var startMarker) || ProcessIdentity.IsAlive(processId, startMarker))
             {
                 continue;
@@ -95,17 +130,21 @@ internal sealed class ServerFolder
 
     /// <summary>Stops the server running from this folder, if any.</summary>
     /// <returns><see langword="false"/> when a server runs from it that this process may not stop.</returns>
-    public Task<bool> StopServerAsync(ShutdownMode mode)
-    {
-        if (ReadPostmasterProcessId() is not { } processId
-            || !ProcessIdentity.TryGetStartMarker(processId, out var startMarker)
-            || !Postmaster.Serves(processId, DataDirectory))
-        {
-            return Task.FromResult(true);
-        }
+    public Task<bool> StopServerAsync(ShutdownMode mode) =>
+        FindPostmaster() is { } postmaster
+            ? Postmaster.StopAsync(postmaster.ProcessId, postmaster.StartMarker, mode)
+            : Task.FromResult(true);
 
-        return Postmaster.StopAsync(processId, startMarker, mode);
-    }
+    /// <summary>
+    /// The postmaster that runs from this folder's data directory, or <see langword="null"/> when none does (a
+    /// <c>postmaster.pid</c> left by a server that is gone may name a process id that now belongs to another process).
+    /// </summary>
+    public (int ProcessId, string? StartMarker)? FindPostmaster() =>
+        ReadPostmasterProcessId() is { } processId
+        && ProcessIdentity.TryGetStartMarker(processId, out var startMarker)
+        && Postmaster.Serves(processId, DataDirectory)
+            ? (processId, startMarker)
+            : null;
 
     /// <summary>The id of the postmaster named in <c>postmaster.pid</c>, or <see langword="null"/> when none is recorded.</summary>
     private int? ReadPostmasterProcessId()
@@ -144,9 +183,33 @@ internal sealed class ServerFolder
     /// <summary>
     /// Deletes the folder, its owner file last: a deletion cut short (the process killed as it exits) leaves
     /// a folder that still names its dead owner, so the next start removes the rest. A folder already gone is fine.
+    /// Links inside it are deleted, never followed.
     /// </summary>
+    /// <exception cref="IOException">
+    /// The folder is no longer the private folder this process created: a symbolic link (the link is deleted, not
+    /// what it points at), another user's folder, or writable by others (it is left as it is).
+    /// </exception>
     public void Delete()
     {
+        if (!UnixFileSystem.TryGetStatus(Path, out var status))
+        {
+            return;
+        }
+
+        if (FolderSafety.FindProblem(Path, status, FolderSafety.ServerFolderOwnerIds) is { } problem)
+        {
+            var outcome = "It was left as it is";
+            if (status.Kind == PathKind.SymbolicLink)
+            {
+                File.Delete(Path);
+                outcome = "The link was deleted; what it points at was not touched";
+            }
+
+            throw new IOException(
+                $"The server folder '{Path}' was not deleted: {problem}. ServerTools.Testing created it as a private folder, so "
+                + $"someone changed it since. {outcome}. Check who can write to '{System.IO.Path.GetDirectoryName(Path)}'.");
+        }
+
         var ownerFile = System.IO.Path.Combine(Path, OwnerFileName);
         for (var attempt = 1; ; attempt++)
         {
@@ -156,6 +219,7 @@ internal sealed class ServerFolder
                 {
                     if (entry is DirectoryInfo directory)
                     {
+                        // A link to a folder is a DirectoryInfo too: Delete removes the link, not the folder.
                         directory.Delete(recursive: true);
                     }
                     else if (entry.FullName != ownerFile)
@@ -207,5 +271,23 @@ internal sealed class ServerFolder
         }
 
         return processId > 0;
+    }
+
+    /// <summary>Gives a file or folder to the postgres user when this process is root, so that the server programs can use it.</summary>
+    private static async Task GiveToPostgresUserAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!ProcessRunner.RunsAsPostgresUser)
+        {
+            return;
+        }
+
+        var chown = await ProcessRunner.RunAsync(
+            "chown", [ProcessRunner.PostgresUser + ":", path], null, cancellationToken).ConfigureAwait(false);
+        if (!chown.Succeeded)
+        {
+            throw new PostgresStartException(
+                $"This process runs as root, so the server runs as the '{ProcessRunner.PostgresUser}' system user, "
+                + $"but '{path}' could not be given to that user (the postgresql package creates it): {chown.Output}");
+        }
     }
 }
