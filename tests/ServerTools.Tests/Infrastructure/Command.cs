@@ -23,9 +23,15 @@ public static class Command
 {
     /// <summary>
     /// Runs <paramref name="fileName"/> and waits for it. MSBuild variables inherited from the test host are
-    /// removed so that a child <c>dotnet build</c> behaves as it does in a terminal.
+    /// removed so that a child <c>dotnet build</c> behaves as it does in a terminal. Secrets (a connection string with
+    /// its password) go in <paramref name="environment"/>, which other local users cannot read as they can a command line.
     /// </summary>
-    public static async Task<CommandResult> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout)
+    public static async Task<CommandResult> RunAsync(
+        string fileName,
+        IEnumerable<string> arguments,
+        string workingDirectory,
+        TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -48,6 +54,10 @@ public static class Command
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         info.Environment["UseSharedCompilation"] = "false";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
 
         var output = new StringBuilder();
         using var process = new Process { StartInfo = info };

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
@@ -61,7 +62,13 @@ public sealed class PackageTests(DatabaseFixture database) : IClassFixture<Datab
         var build = (await Command.RunAsync("dotnet", ["build", "-nologo"], consumer, s_commandTimeout)).Succeeded();
         AssertModuleReport(consumer, build.Output);
         await AssertCompilerExtensions(consumer);
-        var run = (await Command.RunAsync("dotnet", ["run", "--no-build", "--", database.ConnectionString], consumer, s_commandTimeout)).Succeeded();
+        // The connection string holds the test server's password: through the environment, not the command line.
+        var run = (await Command.RunAsync(
+            "dotnet",
+            ["run", "--no-build"],
+            consumer,
+            s_commandTimeout,
+            new Dictionary<string, string> { ["CONSUMER_CONNECTION"] = database.ConnectionString })).Succeeded();
 
         Assert.Contains("descriptor Consumer.Partner: Id, Name, Iban (masked)", run.Output, StringComparison.Ordinal);
         Assert.Contains("Create Consumer.Partner #1 by Grace: Id: - -> 1; Name: - -> Grace; Iban: - -> ***", run.Output, StringComparison.Ordinal);
@@ -191,13 +198,13 @@ public sealed class PackageTests(DatabaseFixture database) : IClassFixture<Datab
 
             public static class Program
             {
-                public static async Task<int> Main(string[] args)
+                public static async Task<int> Main()
                 {
                     var descriptor = AuditDescriptors.Get<Partner>();
                     Console.WriteLine($"descriptor {descriptor.EntityName}: {string.Join(", ", descriptor.Fields)}");
 
                     using var actor = AuditActor.Use(new AuditActor("u-1", "Grace"));
-                    await using var db = new ShopContext(args[0]);
+                    await using var db = new ShopContext(Environment.GetEnvironmentVariable("CONSUMER_CONNECTION")!);
                     await db.Database.EnsureCreatedAsync();
                     var partner = new Partner { Name = "Grace", Iban = "DE89", PasswordHash = "secret" };
                     db.Partners.Add(partner);
