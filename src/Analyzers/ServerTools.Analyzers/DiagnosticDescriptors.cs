@@ -96,19 +96,22 @@ internal static class DiagnosticDescriptors
                      + "[AuditIgnore] so that the omission is visible in the code.",
         helpLinkUri: HelpLinkBase + "ST1004.md");
 
-    /// <summary>ST1005: a class derived from an [Audited] class, not [Audited] itself, declares properties that are not logged.</summary>
+    /// <summary>
+    /// ST1005: a class derived from an [Audited] class, not [Audited] itself, declares properties that are not logged, or
+    /// overrides with [AuditMask] or [AuditIgnore] that are not applied.
+    /// </summary>
     public static readonly DiagnosticDescriptor DerivedClassPropertiesNotAudited = new(
         id: "ST1005",
         title: "A class derived from an [Audited] class does not log its own properties",
-        messageFormat: "'{0}' is audited as its base class '{1}', so its own properties ({2}) are not logged: mark '{0}' [Audited] "
-                       + "(and partial) to log them",
+        messageFormat: "'{0}' is audited as its base class '{1}', so {2}: mark '{0}' [Audited] (and partial) to log it with its own "
+                       + "properties and attributes",
         category: Categories.Auditing,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "[Audited] is not inherited as such: an entity whose class derives from an [Audited] class, and is not marked "
                      + "[Audited] itself, is audited with the nearest audited base class's fields, under that class's name. The "
-                     + "properties it adds are left out of the audit trail. Mark the derived class [Audited] (it must be partial) to "
-                     + "log them too.",
+                     + "properties it adds are left out of the audit trail, and the [AuditMask] or [AuditIgnore] it puts on an "
+                     + "override is not applied. Mark the derived class [Audited] (it must be partial) to log them too.",
         helpLinkUri: HelpLinkBase + "ST1005.md");
 
     /// <summary>ST1006: a collection of value objects (an owned or complex collection) of an audited class is not logged.</summary>

@@ -125,21 +125,17 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzer : DiagnosticAnalyz
     /// </summary>
     private static void AddValueObjects(INamedTypeSymbol type, List<INamedTypeSymbol> path, ImmutableHashSet<INamedTypeSymbol>.Builder found)
     {
-        foreach (var declaringType in AuditedProperties.BaseFirst(type))
+        foreach (var property in AuditedProperties.Mapped(type))
         {
-            foreach (var member in declaringType.GetMembers())
+            if (!property.IsIgnored
+                && AuditedProperties.ValueObject(property.Symbol.Type) is { } valueObject
+                && path.Count < AuditedProperties.MaxValueObjectDepth
+                && !path.Contains(valueObject, SymbolEqualityComparer.Default))
             {
-                if (member is IPropertySymbol property
-                    && AuditedProperties.IsCandidate(property)
-                    && AuditedProperties.ValueObject(property.Type) is { } valueObject
-                    && path.Count < AuditedProperties.MaxValueObjectDepth
-                    && !path.Contains(valueObject, SymbolEqualityComparer.Default))
-                {
-                    found.Add(valueObject.OriginalDefinition);
-                    path.Add(valueObject);
-                    AddValueObjects(valueObject, path, found);
-                    path.RemoveAt(path.Count - 1);
-                }
+                found.Add(valueObject.OriginalDefinition);
+                path.Add(valueObject);
+                AddValueObjects(valueObject, path, found);
+                path.RemoveAt(path.Count - 1);
             }
         }
     }
