@@ -131,6 +131,22 @@ internal static class DiagnosticDescriptors
                      + "omission is visible in the code.",
         helpLinkUri: HelpLinkBase + "ST1006.md");
 
+    /// <summary>ST1007: [AuditMask] or [AuditIgnore] on a key property, whose value every log and outbox message names in clear.</summary>
+    public static readonly DiagnosticDescriptor MaskedKeyWrittenInClear = new(
+        id: "ST1007",
+        title: "A key marked [AuditMask] or [AuditIgnore] is written in clear as the entity key",
+        messageFormat: "'{1}' is the key of '{2}': [{0}] keeps its value out of the lines, but the key is written in clear as the "
+                       + "EntityKey of every audit log and outbox message of '{2}' (and of its stored rule violations); key '{2}' by a "
+                       + "value that is not personal data (a generated 'Id') and keep '{1}' an ordinary [AuditMask] property with a unique index",
+        category: Categories.Auditing,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "An audit log, an outbox message and a stored rule violation name their entity by its primary key, as text in "
+                     + "EntityKey, so that the trail of an entity can be found (AuditTrailByKey, AuditKey.Format). [AuditMask] and "
+                     + "[AuditIgnore] apply to the lines only: a key that is personal data (a national id, an e-mail address) is "
+                     + "written in clear in every row that names the entity. Give the entity a surrogate key instead.",
+        helpLinkUri: HelpLinkBase + "ST1007.md");
+
     /// <summary>ST2001: a class handles the tracked changes of a type that has no tracked fields.</summary>
     public static readonly DiagnosticDescriptor HandlerOfUntrackedType = new(
         id: "ST2001",
