@@ -116,6 +116,28 @@ internal static class AuditedProperties
            && !IsKeyByConvention(property, property.ContainingType);
 
     /// <summary>
+    /// The struct whose properties are flattened into the owner's log beside the property's own field
+    /// (<see cref="IsModelField"/>), for a property of a struct type, nullable or not (<c>[ComplexType]</c> and
+    /// <c>[Owned]</c> apply to classes only, so no struct says what it is): such a struct may be mapped with a value converter (a strongly typed id, a <c>Money</c> stored as a decimal), as one property of
+    /// the model, or as a complex type (<c>ComplexProperty</c>), as properties of their own, and only the model tells
+    /// which. Both are listed, and the run time logs the fields the model maps. Null for other properties, and for
+    /// Npgsql's types without a text (<see cref="AuditValueTypes.HasNoText"/>).
+    /// </summary>
+    public static INamedTypeSymbol? ComplexStruct(IPropertySymbol property)
+        => IsModelField(property)
+           && AuditValueTypes.Underlying(property.Type) is INamedTypeSymbol { TypeKind: TypeKind.Struct, IsGenericType: false, SpecialType: SpecialType.None } named
+            ? named
+            : null;
+
+    /// <summary>
+    /// The type whose properties the descriptor lists flattened under <paramref name="property"/>'s name
+    /// (<c>Address.City</c>): its value object (<see cref="ValueObject"/>), or the struct the model may map as a complex
+    /// type (<see cref="ComplexStruct"/>); null for a property that is one field or none.
+    /// </summary>
+    public static INamedTypeSymbol? Flattened(IPropertySymbol property)
+        => ValueObject(property.Type) ?? ComplexStruct(property);
+
+    /// <summary>
     /// How many types deep a descriptor reaches, the audited class included: value objects are flattened three levels
     /// deep (<c>Address.Geo.Lat</c> is two), and a value object that contains itself stops at its first occurrence.
     /// </summary>

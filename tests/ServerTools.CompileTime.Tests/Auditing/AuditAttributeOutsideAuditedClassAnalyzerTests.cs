@@ -214,6 +214,29 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzerTests
         ["ST1002"]);
 
     [Fact]
+    public Task Structs_an_audited_class_logs_flattened_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
+        new AuditAttributeOutsideAuditedClassAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        public struct Fee { [AuditMask] public string? Account { get; set; } }
+        public struct Money { [AuditMask] public decimal Amount { get; set; } }
+        public struct Slot { [AuditIgnore] public int? Code { get; set; } }
+
+        [Audited]
+        public partial class Site
+        {
+            public int Id { get; set; }
+            public Fee Fee { get; set; }
+            public Money? Price { get; set; }
+            public Slot? Slot { get; set; }
+        }
+        """,
+        ["ST1002"]);
+
+    [Fact]
     public Task Unrelated_sealed_struct_and_base_of_unaudited_classes_are_still_reported() => DiagnosticAssert.VerifyAsync(
         new AuditAttributeOutsideAuditedClassAnalyzer(),
         """

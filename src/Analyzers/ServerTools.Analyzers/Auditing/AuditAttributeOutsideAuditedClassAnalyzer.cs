@@ -13,7 +13,8 @@ namespace ServerTools.Analyzers.Auditing;
 /// <summary>
 /// ST1002: <c>[AuditIgnore]</c> or <c>[AuditMask]</c> on a property of a type whose descriptor can never include it: a
 /// type that is not <c>[Audited]</c> or tracked, not abstract, not a base class of an <c>[Audited]</c> or tracked class of
-/// the same compilation, and not a value object whose properties such a class logs flattened (<c>Address.City</c>).
+/// the same compilation, and not a value object or struct whose properties such a class logs flattened (<c>Address.City</c>,
+/// <see cref="AuditedProperties.Flattened"/>).
 /// Abstract classes pass: their properties are audited in audited subclasses, wherever those are. A concrete base class
 /// whose audited subclasses live in another project cannot be told apart and is reported. A tracked class (marked
 /// <c>[Tracked]</c> or declaring a <c>[Tracked]</c> property) passes: its outbox messages leave out or mask such a
@@ -41,7 +42,7 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzer : DiagnosticAnalyz
                 return;
             }
 
-            // Built on first need (an attribute on a concrete, unaudited, unsealed class), once per compilation.
+            // Built on first need (an attribute on a concrete type that is neither audited nor tracked), once per compilation.
             var tracking = TrackingSymbols.From(start.Compilation);
             var assembly = start.Compilation.Assembly;
             var cancellationToken = start.CancellationToken;
@@ -70,7 +71,7 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzer : DiagnosticAnalyz
         if (type.IsAbstract
             || symbols.IsAudited(type)
             || tracking?.IsTrackedClass(type) == true
-            || (type.TypeKind == TypeKind.Class && loggedBases.Value.Contains(type.OriginalDefinition)))
+            || (type.TypeKind is TypeKind.Class or TypeKind.Struct && loggedBases.Value.Contains(type.OriginalDefinition)))
         {
             if (IsKey(property, type))
             {
@@ -196,15 +197,16 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzer : DiagnosticAnalyz
     }
 
     /// <summary>
-    /// The value objects whose properties the descriptor of <paramref name="type"/> lists flattened (<c>Address.City</c>),
-    /// walked as the generator walks them: <paramref name="path"/> holds the types being flattened, to the same depth.
+    /// The value objects and structs whose properties the descriptor of <paramref name="type"/> lists flattened
+    /// (<c>Address.City</c>), walked as the generator walks them: <paramref name="path"/> holds the types being
+    /// flattened, to the same depth.
     /// </summary>
     private static void AddValueObjects(INamedTypeSymbol type, List<INamedTypeSymbol> path, ImmutableHashSet<INamedTypeSymbol>.Builder found)
     {
         foreach (var property in AuditedProperties.Mapped(type))
         {
             if (!property.IsIgnored
-                && AuditedProperties.ValueObject(property.Symbol.Type) is { } valueObject
+                && AuditedProperties.Flattened(property.Symbol) is { } valueObject
                 && path.Count < AuditedProperties.MaxValueObjectDepth
                 && !path.Contains(valueObject, SymbolEqualityComparer.Default))
             {

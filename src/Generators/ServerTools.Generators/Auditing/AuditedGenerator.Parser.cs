@@ -127,8 +127,17 @@ public sealed partial class AuditedGenerator
                 {
                     // A struct or a collection of values: the run time logs it as the model maps it (the value its
                     // converter stores, a primitive collection as a JSON array), or not at all when the model does
-                    // not map it as a property.
+                    // not map it as a property. A struct may be a complex type instead: its fields follow, and the
+                    // run time logs those the model maps.
                     fields.Add(new AuditedFieldSpec(prefix + property.MetadataName, isMasked));
+                    if (AuditedProperties.ComplexStruct(property) is { } complex
+                        && path.Count < AuditedProperties.MaxValueObjectDepth
+                        && !path.Contains(complex, SymbolEqualityComparer.Default))
+                    {
+                        path.Add(complex);
+                        AddFields(complex, prefix + property.MetadataName + ".", isMasked, path, fields, cancellationToken);
+                        path.RemoveAt(path.Count - 1);
+                    }
                 }
             }
         }
