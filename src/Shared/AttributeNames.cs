@@ -37,6 +37,9 @@ internal static class AttributeNames
     /// <summary>EF Core's attribute for a key property.</summary>
     public const string Key = "System.ComponentModel.DataAnnotations.KeyAttribute";
 
+    /// <summary>EF Core's attribute that names the key properties of an entity class (<c>[PrimaryKey(nameof(A), nameof(B))]</c>).</summary>
+    public const string PrimaryKey = "Microsoft.EntityFrameworkCore.PrimaryKeyAttribute";
+
     /// <summary>
     /// Attributes that make a class a ServerTools entity: the generators add members to it, so it
     /// (and every type that contains it) must be <c>partial</c>. Each feature adds its attribute here.

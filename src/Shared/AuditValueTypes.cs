@@ -105,6 +105,6 @@ internal static class AuditValueTypes
     }
 
     /// <summary>The type inside <c>Nullable&lt;T&gt;</c>, or the type itself.</summary>
-    private static ITypeSymbol Underlying(ITypeSymbol type)
+    public static ITypeSymbol Underlying(ITypeSymbol type)
         => type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
 }

@@ -22,16 +22,82 @@ internal static class AuditedProperties
     }
 
     /// <summary>
-    /// The properties the audit trail takes: those EF Core maps (<see cref="IsMapped"/>) that are not left out with
-    /// <c>[AuditIgnore]</c>. Whether the audit can write the type is <see cref="AuditValueTypes.IsSupported"/>'s call.
+    /// The properties of <paramref name="type"/> that EF Core maps by convention, one per name, in the order of their
+    /// first declaration (base class first): each the declaration EF Core maps, the most derived one of its name (an
+    /// override, or a <c>new</c> property that hides a base class's), with the attributes of every declaration of that
+    /// name in the class and its base classes combined (<see cref="EntityProperty"/>). Mapped: an instance property, not
+    /// an indexer, with a public getter and a setter (of any accessibility, <c>init</c> included; an override that
+    /// declares one accessor has its base's other), not <c>[NotMapped]</c> on it or on a property it overrides (EF Core
+    /// reads the attribute so, as <c>Attribute.IsDefined(member, type, inherit: true)</c>). A property that is not
+    /// mapped takes no part: whether the trail can write its type is <see cref="AuditValueTypes"/>' call.
     /// </summary>
-    public static bool IsCandidate(IPropertySymbol property)
-        => IsMapped(property) && !MetadataNames.HasAttribute(property, AttributeNames.AuditIgnore);
+    public static List<EntityProperty> Mapped(INamedTypeSymbol type)
+    {
+        var declared = new List<(EntityProperty Property, bool NotMapped)>();
+        var positions = new Dictionary<string, int>(System.StringComparer.Ordinal);
+        foreach (var declaringType in BaseFirst(type))
+        {
+            foreach (var member in declaringType.GetMembers())
+            {
+                if (member is not IPropertySymbol { IsStatic: false, IsIndexer: false } property)
+                {
+                    continue;
+                }
+
+                var notMapped = MetadataNames.HasAttribute(property, AttributeNames.NotMapped);
+                var own = new EntityProperty(
+                    property,
+                    MetadataNames.HasAttribute(property, AttributeNames.AuditIgnore),
+                    MetadataNames.HasAttribute(property, AttributeNames.AuditMask),
+                    MetadataNames.HasAttribute(property, AttributeNames.Tracked));
+                if (positions.TryGetValue(property.Name, out var position))
+                {
+                    // A more derived declaration of a name already seen: EF Core maps it, and the protection of the
+                    // declarations it overrides or hides stays (ignore beats mask beats nothing).
+                    var (known, knownNotMapped) = declared[position];
+                    declared[position] = (
+                        new EntityProperty(property, known.IsIgnored || own.IsIgnored, known.IsMasked || own.IsMasked, known.IsTracked || own.IsTracked),
+                        notMapped || (property.IsOverride && knownNotMapped));
+                }
+                else
+                {
+                    positions.Add(property.Name, declared.Count);
+                    declared.Add((own, notMapped));
+                }
+            }
+        }
+
+        var mapped = new List<EntityProperty>(declared.Count);
+        foreach (var (property, notMapped) in declared)
+        {
+            if (!notMapped && HasPublicGetterAndSetter(property.Symbol))
+            {
+                mapped.Add(property);
+            }
+        }
+
+        return mapped;
+    }
+
+    /// <summary>A public getter and a setter, declared by <paramref name="property"/> or by the properties it overrides.</summary>
+    private static bool HasPublicGetterAndSetter(IPropertySymbol property)
+    {
+        IMethodSymbol? getter = null;
+        IMethodSymbol? setter = null;
+        for (var current = property; current is not null && (getter is null || setter is null); current = current.OverriddenProperty)
+        {
+            getter ??= current.GetMethod;
+            setter ??= current.SetMethod;
+        }
+
+        return getter is { DeclaredAccessibility: Accessibility.Public } && setter is not null;
+    }
 
     /// <summary>
-    /// The properties EF Core maps by convention (instance, not an indexer, public getter, any setter, not an
-    /// override of one already counted, not <c>[NotMapped]</c>): what <c>[Tracked]</c> on a class tracks, when the
-    /// type is a supported scalar. <c>[AuditIgnore]</c> is the audit trail's business and does not change it.
+    /// Whether EF Core maps <paramref name="property"/> by convention, judged on this declaration alone (instance, not an
+    /// indexer, public getter, any setter, not an override of one already counted, not <c>[NotMapped]</c>): the rule of
+    /// the features that name one property. The audit trail and tracking take a class's properties from
+    /// <see cref="Mapped"/>, which combines the declarations of a name.
     /// </summary>
     public static bool IsMapped(IPropertySymbol property)
         => property is { IsStatic: false, IsIndexer: false, IsOverride: false, GetMethod.DeclaredAccessibility: Accessibility.Public, SetMethod: not null }
@@ -48,6 +114,28 @@ internal static class AuditedProperties
            && !AuditValueTypes.HasNoText(property.Type)
            && ValueObject(property.Type) is null
            && !IsKeyByConvention(property, property.ContainingType);
+
+    /// <summary>
+    /// The struct whose properties are flattened into the owner's log beside the property's own field
+    /// (<see cref="IsModelField"/>), for a property of a struct type, nullable or not (<c>[ComplexType]</c> and
+    /// <c>[Owned]</c> apply to classes only, so no struct says what it is): such a struct may be mapped with a value converter (a strongly typed id, a <c>Money</c> stored as a decimal), as one property of
+    /// the model, or as a complex type (<c>ComplexProperty</c>), as properties of their own, and only the model tells
+    /// which. Both are listed, and the run time logs the fields the model maps. Null for other properties, and for
+    /// Npgsql's types without a text (<see cref="AuditValueTypes.HasNoText"/>).
+    /// </summary>
+    public static INamedTypeSymbol? ComplexStruct(IPropertySymbol property)
+        => IsModelField(property)
+           && AuditValueTypes.Underlying(property.Type) is INamedTypeSymbol { TypeKind: TypeKind.Struct, IsGenericType: false, SpecialType: SpecialType.None } named
+            ? named
+            : null;
+
+    /// <summary>
+    /// The type whose properties the descriptor lists flattened under <paramref name="property"/>'s name
+    /// (<c>Address.City</c>): its value object (<see cref="ValueObject"/>), or the struct the model may map as a complex
+    /// type (<see cref="ComplexStruct"/>); null for a property that is one field or none.
+    /// </summary>
+    public static INamedTypeSymbol? Flattened(IPropertySymbol property)
+        => ValueObject(property.Type) ?? ComplexStruct(property);
 
     /// <summary>
     /// How many types deep a descriptor reaches, the audited class included: value objects are flattened three levels
@@ -99,4 +187,17 @@ internal static class AuditedProperties
 
         return named;
     }
+}
+
+/// <summary>
+/// One property of a class as the audit trail and tracking take it (<see cref="AuditedProperties.Mapped"/>).
+/// </summary>
+/// <param name="Symbol">The declaration EF Core maps: the most derived one of its name in the class and its base classes.</param>
+/// <param name="IsIgnored"><c>[AuditIgnore]</c> on this declaration or on one it overrides or hides: not logged (it beats a mask).</param>
+/// <param name="IsMasked"><c>[AuditMask]</c> on this declaration or on one it overrides or hides: logged as <c>***</c>.</param>
+/// <param name="IsTracked"><c>[Tracked]</c> on this declaration or on one it overrides or hides.</param>
+internal readonly record struct EntityProperty(IPropertySymbol Symbol, bool IsIgnored, bool IsMasked, bool IsTracked)
+{
+    /// <summary>The property's name.</summary>
+    public string Name => Symbol.Name;
 }

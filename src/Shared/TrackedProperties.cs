@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 
@@ -11,26 +10,19 @@ internal static class TrackedProperties
 {
     /// <summary>
     /// The tracked properties of <paramref name="type"/>, base class first, a name counted once: the properties EF Core
-    /// maps with a scalar type (<see cref="AuditedProperties.IsMapped"/>, <see cref="AuditValueTypes.IsSupported"/>)
+    /// maps (<see cref="AuditedProperties.Mapped"/>, which combines the attributes of an override or a <c>new</c> property
+    /// with those of the declarations it overrides or hides) with a scalar type (<see cref="AuditValueTypes.IsSupported"/>)
     /// that are marked <c>[Tracked]</c>, and, when <paramref name="wholeClass"/> (the class is marked <c>[Tracked]</c>),
     /// the others but those marked <c>[AuditIgnore]</c>, which no ServerTools record holds unless asked for by name.
     /// Value objects are not flattened.
     /// </summary>
-    public static IEnumerable<IPropertySymbol> Of(INamedTypeSymbol type, bool wholeClass)
+    public static IEnumerable<EntityProperty> Of(INamedTypeSymbol type, bool wholeClass)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var declaringType in AuditedProperties.BaseFirst(type))
+        foreach (var property in AuditedProperties.Mapped(type))
         {
-            foreach (var property in declaringType.GetMembers().OfType<IPropertySymbol>())
+            if (AuditValueTypes.IsSupported(property.Symbol.Type) && (property.IsTracked || (wholeClass && !property.IsIgnored)))
             {
-                if (AuditedProperties.IsMapped(property)
-                    && AuditValueTypes.IsSupported(property.Type)
-                    && (MetadataNames.HasAttribute(property, AttributeNames.Tracked)
-                        || (wholeClass && !MetadataNames.HasAttribute(property, AttributeNames.AuditIgnore)))
-                    && seen.Add(property.Name))
-                {
-                    yield return property;
-                }
+                yield return property;
             }
         }
     }

@@ -96,19 +96,22 @@ internal static class DiagnosticDescriptors
                      + "[AuditIgnore] so that the omission is visible in the code.",
         helpLinkUri: HelpLinkBase + "ST1004.md");
 
-    /// <summary>ST1005: a class derived from an [Audited] class, not [Audited] itself, declares properties that are not logged.</summary>
+    /// <summary>
+    /// ST1005: a class derived from an [Audited] class, not [Audited] itself, declares properties that are not logged, or
+    /// overrides with [AuditMask] or [AuditIgnore] that are not applied.
+    /// </summary>
     public static readonly DiagnosticDescriptor DerivedClassPropertiesNotAudited = new(
         id: "ST1005",
         title: "A class derived from an [Audited] class does not log its own properties",
-        messageFormat: "'{0}' is audited as its base class '{1}', so its own properties ({2}) are not logged: mark '{0}' [Audited] "
-                       + "(and partial) to log them",
+        messageFormat: "'{0}' is audited as its base class '{1}', so {2}: mark '{0}' [Audited] (and partial) to log it with its own "
+                       + "properties and attributes",
         category: Categories.Auditing,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "[Audited] is not inherited as such: an entity whose class derives from an [Audited] class, and is not marked "
                      + "[Audited] itself, is audited with the nearest audited base class's fields, under that class's name. The "
-                     + "properties it adds are left out of the audit trail. Mark the derived class [Audited] (it must be partial) to "
-                     + "log them too.",
+                     + "properties it adds are left out of the audit trail, and the [AuditMask] or [AuditIgnore] it puts on an "
+                     + "override is not applied. Mark the derived class [Audited] (it must be partial) to log them too.",
         helpLinkUri: HelpLinkBase + "ST1005.md");
 
     /// <summary>ST1006: a collection of value objects (an owned or complex collection) of an audited class is not logged.</summary>
@@ -127,6 +130,22 @@ internal static class DiagnosticDescriptors
                      + "ToJson) is not logged at all. Mark the element class [Audited], or the property [AuditIgnore] so that the "
                      + "omission is visible in the code.",
         helpLinkUri: HelpLinkBase + "ST1006.md");
+
+    /// <summary>ST1007: [AuditMask] or [AuditIgnore] on a key property, whose value every log and outbox message names in clear.</summary>
+    public static readonly DiagnosticDescriptor MaskedKeyWrittenInClear = new(
+        id: "ST1007",
+        title: "A key marked [AuditMask] or [AuditIgnore] is written in clear as the entity key",
+        messageFormat: "'{1}' is the key of '{2}': [{0}] keeps its value out of the lines, but the key is written in clear as the "
+                       + "EntityKey of every audit log and outbox message of '{2}' (and of its stored rule violations); key '{2}' by a "
+                       + "value that is not personal data (a generated 'Id') and keep '{1}' an ordinary [AuditMask] property with a unique index",
+        category: Categories.Auditing,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "An audit log, an outbox message and a stored rule violation name their entity by its primary key, as text in "
+                     + "EntityKey, so that the trail of an entity can be found (AuditTrailByKey, AuditKey.Format). [AuditMask] and "
+                     + "[AuditIgnore] apply to the lines only: a key that is personal data (a national id, an e-mail address) is "
+                     + "written in clear in every row that names the entity. Give the entity a surrogate key instead.",
+        helpLinkUri: HelpLinkBase + "ST1007.md");
 
     /// <summary>ST2001: a class handles the tracked changes of a type that has no tracked fields.</summary>
     public static readonly DiagnosticDescriptor HandlerOfUntrackedType = new(

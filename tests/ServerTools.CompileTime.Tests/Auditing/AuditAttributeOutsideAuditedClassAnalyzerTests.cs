@@ -107,14 +107,19 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzerTests
         public partial class Partner
         {
             public int Id { get; set; }
+            public virtual string? TaxNumber { get; set; }
         }
 
         public class Company : Partner
         {
             [[|AuditMask|]] public string? VatNumber { get; set; }
+            [[|AuditMask|]] public override string? TaxNumber { get; set; }
         }
         """,
-        [new("ST1002", "[AuditMask] on 'VatNumber' has no effect: 'Company' is not [Audited]; mark 'Company' [Audited] or remove [AuditMask]")]);
+        [
+            new("ST1002", "[AuditMask] on 'VatNumber' has no effect: 'Company' is not [Audited]; mark 'Company' [Audited] or remove [AuditMask]", 0),
+            new("ST1002", "[AuditMask] on 'TaxNumber' has no effect: 'Company' is not [Audited]; mark 'Company' [Audited] or remove [AuditMask]", 1),
+        ]);
 
     [Fact]
     public Task Audited_class_and_abstract_base_class_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
@@ -174,6 +179,59 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzerTests
         public partial class Invoice : Document
         {
             public decimal Total { get; set; }
+        }
+        """,
+        ["ST1002"]);
+
+    [Fact]
+    public Task Tracked_classes_and_their_base_classes_are_not_reported_as_their_outbox_applies_the_attributes() => DiagnosticAssert.VerifyNotReportedAsync(
+        new AuditAttributeOutsideAuditedClassAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [Tracked]
+        public partial class Account
+        {
+            public int Id { get; set; }
+            [AuditMask] public string? Iban { get; set; }
+            [AuditIgnore] public string? PasswordHash { get; set; }
+        }
+
+        public class Party
+        {
+            public int Id { get; set; }
+            [AuditMask] public string? TaxNumber { get; set; }
+        }
+
+        public partial class Supplier : Party
+        {
+            [Tracked] public string Name { get; set; } = "";
+            [AuditMask] public string? Pin { get; set; }
+        }
+        """,
+        ["ST1002"]);
+
+    [Fact]
+    public Task Structs_an_audited_class_logs_flattened_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
+        new AuditAttributeOutsideAuditedClassAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        public struct Fee { [AuditMask] public string? Account { get; set; } }
+        public struct Money { [AuditMask] public decimal Amount { get; set; } }
+        public struct Slot { [AuditIgnore] public int? Code { get; set; } }
+
+        [Audited]
+        public partial class Site
+        {
+            public int Id { get; set; }
+            public Fee Fee { get; set; }
+            public Money? Price { get; set; }
+            public Slot? Slot { get; set; }
         }
         """,
         ["ST1002"]);

@@ -167,6 +167,50 @@ public sealed class AuditedGeneratorTests
             }
             """).CompilesWithoutDiagnostics().VerifySnapshots();
 
+    [Fact]
+    public void Override_or_new_property_takes_the_most_protective_AuditMask_or_AuditIgnore_of_every_declaration_of_its_name()
+        => GeneratorHarness.Run("""
+            using System.ComponentModel.DataAnnotations.Schema;
+            using ServerTools;
+
+            namespace Shop;
+
+            public abstract class Party
+            {
+                public int Id { get; set; }
+                public virtual string? TaxNumber { get; set; }
+                public virtual string? PasswordHash { get; set; }
+                [AuditMask] public virtual string? Iban { get; set; }
+                [AuditMask] public virtual string? Pin { get; set; }
+                [AuditIgnore] public virtual string? Token { get; set; }
+                public string? Code { get; set; }
+                [AuditIgnore] public string? Secret { get; set; }
+                public virtual string? Nickname { get; set; }
+                public virtual string? Phone { get; set; }
+            }
+
+            public abstract class Organisation : Party
+            {
+                [AuditMask] public override string? Phone { get; set; }
+            }
+
+            [Audited]
+            [Tracked(Operations = TrackedOperations.Create | TrackedOperations.Update)]
+            public partial class Partner : Organisation
+            {
+                public string Name { get; set; } = "";
+                [AuditMask] public override string? TaxNumber { get; set; }
+                [AuditIgnore] public override string? PasswordHash { get; set; }
+                public override string? Iban { get; set; }
+                [AuditIgnore] public override string? Pin { get; set; }
+                [AuditMask] public override string? Token { get; set; }
+                [AuditMask] public new string? Code { get; set; }
+                public new string? Secret { get; set; }
+                [NotMapped] public override string? Nickname { get; set; }
+                public override string? Phone { get => base.Phone; }
+            }
+            """).CompilesWithoutDiagnostics().VerifySnapshots();
+
     [Theory]
     [InlineData("[ServerTools.Audited] public class Partner { public int Id { get; set; } }")]
     [InlineData("public class Shop { [ServerTools.Audited] public partial class Partner { public int Id { get; set; } } }")]

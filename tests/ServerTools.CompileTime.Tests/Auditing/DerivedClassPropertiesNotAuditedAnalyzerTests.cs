@@ -8,8 +8,11 @@ namespace ServerTools.CompileTime.Tests.Auditing;
 public sealed class DerivedClassPropertiesNotAuditedAnalyzerTests
 {
     private static string Message(string type, string auditedBase, string properties)
-        => $"'{type}' is audited as its base class '{auditedBase}', so its own properties ({properties}) are not logged: "
-           + $"mark '{type}' [Audited] (and partial) to log them";
+        => Reported(type, $"its own properties ({properties}) are not logged", auditedBase);
+
+    private static string Reported(string type, string problems, string auditedBase = "Partner")
+        => $"'{type}' is audited as its base class '{auditedBase}', so {problems}: "
+           + $"mark '{type}' [Audited] (and partial) to log it with its own properties and attributes";
 
     [Fact]
     public Task Class_derived_from_an_audited_class_that_adds_a_value_object_is_reported() => DiagnosticAssert.VerifyAsync(
@@ -132,6 +135,42 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzerTests
             new("ST1005", Message("Company", "Partner", "'VatNumber', 'Employees'"), 0),
             new("ST1005", Message("Charity", "Partner", "'VatNumber'"), 1),
         ]);
+
+    [Fact]
+    public Task Override_that_adds_a_mask_or_an_ignore_the_audited_base_does_not_apply_is_reported() => DiagnosticAssert.VerifyAsync(
+        new DerivedClassPropertiesNotAuditedAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+            public virtual string? TaxNumber { get; set; }
+            public virtual string? PasswordHash { get; set; }
+            [AuditMask] public virtual string? Iban { get; set; }
+            [AuditIgnore] public virtual string? Pin { get; set; }
+        }
+
+        public abstract class Organisation : Partner
+        {
+            [AuditMask] public override string? TaxNumber { get; set; }
+            [AuditIgnore] public new string? PasswordHash { get; set; }
+        }
+
+        public class [|Company|] : Organisation
+        {
+            [AuditMask] public override string? Iban { get; set; }
+            [AuditMask] public override string? Pin { get; set; }
+            public string? Website { get; set; }
+        }
+        """,
+        [new("ST1005", Reported(
+            "Company",
+            "its own properties ('Website') are not logged, and the [AuditMask] or [AuditIgnore] it adds to 'TaxNumber', 'PasswordHash' "
+            + "is not applied (the values are logged as 'Partner' logs them)"))]);
 
     [Fact]
     public Task Audited_derived_class_derived_class_adding_no_logged_property_and_classes_outside_audited_hierarchies_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(

@@ -193,6 +193,30 @@ public sealed class TrackedGeneratorTests
     }
 
     [Fact]
+    public void Tracked_on_an_override_tracks_it_with_the_masks_of_the_declarations_it_overrides()
+    {
+        var run = GeneratorHarness.Run("""
+            using ServerTools;
+            namespace Shop;
+            public abstract class Party
+            {
+                public int Id { get; set; }
+                [AuditMask] public virtual string? Pin { get; set; }
+                public virtual string? Name { get; set; }
+            }
+            public partial class Account : Party
+            {
+                [Tracked] public override string? Pin { get; set; }
+                public override string? Name { get; set; }
+            }
+            """).CompilesWithoutDiagnostics();
+        var source = run.Source("Shop.Account.Tracked.g.cs");
+
+        Assert.Contains("Pin { get; } = new(\"Pin\", global::ServerTools.Tracking.TrackedValueFormats.Masked(global::ServerTools.Tracking.TrackedValueFormats.NullableString));", source, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("\"Name\"", source, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Derived_tracked_classes_list_inherited_fields_first_and_hide_the_base_members()
         => GeneratorHarness.Run("""
             using System;

@@ -57,18 +57,4 @@ internal sealed class AuditingSymbols
         => attribute is null
             ? null
             : symbol.GetAttributes().FirstOrDefault(data => SymbolEqualityComparer.Default.Equals(data.AttributeClass, attribute));
-
-    /// <summary>The element type of an array or of a type that is or implements <c>IEnumerable&lt;T&gt;</c> (<paramref name="enumerable"/>), or null.</summary>
-    public static ITypeSymbol? ElementType(ITypeSymbol type, INamedTypeSymbol enumerable)
-    {
-        if (type is IArrayTypeSymbol array)
-        {
-            return array.ElementType;
-        }
-
-        var sequence = type is INamedTypeSymbol named && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, enumerable)
-            ? named
-            : type.AllInterfaces.FirstOrDefault(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, enumerable));
-        return sequence?.TypeArguments[0];
-    }
 }

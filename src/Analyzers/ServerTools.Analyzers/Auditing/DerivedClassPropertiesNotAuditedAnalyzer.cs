@@ -47,43 +47,83 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzer : DiagnosticAnalyze
             return;
         }
 
-        var properties = NotAudited(type, auditedBase);
-        if (properties.Count > 0)
+        var (notLogged, unprotected) = NotAudited(type, auditedBase);
+        var problems = new List<string>(2);
+        if (notLogged.Count > 0)
+        {
+            problems.Add("its own properties (" + Names(notLogged) + ") are not logged");
+        }
+
+        if (unprotected.Count > 0)
+        {
+            problems.Add("the [AuditMask] or [AuditIgnore] it adds to " + Names(unprotected) + " is not applied (the values are logged as '"
+                         + auditedBase.Name + "' logs them)");
+        }
+
+        if (problems.Count > 0)
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.DerivedClassPropertiesNotAudited,
                 location,
                 type.Name,
                 auditedBase.Name,
-                string.Join(", ", properties.Select(static name => "'" + name + "'"))));
+                string.Join(", and ", problems)));
         }
     }
 
+    private static string Names(List<string> names) => string.Join(", ", names.Select(static name => "'" + name + "'"));
+
     /// <summary>
-    /// The names of the properties <paramref name="type"/> and the abstract classes between it and
-    /// <paramref name="auditedBase"/> declare that the generator would audit, base class first.
+    /// The properties <paramref name="type"/> and the abstract classes between it and <paramref name="auditedBase"/>
+    /// declare, base class first: those the generator would audit that the base's descriptor does not list
+    /// (<c>NotLogged</c>), and those the descriptor lists with less protection than their declarations here give them, an
+    /// override or a <c>new</c> property marked <c>[AuditMask]</c> or <c>[AuditIgnore]</c> (<c>Unprotected</c>).
     /// </summary>
-    private static List<string> NotAudited(INamedTypeSymbol type, INamedTypeSymbol auditedBase)
+    private static (List<string> NotLogged, List<string> Unprotected) NotAudited(INamedTypeSymbol type, INamedTypeSymbol auditedBase)
     {
-        var declaringTypes = new Stack<INamedTypeSymbol>();
+        var declaringTypes = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
         for (var current = type;
              current is not null && !SymbolEqualityComparer.Default.Equals(current, auditedBase) && (current.IsAbstract || declaringTypes.Count == 0);
              current = current.BaseType)
         {
-            declaringTypes.Push(current);
+            declaringTypes.Add(current);
         }
 
-        var names = new List<string>();
-        foreach (var property in declaringTypes.SelectMany(static t => t.GetMembers().OfType<IPropertySymbol>()))
+        var logged = new Dictionary<string, EntityProperty>();
+        foreach (var property in AuditedProperties.Mapped(auditedBase))
         {
-            if (AuditedProperties.IsCandidate(property)
-                && (AuditValueTypes.IsSupported(property.Type) || AuditedProperties.ValueObject(property.Type) is not null || AuditedProperties.IsModelField(property))
-                && !names.Contains(property.Name))
+            if (!property.IsIgnored && IsLogged(property.Symbol))
             {
-                names.Add(property.Name);
+                logged.Add(property.Name, property);
             }
         }
 
-        return names;
+        List<string> notLogged = [];
+        List<string> unprotected = [];
+        foreach (var property in AuditedProperties.Mapped(type))
+        {
+            if (!declaringTypes.Contains(property.Symbol.ContainingType))
+            {
+                continue;
+            }
+
+            if (logged.TryGetValue(property.Name, out var inBase))
+            {
+                if (property.IsIgnored || (property.IsMasked && !inBase.IsMasked))
+                {
+                    unprotected.Add(property.Name);
+                }
+            }
+            else if (!property.IsIgnored && IsLogged(property.Symbol))
+            {
+                notLogged.Add(property.Name);
+            }
+        }
+
+        return (notLogged, unprotected);
     }
+
+    /// <summary>Whether the generator lists <paramref name="property"/> as a field, or its value object's fields.</summary>
+    private static bool IsLogged(IPropertySymbol property)
+        => AuditValueTypes.IsSupported(property.Type) || AuditedProperties.ValueObject(property.Type) is not null || AuditedProperties.IsModelField(property);
 }

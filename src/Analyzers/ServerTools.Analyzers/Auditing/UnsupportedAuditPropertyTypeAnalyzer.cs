@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -60,28 +59,20 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        // As the generator does: base class first, and a name already audited is not audited again.
-        var audited = new HashSet<string>();
-        var seen = new HashSet<string>();
-        foreach (var property in AuditedProperties.BaseFirst(type).SelectMany(static t => t.GetMembers().OfType<IPropertySymbol>()))
+        // As the generator does: each name once, as its most derived declaration, unless a declaration is [AuditIgnore].
+        foreach (var mapped in AuditedProperties.Mapped(type))
         {
-            if (!AuditedProperties.IsCandidate(property))
+            var property = mapped.Symbol;
+            if (mapped.IsIgnored
+                || AuditValueTypes.IsSupported(property.Type)
+                || AuditedProperties.IsModelField(property)
+                || property.Locations.FirstOrDefault(static l => l.IsInSource) is not { } location)
             {
                 continue;
             }
 
-            var first = seen.Add(property.Name);
-            if (AuditValueTypes.IsSupported(property.Type) || AuditedProperties.IsModelField(property))
+            if (AuditValueTypes.HasNoText(property.Type) && !AuditedProperties.IsKeyByConvention(property, property.ContainingType))
             {
-                audited.Add(property.Name);
-            }
-            else if (audited.Contains(property.Name) || property.Locations.FirstOrDefault(static l => l.IsInSource) is not { } location)
-            {
-                continue;
-            }
-            else if (AuditValueTypes.HasNoText(property.Type) && !AuditedProperties.IsKeyByConvention(property, property.ContainingType))
-            {
-                audited.Add(property.Name);
                 if (reported.TryAdd(property.OriginalDefinition, true))
                 {
                     context.ReportDiagnostic(Diagnostic.Create(
@@ -91,8 +82,7 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzer : DiagnosticAnalyzer
                         property.Type.ToDisplayString(s_typeFormat)));
                 }
             }
-            else if (first
-                     && AuditValueTypes.ElementType(property.Type) is INamedTypeSymbol element
+            else if (AuditValueTypes.ElementType(property.Type) is INamedTypeSymbol element
                      && AuditedProperties.ValueObject(element) is not null
                      && !symbols.IsAudited(element)
                      && reported.TryAdd(property.OriginalDefinition, true))

@@ -45,8 +45,8 @@ internal sealed class TrackingSymbols
 
     /// <summary>
     /// The tracked fields of <paramref name="type"/>, base class first, by the rule the generator uses
-    /// (<see cref="TrackedProperties.Of"/>). Empty when the class is not tracked.
+    /// (<see cref="TrackedProperties.Of"/>), each the declaration EF Core maps. Empty when the class is not tracked.
     /// </summary>
     public List<IPropertySymbol> TrackedFields(INamedTypeSymbol type)
-        => IsTrackedClass(type) ? [.. TrackedProperties.Of(type, wholeClass: IsMarked(type))] : [];
+        => IsTrackedClass(type) ? [.. TrackedProperties.Of(type, wholeClass: IsMarked(type)).Select(static property => property.Symbol)] : [];
 }

@@ -45,12 +45,11 @@ public sealed class UntrackablePropertyAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var enumerable = start.Compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T);
-            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols, enumerable), SymbolKind.Property);
+            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols), SymbolKind.Property);
         });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, TrackingSymbols symbols, INamedTypeSymbol enumerable)
+    private static void Analyze(SymbolAnalysisContext context, TrackingSymbols symbols)
     {
         var property = (IPropertySymbol)context.Symbol;
         if (AuditValueTypes.IsSupported(property.Type) || symbols.Find(property)?.ApplicationSyntaxReference is not { } attribute)
@@ -58,7 +57,7 @@ public sealed class UntrackablePropertyAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var instead = Instead(property, symbols, enumerable);
+        var instead = Instead(property, symbols);
         context.ReportDiagnostic(Diagnostic.Create(
             DiagnosticDescriptors.UntrackableProperty,
             attribute.GetSyntax(context.CancellationToken).GetLocation(),
@@ -69,10 +68,10 @@ public sealed class UntrackablePropertyAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>What to track instead of <paramref name="property"/>.</summary>
-    private static string Instead(IPropertySymbol property, TrackingSymbols symbols, INamedTypeSymbol enumerable)
+    private static string Instead(IPropertySymbol property, TrackingSymbols symbols)
     {
         var type = property.Type;
-        if (Auditing.AuditingSymbols.ElementType(type, enumerable) is { } element)
+        if (AuditValueTypes.ElementType(type) is { } element)
         {
             return IsObject(element)
                 ? $"mark the fields of '{element.Name}' [Tracked] on that type instead"

@@ -23,5 +23,5 @@ internal sealed record AuditedEntitySpec(
 
 /// <summary>One audited property.</summary>
 /// <param name="Name">The stable field name (the property's metadata name).</param>
-/// <param name="IsMasked">Marked <c>[AuditMask]</c>.</param>
+/// <param name="IsMasked">Marked <c>[AuditMask]</c> on any declaration of the property, or of the owner property of the value object it is flattened from.</param>
 internal sealed record AuditedFieldSpec(string Name, bool IsMasked);

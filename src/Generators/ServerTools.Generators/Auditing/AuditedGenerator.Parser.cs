@@ -43,33 +43,30 @@ public sealed partial class AuditedGenerator
         /// <summary>
         /// The reference navigations of <paramref name="type"/> and its base classes (a mapped property of a class type
         /// that is neither a value the trail writes, a value object nor a collection) marked <c>[AuditIgnore]</c> or
-        /// <c>[AuditMask]</c>: the run time applies them to the foreign key the model adds for the navigation without a
-        /// CLR property (a shadow <c>CustomerId</c>), which the generator cannot see.
+        /// <c>[AuditMask]</c> (on any declaration of the name, <see cref="AuditedProperties.Mapped"/>): the run time
+        /// applies them to the foreign key the model adds for the navigation without a CLR property (a shadow
+        /// <c>CustomerId</c>), which the generator cannot see.
         /// </summary>
         private static void AddNavigations(INamedTypeSymbol type, List<string> ignored, List<string> masked, CancellationToken cancellationToken)
         {
-            foreach (var declaringType in AuditedProperties.BaseFirst(type))
+            foreach (var property in AuditedProperties.Mapped(type))
             {
-                foreach (var property in declaringType.GetMembers().OfType<IPropertySymbol>())
+                cancellationToken.ThrowIfCancellationRequested();
+                if (property.Symbol.Type is not INamedTypeSymbol { TypeKind: TypeKind.Class } navigation
+                    || AuditValueTypes.IsSupported(navigation)
+                    || AuditedProperties.ValueObject(navigation) is not null
+                    || navigation.AllInterfaces.Any(static i => i.SpecialType == SpecialType.System_Collections_IEnumerable))
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (!AuditedProperties.IsMapped(property)
-                        || property.Type is not INamedTypeSymbol { TypeKind: TypeKind.Class } navigation
-                        || AuditValueTypes.IsSupported(navigation)
-                        || AuditedProperties.ValueObject(navigation) is not null
-                        || navigation.AllInterfaces.Any(static i => i.SpecialType == SpecialType.System_Collections_IEnumerable))
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    if (MetadataNames.HasAttribute(property, AttributeNames.AuditIgnore))
-                    {
-                        ignored.Add(property.Name);
-                    }
-                    else if (MetadataNames.HasAttribute(property, AttributeNames.AuditMask))
-                    {
-                        masked.Add(property.Name);
-                    }
+                if (property.IsIgnored)
+                {
+                    ignored.Add(property.Name);
+                }
+                else if (property.IsMasked)
+                {
+                    masked.Add(property.Name);
                 }
             }
         }
@@ -97,45 +94,49 @@ public sealed partial class AuditedGenerator
         }
 
         /// <summary>
-        /// Adds the audited properties of <paramref name="type"/> (base class first, a name counted once), and the
-        /// properties of its value objects flattened as <c>Address.City</c>; <paramref name="path"/> holds the types
-        /// being flattened, so a type that contains itself stops there.
+        /// Adds the audited properties of <paramref name="type"/> (base class first, a name counted once, with the
+        /// attributes of all its declarations: <see cref="AuditedProperties.Mapped"/>), and the properties of its value
+        /// objects flattened as <c>Address.City</c>; <paramref name="path"/> holds the types being flattened, so a type
+        /// that contains itself stops there.
         /// </summary>
         private static void AddFields(INamedTypeSymbol type, string prefix, bool masked, List<INamedTypeSymbol> path, List<AuditedFieldSpec> fields, CancellationToken cancellationToken)
         {
-            var seen = new HashSet<string>();
-            foreach (var declaringType in AuditedProperties.BaseFirst(type))
+            foreach (var mapped in AuditedProperties.Mapped(type))
             {
-                foreach (var property in declaringType.GetMembers().OfType<IPropertySymbol>())
+                cancellationToken.ThrowIfCancellationRequested();
+                if (mapped.IsIgnored)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (!AuditedProperties.IsCandidate(property) || seen.Contains(property.Name))
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    var isMasked = masked || MetadataNames.HasAttribute(property, AttributeNames.AuditMask);
-                    if (AuditValueTypes.IsSupported(property.Type))
+                var property = mapped.Symbol;
+                var isMasked = masked || mapped.IsMasked;
+                if (AuditValueTypes.IsSupported(property.Type))
+                {
+                    fields.Add(new AuditedFieldSpec(prefix + property.MetadataName, isMasked));
+                }
+                else if (AuditedProperties.ValueObject(property.Type) is { } valueObject
+                         && path.Count < AuditedProperties.MaxValueObjectDepth
+                         && !path.Contains(valueObject, SymbolEqualityComparer.Default))
+                {
+                    path.Add(valueObject);
+                    AddFields(valueObject, prefix + property.MetadataName + ".", isMasked, path, fields, cancellationToken);
+                    path.RemoveAt(path.Count - 1);
+                }
+                else if (AuditedProperties.IsModelField(property))
+                {
+                    // A struct or a collection of values: the run time logs it as the model maps it (the value its
+                    // converter stores, a primitive collection as a JSON array), or not at all when the model does
+                    // not map it as a property. A struct may be a complex type instead: its fields follow, and the
+                    // run time logs those the model maps.
+                    fields.Add(new AuditedFieldSpec(prefix + property.MetadataName, isMasked));
+                    if (AuditedProperties.ComplexStruct(property) is { } complex
+                        && path.Count < AuditedProperties.MaxValueObjectDepth
+                        && !path.Contains(complex, SymbolEqualityComparer.Default))
                     {
-                        seen.Add(property.Name);
-                        fields.Add(new AuditedFieldSpec(prefix + property.MetadataName, isMasked));
-                    }
-                    else if (AuditedProperties.ValueObject(property.Type) is { } valueObject
-                             && path.Count < AuditedProperties.MaxValueObjectDepth
-                             && !path.Contains(valueObject, SymbolEqualityComparer.Default))
-                    {
-                        seen.Add(property.Name);
-                        path.Add(valueObject);
-                        AddFields(valueObject, prefix + property.MetadataName + ".", isMasked, path, fields, cancellationToken);
+                        path.Add(complex);
+                        AddFields(complex, prefix + property.MetadataName + ".", isMasked, path, fields, cancellationToken);
                         path.RemoveAt(path.Count - 1);
-                    }
-                    else if (AuditedProperties.IsModelField(property))
-                    {
-                        // A struct or a collection of values: the run time logs it as the model maps it (the value its
-                        // converter stores, a primitive collection as a JSON array), or not at all when the model does
-                        // not map it as a property.
-                        seen.Add(property.Name);
-                        fields.Add(new AuditedFieldSpec(prefix + property.MetadataName, isMasked));
                     }
                 }
             }

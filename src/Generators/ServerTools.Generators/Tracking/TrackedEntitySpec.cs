@@ -27,7 +27,7 @@ internal sealed record TrackedEntitySpec(
 /// </param>
 /// <param name="IsNullableValueType">The property type is <c>Nullable&lt;T&gt;</c>, so <paramref name="Format"/> is wrapped in <c>Nullable(...)</c>.</param>
 /// <param name="HasHook">The class implements <c>On{Name}Changed</c>, so the field gets a hook that calls it.</param>
-/// <param name="IsMasked">The property is <c>[AuditMask]</c>, so its values are written to the outbox as <c>***</c> (<c>Masked(...)</c>).</param>
+/// <param name="IsMasked">The property, or one it overrides or hides, is <c>[AuditMask]</c>, so its values are written to the outbox as <c>***</c> (<c>Masked(...)</c>).</param>
 internal sealed record TrackedFieldSpec(
     string Name,
     string DeclaringType,

@@ -49,16 +49,17 @@ public sealed partial class TrackedGenerator
 
             var fields = new List<TrackedFieldSpec>();
             (INamedTypeSymbol Type, string Name)? declaring = null;
-            foreach (var property in Shared.TrackedProperties.Of(type, classLevel))
+            foreach (var tracked in Shared.TrackedProperties.Of(type, classLevel))
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                var property = tracked.Symbol;
                 // The fields of a class and of each base class come together (base first), so the name is computed once per class.
                 if (declaring is not { } known || !SymbolEqualityComparer.Default.Equals(known.Type, property.ContainingType))
                 {
                     declaring = (property.ContainingType, DeclaringTypeName(property.ContainingType));
                 }
 
-                fields.Add(Field(type, property, declaring.Value.Name));
+                fields.Add(Field(type, property, declaring.Value.Name, tracked.IsMasked));
             }
 
             if (fields.Count == 0)
@@ -76,7 +77,7 @@ public sealed partial class TrackedGenerator
                 hidesRegistration);
         }
 
-        private static TrackedFieldSpec Field(INamedTypeSymbol type, IPropertySymbol property, string declaringType)
+        private static TrackedFieldSpec Field(INamedTypeSymbol type, IPropertySymbol property, string declaringType, bool isMasked)
         {
             var core = Core(property.Type);
             var typeName = property.Type.ToDisplayString(s_annotatedTypeFormat);
@@ -87,7 +88,7 @@ public sealed partial class TrackedGenerator
                 Format(property.Type, core, typeName),
                 !SymbolEqualityComparer.Default.Equals(core, property.Type),
                 HasHook(type, property),
-                MetadataNames.HasAttribute(property, AttributeNames.AuditMask));
+                isMasked);
         }
 
         /// <summary>The class that declares a field, as a <c>cref</c> names it: fully qualified, <c>{T}</c> for <c>&lt;T&gt;</c>.</summary>

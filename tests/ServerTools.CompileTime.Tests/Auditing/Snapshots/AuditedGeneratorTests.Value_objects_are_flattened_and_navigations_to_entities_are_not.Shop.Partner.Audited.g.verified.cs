@@ -28,7 +28,8 @@ namespace Shop
                 new global::ServerTools.Auditing.AuditField("Secret.Geo.Lat", true),
                 new global::ServerTools.Auditing.AuditField("Secret.Geo.Lon", true),
                 new global::ServerTools.Auditing.AuditField("Trail.Label", false),
-                new global::ServerTools.Auditing.AuditField("Origin", false)));
+                new global::ServerTools.Auditing.AuditField("Origin", false),
+                new global::ServerTools.Auditing.AuditField("Origin.X", false)));
         }
     }
 }
