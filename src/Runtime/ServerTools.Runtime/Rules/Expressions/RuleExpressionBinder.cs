@@ -555,8 +555,8 @@ internal sealed partial class RuleExpressionBinder
 
     /// <summary>
     /// <paramref name="result"/>, or its value as a constant when every input is a constant: C#'s constant folding,
-    /// computed with the in-memory form's (PostgreSQL's) arithmetic. EF Core then sees a literal, as it would not
-    /// evaluate a constant part itself in .NET with other results.
+    /// computed with the in-memory form's (PostgreSQL's) arithmetic. EF Core then gets the result as one parameter (see
+    /// <see cref="RuleLiteral"/>), as it would not evaluate a constant part itself in .NET with other results.
     /// </summary>
     private RuleValue Fold(RuleValue result, SyntaxNode node, params ReadOnlySpan<RuleValue> inputs)
     {
