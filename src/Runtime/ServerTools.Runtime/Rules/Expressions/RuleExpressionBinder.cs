@@ -330,6 +330,16 @@ internal sealed partial class RuleExpressionBinder
     private RuleValue ReadMember(RuleValue target, RuleMember member, SimpleNameSyntax nameNode)
     {
         var property = member.Property;
+        if (member.Hidden is { } hidden)
+        {
+            throw _errors.At(
+                nameNode,
+                $"member '{property.Name}' marked {hidden.Attribute}",
+                $"'{property.Name}' is marked {hidden.Attribute} ({hidden.Where}), and a data rule cannot read a property marked [AuditIgnore] or [AuditMask]: "
+                + "whoever may edit rules could read its values through the rule's violations. If data rules may read it, a developer marks the property [RuleReadable] "
+                + "beside that attribute; a code rule (a class with [ExceptionRule]) can read it as it is.");
+        }
+
         var sourceType = RuleTypes.Underlying(target.Type);
         if (property.GetMethod is not { IsStatic: false } || property.GetIndexParameters().Length > 0
             || property.DeclaringType is null || !property.DeclaringType.IsAssignableFrom(sourceType))
