@@ -54,10 +54,11 @@ public sealed class RuleLiteralParameterTests(RuleLiteralParameterTests.VoucherF
     [InlineData("voucher.Code != \"ABCDEFGHIJKLM\" && voucher.Code.StartsWith(\"ABCDEFGHIJ\")")]
     [InlineData("voucher.Price == 10.005m || voucher.Price == 10.015m")]
     [InlineData("voucher.Code.StartsWith(\"ABCDEFGHIJKLM\")")]
+    [InlineData("voucher.Country == \"DEU\" || voucher.Country != \"FRA\" && voucher.Country == \"FR\"")]
     public async Task A_literal_longer_or_finer_than_its_column_is_compared_whole(string expression)
     {
-        // EF Core gives the parameter the column's type mapping (varchar(12), numeric(10,2)); the value must not be
-        // cut to the column's length or rounded to its scale, which would find ABCDEFGHIJKL and 10.01.
+        // EF Core gives the parameter the column's type mapping (varchar(12), char(2), numeric(10,2)); the value must
+        // not be cut to the column's length or rounded to its scale, which would find ABCDEFGHIJKL, DE and 10.01.
         var rule = RuleExpression.Compile<Voucher>(expression);
         await using var context = database.Create();
 
@@ -192,6 +193,7 @@ public sealed class RuleLiteralParameterTests(RuleLiteralParameterTests.VoucherF
                 Price = i == 2 ? 10.00m : i == 3 ? 10.01m : i == 4 ? 10.02m : i * 0.5m,
                 Serial = 10_000_000_000L + (i % 50),
                 Note = s_notes[i % s_notes.Length],
+                Country = (i % 3) switch { 0 => "DE", 1 => "FR", _ => "F" },
             }));
             await context.SaveChangesAsync();
             await context.Database.ExecuteSqlRawAsync("ANALYZE \"Vouchers\"");
@@ -216,7 +218,7 @@ public enum VoucherMood
     Angry,
 }
 
-/// <summary>A row with columns of the kinds whose parameter types matter: a varchar, enums as text and as a PostgreSQL enum, a numeric(10,2), a bigint.</summary>
+/// <summary>A row with columns of the kinds whose parameter types matter: a varchar, a char(2), enums as text and as a PostgreSQL enum, a numeric(10,2), a bigint.</summary>
 public class Voucher
 {
     public int Id { get; set; }
@@ -232,6 +234,8 @@ public class Voucher
     public long Serial { get; set; }
 
     public string? Note { get; set; }
+
+    public string Country { get; set; } = "";
 }
 
 public sealed class VoucherContext(DbContextOptions<VoucherContext> options) : DbContext(options)
@@ -242,6 +246,7 @@ public sealed class VoucherContext(DbContextOptions<VoucherContext> options) : D
     {
         var voucher = modelBuilder.Entity<Voucher>();
         voucher.Property(t => t.Code).HasMaxLength(12);
+        voucher.Property(t => t.Country).HasMaxLength(2).IsFixedLength();
         voucher.HasIndex(t => t.Code).HasOperators("varchar_pattern_ops");
         voucher.Property(t => t.Grade).HasConversion<string>().HasMaxLength(8);
         voucher.HasIndex(t => t.Grade);
