@@ -186,7 +186,7 @@ public sealed class PackageTests(DatabaseFixture database) : IClassFixture<Datab
             {
                 public int Id { get; set; }
                 public string Name { get; set; } = "";
-                [AuditMask] public string? Iban { get; set; }
+                [AuditMask, RuleReadable] public string? Iban { get; set; }
                 [AuditIgnore] public string? PasswordHash { get; set; }
             }
 

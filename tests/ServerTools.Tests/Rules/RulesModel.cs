@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using ServerTools.Tests.Infrastructure;
 
 namespace ServerTools.Tests.Rules;
@@ -105,4 +107,36 @@ public sealed class RulesContext(DbContextOptions<RulesContext> options) : DbCon
 }
 
 /// <summary>A database of its own with the schema of <see cref="RulesContext"/> (ServerTools' rule tables included).</summary>
-public class RulesFixture() : SchemaFixture<RulesContext>(static options => new RulesContext(options));
+public class RulesFixture() : SchemaFixture<RulesContext>(static options => new RulesContext(options))
+{
+    /// <summary>
+    /// A context whose connections have <c>standard_conforming_strings</c> off, as a role, a database or
+    /// <c>ALTER SYSTEM</c> can set it: PostgreSQL then reads a backslash in a quoted literal as an escape.
+    /// </summary>
+    public RulesContext CreateWithoutStandardConformingStrings() => new(
+        new DbContextOptionsBuilder<RulesContext>()
+            .UseNpgsql(WithoutStandardConformingStrings(ConnectionString))
+            .UseServerTools()
+            .Options);
+
+    /// <summary><paramref name="connectionString"/> with <c>standard_conforming_strings</c> off for every connection.</summary>
+    public static string WithoutStandardConformingStrings(string connectionString)
+        => new NpgsqlConnectionStringBuilder(connectionString) { Options = "-c standard_conforming_strings=off" }.ConnectionString;
+
+    /// <summary>The connection's <c>standard_conforming_strings</c>, to show that a test runs with the setting it means.</summary>
+    public static async Task<string> StandardConformingStringsAsync(DbContext context)
+    {
+        var connection = context.Database.GetDbConnection();
+        await context.Database.OpenConnectionAsync();
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SHOW standard_conforming_strings";
+            return (string)(await command.ExecuteScalarAsync())!;
+        }
+        finally
+        {
+            await context.Database.CloseConnectionAsync();
+        }
+    }
+}

@@ -68,7 +68,8 @@ public sealed class SampleTests(SampleTests.SampleRun run) : IClassFixture<Sampl
     {
         var report = ReportOfSuccessfulRun();
         Assert.Contains("db.EntitiesViolatingRule<SaleOrder>(\"sale.export_review\"): the rule's expression as SQL, answered by PostgreSQL:", report, StringComparison.Ordinal);
-        Assert.Matches(@"WHERE p\.""CountryCode"" <> 'DE'", report);
+        Assert.Matches(@"-- @p='DE' \(DbType = StringFixedLength\)\s+-- @p0='1000\.0'\s+SELECT", report);
+        Assert.Matches(@"WHERE p\.""CountryCode"" <> @p AND s\.""AmountTotal"" > @p0", report);
         Assert.Contains("-> 1 order(s): SO-2026-0002", report, StringComparison.Ordinal);
         Assert.Contains("1 data rule(s), 3 stored rule violation(s) (2 of them warnings ignored)", report, StringComparison.Ordinal);
     }

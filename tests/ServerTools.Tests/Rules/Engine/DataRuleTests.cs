@@ -109,7 +109,7 @@ public sealed class DataRuleTests(RulesFixture database) : IClassFixture<RulesFi
 
         Assert.DoesNotContain("edit.quantity", engine.Evaluate(order).Violations.Select(v => v.RuleId));
         await using var query = database.Create();
-        Assert.Contains("> 100", query.EntitiesViolatingRule<Order>("edit.quantity").ToQueryString(), StringComparison.Ordinal);
+        Assert.Contains("-- @p='100'", query.EntitiesViolatingRule<Order>("edit.quantity").ToQueryString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -332,8 +332,8 @@ public sealed class DataRuleTests(RulesFixture database) : IClassFixture<RulesFi
         Assert.Equal(setInMemory, setInSql);
 
         var sql = context.EntitiesViolatingRule<Order>("sql.discount_fr").ToQueryString();
-        Assert.Contains("WHERE", sql, StringComparison.Ordinal);
-        Assert.Contains("'FR'", sql, StringComparison.Ordinal);
+        Assert.Contains("WHERE o.\"Discount\" > @p AND c.\"Country\" = @p0", sql, StringComparison.Ordinal);
+        Assert.Contains("-- @p0='FR'", sql, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,9 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Linq.Expressions;
+using ServerTools.Rules;
 
 namespace ServerTools.Tests.Rules.Expressions;
 
@@ -110,13 +113,33 @@ public sealed class RuleExpressionAcceptanceTests
     }
 
     [Fact]
-    public void The_sql_form_reads_members_plainly_and_folds_literals()
+    public void The_sql_form_reads_members_plainly_and_folds_literals_into_parameters()
     {
         var rule = RuleExpression.Compile<Order>("order.Customer.Country == \"FR\" && order.Amount > 2 * 500");
 
-        var text = rule.Expression.ToString();
+        var literals = new LiteralReads();
+        var text = literals.Visit(rule.Expression).ToString();
 
-        Assert.Equal("order => ((order.Customer.Country == \"FR\") AndAlso (order.Amount > 1000.0))", text);
+        Assert.Equal("order => ((order.Customer.Country == @\"FR\") AndAlso (order.Amount > @1000.0))", text);
+        Assert.Equal(["FR", 1000.0m], literals.Values);
+    }
+
+    /// <summary>Writes each read of a <see cref="RuleLiteral"/> (a parameter for EF Core) as <c>@value</c>, and collects the values.</summary>
+    private sealed class LiteralReads : ExpressionVisitor
+    {
+        public List<object> Values { get; } = [];
+
+        protected override Expression VisitUnary(UnaryExpression node)
+        {
+            if (node is { NodeType: ExpressionType.Convert, Operand: MemberExpression { Expression: ConstantExpression { Value: RuleLiteral literal } } })
+            {
+                Values.Add(literal.Value);
+                var shown = literal.Value is string text ? $"\"{text}\"" : Convert.ToString(literal.Value, CultureInfo.InvariantCulture);
+                return Expression.Parameter(node.Type, "@" + shown);
+            }
+
+            return base.VisitUnary(node);
+        }
     }
 
     [Fact]

@@ -151,19 +151,43 @@ public sealed class RuleExpressionSqlAgreementTests(RulesFixture database) : ICl
         "!(order.Amount / 0m > 1m && false) && order.Quantity > 20",
     ];
 
+    /// <summary>
+    /// Rules whose literals hold a backslash or a quote, which PostgreSQL reads differently in a quoted literal when
+    /// <c>standard_conforming_strings</c> is off (the last one would end the literal early and comment out the rest).
+    /// </summary>
+    public static TheoryData<string> QuotedRules =>
+    [
+        "order.Note == \"100%_sure\\\\\"",
+        "order.Note.EndsWith(\"\\\\\") || order.Customer.Name == \"O'Neil\"",
+        "order.Note.Contains(@\"\\\") || order.Note.EndsWith('\\\\')",
+        "order.Note.StartsWith(\"100%_\") && order.Number != \"\\\\'\"",
+        "order.Urgent && order.Note != \"\\\\' OR 1=1 --\"",
+    ];
+
     [Theory]
     [MemberData(nameof(Rules))]
+    [MemberData(nameof(QuotedRules))]
     public async Task Sql_finds_exactly_the_orders_memory_finds(string expression)
     {
-        var rule = RuleExpression.Compile<Order>(expression);
         await using var context = database.Create();
-        var orders = await context.Orders.Include(o => o.Customer).Include(o => o.Lines).AsNoTracking().ToListAsync();
 
-        var inMemory = orders.Where(rule.Evaluate).Select(o => o.Id).Order().ToList();
-        var inSql = (await context.Orders.Where(rule.Expression).Select(o => o.Id).ToListAsync()).Order().ToList();
+        var found = await AssertSqlFindsWhatMemoryFindsAsync(context, expression);
 
-        Assert.Equal(inMemory, inSql);
-        Assert.InRange(inMemory.Count, 1, OrderCount - 1); // the rule tells orders apart, so agreement says something
+        Assert.InRange(found, 1, OrderCount - 1); // the rule tells orders apart, so agreement says something
+    }
+
+    [Theory]
+    [MemberData(nameof(Rules))]
+    [MemberData(nameof(QuotedRules))]
+    public async Task Sql_finds_the_same_orders_with_standard_conforming_strings_off(string expression)
+    {
+        // The rule's literals are parameters, which PostgreSQL never parses as text: the setting changes nothing.
+        await using var context = database.CreateWithoutStandardConformingStrings();
+
+        await AssertSqlFindsWhatMemoryFindsAsync(context, expression);
+
+        Assert.Equal("off", await RulesFixture.StandardConformingStringsAsync(context));
+        Assert.Equal(OrderCount, await context.Orders.CountAsync());
     }
 
     [Fact]
@@ -182,6 +206,19 @@ public sealed class RuleExpressionSqlAgreementTests(RulesFixture database) : ICl
         Assert.Contains(orders, o => o.OrderedAt == DateTime.MaxValue && o.DeliveryDate == DateOnly.MaxValue);
         Assert.Contains(orders, o => o.LocalAt == DateTime.MaxValue);
         Assert.Contains(orders, o => o.LocalAt == DateTime.MinValue);
+    }
+
+    /// <summary>Asserts that <c>Where(rule.Expression)</c> finds exactly the orders <c>rule.Evaluate</c> is true for; returns how many.</summary>
+    private static async Task<int> AssertSqlFindsWhatMemoryFindsAsync(RulesContext context, string expression)
+    {
+        var rule = RuleExpression.Compile<Order>(expression);
+        var orders = await context.Orders.Include(o => o.Customer).Include(o => o.Lines).AsNoTracking().ToListAsync();
+
+        var inMemory = orders.Where(rule.Evaluate).Select(o => o.Id).Order().ToList();
+        var inSql = (await context.Orders.Where(rule.Expression).Select(o => o.Id).ToListAsync()).Order().ToList();
+
+        Assert.Equal(inMemory, inSql);
+        return inMemory.Count;
     }
 
     private static T Pick<T>(Random random, IReadOnlyList<T> items) => items[random.Next(items.Count)];

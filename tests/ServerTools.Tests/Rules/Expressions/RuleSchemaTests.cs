@@ -47,7 +47,8 @@ public sealed class RuleSchemaTests(RulesFixture database) : IClassFixture<Rules
 
         Assert.Equal("order", compiled.ParameterName);
         Assert.Equal("order.Urgent && order.Customer.Country == \"FR\"", compiled.Text);
-        Assert.Contains("\"Country\" = 'FR'", sql, StringComparison.Ordinal);
+        Assert.Contains("\"Country\" = @p", sql, StringComparison.Ordinal);
+        Assert.Contains("-- @p='FR'", sql, StringComparison.Ordinal);
         Assert.True(compiled.Evaluate(new RushOrder { Urgent = true, Customer = new Customer { Country = "FR" } }));
         Assert.False(compiled.Evaluate(new Order { Urgent = true }));
     }

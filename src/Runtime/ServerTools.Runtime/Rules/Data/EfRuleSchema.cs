@@ -10,13 +10,16 @@ namespace ServerTools.Rules.Data;
 /// <summary>
 /// What a data rule may read: the properties and navigations that the context's model maps (with a CLR property), so
 /// that every rule the engine runs in memory also translates to SQL. Shadow properties, unmapped properties and
-/// methods are not members.
+/// methods are not members. A member marked <c>[AuditIgnore]</c> or <c>[AuditMask]</c> (on the entity type's class, on
+/// a class derived from it that the model maps, whose rows the rule reads too, or on a navigation whose foreign key the
+/// property is), and not <c>[RuleReadable]</c>, is hidden: see <see cref="RuleHiddenMember"/>.
 /// </summary>
 internal sealed class EfRuleSchema : RuleSchema
 {
     private static readonly ConcurrentDictionary<IModel, EfRuleSchema> s_schemas = new();
 
     private readonly IModel _model;
+    private readonly ConcurrentDictionary<(Type Type, string Name), RuleMember?> _members = new();
 
     private EfRuleSchema(IModel model) => _model = model;
 
@@ -29,15 +32,61 @@ internal sealed class EfRuleSchema : RuleSchema
             return null;
         }
 
-        if (entityType.FindProperty(name) is { PropertyInfo: { } property })
+        // Cached by the names the model has only: a name a rule's text gives that is no member is not kept.
+        if (_members.TryGetValue((type, name), out var known))
         {
-            return new RuleMember(property, null);
+            return known;
+        }
+
+        var member = Member(entityType, name);
+        if (member is not null)
+        {
+            _members.TryAdd((type, name), member);
+        }
+
+        return member;
+    }
+
+    private static RuleMember? Member(IEntityType entityType, string name)
+    {
+        if (entityType.FindProperty(name) is { PropertyInfo: { } property } mapped)
+        {
+            return new RuleMember(property, null, Hidden(entityType, mapped.Name) ?? HiddenForeignKey(mapped));
         }
 
         INavigationBase? navigation = entityType.FindNavigation(name) ?? (INavigationBase?)entityType.FindSkipNavigation(name);
         return navigation is { PropertyInfo: { } navigationProperty }
-            ? new RuleMember(navigationProperty, navigation.IsCollection ? navigation.TargetEntityType.ClrType : null)
+            ? new RuleMember(navigationProperty, navigation.IsCollection ? navigation.TargetEntityType.ClrType : null, Hidden(entityType, navigation.Name))
             : null;
+    }
+
+    /// <summary>Whether the member is hidden on the entity type's class or on one of the mapped classes derived from it, whose rows the rule reads too.</summary>
+    private static RuleHiddenMember? Hidden(IEntityType entityType, string name)
+    {
+        foreach (var type in entityType.GetDerivedTypesInclusive())
+        {
+            if (RuleHiddenMember.Of(type.ClrType, name) is { } hidden)
+            {
+                return hidden;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="property"/> is the foreign key of a hidden navigation: auditing masks or leaves out such a key with its navigation.</summary>
+    private static RuleHiddenMember? HiddenForeignKey(IProperty property)
+    {
+        foreach (var foreignKey in property.GetContainingForeignKeys())
+        {
+            if (foreignKey.DependentToPrincipal is { PropertyInfo: not null } navigation
+                && Hidden(foreignKey.DeclaringEntityType, navigation.Name) is { } hidden)
+            {
+                return hidden with { Where = $"on its navigation {navigation.DeclaringEntityType.ClrType.Name}.{navigation.Name}" };
+            }
+        }
+
+        return null;
     }
 
     public override bool? IsTimestampWithoutTimeZone(Type type, PropertyInfo property)
@@ -65,27 +114,12 @@ internal sealed class EfRuleSchema : RuleSchema
             yield break;
         }
 
-        foreach (var property in entityType.GetProperties())
+        IEnumerable<IPropertyBase> members = [.. entityType.GetProperties(), .. entityType.GetNavigations(), .. entityType.GetSkipNavigations()];
+        foreach (var member in members)
         {
-            if (property.PropertyInfo is not null)
+            if (member.PropertyInfo is not null && FindMember(type, member.Name) is { Hidden: null })
             {
-                yield return property.Name;
-            }
-        }
-
-        foreach (var navigation in entityType.GetNavigations())
-        {
-            if (navigation.PropertyInfo is not null)
-            {
-                yield return navigation.Name;
-            }
-        }
-
-        foreach (var navigation in entityType.GetSkipNavigations())
-        {
-            if (navigation.PropertyInfo is not null)
-            {
-                yield return navigation.Name;
+                yield return member.Name;
             }
         }
     }

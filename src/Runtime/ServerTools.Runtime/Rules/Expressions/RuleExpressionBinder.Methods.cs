@@ -454,7 +454,7 @@ internal sealed partial class RuleExpressionBinder
         if (digitsArgument is not null)
         {
             var bound = Bind(digitsArgument.Expression);
-            if (bound.Sql is not ConstantExpression { Value: int count } || count is < 0 or > 28)
+            if (bound is not { IsConstant: true, Memory: ConstantExpression { Value: int count } } || count is < 0 or > 28)
             {
                 throw _errors.At(digitsArgument, "Math.Round digits", "the number of digits is an int literal from 0 to 28.");
             }
@@ -463,7 +463,7 @@ internal sealed partial class RuleExpressionBinder
         }
 
         Expression Sql(Expression x) => digits is { } d
-            ? Expression.Call(typeof(Math).GetMethod(nameof(Math.Round), [typeof(decimal), typeof(int)])!, x, Expression.Constant(d))
+            ? Expression.Call(typeof(Math).GetMethod(nameof(Math.Round), [typeof(decimal), typeof(int)])!, x, RuleLiteral.Sql(d, typeof(int)))
             : Expression.Call(typeof(Math).GetMethod(nameof(Math.Round), [typeof(decimal)])!, x);
         Expression Memory(Expression x) => digits is { } d
             ? Expression.Call(Function(nameof(InMemoryRuleFunctions.Round), typeof(decimal), typeof(int)), x, Expression.Constant(d))

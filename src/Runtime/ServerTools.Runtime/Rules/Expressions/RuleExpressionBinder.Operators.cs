@@ -23,7 +23,7 @@ internal sealed partial class RuleExpressionBinder
                 // PostgreSQL drops the other operand of OR TRUE and AND FALSE when it plans the query, so memory does not
                 // evaluate it either (it could throw where the database never does).
                 var isAnd = kind == SyntaxKind.LogicalAndExpression;
-                if (right.Sql is ConstantExpression { Value: bool decisive } && decisive != isAnd)
+                if (right is { IsConstant: true, Memory: ConstantExpression { Value: bool decisive } } && decisive != isAnd)
                 {
                     return right;
                 }
@@ -516,7 +516,7 @@ internal sealed partial class RuleExpressionBinder
             return value;
         }
 
-        if (value.Sql is ConstantExpression { Value: { } constant })
+        if (value is { IsConstant: true, Memory: ConstantExpression { Value: { } constant } })
         {
             var converted = Convert.ChangeType(constant, type, System.Globalization.CultureInfo.InvariantCulture);
             return RuleValue.Constant(converted is decimal number ? InMemoryRuleFunctions.AsSqlLiteral(number) : converted, type);

@@ -330,6 +330,16 @@ internal sealed partial class RuleExpressionBinder
     private RuleValue ReadMember(RuleValue target, RuleMember member, SimpleNameSyntax nameNode)
     {
         var property = member.Property;
+        if (member.Hidden is { } hidden)
+        {
+            throw _errors.At(
+                nameNode,
+                $"member '{property.Name}' marked {hidden.Attribute}",
+                $"'{property.Name}' is marked {hidden.Attribute} ({hidden.Where}), and a data rule cannot read a property marked [AuditIgnore] or [AuditMask]: "
+                + "whoever may edit rules could read its values through the rule's violations. If data rules may read it, a developer marks the property [RuleReadable] "
+                + "beside that attribute; a code rule (a class with [ExceptionRule]) can read it as it is.");
+        }
+
         var sourceType = RuleTypes.Underlying(target.Type);
         if (property.GetMethod is not { IsStatic: false } || property.GetIndexParameters().Length > 0
             || property.DeclaringType is null || !property.DeclaringType.IsAssignableFrom(sourceType))
@@ -555,8 +565,8 @@ internal sealed partial class RuleExpressionBinder
 
     /// <summary>
     /// <paramref name="result"/>, or its value as a constant when every input is a constant: C#'s constant folding,
-    /// computed with the in-memory form's (PostgreSQL's) arithmetic. EF Core then sees a literal, as it would not
-    /// evaluate a constant part itself in .NET with other results.
+    /// computed with the in-memory form's (PostgreSQL's) arithmetic. EF Core then gets the result as one parameter (see
+    /// <see cref="RuleLiteral"/>), as it would not evaluate a constant part itself in .NET with other results.
     /// </summary>
     private RuleValue Fold(RuleValue result, SyntaxNode node, params ReadOnlySpan<RuleValue> inputs)
     {

@@ -12,13 +12,20 @@ namespace ServerTools.Rules;
 /// </summary>
 internal abstract class RuleSchema
 {
-    /// <summary>Every public, readable, non-indexed instance property (cached per type).</summary>
+    /// <summary>
+    /// Every public, readable, non-indexed instance property (cached per type); those marked <c>[AuditIgnore]</c> or
+    /// <c>[AuditMask]</c> and not <c>[RuleReadable]</c> are hidden (see <see cref="RuleHiddenMember"/>).
+    /// </summary>
     public static RuleSchema PublicProperties { get; } = new PublicPropertySchema();
 
-    /// <summary>The member of <paramref name="type"/> named <paramref name="name"/> (ordinal, case-sensitive), or <see langword="null"/> when the rule may not read it.</summary>
+    /// <summary>
+    /// The member of <paramref name="type"/> named <paramref name="name"/> (ordinal, case-sensitive), or
+    /// <see langword="null"/> when the schema has none. A member the schema has but a rule may not read (a secret) comes
+    /// with <see cref="RuleMember.Hidden"/>, so that the rule is refused with the reason.
+    /// </summary>
     public abstract RuleMember? FindMember(Type type, string name);
 
-    /// <summary>The names of the members of <paramref name="type"/> a rule may read, for "did you mean" suggestions.</summary>
+    /// <summary>The names of the members of <paramref name="type"/> a rule may read (hidden ones left out), for "did you mean" suggestions.</summary>
     public abstract IEnumerable<string> MemberNames(Type type);
 
     /// <summary>
@@ -70,7 +77,13 @@ internal abstract class RuleSchema
         public override IEnumerable<string> MemberNames(Type type)
         {
             ArgumentNullException.ThrowIfNull(type);
-            return Members(type).Keys;
+            foreach (var (name, member) in Members(type))
+            {
+                if (member.Hidden is null)
+                {
+                    yield return name;
+                }
+            }
         }
 
         private Dictionary<string, RuleMember> Members(Type type) => _members.GetOrAdd(type, static type =>
@@ -90,7 +103,7 @@ internal abstract class RuleSchema
                     continue;
                 }
 
-                members[property.Name] = new RuleMember(property, CollectionElementType(property.PropertyType));
+                members[property.Name] = new RuleMember(property, CollectionElementType(property.PropertyType), RuleHiddenMember.Of(type, property.Name));
             }
 
             return members;

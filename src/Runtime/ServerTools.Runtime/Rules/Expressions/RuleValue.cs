@@ -10,8 +10,9 @@ namespace ServerTools.Rules;
 /// </summary>
 internal sealed class RuleValue
 {
-    private RuleValue(RuleValueKind kind, Expression sql, Expression memory, bool maybeNull, Type? elementType)
+    private RuleValue(RuleValueKind kind, Expression sql, Expression memory, bool maybeNull, Type? elementType, bool isConstant = false)
     {
+        IsConstant = isConstant;
         Kind = kind;
         Sql = sql;
         Memory = memory;
@@ -37,8 +38,12 @@ internal sealed class RuleValue
     /// <summary>The value's C# type (the SQL form's type).</summary>
     public Type Type => Sql.Type;
 
-    /// <summary>Whether the value is a constant (literals and operations on literals only, folded).</summary>
-    public bool IsConstant => Sql is ConstantExpression;
+    /// <summary>
+    /// Whether the value is a constant (literals and operations on literals only, folded). Its in-memory form is then a
+    /// <see cref="ConstantExpression"/>, and its SQL form reads a <see cref="RuleLiteral"/>, which EF Core sends as a
+    /// parameter (bools and null stay constants).
+    /// </summary>
+    public bool IsConstant { get; }
 
     /// <summary>
     /// A scalar value: a number, bool, string, date or enum. <paramref name="memory"/> is of <paramref name="sql"/>'s
@@ -55,9 +60,9 @@ internal sealed class RuleValue
         return new(RuleValueKind.Scalar, sql, maybeNull ? ConvertIfNeeded(memory, lifted) : memory, maybeNull || RuleTypes.IsNullableValue(sql.Type), null);
     }
 
-    /// <summary>A constant scalar.</summary>
+    /// <summary>A constant scalar: a parameter in SQL (see <see cref="RuleLiteral"/>), a constant in memory.</summary>
     public static RuleValue Constant(object? value, Type type)
-        => new(RuleValueKind.Scalar, Expression.Constant(value, type), Expression.Constant(value, type), value is null, null);
+        => new(RuleValueKind.Scalar, RuleLiteral.Sql(value, type), Expression.Constant(value, type), value is null, null, isConstant: true);
 
     /// <summary>An entity: the rule's entity itself, a reference navigation, or a collection's element.</summary>
     public static RuleValue Entity(Expression sql, Expression memory, bool maybeNull) => new(RuleValueKind.Entity, sql, memory, maybeNull, null);
@@ -66,11 +71,11 @@ internal sealed class RuleValue
     public static RuleValue Collection(Expression sql, Expression memory, Type elementType) => new(RuleValueKind.Collection, sql, memory, true, elementType);
 
     /// <summary>The <see langword="null"/> literal, which takes its type from the other operand.</summary>
-    public static RuleValue Null { get; } = new(RuleValueKind.Null, Expression.Constant(null), Expression.Constant(null), true, null);
+    public static RuleValue Null { get; } = new(RuleValueKind.Null, Expression.Constant(null), Expression.Constant(null), true, null, isConstant: true);
 
     /// <summary>A char literal, allowed only as the argument of the string methods, which read it as a one-character string.</summary>
     public static RuleValue Char(char value)
-        => new(RuleValueKind.Char, Expression.Constant(value.ToString()), Expression.Constant(value.ToString()), false, null);
+        => new(RuleValueKind.Char, RuleLiteral.Sql(value.ToString(), typeof(string)), Expression.Constant(value.ToString()), false, null, isConstant: true);
 
     private static Expression ConvertIfNeeded(Expression expression, Type type) => expression.Type == type ? expression : Expression.Convert(expression, type);
 }

@@ -1,0 +1,57 @@
+using System;
+using System.Collections.Concurrent;
+using System.Reflection;
+
+namespace ServerTools.Rules;
+
+/// <summary>
+/// Why a data rule may not read a member: it is marked <c>[AuditIgnore]</c> or <c>[AuditMask]</c> (or is the foreign key
+/// of a navigation that is), and not <see cref="RuleReadableAttribute">[RuleReadable]</see>. A rule that could read it
+/// would let whoever edits rules read the secret through the rule's violations.
+/// </summary>
+/// <param name="Attribute">The attribute that hides the member, such as <c>[AuditIgnore]</c>.</param>
+/// <param name="Where">Where it is, such as <c>on Partner.PasswordHash</c>.</param>
+internal sealed record RuleHiddenMember(string Attribute, string Where)
+{
+    private const BindingFlags Declared = BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
+
+    private static readonly ConcurrentDictionary<(Type Type, string Name), RuleHiddenMember?> s_declared = new();
+
+    /// <summary>
+    /// Whether the property <paramref name="name"/> of <paramref name="type"/> is hidden from data rules, by the
+    /// attributes of its declarations from <paramref name="type"/> up to its base classes (an override, a property that
+    /// hides another with <c>new</c>, and the ones they replace): the most derived declaration that carries
+    /// <c>[RuleReadable]</c>, <c>[AuditIgnore]</c> or <c>[AuditMask]</c> decides, and <c>[RuleReadable]</c> wins on the
+    /// declaration that carries it. <paramref name="name"/> is a member the schema maps, never a name a rule's text gives.
+    /// </summary>
+    public static RuleHiddenMember? Of(Type type, string name) => s_declared.GetOrAdd((type, name), static key => Find(key.Type, key.Name));
+
+    private static RuleHiddenMember? Find(Type type, string name)
+    {
+        for (var current = type; current is not null && current != typeof(object); current = current.BaseType)
+        {
+            foreach (var property in current.GetProperties(Declared))
+            {
+                if (property.Name != name || property.GetIndexParameters().Length != 0)
+                {
+                    continue;
+                }
+
+                if (property.IsDefined(typeof(RuleReadableAttribute), inherit: false))
+                {
+                    return null;
+                }
+
+                var attribute = property.IsDefined(typeof(AuditIgnoreAttribute), inherit: false) ? "[AuditIgnore]"
+                    : property.IsDefined(typeof(AuditMaskAttribute), inherit: false) ? "[AuditMask]"
+                    : null;
+                if (attribute is not null)
+                {
+                    return new RuleHiddenMember(attribute, $"on {current.Name}.{name}");
+                }
+            }
+        }
+
+        return null;
+    }
+}
