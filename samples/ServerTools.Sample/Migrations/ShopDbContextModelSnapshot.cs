@@ -19,7 +19,7 @@ namespace ServerTools.Sample.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.11")
+                .HasAnnotation("ProductVersion", "10.0.0")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
@@ -163,6 +163,9 @@ namespace ServerTools.Sample.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.PrimitiveCollection<List<string>>("HandledBy")
+                        .HasColumnType("text[]");
+
                     b.Property<string>("LastError")
                         .HasColumnType("text");
 
@@ -172,6 +175,12 @@ namespace ServerTools.Sample.Migrations
                     b.Property<string>("Operation")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -207,7 +216,10 @@ namespace ServerTools.Sample.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("State", "NextAttemptAt");
+                    b.HasIndex("EntityType", "EntityKey", "Sequence")
+                        .HasFilter("\"State\" = 'Pending'");
+
+                    b.HasIndex("State", "EntityType", "NextAttemptAt", "Sequence");
 
                     b.ToTable("servertools_outbox");
                 });

@@ -16,11 +16,19 @@ public sealed class TrackingFixture() : SchemaFixture<TrackingContext>(options =
     /// handler of <see cref="SaleOrder"/> changes, and a dispatcher (not started: tests call <c>DispatchAsync</c>).
     /// </summary>
     public ServiceProvider Services(Deliveries deliveries, Action<TrackedChangeDispatcherOptions>? configure = null)
+        => Services(
+            services => services.AddSingleton(deliveries).AddScoped<ITrackedChangeHandler<SaleOrder>, RecordingHandler>(),
+            configure);
+
+    /// <summary>
+    /// An application's services as <see cref="Services(Deliveries, Action{TrackedChangeDispatcherOptions}?)"/> makes them,
+    /// with the handlers (and anything else) that <paramref name="register"/> adds.
+    /// </summary>
+    public ServiceProvider Services(Action<IServiceCollection> register, Action<TrackedChangeDispatcherOptions>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddDbContext<TrackingContext>(options => options.UseNpgsql(ConnectionString).UseServerTools(o => o.TimeProvider = Clock));
-        services.AddSingleton(deliveries);
-        services.AddScoped<ITrackedChangeHandler<SaleOrder>, RecordingHandler>();
+        register(services);
         services.AddTrackedChangeDispatcher<TrackingContext>(options =>
         {
             options.TimeProvider = Clock;

@@ -150,7 +150,7 @@ public sealed class TrackingMappingTests(TrackingMappingTests.Database database)
             var handled = start.AddSeconds(i + 1);
             Assert.Equal(
                 received[i].EntityKey == failing
-                    ? (OutboxState.Pending, 1, null, handled.AddSeconds(5), "System.TimeoutException: down")
+                    ? (OutboxState.Pending, 1, null, handled.AddSeconds(5), "ServerTools.Tests.Tracking.RecordingHandler: System.TimeoutException: down")
                     : (OutboxState.Delivered, 1, handled, message.Timestamp, null),
                 (message.State, message.Attempts, message.DeliveredAt, message.NextAttemptAt, message.LastError));
         }
@@ -164,7 +164,7 @@ public sealed class TrackingMappingTests(TrackingMappingTests.Database database)
         var sql = ServerTools.Tracking.OutboxSql.For(context);
 
         Assert.Equal(
-            """UPDATE servertools_outbox AS message SET "State" = {0}, "Attempts" = message."Attempts" + 1 FROM unnest({1}, {2}) AS delivered(id, at) WHERE message."Id" = delivered.id""",
+            """UPDATE servertools_outbox AS message SET "State" = {0}, "Attempts" = message."Attempts" + 1, "HandledBy" = NULL FROM unnest({1}, {2}) AS delivered(id, at) WHERE message."Id" = delivered.id""",
             sql.MarkDelivered);
         Assert.DoesNotContain("DeliveredAt", sql.CopyMessages, StringComparison.Ordinal);
     }

@@ -165,3 +165,19 @@ public sealed class RecordingHandler(Deliveries deliveries) : ITrackedChangeHand
 {
     public Task HandleAsync(TrackedChange<SaleOrder> change, CancellationToken cancellationToken) => deliveries.HandleAsync(change, cancellationToken);
 }
+
+/// <summary>A logger that keeps what it was told, for the tests of what the dispatcher logs.</summary>
+public sealed class RecordingLogger<T> : Microsoft.Extensions.Logging.ILogger<T>
+{
+    public ConcurrentQueue<(Microsoft.Extensions.Logging.LogLevel Level, int EventId, string Message)> Entries { get; } = new();
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull
+        => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+    public void Log<TState>(
+        Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        => Entries.Enqueue((logLevel, eventId.Id, formatter(state, exception)));
+}

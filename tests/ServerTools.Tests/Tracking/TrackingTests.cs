@@ -526,7 +526,7 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
         await using var check = database.Create();
         var message = await check.Set<OutboxMessage>().SingleAsync(m => m.Id == change.ChangeId);
         Assert.Equal((OutboxState.Delivered, 3, database.Clock.Now), (message.State, message.Attempts, message.DeliveredAt));
-        Assert.Equal("System.TimeoutException: warehouse down", message.LastError);
+        Assert.Equal("ServerTools.Tests.Tracking.RecordingHandler: System.TimeoutException: warehouse down", message.LastError);
     }
 
     [Theory]
@@ -600,7 +600,7 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
         await using (var check = database.Create())
         {
             var dead = await check.Set<OutboxMessage>().SingleAsync(m => m.EntityKey == id.ToString(System.Globalization.CultureInfo.InvariantCulture) && m.Operation == TrackedOperation.Update);
-            Assert.Equal((OutboxState.DeadLettered, 3, "System.InvalidOperationException: no route"), (dead.State, dead.Attempts, dead.LastError));
+            Assert.Equal((OutboxState.DeadLettered, 3, "ServerTools.Tests.Tracking.RecordingHandler: System.InvalidOperationException: no route"), (dead.State, dead.Attempts, dead.LastError));
             deliveries.Behaviour = null;
             Assert.Equal(1, await check.RedeliverDeadLetteredChangesAsync());
         }

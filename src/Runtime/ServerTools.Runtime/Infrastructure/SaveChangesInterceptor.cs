@@ -229,7 +229,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
             if (work is { WriteAtCommit: false })
             {
                 work.Write(work.Context.Database.CurrentTransaction?.GetDbTransaction());
-                _wakeDispatchersOnCommit |= work.Tracked is not null;
+                WakeDispatchersOnCommit(work);
             }
         }
         finally
@@ -249,7 +249,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
             if (work is { WriteAtCommit: false })
             {
                 await work.WriteAsync(work.Context.Database.CurrentTransaction?.GetDbTransaction(), cancellationToken).ConfigureAwait(false);
-                _wakeDispatchersOnCommit |= work.Tracked is not null;
+                WakeDispatchersOnCommit(work);
             }
         }
         finally
@@ -281,6 +281,28 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     {
         _dataRulesChanged = false;
         End(context)?.Release();
+    }
+
+    /// <summary>
+    /// After tracked changes were written inside the application's transaction: the dispatchers of this process are woken
+    /// when it commits, by EF (<see cref="Committed"/>) or, in a <c>TransactionScope</c> EF has no transaction of, by the
+    /// ambient transaction's completion.
+    /// </summary>
+    private void WakeDispatchersOnCommit(SaveWork work)
+    {
+        if (work.Tracked is null)
+        {
+            return;
+        }
+
+        if (work.Context.Database.CurrentTransaction is null && System.Transactions.Transaction.Current is { } ambient)
+        {
+            OutboxSignal.PulseWhenCommitted(ambient);
+        }
+        else
+        {
+            _wakeDispatchersOnCommit = true;
+        }
     }
 
     private void RolledBack()

@@ -40,14 +40,36 @@ public sealed class OutboxMessage
     /// <summary>Where the message is in its delivery.</summary>
     public OutboxState State { get; set; }
 
-    /// <summary>How many deliveries were tried.</summary>
+    /// <summary>
+    /// The order of the message among the changes of the same entity: given by the database when the message is written
+    /// (an identity column), so for two transactions that changed the same row it is the order in which they committed.
+    /// Dispatchers hand the changes of one entity out in this order, one at a time.
+    /// </summary>
+    public long Sequence { get; set; }
+
+    /// <summary>
+    /// How many deliveries were tried and recorded since the change was written or last made pending again by a redelivery:
+    /// the failed ones and the successful one. A delivery that was never recorded (its dispatcher died mid-pass) is not
+    /// counted.
+    /// </summary>
     public int Attempts { get; set; }
 
     /// <summary>When a dispatcher may try it (next); retries move it later, with backoff.</summary>
     public DateTimeOffset NextAttemptAt { get; set; }
 
-    /// <summary>The last failure: the exception type and message, when a delivery failed.</summary>
+    /// <summary>
+    /// The last failure, when a delivery failed: which handler threw (its type's full name), the exception type and
+    /// message, one line per failed handler; or why the message could not be read. Kept when a later delivery succeeds, as
+    /// the record of what went wrong.
+    /// </summary>
     public string? LastError { get; set; }
+
+    /// <summary>
+    /// The handlers (their type's full name) that handled the change in a delivery where another of its handlers failed:
+    /// a retry, and a redelivery of a dead-lettered change, skip them. Null when there are none, and once the change is
+    /// delivered.
+    /// </summary>
+    public List<string>? HandledBy { get; set; }
 
     /// <summary>When it was delivered, once it is.</summary>
     public DateTimeOffset? DeliveredAt { get; set; }
@@ -59,7 +81,7 @@ public enum OutboxState
     /// <summary>Waiting for a dispatcher (first delivery, or a retry after <see cref="OutboxMessage.NextAttemptAt"/>).</summary>
     Pending,
 
-    /// <summary>Every handler of its type handled it.</summary>
+    /// <summary>Every handler of its type handled it (or none is registered, where the dispatcher is told to mark such changes delivered).</summary>
     Delivered,
 
     /// <summary>Its deliveries failed as many times as allowed; it waits for a redelivery through the API.</summary>

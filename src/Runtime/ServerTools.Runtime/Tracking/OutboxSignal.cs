@@ -1,12 +1,14 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Transactions;
 
 namespace ServerTools.Tracking;
 
 /// <summary>
 /// Wakes the dispatchers of this process when a save commits tracked changes, so delivery does not wait for the next
-/// poll. Other processes find the changes at their next poll.
+/// poll: at the commit of EF's transaction, or of the ambient <see cref="Transaction"/> the save ran in. Other processes,
+/// and commits made past EF (the application's own <c>NpgsqlTransaction</c>), are found at the next poll.
 /// </summary>
 internal static class OutboxSignal
 {
@@ -14,6 +16,15 @@ internal static class OutboxSignal
 
     /// <summary>Wakes every dispatcher waiting now.</summary>
     public static void Pulse() => Interlocked.Exchange(ref s_next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    /// <summary>Wakes every dispatcher when <paramref name="ambient"/> (a <c>TransactionScope</c>'s transaction) commits.</summary>
+    public static void PulseWhenCommitted(Transaction ambient) => ambient.TransactionCompleted += static (_, completed) =>
+    {
+        if (completed.Transaction?.TransactionInformation.Status == TransactionStatus.Committed)
+        {
+            Pulse();
+        }
+    };
 
     /// <summary>Waits for the next pulse or <paramref name="timeout"/>, whichever comes first.</summary>
     public static async Task WaitAsync(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)

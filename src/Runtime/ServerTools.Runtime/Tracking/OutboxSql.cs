@@ -11,7 +11,7 @@ namespace ServerTools.Tracking;
 /// <summary>
 /// The statements of the outbox, built once per model from its mapping of <see cref="OutboxMessage"/> (renamed tables,
 /// columns and JSON names honoured), with quoted identifiers and positional parameters only: the binary COPY that
-/// writes new messages, the query with which a dispatcher locks the due ones, and the statement that records a pass's
+/// writes new messages, the queries with which a dispatcher locks the due ones, and the statement that records a pass's
 /// deliveries.
 /// </summary>
 internal sealed class OutboxSql
@@ -37,16 +37,49 @@ internal sealed class OutboxSql
                        $"{Column(nameof(OutboxMessage.UserName))}, {Column(nameof(OutboxMessage.TenantId))}, " +
                        $"{Column(nameof(OutboxMessage.Timestamp))}, {Column(nameof(OutboxMessage.State))}, " +
                        $"{Column(nameof(OutboxMessage.Attempts))}, {Column(nameof(OutboxMessage.NextAttemptAt))}) FROM STDIN (FORMAT BINARY)";
-        LockDue = $"SELECT {Column(nameof(OutboxMessage.Id))} AS \"Value\" FROM {name} WHERE {Column(nameof(OutboxMessage.State))} = {{0}} AND {Column(nameof(OutboxMessage.NextAttemptAt))} <= {{1}} " +
-                  $"ORDER BY {Column(nameof(OutboxMessage.NextAttemptAt))}, {Column(nameof(OutboxMessage.Id))} LIMIT {{2}} FOR UPDATE SKIP LOCKED";
+        string Of(string alias, string property) => $"{alias}.{Column(property)}";
+        string ColumnsOf(string alias) =>
+            $"{Of(alias, nameof(OutboxMessage.Id))}, {Of(alias, nameof(OutboxMessage.EntityType))}, {Of(alias, nameof(OutboxMessage.EntityKey))}, " +
+            $"{Of(alias, nameof(OutboxMessage.Operation))}, {alias}.{sql.DelimitIdentifier(fields.GetContainerColumnName()!)}::text, " +
+            $"{Of(alias, nameof(OutboxMessage.UserId))}, {Of(alias, nameof(OutboxMessage.UserName))}, {Of(alias, nameof(OutboxMessage.TenantId))}, " +
+            $"{Of(alias, nameof(OutboxMessage.Timestamp))}, {Of(alias, nameof(OutboxMessage.Attempts))}, {Of(alias, nameof(OutboxMessage.NextAttemptAt))}, " +
+            $"{Of(alias, nameof(OutboxMessage.Sequence))}, {Of(alias, nameof(OutboxMessage.HandledBy))}";
+
+        // The filter of the index of pending changes by entity, word for word, so that PostgreSQL uses that index.
+        var state = Column(nameof(OutboxMessage.State));
+        var pending = TrackingModelConvention.PendingFilter(outbox.FindProperty(nameof(OutboxMessage.State))!.GetColumnName(table)!);
+        var type = Column(nameof(OutboxMessage.EntityType));
+        var key = Column(nameof(OutboxMessage.EntityKey));
+        var sequence = Column(nameof(OutboxMessage.Sequence));
+        var nextAttemptAt = Column(nameof(OutboxMessage.NextAttemptAt));
+        var id = Column(nameof(OutboxMessage.Id));
+        // Per type, so each is read in order from the index of due messages. The NOT EXISTS is kept a subquery (OFFSET 0)
+        // that looks up each candidate's entity in the index of pending messages: made a join instead, PostgreSQL may read
+        // the whole type's pending messages per candidate when the table's statistics are not up to date (a fresh burst).
+        ClaimHeads =
+            $"SELECT {ColumnsOf("message")} FROM unnest($1::text[]) AS handled(type) CROSS JOIN LATERAL (" +
+            $"SELECT * FROM {name} AS candidate WHERE candidate.{pending} AND candidate.{type} = handled.type AND candidate.{nextAttemptAt} <= $2 " +
+            $"AND NOT EXISTS (SELECT 1 FROM {name} AS earlier WHERE earlier.{pending} AND earlier.{type} = candidate.{type} " +
+            $"AND earlier.{key} = candidate.{key} AND earlier.{sequence} < candidate.{sequence} OFFSET 0) " +
+            $"ORDER BY candidate.{nextAttemptAt}, candidate.{sequence} LIMIT $3 FOR UPDATE SKIP LOCKED) AS message";
+        ClaimFollowers =
+            $"SELECT {ColumnsOf("message")} FROM {name} AS message WHERE message.{pending} AND message.{id} IN (" +
+            $"SELECT next.{id} FROM unnest($1::text[], $2::text[], $3::bigint[]) WITH ORDINALITY AS head(type, key, sequence, position) " +
+            $"CROSS JOIN LATERAL (SELECT later.{id}, later.{sequence} FROM {name} AS later WHERE later.{pending} AND later.{type} = head.type " +
+            $"AND later.{key} = head.key AND later.{sequence} > head.sequence ORDER BY later.{sequence} LIMIT $4) AS next " +
+            $"ORDER BY head.position, next.{sequence} LIMIT $4) FOR UPDATE SKIP LOCKED";
+        Waiting =
+            $"SELECT {type}, count(*)::int, min({nextAttemptAt}) FROM {name} WHERE {state} = $1 AND {nextAttemptAt} <= $2 " +
+            $"AND NOT ({type} = ANY($3::text[])) GROUP BY {type} ORDER BY {type}";
 
         // DeliveredAt is only informative: an application may leave it unmapped.
         var deliveredAt = outbox.FindProperty(nameof(OutboxMessage.DeliveredAt))?.GetColumnName(table) is { } deliveredAtColumn
             ? $", {sql.DelimitIdentifier(deliveredAtColumn)} = delivered.at"
             : "";
-        MarkDelivered = $"UPDATE {name} AS message SET {Column(nameof(OutboxMessage.State))} = {{0}}, " +
-                        $"{Column(nameof(OutboxMessage.Attempts))} = message.{Column(nameof(OutboxMessage.Attempts))} + 1{deliveredAt} " +
-                        $"FROM unnest({{1}}, {{2}}) AS delivered(id, at) WHERE message.{Column(nameof(OutboxMessage.Id))} = delivered.id";
+        MarkDelivered = $"UPDATE {name} AS message SET {state} = {{0}}, " +
+                        $"{Column(nameof(OutboxMessage.Attempts))} = message.{Column(nameof(OutboxMessage.Attempts))} + 1, " +
+                        $"{Column(nameof(OutboxMessage.HandledBy))} = NULL{deliveredAt} " +
+                        $"FROM unnest({{1}}, {{2}}) AS delivered(id, at) WHERE message.{id} = delivered.id";
         FieldNames = fieldNames;
         Fields = CopyJsonColumn.Of(
             table, fields, $"modelBuilder.Entity<OutboxMessage>().ComplexCollection(m => m.Fields, f => f.ToJson(\"{fields.GetContainerColumnName()}\").HasColumnType(\"{{type}}\"))");
@@ -59,11 +92,24 @@ internal sealed class OutboxSql
     public string CopyMessages { get; }
 
     /// <summary>
-    /// The ids of the due messages (as <c>Value</c>, for <c>SqlQueryRaw</c>), oldest first, locked for this transaction and
-    /// skipped by every other dispatcher's:
-    /// <c>{0}</c> the pending state, <c>{1}</c> now, <c>{2}</c> the batch size (parameters of <c>SqlQueryRaw</c>).
+    /// Locks and reads the messages a pass hands out first: of each entity type in <c>$1</c> (<c>text[]</c>), up to <c>$3</c>
+    /// pending messages due at <c>$2</c>, oldest first, that no earlier pending message of the same entity (type and key)
+    /// precedes, skipping those another dispatcher holds. Columns as <see cref="OutboxReader"/> reads them.
     /// </summary>
-    public string LockDue { get; }
+    public string ClaimHeads { get; }
+
+    /// <summary>
+    /// Locks and reads the pending messages that follow the claimed ones of the same entity (types <c>$1</c>, keys <c>$2</c>,
+    /// sequences <c>$3</c>), in order, up to <c>$4</c> in all: no other dispatcher can take them while the first of each
+    /// entity is held, so a pass delivers a run of one entity's changes at once. Columns as <see cref="OutboxReader"/> reads them.
+    /// </summary>
+    public string ClaimFollowers { get; }
+
+    /// <summary>
+    /// The entity types other than <c>$3</c> (<c>text[]</c>) with messages in state <c>$1</c> due since <c>$2</c>: each type,
+    /// how many, and the earliest due time.
+    /// </summary>
+    public string Waiting { get; }
 
     /// <summary>The fields' column: ServerTools' <c>json</c>, or <c>jsonb</c> when mapped so.</summary>
     public CopyJsonColumn Fields { get; }
@@ -71,7 +117,8 @@ internal sealed class OutboxSql
     /// <summary>
     /// Records the deliveries of one pass in one statement: <c>{0}</c> the delivered state, <c>{1}</c> the ids,
     /// <c>{2}</c> when each was delivered (parameters of <c>ExecuteSqlRaw</c>; the time is left out when the model does not
-    /// map <see cref="OutboxMessage.DeliveredAt"/>); each message's attempts go up by one.
+    /// map <see cref="OutboxMessage.DeliveredAt"/>); each message's attempts go up by one, and its handlers of earlier
+    /// deliveries (<see cref="OutboxMessage.HandledBy"/>) are cleared.
     /// </summary>
     public string MarkDelivered { get; }
 

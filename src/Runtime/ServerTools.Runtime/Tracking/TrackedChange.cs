@@ -12,9 +12,11 @@ namespace ServerTools;
 /// the dispatcher resolves it in a scope of its own for each change.
 /// </summary>
 /// <remarks>
-/// Delivery is at least once: a change whose delivery failed, or whose dispatcher died before recording it, is
-/// delivered again, to every handler of its type. Use <see cref="TrackedChange{T}.ChangeId"/> to make a handler
-/// idempotent. An exception marks the delivery failed; it is retried with backoff, then dead-lettered.
+/// Delivery is at least once: a change whose dispatcher died before recording its delivery is delivered again, to every
+/// handler of its type; a change one handler failed is retried with backoff, then dead-lettered, and its retries go to
+/// the handlers that have not handled it yet. Use <see cref="TrackedChange{T}.ChangeId"/> to make a handler idempotent.
+/// The changes of one entity reach a handler in the order they were committed (<see cref="TrackedChange{T}.Sequence"/>),
+/// except a dead-lettered one, which its entity's later changes overtake.
 /// </remarks>
 /// <typeparam name="T">The tracked entity type.</typeparam>
 public interface ITrackedChangeHandler<T>
@@ -44,7 +46,7 @@ public sealed class TrackedChange<T>
 
     internal TrackedChange(
         Guid changeId, TrackedOperation operation, string entityType, string entityKey, DateTimeOffset timestamp,
-        string? userId, string? userName, string? tenantId, int attempt, IReadOnlyList<TrackedFieldChange> fields)
+        string? userId, string? userName, string? tenantId, int attempt, long sequence, IReadOnlyList<TrackedFieldChange> fields)
     {
         ChangeId = changeId;
         Operation = operation;
@@ -55,6 +57,7 @@ public sealed class TrackedChange<T>
         UserName = userName;
         TenantId = tenantId;
         Attempt = attempt;
+        Sequence = sequence;
         Fields = fields;
         _byName = new Dictionary<string, TrackedFieldChange>(fields.Count, StringComparer.Ordinal);
         foreach (var field in fields)
@@ -87,8 +90,19 @@ public sealed class TrackedChange<T>
     /// <summary>The tenant the change was made in, when the application has tenants.</summary>
     public string? TenantId { get; }
 
-    /// <summary>Which delivery this is: 1 the first time, more after failures.</summary>
+    /// <summary>
+    /// Which try this is since the change was written or last redelivered (<c>RedeliverTrackedChangesAsync</c>): 1, then one
+    /// more after each recorded failure. A delivery that was never recorded, because its dispatcher died mid-pass, is not
+    /// counted: 1 does not prove that a handler sees the change for the first time; <see cref="ChangeId"/> does.
+    /// </summary>
     public int Attempt { get; }
+
+    /// <summary>
+    /// The order of this change among the changes of the same entity (<see cref="EntityType"/> and <see cref="EntityKey"/>):
+    /// a later committed change has a higher number. The changes of one entity are delivered in this order; a
+    /// dead-lettered change that is redelivered comes after later ones, which a handler can tell by this number.
+    /// </summary>
+    public long Sequence { get; }
 
     /// <summary>The tracked fields that changed, in property order, with their values as invariant text.</summary>
     public IReadOnlyList<TrackedFieldChange> Fields { get; }

@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -24,16 +26,34 @@ public sealed class TrackedChangeDispatcherOptions
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// How often an idle dispatcher looks for due changes. Saves in the same process wake it at once; this interval is
-    /// how soon it sees changes committed by other processes, and retries that became due. Default: 1 second.
+    /// How often an idle dispatcher looks for due changes. A commit of tracked changes by EF Core (SaveChanges, a
+    /// transaction of the context, a <c>TransactionScope</c>) in the same process wakes it at once; this interval is how
+    /// soon it sees changes committed otherwise (other processes, a transaction the application commits on its own
+    /// <c>NpgsqlTransaction</c>), and retries that became due. Default: 1 second.
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How many changes one pass locks and delivers, in one transaction. Default: 100.</summary>
+    /// <summary>
+    /// How many changes one pass locks and delivers, in one transaction: of each entity type the dispatcher handles, up to
+    /// this many entities' earliest pending change, then up to this many of the changes that follow them. Default: 100.
+    /// </summary>
     public int BatchSize { get; set; } = 100;
 
     /// <summary>How many dispatch loops the hosted service runs in this process. Default: 1.</summary>
     public int Dispatchers { get; set; } = 1;
+
+    /// <summary>
+    /// What the dispatcher does with the changes of a tracked entity type for which this process registers no
+    /// <see cref="ITrackedChangeHandler{T}"/>. Default: <see cref="UnhandledTrackedChanges.Wait"/>, leave them pending for a
+    /// dispatcher that has a handler.
+    /// </summary>
+    public UnhandledTrackedChanges UnhandledChanges { get; set; } = UnhandledTrackedChanges.Wait;
+
+    /// <summary>
+    /// How long a change that this dispatcher leaves to others (see <see cref="UnhandledChanges"/>) may be due before it
+    /// logs a warning that names its entity type and how many wait; the dispatcher looks this often. Default: 5 minutes.
+    /// </summary>
+    public TimeSpan UnhandledWarningAfter { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The clock of due times and backoff. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
@@ -46,15 +66,41 @@ public sealed class TrackedChangeDispatcherOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(FirstRetryDelay, TimeSpan.Zero, nameof(FirstRetryDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryDelay, FirstRetryDelay, nameof(MaxRetryDelay));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero, nameof(PollInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(UnhandledWarningAfter, TimeSpan.Zero, nameof(UnhandledWarningAfter));
+        if (!Enum.IsDefined(UnhandledChanges))
+        {
+            throw new ArgumentOutOfRangeException(nameof(UnhandledChanges), UnhandledChanges, "Use UnhandledTrackedChanges.Wait or UnhandledTrackedChanges.MarkDelivered.");
+        }
+
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
     }
+}
+
+/// <summary>What a dispatcher does with the changes of an entity type for which its process registers no handler.</summary>
+public enum UnhandledTrackedChanges
+{
+    /// <summary>
+    /// Leave them pending, for a dispatcher of another process (or a later version of this one) that registers a handler of
+    /// the type; log a warning when they wait longer than <see cref="TrackedChangeDispatcherOptions.UnhandledWarningAfter"/>.
+    /// </summary>
+    Wait,
+
+    /// <summary>
+    /// Mark them delivered, with a warning that names the type and how many: for a process that is the only one that
+    /// dispatches this outbox, whose tracked types without a handler have no subscriber anywhere. (A type that never has
+    /// subscribers is better marked <c>[Tracked(Operations = TrackedOperations.None)]</c>: its hooks run and it writes no
+    /// outbox rows.)
+    /// </summary>
+    MarkDelivered,
 }
 
 /// <summary>
 /// Delivers committed tracked changes from the outbox of <typeparamref name="TContext"/> to the application's
 /// <see cref="ITrackedChangeHandler{T}"/> services. Each pass locks the due messages with <c>FOR UPDATE SKIP LOCKED</c> in
 /// a transaction of its own, so several dispatchers, in one process or many, never hand the same change out twice at
-/// the same time; a dispatcher that dies mid-pass leaves its messages pending for the next one.
+/// the same time; a dispatcher that dies mid-pass leaves its messages pending for the next one. A dispatcher takes only
+/// the changes of entity types its process registers a handler for, and the changes of one entity one at a time, in the
+/// order they were committed.
 /// </summary>
 /// <remarks>
 /// Register it with <see cref="TrackedChangeServiceCollectionExtensions.AddTrackedChangeDispatcher{TContext}"/>, which also
@@ -68,6 +114,9 @@ public sealed class TrackedChangeDispatcher<TContext>
     private readonly IServiceScopeFactory _scopes;
     private readonly TrackedChangeDispatcherOptions _options;
     private readonly ILogger _logger;
+    private readonly Lock _planLock = new();
+    private Plan? _plan;
+    private long _nextWaitingCheck = DateTimeOffset.MinValue.UtcTicks;
 
     /// <summary>Creates a dispatcher. DI does this for you.</summary>
     public TrackedChangeDispatcher(IServiceScopeFactory scopes, TrackedChangeDispatcherOptions options, ILogger<TrackedChangeDispatcher<TContext>>? logger = null)
@@ -81,25 +130,28 @@ public sealed class TrackedChangeDispatcher<TContext>
     }
 
     /// <summary>
-    /// One pass: locks up to <see cref="TrackedChangeDispatcherOptions.BatchSize"/> due changes, delivers each to every
-    /// handler of its type (each change in a DI scope of its own), records the outcome and commits.
+    /// One pass: locks due changes of the entity types this process has handlers for (of each type, up to
+    /// <see cref="TrackedChangeDispatcherOptions.BatchSize"/> entities' earliest pending change, then up to as many of the
+    /// changes that follow them), delivers each to every handler of its type (each change in a DI scope of its own, the
+    /// changes of one entity in order), records the outcome and commits.
     /// </summary>
-    /// <returns>How many changes the pass handled, delivered or failed.</returns>
+    /// <returns>How many changes the pass handled: delivered, failed, or set aside as unreadable.</returns>
     public async Task<int> DispatchAsync(CancellationToken cancellationToken = default)
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var plan = PlanFor(scope.ServiceProvider);
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(
-            (Dispatcher: this, Db: db),
-            static (_, state, cancellationToken) => state.Dispatcher.PassAsync(state.Db, cancellationToken),
+            (Dispatcher: this, Db: db, Plan: plan),
+            static (_, state, cancellationToken) => state.Dispatcher.PassAsync(state.Db, state.Plan, cancellationToken),
             verifySucceeded: null,
             cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Runs passes until <paramref name="cancellationToken"/> is cancelled: again at once after a full batch, otherwise
-    /// after a commit of tracked changes in this process or <see cref="TrackedChangeDispatcherOptions.PollInterval"/>.
+    /// Runs passes until <paramref name="cancellationToken"/> is cancelled: again at once after a pass that handled
+    /// changes, otherwise after a commit of tracked changes in this process or <see cref="TrackedChangeDispatcherOptions.PollInterval"/>.
     /// A pass that fails (the database is down) is logged and retried after the poll interval.
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -117,62 +169,137 @@ public sealed class TrackedChangeDispatcher<TContext>
                 handled = 0;
             }
 
-            if (handled < _options.BatchSize)
+            if (handled == 0)
             {
                 await OutboxSignal.WaitAsync(_options.PollInterval, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task<int> PassAsync(TContext db, CancellationToken cancellationToken)
+    /// <summary>
+    /// Which entity types this dispatcher takes: those its process has a handler for, and with
+    /// <see cref="UnhandledTrackedChanges.MarkDelivered"/> every other tracked type too. Found again when an assembly with
+    /// tracked types is loaded.
+    /// </summary>
+    private Plan PlanFor(IServiceProvider services)
+    {
+        var version = TrackedDescriptors.Version;
+        if (Volatile.Read(ref _plan) is { } current && current.Version == version)
+        {
+            return current;
+        }
+
+        lock (_planLock)
+        {
+            if (_plan is { } again && again.Version == version)
+            {
+                return again;
+            }
+
+            var handled = new List<string>();
+            var unhandled = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var descriptor in TrackedDescriptors.All.OrderBy(static descriptor => descriptor.EntityName, StringComparer.Ordinal))
+            {
+                if (descriptor.HasHandlers(services))
+                {
+                    handled.Add(descriptor.EntityName);
+                }
+                else
+                {
+                    unhandled.Add(descriptor.EntityName);
+                }
+            }
+
+            var markDelivered = _options.UnhandledChanges == UnhandledTrackedChanges.MarkDelivered;
+            var plan = new Plan(version, markDelivered ? [.. handled, .. unhandled.Order(StringComparer.Ordinal)] : [.. handled], unhandled);
+            var handledNames = handled.Count == 0 ? "no tracked type" : string.Join(", ", handled);
+            var unhandledNames = unhandled.Count == 0 ? "none" : string.Join(", ", unhandled.Order(StringComparer.Ordinal));
+            if (markDelivered)
+            {
+                TrackedDispatcherLog.PlanMarkingDelivered(_logger, typeof(TContext).Name, handledNames, unhandledNames);
+            }
+            else
+            {
+                TrackedDispatcherLog.PlanWaiting(_logger, typeof(TContext).Name, handledNames, unhandledNames);
+            }
+
+            Volatile.Write(ref _plan, plan);
+            return plan;
+        }
+    }
+
+    private async Task<int> PassAsync(TContext db, Plan plan, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         var sql = OutboxSql.For(db);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var now = _options.TimeProvider.GetUtcNow().ToUniversalTime();
-        // Lock first, then load the locked rows: EF Core 10.0 cannot materialize a JSON complex collection from FromSql.
-        var ids = await db.Database
-            .SqlQueryRaw<Guid>(sql.LockDue, nameof(OutboxState.Pending), now, _options.BatchSize)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        if (ids.Count == 0)
+        await WarnOfWaitingAsync(db, sql, plan, now, cancellationToken).ConfigureAwait(false);
+        var runs = await ClaimAsync(db, sql, plan, now, cancellationToken).ConfigureAwait(false);
+        if (runs.Count == 0)
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }
 
-        // Untracked, and not saved through the change tracker: the deliveries of the pass are recorded by one statement, a
-        // failure (rare) by one of its own, so neither depends on what a tracked save would check (row versions).
-        var due = await db.Set<OutboxMessage>().AsNoTracking().Where(message => ids.Contains(message.Id))
-            .OrderBy(message => message.NextAttemptAt).ThenBy(message => message.Id)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
         // Once the first handler has run, what the pass did is recorded and committed whatever happens to the token: a
         // dispatcher asked to stop hands out no more messages, and keeps the deliveries already made (else a restart
         // delivers them again). The messages it did not hand out stay locked until the commit, then due again.
-        var delivered = new List<Guid>(due.Count);
-        var deliveredAt = new List<DateTimeOffset>(due.Count);
+        var delivered = new List<Guid>();
+        var deliveredAt = new List<DateTimeOffset>();
+        Dictionary<string, int>? withoutHandler = null;
         var handled = 0;
-        foreach (var message in due)
+        var stopped = false;
+        foreach (var run in runs)
         {
-            if (cancellationToken.IsCancellationRequested)
+            // One entity's changes, in order: a change that is not delivered holds back the ones after it.
+            for (var i = 0; i < run.Count && !stopped; i++)
             {
-                break;
-            }
+                var (message, unreadable) = run[i];
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    stopped = true;
+                    break;
+                }
 
-            var (stopped, failure) = await DeliverAsync(message, cancellationToken).ConfigureAwait(false);
-            if (stopped)
-            {
-                break;
-            }
+                if (i > 0 && message.NextAttemptAt > now)
+                {
+                    break;
+                }
 
-            handled++;
-            if (failure is not null)
-            {
-                await FailedAsync(db, message, failure, CancellationToken.None).ConfigureAwait(false);
-            }
-            else
-            {
+                if (unreadable is not null)
+                {
+                    handled++;
+                    await UnreadableAsync(db, message, unreadable).ConfigureAwait(false);
+                    break;
+                }
+
+                var outcome = await DeliverAsync(message, cancellationToken).ConfigureAwait(false);
+                if (outcome.Stopped)
+                {
+                    stopped = true;
+                    if (outcome.Handled.Count > 0)
+                    {
+                        await RecordHandledAsync(db, message, outcome.Handled).ConfigureAwait(false);
+                    }
+
+                    break;
+                }
+
+                handled++;
+                if (outcome.Failures.Count > 0)
+                {
+                    await FailedAsync(db, message, outcome).ConfigureAwait(false);
+                    break;
+                }
+
                 delivered.Add(message.Id);
                 deliveredAt.Add(_options.TimeProvider.GetUtcNow().ToUniversalTime());
+                if (outcome.Handled.Count == 0 && message.HandledBy is not { Count: > 0 } && plan.Unhandled.Contains(message.EntityType))
+                {
+                    withoutHandler ??= new Dictionary<string, int>(StringComparer.Ordinal);
+                    withoutHandler[message.EntityType] = withoutHandler.GetValueOrDefault(message.EntityType) + 1;
+                }
             }
         }
 
@@ -190,62 +317,225 @@ public sealed class TrackedChangeDispatcher<TContext>
         }
 
         await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        foreach (var (type, count) in withoutHandler ?? [])
+        {
+            TrackedDispatcherLog.MarkedWithoutHandler(_logger, count, type);
+        }
+
         return handled;
     }
 
     /// <summary>
-    /// Hands <paramref name="message"/> to every handler of its type: no failure when all took it, else the failure; stopped
-    /// when a handler gave up because the dispatcher is stopping (the message is then neither delivered nor failed).
+    /// Locks the messages of this pass, grouped by entity, each group in order: the earliest pending change of each entity
+    /// that is due and held by no other dispatcher, up to a batch of each type (<see cref="OutboxSql.ClaimHeads"/>), then
+    /// up to a batch of those entities' later pending changes (<see cref="OutboxSql.ClaimFollowers"/>), so a backlog of
+    /// one entity's changes drains a batch per pass. Groups in the order their first change became due.
     /// </summary>
-    private async Task<(bool Stopped, Exception? Failure)> DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
+    private async Task<List<List<(OutboxMessage Message, string? Unreadable)>>> ClaimAsync(
+        TContext db, OutboxSql sql, Plan plan, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        if (plan.Claimed.Length == 0)
+        {
+            return [];
+        }
+
+        var heads = await ReadAsync(db, sql, sql.ClaimHeads, [plan.Claimed, now, _options.BatchSize], cancellationToken).ConfigureAwait(false);
+        heads.Sort(static (left, right) => left.Message.NextAttemptAt != right.Message.NextAttemptAt
+            ? left.Message.NextAttemptAt.CompareTo(right.Message.NextAttemptAt)
+            : left.Message.Sequence.CompareTo(right.Message.Sequence));
+        var runs = new List<List<(OutboxMessage Message, string? Unreadable)>>(heads.Count);
+        var byEntity = new Dictionary<(string Type, string Key), List<(OutboxMessage Message, string? Unreadable)>>(heads.Count);
+        foreach (var head in heads)
+        {
+            List<(OutboxMessage Message, string? Unreadable)> run = [head];
+            runs.Add(run);
+            byEntity[(head.Message.EntityType, head.Message.EntityKey)] = run;
+        }
+
+        if (heads.Count == 0)
+        {
+            return runs;
+        }
+
+        var followers = await ReadAsync(
+            db,
+            sql,
+            sql.ClaimFollowers,
+            [
+                heads.Select(static head => head.Message.EntityType).ToArray(),
+                heads.Select(static head => head.Message.EntityKey).ToArray(),
+                heads.Select(static head => head.Message.Sequence).ToArray(),
+                _options.BatchSize,
+            ],
+            cancellationToken).ConfigureAwait(false);
+        foreach (var follower in followers.OrderBy(static follower => follower.Message.Sequence))
+        {
+            byEntity[(follower.Message.EntityType, follower.Message.EntityKey)].Add(follower);
+        }
+
+        return runs;
+    }
+
+    /// <summary>Runs one of the claiming queries in the pass's transaction and reads its rows (<see cref="OutboxReader"/>).</summary>
+    private static async Task<List<(OutboxMessage Message, string? Unreadable)>> ReadAsync(
+        TContext db, OutboxSql sql, string query, object[] parameters, CancellationToken cancellationToken)
+    {
+        await using var command = Command(db, query, parameters);
+        var rows = new List<(OutboxMessage Message, string? Unreadable)>();
         try
         {
-            if (!TrackedDescriptors.TryGet(message.EntityType, out var descriptor))
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                throw new InvalidOperationException(
-                    $"No [Tracked] entity type named '{message.EntityType}' is loaded in this process, so its change cannot be delivered. " +
-                    "Run the dispatcher in a process that references the assembly of that entity.");
+                rows.Add(OutboxReader.Read(reader, sql.FieldNames));
             }
+        }
+        catch (Npgsql.PostgresException exception) when (exception.SqlState == Npgsql.PostgresErrorCodes.UndefinedColumn)
+        {
+            throw new InvalidOperationException(
+                $"The outbox table of {typeof(TContext).Name} lacks a column this version of ServerTools reads ({exception.MessageText}). " +
+                "Add a migration (dotnet ef migrations add OutboxDeliveryOrder) and apply it: it adds the columns Sequence and HandledBy and " +
+                "the indexes the dispatchers use (see docs/tracking.md, upgrading).",
+                exception);
+        }
 
-            await using var scope = _scopes.CreateAsyncScope();
-            await descriptor.DeliverAsync(scope.ServiceProvider, message, cancellationToken).ConfigureAwait(false);
-            return (false, null);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        return rows;
+    }
+
+    /// <summary>A command of the pass's transaction, with positional parameters (<c>$1</c>, <c>$2</c>, ...).</summary>
+    private static DbCommand Command(TContext db, string query, object[] parameters)
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = query;
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        if (db.Database.GetCommandTimeout() is { } timeout)
         {
-            return (true, null);
+            command.CommandTimeout = timeout;
         }
-        catch (Exception exception)
+
+        foreach (var value in parameters)
         {
-            return (false, exception);
+            var parameter = command.CreateParameter();
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    /// <summary>
+    /// Logs, at most once per <see cref="TrackedChangeDispatcherOptions.UnhandledWarningAfter"/>, the entity types whose
+    /// changes this dispatcher does not take and that have been due that long: how many wait, never what they hold.
+    /// </summary>
+    private async Task WarnOfWaitingAsync(TContext db, OutboxSql sql, Plan plan, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var due = Interlocked.Read(ref _nextWaitingCheck);
+        if (now.UtcTicks < due || Interlocked.CompareExchange(ref _nextWaitingCheck, (now + _options.UnhandledWarningAfter).UtcTicks, due) != due)
+        {
+            return;
+        }
+
+        await using var command = Command(db, sql.Waiting, [nameof(OutboxState.Pending), now - _options.UnhandledWarningAfter, plan.Claimed]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var type = reader.GetString(0);
+            var count = reader.GetInt32(1);
+            var oldest = reader.GetFieldValue<DateTimeOffset>(2);
+            if (TrackedDescriptors.TryGet(type, out _))
+            {
+                TrackedDispatcherLog.WaitingWithoutHandler(_logger, count, type, oldest, typeof(TContext).Name);
+            }
+            else
+            {
+                TrackedDispatcherLog.WaitingUnknownType(_logger, count, type, oldest);
+            }
         }
     }
 
-    /// <summary>Records a failed delivery: one more attempt and the error, then a retry after the backoff, or the dead letters.</summary>
-    private async Task FailedAsync(TContext db, OutboxMessage message, Exception exception, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands <paramref name="message"/> to every handler of its type that has not handled it yet. A failure to create the
+    /// handlers (their DI registration) counts as a failure of them all.
+    /// </summary>
+    private async Task<HandlerRun> DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        if (!TrackedDescriptors.TryGet(message.EntityType, out var descriptor))
+        {
+            // Not claimed unless a descriptor of the type is registered: only a type registered since the claim's plan lacks one.
+            var missing = new HandlerRun();
+            missing.Failures.Add(("(none)", new InvalidOperationException(
+                $"No [Tracked] entity type named '{message.EntityType}' is loaded in this process, so its change cannot be delivered.")));
+            return missing;
+        }
+
+        try
+        {
+            await using var scope = _scopes.CreateAsyncScope();
+            return await descriptor.DeliverAsync(scope.ServiceProvider, message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new HandlerRun { Stopped = true };
+        }
+        catch (Exception exception)
+        {
+            var failed = new HandlerRun();
+            failed.Failures.Add(($"the handlers of {message.EntityType} (creating them)", exception));
+            return failed;
+        }
+    }
+
+    /// <summary>
+    /// Records a failed delivery: one more attempt, which handlers threw what, which handled it (they are skipped next
+    /// time), then a retry after the backoff, or the dead letters.
+    /// </summary>
+    private Task FailedAsync(TContext db, OutboxMessage message, HandlerRun outcome)
+    {
+        var error = string.Join('\n', outcome.Failures.Select(static failure => $"{failure.Handler}: {failure.Exception.GetType().FullName}: {failure.Exception.Message}"));
+        var summary = string.Join(", ", outcome.Failures.Select(static failure => $"{failure.Handler} threw {failure.Exception.GetType().FullName}"));
+        return RecordFailureAsync(db, message, error, summary, [.. message.HandledBy ?? [], .. outcome.Handled]);
+    }
+
+    /// <summary>A message whose content cannot be read: a failed attempt that no handler saw, with the reason (never a field's value).</summary>
+    private Task UnreadableAsync(TContext db, OutboxMessage message, string reason)
+    {
+        TrackedDispatcherLog.Unreadable(_logger, message.Id, message.EntityType, message.Attempts + 1, reason);
+        return RecordFailureAsync(
+            db, message, $"ServerTools could not read this change, so no handler received it: {reason}.", "an unreadable row", message.HandledBy ?? []);
+    }
+
+    private async Task RecordFailureAsync(TContext db, OutboxMessage message, string error, string summary, List<string> handledBy)
     {
         var attempts = message.Attempts + 1;
-        var error = $"{exception.GetType().FullName}: {exception.Message}";
         error = error.Length > MaxErrorLength ? error[..MaxErrorLength] : error;
         var deadLettered = attempts >= _options.MaxAttempts;
         var state = deadLettered ? OutboxState.DeadLettered : OutboxState.Pending;
         var next = deadLettered ? message.NextAttemptAt : _options.TimeProvider.GetUtcNow().ToUniversalTime() + RetryDelay(attempts);
+        List<string>? handled = handledBy.Count == 0 ? null : handledBy;
         await db.Set<OutboxMessage>().Where(m => m.Id == message.Id).ExecuteUpdateAsync(
             setters => setters
                 .SetProperty(m => m.Attempts, attempts)
                 .SetProperty(m => m.LastError, error)
                 .SetProperty(m => m.State, state)
-                .SetProperty(m => m.NextAttemptAt, next),
-            cancellationToken).ConfigureAwait(false);
+                .SetProperty(m => m.NextAttemptAt, next)
+                .SetProperty(m => m.HandledBy, handled),
+            CancellationToken.None).ConfigureAwait(false);
         if (deadLettered)
         {
-            TrackedDispatcherLog.DeadLettered(_logger, message.Id, message.EntityType, attempts, exception.GetType().FullName);
+            TrackedDispatcherLog.DeadLettered(_logger, message.Id, message.EntityType, attempts, summary);
         }
         else
         {
-            TrackedDispatcherLog.DeliveryFailed(_logger, message.Id, message.EntityType, attempts, exception.GetType().FullName);
+            TrackedDispatcherLog.DeliveryFailed(_logger, message.Id, message.EntityType, attempts, summary);
         }
+    }
+
+    /// <summary>The handlers that handled a change before the dispatcher stopped: kept, so they are not handed it again; no attempt is counted.</summary>
+    private static async Task RecordHandledAsync(TContext db, OutboxMessage message, List<string> handled)
+    {
+        List<string> handledBy = [.. message.HandledBy ?? [], .. handled];
+        await db.Set<OutboxMessage>().Where(m => m.Id == message.Id)
+            .ExecuteUpdateAsync(setters => setters.SetProperty(m => m.HandledBy, handledBy), CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>The wait after the <paramref name="attempts"/>-th failure: doubling from the first delay, capped.</summary>
@@ -255,20 +545,51 @@ public sealed class TrackedChangeDispatcher<TContext>
         var delay = TimeSpan.FromTicks((long)Math.Min(_options.FirstRetryDelay.Ticks * factor, _options.MaxRetryDelay.Ticks));
         return delay;
     }
+
+    /// <summary>
+    /// The entity types a dispatcher claims (<see cref="Claimed"/>), and those its process has no handler for
+    /// (<see cref="Unhandled"/>), as of a <see cref="TrackedDescriptors.Version"/>.
+    /// </summary>
+    private sealed record Plan(int Version, string[] Claimed, HashSet<string> Unhandled);
 }
 
 /// <summary>
-/// What the dispatcher logs: change ids, entity types, counts and exception types, never field values, and never the
-/// message of a handler's exception (it may hold personal data; it is kept in <see cref="OutboxMessage.LastError"/>).
+/// What the dispatcher logs: change ids, entity types, handler types, counts and exception types, never field values, and
+/// never the message of a handler's exception (it may hold personal data; it is kept in <see cref="OutboxMessage.LastError"/>).
 /// </summary>
 internal static partial class TrackedDispatcherLog
 {
-    [LoggerMessage(1, LogLevel.Warning, "Delivery of tracked change {ChangeId} ({EntityType}) failed on attempt {Attempt} with {ExceptionType}; it will be retried.")]
-    public static partial void DeliveryFailed(ILogger logger, Guid changeId, string entityType, int attempt, string? exceptionType);
+    [LoggerMessage(1, LogLevel.Warning, "Delivery of tracked change {ChangeId} ({EntityType}) failed on attempt {Attempt}: {Failures}; it will be retried.")]
+    public static partial void DeliveryFailed(ILogger logger, Guid changeId, string entityType, int attempt, string failures);
 
-    [LoggerMessage(2, LogLevel.Error, "Tracked change {ChangeId} ({EntityType}) was dead-lettered after {Attempt} failed deliveries, the last with {ExceptionType}. Redeliver it with RedeliverTrackedChangesAsync.")]
-    public static partial void DeadLettered(ILogger logger, Guid changeId, string entityType, int attempt, string? exceptionType);
+    [LoggerMessage(2, LogLevel.Error, "Tracked change {ChangeId} ({EntityType}) was dead-lettered after {Attempt} failed deliveries, the last: {Failures}. Redeliver it with RedeliverTrackedChangesAsync.")]
+    public static partial void DeadLettered(ILogger logger, Guid changeId, string entityType, int attempt, string failures);
 
     [LoggerMessage(3, LogLevel.Error, "A dispatch pass over the outbox of {Context} failed with {ExceptionType}; it will be tried again.")]
     public static partial void PassFailed(ILogger logger, string context, string? exceptionType, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Warning, "Tracked change {ChangeId} ({EntityType}) could not be read, so no handler received it (attempt {Attempt}): {Reason}.")]
+    public static partial void Unreadable(ILogger logger, Guid changeId, string entityType, int attempt, string reason);
+
+    [LoggerMessage(5, LogLevel.Warning,
+        "{Count} tracked changes of {EntityType} have waited since {Oldest} or earlier, and the dispatcher of {Context} in this process has no handler " +
+        "of that type, so it leaves them to a dispatcher that has one. Register the ITrackedChangeHandler in every process that runs this dispatcher; " +
+        "for a type without subscribers, set [Tracked(Operations = TrackedOperations.None)], or UnhandledChanges = MarkDelivered where this process dispatches alone.")]
+    public static partial void WaitingWithoutHandler(ILogger logger, int count, string entityType, DateTimeOffset oldest, string context);
+
+    [LoggerMessage(6, LogLevel.Warning,
+        "{Count} tracked changes of {EntityType} have waited since {Oldest} or earlier, and no [Tracked] type of that name is loaded in this process. " +
+        "Run a dispatcher where the entity's assembly is loaded; if the type was renamed or removed, delete or redirect those outbox rows.")]
+    public static partial void WaitingUnknownType(ILogger logger, int count, string entityType, DateTimeOffset oldest);
+
+    [LoggerMessage(7, LogLevel.Information,
+        "The dispatcher of {Context} delivers the tracked changes of {HandledTypes}; it leaves those of {UnhandledTypes}, which this process has no handler for, to other dispatchers.")]
+    public static partial void PlanWaiting(ILogger logger, string context, string handledTypes, string unhandledTypes);
+
+    [LoggerMessage(8, LogLevel.Information,
+        "The dispatcher of {Context} delivers the tracked changes of {HandledTypes}; it marks those of {UnhandledTypes}, which this process has no handler for, delivered (UnhandledChanges = MarkDelivered).")]
+    public static partial void PlanMarkingDelivered(ILogger logger, string context, string handledTypes, string unhandledTypes);
+
+    [LoggerMessage(9, LogLevel.Warning, "{Count} tracked changes of {EntityType} were marked delivered without a handler (UnhandledChanges = MarkDelivered).")]
+    public static partial void MarkedWithoutHandler(ILogger logger, int count, string entityType);
 }

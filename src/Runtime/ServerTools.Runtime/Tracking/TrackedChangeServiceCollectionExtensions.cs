@@ -50,8 +50,9 @@ internal sealed class TrackedChangeDispatcherService<TContext>(TrackedChangeDisp
 public static class TrackedChangeDbContextExtensions
 {
     /// <summary>
-    /// Makes the changes with ids <paramref name="changeIds"/> pending again, whatever their state (dead-lettered, or
-    /// delivered and to be replayed), with their attempts reset; the dispatchers deliver them at their next pass.
+    /// Makes the changes with ids <paramref name="changeIds"/> pending again, whatever their state, with their attempts
+    /// reset; the dispatchers deliver them at their next pass. A delivered change is replayed to every handler of its
+    /// type; a dead-lettered or pending one goes to the handlers that have not handled it (<see cref="OutboxMessage.HandledBy"/>).
     /// </summary>
     /// <returns>How many changes were found and reset.</returns>
     public static async Task<int> RedeliverTrackedChangesAsync(this DbContext context, IEnumerable<Guid> changeIds, CancellationToken cancellationToken = default)
@@ -62,7 +63,11 @@ public static class TrackedChangeDbContextExtensions
         return await Reset(context, Infrastructure.ServerToolsTables.Rows<OutboxMessage>(context).Where(message => ids.Contains(message.Id)), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Makes every dead-lettered change pending again, with its attempts reset (after the cause was fixed).</summary>
+    /// <summary>
+    /// Makes every dead-lettered change pending again, with its attempts reset (after the cause was fixed); it goes to the
+    /// handlers that have not handled it (<see cref="OutboxMessage.HandledBy"/>). Its entity's later changes may have been
+    /// delivered meanwhile: it arrives after them (<see cref="TrackedChange{T}.Sequence"/> tells).
+    /// </summary>
     /// <returns>How many changes were reset.</returns>
     public static Task<int> RedeliverDeadLetteredChangesAsync(this DbContext context, CancellationToken cancellationToken = default)
     {
@@ -93,6 +98,7 @@ public static class TrackedChangeDbContextExtensions
                 .SetProperty(message => message.State, OutboxState.Pending)
                 .SetProperty(message => message.Attempts, 0)
                 .SetProperty(message => message.NextAttemptAt, now)
+                .SetProperty(message => message.HandledBy, message => message.State == OutboxState.Delivered ? null : message.HandledBy)
                 .SetProperty(message => message.DeliveredAt, (DateTimeOffset?)null),
             cancellationToken).ConfigureAwait(false);
         if (reset > 0)

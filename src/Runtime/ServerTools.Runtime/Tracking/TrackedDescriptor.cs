@@ -67,8 +67,16 @@ public abstract class TrackedDescriptor
     /// <summary>Every field's current value of a created entry, read when the outbox is written (database-generated values included).</summary>
     internal abstract List<PendingLine> Created(EntityEntry entry, IProperty?[] properties);
 
-    /// <summary>Hands a message to every <see cref="ITrackedChangeHandler{T}"/> of the type, in registration order.</summary>
-    internal abstract Task DeliverAsync(IServiceProvider services, OutboxMessage message, CancellationToken cancellationToken);
+    /// <summary>Whether <paramref name="services"/> has at least one <see cref="ITrackedChangeHandler{T}"/> of the type.</summary>
+    internal abstract bool HasHandlers(IServiceProvider services);
+
+    /// <summary>
+    /// Hands a message to every <see cref="ITrackedChangeHandler{T}"/> of the type that has not handled it yet
+    /// (<see cref="OutboxMessage.HandledBy"/>), in registration order: each handler runs even when one before it threw.
+    /// Stops before the next handler when <paramref name="cancellationToken"/> is cancelled, and when a handler gives up
+    /// because of it.
+    /// </summary>
+    internal abstract Task<HandlerRun> DeliverAsync(IServiceProvider services, OutboxMessage message, CancellationToken cancellationToken);
 }
 
 /// <summary>The tracking descriptor of <typeparamref name="TEntity"/>.</summary>
@@ -210,15 +218,75 @@ public sealed class TrackedDescriptor<TEntity> : TrackedDescriptor
         return lines;
     }
 
-    internal override async Task DeliverAsync(IServiceProvider services, OutboxMessage message, CancellationToken cancellationToken)
+    internal override bool HasHandlers(IServiceProvider services)
+        => services.GetService<IServiceProviderIsService>() is { } isService
+            ? isService.IsService(typeof(ITrackedChangeHandler<TEntity>))
+            : services.GetServices<ITrackedChangeHandler<TEntity>>().Any();
+
+    internal override async Task<HandlerRun> DeliverAsync(IServiceProvider services, OutboxMessage message, CancellationToken cancellationToken)
     {
         var change = new TrackedChange<TEntity>(
             message.Id, message.Operation, message.EntityType, message.EntityKey, message.Timestamp,
-            message.UserId, message.UserName, message.TenantId, message.Attempts + 1, message.Fields);
+            message.UserId, message.UserName, message.TenantId, message.Attempts + 1, message.Sequence, message.Fields);
+        var run = new HandlerRun();
         foreach (var handler in services.GetServices<ITrackedChangeHandler<TEntity>>())
         {
-            await handler.HandleAsync(change, cancellationToken).ConfigureAwait(false);
+            var name = run.Name(handler);
+            if (message.HandledBy?.Contains(name) == true)
+            {
+                continue;
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                run.Stopped = true;
+                break;
+            }
+
+            try
+            {
+                await handler.HandleAsync(change, cancellationToken).ConfigureAwait(false);
+                run.Handled.Add(name);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                run.Stopped = true;
+                break;
+            }
+            catch (Exception exception)
+            {
+                run.Failures.Add((name, exception));
+            }
         }
+
+        return run;
+    }
+}
+
+/// <summary>What the handlers of one change did in one delivery.</summary>
+internal sealed class HandlerRun
+{
+    private Dictionary<string, int>? _seen;
+
+    /// <summary>The handlers that handled the change, by <see cref="Name"/>.</summary>
+    public List<string> Handled { get; } = [];
+
+    /// <summary>The handlers that threw, by <see cref="Name"/>, with what they threw.</summary>
+    public List<(string Handler, Exception Exception)> Failures { get; } = [];
+
+    /// <summary>The dispatcher is stopping: a handler gave up, or the next one was not started.</summary>
+    public bool Stopped { get; set; }
+
+    /// <summary>
+    /// The name a handler is recorded under: its type's full name; a type registered more than once is told apart by its
+    /// place among them (<c>#2</c>, <c>#3</c>), so each registration handles the change once.
+    /// </summary>
+    public string Name(object handler)
+    {
+        var name = handler.GetType().FullName ?? handler.GetType().Name;
+        _seen ??= new Dictionary<string, int>(StringComparer.Ordinal);
+        var count = _seen[name] = _seen.GetValueOrDefault(name) + 1;
+        return count == 1 ? name : $"{name}#{count.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
     }
 }
 
@@ -281,6 +349,9 @@ public static class TrackedDescriptors
         });
         return descriptor is not null;
     }
+
+    /// <summary>Every registered descriptor, one per tracked type.</summary>
+    internal static ICollection<TrackedDescriptor> All => s_byName.Values;
 
     /// <summary>The descriptor registered under <paramref name="entityName"/> (<see cref="TrackedDescriptor.EntityName"/>).</summary>
     public static bool TryGet(string entityName, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TrackedDescriptor? descriptor)

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Metadata.Conventions;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 namespace ServerTools.Tracking;
 
@@ -31,8 +32,17 @@ internal sealed class TrackingModelConvention : IModelInitializedConvention, IMo
         outbox.Property(typeof(TrackedOperation), nameof(OutboxMessage.Operation))?.HasConversion(typeof(string));
         outbox.Property(typeof(OutboxState), nameof(OutboxMessage.State))?.HasConversion(typeof(string));
 
-        // What a dispatcher asks: the pending messages that are due, oldest first.
-        outbox.HasIndex([nameof(OutboxMessage.State), nameof(OutboxMessage.NextAttemptAt)]);
+        // Numbered by the database as rows are written (the COPY leaves the column out), so two transactions that changed
+        // the same row number their changes in the order they committed.
+        outbox.Property(typeof(long), nameof(OutboxMessage.Sequence))?.ValueGenerated(ValueGenerated.OnAdd)
+            ?.HasValueGenerationStrategy(NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);
+
+        // What a dispatcher asks: the pending messages of one entity type that are due, oldest first.
+        outbox.HasIndex([nameof(OutboxMessage.State), nameof(OutboxMessage.EntityType), nameof(OutboxMessage.NextAttemptAt), nameof(OutboxMessage.Sequence)]);
+
+        // Whether an earlier change of the same entity is still pending: only pending messages (the filter is set once the
+        // column's name is known, in ProcessModelFinalizing).
+        outbox.HasIndex(s_pendingByEntity);
 
         var fields = outbox.ComplexCollection(typeof(List<TrackedFieldChange>), nameof(OutboxMessage.Fields), typeof(TrackedFieldChange), fromDataAnnotation: true)
             ?? throw Refused(nameof(OutboxMessage.Fields));
@@ -46,15 +56,46 @@ internal sealed class TrackingModelConvention : IModelInitializedConvention, IMo
         fields.Metadata.ComplexType.Builder.Property(typeof(string), nameof(TrackedFieldChange.Field), fromDataAnnotation: true)?.IsRequired(true, fromDataAnnotation: true);
     }
 
-    /// <summary>Keeps the outbox out of the model of EF's migrations history table, as the audit convention does.</summary>
+    /// <summary>
+    /// Keeps the outbox out of the model of EF's migrations history table, as the audit convention does; filters the index
+    /// of pending changes by the state column under the name the model gives it.
+    /// </summary>
     public void ProcessModelFinalizing(IConventionModelBuilder modelBuilder, IConventionContext<IConventionModelBuilder> context)
     {
         var model = modelBuilder.Metadata;
-        if (model.FindEntityType(typeof(HistoryRow)) is not null && model.FindEntityType(typeof(OutboxMessage)) is { } outbox)
+        if (model.FindEntityType(typeof(OutboxMessage)) is not { } outbox)
+        {
+            return;
+        }
+
+        if (model.FindEntityType(typeof(HistoryRow)) is not null)
         {
             modelBuilder.HasNoEntityType(outbox, fromDataAnnotation: true);
+            return;
+        }
+
+        var properties = new List<IConventionProperty>(s_pendingByEntity.Length);
+        foreach (var name in s_pendingByEntity)
+        {
+            if (outbox.FindProperty(name) is not { } property)
+            {
+                return;
+            }
+
+            properties.Add(property);
+        }
+
+        if (outbox.FindIndex(properties) is { } pending && outbox.FindProperty(nameof(OutboxMessage.State))?.GetColumnName() is { } state)
+        {
+            pending.Builder.HasFilter(PendingFilter(state), fromDataAnnotation: true);
         }
     }
+
+    /// <summary>The columns of the index of pending changes by entity, in order.</summary>
+    private static readonly string[] s_pendingByEntity = [nameof(OutboxMessage.EntityType), nameof(OutboxMessage.EntityKey), nameof(OutboxMessage.Sequence)];
+
+    /// <summary>The filter of the index of pending changes, which the dispatcher's queries repeat word for word so PostgreSQL uses it.</summary>
+    internal static string PendingFilter(string stateColumn) => $"\"{stateColumn.Replace("\"", "\"\"", StringComparison.Ordinal)}\" = '{nameof(OutboxState.Pending)}'";
 
     private static InvalidOperationException Refused(string name) => new(
         $"ServerTools could not add '{name}' to the model: the application's configuration excludes it. " +

@@ -1,0 +1,134 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace ServerTools.Tests.Tracking;
+
+/// <summary>The changes of one entity, delivered in the order they were committed by several dispatchers, and what that costs the claim.</summary>
+public sealed class DeliveryOrderTests(TrackingFixture database) : IClassFixture<TrackingFixture>
+{
+    [Fact]
+    public async Task Several_dispatchers_deliver_the_changes_of_each_entity_in_the_order_they_were_committed()
+    {
+        const int Orders = 20, Rounds = 40;
+        await ClearOutboxAsync();
+        var orders = Enumerable.Range(0, Orders).Select(i => new SaleOrder { Number = $"SO-order-{i}", Total = 0m }).ToList();
+        await using (var context = database.Create())
+        {
+            context.SaleOrders.AddRange(orders);
+            await context.SaveChangesAsync();
+            for (var round = 1; round <= Rounds; round++)
+            {
+                foreach (var order in orders)
+                {
+                    order.Total = round;
+                }
+
+                await context.SaveChangesAsync();
+            }
+        }
+
+        const int Expected = Orders * (Rounds + 1);
+        var deliveries = new Deliveries { Behaviour = static async (_, _) => await Task.Yield() };
+        await using var services = database.Services(deliveries, o => o.BatchSize = 7);
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+
+        // Three dispatchers, until every change is delivered: one that finds nothing free goes on while others hold changes.
+        async Task WorkAsync()
+        {
+            while (deliveries.Received.Count < Expected)
+            {
+                deadline.Token.ThrowIfCancellationRequested();
+                if (await dispatcher.DispatchAsync() == 0)
+                {
+                    await Task.Yield();
+                }
+            }
+        }
+
+        await Task.WhenAll(Task.Run(WorkAsync), Task.Run(WorkAsync), Task.Run(WorkAsync));
+
+        Assert.Equal(0, deliveries.Overlaps);
+        var received = deliveries.Received.ToArray();
+        Assert.Equal(Expected, received.Select(c => c.ChangeId).Distinct().Count());
+        foreach (var entity in received.GroupBy(c => c.EntityKey))
+        {
+            // Created first, then every update in turn: each one's old total is the total the one before set.
+            Assert.Equal(TrackedOperation.Create, entity.First().Operation);
+            Assert.Equal(
+                Enumerable.Range(0, Rounds).Select(total => total.ToString(CultureInfo.InvariantCulture)),
+                entity.Skip(1).Select(c => decimal.Parse(c.Fields.Single(f => f.Field == "Total").OldValue!, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)));
+        }
+    }
+
+    [Fact]
+    public async Task The_claim_reads_the_outbox_by_its_indexes_among_a_hundred_thousand_pending_changes()
+    {
+        await ClearOutboxAsync();
+        await using var context = database.Create();
+
+        // 100,000 pending changes: 50,000 of sale orders, 20,000 of them of one order, and 50,000 of a type no handler takes.
+        await context.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO servertools_outbox ("Id", "EntityType", "EntityKey", "Operation", "Fields", "Timestamp", "State", "Attempts", "NextAttemptAt")
+            SELECT gen_random_uuid(), CASE WHEN i <= 50000 THEN {typeof(SaleOrder).FullName} ELSE 'Elsewhere.Unhandled' END,
+                   CASE WHEN i <= 20000 THEN 'hot' ELSE i::text END, 'Update', '[]', {database.Clock.Now} - interval '1 hour' + i * interval '1 ms',
+                   'Pending', 0, {database.Clock.Now} - interval '1 hour' + i * interval '1 ms'
+            FROM generate_series(1, 100000) AS i
+            """);
+        await context.Database.ExecuteSqlRawAsync("ANALYZE servertools_outbox");
+        var sql = ServerTools.Tracking.OutboxSql.For(context);
+        string[] types = [typeof(SaleOrder).FullName!];
+
+        var heads = await ExplainAsync(sql.ClaimHeads, types, database.Clock.Now, 100);
+        Assert.Contains("Index Scan using \"IX_servertools_outbox_State_EntityType_NextAttemptAt_Sequence\"", heads, StringComparison.Ordinal);
+        Assert.Contains("Scan using \"IX_servertools_outbox_EntityType_EntityKey_Sequence\"", heads, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", heads, StringComparison.Ordinal);
+
+        string[] keys = ["hot"];
+        long[] sequences = [1];
+        var followers = await ExplainAsync(sql.ClaimFollowers, types, keys, sequences, 99);
+        Assert.Contains("Index Scan using \"IX_servertools_outbox_EntityType_EntityKey_Sequence\"", followers, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", followers, StringComparison.Ordinal);
+
+        await ClearOutboxAsync();
+    }
+
+    /// <summary>The plan PostgreSQL runs <paramref name="query"/> with, for these parameters (<c>$1</c>, ...).</summary>
+    private async Task<string> ExplainAsync(string query, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + query, connection, transaction);
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        var lines = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                lines.Add(reader.GetString(0));
+            }
+        }
+
+        await transaction.RollbackAsync();
+        return string.Join('\n', lines);
+    }
+
+    private async Task ClearOutboxAsync()
+    {
+        await using var context = database.Create();
+        await context.Set<OutboxMessage>().ExecuteDeleteAsync();
+    }
+}

@@ -1,0 +1,366 @@
+using System;
+using System.Collections.Concurrent;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using System.Transactions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ServerTools.Tests.Tracking;
+
+/// <summary>
+/// What a dispatcher takes and how it records it: rows it cannot read, types it has no handler for, handlers that throw,
+/// the order of one entity's changes, and commits that wake it. Tests of one class run one at a time, so each clears the outbox.
+/// </summary>
+public sealed class DeliveryTests(TrackingFixture database) : IClassFixture<TrackingFixture>
+{
+    private static readonly string s_saleOrder = typeof(SaleOrder).FullName!;
+
+    [Theory]
+    [InlineData("Upsert", "[]", "its Operation 'Upsert' is none of Create, Update and Delete (a row written by a newer version of ServerTools, or by hand)")]
+    [InlineData("Update", """{"Field": "Note", "OldValue": "secret-1", "NewValue": "secret-2"}""", "its Fields column holds a JSON object where an array of field changes belongs")]
+    [InlineData("Update", """[{"Field": "Note", "OldValue": "secret-1", "NewValue": 42}]""", "the 'NewValue' of item 0 of its Fields is a JSON number where a string or null belongs")]
+    [InlineData("Update", """[{"Name": "Note", "OldValue": "secret-1", "NewValue": "secret-2"}]""", "item 0 of its Fields has no 'Field' (the field's name; the model maps the JSON names 'Field', 'OldValue' and 'NewValue')")]
+    public async Task A_row_the_dispatcher_cannot_read_is_set_aside_with_the_reason_and_every_other_change_is_delivered(string operation, string fields, string reason)
+    {
+        await ClearOutboxAsync();
+        var poison = Guid.CreateVersion7();
+        var first = database.Clock.Now - TimeSpan.FromHours(1);
+        await using (var context = database.Create())
+        {
+            // The oldest message, so it is in every dispatcher's first batch.
+            await context.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO servertools_outbox ("Id", "EntityType", "EntityKey", "Operation", "Fields", "Timestamp", "State", "Attempts", "NextAttemptAt")
+                VALUES ({poison}, {s_saleOrder}, 'poison', {operation}, CAST({fields} AS json), {first}, 'Pending', 0, {first})
+                """);
+        }
+
+        for (var i = 0; i < 12; i++)
+        {
+            await CreateOrderAsync($"SO-readable-{i}");
+        }
+
+        var deliveries = new Deliveries();
+        await using var services = database.Services(deliveries, o => (o.BatchSize, o.MaxAttempts, o.FirstRetryDelay) = (5, 2, TimeSpan.FromMinutes(1)));
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+        Assert.Equal(13, await DrainAsync(dispatcher));
+
+        Assert.Equal(12, deliveries.Received.Select(c => c.ChangeId).Distinct().Count());
+        Assert.DoesNotContain(poison, deliveries.Received.Select(c => c.ChangeId));
+        await using (var check = database.Create())
+        {
+            // Read without its operation and fields, which EF Core cannot materialize either.
+            var set = await check.Set<OutboxMessage>().Where(m => m.Id == poison).Select(m => new { m.State, m.Attempts, m.LastError }).SingleAsync();
+            Assert.Equal((OutboxState.Pending, 1), (set.State, set.Attempts));
+            Assert.Equal($"ServerTools could not read this change, so no handler received it: {reason}.", set.LastError);
+            Assert.DoesNotContain("secret", set.LastError, StringComparison.Ordinal);
+            Assert.Equal(12, await check.Set<OutboxMessage>().CountAsync(m => m.State == OutboxState.Delivered));
+        }
+
+        // Retried after the backoff like any failed delivery, then dead-lettered.
+        database.Clock.Now += TimeSpan.FromMinutes(1);
+        Assert.Equal(1, await dispatcher.DispatchAsync());
+        await using var after = database.Create();
+        var dead = await after.Set<OutboxMessage>().Where(m => m.Id == poison).Select(m => new { m.State, m.Attempts }).SingleAsync();
+        Assert.Equal((OutboxState.DeadLettered, 2), (dead.State, dead.Attempts));
+    }
+
+    [Fact]
+    public async Task A_dispatcher_without_a_handler_of_the_type_leaves_its_changes_to_one_that_has_one_and_warns_when_they_wait()
+    {
+        await ClearOutboxAsync();
+        for (var i = 0; i < 30; i++)
+        {
+            await CreateOrderAsync($"SO-two-instances-{i}");
+        }
+
+        // Two instances on one database: a web app that runs the dispatcher without the subscriber, and a worker with it.
+        var log = new RecordingLogger<TrackedChangeDispatcher<TrackingContext>>();
+        await using var web = database.Services(
+            services => services.AddSingleton<ILogger<TrackedChangeDispatcher<TrackingContext>>>(log),
+            o => (o.BatchSize, o.UnhandledWarningAfter) = (10, TimeSpan.FromMinutes(5)));
+        var deliveries = new Deliveries();
+        await using var worker = database.Services(deliveries, o => o.BatchSize = 10);
+        var withoutHandler = web.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        var withHandler = worker.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+        Assert.Equal(0, await withoutHandler.DispatchAsync());
+        var plan = Assert.Single(log.Entries, e => e.EventId == 7).Message;
+        Assert.Contains(s_saleOrder, plan[plan.IndexOf("it leaves those of", StringComparison.Ordinal)..], StringComparison.Ordinal);
+        Assert.DoesNotContain(log.Entries, e => e.Level == LogLevel.Warning);
+
+        // Five minutes later, nobody took them yet: the web app says so, with the type and the count.
+        database.Clock.Now += TimeSpan.FromMinutes(6);
+        Assert.Equal(0, await withoutHandler.DispatchAsync());
+        var warning = Assert.Single(log.Entries, e => e.Level == LogLevel.Warning);
+        Assert.StartsWith($"30 tracked changes of {s_saleOrder} have waited since ", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(5, warning.EventId);
+
+        var counts = await Task.WhenAll(Task.Run(() => DrainAsync(withoutHandler)), Task.Run(() => DrainAsync(withHandler)));
+
+        Assert.Equal([0, 30], counts);
+        Assert.Equal(30, deliveries.Received.Select(c => c.ChangeId).Distinct().Count());
+        await using var check = database.Create();
+        Assert.Equal(30, await check.Set<OutboxMessage>().CountAsync(m => m.State == OutboxState.Delivered));
+    }
+
+    [Fact]
+    public async Task A_dispatcher_told_to_mark_unhandled_changes_delivered_does_so_and_says_how_many()
+    {
+        await ClearOutboxAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await CreateOrderAsync($"SO-mark-{i}");
+        }
+
+        var log = new RecordingLogger<TrackedChangeDispatcher<TrackingContext>>();
+        await using var alone = database.Services(
+            services => services.AddSingleton<ILogger<TrackedChangeDispatcher<TrackingContext>>>(log),
+            o => o.UnhandledChanges = UnhandledTrackedChanges.MarkDelivered);
+
+        Assert.Equal(3, await alone.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>().DispatchAsync());
+
+        var warning = Assert.Single(log.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Equal($"3 tracked changes of {s_saleOrder} were marked delivered without a handler (UnhandledChanges = MarkDelivered).", warning.Message);
+        await using var check = database.Create();
+        Assert.Equal(3, await check.Set<OutboxMessage>().CountAsync(m => m.State == OutboxState.Delivered));
+    }
+
+    [Fact]
+    public async Task Every_handler_runs_when_one_throws_and_the_retries_go_to_the_failed_handler_only()
+    {
+        await ClearOutboxAsync();
+        var id = await CreateOrderAsync("SO-two-handlers");
+        var refusals = new Refusals(2);
+        var deliveries = new Deliveries();
+        await using var services = database.Services(
+            services => services
+                .AddSingleton(refusals).AddScoped<ITrackedChangeHandler<SaleOrder>, RefusingHandler>()
+                .AddSingleton(deliveries).AddScoped<ITrackedChangeHandler<SaleOrder>, RecordingHandler>(),
+            o => (o.MaxAttempts, o.FirstRetryDelay) = (2, TimeSpan.FromMinutes(1)));
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+        Assert.Equal(1, await dispatcher.DispatchAsync());
+
+        // The handler after the one that threw got the change; the error names the handler that threw.
+        Assert.Single(deliveries.Received);
+        Assert.Single(refusals.Calls);
+        await using (var check = database.Create())
+        {
+            var message = await check.Set<OutboxMessage>().SingleAsync();
+            Assert.Equal((OutboxState.Pending, 1), (message.State, message.Attempts));
+            Assert.Equal("ServerTools.Tests.Tracking.RefusingHandler: System.InvalidOperationException: refused 1", message.LastError);
+            Assert.Equal([typeof(RecordingHandler).FullName!], message.HandledBy);
+        }
+
+        // Its retry goes to the handler that failed, not again to the one that took it; dead-lettered for that one alone.
+        database.Clock.Now += TimeSpan.FromMinutes(1);
+        Assert.Equal(1, await dispatcher.DispatchAsync());
+        Assert.Equal(2, refusals.Calls.Count);
+        Assert.Single(deliveries.Received);
+        await using (var check = database.Create())
+        {
+            var message = await check.Set<OutboxMessage>().SingleAsync();
+            Assert.Equal((OutboxState.DeadLettered, 2, "ServerTools.Tests.Tracking.RefusingHandler: System.InvalidOperationException: refused 2"), (message.State, message.Attempts, message.LastError));
+            Assert.Equal(1, await check.RedeliverDeadLetteredChangesAsync());
+        }
+
+        Assert.Equal(1, await dispatcher.DispatchAsync());
+        Assert.Equal(3, refusals.Calls.Count);
+        Assert.Single(deliveries.Received);
+        await using (var check = database.Create())
+        {
+            var message = await check.Set<OutboxMessage>().SingleAsync();
+            Assert.Equal((OutboxState.Delivered, 1, null), (message.State, message.Attempts, message.HandledBy));
+            Assert.Equal(id.ToString(System.Globalization.CultureInfo.InvariantCulture), message.EntityKey);
+
+            // A delivered change replayed goes to every handler again.
+            Assert.Equal(1, await check.RedeliverTrackedChangesAsync([message.Id]));
+        }
+
+        Assert.Equal(1, await dispatcher.DispatchAsync());
+        Assert.Equal((4, 2), (refusals.Calls.Count, deliveries.Received.Count));
+    }
+
+    [Fact]
+    public async Task A_failed_change_holds_back_the_later_changes_of_its_entity_and_no_other()
+    {
+        await ClearOutboxAsync();
+        var held = await CreateOrderAsync("SO-held");
+        var free = await CreateOrderAsync("SO-free");
+        await ClearOutboxAsync();
+        await UpdateAsync(held, order => order.Total = 1m);
+        await UpdateAsync(held, order => order.Total = 2m);
+        await UpdateAsync(free, order => order.Total = 1m);
+        await UpdateAsync(held, order => order.Total = 3m);
+
+        var heldKey = held.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var refused = 0;
+        var deliveries = new Deliveries
+        {
+            Behaviour = (change, _) => change.EntityKey == heldKey && Interlocked.Increment(ref refused) == 1 ? throw new TimeoutException("down") : Task.CompletedTask,
+        };
+        await using var services = database.Services(deliveries, o => o.FirstRetryDelay = TimeSpan.FromMinutes(1));
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+        // The held order's first change fails: its later changes wait for it; the other order's change goes on.
+        Assert.Equal(2, await dispatcher.DispatchAsync());
+        Assert.Equal(0, await dispatcher.DispatchAsync());
+        Assert.Equal([(heldKey, "1"), (free.ToString(System.Globalization.CultureInfo.InvariantCulture), "1")], Received(deliveries));
+
+        // Retried: delivered, then the changes after it, in the order they were committed.
+        database.Clock.Now += TimeSpan.FromMinutes(1);
+        Assert.Equal(3, await dispatcher.DispatchAsync());
+        var totals = Received(deliveries).Where(r => r.Key == heldKey).Select(r => r.Total);
+        Assert.Equal(["1", "1", "2", "3"], totals);
+        var sequences = deliveries.Received.Where(c => c.EntityKey == heldKey).Select(c => c.Sequence).Distinct().ToList();
+        Assert.Equal(sequences.Order(), sequences);
+    }
+
+    [Fact]
+    public async Task A_dead_lettered_change_lets_the_later_changes_of_its_entity_go_on_and_its_redelivery_says_it_is_older()
+    {
+        await ClearOutboxAsync();
+        var id = await CreateOrderAsync("SO-dead-first");
+        await ClearOutboxAsync();
+        await UpdateAsync(id, order => order.Total = 1m);
+        await UpdateAsync(id, order => order.Total = 2m);
+        var refused = 0;
+        var deliveries = new Deliveries
+        {
+            Behaviour = (_, _) => Interlocked.Increment(ref refused) == 1 ? throw new TimeoutException("down") : Task.CompletedTask,
+        };
+        await using var services = database.Services(deliveries, o => o.MaxAttempts = 1);
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+        Assert.Equal(1, await dispatcher.DispatchAsync());
+        Assert.Equal(1, await dispatcher.DispatchAsync());
+        await using (var context = database.Create())
+        {
+            Assert.Equal(1, await context.RedeliverDeadLetteredChangesAsync());
+        }
+
+        Assert.Equal(1, await dispatcher.DispatchAsync());
+
+        var received = deliveries.Received.ToArray();
+        Assert.Equal(["1", "2", "1"], received.Select(c => c.Fields.Single(f => f.Field == "Total").NewValue));
+        Assert.True(received[2].Sequence < received[1].Sequence, "The redelivered change tells that it is older than the one delivered before it.");
+        Assert.Equal([1, 1, 1], received.Select(c => c.Attempt));
+    }
+
+    [Fact]
+    public async Task A_commit_of_a_TransactionScope_wakes_the_dispatchers_of_the_process()
+    {
+        await ClearOutboxAsync();
+        var id = await CreateOrderAsync("SO-scope");
+        await ClearOutboxAsync();
+        var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var deliveries = new Deliveries { Behaviour = (_, _) => { delivered.TrySetResult(); return Task.CompletedTask; } };
+
+        // A poll interval no test waits for: only the commit's signal can wake the dispatcher.
+        await using var services = database.Services(deliveries, o => o.PollInterval = TimeSpan.FromHours(1));
+        using var stop = new CancellationTokenSource();
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var loop = Task.Run(async () =>
+        {
+            // The first pass finds nothing; the loop then waits for a signal.
+            Assert.Equal(0, await dispatcher.DispatchAsync());
+            idle.SetResult();
+            await dispatcher.RunAsync(stop.Token);
+        });
+        await idle.Task;
+
+        using (var scope = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled))
+        {
+            await using var context = database.Create();
+            (await context.SaleOrders.SingleAsync(o => o.Id == id)).Total = 5m;
+            await context.SaveChangesAsync();
+            scope.Complete();
+        }
+
+        try
+        {
+            await delivered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await loop;
+            }
+            catch (OperationCanceledException)
+            {
+                // The loop ends when its token is cancelled, by returning or by the cancelled wait.
+            }
+        }
+
+        Assert.Equal("5", Assert.Single(deliveries.Received).Fields.Single(f => f.Field == "Total").NewValue);
+    }
+
+    /// <summary>Each change's entity key and new total, in the order the handler received them.</summary>
+    private static (string Key, string? Total)[] Received(Deliveries deliveries)
+        => [.. deliveries.Received.Select(c => (c.EntityKey, c.Fields.Single(f => f.Field == "Total").NewValue))];
+
+    /// <summary>Passes until one handles nothing: how many changes they handled.</summary>
+    internal static async Task<int> DrainAsync(TrackedChangeDispatcher<TrackingContext> dispatcher)
+    {
+        var total = 0;
+        while (await dispatcher.DispatchAsync() is var handled and > 0)
+        {
+            total += handled;
+        }
+
+        return total;
+    }
+
+    private async Task<int> CreateOrderAsync(string number)
+    {
+        await using var context = database.Create();
+        var order = new SaleOrder { Number = number, Total = 0m };
+        context.SaleOrders.Add(order);
+        await context.SaveChangesAsync();
+        return order.Id;
+    }
+
+    private async Task UpdateAsync(int id, Action<SaleOrder> change)
+    {
+        await using var context = database.Create();
+        change(await context.SaleOrders.SingleAsync(o => o.Id == id));
+        await context.SaveChangesAsync();
+    }
+
+    private async Task ClearOutboxAsync()
+    {
+        await using var context = database.Create();
+        await context.Set<OutboxMessage>().ExecuteDeleteAsync();
+    }
+}
+
+/// <summary>How many more changes <see cref="RefusingHandler"/> refuses, and the changes it was handed.</summary>
+public sealed class Refusals(int refusals)
+{
+    private int _remaining = refusals;
+
+    public ConcurrentQueue<Guid> Calls { get; } = new();
+
+    /// <summary>True while refusals are left: uses one.</summary>
+    public bool Refuse() => Interlocked.Decrement(ref _remaining) >= 0;
+}
+
+/// <summary>A handler, registered before <see cref="RecordingHandler"/>, that throws while it has refusals left.</summary>
+public sealed class RefusingHandler(Refusals refusals) : ITrackedChangeHandler<SaleOrder>
+{
+    public Task HandleAsync(TrackedChange<SaleOrder> change, CancellationToken cancellationToken)
+    {
+        refusals.Calls.Enqueue(change.ChangeId);
+        return refusals.Refuse()
+            ? throw new InvalidOperationException($"refused {refusals.Calls.Count}")
+            : Task.CompletedTask;
+    }
+}
