@@ -27,6 +27,8 @@ public sealed class TimeWindowSchedule
     private const long TicksPerDay = TimeSpan.TicksPerDay;
 
     private static readonly ConcurrentDictionary<string, ZoneClock> s_clocks = new(StringComparer.Ordinal);
+    private static readonly Func<TimeWindow, (string, string)?> s_windowFault = static w => TimeWindowRules.WindowFault(w.Day, w.From, w.To);
+    private static readonly Func<SpecialDay, (string, string)?> s_specialDayFault = static d => TimeWindowRules.SpecialDayFault(d.Date, d.From, d.To);
 
     private readonly ZoneClock _clock;
     private readonly DayPlan[] _weekly;
@@ -140,7 +142,7 @@ public sealed class TimeWindowSchedule
         ArgumentNullException.ThrowIfNull(windows);
         ArgumentNullException.ThrowIfNull(timeZone);
         return new TimeWindowSchedule(
-            ZoneClock.For(timeZone), null, Checked(windows, nameof(TimeWindowSchedule)), Checked(specialDays, nameof(TimeWindowSchedule)), nameof(TimeWindowSchedule));
+            ZoneClock.For(timeZone), null, CheckedArray(windows, nameof(TimeWindowSchedule), s_windowFault), CheckedArray(specialDays, nameof(TimeWindowSchedule), s_specialDayFault), nameof(TimeWindowSchedule));
     }
 
     /// <summary>
@@ -284,7 +286,7 @@ public sealed class TimeWindowSchedule
     }
 
     private static TimeWindowSchedule Create(IEnumerable<TimeWindow> windows, IEnumerable<SpecialDay>? specialDays, string? timeZoneId, string owner)
-        => new(Clock(timeZoneId, owner), timeZoneId, Checked(windows, owner), Checked(specialDays, owner), owner);
+        => new(Clock(timeZoneId, owner), timeZoneId, CheckedArray(windows, owner, s_windowFault), CheckedArray(specialDays, owner, s_specialDayFault), owner);
 
     private static ZoneClock Clock(string? id, string owner)
     {
@@ -334,7 +336,7 @@ public sealed class TimeWindowSchedule
         return s_clocks.GetOrAdd(id, ZoneClock.For(zone));
     }
 
-    private static T[] Checked<T>(IEnumerable<T>? items, string owner)
+    private static T[] CheckedArray<T>(IEnumerable<T>? items, string owner, Func<T, (string Message, string Parameter)?> fault)
         where T : class
     {
         T[] array = items is null ? [] : [.. items];
@@ -344,6 +346,13 @@ public sealed class TimeWindowSchedule
             {
                 throw new ArgumentException(
                     string.Create(CultureInfo.InvariantCulture, $"{owner}: {typeof(T).Name} {i} of {array.Length} is null. Remove it."));
+            }
+
+            // Only EF Core makes an entry without the checks (TimeWindowReadCheck checks those); this keeps any other way out.
+            if (fault(array[i]) is { } problem)
+            {
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"{owner}: {typeof(T).Name} {i} of {array.Length} breaks a rule: {problem.Message}"));
             }
         }
 
