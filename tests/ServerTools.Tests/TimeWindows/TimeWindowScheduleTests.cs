@@ -304,6 +304,34 @@ public sealed class TimeWindowScheduleTests
         Assert.Contains("no time zone", none.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("right/Europe/Berlin", "Write 'Europe/Berlin'")]
+    [InlineData("posix/Europe/Paris", "Write 'Europe/Paris'")]
+    [InlineData("localtime", "the zone the machine is set to")]
+    [InlineData("posixrules", "the rules of POSIX TZ strings")]
+    public void A_file_of_the_tz_database_that_is_no_id_is_refused_as_st4001_refuses_it(string zone, string fix)
+    {
+        var error = Assert.Throws<TimeZoneNotFoundException>(() => TimeWindowSchedule.Create([], null, zone));
+
+        Assert.Contains($"'{zone}' is not an IANA time zone id", error.Message, StringComparison.Ordinal);
+        Assert.Contains(fix, error.Message, StringComparison.Ordinal);
+        Assert.Equal("Factory", TimeWindowSchedule.Create([], null, "Factory").TimeZone.Id);
+    }
+
+    [Fact]
+    public void An_instant_outside_the_years_answered_is_refused_by_every_method_and_by_where_open_at()
+    {
+        var schedule = Paris([new TimeWindow(DayOfWeek.Monday, At(9), At(17))]);
+        var store = new Store { TimeZoneId = "Europe/Paris" };
+        var now = new DateTimeOffset(2026, 11, 23, 10, 0, 0, s_winter);
+
+        Assert.Throws<ArgumentOutOfRangeException>("instant", () => schedule.IsOpenAt(DateTimeOffset.MaxValue));
+        Assert.Throws<ArgumentOutOfRangeException>("instant", () => schedule.NextOpening(DateTimeOffset.MinValue));
+        Assert.Throws<ArgumentOutOfRangeException>("to", () => schedule.OpenIntervals(now, DateTimeOffset.MaxValue));
+        Assert.Throws<ArgumentOutOfRangeException>("instant", () => TimeWindowQuery.ClockReadings(DateTimeOffset.MaxValue));
+        Assert.Throws<ArgumentOutOfRangeException>("instant", () => new[] { store }.AsQueryable().WhereOpenAt(new DateTimeOffset(9999, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+    }
+
     [Fact]
     public void An_id_spelt_in_other_case_is_refused_whatever_was_read_before()
     {

@@ -62,4 +62,94 @@ public sealed class TimeWindowStorageTests(TimeWindowFixture database) : IClassF
         Assert.Equal("date", last.ParamName);
         Assert.Equal(new DateOnly(9998, 12, 31), SpecialDay.Closed(new DateOnly(9998, 12, 31)).Date);
     }
+
+    [Fact]
+    public async Task A_window_inside_the_skipped_hour_is_never_open_in_sql_either_and_the_next_week_is()
+    {
+        // Berlin, Sunday 2026-03-29: 02:00 CET becomes 03:00 CEST at 01:00 UTC, so Sunday 02:00-03:00 does not occur that day.
+        await using var context = database.Create();
+        var store = new Store { Name = "Maintenance", TimeZoneId = "Europe/Berlin" };
+        store.TimeWindows.Add(new TimeWindow(DayOfWeek.Sunday, new TimeOnly(2, 0), new TimeOnly(3, 0)));
+        context.Stores.Add(store);
+        await context.SaveChangesAsync();
+
+        for (var at = new DateTimeOffset(2026, 3, 28, 23, 0, 0, TimeSpan.Zero); at <= new DateTimeOffset(2026, 3, 29, 3, 0, 0, TimeSpan.Zero); at = at.AddMinutes(10))
+        {
+            Assert.False(store.IsOpenAt(at), $"{at:O}");
+            Assert.False(await context.Stores.WhereOpenAt(at).AnyAsync(s => s.Id == store.Id), $"{at:O}");
+        }
+
+        var nextWeek = new DateTimeOffset(2026, 4, 5, 2, 30, 0, TimeSpan.FromHours(2));
+        Assert.True(store.IsOpenAt(nextWeek));
+        Assert.True(await context.Stores.WhereOpenAt(nextWeek).AnyAsync(s => s.Id == store.Id));
+    }
+
+    [Theory]
+    [InlineData("right/Europe/Berlin", "Write 'Europe/Berlin'")]
+    [InlineData("posix/Europe/Berlin", "Write 'Europe/Berlin'")]
+    [InlineData("localtime", "the zone the machine is set to")]
+    public async Task A_zone_that_is_a_file_of_the_tz_database_but_no_id_stops_the_save(string zone, string fix)
+    {
+        await using var context = database.Create();
+        var store = new Store { Name = "Zone " + zone, TimeZoneId = zone };
+        store.TimeWindows.Add(new TimeWindow(DayOfWeek.Monday, new TimeOnly(9, 0), new TimeOnly(17, 0)));
+        context.Stores.Add(store);
+
+        var error = await Assert.ThrowsAsync<TimeZoneNotFoundException>(() => context.SaveChangesAsync());
+
+        Assert.Contains($"'{zone}' is not an IANA time zone id", error.Message, StringComparison.Ordinal);
+        Assert.Contains(fix, error.Message, StringComparison.Ordinal);
+        Assert.Equal(EntityState.Added, context.Entry(store).State);
+        await using var other = database.Create();
+        Assert.False(await other.Stores.AnyAsync(s => s.Name == store.Name));
+    }
+
+    [Fact]
+    public async Task An_instant_outside_the_years_answered_is_refused_in_sql_as_in_memory()
+    {
+        await using var context = database.Create();
+        var always = new Store { Name = "Always", TimeZoneId = "UTC" };
+        for (var day = 0; day < 7; day++)
+        {
+            always.TimeWindows.Add(new TimeWindow((DayOfWeek)day, new TimeOnly(0, 0), new TimeOnly(12, 0)));
+            always.TimeWindows.Add(new TimeWindow((DayOfWeek)day, new TimeOnly(12, 0), new TimeOnly(0, 0)));
+        }
+
+        context.Stores.Add(always);
+        await context.SaveChangesAsync();
+
+        foreach (var outside in new[] { DateTimeOffset.MinValue, new DateTimeOffset(1, 1, 2, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(9999, 6, 1, 0, 0, 0, TimeSpan.Zero), DateTimeOffset.MaxValue })
+        {
+            var inSql = Assert.Throws<ArgumentOutOfRangeException>(() => context.Stores.WhereOpenAt(outside));
+            var inMemory = Assert.Throws<ArgumentOutOfRangeException>(() => always.IsOpenAt(outside));
+            Assert.Equal(inMemory.Message, inSql.Message);
+            Assert.Contains("from 0002-01-01 to 9998-12-31 (UTC), in memory and in SQL alike", inSql.Message, StringComparison.Ordinal);
+        }
+
+        foreach (var edge in new[] { new DateTimeOffset(2, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(9998, 12, 31, 0, 0, 0, TimeSpan.Zero) })
+        {
+            Assert.True(always.IsOpenAt(edge));
+            Assert.True(await context.Stores.WhereOpenAt(edge).AnyAsync(s => s.Id == always.Id));
+        }
+    }
+
+    [Fact]
+    public async Task Where_open_at_on_a_derived_class_keeps_its_type_and_reads_the_base_class_zone_column()
+    {
+        await using var context = database.Create();
+        var stage = new Stage { Act = "Quartet", TimeZoneId = "Asia/Kolkata" };
+        stage.TimeWindows.Add(new TimeWindow(DayOfWeek.Tuesday, new TimeOnly(9, 0), new TimeOnly(17, 0)));
+        var venue = new Venue { TimeZoneId = "Asia/Kolkata" };
+        venue.TimeWindows.Add(new TimeWindow(DayOfWeek.Tuesday, new TimeOnly(9, 0), new TimeOnly(17, 0)));
+        context.AddRange(stage, venue);
+        await context.SaveChangesAsync();
+
+        // 09:30 on a Tuesday in Kolkata (UTC+05:30) is 04:00 UTC.
+        var opening = new DateTimeOffset(2026, 11, 24, 4, 0, 0, TimeSpan.Zero);
+        IQueryable<Stage> stages = context.Stages.WhereOpenAt(opening);
+
+        Assert.Equal(["Quartet"], await stages.Select(s => s.Act).ToListAsync());
+        Assert.Empty(await context.Stages.WhereOpenAt(opening.AddMinutes(-31)).ToListAsync());
+        Assert.Equal([stage.Id, venue.Id], (await context.Venues.WhereOpenAt(opening).Select(v => v.Id).ToListAsync()).Order());
+    }
 }

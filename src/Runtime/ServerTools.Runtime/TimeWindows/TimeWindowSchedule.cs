@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ServerTools.TimeWindows;
 
@@ -300,6 +301,11 @@ public sealed class TimeWindowSchedule
             return clock;
         }
 
+        if (NotAnId(id) is { } reason)
+        {
+            throw new TimeZoneNotFoundException($"{owner}: '{id}' is not an IANA time zone id: {reason}");
+        }
+
         TimeZoneInfo zone;
         try
         {
@@ -334,6 +340,31 @@ public sealed class TimeWindowSchedule
         }
 
         return s_clocks.GetOrAdd(id, ZoneClock.For(zone));
+    }
+
+    /// <summary>
+    /// Why <paramref name="id"/>, a file that .NET finds in the machine's tz database, is no IANA id, or null. The ids are
+    /// the zones and links of the database (what ST4001 checks a constant against); .NET also reads the copies under
+    /// <c>posix/</c> and <c>right/</c> and the machine's own zone, which PostgreSQL reads differently or not at all.
+    /// </summary>
+    private static string? NotAnId(string id)
+    {
+        foreach (var folder in (ReadOnlySpan<string>)["posix/", "right/"])
+        {
+            if (id.StartsWith(folder, StringComparison.OrdinalIgnoreCase))
+            {
+                var zone = id[folder.Length..];
+                var leapSeconds = folder == "right/"
+                    ? " whose clock counts leap seconds: PostgreSQL applies them and .NET does not, so the two would disagree for seconds after each change,"
+                    : string.Empty;
+                return $"it names the copy of '{zone}' in the tz database's {folder} folder,{leapSeconds} and the ids are the names outside it. Write '{zone}'.";
+            }
+        }
+
+        return id.Equals("localtime", StringComparison.OrdinalIgnoreCase) || id.Equals("posixrules", StringComparison.OrdinalIgnoreCase)
+            ? $"it names a file of the machine's tz database ({(id.Equals("localtime", StringComparison.OrdinalIgnoreCase) ? "the zone the machine is set to" : "the rules of POSIX TZ strings")}), "
+                + "which may differ between the application's machine and the database server. Write the IANA id of the zone, such as 'Europe/Paris'."
+            : null;
     }
 
     private static T[] CheckedArray<T>(IEnumerable<T>? items, string owner, Func<T, (string Message, string Parameter)?> fault)
@@ -379,16 +410,8 @@ public sealed class TimeWindowSchedule
     /// <summary>The day of the week of a day number (0001-01-01, day 0, was a Monday).</summary>
     private static int WeekDay(int day) => (day + 1) % 7;
 
-    private static long Utc(DateTimeOffset instant)
-    {
-        var utc = instant.UtcTicks;
-        if (utc < ZoneClock.MinTicks || utc > ZoneClock.MaxTicks)
-        {
-            throw new ArgumentOutOfRangeException(nameof(instant), instant, "A schedule answers for instants between the years 0002 and 9998.");
-        }
-
-        return utc;
-    }
+    private static long Utc(DateTimeOffset instant, [CallerArgumentExpression(nameof(instant))] string parameter = "")
+        => ZoneClock.CheckedUtc(instant, parameter);
 
     private bool IsCompiledFrom(List<TimeWindow>? windows, List<SpecialDay>? specialDays, string? timeZoneId)
         => windows is not null
