@@ -379,7 +379,7 @@ public sealed class TimeWindowSchedule
                     string.Create(CultureInfo.InvariantCulture, $"{owner}: {typeof(T).Name} {i} of {array.Length} is null. Remove it."));
             }
 
-            // Only EF Core makes an entry without the checks (TimeWindowReadCheck checks those); this keeps any other way out.
+            // Only EF Core makes an entry without the checks (TimeWindowReads checks what it reads); this keeps out any other way.
             if (fault(array[i]) is { } problem)
             {
                 throw new ArgumentException(
