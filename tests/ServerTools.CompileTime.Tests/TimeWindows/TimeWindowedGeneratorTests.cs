@@ -120,6 +120,34 @@ public sealed class TimeWindowedGeneratorTests
     }
 
     [Fact]
+    public void WhereOpenAt_keeps_the_type_of_a_derived_class_and_takes_a_sealed_class_itself()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using System.Linq;
+            using ServerTools;
+            namespace Shop;
+            [TimeWindowed(TimeZoneProperty = nameof(Zone))]
+            public partial class Store { public int Id { get; set; } public string Zone { get; set; } = "UTC"; }
+            public class Kiosk : Store { }
+            [TimeWindowed]
+            public sealed partial class Booth { public int Id { get; set; } }
+            public static class Use
+            {
+                public static IQueryable<Kiosk> OpenKiosks(IQueryable<Kiosk> kiosks, DateTimeOffset now) => kiosks.WhereOpenAt(now);
+                public static IQueryable<Store> OpenStores(IQueryable<Store> stores, DateTimeOffset now) => stores.OrderBy(s => s.Id).WhereOpenAt(now);
+                public static IQueryable<Booth> OpenBooths(IQueryable<Booth> booths, DateTimeOffset now) => booths.WhereOpenAt(now);
+            }
+            """).CompilesWithoutDiagnostics();
+
+        var store = run.GeneratedSources.Single(static source => source.HintName == "Shop.Store.TimeWindows.g.cs").Text;
+        var booth = run.GeneratedSources.Single(static source => source.HintName == "Shop.Booth.TimeWindows.g.cs").Text;
+        Assert.Contains("WhereOpenAt<TEntity>(this global::System.Linq.IQueryable<TEntity> source", store, StringComparison.Ordinal);
+        Assert.Contains("where TEntity : global::Shop.Store", store, StringComparison.Ordinal);
+        Assert.Contains("WhereOpenAt(this global::System.Linq.IQueryable<global::Shop.Booth> source", booth, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Generated_members_and_WhereOpenAt_answer_from_the_schedule()
     {
         var assembly = GeneratedCodeAssert.CompileAndLoad("""
@@ -141,7 +169,7 @@ public sealed class TimeWindowedGeneratorTests
         stores.SetValue(store, 0);
         var source = typeof(Queryable).GetMethods().Single(static m => m.Name == nameof(Queryable.AsQueryable) && m.IsGenericMethod)
             .MakeGenericMethod(storeType).Invoke(null, [stores]);
-        var whereOpenAt = assembly.GetType("Shop.StoreTimeWindowExtensions", throwOnError: true)!.GetMethod("WhereOpenAt")!;
+        var whereOpenAt = assembly.GetType("Shop.StoreTimeWindowExtensions", throwOnError: true)!.GetMethod("WhereOpenAt")!.MakeGenericMethod(storeType);
         List<object> OpenAt(DateTimeOffset instant) => ((IEnumerable)Call(whereOpenAt, null, source, instant)!).Cast<object>().ToList();
 
         Assert.Same(store, Assert.Single(OpenAt(mondayAtTen)));

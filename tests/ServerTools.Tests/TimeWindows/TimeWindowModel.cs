@@ -29,6 +29,21 @@ public partial class MallKiosk : Kiosk
     public string Mall { get; set; } = "";
 }
 
+/// <summary>A venue in its own time zone, read from a column.</summary>
+[TimeWindowed(TimeZoneProperty = nameof(TimeZoneId))]
+public partial class Venue
+{
+    public int Id { get; set; }
+
+    public string TimeZoneId { get; set; } = "UTC";
+}
+
+/// <summary>A stage: a derived entity (one table with Venue) that has the opening hours and the zone column of Venue.</summary>
+public class Stage : Venue
+{
+    public string Act { get; set; } = "";
+}
+
 public sealed class TimeWindowContext(DbContextOptions<TimeWindowContext> options) : DbContext(options)
 {
     public DbSet<Store> Stores => Set<Store>();
@@ -36,6 +51,10 @@ public sealed class TimeWindowContext(DbContextOptions<TimeWindowContext> option
     public DbSet<Kiosk> Kiosks => Set<Kiosk>();
 
     public DbSet<MallKiosk> MallKiosks => Set<MallKiosk>();
+
+    public DbSet<Venue> Venues => Set<Venue>();
+
+    public DbSet<Stage> Stages => Set<Stage>();
 }
 
 /// <summary>A database with the time window model.</summary>

@@ -135,6 +135,100 @@ public sealed class TimeWindowScheduleTests
     }
 
     [Fact]
+    public void Open_intervals_cover_the_whole_period_however_long()
+    {
+        var mondays = Paris([new TimeWindow(DayOfWeek.Monday, At(9), At(17))]);
+        var daily = Paris(
+            Enumerable.Range(0, 7).Select(day => new TimeWindow((DayOfWeek)day, At(9), At(17))),
+            [SpecialDay.Closed(new DateOnly(2026, 1, 20))]);
+        var from = new DateTimeOffset(2026, 1, 1, 0, 0, 0, s_winter);
+
+        var sixtyDays = mondays.OpenIntervals(from, from.AddDays(61));
+        var tenYears = daily.OpenIntervals(from, from.AddYears(10));
+
+        Assert.Equal(9, sixtyDays.Count);
+        Assert.Equal(new DateTimeOffset(2026, 3, 2, 17, 0, 0, s_winter), sixtyDays[^1].End);
+        Assert.Equal(3652 - 1, tenYears.Count);
+        Assert.All(tenYears, interval => Assert.Equal((new TimeSpan(9, 0, 0), TimeSpan.FromHours(8)), (interval.Start.TimeOfDay, interval.Duration)));
+        Assert.Equal(new DateTimeOffset(2035, 12, 31, 9, 0, 0, s_winter), tenYears[^1].Start);
+        Assert.DoesNotContain(tenYears, interval => interval.Start.Date == new DateTime(2026, 1, 20));
+    }
+
+    [Fact]
+    public void A_weekly_window_inside_the_skipped_hour_does_not_occur_that_day_and_every_answer_before_it_says_so()
+    {
+        // Berlin, Sunday 2026-03-29: 02:00 CET becomes 03:00 CEST at 01:00 UTC, so Sunday 02:00-03:00 never shows that day.
+        var maintenance = TimeWindowSchedule.Create([new TimeWindow(DayOfWeek.Sunday, At(2), At(3))], null, "Europe/Berlin");
+        var before = new DateTimeOffset(2026, 3, 22, 3, 5, 0, s_winter);
+        var next = new DateTimeOffset(2026, 4, 5, 2, 0, 0, s_summer);
+
+        for (var at = before; at < next; at = at.AddMinutes(50))
+        {
+            Assert.False(maintenance.IsOpenAt(at), $"{at:O}");
+            Assert.Equal(next, maintenance.NextOpening(at));
+            Assert.Equal(next.AddHours(1), maintenance.NextClosing(at));
+            Assert.Equal([new OpenInterval(next, next.AddHours(1))], maintenance.OpenIntervals(at, next.AddDays(1)));
+        }
+    }
+
+    [Fact]
+    public void At_a_skipped_day_an_opening_instant_is_open_and_a_closing_instant_is_closed_and_every_answer_agrees()
+    {
+        // Pacific/Apia skipped Friday 2011-12-30: Thursday 24:00 (-10:00) became Saturday 00:00 (+14:00) at 10:00 UTC.
+        var jump = new DateTimeOffset(2011, 12, 30, 10, 0, 0, TimeSpan.Zero);
+        var apia = TimeSpan.FromHours(14);
+        var nights = Apia(Enumerable.Range(0, 7).Select(day => new TimeWindow((DayOfWeek)day, At(22), At(3))));
+        var evenings = Apia(Enumerable.Range(0, 7).Select(day => new TimeWindow((DayOfWeek)day, At(18), At(0))));
+        var fridays = Apia([new TimeWindow(DayOfWeek.Friday, At(10), At(12))]);
+
+        // Open across the jump: no opening at it, the next one is Saturday night.
+        Assert.True(nights.IsOpenAt(jump.AddTicks(-1)) && nights.IsOpenAt(jump));
+        Assert.Equal(new DateTimeOffset(2011, 12, 31, 22, 0, 0, apia), nights.NextOpening(jump));
+        Assert.Equal(new DateTimeOffset(2011, 12, 31, 3, 0, 0, apia), nights.NextClosing(jump));
+
+        // Thursday evening closes at the jump: at it, closed, and that closing is found from the jump itself.
+        Assert.True(evenings.IsOpenAt(jump.AddTicks(-1)));
+        Assert.False(evenings.IsOpenAt(jump));
+        Assert.Equal(jump, evenings.NextClosing(jump));
+        Assert.Equal(jump, evenings.NextClosing(jump.AddTicks(-1)));
+        Assert.Equal(new DateTimeOffset(2011, 12, 31, 18, 0, 0, apia), evenings.NextOpening(jump));
+
+        // The Friday that does not exist has no window: the next is a week later.
+        Assert.Equal(new DateTimeOffset(2012, 1, 6, 10, 0, 0, apia), fridays.NextOpening(new DateTimeOffset(2011, 12, 24, 0, 0, 0, TimeSpan.Zero)));
+
+        foreach (var schedule in new[] { nights, evenings, fridays })
+        {
+            AssertBoundariesAgree(schedule, jump.AddDays(-9), jump.AddDays(9));
+        }
+    }
+
+    [Fact]
+    public void Openings_and_closings_agree_with_is_open_at_around_clock_changes()
+    {
+        var windows = new[]
+        {
+            new TimeWindow(DayOfWeek.Sunday, At(2, 10), At(2, 50)),
+            new TimeWindow(DayOfWeek.Saturday, At(22), At(3)),
+            new TimeWindow(DayOfWeek.Sunday, At(2, 30), At(6)),
+            new TimeWindow(DayOfWeek.Monday, At(0), At(0, 30)),
+            new TimeWindow(DayOfWeek.Sunday, At(23, 30), At(0)),
+        };
+        foreach (var (zone, spring, autumn) in new[]
+        {
+            ("Europe/Paris", new DateTimeOffset(2026, 3, 29, 1, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 10, 25, 1, 0, 0, TimeSpan.Zero)),
+            ("America/Santiago", new DateTimeOffset(2026, 9, 6, 4, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 4, 5, 3, 0, 0, TimeSpan.Zero)),
+        })
+        {
+            foreach (var window in windows)
+            {
+                var schedule = TimeWindowSchedule.Create([window], null, zone);
+                AssertBoundariesAgree(schedule, spring.AddDays(-10), spring.AddDays(10));
+                AssertBoundariesAgree(schedule, autumn.AddDays(-10), autumn.AddDays(10));
+            }
+        }
+    }
+
+    [Fact]
     public void A_schedule_open_all_week_never_closes_and_an_empty_one_never_opens()
     {
         var always = TimeWindowSchedule.Create(
@@ -208,6 +302,34 @@ public sealed class TimeWindowScheduleTests
         Assert.Contains("'Mars/Olympus_Mons'", unknown.Message, StringComparison.Ordinal);
         Assert.Contains("Europe/Paris", unknown.Message, StringComparison.Ordinal);
         Assert.Contains("no time zone", none.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("right/Europe/Berlin", "Write 'Europe/Berlin'")]
+    [InlineData("posix/Europe/Paris", "Write 'Europe/Paris'")]
+    [InlineData("localtime", "the zone the machine is set to")]
+    [InlineData("posixrules", "the rules of POSIX TZ strings")]
+    public void A_file_of_the_tz_database_that_is_no_id_is_refused_as_st4001_refuses_it(string zone, string fix)
+    {
+        var error = Assert.Throws<TimeZoneNotFoundException>(() => TimeWindowSchedule.Create([], null, zone));
+
+        Assert.Contains($"'{zone}' is not an IANA time zone id", error.Message, StringComparison.Ordinal);
+        Assert.Contains(fix, error.Message, StringComparison.Ordinal);
+        Assert.Equal("Factory", TimeWindowSchedule.Create([], null, "Factory").TimeZone.Id);
+    }
+
+    [Fact]
+    public void An_instant_outside_the_years_answered_is_refused_by_every_method_and_by_where_open_at()
+    {
+        var schedule = Paris([new TimeWindow(DayOfWeek.Monday, At(9), At(17))]);
+        var store = new Store { TimeZoneId = "Europe/Paris" };
+        var now = new DateTimeOffset(2026, 11, 23, 10, 0, 0, s_winter);
+
+        Assert.Throws<ArgumentOutOfRangeException>("instant", () => schedule.IsOpenAt(DateTimeOffset.MaxValue));
+        Assert.Throws<ArgumentOutOfRangeException>("instant", () => schedule.NextOpening(DateTimeOffset.MinValue));
+        Assert.Throws<ArgumentOutOfRangeException>("to", () => schedule.OpenIntervals(now, DateTimeOffset.MaxValue));
+        Assert.Throws<ArgumentOutOfRangeException>("instant", () => TimeWindowQuery.ClockReadings(DateTimeOffset.MaxValue));
+        Assert.Throws<ArgumentOutOfRangeException>("instant", () => new[] { store }.AsQueryable().WhereOpenAt(new DateTimeOffset(9999, 1, 1, 0, 0, 0, TimeSpan.Zero)));
     }
 
     [Fact]
@@ -287,6 +409,52 @@ public sealed class TimeWindowScheduleTests
             Assert.Contains("complex collection", error.Message, StringComparison.Ordinal);
         }
     }
+
+    /// <summary>
+    /// What the four methods say about one another over a period: open at each interval's start and closed just before
+    /// it, closed at its end; from an interval's start NextOpening is that start, from its end NextClosing is that end;
+    /// from any instant, NextOpening and NextClosing are the first interval boundaries at or after it.
+    /// </summary>
+    private static void AssertBoundariesAgree(TimeWindowSchedule schedule, DateTimeOffset from, DateTimeOffset to)
+    {
+        var intervals = schedule.OpenIntervals(from, to);
+        foreach (var (start, end) in intervals)
+        {
+            if (start > from)
+            {
+                Assert.True(schedule.IsOpenAt(start) && !schedule.IsOpenAt(start.AddTicks(-1)), $"{schedule.TimeZone.Id} {start:O} is not an opening");
+                Assert.Equal(start, schedule.NextOpening(start));
+                Assert.Equal(start, schedule.NextOpening(start.AddTicks(-1)));
+            }
+
+            if (end < to)
+            {
+                Assert.True(!schedule.IsOpenAt(end) && schedule.IsOpenAt(end.AddTicks(-1)), $"{schedule.TimeZone.Id} {end:O} is not a closing");
+                Assert.Equal(end, schedule.NextClosing(end));
+                Assert.Equal(end, schedule.NextClosing(start));
+            }
+        }
+
+        for (var at = from.AddMinutes(5); at < to; at = at.AddMinutes(10))
+        {
+            var instant = at;
+            var opening = intervals.FirstOrDefault(i => i.Start >= instant && i.Start > from).Start;
+            var closing = intervals.FirstOrDefault(i => i.End >= instant && i.End < to).End;
+            if (opening != default)
+            {
+                Assert.Equal(opening, schedule.NextOpening(at));
+            }
+
+            if (closing != default)
+            {
+                Assert.Equal(closing, schedule.NextClosing(at));
+            }
+
+            Assert.Equal(intervals.Any(i => i.Start <= instant && instant < i.End), schedule.IsOpenAt(at));
+        }
+    }
+
+    private static TimeWindowSchedule Apia(IEnumerable<TimeWindow> windows) => TimeWindowSchedule.Create(windows, null, "Pacific/Apia");
 
     private static TimeWindowSchedule Paris(IEnumerable<TimeWindow> windows, IEnumerable<SpecialDay>? specialDays = null)
         => TimeWindowSchedule.Create(windows, specialDays, "Europe/Paris");

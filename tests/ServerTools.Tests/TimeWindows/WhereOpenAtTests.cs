@@ -186,7 +186,7 @@ public sealed class WhereOpenAtTests(TimeWindowFixture database) : IClassFixture
         var opening = new DateTimeOffset(2026, 11, 24, 4, 0, 0, TimeSpan.Zero);
         Assert.True(saved.IsOpenAt(opening));
         Assert.False(saved.IsOpenAt(opening.AddMinutes(-31)));
-        IQueryable<Kiosk> open = reader.MallKiosks.WhereOpenAt(opening);
+        IQueryable<MallKiosk> open = reader.MallKiosks.WhereOpenAt(opening);
         Assert.Equal([saved.Id], await open.Select(k => k.Id).ToListAsync());
         Assert.Empty(await reader.MallKiosks.WhereOpenAt(opening.AddMinutes(-31)).ToListAsync());
         Assert.Contains(saved.Id, await reader.Kiosks.WhereOpenAt(opening).Select(k => k.Id).ToListAsync());

@@ -8,6 +8,8 @@ namespace ServerTools.Generators.TimeWindows;
 /// <param name="DisplayName">The class as <c>Shop.Store</c>, for the runtime's error messages.</param>
 /// <param name="ExtensionsClass">The generated static class: <c>StoreTimeWindowExtensions</c> (<c>OuterStore...</c> when nested).</param>
 /// <param name="IsPublic">Whether the class is visible outside its assembly, so the extensions are public too.</param>
+/// <param name="IsSealed">Whether the class is sealed: its <c>WhereOpenAt</c> takes the class itself, where another's is generic
+/// over the class and those derived from it (a sealed class cannot be a constraint).</param>
 /// <param name="TimeZoneProperty">The string property that holds each row's time zone id; null when the zone is <paramref name="TimeZone"/>.</param>
 /// <param name="TimeZone">The constant time zone id of every row (<c>UTC</c> when the attribute names none); null when it is <paramref name="TimeZoneProperty"/>.</param>
 internal sealed record TimeWindowedEntitySpec(
@@ -16,5 +18,6 @@ internal sealed record TimeWindowedEntitySpec(
     string DisplayName,
     string ExtensionsClass,
     bool IsPublic,
+    bool IsSealed,
     string? TimeZoneProperty,
     string? TimeZone);

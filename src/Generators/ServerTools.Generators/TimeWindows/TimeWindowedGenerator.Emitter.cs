@@ -91,17 +91,38 @@ public sealed partial class TimeWindowedGenerator
 
         private static void WriteExtensions(SourceWriter writer, TimeWindowedEntitySpec entity)
         {
-            var source = "global::System.Linq.IQueryable<" + entity.FullyQualifiedName + ">";
+            // Generic over the class and those derived from it, so that a query of a derived class keeps its type
+            // (db.MallKiosks.WhereOpenAt(t) is an IQueryable<MallKiosk>); a sealed class cannot be a constraint.
+            var element = entity.IsSealed ? entity.FullyQualifiedName : "TEntity";
+            var source = "global::System.Linq.IQueryable<" + element + ">";
             var zone = entity.TimeZoneProperty is { } property ? "entity." + Identifier(property) : Literal(entity.TimeZone!);
             writer
                 .Line("/// <summary>Queries over the opening hours of <see cref=\"" + entity.FullyQualifiedName + "\"/>.</summary>")
                 .Line(GeneratorInfo.GeneratedCodeAttribute)
                 .OpenBlock((entity.IsPublic ? "public" : "internal") + " static class " + entity.ExtensionsClass)
-                .Line("/// <summary>The rows open at <paramref name=\"instant\"/>, each in its own time zone; translated to SQL on PostgreSQL.</summary>")
+                .Line("/// <summary>The rows open at <paramref name=\"instant\"/>, each in its own time zone; translated to SQL on PostgreSQL.</summary>");
+            if (!entity.IsSealed)
+            {
+                writer.Line("/// <typeparam name=\"TEntity\">The type of the rows: <see cref=\"" + entity.FullyQualifiedName + "\"/> or a class derived from it, which the result keeps.</typeparam>");
+            }
+
+            writer
                 .Line("/// <param name=\"source\">The entities to filter.</param>")
-                .Line("/// <param name=\"instant\">The instant asked about.</param>")
+                .Line("/// <param name=\"instant\">The instant asked about, between the years 0002 and 9998.</param>")
                 .Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"source\"/> is null.</exception>")
-                .OpenBlock("public static " + source + " WhereOpenAt(this " + source + " source, " + Instant + " instant)")
+                .Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"instant\"/> is outside the years 0002 to 9998.</exception>");
+            if (entity.IsSealed)
+            {
+                writer.OpenBlock("public static " + source + " WhereOpenAt(this " + source + " source, " + Instant + " instant)");
+            }
+            else
+            {
+                writer
+                    .Line("public static " + source + " WhereOpenAt<TEntity>(this " + source + " source, " + Instant + " instant)")
+                    .OpenBlock("    where TEntity : " + entity.FullyQualifiedName);
+            }
+
+            writer
                 .Line("global::System.ArgumentNullException.ThrowIfNull(source);")
                 .Line("var clockReadings = global::ServerTools.TimeWindowQuery.ClockReadings(instant);")
                 .Line("return global::System.Linq.Queryable.Where(source, entity => global::ServerTools.TimeWindowQuery.IsOpen(entity, " + zone + ", clockReadings));")

@@ -50,6 +50,7 @@ public sealed partial class TimeWindowedGenerator
                 type.ToDisplayString(),
                 string.Concat(hierarchy.Types.Select(static t => t.Name)) + "TimeWindowExtensions",
                 IsPublic(type),
+                type.IsSealed,
                 timeZoneProperty,
                 timeZoneProperty is null ? timeZone ?? DefaultTimeZone : null);
         }

@@ -35,12 +35,15 @@ public sealed class ServerToolsOptionsExtension(ServerToolsOptions options) : ID
         services.AddScoped<IInterceptor>(static provider => provider.GetRequiredService<SaveChangesInterceptor>());
         services.AddScoped<IResettableService>(static provider => provider.GetRequiredService<SaveChangesInterceptor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISingletonInterceptor, AuditReadMaterializer>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISingletonInterceptor, TimeWindowReadCheck>());
         // Query expression interceptors are found among the IInterceptor services (materialization ones among ISingletonInterceptor).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, FuzzySearchQueryInterceptor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, TimeWindowQueryInterceptor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRelationalTypeMappingSourcePlugin, JsonColumnTypeMappingPlugin>());
         services.TryAddScoped<AuditReadRecorder>();
         services.AddScoped<IInterceptor>(static provider => provider.GetRequiredService<AuditReadRecorder>());
+        services.TryAddScoped<TimeWindowReads>();
+        services.AddScoped<IInterceptor>(static provider => provider.GetRequiredService<TimeWindowReads>());
     }
 
     /// <inheritdoc />

@@ -22,9 +22,10 @@ internal static class ClockReadings
     private static readonly ConcurrentDictionary<long, (long Instant, long Length)[]> s_backwardChanges = new();
 
     /// <summary>The readings for <paramref name="instant"/>, in UTC (Npgsql writes <c>timestamptz</c> parameters only with offset 0).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="instant"/> is outside the years a schedule answers for, as in memory.</exception>
     public static DateTimeOffset[] For(DateTimeOffset instant)
     {
-        var utc = instant.UtcTicks;
+        var utc = ZoneClock.CheckedUtc(instant, nameof(instant));
         instant = new DateTimeOffset(utc, TimeSpan.Zero);
         var day = utc / TimeSpan.TicksPerDay;
         List<DateTimeOffset>? readings = null;

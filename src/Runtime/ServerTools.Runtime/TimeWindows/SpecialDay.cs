@@ -33,25 +33,20 @@ public sealed class SpecialDay : IEquatable<SpecialDay>
     /// <summary>True when the date is closed all day.</summary>
     public bool IsClosed => From is null || To is null;
 
+    /// <summary>For EF Core, which sets the properties from the database without the checks: what a query read is checked
+    /// when its data reader closes (<see cref="TimeWindowReads"/>), with the row and the column in the message.</summary>
+    private SpecialDay()
+    {
+    }
+
     /// <summary>Closed all day on <paramref name="date"/>.</summary>
-    public static SpecialDay Closed(DateOnly date) => new(date, null, null);
+    /// <exception cref="ArgumentException"><paramref name="date"/> is outside the years 0002 to 9998, which a schedule answers for.</exception>
+    public static SpecialDay Closed(DateOnly date) => Checked(date, null, null);
 
     /// <summary>Open on <paramref name="date"/> from <paramref name="from"/> to <paramref name="to"/> instead of the weekly windows.</summary>
-    /// <exception cref="ArgumentException">A time is not a whole minute, or <paramref name="from"/> equals <paramref name="to"/>.</exception>
-    public static SpecialDay Open(DateOnly date, TimeOnly from, TimeOnly to)
-    {
-        TimeWindowRules.CheckMinute(from, nameof(from));
-        TimeWindowRules.CheckMinute(to, nameof(to));
-        if (from == to)
-        {
-            throw new ArgumentException(
-                $"Special hours from {TimeWindowRules.Format(from)} to {TimeWindowRules.Format(to)} on {TimeWindowRules.Format(date)} are empty or a whole day, which cannot be told apart. "
-                + "For hours past midnight give a closing time earlier than the opening time; for a whole day use two entries (00:00-12:00 and 12:00-00:00).",
-                nameof(to));
-        }
-
-        return new SpecialDay(date, from, to);
-    }
+    /// <exception cref="ArgumentException">A time is not a whole minute, <paramref name="from"/> equals <paramref name="to"/>, or
+    /// <paramref name="date"/> is outside the years 0002 to 9998, which a schedule answers for.</exception>
+    public static SpecialDay Open(DateOnly date, TimeOnly from, TimeOnly to) => Checked(date, from, to);
 
     /// <inheritdoc />
     public bool Equals(SpecialDay? other) => other is not null && Date == other.Date && From == other.From && To == other.To;
@@ -61,6 +56,16 @@ public sealed class SpecialDay : IEquatable<SpecialDay>
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Date, From, To);
+
+    private static SpecialDay Checked(DateOnly date, TimeOnly? from, TimeOnly? to)
+    {
+        if (TimeWindowRules.SpecialDayFault(date, from, to) is { } fault)
+        {
+            throw new ArgumentException(fault.Message, fault.Parameter);
+        }
+
+        return new SpecialDay(date, from, to);
+    }
 
     /// <summary>The entry as <c>2026-12-24 09:00-12:00</c> or <c>2026-12-25 closed</c>.</summary>
     public override string ToString()

@@ -23,20 +23,20 @@ public sealed class TimeWindow : IEquatable<TimeWindow>
     /// <paramref name="from"/> equals <paramref name="to"/>.</exception>
     public TimeWindow(DayOfWeek day, TimeOnly from, TimeOnly to)
     {
-        TimeWindowRules.CheckDay(day, nameof(day));
-        TimeWindowRules.CheckMinute(from, nameof(from));
-        TimeWindowRules.CheckMinute(to, nameof(to));
-        if (from == to)
+        if (TimeWindowRules.WindowFault(day, from, to) is { } fault)
         {
-            throw new ArgumentException(
-                $"A time window from {TimeWindowRules.Format(from)} to {TimeWindowRules.Format(to)} on {day} is empty or a whole day, which cannot be told apart. "
-                + "For a window past midnight give a closing time earlier than the opening time (18:00-02:00); for a whole day use two windows (00:00-12:00 and 12:00-00:00).",
-                nameof(to));
+            throw new ArgumentException(fault.Message, fault.Parameter);
         }
 
         Day = day;
         From = from;
         To = to;
+    }
+
+    /// <summary>For EF Core, which sets the properties from the database without the checks: what a query read is checked
+    /// when its data reader closes (<see cref="TimeWindowReads"/>), with the row and the column in the message.</summary>
+    private TimeWindow()
+    {
     }
 
     /// <summary>The day of the week the window starts on.</summary>

@@ -17,6 +17,7 @@ public static class TimeWindowQuery
     /// it. During such a repeated hour the schedule keeps the state it had before the change (see docs/time-windows.md),
     /// and the highest of a row's readings is exactly that clock.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="instant"/> is outside the years 0002 to 9998, which a schedule answers for.</exception>
     public static DateTimeOffset[] ClockReadings(DateTimeOffset instant) => TimeWindows.ClockReadings.For(instant);
 
     /// <summary>True when <paramref name="entity"/> is open at <c>clockReadings[0]</c>. A query marker: see the type's remarks.</summary>

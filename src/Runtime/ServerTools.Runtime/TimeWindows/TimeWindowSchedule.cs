@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ServerTools.TimeWindows;
 
@@ -27,9 +28,12 @@ public sealed class TimeWindowSchedule
     private const long TicksPerDay = TimeSpan.TicksPerDay;
 
     private static readonly ConcurrentDictionary<string, ZoneClock> s_clocks = new(StringComparer.Ordinal);
+    private static readonly Func<TimeWindow, (string, string)?> s_windowFault = static w => TimeWindowRules.WindowFault(w.Day, w.From, w.To);
+    private static readonly Func<SpecialDay, (string, string)?> s_specialDayFault = static d => TimeWindowRules.SpecialDayFault(d.Date, d.From, d.To);
 
     private readonly ZoneClock _clock;
     private readonly DayPlan[] _weekly;
+    private readonly bool _weeklyClosed;
     private readonly int[] _specialDays;
     private readonly DayPlan[] _specialPlans;
     private readonly TimeWindow[] _windows;
@@ -61,6 +65,8 @@ public sealed class TimeWindowSchedule
         {
             _weekly[day] = DayPlan.Of([.. own[day], .. spill[(day + 6) % 7]]);
         }
+
+        _weeklyClosed = Array.TrueForAll(_weekly, static plan => plan.Count == 0);
 
         // Special dates: their own hours replace the weekly windows that start on them.
         var specialOwn = new SortedDictionary<int, (List<(int, int)> Own, List<(int, int)> Spill, SpecialDay? Closed, SpecialDay? Open)>();
@@ -137,7 +143,7 @@ public sealed class TimeWindowSchedule
         ArgumentNullException.ThrowIfNull(windows);
         ArgumentNullException.ThrowIfNull(timeZone);
         return new TimeWindowSchedule(
-            ZoneClock.For(timeZone), null, Checked(windows, nameof(TimeWindowSchedule)), Checked(specialDays, nameof(TimeWindowSchedule)), nameof(TimeWindowSchedule));
+            ZoneClock.For(timeZone), null, CheckedArray(windows, nameof(TimeWindowSchedule), s_windowFault), CheckedArray(specialDays, nameof(TimeWindowSchedule), s_specialDayFault), nameof(TimeWindowSchedule));
     }
 
     /// <summary>
@@ -168,15 +174,15 @@ public sealed class TimeWindowSchedule
         return cached;
     }
 
-    /// <summary>Whether the schedule is open at <paramref name="instant"/>.</summary>
-    public bool IsOpenAt(DateTimeOffset instant)
-    {
-        var reading = _clock.Reading(Utc(instant));
-        var day = (int)(reading / TicksPerDay);
-        return PlanFor(day).Contains(reading - (day * TicksPerDay));
-    }
+    /// <summary>Whether the schedule is open at <paramref name="instant"/>. At an opening instant it is open; at a closing instant, closed.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="instant"/> is outside the years 0002 to 9998.</exception>
+    public bool IsOpenAt(DateTimeOffset instant) => IsOpen(Utc(instant));
 
-    /// <summary>The first instant at or after <paramref name="instant"/> at which the schedule opens (was closed just before); null when it never does.</summary>
+    /// <summary>
+    /// The first instant at or after <paramref name="instant"/> at which the schedule opens: open from it on, closed just
+    /// before. <paramref name="instant"/> itself when it is such an instant. Null when it never opens again.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="instant"/> is outside the years 0002 to 9998.</exception>
     public DateTimeOffset? NextOpening(DateTimeOffset instant)
     {
         var utc = Utc(instant);
@@ -192,7 +198,12 @@ public sealed class TimeWindowSchedule
         return null;
     }
 
-    /// <summary>The first instant at or after <paramref name="instant"/> at which the schedule closes (was open just before); null when it never does.</summary>
+    /// <summary>
+    /// The first instant at or after <paramref name="instant"/> at which the schedule closes: closed from it on, open just
+    /// before. <paramref name="instant"/> itself when it is such an instant. Null when it never closes again (open around
+    /// the clock from then on, or closed for good).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="instant"/> is outside the years 0002 to 9998.</exception>
     public DateTimeOffset? NextClosing(DateTimeOffset instant)
     {
         var utc = Utc(instant);
@@ -210,9 +221,11 @@ public sealed class TimeWindowSchedule
 
     /// <summary>
     /// The times the schedule is open between <paramref name="from"/> and <paramref name="to"/>, in order: each interval
-    /// as long as it is open without a break, cut at <paramref name="from"/> and <paramref name="to"/>.
+    /// as long as it is open without a break, cut at <paramref name="from"/> and <paramref name="to"/>. The whole period
+    /// is covered, however long; the work grows with its length (about a millisecond per year of daily windows).
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="to"/> is before <paramref name="from"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="from"/> or <paramref name="to"/> is outside the years 0002 to 9998.</exception>
     public IReadOnlyList<OpenInterval> OpenIntervals(DateTimeOffset from, DateTimeOffset to)
     {
         var start = Utc(from);
@@ -274,7 +287,7 @@ public sealed class TimeWindowSchedule
     }
 
     private static TimeWindowSchedule Create(IEnumerable<TimeWindow> windows, IEnumerable<SpecialDay>? specialDays, string? timeZoneId, string owner)
-        => new(Clock(timeZoneId, owner), timeZoneId, Checked(windows, owner), Checked(specialDays, owner), owner);
+        => new(Clock(timeZoneId, owner), timeZoneId, CheckedArray(windows, owner, s_windowFault), CheckedArray(specialDays, owner, s_specialDayFault), owner);
 
     private static ZoneClock Clock(string? id, string owner)
     {
@@ -286,6 +299,11 @@ public sealed class TimeWindowSchedule
         if (s_clocks.TryGetValue(id, out var clock))
         {
             return clock;
+        }
+
+        if (NotAnId(id) is { } reason)
+        {
+            throw new TimeZoneNotFoundException($"{owner}: '{id}' is not an IANA time zone id: {reason}");
         }
 
         TimeZoneInfo zone;
@@ -324,7 +342,32 @@ public sealed class TimeWindowSchedule
         return s_clocks.GetOrAdd(id, ZoneClock.For(zone));
     }
 
-    private static T[] Checked<T>(IEnumerable<T>? items, string owner)
+    /// <summary>
+    /// Why <paramref name="id"/>, a file that .NET finds in the machine's tz database, is no IANA id, or null. The ids are
+    /// the zones and links of the database (what ST4001 checks a constant against); .NET also reads the copies under
+    /// <c>posix/</c> and <c>right/</c> and the machine's own zone, which PostgreSQL reads differently or not at all.
+    /// </summary>
+    private static string? NotAnId(string id)
+    {
+        foreach (var folder in (ReadOnlySpan<string>)["posix/", "right/"])
+        {
+            if (id.StartsWith(folder, StringComparison.OrdinalIgnoreCase))
+            {
+                var zone = id[folder.Length..];
+                var leapSeconds = folder == "right/"
+                    ? " whose clock counts leap seconds: PostgreSQL applies them and .NET does not, so the two would disagree for seconds after each change,"
+                    : string.Empty;
+                return $"it names the copy of '{zone}' in the tz database's {folder} folder,{leapSeconds} and the ids are the names outside it. Write '{zone}'.";
+            }
+        }
+
+        return id.Equals("localtime", StringComparison.OrdinalIgnoreCase) || id.Equals("posixrules", StringComparison.OrdinalIgnoreCase)
+            ? $"it names a file of the machine's tz database ({(id.Equals("localtime", StringComparison.OrdinalIgnoreCase) ? "the zone the machine is set to" : "the rules of POSIX TZ strings")}), "
+                + "which may differ between the application's machine and the database server. Write the IANA id of the zone, such as 'Europe/Paris'."
+            : null;
+    }
+
+    private static T[] CheckedArray<T>(IEnumerable<T>? items, string owner, Func<T, (string Message, string Parameter)?> fault)
         where T : class
     {
         T[] array = items is null ? [] : [.. items];
@@ -334,6 +377,13 @@ public sealed class TimeWindowSchedule
             {
                 throw new ArgumentException(
                     string.Create(CultureInfo.InvariantCulture, $"{owner}: {typeof(T).Name} {i} of {array.Length} is null. Remove it."));
+            }
+
+            // Only EF Core makes an entry without the checks (TimeWindowReads checks what it reads); this keeps out any other way.
+            if (fault(array[i]) is { } problem)
+            {
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"{owner}: {typeof(T).Name} {i} of {array.Length} breaks a rule: {problem.Message}"));
             }
         }
 
@@ -360,16 +410,8 @@ public sealed class TimeWindowSchedule
     /// <summary>The day of the week of a day number (0001-01-01, day 0, was a Monday).</summary>
     private static int WeekDay(int day) => (day + 1) % 7;
 
-    private static long Utc(DateTimeOffset instant)
-    {
-        var utc = instant.UtcTicks;
-        if (utc < ZoneClock.MinTicks || utc > ZoneClock.MaxTicks)
-        {
-            throw new ArgumentOutOfRangeException(nameof(instant), instant, "A schedule answers for instants between the years 0002 and 9998.");
-        }
-
-        return utc;
-    }
+    private static long Utc(DateTimeOffset instant, [CallerArgumentExpression(nameof(instant))] string parameter = "")
+        => ZoneClock.CheckedUtc(instant, parameter);
 
     private bool IsCompiledFrom(List<TimeWindow>? windows, List<SpecialDay>? specialDays, string? timeZoneId)
         => windows is not null
@@ -397,6 +439,30 @@ public sealed class TimeWindowSchedule
         return true;
     }
 
+    /// <summary>Whether the schedule is open at <paramref name="utc"/> (UTC ticks): the clock's reading lies in its day's plan.</summary>
+    private bool IsOpen(long utc)
+    {
+        var reading = _clock.Reading(utc);
+        var day = (int)(reading / TicksPerDay);
+        return PlanFor(day).Contains(reading - (day * TicksPerDay));
+    }
+
+    /// <summary>
+    /// <paramref name="day"/>, or when the weekly windows are none, the first special date (or day after one) from it on,
+    /// whose plan may have hours; <see cref="int.MaxValue"/> when there is none.
+    /// </summary>
+    private int NextDayWithHours(int day)
+    {
+        if (!_weeklyClosed)
+        {
+            return day;
+        }
+
+        var index = Array.BinarySearch(_specialDays, day);
+        index = index >= 0 ? index : ~index;
+        return index < _specialDays.Length ? _specialDays[index] : int.MaxValue;
+    }
+
     private DayPlan PlanFor(int day)
     {
         var specials = _specialDays;
@@ -421,27 +487,38 @@ public sealed class TimeWindowSchedule
     }
 
     /// <summary>
-    /// The open intervals as instants (UTC ticks), in order, from the one that contains a given instant: each local
-    /// interval mapped with <see cref="ZoneClock.FirstInstantReading"/>, the empty ones (wholly inside a skipped hour)
-    /// dropped, and those that touch merged. An end of <see cref="long.MaxValue"/> means open for ever.
+    /// The open intervals as instants (UTC ticks), in order, from the one open just before a given instant (or the
+    /// first after it): each local interval mapped with <see cref="ZoneClock.FirstInstantReading"/>, the empty ones
+    /// (wholly inside a skipped period) dropped, and those that touch merged. An end of <see cref="long.MaxValue"/>
+    /// means open for ever.
     /// </summary>
+    /// <remarks>
+    /// An instant is open when the clock's reading at it lies in a local interval; the mapped interval of a local one is
+    /// exactly the instants whose reading lies in it, so these intervals and <see cref="IsOpen"/> agree by construction.
+    /// </remarks>
     private struct Intervals
     {
         private readonly TimeWindowSchedule _schedule;
         private LocalIntervals _local;
         private bool _hasNext;
+        private bool _first;
         private long _nextStart;
         private long _nextEnd;
-        private bool _nextContinued;
 
         public Intervals(TimeWindowSchedule schedule, long utc)
         {
+            // Every interval that ends at or after utc ends after the clock's reading just before utc, so it is on or
+            // after that reading's date (an interval from an earlier date that lasts until then is read from that date on).
             _schedule = schedule;
-            _local = new LocalIntervals(schedule, (int)(schedule._clock.Reading(utc) / TicksPerDay) - 1);
-            _hasNext = Read(out _nextStart, out _nextEnd, out _nextContinued);
+            _local = new LocalIntervals(schedule, (int)(schedule._clock.Reading(utc - 1) / TicksPerDay));
+            _first = true;
+            _hasNext = Read(out _nextStart, out _nextEnd);
         }
 
-        /// <summary>The next interval; <paramref name="continued"/> when it began before the days read, so its start is not an opening.</summary>
+        /// <summary>
+        /// The next interval; <paramref name="continued"/> when it was already open just before <paramref name="start"/>
+        /// (only the first can be: it may have begun before the days read), so its start is no opening.
+        /// </summary>
         public bool MoveNext(out long start, out long end, out bool continued)
         {
             if (!_hasNext)
@@ -453,10 +530,11 @@ public sealed class TimeWindowSchedule
 
             start = _nextStart;
             end = _nextEnd;
-            continued = _nextContinued;
+            continued = _first && start > ZoneClock.MinTicks && _schedule.IsOpen(start - 1);
+            _first = false;
             while (true)
             {
-                _hasNext = end != long.MaxValue && Read(out _nextStart, out _nextEnd, out _nextContinued);
+                _hasNext = end != long.MaxValue && Read(out _nextStart, out _nextEnd);
                 if (!_hasNext || _nextStart != end)
                 {
                     return true;
@@ -466,10 +544,10 @@ public sealed class TimeWindowSchedule
             }
         }
 
-        private bool Read(out long start, out long end, out bool continued)
+        private bool Read(out long start, out long end)
         {
             var clock = _schedule._clock;
-            while (_local.MoveNext(out var localStart, out var localEnd, out continued))
+            while (_local.MoveNext(out var localStart, out var localEnd))
             {
                 start = clock.FirstInstantReading(localStart);
                 end = localEnd == long.MaxValue ? long.MaxValue : clock.FirstInstantReading(localEnd);
@@ -485,15 +563,17 @@ public sealed class TimeWindowSchedule
     }
 
     /// <summary>
-    /// The open intervals in local time (ticks), in order from a given day, merged across midnight. The search ends a
-    /// week after the last special date (or the first day read): past it the weekly plan repeats, so an interval still
-    /// open after another full week is open for ever (end <see cref="long.MaxValue"/>).
+    /// The open intervals in local time (ticks), in order from a given day, merged across midnight, up to the last day
+    /// a schedule answers for. Days without hours are skipped: when the weekly windows are none, straight to the next
+    /// special date. Past the special dates the weekly plan repeats, so an interval that has run through seven whole
+    /// days there is open for ever (end <see cref="long.MaxValue"/>).
     /// </summary>
     private struct LocalIntervals
     {
+        /// <summary>The last local day read: the day after the latest instant answered for, in any offset.</summary>
+        private static readonly int s_lastDay = (int)(ZoneClock.MaxTicks / TicksPerDay) + 2;
+
         private readonly TimeWindowSchedule _schedule;
-        private readonly int _horizon;
-        private bool _first;
         private int _day;
         private int _index;
 
@@ -502,33 +582,30 @@ public sealed class TimeWindowSchedule
             _schedule = schedule;
             _day = day;
             _index = 0;
-            _first = true;
-            var lastSpecial = schedule._specialDays.Length == 0 ? day : schedule._specialDays[^1];
-            _horizon = Math.Max(day, lastSpecial) + 8;
         }
 
-        public bool MoveNext(out long start, out long end, out bool continued)
+        public bool MoveNext(out long start, out long end)
         {
-            continued = false;
-            while (_day <= _horizon)
+            var specials = _schedule._specialDays;
+            while (_day <= s_lastDay)
             {
                 var plan = _schedule.PlanFor(_day);
                 if (_index >= plan.Count)
                 {
-                    _day++;
+                    _day = _schedule.NextDayWithHours(_day + 1);
                     _index = 0;
-                    _first = false;
                     continue;
                 }
 
-                continued = _first && _index == 0 && plan.StartsAtMidnight && _schedule.PlanFor(_day - 1).RunsToMidnight;
-                _first = false;
+                var first = _day;
                 start = (_day * TicksPerDay) + (plan.Start(_index) * TicksPerMinute);
                 end = (_day * TicksPerDay) + (plan.End(_index) * TicksPerMinute);
                 _index++;
                 while (_index == plan.Count && plan.RunsToMidnight)
                 {
-                    if (_day >= _horizon + 7)
+                    // The days after the first up to _day are open all day; those past the special dates are weekly.
+                    var weeklyFrom = specials.Length == 0 ? first : Math.Max(first, specials[^1]);
+                    if (_day - weeklyFrom >= 7)
                     {
                         end = long.MaxValue;
                         return true;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 
 namespace ServerTools.TimeWindows;
@@ -43,6 +44,24 @@ internal sealed class ZoneClock
     public TimeZoneInfo Zone { get; }
 
     public static ZoneClock For(TimeZoneInfo zone) => s_byZone.GetValue(zone, static z => new ZoneClock(z));
+
+    /// <summary>The UTC ticks of <paramref name="instant"/>, checked to lie in the years a schedule answers for.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="instant"/> is outside them.</exception>
+    public static long CheckedUtc(DateTimeOffset instant, string parameter)
+    {
+        var utc = instant.UtcTicks;
+        if (utc < MinTicks || utc > MaxTicks)
+        {
+            throw new ArgumentOutOfRangeException(
+                parameter,
+                instant,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Opening hours are answered for instants from {new DateTime(MinTicks):yyyy-MM-dd} to {new DateTime(MaxTicks):yyyy-MM-dd} (UTC), in memory and in SQL alike; {instant:O} is outside them. Ask about an instant within those years."));
+        }
+
+        return utc;
+    }
 
     /// <summary>The clock that never goes back, in local ticks: the highest wall-clock reading at or before <paramref name="utc"/>.</summary>
     public long Reading(long utc)

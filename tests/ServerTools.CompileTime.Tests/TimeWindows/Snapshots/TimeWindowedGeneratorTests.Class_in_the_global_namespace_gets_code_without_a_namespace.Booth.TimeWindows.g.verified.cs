@@ -50,10 +50,13 @@ partial class Booth : global::ServerTools.ITimeWindowed
 public static class BoothTimeWindowExtensions
 {
     /// <summary>The rows open at <paramref name="instant"/>, each in its own time zone; translated to SQL on PostgreSQL.</summary>
+    /// <typeparam name="TEntity">The type of the rows: <see cref="global::Booth"/> or a class derived from it, which the result keeps.</typeparam>
     /// <param name="source">The entities to filter.</param>
-    /// <param name="instant">The instant asked about.</param>
+    /// <param name="instant">The instant asked about, between the years 0002 and 9998.</param>
     /// <exception cref="global::System.ArgumentNullException"><paramref name="source"/> is null.</exception>
-    public static global::System.Linq.IQueryable<global::Booth> WhereOpenAt(this global::System.Linq.IQueryable<global::Booth> source, global::System.DateTimeOffset instant)
+    /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="instant"/> is outside the years 0002 to 9998.</exception>
+    public static global::System.Linq.IQueryable<TEntity> WhereOpenAt<TEntity>(this global::System.Linq.IQueryable<TEntity> source, global::System.DateTimeOffset instant)
+        where TEntity : global::Booth
     {
         global::System.ArgumentNullException.ThrowIfNull(source);
         var clockReadings = global::ServerTools.TimeWindowQuery.ClockReadings(instant);
