@@ -30,6 +30,18 @@ namespace ServerTools.Sample.Migrations
                 defaultValue: 0L)
                 .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);
 
+            // Added by hand: adding the identity column numbers the existing rows in the order the table stores them,
+            // where a change updated by a retry comes after later ones. Number them in the order they were written, and
+            // let the identity go on after the last.
+            migrationBuilder.Sql(
+                """
+                UPDATE servertools_outbox AS o SET "Sequence" = n.number
+                FROM (SELECT "Id", row_number() OVER (ORDER BY "Timestamp", "Id") AS number FROM servertools_outbox) AS n
+                WHERE o."Id" = n."Id";
+                SELECT setval(pg_get_serial_sequence('servertools_outbox', 'Sequence'), coalesce(max("Sequence"), 0) + 1, false)
+                FROM servertools_outbox;
+                """);
+
             migrationBuilder.CreateIndex(
                 name: "IX_servertools_outbox_EntityType_EntityKey_Sequence",
                 table: "servertools_outbox",
