@@ -1,11 +1,9 @@
 using System;
-using System.Buffers;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Numerics;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -29,9 +27,6 @@ namespace ServerTools.Tracking;
 /// </summary>
 internal static class TrackedModelFormat
 {
-    // The text goes into a field's value, never into HTML: only what JSON itself requires is escaped (as in the audit trail).
-    private static readonly JsonWriterOptions s_arrayOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>How one value (never null) is written as text and read back; <see cref="Read"/> is null when it cannot be.</summary>
     internal sealed record Scalar(Func<object, string?> Write, Func<string, object?>? Read);
 
@@ -107,30 +102,11 @@ internal static class TrackedModelFormat
         where T : IFormattable, IParsable<T>
         => new(static value => ((T)value).ToString(null, CultureInfo.InvariantCulture), static text => T.Parse(text, CultureInfo.InvariantCulture));
 
-    /// <summary>A collection's text: a JSON array of its elements' texts, in order, a null element as <c>null</c>.</summary>
-    internal static string WriteArray(IEnumerable values, Scalar element)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, s_arrayOptions))
-        {
-            writer.WriteStartArray();
-            foreach (var value in values)
-            {
-                if (value is not null && element.Write(value) is { } text)
-                {
-                    writer.WriteStringValue(text);
-                }
-                else
-                {
-                    writer.WriteNullValue();
-                }
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    /// <summary>
+    /// A collection's text: a JSON array of its elements' texts, in order, a null element as <c>null</c>, written by the audit
+    /// trail's own writer (<see cref="Auditing.AuditValueFormatter.FormatArray"/>) with each element's text.
+    /// </summary>
+    internal static string WriteArray(IEnumerable values, Scalar element) => Auditing.AuditValueFormatter.FormatArray(values, element.Write, default);
 
     /// <summary>The elements' texts of a JSON array written by <see cref="WriteArray"/>.</summary>
     internal static List<string?> ReadArray(string text, string field)
