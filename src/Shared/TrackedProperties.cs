@@ -11,8 +11,10 @@ internal static class TrackedProperties
     /// <summary>
     /// The tracked properties of <paramref name="type"/>, base class first, a name counted once: the properties EF Core
     /// maps (<see cref="AuditedProperties.Mapped"/>, which combines the attributes of an override or a <c>new</c> property
-    /// with those of the declarations it overrides or hides) with a scalar type (<see cref="AuditValueTypes.IsSupported"/>)
-    /// that are marked <c>[Tracked]</c>, and, when <paramref name="wholeClass"/> (the class is marked <c>[Tracked]</c>),
+    /// with those of the declarations it overrides or hides) that the audit trail would log as one field: a scalar type
+    /// (<see cref="AuditValueTypes.IsSupported"/>), or a value whose text the run time takes from the model
+    /// (<see cref="AuditedProperties.IsModelField"/>: a strongly typed id or other struct, a primitive collection), that are
+    /// marked <c>[Tracked]</c>, and, when <paramref name="wholeClass"/> (the class is marked <c>[Tracked]</c>),
     /// the others but those marked <c>[AuditIgnore]</c>, which no ServerTools record holds unless asked for by name.
     /// Value objects are not flattened.
     /// </summary>
@@ -20,10 +22,22 @@ internal static class TrackedProperties
     {
         foreach (var property in AuditedProperties.Mapped(type))
         {
-            if (AuditValueTypes.IsSupported(property.Symbol.Type) && (property.IsTracked || (wholeClass && !property.IsIgnored)))
+            if (IsTrackable(property.Symbol) && (property.IsTracked || (wholeClass && !property.IsIgnored)))
             {
                 yield return property;
             }
         }
     }
+
+    /// <summary>Whether a mapped property's type is one tracking takes: a scalar, or a value the model gives its text (<see cref="IsModelValue"/>).</summary>
+    public static bool IsTrackable(IPropertySymbol property)
+        => AuditValueTypes.IsSupported(property.Type) || IsModelValue(property);
+
+    /// <summary>
+    /// Whether the text of the property's values is decided from the EF Core model at run time
+    /// (<see cref="AuditedProperties.IsModelField"/>): the generator gives it <c>TrackedValueFormats.Model&lt;T&gt;()</c>, or
+    /// <c>Collection&lt;T, TElement&gt;()</c> for an array or collection.
+    /// </summary>
+    public static bool IsModelValue(IPropertySymbol property)
+        => !AuditValueTypes.IsSupported(property.Type) && AuditedProperties.IsModelField(property);
 }

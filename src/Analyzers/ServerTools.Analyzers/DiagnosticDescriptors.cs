@@ -193,15 +193,17 @@ internal static class DiagnosticDescriptors
     /// <summary>ST2003: [Tracked] on a navigation, collection or other property whose type the tracking cannot compare.</summary>
     public static readonly DiagnosticDescriptor UntrackableProperty = new(
         id: "ST2003",
-        title: "[Tracked] has no effect on a navigation, collection or other non-scalar property",
+        title: "[Tracked] has no effect on a navigation, a collection of entities or a value without a text",
         messageFormat: "'{0}' is not tracked: tracking compares values of scalar types, not '{1}'; {2}",
         category: Categories.Tracking,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "Tracking compares the old and new value of each tracked property and writes both as text, so it tracks the "
-                     + "scalar types the audit trail writes: numbers, bool, char, string, dates and times, Guid, enums, byte[] and their "
-                     + "nullable forms. A navigation to another entity, an owned type or a collection is left out. Track the foreign key "
-                     + "of a reference navigation, or mark the fields of the related entity [Tracked] on that entity.",
+                     + "properties the audit trail logs as one field: numbers, bool, char, string, dates and times, Guid, enums, byte[], "
+                     + "a strongly typed id or other value with a value converter, a primitive collection (int[], List<string>) and any "
+                     + "other IFormattable value, and their nullable forms. A navigation to another entity, an owned type, a collection of "
+                     + "entities and Npgsql's value types without a text (NpgsqlRange<T>, NpgsqlPoint, ...) are left out. Track the foreign "
+                     + "key of a reference navigation, or mark the fields of the related entity [Tracked] on that entity.",
         helpLinkUri: HelpLinkBase + "ST2003.md");
 
     /// <summary>ST3001: a [FuzzySearchable] field names a property the class does not have, or one EF Core does not map.</summary>

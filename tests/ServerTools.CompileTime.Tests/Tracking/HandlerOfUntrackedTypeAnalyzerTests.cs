@@ -44,7 +44,8 @@ public sealed class HandlerOfUntrackedTypeAnalyzerTests
         [Tracked]
         public partial class Basket
         {
-            public List<string> Items { get; set; } = [];
+            public List<Customer> Items { get; set; } = [];
+            public NpgsqlTypes.NpgsqlRange<int> Period { get; set; }
         }
 
         [Tracked]

@@ -169,6 +169,41 @@ public sealed class TrackedGeneratorTests
         => GeneratorHarness.Run(EveryType).CompilesWithoutDiagnostics().VerifySnapshots();
 
     [Fact]
+    public void Strongly_typed_ids_converted_values_and_primitive_collections_are_tracked_with_the_models_format()
+        => GeneratorHarness.Run("""
+            using System;
+            using System.Collections.Generic;
+            using System.Numerics;
+            using ServerTools;
+
+            namespace Shop;
+
+            public readonly record struct CustomerId(Guid Value);
+            public readonly record struct OrderId(int Value);
+
+            [Tracked(Operations = TrackedOperations.All)]
+            public partial class Order
+            {
+                public OrderId Id { get; set; }
+                public CustomerId CustomerId { get; set; }
+                public CustomerId? ReferrerId { get; set; }
+                public BigInteger Weight { get; set; }
+                public List<string> Tags { get; set; } = [];
+                public List<string?>? Aliases { get; set; }
+                public int[] Scores { get; set; } = [];
+                public IReadOnlyList<CustomerId> Watchers { get; set; } = [];
+                public System.Collections.ObjectModel.ObservableCollection<int?> Lots { get; set; } = [];
+                [AuditMask] public CustomerId? Auditor { get; set; }
+                [AuditMask] public List<string> Codes { get; set; } = [];
+                [AuditIgnore] public int[] Internal { get; set; } = [];
+                public NpgsqlTypes.NpgsqlRange<int> Period { get; set; }
+
+                partial void OnCustomerIdChanged(CustomerId oldValue, CustomerId newValue) { }
+                partial void OnTagsChanged(List<string> oldValue, List<string> newValue) { }
+            }
+            """).CompilesWithoutDiagnostics().VerifySnapshots();
+
+    [Fact]
     public void A_masked_property_is_written_as_stars_and_an_ignored_one_is_tracked_only_by_name()
     {
         var run = GeneratorHarness.Run("""

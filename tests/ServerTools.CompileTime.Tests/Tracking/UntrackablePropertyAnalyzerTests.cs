@@ -15,8 +15,8 @@ public sealed class UntrackablePropertyAnalyzerTests
         new UntrackablePropertyAnalyzer(),
         """
         using System.Collections.Generic;
-        using System.Numerics;
         using Microsoft.EntityFrameworkCore;
+        using NpgsqlTypes;
         using ServerTools;
 
         namespace Shop;
@@ -51,8 +51,8 @@ public sealed class UntrackablePropertyAnalyzerTests
             [[|Tracked|]] public List<OrderLine> Lines { get; set; } = [];
             [[|Tracked|]] public ICollection<OrderLine>? Returns { get; set; }
             [[|ServerTools.TrackedAttribute|]] public Address ShipTo { get; set; } = new();
-            [[|Tracked|]] public BigInteger Points { get; set; }
-            [[|Tracked|]] public int[] Scores { get; set; } = [];
+            [[|Tracked|]] public NpgsqlRange<int> Period { get; set; }
+            [[|Tracked|]] public NpgsqlPoint[] Stops { get; set; } = [];
         }
 
         [Tracked]
@@ -69,22 +69,25 @@ public sealed class UntrackablePropertyAnalyzerTests
             new("ST2003", Message("Lines", "List<OrderLine>", "mark the fields of 'OrderLine' [Tracked] on that type instead"), 2),
             new("ST2003", Message("Returns", "ICollection<OrderLine>?", "mark the fields of 'OrderLine' [Tracked] on that type instead"), 3),
             new("ST2003", Message("ShipTo", "Address", "mark the fields of 'Address' [Tracked] on that type instead"), 4),
-            new("ST2003", Message("Points", "BigInteger", "remove [Tracked]"), 5),
-            new("ST2003", Message("Scores", "int[]", "remove [Tracked]"), 6),
+            new("ST2003", Message("Period", "NpgsqlRange<int>", "remove [Tracked]"), 5),
+            new("ST2003", Message("Stops", "NpgsqlPoint[]", "remove [Tracked]"), 6),
             new("ST2003", Message("Customer", "Customer", "its foreign key 'CustomerId' is tracked already; remove [Tracked], or mark the fields of 'Customer' [Tracked] on that entity"), 7),
         ]);
 
     [Fact]
-    public Task Scalar_properties_and_navigations_without_the_attribute_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
+    public Task Scalar_properties_model_values_and_navigations_without_the_attribute_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
         new UntrackablePropertyAnalyzer(),
         """
         using System;
         using System.Collections.Generic;
+        using System.Numerics;
         using ServerTools;
 
         namespace Shop;
 
         public enum OrderState { Draft, Confirmed }
+
+        public readonly record struct CustomerId(Guid Value);
 
         public class Customer
         {
@@ -102,6 +105,11 @@ public sealed class UntrackablePropertyAnalyzerTests
             [Tracked] public DateTimeOffset? ShippedAt { get; set; }
             [Tracked] public Guid ExternalId { get; set; }
             [Tracked] public byte[]? Signature { get; set; }
+            [Tracked] public CustomerId CustomerId { get; set; }
+            [Tracked] public CustomerId? ReferrerId { get; set; }
+            [Tracked] public BigInteger Points { get; set; }
+            [Tracked] public int[] Scores { get; set; } = [];
+            [Tracked] public List<string>? Tags { get; set; }
             public Customer? Customer { get; set; }
             public List<Customer> Contacts { get; set; } = [];
         }
@@ -113,21 +121,21 @@ public sealed class UntrackablePropertyAnalyzerTests
         new UntrackablePropertyAnalyzer(),
         new RemoveUntrackableTrackedCodeFixProvider(),
         Order("""
-                    [Tracked] public BigInteger Points { get; set; }
+                    [Tracked] public NpgsqlRange<int> Period { get; set; }
 
-                    /// <summary>The scores.</summary>
+                    /// <summary>The stops.</summary>
                     [Tracked]
-                    public int[] Scores { get; set; } = [];
+                    public NpgsqlPoint[] Stops { get; set; } = [];
 
-                    [Tracked, Column("tags")] public List<string> Tags { get; set; } = [];
+                    [Tracked, Column("area")] public List<NpgsqlBox> Areas { get; set; } = [];
             """),
         Order("""
-                    public BigInteger Points { get; set; }
+                    public NpgsqlRange<int> Period { get; set; }
 
-                    /// <summary>The scores.</summary>
-                    public int[] Scores { get; set; } = [];
+                    /// <summary>The stops.</summary>
+                    public NpgsqlPoint[] Stops { get; set; } = [];
 
-                    [Column("tags")] public List<string> Tags { get; set; } = [];
+                    [Column("area")] public List<NpgsqlBox> Areas { get; set; } = [];
             """));
 
     [Fact]
@@ -135,12 +143,12 @@ public sealed class UntrackablePropertyAnalyzerTests
         new UntrackablePropertyAnalyzer(),
         new RemoveUntrackableTrackedCodeFixProvider(),
         Order("""
-                    [Tracked] public BigInteger Points { get; set; }
-                    [Tracked] public int[] Scores { get; set; } = [];
+                    [Tracked] public NpgsqlRange<int> Period { get; set; }
+                    [Tracked] public NpgsqlPoint[] Stops { get; set; } = [];
             """),
         Order("""
-                    public BigInteger Points { get; set; }
-                    public int[] Scores { get; set; } = [];
+                    public NpgsqlRange<int> Period { get; set; }
+                    public NpgsqlPoint[] Stops { get; set; } = [];
             """));
 
     [Fact]
@@ -156,7 +164,7 @@ public sealed class UntrackablePropertyAnalyzerTests
     private static string Order(string members) => $$"""
         using System.Collections.Generic;
         using System.ComponentModel.DataAnnotations.Schema;
-        using System.Numerics;
+        using NpgsqlTypes;
         using ServerTools;
 
         namespace Shop

@@ -139,7 +139,7 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
     private static IPropertySymbol? UntrackedProperty(INamedTypeSymbol type, string name)
         => AuditedProperties.BaseFirst(type)
             .SelectMany(t => t.GetMembers(name).OfType<IPropertySymbol>())
-            .FirstOrDefault(static property => AuditedProperties.IsMapped(property) && AuditValueTypes.IsSupported(property.Type));
+            .FirstOrDefault(static property => AuditedProperties.IsMapped(property) && TrackedProperties.IsTrackable(property));
 
     /// <summary>The tracked property whose name is the fewest edits away from <paramref name="name"/> (the first of equals).</summary>
     private static IPropertySymbol? Closest(List<IPropertySymbol> fields, string name)

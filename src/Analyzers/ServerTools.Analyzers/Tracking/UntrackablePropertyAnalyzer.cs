@@ -52,7 +52,7 @@ public sealed class UntrackablePropertyAnalyzer : DiagnosticAnalyzer
     private static void Analyze(SymbolAnalysisContext context, TrackingSymbols symbols)
     {
         var property = (IPropertySymbol)context.Symbol;
-        if (AuditValueTypes.IsSupported(property.Type) || symbols.Find(property)?.ApplicationSyntaxReference is not { } attribute)
+        if (TrackedProperties.IsTrackable(property) || symbols.Find(property)?.ApplicationSyntaxReference is not { } attribute)
         {
             return;
         }

@@ -79,8 +79,13 @@ public sealed partial class TrackedGenerator
 
         private static TrackedFieldSpec Field(INamedTypeSymbol type, IPropertySymbol property, string declaringType, bool isMasked)
         {
-            var core = Core(property.Type);
             var typeName = property.Type.ToDisplayString(s_annotatedTypeFormat);
+            if (Shared.TrackedProperties.IsModelValue(property))
+            {
+                return new TrackedFieldSpec(property.Name, declaringType, typeName, ModelFormat(property.Type, typeName), false, HasHook(type, property), isMasked);
+            }
+
+            var core = Core(property.Type);
             return new TrackedFieldSpec(
                 property.Name,
                 declaringType,
@@ -90,6 +95,16 @@ public sealed partial class TrackedGenerator
                 HasHook(type, property),
                 isMasked);
         }
+
+        /// <summary>
+        /// The <c>TrackedValueFormats</c> member for a value whose text the model decides at run time (a strongly typed id,
+        /// a primitive collection): <c>Collection&lt;T, TElement&gt;()</c> for an array or collection, <c>Model&lt;T&gt;()</c>
+        /// for another value, typed by the property type as declared (nullable included), so no <c>Nullable(...)</c>.
+        /// </summary>
+        private static string ModelFormat(ITypeSymbol type, string typeName)
+            => AuditValueTypes.ElementType(Core(type)) is { } element
+                ? "Collection<" + typeName + ", " + element.ToDisplayString(s_annotatedTypeFormat) + ">()"
+                : "Model<" + typeName + ">()";
 
         /// <summary>The class that declares a field, as a <c>cref</c> names it: fully qualified, <c>{T}</c> for <c>&lt;T&gt;</c>.</summary>
         private static string DeclaringTypeName(INamedTypeSymbol type)

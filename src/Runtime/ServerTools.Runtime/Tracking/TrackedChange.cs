@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore.Metadata;
 using ServerTools.Tracking;
 
 namespace ServerTools;
@@ -43,11 +44,14 @@ public sealed class TrackedChange<T>
     where T : class
 {
     private readonly Dictionary<string, TrackedFieldChange> _byName;
+    private readonly IEntityType? _model;
 
     internal TrackedChange(
         Guid changeId, TrackedOperation operation, string entityType, string entityKey, DateTimeOffset timestamp,
-        string? userId, string? userName, string? tenantId, int attempt, long sequence, IReadOnlyList<TrackedFieldChange> fields)
+        string? userId, string? userName, string? tenantId, int attempt, long sequence, IReadOnlyList<TrackedFieldChange> fields,
+        IEntityType? model)
     {
+        _model = model;
         ChangeId = changeId;
         Operation = operation;
         EntityType = entityType;
@@ -115,6 +119,13 @@ public sealed class TrackedChange<T>
     /// <param name="oldValue">The value before (<see langword="default"/> on create).</param>
     /// <param name="newValue">The value after (<see langword="default"/> on delete).</param>
     /// <returns>False when the field did not change.</returns>
+    /// <remarks>
+    /// A field whose text the EF Core model decides is read back through the model: a converted value (a strongly typed
+    /// id) through its converter; a primitive collection as an array or a <c>List&lt;TElement&gt;</c>, so into a property of
+    /// an array type, <c>List&lt;T&gt;</c>, or an interface <c>List&lt;T&gt;</c> implements (another collection type throws an
+    /// <see cref="InvalidOperationException"/> that says so). A masked field (<c>[AuditMask]</c>) throws, as its values are
+    /// not in the outbox.
+    /// </remarks>
     public bool TryGet<TValue>(TrackedField<T, TValue> field, out TValue oldValue, out TValue newValue)
     {
         ArgumentNullException.ThrowIfNull(field);
@@ -123,6 +134,17 @@ public sealed class TrackedChange<T>
             oldValue = default!;
             newValue = default!;
             return false;
+        }
+
+        if (field.IsFromModel)
+        {
+            var property = _model?.FindProperty(field.Name) ?? throw new InvalidOperationException(
+                $"The tracked field '{field.Name}' of '{EntityType}' is read back through the EF Core model (its value converter, or its "
+                + "elements' for a collection), and the model of the dispatcher's context does not map it as a property of "
+                + $"'{typeof(T)}'. Deliver the change with the context that wrote it.");
+            oldValue = field.Parse(change.OldValue, property);
+            newValue = field.Parse(change.NewValue, property);
+            return true;
         }
 
         oldValue = field.Parse(change.OldValue);

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -274,7 +275,7 @@ public sealed class TrackedChangeDispatcher<TContext>
                     break;
                 }
 
-                var outcome = await DeliverAsync(message, cancellationToken).ConfigureAwait(false);
+                var outcome = await DeliverAsync(message, db.Model, cancellationToken).ConfigureAwait(false);
                 if (outcome.Stopped)
                 {
                     stopped = true;
@@ -457,7 +458,7 @@ public sealed class TrackedChangeDispatcher<TContext>
     /// Hands <paramref name="message"/> to every handler of its type that has not handled it yet. A failure to create the
     /// handlers (their DI registration) counts as a failure of them all.
     /// </summary>
-    private async Task<HandlerRun> DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
+    private async Task<HandlerRun> DeliverAsync(OutboxMessage message, IModel model, CancellationToken cancellationToken)
     {
         if (!TrackedDescriptors.TryGet(message.EntityType, out var descriptor))
         {
@@ -471,7 +472,7 @@ public sealed class TrackedChangeDispatcher<TContext>
         try
         {
             await using var scope = _scopes.CreateAsyncScope();
-            return await descriptor.DeliverAsync(scope.ServiceProvider, message, cancellationToken).ConfigureAwait(false);
+            return await descriptor.DeliverAsync(scope.ServiceProvider, message, model, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -74,9 +74,10 @@ public abstract class TrackedDescriptor
     /// Hands a message to every <see cref="ITrackedChangeHandler{T}"/> of the type that has not handled it yet
     /// (<see cref="OutboxMessage.HandledBy"/>), in registration order: each handler runs even when one before it threw.
     /// Stops before the next handler when <paramref name="cancellationToken"/> is cancelled, and when a handler gives up
-    /// because of it.
+    /// because of it. The change reads back the values whose text the model decides through <paramref name="model"/>, the
+    /// dispatcher context's.
     /// </summary>
-    internal abstract Task<HandlerRun> DeliverAsync(IServiceProvider services, OutboxMessage message, CancellationToken cancellationToken);
+    internal abstract Task<HandlerRun> DeliverAsync(IServiceProvider services, OutboxMessage message, IModel? model, CancellationToken cancellationToken);
 }
 
 /// <summary>The tracking descriptor of <typeparamref name="TEntity"/>.</summary>
@@ -223,11 +224,12 @@ public sealed class TrackedDescriptor<TEntity> : TrackedDescriptor
             ? isService.IsService(typeof(ITrackedChangeHandler<TEntity>))
             : services.GetServices<ITrackedChangeHandler<TEntity>>().Any();
 
-    internal override async Task<HandlerRun> DeliverAsync(IServiceProvider services, OutboxMessage message, CancellationToken cancellationToken)
+    internal override async Task<HandlerRun> DeliverAsync(IServiceProvider services, OutboxMessage message, IModel? model, CancellationToken cancellationToken)
     {
         var change = new TrackedChange<TEntity>(
             message.Id, message.Operation, message.EntityType, message.EntityKey, message.Timestamp,
-            message.UserId, message.UserName, message.TenantId, message.Attempts + 1, message.Sequence, message.Fields);
+            message.UserId, message.UserName, message.TenantId, message.Attempts + 1, message.Sequence, message.Fields,
+            model?.FindEntityType(typeof(TEntity)));
         var run = new HandlerRun();
         foreach (var handler in services.GetServices<ITrackedChangeHandler<TEntity>>())
         {

@@ -91,7 +91,17 @@ public sealed class TrackedField<TEntity, TValue> : TrackedField<TEntity>
     public string? Format(TValue value) => _format.Format(value);
 
     /// <summary>Reads a value back from the text the outbox stores (<see langword="default"/> for null).</summary>
+    /// <exception cref="InvalidOperationException">
+    /// The field's text is decided by the EF Core model (a converted value or a collection): read it with
+    /// <see cref="TrackedChange{T}.TryGet{TValue}(TrackedField{T, TValue}, out TValue, out TValue)"/>.
+    /// </exception>
     public TValue Parse(string? text) => text is null ? default! : _format.Parse(text);
+
+    /// <summary>Whether the field's text is decided by the EF Core model, so reading it back needs the model's property.</summary>
+    internal bool IsFromModel => _format.IsFromModel;
+
+    /// <summary>Reads a value back from the text the outbox stores for <paramref name="property"/>, the model's property of this field.</summary>
+    internal TValue Parse(string? text, IProperty property) => text is null ? default! : _format.For(property).Parse(text);
 
     internal override bool RunHook(TEntity entity, IUpdateEntry values, IProperty property)
     {
@@ -110,13 +120,28 @@ public sealed class TrackedField<TEntity, TValue> : TrackedField<TEntity>
     {
         var oldValue = values.GetOriginalValue<TValue>(property);
         var newValue = values.GetCurrentValue<TValue>(property);
-        return Same(property, oldValue, newValue) ? null : new Values(this, oldValue, newValue, deleted: false);
+        return Same(property, oldValue, newValue) ? null : Capture(property, oldValue, newValue, deleted: false);
     }
 
     internal override TrackedValues Original(IUpdateEntry values, IProperty property)
-        => new Values(this, values.GetOriginalValue<TValue>(property), default!, deleted: true);
+        => Capture(property, values.GetOriginalValue<TValue>(property), default!, deleted: true);
 
-    internal override string? Text(IUpdateEntry values, IProperty property) => _format.Format(values.GetCurrentValue<TValue>(property));
+    internal override string? Text(IUpdateEntry values, IProperty property) => _format.For(property).Format(values.GetCurrentValue<TValue>(property));
+
+    /// <summary>
+    /// The values of a change. A value whose text the model decides (a converted value, a collection the entity may change
+    /// again once the save returns) is written as text now, with the property's format; the others when the row is encoded.
+    /// </summary>
+    private TrackedValues Capture(IProperty property, TValue oldValue, TValue newValue, bool deleted)
+    {
+        if (!_format.IsFromModel)
+        {
+            return new Values(this, oldValue, newValue, deleted);
+        }
+
+        var format = _format.For(property);
+        return new Texts(new PendingLine(Name, format.Format(oldValue), deleted ? null : format.Format(newValue)));
+    }
 
     /// <summary>
     /// Whether two values are the same by the property's own comparer, the one EF's change detection uses, so hooks, the
@@ -135,6 +160,12 @@ public sealed class TrackedField<TEntity, TValue> : TrackedField<TEntity>
         public override PendingLine Format()
             => new(field.Name, field._format.Format(oldValue), deleted ? null : field._format.Format(newValue));
     }
+}
+
+/// <summary>A change whose values were written as text when it was captured.</summary>
+internal sealed class Texts(PendingLine line) : TrackedValues
+{
+    public override PendingLine Format() => line;
 }
 
 /// <summary>

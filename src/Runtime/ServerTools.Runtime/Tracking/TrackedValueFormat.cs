@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace ServerTools.Tracking;
 
@@ -14,6 +15,7 @@ public sealed class TrackedValueFormat<TValue>
 {
     private readonly Func<TValue, string?> _format;
     private readonly Func<string, TValue> _parse;
+    private readonly Func<IProperty, TrackedValueFormat<TValue>>? _bind;
 
     /// <summary>Creates a format from its two directions.</summary>
     /// <param name="format">Writes a value as invariant, reversible text (null for null).</param>
@@ -26,11 +28,40 @@ public sealed class TrackedValueFormat<TValue>
         _parse = parse;
     }
 
+    /// <summary>A format decided from the EF Core model, per property (<see cref="TrackedValueFormats.Model{T}"/>).</summary>
+    internal TrackedValueFormat(Func<IProperty, TrackedValueFormat<TValue>> bind)
+    {
+        _bind = bind;
+        _format = static _ => throw NeedsModel();
+        _parse = static _ => throw NeedsModel();
+    }
+
+    /// <summary>Whether the text of the values is decided from the EF Core model (<see cref="For"/>).</summary>
+    internal bool IsFromModel => _bind is not null;
+
+    /// <summary>
+    /// The format of the values of <paramref name="property"/>: this one, or for a format decided from the model the one the
+    /// model gives the property, built once and kept on it.
+    /// </summary>
+    internal TrackedValueFormat<TValue> For(IProperty property)
+        => _bind is null
+            ? this
+            : property.GetOrAddRuntimeAnnotationValue(
+                "ServerTools:TrackedFormat",
+                static bind => bind.Bind(bind.Property),
+                (Bind: _bind, Property: property));
+
     /// <summary>Writes <paramref name="value"/> as invariant text; null for null.</summary>
+    /// <exception cref="InvalidOperationException">The format is decided from the EF Core model (<see cref="TrackedValueFormats.Model{T}"/>).</exception>
     public string? Format(TValue value) => _format(value);
 
     /// <summary>Reads a non-null text written by <see cref="Format"/> back.</summary>
+    /// <exception cref="InvalidOperationException">The format is decided from the EF Core model (<see cref="TrackedValueFormats.Model{T}"/>).</exception>
     public TValue Parse(string text) => _parse(text);
+
+    private static InvalidOperationException NeedsModel()
+        => new($"The text of a tracked '{typeof(TValue)}' is decided by the EF Core model (its value converter, or its elements' for a "
+               + "collection): read it with TrackedChange<T>.TryGet, which the dispatcher gives the model.");
 }
 
 /// <summary>
@@ -157,9 +188,37 @@ public static class TrackedValueFormats
                 + "itself for its current value, or remove [AuditMask] to deliver the values."));
     }
 
+    /// <summary>
+    /// A value whose text the EF Core model decides, per property, as the audit trail logs it: a strongly typed id or other
+    /// value with a value converter as the value the converter stores (read back through the converter), a value the
+    /// provider maps itself by its invariant text (<c>BigInteger</c>). Generated code picks it for struct properties the
+    /// other formats do not cover.
+    /// </summary>
+    /// <typeparam name="T">The property type, nullable included.</typeparam>
+    public static TrackedValueFormat<T> Model<T>() => ModelFormat<T>.Instance;
+
+    /// <summary>
+    /// A collection of values (<c>List&lt;string&gt;</c>, <c>int[]</c>) whose text the EF Core model decides: a primitive
+    /// collection as a JSON array of its elements' texts (each as <see cref="Model{T}"/> writes one), read back as an array
+    /// or a <c>List&lt;TElement&gt;</c>; a collection with a value converter of its own as the value the converter stores.
+    /// </summary>
+    /// <typeparam name="TCollection">The property type.</typeparam>
+    /// <typeparam name="TElement">The element type.</typeparam>
+    public static TrackedValueFormat<TCollection> Collection<TCollection, TElement>() => CollectionFormat<TCollection, TElement>.Instance;
+
     private static TrackedValueFormat<T> Number<T>()
         where T : struct, IFormattable, IParsable<T>
         => new(static value => value.ToString(null, CultureInfo.InvariantCulture), static text => T.Parse(text, CultureInfo.InvariantCulture));
+
+    private static class ModelFormat<T>
+    {
+        public static readonly TrackedValueFormat<T> Instance = new(static property => TrackedModelFormat<T>.Scalar(property));
+    }
+
+    private static class CollectionFormat<TCollection, TElement>
+    {
+        public static readonly TrackedValueFormat<TCollection> Instance = new(static property => TrackedModelFormat<TCollection>.Collection<TElement>(property));
+    }
 
     private static class EnumFormat<TEnum>
         where TEnum : struct, System.Enum
