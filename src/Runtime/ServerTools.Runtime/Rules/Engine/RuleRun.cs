@@ -54,7 +54,9 @@ public struct RuleRun
     {
         ArgumentNullException.ThrowIfNull(exception);
         var rule = _rules[index];
-        var message = $"The rule '{rule.Name}' failed with {exception.GetType().Name}; the violation carries the exception.";
+        var message = exception is RuleNavigationNotLoadedException
+            ? $"The rule '{rule.Name}' cannot run. {exception.Message}"
+            : $"The rule '{rule.Name}' failed with {exception.GetType().Name}; the violation carries the exception.";
         (_violations ??= []).Add(new RuleViolation(rule, _failureSeverity, message, exception));
     }
 }
