@@ -64,7 +64,7 @@ public sealed class AuditedGeneratorTests
             """).CompilesWithoutDiagnostics().VerifySnapshots();
 
     [Fact]
-    public void Navigations_marked_AuditIgnore_or_AuditMask_are_listed_for_their_shadow_foreign_keys()
+    public void Navigations_marked_AuditIgnore_or_AuditMask_are_listed_for_their_shadow_foreign_keys_and_links()
         => GeneratorHarness.Run("""
             using System.Collections.Generic;
             using ServerTools;
@@ -87,6 +87,8 @@ public sealed class AuditedGeneratorTests
                 [AuditIgnore] public Customer? Referrer { get; set; }
                 [AuditMask] public Customer? Payer { get; set; }
                 [AuditIgnore] public List<Line> Lines { get; set; } = new();
+                [AuditMask] public ICollection<Customer> Sponsors { get; set; } = new List<Customer>();
+                [AuditIgnore] public List<string> Codes { get; set; } = new();
                 [AuditIgnore] public string? Note { get; set; }
             }
             """).CompilesWithoutDiagnostics().VerifySnapshots();

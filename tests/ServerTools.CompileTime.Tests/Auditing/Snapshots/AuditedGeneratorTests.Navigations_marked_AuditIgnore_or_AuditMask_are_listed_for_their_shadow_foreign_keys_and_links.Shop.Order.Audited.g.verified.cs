@@ -16,7 +16,7 @@ namespace Shop
                 "Shop.Order",
                 (global::ServerTools.AuditMode)0,
                 (global::ServerTools.AuditOperations)7,
-                new global::ServerTools.Auditing.AuditField("Id", false)) { IgnoredNavigations = new string[] { "Creator", "Referrer" }, MaskedNavigations = new string[] { "Payer" } });
+                new global::ServerTools.Auditing.AuditField("Id", false)) { IgnoredNavigations = new string[] { "Creator", "Referrer", "Lines" }, MaskedNavigations = new string[] { "Payer", "Sponsors" } });
         }
     }
 }
