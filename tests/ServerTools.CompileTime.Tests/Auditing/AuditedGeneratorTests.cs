@@ -213,11 +213,33 @@ public sealed class AuditedGeneratorTests
             }
             """).CompilesWithoutDiagnostics().VerifySnapshots();
 
+    [Fact]
+    public void Records_get_a_descriptor_as_classes_do()
+        => GeneratorHarness.Run("""
+            using ServerTools;
+
+            namespace Shop;
+
+            [Audited]
+            public partial record Partner
+            {
+                public int Id { get; set; }
+                public string Name { get; set; } = "";
+                [AuditMask] public string? Iban { get; set; }
+            }
+
+            [Audited(Operations = AuditOperations.Create | AuditOperations.Delete)]
+            public sealed partial record class Payment(int Id, decimal Amount, [property: AuditIgnore] string? Token);
+            """).CompilesWithoutDiagnostics().VerifySnapshots();
+
     [Theory]
     [InlineData("[ServerTools.Audited] public class Partner { public int Id { get; set; } }")]
     [InlineData("public class Shop { [ServerTools.Audited] public partial class Partner { public int Id { get; set; } } }")]
     [InlineData("[ServerTools.Audited] public partial class Partner<T> { public int Id { get; set; } }")]
     [InlineData("public partial class Shop { [ServerTools.Audited] private partial class Partner { public int Id { get; set; } } }")]
+    [InlineData("[ServerTools.Audited] file partial class Partner { public int Id { get; set; } }")]
+    [InlineData("file partial class Shop { [ServerTools.Audited] public partial class Partner { public int Id { get; set; } } }")]
+    [InlineData("[ServerTools.Audited] public record Partner { public int Id { get; set; } }")]
     public void Class_the_generator_cannot_extend_gets_no_code(string source)
         => Assert.Empty(GeneratorHarness.Run(source).GeneratedSources);
 

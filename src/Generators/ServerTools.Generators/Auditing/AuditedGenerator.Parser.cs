@@ -9,12 +9,12 @@ namespace ServerTools.Generators.Auditing;
 
 public sealed partial class AuditedGenerator
 {
-    /// <summary>Turns an <c>[Audited]</c> class symbol into an <see cref="AuditedEntitySpec"/>; nothing of Roslyn survives past it.</summary>
+    /// <summary>Turns an <c>[Audited]</c> class (or record) symbol into an <see cref="AuditedEntitySpec"/>; nothing of Roslyn survives past it.</summary>
     internal static class Parser
     {
         public static AuditedEntitySpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
-            if (context.TargetSymbol is not INamedTypeSymbol type
+            if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type
                 || !Extensibility.IsFirstMarkedDeclaration(context)
                 || !Extensibility.CanExtend(type, cancellationToken))
             {
