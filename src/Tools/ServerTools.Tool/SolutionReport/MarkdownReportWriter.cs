@@ -24,18 +24,18 @@ public static class MarkdownReportWriter
 
         AppendTable(markdown, ReportContent.Summary(modules));
         markdown.Append("\nLines of code are the code lines (not blank, not comment) of each project's own files; ")
-            .Append("Generated counts the project's generated files and the source generators' output apart.\n");
+            .Append("Generated counts every line (code, comment and blank) of the project's generated files and of the source generators' output.\n");
 
+        var root = ReportContent.ProjectRoot(modules);
         foreach (var module in modules)
         {
             markdown.Append("\n## ").Append(Code(module.Module, inTable: false)).Append("\n\n");
-            markdown.Append("Project ").Append(Code(module.Project, inTable: false));
-            if (module.TargetFramework.Length > 0)
+            foreach (var (text, code) in ReportContent.BuildFacts(module, root))
             {
-                markdown.Append(", target framework ").Append(Code(module.TargetFramework, inTable: false));
+                markdown.Append(code ? Code(text, inTable: false) : text);
             }
 
-            markdown.Append(".\n\n");
+            markdown.Append("\n\n");
             foreach (var note in module.Notes)
             {
                 markdown.Append("> Note: ").Append(EscapeText(note)).Append("\n\n");
