@@ -155,59 +155,7 @@ public static class ModuleReportMarkdown
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>
-    /// A code span holding <paramref name="value"/> literally: the fence is one backtick longer than the longest run of
-    /// backticks inside, line breaks become spaces, and in a table '|' is escaped (GFM reads it even in code). In a table,
-    /// a name with a backslash right before a '|' is escaped text instead: a code span cannot escape that backslash.
-    /// </summary>
-    internal static string Code(string value, bool inTable)
-    {
-        if (value.Length == 0)
-        {
-            return "";
-        }
+    private static string Code(string value, bool inTable) => MarkdownText.Code(value, inTable);
 
-        var text = OneLine(value);
-        if (inTable)
-        {
-            if (text.Contains("\\|"))
-            {
-                return Text(text);
-            }
-
-            text = text.Replace("|", "\\|");
-        }
-
-        var longestRun = 0;
-        var run = 0;
-        foreach (var character in text)
-        {
-            run = character == '`' ? run + 1 : 0;
-            longestRun = Math.Max(run, longestRun);
-        }
-
-        var fence = new string('`', longestRun + 1);
-        var padding = text.StartsWith("`", StringComparison.Ordinal) || text.EndsWith("`", StringComparison.Ordinal) ? " " : "";
-        return fence + padding + text + padding + fence;
-    }
-
-    /// <summary>Text with the characters that Markdown or inline HTML would read backslash-escaped, on one line.</summary>
-    internal static string Text(string text)
-    {
-        var escaped = new StringBuilder(text.Length);
-        foreach (var character in OneLine(text))
-        {
-            if (character is '\\' or '`' or '*' or '_' or '~' or '[' or ']' or '<' or '>' or '&' or '|')
-            {
-                escaped.Append('\\');
-            }
-
-            escaped.Append(character);
-        }
-
-        return escaped.ToString();
-    }
-
-    /// <summary>The text with each line break (CR LF, CR or LF) replaced by a space: a table row or a heading is one line.</summary>
-    private static string OneLine(string text) => text.Replace("\r\n", " ").Replace('\r', ' ').Replace('\n', ' ');
+    private static string Text(string text) => MarkdownText.Text(text);
 }
