@@ -37,6 +37,26 @@ internal static class DiagnosticDescriptors
                      + "Add the 'partial' modifier to the class and to every type that contains it.",
         helpLinkUri: HelpLinkBase + "ST0001.md");
 
+    /// <summary>
+    /// ST0003: the generators write no code for a class marked [Audited], [Tracked], [TimeWindowed] or [FuzzySearchable], or
+    /// declaring a property marked [Tracked] or [FuzzySearchable], because it or a type that contains it is file-local, or
+    /// for such a property of a struct (a record struct too), which EF Core does not map as an entity.
+    /// </summary>
+    public static readonly DiagnosticDescriptor FileLocalClassOrStructNotGenerated = new(
+        id: "ST0003",
+        title: "ServerTools generates no code for a file-local class or a struct",
+        messageFormat: "No code is generated for {0} on '{1}': {2}",
+        category: Categories.General,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "ServerTools writes the code of a feature in a generated file of its own: a partial declaration of the class, "
+                     + "a module initializer that registers it, an extension class beside it. None of them can see a file-local "
+                     + "class (declared 'file'), or a class nested in one: a file-local type exists only in the file that declares "
+                     + "it. And EF Core maps classes (records included) as entities, never structs, so [Tracked] or [FuzzySearchable] "
+                     + "on a property of a struct or a record struct serves no entity. Such a type gets no code, so the feature "
+                     + "silently does nothing. Make the class internal instead of file-local, and mark entity classes or records.",
+        helpLinkUri: HelpLinkBase + "ST0003.md");
+
     /// <summary>ST1001: ExecuteUpdate or ExecuteDelete on an audited entity writes no audit log.</summary>
     public static readonly DiagnosticDescriptor BulkOperationBypassesAudit = new(
         id: "ST1001",

@@ -29,8 +29,20 @@ public sealed class WriteModuleReport : Microsoft.Build.Utilities.Task
     /// <summary>The target framework.</summary>
     public string TargetFramework { get; set; } = "";
 
+    /// <summary>The preprocessing symbols of the compile (<c>$(DefineConstants)</c>).</summary>
+    public string DefineConstants { get; set; } = "";
+
+    /// <summary>The build configuration.</summary>
+    public string Configuration { get; set; } = "";
+
     /// <summary>The ErrorLog property the compiler wrote its log to.</summary>
     public string ErrorLog { get; set; } = "";
+
+    /// <summary>
+    /// True when ServerTools set <see cref="ErrorLog"/> (the project sets none): a log that cannot be read is then deleted,
+    /// so that the next build compiles again and writes a whole one.
+    /// </summary>
+    public bool OwnErrorLog { get; set; }
 
     /// <summary>The folder the report is written to.</summary>
     [Required]
@@ -64,10 +76,13 @@ public sealed class WriteModuleReport : Microsoft.Build.Utilities.Task
             ProjectFile = ProjectFile,
             Module = Module,
             TargetFramework = TargetFramework,
+            Configuration = Configuration,
+            DefineConstants = DefineConstants,
             Files = Files.Select(static f => f.GetMetadata("FullPath")).ToList(),
             ExcludedDirectories = ExcludedDirectories,
             ExcludeGlobs = Exclude,
             ErrorLog = ErrorLog,
+            DeleteUnreadableErrorLog = OwnErrorLog,
             References = References.Select(static r => new ReferenceItem(
                 r.ItemSpec,
                 s_referenceMetadata.ToDictionary(static name => name, name => r.GetMetadata(name), StringComparer.Ordinal))).ToList(),

@@ -64,7 +64,7 @@ public sealed class AuditedGeneratorTests
             """).CompilesWithoutDiagnostics().VerifySnapshots();
 
     [Fact]
-    public void Navigations_marked_AuditIgnore_or_AuditMask_are_listed_for_their_shadow_foreign_keys()
+    public void Navigations_marked_AuditIgnore_or_AuditMask_are_listed_for_their_shadow_foreign_keys_and_links()
         => GeneratorHarness.Run("""
             using System.Collections.Generic;
             using ServerTools;
@@ -87,6 +87,8 @@ public sealed class AuditedGeneratorTests
                 [AuditIgnore] public Customer? Referrer { get; set; }
                 [AuditMask] public Customer? Payer { get; set; }
                 [AuditIgnore] public List<Line> Lines { get; set; } = new();
+                [AuditMask] public ICollection<Customer> Sponsors { get; set; } = new List<Customer>();
+                [AuditIgnore] public List<string> Codes { get; set; } = new();
                 [AuditIgnore] public string? Note { get; set; }
             }
             """).CompilesWithoutDiagnostics().VerifySnapshots();
@@ -211,11 +213,33 @@ public sealed class AuditedGeneratorTests
             }
             """).CompilesWithoutDiagnostics().VerifySnapshots();
 
+    [Fact]
+    public void Records_get_a_descriptor_as_classes_do()
+        => GeneratorHarness.Run("""
+            using ServerTools;
+
+            namespace Shop;
+
+            [Audited]
+            public partial record Partner
+            {
+                public int Id { get; set; }
+                public string Name { get; set; } = "";
+                [AuditMask] public string? Iban { get; set; }
+            }
+
+            [Audited(Operations = AuditOperations.Create | AuditOperations.Delete)]
+            public sealed partial record class Payment(int Id, decimal Amount, [property: AuditIgnore] string? Token);
+            """).CompilesWithoutDiagnostics().VerifySnapshots();
+
     [Theory]
     [InlineData("[ServerTools.Audited] public class Partner { public int Id { get; set; } }")]
     [InlineData("public class Shop { [ServerTools.Audited] public partial class Partner { public int Id { get; set; } } }")]
     [InlineData("[ServerTools.Audited] public partial class Partner<T> { public int Id { get; set; } }")]
     [InlineData("public partial class Shop { [ServerTools.Audited] private partial class Partner { public int Id { get; set; } } }")]
+    [InlineData("[ServerTools.Audited] file partial class Partner { public int Id { get; set; } }")]
+    [InlineData("file partial class Shop { [ServerTools.Audited] public partial class Partner { public int Id { get; set; } } }")]
+    [InlineData("[ServerTools.Audited] public record Partner { public int Id { get; set; } }")]
     public void Class_the_generator_cannot_extend_gets_no_code(string source)
         => Assert.Empty(GeneratorHarness.Run(source).GeneratedSources);
 

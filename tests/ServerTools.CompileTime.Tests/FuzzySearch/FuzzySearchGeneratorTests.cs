@@ -4,6 +4,7 @@ using System.Linq;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using ServerTools.CompileTime.Tests.Harness;
+using ServerTools.Generators.Common;
 using ServerTools.Generators.FuzzySearch;
 
 namespace ServerTools.CompileTime.Tests.FuzzySearch;
@@ -95,6 +96,8 @@ public sealed class FuzzySearchGeneratorTests
     [InlineData("[FuzzySearchable(nameof(Name), Weight = 0)] public class Weightless { public string Name { get; set; } = \"\"; }")]
     [InlineData("[FuzzySearchable(nameof(Name), Mode = (TrigramMatch)7)] public class Modeless { public string Name { get; set; } = \"\"; }")]
     [InlineData("public class Computed { [FuzzySearchable] public string Name => \"x\"; }")]
+    [InlineData("[FuzzySearchable(nameof(Name))] file class Local { public string Name { get; set; } = \"\"; }")]
+    [InlineData("public record struct Tag { [FuzzySearchable] public string Name { get; set; } }")]
     public void Class_without_a_valid_field_or_that_cannot_be_seen_gets_no_code(string declaration)
         => Assert.Empty(GeneratorHarness.Run("using ServerTools;\nnamespace Shop;\n" + declaration).GeneratedSources);
 
@@ -173,6 +176,23 @@ public sealed class FuzzySearchGeneratorTests
         Assert.Equal(expected, found);
     }
 
+    [Fact]
+    public void Records_are_searched_as_classes_are_also_by_a_positional_property()
+        => GeneratorHarness.Run("""
+            using ServerTools;
+
+            namespace Shop;
+
+            [FuzzySearchable(nameof(Name))]
+            public record Customer
+            {
+                public int Id { get; set; }
+                public string Name { get; set; } = "";
+            }
+
+            public sealed record Supplier(int Id, [property: FuzzySearchable(Mode = TrigramMatch.WordSimilarity)] string Name, string? Email);
+            """).CompilesWithoutDiagnostics().VerifySnapshots();
+
     /// <summary>One class listed on the class, one with marked properties, so that every step of the generator runs.</summary>
     private static readonly string[] s_incrementalSources = [Partner, City];
 
@@ -202,7 +222,7 @@ public sealed class FuzzySearchGeneratorTests
         Assert.Equal(
             [("Shop.City", IncrementalStepRunReason.Modified), ("Shop.Partner", IncrementalStepRunReason.Unchanged)],
             result.TrackedSteps[FuzzySearchGenerator.Steps.Entities].SelectMany(static step => step.Outputs)
-                .Select(static output => (((FuzzySearchEntitySpec)output.Value).Hierarchy.MetadataName, output.Reason)));
+                .Select(static output => (((GeneratedFile<FuzzySearchEntitySpec>)output.Value).Model.Hierarchy.MetadataName, output.Reason)));
         Assert.Equal(
             [IncrementalStepRunReason.Modified, IncrementalStepRunReason.Cached],
             result.TrackedOutputSteps.SelectMany(static step => step.Value).SelectMany(static step => step.Outputs).Select(static output => output.Reason));

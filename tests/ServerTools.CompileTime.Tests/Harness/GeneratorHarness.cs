@@ -21,20 +21,39 @@ public static class GeneratorHarness
         .ToImmutableArray();
 
     /// <summary>Creates a driver with step tracking on, for <see cref="ServerToolsGenerators"/> unless others are given.</summary>
-    public static GeneratorDriver CreateDriver(params IIncrementalGenerator[] generators) => CSharpGeneratorDriver.Create(
-        (generators.Length == 0 ? ServerToolsGenerators : generators.ToImmutableArray()).Select(GeneratorExtensions.AsSourceGenerator),
-        parseOptions: TestCompilation.ParseOptions,
-        driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+    public static GeneratorDriver CreateDriver(params IIncrementalGenerator[] generators) => CreateDriver(TestCompilation.ParseOptions, generators);
 
     /// <summary>Compiles <paramref name="sources"/> and runs the ServerTools generators over them.</summary>
     public static GeneratorRun Run(params string[] sources) => Run(TestCompilation.Create(sources));
 
-    /// <summary>Runs <paramref name="generators"/> (default: the ServerTools generators) over <paramref name="compilation"/>.</summary>
-    public static GeneratorRun Run(Compilation compilation, params IIncrementalGenerator[] generators)
+    /// <summary>
+    /// Compiles <paramref name="sources"/> as C# <paramref name="version"/> (a project's <c>LangVersion</c>) and runs the
+    /// ServerTools generators over them; the generated sources are parsed at that version too, as the compiler does.
+    /// </summary>
+    public static GeneratorRun Run(LanguageVersion version, params string[] sources)
     {
-        var driver = CreateDriver(generators).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        var parseOptions = TestCompilation.ParseOptions.WithLanguageVersion(version);
+        var compilation = CSharpCompilation.Create(
+            "TestProject",
+            sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, parseOptions, $"Source{i}.cs")),
+            TestCompilation.References,
+            TestCompilation.Options);
+        return Run(CreateDriver(parseOptions, []), compilation);
+    }
+
+    /// <summary>Runs <paramref name="generators"/> (default: the ServerTools generators) over <paramref name="compilation"/>.</summary>
+    public static GeneratorRun Run(Compilation compilation, params IIncrementalGenerator[] generators) => Run(CreateDriver(generators), compilation);
+
+    private static GeneratorRun Run(GeneratorDriver driver, Compilation compilation)
+    {
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         return new GeneratorRun(driver, compilation, output, diagnostics);
     }
+
+    private static CSharpGeneratorDriver CreateDriver(CSharpParseOptions parseOptions, IIncrementalGenerator[] generators) => CSharpGeneratorDriver.Create(
+        (generators.Length == 0 ? ServerToolsGenerators : generators.ToImmutableArray()).Select(GeneratorExtensions.AsSourceGenerator),
+        parseOptions: parseOptions,
+        driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 }
 
 /// <summary>The outcome of one generator run: what was generated, and the compilation that includes it.</summary>

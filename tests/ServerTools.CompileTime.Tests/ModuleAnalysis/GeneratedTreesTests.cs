@@ -61,6 +61,8 @@ public sealed class GeneratedTreesTests
     [InlineData("/src/Shop/obj/Debug/net10.0/Microsoft.Interop.LibraryImportGenerator/Microsoft.Interop.LibraryImportGenerator/LibraryImports.g.cs")]
     [InlineData("/src/Shop/obj/Debug/net10.0/Microsoft.CodeAnalysis.Razor.Compiler/Microsoft.NET.Sdk.Razor.SourceGenerators.RazorSourceGenerator/Pages_Index_razor.g.cs")]
     [InlineData("ServerTools.Generators/ServerTools.Generators.Rules.ExceptionRuleGenerator/ServerTools.ExceptionRules.g.cs")]
+    [InlineData("/src/Shop/obj/Debug/net10.0/Microsoft.CodeAnalysis.Razor.Compiler/Microsoft.NET.Sdk.Razor.SourceGenerators.RazorSourceGenerator/Components/Hello_razor.g.cs")]
+    [InlineData(@"C:\src\Shop\obj\Debug\net10.0\Microsoft.CodeAnalysis.Razor.Compiler\Microsoft.NET.Sdk.Razor.SourceGenerators.RazorSourceGenerator\Pages/Shared/_Layout_cshtml.g.cs")]
     public void A_path_under_a_generator_assembly_and_type_folder_is_generator_output(string path)
         => Assert.True(GeneratedTrees.IsGeneratorOutput(path));
 
@@ -89,6 +91,26 @@ public sealed class GeneratedTreesTests
 
         Assert.Equal((2, 4), GeneratedTrees.Count(compilation, CancellationToken.None));
         Assert.Equal((0, 0), GeneratedTrees.Count(compilation.RemoveSyntaxTrees(compilation.SyntaxTrees.Skip(2)), CancellationToken.None));
+    }
+
+    [Fact]
+    public void Generated_trees_whose_hint_names_have_folders_count_with_the_others()
+    {
+        // Razor names its trees after the page's folder; one such tree once stopped the count, and the other generators' went with it.
+        const string Output = "/src/Shop/Shop.Web/obj/Debug/net10.0/";
+        const string Razor = Output + "Microsoft.CodeAnalysis.Razor.Compiler/Microsoft.NET.Sdk.Razor.SourceGenerators.RazorSourceGenerator/";
+        var compilation = CSharpCompilation.Create(
+            "TestProject",
+            [
+                TestCompilation.Parse("namespace Shop; class A { }\n", "/src/Shop/Shop.Web/Pages/A.cs"),
+                TestCompilation.Parse("namespace Shop;\npartial class A\n{\n}\n", Output + "ServerTools.Generators/ServerTools.Generators.Tracking.TrackedGenerator/Shop.A.Tracked.g.cs"),
+                TestCompilation.Parse("namespace Shop;\nclass Index\n{\n}\n", Razor + "Pages/Index_cshtml.g.cs"),
+                // A hint folder shaped like generator folders, not the last tree: still under the same base.
+                TestCompilation.Parse("namespace Shop;\nclass Edit\n{\n}\n", Razor + "Admin/Admin.Users/Edit_razor.g.cs"),
+                TestCompilation.Parse("namespace Shop;\nclass Hello { }\n", Razor + "Components/Hello_razor.g.cs"),
+            ]);
+
+        Assert.Equal((4, 14), GeneratedTrees.Count(compilation, CancellationToken.None));
     }
 
     [Fact]

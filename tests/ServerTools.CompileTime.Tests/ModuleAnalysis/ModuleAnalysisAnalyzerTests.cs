@@ -372,6 +372,58 @@ public sealed class ModuleAnalysisAnalyzerTests
     }
 
     [Fact]
+    public async Task A_generic_base_context_is_not_listed_and_its_entities_belong_to_the_contexts_derived_from_it()
+    {
+        var summary = await VerifyAsync(
+            """
+            using Microsoft.EntityFrameworkCore;
+            using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+            namespace Shop;
+
+            public class [|Product|]
+            {
+                public int Id { get; set; }
+            }
+
+            public class [|Supplier|]
+            {
+                public int Id { get; set; }
+            }
+
+            public class SupplierConfiguration : IEntityTypeConfiguration<Supplier>
+            {
+                public void Configure(EntityTypeBuilder<Supplier> builder) => builder.HasKey(static s => s.Id);
+            }
+
+            public abstract class AppContextBase<TSelf> : DbContext
+                where TSelf : DbContext
+            {
+                public DbSet<Product> Products => Set<Product>();
+
+                protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.ApplyConfiguration(new SupplierConfiguration());
+            }
+
+            public class ShopContext : AppContextBase<ShopContext>
+            {
+            }
+            """,
+            [
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Product' of 'Shop.ShopContext': no ServerTools feature; no exception rule", 0),
+                    ("type", "Shop.Product"), ("features", ""), ("rules", ""), ("contexts", "Shop.ShopContext")),
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Supplier' of 'Shop.ShopContext': no ServerTools feature; no exception rule", 1),
+                    ("type", "Shop.Supplier"), ("features", ""), ("rules", ""), ("contexts", "Shop.ShopContext")),
+            ]);
+
+        Summary(
+            summary,
+            "Module 'TestProject': 2 entities (0 audited, 0 tracked, 0 fuzzy searchable, 0 time-windowed), 0 exception rules (0 blocking, 0 warnings)",
+            Counts(("entities", 2)));
+    }
+
+    [Fact]
     public async Task Nested_generic_and_referenced_entity_types_are_named_in_full_and_open_ones_are_skipped()
     {
         var summary = await VerifyAsync(

@@ -111,8 +111,8 @@ public sealed class ExceptionRuleGeneratorTests
             """).CompilesWithoutDiagnostics().VerifySnapshots();
         var text = run.Source(ExceptionRuleGenerator.HintName);
 
-        Assert.Contains("file sealed class A_Order_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::A.Order>", text, StringComparison.Ordinal);
-        Assert.Contains("file sealed class B_Order_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::B.Order>", text, StringComparison.Ordinal);
+        Assert.Contains("private sealed class A_Order_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::A.Order>", text, StringComparison.Ordinal);
+        Assert.Contains("private sealed class B_Order_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::B.Order>", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -407,6 +407,34 @@ public sealed class ExceptionRuleGeneratorTests
             [ExceptionRule("old")]
             public sealed class Old : IExceptionRule<Order> { public bool Applies(Order order) => false; }
             """).CompilesWithoutDiagnostics();
+
+    [Fact]
+    public void Registry_of_an_assembly_that_sees_another_s_internals_does_not_clash_with_that_assembly_s_registry()
+    {
+        const string Rule = """
+            namespace {0}
+            {{
+                public class Order {{ public int Id {{ get; set; }} }}
+
+                [ServerTools.ExceptionRule("{0}.order")]
+                public sealed class OrderRule : ServerTools.IExceptionRule<Order> {{ public bool Applies(Order order) => order.Id < 0; }}
+            }}
+            """;
+        var sharedRun = GeneratorHarness.Run(
+            TestCompilation.Create(
+                "[assembly: System.Runtime.CompilerServices.InternalsVisibleTo(\"TestProject\")]",
+                string.Format(System.Globalization.CultureInfo.InvariantCulture, Rule, "Shared")).WithAssemblyName("Shared"),
+            new ExceptionRuleGenerator()).CompilesWithoutDiagnostics();
+        using var image = new System.IO.MemoryStream();
+        Assert.True(sharedRun.OutputCompilation.Emit(image).Success);
+
+        var run = GeneratorHarness.Run(
+            TestCompilation.Create(string.Format(System.Globalization.CultureInfo.InvariantCulture, Rule, "Shop"))
+                .AddReferences(MetadataReference.CreateFromImage(image.ToArray())),
+            new ExceptionRuleGenerator()).CompilesWithoutDiagnostics();
+
+        Assert.Contains("internal static class ExceptionRuleRegistration", run.Source(ExceptionRuleGenerator.HintName), StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Adding_an_unrelated_file_reuses_every_step()

@@ -80,8 +80,44 @@ public sealed class TimeWindowedGeneratorTests
             public partial class Stall { public int Id { get; set; } }
             """).CompilesWithoutDiagnostics().VerifySnapshots();
 
+    [Fact]
+    public void Record_gets_the_members_and_keeps_its_cached_schedule_out_of_its_value_equality()
+        => GeneratorHarness.Run("""
+            using ServerTools;
+            namespace Shop;
+            [TimeWindowed(TimeZone = "Europe/Paris")]
+            public sealed partial record Store(int Id, string Name);
+            """).CompilesWithoutDiagnostics().VerifySnapshots();
+
+    [Fact]
+    public void Records_equal_but_for_a_compiled_schedule_stay_equal_with_the_same_hash_code()
+    {
+        var assembly = GeneratedCodeAssert.CompileAndLoad("""
+            using ServerTools;
+            namespace Shop;
+            [TimeWindowed]
+            public partial record Store
+            {
+                public int Id { get; set; }
+                public Store Copy() => this with { };
+            }
+            """);
+        var storeType = assembly.GetType("Shop.Store", throwOnError: true)!;
+        var store = (ITimeWindowed)Activator.CreateInstance(storeType)!;
+        store.TimeWindows.Add(new TimeWindow(DayOfWeek.Monday, new TimeOnly(9, 0), new TimeOnly(17, 0)));
+        var copy = Call(storeType.GetMethod("Copy")!, store)!;
+        var hashCode = store.GetHashCode();
+
+        Assert.True((bool)Call(storeType.GetMethod("IsOpenAt")!, store, new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero))!);
+
+        Assert.Equal(copy, store);
+        Assert.Equal(hashCode, store.GetHashCode());
+    }
+
     [Theory]
     [InlineData("[TimeWindowed] public class Store { }")]
+    [InlineData("[TimeWindowed] public record Store { }")]
+    [InlineData("[TimeWindowed] file partial class Store { }")]
     [InlineData("public class Mall { [TimeWindowed] public partial class Store { } }")]
     [InlineData("public partial class Mall { [TimeWindowed] private partial class Store { } }")]
     [InlineData("[TimeWindowed] public partial class Store<T> { }")]

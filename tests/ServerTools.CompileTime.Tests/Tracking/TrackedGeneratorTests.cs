@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using ServerTools.CompileTime.Tests.Harness;
+using ServerTools.Generators.Common;
 using ServerTools.Generators.Tracking;
 using ServerTools.Tracking;
 
@@ -364,8 +365,99 @@ public sealed class TrackedGeneratorTests
         Assert.Contains(registration + "RegisterServerToolsTrackedDescriptor()", source, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Records_are_tracked_as_classes_are_by_the_record_a_property_or_a_positional_property()
+        => GeneratorHarness.Run("""
+            using ServerTools;
+
+            namespace Shop;
+
+            [Tracked]
+            public partial record Order
+            {
+                public int Id { get; set; }
+                public string State { get; set; } = "";
+
+                partial void OnStateChanged(string oldValue, string newValue) { }
+            }
+
+            public partial record Invoice
+            {
+                public int Id { get; set; }
+                [Tracked] public decimal Total { get; set; }
+            }
+
+            public partial record Payment(int Id, [property: Tracked] decimal Amount, string? Note);
+
+            [Tracked]
+            public partial record RushOrder : Order
+            {
+                public int Priority { get; set; }
+            }
+            """).CompilesWithoutDiagnostics().VerifySnapshots();
+
+    [Fact]
+    public void Records_register_their_tracking_descriptor_when_the_assembly_loads()
+    {
+        var assembly = GeneratedCodeAssert.CompileAndLoad("""
+            namespace Shop;
+
+            [ServerTools.Tracked]
+            public partial record Order
+            {
+                public int Id { get; set; }
+                public string State { get; set; } = "";
+            }
+
+            public partial record Payment(int Id, [property: ServerTools.Tracked] decimal Amount);
+            """);
+
+        Assert.Equal(["Id", "State"], Descriptor(assembly, "Shop.Order").Fields.Select(static field => field.Name));
+        Assert.Equal(["Amount"], Descriptor(assembly, "Shop.Payment").Fields.Select(static field => field.Name));
+    }
+
+    [Fact]
+    public void Property_declared_without_nullable_annotations_gets_a_hook_and_field_of_its_oblivious_type()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Collections.Generic;
+            using ServerTools;
+
+            namespace Shop;
+
+            [Tracked]
+            public partial class Order
+            {
+                public int Id { get; set; }
+            #nullable disable
+                public string Note { get; set; }
+                public string Reference { get; set; }
+                public List<string> Tags { get; set; }
+                public int Lines { get; set; }
+            #nullable restore
+                public string? Comment { get; set; }
+
+                partial void OnNoteChanged(string? oldValue, string? newValue) { }
+                partial void OnReferenceChanged(string oldValue, string newValue) { }
+            #nullable disable
+                partial void OnTagsChanged(List<string> oldValue, List<string> newValue) { }
+            #nullable restore
+
+                public int NoteLength() => TrackedFields.Note.Name.Length;
+            }
+            """).CompilesWithoutDiagnostics().VerifySnapshots();
+
+        Assert.Contains(
+            "#nullable disable\n        partial void OnNoteChanged(string oldValue, string newValue);\n        #nullable enable\n",
+            run.GeneratedSources.Single().Text,
+            StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("[ServerTools.Tracked] public class Partner { public int Id { get; set; } }")]
+    [InlineData("[ServerTools.Tracked] file partial class Partner { public int Id { get; set; } }")]
+    [InlineData("public partial struct Money { [ServerTools.Tracked] public decimal Amount { get; set; } }")]
+    [InlineData("public partial record struct Money([property: ServerTools.Tracked] decimal Amount);")]
     [InlineData("public class Partner { [ServerTools.Tracked] public int Id { get; set; } }")]
     [InlineData("public class Shop { [ServerTools.Tracked] public partial class Partner { public int Id { get; set; } } }")]
     [InlineData("[ServerTools.Tracked] public partial class Partner<T> { public int Id { get; set; } }")]
@@ -439,7 +531,7 @@ public sealed class TrackedGeneratorTests
         Assert.Equal(
             [("Shop.Invoice", IncrementalStepRunReason.Unchanged), ("Shop.SaleOrder", IncrementalStepRunReason.Modified)],
             result.TrackedSteps[TrackedGenerator.Steps.Entities].SelectMany(static step => step.Outputs)
-                .Select(static output => (((TrackedEntitySpec)output.Value).Hierarchy.MetadataName, output.Reason)));
+                .Select(static output => (((GeneratedFile<TrackedEntitySpec>)output.Value).Model.Hierarchy.MetadataName, output.Reason)));
         Assert.Equal(
             [IncrementalStepRunReason.Cached, IncrementalStepRunReason.Modified],
             result.TrackedOutputSteps.SelectMany(static step => step.Value).SelectMany(static step => step.Outputs).Select(static output => output.Reason));

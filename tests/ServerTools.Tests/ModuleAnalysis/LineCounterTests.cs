@@ -100,4 +100,51 @@ public sealed class LineCounterTests
     {
         AssertCount(LineKind.Other, "<Project>\n  <!-- xml comment counted as code -->\n\n# yaml\n</Project>\n", code: 4, comment: 0, blank: 1);
     }
+
+    [Fact]
+    public void A_lone_carriage_return_ends_a_line_as_in_old_mac_files()
+    {
+        AssertCount(LineKind.CSharp, "// header\rclass C\r{\r\r}\r", code: 3, comment: 1, blank: 1);
+        AssertCount(LineKind.Sql, "-- a\rSELECT 1;\r\n\r", code: 1, comment: 1, blank: 1);
+    }
+
+    [Fact]
+    public void CSharp_text_of_a_section_the_build_leaves_out_is_code_and_opens_no_comment()
+    {
+        const string text = """
+            class A { }
+            #if NEVER_DEFINED
+            /* an unclosed comment the compiler never reads
+            #elif DEBUG && !(RELEASE || false) // taken
+            int b; // a comment
+            #else
+            /* also not read
+            #endif
+            #define LOCAL
+            #if LOCAL == true
+            // read
+            #endif
+            class C { }
+            """;
+        var symbols = new[] { "DEBUG", "NET10_0" };
+
+        var count = LineCounter.Count(LineKind.CSharp, text, symbols);
+
+        // Code: class A, the four directives of the first #if, the two lines left out, int b, #define, #if, #endif, class C.
+        Assert.Equal((12, 1, 0), (count.Code, count.Comment, count.Blank));
+    }
+
+    [Fact]
+    public void Razor_comment_markers_inside_a_string_are_code()
+    {
+        const string text = "@code {\n    private string marker = \"<!--\";\n}\n<p>a</p>\n<!-- real -->\n";
+        AssertCount(LineKind.Razor, text, code: 4, comment: 1, blank: 0);
+    }
+
+    [Fact]
+    public void Sql_block_comments_nest_as_in_postgresql()
+    {
+        const string text = "/* outer /* inner */ still the outer */\nSELECT 1;\n/* a\n/* b */\nc */\nSELECT 2; /* x */\n";
+        AssertCount(LineKind.Sql, text, code: 2, comment: 4, blank: 0);
+    }
 }

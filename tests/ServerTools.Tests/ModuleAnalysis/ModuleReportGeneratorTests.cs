@@ -233,6 +233,120 @@ public sealed class ModuleReportGeneratorTests : IDisposable
     }
 
     [Fact]
+    public void Names_in_the_markdown_report_are_code_spans_so_generic_types_and_html_stay_visible()
+    {
+        var report = ModuleReportJsonTests.Sample() with
+        {
+            Configuration = "Release",
+            Entities = [new EntityEntry("Edge.Tagged<string>", [], ["edge|pipe <b>bold</b>"], ["Edge.AppContextBase<TSelf>"])],
+            Rules = [new RuleEntry("edge|pipe <b>bold</b>", "Warning", "Edge.Tagged<string>", [], "Edge.Rules.Pipe")],
+            Notes = ["a <b>note</b>"],
+        };
+
+        var markdown = ModuleReportMarkdown.Write(report);
+
+        Assert.Contains("| `Edge.Tagged<string>` | - | `edge\\|pipe <b>bold</b>` | `Edge.AppContextBase<TSelf>` |\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("| `edge\\|pipe <b>bold</b>` | Warning | `Edge.Tagged<string>` | - | `Edge.Rules.Pipe` |\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("> **Note:** a \\<b\\>note\\</b\\>\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("Project: `C:\\src\\Shop\\Shop.csproj` (net10.0, Release)\n", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("| Edge.Tagged<string>", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_reports_own_files_and_the_tools_outputs_are_never_counted_wherever_they_are()
+    {
+        // A one-project folder after `servertools report` (default output) and with the report inside the project
+        // (ServerToolsModuleReportPath=reports/): each build once counted the last build's report.
+        Write("Shop.csproj", "<Project>\n</Project>\n");
+        var files = new[]
+        {
+            Write("A.cs", "class A { }\n"),
+            Write("servertools-report/module-analysis.md", "# Module analysis\n\n1 module\n"),
+            Write("servertools-report/module-analysis.html", "<!DOCTYPE html>\n<html>\n</html>\n"),
+            Write("reports/module-report.json", "{\n}\n"),
+            Write("reports/module-report.md", "# Module report\n"),
+            Write("reports/notes.md", "kept out: in the report's folder\n"),
+            Write("elsewhere/Module-Report.JSON", "{\n}\n"),
+        };
+        var request = Request("obj/none.sarif", files);
+        request.ExcludedDirectories = ["bin/", "obj/", Path.Combine(_project, "reports") + "/"];
+
+        var report = ModuleReportGenerator.Generate(request, new List<ReportProblem>());
+
+        var lines = report.Lines.ToDictionary(static l => l.Kind, static l => l.Count);
+        Assert.Equal(0, lines["JSON"].Files);
+        Assert.Equal((1, 2), (lines["Other"].Files, lines["Other"].Code)); // the project file only
+        Assert.Equal(1, lines["C#"].Files);
+    }
+
+    [Fact]
+    public void Files_that_tools_write_are_not_counted_unless_a_glob_with_an_exclamation_mark_counts_them_again()
+    {
+        Write("Shop.csproj", "<Project>\n</Project>\n");
+        var files = new[]
+        {
+            Write("appsettings.json", "{\n  \"a\": 1\n}\n"),
+            Write("packages.lock.json", "{\n  \"version\": 1\n}\n"),
+            Write("Web/package-lock.json", "{\n}\n"),
+            Write("dotnet-tools.json", "{\n}\n"),
+            Write("wwwroot/js/site.js", "run();\n"),
+            Write("wwwroot/js/site.min.js", "run();\n"),
+            Write("wwwroot/css/site.min.css", "a{}\n"),
+            Write("wwwroot/lib/bootstrap/bootstrap.js", "one();\ntwo();\n"),
+        };
+        var request = Request("obj/none.sarif", files);
+
+        var lines = ModuleReportGenerator.Generate(request, new List<ReportProblem>()).Lines.ToDictionary(static l => l.Kind, static l => l.Count);
+
+        Assert.Equal((1, 3), (lines["JSON"].Files, lines["JSON"].Code));
+        Assert.Equal(2, lines["Other"].Files); // the project file and site.js
+
+        request.ExcludeGlobs = ["!**/*.min.js;!wwwroot/lib/;wwwroot/lib/bootstrap/*.js;!packages.lock.json"];
+        lines = ModuleReportGenerator.Generate(request, new List<ReportProblem>()).Lines.ToDictionary(static l => l.Kind, static l => l.Count);
+
+        // As in .gitignore, the last glob that matches decides: bootstrap is excluded again after lib/ was counted again.
+        Assert.Equal((2, 6), (lines["JSON"].Files, lines["JSON"].Code));
+        Assert.Equal(3, lines["Other"].Files);
+    }
+
+    [Theory]
+    [InlineData("../shared/**", true)]
+    [InlineData("**/Clock.cs", true)]
+    [InlineData("shared/**", false)]
+    public void Globs_match_a_file_linked_from_outside_the_project_by_its_path_relative_to_the_project(string glob, bool excluded)
+    {
+        var project = Path.Combine(_project, "Shop");
+        var filter = new ProjectFileFilter(project, [], [glob]);
+
+        Assert.Equal("../shared/Clock.cs", filter.RelativePath(Path.Combine(_project, "shared", "Clock.cs")));
+        Assert.Equal(excluded, filter.IsExcluded(Path.Combine(_project, "shared", "Clock.cs")));
+    }
+
+    [Fact]
+    public void An_unreadable_error_log_of_our_own_is_deleted_so_that_the_next_build_compiles_again_and_heals_the_report()
+    {
+        // Two builds of one project at once write the default log together (STB002); the next build used to be up to date.
+        Write("obj/servertools/compile.sarif", "{ \"version\": \"2.1.0\", \"runs\": [ { \"results\": [ { \"ruleId\": \"ST9001\" } ] } ] }\n] } ] }");
+        var request = Request("obj/servertools/compile.sarif,version=2.1");
+        request.DeleteUnreadableErrorLog = true;
+        var problems = new List<ReportProblem>();
+
+        var report = ModuleReportGenerator.Generate(request, problems);
+
+        Assert.Equal("STB002", Assert.Single(problems).Code);
+        Assert.Contains("The log was deleted, so the next build compiles the project again", problems[0].Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_project, "obj", "servertools", "compile.sarif")));
+        Assert.False(report.Complete);
+        Assert.Contains("It was deleted", Assert.Single(report.Notes), StringComparison.Ordinal);
+
+        // A log the project set itself is not ours to delete.
+        Write("obj/mine.sarif", "{ ");
+        var own = ModuleReportGenerator.Generate(Request("obj/mine.sarif"), problems);
+        Assert.True(File.Exists(Path.Combine(_project, "obj", "mine.sarif")));
+        Assert.DoesNotContain("deleted", Assert.Single(own.Notes), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_collect_file_name_is_the_module_and_a_stable_hash_of_the_project_path()
     {
         var name = ModuleReportGenerator.CollectFileName("Shop", "/src/Shop/Shop.csproj");
@@ -250,10 +364,10 @@ public sealed class ModuleReportGeneratorTests : IDisposable
         var markdown = ModuleReportMarkdown.Write(ModuleReportJsonTests.Sample());
 
         Assert.StartsWith("# Module report: Shop \"Core\"\n\nModule 'Shop \"Core\"': 135 lines of code in 5 files, 2 entities (0 audited, 1 tracked, 2 fuzzy searchable, 3 time-windowed), 1 exception rule (1 blocking, 0 warnings), 2 diagnostics.\n", markdown, StringComparison.Ordinal);
-        Assert.Contains("| Shop.Order | Audited, Tracked | order.limit | Shop.Db |\n", markdown, StringComparison.Ordinal);
-        Assert.Contains("| order.limit | Blocking | Shop.Order | confirm | Shop.Rules.Limit |\n", markdown, StringComparison.Ordinal);
-        Assert.Contains("| ST0001 | error | 2 |\n", markdown, StringComparison.Ordinal);
-        Assert.Contains("| Packages | Npgsql 10.0.0, Legacy |\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("| `Shop.Order` | `Audited`, `Tracked` | `order.limit` | `Shop.Db` |\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("| `order.limit` | Blocking | `Shop.Order` | `confirm` | `Shop.Rules.Limit` |\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("| `ST0001` | error | 2 |\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("| Packages | `Npgsql 10.0.0`, `Legacy` |\n", markdown, StringComparison.Ordinal);
         Assert.DoesNotContain("\r", markdown, StringComparison.Ordinal);
     }
 }

@@ -152,6 +152,30 @@ public sealed class SarifReaderTests
     }
 
     [Fact]
+    public void A_rule_class_that_checks_two_types_is_listed_for_each_and_counted_once()
+    {
+        const string Log = """
+            { "version": "2.1.0", "runs": [ { "results": [
+              { "ruleId": "ST9001", "level": "note", "properties": { "customProperties": { "module": "Shop" } } },
+              { "ruleId": "ST9003", "level": "note", "properties": { "customProperties": { "class": "Shop.NameRequired", "id": "party.name", "sets": "", "severity": "Blocking", "target": "Shop.Supplier" } } },
+              { "ruleId": "ST9003", "level": "note", "properties": { "customProperties": { "class": "Shop.NameRequired", "id": "party.name", "sets": "", "severity": "Blocking", "target": "Shop.Partner" } } },
+              { "ruleId": "ST9003", "level": "note", "properties": { "customProperties": { "class": "Shop.Large", "id": "sale.large", "sets": "invoice\nconfirm", "severity": "Warning", "target": "Shop.Order" } } }
+            ] } ] }
+            """;
+
+        var findings = ModuleFindings.From(SarifReader.Read(Log), "Shop");
+        var report = new ModuleReport { Module = "Shop", Complete = true, Rules = findings.Rules };
+
+        Assert.Equal(
+            [("party.name", "Shop.Partner"), ("party.name", "Shop.Supplier"), ("sale.large", "Shop.Order")],
+            findings.Rules.Select(static r => (r.Id, r.Target)));
+        // "Everything is ordered": the sets too, whatever order the attribute gives them in.
+        Assert.Equal(["confirm", "invoice"], findings.Rules[2].Sets);
+        Assert.Equal((2, 1), report.RuleCounts());
+        Assert.Contains("2 exception rules (1 blocking, 1 warning)", ModuleReportMarkdown.Summary(report), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_version_1_log_gives_the_same_findings()
     {
         var findings = ModuleFindings.From(SarifReader.Read(V1));

@@ -60,15 +60,19 @@ internal sealed record FixtureModule(string Module)
         Diagnostics = [("ST0001", "error", 3)],
     };
 
-    /// <summary>The report as JSON (schema <c>servertools-module-report/1</c>, or <paramref name="schema"/>), built for <paramref name="targetFramework"/>.</summary>
-    public string ToJson(string schema = "servertools-module-report/1", string targetFramework = "net10.0")
+    /// <summary>
+    /// The report as JSON (schema <c>servertools-module-report/1</c>, or <paramref name="schema"/>), built for
+    /// <paramref name="targetFramework"/> in <paramref name="configuration"/> (null: a report that names none), of the
+    /// project <c>{root}/{module}/{module}.csproj</c>.
+    /// </summary>
+    public string ToJson(string schema = "servertools-module-report/1", string targetFramework = "net10.0", string? configuration = null, string root = "/src")
     {
         string[] features = ["Audited", "Tracked", "FuzzySearchable", "TimeWindowed"];
         var report = new JsonObject
         {
             ["schema"] = schema,
             ["module"] = Module,
-            ["project"] = $"/src/{Module}/{Module}.csproj",
+            ["project"] = $"{root}/{Module}/{Module}.csproj",
             ["targetFramework"] = targetFramework,
             ["lines"] = new JsonArray([.. ((string[])["C#", "Razor", "JSON", "SQL", "Other"]).Select(kind => (JsonNode)new JsonObject
             {
@@ -114,6 +118,11 @@ internal sealed record FixtureModule(string Module)
                 ["projects"] = Strings([]),
             },
         };
+        if (configuration is not null)
+        {
+            report["configuration"] = configuration;
+        }
+
         return report.ToJsonString();
     }
 

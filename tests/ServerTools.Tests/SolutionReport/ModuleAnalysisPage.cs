@@ -144,7 +144,8 @@ internal sealed class ModuleAnalysisPage
             bars.Add(new ExpectedBar("lines", module, line.GetProperty("kind").GetString()!, line.GetProperty("code").GetInt64()));
         }
 
-        var generated = report.GetProperty("generatedLines").GetProperty("code").GetInt64();
+        var generatedLines = report.GetProperty("generatedLines");
+        var generated = generatedLines.GetProperty("code").GetInt64() + generatedLines.GetProperty("comment").GetInt64() + generatedLines.GetProperty("blank").GetInt64();
         var sourceGenerated = report.GetProperty("sourceGenerated").GetProperty("lines").GetInt64();
         if (generated > 0)
         {

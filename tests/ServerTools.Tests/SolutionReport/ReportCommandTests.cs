@@ -204,6 +204,75 @@ public sealed class ReportCommandTests : IDisposable
         Assert.DoesNotContain("dotnet build", run.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("both", "holds several solutions or projects (Shop.sln, Shop.slnx), so it is not clear which to build. Name one: servertools report ")]
+    [InlineData("two", "holds several solutions or projects (Shop.App.csproj, Shop.Domain.csproj)")]
+    [InlineData("other", "holds several solutions or projects (Other.sln, Shop.csproj)")]
+    [InlineData("none", "holds no solution (.sln, .slnx) or project file. Give a solution, a project file, or a folder that holds one.")]
+    [InlineData("source", "is not a solution or project file. Give a solution (.sln, .slnx), a project file (such as .csproj), or a folder that holds one.")]
+    public async Task A_target_that_msbuild_cannot_pick_or_build_is_bad_input_found_before_building(string layout, string message)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_folder.Root, "app")).FullName;
+        string[] files = layout switch
+        {
+            "both" => ["Shop.sln", "Shop.slnx"],
+            "two" => ["Shop.App.csproj", "Shop.Domain.csproj"],
+            "other" => ["Other.sln", "Shop.csproj"],
+            "none" => ["README.md"],
+            _ => ["TextTools.cs"],
+        };
+        foreach (var file in files)
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, file), "");
+        }
+
+        var target = layout == "source" ? Path.Combine(folder, "TextTools.cs") : folder;
+        var run = await ReportRun.RunAsync("report", target, "--output", _folder.Output, "--no-open");
+
+        Assert.Equal(ReportCommand.BadInput, run.ExitCode);
+        Assert.Contains($"'{target}' {message}", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("dotnet build", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_output_folder_that_cannot_be_written_is_refused_before_building_with_one_sentence()
+    {
+        var project = Path.Combine(_folder.Root, "Shop.csproj");
+        await File.WriteAllTextAsync(project, "<Project Sdk=\"Microsoft.NET.Sdk\" />");
+        var file = Path.Combine(_folder.Root, "taken.txt");
+        await File.WriteAllTextAsync(file, "");
+
+        var underFile = await ReportRun.RunAsync("report", project, "--output", Path.Combine(file, "out"), "--no-open");
+        var noFiles = await ReportRun.RunAsync("report", project, "--output", "/proc/servertools-report", "--no-open");
+
+        Assert.Equal(ReportCommand.BadInput, underFile.ExitCode);
+        Assert.Contains($"The output folder '{Path.Combine(file, "out")}' cannot be created: '{file}' is not a folder. Choose another folder with --output.", underFile.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("dotnet build", underFile.Output, StringComparison.Ordinal);
+        Assert.Equal(ReportCommand.BadInput, noFiles.ExitCode);
+        Assert.Contains("The output folder '/proc/servertools-report' cannot be written (it does not exist, and its parent '/proc' does not take new files either): ", noFiles.Error, StringComparison.Ordinal);
+        Assert.Matches(@"[^.]\. Choose another folder with --output\.", noFiles.Error);
+        Assert.DoesNotContain("dotnet build", noFiles.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rule_class_that_checks_two_types_counts_as_one_rule_with_a_row_per_type()
+    {
+        var parties = new FixtureModule("Shop.Parties")
+        {
+            Code = new() { ["C#"] = 10 },
+            Rules = [("party.name_required", "Blocking", "Shop.Partner"), ("party.name_required", "Blocking", "Shop.Supplier")],
+        };
+
+        var run = await ReportAsync(parties);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var markdown = _folder.Markdown;
+        Assert.Contains("1 module: 0 entities, 10 lines of code (0 generated), 1 exception rule, 0 ServerTools diagnostics.", markdown, StringComparison.Ordinal);
+        Assert.Contains("1 exception rule (1 blocking, 0 warnings)", markdown, StringComparison.Ordinal);
+        Assert.Contains("| `party.name_required` | `Blocking` | `Shop.Partner` |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| `party.name_required` | `Blocking` | `Shop.Supplier` |", markdown, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_failed_build_exits_1_with_the_build_output_and_what_to_do()
     {
@@ -227,7 +296,6 @@ public sealed class ReportCommandTests : IDisposable
     [InlineData("--reports needs a module-report.json file or a folder of them", "report", "--reports", "--no-open")]
     [InlineData("Give one solution, project or folder to build; 'A.sln' and 'B.sln' are two", "report", "A.sln", "B.sln")]
     [InlineData("--reports reads existing reports without building, so 'A.sln' would not be built", "report", "A.sln", "--reports", "r.json")]
-    [InlineData("--configuration applies to the build, and --reports does not build", "report", "--reports", "r.json", "-c", "Release")]
     public async Task Bad_usage_exits_2_and_says_what_is_wrong_and_where_the_help_is(string message, params string[] arguments)
     {
         var run = await ReportRun.RunAsync(arguments);
@@ -271,6 +339,10 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Equal("out", options.Output);
         Assert.True(options.NoOpen);
         Assert.Null(options.Target);
+
+        var chosen = ReportOptions.Parse(["--reports", "artifacts/obj", "-c", "Release"]);
+
+        Assert.Equal("Release", chosen.Configuration);
 
         var build = ReportOptions.Parse(["Shop.sln", "-c", "Release"]);
 

@@ -77,6 +77,81 @@ public sealed class ReportInputTests : IDisposable
     }
 
     [Fact]
+    public async Task Reports_of_two_configurations_of_one_project_are_refused_until_configuration_chooses_one()
+    {
+        // artifacts/obj/<project>/debug and release side by side: the stale Debug report was once kept, silently.
+        var debug = FixtureModule.Sales with { Entities = [FixtureModule.Sales.Entities[0]] };
+        var debugFile = _folder.WriteFile("artifacts/obj/Shop.Sales/debug/servertools/module-report.json", debug.ToJson(configuration: "Debug"));
+        _folder.WriteFile("artifacts/obj/Shop.Sales/release/servertools/module-report.json", FixtureModule.Sales.ToJson(configuration: "Release"));
+        _folder.WriteFile("artifacts/obj/Shop.Stock/debug/servertools/module-report.json", FixtureModule.Stock.ToJson(configuration: "Debug"));
+
+        var refused = await RunAsync(_folder.Reports);
+
+        Assert.Equal(ReportCommand.BadInput, refused.ExitCode);
+        Assert.Contains($"'Shop.Sales' (/src/Shop.Sales/Shop.Sales.csproj) has reports of several build configurations: Debug ({debugFile}), Release (", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("Give --configuration Debug (or another of them) to choose one, or point --reports at one configuration's folder.", refused.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_folder.Output, "module-analysis.md")));
+
+        var release = await ReportRun.RunAsync(["report", "--reports", _folder.Reports, "--configuration", "release", "--output", _folder.Output, "--no-open"]);
+
+        Assert.True(release.ExitCode == 0, release.ToString());
+        var markdown = _folder.Markdown;
+        Assert.Contains("1 module: 3 entities,", markdown, StringComparison.Ordinal);
+        Assert.Contains("target framework `net10.0`, configuration `Release`.", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("Shop.Stock", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Of_reports_of_one_project_and_framework_that_name_no_configuration_the_newest_is_kept_with_a_note()
+    {
+        // Reports of an older build, without "configuration": the first by path (debug/) was kept, however stale.
+        var older = _folder.WriteFile("debug/module-report.json", (FixtureModule.Sales with { Entities = [FixtureModule.Sales.Entities[0]] }).ToJson());
+        var newer = _folder.WriteFile("release/module-report.json", FixtureModule.Sales.ToJson());
+        File.SetLastWriteTimeUtc(older, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        File.SetLastWriteTimeUtc(newer, new DateTime(2026, 1, 2, 0, 0, 0, DateTimeKind.Utc));
+
+        var kept = Assert.Single(ModuleReportReader.ReadAll([_folder.Reports]));
+
+        Assert.Equal(3, kept.Entities.Count);
+        Assert.Equal($"Older reports of this project were found and not used: {older}; the figures are those of the newest, {newer}.", Assert.Single(kept.Notes));
+    }
+
+    [Fact]
+    public async Task Projects_are_named_relative_to_the_folder_that_holds_them_all_so_checkouts_give_the_same_files()
+    {
+        _folder.WriteFile("a.json", FixtureModule.Sales.ToJson(root: "/home/dev/shop/src"));
+        _folder.WriteFile("b.json", FixtureModule.Stock.ToJson(root: "/home/dev/shop/src"));
+        var here = await RunAsync(_folder.Reports);
+        var (markdown, html) = (_folder.Markdown, _folder.Html);
+
+        _folder.WriteFile("a.json", FixtureModule.Sales.ToJson(root: "/builds/ci/42/src"));
+        _folder.WriteFile("b.json", FixtureModule.Stock.ToJson(root: "/builds/ci/42/src"));
+        var there = await RunAsync(_folder.Reports);
+
+        Assert.True(here.ExitCode == 0 && there.ExitCode == 0, here + "\n" + there);
+        Assert.Contains("\nProject `Shop.Sales/Shop.Sales.csproj`, target framework `net10.0`.\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("<p>Project <code>Shop.Stock/Shop.Stock.csproj</code>, target framework <code>net10.0</code>.</p>", html, StringComparison.Ordinal);
+        Assert.Equal(markdown, _folder.Markdown);
+        Assert.Equal(html, _folder.Html);
+    }
+
+    [Fact]
+    public async Task Generated_counts_every_line_of_the_generated_files_as_it_does_of_the_generators_output()
+    {
+        // The generators' output comes as one number of lines; the generated files' comments and blank lines count too.
+        var report = System.Text.Json.Nodes.JsonNode.Parse(FixtureModule.Sales.ToJson())!;
+        report["generatedLines"]!["comment"] = 100;
+        report["generatedLines"]!["blank"] = 50;
+        _folder.WriteFile("Shop.Sales.json", report.ToJsonString());
+
+        var run = await RunAsync(_folder.Reports);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("1 module: 3 entities, 2,140 lines of code (2,550 generated),", _folder.Markdown, StringComparison.Ordinal);
+        Assert.Contains("data-chart=\"lines\" data-module=\"Shop.Sales\" data-kind=\"Generated\" data-value=\"1050\"", _folder.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Reports_of_different_projects_or_without_a_project_are_not_merged()
     {
         var a = ModuleReportReader.Parse(FixtureModule.Sales.ToJson(), "a");

@@ -114,10 +114,12 @@ internal sealed class ModuleCensus
             }
         }
 
+        // A generic context class (AppContextBase<TSelf>) is a template of contexts, not one: its entities are listed with
+        // the contexts derived from it, which reach its DbSet properties through their base classes.
         foreach (var context in _contexts)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var name = ModuleSymbols.Name(context);
+            var name = IsListed(context) ? ModuleSymbols.Name(context) : null;
             for (var current = context; current is not null; current = current.BaseType)
             {
                 foreach (var member in current.GetMembers())
@@ -139,16 +141,18 @@ internal sealed class ModuleCensus
 
         foreach (var applied in _applied)
         {
-            var name = ModuleSymbols.Name(applied.Context);
-            if (applied.Entity is not null)
+            foreach (var name in ConcreteNames(applied.Context))
             {
-                Map(applied.Entity, name);
-            }
-            else
-            {
-                foreach (var configured in _configurations)
+                if (applied.Entity is not null)
                 {
-                    Map(configured.Entity, name);
+                    Map(applied.Entity, name);
+                }
+                else
+                {
+                    foreach (var configured in _configurations)
+                    {
+                        Map(configured.Entity, name);
+                    }
                 }
             }
         }
@@ -169,6 +173,44 @@ internal sealed class ModuleCensus
             .Select(pair => Facts(pair.Key, pair.Value, idsByTarget))
             .OrderBy(static entity => entity.Type, StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>
+    /// A context class listed by name: not a generic one (its name would be that of a template, such as
+    /// <c>AppContextBase&lt;TSelf&gt;</c>). An abstract base context is listed: it declares the DbSet properties.
+    /// </summary>
+    private static bool IsListed(INamedTypeSymbol context) => !context.IsGenericType;
+
+    /// <summary>
+    /// The names of the contexts whose model <paramref name="context"/>'s code builds: its own, or, for a generic base
+    /// context, those of the module's listed contexts derived from it (a null name when there is none, so that its
+    /// entities are listed all the same).
+    /// </summary>
+    private List<string?> ConcreteNames(INamedTypeSymbol context)
+    {
+        if (IsListed(context))
+        {
+            return [ModuleSymbols.Name(context)];
+        }
+
+        var derived = _contexts
+            .Where(candidate => IsListed(candidate) && DerivesFrom(candidate, context.OriginalDefinition))
+            .Select(static candidate => (string?)ModuleSymbols.Name(candidate))
+            .ToList();
+        return derived.Count > 0 ? derived : [null];
+    }
+
+    private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol baseDefinition)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, baseDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The module's exception rules, one per rule class and type it checks, ordered by class, then type.</summary>

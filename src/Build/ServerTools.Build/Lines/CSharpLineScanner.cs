@@ -34,11 +34,18 @@ internal static class CSharpLineScanner
         public int Braces { get; set; }
     }
 
-    public static LineCount Count(string text)
+    /// <summary>
+    /// Counts <paramref name="text"/> ('\n' line ends). With <paramref name="symbols"/>, the preprocessing symbols of the
+    /// build, the text of a conditional section that is not compiled (<c>#if NEVER</c> ... <c>#endif</c>) is not lexed, as
+    /// the compiler does not lex it, and its lines count as code; without them, every section is read as code.
+    /// </summary>
+    public static LineCount Count(string text, IEnumerable<string>? symbols = null)
     {
         var marks = new LineMarks();
         var stack = new Stack<Frame>();
         stack.Push(new Frame(Mode.Code));
+        var conditions = symbols is null ? null : new Preprocessor(symbols);
+        var lineStart = true;
         var i = 0;
         while (i < text.Length)
         {
@@ -47,6 +54,7 @@ internal static class CSharpLineScanner
             if (c == '\n')
             {
                 marks.NextLine();
+                lineStart = true;
                 // Regular strings and characters cannot span lines: an unterminated one ends at the line end.
                 while (stack.Peek().Mode is Mode.String or Mode.Char)
                 {
@@ -64,6 +72,22 @@ internal static class CSharpLineScanner
             }
 
             var top = stack.Peek();
+            if (conditions is not null && lineStart && ((c == '#' && stack.Count == 1) || !conditions.Active))
+            {
+                // A directive, or a line of a section that is not compiled: code, and nothing in it opens a comment.
+                marks.Code();
+                var end = text.IndexOf('\n', i);
+                end = end < 0 ? text.Length : end;
+                if (c == '#')
+                {
+                    conditions.Directive(text.Substring(i + 1, end - i - 1));
+                }
+
+                i = end;
+                continue;
+            }
+
+            lineStart = false;
             switch (top.Mode)
             {
                 case Mode.BlockComment:
@@ -269,5 +293,170 @@ internal static class CSharpLineScanner
         }
 
         return end - start;
+    }
+
+    /// <summary>
+    /// The conditional sections of C# (<c>#if</c>, <c>#elif</c>, <c>#else</c>, <c>#endif</c>, with <c>#define</c> and
+    /// <c>#undef</c>) and whether the text at hand is compiled. Expressions: symbols, <c>true</c>, <c>false</c>,
+    /// <c>!</c>, <c>==</c>, <c>!=</c>, <c>&amp;&amp;</c>, <c>||</c> and parentheses, as in the language.
+    /// </summary>
+    private sealed class Preprocessor(IEnumerable<string> symbols)
+    {
+        private readonly HashSet<string> _symbols = new(symbols, System.StringComparer.Ordinal);
+
+        /// <summary>Per open <c>#if</c>: whether its surroundings are compiled, and whether a branch was taken.</summary>
+        private readonly Stack<(bool Outer, bool Taken)> _sections = new();
+
+        public bool Active { get; private set; } = true;
+
+        /// <summary>Applies the directive whose text follows the <c>#</c>.</summary>
+        public void Directive(string line)
+        {
+            var comment = line.IndexOf("//", System.StringComparison.Ordinal);
+            var body = (comment < 0 ? line : line.Substring(0, comment)).Trim();
+            var split = 0;
+            while (split < body.Length && char.IsLetter(body[split]))
+            {
+                split++;
+            }
+
+            var argument = body.Substring(split).Trim();
+            switch (body.Substring(0, split))
+            {
+                case "if":
+                    var taken = Active && Evaluate(argument);
+                    _sections.Push((Active, taken));
+                    Active = taken;
+                    break;
+                case "elif" when _sections.Count > 0:
+                    var (outer, before) = _sections.Pop();
+                    var now = outer && !before && Evaluate(argument);
+                    _sections.Push((outer, before || now));
+                    Active = now;
+                    break;
+                case "else" when _sections.Count > 0:
+                    var (surrounding, any) = _sections.Pop();
+                    _sections.Push((surrounding, true));
+                    Active = surrounding && !any;
+                    break;
+                case "endif" when _sections.Count > 0:
+                    Active = _sections.Pop().Outer;
+                    break;
+                case "define" when Active:
+                    _symbols.Add(argument);
+                    break;
+                case "undef" when Active:
+                    _symbols.Remove(argument);
+                    break;
+            }
+        }
+
+        /// <summary>The value of a condition; false for one the compiler would reject.</summary>
+        private bool Evaluate(string expression)
+        {
+            var tokens = Tokens(expression);
+            var position = 0;
+            var value = Or(tokens, ref position);
+            return value is true && position == tokens.Count;
+        }
+
+        private bool? Or(List<string> tokens, ref int position)
+        {
+            var value = And(tokens, ref position);
+            while (value is not null && position < tokens.Count && tokens[position] == "||")
+            {
+                position++;
+                var right = And(tokens, ref position);
+                value = right is null ? null : value.Value | right.Value;
+            }
+
+            return value;
+        }
+
+        private bool? And(List<string> tokens, ref int position)
+        {
+            var value = Equality(tokens, ref position);
+            while (value is not null && position < tokens.Count && tokens[position] == "&&")
+            {
+                position++;
+                var right = Equality(tokens, ref position);
+                value = right is null ? null : value.Value & right.Value;
+            }
+
+            return value;
+        }
+
+        private bool? Equality(List<string> tokens, ref int position)
+        {
+            var value = Unary(tokens, ref position);
+            while (value is not null && position < tokens.Count && tokens[position] is "==" or "!=")
+            {
+                var equals = tokens[position++] == "==";
+                var right = Unary(tokens, ref position);
+                value = right is null ? null : (value.Value == right.Value) == equals;
+            }
+
+            return value;
+        }
+
+        private bool? Unary(List<string> tokens, ref int position)
+        {
+            if (position >= tokens.Count)
+            {
+                return null;
+            }
+
+            var token = tokens[position++];
+            switch (token)
+            {
+                case "!":
+                    return !Unary(tokens, ref position);
+                case "(":
+                    var value = Or(tokens, ref position);
+                    return position < tokens.Count && tokens[position++] == ")" ? value : null;
+                case "true":
+                    return true;
+                case "false":
+                    return false;
+                default:
+                    return char.IsLetter(token[0]) || token[0] == '_' ? _symbols.Contains(token) : null;
+            }
+        }
+
+        private static List<string> Tokens(string expression)
+        {
+            var tokens = new List<string>();
+            var i = 0;
+            while (i < expression.Length)
+            {
+                var c = expression[i];
+                if (char.IsWhiteSpace(c))
+                {
+                    i++;
+                }
+                else if (char.IsLetterOrDigit(c) || c == '_')
+                {
+                    var start = i;
+                    while (i < expression.Length && (char.IsLetterOrDigit(expression[i]) || expression[i] == '_'))
+                    {
+                        i++;
+                    }
+
+                    tokens.Add(expression.Substring(start, i - start));
+                }
+                else if (i + 1 < expression.Length && expression.Substring(i, 2) is "&&" or "||" or "==" or "!=")
+                {
+                    tokens.Add(expression.Substring(i, 2));
+                    i += 2;
+                }
+                else
+                {
+                    tokens.Add(c.ToString());
+                    i++;
+                }
+            }
+
+            return tokens;
+        }
     }
 }

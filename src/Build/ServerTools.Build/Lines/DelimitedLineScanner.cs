@@ -10,27 +10,36 @@ internal sealed class DelimitedLineScanner
     private readonly (string Open, string Close)[] _blockComments;
     private readonly (char Quote, bool Backslash, bool Multiline)[] _strings;
     private readonly bool _dollarQuotes;
+    private readonly bool _nestedComments;
 
-    private DelimitedLineScanner(string[] lineComments, (string, string)[] blockComments, (char, bool, bool)[] strings, bool dollarQuotes)
+    private DelimitedLineScanner(string[] lineComments, (string, string)[] blockComments, (char, bool, bool)[] strings, bool dollarQuotes, bool nestedComments = false)
     {
         _lineComments = lineComments;
         _blockComments = blockComments;
         _strings = strings;
         _dollarQuotes = dollarQuotes;
+        _nestedComments = nestedComments;
     }
 
     public static DelimitedLineScanner Json { get; } = new(["//"], [("/*", "*/")], [('"', true, false)], dollarQuotes: false);
 
-    public static DelimitedLineScanner Sql { get; } = new(["--"], [("/*", "*/")], [('\'', false, true), ('"', false, true)], dollarQuotes: true);
+    /// <summary>SQL as PostgreSQL reads it: block comments nest (<c>/* a /* b */ still a */</c>).</summary>
+    public static DelimitedLineScanner Sql { get; } = new(["--"], [("/*", "*/")], [('\'', false, true), ('"', false, true)], dollarQuotes: true, nestedComments: true);
 
-    public static DelimitedLineScanner Razor { get; } = new([], [("@*", "*@"), ("<!--", "-->")], [], dollarQuotes: false);
+    /// <summary>
+    /// Razor: <c>@* *@</c> and HTML comments; a <c>"</c> string (a C# string in a code block, an attribute value) hides
+    /// them, up to the end of its line.
+    /// </summary>
+    public static DelimitedLineScanner Razor { get; } = new([], [("@*", "*@"), ("<!--", "-->")], [('"', true, false)], dollarQuotes: false);
 
     public static DelimitedLineScanner Text { get; } = new([], [], [], dollarQuotes: false);
 
     public LineCount Count(string text)
     {
         var marks = new LineMarks();
-        string? close = null;      // the end of the block comment we are in
+        string? open = null;       // the start of the block comment we are in
+        string? close = null;      // its end
+        var depth = 0;             // how many of them are open (nested comments)
         var inString = -1;         // the index of the string kind we are in
         string? dollarTag = null;  // the tag of the dollar-quoted string we are in
         var i = 0;
@@ -61,7 +70,15 @@ internal sealed class DelimitedLineScanner
                 if (At(text, i, close))
                 {
                     i += close.Length;
-                    close = null;
+                    if (--depth == 0)
+                    {
+                        close = null;
+                    }
+                }
+                else if (_nestedComments && At(text, i, open!))
+                {
+                    i += open!.Length;
+                    depth++;
                 }
                 else
                 {
@@ -108,13 +125,14 @@ internal sealed class DelimitedLineScanner
                 continue;
             }
 
-            i = ScanCode(text, i, marks, ref close, ref inString, ref dollarTag);
+            i = ScanCode(text, i, marks, ref open, ref close, ref inString, ref dollarTag);
+            depth = close is null ? 0 : 1;
         }
 
         return marks.ToCount(text);
     }
 
-    private int ScanCode(string text, int i, LineMarks marks, ref string? close, ref int inString, ref string? dollarTag)
+    private int ScanCode(string text, int i, LineMarks marks, ref string? open, ref string? close, ref int inString, ref string? dollarTag)
     {
         foreach (var prefix in _lineComments)
         {
@@ -126,13 +144,14 @@ internal sealed class DelimitedLineScanner
             }
         }
 
-        foreach (var (open, closing) in _blockComments)
+        foreach (var (opening, closing) in _blockComments)
         {
-            if (At(text, i, open))
+            if (At(text, i, opening))
             {
                 marks.Comment();
+                open = opening;
                 close = closing;
-                return i + open.Length;
+                return i + opening.Length;
             }
         }
 

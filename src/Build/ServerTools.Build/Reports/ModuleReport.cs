@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using ServerTools.Build.Lines;
 
 namespace ServerTools.Build.Reports;
@@ -17,6 +18,9 @@ public sealed record ModuleReport
 
     /// <summary>The target framework of this build, such as <c>net10.0</c>.</summary>
     public string TargetFramework { get; init; } = "";
+
+    /// <summary>The build configuration, such as <c>Debug</c> (empty when the build did not say).</summary>
+    public string Configuration { get; init; } = "";
 
     /// <summary>
     /// False when the compiler's error log could not be read or held no ServerTools summary (ST9001): then the entities,
@@ -43,8 +47,15 @@ public sealed record ModuleReport
     /// <summary>The number of entities with each feature, in the order of <see cref="FeatureNames.All"/>.</summary>
     public IReadOnlyList<KeyValuePair<string, int>> Features { get; init; } = [];
 
-    /// <summary>The exception rules, by id.</summary>
+    /// <summary>The exception rules, by id, class and checked type: a rule class that checks two types has two entries.</summary>
     public IReadOnlyList<RuleEntry> Rules { get; init; } = [];
+
+    /// <summary>The number of exception rules (rule classes, by id and class), and of those that block.</summary>
+    public (int All, int Blocking) RuleCounts()
+    {
+        var classes = Rules.GroupBy(static r => (r.Id, r.Class)).Select(static g => g.First()).ToList();
+        return (classes.Count, classes.Count(static r => r.Severity == "Blocking"));
+    }
 
     /// <summary>ServerTools diagnostics (not ST9xxx), by id and level, suppressed ones left out.</summary>
     public IReadOnlyList<DiagnosticEntry> Diagnostics { get; init; } = [];

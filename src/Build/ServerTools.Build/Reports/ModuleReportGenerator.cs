@@ -51,6 +51,7 @@ public static class ModuleReportGenerator
         var filter = new ProjectFileFilter(projectDirectory, request.ExcludedDirectories, request.ExcludeGlobs);
         var byKind = Enum.GetValues(typeof(LineKind)).Cast<LineKind>().ToDictionary(static k => k, static _ => LineCount.Zero);
         var generated = LineCount.Zero;
+        var symbols = request.DefineConstants?.Split([';', ','], StringSplitOptions.RemoveEmptyEntries).Select(static s => s.Trim()).Where(static s => s.Length > 0).ToList();
         foreach (var file in filter.Select(request.Files.Concat([request.ProjectFile])))
         {
             var kind = FileKinds.KindOf(file);
@@ -70,7 +71,7 @@ public static class ModuleReportGenerator
                 continue;
             }
 
-            var count = LineCounter.Count(kind.Value, text);
+            var count = LineCounter.Count(kind.Value, text, symbols);
             if (kind == LineKind.CSharp && FileKinds.IsGenerated(file, text))
             {
                 generated = generated.Add(count);
@@ -82,7 +83,7 @@ public static class ModuleReportGenerator
         }
 
         var notes = new List<string>();
-        var findings = ReadFindings(request.ErrorLog, request.Module, filter, problems, notes);
+        var findings = ReadFindings(request, filter, problems, notes);
         var complete = findings is { HasSummary: true };
         if (findings is { HasSummary: false })
         {
@@ -96,6 +97,7 @@ public static class ModuleReportGenerator
             Module = request.Module,
             Project = Path.GetFullPath(request.ProjectFile),
             TargetFramework = request.TargetFramework,
+            Configuration = request.Configuration,
             Complete = complete,
             Notes = notes,
             Lines = byKind.OrderBy(static k => k.Key).Select(static k => new KindLines(FileKinds.DisplayName(k.Key), k.Value)).ToList(),
@@ -142,9 +144,10 @@ public static class ModuleReportGenerator
         return module + "." + hash.ToString("x8", CultureInfo.InvariantCulture) + ".json";
     }
 
-    private static ModuleFindings? ReadFindings(string errorLog, string module, ProjectFileFilter filter, ICollection<ReportProblem> problems, List<string> notes)
+    private static ModuleFindings? ReadFindings(ModuleReportRequest request, ProjectFileFilter filter, ICollection<ReportProblem> problems, List<string> notes)
     {
-        var file = ErrorLogFile(errorLog ?? "");
+        var module = request.Module;
+        var file = ErrorLogFile(request.ErrorLog ?? "");
         if (file.Length == 0)
         {
             notes.Add("No compiler error log is set (ErrorLog is empty), so entities, features, rules and diagnostics are missing.");
@@ -173,6 +176,19 @@ public static class ModuleReportGenerator
         }
         catch (Exception e) when (e is SarifFormatException or IOException or UnauthorizedAccessException)
         {
+            if (request.DeleteUnreadableErrorLog && TryDelete(path))
+            {
+                // The log is an output of the compile: without it, the next build compiles again and the report heals.
+                notes.Add($"The compiler's error log could not be read ({e.Message}), so entities, features, rules and diagnostics are missing. "
+                    + "It was deleted: the next build compiles the project again and writes the whole report.");
+                problems.Add(new ReportProblem(
+                    CorruptErrorLog,
+                    $"The module report has no entities, rules or diagnostics: the compiler's error log could not be read as SARIF: {e.Message} "
+                    + "Two builds of this project at once write it together. The log was deleted, so the next build compiles the project again and writes the whole report: build again (one build at a time).",
+                    path));
+                return null;
+            }
+
             notes.Add($"The compiler's error log could not be read ({e.Message}), so entities, features, rules and diagnostics are missing.");
             problems.Add(new ReportProblem(
                 CorruptErrorLog,
@@ -201,5 +217,18 @@ public static class ModuleReportGenerator
         }
 
         return findings;
+    }
+
+    private static bool TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 }

@@ -24,6 +24,7 @@ public static class ModuleReportJson
             .String("module", report.Module)
             .String("project", report.Project)
             .String("targetFramework", report.TargetFramework)
+            .String("configuration", report.Configuration)
             .Boolean("complete", report.Complete)
             .StringArray("notes", report.Notes)
             .StartArray("lines");
@@ -114,6 +115,7 @@ public static class ModuleReportJson
             Module = root.GetString("module") ?? "",
             Project = root.GetString("project") ?? "",
             TargetFramework = root.GetString("targetFramework") ?? "",
+            Configuration = root.GetString("configuration") ?? "",
             Complete = root.Get("complete")?.Text == "true",
             Notes = Strings(root.Get("notes")),
             Lines = Items(root.Get("lines")).Select(static l => new KindLines(l.GetString("kind") ?? "", ReadCount(l))).ToList(),

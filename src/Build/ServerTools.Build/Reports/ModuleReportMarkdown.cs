@@ -27,7 +27,7 @@ public static class ModuleReportMarkdown
 
         var features = report.Features.ToDictionary(static f => f.Key, static f => f.Value, StringComparer.Ordinal);
         int Feature(string name) => features.TryGetValue(name, out var count) ? count : 0;
-        var blocking = report.Rules.Count(static r => r.Severity == "Blocking");
+        var (rules, blocking) = report.RuleCounts();
         return text + string.Format(
             CultureInfo.InvariantCulture,
             ", {0} ({1} audited, {2} tracked, {3} fuzzy searchable, {4} time-windowed), {5} ({6} blocking, {7}), {8}",
@@ -36,16 +36,20 @@ public static class ModuleReportMarkdown
             Feature(FeatureNames.Tracked),
             Feature(FeatureNames.FuzzySearchable),
             Feature(FeatureNames.TimeWindowed),
-            Count(report.Rules.Count, "exception rule", "exception rules"),
+            Count(rules, "exception rule", "exception rules"),
             blocking,
-            Count(report.Rules.Count - blocking, "warning", "warnings"),
+            Count(rules - blocking, "warning", "warnings"),
             Count(report.Diagnostics.Sum(static d => d.Count), "diagnostic", "diagnostics"));
     }
 
     private static string Count(int count, string one, string many) =>
         count.ToString(CultureInfo.InvariantCulture) + " " + (count == 1 ? one : many);
 
-    /// <summary>The report as Markdown, "\n" line ends.</summary>
+    /// <summary>
+    /// The report as Markdown, "\n" line ends. Names from the code (types, rule ids, contexts, packages, paths) are code
+    /// spans, and other text is escaped, so that no name turns into Markdown or HTML (<c>Tagged&lt;string&gt;</c> stays
+    /// visible), as in the combined report of <c>servertools report</c>.
+    /// </summary>
     public static string Write(ModuleReport report)
     {
         if (report is null)
@@ -54,16 +58,22 @@ public static class ModuleReportMarkdown
         }
 
         var md = new StringBuilder();
-        md.Append("# Module report: ").Append(Escape(report.Module)).Append("\n\n");
-        md.Append(Escape(Summary(report))).Append(".\n\n");
-        md.Append("Project: `").Append(report.Project).Append("` (").Append(Escape(report.TargetFramework)).Append(")\n");
+        md.Append("# Module report: ").Append(Text(report.Module)).Append("\n\n");
+        md.Append(Text(Summary(report))).Append(".\n\n");
+        md.Append("Project: ").Append(Code(report.Project, inTable: false)).Append(" (").Append(Text(report.TargetFramework));
+        if (report.Configuration.Length > 0)
+        {
+            md.Append(", ").Append(Text(report.Configuration));
+        }
+
+        md.Append(")\n");
         foreach (var note in report.Notes)
         {
-            md.Append("\n> **Note:** ").Append(Escape(note)).Append('\n');
+            md.Append("\n> **Note:** ").Append(Text(note)).Append('\n');
         }
 
         md.Append("\n## Lines\n\n");
-        var rows = report.Lines.Select(static l => new[] { l.Kind, Number(l.Count.Files), Number(l.Count.Code), Number(l.Count.Comment), Number(l.Count.Blank) }).ToList();
+        var rows = report.Lines.Select(static l => new[] { Text(l.Kind), Number(l.Count.Files), Number(l.Count.Code), Number(l.Count.Comment), Number(l.Count.Blank) }).ToList();
         var generated = report.GeneratedLines;
         rows.Add(["Generated C# (not above)", Number(generated.Files), Number(generated.Code), Number(generated.Comment), Number(generated.Blank)]);
         Table(md, ["Kind", "Files", "Code", "Comment", "Blank"], rows);
@@ -85,11 +95,11 @@ public static class ModuleReportMarkdown
                 Table(
                     md,
                     ["Entity", "Features", "Rules", "Contexts"],
-                    report.Entities.Select(static e => new[] { e.Type, Join(e.Features), Join(e.Rules), Join(e.Contexts) }));
+                    report.Entities.Select(static e => new[] { Name(e.Type), Names(e.Features), Names(e.Rules), Names(e.Contexts) }));
             }
 
             md.Append("\n## Features\n\n");
-            Table(md, ["Feature", "Entities"], report.Features.Select(static f => new[] { f.Key, Number(f.Value) }));
+            Table(md, ["Feature", "Entities"], report.Features.Select(static f => new[] { Text(f.Key), Number(f.Value) }));
 
             md.Append("\n## Exception rules\n\n");
             if (report.Rules.Count == 0)
@@ -101,7 +111,7 @@ public static class ModuleReportMarkdown
                 Table(
                     md,
                     ["Rule", "Severity", "Checks", "Sets", "Class"],
-                    report.Rules.Select(static r => new[] { r.Id, r.Severity, r.Target, Join(r.Sets), r.Class }));
+                    report.Rules.Select(static r => new[] { Name(r.Id), Text(r.Severity), Name(r.Target), Names(r.Sets), Name(r.Class) }));
             }
         }
 
@@ -112,36 +122,40 @@ public static class ModuleReportMarkdown
         }
         else
         {
-            Table(md, ["Id", "Severity", "Count"], report.Diagnostics.Select(static d => new[] { d.Id, d.Severity, Number(d.Count) }));
+            Table(md, ["Id", "Severity", "Count"], report.Diagnostics.Select(static d => new[] { Name(d.Id), Text(d.Severity), Number(d.Count) }));
         }
 
         md.Append("\n## References\n\n");
         var references = report.References;
         var referenceRows = new List<string[]>
         {
-            new[] { ".NET", Join(references.Dotnet) },
-            new[] { "ServerTools", Join(references.ServerTools) },
-            new[] { "Packages", Join(references.Packages.Select(static p => p.Version.Length == 0 ? p.Name : p.Name + " " + p.Version).ToList()) },
-            new[] { "Projects", Join(references.Projects) },
+            new[] { ".NET", Names(references.Dotnet) },
+            new[] { "ServerTools", Names(references.ServerTools) },
+            new[] { "Packages", Names(references.Packages.Select(static p => p.Version.Length == 0 ? p.Name : p.Name + " " + p.Version).ToList()) },
+            new[] { "Projects", Names(references.Projects) },
         };
         Table(md, ["Group", "References"], referenceRows);
         return md.ToString();
     }
 
+    /// <summary>A table; the cells are Markdown already (<see cref="Name"/>, <see cref="Text"/>, numbers).</summary>
     private static void Table(StringBuilder md, string[] header, IEnumerable<string[]> rows)
     {
-        md.Append("| ").Append(string.Join(" | ", header.Select(Escape))).Append(" |\n");
+        md.Append("| ").Append(string.Join(" | ", header)).Append(" |\n");
         md.Append('|').Append(string.Concat(header.Select(static _ => " --- |"))).Append('\n');
         foreach (var row in rows)
         {
-            md.Append("| ").Append(string.Join(" | ", row.Select(Escape))).Append(" |\n");
+            md.Append("| ").Append(string.Join(" | ", row)).Append(" |\n");
         }
     }
 
-    private static string Join(IReadOnlyList<string> items) => items.Count == 0 ? "-" : string.Join(", ", items);
+    private static string Name(string name) => Code(name, inTable: true);
+
+    private static string Names(IReadOnlyList<string> names) => names.Count == 0 ? "-" : string.Join(", ", names.Select(Name));
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Keeps table cells in their cell: pipes escaped, line ends as spaces.</summary>
-    private static string Escape(string text) => text.Replace("|", "\\|").Replace("\r", "").Replace("\n", " ");
+    private static string Code(string value, bool inTable) => MarkdownText.Code(value, inTable);
+
+    private static string Text(string text) => MarkdownText.Text(text);
 }

@@ -46,7 +46,7 @@ public sealed class ModuleFindings
     /// <summary>Entities, distinct by type, ordinal order.</summary>
     public IReadOnlyList<EntityEntry> Entities { get; }
 
-    /// <summary>Rules, ordinal by id then class.</summary>
+    /// <summary>Rules, one per rule class and type it checks, ordinal by id, class, then type; their sets in ordinal order.</summary>
     public IReadOnlyList<RuleEntry> Rules { get; }
 
     /// <summary>ServerTools diagnostics other than ST9xxx, not suppressed, grouped by id and level.</summary>
@@ -99,7 +99,7 @@ public sealed class ModuleFindings
 
                     break;
                 case RuleId:
-                    rules.Add(new RuleEntry(Text(properties, "id"), Text(properties, "severity"), Text(properties, "target"), List(properties, "sets"), Text(properties, "class")));
+                    rules.Add(new RuleEntry(Text(properties, "id"), Text(properties, "severity"), Text(properties, "target"), Sorted(List(properties, "sets")), Text(properties, "class")));
                     break;
                 default:
                     if (!result.Suppressed && result.RuleId.StartsWith("ST", StringComparison.Ordinal) && !result.RuleId.StartsWith("ST9", StringComparison.Ordinal))
@@ -113,11 +113,13 @@ public sealed class ModuleFindings
             }
         }
 
+        // One entry per rule class and type it checks: ST9003 comes once for each (a class may implement IExceptionRule<T> twice).
         var distinctRules = rules
-            .GroupBy(static r => (r.Id, r.Class))
+            .GroupBy(static r => (r.Id, r.Class, r.Target))
             .Select(static g => g.First())
             .OrderBy(static r => r.Id, StringComparer.Ordinal)
             .ThenBy(static r => r.Class, StringComparer.Ordinal)
+            .ThenBy(static r => r.Target, StringComparer.Ordinal)
             .ToList();
         return new ModuleFindings(
             hasSummary,

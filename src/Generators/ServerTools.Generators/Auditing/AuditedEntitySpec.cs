@@ -9,8 +9,8 @@ namespace ServerTools.Generators.Auditing;
 /// <param name="Operations">The <c>AuditOperations</c> flags given in the attribute, as their numeric value.</param>
 /// <param name="Fields">The audited properties, in declaration order, base class first.</param>
 /// <param name="HidesBaseRegistration">A base class has a generated registration method this class can see, so the new one is declared <c>new</c>.</param>
-/// <param name="IgnoredNavigations">The reference navigations marked <c>[AuditIgnore]</c>: their shadow foreign keys are not logged.</param>
-/// <param name="MaskedNavigations">The reference navigations marked <c>[AuditMask]</c>: their shadow foreign keys are logged masked.</param>
+/// <param name="IgnoredNavigations">The navigations marked <c>[AuditIgnore]</c>: their shadow foreign keys and many-to-many links are not logged.</param>
+/// <param name="MaskedNavigations">The navigations marked <c>[AuditMask]</c>: their shadow foreign keys and many-to-many links are logged masked.</param>
 internal sealed record AuditedEntitySpec(
     HierarchyInfo Hierarchy,
     string FullyQualifiedName,

@@ -9,12 +9,12 @@ namespace ServerTools.Generators.Auditing;
 
 public sealed partial class AuditedGenerator
 {
-    /// <summary>Turns an <c>[Audited]</c> class symbol into an <see cref="AuditedEntitySpec"/>; nothing of Roslyn survives past it.</summary>
+    /// <summary>Turns an <c>[Audited]</c> class (or record) symbol into an <see cref="AuditedEntitySpec"/>; nothing of Roslyn survives past it.</summary>
     internal static class Parser
     {
         public static AuditedEntitySpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
-            if (context.TargetSymbol is not INamedTypeSymbol type
+            if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type
                 || !Extensibility.IsFirstMarkedDeclaration(context)
                 || !Extensibility.CanExtend(type, cancellationToken))
             {
@@ -41,21 +41,20 @@ public sealed partial class AuditedGenerator
         }
 
         /// <summary>
-        /// The reference navigations of <paramref name="type"/> and its base classes (a mapped property of a class type
-        /// that is neither a value the trail writes, a value object nor a collection) marked <c>[AuditIgnore]</c> or
-        /// <c>[AuditMask]</c> (on any declaration of the name, <see cref="AuditedProperties.Mapped"/>): the run time
-        /// applies them to the foreign key the model adds for the navigation without a CLR property (a shadow
-        /// <c>CustomerId</c>), which the generator cannot see.
+        /// The navigations of <paramref name="type"/> and its base classes marked <c>[AuditIgnore]</c> or
+        /// <c>[AuditMask]</c> (on any declaration of the name, <see cref="AuditedProperties.Mapped"/>): reference
+        /// navigations (a mapped property of a class type that is neither a value the trail writes, a value object nor a
+        /// collection), whose foreign key the model may add without a CLR property (a shadow <c>CustomerId</c>), and
+        /// collections of entities (<see cref="IsEntityCollection"/>), which the model may map as many-to-many
+        /// navigations whose links the run time logs. Only the model tells what each is: the run time applies the names
+        /// to the navigations it finds.
         /// </summary>
         private static void AddNavigations(INamedTypeSymbol type, List<string> ignored, List<string> masked, CancellationToken cancellationToken)
         {
             foreach (var property in AuditedProperties.Mapped(type))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (property.Symbol.Type is not INamedTypeSymbol { TypeKind: TypeKind.Class } navigation
-                    || AuditValueTypes.IsSupported(navigation)
-                    || AuditedProperties.ValueObject(navigation) is not null
-                    || navigation.AllInterfaces.Any(static i => i.SpecialType == SpecialType.System_Collections_IEnumerable))
+                if (!IsReference(property.Symbol.Type) && !IsEntityCollection(property.Symbol.Type))
                 {
                     continue;
                 }
@@ -70,6 +69,22 @@ public sealed partial class AuditedGenerator
                 }
             }
         }
+
+        /// <summary>A class that is neither a value the trail writes, a value object nor a collection: a reference navigation.</summary>
+        private static bool IsReference(ITypeSymbol type)
+            => type is INamedTypeSymbol { TypeKind: TypeKind.Class } navigation
+               && !AuditValueTypes.IsSupported(navigation)
+               && AuditedProperties.ValueObject(navigation) is null
+               && !navigation.AllInterfaces.Any(static i => i.SpecialType == SpecialType.System_Collections_IEnumerable);
+
+        /// <summary>
+        /// A collection (<c>List&lt;Tag&gt;</c>, <c>ICollection&lt;Tag&gt;</c>, <c>Tag[]</c>) of a class or interface other
+        /// than a value the trail writes: a collection navigation (or an owned collection, which the run time tells apart).
+        /// </summary>
+        private static bool IsEntityCollection(ITypeSymbol type)
+            => !AuditValueTypes.IsSupported(type)
+               && AuditValueTypes.ElementType(type) is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Interface } element
+               && !AuditValueTypes.IsSupported(element);
 
         /// <summary>The name of the generated registration method.</summary>
         public const string RegistrationMethod = "RegisterServerToolsAuditDescriptor";

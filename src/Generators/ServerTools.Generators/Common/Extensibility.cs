@@ -3,6 +3,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ServerTools.Shared;
 
 namespace ServerTools.Generators.Common;
 
@@ -11,11 +12,11 @@ internal static class Extensibility
 {
     /// <summary>
     /// True when generated members can be added: the class and all its containing types are
-    /// partial, and <see cref="IsReachable"/>.
+    /// partial, none is file-local (<see cref="FileLocalTypes"/>), and <see cref="IsReachable"/>.
     /// </summary>
     public static bool CanExtend(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
-        if (!IsReachable(type))
+        if (!IsReachable(type) || FileLocalTypes.Find(type) is not null)
         {
             return false;
         }

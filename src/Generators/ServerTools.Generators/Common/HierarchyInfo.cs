@@ -1,4 +1,6 @@
+using System.Text;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace ServerTools.Generators.Common;
 
@@ -11,9 +13,12 @@ internal sealed record TypeDeclarationInfo(string Keyword, string Name);
 /// Where a type lives: its namespace and the chain of types around it, so that generated partial
 /// declarations can re-open nested types. Holds strings only, so it is value-equal between runs.
 /// </summary>
-/// <param name="Namespace">The namespace, empty for the global namespace.</param>
+/// <param name="Namespace">The namespace as C# code names it (a keyword escaped: <c>Tickets.@event</c>), empty for the global namespace.</param>
 /// <param name="Types">The type and its containing types, outermost first.</param>
-/// <param name="MetadataName">The full metadata name (<c>Shop.Outer+Partner</c>), unique in the compilation: the key of hint names and output order.</param>
+/// <param name="MetadataName">
+/// The full metadata name, as the CLR's <c>Type.FullName</c> (<c>Shop.Outer+Partner</c>, <c>Tickets.event.Booking</c>),
+/// unique in the compilation: the entity name of descriptors, the key of output order, and the stem of hint names.
+/// </param>
 internal sealed record HierarchyInfo(string Namespace, EquatableArray<TypeDeclarationInfo> Types, string MetadataName)
 {
     public static HierarchyInfo From(INamedTypeSymbol type)
@@ -25,16 +30,43 @@ internal sealed record HierarchyInfo(string Namespace, EquatableArray<TypeDeclar
         }
 
         var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : string.Empty;
-        var metadataName = string.IsNullOrEmpty(ns) ? MetadataChain(type) : ns + "." + MetadataChain(type);
+        var metadataNamespace = NamespaceMetadataName(type.ContainingNamespace);
+        var metadataName = metadataNamespace.Length == 0 ? MetadataChain(type) : metadataNamespace + "." + MetadataChain(type);
         return new HierarchyInfo(ns, chain.ToEquatableArray(), metadataName);
     }
 
-    /// <summary>The hint name of the file a feature generates for this type: <c>{MetadataName}.{feature}.g.cs</c>.</summary>
-    public string HintName(string feature) => MetadataName.Replace('`', '_').Replace('+', '.') + "." + feature + ".g.cs";
+    /// <summary>
+    /// The hint name of the file a feature generates for this type, <c>{MetadataName}.{feature}.g.cs</c>, with <c>+</c>
+    /// and <c>`</c> written <c>.</c> and <c>_</c>, and any character Roslyn refuses in a hint name written <c>_</c>.
+    /// Two entities may still get the same hint name (Roslyn compares them ignoring case: <c>Shop.Order</c> and
+    /// <c>Shop.ORDER</c>): <see cref="GeneratedNames.Files"/> makes them unique.
+    /// </summary>
+    public string HintName(string feature)
+    {
+        var builder = new StringBuilder(MetadataName.Length + feature.Length + 6);
+        foreach (var c in MetadataName)
+        {
+            builder.Append(c switch
+            {
+                '+' => '.',
+                '.' => '.',
+                _ when SyntaxFacts.IsIdentifierPartCharacter(c) => c,
+                _ => '_',
+            });
+        }
+
+        return builder.Append('.').Append(feature).Append(".g.cs").ToString();
+    }
 
     private static string MetadataChain(INamedTypeSymbol type) => type.ContainingType is { } outer
         ? MetadataChain(outer) + "+" + type.MetadataName
         : type.MetadataName;
+
+    /// <summary>The namespace as the CLR names it (<c>Tickets.event</c>: no keyword is escaped), empty for the global namespace.</summary>
+    private static string NamespaceMetadataName(INamespaceSymbol? ns)
+        => ns is null || ns.IsGlobalNamespace
+            ? string.Empty
+            : NamespaceMetadataName(ns.ContainingNamespace) is { Length: > 0 } outer ? outer + "." + ns.MetadataName : ns.MetadataName;
 
     private static string Keyword(INamedTypeSymbol type) => type switch
     {

@@ -5,7 +5,10 @@ namespace ServerTools.Generators.FuzzySearch;
 /// <summary>Everything the emitter needs for one <c>[FuzzySearchable]</c> class: strings, numbers and equatable arrays only.</summary>
 /// <param name="Hierarchy">Where the class lives; its metadata name keys the output.</param>
 /// <param name="FullyQualifiedName">The class as <c>global::Shop.Partner</c>.</param>
-/// <param name="ExtensionsClass">The generated static class: <c>PartnerFuzzySearchExtensions</c> (<c>OuterPartner...</c> when nested).</param>
+/// <param name="ExtensionsClass">
+/// The generated static class: <c>PartnerFuzzySearchExtensions</c> (<c>OuterPartner...</c> when nested, with a number when
+/// another entity of the namespace has that name: <see cref="GeneratedNames.UniqueClassNames"/>).
+/// </param>
 /// <param name="IsPublic">Whether the class is visible outside its assembly, so the extensions are public too.</param>
 /// <param name="TieBreaker">An integer key property that orders equal scores the same way in SQL and in memory; null when there is none.</param>
 /// <param name="Fields">The searchable fields, in declaration order.</param>

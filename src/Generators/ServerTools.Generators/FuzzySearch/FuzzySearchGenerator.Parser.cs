@@ -11,6 +11,9 @@ public sealed partial class FuzzySearchGenerator
     /// <summary>Turns a searchable class symbol into a <see cref="FuzzySearchEntitySpec"/>; nothing of Roslyn survives past it.</summary>
     internal static class Parser
     {
+        /// <summary>The end of the name of the generated extension class, after <see cref="GeneratedNames.Stem"/>.</summary>
+        public const string ExtensionsSuffix = "FuzzySearchExtensions";
+
         /// <summary>The spec of a class marked <c>[FuzzySearchable]</c>.</summary>
         public static FuzzySearchEntitySpec? ParseClass(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
             => context.TargetSymbol is INamedTypeSymbol type ? Create(type, cancellationToken) : null;
@@ -20,8 +23,8 @@ public sealed partial class FuzzySearchGenerator
         /// of its own (<see cref="ParseClass"/> covers it then) and the property is its first marked one, so that a class
         /// with several marked properties yields one spec.
         /// </summary>
-        public static FuzzySearchEntitySpec? ParseProperty(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
-            => context.TargetSymbol is IPropertySymbol { ContainingType: { } type } property
+        public static FuzzySearchEntitySpec? ParseProperty(IPropertySymbol property, CancellationToken cancellationToken)
+            => property.ContainingType is { } type
                && FuzzySearchFields.Find(type) is null
                && SymbolEqualityComparer.Default.Equals(type.GetMembers().OfType<IPropertySymbol>().FirstOrDefault(static p => FuzzySearchFields.Find(p) is not null), property)
                 ? Create(type, cancellationToken)
@@ -29,8 +32,8 @@ public sealed partial class FuzzySearchGenerator
 
         private static FuzzySearchEntitySpec? Create(INamedTypeSymbol type, CancellationToken cancellationToken)
         {
-            // The extensions are emitted at namespace level; ST3006 reports a class they cannot name.
-            if (type.TypeKind != TypeKind.Class || !Extensibility.IsReachable(type))
+            // The extensions are emitted at namespace level; ST3006 reports a class they cannot name (ST0003 a file-local one or a struct).
+            if (type.TypeKind != TypeKind.Class || !Extensibility.IsReachable(type) || FileLocalTypes.Find(type) is not null)
             {
                 return null;
             }
@@ -44,11 +47,10 @@ public sealed partial class FuzzySearchGenerator
                 return null;
             }
 
-            var hierarchy = HierarchyInfo.From(type);
             return new FuzzySearchEntitySpec(
-                hierarchy,
+                HierarchyInfo.From(type),
                 type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                string.Concat(hierarchy.Types.Select(static t => t.Name)) + "FuzzySearchExtensions",
+                GeneratedNames.Stem(type) + ExtensionsSuffix,
                 IsPublic(type),
                 TieBreaker(type),
                 fields);

@@ -9,7 +9,7 @@ namespace ServerTools.Generators.FuzzySearch;
 /// class of queryable extensions (<c>FuzzySearch</c>, <c>FuzzySearchScored</c>, <c>FuzzySearchBy{Field}</c>) built from
 /// <c>TrigramFunctions</c>, and registers the searchable fields with the runtime from a module initializer so that
 /// <c>UseServerTools()</c> indexes them. Invalid input (a misspelt or non-string field, a generic or private class) is
-/// skipped here and reported by the analyzers (ST3001-ST3006).
+/// skipped here and reported by the analyzers (ST3001-ST3006; ST0003 for a file-local class or a struct).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class FuzzySearchGenerator : IIncrementalGenerator
@@ -20,10 +20,16 @@ public sealed partial class FuzzySearchGenerator : IIncrementalGenerator
         /// <summary>A class marked <c>[FuzzySearchable]</c>, parsed; null when the class is skipped.</summary>
         public const string ParseClass = "FuzzySearch.ParseClass";
 
-        /// <summary>A property marked <c>[FuzzySearchable]</c>, parsed to its class; null unless it stands for a class without the attribute.</summary>
+        /// <summary>
+        /// A property marked <c>[FuzzySearchable]</c> (or a record's parameter marked <c>[property: FuzzySearchable]</c>), parsed
+        /// to its class; null unless it stands for a class without the attribute.
+        /// </summary>
         public const string ParseProperty = "FuzzySearch.ParseProperty";
 
-        /// <summary>The searchable classes, one output each, ordered by metadata name.</summary>
+        /// <summary>
+        /// The searchable classes, one output each with the name of its file and of its extension class (unique in its
+        /// namespace), ordered by metadata name.
+        /// </summary>
         public const string Entities = "FuzzySearch.Entities";
     }
 
@@ -35,11 +41,18 @@ public sealed partial class FuzzySearchGenerator : IIncrementalGenerator
             AttributeNames.FuzzySearchable,
             Parser.ParseClass,
             Parser.ParseProperty,
-            static entity => entity.Hierarchy.MetadataName,
+            static entity => entity.Hierarchy,
+            "FuzzySearch",
+            static models => GeneratedNames.UniqueClassNames(
+                models,
+                static entity => entity.Hierarchy,
+                static entity => entity.ExtensionsClass,
+                static (entity, name) => entity with { ExtensionsClass = name },
+                Parser.ExtensionsSuffix),
             (Steps.ParseClass, Steps.ParseProperty, Steps.Entities));
 
         context.RegisterSourceOutput(
             entities,
-            static (output, entity) => output.AddSource(entity.Hierarchy.HintName("FuzzySearch"), Emitter.Emit(entity)));
+            static (output, file) => output.AddSource(file.HintName, Emitter.Emit(file.Model)));
     }
 }

@@ -7,9 +7,11 @@ namespace ServerTools.Generators.Rules;
 public sealed partial class ExceptionRuleGenerator
 {
     /// <summary>
-    /// Writes the registry file: a file-local <c>CodeRuleSet&lt;T&gt;</c> per entity type with its <c>CodeRules</c>
-    /// (the rule instances of a scope in typed fields, and <c>Evaluate</c>: one straight-line block per rule, no
-    /// delegate, no allocation, no lookup), and a module initializer that registers the sets.
+    /// Writes the registry file: a class per entity type, a <c>CodeRuleSet&lt;T&gt;</c> with its <c>CodeRules</c> (the rule
+    /// instances of a scope in typed fields, and <c>Evaluate</c>: one straight-line block per rule, no delegate, no
+    /// allocation, no lookup), nested private in the class whose module initializer registers the sets. Valid C# 9 (no
+    /// <c>file</c> class, which needs C# 11): the one type at namespace level is internal, and nothing names it, so the same
+    /// registry in an assembly that sees this one's internals does not clash with it.
     /// </summary>
     internal static class Emitter
     {
@@ -23,18 +25,11 @@ public sealed partial class ExceptionRuleGenerator
                 .Line("// A rule class, its constructor or its entity type may be obsolete: it is still registered, without a warning here.")
                 .Line("#pragma warning disable CS0612, CS0618")
                 .Line()
-                .OpenBlock("namespace ServerTools.Generated");
-
-            foreach (var set in registry.Sets)
-            {
-                WriteSet(writer, set);
-                writer.Line();
-            }
-
-            writer
+                .OpenBlock("namespace ServerTools.Generated")
                 .Line("/// <summary>Registers the exception rules of this assembly when it is loaded.</summary>")
                 .Line(GeneratorInfo.GeneratedCodeAttribute)
-                .OpenBlock("file static class ExceptionRuleRegistration")
+                .Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]")
+                .OpenBlock("internal static class ExceptionRuleRegistration")
                 .Line("[global::System.Runtime.CompilerServices.ModuleInitializer]")
                 .OpenBlock("internal static void Register()");
             foreach (var set in registry.Sets)
@@ -42,8 +37,14 @@ public sealed partial class ExceptionRuleGenerator
                 writer.Line("global::ServerTools.Rules.ExceptionRuleRegistry.Register(new " + set.ClassName + "());");
             }
 
+            writer.CloseBlock();
+            foreach (var set in registry.Sets)
+            {
+                writer.Line();
+                WriteSet(writer, set);
+            }
+
             return writer
-                .CloseBlock()
                 .CloseBlock()
                 .CloseBlock()
                 .ToString();
@@ -54,7 +55,7 @@ public sealed partial class ExceptionRuleGenerator
             writer
                 .Line("/// <summary>The exception rules of <see cref=\"" + set.EntityType + "\"/> in this assembly, in evaluation order.</summary>")
                 .Line(GeneratorInfo.GeneratedCodeAttribute)
-                .OpenBlock("file sealed class " + set.ClassName + " : global::ServerTools.Rules.CodeRuleSet<" + set.EntityType + ">")
+                .OpenBlock("private sealed class " + set.ClassName + " : global::ServerTools.Rules.CodeRuleSet<" + set.EntityType + ">")
                 .Line("public " + set.ClassName + "()")
                 .Line("    : base(new " + Info + "[]")
                 .Line("    {");
@@ -86,7 +87,7 @@ public sealed partial class ExceptionRuleGenerator
             writer
                 .Line("/// <summary>The instances of the rules of <see cref=\"" + set.ClassName + "\"/> for one scope, and the straight-line checks that call them.</summary>")
                 .Line(GeneratorInfo.GeneratedCodeAttribute)
-                .OpenBlock("file sealed class " + InstancesName(set) + " : global::ServerTools.Rules.CodeRules");
+                .OpenBlock("private sealed class " + InstancesName(set) + " : global::ServerTools.Rules.CodeRules");
             for (var i = 0; i < set.Rules.Count; i++)
             {
                 writer.Line("private readonly " + set.Rules[i].Rule.TypeName + " " + Field(i) + ";");

@@ -6,10 +6,15 @@ namespace ServerTools.Generators.TimeWindows;
 /// <param name="Hierarchy">Where the class is declared; its metadata name keys the output.</param>
 /// <param name="FullyQualifiedName">The class as <c>global::Shop.Store</c>.</param>
 /// <param name="DisplayName">The class as <c>Shop.Store</c>, for the runtime's error messages.</param>
-/// <param name="ExtensionsClass">The generated static class: <c>StoreTimeWindowExtensions</c> (<c>OuterStore...</c> when nested).</param>
+/// <param name="ExtensionsClass">
+/// The generated static class: <c>StoreTimeWindowExtensions</c> (<c>OuterStore...</c> when nested, with a number when another
+/// entity of the namespace has that name: <see cref="GeneratedNames.UniqueClassNames"/>).
+/// </param>
 /// <param name="IsPublic">Whether the class is visible outside its assembly, so the extensions are public too.</param>
 /// <param name="IsSealed">Whether the class is sealed: its <c>WhereOpenAt</c> takes the class itself, where another's is generic
 /// over the class and those derived from it (a sealed class cannot be a constraint).</param>
+/// <param name="IsRecord">Whether the class is a record, whose value equality would include the cached schedule: the cache is
+/// then held in a field whose type is equal to any other.</param>
 /// <param name="TimeZoneProperty">The string property that holds each row's time zone id; null when the zone is <paramref name="TimeZone"/>.</param>
 /// <param name="TimeZone">The constant time zone id of every row (<c>UTC</c> when the attribute names none); null when it is <paramref name="TimeZoneProperty"/>.</param>
 internal sealed record TimeWindowedEntitySpec(
@@ -19,5 +24,6 @@ internal sealed record TimeWindowedEntitySpec(
     string ExtensionsClass,
     bool IsPublic,
     bool IsSealed,
+    bool IsRecord,
     string? TimeZoneProperty,
     string? TimeZone);

@@ -12,6 +12,7 @@ public sealed partial class TimeWindowedGenerator
         private const string Schedule = "global::ServerTools.TimeWindowSchedule";
         private const string List = "global::System.Collections.Generic.List";
         private const string CacheField = "__timeWindowSchedule";
+        private const string CacheType = "__TimeWindowScheduleCache";
 
         public static string Emit(TimeWindowedEntitySpec entity)
         {
@@ -47,9 +48,18 @@ public sealed partial class TimeWindowedGenerator
         private static void WriteMembers(SourceWriter writer, TimeWindowedEntitySpec entity)
         {
             var zone = entity.TimeZoneProperty is { } property ? Identifier(property) : Literal(entity.TimeZone!);
+            var cache = entity.IsRecord ? CacheField + ".Value" : CacheField;
+            writer.Line(GeneratorInfo.GeneratedCodeAttribute);
+            if (entity.IsRecord)
+            {
+                WriteRecordCache(writer);
+            }
+            else
+            {
+                writer.Line("private " + Schedule + "? " + CacheField + ";");
+            }
+
             writer
-                .Line(GeneratorInfo.GeneratedCodeAttribute)
-                .Line("private " + Schedule + "? " + CacheField + ";")
                 .Line()
                 .Line("/// <summary>The weekly opening windows, in the entity's time zone.</summary>")
                 .Line(GeneratorInfo.GeneratedCodeAttribute)
@@ -64,7 +74,7 @@ public sealed partial class TimeWindowedGenerator
                 .Line("/// <exception cref=\"global::System.ArgumentException\">The special days contradict each other, or an element is null.</exception>")
                 .Line(GeneratorInfo.GeneratedCodeAttribute)
                 .Line("public " + Schedule + " GetTimeWindowSchedule()")
-                .Line("    => " + Schedule + ".For(ref " + CacheField + ", TimeWindows, SpecialDays, " + zone + ", " + Literal(entity.DisplayName) + ");")
+                .Line("    => " + Schedule + ".For(ref " + cache + ", TimeWindows, SpecialDays, " + zone + ", " + Literal(entity.DisplayName) + ");")
                 .Line()
                 .Line("/// <summary>True when the entity is open at <paramref name=\"instant\"/>, in the entity's time zone.</summary>")
                 .Line("/// <param name=\"instant\">The instant asked about.</param>")
@@ -88,6 +98,27 @@ public sealed partial class TimeWindowedGenerator
                 .Line("public global::System.Collections.Generic.IReadOnlyList<global::ServerTools.OpenInterval> OpenIntervals(" + Instant + " from, " + Instant + " to)")
                 .Line("    => GetTimeWindowSchedule().OpenIntervals(from, to);");
         }
+
+        /// <summary>
+        /// The cache field of a record: a record's value equality compares all its instance fields, so the schedule is held
+        /// in a struct that is equal to any other. Two records equal but for a compiled schedule stay equal, and a record's
+        /// hash code does not change when its schedule is compiled.
+        /// </summary>
+        private static void WriteRecordCache(SourceWriter writer)
+            => writer
+                .Line("private " + CacheType + " " + CacheField + ";")
+                .Line()
+                .Line("/// <summary>Holds the compiled schedule outside the record's value equality: equal to any other.</summary>")
+                .Line(GeneratorInfo.GeneratedCodeAttribute)
+                .OpenBlock("private struct " + CacheType + " : global::System.IEquatable<" + CacheType + ">")
+                .Line("public " + Schedule + "? Value;")
+                .Line()
+                .Line("public bool Equals(" + CacheType + " other) => true;")
+                .Line()
+                .Line("public override bool Equals(object? obj) => obj is " + CacheType + ";")
+                .Line()
+                .Line("public override int GetHashCode() => 0;")
+                .CloseBlock();
 
         private static void WriteExtensions(SourceWriter writer, TimeWindowedEntitySpec entity)
         {

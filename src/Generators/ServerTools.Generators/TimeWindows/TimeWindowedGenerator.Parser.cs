@@ -1,4 +1,3 @@
-using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using ServerTools.Generators.Common;
@@ -11,13 +10,16 @@ public sealed partial class TimeWindowedGenerator
     /// <summary>Turns a <c>[TimeWindowed]</c> class symbol into a <see cref="TimeWindowedEntitySpec"/>; nothing of Roslyn survives past it.</summary>
     internal static class Parser
     {
+        /// <summary>The end of the name of the generated extension class, after <see cref="GeneratedNames.Stem"/>.</summary>
+        public const string ExtensionsSuffix = "TimeWindowExtensions";
+
         /// <summary>The zone of an entity whose attribute names none.</summary>
         private const string DefaultTimeZone = "UTC";
 
         public static TimeWindowedEntitySpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             // Instance members are added to the class, and WhereOpenAt is emitted at namespace level: CanExtend covers both.
-            if (context.TargetSymbol is not INamedTypeSymbol { IsStatic: false } type
+            if (context.TargetSymbol is not INamedTypeSymbol { IsStatic: false, TypeKind: TypeKind.Class } type
                 || !Extensibility.IsFirstMarkedDeclaration(context)
                 || !Extensibility.CanExtend(type, cancellationToken))
             {
@@ -48,9 +50,10 @@ public sealed partial class TimeWindowedGenerator
                 hierarchy,
                 type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 type.ToDisplayString(),
-                string.Concat(hierarchy.Types.Select(static t => t.Name)) + "TimeWindowExtensions",
+                GeneratedNames.Stem(type) + ExtensionsSuffix,
                 IsPublic(type),
                 type.IsSealed,
+                type.IsRecord,
                 timeZoneProperty,
                 timeZoneProperty is null ? timeZone ?? DefaultTimeZone : null);
         }

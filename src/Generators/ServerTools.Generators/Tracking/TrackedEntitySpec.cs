@@ -28,6 +28,10 @@ internal sealed record TrackedEntitySpec(
 /// <param name="IsNullableValueType">The property type is <c>Nullable&lt;T&gt;</c>, so <paramref name="Format"/> is wrapped in <c>Nullable(...)</c>.</param>
 /// <param name="HasHook">The class implements <c>On{Name}Changed</c>, so the field gets a hook that calls it.</param>
 /// <param name="IsMasked">The property, or one it overrides or hides, is <c>[AuditMask]</c>, so its values are written to the outbox as <c>***</c> (<c>Masked(...)</c>).</param>
+/// <param name="IsOblivious">
+/// The property type, or a type in it, is a reference type without nullable annotations (declared under <c>#nullable disable</c>):
+/// <paramref name="TypeName"/> is written in a disabled nullable context, so the hook and the typed field keep its oblivious nullability.
+/// </param>
 internal sealed record TrackedFieldSpec(
     string Name,
     string DeclaringType,
@@ -35,4 +39,5 @@ internal sealed record TrackedFieldSpec(
     string Format,
     bool IsNullableValueType,
     bool HasHook,
-    bool IsMasked);
+    bool IsMasked,
+    bool IsOblivious);

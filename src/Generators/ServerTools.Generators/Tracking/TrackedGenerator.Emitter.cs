@@ -27,7 +27,7 @@ public sealed partial class TrackedGenerator
             var typeName = hierarchy.Types[hierarchy.Types.Count - 1].Name;
             foreach (var field in entity.Fields)
             {
-                writer.Line("partial void " + Parser.HookName(field.Name) + "(" + field.TypeName + " oldValue, " + field.TypeName + " newValue);");
+                WriteTyped(writer, field, "partial void " + Parser.HookName(field.Name) + "(" + field.TypeName + " oldValue, " + field.TypeName + " newValue);");
             }
 
             writer
@@ -44,12 +44,14 @@ public sealed partial class TrackedGenerator
                     writer.Line();
                 }
 
-                writer
-                    .Line("/// <summary>The tracked field <see cref=\"" + field.DeclaringType + "." + Identifier(field.Name) + "\"/>.</summary>")
-                    .Line("public static global::ServerTools.Tracking.TrackedField<" + entity.FullyQualifiedName + ", " + field.TypeName + "> " + Identifier(field.Name) + " { get; } = new("
-                          + Literal(field.Name) + ", "
-                          + Format(field)
-                          + (field.HasHook ? ", static (entity, oldValue, newValue) => entity." + Parser.HookName(field.Name) + "(oldValue, newValue));" : ");"));
+                WriteTyped(
+                    writer,
+                    field,
+                    "/// <summary>The tracked field <see cref=\"" + field.DeclaringType + "." + Identifier(field.Name) + "\"/>.</summary>",
+                    "public static global::ServerTools.Tracking.TrackedField<" + entity.FullyQualifiedName + ", " + field.TypeName + "> " + Identifier(field.Name) + " { get; } = new("
+                    + Literal(field.Name) + ", "
+                    + Format(field)
+                    + (field.HasHook ? ", static (entity, oldValue, newValue) => entity." + Parser.HookName(field.Name) + "(oldValue, newValue));" : ");"));
             }
 
             writer
@@ -80,6 +82,28 @@ public sealed partial class TrackedGenerator
             }
 
             return writer.ToString();
+        }
+
+        /// <summary>
+        /// Writes <paramref name="lines"/>, a declaration that names the field's type, in a disabled nullable context when the
+        /// type is oblivious (<see cref="TrackedFieldSpec.IsOblivious"/>), and then enables it again for the rest of the file.
+        /// </summary>
+        private static void WriteTyped(SourceWriter writer, TrackedFieldSpec field, params string[] lines)
+        {
+            if (field.IsOblivious)
+            {
+                writer.Line("#nullable disable");
+            }
+
+            foreach (var line in lines)
+            {
+                writer.Line(line);
+            }
+
+            if (field.IsOblivious)
+            {
+                writer.Line("#nullable enable");
+            }
         }
 
         /// <summary>The field's <c>TrackedValueFormat&lt;TValue&gt;</c>: a shared one of the runtime, none declared here.</summary>

@@ -33,8 +33,8 @@ public sealed partial class TrackedGenerator
         /// <c>[Tracked]</c> of its own (<see cref="ParseClass"/> covers it then) and the property is the class's first
         /// marked one, so that a class with several marked properties yields one spec, not one per property.
         /// </summary>
-        public static TrackedEntitySpec? ParseProperty(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
-            => context.TargetSymbol is IPropertySymbol { ContainingType: { } type } property
+        public static TrackedEntitySpec? ParseProperty(IPropertySymbol property, CancellationToken cancellationToken)
+            => property.ContainingType is { } type
                && !MetadataNames.HasAttribute(type, AttributeNames.Tracked)
                && SymbolEqualityComparer.Default.Equals(FirstMarkedProperty(type), property)
                 ? Create(type, classLevel: false, DefaultOperations, cancellationToken)
@@ -42,7 +42,8 @@ public sealed partial class TrackedGenerator
 
         private static TrackedEntitySpec? Create(INamedTypeSymbol type, bool classLevel, int operations, CancellationToken cancellationToken)
         {
-            if (!Extensibility.CanExtend(type, cancellationToken))
+            // EF Core maps classes (records too) as entities, not structs: ST0003 reports [Tracked] in a struct.
+            if (type.TypeKind != TypeKind.Class || !Extensibility.CanExtend(type, cancellationToken))
             {
                 return null;
             }
@@ -82,7 +83,7 @@ public sealed partial class TrackedGenerator
             var typeName = property.Type.ToDisplayString(s_annotatedTypeFormat);
             if (Shared.TrackedProperties.IsModelValue(property))
             {
-                return new TrackedFieldSpec(property.Name, declaringType, typeName, ModelFormat(property.Type, typeName), false, HasHook(type, property), isMasked);
+                return new TrackedFieldSpec(property.Name, declaringType, typeName, ModelFormat(property.Type, typeName), false, HasHook(type, property), isMasked, IsOblivious(property.Type));
             }
 
             var core = Core(property.Type);
@@ -93,8 +94,23 @@ public sealed partial class TrackedGenerator
                 Format(property.Type, core, typeName),
                 !SymbolEqualityComparer.Default.Equals(core, property.Type),
                 HasHook(type, property),
-                isMasked);
+                isMasked,
+                IsOblivious(property.Type));
         }
+
+        /// <summary>
+        /// True when <paramref name="type"/>, or a type in it (a type argument, an array's element), is a reference type
+        /// declared where nullable annotations are disabled (<c>#nullable disable</c>, or an assembly compiled without
+        /// them): it may hold null, and it matches both <c>string</c> and <c>string?</c>, so the generated code names the
+        /// type in a disabled context as well rather than as non-nullable.
+        /// </summary>
+        private static bool IsOblivious(ITypeSymbol type) => type switch
+        {
+            { IsReferenceType: true, NullableAnnotation: NullableAnnotation.None } => true,
+            IArrayTypeSymbol array => IsOblivious(array.ElementType),
+            INamedTypeSymbol named => named.TypeArguments.Any(IsOblivious),
+            _ => false,
+        };
 
         /// <summary>
         /// The <c>TrackedValueFormats</c> member for a value whose text the model decides at run time (a strongly typed id,
@@ -198,7 +214,7 @@ public sealed partial class TrackedGenerator
         /// <summary>True when the generator emits code for <paramref name="type"/>, a class of the compilation it runs on.</summary>
         private static bool IsGenerated(INamedTypeSymbol type, CancellationToken cancellationToken)
         {
-            if (type is not { TypeKind: TypeKind.Class, IsRecord: false } || !Extensibility.CanExtend(type, cancellationToken))
+            if (type.TypeKind != TypeKind.Class || !Extensibility.CanExtend(type, cancellationToken))
             {
                 return false;
             }

@@ -5,10 +5,10 @@ using ServerTools.Shared;
 namespace ServerTools.Generators.Tracking;
 
 /// <summary>
-/// Generates, for every partial class marked <c>[Tracked]</c> or with properties marked <c>[Tracked]</c>, a
+/// Generates, for every partial class or record marked <c>[Tracked]</c> or with properties marked <c>[Tracked]</c>, a
 /// <c>partial void On{Name}Changed</c> hook per tracked property, the typed <c>TrackedFields</c>, and the tracking
 /// descriptor, registered with the runtime from a module initializer. Invalid input (a class that is not partial,
-/// a generic class, no trackable property) is skipped here and reported by the analyzers.
+/// a generic or file-local class, a struct, no trackable property) is skipped here and reported by the analyzers.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class TrackedGenerator : IIncrementalGenerator
@@ -23,10 +23,13 @@ public sealed partial class TrackedGenerator : IIncrementalGenerator
         /// <summary>A class marked <c>[Tracked]</c>, parsed; null when the class is skipped.</summary>
         public const string ParseClass = "Tracked.ParseClass";
 
-        /// <summary>A property marked <c>[Tracked]</c>, parsed to its class; null unless it stands for a class without <c>[Tracked]</c>.</summary>
+        /// <summary>
+        /// A property marked <c>[Tracked]</c> (or a record's parameter marked <c>[property: Tracked]</c>), parsed to its class;
+        /// null unless it stands for a class without <c>[Tracked]</c>.
+        /// </summary>
         public const string ParseProperty = "Tracked.ParseProperty";
 
-        /// <summary>The classes that get tracking code, one output each, ordered by metadata name.</summary>
+        /// <summary>The classes that get tracking code, one output each with the name of its file, ordered by metadata name.</summary>
         public const string Entities = "Tracked.Entities";
     }
 
@@ -38,11 +41,13 @@ public sealed partial class TrackedGenerator : IIncrementalGenerator
             AttributeNames.Tracked,
             Parser.ParseClass,
             Parser.ParseProperty,
-            static entity => entity.Hierarchy.MetadataName,
+            static entity => entity.Hierarchy,
+            "Tracked",
+            names: null,
             (Steps.ParseClass, Steps.ParseProperty, Steps.Entities));
 
         context.RegisterSourceOutput(
             entities,
-            static (output, entity) => output.AddSource(entity.Hierarchy.HintName("Tracked"), Emitter.Emit(entity)));
+            static (output, file) => output.AddSource(file.HintName, Emitter.Emit(file.Model)));
     }
 }

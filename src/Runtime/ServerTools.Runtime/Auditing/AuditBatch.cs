@@ -44,6 +44,7 @@ internal sealed class AuditBatch : CopyBatch
     {
         List<PendingLog>? logs = null;
         var owned = new OwnedChanges();
+        var links = new LinkChanges();
         List<(EntityEntry Entry, AuditDescriptor Descriptor, AuditOperation Operation)>? changes = null;
         foreach (var entry in context.ChangeTracker.Entries())
         {
@@ -63,6 +64,8 @@ internal sealed class AuditBatch : CopyBatch
             {
                 owned.Add(entry);
             }
+
+            links.Add(entry, op);
 
             if ((!entry.Metadata.IsOwned() || IsLoggedApart(entry.Metadata))
                 && AuditDescriptors.TryGet(entry.Metadata.ClrType, out var descriptor)
@@ -91,6 +94,8 @@ internal sealed class AuditBatch : CopyBatch
             }
         }
 
+        // Links last: they go into the logs above, or into updates of their own for entities that are otherwise unchanged.
+        logs = links.AttachTo(context, logs, owned);
         return logs is null ? null : Create(context, options, logs);
     }
 

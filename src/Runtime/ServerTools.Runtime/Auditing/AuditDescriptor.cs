@@ -53,13 +53,14 @@ public abstract class AuditDescriptor
     /// <summary>
     /// The navigations of the class (and its base classes) marked <see cref="AuditIgnoreAttribute">[AuditIgnore]</see>:
     /// a foreign key the model adds for one of them without a CLR property (a shadow <c>CustomerId</c> for
-    /// <c>Customer</c>) is not logged. Set by generated code.
+    /// <c>Customer</c>) is not logged, nor are the links a many-to-many navigation (<c>Tags</c>) adds or removes. Set by
+    /// generated code.
     /// </summary>
     public IReadOnlyCollection<string> IgnoredNavigations { get; init; } = [];
 
     /// <summary>
-    /// The navigations marked <see cref="AuditMaskAttribute">[AuditMask]</see>: a shadow foreign key of one of them is
-    /// logged masked. Set by generated code.
+    /// The navigations marked <see cref="AuditMaskAttribute">[AuditMask]</see>: a shadow foreign key of one of them, and
+    /// the links of a many-to-many one, are logged masked. Set by generated code.
     /// </summary>
     public IReadOnlyCollection<string> MaskedNavigations { get; init; } = [];
 }

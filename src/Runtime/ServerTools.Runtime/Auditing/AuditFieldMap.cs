@@ -12,7 +12,8 @@ namespace ServerTools.Auditing;
 
 /// <summary>
 /// For one entity type: the fields its logs hold (the descriptor's, then the shadow foreign keys the model adds), how
-/// to read each (null when the model does not map it), and the key properties.
+/// to read each (null when the model does not map it), the key properties, and the many-to-many navigations whose
+/// links its logs hold.
 /// </summary>
 internal sealed class AuditFieldMap
 {
@@ -38,6 +39,7 @@ internal sealed class AuditFieldMap
 
         Names = [.. names];
         Fields = [.. fields];
+        Links = [.. LinkedNavigations(entityType, descriptor)];
         HasComputedOnUpdate = fields.Exists(static access => access is { IsComputedOnUpdate: true });
         Key = entityType.FindPrimaryKey() is { } primaryKey
             ? [.. primaryKey.Properties]
@@ -54,6 +56,12 @@ internal sealed class AuditFieldMap
 
     public IProperty[] Key { get; }
 
+    /// <summary>
+    /// The many-to-many navigations (EF Core's skip navigations) whose added and removed links the logs hold, each as a
+    /// line named after it, after the fields, in the model's order (<see cref="LinkChanges"/>).
+    /// </summary>
+    public AuditLink[] Links { get; }
+
     /// <summary>Whether a field's value is computed by the database on update (read back by EF after the save's statements).</summary>
     public bool HasComputedOnUpdate { get; }
 
@@ -63,6 +71,23 @@ internal sealed class AuditFieldMap
             AnnotationName,
             static state => new AuditFieldMap(state.EntityType, state.Descriptor),
             (EntityType: entityType, Descriptor: descriptor));
+
+    /// <summary>
+    /// The many-to-many navigations of the described class and its base classes that have a CLR property (the inverse of a
+    /// navigation declared on one side only has none), unless <c>[AuditIgnore]</c>; masked when <c>[AuditMask]</c>.
+    /// </summary>
+    private static IEnumerable<AuditLink> LinkedNavigations(IEntityType entityType, AuditDescriptor descriptor)
+    {
+        foreach (var navigation in entityType.GetSkipNavigations())
+        {
+            if (!navigation.IsShadowProperty()
+                && navigation.DeclaringEntityType.ClrType.IsAssignableFrom(descriptor.EntityType)
+                && !descriptor.IgnoredNavigations.Contains(navigation.Name))
+            {
+                yield return new AuditLink(navigation, new AuditField(navigation.Name, descriptor.MaskedNavigations.Contains(navigation.Name)));
+            }
+        }
+    }
 
     /// <summary>
     /// The foreign-key properties the model adds to the entity type without a CLR property (<c>Order.Customer</c> gives

@@ -52,9 +52,13 @@ public static class AuditTrailExtensions
         return Trail(context, Descriptors(typeof(TEntity)), Stored<TEntity>(context, keyValues));
     }
 
-    /// <summary>Every change of one field of one entity, oldest first, whatever the entity's class (see <see cref="AuditTrailByKey{TEntity}"/>).</summary>
+    /// <summary>
+    /// Every change of one field of one entity, oldest first, whatever the entity's class (see <see cref="AuditTrailByKey{TEntity}"/>).
+    /// The field of a many-to-many navigation gives the links each save removed (<see cref="AuditFieldChange.OldValue"/>)
+    /// and added (<see cref="AuditFieldChange.NewValue"/>), as JSON arrays of the other entities' keys.
+    /// </summary>
     /// <param name="context">The context.</param>
-    /// <param name="field">The field name (the property name).</param>
+    /// <param name="field">The field name (the property name, a many-to-many navigation's included).</param>
     /// <param name="keyValues">The entity's key values, in key order.</param>
     public static IQueryable<AuditFieldChange> FieldHistory<TEntity>(this DbContext context, string field, params object?[] keyValues)
         where TEntity : class
@@ -76,11 +80,23 @@ public static class AuditTrailExtensions
                 .Select(line => new AuditFieldChange(log.Timestamp, log.Operation, log.UserId, log.UserName, line.OldValue, line.NewValue)));
     }
 
-    /// <summary>The fields of the logs of <paramref name="descriptor"/>'s class: its own, and the shadow foreign keys the context's model adds.</summary>
+    /// <summary>
+    /// The fields of the logs of <paramref name="descriptor"/>'s class: its own, the shadow foreign keys the context's
+    /// model adds, and its many-to-many navigations.
+    /// </summary>
     private static IEnumerable<AuditField> Fields(DbContext context, AuditDescriptor descriptor)
-        => context.Model.FindEntityType(descriptor.EntityType) is { } entityType && entityType.FindPrimaryKey() is not null
-            ? AuditFieldMap.For(entityType, descriptor).Names
+        => Map(context, descriptor) is { } map
+            ? map.Names.Concat(map.Links.Select(static link => link.Field))
             : descriptor.Fields;
+
+    /// <summary>The names of the lines of <paramref name="descriptors"/>' logs that hold links (many-to-many navigations), not values.</summary>
+    private static HashSet<string> LinkFields(DbContext context, AuditDescriptor[] descriptors)
+        => [.. descriptors.SelectMany(descriptor => Map(context, descriptor)?.Links ?? []).Select(static link => link.Field.Name)];
+
+    private static AuditFieldMap? Map(DbContext context, AuditDescriptor descriptor)
+        => context.Model.FindEntityType(descriptor.EntityType) is { } entityType && entityType.FindPrimaryKey() is not null
+            ? AuditFieldMap.For(entityType, descriptor)
+            : null;
 
     /// <summary>
     /// The key values as the logs hold them: a strongly typed id given as such is written as the value its converter
@@ -125,6 +141,7 @@ public static class AuditTrailExtensions
     /// <summary>
     /// The audited values of one entity as they were at <paramref name="instant"/>, replayed from its trail (masked
     /// values as <c>***</c>); <see langword="null"/> when the entity did not exist then (not yet created, or deleted).
+    /// The lines of many-to-many navigations are left out: they hold the links a save added and removed, not a value.
     /// </summary>
     public static async Task<IReadOnlyDictionary<string, string?>?> AuditedValuesAsOfAsync<TEntity>(
         this DbContext context, DateTimeOffset instant, object?[] keyValues, CancellationToken cancellationToken = default)
@@ -135,6 +152,7 @@ public static class AuditTrailExtensions
             .AsNoTracking()
             .ToListAsync(cancellationToken)
             .ConfigureAwait(false);
+        var links = LinkFields(context, Descriptors(typeof(TEntity)));
         Dictionary<string, string?>? values = null;
         foreach (var log in logs)
         {
@@ -152,7 +170,10 @@ public static class AuditTrailExtensions
             values ??= new Dictionary<string, string?>(StringComparer.Ordinal);
             foreach (var line in log.Lines)
             {
-                values[line.Field] = line.NewValue;
+                if (!links.Contains(line.Field))
+                {
+                    values[line.Field] = line.NewValue;
+                }
             }
         }
 

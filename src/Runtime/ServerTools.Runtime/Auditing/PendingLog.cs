@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
 using ServerTools.Infrastructure;
 
 namespace ServerTools.Auditing;
@@ -13,7 +14,8 @@ internal readonly record struct PendingLine(string Field, string? OldValue, stri
 /// One log before it is written: an entity change of a SaveChanges, or a read. Old values are taken at the
 /// save's first statement (EF replaces them afterwards). A created entity's values are taken then too, and formatted ahead,
 /// except its keys, foreign keys and database-generated values, which are read when the log is written, so that they
-/// are logged as stored; so are the new values of an update that the database computes.
+/// are logged as stored; so are the new values of an update that the database computes. The links of many-to-many
+/// navigations the save added or removed (<see cref="LinkChanges"/>) follow the fields, one line per navigation.
 /// </summary>
 internal sealed class PendingLog
 {
@@ -35,10 +37,16 @@ internal sealed class PendingLog
     private readonly object?[]? _created;
     private string?[]? _createdText;
 
+    // The links of many-to-many navigations the save added or removed, in the order of the map's links, then their
+    // lines: formatted ahead, or at each write when a key is known only then. A log made for links only has no fields.
+    private List<LinkChange>? _links;
+    private List<PendingLine>? _linkLines;
+    private readonly bool _linksOnly;
+
     private PendingLog(
         EntityEntry? entry, AuditDescriptor descriptor, AuditFieldMap? map, AuditOperation operation, string? key,
         List<PendingLine>? lines = null, List<(int, object?, object?)>? changed = null, List<(int, object?)>? computed = null,
-        object?[]? created = null)
+        object?[]? created = null, bool linksOnly = false)
     {
         _entry = entry;
         _map = map;
@@ -49,23 +57,31 @@ internal sealed class PendingLog
         _changed = changed;
         _computed = computed;
         _created = created;
+        _linksOnly = linksOnly;
     }
 
     public AuditDescriptor Descriptor { get; }
 
     public AuditOperation Operation { get; }
 
+    /// <summary>The entity of the log's entry; null for a read, and for the links of an entity the context does not track.</summary>
+    public object? Entity => _entry?.Entity;
+
     /// <summary>
     /// Whether the log's key and values are known since the capture: every log but a created entity's, whose key is read
-    /// when written, and an update's whose new values the database computes.
+    /// when written, an update's whose new values the database computes, and one with a link to an entity created in
+    /// the same save.
     /// </summary>
-    public bool IsCaptured => _key is not null && _computed is null;
+    public bool IsCaptured => _key is not null && _computed is null && !LinksReadAtWrite;
 
     /// <summary>
     /// An update in <see cref="AuditMode.Changes"/> whose changed values all read the same as text once formatted (EF's
-    /// comparer told them apart): it has nothing to log and is not written.
+    /// comparer told them apart), or one made for links whose changes cancel out: it has nothing to log and is not written.
     /// </summary>
-    public bool IsEmpty => _lines is { Count: 0 } && Operation == AuditOperation.Update && Descriptor.Mode != AuditMode.Full;
+    public bool IsEmpty => _lines is { Count: 0 } && _linkLines is null or { Count: 0 } && Operation == AuditOperation.Update
+                           && (Descriptor.Mode != AuditMode.Full || _linksOnly);
+
+    private bool LinksReadAtWrite => _links is not null && _links.Exists(static link => link.ReadsAtWrite);
 
     /// <summary>Captures the change, or returns null for an update that changed no audited field (in <see cref="AuditMode.Changes"/>).</summary>
     public static PendingLog? Capture(EntityEntry entry, AuditDescriptor descriptor, AuditOperation operation, OwnedChanges owned)
@@ -124,6 +140,46 @@ internal sealed class PendingLog
             : new PendingLog(entry, descriptor, map, operation, AuditKey.Of(values, map.Key, original: true), changed: changed, computed: computed);
     }
 
+    /// <summary>
+    /// An update of the entity of <paramref name="entry"/> (or, when the context does not track it, of the entity with key
+    /// <paramref name="key"/>) that holds the links of its many-to-many navigations only (<see cref="Links"/>).
+    /// </summary>
+    public static PendingLog ForLinks(EntityEntry? entry, AuditDescriptor descriptor, AuditFieldMap map, string? key)
+        => new(entry, descriptor, map, AuditOperation.Update, key ?? AuditKey.Of(entry!.Values(), map.Key, original: true), lines: [], linksOnly: true);
+
+    /// <summary>
+    /// The changes this log holds of the links of <paramref name="navigation"/>, noted by <see cref="LinkChanges"/>; null
+    /// when the log's entity type does not log them (<c>[AuditIgnore]</c>, or declared by a class derived from the
+    /// audited one).
+    /// </summary>
+    public LinkChange? Links(ISkipNavigation navigation)
+    {
+        if (_map is null)
+        {
+            return null;
+        }
+
+        foreach (var change in _links ?? [])
+        {
+            if (ReferenceEquals(change.Link.Navigation, navigation))
+            {
+                return change;
+            }
+        }
+
+        var position = Array.FindIndex(_map.Links, link => ReferenceEquals(link.Navigation, navigation));
+        if (position < 0)
+        {
+            return null;
+        }
+
+        var links = _links ??= [];
+        var added = new LinkChange(_map.Links[position], position);
+        var before = links.FindIndex(other => other.Position > position);
+        links.Insert(before < 0 ? links.Count : before, added);
+        return added;
+    }
+
     /// <summary>A read of the entity with key <paramref name="key"/> (see <see cref="AuditKey.Format"/>): a log with no lines.</summary>
     public static PendingLog Read(AuditDescriptor descriptor, string key)
         => new(entry: null, descriptor, map: null, AuditOperation.Read, key, lines: []);
@@ -134,6 +190,11 @@ internal sealed class PendingLog
     /// </summary>
     public void FormatAhead()
     {
+        if (_links is not null && _linkLines is null && !LinksReadAtWrite)
+        {
+            _linkLines = LinkLines(readEntries: false);
+        }
+
         if (_changed is { } changed && _lines is null)
         {
             var full = Descriptor.Mode == AuditMode.Full;
@@ -177,13 +238,25 @@ internal sealed class PendingLog
     /// <summary>
     /// At the write, for a log that is not <see cref="IsCaptured"/>: reads what the save decided. For an update, the new
     /// values the database computed, merged in field order with the lines formatted ahead; false when the update then
-    /// has nothing to log (in <see cref="AuditMode.Changes"/>). Done again at each write (a retried save's values are new).
+    /// has nothing to log (in <see cref="AuditMode.Changes"/>). The keys of links to entities created in the save.
+    /// Done again at each write (a retried save's values are new).
     /// </summary>
     public bool ReadAtWrite()
     {
+        if (LinksReadAtWrite)
+        {
+            _linkLines = LinkLines(readEntries: true);
+        }
+
         if (_computed is not { } computed)
         {
-            return true;
+            if (_key is null)
+            {
+                return true;
+            }
+
+            FormatAhead();
+            return !IsEmpty;
         }
 
         FormatAhead();
@@ -217,7 +290,22 @@ internal sealed class PendingLog
         }
 
         _written = lines;
-        return full || lines.Count > 0;
+        return full || lines.Count > 0 || _linkLines is { Count: > 0 };
+    }
+
+    /// <summary>The lines of the links, one per navigation with a change left (see <see cref="LinkChange.Format"/>).</summary>
+    private List<PendingLine> LinkLines(bool readEntries)
+    {
+        var lines = new List<PendingLine>(_links!.Count);
+        foreach (var link in _links)
+        {
+            if (link.Format(Operation, readEntries) is { } values)
+            {
+                lines.Add(Line(link.Link.Field, values.Removed, values.Added));
+            }
+        }
+
+        return lines;
     }
 
     /// <summary>The entity key as text: the value itself, or for a composite key its parts joined by <c>|</c>.</summary>
@@ -233,6 +321,7 @@ internal sealed class PendingLog
         {
             FormatAhead();
             AuditLinesJson.WriteLines(writer, names, _written ?? _lines!);
+            WriteLinkLines(writer, names);
             return;
         }
 
@@ -258,6 +347,16 @@ internal sealed class PendingLog
             }
 
             writer.WriteEndObject();
+        }
+
+        WriteLinkLines(writer, names);
+    }
+
+    private void WriteLinkLines(Utf8JsonWriter writer, AuditLineJsonNames names)
+    {
+        if (_linkLines is { } lines)
+        {
+            AuditLinesJson.WriteLines(writer, names, lines);
         }
     }
 

@@ -433,8 +433,9 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
 
     /// <summary>
     /// True when the save may write audit logs or outbox messages: an audited or tracked entity (or an owned one, logged
-    /// with its owner) is added, modified or deleted; or EF cascades deletes during the save, which may reach one; or the
-    /// application has SaveChanges interceptors of its own, which EF runs after this one and which may change one.
+    /// with its owner, or a link of a many-to-many navigation an audited class may declare) is added, modified or
+    /// deleted; or EF cascades deletes during the save, which may reach one; or the application has SaveChanges
+    /// interceptors of its own, which EF runs after this one and which may change one.
     /// </summary>
     private bool MayWrite(DbContext context, ServerToolsOptions options)
     {
@@ -454,7 +455,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
 
             var type = entry.Metadata.ClrType;
             if (cascadesInSave
-                || (options.Auditing.Enabled && (entry.Metadata.IsOwned() || AuditDescriptors.TryGet(type, out _)))
+                || (options.Auditing.Enabled && (entry.Metadata.IsOwned() || AuditDescriptors.TryGet(type, out _) || LinkChanges.IsJoin(entry.Metadata)))
                 || (options.Tracking.Enabled && TrackedDescriptors.TryGet(type, out _)))
             {
                 return true;

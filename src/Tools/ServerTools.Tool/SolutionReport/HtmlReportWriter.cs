@@ -77,7 +77,7 @@ public static class HtmlReportWriter
         if (modules.Count > 0)
         {
             AppendChart(html, "Features per module", "Entities that use each ServerTools feature; rule-checked entities are checked by at least one exception rule.", FeaturesBarChart(modules), stacked: false);
-            AppendChart(html, "Lines of code per module", "Code lines of the project's own files by kind, then generated code: the project's generated files and the source generators' output.", LinesBarChart(modules), stacked: true);
+            AppendChart(html, "Lines of code per module", "Code lines of the project's own files by kind, then every line of generated code: the project's generated files and the source generators' output.", LinesBarChart(modules), stacked: true);
             AppendChart(
                 html,
                 "Diagnostics by severity",
@@ -91,9 +91,10 @@ public static class HtmlReportWriter
             AppendTable(html, ReportContent.Summary(modules), lastRowIsTotal: modules.Count > 1, cssClass: "summary-table", wrapNames: false);
             html.Append("</section>\n");
 
+            var root = ReportContent.ProjectRoot(modules);
             for (var index = 0; index < modules.Count; index++)
             {
-                AppendModule(html, modules[index], index + 1);
+                AppendModule(html, modules[index], root, index + 1);
             }
         }
 
@@ -126,7 +127,7 @@ public static class HtmlReportWriter
             ],
             [.. modules.Select(module => new ChartRow(
                 module.Module,
-                [.. kinds.Select(module.CodeLines), module.GeneratedLines.Code, module.SourceGenerated.Lines]))]);
+                [.. kinds.Select(module.CodeLines), module.GeneratedLines.Total, module.SourceGenerated.Lines]))]);
     }
 
     private static BarChart DiagnosticsBarChart(IReadOnlyList<ModuleReport> modules)
@@ -177,17 +178,17 @@ public static class HtmlReportWriter
         html.Append("</section>\n");
     }
 
-    private static void AppendModule(StringBuilder html, ModuleReport module, int number)
+    private static void AppendModule(StringBuilder html, ModuleReport module, IReadOnlyList<string> root, int number)
     {
         html.Append("<section class=\"module\" id=\"module-").Append(number).Append("\" data-module=\"").Append(Html.Escape(module.Module)).Append("\">\n")
             .Append("<h2><code>").Append(Html.Escape(module.Module)).Append("</code></h2>\n")
-            .Append("<p>Project <code>").Append(Html.Escape(module.Project)).Append("</code>");
-        if (module.TargetFramework.Length > 0)
+            .Append("<p>");
+        foreach (var (text, code) in ReportContent.BuildFacts(module, root))
         {
-            html.Append(", target framework <code>").Append(Html.Escape(module.TargetFramework)).Append("</code>");
+            html.Append(code ? "<code>" + Html.Escape(text) + "</code>" : Html.Escape(text));
         }
 
-        html.Append(".</p>\n");
+        html.Append("</p>\n");
         foreach (var note in module.Notes)
         {
             html.Append("<p class=\"warning\">Note: ").Append(Html.Escape(note)).Append("</p>\n");

@@ -1,7 +1,7 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using ServerTools.Build.Reports;
 
 namespace ServerTools.Tool.SolutionReport;
 
@@ -24,18 +24,18 @@ public static class MarkdownReportWriter
 
         AppendTable(markdown, ReportContent.Summary(modules));
         markdown.Append("\nLines of code are the code lines (not blank, not comment) of each project's own files; ")
-            .Append("Generated counts the project's generated files and the source generators' output apart.\n");
+            .Append("Generated counts every line (code, comment and blank) of the project's generated files and of the source generators' output.\n");
 
+        var root = ReportContent.ProjectRoot(modules);
         foreach (var module in modules)
         {
             markdown.Append("\n## ").Append(Code(module.Module, inTable: false)).Append("\n\n");
-            markdown.Append("Project ").Append(Code(module.Project, inTable: false));
-            if (module.TargetFramework.Length > 0)
+            foreach (var (text, code) in ReportContent.BuildFacts(module, root))
             {
-                markdown.Append(", target framework ").Append(Code(module.TargetFramework, inTable: false));
+                markdown.Append(code ? Code(text, inTable: false) : text);
             }
 
-            markdown.Append(".\n\n");
+            markdown.Append("\n\n");
             foreach (var note in module.Notes)
             {
                 markdown.Append("> Note: ").Append(EscapeText(note)).Append("\n\n");
@@ -101,65 +101,9 @@ public static class MarkdownReportWriter
         _ => EscapeText(cell.Text),
     };
 
-    /// <summary>
-    /// A code span holding <paramref name="value"/> literally: the fence is one backtick longer than the longest
-    /// run of backticks inside, line breaks become spaces, and in a table '|' is escaped (GFM reads it even in code).
-    /// </summary>
-    /// <remarks>
-    /// In a table cell, a name with a backslash right before a '|' is written as escaped text instead: a code span
-    /// cannot escape that backslash, and the cell would hold "\\|", which GFM reads as a backslash and a literal
-    /// pipe but a parser that reads "\\" as an escaped backslash (as CommonMark does outside code) takes for a
-    /// column break. As text it is "\\\|", which every parser reads as a backslash and a pipe.
-    /// </remarks>
-    internal static string Code(string value, bool inTable)
-    {
-        if (value.Length == 0)
-        {
-            return "";
-        }
-
-        var text = OneLine(value);
-        if (inTable)
-        {
-            if (text.Contains("\\|", StringComparison.Ordinal))
-            {
-                return EscapeText(text);
-            }
-
-            text = text.Replace("|", "\\|", StringComparison.Ordinal);
-        }
-
-        var longestRun = 0;
-        var run = 0;
-        foreach (var character in text)
-        {
-            run = character == '`' ? run + 1 : 0;
-            longestRun = run > longestRun ? run : longestRun;
-        }
-
-        var fence = new string('`', longestRun + 1);
-        var padding = text.StartsWith('`') || text.EndsWith('`') ? " " : "";
-        return fence + padding + text + padding + fence;
-    }
+    /// <summary>A code span holding <paramref name="value"/> literally (<see cref="MarkdownText.Code"/>).</summary>
+    internal static string Code(string value, bool inTable) => MarkdownText.Code(value, inTable);
 
     /// <summary>Backslash-escapes the characters that Markdown or inline HTML would read in plain text.</summary>
-    internal static string EscapeText(string text)
-    {
-        var escaped = new StringBuilder(text.Length);
-        foreach (var character in OneLine(text))
-        {
-            if (character is '\\' or '`' or '*' or '_' or '~' or '[' or ']' or '<' or '>' or '&' or '|')
-            {
-                escaped.Append('\\');
-            }
-
-            escaped.Append(character);
-        }
-
-        return escaped.ToString();
-    }
-
-    /// <summary>The text with each line break (CR LF, CR or LF) replaced by a space: a table row or a heading is one line.</summary>
-    private static string OneLine(string text) =>
-        text.Replace("\r\n", " ", StringComparison.Ordinal).Replace('\r', ' ').Replace('\n', ' ');
+    internal static string EscapeText(string text) => MarkdownText.Text(text);
 }

@@ -21,6 +21,9 @@ public sealed record ModuleReport
     /// <summary>The target framework the report was built for.</summary>
     public string TargetFramework { get; init; } = "";
 
+    /// <summary>The build configuration (Debug, Release...); empty in a report of an older build, which did not write it.</summary>
+    public string Configuration { get; init; } = "";
+
     /// <summary>False when the build could not read the compiler's findings (entities, rules, diagnostics); <see cref="Notes"/> says why.</summary>
     public bool Complete { get; init; } = true;
 
@@ -60,8 +63,14 @@ public sealed record ModuleReport
     /// <summary>Entities with <paramref name="feature"/> (0 when the report does not name it).</summary>
     public int FeatureCount(string feature) => Features.TryGetValue(feature, out var count) ? count : 0;
 
-    /// <summary>Exception rules of <paramref name="severity"/> (<c>Blocking</c> or <c>Warning</c>).</summary>
-    public int RuleCount(string severity) => Rules.Count(rule => rule.Severity == severity);
+    /// <summary>
+    /// Exception rules: rule classes, by id and class. A class that checks two types has one entry in <see cref="Rules"/>
+    /// per type, and counts once.
+    /// </summary>
+    public int RuleCount() => Rules.Select(static rule => (rule.Id, rule.Class)).Distinct().Count();
+
+    /// <summary>Exception rules of <paramref name="severity"/> (<c>Blocking</c> or <c>Warning</c>), counted as <see cref="RuleCount()"/>.</summary>
+    public int RuleCount(string severity) => Rules.Where(rule => rule.Severity == severity).Select(static rule => (rule.Id, rule.Class)).Distinct().Count();
 
     /// <summary>Diagnostics reported with <paramref name="severity"/> (<c>error</c>, <c>warning</c>, <c>note</c>).</summary>
     public long DiagnosticCount(string severity) => Diagnostics.Where(diagnostic => diagnostic.Severity == severity).Sum(static diagnostic => diagnostic.Count);
@@ -92,6 +101,9 @@ public sealed record FileLines
     public long Comment { get; init; }
 
     public long Blank { get; init; }
+
+    /// <summary>All lines: code, comment and blank.</summary>
+    public long Total => Code + Comment + Blank;
 }
 
 /// <summary>Files and lines that source generators added to the compile.</summary>

@@ -37,12 +37,16 @@ public static class ModuleReportReader
     /// every <c>module-report.json</c> below it (in any subfolder) and its top-level <c>*.json</c> files (the
     /// collect folder's <c>&lt;module&gt;.&lt;hash&gt;.json</c>); there, a JSON file without a <c>schema</c> of the
     /// <c>servertools-module-report/</c> family (a project's <c>*.dgspec.json</c>, <c>project.assets.json</c>) is
-    /// skipped, while one of another version of that schema is an error. Each file is read once; the reports of
-    /// one project built for several target frameworks are merged (<see cref="MergeTargetFrameworks"/>); the
-    /// result is ordered by module, then project.
+    /// skipped, while one of another version of that schema is an error. Each file is read once; of one project, only
+    /// the reports of <paramref name="configuration"/> are kept when it is given (<see cref="SelectConfiguration"/>), the
+    /// newest of several reports for one framework (<see cref="KeepNewest"/>), and the reports of several target
+    /// frameworks are merged (<see cref="MergeTargetFrameworks"/>); the result is ordered by module, then project.
     /// </summary>
-    /// <exception cref="ReportInputException">A path is missing, or a file is not a report of <see cref="Schema"/>.</exception>
-    public static IReadOnlyList<ModuleReport> ReadAll(IEnumerable<string> paths)
+    /// <exception cref="ReportInputException">
+    /// A path is missing, a file is not a report of <see cref="Schema"/>, or a project has reports of several
+    /// configurations and <paramref name="configuration"/> does not say which.
+    /// </exception>
+    public static IReadOnlyList<ModuleReport> ReadAll(IEnumerable<string> paths, string? configuration = null)
     {
         // A file named explicitly is read strictly, even when a folder given too holds it.
         var files = new SortedDictionary<string, bool>(StringComparer.Ordinal);
@@ -66,21 +70,86 @@ public static class ModuleReportReader
             }
         }
 
-        var reports = new List<ModuleReport>();
+        var reports = new List<ReportFile>();
         foreach (var (file, named) in files)
         {
-            if (named)
+            if ((named ? Read(file) : ReadIfReport(file)) is { } report)
             {
-                reports.Add(Read(file));
-            }
-            else if (ReadIfReport(file) is { } report)
-            {
-                reports.Add(report);
+                reports.Add(new ReportFile(report, file, File.GetLastWriteTimeUtc(file)));
             }
         }
 
-        return Order(MergeTargetFrameworks(reports));
+        return Order(MergeTargetFrameworks(KeepNewest(SelectConfiguration(reports, configuration))));
     }
+
+    /// <summary>
+    /// Keeps, of each project, the reports of one build configuration: those of <paramref name="configuration"/> when
+    /// it is given (case-insensitive; a report that names no configuration, written by an older build, is kept), else
+    /// all of them, unless they name several configurations: then which one to show is the user's choice, not a guess.
+    /// </summary>
+    /// <exception cref="ReportInputException">A project has reports of several configurations and <paramref name="configuration"/> is null.</exception>
+    public static IReadOnlyList<ReportFile> SelectConfiguration(IReadOnlyList<ReportFile> reports, string? configuration)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        if (configuration is not null)
+        {
+            return [.. reports.Where(file => file.Report.Configuration.Length == 0 || string.Equals(file.Report.Configuration, configuration, StringComparison.OrdinalIgnoreCase))];
+        }
+
+        foreach (var project in reports.Where(static file => file.Report.Project.Length > 0).GroupBy(static file => file.Report.Project, StringComparer.Ordinal))
+        {
+            var configurations = project
+                .Where(static file => file.Report.Configuration.Length > 0)
+                .GroupBy(static file => file.Report.Configuration, StringComparer.OrdinalIgnoreCase)
+                .OrderBy(static group => group.Key, StringComparer.OrdinalIgnoreCase)
+                .ToList();
+            if (configurations.Count > 1)
+            {
+                var found = string.Join(", ", configurations.Select(static group => $"{group.Key} ({string.Join(", ", group.Select(static file => file.Path))})"));
+                throw new ReportInputException(
+                    $"'{project.First().Report.Module}' ({project.Key}) has reports of several build configurations: {found}. " +
+                    $"Give --configuration {configurations[0].Key} (or another of them) to choose one, or point --reports at one configuration's folder.");
+            }
+        }
+
+        return reports;
+    }
+
+    /// <summary>
+    /// Keeps, of several reports of one project for one target framework (copies, or builds of configurations the
+    /// reports do not name), the newest file (by last write time, then by path); its notes name the older ones.
+    /// </summary>
+    public static IReadOnlyList<ModuleReport> KeepNewest(IEnumerable<ReportFile> reports)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        var kept = new List<ModuleReport>();
+        foreach (var group in reports.GroupBy(static file => (file.Report.Project, file.Report.TargetFramework)))
+        {
+            if (group.Key.Project.Length == 0)
+            {
+                kept.AddRange(group.Select(static file => file.Report));
+                continue;
+            }
+
+            var newest = group.OrderByDescending(static file => file.Written).ThenBy(static file => file.Path, StringComparer.Ordinal).ToList();
+            var older = newest.Skip(1).Where(file => file.Report.Configuration != newest[0].Report.Configuration || !SameFigures(file.Report, newest[0].Report)).ToList();
+            kept.Add(older.Count == 0
+                ? newest[0].Report
+                : newest[0].Report with
+                {
+                    Notes =
+                    [
+                        .. newest[0].Report.Notes,
+                        $"Older reports of this project were found and not used: {string.Join(", ", older.Select(static file => file.Path))}; the figures are those of the newest, {newest[0].Path}.",
+                    ],
+                });
+        }
+
+        return kept;
+    }
+
+    private static bool SameFigures(ModuleReport a, ModuleReport b)
+        => JsonSerializer.Serialize(a, s_options) == JsonSerializer.Serialize(b, s_options);
 
     /// <summary>
     /// Keeps one report per project: a multi-targeted project (<c>TargetFrameworks=a;b</c>) writes one report per
@@ -226,3 +295,8 @@ public static class ModuleReportReader
     }
 }
 
+/// <summary>A module report as read from a file.</summary>
+/// <param name="Report">The report.</param>
+/// <param name="Path">The file's full path.</param>
+/// <param name="Written">When the file was last written (UTC).</param>
+public sealed record ReportFile(ModuleReport Report, string Path, DateTime Written);

@@ -58,10 +58,12 @@ public static class ReportCommand
 
         try
         {
+            // Bad input is found before a build that may take minutes.
+            CheckOutput(options.Output);
             IReadOnlyList<ModuleReport> modules;
             if (options.Reports.Count > 0)
             {
-                modules = ModuleReportReader.ReadAll(options.Reports);
+                modules = ModuleReportReader.ReadAll(options.Reports, options.Configuration);
                 if (modules.Count == 0)
                 {
                     throw new ReportInputException(
@@ -100,11 +102,7 @@ public static class ReportCommand
     /// <summary>Builds, then reads the reports the build copied; null when the build failed.</summary>
     private static async Task<IReadOnlyList<ModuleReport>?> BuildAsync(ReportOptions options, TextWriter output, CancellationToken cancellationToken)
     {
-        if (options.Target is { } target && !File.Exists(target) && !Directory.Exists(target))
-        {
-            throw new ReportInputException($"'{target}' does not exist. Give a solution (.sln, .slnx), a project file, or a folder that holds one.");
-        }
-
+        BuildTarget.Check(options.Target);
         var collectDir = Directory.CreateTempSubdirectory("servertools-report-").FullName;
         try
         {
@@ -140,9 +138,50 @@ public static class ReportCommand
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new ReportInputException($"Cannot write to '{directory}': {exception.Message}. Choose another folder with --output.", exception);
+            throw new ReportInputException($"Cannot write to '{directory}': {Sentence(exception.Message)} Choose another folder with --output.", exception);
         }
 
         return (markdownFile, htmlFile);
     }
+
+    /// <summary>
+    /// Refuses an output folder that cannot be written, without creating it: it must be a folder or not exist, and a file
+    /// can be created in it or, when it does not exist, in its nearest existing parent (a probe file, deleted at once).
+    /// </summary>
+    private static void CheckOutput(string outputDir)
+    {
+        var directory = Path.GetFullPath(outputDir);
+        if (File.Exists(directory))
+        {
+            throw new ReportInputException($"The output folder '{directory}' is a file. Choose a folder with --output.");
+        }
+
+        var existing = directory;
+        while (!Directory.Exists(existing))
+        {
+            var parent = Path.GetDirectoryName(existing);
+            if (parent is null || File.Exists(parent))
+            {
+                throw new ReportInputException($"The output folder '{directory}' cannot be created: '{parent ?? existing}' is not a folder. Choose another folder with --output.");
+            }
+
+            existing = parent;
+        }
+
+        var probe = Path.Combine(existing, $".servertools-report-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (File.Create(probe, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            var where = existing == directory ? "" : $" (it does not exist, and its parent '{existing}' does not take new files either)";
+            throw new ReportInputException($"The output folder '{directory}' cannot be written{where}: {Sentence(exception.Message)} Choose another folder with --output.", exception);
+        }
+    }
+
+    /// <summary>A message as one sentence: with one final period, not two.</summary>
+    private static string Sentence(string message) => message.TrimEnd().TrimEnd('.') + ".";
 }

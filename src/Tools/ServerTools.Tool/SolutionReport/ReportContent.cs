@@ -19,7 +19,7 @@ internal static class ReportContent
             $"{Count(modules.Count, "module", "modules")}: {Count(EntityCount(modules), "entity", "entities")}, " +
             $"{Count(modules.Sum(static module => module.TotalCodeLines), "line", "lines")} of code " +
             $"({Number(modules.Sum(GeneratedLines))} generated), " +
-            $"{Count(modules.Sum(static module => module.Rules.Count), "exception rule", "exception rules")}, " +
+            $"{Count(modules.Sum(static module => module.RuleCount()), "exception rule", "exception rules")}, " +
             $"{Count(modules.Sum(static module => module.Diagnostics.Sum(static diagnostic => diagnostic.Count)), "ServerTools diagnostic", "ServerTools diagnostics")}.");
 
     /// <summary>One sentence for a module.</summary>
@@ -36,7 +36,7 @@ internal static class ReportContent
         return string.Create(
             CultureInfo.InvariantCulture,
             $"{Count(module.Entities.Count, "entity", "entities")} ({features}), " +
-            $"{Count(module.Rules.Count, "exception rule", "exception rules")} ({rules}), " +
+            $"{Count(module.RuleCount(), "exception rule", "exception rules")} ({rules}), " +
             $"{Count(module.TotalCodeLines, "line", "lines")} of code ({Number(GeneratedLines(module))} generated).");
     }
 
@@ -57,8 +57,11 @@ internal static class ReportContent
                 .Distinct()
                 .Count();
 
-    /// <summary>Lines of generated code: the project's generated files and the source generators' output.</summary>
-    public static long GeneratedLines(ModuleReport module) => module.GeneratedLines.Code + module.SourceGenerated.Lines;
+    /// <summary>
+    /// Lines of generated code: every line of the project's generated files and of the source generators' output (code,
+    /// comment and blank lines alike: the compiler's log gives the generators' output as one number of lines).
+    /// </summary>
+    public static long GeneratedLines(ModuleReport module) => module.GeneratedLines.Total + module.SourceGenerated.Lines;
 
     /// <summary>One row per module: lines by kind, generated lines, entities, features, rules and diagnostics by severity.</summary>
     public static ReportTable Summary(IReadOnlyList<ModuleReport> modules)
@@ -151,6 +154,60 @@ internal static class ReportContent
                 [ReportCell.Of("Packages"), ReportCell.NameList(module.References.Packages.Select(static package => package.Version.Length == 0 ? package.Name : package.Name + " " + package.Version))],
                 [ReportCell.Of("Projects"), ReportCell.NameList(module.References.Projects)],
             ]);
+
+    /// <summary>
+    /// The folder that holds every module's project: the combined report names projects relative to it, so that checkouts
+    /// of one solution at different paths give the same files. Empty when the projects share no folder (or name none).
+    /// </summary>
+    public static IReadOnlyList<string> ProjectRoot(IReadOnlyList<ModuleReport> modules)
+    {
+        List<string>? root = null;
+        foreach (var module in modules.Where(static module => module.Project.Length > 0))
+        {
+            var folder = Segments(module.Project)[..^1];
+            if (root is null)
+            {
+                root = folder;
+                continue;
+            }
+
+            var common = 0;
+            while (common < root.Count && common < folder.Count && root[common] == folder[common])
+            {
+                common++;
+            }
+
+            root.RemoveRange(common, root.Count - common);
+        }
+
+        return root is null || root.All(static segment => segment.Length == 0) ? [] : root;
+    }
+
+    /// <summary>The project of <paramref name="module"/> relative to <paramref name="root"/> (<see cref="ProjectRoot"/>), with '/' separators.</summary>
+    public static string ProjectPath(ModuleReport module, IReadOnlyList<string> root)
+        => root.Count == 0 ? module.Project : string.Join('/', Segments(module.Project).Skip(root.Count));
+
+    /// <summary>Where and how the module was built: "Project `…`, target framework `…`, configuration `…`", the names as code.</summary>
+    public static IEnumerable<(string Text, bool Code)> BuildFacts(ModuleReport module, IReadOnlyList<string> root)
+    {
+        yield return ("Project ", false);
+        yield return (ProjectPath(module, root), true);
+        if (module.TargetFramework.Length > 0)
+        {
+            yield return (", target framework ", false);
+            yield return (module.TargetFramework, true);
+        }
+
+        if (module.Configuration.Length > 0)
+        {
+            yield return (", configuration ", false);
+            yield return (module.Configuration, true);
+        }
+
+        yield return (".", false);
+    }
+
+    private static List<string> Segments(string path) => [.. path.Split('/', '\\')];
 
     /// <summary>A whole number as every output shows it: invariant, with thousands separators.</summary>
     public static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

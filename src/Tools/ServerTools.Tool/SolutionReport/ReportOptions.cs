@@ -29,6 +29,8 @@ public sealed record ReportOptions(string? Target, IReadOnlyList<string> Reports
                                     reports), instead of building. Repeatable.
           -o, --output <dir>        Where to write the files (default: ./servertools-report).
           -c, --configuration <c>   The build configuration (default: the project's, usually Debug).
+                                    With --reports: read only the reports of this configuration
+                                    (needed when a project has reports of several).
           --no-open                 Do not open the page. It is not opened either when the output is
                                     redirected or when CI=true.
           -h, --help                Show this help.
@@ -107,11 +109,6 @@ public sealed record ReportOptions(string? Target, IReadOnlyList<string> Reports
             if (target is not null)
             {
                 throw new ReportInputException($"--reports reads existing reports without building, so '{target}' would not be built: give either a solution or project, or --reports.");
-            }
-
-            if (configuration is not null)
-            {
-                throw new ReportInputException("--configuration applies to the build, and --reports does not build: leave one of them out.");
             }
         }
 

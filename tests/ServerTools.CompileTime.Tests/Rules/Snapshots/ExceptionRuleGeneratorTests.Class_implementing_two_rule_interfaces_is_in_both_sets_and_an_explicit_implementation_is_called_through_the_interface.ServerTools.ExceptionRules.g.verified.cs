@@ -7,258 +7,10 @@
 
 namespace ServerTools.Generated
 {
-    /// <summary>The exception rules of <see cref="global::Shop.IPriced"/> in this assembly, in evaluation order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file sealed class Shop_IPriced_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::Shop.IPriced>
-    {
-        public Shop_IPriced_ExceptionRules()
-            : base(new global::ServerTools.ExceptionRuleInfo[]
-            {
-                new global::ServerTools.ExceptionRuleInfo(
-                    id: "priced.large",
-                    entityType: typeof(global::Shop.IPriced),
-                    severity: global::ServerTools.RuleSeverity.Warning,
-                    sequence: 20,
-                    message: null,
-                    name: null,
-                    description: null,
-                    tags: null,
-                    ruleSets: null,
-                    ruleType: typeof(global::Shop.Large)),
-            })
-        {
-        }
-
-        /// <inheritdoc />
-        public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new Shop_IPriced_ExceptionRules_Instances(services);
-    }
-
-    /// <summary>The instances of the rules of <see cref="Shop_IPriced_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file sealed class Shop_IPriced_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
-    {
-        private readonly global::Shop.Large _rule0;
-
-        public Shop_IPriced_ExceptionRules_Instances(global::System.IServiceProvider services)
-        {
-            _rule0 = new global::Shop.Large();
-        }
-
-        /// <inheritdoc />
-        public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
-        {
-            var target = (global::Shop.IPriced)entity;
-
-            if (run.IsActive(0))
-            {
-                try
-                {
-                    if (_rule0.Applies(target))
-                    {
-                        run.Violated(0);
-                    }
-                }
-                catch (global::System.Exception exception)
-                {
-                    run.Failed(0, exception);
-                }
-            }
-        }
-
-        /// <inheritdoc />
-        public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
-        {
-            var next = 0;
-            try
-            {
-                Check((global::Shop.IPriced)entity, ref run, ref next);
-            }
-            catch (global::System.Exception exception)
-            {
-                run.Failed(next, exception);
-                run.ResumeAfter(next);
-                Evaluate(entity, ref run);
-            }
-        }
-
-        private void Check(global::Shop.IPriced target, ref global::ServerTools.Rules.RuleRun run, ref int next)
-        {
-            if (_rule0.Applies(target))
-            {
-                run.Violated(0);
-            }
-        }
-    }
-
-    /// <summary>The exception rules of <see cref="global::Shop.Invoice"/> in this assembly, in evaluation order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file sealed class Shop_Invoice_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::Shop.Invoice>
-    {
-        public Shop_Invoice_ExceptionRules()
-            : base(new global::ServerTools.ExceptionRuleInfo[]
-            {
-                new global::ServerTools.ExceptionRuleInfo(
-                    id: "total.negative",
-                    entityType: typeof(global::Shop.Invoice),
-                    severity: global::ServerTools.RuleSeverity.Blocking,
-                    sequence: 10,
-                    message: "The total is negative",
-                    name: null,
-                    description: null,
-                    tags: null,
-                    ruleSets: null,
-                    ruleType: typeof(global::Shop.NegativeTotal)),
-            })
-        {
-        }
-
-        /// <inheritdoc />
-        public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new Shop_Invoice_ExceptionRules_Instances(services);
-    }
-
-    /// <summary>The instances of the rules of <see cref="Shop_Invoice_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file sealed class Shop_Invoice_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
-    {
-        private readonly global::Shop.NegativeTotal _rule0;
-
-        public Shop_Invoice_ExceptionRules_Instances(global::System.IServiceProvider services)
-        {
-            _rule0 = new global::Shop.NegativeTotal();
-        }
-
-        /// <inheritdoc />
-        public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
-        {
-            var target = (global::Shop.Invoice)entity;
-
-            if (run.IsActive(0))
-            {
-                try
-                {
-                    if (((global::ServerTools.IExceptionRule<global::Shop.Invoice>)_rule0).Applies(target))
-                    {
-                        run.Violated(0);
-                    }
-                }
-                catch (global::System.Exception exception)
-                {
-                    run.Failed(0, exception);
-                }
-            }
-        }
-
-        /// <inheritdoc />
-        public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
-        {
-            var next = 0;
-            try
-            {
-                Check((global::Shop.Invoice)entity, ref run, ref next);
-            }
-            catch (global::System.Exception exception)
-            {
-                run.Failed(next, exception);
-                run.ResumeAfter(next);
-                Evaluate(entity, ref run);
-            }
-        }
-
-        private void Check(global::Shop.Invoice target, ref global::ServerTools.Rules.RuleRun run, ref int next)
-        {
-            if (((global::ServerTools.IExceptionRule<global::Shop.Invoice>)_rule0).Applies(target))
-            {
-                run.Violated(0);
-            }
-        }
-    }
-
-    /// <summary>The exception rules of <see cref="global::Shop.Quote"/> in this assembly, in evaluation order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file sealed class Shop_Quote_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::Shop.Quote>
-    {
-        public Shop_Quote_ExceptionRules()
-            : base(new global::ServerTools.ExceptionRuleInfo[]
-            {
-                new global::ServerTools.ExceptionRuleInfo(
-                    id: "total.negative",
-                    entityType: typeof(global::Shop.Quote),
-                    severity: global::ServerTools.RuleSeverity.Blocking,
-                    sequence: 10,
-                    message: "The total is negative",
-                    name: null,
-                    description: null,
-                    tags: null,
-                    ruleSets: null,
-                    ruleType: typeof(global::Shop.NegativeTotal)),
-            })
-        {
-        }
-
-        /// <inheritdoc />
-        public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new Shop_Quote_ExceptionRules_Instances(services);
-    }
-
-    /// <summary>The instances of the rules of <see cref="Shop_Quote_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file sealed class Shop_Quote_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
-    {
-        private readonly global::Shop.NegativeTotal _rule0;
-
-        public Shop_Quote_ExceptionRules_Instances(global::System.IServiceProvider services)
-        {
-            _rule0 = new global::Shop.NegativeTotal();
-        }
-
-        /// <inheritdoc />
-        public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
-        {
-            var target = (global::Shop.Quote)entity;
-
-            if (run.IsActive(0))
-            {
-                try
-                {
-                    if (_rule0.Applies(target))
-                    {
-                        run.Violated(0);
-                    }
-                }
-                catch (global::System.Exception exception)
-                {
-                    run.Failed(0, exception);
-                }
-            }
-        }
-
-        /// <inheritdoc />
-        public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
-        {
-            var next = 0;
-            try
-            {
-                Check((global::Shop.Quote)entity, ref run, ref next);
-            }
-            catch (global::System.Exception exception)
-            {
-                run.Failed(next, exception);
-                run.ResumeAfter(next);
-                Evaluate(entity, ref run);
-            }
-        }
-
-        private void Check(global::Shop.Quote target, ref global::ServerTools.Rules.RuleRun run, ref int next)
-        {
-            if (_rule0.Applies(target))
-            {
-                run.Violated(0);
-            }
-        }
-    }
-
     /// <summary>Registers the exception rules of this assembly when it is loaded.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file static class ExceptionRuleRegistration
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal static class ExceptionRuleRegistration
     {
         [global::System.Runtime.CompilerServices.ModuleInitializer]
         internal static void Register()
@@ -266,6 +18,255 @@ namespace ServerTools.Generated
             global::ServerTools.Rules.ExceptionRuleRegistry.Register(new Shop_IPriced_ExceptionRules());
             global::ServerTools.Rules.ExceptionRuleRegistry.Register(new Shop_Invoice_ExceptionRules());
             global::ServerTools.Rules.ExceptionRuleRegistry.Register(new Shop_Quote_ExceptionRules());
+        }
+
+        /// <summary>The exception rules of <see cref="global::Shop.IPriced"/> in this assembly, in evaluation order.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+        private sealed class Shop_IPriced_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::Shop.IPriced>
+        {
+            public Shop_IPriced_ExceptionRules()
+                : base(new global::ServerTools.ExceptionRuleInfo[]
+                {
+                    new global::ServerTools.ExceptionRuleInfo(
+                        id: "priced.large",
+                        entityType: typeof(global::Shop.IPriced),
+                        severity: global::ServerTools.RuleSeverity.Warning,
+                        sequence: 20,
+                        message: null,
+                        name: null,
+                        description: null,
+                        tags: null,
+                        ruleSets: null,
+                        ruleType: typeof(global::Shop.Large)),
+                })
+            {
+            }
+
+            /// <inheritdoc />
+            public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new Shop_IPriced_ExceptionRules_Instances(services);
+        }
+
+        /// <summary>The instances of the rules of <see cref="Shop_IPriced_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+        private sealed class Shop_IPriced_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
+        {
+            private readonly global::Shop.Large _rule0;
+
+            public Shop_IPriced_ExceptionRules_Instances(global::System.IServiceProvider services)
+            {
+                _rule0 = new global::Shop.Large();
+            }
+
+            /// <inheritdoc />
+            public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
+            {
+                var target = (global::Shop.IPriced)entity;
+
+                if (run.IsActive(0))
+                {
+                    try
+                    {
+                        if (_rule0.Applies(target))
+                        {
+                            run.Violated(0);
+                        }
+                    }
+                    catch (global::System.Exception exception)
+                    {
+                        run.Failed(0, exception);
+                    }
+                }
+            }
+
+            /// <inheritdoc />
+            public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
+            {
+                var next = 0;
+                try
+                {
+                    Check((global::Shop.IPriced)entity, ref run, ref next);
+                }
+                catch (global::System.Exception exception)
+                {
+                    run.Failed(next, exception);
+                    run.ResumeAfter(next);
+                    Evaluate(entity, ref run);
+                }
+            }
+
+            private void Check(global::Shop.IPriced target, ref global::ServerTools.Rules.RuleRun run, ref int next)
+            {
+                if (_rule0.Applies(target))
+                {
+                    run.Violated(0);
+                }
+            }
+        }
+
+        /// <summary>The exception rules of <see cref="global::Shop.Invoice"/> in this assembly, in evaluation order.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+        private sealed class Shop_Invoice_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::Shop.Invoice>
+        {
+            public Shop_Invoice_ExceptionRules()
+                : base(new global::ServerTools.ExceptionRuleInfo[]
+                {
+                    new global::ServerTools.ExceptionRuleInfo(
+                        id: "total.negative",
+                        entityType: typeof(global::Shop.Invoice),
+                        severity: global::ServerTools.RuleSeverity.Blocking,
+                        sequence: 10,
+                        message: "The total is negative",
+                        name: null,
+                        description: null,
+                        tags: null,
+                        ruleSets: null,
+                        ruleType: typeof(global::Shop.NegativeTotal)),
+                })
+            {
+            }
+
+            /// <inheritdoc />
+            public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new Shop_Invoice_ExceptionRules_Instances(services);
+        }
+
+        /// <summary>The instances of the rules of <see cref="Shop_Invoice_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+        private sealed class Shop_Invoice_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
+        {
+            private readonly global::Shop.NegativeTotal _rule0;
+
+            public Shop_Invoice_ExceptionRules_Instances(global::System.IServiceProvider services)
+            {
+                _rule0 = new global::Shop.NegativeTotal();
+            }
+
+            /// <inheritdoc />
+            public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
+            {
+                var target = (global::Shop.Invoice)entity;
+
+                if (run.IsActive(0))
+                {
+                    try
+                    {
+                        if (((global::ServerTools.IExceptionRule<global::Shop.Invoice>)_rule0).Applies(target))
+                        {
+                            run.Violated(0);
+                        }
+                    }
+                    catch (global::System.Exception exception)
+                    {
+                        run.Failed(0, exception);
+                    }
+                }
+            }
+
+            /// <inheritdoc />
+            public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
+            {
+                var next = 0;
+                try
+                {
+                    Check((global::Shop.Invoice)entity, ref run, ref next);
+                }
+                catch (global::System.Exception exception)
+                {
+                    run.Failed(next, exception);
+                    run.ResumeAfter(next);
+                    Evaluate(entity, ref run);
+                }
+            }
+
+            private void Check(global::Shop.Invoice target, ref global::ServerTools.Rules.RuleRun run, ref int next)
+            {
+                if (((global::ServerTools.IExceptionRule<global::Shop.Invoice>)_rule0).Applies(target))
+                {
+                    run.Violated(0);
+                }
+            }
+        }
+
+        /// <summary>The exception rules of <see cref="global::Shop.Quote"/> in this assembly, in evaluation order.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+        private sealed class Shop_Quote_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::Shop.Quote>
+        {
+            public Shop_Quote_ExceptionRules()
+                : base(new global::ServerTools.ExceptionRuleInfo[]
+                {
+                    new global::ServerTools.ExceptionRuleInfo(
+                        id: "total.negative",
+                        entityType: typeof(global::Shop.Quote),
+                        severity: global::ServerTools.RuleSeverity.Blocking,
+                        sequence: 10,
+                        message: "The total is negative",
+                        name: null,
+                        description: null,
+                        tags: null,
+                        ruleSets: null,
+                        ruleType: typeof(global::Shop.NegativeTotal)),
+                })
+            {
+            }
+
+            /// <inheritdoc />
+            public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new Shop_Quote_ExceptionRules_Instances(services);
+        }
+
+        /// <summary>The instances of the rules of <see cref="Shop_Quote_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+        private sealed class Shop_Quote_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
+        {
+            private readonly global::Shop.NegativeTotal _rule0;
+
+            public Shop_Quote_ExceptionRules_Instances(global::System.IServiceProvider services)
+            {
+                _rule0 = new global::Shop.NegativeTotal();
+            }
+
+            /// <inheritdoc />
+            public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
+            {
+                var target = (global::Shop.Quote)entity;
+
+                if (run.IsActive(0))
+                {
+                    try
+                    {
+                        if (_rule0.Applies(target))
+                        {
+                            run.Violated(0);
+                        }
+                    }
+                    catch (global::System.Exception exception)
+                    {
+                        run.Failed(0, exception);
+                    }
+                }
+            }
+
+            /// <inheritdoc />
+            public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
+            {
+                var next = 0;
+                try
+                {
+                    Check((global::Shop.Quote)entity, ref run, ref next);
+                }
+                catch (global::System.Exception exception)
+                {
+                    run.Failed(next, exception);
+                    run.ResumeAfter(next);
+                    Evaluate(entity, ref run);
+                }
+            }
+
+            private void Check(global::Shop.Quote target, ref global::ServerTools.Rules.RuleRun run, ref int next)
+            {
+                if (_rule0.Applies(target))
+                {
+                    run.Violated(0);
+                }
+            }
         }
     }
 }

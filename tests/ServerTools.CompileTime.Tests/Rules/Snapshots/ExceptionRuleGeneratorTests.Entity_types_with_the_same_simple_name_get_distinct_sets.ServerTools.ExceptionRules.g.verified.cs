@@ -7,181 +7,182 @@
 
 namespace ServerTools.Generated
 {
-    /// <summary>The exception rules of <see cref="global::A.Order"/> in this assembly, in evaluation order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file sealed class A_Order_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::A.Order>
-    {
-        public A_Order_ExceptionRules()
-            : base(new global::ServerTools.ExceptionRuleInfo[]
-            {
-                new global::ServerTools.ExceptionRuleInfo(
-                    id: "a.lines",
-                    entityType: typeof(global::A.Order),
-                    severity: global::ServerTools.RuleSeverity.Warning,
-                    sequence: 10,
-                    message: null,
-                    name: null,
-                    description: null,
-                    tags: null,
-                    ruleSets: null,
-                    ruleType: typeof(global::Rules.ALines)),
-            })
-        {
-        }
-
-        /// <inheritdoc />
-        public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new A_Order_ExceptionRules_Instances(services);
-    }
-
-    /// <summary>The instances of the rules of <see cref="A_Order_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file sealed class A_Order_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
-    {
-        private readonly global::Rules.ALines _rule0;
-
-        public A_Order_ExceptionRules_Instances(global::System.IServiceProvider services)
-        {
-            _rule0 = new global::Rules.ALines();
-        }
-
-        /// <inheritdoc />
-        public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
-        {
-            var target = (global::A.Order)entity;
-
-            if (run.IsActive(0))
-            {
-                try
-                {
-                    if (_rule0.Applies(target))
-                    {
-                        run.Violated(0);
-                    }
-                }
-                catch (global::System.Exception exception)
-                {
-                    run.Failed(0, exception);
-                }
-            }
-        }
-
-        /// <inheritdoc />
-        public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
-        {
-            var next = 0;
-            try
-            {
-                Check((global::A.Order)entity, ref run, ref next);
-            }
-            catch (global::System.Exception exception)
-            {
-                run.Failed(next, exception);
-                run.ResumeAfter(next);
-                Evaluate(entity, ref run);
-            }
-        }
-
-        private void Check(global::A.Order target, ref global::ServerTools.Rules.RuleRun run, ref int next)
-        {
-            if (_rule0.Applies(target))
-            {
-                run.Violated(0);
-            }
-        }
-    }
-
-    /// <summary>The exception rules of <see cref="global::B.Order"/> in this assembly, in evaluation order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file sealed class B_Order_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::B.Order>
-    {
-        public B_Order_ExceptionRules()
-            : base(new global::ServerTools.ExceptionRuleInfo[]
-            {
-                new global::ServerTools.ExceptionRuleInfo(
-                    id: "b.lines",
-                    entityType: typeof(global::B.Order),
-                    severity: global::ServerTools.RuleSeverity.Warning,
-                    sequence: 10,
-                    message: null,
-                    name: null,
-                    description: null,
-                    tags: null,
-                    ruleSets: null,
-                    ruleType: typeof(global::Rules.BLines)),
-            })
-        {
-        }
-
-        /// <inheritdoc />
-        public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new B_Order_ExceptionRules_Instances(services);
-    }
-
-    /// <summary>The instances of the rules of <see cref="B_Order_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file sealed class B_Order_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
-    {
-        private readonly global::Rules.BLines _rule0;
-
-        public B_Order_ExceptionRules_Instances(global::System.IServiceProvider services)
-        {
-            _rule0 = new global::Rules.BLines();
-        }
-
-        /// <inheritdoc />
-        public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
-        {
-            var target = (global::B.Order)entity;
-
-            if (run.IsActive(0))
-            {
-                try
-                {
-                    if (_rule0.Applies(target))
-                    {
-                        run.Violated(0);
-                    }
-                }
-                catch (global::System.Exception exception)
-                {
-                    run.Failed(0, exception);
-                }
-            }
-        }
-
-        /// <inheritdoc />
-        public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
-        {
-            var next = 0;
-            try
-            {
-                Check((global::B.Order)entity, ref run, ref next);
-            }
-            catch (global::System.Exception exception)
-            {
-                run.Failed(next, exception);
-                run.ResumeAfter(next);
-                Evaluate(entity, ref run);
-            }
-        }
-
-        private void Check(global::B.Order target, ref global::ServerTools.Rules.RuleRun run, ref int next)
-        {
-            if (_rule0.Applies(target))
-            {
-                run.Violated(0);
-            }
-        }
-    }
-
     /// <summary>Registers the exception rules of this assembly when it is loaded.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file static class ExceptionRuleRegistration
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal static class ExceptionRuleRegistration
     {
         [global::System.Runtime.CompilerServices.ModuleInitializer]
         internal static void Register()
         {
             global::ServerTools.Rules.ExceptionRuleRegistry.Register(new A_Order_ExceptionRules());
             global::ServerTools.Rules.ExceptionRuleRegistry.Register(new B_Order_ExceptionRules());
+        }
+
+        /// <summary>The exception rules of <see cref="global::A.Order"/> in this assembly, in evaluation order.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+        private sealed class A_Order_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::A.Order>
+        {
+            public A_Order_ExceptionRules()
+                : base(new global::ServerTools.ExceptionRuleInfo[]
+                {
+                    new global::ServerTools.ExceptionRuleInfo(
+                        id: "a.lines",
+                        entityType: typeof(global::A.Order),
+                        severity: global::ServerTools.RuleSeverity.Warning,
+                        sequence: 10,
+                        message: null,
+                        name: null,
+                        description: null,
+                        tags: null,
+                        ruleSets: null,
+                        ruleType: typeof(global::Rules.ALines)),
+                })
+            {
+            }
+
+            /// <inheritdoc />
+            public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new A_Order_ExceptionRules_Instances(services);
+        }
+
+        /// <summary>The instances of the rules of <see cref="A_Order_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+        private sealed class A_Order_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
+        {
+            private readonly global::Rules.ALines _rule0;
+
+            public A_Order_ExceptionRules_Instances(global::System.IServiceProvider services)
+            {
+                _rule0 = new global::Rules.ALines();
+            }
+
+            /// <inheritdoc />
+            public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
+            {
+                var target = (global::A.Order)entity;
+
+                if (run.IsActive(0))
+                {
+                    try
+                    {
+                        if (_rule0.Applies(target))
+                        {
+                            run.Violated(0);
+                        }
+                    }
+                    catch (global::System.Exception exception)
+                    {
+                        run.Failed(0, exception);
+                    }
+                }
+            }
+
+            /// <inheritdoc />
+            public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
+            {
+                var next = 0;
+                try
+                {
+                    Check((global::A.Order)entity, ref run, ref next);
+                }
+                catch (global::System.Exception exception)
+                {
+                    run.Failed(next, exception);
+                    run.ResumeAfter(next);
+                    Evaluate(entity, ref run);
+                }
+            }
+
+            private void Check(global::A.Order target, ref global::ServerTools.Rules.RuleRun run, ref int next)
+            {
+                if (_rule0.Applies(target))
+                {
+                    run.Violated(0);
+                }
+            }
+        }
+
+        /// <summary>The exception rules of <see cref="global::B.Order"/> in this assembly, in evaluation order.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+        private sealed class B_Order_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::B.Order>
+        {
+            public B_Order_ExceptionRules()
+                : base(new global::ServerTools.ExceptionRuleInfo[]
+                {
+                    new global::ServerTools.ExceptionRuleInfo(
+                        id: "b.lines",
+                        entityType: typeof(global::B.Order),
+                        severity: global::ServerTools.RuleSeverity.Warning,
+                        sequence: 10,
+                        message: null,
+                        name: null,
+                        description: null,
+                        tags: null,
+                        ruleSets: null,
+                        ruleType: typeof(global::Rules.BLines)),
+                })
+            {
+            }
+
+            /// <inheritdoc />
+            public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new B_Order_ExceptionRules_Instances(services);
+        }
+
+        /// <summary>The instances of the rules of <see cref="B_Order_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+        private sealed class B_Order_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
+        {
+            private readonly global::Rules.BLines _rule0;
+
+            public B_Order_ExceptionRules_Instances(global::System.IServiceProvider services)
+            {
+                _rule0 = new global::Rules.BLines();
+            }
+
+            /// <inheritdoc />
+            public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
+            {
+                var target = (global::B.Order)entity;
+
+                if (run.IsActive(0))
+                {
+                    try
+                    {
+                        if (_rule0.Applies(target))
+                        {
+                            run.Violated(0);
+                        }
+                    }
+                    catch (global::System.Exception exception)
+                    {
+                        run.Failed(0, exception);
+                    }
+                }
+            }
+
+            /// <inheritdoc />
+            public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
+            {
+                var next = 0;
+                try
+                {
+                    Check((global::B.Order)entity, ref run, ref next);
+                }
+                catch (global::System.Exception exception)
+                {
+                    run.Failed(next, exception);
+                    run.ResumeAfter(next);
+                    Evaluate(entity, ref run);
+                }
+            }
+
+            private void Check(global::B.Order target, ref global::ServerTools.Rules.RuleRun run, ref int next)
+            {
+                if (_rule0.Applies(target))
+                {
+                    run.Violated(0);
+                }
+            }
         }
     }
 }

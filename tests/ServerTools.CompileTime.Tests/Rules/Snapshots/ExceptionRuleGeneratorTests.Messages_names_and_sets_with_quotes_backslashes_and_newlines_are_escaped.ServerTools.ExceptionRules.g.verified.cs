@@ -7,97 +7,98 @@
 
 namespace ServerTools.Generated
 {
-    /// <summary>The exception rules of <see cref="global::Shop.Order"/> in this assembly, in evaluation order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file sealed class Shop_Order_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::Shop.Order>
-    {
-        public Shop_Order_ExceptionRules()
-            : base(new global::ServerTools.ExceptionRuleInfo[]
-            {
-                new global::ServerTools.ExceptionRuleInfo(
-                    id: "odd\"id\\",
-                    entityType: typeof(global::Shop.Order),
-                    severity: global::ServerTools.RuleSeverity.Warning,
-                    sequence: 10,
-                    message: "Say \"no\"\\\nthen\r\n\ttab é {0}",
-                    name: "A \"name\"",
-                    description: "C:\\path\\\"quoted\"",
-                    tags: new string[] { "t\"1" },
-                    ruleSets: new string[] { "set\\one" },
-                    ruleType: typeof(global::Shop.Odd)),
-            })
-        {
-        }
-
-        /// <inheritdoc />
-        public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new Shop_Order_ExceptionRules_Instances(services);
-    }
-
-    /// <summary>The instances of the rules of <see cref="Shop_Order_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file sealed class Shop_Order_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
-    {
-        private readonly global::Shop.Odd _rule0;
-
-        public Shop_Order_ExceptionRules_Instances(global::System.IServiceProvider services)
-        {
-            _rule0 = new global::Shop.Odd();
-        }
-
-        /// <inheritdoc />
-        public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
-        {
-            var target = (global::Shop.Order)entity;
-
-            if (run.IsActive(0))
-            {
-                try
-                {
-                    if (_rule0.Applies(target))
-                    {
-                        run.Violated(0);
-                    }
-                }
-                catch (global::System.Exception exception)
-                {
-                    run.Failed(0, exception);
-                }
-            }
-        }
-
-        /// <inheritdoc />
-        public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
-        {
-            var next = 0;
-            try
-            {
-                Check((global::Shop.Order)entity, ref run, ref next);
-            }
-            catch (global::System.Exception exception)
-            {
-                run.Failed(next, exception);
-                run.ResumeAfter(next);
-                Evaluate(entity, ref run);
-            }
-        }
-
-        private void Check(global::Shop.Order target, ref global::ServerTools.Rules.RuleRun run, ref int next)
-        {
-            if (_rule0.Applies(target))
-            {
-                run.Violated(0);
-            }
-        }
-    }
-
     /// <summary>Registers the exception rules of this assembly when it is loaded.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file static class ExceptionRuleRegistration
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal static class ExceptionRuleRegistration
     {
         [global::System.Runtime.CompilerServices.ModuleInitializer]
         internal static void Register()
         {
             global::ServerTools.Rules.ExceptionRuleRegistry.Register(new Shop_Order_ExceptionRules());
+        }
+
+        /// <summary>The exception rules of <see cref="global::Shop.Order"/> in this assembly, in evaluation order.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+        private sealed class Shop_Order_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::Shop.Order>
+        {
+            public Shop_Order_ExceptionRules()
+                : base(new global::ServerTools.ExceptionRuleInfo[]
+                {
+                    new global::ServerTools.ExceptionRuleInfo(
+                        id: "odd\"id\\",
+                        entityType: typeof(global::Shop.Order),
+                        severity: global::ServerTools.RuleSeverity.Warning,
+                        sequence: 10,
+                        message: "Say \"no\"\\\nthen\r\n\ttab é {0}",
+                        name: "A \"name\"",
+                        description: "C:\\path\\\"quoted\"",
+                        tags: new string[] { "t\"1" },
+                        ruleSets: new string[] { "set\\one" },
+                        ruleType: typeof(global::Shop.Odd)),
+                })
+            {
+            }
+
+            /// <inheritdoc />
+            public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new Shop_Order_ExceptionRules_Instances(services);
+        }
+
+        /// <summary>The instances of the rules of <see cref="Shop_Order_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+        private sealed class Shop_Order_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
+        {
+            private readonly global::Shop.Odd _rule0;
+
+            public Shop_Order_ExceptionRules_Instances(global::System.IServiceProvider services)
+            {
+                _rule0 = new global::Shop.Odd();
+            }
+
+            /// <inheritdoc />
+            public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
+            {
+                var target = (global::Shop.Order)entity;
+
+                if (run.IsActive(0))
+                {
+                    try
+                    {
+                        if (_rule0.Applies(target))
+                        {
+                            run.Violated(0);
+                        }
+                    }
+                    catch (global::System.Exception exception)
+                    {
+                        run.Failed(0, exception);
+                    }
+                }
+            }
+
+            /// <inheritdoc />
+            public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
+            {
+                var next = 0;
+                try
+                {
+                    Check((global::Shop.Order)entity, ref run, ref next);
+                }
+                catch (global::System.Exception exception)
+                {
+                    run.Failed(next, exception);
+                    run.ResumeAfter(next);
+                    Evaluate(entity, ref run);
+                }
+            }
+
+            private void Check(global::Shop.Order target, ref global::ServerTools.Rules.RuleRun run, ref int next)
+            {
+                if (_rule0.Applies(target))
+                {
+                    run.Violated(0);
+                }
+            }
         }
     }
 }

@@ -7,214 +7,215 @@
 
 namespace ServerTools.Generated
 {
-    /// <summary>The exception rules of <see cref="global::Delivery"/> in this assembly, in evaluation order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file sealed class Delivery_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::Delivery>
-    {
-        public Delivery_ExceptionRules()
-            : base(new global::ServerTools.ExceptionRuleInfo[]
-            {
-                new global::ServerTools.ExceptionRuleInfo(
-                    id: "delivery.protected_internal",
-                    entityType: typeof(global::Delivery),
-                    severity: global::ServerTools.RuleSeverity.Warning,
-                    sequence: 10,
-                    message: null,
-                    name: null,
-                    description: null,
-                    tags: null,
-                    ruleSets: null,
-                    ruleType: typeof(global::Warehouse.Reachable)),
-            })
-        {
-        }
-
-        /// <inheritdoc />
-        public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new Delivery_ExceptionRules_Instances(services);
-    }
-
-    /// <summary>The instances of the rules of <see cref="Delivery_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file sealed class Delivery_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
-    {
-        private readonly global::Warehouse.Reachable _rule0;
-
-        public Delivery_ExceptionRules_Instances(global::System.IServiceProvider services)
-        {
-            _rule0 = new global::Warehouse.Reachable();
-        }
-
-        /// <inheritdoc />
-        public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
-        {
-            var target = (global::Delivery)entity;
-
-            if (run.IsActive(0))
-            {
-                try
-                {
-                    if (_rule0.Applies(target))
-                    {
-                        run.Violated(0);
-                    }
-                }
-                catch (global::System.Exception exception)
-                {
-                    run.Failed(0, exception);
-                }
-            }
-        }
-
-        /// <inheritdoc />
-        public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
-        {
-            var next = 0;
-            try
-            {
-                Check((global::Delivery)entity, ref run, ref next);
-            }
-            catch (global::System.Exception exception)
-            {
-                run.Failed(next, exception);
-                run.ResumeAfter(next);
-                Evaluate(entity, ref run);
-            }
-        }
-
-        private void Check(global::Delivery target, ref global::ServerTools.Rules.RuleRun run, ref int next)
-        {
-            if (_rule0.Applies(target))
-            {
-                run.Violated(0);
-            }
-        }
-    }
-
-    /// <summary>The exception rules of <see cref="global::Document"/> in this assembly, in evaluation order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file sealed class Document_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::Document>
-    {
-        public Document_ExceptionRules()
-            : base(new global::ServerTools.ExceptionRuleInfo[]
-            {
-                new global::ServerTools.ExceptionRuleInfo(
-                    id: "document.number.long",
-                    entityType: typeof(global::Document),
-                    severity: global::ServerTools.RuleSeverity.Warning,
-                    sequence: 5,
-                    message: null,
-                    name: null,
-                    description: null,
-                    tags: null,
-                    ruleSets: null,
-                    ruleType: typeof(global::Warehouse.Checks.NumberTooLong)),
-                new global::ServerTools.ExceptionRuleInfo(
-                    id: "document.number",
-                    entityType: typeof(global::Document),
-                    severity: global::ServerTools.RuleSeverity.Warning,
-                    sequence: 10,
-                    message: null,
-                    name: null,
-                    description: null,
-                    tags: null,
-                    ruleSets: null,
-                    ruleType: typeof(global::NumberMissing)),
-            })
-        {
-        }
-
-        /// <inheritdoc />
-        public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new Document_ExceptionRules_Instances(services);
-    }
-
-    /// <summary>The instances of the rules of <see cref="Document_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file sealed class Document_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
-    {
-        private readonly global::Warehouse.Checks.NumberTooLong _rule0;
-        private readonly global::NumberMissing _rule1;
-
-        public Document_ExceptionRules_Instances(global::System.IServiceProvider services)
-        {
-            _rule0 = new global::Warehouse.Checks.NumberTooLong(global::ServerTools.Rules.RuleServices.Get<global::System.TimeProvider>(services, "document.number.long", "Warehouse.Checks.NumberTooLong"));
-            _rule1 = new global::NumberMissing();
-        }
-
-        /// <inheritdoc />
-        public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
-        {
-            var target = (global::Document)entity;
-
-            if (run.IsActive(0))
-            {
-                try
-                {
-                    if (_rule0.Applies(target))
-                    {
-                        run.Violated(0);
-                    }
-                }
-                catch (global::System.Exception exception)
-                {
-                    run.Failed(0, exception);
-                }
-            }
-
-            if (run.IsActive(1))
-            {
-                try
-                {
-                    if (_rule1.Applies(target))
-                    {
-                        run.Violated(1);
-                    }
-                }
-                catch (global::System.Exception exception)
-                {
-                    run.Failed(1, exception);
-                }
-            }
-        }
-
-        /// <inheritdoc />
-        public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
-        {
-            var next = 0;
-            try
-            {
-                Check((global::Document)entity, ref run, ref next);
-            }
-            catch (global::System.Exception exception)
-            {
-                run.Failed(next, exception);
-                run.ResumeAfter(next);
-                Evaluate(entity, ref run);
-            }
-        }
-
-        private void Check(global::Document target, ref global::ServerTools.Rules.RuleRun run, ref int next)
-        {
-            if (_rule0.Applies(target))
-            {
-                run.Violated(0);
-            }
-            next = 1;
-            if (_rule1.Applies(target))
-            {
-                run.Violated(1);
-            }
-        }
-    }
-
     /// <summary>Registers the exception rules of this assembly when it is loaded.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file static class ExceptionRuleRegistration
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal static class ExceptionRuleRegistration
     {
         [global::System.Runtime.CompilerServices.ModuleInitializer]
         internal static void Register()
         {
             global::ServerTools.Rules.ExceptionRuleRegistry.Register(new Delivery_ExceptionRules());
             global::ServerTools.Rules.ExceptionRuleRegistry.Register(new Document_ExceptionRules());
+        }
+
+        /// <summary>The exception rules of <see cref="global::Delivery"/> in this assembly, in evaluation order.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+        private sealed class Delivery_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::Delivery>
+        {
+            public Delivery_ExceptionRules()
+                : base(new global::ServerTools.ExceptionRuleInfo[]
+                {
+                    new global::ServerTools.ExceptionRuleInfo(
+                        id: "delivery.protected_internal",
+                        entityType: typeof(global::Delivery),
+                        severity: global::ServerTools.RuleSeverity.Warning,
+                        sequence: 10,
+                        message: null,
+                        name: null,
+                        description: null,
+                        tags: null,
+                        ruleSets: null,
+                        ruleType: typeof(global::Warehouse.Reachable)),
+                })
+            {
+            }
+
+            /// <inheritdoc />
+            public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new Delivery_ExceptionRules_Instances(services);
+        }
+
+        /// <summary>The instances of the rules of <see cref="Delivery_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+        private sealed class Delivery_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
+        {
+            private readonly global::Warehouse.Reachable _rule0;
+
+            public Delivery_ExceptionRules_Instances(global::System.IServiceProvider services)
+            {
+                _rule0 = new global::Warehouse.Reachable();
+            }
+
+            /// <inheritdoc />
+            public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
+            {
+                var target = (global::Delivery)entity;
+
+                if (run.IsActive(0))
+                {
+                    try
+                    {
+                        if (_rule0.Applies(target))
+                        {
+                            run.Violated(0);
+                        }
+                    }
+                    catch (global::System.Exception exception)
+                    {
+                        run.Failed(0, exception);
+                    }
+                }
+            }
+
+            /// <inheritdoc />
+            public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
+            {
+                var next = 0;
+                try
+                {
+                    Check((global::Delivery)entity, ref run, ref next);
+                }
+                catch (global::System.Exception exception)
+                {
+                    run.Failed(next, exception);
+                    run.ResumeAfter(next);
+                    Evaluate(entity, ref run);
+                }
+            }
+
+            private void Check(global::Delivery target, ref global::ServerTools.Rules.RuleRun run, ref int next)
+            {
+                if (_rule0.Applies(target))
+                {
+                    run.Violated(0);
+                }
+            }
+        }
+
+        /// <summary>The exception rules of <see cref="global::Document"/> in this assembly, in evaluation order.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+        private sealed class Document_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::Document>
+        {
+            public Document_ExceptionRules()
+                : base(new global::ServerTools.ExceptionRuleInfo[]
+                {
+                    new global::ServerTools.ExceptionRuleInfo(
+                        id: "document.number.long",
+                        entityType: typeof(global::Document),
+                        severity: global::ServerTools.RuleSeverity.Warning,
+                        sequence: 5,
+                        message: null,
+                        name: null,
+                        description: null,
+                        tags: null,
+                        ruleSets: null,
+                        ruleType: typeof(global::Warehouse.Checks.NumberTooLong)),
+                    new global::ServerTools.ExceptionRuleInfo(
+                        id: "document.number",
+                        entityType: typeof(global::Document),
+                        severity: global::ServerTools.RuleSeverity.Warning,
+                        sequence: 10,
+                        message: null,
+                        name: null,
+                        description: null,
+                        tags: null,
+                        ruleSets: null,
+                        ruleType: typeof(global::NumberMissing)),
+                })
+            {
+            }
+
+            /// <inheritdoc />
+            public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new Document_ExceptionRules_Instances(services);
+        }
+
+        /// <summary>The instances of the rules of <see cref="Document_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+        private sealed class Document_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
+        {
+            private readonly global::Warehouse.Checks.NumberTooLong _rule0;
+            private readonly global::NumberMissing _rule1;
+
+            public Document_ExceptionRules_Instances(global::System.IServiceProvider services)
+            {
+                _rule0 = new global::Warehouse.Checks.NumberTooLong(global::ServerTools.Rules.RuleServices.Get<global::System.TimeProvider>(services, "document.number.long", "Warehouse.Checks.NumberTooLong"));
+                _rule1 = new global::NumberMissing();
+            }
+
+            /// <inheritdoc />
+            public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
+            {
+                var target = (global::Document)entity;
+
+                if (run.IsActive(0))
+                {
+                    try
+                    {
+                        if (_rule0.Applies(target))
+                        {
+                            run.Violated(0);
+                        }
+                    }
+                    catch (global::System.Exception exception)
+                    {
+                        run.Failed(0, exception);
+                    }
+                }
+
+                if (run.IsActive(1))
+                {
+                    try
+                    {
+                        if (_rule1.Applies(target))
+                        {
+                            run.Violated(1);
+                        }
+                    }
+                    catch (global::System.Exception exception)
+                    {
+                        run.Failed(1, exception);
+                    }
+                }
+            }
+
+            /// <inheritdoc />
+            public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
+            {
+                var next = 0;
+                try
+                {
+                    Check((global::Document)entity, ref run, ref next);
+                }
+                catch (global::System.Exception exception)
+                {
+                    run.Failed(next, exception);
+                    run.ResumeAfter(next);
+                    Evaluate(entity, ref run);
+                }
+            }
+
+            private void Check(global::Document target, ref global::ServerTools.Rules.RuleRun run, ref int next)
+            {
+                if (_rule0.Applies(target))
+                {
+                    run.Violated(0);
+                }
+                next = 1;
+                if (_rule1.Applies(target))
+                {
+                    run.Violated(1);
+                }
+            }
         }
     }
 }

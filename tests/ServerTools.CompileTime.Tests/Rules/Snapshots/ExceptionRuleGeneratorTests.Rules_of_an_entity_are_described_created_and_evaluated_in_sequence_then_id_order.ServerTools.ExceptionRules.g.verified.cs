@@ -7,163 +7,164 @@
 
 namespace ServerTools.Generated
 {
-    /// <summary>The exception rules of <see cref="global::Shop.SaleOrder"/> in this assembly, in evaluation order.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file sealed class Shop_SaleOrder_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::Shop.SaleOrder>
-    {
-        public Shop_SaleOrder_ExceptionRules()
-            : base(new global::ServerTools.ExceptionRuleInfo[]
-            {
-                new global::ServerTools.ExceptionRuleInfo(
-                    id: "sale.empty",
-                    entityType: typeof(global::Shop.SaleOrder),
-                    severity: global::ServerTools.RuleSeverity.Warning,
-                    sequence: 1,
-                    message: "The order is empty",
-                    name: null,
-                    description: null,
-                    tags: null,
-                    ruleSets: null,
-                    ruleType: typeof(global::Shop.EmptyOrder)),
-                new global::ServerTools.ExceptionRuleInfo(
-                    id: "sale.credit_limit",
-                    entityType: typeof(global::Shop.SaleOrder),
-                    severity: global::ServerTools.RuleSeverity.Warning,
-                    sequence: 10,
-                    message: null,
-                    name: "Credit limit",
-                    description: "The customer's open credit covers the order.",
-                    tags: new string[] { "finance", "credit" },
-                    ruleSets: new string[] { "confirm", "invoice" },
-                    ruleType: typeof(global::Shop.CreditLimit)),
-                new global::ServerTools.ExceptionRuleInfo(
-                    id: "sale.discount_limit",
-                    entityType: typeof(global::Shop.SaleOrder),
-                    severity: global::ServerTools.RuleSeverity.Blocking,
-                    sequence: 10,
-                    message: "A discount above 30% needs a manager's approval",
-                    name: null,
-                    description: null,
-                    tags: null,
-                    ruleSets: new string[] { "confirm" },
-                    ruleType: typeof(global::Shop.DiscountLimit)),
-            })
-        {
-        }
-
-        /// <inheritdoc />
-        public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new Shop_SaleOrder_ExceptionRules_Instances(services);
-    }
-
-    /// <summary>The instances of the rules of <see cref="Shop_SaleOrder_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file sealed class Shop_SaleOrder_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
-    {
-        private readonly global::Shop.EmptyOrder _rule0;
-        private readonly global::Shop.CreditLimit _rule1;
-        private readonly global::Shop.DiscountLimit _rule2;
-
-        public Shop_SaleOrder_ExceptionRules_Instances(global::System.IServiceProvider services)
-        {
-            _rule0 = new global::Shop.EmptyOrder();
-            _rule1 = new global::Shop.CreditLimit(global::ServerTools.Rules.RuleServices.Get<global::Shop.ICreditService>(services, "sale.credit_limit", "Shop.CreditLimit"));
-            _rule2 = new global::Shop.DiscountLimit();
-        }
-
-        /// <inheritdoc />
-        public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
-        {
-            var target = (global::Shop.SaleOrder)entity;
-
-            if (run.IsActive(0))
-            {
-                try
-                {
-                    if (_rule0.Applies(target))
-                    {
-                        run.Violated(0);
-                    }
-                }
-                catch (global::System.Exception exception)
-                {
-                    run.Failed(0, exception);
-                }
-            }
-
-            if (run.IsActive(1))
-            {
-                try
-                {
-                    if (_rule1.Applies(target))
-                    {
-                        run.Violated(1);
-                    }
-                }
-                catch (global::System.Exception exception)
-                {
-                    run.Failed(1, exception);
-                }
-            }
-
-            if (run.IsActive(2))
-            {
-                try
-                {
-                    if (_rule2.Applies(target))
-                    {
-                        run.Violated(2);
-                    }
-                }
-                catch (global::System.Exception exception)
-                {
-                    run.Failed(2, exception);
-                }
-            }
-        }
-
-        /// <inheritdoc />
-        public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
-        {
-            var next = 0;
-            try
-            {
-                Check((global::Shop.SaleOrder)entity, ref run, ref next);
-            }
-            catch (global::System.Exception exception)
-            {
-                run.Failed(next, exception);
-                run.ResumeAfter(next);
-                Evaluate(entity, ref run);
-            }
-        }
-
-        private void Check(global::Shop.SaleOrder target, ref global::ServerTools.Rules.RuleRun run, ref int next)
-        {
-            if (_rule0.Applies(target))
-            {
-                run.Violated(0);
-            }
-            next = 1;
-            if (_rule1.Applies(target))
-            {
-                run.Violated(1);
-            }
-            next = 2;
-            if (_rule2.Applies(target))
-            {
-                run.Violated(2);
-            }
-        }
-    }
-
     /// <summary>Registers the exception rules of this assembly when it is loaded.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
-    file static class ExceptionRuleRegistration
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    internal static class ExceptionRuleRegistration
     {
         [global::System.Runtime.CompilerServices.ModuleInitializer]
         internal static void Register()
         {
             global::ServerTools.Rules.ExceptionRuleRegistry.Register(new Shop_SaleOrder_ExceptionRules());
+        }
+
+        /// <summary>The exception rules of <see cref="global::Shop.SaleOrder"/> in this assembly, in evaluation order.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+        private sealed class Shop_SaleOrder_ExceptionRules : global::ServerTools.Rules.CodeRuleSet<global::Shop.SaleOrder>
+        {
+            public Shop_SaleOrder_ExceptionRules()
+                : base(new global::ServerTools.ExceptionRuleInfo[]
+                {
+                    new global::ServerTools.ExceptionRuleInfo(
+                        id: "sale.empty",
+                        entityType: typeof(global::Shop.SaleOrder),
+                        severity: global::ServerTools.RuleSeverity.Warning,
+                        sequence: 1,
+                        message: "The order is empty",
+                        name: null,
+                        description: null,
+                        tags: null,
+                        ruleSets: null,
+                        ruleType: typeof(global::Shop.EmptyOrder)),
+                    new global::ServerTools.ExceptionRuleInfo(
+                        id: "sale.credit_limit",
+                        entityType: typeof(global::Shop.SaleOrder),
+                        severity: global::ServerTools.RuleSeverity.Warning,
+                        sequence: 10,
+                        message: null,
+                        name: "Credit limit",
+                        description: "The customer's open credit covers the order.",
+                        tags: new string[] { "finance", "credit" },
+                        ruleSets: new string[] { "confirm", "invoice" },
+                        ruleType: typeof(global::Shop.CreditLimit)),
+                    new global::ServerTools.ExceptionRuleInfo(
+                        id: "sale.discount_limit",
+                        entityType: typeof(global::Shop.SaleOrder),
+                        severity: global::ServerTools.RuleSeverity.Blocking,
+                        sequence: 10,
+                        message: "A discount above 30% needs a manager's approval",
+                        name: null,
+                        description: null,
+                        tags: null,
+                        ruleSets: new string[] { "confirm" },
+                        ruleType: typeof(global::Shop.DiscountLimit)),
+                })
+            {
+            }
+
+            /// <inheritdoc />
+            public override global::ServerTools.Rules.CodeRules CreateRules(global::System.IServiceProvider services) => new Shop_SaleOrder_ExceptionRules_Instances(services);
+        }
+
+        /// <summary>The instances of the rules of <see cref="Shop_SaleOrder_ExceptionRules"/> for one scope, and the straight-line checks that call them.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
+        private sealed class Shop_SaleOrder_ExceptionRules_Instances : global::ServerTools.Rules.CodeRules
+        {
+            private readonly global::Shop.EmptyOrder _rule0;
+            private readonly global::Shop.CreditLimit _rule1;
+            private readonly global::Shop.DiscountLimit _rule2;
+
+            public Shop_SaleOrder_ExceptionRules_Instances(global::System.IServiceProvider services)
+            {
+                _rule0 = new global::Shop.EmptyOrder();
+                _rule1 = new global::Shop.CreditLimit(global::ServerTools.Rules.RuleServices.Get<global::Shop.ICreditService>(services, "sale.credit_limit", "Shop.CreditLimit"));
+                _rule2 = new global::Shop.DiscountLimit();
+            }
+
+            /// <inheritdoc />
+            public override void Evaluate(object entity, ref global::ServerTools.Rules.RuleRun run)
+            {
+                var target = (global::Shop.SaleOrder)entity;
+
+                if (run.IsActive(0))
+                {
+                    try
+                    {
+                        if (_rule0.Applies(target))
+                        {
+                            run.Violated(0);
+                        }
+                    }
+                    catch (global::System.Exception exception)
+                    {
+                        run.Failed(0, exception);
+                    }
+                }
+
+                if (run.IsActive(1))
+                {
+                    try
+                    {
+                        if (_rule1.Applies(target))
+                        {
+                            run.Violated(1);
+                        }
+                    }
+                    catch (global::System.Exception exception)
+                    {
+                        run.Failed(1, exception);
+                    }
+                }
+
+                if (run.IsActive(2))
+                {
+                    try
+                    {
+                        if (_rule2.Applies(target))
+                        {
+                            run.Violated(2);
+                        }
+                    }
+                    catch (global::System.Exception exception)
+                    {
+                        run.Failed(2, exception);
+                    }
+                }
+            }
+
+            /// <inheritdoc />
+            public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
+            {
+                var next = 0;
+                try
+                {
+                    Check((global::Shop.SaleOrder)entity, ref run, ref next);
+                }
+                catch (global::System.Exception exception)
+                {
+                    run.Failed(next, exception);
+                    run.ResumeAfter(next);
+                    Evaluate(entity, ref run);
+                }
+            }
+
+            private void Check(global::Shop.SaleOrder target, ref global::ServerTools.Rules.RuleRun run, ref int next)
+            {
+                if (_rule0.Applies(target))
+                {
+                    run.Violated(0);
+                }
+                next = 1;
+                if (_rule1.Applies(target))
+                {
+                    run.Violated(1);
+                }
+                next = 2;
+                if (_rule2.Applies(target))
+                {
+                    run.Violated(2);
+                }
+            }
         }
     }
 }

@@ -111,7 +111,6 @@ public sealed class RuleExpressionFuzzTests(ITestOutputHelper output)
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
         Assert.True(compiled > Cases / 10, $"only {compiled} of {Cases} cases compiled, too few to exercise evaluation");
         Assert.True(rejected > Cases / 2, $"only {rejected} of {Cases} cases were rejected");
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(60), $"the fuzz run took {stopwatch.Elapsed}");
     }
 
     /// <summary>One to three edits of characters or tokens.</summary>

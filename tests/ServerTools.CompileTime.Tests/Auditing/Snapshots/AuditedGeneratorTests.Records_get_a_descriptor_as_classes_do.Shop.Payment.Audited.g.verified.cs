@@ -4,7 +4,7 @@
 
 namespace Shop
 {
-    partial class Order
+    partial record Payment
     {
         /// <summary>Registers the audit descriptor of this entity with ServerTools when the assembly loads.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("ServerTools.Generators", "0.1.0.0")]
@@ -12,11 +12,12 @@ namespace Shop
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
         internal static void RegisterServerToolsAuditDescriptor()
         {
-            global::ServerTools.Auditing.AuditDescriptors.Register(new global::ServerTools.Auditing.AuditDescriptor<global::Shop.Order>(
-                "Shop.Order",
+            global::ServerTools.Auditing.AuditDescriptors.Register(new global::ServerTools.Auditing.AuditDescriptor<global::Shop.Payment>(
+                "Shop.Payment",
                 (global::ServerTools.AuditMode)0,
-                (global::ServerTools.AuditOperations)7,
-                new global::ServerTools.Auditing.AuditField("Id", false)) { IgnoredNavigations = new string[] { "Creator", "Referrer" }, MaskedNavigations = new string[] { "Payer" } });
+                (global::ServerTools.AuditOperations)5,
+                new global::ServerTools.Auditing.AuditField("Id", false),
+                new global::ServerTools.Auditing.AuditField("Amount", false)));
         }
     }
 }
