@@ -149,6 +149,38 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         return result;
     }
 
+    public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
+    {
+        DefinitionsWritten(command, eventData);
+        return result;
+    }
+
+    public ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        DefinitionsWritten(command, eventData);
+        return ValueTask.FromResult(result);
+    }
+
+    private void DefinitionsWritten(DbCommand command, CommandExecutedEventData eventData)
+    {
+        if (eventData.Context is { } context && DataRuleBatch.MayWriteDefinitions(context, eventData.CommandSource, command.CommandText))
+        {
+            DataRulesWritten(context);
+        }
+    }
+
+    /// <summary>
+    /// Data rules written past SaveChanges through <paramref name="context"/> (<c>ExecuteUpdate</c>, <c>ExecuteDelete</c>,
+    /// <c>RefreshDataRules</c> after SQL) are read again as after a save of them: at once, and again when the transaction
+    /// commits.
+    /// </summary>
+    public void DataRulesWritten(DbContext context)
+    {
+        DataRuleBatch.InvalidateWhenCompleted(context);
+        _dataRulesChanged = true;
+        Saved(context);
+    }
+
     /// <summary>The stored violations are written before the save's first statement, in its transaction (again when a retry runs it in a new one).</summary>
     private Task WriteViolationsAsync(DbCommand command, CommandEventData eventData, bool async, CancellationToken cancellationToken)
         => eventData.CommandSource == CommandSource.SaveChanges && _violations is { } violations && ReferenceEquals(eventData.Context, violations.Context) && command.Connection is { } connection

@@ -303,6 +303,26 @@ public static class ExceptionRuleDbContextExtensions
     }
 
     /// <summary>
+    /// Makes the rule engines of this process read the data rules again at their next evaluation, and once more when
+    /// <paramref name="context"/>'s transaction (or the ambient <c>TransactionScope</c>) commits: after definitions were
+    /// written with SQL (<c>context.Database.ExecuteSql...</c>, or a script run through the context's connection). Definitions
+    /// saved with <c>SaveChanges</c>, <c>ExecuteUpdate</c> or <c>ExecuteDelete</c> through a context with
+    /// <c>UseServerTools()</c> need no call; edits made elsewhere (another process, another connection) are seen at the
+    /// latest after <see cref="RuleOptions.DataRuleRefreshInterval"/>, or at once when that process calls this.
+    /// </summary>
+    public static void RefreshDataRules(this DbContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.GetService<IDbContextOptions>().FindExtension<ServerToolsOptionsExtension>() is null)
+        {
+            DataRuleStore.Invalidate();
+            return;
+        }
+
+        context.GetService<SaveChangesInterceptor>().DataRulesWritten(context);
+    }
+
+    /// <summary>
     /// The stored violations of <paramref name="entity"/> (see <see cref="CheckRulesAsync{T}"/>), as a query: those of
     /// the code rules the application has and of the active data rules of <paramref name="context"/>'s table. The rows
     /// of a data rule deleted or set inactive (or of a code rule removed) are left out at once, and removed from the
