@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Linq;
 using System.Threading.Tasks;
+using System.Transactions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -269,6 +270,33 @@ public sealed class StoredViolationLifecycleTests(RulesFixture database) : IClas
         var saved = await ReadAsync(order.Id);
         Assert.Equal(("B's note", 6), (saved.Note, saved.Quantity));
         // The rows are those of the check saved last (B's, which saw a quantity of 500).
+        Assert.Equal(["order.big_quantity", "order.no_customer"], (await RowsAsync(order)).Select(v => v.RuleId));
+    }
+
+    [Fact]
+    public async Task Stored_violations_commit_and_roll_back_with_the_applications_TransactionScope()
+    {
+        var order = await SavedOrderAsync();
+        using (new TransactionScope(TransactionScopeAsyncFlowOption.Enabled))
+        {
+            await using var context = database.Create();
+            context.Attach(order);
+            await context.CheckRulesAsync(Engine, order, "confirm");
+            Assert.Equal(2, await context.SaveChangesAsync());   // only the violations: written on their own, in the scope
+        }
+
+        Assert.Empty(await RowsAsync(order));
+        using (var scope = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled))
+        {
+            await using var context = database.Create();
+            context.Attach(order);
+            order.Note = "in the scope";
+            await context.CheckRulesAsync(Engine, order, "confirm");
+            Assert.Equal(3, await context.SaveChangesAsync());   // before the order's UPDATE, in the scope
+            scope.Complete();
+        }
+
+        Assert.Equal("in the scope", (await ReadAsync(order.Id)).Note);
         Assert.Equal(["order.big_quantity", "order.no_customer"], (await RowsAsync(order)).Select(v => v.RuleId));
     }
 
