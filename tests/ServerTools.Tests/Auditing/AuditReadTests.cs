@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Npgsql;
 using ServerTools.Tests.Infrastructure;
 
@@ -259,6 +260,41 @@ public sealed class AuditReadTests(AuditReadTests.Database database) : IClassFix
 
         // Outside a transaction the rows received before the end are logged; an aborted transaction can only roll back.
         Assert.Equal(inTransaction ? 1 : 2, (await Reads([id])).Count);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Reads_of_a_query_left_open_when_its_context_is_disposed_are_dropped_and_never_reach_the_next_lease(bool pooled)
+    {
+        var ids = await Insert("read-open-1", "read-open-2", "read-open-3");
+        var options = new DbContextOptionsBuilder<AuditReadContext>().UseNpgsql(database.ConnectionString).UseServerTools().Options;
+        var pool = new PooledDbContextFactory<AuditReadContext>(options, poolSize: 1);
+        AuditReadContext first;
+        using (AuditActor.Use(new AuditActor("alice")))
+        {
+            await using (first = pooled ? await pool.CreateDbContextAsync() : new AuditReadContext(options))
+            {
+                // Two contracts read, and the enumerator neither disposed nor read to its end.
+                var contracts = first.Contracts.Where(c => ids.Contains(c.Id)).OrderBy(c => c.Id).AsAsyncEnumerable().GetAsyncEnumerator();
+                Assert.True(await contracts.MoveNextAsync());
+                Assert.True(await contracts.MoveNextAsync());
+            }
+        }
+
+        using (AuditActor.Use(new AuditActor("bob")))
+        {
+            await using var second = pooled ? await pool.CreateDbContextAsync() : new AuditReadContext(options);
+            Assert.Equal(pooled, ReferenceEquals(first, second));
+            _ = await second.Memos.ToListAsync();
+            Assert.Empty(await Reads(ids));
+
+            // The next lease starts afresh: its own read of a contract the last one read is logged.
+            Assert.NotNull(await second.Contracts.SingleAsync(c => c.Id == ids[0]));
+        }
+
+        var read = Assert.Single(await Reads(ids));
+        Assert.Equal((Key(ids[0]), "bob"), (read.EntityKey, read.UserId));
     }
 
     private async Task<int[]> Insert(params string[] titles)
