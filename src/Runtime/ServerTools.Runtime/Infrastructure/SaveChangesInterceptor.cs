@@ -264,10 +264,38 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         return null;
     }
 
+    public InterceptionResult ThrowingConcurrencyException(ConcurrencyExceptionEventData eventData, InterceptionResult result)
+    {
+        NotSaved(eventData);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(
+        ConcurrencyExceptionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        NotSaved(eventData);
+        return ValueTask.FromResult(result);
+    }
+
+    /// <summary>
+    /// Entries whose statement affected no row: a concurrency conflict. EF calls every SaveChanges interceptor in turn
+    /// with the result of the ones before it, so whether an application's interceptor suppresses the conflict is not
+    /// known here. If none does, the save fails and its work is dropped whole (<see cref="OnSaveChangesFailed"/>); if one
+    /// does, the save goes on and ends as usual, and the database holds nothing of these entries: their audit logs and
+    /// outbox messages are left out now, either way.
+    /// </summary>
+    private void NotSaved(ConcurrencyExceptionEventData eventData)
+    {
+        if (_work is { } work && ReferenceEquals(eventData.Context, work.Context))
+        {
+            work.Drop(eventData.Entries);
+        }
+    }
+
     /// <summary>
     /// The context's own SaveChangesFailed event, which EF raises for a <see cref="DbUpdateConcurrencyException"/> too,
     /// where it calls no interceptor (dotnet/efcore#32750). A conflict an interceptor suppresses raises nothing: the save
-    /// goes on, and ends as usual.
+    /// goes on, and ends as usual, without the rows of the entries in conflict (<see cref="NotSaved"/>).
     /// </summary>
     private void OnSaveChangesFailed(object? sender, SaveChangesFailedEventArgs args) => Abandon(sender as DbContext);
 
@@ -649,6 +677,13 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
 
         /// <summary>With <see cref="WriteAtCommit"/>: EF's id of the transaction the save's statements ran in, the only one the rows are written in.</summary>
         public System.Guid? TransactionId { get; set; }
+
+        /// <summary>Leaves out the rows of entries whose statement affected no row (<see cref="NotSaved"/>).</summary>
+        public void Drop(IReadOnlyList<EntityEntry> entries)
+        {
+            Audit?.Drop(entries);
+            Tracked?.Drop(entries);
+        }
 
         /// <summary>Once the save is over (written, failed or canceled): the encoded rows' memory goes back to the pool.</summary>
         public void Release()
