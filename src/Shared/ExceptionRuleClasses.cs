@@ -227,7 +227,7 @@ internal static class ExceptionRuleClasses
 
     /// <summary>
     /// Why the values of an <c>[ExceptionRule]</c> attribute cannot describe a rule, as a short English phrase such as
-    /// "has an empty id" (empty or blank id, empty or blank tag or rule set, a severity that is not a member of
+    /// "has an empty id" (empty or blank id, empty, blank or padded tag or rule set, a severity that is not a member of
     /// <c>RuleSeverity</c>, or an attribute with errors); <see langword="null"/> when they can.
     /// </summary>
     public static string? WhyInvalid(AttributeData attribute)
@@ -248,9 +248,9 @@ internal static class ExceptionRuleClasses
             switch (argument.Key)
             {
                 case "Tags" when HasBlankEntry(value):
-                    return "has an empty tag";
+                    return "has an empty or padded tag";
                 case "RuleSets" when HasBlankEntry(value):
-                    return "has an empty rule set";
+                    return "has an empty or padded rule set";
                 case "Severity" when value.Type is not INamedTypeSymbol { TypeKind: TypeKind.Enum } severity || MemberName(severity, value.Value) is null:
                     return "has a severity that is not a member of RuleSeverity";
             }
@@ -331,6 +331,7 @@ internal static class ExceptionRuleClasses
         return type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
     }
 
+    /// <summary>Whether an array of names has an entry that is null, empty, blank, or starts or ends with whitespace (see ST5006).</summary>
     private static bool HasBlankEntry(TypedConstant value)
     {
         if (value.Kind is not TypedConstantKind.Array || value.IsNull)
@@ -340,7 +341,7 @@ internal static class ExceptionRuleClasses
 
         foreach (var entry in value.Values)
         {
-            if (entry.Value is not string text || string.IsNullOrWhiteSpace(text))
+            if (entry.Value is not string text || string.IsNullOrWhiteSpace(text) || text.Trim().Length != text.Length)
             {
                 return true;
             }

@@ -470,17 +470,18 @@ internal static class DiagnosticDescriptors
                      + "or else the one with the most parameters. Any other class is skipped, and its rule never runs.",
         helpLinkUri: HelpLinkBase + "ST5005.md");
 
-    /// <summary>ST5006: a rule id, or an entry of Tags or RuleSets, is null, empty or blank.</summary>
+    /// <summary>ST5006: a rule id, or an entry of Tags or RuleSets, is null, empty or blank; or an entry of Tags or RuleSets is padded with whitespace.</summary>
     public static readonly DiagnosticDescriptor EmptyRuleIdTagOrSet = new(
         id: "ST5006",
-        title: "An exception rule id, tag or rule set is empty",
+        title: "An exception rule id, tag or rule set is empty, or a tag or rule set is padded",
         messageFormat: "{0} of '{1}' is {2}: {3}",
         category: Categories.Rules,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         description: "A rule's id names it in violations and reports, a tag groups rules, and a rule set names the action that checks "
                      + "the rule. None of them can be null, empty or whitespace: the rule's metadata (ExceptionRuleInfo) refuses such "
-                     + "a value, so the rule is not registered.",
+                     + "a value, so the rule is not registered. A tag or rule set that starts or ends with whitespace is refused too: names "
+                     + "are compared as written, so a rule in the set \" confirm\" is never checked by Evaluate(entity, \"confirm\").",
         helpLinkUri: HelpLinkBase + "ST5006.md");
 
     /// <summary>ST5007: a rule implements IExceptionRule&lt;T&gt; for a T the registry cannot check (a value type, an array...).</summary>

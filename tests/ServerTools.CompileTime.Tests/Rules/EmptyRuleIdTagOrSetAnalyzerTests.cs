@@ -75,6 +75,35 @@ public sealed class EmptyRuleIdTagOrSetAnalyzerTests
         Orders);
 
     [Fact]
+    public Task Tags_and_rule_sets_that_start_or_end_with_whitespace_are_reported_with_the_name_to_write() => DiagnosticAssert.VerifyAsync(
+        new EmptyRuleIdTagOrSetAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        public static class Sets
+        {
+            public const string Padded = "invoice\t";
+        }
+
+        [ExceptionRule("sale.a", RuleSets = new[] { [|" confirm"|], [|Sets.Padded|], "ship" }, Tags = [[|"pricing "|]])]
+        public sealed class A : IExceptionRule<SaleOrder> { public bool Applies(SaleOrder order) => false; }
+        """,
+        [
+            new("ST5006", "A rule set of 'A' is padded with whitespace: rule sets are compared as written, so write \"confirm\"", 0),
+            new("ST5006", "A rule set of 'A' is padded with whitespace: rule sets are compared as written, so write \"invoice\"", 1),
+            new("ST5006", "A tag of 'A' is padded with whitespace: tags are compared as written, so write \"pricing\"", 2),
+        ],
+        Orders);
+
+    [Fact]
+    public Task Fix_is_not_offered_for_a_padded_rule_set() => CodeFixAssert.VerifyNotOfferedAsync(
+        new EmptyRuleIdTagOrSetAnalyzer(),
+        new RemoveEmptyTagOrRuleSetCodeFixProvider(),
+        Rules("RuleSets = [\"confirm \"]"));
+
+    [Fact]
     public Task Named_ids_tags_and_rule_sets_and_no_or_null_arrays_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
         new EmptyRuleIdTagOrSetAnalyzer(),
         """

@@ -332,6 +332,8 @@ public sealed class ExceptionRuleGeneratorTests
     [InlineData("[ExceptionRule(\"r\", Tags = new[] { \"a\", \" \" })] public sealed class R : IExceptionRule<Order> { public bool Applies(Order order) => false; }")]
     [InlineData("[ExceptionRule(\"r\", RuleSets = new[] { \"\" })] public sealed class R : IExceptionRule<Order> { public bool Applies(Order order) => false; }")]
     [InlineData("[ExceptionRule(\"r\", RuleSets = new string[] { null })] public sealed class R : IExceptionRule<Order> { public bool Applies(Order order) => false; }")]
+    [InlineData("[ExceptionRule(\"r\", RuleSets = new[] { \" confirm\" })] public sealed class R : IExceptionRule<Order> { public bool Applies(Order order) => false; }")]
+    [InlineData("[ExceptionRule(\"r\", Tags = new[] { \"pricing \" })] public sealed class R : IExceptionRule<Order> { public bool Applies(Order order) => false; }")]
     [InlineData("[ExceptionRule(\"r\", Severity = (RuleSeverity)7)] public sealed class R : IExceptionRule<Order> { public bool Applies(Order order) => false; }")]
     [InlineData("[ExceptionRule(\"r\")] public sealed class R : IExceptionRule<int> { public bool Applies(int value) => false; }")]
     [InlineData("[ExceptionRule(\"r\")] public sealed class R : IExceptionRule<int[]> { public bool Applies(int[] value) => false; }")]

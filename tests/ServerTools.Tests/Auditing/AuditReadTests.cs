@@ -2,8 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Npgsql;
 using ServerTools.Tests.Infrastructure;
 
 namespace ServerTools.Tests.Auditing;
@@ -159,6 +162,139 @@ public sealed class AuditReadTests(AuditReadTests.Database database) : IClassFix
         }
 
         Assert.Equal(ids.Select(Key).Order(), (await Reads(ids)).Select(r => r.EntityKey).Order());
+    }
+
+    /// <summary>How a streaming query ends after its first rows reached the application.</summary>
+    public enum QueryEnd { Error, StatementTimeout, Canceled }
+
+    public static TheoryData<QueryEnd, bool, bool> QueryEnds()
+    {
+        var data = new TheoryData<QueryEnd, bool, bool>();
+        foreach (var end in new[] { QueryEnd.Error, QueryEnd.StatementTimeout, QueryEnd.Canceled })
+        {
+            foreach (var async in new[] { false, true })
+            {
+                foreach (var inTransaction in new[] { false, true })
+                {
+                    // A synchronous query takes no token: it is canceled by a timeout.
+                    if (end != QueryEnd.Canceled || async)
+                    {
+                        data.Add(end, async, inTransaction);
+                    }
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(QueryEnds))]
+    public async Task A_query_that_fails_or_is_canceled_after_some_rows_raises_its_own_error_and_logs_the_rows_received_unless_its_transaction_aborted(
+        QueryEnd end, bool async, bool inTransaction)
+    {
+        var id = (await Insert($"read-{end}-{async}-{inTransaction}")).Single();
+        await using (var context = database.Create())
+        {
+            await context.Database.OpenConnectionAsync();
+            await using var transaction = inTransaction ? await context.Database.BeginTransactionAsync() : null;
+            if (end == QueryEnd.StatementTimeout)
+            {
+                await context.Database.ExecuteSqlRawAsync("SET statement_timeout = 300");
+            }
+
+            // The contract, once per row of the series (EF tracks it once): the first rows arrive, then the query fails
+            // (division by zero), outlives its statement timeout (pg_sleep), or runs on until the application cancels it.
+            var query = context.Contracts.FromSql(end switch
+            {
+                QueryEnd.Error => $"SELECT c.* FROM generate_series(1, 3) AS g(n) JOIN \"Contracts\" AS c ON c.\"Id\" = {id} WHERE 1 / (3 - g.n) IS NOT NULL",
+                QueryEnd.StatementTimeout => $"SELECT c.* FROM generate_series(1, 100000) AS g(n) JOIN \"Contracts\" AS c ON c.\"Id\" = {id} WHERE g.n < 1000 OR (SELECT pg_sleep(30)) IS NOT NULL",
+                _ => $"SELECT c.* FROM generate_series(1, 1000000) AS g(n) JOIN \"Contracts\" AS c ON c.\"Id\" = {id}",
+            });
+            using var cancel = new CancellationTokenSource();
+            var received = 0;
+            var error = await Record.ExceptionAsync(async () =>
+            {
+                if (!async)
+                {
+                    foreach (var contract in query.AsEnumerable())
+                    {
+                        received++;
+                    }
+
+                    return;
+                }
+
+                await foreach (var contract in query.AsAsyncEnumerable().WithCancellation(cancel.Token))
+                {
+                    received++;
+                    if (end == QueryEnd.Canceled)
+                    {
+                        cancel.Cancel();
+                    }
+                }
+            });
+
+            Assert.True(received > 0);
+            switch (end)
+            {
+                case QueryEnd.Error:
+                    Assert.Equal(PostgresErrorCodes.DivisionByZero, Assert.IsType<PostgresException>(error).SqlState);
+                    break;
+                case QueryEnd.StatementTimeout:
+                    Assert.Equal(PostgresErrorCodes.QueryCanceled, Assert.IsType<PostgresException>(error).SqlState);
+                    break;
+                default:
+                    Assert.IsType<OperationCanceledException>(error, exactMatch: false);
+                    break;
+            }
+
+            if (transaction is not null)
+            {
+                await transaction.RollbackAsync();
+            }
+
+            // The context goes on: its next query is logged as usual.
+            Assert.NotNull(await context.Contracts.AsNoTracking().SingleAsync(c => c.Id == id));
+        }
+
+        // Outside a transaction the rows received before the end are logged; an aborted transaction can only roll back.
+        Assert.Equal(inTransaction ? 1 : 2, (await Reads([id])).Count);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Reads_of_a_query_left_open_when_its_context_is_disposed_are_dropped_and_never_reach_the_next_lease(bool pooled)
+    {
+        var ids = await Insert("read-open-1", "read-open-2", "read-open-3");
+        var options = new DbContextOptionsBuilder<AuditReadContext>().UseNpgsql(database.ConnectionString).UseServerTools().Options;
+        var pool = new PooledDbContextFactory<AuditReadContext>(options, poolSize: 1);
+        AuditReadContext first;
+        using (AuditActor.Use(new AuditActor("alice")))
+        {
+            await using (first = pooled ? await pool.CreateDbContextAsync() : new AuditReadContext(options))
+            {
+                // Two contracts read, and the enumerator neither disposed nor read to its end.
+                var contracts = first.Contracts.Where(c => ids.Contains(c.Id)).OrderBy(c => c.Id).AsAsyncEnumerable().GetAsyncEnumerator();
+                Assert.True(await contracts.MoveNextAsync());
+                Assert.True(await contracts.MoveNextAsync());
+            }
+        }
+
+        using (AuditActor.Use(new AuditActor("bob")))
+        {
+            await using var second = pooled ? await pool.CreateDbContextAsync() : new AuditReadContext(options);
+            Assert.Equal(pooled, ReferenceEquals(first, second));
+            _ = await second.Memos.ToListAsync();
+            Assert.Empty(await Reads(ids));
+
+            // The next lease starts afresh: its own read of a contract the last one read is logged.
+            Assert.NotNull(await second.Contracts.SingleAsync(c => c.Id == ids[0]));
+        }
+
+        var read = Assert.Single(await Reads(ids));
+        Assert.Equal((Key(ids[0]), "bob"), (read.EntityKey, read.UserId));
     }
 
     private async Task<int[]> Insert(params string[] titles)

@@ -114,7 +114,7 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task A_conflict_an_interceptor_suppresses_lets_the_save_write_its_rows_also_when_it_is_retried(bool killFirstCommit)
+    public async Task A_conflict_an_interceptor_suppresses_lets_the_save_write_its_rows_but_none_of_the_entity_in_conflict_also_when_it_is_retried(bool killFirstCommit)
     {
         var id = await CreateParcelAsync("P-suppress-" + killFirstCommit);
         var builder = new DbContextOptionsBuilder<TrackingContext>()
@@ -138,6 +138,10 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
         await using var check = database.Create();
         Assert.Equal([AuditOperation.Create], await check.AuditTrailByKey<Parcel>(added.Id).Select(l => l.Operation).ToListAsync());
         Assert.Single(await ParcelMessagesAsync(added.Id, TrackedOperation.Create));
+
+        // The update whose statement affected no row changed nothing: neither logged nor delivered.
+        Assert.Equal([AuditOperation.Create], await check.AuditTrailByKey<Parcel>(id).Select(l => l.Operation).ToListAsync());
+        Assert.Empty(await ParcelMessagesAsync(id));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ServerTools.Analyzers.CodeFixes.Common;
+using ServerTools.Analyzers.Rules;
 
 namespace ServerTools.Analyzers.CodeFixes.Rules;
 
@@ -10,7 +11,8 @@ namespace ServerTools.Analyzers.CodeFixes.Rules;
 /// Fixes ST5006 reported at an entry of Tags or RuleSets by removing the entry, with its comma: an empty, blank or null
 /// entry names nothing, so nothing the developer wrote is lost. When it is the only entry, the whole <c>Tags = ...</c> or
 /// <c>RuleSets = ...</c> goes (<c>new[] { }</c> would not compile). An empty id has no fix: only the developer can name
-/// the rule.
+/// the rule, and an entry padded with whitespace has none either: it names something, which only the developer can
+/// spell right.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveEmptyTagOrRuleSetCodeFixProvider))]
 [Shared]
@@ -19,7 +21,8 @@ public sealed class RemoveEmptyTagOrRuleSetCodeFixProvider()
 {
     /// <inheritdoc />
     protected override ExpressionSyntax? Find(SyntaxNode root, Diagnostic diagnostic)
-        => root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is ExpressionSyntax entry
+        => !diagnostic.Properties.ContainsKey(EmptyRuleIdTagOrSetAnalyzer.Padded)
+           && root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is ExpressionSyntax entry
            && entry.Span == diagnostic.Location.SourceSpan
            && entry.Parent is InitializerExpressionSyntax or ExpressionElementSyntax { Parent: CollectionExpressionSyntax }
            && Argument(entry) is { NameEquals: not null, Parent: AttributeArgumentListSyntax }

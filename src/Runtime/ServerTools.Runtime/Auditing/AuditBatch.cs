@@ -160,6 +160,12 @@ internal sealed class AuditBatch : CopyBatch
     /// <inheritdoc />
     protected override bool HasCreated => !_logs.TrueForAll(static log => log.IsCaptured);
 
+    /// <inheritdoc />
+    protected override int RowCount => _logs.Count;
+
+    /// <inheritdoc />
+    protected override object? EntityOf(int index) => _logs[index].Entity;
+
     /// <summary>The rows of the captured logs, and the values of created entities taken at its first statement, formatted.</summary>
     protected override void EncodeCaptured(CopyRowBuffer rows)
     {
@@ -168,7 +174,7 @@ internal sealed class AuditBatch : CopyBatch
         {
             var log = _logs[i];
             log.FormatAhead();
-            if (log.IsCaptured && !log.IsEmpty)
+            if (log.IsCaptured && !log.IsEmpty && !IsDropped(i))
             {
                 EncodeRow(rows, i, json);
             }
@@ -181,7 +187,7 @@ internal sealed class AuditBatch : CopyBatch
         var json = new AuditLinesJson(_sql.LineNames);
         for (var i = 0; i < _logs.Count; i++)
         {
-            if (!_logs[i].IsCaptured && _logs[i].ReadAtWrite())
+            if (!_logs[i].IsCaptured && !IsDropped(i) && _logs[i].ReadAtWrite())
             {
                 EncodeRow(rows, i, json);
             }

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
 using ServerTools.Infrastructure;
 
 namespace ServerTools.Auditing;
@@ -48,10 +49,14 @@ internal sealed class AuditReadMaterializer : IMaterializationInterceptor
 /// per context (scoped in EF's internal services).
 /// </summary>
 /// <remarks>
-/// An entity that a tracking query finds already tracked is not created again, so it is not logged again by that
-/// context; a query that projects (<c>Select(p =&gt; p.Name)</c>) creates no entity and logs nothing.
+/// <para>An entity that a tracking query finds already tracked is not created again, so it is not logged again by that
+/// context; a query that projects (<c>Select(p =&gt; p.Name)</c>) creates no entity and logs nothing.</para>
+/// <para>A query that fails or is canceled after some rows, inside a transaction, has aborted it: its reads cannot be
+/// written there and would roll back with it, so they are dropped and the query's own error reaches the application.
+/// A context disposed while a query's reader is still open (its enumerator was not disposed) drops
+/// that query's reads: EF closes no reader then, pooled or not, and a pooled context's next lease starts afresh.</para>
 /// </remarks>
-internal sealed class AuditReadRecorder(IDbContextOptions contextOptions) : IDbCommandInterceptor
+internal sealed class AuditReadRecorder(IDbContextOptions contextOptions) : IDbCommandInterceptor, IResettableService
 {
     private readonly ServerToolsOptions? _options = contextOptions.FindExtension<ServerToolsOptionsExtension>()?.Options;
     private readonly HashSet<(AuditDescriptor Descriptor, string Key)> _seen = [];
@@ -81,7 +86,14 @@ internal sealed class AuditReadRecorder(IDbContextOptions contextOptions) : IDbC
             {
                 // The reader must be closed before the connection runs another command; EF's own Close is then a no-op.
                 eventData.DataReader.Close();
-                batch.Write(command.Transaction);
+                try
+                {
+                    batch.Write(command.Transaction);
+                }
+                catch (PostgresException error) when (error.SqlState == PostgresErrorCodes.InFailedSqlTransaction)
+                {
+                    // The query failed in its transaction (see the remarks): its own error is the one to raise.
+                }
             }
         }
 
@@ -95,11 +107,32 @@ internal sealed class AuditReadRecorder(IDbContextOptions contextOptions) : IDbC
             using (batch)
             {
                 await eventData.DataReader.CloseAsync().ConfigureAwait(false);
-                await batch.WriteAsync(command.Transaction, CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    await batch.WriteAsync(command.Transaction, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (PostgresException error) when (error.SqlState == PostgresErrorCodes.InFailedSqlTransaction)
+                {
+                    // The query failed in its transaction (see the remarks): its own error is the one to raise.
+                }
             }
         }
 
         return result;
+    }
+
+    /// <summary>A pooled context goes back to the pool: the reads of a query whose reader was left open are dropped (see the remarks).</summary>
+    public void ResetState()
+    {
+        _reads = null;
+        _context = null;
+        _seen.Clear();
+    }
+
+    public Task ResetStateAsync(CancellationToken cancellationToken = default)
+    {
+        ResetState();
+        return Task.CompletedTask;
     }
 
     /// <summary>The pending reads as a batch, and a fresh start for the next query.</summary>
@@ -107,9 +140,7 @@ internal sealed class AuditReadRecorder(IDbContextOptions contextOptions) : IDbC
     {
         var reads = _reads;
         var context = _context;
-        _reads = null;
-        _context = null;
-        _seen.Clear();
+        ResetState();
         return reads is null || context is null ? null : AuditBatch.ForReads(context, _options!, reads);
     }
 

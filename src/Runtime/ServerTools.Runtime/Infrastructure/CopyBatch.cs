@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Npgsql;
 
 namespace ServerTools.Infrastructure;
@@ -24,6 +26,10 @@ internal abstract class CopyBatch : IDisposable
     private int _claimed;
     private CopyRowBuffer? _captured;
 
+    // The rows left out after the capture (see Drop), and whether the rows encoded ahead may still hold some of them.
+    private bool[]? _dropped;
+    private bool _encodeAgain;
+
     protected CopyBatch(DbContext context) => Context = context;
 
     /// <summary>The context of the save.</summary>
@@ -38,8 +44,41 @@ internal abstract class CopyBatch : IDisposable
     /// <summary>Whether some rows are encoded at the write by <see cref="EncodeCreated"/>.</summary>
     protected abstract bool HasCreated { get; }
 
+    /// <summary>The number of rows captured, each of one entity (see <see cref="EntityOf"/>).</summary>
+    protected abstract int RowCount { get; }
+
     /// <summary>Starts encoding the rows known now on the thread pool.</summary>
     public void EncodeAhead() => _ahead = Task.Run(() => EncodeCapturedOnce());
+
+    /// <summary>
+    /// Leaves out the rows of <paramref name="entries"/>, whose statements affected no row: a concurrency conflict the
+    /// application suppresses lets the save go on without them. Called on the save's own flow, before its write; rows
+    /// encoded ahead meanwhile are encoded again at the write.
+    /// </summary>
+    public void Drop(IReadOnlyList<EntityEntry> entries)
+    {
+        for (var i = 0; i < RowCount; i++)
+        {
+            if (EntityOf(i) is { } entity && Contains(entries, entity))
+            {
+                (_dropped ??= new bool[RowCount])[i] = true;
+                _encodeAgain = true;
+            }
+        }
+
+        static bool Contains(IReadOnlyList<EntityEntry> entries, object entity)
+        {
+            foreach (var entry in entries)
+            {
+                if (ReferenceEquals(entry.Entity, entity))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 
     /// <summary>
     /// Writes the rows with one binary COPY on <paramref name="connection"/>, in the save's transaction. A failure half
@@ -50,6 +89,11 @@ internal abstract class CopyBatch : IDisposable
         if (!EncodeCapturedOnce())
         {
             _ahead?.GetAwaiter().GetResult();
+            EncodeCapturedAgainIfDropped();
+        }
+        else
+        {
+            _encodeAgain = false;
         }
 
         using var created = EncodeCreatedNow();
@@ -85,9 +129,18 @@ internal abstract class CopyBatch : IDisposable
     /// <inheritdoc cref="WriteTo"/>
     public async Task WriteToAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        if (!EncodeCapturedOnce() && _ahead is not null)
+        if (!EncodeCapturedOnce())
         {
-            await _ahead.ConfigureAwait(false);
+            if (_ahead is not null)
+            {
+                await _ahead.ConfigureAwait(false);
+            }
+
+            EncodeCapturedAgainIfDropped();
+        }
+        else
+        {
+            _encodeAgain = false;
         }
 
         using var created = EncodeCreatedNow();
@@ -145,6 +198,12 @@ internal abstract class CopyBatch : IDisposable
 
     /// <summary>Encodes the rows of created entities, reading their values from the context now.</summary>
     protected abstract void EncodeCreated(CopyRowBuffer rows);
+
+    /// <summary>The entity the row at <paramref name="index"/> is about (the entity of its entry), or null when it has none.</summary>
+    protected abstract object? EntityOf(int index);
+
+    /// <summary>Whether the row at <paramref name="index"/> was left out by <see cref="Drop"/>: its encoders skip it.</summary>
+    protected bool IsDropped(int index) => _dropped is { } dropped && dropped[index];
 
     /// <summary>
     /// Cancels a COPY that failed half way (PostgreSQL discards its rows and fails the statement, which leaves the
@@ -204,19 +263,39 @@ internal abstract class CopyBatch : IDisposable
             return false;
         }
 
+        _captured = EncodeCapturedRows();
+        return true;
+    }
+
+    /// <summary>
+    /// Encodes the captured rows again when rows were dropped since they were encoded ahead (once the encoding ahead is
+    /// over, so they cannot both run): rare, as it takes a concurrency conflict the application suppresses.
+    /// </summary>
+    private void EncodeCapturedAgainIfDropped()
+    {
+        if (!_encodeAgain)
+        {
+            return;
+        }
+
+        _encodeAgain = false;
+        Interlocked.Exchange(ref _captured, EncodeCapturedRows())?.Dispose();
+    }
+
+    /// <summary>The header and the captured rows, in memory of their own.</summary>
+    private CopyRowBuffer EncodeCapturedRows()
+    {
         var rows = new CopyRowBuffer(header: true);
         try
         {
             EncodeCaptured(rows);
+            return rows;
         }
         catch
         {
             rows.Dispose();
             throw;
         }
-
-        _captured = rows;
-        return true;
     }
 
     /// <summary>The created rows and the trailer, or null when no row is created.</summary>

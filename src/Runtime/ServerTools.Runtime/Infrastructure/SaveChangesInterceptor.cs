@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using ServerTools.Auditing;
 using ServerTools.Rules.Data;
+using ServerTools.Rules.Storage;
 using ServerTools.TimeWindows;
 using ServerTools.Tracking;
 
@@ -52,6 +53,12 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     private bool _dataRulesChanged;
     private List<string>? _addedRuleIds;
 
+    /// <summary>The stored violations the save writes itself (see <see cref="StoredViolationWrites"/>).</summary>
+    private StoredViolationWrites? _violations;
+
+    /// <summary>Whether <see cref="BeginAsync"/> made the save run in a transaction, for <see cref="End"/> to undo.</summary>
+    private bool _transactionForced;
+
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         BeginAsync(eventData.Context, async: false, default).GetAwaiter().GetResult();
@@ -85,7 +92,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         }
         catch
         {
-            End(context)?.Release();
+            Abandon(context);
             throw;
         }
     }
@@ -115,27 +122,105 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
         SaveCommand(eventData);
+        WriteViolationsAsync(command, eventData, async: false, default).GetAwaiter().GetResult();
         return result;
     }
 
-    public ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+    public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
         SaveCommand(eventData);
-        return ValueTask.FromResult(result);
+        await WriteViolationsAsync(command, eventData, async: true, cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
     {
         SaveCommand(eventData);
+        WriteViolationsAsync(command, eventData, async: false, default).GetAwaiter().GetResult();
         return result;
     }
 
-    public ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+    public async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
         SaveCommand(eventData);
+        await WriteViolationsAsync(command, eventData, async: true, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
+    {
+        DefinitionsWritten(command, eventData);
+        return result;
+    }
+
+    public ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        DefinitionsWritten(command, eventData);
         return ValueTask.FromResult(result);
+    }
+
+    private void DefinitionsWritten(DbCommand command, CommandExecutedEventData eventData)
+    {
+        if (eventData.Context is { } context && DataRuleBatch.MayWriteDefinitions(context, eventData.CommandSource, command.CommandText))
+        {
+            DataRulesWritten(context);
+        }
+    }
+
+    /// <summary>
+    /// Data rules written past SaveChanges through <paramref name="context"/> (<c>ExecuteUpdate</c>, <c>ExecuteDelete</c>,
+    /// <c>RefreshDataRules</c> after SQL) are read again as after a save of them: at once, and again when the transaction
+    /// commits.
+    /// </summary>
+    public void DataRulesWritten(DbContext context)
+    {
+        DataRuleBatch.InvalidateWhenCompleted(context);
+        _dataRulesChanged = true;
+        Saved(context);
+    }
+
+    /// <summary>The stored violations are written before the save's first statement, in its transaction (again when a retry runs it in a new one).</summary>
+    private Task WriteViolationsAsync(DbCommand command, CommandEventData eventData, bool async, CancellationToken cancellationToken)
+        => eventData.CommandSource == CommandSource.SaveChanges && _violations is { } violations && ReferenceEquals(eventData.Context, violations.Context) && command.Connection is { } connection
+            ? violations.WriteAsync(connection, command.Transaction, async, cancellationToken)
+            : Task.CompletedTask;
+
+    /// <summary>
+    /// After the save: the stored violations are written now when EF Core wrote nothing else (so no statement of its
+    /// wrote them), then tracked as saved; SaveChanges counts them.
+    /// </summary>
+    private async Task<int> ViolationsSavedAsync(int result, bool async, CancellationToken cancellationToken)
+    {
+        if (_violations is not { } violations)
+        {
+            return result;
+        }
+
+        _violations = null;
+        try
+        {
+            if (violations.Pending)
+            {
+                var transaction = violations.Context.Database.CurrentTransaction?.GetDbTransaction();
+                if (async)
+                {
+                    await CopyWriter.RunAsync(violations.Context, transaction, connection => violations.WriteAsync(connection, transaction, async: true, cancellationToken)).ConfigureAwait(false);
+                }
+                else
+                {
+                    CopyWriter.Run(violations.Context, transaction, connection => violations.WriteAsync(connection, transaction, async: false, default).GetAwaiter().GetResult());
+                }
+            }
+        }
+        catch
+        {
+            violations.Restore();
+            throw;
+        }
+
+        return result + violations.Accept();
     }
 
     /// <summary>
@@ -179,10 +264,38 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         return null;
     }
 
+    public InterceptionResult ThrowingConcurrencyException(ConcurrencyExceptionEventData eventData, InterceptionResult result)
+    {
+        NotSaved(eventData);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(
+        ConcurrencyExceptionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        NotSaved(eventData);
+        return ValueTask.FromResult(result);
+    }
+
+    /// <summary>
+    /// Entries whose statement affected no row: a concurrency conflict. EF calls every SaveChanges interceptor in turn
+    /// with the result of the ones before it, so whether an application's interceptor suppresses the conflict is not
+    /// known here. If none does, the save fails and its work is dropped whole (<see cref="OnSaveChangesFailed"/>); if one
+    /// does, the save goes on and ends as usual, and the database holds nothing of these entries: their audit logs and
+    /// outbox messages are left out now, either way.
+    /// </summary>
+    private void NotSaved(ConcurrencyExceptionEventData eventData)
+    {
+        if (_work is { } work && ReferenceEquals(eventData.Context, work.Context))
+        {
+            work.Drop(eventData.Entries);
+        }
+    }
+
     /// <summary>
     /// The context's own SaveChangesFailed event, which EF raises for a <see cref="DbUpdateConcurrencyException"/> too,
     /// where it calls no interceptor (dotnet/efcore#32750). A conflict an interceptor suppresses raises nothing: the save
-    /// goes on, and ends as usual.
+    /// goes on, and ends as usual, without the rows of the entries in conflict (<see cref="NotSaved"/>).
     /// </summary>
     private void OnSaveChangesFailed(object? sender, SaveChangesFailedEventArgs args) => Abandon(sender as DbContext);
 
@@ -195,6 +308,8 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         _wakeDispatchersOnCommit = false;
         _dataRulesChanged = false;
         _addedRuleIds = null;
+        _violations = null;
+        _transactionForced = false;
         _restoreAutoDetect = false;
     }
 
@@ -223,6 +338,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
         Saved(eventData.Context);
+        result = ViolationsSavedAsync(result, async: false, default).GetAwaiter().GetResult();
         var work = End(eventData.Context);
         try
         {
@@ -243,6 +359,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     public async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
         Saved(eventData.Context);
+        result = await ViolationsSavedAsync(result, async: true, cancellationToken).ConfigureAwait(false);
         var work = End(eventData.Context);
         try
         {
@@ -280,6 +397,8 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     private void Abandon(DbContext? context)
     {
         _dataRulesChanged = false;
+        _violations?.Restore();
+        _violations = null;
         End(context)?.Release();
     }
 
@@ -351,6 +470,8 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         // What a save that ended without telling (an application's SavingChanges interceptor that threw) left behind.
         End(context)?.Release();
         _addedRuleIds = null;
+        _violations?.Restore();
+        _violations = null;
         if (context?.GetService<IDbContextOptions>() is not { } contextOptions
             || contextOptions.FindExtension<ServerToolsOptionsExtension>()?.Options is not { } options)
         {
@@ -404,6 +525,8 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
                 _work = new SaveWork(context, options, writeAtCommit);
             }
 
+            _violations = StoredViolationWrites.Take(context);
+
             // EF detects changes again after the SaveChanges interceptors, for what a later one changed. With no other
             // interceptor nothing can have changed since this detection, and EF's second pass over every entry (which
             // boxes each value it compares) is skipped: detection comes back on when the save ends.
@@ -412,7 +535,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         catch
         {
             // EF does not report a failure of SavingChanges to SaveChangesFailed: restore the context here.
-            End(context)?.Release();
+            Abandon(context);
             throw;
         }
         finally
@@ -424,10 +547,13 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         }
 
         _restoreAutoDetect = keepDetectionOff;
-        if (_work is { WriteAtCommit: true })
+        if (_work is { WriteAtCommit: true }
+            || (_violations is not null && context.Database.CurrentTransaction is null && System.Transactions.Transaction.Current is null))
         {
+            // The rows ServerTools writes commit with the save's own, in one transaction, also when EF would send one statement.
             _previousBehavior = context.Database.AutoTransactionBehavior;
             context.Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
+            _transactionForced = true;
         }
     }
 
@@ -487,8 +613,9 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
             context.ChangeTracker.AutoDetectChangesEnabled = true;
         }
 
-        if (work is { WriteAtCommit: true })
+        if (_transactionForced)
         {
+            _transactionForced = false;
             context.Database.AutoTransactionBehavior = _previousBehavior;
         }
 
@@ -550,6 +677,13 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
 
         /// <summary>With <see cref="WriteAtCommit"/>: EF's id of the transaction the save's statements ran in, the only one the rows are written in.</summary>
         public System.Guid? TransactionId { get; set; }
+
+        /// <summary>Leaves out the rows of entries whose statement affected no row (<see cref="NotSaved"/>).</summary>
+        public void Drop(IReadOnlyList<EntityEntry> entries)
+        {
+            Audit?.Drop(entries);
+            Tracked?.Drop(entries);
+        }
 
         /// <summary>Once the save is over (written, failed or canceled): the encoded rows' memory goes back to the pool.</summary>
         public void Release()

@@ -42,6 +42,8 @@ public sealed class ServerToolsOptionsExtension(ServerToolsOptions options) : ID
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRelationalTypeMappingSourcePlugin, JsonColumnTypeMappingPlugin>());
         services.TryAddScoped<AuditReadRecorder>();
         services.AddScoped<IInterceptor>(static provider => provider.GetRequiredService<AuditReadRecorder>());
+        // Reset with a pooled context too: the reads of a query left open must not reach the next lease.
+        services.AddScoped<IResettableService>(static provider => provider.GetRequiredService<AuditReadRecorder>());
         services.TryAddScoped<TimeWindowReads>();
         services.AddScoped<IInterceptor>(static provider => provider.GetRequiredService<TimeWindowReads>());
     }

@@ -106,6 +106,12 @@ internal sealed class TrackedBatch : CopyBatch
     /// <inheritdoc />
     protected override bool HasCreated => _changes.Exists(static change => change.Changes is null);
 
+    /// <inheritdoc />
+    protected override int RowCount => _changes.Count;
+
+    /// <inheritdoc />
+    protected override object? EntityOf(int index) => _changes[index].Entry.Entity;
+
     /// <summary>The messages of updates and deletes, whose key and values were captured at the save's first statement, formatted now.</summary>
     protected override void EncodeCaptured(CopyRowBuffer rows)
     {
@@ -114,7 +120,7 @@ internal sealed class TrackedBatch : CopyBatch
         for (var i = 0; i < _changes.Count; i++)
         {
             var change = _changes[i];
-            if (change.Changes is { } changed)
+            if (change.Changes is { } changed && !IsDropped(i))
             {
                 lines.Clear();
                 foreach (var values in changed)
@@ -134,7 +140,7 @@ internal sealed class TrackedBatch : CopyBatch
         for (var i = 0; i < _changes.Count; i++)
         {
             var change = _changes[i];
-            if (change.Changes is null)
+            if (change.Changes is null && !IsDropped(i))
             {
                 var key = AuditKey.Of(change.Entry.Values(), change.Key, original: false);
                 EncodeRow(rows, i, key, change.Descriptor.Created(change.Entry, change.Properties), json);

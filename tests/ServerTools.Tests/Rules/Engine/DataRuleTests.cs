@@ -305,6 +305,33 @@ public sealed class DataRuleTests(RulesFixture database) : IClassFixture<RulesFi
         Assert.Throws<ArgumentException>(() => context.ValidateDataRule(definition));
     }
 
+    [Theory]
+    [InlineData("Confirm", null, "the rule set \"Confirm\" differs only in case from the rule set \"confirm\" of the application's code rules")]
+    [InlineData(" confirm", null, "the rule set \" confirm\" starts or ends with whitespace")]
+    [InlineData("confirm\t", null, "Write \"confirm\".")]
+    [InlineData("confirm", "pricing ", "the tag \"pricing \" starts or ends with whitespace")]
+    public async Task A_rule_set_or_tag_that_no_evaluation_would_ask_for_is_refused_with_the_name_to_write(string set, string? tag, string expected)
+    {
+        await using var context = database.Create();
+        var definition = Definition("refused.set", "order.Quantity > 1", RuleSeverity.Blocking, sets: set);
+        if (tag is not null)
+        {
+            definition.Tags = [tag];
+        }
+
+        context.Add(definition);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => context.SaveChangesAsync());
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Equal(error.Message, Assert.Throws<ArgumentException>(() => context.ValidateDataRule(definition)).Message);
+        definition.RuleSets = ["confirm"];
+        definition.Tags = ["pricing"];
+        await context.SaveChangesAsync();
+        context.Remove(definition);
+        await context.SaveChangesAsync();
+    }
+
     [Fact]
     public async Task The_sql_query_of_a_rule_returns_exactly_the_records_the_engine_reports()
     {

@@ -137,6 +137,72 @@ public sealed class DataRuleTransactionTests(RulesFixture database) : IClassFixt
     }
 
     [Fact]
+    public async Task A_rule_switched_off_or_deleted_with_ExecuteUpdate_or_ExecuteDelete_stops_running_at_once()
+    {
+        await using (var context = database.Create())
+        {
+            context.AddRange(Blocking("bulk.deactivated"), Blocking("bulk.deleted"));
+            await context.SaveChangesAsync();
+        }
+
+        var order = DataRuleTests.Order(o => o.Quantity = 50);
+        Assert.True(Runs("bulk.deactivated", order));
+        Assert.True(Runs("bulk.deleted", order));
+
+        await using (var context = database.Create())
+        {
+            Assert.Equal(1, await context.Set<ExceptionRuleDefinition>().Where(d => d.Id == "bulk.deactivated").ExecuteUpdateAsync(s => s.SetProperty(d => d.Active, false)));
+            Assert.False(Runs("bulk.deactivated", order));
+
+            Assert.Equal(1, context.Set<ExceptionRuleDefinition>().Where(d => d.Id == "bulk.deleted").ExecuteDelete());
+            Assert.False(Runs("bulk.deleted", order));
+        }
+    }
+
+    [Fact]
+    public async Task An_ExecuteUpdate_in_a_transaction_takes_effect_when_it_commits()
+    {
+        await using (var context = database.Create())
+        {
+            context.Add(Blocking("bulk.in_transaction"));
+            await context.SaveChangesAsync();
+        }
+
+        var order = DataRuleTests.Order(o => o.Quantity = 50);
+        Assert.True(Runs("bulk.in_transaction", order));
+        await using (var context = database.Create())
+        {
+            await using var transaction = await context.Database.BeginTransactionAsync();
+            await context.Set<ExceptionRuleDefinition>().Where(d => d.Id == "bulk.in_transaction").ExecuteUpdateAsync(s => s.SetProperty(d => d.Active, false));
+            Assert.True(Runs("bulk.in_transaction", order));
+            await transaction.CommitAsync();
+        }
+
+        Assert.False(Runs("bulk.in_transaction", order));
+    }
+
+    [Fact]
+    public async Task RefreshDataRules_after_SQL_makes_the_engines_read_the_rules_at_once()
+    {
+        await using (var context = database.Create())
+        {
+            context.Add(Blocking("sql.refreshed"));
+            await context.SaveChangesAsync();
+        }
+
+        var order = DataRuleTests.Order(o => o.Quantity = 50);
+        Assert.True(Runs("sql.refreshed", order));
+        await using (var context = database.Create())
+        {
+            await context.Database.ExecuteSqlRawAsync("UPDATE servertools_rule_definitions SET \"Active\" = false WHERE \"Id\" = 'sql.refreshed'");
+            Assert.True(Runs("sql.refreshed", order));
+
+            context.RefreshDataRules();
+            Assert.False(Runs("sql.refreshed", order));
+        }
+    }
+
+    [Fact]
     public void The_engine_reads_the_rules_outside_the_applications_TransactionScope_whose_commit_it_leaves_alone()
     {
         var order = DataRuleTests.Order(o => o.Quantity = 50);

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using System.Transactions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 using ServerTools.Infrastructure;
 
@@ -72,12 +73,22 @@ internal static class DataRuleBatch
     }
 
     /// <summary>
+    /// Whether <paramref name="command"/>, run through <paramref name="context"/>, is an <c>ExecuteUpdate</c> or
+    /// <c>ExecuteDelete</c> that may have written data rules: it names their table. (One that only reads the table, in a
+    /// subquery, makes the engines read it again, needlessly but harmlessly.)
+    /// </summary>
+    public static bool MayWriteDefinitions(DbContext context, CommandSource source, string command)
+        => source is CommandSource.ExecuteUpdate or CommandSource.ExecuteDelete
+            && context.Model.FindEntityType(typeof(ExceptionRuleDefinition))?.GetTableName() is { } table
+            && command.Contains(table, StringComparison.Ordinal);
+
+    /// <summary>
     /// A save in a System.Transactions transaction (an ambient <see cref="TransactionScope"/>, or one the context was
     /// enlisted in) commits or rolls back when that transaction completes, where no EF Core transaction interceptor runs:
     /// the engines read the rules again then. Until then they run the committed rules (<see cref="DataRuleStore"/> reads
     /// outside the ambient transaction). A save that fails leaves one needless read behind.
     /// </summary>
-    private static void InvalidateWhenCompleted(DbContext context)
+    public static void InvalidateWhenCompleted(DbContext context)
     {
         if ((context.Database.GetEnlistedTransaction() ?? Transaction.Current) is { } transaction)
         {

@@ -86,6 +86,7 @@ internal static class DataRuleCompiler
         }
 
         _ = Describe(model, definition, entityType.ClrType, storedSeverity);
+        CheckNames(definition);
         if (CodeRuleWithId(definition.Id) is { } code)
         {
             throw new ArgumentException(DuplicateId(definition.Id, code), nameof(definition));
@@ -242,6 +243,69 @@ internal static class DataRuleCompiler
             definition.Tags,
             definition.RuleSets,
             expression: definition.Expression ?? "");
+    }
+
+    /// <summary>
+    /// Refuses a rule set or tag that starts or ends with whitespace, and a rule set that differs only in case from one of
+    /// the code rules': rule sets are compared as written (ordinal), so such a rule would never run for the action it was
+    /// meant for (<c>" confirm"</c> or <c>"Confirm"</c> is not checked by <c>Evaluate(order, "confirm")</c>).
+    /// </summary>
+    private static void CheckNames(ExceptionRuleDefinition definition)
+    {
+        const string Compared = "Rule sets are compared as written (ordinal, case-sensitive)";
+        foreach (var set in definition.RuleSets)
+        {
+            var trimmed = set.Trim();
+            if (trimmed.Length != set.Length)
+            {
+                throw new ArgumentException(
+                    $"Data rule '{definition.Id}': the rule set \"{set}\" starts or ends with whitespace. {Compared}, so Evaluate(entity, \"{trimmed}\") would not check the rule. Write \"{trimmed}\".",
+                    nameof(definition));
+            }
+
+            if (KnownRuleSet(set) is { } known && !string.Equals(known, set, StringComparison.Ordinal))
+            {
+                throw new ArgumentException(
+                    $"Data rule '{definition.Id}': the rule set \"{set}\" differs only in case from the rule set \"{known}\" of the application's code rules. {Compared}, so Evaluate(entity, \"{known}\") would not check the rule. Write \"{known}\".",
+                    nameof(definition));
+            }
+        }
+
+        foreach (var tag in definition.Tags)
+        {
+            if (tag.Trim().Length != tag.Length)
+            {
+                throw new ArgumentException(
+                    $"Data rule '{definition.Id}': the tag \"{tag}\" starts or ends with whitespace; tags are compared as written. Write \"{tag.Trim()}\".",
+                    nameof(definition));
+            }
+        }
+    }
+
+    /// <summary>The rule set of a code rule that equals <paramref name="set"/> ignoring case: the one written so when there is one.</summary>
+    private static string? KnownRuleSet(string set)
+    {
+        string? found = null;
+        foreach (var rules in ExceptionRuleRegistry.Sets)
+        {
+            foreach (var rule in rules.Rules)
+            {
+                foreach (var known in rule.RuleSets)
+                {
+                    if (string.Equals(known, set, StringComparison.Ordinal))
+                    {
+                        return known;
+                    }
+
+                    if (string.Equals(known, set, StringComparison.OrdinalIgnoreCase))
+                    {
+                        found ??= known;
+                    }
+                }
+            }
+        }
+
+        return found;
     }
 
     private static ExceptionRuleInfo? CodeRuleWithId(string id)

@@ -6,6 +6,7 @@ using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Query;
 using ServerTools.Auditing;
@@ -51,17 +52,20 @@ public static class ExceptionRuleDbContextExtensions
         var (entityType, key) = identity;
 
         var now = Now(context);
-
-        var stored = await ServerToolsTables.Rows<StoredRuleViolation>(context)
-            .Where(v => v.EntityType == entityType && v.EntityKey == key)
-            .ToListAsync(cancellationToken)
-            .ConfigureAwait(false);
-        var byRule = stored.ToDictionary(static v => v.RuleId, StringComparer.Ordinal);
+        var byRule = await StoredRowsAsync(context, entity, entityType, key, cancellationToken).ConfigureAwait(false);
         var current = new List<StoredRuleViolation>(evaluation.Violations.Count);
         foreach (var violation in evaluation.Violations)
         {
             if (byRule.Remove(violation.RuleId, out var row))
             {
+                var entry = context.Entry(row);
+                if (entry.State == EntityState.Deleted)
+                {
+                    // Removed by an earlier check of this context (the entity was fixed, then broken again before a save):
+                    // the violation stands, so the stored row stays, with its detection time and ignore mark.
+                    entry.State = EntityState.Unchanged;
+                }
+
                 if (violation.Severity == RuleSeverity.Blocking)
                 {
                     // A warning that became blocking (or a rule that now fails) cannot stay ignored.
@@ -74,6 +78,7 @@ public static class ExceptionRuleDbContextExtensions
                 row.Message = violation.Message;
                 row.Failed = violation.IsFailure;
                 row.CheckedAt = now;
+                entry.DetectChanges();
             }
             else
             {
@@ -100,6 +105,70 @@ public static class ExceptionRuleDbContextExtensions
         }
 
         return new RuleCheck(evaluation, current);
+    }
+
+    /// <summary>
+    /// The entity's stored violations by rule, as this context has them: the rows in the table (the instances the context
+    /// tracks, in whatever state, when it has loaded them) and the rows it tracks that are not saved yet (added by an
+    /// earlier check) or were removed by one (deleted, until the save). An entity that is not saved yet has no rows in the
+    /// table: the rows of a deleted entity whose key it reuses are not its own (SaveChanges deletes them when it inserts the
+    /// entity), so they are not read. A row the context tracks for a rule the table has another row of is no longer tracked.
+    /// </summary>
+    private static async Task<Dictionary<string, StoredRuleViolation>> StoredRowsAsync<T>(
+        DbContext context, T entity, string entityType, string key, CancellationToken cancellationToken)
+        where T : class
+    {
+        var isNew = context.Entry(entity).State == EntityState.Added;
+        var stored = isNew
+            ? []
+            : await ServerToolsTables.Rows<StoredRuleViolation>(context)
+                .Where(v => v.EntityType == entityType && v.EntityKey == key)
+                .ToListAsync(cancellationToken)
+                .ConfigureAwait(false);
+
+        var byRule = new Dictionary<string, StoredRuleViolation>(StringComparer.Ordinal);
+        foreach (var row in stored)
+        {
+            byRule[row.RuleId] = row;
+        }
+
+        var tracker = context.ChangeTracker;
+        var autoDetect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        List<EntityEntry<StoredRuleViolation>>? superseded = null;
+        try
+        {
+            foreach (var entry in tracker.Entries<StoredRuleViolation>())
+            {
+                var row = entry.Entity;
+                if (row.EntityType != entityType || row.EntityKey != key || (isNew && entry.State != EntityState.Added))
+                {
+                    continue;
+                }
+
+                if (!byRule.TryGetValue(row.RuleId, out var kept))
+                {
+                    byRule[row.RuleId] = row;
+                }
+                else if (!ReferenceEquals(kept, row))
+                {
+                    // A second row of the rule: the table has it (another context saved it since this one added its own,
+                    // or this one tracks a row the table no longer has), and the table's row is the one to keep.
+                    (superseded ??= []).Add(entry);
+                }
+            }
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = autoDetect;
+        }
+
+        foreach (var entry in superseded ?? [])
+        {
+            entry.State = EntityState.Detached;
+        }
+
+        return byRule;
     }
 
     /// <summary>
@@ -233,6 +302,26 @@ public static class ExceptionRuleDbContextExtensions
     {
         ArgumentNullException.ThrowIfNull(context);
         _ = DataRuleCompiler.Validate(context.Model, definition);
+    }
+
+    /// <summary>
+    /// Makes the rule engines of this process read the data rules again at their next evaluation, and once more when
+    /// <paramref name="context"/>'s transaction (or the ambient <c>TransactionScope</c>) commits: after definitions were
+    /// written with SQL (<c>context.Database.ExecuteSql...</c>, or a script run through the context's connection). Definitions
+    /// saved with <c>SaveChanges</c>, <c>ExecuteUpdate</c> or <c>ExecuteDelete</c> through a context with
+    /// <c>UseServerTools()</c> need no call; edits made elsewhere (another process, another connection) are seen at the
+    /// latest after <see cref="RuleOptions.DataRuleRefreshInterval"/>, or at once when that process calls this.
+    /// </summary>
+    public static void RefreshDataRules(this DbContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.GetService<IDbContextOptions>().FindExtension<ServerToolsOptionsExtension>() is null)
+        {
+            DataRuleStore.Invalidate();
+            return;
+        }
+
+        context.GetService<SaveChangesInterceptor>().DataRulesWritten(context);
     }
 
     /// <summary>

@@ -1,0 +1,608 @@
+using System;
+using System.Collections.Generic;
+using System.Data.Common;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using ServerTools.Auditing;
+using ServerTools.Infrastructure;
+
+namespace ServerTools.Rules.Storage;
+
+/// <summary>
+/// What a SaveChanges does for stored violations (<see cref="StoredRuleViolation"/>), in the transaction of the change:
+/// <list type="bullet">
+/// <item>It writes the violation rows the context added, changed or removed itself, by entity and rule rather than by
+/// row id, so that two contexts that check one record at once both save (EF Core would fail the second with the unique
+/// index's violation, or a concurrency exception for a row the first deleted): a new row of a rule the table has a row
+/// of updates that row, keeping its detection time and, unless this check ignored the warning or the rule became
+/// blocking, its ignore mark; a changed row writes the columns the context changed (and is inserted again when the other
+/// deleted it); a removed row is deleted if it is there.</item>
+/// <item>It deletes the violations of the entities the save deletes, and of those it inserts with a key of their own (a
+/// natural key, or an id set by the application): the rows a deleted entity of that key left behind (deleted by
+/// <c>ExecuteDelete</c> or SQL) are not the new entity's.</item>
+/// </list>
+/// The rows are taken out of EF Core's save when it starts (<see cref="Take"/>) and written in one batch before the
+/// save's first statement (<see cref="WriteAsync"/>), or on their own when EF Core writes nothing else; after the save the
+/// context tracks them as saved (<see cref="Accept"/>), and a save that fails gives them back as they were
+/// (<see cref="Restore"/>), to be saved again. Only on PostgreSQL (Npgsql); elsewhere EF Core writes the rows itself.
+/// </summary>
+internal sealed class StoredViolationWrites
+{
+    private static readonly ConditionalWeakTable<IModel, Statements?> s_statements = [];
+
+    private readonly DbContext _context;
+    private readonly Statements _sql;
+    private readonly List<Write> _writes;
+    private readonly bool _mayPurge;
+    private bool _written;
+    private Guid? _writtenIn;
+    private Purge? _purge;
+
+    private StoredViolationWrites(DbContext context, Statements sql, List<Write> writes, bool mayPurge)
+    {
+        _context = context;
+        _sql = sql;
+        _writes = writes;
+        _mayPurge = mayPurge;
+    }
+
+    /// <summary>The context whose save this is.</summary>
+    public DbContext Context => _context;
+
+    /// <summary>Whether the writes are still to be made in this save (EF Core ran no statement of its own).</summary>
+    public bool Pending => !_written;
+
+    /// <summary>
+    /// Takes the violation rows the context added, changed or removed out of EF Core's save (they are no longer tracked
+    /// until <see cref="Accept"/> or <see cref="Restore"/>). Null when the save has nothing to do with stored violations:
+    /// no such row, and no entity added or deleted. Changes must have been detected.
+    /// </summary>
+    public static StoredViolationWrites? Take(DbContext context)
+    {
+        if (context.Database.ProviderName != DatabaseProviders.Npgsql || StatementsOf(context) is not { } sql)
+        {
+            return null;
+        }
+
+        var tracker = context.ChangeTracker;
+        var autoDetect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        List<Write> writes = [];
+        var mayPurge = false;
+        try
+        {
+            foreach (var entry in tracker.Entries())
+            {
+                if (entry.Entity is StoredRuleViolation row)
+                {
+                    switch (entry.State)
+                    {
+                        case EntityState.Added:
+                            writes.Add(new Write(row, EntityState.Added, Overwritten(row, null)));
+                            break;
+                        case EntityState.Modified:
+                            writes.Add(new Write(row, EntityState.Modified, Overwritten(row, entry)));
+                            break;
+                        case EntityState.Deleted:
+                            writes.Add(new Write(row, EntityState.Deleted, []));
+                            break;
+                    }
+                }
+                else if (!mayPurge && entry.State is EntityState.Added or EntityState.Deleted && OwnKey(entry) is not null)
+                {
+                    mayPurge = true;
+                }
+            }
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = autoDetect;
+        }
+
+        if (writes.Count == 0 && !mayPurge)
+        {
+            return null;
+        }
+
+        foreach (var write in writes)
+        {
+            context.Entry(write.Row).State = EntityState.Detached;
+        }
+
+        return new StoredViolationWrites(context, sql, writes, mayPurge);
+    }
+
+    /// <summary>
+    /// Makes the writes on <paramref name="connection"/>, in <paramref name="transaction"/> (or in the connection's ambient
+    /// one); once per transaction, as a save that its execution strategy retries runs again in a new one. Before the save's
+    /// first statement, the entities to purge are those EF Core is about to insert or delete; with no statement of EF
+    /// Core's, there are none.
+    /// </summary>
+    public async Task WriteAsync(DbConnection connection, DbTransaction? transaction, bool async, CancellationToken cancellationToken)
+    {
+        var transactionId = _context.Database.CurrentTransaction?.TransactionId;
+        if (_written && transactionId == _writtenIn)
+        {
+            return;
+        }
+
+        _purge = _mayPurge ? Purge.Of(_context) : null;
+        foreach (var write in _writes)
+        {
+            write.Returned = null;
+        }
+
+        var batch = new NpgsqlBatch((NpgsqlConnection)connection, (NpgsqlTransaction?)transaction);
+        try
+        {
+            if (_context.Database.GetCommandTimeout() is { } timeout)
+            {
+                batch.Timeout = timeout;
+            }
+
+            var upserts = Fill(batch);
+            if (batch.BatchCommands.Count > 0)
+            {
+                var reader = async ? await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : batch.ExecuteReader();
+                try
+                {
+                    foreach (var write in upserts)
+                    {
+                        if (!(async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read()))
+                        {
+                            throw new InvalidOperationException($"PostgreSQL returned no row for the stored violation {write.Row.RuleId} of {write.Row.EntityType} {write.Row.EntityKey}.");
+                        }
+
+                        write.Returned = Read(reader);
+                        _ = async ? await reader.NextResultAsync(cancellationToken).ConfigureAwait(false) : reader.NextResult();
+                    }
+                }
+                finally
+                {
+                    if (async)
+                    {
+                        await reader.DisposeAsync().ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        reader.Dispose();
+                    }
+                }
+            }
+        }
+        finally
+        {
+            batch.Dispose();
+        }
+
+        _written = true;
+        _writtenIn = transactionId;
+    }
+
+    /// <summary>The purge, then each row's delete or upsert; returns the upserts, in their order.</summary>
+    private List<Write> Fill(NpgsqlBatch batch)
+    {
+        if (_purge is { Entities.Count: > 0 })
+        {
+            var command = new NpgsqlBatchCommand(_sql.Purge);
+            command.Parameters.Add(new NpgsqlParameter { Value = _purge.Entities.Select(static p => p.Type).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = _purge.Entities.Select(static p => p.Key).ToArray() });
+            batch.BatchCommands.Add(command);
+        }
+
+        List<Write> upserts = [];
+        foreach (var write in _writes)
+        {
+            if (_purge?.Drops(write.Row, write.State) == true)
+            {
+                continue;
+            }
+
+            if (write.State == EntityState.Deleted)
+            {
+                var command = new NpgsqlBatchCommand(_sql.Delete);
+                AddKey(command, write.Row);
+                batch.BatchCommands.Add(command);
+            }
+            else
+            {
+                batch.BatchCommands.Add(Upsert(write));
+                upserts.Add(write);
+            }
+        }
+
+        return upserts;
+    }
+
+    /// <summary>After the save: the rows written are tracked as saved, with the values the table has now; those removed, and those of deleted or reinserted entities that the purge removed, are no longer tracked.</summary>
+    public int Accept()
+    {
+        var tracker = _context.ChangeTracker;
+        var autoDetect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return AcceptRows();
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = autoDetect;
+        }
+    }
+
+    private int AcceptRows()
+    {
+        var count = 0;
+        var local = _context.Set<StoredRuleViolation>().Local;
+        List<StoredRuleViolation> attached = [];
+        foreach (var write in _writes)
+        {
+            if (write.State == EntityState.Deleted)
+            {
+                count++;
+                continue;
+            }
+
+            if (write.Returned is not { } values)
+            {
+                continue;
+            }
+
+            count++;
+            var row = write.Row;
+            values.ApplyTo(row);
+            if (local.FindEntry(row.Id) is { } tracked && !ReferenceEquals(tracked.Entity, row))
+            {
+                values.ApplyTo(tracked.Entity);
+                tracked.OriginalValues.SetValues(tracked.CurrentValues);
+                tracked.State = EntityState.Unchanged;
+                attached.Add(tracked.Entity);
+            }
+            else
+            {
+                _context.Attach(row);
+                attached.Add(row);
+            }
+        }
+
+        if (_purge is { Entities.Count: > 0 } purge)
+        {
+            var stale = _context.ChangeTracker.Entries<StoredRuleViolation>()
+                .Where(e => purge.Entities.Contains((e.Entity.EntityType, e.Entity.EntityKey)) && !attached.Contains(e.Entity))
+                .ToList();
+            foreach (var entry in stale)
+            {
+                entry.State = EntityState.Detached;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>After a save that failed: the rows are tracked again as they were when it started, to be saved again.</summary>
+    public void Restore()
+    {
+        foreach (var write in _writes)
+        {
+            write.Returned = null;
+            if (_context.Entry(write.Row).State != EntityState.Detached)
+            {
+                continue;
+            }
+
+            switch (write.State)
+            {
+                case EntityState.Added:
+                    _context.Add(write.Row);
+                    break;
+                case EntityState.Modified:
+                    var entry = _context.Attach(write.Row);
+                    foreach (var property in write.Changed)
+                    {
+                        entry.Property(property).IsModified = true;
+                    }
+
+                    break;
+                case EntityState.Deleted:
+                    _context.Remove(_context.Attach(write.Row).Entity);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The properties whose stored value a row overwrites when its rule has a row already: a new row (<paramref name="entry"/>
+    /// null) writes what the check found (severity, message, failed, checked at) and its ignore mark when it has one; a
+    /// changed row writes what changed. A blocking row clears the ignore mark, which a blocking violation cannot keep.
+    /// The detection time of a new row never replaces the stored one: the violation stood since then.
+    /// </summary>
+    private static string[] Overwritten(StoredRuleViolation row, EntityEntry? entry)
+    {
+        List<string> changed = [];
+        if (entry is null)
+        {
+            changed.AddRange([nameof(StoredRuleViolation.Severity), nameof(StoredRuleViolation.Message), nameof(StoredRuleViolation.Failed), nameof(StoredRuleViolation.CheckedAt)]);
+            if (row.IgnoredAt is not null)
+            {
+                changed.AddRange(Statements.IgnoreMark);
+            }
+        }
+        else
+        {
+            foreach (var property in Statements.Written)
+            {
+                if (entry.Property(property).IsModified)
+                {
+                    changed.Add(property);
+                }
+            }
+        }
+
+        if (row.Severity == RuleSeverity.Blocking)
+        {
+            changed.AddRange(Statements.IgnoreMark.Where(p => !changed.Contains(p)));
+        }
+
+        return [.. changed];
+    }
+
+    private NpgsqlBatchCommand Upsert(Write write)
+    {
+        var command = new NpgsqlBatchCommand(_sql.Upsert(write.Changed));
+        AddKey(command, write.Row);
+        var row = write.Row;
+        command.Parameters.Add(new NpgsqlParameter { Value = _sql.Severity(row.Severity) });
+        command.Parameters.Add(new NpgsqlParameter { Value = row.Message });
+        command.Parameters.Add(new NpgsqlParameter { Value = row.Failed });
+        command.Parameters.Add(new NpgsqlParameter { Value = row.DetectedAt.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter { Value = row.CheckedAt.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)row.IgnoredAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)row.IgnoredByUserId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)row.IgnoredByUserName ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        return command;
+    }
+
+    private static void AddKey(NpgsqlBatchCommand command, StoredRuleViolation row)
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = row.EntityType });
+        command.Parameters.Add(new NpgsqlParameter { Value = row.EntityKey });
+        command.Parameters.Add(new NpgsqlParameter { Value = row.RuleId });
+    }
+
+    private Returned Read(DbDataReader reader) => new(
+        reader.GetInt64(0),
+        _sql.SeverityOf(reader.GetValue(1)),
+        reader.GetString(2),
+        reader.GetBoolean(3),
+        reader.GetFieldValue<DateTimeOffset>(4),
+        reader.GetFieldValue<DateTimeOffset>(5),
+        reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+        reader.IsDBNull(7) ? null : reader.GetString(7),
+        reader.IsDBNull(8) ? null : reader.GetString(8));
+
+    /// <summary>
+    /// The entities whose stored violations the save deletes: those EF Core is about to delete, and those it is about to
+    /// insert with a key of their own (a key the database generates is new, and no stored violation has it).
+    /// </summary>
+    private sealed class Purge
+    {
+        private readonly HashSet<(string Type, string Key)> _inserted = [];
+
+        /// <summary>The (type, key) of each entity.</summary>
+        public HashSet<(string Type, string Key)> Entities { get; } = [];
+
+        public static Purge Of(DbContext context)
+        {
+            var purge = new Purge();
+            var tracker = context.ChangeTracker;
+            var autoDetect = tracker.AutoDetectChangesEnabled;
+            tracker.AutoDetectChangesEnabled = false;
+            try
+            {
+                foreach (var entry in tracker.Entries())
+                {
+                    if (entry.State is EntityState.Added or EntityState.Deleted && OwnKey(entry) is { } key)
+                    {
+                        purge.Entities.Add(key);
+                        if (entry.State == EntityState.Added)
+                        {
+                            purge._inserted.Add(key);
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                tracker.AutoDetectChangesEnabled = autoDetect;
+            }
+
+            return purge;
+        }
+
+        /// <summary>
+        /// Whether the purge replaces the write of <paramref name="row"/>: every row of a deleted entity, and the rows of an
+        /// inserted entity's key that were not added for it (rows of the entity that had the key before).
+        /// </summary>
+        public bool Drops(StoredRuleViolation row, EntityState state)
+        {
+            var entity = (row.EntityType, row.EntityKey);
+            return Entities.Contains(entity) && !(state == EntityState.Added && _inserted.Contains(entity));
+        }
+    }
+
+    /// <summary>
+    /// The (type, key) of an application's entity that the save deletes or inserts, as stored violations name it; null
+    /// for an insert whose key the database generates, or a key that cannot be written as text (CheckRulesAsync refuses
+    /// such an entity, so it has no stored violations).
+    /// </summary>
+    private static (string Type, string Key)? OwnKey(EntityEntry entry)
+    {
+        if (!IsApplications(entry.Metadata) || entry.Metadata.FindPrimaryKey() is not { } key)
+        {
+            return null;
+        }
+
+        var values = entry.Values();
+        if (entry.State == EntityState.Added && key.Properties.Any(values.HasTemporaryValue))
+        {
+            return null;
+        }
+
+        try
+        {
+            return (entry.Metadata.Name, AuditKey.Of(values, key.Properties, original: false));
+        }
+        catch (NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="type"/> is one of the application's entity types that rules check: not a table of
+    /// ServerTools', an owned type or a shared-type entity (such as the join entity of a many-to-many relationship).
+    /// </summary>
+    private static bool IsApplications(IEntityType type)
+        => type.ClrType.Assembly != typeof(StoredRuleViolation).Assembly && !type.IsOwned() && !type.HasSharedClrType;
+
+    private static Statements? StatementsOf(DbContext context)
+        => s_statements.GetValue(context.Model, model => Statements.For(model, context.GetService<ISqlGenerationHelper>()));
+
+    /// <summary>A row taken out of EF Core's save: what to write, and what the table returned.</summary>
+    private sealed class Write(StoredRuleViolation row, EntityState state, string[] changed)
+    {
+        public StoredRuleViolation Row { get; } = row;
+
+        public EntityState State { get; } = state;
+
+        /// <summary>The properties written over a stored row of the same entity and rule.</summary>
+        public string[] Changed { get; } = changed;
+
+        public Returned? Returned { get; set; }
+    }
+
+    /// <summary>A stored row as the upsert returned it.</summary>
+    private sealed record Returned(
+        long Id, RuleSeverity Severity, string Message, bool Failed, DateTimeOffset DetectedAt, DateTimeOffset CheckedAt,
+        DateTimeOffset? IgnoredAt, string? IgnoredByUserId, string? IgnoredByUserName)
+    {
+        public void ApplyTo(StoredRuleViolation row)
+        {
+            row.Id = Id;
+            row.Severity = Severity;
+            row.Message = Message;
+            row.Failed = Failed;
+            row.DetectedAt = DetectedAt;
+            row.CheckedAt = CheckedAt;
+            row.IgnoredAt = IgnoredAt;
+            row.IgnoredByUserId = IgnoredByUserId;
+            row.IgnoredByUserName = IgnoredByUserName;
+        }
+    }
+
+    /// <summary>The SQL of one model's violations table: its name and columns as the model maps them.</summary>
+    private sealed class Statements
+    {
+        public static readonly string[] IgnoreMark = [nameof(StoredRuleViolation.IgnoredAt), nameof(StoredRuleViolation.IgnoredByUserId), nameof(StoredRuleViolation.IgnoredByUserName)];
+
+        /// <summary>The columns an upsert writes besides the entity and rule, in the order of its parameters.</summary>
+        public static readonly string[] Written =
+        [
+            nameof(StoredRuleViolation.Severity), nameof(StoredRuleViolation.Message), nameof(StoredRuleViolation.Failed),
+            nameof(StoredRuleViolation.DetectedAt), nameof(StoredRuleViolation.CheckedAt), .. IgnoreMark,
+        ];
+
+        private static readonly string[] s_key = [nameof(StoredRuleViolation.EntityType), nameof(StoredRuleViolation.EntityKey), nameof(StoredRuleViolation.RuleId)];
+
+        private readonly Dictionary<string, string> _columns;
+        private readonly string _table;
+        private readonly string _insert;
+        private readonly string _returning;
+        private readonly Dictionary<string, string> _upserts = new(StringComparer.Ordinal);
+        private readonly Lock _lock = new();
+        private readonly IProperty _severity;
+
+        private Statements(string table, Dictionary<string, string> columns, IProperty severity)
+        {
+            _table = table;
+            _columns = columns;
+            _severity = severity;
+            string[] inserted = [.. s_key, .. Written];
+            _insert = $"INSERT INTO {table} AS v ({string.Join(", ", inserted.Select(p => columns[p]))}) VALUES ({string.Join(", ", inserted.Select((_, i) => $"${i + 1}"))})"
+                + $" ON CONFLICT ({string.Join(", ", s_key.Select(p => columns[p]))}) DO UPDATE SET ";
+            _returning = " RETURNING " + string.Join(", ", new[] { nameof(StoredRuleViolation.Id) }.Concat(Written).Select(p => "v." + columns[p]));
+            Purge = $"DELETE FROM {table} WHERE ({columns[nameof(StoredRuleViolation.EntityType)]}, {columns[nameof(StoredRuleViolation.EntityKey)]}) IN (SELECT * FROM unnest($1::text[], $2::text[]))";
+            Delete = $"DELETE FROM {table} WHERE {string.Join(" AND ", s_key.Select((p, i) => $"{columns[p]} = ${i + 1}"))}";
+        }
+
+        /// <summary>Deletes the rows of the entities whose types and keys are the two array parameters.</summary>
+        public string Purge { get; }
+
+        /// <summary>Deletes the row of one entity and rule (type, key, rule id), if there is one.</summary>
+        public string Delete { get; }
+
+        /// <summary>
+        /// Inserts a row (parameters: type, key, rule id, then <see cref="Written"/>), or, when its entity and rule have one,
+        /// writes <paramref name="changed"/> over it; returns the stored row.
+        /// </summary>
+        public string Upsert(string[] changed)
+        {
+            var name = string.Join(",", changed);
+            lock (_lock)
+            {
+                if (!_upserts.TryGetValue(name, out var sql))
+                {
+                    // With nothing to write over, the row is "updated" to itself, so that RETURNING gives it.
+                    var set = changed.Length == 0
+                        ? $"{_columns[nameof(StoredRuleViolation.RuleId)]} = v.{_columns[nameof(StoredRuleViolation.RuleId)]}"
+                        : string.Join(", ", changed.Select(p => $"{_columns[p]} = EXCLUDED.{_columns[p]}"));
+                    sql = _insert + set + _returning;
+                    _upserts[name] = sql;
+                }
+
+                return sql;
+            }
+        }
+
+        /// <summary>The value the table stores for <paramref name="severity"/>, through the model's conversion.</summary>
+        public object Severity(RuleSeverity severity) => _severity.GetTypeMapping().Converter?.ConvertToProvider(severity) ?? severity;
+
+        public RuleSeverity SeverityOf(object stored) => (RuleSeverity)(_severity.GetTypeMapping().Converter?.ConvertFromProvider(stored) ?? stored);
+
+        /// <summary>
+        /// The statements of <paramref name="model"/>'s violations table; null when the model does not map it, or when it
+        /// has no unique index on entity type, key and rule (the application configured it otherwise), which the upsert needs.
+        /// </summary>
+        public static Statements? For(IModel model, ISqlGenerationHelper sql)
+        {
+            if (model.FindEntityType(typeof(StoredRuleViolation)) is not { } type
+                || type.GetTableName() is not { } name
+                || !type.GetIndexes().Any(static i => i.IsUnique && i.Properties.Count == s_key.Length && i.Properties.All(static p => s_key.Contains(p.Name))))
+            {
+                return null;
+            }
+
+            var table = StoreObjectIdentifier.Table(name, type.GetSchema());
+            var columns = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var property in s_key.Concat(Written).Append(nameof(StoredRuleViolation.Id)))
+            {
+                if (type.FindProperty(property)?.GetColumnName(table) is not { } column)
+                {
+                    return null;
+                }
+
+                columns[property] = sql.DelimitIdentifier(column);
+            }
+
+            return new Statements(sql.DelimitIdentifier(table.Name, table.Schema), columns, type.FindProperty(nameof(StoredRuleViolation.Severity))!);
+        }
+    }
+}
