@@ -241,23 +241,21 @@ internal static class EfRuleNavigations
         private DbContext? _context;
         private bool _resolved;
 
-        // The last answer: a collection read in a lambda (order.Lines.Any(a => order.Lines.Count(...) > 1)) is asked
-        // about once per element of the outer one.
-        private object? _lastEntity;
-        private string? _lastNavigation;
-        private bool _lastLoaded;
+        // The last answer, one reference so that an engine used by several threads never reads half of one: a collection
+        // read in a lambda (order.Lines.Any(a => order.Lines.Count(...) > 1)) is asked about once per element of the outer one.
+        private Answer? _last;
 
-        protected override void Reset() => _lastEntity = null;
+        protected override void Reset() => Volatile.Write(ref _last, null);
 
         public override bool IsLoaded(object entity, string navigation, object? value)
         {
-            if (ReferenceEquals(entity, _lastEntity) && string.Equals(navigation, _lastNavigation, StringComparison.Ordinal))
+            if (Volatile.Read(ref _last) is { } last && ReferenceEquals(entity, last.Entity) && string.Equals(navigation, last.Navigation, StringComparison.Ordinal))
             {
-                return _lastLoaded;
+                return last.Loaded;
             }
 
             var loaded = Ask(entity, navigation, value);
-            (_lastEntity, _lastNavigation, _lastLoaded) = (entity, navigation, loaded);
+            Volatile.Write(ref _last, new Answer(entity, navigation, loaded));
             return loaded;
         }
 
@@ -293,5 +291,7 @@ internal static class EfRuleNavigations
                 || EfRuleNavigations.IsLoaded(entry.ToEntityEntry(), metadata, value);
 #pragma warning restore EF1001
         }
+
+        private sealed record Answer(object Entity, string Navigation, bool Loaded);
     }
 }
