@@ -46,6 +46,7 @@ public sealed class ServerToolsOptionsExtension(ServerToolsOptions options) : ID
         services.AddScoped<IResettableService>(static provider => provider.GetRequiredService<AuditReadRecorder>());
         services.TryAddScoped<TimeWindowReads>();
         services.AddScoped<IInterceptor>(static provider => provider.GetRequiredService<TimeWindowReads>());
+        services.AddScoped<IResettableService>(static provider => provider.GetRequiredService<TimeWindowReads>());
     }
 
     /// <inheritdoc />
