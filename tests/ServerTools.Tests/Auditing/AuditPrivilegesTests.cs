@@ -30,6 +30,7 @@ public sealed class AuditPrivilegesTests(AuditReadTests.Database database) : ICl
                 GRANT SELECT, INSERT, UPDATE, DELETE ON "Contracts", "ContractLines", "Memos" TO {app};
                 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {app};
                 GRANT INSERT ON servertools_audit_log TO {app};
+                GRANT SELECT, INSERT, UPDATE, DELETE ON servertools_rule_violations TO {app};
                 GRANT USAGE ON SCHEMA public TO {reader};
                 GRANT SELECT ON servertools_audit_log TO {reader};
                 GRANT USAGE ON SCHEMA public TO {purger};

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace ServerTools.Tests.TimeWindows;
 
@@ -49,6 +50,37 @@ public sealed class TimeWindowStorageTests(TimeWindowFixture database) : IClassF
         }
 
         Assert.Equal(id, await reader.Stores.Where(s => s.Id == id).Select(s => s.Id).SingleAsync());
+    }
+
+    [Fact]
+    public async Task A_broken_entry_read_by_a_query_left_open_in_one_lease_of_a_pooled_context_does_not_fail_the_next_lease()
+    {
+        int id, other;
+        await using (var context = database.Create())
+        {
+            var store = new Store { Name = "Edited for the pool", TimeZoneId = "Europe/Berlin" };
+            var second = new Store { Name = "Edited for the pool, second", TimeZoneId = "Europe/Berlin" };
+            context.Stores.AddRange(store, second);
+            await context.SaveChangesAsync();
+            (id, other) = (store.Id, second.Id);
+            _ = await context.Database.ExecuteSqlAsync($"UPDATE \"Stores\" SET \"TimeWindows\" = '[{{\"Day\":1,\"From\":\"09:00:00\",\"To\":\"09:00:00\"}}]'::jsonb WHERE \"Id\" = {id}");
+        }
+
+        var options = new DbContextOptionsBuilder<TimeWindowContext>().UseNpgsql(database.ConnectionString).UseServerTools().Options;
+        var pool = new PooledDbContextFactory<TimeWindowContext>(options, poolSize: 1);
+        TimeWindowContext first;
+        await using (first = await pool.CreateDbContextAsync())
+        {
+            // The broken store read, and the enumerator neither disposed nor read to its end: its reader never closes in this lease.
+            var stores = first.Stores.Where(s => s.Id == id || s.Id == other).OrderBy(s => s.Id == id ? 0 : 1).AsAsyncEnumerable().GetAsyncEnumerator();
+            Assert.True(await stores.MoveNextAsync());
+            Assert.Equal(id, stores.Current.Id);
+        }
+
+        // The next lease reads the other store: the broken one of the last lease is neither checked nor named.
+        await using var next = await pool.CreateDbContextAsync();
+        Assert.Same(first, next);
+        Assert.Equal("Edited for the pool, second", (await next.Stores.SingleAsync(s => s.Id == other)).Name);
     }
 
     [Fact]

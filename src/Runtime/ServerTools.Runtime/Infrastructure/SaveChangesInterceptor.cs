@@ -36,7 +36,7 @@ namespace ServerTools.Infrastructure;
 /// </list>
 /// <para>After a commit that carried tracked changes, the dispatchers of this process are woken up.</para>
 /// </remarks>
-internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTransactionInterceptor, IDbCommandInterceptor, IResettableService
+internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveChangesInterceptor, IDbTransactionInterceptor, IDbCommandInterceptor, IResettableService
 {
     private SaveWork? _work;
 
@@ -337,6 +337,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
 
     public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
+        unloaded.Saved();
         Saved(eventData.Context);
         result = ViolationsSavedAsync(result, async: false, default).GetAwaiter().GetResult();
         var work = End(eventData.Context);
@@ -358,6 +359,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
 
     public async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
+        unloaded.Saved();
         Saved(eventData.Context);
         result = await ViolationsSavedAsync(result, async: true, cancellationToken).ConfigureAwait(false);
         var work = End(eventData.Context);
@@ -459,7 +461,7 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
     }
 
     /// <summary>
-    /// Reads the stored values of entities the context did not load (<see cref="StoredOriginals"/>), runs the hooks,
+    /// Reads the stored values of entities the context did not load (<see cref="UnloadedEntries"/>, <see cref="StoredOriginals"/>), runs the hooks,
     /// prepares the time-window columns, checks new data rules, and sets up the work that the save's first statement
     /// captures. Changes must be detected first; automatic detection is paused while this runs. It is back on before EF's
     /// own detection after the SaveChanges interceptors when there are others, so that what a later interceptor changes
@@ -502,9 +504,9 @@ internal sealed class SaveChangesInterceptor : ISaveChangesInterceptor, IDbTrans
         var keepDetectionOff = false;
         try
         {
-            if ((options.Auditing.Enabled || options.Tracking.Enabled) && StoredOriginals.Find(context, options) is { } unloaded)
+            if ((options.Auditing.Enabled || options.Tracking.Enabled) && unloaded.ToRead(context) is { } toRead)
             {
-                await StoredOriginals.LoadAsync(unloaded, async, cancellationToken).ConfigureAwait(false);
+                await StoredOriginals.LoadAsync(toRead, async, cancellationToken).ConfigureAwait(false);
             }
 
             if (options.Tracking.Enabled && TrackedBatch.RunHooks(context))

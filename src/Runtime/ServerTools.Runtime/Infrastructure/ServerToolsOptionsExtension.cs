@@ -31,6 +31,9 @@ public sealed class ServerToolsOptionsExtension(ServerToolsOptions options) : ID
     {
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IConventionSetPlugin, ServerToolsConventionSetPlugin>());
         // One per context; a pooled context's is reset when it goes back to the pool (IResettableService).
+        services.TryAddScoped<UnloadedEntries>();
+        services.AddScoped<IInterceptor>(static provider => provider.GetRequiredService<UnloadedEntries>());
+        services.AddScoped<IResettableService>(static provider => provider.GetRequiredService<UnloadedEntries>());
         services.TryAddScoped<SaveChangesInterceptor>();
         services.AddScoped<IInterceptor>(static provider => provider.GetRequiredService<SaveChangesInterceptor>());
         services.AddScoped<IResettableService>(static provider => provider.GetRequiredService<SaveChangesInterceptor>());
@@ -46,6 +49,7 @@ public sealed class ServerToolsOptionsExtension(ServerToolsOptions options) : ID
         services.AddScoped<IResettableService>(static provider => provider.GetRequiredService<AuditReadRecorder>());
         services.TryAddScoped<TimeWindowReads>();
         services.AddScoped<IInterceptor>(static provider => provider.GetRequiredService<TimeWindowReads>());
+        services.AddScoped<IResettableService>(static provider => provider.GetRequiredService<TimeWindowReads>());
     }
 
     /// <inheritdoc />

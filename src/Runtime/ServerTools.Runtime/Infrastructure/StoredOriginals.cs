@@ -13,11 +13,13 @@ using ServerTools.Tracking;
 namespace ServerTools.Infrastructure;
 
 /// <summary>
-/// The stored values of entities the context did not load. <c>db.Update(dto)</c>, or <c>db.Attach(stub)</c> with
-/// <c>IsModified = true</c>, gives EF no original values: it takes the client's, so every modified property holds its
-/// "original" value, no change shows, and the audit trail and the <c>On{X}Changed</c> hooks would see none. For such an
-/// entity of an audited or tracked type (or an owned one, logged with its owner or as an entity of its own), the stored row is read (EF's <c>GetDatabaseValues</c>, one query per entity) and
-/// becomes the original value of each property so marked, before the hooks run and the changes are captured.
+/// The stored values of entities the context did not load. <c>db.Update(dto)</c>, <c>db.Attach(stub)</c> followed by
+/// changes or <c>IsModified = true</c>, or <c>Entry(x).State = Modified</c> gives EF no original values: it takes the
+/// client's (or a stub's placeholders), so the audit trail and the <c>On{X}Changed</c> hooks would see changes from values
+/// the database never held, or none. For such an entity of an audited or tracked type (or an owned one, logged with its
+/// owner or as an entity of its own), which <see cref="UnloadedEntries"/> tells apart, the stored row is read (EF's
+/// <c>GetDatabaseValues</c>, one query per entity) and becomes the original value of each property marked modified,
+/// before the hooks run and the changes are captured.
 /// </summary>
 /// <remarks>
 /// Only the properties marked modified get the stored value, so what the save writes does not change (a property EF does
@@ -28,24 +30,7 @@ internal static class StoredOriginals
 {
     private const string AnnotationName = "ServerTools:StoredOriginals";
 
-    /// <summary>The modified entries of audited or tracked types (and of owned types of such owners) that are client copies (<see cref="HasUnknownOriginal"/>).</summary>
-    public static List<EntityEntry>? Find(DbContext context, ServerToolsOptions options)
-    {
-        List<EntityEntry>? unloaded = null;
-        foreach (var entry in context.ChangeTracker.Entries())
-        {
-            if (entry.State == EntityState.Modified
-                && IsLogged(entry.Metadata, options)
-                && HasUnknownOriginal(entry))
-            {
-                (unloaded ??= []).Add(entry);
-            }
-        }
-
-        return unloaded;
-    }
-
-    /// <summary>Reads each entry's stored row and makes its values the originals of the entry's unknown ones.</summary>
+    /// <summary>Reads each entry's stored row and makes its values the originals of the entry's properties marked modified.</summary>
     public static async Task LoadAsync(List<EntityEntry> entries, bool async, CancellationToken cancellationToken)
     {
         foreach (var entry in entries)
@@ -67,7 +52,7 @@ internal static class StoredOriginals
     /// owner, or as an entity of its own when its class is audited. An owned collection stored as JSON is left out: EF
     /// cannot read one element of it back (its key is its position), and reports the unknown position itself.
     /// </summary>
-    private static bool IsLogged(IEntityType type, ServerToolsOptions options)
+    internal static bool IsLogged(IEntityType type, ServerToolsOptions options)
     {
         if (type.FindOwnership() is { } ownership && (!ownership.IsUnique && type.IsMappedToJson()))
         {
@@ -87,22 +72,49 @@ internal static class StoredOriginals
     }
 
     /// <summary>
-    /// Whether the entry is a client's copy. EF marks a property of a loaded entity modified when its value differs from
-    /// the original, and every property marked on a client's copy holds the client's value as both: the first property
-    /// marked tells which the entry is (two values read, not all of them).
+    /// Whether an audit log or a tracked change reads the original value of a property the save writes, so that the
+    /// stored row is worth its query: an entity whose written properties are all <c>[AuditIgnore]</c>, or not logged for
+    /// another reason, is saved without it. An owned entity is read whenever it is modified (its owner's log names its
+    /// fields by their paths), and so is an entity with a value the database computes on update (any write may change it).
     /// </summary>
-    private static bool HasUnknownOriginal(EntityEntry entry)
+    public static bool LogsAnyWrittenValue(EntityEntry entry, ServerToolsOptions options)
     {
-        var values = entry.Values();
-        foreach (var property in Candidates(entry.Metadata))
+        var logged = LoggedOriginals.Of(entry.Metadata);
+        if (logged.Always)
         {
-            if (values.IsModified(property))
+            return true;
+        }
+
+        var values = entry.Values();
+        var candidates = Candidates(entry.Metadata);
+        for (var i = 0; i < candidates.Length; i++)
+        {
+            if (values.IsModified(candidates[i])
+                && ((options.Auditing.Enabled && logged.Audited?[i] == true) || (options.Tracking.Enabled && logged.Tracked?[i] == true)))
             {
-                return IsUnknown(values, property);
+                return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether the save writes every property whose original value the stored row gives (or reads back the value the
+    /// database computes): once it is accepted, the entry's original values are all what the database holds.
+    /// </summary>
+    public static bool WritesEveryValue(EntityEntry entry)
+    {
+        var values = entry.Values();
+        foreach (var property in Candidates(entry.Metadata))
+        {
+            if (!values.IsModified(property) && (property.ValueGenerated & ValueGenerated.OnUpdate) == 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void Fill(EntityEntry entry, PropertyValues stored)
@@ -110,11 +122,11 @@ internal static class StoredOriginals
         var values = entry.Values();
         foreach (var property in Candidates(entry.Metadata))
         {
-            if (IsUnknown(values, property))
+            if (values.IsModified(property))
             {
                 values.SetOriginalValue(property, StoredValue(stored, property));
             }
-            else if ((property.ValueGenerated & ValueGenerated.OnUpdate) != 0 && !values.IsModified(property))
+            else if ((property.ValueGenerated & ValueGenerated.OnUpdate) != 0)
             {
                 // A value the database computes (a stored computed column) is not written, and the client's copy holds
                 // a placeholder: the stored value becomes its value now and its original one, as a loaded entity's
@@ -139,10 +151,58 @@ internal static class StoredOriginals
             : value;
     }
 
-    /// <summary>A property EF writes whose original value is the current one: a value the client sent, not one read.</summary>
-    private static bool IsUnknown(Microsoft.EntityFrameworkCore.Update.IUpdateEntry values, IProperty property)
-        => values.IsModified(property)
-            && property.GetValueComparer().Equals(values.GetOriginalValue(property), values.GetCurrentValue(property));
+    /// <summary>
+    /// Which of an entity type's <see cref="Candidates"/> an update's audit log (<see cref="Audited"/>) or tracked change
+    /// (<see cref="Tracked"/>) reads, or whether to read the stored row whatever is written (<see cref="Always"/>). Found
+    /// once per entity type of a model.
+    /// </summary>
+    private sealed class LoggedOriginals
+    {
+        private LoggedOriginals(IEntityType type)
+        {
+            if (type.IsOwned())
+            {
+                Always = true;
+                return;
+            }
+
+            var candidates = Candidates(type);
+            if (AuditDescriptors.TryGet(type.ClrType, out var audit) && (audit.Operations & AuditOperations.Update) != 0)
+            {
+                var map = AuditFieldMap.For(type, audit);
+                Always = map.HasComputedOnUpdate;
+                Audited = new bool[candidates.Length];
+                foreach (var access in map.Fields)
+                {
+                    if (access is { IsOnEntry: true } && Array.IndexOf(candidates, access.Property) is >= 0 and var index)
+                    {
+                        Audited[index] = true;
+                    }
+                }
+            }
+
+            if (TrackedDescriptors.TryGet(type.ClrType, out var tracked))
+            {
+                Tracked = new bool[candidates.Length];
+                foreach (var field in tracked.Fields)
+                {
+                    if (type.FindProperty(field.Name) is { } property && Array.IndexOf(candidates, property) is >= 0 and var index)
+                    {
+                        Tracked[index] = true;
+                    }
+                }
+            }
+        }
+
+        public bool Always { get; }
+
+        public bool[]? Audited { get; }
+
+        public bool[]? Tracked { get; }
+
+        public static LoggedOriginals Of(IEntityType type)
+            => type.GetOrAddRuntimeAnnotationValue(AnnotationName + "Logged", static type => new LoggedOriginals(type!), type);
+    }
 
     /// <summary>
     /// The properties whose original value may be taken from the stored row (its own and its complex types', not

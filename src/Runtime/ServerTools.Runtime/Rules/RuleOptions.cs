@@ -39,6 +39,7 @@ public sealed class RuleOptions
         where TContext : DbContext
     {
         DataRuleContextType = typeof(TContext);
+        Rules.Storage.StoredViolationWrites.NoteRulesInUse();
         return this;
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Data.Common;
 using System.Globalization;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -36,9 +37,10 @@ internal sealed class TimeWindowReadCheck : IMaterializationInterceptor
 /// fills the lists after the entity is created), so that an entry edited in the database around ServerTools (SQL,
 /// another application) fails the query here, with the entity, its key, the column, the entry and the fix in the
 /// message, rather than inside EF's materializer with none of them, or, for a special day, not at all. One instance
-/// per context (scoped in EF's internal services).
+/// per context (scoped in EF's internal services); a pooled context's is reset when the context goes back to the pool, so
+/// the entities of a query left open in one lease are never checked, or detached, in the next.
 /// </summary>
-internal sealed class TimeWindowReads : IDbCommandInterceptor
+internal sealed class TimeWindowReads : IDbCommandInterceptor, IResettableService
 {
     private List<(ITimeWindowed Entity, IEntityType EntityType)>? _read;
     private DbContext? _context;
@@ -47,6 +49,18 @@ internal sealed class TimeWindowReads : IDbCommandInterceptor
     {
         (_read ??= []).Add((entity, entityType));
         _context = context;
+    }
+
+    public void ResetState()
+    {
+        _read = null;
+        _context = null;
+    }
+
+    public Task ResetStateAsync(CancellationToken cancellationToken = default)
+    {
+        ResetState();
+        return Task.CompletedTask;
     }
 
     public InterceptionResult DataReaderClosing(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)

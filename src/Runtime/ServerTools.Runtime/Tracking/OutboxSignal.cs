@@ -26,12 +26,19 @@ internal static class OutboxSignal
         }
     };
 
-    /// <summary>Waits for the next pulse or <paramref name="timeout"/>, whichever comes first.</summary>
-    public static async Task WaitAsync(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    /// <summary>
+    /// The next pulse, to take before a pass and wait for after it (<see cref="WaitAsync"/>): a commit during the pass has
+    /// then already completed it, and the pass that follows finds its changes, rather than the commit's pulse falling
+    /// between the pass's query and the wait and being lost until the next poll.
+    /// </summary>
+    public static Task Next() => Volatile.Read(ref s_next).Task;
+
+    /// <summary>Waits for <paramref name="pulse"/> (from <see cref="Next"/>) or <paramref name="timeout"/>, whichever comes first.</summary>
+    public static async Task WaitAsync(Task pulse, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         try
         {
-            await Volatile.Read(ref s_next).Task.WaitAsync(timeout, timeProvider, cancellationToken).ConfigureAwait(false);
+            await pulse.WaitAsync(timeout, timeProvider, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

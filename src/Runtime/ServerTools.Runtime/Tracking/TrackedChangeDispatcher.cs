@@ -159,6 +159,8 @@ public sealed class TrackedChangeDispatcher<TContext>
     {
         while (!cancellationToken.IsCancellationRequested)
         {
+            // Taken before the pass, so that a commit while it runs wakes the wait after it.
+            var pulse = OutboxSignal.Next();
             int handled;
             try
             {
@@ -172,7 +174,7 @@ public sealed class TrackedChangeDispatcher<TContext>
 
             if (handled == 0)
             {
-                await OutboxSignal.WaitAsync(_options.PollInterval, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                await OutboxSignal.WaitAsync(pulse, _options.PollInterval, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
         }
     }

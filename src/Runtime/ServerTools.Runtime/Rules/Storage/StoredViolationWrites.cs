@@ -54,6 +54,19 @@ internal sealed class StoredViolationWrites
         _mayPurge = mayPurge;
     }
 
+    private static volatile bool s_rulesInUse;
+
+    /// <summary>
+    /// Whether this process works with rules: it has code rules (<see cref="ExceptionRuleRegistry"/>), configured data rules
+    /// (<see cref="RuleOptions.UseDataRules{TContext}"/>) or stored violations (<c>CheckRulesAsync</c>). Only then does a save
+    /// delete the violations of the entities it deletes or inserts with a key of their own; an application without rules
+    /// pays no statement for them (and needs no privilege on the table).
+    /// </summary>
+    internal static bool RulesInUse => s_rulesInUse || ExceptionRuleRegistry.Sets.Length > 0;
+
+    /// <summary>Notes that this process works with rules (see <see cref="RulesInUse"/>).</summary>
+    internal static void NoteRulesInUse() => s_rulesInUse = true;
+
     /// <summary>The context whose save this is.</summary>
     public DbContext Context => _context;
 
@@ -77,6 +90,7 @@ internal sealed class StoredViolationWrites
         tracker.AutoDetectChangesEnabled = false;
         List<Write> writes = [];
         var mayPurge = false;
+        var rulesInUse = RulesInUse;
         try
         {
             foreach (var entry in tracker.Entries())
@@ -96,7 +110,7 @@ internal sealed class StoredViolationWrites
                             break;
                     }
                 }
-                else if (!mayPurge && entry.State is EntityState.Added or EntityState.Deleted && OwnKey(entry) is not null)
+                else if (!mayPurge && rulesInUse && entry.State is EntityState.Added or EntityState.Deleted && OwnKey(entry) is not null)
                 {
                     mayPurge = true;
                 }
