@@ -39,7 +39,7 @@ public static class ExceptionRuleDbContextExtensions
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(entity);
-        StoredViolationWrites.NoteRulesInUse();
+        Rules.Storage.StoredViolationWrites.NoteRulesInUse();
         var identity = Identify(context, entity);
         return await StoreAsync(context, engine, entity, identity, ruleSet, engine.Evaluate(entity, ruleSet), cancellationToken).ConfigureAwait(false);
     }
