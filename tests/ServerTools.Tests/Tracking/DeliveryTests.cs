@@ -1,10 +1,12 @@
 using System;
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Transactions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -317,6 +319,67 @@ public sealed class DeliveryTests(TrackingFixture database) : IClassFixture<Trac
         }
 
         return total;
+    }
+
+    [Fact]
+    public async Task A_commit_that_lands_between_a_pass_that_found_nothing_and_the_wait_after_it_still_wakes_the_dispatcher()
+    {
+        await ClearOutboxAsync();
+        var id = await CreateOrderAsync("SO-between");
+        await ClearOutboxAsync();
+        var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var deliveries = new Deliveries { Behaviour = (_, _) => { delivered.TrySetResult(); return Task.CompletedTask; } };
+
+        // Commits a tracked change when the dispatcher's armed pass commits its (empty) transaction: after the pass's query
+        // found nothing and before the loop waits, the window where a pulse used to be lost until the next poll.
+        var between = new CommitAfterPass(async () => await UpdateAsync(id, o => o.Total = 7m));
+        await using var services = database.Services(
+            s => s.AddSingleton(deliveries)
+                .AddScoped<ITrackedChangeHandler<SaleOrder>, RecordingHandler>()
+                .ConfigureDbContext<TrackingContext>(o => o.AddInterceptors(between)),
+            o => o.PollInterval = TimeSpan.FromHours(1));
+        using var stop = new CancellationTokenSource();
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        Assert.Equal(0, await dispatcher.DispatchAsync());
+        between.Arm();
+        var loop = Task.Run(() => dispatcher.RunAsync(stop.Token));
+
+        try
+        {
+            await delivered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.True(between.Committed);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await loop;
+            }
+            catch (OperationCanceledException)
+            {
+                // The loop ends when its token is cancelled, by returning or by the cancelled wait.
+            }
+        }
+    }
+
+    /// <summary>Runs <c>commit</c> once, when the first transaction of its context after <see cref="Arm"/> commits.</summary>
+    private sealed class CommitAfterPass(Func<Task> commit) : DbTransactionInterceptor
+    {
+        private int _armed;
+
+        public bool Committed { get; private set; }
+
+        public void Arm() => Volatile.Write(ref _armed, 1);
+
+        public override async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                await commit();
+                Committed = true;
+            }
+        }
     }
 
     private async Task<int> CreateOrderAsync(string number)

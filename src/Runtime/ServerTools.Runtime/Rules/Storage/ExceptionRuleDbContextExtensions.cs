@@ -40,7 +40,7 @@ public static class ExceptionRuleDbContextExtensions
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(entity);
-        StoredViolationWrites.NoteRulesInUse();
+        Rules.Storage.StoredViolationWrites.NoteRulesInUse();
         var identity = Identify(context, entity);
         var evaluation = await EfRuleNavigations.EvaluateAsync(context, engine, entity, ruleSet, cancellationToken).ConfigureAwait(false);
         return await StoreAsync(context, engine, entity, identity, ruleSet, evaluation, cancellationToken).ConfigureAwait(false);
