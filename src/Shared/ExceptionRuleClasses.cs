@@ -69,6 +69,52 @@ internal static class ExceptionRuleClasses
     }
 
     /// <summary>
+    /// Two of the <paramref name="targets"/> (the checkable ones of <see cref="RuleTargets"/>) of which every instance of
+    /// the first is one of the second, such as <c>SaleOrder</c> and <c>IPriced</c> when <c>SaleOrder</c> implements
+    /// <c>IPriced</c>: a <c>SaleOrder</c> would be checked by two <c>Applies</c> methods under the rule's one id. The first
+    /// such pair in the order of <paramref name="targets"/>, or null.
+    /// </summary>
+    public static (ITypeSymbol Narrow, ITypeSymbol Wide)? OverlappingTargets(IReadOnlyList<ITypeSymbol> targets)
+    {
+        foreach (var narrow in targets)
+        {
+            foreach (var wide in targets)
+            {
+                if (!SymbolEqualityComparer.Default.Equals(narrow, wide) && IsA(narrow, wide))
+                {
+                    return (narrow, wide);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether every instance of the reference type <paramref name="type"/> is a <paramref name="other"/>: it derives from it or implements it.</summary>
+    private static bool IsA(ITypeSymbol type, ITypeSymbol other)
+    {
+        if (other.SpecialType == SpecialType.System_Object)
+        {
+            return true;
+        }
+
+        if (other.TypeKind == TypeKind.Interface)
+        {
+            return type.AllInterfaces.Any(candidate => SymbolEqualityComparer.Default.Equals(candidate, other));
+        }
+
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, other))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Why the registry cannot check rules over <paramref name="target"/> (a <c>T</c> of <see cref="RuleTargets"/>), as a
     /// short English phrase about the type, such as "is a value type"; <see langword="null"/> when it can: a class,
     /// record or interface, not generic over a type parameter, accessible from the assembly.

@@ -512,6 +512,25 @@ internal static class DiagnosticDescriptors
                      + "refused by the rule's metadata (ExceptionRuleInfo), so the registry skips the rule and it never runs.",
         helpLinkUri: HelpLinkBase + "ST5008.md");
 
+    /// <summary>ST5009: a rule class checks one type through two of its IExceptionRule&lt;T&gt; interfaces.</summary>
+    public static readonly DiagnosticDescriptor OverlappingRuleTargets = new(
+        id: "ST5009",
+        title: "An exception rule checks one entity through two of its IExceptionRule interfaces",
+        messageFormat: "'{0}' implements IExceptionRule<{1}> and IExceptionRule<{2}>, and each {1} is also of type {2}: each {1} would be "
+                       + "checked by two Applies methods under the one id '{3}', and which answer counts is not written anywhere, so the "
+                       + "rule is not registered: implement only IExceptionRule<{2}> and check in its Applies what is particular to {1}, "
+                       + "or split the class into two rules with ids of their own",
+        category: Categories.Rules,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "A rule class may check several entity types, one IExceptionRule<T> each (IExceptionRule<Quote> and "
+                     + "IExceptionRule<Invoice>), and each entity is checked by the Applies of its type. When one of the types is "
+                     + "also the other (SaleOrder implements IPriced, or derives from Document), an entity of it would be checked "
+                     + "by both methods, and the rule has one id, so one violation: whether either answer breaks the rule, both "
+                     + "must, or the more specific one overrides the other is a guess. The registry does not guess: the class is "
+                     + "not registered.",
+        helpLinkUri: HelpLinkBase + "ST5009.md");
+
     /// <summary>ST9001: the module's summary (entities, features, exception rules, source-generated code), once per compilation.</summary>
     public static readonly DiagnosticDescriptor ModuleSummary = new(
         id: "ST9001",

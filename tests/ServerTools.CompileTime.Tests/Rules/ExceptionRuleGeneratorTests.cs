@@ -341,6 +341,7 @@ public sealed class ExceptionRuleGeneratorTests
     [InlineData("[System.Obsolete(\"gone\", true)] [ExceptionRule(\"r\")] public sealed class R : IExceptionRule<Order> { public bool Applies(Order order) => false; }")]
     [InlineData("[ExceptionRule(\"r\")] public sealed class R : IExceptionRule<Order> { [System.Obsolete(\"gone\", true)] public R() { } public bool Applies(Order order) => false; }")]
     [InlineData("[System.Obsolete(\"gone\", true)] public class Old { } [ExceptionRule(\"r\")] public sealed class R : IExceptionRule<Old> { public bool Applies(Old old) => false; }")]
+    [InlineData("public interface IPriced { } public class Quote : Order, IPriced { } [ExceptionRule(\"r\")] public sealed class R : IExceptionRule<Quote>, IExceptionRule<IPriced> { public bool Applies(Quote quote) => false; public bool Applies(IPriced priced) => false; }")]
     public void Class_the_registry_cannot_create_or_describe_gets_no_code(string declaration)
         => Assert.Empty(GeneratorHarness.Run("using ServerTools;\nnamespace Shop;\npublic class Order { }\n" + declaration).GeneratedSources);
 

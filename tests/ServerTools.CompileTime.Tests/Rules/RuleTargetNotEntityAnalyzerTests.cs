@@ -205,4 +205,72 @@ public sealed class RuleTargetNotEntityAnalyzerTests
         public sealed class DiscountLimit : IExceptionRule<SaleOrder> { public bool Applies(SaleOrder order) => order.Discount > 0.3m; }
         """,
         ["ST5004"]);
+
+    private const string DiscriminatorModel = """
+        using Microsoft.EntityFrameworkCore;
+
+        namespace Shop;
+
+        public class Order
+        {
+            public int Id { get; set; }
+            public decimal Amount { get; set; }
+        }
+
+        public class SpecialOrder : Order
+        {
+        }
+
+        public class ExportOrder : Order
+        {
+        }
+
+        public class SampleOrder : Order
+        {
+        }
+
+        public class ShopContext : DbContext
+        {
+            public DbSet<Order> Orders => Set<Order>();
+
+            protected override void OnModelCreating(ModelBuilder modelBuilder)
+            {
+                modelBuilder.Entity<Order>().HasDiscriminator<string>("Kind").HasValue<SpecialOrder>("s").HasValue(typeof(ExportOrder), "e");
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Rules_for_derived_types_mapped_by_a_discriminator_value_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
+        new RuleTargetNotEntityAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [ExceptionRule("special.amount")]
+        public sealed class SpecialAmount : IExceptionRule<SpecialOrder> { public bool Applies(SpecialOrder order) => order.Amount > 10m; }
+
+        [ExceptionRule("export.amount")]
+        public sealed class ExportAmount : IExceptionRule<ExportOrder> { public bool Applies(ExportOrder order) => order.Amount > 10m; }
+        """,
+        ["ST5004"],
+        DiscriminatorModel);
+
+    [Fact]
+    public Task A_rule_for_a_derived_type_that_no_discriminator_value_maps_is_reported() => DiagnosticAssert.VerifyAsync(
+        new RuleTargetNotEntityAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [ExceptionRule("special.amount")]
+        public sealed class SpecialAmount : IExceptionRule<SpecialOrder> { public bool Applies(SpecialOrder order) => order.Amount > 10m; }
+
+        [ExceptionRule("sample.amount")]
+        public sealed class SampleAmount : [|IExceptionRule<SampleOrder>|] { public bool Applies(SampleOrder order) => order.Amount > 10m; }
+        """,
+        [new("ST5004", Message("SampleAmount", "SampleOrder"), 0)],
+        DiscriminatorModel);
 }

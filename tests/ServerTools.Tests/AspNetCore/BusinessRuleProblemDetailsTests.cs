@@ -58,6 +58,27 @@ public sealed class BusinessRuleProblemDetailsTests
     }
 
     [Fact]
+    public async Task The_body_has_the_same_members_with_the_trace_id_and_the_app_s_customization_whatever_the_Accept_header_says()
+    {
+        await using var app = await StartAsync(customize: true);
+
+        var bodies = new System.Collections.Generic.Dictionary<string, string[]>();
+        foreach (var accept in new[] { "", "application/json", "text/html", "application/xml", "text/plain" })
+        {
+            var (status, contentType, body) = await PostAsync(app, "/orders/confirm?discount=0.5", accept: accept.Length == 0 ? null : accept);
+            Assert.Equal(StatusCodes.Status422UnprocessableEntity, status);
+            Assert.StartsWith("application/problem+json", contentType, System.StringComparison.Ordinal);
+            using var problem = JsonDocument.Parse(body);
+            var root = problem.RootElement;
+            Assert.False(string.IsNullOrEmpty(root.GetProperty("traceId").GetString()));
+            Assert.Equal("shop", root.GetProperty("app").GetString());
+            bodies[accept] = [.. root.EnumerateObject().Select(static p => p.Name).Order(System.StringComparer.Ordinal)];
+        }
+
+        Assert.All(bodies.Values, members => Assert.Equal(bodies[""], members));
+    }
+
+    [Fact]
     public async Task An_order_no_rule_blocks_is_confirmed_and_other_exceptions_are_not_turned_into_422()
     {
         await using var app = await StartAsync();
@@ -66,7 +87,7 @@ public sealed class BusinessRuleProblemDetailsTests
         Assert.Equal(StatusCodes.Status500InternalServerError, (await PostAsync(app, "/crash")).Status);
     }
 
-    private static async Task<WebApplication> StartAsync(ListLoggerProvider? logs = null)
+    private static async Task<WebApplication> StartAsync(ListLoggerProvider? logs = null, bool customize = false)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseTestServer();
@@ -79,6 +100,11 @@ public sealed class BusinessRuleProblemDetailsTests
         builder.Services.AddScoped<ICreditLimits>(_ => new FixedCreditLimits(1_000m));
         builder.Services.AddServerTools();
         builder.Services.AddBusinessRuleProblemDetails();
+        if (customize)
+        {
+            builder.Services.Configure<ProblemDetailsOptions>(static options => options.CustomizeProblemDetails = static context => context.ProblemDetails.Extensions["app"] = "shop");
+        }
+
         var app = builder.Build();
         app.UseExceptionHandler();
         app.MapPost("/orders/confirm", static (IExceptionRuleEngine engine, decimal discount, string? note) =>

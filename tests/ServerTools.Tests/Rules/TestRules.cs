@@ -79,9 +79,36 @@ public sealed class UnknownCustomer(ICustomerDirectory directory) : IExceptionRu
 }
 
 [ExceptionRule("discounted.huge", Severity = RuleSeverity.Blocking, Sequence = 16, Message = "A discount above 100% gives money away")]
-public sealed class HugeDiscount : IExceptionRule<Order>, IExceptionRule<IDiscounted>
+public sealed class HugeDiscount : IExceptionRule<IDiscounted>
 {
-    public bool Applies(Order entity) => entity.Discount > 1m;
-
     bool IExceptionRule<IDiscounted>.Applies(IDiscounted entity) => entity.Discount > 1m;
+}
+
+/// <summary>What a rule checks by one interface: a weight.</summary>
+public interface IWeighed
+{
+    decimal Weight { get; }
+}
+
+/// <summary>What the same rule checks by another interface: a label.</summary>
+public interface ILabelled
+{
+    string Label { get; }
+}
+
+/// <summary>Both: the rule below would check it twice.</summary>
+public sealed class LabelledCrate : IWeighed, ILabelled
+{
+    public decimal Weight { get; set; }
+
+    public string Label { get; set; } = "";
+}
+
+/// <summary>Two unrelated interfaces, which the compiler cannot refuse (ST5009): the engine refuses an entity that implements both.</summary>
+[ExceptionRule("crate.marked", Message = "The crate is marked")]
+public sealed class MarkedCrate : IExceptionRule<IWeighed>, IExceptionRule<ILabelled>
+{
+    public bool Applies(IWeighed entity) => entity.Weight > 100m;
+
+    public bool Applies(ILabelled entity) => entity.Label.Length == 0;
 }

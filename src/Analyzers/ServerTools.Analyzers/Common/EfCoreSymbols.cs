@@ -38,6 +38,10 @@ internal sealed class EfCoreSymbols
                 compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T))
             : null;
 
+    /// <summary>True when <paramref name="type"/> is EF Core's <c>DiscriminatorBuilder</c> or <c>DiscriminatorBuilder&lt;TDiscriminator&gt;</c>.</summary>
+    public static bool IsDiscriminatorBuilder(INamedTypeSymbol? type)
+        => type is { Name: "DiscriminatorBuilder", ContainingNamespace: { Name: "Builders", ContainingNamespace: { Name: "Metadata", ContainingNamespace: { Name: "EntityFrameworkCore", ContainingNamespace: { Name: "Microsoft", ContainingNamespace.IsGlobalNamespace: true } } } } };
+
     /// <summary>True when <paramref name="type"/> derives from DbContext.</summary>
     public bool IsContext(INamedTypeSymbol type)
     {

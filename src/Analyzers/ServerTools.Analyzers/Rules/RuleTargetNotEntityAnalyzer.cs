@@ -43,15 +43,39 @@ public sealed class RuleTargetNotEntityAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(
                 operationContext =>
                 {
-                    if (((IInvocationOperation)operationContext.Operation).TargetMethod is { Name: "Entity", IsGenericMethod: true } method
-                        && SymbolEqualityComparer.Default.Equals(method.ContainingType, ef.ModelBuilder))
+                    if (MappedEntity((IInvocationOperation)operationContext.Operation, ef) is { } entity)
                     {
-                        model.Entities.Add(method.TypeArguments[0]);
+                        model.Entities.Add(entity);
                     }
                 },
                 OperationKind.Invocation);
             start.RegisterCompilationEndAction(end => Report(end, ef, model));
         });
+    }
+
+    /// <summary>
+    /// The entity type an invocation maps: <c>modelBuilder.Entity&lt;T&gt;()</c>, or a derived type given its discriminator
+    /// value (<c>HasDiscriminator(...).HasValue&lt;T&gt;(value)</c>, <c>HasValue(typeof(T), value)</c>); else null.
+    /// </summary>
+    private static ITypeSymbol? MappedEntity(IInvocationOperation invocation, EfCoreSymbols ef)
+    {
+        var method = invocation.TargetMethod;
+        if (method is { Name: "Entity", IsGenericMethod: true } && SymbolEqualityComparer.Default.Equals(method.ContainingType, ef.ModelBuilder))
+        {
+            return method.TypeArguments[0];
+        }
+
+        if (method.Name != "HasValue" || !EfCoreSymbols.IsDiscriminatorBuilder(method.ContainingType))
+        {
+            return null;
+        }
+
+        if (method.IsGenericMethod)
+        {
+            return method.TypeArguments[0];
+        }
+
+        return invocation.Arguments.Length == 2 && invocation.Arguments[0].Value is ITypeOfOperation type ? type.TypeOperand : null;
     }
 
     private static void Collect(SymbolAnalysisContext context, RulesSymbols symbols, EfCoreSymbols ef, Model model)

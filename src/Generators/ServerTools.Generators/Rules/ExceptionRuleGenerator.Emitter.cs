@@ -135,29 +135,36 @@ public sealed partial class ExceptionRuleGenerator
         }
 
         /// <summary>
-        /// The path for when every rule is active: one handler around the whole chain, no mask checks. When a rule
-        /// throws, the violations it added are discarded and the set runs again through <c>Evaluate</c>, which
-        /// reports the failure of that rule and still runs the others. The chain is a method of its own, so that
-        /// nothing in it is live into the handler and the JIT keeps the rules and the entity in registers.
+        /// The path for when every rule is active: one handler around the whole chain, no mask checks. <c>next</c> says
+        /// which rule runs; when one throws, it is reported as failed and the rules after it run through <c>Evaluate</c>,
+        /// each in a handler of its own, so every rule runs once and every exception is reported. The chain is a method of
+        /// its own, so that nothing in it but <c>next</c> is live into the handler and the JIT keeps the rules and the
+        /// entity in registers.
         /// </summary>
         private static void WriteEvaluateAll(SourceWriter writer, ExceptionRuleSetSpec set)
         {
             writer
                 .Line("/// <inheritdoc />")
                 .OpenBlock("public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)")
-                .Line("var count = run.Count;")
+                .Line("var next = 0;")
                 .OpenBlock("try")
-                .Line("Check((" + set.EntityType + ")entity, ref run);")
+                .Line("Check((" + set.EntityType + ")entity, ref run, ref next);")
                 .CloseBlock()
-                .OpenBlock("catch (global::System.Exception)")
-                .Line("run.Rewind(count);")
+                .OpenBlock("catch (global::System.Exception exception)")
+                .Line("run.Failed(next, exception);")
+                .Line("run.ResumeAfter(next);")
                 .Line("Evaluate(entity, ref run);")
                 .CloseBlock()
                 .CloseBlock()
                 .Line()
-                .OpenBlock("private void Check(" + set.EntityType + " target, ref global::ServerTools.Rules.RuleRun run)");
+                .OpenBlock("private void Check(" + set.EntityType + " target, ref global::ServerTools.Rules.RuleRun run, ref int next)");
             for (var i = 0; i < set.Rules.Count; i++)
             {
+                if (i > 0)
+                {
+                    writer.Line("next = " + i.ToString(CultureInfo.InvariantCulture) + ";");
+                }
+
                 writer
                     .OpenBlock("if (" + Call(set.Rules[i], i) + ")")
                     .Line("run.Violated(" + i.ToString(CultureInfo.InvariantCulture) + ");")

@@ -26,7 +26,10 @@ public sealed partial class ExceptionRuleGenerator
         private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat
             .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-        /// <summary>The rule class, or null when it is invalid (the analyzers report why) or checks no usable entity type.</summary>
+        /// <summary>
+        /// The rule class, or null when it is invalid (the analyzers report why), checks no usable entity type, or checks one
+        /// type through two of its interfaces (ST5009).
+        /// </summary>
         public static ExceptionRuleSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             var ruleInterface = context.SemanticModel.Compilation.GetTypeByMetadataName(AttributeNames.ExceptionRuleInterface);
@@ -39,19 +42,17 @@ public sealed partial class ExceptionRuleGenerator
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            var targets = new List<RuleTargetSpec>();
-            foreach (var target in ExceptionRuleClasses.RuleTargets(type, ruleInterface))
-            {
-                if (ExceptionRuleClasses.WhyNotTarget(target) is null)
-                {
-                    var targetName = target.ToDisplayString(s_typeFormat);
-                    targets.Add(new RuleTargetSpec(targetName, Receiver(type, ruleInterface, target, targetName)));
-                }
-            }
-
-            if (targets.Count == 0)
+            var checkable = ExceptionRuleClasses.RuleTargets(type, ruleInterface).Where(static target => ExceptionRuleClasses.WhyNotTarget(target) is null).ToList();
+            if (checkable.Count == 0 || ExceptionRuleClasses.OverlappingTargets(checkable) is not null)
             {
                 return null;
+            }
+
+            var targets = new List<RuleTargetSpec>();
+            foreach (var target in checkable)
+            {
+                var targetName = target.ToDisplayString(s_typeFormat);
+                targets.Add(new RuleTargetSpec(targetName, Receiver(type, ruleInterface, target, targetName)));
             }
 
             var attribute = context.Attributes[0];

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -18,12 +19,15 @@ namespace ServerTools;
 /// <remarks>
 /// A rule that failed (threw instead of answering) is listed with its id and <c>"failed": true</c> only: its exception is
 /// logged here, at Error, with the rule's id (ASP.NET Core logs nothing of an exception a handler took). The body is
-/// problem details JSON whatever the request's <c>Accept</c> header says.
+/// problem details JSON whatever the request's <c>Accept</c> header says, written by ASP.NET Core's problem details
+/// writers in every case, so it has the same members (<c>traceId</c>, the app's customizations) for every request.
 /// </remarks>
 public sealed partial class BusinessRuleExceptionHandler(IProblemDetailsService problemDetails, ILogger<BusinessRuleExceptionHandler> logger) : IExceptionHandler
 {
     /// <summary>The problem type of the answer.</summary>
     public const string ProblemType = "https://github.com/servertools/servertools/blob/main/docs/rules.md#in-a-web-app";
+
+    private const string ProblemJson = "application/problem+json";
 
     /// <inheritdoc />
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, System.Exception exception, CancellationToken cancellationToken)
@@ -56,15 +60,41 @@ public sealed partial class BusinessRuleExceptionHandler(IProblemDetailsService 
                     .ToArray(),
             },
         };
-        if (!await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception })
-                .ConfigureAwait(false))
+        if (!await problemDetails.TryWriteAsync(Context(httpContext, problem, exception)).ConfigureAwait(false)
+            && !await WriteAsProblemJsonAsync(httpContext, problem, exception).ConfigureAwait(false))
         {
-            // No writer took it (an Accept header without JSON): the answer is problem details all the same.
-            await httpContext.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", cancellationToken)
+            // No writer takes problem details JSON at all (the app replaced ASP.NET Core's): the body is the problem all the
+            // same, with the trace id that writer adds.
+            problem.Extensions["traceId"] = Activity.Current?.Id ?? httpContext.TraceIdentifier;
+            await httpContext.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, ProblemJson, cancellationToken)
                 .ConfigureAwait(false);
         }
 
         return true;
+    }
+
+    private static ProblemDetailsContext Context(HttpContext httpContext, ProblemDetails problem, System.Exception exception)
+        => new() { HttpContext = httpContext, ProblemDetails = problem, Exception = exception };
+
+    /// <summary>
+    /// Asks the problem details writers again as if the request accepted problem details JSON, since no writer took a
+    /// request whose <c>Accept</c> has no JSON (<c>text/html</c>, <c>application/xml</c>): so the body is the one every other
+    /// request gets, with what ASP.NET Core adds (<c>traceId</c>) and the app's <c>CustomizeProblemDetails</c>. The header is
+    /// put back afterwards.
+    /// </summary>
+    private async Task<bool> WriteAsProblemJsonAsync(HttpContext httpContext, ProblemDetails problem, System.Exception exception)
+    {
+        var headers = httpContext.Request.Headers;
+        var accept = headers.Accept;
+        headers.Accept = ProblemJson;
+        try
+        {
+            return await problemDetails.TryWriteAsync(Context(httpContext, problem, exception)).ConfigureAwait(false);
+        }
+        finally
+        {
+            headers.Accept = accept;
+        }
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "The business rule {RuleId} failed while the request to {Path} was checked; the answer lists it as failed.")]

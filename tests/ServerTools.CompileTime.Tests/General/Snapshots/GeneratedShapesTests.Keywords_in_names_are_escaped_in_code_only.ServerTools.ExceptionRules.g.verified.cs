@@ -79,19 +79,20 @@ namespace ServerTools.Generated
             /// <inheritdoc />
             public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
             {
-                var count = run.Count;
+                var next = 0;
                 try
                 {
-                    Check((global::Tickets.@event.Booking)entity, ref run);
+                    Check((global::Tickets.@event.Booking)entity, ref run, ref next);
                 }
-                catch (global::System.Exception)
+                catch (global::System.Exception exception)
                 {
-                    run.Rewind(count);
+                    run.Failed(next, exception);
+                    run.ResumeAfter(next);
                     Evaluate(entity, ref run);
                 }
             }
 
-            private void Check(global::Tickets.@event.Booking target, ref global::ServerTools.Rules.RuleRun run)
+            private void Check(global::Tickets.@event.Booking target, ref global::ServerTools.Rules.RuleRun run, ref int next)
             {
                 if (_rule0.Applies(target))
                 {

@@ -81,19 +81,20 @@ namespace ServerTools.Generated
             /// <inheritdoc />
             public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
             {
-                var count = run.Count;
+                var next = 0;
                 try
                 {
-                    Check((global::Shop.IPriced)entity, ref run);
+                    Check((global::Shop.IPriced)entity, ref run, ref next);
                 }
-                catch (global::System.Exception)
+                catch (global::System.Exception exception)
                 {
-                    run.Rewind(count);
+                    run.Failed(next, exception);
+                    run.ResumeAfter(next);
                     Evaluate(entity, ref run);
                 }
             }
 
-            private void Check(global::Shop.IPriced target, ref global::ServerTools.Rules.RuleRun run)
+            private void Check(global::Shop.IPriced target, ref global::ServerTools.Rules.RuleRun run, ref int next)
             {
                 if (_rule0.Applies(target))
                 {
@@ -163,19 +164,20 @@ namespace ServerTools.Generated
             /// <inheritdoc />
             public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
             {
-                var count = run.Count;
+                var next = 0;
                 try
                 {
-                    Check((global::Shop.Invoice)entity, ref run);
+                    Check((global::Shop.Invoice)entity, ref run, ref next);
                 }
-                catch (global::System.Exception)
+                catch (global::System.Exception exception)
                 {
-                    run.Rewind(count);
+                    run.Failed(next, exception);
+                    run.ResumeAfter(next);
                     Evaluate(entity, ref run);
                 }
             }
 
-            private void Check(global::Shop.Invoice target, ref global::ServerTools.Rules.RuleRun run)
+            private void Check(global::Shop.Invoice target, ref global::ServerTools.Rules.RuleRun run, ref int next)
             {
                 if (((global::ServerTools.IExceptionRule<global::Shop.Invoice>)_rule0).Applies(target))
                 {
@@ -245,19 +247,20 @@ namespace ServerTools.Generated
             /// <inheritdoc />
             public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
             {
-                var count = run.Count;
+                var next = 0;
                 try
                 {
-                    Check((global::Shop.Quote)entity, ref run);
+                    Check((global::Shop.Quote)entity, ref run, ref next);
                 }
-                catch (global::System.Exception)
+                catch (global::System.Exception exception)
                 {
-                    run.Rewind(count);
+                    run.Failed(next, exception);
+                    run.ResumeAfter(next);
                     Evaluate(entity, ref run);
                 }
             }
 
-            private void Check(global::Shop.Quote target, ref global::ServerTools.Rules.RuleRun run)
+            private void Check(global::Shop.Quote target, ref global::ServerTools.Rules.RuleRun run, ref int next)
             {
                 if (_rule0.Applies(target))
                 {

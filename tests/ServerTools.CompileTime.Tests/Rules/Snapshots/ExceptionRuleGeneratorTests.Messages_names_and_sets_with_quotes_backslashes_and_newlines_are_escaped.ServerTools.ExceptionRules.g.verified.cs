@@ -79,19 +79,20 @@ namespace ServerTools.Generated
             /// <inheritdoc />
             public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
             {
-                var count = run.Count;
+                var next = 0;
                 try
                 {
-                    Check((global::Shop.Order)entity, ref run);
+                    Check((global::Shop.Order)entity, ref run, ref next);
                 }
-                catch (global::System.Exception)
+                catch (global::System.Exception exception)
                 {
-                    run.Rewind(count);
+                    run.Failed(next, exception);
+                    run.ResumeAfter(next);
                     Evaluate(entity, ref run);
                 }
             }
 
-            private void Check(global::Shop.Order target, ref global::ServerTools.Rules.RuleRun run)
+            private void Check(global::Shop.Order target, ref global::ServerTools.Rules.RuleRun run, ref int next)
             {
                 if (_rule0.Applies(target))
                 {

@@ -80,19 +80,20 @@ namespace ServerTools.Generated
             /// <inheritdoc />
             public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
             {
-                var count = run.Count;
+                var next = 0;
                 try
                 {
-                    Check((global::Delivery)entity, ref run);
+                    Check((global::Delivery)entity, ref run, ref next);
                 }
-                catch (global::System.Exception)
+                catch (global::System.Exception exception)
                 {
-                    run.Rewind(count);
+                    run.Failed(next, exception);
+                    run.ResumeAfter(next);
                     Evaluate(entity, ref run);
                 }
             }
 
-            private void Check(global::Delivery target, ref global::ServerTools.Rules.RuleRun run)
+            private void Check(global::Delivery target, ref global::ServerTools.Rules.RuleRun run, ref int next)
             {
                 if (_rule0.Applies(target))
                 {
@@ -190,24 +191,26 @@ namespace ServerTools.Generated
             /// <inheritdoc />
             public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
             {
-                var count = run.Count;
+                var next = 0;
                 try
                 {
-                    Check((global::Document)entity, ref run);
+                    Check((global::Document)entity, ref run, ref next);
                 }
-                catch (global::System.Exception)
+                catch (global::System.Exception exception)
                 {
-                    run.Rewind(count);
+                    run.Failed(next, exception);
+                    run.ResumeAfter(next);
                     Evaluate(entity, ref run);
                 }
             }
 
-            private void Check(global::Document target, ref global::ServerTools.Rules.RuleRun run)
+            private void Check(global::Document target, ref global::ServerTools.Rules.RuleRun run, ref int next)
             {
                 if (_rule0.Applies(target))
                 {
                     run.Violated(0);
                 }
+                next = 1;
                 if (_rule1.Applies(target))
                 {
                     run.Violated(1);

@@ -135,28 +135,31 @@ namespace ServerTools.Generated
             /// <inheritdoc />
             public override void EvaluateAll(object entity, ref global::ServerTools.Rules.RuleRun run)
             {
-                var count = run.Count;
+                var next = 0;
                 try
                 {
-                    Check((global::Shop.SaleOrder)entity, ref run);
+                    Check((global::Shop.SaleOrder)entity, ref run, ref next);
                 }
-                catch (global::System.Exception)
+                catch (global::System.Exception exception)
                 {
-                    run.Rewind(count);
+                    run.Failed(next, exception);
+                    run.ResumeAfter(next);
                     Evaluate(entity, ref run);
                 }
             }
 
-            private void Check(global::Shop.SaleOrder target, ref global::ServerTools.Rules.RuleRun run)
+            private void Check(global::Shop.SaleOrder target, ref global::ServerTools.Rules.RuleRun run, ref int next)
             {
                 if (_rule0.Applies(target))
                 {
                     run.Violated(0);
                 }
+                next = 1;
                 if (_rule1.Applies(target))
                 {
                     run.Violated(1);
                 }
+                next = 2;
                 if (_rule2.Applies(target))
                 {
                     run.Violated(2);

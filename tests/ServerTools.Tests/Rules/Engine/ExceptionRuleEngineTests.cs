@@ -108,13 +108,16 @@ public sealed class ExceptionRuleEngineTests : IDisposable
     }
 
     [Fact]
-    public void A_rule_class_that_checks_an_entity_through_two_of_its_types_runs_once()
+    public void An_entity_that_a_rule_class_checks_through_two_of_its_interfaces_is_refused_with_the_class_and_the_interfaces()
     {
-        var order = CleanOrder();
-        order.Discount = 2m;
+        var exception = Assert.Throws<InvalidOperationException>(() => _engine.Evaluate(new LabelledCrate { Weight = 500m, Label = "fragile" }));
 
-        Assert.Equal(["order.discount_limit", "discounted.huge"], _engine.Evaluate(order).Violations.Select(v => v.RuleId));
-        Assert.Single(_engine.RulesFor(typeof(RushOrder)), r => r.Id == "discounted.huge");
+        Assert.Equal(
+            "The rule 'crate.marked' (ServerTools.Tests.Rules.MarkedCrate) checks ServerTools.Tests.Rules.LabelledCrate twice, through IExceptionRule<ILabelled> and "
+            + "IExceptionRule<IWeighed>, which LabelledCrate both implements: which of its two answers counts is not written anywhere. Implement only one of the two "
+            + "interfaces and check in its Applies what is particular to the other, or split the class into two rules with ids of their own.",
+            exception.Message);
+        Assert.Throws<InvalidOperationException>(() => _engine.RulesFor(typeof(LabelledCrate)));
     }
 
     [Fact]

@@ -40,7 +40,7 @@ internal sealed class CodeRulePlan
     public ExceptionRuleInfo[] Rules { get; }
 
     /// <summary>The plan of <paramref name="entityType"/> and <paramref name="ruleSet"/> for the current registry.</summary>
-    /// <exception cref="InvalidOperationException">Two code rules of the type share an id.</exception>
+    /// <exception cref="InvalidOperationException">Two code rules of the type share an id, or one rule class checks the type through two of its interfaces.</exception>
     public static CodeRulePlan For(Type entityType, string? ruleSet)
     {
         var version = ExceptionRuleRegistry.Version;
@@ -81,11 +81,12 @@ internal sealed class CodeRulePlan
                             $"Two rules have the id '{info.Id}': {Describe(other)} and {Describe(info)}. Rule ids must be unique; rename one of them.");
                     }
 
-                    // One class that checks the entity through two of its types (IExceptionRule<Quote> and
-                    // IExceptionRule<IPriced>) is one rule: it runs once.
-                    mask ??= Array.ConvertAll(infos, static _ => true);
-                    mask[i] = false;
-                    continue;
+                    // One class that checks the entity through two of its types: which answer counts is not written anywhere.
+                    // ST5009 refuses the class when one type is the other; two interfaces the entity both implements land here.
+                    throw new InvalidOperationException(
+                        $"The rule '{info.Id}' ({info.RuleType!.FullName}) checks {entityType.FullName} twice, through IExceptionRule<{other.EntityType.Name}> and "
+                        + $"IExceptionRule<{info.EntityType.Name}>, which {entityType.Name} both implements: which of its two answers counts is not written anywhere. "
+                        + $"Implement only one of the two interfaces and check in its Applies what is particular to the other, or split the class into two rules with ids of their own.");
                 }
 
                 ids.Add(info.Id, info);

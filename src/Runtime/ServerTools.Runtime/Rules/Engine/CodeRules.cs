@@ -18,8 +18,8 @@ public abstract class CodeRules
 
     /// <summary>
     /// Checks every rule, in order, as <see cref="Evaluate"/> does when all of them are active, but with one handler
-    /// around the whole chain: when a rule throws, the violations this call added are discarded (<see cref="RuleRun.Rewind"/>)
-    /// and the set runs again through <see cref="Evaluate"/>, which reports the failure of that rule.
+    /// around the whole chain: when a rule throws, it is reported as failed (<see cref="RuleRun.Failed"/>) and the rules
+    /// after it run through <see cref="Evaluate"/> (<see cref="RuleRun.ResumeAfter"/>). Each rule runs once.
     /// </summary>
     public abstract void EvaluateAll(object entity, ref RuleRun run);
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using Microsoft.EntityFrameworkCore;
 using ServerTools.Rules.Data;
 
 namespace ServerTools.Rules;
@@ -17,6 +18,7 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
     private readonly Lock _lock = new();
     private readonly Dictionary<CodeRuleSet, CodeRules> _instances = [];
     private Memo? _last;
+    private EfRuleNavigations.Tracker? _tracker;
 
     public RuleEvaluation Evaluate<T>(T entity, string? ruleSet = null)
         where T : class
@@ -43,6 +45,17 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
         var evaluation = Evaluate(entity, ruleSet);
         return evaluation.HasBlocking ? throw new BusinessRuleException(evaluation.Blocking) : evaluation;
     }
+
+    /// <summary>The data rules an evaluation of an entity of <paramref name="entityType"/> in <paramref name="ruleSet"/> runs.</summary>
+    internal IReadOnlyList<DataRule> DataRulesFor(Type entityType, string? ruleSet) => MemoFor(entityType, ruleSet).Data.Rules;
+
+    /// <summary>
+    /// What tells the data rules whether a navigation of an entity is loaded: the data rules' context of this engine's
+    /// scope (<see cref="RuleOptions.UseDataRules{TContext}"/>), the one the application uses in a request, resolved the
+    /// first time a rule reads a navigation that is null or a collection. An entity it does not track reads as it is.
+    /// </summary>
+    private EfRuleNavigations.Tracker Tracker()
+        => _tracker ??= new EfRuleNavigations.Tracker(() => options.DataRuleContextType is { } type ? services.GetService(type) as DbContext : null);
 
     public IReadOnlyList<ExceptionRuleInfo> RulesFor(Type entityType, string? ruleSet = null)
     {
@@ -88,7 +101,11 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
         {
             var before = violations?.Count ?? 0;
             var run = new RuleRun(data.Infos, null, failureSeverity, violations);
-            data.Run(entity, ref run);
+            using (RuleNavigationTracker.Use(RuleNavigationTracker.Current ?? Tracker()))
+            {
+                data.Run(entity, ref run);
+            }
+
             violations = run.Violations;
             sources += (violations?.Count ?? 0) > before ? 1 : 0;
         }

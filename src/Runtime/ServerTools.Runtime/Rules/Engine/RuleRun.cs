@@ -7,7 +7,7 @@ namespace ServerTools.Rules;
 /// <summary>
 /// One evaluation of one <see cref="CodeRuleSet"/> (or of the data rules): which rules are active for the rule set
 /// asked for, and the violations found so far. Generated code calls <see cref="IsActive"/>, <see cref="Violated"/>,
-/// <see cref="Failed"/>, <see cref="Count"/> and <see cref="Rewind"/>. Not for direct use.
+/// <see cref="Failed"/> and <see cref="ResumeAfter"/>. Not for direct use.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public struct RuleRun
@@ -16,6 +16,7 @@ public struct RuleRun
     private readonly bool[]? _active;
     private readonly RuleSeverity _failureSeverity;
     private List<RuleViolation>? _violations;
+    private int _resumeAt;
 
     internal RuleRun(ExceptionRuleInfo[] rules, bool[]? active, RuleSeverity failureSeverity, List<RuleViolation>? violations)
     {
@@ -28,20 +29,18 @@ public struct RuleRun
     /// <summary>The violations found so far, or <see langword="null"/> when there are none.</summary>
     internal readonly List<RuleViolation>? Violations => _violations;
 
-    /// <summary>How many violations have been found so far; a mark for <see cref="Rewind"/>.</summary>
+    /// <summary>How many violations have been found so far.</summary>
     public readonly int Count => _violations?.Count ?? 0;
 
-    /// <summary>Discards the violations found after <see cref="Count"/> was <paramref name="count"/>.</summary>
-    public void Rewind(int count)
-    {
-        if (_violations is { } violations && violations.Count > count)
-        {
-            violations.RemoveRange(count, violations.Count - count);
-        }
-    }
+    /// <summary>
+    /// Makes the rules up to <paramref name="index"/> inactive, so that <see cref="CodeRules.Evaluate"/> runs only the
+    /// rules after it: the rules of <see cref="CodeRules.EvaluateAll"/>'s chain after the one at <paramref name="index"/>,
+    /// which threw.
+    /// </summary>
+    public void ResumeAfter(int index) => _resumeAt = index + 1;
 
-    /// <summary>Whether the rule at <paramref name="index"/> belongs to the rule set being evaluated.</summary>
-    public readonly bool IsActive(int index) => _active is null || _active[index];
+    /// <summary>Whether the rule at <paramref name="index"/> belongs to the rule set being evaluated, and has not run yet.</summary>
+    public readonly bool IsActive(int index) => index >= _resumeAt && (_active is null || _active[index]);
 
     /// <summary>Reports that the rule at <paramref name="index"/> is broken.</summary>
     public void Violated(int index)
@@ -55,7 +54,9 @@ public struct RuleRun
     {
         ArgumentNullException.ThrowIfNull(exception);
         var rule = _rules[index];
-        var message = $"The rule '{rule.Name}' failed with {exception.GetType().Name}; the violation carries the exception.";
+        var message = exception is RuleNavigationNotLoadedException
+            ? $"The rule '{rule.Name}' cannot run. {exception.Message}"
+            : $"The rule '{rule.Name}' failed with {exception.GetType().Name}; the violation carries the exception.";
         (_violations ??= []).Add(new RuleViolation(rule, _failureSeverity, message, exception));
     }
 }

@@ -350,7 +350,6 @@ internal sealed partial class RuleExpressionBinder
 
         var name = nameNode.Identifier.ValueText;
         var sql = Expression.Property(SqlValue(target.Sql), property);
-        var memory = RuleMemory.Property(target.Memory, property, target.MaybeNull);
         var propertyType = property.PropertyType;
         if (member.ElementType is { } elementType)
         {
@@ -359,18 +358,21 @@ internal sealed partial class RuleExpressionBinder
                 throw _errors.At(nameNode, $"member '{name}' of type '{RuleTypes.Name(propertyType)}'", "a rule can query collection navigations (collections of entities) only.");
             }
 
-            return RuleValue.Collection(sql, memory, elementType);
+            return RuleValue.Collection(sql, RuleMemory.Navigation(target.Memory, property, target.MaybeNull, isCollection: true), elementType);
         }
 
         if (RuleTypes.IsScalar(propertyType))
         {
-            return RuleValue.Scalar(sql, memory, target.MaybeNull || !propertyType.IsValueType);
+            return RuleValue.Scalar(sql, RuleMemory.Property(target.Memory, property, target.MaybeNull), target.MaybeNull || !propertyType.IsValueType);
         }
 
         if (RuleTypes.IsEntity(propertyType))
         {
             CountNavigation(sql, nameNode);
-            return RuleValue.Entity(sql, memory, target.MaybeNull || !propertyType.IsValueType || RuleTypes.IsNullableValue(propertyType));
+            return RuleValue.Entity(
+                sql,
+                RuleMemory.Navigation(target.Memory, property, target.MaybeNull, isCollection: false),
+                target.MaybeNull || !propertyType.IsValueType || RuleTypes.IsNullableValue(propertyType));
         }
 
         throw _errors.At(

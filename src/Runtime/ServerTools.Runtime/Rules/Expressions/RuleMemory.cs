@@ -16,6 +16,14 @@ internal static class RuleMemory
         => Lift(source, sourceMaybeNull, value => Expression.Property(value, property));
 
     /// <summary>
+    /// The navigation <paramref name="navigation"/> of <paramref name="source"/>, or null when <paramref name="source"/> is
+    /// null; read through <see cref="RuleNavigations.Read{T}"/>, so a navigation that the context tracking the entity did
+    /// not load fails the rule instead of reading as null or empty.
+    /// </summary>
+    public static Expression Navigation(Expression source, PropertyInfo navigation, bool sourceMaybeNull, bool isCollection)
+        => Lift(source, sourceMaybeNull, value => RuleNavigations.Call(value, navigation, isCollection));
+
+    /// <summary>
     /// <paramref name="apply"/> on the value of <paramref name="input"/> when it is not null, otherwise null. The
     /// result is lifted to <see cref="Nullable{T}"/> when <paramref name="input"/> may be null and the result is a value type.
     /// </summary>

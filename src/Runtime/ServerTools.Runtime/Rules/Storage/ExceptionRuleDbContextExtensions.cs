@@ -23,7 +23,8 @@ namespace ServerTools;
 public static class ExceptionRuleDbContextExtensions
 {
     /// <summary>
-    /// Evaluates <paramref name="entity"/> with <paramref name="engine"/> and brings its stored violations up to date in
+    /// Evaluates <paramref name="entity"/> with <paramref name="engine"/>, after loading in <paramref name="context"/> the
+    /// navigations its data rules read and the context did not load, and brings its stored violations up to date in
     /// <paramref name="context"/>: new violations are added, those of the rules checked that no longer hold are removed,
     /// and so are those of rules that no longer exist for the entity (a data rule deleted or set inactive, a code rule
     /// removed), whatever the rule set; those that stand keep their detection time and, while they stay warnings, their
@@ -41,7 +42,8 @@ public static class ExceptionRuleDbContextExtensions
         ArgumentNullException.ThrowIfNull(entity);
         Rules.Storage.StoredViolationWrites.NoteRulesInUse();
         var identity = Identify(context, entity);
-        return await StoreAsync(context, engine, entity, identity, ruleSet, engine.Evaluate(entity, ruleSet), cancellationToken).ConfigureAwait(false);
+        var evaluation = await EfRuleNavigations.EvaluateAsync(context, engine, entity, ruleSet, cancellationToken).ConfigureAwait(false);
+        return await StoreAsync(context, engine, entity, identity, ruleSet, evaluation, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<RuleCheck> StoreAsync<T>(
@@ -247,7 +249,7 @@ public static class ExceptionRuleDbContextExtensions
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(entity);
         var identity = Identify(context, entity);
-        var evaluation = engine.Evaluate(entity, ruleSet);
+        var evaluation = await EfRuleNavigations.EvaluateAsync(context, engine, entity, ruleSet, cancellationToken).ConfigureAwait(false);
         if (evaluation.HasBlocking)
         {
             // Refused before anything is stored: the context is left as it was.

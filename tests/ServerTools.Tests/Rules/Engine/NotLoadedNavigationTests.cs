@@ -1,0 +1,275 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ServerTools.Tests.Infrastructure;
+
+namespace ServerTools.Tests.Rules.Engine;
+
+/// <summary>A customer of the loading tests: a reference of an order, with a collection of its own.</summary>
+public class LoadPartner
+{
+    public int Id { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public string Country { get; set; } = "";
+
+    public bool Blocked { get; set; }
+
+    public List<LoadOrder> Orders { get; set; } = [];
+}
+
+/// <summary>A product, reached from an order through its lines.</summary>
+public class LoadProduct
+{
+    public int Id { get; set; }
+
+    public bool Blocked { get; set; }
+}
+
+public class LoadLine
+{
+    public int Id { get; set; }
+
+    public int LoadOrderId { get; set; }
+
+    public int Quantity { get; set; }
+
+    public int? ProductId { get; set; }
+
+    public LoadProduct? Product { get; set; }
+}
+
+/// <summary>The entity the data rules of the loading tests check.</summary>
+public class LoadOrder
+{
+    public int Id { get; set; }
+
+    public bool Draft { get; set; }
+
+    public decimal Amount { get; set; }
+
+    public int? PartnerId { get; set; }
+
+    public LoadPartner? Partner { get; set; }
+
+    public List<LoadLine> Lines { get; set; } = [];
+}
+
+public sealed class LoadingContext(DbContextOptions<LoadingContext> options) : DbContext(options)
+{
+    public DbSet<LoadOrder> Orders => Set<LoadOrder>();
+
+    public DbSet<LoadPartner> Partners => Set<LoadPartner>();
+}
+
+/// <summary>
+/// A blocked German partner with four draft orders; the first has a line of quantity -5 and a line of a blocked product.
+/// The data rules read the order's partner, its lines, its lines' products and the partner's orders.
+/// </summary>
+public sealed class LoadingFixture() : SchemaFixture<LoadingContext>(static options => new LoadingContext(options)), IAsyncLifetime
+{
+    public static readonly string[] Blocking = ["load.partner_blocked", "load.negative_quantity", "load.too_many_drafts", "load.blocked_product"];
+
+    public int OrderId { get; private set; }
+
+    public int PartnerId { get; private set; }
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        await InitializeAsync();
+        await using var context = Create();
+        var partner = new LoadPartner { Name = "Blocked GmbH", Country = "DE", Blocked = true };
+        var order = new LoadOrder { Draft = true, Amount = 5_000m, Partner = partner };
+        order.Lines.Add(new LoadLine { Quantity = -5 });
+        order.Lines.Add(new LoadLine { Quantity = 1, Product = new LoadProduct { Blocked = true } });
+        context.Add(order);
+        for (var i = 0; i < 3; i++)
+        {
+            context.Add(new LoadOrder { Draft = true, Amount = 10m, Partner = partner });
+        }
+
+        context.AddRange(
+            Rule("load.partner_blocked", "order.Partner.Blocked", RuleSeverity.Blocking),
+            Rule("load.negative_quantity", "order.Lines.Any(l => l.Quantity <= 0)", RuleSeverity.Blocking),
+            Rule("load.too_many_drafts", "order.Partner.Orders.Count(o => o.Draft) > 3", RuleSeverity.Blocking),
+            Rule("load.blocked_product", "order.Lines.Any(l => l.Product.Blocked)", RuleSeverity.Blocking),
+            Rule("load.export_review", "order.Partner.Country != \"DE\" && order.Amount > 1000m", RuleSeverity.Warning));
+        await context.SaveChangesAsync();
+        OrderId = order.Id;
+        PartnerId = partner.Id;
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync();
+
+    private static ExceptionRuleDefinition Rule(string id, string expression, RuleSeverity severity) => new()
+    {
+        Id = id,
+        EntityType = nameof(LoadOrder),
+        Expression = expression,
+        Severity = severity,
+        Message = $"{id} is broken",
+    };
+}
+
+/// <summary>
+/// Data rules that read navigations: a navigation the context tracking the entity did not load is never read as null or
+/// empty. Evaluate and Enforce report the rule as failed; CheckRulesAsync loads what the rules read; and memory then
+/// agrees with SQL.
+/// </summary>
+public sealed class NotLoadedNavigationTests(LoadingFixture database) : IClassFixture<LoadingFixture>
+{
+    private ServiceProvider Services() => RuleServicesFactory.Create(
+        options => options.Rules.UseDataRules<LoadingContext>(),
+        services => services.AddDbContext<LoadingContext>(o => o.UseNpgsql(database.ConnectionString).UseServerTools()));
+
+    [Fact]
+    public async Task Evaluate_and_Enforce_fail_each_rule_that_reads_a_navigation_the_context_did_not_load()
+    {
+        using var services = Services();
+        using var scope = services.CreateScope();
+        var context = scope.ServiceProvider.GetRequiredService<LoadingContext>();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        var order = (await context.Orders.FindAsync(database.OrderId))!;
+
+        var evaluation = engine.Evaluate(order);
+
+        // Every rule reads the partner or the lines, none of them loaded: each fails, none passes, and the export review
+        // of a German partner does not become a warning.
+        Assert.Equal(
+            ["load.blocked_product", "load.export_review", "load.negative_quantity", "load.partner_blocked", "load.too_many_drafts"],
+            evaluation.Violations.Select(v => v.RuleId).Order(StringComparer.Ordinal));
+        Assert.All(evaluation.Violations, v => Assert.True(v.IsFailure));
+        Assert.All(evaluation.Violations, v => Assert.Equal(RuleSeverity.Blocking, v.Severity));
+        var partner = Assert.Single(evaluation.Violations, v => v.RuleId == "load.partner_blocked");
+        Assert.IsAssignableFrom<InvalidOperationException>(partner.Exception);
+        Assert.Equal(
+            "The rule 'load.partner_blocked' cannot run. It reads LoadOrder.Partner, which is not loaded: the context that tracks this LoadOrder did not load it, "
+            + "and reading it as null would let the rule pass unchecked. Load it before the check: Include(x => x.Partner) in the query, or "
+            + "context.Entry(entity).Reference(\"Partner\").Load(); or check the entity with context.CheckRulesAsync(engine, entity), which loads what the data rules read.",
+            partner.Message);
+        Assert.Contains("reads LoadOrder.Lines, which is not loaded", evaluation.Violations.Single(v => v.RuleId == "load.negative_quantity").Message, StringComparison.Ordinal);
+        var refused = Assert.Throws<BusinessRuleException>(() => engine.Enforce(order));
+        Assert.Equal(5, refused.Violations.Count);
+    }
+
+    [Fact]
+    public async Task With_its_navigations_included_an_entity_is_checked_as_SQL_checks_it_and_a_collection_held_only_in_part_fails()
+    {
+        using var services = Services();
+        using var scope = services.CreateScope();
+        var context = scope.ServiceProvider.GetRequiredService<LoadingContext>();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        var order = await context.Orders
+            .Include(o => o.Partner)
+            .Include(o => o.Lines).ThenInclude(l => l.Product)
+            .SingleAsync(o => o.Id == database.OrderId);
+
+        var evaluation = engine.Evaluate(order);
+
+        // The partner's orders hold only this one, the one the context tracks: the count of drafts would be 1, not 4.
+        var drafts = Assert.Single(evaluation.Violations, v => v.RuleId == "load.too_many_drafts");
+        Assert.True(drafts.IsFailure);
+        Assert.Contains("reads LoadPartner.Orders, which is not loaded", drafts.Message, StringComparison.Ordinal);
+        Assert.Contains("(or only part of it)", drafts.Message, StringComparison.Ordinal);
+        var answered = evaluation.Violations.Where(v => !v.IsFailure).Select(v => v.RuleId).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["load.blocked_product", "load.negative_quantity", "load.partner_blocked"], answered);
+        Assert.Equal(await ViolatedInSqlAsync(context, except: "load.too_many_drafts"), answered);
+    }
+
+    [Fact]
+    public async Task CheckRulesAsync_loads_what_the_rules_read_nested_paths_too_and_agrees_with_SQL()
+    {
+        using var services = Services();
+        using var scope = services.CreateScope();
+        var context = scope.ServiceProvider.GetRequiredService<LoadingContext>();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        var order = (await context.Orders.FindAsync(database.OrderId))!;
+
+        var check = await context.CheckRulesAsync(engine, order);
+
+        Assert.DoesNotContain(check.Evaluation.Violations, v => v.IsFailure);
+        var violated = check.Evaluation.Violations.Select(v => v.RuleId).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(LoadingFixture.Blocking.Order(StringComparer.Ordinal), violated);
+        Assert.Equal(await ViolatedInSqlAsync(context), violated);
+        Assert.True(context.Entry(order).Reference(o => o.Partner).IsLoaded);
+        Assert.True(context.Entry(order.Partner!).Collection(p => p.Orders).IsLoaded);
+        Assert.Equal(4, order.Partner!.Orders.Count);
+        Assert.All(order.Lines, line => Assert.True(line.ProductId is null || line.Product is not null));
+
+        // Once loaded, the engine's own Evaluate in the same scope gives the same answer.
+        Assert.Equal(violated, engine.Evaluate(order).Violations.Select(v => v.RuleId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_collection_held_only_in_part_because_other_entities_are_tracked_is_loaded_whole_by_CheckRulesAsync()
+    {
+        using var services = Services();
+        using var scope = services.CreateScope();
+        var context = scope.ServiceProvider.GetRequiredService<LoadingContext>();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        var order = await context.Orders.Include(o => o.Partner).SingleAsync(o => o.Id == database.OrderId);
+        Assert.Single(order.Partner!.Orders);
+
+        var check = await context.CheckRulesAsync(engine, order);
+
+        Assert.Equal(4, order.Partner.Orders.Count);
+        Assert.Contains(check.Evaluation.Violations, v => v is { RuleId: "load.too_many_drafts", IsFailure: false });
+    }
+
+    [Fact]
+    public async Task A_tracked_reference_whose_foreign_key_is_null_reads_as_null_and_a_new_entity_s_collections_as_they_are()
+    {
+        using var services = Services();
+        using var scope = services.CreateScope();
+        var context = scope.ServiceProvider.GetRequiredService<LoadingContext>();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        var orphan = new LoadOrder { Amount = 2_000m };
+        context.Add(orphan);
+        await context.SaveChangesAsync();
+        context.ChangeTracker.Clear();
+        var loaded = await context.Orders.Include(o => o.Lines).SingleAsync(o => o.Id == orphan.Id);
+
+        // No partner: nothing to load, the partner's rules read null as SQL does; the export review applies.
+        Assert.Equal(["load.export_review"], engine.Evaluate(loaded).Violations.Select(v => v.RuleId));
+
+        // A new order of the blocked partner, given by its key: its lines are all there are, its partner is not loaded.
+        var added = new LoadOrder { PartnerId = database.PartnerId, Amount = 1m };
+        added.Lines.Add(new LoadLine { Quantity = 0 });
+        context.Add(added);
+        var evaluation = engine.Evaluate(added);
+        Assert.Contains(evaluation.Violations, v => v is { RuleId: "load.negative_quantity", IsFailure: false });
+        Assert.Contains(evaluation.Violations, v => v is { RuleId: "load.partner_blocked", IsFailure: true });
+    }
+
+    [Fact]
+    public void A_plain_object_no_context_tracks_reads_a_null_navigation_as_null_and_a_collection_as_it_is()
+    {
+        using var services = Services();
+        using var scope = services.CreateScope();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+
+        var evaluation = engine.Evaluate(new LoadOrder { PartnerId = database.PartnerId, Amount = 2_000m });
+
+        Assert.Equal(["load.export_review"], evaluation.Violations.Select(v => v.RuleId));
+        Assert.False(evaluation.Violations[0].IsFailure);
+    }
+
+    /// <summary>The data rules of the fixture that PostgreSQL finds the order breaks, by <c>EntitiesViolatingRule</c>.</summary>
+    private async Task<List<string>> ViolatedInSqlAsync(LoadingContext context, string? except = null)
+    {
+        var violated = new List<string>();
+        foreach (var id in LoadingFixture.Blocking.Append("load.export_review").Where(id => id != except).Order(StringComparer.Ordinal))
+        {
+            if (await context.EntitiesViolatingRule<LoadOrder>(id).AnyAsync(o => o.Id == database.OrderId))
+            {
+                violated.Add(id);
+            }
+        }
+
+        return violated;
+    }
+}
