@@ -167,6 +167,26 @@ internal static class DiagnosticDescriptors
                      + "written in clear in every row that names the entity. Give the entity a surrogate key instead.",
         helpLinkUri: HelpLinkBase + "ST1007.md");
 
+    /// <summary>
+    /// ST1008: [AuditMask] or [AuditIgnore] on a property of an interface that an [Audited] or tracked class implements,
+    /// where the class maps no property of that name.
+    /// </summary>
+    public static readonly DiagnosticDescriptor InterfaceAuditAttributeNotApplied = new(
+        id: "ST1008",
+        title: "[AuditMask] or [AuditIgnore] on an interface property applies to no property of a class that implements it",
+        messageFormat: "[{0}] on '{1}' protects no value of '{2}', which has no property named '{3}' that EF Core maps: mark the "
+                       + "property of '{2}' that holds the value [{0}]",
+        category: Categories.Auditing,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "The audit trail and the outbox apply the [AuditMask] and [AuditIgnore] of an interface's property to the "
+                     + "property of the same name of each [Audited] or tracked class that implements the interface, as they do "
+                     + "for the declarations an override or a 'new' property replaces. A class that implements the interface's "
+                     + "property explicitly over a property of another name, or with a property EF Core does not map (computed, "
+                     + "[NotMapped], without a setter), keeps the value in a property of another name, which is logged in clear "
+                     + "unless it is marked itself.",
+        helpLinkUri: HelpLinkBase + "ST1008.md");
+
     /// <summary>ST2001: a class handles the tracked changes of a type that has no tracked fields.</summary>
     public static readonly DiagnosticDescriptor HandlerOfUntrackedType = new(
         id: "ST2001",

@@ -219,6 +219,52 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzerTests
         ["ST1005"]);
 
     [Fact]
+    public Task Interface_that_the_derived_class_adds_with_a_mask_or_an_ignore_is_reported_as_not_applied() => DiagnosticAssert.VerifyAsync(
+        new DerivedClassPropertiesNotAuditedAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        public interface IHasSecrets
+        {
+            [AuditMask] string? Iban { get; set; }
+            [AuditIgnore] string? PasswordHash { get; set; }
+        }
+
+        public interface IHasPhone
+        {
+            string? Phone { get; set; }
+        }
+
+        [Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+            public string? Iban { get; set; }
+            public string? PasswordHash { get; set; }
+            public string? Phone { get; set; }
+        }
+
+        public class [|Customer|] : Partner, IHasSecrets
+        {
+        }
+
+        public class [|Supplier|] : Partner, IHasPhone
+        {
+            [AuditMask] string? IHasPhone.Phone { get => Phone; set => Phone = value; }
+        }
+
+        public class Agent : Partner, IHasPhone
+        {
+        }
+        """,
+        [
+            new("ST1005", Reported("Customer", "the [AuditMask] or [AuditIgnore] it adds to 'Iban', 'PasswordHash' is not applied (the values are logged as 'Partner' logs them)"), 0),
+            new("ST1005", Reported("Supplier", "the [AuditMask] or [AuditIgnore] it adds to 'Phone' is not applied (the values are logged as 'Partner' logs them)"), 1),
+        ]);
+
+    [Fact]
     public Task Fix_marks_the_class_Audited_below_its_doc_comment_and_makes_it_partial() => CodeFixAssert.VerifyAsync(
         new DerivedClassPropertiesNotAuditedAnalyzer(),
         new AddAuditedCodeFixProvider(),

@@ -104,6 +104,14 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzer : DiagnosticAnalyze
         {
             if (!declaringTypes.Contains(property.Symbol.ContainingType))
             {
+                // Declared above, but maybe marked by an interface these classes add (or their explicit implementation of it).
+                if (protectedByInterfaces.Contains(property.Name)
+                    && logged.TryGetValue(property.Name, out var marked)
+                    && (property.IsIgnored || (property.IsMasked && !marked.IsMasked)))
+                {
+                    unprotected.Add(property.Name);
+                }
+
                 continue;
             }
 
@@ -121,6 +129,43 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzer : DiagnosticAnalyze
         }
 
         return (notLogged, unprotected);
+    }
+
+    /// <summary>
+    /// The names of the properties marked <c>[AuditMask]</c> or <c>[AuditIgnore]</c> in the interfaces that
+    /// <paramref name="type"/> implements and <paramref name="above"/> (the class after <paramref name="declaringTypes"/>)
+    /// does not, and of the interface properties that <paramref name="declaringTypes"/> implement explicitly with such an attribute.
+    /// </summary>
+    private static HashSet<string> ProtectedByAddedInterfaces(INamedTypeSymbol type, INamedTypeSymbol? above, HashSet<INamedTypeSymbol> declaringTypes)
+    {
+        var names = new HashSet<string>(System.StringComparer.Ordinal);
+        var inherited = above?.AllInterfaces ?? [];
+        foreach (var contract in type.AllInterfaces)
+        {
+            if (!inherited.Contains(contract, SymbolEqualityComparer.Default))
+            {
+                foreach (var property in contract.GetMembers().OfType<IPropertySymbol>())
+                {
+                    if (AuditedProperties.IsProtected(property, out _, out _))
+                    {
+                        names.Add(property.Name);
+                    }
+                }
+            }
+        }
+
+        foreach (var declaringType in declaringTypes)
+        {
+            foreach (var property in declaringType.GetMembers().OfType<IPropertySymbol>())
+            {
+                if (!property.ExplicitInterfaceImplementations.IsEmpty && AuditedProperties.IsProtected(property, out _, out _))
+                {
+                    names.Add(property.ExplicitInterfaceImplementations[0].Name);
+                }
+            }
+        }
+
+        return names;
     }
 
     /// <summary>Whether the generator lists <paramref name="property"/> as a field, or its value object's fields.</summary>
