@@ -38,6 +38,27 @@ internal static class DiagnosticDescriptors
         helpLinkUri: HelpLinkBase + "ST0001.md");
 
     /// <summary>
+    /// ST0002: the generators write no code for a class marked [Audited], [Tracked] or [TimeWindowed], or tracked through
+    /// its [Tracked] properties, because it or a type that contains it is generic, private or protected, or it is nested in
+    /// the Program of top-level statements.
+    /// </summary>
+    public static readonly DiagnosticDescriptor ClassNotGenerated = new(
+        id: "ST0002",
+        title: "ServerTools generates no code for a generic, private or protected class, or a class nested in the top-level Program",
+        messageFormat: "No {0} code is generated for '{1}': {2}; {3}",
+        category: Categories.General,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The code generated for [Audited], [Tracked] and [TimeWindowed] registers the entity's descriptor from a module "
+                     + "initializer and, for [TimeWindowed], adds WhereOpenAt at namespace level, for one entity type. It cannot name "
+                     + "a generic class (nor one nested in a generic type), whose entity types are its closed forms, nor a class that "
+                     + "is private or protected or nested in such a type, which namespace-level code does not see; and ServerTools "
+                     + "does not extend the Program class of top-level statements. Such a class gets no code, so the feature "
+                     + "silently does nothing: no audit log, no hook, no outbox message, no opening hours. Mark the non-generic "
+                     + "entity classes, declare the class outside its generic type or Program, or make it internal or public.",
+        helpLinkUri: HelpLinkBase + "ST0002.md");
+
+    /// <summary>
     /// ST0003: the generators write no code for a class marked [Audited], [Tracked], [TimeWindowed] or [FuzzySearchable], or
     /// declaring a property marked [Tracked] or [FuzzySearchable], because it or a type that contains it is file-local, or
     /// for such a property of a struct (a record struct too), which EF Core does not map as an entity.
@@ -123,8 +144,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor DerivedClassPropertiesNotAudited = new(
         id: "ST1005",
         title: "A class derived from an [Audited] class does not log its own properties",
-        messageFormat: "'{0}' is audited as its base class '{1}', so {2}: mark '{0}' [Audited] (and partial) to log it with its own "
-                       + "properties and attributes",
+        messageFormat: "'{0}' is audited as its base class '{1}', so {2}: {3}",
         category: Categories.Auditing,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,

@@ -309,6 +309,31 @@ public sealed class BulkOperationAnalyzerTests
         Tracked);
 
     [Fact]
+    public Task Bulk_operation_on_an_entity_whose_tracked_base_class_gets_no_code_is_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
+        new BulkOperationAnalyzer(),
+        """
+        using System.Linq;
+        using Microsoft.EntityFrameworkCore;
+        using ServerTools;
+
+        namespace Orders;
+
+        public abstract partial class Versioned<T>
+        {
+            public int Id { get; set; }
+            [Tracked] public string Status { get; set; } = "";
+        }
+
+        public partial class Revision : Versioned<string> { }
+
+        public static class Cleanup
+        {
+            public static int Run(IQueryable<Revision> revisions) => revisions.ExecuteUpdate(s => s.SetProperty(r => r.Status, "old"));
+        }
+        """,
+        ["ST2004"]);
+
+    [Fact]
     public Task Pragma_suppresses_an_intended_bulk_operation() => DiagnosticAssert.VerifyNotReportedAsync(
         new BulkOperationAnalyzer(),
         """

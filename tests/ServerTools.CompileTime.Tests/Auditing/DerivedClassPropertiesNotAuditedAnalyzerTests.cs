@@ -265,6 +265,64 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzerTests
         ]);
 
     [Fact]
+    public Task Class_the_generators_skip_is_told_what_would_log_its_properties() => DiagnosticAssert.VerifyAsync(
+        new DerivedClassPropertiesNotAuditedAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+        }
+
+        public class [|Revision|]<TPayload> : Partner
+        {
+            public TPayload? Payload { get; set; }
+            public string? Author { get; set; }
+        }
+
+        public partial class Catalog
+        {
+            private class [|Supplier|] : Partner
+            {
+                public string? Iban { get; set; }
+            }
+        }
+        """,
+        [
+            new("ST1005", "'Revision' is audited as its base class 'Partner', so its own properties ('Author') are not logged: it is generic, and the "
+                          + "generated code registers one entity type, so [Audited] on 'Revision' would generate nothing; mark the non-generic entity "
+                          + "classes derived from 'Revision' [Audited] (and partial)", 0),
+            new("ST1005", "'Supplier' is audited as its base class 'Partner', so its own properties ('Iban') are not logged: it is private, and the "
+                          + "generated code registers it from namespace level, which cannot see it, so [Audited] on 'Supplier' would generate nothing; "
+                          + "make 'Supplier' internal or public and mark 'Supplier' [Audited] (and partial)", 1),
+        ]);
+
+    [Fact]
+    public Task Fix_is_not_offered_for_a_class_the_generators_skip() => CodeFixAssert.VerifyNotOfferedAsync(
+        new DerivedClassPropertiesNotAuditedAnalyzer(),
+        new AddAuditedCodeFixProvider(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [Audited]
+        public partial class Document
+        {
+            public int Id { get; set; }
+        }
+
+        public class Revision<TPayload> : Document
+        {
+            public string? Author { get; set; }
+        }
+        """);
+
+    [Fact]
     public Task Fix_marks_the_class_Audited_below_its_doc_comment_and_makes_it_partial() => CodeFixAssert.VerifyAsync(
         new DerivedClassPropertiesNotAuditedAnalyzer(),
         new AddAuditedCodeFixProvider(),

@@ -69,19 +69,22 @@ public sealed class BulkOperationAnalyzer : DiagnosticAnalyzer
                 DiagnosticDescriptors.BulkOperationBypassesAudit, MethodNameLocation(invocation), method.Name, entity.Name));
         }
 
-        if (tracking is not null && TrackedBy(tracking, entity) is { } tracked && (!method.Name.StartsWith("ExecuteDelete", System.StringComparison.Ordinal) || DeliversDeletes(tracking, tracked)))
+        if (tracking is not null && TrackedBy(tracking, entity, context.CancellationToken) is { } tracked && (!method.Name.StartsWith("ExecuteDelete", System.StringComparison.Ordinal) || DeliversDeletes(tracking, tracked)))
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.BulkOperationBypassesTracking, MethodNameLocation(invocation), method.Name, entity.Name));
         }
     }
 
-    /// <summary>The class whose tracking <paramref name="entity"/> has: itself or its nearest base class with tracked fields, or null.</summary>
-    private static INamedTypeSymbol? TrackedBy(TrackingSymbols tracking, INamedTypeSymbol entity)
+    /// <summary>
+    /// The class whose tracking <paramref name="entity"/> has: itself or its nearest base class with tracked fields that
+    /// the generator writes code for (not a generic one, ...: ST0002), or null.
+    /// </summary>
+    private static INamedTypeSymbol? TrackedBy(TrackingSymbols tracking, INamedTypeSymbol entity, System.Threading.CancellationToken cancellationToken)
     {
         for (var type = entity; type is not null; type = type.BaseType)
         {
-            if (tracking.TrackedFields(type).Count > 0)
+            if (tracking.IsGenerated(type, cancellationToken))
             {
                 return type;
             }
