@@ -266,6 +266,23 @@ internal static class DiagnosticDescriptors
                      + "key of a reference navigation, or mark the fields of the related entity [Tracked] on that entity.",
         helpLinkUri: HelpLinkBase + "ST2003.md");
 
+    /// <summary>ST2005: a tracked class has a member that a member the tracking generator adds would collide with.</summary>
+    public static readonly DiagnosticDescriptor TrackedMemberCollision = new(
+        id: "ST2005",
+        title: "A tracked class already has a member that tracking generates",
+        messageFormat: "'{0}' {1}, and tracking generates {2} of that name: {3}",
+        category: Categories.Tracking,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Tracking adds to a tracked class the nested class TrackedFields, the method RegisterServerToolsTrackedDescriptor() "
+                     + "and, for each tracked property X of type T, the change hook 'partial void OnXChanged(T oldValue, T newValue)'. "
+                     + "A member of the class with one of those names (for the hook, an ordinary method with its parameters, or a "
+                     + "member that is not a method) collides with the generated one, and a visible member of a base class named "
+                     + "TrackedFields is hidden by it: the compiler reports CS0111, CS0102, CS0542 or CS0108 in the generated file, "
+                     + "which does not say what to do. This diagnostic names the member to rename, or, for an ordinary method that "
+                     + "was meant as the hook, says to declare it partial.",
+        helpLinkUri: HelpLinkBase + "ST2005.md");
+
     /// <summary>ST3001: a [FuzzySearchable] field names a property the class does not have, or one EF Core does not map.</summary>
     public static readonly DiagnosticDescriptor SearchableFieldNotMapped = new(
         id: "ST3001",
