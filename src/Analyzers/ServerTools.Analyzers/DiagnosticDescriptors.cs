@@ -45,7 +45,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ClassNotGenerated = new(
         id: "ST0002",
         title: "ServerTools generates no code for a generic, private or protected class, or a class nested in the top-level Program",
-        messageFormat: "No {0} code is generated for '{1}': {2}; {3}",
+        messageFormat: "No code is generated for {0} on '{1}': {2}; {3}",
         category: Categories.General,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,

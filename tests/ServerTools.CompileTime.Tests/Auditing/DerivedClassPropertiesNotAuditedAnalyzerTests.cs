@@ -291,6 +291,11 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzerTests
                 public string? Iban { get; set; }
             }
         }
+
+        file class [|Archive|] : Partner
+        {
+            public string? Note { get; set; }
+        }
         """,
         [
             new("ST1005", "'Revision' is audited as its base class 'Partner', so its own properties ('Author') are not logged: it is generic, and the "
@@ -299,6 +304,9 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzerTests
             new("ST1005", "'Supplier' is audited as its base class 'Partner', so its own properties ('Iban') are not logged: it is private, and the "
                           + "generated code registers it from namespace level, which cannot see it, so [Audited] on 'Supplier' would generate nothing; "
                           + "make 'Supplier' internal or public and mark 'Supplier' [Audited] (and partial)", 1),
+            new("ST1005", "'Archive' is audited as its base class 'Partner', so its own properties ('Note') are not logged: it is file-local, and the "
+                          + "generated code, in a file of its own, cannot see it, so [Audited] on 'Archive' would generate nothing; "
+                          + "make 'Archive' internal instead of file-local and mark 'Archive' [Audited] (and partial)", 2),
         ]);
 
     [Fact]

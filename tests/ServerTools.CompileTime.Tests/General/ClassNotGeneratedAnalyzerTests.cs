@@ -9,7 +9,7 @@ namespace ServerTools.CompileTime.Tests.General;
 public sealed class ClassNotGeneratedAnalyzerTests
 {
     private static string Message(string attributes, string type, string reason, string remedy)
-        => $"No {attributes} code is generated for '{type}': {reason}; {remedy}";
+        => $"No code is generated for {attributes} on '{type}': {reason}; {remedy}";
 
     private const string OneEntityType = "and the generated code registers one entity type";
 
@@ -178,6 +178,9 @@ public sealed class ClassNotGeneratedAnalyzerTests
             [Audited]
             internal partial class Note { public int Id { get; set; } }
         }
+
+        [Audited]
+        file partial class Secret { public int Id { get; set; } }
         """,
         ["ST0002"]);
 

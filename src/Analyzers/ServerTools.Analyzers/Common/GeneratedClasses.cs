@@ -15,14 +15,20 @@ internal static class GeneratedClasses
 {
     /// <summary>
     /// The obstacles of <paramref name="type"/>, the class first: each type of its chain that is generic, private or
-    /// protected (<see cref="ClassReach.Obstacles"/>, the generators' rule), then the <c>Program</c> of top-level
-    /// statements when the class is nested in it (its declaration is no type declaration the generators can reopen).
+    /// protected (<see cref="ClassReach.Obstacles"/>, the generators' rule), the one that is file-local
+    /// (<see cref="FileLocalTypes"/>, reported by ST0003), then the <c>Program</c> of top-level statements when the class
+    /// is nested in it (its declaration is no type declaration the generators can reopen).
     /// </summary>
     public static System.Collections.Generic.IEnumerable<Obstacle> Obstacles(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
         foreach (var (current, kind) in ClassReach.Obstacles(type))
         {
             yield return new Obstacle(type, current, kind);
+        }
+
+        if (FileLocalTypes.Find(type) is { } fileLocal)
+        {
+            yield return new Obstacle(type, fileLocal, Obstacle.FileLocal);
         }
 
         for (var current = type.ContainingType; current is not null; current = current.ContainingType)
@@ -42,11 +48,14 @@ internal static class GeneratedClasses
 /// <summary>Why no code is generated for <see cref="Class"/>: <see cref="Type"/> (the class or a type that contains it) is <see cref="Kind"/>.</summary>
 /// <param name="Class">The class the generators skip.</param>
 /// <param name="Type">The class, or the type that contains it, at fault.</param>
-/// <param name="Kind"><see cref="ClassReach.Generic"/>, an accessibility (<c>private</c>, ...), or <see cref="TopLevelProgram"/>.</param>
+/// <param name="Kind"><see cref="ClassReach.Generic"/>, an accessibility (<c>private</c>, ...), <see cref="FileLocal"/> or <see cref="TopLevelProgram"/>.</param>
 internal sealed record Obstacle(INamedTypeSymbol Class, INamedTypeSymbol Type, string Kind)
 {
     /// <summary>The kind of a class nested in the <c>Program</c> of top-level statements.</summary>
     public const string TopLevelProgram = "program";
+
+    /// <summary>The kind of a file-local class, or a class nested in one (ST0003's).</summary>
+    public const string FileLocal = "file-local";
 
     private bool IsClass => SymbolEqualityComparer.Default.Equals(Class, Type);
 
@@ -58,6 +67,7 @@ internal sealed record Obstacle(INamedTypeSymbol Class, INamedTypeSymbol Type, s
     {
         TopLevelProgram => $"it is nested in '{Type.Name}', the class of the top-level statements, which ServerTools does not extend",
         ClassReach.Generic => $"{What}, and the generated code registers one entity type",
+        FileLocal => $"{What}, and the generated code, in a file of its own, cannot see it",
         _ => $"{What}, and the generated code registers it from namespace level, which cannot see it",
     };
 
@@ -68,6 +78,7 @@ internal sealed record Obstacle(INamedTypeSymbol Class, INamedTypeSymbol Type, s
     {
         ClassReach.Generic when IsClass => $"move {attributes} to the non-generic entity classes derived from '{Class.Name}'",
         ClassReach.Generic or TopLevelProgram => $"declare '{Class.Name}' outside '{Type.Name}'",
+        FileLocal => $"make '{Type.Name}' internal instead of file-local",
         _ => $"make '{Type.Name}' internal or public",
     };
 

@@ -67,7 +67,9 @@ public sealed class ClassNotGeneratedAnalyzer : DiagnosticAnalyzer
         var written = tracksProperties ? "[Tracked]" : Join(marked.Select(static attribute => "[" + ShortName(attribute) + "]").ToList());
         foreach (var obstacle in GeneratedClasses.Obstacles(type, context.CancellationToken))
         {
-            if (tracksProperties && obstacle.Kind == ClassReach.Generic && SymbolEqualityComparer.Default.Equals(obstacle.Type, type))
+            // A file-local class is ST0003's; a generic one that only marks properties is a base class (its derived classes are checked).
+            if (obstacle.Kind == Obstacle.FileLocal
+                || (tracksProperties && obstacle.Kind == ClassReach.Generic && SymbolEqualityComparer.Default.Equals(obstacle.Type, type)))
             {
                 continue;
             }
