@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -19,7 +20,7 @@ internal static class GeneratedClasses
     /// (<see cref="FileLocalTypes"/>, reported by ST0003), then the <c>Program</c> of top-level statements when the class
     /// is nested in it (its declaration is no type declaration the generators can reopen).
     /// </summary>
-    public static System.Collections.Generic.IEnumerable<Obstacle> Obstacles(INamedTypeSymbol type, CancellationToken cancellationToken)
+    public static IEnumerable<Obstacle> Obstacles(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
         foreach (var (current, kind) in ClassReach.Obstacles(type))
         {
@@ -93,7 +94,7 @@ internal sealed record Obstacle(INamedTypeSymbol Class, INamedTypeSymbol Type, s
     /// one (its name when it is private by default), the class's name when it is nested in <c>Program</c>; null when that
     /// is not in <paramref name="compilation"/>.
     /// </summary>
-    public Location? Location(Compilation compilation, CancellationToken cancellationToken)
+    public Location? Where(Compilation compilation, CancellationToken cancellationToken)
     {
         if (Kind == TopLevelProgram)
         {
@@ -122,7 +123,7 @@ internal sealed record Obstacle(INamedTypeSymbol Class, INamedTypeSymbol Type, s
                 .ToList();
             if (modifiers.Count > 0)
             {
-                return Microsoft.CodeAnalysis.Location.Create(declaration.SyntaxTree, TextSpan.FromBounds(modifiers[0].SpanStart, modifiers[modifiers.Count - 1].Span.End));
+                return Location.Create(declaration.SyntaxTree, TextSpan.FromBounds(modifiers[0].SpanStart, modifiers[modifiers.Count - 1].Span.End));
             }
         }
 

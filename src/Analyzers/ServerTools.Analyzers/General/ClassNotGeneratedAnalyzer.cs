@@ -74,7 +74,7 @@ public sealed class ClassNotGeneratedAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (obstacle.Location(context.Compilation, context.CancellationToken) is { } location)
+            if (obstacle.Where(context.Compilation, context.CancellationToken) is { } location)
             {
                 context.ReportDiagnostic(Diagnostic.Create(
                     DiagnosticDescriptors.ClassNotGenerated, location, written, type.Name, obstacle.Reason, obstacle.RemedyWhenMarked(written)));
