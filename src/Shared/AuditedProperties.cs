@@ -25,7 +25,8 @@ internal static class AuditedProperties
     /// The properties of <paramref name="type"/> that EF Core maps by convention, one per name, in the order of their
     /// first declaration (base class first): each the declaration EF Core maps, the most derived one of its name (an
     /// override, or a <c>new</c> property that hides a base class's), with the attributes of every declaration of that
-    /// name in the class and its base classes combined (<see cref="EntityProperty"/>). Mapped: an instance property, not
+    /// name in the class and its base classes combined (<see cref="EntityProperty"/>), and the <c>[AuditIgnore]</c> and
+    /// <c>[AuditMask]</c> of the properties of that name of the interfaces the class implements. Mapped: an instance property, not
     /// an indexer, with a public getter and a setter (of any accessibility, <c>init</c> included; an override that
     /// declares one accessor has its base's other), not <c>[NotMapped]</c> on it or on a property it overrides (EF Core
     /// reads the attribute so, as <c>Attribute.IsDefined(member, type, inherit: true)</c>). A property that is not
@@ -35,12 +36,20 @@ internal static class AuditedProperties
     {
         var declared = new List<(EntityProperty Property, bool NotMapped)>();
         var positions = new Dictionary<string, int>(System.StringComparer.Ordinal);
+        var explicitImplementations = new List<IPropertySymbol>();
         foreach (var declaringType in BaseFirst(type))
         {
             foreach (var member in declaringType.GetMembers())
             {
                 if (member is not IPropertySymbol { IsStatic: false, IsIndexer: false } property)
                 {
+                    continue;
+                }
+
+                if (!property.ExplicitInterfaceImplementations.IsEmpty)
+                {
+                    // Never mapped (it is private, and named after its interface): a declaration of the interface's property.
+                    explicitImplementations.Add(property);
                     continue;
                 }
 
@@ -67,6 +76,27 @@ internal static class AuditedProperties
             }
         }
 
+        // The properties of the interfaces the class implements, and the class's explicit implementations of them, are
+        // more declarations of the property of their name, however the class implements them (implicitly or explicitly,
+        // in the class or in a base class): their [AuditIgnore] and [AuditMask] count as well. Not [NotMapped], which EF
+        // Core reads on the class's declarations only, nor [Tracked], as the generator picks the classes it tracks by
+        // their own declarations.
+        foreach (var contract in type.AllInterfaces)
+        {
+            foreach (var member in contract.GetMembers())
+            {
+                if (member is IPropertySymbol { IsStatic: false, IsIndexer: false } property)
+                {
+                    Protect(property.Name, property);
+                }
+            }
+        }
+
+        foreach (var implementation in explicitImplementations)
+        {
+            Protect(implementation.ExplicitInterfaceImplementations[0].Name, implementation);
+        }
+
         var mapped = new List<EntityProperty>(declared.Count);
         foreach (var (property, notMapped) in declared)
         {
@@ -77,6 +107,23 @@ internal static class AuditedProperties
         }
 
         return mapped;
+
+        void Protect(string name, IPropertySymbol declaration)
+        {
+            if (positions.TryGetValue(name, out var position) && IsProtected(declaration, out var ignored, out var masked))
+            {
+                var (known, knownNotMapped) = declared[position];
+                declared[position] = (known with { IsIgnored = known.IsIgnored || ignored, IsMasked = known.IsMasked || masked }, knownNotMapped);
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="property"/> is marked <c>[AuditIgnore]</c> or <c>[AuditMask]</c>, and which.</summary>
+    public static bool IsProtected(IPropertySymbol property, out bool ignored, out bool masked)
+    {
+        ignored = MetadataNames.HasAttribute(property, AttributeNames.AuditIgnore);
+        masked = MetadataNames.HasAttribute(property, AttributeNames.AuditMask);
+        return ignored || masked;
     }
 
     /// <summary>A public getter and a setter, declared by <paramref name="property"/> or by the properties it overrides.</summary>
@@ -193,8 +240,8 @@ internal static class AuditedProperties
 /// One property of a class as the audit trail and tracking take it (<see cref="AuditedProperties.Mapped"/>).
 /// </summary>
 /// <param name="Symbol">The declaration EF Core maps: the most derived one of its name in the class and its base classes.</param>
-/// <param name="IsIgnored"><c>[AuditIgnore]</c> on this declaration or on one it overrides or hides: not logged (it beats a mask).</param>
-/// <param name="IsMasked"><c>[AuditMask]</c> on this declaration or on one it overrides or hides: logged as <c>***</c>.</param>
+/// <param name="IsIgnored"><c>[AuditIgnore]</c> on this declaration, on one it overrides or hides, or on an interface's property of its name: not logged (it beats a mask).</param>
+/// <param name="IsMasked"><c>[AuditMask]</c> on this declaration, on one it overrides or hides, or on an interface's property of its name: logged as <c>***</c>.</param>
 /// <param name="IsTracked"><c>[Tracked]</c> on this declaration or on one it overrides or hides.</param>
 internal readonly record struct EntityProperty(IPropertySymbol Symbol, bool IsIgnored, bool IsMasked, bool IsTracked)
 {

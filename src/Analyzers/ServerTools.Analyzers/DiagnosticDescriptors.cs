@@ -38,6 +38,27 @@ internal static class DiagnosticDescriptors
         helpLinkUri: HelpLinkBase + "ST0001.md");
 
     /// <summary>
+    /// ST0002: the generators write no code for a class marked [Audited], [Tracked] or [TimeWindowed], or tracked through
+    /// its [Tracked] properties, because it or a type that contains it is generic, private or protected, or it is nested in
+    /// the Program of top-level statements.
+    /// </summary>
+    public static readonly DiagnosticDescriptor ClassNotGenerated = new(
+        id: "ST0002",
+        title: "ServerTools generates no code for a generic, private or protected class, or a class nested in the top-level Program",
+        messageFormat: "No code is generated for {0} on '{1}': {2}; {3}",
+        category: Categories.General,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The code generated for [Audited], [Tracked] and [TimeWindowed] registers the entity's descriptor from a module "
+                     + "initializer and, for [TimeWindowed], adds WhereOpenAt at namespace level, for one entity type. It cannot name "
+                     + "a generic class (nor one nested in a generic type), whose entity types are its closed forms, nor a class that "
+                     + "is private or protected or nested in such a type, which namespace-level code does not see; and ServerTools "
+                     + "does not extend the Program class of top-level statements. Such a class gets no code, so the feature "
+                     + "silently does nothing: no audit log, no hook, no outbox message, no opening hours. Mark the non-generic "
+                     + "entity classes, declare the class outside its generic type or Program, or make it internal or public.",
+        helpLinkUri: HelpLinkBase + "ST0002.md");
+
+    /// <summary>
     /// ST0003: the generators write no code for a class marked [Audited], [Tracked], [TimeWindowed] or [FuzzySearchable], or
     /// declaring a property marked [Tracked] or [FuzzySearchable], because it or a type that contains it is file-local, or
     /// for such a property of a struct (a record struct too), which EF Core does not map as an entity.
@@ -123,8 +144,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor DerivedClassPropertiesNotAudited = new(
         id: "ST1005",
         title: "A class derived from an [Audited] class does not log its own properties",
-        messageFormat: "'{0}' is audited as its base class '{1}', so {2}: mark '{0}' [Audited] (and partial) to log it with its own "
-                       + "properties and attributes",
+        messageFormat: "'{0}' is audited as its base class '{1}', so {2}: {3}",
         category: Categories.Auditing,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
@@ -166,6 +186,26 @@ internal static class DiagnosticDescriptors
                      + "[AuditIgnore] apply to the lines only: a key that is personal data (a national id, an e-mail address) is "
                      + "written in clear in every row that names the entity. Give the entity a surrogate key instead.",
         helpLinkUri: HelpLinkBase + "ST1007.md");
+
+    /// <summary>
+    /// ST1008: [AuditMask] or [AuditIgnore] on a property of an interface that an [Audited] or tracked class implements,
+    /// where the class maps no property of that name.
+    /// </summary>
+    public static readonly DiagnosticDescriptor InterfaceAuditAttributeNotApplied = new(
+        id: "ST1008",
+        title: "[AuditMask] or [AuditIgnore] on an interface property applies to no property of a class that implements it",
+        messageFormat: "[{0}] on '{1}' protects no value of '{2}', which has no property named '{3}' that EF Core maps: mark the "
+                       + "property of '{2}' that holds the value [{0}]",
+        category: Categories.Auditing,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "The audit trail and the outbox apply the [AuditMask] and [AuditIgnore] of an interface's property to the "
+                     + "property of the same name of each [Audited] or tracked class that implements the interface, as they do "
+                     + "for the declarations an override or a 'new' property replaces. A class that implements the interface's "
+                     + "property explicitly over a property of another name, or with a property EF Core does not map (computed, "
+                     + "[NotMapped], without a setter), keeps the value in a property of another name, which is logged in clear "
+                     + "unless it is marked itself.",
+        helpLinkUri: HelpLinkBase + "ST1008.md");
 
     /// <summary>ST2001: a class handles the tracked changes of a type that has no tracked fields.</summary>
     public static readonly DiagnosticDescriptor HandlerOfUntrackedType = new(
@@ -225,6 +265,23 @@ internal static class DiagnosticDescriptors
                      + "entities and Npgsql's value types without a text (NpgsqlRange<T>, NpgsqlPoint, ...) are left out. Track the foreign "
                      + "key of a reference navigation, or mark the fields of the related entity [Tracked] on that entity.",
         helpLinkUri: HelpLinkBase + "ST2003.md");
+
+    /// <summary>ST2005: a tracked class has a member that a member the tracking generator adds would collide with.</summary>
+    public static readonly DiagnosticDescriptor TrackedMemberCollision = new(
+        id: "ST2005",
+        title: "A tracked class already has a member that tracking generates",
+        messageFormat: "'{0}' {1}, and tracking generates {2} of that name: {3}",
+        category: Categories.Tracking,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Tracking adds to a tracked class the nested class TrackedFields, the method RegisterServerToolsTrackedDescriptor() "
+                     + "and, for each tracked property X of type T, the change hook 'partial void OnXChanged(T oldValue, T newValue)'. "
+                     + "A member of the class with one of those names (for the hook, an ordinary method with its parameters, or a "
+                     + "member that is not a method) collides with the generated one, and a visible member of a base class named "
+                     + "TrackedFields is hidden by it: the compiler reports CS0111, CS0102, CS0542 or CS0108 in the generated file, "
+                     + "which does not say what to do. This diagnostic names the member to rename, or, for an ordinary method that "
+                     + "was meant as the hook, says to declare it partial.",
+        helpLinkUri: HelpLinkBase + "ST2005.md");
 
     /// <summary>ST3001: a [FuzzySearchable] field names a property the class does not have, or one EF Core does not map.</summary>
     public static readonly DiagnosticDescriptor SearchableFieldNotMapped = new(

@@ -232,6 +232,64 @@ public sealed class AuditedGeneratorTests
             public sealed partial record class Payment(int Id, decimal Amount, [property: AuditIgnore] string? Token);
             """).CompilesWithoutDiagnostics().VerifySnapshots();
 
+    [Fact]
+    public void Interface_property_masks_or_leaves_out_the_property_of_its_name_however_the_class_implements_it()
+        => GeneratorHarness.Run("""
+            using ServerTools;
+
+            namespace Shop;
+
+            public interface IHasSecrets
+            {
+                [AuditMask] string? Iban { get; set; }
+                [AuditIgnore] string? PasswordHash { get; set; }
+            }
+
+            public interface IHasTaxNumber
+            {
+                [AuditMask] string? TaxNumber { get; set; }
+            }
+
+            public interface IHasPin : IHasTaxNumber
+            {
+                [AuditIgnore] string? Pin { get; set; }
+            }
+
+            public interface IHasToken<T>
+            {
+                [AuditIgnore] T? Token { get; set; }
+            }
+
+            public abstract class Party : IHasPin
+            {
+                public int Id { get; set; }
+                public string? TaxNumber { get; set; }
+                public string? Pin { get; set; }
+            }
+
+            [Audited]
+            [Tracked(Operations = TrackedOperations.Create | TrackedOperations.Update)]
+            public partial class Partner : Party, IHasSecrets, IHasToken<string>
+            {
+                public string Name { get; set; } = "";
+                public string? Iban { get; set; }
+                public string? PasswordHash { get; set; }
+                public string? Token { get; set; }
+                public string? Phone { get; set; }
+                public string? Email { get; set; }
+                [AuditMask] string? IHasContact.Phone { get => Phone; set => Phone = value; }
+                string? IHasContact.Email { get => Email; set => Email = value; }
+            }
+
+            public interface IHasContact
+            {
+                string? Phone { get; set; }
+                [AuditMask] string? Email { get; set; }
+            }
+
+            public partial class Partner : IHasContact;
+            """).CompilesWithoutDiagnostics().VerifySnapshots();
+
     [Theory]
     [InlineData("[ServerTools.Audited] public class Partner { public int Id { get; set; } }")]
     [InlineData("public class Shop { [ServerTools.Audited] public partial class Partner { public int Id { get; set; } } }")]

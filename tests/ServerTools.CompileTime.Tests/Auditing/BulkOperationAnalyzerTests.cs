@@ -130,6 +130,39 @@ public sealed class BulkOperationAnalyzerTests
         Shop);
 
     [Fact]
+    public Task Bulk_operation_made_a_delegate_from_a_method_group_is_reported_at_the_method_name() => DiagnosticAssert.VerifyAsync(
+        new BulkOperationAnalyzer(),
+        """
+        using System;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.EntityFrameworkCore;
+
+        namespace Shop;
+
+        public static class Cleanup
+        {
+            public static int Purge(ShopContext db)
+            {
+                Func<IQueryable<Partner>, int> purge = EntityFrameworkQueryableExtensions.[|ExecuteDelete|];
+                Func<int> purgeCompanies = db.Companies.[|ExecuteDelete|];
+                Func<IQueryable<Product>, int> purgeProducts = EntityFrameworkQueryableExtensions.ExecuteDelete;
+                return purge(db.Partners) + purgeCompanies() + purgeProducts(db.Products);
+            }
+
+            public static Task<int> PurgeAsync(ShopContext db, Func<Func<IQueryable<Partner>, CancellationToken, Task<int>>, Task<int>> run)
+                => run(EntityFrameworkQueryableExtensions.[|ExecuteDeleteAsync|]);
+        }
+        """,
+        [
+            new("ST1001", Message("ExecuteDelete", "Partner"), 0),
+            new("ST1001", Message("ExecuteDelete", "Company"), 1),
+            new("ST1001", Message("ExecuteDeleteAsync", "Partner"), 2),
+        ],
+        Shop);
+
+    [Fact]
     public Task Bulk_operation_on_an_entity_that_is_not_audited_is_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
         new BulkOperationAnalyzer(),
         """
@@ -307,6 +340,31 @@ public sealed class BulkOperationAnalyzerTests
         """,
         ["ST2004", "ST1001"],
         Tracked);
+
+    [Fact]
+    public Task Bulk_operation_on_an_entity_whose_tracked_base_class_gets_no_code_is_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
+        new BulkOperationAnalyzer(),
+        """
+        using System.Linq;
+        using Microsoft.EntityFrameworkCore;
+        using ServerTools;
+
+        namespace Orders;
+
+        public abstract partial class Versioned<T>
+        {
+            public int Id { get; set; }
+            [Tracked] public string Status { get; set; } = "";
+        }
+
+        public partial class Revision : Versioned<string> { }
+
+        public static class Cleanup
+        {
+            public static int Run(IQueryable<Revision> revisions) => revisions.ExecuteUpdate(s => s.SetProperty(r => r.Status, "old"));
+        }
+        """,
+        ["ST2004"]);
 
     [Fact]
     public Task Pragma_suppresses_an_intended_bulk_operation() => DiagnosticAssert.VerifyNotReportedAsync(

@@ -219,6 +219,118 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzerTests
         ["ST1005"]);
 
     [Fact]
+    public Task Interface_that_the_derived_class_adds_with_a_mask_or_an_ignore_is_reported_as_not_applied() => DiagnosticAssert.VerifyAsync(
+        new DerivedClassPropertiesNotAuditedAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        public interface IHasSecrets
+        {
+            [AuditMask] string? Iban { get; set; }
+            [AuditIgnore] string? PasswordHash { get; set; }
+        }
+
+        public interface IHasPhone
+        {
+            string? Phone { get; set; }
+        }
+
+        [Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+            public string? Iban { get; set; }
+            public string? PasswordHash { get; set; }
+            public string? Phone { get; set; }
+        }
+
+        public class [|Customer|] : Partner, IHasSecrets
+        {
+        }
+
+        public class [|Supplier|] : Partner, IHasPhone
+        {
+            [AuditMask] string? IHasPhone.Phone { get => Phone; set => Phone = value; }
+        }
+
+        public class Agent : Partner, IHasPhone
+        {
+        }
+        """,
+        [
+            new("ST1005", Reported("Customer", "the [AuditMask] or [AuditIgnore] it adds to 'Iban', 'PasswordHash' is not applied (the values are logged as 'Partner' logs them)"), 0),
+            new("ST1005", Reported("Supplier", "the [AuditMask] or [AuditIgnore] it adds to 'Phone' is not applied (the values are logged as 'Partner' logs them)"), 1),
+        ]);
+
+    [Fact]
+    public Task Class_the_generators_skip_is_told_what_would_log_its_properties() => DiagnosticAssert.VerifyAsync(
+        new DerivedClassPropertiesNotAuditedAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+        }
+
+        public class [|Revision|]<TPayload> : Partner
+        {
+            public TPayload? Payload { get; set; }
+            public string? Author { get; set; }
+        }
+
+        public partial class Catalog
+        {
+            private class [|Supplier|] : Partner
+            {
+                public string? Iban { get; set; }
+            }
+        }
+
+        file class [|Archive|] : Partner
+        {
+            public string? Note { get; set; }
+        }
+        """,
+        [
+            new("ST1005", "'Revision' is audited as its base class 'Partner', so its own properties ('Author') are not logged: it is generic, and the "
+                          + "generated code registers one entity type, so [Audited] on 'Revision' would generate nothing; mark the non-generic entity "
+                          + "classes derived from 'Revision' [Audited] (and partial)", 0),
+            new("ST1005", "'Supplier' is audited as its base class 'Partner', so its own properties ('Iban') are not logged: it is private, and the "
+                          + "generated code registers it from namespace level, which cannot see it, so [Audited] on 'Supplier' would generate nothing; "
+                          + "make 'Supplier' internal or public and mark 'Supplier' [Audited] (and partial)", 1),
+            new("ST1005", "'Archive' is audited as its base class 'Partner', so its own properties ('Note') are not logged: it is file-local, and the "
+                          + "generated code, in a file of its own, cannot see it, so [Audited] on 'Archive' would generate nothing; "
+                          + "make 'Archive' internal instead of file-local and mark 'Archive' [Audited] (and partial)", 2),
+        ]);
+
+    [Fact]
+    public Task Fix_is_not_offered_for_a_class_the_generators_skip() => CodeFixAssert.VerifyNotOfferedAsync(
+        new DerivedClassPropertiesNotAuditedAnalyzer(),
+        new AddAuditedCodeFixProvider(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [Audited]
+        public partial class Document
+        {
+            public int Id { get; set; }
+        }
+
+        public class Revision<TPayload> : Document
+        {
+            public string? Author { get; set; }
+        }
+        """);
+
+    [Fact]
     public Task Fix_marks_the_class_Audited_below_its_doc_comment_and_makes_it_partial() => CodeFixAssert.VerifyAsync(
         new DerivedClassPropertiesNotAuditedAnalyzer(),
         new AddAuditedCodeFixProvider(),

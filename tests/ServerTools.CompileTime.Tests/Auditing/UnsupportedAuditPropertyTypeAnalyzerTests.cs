@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.Diagnostics;
 using ServerTools.Analyzers.Auditing;
 using ServerTools.Analyzers.CodeFixes.Auditing;
 using ServerTools.CompileTime.Tests.Harness;
@@ -186,6 +187,42 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
         }
         """,
         [new("ST1004", Message("Period", "NpgsqlRange<int>"))]);
+
+    [Fact]
+    public async Task Property_inherited_from_a_referenced_project_is_not_reported_there_in_a_workspace()
+    {
+        // In the IDE a project reference is a compilation reference: the base class's property has a location in the other
+        // project, where this compilation cannot report (the driver would throw, AD0001). A build, which references the
+        // project's assembly, sees no location in source and reports nothing either.
+        var domain = TestCompilation.Create(
+            """
+            using NpgsqlTypes;
+
+            namespace Domain;
+
+            public abstract class Booking
+            {
+                public int Id { get; set; }
+                public NpgsqlRange<int> Seats { get; set; }
+            }
+            """).WithAssemblyName("Domain");
+        var app = TestCompilation.Create(
+            """
+            using ServerTools;
+
+            namespace App;
+
+            [Audited]
+            public partial class Reservation : Domain.Booking
+            {
+                public string Guest { get; set; } = "";
+            }
+            """).AddReferences(domain.ToMetadataReference());
+
+        var diagnostics = await app.WithAnalyzers([new UnsupportedAuditPropertyTypeAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+
+        Assert.Empty(diagnostics);
+    }
 
     [Fact]
     public Task Fix_adds_AuditIgnore_on_its_own_line_below_the_doc_comment() => CodeFixAssert.VerifyAsync(

@@ -499,6 +499,50 @@ public sealed class ModuleAnalysisAnalyzerTests
     }
 
     [Fact]
+    public async Task Entity_of_a_referenced_project_is_reported_without_a_location_in_a_workspace()
+    {
+        // In the IDE (or any MSBuildWorkspace) a project reference is a compilation reference: the entity is a source
+        // symbol of the other project, and a diagnostic at its declaration would be outside the compilation analyzed.
+        var domain = TestCompilation.Create(
+            """
+            using ServerTools;
+
+            namespace Domain;
+
+            [Audited]
+            public partial class Partner
+            {
+                public int Id { get; set; }
+            }
+            """).WithAssemblyName("Domain");
+        var marked = MarkedSource.Parse(
+            """
+            using Microsoft.EntityFrameworkCore;
+
+            namespace App;
+
+            public class AppContext : DbContext
+            {
+                public DbSet<Domain.Partner> Partners => Set<Domain.Partner>();
+            }
+            """);
+        var app = TestCompilation.Create(marked.Text).AddReferences(domain.ToMetadataReference());
+        Assert.DoesNotContain(app.GetDiagnostics(), static d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+
+        var actual = await AnalyzeAsync(app);
+
+        Compare(
+            marked,
+            [
+                Nowhere(
+                    "ST9002",
+                    "Entity 'Domain.Partner' of 'App.AppContext': Audited; no exception rule",
+                    ("type", "Domain.Partner"), ("features", "Audited"), ("rules", ""), ("contexts", "App.AppContext")),
+            ],
+            actual);
+    }
+
+    [Fact]
     public async Task An_entity_derived_from_an_audited_and_tracked_class_is_audited_and_tracked_as_it()
     {
         var summary = await VerifyAsync(

@@ -13,6 +13,9 @@ public sealed class TimeZoneAnalyzerTests
     private const string LookItUp = "write the IANA id of the zone (Area/Location, such as 'Europe/Paris'; PostgreSQL does not know Windows ids), "
                                     + "as listed at https://en.wikipedia.org/wiki/List_of_tz_database_time_zones";
 
+    private const string Abbreviation = "an abbreviation names no zone (the same letters stand for different zones, and a zone's abbreviation "
+                                        + "changes with daylight-saving time): " + LookItUp;
+
     private static string NotIana(string zone, string type, string fix)
         => $"'{zone}' is not an IANA time-zone id, so neither .NET nor PostgreSQL can read the opening hours of '{type}' in it: {fix}";
 
@@ -109,13 +112,46 @@ public sealed class TimeZoneAnalyzerTests
         """,
         [
             new("ST4001", NotIana("Romance Standard Time", "Store", LookItUp), 0),
-            new("ST4001", NotIana("CEST", "Depot", LookItUp), 1),
+            new("ST4001", NotIana("CEST", "Depot", Abbreviation), 1),
             new("ST4001", NotIana("GMT+1", "Outlet", LookItUp), 2),
             new("ST4001", NotIana("+02:00", "Kiosk", LookItUp), 3),
             new("ST4001", NotIana("Etc/GMT+13", "Booth", LookItUp), 4),
             new("ST4001", NotIana("Eastern", "Stall", LookItUp), 5),
             new("ST4001", NotIana("Romance Standard Time", "Office", LookItUp), 6),
         ]);
+
+    [Fact]
+    public Task Abbreviation_a_letter_away_from_an_id_without_an_area_is_not_taken_for_it() => DiagnosticAssert.VerifyAsync(
+        new TimeZoneAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [TimeWindowed(TimeZone = [|"MSK"|])] public partial class Moscow { public int Id { get; set; } }
+        [TimeWindowed(TimeZone = [|"AEST"|])] public partial class Sydney { public int Id { get; set; } }
+        [TimeWindowed(TimeZone = [|"EDT"|])] public partial class Boston { public int Id { get; set; } }
+        [TimeWindowed(TimeZone = [|"Japn"|])] public partial class Tokyo { public int Id { get; set; } }
+        [TimeWindowed(TimeZone = [|"Z"|])] public partial class Zulu { public int Id { get; set; } }
+        [TimeWindowed(TimeZone = [|"CET "|])] public partial class Vienna { public int Id { get; set; } }
+        """,
+        [
+            new("ST4001", NotIana("MSK", "Moscow", Abbreviation), 0),
+            new("ST4001", NotIana("AEST", "Sydney", Abbreviation), 1),
+            new("ST4001", NotIana("EDT", "Boston", Abbreviation), 2),
+            new("ST4001", NotIana("Japn", "Tokyo", LookItUp), 3),
+            new("ST4001", NotIana("Z", "Zulu", "did you mean 'UTC'?"), 4),
+            new("ST4001", NotIana("CET ", "Vienna", "did you mean 'CET'?"), 5),
+        ]);
+
+    [Theory]
+    [InlineData("MSK")]
+    [InlineData("AEST")]
+    [InlineData("EDT")]
+    public Task Fix_is_not_offered_for_an_abbreviation(string zone) => CodeFixAssert.VerifyNotOfferedAsync(
+        new TimeZoneAnalyzer(),
+        new UseMeantTimeZoneCodeFixProvider(),
+        Store($"\"{zone}\""));
 
     [Fact]
     public Task An_empty_time_zone_is_reported_with_how_to_get_UTC() => DiagnosticAssert.VerifyAsync(
@@ -160,6 +196,8 @@ public sealed class TimeZoneAnalyzerTests
     [InlineData("europe/paris", "Europe/Paris")]
     [InlineData("Europe/Pairs", "Europe/Paris")]
     [InlineData("New York", "America/New_York")]
+    [InlineData("Z", "UTC")]
+    [InlineData(" Europe/Paris ", "Europe/Paris")]
     public Task Fix_writes_the_id_the_time_zone_means(string zone, string id) => CodeFixAssert.VerifyAsync(
         new TimeZoneAnalyzer(),
         new UseMeantTimeZoneCodeFixProvider(),

@@ -307,6 +307,119 @@ public sealed class ChangeHookMismatchAnalyzerTests
         Assert.All(diagnostics, static d => Assert.DoesNotContain(ChangeHookMismatchAnalyzer.HookNameProperty, d.Properties.Keys));
     }
 
+    [Fact]
+    public Task Hook_that_is_implemented_already_is_not_proposed_again() => VerifyWithoutDefinitionsAsync(
+        Order(
+            """
+            public System.DateTimeOffset? ConfirmedAt { get; set; }
+
+            partial void OnStateChanged(OrderState oldValue, OrderState newValue) => ConfirmedAt = System.DateTimeOffset.UtcNow;
+            partial void [|OnSatteChanged|](OrderState oldValue, OrderState newValue) { }
+            partial void [|OnStateChanged|](int oldValue, int newValue) { }
+            """),
+        [
+            new("ST2002", Message("OnSatteChanged", "Order", "the hook of the tracked property 'State', 'partial void OnStateChanged(OrderState oldValue, "
+                                                              + "OrderState newValue)', is implemented already; remove 'OnSatteChanged', or move its body into that hook"), 0),
+            new("ST2002", Message("OnStateChanged", "Order", "the hook of the tracked property 'State', 'partial void OnStateChanged(OrderState oldValue, "
+                                                              + "OrderState newValue)', is implemented already; remove 'OnStateChanged', or move its body into that hook"), 1),
+        ]);
+
+    [Fact]
+    public Task Fix_is_not_offered_where_the_hook_is_implemented_already() => CodeFixAssert.VerifyNotOfferedAsync(
+        new ChangeHookMismatchAnalyzer(),
+        new MatchChangeHookCodeFixProvider(),
+        """
+        using System;
+        using ServerTools;
+
+        namespace Shop;
+
+        public enum OrderState { Draft, Confirmed }
+
+        [Tracked]
+        public partial class Order
+        {
+            public int Id { get; set; }
+            public OrderState State { get; set; }
+            public DateTimeOffset? ConfirmedAt { get; set; }
+
+            partial void OnStateChanged(OrderState oldValue, OrderState newValue) { if (newValue == OrderState.Confirmed) ConfirmedAt = DateTimeOffset.UtcNow; }
+            partial void OnSatteChanged(OrderState oldValue, OrderState newValue) { }
+        }
+        """);
+
+    [Fact]
+    public async Task Of_two_methods_a_fix_would_turn_into_one_hook_only_the_one_of_its_name_is_fixed()
+    {
+        // The page's "Bad" example: fixing both OnStateChanged(int, int) and OnSatteChanged would implement the hook twice.
+        // Once OnStateChanged is fixed, OnSatteChanged is reported as a second implementation, without a fix.
+        var diagnostics = await DiagnosticAssert.AnalyzeAsync(
+            new ChangeHookMismatchAnalyzer(),
+            Order(
+                """
+                partial void OnStateChanged(int oldValue, int newValue) { }
+                partial void OnTotalChanged(decimal oldValue, decimal newValue) { }
+                partial void OnSatteChanged(OrderState oldValue, OrderState newValue) { }
+                """),
+            GeneratedHooks);
+
+        Assert.Equal(
+            [("OnStateChanged", true), ("OnTotalChanged", true), ("OnSatteChanged", false)],
+            diagnostics.Select(static d => (d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Split('\'')[1], d.Properties.ContainsKey(ChangeHookMismatchAnalyzer.HookNameProperty))));
+    }
+
+    [Fact]
+    public Task Hook_written_in_a_class_tracked_through_its_base_class_says_it_needs_Tracked_of_its_own() => VerifyWithoutDefinitionsAsync(
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [Tracked]
+        public partial class Vehicle
+        {
+            public int Id { get; set; }
+            public string Plate { get; set; } = "";
+        }
+
+        public partial class Van : Vehicle
+        {
+            public int Seats { get; set; }
+
+            partial void [|OnPlateChanged|](string oldValue, string newValue) { }
+            partial void [|OnSeatsChanged|](int oldValue, int newValue) { }
+        }
+
+        public abstract partial class Versioned<T>
+        {
+            public int Id { get; set; }
+            [Tracked] public string Status { get; set; } = "";
+        }
+
+        public partial class Revision : Versioned<string>
+        {
+            partial void [|OnStatusChanged|](string oldValue, string newValue) { }
+        }
+        """,
+        [
+            new("ST2002", Message("OnPlateChanged", "Van", "'Van' is tracked through its base class 'Vehicle', whose change hooks are private to 'Vehicle': "
+                                                           + "mark 'Van' [Tracked] (and partial) to give it change hooks of its own, or implement 'OnPlateChanged' in 'Vehicle'"), 0),
+            new("ST2002", Message("OnSeatsChanged", "Van", "'Van' is tracked through its base class 'Vehicle', whose change hooks are private to 'Vehicle': "
+                                                           + "mark 'Van' [Tracked] (and partial) to give it change hooks of its own"), 1),
+            new("ST2002", Message("OnStatusChanged", "Revision", "'Revision' inherits the [Tracked] properties of 'Versioned', which gets no tracking code "
+                                                                 + "(ST0002), and has no change hooks: mark 'Revision' [Tracked] (and partial) to give it change hooks of its own"), 2),
+        ],
+        """
+        // <auto-generated/>
+        namespace Shop;
+
+        partial class Vehicle
+        {
+            partial void OnIdChanged(int oldValue, int newValue);
+            partial void OnPlateChanged(string oldValue, string newValue);
+        }
+        """);
+
     /// <summary>
     /// Analyzes <paramref name="markup"/> with <paramref name="generated"/> (the hooks the generator would declare, by
     /// default <see cref="GeneratedHooks"/>), where the implementations that match no declaration do not compile

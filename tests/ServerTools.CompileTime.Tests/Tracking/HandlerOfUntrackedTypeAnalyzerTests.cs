@@ -89,6 +89,46 @@ public sealed class HandlerOfUntrackedTypeAnalyzerTests
         Handlers);
 
     [Fact]
+    public Task Handlers_of_classes_the_generator_skips_are_reported_with_what_would_work() => DiagnosticAssert.VerifyAsync(
+        new HandlerOfUntrackedTypeAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        public abstract partial class Versioned<T>
+        {
+            public int Id { get; set; }
+            public T? Payload { get; set; }
+            [Tracked] public string Status { get; set; } = "";
+        }
+
+        public partial class Revision : Versioned<string> { }
+
+        public partial class Catalog
+        {
+            [Tracked]
+            private protected partial class Offer { public int Id { get; set; } public decimal Price { get; set; } }
+
+            private sealed class OnOffer : [|Handler<Offer>|] { }
+        }
+
+        public sealed class OnRevision : [|Handler<Revision>|] { }
+
+        public sealed class OnVersioned : [|Handler<Versioned<string>>|] { }
+        """,
+        [
+            new("ST2001", "'OnOffer' handles the tracked changes of 'Offer', but no tracking code is generated for 'Offer': it is private protected, "
+                          + "and the generated code registers it from namespace level, which cannot see it; make 'Offer' internal or public", 0),
+            new("ST2001", "'OnRevision' handles the tracked changes of 'Revision', but 'Revision' inherits the [Tracked] properties of 'Versioned', "
+                          + "which gets no tracking code (ST0002), so nothing tracks 'Revision' through it: mark 'Revision' [Tracked] to give it changes of its own", 1),
+            new("ST2001", "'OnVersioned' handles the tracked changes of 'Versioned', but no tracking code is generated for 'Versioned': it is generic, "
+                          + "and the generated code registers one entity type; mark the non-generic entity classes derived from 'Versioned' [Tracked] "
+                          + "(and partial) and handle them", 2),
+        ],
+        Handlers);
+
+    [Fact]
     public Task Handlers_of_tracked_types_and_of_type_parameters_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
         new HandlerOfUntrackedTypeAnalyzer(),
         """

@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ServerTools.Analyzers.Auditing;
 using ServerTools.Analyzers.CodeFixes.Common;
 using ServerTools.Analyzers.CodeFixes.General;
 
@@ -11,7 +12,8 @@ namespace ServerTools.Analyzers.CodeFixes.Auditing;
 
 /// <summary>
 /// Fixes ST1005 by marking the derived class <c>[Audited]</c>, on a line of its own above the class (below its doc
-/// comment), and making it and every type that contains it <c>partial</c>, as ST0001 requires.
+/// comment), and making it and every type that contains it <c>partial</c>, as ST0001 requires. Not offered for a class
+/// the generators skip (generic, private, ...), which <c>[Audited]</c> would not make log anything.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddAuditedCodeFixProvider))]
 [Shared]
@@ -20,7 +22,9 @@ public sealed class AddAuditedCodeFixProvider()
 {
     /// <inheritdoc />
     protected override TypeDeclarationSyntax? Find(SyntaxNode root, Diagnostic diagnostic)
-        => root.FindToken(diagnostic.Location.SourceSpan.Start).Parent as TypeDeclarationSyntax;
+        => diagnostic.Properties.ContainsKey(DerivedClassPropertiesNotAuditedAnalyzer.FixableProperty)
+            ? root.FindToken(diagnostic.Location.SourceSpan.Start).Parent as TypeDeclarationSyntax
+            : null;
 
     /// <inheritdoc />
     protected override string Title(TypeDeclarationSyntax node) => $"Mark '{node.Identifier.ValueText}' [Audited]";

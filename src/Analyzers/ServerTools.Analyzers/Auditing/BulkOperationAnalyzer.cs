@@ -11,7 +11,8 @@ namespace ServerTools.Analyzers.Auditing;
 /// <summary>
 /// ST1001 and ST2004: EF Core's <c>ExecuteUpdate</c>, <c>ExecuteDelete</c> and their async forms on an <c>[Audited]</c>
 /// entity (ST1001) or a tracked one (ST2004), or one derived from it, change rows without the change tracker, so no
-/// audit log is written, no hook runs and no subscriber hears of it.
+/// audit log is written, no hook runs and no subscriber hears of it. Reported where they are called, or made a delegate
+/// from a method group, at the method's name.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class BulkOperationAnalyzer : DiagnosticAnalyzer
@@ -50,14 +51,18 @@ public sealed class BulkOperationAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationAction(operationContext => Analyze(operationContext, auditing, tracking, bulkMethods), OperationKind.Invocation);
+            start.RegisterOperationAction(
+                operationContext => Analyze(operationContext, auditing, tracking, bulkMethods),
+                OperationKind.Invocation,
+                OperationKind.MethodReference);
         });
     }
 
     private static void Analyze(OperationAnalysisContext context, AuditingSymbols? auditing, TrackingSymbols? tracking, ImmutableHashSet<IMethodSymbol> bulkMethods)
     {
-        var invocation = (IInvocationOperation)context.Operation;
-        var method = invocation.TargetMethod;
+        // A call, or a method group made a delegate (Func<IQueryable<Partner>, int> purge = EntityFrameworkQueryableExtensions.ExecuteDelete),
+        // which deletes as well when the delegate is called, wherever that is.
+        var method = context.Operation is IInvocationOperation invocation ? invocation.TargetMethod : ((IMethodReferenceOperation)context.Operation).Method;
         if (!bulkMethods.Contains(method.OriginalDefinition) || method.TypeArguments.FirstOrDefault() is not INamedTypeSymbol entity)
         {
             return;
@@ -66,22 +71,25 @@ public sealed class BulkOperationAnalyzer : DiagnosticAnalyzer
         if (auditing?.IsAuditedOrDerived(entity) == true)
         {
             context.ReportDiagnostic(Diagnostic.Create(
-                DiagnosticDescriptors.BulkOperationBypassesAudit, MethodNameLocation(invocation), method.Name, entity.Name));
+                DiagnosticDescriptors.BulkOperationBypassesAudit, MethodNameLocation(context.Operation), method.Name, entity.Name));
         }
 
-        if (tracking is not null && TrackedBy(tracking, entity) is { } tracked && (!method.Name.StartsWith("ExecuteDelete", System.StringComparison.Ordinal) || DeliversDeletes(tracking, tracked)))
+        if (tracking is not null && TrackedBy(tracking, entity, context.CancellationToken) is { } tracked && (!method.Name.StartsWith("ExecuteDelete", System.StringComparison.Ordinal) || DeliversDeletes(tracking, tracked)))
         {
             context.ReportDiagnostic(Diagnostic.Create(
-                DiagnosticDescriptors.BulkOperationBypassesTracking, MethodNameLocation(invocation), method.Name, entity.Name));
+                DiagnosticDescriptors.BulkOperationBypassesTracking, MethodNameLocation(context.Operation), method.Name, entity.Name));
         }
     }
 
-    /// <summary>The class whose tracking <paramref name="entity"/> has: itself or its nearest base class with tracked fields, or null.</summary>
-    private static INamedTypeSymbol? TrackedBy(TrackingSymbols tracking, INamedTypeSymbol entity)
+    /// <summary>
+    /// The class whose tracking <paramref name="entity"/> has: itself or its nearest base class with tracked fields that
+    /// the generator writes code for (not a generic one, ...: ST0002), or null.
+    /// </summary>
+    private static INamedTypeSymbol? TrackedBy(TrackingSymbols tracking, INamedTypeSymbol entity, System.Threading.CancellationToken cancellationToken)
     {
         for (var type = entity; type is not null; type = type.BaseType)
         {
-            if (tracking.TrackedFields(type).Count > 0)
+            if (tracking.IsGenerated(type, cancellationToken))
             {
                 return type;
             }
@@ -98,16 +106,20 @@ public sealed class BulkOperationAnalyzer : DiagnosticAnalyzer
         => tracking.Find(tracked) is { } attribute
            && attribute.NamedArguments.Any(static argument => argument is { Key: "Operations", Value.Value: int operations } && (operations & 4) != 0);
 
-    /// <summary>The method's name in <c>query.ExecuteDelete()</c>, <c>query?.ExecuteDelete()</c> or <c>ExecuteDelete(query)</c>.</summary>
-    private static Location MethodNameLocation(IInvocationOperation invocation)
+    /// <summary>
+    /// The method's name in <c>query.ExecuteDelete()</c>, <c>query?.ExecuteDelete()</c> or <c>ExecuteDelete(query)</c>, and
+    /// in a method group (<c>EntityFrameworkQueryableExtensions.ExecuteDelete</c>, <c>query.ExecuteDelete</c>).
+    /// </summary>
+    private static Location MethodNameLocation(IOperation operation)
     {
-        var name = (invocation.Syntax as InvocationExpressionSyntax)?.Expression switch
+        var expression = operation.Syntax is InvocationExpressionSyntax invocation ? invocation.Expression : operation.Syntax;
+        var name = expression switch
         {
             MemberAccessExpressionSyntax memberAccess => memberAccess.Name,
             MemberBindingExpressionSyntax memberBinding => memberBinding.Name,
             SimpleNameSyntax simpleName => simpleName,
             _ => null,
         };
-        return name?.Identifier.GetLocation() ?? invocation.Syntax.GetLocation();
+        return name?.Identifier.GetLocation() ?? operation.Syntax.GetLocation();
     }
 }

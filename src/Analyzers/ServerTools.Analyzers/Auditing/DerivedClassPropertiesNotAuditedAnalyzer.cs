@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ServerTools.Analyzers.Common;
 using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.Auditing;
@@ -12,11 +13,16 @@ namespace ServerTools.Analyzers.Auditing;
 /// with its nearest audited base class's descriptor, so the properties it adds are not logged. Counted are the properties
 /// the generator would audit if the class were <c>[Audited]</c> (the shared <see cref="AuditedProperties"/> and
 /// <see cref="AuditValueTypes"/> rules), declared in the class or in an abstract class between it and the audited base.
-/// A concrete class in between is reported on its own, and once it is <c>[Audited]</c> it audits its subclasses.
+/// A concrete class in between is reported on its own, and once it is <c>[Audited]</c> it audits its subclasses. A class
+/// the generators skip (<see cref="GeneratedClasses"/>: generic, private, ...) is told what it takes instead of
+/// <c>[Audited]</c>, and gets no code fix.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DerivedClassPropertiesNotAuditedAnalyzer : DiagnosticAnalyzer
 {
+    /// <summary>The diagnostic property present when marking the class <c>[Audited]</c> (the code fix) makes it log its properties.</summary>
+    internal const string FixableProperty = "MarkAudited";
+
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         [DiagnosticDescriptors.DerivedClassPropertiesNotAudited];
@@ -42,7 +48,7 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzer : DiagnosticAnalyze
             || type.IsAbstract
             || symbols.IsAudited(type)
             || symbols.NearestAuditedBase(type) is not { } auditedBase
-            || type.Locations.FirstOrDefault(static l => l.IsInSource) is not { } location)
+            || SourceLocations.In(type, context.Compilation) is not { } location)
         {
             return;
         }
@@ -62,12 +68,18 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzer : DiagnosticAnalyze
 
         if (problems.Count > 0)
         {
+            // A class the generators skip would get nothing from [Audited]: say what it takes instead, and offer no fix.
+            var obstacle = GeneratedClasses.First(type, context.CancellationToken);
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.DerivedClassPropertiesNotAudited,
                 location,
+                obstacle is null ? ImmutableDictionary<string, string?>.Empty.Add(FixableProperty, null) : ImmutableDictionary<string, string?>.Empty,
                 type.Name,
                 auditedBase.Name,
-                string.Join(", and ", problems)));
+                string.Join(", and ", problems),
+                obstacle is null
+                    ? $"mark '{type.Name}' [Audited] (and partial) to log it with its own properties and attributes"
+                    : $"{obstacle.Reason}, so [Audited] on '{type.Name}' would generate nothing; {obstacle.RemedyToMark("[Audited]")}"));
         }
     }
 
@@ -82,12 +94,15 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzer : DiagnosticAnalyze
     private static (List<string> NotLogged, List<string> Unprotected) NotAudited(INamedTypeSymbol type, INamedTypeSymbol auditedBase)
     {
         var declaringTypes = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
-        for (var current = type;
+        var current = type;
+        for (;
              current is not null && !SymbolEqualityComparer.Default.Equals(current, auditedBase) && (current.IsAbstract || declaringTypes.Count == 0);
              current = current.BaseType)
         {
             declaringTypes.Add(current);
         }
+
+        var protectedByInterfaces = ProtectedByAddedInterfaces(type, current, declaringTypes);
 
         var logged = new Dictionary<string, EntityProperty>();
         foreach (var property in AuditedProperties.Mapped(auditedBase))
@@ -104,6 +119,14 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzer : DiagnosticAnalyze
         {
             if (!declaringTypes.Contains(property.Symbol.ContainingType))
             {
+                // Declared above, but maybe marked by an interface these classes add (or their explicit implementation of it).
+                if (protectedByInterfaces.Contains(property.Name)
+                    && logged.TryGetValue(property.Name, out var marked)
+                    && (property.IsIgnored || (property.IsMasked && !marked.IsMasked)))
+                {
+                    unprotected.Add(property.Name);
+                }
+
                 continue;
             }
 
@@ -121,6 +144,43 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzer : DiagnosticAnalyze
         }
 
         return (notLogged, unprotected);
+    }
+
+    /// <summary>
+    /// The names of the properties marked <c>[AuditMask]</c> or <c>[AuditIgnore]</c> in the interfaces that
+    /// <paramref name="type"/> implements and <paramref name="above"/> (the class after <paramref name="declaringTypes"/>)
+    /// does not, and of the interface properties that <paramref name="declaringTypes"/> implement explicitly with such an attribute.
+    /// </summary>
+    private static HashSet<string> ProtectedByAddedInterfaces(INamedTypeSymbol type, INamedTypeSymbol? above, HashSet<INamedTypeSymbol> declaringTypes)
+    {
+        var names = new HashSet<string>(System.StringComparer.Ordinal);
+        var inherited = above?.AllInterfaces ?? [];
+        foreach (var contract in type.AllInterfaces)
+        {
+            if (!inherited.Contains(contract, SymbolEqualityComparer.Default))
+            {
+                foreach (var property in contract.GetMembers().OfType<IPropertySymbol>())
+                {
+                    if (AuditedProperties.IsProtected(property, out _, out _))
+                    {
+                        names.Add(property.Name);
+                    }
+                }
+            }
+        }
+
+        foreach (var declaringType in declaringTypes)
+        {
+            foreach (var property in declaringType.GetMembers().OfType<IPropertySymbol>())
+            {
+                if (!property.ExplicitInterfaceImplementations.IsEmpty && AuditedProperties.IsProtected(property, out _, out _))
+                {
+                    names.Add(property.ExplicitInterfaceImplementations[0].Name);
+                }
+            }
+        }
+
+        return names;
     }
 
     /// <summary>Whether the generator lists <paramref name="property"/> as a field, or its value object's fields.</summary>

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ServerTools.Analyzers.Common;
 using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.Auditing;
@@ -66,7 +66,7 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzer : DiagnosticAnalyzer
             if (mapped.IsIgnored
                 || AuditValueTypes.IsSupported(property.Type)
                 || AuditedProperties.IsModelField(property)
-                || property.Locations.FirstOrDefault(static l => l.IsInSource) is not { } location)
+                || SourceLocations.In(property, context.Compilation) is not { } location)
             {
                 continue;
             }

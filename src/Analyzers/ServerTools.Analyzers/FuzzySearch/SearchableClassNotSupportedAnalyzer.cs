@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
+using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.FuzzySearch;
 
@@ -44,7 +45,7 @@ public sealed class SearchableClassNotSupportedAnalyzer : SearchableClassAnalyze
                         : $"{where} generic, and the extensions are written for one entity type; declare '{type.Name}' outside '{current.Name}'"));
             }
 
-            if (Hidden(current.DeclaredAccessibility) is { } accessibility)
+            if (ClassReach.Hidden(current.DeclaredAccessibility) is { } accessibility)
             {
                 context.ReportDiagnostic(Diagnostic.Create(
                     DiagnosticDescriptors.SearchableClassNotSupported,
@@ -55,15 +56,6 @@ public sealed class SearchableClassNotSupportedAnalyzer : SearchableClassAnalyze
             }
         }
     }
-
-    /// <summary>How an accessibility that a namespace-level class cannot see is written, or null when it can see it.</summary>
-    private static string? Hidden(Accessibility accessibility) => accessibility switch
-    {
-        Accessibility.Private => "private",
-        Accessibility.Protected => "protected",
-        Accessibility.ProtectedAndInternal => "private protected",
-        _ => null,
-    };
 
     private static TypeParameterListSyntax? TypeParameterList(INamedTypeSymbol type, SymbolAnalysisContext context)
         => Declarations(type, context).Select(static declaration => declaration.TypeParameterList).FirstOrDefault(static list => list is not null);

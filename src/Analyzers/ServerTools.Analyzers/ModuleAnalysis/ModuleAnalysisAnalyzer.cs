@@ -40,7 +40,7 @@ public sealed class ModuleAnalysisAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(static start =>
         {
             var symbols = ModuleSymbols.From(start.Compilation);
-            var census = new ModuleCensus(symbols);
+            var census = new ModuleCensus(symbols, start.Compilation);
             start.RegisterSymbolAction(symbolContext => census.Add((INamedTypeSymbol)symbolContext.Symbol), SymbolKind.NamedType);
             if (symbols.ModelBuilder is not null && symbols.DbContext is not null && symbols.Configuration is not null)
             {

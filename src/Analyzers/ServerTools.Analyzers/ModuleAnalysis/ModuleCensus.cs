@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ServerTools.Analyzers.Common;
 using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.ModuleAnalysis;
@@ -16,12 +17,17 @@ namespace ServerTools.Analyzers.ModuleAnalysis;
 internal sealed class ModuleCensus
 {
     private readonly ModuleSymbols _symbols;
+    private readonly Compilation _compilation;
     private readonly ConcurrentBag<INamedTypeSymbol> _contexts = [];
     private readonly ConcurrentBag<Configured> _configurations = [];
     private readonly ConcurrentBag<Rule> _rules = [];
     private readonly ConcurrentBag<Applied> _applied = [];
 
-    public ModuleCensus(ModuleSymbols symbols) => _symbols = symbols;
+    public ModuleCensus(ModuleSymbols symbols, Compilation compilation)
+    {
+        _symbols = symbols;
+        _compilation = compilation;
+    }
 
     /// <summary>Notes <paramref name="type"/> if it is a DbContext, an entity configuration or an exception rule.</summary>
     public void Add(INamedTypeSymbol type)
@@ -247,9 +253,12 @@ internal sealed class ModuleCensus
             .ToList();
     }
 
-    /// <summary>Where a type is declared: its first declaration in source (the project's own files come before generated ones), or none.</summary>
-    private static Location SourceLocation(INamedTypeSymbol type)
-        => type.Locations.FirstOrDefault(static location => location.IsInSource) ?? Location.None;
+    /// <summary>
+    /// Where a type is declared: its first declaration in a file of the compilation (the project's own files come before
+    /// generated ones), or none. A type of a referenced project has source locations too in the IDE, which gives the
+    /// reference as a project, but a diagnostic may only be reported in the compilation being analyzed.
+    /// </summary>
+    private Location SourceLocation(INamedTypeSymbol type) => SourceLocations.In(type, _compilation) ?? Location.None;
 
     private static bool FromThisAssembly(IInvocationOperation invocation, Compilation compilation)
     {

@@ -18,6 +18,9 @@ public sealed class TimeZoneAnalyzer : TimeWindowedClassAnalyzer
     /// <summary>The diagnostic property of ST4001 with the id the value most likely means (the code fix writes it).</summary>
     internal const string SuggestedTimeZoneProperty = "SuggestedTimeZone";
 
+    /// <summary>The ids with an area (<c>Europe/Paris</c>, <c>Etc/UTC</c>, <c>US/Eastern</c>): those a typo may be taken for.</summary>
+    private static readonly string[] s_areaLocationIds = [.. TimeZoneIds.All.Where(static id => id.IndexOf('/') >= 0)];
+
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
     [
@@ -46,7 +49,11 @@ public sealed class TimeZoneAnalyzer : TimeWindowedClassAnalyzer
             }
             else
             {
-                fix = "write the IANA id of the zone (Area/Location, such as 'Europe/Paris'; PostgreSQL does not know Windows ids), "
+                fix = (IsAbbreviation(zone)
+                          ? "an abbreviation names no zone (the same letters stand for different zones, and a zone's abbreviation changes "
+                            + "with daylight-saving time): "
+                          : "")
+                      + "write the IANA id of the zone (Area/Location, such as 'Europe/Paris'; PostgreSQL does not know Windows ids), "
                       + "as listed at https://en.wikipedia.org/wiki/List_of_tz_database_time_zones";
             }
 
@@ -60,13 +67,29 @@ public sealed class TimeZoneAnalyzer : TimeWindowedClassAnalyzer
     }
 
     /// <summary>
-    /// The id <paramref name="zone"/> most likely means: the nearest id (<see cref="NearestName"/>), else the one id whose
-    /// location is <paramref name="zone"/> (<c>Paris</c>, <c>New York</c>), or null. An offset is no location: <c>GMT+1</c>
-    /// does not mean <c>Etc/GMT+1</c>, which is UTC-1.
+    /// The id <paramref name="zone"/> means, when that is beyond doubt: the one id equal to it but for case or surrounding
+    /// spaces (<c>europe/paris</c>, <c>"CET "</c>), <c>UTC</c> for <c>Z</c> (UTC's designator in ISO 8601), the one
+    /// Area/Location id a typo or two away (<see cref="NearestName"/>: <c>Europe/Pairs</c>), or the one id whose location
+    /// is <paramref name="zone"/> (<c>Paris</c>, <c>New York</c>); else null. A typo is never taken for one of the ids
+    /// without an area (<c>MST</c>, <c>EST</c>, <c>NZ</c>, <c>Japan</c>): those are abbreviations and country names, and
+    /// the one a letter away from another abbreviation is another zone (<c>MSK</c>, Moscow, is not <c>MST</c>, US
+    /// Mountain). An offset is no location either: <c>GMT+1</c> does not mean <c>Etc/GMT+1</c>, which is UTC-1.
     /// </summary>
     private static string? Suggestion(string zone)
     {
-        if (NearestName.Of(zone, TimeZoneIds.All) is { } nearest)
+        var trimmed = zone.Trim();
+        var sameButCase = TimeZoneIds.All.Where(id => string.Equals(id, trimmed, StringComparison.OrdinalIgnoreCase)).Take(2).ToList();
+        if (sameButCase.Count > 0)
+        {
+            return sameButCase.Count == 1 ? sameButCase[0] : null;
+        }
+
+        if (trimmed == "Z")
+        {
+            return "UTC";
+        }
+
+        if (NearestName.Of(zone, s_areaLocationIds) is { } nearest)
         {
             return nearest;
         }
@@ -76,8 +99,12 @@ public sealed class TimeZoneAnalyzer : TimeWindowedClassAnalyzer
             return null;
         }
 
-        var location = "/" + zone.Trim().Replace(' ', '_');
-        var ids = TimeZoneIds.All.Where(id => id.EndsWith(location, StringComparison.OrdinalIgnoreCase)).Take(2).ToList();
+        var location = "/" + trimmed.Replace(' ', '_');
+        var ids = s_areaLocationIds.Where(id => id.EndsWith(location, StringComparison.OrdinalIgnoreCase)).Take(2).ToList();
         return ids.Count == 1 ? ids[0] : null;
     }
+
+    /// <summary>Two to five capital letters, as time-zone abbreviations are written (<c>CEST</c>, <c>MSK</c>, <c>AEST</c>).</summary>
+    private static bool IsAbbreviation(string zone)
+        => zone.Length is >= 2 and <= 5 && zone.All(static c => c is >= 'A' and <= 'Z');
 }

@@ -16,7 +16,9 @@ namespace ServerTools.Analyzers.Tracking;
 /// declares for the tracked property <c>X</c> (<c>partial void OnXChanged(T oldValue, T newValue)</c>): another return
 /// type, other parameters, static or generic. Also, for an implementing declaration with no defining one (CS0759 once
 /// the generator runs), when <c>X</c> is not a tracked property: a property that is not marked <c>[Tracked]</c>, or a
-/// typo, reported with the hook of the tracked property whose name is closest.
+/// typo, reported with the hook of the tracked property whose name is closest, or with the hook that is implemented
+/// already (and then no fix: renaming it would implement the hook twice). And an implementation with no definition in a
+/// class that is not tracked itself but derives from a tracked one, whose hooks are private to that class.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
@@ -64,9 +66,14 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
             || method.Name.Length <= Prefix.Length + Suffix.Length
             || !method.Name.StartsWith(Prefix, StringComparison.Ordinal)
             || !method.Name.EndsWith(Suffix, StringComparison.Ordinal)
-            || !IsDeclaredPartial(method, context.CancellationToken)
-            || !symbols.IsTrackedClass(method.ContainingType))
+            || !IsDeclaredPartial(method, context.CancellationToken))
         {
+            return;
+        }
+
+        if (!symbols.IsTrackedClass(method.ContainingType))
+        {
+            ReportHookOfUntrackedClass(context, symbols, method);
             return;
         }
 
@@ -103,8 +110,18 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
         }
 
         // An implementation with no definition can be rewritten into the hook; one with a definition of the user's
-        // cannot, as the generated definition would then be its second.
-        var properties = hook is not null && !method.IsPartialDefinition
+        // cannot, as the generated definition would then be its second, nor can one whose hook is declared already: it
+        // would implement it twice (CS0757). Another method of the hook's name (two misspellings of it) withholds the fix
+        // as well: fixing both would do the same.
+        var others = hook is null ? [] : OtherMethods(method, hook, context.CancellationToken);
+        if (hook is not null && others.FirstOrDefault(other => Matches(other, hook)) is { } implemented)
+        {
+            fix = $"the hook of the tracked property '{hook.Name}', '{Signature(hook)}', is implemented already"
+                  + (SymbolEqualityComparer.Default.Equals(implemented.ContainingType, method.ContainingType) ? "" : $" in '{implemented.ContainingType.Name}'")
+                  + $"; remove '{method.Name}', or move its body into that hook";
+        }
+
+        var properties = hook is not null && !method.IsPartialDefinition && others.Count == 0
             ? ImmutableDictionary<string, string?>.Empty
                 .Add(HookNameProperty, Prefix + hook.Name + Suffix)
                 .Add(HookTypeProperty, hook.Type.ToDisplayString(s_qualifiedTypeFormat))
@@ -116,6 +133,69 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
             method.Name,
             method.ContainingType.Name,
             fix));
+    }
+
+    /// <summary>
+    /// The methods of <paramref name="method"/>'s class, other than it, that a rewrite of it into the hook of
+    /// <paramref name="hook"/> would collide with: an implementation of that hook (a partial method's implementation, or
+    /// an ordinary method with its parameters), or another partial implementation of its name with no definition, which
+    /// the same fix would rewrite into it. Overloads with other parameters do not collide.
+    /// </summary>
+    private static List<IMethodSymbol> OtherMethods(IMethodSymbol method, IPropertySymbol hook, System.Threading.CancellationToken cancellationToken)
+    {
+        var others = new List<IMethodSymbol>();
+        foreach (var member in method.ContainingType.GetMembers(Prefix + hook.Name + Suffix))
+        {
+            if (member is IMethodSymbol candidate
+                && (candidate.IsPartialDefinition ? candidate.PartialImplementationPart : candidate) is { } withBody
+                && !SymbolEqualityComparer.Default.Equals(withBody, method)
+                && !SymbolEqualityComparer.Default.Equals(withBody, method.PartialImplementationPart)
+                && (Matches(withBody, hook) || (withBody.PartialDefinitionPart is null && IsDeclaredPartial(withBody, cancellationToken))))
+            {
+                others.Add(withBody);
+            }
+        }
+
+        return others;
+    }
+
+    /// <summary>
+    /// ST2002 for an implementation with no definition in a class that is not tracked itself but derives from one that
+    /// has tracked fields (<c>Van : Vehicle</c>): the generated hooks are private to the base class, so the compiler's
+    /// CS0759 alone would not say that the class needs <c>[Tracked]</c> of its own.
+    /// </summary>
+    private static void ReportHookOfUntrackedClass(SymbolAnalysisContext context, TrackingSymbols symbols, IMethodSymbol method)
+    {
+        if (method.IsPartialDefinition)
+        {
+            return;
+        }
+
+        var type = method.ContainingType;
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            var fields = symbols.TrackedFields(current);
+            if (fields.Count == 0)
+            {
+                continue;
+            }
+
+            var propertyName = method.Name.Substring(Prefix.Length, method.Name.Length - Prefix.Length - Suffix.Length);
+            var obstacle = GeneratedClasses.First(type, context.CancellationToken);
+            var mark = obstacle?.RemedyToMark("[Tracked]") ?? $"mark '{type.Name}' [Tracked] (and partial) to give it change hooks of its own";
+            var generated = symbols.IsGenerated(current, context.CancellationToken);
+            var why = generated
+                ? $"'{type.Name}' is tracked through its base class '{current.Name}', whose change hooks are private to '{current.Name}'"
+                : $"'{type.Name}' inherits the [Tracked] properties of '{current.Name}', which gets no tracking code (ST0002), and has no change hooks";
+            var elsewhere = generated && fields.Any(field => field.Name == propertyName) ? $", or implement '{method.Name}' in '{current.Name}'" : "";
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.ChangeHookMismatch,
+                method.Locations[0],
+                method.Name,
+                type.Name,
+                $"{why}: {mark}{elsewhere}"));
+            return;
+        }
     }
 
     /// <summary>True when a declaration of <paramref name="method"/> has the <c>partial</c> modifier (an implementing declaration alone is not a partial definition).</summary>

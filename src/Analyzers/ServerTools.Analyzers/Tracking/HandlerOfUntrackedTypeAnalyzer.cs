@@ -4,6 +4,8 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ServerTools.Analyzers.Common;
+using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.Tracking;
 
@@ -13,7 +15,8 @@ namespace ServerTools.Analyzers.Tracking;
 /// the tracking can compare), so no change of <c>T</c> is ever delivered to it. Reported at the interface in the base
 /// list, or at the generic base class that implements it (<c>class Remind : HandlerBase&lt;Invoice&gt;</c>); a class
 /// that inherits the interface closed from its base class is left to that class. Handlers of a type parameter
-/// (<c>class Log&lt;T&gt; : ITrackedChangeHandler&lt;T&gt;</c>) are not checked.
+/// (<c>class Log&lt;T&gt; : ITrackedChangeHandler&lt;T&gt;</c>) are not checked. A type whose tracking code the
+/// generator does not write (generic, private, ... : <see cref="GeneratedClasses"/>) has no changes either.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class HandlerOfUntrackedTypeAnalyzer : DiagnosticAnalyzer
@@ -49,31 +52,55 @@ public sealed class HandlerOfUntrackedTypeAnalyzer : DiagnosticAnalyzer
             if (SymbolEqualityComparer.Default.Equals(handler.OriginalDefinition, symbols.Handler)
                 && handler.TypeArguments[0] is INamedTypeSymbol entity
                 && type.BaseType?.OriginalDefinition.AllInterfaces.Contains(handler, SymbolEqualityComparer.Default) != true
-                && symbols.TrackedFields(entity).Count == 0)
+                && !symbols.IsGenerated(entity, context.CancellationToken))
             {
                 context.ReportDiagnostic(Diagnostic.Create(
                     DiagnosticDescriptors.HandlerOfUntrackedType,
                     BaseListLocation(type, entity, context.CancellationToken),
                     type.Name,
                     entity.Name,
-                    Why(symbols, entity)));
+                    Why(symbols, entity, context.CancellationToken)));
             }
         }
     }
 
-    /// <summary>Why no change of <paramref name="entity"/> reaches the handler, and what to do.</summary>
-    private static string Why(TrackingSymbols symbols, INamedTypeSymbol entity)
+    /// <summary>
+    /// Why no change of <paramref name="entity"/> reaches the handler, and what to do: never what cannot work, such as
+    /// marking a class the generator skips (<see cref="GeneratedClasses"/>), or handling a base class it skips.
+    /// </summary>
+    private static string Why(TrackingSymbols symbols, INamedTypeSymbol entity, CancellationToken cancellationToken)
     {
-        for (var type = entity.BaseType; type is not null; type = type.BaseType)
+        var obstacle = GeneratedClasses.First(entity, cancellationToken);
+        if (obstacle is not null && symbols.TrackedFields(entity).Count > 0)
         {
-            if (symbols.TrackedFields(type).Count > 0)
-            {
-                return $"'{entity.Name}' is tracked as its base class '{type.Name}', so its changes reach the handlers of '{type.Name}': "
-                       + $"handle '{type.Name}', or mark '{entity.Name}' [Tracked] to give it changes of its own";
-            }
+            var remedy = obstacle.Kind == ClassReach.Generic && SymbolEqualityComparer.Default.Equals(obstacle.Type, entity)
+                ? $"mark the non-generic entity classes derived from '{entity.Name}' [Tracked] (and partial) and handle them"
+                : obstacle.RemedyWhenMarked("[Tracked]");
+            return $"no tracking code is generated for '{entity.Name}': {obstacle.Reason}; {remedy}";
         }
 
-        return $"'{entity.Name}' has no tracked fields, so it never receives a change: mark '{entity.Name}' or some of its properties [Tracked]";
+        var markEntity = obstacle?.RemedyToMark("[Tracked]") ?? $"mark '{entity.Name}' [Tracked] to give it changes of its own";
+        for (var type = entity.BaseType; type is not null; type = type.BaseType)
+        {
+            if (symbols.TrackedFields(type).Count == 0)
+            {
+                continue;
+            }
+
+            if (GeneratedClasses.First(type, cancellationToken) is not null)
+            {
+                return $"'{entity.Name}' inherits the [Tracked] properties of '{type.Name}', which gets no tracking code (ST0002), "
+                       + $"so nothing tracks '{entity.Name}' through it: {markEntity}";
+            }
+
+            return $"'{entity.Name}' is tracked as its base class '{type.Name}', so its changes reach the handlers of '{type.Name}': "
+                   + $"handle '{type.Name}'" + (obstacle is null ? $", or {markEntity}" : "");
+        }
+
+        return obstacle is null
+            ? $"'{entity.Name}' has no tracked fields, so it never receives a change: mark '{entity.Name}' or some of its properties [Tracked]"
+            : $"'{entity.Name}' has no tracked fields, so it never receives a change, and [Tracked] on it would generate nothing "
+              + $"({obstacle.Reason}): {obstacle.RemedyToMark("[Tracked]")}";
     }
 
     /// <summary>

@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
+using ServerTools.Analyzers.Common;
 using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.Tracking;
@@ -49,4 +51,11 @@ internal sealed class TrackingSymbols
     /// </summary>
     public List<IPropertySymbol> TrackedFields(INamedTypeSymbol type)
         => IsTrackedClass(type) ? [.. TrackedProperties.Of(type, wholeClass: IsMarked(type)).Select(static property => property.Symbol)] : [];
+
+    /// <summary>
+    /// True when the generator writes tracking code for <paramref name="type"/>: it has tracked fields and nothing stops
+    /// the generator (<see cref="GeneratedClasses"/>; <c>partial</c> aside, which ST0001 reports).
+    /// </summary>
+    public bool IsGenerated(INamedTypeSymbol type, CancellationToken cancellationToken)
+        => TrackedFields(type).Count > 0 && GeneratedClasses.First(type, cancellationToken) is null;
 }

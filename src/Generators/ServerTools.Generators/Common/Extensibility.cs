@@ -55,21 +55,10 @@ internal static class Extensibility
 
     /// <summary>
     /// True when code at namespace level of the same assembly can name the class for itself: neither it nor a containing
-    /// type is generic, private or protected (a module initializer, or an extension class, must reach it).
+    /// type is generic, private or protected (a module initializer, or an extension class, must reach it). The rule is
+    /// <see cref="ClassReach.Obstacles"/>, which the analyzers report (ST0002, ST3006).
     /// </summary>
-    public static bool IsReachable(INamedTypeSymbol type)
-    {
-        for (var current = type; current is not null; current = current.ContainingType)
-        {
-            if (current.IsGenericType
-                || current.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsReachable(INamedTypeSymbol type) => !ClassReach.Obstacles(type).Any();
 
     private static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
         => type.DeclaringSyntaxReferences.Length > 0

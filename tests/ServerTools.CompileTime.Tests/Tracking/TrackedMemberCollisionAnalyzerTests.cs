@@ -1,0 +1,153 @@
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using ServerTools.Analyzers.Tracking;
+using ServerTools.CompileTime.Tests.Harness;
+using ServerTools.Generators.Tracking;
+
+namespace ServerTools.CompileTime.Tests.Tracking;
+
+public sealed class TrackedMemberCollisionAnalyzerTests
+{
+    private const string TrackedFields = "the nested class 'TrackedFields' (its typed tracked fields)";
+
+    private static string Message(string type, string what, string generated, string remedy)
+        => $"'{type}' {what}, and tracking generates {generated} of that name: {remedy}";
+
+    private static string Hook(string property, string type) => $"the change hook 'partial void On{property}Changed({type} oldValue, {type} newValue)'";
+
+    [Fact]
+    public Task Members_named_like_generated_ones_are_reported_at_the_member() => DiagnosticAssert.VerifyAsync(
+        new TrackedMemberCollisionAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        public enum OrderState { Draft, Confirmed }
+
+        [Tracked]
+        public partial class Order
+        {
+            public int Id { get; set; }
+            public OrderState State { get; set; }
+            public string? Note { get; set; }
+
+            private void [|OnStateChanged|](OrderState oldValue, OrderState newValue) { }
+            public void OnStateChanged(string reason) { }
+            public int [|OnNoteChanged|] => 0;
+            public static void [|RegisterServerToolsTrackedDescriptor|]() { }
+        }
+
+        public partial class Invoice
+        {
+            public int Id { get; set; }
+            [Tracked] public decimal Total { get; set; }
+            public string [|TrackedFields|] { get; set; } = "";
+        }
+
+        public class Party
+        {
+            public int Id { get; set; }
+            public int TrackedFields { get; set; }
+        }
+
+        [Tracked]
+        public partial class [|Partner|] : Party
+        {
+            public string Name { get; set; } = "";
+        }
+        """,
+        [
+            new("ST2005", Message("Order", "already declares 'OnStateChanged(OrderState, OrderState)', which is not partial", Hook("State", "OrderState"),
+                "make it the hook by declaring it 'partial void OnStateChanged(OrderState oldValue, OrderState newValue)' (no access modifier), or rename it"), 0),
+            new("ST2005", Message("Order", "already declares 'OnNoteChanged'", Hook("Note", "string?"), "rename it"), 1),
+            new("ST2005", Message("Order", "already declares 'RegisterServerToolsTrackedDescriptor()'", "its registration method", "rename it"), 2),
+            new("ST2005", Message("Invoice", "already declares 'TrackedFields'", TrackedFields, "rename it"), 3),
+            new("ST2005", Message("Partner", "inherits 'TrackedFields' from 'Party'", TrackedFields, "rename it in 'Party'"), 4),
+        ]);
+
+    [Fact]
+    public Task Tracked_class_named_like_the_generated_class_is_reported_at_its_name() => DiagnosticAssert.VerifyAsync(
+        new TrackedMemberCollisionAnalyzer(),
+        """
+        [ServerTools.Tracked]
+        public partial class [|TrackedFields|]
+        {
+            public int Id { get; set; }
+        }
+        """,
+        [new("ST2005", Message("TrackedFields", "is named 'TrackedFields'", "a nested class", "rename the class"))]);
+
+    [Fact]
+    public Task Hooks_overloads_and_classes_that_get_no_code_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
+        new TrackedMemberCollisionAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        public enum OrderState { Draft, Confirmed }
+
+        [Tracked]
+        public partial class Order
+        {
+            public int Id { get; set; }
+            public OrderState State { get; set; }
+            [AuditIgnore] public string? Secret { get; set; }
+
+            public void OnStateChanged(string reason) { }
+            public void OnStateChanged<T>(OrderState oldValue, OrderState newValue) { }
+            public void OnSecretChanged(string? oldValue, string? newValue) { }
+            public static void RegisterServerToolsTrackedDescriptor(int version) { }
+        }
+
+        public class Draft
+        {
+            public int Id { get; set; }
+            public string TrackedFields { get; set; } = "";
+            public void OnIdChanged(int oldValue, int newValue) { }
+        }
+
+        public partial class Catalog
+        {
+            [Tracked]
+            private partial class Offer
+            {
+                public int Id { get; set; }
+                public string TrackedFields { get; set; } = "";
+            }
+        }
+        """,
+        ["ST2005"]);
+
+    [Theory]
+    [InlineData("public void OnStateChanged(int oldValue, int newValue) { }", "CS0111")]
+    [InlineData("public string TrackedFields { get; set; } = \"\";", "CS0102")]
+    [InlineData("public int OnStateChanged { get; set; }", "CS0102")]
+    [InlineData("internal static void RegisterServerToolsTrackedDescriptor() { }", "CS0111")]
+    public async Task Member_reported_is_one_the_generated_code_collides_with(string member, string error)
+    {
+        var source = $$"""
+            [ServerTools.Tracked]
+            public partial class Order
+            {
+                public int Id { get; set; }
+                public int State { get; set; }
+                {{member}}
+            }
+            """;
+
+        var errors = GeneratorHarness.Run(source).OutputCompilation.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Contains(errors, d => d.Id == error);
+        Assert.Contains(await DiagnosticAssert.AnalyzeAsync(new TrackedMemberCollisionAnalyzer(), source), static d => d.Id == "ST2005");
+    }
+
+    [Fact]
+    public void The_names_are_the_generators()
+    {
+        Assert.Equal(TrackedGenerator.Parser.FieldsClass, TrackedMemberCollisionAnalyzer.FieldsClass);
+        Assert.Equal(TrackedGenerator.Parser.RegistrationMethod, TrackedMemberCollisionAnalyzer.RegistrationMethod);
+        Assert.Equal("OnStateChanged", TrackedGenerator.Parser.HookName("State"));
+    }
+}
