@@ -26,6 +26,8 @@ public sealed class RuleHiddenMemberTests(RuleHiddenMemberTests.SecretsFixture d
         // [AuditMask] on the base declaration, none on the override.
         { "account.Phone.Length > 3", nameof(SecretAccount), "Phone", "[AuditMask]", "on SecretAccountBase.Phone" },
         { "account.Manager.Name == \"Ada\"", nameof(SecretAccount), "Manager", "[AuditMask]", "on SecretAccount.Manager" },
+        // [AuditMask] on the interface's property, none on the class's.
+        { "account.Bic == \"DEUTDEFF\"", nameof(SecretAccount), "Bic", "[AuditMask]", "on ISecretBanking.Bic" },
         // The foreign key of a masked navigation, which auditing masks with it.
         { "account.ManagerId == 3", nameof(SecretAccount), "ManagerId", "[AuditMask]", "on its navigation SecretAccount.Manager" },
         { "account.Manager.Reports.Any(r => r.PasswordHash == null)", nameof(SecretAccount), "Manager", "[AuditMask]", "on SecretAccount.Manager" },
@@ -182,8 +184,17 @@ public abstract class SecretAccountBase
     public virtual string? Phone { get; set; }
 }
 
-public class SecretAccount : SecretAccountBase
+/// <summary>A contract whose property is masked where it is declared, not where the entity implements it.</summary>
+public interface ISecretBanking
 {
+    [AuditMask]
+    string? Bic { get; set; }
+}
+
+public class SecretAccount : SecretAccountBase, ISecretBanking
+{
+    public string? Bic { get; set; }
+
     [AuditIgnore]
     public override string? PasswordHash { get; set; }
 

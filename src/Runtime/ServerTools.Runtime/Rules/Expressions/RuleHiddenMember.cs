@@ -22,7 +22,9 @@ internal sealed record RuleHiddenMember(string Attribute, string Where)
     /// attributes of its declarations from <paramref name="type"/> up to its base classes (an override, a property that
     /// hides another with <c>new</c>, and the ones they replace): the most derived declaration that carries
     /// <c>[RuleReadable]</c>, <c>[AuditIgnore]</c> or <c>[AuditMask]</c> decides, and <c>[RuleReadable]</c> wins on the
-    /// declaration that carries it. <paramref name="name"/> is a member the schema maps, never a name a rule's text gives.
+    /// declaration that carries it; then the interfaces <paramref name="type"/> implements, whose property of that name hides
+    /// it unless a class declaration is <c>[RuleReadable]</c>. <paramref name="name"/> is a member the schema maps, never a
+    /// name a rule's text gives.
     /// </summary>
     public static RuleHiddenMember? Of(Type type, string name) => s_declared.GetOrAdd((type, name), static key => Find(key.Type, key.Name));
 
@@ -49,6 +51,25 @@ internal sealed record RuleHiddenMember(string Attribute, string Where)
                 {
                     return new RuleHiddenMember(attribute, $"on {current.Name}.{name}");
                 }
+            }
+        }
+
+        // An interface's property of the same name that the class implements, as the audit trail and the outbox combine
+        // them (most protective wins): the class's own [RuleReadable] above is the only way to read it.
+        foreach (var contract in type.GetInterfaces())
+        {
+            if (contract.GetProperty(name, BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Public) is not { } property
+                || property.IsDefined(typeof(RuleReadableAttribute), inherit: false))
+            {
+                continue;
+            }
+
+            var attribute = property.IsDefined(typeof(AuditIgnoreAttribute), inherit: false) ? "[AuditIgnore]"
+                : property.IsDefined(typeof(AuditMaskAttribute), inherit: false) ? "[AuditMask]"
+                : null;
+            if (attribute is not null)
+            {
+                return new RuleHiddenMember(attribute, $"on {contract.Name}.{name}");
             }
         }
 
