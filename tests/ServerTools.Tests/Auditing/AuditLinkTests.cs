@@ -102,8 +102,31 @@ public partial class Sender
     public List<Mailbox> Mailboxes { get; set; } = [];
 }
 
+/// <summary>A class that is not audited, whose many-to-many navigation a derived class audits under its own name.</summary>
+public class Vessel
+{
+    public int Id { get; set; }
+    public List<Port> Ports { get; set; } = [];
+}
+
+[Audited]
+public partial class Tanker : Vessel
+{
+    public string Cargo { get; set; } = "";
+}
+
+public class Port
+{
+    public int Id { get; set; }
+    public List<Vessel> Vessels { get; set; } = [];
+}
+
 public sealed class LinkContext(DbContextOptions<LinkContext> options) : DbContext(options)
 {
+    public DbSet<Vessel> Vessels => Set<Vessel>();
+    public DbSet<Tanker> Tankers => Set<Tanker>();
+    public DbSet<Port> Ports => Set<Port>();
+
     public DbSet<Partner> Partners => Set<Partner>();
     public DbSet<Tag> Tags => Set<Tag>();
     public DbSet<Role> Roles => Set<Role>();
@@ -502,6 +525,41 @@ public sealed class AuditLinkTests(AuditLinkTests.Database database) : IClassFix
 
         await using var reader = database.Create();
         Assert.Equal([sender], await reader.Mailboxes.Where(m => m.Id == mailbox).SelectMany(m => m.Senders).Select(s => s.Id).ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_link_of_an_untracked_entity_whose_class_may_be_audited_under_a_derived_name_is_refused_rather_than_lost()
+    {
+        int tanker, port;
+        await using (var context = database.Create())
+        {
+            var t = new Tanker { Cargo = "crude" };
+            var p = new Port();
+            context.AddRange(t, p);
+            await context.SaveChangesAsync();
+            (tanker, port) = (t.Id, p.Id);
+        }
+
+        await using (var context = database.Create())
+        {
+            // The join row through its own set: the vessel it names is not tracked, and could be a Tanker, audited as such.
+            var join = context.Set<Dictionary<string, object>>("PortVessel");
+            join.Add(new Dictionary<string, object> { ["PortsId"] = port, ["VesselsId"] = tanker });
+            var error = Assert.IsType<InvalidOperationException>((await Assert.ThrowsAsync<DbUpdateException>(() => context.SaveChangesAsync())).InnerException);
+            Assert.Contains("'Vessel.Ports'", error.Message, StringComparison.Ordinal);
+            Assert.Contains("has derived classes", error.Message, StringComparison.Ordinal);
+        }
+
+        await using (var context = database.Create())
+        {
+            // Loaded, the tanker's own trail gets the link.
+            var loaded = await context.Tankers.SingleAsync(t => t.Id == tanker);
+            loaded.Ports.Add(await context.Ports.SingleAsync(p => p.Id == port));
+            await context.SaveChangesAsync();
+        }
+
+        var update = Assert.Single(await LogsOf<Tanker>(tanker), l => l.Operation == AuditOperation.Update);
+        Assert.Equal([("Ports", "[]", Json(port))], Lines(update));
     }
 
     /// <summary>A partner and a tag, linked or not; their create logs written.</summary>

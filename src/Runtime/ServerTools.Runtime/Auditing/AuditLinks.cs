@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -221,7 +222,19 @@ internal sealed class LinkChanges
         ISkipNavigation navigation, string key, ref Dictionary<(AuditDescriptor, string), PendingLog>? untracked, ref List<PendingLog>? logs)
     {
         var declaringType = navigation.DeclaringEntityType;
-        if (!AuditDescriptors.TryGet(declaringType.ClrType, out var descriptor) || (descriptor.Operations & AuditOperations.Update) == 0)
+        AuditDescriptors.TryGet(declaringType.ClrType, out var declared);
+        if (declaringType.GetDerivedTypes().Any(derived => AuditDescriptors.TryGet(derived.ClrType, out var own) && own != declared))
+        {
+            // The entity may be of a derived class audited under its own name (or audited where the declaring class is
+            // not): only the entity itself tells, so the link is not filed under a guess, nor left out.
+            throw new InvalidOperationException(
+                $"A link of '{declaringType.DisplayName()}.{navigation.Name}' was added or removed while the '{declaringType.DisplayName()}' " +
+                $"it belongs to is not tracked, and '{declaringType.DisplayName()}' has derived classes, so ServerTools cannot tell under which " +
+                $"class's audit trail the change belongs without a query. Load the entity into the context before the save (a query of " +
+                $"'{declaringType.DisplayName()}' by its key).");
+        }
+
+        if (declared is not { } descriptor || (descriptor.Operations & AuditOperations.Update) == 0)
         {
             return null;
         }
