@@ -139,6 +139,38 @@ public sealed class StoredViolationLifecycleTests(RulesFixture database) : IClas
     }
 
     [Fact]
+    public async Task A_row_removed_and_added_again_for_the_same_rule_in_one_save_is_stored()
+    {
+        var order = await SavedOrderAsync();
+        await using (var context = database.Create())
+        {
+            context.Attach(order);
+            await context.CheckRulesAsync(Engine, order, "confirm");
+            await context.SaveChangesAsync();
+        }
+
+        var before = await RowsAsync(order);
+        Assert.NotEmpty(before);
+        await using (var context = database.Create())
+        {
+            // Application code (not a check) replaces a stored row by a new one of the same entity and rule.
+            var replaced = await context.Set<StoredRuleViolation>()
+                .SingleAsync(v => v.EntityKey == Key(order) && v.EntityType == typeof(Order).FullName && v.RuleId == before[0].RuleId);
+            context.Remove(replaced);
+            context.Add(new StoredRuleViolation
+            {
+                EntityType = replaced.EntityType, EntityKey = replaced.EntityKey, RuleId = replaced.RuleId, Severity = replaced.Severity,
+                Message = "replaced", DetectedAt = replaced.DetectedAt, CheckedAt = replaced.CheckedAt,
+            });
+            await context.SaveChangesAsync();
+        }
+
+        var after = await RowsAsync(order);
+        Assert.Equal(before.Select(v => v.RuleId), after.Select(v => v.RuleId));
+        Assert.Equal("replaced", after.Single(v => v.RuleId == before[0].RuleId).Message);
+    }
+
+    [Fact]
     public async Task Deleting_an_entity_through_SaveChanges_deletes_its_stored_violations_in_the_same_save()
     {
         var order = await SavedOrderAsync();

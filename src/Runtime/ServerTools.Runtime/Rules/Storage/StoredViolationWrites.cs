@@ -93,7 +93,9 @@ internal sealed class StoredViolationWrites
         var rulesInUse = RulesInUse;
         try
         {
-            foreach (var entry in tracker.Entries())
+            // Without rules in the process nothing is purged, so only the violation rows (added by hand) are looked at, and
+            // no entry of the application's entities is allocated.
+            foreach (var entry in rulesInUse ? tracker.Entries() : tracker.Entries<StoredRuleViolation>())
             {
                 if (entry.Entity is StoredRuleViolation row)
                 {
@@ -201,7 +203,11 @@ internal sealed class StoredViolationWrites
         _writtenIn = transactionId;
     }
 
-    /// <summary>The purge, then each row's delete or upsert; returns the upserts, in their order.</summary>
+    /// <summary>
+    /// The purge, then the deletes, then the upserts; returns the upserts, in their order. Deletes go first so that a row
+    /// the application removed and added again for the same entity and rule in one save ends up written, not deleted
+    /// after its upsert.
+    /// </summary>
     private List<Write> Fill(NpgsqlBatch batch)
     {
         if (_purge is { Entities.Count: > 0 })
@@ -228,9 +234,13 @@ internal sealed class StoredViolationWrites
             }
             else
             {
-                batch.BatchCommands.Add(Upsert(write));
                 upserts.Add(write);
             }
+        }
+
+        foreach (var write in upserts)
+        {
+            batch.BatchCommands.Add(Upsert(write));
         }
 
         return upserts;
