@@ -33,6 +33,20 @@ public struct RuleRun
     public readonly int Count => _violations?.Count ?? 0;
 
     /// <summary>
+    /// Discards the violations found after <see cref="Count"/> was <paramref name="count"/>. Called only by code generated
+    /// by earlier versions (which ran the rules again after one threw); kept so that a library compiled with them still
+    /// runs on this runtime.
+    /// </summary>
+    [Obsolete("Generated code of earlier versions only; the current generator calls ResumeAfter.")]
+    public void Rewind(int count)
+    {
+        if (_violations is { } violations && violations.Count > count)
+        {
+            violations.RemoveRange(count, violations.Count - count);
+        }
+    }
+
+    /// <summary>
     /// Makes the rules up to <paramref name="index"/> inactive, so that <see cref="CodeRules.Evaluate"/> runs only the
     /// rules after it: the rules of <see cref="CodeRules.EvaluateAll"/>'s chain after the one at <paramref name="index"/>,
     /// which threw.
