@@ -41,17 +41,16 @@ internal sealed class StoredViolationWrites
     private readonly DbContext _context;
     private readonly Statements _sql;
     private readonly List<Write> _writes;
-    private readonly bool _mayPurge;
+    private readonly Purge? _purge;
     private bool _written;
     private Guid? _writtenIn;
-    private Purge? _purge;
 
-    private StoredViolationWrites(DbContext context, Statements sql, List<Write> writes, bool mayPurge)
+    private StoredViolationWrites(DbContext context, Statements sql, List<Write> writes, Purge? purge)
     {
         _context = context;
         _sql = sql;
         _writes = writes;
-        _mayPurge = mayPurge;
+        _purge = purge;
     }
 
     private static volatile bool s_rulesInUse;
@@ -89,7 +88,7 @@ internal sealed class StoredViolationWrites
         var autoDetect = tracker.AutoDetectChangesEnabled;
         tracker.AutoDetectChangesEnabled = false;
         List<Write> writes = [];
-        var mayPurge = false;
+        Purge? purge = null;
         var rulesInUse = RulesInUse;
         try
         {
@@ -112,9 +111,9 @@ internal sealed class StoredViolationWrites
                             break;
                     }
                 }
-                else if (!mayPurge && rulesInUse && entry.State is EntityState.Added or EntityState.Deleted && OwnKey(entry) is not null)
+                else if (rulesInUse && entry.State is EntityState.Added or EntityState.Deleted && OwnKey(entry) is { } key)
                 {
-                    mayPurge = true;
+                    (purge ??= new Purge()).Add(key, inserted: entry.State == EntityState.Added);
                 }
             }
         }
@@ -123,7 +122,7 @@ internal sealed class StoredViolationWrites
             tracker.AutoDetectChangesEnabled = autoDetect;
         }
 
-        if (writes.Count == 0 && !mayPurge)
+        if (writes.Count == 0 && purge is null)
         {
             return null;
         }
@@ -133,7 +132,7 @@ internal sealed class StoredViolationWrites
             context.Entry(write.Row).State = EntityState.Detached;
         }
 
-        return new StoredViolationWrites(context, sql, writes, mayPurge);
+        return new StoredViolationWrites(context, sql, writes, purge);
     }
 
     /// <summary>
@@ -150,7 +149,6 @@ internal sealed class StoredViolationWrites
             return;
         }
 
-        _purge = _mayPurge ? Purge.Of(_context) : null;
         foreach (var write in _writes)
         {
             write.Returned = null;
@@ -423,32 +421,14 @@ internal sealed class StoredViolationWrites
         /// <summary>The (type, key) of each entity.</summary>
         public HashSet<(string Type, string Key)> Entities { get; } = [];
 
-        public static Purge Of(DbContext context)
+        /// <summary>Notes an entity the save deletes, or inserts (<paramref name="inserted"/>) with a key of its own.</summary>
+        public void Add((string Type, string Key) entity, bool inserted)
         {
-            var purge = new Purge();
-            var tracker = context.ChangeTracker;
-            var autoDetect = tracker.AutoDetectChangesEnabled;
-            tracker.AutoDetectChangesEnabled = false;
-            try
+            Entities.Add(entity);
+            if (inserted)
             {
-                foreach (var entry in tracker.Entries())
-                {
-                    if (entry.State is EntityState.Added or EntityState.Deleted && OwnKey(entry) is { } key)
-                    {
-                        purge.Entities.Add(key);
-                        if (entry.State == EntityState.Added)
-                        {
-                            purge._inserted.Add(key);
-                        }
-                    }
-                }
+                _inserted.Add(entity);
             }
-            finally
-            {
-                tracker.AutoDetectChangesEnabled = autoDetect;
-            }
-
-            return purge;
         }
 
         /// <summary>
