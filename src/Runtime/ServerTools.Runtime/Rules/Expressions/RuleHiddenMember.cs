@@ -44,10 +44,7 @@ internal sealed record RuleHiddenMember(string Attribute, string Where)
                     return null;
                 }
 
-                var attribute = property.IsDefined(typeof(AuditIgnoreAttribute), inherit: false) ? "[AuditIgnore]"
-                    : property.IsDefined(typeof(AuditMaskAttribute), inherit: false) ? "[AuditMask]"
-                    : null;
-                if (attribute is not null)
+                if (Hiding(property) is { } attribute)
                 {
                     return new RuleHiddenMember(attribute, $"on {current.Name}.{name}");
                 }
@@ -55,19 +52,12 @@ internal sealed record RuleHiddenMember(string Attribute, string Where)
         }
 
         // An interface's property of the same name that the class implements, as the audit trail and the outbox combine
-        // them (most protective wins): the class's own [RuleReadable] above is the only way to read it.
+        // them (most protective wins): [RuleReadable] on a class's declaration above, or on the interface's own, opens it.
         foreach (var contract in type.GetInterfaces())
         {
-            if (contract.GetProperty(name, BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Public) is not { } property
-                || property.IsDefined(typeof(RuleReadableAttribute), inherit: false))
-            {
-                continue;
-            }
-
-            var attribute = property.IsDefined(typeof(AuditIgnoreAttribute), inherit: false) ? "[AuditIgnore]"
-                : property.IsDefined(typeof(AuditMaskAttribute), inherit: false) ? "[AuditMask]"
-                : null;
-            if (attribute is not null)
+            if (contract.GetProperty(name, BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Public) is { } property
+                && !property.IsDefined(typeof(RuleReadableAttribute), inherit: false)
+                && Hiding(property) is { } attribute)
             {
                 return new RuleHiddenMember(attribute, $"on {contract.Name}.{name}");
             }
@@ -75,4 +65,10 @@ internal sealed record RuleHiddenMember(string Attribute, string Where)
 
         return null;
     }
+
+    /// <summary>The attribute that hides <paramref name="property"/> from data rules where it is declared, or null.</summary>
+    private static string? Hiding(PropertyInfo property)
+        => property.IsDefined(typeof(AuditIgnoreAttribute), inherit: false) ? "[AuditIgnore]"
+            : property.IsDefined(typeof(AuditMaskAttribute), inherit: false) ? "[AuditMask]"
+            : null;
 }
