@@ -417,6 +417,52 @@ public sealed class TrackedGeneratorTests
     }
 
     [Fact]
+    public void Positional_records_are_found_in_block_namespaces_in_classes_and_in_the_global_namespace()
+    {
+        var run = GeneratorHarness.Run(
+            """
+            namespace Shop
+            {
+                public partial record Payment(int Id, [property: ServerTools.Tracked] decimal Amount);
+
+                public partial class Ledger
+                {
+                    public partial record Line(int Id, [property: ServerTools.Tracked] string Sku);
+                }
+            }
+            """,
+            "public partial record Refund(int Id, [property: ServerTools.Tracked] decimal Amount);").CompilesWithoutDiagnostics();
+
+        Assert.Equal(
+            ["Refund.Tracked.g.cs", "Shop.Ledger.Line.Tracked.g.cs", "Shop.Payment.Tracked.g.cs"],
+            run.GeneratedSources.Select(static source => source.HintName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Editing_a_file_beside_a_positional_record_reuses_every_step()
+        => Incrementality.AssertCachedAfter(
+            Edits.Replace("=> 1", "=> 2"),
+            [
+                "namespace Shop; public partial record Payment(int Id, [property: ServerTools.Tracked] decimal Amount);",
+                "namespace Shop; [ServerTools.Tracked] public partial class Order { public int Id { get; set; } public int One() => 1; }",
+            ],
+            new TrackedGenerator());
+
+    [Fact]
+    public void Editing_a_positional_record_outside_its_marked_parameter_keeps_its_model()
+    {
+        var compilation = TestCompilation.Create("namespace Shop; public partial record Payment(int Id, [property: ServerTools.Tracked] decimal Amount) { public int One() => 1; }");
+        var driver = GeneratorHarness.CreateDriver(new TrackedGenerator()).RunGenerators(compilation);
+
+        var result = Assert.Single(driver.RunGenerators(Edits.Replace("=> 1", "=> 2")(compilation)).GetRunResult().Results);
+
+        Assert.Equal([IncrementalStepRunReason.Unchanged], Reasons(result, TrackedGenerator.Steps.ParseProperty));
+        Assert.All(
+            result.TrackedOutputSteps.SelectMany(static step => step.Value).SelectMany(static step => step.Outputs),
+            static output => Assert.Contains(output.Reason, s_quiet));
+    }
+
+    [Fact]
     public void Property_declared_without_nullable_annotations_gets_a_hook_and_field_of_its_oblivious_type()
     {
         var run = GeneratorHarness.Run("""

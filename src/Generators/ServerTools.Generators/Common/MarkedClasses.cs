@@ -1,11 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using ServerTools.Shared;
 
 namespace ServerTools.Generators.Common;
 
@@ -60,12 +59,16 @@ internal static class MarkedClasses
             .Collect();
 
         // ForAttributeWithMetadataName does not see [property: Tracked] on a record's parameter: the attribute belongs to the
-        // property the compiler declares from it, not to the parameter that carries it in the syntax.
-        var classesOfPositionalProperties = context.SyntaxProvider
-            .CreateSyntaxProvider(
-                static (node, _) => node is ParameterSyntax { Parent: ParameterListSyntax { Parent: RecordDeclarationSyntax } } parameter
-                                    && parameter.AttributeLists.Any(static list => list.Target?.Identifier.IsKind(SyntaxKind.PropertyKeyword) == true),
-                (syntax, cancellationToken) => PositionalProperty(syntax, attribute, cancellationToken) is { } property ? parseProperty(property, cancellationToken) : null)
+        // property the compiler declares from it, not to the parameter that carries it in the syntax. Each file is walked for
+        // such records on its own, so an edit walks only the edited file (PositionalRecords).
+        var classesOfPositionalProperties = context.CompilationProvider
+            .SelectMany(static (compilation, _) => compilation.SyntaxTrees)
+            .Select(static (tree, cancellationToken) => PositionalRecords.In(tree, cancellationToken))
+            .Where(static records => !records.IsEmpty)
+            .Combine(context.CompilationProvider)
+            .SelectMany((file, cancellationToken) => PositionalRecords.MarkedProperties(file.Right, file.Left, attribute, cancellationToken)
+                .Select(property => parseProperty(property, cancellationToken))
+                .ToImmutableArray())
             .WithTrackingName(steps.Property)
             .Where(static model => model is not null)
             .Collect();
@@ -85,13 +88,4 @@ internal static class MarkedClasses
             })
             .WithTrackingName(steps.Entities);
     }
-
-    /// <summary>The property a record declares from the parameter <paramref name="syntax"/>, when it is marked <paramref name="attribute"/>.</summary>
-    private static IPropertySymbol? PositionalProperty(GeneratorSyntaxContext syntax, string attribute, CancellationToken cancellationToken)
-        => syntax.Node is ParameterSyntax { Parent.Parent: RecordDeclarationSyntax record } parameter
-           && syntax.SemanticModel.GetDeclaredSymbol(record, cancellationToken) is { } type
-           && type.GetMembers(parameter.Identifier.ValueText).OfType<IPropertySymbol>().FirstOrDefault() is { } property
-           && MetadataNames.HasAttribute(property, attribute)
-            ? property
-            : null;
 }
