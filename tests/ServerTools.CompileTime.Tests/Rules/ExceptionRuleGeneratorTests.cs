@@ -228,6 +228,50 @@ public sealed class ExceptionRuleGeneratorTests
     }
 
     [Fact]
+    public void Rule_that_lists_the_interface_again_is_called_through_the_class_whose_Applies_implements_it()
+    {
+        var text = GeneratorHarness.Run("""
+            using ServerTools;
+            namespace Shop;
+            public class Order { public int Lines { get; set; } }
+            public class BaseRule : IExceptionRule<Order> { public bool Applies(Order order) => order.Lines > 10; }
+
+            [ExceptionRule("order.own")]
+            public sealed class Own : BaseRule, IExceptionRule<Order> { public new bool Applies(Order order) => order.Lines > 20; }
+
+            [ExceptionRule("order.inherited")]
+            public sealed class Inherited : BaseRule, IExceptionRule<Order> { public bool Applies(int lines) => lines > 30; }
+
+            [ExceptionRule("order.explicit")]
+            public sealed class Explicit : BaseRule, IExceptionRule<Order>
+            {
+                public new bool Applies(Order order) => false;
+                bool IExceptionRule<Order>.Applies(Order order) => order.Lines > 40;
+            }
+
+            [ExceptionRule("order.static")]
+            public sealed class Static : BaseRule, IExceptionRule<Order> { public static new bool Applies(Order order) => false; }
+            """).CompilesWithoutDiagnostics().Source(ExceptionRuleGenerator.HintName);
+
+        // In id order: order.explicit, order.inherited, order.own, order.static (each twice: Evaluate and the single-rule check).
+        Assert.Equal(2, CountOf(text, "if (((global::ServerTools.IExceptionRule<global::Shop.Order>)_rule0).Applies(target))"));
+        Assert.Equal(2, CountOf(text, "if (((global::Shop.BaseRule)_rule1).Applies(target))"));
+        Assert.Equal(2, CountOf(text, "if (_rule2.Applies(target))"));
+        Assert.Equal(2, CountOf(text, "if (((global::Shop.BaseRule)_rule3).Applies(target))"));
+    }
+
+    private static int CountOf(string text, string value)
+    {
+        var count = 0;
+        for (var index = text.IndexOf(value, StringComparison.Ordinal); index >= 0; index = text.IndexOf(value, index + value.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    [Fact]
     public void Constructor_with_the_most_parameters_is_called_and_optional_parameters_are_handled()
     {
         var run = GeneratorHarness.Run("""
