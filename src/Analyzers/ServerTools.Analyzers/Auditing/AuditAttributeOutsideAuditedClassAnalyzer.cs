@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ServerTools.Analyzers.Common;
 using ServerTools.Analyzers.Tracking;
 using ServerTools.Shared;
 
@@ -37,19 +38,25 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzer : DiagnosticAnalyz
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            if (AuditingSymbols.From(start.Compilation) is not { } symbols)
-            {
-                return;
-            }
+            var compilation = start.Compilation;
+            var symbols = LazySymbols.Of(compilation, AuditingSymbols.From);
+            var tracking = LazySymbols.Of(compilation, TrackingSymbols.From);
 
-            // Built on first need (an attribute on a concrete type that is neither audited nor tracked), once per compilation.
-            var tracking = TrackingSymbols.From(start.Compilation);
-            var assembly = start.Compilation.Assembly;
+            // Built on first need (an attribute on a concrete type that is neither audited nor tracked), once per compilation;
+            // Analyze asks for it only once the auditing symbols have resolved.
             var cancellationToken = start.CancellationToken;
             var loggedBases = new Lazy<ImmutableHashSet<INamedTypeSymbol>>(
-                () => BasesOfLoggedClasses(assembly, symbols, tracking, cancellationToken),
+                () => BasesOfLoggedClasses(compilation.Assembly, symbols.Value!, tracking.Value, cancellationToken),
                 LazyThreadSafetyMode.ExecutionAndPublication);
-            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols, tracking, loggedBases), SymbolKind.Property);
+            start.RegisterSymbolAction(
+                symbolContext =>
+                {
+                    if (symbols.Value is { } resolved)
+                    {
+                        Analyze(symbolContext, resolved, tracking.Value, loggedBases);
+                    }
+                },
+                SymbolKind.Property);
         });
     }
 

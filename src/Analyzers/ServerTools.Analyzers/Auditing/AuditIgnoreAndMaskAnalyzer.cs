@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ServerTools.Analyzers.Common;
 
 namespace ServerTools.Analyzers.Auditing;
 
@@ -22,10 +23,16 @@ public sealed class AuditIgnoreAndMaskAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            if (AuditingSymbols.From(start.Compilation) is { AuditIgnore: not null, AuditMask: not null } symbols)
-            {
-                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols), SymbolKind.Property);
-            }
+            var symbols = LazySymbols.Of(start.Compilation, AuditingSymbols.From);
+            start.RegisterSymbolAction(
+                symbolContext =>
+                {
+                    if (symbols.Value is { AuditIgnore: not null, AuditMask: not null } resolved)
+                    {
+                        Analyze(symbolContext, resolved);
+                    }
+                },
+                SymbolKind.Property);
         });
     }
 

@@ -4,7 +4,7 @@ using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.Auditing;
 
-/// <summary>The auditing attribute types of one compilation, resolved once at compilation start.</summary>
+/// <summary>The auditing attribute types of one compilation, resolved once, on first need.</summary>
 internal sealed class AuditingSymbols
 {
     private AuditingSymbols(INamedTypeSymbol audited, INamedTypeSymbol? auditIgnore, INamedTypeSymbol? auditMask)

@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using ServerTools.Analyzers.Common;
 using ServerTools.Analyzers.Tracking;
 
 namespace ServerTools.Analyzers.Auditing;
@@ -34,25 +35,15 @@ public sealed class BulkOperationAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            var auditing = AuditingSymbols.From(start.Compilation);
-            var tracking = TrackingSymbols.From(start.Compilation);
-            var extensions = start.Compilation.GetTypeByMetadataName(QueryableExtensions);
-            if ((auditing is null && tracking is null) || extensions is null)
-            {
-                return;
-            }
-
-            var bulkMethods = s_bulkMethodNames
-                .SelectMany(name => extensions.GetMembers(name))
-                .OfType<IMethodSymbol>()
-                .ToImmutableHashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-            if (bulkMethods.IsEmpty)
-            {
-                return;
-            }
-
+            var symbols = LazySymbols.Of(start.Compilation, Symbols.From);
             start.RegisterOperationAction(
-                operationContext => Analyze(operationContext, auditing, tracking, bulkMethods),
+                operationContext =>
+                {
+                    if (symbols.Value is { } resolved)
+                    {
+                        Analyze(operationContext, resolved.Auditing, resolved.Tracking, resolved.BulkMethods);
+                    }
+                },
                 OperationKind.Invocation,
                 OperationKind.MethodReference);
         });
@@ -121,5 +112,28 @@ public sealed class BulkOperationAnalyzer : DiagnosticAnalyzer
             _ => null,
         };
         return name?.Identifier.GetLocation() ?? operation.Syntax.GetLocation();
+    }
+
+    /// <summary>
+    /// The auditing and tracking types and EF Core's bulk operations of one compilation, or null when it references neither
+    /// auditing nor tracking, or has no bulk operation.
+    /// </summary>
+    private sealed record Symbols(AuditingSymbols? Auditing, TrackingSymbols? Tracking, ImmutableHashSet<IMethodSymbol> BulkMethods)
+    {
+        public static Symbols? From(Compilation compilation)
+        {
+            var auditing = AuditingSymbols.From(compilation);
+            var tracking = TrackingSymbols.From(compilation);
+            if ((auditing is null && tracking is null) || compilation.GetTypeByMetadataName(QueryableExtensions) is not { } extensions)
+            {
+                return null;
+            }
+
+            var bulkMethods = s_bulkMethodNames
+                .SelectMany(name => extensions.GetMembers(name))
+                .OfType<IMethodSymbol>()
+                .ToImmutableHashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            return bulkMethods.IsEmpty ? null : new Symbols(auditing, tracking, bulkMethods);
+        }
     }
 }

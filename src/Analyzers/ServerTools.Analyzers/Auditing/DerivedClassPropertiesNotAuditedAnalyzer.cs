@@ -34,10 +34,16 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzer : DiagnosticAnalyze
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            if (AuditingSymbols.From(start.Compilation) is { } symbols)
-            {
-                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols), SymbolKind.NamedType);
-            }
+            var symbols = LazySymbols.Of(start.Compilation, AuditingSymbols.From);
+            start.RegisterSymbolAction(
+                symbolContext =>
+                {
+                    if (symbols.Value is { } resolved)
+                    {
+                        Analyze(symbolContext, resolved);
+                    }
+                },
+                SymbolKind.NamedType);
         });
     }
 

@@ -29,11 +29,17 @@ public sealed class InterfaceAuditAttributeAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            if (AuditingSymbols.From(start.Compilation) is { } symbols)
-            {
-                var tracking = TrackingSymbols.From(start.Compilation);
-                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols, tracking), SymbolKind.NamedType);
-            }
+            var symbols = LazySymbols.Of(start.Compilation, AuditingSymbols.From);
+            var tracking = LazySymbols.Of(start.Compilation, TrackingSymbols.From);
+            start.RegisterSymbolAction(
+                symbolContext =>
+                {
+                    if (symbols.Value is { } resolved)
+                    {
+                        Analyze(symbolContext, resolved, tracking.Value);
+                    }
+                },
+                SymbolKind.NamedType);
         });
     }
 

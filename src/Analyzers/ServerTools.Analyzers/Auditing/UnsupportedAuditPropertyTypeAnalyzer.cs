@@ -37,14 +37,19 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            if (AuditingSymbols.From(start.Compilation) is not { } symbols)
-            {
-                return;
-            }
+            var symbols = LazySymbols.Of(start.Compilation, AuditingSymbols.From);
 
             // Two audited classes may inherit the same base property: report it once.
             var reported = new ConcurrentDictionary<IPropertySymbol, bool>(SymbolEqualityComparer.Default);
-            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols, reported), SymbolKind.NamedType);
+            start.RegisterSymbolAction(
+                symbolContext =>
+                {
+                    if (symbols.Value is { } resolved)
+                    {
+                        Analyze(symbolContext, resolved, reported);
+                    }
+                },
+                SymbolKind.NamedType);
         });
     }
 

@@ -6,8 +6,9 @@ namespace ServerTools.Analyzers.Common;
 
 /// <summary>
 /// What the analyzers of one attribute-marked class share: generated code is not analyzed, execution is concurrent, the
-/// feature's symbols are resolved once per compilation that references ServerTools, and each class marked with the
-/// feature's attribute in source is handed to <see cref="Analyze"/> with the attribute as written.
+/// feature's symbols are resolved once per compilation, on first need (<see cref="LazySymbols"/>), and in a compilation that
+/// references ServerTools each class marked with the feature's attribute in source is handed to <see cref="Analyze"/> with
+/// the attribute as written.
 /// </summary>
 /// <typeparam name="TSymbols">The feature's symbols, resolved once per compilation.</typeparam>
 public abstract class MarkedClassAnalyzer<TSymbols> : DiagnosticAnalyzer
@@ -20,20 +21,19 @@ public abstract class MarkedClassAnalyzer<TSymbols> : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            if (Resolve(start.Compilation) is { } symbols)
-            {
-                start.RegisterSymbolAction(
-                    symbolContext =>
+            var symbols = LazySymbols.Of(start.Compilation, Resolve);
+            start.RegisterSymbolAction(
+                symbolContext =>
+                {
+                    if (symbolContext.Symbol is INamedTypeSymbol type
+                        && symbols.Value is { } resolved
+                        && FindAttribute(resolved, type) is { } attribute
+                        && attribute.ApplicationSyntaxReference?.GetSyntax(symbolContext.CancellationToken) is AttributeSyntax syntax)
                     {
-                        if (symbolContext.Symbol is INamedTypeSymbol type
-                            && FindAttribute(symbols, type) is { } attribute
-                            && attribute.ApplicationSyntaxReference?.GetSyntax(symbolContext.CancellationToken) is AttributeSyntax syntax)
-                        {
-                            Analyze(symbolContext, symbols, type, attribute, syntax);
-                        }
-                    },
-                    SymbolKind.NamedType);
-            }
+                        Analyze(symbolContext, resolved, type, attribute, syntax);
+                    }
+                },
+                SymbolKind.NamedType);
         });
     }
 

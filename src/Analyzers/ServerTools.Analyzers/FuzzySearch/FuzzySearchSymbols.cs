@@ -8,7 +8,7 @@ using ServerTools.Shared;
 namespace ServerTools.Analyzers.FuzzySearch;
 
 /// <summary>
-/// The <c>[FuzzySearchable]</c> attribute of one compilation, resolved once at compilation start, and where the fields
+/// The <c>[FuzzySearchable]</c> attribute of one compilation, resolved once, on first need, and where the fields
 /// that <see cref="FuzzySearchFields.Of"/> returns are written.
 /// </summary>
 internal sealed class FuzzySearchSymbols

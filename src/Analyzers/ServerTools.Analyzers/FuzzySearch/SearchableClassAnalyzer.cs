@@ -1,12 +1,14 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ServerTools.Analyzers.Common;
 
 namespace ServerTools.Analyzers.FuzzySearch;
 
 /// <summary>
 /// What the fuzzy-search analyzers share: generated code is not analyzed, execution is concurrent, the attribute is
-/// resolved once per compilation that references ServerTools, and each class whose declaration configures a fuzzy
-/// search (<see cref="FuzzySearchSymbols.IsSearchableClass"/>) is handed to <see cref="Analyze"/>.
+/// resolved once per compilation, on first need (<see cref="LazySymbols"/>), and in a compilation that references
+/// ServerTools each class whose declaration configures a fuzzy search (<see cref="FuzzySearchSymbols.IsSearchableClass"/>)
+/// is handed to <see cref="Analyze"/>.
 /// </summary>
 public abstract class SearchableClassAnalyzer : DiagnosticAnalyzer
 {
@@ -17,18 +19,16 @@ public abstract class SearchableClassAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            if (FuzzySearchSymbols.From(start.Compilation) is { } symbols)
-            {
-                start.RegisterSymbolAction(
-                    symbolContext =>
+            var symbols = LazySymbols.Of(start.Compilation, FuzzySearchSymbols.From);
+            start.RegisterSymbolAction(
+                symbolContext =>
+                {
+                    if (symbolContext.Symbol is INamedTypeSymbol type && symbols.Value is { } resolved && resolved.IsSearchableClass(type))
                     {
-                        if (symbolContext.Symbol is INamedTypeSymbol type && symbols.IsSearchableClass(type))
-                        {
-                            Analyze(symbolContext, type, symbols);
-                        }
-                    },
-                    SymbolKind.NamedType);
-            }
+                        Analyze(symbolContext, type, resolved);
+                    }
+                },
+                SymbolKind.NamedType);
         });
     }
 

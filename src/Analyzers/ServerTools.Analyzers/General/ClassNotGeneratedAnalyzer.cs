@@ -32,15 +32,20 @@ public sealed class ClassNotGeneratedAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            var attributes = AttributeNames.EntityAttributes
-                .Select(start.Compilation.GetTypeByMetadataName)
+            var attributes = LazySymbols.Of(start.Compilation, static compilation => AttributeNames.EntityAttributes
+                .Select(compilation.GetTypeByMetadataName)
                 .OfType<INamedTypeSymbol>()
-                .ToImmutableArray();
-            if (!attributes.IsEmpty)
-            {
-                var tracking = TrackingSymbols.From(start.Compilation);
-                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, attributes, tracking), SymbolKind.NamedType);
-            }
+                .ToImmutableArray());
+            var tracking = LazySymbols.Of(start.Compilation, TrackingSymbols.From);
+            start.RegisterSymbolAction(
+                symbolContext =>
+                {
+                    if (!attributes.Value.IsEmpty)
+                    {
+                        Analyze(symbolContext, attributes.Value, tracking.Value);
+                    }
+                },
+                SymbolKind.NamedType);
         });
     }
 

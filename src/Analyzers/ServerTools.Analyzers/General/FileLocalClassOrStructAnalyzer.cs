@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ServerTools.Analyzers.Common;
 using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.General;
@@ -36,15 +37,20 @@ public sealed class FileLocalClassOrStructAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            var attributes = s_classAttributes
-                .Select(start.Compilation.GetTypeByMetadataName)
+            var attributes = LazySymbols.Of(start.Compilation, static compilation => s_classAttributes
+                .Select(compilation.GetTypeByMetadataName)
                 .Where(static symbol => symbol is not null)
                 .Select(static symbol => symbol!)
-                .ToImmutableArray();
-            if (!attributes.IsEmpty)
-            {
-                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, attributes), SymbolKind.NamedType);
-            }
+                .ToImmutableArray());
+            start.RegisterSymbolAction(
+                symbolContext =>
+                {
+                    if (!attributes.Value.IsEmpty)
+                    {
+                        Analyze(symbolContext, attributes.Value);
+                    }
+                },
+                SymbolKind.NamedType);
         });
     }
 

@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ServerTools.Analyzers.Common;
 using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.General;
@@ -27,17 +28,20 @@ public sealed class PartialEntityAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            var attributes = AttributeNames.EntityAttributes
-                .Select(start.Compilation.GetTypeByMetadataName)
+            var attributes = LazySymbols.Of(start.Compilation, static compilation => AttributeNames.EntityAttributes
+                .Select(compilation.GetTypeByMetadataName)
                 .Where(static symbol => symbol is not null)
-                .ToImmutableArray();
-            if (attributes.IsEmpty)
-            {
-                return;
-            }
-
-            var tracked = start.Compilation.GetTypeByMetadataName(AttributeNames.Tracked);
-            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, attributes!, tracked), SymbolKind.NamedType);
+                .ToImmutableArray());
+            var tracked = LazySymbols.Of(start.Compilation, static compilation => compilation.GetTypeByMetadataName(AttributeNames.Tracked));
+            start.RegisterSymbolAction(
+                symbolContext =>
+                {
+                    if (!attributes.Value.IsEmpty)
+                    {
+                        Analyze(symbolContext, attributes.Value!, tracked.Value);
+                    }
+                },
+                SymbolKind.NamedType);
         });
     }
 

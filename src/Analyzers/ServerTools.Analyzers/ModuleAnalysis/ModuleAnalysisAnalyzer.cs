@@ -39,23 +39,19 @@ public sealed class ModuleAnalysisAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            var symbols = ModuleSymbols.From(start.Compilation);
-            var census = new ModuleCensus(symbols, start.Compilation);
+            var census = new ModuleCensus(start.Compilation);
             start.RegisterSymbolAction(symbolContext => census.Add((INamedTypeSymbol)symbolContext.Symbol), SymbolKind.NamedType);
-            if (symbols.ModelBuilder is not null && symbols.DbContext is not null && symbols.Configuration is not null)
-            {
-                start.RegisterSyntaxNodeAction(
-                    nodeContext =>
+            start.RegisterSyntaxNodeAction(
+                nodeContext =>
+                {
+                    if (AppliesConfiguration((InvocationExpressionSyntax)nodeContext.Node)
+                        && census.Symbols is { ModelBuilder: not null, DbContext: not null, Configuration: not null }
+                        && nodeContext.SemanticModel.GetOperation(nodeContext.Node, nodeContext.CancellationToken) is IInvocationOperation invocation)
                     {
-                        if (AppliesConfiguration((InvocationExpressionSyntax)nodeContext.Node)
-                            && nodeContext.SemanticModel.GetOperation(nodeContext.Node, nodeContext.CancellationToken) is IInvocationOperation invocation)
-                        {
-                            census.Add(invocation, nodeContext.ContainingSymbol!, nodeContext.Compilation);
-                        }
-                    },
-                    SyntaxKind.InvocationExpression);
-            }
-
+                        census.Add(invocation, nodeContext.ContainingSymbol!, nodeContext.Compilation);
+                    }
+                },
+                SyntaxKind.InvocationExpression);
             start.RegisterCompilationEndAction(end => Report(end, census));
         });
     }

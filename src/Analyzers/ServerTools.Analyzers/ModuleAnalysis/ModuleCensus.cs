@@ -16,18 +16,21 @@ namespace ServerTools.Analyzers.ModuleAnalysis;
 /// </summary>
 internal sealed class ModuleCensus
 {
-    private readonly ModuleSymbols _symbols;
+    private readonly Lazy<ModuleSymbols> _symbols;
     private readonly Compilation _compilation;
     private readonly ConcurrentBag<INamedTypeSymbol> _contexts = [];
     private readonly ConcurrentBag<Configured> _configurations = [];
     private readonly ConcurrentBag<Rule> _rules = [];
     private readonly ConcurrentBag<Applied> _applied = [];
 
-    public ModuleCensus(ModuleSymbols symbols, Compilation compilation)
+    public ModuleCensus(Compilation compilation)
     {
-        _symbols = symbols;
+        _symbols = LazySymbols.Of(compilation, ModuleSymbols.From);
         _compilation = compilation;
     }
+
+    /// <summary>The types the census looks for, resolved on first need (<see cref="LazySymbols"/>).</summary>
+    public ModuleSymbols Symbols => _symbols.Value;
 
     /// <summary>Notes <paramref name="type"/> if it is a DbContext, an entity configuration or an exception rule.</summary>
     public void Add(INamedTypeSymbol type)
@@ -37,12 +40,12 @@ internal sealed class ModuleCensus
             return;
         }
 
-        if (_symbols.DbContext is not null && _symbols.IsContext(type))
+        if (Symbols.DbContext is not null && Symbols.IsContext(type))
         {
             _contexts.Add(type);
         }
 
-        if (_symbols.Configuration is { } configuration)
+        if (Symbols.Configuration is { } configuration)
         {
             foreach (var implemented in type.AllInterfaces)
             {
@@ -54,7 +57,7 @@ internal sealed class ModuleCensus
             }
         }
 
-        if (_symbols.ExceptionRule is not null && _symbols.RuleInterface is { } ruleInterface && FindRule(type) is { } attribute)
+        if (Symbols.ExceptionRule is not null && Symbols.RuleInterface is { } ruleInterface && FindRule(type) is { } attribute)
         {
             var targets = ExceptionRuleClasses.RuleTargets(type, ruleInterface)
                 .Where(static target => ExceptionRuleClasses.WhyNotTarget(target) is null)
@@ -81,7 +84,7 @@ internal sealed class ModuleCensus
     {
         var method = invocation.TargetMethod;
         if (method.Name is not ("ApplyConfiguration" or "ApplyConfigurationsFromAssembly")
-            || !SymbolEqualityComparer.Default.Equals(method.ContainingType, _symbols.ModelBuilder)
+            || !SymbolEqualityComparer.Default.Equals(method.ContainingType, Symbols.ModelBuilder)
             || Context(owner) is not { } context)
         {
             return;
@@ -96,7 +99,7 @@ internal sealed class ModuleCensus
         }
         else if (method.Parameters.Length == 1
                  && method.Parameters[0].Type is INamedTypeSymbol parameter
-                 && SymbolEqualityComparer.Default.Equals(parameter.OriginalDefinition, _symbols.Configuration)
+                 && SymbolEqualityComparer.Default.Equals(parameter.OriginalDefinition, Symbols.Configuration)
                  && ModuleSymbols.Entity(parameter.TypeArguments[0]) is { } entity)
         {
             _applied.Add(new Applied(context, entity));
@@ -131,7 +134,7 @@ internal sealed class ModuleCensus
                 foreach (var member in current.GetMembers())
                 {
                     if (member is IPropertySymbol { IsStatic: false, IsIndexer: false } property
-                        && _symbols.IsDbSet(property.Type)
+                        && Symbols.IsDbSet(property.Type)
                         && ModuleSymbols.Entity(((INamedTypeSymbol)property.Type).TypeArguments[0]) is { } entity)
                     {
                         Map(entity, name);
@@ -273,14 +276,14 @@ internal sealed class ModuleCensus
     }
 
     private AttributeData? FindRule(INamedTypeSymbol type)
-        => type.GetAttributes().FirstOrDefault(data => SymbolEqualityComparer.Default.Equals(data.AttributeClass, _symbols.ExceptionRule));
+        => type.GetAttributes().FirstOrDefault(data => SymbolEqualityComparer.Default.Equals(data.AttributeClass, Symbols.ExceptionRule));
 
     /// <summary>The DbContext whose code <paramref name="owner"/> is (a member of it or of a type nested in it), or null.</summary>
     private INamedTypeSymbol? Context(ISymbol owner)
     {
         for (var type = owner as INamedTypeSymbol ?? owner.ContainingType; type is not null; type = type.ContainingType)
         {
-            if (_symbols.IsContext(type))
+            if (Symbols.IsContext(type))
             {
                 return type;
             }
@@ -302,12 +305,12 @@ internal sealed class ModuleCensus
             features.Add(Feature.Tracked);
         }
 
-        if (ModuleSymbols.Has(entity, _symbols.FuzzySearchable) || HasMarkedProperty(entity, _symbols.FuzzySearchable))
+        if (ModuleSymbols.Has(entity, Symbols.FuzzySearchable) || HasMarkedProperty(entity, Symbols.FuzzySearchable))
         {
             features.Add(Feature.FuzzySearchable);
         }
 
-        if (ModuleSymbols.Has(entity, _symbols.TimeWindowed))
+        if (ModuleSymbols.Has(entity, Symbols.TimeWindowed))
         {
             features.Add(Feature.TimeWindowed);
         }
@@ -340,7 +343,7 @@ internal sealed class ModuleCensus
     {
         for (var current = entity; current is not null; current = current.BaseType)
         {
-            if (ModuleSymbols.Has(current, _symbols.Audited))
+            if (ModuleSymbols.Has(current, Symbols.Audited))
             {
                 return true;
             }
@@ -354,7 +357,7 @@ internal sealed class ModuleCensus
     {
         for (var current = entity; current is not null; current = current.BaseType)
         {
-            if (ModuleSymbols.Has(current, _symbols.Tracked) || HasMarkedProperty(current, _symbols.Tracked))
+            if (ModuleSymbols.Has(current, Symbols.Tracked) || HasMarkedProperty(current, Symbols.Tracked))
             {
                 return true;
             }

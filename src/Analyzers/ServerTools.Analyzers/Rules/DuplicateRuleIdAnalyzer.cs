@@ -5,6 +5,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ServerTools.Analyzers.Common;
 
 namespace ServerTools.Analyzers.Rules;
 
@@ -26,17 +27,13 @@ public sealed class DuplicateRuleIdAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            if (RulesSymbols.From(start.Compilation) is not { } symbols)
-            {
-                return;
-            }
-
+            var symbols = LazySymbols.Of(start.Compilation, RulesSymbols.From);
             var rules = new ConcurrentBag<Rule>();
             start.RegisterSymbolAction(
                 symbolContext =>
                 {
                     if (symbolContext.Symbol is INamedTypeSymbol type
-                        && symbols.Find(type) is { } attribute
+                        && symbols.Value?.Find(type) is { } attribute
                         && RulesSymbols.Id(attribute) is { } id
                         && !string.IsNullOrWhiteSpace(id)
                         && attribute.ApplicationSyntaxReference?.GetSyntax(symbolContext.CancellationToken) is AttributeSyntax syntax

@@ -33,23 +33,33 @@ public sealed class RuleTargetNotEntityAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            if (RulesSymbols.From(start.Compilation) is not { } symbols || EfCoreSymbols.From(start.Compilation) is not { } ef)
-            {
-                return;
-            }
-
+            var symbols = LazySymbols.Of(start.Compilation, Symbols.From);
             var model = new Model();
-            start.RegisterSymbolAction(symbolContext => Collect(symbolContext, symbols, ef, model), SymbolKind.NamedType);
+            start.RegisterSymbolAction(
+                symbolContext =>
+                {
+                    if (symbols.Value is { } resolved)
+                    {
+                        Collect(symbolContext, resolved.Rules, resolved.Ef, model);
+                    }
+                },
+                SymbolKind.NamedType);
             start.RegisterOperationAction(
                 operationContext =>
                 {
-                    if (MappedEntity((IInvocationOperation)operationContext.Operation, ef) is { } entity)
+                    if (symbols.Value is { } resolved && MappedEntity((IInvocationOperation)operationContext.Operation, resolved.Ef) is { } entity)
                     {
                         model.Entities.Add(entity);
                     }
                 },
                 OperationKind.Invocation);
-            start.RegisterCompilationEndAction(end => Report(end, ef, model));
+            start.RegisterCompilationEndAction(end =>
+            {
+                if (symbols.Value is { } resolved)
+                {
+                    Report(end, resolved.Ef, model);
+                }
+            });
         });
     }
 
@@ -240,5 +250,12 @@ public sealed class RuleTargetNotEntityAnalyzer : DiagnosticAnalyzer
     }
 
     private sealed record Target(INamedTypeSymbol Rule, INamedTypeSymbol Entity, Location Location);
+
+    /// <summary>The rule and EF Core types of one compilation, or null when it does not reference both.</summary>
+    private sealed record Symbols(RulesSymbols Rules, EfCoreSymbols Ef)
+    {
+        public static Symbols? From(Compilation compilation)
+            => RulesSymbols.From(compilation) is { } rules && EfCoreSymbols.From(compilation) is { } ef ? new Symbols(rules, ef) : null;
+    }
 
 }

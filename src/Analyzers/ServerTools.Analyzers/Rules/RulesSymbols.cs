@@ -9,7 +9,7 @@ namespace ServerTools.Analyzers.Rules;
 
 /// <summary>
 /// The <c>[ExceptionRule]</c> attribute, <c>IExceptionRule&lt;T&gt;</c> and <c>RuleSeverity.Blocking</c> of one
-/// compilation, resolved once at compilation start, and where the attribute's arguments are written.
+/// compilation, resolved once, on first need, and where the attribute's arguments are written.
 /// </summary>
 public sealed class RulesSymbols
 {

@@ -5,7 +5,7 @@ using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.TimeWindows;
 
-/// <summary>The <c>[TimeWindowed]</c> attribute of one compilation, resolved once at compilation start, and its arguments.</summary>
+/// <summary>The <c>[TimeWindowed]</c> attribute of one compilation, resolved once, on first need, and its arguments.</summary>
 public sealed class TimeWindowsSymbols
 {
     /// <summary>The name of the attribute's argument that gives one IANA time-zone id for every row.</summary>

@@ -49,10 +49,16 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            if (TrackingSymbols.From(start.Compilation) is { } symbols)
-            {
-                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols), SymbolKind.Method);
-            }
+            var symbols = LazySymbols.Of(start.Compilation, TrackingSymbols.From);
+            start.RegisterSymbolAction(
+                symbolContext =>
+                {
+                    if (symbols.Value is { } resolved)
+                    {
+                        Analyze(symbolContext, resolved);
+                    }
+                },
+                SymbolKind.Method);
         });
     }
 

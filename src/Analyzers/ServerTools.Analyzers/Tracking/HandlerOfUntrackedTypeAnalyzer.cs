@@ -32,10 +32,16 @@ public sealed class HandlerOfUntrackedTypeAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            if (TrackingSymbols.From(start.Compilation) is { Handler: not null } symbols)
-            {
-                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols), SymbolKind.NamedType);
-            }
+            var symbols = LazySymbols.Of(start.Compilation, TrackingSymbols.From);
+            start.RegisterSymbolAction(
+                symbolContext =>
+                {
+                    if (symbols.Value is { Handler: not null } resolved)
+                    {
+                        Analyze(symbolContext, resolved);
+                    }
+                },
+                SymbolKind.NamedType);
         });
     }
 

@@ -8,7 +8,7 @@ using ServerTools.Shared;
 namespace ServerTools.Analyzers.Tracking;
 
 /// <summary>
-/// The tracking types of one compilation, resolved once at compilation start, and the rule that picks the tracked
+/// The tracking types of one compilation, resolved once, on first need, and the rule that picks the tracked
 /// fields of a class: the generator's, with the audit's candidate and value-type rules.
 /// </summary>
 internal sealed class TrackingSymbols

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ServerTools.Analyzers.Common;
 using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.Tracking;
@@ -40,12 +41,16 @@ public sealed class UntrackablePropertyAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            if (TrackingSymbols.From(start.Compilation) is not { } symbols)
-            {
-                return;
-            }
-
-            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, symbols), SymbolKind.Property);
+            var symbols = LazySymbols.Of(start.Compilation, TrackingSymbols.From);
+            start.RegisterSymbolAction(
+                symbolContext =>
+                {
+                    if (symbols.Value is { } resolved)
+                    {
+                        Analyze(symbolContext, resolved);
+                    }
+                },
+                SymbolKind.Property);
         });
     }
 
