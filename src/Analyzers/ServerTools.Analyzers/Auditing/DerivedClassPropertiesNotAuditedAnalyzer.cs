@@ -32,19 +32,7 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzer : DiagnosticAnalyze
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
-        {
-            var symbols = LazySymbols.Of(start.Compilation, AuditingSymbols.From);
-            start.RegisterSymbolAction(
-                symbolContext =>
-                {
-                    if (symbols.Value is { } resolved)
-                    {
-                        Analyze(symbolContext, resolved);
-                    }
-                },
-                SymbolKind.NamedType);
-        });
+        context.RegisterCompilationStartAction(static start => LazySymbols.RegisterSymbolAction(start, AuditingSymbols.From, Analyze, SymbolKind.NamedType));
     }
 
     private static void Analyze(SymbolAnalysisContext context, AuditingSymbols symbols)

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace ServerTools.Analyzers.Common;
 
@@ -19,4 +20,28 @@ internal static class LazySymbols
     /// <summary><paramref name="resolve"/> of <paramref name="compilation"/>, run on the first read of the value.</summary>
     public static Lazy<T> Of<T>(Compilation compilation, Func<Compilation, T> resolve)
         => new(() => resolve(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>
+    /// Registers <paramref name="action"/> for the symbols of kind <paramref name="kind"/>, run with the symbols
+    /// <paramref name="resolve"/> finds in the compilation (resolved on first need); not run when they are null (the
+    /// compilation does not reference ServerTools).
+    /// </summary>
+    public static void RegisterSymbolAction<T>(
+        CompilationStartAnalysisContext start,
+        Func<Compilation, T?> resolve,
+        Action<SymbolAnalysisContext, T> action,
+        SymbolKind kind)
+        where T : class
+    {
+        var symbols = Of(start.Compilation, resolve);
+        start.RegisterSymbolAction(
+            symbolContext =>
+            {
+                if (symbols.Value is { } resolved)
+                {
+                    action(symbolContext, resolved);
+                }
+            },
+            kind);
+    }
 }

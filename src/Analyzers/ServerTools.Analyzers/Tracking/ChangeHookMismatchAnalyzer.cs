@@ -47,19 +47,7 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
-        {
-            var symbols = LazySymbols.Of(start.Compilation, TrackingSymbols.From);
-            start.RegisterSymbolAction(
-                symbolContext =>
-                {
-                    if (symbols.Value is { } resolved)
-                    {
-                        Analyze(symbolContext, resolved);
-                    }
-                },
-                SymbolKind.Method);
-        });
+        context.RegisterCompilationStartAction(static start => LazySymbols.RegisterSymbolAction(start, TrackingSymbols.From, Analyze, SymbolKind.Method));
     }
 
     private static void Analyze(SymbolAnalysisContext context, TrackingSymbols symbols)

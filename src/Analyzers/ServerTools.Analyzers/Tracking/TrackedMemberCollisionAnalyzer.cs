@@ -38,19 +38,7 @@ public sealed class TrackedMemberCollisionAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
-        {
-            var symbols = LazySymbols.Of(start.Compilation, TrackingSymbols.From);
-            start.RegisterSymbolAction(
-                symbolContext =>
-                {
-                    if (symbols.Value is { } resolved)
-                    {
-                        Analyze(symbolContext, resolved);
-                    }
-                },
-                SymbolKind.NamedType);
-        });
+        context.RegisterCompilationStartAction(static start => LazySymbols.RegisterSymbolAction(start, TrackingSymbols.From, Analyze, SymbolKind.NamedType));
     }
 
     private static void Analyze(SymbolAnalysisContext context, TrackingSymbols symbols)

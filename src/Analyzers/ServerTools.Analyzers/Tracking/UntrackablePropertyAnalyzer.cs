@@ -39,19 +39,7 @@ public sealed class UntrackablePropertyAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
-        {
-            var symbols = LazySymbols.Of(start.Compilation, TrackingSymbols.From);
-            start.RegisterSymbolAction(
-                symbolContext =>
-                {
-                    if (symbols.Value is { } resolved)
-                    {
-                        Analyze(symbolContext, resolved);
-                    }
-                },
-                SymbolKind.Property);
-        });
+        context.RegisterCompilationStartAction(static start => LazySymbols.RegisterSymbolAction(start, TrackingSymbols.From, Analyze, SymbolKind.Property));
     }
 
     private static void Analyze(SymbolAnalysisContext context, TrackingSymbols symbols)
