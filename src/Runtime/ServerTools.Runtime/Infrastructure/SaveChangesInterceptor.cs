@@ -40,7 +40,7 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
 {
     private SaveWork? _work;
 
-    /// <summary>The context whose SaveChangesFailed event this instance listens to (a pooled context's are cleared with its state).</summary>
+    /// <summary>The context whose SaveChangesFailed and SavedChanges events this instance listens to (a pooled context's are cleared with its state).</summary>
     private DbContext? _listening;
 
     /// <summary>Whether the context has SaveChanges interceptors besides this one (found once: a context's interceptors do not change).</summary>
@@ -189,7 +189,8 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
 
     /// <summary>
     /// After the save: the stored violations are written now when EF Core wrote nothing else (so no statement of its
-    /// wrote them), then tracked as saved; SaveChanges counts them.
+    /// wrote them); SaveChanges counts them. The context's SavedChanges event, raised next, settles them
+    /// (<see cref="OnSavedChanges"/>).
     /// </summary>
     private async Task<int> ViolationsSavedAsync(int result, bool async, CancellationToken cancellationToken)
     {
@@ -198,7 +199,6 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
             return result;
         }
 
-        _violations = null;
         try
         {
             if (violations.Pending)
@@ -216,11 +216,37 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
         }
         catch
         {
+            _violations = null;
             violations.Restore();
             throw;
         }
 
-        return result + violations.Accept();
+        return result + violations.Written;
+    }
+
+    /// <summary>
+    /// The context's own SavedChanges event, which EF raises after the SaveChanges interceptors with the
+    /// <c>acceptAllChangesOnSuccess</c> that SaveChanges was called with (no interceptor is told it): the stored violations
+    /// the save wrote are tracked as saved when it accepts its changes, as EF Core's entries are; when it does not, they are
+    /// left to be saved, as EF Core's entries are, for <c>ChangeTracker.AcceptAllChanges()</c> or for the same save run
+    /// again (see <see cref="StoredViolationWrites.Hold"/>).
+    /// </summary>
+    private void OnSavedChanges(object? sender, SavedChangesEventArgs args)
+    {
+        if (_violations is not { } violations || !ReferenceEquals(sender, violations.Context))
+        {
+            return;
+        }
+
+        _violations = null;
+        if (args.AcceptAllChangesOnSuccess)
+        {
+            violations.Accept();
+        }
+        else
+        {
+            violations.Hold();
+        }
     }
 
     /// <summary>
@@ -490,6 +516,7 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
         if (!ReferenceEquals(_listening, context))
         {
             context.SaveChangesFailed += OnSaveChangesFailed;
+            context.SavedChanges += OnSavedChanges;
             _listening = context;
         }
 

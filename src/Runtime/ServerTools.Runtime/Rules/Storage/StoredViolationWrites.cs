@@ -24,15 +24,18 @@ namespace ServerTools.Rules.Storage;
 /// index's violation, or a concurrency exception for a row the first deleted): a new row of a rule the table has a row
 /// of updates that row, keeping its detection time and, unless this check ignored the warning or the rule became
 /// blocking, its ignore mark; a changed row writes the columns the context changed (and is inserted again when the other
-/// deleted it); a removed row is deleted if it is there.</item>
+/// deleted it: the check saved last wins), unless the change ignores the warning: an ignore is recorded only while the row
+/// is there, so a violation the other removed (its check found it resolved) is not brought back by an ignore of it; a
+/// removed row is deleted if it is there.</item>
 /// <item>It deletes the violations of the entities the save deletes, and of those it inserts with a key of their own (a
 /// natural key, or an id set by the application): the rows a deleted entity of that key left behind (deleted by
 /// <c>ExecuteDelete</c> or SQL) are not the new entity's.</item>
 /// </list>
 /// The rows are taken out of EF Core's save when it starts (<see cref="Take"/>) and written in one batch before the
 /// save's first statement (<see cref="WriteAsync"/>), or on their own when EF Core writes nothing else; after the save the
-/// context tracks them as saved (<see cref="Accept"/>), and a save that fails gives them back as they were
-/// (<see cref="Restore"/>), to be saved again. Only on PostgreSQL (Npgsql); elsewhere EF Core writes the rows itself.
+/// context tracks them as saved (<see cref="Accept"/>), or, when the save does not accept its changes, as still to be
+/// saved (<see cref="Hold"/>); a save that fails gives them back as they were (<see cref="Restore"/>), to be saved again.
+/// Only on PostgreSQL (Npgsql); elsewhere EF Core writes the rows itself.
 /// </summary>
 internal sealed class StoredViolationWrites
 {
@@ -170,12 +173,15 @@ internal sealed class StoredViolationWrites
                 {
                     foreach (var write in upserts)
                     {
-                        if (!(async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read()))
+                        if (async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read())
+                        {
+                            write.Returned = Read(reader);
+                        }
+                        else if (!write.OnlyIfStored)
                         {
                             throw new InvalidOperationException($"PostgreSQL returned no row for the stored violation {write.Row.RuleId} of {write.Row.EntityType} {write.Row.EntityKey}.");
                         }
 
-                        write.Returned = Read(reader);
                         _ = async ? await reader.NextResultAsync(cancellationToken).ConfigureAwait(false) : reader.NextResult();
                     }
                 }
@@ -238,21 +244,49 @@ internal sealed class StoredViolationWrites
 
         foreach (var write in upserts)
         {
-            batch.BatchCommands.Add(Upsert(write));
+            batch.BatchCommands.Add(Command(write));
         }
 
         return upserts;
     }
 
-    /// <summary>After the save: the rows written are tracked as saved, with the values the table has now; those removed, and those of deleted or reinserted entities that the purge removed, are no longer tracked.</summary>
-    public int Accept()
+    /// <summary>
+    /// The rows the save wrote, for SaveChanges to count: those upserted or updated, and those deleted (a row the table no
+    /// longer had included). An ignore of a row the table no longer has wrote nothing.
+    /// </summary>
+    public int Written => _writes.Count(static w => w.State == EntityState.Deleted || w.Returned is not null);
+
+    /// <summary>
+    /// After a save that accepts its changes (<c>SaveChanges()</c>): the rows written are tracked as saved, with the values
+    /// the table has now; those removed, those not written (an ignore of a row the table no longer has), and those of
+    /// deleted or reinserted entities that the purge removed, are no longer tracked.
+    /// </summary>
+    public void Accept() => Settle(accept: true);
+
+    /// <summary>
+    /// After a save that does not accept its changes (<c>SaveChanges(acceptAllChangesOnSuccess: false)</c>, as an execution
+    /// strategy runs a transaction of the application's): EF Core leaves its own entries added, modified or deleted, with
+    /// the keys the database gave them, for the application's <c>ChangeTracker.AcceptAllChanges()</c> after the commit, or
+    /// for the same save again when the transaction failed and the strategy runs it again. The rows are left the same way:
+    /// a new row is tracked as added with the id and values the table returned (a real key, not a temporary one, so that
+    /// <c>AcceptAllChanges</c> makes it unchanged), a changed row as modified in the columns it wrote, with the values the
+    /// table returned, a removed one as deleted. <c>AcceptAllChanges</c> then leaves them as <see cref="Accept"/> would
+    /// have. A save that runs again (its transaction rolled back) takes them again and writes them again: by entity and
+    /// rule, so the id a new row got in the rolled-back attempt does not matter, and with the values the table returned,
+    /// which are those the first attempt wrote or kept, unless another context changed the row between the attempts. The
+    /// rows that were not written are no longer tracked, as after <see cref="Accept"/>: a save that runs again would
+    /// leave them out again.
+    /// </summary>
+    public void Hold() => Settle(accept: false);
+
+    private void Settle(bool accept)
     {
         var tracker = _context.ChangeTracker;
         var autoDetect = tracker.AutoDetectChangesEnabled;
         tracker.AutoDetectChangesEnabled = false;
         try
         {
-            return AcceptRows();
+            SettleRows(accept);
         }
         finally
         {
@@ -260,16 +294,20 @@ internal sealed class StoredViolationWrites
         }
     }
 
-    private int AcceptRows()
+    private void SettleRows(bool accept)
     {
-        var count = 0;
         var local = _context.Set<StoredRuleViolation>().Local;
-        List<StoredRuleViolation> attached = [];
+        List<StoredRuleViolation> tracked = [];
         foreach (var write in _writes)
         {
+            var row = write.Row;
             if (write.State == EntityState.Deleted)
             {
-                count++;
+                if (!accept && local.FindEntry(row.Id) is null)
+                {
+                    _context.Attach(row).State = EntityState.Deleted;
+                }
+
                 continue;
             }
 
@@ -278,35 +316,42 @@ internal sealed class StoredViolationWrites
                 continue;
             }
 
-            count++;
-            var row = write.Row;
             values.ApplyTo(row);
-            if (local.FindEntry(row.Id) is { } tracked && !ReferenceEquals(tracked.Entity, row))
+            EntityEntry<StoredRuleViolation> entry;
+            if (local.FindEntry(row.Id) is { } other && !ReferenceEquals(other.Entity, row))
             {
-                values.ApplyTo(tracked.Entity);
-                tracked.OriginalValues.SetValues(tracked.CurrentValues);
-                tracked.State = EntityState.Unchanged;
-                attached.Add(tracked.Entity);
+                // The context tracks the table's row already (loaded while this one was added): that instance stays.
+                entry = other;
+                values.ApplyTo(entry.Entity);
+                entry.OriginalValues.SetValues(entry.CurrentValues);
+                entry.State = EntityState.Unchanged;
             }
             else
             {
-                _context.Attach(row);
-                attached.Add(row);
+                entry = !accept && write.State == EntityState.Added ? _context.Add(row) : _context.Attach(row);
             }
+
+            if (!accept && entry.State == EntityState.Unchanged)
+            {
+                foreach (var property in write.Changed)
+                {
+                    entry.Property(property).IsModified = true;
+                }
+            }
+
+            tracked.Add(entry.Entity);
         }
 
         if (_purge is { Entities.Count: > 0 } purge)
         {
             var stale = _context.ChangeTracker.Entries<StoredRuleViolation>()
-                .Where(e => purge.Entities.Contains((e.Entity.EntityType, e.Entity.EntityKey)) && !attached.Contains(e.Entity))
+                .Where(e => purge.Entities.Contains((e.Entity.EntityType, e.Entity.EntityKey)) && !tracked.Contains(e.Entity))
                 .ToList();
             foreach (var entry in stale)
             {
                 entry.State = EntityState.Detached;
             }
         }
-
-        return count;
     }
 
     /// <summary>After a save that failed: the rows are tracked again as they were when it started, to be saved again.</summary>
@@ -376,9 +421,10 @@ internal sealed class StoredViolationWrites
         return [.. changed];
     }
 
-    private NpgsqlBatchCommand Upsert(Write write)
+    /// <summary>The upsert of a row, or the update of one that is written only if the table has it (<see cref="Write.OnlyIfStored"/>).</summary>
+    private NpgsqlBatchCommand Command(Write write)
     {
-        var command = new NpgsqlBatchCommand(_sql.Upsert(write.Changed));
+        var command = new NpgsqlBatchCommand(write.OnlyIfStored ? _sql.Update(write.Changed) : _sql.Upsert(write.Changed));
         AddKey(command, write.Row);
         var row = write.Row;
         command.Parameters.Add(new NpgsqlParameter { Value = _sql.Severity(row.Severity) });
@@ -490,6 +536,13 @@ internal sealed class StoredViolationWrites
         /// <summary>The properties written over a stored row of the same entity and rule.</summary>
         public string[] Changed { get; } = changed;
 
+        /// <summary>
+        /// Whether the row is written only if the table has it: a changed row that ignores its warning. A user ignores a
+        /// warning that was stored; if another context removed it since (its check found the violation resolved), the
+        /// ignore is not recorded, rather than the violation stored again with it.
+        /// </summary>
+        public bool OnlyIfStored => State == EntityState.Modified && Row.IgnoredAt is not null && Changed.Contains(nameof(StoredRuleViolation.IgnoredAt));
+
         public Returned? Returned { get; set; }
     }
 
@@ -529,8 +582,9 @@ internal sealed class StoredViolationWrites
         private readonly Dictionary<string, string> _columns;
         private readonly string _table;
         private readonly string _insert;
+        private readonly string _where;
         private readonly string _returning;
-        private readonly Dictionary<string, string> _upserts = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _statements = new(StringComparer.Ordinal);
         private readonly Lock _lock = new();
         private readonly IProperty _severity;
 
@@ -545,6 +599,7 @@ internal sealed class StoredViolationWrites
             _returning = " RETURNING " + string.Join(", ", new[] { nameof(StoredRuleViolation.Id) }.Concat(Written).Select(p => "v." + columns[p]));
             Purge = $"DELETE FROM {table} WHERE ({columns[nameof(StoredRuleViolation.EntityType)]}, {columns[nameof(StoredRuleViolation.EntityKey)]}) IN (SELECT * FROM unnest($1::text[], $2::text[]))";
             Delete = $"DELETE FROM {table} WHERE {string.Join(" AND ", s_key.Select((p, i) => $"{columns[p]} = ${i + 1}"))}";
+            _where = " WHERE " + string.Join(" AND ", s_key.Select((p, i) => $"v.{columns[p]} = ${i + 1}"));
         }
 
         /// <summary>Deletes the rows of the entities whose types and keys are the two array parameters.</summary>
@@ -558,18 +613,32 @@ internal sealed class StoredViolationWrites
         /// writes <paramref name="changed"/> over it; returns the stored row.
         /// </summary>
         public string Upsert(string[] changed)
+            => Cached("upsert:", changed, () =>
+            {
+                // With nothing to write over, the row is "updated" to itself, so that RETURNING gives it.
+                var set = changed.Length == 0
+                    ? $"{_columns[nameof(StoredRuleViolation.RuleId)]} = v.{_columns[nameof(StoredRuleViolation.RuleId)]}"
+                    : string.Join(", ", changed.Select(p => $"{_columns[p]} = EXCLUDED.{_columns[p]}"));
+                return _insert + set + _returning;
+            });
+
+        /// <summary>
+        /// Writes <paramref name="changed"/> over the row of the entity and rule if the table has one (parameters as for
+        /// <see cref="Upsert"/>); returns it, or no row.
+        /// </summary>
+        public string Update(string[] changed)
+            => Cached("update:", changed, () =>
+                $"UPDATE {_table} AS v SET " + string.Join(", ", changed.Select(p => $"{_columns[p]} = ${s_key.Length + Array.IndexOf(Written, p) + 1}")) + _where + _returning);
+
+        private string Cached(string kind, string[] changed, Func<string> build)
         {
-            var name = string.Join(",", changed);
+            var name = kind + string.Join(",", changed);
             lock (_lock)
             {
-                if (!_upserts.TryGetValue(name, out var sql))
+                if (!_statements.TryGetValue(name, out var sql))
                 {
-                    // With nothing to write over, the row is "updated" to itself, so that RETURNING gives it.
-                    var set = changed.Length == 0
-                        ? $"{_columns[nameof(StoredRuleViolation.RuleId)]} = v.{_columns[nameof(StoredRuleViolation.RuleId)]}"
-                        : string.Join(", ", changed.Select(p => $"{_columns[p]} = EXCLUDED.{_columns[p]}"));
-                    sql = _insert + set + _returning;
-                    _upserts[name] = sql;
+                    sql = build();
+                    _statements[name] = sql;
                 }
 
                 return sql;
