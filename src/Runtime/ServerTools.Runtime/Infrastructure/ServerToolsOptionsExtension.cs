@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata.Conventions.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -50,6 +51,10 @@ public sealed class ServerToolsOptionsExtension(ServerToolsOptions options) : ID
         services.TryAddScoped<TimeWindowReads>();
         services.AddScoped<IInterceptor>(static provider => provider.GetRequiredService<TimeWindowReads>());
         services.AddScoped<IResettableService>(static provider => provider.GetRequiredService<TimeWindowReads>());
+        // dotnet ef migrations add asks the context for its differ: the provider's, wrapped so that a table that gets
+        // [TimeWindowed] gets empty lists in its rows (docs/time-windows.md). When UseServerTools() comes before the
+        // provider's Use...() there is none to wrap yet, and migrations stay as EF Core writes them.
+        DecoratedService.Decorate<IMigrationsModelDiffer>(services, static differ => new TimeWindowMigrationsModelDiffer(differ));
     }
 
     /// <inheritdoc />

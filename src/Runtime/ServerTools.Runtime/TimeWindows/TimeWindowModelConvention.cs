@@ -64,15 +64,17 @@ internal sealed class TimeWindowModelConvention(RelationalTypeMapping? timestamp
             foreach (var property in entityType.GetDeclaredComplexProperties())
             {
                 var type = property.ComplexType;
-                if (property.IsCollection
-                    && (type.ClrType == typeof(TimeWindow) || type.ClrType == typeof(SpecialDay))
-                    && type.GetContainerColumnName() is null)
+                if (IsStoredSchedule(property) && type.GetContainerColumnName() is null)
                 {
                     type.Builder.HasAnnotation(RelationalAnnotationNames.ContainerColumnName, property.Name, fromDataAnnotation: true);
                 }
             }
         }
     }
+
+    /// <summary>True for a collection of windows or special days, which this convention maps to a JSON column.</summary>
+    public static bool IsStoredSchedule(IReadOnlyComplexProperty property)
+        => property.IsCollection && (property.ComplexType.ClrType == typeof(TimeWindow) || property.ComplexType.ClrType == typeof(SpecialDay));
 
     private static void Add(IConventionEntityTypeBuilder entityTypeBuilder, Type type, string name, string columnType)
     {
