@@ -45,11 +45,15 @@ internal sealed class AuditBatch : CopyBatch
         AuditIds.Shared.Fill(timestamp, _ids);
     }
 
-    /// <summary>Captures the logs of the pending changes, or returns null when nothing audited changed or the actor is excluded.</summary>
-    public static AuditBatch? Capture(DbContext context, ServerToolsOptions options)
+    /// <summary>
+    /// Captures the logs of the pending changes, or returns null when nothing audited changed or the actor is excluded.
+    /// <paramref name="storedOwned"/> holds the stored values of owned entities that deleted entities the context did not
+    /// load do not hold (see <see cref="StoredOriginals.LoadAsync"/>).
+    /// </summary>
+    public static AuditBatch? Capture(DbContext context, ServerToolsOptions options, Dictionary<(object Entity, IProperty Property), object?>? storedOwned = null)
     {
         List<PendingLog>? logs = null;
-        var owned = new OwnedChanges();
+        var owned = new OwnedChanges(storedOwned);
         var links = new LinkChanges();
         List<(EntityEntry Entry, AuditDescriptor Descriptor, AuditOperation Operation)>? changes = null;
         foreach (var entry in context.ChangeTracker.Entries())
