@@ -1,8 +1,10 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using static ServerTools.Tests.Auditing.AuditLogText;
 
 namespace ServerTools.Tests.Auditing;
 
@@ -45,22 +47,9 @@ public sealed class AuditSuppressedConflictTests(AuditTrailTests.Database databa
         var added = new Account { Name = $"conflict-added-{async}-{inTransaction}" };
         using (AuditActor.Use(new AuditActor("bob")))
         {
-            await using var transaction = inTransaction ? await bob.Database.BeginTransactionAsync() : null;
             bob.Accounts.Remove(bobsCopy);
             bob.Accounts.Add(added);
-            if (async)
-            {
-                await bob.SaveChangesAsync();
-            }
-            else
-            {
-                bob.SaveChanges();
-            }
-
-            if (transaction is not null)
-            {
-                await transaction.CommitAsync();
-            }
+            await SaveAsync(bob, async, inTransaction);
         }
 
         await using var check = database.Create();
@@ -72,14 +61,139 @@ public sealed class AuditSuppressedConflictTests(AuditTrailTests.Database databa
             (await check.AuditTrailByKey<Account>(added.Id).ToListAsync()).Select(l => (l.Operation, l.UserId)));
     }
 
-    /// <summary>The interceptor of EF Core's documentation: a delete of a row someone else deleted is no conflict.</summary>
-    private sealed class SuppressDeleteConflicts : SaveChangesInterceptor
+    /// <summary>Saves with SaveChanges or SaveChangesAsync, in a transaction of the application's or not.</summary>
+    internal static async Task SaveAsync(DbContext context, bool async, bool inTransaction)
     {
-        public override InterceptionResult ThrowingConcurrencyException(ConcurrencyExceptionEventData eventData, InterceptionResult result)
-            => eventData.Entries.All(e => e.State == EntityState.Deleted) ? InterceptionResult.Suppress() : result;
+        await using var transaction = inTransaction ? await context.Database.BeginTransactionAsync() : null;
+        if (async)
+        {
+            await context.SaveChangesAsync();
+        }
+        else
+        {
+            context.SaveChanges();
+        }
 
-        public override ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(
-            ConcurrencyExceptionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
-            => ValueTask.FromResult(ThrowingConcurrencyException(eventData, result));
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync();
+        }
     }
+}
+
+/// <summary>
+/// A link removed by two users at once: the second user's delete of the join row affects no row, and the application
+/// suppresses the conflict. The database holds nothing of that link's removal by the second user, so neither side's log
+/// of that save has it.
+/// </summary>
+public sealed class AuditSuppressedLinkConflictTests(AuditLinkTests.Database database) : IClassFixture<AuditLinkTests.Database>
+{
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public async Task A_link_someone_else_removed_is_not_logged_when_the_application_suppresses_the_conflict(bool async, bool inTransaction)
+    {
+        var (partner, gone, kept) = await SeedAsync($"link-conflict-{async}-{inTransaction}");
+        await using var alice = database.Create();
+        await using var bob = Suppressing();
+        var alicesCopy = await alice.Partners.Include(p => p.Tags).SingleAsync(p => p.Id == partner);
+        var bobsCopy = await bob.Partners.Include(p => p.Tags).SingleAsync(p => p.Id == partner);
+        using (AuditActor.Use(new AuditActor("alice")))
+        {
+            alicesCopy.Tags.RemoveAll(t => t.Id == gone);
+            await alice.SaveChangesAsync();
+        }
+
+        // Bob removes the link Alice removed already, and the other one.
+        using (AuditActor.Use(new AuditActor("bob")))
+        {
+            bobsCopy.Tags.Clear();
+            await AuditSuppressedConflictTests.SaveAsync(bob, async, inTransaction);
+        }
+
+        await using var check = database.Create();
+        Assert.Empty(await check.Partners.Where(p => p.Id == partner).SelectMany(p => p.Tags).ToListAsync());
+        Assert.Equal([("alice", "Tags", Json(gone), "[]"), ("bob", "Tags", Json(kept), "[]")], await UpdatesAsync<Partner>(check, partner));
+        Assert.Equal([("alice", "Partners", Json(partner), "[]")], await UpdatesAsync<Tag>(check, gone));
+        Assert.Equal([("bob", "Partners", Json(partner), "[]")], await UpdatesAsync<Tag>(check, kept));
+    }
+
+    /// <summary>An update made only for the link (the entity is otherwise unchanged) is not logged at all, in Full mode too.</summary>
+    [Fact]
+    public async Task An_update_made_only_for_a_link_someone_else_removed_is_not_logged()
+    {
+        var (partner, gone, _) = await SeedAsync("link-conflict-only");
+        int squad, player;
+        await using (var context = database.Create())
+        {
+            var p = new Player();
+            var s = new Squad { Name = "link-conflict-only", Players = [p] };
+            context.Add(s);
+            await context.SaveChangesAsync();
+            (squad, player) = (s.Id, p.Id);
+        }
+
+        await using var alice = database.Create();
+        await using var bob = Suppressing();
+        var alicesPartner = await alice.Partners.Include(p => p.Tags).SingleAsync(p => p.Id == partner);
+        var alicesSquad = await alice.Squads.Include(s => s.Players).SingleAsync(s => s.Id == squad);
+        var bobsPartner = await bob.Partners.Include(p => p.Tags).SingleAsync(p => p.Id == partner);
+        var bobsSquad = await bob.Squads.Include(s => s.Players).SingleAsync(s => s.Id == squad);
+        using (AuditActor.Use(new AuditActor("alice")))
+        {
+            alicesPartner.Tags.RemoveAll(t => t.Id == gone);
+            alicesSquad.Players.Clear();
+            await alice.SaveChangesAsync();
+        }
+
+        using (AuditActor.Use(new AuditActor("bob")))
+        {
+            bobsPartner.Tags.RemoveAll(t => t.Id == gone);
+            bobsSquad.Players.Clear();
+            await bob.SaveChangesAsync();
+        }
+
+        await using var check = database.Create();
+        Assert.Equal(["alice"], (await UpdatesAsync<Partner>(check, partner)).Select(u => u.User));
+        Assert.Equal(["alice"], (await UpdatesAsync<Tag>(check, gone)).Select(u => u.User));
+        var squadUpdates = await UpdatesAsync<Squad>(check, squad);
+        Assert.All(squadUpdates, u => Assert.Equal("alice", u.User));
+        Assert.Equal(("alice", "Players", Json(player), "[]"), squadUpdates[^1]);
+    }
+
+    private LinkContext Suppressing() => new(
+        new DbContextOptionsBuilder<LinkContext>().UseNpgsql(database.ConnectionString).UseServerTools().AddInterceptors(new SuppressDeleteConflicts()).Options);
+
+    /// <summary>A partner linked to two tags.</summary>
+    private async Task<(int Partner, int Gone, int Kept)> SeedAsync(string name)
+    {
+        await using var context = database.Create();
+        var gone = new Tag { Label = name + "-gone" };
+        var kept = new Tag { Label = name + "-kept" };
+        var partner = new Partner { Name = name, Tags = [gone, kept] };
+        context.Add(partner);
+        await context.SaveChangesAsync();
+        return (partner.Id, gone.Id, kept.Id);
+    }
+
+    /// <summary>The lines of the updates of an entity, oldest first, each with the user who made it.</summary>
+    private static async Task<List<(string? User, string Field, string? Old, string? New)>> UpdatesAsync<TEntity>(LinkContext context, int id)
+        where TEntity : class
+        => [.. (await context.AuditTrailByKey<TEntity>(id).Where(l => l.Operation == AuditOperation.Update).ToListAsync())
+            .SelectMany(l => Lines(l).Select(line => (l.UserId, line.Field, line.Old, line.New)))];
+
+    private static string Json(params int[] keys) => "[" + string.Join(",", keys.Select(k => "\"" + Key(k) + "\"")) + "]";
+}
+
+/// <summary>The interceptor of EF Core's documentation: a delete of a row someone else deleted is no conflict.</summary>
+internal sealed class SuppressDeleteConflicts : SaveChangesInterceptor
+{
+    public override InterceptionResult ThrowingConcurrencyException(ConcurrencyExceptionEventData eventData, InterceptionResult result)
+        => eventData.Entries.All(e => e.State == EntityState.Deleted) ? InterceptionResult.Suppress() : result;
+
+    public override ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(
+        ConcurrencyExceptionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult(ThrowingConcurrencyException(eventData, result));
 }

@@ -166,6 +166,30 @@ public sealed class UnloadedEntityOriginTests(UnloadedEntityTests.Database datab
         Assert.Equal(("mix", 100m, "mixed", "Acme", "Paris"), (row.Title, row.Amount, row.Note, row.Party.Name, row.Party.City));
     }
 
+    /// <summary>Several entities of one type that the context did not load: their rows are read with one query, not one each.</summary>
+    [Fact]
+    public async Task Stubs_of_one_type_updated_in_one_save_are_read_with_one_query()
+    {
+        var first = await StoreAsync("batch-1");
+        var second = await StoreAsync("batch-2");
+        var counter = new QueryCounter();
+        await using (var context = Create(counter))
+        {
+            var dto = CopyOf(first);
+            dto.Amount = 250m;
+            context.Update(dto);
+            var stub = new Lease { Id = second.Id, Version = second.Version };
+            context.Attach(stub);
+            stub.Note = "patched";
+            counter.Queries.Clear();
+            await context.SaveChangesAsync();
+            Assert.Single(counter.Queries);
+        }
+
+        Assert.Equal([("Amount", "100", "250")], await LastUpdateAsync(first.Id));
+        Assert.Equal([("Note", "first", "patched")], await LastUpdateAsync(second.Id));
+    }
+
     /// <summary>
     /// A stub's save writes only some of its properties: the others keep their placeholders as original values, so each
     /// later save that changes it reads the row again.

@@ -24,6 +24,12 @@ internal sealed class AuditBatch : CopyBatch
     private readonly Guid[] _ids;
     private readonly AuditSql _sql;
 
+    /// <summary>
+    /// The join entities of many-to-many links whose statements affected no row (see <see cref="Drop"/>): replaced, never
+    /// changed, so that the encoding ahead reads a set no other thread writes.
+    /// </summary>
+    private HashSet<object>? _droppedJoins;
+
     private AuditBatch(DbContext context, List<PendingLog> logs, AuditActor? actor, DateTimeOffset timestamp)
         : base(context)
     {
@@ -39,11 +45,15 @@ internal sealed class AuditBatch : CopyBatch
         AuditIds.Shared.Fill(timestamp, _ids);
     }
 
-    /// <summary>Captures the logs of the pending changes, or returns null when nothing audited changed or the actor is excluded.</summary>
-    public static AuditBatch? Capture(DbContext context, ServerToolsOptions options)
+    /// <summary>
+    /// Captures the logs of the pending changes, or returns null when nothing audited changed or the actor is excluded.
+    /// <paramref name="storedOwned"/> holds the stored values of owned entities that deleted entities the context did not
+    /// load do not hold (see <see cref="StoredOriginals.LoadAsync"/>).
+    /// </summary>
+    public static AuditBatch? Capture(DbContext context, ServerToolsOptions options, Dictionary<(object Entity, IProperty Property), object?>? storedOwned = null)
     {
         List<PendingLog>? logs = null;
-        var owned = new OwnedChanges();
+        var owned = new OwnedChanges(storedOwned);
         var links = new LinkChanges();
         List<(EntityEntry Entry, AuditDescriptor Descriptor, AuditOperation Operation)>? changes = null;
         foreach (var entry in context.ChangeTracker.Entries())
@@ -166,13 +176,42 @@ internal sealed class AuditBatch : CopyBatch
     /// <inheritdoc />
     protected override object? EntityOf(int index) => _logs[index].Entity;
 
+    /// <summary>
+    /// Leaves out the logs of <paramref name="entries"/>, and the links of those that are join entities of many-to-many
+    /// navigations from the logs of the entities at their ends: their statements affected no row.
+    /// </summary>
+    public override void Drop(IReadOnlyList<EntityEntry> entries)
+    {
+        base.Drop(entries);
+        HashSet<object>? joins = null;
+        foreach (var entry in entries)
+        {
+            if (LinkChanges.IsJoin(entry.Metadata))
+            {
+                (joins ??= new HashSet<object>(_droppedJoins ?? [], ReferenceEqualityComparer.Instance)).Add(entry.Entity);
+            }
+        }
+
+        if (joins is not null)
+        {
+            Volatile.Write(ref _droppedJoins, joins);
+            EncodeAgain();
+        }
+    }
+
     /// <summary>The rows of the captured logs, and the values of created entities taken at its first statement, formatted.</summary>
     protected override void EncodeCaptured(CopyRowBuffer rows)
     {
         var json = new AuditLinesJson(_sql.LineNames);
+        var droppedJoins = Volatile.Read(ref _droppedJoins);
         for (var i = 0; i < _logs.Count; i++)
         {
             var log = _logs[i];
+            if (droppedJoins is not null)
+            {
+                log.DropLinks(droppedJoins);
+            }
+
             log.FormatAhead();
             if (log.IsCaptured && !log.IsEmpty && !IsDropped(i))
             {

@@ -172,6 +172,9 @@ internal sealed class AuditFieldAccess
     /// </summary>
     public bool IsOnEntry { get; }
 
+    /// <summary>The owned reference navigations that lead from the entity to the owned entity that holds the property (none when <see cref="IsOnEntry"/>).</summary>
+    public IReadOnlyList<INavigation> Owned => _owned;
+
     /// <summary>
     /// Whether the database computes the value on update (<c>ValueGenerated.OnUpdate</c> or <c>OnAddOrUpdate</c>, a
     /// stored computed column): EF reads it back after the update, so an update's new value is read at the write. Not a
@@ -262,10 +265,13 @@ internal sealed class AuditFieldAccess
     /// <summary>
     /// The value when the entity was loaded, from the entry's own original values unless an owned entity holds it. An
     /// owned entity that was replaced or removed is found among the deleted entries of <paramref name="changes"/>, since
-    /// the navigation now leads to its successor or nowhere. Null inside an optional complex property that was null.
+    /// the navigation now leads to its successor or nowhere; one that a deleted entity the context did not load does
+    /// not hold is found among the values <paramref name="changes"/> has of its stored row. Null inside an optional
+    /// complex property that was null.
     /// </summary>
     public object? Original(EntityEntry entry, OwnedChanges changes)
     {
+        var owner = entry;
         foreach (var navigation in _owned)
         {
             var target = entry.Reference(navigation.Name).TargetEntry;
@@ -276,7 +282,7 @@ internal sealed class AuditFieldAccess
 
             if (target is null)
             {
-                return null;
+                return changes.Stored(owner, Property) is { } stored ? Stored(stored) : null;
             }
 
             entry = target;
@@ -421,7 +427,7 @@ internal sealed class OptionalComplex
 /// entry of its own, so a change to <c>partner.Address.City</c> leaves the partner's entry unchanged: the owner is
 /// found from here and logged as updated, and an owned entity that was replaced or removed gives its old values.
 /// </summary>
-internal sealed class OwnedChanges
+internal sealed class OwnedChanges(Dictionary<(object Entity, IProperty Property), object?>? stored = null)
 {
     private readonly List<EntityEntry> _changed = [];
     private Dictionary<(IForeignKey Ownership, string PrincipalKey), EntityEntry>? _deleted;
@@ -448,6 +454,13 @@ internal sealed class OwnedChanges
         var principalKey = AuditKey.Of(principal.Values(), navigation.ForeignKey.PrincipalKey.Properties, original: false);
         return _deleted.TryGetValue((navigation.ForeignKey, principalKey), out var entry) ? entry : null;
     }
+
+    /// <summary>
+    /// The stored value of <paramref name="property"/> of an owned entity of the deleted entity of <paramref name="owner"/>
+    /// that the context does not track, read before the save (<see cref="StoredOriginals"/>); null when none was read.
+    /// </summary>
+    public object? Stored(EntityEntry owner, IProperty property)
+        => stored is not null && stored.TryGetValue((owner.Entity, property), out var value) ? value : null;
 
     /// <summary>The unchanged entities (not owned themselves) whose owned entities changed: they get an update log.</summary>
     public List<EntityEntry> UnchangedOwners(DbContext context)

@@ -21,8 +21,9 @@ internal sealed record AuditLink(ISkipNavigation Navigation, AuditField Field);
 /// </summary>
 internal sealed class LinkChange(AuditLink link, int position)
 {
-    private readonly List<string> _removed = [];
-    private readonly List<string> _added = [];
+    // Each link with the join entity that holds it, so that a link whose row the save did not write can be left out (Drop).
+    private readonly List<(object Join, string Key)> _removed = [];
+    private readonly List<(object Join, string Key)> _added = [];
     private List<(EntityEntry Join, IReadOnlyList<IProperty> Key)>? _addedAtWrite;
 
     public AuditLink Link { get; } = link;
@@ -39,7 +40,7 @@ internal sealed class LinkChange(AuditLink link, int position)
         var values = join.Values();
         if (!added)
         {
-            _removed.Add(AuditKey.Of(values, key, original: true));
+            _removed.Add((join.Entity, AuditKey.Of(values, key, original: true)));
             return;
         }
 
@@ -52,7 +53,26 @@ internal sealed class LinkChange(AuditLink link, int position)
             }
         }
 
-        _added.Add(AuditKey.Of(values, key, original: false));
+        _added.Add((join.Entity, AuditKey.Of(values, key, original: false)));
+    }
+
+    /// <summary>
+    /// Leaves out the links held by <paramref name="joins"/>, join entities whose statements affected no row (a concurrency
+    /// conflict the application suppresses): the database holds nothing of their change. True when one was left out.
+    /// </summary>
+    public bool Drop(IReadOnlySet<object> joins)
+    {
+        var dropped = _removed.RemoveAll(link => joins.Contains(link.Join)) + _added.RemoveAll(link => joins.Contains(link.Join));
+        if (_addedAtWrite is { } atWrite)
+        {
+            dropped += atWrite.RemoveAll(link => joins.Contains(link.Join.Entity));
+            if (atWrite.Count == 0)
+            {
+                _addedAtWrite = null;
+            }
+        }
+
+        return dropped > 0;
     }
 
     /// <summary>
@@ -63,7 +83,7 @@ internal sealed class LinkChange(AuditLink link, int position)
     /// </summary>
     public (string? Removed, string? Added)? Format(AuditOperation operation, bool readEntries)
     {
-        var added = new List<string>(_added);
+        var added = _added.ConvertAll(static link => link.Key);
         if (readEntries && _addedAtWrite is not null)
         {
             foreach (var (join, key) in _addedAtWrite)
@@ -72,7 +92,7 @@ internal sealed class LinkChange(AuditLink link, int position)
             }
         }
 
-        var removed = new List<string>(_removed);
+        var removed = _removed.ConvertAll(static link => link.Key);
         for (var i = added.Count - 1; i >= 0; i--)
         {
             if (removed.Remove(added[i]))
@@ -208,7 +228,8 @@ internal sealed class LinkChanges
             return null;
         }
 
-        log = PendingLog.Capture(owner, descriptor, AuditOperation.Update, owned) ?? PendingLog.ForLinks(owner, descriptor, AuditFieldMap.For(owner.Metadata, descriptor), key: null);
+        log = PendingLog.Capture(owner, descriptor, AuditOperation.Update, owned)?.MadeForLinks()
+              ?? PendingLog.ForLinks(owner, descriptor, AuditFieldMap.For(owner.Metadata, descriptor), key: null);
         (logs ??= []).Add(log);
         byEntity[owner.Entity] = log;
         return log;

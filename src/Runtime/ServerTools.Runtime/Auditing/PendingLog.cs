@@ -38,15 +38,16 @@ internal sealed class PendingLog
     private string?[]? _createdText;
 
     // The links of many-to-many navigations the save added or removed, in the order of the map's links, then their
-    // lines: formatted ahead, or at each write when a key is known only then. A log made for links only has no fields.
+    // lines: formatted ahead, or at each write when a key is known only then. A log made for links (of an entity the save
+    // otherwise leaves unchanged) says nothing without them: in Changes mode it has no fields, in Full mode every field.
     private List<LinkChange>? _links;
     private List<PendingLine>? _linkLines;
-    private readonly bool _linksOnly;
+    private bool _forLinks;
 
     private PendingLog(
         EntityEntry? entry, AuditDescriptor descriptor, AuditFieldMap? map, AuditOperation operation, string? key,
         List<PendingLine>? lines = null, List<(int, object?, object?)>? changed = null, List<(int, object?)>? computed = null,
-        object?[]? created = null, bool linksOnly = false)
+        object?[]? created = null, bool forLinks = false)
     {
         _entry = entry;
         _map = map;
@@ -57,7 +58,7 @@ internal sealed class PendingLog
         _changed = changed;
         _computed = computed;
         _created = created;
-        _linksOnly = linksOnly;
+        _forLinks = forLinks;
     }
 
     public AuditDescriptor Descriptor { get; }
@@ -76,10 +77,11 @@ internal sealed class PendingLog
 
     /// <summary>
     /// An update in <see cref="AuditMode.Changes"/> whose changed values all read the same as text once formatted (EF's
-    /// comparer told them apart), or one made for links whose changes cancel out: it has nothing to log and is not written.
+    /// comparer told them apart), or one made for links whose changes cancel out or were not saved (see
+    /// <see cref="DropLinks"/>): it has nothing to log and is not written.
     /// </summary>
-    public bool IsEmpty => _lines is { Count: 0 } && _linkLines is null or { Count: 0 } && Operation == AuditOperation.Update
-                           && (Descriptor.Mode != AuditMode.Full || _linksOnly);
+    public bool IsEmpty => Operation == AuditOperation.Update && _linkLines is null or { Count: 0 }
+                           && (_forLinks || (_lines is { Count: 0 } && Descriptor.Mode != AuditMode.Full));
 
     private bool LinksReadAtWrite => _links is not null && _links.Exists(static link => link.ReadsAtWrite);
 
@@ -145,7 +147,36 @@ internal sealed class PendingLog
     /// <paramref name="key"/>) that holds the links of its many-to-many navigations only (<see cref="Links"/>).
     /// </summary>
     public static PendingLog ForLinks(EntityEntry? entry, AuditDescriptor descriptor, AuditFieldMap map, string? key)
-        => new(entry, descriptor, map, AuditOperation.Update, key ?? AuditKey.Of(entry!.Values(), map.Key, original: true), lines: [], linksOnly: true);
+        => new(entry, descriptor, map, AuditOperation.Update, key ?? AuditKey.Of(entry!.Values(), map.Key, original: true), lines: [], forLinks: true);
+
+    /// <summary>
+    /// Marks an update captured only because the entity's links changed (in <see cref="AuditMode.Full"/>, where every
+    /// update has every field): without a link line left it has nothing to log.
+    /// </summary>
+    public PendingLog MadeForLinks()
+    {
+        _forLinks = true;
+        return this;
+    }
+
+    /// <summary>
+    /// Leaves out the links held by <paramref name="joins"/>, join entities whose statements affected no row (a concurrency
+    /// conflict the application suppresses). Called by the encoding of the batch, before <see cref="FormatAhead"/>, never
+    /// while another thread formats this log.
+    /// </summary>
+    public void DropLinks(IReadOnlySet<object> joins)
+    {
+        var dropped = false;
+        foreach (var link in _links ?? [])
+        {
+            dropped |= link.Drop(joins);
+        }
+
+        if (dropped)
+        {
+            _linkLines = null;
+        }
+    }
 
     /// <summary>
     /// The changes this log holds of the links of <paramref name="navigation"/>, noted by <see cref="LinkChanges"/>; null
@@ -290,7 +321,7 @@ internal sealed class PendingLog
         }
 
         _written = lines;
-        return full || lines.Count > 0 || _linkLines is { Count: > 0 };
+        return _linkLines is { Count: > 0 } || (!_forLinks && (full || lines.Count > 0));
     }
 
     /// <summary>The lines of the links, one per navigation with a change left (see <see cref="LinkChange.Format"/>).</summary>

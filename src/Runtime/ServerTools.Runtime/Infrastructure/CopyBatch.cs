@@ -55,14 +55,14 @@ internal abstract class CopyBatch : IDisposable
     /// application suppresses lets the save go on without them. Called on the save's own flow, before its write; rows
     /// encoded ahead meanwhile are encoded again at the write.
     /// </summary>
-    public void Drop(IReadOnlyList<EntityEntry> entries)
+    public virtual void Drop(IReadOnlyList<EntityEntry> entries)
     {
         for (var i = 0; i < RowCount; i++)
         {
             if (EntityOf(i) is { } entity && Contains(entries, entity))
             {
                 (_dropped ??= new bool[RowCount])[i] = true;
-                _encodeAgain = true;
+                EncodeAgain();
             }
         }
 
@@ -201,6 +201,9 @@ internal abstract class CopyBatch : IDisposable
 
     /// <summary>The entity the row at <paramref name="index"/> is about (the entity of its entry), or null when it has none.</summary>
     protected abstract object? EntityOf(int index);
+
+    /// <summary>Makes the write encode the captured rows again, as what <see cref="Drop"/> left out changed since they were encoded ahead.</summary>
+    protected void EncodeAgain() => _encodeAgain = true;
 
     /// <summary>Whether the row at <paramref name="index"/> was left out by <see cref="Drop"/>: its encoders skip it.</summary>
     protected bool IsDropped(int index) => _dropped is { } dropped && dropped[index];

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using ServerTools.Auditing;
 using ServerTools.Rules.Data;
@@ -531,9 +532,10 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
         var keepDetectionOff = false;
         try
         {
+            Dictionary<(object, IProperty), object?>? storedOwned = null;
             if ((options.Auditing.Enabled || options.Tracking.Enabled) && unloaded.ToRead(context) is { } toRead)
             {
-                await StoredOriginals.LoadAsync(toRead, async, cancellationToken).ConfigureAwait(false);
+                storedOwned = await StoredOriginals.LoadAsync(context, toRead, options, async, cancellationToken).ConfigureAwait(false);
             }
 
             if (options.Tracking.Enabled && TrackedBatch.RunHooks(context))
@@ -551,7 +553,7 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
             if ((options.Auditing.Enabled || options.Tracking.Enabled) && MayWrite(context, options))
             {
                 var writeAtCommit = context.Database.CurrentTransaction is null && System.Transactions.Transaction.Current is null;
-                _work = new SaveWork(context, options, writeAtCommit);
+                _work = new SaveWork(context, options, writeAtCommit, storedOwned);
             }
 
             _violations = StoredViolationWrites.Take(context);
@@ -656,7 +658,7 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
     /// a transaction EF creates, so they are written just before EF commits it; false inside the application's
     /// transaction, right after the save.
     /// </summary>
-    private sealed class SaveWork(DbContext context, ServerToolsOptions options, bool writeAtCommit)
+    private sealed class SaveWork(DbContext context, ServerToolsOptions options, bool writeAtCommit, Dictionary<(object, IProperty), object?>? storedOwned)
     {
         private bool _captured;
 
@@ -687,7 +689,7 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
             AuditBatch? audit = null;
             try
             {
-                audit = options.Auditing.Enabled ? AuditBatch.Capture(Context, options) : null;
+                audit = options.Auditing.Enabled ? AuditBatch.Capture(Context, options, storedOwned) : null;
                 var tracked = options.Tracking.Enabled ? TrackedBatch.Capture(Context, options) : null;
                 audit?.EncodeAhead();
                 tracked?.EncodeAhead();

@@ -56,9 +56,10 @@ internal sealed class UnloadedEntries(IDbContextOptions contextOptions) : IDbCom
     }
 
     /// <summary>
-    /// At the start of a save, changes detected: the modified entries of audited or tracked types that the context did
-    /// not load and whose logs read the original value of a property the save writes, whose stored rows are to be read.
-    /// Null when there are none, without a pass over the entries when the application attached nothing.
+    /// At the start of a save, changes detected: the entries of audited or tracked types that the context did not load
+    /// whose stored rows are to be read: modified ones whose logs read the original value of a property the save writes,
+    /// and deleted ones whose logs read their original values. Null when there are none, without a pass over the entries
+    /// when the application attached nothing.
     /// </summary>
     public List<EntityEntry>? ToRead(DbContext context)
     {
@@ -99,6 +100,10 @@ internal sealed class UnloadedEntries(IDbContextOptions contextOptions) : IDbCom
                 {
                     (_writtenInFull ??= []).Add(values);
                 }
+            }
+            else if (entry.State == EntityState.Deleted && StoredOriginals.LogsDeletedValues(entry, _options!))
+            {
+                (read ??= []).Add(entry);
             }
         }
 
