@@ -57,6 +57,13 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
     /// <summary>The stored violations the save writes itself (see <see cref="StoredViolationWrites"/>).</summary>
     private StoredViolationWrites? _violations;
 
+    /// <summary>
+    /// Whether <see cref="_violations"/> were written: they are in the database (or in the application's transaction), like
+    /// EF Core's own entries once its statements ran, and are settled as EF settles those (<see cref="SettleViolations"/>),
+    /// never given back as unsaved.
+    /// </summary>
+    private bool _violationsWritten;
+
     /// <summary>Whether <see cref="BeginAsync"/> made the save run in a transaction, for <see cref="End"/> to undo.</summary>
     private bool _transactionForced;
 
@@ -222,6 +229,7 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
             throw;
         }
 
+        _violationsWritten = true;
         return result + violations.Written;
     }
 
@@ -234,19 +242,44 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
     /// </summary>
     private void OnSavedChanges(object? sender, SavedChangesEventArgs args)
     {
-        if (_violations is not { } violations || !ReferenceEquals(sender, violations.Context))
+        if (_violations is { } violations && ReferenceEquals(sender, violations.Context))
         {
-            return;
+            SettleViolations(args.AcceptAllChangesOnSuccess);
         }
+    }
 
+    /// <summary>
+    /// The written stored violations tracked as EF Core tracks its own entries after their statements ran: saved when the
+    /// save accepts its changes, held for <c>AcceptAllChanges()</c> or a run again when it does not
+    /// (<see cref="StoredViolationWrites.Hold"/>). Also when something after the write fails (an application's
+    /// SaveChanges interceptor or SavedChanges handler that throws, a cancellation): EF has accepted its entries by then.
+    /// </summary>
+    private void SettleViolations(bool acceptAllChangesOnSuccess)
+    {
+        var violations = _violations!;
         _violations = null;
-        if (args.AcceptAllChangesOnSuccess)
+        _violationsWritten = false;
+        if (acceptAllChangesOnSuccess)
         {
             violations.Accept();
         }
         else
         {
             violations.Hold();
+        }
+    }
+
+    /// <summary>
+    /// Stored violations that did not reach the database are given back as they were; written ones are left for the
+    /// context's SavedChanges or SaveChangesFailed event, which says whether the save accepts its changes
+    /// (<see cref="SettleViolations"/>).
+    /// </summary>
+    private void RestoreUnwrittenViolations()
+    {
+        if (!_violationsWritten)
+        {
+            _violations?.Restore();
+            _violations = null;
         }
     }
 
@@ -324,7 +357,15 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
     /// where it calls no interceptor (dotnet/efcore#32750). A conflict an interceptor suppresses raises nothing: the save
     /// goes on, and ends as usual, without the rows of the entries in conflict (<see cref="NotSaved"/>).
     /// </summary>
-    private void OnSaveChangesFailed(object? sender, SaveChangesFailedEventArgs args) => Abandon(sender as DbContext);
+    private void OnSaveChangesFailed(object? sender, SaveChangesFailedEventArgs args)
+    {
+        if (_violationsWritten && _violations is { } violations && ReferenceEquals(sender, violations.Context))
+        {
+            SettleViolations(args.AcceptAllChangesOnSuccess);
+        }
+
+        Abandon(sender as DbContext);
+    }
 
     /// <summary>A pooled context goes back to the pool: nothing of its last save may reach the next lease.</summary>
     public void ResetState()
@@ -336,6 +377,7 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
         _dataRulesChanged = false;
         _addedRuleIds = null;
         _violations = null;
+        _violationsWritten = false;
         _transactionForced = false;
         _restoreAutoDetect = false;
     }
@@ -426,8 +468,7 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
     private void Abandon(DbContext? context)
     {
         _dataRulesChanged = false;
-        _violations?.Restore();
-        _violations = null;
+        RestoreUnwrittenViolations();
         End(context)?.Release();
     }
 
@@ -499,8 +540,14 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
         // What a save that ended without telling (an application's SavingChanges interceptor that threw) left behind.
         End(context)?.Release();
         _addedRuleIds = null;
-        _violations?.Restore();
-        _violations = null;
+        if (_violationsWritten)
+        {
+            // Written by a save whose SavedChanges event has not come yet: this save runs inside it (an application's
+            // SavedChanges interceptor or handler that saves again). Its rows are in the database.
+            SettleViolations(acceptAllChangesOnSuccess: true);
+        }
+
+        RestoreUnwrittenViolations();
         if (context?.GetService<IDbContextOptions>() is not { } contextOptions
             || contextOptions.FindExtension<ServerToolsOptionsExtension>()?.Options is not { } options)
         {

@@ -200,6 +200,87 @@ public sealed class StoredViolationRetryTests(RulesFixture database) : IClassFix
         await AssertSavedOnceAsync(context, order, before, async);
     }
 
+    /// <summary>An application's SaveChanges interceptor, added after UseServerTools(), whose SavedChanges throws once.</summary>
+    private sealed class ThrowOnceAfterSave : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+    {
+        private bool _thrown;
+
+        public override int SavedChanges(Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesCompletedEventData eventData, int result)
+            => Throw(result);
+
+        public override ValueTask<int> SavedChangesAsync(
+            Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesCompletedEventData eventData, int result, System.Threading.CancellationToken cancellationToken = default)
+            => ValueTask.FromResult(Throw(result));
+
+        private int Throw(int result)
+        {
+            if (_thrown)
+            {
+                return result;
+            }
+
+            _thrown = true;
+            throw new InvalidOperationException("The application's interceptor failed after the save.");
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Violations_written_by_a_save_that_fails_afterwards_are_tracked_as_saved_and_not_written_again(bool async)
+    {
+        var order = await OrderWithStoredWarningsAsync();
+        await using var context = new RulesContext(
+            new DbContextOptionsBuilder<RulesContext>().UseNpgsql(database.ConnectionString).UseServerTools().AddInterceptors(new ThrowOnceAfterSave()).Options);
+        await CheckAfterAChangeAsync(context, order);
+
+        // The save committed (no transaction of the application's), then the application's interceptor threw.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => SaveAsync(context, async, acceptAllChangesOnSuccess: true));
+        var rows = await RowsAsync(order);
+        Assert.Equal(["order.no_customer", "order.note_parser"], rows.Select(r => r.RuleId));
+        Assert.Equal(EntityState.Unchanged, context.Entry(order).State);
+        Assert.All(context.ChangeTracker.Entries<StoredRuleViolation>(), e => Assert.Equal(EntityState.Unchanged, e.State));
+        Assert.Equal(rows, Tracked(context));
+
+        // Another context finds order.big_quantity again meanwhile; this context's next save has nothing to write.
+        await using (var other = database.Create())
+        {
+            var again = await other.Orders.SingleAsync(o => o.Id == order.Id);
+            again.Quantity = 600;
+            await other.CheckRulesAsync(Engine, again, "confirm");
+            await other.SaveChangesAsync();
+        }
+
+        var afterOther = await RowsAsync(order);
+        Assert.Contains(afterOther, r => r.RuleId == "order.big_quantity");
+        Assert.Equal(0, await SaveAsync(context, async, acceptAllChangesOnSuccess: true));
+        Assert.Equal(afterOther, await RowsAsync(order));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_save_run_inside_the_SavedChanges_event_of_another_leaves_the_first_saves_violations_saved(bool async)
+    {
+        var order = await OrderWithStoredWarningsAsync();
+        var before = await RowsAsync(order);
+        await using var context = database.Create();
+        await CheckAfterAChangeAsync(context, order);
+        var nested = 0;
+        context.SavedChanges += (_, _) =>
+        {
+            if (nested++ == 0)
+            {
+                // An application's handler that saves again (nothing of its own to write).
+                Assert.Equal(0, context.SaveChanges());
+            }
+        };
+
+        Assert.Equal(4, await SaveAsync(context, async, acceptAllChangesOnSuccess: true));
+
+        await AssertSavedOnceAsync(context, order, before, async);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
