@@ -72,7 +72,8 @@ internal static class StoredOriginals
                     continue;
                 }
 
-                ownedValues ??= [];
+                // By the entity's reference: an entity may define its own equality (a record), and its values may change before the capture.
+                ownedValues ??= new(EntityAndProperty.Comparer);
                 for (var i = 0; i < candidates.Length; i++)
                 {
                     ownedValues[(entry.Entity, candidates[i])] = stored[i];
@@ -378,4 +379,19 @@ internal static class StoredOriginals
             AnnotationName,
             static type => [.. type!.GetFlattenedProperties().Where(static p => !p.IsKey() && !p.IsConcurrencyToken)],
             type);
+}
+
+/// <summary>Compares an (entity, property) pair by the entity's reference, not by its own <c>Equals</c>.</summary>
+internal static class EntityAndProperty
+{
+    public static readonly IEqualityComparer<(object Entity, IProperty Property)> Comparer = new ByReference();
+
+    private sealed class ByReference : IEqualityComparer<(object Entity, IProperty Property)>
+    {
+        public bool Equals((object Entity, IProperty Property) x, (object Entity, IProperty Property) y)
+            => ReferenceEquals(x.Entity, y.Entity) && ReferenceEquals(x.Property, y.Property);
+
+        public int GetHashCode((object Entity, IProperty Property) obj)
+            => HashCode.Combine(RuntimeHelpers.GetHashCode(obj.Entity), RuntimeHelpers.GetHashCode(obj.Property));
+    }
 }
