@@ -1,3 +1,4 @@
+using System;
 using Microsoft.Extensions.DependencyInjection;
 using ServerTools.Infrastructure;
 
@@ -29,6 +30,32 @@ public sealed class DecoratedServiceTests
         using var provider = services.BuildServiceProvider();
         using var scope = provider.CreateScope();
         Assert.Equal("PLAIN!", scope.ServiceProvider.GetRequiredService<IGreeter>().Greet());
+    }
+
+    [Theory]
+    [InlineData("type", true)]
+    [InlineData("factory", false)]
+    [InlineData("instance", false)]
+    public void The_wrapper_is_given_the_registered_type_to_make_another_instance_of_or_null_for_a_factory_or_an_instance(string registeredBy, bool typeGiven)
+    {
+        var services = new ServiceCollection();
+        _ = registeredBy switch
+        {
+            "type" => services.AddSingleton<IGreeter, Plain>(),
+            "factory" => services.AddSingleton<IGreeter>(static _ => new Plain()),
+            _ => services.AddSingleton<IGreeter>(new Plain()),
+        };
+        Type? given = typeof(object);
+
+        DecoratedService.Decorate<IGreeter>(services, (_, inner, type) =>
+        {
+            given = type;
+            return new Loud(inner);
+        });
+
+        using var provider = services.BuildServiceProvider();
+        Assert.Equal("PLAIN!", provider.GetRequiredService<IGreeter>().Greet());
+        Assert.Equal(typeGiven ? typeof(Plain) : null, given);
     }
 
     [Fact]
