@@ -16,13 +16,7 @@ public sealed class DecoratedServiceTests
     [InlineData("instance", ServiceLifetime.Singleton)]
     public void The_registered_service_is_wrapped_with_its_lifetime(string registeredBy, ServiceLifetime lifetime)
     {
-        var services = new ServiceCollection();
-        _ = registeredBy switch
-        {
-            "type" => services.AddScoped<IGreeter, Plain>(),
-            "factory" => services.AddScoped<IGreeter>(static _ => new Plain()),
-            _ => services.AddSingleton<IGreeter>(new Plain()),
-        };
+        var services = Registered(registeredBy);
 
         DecoratedService.Decorate<IGreeter>(services, static inner => new Loud(inner));
 
@@ -38,13 +32,7 @@ public sealed class DecoratedServiceTests
     [InlineData("instance", false)]
     public void The_wrapper_is_given_the_registered_type_to_make_another_instance_of_or_null_for_a_factory_or_an_instance(string registeredBy, bool typeGiven)
     {
-        var services = new ServiceCollection();
-        _ = registeredBy switch
-        {
-            "type" => services.AddSingleton<IGreeter, Plain>(),
-            "factory" => services.AddSingleton<IGreeter>(static _ => new Plain()),
-            _ => services.AddSingleton<IGreeter>(new Plain()),
-        };
+        var services = Registered(registeredBy);
         Type? given = typeof(object);
 
         DecoratedService.Decorate<IGreeter>(services, (_, inner, type) =>
@@ -54,7 +42,8 @@ public sealed class DecoratedServiceTests
         });
 
         using var provider = services.BuildServiceProvider();
-        Assert.Equal("PLAIN!", provider.GetRequiredService<IGreeter>().Greet());
+        using var scope = provider.CreateScope();
+        Assert.Equal("PLAIN!", scope.ServiceProvider.GetRequiredService<IGreeter>().Greet());
         Assert.Equal(typeGiven ? typeof(Plain) : null, given);
     }
 
@@ -66,6 +55,19 @@ public sealed class DecoratedServiceTests
         DecoratedService.Decorate<IGreeter>(services, static inner => new Loud(inner));
 
         Assert.Empty(services);
+    }
+
+    /// <summary>A greeter registered by type or factory (scoped), or as an instance (singleton).</summary>
+    private static ServiceCollection Registered(string registeredBy)
+    {
+        var services = new ServiceCollection();
+        _ = registeredBy switch
+        {
+            "type" => services.AddScoped<IGreeter, Plain>(),
+            "factory" => services.AddScoped<IGreeter>(static _ => new Plain()),
+            _ => services.AddSingleton<IGreeter>(new Plain()),
+        };
+        return services;
     }
 
     public interface IGreeter
