@@ -31,6 +31,12 @@ internal sealed class AuditReadMaterializer : IMaterializationInterceptor
         return entity;
     }
 
+    /// <summary>
+    /// Whether entities of <paramref name="entityType"/> are noted here; EF Core's interception is compiled into the
+    /// materializers of these types only (<see cref="SelectiveMaterializerSource"/>).
+    /// </summary>
+    public static bool ActsOn(IEntityType entityType) => DescriptorOfReads(entityType) is not null;
+
     /// <summary>The descriptor of an entity type whose reads are logged, or null; decided once per entity type of a model.</summary>
     private static AuditDescriptor? DescriptorOfReads(IEntityType entityType)
         => entityType.GetOrAddRuntimeAnnotationValue(

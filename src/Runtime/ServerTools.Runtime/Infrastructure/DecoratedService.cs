@@ -17,6 +17,15 @@ internal static class DecoratedService
     /// </summary>
     public static void Decorate<TService>(IServiceCollection services, Func<TService, TService> decorate)
         where TService : class
+        => Decorate<TService>(services, (_, service, _) => decorate(service));
+
+    /// <summary>
+    /// As <see cref="Decorate{TService}(IServiceCollection, Func{TService, TService})"/>; <paramref name="decorate"/> is also
+    /// given the provider and the type the instance was made of (the registered one, or its <c>ReplaceService</c>
+    /// replacement), or null when the registration is an instance or a factory, so that it can make another of that type.
+    /// </summary>
+    public static void Decorate<TService>(IServiceCollection services, Func<IServiceProvider, TService, Type?, TService> decorate)
+        where TService : class
     {
         for (var i = services.Count - 1; i >= 0; i--)
         {
@@ -24,23 +33,29 @@ internal static class DecoratedService
             if (registered.ServiceType == typeof(TService) && !registered.IsKeyedService)
             {
                 services[i] = ServiceDescriptor.Describe(
-                    typeof(TService), provider => decorate(Create<TService>(provider, registered)), registered.Lifetime);
+                    typeof(TService),
+                    provider =>
+                    {
+                        var (service, type) = Create<TService>(provider, registered);
+                        return decorate(provider, service, type);
+                    },
+                    registered.Lifetime);
                 return;
             }
         }
     }
 
-    private static TService Create<TService>(IServiceProvider provider, ServiceDescriptor registered)
+    private static (TService Service, Type? Type) Create<TService>(IServiceProvider provider, ServiceDescriptor registered)
         where TService : class
     {
         if (registered.ImplementationInstance is not null)
         {
-            return (TService)registered.ImplementationInstance;
+            return ((TService)registered.ImplementationInstance, null);
         }
 
         if (registered.ImplementationFactory is { } factory)
         {
-            return (TService)factory(provider);
+            return ((TService)factory(provider), null);
         }
 
         // ReplaceService<TService, TCurrent, TNew>() replaces the registration of TCurrent, which this one now stands for;
@@ -52,6 +67,6 @@ internal static class DecoratedService
             type = replacement;
         }
 
-        return (TService)ActivatorUtilities.CreateInstance(provider, type);
+        return ((TService)ActivatorUtilities.CreateInstance(provider, type), type);
     }
 }

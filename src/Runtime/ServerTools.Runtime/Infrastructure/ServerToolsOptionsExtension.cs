@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata.Conventions.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -40,6 +41,10 @@ public sealed class ServerToolsOptionsExtension(ServerToolsOptions options) : ID
         services.AddScoped<IResettableService>(static provider => provider.GetRequiredService<SaveChangesInterceptor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISingletonInterceptor, AuditReadMaterializer>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISingletonInterceptor, TimeWindowReadCheck>());
+        // EF Core compiles every entity type's materializer with interception once there is a materialization interceptor;
+        // these two act on read-audited and [TimeWindowed] types only, and the others are compiled without them. As for the
+        // differ below, this needs the provider's source registered first.
+        DecoratedService.Decorate<IStructuralTypeMaterializerSource>(services, SelectiveMaterializerSource.Create);
         // Query expression interceptors are found among the IInterceptor services (materialization ones among ISingletonInterceptor).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, FuzzySearchQueryInterceptor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, TimeWindowQueryInterceptor>());

@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using ServerTools.Infrastructure;
 
 namespace ServerTools.TimeWindows;
 
@@ -28,6 +29,12 @@ internal sealed class TimeWindowReadCheck : IMaterializationInterceptor
 
         return entity;
     }
+
+    /// <summary>
+    /// Whether entities of <paramref name="entityType"/> are noted here: those of a [TimeWindowed] class; EF Core's
+    /// interception is compiled into the materializers of these types only (<see cref="SelectiveMaterializerSource"/>).
+    /// </summary>
+    public static bool ActsOn(IEntityType entityType) => typeof(ITimeWindowed).IsAssignableFrom(entityType.ClrType);
 }
 
 /// <summary>
