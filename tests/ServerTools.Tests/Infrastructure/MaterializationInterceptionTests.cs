@@ -109,11 +109,21 @@ public sealed class MaterializationInterceptionTests(MaterializationInterception
             Assert.Equal(["Booth", "Dossier", "Folio", "Sticker"], InterceptedTypes(context).Intersect(["Booth", "Dossier", "Folio", "Sticker"]));
         }
 
-        // UseServerTools() before the provider finds no source to wrap yet: every type is intercepted, as before.
-        using (var context = new ReadPathContext(new DbContextOptionsBuilder<ReadPathContext>().UseServerTools().UseNpgsql(database.ConnectionString).Options))
+    }
+
+    [Fact]
+    public void UseServerTools_before_the_provider_is_refused_with_the_order_to_use()
+    {
+        // Before the provider there is no source (and no migrations differ) to wrap: a clear error rather than a silent cost.
+        var options = new DbContextOptionsBuilder<ReadPathContext>().UseServerTools().UseNpgsql(database.ConnectionString).Options;
+
+        var error = Assert.Throws<InvalidOperationException>(() =>
         {
-            Assert.Equal(["Booth", "Dossier", "Folio", "Sticker"], InterceptedTypes(context).Intersect(["Booth", "Dossier", "Folio", "Sticker"]));
-        }
+            using var context = new ReadPathContext(options);
+            return context.Model;
+        });
+        Assert.Contains("UseServerTools() is called before the database provider's Use...()", error.Message, StringComparison.Ordinal);
+        Assert.Contains("options.UseNpgsql(connectionString).UseServerTools()", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -150,13 +150,17 @@ public sealed class TimeWindowMigrationTests : IAsyncLifetime
     }
 
     [Fact]
-    public void UseServerTools_before_the_provider_leaves_the_providers_differ_as_it_is()
+    public void UseServerTools_before_the_provider_is_refused_rather_than_left_without_the_wrapped_differ()
     {
-        // The provider registers its differ after ServerTools looked for one: ServerTools cannot wrap it, and does not
-        // put EF Core's own in its place (docs/time-windows.md).
-        using var after = new DepotsAfterContext(new DbContextOptionsBuilder<DepotsAfterContext>().UseServerTools().UseNpgsql(_database.ConnectionString).Options);
+        // The provider would register its differ after ServerTools looked for one, so nothing would be wrapped.
+        var options = new DbContextOptionsBuilder<DepotsAfterContext>().UseServerTools().UseNpgsql(_database.ConnectionString).Options;
 
-        Assert.IsType<MigrationsModelDiffer>(after.GetService<IMigrationsModelDiffer>());
+        var error = Assert.Throws<InvalidOperationException>(() =>
+        {
+            using var after = new DepotsAfterContext(options);
+            return after.GetService<IMigrationsModelDiffer>();
+        });
+        Assert.Contains("Call it after the provider", error.Message, StringComparison.Ordinal);
     }
 
     private DbContextOptions<TContext> Options<TContext>(Action<DbContextOptionsBuilder<TContext>>? configure = null)

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -65,6 +66,25 @@ public sealed class ServerToolsOptionsExtension(ServerToolsOptions options) : ID
     /// <inheritdoc />
     public void Validate(IDbContextOptions options)
     {
+        // EF Core applies the extensions' services in the order the options were configured: the provider's services that
+        // ServerTools wraps (the migrations differ, the materializer source) must be there before its own.
+        var seen = false;
+        foreach (var extension in options.Extensions)
+        {
+            if (extension is ServerToolsOptionsExtension)
+            {
+                seen = true;
+            }
+            else if (seen && extension.Info.IsDatabaseProvider)
+            {
+                throw new InvalidOperationException(
+                    "UseServerTools() is called before the database provider's Use...() on these options. Call it after the provider, "
+                    + "for example options.UseNpgsql(connectionString).UseServerTools(): ServerTools wraps services the provider "
+                    + "registers (the migrations differ, so that adding [TimeWindowed] to a table with rows migrates cleanly, and the "
+                    + "materializer source, so that only read-audited and [TimeWindowed] entities pay for materialization interception), "
+                    + "and before the provider there is nothing to wrap.");
+            }
+        }
     }
 
     private sealed class ExtensionInfo(IDbContextOptionsExtension extension) : DbContextOptionsExtensionInfo(extension)
