@@ -59,12 +59,32 @@ internal static class StoredRows
 
             var query = provider.CreateQuery<object?[]>(Query(provider, type, key, keys.GetRange(start, count), properties));
             var rows = async ? await query.ToListAsync(cancellationToken).ConfigureAwait(false) : query.ToList();
+            var unmatched = false;
             foreach (var row in rows)
             {
                 Array.Copy(row, properties.Length, rowKey, 0, key.Count);
-                if (indexes.TryGetValue(rowKey, out var index))
+                if (indexes.Remove(rowKey, out var index))
                 {
                     found.Add((index, row));
+                }
+                else
+                {
+                    unmatched = true;
+                }
+            }
+
+            // A row that matches no key as .NET compares them: the database compares this key more loosely (citext, a
+            // case-insensitive collation). The keys left are read one at a time, so that the row is the key's whatever it holds.
+            if (unmatched)
+            {
+                foreach (var index in indexes.Values)
+                {
+                    var single = provider.CreateQuery<object?[]>(Query(provider, type, key, [keys[index]], properties));
+                    var alone = async ? await single.ToListAsync(cancellationToken).ConfigureAwait(false) : single.ToList();
+                    if (alone.Count == 1)
+                    {
+                        found.Add((index, alone[0]));
+                    }
                 }
             }
         }
