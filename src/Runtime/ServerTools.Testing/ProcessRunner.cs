@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -35,7 +36,39 @@ internal static class ProcessRunner
 
         var wrapped = new List<string> { "-u", PostgresUser, "--", program };
         wrapped.AddRange(arguments);
-        return RunAsync("runuser", wrapped, workingDirectory, cancellationToken);
+        return RunAsync(FindRunuser(Environment.GetEnvironmentVariable("PATH"), s_runuserFolders), wrapped, workingDirectory, cancellationToken);
+    }
+
+    /// <summary>Where distributions install <c>runuser</c>: searched after PATH, which a root shell or a service may leave without the sbin folders.</summary>
+    private static readonly string[] s_runuserFolders = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"];
+
+    /// <summary>
+    /// The path of <c>runuser</c> (util-linux): the first folder of <paramref name="pathVariable"/> that holds it, else the
+    /// first of <paramref name="folders"/>.
+    /// </summary>
+    /// <exception cref="PostgresStartException">Neither holds it.</exception>
+    internal static string FindRunuser(string? pathVariable, IReadOnlyList<string> folders)
+    {
+        var searched = new List<string>();
+        if (!string.IsNullOrEmpty(pathVariable))
+        {
+            searched.AddRange(pathVariable.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
+        }
+
+        searched.AddRange(folders);
+        foreach (var folder in searched)
+        {
+            var candidate = Path.Combine(folder, "runuser");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new PostgresStartException(
+            $"This process runs as root, and PostgreSQL refuses to run as root, so ServerTools.Testing runs initdb and pg_ctl as the '{PostgresUser}' " +
+            $"system user through 'runuser' (util-linux). 'runuser' was found neither on PATH nor in {string.Join(", ", folders)}. " +
+            "Install util-linux ('apt-get install util-linux' on Debian and Ubuntu), or run the tests as a user other than root.");
     }
 
     /// <summary>Runs a program to its end and collects its output; kills it when cancelled.</summary>

@@ -140,7 +140,7 @@ public sealed class TrackedChangeDispatcher<TContext>
     public async Task<int> DispatchAsync(CancellationToken cancellationToken = default)
     {
         await using var scope = _scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var db = scope.ServiceProvider.GetService<TContext>() ?? throw ContextNotRegistered();
         var plan = PlanFor(scope.ServiceProvider);
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(
@@ -155,8 +155,23 @@ public sealed class TrackedChangeDispatcher<TContext>
     /// changes, otherwise after a commit of tracked changes in this process or <see cref="TrackedChangeDispatcherOptions.PollInterval"/>.
     /// A pass that fails (the database is down) is logged and retried after the poll interval.
     /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// <typeparamref name="TContext"/> is not registered in the application's services: a mistake of configuration that no
+    /// retry mends, so the loop stops at once (a hosted service then stops the host) instead of failing every pass.
+    /// </exception>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        await using (var scope = _scopes.CreateAsyncScope())
+        {
+            var registered = scope.ServiceProvider.GetService<IServiceProviderIsService>() is { } services
+                ? services.IsService(typeof(TContext))
+                : scope.ServiceProvider.GetService<TContext>() is not null;
+            if (!registered)
+            {
+                throw ContextNotRegistered();
+            }
+        }
+
         while (!cancellationToken.IsCancellationRequested)
         {
             // Taken before the pass, so that a commit while it runs wakes the wait after it.
@@ -178,6 +193,11 @@ public sealed class TrackedChangeDispatcher<TContext>
             }
         }
     }
+
+    private static InvalidOperationException ContextNotRegistered() => new(
+        $"The tracked change dispatcher of {typeof(TContext).Name} delivers from that context's outbox, but {typeof(TContext).Name} is not " +
+        $"registered in the application's services. Register it with services.AddDbContext<{typeof(TContext).Name}>(options => " +
+        "options.UseNpgsql(...).UseServerTools()).");
 
     /// <summary>
     /// Which entity types this dispatcher takes: those its process has a handler for, and with
