@@ -1,9 +1,12 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
+using ServerTools.Tests.Infrastructure;
 using static ServerTools.Tests.Auditing.AuditLogText;
 
 namespace ServerTools.Tests.Auditing;
@@ -60,6 +63,115 @@ public sealed class AuditSuppressedConflictTests(AuditTrailTests.Database databa
             [(AuditOperation.Create, "bob")],
             (await check.AuditTrailByKey<Account>(added.Id).ToListAsync()).Select(l => (l.Operation, l.UserId)));
     }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public async Task A_delete_whose_conflict_was_suppressed_in_an_attempt_that_failed_is_logged_when_the_retry_deletes_the_row(bool async, bool inTransaction)
+    {
+        var account = await InsertAsync($"retry-restored-{async}-{inTransaction}");
+        var killer = new KillConnectionAtFirstCommit(database.ConnectionString, async () =>
+        {
+            // Alice undoes her delete: the account is back, under its key.
+            using (AuditActor.Use(new AuditActor("alice")))
+            {
+                await using var restore = database.Create();
+                restore.Accounts.Add(new Account { Id = account.Id, Name = account.Name });
+                await restore.SaveChangesAsync();
+            }
+        });
+        await using var bob = Retrying(killer);
+        var bobsCopy = await bob.Accounts.SingleAsync(a => a.Id == account.Id);
+        await DeleteAsync("alice", account.Id);
+
+        // Bob's first attempt deletes a row that is gone (its conflict is suppressed) and loses its connection at the
+        // commit; the execution strategy's retry deletes the restored row.
+        var added = new Account { Name = $"retry-restored-added-{async}-{inTransaction}" };
+        using (AuditActor.Use(new AuditActor("bob")))
+        {
+            bob.Accounts.Remove(bobsCopy);
+            bob.Accounts.Add(added);
+            await SaveRetriedAsync(bob, async, inTransaction);
+        }
+
+        Assert.Equal(2, killer.Commits);
+        await using var check = database.Create();
+        Assert.False(await check.Accounts.AnyAsync(a => a.Id == account.Id));
+        Assert.Equal(
+            [(AuditOperation.Create, null), (AuditOperation.Delete, "alice"), (AuditOperation.Create, "alice"), (AuditOperation.Delete, "bob")],
+            (await check.AuditTrailByKey<Account>(account.Id).ToListAsync()).Select(l => (l.Operation, l.UserId)));
+        Assert.Equal(
+            [(AuditOperation.Create, "bob")],
+            (await check.AuditTrailByKey<Account>(added.Id).ToListAsync()).Select(l => (l.Operation, l.UserId)));
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public async Task A_delete_whose_row_another_user_deleted_before_the_retry_is_not_logged_when_the_application_suppresses_its_conflict(bool async, bool inTransaction)
+    {
+        var account = await InsertAsync($"retry-gone-{async}-{inTransaction}");
+        var killer = new KillConnectionAtFirstCommit(database.ConnectionString, () => DeleteAsync("alice", account.Id));
+        await using var bob = Retrying(killer);
+        var bobsCopy = await bob.Accounts.SingleAsync(a => a.Id == account.Id);
+
+        // Bob's first attempt deletes the row and loses its connection at the commit; Alice deletes the row before the
+        // execution strategy's retry, whose delete then affects no row.
+        var added = new Account { Name = $"retry-gone-added-{async}-{inTransaction}" };
+        using (AuditActor.Use(new AuditActor("bob")))
+        {
+            bob.Accounts.Remove(bobsCopy);
+            bob.Accounts.Add(added);
+            await SaveRetriedAsync(bob, async, inTransaction);
+        }
+
+        Assert.Equal(2, killer.Commits);
+        await using var check = database.Create();
+        Assert.Equal(
+            [(AuditOperation.Create, null), (AuditOperation.Delete, "alice")],
+            (await check.AuditTrailByKey<Account>(account.Id).ToListAsync()).Select(l => (l.Operation, l.UserId)));
+        Assert.Equal(
+            [(AuditOperation.Create, "bob")],
+            (await check.AuditTrailByKey<Account>(added.Id).ToListAsync()).Select(l => (l.Operation, l.UserId)));
+    }
+
+    private async Task<Account> InsertAsync(string name)
+    {
+        await using var context = database.Create();
+        var account = new Account { Name = name, Balance = 3m };
+        context.Accounts.Add(account);
+        await context.SaveChangesAsync();
+        return account;
+    }
+
+    private async Task DeleteAsync(string user, int id)
+    {
+        using (AuditActor.Use(new AuditActor(user)))
+        {
+            await using var context = database.Create();
+            context.Accounts.Remove(await context.Accounts.SingleAsync(a => a.Id == id));
+            await context.SaveChangesAsync();
+        }
+    }
+
+    /// <summary>A context whose saves an execution strategy retries after a lost connection, that suppresses the conflicts of deletes.</summary>
+    private AuditTrailContext Retrying(KillConnectionAtFirstCommit killer) => new(
+        new DbContextOptionsBuilder<AuditTrailContext>()
+            .UseNpgsql(database.ConnectionString, npgsql => npgsql.EnableRetryOnFailure(3, TimeSpan.FromMilliseconds(10), [PostgresErrorCodes.AdminShutdown]))
+            .UseServerTools()
+            .AddInterceptors(new SuppressDeleteConflicts(), killer)
+            .Options);
+
+    /// <summary>
+    /// Saves through the context's execution strategy: with SaveChanges, which EF Core retries itself, or with EF Core's
+    /// documented pattern for a transaction of the application's (<see cref="RetriedTransaction"/>).
+    /// </summary>
+    internal static Task SaveRetriedAsync(DbContext context, bool async, bool inTransaction)
+        => inTransaction ? RetriedTransaction.SaveAsync(context, async) : SaveAsync(context, async, inTransaction: false);
 
     /// <summary>Saves with SaveChanges or SaveChangesAsync, in a transaction of the application's or not.</summary>
     internal static async Task SaveAsync(DbContext context, bool async, bool inTransaction)
@@ -163,8 +275,74 @@ public sealed class AuditSuppressedLinkConflictTests(AuditLinkTests.Database dat
         Assert.Equal(("alice", "Players", Json(player), "[]"), squadUpdates[^1]);
     }
 
-    private LinkContext Suppressing() => new(
-        new DbContextOptionsBuilder<LinkContext>().UseNpgsql(database.ConnectionString).UseServerTools().AddInterceptors(new SuppressDeleteConflicts()).Options);
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public async Task A_link_whose_removal_was_suppressed_in_an_attempt_that_failed_is_logged_when_the_retry_removes_it(bool async, bool inTransaction)
+    {
+        var (partner, gone, kept) = await SeedAsync($"link-retry-{async}-{inTransaction}");
+
+        // Alice undoes her removal while Bob's save waits for its retry: the link is back.
+        var killer = new KillConnectionAtFirstCommit(database.ConnectionString, () => LinkAsync("alice", partner, gone, linked: true));
+        await using var bob = Suppressing(killer);
+        var bobsCopy = await bob.Partners.Include(p => p.Tags).SingleAsync(p => p.Id == partner);
+        await LinkAsync("alice", partner, gone, linked: false);
+
+        // Bob's first attempt removes both links, one of them gone already (its conflict is suppressed), and loses its
+        // connection at the commit; the execution strategy's retry removes both, the restored one too.
+        using (AuditActor.Use(new AuditActor("bob")))
+        {
+            bobsCopy.Tags.Clear();
+            await AuditSuppressedConflictTests.SaveRetriedAsync(bob, async, inTransaction);
+        }
+
+        Assert.Equal(2, killer.Commits);
+        await using var check = database.Create();
+        Assert.Empty(await check.Partners.Where(p => p.Id == partner).SelectMany(p => p.Tags).ToListAsync());
+        Assert.Equal(
+            [("alice", "Tags", Json(gone), "[]"), ("alice", "Tags", "[]", Json(gone)), ("bob", "Tags", Json(gone, kept), "[]")],
+            await UpdatesAsync<Partner>(check, partner));
+        Assert.Equal(
+            [("alice", "Partners", Json(partner), "[]"), ("alice", "Partners", "[]", Json(partner)), ("bob", "Partners", Json(partner), "[]")],
+            await UpdatesAsync<Tag>(check, gone));
+        Assert.Equal([("bob", "Partners", Json(partner), "[]")], await UpdatesAsync<Tag>(check, kept));
+    }
+
+    /// <summary>A context that suppresses the conflicts of deletes; with <paramref name="killer"/>, whose saves an execution strategy retries after a lost connection.</summary>
+    private LinkContext Suppressing(KillConnectionAtFirstCommit? killer = null) => new(
+        new DbContextOptionsBuilder<LinkContext>()
+            .UseNpgsql(database.ConnectionString, npgsql =>
+            {
+                if (killer is not null)
+                {
+                    npgsql.EnableRetryOnFailure(3, TimeSpan.FromMilliseconds(10), [PostgresErrorCodes.AdminShutdown]);
+                }
+            })
+            .UseServerTools()
+            .AddInterceptors(killer is null ? [new SuppressDeleteConflicts()] : [new SuppressDeleteConflicts(), killer])
+            .Options);
+
+    /// <summary>A user's link of the partner to the tag, added or removed in a context of its own.</summary>
+    private async Task LinkAsync(string user, int partner, int tag, bool linked)
+    {
+        using (AuditActor.Use(new AuditActor(user)))
+        {
+            await using var context = database.Create();
+            var tags = (await context.Partners.Include(p => p.Tags).SingleAsync(p => p.Id == partner)).Tags;
+            if (linked)
+            {
+                tags.Add(await context.Tags.SingleAsync(t => t.Id == tag));
+            }
+            else
+            {
+                tags.RemoveAll(t => t.Id == tag);
+            }
+
+            await context.SaveChangesAsync();
+        }
+    }
 
     /// <summary>A partner linked to two tags.</summary>
     private async Task<(int Partner, int Gone, int Kept)> SeedAsync(string name)

@@ -333,12 +333,7 @@ public sealed class AuditTrailTests(AuditTrailTests.Database database) : IClassF
     {
         var id = await Insert(new Account { Name = "retry-1", Balance = 1m });
         var killer = new KillConnectionAtFirstCommit(database.ConnectionString);
-        await using var context = new AuditTrailContext(
-            new DbContextOptionsBuilder<AuditTrailContext>()
-                .UseNpgsql(database.ConnectionString, npgsql => npgsql.EnableRetryOnFailure(3, TimeSpan.FromMilliseconds(10), [PostgresErrorCodes.AdminShutdown]))
-                .UseServerTools(options => options.TimeProvider = database.Clock)
-                .AddInterceptors(killer)
-                .Options);
+        await using var context = Retrying(killer);
         var account = await context.Accounts.SingleAsync(a => a.Id == id);
         account.Balance = 2m;
         var created = new Account { Name = "retry-2" };
@@ -354,6 +349,111 @@ public sealed class AuditTrailTests(AuditTrailTests.Database database) : IClassF
         Assert.Contains(("Id", null, create.EntityKey), Lines(create));
         await using var check = database.Create();
         Assert.Equal(1, await check.Accounts.CountAsync(a => a.Name == "retry-2"));
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public async Task A_save_retried_after_a_concurrent_change_is_logged_at_the_retry_so_the_trail_ends_with_what_it_wrote(bool async, bool stub)
+    {
+        var clock = new FixedClock(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        int id;
+        await using (var context = database.Create(options => options.TimeProvider = clock))
+        {
+            var created = new Account { Name = $"retry-after-change-{async}-{stub}", Balance = 1m };
+            context.Accounts.Add(created);
+            await context.SaveChangesAsync();
+            id = created.Id;
+        }
+
+        // Bob's first attempt loses its connection at the commit. Before the execution strategy retries it, a minute
+        // later, Carol changes the balance; the retry, another minute later, overwrites her change.
+        var killer = new KillConnectionAtFirstCommit(database.ConnectionString, async () =>
+        {
+            clock.Now = clock.Now.AddMinutes(1);
+            using (AuditActor.Use(new AuditActor("carol")))
+            {
+                await using var carol = database.Create(options => options.TimeProvider = clock);
+                (await carol.Accounts.SingleAsync(a => a.Id == id)).Balance = 5m;
+                await carol.SaveChangesAsync();
+            }
+
+            clock.Now = clock.Now.AddMinutes(1);
+        });
+        await using var bob = Retrying(killer, clock);
+        Account account;
+        if (stub)
+        {
+            account = new Account { Id = id };
+            bob.Accounts.Attach(account);
+        }
+        else
+        {
+            account = await bob.Accounts.SingleAsync(a => a.Id == id);
+        }
+
+        account.Balance = 2m;
+        using (AuditActor.Use(new AuditActor("bob")))
+        {
+            if (async)
+            {
+                await bob.SaveChangesAsync();
+            }
+            else
+            {
+                bob.SaveChanges();
+            }
+        }
+
+        Assert.Equal(2, killer.Commits);
+        await using var check = database.Create();
+        Assert.Equal(2m, (await check.Accounts.SingleAsync(a => a.Id == id)).Balance);
+
+        // The old value is the one the save had before its first attempt: the loaded one, or a stub's stored one, read
+        // then (docs/auditing.md). The log's time and place in the trail are the retry's.
+        var trail = await check.AuditTrailByKey<Account>(id).ToListAsync();
+        Assert.Equal(
+            [
+                (AuditOperation.Create, null, new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero), (string?)null, (string?)"1"),
+                (AuditOperation.Update, "carol", new DateTimeOffset(2027, 1, 1, 0, 1, 0, TimeSpan.Zero), "1", "5"),
+                (AuditOperation.Update, "bob", new DateTimeOffset(2027, 1, 1, 0, 2, 0, TimeSpan.Zero), "1", "2"),
+            ],
+            trail.Select(l => (l.Operation, l.UserId, l.Timestamp, Lines(l).Single(line => line.Field == "Balance").Old, Lines(l).Single(line => line.Field == "Balance").New)));
+        Assert.Equal("2", (await check.AuditedValuesAsOfAsync<Account>(clock.Now, [id]))!["Balance"]);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_save_the_application_retries_in_its_own_transaction_logs_the_values_of_the_attempt_that_committed(bool async)
+    {
+        var id = await Insert(new Account { Name = "retry-own-" + async, Balance = 1m });
+        var killer = new KillConnectionAtFirstCommit(database.ConnectionString);
+        await using var context = Retrying(killer);
+        var account = await context.Accounts.SingleAsync(a => a.Id == id);
+        var posting = new Posting { Account = new Account { Name = "retry-own-created-" + async }, Memo = "retry-own-" + async };
+        context.Postings.Add(posting);
+
+        // EF Core's pattern for an execution strategy with a transaction of the application's: each attempt sets the
+        // balance again (as from a rate read in its transaction), and the first one loses its connection at the commit.
+        var attempts = 0;
+        await RetriedTransaction.SaveAsync(context, async, () => account.Balance = 10m * ++attempts);
+
+        Assert.Equal((2, 2), (attempts, killer.Commits));
+        await using var check = database.Create();
+        Assert.Equal(20m, (await check.Accounts.SingleAsync(a => a.Id == id)).Balance);
+        var update = Assert.Single(await Logs<Account>(id), l => l.Operation == AuditOperation.Update);
+        Assert.Equal([("Balance", "1", "20")], Lines(update));
+
+        // The created entities are logged once, with the keys the committed attempt stored.
+        var stored = await check.Postings.SingleAsync(p => p.Memo == "retry-own-" + async);
+        Assert.Equal((stored.Id, stored.AccountId), (posting.Id, posting.AccountId));
+        var created = Assert.Single(await Logs<Posting>(stored.Id));
+        Assert.Contains(("Id", null, Key(stored.Id)), Lines(created));
+        Assert.Contains(("AccountId", null, Key(stored.AccountId)), Lines(created));
+        Assert.Equal(Key(stored.AccountId), Assert.Single(await Logs<Account>(stored.AccountId)).EntityKey);
     }
 
     [Theory]
@@ -662,6 +762,14 @@ public sealed class AuditTrailTests(AuditTrailTests.Database database) : IClassF
         Assert.Equal(writers, updates.Count);
         Assert.All(updates, u => Assert.Equal((updatesPerWriter / perSave, updatesPerWriter / perSave), (u.Count, u.Transactions)));
     }
+
+    /// <summary>A context whose saves an execution strategy retries after a lost connection (<paramref name="killer"/>), on the class's clock or on <paramref name="clock"/>.</summary>
+    private AuditTrailContext Retrying(KillConnectionAtFirstCommit killer, TimeProvider? clock = null) => new(
+        new DbContextOptionsBuilder<AuditTrailContext>()
+            .UseNpgsql(database.ConnectionString, npgsql => npgsql.EnableRetryOnFailure(3, TimeSpan.FromMilliseconds(10), [PostgresErrorCodes.AdminShutdown]))
+            .UseServerTools(options => options.TimeProvider = clock ?? database.Clock)
+            .AddInterceptors(killer)
+            .Options);
 
     private async Task<int> Insert(Account account)
     {

@@ -144,6 +144,54 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
         Assert.Empty(await ParcelMessagesAsync(id));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_delete_whose_conflict_was_suppressed_in_an_attempt_that_failed_is_delivered_when_the_retry_deletes_the_row(bool async)
+    {
+        var code = "P-restored-" + async;
+        var id = await CreateParcelAsync(code);
+        var killer = new KillConnectionAtFirstCommit(database.ConnectionString, async () =>
+        {
+            // The other user undoes the delete: the parcel is back, under its key.
+            await using var restore = database.Create();
+            restore.Parcels.Add(new Parcel { Id = id, Code = code, Weight = 1m });
+            await restore.SaveChangesAsync();
+        });
+        await using var context = new TrackingContext(
+            new DbContextOptionsBuilder<TrackingContext>()
+                .UseNpgsql(database.ConnectionString, npgsql => npgsql.EnableRetryOnFailure(3, TimeSpan.FromMilliseconds(10), [PostgresErrorCodes.AdminShutdown]))
+                .UseServerTools()
+                .AddInterceptors(new SuppressConcurrencyConflicts(), killer)
+                .Options);
+        var parcel = await context.Parcels.SingleAsync(p => p.Id == id);
+        await using (var other = database.Create())
+        {
+            other.Parcels.Remove(await other.Parcels.SingleAsync(p => p.Id == id));
+            await other.SaveChangesAsync();
+        }
+
+        // The first attempt deletes a row that is gone (its conflict is suppressed) and loses its connection at the
+        // commit; the execution strategy's retry deletes the restored row: its delete is delivered and logged.
+        context.Parcels.Remove(parcel);
+        if (async)
+        {
+            await context.SaveChangesAsync();
+        }
+        else
+        {
+            context.SaveChanges();
+        }
+
+        Assert.Equal(2, killer.Commits);
+        await using var check = database.Create();
+        Assert.False(await check.Parcels.AnyAsync(p => p.Id == id));
+        Assert.Equal(2, (await ParcelMessagesAsync(id, TrackedOperation.Delete)).Count);
+        Assert.Equal(
+            [AuditOperation.Create, AuditOperation.Delete, AuditOperation.Create, AuditOperation.Delete],
+            await check.AuditTrailByKey<Parcel>(id).Select(l => l.Operation).ToListAsync());
+    }
+
     [Fact]
     public async Task A_save_an_application_interceptor_rejects_writes_nothing_at_a_later_commit_of_the_context()
     {

@@ -270,7 +270,7 @@ internal sealed class PendingLog
     /// At the write, for a log that is not <see cref="IsCaptured"/>: reads what the save decided. For an update, the new
     /// values the database computed, merged in field order with the lines formatted ahead; false when the update then
     /// has nothing to log (in <see cref="AuditMode.Changes"/>). The keys of links to entities created in the save.
-    /// Done again at each write (a retried save's values are new).
+    /// Done again at each write.
     /// </summary>
     public bool ReadAtWrite()
     {

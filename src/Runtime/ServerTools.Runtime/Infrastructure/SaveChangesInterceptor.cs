@@ -30,8 +30,9 @@ namespace ServerTools.Infrastructure;
 /// values, generated keys included, are known but the transaction is still open:</para>
 /// <list type="bullet">
 /// <item>SaveChanges with no transaction of the application's: the save is made to run in a transaction
-/// (<see cref="AutoTransactionBehavior.Always"/>) and the rows are written just before EF commits it. A retried
-/// save (execution strategy) writes them again in the new transaction, as the failed one rolled back.</item>
+/// (<see cref="AutoTransactionBehavior.Always"/>) and the rows are written just before EF commits it. A save an
+/// execution strategy retries captures them again at the first statement of each attempt and writes them in its
+/// transaction: the failed attempt's rolled back, and nothing of its capture is kept.</item>
 /// <item>Inside the application's transaction (<c>BeginTransaction</c> or an ambient <c>TransactionScope</c>):
 /// the rows are written right after SaveChanges, in that transaction, and commit or roll back with it.</item>
 /// </list>
@@ -284,9 +285,9 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
     }
 
     /// <summary>
-    /// The save's first statement captures its rows (see the remarks). The transaction the save's own statements run in
-    /// (again, when an execution strategy retries them) is the one its rows are written in: a transaction of the
-    /// application's that runs no statement of the save never carries them.
+    /// The save's first statement captures its rows (see the remarks), and so does the first statement of each attempt an
+    /// execution strategy retries, in a new transaction. The transaction the save's own statements run in is the one its
+    /// rows are written in: a transaction of the application's that runs no statement of the save never carries them.
     /// </summary>
     private void SaveCommand(CommandEventData eventData)
     {
@@ -295,11 +296,7 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
             return;
         }
 
-        work.CaptureOnce();
-        if (work.WriteAtCommit && work.Context.Database.CurrentTransaction is { } transaction)
-        {
-            work.TransactionId = transaction.TransactionId;
-        }
+        work.Capture(work.WriteAtCommit ? work.Context.Database.CurrentTransaction?.TransactionId : null);
     }
 
     /// <summary>
@@ -718,18 +715,24 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
         public TrackedBatch? Tracked { get; private set; }
 
         /// <summary>
-        /// Captures the logs and changes from the entries as EF is about to save them; once, as a retried save's entries
-        /// are still those of the first try. EF has detected changes already, so the entries are read without detection.
+        /// Captures the logs and changes from the entries as EF is about to save them, at the first statement of each
+        /// attempt (<paramref name="attempt"/>: EF's id of the transaction the save runs in when EF creates it, null in the
+        /// application's transaction, where a save makes one attempt). An execution strategy's retry runs the statements
+        /// again in a new transaction, after the failed one rolled back: what the retry writes is captured again (the
+        /// entries the application's suppressed conflicts leave out, values changed since, the time), and nothing of the
+        /// failed attempt's capture is kept. EF has detected changes already, so the entries are read without detection.
         /// </summary>
-        public void CaptureOnce()
+        public void Capture(System.Guid? attempt)
         {
-            if (_captured)
+            if (_captured && attempt == TransactionId)
             {
                 return;
             }
 
-            // Captured only once it succeeded: a failure fails the statement, and a retry by the execution strategy
-            // captures again rather than save without its rows.
+            // A capture replaced is released first: a failure fails the statement, and a retry by the execution strategy
+            // captures again rather than save without its rows, or with the failed attempt's.
+            Release();
+            (Audit, Tracked, TransactionId, _captured) = (null, null, null, false);
             var tracker = Context.ChangeTracker;
             var autoDetect = tracker.AutoDetectChangesEnabled;
             tracker.AutoDetectChangesEnabled = false;
@@ -740,7 +743,7 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
                 var tracked = options.Tracking.Enabled ? TrackedBatch.Capture(Context, options) : null;
                 audit?.EncodeAhead();
                 tracked?.EncodeAhead();
-                (Audit, Tracked, _captured) = (audit, tracked, true);
+                (Audit, Tracked, TransactionId, _captured) = (audit, tracked, attempt, true);
             }
             catch
             {
@@ -753,8 +756,8 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
             }
         }
 
-        /// <summary>With <see cref="WriteAtCommit"/>: EF's id of the transaction the save's statements ran in, the only one the rows are written in.</summary>
-        public System.Guid? TransactionId { get; set; }
+        /// <summary>With <see cref="WriteAtCommit"/>: EF's id of the transaction of the attempt captured last, the only one the rows are written in.</summary>
+        public System.Guid? TransactionId { get; private set; }
 
         /// <summary>Leaves out the rows of entries whose statement affected no row (<see cref="NotSaved"/>).</summary>
         public void Drop(IReadOnlyList<EntityEntry> entries)

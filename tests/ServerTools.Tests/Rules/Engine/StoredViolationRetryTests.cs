@@ -313,27 +313,7 @@ public sealed class StoredViolationRetryTests(RulesFixture database) : IClassFix
         await CheckAfterAChangeAsync(context, order);
 
         // EF Core's documented pattern for a transaction under a retrying execution strategy.
-        var strategy = context.Database.CreateExecutionStrategy();
-        if (async)
-        {
-            await strategy.ExecuteAsync(async () =>
-            {
-                await using var transaction = await context.Database.BeginTransactionAsync();
-                await context.SaveChangesAsync(acceptAllChangesOnSuccess: false);
-                await transaction.CommitAsync();
-            });
-        }
-        else
-        {
-            strategy.Execute(() =>
-            {
-                using var transaction = context.Database.BeginTransaction();
-                context.SaveChanges(acceptAllChangesOnSuccess: false);
-                transaction.Commit();
-            });
-        }
-
-        context.ChangeTracker.AcceptAllChanges();
+        await RetriedTransaction.SaveAsync(context, async);
 
         Assert.Equal(2, killer.Commits);
         await AssertSavedOnceAsync(context, order, before, async);
