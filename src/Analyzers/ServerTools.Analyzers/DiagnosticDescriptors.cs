@@ -588,6 +588,24 @@ internal static class DiagnosticDescriptors
                      + "not registered.",
         helpLinkUri: HelpLinkBase + "ST5009.md");
 
+    /// <summary>ST5010: a constant rule set given to the engine that no code rule uses, close to one that code rules use.</summary>
+    public static readonly DiagnosticDescriptor MisspeltRuleSet = new(
+        id: "ST5010",
+        title: "A rule set that no code rule uses is close to one that code rules use",
+        messageFormat: "{1} is given the rule set '{0}', which no code rule uses, so the rules of the set meant do not run (rule sets "
+                       + "are compared as written, case-sensitive): did you mean {2}?",
+        category: Categories.Rules,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Evaluate, Enforce, CheckRulesAsync and the other methods that take a rule set run the rules with no set and the "
+                     + "rules that list that exact name (ordinal, case-sensitive). A set name that no rule uses is not an error at run "
+                     + "time, since data rules may add it later, so a typo (\"Confrim\", \"Confirm\" for \"confirm\") lets the entity "
+                     + "through without the blocking rules of the set meant. A constant name that no code rule of the project or of the "
+                     + "assemblies it references uses, and that differs only in case, or by one or two typed letters, from one they "
+                     + "use, is reported. Names that are close to none are not: data rules may define them.",
+        helpLinkUri: HelpLinkBase + "ST5010.md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
     /// <summary>ST9001: the module's summary (entities, features, exception rules, source-generated code), once per compilation.</summary>
     public static readonly DiagnosticDescriptor ModuleSummary = new(
         id: "ST9001",

@@ -1,6 +1,6 @@
 using System;
+using System.Linq;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using ServerTools.Rules;
 using ServerTools.Rules.Data;
 
@@ -12,7 +12,8 @@ public static class ServerToolsServiceCollectionExtensions
     /// <summary>
     /// Registers the business rule engine (<see cref="IExceptionRuleEngine"/>, scoped, so rules may depend on scoped
     /// services) with the code rules of every loaded assembly and, with <see cref="RuleOptions.UseDataRules{TContext}"/>,
-    /// the data rules of a context. Calling it again does not register a second engine.
+    /// the data rules of a context: without it the engine runs no data rules, and a context of these services refuses
+    /// to save an active one. Calling it again does not register a second engine.
     /// </summary>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Adjusts the <see cref="ServerToolsOptions"/> (here: <see cref="ServerToolsOptions.Rules"/>).</param>
@@ -24,7 +25,12 @@ public static class ServerToolsServiceCollectionExtensions
         configure?.Invoke(options);
         var rules = options.Rules;
         var store = rules.DataRuleContextType is { } contextType ? new DataRuleStore(contextType, rules.DataRuleRefreshInterval) : null;
-        services.TryAddScoped<IExceptionRuleEngine>(provider => new ExceptionRuleEngine(provider, rules, store));
+        if (!services.Any(static service => service.ServiceType == typeof(IExceptionRuleEngine)))
+        {
+            services.AddSingleton(new RuleEngineSetup(rules.DataRuleContextType));
+            services.AddScoped<IExceptionRuleEngine>(provider => new ExceptionRuleEngine(provider, rules, store));
+        }
+
         return services;
     }
 }

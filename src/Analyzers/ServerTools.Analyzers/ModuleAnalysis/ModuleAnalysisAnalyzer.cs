@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using ServerTools.Analyzers.Common;
 
 namespace ServerTools.Analyzers.ModuleAnalysis;
 
@@ -58,16 +59,7 @@ public sealed class ModuleAnalysisAnalyzer : DiagnosticAnalyzer
 
     /// <summary>Whether the call is named <c>ApplyConfiguration</c> or <c>ApplyConfigurationsFromAssembly</c>: a syntax test, before any binding.</summary>
     private static bool AppliesConfiguration(InvocationExpressionSyntax invocation)
-    {
-        var name = invocation.Expression switch
-        {
-            MemberAccessExpressionSyntax member => member.Name,
-            MemberBindingExpressionSyntax binding => binding.Name,
-            SimpleNameSyntax simple => simple,
-            _ => null,
-        };
-        return name?.Identifier.ValueText is "ApplyConfiguration" or "ApplyConfigurationsFromAssembly";
-    }
+        => InvokedName.Of(invocation) is "ApplyConfiguration" or "ApplyConfigurationsFromAssembly";
 
     private static void Report(CompilationAnalysisContext context, ModuleCensus census)
     {

@@ -5,9 +5,9 @@ namespace ServerTools;
 
 /// <summary>
 /// Runs the business exception rules of an entity: the code rules (<see cref="ExceptionRuleAttribute">[ExceptionRule]</see>
-/// classes, registered at compile time) and the data rules (<see cref="ExceptionRuleDefinition"/> rows), those of the
-/// entity's type, of its base types and of the interfaces it implements. Registered by <c>AddServerTools()</c> as a
-/// scoped service, so rules may depend on scoped services.
+/// classes, registered at compile time) and, with <see cref="RuleOptions.UseDataRules{TContext}"/>, the data rules
+/// (<see cref="ExceptionRuleDefinition"/> rows), those of the entity's type, of its base types and of the interfaces it
+/// implements. Registered by <c>AddServerTools()</c> as a scoped service, so rules may depend on scoped services.
 /// </summary>
 public interface IExceptionRuleEngine
 {

@@ -33,7 +33,8 @@ public sealed class RuleOptions
     /// <summary>
     /// Makes the engine run the data rules stored in the <see cref="ExceptionRuleDefinition"/> table of
     /// <typeparamref name="TContext"/> (which must use <c>UseServerTools()</c> and be registered in the application's services, as <c>AddDbContext</c> does),
-    /// besides the code rules.
+    /// besides the code rules. Without it the engine runs no data rules: a context created by the application's services
+    /// then refuses to save an active definition, and <c>CheckRulesAsync</c> refuses a context whose table holds some.
     /// </summary>
     public RuleOptions UseDataRules<TContext>()
         where TContext : DbContext

@@ -210,6 +210,60 @@ public sealed class RuleExpressionRejectionTests
         Assert.InRange(error.Position + error.Length, error.Position, expression.Length);
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"at position {position} (line {error.Line}, column {error.Column})"), error.Message, StringComparison.Ordinal);
         Assert.Contains(construct, error.Message, StringComparison.Ordinal);
+
+        // A text that is not C# reads as a syntax error, C# a rule may not hold as a ban: never one worded as the other.
+        var syntaxError = s_syntaxErrors.Contains(construct);
+        Assert.Equal(syntaxError, error.IsSyntaxError);
+        Assert.Equal(syntaxError, error.Message.StartsWith($"The data rule expression has a syntax error, {construct}, at position {position} ", StringComparison.Ordinal));
+        Assert.Equal(!syntaxError, error.Message.StartsWith($"The data rule expression uses {construct} at position {position} ", StringComparison.Ordinal));
+        Assert.Equal(!syntaxError, error.Message.Contains("which is not allowed", StringComparison.Ordinal));
+    }
+
+    /// <summary>The constructs that name a syntax error (docs/rules.md, "Limits"), not something a rule may not do.</summary>
+    private static readonly string[] s_syntaxErrors =
+    [
+        "unterminated string", "malformed character literal", "malformed number", "unrecognized escape sequence", "unterminated comment",
+        "missing operand", "missing ')'", "text after the expression", "empty expression", "syntax error",
+    ];
+
+    [Theory]
+    [InlineData(
+        "order.Discount > ",
+        "The data rule expression has a syntax error, missing operand, at position 17 (line 1, column 18): a value (a property, a literal "
+        + "or an expression in parentheses) is expected after '>'. The expression: \"order.Discount > \"")]
+    [InlineData(
+        "order.Quantity > 1 &&\n  (order.Discount > 0.3m || order.Urgent",
+        "The data rule expression has a syntax error, missing ')', at position 62 (line 2, column 41): ')' is expected to close the '(' at "
+        + "position 24. The expression: \"order.Quantity > 1 &&\n  (order.Discount > 0.3m || order.Urgent\"")]
+    [InlineData(
+        "order.Note == \"call",
+        "The data rule expression has a syntax error, unterminated string, at position 14 (line 1, column 15): a closing quote (\") is "
+        + "expected on the same line. The expression: \"order.Note == \"call\"")]
+    [InlineData(
+        "order.Urgent; order.Quantity > 1",
+        "The data rule expression has a syntax error, text after the expression, at position 12 (line 1, column 13): the end of the "
+        + "expression is expected: a rule is one expression, and ';' and what follows it are not part of it. The expression: \"order.Urgent; order.Quantity > 1\"")]
+    [InlineData(
+        " ",
+        "The data rule expression has a syntax error, empty expression, at position 0 (line 1, column 1): a condition on the entity is "
+        + "expected, such as order.Discount > 0.3m.")]
+    public void A_syntax_error_says_what_is_expected_where_and_quotes_the_expression(string expression, string message)
+    {
+        var error = Assert.Throws<RuleExpressionException>(() => RuleExpression.Compile<Order>(expression));
+
+        Assert.Equal(message, error.Message);
+        Assert.True(error.IsSyntaxError);
+    }
+
+    [Fact]
+    public void A_syntax_error_in_a_long_expression_quotes_the_text_around_it()
+    {
+        var expression = string.Concat(Enumerable.Repeat("order.Quantity > 1 && ", 20)) + "order.Discount > ";
+
+        var error = Assert.Throws<RuleExpressionException>(() => RuleExpression.Compile<Order>(expression));
+
+        Assert.Equal(("missing operand", expression.Length), (error.Construct, error.Position));
+        Assert.EndsWith($"The expression: \"...{expression[^80..]}\"", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -237,6 +291,7 @@ public sealed class RuleExpressionRejectionTests
             "The data rule expression uses typeof at position 18 (line 2, column 6), which is not allowed: a rule may only read the entity's properties and navigations, literals, operators and the safe methods listed in docs/rules.md.",
             error.Message);
         Assert.Equal((2, 6), (error.Line, error.Column));
+        Assert.False(error.IsSyntaxError);
     }
 
     [Theory]

@@ -13,9 +13,10 @@ namespace ServerTools.Rules.Data;
 
 /// <summary>
 /// What a SaveChanges does for data rules: every added or modified <see cref="ExceptionRuleDefinition"/> is checked as
-/// the engine will run it, so a rule that could not run is refused before it is written (the save writes nothing and
-/// the definition stays in the context, to be fixed and saved again); and the engines of this process read the rules
-/// again once the save is done.
+/// the engine will run it, so a rule that could not run, or that the application's engine would not read
+/// (<see cref="UnreadDataRules.RefuseSave"/>), is refused before it is written (the save writes nothing and the
+/// definition stays in the context, to be fixed and saved again); and the engines of this process read the rules again
+/// once the save is done.
 /// </summary>
 internal static class DataRuleBatch
 {
@@ -33,6 +34,11 @@ internal static class DataRuleBatch
         {
             if (entry.State is EntityState.Added or EntityState.Modified)
             {
+                if (entry.Entity.Active)
+                {
+                    UnreadDataRules.RefuseSave(context, entry.Entity);
+                }
+
                 DataRuleCompiler.Validate(context.Model, entry.Entity);
                 changed = true;
                 if (entry.State == EntityState.Added)

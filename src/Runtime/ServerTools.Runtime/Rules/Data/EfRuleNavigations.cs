@@ -49,12 +49,17 @@ internal static class EfRuleNavigations
     /// <summary>
     /// Evaluates <paramref name="entity"/> as <c>CheckRulesAsync</c> does: loads in <paramref name="context"/> what the data
     /// rules of <paramref name="ruleSet"/> read and is not loaded (<see cref="LoadAsync"/>), then runs the rules with the
-    /// context as the one that tracks the entity, so a navigation still not loaded fails its rule.
+    /// context as the one that tracks the entity, so a navigation still not loaded fails its rule. With an engine that runs no
+    /// data rules, refuses a context whose table holds some (<see cref="UnreadDataRules.RefuseCheckAsync"/>).
     /// </summary>
     public static async Task<RuleEvaluation> EvaluateAsync<T>(DbContext context, IExceptionRuleEngine engine, T entity, string? ruleSet, CancellationToken cancellationToken)
         where T : class
     {
-        if (engine is ExceptionRuleEngine rules)
+        if (engine is ExceptionRuleEngine { RunsDataRules: false })
+        {
+            await UnreadDataRules.RefuseCheckAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+        else if (engine is ExceptionRuleEngine rules)
         {
             await LoadAsync(context, entity, rules.DataRulesFor(entity.GetType(), ruleSet), cancellationToken).ConfigureAwait(false);
         }

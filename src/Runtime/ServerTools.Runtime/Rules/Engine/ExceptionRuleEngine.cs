@@ -46,6 +46,9 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
         return evaluation.HasBlocking ? throw new BusinessRuleException(evaluation.Blocking) : evaluation;
     }
 
+    /// <summary>Whether the engine runs data rules (<see cref="RuleOptions.UseDataRules{TContext}"/>).</summary>
+    internal bool RunsDataRules => dataRules is not null;
+
     /// <summary>The data rules an evaluation of an entity of <paramref name="entityType"/> in <paramref name="ruleSet"/> runs.</summary>
     internal IReadOnlyList<DataRule> DataRulesFor(Type entityType, string? ruleSet) => MemoFor(entityType, ruleSet).Data.Rules;
 

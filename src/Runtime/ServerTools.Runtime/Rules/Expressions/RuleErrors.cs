@@ -26,4 +26,15 @@ internal sealed class RuleErrors(string text)
         var length = Math.Clamp(span.Length, 0, Text.Length - start);
         return new RuleExpressionException(Text, start, length, construct, advice);
     }
+
+    /// <summary>
+    /// A syntax error at <paramref name="span"/>, named <paramref name="construct"/>; <paramref name="expected"/> says what
+    /// the text needs there (a sentence, such as "')' is expected to close the '(' at position 0.").
+    /// </summary>
+    public RuleExpressionException Syntax(TextSpan span, string construct, string expected)
+    {
+        var start = Math.Clamp(span.Start, 0, Text.Length);
+        var length = Math.Clamp(span.Length, 0, Text.Length - start);
+        return new RuleExpressionException(Text, start, length, construct, expected, isSyntaxError: true);
+    }
 }

@@ -5,7 +5,8 @@ namespace ServerTools;
 
 /// <summary>
 /// Raised by <see cref="RuleExpression.Compile{T}(string)"/> when a data rule expression cannot be parsed, reads
-/// something a rule may not read, or does something a rule may not do. It names the construct and where it is.
+/// something a rule may not read, or does something a rule may not do. It names the construct and where it is; a text
+/// that is not a C# expression (<see cref="IsSyntaxError"/>) is reported as a syntax error, with what is expected there.
 /// </summary>
 public sealed class RuleExpressionException : Exception
 {
@@ -16,12 +17,22 @@ public sealed class RuleExpressionException : Exception
     /// <param name="construct">A short name of the construct, such as <c>typeof</c> or <c>method 'GetType'</c>.</param>
     /// <param name="advice">What the rule may do instead, or why the construct is refused; ends the message.</param>
     public RuleExpressionException(string expression, int position, int length, string construct, string advice)
-        : base(FormatMessage(expression, position, construct, advice))
+        : this(expression, position, length, construct, advice, isSyntaxError: false)
+    {
+    }
+
+    /// <summary>
+    /// Creates the exception for a construct that is refused or, when <paramref name="isSyntaxError"/>, for a syntax error,
+    /// whose <paramref name="advice"/> says what is expected at <paramref name="position"/>.
+    /// </summary>
+    internal RuleExpressionException(string expression, int position, int length, string construct, string advice, bool isSyntaxError)
+        : base(isSyntaxError ? FormatSyntaxMessage(expression, position, construct, advice) : FormatMessage(expression, position, construct, advice))
     {
         Expression = expression;
         Position = position;
         Length = length;
         Construct = construct;
+        IsSyntaxError = isSyntaxError;
     }
 
     /// <summary>The expression's text.</summary>
@@ -35,6 +46,13 @@ public sealed class RuleExpressionException : Exception
 
     /// <summary>A short name of the construct, such as <c>typeof</c>, <c>object creation</c>, <c>method 'GetType'</c> or <c>unknown name 'Discont'</c>.</summary>
     public string Construct { get; }
+
+    /// <summary>
+    /// True when the text is not a C# expression (an unterminated string, a missing operand or parenthesis, text after the
+    /// expression, ...): <see cref="Construct"/> names the error and the message says what is expected. False when the
+    /// expression is C# that a rule may not contain or exceeds a limit.
+    /// </summary>
+    public bool IsSyntaxError { get; }
 
     /// <summary>The 1-based line of <see cref="Position"/>.</summary>
     public int Line => LineAndColumn(Expression, Position).Line;
@@ -51,6 +69,33 @@ public sealed class RuleExpressionException : Exception
         return string.Create(
             CultureInfo.InvariantCulture,
             $"The data rule expression uses {construct} at position {position} (line {line}, column {column}), which is not allowed: {advice}");
+    }
+
+    private static string FormatSyntaxMessage(string expression, int position, string construct, string expected)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        ArgumentNullException.ThrowIfNull(construct);
+        ArgumentNullException.ThrowIfNull(expected);
+        var (line, column) = LineAndColumn(expression, position);
+        var message = string.Create(
+            CultureInfo.InvariantCulture,
+            $"The data rule expression has a syntax error, {construct}, at position {position} (line {line}, column {column}): {expected}");
+        return string.IsNullOrWhiteSpace(expression) ? message : $"{message} The expression: \"{Excerpt(expression, position)}\"";
+    }
+
+    /// <summary>The expression, or the part of a long one around <paramref name="position"/>, with "..." where text is left out.</summary>
+    private static string Excerpt(string expression, int position)
+    {
+        const int Shown = 200;
+        const int Around = 80;
+        if (expression.Length <= Shown)
+        {
+            return expression;
+        }
+
+        var start = Math.Clamp(position - Around, 0, expression.Length);
+        var end = Math.Min(expression.Length, position + Around);
+        return (start > 0 ? "..." : "") + expression[start..end] + (end < expression.Length ? "..." : "");
     }
 
     private static (int Line, int Column) LineAndColumn(string expression, int position)

@@ -61,7 +61,7 @@ internal static class RuleExpressionParser
 
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw errors.At(new TextSpan(0, text.Length), "empty expression", "write a condition on the entity, such as order.Discount > 0.3m.");
+            throw errors.Syntax(new TextSpan(0, text.Length), "empty expression", "a condition on the entity is expected, such as order.Discount > 0.3m.");
         }
 
         ExpressionSyntax syntax;
@@ -107,7 +107,7 @@ internal static class RuleExpressionParser
 
         if (first is null)
         {
-            throw errors.At(
+            throw errors.Syntax(
                 skipped != default ? skipped.Span : new TextSpan(0, errors.Text.Length),
                 "syntax error",
                 "the text is not a C# expression.");
@@ -116,10 +116,10 @@ internal static class RuleExpressionParser
         if (first.Id == "CS1073" && skipped != default)
         {
             var token = skipped.GetStructure()!.DescendantTokens().First();
-            throw errors.At(
+            throw errors.Syntax(
                 new TextSpan(skipped.SpanStart, errors.Text.Length - skipped.SpanStart),
                 "text after the expression",
-                $"a rule is one expression; '{token.Text}' and what follows it are not part of it.");
+                $"the end of the expression is expected: a rule is one expression, and '{token.Text}' and what follows it are not part of it.");
         }
 
         var span = first.Location.SourceSpan;
@@ -129,20 +129,54 @@ internal static class RuleExpressionParser
             span = syntax.FindToken(span.Start).Span;
         }
 
-        var (construct, advice) = first.Id switch
+        // Limits, which the text exceeds as C#: reported as constructs a rule may not hold, as the other limits are.
+        switch (first.Id)
         {
-            "CS1010" or "CS1039" => ("unterminated string", "close the string with a quote on the same line."),
-            "CS1011" or "CS1012" => ("malformed character literal", "a character literal holds exactly one character, such as 'x'."),
-            "CS1021" or "CS0594" => ("literal out of range", "the number does not fit its type; a rule uses int, long, decimal (1.5m) and double (1.5d) literals."),
-            "CS1013" or "CS0595" => ("malformed number", "write the number as in C#, such as 12, 0.3m or 1.5d."),
-            "CS1009" => ("unrecognized escape sequence", "use the escapes of C# strings, such as \\\" or \\\\, or a verbatim string @\"...\"."),
-            "CS1035" => ("unterminated comment", "close the comment with */."),
-            "CS1733" or "CS1525" => ("missing operand", $"an operator or a parenthesis lacks the value it applies to ({first.GetMessage(CultureInfo.InvariantCulture)})."),
-            "CS1026" => ("missing ')'", "close the parenthesis."),
-            "CS8078" => ("too deeply nested", "the expression is too complex; split it into several rules."),
+            case "CS1021" or "CS0594":
+                throw errors.At(span, "literal out of range", "the number does not fit its type; a rule uses int, long, decimal (1.5m) and double (1.5d) literals.");
+            case "CS8078":
+                throw errors.At(span, "too deeply nested", "the expression is too complex; split it into several rules.");
+        }
+
+        var (construct, expected) = first.Id switch
+        {
+            "CS1010" or "CS1039" => ("unterminated string", "a closing quote (\") is expected on the same line."),
+            "CS1011" or "CS1012" => ("malformed character literal", "exactly one character is expected between the quotes, such as 'x'."),
+            "CS1013" or "CS0595" => ("malformed number", "a number written as in C# is expected, such as 12, 0.3m or 1.5d."),
+            "CS1009" => ("unrecognized escape sequence", "an escape of C# strings is expected, such as \\\" or \\\\, or a verbatim string @\"...\"."),
+            "CS1035" => ("unterminated comment", "*/ is expected to close the comment."),
+            "CS1733" or "CS1525" => ("missing operand", ExpectedOperand(syntax, span)),
+            "CS1026" => ("missing ')'", ExpectedCloseParenthesis(syntax)),
             _ => ("syntax error", $"the text is not a C# expression ({first.Id}: {first.GetMessage(CultureInfo.InvariantCulture)})."),
         };
-        throw errors.At(span, construct, advice);
+        throw errors.Syntax(span, construct, expected);
+    }
+
+    /// <summary>
+    /// What a missing operand at <paramref name="span"/> needs: a value after the token before it (<c>order.Discount &gt; </c>),
+    /// or before the token that stands where the value should (<c>&gt; 5</c>).
+    /// </summary>
+    private static string ExpectedOperand(ExpressionSyntax syntax, TextSpan span)
+    {
+        const string Value = "a value (a property, a literal or an expression in parentheses) is expected";
+        var before = syntax.DescendantTokens().LastOrDefault(token => !token.IsMissing && token.Span.End <= span.Start && token.Span.Length > 0);
+        if (before != default)
+        {
+            return $"{Value} after '{before.Text}'.";
+        }
+
+        var at = syntax.DescendantTokens().FirstOrDefault(token => !token.IsMissing && token.SpanStart >= span.Start && token.Span.Length > 0);
+        return at != default ? $"{Value} before '{at.Text}'." : Value + ".";
+    }
+
+    /// <summary>What a missing ')' needs: to close the first '(' whose ')' is missing, named by its position.</summary>
+    private static string ExpectedCloseParenthesis(ExpressionSyntax syntax)
+    {
+        var close = syntax.DescendantTokens().FirstOrDefault(static token => token.IsKind(SyntaxKind.CloseParenToken) && token.IsMissing);
+        var open = close.Parent?.ChildTokens().FirstOrDefault(static token => token.IsKind(SyntaxKind.OpenParenToken) && !token.IsMissing) ?? default;
+        return open != default
+            ? string.Create(CultureInfo.InvariantCulture, $"')' is expected to close the '(' at position {open.SpanStart}.")
+            : "')' is expected to close the parenthesis.";
     }
 
     /// <summary>

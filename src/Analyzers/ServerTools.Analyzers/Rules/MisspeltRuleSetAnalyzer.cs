@@ -1,0 +1,244 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using ServerTools.Analyzers.Common;
+using ServerTools.Shared;
+
+namespace ServerTools.Analyzers.Rules;
+
+/// <summary>
+/// ST5010: a constant rule set given to a method that takes one (<c>Evaluate</c>, <c>Enforce</c>, <c>RulesFor</c>,
+/// <c>CheckRulesAsync</c>, <c>IgnoreRuleWarningsAsync</c>, <c>EntitiesViolatingRuleSet</c>, <c>ExceptionRuleInfo.IsIn</c>)
+/// that no code rule uses, while one they use differs from it only in case or by a typo: <c>Enforce(order, "Confrim")</c>
+/// beside <c>RuleSets = ["confirm"]</c>. Sets are compared ordinally, and a set no rule uses is no error at run time (data
+/// rules may add it), so the blocking rules of the set meant would not run. The code rules are those of the compilation
+/// and of the assemblies it references that reference ServerTools (read only when a name is not one of the
+/// compilation's). A name close to none is not reported. Reported at the argument once the whole compilation is seen; the
+/// diagnostic carries the name meant (<see cref="MeantRuleSet"/>) when there is one.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class MisspeltRuleSetAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>The diagnostic property with the one rule set the name is taken to mean, for the code fix.</summary>
+    public const string MeantRuleSet = "MeantRuleSet";
+
+    /// <summary>The name of the parameter that takes a rule set, in every method of ServerTools that takes one.</summary>
+    private const string RuleSetParameter = "ruleSet";
+
+    /// <summary>The shortest set name for which a typo is suggested; shorter ones are matched only without regard to case.</summary>
+    private const int ShortestTypoLength = 4;
+
+    /// <summary>The shortest set name two typed letters away from a name may be (one letter for shorter ones).</summary>
+    private const int TwoTyposLength = 8;
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = [DiagnosticDescriptors.MisspeltRuleSet];
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(static start =>
+        {
+            var symbols = LazySymbols.Of(start.Compilation, Symbols.From);
+            var sets = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+            var calls = new ConcurrentQueue<Call>();
+            start.RegisterSymbolAction(
+                symbolContext =>
+                {
+                    if (symbolContext.Symbol is INamedTypeSymbol type && symbols.Value?.Rules.Find(type) is { } attribute)
+                    {
+                        foreach (var set in RuleSetsOf(attribute))
+                        {
+                            sets.TryAdd(set, 0);
+                        }
+                    }
+                },
+                SymbolKind.NamedType);
+            start.RegisterSyntaxNodeAction(
+                nodeContext =>
+                {
+                    if (MayTakeRuleSet((InvocationExpressionSyntax)nodeContext.Node)
+                        && symbols.Value is { } resolved
+                        && nodeContext.SemanticModel.GetOperation(nodeContext.Node, nodeContext.CancellationToken) is IInvocationOperation invocation
+                        && CallOf(invocation, resolved) is { } call)
+                    {
+                        calls.Enqueue(call);
+                    }
+                },
+                SyntaxKind.InvocationExpression);
+            start.RegisterCompilationEndAction(end =>
+            {
+                if (!calls.IsEmpty && symbols.Value is { } resolved)
+                {
+                    Report(end, resolved, new HashSet<string>(sets.Keys, StringComparer.Ordinal), calls);
+                }
+            });
+        });
+    }
+
+    /// <summary>Whether the call is named like a method that takes a rule set: a syntax test, before any binding.</summary>
+    private static bool MayTakeRuleSet(InvocationExpressionSyntax invocation)
+        => InvokedName.Of(invocation) is "Evaluate" or "Enforce" or "RulesFor" or "CheckRulesAsync" or "IgnoreRuleWarningsAsync"
+            or "EntitiesViolatingRuleSet" or "IsIn";
+
+    /// <summary>The constant rule set <paramref name="invocation"/> gives a ServerTools method, or null.</summary>
+    private static Call? CallOf(IInvocationOperation invocation, Symbols symbols)
+    {
+        var method = invocation.TargetMethod;
+        if (!symbols.TakesRuleSet(method))
+        {
+            return null;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument is { ArgumentKind: ArgumentKind.Explicit, Parameter.Name: RuleSetParameter }
+                && argument.Value.ConstantValue is { HasValue: true, Value: string name })
+            {
+                return new Call(name, method.Name, argument.Value.Syntax.GetLocation());
+            }
+        }
+
+        return null;
+    }
+
+    private static void Report(CompilationAnalysisContext context, Symbols symbols, HashSet<string> sourceSets, IEnumerable<Call> calls)
+    {
+        HashSet<string>? known = null;
+        foreach (var call in calls)
+        {
+            if (sourceSets.Contains(call.RuleSet))
+            {
+                continue;
+            }
+
+            known ??= [.. sourceSets.Concat(ReferencedRuleSets(context.Compilation, symbols, context.CancellationToken))];
+            if (known.Contains(call.RuleSet) || Meant(call.RuleSet, known) is not { Count: > 0 } meant)
+            {
+                continue;
+            }
+
+            var properties = meant.Count == 1
+                ? ImmutableDictionary<string, string?>.Empty.Add(MeantRuleSet, meant[0])
+                : ImmutableDictionary<string, string?>.Empty;
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.MisspeltRuleSet,
+                call.Location,
+                properties,
+                call.RuleSet,
+                call.Method,
+                string.Join(" or ", meant.Select(static set => $"'{set}'"))));
+        }
+    }
+
+    /// <summary>
+    /// The sets <paramref name="name"/> may mean: those equal to it but for case; else those nearest to it, at most one
+    /// typo away (two for names of <see cref="TwoTyposLength"/> letters or more), with a swap of two letters counted as one;
+    /// none for names shorter than <see cref="ShortestTypoLength"/>, which a letter changes too much. In ordinal order.
+    /// </summary>
+    private static List<string> Meant(string name, HashSet<string> known)
+    {
+        var sameButCase = known.Where(set => string.Equals(set, name, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (sameButCase.Count > 0)
+        {
+            sameButCase.Sort(StringComparer.Ordinal);
+            return sameButCase;
+        }
+
+        var nearest = known
+            .Where(static set => set.Length >= ShortestTypoLength)
+            .Select(set => (Set: set, Distance: EditDistance.WithTranspositions(set, name)))
+            .Where(static candidate => candidate.Distance <= (candidate.Set.Length >= TwoTyposLength ? 2 : 1))
+            .GroupBy(static candidate => candidate.Distance)
+            .OrderBy(static group => group.Key)
+            .FirstOrDefault();
+        return nearest is null ? [] : [.. nearest.Select(static candidate => candidate.Set).OrderBy(static set => set, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The rule sets of the code rules of the assemblies the compilation references that reference ServerTools.</summary>
+    private static List<string> ReferencedRuleSets(Compilation compilation, Symbols symbols, CancellationToken cancellationToken)
+    {
+        var runtime = symbols.Rules.ExceptionRule.ContainingAssembly.Name;
+        var sets = new List<string>();
+        foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+        {
+            if (assembly.Name != runtime && assembly.Modules.Any(module => module.ReferencedAssemblies.Any(identity => identity.Name == runtime)))
+            {
+                AddRuleSets(assembly.GlobalNamespace, sets, cancellationToken);
+            }
+        }
+
+        return sets;
+    }
+
+    private static void AddRuleSets(INamespaceOrTypeSymbol container, List<string> sets, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        foreach (var member in container.GetMembers())
+        {
+            if (member is INamespaceSymbol ns)
+            {
+                AddRuleSets(ns, sets, cancellationToken);
+            }
+            else if (member is INamedTypeSymbol type)
+            {
+                // By name: a referenced assembly's attribute class may be another symbol of the same type (a project reference).
+                if (type.GetAttributes().FirstOrDefault(static data => data.AttributeClass?.ToDisplayString() == AttributeNames.ExceptionRule) is { } attribute)
+                {
+                    sets.AddRange(RuleSetsOf(attribute));
+                }
+
+                AddRuleSets(type, sets, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The names of the rule's <c>RuleSets</c>, those given as strings.</summary>
+    private static IEnumerable<string> RuleSetsOf(AttributeData attribute)
+        => RulesSymbols.Named(attribute, RulesSymbols.RuleSets) is { Kind: TypedConstantKind.Array, IsNull: false } array
+            ? array.Values.Select(static value => value.Value).OfType<string>()
+            : [];
+
+    /// <summary>A constant rule set given to a method: the name, the method's name, and where the argument is written.</summary>
+    private sealed record Call(string RuleSet, string Method, Location Location);
+
+    /// <summary>The rule types and the types whose methods take a rule set, of one compilation.</summary>
+    private sealed class Symbols(RulesSymbols rules, INamedTypeSymbol engine, ImmutableArray<INamedTypeSymbol> declaringTypes)
+    {
+        /// <summary>The types besides the engine whose methods take a rule set, by metadata name.</summary>
+        private static readonly string[] s_declaringTypes = ["ServerTools.ExceptionRuleDbContextExtensions", "ServerTools.ExceptionRuleInfo"];
+
+        public RulesSymbols Rules { get; } = rules;
+
+        public static Symbols? From(Compilation compilation)
+        {
+            if (RulesSymbols.From(compilation) is not { } rules
+                || compilation.GetTypeByMetadataName("ServerTools.IExceptionRuleEngine") is not { } engine)
+            {
+                return null;
+            }
+
+            var declaring = s_declaringTypes
+                .Select(compilation.GetTypeByMetadataName)
+                .OfType<INamedTypeSymbol>()
+                .Prepend(engine)
+                .ToImmutableArray();
+            return new Symbols(rules, engine, declaring);
+        }
+
+        /// <summary>Whether <paramref name="method"/> is ServerTools' (or an implementation of the engine's), so its <c>ruleSet</c> is a rule set.</summary>
+        public bool TakesRuleSet(IMethodSymbol method)
+            => declaringTypes.Contains(method.ContainingType, SymbolEqualityComparer.Default)
+               || method.ContainingType.AllInterfaces.Contains(engine, SymbolEqualityComparer.Default);
+    }
+}

@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Concurrent;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using ServerTools.Infrastructure;
+
+namespace ServerTools.Rules.Data;
+
+/// <summary>
+/// Data rules that the application's rule engine would skip in silence, refused where ServerTools can see them. The
+/// engine runs data rules only with <see cref="RuleOptions.UseDataRules{TContext}"/>, but the table of definitions is in
+/// every model built with <c>UseServerTools()</c>, so a definition can be saved, and checked as valid, for an engine that
+/// never reads it:
+/// <list type="bullet">
+/// <item>a context created by the application's services (<c>AddDbContext</c>, which gives it the application's service
+/// provider) refuses to save an active definition when the engine of those services reads no data rules from its type;</item>
+/// <item><c>CheckRulesAsync</c> and <c>IgnoreRuleWarningsAsync</c> with an engine that runs no data rules refuse a context
+/// whose table holds active ones for entity types of its model (for contexts created without the application's services,
+/// and rows written elsewhere).
+/// The table is read once per model and database, and again after definitions are saved in this process.</item>
+/// </list>
+/// </summary>
+internal static class UnreadDataRules
+{
+    /// <summary>The value of <see cref="DataRuleStore.Version"/> at which a model and database had no active data rule.</summary>
+    private static readonly ConcurrentDictionary<(IModel Model, string? Database), int> s_noneAt = new();
+
+    /// <summary>
+    /// Throws when <paramref name="context"/> comes from the application's services and their rule engine does not read
+    /// data rules from its type, so that <paramref name="definition"/> (active) would never run.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The engine runs no data rules, or reads them from another context type.</exception>
+    public static void RefuseSave(DbContext context, ExceptionRuleDefinition definition)
+    {
+        if (context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService(typeof(RuleEngineSetup)) is not RuleEngineSetup setup
+            || (setup.DataRuleContextType is { } type && type.IsInstanceOfType(context)))
+        {
+            return;
+        }
+
+        var name = context.GetType().Name;
+        var use = $"services.AddServerTools(o => o.Rules.UseDataRules<{name}>())";
+        throw new InvalidOperationException(setup.DataRuleContextType is { } other
+            ? $"The data rule '{definition.Id}' was not saved: the application's rule engine reads data rules from the table of {other.Name} "
+              + $"(Rules.UseDataRules<{other.Name}>()) and checks them against its model, not {name}'s. Save data rules through {other.Name}, "
+              + $"or make the engine read them from {name}: {use}. Nothing was saved."
+            : $"The data rule '{definition.Id}' was not saved: the application's rule engine runs no data rules (services.AddServerTools() "
+              + $"without Rules.UseDataRules<TContext>()), so Evaluate, Enforce and CheckRulesAsync would never check it. Make the engine "
+              + $"read the data rules of this context: {use}. Nothing was saved.");
+    }
+
+    /// <summary>
+    /// Throws when <paramref name="context"/>'s table holds active data rules for entity types of its model, for a check with
+    /// an engine that runs none.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The table holds active data rules.</exception>
+    public static async Task RefuseCheckAsync(DbContext context, CancellationToken cancellationToken)
+    {
+        if (context.Model.FindEntityType(typeof(ExceptionRuleDefinition)) is not { } definitions)
+        {
+            return;
+        }
+
+        var key = (context.Model, context.Database.IsRelational() ? context.Database.GetConnectionString() : null);
+        var version = DataRuleStore.Version;
+        if (s_noneAt.TryGetValue(key, out var noneAt) && noneAt == version)
+        {
+            return;
+        }
+
+        // The rules of this model's entity types: a rule for an entity type the model does not map is another application's.
+        var rows = await ServerToolsTables.Rows<ExceptionRuleDefinition>(context)
+            .AsNoTracking()
+            .Where(static d => d.Active)
+            .Select(static d => new { d.Id, d.EntityType })
+            .ToListAsync(cancellationToken)
+            .ConfigureAwait(false);
+        var ids = rows
+            .Where(row => DataRuleCompiler.FindEntityType(context.Model, row.EntityType, out var sameName) is not null || sameName.Count > 0)
+            .Select(static row => row.Id)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (ids.Count == 0)
+        {
+            s_noneAt[key] = version;
+            return;
+        }
+
+        var name = context.GetType().Name;
+        var listed = string.Join(", ", ids.Take(3).Select(static id => $"'{id}'")) + (ids.Count > 3 ? ", ..." : "");
+        throw new InvalidOperationException(
+            $"The table {definitions.GetTableName()} of {name} holds active data rules ({listed}), but the rule engine runs no data rules "
+            + "(services.AddServerTools() without Rules.UseDataRules<TContext>()), so this check would skip them in silence, as Evaluate and "
+            + $"Enforce do. Make the engine read them: services.AddServerTools(o => o.Rules.UseDataRules<{name}>()); or, if they are not "
+            + "meant to run, set them inactive (Active = false).");
+    }
+}

@@ -1,0 +1,179 @@
+using System;
+using System.Data.Common;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ServerTools.Tests.Rules.Engine;
+
+/// <summary>
+/// Data rules need <c>Rules.UseDataRules&lt;TContext&gt;()</c>: without it the engine runs none, so a definition saved for
+/// it, or stored in the table it checks against, is refused where ServerTools can see it, instead of being skipped in
+/// silence. In a database of its own.
+/// </summary>
+public sealed class UnreadDataRuleTests(RulesFixture database) : IClassFixture<RulesFixture>
+{
+    private static ExceptionRuleDefinition BigAmount(string id) => new()
+    {
+        Id = id,
+        EntityType = nameof(Order),
+        Expression = "order.Amount > 1000m",
+        Severity = RuleSeverity.Blocking,
+        Message = "Orders above 1,000 need approval",
+        RuleSets = ["confirm"],
+    };
+
+    /// <summary>The services of an application: RulesContext from AddDbContext, and the engine as <paramref name="configure"/> sets it up.</summary>
+    private ServiceProvider Services(Action<ServerToolsOptions>? configure) => RuleServicesFactory.Create(
+        configure,
+        services => services.AddDbContext<RulesContext>(o => o.UseNpgsql(database.ConnectionString).UseServerTools()));
+
+    private async Task<bool> StoredAsync(string id)
+    {
+        await using var context = database.Create();
+        return await context.Set<ExceptionRuleDefinition>().AnyAsync(d => d.Id == id);
+    }
+
+    [Fact]
+    public async Task Saving_an_active_data_rule_for_an_engine_that_runs_none_is_refused_with_the_call_to_add()
+    {
+        using var services = Services(configure: null);
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RulesContext>();
+        var definition = BigAmount("unread.no_data_rules");
+        db.Add(definition);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync());
+
+        Assert.Equal(
+            "The data rule 'unread.no_data_rules' was not saved: the application's rule engine runs no data rules (services.AddServerTools() "
+            + "without Rules.UseDataRules<TContext>()), so Evaluate, Enforce and CheckRulesAsync would never check it. Make the engine read "
+            + "the data rules of this context: services.AddServerTools(o => o.Rules.UseDataRules<RulesContext>()). Nothing was saved.",
+            error.Message);
+        Assert.Equal(EntityState.Added, db.Entry(definition).State);
+        Assert.False(await StoredAsync(definition.Id));
+
+        // An inactive draft runs nowhere, and is saved; setting it active is refused the same way.
+        definition.Active = false;
+        await db.SaveChangesAsync();
+        definition.Active = true;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync());
+        Assert.Equal(EntityState.Modified, db.Entry(definition).State);
+    }
+
+    [Fact]
+    public async Task Saving_a_data_rule_through_another_context_type_than_the_engine_reads_is_refused()
+    {
+        using var services = Services(options => options.Rules.UseDataRules<OtherRulesContext>());
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RulesContext>();
+        db.Add(BigAmount("unread.other_context"));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync());
+
+        Assert.StartsWith(
+            "The data rule 'unread.other_context' was not saved: the application's rule engine reads data rules from the table of "
+            + "OtherRulesContext (Rules.UseDataRules<OtherRulesContext>()) and checks them against its model, not RulesContext's.",
+            error.Message,
+            StringComparison.Ordinal);
+        Assert.False(await StoredAsync("unread.other_context"));
+    }
+
+    [Fact]
+    public async Task With_UseDataRules_the_application_saves_the_data_rule_and_its_engine_runs_it()
+    {
+        using var services = Services(options => options.Rules.UseDataRules<RulesContext>());
+        using (var scope = services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RulesContext>();
+            db.Add(BigAmount("unread.read"));
+            await db.SaveChangesAsync();
+        }
+
+        using var evaluation = services.CreateScope();
+        var engine = evaluation.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        var order = DataRuleTests.Order(o => o.Amount = 5_000m);
+        var error = Assert.Throws<BusinessRuleException>(() => engine.Enforce(order, "confirm"));
+        Assert.Contains("unread.read", error.Violations.Select(v => v.RuleId));
+    }
+
+    [Fact]
+    public async Task A_check_with_an_engine_that_runs_no_data_rules_is_refused_once_the_table_holds_some_for_the_model()
+    {
+        var commands = new DefinitionReads();
+        var options = new DbContextOptionsBuilder<RulesContext>().UseNpgsql(database.ConnectionString).UseServerTools().AddInterceptors(commands).Options;
+        using var services = RuleServicesFactory.Create();
+        using var scope = services.CreateScope();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        var order = DataRuleTests.Order(o => o.Amount = 5_000m);
+        order.Id = 0;
+        order.Customer = null;
+        order.CustomerId = null;
+        await using (var context = new RulesContext(options))
+        {
+            // The other tests of the class save data rules of their own.
+            await context.Set<ExceptionRuleDefinition>().ExecuteDeleteAsync();
+            context.Add(order);
+            await context.SaveChangesAsync();
+        }
+
+        // No data rule of this model (one for an entity type it does not map is another application's): checks run, and the
+        // table is read once, not at every check.
+        await using (var context = new RulesContext(options))
+        {
+            await DefinitionRows.InsertAsync(context, "unread.elsewhere", "Invoice", "invoice.Total > 0m");
+            context.Attach(order);
+            await context.CheckRulesAsync(engine, order, "confirm");
+            await context.CheckRulesAsync(engine, order, "confirm");
+            await context.CheckRulesAsync(engine, order);
+        }
+
+        Assert.Equal(1, commands.Count);
+
+        // A definition saved through a context the application's services did not create: the next check reads the table again.
+        await using (var context = database.Create())
+        {
+            context.Add(BigAmount("unread.saved_elsewhere"));
+            await context.SaveChangesAsync();
+        }
+
+        await using (var context = new RulesContext(options))
+        {
+            context.Attach(order);
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.CheckRulesAsync(engine, order, "confirm"));
+
+            Assert.Equal(
+                "The table servertools_rule_definitions of RulesContext holds active data rules ('unread.saved_elsewhere'), but the rule engine "
+                + "runs no data rules (services.AddServerTools() without Rules.UseDataRules<TContext>()), so this check would skip them in "
+                + "silence, as Evaluate and Enforce do. Make the engine read them: services.AddServerTools(o => o.Rules.UseDataRules<RulesContext>()); "
+                + "or, if they are not meant to run, set them inactive (Active = false).",
+                error.Message);
+            Assert.Empty(context.ChangeTracker.Entries<StoredRuleViolation>());
+        }
+    }
+
+    /// <summary>Counts the queries that read the table of rule definitions.</summary>
+    private sealed class DefinitionReads : DbCommandInterceptor
+    {
+        private int _count;
+
+        public int Count => _count;
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains("servertools_rule_definitions", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _count);
+            }
+
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+        }
+    }
+}
+
+/// <summary>A second context type, which an engine may read data rules from instead of <see cref="RulesContext"/>.</summary>
+public sealed class OtherRulesContext(DbContextOptions<OtherRulesContext> options) : DbContext(options);
