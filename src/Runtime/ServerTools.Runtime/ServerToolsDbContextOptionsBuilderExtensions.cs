@@ -14,7 +14,8 @@ public static class ServerToolsDbContextOptionsBuilderExtensions
     /// conventions, so <c>EnsureCreated</c> and migrations include them; writes the audit trail of
     /// <see cref="AuditedAttribute">[Audited]</see> entities and the outbox of <see cref="TrackedAttribute">[Tracked]</see>
     /// ones in every SaveChanges; and translates <see cref="TrigramFunctions"/> to pg_trgm. Call it after the provider
-    /// (<c>UseNpgsql</c>); calling it again replaces the options.
+    /// (<c>UseNpgsql</c>); calling it again replaces the options. A context that maps <c>[Audited]</c> or <c>[Tracked]</c>
+    /// entities without it refuses to save (its queries work), as it would write neither the trail nor the outbox.
     /// </summary>
     /// <param name="optionsBuilder">The context's options builder.</param>
     /// <param name="configure">Adjusts the <see cref="ServerToolsOptions"/>.</param>

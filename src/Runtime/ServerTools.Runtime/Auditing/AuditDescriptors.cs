@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Linq;
+using ServerTools.Infrastructure;
 
 namespace ServerTools.Auditing;
 
@@ -42,6 +43,7 @@ public static class AuditDescriptors
         {
             s_resolved = new ConcurrentDictionary<Type, AuditDescriptor?>();
             s_trails = new ConcurrentDictionary<Type, AuditDescriptor[]>();
+            SetupGuard.DescriptorRegistered();
         }
     }
 

@@ -97,7 +97,16 @@ internal abstract class CopyBatch : IDisposable
         }
 
         using var created = EncodeCreatedNow();
-        var copy = CopyWriter.BeginRaw(Context, connection, CopySql);
+        NpgsqlRawCopyStream copy;
+        try
+        {
+            copy = CopyWriter.BeginRaw(Context, connection, CopySql);
+        }
+        catch (PostgresException error) when (Explain(error) is { } explained)
+        {
+            throw explained;
+        }
+
         try
         {
             Captured().CopyTo(copy);
@@ -120,7 +129,7 @@ internal abstract class CopyBatch : IDisposable
         {
             copy.Dispose();
         }
-        catch (PostgresException error) when (JsonColumn.Explain(error) is { } explained)
+        catch (PostgresException error) when (Explain(error) is { } explained)
         {
             throw explained;
         }
@@ -144,7 +153,16 @@ internal abstract class CopyBatch : IDisposable
         }
 
         using var created = EncodeCreatedNow();
-        var copy = await CopyWriter.BeginRawAsync(Context, connection, CopySql, cancellationToken).ConfigureAwait(false);
+        NpgsqlRawCopyStream copy;
+        try
+        {
+            copy = await CopyWriter.BeginRawAsync(Context, connection, CopySql, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException error) when (Explain(error) is { } explained)
+        {
+            throw explained;
+        }
+
         try
         {
             await Captured().CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
@@ -167,11 +185,23 @@ internal abstract class CopyBatch : IDisposable
         {
             await copy.DisposeAsync().ConfigureAwait(false);
         }
-        catch (PostgresException error) when (JsonColumn.Explain(error) is { } explained)
+        catch (PostgresException error) when (Explain(error) is { } explained)
         {
             throw explained;
         }
     }
+
+    /// <summary>
+    /// The error to report instead of <paramref name="error"/> when it says what the database lacks: the JSON column of
+    /// the other type (<see cref="CopyJsonColumn.Explain"/>), or the table or one of its columns
+    /// (<see cref="ServerToolsTables.Explain"/>). Null for any other error.
+    /// </summary>
+    private InvalidOperationException? Explain(PostgresException error)
+        => JsonColumn.Explain(error) ?? ServerToolsTables.Explain(
+            error,
+            JsonColumn.Table,
+            "The rows ServerTools writes there were not written, and the save or the audited query that needed them fails: a save's "
+            + "transaction cannot commit, so none of its changes are stored.");
 
     /// <summary>Returns the encoded rows' memory to the pool, once the encoding ahead (if still running) is done with it.</summary>
     public void Dispose()

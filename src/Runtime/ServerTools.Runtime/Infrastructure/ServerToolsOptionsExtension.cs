@@ -32,6 +32,8 @@ public sealed class ServerToolsOptionsExtension(ServerToolsOptions options) : ID
     /// <inheritdoc />
     public void ApplyServices(IServiceCollection services)
     {
+        // A query that fails for want of pg_trgm is explained through EF Core's diagnostic listener (see EfCoreEvents).
+        EfCoreEvents.Subscribe();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IConventionSetPlugin, ServerToolsConventionSetPlugin>());
         // One per context; a pooled context's is reset when it goes back to the pool (IResettableService).
         services.TryAddScoped<UnloadedEntries>();

@@ -10,6 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ServerTools.Infrastructure;
 using ServerTools.Tracking;
 
 namespace ServerTools;
@@ -143,11 +144,21 @@ public sealed class TrackedChangeDispatcher<TContext>
         var db = scope.ServiceProvider.GetService<TContext>() ?? throw ContextNotRegistered();
         var plan = PlanFor(scope.ServiceProvider);
         var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(
-            (Dispatcher: this, Db: db, Plan: plan),
-            static (_, state, cancellationToken) => state.Dispatcher.PassAsync(state.Db, state.Plan, cancellationToken),
-            verifySucceeded: null,
-            cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await strategy.ExecuteAsync(
+                (Dispatcher: this, Db: db, Plan: plan),
+                static (_, state, cancellationToken) => state.Dispatcher.PassAsync(state.Db, state.Plan, cancellationToken),
+                verifySucceeded: null,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Npgsql.PostgresException error) when (ServerToolsTables.Explain(
+            error,
+            OutboxSql.For(db).Fields.Table,
+            $"The dispatcher of {typeof(TContext).Name} delivers no tracked change until the database has it, and tries again after its poll interval.") is { } explained)
+        {
+            throw explained;
+        }
     }
 
     /// <summary>

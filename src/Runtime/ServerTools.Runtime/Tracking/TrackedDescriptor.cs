@@ -327,6 +327,7 @@ public static class TrackedDescriptors
             s_byName.TryAdd(descriptor.EntityName, descriptor);
             s_resolved = new System.Collections.Concurrent.ConcurrentDictionary<Type, TrackedDescriptor?>();
             Interlocked.Increment(ref s_version);
+            SetupGuard.DescriptorRegistered();
         }
     }
 

@@ -113,7 +113,19 @@ internal static class DataRuleBatch
             .Where(definition => ids.Contains(definition.Id))
             .Select(static definition => definition.Id)
             .OrderBy(static id => id);
-        var taken = async ? await query.FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false) : query.FirstOrDefault();
+        string? taken;
+        try
+        {
+            taken = async ? await query.FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false) : query.FirstOrDefault();
+        }
+        catch (PostgresException error) when (ServerToolsTables.Explain(
+            error,
+            ServerToolsTables.TableOf<ExceptionRuleDefinition>(context.Model),
+            "ServerTools reads it to refuse a data rule whose id is taken, before this save stores the rule: nothing of the save is stored.") is { } explained)
+        {
+            throw explained;
+        }
+
         if (taken is not null)
         {
             throw new InvalidOperationException(IdTaken([taken]));

@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Transactions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using ServerTools.Infrastructure;
 
 namespace ServerTools.Rules.Data;
@@ -71,7 +73,20 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
                 "or remove Rules.UseDataRules from AddServerTools.");
         }
 
-        var definitions = DataRuleRows.Read(ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(static d => d.Active));
+        List<(ExceptionRuleDefinition Definition, string? StoredSeverity)> definitions;
+        try
+        {
+            definitions = DataRuleRows.Read(ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(static d => d.Active));
+        }
+        catch (PostgresException error) when (ServerToolsTables.Explain(
+            error,
+            ServerToolsTables.TableOf<ExceptionRuleDefinition>(context.Model),
+            $"The data rules of {contextType.Name} are read from it, so the rule engine cannot evaluate them.") is { } explained)
+        {
+            throw explained;
+        }
+
+
         var rules = definitions.Select(row => DataRuleCompiler.Compile(context.Model, row.Definition, row.StoredSeverity)).Where(static rule => rule is not null).ToList();
         return new DataRuleSnapshot(rules!, version, loadedAt);
     }

@@ -168,7 +168,20 @@ internal sealed class StoredViolationWrites
             var upserts = Fill(batch);
             if (batch.BatchCommands.Count > 0)
             {
-                var reader = async ? await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : batch.ExecuteReader();
+                NpgsqlDataReader reader;
+                try
+                {
+                    reader = async ? await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : batch.ExecuteReader();
+                }
+                catch (PostgresException error) when (ServerToolsTables.Explain(
+                    error,
+                    _sql.Table,
+                    "ServerTools keeps the stored violations of the rules there (CheckRulesAsync), and clears those of the entities a save "
+                    + "inserts or deletes, so this save's transaction cannot commit: none of its changes are stored.") is { } explained)
+                {
+                    throw explained;
+                }
+
                 try
                 {
                     foreach (var write in upserts)
@@ -588,8 +601,9 @@ internal sealed class StoredViolationWrites
         private readonly Lock _lock = new();
         private readonly IProperty _severity;
 
-        private Statements(string table, Dictionary<string, string> columns, IProperty severity)
+        private Statements(StoreObjectIdentifier name, string table, Dictionary<string, string> columns, IProperty severity)
         {
+            Table = name.DisplayName();
             _table = table;
             _columns = columns;
             _severity = severity;
@@ -601,6 +615,9 @@ internal sealed class StoredViolationWrites
             Delete = $"DELETE FROM {table} WHERE {string.Join(" AND ", s_key.Select((p, i) => $"{columns[p]} = ${i + 1}"))}";
             _where = " WHERE " + string.Join(" AND ", s_key.Select((p, i) => $"v.{columns[p]} = ${i + 1}"));
         }
+
+        /// <summary>The table, for messages (<c>servertools_rule_violations</c>).</summary>
+        public string Table { get; }
 
         /// <summary>Deletes the rows of the entities whose types and keys are the two array parameters.</summary>
         public string Purge { get; }
@@ -675,7 +692,7 @@ internal sealed class StoredViolationWrites
                 columns[property] = sql.DelimitIdentifier(column);
             }
 
-            return new Statements(sql.DelimitIdentifier(table.Name, table.Schema), columns, type.FindProperty(nameof(StoredRuleViolation.Severity))!);
+            return new Statements(table, sql.DelimitIdentifier(table.Name, table.Schema), columns, type.FindProperty(nameof(StoredRuleViolation.Severity))!);
         }
     }
 }

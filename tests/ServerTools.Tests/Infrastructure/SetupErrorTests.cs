@@ -1,0 +1,245 @@
+using System;
+using System.Data;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace ServerTools.Tests.Infrastructure;
+
+/// <summary>
+/// Setup mistakes a new user makes, each refused with an error that says what to do, and nothing half written: a context
+/// without <c>UseServerTools()</c> that maps audited or tracked entities, and a database without ServerTools' tables,
+/// columns or pg_trgm.
+/// </summary>
+public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixture<SetupErrorDatabases>
+{
+    [Fact]
+    public async Task A_context_without_UseServerTools_that_maps_audited_and_tracked_entities_refuses_every_save_and_saves_nothing()
+    {
+        await using var check = SetupErrorDatabases.WithServerTools(databases.Full);
+        var logs = await check.Set<AuditLog>().CountAsync();
+        var messages = await check.Set<OutboxMessage>().CountAsync();
+        await using var context = SetupErrorDatabases.Plain(databases.Full);
+        var receipt = new Receipt { Number = "without-1" };
+        var consignment = new Consignment { State = "packed" };
+        context.AddRange(receipt, consignment);
+
+        var error = Assert.Throws<InvalidOperationException>(() => context.SaveChanges());
+        var asynchronous = await Assert.ThrowsAsync<InvalidOperationException>(() => context.SaveChangesAsync());
+
+        Assert.Equal(error.Message, asynchronous.Message);
+        Assert.StartsWith("SetupContext maps [Audited] Receipt and [Tracked] Consignment, but its options do not call UseServerTools()", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no audit trail, no outbox message for the subscribers and no On{X}Changed hook", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Add .UseServerTools() after the database provider's Use...()", error.Message, StringComparison.Ordinal);
+        Assert.Contains("o.Auditing.Enabled = false; o.Tracking.Enabled = false;", error.Message, StringComparison.Ordinal);
+        Assert.Equal(EntityState.Added, context.Entry(receipt).State);
+        Assert.Equal(0, consignment.HookRuns);
+
+        // Reading through the same context still works; nothing reached the database.
+        Assert.False(await context.Receipts.AnyAsync(r => r.Number == "without-1"));
+        Assert.False(await context.Consignments.AnyAsync(c => c.State == "packed"));
+        Assert.Equal((logs, messages), (await check.Set<AuditLog>().CountAsync(), await check.Set<OutboxMessage>().CountAsync()));
+    }
+
+    [Fact]
+    public async Task Only_the_saves_of_marked_entities_without_UseServerTools_are_refused_not_reads_not_a_switched_off_trail_not_other_models()
+    {
+        await using (var plain = SetupErrorDatabases.Plain(databases.Full))
+        {
+            plain.Receipts.Add(new Receipt { Number = "only-refused" });
+            Assert.Throws<InvalidOperationException>(() => plain.SaveChanges());
+        }
+
+        // UseServerTools() with auditing and tracking turned off: saved, without a trail, an outbox message or a hook.
+        var consignment = new Consignment { State = "off" };
+        await using (var off = SetupErrorDatabases.WithServerTools(databases.Full, o => (o.Auditing.Enabled, o.Tracking.Enabled) = (false, false)))
+        {
+            off.AddRange(new Receipt { Number = "off-1" }, consignment);
+            Assert.Equal(2, off.SaveChanges());
+            consignment.State = "still off";
+            Assert.Equal(1, await off.SaveChangesAsync());
+            Assert.Equal(0, consignment.HookRuns);
+        }
+
+        await using (var check = SetupErrorDatabases.WithServerTools(databases.Full))
+        {
+            var id = (await check.Receipts.SingleAsync(r => r.Number == "off-1")).Id;
+            Assert.Empty(await check.AuditTrailByKey<Receipt>(id).ToListAsync());
+            Assert.False(await check.Set<OutboxMessage>().AnyAsync(m => m.EntityType == typeof(Consignment).FullName && m.EntityKey == consignment.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        // Reads without UseServerTools() work as before.
+        await using (var plain = SetupErrorDatabases.Plain(databases.Full))
+        {
+            var receipt = await plain.Receipts.SingleAsync(r => r.Number == "off-1");
+            Assert.Same(receipt, await plain.Receipts.FindAsync(receipt.Id));
+            Assert.Equal(["off-1"], plain.Receipts.AsNoTracking().Where(r => r.Number == "off-1").Select(r => r.Number).ToList());
+            Assert.False(plain.Receipts.Any(r => r.Number == "only-refused"));
+        }
+
+        // A model without audited or tracked entities saves without UseServerTools().
+        await using var unmarked = new UnmarkedContext(new DbContextOptionsBuilder<UnmarkedContext>().UseNpgsql(databases.Full).Options);
+        unmarked.Coupons.Add(new Coupon { Code = "unmarked-1" });
+        Assert.Equal(1, await unmarked.SaveChangesAsync());
+    }
+
+    [Fact]
+    public void ServerTools_asks_EF_Core_for_the_start_of_a_save_and_a_failed_query_and_no_other_event()
+    {
+        // A listener as EF Core creates one per service provider: ServerTools subscribes to it when it is created.
+        using var listener = new DiagnosticListener(DbLoggerCategory.Name);
+
+        Assert.True(listener.IsEnabled(CoreEventId.SaveChangesStarting.Name!));
+        Assert.True(listener.IsEnabled(CoreEventId.QueryIterationFailed.Name!));
+        Assert.All(
+            new[]
+            {
+                CoreEventId.ContextInitialized, CoreEventId.QueryCompilationStarting, CoreEventId.StartedTracking, CoreEventId.DetectChangesStarting,
+                CoreEventId.SaveChangesCompleted, RelationalEventId.CommandExecuting, RelationalEventId.CommandExecuted, RelationalEventId.ConnectionOpened,
+            },
+            id => Assert.False(listener.IsEnabled(id.Name!), id.Name));
+    }
+
+    [Fact]
+    public async Task A_save_to_a_database_without_the_audit_table_says_to_add_a_migration_and_stores_nothing()
+    {
+        await using var context = SetupErrorDatabases.WithServerTools(databases.Bare);
+        context.Receipts.Add(new Receipt { Number = "bare-1" });
+
+        var error = Assert.Throws<InvalidOperationException>(() => context.SaveChanges());
+        var asynchronous = await Assert.ThrowsAsync<InvalidOperationException>(() => context.SaveChangesAsync());
+
+        Assert.Equal(error.Message, asynchronous.Message);
+        Assert.StartsWith("The database has no table servertools_audit_log, which UseServerTools() maps in the model", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Add a migration (dotnet ef migrations add AddServerTools) and apply it (dotnet ef database update)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("EnsureCreated()", error.Message, StringComparison.Ordinal);
+        Assert.Equal(PostgresErrorCodes.UndefinedTable, Assert.IsType<PostgresException>(error.InnerException).SqlState);
+        await using var check = SetupErrorDatabases.Plain(databases.Bare);
+        Assert.False(await check.Receipts.AnyAsync(r => r.Number == "bare-1"));
+    }
+
+    [Fact]
+    public async Task A_save_to_a_database_without_the_outbox_says_to_add_a_migration_and_stores_nothing()
+    {
+        await using var context = SetupErrorDatabases.WithServerTools(databases.Bare);
+        var consignment = new Consignment { State = "bare" };
+        context.Consignments.Add(consignment);
+        await context.SaveChangesAsync(); // a create is not delivered: no outbox row
+        consignment.State = "bare, changed";
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.SaveChangesAsync());
+
+        Assert.StartsWith("The database has no table servertools_outbox, which UseServerTools() maps in the model", error.Message, StringComparison.Ordinal);
+        Assert.Contains("dotnet ef migrations add AddServerTools", error.Message, StringComparison.Ordinal);
+        await using var check = SetupErrorDatabases.Plain(databases.Bare);
+        Assert.Equal("bare", (await check.Consignments.SingleAsync(c => c.Id == consignment.Id)).State);
+    }
+
+    [Fact]
+    public async Task A_save_to_a_database_without_the_violations_table_says_to_add_a_migration_and_stores_nothing()
+    {
+        // This test assembly has rule classes, so inserting an entity with a key of its own clears its stored violations first.
+        await using var context = SetupErrorDatabases.WithServerTools(databases.Bare);
+        context.Coupons.Add(new Coupon { Code = "bare-1" });
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => context.SaveChangesAsync());
+
+        var explained = Assert.IsType<InvalidOperationException>(error as InvalidOperationException ?? error.InnerException);
+        Assert.StartsWith("The database has no table servertools_rule_violations, which UseServerTools() maps in the model", explained.Message, StringComparison.Ordinal);
+        Assert.Contains("dotnet ef migrations add AddServerTools", explained.Message, StringComparison.Ordinal);
+        await using var check = SetupErrorDatabases.Plain(databases.Bare);
+        Assert.False(await check.Coupons.AnyAsync(c => c.Code == "bare-1"));
+    }
+
+    [Fact]
+    public async Task Data_rules_on_a_database_without_their_table_say_to_add_a_migration()
+    {
+        await using (var context = SetupErrorDatabases.WithServerTools(databases.Bare))
+        {
+            context.Add(new ExceptionRuleDefinition { Id = "bare.number", EntityType = nameof(Receipt), Expression = "receipt.Number == \"\"", Message = "m" });
+
+            var save = await Assert.ThrowsAsync<InvalidOperationException>(() => context.SaveChangesAsync());
+
+            Assert.StartsWith("The database has no table servertools_rule_definitions, which UseServerTools() maps in the model", save.Message, StringComparison.Ordinal);
+        }
+
+        var services = new ServiceCollection();
+        services.AddDbContext<SetupContext>(o => o.UseNpgsql(databases.Bare).UseServerTools());
+        services.AddServerTools(o => o.Rules.UseDataRules<SetupContext>());
+        await using var provider = services.BuildServiceProvider(validateScopes: true);
+        await using var scope = provider.CreateAsyncScope();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+
+        var evaluate = Assert.Throws<InvalidOperationException>(() => engine.Evaluate(new Receipt()));
+
+        Assert.StartsWith("The database has no table servertools_rule_definitions, which UseServerTools() maps in the model", evaluate.Message, StringComparison.Ordinal);
+        Assert.Contains("The data rules of SetupContext are read from it", evaluate.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_dispatcher_on_a_database_without_the_outbox_says_to_add_a_migration()
+    {
+        var services = new ServiceCollection();
+        services.AddDbContext<SetupContext>(o => o.UseNpgsql(databases.Bare).UseServerTools());
+        services.AddScoped<ITrackedChangeHandler<Consignment>, ConsignmentHandler>();
+        services.AddTrackedChangeDispatcher<SetupContext>();
+        await using var provider = services.BuildServiceProvider(validateScopes: true);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => provider.GetRequiredService<TrackedChangeDispatcher<SetupContext>>().DispatchAsync());
+
+        Assert.StartsWith("The database has no table servertools_outbox, which UseServerTools() maps in the model", error.Message, StringComparison.Ordinal);
+        Assert.Contains("The dispatcher of SetupContext delivers no tracked change until the database has it", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_save_to_an_audit_table_that_lacks_a_column_names_it_and_says_to_add_a_migration()
+    {
+        using (var context = SetupErrorDatabases.WithServerTools(databases.Full))
+        {
+            // The table as an older version of ServerTools made it.
+            context.Database.ExecuteSqlRaw("""ALTER TABLE servertools_audit_log RENAME COLUMN "TraceId" TO "OldTraceId" """);
+            try
+            {
+                context.Receipts.Add(new Receipt { Number = "column-1" });
+
+                var error = Assert.Throws<InvalidOperationException>(() => context.SaveChanges());
+
+                Assert.StartsWith("The database's table servertools_audit_log lacks a column that UseServerTools() maps in the model", error.Message, StringComparison.Ordinal);
+                Assert.Contains("\"TraceId\"", error.Message, StringComparison.Ordinal);
+                Assert.Contains("Add a migration (dotnet ef migrations add UpdateServerTools) and apply it", error.Message, StringComparison.Ordinal);
+                Assert.Equal(PostgresErrorCodes.UndefinedColumn, Assert.IsType<PostgresException>(error.InnerException).SqlState);
+            }
+            finally
+            {
+                context.Database.ExecuteSqlRaw("""ALTER TABLE servertools_audit_log RENAME COLUMN "OldTraceId" TO "TraceId" """);
+            }
+        }
+
+        using var check = SetupErrorDatabases.WithServerTools(databases.Full);
+        Assert.False(check.Receipts.Any(r => r.Number == "column-1"));
+    }
+
+    [Fact]
+    public async Task A_fuzzy_search_on_a_database_without_pg_trgm_says_the_migration_brings_it()
+    {
+        await using var context = SetupErrorDatabases.WithServerTools(databases.Bare);
+
+        var search = Assert.Throws<InvalidOperationException>(() => context.Prospects.FuzzySearch("jon smyth").ToList());
+        var asynchronous = await Assert.ThrowsAsync<InvalidOperationException>(() => context.Prospects.FuzzySearch("jon smyth").ToListAsync());
+        var score = await Assert.ThrowsAsync<InvalidOperationException>(() => context.Prospects.Select(p => TrigramFunctions.Similarity(p.Name, "jon")).ToListAsync());
+
+        Assert.StartsWith("The database has no pg_trgm, which fuzzy search (FuzzySearch, TrigramFunctions) runs on: PostgreSQL answered \"operator does not exist: text % text\"", search.Message, StringComparison.Ordinal);
+        Assert.Contains("Add a migration (dotnet ef migrations add AddFuzzySearch) and apply it (dotnet ef database update)", search.Message, StringComparison.Ordinal);
+        Assert.Equal(search.Message, asynchronous.Message);
+        Assert.Contains("PostgreSQL answered \"function similarity(text, unknown) does not exist\"", score.Message, StringComparison.Ordinal);
+        Assert.Equal(PostgresErrorCodes.UndefinedFunction, Assert.IsType<PostgresException>(search.InnerException).SqlState);
+
+        // EF Core closed the command's connection as after its own errors: the context goes on.
+        Assert.Equal(ConnectionState.Closed, context.Database.GetDbConnection().State);
+        Assert.Empty(await context.Prospects.ToListAsync());
+    }
+}
