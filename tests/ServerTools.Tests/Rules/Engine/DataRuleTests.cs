@@ -113,25 +113,6 @@ public sealed class DataRuleTests(RulesFixture database) : IClassFixture<RulesFi
     }
 
     [Fact]
-    public async Task Edits_made_outside_the_process_are_seen_after_the_refresh_interval()
-    {
-        using var cached = Services(TimeSpan.FromHours(1));
-        using var fresh = Services(TimeSpan.Zero);
-        using var cachedScope = cached.CreateScope();
-        using var freshScope = fresh.CreateScope();
-        var order = Order(o => o.Note = "outside");
-        Assert.DoesNotContain("sql.note", cachedScope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>().Evaluate(order).Violations.Select(v => v.RuleId));
-
-        await using (var context = database.Create())
-        {
-            await DefinitionRows.InsertAsync(context, "sql.note", "Order", "order.Note == \"outside\"");
-        }
-
-        Assert.DoesNotContain("sql.note", cachedScope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>().Evaluate(order).Violations.Select(v => v.RuleId));
-        Assert.Contains("sql.note", freshScope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>().Evaluate(order).Violations.Select(v => v.RuleId));
-    }
-
-    [Fact]
     public async Task A_definition_the_engine_could_not_run_is_refused_by_SaveChanges_and_nothing_is_written()
     {
         await using var context = database.Create();

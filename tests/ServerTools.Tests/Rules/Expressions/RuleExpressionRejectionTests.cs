@@ -211,13 +211,23 @@ public sealed class RuleExpressionRejectionTests
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"at position {position} (line {error.Line}, column {error.Column})"), error.Message, StringComparison.Ordinal);
         Assert.Contains(construct, error.Message, StringComparison.Ordinal);
 
-        // A text that is not C# reads as a syntax error, C# a rule may not hold as a ban: never one worded as the other.
+        // A text that is not C# reads as a syntax error, a limit as a limit, C# a rule may not hold as a ban: never one worded
+        // as another.
         var syntaxError = s_syntaxErrors.Contains(construct);
+        var limit = s_limits.Contains(construct);
         Assert.Equal(syntaxError, error.IsSyntaxError);
         Assert.Equal(syntaxError, error.Message.StartsWith($"The data rule expression has a syntax error, {construct}, at position {position} ", StringComparison.Ordinal));
-        Assert.Equal(!syntaxError, error.Message.StartsWith($"The data rule expression uses {construct} at position {position} ", StringComparison.Ordinal));
-        Assert.Equal(!syntaxError, error.Message.Contains("which is not allowed", StringComparison.Ordinal));
+        Assert.Equal(limit, error.Message.StartsWith($"The data rule expression exceeds a limit, {construct}, at position {position} ", StringComparison.Ordinal));
+        Assert.Equal(!syntaxError && !limit, error.Message.StartsWith($"The data rule expression uses {construct} at position {position} ", StringComparison.Ordinal));
+        Assert.Equal(!syntaxError && !limit, error.Message.Contains("which is not allowed", StringComparison.Ordinal));
     }
+
+    /// <summary>The constructs that name a limit (docs/rules.md, "Limits"): an expression too long, too large or too deep.</summary>
+    private static readonly string[] s_limits =
+    [
+        "text too long", "string literal too long", "literal out of range", "too deeply nested", "too many nodes", "too many navigations",
+        "too deeply nested collections", "too many nested collection reads",
+    ];
 
     /// <summary>The constructs that name a syntax error (docs/rules.md, "Limits"), not something a rule may not do.</summary>
     private static readonly string[] s_syntaxErrors =
@@ -313,6 +323,22 @@ public sealed class RuleExpressionRejectionTests
         var error = Assert.Throws<RuleExpressionException>(() => RuleExpression.Compile<Order>(expression));
 
         Assert.Equal(("text too long", 4000), (error.Construct, error.Position));
+    }
+
+    [Fact]
+    public void A_limit_reads_as_a_limit_not_as_a_ban_nor_a_syntax_error()
+    {
+        var expression = "order.Urgent" + new string(' ', 4000);
+
+        var tooLong = Assert.Throws<RuleExpressionException>(() => RuleExpression.Compile<Order>(expression));
+        var tooLarge = Assert.Throws<RuleExpressionException>(() => RuleExpression.Compile<Order>("order.Quantity > 99999999999999999999"));
+
+        Assert.Equal(
+            "The data rule expression exceeds a limit, text too long, at position 4000 (line 1, column 4001): " +
+            "a rule expression has at most 4000 characters, and this one has 4012; split it into several rules.",
+            tooLong.Message);
+        Assert.StartsWith("The data rule expression exceeds a limit, literal out of range, at position 17 (line 1, column 18): ", tooLarge.Message, StringComparison.Ordinal);
+        Assert.All([tooLong, tooLarge], error => Assert.False(error.IsSyntaxError));
     }
 
     [Fact]

@@ -35,6 +35,17 @@ internal sealed class RuleErrors(string text)
     {
         var start = Math.Clamp(span.Start, 0, Text.Length);
         var length = Math.Clamp(span.Length, 0, Text.Length - start);
-        return new RuleExpressionException(Text, start, length, construct, expected, isSyntaxError: true);
+        return new RuleExpressionException(Text, start, length, construct, expected, RuleErrorKind.Syntax);
+    }
+
+    /// <summary>A limit the expression exceeds at <paramref name="node"/>, named <paramref name="construct"/> (<c>too many nodes</c>).</summary>
+    public RuleExpressionException Limit(SyntaxNode node, string construct, string advice) => Limit(node.Span, construct, advice);
+
+    /// <summary>A limit the expression exceeds at <paramref name="span"/>, named <paramref name="construct"/>; <paramref name="advice"/> gives the limit and what to do.</summary>
+    public RuleExpressionException Limit(TextSpan span, string construct, string advice)
+    {
+        var start = Math.Clamp(span.Start, 0, Text.Length);
+        var length = Math.Clamp(span.Length, 0, Text.Length - start);
+        return new RuleExpressionException(Text, start, length, construct, advice, RuleErrorKind.Limit);
     }
 }

@@ -271,7 +271,7 @@ internal sealed partial class RuleExpressionBinder
         var level = _lambdaScope.Count + 1;
         if (level > RuleExpressionParser.MaxCollectionDepth)
         {
-            throw _errors.At(
+            throw _errors.Limit(
                 node,
                 "too deeply nested collections",
                 string.Create(
@@ -281,7 +281,7 @@ internal sealed partial class RuleExpressionBinder
 
         if (level > 1 && ++_nestedCollectionReads > RuleExpressionParser.MaxNestedCollectionReads)
         {
-            throw _errors.At(
+            throw _errors.Limit(
                 node,
                 "too many nested collection reads",
                 string.Create(

@@ -116,7 +116,7 @@ internal sealed partial class RuleExpressionBinder
             case SyntaxKind.StringLiteralExpression:
                 if (token.ValueText.Length > RuleExpressionParser.MaxStringLength)
                 {
-                    throw _errors.At(
+                    throw _errors.Limit(
                         node,
                         "string literal too long",
                         string.Create(CultureInfo.InvariantCulture, $"a string literal in a rule has at most {RuleExpressionParser.MaxStringLength} characters."));
@@ -157,7 +157,7 @@ internal sealed partial class RuleExpressionBinder
             long value => negated ? -value : value,
             ulong value when negated && value == 9223372036854775808ul => long.MinValue,
             ulong value when value <= long.MaxValue => negated ? -(long)value : (long)value,
-            ulong => throw _errors.At(node, "literal out of range", "an integer in a rule fits a long (at most 9223372036854775807); use a decimal literal such as 1e20m for larger numbers."),
+            ulong => throw _errors.Limit(node, "literal out of range", "an integer in a rule fits a long (at most 9223372036854775807); use a decimal literal such as 1e20m for larger numbers."),
             decimal value => InMemoryRuleFunctions.AsSqlLiteral(negated ? -value : value),
             double value => negated ? -value : value,
             _ => throw _errors.At(node, "malformed number", "write the number as in C#, such as 12, 0.3m or 1.5d."),
@@ -399,7 +399,7 @@ internal sealed partial class RuleExpressionBinder
         path.Reverse();
         if ((_navigations ??= []).Add((root, string.Join('.', path))) && _navigations.Count > RuleExpressionParser.MaxNavigations)
         {
-            throw _errors.At(
+            throw _errors.Limit(
                 node,
                 "too many navigations",
                 string.Create(

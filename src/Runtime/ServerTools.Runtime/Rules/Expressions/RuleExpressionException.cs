@@ -17,22 +17,27 @@ public sealed class RuleExpressionException : Exception
     /// <param name="construct">A short name of the construct, such as <c>typeof</c> or <c>method 'GetType'</c>.</param>
     /// <param name="advice">What the rule may do instead, or why the construct is refused; ends the message.</param>
     public RuleExpressionException(string expression, int position, int length, string construct, string advice)
-        : this(expression, position, length, construct, advice, isSyntaxError: false)
+        : this(expression, position, length, construct, advice, RuleErrorKind.Refused)
     {
     }
 
     /// <summary>
-    /// Creates the exception for a construct that is refused or, when <paramref name="isSyntaxError"/>, for a syntax error,
-    /// whose <paramref name="advice"/> says what is expected at <paramref name="position"/>.
+    /// Creates the exception for a construct that is refused, a limit the expression exceeds, or a syntax error (whose
+    /// <paramref name="advice"/> says what is expected at <paramref name="position"/>).
     /// </summary>
-    internal RuleExpressionException(string expression, int position, int length, string construct, string advice, bool isSyntaxError)
-        : base(isSyntaxError ? FormatSyntaxMessage(expression, position, construct, advice) : FormatMessage(expression, position, construct, advice))
+    internal RuleExpressionException(string expression, int position, int length, string construct, string advice, RuleErrorKind kind)
+        : base(kind switch
+        {
+            RuleErrorKind.Syntax => FormatSyntaxMessage(expression, position, construct, advice),
+            RuleErrorKind.Limit => FormatLimitMessage(expression, position, construct, advice),
+            _ => FormatMessage(expression, position, construct, advice),
+        })
     {
         Expression = expression;
         Position = position;
         Length = length;
         Construct = construct;
-        IsSyntaxError = isSyntaxError;
+        IsSyntaxError = kind == RuleErrorKind.Syntax;
     }
 
     /// <summary>The expression's text.</summary>
@@ -69,6 +74,17 @@ public sealed class RuleExpressionException : Exception
         return string.Create(
             CultureInfo.InvariantCulture,
             $"The data rule expression uses {construct} at position {position} (line {line}, column {column}), which is not allowed: {advice}");
+    }
+
+    private static string FormatLimitMessage(string expression, int position, string construct, string advice)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        ArgumentNullException.ThrowIfNull(construct);
+        ArgumentNullException.ThrowIfNull(advice);
+        var (line, column) = LineAndColumn(expression, position);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"The data rule expression exceeds a limit, {construct}, at position {position} (line {line}, column {column}): {advice}");
     }
 
     private static string FormatSyntaxMessage(string expression, int position, string construct, string expected)
@@ -115,4 +131,17 @@ public sealed class RuleExpressionException : Exception
 
         return (line, position - lineStart + 1);
     }
+}
+
+/// <summary>What a <see cref="RuleExpressionException"/> reports, which decides how its message reads.</summary>
+internal enum RuleErrorKind
+{
+    /// <summary>C# that a rule may not contain: "uses X ..., which is not allowed".</summary>
+    Refused,
+
+    /// <summary>Text that is not a C# expression: "has a syntax error, X, ...".</summary>
+    Syntax,
+
+    /// <summary>An expression too long, too large or too deep for a rule: "exceeds a limit, X, ...".</summary>
+    Limit,
 }

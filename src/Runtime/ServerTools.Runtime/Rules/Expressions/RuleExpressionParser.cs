@@ -53,7 +53,7 @@ internal static class RuleExpressionParser
         var text = errors.Text;
         if (text.Length > MaxLength)
         {
-            throw errors.At(
+            throw errors.Limit(
                 new TextSpan(MaxLength, text.Length - MaxLength),
                 "text too long",
                 string.Create(CultureInfo.InvariantCulture, $"a rule expression has at most {MaxLength} characters, and this one has {text.Length}; split it into several rules."));
@@ -129,13 +129,13 @@ internal static class RuleExpressionParser
             span = syntax.FindToken(span.Start).Span;
         }
 
-        // Limits, which the text exceeds as C#: reported as constructs a rule may not hold, as the other limits are.
+        // Limits, which the text exceeds as C#: reported as limits, as the others are.
         switch (first.Id)
         {
             case "CS1021" or "CS0594":
-                throw errors.At(span, "literal out of range", "the number does not fit its type; a rule uses int, long, decimal (1.5m) and double (1.5d) literals.");
+                throw errors.Limit(span, "literal out of range", "the number does not fit its type; a rule uses int, long, decimal (1.5m) and double (1.5d) literals.");
             case "CS8078":
-                throw errors.At(span, "too deeply nested", "the expression is too complex; split it into several rules.");
+                throw errors.Limit(span, "too deeply nested", "the expression is too complex; split it into several rules.");
         }
 
         var (construct, expected) = first.Id switch
@@ -275,7 +275,7 @@ internal static class RuleExpressionParser
             var (node, depth) = pending.Pop();
             if (++count > MaxNodes)
             {
-                throw errors.At(
+                throw errors.Limit(
                     node,
                     "too many nodes",
                     string.Create(CultureInfo.InvariantCulture, $"a rule expression has at most {MaxNodes} syntax nodes; split it into several rules."));
@@ -302,7 +302,7 @@ internal static class RuleExpressionParser
             || (parent is MemberAccessExpressionSyntax member && member.Expression == child && child.RawKind == parent.RawKind);
 
     private static RuleExpressionException TooDeep(RuleErrors errors, TextSpan span)
-        => errors.At(
+        => errors.Limit(
             span,
             "too deeply nested",
             string.Create(CultureInfo.InvariantCulture, $"a rule expression nests at most {MaxDepth} levels of parentheses and operators; split it into several rules."));
