@@ -38,6 +38,31 @@ public sealed class UnreadDataRuleTests(RulesFixture database) : IClassFixture<R
     }
 
     [Fact]
+    public void Validating_an_active_data_rule_for_an_engine_that_runs_none_says_it_would_never_run()
+    {
+        using var services = Services(configure: null);
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RulesContext>();
+        var definition = BigAmount("unread.validated");
+
+        var error = Assert.Throws<InvalidOperationException>(() => db.ValidateDataRule(definition));
+
+        Assert.Equal(
+            "The data rule 'unread.validated' would never run: the application's rule engine runs no data rules (services.AddServerTools() "
+            + "without Rules.UseDataRules<TContext>()), so Evaluate, Enforce and CheckRulesAsync would never check it. Make the engine read "
+            + "the data rules of this context: services.AddServerTools(o => o.Rules.UseDataRules<RulesContext>()).",
+            error.Message);
+
+        // An inactive draft is only checked as the engine would run it.
+        definition.Active = false;
+        db.ValidateDataRule(definition);
+        using var reading = Services(options => options.Rules.UseDataRules<RulesContext>());
+        using var readingScope = reading.CreateScope();
+        definition.Active = true;
+        readingScope.ServiceProvider.GetRequiredService<RulesContext>().ValidateDataRule(definition);
+    }
+
+    [Fact]
     public async Task Saving_an_active_data_rule_for_an_engine_that_runs_none_is_refused_with_the_call_to_add()
     {
         using var services = Services(configure: null);

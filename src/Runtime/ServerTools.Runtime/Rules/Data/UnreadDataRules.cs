@@ -33,8 +33,11 @@ internal static class UnreadDataRules
     /// Throws when <paramref name="context"/> comes from the application's services and their rule engine does not read
     /// data rules from its type, so that <paramref name="definition"/> (active) would never run.
     /// </summary>
+    /// <param name="context">The context that saves (or validates) the definition.</param>
+    /// <param name="definition">An active definition.</param>
+    /// <param name="validating">True for <c>ValidateDataRule</c>, which saves nothing: the message says the rule would not run.</param>
     /// <exception cref="InvalidOperationException">The engine runs no data rules, or reads them from another context type.</exception>
-    public static void RefuseSave(DbContext context, ExceptionRuleDefinition definition)
+    public static void RefuseSave(DbContext context, ExceptionRuleDefinition definition, bool validating = false)
     {
         if (context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService(typeof(RuleEngineSetup)) is not RuleEngineSetup setup
             || (setup.DataRuleContextType is { } type && type.IsInstanceOfType(context)))
@@ -44,13 +47,15 @@ internal static class UnreadDataRules
 
         var name = context.GetType().Name;
         var use = $"services.AddServerTools(o => o.Rules.UseDataRules<{name}>())";
+        var refused = validating ? $"The data rule '{definition.Id}' would never run" : $"The data rule '{definition.Id}' was not saved";
+        var end = validating ? "" : " Nothing was saved.";
         throw new InvalidOperationException(setup.DataRuleContextType is { } other
-            ? $"The data rule '{definition.Id}' was not saved: the application's rule engine reads data rules from the table of {other.Name} "
+            ? $"{refused}: the application's rule engine reads data rules from the table of {other.Name} "
               + $"(Rules.UseDataRules<{other.Name}>()) and checks them against its model, not {name}'s. Save data rules through {other.Name}, "
-              + $"or make the engine read them from {name}: {use}. Nothing was saved."
-            : $"The data rule '{definition.Id}' was not saved: the application's rule engine runs no data rules (services.AddServerTools() "
+              + $"or make the engine read them from {name}: {use}.{end}"
+            : $"{refused}: the application's rule engine runs no data rules (services.AddServerTools() "
               + $"without Rules.UseDataRules<TContext>()), so Evaluate, Enforce and CheckRulesAsync would never check it. Make the engine "
-              + $"read the data rules of this context: {use}. Nothing was saved.");
+              + $"read the data rules of this context: {use}.{end}");
     }
 
     /// <summary>

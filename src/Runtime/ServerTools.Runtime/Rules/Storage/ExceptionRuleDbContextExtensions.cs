@@ -299,13 +299,23 @@ public static class ExceptionRuleDbContextExtensions
 
     /// <summary>
     /// Checks <paramref name="definition"/> as the engine will run it against <paramref name="context"/>'s model, for an
-    /// editing screen; SaveChanges makes the same check and refuses a definition that fails it.
+    /// editing screen; SaveChanges makes the same checks and refuses a definition that fails them.
     /// </summary>
     /// <exception cref="ArgumentException">The id, entity type, severity, a rule set or a tag is wrong; the message says which and how to fix it.</exception>
     /// <exception cref="RuleExpressionException">The expression is not allowed; the message names the construct and its position.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The definition is active and <paramref name="context"/> comes from the application's services, whose rule engine runs no
+    /// data rules from its type (no <c>Rules.UseDataRules&lt;TContext&gt;()</c>): it would never run, and SaveChanges refuses it.
+    /// </exception>
     public static void ValidateDataRule(this DbContext context, ExceptionRuleDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(definition);
+        if (definition.Active)
+        {
+            UnreadDataRules.RefuseSave(context, definition, validating: true);
+        }
+
         _ = DataRuleCompiler.Validate(context.Model, definition);
     }
 
