@@ -550,6 +550,62 @@ public sealed class AuditTrailTests(AuditTrailTests.Database database) : IClassF
     }
 
     /// <summary>An application's interceptor that stamps an entity property (not through the entry) when an account is saved.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_save_in_a_transaction_an_application_interceptor_begins_is_logged_in_it(bool async)
+    {
+        // A unit-of-work interceptor, which EF runs after ServerTools': the save's statements run in the transaction it
+        // begins, which EF does not commit; the application does, after the save.
+        var id = await Insert(new Account { Name = "unit-of-work-" + async, Balance = 1m });
+        await using (var context = new AuditTrailContext(
+            new DbContextOptionsBuilder<AuditTrailContext>()
+                .UseNpgsql(database.ConnectionString)
+                .UseServerTools(options => options.TimeProvider = database.Clock)
+                .AddInterceptors(new BeginUnitOfWork())
+                .Options))
+        {
+            var account = await context.Accounts.SingleAsync(a => a.Id == id);
+            account.Balance = 2m;
+            if (async)
+            {
+                await context.SaveChangesAsync();
+                Assert.NotNull(context.Database.CurrentTransaction);
+                await context.Database.CommitTransactionAsync();
+            }
+            else
+            {
+                context.SaveChanges();
+                Assert.NotNull(context.Database.CurrentTransaction);
+                context.Database.CommitTransaction();
+            }
+        }
+
+        var update = Assert.Single(await Logs<Account>(id), l => l.Operation == AuditOperation.Update);
+        Assert.Equal([("Balance", "1", "2")], Lines(update));
+    }
+
+    [Fact]
+    public async Task A_save_in_a_transaction_an_application_interceptor_begins_and_rolls_back_leaves_no_log()
+    {
+        var id = await Insert(new Account { Name = "unit-of-work-rollback", Balance = 1m });
+        await using (var context = new AuditTrailContext(
+            new DbContextOptionsBuilder<AuditTrailContext>()
+                .UseNpgsql(database.ConnectionString)
+                .UseServerTools(options => options.TimeProvider = database.Clock)
+                .AddInterceptors(new BeginUnitOfWork())
+                .Options))
+        {
+            (await context.Accounts.SingleAsync(a => a.Id == id)).Balance = 2m;
+            await context.SaveChangesAsync();
+            await context.Database.RollbackTransactionAsync();
+        }
+
+        Assert.DoesNotContain(await Logs<Account>(id), l => l.Operation == AuditOperation.Update);
+        await using var check = database.Create();
+        Assert.Equal(1m, (await check.Accounts.SingleAsync(a => a.Id == id)).Balance);
+    }
+
     private sealed class StampClosedAt(DateTimeOffset closedAt, bool unchangedToo = false) : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
     {
         public override Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> SavingChanges(

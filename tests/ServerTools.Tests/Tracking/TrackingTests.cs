@@ -43,6 +43,33 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
     }
 
     [Fact]
+    public async Task A_save_in_a_transaction_an_application_interceptor_begins_writes_its_outbox_messages_in_it()
+    {
+        await ClearOutboxAsync();
+        var id = await CreateOrderAsync("SO-unit-of-work");
+        await using (var context = new TrackingContext(
+            new DbContextOptionsBuilder<TrackingContext>()
+                .UseNpgsql(database.ConnectionString)
+                .UseServerTools(options => options.TimeProvider = database.Clock)
+                .AddInterceptors(new BeginUnitOfWork())
+                .Options))
+        {
+            (await context.SaleOrders.SingleAsync(o => o.Id == id)).State = OrderState.Confirmed;
+            await context.SaveChangesAsync();
+            await using (var outside = database.Create())
+            {
+                Assert.Empty(await Messages(outside, id, TrackedOperation.Update));
+            }
+
+            await context.Database.CommitTransactionAsync();
+        }
+
+        await using var check = database.Create();
+        var message = Assert.Single(await Messages(check, id, TrackedOperation.Update));
+        Assert.Contains(message.Fields, f => f is { Field: "State", OldValue: "Draft", NewValue: "Confirmed" });
+    }
+
+    [Fact]
     public async Task A_derived_class_is_tracked_through_its_tracked_base_class_and_base_class_hooks_run_for_it()
     {
         await ClearOutboxAsync();

@@ -409,7 +409,7 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
         var work = End(eventData.Context);
         try
         {
-            if (work is { WriteAtCommit: false })
+            if (work is not null && WritesAfterSave(work))
             {
                 work.Write(work.Context.Database.CurrentTransaction?.GetDbTransaction());
                 WakeDispatchersOnCommit(work);
@@ -431,7 +431,7 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
         var work = End(eventData.Context);
         try
         {
-            if (work is { WriteAtCommit: false })
+            if (work is not null && WritesAfterSave(work))
             {
                 await work.WriteAsync(work.Context.Database.CurrentTransaction?.GetDbTransaction(), cancellationToken).ConfigureAwait(false);
                 WakeDispatchersOnCommit(work);
@@ -444,6 +444,18 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
 
         return result;
     }
+
+    /// <summary>
+    /// Whether the save's rows are written now, after its statements, in the transaction that is still open: the
+    /// application's (<see cref="SaveWork.WriteAtCommit"/> false), or one that began after ServerTools' SavingChanges, so
+    /// that EF ran the save in it and left it open (an application's SavingChanges interceptor that begins a unit of work
+    /// when none is open, which EF runs after this one): the save's statements ran in it (<see cref="SaveWork.TransactionId"/>)
+    /// and no commit of EF's wrote the rows. A transaction EF created for the save is committed, and the rows written in
+    /// it, before SavedChanges.
+    /// </summary>
+    private static bool WritesAfterSave(SaveWork work)
+        => !work.WriteAtCommit
+            || (work.TransactionId is { } ran && work.Context.Database.CurrentTransaction?.TransactionId == ran);
 
     public void SaveChangesFailed(DbContextErrorEventData eventData) => Abandon(eventData.Context);
 
@@ -737,10 +749,11 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
             var autoDetect = tracker.AutoDetectChangesEnabled;
             tracker.AutoDetectChangesEnabled = false;
             AuditBatch? audit = null;
+            TrackedBatch? tracked = null;
             try
             {
                 audit = options.Auditing.Enabled ? AuditBatch.Capture(Context, options, storedOwned) : null;
-                var tracked = options.Tracking.Enabled ? TrackedBatch.Capture(Context, options) : null;
+                tracked = options.Tracking.Enabled ? TrackedBatch.Capture(Context, options) : null;
                 audit?.EncodeAhead();
                 tracked?.EncodeAhead();
                 (Audit, Tracked, TransactionId, _captured) = (audit, tracked, attempt, true);
@@ -748,6 +761,7 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
             catch
             {
                 audit?.Dispose();
+                tracked?.Dispose();
                 throw;
             }
             finally
