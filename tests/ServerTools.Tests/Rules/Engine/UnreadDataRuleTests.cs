@@ -37,6 +37,20 @@ public sealed class UnreadDataRuleTests(RulesFixture database) : IClassFixture<R
         return await context.Set<ExceptionRuleDefinition>().AnyAsync(d => d.Id == id);
     }
 
+    /// <summary>Empties the table of definitions (the other tests of the class save data rules of their own) and saves an order to check.</summary>
+    private static async Task<Order> OrderWithoutDataRulesAsync(DbContextOptions<RulesContext> options)
+    {
+        var order = DataRuleTests.Order(o => o.Amount = 5_000m);
+        order.Id = 0;
+        order.Customer = null;
+        order.CustomerId = null;
+        await using var context = new RulesContext(options);
+        await context.Set<ExceptionRuleDefinition>().ExecuteDeleteAsync();
+        context.Add(order);
+        await context.SaveChangesAsync();
+        return order;
+    }
+
     [Fact]
     public void Validating_an_active_data_rule_for_an_engine_that_runs_none_says_it_would_never_run()
     {
@@ -125,6 +139,68 @@ public sealed class UnreadDataRuleTests(RulesFixture database) : IClassFixture<R
         Assert.Contains("unread.read", error.Violations.Select(v => v.RuleId));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_UseDataRules_in_either_of_two_AddServerTools_calls_makes_the_engine_run_data_rules(bool hostCallsFirst)
+    {
+        // A module calls AddServerTools() for its code rules; the host calls it with UseDataRules, before or after.
+        var id = hostCallsFirst ? "unread.host_first" : "unread.module_first";
+        using var services = RuleServicesFactory.Create(
+            hostCallsFirst ? null : options => options.Rules.UseDataRules<RulesContext>(),
+            collection =>
+            {
+                collection.AddDbContext<RulesContext>(o => o.UseNpgsql(database.ConnectionString).UseServerTools());
+                collection.AddServerTools(hostCallsFirst ? options => options.Rules.UseDataRules<RulesContext>() : null);
+            });
+        using (var scope = services.CreateScope())
+        {
+            Assert.Single(scope.ServiceProvider.GetServices<IExceptionRuleEngine>());
+            var db = scope.ServiceProvider.GetRequiredService<RulesContext>();
+            db.Add(BigAmount(id));
+            await db.SaveChangesAsync();
+        }
+
+        using var evaluation = services.CreateScope();
+        var engine = evaluation.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        var error = Assert.Throws<BusinessRuleException>(() => engine.Enforce(DataRuleTests.Order(o => o.Amount = 5_000m), "confirm"));
+        Assert.Contains(id, error.Violations.Select(v => v.RuleId));
+    }
+
+    [Fact]
+    public void Two_AddServerTools_calls_that_read_data_rules_from_two_contexts_are_refused()
+    {
+        var services = new ServiceCollection().AddServerTools(options => options.Rules.UseDataRules<OtherRulesContext>());
+        services.AddServerTools(options => options.Rules.UseDataRules<OtherRulesContext>());
+
+        var error = Assert.Throws<InvalidOperationException>(() => services.AddServerTools(options => options.Rules.UseDataRules<RulesContext>()));
+
+        Assert.Equal(
+            "AddServerTools was called more than once, with Rules.UseDataRules<OtherRulesContext>() in an earlier call and "
+            + "Rules.UseDataRules<RulesContext>() in this one, but the rule engine reads the data rules of one context. Keep the "
+            + "UseDataRules of the context whose table holds the rules and remove the other: every call of AddServerTools "
+            + "configures the same options, so one UseDataRules, in any of them, is enough.",
+            error.Message);
+    }
+
+    [Fact]
+    public void AddServerTools_after_the_engine_was_set_up_from_its_options_is_refused()
+    {
+        var services = new ServiceCollection().AddServerTools();
+        using (var provider = services.BuildServiceProvider())
+        using (var scope = provider.CreateScope())
+        {
+            _ = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => services.AddServerTools(options => options.Rules.UseDataRules<RulesContext>()));
+
+        Assert.StartsWith("AddServerTools was called after a service provider built from these services had set up the rule engine", error.Message, StringComparison.Ordinal);
+
+        // A call that sets nothing changes nothing.
+        services.AddServerTools();
+    }
+
     [Fact]
     public async Task A_check_with_an_engine_that_runs_no_data_rules_is_refused_once_the_table_holds_some_for_the_model()
     {
@@ -133,17 +209,7 @@ public sealed class UnreadDataRuleTests(RulesFixture database) : IClassFixture<R
         using var services = RuleServicesFactory.Create();
         using var scope = services.CreateScope();
         var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
-        var order = DataRuleTests.Order(o => o.Amount = 5_000m);
-        order.Id = 0;
-        order.Customer = null;
-        order.CustomerId = null;
-        await using (var context = new RulesContext(options))
-        {
-            // The other tests of the class save data rules of their own.
-            await context.Set<ExceptionRuleDefinition>().ExecuteDeleteAsync();
-            context.Add(order);
-            await context.SaveChangesAsync();
-        }
+        var order = await OrderWithoutDataRulesAsync(options);
 
         // No data rule of this model (one for an entity type it does not map is another application's): checks run, and the
         // table is read once, not at every check.
@@ -180,6 +246,52 @@ public sealed class UnreadDataRuleTests(RulesFixture database) : IClassFixture<R
         }
     }
 
+    [Fact]
+    public async Task A_check_reads_the_table_again_once_its_answer_is_older_than_the_refresh_interval()
+    {
+        // TimeSpan.Zero: every answer is stale at once, so a rule inserted by SQL (or another process), which this process
+        // never hears of, is seen at the next check, as the engine sees it after DataRuleRefreshInterval.
+        var options = new DbContextOptionsBuilder<RulesContext>().UseNpgsql(database.ConnectionString).UseServerTools().Options;
+        using var services = RuleServicesFactory.Create(o => o.Rules.DataRuleRefreshInterval = TimeSpan.Zero);
+        using var scope = services.CreateScope();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        var order = await OrderWithoutDataRulesAsync(options);
+        await using (var context = new RulesContext(options))
+        {
+            context.Attach(order);
+            await context.CheckRulesAsync(engine, order, "confirm");
+            await DefinitionRows.InsertAsync(context, "unread.by_sql", nameof(Order), "order.Amount > 1000m");
+        }
+
+        await using (var context = new RulesContext(options))
+        {
+            context.Attach(order);
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.CheckRulesAsync(engine, order, "confirm"));
+            Assert.StartsWith("The table servertools_rule_definitions of RulesContext holds active data rules ('unread.by_sql')", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task The_refused_check_names_the_table_with_its_schema()
+    {
+        var options = new DbContextOptionsBuilder<SchemaRulesContext>().UseNpgsql(database.ConnectionString).UseServerTools().Options;
+        using var services = RuleServicesFactory.Create();
+        using var scope = services.CreateScope();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        await using var context = new SchemaRulesContext(options);
+        await context.Database.ExecuteSqlRawAsync("""
+            CREATE SCHEMA rules;
+            CREATE TABLE rules.definitions (LIKE servertools_rule_definitions INCLUDING ALL);
+            INSERT INTO rules.definitions ("Id", "EntityType", "Expression", "Severity", "Sequence", "RuleSets", "Tags", "Active")
+            VALUES ('unread.in_schema', 'Order', 'order.Amount > 1000m', 'Warning', 10, ARRAY[]::text[], ARRAY[]::text[], true);
+            """);
+        var order = DataRuleTests.Order(o => o.Amount = 5_000m);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.CheckRulesAsync(engine, order, "confirm"));
+
+        Assert.StartsWith("The table rules.definitions of SchemaRulesContext holds active data rules ('unread.in_schema')", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Counts the queries that read the table of rule definitions.</summary>
     private sealed class DefinitionReads : DbCommandInterceptor
     {
@@ -202,3 +314,12 @@ public sealed class UnreadDataRuleTests(RulesFixture database) : IClassFixture<R
 
 /// <summary>A second context type, which an engine may read data rules from instead of <see cref="RulesContext"/>.</summary>
 public sealed class OtherRulesContext(DbContextOptions<OtherRulesContext> options) : DbContext(options);
+
+/// <summary>A context that maps the table of rule definitions in a schema of its own (<c>rules.definitions</c>).</summary>
+public sealed class SchemaRulesContext(DbContextOptions<SchemaRulesContext> options) : DbContext(options)
+{
+    public DbSet<Order> Orders => Set<Order>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+        => modelBuilder.Entity<ExceptionRuleDefinition>().ToTable("definitions", "rules");
+}

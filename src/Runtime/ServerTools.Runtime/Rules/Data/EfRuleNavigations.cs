@@ -55,9 +55,9 @@ internal static class EfRuleNavigations
     public static async Task<RuleEvaluation> EvaluateAsync<T>(DbContext context, IExceptionRuleEngine engine, T entity, string? ruleSet, CancellationToken cancellationToken)
         where T : class
     {
-        if (engine is ExceptionRuleEngine { RunsDataRules: false })
+        if (engine is ExceptionRuleEngine { RunsDataRules: false } codeOnly)
         {
-            await UnreadDataRules.RefuseCheckAsync(context, cancellationToken).ConfigureAwait(false);
+            await UnreadDataRules.RefuseCheckAsync(context, codeOnly.DataRuleRefreshInterval, cancellationToken).ConfigureAwait(false);
         }
         else if (engine is ExceptionRuleEngine rules)
         {

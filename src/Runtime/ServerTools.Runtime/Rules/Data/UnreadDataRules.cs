@@ -21,13 +21,23 @@ namespace ServerTools.Rules.Data;
 /// <item><c>CheckRulesAsync</c> and <c>IgnoreRuleWarningsAsync</c> with an engine that runs no data rules refuse a context
 /// whose table holds active ones for entity types of its model (for contexts created without the application's services,
 /// and rows written elsewhere).
-/// The table is read once per model and database, and again after definitions are saved in this process.</item>
+/// The table is read once per model and database, and again after definitions are saved in this process or when the
+/// answer is older than the engine's <see cref="RuleOptions.DataRuleRefreshInterval"/> (edits made elsewhere).</item>
 /// </list>
 /// </summary>
 internal static class UnreadDataRules
 {
-    /// <summary>The value of <see cref="DataRuleStore.Version"/> at which a model and database had no active data rule.</summary>
-    private static readonly ConcurrentDictionary<(IModel Model, string? Database), int> s_noneAt = new();
+    /// <summary>
+    /// The most models and databases whose answer is kept: past it the answers are dropped (each is read again at its next
+    /// check), so connection strings made per tenant or per user cannot grow the cache without bound.
+    /// </summary>
+    private const int MaxCachedDatabases = 1024;
+
+    /// <summary>
+    /// When a model and database had no active data rule: the value of <see cref="DataRuleStore.Version"/>, and
+    /// <see cref="Environment.TickCount64"/> before the table was read.
+    /// </summary>
+    private static readonly ConcurrentDictionary<(IModel Model, string? Database), (int Version, long ReadAt)> s_noneAt = new();
 
     /// <summary>
     /// Throws when <paramref name="context"/> comes from the application's services and their rule engine does not read
@@ -60,19 +70,24 @@ internal static class UnreadDataRules
 
     /// <summary>
     /// Throws when <paramref name="context"/>'s table holds active data rules for entity types of its model, for a check with
-    /// an engine that runs none.
+    /// an engine that runs none. An answer of "none" is kept for <paramref name="refreshInterval"/>, as the engine keeps
+    /// the data rules it reads, or until a definition is saved in this process.
     /// </summary>
+    /// <param name="context">The context of the check.</param>
+    /// <param name="refreshInterval">The engine's <see cref="RuleOptions.DataRuleRefreshInterval"/>.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
     /// <exception cref="InvalidOperationException">The table holds active data rules.</exception>
-    public static async Task RefuseCheckAsync(DbContext context, CancellationToken cancellationToken)
+    public static async Task RefuseCheckAsync(DbContext context, TimeSpan refreshInterval, CancellationToken cancellationToken)
     {
-        if (context.Model.FindEntityType(typeof(ExceptionRuleDefinition)) is not { } definitions)
+        if (context.Model.FindEntityType(typeof(ExceptionRuleDefinition)) is null)
         {
             return;
         }
 
         var key = (context.Model, context.Database.IsRelational() ? context.Database.GetConnectionString() : null);
         var version = DataRuleStore.Version;
-        if (s_noneAt.TryGetValue(key, out var noneAt) && noneAt == version)
+        var readAt = Environment.TickCount64;
+        if (s_noneAt.TryGetValue(key, out var none) && none.Version == version && readAt - none.ReadAt < (long)refreshInterval.TotalMilliseconds)
         {
             return;
         }
@@ -91,14 +106,20 @@ internal static class UnreadDataRules
             .ToList();
         if (ids.Count == 0)
         {
-            s_noneAt[key] = version;
+            if (s_noneAt.Count >= MaxCachedDatabases && !s_noneAt.ContainsKey(key))
+            {
+                s_noneAt.Clear();
+            }
+
+            s_noneAt[key] = (version, readAt);
             return;
         }
 
         var name = context.GetType().Name;
+        var table = ServerToolsTables.TableOf<ExceptionRuleDefinition>(context.Model);
         var listed = string.Join(", ", ids.Take(3).Select(static id => $"'{id}'")) + (ids.Count > 3 ? ", ..." : "");
         throw new InvalidOperationException(
-            $"The table {definitions.GetTableName()} of {name} holds active data rules ({listed}), but the rule engine runs no data rules "
+            $"The table {table} of {name} holds active data rules ({listed}), but the rule engine runs no data rules "
             + "(services.AddServerTools() without Rules.UseDataRules<TContext>()), so this check would skip them in silence, as Evaluate and "
             + $"Enforce do. Make the engine read them: services.AddServerTools(o => o.Rules.UseDataRules<{name}>()); or, if they are not "
             + "meant to run, set them inactive (Active = false).");

@@ -49,6 +49,9 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
     /// <summary>Whether the engine runs data rules (<see cref="RuleOptions.UseDataRules{TContext}"/>).</summary>
     internal bool RunsDataRules => dataRules is not null;
 
+    /// <summary>How long answers read from the table of data rules are kept (<see cref="RuleOptions.DataRuleRefreshInterval"/>).</summary>
+    internal TimeSpan DataRuleRefreshInterval => options.DataRuleRefreshInterval;
+
     /// <summary>The data rules an evaluation of an entity of <paramref name="entityType"/> in <paramref name="ruleSet"/> runs.</summary>
     internal IReadOnlyList<DataRule> DataRulesFor(Type entityType, string? ruleSet) => MemoFor(entityType, ruleSet).Data.Rules;
 
