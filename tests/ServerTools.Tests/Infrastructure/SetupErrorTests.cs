@@ -181,6 +181,23 @@ public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_rule_check_with_an_engine_without_data_rules_on_a_database_without_their_table_says_to_add_a_migration()
+    {
+        using var services = new ServiceCollection().AddServerTools().BuildServiceProvider();
+        using var scope = services.CreateScope();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        await using var context = SetupErrorDatabases.WithServerTools(databases.Bare);
+        var receipt = new Receipt { Id = 1, Number = "R-1" };
+        context.Attach(receipt);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.CheckRulesAsync(engine, receipt));
+
+        Assert.StartsWith("The database has no table servertools_rule_definitions, which UseServerTools() maps in the model", error.Message, StringComparison.Ordinal);
+        Assert.Contains("The rule check reads it to find data rules the engine would skip.", error.Message, StringComparison.Ordinal);
+        Assert.IsType<Npgsql.PostgresException>(error.InnerException);
+    }
+
+    [Fact]
     public async Task The_dispatcher_on_a_database_without_the_outbox_says_to_add_a_migration()
     {
         var services = new ServiceCollection();

@@ -14,6 +14,11 @@ namespace ServerTools.Tests.Rules.Engine;
 /// it, or stored in the table it checks against, is refused where ServerTools can see it, instead of being skipped in
 /// silence. In a database of its own.
 /// </summary>
+/// <remarks>
+/// Runs alone (<see cref="DataRuleCacheAlone"/>): a data rule saved by a test of another class makes every check read the
+/// table again, which the count of reads here would see.
+/// </remarks>
+[Collection(DataRuleCacheAlone.Name)]
 public sealed class UnreadDataRuleTests(RulesFixture database) : IClassFixture<RulesFixture>
 {
     private static ExceptionRuleDefinition BigAmount(string id) => new()

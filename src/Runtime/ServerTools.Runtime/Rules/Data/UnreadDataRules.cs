@@ -1,11 +1,13 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
 using ServerTools.Infrastructure;
 
 namespace ServerTools.Rules.Data;
@@ -93,12 +95,25 @@ internal static class UnreadDataRules
         }
 
         // The rules of this model's entity types: a rule for an entity type the model does not map is another application's.
-        var rows = await ServerToolsTables.Rows<ExceptionRuleDefinition>(context)
-            .AsNoTracking()
-            .Where(static d => d.Active)
-            .Select(static d => new { d.Id, d.EntityType })
-            .ToListAsync(cancellationToken)
-            .ConfigureAwait(false);
+        List<(string Id, string EntityType)> rows;
+        try
+        {
+            rows = (await ServerToolsTables.Rows<ExceptionRuleDefinition>(context)
+                .AsNoTracking()
+                .Where(static d => d.Active)
+                .Select(static d => new { d.Id, d.EntityType })
+                .ToListAsync(cancellationToken)
+                .ConfigureAwait(false))
+                .ConvertAll(static row => (row.Id, row.EntityType));
+        }
+        catch (PostgresException error) when (ServerToolsTables.Explain(
+            error,
+            ServerToolsTables.TableOf<ExceptionRuleDefinition>(context.Model),
+            "The rule check reads it to find data rules the engine would skip.") is { } explained)
+        {
+            throw explained;
+        }
+
         var ids = rows
             .Where(row => DataRuleCompiler.FindEntityType(context.Model, row.EntityType, out var sameName) is not null || sameName.Count > 0)
             .Select(static row => row.Id)
