@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.ComponentModel.DataAnnotations;
 using System.ComponentModel.DataAnnotations.Schema;
 using System.Threading;
@@ -28,6 +29,30 @@ public partial class Consignment
     partial void OnStateChanged(string oldValue, string newValue) => HookRuns++;
 }
 
+/// <summary>Audited, with an owned address and many-to-many carriers: a change of either is a change of its trail.</summary>
+[Audited]
+public partial class Parcel
+{
+    public int Id { get; set; }
+    public string Label { get; set; } = "";
+    public ParcelAddress Address { get; set; } = new();
+    public List<Carrier> Carriers { get; set; } = [];
+}
+
+[Owned]
+public sealed class ParcelAddress
+{
+    public string City { get; set; } = "";
+}
+
+/// <summary>Not audited: the other end of <see cref="Parcel.Carriers"/>.</summary>
+public class Carrier
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+    public List<Parcel> Parcels { get; set; } = [];
+}
+
 [FuzzySearchable(nameof(Name))]
 public class Prospect
 {
@@ -52,6 +77,43 @@ public sealed class SetupContext(DbContextOptions<SetupContext> options) : DbCon
     public DbSet<Prospect> Prospects => Set<Prospect>();
 
     public DbSet<Coupon> Coupons => Set<Coupon>();
+
+    public DbSet<Parcel> Parcels => Set<Parcel>();
+
+    public DbSet<Carrier> Carriers => Set<Carrier>();
+}
+
+/// <summary>
+/// A read model without <c>UseServerTools()</c>: it maps the audited <see cref="Receipt"/> on <see cref="SetupContext"/>'s
+/// table to read it, and saves coupons of its own.
+/// </summary>
+public sealed class ReceiptReaderContext(DbContextOptions<ReceiptReaderContext> options) : DbContext(options)
+{
+    public DbSet<Receipt> Receipts => Set<Receipt>();
+
+    public DbSet<Coupon> Coupons => Set<Coupon>();
+}
+
+/// <summary>A read model without <c>UseServerTools()</c> that maps the audited <see cref="Receipt"/> as a view, and saves coupons.</summary>
+public sealed class ReceiptViewContext(DbContextOptions<ReceiptViewContext> options) : DbContext(options)
+{
+    public const string View = "setup_receipts_view";
+
+    public DbSet<Receipt> Receipts => Set<Receipt>();
+
+    public DbSet<Coupon> Coupons => Set<Coupon>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.Entity<Receipt>().ToView(View);
+}
+
+/// <summary>A read model without <c>UseServerTools()</c> that maps the audited <see cref="Receipt"/> keyless (on its table), and saves coupons.</summary>
+public sealed class KeylessReceiptContext(DbContextOptions<KeylessReceiptContext> options) : DbContext(options)
+{
+    public DbSet<Receipt> Receipts => Set<Receipt>();
+
+    public DbSet<Coupon> Coupons => Set<Coupon>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.Entity<Receipt>().HasNoKey().ToTable("Receipts");
 }
 
 /// <summary>A context whose model has no audited or tracked entity.</summary>

@@ -12,13 +12,13 @@ namespace ServerTools.Tests.Infrastructure;
 
 /// <summary>
 /// Setup mistakes a new user makes, each refused with an error that says what to do, and nothing half written: a context
-/// without <c>UseServerTools()</c> that maps audited or tracked entities, and a database without ServerTools' tables,
-/// columns or pg_trgm.
+/// without <c>UseServerTools()</c> that saves changes of audited or tracked entities, and a database without ServerTools'
+/// tables, columns or pg_trgm.
 /// </summary>
 public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixture<SetupErrorDatabases>
 {
     [Fact]
-    public async Task A_context_without_UseServerTools_that_maps_audited_and_tracked_entities_refuses_every_save_and_saves_nothing()
+    public async Task A_context_without_UseServerTools_that_adds_audited_and_tracked_entities_is_refused_the_save_and_saves_nothing()
     {
         await using var check = SetupErrorDatabases.WithServerTools(databases.Full);
         var logs = await check.Set<AuditLog>().CountAsync();
@@ -32,7 +32,7 @@ public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixtu
         var asynchronous = await Assert.ThrowsAsync<InvalidOperationException>(() => context.SaveChangesAsync());
 
         Assert.Equal(error.Message, asynchronous.Message);
-        Assert.StartsWith("SetupContext maps [Audited] Receipt and [Tracked] Consignment, but its options do not call UseServerTools()", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("SetupContext would save changes of [Audited] Receipt and [Tracked] Consignment, but its options do not call UseServerTools()", error.Message, StringComparison.Ordinal);
         Assert.Contains("no audit trail, no outbox message for the subscribers and no On{X}Changed hook", error.Message, StringComparison.Ordinal);
         Assert.Contains("Add .UseServerTools() after the database provider's Use...()", error.Message, StringComparison.Ordinal);
         Assert.Contains("o.Auditing.Enabled = false; o.Tracking.Enabled = false;", error.Message, StringComparison.Ordinal);
@@ -85,6 +85,150 @@ public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixtu
         await using var unmarked = new UnmarkedContext(new DbContextOptionsBuilder<UnmarkedContext>().UseNpgsql(databases.Full).Options);
         unmarked.Coupons.Add(new Coupon { Code = "unmarked-1" });
         Assert.Equal(1, await unmarked.SaveChangesAsync());
+    }
+
+    [Fact]
+    public async Task A_context_without_UseServerTools_that_maps_an_audited_table_saves_its_own_entities_and_is_refused_only_changes_of_the_audited_ones()
+    {
+        int id;
+        await using (var setup = SetupErrorDatabases.WithServerTools(databases.Full))
+        {
+            var stored = new Receipt { Number = "reader-1" };
+            setup.Receipts.Add(stored);
+            await setup.SaveChangesAsync();
+            id = stored.Id;
+        }
+
+        // A read model: it tracks the receipt it read and saves coupons of its own; nothing of the receipt's is saved.
+        await using (var reader = Reader())
+        {
+            var receipt = await reader.Receipts.SingleAsync(r => r.Id == id);
+            reader.Coupons.Add(new Coupon { Code = "reader-1" });
+            Assert.Equal(1, reader.SaveChanges());
+            reader.Coupons.Add(new Coupon { Code = "reader-2" });
+            Assert.Equal(1, await reader.SaveChangesAsync());
+
+            // A change that only DetectChanges finds, as the save would.
+            receipt.Number = "reader-1, changed";
+            reader.Coupons.Add(new Coupon { Code = "reader-3" });
+
+            var error = Assert.Throws<InvalidOperationException>(() => reader.SaveChanges());
+            var asynchronous = await Assert.ThrowsAsync<InvalidOperationException>(() => reader.SaveChangesAsync());
+
+            Assert.Equal(error.Message, asynchronous.Message);
+            Assert.StartsWith("ReceiptReaderContext would save changes of [Audited] Receipt, but its options do not call UseServerTools(), so they would be stored with no audit trail, and nothing would say so; nothing was saved.", error.Message, StringComparison.Ordinal);
+            Assert.Contains("a context that only reads these entities saves its own without it", error.Message, StringComparison.Ordinal);
+        }
+
+        await using (var reader = Reader())
+        {
+            reader.Receipts.Add(new Receipt { Number = "reader-2" });
+            Assert.StartsWith("ReceiptReaderContext would save changes of [Audited] Receipt,", Assert.Throws<InvalidOperationException>(() => reader.SaveChanges()).Message, StringComparison.Ordinal);
+        }
+
+        await using (var reader = Reader())
+        {
+            reader.Receipts.Remove(await reader.Receipts.SingleAsync(r => r.Id == id));
+            Assert.StartsWith("ReceiptReaderContext would save changes of [Audited] Receipt,", (await Assert.ThrowsAsync<InvalidOperationException>(() => reader.SaveChangesAsync())).Message, StringComparison.Ordinal);
+        }
+
+        // Without automatic detection a change the application did not report is not saved: nothing is lost, the save runs.
+        await using (var reader = Reader())
+        {
+            reader.ChangeTracker.AutoDetectChangesEnabled = false;
+            var receipt = await reader.Receipts.SingleAsync(r => r.Id == id);
+            receipt.Number = "reader-1, not detected";
+            reader.Coupons.Add(new Coupon { Code = "reader-4" });
+            Assert.Equal(1, await reader.SaveChangesAsync());
+
+            reader.Entry(receipt).State = EntityState.Modified;
+            Assert.StartsWith("ReceiptReaderContext would save changes of [Audited] Receipt,", Assert.Throws<InvalidOperationException>(() => reader.SaveChanges()).Message, StringComparison.Ordinal);
+        }
+
+        await using var check = SetupErrorDatabases.WithServerTools(databases.Full);
+        Assert.Equal(["reader-1"], await check.Receipts.Where(r => r.Number.StartsWith("reader-")).Select(r => r.Number).ToListAsync());
+        Assert.Equal(["reader-1", "reader-2", "reader-4"], await check.Coupons.Where(c => c.Code.StartsWith("reader-")).OrderBy(c => c.Code).Select(c => c.Code).ToListAsync());
+
+        ReceiptReaderContext Reader() => new(new DbContextOptionsBuilder<ReceiptReaderContext>().UseNpgsql(databases.Full).Options);
+    }
+
+    [Fact]
+    public async Task A_context_without_UseServerTools_that_maps_an_audited_class_as_a_view_or_keyless_saves_its_own_entities()
+    {
+        await using (var setup = SetupErrorDatabases.WithServerTools(databases.Full))
+        {
+            await setup.Database.ExecuteSqlRawAsync($"""CREATE OR REPLACE VIEW {ReceiptViewContext.View} AS SELECT * FROM "Receipts" """);
+            setup.Receipts.Add(new Receipt { Number = "view-1" });
+            await setup.SaveChangesAsync();
+        }
+
+        await using (var view = new ReceiptViewContext(new DbContextOptionsBuilder<ReceiptViewContext>().UseNpgsql(databases.Full).Options))
+        {
+            Assert.Contains(await view.Receipts.ToListAsync(), r => r.Number == "view-1");
+            view.Coupons.Add(new Coupon { Code = "view-1" });
+            Assert.Equal(1, view.SaveChanges());
+            view.Coupons.Add(new Coupon { Code = "view-2" });
+            Assert.Equal(1, await view.SaveChangesAsync());
+        }
+
+        await using (var keyless = new KeylessReceiptContext(new DbContextOptionsBuilder<KeylessReceiptContext>().UseNpgsql(databases.Full).Options))
+        {
+            Assert.Contains(await keyless.Receipts.ToListAsync(), r => r.Number == "view-1");
+            keyless.Coupons.Add(new Coupon { Code = "keyless-1" });
+            Assert.Equal(1, keyless.SaveChanges());
+        }
+
+        await using var check = SetupErrorDatabases.WithServerTools(databases.Full);
+        Assert.Equal(3, await check.Coupons.CountAsync(c => c.Code == "view-1" || c.Code == "view-2" || c.Code == "keyless-1"));
+    }
+
+    [Fact]
+    public async Task A_context_without_UseServerTools_is_refused_a_change_of_an_audited_entitys_owned_value_or_links_and_saves_its_other_changes()
+    {
+        int id;
+        await using (var setup = SetupErrorDatabases.WithServerTools(databases.Full))
+        {
+            var stored = new Parcel { Label = "parcel-1", Address = new ParcelAddress { City = "Lyon" }, Carriers = [new Carrier { Name = "linked-1" }] };
+            setup.Parcels.Add(stored);
+            setup.Carriers.Add(new Carrier { Name = "unlinked-1" });
+            await setup.SaveChangesAsync();
+            id = stored.Id;
+        }
+
+        await using (var plain = SetupErrorDatabases.Plain(databases.Full))
+        {
+            var parcel = await plain.Parcels.Include(p => p.Carriers).SingleAsync(p => p.Id == id);
+            (await plain.Carriers.SingleAsync(c => c.Name == "linked-1")).Name = "linked-1, renamed";
+            plain.Add(new Coupon { Code = "beside-parcel-1" });
+            Assert.Equal(2, await plain.SaveChangesAsync());
+
+            // Only the owned entry is modified: the audit logs it as an update of the parcel.
+            parcel.Address.City = "Lille";
+            Assert.StartsWith(
+                "SetupContext would save changes of [Audited] Parcel, but its options do not call UseServerTools(), so they would be stored with no audit trail",
+                Assert.Throws<InvalidOperationException>(() => plain.SaveChanges()).Message,
+                StringComparison.Ordinal);
+        }
+
+        await using (var plain = SetupErrorDatabases.Plain(databases.Full))
+        {
+            var parcel = await plain.Parcels.Include(p => p.Carriers).SingleAsync(p => p.Id == id);
+            parcel.Carriers.Add(await plain.Carriers.SingleAsync(c => c.Name == "unlinked-1"));
+            Assert.StartsWith("SetupContext would save changes of [Audited] Parcel,", Assert.Throws<InvalidOperationException>(() => plain.SaveChanges()).Message, StringComparison.Ordinal);
+        }
+
+        await using (var plain = SetupErrorDatabases.Plain(databases.Full))
+        {
+            var parcel = await plain.Parcels.Include(p => p.Carriers).SingleAsync(p => p.Id == id);
+            parcel.Carriers.Clear();
+            Assert.StartsWith("SetupContext would save changes of [Audited] Parcel,", (await Assert.ThrowsAsync<InvalidOperationException>(() => plain.SaveChangesAsync())).Message, StringComparison.Ordinal);
+        }
+
+        await using var check = SetupErrorDatabases.WithServerTools(databases.Full);
+        var saved = await check.Parcels.Include(p => p.Carriers).SingleAsync(p => p.Id == id);
+        Assert.Equal("Lyon", saved.Address.City);
+        Assert.Equal(["linked-1, renamed"], saved.Carriers.Select(c => c.Name));
+        Assert.True(await check.Coupons.AnyAsync(c => c.Code == "beside-parcel-1"));
     }
 
     [Fact]
@@ -238,6 +382,26 @@ public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixtu
 
         using var check = SetupErrorDatabases.WithServerTools(databases.Full);
         Assert.False(check.Receipts.Any(r => r.Number == "column-1"));
+    }
+
+    [Fact]
+    public async Task A_call_of_a_pg_trgm_function_that_pg_trgm_does_not_declare_keeps_PostgreSQLs_error_on_a_database_that_has_it()
+    {
+        await using var context = SetupErrorDatabases.WithServerTools(databases.Full);
+        await using var plain = SetupErrorDatabases.Plain(databases.Full);
+        Assert.Equal(1f, await context.Database.SqlQueryRaw<float>("""SELECT similarity('jon', 'jon') AS "Value" """).SingleAsync());
+
+        var integer = Assert.Throws<PostgresException>(() => context.Database.SqlQueryRaw<float>("""SELECT similarity('jon', 1) AS "Value" """).ToList());
+        var withoutServerTools = await Assert.ThrowsAsync<PostgresException>(() => plain.Database.SqlQueryRaw<float>("""SELECT word_similarity(2, 'jon') AS "Value" """).ToListAsync());
+        var three = Assert.Throws<PostgresException>(() => plain.Database.SqlQueryRaw<float>("""SELECT strict_word_similarity('jon', 'jo', 'j') AS "Value" """).ToList());
+
+        Assert.Equal(
+            [
+                (PostgresErrorCodes.UndefinedFunction, "function similarity(unknown, integer) does not exist"),
+                (PostgresErrorCodes.UndefinedFunction, "function word_similarity(integer, unknown) does not exist"),
+                (PostgresErrorCodes.UndefinedFunction, "function strict_word_similarity(unknown, unknown, unknown) does not exist"),
+            ],
+            new[] { integer, withoutServerTools, three }.Select(e => (e.SqlState, e.MessageText)));
     }
 
     [Fact]

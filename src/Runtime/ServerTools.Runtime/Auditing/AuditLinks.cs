@@ -313,7 +313,7 @@ internal sealed class LinkChanges
     /// The many-to-many navigations whose links entities of <paramref name="join"/> hold, of either side, that have a CLR
     /// property and are declared by a class that is audited or has audited derived classes. Found once per entity type.
     /// </summary>
-    private static ISkipNavigation[] Navigations(IEntityType join)
+    internal static ISkipNavigation[] Navigations(IEntityType join)
         => join.GetOrAddRuntimeAnnotationValue(
             AnnotationName,
             static type =>

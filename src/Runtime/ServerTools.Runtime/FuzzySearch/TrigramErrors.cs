@@ -6,17 +6,20 @@ namespace ServerTools.FuzzySearch;
 /// <summary>
 /// PostgreSQL's answer to a fuzzy search on a database without pg_trgm (<c>42883: operator does not exist: text % text</c>,
 /// <c>function similarity(text, text) does not exist</c>), turned into an error that says where the extension comes from.
-/// Raised when EF Core reports the failed query (<see cref="Infrastructure.EfCoreEvents"/>); any other error passes untouched.
+/// Raised when EF Core reports the failed query (<see cref="Infrastructure.EfCoreEvents"/>), of any context of the process;
+/// any other error passes untouched, also a call of pg_trgm's names that pg_trgm could not serve either (other argument
+/// types, as <c>function similarity(text, integer) does not exist</c>, or another number of arguments).
 /// </summary>
 internal static class TrigramErrors
 {
     private const string OperatorMissing = "operator does not exist: ";
     private const string FunctionMissing = "function ";
+    private const string FunctionMissingEnd = ") does not exist";
 
     /// <summary>pg_trgm's operators, as PostgreSQL's message writes them between the operand types.</summary>
     private static readonly string[] s_operators = [" % ", " <% ", " %> ", " <<% ", " %>> "];
 
-    /// <summary>pg_trgm's functions that the rewritten queries call, as PostgreSQL's message starts with them.</summary>
+    /// <summary>pg_trgm's functions that the rewritten queries call, as PostgreSQL's message starts with them; each takes two texts.</summary>
     private static readonly string[] s_functions = ["similarity(", "word_similarity(", "strict_word_similarity("];
 
     /// <summary>The error to raise instead of <paramref name="exception"/> when it is pg_trgm missing; null otherwise.</summary>
@@ -33,7 +36,7 @@ internal static class TrigramErrors
                 error)
             : null;
 
-    /// <summary>Whether PostgreSQL's message names one of pg_trgm's operators on text, or one of its functions.</summary>
+    /// <summary>Whether PostgreSQL's message names one of pg_trgm's operators or functions, called on texts as pg_trgm declares it.</summary>
     private static bool IsTrigram(string message)
     {
         if (message.StartsWith(OperatorMissing, StringComparison.Ordinal))
@@ -48,14 +51,18 @@ internal static class TrigramErrors
                 }
             }
         }
-        else if (message.StartsWith(FunctionMissing, StringComparison.Ordinal))
+        else if (message.StartsWith(FunctionMissing, StringComparison.Ordinal) && message.EndsWith(FunctionMissingEnd, StringComparison.Ordinal)
+            && message.Length >= FunctionMissing.Length + FunctionMissingEnd.Length)
         {
-            var function = message.AsSpan(FunctionMissing.Length);
+            // PostgreSQL writes the call's signature: the name, then the argument types separated by ", " in parentheses.
+            var function = message.AsSpan(FunctionMissing.Length, message.Length - FunctionMissing.Length - FunctionMissingEnd.Length);
             foreach (var name in s_functions)
             {
                 if (function.StartsWith(name, StringComparison.Ordinal))
                 {
-                    return true;
+                    var arguments = function[name.Length..];
+                    var comma = arguments.IndexOf(", ", StringComparison.Ordinal);
+                    return comma > 0 && IsText(arguments[..comma]) && IsText(arguments[(comma + 2)..]);
                 }
             }
         }

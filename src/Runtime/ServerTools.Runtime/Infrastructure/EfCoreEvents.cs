@@ -14,8 +14,8 @@ namespace ServerTools.Infrastructure;
 /// call <c>UseServerTools()</c>. It asks for two events only, so EF Core builds event data for no other:
 /// <list type="bullet">
 /// <item><see cref="CoreEventId.SaveChangesStarting"/>, written at the start of every SaveChanges and SaveChangesAsync
-/// before changes are detected or a connection is opened: <see cref="SetupGuard"/> refuses the save of a context that
-/// maps <c>[Audited]</c> or <c>[Tracked]</c> entities without <c>UseServerTools()</c>;</item>
+/// before changes are detected or a connection is opened: <see cref="SetupGuard"/> refuses the save of a context without
+/// <c>UseServerTools()</c> that would add, modify or delete <c>[Audited]</c> or <c>[Tracked]</c> entities;</item>
 /// <item><see cref="CoreEventId.QueryIterationFailed"/>, written when a query failed, after EF Core closed its command and
 /// connection: <see cref="TrigramErrors"/> explains a fuzzy search on a database without pg_trgm.</item>
 /// </list>
