@@ -66,36 +66,25 @@ public sealed class RuleExpressionException : Exception
     public int Column => LineAndColumn(Expression, Position).Column;
 
     private static string FormatMessage(string expression, int position, string construct, string advice)
-    {
-        ArgumentNullException.ThrowIfNull(expression);
-        ArgumentNullException.ThrowIfNull(construct);
-        ArgumentNullException.ThrowIfNull(advice);
-        var (line, column) = LineAndColumn(expression, position);
-        return string.Create(
-            CultureInfo.InvariantCulture,
-            $"The data rule expression uses {construct} at position {position} (line {line}, column {column}), which is not allowed: {advice}");
-    }
+        => Format(expression, position, construct, advice, static (construct, at) => $"uses {construct} at {at}, which is not allowed");
 
     private static string FormatLimitMessage(string expression, int position, string construct, string advice)
+        => Format(expression, position, construct, advice, static (construct, at) => $"exceeds a limit, {construct}, at {at}");
+
+    /// <summary>"The data rule expression {what}: {advice}", where <paramref name="what"/> places the construct and the position.</summary>
+    private static string Format(string expression, int position, string construct, string advice, Func<string, string, string> what)
     {
         ArgumentNullException.ThrowIfNull(expression);
         ArgumentNullException.ThrowIfNull(construct);
         ArgumentNullException.ThrowIfNull(advice);
         var (line, column) = LineAndColumn(expression, position);
-        return string.Create(
-            CultureInfo.InvariantCulture,
-            $"The data rule expression exceeds a limit, {construct}, at position {position} (line {line}, column {column}): {advice}");
+        var at = string.Create(CultureInfo.InvariantCulture, $"position {position} (line {line}, column {column})");
+        return $"The data rule expression {what(construct, at)}: {advice}";
     }
 
     private static string FormatSyntaxMessage(string expression, int position, string construct, string expected)
     {
-        ArgumentNullException.ThrowIfNull(expression);
-        ArgumentNullException.ThrowIfNull(construct);
-        ArgumentNullException.ThrowIfNull(expected);
-        var (line, column) = LineAndColumn(expression, position);
-        var message = string.Create(
-            CultureInfo.InvariantCulture,
-            $"The data rule expression has a syntax error, {construct}, at position {position} (line {line}, column {column}): {expected}");
+        var message = Format(expression, position, construct, expected, static (construct, at) => $"has a syntax error, {construct}, at {at}");
         return string.IsNullOrWhiteSpace(expression) ? message : $"{message} The expression: \"{Excerpt(expression, position)}\"";
     }
 
