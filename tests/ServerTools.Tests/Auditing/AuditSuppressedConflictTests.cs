@@ -58,10 +58,10 @@ public sealed class AuditSuppressedConflictTests(AuditTrailTests.Database databa
         await using var check = database.Create();
         Assert.Equal(
             [(AuditOperation.Create, null), (AuditOperation.Delete, "alice")],
-            (await check.AuditTrailByKey<Account>(gone.Id).ToListAsync()).Select(l => (l.Operation, l.UserId)));
+            await TrailAsync(check, gone.Id));
         Assert.Equal(
             [(AuditOperation.Create, "bob")],
-            (await check.AuditTrailByKey<Account>(added.Id).ToListAsync()).Select(l => (l.Operation, l.UserId)));
+            await TrailAsync(check, added.Id));
     }
 
     [Theory]
@@ -101,10 +101,10 @@ public sealed class AuditSuppressedConflictTests(AuditTrailTests.Database databa
         Assert.False(await check.Accounts.AnyAsync(a => a.Id == account.Id));
         Assert.Equal(
             [(AuditOperation.Create, null), (AuditOperation.Delete, "alice"), (AuditOperation.Create, "alice"), (AuditOperation.Delete, "bob")],
-            (await check.AuditTrailByKey<Account>(account.Id).ToListAsync()).Select(l => (l.Operation, l.UserId)));
+            await TrailAsync(check, account.Id));
         Assert.Equal(
             [(AuditOperation.Create, "bob")],
-            (await check.AuditTrailByKey<Account>(added.Id).ToListAsync()).Select(l => (l.Operation, l.UserId)));
+            await TrailAsync(check, added.Id));
     }
 
     [Theory]
@@ -133,11 +133,15 @@ public sealed class AuditSuppressedConflictTests(AuditTrailTests.Database databa
         await using var check = database.Create();
         Assert.Equal(
             [(AuditOperation.Create, null), (AuditOperation.Delete, "alice")],
-            (await check.AuditTrailByKey<Account>(account.Id).ToListAsync()).Select(l => (l.Operation, l.UserId)));
+            await TrailAsync(check, account.Id));
         Assert.Equal(
             [(AuditOperation.Create, "bob")],
-            (await check.AuditTrailByKey<Account>(added.Id).ToListAsync()).Select(l => (l.Operation, l.UserId)));
+            await TrailAsync(check, added.Id));
     }
+
+    /// <summary>Who did what to the account, in the trail's order.</summary>
+    private static async Task<List<(AuditOperation Operation, string? UserId)>> TrailAsync(AuditTrailContext check, int id)
+        => (await check.AuditTrailByKey<Account>(id).ToListAsync()).ConvertAll(static l => (l.Operation, l.UserId));
 
     private async Task<Account> InsertAsync(string name)
     {
