@@ -189,6 +189,67 @@ public sealed class DeliveryTests(TrackingFixture database) : IClassFixture<Trac
     }
 
     [Fact]
+    public async Task A_scope_whose_disposal_throws_after_the_handlers_took_the_change_leaves_it_delivered()
+    {
+        await ClearOutboxAsync();
+        await CreateOrderAsync("SO-disposal-after-success");
+        var deliveries = new Deliveries();
+        var log = new RecordingLogger<TrackedChangeDispatcher<TrackingContext>>();
+        await using var services = database.Services(services => services
+            .AddSingleton<ILogger<TrackedChangeDispatcher<TrackingContext>>>(log)
+            .AddScoped<FailingDisposal>().AddScoped<ITrackedChangeHandler<SaleOrder>, HandlerWithFailingDisposal>()
+            .AddSingleton(deliveries).AddScoped<ITrackedChangeHandler<SaleOrder>, RecordingHandler>());
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+        Assert.Equal(1, await dispatcher.DispatchAsync());
+        Assert.Equal(0, await dispatcher.DispatchAsync());
+
+        Assert.Single(deliveries.Received);
+        await using var check = database.Create();
+        var message = await check.Set<OutboxMessage>().SingleAsync();
+        Assert.Equal((OutboxState.Delivered, 1, null, null), (message.State, message.Attempts, message.LastError, message.HandledBy));
+        var warning = Assert.Single(log.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Equal(10, warning.EventId);
+        Assert.StartsWith(
+            $"Disposing the DI scope in which tracked change {message.Id} ({s_saleOrder}) was handed to its handlers threw System.InvalidOperationException.",
+            warning.Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_scope_whose_disposal_throws_after_a_handler_failed_keeps_that_failure_and_the_handlers_that_took_the_change()
+    {
+        await ClearOutboxAsync();
+        await CreateOrderAsync("SO-disposal-after-failure");
+        var refusals = new Refusals(1);
+        var deliveries = new Deliveries();
+        await using var services = database.Services(
+            services => services
+                .AddScoped<FailingDisposal>().AddScoped<ITrackedChangeHandler<SaleOrder>, HandlerWithFailingDisposal>()
+                .AddSingleton(refusals).AddScoped<ITrackedChangeHandler<SaleOrder>, RefusingHandler>()
+                .AddSingleton(deliveries).AddScoped<ITrackedChangeHandler<SaleOrder>, RecordingHandler>(),
+            o => o.FirstRetryDelay = TimeSpan.FromMinutes(1));
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+        Assert.Equal(1, await dispatcher.DispatchAsync());
+
+        await using (var check = database.Create())
+        {
+            var message = await check.Set<OutboxMessage>().SingleAsync();
+            Assert.Equal((OutboxState.Pending, 1), (message.State, message.Attempts));
+            Assert.Equal("ServerTools.Tests.Tracking.RefusingHandler: System.InvalidOperationException: refused 1", message.LastError);
+            Assert.Equal([typeof(HandlerWithFailingDisposal).FullName!, typeof(RecordingHandler).FullName!], message.HandledBy);
+        }
+
+        // The retry goes to the handler that failed only.
+        database.Clock.Now += TimeSpan.FromMinutes(1);
+        Assert.Equal(1, await dispatcher.DispatchAsync());
+        Assert.Equal((2, 1), (refusals.Calls.Count, deliveries.Received.Count));
+        await using var after = database.Create();
+        Assert.Equal(OutboxState.Delivered, (await after.Set<OutboxMessage>().SingleAsync()).State);
+    }
+
+    [Fact]
     public async Task A_failed_change_holds_back_the_later_changes_of_its_entity_and_no_other()
     {
         await ClearOutboxAsync();
@@ -414,6 +475,24 @@ public sealed class Refusals(int refusals)
 
     /// <summary>True while refusals are left: uses one.</summary>
     public bool Refuse() => Interlocked.Decrement(ref _remaining) >= 0;
+}
+
+/// <summary>A scoped service whose disposal throws, as a resource of a handler may.</summary>
+public sealed class FailingDisposal : IDisposable, IAsyncDisposable
+{
+    public void Dispose() => throw new InvalidOperationException("the connection was already closed");
+
+    public ValueTask DisposeAsync() => throw new InvalidOperationException("the connection was already closed");
+}
+
+/// <summary>A handler that takes every change and uses a <see cref="FailingDisposal"/> of its scope.</summary>
+public sealed class HandlerWithFailingDisposal(FailingDisposal resource) : ITrackedChangeHandler<SaleOrder>
+{
+    public Task HandleAsync(TrackedChange<SaleOrder> change, CancellationToken cancellationToken)
+    {
+        GC.KeepAlive(resource);
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>A handler, registered before <see cref="RecordingHandler"/>, that throws while it has refusals left.</summary>

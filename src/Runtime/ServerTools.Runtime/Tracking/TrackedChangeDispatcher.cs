@@ -489,7 +489,8 @@ public sealed class TrackedChangeDispatcher<TContext>
 
     /// <summary>
     /// Hands <paramref name="message"/> to every handler of its type that has not handled it yet. A failure to create the
-    /// handlers (their DI registration) counts as a failure of them all.
+    /// handlers (their DI registration) counts as a failure of them all. A failure to dispose of their DI scope afterwards is
+    /// logged and changes nothing: the handlers' outcomes stand.
     /// </summary>
     private async Task<HandlerRun> DeliverAsync(OutboxMessage message, IModel model, CancellationToken cancellationToken)
     {
@@ -502,21 +503,32 @@ public sealed class TrackedChangeDispatcher<TContext>
             return missing;
         }
 
+        var scope = _scopes.CreateAsyncScope();
+        HandlerRun run;
         try
         {
-            await using var scope = _scopes.CreateAsyncScope();
-            return await descriptor.DeliverAsync(scope.ServiceProvider, message, model, cancellationToken).ConfigureAwait(false);
+            run = await descriptor.DeliverAsync(scope.ServiceProvider, message, model, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return new HandlerRun { Stopped = true };
+            run = new HandlerRun { Stopped = true };
         }
         catch (Exception exception)
         {
-            var failed = new HandlerRun();
-            failed.Failures.Add(($"the handlers of {message.EntityType} (creating them)", exception));
-            return failed;
+            run = new HandlerRun();
+            run.Failures.Add(($"the handlers of {message.EntityType} (creating them)", exception));
         }
+
+        try
+        {
+            await scope.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            TrackedDispatcherLog.ScopeDisposalFailed(_logger, message.Id, message.EntityType, exception.GetType().FullName);
+        }
+
+        return run;
     }
 
     /// <summary>
@@ -626,4 +638,9 @@ internal static partial class TrackedDispatcherLog
 
     [LoggerMessage(9, LogLevel.Warning, "{Count} tracked changes of {EntityType} were marked delivered without a handler (UnhandledChanges = MarkDelivered).")]
     public static partial void MarkedWithoutHandler(ILogger logger, int count, string entityType);
+
+    [LoggerMessage(10, LogLevel.Warning,
+        "Disposing the DI scope in which tracked change {ChangeId} ({EntityType}) was handed to its handlers threw {ExceptionType}. The handlers' " +
+        "outcomes stand: a handler that took the change is not handed it again. Fix the Dispose or DisposeAsync of the scoped service that threw.")]
+    public static partial void ScopeDisposalFailed(ILogger logger, Guid changeId, string entityType, string? exceptionType);
 }
