@@ -188,6 +188,72 @@ public sealed class DeliveryTests(TrackingFixture database) : IClassFixture<Trac
         Assert.Equal((4, 2), (refusals.Calls.Count, deliveries.Received.Count));
     }
 
+    [Theory]
+    [InlineData("emoji", "\U0001F600 and more")]
+    [InlineData("nul", "bad\0byte")]
+    public async Task A_handler_error_the_database_could_not_hold_is_recorded_readable_with_its_attempt(string kind, string tail)
+    {
+        await ClearOutboxAsync();
+        var failing = (await CreateOrderAsync($"SO-error-{kind}")).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await CreateOrderAsync($"SO-error-{kind}-other");
+        const string Prefix = "ServerTools.Tests.Tracking.RecordingHandler: System.InvalidOperationException: ";
+
+        // The emoji's first half is the 2,000th character of LastError, the last one kept.
+        var message = kind == "emoji" ? new string('x', 1999 - Prefix.Length) + tail : tail;
+        var deliveries = new Deliveries
+        {
+            Behaviour = (change, _) => change.EntityKey == failing ? throw new InvalidOperationException(message) : Task.CompletedTask,
+        };
+        await using var services = database.Services(deliveries);
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+        Assert.Equal(2, await dispatcher.DispatchAsync());
+
+        await using var check = database.Create();
+        var failed = await check.Set<OutboxMessage>().SingleAsync(m => m.EntityKey == failing);
+        Assert.Equal((OutboxState.Pending, 1), (failed.State, failed.Attempts));
+        Assert.Equal(kind == "emoji" ? Prefix + new string('x', 1999 - Prefix.Length) : Prefix + "bad\uFFFDbyte", failed.LastError);
+        Assert.Equal(OutboxState.Delivered, (await check.Set<OutboxMessage>().SingleAsync(m => m.EntityKey != failing)).State);
+    }
+
+    [Fact]
+    public async Task An_error_text_the_database_refuses_is_recorded_as_the_types_that_failed_and_the_pass_keeps_its_other_deliveries()
+    {
+        await ClearOutboxAsync();
+        await CreateOrderAsync("SO-refused-text-1");
+        var failing = (await CreateOrderAsync("SO-refused-text-2")).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await CreateOrderAsync("SO-refused-text-3");
+        var deliveries = new Deliveries
+        {
+            Behaviour = (change, _) => change.EntityKey == failing ? throw new InvalidOperationException("a forbidden word") : Task.CompletedTask,
+        };
+        await using var services = database.Services(deliveries);
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        await using var context = database.Create();
+
+        // A rule of the application's on the column, which the dispatcher cannot know of.
+        await context.Database.ExecuteSqlRawAsync(
+            "ALTER TABLE servertools_outbox ADD CONSTRAINT no_forbidden_words CHECK (\"LastError\" IS NULL OR \"LastError\" NOT LIKE '%forbidden%')");
+        try
+        {
+            Assert.Equal(3, await dispatcher.DispatchAsync());
+            Assert.Equal(0, await dispatcher.DispatchAsync());
+        }
+        finally
+        {
+            await context.Database.ExecuteSqlRawAsync("ALTER TABLE servertools_outbox DROP CONSTRAINT no_forbidden_words");
+        }
+
+        Assert.Equal(3, deliveries.Received.Count);
+        var failed = await context.Set<OutboxMessage>().AsNoTracking().SingleAsync(m => m.EntityKey == failing);
+        Assert.Equal((OutboxState.Pending, 1), (failed.State, failed.Attempts));
+        Assert.Equal(
+            "The text of this failure could not be stored (Npgsql.PostgresException 23514); what failed: ServerTools.Tests.Tracking.RecordingHandler " +
+            "threw System.InvalidOperationException.",
+            failed.LastError);
+        Assert.Equal(2, await context.Set<OutboxMessage>().CountAsync(m => m.State == OutboxState.Delivered));
+    }
+
     [Fact]
     public async Task A_scope_whose_disposal_throws_after_the_handlers_took_the_change_leaves_it_delivered()
     {

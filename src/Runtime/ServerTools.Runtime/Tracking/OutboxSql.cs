@@ -83,6 +83,7 @@ internal sealed class OutboxSql
                         $"{Column(nameof(OutboxMessage.HandledBy))} = NULL{deliveredAt} " +
                         $"FROM unnest({{1}}, {{2}}) AS delivered(id, at) WHERE message.{id} = delivered.id";
         FieldNames = fieldNames;
+        LastErrorMaxLength = outbox.FindProperty(nameof(OutboxMessage.LastError))?.GetMaxLength();
         Fields = CopyJsonColumn.Of(
             table, fields, $"modelBuilder.Entity<OutboxMessage>().ComplexCollection(m => m.Fields, f => f.ToJson(\"{fields.GetContainerColumnName()}\").HasColumnType(\"{{type}}\"))");
     }
@@ -123,6 +124,9 @@ internal sealed class OutboxSql
     /// deliveries (<see cref="OutboxMessage.HandledBy"/>) are cleared.
     /// </summary>
     public string MarkDelivered { get; }
+
+    /// <summary>The longest <see cref="OutboxMessage.LastError"/> the model allows (<c>HasMaxLength</c>), if it sets one.</summary>
+    public int? LastErrorMaxLength { get; }
 
     /// <summary>The JSON property names of a field change, as EF reads them back.</summary>
     public AuditLineJsonNames FieldNames { get; }
