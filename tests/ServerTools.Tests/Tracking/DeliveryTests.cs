@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace ServerTools.Tests.Tracking;
 
@@ -348,6 +349,45 @@ public sealed class DeliveryTests(TrackingFixture database) : IClassFixture<Trac
         Assert.Equal(["1", "1", "2", "3"], totals);
         var sequences = deliveries.Received.Where(c => c.EntityKey == heldKey).Select(c => c.Sequence).Distinct().ToList();
         Assert.Equal(sequences.Order(), sequences);
+    }
+
+    [Fact]
+    public async Task A_change_another_transaction_holds_holds_back_the_later_changes_of_its_entity()
+    {
+        await ClearOutboxAsync();
+        var id = await CreateOrderAsync("SO-locked-middle");
+        await ClearOutboxAsync();
+        await UpdateAsync(id, order => order.Total = 1m);
+        await UpdateAsync(id, order => order.Total = 2m);
+        await UpdateAsync(id, order => order.Total = 3m);
+        Guid middle;
+        await using (var context = database.Create())
+        {
+            middle = await context.Set<OutboxMessage>().OrderBy(m => m.Sequence).Skip(1).Select(m => m.Id).FirstAsync();
+        }
+
+        var deliveries = new Deliveries();
+        await using var services = database.Services(deliveries);
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+        // An operator's redelivery of the second change, or an update of the application's, not committed yet.
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using (var hold = new NpgsqlCommand("""SELECT 1 FROM servertools_outbox WHERE "Id" = $1 FOR UPDATE""", connection, transaction))
+            {
+                hold.Parameters.Add(new NpgsqlParameter { Value = middle });
+                await hold.ExecuteScalarAsync();
+            }
+
+            Assert.Equal(1, await dispatcher.DispatchAsync());
+            Assert.Equal(0, await dispatcher.DispatchAsync());
+            await transaction.RollbackAsync();
+        }
+
+        Assert.Equal(2, await dispatcher.DispatchAsync());
+        Assert.Equal(["1", "2", "3"], Received(deliveries).Select(r => r.Total));
     }
 
     [Fact]

@@ -363,8 +363,9 @@ public sealed class TrackedChangeDispatcher<TContext>
     /// <summary>
     /// Locks the messages of this pass, grouped by entity, each group in order: the earliest pending change of each entity
     /// that is due and held by no other dispatcher, up to a batch of each type (<see cref="OutboxSql.ClaimHeads"/>), then
-    /// up to a batch of those entities' later pending changes (<see cref="OutboxSql.ClaimFollowers"/>), so a backlog of
-    /// one entity's changes drains a batch per pass. Groups in the order their first change became due.
+    /// up to a batch of those entities' later pending changes (<see cref="OutboxSql.Followers"/>, locked with
+    /// <see cref="OutboxSql.LockFollowers"/>), each entity's up to the first that the lock skipped, so a backlog of one
+    /// entity's changes drains a batch per pass. Groups in the order their first change became due.
     /// </summary>
     private async Task<List<List<(OutboxMessage Message, string? Unreadable)>>> ClaimAsync(
         TContext db, OutboxSql sql, Plan plan, DateTimeOffset now, CancellationToken cancellationToken)
@@ -392,20 +393,50 @@ public sealed class TrackedChangeDispatcher<TContext>
             return runs;
         }
 
-        var followers = await ReadAsync(
+        var candidates = new List<(Guid Id, string Type, string Key)>();
+        await using (var command = Command(
             db,
-            sql,
-            sql.ClaimFollowers,
+            sql.Followers,
             [
                 heads.Select(static head => head.Message.EntityType).ToArray(),
                 heads.Select(static head => head.Message.EntityKey).ToArray(),
                 heads.Select(static head => head.Message.Sequence).ToArray(),
                 _options.BatchSize,
-            ],
-            cancellationToken).ConfigureAwait(false);
-        foreach (var follower in followers.OrderBy(static follower => follower.Message.Sequence))
+            ]))
         {
-            byEntity[(follower.Message.EntityType, follower.Message.EntityKey)].Add(follower);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                candidates.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        if (candidates.Count == 0)
+        {
+            return runs;
+        }
+
+        var locked = (await ReadAsync(db, sql, sql.LockFollowers, [candidates.Select(static candidate => candidate.Id).ToArray()], cancellationToken)
+            .ConfigureAwait(false)).ToDictionary(static follower => follower.Message.Id);
+
+        // A follower the lock skipped is held by another transaction (a redelivery, an update of the application's), or is
+        // no longer pending: its entity's run ends before it, so no later change of the entity overtakes it.
+        var cut = new HashSet<(string Type, string Key)>();
+        foreach (var (id, type, key) in candidates)
+        {
+            if (cut.Contains((type, key)))
+            {
+                continue;
+            }
+
+            if (locked.TryGetValue(id, out var follower))
+            {
+                byEntity[(type, key)].Add(follower);
+            }
+            else
+            {
+                cut.Add((type, key));
+            }
         }
 
         return runs;
