@@ -94,9 +94,13 @@ public sealed class DeliveryOrderTests(TrackingFixture database) : IClassFixture
 
         string[] keys = ["hot"];
         long[] sequences = [1];
-        var followers = await ExplainAsync(sql.ClaimFollowers, types, keys, sequences, 99);
+        var followers = await ExplainAsync(sql.Followers, types, keys, sequences, 99);
         Assert.Contains("Index Scan using \"IX_servertools_outbox_EntityType_EntityKey_Sequence\"", followers, StringComparison.Ordinal);
         Assert.DoesNotContain("Seq Scan", followers, StringComparison.Ordinal);
+
+        var ids = await context.Set<OutboxMessage>().Where(m => m.EntityKey == "hot").OrderBy(m => m.Sequence).Skip(1).Take(99).Select(m => m.Id).ToArrayAsync();
+        var locks = await ExplainAsync(sql.LockFollowers, ids);
+        Assert.DoesNotContain("Seq Scan", locks, StringComparison.Ordinal);
 
         await ClearOutboxAsync();
     }

@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace ServerTools.Tests.Tracking;
 
@@ -188,6 +189,133 @@ public sealed class DeliveryTests(TrackingFixture database) : IClassFixture<Trac
         Assert.Equal((4, 2), (refusals.Calls.Count, deliveries.Received.Count));
     }
 
+    [Theory]
+    [InlineData("emoji", "\U0001F600 and more")]
+    [InlineData("nul", "bad\0byte")]
+    public async Task A_handler_error_the_database_could_not_hold_is_recorded_readable_with_its_attempt(string kind, string tail)
+    {
+        await ClearOutboxAsync();
+        var failing = (await CreateOrderAsync($"SO-error-{kind}")).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await CreateOrderAsync($"SO-error-{kind}-other");
+        const string Prefix = "ServerTools.Tests.Tracking.RecordingHandler: System.InvalidOperationException: ";
+
+        // The emoji's first half is the 2,000th character of LastError, the last one kept.
+        var message = kind == "emoji" ? new string('x', 1999 - Prefix.Length) + tail : tail;
+        var deliveries = new Deliveries
+        {
+            Behaviour = (change, _) => change.EntityKey == failing ? throw new InvalidOperationException(message) : Task.CompletedTask,
+        };
+        await using var services = database.Services(deliveries);
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+        Assert.Equal(2, await dispatcher.DispatchAsync());
+
+        await using var check = database.Create();
+        var failed = await check.Set<OutboxMessage>().SingleAsync(m => m.EntityKey == failing);
+        Assert.Equal((OutboxState.Pending, 1), (failed.State, failed.Attempts));
+        Assert.Equal(kind == "emoji" ? Prefix + new string('x', 1999 - Prefix.Length) : Prefix + "bad\uFFFDbyte", failed.LastError);
+        Assert.Equal(OutboxState.Delivered, (await check.Set<OutboxMessage>().SingleAsync(m => m.EntityKey != failing)).State);
+    }
+
+    [Fact]
+    public async Task An_error_text_the_database_refuses_is_recorded_as_the_types_that_failed_and_the_pass_keeps_its_other_deliveries()
+    {
+        await ClearOutboxAsync();
+        await CreateOrderAsync("SO-refused-text-1");
+        var failing = (await CreateOrderAsync("SO-refused-text-2")).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await CreateOrderAsync("SO-refused-text-3");
+        var deliveries = new Deliveries
+        {
+            Behaviour = (change, _) => change.EntityKey == failing ? throw new InvalidOperationException("a forbidden word") : Task.CompletedTask,
+        };
+        await using var services = database.Services(deliveries);
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        await using var context = database.Create();
+
+        // A rule of the application's on the column, which the dispatcher cannot know of.
+        await context.Database.ExecuteSqlRawAsync(
+            "ALTER TABLE servertools_outbox ADD CONSTRAINT no_forbidden_words CHECK (\"LastError\" IS NULL OR \"LastError\" NOT LIKE '%forbidden%')");
+        try
+        {
+            Assert.Equal(3, await dispatcher.DispatchAsync());
+            Assert.Equal(0, await dispatcher.DispatchAsync());
+        }
+        finally
+        {
+            await context.Database.ExecuteSqlRawAsync("ALTER TABLE servertools_outbox DROP CONSTRAINT no_forbidden_words");
+        }
+
+        Assert.Equal(3, deliveries.Received.Count);
+        var failed = await context.Set<OutboxMessage>().AsNoTracking().SingleAsync(m => m.EntityKey == failing);
+        Assert.Equal((OutboxState.Pending, 1), (failed.State, failed.Attempts));
+        Assert.Equal(
+            "The text of this failure could not be stored (Npgsql.PostgresException 23514); what failed: ServerTools.Tests.Tracking.RecordingHandler " +
+            "threw System.InvalidOperationException.",
+            failed.LastError);
+        Assert.Equal(2, await context.Set<OutboxMessage>().CountAsync(m => m.State == OutboxState.Delivered));
+    }
+
+    [Fact]
+    public async Task A_scope_whose_disposal_throws_after_the_handlers_took_the_change_leaves_it_delivered()
+    {
+        await ClearOutboxAsync();
+        await CreateOrderAsync("SO-disposal-after-success");
+        var deliveries = new Deliveries();
+        var log = new RecordingLogger<TrackedChangeDispatcher<TrackingContext>>();
+        await using var services = database.Services(services => services
+            .AddSingleton<ILogger<TrackedChangeDispatcher<TrackingContext>>>(log)
+            .AddScoped<FailingDisposal>().AddScoped<ITrackedChangeHandler<SaleOrder>, HandlerWithFailingDisposal>()
+            .AddSingleton(deliveries).AddScoped<ITrackedChangeHandler<SaleOrder>, RecordingHandler>());
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+        Assert.Equal(1, await dispatcher.DispatchAsync());
+        Assert.Equal(0, await dispatcher.DispatchAsync());
+
+        Assert.Single(deliveries.Received);
+        await using var check = database.Create();
+        var message = await check.Set<OutboxMessage>().SingleAsync();
+        Assert.Equal((OutboxState.Delivered, 1, null, null), (message.State, message.Attempts, message.LastError, message.HandledBy));
+        var warning = Assert.Single(log.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Equal(10, warning.EventId);
+        Assert.StartsWith(
+            $"Disposing the DI scope in which tracked change {message.Id} ({s_saleOrder}) was handed to its handlers threw System.InvalidOperationException.",
+            warning.Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_scope_whose_disposal_throws_after_a_handler_failed_keeps_that_failure_and_the_handlers_that_took_the_change()
+    {
+        await ClearOutboxAsync();
+        await CreateOrderAsync("SO-disposal-after-failure");
+        var refusals = new Refusals(1);
+        var deliveries = new Deliveries();
+        await using var services = database.Services(
+            services => services
+                .AddScoped<FailingDisposal>().AddScoped<ITrackedChangeHandler<SaleOrder>, HandlerWithFailingDisposal>()
+                .AddSingleton(refusals).AddScoped<ITrackedChangeHandler<SaleOrder>, RefusingHandler>()
+                .AddSingleton(deliveries).AddScoped<ITrackedChangeHandler<SaleOrder>, RecordingHandler>(),
+            o => o.FirstRetryDelay = TimeSpan.FromMinutes(1));
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+        Assert.Equal(1, await dispatcher.DispatchAsync());
+
+        await using (var check = database.Create())
+        {
+            var message = await check.Set<OutboxMessage>().SingleAsync();
+            Assert.Equal((OutboxState.Pending, 1), (message.State, message.Attempts));
+            Assert.Equal("ServerTools.Tests.Tracking.RefusingHandler: System.InvalidOperationException: refused 1", message.LastError);
+            Assert.Equal([typeof(HandlerWithFailingDisposal).FullName!, typeof(RecordingHandler).FullName!], message.HandledBy);
+        }
+
+        // The retry goes to the handler that failed only.
+        database.Clock.Now += TimeSpan.FromMinutes(1);
+        Assert.Equal(1, await dispatcher.DispatchAsync());
+        Assert.Equal((2, 1), (refusals.Calls.Count, deliveries.Received.Count));
+        await using var after = database.Create();
+        Assert.Equal(OutboxState.Delivered, (await after.Set<OutboxMessage>().SingleAsync()).State);
+    }
+
     [Fact]
     public async Task A_failed_change_holds_back_the_later_changes_of_its_entity_and_no_other()
     {
@@ -221,6 +349,45 @@ public sealed class DeliveryTests(TrackingFixture database) : IClassFixture<Trac
         Assert.Equal(["1", "1", "2", "3"], totals);
         var sequences = deliveries.Received.Where(c => c.EntityKey == heldKey).Select(c => c.Sequence).Distinct().ToList();
         Assert.Equal(sequences.Order(), sequences);
+    }
+
+    [Fact]
+    public async Task A_change_another_transaction_holds_holds_back_the_later_changes_of_its_entity()
+    {
+        await ClearOutboxAsync();
+        var id = await CreateOrderAsync("SO-locked-middle");
+        await ClearOutboxAsync();
+        await UpdateAsync(id, order => order.Total = 1m);
+        await UpdateAsync(id, order => order.Total = 2m);
+        await UpdateAsync(id, order => order.Total = 3m);
+        Guid middle;
+        await using (var context = database.Create())
+        {
+            middle = await context.Set<OutboxMessage>().OrderBy(m => m.Sequence).Skip(1).Select(m => m.Id).FirstAsync();
+        }
+
+        var deliveries = new Deliveries();
+        await using var services = database.Services(deliveries);
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+        // An operator's redelivery of the second change, or an update of the application's, not committed yet.
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using (var hold = new NpgsqlCommand("""SELECT 1 FROM servertools_outbox WHERE "Id" = $1 FOR UPDATE""", connection, transaction))
+            {
+                hold.Parameters.Add(new NpgsqlParameter { Value = middle });
+                await hold.ExecuteScalarAsync();
+            }
+
+            Assert.Equal(1, await dispatcher.DispatchAsync());
+            Assert.Equal(0, await dispatcher.DispatchAsync());
+            await transaction.RollbackAsync();
+        }
+
+        Assert.Equal(2, await dispatcher.DispatchAsync());
+        Assert.Equal(["1", "2", "3"], Received(deliveries).Select(r => r.Total));
     }
 
     [Fact]
@@ -414,6 +581,24 @@ public sealed class Refusals(int refusals)
 
     /// <summary>True while refusals are left: uses one.</summary>
     public bool Refuse() => Interlocked.Decrement(ref _remaining) >= 0;
+}
+
+/// <summary>A scoped service whose disposal throws, as a resource of a handler may.</summary>
+public sealed class FailingDisposal : IDisposable, IAsyncDisposable
+{
+    public void Dispose() => throw new InvalidOperationException("the connection was already closed");
+
+    public ValueTask DisposeAsync() => throw new InvalidOperationException("the connection was already closed");
+}
+
+/// <summary>A handler that takes every change and uses a <see cref="FailingDisposal"/> of its scope.</summary>
+public sealed class HandlerWithFailingDisposal(FailingDisposal resource) : ITrackedChangeHandler<SaleOrder>
+{
+    public Task HandleAsync(TrackedChange<SaleOrder> change, CancellationToken cancellationToken)
+    {
+        GC.KeepAlive(resource);
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>A handler, registered before <see cref="RecordingHandler"/>, that throws while it has refusals left.</summary>

@@ -38,6 +38,25 @@ public sealed class DispatcherRegistrationTests
         Assert.False(stop.IsCancellationRequested);
     }
 
+    [Fact]
+    public void A_second_registration_for_the_same_context_is_refused_instead_of_dropping_its_options()
+    {
+        var services = new ServiceCollection();
+        services.AddTrackedChangeDispatcher<RenamedOutboxContext>();
+
+        var error = Assert.Throws<InvalidOperationException>(() => services.AddTrackedChangeDispatcher<RenamedOutboxContext>(o => o.Dispatchers = 4));
+
+        Assert.Equal(
+            "AddTrackedChangeDispatcher<RenamedOutboxContext>() was called twice for RenamedOutboxContext (or TrackedChangeDispatcher<RenamedOutboxContext> " +
+            "was registered before it): one dispatcher runs per context, with the options of one call, so the second call's options (Dispatchers, " +
+            "BatchSize, ...) would be ignored. Call it once, and set every option in that call's delegate: " +
+            "services.AddTrackedChangeDispatcher<RenamedOutboxContext>(o => { o.Dispatchers = 4; ... }).",
+            error.Message);
+
+        // Another context has a dispatcher of its own.
+        services.AddTrackedChangeDispatcher<TrackingContext>();
+    }
+
     private static ServiceProvider Unregistered()
     {
         var services = new ServiceCollection();

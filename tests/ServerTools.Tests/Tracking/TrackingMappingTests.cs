@@ -87,6 +87,28 @@ public sealed class TrackingMappingTests(TrackingMappingTests.Database database)
     }
 
     [Fact]
+    public async Task A_handler_error_longer_than_the_mapped_length_of_LastError_is_cut_to_it()
+    {
+        await using (var context = database.Create())
+        {
+            await context.Set<OutboxMessage>().ExecuteDeleteAsync();
+            context.SaleOrders.Add(new SaleOrder { Number = "SO-long-error", Total = 1m });
+            await context.SaveChangesAsync();
+        }
+
+        var deliveries = new Deliveries { Behaviour = (_, _) => throw new InvalidOperationException(new string('x', 500)) };
+        await using var services = Services(deliveries);
+
+        Assert.Equal(1, await services.GetRequiredService<TrackedChangeDispatcher<RenamedOutboxContext>>().DispatchAsync());
+
+        await using var check = database.Create();
+        var message = await check.Set<OutboxMessage>().SingleAsync();
+        Assert.Equal((OutboxState.Pending, 1), (message.State, message.Attempts));
+        const string Prefix = "ServerTools.Tests.Tracking.RecordingHandler: System.InvalidOperationException: ";
+        Assert.Equal(Prefix + new string('x', 200 - Prefix.Length), message.LastError);
+    }
+
+    [Fact]
     public void A_database_whose_column_is_json_where_the_model_says_jsonb_fails_the_save_with_what_to_do()
     {
         using var context = database.Create();
@@ -244,6 +266,7 @@ public sealed class RenamedOutboxContext(DbContextOptions<RenamedOutboxContext> 
             outbox.Property(m => m.Attempts).HasColumnName("attempts");
             outbox.Property(m => m.NextAttemptAt).HasColumnName("next_attempt_at");
             outbox.Property(m => m.DeliveredAt).HasColumnName("delivered_at");
+            outbox.Property(m => m.LastError).HasColumnName("last_error").HasMaxLength(200);
             outbox.ComplexCollection(m => m.Fields, fields =>
             {
                 // jsonb rather than ServerTools' json: the writer follows the model's column type.

@@ -113,6 +113,7 @@ public sealed class TrackedChangeDispatcher<TContext>
     where TContext : DbContext
 {
     private const int MaxErrorLength = 2000;
+    private const string FailureSavepoint = "servertools_failure";
     private readonly IServiceScopeFactory _scopes;
     private readonly TrackedChangeDispatcherOptions _options;
     private readonly ILogger _logger;
@@ -304,7 +305,7 @@ public sealed class TrackedChangeDispatcher<TContext>
                 if (unreadable is not null)
                 {
                     handled++;
-                    await UnreadableAsync(db, message, unreadable).ConfigureAwait(false);
+                    await UnreadableAsync(db, sql, message, unreadable).ConfigureAwait(false);
                     break;
                 }
 
@@ -323,7 +324,7 @@ public sealed class TrackedChangeDispatcher<TContext>
                 handled++;
                 if (outcome.Failures.Count > 0)
                 {
-                    await FailedAsync(db, message, outcome).ConfigureAwait(false);
+                    await FailedAsync(db, sql, message, outcome).ConfigureAwait(false);
                     break;
                 }
 
@@ -362,8 +363,9 @@ public sealed class TrackedChangeDispatcher<TContext>
     /// <summary>
     /// Locks the messages of this pass, grouped by entity, each group in order: the earliest pending change of each entity
     /// that is due and held by no other dispatcher, up to a batch of each type (<see cref="OutboxSql.ClaimHeads"/>), then
-    /// up to a batch of those entities' later pending changes (<see cref="OutboxSql.ClaimFollowers"/>), so a backlog of
-    /// one entity's changes drains a batch per pass. Groups in the order their first change became due.
+    /// up to a batch of those entities' later pending changes (<see cref="OutboxSql.Followers"/>, locked with
+    /// <see cref="OutboxSql.LockFollowers"/>), each entity's up to the first that the lock skipped, so a backlog of one
+    /// entity's changes drains a batch per pass. Groups in the order their first change became due.
     /// </summary>
     private async Task<List<List<(OutboxMessage Message, string? Unreadable)>>> ClaimAsync(
         TContext db, OutboxSql sql, Plan plan, DateTimeOffset now, CancellationToken cancellationToken)
@@ -391,20 +393,50 @@ public sealed class TrackedChangeDispatcher<TContext>
             return runs;
         }
 
-        var followers = await ReadAsync(
+        var candidates = new List<(Guid Id, string Type, string Key)>();
+        await using (var command = Command(
             db,
-            sql,
-            sql.ClaimFollowers,
+            sql.Followers,
             [
                 heads.Select(static head => head.Message.EntityType).ToArray(),
                 heads.Select(static head => head.Message.EntityKey).ToArray(),
                 heads.Select(static head => head.Message.Sequence).ToArray(),
                 _options.BatchSize,
-            ],
-            cancellationToken).ConfigureAwait(false);
-        foreach (var follower in followers.OrderBy(static follower => follower.Message.Sequence))
+            ]))
         {
-            byEntity[(follower.Message.EntityType, follower.Message.EntityKey)].Add(follower);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                candidates.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        if (candidates.Count == 0)
+        {
+            return runs;
+        }
+
+        var locked = (await ReadAsync(db, sql, sql.LockFollowers, [candidates.Select(static candidate => candidate.Id).ToArray()], cancellationToken)
+            .ConfigureAwait(false)).ToDictionary(static follower => follower.Message.Id);
+
+        // A follower the lock skipped is held by another transaction (a redelivery, an update of the application's), or is
+        // no longer pending: its entity's run ends before it, so no later change of the entity overtakes it.
+        var cut = new HashSet<(string Type, string Key)>();
+        foreach (var (id, type, key) in candidates)
+        {
+            if (cut.Contains((type, key)))
+            {
+                continue;
+            }
+
+            if (locked.TryGetValue(id, out var follower))
+            {
+                byEntity[(type, key)].Add(follower);
+            }
+            else
+            {
+                cut.Add((type, key));
+            }
         }
 
         return runs;
@@ -489,7 +521,8 @@ public sealed class TrackedChangeDispatcher<TContext>
 
     /// <summary>
     /// Hands <paramref name="message"/> to every handler of its type that has not handled it yet. A failure to create the
-    /// handlers (their DI registration) counts as a failure of them all.
+    /// handlers (their DI registration) counts as a failure of them all. A failure to dispose of their DI scope afterwards is
+    /// logged and changes nothing: the handlers' outcomes stand.
     /// </summary>
     private async Task<HandlerRun> DeliverAsync(OutboxMessage message, IModel model, CancellationToken cancellationToken)
     {
@@ -502,58 +535,91 @@ public sealed class TrackedChangeDispatcher<TContext>
             return missing;
         }
 
+        var scope = _scopes.CreateAsyncScope();
+        HandlerRun run;
         try
         {
-            await using var scope = _scopes.CreateAsyncScope();
-            return await descriptor.DeliverAsync(scope.ServiceProvider, message, model, cancellationToken).ConfigureAwait(false);
+            run = await descriptor.DeliverAsync(scope.ServiceProvider, message, model, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return new HandlerRun { Stopped = true };
+            run = new HandlerRun { Stopped = true };
         }
         catch (Exception exception)
         {
-            var failed = new HandlerRun();
-            failed.Failures.Add(($"the handlers of {message.EntityType} (creating them)", exception));
-            return failed;
+            run = new HandlerRun();
+            run.Failures.Add(($"the handlers of {message.EntityType} (creating them)", exception));
         }
+
+        try
+        {
+            await scope.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            TrackedDispatcherLog.ScopeDisposalFailed(_logger, message.Id, message.EntityType, exception.GetType().FullName);
+        }
+
+        return run;
     }
 
     /// <summary>
     /// Records a failed delivery: one more attempt, which handlers threw what, which handled it (they are skipped next
     /// time), then a retry after the backoff, or the dead letters.
     /// </summary>
-    private Task FailedAsync(TContext db, OutboxMessage message, HandlerRun outcome)
+    private Task FailedAsync(TContext db, OutboxSql sql, OutboxMessage message, HandlerRun outcome)
     {
         var error = string.Join('\n', outcome.Failures.Select(static failure => $"{failure.Handler}: {failure.Exception.GetType().FullName}: {failure.Exception.Message}"));
         var summary = string.Join(", ", outcome.Failures.Select(static failure => $"{failure.Handler} threw {failure.Exception.GetType().FullName}"));
-        return RecordFailureAsync(db, message, error, summary, [.. message.HandledBy ?? [], .. outcome.Handled]);
+        return RecordFailureAsync(db, sql, message, error, summary, [.. message.HandledBy ?? [], .. outcome.Handled]);
     }
 
     /// <summary>A message whose content cannot be read: a failed attempt that no handler saw, with the reason (never a field's value).</summary>
-    private Task UnreadableAsync(TContext db, OutboxMessage message, string reason)
+    private Task UnreadableAsync(TContext db, OutboxSql sql, OutboxMessage message, string reason)
     {
         TrackedDispatcherLog.Unreadable(_logger, message.Id, message.EntityType, message.Attempts + 1, reason);
         return RecordFailureAsync(
-            db, message, $"ServerTools could not read this change, so no handler received it: {reason}.", "an unreadable row", message.HandledBy ?? []);
+            db, sql, message, $"ServerTools could not read this change, so no handler received it: {reason}.", "an unreadable row", message.HandledBy ?? []);
     }
 
-    private async Task RecordFailureAsync(TContext db, OutboxMessage message, string error, string summary, List<string> handledBy)
+    /// <summary>
+    /// Writes a failed attempt in a savepoint of the pass: when the database refuses <paramref name="error"/> (a constraint
+    /// or an encoding of the application's), the attempt is written again with <paramref name="summary"/> (handler and
+    /// exception types) in its place, so the change is still counted, retried and dead-lettered, and the pass keeps its
+    /// other deliveries.
+    /// </summary>
+    private async Task RecordFailureAsync(TContext db, OutboxSql sql, OutboxMessage message, string error, string summary, List<string> handledBy)
     {
         var attempts = message.Attempts + 1;
-        error = error.Length > MaxErrorLength ? error[..MaxErrorLength] : error;
+        var maxLength = Math.Min(MaxErrorLength, sql.LastErrorMaxLength ?? MaxErrorLength);
         var deadLettered = attempts >= _options.MaxAttempts;
         var state = deadLettered ? OutboxState.DeadLettered : OutboxState.Pending;
         var next = deadLettered ? message.NextAttemptAt : _options.TimeProvider.GetUtcNow().ToUniversalTime() + RetryDelay(attempts);
         List<string>? handled = handledBy.Count == 0 ? null : handledBy;
-        await db.Set<OutboxMessage>().Where(m => m.Id == message.Id).ExecuteUpdateAsync(
+        Task<int> WriteAsync(string lastError) => db.Set<OutboxMessage>().Where(m => m.Id == message.Id).ExecuteUpdateAsync(
             setters => setters
                 .SetProperty(m => m.Attempts, attempts)
-                .SetProperty(m => m.LastError, error)
+                .SetProperty(m => m.LastError, lastError)
                 .SetProperty(m => m.State, state)
                 .SetProperty(m => m.NextAttemptAt, next)
                 .SetProperty(m => m.HandledBy, handled),
-            CancellationToken.None).ConfigureAwait(false);
+            CancellationToken.None);
+
+        var transaction = db.Database.CurrentTransaction!;
+        await transaction.CreateSavepointAsync(FailureSavepoint, CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await WriteAsync(Storable(error, maxLength)).ConfigureAwait(false);
+        }
+        catch (Exception refused)
+        {
+            await transaction.RollbackToSavepointAsync(FailureSavepoint, CancellationToken.None).ConfigureAwait(false);
+            var reason = refused is Npgsql.PostgresException { SqlState: var code } ? $"{refused.GetType().FullName} {code}" : refused.GetType().FullName;
+            TrackedDispatcherLog.ErrorNotStored(_logger, message.Id, message.EntityType, reason);
+            await WriteAsync(Storable($"The text of this failure could not be stored ({reason}); what failed: {summary}.", maxLength)).ConfigureAwait(false);
+        }
+
+        await transaction.ReleaseSavepointAsync(FailureSavepoint, CancellationToken.None).ConfigureAwait(false);
         if (deadLettered)
         {
             TrackedDispatcherLog.DeadLettered(_logger, message.Id, message.EntityType, attempts, summary);
@@ -562,6 +628,36 @@ public sealed class TrackedChangeDispatcher<TContext>
         {
             TrackedDispatcherLog.DeliveryFailed(_logger, message.Id, message.EntityType, attempts, summary);
         }
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> as a PostgreSQL text column takes it: each NUL (which text cannot hold) and each lone
+    /// surrogate (which has no UTF-8 form) replaced by U+FFFD, cut to <paramref name="maxLength"/> UTF-16 units without
+    /// splitting a surrogate pair.
+    /// </summary>
+    private static string Storable(string text, int maxLength)
+    {
+        var length = Math.Min(text.Length, maxLength);
+        if (length > 0 && length < text.Length && char.IsHighSurrogate(text[length - 1]) && char.IsLowSurrogate(text[length]))
+        {
+            length--;
+        }
+
+        return string.Create(length, text, static (span, text) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                var c = text[i];
+                if (char.IsHighSurrogate(c) && i + 1 < span.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    span[i] = c;
+                    span[++i] = text[i];
+                    continue;
+                }
+
+                span[i] = c == '\0' || char.IsSurrogate(c) ? '\uFFFD' : c;
+            }
+        });
     }
 
     /// <summary>The handlers that handled a change before the dispatcher stopped: kept, so they are not handed it again; no attempt is counted.</summary>
@@ -626,4 +722,14 @@ internal static partial class TrackedDispatcherLog
 
     [LoggerMessage(9, LogLevel.Warning, "{Count} tracked changes of {EntityType} were marked delivered without a handler (UnhandledChanges = MarkDelivered).")]
     public static partial void MarkedWithoutHandler(ILogger logger, int count, string entityType);
+
+    [LoggerMessage(10, LogLevel.Warning,
+        "Disposing the DI scope in which tracked change {ChangeId} ({EntityType}) was handed to its handlers threw {ExceptionType}. The handlers' " +
+        "outcomes stand: a handler that took the change is not handed it again. Fix the Dispose or DisposeAsync of the scoped service that threw.")]
+    public static partial void ScopeDisposalFailed(ILogger logger, Guid changeId, string entityType, string? exceptionType);
+
+    [LoggerMessage(11, LogLevel.Warning,
+        "The database refused the error text of the failed delivery of tracked change {ChangeId} ({EntityType}) with {Reason}; the attempt is recorded " +
+        "with the types of the handlers and exceptions in its LastError instead. Check the constraints and the encoding of the outbox's LastError column.")]
+    public static partial void ErrorNotStored(ILogger logger, Guid changeId, string entityType, string? reason);
 }

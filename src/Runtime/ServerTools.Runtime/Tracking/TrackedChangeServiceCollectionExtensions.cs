@@ -5,7 +5,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using ServerTools.Tracking;
 
@@ -21,14 +20,24 @@ public static class TrackedChangeServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The application's services; <typeparamref name="TContext"/> must be registered too (<c>AddDbContext</c>).</param>
     /// <param name="configure">Changes the defaults of <see cref="TrackedChangeDispatcherOptions"/>.</param>
+    /// <exception cref="InvalidOperationException">It was called before for <typeparamref name="TContext"/>.</exception>
     public static IServiceCollection AddTrackedChangeDispatcher<TContext>(this IServiceCollection services, Action<TrackedChangeDispatcherOptions>? configure = null)
         where TContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(static service => service.ServiceType == typeof(TrackedChangeDispatcher<TContext>)))
+        {
+            throw new InvalidOperationException(
+                $"AddTrackedChangeDispatcher<{typeof(TContext).Name}>() was called twice for {typeof(TContext).Name} (or TrackedChangeDispatcher<" +
+                $"{typeof(TContext).Name}> was registered before it): one dispatcher runs per context, " +
+                "with the options of one call, so the second call's options (Dispatchers, BatchSize, ...) would be ignored. Call it once, and set " +
+                "every option in that call's delegate: services.AddTrackedChangeDispatcher<" + typeof(TContext).Name + ">(o => { o.Dispatchers = 4; ... }).");
+        }
+
         var options = new TrackedChangeDispatcherOptions();
         configure?.Invoke(options);
         options.Validate();
-        services.TryAddSingleton(provider => new TrackedChangeDispatcher<TContext>(
+        services.AddSingleton(provider => new TrackedChangeDispatcher<TContext>(
             provider.GetRequiredService<IServiceScopeFactory>(),
             options,
             provider.GetService<Microsoft.Extensions.Logging.ILogger<TrackedChangeDispatcher<TContext>>>()));
