@@ -603,8 +603,7 @@ internal static class DiagnosticDescriptors
                      + "through without the blocking rules of the set meant. A constant name that no code rule of the project or of the "
                      + "assemblies it references uses, and that differs only in case, or by one or two typed letters, from one they "
                      + "use, is reported. Names that are close to none are not: data rules may define them.",
-        helpLinkUri: HelpLinkBase + "ST5010.md",
-        customTags: WellKnownDiagnosticTags.CompilationEnd);
+        helpLinkUri: HelpLinkBase + "ST5010.md");
 
     /// <summary>ST9001: the module's summary (entities, features, exception rules, source-generated code), once per compilation.</summary>
     public static readonly DiagnosticDescriptor ModuleSummary = new(

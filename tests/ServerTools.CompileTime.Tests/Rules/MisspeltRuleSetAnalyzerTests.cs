@@ -42,6 +42,31 @@ public sealed class MisspeltRuleSetAnalyzerTests
            + $"are compared as written, case-sensitive): did you mean {meant}?";
 
     [Fact]
+    public async Task The_misspelt_set_is_reported_when_only_the_file_with_the_call_is_analysed_as_the_IDE_does_while_typing()
+    {
+        const string checkout = """
+            using ServerTools;
+
+            namespace Shop;
+
+            public class Checkout(IExceptionRuleEngine engine)
+            {
+                public void Confirm(SaleOrder order) => engine.Enforce(order, "Confrim");
+            }
+            """;
+        var compilation = TestCompilation.Create(checkout, Rules);
+        var tree = compilation.SyntaxTrees.First();
+        var analysis = compilation.WithAnalyzers([new MisspeltRuleSetAnalyzer()]);
+
+        // The semantic diagnostics of one file, without the compilation-end actions an IDE runs only with full solution analysis.
+        var diagnostics = await analysis.GetAnalyzerSemanticDiagnosticsAsync(compilation.GetSemanticModel(tree), filterSpan: null, default);
+
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("ST5010", diagnostic.Id);
+        Assert.Equal("\"Confrim\"", tree.GetText().ToString(diagnostic.Location.SourceSpan));
+    }
+
+    [Fact]
     public Task A_rule_set_a_typo_or_a_case_away_from_a_code_rules_set_is_reported_at_the_argument() => DiagnosticAssert.VerifyAsync(
         new MisspeltRuleSetAnalyzer(),
         """

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -21,8 +20,9 @@ namespace ServerTools.Analyzers.Rules;
 /// beside <c>RuleSets = ["confirm"]</c>. Sets are compared ordinally, and a set no rule uses is no error at run time (data
 /// rules may add it), so the blocking rules of the set meant would not run. The code rules are those of the compilation
 /// and of the assemblies it references that reference ServerTools (read only when a name is not one of the
-/// compilation's). A name close to none is not reported. Reported at the argument once the whole compilation is seen; the
-/// diagnostic carries the name meant (<see cref="MeantRuleSet"/>) when there is one.
+/// compilation's). A name close to none is not reported. Reported at the argument as the call is analysed (the rule sets
+/// are read once per compilation, at the first call with a constant set); the diagnostic carries the name meant
+/// (<see cref="MeantRuleSet"/>) when there is one.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class MisspeltRuleSetAnalyzer : DiagnosticAnalyzer
@@ -50,20 +50,14 @@ public sealed class MisspeltRuleSetAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(static start =>
         {
             var symbols = LazySymbols.Of(start.Compilation, Symbols.From);
-            var sets = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
-            var calls = new ConcurrentQueue<Call>();
-            start.RegisterSymbolAction(
-                symbolContext =>
-                {
-                    if (symbolContext.Symbol is INamedTypeSymbol type && symbols.Value?.Rules.Find(type) is { } attribute)
-                    {
-                        foreach (var set in RuleSetsOf(attribute))
-                        {
-                            sets.TryAdd(set, 0);
-                        }
-                    }
-                },
-                SymbolKind.NamedType);
+
+            // Read once per compilation, at the first call with a constant set: the code rules of the project and of
+            // the assemblies it references (those only when a name is not one of the project's).
+            var sourceSets = new Lazy<HashSet<string>>(
+                () => RuleSetsIn(start.Compilation.Assembly.GlobalNamespace, symbols.Value!, start.CancellationToken), LazyThreadSafetyMode.ExecutionAndPublication);
+            var allSets = new Lazy<HashSet<string>>(
+                () => [.. sourceSets.Value, .. ReferencedRuleSets(start.Compilation, symbols.Value!, start.CancellationToken)],
+                LazyThreadSafetyMode.ExecutionAndPublication);
             start.RegisterSyntaxNodeAction(
                 nodeContext =>
                 {
@@ -72,17 +66,10 @@ public sealed class MisspeltRuleSetAnalyzer : DiagnosticAnalyzer
                         && nodeContext.SemanticModel.GetOperation(nodeContext.Node, nodeContext.CancellationToken) is IInvocationOperation invocation
                         && CallOf(invocation, resolved) is { } call)
                     {
-                        calls.Enqueue(call);
+                        Report(nodeContext, call, sourceSets, allSets);
                     }
                 },
                 SyntaxKind.InvocationExpression);
-            start.RegisterCompilationEndAction(end =>
-            {
-                if (!calls.IsEmpty && symbols.Value is { } resolved)
-                {
-                    Report(end, resolved, new HashSet<string>(sets.Keys, StringComparer.Ordinal), calls);
-                }
-            });
         });
     }
 
@@ -112,33 +99,23 @@ public sealed class MisspeltRuleSetAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    private static void Report(CompilationAnalysisContext context, Symbols symbols, HashSet<string> sourceSets, IEnumerable<Call> calls)
+    private static void Report(SyntaxNodeAnalysisContext context, Call call, Lazy<HashSet<string>> sourceSets, Lazy<HashSet<string>> allSets)
     {
-        HashSet<string>? known = null;
-        foreach (var call in calls)
+        if (sourceSets.Value.Contains(call.RuleSet) || allSets.Value.Contains(call.RuleSet) || Meant(call.RuleSet, allSets.Value) is not { Count: > 0 } meant)
         {
-            if (sourceSets.Contains(call.RuleSet))
-            {
-                continue;
-            }
-
-            known ??= [.. sourceSets.Concat(ReferencedRuleSets(context.Compilation, symbols, context.CancellationToken))];
-            if (known.Contains(call.RuleSet) || Meant(call.RuleSet, known) is not { Count: > 0 } meant)
-            {
-                continue;
-            }
-
-            var properties = meant.Count == 1
-                ? ImmutableDictionary<string, string?>.Empty.Add(MeantRuleSet, meant[0])
-                : ImmutableDictionary<string, string?>.Empty;
-            context.ReportDiagnostic(Diagnostic.Create(
-                DiagnosticDescriptors.MisspeltRuleSet,
-                call.Location,
-                properties,
-                call.RuleSet,
-                call.Method,
-                string.Join(" or ", meant.Select(static set => $"'{set}'"))));
+            return;
         }
+
+        var properties = meant.Count == 1
+            ? ImmutableDictionary<string, string?>.Empty.Add(MeantRuleSet, meant[0])
+            : ImmutableDictionary<string, string?>.Empty;
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.MisspeltRuleSet,
+            call.Location,
+            properties,
+            call.RuleSet,
+            call.Method,
+            string.Join(" or ", meant.Select(static set => $"'{set}'"))));
     }
 
     /// <summary>
@@ -163,6 +140,37 @@ public sealed class MisspeltRuleSetAnalyzer : DiagnosticAnalyzer
             .OrderBy(static group => group.Key)
             .FirstOrDefault();
         return nearest is null ? [] : [.. nearest.Select(static candidate => candidate.Set).OrderBy(static set => set, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The rule sets of the code rules the compilation declares (<paramref name="global"/>: its own global namespace).</summary>
+    private static HashSet<string> RuleSetsIn(INamespaceSymbol global, Symbols symbols, CancellationToken cancellationToken)
+    {
+        var sets = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<INamespaceOrTypeSymbol>();
+        pending.Push(global);
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var container = pending.Pop();
+            foreach (var member in container.GetMembers())
+            {
+                if (member is INamespaceSymbol ns)
+                {
+                    pending.Push(ns);
+                }
+                else if (member is INamedTypeSymbol type)
+                {
+                    if (symbols.Rules.Find(type) is { } attribute)
+                    {
+                        sets.UnionWith(RuleSetsOf(attribute));
+                    }
+
+                    pending.Push(type);
+                }
+            }
+        }
+
+        return sets;
     }
 
     /// <summary>The rule sets of the code rules of the assemblies the compilation references that reference ServerTools.</summary>
