@@ -134,6 +134,41 @@ public sealed class DeliveryTests(TrackingFixture database) : IClassFixture<Trac
     }
 
     [Fact]
+    public async Task A_handler_failure_before_a_stop_is_recorded_as_a_failed_attempt()
+    {
+        await ClearOutboxAsync();
+        var id = await CreateOrderAsync("SO-fail-then-stop");
+        using var stop = new CancellationTokenSource();
+        var refusals = new Refusals(1);
+        var deliveries = new Deliveries
+        {
+            // The host stops while the second handler runs, after the first threw: the second gives up on the token.
+            Behaviour = (_, token) =>
+            {
+                stop.Cancel();
+                token.ThrowIfCancellationRequested();
+                return Task.CompletedTask;
+            },
+        };
+        await using var services = database.Services(
+            services => services
+                .AddSingleton(refusals).AddScoped<ITrackedChangeHandler<SaleOrder>, RefusingHandler>()
+                .AddSingleton(deliveries).AddScoped<ITrackedChangeHandler<SaleOrder>, RecordingHandler>(),
+            o => o.FirstRetryDelay = TimeSpan.FromMinutes(1));
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+        await dispatcher.DispatchAsync(stop.Token);
+
+        // Without it the failure was dropped: no attempt, no error, and the change due again at once.
+        await using var check = database.Create();
+        var message = await check.Set<OutboxMessage>().SingleAsync();
+        Assert.Equal((OutboxState.Pending, 1), (message.State, message.Attempts));
+        Assert.Equal("ServerTools.Tests.Tracking.RefusingHandler: System.InvalidOperationException: refused 1", message.LastError);
+        Assert.Equal(database.Clock.Now + TimeSpan.FromMinutes(1), message.NextAttemptAt);
+        Assert.Null(message.HandledBy);
+    }
+
+    [Fact]
     public async Task Every_handler_runs_when_one_throws_and_the_retries_go_to_the_failed_handler_only()
     {
         await ClearOutboxAsync();

@@ -312,8 +312,14 @@ public sealed class TrackedChangeDispatcher<TContext>
                 var outcome = await DeliverAsync(message, db.Model, cancellationToken).ConfigureAwait(false);
                 if (outcome.Stopped)
                 {
+                    // A handler that threw before the stop failed all the same: its attempt counts, with its error.
                     stopped = true;
-                    if (outcome.Handled.Count > 0)
+                    if (outcome.Failures.Count > 0)
+                    {
+                        handled++;
+                        await FailedAsync(db, sql, message, outcome).ConfigureAwait(false);
+                    }
+                    else if (outcome.Handled.Count > 0)
                     {
                         await RecordHandledAsync(db, message, outcome.Handled).ConfigureAwait(false);
                     }
