@@ -146,30 +146,7 @@ public sealed class MisspeltRuleSetAnalyzer : DiagnosticAnalyzer
     private static HashSet<string> RuleSetsIn(INamespaceSymbol global, Symbols symbols, CancellationToken cancellationToken)
     {
         var sets = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<INamespaceOrTypeSymbol>();
-        pending.Push(global);
-        while (pending.Count > 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var container = pending.Pop();
-            foreach (var member in container.GetMembers())
-            {
-                if (member is INamespaceSymbol ns)
-                {
-                    pending.Push(ns);
-                }
-                else if (member is INamedTypeSymbol type)
-                {
-                    if (symbols.Rules.Find(type) is { } attribute)
-                    {
-                        sets.UnionWith(RuleSetsOf(attribute));
-                    }
-
-                    pending.Push(type);
-                }
-            }
-        }
-
+        AddRuleSets(global, symbols.Rules.Find, sets, cancellationToken);
         return sets;
     }
 
@@ -182,31 +159,39 @@ public sealed class MisspeltRuleSetAnalyzer : DiagnosticAnalyzer
         {
             if (assembly.Name != runtime && assembly.Modules.Any(module => module.ReferencedAssemblies.Any(identity => identity.Name == runtime)))
             {
-                AddRuleSets(assembly.GlobalNamespace, sets, cancellationToken);
+                // By name: a referenced assembly's attribute class may be another symbol of the same type (a project reference).
+                AddRuleSets(
+                    assembly.GlobalNamespace,
+                    static type => type.GetAttributes().FirstOrDefault(static data => data.AttributeClass?.ToDisplayString() == AttributeNames.ExceptionRule),
+                    sets,
+                    cancellationToken);
             }
         }
 
         return sets;
     }
 
-    private static void AddRuleSets(INamespaceOrTypeSymbol container, List<string> sets, CancellationToken cancellationToken)
+    /// <summary>Adds the rule sets of every type in <paramref name="container"/>, nested ones too, whose rule attribute <paramref name="find"/> finds.</summary>
+    private static void AddRuleSets(INamespaceOrTypeSymbol container, Func<INamedTypeSymbol, AttributeData?> find, ICollection<string> sets, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         foreach (var member in container.GetMembers())
         {
             if (member is INamespaceSymbol ns)
             {
-                AddRuleSets(ns, sets, cancellationToken);
+                AddRuleSets(ns, find, sets, cancellationToken);
             }
             else if (member is INamedTypeSymbol type)
             {
-                // By name: a referenced assembly's attribute class may be another symbol of the same type (a project reference).
-                if (type.GetAttributes().FirstOrDefault(static data => data.AttributeClass?.ToDisplayString() == AttributeNames.ExceptionRule) is { } attribute)
+                if (find(type) is { } attribute)
                 {
-                    sets.AddRange(RuleSetsOf(attribute));
+                    foreach (var set in RuleSetsOf(attribute))
+                    {
+                        sets.Add(set);
+                    }
                 }
 
-                AddRuleSets(type, sets, cancellationToken);
+                AddRuleSets(type, find, sets, cancellationToken);
             }
         }
     }

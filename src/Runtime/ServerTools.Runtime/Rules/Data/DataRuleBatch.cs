@@ -34,10 +34,7 @@ internal static class DataRuleBatch
         {
             if (entry.State is EntityState.Added or EntityState.Modified)
             {
-                if (entry.Entity.Active)
-                {
-                    UnreadDataRules.RefuseSave(context, entry.Entity);
-                }
+                UnreadDataRules.RefuseSave(context, entry.Entity);
 
                 DataRuleCompiler.Validate(context.Model, entry.Entity);
                 changed = true;

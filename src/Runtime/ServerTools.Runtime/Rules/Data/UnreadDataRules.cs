@@ -42,15 +42,21 @@ internal static class UnreadDataRules
     private static readonly ConcurrentDictionary<(IModel Model, string? Database), (int Version, long ReadAt)> s_noneAt = new();
 
     /// <summary>
-    /// Throws when <paramref name="context"/> comes from the application's services and their rule engine does not read
-    /// data rules from its type, so that <paramref name="definition"/> (active) would never run.
+    /// Throws when <paramref name="definition"/> is active, <paramref name="context"/> comes from the application's services
+    /// and their rule engine does not read data rules from its type, so that the definition would never run. An inactive
+    /// draft runs nowhere, and passes.
     /// </summary>
     /// <param name="context">The context that saves (or validates) the definition.</param>
-    /// <param name="definition">An active definition.</param>
+    /// <param name="definition">The definition saved or validated.</param>
     /// <param name="validating">True for <c>ValidateDataRule</c>, which saves nothing: the message says the rule would not run.</param>
     /// <exception cref="InvalidOperationException">The engine runs no data rules, or reads them from another context type.</exception>
     public static void RefuseSave(DbContext context, ExceptionRuleDefinition definition, bool validating = false)
     {
+        if (!definition.Active)
+        {
+            return;
+        }
+
         if (context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService(typeof(RuleEngineSetup)) is not RuleEngineSetup setup
             || (setup.DataRuleContextType is { } type && type.IsInstanceOfType(context)))
         {

@@ -311,10 +311,7 @@ public static class ExceptionRuleDbContextExtensions
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(definition);
-        if (definition.Active)
-        {
-            UnreadDataRules.RefuseSave(context, definition, validating: true);
-        }
+        UnreadDataRules.RefuseSave(context, definition, validating: true);
 
         _ = DataRuleCompiler.Validate(context.Model, definition);
     }
