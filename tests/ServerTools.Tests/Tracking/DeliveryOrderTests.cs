@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
@@ -87,10 +88,12 @@ public sealed class DeliveryOrderTests(TrackingFixture database) : IClassFixture
         var sql = ServerTools.Tracking.OutboxSql.For(context);
         string[] types = [typeof(SaleOrder).FullName!];
 
-        var heads = await ExplainAsync(sql.ClaimHeads, types, database.Clock.Now, 100);
+        // The first window: the hot order's head and 999 of the 19,999 changes that wait behind it, not all of them.
+        var heads = await ExplainAsync(sql.ClaimHeads, types, new DateTimeOffset?[1], new long?[1], database.Clock.Now, 100, 1000);
         Assert.Contains("Index Scan using \"IX_servertools_outbox_State_EntityType_NextAttemptAt_Sequence\"", heads, StringComparison.Ordinal);
         Assert.Contains("Scan using \"IX_servertools_outbox_EntityType_EntityKey_Sequence\"", heads, StringComparison.Ordinal);
         Assert.DoesNotContain("Seq Scan", heads, StringComparison.Ordinal);
+        Assert.Equal(999, Assert.Single(RowsRemovedByFilter(heads)));
 
         string[] keys = ["hot"];
         long[] sequences = [1];
@@ -104,6 +107,117 @@ public sealed class DeliveryOrderTests(TrackingFixture database) : IClassFixture
 
         await ClearOutboxAsync();
     }
+
+    [Fact]
+    public async Task Changes_due_behind_a_long_backlog_of_one_entity_whose_first_change_waits_for_a_retry_are_delivered_a_batch_per_pass()
+    {
+        await InsertBacklogAsync(waiting: 3000, others: 25);
+        var deliveries = new Deliveries();
+        await using var services = database.Services(deliveries, o =>
+        {
+            o.BatchSize = 10;
+            o.ClaimWindow = 200;
+        });
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        var passes = new List<int>();
+        while (deliveries.Received.Count < 25 && passes.Count < 10)
+        {
+            passes.Add(await dispatcher.DispatchAsync());
+        }
+
+        // A pass reads nine windows of 200 at most: the first finds nothing, the second goes on where it stopped and takes a
+        // batch from the last window, and the next two take the rest of that window.
+        Assert.Equal([0, 10, 10, 5], passes);
+        Assert.Equal(Enumerable.Range(3002, 25).Select(i => $"other-{i}"), deliveries.Received.Select(c => c.EntityKey));
+
+        // When the retry is due, the order's first change is due later than the 3,000 behind it, so it lies in the last
+        // window: found by the second pass, with a batch of the changes that follow it.
+        database.Clock.Now += TimeSpan.FromHours(2);
+        try
+        {
+            var first = await dispatcher.DispatchAsync();
+            var second = await dispatcher.DispatchAsync();
+            Assert.Equal((0, 11), (first, second));
+            Assert.Equal(Enumerable.Repeat("hot", 11), deliveries.Received.Skip(25).Select(c => c.EntityKey));
+            Assert.Equal(Enumerable.Range(1, 11), deliveries.Received.Skip(25).Select(c => (int)c.Sequence));
+        }
+        finally
+        {
+            database.Clock.Now -= TimeSpan.FromHours(2);
+            await ClearOutboxAsync();
+        }
+    }
+
+    [Fact]
+    public async Task The_dispatch_loop_reads_on_through_a_long_backlog_without_waiting_for_its_poll_interval()
+    {
+        await InsertBacklogAsync(waiting: 3000, others: 5);
+        var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var deliveries = new Deliveries();
+        deliveries.Behaviour = (_, _) =>
+        {
+            if (deliveries.Received.Count == 5)
+            {
+                delivered.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        };
+        await using var services = database.Services(deliveries, o =>
+        {
+            o.BatchSize = 10;
+            o.ClaimWindow = 100;
+            o.PollInterval = TimeSpan.FromHours(1);
+        });
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        using var stop = new CancellationTokenSource();
+
+        // Thirty windows of 100 before the first change that can be delivered, nine windows a pass: the passes before it
+        // find nothing, and the loop runs them back to back instead of waiting an hour after the first.
+        var loop = Task.Run(() => dispatcher.RunAsync(stop.Token));
+        try
+        {
+            await delivered.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(Enumerable.Range(3002, 5).Select(i => $"other-{i}"), deliveries.Received.Select(c => c.EntityKey));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await loop;
+            }
+            catch (OperationCanceledException)
+            {
+                // The loop ends when its token is cancelled, by returning or by the cancelled wait.
+            }
+
+            await ClearOutboxAsync();
+        }
+    }
+
+    /// <summary>
+    /// Replaces the outbox with one sale order's change that waits for a retry an hour away, <paramref name="waiting"/>
+    /// later changes of that order behind it that are due, and then one change of each of <paramref name="others"/> other
+    /// orders (keys <c>other-3002</c>, ...), due after all of those.
+    /// </summary>
+    private async Task InsertBacklogAsync(int waiting, int others)
+    {
+        await ClearOutboxAsync();
+        await using var context = database.Create();
+        await context.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO servertools_outbox ("Id", "EntityType", "EntityKey", "Operation", "Fields", "Timestamp", "State", "Attempts", "NextAttemptAt", "Sequence")
+            SELECT gen_random_uuid(), {typeof(SaleOrder).FullName}, CASE WHEN i <= {waiting + 1} THEN 'hot' ELSE 'other-' || i END, 'Update', '[]',
+                   {database.Clock.Now} - interval '1 hour' + i * interval '1 ms', 'Pending', CASE WHEN i = 1 THEN 1 ELSE 0 END,
+                   CASE WHEN i = 1 THEN {database.Clock.Now} + interval '1 hour' ELSE {database.Clock.Now} - interval '1 hour' + i * interval '1 ms' END, i
+            FROM generate_series(1, {waiting + 1 + others}) AS i
+            """);
+    }
+
+    /// <summary>The numbers of the plan's "Rows Removed by Filter" lines.</summary>
+    private static IEnumerable<int> RowsRemovedByFilter(string plan)
+        => Regex.Matches(plan, @"Rows Removed by Filter: (\d+)").Select(match => int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
 
     /// <summary>The plan PostgreSQL runs <paramref name="query"/> with, for these parameters (<c>$1</c>, ...).</summary>
     private async Task<string> ExplainAsync(string query, params object[] parameters)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Data.Common;
 using System.Linq;
@@ -60,6 +61,19 @@ public sealed class TrackedChangeDispatcherOptions
     /// <summary>The clock of due times and backoff. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// How many due changes of one type a claim reads at most to find the entities' earliest pending ones: the larger of
+    /// 1,000 and four batches (tests set it lower). Changes that wait behind an earlier one of their entity are read and
+    /// passed over, so this bounds a pass's work however long one entity's backlog grows.
+    /// </summary>
+    internal int ClaimWindow
+    {
+        get => _claimWindow ?? Math.Max(1000, 4 * BatchSize);
+        set => _claimWindow = value;
+    }
+
+    private int? _claimWindow;
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxAttempts, 1, nameof(MaxAttempts));
@@ -114,12 +128,21 @@ public sealed class TrackedChangeDispatcher<TContext>
 {
     private const int MaxErrorLength = 2000;
     private const string FailureSavepoint = "servertools_failure";
+
+    /// <summary>How many further windows of one type a pass reads, at most, when a window held fewer heads than a batch.</summary>
+    private const int MaxWindowsPerPass = 8;
     private readonly IServiceScopeFactory _scopes;
     private readonly TrackedChangeDispatcherOptions _options;
     private readonly ILogger _logger;
     private readonly Lock _planLock = new();
     private Plan? _plan;
     private long _nextWaitingCheck = DateTimeOffset.MinValue.UtcTicks;
+
+    /// <summary>
+    /// Of each entity type whose due changes fill more than a window, where this dispatcher's last look beyond the first
+    /// window stopped (due time and sequence): the next pass goes on from there, so every window is read in turn.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, (DateTimeOffset Next, long Sequence)> _sweep = new(StringComparer.Ordinal);
 
     /// <summary>Creates a dispatcher. DI does this for you.</summary>
     public TrackedChangeDispatcher(IServiceScopeFactory scopes, TrackedChangeDispatcherOptions options, ILogger<TrackedChangeDispatcher<TContext>>? logger = null)
@@ -164,7 +187,8 @@ public sealed class TrackedChangeDispatcher<TContext>
 
     /// <summary>
     /// Runs passes until <paramref name="cancellationToken"/> is cancelled: again at once after a pass that handled
-    /// changes, otherwise after a commit of tracked changes in this process or <see cref="TrackedChangeDispatcherOptions.PollInterval"/>.
+    /// changes or that stopped in the middle of a long backlog, otherwise after a commit of tracked changes in this process
+    /// or <see cref="TrackedChangeDispatcherOptions.PollInterval"/>.
     /// A pass that fails (the database is down) is logged and retried after the poll interval.
     /// </summary>
     /// <exception cref="InvalidOperationException">
@@ -188,18 +212,19 @@ public sealed class TrackedChangeDispatcher<TContext>
         {
             // Taken before the pass, so that a commit while it runs wakes the wait after it.
             var pulse = OutboxSignal.Next();
-            int handled;
+            bool again;
             try
             {
-                handled = await DispatchAsync(cancellationToken).ConfigureAwait(false);
+                // A pass that handled nothing goes on at once while its look through a long backlog is unfinished.
+                again = await DispatchAsync(cancellationToken).ConfigureAwait(false) > 0 || !_sweep.IsEmpty;
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
                 TrackedDispatcherLog.PassFailed(_logger, typeof(TContext).Name, exception.GetType().FullName, exception);
-                handled = 0;
+                again = false;
             }
 
-            if (handled == 0)
+            if (!again)
             {
                 await OutboxSignal.WaitAsync(pulse, _options.PollInterval, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
@@ -368,7 +393,7 @@ public sealed class TrackedChangeDispatcher<TContext>
 
     /// <summary>
     /// Locks the messages of this pass, grouped by entity, each group in order: the earliest pending change of each entity
-    /// that is due and held by no other dispatcher, up to a batch of each type (<see cref="OutboxSql.ClaimHeads"/>), then
+    /// that is due and held by no other dispatcher, up to a batch of each type (<see cref="ClaimHeadsAsync"/>), then
     /// up to a batch of those entities' later pending changes (<see cref="OutboxSql.Followers"/>, locked with
     /// <see cref="OutboxSql.LockFollowers"/>), each entity's up to the first that the lock skipped, so a backlog of one
     /// entity's changes drains a batch per pass. Groups in the order their first change became due.
@@ -381,7 +406,7 @@ public sealed class TrackedChangeDispatcher<TContext>
             return [];
         }
 
-        var heads = await ReadAsync(db, sql, sql.ClaimHeads, [plan.Claimed, now, _options.BatchSize], cancellationToken).ConfigureAwait(false);
+        var heads = await ClaimHeadsAsync(db, sql, plan, now, cancellationToken).ConfigureAwait(false);
         heads.Sort(static (left, right) => left.Message.NextAttemptAt != right.Message.NextAttemptAt
             ? left.Message.NextAttemptAt.CompareTo(right.Message.NextAttemptAt)
             : left.Message.Sequence.CompareTo(right.Message.Sequence));
@@ -448,18 +473,129 @@ public sealed class TrackedChangeDispatcher<TContext>
         return runs;
     }
 
+    /// <summary>
+    /// Locks the earliest pending change of up to a batch of entities of each type, reading the due changes of each type a
+    /// window at a time (<see cref="OutboxSql.ClaimHeads"/>): first the window from the type's first due change. When it
+    /// holds fewer heads than a batch and more due changes follow (the changes waiting behind an entity whose head is held
+    /// back by a retry or by another pass), up to <see cref="MaxWindowsPerPass"/> further windows, from where this
+    /// dispatcher's last look stopped if that is later. So no pass reads a type's whole backlog, and a head behind a long
+    /// one of another entity is still reached, at most a few passes later.
+    /// </summary>
+    private async Task<List<(OutboxMessage Message, string? Unreadable)>> ClaimHeadsAsync(
+        TContext db, OutboxSql sql, Plan plan, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var heads = new List<(OutboxMessage Message, string? Unreadable)>();
+        var firstWindows = await ClaimWindowsAsync(
+            db, sql, plan.Claimed, new (DateTimeOffset Next, long Sequence)?[plan.Claimed.Length], now, _options.BatchSize, heads, cancellationToken).ConfigureAwait(false);
+        foreach (var (type, found, bound) in firstWindows)
+        {
+            if (bound is not { } end)
+            {
+                // The type's due changes fit in one window: a later look starts over.
+                _sweep.TryRemove(type, out _);
+                continue;
+            }
+
+            var start = _sweep.TryGetValue(type, out var last) && Compare(last, end) > 0 ? last : end;
+            var remaining = _options.BatchSize - found;
+            for (var window = 0; window < MaxWindowsPerPass && remaining > 0; window++)
+            {
+                var (_, more, next) = (await ClaimWindowsAsync(db, sql, [type], [start], now, remaining, heads, cancellationToken).ConfigureAwait(false))[0];
+                remaining -= more;
+                if (remaining <= 0)
+                {
+                    // The window filled the batch and may hold more heads: the next look reads it again.
+                    _sweep[type] = start;
+                }
+                else if (next is { } following)
+                {
+                    start = following;
+                    _sweep[type] = start;
+                }
+                else
+                {
+                    // The last window of the type's due changes, all of its heads taken: the next look starts over.
+                    _sweep.TryRemove(type, out _);
+                    break;
+                }
+            }
+        }
+
+        return heads;
+
+        static int Compare((DateTimeOffset Next, long Sequence) left, (DateTimeOffset Next, long Sequence) right)
+            => left.Next != right.Next ? left.Next.CompareTo(right.Next) : left.Sequence.CompareTo(right.Sequence);
+    }
+
+    /// <summary>
+    /// Runs <see cref="OutboxSql.ClaimHeads"/> for <paramref name="types"/> from <paramref name="starts"/> (null: from the
+    /// first due change), up to <paramref name="limit"/> heads of each, adds them to <paramref name="heads"/>, and returns,
+    /// per type, how many it found and the bound of its window (null when the window reached the last due change).
+    /// </summary>
+    private async Task<List<(string Type, int Found, (DateTimeOffset Next, long Sequence)? Bound)>> ClaimWindowsAsync(
+        TContext db,
+        OutboxSql sql,
+        string[] types,
+        (DateTimeOffset Next, long Sequence)?[] starts,
+        DateTimeOffset now,
+        int limit,
+        List<(OutboxMessage Message, string? Unreadable)> heads,
+        CancellationToken cancellationToken)
+    {
+        var windows = new List<(string Type, int Found, (DateTimeOffset Next, long Sequence)? Bound)>(types.Length);
+        object[] parameters =
+        [
+            types,
+            starts.Select(static start => start?.Next).ToArray(),
+            starts.Select(static start => start?.Sequence).ToArray(),
+            now,
+            limit,
+            _options.ClaimWindow,
+        ];
+        await ReadAsync(db, sql.ClaimHeads, parameters, reader =>
+        {
+            var type = reader.GetString(OutboxSql.ClaimWindowColumn);
+            var bound = reader.IsDBNull(OutboxSql.ClaimWindowColumn + 1)
+                ? ((DateTimeOffset, long)?)null
+                : (reader.GetFieldValue<DateTimeOffset>(OutboxSql.ClaimWindowColumn + 1), reader.GetInt64(OutboxSql.ClaimWindowColumn + 2));
+            var found = 0;
+            if (!reader.IsDBNull(0))
+            {
+                heads.Add(OutboxReader.Read(reader, sql.FieldNames));
+                found = 1;
+            }
+
+            if (windows.Count > 0 && windows[^1].Type == type)
+            {
+                windows[^1] = (type, windows[^1].Found + found, bound);
+            }
+            else
+            {
+                windows.Add((type, found, bound));
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return windows;
+    }
+
     /// <summary>Runs one of the claiming queries in the pass's transaction and reads its rows (<see cref="OutboxReader"/>).</summary>
     private static async Task<List<(OutboxMessage Message, string? Unreadable)>> ReadAsync(
         TContext db, OutboxSql sql, string query, object[] parameters, CancellationToken cancellationToken)
     {
-        await using var command = Command(db, query, parameters);
         var rows = new List<(OutboxMessage Message, string? Unreadable)>();
+        await ReadAsync(db, query, parameters, reader => rows.Add(OutboxReader.Read(reader, sql.FieldNames)), cancellationToken).ConfigureAwait(false);
+        return rows;
+    }
+
+    /// <summary>Runs one of the claiming queries in the pass's transaction and hands each row to <paramref name="read"/>.</summary>
+    private static async Task ReadAsync(TContext db, string query, object[] parameters, Action<DbDataReader> read, CancellationToken cancellationToken)
+    {
+        await using var command = Command(db, query, parameters);
         try
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                rows.Add(OutboxReader.Read(reader, sql.FieldNames));
+                read(reader);
             }
         }
         catch (Npgsql.PostgresException exception) when (exception.SqlState == Npgsql.PostgresErrorCodes.UndefinedColumn)
@@ -470,8 +606,6 @@ public sealed class TrackedChangeDispatcher<TContext>
                 "the indexes the dispatchers use (see docs/tracking.md, upgrading).",
                 exception);
         }
-
-        return rows;
     }
 
     /// <summary>A command of the pass's transaction, with positional parameters (<c>$1</c>, <c>$2</c>, ...).</summary>
