@@ -88,8 +88,8 @@ public sealed class DeliveryOrderTests(TrackingFixture database) : IClassFixture
         var sql = ServerTools.Tracking.OutboxSql.For(context);
         string[] types = [typeof(SaleOrder).FullName!];
 
-        // The first window: the hot order's head and 999 of the 19,999 changes that wait behind it, not all of them.
-        var heads = await ExplainAsync(sql.ClaimHeads, types, new DateTimeOffset?[1], new long?[1], database.Clock.Now, 100, 1000);
+        // A window of 1,000: the hot order's head and 999 of the 19,999 changes that wait behind it, not all of them.
+        var heads = await ExplainAsync(sql.ClaimHeads, types, database.Clock.Now, 100, 1000);
         Assert.Contains("Index Scan using \"IX_servertools_outbox_State_EntityType_NextAttemptAt_Sequence\"", heads, StringComparison.Ordinal);
         Assert.Contains("Scan using \"IX_servertools_outbox_EntityType_EntityKey_Sequence\"", heads, StringComparison.Ordinal);
         Assert.DoesNotContain("Seq Scan", heads, StringComparison.Ordinal);
@@ -125,8 +125,8 @@ public sealed class DeliveryOrderTests(TrackingFixture database) : IClassFixture
             passes.Add(await dispatcher.DispatchAsync());
         }
 
-        // A pass reads nine windows of 200 at most: the first finds nothing, the second goes on where it stopped and takes a
-        // batch from the last window, and the next two take the rest of that window.
+        // A pass reads nine windows of 200 at most: the first pass finds nothing, the second goes on where it stopped and
+        // takes a batch from the last window, and the next two take the rest of it.
         Assert.Equal([0, 10, 10, 5], passes);
         Assert.Equal(Enumerable.Range(3002, 25).Select(i => $"other-{i}"), deliveries.Received.Select(c => c.EntityKey));
 
@@ -172,7 +172,7 @@ public sealed class DeliveryOrderTests(TrackingFixture database) : IClassFixture
         var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
         using var stop = new CancellationTokenSource();
 
-        // Thirty windows of 100 before the first change that can be delivered, nine windows a pass: the passes before it
+        // Thirty windows of 100 before the first change that can be delivered, eight a pass after the first: the passes before it
         // find nothing, and the loop runs them back to back instead of waiting an hour after the first.
         var loop = Task.Run(() => dispatcher.RunAsync(stop.Token));
         try

@@ -53,26 +53,33 @@ internal sealed class OutboxSql
         var sequence = Column(nameof(OutboxMessage.Sequence));
         var nextAttemptAt = Column(nameof(OutboxMessage.NextAttemptAt));
         var id = Column(nameof(OutboxMessage.Id));
-        // Per type, so each is read in order from the index of due messages, and within a window of that index: the due
-        // messages from a position (from the first when the position is null) up to the window's end, the bound, found first
-        // by counting that many index entries. The claim thus reads a bounded number of candidates however many changes wait
-        // behind one entity's head, and the dispatcher goes on from the bound in later windows. The NOT EXISTS is kept a
-        // subquery (OFFSET 0) that looks up each candidate's entity in the index of pending messages: made a join instead,
-        // PostgreSQL may read the whole type's pending messages per candidate when the table's statistics are not up to
-        // date (a fresh burst). Row comparisons, so that PostgreSQL uses both as conditions of the index scan.
-        var after = "(COALESCE(win.after_next, '-infinity'::timestamptz), COALESCE(win.after_sequence, 0))";
-        ClaimHeads =
-            $"SELECT {ColumnsOf("message")}, win.type, bound.next, bound.sequence " +
-            "FROM unnest($1::text[], $2::timestamptz[], $3::bigint[]) AS win(type, after_next, after_sequence) " +
-            $"LEFT JOIN LATERAL (SELECT later.{nextAttemptAt} AS next, later.{sequence} AS sequence FROM {name} AS later " +
-            $"WHERE later.{pending} AND later.{type} = win.type AND later.{nextAttemptAt} <= $4 AND (later.{nextAttemptAt}, later.{sequence}) >= {after} " +
-            $"ORDER BY later.{nextAttemptAt}, later.{sequence} OFFSET $6 LIMIT 1) AS bound ON true " +
-            $"LEFT JOIN LATERAL (SELECT * FROM {name} AS candidate WHERE candidate.{pending} AND candidate.{type} = win.type AND candidate.{nextAttemptAt} <= $4 " +
-            $"AND (candidate.{nextAttemptAt}, candidate.{sequence}) >= {after} " +
-            $"AND (candidate.{nextAttemptAt}, candidate.{sequence}) < (COALESCE(bound.next, 'infinity'::timestamptz), COALESCE(bound.sequence, 0)) " +
-            $"AND NOT EXISTS (SELECT 1 FROM {name} AS earlier WHERE earlier.{pending} AND earlier.{type} = candidate.{type} " +
-            $"AND earlier.{key} = candidate.{key} AND earlier.{sequence} < candidate.{sequence} OFFSET 0) " +
-            $"ORDER BY candidate.{nextAttemptAt}, candidate.{sequence} LIMIT $5 FOR UPDATE SKIP LOCKED) AS message ON true";
+        // Per type, so each is read in order from the index of due messages, within a window of that index: the first so
+        // many due messages (from the first, or from a position), of which the earliest pending one of each entity is kept
+        // and locked. The window is a subquery with a LIMIT, so the claim reads a bounded number of candidates however many
+        // changes wait behind one entity's head, and it is read lazily: the claim stops as soon as it has a batch. The rows
+        // are locked through their row ids once chosen (a row another transaction changed meanwhile is passed over). Only
+        // when the window gives fewer than a batch does the second part of the UNION run: it finds where the window ends,
+        // if due messages go on beyond it, as a row without an id. The NOT EXISTS is kept a subquery (OFFSET 0) that looks
+        // up each candidate's entity in the index of pending messages: made a join instead, PostgreSQL may read the whole
+        // type's pending messages per candidate when the table's statistics are not up to date (a fresh burst). Row
+        // comparisons, so that PostgreSQL uses them as conditions of the index scan.
+        string Claim(bool after)
+        {
+            var from = after ? $" AND (due.{nextAttemptAt}, due.{sequence}) >= ($5, $6)" : "";
+            var window = $"FROM {name} AS due WHERE due.{pending} AND due.{type} = win.type AND due.{nextAttemptAt} <= $2{from} ORDER BY due.{nextAttemptAt}, due.{sequence}";
+            return $"SELECT claimed.* FROM unnest($1::text[]) AS win(type) CROSS JOIN LATERAL ((SELECT {ColumnsOf("message")} FROM (" +
+                   $"SELECT message.* FROM (SELECT due.ctid AS row, due.{nextAttemptAt} AS next, due.{sequence} AS sequence, due.{key} AS key {window} LIMIT $4) AS candidate " +
+                   $"JOIN {name} AS message ON message.ctid = candidate.row " +
+                   $"WHERE message.{pending} AND NOT EXISTS (SELECT 1 FROM {name} AS earlier WHERE earlier.{pending} AND earlier.{type} = win.type " +
+                   $"AND earlier.{key} = candidate.key AND earlier.{sequence} < candidate.sequence OFFSET 0) " +
+                   "ORDER BY candidate.next, candidate.sequence LIMIT $3 FOR UPDATE OF message SKIP LOCKED) AS message) " +
+                   "UNION ALL (SELECT NULL, win.type, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, bound.next, bound.sequence, NULL FROM (" +
+                   $"SELECT due.{nextAttemptAt} AS next, due.{sequence} AS sequence {window} OFFSET $4 LIMIT 1) AS bound) LIMIT $3) AS claimed";
+        }
+
+        ClaimHeads = Claim(after: false);
+        ClaimHeadsAfter = Claim(after: true);
+
         // The followers are listed first, then locked by id: the dispatcher must tell which ones the lock skipped (another
         // transaction holds them), since none after a skipped one may be handed out before it.
         Followers =
@@ -102,22 +109,24 @@ internal sealed class OutboxSql
     /// <summary>The number of columns <see cref="CopyMessages"/> writes, the fields of each row.</summary>
     public const short ColumnCount = 12;
 
-    /// <summary>The ordinal of <see cref="ClaimHeads"/>' entity type column, after the message's; the window's bound follows it.</summary>
-    public const int ClaimWindowColumn = 13;
-
     /// <summary><c>COPY outbox (Id, EntityType, EntityKey, Operation, Fields, UserId, UserName, TenantId, Timestamp, State, Attempts, NextAttemptAt) FROM STDIN (FORMAT BINARY)</c>.</summary>
     public string CopyMessages { get; }
 
     /// <summary>
-    /// Locks and reads the messages a pass hands out first, within one window of the due messages of each entity type: for
-    /// each type in <c>$1</c> (<c>text[]</c>), from the position given by <c>$2</c> and <c>$3</c> (due time and sequence,
-    /// inclusive; null: from the first), the <c>$6</c> pending messages due at <c>$4</c> that come next, oldest first; of
-    /// these, up to <c>$5</c> that no earlier pending message of the same entity (type and key) precedes, skipping those
-    /// another dispatcher holds. One row per message, with the columns <see cref="OutboxReader"/> reads, then the type and
-    /// the window's bound (the due time and sequence of the first message after it; null when the window reached the last
-    /// due message); a type without a message in its window has one row whose message columns are null.
+    /// Locks and reads the messages a pass hands out first, within the first window of the due messages of each entity
+    /// type: for each type in <c>$1</c> (<c>text[]</c>), of the first <c>$4</c> pending messages due at <c>$2</c>, oldest
+    /// first, up to <c>$3</c> that no earlier pending message of the same entity (type and key) precedes, skipping those
+    /// another dispatcher holds. Columns as <see cref="OutboxReader"/> reads them. When a type has fewer than <c>$3</c> of
+    /// them and its due messages go on beyond the window, one more row, without an id, gives the type and, as its due time
+    /// and sequence, those of the first message after the window.
     /// </summary>
     public string ClaimHeads { get; }
+
+    /// <summary>
+    /// <see cref="ClaimHeads"/> within a later window: the due messages from the due time <c>$5</c> and sequence <c>$6</c> on
+    /// (inclusive).
+    /// </summary>
+    public string ClaimHeadsAfter { get; }
 
     /// <summary>
     /// The pending messages that follow the claimed ones of the same entity (types <c>$1</c>, keys <c>$2</c>, sequences

@@ -63,8 +63,9 @@ public sealed class TrackedChangeDispatcherOptions
 
     /// <summary>
     /// How many due changes of one type a claim reads at most to find the entities' earliest pending ones: the larger of
-    /// 1,000 and four batches (tests set it lower). Changes that wait behind an earlier one of their entity are read and
-    /// passed over, so this bounds a pass's work however long one entity's backlog grows.
+    /// 1,000 and four batches (tests set it lower). Changes that wait behind an earlier one of their entity, or that other
+    /// dispatchers hold, are read and passed over, so this bounds a statement's work however long one entity's backlog
+    /// grows.
     /// </summary>
     internal int ClaimWindow
     {
@@ -475,21 +476,38 @@ public sealed class TrackedChangeDispatcher<TContext>
 
     /// <summary>
     /// Locks the earliest pending change of up to a batch of entities of each type, reading the due changes of each type a
-    /// window at a time (<see cref="OutboxSql.ClaimHeads"/>): first the window from the type's first due change. When it
-    /// holds fewer heads than a batch and more due changes follow (the changes waiting behind an entity whose head is held
-    /// back by a retry or by another pass), up to <see cref="MaxWindowsPerPass"/> further windows, from where this
-    /// dispatcher's last look stopped if that is later. So no pass reads a type's whole backlog, and a head behind a long
-    /// one of another entity is still reached, at most a few passes later.
+    /// window at a time (<see cref="TrackedChangeDispatcherOptions.ClaimWindow"/>): first the window from the type's first
+    /// due change (<see cref="OutboxSql.ClaimHeads"/>). When it holds fewer heads than a batch and more due changes follow
+    /// (changes that wait behind an entity whose head is held back by a retry or by another pass), up to
+    /// <see cref="MaxWindowsPerPass"/> further windows (<see cref="OutboxSql.ClaimHeadsAfter"/>), from where this
+    /// dispatcher's last look stopped if that is later. So no statement reads more than a window of a type's backlog, and
+    /// a head behind a long one of another entity is still reached, a few passes later at most.
     /// </summary>
     private async Task<List<(OutboxMessage Message, string? Unreadable)>> ClaimHeadsAsync(
         TContext db, OutboxSql sql, Plan plan, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var heads = new List<(OutboxMessage Message, string? Unreadable)>();
-        var firstWindows = await ClaimWindowsAsync(
-            db, sql, plan.Claimed, new (DateTimeOffset Next, long Sequence)?[plan.Claimed.Length], now, _options.BatchSize, heads, cancellationToken).ConfigureAwait(false);
-        foreach (var (type, found, bound) in firstWindows)
+        foreach (var type in _sweep.Keys.Except(plan.Claimed, StringComparer.Ordinal))
         {
-            if (bound is not { } end)
+            _sweep.TryRemove(type, out _);
+        }
+
+        var (heads, ends) = await ClaimWindowAsync(db, sql, sql.ClaimHeads, [plan.Claimed, now, _options.BatchSize, _options.ClaimWindow], cancellationToken)
+            .ConfigureAwait(false);
+        var found = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (message, _) in heads)
+        {
+            found[message.EntityType] = found.GetValueOrDefault(message.EntityType) + 1;
+        }
+
+        foreach (var type in plan.Claimed)
+        {
+            var remaining = _options.BatchSize - found.GetValueOrDefault(type);
+            if (remaining <= 0)
+            {
+                continue;
+            }
+
+            if (!ends.TryGetValue(type, out var end))
             {
                 // The type's due changes fit in one window: a later look starts over.
                 _sweep.TryRemove(type, out _);
@@ -497,27 +515,27 @@ public sealed class TrackedChangeDispatcher<TContext>
             }
 
             var start = _sweep.TryGetValue(type, out var last) && Compare(last, end) > 0 ? last : end;
-            var remaining = _options.BatchSize - found;
-            for (var window = 0; window < MaxWindowsPerPass && remaining > 0; window++)
+            for (var window = 0; window < MaxWindowsPerPass; window++)
             {
-                var (_, more, next) = (await ClaimWindowsAsync(db, sql, [type], [start], now, remaining, heads, cancellationToken).ConfigureAwait(false))[0];
-                remaining -= more;
+                var (more, next) = await ClaimWindowAsync(
+                    db, sql, sql.ClaimHeadsAfter, [new[] { type }, now, remaining, _options.ClaimWindow, start.Next, start.Sequence], cancellationToken).ConfigureAwait(false);
+                heads.AddRange(more);
+                remaining -= more.Count;
                 if (remaining <= 0)
                 {
                     // The window filled the batch and may hold more heads: the next look reads it again.
                     _sweep[type] = start;
+                    break;
                 }
-                else if (next is { } following)
-                {
-                    start = following;
-                    _sweep[type] = start;
-                }
-                else
+
+                if (!next.TryGetValue(type, out start))
                 {
                     // The last window of the type's due changes, all of its heads taken: the next look starts over.
                     _sweep.TryRemove(type, out _);
                     break;
                 }
+
+                _sweep[type] = start;
             }
         }
 
@@ -528,53 +546,26 @@ public sealed class TrackedChangeDispatcher<TContext>
     }
 
     /// <summary>
-    /// Runs <see cref="OutboxSql.ClaimHeads"/> for <paramref name="types"/> from <paramref name="starts"/> (null: from the
-    /// first due change), up to <paramref name="limit"/> heads of each, adds them to <paramref name="heads"/>, and returns,
-    /// per type, how many it found and the bound of its window (null when the window reached the last due change).
+    /// Runs <see cref="OutboxSql.ClaimHeads"/> or <see cref="OutboxSql.ClaimHeadsAfter"/>: the heads it locked, and where the
+    /// window of each type that gave fewer than a batch ends, for the types whose due changes go on beyond it.
     /// </summary>
-    private async Task<List<(string Type, int Found, (DateTimeOffset Next, long Sequence)? Bound)>> ClaimWindowsAsync(
-        TContext db,
-        OutboxSql sql,
-        string[] types,
-        (DateTimeOffset Next, long Sequence)?[] starts,
-        DateTimeOffset now,
-        int limit,
-        List<(OutboxMessage Message, string? Unreadable)> heads,
-        CancellationToken cancellationToken)
+    private static async Task<(List<(OutboxMessage Message, string? Unreadable)> Heads, Dictionary<string, (DateTimeOffset Next, long Sequence)> Ends)> ClaimWindowAsync(
+        TContext db, OutboxSql sql, string query, object[] parameters, CancellationToken cancellationToken)
     {
-        var windows = new List<(string Type, int Found, (DateTimeOffset Next, long Sequence)? Bound)>(types.Length);
-        object[] parameters =
-        [
-            types,
-            starts.Select(static start => start?.Next).ToArray(),
-            starts.Select(static start => start?.Sequence).ToArray(),
-            now,
-            limit,
-            _options.ClaimWindow,
-        ];
-        await ReadAsync(db, sql.ClaimHeads, parameters, reader =>
+        var heads = new List<(OutboxMessage Message, string? Unreadable)>();
+        var ends = new Dictionary<string, (DateTimeOffset Next, long Sequence)>(StringComparer.Ordinal);
+        await ReadAsync(db, query, parameters, reader =>
         {
-            var type = reader.GetString(OutboxSql.ClaimWindowColumn);
-            var bound = reader.IsDBNull(OutboxSql.ClaimWindowColumn + 1)
-                ? ((DateTimeOffset, long)?)null
-                : (reader.GetFieldValue<DateTimeOffset>(OutboxSql.ClaimWindowColumn + 1), reader.GetInt64(OutboxSql.ClaimWindowColumn + 2));
-            var found = 0;
-            if (!reader.IsDBNull(0))
+            if (reader.IsDBNull(0))
             {
-                heads.Add(OutboxReader.Read(reader, sql.FieldNames));
-                found = 1;
-            }
-
-            if (windows.Count > 0 && windows[^1].Type == type)
-            {
-                windows[^1] = (type, windows[^1].Found + found, bound);
+                ends[reader.GetString(1)] = (reader.GetFieldValue<DateTimeOffset>(10), reader.GetInt64(11));
             }
             else
             {
-                windows.Add((type, found, bound));
+                heads.Add(OutboxReader.Read(reader, sql.FieldNames));
             }
         }, cancellationToken).ConfigureAwait(false);
-        return windows;
+        return (heads, ends);
     }
 
     /// <summary>Runs one of the claiming queries in the pass's transaction and reads its rows (<see cref="OutboxReader"/>).</summary>
