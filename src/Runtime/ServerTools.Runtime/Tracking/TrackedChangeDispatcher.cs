@@ -491,22 +491,23 @@ public sealed class TrackedChangeDispatcher<TContext>
             _sweep.TryRemove(type, out _);
         }
 
-        var (heads, ends) = await ClaimWindowAsync(db, sql, sql.ClaimHeads, [plan.Claimed, now, _options.BatchSize, _options.ClaimWindow], cancellationToken)
-            .ConfigureAwait(false);
+        var heads = await ReadAsync(db, sql, sql.ClaimHeads, [plan.Claimed, now, _options.BatchSize, _options.ClaimWindow], cancellationToken).ConfigureAwait(false);
         var found = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (message, _) in heads)
         {
             found[message.EntityType] = found.GetValueOrDefault(message.EntityType) + 1;
         }
 
-        foreach (var type in plan.Claimed)
+        var shortOfABatch = plan.Claimed.Where(type => found.GetValueOrDefault(type) < _options.BatchSize).ToArray();
+        if (shortOfABatch.Length == 0)
+        {
+            return heads;
+        }
+
+        var ends = await WindowEndsAsync(db, sql.WindowEnd, [shortOfABatch, now, _options.ClaimWindow], cancellationToken).ConfigureAwait(false);
+        foreach (var type in shortOfABatch)
         {
             var remaining = _options.BatchSize - found.GetValueOrDefault(type);
-            if (remaining <= 0)
-            {
-                continue;
-            }
-
             if (!ends.TryGetValue(type, out var end))
             {
                 // The type's due changes fit in one window: a later look starts over.
@@ -517,7 +518,7 @@ public sealed class TrackedChangeDispatcher<TContext>
             var start = _sweep.TryGetValue(type, out var last) && Compare(last, end) > 0 ? last : end;
             for (var window = 0; window < MaxWindowsPerPass; window++)
             {
-                var (more, next) = await ClaimWindowAsync(
+                var more = await ReadAsync(
                     db, sql, sql.ClaimHeadsAfter, [new[] { type }, now, remaining, _options.ClaimWindow, start.Next, start.Sequence], cancellationToken).ConfigureAwait(false);
                 heads.AddRange(more);
                 remaining -= more.Count;
@@ -528,6 +529,8 @@ public sealed class TrackedChangeDispatcher<TContext>
                     break;
                 }
 
+                var next = await WindowEndsAsync(
+                    db, sql.WindowEndAfter, [new[] { type }, now, _options.ClaimWindow, start.Next, start.Sequence], cancellationToken).ConfigureAwait(false);
                 if (!next.TryGetValue(type, out start))
                 {
                     // The last window of the type's due changes, all of its heads taken: the next look starts over.
@@ -546,26 +549,16 @@ public sealed class TrackedChangeDispatcher<TContext>
     }
 
     /// <summary>
-    /// Runs <see cref="OutboxSql.ClaimHeads"/> or <see cref="OutboxSql.ClaimHeadsAfter"/>: the heads it locked, and where the
-    /// window of each type that gave fewer than a batch ends, for the types whose due changes go on beyond it.
+    /// Runs <see cref="OutboxSql.WindowEnd"/> (or <see cref="OutboxSql.WindowEndAfter"/>): where the window of each type
+    /// ends, for the types whose due changes go on beyond it.
     /// </summary>
-    private static async Task<(List<(OutboxMessage Message, string? Unreadable)> Heads, Dictionary<string, (DateTimeOffset Next, long Sequence)> Ends)> ClaimWindowAsync(
-        TContext db, OutboxSql sql, string query, object[] parameters, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, (DateTimeOffset Next, long Sequence)>> WindowEndsAsync(
+        TContext db, string query, object[] parameters, CancellationToken cancellationToken)
     {
-        var heads = new List<(OutboxMessage Message, string? Unreadable)>();
         var ends = new Dictionary<string, (DateTimeOffset Next, long Sequence)>(StringComparer.Ordinal);
-        await ReadAsync(db, query, parameters, reader =>
-        {
-            if (reader.IsDBNull(0))
-            {
-                ends[reader.GetString(1)] = (reader.GetFieldValue<DateTimeOffset>(10), reader.GetInt64(11));
-            }
-            else
-            {
-                heads.Add(OutboxReader.Read(reader, sql.FieldNames));
-            }
-        }, cancellationToken).ConfigureAwait(false);
-        return (heads, ends);
+        await ReadAsync(db, query, parameters, reader => ends[reader.GetString(0)] = (reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt64(2)), cancellationToken)
+            .ConfigureAwait(false);
+        return ends;
     }
 
     /// <summary>Runs one of the claiming queries in the pass's transaction and reads its rows (<see cref="OutboxReader"/>).</summary>
