@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
@@ -127,25 +128,23 @@ public sealed class DeliveryOrderTests(TrackingFixture database) : IClassFixture
             o.ClaimWindow = 200;
         });
         var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+        // Each pass reads windows of 200 until it has a batch: fifteen of changes that wait, then the one with the others.
         var passes = new List<int>();
-        while (deliveries.Received.Count < 25 && passes.Count < 10)
+        for (var pass = 0; pass < 4; pass++)
         {
             passes.Add(await dispatcher.DispatchAsync());
         }
 
-        // A pass reads nine windows of 200 at most: the first pass finds nothing, the second goes on where it stopped and
-        // takes a batch from the last window, and the next two take the rest of it.
-        Assert.Equal([0, 10, 10, 5], passes);
+        Assert.Equal([10, 10, 5, 0], passes);
         Assert.Equal(Enumerable.Range(3002, 25).Select(i => $"other-{i}"), deliveries.Received.Select(c => c.EntityKey));
 
-        // When the retry is due, the order's first change is due later than the 3,000 behind it, so it lies in the last
-        // window: found by the second pass, with a batch of the changes that follow it.
+        // When the retry is due, the order's first change, due later than the 3,000 behind it, lies in the last window:
+        // found, with a batch of the changes that follow it.
         database.Clock.Now += TimeSpan.FromHours(2);
         try
         {
-            var first = await dispatcher.DispatchAsync();
-            var second = await dispatcher.DispatchAsync();
-            Assert.Equal((0, 11), (first, second));
+            Assert.Equal(11, await dispatcher.DispatchAsync());
             Assert.Equal(Enumerable.Repeat("hot", 11), deliveries.Received.Skip(25).Select(c => c.EntityKey));
             Assert.Equal(Enumerable.Range(1, 11), deliveries.Received.Skip(25).Select(c => (int)c.Sequence));
         }
@@ -157,50 +156,117 @@ public sealed class DeliveryOrderTests(TrackingFixture database) : IClassFixture
     }
 
     [Fact]
-    public async Task The_dispatch_loop_reads_on_through_a_long_backlog_without_waiting_for_its_poll_interval()
+    public async Task A_change_committed_between_two_windows_of_a_pass_does_not_make_it_claim_a_change_twice()
     {
-        await InsertBacklogAsync(waiting: 3000, others: 5);
-        var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // hot-1 waits for a retry and hot-2..4 behind it; a-5 and b-6 are heads, b-7 and b-8 follow b-6; c-9 is a head.
+        await InsertAsync((1, "hot", true), (2, "hot", false), (3, "hot", false), (4, "hot", false), (5, "a", false), (6, "b", false), (7, "b", false), (8, "b", false), (9, "c", false));
         var deliveries = new Deliveries();
-        deliveries.Behaviour = (_, _) =>
-        {
-            if (deliveries.Received.Count == 5)
-            {
-                delivered.TrySetResult();
-            }
-
-            return Task.CompletedTask;
-        };
         await using var services = database.Services(deliveries, o =>
         {
             o.BatchSize = 10;
-            o.ClaimWindow = 100;
-            o.PollInterval = TimeSpan.FromHours(1);
+            o.ClaimWindow = 5;
         });
         var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
-        using var stop = new CancellationTokenSource();
 
-        // Thirty windows of 100 before the first change that can be delivered, eight a pass after the first: the passes before it
-        // find nothing, and the loop runs them back to back instead of waiting an hour after the first.
-        var loop = Task.Run(() => dispatcher.RunAsync(stop.Token));
+        // Once the pass's first window is read, another transaction commits a change due before all of them (its due time
+        // is its save time, taken before its commit), which moves every later change one place back.
+        var inserted = 0;
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Npgsql",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                var text = activity.Tags.Select(tag => tag.Value).FirstOrDefault(value => value?.StartsWith("SELECT claimed.*", StringComparison.Ordinal) == true);
+                if (text is not null && !text.Contains(">= ($5, $6)", StringComparison.Ordinal) && Interlocked.Exchange(ref inserted, 1) == 0)
+                {
+                    using var connection = new NpgsqlConnection(database.ConnectionString);
+                    connection.Open();
+                    using var command = new NpgsqlCommand(Insert(100, "z", waiting: false, dueMs: -1000), connection);
+                    command.ExecuteNonQuery();
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
         try
         {
-            await delivered.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            Assert.Equal(Enumerable.Range(3002, 5).Select(i => $"other-{i}"), deliveries.Received.Select(c => c.EntityKey));
+            Assert.Equal(5, await dispatcher.DispatchAsync());
+            Assert.Equal(1, inserted);
+            Assert.Equal(["a-5", "b-6", "b-7", "b-8", "c-9"], deliveries.Received.Select(c => $"{c.EntityKey}-{c.Sequence}"));
+            Assert.Equal(0, deliveries.Overlaps);
         }
         finally
         {
-            await stop.CancelAsync();
-            try
+            await ClearOutboxAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_change_another_transaction_held_during_a_pass_is_delivered_by_the_next_while_new_changes_keep_arriving()
+    {
+        // hot-1 waits for a retry, hot-2..6 and hot-8..11 wait behind it; x-7 is a head, and so are t12 and t13.
+        await InsertAsync(
+            (1, "hot", true), (2, "hot", false), (3, "hot", false), (4, "hot", false), (5, "hot", false), (6, "hot", false),
+            (7, "x", false), (8, "hot", false), (9, "hot", false), (10, "hot", false), (11, "hot", false), (12, "t12", false), (13, "t13", false));
+        var deliveries = new Deliveries();
+        await using var services = database.Services(deliveries, o =>
+        {
+            o.BatchSize = 2;
+            o.ClaimWindow = 5;
+        });
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+        try
+        {
+            // Another transaction (a pass then rolled back, an operator) holds x-7 during the first pass.
+            await using (var holder = new NpgsqlConnection(database.ConnectionString))
             {
-                await loop;
-            }
-            catch (OperationCanceledException)
-            {
-                // The loop ends when its token is cancelled, by returning or by the cancelled wait.
+                await holder.OpenAsync();
+                await using var transaction = await holder.BeginTransactionAsync();
+                await using (var hold = new NpgsqlCommand("""SELECT 1 FROM servertools_outbox WHERE "EntityKey" = 'x' FOR UPDATE""", holder, transaction))
+                {
+                    await hold.ExecuteNonQueryAsync();
+                }
+
+                Assert.Equal(2, await dispatcher.DispatchAsync());
+                await transaction.RollbackAsync();
             }
 
+            // Then two new changes before each pass, a batch's worth: the oldest change that can be handed out goes first.
+            await InsertAsync((14, "t14", false), (15, "t15", false));
+            Assert.Equal(2, await dispatcher.DispatchAsync());
+            Assert.Equal(["t12", "t13", "x", "t14"], deliveries.Received.Select(c => c.EntityKey));
+        }
+        finally
+        {
             await ClearOutboxAsync();
+        }
+    }
+
+    /// <summary>
+    /// A statement that adds a pending sale order change with sequence <paramref name="i"/>: due an hour before the clock
+    /// plus <paramref name="dueMs"/> (default <paramref name="i"/>) milliseconds, or, <paramref name="waiting"/> for a retry,
+    /// an hour after it.
+    /// </summary>
+    private string Insert(int i, string key, bool waiting, int? dueMs = null)
+    {
+        var now = database.Clock.Now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
+        var due = waiting ? $"'{now}+00'::timestamptz + interval '1 hour'" : $"'{now}+00'::timestamptz - interval '1 hour' + {dueMs ?? i} * interval '1 ms'";
+        return $"""
+            INSERT INTO servertools_outbox ("Id", "EntityType", "EntityKey", "Operation", "Fields", "Timestamp", "State", "Attempts", "NextAttemptAt", "Sequence")
+            VALUES (gen_random_uuid(), '{typeof(SaleOrder).FullName}', '{key}', 'Update', '[]', {due}, 'Pending', {(waiting ? 1 : 0)}, {due}, {i})
+            """;
+    }
+
+    private async Task InsertAsync(params (int I, string Key, bool Waiting)[] rows)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        foreach (var (i, key, waiting) in rows)
+        {
+            await using var command = new NpgsqlCommand(Insert(i, key, waiting), connection);
+            await command.ExecuteNonQueryAsync();
         }
     }
 

@@ -55,37 +55,32 @@ internal sealed class OutboxSql
         var id = Column(nameof(OutboxMessage.Id));
         // Per type, so each is read in order from the index of due messages, within a window of that index: the first so
         // many due messages (from the first, or from a position), of which the earliest pending one of each entity is kept
-        // and locked. The window is a subquery with a LIMIT, so the claim reads a bounded number of candidates however many
-        // changes wait behind one entity's head, and it is read lazily: the claim stops as soon as it has a batch. The rows
-        // are locked through their row ids once chosen (a row another transaction changed meanwhile is passed over). Only
-        // when the window gives fewer than a batch does the dispatcher ask where it ends (WindowEnd). The NOT EXISTS is
-        // kept a subquery (OFFSET 0) that looks up each candidate's entity in the index of pending messages: made a join
-        // instead, PostgreSQL may read the whole type's pending messages per candidate when the table's statistics are not
-        // up to date (a fresh burst). Row comparisons, so that PostgreSQL uses them as conditions of the index scan.
+        // and locked. The window is a subquery with a LIMIT, so a statement reads a bounded number of candidates however
+        // many changes wait behind one entity's head, and it is read lazily: the claim stops as soon as it has a batch.
+        // The rows are locked through their ids once chosen; the outer conditions are those PostgreSQL checks again on a
+        // row that another transaction changed meanwhile. Only when the window gives fewer than a batch does the second
+        // part of the UNION run: where the window ends, if due messages go on beyond it, as a row without an id, read in
+        // the same snapshot, so the next window starts right after this one's last row. The NOT EXISTS is kept a subquery
+        // (OFFSET 0) that looks up each candidate's entity in the index of pending messages: made a join instead,
+        // PostgreSQL may read the whole type's pending messages per candidate when the table's statistics are not up to
+        // date (a fresh burst). Row comparisons, so that PostgreSQL uses them as conditions of the index scan.
         string Claim(bool after)
         {
             var from = after ? $" AND (due.{nextAttemptAt}, due.{sequence}) >= ($5, $6)" : "";
             var window = $"FROM {name} AS due WHERE due.{pending} AND due.{type} = win.type AND due.{nextAttemptAt} <= $2{from} ORDER BY due.{nextAttemptAt}, due.{sequence}";
-            return $"SELECT {ColumnsOf("message")} FROM unnest($1::text[]) AS win(type) CROSS JOIN LATERAL (" +
-                   $"SELECT message.* FROM (SELECT due.ctid AS row, due.{nextAttemptAt} AS next, due.{sequence} AS sequence, due.{key} AS key {window} LIMIT $4) AS candidate " +
-                   $"JOIN {name} AS message ON message.ctid = candidate.row " +
-                   $"WHERE message.{pending} AND NOT EXISTS (SELECT 1 FROM {name} AS earlier WHERE earlier.{pending} AND earlier.{type} = win.type " +
+            return $"SELECT claimed.* FROM unnest($1::text[]) AS win(type) CROSS JOIN LATERAL ((SELECT {ColumnsOf("message")} FROM (" +
+                   $"SELECT message.* FROM (SELECT due.{id} AS id, due.{nextAttemptAt} AS next, due.{sequence} AS sequence, due.{key} AS key {window} LIMIT $4) AS candidate " +
+                   $"JOIN {name} AS message ON message.{id} = candidate.id " +
+                   $"WHERE message.{pending} AND message.{type} = win.type AND message.{nextAttemptAt} <= $2 " +
+                   $"AND NOT EXISTS (SELECT 1 FROM {name} AS earlier WHERE earlier.{pending} AND earlier.{type} = win.type " +
                    $"AND earlier.{key} = candidate.key AND earlier.{sequence} < candidate.sequence OFFSET 0) " +
-                   "ORDER BY candidate.next, candidate.sequence LIMIT $3 FOR UPDATE OF message SKIP LOCKED) AS message";
-        }
-
-        string End(bool after)
-        {
-            var from = after ? $" AND (due.{nextAttemptAt}, due.{sequence}) >= ($4, $5)" : "";
-            return $"SELECT win.type, bound.next, bound.sequence FROM unnest($1::text[]) AS win(type) CROSS JOIN LATERAL (" +
-                   $"SELECT due.{nextAttemptAt} AS next, due.{sequence} AS sequence FROM {name} AS due WHERE due.{pending} AND due.{type} = win.type " +
-                   $"AND due.{nextAttemptAt} <= $2{from} ORDER BY due.{nextAttemptAt}, due.{sequence} OFFSET $3 LIMIT 1) AS bound";
+                   "ORDER BY candidate.next, candidate.sequence LIMIT $3 FOR UPDATE OF message SKIP LOCKED) AS message) " +
+                   "UNION ALL (SELECT NULL, win.type, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, bound.next, bound.sequence, NULL FROM (" +
+                   $"SELECT due.{nextAttemptAt} AS next, due.{sequence} AS sequence {window} OFFSET $4 LIMIT 1) AS bound) LIMIT $3) AS claimed";
         }
 
         ClaimHeads = Claim(after: false);
         ClaimHeadsAfter = Claim(after: true);
-        WindowEnd = End(after: false);
-        WindowEndAfter = End(after: true);
 
         // The followers are listed first, then locked by id: the dispatcher must tell which ones the lock skipped (another
         // transaction holds them), since none after a skipped one may be handed out before it.
@@ -123,7 +118,9 @@ internal sealed class OutboxSql
     /// Locks and reads the messages a pass hands out first, within the first window of the due messages of each entity
     /// type: for each type in <c>$1</c> (<c>text[]</c>), of the first <c>$4</c> pending messages due at <c>$2</c>, oldest
     /// first, up to <c>$3</c> that no earlier pending message of the same entity (type and key) precedes, skipping those
-    /// another dispatcher holds. Columns as <see cref="OutboxReader"/> reads them.
+    /// another dispatcher holds. Columns as <see cref="OutboxReader"/> reads them. When a type has fewer than <c>$3</c> of
+    /// them and its due messages go on beyond the window, one more row, without an id, gives the type and, as its due time
+    /// and sequence, those of the first message after the window.
     /// </summary>
     public string ClaimHeads { get; }
 
@@ -132,16 +129,6 @@ internal sealed class OutboxSql
     /// (inclusive).
     /// </summary>
     public string ClaimHeadsAfter { get; }
-
-    /// <summary>
-    /// Where the first window of <see cref="ClaimHeads"/> ends, for each type in <c>$1</c> whose due messages (due at
-    /// <c>$2</c>) go on beyond the first <c>$3</c>: the type, and the due time and sequence of the first message after it.
-    /// Types whose window held every due message have no row.
-    /// </summary>
-    public string WindowEnd { get; }
-
-    /// <summary><see cref="WindowEnd"/> for the window of <see cref="ClaimHeadsAfter"/> from the due time <c>$4</c> and sequence <c>$5</c>.</summary>
-    public string WindowEndAfter { get; }
 
     /// <summary>
     /// The pending messages that follow the claimed ones of the same entity (types <c>$1</c>, keys <c>$2</c>, sequences

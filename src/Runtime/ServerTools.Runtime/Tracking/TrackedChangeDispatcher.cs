@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Data.Common;
 using System.Linq;
@@ -62,10 +61,10 @@ public sealed class TrackedChangeDispatcherOptions
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>
-    /// How many due changes of one type a claim reads at most to find the entities' earliest pending ones: the larger of
-    /// 1,000 and four batches (tests set it lower). Changes that wait behind an earlier one of their entity, or that other
-    /// dispatchers hold, are read and passed over, so this bounds a statement's work however long one entity's backlog
-    /// grows.
+    /// How many due changes of one type one statement of a claim reads at most to find the entities' earliest pending ones:
+    /// the larger of 1,000 and four batches (tests set it lower). Changes that wait behind an earlier one of their entity,
+    /// or that other dispatchers hold, are read and passed over, so this bounds a statement's work (and keeps it within
+    /// the command timeout) however long one entity's backlog grows.
     /// </summary>
     internal int ClaimWindow
     {
@@ -129,21 +128,12 @@ public sealed class TrackedChangeDispatcher<TContext>
 {
     private const int MaxErrorLength = 2000;
     private const string FailureSavepoint = "servertools_failure";
-
-    /// <summary>How many further windows of one type a pass reads, at most, when a window held fewer heads than a batch.</summary>
-    private const int MaxWindowsPerPass = 8;
     private readonly IServiceScopeFactory _scopes;
     private readonly TrackedChangeDispatcherOptions _options;
     private readonly ILogger _logger;
     private readonly Lock _planLock = new();
     private Plan? _plan;
     private long _nextWaitingCheck = DateTimeOffset.MinValue.UtcTicks;
-
-    /// <summary>
-    /// Of each entity type whose due changes fill more than a window, where this dispatcher's last look beyond the first
-    /// window stopped (due time and sequence): the next pass goes on from there, so every window is read in turn.
-    /// </summary>
-    private readonly ConcurrentDictionary<string, (DateTimeOffset Next, long Sequence)> _sweep = new(StringComparer.Ordinal);
 
     /// <summary>Creates a dispatcher. DI does this for you.</summary>
     public TrackedChangeDispatcher(IServiceScopeFactory scopes, TrackedChangeDispatcherOptions options, ILogger<TrackedChangeDispatcher<TContext>>? logger = null)
@@ -188,8 +178,7 @@ public sealed class TrackedChangeDispatcher<TContext>
 
     /// <summary>
     /// Runs passes until <paramref name="cancellationToken"/> is cancelled: again at once after a pass that handled
-    /// changes or that stopped in the middle of a long backlog, otherwise after a commit of tracked changes in this process
-    /// or <see cref="TrackedChangeDispatcherOptions.PollInterval"/>.
+    /// changes, otherwise after a commit of tracked changes in this process or <see cref="TrackedChangeDispatcherOptions.PollInterval"/>.
     /// A pass that fails (the database is down) is logged and retried after the poll interval.
     /// </summary>
     /// <exception cref="InvalidOperationException">
@@ -213,19 +202,18 @@ public sealed class TrackedChangeDispatcher<TContext>
         {
             // Taken before the pass, so that a commit while it runs wakes the wait after it.
             var pulse = OutboxSignal.Next();
-            bool again;
+            int handled;
             try
             {
-                // A pass that handled nothing goes on at once while its look through a long backlog is unfinished.
-                again = await DispatchAsync(cancellationToken).ConfigureAwait(false) > 0 || !_sweep.IsEmpty;
+                handled = await DispatchAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
                 TrackedDispatcherLog.PassFailed(_logger, typeof(TContext).Name, exception.GetType().FullName, exception);
-                again = false;
+                handled = 0;
             }
 
-            if (!again)
+            if (handled == 0)
             {
                 await OutboxSignal.WaitAsync(pulse, _options.PollInterval, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
@@ -475,90 +463,59 @@ public sealed class TrackedChangeDispatcher<TContext>
     }
 
     /// <summary>
-    /// Locks the earliest pending change of up to a batch of entities of each type, reading the due changes of each type a
-    /// window at a time (<see cref="TrackedChangeDispatcherOptions.ClaimWindow"/>): first the window from the type's first
-    /// due change (<see cref="OutboxSql.ClaimHeads"/>). When it holds fewer heads than a batch and more due changes follow
-    /// (changes that wait behind an entity whose head is held back by a retry or by another pass), up to
-    /// <see cref="MaxWindowsPerPass"/> further windows (<see cref="OutboxSql.ClaimHeadsAfter"/>), from where this
-    /// dispatcher's last look stopped if that is later. So no statement reads more than a window of a type's backlog, and
-    /// a head behind a long one of another entity is still reached, a few passes later at most.
+    /// Locks the earliest pending change of up to a batch of entities of each type, oldest first, reading the due changes
+    /// of each type a window at a time (<see cref="TrackedChangeDispatcherOptions.ClaimWindow"/>): the first window of every
+    /// type in one statement (<see cref="OutboxSql.ClaimHeads"/>), then, for a type whose window held fewer heads than a
+    /// batch and whose due changes go on, the following windows one statement each (<see cref="OutboxSql.ClaimHeadsAfter"/>)
+    /// until it has a batch or has read them all. So no statement reads more than a window, however long the backlog
+    /// behind one entity whose head waits for a retry; a pass still reads as far as it must.
     /// </summary>
     private async Task<List<(OutboxMessage Message, string? Unreadable)>> ClaimHeadsAsync(
         TContext db, OutboxSql sql, Plan plan, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        foreach (var type in _sweep.Keys.Except(plan.Claimed, StringComparer.Ordinal))
+        var (heads, ends) = await ClaimWindowAsync(db, sql, sql.ClaimHeads, [plan.Claimed, now, _options.BatchSize, _options.ClaimWindow], cancellationToken)
+            .ConfigureAwait(false);
+        foreach (var (type, end) in ends)
         {
-            _sweep.TryRemove(type, out _);
-        }
-
-        var heads = await ReadAsync(db, sql, sql.ClaimHeads, [plan.Claimed, now, _options.BatchSize, _options.ClaimWindow], cancellationToken).ConfigureAwait(false);
-        var found = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (message, _) in heads)
-        {
-            found[message.EntityType] = found.GetValueOrDefault(message.EntityType) + 1;
-        }
-
-        var shortOfABatch = plan.Claimed.Where(type => found.GetValueOrDefault(type) < _options.BatchSize).ToArray();
-        if (shortOfABatch.Length == 0)
-        {
-            return heads;
-        }
-
-        var ends = await WindowEndsAsync(db, sql.WindowEnd, [shortOfABatch, now, _options.ClaimWindow], cancellationToken).ConfigureAwait(false);
-        foreach (var type in shortOfABatch)
-        {
-            var remaining = _options.BatchSize - found.GetValueOrDefault(type);
-            if (!ends.TryGetValue(type, out var end))
+            var remaining = _options.BatchSize - heads.Count(head => head.Message.EntityType == type);
+            var start = end;
+            while (remaining > 0)
             {
-                // The type's due changes fit in one window: a later look starts over.
-                _sweep.TryRemove(type, out _);
-                continue;
-            }
-
-            var start = _sweep.TryGetValue(type, out var last) && Compare(last, end) > 0 ? last : end;
-            for (var window = 0; window < MaxWindowsPerPass; window++)
-            {
-                var more = await ReadAsync(
+                var (more, next) = await ClaimWindowAsync(
                     db, sql, sql.ClaimHeadsAfter, [new[] { type }, now, remaining, _options.ClaimWindow, start.Next, start.Sequence], cancellationToken).ConfigureAwait(false);
                 heads.AddRange(more);
                 remaining -= more.Count;
-                if (remaining <= 0)
-                {
-                    // The window filled the batch and may hold more heads: the next look reads it again.
-                    _sweep[type] = start;
-                    break;
-                }
-
-                var next = await WindowEndsAsync(
-                    db, sql.WindowEndAfter, [new[] { type }, now, _options.ClaimWindow, start.Next, start.Sequence], cancellationToken).ConfigureAwait(false);
                 if (!next.TryGetValue(type, out start))
                 {
-                    // The last window of the type's due changes, all of its heads taken: the next look starts over.
-                    _sweep.TryRemove(type, out _);
                     break;
                 }
-
-                _sweep[type] = start;
             }
         }
 
         return heads;
-
-        static int Compare((DateTimeOffset Next, long Sequence) left, (DateTimeOffset Next, long Sequence) right)
-            => left.Next != right.Next ? left.Next.CompareTo(right.Next) : left.Sequence.CompareTo(right.Sequence);
     }
 
     /// <summary>
-    /// Runs <see cref="OutboxSql.WindowEnd"/> (or <see cref="OutboxSql.WindowEndAfter"/>): where the window of each type
-    /// ends, for the types whose due changes go on beyond it.
+    /// Runs <see cref="OutboxSql.ClaimHeads"/> or <see cref="OutboxSql.ClaimHeadsAfter"/>: the heads it locked, and, of each
+    /// type whose window gave fewer than a batch and whose due changes go on beyond it, where the next window starts.
     /// </summary>
-    private static async Task<Dictionary<string, (DateTimeOffset Next, long Sequence)>> WindowEndsAsync(
-        TContext db, string query, object[] parameters, CancellationToken cancellationToken)
+    private static async Task<(List<(OutboxMessage Message, string? Unreadable)> Heads, Dictionary<string, (DateTimeOffset Next, long Sequence)> Ends)> ClaimWindowAsync(
+        TContext db, OutboxSql sql, string query, object[] parameters, CancellationToken cancellationToken)
     {
+        var heads = new List<(OutboxMessage Message, string? Unreadable)>();
         var ends = new Dictionary<string, (DateTimeOffset Next, long Sequence)>(StringComparer.Ordinal);
-        await ReadAsync(db, query, parameters, reader => ends[reader.GetString(0)] = (reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt64(2)), cancellationToken)
-            .ConfigureAwait(false);
-        return ends;
+        await ReadAsync(db, query, parameters, reader =>
+        {
+            if (reader.IsDBNull(0))
+            {
+                ends[reader.GetString(1)] = (reader.GetFieldValue<DateTimeOffset>(10), reader.GetInt64(11));
+            }
+            else
+            {
+                heads.Add(OutboxReader.Read(reader, sql.FieldNames));
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return (heads, ends);
     }
 
     /// <summary>Runs one of the claiming queries in the pass's transaction and reads its rows (<see cref="OutboxReader"/>).</summary>
