@@ -63,19 +63,23 @@ internal sealed class OutboxSql
         // the same snapshot, so the next window starts right after this one's last row. The NOT EXISTS is kept a subquery
         // (OFFSET 0) that looks up each candidate's entity in the index of pending messages: made a join instead,
         // PostgreSQL may read the whole type's pending messages per candidate when the table's statistics are not up to
-        // date (a fresh burst). Row comparisons, so that PostgreSQL uses them as conditions of the index scan.
+        // date (a fresh burst). Row comparisons, so that PostgreSQL uses them as conditions of the index scan. Whether a
+        // head has followers is asked of the same index for the claimed heads only, so that a pass whose heads have none
+        // (entities with one change each, a dispatcher that keeps up) does not ask for followers at all.
         string Claim(bool after)
         {
             var from = after ? $" AND (due.{nextAttemptAt}, due.{sequence}) >= ($5, $6)" : "";
             var window = $"FROM {name} AS due WHERE due.{pending} AND due.{type} = win.type AND due.{nextAttemptAt} <= $2{from} ORDER BY due.{nextAttemptAt}, due.{sequence}";
-            return $"SELECT claimed.* FROM unnest($1::text[]) AS win(type) CROSS JOIN LATERAL ((SELECT {ColumnsOf("message")} FROM (" +
+            return $"SELECT claimed.* FROM unnest($1::text[]) AS win(type) CROSS JOIN LATERAL ((SELECT {ColumnsOf("message")}, " +
+                   $"EXISTS (SELECT 1 FROM {name} AS later WHERE later.{pending} AND later.{type} = message.{type} AND later.{key} = message.{key} " +
+                   $"AND later.{sequence} > message.{sequence}) FROM (" +
                    $"SELECT message.* FROM (SELECT due.{id} AS id, due.{nextAttemptAt} AS next, due.{sequence} AS sequence, due.{key} AS key {window} LIMIT $4) AS candidate " +
                    $"JOIN {name} AS message ON message.{id} = candidate.id " +
                    $"WHERE message.{pending} AND message.{type} = win.type AND message.{nextAttemptAt} <= $2 " +
                    $"AND NOT EXISTS (SELECT 1 FROM {name} AS earlier WHERE earlier.{pending} AND earlier.{type} = win.type " +
                    $"AND earlier.{key} = candidate.key AND earlier.{sequence} < candidate.sequence OFFSET 0) " +
                    "ORDER BY candidate.next, candidate.sequence LIMIT $3 FOR UPDATE OF message SKIP LOCKED) AS message) " +
-                   "UNION ALL (SELECT NULL, win.type, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, bound.next, bound.sequence, NULL FROM (" +
+                   "UNION ALL (SELECT NULL, win.type, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, bound.next, bound.sequence, NULL, NULL FROM (" +
                    $"SELECT due.{nextAttemptAt} AS next, due.{sequence} AS sequence {window} OFFSET $4 LIMIT 1) AS bound) LIMIT $3) AS claimed";
         }
 
@@ -118,11 +122,15 @@ internal sealed class OutboxSql
     /// Locks and reads the messages a pass hands out first, within the first window of the due messages of each entity
     /// type: for each type in <c>$1</c> (<c>text[]</c>), of the first <c>$4</c> pending messages due at <c>$2</c>, oldest
     /// first, up to <c>$3</c> that no earlier pending message of the same entity (type and key) precedes, skipping those
-    /// another dispatcher holds. Columns as <see cref="OutboxReader"/> reads them. When a type has fewer than <c>$3</c> of
-    /// them and its due messages go on beyond the window, one more row, without an id, gives the type and, as its due time
-    /// and sequence, those of the first message after the window.
+    /// another dispatcher holds. Columns as <see cref="OutboxReader"/> reads them, then whether a later pending message of
+    /// the same entity follows (<see cref="FollowedColumn"/>). When a type has fewer than <c>$3</c> of them and its due
+    /// messages go on beyond the window, one more row, without an id, gives the type and, as its due time and sequence,
+    /// those of the first message after the window.
     /// </summary>
     public string ClaimHeads { get; }
+
+    /// <summary>The ordinal of the column of <see cref="ClaimHeads"/> that tells whether later pending messages follow the head.</summary>
+    public const int FollowedColumn = 13;
 
     /// <summary>
     /// <see cref="ClaimHeads"/> within a later window: the due messages from the due time <c>$5</c> and sequence <c>$6</c> on

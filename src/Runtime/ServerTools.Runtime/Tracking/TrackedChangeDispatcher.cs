@@ -395,7 +395,7 @@ public sealed class TrackedChangeDispatcher<TContext>
             return [];
         }
 
-        var heads = await ClaimHeadsAsync(db, sql, plan, now, cancellationToken).ConfigureAwait(false);
+        var (heads, followed) = await ClaimHeadsAsync(db, sql, plan, now, cancellationToken).ConfigureAwait(false);
         heads.Sort(static (left, right) => left.Message.NextAttemptAt != right.Message.NextAttemptAt
             ? left.Message.NextAttemptAt.CompareTo(right.Message.NextAttemptAt)
             : left.Message.Sequence.CompareTo(right.Message.Sequence));
@@ -408,7 +408,8 @@ public sealed class TrackedChangeDispatcher<TContext>
             byEntity[(head.Message.EntityType, head.Message.EntityKey)] = run;
         }
 
-        if (heads.Count == 0)
+        var leaders = heads.Where(head => followed.Contains(head.Message.Id)).ToList();
+        if (leaders.Count == 0)
         {
             return runs;
         }
@@ -418,9 +419,9 @@ public sealed class TrackedChangeDispatcher<TContext>
             db,
             sql.Followers,
             [
-                heads.Select(static head => head.Message.EntityType).ToArray(),
-                heads.Select(static head => head.Message.EntityKey).ToArray(),
-                heads.Select(static head => head.Message.Sequence).ToArray(),
+                leaders.Select(static head => head.Message.EntityType).ToArray(),
+                leaders.Select(static head => head.Message.EntityKey).ToArray(),
+                leaders.Select(static head => head.Message.Sequence).ToArray(),
                 _options.BatchSize,
             ]))
         {
@@ -470,10 +471,12 @@ public sealed class TrackedChangeDispatcher<TContext>
     /// until it has a batch or has read them all. So no statement reads more than a window, however long the backlog
     /// behind one entity whose head waits for a retry; a pass still reads as far as it must.
     /// </summary>
-    private async Task<List<(OutboxMessage Message, string? Unreadable)>> ClaimHeadsAsync(
+    private async Task<(List<(OutboxMessage Message, string? Unreadable)> Heads, HashSet<Guid> Followed)> ClaimHeadsAsync(
         TContext db, OutboxSql sql, Plan plan, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var (heads, ends) = await ClaimWindowAsync(db, sql, sql.ClaimHeads, [plan.Claimed, now, _options.BatchSize, _options.ClaimWindow], cancellationToken)
+        var heads = new List<(OutboxMessage Message, string? Unreadable)>();
+        var followed = new HashSet<Guid>();
+        var ends = await ClaimWindowAsync(db, sql, sql.ClaimHeads, [plan.Claimed, now, _options.BatchSize, _options.ClaimWindow], heads, followed, cancellationToken)
             .ConfigureAwait(false);
         foreach (var (type, end) in ends)
         {
@@ -481,10 +484,11 @@ public sealed class TrackedChangeDispatcher<TContext>
             var start = end;
             while (remaining > 0)
             {
-                var (more, next) = await ClaimWindowAsync(
-                    db, sql, sql.ClaimHeadsAfter, [new[] { type }, now, remaining, _options.ClaimWindow, start.Next, start.Sequence], cancellationToken).ConfigureAwait(false);
-                heads.AddRange(more);
-                remaining -= more.Count;
+                var before = heads.Count;
+                var next = await ClaimWindowAsync(
+                    db, sql, sql.ClaimHeadsAfter, [new[] { type }, now, remaining, _options.ClaimWindow, start.Next, start.Sequence], heads, followed, cancellationToken)
+                    .ConfigureAwait(false);
+                remaining -= heads.Count - before;
                 if (!next.TryGetValue(type, out start))
                 {
                     break;
@@ -492,17 +496,24 @@ public sealed class TrackedChangeDispatcher<TContext>
             }
         }
 
-        return heads;
+        return (heads, followed);
     }
 
     /// <summary>
-    /// Runs <see cref="OutboxSql.ClaimHeads"/> or <see cref="OutboxSql.ClaimHeadsAfter"/>: the heads it locked, and, of each
-    /// type whose window gave fewer than a batch and whose due changes go on beyond it, where the next window starts.
+    /// Runs <see cref="OutboxSql.ClaimHeads"/> or <see cref="OutboxSql.ClaimHeadsAfter"/>: adds the heads it locked to
+    /// <paramref name="heads"/> (and the ids of those that later changes of their entity follow to <paramref name="followed"/>),
+    /// and returns, of each type whose window gave fewer than a batch and whose due changes go on beyond it, where the next
+    /// window starts.
     /// </summary>
-    private static async Task<(List<(OutboxMessage Message, string? Unreadable)> Heads, Dictionary<string, (DateTimeOffset Next, long Sequence)> Ends)> ClaimWindowAsync(
-        TContext db, OutboxSql sql, string query, object[] parameters, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, (DateTimeOffset Next, long Sequence)>> ClaimWindowAsync(
+        TContext db,
+        OutboxSql sql,
+        string query,
+        object[] parameters,
+        List<(OutboxMessage Message, string? Unreadable)> heads,
+        HashSet<Guid> followed,
+        CancellationToken cancellationToken)
     {
-        var heads = new List<(OutboxMessage Message, string? Unreadable)>();
         var ends = new Dictionary<string, (DateTimeOffset Next, long Sequence)>(StringComparer.Ordinal);
         await ReadAsync(db, query, parameters, reader =>
         {
@@ -512,10 +523,15 @@ public sealed class TrackedChangeDispatcher<TContext>
             }
             else
             {
-                heads.Add(OutboxReader.Read(reader, sql.FieldNames));
+                var head = OutboxReader.Read(reader, sql.FieldNames);
+                heads.Add(head);
+                if (reader.GetBoolean(OutboxSql.FollowedColumn))
+                {
+                    followed.Add(head.Message.Id);
+                }
             }
         }, cancellationToken).ConfigureAwait(false);
-        return (heads, ends);
+        return ends;
     }
 
     /// <summary>Runs one of the claiming queries in the pass's transaction and reads its rows (<see cref="OutboxReader"/>).</summary>
