@@ -40,8 +40,8 @@ public sealed class DeliveryOrderTests(TrackingFixture database) : IClassFixture
 
         const int Expected = Orders * (Rounds + 1);
         var deliveries = new Deliveries { Behaviour = static async (_, _) => await Task.Yield() };
-        // With windows of 5 due changes, fewer than a batch, every pass reads several, and the dispatchers share where the
-        // last look stopped.
+        // With windows of 5 due changes, fewer than a batch, every pass reads several windows, each in a statement of its own,
+        // while the other dispatchers commit between them.
         await using var services = database.Services(deliveries, o =>
         {
             o.BatchSize = 7;
