@@ -245,6 +245,82 @@ public sealed class DeliveryOrderTests(TrackingFixture database) : IClassFixture
     }
 
     [Fact]
+    public async Task A_head_another_dispatcher_fails_and_commits_while_a_window_is_read_is_claimed_once()
+    {
+        const int Waiting = 100_000;
+        var now = database.Clock.Now;
+        await ClearOutboxAsync();
+        await using (var context = database.Create())
+        {
+            // hot-1 waits for a retry and 100,000 changes behind it (one window, slow to read); then m-2 (a head), p-3 and
+            // q-4 (heads), then m-5 and m-6, which follow m-2. Sequences are offset by 100,000.
+            await context.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO servertools_outbox ("Id", "EntityType", "EntityKey", "Operation", "Fields", "Timestamp", "State", "Attempts", "NextAttemptAt", "Sequence")
+                SELECT gen_random_uuid(), {typeof(SaleOrder).FullName},
+                       CASE WHEN i <= {Waiting + 1} THEN 'hot' WHEN i = {Waiting + 2} OR i > {Waiting + 4} THEN 'm' WHEN i = {Waiting + 3} THEN 'p' ELSE 'q' END,
+                       'Update', '[]', {now} - interval '1 hour' + i * interval '1 ms', 'Pending', 0,
+                       CASE WHEN i = 1 THEN {now} + interval '1 hour' ELSE {now} - interval '1 hour' + i * interval '1 ms' END, i
+                FROM generate_series(1, {Waiting + 6}) AS i
+                """);
+            await context.Database.ExecuteSqlRawAsync("ANALYZE servertools_outbox");
+        }
+
+        var deliveries = new Deliveries();
+        await using var services = database.Services(deliveries, o =>
+        {
+            o.BatchSize = 10;
+            o.ClaimWindow = Waiting + 1;
+        });
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        try
+        {
+            // Another dispatcher records a failed attempt of m-2 whose retry is due already for this pass (a short first
+            // retry delay, a long pass of the other dispatcher, clocks apart): m-2 moves beyond the first window.
+            await using var other = new NpgsqlConnection(database.ConnectionString);
+            await other.OpenAsync();
+            await using var transaction = await other.BeginTransactionAsync();
+            await using (var fail = new NpgsqlCommand(
+                $"""UPDATE servertools_outbox SET "Attempts" = 1, "LastError" = 'x', "NextAttemptAt" = $1 WHERE "Sequence" = {Waiting + 2}""", other, transaction))
+            {
+                fail.Parameters.Add(new NpgsqlParameter { Value = now.AddMinutes(-1) });
+                Assert.Equal(1, await fail.ExecuteNonQueryAsync());
+            }
+
+            // It commits while this pass's first window is being read: after its snapshot, before it reaches m-2.
+            var pass = Task.Run(() => dispatcher.DispatchAsync());
+            await using (var watcher = new NpgsqlConnection(database.ConnectionString))
+            {
+                await watcher.OpenAsync();
+                var clock = Stopwatch.StartNew();
+                while (true)
+                {
+                    await using var look = new NpgsqlCommand(
+                        "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'SELECT claimed.*%' AND query NOT LIKE '%>= ($5, $6)%'", watcher);
+                    if ((long)(await look.ExecuteScalarAsync())! > 0)
+                    {
+                        break;
+                    }
+
+                    Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "The pass's first claim statement was not seen.");
+                    await Task.Delay(2);
+                }
+            }
+
+            await Task.Delay(100);
+            await transaction.CommitAsync();
+
+            // m-2 is claimed once, where its retry put it, and its followers after it.
+            Assert.Equal(5, await pass);
+            Assert.Equal(["p-3", "q-4", "m-2", "m-5", "m-6"], deliveries.Received.Select(c => $"{c.EntityKey}-{c.Sequence - Waiting}"));
+        }
+        finally
+        {
+            await ClearOutboxAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_dead_letter_is_made_pending_again_only_once_no_pass_holds_a_later_change_of_its_entity()
     {
         // e-1 was dead-lettered; e-2, a later change of the same order, is being delivered by a pass.

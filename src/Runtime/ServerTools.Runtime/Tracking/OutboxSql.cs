@@ -58,7 +58,9 @@ internal sealed class OutboxSql
         // and locked. The window is a subquery with a LIMIT, so a statement reads a bounded number of candidates however
         // many changes wait behind one entity's head, and it is read lazily: the claim stops as soon as it has a batch.
         // The rows are locked through their ids once chosen; the outer conditions are those PostgreSQL checks again on a
-        // row that another transaction changed meanwhile. Only when the window gives fewer than a batch does the second
+        // row that another transaction changed meanwhile: still pending, and still where the window read it (a row whose
+        // due time moved, a failed attempt committed meanwhile, is left to the window of its new place or the next pass,
+        // or a later window of the same pass would lock it a second time). Only when the window gives fewer than a batch does the second
         // part of the UNION run: where the window ends, if due messages go on beyond it, as a row without an id, read in
         // the same snapshot, so the next window starts right after this one's last row. The NOT EXISTS is kept a subquery
         // (OFFSET 0) that looks up each candidate's entity in the index of pending messages: made a join instead,
@@ -75,7 +77,7 @@ internal sealed class OutboxSql
                    $"AND later.{sequence} > message.{sequence}) FROM (" +
                    $"SELECT message.* FROM (SELECT due.{id} AS id, due.{nextAttemptAt} AS next, due.{sequence} AS sequence, due.{key} AS key {window} LIMIT $4) AS candidate " +
                    $"JOIN {name} AS message ON message.{id} = candidate.id " +
-                   $"WHERE message.{pending} AND message.{type} = win.type AND message.{nextAttemptAt} <= $2 " +
+                   $"WHERE message.{pending} AND message.{type} = win.type AND (message.{nextAttemptAt}, message.{sequence}) = (candidate.next, candidate.sequence) " +
                    $"AND NOT EXISTS (SELECT 1 FROM {name} AS earlier WHERE earlier.{pending} AND earlier.{type} = win.type " +
                    $"AND earlier.{key} = candidate.key AND earlier.{sequence} < candidate.sequence OFFSET 0) " +
                    "ORDER BY candidate.next, candidate.sequence LIMIT $3 FOR UPDATE OF message SKIP LOCKED) AS message) " +

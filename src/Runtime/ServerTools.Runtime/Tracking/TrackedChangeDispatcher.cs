@@ -475,8 +475,9 @@ public sealed class TrackedChangeDispatcher<TContext>
         TContext db, OutboxSql sql, Plan plan, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var heads = new List<(OutboxMessage Message, string? Unreadable)>();
+        var claimed = new HashSet<Guid>();
         var followed = new HashSet<Guid>();
-        var ends = await ClaimWindowAsync(db, sql, sql.ClaimHeads, [plan.Claimed, now, _options.BatchSize, _options.ClaimWindow], heads, followed, cancellationToken)
+        var ends = await ClaimWindowAsync(db, sql, sql.ClaimHeads, [plan.Claimed, now, _options.BatchSize, _options.ClaimWindow], heads, claimed, followed, cancellationToken)
             .ConfigureAwait(false);
         foreach (var (type, end) in ends)
         {
@@ -486,7 +487,7 @@ public sealed class TrackedChangeDispatcher<TContext>
             {
                 var before = heads.Count;
                 var next = await ClaimWindowAsync(
-                    db, sql, sql.ClaimHeadsAfter, [new[] { type }, now, remaining, _options.ClaimWindow, start.Next, start.Sequence], heads, followed, cancellationToken)
+                    db, sql, sql.ClaimHeadsAfter, [new[] { type }, now, remaining, _options.ClaimWindow, start.Next, start.Sequence], heads, claimed, followed, cancellationToken)
                     .ConfigureAwait(false);
                 remaining -= heads.Count - before;
                 if (!next.TryGetValue(type, out start))
@@ -501,7 +502,8 @@ public sealed class TrackedChangeDispatcher<TContext>
 
     /// <summary>
     /// Runs <see cref="OutboxSql.ClaimHeads"/> or <see cref="OutboxSql.ClaimHeadsAfter"/>: adds the heads it locked to
-    /// <paramref name="heads"/> (and the ids of those that later changes of their entity follow to <paramref name="followed"/>),
+    /// <paramref name="heads"/> and their ids to <paramref name="claimed"/> (and the ids of those that later changes of their
+    /// entity follow to <paramref name="followed"/>),
     /// and returns, of each type whose window gave fewer than a batch and whose due changes go on beyond it, where the next
     /// window starts.
     /// </summary>
@@ -511,6 +513,7 @@ public sealed class TrackedChangeDispatcher<TContext>
         string query,
         object[] parameters,
         List<(OutboxMessage Message, string? Unreadable)> heads,
+        HashSet<Guid> claimed,
         HashSet<Guid> followed,
         CancellationToken cancellationToken)
     {
@@ -521,8 +524,9 @@ public sealed class TrackedChangeDispatcher<TContext>
             {
                 ends[reader.GetString(1)] = (reader.GetFieldValue<DateTimeOffset>(10), reader.GetInt64(11));
             }
-            else
+            else if (claimed.Add(reader.GetGuid(0)))
             {
+                // (Each head once, as a guard: a row is locked only where a window reads it, and windows do not overlap.)
                 var head = OutboxReader.Read(reader, sql.FieldNames);
                 heads.Add(head);
                 if (reader.GetBoolean(OutboxSql.FollowedColumn))
