@@ -320,69 +320,6 @@ public sealed class DeliveryOrderTests(TrackingFixture database) : IClassFixture
         }
     }
 
-    [Fact]
-    public async Task A_dead_letter_is_made_pending_again_only_once_no_pass_holds_a_later_change_of_its_entity()
-    {
-        // e-1 was dead-lettered; e-2, a later change of the same order, is being delivered by a pass.
-        await InsertAsync((2, "e", false));
-        await using (var connection = new NpgsqlConnection(database.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var dead = new NpgsqlCommand(Insert(1, "e", waiting: false).Replace("'Pending'", "'DeadLettered'", StringComparison.Ordinal), connection);
-            await dead.ExecuteNonQueryAsync();
-        }
-
-        var deliveries = new Deliveries();
-        await using var services = database.Services(deliveries);
-        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
-        try
-        {
-            await using var pass = new NpgsqlConnection(database.ConnectionString);
-            await pass.OpenAsync();
-            var transaction = await pass.BeginTransactionAsync();
-            await using (var hold = new NpgsqlCommand("""SELECT 1 FROM servertools_outbox WHERE "Sequence" = 2 FOR UPDATE""", pass, transaction))
-            {
-                await hold.ExecuteNonQueryAsync();
-            }
-
-            // The redelivery waits for the pass; meanwhile e-1 is still a dead letter, and no dispatcher hands it out.
-            await using var context = database.Create();
-            var redelivery = context.RedeliverDeadLetteredChangesAsync();
-            Assert.True(await WaitsForALockAsync(), "The redelivery did not wait for the pass that holds a later change of the entity.");
-            Assert.False(redelivery.IsCompleted);
-            Assert.Equal(0, await dispatcher.DispatchAsync());
-
-            // The pass fails e-2 (it rolls back): the redelivery goes on, and e-1 comes first, then e-2.
-            await transaction.RollbackAsync();
-            await transaction.DisposeAsync();
-            Assert.Equal(1, await redelivery.WaitAsync(TimeSpan.FromSeconds(30)));
-            Assert.Equal(2, await dispatcher.DispatchAsync());
-            Assert.Equal([1L, 2L], deliveries.Received.Select(c => c.Sequence));
-        }
-        finally
-        {
-            await ClearOutboxAsync();
-        }
-    }
-
-    /// <summary>Whether a session of this database waits for a lock within 10 seconds.</summary>
-    private async Task<bool> WaitsForALockAsync()
-    {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
-        for (var deadline = DateTime.UtcNow.AddSeconds(10); DateTime.UtcNow < deadline; await Task.Delay(20))
-        {
-            await using var command = new NpgsqlCommand(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", connection);
-            if ((long)(await command.ExecuteScalarAsync())! > 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>
     /// A statement that adds a pending sale order change with sequence <paramref name="i"/>: due an hour before the clock
     /// plus <paramref name="dueMs"/> (default <paramref name="i"/>) milliseconds, or, <paramref name="waiting"/> for a retry,

@@ -96,9 +96,6 @@ internal sealed class OutboxSql
             $"AND later.{key} = head.key AND later.{sequence} > head.sequence ORDER BY later.{sequence} LIMIT $4) AS next " +
             $"ORDER BY head.position, next.{sequence} LIMIT $4";
         LockFollowers = $"SELECT {ColumnsOf("message")} FROM {name} AS message WHERE message.{pending} AND message.{id} = ANY($1) FOR UPDATE SKIP LOCKED";
-        LockEntities =
-            $"SELECT message.{id} FROM {name} AS message WHERE message.{pending} " +
-            $"AND (message.{type}, message.{key}) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY message.{id} FOR UPDATE";
         Waiting =
             $"SELECT {type}, count(*)::int, min({nextAttemptAt}) FROM {name} WHERE {state} = $1 AND {nextAttemptAt} <= $2 " +
             $"AND NOT ({type} = ANY($3::text[])) GROUP BY {type} ORDER BY {type}";
@@ -156,13 +153,6 @@ internal sealed class OutboxSql
     /// redelivery, an update of the application's). Columns as <see cref="OutboxReader"/> reads them.
     /// </summary>
     public string LockFollowers { get; }
-
-    /// <summary>
-    /// Locks the pending messages of the entities with types <c>$1</c> and keys <c>$2</c> (<c>text[]</c>), in the order of
-    /// their ids, waiting for a pass that holds one of them: a redelivery takes these locks before it makes a change of
-    /// those entities pending again, so the change is never handed out while a pass delivers a later one of its entity.
-    /// </summary>
-    public string LockEntities { get; }
 
     /// <summary>
     /// The entity types other than <c>$3</c> (<c>text[]</c>) with messages in state <c>$1</c> due since <c>$2</c>: each type,

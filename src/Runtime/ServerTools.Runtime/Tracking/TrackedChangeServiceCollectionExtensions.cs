@@ -4,7 +4,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ServerTools.Tracking;
@@ -63,8 +62,6 @@ public static class TrackedChangeDbContextExtensions
     /// Makes the changes with ids <paramref name="changeIds"/> pending again, whatever their state, with their attempts
     /// reset; the dispatchers deliver them at their next pass. A delivered change is replayed to every handler of its
     /// type; a dead-lettered or pending one goes to the handlers that have not handled it (<see cref="OutboxMessage.HandledBy"/>).
-    /// It first waits for the dispatchers' passes that hold a pending change of the same entities to end, so that a change
-    /// is not handed out while a later one of its entity is being delivered.
     /// </summary>
     /// <returns>How many changes were found and reset.</returns>
     public static async Task<int> RedeliverTrackedChangesAsync(this DbContext context, IEnumerable<Guid> changeIds, CancellationToken cancellationToken = default)
@@ -78,8 +75,7 @@ public static class TrackedChangeDbContextExtensions
     /// <summary>
     /// Makes every dead-lettered change pending again, with its attempts reset (after the cause was fixed); it goes to the
     /// handlers that have not handled it (<see cref="OutboxMessage.HandledBy"/>). Its entity's later changes may have been
-    /// delivered meanwhile: it arrives after them (<see cref="TrackedChange{T}.Sequence"/> tells). It first waits for the
-    /// dispatchers' passes that hold a pending change of the same entities to end.
+    /// delivered meanwhile: it arrives after them (<see cref="TrackedChange{T}.Sequence"/> tells).
     /// </summary>
     /// <returns>How many changes were reset.</returns>
     public static Task<int> RedeliverDeadLetteredChangesAsync(this DbContext context, CancellationToken cancellationToken = default)
@@ -101,79 +97,12 @@ public static class TrackedChangeDbContextExtensions
             context, message => message.State == OutboxState.Delivered && message.Timestamp < olderThan, batchSize, cancellationToken);
     }
 
-    /// <summary>
-    /// Makes <paramref name="messages"/> pending again, in a transaction (the context's, or one of its own): first it locks
-    /// the pending changes of their entities, waiting for a dispatcher's pass that holds one to end, so that a redelivered
-    /// change is not handed out while a later change of its entity is being delivered; then it resets the changes it read.
-    /// </summary>
     private static async Task<int> Reset(DbContext context, IQueryable<OutboxMessage> messages, CancellationToken cancellationToken)
     {
         var options = Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Infrastructure.IDbContextOptions>(context)
             .FindExtension<Infrastructure.ServerToolsOptionsExtension>()?.Options;
         var now = (options?.TimeProvider ?? TimeProvider.System).GetUtcNow().ToUniversalTime();
-        int reset;
-        if (context.Database.CurrentTransaction is not null)
-        {
-            reset = await ResetAsync(context, messages, now, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            reset = await context.Database.CreateExecutionStrategy().ExecuteAsync(
-                (Context: context, Messages: messages, Now: now),
-                static async (_, state, cancellationToken) =>
-                {
-                    await using var transaction = await state.Context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                    var count = await ResetAsync(state.Context, state.Messages, state.Now, cancellationToken).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    return count;
-                },
-                verifySucceeded: null,
-                cancellationToken).ConfigureAwait(false);
-        }
-
-        if (reset > 0)
-        {
-            OutboxSignal.Pulse();
-        }
-
-        return reset;
-    }
-
-    private static async Task<int> ResetAsync(DbContext context, IQueryable<OutboxMessage> messages, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var targets = await messages.Select(message => new { message.Id, message.EntityType, message.EntityKey }).ToListAsync(cancellationToken).ConfigureAwait(false);
-        if (targets.Count == 0)
-        {
-            return 0;
-        }
-
-        var entities = targets.Select(target => (target.EntityType, target.EntityKey)).Distinct().ToList();
-        var connection = context.Database.GetDbConnection();
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = OutboxSql.For(context).LockEntities;
-            command.Transaction = context.Database.CurrentTransaction!.GetDbTransaction();
-            if (context.Database.GetCommandTimeout() is { } timeout)
-            {
-                command.CommandTimeout = timeout;
-            }
-
-            foreach (var values in new[] { entities.Select(static entity => entity.EntityType).ToArray(), entities.Select(static entity => entity.EntityKey).ToArray() })
-            {
-                var parameter = command.CreateParameter();
-                parameter.Value = values;
-                command.Parameters.Add(parameter);
-            }
-
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                // Locked: nothing to read.
-            }
-        }
-
-        var ids = targets.Select(target => target.Id).ToList();
-        return await Infrastructure.ServerToolsTables.Rows<OutboxMessage>(context).Where(message => ids.Contains(message.Id)).ExecuteUpdateAsync(
+        var reset = await messages.ExecuteUpdateAsync(
             setters => setters
                 .SetProperty(message => message.State, OutboxState.Pending)
                 .SetProperty(message => message.Attempts, 0)
@@ -181,5 +110,11 @@ public static class TrackedChangeDbContextExtensions
                 .SetProperty(message => message.HandledBy, message => message.State == OutboxState.Delivered ? null : message.HandledBy)
                 .SetProperty(message => message.DeliveredAt, (DateTimeOffset?)null),
             cancellationToken).ConfigureAwait(false);
+        if (reset > 0)
+        {
+            OutboxSignal.Pulse();
+        }
+
+        return reset;
     }
 }
