@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Transactions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -313,6 +314,35 @@ public sealed class DeliveryOrderTests(TrackingFixture database) : IClassFixture
             // m-2 is claimed once, where its retry put it, and its followers after it.
             Assert.Equal(5, await pass);
             Assert.Equal(["p-3", "q-4", "m-2", "m-5", "m-6"], deliveries.Received.Select(c => $"{c.EntityKey}-{c.Sequence - Waiting}"));
+        }
+        finally
+        {
+            await ClearOutboxAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Dead_letters_are_redelivered_in_a_transaction_scope()
+    {
+        await ClearOutboxAsync();
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var dead = new NpgsqlCommand(Insert(1, "t", waiting: false).Replace("'Pending'", "'DeadLettered'", StringComparison.Ordinal), connection);
+            await dead.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            using (var scope = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled))
+            {
+                await using var context = database.Create();
+                Assert.Equal(1, await context.RedeliverDeadLetteredChangesAsync());
+                scope.Complete();
+            }
+
+            await using var check = database.Create();
+            Assert.Equal(OutboxState.Pending, (await check.Set<OutboxMessage>().SingleAsync()).State);
         }
         finally
         {
