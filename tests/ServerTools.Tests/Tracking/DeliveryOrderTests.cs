@@ -171,7 +171,9 @@ public sealed class DeliveryOrderTests(TrackingFixture database) : IClassFixture
 
         // Once the pass's first window is read, another transaction commits a change due before all of them (its due time
         // is its save time, taken before its commit), which moves every later change one place back.
+        // (Listeners are process-wide: only this test's database counts, not the other tests' running meanwhile.)
         var inserted = 0;
+        var databaseName = new NpgsqlConnectionStringBuilder(database.ConnectionString).Database;
         using var listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name == "Npgsql",
@@ -179,7 +181,8 @@ public sealed class DeliveryOrderTests(TrackingFixture database) : IClassFixture
             ActivityStopped = activity =>
             {
                 var text = activity.Tags.Select(tag => tag.Value).FirstOrDefault(value => value?.StartsWith("SELECT claimed.*", StringComparison.Ordinal) == true);
-                if (text is not null && !text.Contains(">= ($5, $6)", StringComparison.Ordinal) && Interlocked.Exchange(ref inserted, 1) == 0)
+                if (text is not null && !text.Contains(">= ($5, $6)", StringComparison.Ordinal) && activity.Tags.Any(tag => tag.Value == databaseName)
+                    && Interlocked.Exchange(ref inserted, 1) == 0)
                 {
                     using var connection = new NpgsqlConnection(database.ConnectionString);
                     connection.Open();
@@ -297,7 +300,9 @@ public sealed class DeliveryOrderTests(TrackingFixture database) : IClassFixture
                 while (true)
                 {
                     await using var look = new NpgsqlCommand(
-                        "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'SELECT claimed.*%' AND query NOT LIKE '%>= ($5, $6)%'", watcher);
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'SELECT claimed.*%' " +
+                        "AND query NOT LIKE '%>= ($5, $6)%'",
+                        watcher);
                     if ((long)(await look.ExecuteScalarAsync())! > 0)
                     {
                         break;

@@ -53,21 +53,22 @@ internal sealed class OutboxSql
         var sequence = Column(nameof(OutboxMessage.Sequence));
         var nextAttemptAt = Column(nameof(OutboxMessage.NextAttemptAt));
         var id = Column(nameof(OutboxMessage.Id));
-        // Per type, so each is read in order from the index of due messages, within a window of that index: the first so
-        // many due messages (from the first, or from a position), of which the earliest pending one of each entity is kept
-        // and locked. The window is a subquery with a LIMIT, so a statement reads a bounded number of candidates however
-        // many changes wait behind one entity's head, and it is read lazily: the claim stops as soon as it has a batch.
-        // The rows are locked through their ids once chosen; the outer conditions are those PostgreSQL checks again on a
-        // row that another transaction changed meanwhile: still pending, and still where the window read it (a row whose
-        // due time moved, a failed attempt committed meanwhile, is left to the window of its new place or the next pass,
-        // or a later window of the same pass would lock it a second time). Only when the window gives fewer than a batch does the second
-        // part of the UNION run: where the window ends, if due messages go on beyond it, as a row without an id, read in
-        // the same snapshot, so the next window starts right after this one's last row. The NOT EXISTS is kept a subquery
-        // (OFFSET 0) that looks up each candidate's entity in the index of pending messages: made a join instead,
-        // PostgreSQL may read the whole type's pending messages per candidate when the table's statistics are not up to
-        // date (a fresh burst). Row comparisons, so that PostgreSQL uses them as conditions of the index scan. Whether a
-        // head has followers is asked of the same index for the claimed heads only, so that a pass whose heads have none
-        // (entities with one change each, a dispatcher that keeps up) does not ask for followers at all.
+        // Per type, so each is read in order from the index of due messages, within a window of that index: the first
+        // so many due messages (from the first, or from a position), of which the earliest pending one of each entity
+        // is kept and locked. The window is a subquery with a LIMIT, so a statement reads a bounded number of
+        // candidates however many changes wait behind one entity's head, and it is read lazily: the claim stops as soon
+        // as it has a batch. The rows are locked through their ids once chosen; the outer conditions are those
+        // PostgreSQL checks again on a row that another transaction changed meanwhile: still pending, and still where
+        // the window read it (a row whose due time moved, a failed attempt committed meanwhile, is left to the window
+        // of its new place or to the next pass; else a later window of the same pass would lock it a second time). Only
+        // when the window gives fewer than a batch does the second part of the UNION run: where the window ends, if due
+        // messages go on beyond it, as a row without an id, read in the same snapshot, so that the next window starts
+        // right after this one's last row. The NOT EXISTS is kept a subquery (OFFSET 0) that looks up each candidate's
+        // entity in the index of pending messages: made a join instead, PostgreSQL may read the whole type's pending
+        // messages per candidate when the table's statistics are not up to date (a fresh burst). Row comparisons, so
+        // that PostgreSQL uses them as conditions of the index scan. Whether a head has followers is asked of the same
+        // index for the claimed heads only, so that a pass whose heads have none (entities with one change each, a
+        // dispatcher that keeps up) does not ask for followers at all.
         string Claim(bool after)
         {
             var from = after ? $" AND (due.{nextAttemptAt}, due.{sequence}) >= ($5, $6)" : "";

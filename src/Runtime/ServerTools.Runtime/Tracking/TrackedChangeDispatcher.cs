@@ -502,10 +502,9 @@ public sealed class TrackedChangeDispatcher<TContext>
 
     /// <summary>
     /// Runs <see cref="OutboxSql.ClaimHeads"/> or <see cref="OutboxSql.ClaimHeadsAfter"/>: adds the heads it locked to
-    /// <paramref name="heads"/> and their ids to <paramref name="claimed"/> (and the ids of those that later changes of their
-    /// entity follow to <paramref name="followed"/>),
-    /// and returns, of each type whose window gave fewer than a batch and whose due changes go on beyond it, where the next
-    /// window starts.
+    /// <paramref name="heads"/> and their ids to <paramref name="claimed"/> (and to <paramref name="followed"/> the ids of
+    /// those that later changes of their entity follow), and returns, of each type whose window gave fewer than a batch and
+    /// whose due changes go on beyond it, where the next window starts.
     /// </summary>
     private static async Task<Dictionary<string, (DateTimeOffset Next, long Sequence)>> ClaimWindowAsync(
         TContext db,
