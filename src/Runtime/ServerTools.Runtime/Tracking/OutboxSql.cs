@@ -55,33 +55,34 @@ internal sealed class OutboxSql
         var id = Column(nameof(OutboxMessage.Id));
         // Per type, so each is read in order from the index of due messages, within a window of that index: the first
         // so many due messages (from the first, or from a position), of which the earliest pending one of each entity
-        // is kept and locked. The window is a subquery with a LIMIT, so a statement reads a bounded number of
-        // candidates however many changes wait behind one entity's head, and it is read lazily: the claim stops as soon
-        // as it has a batch. The rows are locked through their ids once chosen; the outer conditions are those
-        // PostgreSQL checks again on a row that another transaction changed meanwhile: still pending, and still where
-        // the window read it (a row whose due time moved, a failed attempt committed meanwhile, is left to the window
-        // of its new place or to the next pass; else a later window of the same pass would lock it a second time). Only
-        // when the window gives fewer than a batch does the second part of the UNION run: where the window ends, if due
-        // messages go on beyond it, as a row without an id, read in the same snapshot, so that the next window starts
-        // right after this one's last row. The NOT EXISTS is kept a subquery (OFFSET 0) that looks up each candidate's
-        // entity in the index of pending messages: made a join instead, PostgreSQL may read the whole type's pending
-        // messages per candidate when the table's statistics are not up to date (a fresh burst). Row comparisons, so
-        // that PostgreSQL uses them as conditions of the index scan. Whether a head has followers is asked of the same
-        // index for the claimed heads only, so that a pass whose heads have none (entities with one change each, a
-        // dispatcher that keeps up) does not ask for followers at all.
+        // is locked. The window is a subquery with a LIMIT, so a statement reads a bounded number of candidates however
+        // many changes wait behind one entity's head, and it is read lazily: the claim stops as soon as it has a batch.
+        // Each candidate is locked in a lateral subquery by its id, on the conditions that it is still pending and
+        // still where the window read it; PostgreSQL checks them again on a row that another transaction changed
+        // meanwhile, so a row whose due time moved (a failed attempt committed meanwhile) is left to the window of its
+        // new place or to the next pass, and no two windows of a pass lock the same row. (Lateral, so that PostgreSQL
+        // reads the window in order and stops early, instead of joining the whole window at once.) Only when the window
+        // gives fewer than a batch does the second part of the UNION run: the window's end, if due messages go on
+        // beyond it, as a row without an id, read in the same snapshot, so that the next window starts right after this
+        // one's last row. The NOT EXISTS is kept a subquery (OFFSET 0) that looks up each candidate's entity in the
+        // index of pending messages: made a join instead, PostgreSQL may read the whole type's pending messages per
+        // candidate when the table's statistics are not up to date (a fresh burst). Row comparisons, so that PostgreSQL
+        // uses them as conditions of the index scan. Whether a head has followers is asked of the same index for the
+        // claimed heads only, so that a pass whose heads have none (entities with one change each, a dispatcher that
+        // keeps up) does not ask for followers at all.
         string Claim(bool after)
         {
             var from = after ? $" AND (due.{nextAttemptAt}, due.{sequence}) >= ($5, $6)" : "";
             var window = $"FROM {name} AS due WHERE due.{pending} AND due.{type} = win.type AND due.{nextAttemptAt} <= $2{from} ORDER BY due.{nextAttemptAt}, due.{sequence}";
             return $"SELECT claimed.* FROM unnest($1::text[]) AS win(type) CROSS JOIN LATERAL ((SELECT {ColumnsOf("message")}, " +
                    $"EXISTS (SELECT 1 FROM {name} AS later WHERE later.{pending} AND later.{type} = message.{type} AND later.{key} = message.{key} " +
-                   $"AND later.{sequence} > message.{sequence}) FROM (" +
-                   $"SELECT message.* FROM (SELECT due.{id} AS id, due.{nextAttemptAt} AS next, due.{sequence} AS sequence, due.{key} AS key {window} LIMIT $4) AS candidate " +
-                   $"JOIN {name} AS message ON message.{id} = candidate.id " +
-                   $"WHERE message.{pending} AND message.{type} = win.type AND (message.{nextAttemptAt}, message.{sequence}) = (candidate.next, candidate.sequence) " +
-                   $"AND NOT EXISTS (SELECT 1 FROM {name} AS earlier WHERE earlier.{pending} AND earlier.{type} = win.type " +
+                   $"AND later.{sequence} > message.{sequence}) " +
+                   $"FROM (SELECT due.{id} AS id, due.{nextAttemptAt} AS next, due.{sequence} AS sequence, due.{key} AS key {window} LIMIT $4) AS candidate " +
+                   $"CROSS JOIN LATERAL (SELECT * FROM {name} AS held WHERE held.{id} = candidate.id AND held.{pending} " +
+                   $"AND held.{nextAttemptAt} = candidate.next AND held.{sequence} = candidate.sequence FOR UPDATE SKIP LOCKED) AS message " +
+                   $"WHERE NOT EXISTS (SELECT 1 FROM {name} AS earlier WHERE earlier.{pending} AND earlier.{type} = win.type " +
                    $"AND earlier.{key} = candidate.key AND earlier.{sequence} < candidate.sequence OFFSET 0) " +
-                   "ORDER BY candidate.next, candidate.sequence LIMIT $3 FOR UPDATE OF message SKIP LOCKED) AS message) " +
+                   "ORDER BY candidate.next, candidate.sequence LIMIT $3) " +
                    "UNION ALL (SELECT NULL, win.type, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, bound.next, bound.sequence, NULL, NULL FROM (" +
                    $"SELECT due.{nextAttemptAt} AS next, due.{sequence} AS sequence {window} OFFSET $4 LIMIT 1) AS bound) LIMIT $3) AS claimed";
         }
