@@ -105,6 +105,10 @@ public sealed class DeliveryOrderTests(TrackingFixture database) : IClassFixture
         Assert.DoesNotContain("Seq Scan", heads, StringComparison.Ordinal);
         Assert.Equal(999, Assert.Single(RowsRemovedByFilter(heads)));
 
+        // Read in order and locked one candidate at a time, not joined and sorted as a whole.
+        Assert.DoesNotContain("Hash Join", heads, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sort", heads, StringComparison.Ordinal);
+
         string[] keys = ["hot"];
         long[] sequences = [1];
         var followers = await ExplainAsync(sql.Followers, types, keys, sequences, 99);
