@@ -61,7 +61,9 @@ internal sealed class OutboxSql
         // still where the window read it; PostgreSQL checks them again on a row that another transaction changed
         // meanwhile, so a row whose due time moved (a failed attempt committed meanwhile) is left to the window of its
         // new place or to the next pass, and no two windows of a pass lock the same row. (Lateral, so that PostgreSQL
-        // reads the window in order and stops early, instead of joining the whole window at once.) Only when the window
+        // reads the window in order and stops early, instead of joining the whole window at once; the conditions other than
+        // the id written so that no index can serve them, so that PostgreSQL finds the row by its id even when its
+        // statistics predate a burst of pending changes.) Only when the window
         // gives fewer than a batch does the second part of the UNION run: the window's end, if due messages go on
         // beyond it, as a row without an id, read in the same snapshot, so that the next window starts right after this
         // one's last row. The NOT EXISTS is kept a subquery (OFFSET 0) that looks up each candidate's entity in the
@@ -78,8 +80,8 @@ internal sealed class OutboxSql
                    $"EXISTS (SELECT 1 FROM {name} AS later WHERE later.{pending} AND later.{type} = message.{type} AND later.{key} = message.{key} " +
                    $"AND later.{sequence} > message.{sequence}) " +
                    $"FROM (SELECT due.{id} AS id, due.{nextAttemptAt} AS next, due.{sequence} AS sequence, due.{key} AS key {window} LIMIT $4) AS candidate " +
-                   $"CROSS JOIN LATERAL (SELECT * FROM {name} AS held WHERE held.{id} = candidate.id AND held.{pending} " +
-                   $"AND held.{nextAttemptAt} = candidate.next AND held.{sequence} = candidate.sequence FOR UPDATE SKIP LOCKED) AS message " +
+                   $"CROSS JOIN LATERAL (SELECT * FROM {name} AS held WHERE held.{id} = candidate.id AND (held.{state}, held.{nextAttemptAt}, held.{sequence}) " +
+                   $"IS NOT DISTINCT FROM ('{nameof(OutboxState.Pending)}'::text, candidate.next, candidate.sequence) FOR UPDATE SKIP LOCKED) AS message " +
                    $"WHERE NOT EXISTS (SELECT 1 FROM {name} AS earlier WHERE earlier.{pending} AND earlier.{type} = win.type " +
                    $"AND earlier.{key} = candidate.key AND earlier.{sequence} < candidate.sequence OFFSET 0) " +
                    "ORDER BY candidate.next, candidate.sequence LIMIT $3) " +
