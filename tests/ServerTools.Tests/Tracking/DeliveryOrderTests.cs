@@ -164,7 +164,7 @@ public sealed class DeliveryOrderTests(TrackingFixture database) : IClassFixture
         {
             await context.Database.ExecuteSqlRawAsync("ALTER TABLE servertools_outbox RESET (autovacuum_enabled)");
             await ClearOutboxAsync();
-            await context.Database.ExecuteSqlRawAsync("ANALYZE servertools_outbox");
+            await context.Database.ExecuteSqlRawAsync("VACUUM ANALYZE servertools_outbox");
         }
     }
 

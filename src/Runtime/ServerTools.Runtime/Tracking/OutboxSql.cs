@@ -61,29 +61,31 @@ internal sealed class OutboxSql
         // still where the window read it; PostgreSQL checks them again on a row that another transaction changed
         // meanwhile, so a row whose due time moved (a failed attempt committed meanwhile) is left to the window of its
         // new place or to the next pass, and no two windows of a pass lock the same row. (Lateral, so that PostgreSQL
-        // reads the window in order and stops early, instead of joining the whole window at once; the conditions other than
-        // the id written so that no index can serve them, so that PostgreSQL finds the row by its id even when its
-        // statistics predate a burst of pending changes.) Only when the window
-        // gives fewer than a batch does the second part of the UNION run: the window's end, if due messages go on
-        // beyond it, as a row without an id, read in the same snapshot, so that the next window starts right after this
-        // one's last row. The NOT EXISTS is kept a subquery (OFFSET 0) that looks up each candidate's entity in the
-        // index of pending messages: made a join instead, PostgreSQL may read the whole type's pending messages per
-        // candidate when the table's statistics are not up to date (a fresh burst). Row comparisons, so that PostgreSQL
-        // uses them as conditions of the index scan. Whether a head has followers is asked of the same index for the
-        // claimed heads only, so that a pass whose heads have none (entities with one change each, a dispatcher that
-        // keeps up) does not ask for followers at all.
+        // reads the window in order and stops early, instead of joining the whole window at once; the conditions other
+        // than the id written so that no index can serve them, so that PostgreSQL finds the row by its id even when its
+        // statistics predate a burst of pending changes.) Only when the window gives fewer than a batch does the second
+        // part of the UNION run: the window's end, if due messages go on beyond it, as a row without an id, read in the
+        // same snapshot, so that the next window starts right after this one's last row. The NOT EXISTS is kept a
+        // subquery (OFFSET 0) that looks up each candidate's entity in the index of pending messages: made a join
+        // instead, PostgreSQL may read the whole type's pending messages per candidate when the table's statistics are
+        // not up to date (a fresh burst). Ordered by sequence, as the followers' EXISTS, so that PostgreSQL reads that
+        // index: without it, when one entity holds most pending changes, it reads the table from its start for each
+        // candidate (13 s instead of 1.3 s for a window of 100,000 on a table with 120,000 deleted rows). Row
+        // comparisons, so that PostgreSQL uses them as conditions of the index scan. Whether a head has followers is
+        // asked of the same index for the claimed heads only, so that a pass whose heads have none (entities with one
+        // change each, a dispatcher that keeps up) does not ask for followers at all.
         string Claim(bool after)
         {
             var from = after ? $" AND (due.{nextAttemptAt}, due.{sequence}) >= ($5, $6)" : "";
             var window = $"FROM {name} AS due WHERE due.{pending} AND due.{type} = win.type AND due.{nextAttemptAt} <= $2{from} ORDER BY due.{nextAttemptAt}, due.{sequence}";
             return $"SELECT claimed.* FROM unnest($1::text[]) AS win(type) CROSS JOIN LATERAL ((SELECT {ColumnsOf("message")}, " +
                    $"EXISTS (SELECT 1 FROM {name} AS later WHERE later.{pending} AND later.{type} = message.{type} AND later.{key} = message.{key} " +
-                   $"AND later.{sequence} > message.{sequence}) " +
+                   $"AND later.{sequence} > message.{sequence} ORDER BY later.{sequence} OFFSET 0) " +
                    $"FROM (SELECT due.{id} AS id, due.{nextAttemptAt} AS next, due.{sequence} AS sequence, due.{key} AS key {window} LIMIT $4) AS candidate " +
                    $"CROSS JOIN LATERAL (SELECT * FROM {name} AS held WHERE held.{id} = candidate.id AND (held.{state}, held.{nextAttemptAt}, held.{sequence}) " +
                    $"IS NOT DISTINCT FROM ('{nameof(OutboxState.Pending)}'::text, candidate.next, candidate.sequence) FOR UPDATE SKIP LOCKED) AS message " +
                    $"WHERE NOT EXISTS (SELECT 1 FROM {name} AS earlier WHERE earlier.{pending} AND earlier.{type} = win.type " +
-                   $"AND earlier.{key} = candidate.key AND earlier.{sequence} < candidate.sequence OFFSET 0) " +
+                   $"AND earlier.{key} = candidate.key AND earlier.{sequence} < candidate.sequence ORDER BY earlier.{sequence} OFFSET 0) " +
                    "ORDER BY candidate.next, candidate.sequence LIMIT $3) " +
                    "UNION ALL (SELECT NULL, win.type, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, bound.next, bound.sequence, NULL, NULL FROM (" +
                    $"SELECT due.{nextAttemptAt} AS next, due.{sequence} AS sequence {window} OFFSET $4 LIMIT 1) AS bound) LIMIT $3) AS claimed";
