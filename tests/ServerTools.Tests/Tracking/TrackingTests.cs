@@ -707,7 +707,8 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
         await ClearOutboxAsync(keep: TrackedOperation.Update);
 
         // The first dispatcher locks the change and hangs in its handler; its database session is then killed, as when
-        // its process dies: the lock goes with the session and nothing was recorded.
+        // its process dies: the lock goes with the session and nothing was recorded. (The kill waits until the session
+        // has ended, so that its lock is gone before the next dispatcher looks.)
         using var hang = new CancellationTokenSource();
         var first = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>().DispatchAsync(hang.Token);
         try
@@ -716,7 +717,7 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
             await using var admin = new NpgsqlConnection(database.ConnectionString);
             await admin.OpenAsync();
             await using var kill = new NpgsqlCommand(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity " +
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 10000)) FROM pg_stat_activity " +
                 "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle in transaction'", admin);
             Assert.Equal(1L, await kill.ExecuteScalarAsync());
         }
