@@ -377,32 +377,184 @@ public sealed class DeliveryOrderTests(TrackingFixture database) : IClassFixture
     }
 
     [Fact]
-    public async Task Dead_letters_are_redelivered_in_a_transaction_scope()
+    public async Task Dead_letters_are_redelivered_in_a_transaction_scope_and_no_pass_hands_out_changes_until_it_commits()
     {
         await ClearOutboxAsync();
-        await using (var connection = new NpgsqlConnection(database.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var dead = new NpgsqlCommand(Insert(1, "t", waiting: false).Replace("'Pending'", "'DeadLettered'", StringComparison.Ordinal), connection);
-            await dead.ExecuteNonQueryAsync();
-        }
-
+        await InsertDeadLetterAsync(1, "t");
+        await InsertAsync((2, "u", false));
+        var deliveries = new Deliveries();
+        await using var services = database.Services(deliveries);
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
         try
         {
             using (var scope = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled))
             {
                 await using var context = database.Create();
                 Assert.Equal(1, await context.RedeliverDeadLetteredChangesAsync());
+
+                // A pass outside the scope's transaction, while it is open, hands out nothing, not even another order's change.
+                Assert.Equal(0, await OutsideAnyTransaction(dispatcher.DispatchAsync));
                 scope.Complete();
             }
 
             await using var check = database.Create();
-            Assert.Equal(OutboxState.Pending, (await check.Set<OutboxMessage>().SingleAsync()).State);
+            Assert.Equal(OutboxState.Pending, (await check.Set<OutboxMessage>().SingleAsync(m => m.EntityKey == "t")).State);
+            Assert.Equal(2, await dispatcher.DispatchAsync());
+            Assert.Equal(["t-1", "u-2"], deliveries.Received.Select(c => $"{c.EntityKey}-{c.Sequence}").Order(StringComparer.Ordinal));
         }
         finally
         {
             await ClearOutboxAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_dead_letter_redelivered_while_a_later_change_of_its_entity_is_in_a_pass_is_handed_out_after_that_pass()
+    {
+        await ClearOutboxAsync();
+
+        // The order's first change is dead-lettered, its second pending.
+        await InsertDeadLetterAsync(1, "r");
+        await InsertAsync((2, "r", false));
+        var inPass = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var deliveries = new Deliveries
+        {
+            Behaviour = async (change, _) =>
+            {
+                if (change.Sequence == 2)
+                {
+                    inPass.TrySetResult();
+                    await release.Task;
+                }
+            },
+        };
+        await using var services = database.Services(deliveries);
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        try
+        {
+            // A pass hands out the second change, and is still delivering it when the first is redelivered.
+            var first = Task.Run(() => dispatcher.DispatchAsync());
+            await inPass.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var redelivery = Task.Run(async () =>
+            {
+                await using var context = database.Create();
+                return await context.RedeliverDeadLetteredChangesAsync();
+            });
+            await WaitUntilWaitingForAdvisoryLockOrDoneAsync(redelivery);
+
+            // The redelivery waits for that pass, and another pass meanwhile does not hand out the redelivered change beside
+            // the one still in the first pass.
+            Assert.Equal(0, await dispatcher.DispatchAsync());
+            Assert.False(redelivery.IsCompleted);
+            Assert.Equal(OutboxState.DeadLettered, await StateAsync(1));
+
+            release.SetResult();
+            Assert.Equal(1, await first);
+            Assert.Equal(1, await redelivery.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(1, await dispatcher.DispatchAsync());
+            Assert.Equal([2L, 1L], deliveries.Received.Select(c => c.Sequence));
+            Assert.Equal(0, deliveries.Overlaps);
+        }
+        finally
+        {
+            release.TrySetResult();
+            await ClearOutboxAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_redelivery_that_waits_longer_than_the_command_timeout_for_a_pass_says_so_and_changes_nothing()
+    {
+        await ClearOutboxAsync();
+        await InsertDeadLetterAsync(1, "s");
+        await InsertAsync((2, "s", false));
+        var inPass = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var deliveries = new Deliveries
+        {
+            Behaviour = async (_, _) =>
+            {
+                inPass.TrySetResult();
+                await release.Task;
+            },
+        };
+        await using var services = database.Services(deliveries);
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        try
+        {
+            var pass = Task.Run(() => dispatcher.DispatchAsync());
+            await inPass.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await using (var context = database.Create())
+            {
+                context.Database.SetCommandTimeout(1);
+                var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.RedeliverDeadLetteredChangesAsync());
+                Assert.Contains("waits for the dispatcher passes under way", error.Message, StringComparison.Ordinal);
+                Assert.Contains("command timeout (1 s)", error.Message, StringComparison.Ordinal);
+                Assert.NotNull(error.InnerException);
+            }
+
+            Assert.Equal(OutboxState.DeadLettered, await StateAsync(1));
+            release.SetResult();
+            Assert.Equal(1, await pass);
+
+            // Tried again once the pass is over, it goes through.
+            await using (var context = database.Create())
+            {
+                context.Database.SetCommandTimeout(1);
+                Assert.Equal(1, await context.RedeliverDeadLetteredChangesAsync());
+            }
+
+            Assert.Equal(OutboxState.Pending, await StateAsync(1));
+        }
+        finally
+        {
+            release.TrySetResult();
+            await ClearOutboxAsync();
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> outside the ambient transaction of the caller.</summary>
+    private static Task<T> OutsideAnyTransaction<T>(Func<CancellationToken, Task<T>> action)
+    {
+        using var suppress = new TransactionScope(TransactionScopeOption.Suppress, TransactionScopeAsyncFlowOption.Enabled);
+        return Task.Run(() => action(CancellationToken.None));
+    }
+
+    /// <summary>Waits until a session of this test's database waits for an advisory lock, or <paramref name="task"/> ends.</summary>
+    private async Task WaitUntilWaitingForAdvisoryLockOrDoneAsync(Task task)
+    {
+        await using var watcher = new NpgsqlConnection(database.ConnectionString);
+        await watcher.OpenAsync();
+        var clock = Stopwatch.StartNew();
+        while (!task.IsCompleted)
+        {
+            await using var look = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_locks AS l JOIN pg_stat_activity AS a ON a.pid = l.pid " +
+                "WHERE a.datname = current_database() AND l.locktype = 'advisory' AND NOT l.granted",
+                watcher);
+            if ((long)(await look.ExecuteScalarAsync())! > 0)
+            {
+                return;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "The redelivery neither ended nor waited for a lock.");
+            await Task.Delay(5);
+        }
+    }
+
+    private async Task<OutboxState> StateAsync(long sequence)
+    {
+        await using var context = database.Create();
+        return await context.Set<OutboxMessage>().Where(m => m.Sequence == sequence).Select(m => m.State).SingleAsync();
+    }
+
+    private async Task InsertDeadLetterAsync(int i, string key)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var dead = new NpgsqlCommand(Insert(i, key, waiting: false).Replace("'Pending'", "'DeadLettered'", StringComparison.Ordinal), connection);
+        await dead.ExecuteNonQueryAsync();
     }
 
     /// <summary>

@@ -150,7 +150,8 @@ public sealed class TrackedChangeDispatcher<TContext>
     /// One pass: locks due changes of the entity types this process has handlers for (of each type, up to
     /// <see cref="TrackedChangeDispatcherOptions.BatchSize"/> entities' earliest pending change, then up to as many of the
     /// changes that follow them), delivers each to every handler of its type (each change in a DI scope of its own, the
-    /// changes of one entity in order), records the outcome and commits.
+    /// changes of one entity in order), records the outcome and commits. Hands out nothing while a redelivery of tracked
+    /// changes of this outbox is under way or waits for the passes under way (<c>RedeliverDeadLetteredChangesAsync</c>).
     /// </summary>
     /// <returns>How many changes the pass handled: delivered, failed, or set aside as unreadable.</returns>
     public async Task<int> DispatchAsync(CancellationToken cancellationToken = default)
@@ -282,6 +283,18 @@ public sealed class TrackedChangeDispatcher<TContext>
         db.ChangeTracker.Clear();
         var sql = OutboxSql.For(db);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var passLock = Command(db, sql.PassLock, []))
+        {
+            // A redelivery under way, or waiting for the passes under way: this pass hands out nothing. The redelivery wakes
+            // the dispatchers of its process when it commits; those of other processes find its changes at their next poll.
+            if (await passLock.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+            {
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                TrackedDispatcherLog.PassWaitsForRedelivery(_logger, typeof(TContext).Name);
+                return 0;
+            }
+        }
+
         var now = _options.TimeProvider.GetUtcNow().ToUniversalTime();
         await WarnOfWaitingAsync(db, sql, plan, now, cancellationToken).ConfigureAwait(false);
         var runs = await ClaimAsync(db, sql, plan, now, cancellationToken).ConfigureAwait(false);
@@ -832,4 +845,7 @@ internal static partial class TrackedDispatcherLog
         "The database refused the error text of the failed delivery of tracked change {ChangeId} ({EntityType}) with {Reason}; the attempt is recorded " +
         "with the types of the handlers and exceptions in its LastError instead. Check the constraints and the encoding of the outbox's LastError column.")]
     public static partial void ErrorNotStored(ILogger logger, Guid changeId, string entityType, string? reason);
+
+    [LoggerMessage(12, LogLevel.Debug, "A dispatch pass over the outbox of {Context} handed out nothing: a redelivery of tracked changes is under way or waits for the passes under way.")]
+    public static partial void PassWaitsForRedelivery(ILogger logger, string context);
 }
