@@ -503,6 +503,9 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
         }
     }
 
+    /// <summary>Wakes the dispatchers of this process when the context's current transaction commits (a redelivery in it).</summary>
+    public void WakeDispatchersOnCommit() => _wakeDispatchersOnCommit = true;
+
     private void RolledBack()
     {
         _wakeDispatchersOnCommit = false;

@@ -103,11 +103,11 @@ internal sealed class OutboxSql
             $"ORDER BY head.position, next.{sequence} LIMIT $4";
         LockFollowers = $"SELECT {ColumnsOf("message")} FROM {name} AS message WHERE message.{pending} AND message.{id} = ANY($1) FOR UPDATE SKIP LOCKED";
 
-        // One advisory lock per outbox table (two keys: ServerTools' class and the table's name), shared by the passes and
+        // One advisory lock per outbox table (two keys: ServerTools' class and the table's oid), shared by the passes and
         // taken alone by a redelivery; see PassLock.
-        LockKey = (LockClass, NameHash(name));
-        PassLock = FormattableString.Invariant($"SELECT pg_try_advisory_xact_lock_shared({LockKey.Class}, {LockKey.Table})");
-        RedeliveryLock = FormattableString.Invariant($"SELECT pg_advisory_xact_lock({LockKey.Class}, {LockKey.Table})");
+        TableName = name;
+        PassLock = FormattableString.Invariant($"SELECT pg_try_advisory_xact_lock_shared({LockClass}, $1::regclass::oid::int)");
+        RedeliveryLock = FormattableString.Invariant($"SELECT pg_advisory_xact_lock({LockClass}, $1::regclass::oid::int)");
         Waiting =
             $"SELECT {type}, count(*)::int, min({nextAttemptAt}) FROM {name} WHERE {state} = $1 AND {nextAttemptAt} <= $2 " +
             $"AND NOT ({type} = ANY($3::text[])) GROUP BY {type} ORDER BY {type}";
@@ -129,22 +129,20 @@ internal sealed class OutboxSql
     /// <summary>The first key of the outbox's advisory lock (<see cref="PassLock"/>): "STOB" in ASCII, ServerTools' outbox.</summary>
     public const int LockClass = 0x53544F42;
 
-    /// <summary>
-    /// The keys of the outbox's advisory lock: <see cref="LockClass"/>, and a hash (FNV-1a) of the quoted name of its table,
-    /// the same in every process, so that the dispatchers and redeliveries of every process that uses the table meet.
-    /// </summary>
-    public (int Class, int Table) LockKey { get; }
+    /// <summary>The outbox table's name, quoted (with its schema when the model gives one): <c>$1</c> of <see cref="PassLock"/> and <see cref="RedeliveryLock"/>.</summary>
+    public string TableName { get; }
 
     /// <summary>
-    /// Takes the outbox's advisory lock, shared, for the pass's transaction, or answers false at once when a redelivery holds
-    /// it or waits for it (<see cref="RedeliveryLock"/>). Every pass takes it before it claims a change; a pass that cannot
+    /// Takes the outbox's advisory lock (keys <see cref="LockClass"/> and the oid of the table named <c>$1</c>, as the
+    /// connection's search path finds it), shared, for the pass's transaction, or answers false at once when a redelivery
+    /// holds it or waits for it (<see cref="RedeliveryLock"/>). Every pass takes it before it claims a change; a pass that cannot
     /// hands out nothing. A redelivery makes a change pending again that may be earlier than a change of the same entity that
     /// a pass holds already (the claim looks for earlier pending changes only): so it waits until no pass is under way, and
     /// no pass starts until it commits.
     /// </summary>
     public string PassLock { get; }
 
-    /// <summary>The outbox's advisory lock (<see cref="PassLock"/>), alone, for the redelivery's transaction: waits for the passes under way.</summary>
+    /// <summary>The outbox's advisory lock (<see cref="PassLock"/>; <c>$1</c> the table's name), alone, for the redelivery's transaction: waits for the passes under way.</summary>
     public string RedeliveryLock { get; }
 
     /// <summary>The number of columns <see cref="CopyMessages"/> writes, the fields of each row.</summary>
@@ -209,18 +207,6 @@ internal sealed class OutboxSql
 
     /// <summary>The JSON property names of a field change, as EF reads them back.</summary>
     public AuditLineJsonNames FieldNames { get; }
-
-    /// <summary>FNV-1a, 32 bits, of the UTF-16 code units of <paramref name="text"/>: stable across processes and versions, unlike <see cref="string.GetHashCode()"/>.</summary>
-    private static int NameHash(string text)
-    {
-        var hash = 2166136261u;
-        foreach (var unit in text)
-        {
-            hash = unchecked((hash ^ unit) * 16777619u);
-        }
-
-        return unchecked((int)hash);
-    }
 
     public static OutboxSql For(DbContext context)
     {

@@ -283,7 +283,7 @@ public sealed class TrackedChangeDispatcher<TContext>
         db.ChangeTracker.Clear();
         var sql = OutboxSql.For(db);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var passLock = Command(db, sql.PassLock, []))
+        await using (var passLock = Command(db, sql.PassLock, [sql.TableName]))
         {
             // A redelivery under way, or waiting for the passes under way: this pass hands out nothing. The redelivery wakes
             // the dispatchers of its process when it commits; those of other processes find its changes at their next poll.
@@ -295,6 +295,8 @@ public sealed class TrackedChangeDispatcher<TContext>
             }
         }
 
+        // A handler that redelivers changes of this outbox would wait for this pass: refused at once instead.
+        using var inPass = OutboxRedelivery.EnterPass(db, sql);
         var now = _options.TimeProvider.GetUtcNow().ToUniversalTime();
         await WarnOfWaitingAsync(db, sql, plan, now, cancellationToken).ConfigureAwait(false);
         var runs = await ClaimAsync(db, sql, plan, now, cancellationToken).ConfigureAwait(false);

@@ -63,16 +63,20 @@ public static class TrackedChangeDbContextExtensions
     /// reset; the dispatchers deliver them at their next pass. A delivered change is replayed to every handler of its
     /// type; a dead-lettered or pending one goes to the handlers that have not handled it (<see cref="OutboxMessage.HandledBy"/>).
     /// Waits first for the dispatcher passes under way to commit, and no pass hands out a change until this commits (in
-    /// the caller's transaction, if there is one: until that ends).
+    /// the caller's transaction, if there is one: until that ends). Takes no lock when there is nothing to reset.
     /// </summary>
     /// <returns>How many changes were found and reset.</returns>
-    /// <exception cref="InvalidOperationException">A pass did not end within the command timeout; nothing was reset.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// A pass did not end within the command timeout (or the server's lock or statement timeout); it is called from a
+    /// handler of this outbox's changes; or in a transaction that has written or locked rows already, or in a
+    /// <c>TransactionScope</c> the connection does not enlist in. Nothing was reset, and the caller's transaction goes on.
+    /// </exception>
     public static async Task<int> RedeliverTrackedChangesAsync(this DbContext context, IEnumerable<Guid> changeIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(changeIds);
         var ids = changeIds.ToList();
-        return await Reset(context, Infrastructure.ServerToolsTables.Rows<OutboxMessage>(context).Where(message => ids.Contains(message.Id)), cancellationToken).ConfigureAwait(false);
+        return await OutboxRedelivery.ResetAsync(context, Infrastructure.ServerToolsTables.Rows<OutboxMessage>(context).Where(message => ids.Contains(message.Id)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -80,14 +84,18 @@ public static class TrackedChangeDbContextExtensions
     /// handlers that have not handled it (<see cref="OutboxMessage.HandledBy"/>). Its entity's later changes may have been
     /// delivered meanwhile: it arrives after them (<see cref="TrackedChange{T}.Sequence"/> tells). Waits first for the
     /// dispatcher passes under way to commit, and no pass hands out a change until this commits (in the caller's
-    /// transaction, if there is one: until that ends).
+    /// transaction, if there is one: until that ends). Takes no lock when there is nothing to reset.
     /// </summary>
     /// <returns>How many changes were reset.</returns>
-    /// <exception cref="InvalidOperationException">A pass did not end within the command timeout; nothing was reset.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// A pass did not end within the command timeout (or the server's lock or statement timeout); it is called from a
+    /// handler of this outbox's changes; or in a transaction that has written or locked rows already, or in a
+    /// <c>TransactionScope</c> the connection does not enlist in. Nothing was reset, and the caller's transaction goes on.
+    /// </exception>
     public static Task<int> RedeliverDeadLetteredChangesAsync(this DbContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return Reset(context, Infrastructure.ServerToolsTables.Rows<OutboxMessage>(context).Where(message => message.State == OutboxState.DeadLettered), cancellationToken);
+        return OutboxRedelivery.ResetAsync(context, Infrastructure.ServerToolsTables.Rows<OutboxMessage>(context).Where(message => message.State == OutboxState.DeadLettered), cancellationToken);
     }
 
     /// <summary>
@@ -103,76 +111,4 @@ public static class TrackedChangeDbContextExtensions
             context, message => message.State == OutboxState.Delivered && message.Timestamp < olderThan, batchSize, cancellationToken);
     }
 
-    /// <summary>
-    /// Makes <paramref name="messages"/> pending again, in a transaction that first takes the outbox's advisory lock alone
-    /// (<see cref="OutboxSql.RedeliveryLock"/>): it waits for the dispatcher passes under way, and no pass starts until it
-    /// commits. Otherwise a redelivered change, earlier than a change of its entity that a pass holds, could be handed out by
-    /// another pass at the same time as that one. In the caller's transaction when there is one (the context's, or a
-    /// <see cref="System.Transactions.TransactionScope"/>), which then holds the lock until it ends.
-    /// </summary>
-    private static async Task<int> Reset(DbContext context, IQueryable<OutboxMessage> messages, CancellationToken cancellationToken)
-    {
-        var sql = OutboxSql.For(context);
-        int reset;
-        if (context.Database.CurrentTransaction is not null || System.Transactions.Transaction.Current is not null)
-        {
-            reset = await LockAndResetAsync(context, sql, messages, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            reset = await context.Database.CreateExecutionStrategy().ExecuteAsync(
-                (Context: context, Sql: sql, Messages: messages),
-                static async (_, state, cancellationToken) =>
-                {
-                    await using var transaction = await state.Context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                    var count = await LockAndResetAsync(state.Context, state.Sql, state.Messages, cancellationToken).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    return count;
-                },
-                verifySucceeded: null,
-                cancellationToken).ConfigureAwait(false);
-        }
-
-        if (reset > 0)
-        {
-            OutboxSignal.Pulse();
-        }
-
-        return reset;
-    }
-
-    private static async Task<int> LockAndResetAsync(DbContext context, OutboxSql sql, IQueryable<OutboxMessage> messages, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await context.Database.ExecuteSqlRawAsync(sql.RedeliveryLock, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (!cancellationToken.IsCancellationRequested
-                                      && error is Npgsql.NpgsqlException { InnerException: TimeoutException }
-                                          or Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.QueryCanceled or Npgsql.PostgresErrorCodes.LockNotAvailable })
-        {
-            var limit = error is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.LockNotAvailable }
-                ? "the server's lock_timeout"
-                : $"the command timeout ({context.Database.GetCommandTimeout() ?? (context.Database.GetDbConnection() as Npgsql.NpgsqlConnection)?.CommandTimeout} s)";
-            throw new InvalidOperationException(
-                $"The redelivery of tracked changes waits for the dispatcher passes under way over the outbox of {context.GetType().Name} to end, " +
-                $"so that no pass hands out a redelivered change beside a later change of its entity, and a pass did not end within {limit}. " +
-                "Nothing was redelivered. A handler of tracked changes that takes long keeps its pass under way; a redelivery called from such a " +
-                "handler waits for its own pass. Try again, redeliver from outside the handlers (a job, an administration endpoint), or give " +
-                "the context a longer command timeout (Database.SetCommandTimeout).",
-                error);
-        }
-
-        var options = Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Infrastructure.IDbContextOptions>(context)
-            .FindExtension<Infrastructure.ServerToolsOptionsExtension>()?.Options;
-        var now = (options?.TimeProvider ?? TimeProvider.System).GetUtcNow().ToUniversalTime();
-        return await messages.ExecuteUpdateAsync(
-            setters => setters
-                .SetProperty(message => message.State, OutboxState.Pending)
-                .SetProperty(message => message.Attempts, 0)
-                .SetProperty(message => message.NextAttemptAt, now)
-                .SetProperty(message => message.HandledBy, message => message.State == OutboxState.Delivered ? null : message.HandledBy)
-                .SetProperty(message => message.DeliveredAt, (DateTimeOffset?)null),
-            cancellationToken).ConfigureAwait(false);
-    }
 }

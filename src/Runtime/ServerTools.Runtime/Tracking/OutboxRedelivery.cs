@@ -1,0 +1,253 @@
+using System;
+using System.Data;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using System.Transactions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using ServerTools.Infrastructure;
+
+namespace ServerTools.Tracking;
+
+/// <summary>
+/// Makes outbox messages pending again (<c>RedeliverTrackedChangesAsync</c>, <c>RedeliverDeadLetteredChangesAsync</c>)
+/// without handing one out beside a later change of its entity that a pass holds: a redelivered change is earlier than
+/// the changes of its entity that went on without it, and the claim looks for earlier pending changes only. So the
+/// redelivery first takes the outbox's advisory lock alone (<see cref="OutboxSql.RedeliveryLock"/>), which every pass
+/// takes shared before it claims anything (<see cref="OutboxSql.PassLock"/>): it waits for the passes under way, and no
+/// pass starts until it commits.
+/// </summary>
+internal static class OutboxRedelivery
+{
+    private const string Savepoint = "servertools_redelivery";
+
+    /// <summary>The outbox whose changes the current flow is delivering (set by a pass around its handlers).</summary>
+    private static readonly AsyncLocal<Pass?> s_pass = new();
+
+    /// <summary>
+    /// Marks the flow of a pass over <paramref name="sql"/>'s outbox on <paramref name="db"/>'s database, so that a handler
+    /// that redelivers changes of that outbox is refused at once rather than waiting for its own pass. Dispose when the
+    /// pass ends: work a handler left running is no longer refused then.
+    /// </summary>
+    public static IDisposable EnterPass(DbContext db, OutboxSql sql)
+    {
+        var pass = new Pass(Where(db, sql));
+        s_pass.Value = pass;
+        return pass;
+    }
+
+    /// <summary>Resets <paramref name="messages"/>, as <see cref="OutboxRedelivery"/> explains: in the caller's transaction if it has one, else in one of its own.</summary>
+    public static async Task<int> ResetAsync(DbContext context, IQueryable<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        var sql = OutboxSql.For(context);
+        if (s_pass.Value is { Active: true } pass && pass.Outbox == Where(context, sql))
+        {
+            throw new InvalidOperationException(
+                $"Tracked changes of the outbox of {context.GetType().Name} cannot be redelivered from a handler of that outbox's changes: a redelivery " +
+                "waits for the dispatcher passes under way, and this handler's pass does not end before the handler does. Redeliver from outside " +
+                "the handlers (a job, an administration endpoint).");
+        }
+
+        // Nothing to reset: no lock, so that a job that redelivers now and then does not hold up the passes for nothing.
+        if (!await messages.AnyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return 0;
+        }
+
+        var ambient = Transaction.Current;
+        if (context.Database.CurrentTransaction is null && ambient is null)
+        {
+            var reset = await context.Database.CreateExecutionStrategy().ExecuteAsync(
+                (Context: context, Sql: sql, Messages: messages),
+                static async (_, state, cancellationToken) =>
+                {
+                    await using var transaction = await state.Context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                    await LockAsync(state.Context, state.Sql, inCallersTransaction: false, cancellationToken).ConfigureAwait(false);
+                    var count = await UpdateAsync(state.Context, state.Messages, cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return count;
+                },
+                verifySucceeded: null,
+                cancellationToken).ConfigureAwait(false);
+
+            // Also when none was left to reset: passes that started while it waited handed out nothing.
+            OutboxSignal.Pulse();
+            return reset;
+        }
+
+        if (context.Database.CurrentTransaction is null && !TakesPartIn(context))
+        {
+            throw new InvalidOperationException(
+                $"Tracked changes are redelivered inside a TransactionScope, but the connection of {context.GetType().Name} does not take part in it " +
+                "(Enlist=false in its connection string), so the redelivery would run outside any transaction, and could hand out a change beside a " +
+                "later change of its entity. Redeliver outside the TransactionScope, or let the connection enlist.");
+        }
+
+        await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await LockAsync(context, sql, inCallersTransaction: true, cancellationToken).ConfigureAwait(false);
+            var reset = await UpdateAsync(context, messages, cancellationToken).ConfigureAwait(false);
+            WakeDispatchersOnCommit(context, ambient);
+            return reset;
+        }
+        finally
+        {
+            await context.Database.CloseConnectionAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Takes the outbox's lock alone, waiting for the passes under way. In the caller's transaction, only if that has not
+    /// written or locked rows yet (a handler of the pass waited for might wait for them), and inside a savepoint, so that a
+    /// timeout leaves the caller's transaction usable.
+    /// </summary>
+    private static async Task LockAsync(DbContext context, OutboxSql sql, bool inCallersTransaction, CancellationToken cancellationToken)
+    {
+        if (inCallersTransaction)
+        {
+            if (await ScalarAsync(context, "SELECT pg_current_xact_id_if_assigned() IS NOT NULL", cancellationToken).ConfigureAwait(false) is true)
+            {
+                throw new InvalidOperationException(
+                    $"Tracked changes are redelivered in a transaction of {context.GetType().Name} that has written or locked rows already. The " +
+                    "redelivery waits for the dispatcher passes under way, and a handler of one of them may wait for those rows: neither would go " +
+                    "on until the command timeout. Redeliver first in the transaction, before its other changes, or in a transaction of its own.");
+            }
+
+            await ScalarAsync(context, $"SAVEPOINT {Savepoint}", cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await ScalarAsync(context, sql.RedeliveryLock, cancellationToken, sql.TableName).ConfigureAwait(false);
+        }
+        catch (Exception error) when (!cancellationToken.IsCancellationRequested && LimitReached(context, error) is { } limit)
+        {
+            if (inCallersTransaction)
+            {
+                await ScalarAsync(context, $"ROLLBACK TO SAVEPOINT {Savepoint}", CancellationToken.None).ConfigureAwait(false);
+                await ScalarAsync(context, $"RELEASE SAVEPOINT {Savepoint}", CancellationToken.None).ConfigureAwait(false);
+            }
+
+            throw new InvalidOperationException(
+                $"The redelivery of tracked changes waits for the dispatcher passes under way over the outbox of {context.GetType().Name} to end, " +
+                $"so that no pass hands out a redelivered change beside a later change of its entity, and a pass did not end within {limit}. " +
+                "Nothing was redelivered" + (inCallersTransaction ? ", and your transaction goes on" : "") + ". A handler of tracked changes that " +
+                "takes long keeps its pass under way. Try again, or give the context a longer command timeout (Database.SetCommandTimeout).",
+                error);
+        }
+
+        if (inCallersTransaction)
+        {
+            await ScalarAsync(context, $"RELEASE SAVEPOINT {Savepoint}", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Which time limit <paramref name="error"/> says was reached, in words, or null when it is another error.</summary>
+    private static string? LimitReached(DbContext context, Exception error) => error switch
+    {
+        NpgsqlException { InnerException: TimeoutException } =>
+            $"the command timeout ({context.Database.GetCommandTimeout() ?? (context.Database.GetDbConnection() as NpgsqlConnection)?.CommandTimeout} s)",
+        PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable } => "the server's lock_timeout",
+        PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } => "the server's statement_timeout",
+        _ => null,
+    };
+
+    private static async Task<int> UpdateAsync(DbContext context, IQueryable<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        var options = context.GetService<IDbContextOptions>().FindExtension<ServerToolsOptionsExtension>()?.Options;
+        var now = (options?.TimeProvider ?? TimeProvider.System).GetUtcNow().ToUniversalTime();
+        return await messages.ExecuteUpdateAsync(
+            setters => setters
+                .SetProperty(message => message.State, OutboxState.Pending)
+                .SetProperty(message => message.Attempts, 0)
+                .SetProperty(message => message.NextAttemptAt, now)
+                .SetProperty(message => message.HandledBy, message => message.State == OutboxState.Delivered ? null : message.HandledBy)
+                .SetProperty(message => message.DeliveredAt, (DateTimeOffset?)null),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The dispatchers of this process are woken when the caller's transaction commits: EF's, through ServerTools'
+    /// interceptor of the context, or the ambient one. (Woken now, they would find the lock taken and wait for their poll.)
+    /// </summary>
+    private static void WakeDispatchersOnCommit(DbContext context, Transaction? ambient)
+    {
+        if (context.Database.CurrentTransaction is null && ambient is not null)
+        {
+            OutboxSignal.PulseWhenCommitted(ambient);
+        }
+        else if (context.GetInfrastructure().GetService(typeof(SaveChangesInterceptor)) is SaveChangesInterceptor interceptor)
+        {
+            interceptor.WakeDispatchersOnCommit();
+        }
+        else
+        {
+            OutboxSignal.Pulse();
+        }
+    }
+
+    /// <summary>Whether the context's connection enlists in the ambient transaction: EF enlisted it, or Npgsql does on opening.</summary>
+    private static bool TakesPartIn(DbContext context)
+        => context.Database.GetEnlistedTransaction() is not null
+           || context.Database.GetDbConnection() is not NpgsqlConnection connection
+           || new NpgsqlConnectionStringBuilder(connection.ConnectionString).Enlist;
+
+    /// <summary>A command of the context's connection and transaction, with positional parameters; its first value.</summary>
+    private static async Task<object?> ScalarAsync(DbContext context, string query, CancellationToken cancellationToken, params object[] parameters)
+    {
+        var connection = context.Database.GetDbConnection();
+        var opened = connection.State != ConnectionState.Open;
+        if (opened)
+        {
+            await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = query;
+            command.Transaction = context.Database.CurrentTransaction?.GetDbTransaction();
+            if (context.Database.GetCommandTimeout() is { } timeout)
+            {
+                command.CommandTimeout = timeout;
+            }
+
+            foreach (var value in parameters)
+            {
+                var parameter = command.CreateParameter();
+                parameter.Value = value;
+                command.Parameters.Add(parameter);
+            }
+
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (opened)
+            {
+                await context.Database.CloseConnectionAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The outbox table and the server and database of the context's connection.</summary>
+    private static string Where(DbContext context, OutboxSql sql)
+    {
+        var connection = context.Database.GetDbConnection();
+        return $"{connection.DataSource}/{connection.Database}/{sql.TableName}";
+    }
+
+    private sealed class Pass(string outbox) : IDisposable
+    {
+        /// <summary>The outbox of the pass (<see cref="Where"/>).</summary>
+        public string Outbox { get; } = outbox;
+
+        public bool Active { get; private set; } = true;
+
+        public void Dispose() => Active = false;
+    }
+}

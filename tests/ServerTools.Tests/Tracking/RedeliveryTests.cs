@@ -1,0 +1,532 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using System.Transactions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace ServerTools.Tests.Tracking;
+
+/// <summary>
+/// Redeliveries and the passes under way: a redelivered change is not handed out beside a later change of its entity,
+/// and waiting for the passes neither stalls the caller nor the dispatchers for longer than it must.
+/// </summary>
+public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<TrackingFixture>
+{
+    [Fact]
+    public async Task A_dead_letter_redelivered_while_a_later_change_of_its_entity_is_in_a_pass_is_handed_out_after_that_pass()
+    {
+        await ClearOutboxAsync();
+
+        // The order's first change is dead-lettered, its second pending.
+        await InsertAsync(1, "r", "DeadLettered");
+        await InsertAsync(2, "r", "Pending");
+        await using var pass = new HeldPass(database, sequence: 2);
+        try
+        {
+            // A pass hands out the second change, and is still delivering it when the first is redelivered.
+            await pass.StartAsync();
+            var redelivery = Task.Run(async () =>
+            {
+                await using var context = database.Create();
+                return await context.RedeliverDeadLetteredChangesAsync();
+            });
+            await WaitUntilWaitingForAdvisoryLockOrDoneAsync(redelivery);
+
+            // The redelivery waits for that pass, and another pass meanwhile does not hand out the redelivered change beside
+            // the one still in the first pass.
+            Assert.Equal(0, await pass.Dispatcher.DispatchAsync());
+            Assert.False(redelivery.IsCompleted);
+            Assert.Equal("DeadLettered", await StateAsync(1));
+
+            Assert.Equal(1, await pass.ReleaseAsync());
+            Assert.Equal(1, await redelivery.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(1, await pass.Dispatcher.DispatchAsync());
+            Assert.Equal([2L, 1L], pass.Deliveries.Received.Select(c => c.Sequence));
+            Assert.Equal(0, pass.EntityOverlaps);
+        }
+        finally
+        {
+            await pass.EndAsync();
+            await ClearOutboxAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Dead_letters_are_redelivered_in_a_transaction_scope_and_no_pass_hands_out_changes_until_it_commits()
+    {
+        await ClearOutboxAsync();
+        await InsertAsync(1, "t", "DeadLettered");
+        await InsertAsync(2, "u", "Pending");
+        var deliveries = new Deliveries();
+        await using var services = database.Services(deliveries);
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        try
+        {
+            using (var scope = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled))
+            {
+                await using var context = database.Create();
+                Assert.Equal(1, await context.RedeliverDeadLetteredChangesAsync());
+
+                // A pass outside the scope's transaction, while it is open, hands out nothing, not even another order's change.
+                Assert.Equal(0, await OutsideAnyTransaction(dispatcher.DispatchAsync));
+                scope.Complete();
+            }
+
+            Assert.Equal("Pending", await StateAsync(1));
+            Assert.Equal(2, await dispatcher.DispatchAsync());
+            Assert.Equal(["t-1", "u-2"], deliveries.Received.Select(c => $"{c.EntityKey}-{c.Sequence}").Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            await ClearOutboxAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_redelivery_in_a_scope_whose_connection_does_not_enlist_is_refused_and_changes_nothing()
+    {
+        await ClearOutboxAsync();
+        await InsertAsync(1, "e", "DeadLettered");
+        try
+        {
+            var connectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Enlist = false }.ConnectionString;
+            await using var context = Create(connectionString);
+            using (new TransactionScope(TransactionScopeAsyncFlowOption.Enabled))
+            {
+                var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.RedeliverDeadLetteredChangesAsync());
+                Assert.Contains("does not take part in it (Enlist=false", error.Message, StringComparison.Ordinal);
+            }
+
+            Assert.Equal("DeadLettered", await StateAsync(1));
+        }
+        finally
+        {
+            await ClearOutboxAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_redelivery_in_a_scope_on_a_connection_opened_before_it_holds_the_lock_until_the_scope_ends()
+    {
+        await ClearOutboxAsync();
+        await InsertAsync(1, "o", "DeadLettered");
+        await InsertAsync(2, "p", "Pending");
+        var deliveries = new Deliveries();
+        await using var services = database.Services(deliveries);
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        try
+        {
+            await using var context = database.Create();
+            await context.Database.OpenConnectionAsync();
+            using (var scope = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled))
+            {
+                Assert.Equal(1, await context.RedeliverDeadLetteredChangesAsync());
+
+                // Taken in the scope's transaction, not in a statement of its own: a pass meanwhile finds it taken.
+                Assert.Equal(0, await OutsideAnyTransaction(dispatcher.DispatchAsync));
+                scope.Complete();
+            }
+
+            Assert.Equal(2, await dispatcher.DispatchAsync());
+        }
+        finally
+        {
+            await ClearOutboxAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_redelivery_in_the_callers_transaction_wakes_the_dispatchers_of_the_process_when_that_commits(bool scope)
+    {
+        await ClearOutboxAsync();
+        await InsertAsync(1, "w", "DeadLettered");
+        var deliveries = new Deliveries();
+        var log = new RecordingLogger<TrackedChangeDispatcher<TrackingContext>>();
+        await using var services = database.Services(
+            s => s.AddSingleton(deliveries).AddScoped<ITrackedChangeHandler<SaleOrder>, RecordingHandler>()
+                .AddSingleton<ILogger<TrackedChangeDispatcher<TrackingContext>>>(log),
+            o => o.PollInterval = TimeSpan.FromHours(1));
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        using var stop = new CancellationTokenSource();
+        Task loop;
+        using (new TransactionScope(TransactionScopeOption.Suppress, TransactionScopeAsyncFlowOption.Enabled))
+        {
+            loop = Task.Run(() => dispatcher.RunAsync(stop.Token));
+        }
+
+        try
+        {
+            // The loop has made its first pass and waits: for a pulse, or an hour.
+            await WaitForAsync(() => log.Entries.Any(e => e.EventId == 7));
+            await Task.Delay(200);
+            await using var context = database.Create();
+            if (scope)
+            {
+                using var ambient = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled);
+                Assert.Equal(1, await context.RedeliverDeadLetteredChangesAsync());
+                await Task.Delay(200);
+                ambient.Complete();
+            }
+            else
+            {
+                await using var transaction = await context.Database.BeginTransactionAsync();
+                Assert.Equal(1, await context.RedeliverDeadLetteredChangesAsync());
+                await Task.Delay(200);
+                await transaction.CommitAsync();
+            }
+
+            // Not woken before the commit (that pass would have found the lock taken), and woken by it.
+            Assert.DoesNotContain(log.Entries, e => e.EventId == 12);
+            await WaitForAsync(() => !deliveries.Received.IsEmpty);
+            Assert.Equal(1L, Assert.Single(deliveries.Received).Sequence);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAny(loop, Task.Delay(TimeSpan.FromSeconds(30)));
+            await ClearOutboxAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_redelivery_after_writes_in_the_same_transaction_is_refused_at_once_and_before_them_it_goes_through()
+    {
+        await ClearOutboxAsync();
+        await InsertAsync(1, "d", "DeadLettered");
+        await InsertAsync(2, "d", "Pending");
+
+        // A handler of the pass under way writes the row the application's transaction fixes.
+        await using var pass = new HeldPass(database, sequence: 2);
+        try
+        {
+            await pass.StartAsync();
+            await using (var context = database.Create())
+            {
+                await using var transaction = await context.Database.BeginTransactionAsync();
+                await context.Database.ExecuteSqlRawAsync("UPDATE servertools_outbox SET \"LastError\" = 'fixed' WHERE \"Sequence\" = 1");
+                var clock = Stopwatch.StartNew();
+                var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.RedeliverDeadLetteredChangesAsync());
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "Refused after waiting, not at once.");
+                Assert.Contains("has written or locked rows already", error.Message, StringComparison.Ordinal);
+                Assert.Contains("Redeliver first in the transaction", error.Message, StringComparison.Ordinal);
+
+                // The transaction goes on, and commits its own change.
+                await transaction.CommitAsync();
+            }
+
+            Assert.Equal("DeadLettered", await StateAsync(1));
+
+            // Redelivered first, then fixed, in one transaction: it waits for the pass, then both commit.
+            var redelivery = Task.Run(async () =>
+            {
+                await using var context = database.Create();
+                await using var transaction = await context.Database.BeginTransactionAsync();
+                var count = await context.RedeliverDeadLetteredChangesAsync();
+                await context.Database.ExecuteSqlRawAsync("UPDATE servertools_outbox SET \"LastError\" = 'fixed again' WHERE \"Sequence\" = 1");
+                await transaction.CommitAsync();
+                return count;
+            });
+            await WaitUntilWaitingForAdvisoryLockOrDoneAsync(redelivery);
+            Assert.Equal(1, await pass.ReleaseAsync());
+            Assert.Equal(1, await redelivery.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal("Pending", await StateAsync(1));
+        }
+        finally
+        {
+            await pass.EndAsync();
+            await ClearOutboxAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_redelivery_that_waits_longer_than_the_command_timeout_says_so_changes_nothing_and_can_be_tried_again()
+    {
+        await ClearOutboxAsync();
+        await InsertAsync(1, "s", "DeadLettered");
+        await InsertAsync(2, "s", "Pending");
+        await using var pass = new HeldPass(database, sequence: 2);
+        try
+        {
+            await pass.StartAsync();
+            await using (var context = database.Create())
+            {
+                context.Database.SetCommandTimeout(1);
+                var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.RedeliverDeadLetteredChangesAsync());
+                Assert.Contains("waits for the dispatcher passes under way", error.Message, StringComparison.Ordinal);
+                Assert.Contains("did not end within the command timeout (1 s)", error.Message, StringComparison.Ordinal);
+                Assert.IsType<NpgsqlException>(error.InnerException);
+            }
+
+            Assert.Equal("DeadLettered", await StateAsync(1));
+
+            // In the caller's transaction, the timeout leaves that transaction usable: tried again in it once the pass is over.
+            await using (var context = database.Create())
+            {
+                context.Database.SetCommandTimeout(1);
+                await using var transaction = await context.Database.BeginTransactionAsync();
+                var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.RedeliverDeadLetteredChangesAsync());
+                Assert.Contains("Nothing was redelivered, and your transaction goes on", error.Message, StringComparison.Ordinal);
+                Assert.Equal(1, await pass.ReleaseAsync());
+                Assert.Equal(1, await context.RedeliverDeadLetteredChangesAsync());
+                await transaction.CommitAsync();
+            }
+
+            Assert.Equal("Pending", await StateAsync(1));
+        }
+        finally
+        {
+            await pass.EndAsync();
+            await ClearOutboxAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_server_statement_timeout_is_named_as_such()
+    {
+        await ClearOutboxAsync();
+        await InsertAsync(1, "m", "DeadLettered");
+        await InsertAsync(2, "m", "Pending");
+        await using var pass = new HeldPass(database, sequence: 2);
+        try
+        {
+            await pass.StartAsync();
+            var connectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Options = "-c statement_timeout=500" }.ConnectionString;
+            await using var context = Create(connectionString);
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.RedeliverDeadLetteredChangesAsync());
+            Assert.Contains("did not end within the server's statement_timeout", error.Message, StringComparison.Ordinal);
+            Assert.Equal("DeadLettered", await StateAsync(1));
+        }
+        finally
+        {
+            await pass.EndAsync();
+            await ClearOutboxAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_handler_that_redelivers_changes_of_its_own_outbox_is_refused_at_once()
+    {
+        await ClearOutboxAsync();
+        await InsertAsync(1, "h", "DeadLettered");
+        await InsertAsync(2, "k", "Pending");
+        Exception? refused = null;
+        var clock = new Stopwatch();
+        var deliveries = new Deliveries
+        {
+            Behaviour = async (_, _) =>
+            {
+                await using var context = database.Create();
+                clock.Start();
+                refused = await Record.ExceptionAsync(() => context.RedeliverDeadLetteredChangesAsync());
+                clock.Stop();
+            },
+        };
+        await using var services = database.Services(deliveries);
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        try
+        {
+            Assert.Equal(1, await dispatcher.DispatchAsync());
+            var error = Assert.IsType<InvalidOperationException>(refused);
+            Assert.Contains("cannot be redelivered from a handler of that outbox's changes", error.Message, StringComparison.Ordinal);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "Refused after waiting, not at once.");
+            Assert.Equal("DeadLettered", await StateAsync(1));
+
+            // Outside the pass, the same call goes through.
+            await using var context = database.Create();
+            Assert.Equal(1, await context.RedeliverDeadLetteredChangesAsync());
+        }
+        finally
+        {
+            await ClearOutboxAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_redelivery_with_nothing_to_redeliver_does_not_wait_for_the_passes()
+    {
+        await ClearOutboxAsync();
+        await InsertAsync(2, "n", "Pending");
+        await using var pass = new HeldPass(database, sequence: 2);
+        try
+        {
+            await pass.StartAsync();
+            await using var context = database.Create();
+            context.Database.SetCommandTimeout(5);
+            Assert.Equal(0, await context.RedeliverDeadLetteredChangesAsync());
+            Assert.Equal(0, await context.RedeliverTrackedChangesAsync([Guid.NewGuid()]));
+            Assert.Equal(1, await pass.ReleaseAsync());
+        }
+        finally
+        {
+            await pass.EndAsync();
+            await ClearOutboxAsync();
+        }
+    }
+
+    private TrackingContext Create(string connectionString) => new(
+        new DbContextOptionsBuilder<TrackingContext>()
+            .UseNpgsql(connectionString)
+            .UseServerTools(o => o.TimeProvider = database.Clock)
+            .Options);
+
+    /// <summary>Runs <paramref name="action"/> outside the ambient transaction of the caller.</summary>
+    private static Task<T> OutsideAnyTransaction<T>(Func<CancellationToken, Task<T>> action)
+    {
+        using var suppress = new TransactionScope(TransactionScopeOption.Suppress, TransactionScopeAsyncFlowOption.Enabled);
+        return Task.Run(() => action(CancellationToken.None));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "Timed out.");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Waits until a session of this test's database waits for an advisory lock, or <paramref name="task"/> ends.</summary>
+    private async Task WaitUntilWaitingForAdvisoryLockOrDoneAsync(Task task)
+    {
+        await using var watcher = new NpgsqlConnection(database.ConnectionString);
+        await watcher.OpenAsync();
+        var clock = Stopwatch.StartNew();
+        while (!task.IsCompleted)
+        {
+            await using var look = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_locks AS l JOIN pg_stat_activity AS a ON a.pid = l.pid " +
+                "WHERE a.datname = current_database() AND l.locktype = 'advisory' AND NOT l.granted",
+                watcher);
+            if ((long)(await look.ExecuteScalarAsync())! > 0)
+            {
+                return;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "The redelivery neither ended nor waited for a lock.");
+            await Task.Delay(5);
+        }
+    }
+
+    private async Task<string> StateAsync(long sequence)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT \"State\" FROM servertools_outbox WHERE \"Sequence\" = {sequence}", connection);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Adds a sale order change with sequence <paramref name="i"/> in <paramref name="state"/>, due an hour before the clock.</summary>
+    private async Task InsertAsync(int i, string key, string state)
+    {
+        var now = database.Clock.Now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
+        var due = $"'{now}+00'::timestamptz - interval '1 hour' + {i} * interval '1 ms'";
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"""
+            INSERT INTO servertools_outbox ("Id", "EntityType", "EntityKey", "Operation", "Fields", "Timestamp", "State", "Attempts", "NextAttemptAt", "Sequence")
+            VALUES (gen_random_uuid(), '{typeof(SaleOrder).FullName}', '{key}', 'Update', '[]', {due}, '{state}', 0, {due}, {i})
+            """,
+            connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task ClearOutboxAsync()
+    {
+        await using var context = database.Create();
+        await context.Set<OutboxMessage>().ExecuteDeleteAsync();
+    }
+
+    /// <summary>
+    /// A dispatcher whose handler holds the change with sequence <c>sequence</c> until released: a pass under way. Counts
+    /// the times two changes of one entity were in the handler at once.
+    /// </summary>
+    private sealed class HeldPass : IAsyncDisposable
+    {
+        private readonly TaskCompletionSource _holding = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ConcurrentDictionary<string, int> _inHandler = new();
+        private readonly ServiceProvider _services;
+        private Task<int>? _pass;
+        private int _entityOverlaps;
+
+        public HeldPass(TrackingFixture database, long sequence)
+        {
+            Deliveries = new Deliveries
+            {
+                Behaviour = async (change, _) =>
+                {
+                    if (_inHandler.AddOrUpdate(change.EntityKey, 1, static (_, n) => n + 1) > 1)
+                    {
+                        Interlocked.Increment(ref _entityOverlaps);
+                    }
+
+                    try
+                    {
+                        if (change.Sequence == sequence)
+                        {
+                            _holding.TrySetResult();
+                            await _release.Task;
+                        }
+                    }
+                    finally
+                    {
+                        _inHandler.AddOrUpdate(change.EntityKey, 0, static (_, n) => n - 1);
+                    }
+                },
+            };
+            _services = database.Services(Deliveries);
+            Dispatcher = _services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        }
+
+        public Deliveries Deliveries { get; }
+
+        public TrackedChangeDispatcher<TrackingContext> Dispatcher { get; }
+
+        /// <summary>Completes when the handler holds its change.</summary>
+        public Task Holding => _holding.Task;
+
+        public int EntityOverlaps => Volatile.Read(ref _entityOverlaps);
+
+        /// <summary>Starts the pass, outside any ambient transaction, and waits until its handler holds the change.</summary>
+        public async Task StartAsync()
+        {
+            _pass = OutsideAnyTransaction(Dispatcher.DispatchAsync);
+            await Task.WhenAny(_holding.Task, _pass).Unwrap().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.True(_holding.Task.IsCompleted, "The pass ended without holding the change.");
+        }
+
+        /// <summary>Lets the handler go on and waits for the pass, if it was started, whatever its outcome.</summary>
+        public async Task EndAsync()
+        {
+            _release.TrySetResult();
+            if (_pass is not null)
+            {
+                await Task.WhenAny(_pass, Task.Delay(TimeSpan.FromSeconds(30)));
+            }
+        }
+
+        /// <summary>Lets the handler go on; the pass's count of handled changes.</summary>
+        public async Task<int> ReleaseAsync()
+        {
+            _release.TrySetResult();
+            return await _pass!.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await EndAsync();
+            await _services.DisposeAsync();
+        }
+    }
+}
