@@ -1,12 +1,10 @@
 using System;
-using System.Data;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Transactions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using ServerTools.Infrastructure;
 
@@ -196,42 +194,11 @@ internal static class OutboxRedelivery
            || context.Database.GetDbConnection() is not NpgsqlConnection connection
            || new NpgsqlConnectionStringBuilder(connection.ConnectionString).Enlist;
 
-    /// <summary>A command of the context's connection and transaction, with positional parameters; its first value.</summary>
+    /// <summary>A statement of the context's open connection and current transaction, with positional parameters; its first value.</summary>
     private static async Task<object?> ScalarAsync(DbContext context, string query, CancellationToken cancellationToken, params object[] parameters)
     {
-        var connection = context.Database.GetDbConnection();
-        var opened = connection.State != ConnectionState.Open;
-        if (opened)
-        {
-            await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        try
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = query;
-            command.Transaction = context.Database.CurrentTransaction?.GetDbTransaction();
-            if (context.Database.GetCommandTimeout() is { } timeout)
-            {
-                command.CommandTimeout = timeout;
-            }
-
-            foreach (var value in parameters)
-            {
-                var parameter = command.CreateParameter();
-                parameter.Value = value;
-                command.Parameters.Add(parameter);
-            }
-
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (opened)
-            {
-                await context.Database.CloseConnectionAsync().ConfigureAwait(false);
-            }
-        }
+        await using var command = OutboxSql.Command(context, query, parameters);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The outbox table and the server and database of the context's connection.</summary>

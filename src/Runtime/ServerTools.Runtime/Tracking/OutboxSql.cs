@@ -1,4 +1,5 @@
 using System;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -207,6 +208,30 @@ internal sealed class OutboxSql
 
     /// <summary>The JSON property names of a field change, as EF reads them back.</summary>
     public AuditLineJsonNames FieldNames { get; }
+
+    /// <summary>
+    /// A command of <paramref name="db"/>'s open connection and current transaction, with its command timeout and positional
+    /// parameters (<c>$1</c>, <c>$2</c>, ...).
+    /// </summary>
+    public static DbCommand Command(DbContext db, string query, params object[] parameters)
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = query;
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        if (db.Database.GetCommandTimeout() is { } timeout)
+        {
+            command.CommandTimeout = timeout;
+        }
+
+        foreach (var value in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
 
     public static OutboxSql For(DbContext context)
     {

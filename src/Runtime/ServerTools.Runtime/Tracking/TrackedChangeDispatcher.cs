@@ -6,7 +6,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -584,25 +583,7 @@ public sealed class TrackedChangeDispatcher<TContext>
     }
 
     /// <summary>A command of the pass's transaction, with positional parameters (<c>$1</c>, <c>$2</c>, ...).</summary>
-    private static DbCommand Command(TContext db, string query, object[] parameters)
-    {
-        var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = query;
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        if (db.Database.GetCommandTimeout() is { } timeout)
-        {
-            command.CommandTimeout = timeout;
-        }
-
-        foreach (var value in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-
-        return command;
-    }
+    private static DbCommand Command(TContext db, string query, object[] parameters) => OutboxSql.Command(db, query, parameters);
 
     /// <summary>
     /// Logs, at most once per <see cref="TrackedChangeDispatcherOptions.UnhandledWarningAfter"/>, the entity types whose
