@@ -10,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using ServerTools.Tests.Infrastructure;
 
 namespace ServerTools.Tests.Tracking;
 
@@ -216,7 +217,7 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
                 var clock = Stopwatch.StartNew();
                 var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.RedeliverDeadLetteredChangesAsync());
                 Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "Refused after waiting, not at once.");
-                Assert.Contains("has written or locked rows already", error.Message, StringComparison.Ordinal);
+                Assert.Contains("holds locks already: it has written or locked rows", error.Message, StringComparison.Ordinal);
                 Assert.Contains("Redeliver first in the transaction", error.Message, StringComparison.Ordinal);
 
                 // The transaction goes on, and commits its own change.
@@ -350,6 +351,142 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_second_redelivery_in_the_same_transaction_goes_through_at_once(bool scope)
+    {
+        await ClearOutboxAsync();
+        await InsertAsync(1, "a", "DeadLettered");
+        var delivered = await InsertAsync(2, "b", "Delivered");
+        try
+        {
+            await using var context = database.Create();
+            if (scope)
+            {
+                using var ambient = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled);
+                Assert.Equal(1, await context.RedeliverDeadLetteredChangesAsync());
+                Assert.Equal(1, await context.RedeliverTrackedChangesAsync([delivered]));
+                ambient.Complete();
+            }
+            else
+            {
+                await using var transaction = await context.Database.BeginTransactionAsync();
+                Assert.Equal(1, await context.RedeliverDeadLetteredChangesAsync());
+                Assert.Equal(1, await context.RedeliverTrackedChangesAsync([delivered]));
+                await transaction.CommitAsync();
+            }
+
+            Assert.Equal("Pending", await StateAsync(1));
+            Assert.Equal("Pending", await StateAsync(2));
+        }
+        finally
+        {
+            await ClearOutboxAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_redelivery_after_the_transaction_took_a_lock_a_handler_waits_for_is_refused_at_once()
+    {
+        await ClearOutboxAsync();
+        await InsertAsync(1, "l", "DeadLettered");
+        await InsertAsync(2, "l", "Pending");
+        await using var pass = new HeldPass(database, sequence: 2);
+        try
+        {
+            await pass.StartAsync();
+            await using var context = database.Create();
+            context.Database.SetCommandTimeout(5);
+            await using var transaction = await context.Database.BeginTransactionAsync();
+
+            // An application's lock, which a handler of the pass might take too: no row written, no transaction id.
+            await context.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(4242)");
+            var clock = Stopwatch.StartNew();
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.RedeliverDeadLetteredChangesAsync());
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"Refused after {clock.Elapsed}, not at once.");
+            Assert.Contains("or taken a table or advisory lock", error.Message, StringComparison.Ordinal);
+            await transaction.RollbackAsync();
+        }
+        finally
+        {
+            await pass.EndAsync();
+            await ClearOutboxAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_redelivery_cancelled_while_it_waits_leaves_the_callers_transaction_usable()
+    {
+        await ClearOutboxAsync();
+        await InsertAsync(1, "c", "DeadLettered");
+        await InsertAsync(2, "c", "Pending");
+        await using var pass = new HeldPass(database, sequence: 2);
+        try
+        {
+            await pass.StartAsync();
+            await using var context = database.Create();
+            await using var transaction = await context.Database.BeginTransactionAsync();
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => context.RedeliverDeadLetteredChangesAsync(cancel.Token));
+            await context.Database.ExecuteSqlRawAsync("UPDATE servertools_outbox SET \"LastError\" = 'still usable' WHERE \"Sequence\" = 1");
+            await transaction.CommitAsync();
+            Assert.Equal("DeadLettered", await StateAsync(1));
+        }
+        finally
+        {
+            await pass.EndAsync();
+            await ClearOutboxAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_handler_that_redelivers_through_another_name_of_the_server_is_refused_at_once()
+    {
+        await ClearOutboxAsync();
+        await InsertAsync(1, "h", "DeadLettered");
+        await InsertAsync(2, "k", "Pending");
+        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        builder.Host = builder.Host == "localhost" ? "127.0.0.1" : "localhost";
+        Exception? refused = null;
+        var deliveries = new Deliveries
+        {
+            Behaviour = async (_, _) =>
+            {
+                await using var context = Create(builder.ConnectionString);
+                context.Database.SetCommandTimeout(5);
+                refused = await Record.ExceptionAsync(() => context.RedeliverDeadLetteredChangesAsync());
+            },
+        };
+        await using var services = database.Services(deliveries);
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        try
+        {
+            Assert.Equal(1, await dispatcher.DispatchAsync());
+            var error = Assert.IsType<InvalidOperationException>(refused);
+            Assert.Contains("cannot be redelivered from a handler of that outbox's changes", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await ClearOutboxAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_dispatcher_on_a_database_without_the_outbox_schema_says_to_add_a_migration()
+    {
+        var services = new ServiceCollection();
+        services.AddDbContext<MissingSchemaContext>(o => o.UseNpgsql(database.ConnectionString).UseServerTools());
+        services.AddScoped<ITrackedChangeHandler<Consignment>, ConsignmentHandler>();
+        services.AddTrackedChangeDispatcher<MissingSchemaContext>();
+        await using var provider = services.BuildServiceProvider(validateScopes: true);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => provider.GetRequiredService<TrackedChangeDispatcher<MissingSchemaContext>>().DispatchAsync());
+        Assert.StartsWith("The database has no schema of the table never_created.servertools_outbox,", error.Message, StringComparison.Ordinal);
+        Assert.Contains("dotnet ef migrations add AddServerTools", error.Message, StringComparison.Ordinal);
+        Assert.Equal(PostgresErrorCodes.InvalidSchemaName, Assert.IsType<PostgresException>(error.InnerException).SqlState);
+    }
+
     [Fact]
     public async Task A_redelivery_with_nothing_to_redeliver_does_not_wait_for_the_passes()
     {
@@ -426,8 +563,9 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
     }
 
     /// <summary>Adds a sale order change with sequence <paramref name="i"/> in <paramref name="state"/>, due an hour before the clock.</summary>
-    private async Task InsertAsync(int i, string key, string state)
+    private async Task<Guid> InsertAsync(int i, string key, string state)
     {
+        var id = Guid.NewGuid();
         var now = database.Clock.Now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
         var due = $"'{now}+00'::timestamptz - interval '1 hour' + {i} * interval '1 ms'";
         await using var connection = new NpgsqlConnection(database.ConnectionString);
@@ -435,10 +573,11 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
         await using var command = new NpgsqlCommand(
             $"""
             INSERT INTO servertools_outbox ("Id", "EntityType", "EntityKey", "Operation", "Fields", "Timestamp", "State", "Attempts", "NextAttemptAt", "Sequence")
-            VALUES (gen_random_uuid(), '{typeof(SaleOrder).FullName}', '{key}', 'Update', '[]', {due}, '{state}', 0, {due}, {i})
+            VALUES ('{id}', '{typeof(SaleOrder).FullName}', '{key}', 'Update', '[]', {due}, '{state}', 0, {due}, {i})
             """,
             connection);
         await command.ExecuteNonQueryAsync();
+        return id;
     }
 
     private async Task ClearOutboxAsync()
@@ -529,4 +668,12 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
             await _services.DisposeAsync();
         }
     }
+}
+
+/// <summary>A context whose outbox lives in a schema the database does not have (a default schema, migrations not applied).</summary>
+public sealed class MissingSchemaContext(DbContextOptions<MissingSchemaContext> options) : DbContext(options)
+{
+    public DbSet<Consignment> Consignments => Set<Consignment>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.HasDefaultSchema("never_created");
 }

@@ -503,11 +503,17 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
         }
     }
 
-    /// <summary>Wakes the dispatchers of this process when the context's current transaction commits (a redelivery in it).</summary>
+    /// <summary>Wakes the dispatchers of this process when the context's current transaction ends (a redelivery in it).</summary>
     public void WakeDispatchersOnCommit() => _wakeDispatchersOnCommit = true;
 
     private void RolledBack()
     {
+        // Passes that found the outbox's lock taken by a redelivery in this transaction wait for a wake-up as well.
+        if (_wakeDispatchersOnCommit)
+        {
+            OutboxSignal.Pulse();
+        }
+
         _wakeDispatchersOnCommit = false;
         _dataRulesChanged = false;
     }

@@ -49,6 +49,7 @@ internal static class ServerToolsTables
         var (missing, migration) = error.SqlState switch
         {
             PostgresErrorCodes.UndefinedTable => ($"The database has no table {table}, which UseServerTools() maps in the model", "AddServerTools"),
+            PostgresErrorCodes.InvalidSchemaName => ($"The database has no schema of the table {table}, which UseServerTools() maps in the model", "AddServerTools"),
             PostgresErrorCodes.UndefinedColumn => ($"The database's table {table} lacks a column that UseServerTools() maps in the model ({error.MessageText})", "UpdateServerTools"),
             _ => (null, null),
         };

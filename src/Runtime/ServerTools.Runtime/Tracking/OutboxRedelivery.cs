@@ -22,17 +22,17 @@ internal static class OutboxRedelivery
 {
     private const string Savepoint = "servertools_redelivery";
 
-    /// <summary>The outbox whose changes the current flow is delivering (set by a pass around its handlers).</summary>
+    /// <summary>The pass whose handlers the current flow runs, if any (set by the pass).</summary>
     private static readonly AsyncLocal<Pass?> s_pass = new();
 
     /// <summary>
-    /// Marks the flow of a pass over <paramref name="sql"/>'s outbox on <paramref name="db"/>'s database, so that a handler
-    /// that redelivers changes of that outbox is refused at once rather than waiting for its own pass. Dispose when the
-    /// pass ends: work a handler left running is no longer refused then.
+    /// Marks the flow of a pass whose session (process id <paramref name="processId"/>) holds its outbox's lock, so that a
+    /// handler that redelivers changes of that outbox is refused at once rather than waiting for its own pass. Dispose
+    /// when the pass ends: work a handler left running is no longer refused then.
     /// </summary>
-    public static IDisposable EnterPass(DbContext db, OutboxSql sql)
+    public static IDisposable EnterPass(int processId)
     {
-        var pass = new Pass(Where(db, sql));
+        var pass = new Pass(processId);
         s_pass.Value = pass;
         return pass;
     }
@@ -41,13 +41,6 @@ internal static class OutboxRedelivery
     public static async Task<int> ResetAsync(DbContext context, IQueryable<OutboxMessage> messages, CancellationToken cancellationToken)
     {
         var sql = OutboxSql.For(context);
-        if (s_pass.Value is { Active: true } pass && pass.Outbox == Where(context, sql))
-        {
-            throw new InvalidOperationException(
-                $"Tracked changes of the outbox of {context.GetType().Name} cannot be redelivered from a handler of that outbox's changes: a redelivery " +
-                "waits for the dispatcher passes under way, and this handler's pass does not end before the handler does. Redeliver from outside " +
-                "the handlers (a job, an administration endpoint).");
-        }
 
         // Nothing to reset: no lock, so that a job that redelivers now and then does not hold up the passes for nothing.
         if (!await messages.AnyAsync(cancellationToken).ConfigureAwait(false))
@@ -56,27 +49,7 @@ internal static class OutboxRedelivery
         }
 
         var ambient = Transaction.Current;
-        if (context.Database.CurrentTransaction is null && ambient is null)
-        {
-            var reset = await context.Database.CreateExecutionStrategy().ExecuteAsync(
-                (Context: context, Sql: sql, Messages: messages),
-                static async (_, state, cancellationToken) =>
-                {
-                    await using var transaction = await state.Context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                    await LockAsync(state.Context, state.Sql, inCallersTransaction: false, cancellationToken).ConfigureAwait(false);
-                    var count = await UpdateAsync(state.Context, state.Messages, cancellationToken).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    return count;
-                },
-                verifySucceeded: null,
-                cancellationToken).ConfigureAwait(false);
-
-            // Also when none was left to reset: passes that started while it waited handed out nothing.
-            OutboxSignal.Pulse();
-            return reset;
-        }
-
-        if (context.Database.CurrentTransaction is null && !TakesPartIn(context))
+        if (context.Database.CurrentTransaction is null && ambient is not null && !TakesPartIn(context))
         {
             throw new InvalidOperationException(
                 $"Tracked changes are redelivered inside a TransactionScope, but the connection of {context.GetType().Name} does not take part in it " +
@@ -87,10 +60,46 @@ internal static class OutboxRedelivery
         await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await LockAsync(context, sql, inCallersTransaction: true, cancellationToken).ConfigureAwait(false);
-            var reset = await UpdateAsync(context, messages, cancellationToken).ConfigureAwait(false);
-            WakeDispatchersOnCommit(context, ambient);
-            return reset;
+            await RefuseInOwnPassAsync(context, sql, cancellationToken).ConfigureAwait(false);
+            if (context.Database.CurrentTransaction is not null || ambient is not null)
+            {
+                try
+                {
+                    await LockAsync(context, sql, inCallersTransaction: true, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // Passes that started while it waited handed out nothing.
+                    OutboxSignal.Pulse();
+                    throw;
+                }
+
+                var count = await UpdateAsync(context, messages, cancellationToken).ConfigureAwait(false);
+                WakeDispatchersWhenEnded(context, ambient);
+                return count;
+            }
+
+            try
+            {
+                return await context.Database.CreateExecutionStrategy().ExecuteAsync(
+                    (Context: context, Sql: sql, Messages: messages),
+                    static async (_, state, cancellationToken) =>
+                    {
+                        await using var transaction = await state.Context.Database.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken)
+                            .ConfigureAwait(false);
+                        await LockAsync(state.Context, state.Sql, inCallersTransaction: false, cancellationToken).ConfigureAwait(false);
+                        var count = await UpdateAsync(state.Context, state.Messages, cancellationToken).ConfigureAwait(false);
+                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        return count;
+                    },
+                    verifySucceeded: null,
+                    cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Committed or not: passes that started while it waited or held the lock handed out nothing.
+                OutboxSignal.Pulse();
+            }
         }
         finally
         {
@@ -99,20 +108,40 @@ internal static class OutboxRedelivery
     }
 
     /// <summary>
-    /// Takes the outbox's lock alone, waiting for the passes under way. In the caller's transaction, only if that has not
-    /// written or locked rows yet (a handler of the pass waited for might wait for them), and inside a savepoint, so that a
-    /// timeout leaves the caller's transaction usable.
+    /// Refuses a redelivery from a handler of a pass whose session holds the lock of this outbox (the same table, found
+    /// by the database the context's connection reaches): it would wait for that pass, which waits for the handler.
+    /// </summary>
+    private static async Task RefuseInOwnPassAsync(DbContext context, OutboxSql sql, CancellationToken cancellationToken)
+    {
+        if (s_pass.Value is { Active: true } pass
+            && await ScalarAsync(context, sql.PassHoldsLock, cancellationToken, sql.TableName, pass.ProcessId).ConfigureAwait(false) is true)
+        {
+            throw new InvalidOperationException(
+                $"Tracked changes of the outbox of {context.GetType().Name} cannot be redelivered from a handler of that outbox's changes: a redelivery " +
+                "waits for the dispatcher passes under way, and this handler's pass does not end before the handler does. Redeliver from outside " +
+                "the handlers (a job, an administration endpoint).");
+        }
+    }
+
+    /// <summary>
+    /// Takes the outbox's lock alone, waiting for the passes under way. In the caller's transaction: at once when it holds
+    /// the lock already (an earlier redelivery in it); refused when it holds other locks (a handler of the pass waited for
+    /// might wait for them); and inside a savepoint, so that a timeout or a cancellation leaves the transaction usable.
     /// </summary>
     private static async Task LockAsync(DbContext context, OutboxSql sql, bool inCallersTransaction, CancellationToken cancellationToken)
     {
         if (inCallersTransaction)
         {
-            if (await ScalarAsync(context, "SELECT pg_current_xact_id_if_assigned() IS NOT NULL", cancellationToken).ConfigureAwait(false) is true)
+            switch (await ScalarAsync(context, sql.LocksHeld, cancellationToken, sql.TableName).ConfigureAwait(false))
             {
-                throw new InvalidOperationException(
-                    $"Tracked changes are redelivered in a transaction of {context.GetType().Name} that has written or locked rows already. The " +
-                    "redelivery waits for the dispatcher passes under way, and a handler of one of them may wait for those rows: neither would go " +
-                    "on until the command timeout. Redeliver first in the transaction, before its other changes, or in a transaction of its own.");
+                case "outbox":
+                    return;
+                case "other":
+                    throw new InvalidOperationException(
+                        $"Tracked changes are redelivered in a transaction of {context.GetType().Name} that holds locks already: it has written or " +
+                        "locked rows, or taken a table or advisory lock. The redelivery waits for the dispatcher passes under way, and a handler of " +
+                        "one of them may wait for those locks: neither would go on until the command timeout. Redeliver first in the transaction, " +
+                        "before its other changes, or in a transaction of its own.");
             }
 
             await ScalarAsync(context, $"SAVEPOINT {Savepoint}", cancellationToken).ConfigureAwait(false);
@@ -122,12 +151,17 @@ internal static class OutboxRedelivery
         {
             await ScalarAsync(context, sql.RedeliveryLock, cancellationToken, sql.TableName).ConfigureAwait(false);
         }
-        catch (Exception error) when (!cancellationToken.IsCancellationRequested && LimitReached(context, error) is { } limit)
+        catch (Exception error)
         {
             if (inCallersTransaction)
             {
                 await ScalarAsync(context, $"ROLLBACK TO SAVEPOINT {Savepoint}", CancellationToken.None).ConfigureAwait(false);
                 await ScalarAsync(context, $"RELEASE SAVEPOINT {Savepoint}", CancellationToken.None).ConfigureAwait(false);
+            }
+
+            if (cancellationToken.IsCancellationRequested || LimitReached(context, error) is not { } limit)
+            {
+                throw;
             }
 
             throw new InvalidOperationException(
@@ -169,14 +203,15 @@ internal static class OutboxRedelivery
     }
 
     /// <summary>
-    /// The dispatchers of this process are woken when the caller's transaction commits: EF's, through ServerTools'
-    /// interceptor of the context, or the ambient one. (Woken now, they would find the lock taken and wait for their poll.)
+    /// The dispatchers of this process are woken when the caller's transaction ends, committed or not: EF's, through
+    /// ServerTools' interceptor of the context, or the ambient one. (Woken now, they would find the lock taken and wait
+    /// for their poll.)
     /// </summary>
-    private static void WakeDispatchersOnCommit(DbContext context, Transaction? ambient)
+    private static void WakeDispatchersWhenEnded(DbContext context, Transaction? ambient)
     {
         if (context.Database.CurrentTransaction is null && ambient is not null)
         {
-            OutboxSignal.PulseWhenCommitted(ambient);
+            OutboxSignal.PulseWhenCompleted(ambient);
         }
         else if (context.GetInfrastructure().GetService(typeof(SaveChangesInterceptor)) is SaveChangesInterceptor interceptor)
         {
@@ -201,17 +236,10 @@ internal static class OutboxRedelivery
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The outbox table and the server and database of the context's connection.</summary>
-    private static string Where(DbContext context, OutboxSql sql)
+    private sealed class Pass(int processId) : IDisposable
     {
-        var connection = context.Database.GetDbConnection();
-        return $"{connection.DataSource}/{connection.Database}/{sql.TableName}";
-    }
-
-    private sealed class Pass(string outbox) : IDisposable
-    {
-        /// <summary>The outbox of the pass (<see cref="Where"/>).</summary>
-        public string Outbox { get; } = outbox;
+        /// <summary>The process id of the pass's session, which holds the outbox's lock.</summary>
+        public int ProcessId { get; } = processId;
 
         public bool Active { get; private set; } = true;
 

@@ -26,6 +26,9 @@ internal static class OutboxSignal
         }
     };
 
+    /// <summary>Wakes every dispatcher when <paramref name="ambient"/> ends, committed or not.</summary>
+    public static void PulseWhenCompleted(Transaction ambient) => ambient.TransactionCompleted += static (_, _) => Pulse();
+
     /// <summary>
     /// The next pulse, to take before a pass and wait for after it (<see cref="WaitAsync"/>): a commit during the pass has
     /// then already completed it, and the pass that follows finds its changes, rather than the commit's pulse falling

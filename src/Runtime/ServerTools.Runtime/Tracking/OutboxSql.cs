@@ -107,8 +107,13 @@ internal sealed class OutboxSql
         // One advisory lock per outbox table (two keys: ServerTools' class and the table's oid), shared by the passes and
         // taken alone by a redelivery; see PassLock.
         TableName = name;
-        PassLock = FormattableString.Invariant($"SELECT pg_try_advisory_xact_lock_shared({LockClass}, $1::regclass::oid::int)");
+        PassLock = FormattableString.Invariant($"SELECT CASE WHEN pg_try_advisory_xact_lock_shared({LockClass}, $1::regclass::oid::int) THEN pg_backend_pid() END");
         RedeliveryLock = FormattableString.Invariant($"SELECT pg_advisory_xact_lock({LockClass}, $1::regclass::oid::int)");
+        var outboxLock = FormattableString.Invariant($"l.locktype = 'advisory' AND l.classid = {LockClass} AND l.objid = $1::regclass::oid AND l.objsubid = 2");
+        LocksHeld = $"SELECT CASE WHEN bool_or({outboxLock} AND l.mode = 'ExclusiveLock') THEN 'outbox' " +
+                    "WHEN bool_or(NOT (l.locktype = 'virtualxid' OR l.mode = 'SIReadLock' OR l.locktype = 'relation' AND l.mode = 'AccessShareLock')) THEN 'other' ELSE 'none' END " +
+                    "FROM pg_locks AS l WHERE l.pid = pg_backend_pid() AND l.granted";
+        PassHoldsLock = $"SELECT EXISTS (SELECT 1 FROM pg_locks AS l WHERE {outboxLock} AND l.pid = $2 AND l.granted)";
         Waiting =
             $"SELECT {type}, count(*)::int, min({nextAttemptAt}) FROM {name} WHERE {state} = $1 AND {nextAttemptAt} <= $2 " +
             $"AND NOT ({type} = ANY($3::text[])) GROUP BY {type} ORDER BY {type}";
@@ -135,8 +140,8 @@ internal sealed class OutboxSql
 
     /// <summary>
     /// Takes the outbox's advisory lock (keys <see cref="LockClass"/> and the oid of the table named <c>$1</c>, as the
-    /// connection's search path finds it), shared, for the pass's transaction, or answers false at once when a redelivery
-    /// holds it or waits for it (<see cref="RedeliveryLock"/>). Every pass takes it before it claims a change; a pass that cannot
+    /// connection's search path finds it), shared, for the pass's transaction, and answers the session's process id; or
+    /// answers null at once when a redelivery holds it or waits for it (<see cref="RedeliveryLock"/>). Every pass takes it before it claims a change; a pass that cannot
     /// hands out nothing. A redelivery makes a change pending again that may be earlier than a change of the same entity that
     /// a pass holds already (the claim looks for earlier pending changes only): so it waits until no pass is under way, and
     /// no pass starts until it commits.
@@ -145,6 +150,17 @@ internal sealed class OutboxSql
 
     /// <summary>The outbox's advisory lock (<see cref="PassLock"/>; <c>$1</c> the table's name), alone, for the redelivery's transaction: waits for the passes under way.</summary>
     public string RedeliveryLock { get; }
+
+    /// <summary>
+    /// Which locks the session's transaction holds (<c>$1</c> the table's name): <c>outbox</c>, the outbox's lock alone (a
+    /// redelivery made earlier in it); <c>other</c>, a lock another session may wait for (rows it wrote or locked, a table
+    /// or advisory lock), since it holds more than its own id, read locks and the predicate locks of a serializable
+    /// transaction, which block no one; or <c>none</c>.
+    /// </summary>
+    public string LocksHeld { get; }
+
+    /// <summary>Whether the session with process id <c>$2</c> holds the outbox's lock (<c>$1</c> the table's name).</summary>
+    public string PassHoldsLock { get; }
 
     /// <summary>The number of columns <see cref="CopyMessages"/> writes, the fields of each row.</summary>
     public const short ColumnCount = 12;

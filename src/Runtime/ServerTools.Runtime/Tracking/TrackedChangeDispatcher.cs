@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Data;
 using System.Data.Common;
 using System.Linq;
 using System.Threading;
@@ -281,21 +282,26 @@ public sealed class TrackedChangeDispatcher<TContext>
     {
         db.ChangeTracker.Clear();
         var sql = OutboxSql.For(db);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Read committed whatever the database's default: the claim's statements rely on its re-checks of rows changed
+        // meanwhile, and each statement must see what committed before it, the redelivery that released the lock above all.
+        await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+        int processId;
         await using (var passLock = Command(db, sql.PassLock, [sql.TableName]))
         {
             // A redelivery under way, or waiting for the passes under way: this pass hands out nothing. The redelivery wakes
-            // the dispatchers of its process when it commits; those of other processes find its changes at their next poll.
-            if (await passLock.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+            // the dispatchers of its process when it ends; those of other processes find its changes at their next poll.
+            if (await passLock.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not int id)
             {
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 TrackedDispatcherLog.PassWaitsForRedelivery(_logger, typeof(TContext).Name);
                 return 0;
             }
+
+            processId = id;
         }
 
         // A handler that redelivers changes of this outbox would wait for this pass: refused at once instead.
-        using var inPass = OutboxRedelivery.EnterPass(db, sql);
+        using var inPass = OutboxRedelivery.EnterPass(processId);
         var now = _options.TimeProvider.GetUtcNow().ToUniversalTime();
         await WarnOfWaitingAsync(db, sql, plan, now, cancellationToken).ConfigureAwait(false);
         var runs = await ClaimAsync(db, sql, plan, now, cancellationToken).ConfigureAwait(false);
