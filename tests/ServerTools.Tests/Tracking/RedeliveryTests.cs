@@ -10,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using ServerTools.Testing;
 using ServerTools.Tests.Infrastructure;
 
 namespace ServerTools.Tests.Tracking;
@@ -488,6 +489,80 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
     }
 
     [Fact]
+    public async Task A_handler_that_redelivers_in_another_database_made_from_the_same_template_is_not_refused()
+    {
+        // Two databases made from one template (a database per tenant): the same oids, the outbox table's too.
+        var server = await PostgresServer.GetSharedAsync();
+        var template = await server.CreateDatabaseAsync("redelivery_template");
+        var templateName = new NpgsqlConnectionStringBuilder(template).Database!;
+        await using (var context = Create(template))
+        {
+            await context.Database.EnsureCreatedAsync();
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        var tenantA = new NpgsqlConnectionStringBuilder(template) { Database = templateName + "_a" }.ConnectionString;
+        var tenantB = new NpgsqlConnectionStringBuilder(template) { Database = templateName + "_b" }.ConnectionString;
+        await ExecuteAsync($"CREATE DATABASE \"{templateName}_a\" TEMPLATE \"{templateName}\"");
+        await ExecuteAsync($"CREATE DATABASE \"{templateName}_b\" TEMPLATE \"{templateName}\"");
+        try
+        {
+            await InsertAsync(2, "k", "Pending", tenantA);
+            await InsertAsync(1, "h", "DeadLettered", tenantB);
+
+            // A handler of tenant A's pass redelivers tenant B's dead letters: nothing there waits for this pass.
+            Exception? error = null;
+            var redelivered = 0;
+            var deliveries = new Deliveries
+            {
+                Behaviour = async (_, _) =>
+                {
+                    await using var context = Create(tenantB);
+                    context.Database.SetCommandTimeout(5);
+                    error = await Record.ExceptionAsync(async () => redelivered = await context.RedeliverDeadLetteredChangesAsync());
+                },
+            };
+            var services = new ServiceCollection();
+            services.AddDbContext<TrackingContext>(options => options.UseNpgsql(tenantA).UseServerTools(o => o.TimeProvider = database.Clock));
+            services.AddSingleton(deliveries).AddScoped<ITrackedChangeHandler<SaleOrder>, RecordingHandler>();
+            services.AddTrackedChangeDispatcher<TrackingContext>(options => options.TimeProvider = database.Clock);
+            await using var provider = services.BuildServiceProvider(validateScopes: true);
+
+            Assert.Equal(1, await provider.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>().DispatchAsync());
+            Assert.Null(error);
+            Assert.Equal(1, redelivered);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ExecuteAsync($"DROP DATABASE IF EXISTS \"{templateName}_a\" WITH (FORCE)");
+            await ExecuteAsync($"DROP DATABASE IF EXISTS \"{templateName}_b\" WITH (FORCE)");
+            await server.DropDatabaseAsync(template);
+        }
+    }
+
+    [Fact]
+    public async Task A_redelivery_in_a_transaction_that_only_has_an_id_goes_through()
+    {
+        await ClearOutboxAsync();
+        await InsertAsync(1, "i", "DeadLettered");
+        try
+        {
+            // A transaction id and no lock anyone could wait for: what a write undone by a savepoint leaves, too.
+            await using var context = database.Create();
+            await using var transaction = await context.Database.BeginTransactionAsync();
+            await context.Database.ExecuteSqlRawAsync("SELECT pg_current_xact_id()");
+            Assert.Equal(1, await context.RedeliverDeadLetteredChangesAsync());
+            await transaction.CommitAsync();
+            Assert.Equal("Pending", await StateAsync(1));
+        }
+        finally
+        {
+            await ClearOutboxAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_dispatcher_on_a_database_without_the_outbox_schema_says_to_add_a_migration()
     {
         var services = new ServiceCollection();
@@ -529,6 +604,14 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
             .UseNpgsql(connectionString)
             .UseServerTools(o => o.TimeProvider = database.Clock)
             .Options);
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
 
     /// <summary>Runs <paramref name="action"/> outside the ambient transaction of the caller.</summary>
     private static Task<T> OutsideAnyTransaction<T>(Func<CancellationToken, Task<T>> action)
@@ -578,12 +661,12 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
     }
 
     /// <summary>Adds a sale order change with sequence <paramref name="i"/> in <paramref name="state"/>, due an hour before the clock.</summary>
-    private async Task<Guid> InsertAsync(int i, string key, string state)
+    private async Task<Guid> InsertAsync(int i, string key, string state, string? connectionString = null)
     {
         var id = Guid.NewGuid();
         var now = database.Clock.Now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
         var due = $"'{now}+00'::timestamptz - interval '1 hour' + {i} * interval '1 ms'";
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await using var connection = new NpgsqlConnection(connectionString ?? database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             $"""

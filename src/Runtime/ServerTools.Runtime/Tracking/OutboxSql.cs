@@ -109,9 +109,12 @@ internal sealed class OutboxSql
         TableName = name;
         PassLock = FormattableString.Invariant($"SELECT CASE WHEN pg_try_advisory_xact_lock_shared({LockClass}, $1::regclass::oid::int) THEN pg_backend_pid() END");
         RedeliveryLock = FormattableString.Invariant($"SELECT pg_advisory_xact_lock({LockClass}, $1::regclass::oid::int)");
-        var outboxLock = FormattableString.Invariant($"l.locktype = 'advisory' AND l.classid = {LockClass} AND l.objid = $1::regclass::oid AND l.objsubid = 2");
+        // Of this database: databases made from one template have the same oids.
+        var outboxLock = FormattableString.Invariant(
+            $"l.locktype = 'advisory' AND l.database = (SELECT d.oid FROM pg_database AS d WHERE d.datname = current_database()) AND l.classid = {LockClass} AND l.objid = $1::regclass::oid AND l.objsubid = 2");
         LocksHeld = $"SELECT CASE WHEN bool_or({outboxLock} AND l.mode = 'ExclusiveLock') THEN 'outbox' " +
-                    "WHEN bool_or(NOT (l.locktype = 'virtualxid' OR l.mode = 'SIReadLock' OR l.locktype = 'relation' AND l.mode = 'AccessShareLock')) THEN 'other' ELSE 'none' END " +
+                    "WHEN bool_or(NOT (l.locktype IN ('virtualxid', 'transactionid') OR l.mode = 'SIReadLock' OR l.locktype = 'relation' AND l.mode = 'AccessShareLock')) " +
+                    "THEN 'other' ELSE 'none' END " +
                     "FROM pg_locks AS l WHERE l.pid = pg_backend_pid() AND l.granted";
         PassHoldsLock = $"SELECT EXISTS (SELECT 1 FROM pg_locks AS l WHERE {outboxLock} AND l.pid = $2 AND l.granted)";
         Waiting =
@@ -154,8 +157,9 @@ internal sealed class OutboxSql
     /// <summary>
     /// Which locks the session's transaction holds (<c>$1</c> the table's name): <c>outbox</c>, the outbox's lock alone (a
     /// redelivery made earlier in it); <c>other</c>, a lock another session may wait for (rows it wrote or locked, a table
-    /// or advisory lock), since it holds more than its own id, read locks and the predicate locks of a serializable
-    /// transaction, which block no one; or <c>none</c>.
+    /// or advisory lock), since it holds more than its own ids, read locks of tables and the predicate locks of a
+    /// serializable transaction; or <c>none</c>. (Its transaction id is no such lock: a row it wrote or locked holds a
+    /// lock of its table as well, and the id stays when a savepoint undoes the write.)
     /// </summary>
     public string LocksHeld { get; }
 
