@@ -114,6 +114,13 @@ public sealed class DeliveryOrderTests(TrackingFixture database) : IClassFixture
         Assert.Contains("Index Scan using \"IX_servertools_outbox_EntityType_EntityKey_Sequence\"", followers, StringComparison.Ordinal);
         Assert.DoesNotContain("Seq Scan", followers, StringComparison.Ordinal);
 
+        // The warning about types no handler takes: one index lookup per type, and each count stops at its limit (here
+        // 1,000 of the 50,000 unhandled changes), not a read of the whole table.
+        var waiting = await ExplainAsync(sql.Waiting, nameof(OutboxState.Pending), database.Clock.Now, types, 1000);
+        Assert.DoesNotContain("Seq Scan", waiting, StringComparison.Ordinal);
+        Assert.Contains("Index Only Scan using \"IX_servertools_outbox_State_EntityType_NextAttemptAt_Sequence\"", waiting, StringComparison.Ordinal);
+        Assert.Matches(@"Limit  \(cost=[^)]*\) \(actual time=[0-9.]+ rows=1000 loops=1\)", waiting);
+
         var ids = await context.Set<OutboxMessage>().Where(m => m.EntityKey == "hot").OrderBy(m => m.Sequence).Skip(1).Take(99).Select(m => m.Id).ToArrayAsync();
         var locks = await ExplainAsync(sql.LockFollowers, ids);
         Assert.DoesNotContain("Seq Scan", locks, StringComparison.Ordinal);

@@ -112,6 +112,30 @@ public sealed class DeliveryTests(TrackingFixture database) : IClassFixture<Trac
     }
 
     [Fact]
+    public async Task The_warning_about_waiting_changes_counts_up_to_a_limit_and_then_says_at_least()
+    {
+        await ClearOutboxAsync();
+        for (var i = 0; i < 12; i++)
+        {
+            await CreateOrderAsync($"SO-many-waiting-{i}");
+        }
+
+        var log = new RecordingLogger<TrackedChangeDispatcher<TrackingContext>>();
+        await using var web = database.Services(
+            services => services.AddSingleton<ILogger<TrackedChangeDispatcher<TrackingContext>>>(log),
+            o => (o.UnhandledWarningAfter, o.UnhandledCountLimit) = (TimeSpan.FromMinutes(5), 10));
+        var withoutHandler = web.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+        Assert.Equal(0, await withoutHandler.DispatchAsync());
+
+        database.Clock.Now += TimeSpan.FromMinutes(6);
+        Assert.Equal(0, await withoutHandler.DispatchAsync());
+        var warning = Assert.Single(log.Entries, e => e.Level == LogLevel.Warning);
+        Assert.StartsWith($"At least 10 tracked changes of {s_saleOrder} have waited since ", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(13, warning.EventId);
+        await ClearOutboxAsync();
+    }
+
+    [Fact]
     public async Task A_dispatcher_told_to_mark_unhandled_changes_delivered_does_so_and_says_how_many()
     {
         await ClearOutboxAsync();

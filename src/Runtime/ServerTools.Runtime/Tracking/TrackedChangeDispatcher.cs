@@ -74,6 +74,12 @@ public sealed class TrackedChangeDispatcherOptions
 
     private int? _claimWindow;
 
+    /// <summary>
+    /// How many waiting changes of one type the warning about types without a handler counts at most (tests set it
+    /// lower): beyond it, the warning says "at least", and counting a large backlog costs no more than this.
+    /// </summary>
+    internal int UnhandledCountLimit { get; set; } = 10_000;
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxAttempts, 1, nameof(MaxAttempts));
@@ -603,20 +609,33 @@ public sealed class TrackedChangeDispatcher<TContext>
             return;
         }
 
-        await using var command = Command(db, sql.Waiting, [nameof(OutboxState.Pending), now - _options.UnhandledWarningAfter, plan.Claimed]);
+        var limit = _options.UnhandledCountLimit;
+        await using var command = Command(db, sql.Waiting, [nameof(OutboxState.Pending), now - _options.UnhandledWarningAfter, plan.Claimed, limit]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var type = reader.GetString(0);
             var count = reader.GetInt32(1);
             var oldest = reader.GetFieldValue<DateTimeOffset>(2);
-            if (TrackedDescriptors.TryGet(type, out _))
+            var known = TrackedDescriptors.TryGet(type, out _);
+            if (count < limit)
             {
-                TrackedDispatcherLog.WaitingWithoutHandler(_logger, count, type, oldest, typeof(TContext).Name);
+                if (known)
+                {
+                    TrackedDispatcherLog.WaitingWithoutHandler(_logger, count, type, oldest, typeof(TContext).Name);
+                }
+                else
+                {
+                    TrackedDispatcherLog.WaitingUnknownType(_logger, count, type, oldest);
+                }
+            }
+            else if (known)
+            {
+                TrackedDispatcherLog.ManyWaitingWithoutHandler(_logger, count, type, oldest, typeof(TContext).Name);
             }
             else
             {
-                TrackedDispatcherLog.WaitingUnknownType(_logger, count, type, oldest);
+                TrackedDispatcherLog.ManyWaitingUnknownType(_logger, count, type, oldest);
             }
         }
     }
@@ -834,6 +853,18 @@ internal static partial class TrackedDispatcherLog
         "The database refused the error text of the failed delivery of tracked change {ChangeId} ({EntityType}) with {Reason}; the attempt is recorded " +
         "with the types of the handlers and exceptions in its LastError instead. Check the constraints and the encoding of the outbox's LastError column.")]
     public static partial void ErrorNotStored(ILogger logger, Guid changeId, string entityType, string? reason);
+
+    [LoggerMessage(13, LogLevel.Warning,
+        "At least {Count} tracked changes of {EntityType} have waited since {Oldest} or earlier, and the dispatcher of {Context} in this process has no " +
+        "handler of that type, so it leaves them to a dispatcher that has one. Register the ITrackedChangeHandler in every process that runs this " +
+        "dispatcher; for a type without subscribers, set [Tracked(Operations = TrackedOperations.None)], or UnhandledChanges = MarkDelivered where this " +
+        "process dispatches alone.")]
+    public static partial void ManyWaitingWithoutHandler(ILogger logger, int count, string entityType, DateTimeOffset oldest, string context);
+
+    [LoggerMessage(14, LogLevel.Warning,
+        "At least {Count} tracked changes of {EntityType} have waited since {Oldest} or earlier, and no [Tracked] type of that name is loaded in this " +
+        "process. Run a dispatcher where the entity's assembly is loaded; if the type was renamed or removed, delete or redirect those outbox rows.")]
+    public static partial void ManyWaitingUnknownType(ILogger logger, int count, string entityType, DateTimeOffset oldest);
 
     [LoggerMessage(12, LogLevel.Debug, "A dispatch pass over the outbox of {Context} handed out nothing: a redelivery of tracked changes is under way or waits for the passes under way.")]
     public static partial void PassWaitsForRedelivery(ILogger logger, string context);
