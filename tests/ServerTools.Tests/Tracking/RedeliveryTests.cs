@@ -22,18 +22,10 @@ namespace ServerTools.Tests.Tracking;
 public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<TrackingFixture>
 {
     [Fact]
-    public async Task A_dead_letter_redelivered_while_a_later_change_of_its_entity_is_in_a_pass_is_handed_out_after_that_pass()
-    {
-        await ClearOutboxAsync();
-
-        // The order's first change is dead-lettered, its second pending.
-        await InsertAsync(1, "r", "DeadLettered");
-        await InsertAsync(2, "r", "Pending");
-        await using var pass = new HeldPass(database, sequence: 2);
-        try
+    public Task A_dead_letter_redelivered_while_a_later_change_of_its_entity_is_in_a_pass_is_handed_out_after_that_pass()
+        => WithLaterChangeInAPassAsync("r", async pass =>
         {
             // A pass hands out the second change, and is still delivering it when the first is redelivered.
-            await pass.StartAsync();
             var redelivery = Task.Run(async () =>
             {
                 await using var context = database.Create();
@@ -52,13 +44,7 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
             Assert.Equal(1, await pass.Dispatcher.DispatchAsync());
             Assert.Equal([2L, 1L], pass.Deliveries.Received.Select(c => c.Sequence));
             Assert.Equal(0, pass.EntityOverlaps);
-        }
-        finally
-        {
-            await pass.EndAsync();
-            await ClearOutboxAsync();
-        }
-    }
+        });
 
     [Fact]
     public async Task Dead_letters_are_redelivered_in_a_transaction_scope_and_no_pass_hands_out_changes_until_it_commits()
@@ -215,17 +201,9 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
     }
 
     [Fact]
-    public async Task A_redelivery_after_writes_in_the_same_transaction_is_refused_at_once_and_before_them_it_goes_through()
-    {
-        await ClearOutboxAsync();
-        await InsertAsync(1, "d", "DeadLettered");
-        await InsertAsync(2, "d", "Pending");
-
-        // A handler of the pass under way writes the row the application's transaction fixes.
-        await using var pass = new HeldPass(database, sequence: 2);
-        try
+    public Task A_redelivery_after_writes_in_the_same_transaction_is_refused_at_once_and_before_them_it_goes_through()
+        => WithLaterChangeInAPassAsync("d", async pass =>
         {
-            await pass.StartAsync();
             await using (var context = database.Create())
             {
                 await using var transaction = await context.Database.BeginTransactionAsync();
@@ -256,24 +234,12 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
             Assert.Equal(1, await pass.ReleaseAsync());
             Assert.Equal(1, await redelivery.WaitAsync(TimeSpan.FromSeconds(30)));
             Assert.Equal("Pending", await StateAsync(1));
-        }
-        finally
-        {
-            await pass.EndAsync();
-            await ClearOutboxAsync();
-        }
-    }
+        });
 
     [Fact]
-    public async Task A_redelivery_that_waits_longer_than_the_command_timeout_says_so_changes_nothing_and_can_be_tried_again()
-    {
-        await ClearOutboxAsync();
-        await InsertAsync(1, "s", "DeadLettered");
-        await InsertAsync(2, "s", "Pending");
-        await using var pass = new HeldPass(database, sequence: 2);
-        try
+    public Task A_redelivery_that_waits_longer_than_the_command_timeout_says_so_changes_nothing_and_can_be_tried_again()
+        => WithLaterChangeInAPassAsync("s", async pass =>
         {
-            await pass.StartAsync();
             await using (var context = database.Create())
             {
                 context.Database.SetCommandTimeout(1);
@@ -298,36 +264,18 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
             }
 
             Assert.Equal("Pending", await StateAsync(1));
-        }
-        finally
-        {
-            await pass.EndAsync();
-            await ClearOutboxAsync();
-        }
-    }
+        });
 
     [Fact]
-    public async Task A_server_statement_timeout_is_named_as_such()
-    {
-        await ClearOutboxAsync();
-        await InsertAsync(1, "m", "DeadLettered");
-        await InsertAsync(2, "m", "Pending");
-        await using var pass = new HeldPass(database, sequence: 2);
-        try
+    public Task A_server_statement_timeout_is_named_as_such()
+        => WithLaterChangeInAPassAsync("m", async pass =>
         {
-            await pass.StartAsync();
             var connectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Options = "-c statement_timeout=500" }.ConnectionString;
             await using var context = Create(connectionString);
             var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.RedeliverDeadLetteredChangesAsync());
             Assert.Contains("did not end within the server's statement_timeout", error.Message, StringComparison.Ordinal);
             Assert.Equal("DeadLettered", await StateAsync(1));
-        }
-        finally
-        {
-            await pass.EndAsync();
-            await ClearOutboxAsync();
-        }
-    }
+        });
 
     [Fact]
     public async Task A_handler_that_redelivers_changes_of_its_own_outbox_is_refused_at_once()
@@ -403,15 +351,9 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
     }
 
     [Fact]
-    public async Task A_redelivery_after_the_transaction_took_a_lock_a_handler_waits_for_is_refused_at_once()
-    {
-        await ClearOutboxAsync();
-        await InsertAsync(1, "l", "DeadLettered");
-        await InsertAsync(2, "l", "Pending");
-        await using var pass = new HeldPass(database, sequence: 2);
-        try
+    public Task A_redelivery_after_the_transaction_took_a_lock_a_handler_waits_for_is_refused_at_once()
+        => WithLaterChangeInAPassAsync("l", async pass =>
         {
-            await pass.StartAsync();
             await using var context = database.Create();
             context.Database.SetCommandTimeout(5);
             await using var transaction = await context.Database.BeginTransactionAsync();
@@ -423,24 +365,12 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"Refused after {clock.Elapsed}, not at once.");
             Assert.Contains("or taken a table or advisory lock", error.Message, StringComparison.Ordinal);
             await transaction.RollbackAsync();
-        }
-        finally
-        {
-            await pass.EndAsync();
-            await ClearOutboxAsync();
-        }
-    }
+        });
 
     [Fact]
-    public async Task A_redelivery_cancelled_while_it_waits_leaves_the_callers_transaction_usable()
-    {
-        await ClearOutboxAsync();
-        await InsertAsync(1, "c", "DeadLettered");
-        await InsertAsync(2, "c", "Pending");
-        await using var pass = new HeldPass(database, sequence: 2);
-        try
+    public Task A_redelivery_cancelled_while_it_waits_leaves_the_callers_transaction_usable()
+        => WithLaterChangeInAPassAsync("c", async pass =>
         {
-            await pass.StartAsync();
             await using var context = database.Create();
             await using var transaction = await context.Database.BeginTransactionAsync();
             using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
@@ -448,13 +378,7 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
             await context.Database.ExecuteSqlRawAsync("UPDATE servertools_outbox SET \"LastError\" = 'still usable' WHERE \"Sequence\" = 1");
             await transaction.CommitAsync();
             Assert.Equal("DeadLettered", await StateAsync(1));
-        }
-        finally
-        {
-            await pass.EndAsync();
-            await ClearOutboxAsync();
-        }
-    }
+        });
 
     [Fact]
     public async Task A_handler_that_redelivers_through_another_name_of_the_server_is_refused_at_once()
@@ -591,6 +515,28 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
             Assert.Equal(0, await context.RedeliverDeadLetteredChangesAsync());
             Assert.Equal(0, await context.RedeliverTrackedChangesAsync([Guid.NewGuid()]));
             Assert.Equal(1, await pass.ReleaseAsync());
+        }
+        finally
+        {
+            await pass.EndAsync();
+            await ClearOutboxAsync();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="test"/> with an order's first change dead-lettered and its second in a pass under way, which
+    /// its handler holds until released: what a redelivery of the first must not hand out beside.
+    /// </summary>
+    private async Task WithLaterChangeInAPassAsync(string key, Func<HeldPass, Task> test)
+    {
+        await ClearOutboxAsync();
+        await InsertAsync(1, key, "DeadLettered");
+        await InsertAsync(2, key, "Pending");
+        await using var pass = new HeldPass(database, sequence: 2);
+        try
+        {
+            await pass.StartAsync();
+            await test(pass);
         }
         finally
         {
