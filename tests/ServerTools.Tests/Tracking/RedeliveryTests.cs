@@ -487,7 +487,7 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
     }
 
     [Fact]
-    public async Task A_dispatcher_on_a_database_without_the_outbox_schema_says_to_add_a_migration()
+    public async Task A_dispatcher_and_a_redelivery_on_a_database_without_the_outbox_schema_say_to_add_a_migration()
     {
         var services = new ServiceCollection();
         services.AddDbContext<MissingSchemaContext>(o => o.UseNpgsql(database.ConnectionString).UseServerTools());
@@ -499,6 +499,13 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
         Assert.StartsWith("The database has no schema of the table never_created.servertools_outbox,", error.Message, StringComparison.Ordinal);
         Assert.Contains("dotnet ef migrations add AddServerTools", error.Message, StringComparison.Ordinal);
         Assert.Equal(PostgresErrorCodes.InvalidSchemaName, Assert.IsType<PostgresException>(error.InnerException).SqlState);
+
+        // A redelivery on that database says the same.
+        await using var scope = provider.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<MissingSchemaContext>();
+        var redelivery = await Assert.ThrowsAsync<InvalidOperationException>(() => context.RedeliverDeadLetteredChangesAsync());
+        Assert.StartsWith("The database has no table never_created.servertools_outbox,", redelivery.Message, StringComparison.Ordinal);
+        Assert.Contains("No tracked change was redelivered.", redelivery.Message, StringComparison.Ordinal);
     }
 
     [Fact]

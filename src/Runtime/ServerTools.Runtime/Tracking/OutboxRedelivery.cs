@@ -41,7 +41,18 @@ internal static class OutboxRedelivery
     public static async Task<int> ResetAsync(DbContext context, IQueryable<OutboxMessage> messages, CancellationToken cancellationToken)
     {
         var sql = OutboxSql.For(context);
+        try
+        {
+            return await ResetAsync(context, sql, messages, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException error) when (ServerToolsTables.Explain(error, sql.Fields.Table, "No tracked change was redelivered.") is { } explained)
+        {
+            throw explained;
+        }
+    }
 
+    private static async Task<int> ResetAsync(DbContext context, OutboxSql sql, IQueryable<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
         // Nothing to reset: no lock, so that a job that redelivers now and then does not hold up the passes for nothing.
         if (!await messages.AnyAsync(cancellationToken).ConfigureAwait(false))
         {
