@@ -164,12 +164,7 @@ internal static class OutboxRedelivery
         }
         catch (Exception error)
         {
-            if (inCallersTransaction)
-            {
-                await ScalarAsync(context, $"ROLLBACK TO SAVEPOINT {Savepoint}", CancellationToken.None).ConfigureAwait(false);
-                await ScalarAsync(context, $"RELEASE SAVEPOINT {Savepoint}", CancellationToken.None).ConfigureAwait(false);
-            }
-
+            var goesOn = inCallersTransaction && await RestoreAsync(context).ConfigureAwait(false);
             if (cancellationToken.IsCancellationRequested || LimitReached(context, error) is not { } limit)
             {
                 throw;
@@ -178,7 +173,7 @@ internal static class OutboxRedelivery
             throw new InvalidOperationException(
                 $"The redelivery of tracked changes waits for the dispatcher passes under way over the outbox of {context.GetType().Name} to end, " +
                 $"so that no pass hands out a redelivered change beside a later change of its entity, and a pass did not end within {limit}. " +
-                "Nothing was redelivered" + (inCallersTransaction ? ", and your transaction goes on" : "") + ". A handler of tracked changes that " +
+                "Nothing was redelivered" + (goesOn ? ", and your transaction goes on" : "") + ". A handler of tracked changes that " +
                 "takes long keeps its pass under way. Try again, or give the context a longer command timeout (Database.SetCommandTimeout).",
                 error);
         }
@@ -186,6 +181,24 @@ internal static class OutboxRedelivery
         if (inCallersTransaction)
         {
             await ScalarAsync(context, $"RELEASE SAVEPOINT {Savepoint}", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Rolls the caller's transaction back to before the wait, so that it goes on; false when that failed too (the
+    /// connection broke with the wait): then the error of the wait is the one to report, and the transaction is lost.
+    /// </summary>
+    private static async Task<bool> RestoreAsync(DbContext context)
+    {
+        try
+        {
+            await ScalarAsync(context, $"ROLLBACK TO SAVEPOINT {Savepoint}", CancellationToken.None).ConfigureAwait(false);
+            await ScalarAsync(context, $"RELEASE SAVEPOINT {Savepoint}", CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception error) when (error is NpgsqlException or InvalidOperationException)
+        {
+            return false;
         }
     }
 
