@@ -152,10 +152,10 @@ internal sealed class OutboxSql
     /// <summary>
     /// Takes the outbox's advisory lock (keys <see cref="LockClass"/> and the oid of the table named <c>$1</c>, as the
     /// connection's search path finds it), shared, for the pass's transaction, and answers the session's process id; or
-    /// answers null at once when a redelivery holds it or waits for it (<see cref="RedeliveryLock"/>). Every pass takes it before it claims a change; a pass that cannot
-    /// hands out nothing. A redelivery makes a change pending again that may be earlier than a change of the same entity that
-    /// a pass holds already (the claim looks for earlier pending changes only): so it waits until no pass is under way, and
-    /// no pass starts until it commits.
+    /// answers null at once when a redelivery holds it or waits for it (<see cref="RedeliveryLock"/>). Every pass takes it
+    /// before it claims a change; a pass that cannot hands out nothing. A redelivery makes a change pending again that may
+    /// be earlier than a change of the same entity that a pass holds already (the claim looks for earlier pending changes
+    /// only): so it waits until no pass is under way, and no pass starts until it commits.
     /// </summary>
     public string PassLock { get; }
 

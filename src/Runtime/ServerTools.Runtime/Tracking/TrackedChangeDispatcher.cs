@@ -854,6 +854,9 @@ internal static partial class TrackedDispatcherLog
         "with the types of the handlers and exceptions in its LastError instead. Check the constraints and the encoding of the outbox's LastError column.")]
     public static partial void ErrorNotStored(ILogger logger, Guid changeId, string entityType, string? reason);
 
+    [LoggerMessage(12, LogLevel.Debug, "A dispatch pass over the outbox of {Context} handed out nothing: a redelivery of tracked changes is under way or waits for the passes under way.")]
+    public static partial void PassWaitsForRedelivery(ILogger logger, string context);
+
     [LoggerMessage(13, LogLevel.Warning,
         "At least {Count} tracked changes of {EntityType} have waited since {Oldest} or earlier, and the dispatcher of {Context} in this process has no " +
         "handler of that type, so it leaves them to a dispatcher that has one. Register the ITrackedChangeHandler in every process that runs this " +
@@ -865,7 +868,4 @@ internal static partial class TrackedDispatcherLog
         "At least {Count} tracked changes of {EntityType} have waited since {Oldest} or earlier, and no [Tracked] type of that name is loaded in this " +
         "process. Run a dispatcher where the entity's assembly is loaded; if the type was renamed or removed, delete or redirect those outbox rows.")]
     public static partial void ManyWaitingUnknownType(ILogger logger, int count, string entityType, DateTimeOffset oldest);
-
-    [LoggerMessage(12, LogLevel.Debug, "A dispatch pass over the outbox of {Context} handed out nothing: a redelivery of tracked changes is under way or waits for the passes under way.")]
-    public static partial void PassWaitsForRedelivery(ILogger logger, string context);
 }

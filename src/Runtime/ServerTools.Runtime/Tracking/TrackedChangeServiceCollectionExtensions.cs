@@ -68,8 +68,9 @@ public static class TrackedChangeDbContextExtensions
     /// <returns>How many changes were found and reset.</returns>
     /// <exception cref="InvalidOperationException">
     /// A pass did not end within the command timeout (or the server's lock or statement timeout); it is called from a
-    /// handler of this outbox's changes; or in a transaction that has written or locked rows already, or in a
-    /// <c>TransactionScope</c> the connection does not enlist in. Nothing was reset, and the caller's transaction goes on.
+    /// handler of this outbox's changes, in a transaction that holds locks already (rows it wrote or locked, a table or
+    /// advisory lock), or in a <c>TransactionScope</c> the connection does not enlist in; or the database lacks the outbox
+    /// table. Nothing was reset, and the caller's transaction goes on.
     /// </exception>
     public static async Task<int> RedeliverTrackedChangesAsync(this DbContext context, IEnumerable<Guid> changeIds, CancellationToken cancellationToken = default)
     {
@@ -89,8 +90,9 @@ public static class TrackedChangeDbContextExtensions
     /// <returns>How many changes were reset.</returns>
     /// <exception cref="InvalidOperationException">
     /// A pass did not end within the command timeout (or the server's lock or statement timeout); it is called from a
-    /// handler of this outbox's changes; or in a transaction that has written or locked rows already, or in a
-    /// <c>TransactionScope</c> the connection does not enlist in. Nothing was reset, and the caller's transaction goes on.
+    /// handler of this outbox's changes, in a transaction that holds locks already (rows it wrote or locked, a table or
+    /// advisory lock), or in a <c>TransactionScope</c> the connection does not enlist in; or the database lacks the outbox
+    /// table. Nothing was reset, and the caller's transaction goes on.
     /// </exception>
     public static Task<int> RedeliverDeadLetteredChangesAsync(this DbContext context, CancellationToken cancellationToken = default)
     {
@@ -110,5 +112,4 @@ public static class TrackedChangeDbContextExtensions
         return Infrastructure.BatchedDelete.RunAsync<OutboxMessage>(
             context, message => message.State == OutboxState.Delivered && message.Timestamp < olderThan, batchSize, cancellationToken);
     }
-
 }
