@@ -373,8 +373,13 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
         {
             await using var context = database.Create();
             await using var transaction = await context.Database.BeginTransactionAsync();
-            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => context.RedeliverDeadLetteredChangesAsync(cancel.Token));
+
+            // Cancelled once it waits for the pass (not during an earlier statement, which would abort the transaction).
+            using var cancel = new CancellationTokenSource();
+            var redelivery = context.RedeliverDeadLetteredChangesAsync(cancel.Token);
+            await WaitUntilWaitingForAdvisoryLockOrDoneAsync(redelivery);
+            await cancel.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => redelivery);
             await context.Database.ExecuteSqlRawAsync("UPDATE servertools_outbox SET \"LastError\" = 'still usable' WHERE \"Sequence\" = 1");
             await transaction.CommitAsync();
             Assert.Equal("DeadLettered", await StateAsync(1));
