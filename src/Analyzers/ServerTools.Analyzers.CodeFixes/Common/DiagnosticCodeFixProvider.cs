@@ -1,7 +1,9 @@
+using System;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 
 namespace ServerTools.Analyzers.CodeFixes.Common;
@@ -46,4 +48,14 @@ public abstract class DiagnosticCodeFixProvider : CodeFixProvider
 
     /// <summary>Registers the actions that fix <paramref name="diagnostic"/>, if any.</summary>
     protected abstract void Register(CodeFixContext context, SyntaxNode root, SemanticModel? model, Diagnostic diagnostic);
+
+    /// <summary>
+    /// Offers the action <paramref name="title"/> for <paramref name="diagnostic"/>: the document with the root that
+    /// <paramref name="newRoot"/> makes, made only when the action is previewed or applied.
+    /// </summary>
+    protected static void RegisterNewRoot(CodeFixContext context, Diagnostic diagnostic, string title, string equivalenceKey, Func<SyntaxNode> newRoot)
+    {
+        var document = context.Document;
+        context.RegisterCodeFix(CodeAction.Create(title, _ => Task.FromResult(document.WithSyntaxRoot(newRoot())), equivalenceKey), diagnostic);
+    }
 }

@@ -1,7 +1,5 @@
 using System.Composition;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -33,14 +31,8 @@ public sealed class UseNameofForSearchableFieldCodeFixProvider : DiagnosticCodeF
             && root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is LiteralExpressionSyntax literal
             && literal.IsKind(SyntaxKind.StringLiteralExpression))
         {
-            var document = context.Document;
             var name = SyntaxFactory.ParseExpression($"nameof({property})").WithTriviaFrom(literal);
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Use nameof({property})",
-                    _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(literal, name))),
-                    EquivalenceKey),
-                diagnostic);
+            RegisterNewRoot(context, diagnostic, $"Use nameof({property})", EquivalenceKey, () => root.ReplaceNode(literal, name));
         }
     }
 }

@@ -1,8 +1,6 @@
 using System.Composition;
 using System.Linq;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -42,14 +40,8 @@ public sealed class ImplementRuleInterfaceCodeFixProvider : DiagnosticCodeFixPro
             return;
         }
 
-        var document = context.Document;
         var name = entity.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
-        context.RegisterCodeFix(
-            CodeAction.Create(
-                $"Implement IExceptionRule<{name}>",
-                _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(declaration, AddInterface(declaration, entity)))),
-                EquivalenceKey),
-            diagnostic);
+        RegisterNewRoot(context, diagnostic, $"Implement IExceptionRule<{name}>", EquivalenceKey, () => root.ReplaceNode(declaration, AddInterface(declaration, entity)));
     }
 
     /// <summary>The T of the one public <c>bool Applies(T)</c> of <paramref name="type"/>, when T is a class or an interface.</summary>

@@ -1,7 +1,5 @@
 using System.Composition;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -39,10 +37,6 @@ public sealed class UseMeantRuleSetCodeFixProvider : DiagnosticCodeFixProvider
         }
 
         var replacement = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(meant)).WithTriviaFrom(literal);
-        var document = context.Document;
-        var newRoot = root.ReplaceNode(literal, replacement);
-        context.RegisterCodeFix(
-            CodeAction.Create($"Use {replacement.WithoutTrivia()}", _ => Task.FromResult(document.WithSyntaxRoot(newRoot)), EquivalenceKey),
-            diagnostic);
+        RegisterNewRoot(context, diagnostic, $"Use {replacement.WithoutTrivia()}", EquivalenceKey, () => root.ReplaceNode(literal, replacement));
     }
 }

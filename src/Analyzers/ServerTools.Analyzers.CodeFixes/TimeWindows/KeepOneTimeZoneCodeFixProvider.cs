@@ -1,7 +1,5 @@
 using System.Composition;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ServerTools.Analyzers.CodeFixes.Common;
@@ -48,9 +46,7 @@ public sealed class KeepOneTimeZoneCodeFixProvider : DiagnosticCodeFixProvider
         {
             if (argument.NameEquals?.Name.Identifier.ValueText == removed)
             {
-                var document = context.Document;
-                var newRoot = root.ReplaceNode(arguments, arguments.WithArguments(SeparatedLists.Remove(arguments.Arguments, argument)));
-                context.RegisterCodeFix(CodeAction.Create(title, _ => Task.FromResult(document.WithSyntaxRoot(newRoot)), equivalenceKey), diagnostic);
+                RegisterNewRoot(context, diagnostic, title, equivalenceKey, () => root.ReplaceNode(arguments, arguments.WithArguments(SeparatedLists.Remove(arguments.Arguments, argument))));
                 return;
             }
         }

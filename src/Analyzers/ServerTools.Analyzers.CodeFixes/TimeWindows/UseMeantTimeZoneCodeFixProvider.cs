@@ -1,7 +1,5 @@
 using System.Composition;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -47,12 +45,7 @@ public sealed class UseMeantTimeZoneCodeFixProvider : DiagnosticCodeFixProvider
 
         if (replacement is not null)
         {
-            var document = context.Document;
-            var title = replacement.ToString();
-            var newRoot = root.ReplaceNode(value, replacement.WithTriviaFrom(value));
-            context.RegisterCodeFix(
-                CodeAction.Create($"Use {title}", _ => Task.FromResult(document.WithSyntaxRoot(newRoot)), EquivalenceKey),
-                diagnostic);
+            RegisterNewRoot(context, diagnostic, $"Use {replacement}", EquivalenceKey, () => root.ReplaceNode(value, replacement.WithTriviaFrom(value)));
         }
     }
 }

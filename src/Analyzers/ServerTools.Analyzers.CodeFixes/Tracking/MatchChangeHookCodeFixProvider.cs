@@ -1,8 +1,6 @@
 using System.Composition;
 using System.Linq;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -37,13 +35,7 @@ public sealed class MatchChangeHookCodeFixProvider : DiagnosticCodeFixProvider
             && diagnostic.Properties.TryGetValue(ChangeHookMismatchAnalyzer.HookTypeProperty, out var type) && type is not null
             && root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is MethodDeclarationSyntax method)
         {
-            var document = context.Document;
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Declare as the change hook '{name}'",
-                    _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(method, Fix(method, name, type)))),
-                    EquivalenceKey),
-                diagnostic);
+            RegisterNewRoot(context, diagnostic, $"Declare as the change hook '{name}'", EquivalenceKey, () => root.ReplaceNode(method, Fix(method, name, type)));
         }
     }
 
