@@ -386,6 +386,27 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
         });
 
     [Fact]
+    public Task A_redelivery_whose_connection_breaks_while_it_waits_reports_that_error_and_changes_nothing()
+        => WithLaterChangeInAPassAsync("b", async pass =>
+        {
+            await using (var context = database.Create())
+            {
+                await using var transaction = await context.Database.BeginTransactionAsync();
+                var redelivery = context.RedeliverDeadLetteredChangesAsync();
+                await WaitUntilWaitingForAdvisoryLockOrDoneAsync(redelivery);
+                await ExecuteAsync(
+                    "SELECT pg_terminate_backend(l.pid) FROM pg_locks AS l JOIN pg_stat_activity AS a ON a.pid = l.pid " +
+                    "WHERE a.datname = current_database() AND l.locktype = 'advisory' AND NOT l.granted");
+
+                // The savepoint cannot be rolled back on a broken connection: the caller gets the wait's own error.
+                var error = await Record.ExceptionAsync(() => redelivery);
+                Assert.True(error is NpgsqlException, $"Expected the wait's error, got {error}");
+            }
+
+            Assert.Equal("DeadLettered", await StateAsync(1));
+        });
+
+    [Fact]
     public async Task A_handler_that_redelivers_through_another_name_of_the_server_is_refused_at_once()
     {
         await ClearOutboxAsync();

@@ -70,7 +70,8 @@ public static class TrackedChangeDbContextExtensions
     /// A pass did not end within the command timeout (or the server's lock or statement timeout); it is called from a
     /// handler of this outbox's changes, in a transaction that holds locks already (rows it wrote or locked, a table or
     /// advisory lock), or in a <c>TransactionScope</c> the connection does not enlist in; or the database lacks the outbox
-    /// table. Nothing was reset, and the caller's transaction goes on.
+    /// table. Nothing was reset, and the caller's transaction goes on, except when the database lacks the outbox table or
+    /// the connection broke (PostgreSQL has aborted the transaction then).
     /// </exception>
     public static async Task<int> RedeliverTrackedChangesAsync(this DbContext context, IEnumerable<Guid> changeIds, CancellationToken cancellationToken = default)
     {
@@ -92,7 +93,8 @@ public static class TrackedChangeDbContextExtensions
     /// A pass did not end within the command timeout (or the server's lock or statement timeout); it is called from a
     /// handler of this outbox's changes, in a transaction that holds locks already (rows it wrote or locked, a table or
     /// advisory lock), or in a <c>TransactionScope</c> the connection does not enlist in; or the database lacks the outbox
-    /// table. Nothing was reset, and the caller's transaction goes on.
+    /// table. Nothing was reset, and the caller's transaction goes on, except when the database lacks the outbox table or
+    /// the connection broke (PostgreSQL has aborted the transaction then).
     /// </exception>
     public static Task<int> RedeliverDeadLetteredChangesAsync(this DbContext context, CancellationToken cancellationToken = default)
     {
