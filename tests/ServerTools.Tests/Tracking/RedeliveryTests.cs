@@ -492,16 +492,22 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
     }
 
     [Fact]
-    public async Task A_redelivery_in_a_transaction_that_only_has_an_id_goes_through()
+    public async Task A_redelivery_in_a_transaction_that_holds_no_lock_others_could_wait_for_goes_through()
     {
         await ClearOutboxAsync();
         await InsertAsync(1, "i", "DeadLettered");
         try
         {
-            // A transaction id and no lock anyone could wait for: what a write undone by a savepoint leaves, too.
+            // A transaction id, a number from a sequence, rows of a temporary table: no lock another session could wait for
+            // (a write undone by a savepoint leaves the id, too).
+            await ExecuteAsync("CREATE SEQUENCE IF NOT EXISTS redelivery_numbers");
             await using var context = database.Create();
+            await context.Database.OpenConnectionAsync();
+            await context.Database.ExecuteSqlRawAsync("CREATE TEMPORARY TABLE redelivery_scratch (n int)");
             await using var transaction = await context.Database.BeginTransactionAsync();
             await context.Database.ExecuteSqlRawAsync("SELECT pg_current_xact_id()");
+            await context.Database.ExecuteSqlRawAsync("SELECT nextval('redelivery_numbers')");
+            await context.Database.ExecuteSqlRawAsync("INSERT INTO redelivery_scratch VALUES (1)");
             Assert.Equal(1, await context.RedeliverDeadLetteredChangesAsync());
             await transaction.CommitAsync();
             Assert.Equal("Pending", await StateAsync(1));

@@ -113,7 +113,8 @@ internal sealed class OutboxSql
         var outboxLock = FormattableString.Invariant(
             $"l.locktype = 'advisory' AND l.database = (SELECT d.oid FROM pg_database AS d WHERE d.datname = current_database()) AND l.classid = {LockClass} AND l.objid = $1::regclass::oid AND l.objsubid = 2");
         LocksHeld = $"SELECT CASE WHEN bool_or({outboxLock} AND l.mode = 'ExclusiveLock') THEN 'outbox' " +
-                    "WHEN bool_or(NOT (l.locktype IN ('virtualxid', 'transactionid') OR l.mode = 'SIReadLock' OR l.locktype = 'relation' AND l.mode = 'AccessShareLock')) " +
+                    "WHEN bool_or(NOT (l.locktype IN ('virtualxid', 'transactionid') OR l.mode = 'SIReadLock' OR l.locktype = 'relation' AND (l.mode = 'AccessShareLock' " +
+                    "OR EXISTS (SELECT 1 FROM pg_class AS c WHERE c.oid = l.relation AND (c.relkind = 'S' OR c.relpersistence = 't'))))) " +
                     "THEN 'other' ELSE 'none' END " +
                     "FROM pg_locks AS l WHERE l.pid = pg_backend_pid() AND l.granted";
         PassHoldsLock = $"SELECT EXISTS (SELECT 1 FROM pg_locks AS l WHERE {outboxLock} AND l.pid = $2 AND l.granted)";
@@ -166,8 +167,9 @@ internal sealed class OutboxSql
     /// Which locks the session's transaction holds (<c>$1</c> the table's name): <c>outbox</c>, the outbox's lock alone (a
     /// redelivery made earlier in it); <c>other</c>, a lock another session may wait for (rows it wrote or locked, a table
     /// or advisory lock), since it holds more than its own ids, read locks of tables and the predicate locks of a
-    /// serializable transaction; or <c>none</c>. (Its transaction id is no such lock: a row it wrote or locked holds a
-    /// lock of its table as well, and the id stays when a savepoint undoes the write.)
+    /// serializable transaction, and locks of sequences (<c>nextval</c>) and of its temporary tables, which only DDL or
+    /// its own session could wait for; or <c>none</c>. (Its transaction id is no such lock: a row it wrote or locked
+    /// holds a lock of its table as well, and the id stays when a savepoint undoes the write.)
     /// </summary>
     public string LocksHeld { get; }
 
