@@ -715,9 +715,6 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
 
         public TrackedChangeDispatcher<TrackingContext> Dispatcher { get; }
 
-        /// <summary>Completes when the handler holds its change.</summary>
-        public Task Holding => _holding.Task;
-
         public int EntityOverlaps => Volatile.Read(ref _entityOverlaps);
 
         /// <summary>Starts the pass, outside any ambient transaction, and waits until its handler holds the change.</summary>
