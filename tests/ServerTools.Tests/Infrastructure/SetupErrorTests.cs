@@ -342,6 +342,27 @@ public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_query_of_ServerTools_tables_on_a_database_without_them_says_to_add_a_migration_and_other_missing_tables_keep_PostgreSQLs_error()
+    {
+        await using var context = SetupErrorDatabases.WithServerTools(databases.Bare);
+
+        // The application's own queries of ServerTools' tables (an audit screen, an outbox monitor), synchronous or not.
+        var audit = await Assert.ThrowsAsync<InvalidOperationException>(() => context.Set<AuditLog>().Where(l => l.EntityKey == "1").ToListAsync());
+        var outbox = Assert.Throws<InvalidOperationException>(() => context.Set<OutboxMessage>().Count());
+        var rules = await Assert.ThrowsAsync<InvalidOperationException>(() => context.Set<ExceptionRuleDefinition>().AnyAsync());
+
+        Assert.StartsWith("The database has no table servertools_audit_log, which UseServerTools() maps in the model: PostgreSQL refused a query on it.", audit.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The database has no table servertools_outbox,", outbox.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The database has no table servertools_rule_definitions,", rules.Message, StringComparison.Ordinal);
+        Assert.Contains("dotnet ef migrations add AddServerTools", audit.Message, StringComparison.Ordinal);
+        Assert.Equal(PostgresErrorCodes.UndefinedTable, Assert.IsType<PostgresException>(audit.InnerException).SqlState);
+
+        // A table of the application's that the database lacks is not ServerTools' to explain.
+        var own = await Assert.ThrowsAsync<PostgresException>(() => context.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\" FROM no_such_table").ToListAsync());
+        Assert.Equal(PostgresErrorCodes.UndefinedTable, own.SqlState);
+    }
+
+    [Fact]
     public async Task The_dispatcher_on_a_database_without_the_outbox_says_to_add_a_migration()
     {
         var services = new ServiceCollection();

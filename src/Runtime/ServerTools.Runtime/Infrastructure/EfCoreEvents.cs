@@ -17,7 +17,8 @@ namespace ServerTools.Infrastructure;
 /// before changes are detected or a connection is opened: <see cref="SetupGuard"/> refuses the save of a context without
 /// <c>UseServerTools()</c> that would add, modify or delete <c>[Audited]</c> or <c>[Tracked]</c> entities;</item>
 /// <item><see cref="CoreEventId.QueryIterationFailed"/>, written when a query failed, after EF Core closed its command and
-/// connection: <see cref="TrigramErrors"/> explains a fuzzy search on a database without pg_trgm.</item>
+/// connection: <see cref="TrigramErrors"/> explains a fuzzy search on a database without pg_trgm, and
+/// <see cref="ServerToolsTables.ExplainQuery"/> a query of one of ServerTools' tables on a database without it.</item>
 /// </list>
 /// EF Core writes both inside its own <c>try</c> or <c>catch</c> and lets an observer's exception through as it lets its
 /// own (a refused save leaves the entries as they were, a failed query as after its own error).
@@ -74,7 +75,7 @@ internal static class EfCoreEvents
             }
             else if (value.Value is DbContextTypeErrorEventData { Exception: var exception }
                 && string.Equals(value.Key, s_queryIterationFailed, StringComparison.Ordinal)
-                && TrigramErrors.Explain(exception) is { } explained)
+                && (TrigramErrors.Explain(exception) ?? ServerToolsTables.ExplainQuery(exception)) is { } explained)
             {
                 throw explained;
             }

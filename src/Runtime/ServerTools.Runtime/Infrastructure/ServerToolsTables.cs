@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
@@ -13,6 +14,55 @@ namespace ServerTools.Infrastructure;
 /// </summary>
 internal static class ServerToolsTables
 {
+    private const string RelationMissing = "relation \"";
+    private const string RelationMissingEnd = "\" does not exist";
+
+    /// <summary>
+    /// ServerTools' tables of the models built in this process, as PostgreSQL names them in its errors (<c>servertools_outbox</c>,
+    /// <c>rules.definitions</c>), for <see cref="ExplainQuery"/>.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, byte> s_tables = new(StringComparer.Ordinal);
+
+    /// <summary>Keeps the table of <paramref name="type"/>, one of ServerTools' own, for <see cref="ExplainQuery"/>; called as a model is finalized.</summary>
+    public static void Remember(IReadOnlyEntityType? type)
+    {
+        if (type?.GetTableName() is { } name)
+        {
+            s_tables.TryAdd(type.GetSchema() is { } schema ? $"{schema}.{name}" : name, 0);
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL's error in <paramref name="exception"/>: itself, or the one a query's explained error holds
+    /// (<see cref="ExplainQuery"/>, raised as EF Core reports the failed query, before a statement of ServerTools' own can
+    /// explain it better). Null for any other exception.
+    /// </summary>
+    public static PostgresException? PostgresError(Exception exception) => exception switch
+    {
+        PostgresException error => error,
+        InvalidOperationException { InnerException: PostgresException error } => error,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The error to raise instead of <paramref name="exception"/> when a query failed because the database lacks one of
+    /// ServerTools' tables (42P01 naming a table <see cref="Remember"/> kept): the same explanation as for ServerTools' own
+    /// statements. Null for any other error, also a missing table of the application's.
+    /// </summary>
+    public static InvalidOperationException? ExplainQuery(Exception exception)
+    {
+        if (exception is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable } error
+            && error.MessageText.StartsWith(RelationMissing, StringComparison.Ordinal)
+            && error.MessageText.EndsWith(RelationMissingEnd, StringComparison.Ordinal)
+            && error.MessageText.Length > RelationMissing.Length + RelationMissingEnd.Length)
+        {
+            var table = error.MessageText[RelationMissing.Length..^RelationMissingEnd.Length];
+            return s_tables.ContainsKey(table) ? Explain(error, table, "The query could not read it.", ours: false) : null;
+        }
+
+        return null;
+    }
+
     /// <summary>The rows of <typeparamref name="TRow"/>'s table in <paramref name="context"/>.</summary>
     /// <exception cref="InvalidOperationException">The model does not map <typeparamref name="TRow"/>.</exception>
     public static DbSet<TRow> Rows<TRow>(DbContext context)
@@ -44,7 +94,8 @@ internal static class ServerToolsTables
     /// <param name="error">PostgreSQL's error.</param>
     /// <param name="table">The table the statement uses, as the model maps it.</param>
     /// <param name="consequence">What failed because of it, a sentence.</param>
-    public static InvalidOperationException? Explain(PostgresException error, string table, string consequence)
+    /// <param name="ours">Whether ServerTools ran the statement (else it was a query of the application's).</param>
+    public static InvalidOperationException? Explain(PostgresException error, string table, string consequence, bool ours = true)
     {
         var (missing, migration) = error.SqlState switch
         {
@@ -56,7 +107,7 @@ internal static class ServerToolsTables
         return missing is null
             ? null
             : new InvalidOperationException(
-                $"{missing}: PostgreSQL refused ServerTools' statement on it. {consequence} The database was made without it (by a context "
+                $"{missing}: PostgreSQL refused {(ours ? "ServerTools' statement" : "a query")} on it. {consequence} The database was made without it (by a context "
                 + "without UseServerTools(), before UseServerTools() was added, or with an older version of ServerTools), or the migration that "
                 + $"creates it is missing or not applied. Add a migration (dotnet ef migrations add {migration}) and apply it (dotnet ef database "
                 + "update), or, for a database the application creates itself, create it with EnsureCreated() from a context with UseServerTools().",

@@ -45,7 +45,8 @@ internal static class OutboxRedelivery
         {
             return await ResetAsync(context, sql, messages, cancellationToken).ConfigureAwait(false);
         }
-        catch (PostgresException error) when (ServerToolsTables.Explain(error, sql.Fields.Table, "No tracked change was redelivered.") is { } explained)
+        catch (Exception error) when (ServerToolsTables.PostgresError(error) is { } postgres
+                                      && ServerToolsTables.Explain(postgres, sql.Fields.Table, "No tracked change was redelivered.") is { } explained)
         {
             throw explained;
         }

@@ -115,8 +115,8 @@ internal static class DataRuleBatch
         {
             taken = async ? await query.FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false) : query.FirstOrDefault();
         }
-        catch (PostgresException error) when (ServerToolsTables.Explain(
-            error,
+        catch (Exception error) when (ServerToolsTables.PostgresError(error) is { } postgres && ServerToolsTables.Explain(
+            postgres,
             ServerToolsTables.TableOf<ExceptionRuleDefinition>(context.Model),
             "ServerTools reads it to refuse a data rule whose id is taken, before this save stores the rule: nothing of the save is stored.") is { } explained)
         {

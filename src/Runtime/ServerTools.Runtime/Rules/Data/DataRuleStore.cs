@@ -5,7 +5,6 @@ using System.Threading;
 using System.Transactions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using ServerTools.Infrastructure;
 
 namespace ServerTools.Rules.Data;
@@ -78,8 +77,8 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
         {
             definitions = DataRuleRows.Read(ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(static d => d.Active));
         }
-        catch (PostgresException error) when (ServerToolsTables.Explain(
-            error,
+        catch (Exception error) when (ServerToolsTables.PostgresError(error) is { } postgres && ServerToolsTables.Explain(
+            postgres,
             ServerToolsTables.TableOf<ExceptionRuleDefinition>(context.Model),
             $"The data rules of {contextType.Name} are read from it, so the rule engine cannot evaluate them.") is { } explained)
         {

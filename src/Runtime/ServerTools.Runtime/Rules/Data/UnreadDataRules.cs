@@ -7,7 +7,6 @@ using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Npgsql;
 using ServerTools.Infrastructure;
 
 namespace ServerTools.Rules.Data;
@@ -112,8 +111,8 @@ internal static class UnreadDataRules
                 .ConfigureAwait(false))
                 .ConvertAll(static row => (row.Id, row.EntityType));
         }
-        catch (PostgresException error) when (ServerToolsTables.Explain(
-            error,
+        catch (Exception error) when (ServerToolsTables.PostgresError(error) is { } postgres && ServerToolsTables.Explain(
+            postgres,
             ServerToolsTables.TableOf<ExceptionRuleDefinition>(context.Model),
             "The rule check reads it to find data rules the engine would skip.") is { } explained)
         {
