@@ -357,9 +357,18 @@ public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixtu
         Assert.Contains("dotnet ef migrations add AddServerTools", audit.Message, StringComparison.Ordinal);
         Assert.Equal(PostgresErrorCodes.UndefinedTable, Assert.IsType<PostgresException>(audit.InnerException).SqlState);
 
-        // A table of the application's that the database lacks is not ServerTools' to explain.
+        // A table of the application's that the database lacks is not ServerTools' to explain, nor a table of that name in
+        // a context type whose model has no ServerTools table.
         var own = await Assert.ThrowsAsync<PostgresException>(() => context.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\" FROM no_such_table").ToListAsync());
         Assert.Equal(PostgresErrorCodes.UndefinedTable, own.SqlState);
+        await using var reader = new ReceiptReaderContext(new DbContextOptionsBuilder<ReceiptReaderContext>().UseNpgsql(databases.Bare).Options);
+        var other = await Assert.ThrowsAsync<PostgresException>(() => reader.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\" FROM servertools_outbox").ToListAsync());
+        Assert.Equal(PostgresErrorCodes.UndefinedTable, other.SqlState);
+
+        // ServerTools' purges (ExecuteDelete, which EF Core reports no failed query of) explain it themselves.
+        var purge = await Assert.ThrowsAsync<InvalidOperationException>(() => context.PurgeAuditLogsAsync(DateTimeOffset.UtcNow, 100));
+        Assert.StartsWith("The database has no table servertools_audit_log,", purge.Message, StringComparison.Ordinal);
+        Assert.Contains("Nothing more was purged (0 rows were, in earlier batches).", purge.Message, StringComparison.Ordinal);
     }
 
     [Fact]

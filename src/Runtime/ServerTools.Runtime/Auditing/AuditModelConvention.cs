@@ -69,7 +69,6 @@ internal sealed class AuditModelConvention : IModelInitializedConvention, IModel
         var model = modelBuilder.Metadata;
         if (model.FindEntityType(typeof(HistoryRow)) is null)
         {
-            Infrastructure.ServerToolsTables.Remember(model.FindEntityType(typeof(AuditLog)));
             return;
         }
 

@@ -23,7 +23,17 @@ internal static class BatchedDelete
         while (true)
         {
             var ids = rows.Where(condition).OrderBy(row => EF.Property<Guid>(row, "Id")).Select(row => EF.Property<Guid>(row, "Id")).Take(batchSize);
-            var deleted = await rows.Where(row => ids.Contains(EF.Property<Guid>(row, "Id"))).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            int deleted;
+            try
+            {
+                deleted = await rows.Where(row => ids.Contains(EF.Property<Guid>(row, "Id"))).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception error) when (ServerToolsTables.PostgresError(error) is { } postgres && ServerToolsTables.Explain(
+                postgres, ServerToolsTables.TableOf<TRow>(context.Model), $"Nothing more was purged ({total} rows were, in earlier batches).") is { } explained)
+            {
+                throw explained;
+            }
+
             total += deleted;
             if (deleted < batchSize)
             {

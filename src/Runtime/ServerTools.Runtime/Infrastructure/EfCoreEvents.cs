@@ -73,9 +73,9 @@ internal static class EfCoreEvents
             {
                 SetupGuard.Check(context);
             }
-            else if (value.Value is DbContextTypeErrorEventData { Exception: var exception }
+            else if (value.Value is DbContextTypeErrorEventData { Exception: var exception, ContextType: var contextType }
                 && string.Equals(value.Key, s_queryIterationFailed, StringComparison.Ordinal)
-                && (TrigramErrors.Explain(exception) ?? ServerToolsTables.ExplainQuery(exception)) is { } explained)
+                && (TrigramErrors.Explain(exception) ?? ServerToolsTables.ExplainQuery(exception, contextType)) is { } explained)
             {
                 throw explained;
             }

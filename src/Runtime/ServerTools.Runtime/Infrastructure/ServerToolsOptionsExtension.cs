@@ -111,10 +111,12 @@ public sealed class ServerToolsOptionsExtension(ServerToolsOptions options) : ID
 /// alone (pg_trgm and its indexes, the multirange columns of time windows and the mapping of timezone()) is added on
 /// PostgreSQL only.
 /// </summary>
-internal sealed class ServerToolsConventionSetPlugin(IDatabaseProvider databaseProvider, ITypeMappingSource typeMappingSource) : IConventionSetPlugin
+internal sealed class ServerToolsConventionSetPlugin(IDatabaseProvider databaseProvider, ITypeMappingSource typeMappingSource, ICurrentDbContext currentContext)
+    : IConventionSetPlugin
 {
     public Microsoft.EntityFrameworkCore.Metadata.Conventions.ConventionSet ModifyConventions(Microsoft.EntityFrameworkCore.Metadata.Conventions.ConventionSet conventionSet)
     {
+        conventionSet.Add(new ServerToolsTablesConvention(currentContext.Context.GetType()));
         conventionSet.Add(new AuditModelConvention());
         conventionSet.Add(new Tracking.TrackingModelConvention());
         conventionSet.Add(new Rules.RulesModelConvention());
@@ -128,5 +130,19 @@ internal sealed class ServerToolsConventionSetPlugin(IDatabaseProvider databaseP
         conventionSet.Add(TimeWindowModelConvention.Create(postgres));
 
         return conventionSet;
+    }
+}
+
+/// <summary>
+/// Keeps the names of ServerTools' tables of a finished model, by context type, so that a query of one of them on a
+/// database without it is explained (<see cref="ServerToolsTables.ExplainQuery"/>): when the model is finalized, after
+/// every convention that might rename them.
+/// </summary>
+internal sealed class ServerToolsTablesConvention(Type contextType) : Microsoft.EntityFrameworkCore.Metadata.Conventions.IModelFinalizedConvention
+{
+    public Microsoft.EntityFrameworkCore.Metadata.IModel ProcessModelFinalized(Microsoft.EntityFrameworkCore.Metadata.IModel model)
+    {
+        ServerToolsTables.Remember(contextType, model);
+        return model;
     }
 }

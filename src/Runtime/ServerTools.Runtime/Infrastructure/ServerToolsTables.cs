@@ -18,23 +18,49 @@ internal static class ServerToolsTables
     private const string RelationMissingEnd = "\" does not exist";
 
     /// <summary>
-    /// ServerTools' tables of the models built in this process, as PostgreSQL names them in its errors (<c>servertools_outbox</c>,
-    /// <c>rules.definitions</c>), for <see cref="ExplainQuery"/>.
+    /// ServerTools' tables of the models built in this process, by context type, as PostgreSQL names them in its errors
+    /// (<c>servertools_outbox</c>, <c>rules.definitions</c>), for <see cref="ExplainQuery"/>.
     /// </summary>
-    private static readonly ConcurrentDictionary<string, byte> s_tables = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<(Type Context, string Table), byte> s_tables = new();
 
-    /// <summary>Keeps the table of <paramref name="type"/>, one of ServerTools' own, for <see cref="ExplainQuery"/>; called as a model is finalized.</summary>
-    public static void Remember(IReadOnlyEntityType? type)
+    /// <summary>The types of ServerTools' own tables.</summary>
+    private static readonly Type[] s_rowTypes = [typeof(AuditLog), typeof(OutboxMessage), typeof(ExceptionRuleDefinition), typeof(StoredRuleViolation)];
+
+    /// <summary>Keeps the tables of ServerTools' rows that <paramref name="model"/>, of <paramref name="contextType"/>, maps, for <see cref="ExplainQuery"/>.</summary>
+    public static void Remember(Type contextType, IReadOnlyModel model)
     {
-        if (type?.GetTableName() is { } name)
+        foreach (var rowType in s_rowTypes)
         {
-            s_tables.TryAdd(type.GetSchema() is { } schema ? $"{schema}.{name}" : name, 0);
+            if (model.FindEntityType(rowType) is { } type && type.GetTableName() is { } name)
+            {
+                s_tables.TryAdd((contextType, type.GetSchema() is { } schema ? $"{schema}.{name}" : name), 0);
+            }
         }
     }
 
     /// <summary>
+    /// The error to raise instead of <paramref name="exception"/> when a query of a <paramref name="contextType"/> failed
+    /// because the database lacks one of ServerTools' tables (42P01 naming a table that <see cref="Remember"/> kept for
+    /// that context type): the same explanation as for ServerTools' own statements. Null for any other error, also a
+    /// missing table of the application's.
+    /// </summary>
+    public static InvalidOperationException? ExplainQuery(Exception exception, Type contextType)
+    {
+        if (exception is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable } error
+            && error.MessageText.StartsWith(RelationMissing, StringComparison.Ordinal)
+            && error.MessageText.EndsWith(RelationMissingEnd, StringComparison.Ordinal)
+            && error.MessageText.Length > RelationMissing.Length + RelationMissingEnd.Length)
+        {
+            var table = error.MessageText[RelationMissing.Length..^RelationMissingEnd.Length];
+            return s_tables.ContainsKey((contextType, table)) ? Explain(error, table, "The query could not read it.", ours: false) : null;
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// PostgreSQL's error in <paramref name="exception"/>: itself, or the one a query's explained error holds
-    /// (<see cref="ExplainQuery"/>, raised as EF Core reports the failed query, before a statement of ServerTools' own can
+    /// (<see cref="ExplainQuery(Exception, Type)"/>, raised as EF Core reports the failed query, before a statement of ServerTools' own can
     /// explain it better). Null for any other exception.
     /// </summary>
     public static PostgresException? PostgresError(Exception exception) => exception switch
@@ -43,25 +69,6 @@ internal static class ServerToolsTables
         InvalidOperationException { InnerException: PostgresException error } => error,
         _ => null,
     };
-
-    /// <summary>
-    /// The error to raise instead of <paramref name="exception"/> when a query failed because the database lacks one of
-    /// ServerTools' tables (42P01 naming a table <see cref="Remember"/> kept): the same explanation as for ServerTools' own
-    /// statements. Null for any other error, also a missing table of the application's.
-    /// </summary>
-    public static InvalidOperationException? ExplainQuery(Exception exception)
-    {
-        if (exception is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable } error
-            && error.MessageText.StartsWith(RelationMissing, StringComparison.Ordinal)
-            && error.MessageText.EndsWith(RelationMissingEnd, StringComparison.Ordinal)
-            && error.MessageText.Length > RelationMissing.Length + RelationMissingEnd.Length)
-        {
-            var table = error.MessageText[RelationMissing.Length..^RelationMissingEnd.Length];
-            return s_tables.ContainsKey(table) ? Explain(error, table, "The query could not read it.", ours: false) : null;
-        }
-
-        return null;
-    }
 
     /// <summary>The rows of <typeparamref name="TRow"/>'s table in <paramref name="context"/>.</summary>
     /// <exception cref="InvalidOperationException">The model does not map <typeparamref name="TRow"/>.</exception>

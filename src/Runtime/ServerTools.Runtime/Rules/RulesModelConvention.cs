@@ -59,8 +59,6 @@ internal sealed class RulesModelConvention : IModelInitializedConvention, IModel
         var model = modelBuilder.Metadata;
         if (model.FindEntityType(typeof(HistoryRow)) is null)
         {
-            Infrastructure.ServerToolsTables.Remember(model.FindEntityType(typeof(ExceptionRuleDefinition)));
-            Infrastructure.ServerToolsTables.Remember(model.FindEntityType(typeof(StoredRuleViolation)));
             return;
         }
 

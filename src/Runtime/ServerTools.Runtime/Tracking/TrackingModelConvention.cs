@@ -74,8 +74,6 @@ internal sealed class TrackingModelConvention : IModelInitializedConvention, IMo
             return;
         }
 
-        Infrastructure.ServerToolsTables.Remember(outbox);
-
         var properties = new List<IConventionProperty>(s_pendingByEntity.Length);
         foreach (var name in s_pendingByEntity)
         {
