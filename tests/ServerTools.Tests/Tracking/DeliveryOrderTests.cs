@@ -351,25 +351,11 @@ public sealed class DeliveryOrderTests(TrackingFixture database) : IClassFixture
 
             // It commits while this pass's first window is being read: after its snapshot, before it reaches m-2.
             var pass = Task.Run(() => dispatcher.DispatchAsync());
-            await using (var watcher = new NpgsqlConnection(database.ConnectionString))
-            {
-                await watcher.OpenAsync();
-                var clock = Stopwatch.StartNew();
-                while (true)
-                {
-                    await using var look = new NpgsqlCommand(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'SELECT claimed.*%' " +
-                        "AND query NOT LIKE '%>= ($5, $6)%'",
-                        watcher);
-                    if ((long)(await look.ExecuteScalarAsync())! > 0)
-                    {
-                        break;
-                    }
-
-                    Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "The pass's first claim statement was not seen.");
-                    await Task.Delay(2);
-                }
-            }
+            await database.WaitUntilSeenAsync(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'SELECT claimed.*%' " +
+                "AND query NOT LIKE '%>= ($5, $6)%'",
+                TimeSpan.FromSeconds(60),
+                "The pass's first claim statement was not seen.");
 
             await Task.Delay(100);
             await transaction.CommitAsync();

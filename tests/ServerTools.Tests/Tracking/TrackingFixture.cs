@@ -1,6 +1,9 @@
 using System;
+using System.Diagnostics;
+using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using ServerTools.Tests.Auditing;
 using ServerTools.Tests.Infrastructure;
 
@@ -35,6 +38,29 @@ public sealed class TrackingFixture() : SchemaFixture<TrackingContext>(options =
             configure?.Invoke(options);
         });
         return services.BuildServiceProvider(validateScopes: true);
+    }
+
+    /// <summary>
+    /// Polls <paramref name="countQuery"/> (a <c>count(*)</c>, on a connection of its own) until it counts a row, or until
+    /// <paramref name="done"/> says there is nothing left to wait for; fails with <paramref name="failure"/> after
+    /// <paramref name="timeout"/>. For tests that act while another session is at a given point of its work.
+    /// </summary>
+    public async Task WaitUntilSeenAsync(string countQuery, TimeSpan timeout, string failure, Func<bool>? done = null)
+    {
+        await using var watcher = new NpgsqlConnection(ConnectionString);
+        await watcher.OpenAsync();
+        var clock = Stopwatch.StartNew();
+        while (done?.Invoke() != true)
+        {
+            await using var look = new NpgsqlCommand(countQuery, watcher);
+            if ((long)(await look.ExecuteScalarAsync())! > 0)
+            {
+                return;
+            }
+
+            Assert.True(clock.Elapsed < timeout, failure);
+            await Task.Delay(2);
+        }
     }
 
     protected override void Configure(ServerToolsOptions options) => options.TimeProvider = Clock;

@@ -293,7 +293,7 @@ public sealed class TrackedChangeDispatcher<TContext>
         // meanwhile, and each statement must see what committed before it, the redelivery that released the lock above all.
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
         int processId;
-        await using (var passLock = Command(db, sql.PassLock, [sql.TableName]))
+        await using (var passLock = OutboxSql.Command(db, sql.PassLock, sql.TableName))
         {
             // A redelivery under way, or waiting for the passes under way: this pass hands out nothing. The redelivery wakes
             // the dispatchers of its process when it ends; those of other processes find its changes at their next poll.
@@ -442,7 +442,7 @@ public sealed class TrackedChangeDispatcher<TContext>
         }
 
         var candidates = new List<(Guid Id, string Type, string Key)>();
-        await using (var command = Command(
+        await using (var command = OutboxSql.Command(
             db,
             sql.Followers,
             [
@@ -576,7 +576,7 @@ public sealed class TrackedChangeDispatcher<TContext>
     /// <summary>Runs one of the claiming queries in the pass's transaction and hands each row to <paramref name="read"/>.</summary>
     private static async Task ReadAsync(TContext db, string query, object[] parameters, Action<DbDataReader> read, CancellationToken cancellationToken)
     {
-        await using var command = Command(db, query, parameters);
+        await using var command = OutboxSql.Command(db, query, parameters);
         try
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -595,9 +595,6 @@ public sealed class TrackedChangeDispatcher<TContext>
         }
     }
 
-    /// <summary>A command of the pass's transaction, with positional parameters (<c>$1</c>, <c>$2</c>, ...).</summary>
-    private static DbCommand Command(TContext db, string query, object[] parameters) => OutboxSql.Command(db, query, parameters);
-
     /// <summary>
     /// Logs, at most once per <see cref="TrackedChangeDispatcherOptions.UnhandledWarningAfter"/>, the entity types whose
     /// changes this dispatcher does not take and that have been due that long: how many wait, never what they hold.
@@ -611,7 +608,7 @@ public sealed class TrackedChangeDispatcher<TContext>
         }
 
         var limit = _options.UnhandledCountLimit;
-        await using var command = Command(db, sql.Waiting, [nameof(OutboxState.Pending), now - _options.UnhandledWarningAfter, plan.Claimed, limit]);
+        await using var command = OutboxSql.Command(db, sql.Waiting, nameof(OutboxState.Pending), now - _options.UnhandledWarningAfter, plan.Claimed, limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
