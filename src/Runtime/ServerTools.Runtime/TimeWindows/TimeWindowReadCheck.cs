@@ -147,15 +147,16 @@ internal sealed class TimeWindowReads : IDbCommandInterceptor, IResettableServic
         var table = entityType.GetTableName() ?? entityType.DisplayName();
         var column = entityType.FindComplexProperty(property)?.ComplexType.GetContainerColumnName() ?? property;
         var key = entityType.FindPrimaryKey()?.Properties.Where(static p => !p.IsShadowProperty()).ToList() ?? [];
-        var row = key.Count == 0
-            ? "a row"
-            : "the row with " + string.Join(", ", key.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name} = {p.GetGetter().GetClrValueUsingContainingEntity(entity) ?? "null"}")));
         var kind = property == nameof(ITimeWindowed.TimeWindows) ? nameof(TimeWindow) : nameof(SpecialDay);
-        return new InvalidOperationException(
-            string.Create(CultureInfo.InvariantCulture, $"{entityType.DisplayName()} read from the database, {row}: entry {index} of column \"{column}\" of table \"{table}\" ({entry}) ")
+        var row = key.Count == 0 ? "" : $" (its key is in the exception's Data[\"{ErrorData.EntityKey}\"], left out of this message as a key can be personal data)";
+        var error = new InvalidOperationException(
+            string.Create(CultureInfo.InvariantCulture, $"{entityType.DisplayName()} read from the database{row}: entry {index} of column \"{column}\" of table \"{table}\" ({entry}) ")
             + $"breaks a rule of {kind}: {fault} ServerTools checks entries when they are made, so this one was written around it (SQL, another "
             + $"application). Correct or remove it in the database (an UPDATE of the jsonb column \"{column}\" of that row), then save the entity "
             + "through a context so that the columns WhereOpenAt reads are written again.");
+        return key.Count == 0
+            ? error
+            : ErrorData.WithEntityKey(error, string.Join(", ", key.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name} = {p.GetGetter().GetClrValueUsingContainingEntity(entity) ?? "null"}"))));
     }
 
     private static string Describe(TimeWindow window)

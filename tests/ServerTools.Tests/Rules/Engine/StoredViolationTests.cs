@@ -169,6 +169,50 @@ public sealed class StoredViolationTests(RulesFixture database) : IClassFixture<
         Assert.Contains("Save it first", error.Message, StringComparison.Ordinal);
         Assert.Empty(context.ChangeTracker.Entries<StoredRuleViolation>());
     }
+
+    /// <summary>
+    /// A table that drops ServerTools' rows (here a BEFORE INSERT trigger returning NULL, as a DBA's archive or partition
+    /// trigger might) fails the save with the cause named and the entity's key kept out of the message (in the exception's
+    /// data instead), and nothing of the save is stored.
+    /// </summary>
+    [Fact]
+    public async Task A_violation_row_the_table_drops_fails_the_save_naming_the_cause_without_the_key_in_the_message()
+    {
+        var order = await SavedOrderAsync(o => { o.Discount = 0.5m; o.Quantity = 500; });
+        await using (var setup = database.Create())
+        {
+            await setup.Database.ExecuteSqlRawAsync(
+                """
+                CREATE OR REPLACE FUNCTION drop_violation_rows() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+                CREATE TRIGGER drop_violation_rows BEFORE INSERT ON servertools_rule_violations FOR EACH ROW EXECUTE FUNCTION drop_violation_rows();
+                """);
+        }
+
+        try
+        {
+            using var scope = _services.CreateScope();
+            await using var context = database.Create();
+            context.Attach(order);
+            order.Number = "SO-changed";
+            _ = await context.CheckRulesAsync(Engine(scope), order, "confirm");
+            var failure = await Assert.ThrowsAsync<DbUpdateException>(() => context.SaveChangesAsync());
+
+            var error = Assert.IsType<InvalidOperationException>(failure.InnerException);
+            var key = order.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(key, error.Data["ServerTools.EntityKey"]);
+            Assert.DoesNotContain(" " + key, error.Message, StringComparison.Ordinal);
+            Assert.Contains("a trigger (a BEFORE trigger that returns NULL), a rule or a row-level security policy", error.Message, StringComparison.Ordinal);
+            Assert.Contains("servertools_rule_violations", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await using var cleanup = database.Create();
+            await cleanup.Database.ExecuteSqlRawAsync("DROP TRIGGER drop_violation_rows ON servertools_rule_violations; DROP FUNCTION drop_violation_rows()");
+        }
+
+        await using var check = database.Create();
+        Assert.NotEqual("SO-changed", (await check.Orders.SingleAsync(o => o.Id == order.Id)).Number);
+    }
 }
 
 /// <summary>Stored violations of data rules that were deleted or set inactive; in a database of its own.</summary>
@@ -327,4 +371,6 @@ public sealed class StoredViolationsOfRemovedRulesTests(RulesFixture database) :
             Assert.Equal("u-1", kept.IgnoredByUserId);
         }
     }
+
 }
+

@@ -192,7 +192,14 @@ internal sealed class StoredViolationWrites
                         }
                         else if (!write.OnlyIfStored)
                         {
-                            throw new InvalidOperationException($"PostgreSQL returned no row for the stored violation {write.Row.RuleId} of {write.Row.EntityType} {write.Row.EntityKey}.");
+                            throw ErrorData.WithEntityKey(
+                                new InvalidOperationException(
+                                    $"PostgreSQL returned no row for the stored violation of rule {write.Row.RuleId} of a {write.Row.EntityType} (its key is in "
+                                    + $"the exception's Data[\"{ErrorData.EntityKey}\"]): the upsert into {_sql.Table} wrote nothing, which a trigger (a BEFORE "
+                                    + "trigger that returns NULL), a rule or a row-level security policy on that table does. ServerTools writes and reads the "
+                                    + "rows of that table as they are: remove what drops them, or let it keep ServerTools' rows. The save fails (inside a "
+                                    + "transaction of the application's, roll that back)."),
+                                write.Row.EntityKey);
                         }
 
                         _ = async ? await reader.NextResultAsync(cancellationToken).ConfigureAwait(false) : reader.NextResult();
