@@ -353,7 +353,27 @@ public sealed class DataRuleTests(RulesFixture database) : IClassFixture<RulesFi
         var unknown = Assert.Throws<ArgumentException>(() => context.EntitiesViolatingRule<Order>("no.such_rule"));
 
         Assert.Contains("code rule", code.Message, StringComparison.Ordinal);
-        Assert.Contains("No data rule has the id 'no.such_rule'", unknown.Message, StringComparison.Ordinal);
+        Assert.Contains("No data rule has the id 'no.such_rule'. Data rules are", unknown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_id_close_to_a_rules_id_is_refused_with_the_id_meant()
+    {
+        await using (var setup = database.Create())
+        {
+            if (!await setup.Set<ExceptionRuleDefinition>().AnyAsync(d => d.Id == "typo.big_export"))
+            {
+                setup.Add(new ExceptionRuleDefinition { Id = "typo.big_export", EntityType = nameof(Order), Expression = "order.Quantity > 3", Active = false });
+                await setup.SaveChangesAsync();
+            }
+        }
+
+        await using var context = database.Create();
+        var data = Assert.Throws<ArgumentException>(() => context.EntitiesViolatingRule<Order>("typo.big_exprot"));
+        var code = Assert.Throws<ArgumentException>(() => context.EntitiesViolatingRule<Order>("order.discount_limt"));
+
+        Assert.Contains("No data rule has the id 'typo.big_exprot'; did you mean 'typo.big_export'?", data.Message, StringComparison.Ordinal);
+        Assert.Contains("No data rule has the id 'order.discount_limt'; did you mean 'order.discount_limit'?", code.Message, StringComparison.Ordinal);
     }
 
     private async Task<List<Order>> SeedAsync(int seed, int count)

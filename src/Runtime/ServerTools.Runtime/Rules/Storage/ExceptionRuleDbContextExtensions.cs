@@ -379,7 +379,12 @@ public static class ExceptionRuleDbContextExtensions
                     $"'{ruleId}' is a code rule ({code.RuleType?.FullName}): C# classes cannot run in SQL. Evaluate it in memory with IExceptionRuleEngine, or define the rule as data.");
             }
 
-            throw new ArgumentException($"No data rule has the id '{ruleId}'. Data rules are the rows of ExceptionRuleDefinition.", nameof(ruleId));
+            // Only on this error's path: the ids are read to suggest the one meant (a typo), code rules' ids after the data rules'.
+            var dataIds = ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Select(d => d.Id).Take(10_000).ToList();
+            var suggestion = RuleNames.Suggest(ruleId, dataIds) ?? RuleNames.Suggest(ruleId, ExceptionRuleRegistry.Rules.Select(rule => rule.Id));
+            throw new ArgumentException(
+                $"No data rule has the id '{ruleId}'" + (suggestion is null ? "" : $"; did you mean '{suggestion}'?") + ". Data rules are the rows of ExceptionRuleDefinition.",
+                nameof(ruleId));
         }
 
         var compiled = DataRuleCompiler.Validate(context.Model, definition, storedSeverity);
