@@ -10,6 +10,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using ServerTools.Tracking;
 
 namespace ServerTools.Tests.Tracking;
 
@@ -70,6 +71,30 @@ public sealed class DeliveryTests(TrackingFixture database) : IClassFixture<Trac
         await using var after = database.Create();
         var dead = await after.Set<OutboxMessage>().Where(m => m.Id == poison).Select(m => new { m.State, m.Attempts }).SingleAsync();
         Assert.Equal((OutboxState.DeadLettered, 2), (dead.State, dead.Attempts));
+    }
+
+    [Fact]
+    public async Task A_dispatcher_with_a_handler_of_every_tracked_type_says_so_when_it_starts()
+    {
+        await ClearOutboxAsync();
+        var log = new RecordingLogger<TrackedChangeDispatcher<TrackingContext>>();
+        await using var services = database.Services(services =>
+        {
+            services.AddSingleton<ILogger<TrackedChangeDispatcher<TrackingContext>>>(log);
+            foreach (var descriptor in TrackedDescriptors.All)
+            {
+                services.AddScoped(
+                    typeof(ITrackedChangeHandler<>).MakeGenericType(descriptor.EntityType),
+                    typeof(IgnoringHandler<>).MakeGenericType(descriptor.EntityType));
+            }
+        });
+
+        Assert.Equal(0, await services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>().DispatchAsync());
+
+        var plan = Assert.Single(log.Entries, e => e.EventId is 7 or 8 or 15);
+        Assert.Equal(15, plan.EventId);
+        Assert.Contains(s_saleOrder, plan.Message, StringComparison.Ordinal);
+        Assert.EndsWith(": this process has a handler for every tracked type.", plan.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -632,6 +657,13 @@ public sealed class DeliveryTests(TrackingFixture database) : IClassFixture<Trac
 }
 
 /// <summary>How many more changes <see cref="RefusingHandler"/> refuses, and the changes it was handed.</summary>
+/// <summary>A handler that takes every change of <typeparamref name="T"/> and does nothing with it.</summary>
+public sealed class IgnoringHandler<T> : ITrackedChangeHandler<T>
+    where T : class
+{
+    public Task HandleAsync(TrackedChange<T> change, CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
 public sealed class Refusals(int refusals)
 {
     private int _remaining = refusals;

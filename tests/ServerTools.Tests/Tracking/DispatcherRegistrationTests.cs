@@ -1,7 +1,9 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ServerTools.Tests.TimeWindows;
 
 namespace ServerTools.Tests.Tracking;
 
@@ -55,6 +57,36 @@ public sealed class DispatcherRegistrationTests
 
         // Another context has a dispatcher of its own.
         services.AddTrackedChangeDispatcher<TrackingContext>();
+    }
+
+    /// <summary>
+    /// A context registered without <c>UseServerTools()</c>: the dispatcher says to add it before anything reads the model.
+    /// With a <c>[TimeWindowed]</c> entity in the model, as here, EF Core cannot even build the model without it and would
+    /// say to call <c>ToJson()</c>, once per pass, for ever. No connection is opened (the host does not exist).
+    /// </summary>
+    [Fact]
+    public async Task A_context_without_UseServerTools_stops_the_loop_at_once_saying_to_add_it()
+    {
+        var collection = new ServiceCollection();
+        collection.AddDbContext<TimeWindowContext>(options => options.UseNpgsql("Host=servertools.invalid"));
+        collection.AddTrackedChangeDispatcher<TimeWindowContext>(options => options.PollInterval = TimeSpan.FromMilliseconds(50));
+        await using var services = collection.BuildServiceProvider(validateScopes: true);
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TimeWindowContext>>();
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var loop = await Assert.ThrowsAsync<InvalidOperationException>(() => dispatcher.RunAsync(stop.Token));
+        var pass = await Assert.ThrowsAsync<InvalidOperationException>(() => dispatcher.DispatchAsync());
+
+        Assert.False(stop.IsCancellationRequested);
+        foreach (var error in new[] { loop, pass })
+        {
+            Assert.Equal(
+                "The tracked change dispatcher of TimeWindowContext delivers from that context's outbox, but the context's options do not call " +
+                "UseServerTools(), which maps the outbox and writes it in every save. Add .UseServerTools() after the database provider's " +
+                "Use...(): services.AddDbContext<TimeWindowContext>(options => options.UseNpgsql(...).UseServerTools()).",
+                error.Message);
+            Assert.Contains("ToJson()", error.InnerException?.Message, StringComparison.Ordinal);
+        }
     }
 
     private static ServiceProvider Unregistered()

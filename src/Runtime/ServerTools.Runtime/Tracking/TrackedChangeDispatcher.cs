@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -165,6 +166,11 @@ public sealed class TrackedChangeDispatcher<TContext>
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetService<TContext>() ?? throw ContextNotRegistered();
+        if (WithoutServerTools(scope.ServiceProvider, db) is { } refused)
+        {
+            throw refused;
+        }
+
         var plan = PlanFor(scope.ServiceProvider);
         var strategy = db.Database.CreateExecutionStrategy();
         try
@@ -190,8 +196,9 @@ public sealed class TrackedChangeDispatcher<TContext>
     /// A pass that fails (the database is down) is logged and retried after the poll interval.
     /// </summary>
     /// <exception cref="InvalidOperationException">
-    /// <typeparamref name="TContext"/> is not registered in the application's services: a mistake of configuration that no
-    /// retry mends, so the loop stops at once (a hosted service then stops the host) instead of failing every pass.
+    /// <typeparamref name="TContext"/> is not registered in the application's services, or its options do not call
+    /// <c>UseServerTools()</c>: mistakes of configuration that no retry mends, so the loop stops at once (a hosted service
+    /// then stops the host) instead of failing every pass.
     /// </exception>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -203,6 +210,11 @@ public sealed class TrackedChangeDispatcher<TContext>
             if (!registered)
             {
                 throw ContextNotRegistered();
+            }
+
+            if (WithoutServerTools(scope.ServiceProvider, scope.ServiceProvider.GetRequiredService<TContext>()) is { } refused)
+            {
+                throw refused;
             }
         }
 
@@ -227,6 +239,36 @@ public sealed class TrackedChangeDispatcher<TContext>
             }
         }
     }
+
+    /// <summary>
+    /// The error for a context whose options do not call <c>UseServerTools()</c>, or null. EF Core builds a context's model
+    /// when anything of the context is first used, its options included, and a model with <c>[TimeWindowed]</c> entities
+    /// cannot be built without <c>UseServerTools()</c> (EF Core's error then says to call <c>ToJson()</c>): so the options the
+    /// application registered are asked first, and a context that fails to start while they lack ServerTools gets this error,
+    /// with EF Core's as its inner exception. Options added in the context's <c>OnConfiguring</c> count too.
+    /// </summary>
+    private static InvalidOperationException? WithoutServerTools(IServiceProvider services, TContext db)
+    {
+        if (services.GetService<DbContextOptions<TContext>>()?.FindExtension<ServerToolsOptionsExtension>() is not null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return db.GetService<IDbContextOptions>().FindExtension<ServerToolsOptionsExtension>() is not null ? null : NoServerTools(null);
+        }
+        catch (InvalidOperationException error)
+        {
+            return NoServerTools(error);
+        }
+    }
+
+    private static InvalidOperationException NoServerTools(Exception? inner) => new(
+        $"The tracked change dispatcher of {typeof(TContext).Name} delivers from that context's outbox, but the context's options do not " +
+        "call UseServerTools(), which maps the outbox and writes it in every save. Add .UseServerTools() after the database provider's " +
+        $"Use...(): services.AddDbContext<{typeof(TContext).Name}>(options => options.UseNpgsql(...).UseServerTools()).",
+        inner);
 
     private static InvalidOperationException ContextNotRegistered() => new(
         $"The tracked change dispatcher of {typeof(TContext).Name} delivers from that context's outbox, but {typeof(TContext).Name} is not " +
@@ -270,8 +312,12 @@ public sealed class TrackedChangeDispatcher<TContext>
             var markDelivered = _options.UnhandledChanges == UnhandledTrackedChanges.MarkDelivered;
             var plan = new Plan(version, markDelivered ? [.. handled, .. unhandled.Order(StringComparer.Ordinal)] : [.. handled], unhandled);
             var handledNames = handled.Count == 0 ? "no tracked type" : string.Join(", ", handled);
-            var unhandledNames = unhandled.Count == 0 ? "none" : string.Join(", ", unhandled.Order(StringComparer.Ordinal));
-            if (markDelivered)
+            var unhandledNames = string.Join(", ", unhandled.Order(StringComparer.Ordinal));
+            if (unhandled.Count == 0)
+            {
+                TrackedDispatcherLog.PlanAllHandled(_logger, typeof(TContext).Name, handledNames);
+            }
+            else if (markDelivered)
             {
                 TrackedDispatcherLog.PlanMarkingDelivered(_logger, typeof(TContext).Name, handledNames, unhandledNames);
             }
@@ -834,6 +880,9 @@ internal static partial class TrackedDispatcherLog
     [LoggerMessage(7, LogLevel.Information,
         "The dispatcher of {Context} delivers the tracked changes of {HandledTypes}; it leaves those of {UnhandledTypes}, which this process has no handler for, to other dispatchers.")]
     public static partial void PlanWaiting(ILogger logger, string context, string handledTypes, string unhandledTypes);
+
+    [LoggerMessage(15, LogLevel.Information, "The dispatcher of {Context} delivers the tracked changes of {HandledTypes}: this process has a handler for every tracked type.")]
+    public static partial void PlanAllHandled(ILogger logger, string context, string handledTypes);
 
     [LoggerMessage(8, LogLevel.Information,
         "The dispatcher of {Context} delivers the tracked changes of {HandledTypes}; it marks those of {UnhandledTypes}, which this process has no handler for, delivered (UnhandledChanges = MarkDelivered).")]
