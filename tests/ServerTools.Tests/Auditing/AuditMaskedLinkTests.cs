@@ -15,6 +15,7 @@ public partial class Patient
     public string Name { get; set; } = "";
     [AuditMask] public List<Diagnosis> Diagnoses { get; set; } = [];
     [AuditIgnore] public List<Therapy> Therapies { get; set; } = [];
+    [AuditMask, RuleReadable] public List<Allergy> Allergies { get; set; } = [];
 }
 
 /// <summary>The other side of the masked many-to-many relationship, audited, with its navigation back unmarked.</summary>
@@ -35,11 +36,21 @@ public partial class Therapy
     public List<Patient> Patients { get; set; } = [];
 }
 
+/// <summary>The other side of a masked many-to-many relationship that data rules may read (<c>[RuleReadable]</c> on the patient's side).</summary>
+[Audited]
+public partial class Allergy
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+    public List<Patient> Patients { get; set; } = [];
+}
+
 public sealed class PatientContext(DbContextOptions<PatientContext> options) : DbContext(options)
 {
     public DbSet<Patient> Patients => Set<Patient>();
     public DbSet<Diagnosis> Diagnoses => Set<Diagnosis>();
     public DbSet<Therapy> Therapies => Set<Therapy>();
+    public DbSet<Allergy> Allergies => Set<Allergy>();
 }
 
 /// <summary>

@@ -8,7 +8,7 @@ namespace ServerTools.Tests.Rules.Expressions;
 /// <summary>
 /// A many-to-many navigation whose navigation back is <c>[AuditMask]</c> or <c>[AuditIgnore]</c> is hidden from data rules
 /// as that one is: a rule on either side would read the same links (<see cref="Patient"/>, <see cref="Diagnosis"/>,
-/// <see cref="Therapy"/>).
+/// <see cref="Therapy"/>); <c>[RuleReadable]</c> beside the attribute opens both sides (<see cref="Allergy"/>).
 /// </summary>
 public sealed class RuleHiddenInverseTests(RuleHiddenInverseTests.Database database) : IClassFixture<RuleHiddenInverseTests.Database>
 {
@@ -30,11 +30,14 @@ public sealed class RuleHiddenInverseTests(RuleHiddenInverseTests.Database datab
         Assert.Contains($"'{member}' is marked {attribute} ({where}), and a data rule cannot read a property marked [AuditIgnore] or [AuditMask]", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task The_other_members_of_the_other_side_stay_readable()
+    [Theory]
+    [InlineData(nameof(Diagnosis), "d.Code == \"F32.1\"")] // the other members of the other side
+    [InlineData(nameof(Patient), "p.Allergies.Any(a => a.Name == \"latex\")")] // [RuleReadable] beside the [AuditMask] ...
+    [InlineData(nameof(Allergy), "a.Patients.Any(p => p.Name == \"Alice\")")] // ... opens the navigation back too
+    public async Task Members_not_hidden_on_either_side_stay_readable(string entityType, string expression)
     {
         await using var context = database.Create();
 
-        context.ValidateDataRule(new ExceptionRuleDefinition { Id = "link.open", EntityType = nameof(Diagnosis), Expression = "d.Code == \"F32.1\"", Severity = RuleSeverity.Warning, Message = "m" });
+        context.ValidateDataRule(new ExceptionRuleDefinition { Id = "link.open", EntityType = entityType, Expression = expression, Severity = RuleSeverity.Warning, Message = "m" });
     }
 }
