@@ -177,6 +177,78 @@ internal static class AuditedProperties
             : null;
 
     /// <summary>
+    /// The strongest <c>[AuditIgnore]</c> or <c>[AuditMask]</c> (ignore beats mask) on the members of the struct, or of the
+    /// element type of the collection, that a model field holds (<see cref="IsModelField"/>), and on the members of the
+    /// structs and classes inside it (<see cref="MaxValueObjectDepth"/> types deep): such a field is one value at run
+    /// time when the model maps it with a value converter (the text the converter stores holds every member), so a mark
+    /// on a member protects the whole field, masked or left out, in the audit trail and in the outbox. Mapped as a complex
+    /// type instead, the struct's members are fields of their own and each keeps its own mark. None for other properties.
+    /// </summary>
+    public static (bool Ignored, bool Masked) MemberMarks(IPropertySymbol property)
+    {
+        var marks = (Ignored: false, Masked: false);
+        foreach (var type in HeldTypes(property))
+        {
+            foreach (var member in PropertiesOf(type))
+            {
+                if (IsProtected(member, out var ignored, out var masked))
+                {
+                    marks = (marks.Ignored || ignored, marks.Masked || masked);
+                }
+            }
+        }
+
+        return marks;
+    }
+
+    /// <summary>
+    /// The types whose members' marks count for a model field (<see cref="MemberMarks"/>): the struct it holds, or the
+    /// element type of its collection, and the structs and classes its members hold (their element types for
+    /// collections), <see cref="MaxValueObjectDepth"/> types deep, each once. Empty for a property that is not a model field.
+    /// </summary>
+    public static List<INamedTypeSymbol> HeldTypes(IPropertySymbol property)
+    {
+        var held = new List<INamedTypeSymbol>();
+        if (IsModelField(property))
+        {
+            AddHeld(property.Type, 1, held);
+        }
+
+        return held;
+
+        static void AddHeld(ITypeSymbol type, int depth, List<INamedTypeSymbol> held)
+        {
+            type = AuditValueTypes.Underlying(type);
+            if (AuditValueTypes.ElementType(type) is { } element)
+            {
+                type = AuditValueTypes.Underlying(element);
+            }
+
+            if (type is not INamedTypeSymbol { TypeKind: TypeKind.Struct or TypeKind.Class, SpecialType: SpecialType.None } named
+                || held.Contains(named, SymbolEqualityComparer.Default))
+            {
+                return;
+            }
+
+            held.Add(named);
+            if (depth < MaxValueObjectDepth)
+            {
+                foreach (var member in PropertiesOf(named))
+                {
+                    AddHeld(member.Type, depth + 1, held);
+                }
+            }
+        }
+    }
+
+    /// <summary>The instance properties (not indexers) of <paramref name="type"/>, its base classes and the interfaces it implements.</summary>
+    private static IEnumerable<IPropertySymbol> PropertiesOf(INamedTypeSymbol type)
+        => BaseFirst(type).SelectMany(static t => t.GetMembers())
+            .Concat(type.AllInterfaces.SelectMany(static i => i.GetMembers()))
+            .OfType<IPropertySymbol>()
+            .Where(static p => p is { IsStatic: false, IsIndexer: false });
+
+    /// <summary>
     /// The type whose properties the descriptor lists flattened under <paramref name="property"/>'s name
     /// (<c>Address.City</c>): its value object (<see cref="ValueObject"/>), or the struct the model may map as a complex
     /// type (<see cref="ComplexStruct"/>); null for a property that is one field or none.

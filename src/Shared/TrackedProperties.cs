@@ -16,17 +16,32 @@ internal static class TrackedProperties
     /// (<see cref="AuditedProperties.IsModelField"/>: a strongly typed id or other struct, a primitive collection), that are
     /// marked <c>[Tracked]</c>, and, when <paramref name="wholeClass"/> (the class is marked <c>[Tracked]</c>),
     /// the others but those marked <c>[AuditIgnore]</c>, which no ServerTools record holds unless asked for by name.
-    /// Value objects are not flattened.
+    /// Value objects are not flattened. A value whose members are marked takes their marks (<see cref="WithMemberMarks"/>).
     /// </summary>
     public static IEnumerable<EntityProperty> Of(INamedTypeSymbol type, bool wholeClass)
     {
-        foreach (var property in AuditedProperties.Mapped(type))
+        foreach (var mapped in AuditedProperties.Mapped(type))
         {
+            var property = WithMemberMarks(mapped);
             if (IsTrackable(property.Symbol) && (property.IsTracked || (wholeClass && !property.IsIgnored)))
             {
                 yield return property;
             }
         }
+    }
+
+    /// <summary>
+    /// <paramref name="property"/> with the marks of the members of the struct (or collection elements) it holds as one
+    /// value (<see cref="AuditedProperties.MemberMarks"/>): a member's <c>[AuditIgnore]</c> leaves the field out of a
+    /// class's tracking, and masks it when the property is <c>[Tracked]</c> by name (which names the property, not the
+    /// member the developer kept secret); a member's <c>[AuditMask]</c> masks it.
+    /// </summary>
+    private static EntityProperty WithMemberMarks(EntityProperty property)
+    {
+        var (ignored, masked) = AuditedProperties.MemberMarks(property.Symbol);
+        return ignored || masked
+            ? property with { IsIgnored = property.IsIgnored || ignored, IsMasked = property.IsMasked || masked || ignored }
+            : property;
     }
 
     /// <summary>Whether a mapped property's type is one tracking takes: a scalar, or a value the model gives its text (<see cref="IsModelValue"/>).</summary>

@@ -237,6 +237,37 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzerTests
         ["ST1002"]);
 
     [Fact]
+    public Task Members_of_structs_a_tracked_or_audited_class_holds_as_one_value_are_not_reported_as_they_protect_the_whole_field() => DiagnosticAssert.VerifyNotReportedAsync(
+        new AuditAttributeOutsideAuditedClassAnalyzer(),
+        """
+        using System.Collections.Generic;
+        using ServerTools;
+
+        namespace Shop;
+
+        public readonly record struct BankDetails(string Bank, [property: AuditMask] string Iban);
+        public readonly record struct Login(string Name, [property: AuditIgnore] string Secret);
+        public readonly record struct Holder(string Name, Login Login);
+        public readonly record struct Card([property: AuditMask] string Number);
+
+        [Tracked]
+        public partial class Payout
+        {
+            public int Id { get; set; }
+            public BankDetails Details { get; set; }
+            public Holder Holder { get; set; }
+        }
+
+        [Audited]
+        public partial class Wallet
+        {
+            public int Id { get; set; }
+            public List<Card> Cards { get; set; } = new();
+        }
+        """,
+        ["ST1002"]);
+
+    [Fact]
     public Task Unrelated_sealed_struct_and_base_of_unaudited_classes_are_still_reported() => DiagnosticAssert.VerifyAsync(
         new AuditAttributeOutsideAuditedClassAnalyzer(),
         """

@@ -112,7 +112,7 @@ public sealed class AuditComplexStructTests(AuditComplexStructTests.Database dat
         => Assert.Equal(
             [
                 "Id", "Name", "Location", "Location.Lat", "Location.Lon", "Hidden (masked)", "Hidden.Lat (masked)", "Hidden.Lon (masked)",
-                "Fee", "Fee.Amount", "Fee.Account (masked)", "Backup", "Backup.Lat", "Backup.Lon", "Code", "Code.Value",
+                "Fee (masked)", "Fee.Amount", "Fee.Account (masked)", "Backup", "Backup.Lat", "Backup.Lon", "Code", "Code.Value",
             ],
             AuditDescriptors.Get<Site>().Fields.Select(static f => f.ToString()));
 }

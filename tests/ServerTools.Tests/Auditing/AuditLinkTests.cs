@@ -312,7 +312,7 @@ public sealed class AuditLinkTests(AuditLinkTests.Database database) : IClassFix
     }
 
     [Fact]
-    public async Task An_ignored_navigation_logs_nothing_on_its_side()
+    public async Task An_ignored_navigation_logs_nothing_on_either_side()
     {
         var (partner, _) = await SeedAsync("ignored");
         int topic;
@@ -331,9 +331,9 @@ public sealed class AuditLinkTests(AuditLinkTests.Database database) : IClassFix
             await context.SaveChangesAsync();
         }
 
+        // The link is one fact: the [AuditIgnore] of Partner.Topics leaves Topic.Partners out too (AuditMaskedLinkTests).
         Assert.Equal([AuditOperation.Create], (await LogsOf<Partner>(partner)).Select(l => l.Operation));
-        var topicLog = Assert.Single(await LogsOf<Topic>(topic), l => l.Operation == AuditOperation.Update);
-        Assert.Equal([("Partners", "[]", Json(partner))], Lines(topicLog));
+        Assert.Equal([AuditOperation.Create], (await LogsOf<Topic>(topic)).Select(l => l.Operation));
     }
 
     [Fact]

@@ -14,8 +14,9 @@ namespace ServerTools.Analyzers.Auditing;
 /// <summary>
 /// ST1002: <c>[AuditIgnore]</c> or <c>[AuditMask]</c> on a property of a type whose descriptor can never include it: a
 /// type that is not <c>[Audited]</c> or tracked, not abstract, not a base class of an <c>[Audited]</c> or tracked class of
-/// the same compilation, and not a value object or struct whose properties such a class logs flattened (<c>Address.City</c>,
-/// <see cref="AuditedProperties.Flattened"/>).
+/// the same compilation, not a value object or struct whose properties such a class logs flattened (<c>Address.City</c>,
+/// <see cref="AuditedProperties.Flattened"/>), and not a type held by a field such a class logs or tracks as one value
+/// (a struct with a value converter, whose members' marks protect the whole field: <see cref="AuditedProperties.HeldTypes"/>).
 /// Abstract classes pass: their properties are audited in audited subclasses, wherever those are. A concrete base class
 /// whose audited subclasses live in another project cannot be told apart and is reported. A tracked class (marked
 /// <c>[Tracked]</c> or declaring a <c>[Tracked]</c> property) passes: its outbox messages leave out or mask such a
@@ -192,6 +193,8 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzer : DiagnosticAnalyz
                 {
                     bases.Add(current.OriginalDefinition);
                 }
+
+                AddHeldTypes(type, bases);
             }
 
             if (audited)
@@ -201,6 +204,22 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzer : DiagnosticAnalyz
         }
 
         return bases.ToImmutable();
+    }
+
+    /// <summary>
+    /// The types held by the fields of <paramref name="type"/> that are one value whose text the model decides (a struct with
+    /// a value converter, a collection of them): the marks of their members mask or leave out the whole field
+    /// (<see cref="AuditedProperties.MemberMarks"/>).
+    /// </summary>
+    private static void AddHeldTypes(INamedTypeSymbol type, ImmutableHashSet<INamedTypeSymbol>.Builder found)
+    {
+        foreach (var property in AuditedProperties.Mapped(type))
+        {
+            foreach (var held in AuditedProperties.HeldTypes(property.Symbol))
+            {
+                found.Add(held.OriginalDefinition);
+            }
+        }
     }
 
     /// <summary>
@@ -218,6 +237,7 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzer : DiagnosticAnalyz
                 && !path.Contains(valueObject, SymbolEqualityComparer.Default))
             {
                 found.Add(valueObject.OriginalDefinition);
+                AddHeldTypes(valueObject, found);
                 path.Add(valueObject);
                 AddValueObjects(valueObject, path, found);
                 path.RemoveAt(path.Count - 1);

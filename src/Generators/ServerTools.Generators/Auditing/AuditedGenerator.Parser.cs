@@ -143,8 +143,15 @@ public sealed partial class AuditedGenerator
                     // A struct or a collection of values: the run time logs it as the model maps it (the value its
                     // converter stores, a primitive collection as a JSON array), or not at all when the model does
                     // not map it as a property. A struct may be a complex type instead: its fields follow, and the
-                    // run time logs those the model maps.
-                    fields.Add(new AuditedFieldSpec(prefix + property.MetadataName, isMasked));
+                    // run time logs those the model maps. As one value, it holds every member of the struct (or of the
+                    // collection's elements): a member's [AuditIgnore] or [AuditMask] leaves it out or masks it whole,
+                    // while the flattened fields keep each member's own mark.
+                    var (membersIgnored, membersMasked) = AuditedProperties.MemberMarks(property);
+                    if (!membersIgnored)
+                    {
+                        fields.Add(new AuditedFieldSpec(prefix + property.MetadataName, isMasked || membersMasked));
+                    }
+
                     if (AuditedProperties.ComplexStruct(property) is { } complex
                         && path.Count < AuditedProperties.MaxValueObjectDepth
                         && !path.Contains(complex, SymbolEqualityComparer.Default))

@@ -74,19 +74,45 @@ internal sealed class AuditFieldMap
 
     /// <summary>
     /// The many-to-many navigations of the described class and its base classes that have a CLR property (the inverse of a
-    /// navigation declared on one side only has none), unless <c>[AuditIgnore]</c>; masked when <c>[AuditMask]</c>.
+    /// navigation declared on one side only has none), unless <c>[AuditIgnore]</c>; masked when <c>[AuditMask]</c>. The
+    /// marks of the navigation back (<see cref="InverseMarks"/>) count too, the strongest of the two sides winning: a link
+    /// is one fact, which the log of either side would otherwise hold in clear.
     /// </summary>
     private static IEnumerable<AuditLink> LinkedNavigations(IEntityType entityType, AuditDescriptor descriptor)
     {
         foreach (var navigation in entityType.GetSkipNavigations())
         {
-            if (!navigation.IsShadowProperty()
-                && navigation.DeclaringEntityType.ClrType.IsAssignableFrom(descriptor.EntityType)
-                && !descriptor.IgnoredNavigations.Contains(navigation.Name))
+            if (navigation.IsShadowProperty() || !navigation.DeclaringEntityType.ClrType.IsAssignableFrom(descriptor.EntityType))
             {
-                yield return new AuditLink(navigation, new AuditField(navigation.Name, descriptor.MaskedNavigations.Contains(navigation.Name)));
+                continue;
+            }
+
+            var (inverseIgnored, inverseMasked) = InverseMarks(navigation);
+            if (!inverseIgnored && !descriptor.IgnoredNavigations.Contains(navigation.Name))
+            {
+                yield return new AuditLink(navigation, new AuditField(navigation.Name, inverseMasked || descriptor.MaskedNavigations.Contains(navigation.Name)));
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the navigation back of <paramref name="navigation"/> is <c>[AuditIgnore]</c> or <c>[AuditMask]</c>, as the
+    /// descriptors of its class and of the <c>[Audited]</c> classes derived from it list it (<see cref="AuditDescriptors.Trails"/>).
+    /// A class that is not audited has no descriptor: ST1002 reports such a mark, which protects nothing.
+    /// </summary>
+    private static (bool Ignored, bool Masked) InverseMarks(ISkipNavigation navigation)
+    {
+        var (ignored, masked) = (false, false);
+        if (navigation.Inverse is { } inverse && !inverse.IsShadowProperty())
+        {
+            foreach (var other in AuditDescriptors.Trails(inverse.DeclaringEntityType.ClrType))
+            {
+                ignored |= other.IgnoredNavigations.Contains(inverse.Name);
+                masked |= other.MaskedNavigations.Contains(inverse.Name);
+            }
+        }
+
+        return (ignored, masked);
     }
 
     /// <summary>

@@ -11,8 +11,9 @@ namespace ServerTools.Rules.Data;
 /// What a data rule may read: the properties and navigations that the context's model maps (with a CLR property), so
 /// that every rule the engine runs in memory also translates to SQL. Shadow properties, unmapped properties and
 /// methods are not members. A member marked <c>[AuditIgnore]</c> or <c>[AuditMask]</c> (on the entity type's class, on
-/// a class derived from it that the model maps, whose rows the rule reads too, or on a navigation whose foreign key the
-/// property is), and not <c>[RuleReadable]</c>, is hidden: see <see cref="RuleHiddenMember"/>.
+/// a class derived from it that the model maps, whose rows the rule reads too, on a navigation whose foreign key the
+/// property is, or on the inverse of a many-to-many navigation), and not <c>[RuleReadable]</c>, is hidden: see
+/// <see cref="RuleHiddenMember"/>.
 /// </summary>
 internal sealed class EfRuleSchema : RuleSchema
 {
@@ -56,9 +57,22 @@ internal sealed class EfRuleSchema : RuleSchema
 
         INavigationBase? navigation = entityType.FindNavigation(name) ?? (INavigationBase?)entityType.FindSkipNavigation(name);
         return navigation is { PropertyInfo: { } navigationProperty }
-            ? new RuleMember(navigationProperty, navigation.IsCollection ? navigation.TargetEntityType.ClrType : null, Hidden(entityType, navigation.Name))
+            ? new RuleMember(
+                navigationProperty,
+                navigation.IsCollection ? navigation.TargetEntityType.ClrType : null,
+                Hidden(entityType, navigation.Name) ?? HiddenInverse(navigation))
             : null;
     }
+
+    /// <summary>
+    /// Whether <paramref name="navigation"/> is a many-to-many navigation whose navigation back is hidden: the links are
+    /// one fact, which a rule on either side would read, so the audit trail masks or leaves out both sides' lines too.
+    /// </summary>
+    private static RuleHiddenMember? HiddenInverse(INavigationBase navigation)
+        => navigation is ISkipNavigation { Inverse: { PropertyInfo: not null } inverse }
+           && Hidden(inverse.DeclaringEntityType, inverse.Name) is { } hidden
+            ? hidden with { Where = $"on its inverse navigation {inverse.DeclaringEntityType.ClrType.Name}.{inverse.Name}" }
+            : null;
 
     /// <summary>Whether the member is hidden on the entity type's class or on one of the mapped classes derived from it, whose rows the rule reads too.</summary>
     private static RuleHiddenMember? Hidden(IEntityType entityType, string name)

@@ -1,0 +1,118 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using ServerTools.Tests.Infrastructure;
+using static ServerTools.Tests.Auditing.AuditLogText;
+
+namespace ServerTools.Tests.Auditing;
+
+/// <summary>A patient whose diagnoses are a secret (masked) and whose therapies are never logged (ignored).</summary>
+[Audited]
+public partial class Patient
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+    [AuditMask] public List<Diagnosis> Diagnoses { get; set; } = [];
+    [AuditIgnore] public List<Therapy> Therapies { get; set; } = [];
+    [AuditMask, RuleReadable] public List<Allergy> Allergies { get; set; } = [];
+}
+
+/// <summary>The other side of the masked many-to-many relationship, audited, with its navigation back unmarked.</summary>
+[Audited]
+public partial class Diagnosis
+{
+    public int Id { get; set; }
+    public string Code { get; set; } = "";
+    public List<Patient> Patients { get; set; } = [];
+}
+
+/// <summary>The other side of the ignored many-to-many relationship, audited, with its navigation back unmarked.</summary>
+[Audited]
+public partial class Therapy
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+    public List<Patient> Patients { get; set; } = [];
+}
+
+/// <summary>The other side of a masked many-to-many relationship that data rules may read (<c>[RuleReadable]</c> on the patient's side).</summary>
+[Audited]
+public partial class Allergy
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+    public List<Patient> Patients { get; set; } = [];
+}
+
+public sealed class PatientContext(DbContextOptions<PatientContext> options) : DbContext(options)
+{
+    public DbSet<Patient> Patients => Set<Patient>();
+    public DbSet<Diagnosis> Diagnoses => Set<Diagnosis>();
+    public DbSet<Therapy> Therapies => Set<Therapy>();
+    public DbSet<Allergy> Allergies => Set<Allergy>();
+}
+
+/// <summary>
+/// A link of a many-to-many relationship is one fact that the logs of both sides hold: <c>[AuditMask]</c> or
+/// <c>[AuditIgnore]</c> on one side's navigation masks or leaves out the other side's line too (the strongest mark of the
+/// two wins), as read from the trail stored in PostgreSQL.
+/// </summary>
+public sealed class AuditMaskedLinkTests(AuditMaskedLinkTests.Database database) : IClassFixture<AuditMaskedLinkTests.Database>
+{
+    public sealed class Database() : SchemaFixture<PatientContext>(options => new(options));
+
+    [Fact]
+    public async Task A_link_masked_on_one_side_is_masked_in_the_log_of_the_other_side()
+    {
+        var (patient, diagnosis, _) = await SeedAsync("masked");
+        await using (var context = database.Create())
+        {
+            var loaded = await context.Patients.SingleAsync(p => p.Id == patient);
+            loaded.Diagnoses.Add(await context.Diagnoses.SingleAsync(d => d.Id == diagnosis));
+            await context.SaveChangesAsync();
+        }
+
+        await using (var context = database.Create())
+        {
+            // Removed from the side that is not marked: masked all the same.
+            var loaded = await context.Diagnoses.Include(d => d.Patients).SingleAsync(d => d.Id == diagnosis);
+            loaded.Patients.Clear();
+            await context.SaveChangesAsync();
+        }
+
+        var patientUpdates = (await Logs<Patient>(() => database.Create(), patient)).Where(static l => l.Operation == AuditOperation.Update).ToList();
+        var diagnosisUpdates = (await Logs<Diagnosis>(() => database.Create(), diagnosis)).Where(static l => l.Operation == AuditOperation.Update).ToList();
+        Assert.Equal([[("Diagnoses", "***", "***")], [("Diagnoses", "***", "***")]], patientUpdates.Select(Lines));
+        Assert.Equal([[("Patients", "***", "***")], [("Patients", "***", "***")]], diagnosisUpdates.Select(Lines));
+    }
+
+    [Fact]
+    public async Task A_link_ignored_on_one_side_is_left_out_of_the_log_of_the_other_side()
+    {
+        var (patient, _, therapy) = await SeedAsync("ignored");
+        await using (var context = database.Create())
+        {
+            var loaded = await context.Therapies.SingleAsync(t => t.Id == therapy);
+            loaded.Patients.Add(await context.Patients.SingleAsync(p => p.Id == patient));
+            await context.SaveChangesAsync();
+        }
+
+        // A save that changes only the ignored links logs nothing, on either side.
+        Assert.Equal([AuditOperation.Create], (await Logs<Patient>(() => database.Create(), patient)).Select(static l => l.Operation));
+        Assert.Equal([AuditOperation.Create], (await Logs<Therapy>(() => database.Create(), therapy)).Select(static l => l.Operation));
+        await using var check = database.Create();
+        Assert.Equal([patient], await check.Therapies.Where(t => t.Id == therapy).SelectMany(t => t.Patients).Select(p => p.Id).ToListAsync());
+    }
+
+    private async Task<(int Patient, int Diagnosis, int Therapy)> SeedAsync(string name)
+    {
+        await using var context = database.Create();
+        var patient = new Patient { Name = name };
+        var diagnosis = new Diagnosis { Code = "F32.1" };
+        var therapy = new Therapy { Name = "CBT" };
+        context.AddRange(patient, diagnosis, therapy);
+        await context.SaveChangesAsync();
+        return (patient.Id, diagnosis.Id, therapy.Id);
+    }
+}
