@@ -73,6 +73,28 @@ public sealed class DeliveryTests(TrackingFixture database) : IClassFixture<Trac
         Assert.Equal((OutboxState.DeadLettered, 2), (dead.State, dead.Attempts));
     }
 
+    /// <summary>
+    /// A handler registered as an open generic (<c>typeof(ITrackedChangeHandler&lt;&gt;)</c>) is recorded under a name
+    /// without assembly versions, so a retry after a new build of the application does not hand it the change again.
+    /// </summary>
+    [Fact]
+    public async Task A_generic_handler_is_recorded_under_its_name_without_assembly_versions()
+    {
+        await ClearOutboxAsync();
+        await CreateOrderAsync("SO-generic-handler");
+        await using var services = database.Services(
+            services => services
+                .AddSingleton(new Refusals(1)).AddScoped<ITrackedChangeHandler<SaleOrder>, RefusingHandler>()
+                .AddScoped(typeof(ITrackedChangeHandler<>), typeof(IgnoringHandler<>)),
+            o => o.FirstRetryDelay = TimeSpan.FromMinutes(1));
+
+        Assert.Equal(1, await services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>().DispatchAsync());
+
+        await using var check = database.Create();
+        var message = await check.Set<OutboxMessage>().SingleAsync();
+        Assert.Equal(["ServerTools.Tests.Tracking.IgnoringHandler`1[ServerTools.Tests.Tracking.SaleOrder]"], message.HandledBy);
+    }
+
     [Fact]
     public async Task A_dispatcher_with_a_handler_of_every_tracked_type_says_so_when_it_starts()
     {
@@ -128,12 +150,46 @@ public sealed class DeliveryTests(TrackingFixture database) : IClassFixture<Trac
         Assert.StartsWith($"30 tracked changes of {s_saleOrder} have waited since ", warning.Message, StringComparison.Ordinal);
         Assert.Equal(5, warning.EventId);
 
+        // The time reads the same in every culture (not 11/21/2026, which could be either month or day first).
+        Assert.Matches(@"have waited since \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z or earlier", warning.Message);
+
         var counts = await Task.WhenAll(Task.Run(() => DrainAsync(withoutHandler)), Task.Run(() => DrainAsync(withHandler)));
 
         Assert.Equal([0, 30], counts);
         Assert.Equal(30, deliveries.Received.Select(c => c.ChangeId).Distinct().Count());
         await using var check = database.Create();
         Assert.Equal(30, await check.Set<OutboxMessage>().CountAsync(m => m.State == OutboxState.Delivered));
+    }
+
+    /// <summary>
+    /// An outbox row written around ServerTools whose entity type holds line breaks cannot forge lines of a plain-text log:
+    /// the warning about it shows them as '?'.
+    /// </summary>
+    [Fact]
+    public async Task A_waiting_change_of_a_type_name_with_line_breaks_is_logged_on_one_line()
+    {
+        await ClearOutboxAsync();
+        var old = database.Clock.Now - TimeSpan.FromHours(1);
+        const string forged = "Ghost\r\nfail: Forged[0] a line of its own";
+        await using (var context = database.Create())
+        {
+            await context.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO servertools_outbox ("Id", "EntityType", "EntityKey", "Operation", "Fields", "Timestamp", "State", "Attempts", "NextAttemptAt")
+                VALUES ({Guid.CreateVersion7()}, {forged}, '1', 'Update', CAST('[]' AS json), {old}, 'Pending', 0, {old})
+                """);
+        }
+
+        var log = new RecordingLogger<TrackedChangeDispatcher<TrackingContext>>();
+        await using var services = database.Services(
+            services => services.AddSingleton<ILogger<TrackedChangeDispatcher<TrackingContext>>>(log),
+            o => o.UnhandledWarningAfter = TimeSpan.FromMinutes(5));
+        Assert.Equal(0, await services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>().DispatchAsync());
+
+        var warning = Assert.Single(log.Entries, e => e.EventId == 6);
+        Assert.StartsWith("1 tracked changes of Ghost??fail: Forged[0] a line of its own have waited since ", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', warning.Message);
+        await ClearOutboxAsync();
     }
 
     [Fact]

@@ -2,9 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using ServerTools.Tests.Auditing;
 using ServerTools.Tests.Infrastructure;
@@ -227,6 +229,81 @@ public sealed class TrackingMappingTests(TrackingMappingTests.Database database)
     }
 
     /// <summary>A context whose outbox leaves <see cref="OutboxMessage.DeliveredAt"/> unmapped.</summary>
+    /// <summary>
+    /// A dispatcher started before its database has the outbox (the migration not applied yet) logs the failure with its
+    /// exception once, not at every poll; waits longer after each failed pass; says again, without the stack, when it
+    /// still fails five minutes later; and says when passes succeed again.
+    /// </summary>
+    [Fact]
+    public async Task A_pass_that_keeps_failing_is_logged_once_then_rarely_and_its_end_is_logged()
+    {
+        var clock = new FixedClock(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        var log = new RecordingLogger<TrackedChangeDispatcher<RenamedOutboxContext>>();
+        var collection = new ServiceCollection();
+        collection.AddDbContext<RenamedOutboxContext>(options => options.UseNpgsql(database.ConnectionString).UseServerTools());
+        collection.AddSingleton<ILogger<TrackedChangeDispatcher<RenamedOutboxContext>>>(log);
+        collection.AddScoped<ITrackedChangeHandler<SaleOrder>, RecordingHandler>().AddSingleton(new Deliveries());
+        collection.AddTrackedChangeDispatcher<RenamedOutboxContext>(options => (options.TimeProvider, options.PollInterval) = (clock, TimeSpan.FromMilliseconds(10)));
+        await using var services = collection.BuildServiceProvider(validateScopes: true);
+        await using (var context = database.Create())
+        {
+            await context.Database.ExecuteSqlRawAsync("ALTER TABLE events.change_outbox RENAME TO change_outbox_not_yet");
+        }
+
+        using var stop = new CancellationTokenSource();
+        var loop = Task.Run(() => services.GetRequiredService<TrackedChangeDispatcher<RenamedOutboxContext>>().RunAsync(stop.Token));
+        try
+        {
+            // About 1.5 s: at one pass per poll interval, a hundred failed passes; waiting longer after each, a few.
+            await Task.Delay(1500);
+            var failed = Assert.Single(log.Entries, e => e.EventId == 3 || e.Level >= LogLevel.Warning);
+            Assert.Equal(LogLevel.Error, failed.Level);
+            Assert.DoesNotContain(log.Entries, e => e.EventId == 17);
+
+            clock.Now += TimeSpan.FromMinutes(6);
+            await WaitForAsync(() => log.Entries.Any(e => e.EventId == 17));
+            var again = Assert.Single(log.Entries, e => e.EventId == 17).Message;
+            Assert.StartsWith("Dispatch passes over the outbox of RenamedOutboxContext have failed ", again, StringComparison.Ordinal);
+            Assert.Contains(" times in a row since 2026-11-22 09:00:00Z, with System.InvalidOperationException as logged first;", again, StringComparison.Ordinal);
+
+            await using (var context = database.Create())
+            {
+                await context.Database.ExecuteSqlRawAsync("ALTER TABLE events.change_outbox_not_yet RENAME TO change_outbox");
+            }
+
+            // At most 30 s (the longest wait), usually well under a second.
+            await WaitForAsync(() => log.Entries.Any(e => e.EventId == 18), TimeSpan.FromSeconds(40));
+            Assert.StartsWith("Dispatch passes over the outbox of RenamedOutboxContext succeed again, after ", Assert.Single(log.Entries, e => e.EventId == 18).Message, StringComparison.Ordinal);
+            Assert.Single(log.Entries, e => e.EventId == 3);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await loop;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped in a pass or a wait.
+            }
+
+            await using var context = database.Create();
+            await context.Database.ExecuteSqlRawAsync(
+                "DO $$ BEGIN IF to_regclass('events.change_outbox_not_yet') IS NOT NULL THEN ALTER TABLE events.change_outbox_not_yet RENAME TO change_outbox; END IF; END $$");
+        }
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, TimeSpan? timeout = null)
+    {
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < until, "The dispatcher did not log what was awaited in time.");
+            await Task.Delay(20);
+        }
+    }
+
     private sealed class NoDeliveredAtContext(DbContextOptions<NoDeliveredAtContext> options) : DbContext(options)
     {
         public DbSet<SaleOrder> SaleOrders => Set<SaleOrder>();

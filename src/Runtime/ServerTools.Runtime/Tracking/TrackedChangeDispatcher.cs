@@ -218,27 +218,103 @@ public sealed class TrackedChangeDispatcher<TContext>
             }
         }
 
+        var failures = new FailedPasses(_logger, _options.TimeProvider);
         while (!cancellationToken.IsCancellationRequested)
         {
             // Taken before the pass, so that a commit while it runs wakes the wait after it.
             var pulse = OutboxSignal.Next();
             int handled;
+            var wait = _options.PollInterval;
             try
             {
                 handled = await DispatchAsync(cancellationToken).ConfigureAwait(false);
+                failures.Succeeded();
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
-                TrackedDispatcherLog.PassFailed(_logger, typeof(TContext).Name, exception.GetType().FullName, exception);
+                wait = failures.Failed(exception, _options.PollInterval);
                 handled = 0;
             }
 
             if (handled == 0)
             {
-                await OutboxSignal.WaitAsync(pulse, _options.PollInterval, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                await OutboxSignal.WaitAsync(pulse, wait, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
         }
     }
+
+    /// <summary>
+    /// The passes of one loop that failed in a row (a database that is down, or lacks the outbox until its migration is
+    /// applied): the first failure, and each that differs from the one before, is logged with its exception; the same
+    /// failure again is logged without it at most every <see cref="RepeatEvery"/>, and the loop waits longer after each
+    /// (twice the poll interval, four times, ... up to 32 times, and at most the longer of 30 s and the poll interval). A
+    /// pass that succeeds after failures says so.
+    /// </summary>
+    private sealed class FailedPasses(ILogger logger, TimeProvider clock)
+    {
+        /// <summary>How often a failure that goes on is logged again.</summary>
+        public static readonly TimeSpan RepeatEvery = TimeSpan.FromMinutes(5);
+
+        private int _count;
+        private string? _kind;
+        private DateTimeOffset _since;
+        private DateTimeOffset _loggedAt;
+
+        /// <summary>Logs <paramref name="exception"/> as the rules above say; returns how long to wait before the next pass.</summary>
+        public TimeSpan Failed(Exception exception, TimeSpan pollInterval)
+        {
+            var now = clock.GetUtcNow();
+            var kind = exception.GetType().FullName + ": " + exception.Message;
+            _count = _kind == kind ? _count + 1 : 1;
+            if (_count == 1)
+            {
+                (_kind, _since, _loggedAt) = (kind, now, now);
+                TrackedDispatcherLog.PassFailed(logger, typeof(TContext).Name, exception.GetType().FullName, exception);
+            }
+            else if (now - _loggedAt >= RepeatEvery)
+            {
+                _loggedAt = now;
+                TrackedDispatcherLog.PassStillFails(logger, typeof(TContext).Name, _count, Invariant(_since), exception.GetType().FullName);
+            }
+
+            var longest = pollInterval > TimeSpan.FromSeconds(30) ? pollInterval : TimeSpan.FromSeconds(30);
+            var wait = pollInterval * (1 << Math.Min(_count - 1, 5));
+            return wait < longest ? wait : longest;
+        }
+
+        /// <summary>A pass succeeded: says so when passes had failed.</summary>
+        public void Succeeded()
+        {
+            if (_count > 0)
+            {
+                TrackedDispatcherLog.PassSucceedsAgain(logger, typeof(TContext).Name, _count, Invariant(_since));
+                (_count, _kind) = (0, null);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Text read from an outbox row (an entity type name, an operation), as logs show it: control characters, which a row
+    /// written around ServerTools could hold to forge lines of a plain-text log, become <c>?</c>.
+    /// </summary>
+    internal static string Printable(string text)
+    {
+        if (!text.AsSpan().ContainsAnyInRange('\u0000', '\u001f') && !text.Contains('\u007f', StringComparison.Ordinal) && !text.AsSpan().ContainsAnyInRange('\u0080', '\u009f'))
+        {
+            return text;
+        }
+
+        return string.Create(text.Length, text, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = char.IsControl(source[i]) ? '?' : source[i];
+            }
+        });
+    }
+
+    /// <summary>A time as logs show it, the same in every culture (<c>2026-11-22 16:33:56Z</c>).</summary>
+    internal static string Invariant(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The error for a context whose options do not call <c>UseServerTools()</c>, or null. EF Core builds a context's model
@@ -658,10 +734,11 @@ public sealed class TrackedChangeDispatcher<TContext>
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var type = reader.GetString(0);
+            var stored = reader.GetString(0);
             var count = reader.GetInt32(1);
-            var oldest = reader.GetFieldValue<DateTimeOffset>(2);
-            var known = TrackedDescriptors.TryGet(type, out _);
+            var oldest = Invariant(reader.GetFieldValue<DateTimeOffset>(2));
+            var known = TrackedDescriptors.TryGet(stored, out _);
+            var type = Printable(stored);
             if (count < limit)
             {
                 if (known)
@@ -742,7 +819,7 @@ public sealed class TrackedChangeDispatcher<TContext>
     /// <summary>A message whose content cannot be read: a failed attempt that no handler saw, with the reason (never a field's value).</summary>
     private Task UnreadableAsync(TContext db, OutboxSql sql, OutboxMessage message, string reason)
     {
-        TrackedDispatcherLog.Unreadable(_logger, message.Id, message.EntityType, message.Attempts + 1, reason);
+        TrackedDispatcherLog.Unreadable(_logger, message.Id, Printable(message.EntityType), message.Attempts + 1, Printable(reason));
         return RecordFailureAsync(
             db, sql, message, $"ServerTools could not read this change, so no handler received it: {reason}.", "an unreadable row", message.HandledBy ?? []);
     }
@@ -870,12 +947,12 @@ internal static partial class TrackedDispatcherLog
         "{Count} tracked changes of {EntityType} have waited since {Oldest} or earlier, and the dispatcher of {Context} in this process has no handler " +
         "of that type, so it leaves them to a dispatcher that has one. Register the ITrackedChangeHandler in every process that runs this dispatcher; " +
         "for a type without subscribers, set [Tracked(Operations = TrackedOperations.None)], or UnhandledChanges = MarkDelivered where this process dispatches alone.")]
-    public static partial void WaitingWithoutHandler(ILogger logger, int count, string entityType, DateTimeOffset oldest, string context);
+    public static partial void WaitingWithoutHandler(ILogger logger, int count, string entityType, string oldest, string context);
 
     [LoggerMessage(6, LogLevel.Warning,
         "{Count} tracked changes of {EntityType} have waited since {Oldest} or earlier, and no [Tracked] type of that name is loaded in this process. " +
         "Run a dispatcher where the entity's assembly is loaded; if the type was renamed or removed, delete or redirect those outbox rows.")]
-    public static partial void WaitingUnknownType(ILogger logger, int count, string entityType, DateTimeOffset oldest);
+    public static partial void WaitingUnknownType(ILogger logger, int count, string entityType, string oldest);
 
     [LoggerMessage(7, LogLevel.Information,
         "The dispatcher of {Context} delivers the tracked changes of {HandledTypes}; it leaves those of {UnhandledTypes}, which this process has no handler for, to other dispatchers.")]
@@ -909,10 +986,18 @@ internal static partial class TrackedDispatcherLog
         "handler of that type, so it leaves them to a dispatcher that has one. Register the ITrackedChangeHandler in every process that runs this " +
         "dispatcher; for a type without subscribers, set [Tracked(Operations = TrackedOperations.None)], or UnhandledChanges = MarkDelivered where this " +
         "process dispatches alone.")]
-    public static partial void ManyWaitingWithoutHandler(ILogger logger, int count, string entityType, DateTimeOffset oldest, string context);
+    public static partial void ManyWaitingWithoutHandler(ILogger logger, int count, string entityType, string oldest, string context);
 
     [LoggerMessage(14, LogLevel.Warning,
         "At least {Count} tracked changes of {EntityType} have waited since {Oldest} or earlier, and no [Tracked] type of that name is loaded in this " +
         "process. Run a dispatcher where the entity's assembly is loaded; if the type was renamed or removed, delete or redirect those outbox rows.")]
-    public static partial void ManyWaitingUnknownType(ILogger logger, int count, string entityType, DateTimeOffset oldest);
+    public static partial void ManyWaitingUnknownType(ILogger logger, int count, string entityType, string oldest);
+
+    [LoggerMessage(17, LogLevel.Error,
+        "Dispatch passes over the outbox of {Context} have failed {Count} times in a row since {Since}, with {ExceptionType} as logged first; " +
+        "the dispatcher goes on trying, less often.")]
+    public static partial void PassStillFails(ILogger logger, string context, int count, string since, string? exceptionType);
+
+    [LoggerMessage(18, LogLevel.Information, "Dispatch passes over the outbox of {Context} succeed again, after {Count} failed since {Since}.")]
+    public static partial void PassSucceedsAgain(ILogger logger, string context, int count, string since);
 }

@@ -280,12 +280,16 @@ internal sealed class HandlerRun
     public bool Stopped { get; set; }
 
     /// <summary>
-    /// The name a handler is recorded under: its type's full name; a type registered more than once is told apart by its
-    /// place among them (<c>#2</c>, <c>#3</c>), so each registration handles the change once.
+    /// The name a handler is recorded under: its type's full name, without assembly names or versions (a closed generic
+    /// handler, registered as <c>typeof(ITrackedChangeHandler&lt;&gt;)</c>, is <c>Shop.AllChanges`1[Shop.SaleOrder]</c>, so
+    /// a new build of the application's assembly is the same handler); a type registered more than once is told apart by
+    /// its place among them (<c>#2</c>, <c>#3</c>), so each registration handles the change once.
     /// </summary>
     public string Name(object handler)
     {
-        var name = handler.GetType().FullName ?? handler.GetType().Name;
+        // Type.ToString() is the full name for every type but a constructed generic one, whose FullName names the assemblies
+        // of its type arguments with their versions.
+        var name = handler.GetType().ToString();
         _seen ??= new Dictionary<string, int>(StringComparer.Ordinal);
         var count = _seen[name] = _seen.GetValueOrDefault(name) + 1;
         return count == 1 ? name : $"{name}#{count.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
