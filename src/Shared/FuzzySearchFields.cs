@@ -99,6 +99,24 @@ internal static class FuzzySearchFields
     public static IEnumerable<FuzzyField> Valid(INamedTypeSymbol type)
         => Of(type).Where(static field => field.Problem == FuzzyFieldProblem.None);
 
+    /// <summary>
+    /// Whether the generator can add a search to <paramref name="type"/> at all: a class that code at namespace level can
+    /// name (<see cref="ClassReach"/>; ST3006 reports the others) and not file-local (ST0003). It then adds one when
+    /// <see cref="Valid"/> holds a field (ST3005 reports a class without).
+    /// </summary>
+    public static bool CanGenerate(INamedTypeSymbol type)
+        => type.TypeKind == TypeKind.Class && !ClassReach.Obstacles(type).Any() && FileLocalTypes.Find(type) is null;
+
+    /// <summary>
+    /// Whether a FuzzySearch is generated for <paramref name="type"/>: it is marked <c>[FuzzySearchable]</c> or declares a
+    /// property marked so, <see cref="CanGenerate"/>, and at least one field is <see cref="Valid"/>. The module report
+    /// counts a searchable entity by this, so it does not count one the build warns has no search (ST3005, ST3006).
+    /// </summary>
+    public static bool HasSearch(INamedTypeSymbol type)
+        => (Find(type) is not null || type.GetMembers().Any(static member => member is IPropertySymbol && Find(member) is not null))
+           && CanGenerate(type)
+           && Valid(type).Any();
+
     /// <summary>The <c>[FuzzySearchable]</c> attribute on <paramref name="symbol"/>, if any.</summary>
     public static AttributeData? Find(ISymbol symbol)
         => MetadataNames.Find(symbol, AttributeNames.FuzzySearchable);

@@ -543,6 +543,75 @@ public sealed class ModuleAnalysisAnalyzerTests
     }
 
     [Fact]
+    public async Task An_entity_counts_as_fuzzy_searchable_only_when_a_search_is_generated_for_it()
+    {
+        // Customer names a property it does not have and Tag names none (ST3005: no FuzzySearch is generated for
+        // either); Partner names a string property and Note marks one, so both get a search.
+        var summary = await VerifyAsync(
+            """
+            using Microsoft.EntityFrameworkCore;
+            using ServerTools;
+
+            namespace Shop;
+
+            [FuzzySearchable("Nmae")]
+            public partial class [|Customer|]
+            {
+                public int Id { get; set; }
+                public string Name { get; set; } = "";
+            }
+
+            [FuzzySearchable]
+            public partial class [|Tag|]
+            {
+                public int Id { get; set; }
+                public string Label { get; set; } = "";
+            }
+
+            [FuzzySearchable(nameof(Name))]
+            public partial class [|Partner|]
+            {
+                public int Id { get; set; }
+                public string Name { get; set; } = "";
+            }
+
+            public partial class [|Note|]
+            {
+                public int Id { get; set; }
+                [FuzzySearchable]
+                public string Text { get; set; } = "";
+            }
+
+            public class ShopContext : DbContext
+            {
+                public DbSet<Customer> Customers => Set<Customer>();
+                public DbSet<Tag> Tags => Set<Tag>();
+                public DbSet<Partner> Partners => Set<Partner>();
+                public DbSet<Note> Notes => Set<Note>();
+            }
+            """,
+            [
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Customer' of 'Shop.ShopContext': no ServerTools feature; no exception rule", 0),
+                    ("type", "Shop.Customer"), ("features", ""), ("rules", ""), ("contexts", "Shop.ShopContext")),
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Tag' of 'Shop.ShopContext': no ServerTools feature; no exception rule", 1),
+                    ("type", "Shop.Tag"), ("features", ""), ("rules", ""), ("contexts", "Shop.ShopContext")),
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Partner' of 'Shop.ShopContext': FuzzySearchable; no exception rule", 2),
+                    ("type", "Shop.Partner"), ("features", "FuzzySearchable"), ("rules", ""), ("contexts", "Shop.ShopContext")),
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Note' of 'Shop.ShopContext': FuzzySearchable; no exception rule", 3),
+                    ("type", "Shop.Note"), ("features", "FuzzySearchable"), ("rules", ""), ("contexts", "Shop.ShopContext")),
+            ]);
+
+        Summary(
+            summary,
+            "Module 'TestProject': 4 entities (0 audited, 0 tracked, 2 fuzzy searchable, 0 time-windowed), 0 exception rules (0 blocking, 0 warnings)",
+            Counts(("entities", 4), ("fuzzySearchable", 2)));
+    }
+
+    [Fact]
     public async Task An_entity_derived_from_an_audited_and_tracked_class_is_audited_and_tracked_as_it()
     {
         var summary = await VerifyAsync(

@@ -134,6 +134,27 @@ public sealed class LineCounterTests
         Assert.Equal((12, 1, 0), (count.Code, count.Comment, count.Blank));
     }
 
+    [Theory]
+    [InlineData(100, true)]
+    [InlineData(255, true)]
+    [InlineData(256, false)]
+    [InlineData(20_000, false)]
+    public void A_condition_nested_past_256_levels_counts_as_not_compiled_instead_of_overflowing_the_stack(int depth, bool evaluated)
+    {
+        // 20,000 levels once overflowed the stack (uncatchable: the build's node died). Past the limit the section is
+        // treated as a condition the compiler would reject: not compiled, so its lines are code.
+        var parentheses = new string('(', depth) + "DEBUG" + new string(')', depth);
+        var negations = new string('!', depth) + (depth % 2 == 0 ? "DEBUG" : "UNDEFINED");
+        foreach (var condition in new[] { parentheses, negations })
+        {
+            var text = "#if " + condition + "\n// read when compiled\n#endif\n";
+
+            var count = LineCounter.Count(LineKind.CSharp, text, ["DEBUG"]);
+
+            Assert.Equal(evaluated ? (2, 1) : (3, 0), (count.Code, count.Comment));
+        }
+    }
+
     [Fact]
     public void Razor_comment_markers_inside_a_string_are_code()
     {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text.RegularExpressions;
 using ServerTools.Build.Reports;
 
 namespace ServerTools.Tests.ModuleAnalysis;
@@ -248,7 +249,7 @@ public sealed class ModuleReportGeneratorTests : IDisposable
         Assert.Contains("| `Edge.Tagged<string>` | - | `edge\\|pipe <b>bold</b>` | `Edge.AppContextBase<TSelf>` |\n", markdown, StringComparison.Ordinal);
         Assert.Contains("| `edge\\|pipe <b>bold</b>` | Warning | `Edge.Tagged<string>` | - | `Edge.Rules.Pipe` |\n", markdown, StringComparison.Ordinal);
         Assert.Contains("> **Note:** a \\<b\\>note\\</b\\>\n", markdown, StringComparison.Ordinal);
-        Assert.Contains("Project: `C:\\src\\Shop\\Shop.csproj` (net10.0, Release)\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("Project: `C:\\src\\Shop\\Shop.csproj` (`net10.0`, `Release`)\n", markdown, StringComparison.Ordinal);
         Assert.DoesNotContain("| Edge.Tagged<string>", markdown, StringComparison.Ordinal);
     }
 
@@ -363,11 +364,31 @@ public sealed class ModuleReportGeneratorTests : IDisposable
     {
         var markdown = ModuleReportMarkdown.Write(ModuleReportJsonTests.Sample());
 
-        Assert.StartsWith("# Module report: Shop \"Core\"\n\nModule 'Shop \"Core\"': 135 lines of code in 5 files, 2 entities (0 audited, 1 tracked, 2 fuzzy searchable, 3 time-windowed), 1 exception rule (1 blocking, 0 warnings), 2 diagnostics.\n", markdown, StringComparison.Ordinal);
+        Assert.StartsWith("# Module report: `Shop \"Core\"`\n\nModule `Shop \"Core\"`: 135 lines of code in 5 files, 2 entities (0 audited, 1 tracked, 2 fuzzy searchable, 3 time-windowed), 1 exception rule (1 blocking, 0 warnings), 2 diagnostics.\n", markdown, StringComparison.Ordinal);
         Assert.Contains("| `Shop.Order` | `Audited`, `Tracked` | `order.limit` | `Shop.Db` |\n", markdown, StringComparison.Ordinal);
         Assert.Contains("| `order.limit` | Blocking | `Shop.Order` | `confirm` | `Shop.Rules.Limit` |\n", markdown, StringComparison.Ordinal);
         Assert.Contains("| `ST0001` | error | 2 |\n", markdown, StringComparison.Ordinal);
         Assert.Contains("| Packages | `Npgsql 10.0.0`, `Legacy` |\n", markdown, StringComparison.Ordinal);
         Assert.DoesNotContain("\r", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Names_in_the_markdown_report_are_code_spans_so_that_GFM_does_not_link_a_name_like_a_web_address()
+    {
+        // GFM links a bare www.example.com, or https://..., anywhere in text, but never inside a code span.
+        var report = ModuleReportJsonTests.Sample() with
+        {
+            Module = "www.example.com",
+            TargetFramework = "https://example.com/tfm",
+            Configuration = "www.example.org",
+        };
+
+        var markdown = ModuleReportMarkdown.Write(report);
+
+        Assert.StartsWith("# Module report: `www.example.com`\n\nModule `www.example.com`: 135 lines of code", markdown, StringComparison.Ordinal);
+        Assert.Contains("(`https://example.com/tfm`, `www.example.org`)", markdown, StringComparison.Ordinal);
+        var outsideCode = Regex.Replace(markdown, "`[^`\n]*`", "");
+        Assert.DoesNotContain("www.", outsideCode, StringComparison.Ordinal);
+        Assert.DoesNotContain("://", outsideCode, StringComparison.Ordinal);
     }
 }

@@ -44,19 +44,45 @@ public sealed class ReferenceGrouperTests
         var groups = ReferenceGrouper.Group(references);
 
         Assert.Equal(["Microsoft.AspNetCore.App", "Microsoft.NETCore.App"], groups.Dotnet);
-        Assert.Equal(["ServerTools"], groups.ServerTools);
-        Assert.Equal(["ServerTools.Testing", "Shop.Domain"], groups.Projects);
+        Assert.Equal(["ServerTools", "ServerTools.Testing"], groups.ServerTools);
+        Assert.Equal(["Shop.Domain"], groups.Projects);
         Assert.Equal(
             [new PackageEntry("Legacy", ""), new PackageEntry("Microsoft.CodeAnalysis.Common", "4.14.0"), new PackageEntry("Npgsql", "10.0.0")],
             groups.Packages);
     }
 
     [Fact]
-    public void In_the_ServerTools_repository_the_runtime_project_counts_as_ServerTools()
+    public void In_the_ServerTools_repository_the_projects_of_its_packages_count_as_ServerTools()
     {
-        var groups = ReferenceGrouper.Group([Item("/repo/artifacts/obj/ServerTools.Runtime/debug/ref/ServerTools.dll", ("ReferenceSourceTarget", "ProjectReference"))]);
+        var groups = ReferenceGrouper.Group(
+        [
+            Item("/repo/artifacts/obj/ServerTools.Runtime/debug/ref/ServerTools.dll", ("ReferenceSourceTarget", "ProjectReference")),
+            Item("/repo/artifacts/obj/ServerTools.AspNetCore/debug/ref/ServerTools.AspNetCore.dll", ("ReferenceSourceTarget", "ProjectReference")),
+            Item("/repo/artifacts/obj/ServerTools.Testing/debug/ref/ServerTools.Testing.dll", ("ReferenceSourceTarget", "ProjectReference")),
+            Item("/repo/artifacts/obj/ServerTools.Tests/debug/ref/ServerTools.Tests.dll", ("ReferenceSourceTarget", "ProjectReference")),
+        ]);
 
-        Assert.Equal(["ServerTools"], groups.ServerTools);
-        Assert.Empty(groups.Projects);
+        Assert.Equal(["ServerTools", "ServerTools.AspNetCore", "ServerTools.Testing"], groups.ServerTools);
+        Assert.Equal(["ServerTools.Tests"], groups.Projects);
+    }
+
+    [Fact]
+    public void Every_ServerTools_package_is_ServerTools_and_a_package_that_only_starts_with_the_name_is_not()
+    {
+        var groups = ReferenceGrouper.Group(
+        [
+            Item("/root/.nuget/packages/servertools/0.1.0/lib/net10.0/ServerTools.dll", ("NuGetPackageId", "ServerTools"), ("NuGetPackageVersion", "0.1.0")),
+            Item("/root/.nuget/packages/servertools.aspnetcore/0.1.0/lib/net10.0/ServerTools.AspNetCore.dll",
+                ("NuGetPackageId", "ServerTools.AspNetCore"), ("NuGetPackageVersion", "0.1.0")),
+            Item("/root/.nuget/packages/servertools.testing/0.1.0/lib/net10.0/ServerTools.Testing.dll",
+                ("NuGetPackageId", "servertools.testing"), ("NuGetPackageVersion", "0.1.0")),
+            Item("/root/.nuget/packages/servertools.tool/0.1.0/tools/net10.0/any/ServerTools.Tool.dll",
+                ("NuGetPackageId", "ServerTools.Tool"), ("NuGetPackageVersion", "0.1.0")),
+            Item("/root/.nuget/packages/servertools.contrib/2.0.0/lib/net10.0/ServerTools.Contrib.dll",
+                ("NuGetPackageId", "ServerTools.Contrib"), ("NuGetPackageVersion", "2.0.0")),
+        ]);
+
+        Assert.Equal(["ServerTools", "ServerTools.AspNetCore", "ServerTools.Testing", "ServerTools.Tool"], groups.ServerTools);
+        Assert.Equal([new PackageEntry("ServerTools.Contrib", "2.0.0")], groups.Packages);
     }
 }

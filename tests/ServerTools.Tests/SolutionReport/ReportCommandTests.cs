@@ -176,6 +176,39 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Contains($"'{file}' {message}", run.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("nuget.config", "<?xml version=\"1.0\"?>\n<configuration />", "is not a module report: it is not JSON (it starts with '<', as XML such as a project file or nuget.config does). Give the module-report.json files")]
+    [InlineData("notes.txt", "Microsoft Visual Studio Solution File, Format Version 12.00", "is not a module report: it is not JSON. Give the module-report.json files")]
+    [InlineData("module-report.json", " \n", "is empty, so it is not a module report.")]
+    [InlineData("module-report.json", "{\"schema\": \"servertools-module-report/1\",\n\"module\": \"Shop\",\n\"entities\": [", "is not a valid module report: its JSON breaks off or is malformed at line 3 (")]
+    public async Task A_file_that_is_not_JSON_is_named_as_such_in_plain_words_without_the_parsers_positions(string name, string text, string message)
+    {
+        var file = _folder.WriteFile(name, text);
+
+        var run = await ReportRun.RunAsync("report", "--reports", file, "--output", _folder.Output, "--no-open");
+
+        Assert.Equal(ReportCommand.BadInput, run.ExitCode);
+        Assert.Contains($"'{file}' {message}", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("BytePositionInLine", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Shop.slnx", "a solution")]
+    [InlineData("Shop.sln", "a solution")]
+    [InlineData("Shop.Domain/Shop.Domain.csproj", "a project")]
+    public async Task A_solution_or_project_given_after_reports_is_refused_with_the_two_commands_to_choose_from(string target, string what)
+    {
+        // --reports takes every path up to the next option, so "--reports obj Shop.slnx" once read the solution as a report.
+        var run = await ReportRun.RunAsync("report", "--reports", _folder.Reports, target, "--output", _folder.Output, "--no-open");
+
+        Assert.Equal(ReportCommand.BadInput, run.ExitCode);
+        Assert.Contains($"'{target}' is {what}, not a module report: --reports takes every path that follows it, and a solution or project cannot be combined with --reports.", run.Error, StringComparison.Ordinal);
+        Assert.Contains($"run 'servertools report {target}'", run.Error, StringComparison.Ordinal);
+        Assert.Contains($"give only their files or folders: 'servertools report --reports {_folder.Reports}'", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_folder.Output));
+    }
+
     [Fact]
     public async Task A_missing_report_path_or_an_empty_report_folder_is_refused()
     {

@@ -102,6 +102,32 @@ public sealed class ReportInputTests : IDisposable
     }
 
     [Fact]
+    public async Task Reports_of_other_configurations_only_are_named_with_the_configuration_to_give()
+    {
+        // Only a Debug build exists: "--configuration Release" once said no reports were found, even of the file itself.
+        var file = _folder.WriteFile("Shop.Sales/obj/Debug/net10.0/servertools/module-report.json", FixtureModule.Sales.ToJson(configuration: "Debug"));
+
+        foreach (var given in new[] { file, Path.Combine(_folder.Reports, "Shop.Sales", "obj") })
+        {
+            var run = await ReportRun.RunAsync(["report", "--reports", given, "--configuration", "Release", "--output", _folder.Output, "--no-open"]);
+
+            Assert.Equal(ReportCommand.BadInput, run.ExitCode);
+            Assert.Contains(
+                $"No module report of configuration Release was found in {given}: the report there is of Debug only. " +
+                "Give --configuration Debug to read it, or build Release first (dotnet build -c Release).",
+                run.Error,
+                StringComparison.Ordinal);
+        }
+
+        _folder.WriteFile("Shop.Stock/obj/Staging/net10.0/servertools/module-report.json", FixtureModule.Stock.ToJson(configuration: "Staging"));
+
+        var two = await ReportRun.RunAsync(["report", "--reports", _folder.Reports, "--configuration", "Release", "--output", _folder.Output, "--no-open"]);
+
+        Assert.Equal(ReportCommand.BadInput, two.ExitCode);
+        Assert.Contains("the reports there are of Debug and Staging only. Give --configuration Debug to read them,", two.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Of_reports_of_one_project_and_framework_that_name_no_configuration_the_newest_is_kept_with_a_note()
     {
         // Reports of an older build, without "configuration": the first by path (debug/) was kept, however stale.
@@ -112,8 +138,10 @@ public sealed class ReportInputTests : IDisposable
 
         var kept = Assert.Single(ModuleReportReader.ReadAll([_folder.Reports]));
 
+        // Named relative to the folder given, so that the report shows no local path.
         Assert.Equal(3, kept.Entities.Count);
-        Assert.Equal($"Older reports of this project were found and not used: {older}; the figures are those of the newest, {newer}.", Assert.Single(kept.Notes));
+        Assert.Equal("Older reports of this project were found and not used: debug/module-report.json; the figures are those of the newest, release/module-report.json.", Assert.Single(kept.Notes));
+        Assert.Equal(kept.Notes, Assert.Single(ModuleReportReader.ReadAll([older, newer])).Notes);
     }
 
     [Fact]

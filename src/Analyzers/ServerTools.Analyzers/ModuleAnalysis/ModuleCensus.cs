@@ -305,7 +305,8 @@ internal sealed class ModuleCensus
             features.Add(Feature.Tracked);
         }
 
-        if (ModuleSymbols.Has(entity, Symbols.FuzzySearchable) || HasMarkedProperty(entity, Symbols.FuzzySearchable))
+        // Only when a search is generated: not for a class that ST3005 or ST3006 says gets none.
+        if (Symbols.FuzzySearchable is not null && FuzzySearchFields.HasSearch(entity))
         {
             features.Add(Feature.FuzzySearchable);
         }

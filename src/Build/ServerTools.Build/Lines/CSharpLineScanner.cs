@@ -351,57 +351,65 @@ internal static class CSharpLineScanner
             }
         }
 
-        /// <summary>The value of a condition; false for one the compiler would reject.</summary>
+        /// <summary>
+        /// How deep parentheses and <c>!</c> may nest in a condition. The evaluator recurses once per level, so a deeper
+        /// condition (a file of <c>#if ((((…</c>, which the report reads even when the compiler does not) would overflow
+        /// the stack and end the build; past this depth the condition counts as one the compiler would reject.
+        /// </summary>
+        private const int MaxDepth = 256;
+
+        /// <summary>The value of a condition; false for one the compiler would reject, or nested deeper than <see cref="MaxDepth"/>.</summary>
         private bool Evaluate(string expression)
         {
             var tokens = Tokens(expression);
             var position = 0;
-            var value = Or(tokens, ref position);
+            var value = Or(tokens, ref position, 0);
             return value is true && position == tokens.Count;
         }
 
-        private bool? Or(List<string> tokens, ref int position)
+        private bool? Or(List<string> tokens, ref int position, int depth)
         {
-            var value = And(tokens, ref position);
+            var value = And(tokens, ref position, depth);
             while (value is not null && position < tokens.Count && tokens[position] == "||")
             {
                 position++;
-                var right = And(tokens, ref position);
+                var right = And(tokens, ref position, depth);
                 value = right is null ? null : value.Value | right.Value;
             }
 
             return value;
         }
 
-        private bool? And(List<string> tokens, ref int position)
+        private bool? And(List<string> tokens, ref int position, int depth)
         {
-            var value = Equality(tokens, ref position);
+            var value = Equality(tokens, ref position, depth);
             while (value is not null && position < tokens.Count && tokens[position] == "&&")
             {
                 position++;
-                var right = Equality(tokens, ref position);
+                var right = Equality(tokens, ref position, depth);
                 value = right is null ? null : value.Value & right.Value;
             }
 
             return value;
         }
 
-        private bool? Equality(List<string> tokens, ref int position)
+        private bool? Equality(List<string> tokens, ref int position, int depth)
         {
-            var value = Unary(tokens, ref position);
+            var value = Unary(tokens, ref position, depth);
             while (value is not null && position < tokens.Count && tokens[position] is "==" or "!=")
             {
                 var equals = tokens[position++] == "==";
-                var right = Unary(tokens, ref position);
+                var right = Unary(tokens, ref position, depth);
                 value = right is null ? null : (value.Value == right.Value) == equals;
             }
 
             return value;
         }
 
-        private bool? Unary(List<string> tokens, ref int position)
+        /// <summary>A symbol, <c>true</c>, <c>false</c>, or a negated or parenthesized condition one level deeper than <paramref name="depth"/>.</summary>
+        private bool? Unary(List<string> tokens, ref int position, int depth)
         {
-            if (position >= tokens.Count)
+            if (position >= tokens.Count || depth >= MaxDepth)
             {
                 return null;
             }
@@ -410,9 +418,9 @@ internal static class CSharpLineScanner
             switch (token)
             {
                 case "!":
-                    return !Unary(tokens, ref position);
+                    return !Unary(tokens, ref position, depth + 1);
                 case "(":
-                    var value = Or(tokens, ref position);
+                    var value = Or(tokens, ref position, depth + 1);
                     return position < tokens.Count && tokens[position++] == ")" ? value : null;
                 case "true":
                     return true;

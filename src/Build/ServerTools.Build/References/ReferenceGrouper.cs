@@ -13,10 +13,26 @@ public static class ReferenceGrouper
     public const string ServerToolsName = "ServerTools";
 
     /// <summary>
+    /// The packages ServerTools ships (each package's id is also the name of its assembly): the runtime, the ASP.NET Core
+    /// integration, the test server and the <c>servertools</c> tool.
+    /// </summary>
+    private static readonly HashSet<string> s_serverToolsPackages = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ServerToolsName,
+        "ServerTools.AspNetCore",
+        "ServerTools.Testing",
+        "ServerTools.Tool",
+    };
+
+    /// <summary>Whether <paramref name="packageId"/> is one of the packages ServerTools ships (case-insensitive, as NuGet ids are).</summary>
+    private static bool IsServerToolsPackage(string packageId) => s_serverToolsPackages.Contains(packageId);
+
+    /// <summary>
     /// Groups <paramref name="references"/>: items with <c>FrameworkReferenceName</c> are .NET (by framework); the
-    /// ServerTools package's assemblies, or a project reference built as the <c>ServerTools</c> assembly, are ServerTools;
-    /// other project references are projects; the rest are packages, distinct by id, with their version (an assembly
-    /// referenced by path is listed by its name without a version).
+    /// assemblies of the ServerTools packages (<c>ServerTools</c>, <c>ServerTools.AspNetCore</c>, <c>ServerTools.Testing</c>,
+    /// <c>ServerTools.Tool</c>), or a project reference built as one of their assemblies (in the ServerTools repository),
+    /// are ServerTools; other project references are projects; the rest are packages, distinct by id, with their version
+    /// (an assembly referenced by path is listed by its name without a version).
     /// </summary>
     public static ReferenceGroups Group(IEnumerable<ReferenceItem> references)
     {
@@ -38,13 +54,13 @@ public static class ReferenceGrouper
             {
                 dotnet.Add(framework);
             }
-            else if (string.Equals(package, ServerToolsName, StringComparison.OrdinalIgnoreCase))
+            else if (IsServerToolsPackage(package))
             {
                 serverTools.Add(name);
             }
             else if (string.Equals(reference.Get("ReferenceSourceTarget"), "ProjectReference", StringComparison.OrdinalIgnoreCase))
             {
-                (string.Equals(name, ServerToolsName, StringComparison.Ordinal) ? serverTools : projects).Add(name);
+                (s_serverToolsPackages.Contains(name) ? serverTools : projects).Add(name);
             }
             else if (package.Length > 0)
             {

@@ -9,7 +9,7 @@ namespace ServerTools.Build.Reports;
 /// <summary>Writes <c>module-report.md</c>: the report for people.</summary>
 public static class ModuleReportMarkdown
 {
-    /// <summary>The summary sentence the build log and the Markdown title line share.</summary>
+    /// <summary>The summary sentence of the build log; the Markdown's line under its title says the same, the name as code.</summary>
     public static string Summary(ModuleReport report)
     {
         if (report is null)
@@ -17,9 +17,15 @@ public static class ModuleReportMarkdown
             throw new ArgumentNullException(nameof(report));
         }
 
+        return "Module '" + report.Module + "': " + Figures(report);
+    }
+
+    /// <summary>The <see cref="Summary"/> after the module's name: lines, files, entities by feature, rules and diagnostics.</summary>
+    private static string Figures(ModuleReport report)
+    {
         var code = report.Lines.Sum(static l => l.Count.Code);
         var files = report.Lines.Sum(static l => l.Count.Files);
-        var text = string.Format(CultureInfo.InvariantCulture, "Module '{0}': {1} in {2}", report.Module, Count(code, "line of code", "lines of code"), Count(files, "file", "files"));
+        var text = string.Format(CultureInfo.InvariantCulture, "{0} in {1}", Count(code, "line of code", "lines of code"), Count(files, "file", "files"));
         if (!report.Complete)
         {
             return text + "; entities and rules unknown (see the notes)";
@@ -46,9 +52,10 @@ public static class ModuleReportMarkdown
         count.ToString(CultureInfo.InvariantCulture) + " " + (count == 1 ? one : many);
 
     /// <summary>
-    /// The report as Markdown, "\n" line ends. Names from the code (types, rule ids, contexts, packages, paths) are code
-    /// spans, and other text is escaped, so that no name turns into Markdown or HTML (<c>Tagged&lt;string&gt;</c> stays
-    /// visible), as in the combined report of <c>servertools report</c>.
+    /// The report as Markdown, "\n" line ends. Names (the module, types, rule ids, contexts, packages, paths, the target
+    /// framework and configuration) are code spans, and other text is escaped, so that no name turns into Markdown or HTML
+    /// (<c>Tagged&lt;string&gt;</c> stays visible) or into a link (GFM links a bare <c>www.example.com</c>, never one in
+    /// code), as in the combined report of <c>servertools report</c>.
     /// </summary>
     public static string Write(ModuleReport report)
     {
@@ -58,12 +65,12 @@ public static class ModuleReportMarkdown
         }
 
         var md = new StringBuilder();
-        md.Append("# Module report: ").Append(Text(report.Module)).Append("\n\n");
-        md.Append(Text(Summary(report))).Append(".\n\n");
-        md.Append("Project: ").Append(Code(report.Project, inTable: false)).Append(" (").Append(Text(report.TargetFramework));
+        md.Append("# Module report: ").Append(Code(report.Module, inTable: false)).Append("\n\n");
+        md.Append("Module ").Append(Code(report.Module, inTable: false)).Append(": ").Append(Text(Figures(report))).Append(".\n\n");
+        md.Append("Project: ").Append(Code(report.Project, inTable: false)).Append(" (").Append(Code(report.TargetFramework, inTable: false));
         if (report.Configuration.Length > 0)
         {
-            md.Append(", ").Append(Text(report.Configuration));
+            md.Append(", ").Append(Code(report.Configuration, inTable: false));
         }
 
         md.Append(")\n");

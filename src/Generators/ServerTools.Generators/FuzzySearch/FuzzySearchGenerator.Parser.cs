@@ -33,7 +33,8 @@ public sealed partial class FuzzySearchGenerator
         private static FuzzySearchEntitySpec? Create(INamedTypeSymbol type, CancellationToken cancellationToken)
         {
             // The extensions are emitted at namespace level; ST3006 reports a class they cannot name (ST0003 a file-local one or a struct).
-            if (type.TypeKind != TypeKind.Class || !Extensibility.IsReachable(type) || FileLocalTypes.Find(type) is not null)
+            // The module report counts the searchable entities by the same rules (FuzzySearchFields.HasSearch).
+            if (!FuzzySearchFields.CanGenerate(type))
             {
                 return null;
             }

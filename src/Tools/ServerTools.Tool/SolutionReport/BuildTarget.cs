@@ -57,10 +57,12 @@ internal static class BuildTarget
         }
     }
 
-    private static bool IsSolution(string path) =>
+    /// <summary>Whether <paramref name="path"/> names a solution (<c>.sln</c>, <c>.slnx</c>).</summary>
+    public static bool IsSolution(string path) =>
         Path.GetExtension(path).Equals(".sln", StringComparison.OrdinalIgnoreCase) || Path.GetExtension(path).Equals(".slnx", StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsProject(string path) => Path.GetExtension(path) is { Length: >= 5 } extension && extension.EndsWith("proj", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether <paramref name="path"/> names a project file (an extension ending in <c>proj</c>).</summary>
+    public static bool IsProject(string path) => Path.GetExtension(path) is { Length: >= 5 } extension && extension.EndsWith("proj", StringComparison.OrdinalIgnoreCase);
 
     private static bool SameName(string solution, string project) =>
         string.Equals(Path.GetFileNameWithoutExtension(solution), Path.GetFileNameWithoutExtension(project), StringComparison.OrdinalIgnoreCase);

@@ -3,11 +3,12 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace ServerTools.Tool.SolutionReport;
 
 /// <summary>Reads <c>module-report.json</c> files (schema <see cref="Schema"/>) into <see cref="ModuleReport"/>s.</summary>
-public static class ModuleReportReader
+public static partial class ModuleReportReader
 {
     /// <summary>The schema this reader understands.</summary>
     public const string Schema = "servertools-module-report/1";
@@ -48,13 +49,18 @@ public static class ModuleReportReader
     /// </exception>
     public static IReadOnlyList<ModuleReport> ReadAll(IEnumerable<string> paths, string? configuration = null)
     {
+        ArgumentNullException.ThrowIfNull(paths);
+        var given = paths.ToList();
+
         // A file named explicitly is read strictly, even when a folder given too holds it.
         var files = new SortedDictionary<string, bool>(StringComparer.Ordinal);
-        foreach (var path in paths)
+        var folders = new List<string>();
+        foreach (var path in given)
         {
             var full = Path.GetFullPath(path);
             if (Directory.Exists(full))
             {
+                folders.Add(full);
                 foreach (var file in FilesIn(full))
                 {
                     files.TryAdd(file, false);
@@ -62,6 +68,7 @@ public static class ModuleReportReader
             }
             else if (File.Exists(full))
             {
+                folders.Add(Path.GetDirectoryName(full) ?? full);
                 files[full] = true;
             }
             else
@@ -79,7 +86,48 @@ public static class ModuleReportReader
             }
         }
 
-        return Order(MergeTargetFrameworks(KeepNewest(SelectConfiguration(reports, configuration))));
+        var selected = SelectConfiguration(reports, configuration);
+        if (selected.Count == 0 && reports.Count > 0)
+        {
+            // Every report is of another configuration (a report that names none is always kept).
+            var found = reports.Select(static file => file.Report.Configuration).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList();
+            throw new ReportInputException(
+                $"No module report of configuration {configuration} was found in {string.Join(", ", given)}: the {(reports.Count == 1 ? "report there is" : "reports there are")} of " +
+                $"{string.Join(" and ", found)} only. Give --configuration {found[0]} to read {(reports.Count == 1 ? "it" : "them")}, or build {configuration} first (dotnet build -c {configuration}).");
+        }
+
+        return Order(MergeTargetFrameworks(KeepNewest(selected, CommonFolder(folders))));
+    }
+
+    /// <summary>The deepest folder that holds every one of <paramref name="folders"/> (full paths); null when there is none.</summary>
+    private static string? CommonFolder(List<string> folders)
+    {
+        if (folders.Count == 0)
+        {
+            return null;
+        }
+
+        var common = Path.TrimEndingDirectorySeparator(folders[0]);
+        foreach (var folder in folders.Skip(1))
+        {
+            while (!IsWithin(folder, common))
+            {
+                if (Path.GetDirectoryName(common) is not { } parent)
+                {
+                    return null;
+                }
+
+                common = parent;
+            }
+        }
+
+        return common;
+    }
+
+    private static bool IsWithin(string path, string folder)
+    {
+        var relative = Path.GetRelativePath(folder, path);
+        return relative == "." || (relative != ".." && !relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) && !Path.IsPathRooted(relative));
     }
 
     /// <summary>
@@ -117,9 +165,11 @@ public static class ModuleReportReader
 
     /// <summary>
     /// Keeps, of several reports of one project for one target framework (copies, or builds of configurations the
-    /// reports do not name), the newest file (by last write time, then by path); its notes name the older ones.
+    /// reports do not name), the newest file (by last write time, then by path); its notes name the older ones, relative to
+    /// <paramref name="root"/> (the folder given with <c>--reports</c>) when it holds them, so that the report shows no
+    /// local path of the machine that wrote it.
     /// </summary>
-    public static IReadOnlyList<ModuleReport> KeepNewest(IEnumerable<ReportFile> reports)
+    public static IReadOnlyList<ModuleReport> KeepNewest(IEnumerable<ReportFile> reports, string? root = null)
     {
         ArgumentNullException.ThrowIfNull(reports);
         var kept = new List<ModuleReport>();
@@ -140,13 +190,17 @@ public static class ModuleReportReader
                     Notes =
                     [
                         .. newest[0].Report.Notes,
-                        $"Older reports of this project were found and not used: {string.Join(", ", older.Select(static file => file.Path))}; the figures are those of the newest, {newest[0].Path}.",
+                        $"Older reports of this project were found and not used: {string.Join(", ", older.Select(file => Shown(file.Path, root)))}; the figures are those of the newest, {Shown(newest[0].Path, root)}.",
                     ],
                 });
         }
 
         return kept;
     }
+
+    /// <summary><paramref name="file"/> relative to <paramref name="root"/>, with '/' separators, when <paramref name="root"/> holds it.</summary>
+    private static string Shown(string file, string? root)
+        => root is not null && IsWithin(file, root) ? Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/') : file;
 
     private static bool SameFigures(ModuleReport a, ModuleReport b)
         => JsonSerializer.Serialize(a, s_options) == JsonSerializer.Serialize(b, s_options);
@@ -261,38 +315,84 @@ public static class ModuleReportReader
     /// <exception cref="ReportInputException">The text is not JSON, or not a report of <see cref="Schema"/>.</exception>
     public static ModuleReport Parse(string json, string source)
     {
+        ArgumentNullException.ThrowIfNull(json);
+        JsonDocument document;
         try
         {
-            using (var document = JsonDocument.Parse(json))
-            {
-                var root = document.RootElement;
-                if (root.ValueKind != JsonValueKind.Object
-                    || !root.TryGetProperty("schema", out var schema)
-                    || schema.ValueKind != JsonValueKind.String)
-                {
-                    throw new ReportInputException(
-                        $"'{source}' has no \"schema\" property, so it is not a ServerTools module report. " +
-                        $"Give the module-report.json files that the ServerTools build writes (schema \"{Schema}\").");
-                }
-
-                if (schema.GetString() != Schema)
-                {
-                    throw new ReportInputException(
-                        $"'{source}' has schema \"{schema.GetString()}\", but this tool reads \"{Schema}\". " +
-                        "Use the servertools tool of the same version as the ServerTools package that wrote the report.");
-                }
-            }
-
-            var report = JsonSerializer.Deserialize<ModuleReport>(json, s_options)!;
-            return string.IsNullOrWhiteSpace(report.Module)
-                ? throw new ReportInputException($"'{source}' has an empty \"module\": every report names its module.")
-                : report;
+            document = JsonDocument.Parse(json);
         }
         catch (JsonException exception)
         {
-            throw new ReportInputException($"'{source}' is not a valid module report: {exception.Message}", exception);
+            throw new ReportInputException(NotJson(json, source, exception), exception);
         }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("schema", out var schema)
+                || schema.ValueKind != JsonValueKind.String)
+            {
+                throw new ReportInputException(
+                    $"'{source}' has no \"schema\" property, so it is not a ServerTools module report. " +
+                    $"Give the module-report.json files that the ServerTools build writes (schema \"{Schema}\").");
+            }
+
+            if (schema.GetString() != Schema)
+            {
+                throw new ReportInputException(
+                    $"'{source}' has schema \"{schema.GetString()}\", but this tool reads \"{Schema}\". " +
+                    "Use the servertools tool of the same version as the ServerTools package that wrote the report.");
+            }
+        }
+
+        ModuleReport report;
+        try
+        {
+            report = JsonSerializer.Deserialize<ModuleReport>(json, s_options)!;
+        }
+        catch (JsonException exception)
+        {
+            var where = exception.Path is { Length: > 0 } path ? $"{path} (line {exception.LineNumber + 1})" : $"line {exception.LineNumber + 1}";
+            throw new ReportInputException(
+                $"'{source}' is not a valid module report: the value at {where} is not of the kind a report holds there. " +
+                "Build the project again to write its report anew.",
+                exception);
+        }
+
+        return string.IsNullOrWhiteSpace(report.Module)
+            ? throw new ReportInputException($"'{source}' has an empty \"module\": every report names its module.")
+            : report;
     }
+
+    /// <summary>
+    /// Why text that is not JSON is not a report, in plain words: an empty file, a file of another kind (XML such as a
+    /// project file or nuget.config, a classic solution), or broken JSON; only for the last does the parser's account of
+    /// where it broke help (a report cut short, for instance), so only then is it given.
+    /// </summary>
+    private static string NotJson(string json, string source, JsonException exception)
+    {
+        var text = json.TrimStart();
+        if (text.Length == 0)
+        {
+            return $"'{source}' is empty, so it is not a module report. Build the project again to write its module-report.json, or give another file.";
+        }
+
+        if (text[0] is not '{' and not '[')
+        {
+            var kind = text[0] == '<' ? " (it starts with '<', as XML such as a project file or nuget.config does)" : "";
+            return $"'{source}' is not a module report: it is not JSON{kind}. " +
+                   "Give the module-report.json files that the ServerTools build writes (obj/.../servertools/module-report.json), or folders that hold them.";
+        }
+
+        var detail = ParserPosition().Replace(exception.Message, "").Trim();
+        return $"'{source}' is not a valid module report: its JSON breaks off or is malformed at line {exception.LineNumber + 1} ({detail.TrimEnd('.')}). " +
+               "The file may have been cut short or edited; build the project again to write it anew.";
+    }
+
+    /// <summary>The position System.Text.Json appends to its messages ("Path: $ | LineNumber: 0 | BytePositionInLine: 0."): said in words instead.</summary>
+    [GeneratedRegex(@"\s*(Path: \S* \| )?LineNumber: \d+ \| BytePositionInLine: \d+\.?\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex ParserPosition();
 }
 
 /// <summary>A module report as read from a file.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace ServerTools.Tool.SolutionReport;
 
@@ -109,6 +110,18 @@ public sealed record ReportOptions(string? Target, IReadOnlyList<string> Reports
             if (target is not null)
             {
                 throw new ReportInputException($"--reports reads existing reports without building, so '{target}' would not be built: give either a solution or project, or --reports.");
+            }
+
+            // "--reports obj Shop.slnx": --reports takes every path up to the next option, so the solution is among them.
+            if (reports.FirstOrDefault(static path => BuildTarget.IsSolution(path) || BuildTarget.IsProject(path)) is { } buildable)
+            {
+                var what = BuildTarget.IsSolution(buildable) ? "a solution" : "a project";
+                var others = reports.Where(path => path != buildable).ToList();
+                var readOnly = others.Count > 0 ? "servertools report --reports " + string.Join(" ", others) : "servertools report --reports <folder>";
+                throw new ReportInputException(
+                    $"'{buildable}' is {what}, not a module report: --reports takes every path that follows it, and a solution or project " +
+                    $"cannot be combined with --reports. To build it and report on it, run 'servertools report {buildable}'; to read " +
+                    $"the reports an earlier build left, give only their files or folders: '{readOnly}'.");
             }
         }
 
