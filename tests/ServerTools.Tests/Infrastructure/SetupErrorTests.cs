@@ -258,7 +258,7 @@ public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixtu
         var asynchronous = await Assert.ThrowsAsync<InvalidOperationException>(() => context.SaveChangesAsync());
 
         Assert.Equal(error.Message, asynchronous.Message);
-        Assert.StartsWith("The database has no table servertools_audit_log, which UseServerTools() maps in the model", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The database has no table servertools_audit_log visible to this connection (its role and search_path), which UseServerTools() maps in the model", error.Message, StringComparison.Ordinal);
         Assert.Contains("Add a migration (dotnet ef migrations add AddServerTools) and apply it (dotnet ef database update)", error.Message, StringComparison.Ordinal);
         Assert.Contains("EnsureCreated()", error.Message, StringComparison.Ordinal);
         Assert.Equal(PostgresErrorCodes.UndefinedTable, Assert.IsType<PostgresException>(error.InnerException).SqlState);
@@ -277,7 +277,7 @@ public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixtu
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.SaveChangesAsync());
 
-        Assert.StartsWith("The database has no table servertools_outbox, which UseServerTools() maps in the model", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The database has no table servertools_outbox visible to this connection (its role and search_path), which UseServerTools() maps in the model", error.Message, StringComparison.Ordinal);
         Assert.Contains("dotnet ef migrations add AddServerTools", error.Message, StringComparison.Ordinal);
         await using var check = SetupErrorDatabases.Plain(databases.Bare);
         Assert.Equal("bare", (await check.Consignments.SingleAsync(c => c.Id == consignment.Id)).State);
@@ -293,7 +293,7 @@ public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixtu
         var error = await Assert.ThrowsAnyAsync<Exception>(() => context.SaveChangesAsync());
 
         var explained = Assert.IsType<InvalidOperationException>(error as InvalidOperationException ?? error.InnerException);
-        Assert.StartsWith("The database has no table servertools_rule_violations, which UseServerTools() maps in the model", explained.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The database has no table servertools_rule_violations visible to this connection (its role and search_path), which UseServerTools() maps in the model", explained.Message, StringComparison.Ordinal);
         Assert.Contains("dotnet ef migrations add AddServerTools", explained.Message, StringComparison.Ordinal);
         await using var check = SetupErrorDatabases.Plain(databases.Bare);
         Assert.False(await check.Coupons.AnyAsync(c => c.Code == "bare-1"));
@@ -308,7 +308,7 @@ public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixtu
 
             var save = await Assert.ThrowsAsync<InvalidOperationException>(() => context.SaveChangesAsync());
 
-            Assert.StartsWith("The database has no table servertools_rule_definitions, which UseServerTools() maps in the model", save.Message, StringComparison.Ordinal);
+            Assert.StartsWith("The database has no table servertools_rule_definitions visible to this connection (its role and search_path), which UseServerTools() maps in the model", save.Message, StringComparison.Ordinal);
         }
 
         var services = new ServiceCollection();
@@ -320,7 +320,7 @@ public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixtu
 
         var evaluate = Assert.Throws<InvalidOperationException>(() => engine.Evaluate(new Receipt()));
 
-        Assert.StartsWith("The database has no table servertools_rule_definitions, which UseServerTools() maps in the model", evaluate.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The database has no table servertools_rule_definitions visible to this connection (its role and search_path), which UseServerTools() maps in the model", evaluate.Message, StringComparison.Ordinal);
         Assert.Contains("The data rules of SetupContext are read from it", evaluate.Message, StringComparison.Ordinal);
     }
 
@@ -336,7 +336,7 @@ public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixtu
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.CheckRulesAsync(engine, receipt));
 
-        Assert.StartsWith("The database has no table servertools_rule_definitions, which UseServerTools() maps in the model", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The database has no table servertools_rule_definitions visible to this connection (its role and search_path), which UseServerTools() maps in the model", error.Message, StringComparison.Ordinal);
         Assert.Contains("The rule check reads it to find data rules the engine would skip.", error.Message, StringComparison.Ordinal);
         Assert.IsType<Npgsql.PostgresException>(error.InnerException);
     }
@@ -351,9 +351,9 @@ public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixtu
         var outbox = Assert.Throws<InvalidOperationException>(() => context.Set<OutboxMessage>().Count());
         var rules = await Assert.ThrowsAsync<InvalidOperationException>(() => context.Set<ExceptionRuleDefinition>().AnyAsync());
 
-        Assert.StartsWith("The database has no table servertools_audit_log, which UseServerTools() maps in the model: PostgreSQL refused a query on it.", audit.Message, StringComparison.Ordinal);
-        Assert.StartsWith("The database has no table servertools_outbox,", outbox.Message, StringComparison.Ordinal);
-        Assert.StartsWith("The database has no table servertools_rule_definitions,", rules.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The database has no table servertools_audit_log visible to this connection (its role and search_path), which UseServerTools() maps in the model: PostgreSQL refused a query on it.", audit.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The database has no table servertools_outbox visible to this connection", outbox.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The database has no table servertools_rule_definitions visible to this connection", rules.Message, StringComparison.Ordinal);
         Assert.Contains("dotnet ef migrations add AddServerTools", audit.Message, StringComparison.Ordinal);
         Assert.Equal(PostgresErrorCodes.UndefinedTable, Assert.IsType<PostgresException>(audit.InnerException).SqlState);
 
@@ -367,8 +367,42 @@ public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixtu
 
         // ServerTools' purges (ExecuteDelete, which EF Core reports no failed query of) explain it themselves.
         var purge = await Assert.ThrowsAsync<InvalidOperationException>(() => context.PurgeAuditLogsAsync(DateTimeOffset.UtcNow, 100));
-        Assert.StartsWith("The database has no table servertools_audit_log,", purge.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The database has no table servertools_audit_log visible to this connection", purge.Message, StringComparison.Ordinal);
         Assert.Contains("Nothing more was purged (0 rows were, in earlier batches).", purge.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_query_by_a_role_that_may_not_use_the_schema_of_ServerTools_tables_says_to_grant_it_before_creating_them_again()
+    {
+        var role = $"st_hidden_{Guid.NewGuid().ToString("N")[..8]}";
+        await using (var owner = SetupErrorDatabases.WithServerTools(databases.Full))
+        {
+            // Role names are identifiers, not values: they cannot be parameters (this one is made of hex digits).
+            var setup = $"CREATE ROLE {role} LOGIN PASSWORD 'hidden-secret'; REVOKE USAGE ON SCHEMA public FROM PUBLIC;";
+            await owner.Database.ExecuteSqlRawAsync(setup);
+        }
+
+        try
+        {
+            var connection = new NpgsqlConnectionStringBuilder(databases.Full) { Username = role, Password = "hidden-secret" };
+            await using var context = SetupErrorDatabases.WithServerTools(connection.ConnectionString);
+
+            // The table exists, in a schema this role may not use: PostgreSQL says it does not exist.
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.Set<OutboxMessage>().ToListAsync());
+
+            Assert.StartsWith("The database has no table servertools_outbox visible to this connection (its role and search_path)", error.Message, StringComparison.Ordinal);
+            var grant = error.Message.IndexOf("grant the role USAGE on the table's schema", StringComparison.Ordinal);
+            var searchPath = error.Message.IndexOf("or set its search_path", StringComparison.Ordinal);
+            var ensureCreated = error.Message.IndexOf("EnsureCreated()", StringComparison.Ordinal);
+            Assert.True(grant > 0 && searchPath > grant && ensureCreated > searchPath, error.Message);
+            Assert.Equal(PostgresErrorCodes.UndefinedTable, Assert.IsType<PostgresException>(error.InnerException).SqlState);
+        }
+        finally
+        {
+            await using var owner = SetupErrorDatabases.WithServerTools(databases.Full);
+            var restore = $"GRANT USAGE ON SCHEMA public TO PUBLIC; DROP ROLE {role};";
+            await owner.Database.ExecuteSqlRawAsync(restore);
+        }
     }
 
     [Fact]
@@ -382,7 +416,7 @@ public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixtu
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => provider.GetRequiredService<TrackedChangeDispatcher<SetupContext>>().DispatchAsync());
 
-        Assert.StartsWith("The database has no table servertools_outbox, which UseServerTools() maps in the model", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The database has no table servertools_outbox visible to this connection (its role and search_path), which UseServerTools() maps in the model", error.Message, StringComparison.Ordinal);
         Assert.Contains("The dispatcher of SetupContext delivers no tracked change until the database has it", error.Message, StringComparison.Ordinal);
     }
 

@@ -37,6 +37,8 @@ namespace ServerTools.Infrastructure;
 /// the rows are written right after SaveChanges, in that transaction, and commit or roll back with it.</item>
 /// </list>
 /// <para>After a commit that carried tracked changes, the dispatchers of this process are woken up.</para>
+/// <para>A command of a query or a save that fails because a <c>[TimeWindowed]</c> entity's table lacks a column ServerTools
+/// maps on it is explained (<see cref="TimeWindowColumnErrors"/>).</para>
 /// </remarks>
 internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveChangesInterceptor, IDbTransactionInterceptor, IDbCommandInterceptor, IResettableService
 {
@@ -168,6 +170,31 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
     {
         DefinitionsWritten(command, eventData);
         return ValueTask.FromResult(result);
+    }
+
+    public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => ExplainFailedCommand(command, eventData);
+
+    public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        ExplainFailedCommand(command, eventData);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A command of a query or a save failed: when PostgreSQL did not find a column that ServerTools maps on a
+    /// <c>[TimeWindowed]</c> entity's table, raises the explained error instead (<see cref="TimeWindowColumnErrors"/>). EF Core
+    /// lets it through as it lets PostgreSQL's: out of the query, or, for a save, wrapped in its <see cref="DbUpdateException"/>
+    /// with the entries. Runs only when a command failed; not for a migration's.
+    /// </summary>
+    private static void ExplainFailedCommand(DbCommand command, CommandErrorEventData eventData)
+    {
+        // A migration's command is left alone: the migration is what adds the columns.
+        if (eventData.Context is { } context
+            && eventData.CommandSource != CommandSource.Migrations
+            && TimeWindowColumnErrors.Explain(eventData.Exception, context.GetType(), command.CommandText, save: eventData.CommandSource == CommandSource.SaveChanges) is { } explained)
+        {
+            throw explained;
+        }
     }
 
     private void DefinitionsWritten(DbCommand command, CommandExecutedEventData eventData)

@@ -135,14 +135,16 @@ internal sealed class ServerToolsConventionSetPlugin(IDatabaseProvider databaseP
 
 /// <summary>
 /// Keeps the names of ServerTools' tables of a finished model, by context type, so that a query of one of them on a
-/// database without it is explained (<see cref="ServerToolsTables.ExplainQuery"/>): when the model is finalized, after
-/// every convention that might rename them.
+/// database without it is explained (<see cref="ServerToolsTables.ExplainQuery"/>), and the columns it maps on the tables
+/// of <c>[TimeWindowed]</c> entities, so that a query or a save of such a table that lacks them is
+/// (<see cref="TimeWindowColumnErrors"/>): when the model is finalized, after every convention that might rename them.
 /// </summary>
 internal sealed class ServerToolsTablesConvention(Type contextType) : Microsoft.EntityFrameworkCore.Metadata.Conventions.IModelFinalizedConvention
 {
     public Microsoft.EntityFrameworkCore.Metadata.IModel ProcessModelFinalized(Microsoft.EntityFrameworkCore.Metadata.IModel model)
     {
         ServerToolsTables.Remember(contextType, model);
+        TimeWindowColumnErrors.Remember(contextType, model);
         return model;
     }
 }

@@ -106,18 +106,27 @@ internal static class ServerToolsTables
     {
         var (missing, migration) = error.SqlState switch
         {
-            PostgresErrorCodes.UndefinedTable => ($"The database has no table {table}, which UseServerTools() maps in the model", "AddServerTools"),
+            PostgresErrorCodes.UndefinedTable => ($"The database has no table {table} visible to this connection (its role and search_path), which UseServerTools() maps in the model", "AddServerTools"),
             PostgresErrorCodes.InvalidSchemaName => ($"The database has no schema of the table {table}, which UseServerTools() maps in the model", "AddServerTools"),
             PostgresErrorCodes.UndefinedColumn => ($"The database's table {table} lacks a column that UseServerTools() maps in the model ({error.MessageText})", "UpdateServerTools"),
             _ => (null, null),
         };
+
+        // PostgreSQL reports a table in a schema the role may not use (no USAGE, or not in its search_path) as missing: creating
+        // the tables again as that role would give it a second, empty set beside the real one.
+        var hidden = error.SqlState == PostgresErrorCodes.UndefinedTable
+            ? "If the table does exist (made by another role, or in another schema), this connection's role cannot see it: grant the role "
+              + "USAGE on the table's schema and the privileges it needs on the table, or set its search_path (Search Path in the connection "
+              + "string, or ALTER ROLE ... SET search_path), rather than creating the tables again. "
+            : "";
         return missing is null
             ? null
             : new InvalidOperationException(
                 $"{missing}: PostgreSQL refused {(ours ? "ServerTools' statement" : "a query")} on it. {consequence} The database was made without it (by a context "
                 + "without UseServerTools(), before UseServerTools() was added, or with an older version of ServerTools), or the migration that "
                 + $"creates it is missing or not applied. Add a migration (dotnet ef migrations add {migration}) and apply it (dotnet ef database "
-                + "update), or, for a database the application creates itself, create it with EnsureCreated() from a context with UseServerTools().",
+                + $"update). {hidden}Only for a database the application creates itself, and has not yet, create it with EnsureCreated() from a "
+                + "context with UseServerTools().",
                 error);
     }
 }
