@@ -171,6 +171,49 @@ public sealed class StoredViolationTests(RulesFixture database) : IClassFixture<
     }
 
     /// <summary>
+    /// A role that may not read the rule definitions (an application without data rules, granted only what it uses) gets,
+    /// from a check with code rules only, an error that names the grant, not PostgreSQL's bare 42501.
+    /// </summary>
+    [Fact]
+    public async Task A_check_by_a_role_that_may_not_read_the_rule_definitions_says_which_grant_it_needs()
+    {
+        var order = await SavedOrderAsync(o => o.Quantity = 500);
+        var role = "st_rules_" + Guid.NewGuid().ToString("N")[..8];
+        await using (var owner = database.Create())
+        {
+            // A role name is an identifier, not a value: it cannot be a parameter (this one is made of hex digits).
+            var grants = $"""
+                CREATE ROLE {role} LOGIN PASSWORD 'rules-secret';
+                GRANT USAGE ON SCHEMA public TO {role};
+                GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
+                REVOKE ALL ON servertools_rule_definitions FROM {role};
+                """;
+            await owner.Database.ExecuteSqlRawAsync(grants);
+        }
+
+        try
+        {
+            var connection = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = role, Password = "rules-secret" };
+            await using var context = new RulesContext(new DbContextOptionsBuilder<RulesContext>().UseNpgsql(connection.ConnectionString).UseServerTools().Options);
+            using var scope = _services.CreateScope();
+            context.Attach(order);
+
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.CheckRulesAsync(Engine(scope), order, "confirm"));
+
+            Assert.StartsWith("This connection's role may not read servertools_rule_definitions (permission denied for table servertools_rule_definitions).", error.Message, StringComparison.Ordinal);
+            Assert.Contains("GRANT SELECT ON servertools_rule_definitions TO ...", error.Message, StringComparison.Ordinal);
+            Assert.Equal("42501", Assert.IsType<Npgsql.PostgresException>(error.InnerException).SqlState);
+        }
+        finally
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await using var owner = database.Create();
+            var drop = $"DROP OWNED BY {role}; DROP ROLE {role}";
+            await owner.Database.ExecuteSqlRawAsync(drop);
+        }
+    }
+
+    /// <summary>
     /// A table that drops ServerTools' rows (here a BEFORE INSERT trigger returning NULL, as a DBA's archive or partition
     /// trigger might) fails the save with the cause named and the entity's key kept out of the message (in the exception's
     /// data instead), and nothing of the save is stored.

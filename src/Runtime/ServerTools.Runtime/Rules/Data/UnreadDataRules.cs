@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
 using ServerTools.Infrastructure;
 
 namespace ServerTools.Rules.Data;
@@ -110,6 +111,15 @@ internal static class UnreadDataRules
                 .ToListAsync(cancellationToken)
                 .ConfigureAwait(false))
                 .ConvertAll(static row => (row.Id, row.EntityType));
+        }
+        catch (Exception error) when (ServerToolsTables.PostgresError(error) is { SqlState: PostgresErrorCodes.InsufficientPrivilege } postgres)
+        {
+            var definitions = ServerToolsTables.TableOf<ExceptionRuleDefinition>(context.Model);
+            throw new InvalidOperationException(
+                $"This connection's role may not read {definitions} ({postgres.MessageText}). CheckRulesAsync and IgnoreRuleWarningsAsync read its "
+                + "active rules, also when the engine runs code rules only, to refuse a check that would skip data rules stored there. "
+                + $"Grant the role SELECT on it (GRANT SELECT ON {definitions} TO ...). Nothing was checked.",
+                error);
         }
         catch (Exception error) when (ServerToolsTables.PostgresError(error) is { } postgres && ServerToolsTables.Explain(
             postgres,
