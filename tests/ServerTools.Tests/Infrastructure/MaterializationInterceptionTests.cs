@@ -180,7 +180,8 @@ public sealed class MaterializationInterceptionTests(MaterializationInterception
         var error = await Assert.ThrowsAsync<InvalidOperationException>(
             () => reader.Booths.Include(static b => b.Stickers).ThenInclude(static s => s.Folio!).ThenInclude(static f => f.Dossier).Where(b => b.Id == boothId).ToListAsync());
 
-        Assert.Contains($"Booth read from the database, the row with Id = {boothId}:", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Booth read from the database (its key is in the exception's Data[", error.Message, StringComparison.Ordinal);
+        Assert.Equal($"Id = {boothId}", error.Data["ServerTools.EntityKey"]);
         Assert.Contains(s_created.By(reader), static e => e is Sticker);
     }
 
