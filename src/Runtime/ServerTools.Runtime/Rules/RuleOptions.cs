@@ -7,6 +7,7 @@ namespace ServerTools;
 public sealed class RuleOptions
 {
     private TimeSpan _dataRuleRefreshInterval = TimeSpan.FromSeconds(30);
+    private int _maxEntitiesLoadedPerCheck = 10_000;
 
     /// <summary>
     /// The severity of a violation reported for a rule that threw. Default: <see cref="RuleSeverity.Blocking"/>, so a
@@ -25,6 +26,22 @@ public sealed class RuleOptions
         set => _dataRuleRefreshInterval = value >= TimeSpan.Zero
             ? value
             : throw new ArgumentOutOfRangeException(nameof(value), value, "The refresh interval of data rules cannot be negative; use TimeSpan.Zero to read the table at every evaluation.");
+    }
+
+    /// <summary>
+    /// How many entities one <c>CheckRulesAsync</c> or <c>IgnoreRuleWarningsAsync</c> may load to run the data rules (what
+    /// their navigations read and the context had not loaded). A check that would load more fails with an
+    /// <see cref="InvalidOperationException"/> that names the rules and the limit, and stores nothing: a rule that reads a
+    /// large collection (all the orders of a partner, and their lines) is then better checked in SQL
+    /// (<c>EntitiesViolatingRule</c>). Whoever edits data rules cannot change it. Default: 10,000.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int MaxEntitiesLoadedPerCheck
+    {
+        get => _maxEntitiesLoadedPerCheck;
+        set => _maxEntitiesLoadedPerCheck = value >= 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "A check must be allowed to load at least 1 entity; use int.MaxValue for no limit.");
     }
 
     /// <summary>The context type whose <see cref="ExceptionRuleDefinition"/> table holds the data rules, if any.</summary>

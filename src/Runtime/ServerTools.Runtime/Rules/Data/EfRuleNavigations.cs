@@ -1,8 +1,10 @@
 using System;
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Linq.Expressions;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -19,9 +21,26 @@ namespace ServerTools.Rules.Data;
 /// engine's <see cref="RuleNavigationTracker"/> asks while it runs data rules, and what <see cref="LoadAsync"/> loads
 /// before <c>CheckRulesAsync</c> runs them.
 /// </summary>
+// EF Core's entries of tracked entities are read directly: an internal API, as ServerTools uses elsewhere (EntryValues).
+#pragma warning disable EF1001
 internal static class EfRuleNavigations
 {
     private static readonly ConditionalWeakTable<CompiledRuleExpression, Reads> s_reads = new();
+
+    /// <summary>How many key values one query over a composite key compares, each as <c>(a = 1 AND b = 2) OR ...</c>.</summary>
+    private const int CompositeKeysPerQuery = 500;
+
+    private static readonly MethodInfo s_loadWhere = typeof(EfRuleNavigations).GetMethod(nameof(LoadWhere), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    private static readonly ConcurrentDictionary<Type, Loader> s_loaders = new();
+
+    private static readonly MethodInfo s_efProperty = typeof(EF).GetMethod(nameof(EF.Property))!;
+
+    private static readonly MethodInfo s_contains = typeof(Enumerable).GetMethods()
+        .Single(static m => m.Name == nameof(Enumerable.Contains) && m.GetParameters().Length == 2);
+
+    /// <summary>Loads, tracked, the entities of one CLR type whose properties hold one of the values (<see cref="LoadWhere{TEntity}"/>).</summary>
+    private delegate Task<IList> Loader(DbContext context, IEntityType type, IReadOnlyList<IProperty> properties, List<object[]> values, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Whether <paramref name="navigation"/> of the tracked <paramref name="entry"/>, which holds <paramref name="value"/>,
@@ -31,18 +50,23 @@ internal static class EfRuleNavigations
     /// and the navigation points at entities that would reference it, which the database cannot hold yet. A collection
     /// that holds only the entities the context happens to track is not loaded.
     /// </summary>
-    public static bool IsLoaded(EntityEntry entry, INavigationBase navigation, object? value)
+    /// <remarks>
+    /// It reads EF Core's entry directly (an internal API, as ServerTools uses elsewhere): a <see cref="NavigationEntry"/>
+    /// runs DetectChanges on every entity a collection holds each time one is made, which over the entities one check
+    /// loads cost more than the queries.
+    /// </remarks>
+    private static bool IsLoaded(InternalEntityEntry entry, INavigationBase navigation, object? value)
     {
-        if (entry.Navigation(navigation.Name).IsLoaded || (!navigation.IsCollection && value is not null))
+        if (entry.IsLoaded(navigation) || (!navigation.IsCollection && value is not null))
         {
             return true;
         }
 
         return navigation switch
         {
-            INavigation { IsOnDependent: true } reference => reference.ForeignKey.Properties.Any(p => entry.Property(p.Name).CurrentValue is null),
+            INavigation { IsOnDependent: true } reference => reference.ForeignKey.Properties.Any(p => entry[p] is null),
             INavigation { ForeignKey.IsOwnership: true } => true,
-            _ => entry.State == EntityState.Added,
+            _ => entry.EntityState == EntityState.Added,
         };
     }
 
@@ -52,6 +76,7 @@ internal static class EfRuleNavigations
     /// context as the one that tracks the entity, so a navigation still not loaded fails its rule. With an engine that runs no
     /// data rules, refuses a context whose table holds some (<see cref="UnreadDataRules.RefuseCheckAsync"/>).
     /// </summary>
+    /// <exception cref="InvalidOperationException">Loading what the rules read would load more entities than <see cref="RuleOptions.MaxEntitiesLoadedPerCheck"/>.</exception>
     public static async Task<RuleEvaluation> EvaluateAsync<T>(DbContext context, IExceptionRuleEngine engine, T entity, string? ruleSet, CancellationToken cancellationToken)
         where T : class
     {
@@ -61,7 +86,7 @@ internal static class EfRuleNavigations
         }
         else if (engine is ExceptionRuleEngine rules)
         {
-            await LoadAsync(context, entity, rules.DataRulesFor(entity.GetType(), ruleSet), cancellationToken).ConfigureAwait(false);
+            await LoadAsync(context, entity, rules.DataRulesFor(entity.GetType(), ruleSet), rules.MaxEntitiesLoadedPerCheck, cancellationToken).ConfigureAwait(false);
         }
 
         using var tracker = RuleNavigationTracker.Use(new Tracker(() => context));
@@ -71,63 +96,340 @@ internal static class EfRuleNavigations
     /// <summary>
     /// Loads, in <paramref name="context"/>, each navigation that <paramref name="rules"/> read on <paramref name="entity"/>
     /// and that is not loaded (see <see cref="IsLoaded"/>), along the paths they read (<c>order.Partner.Orders</c> loads the
-    /// partner, then its orders): one query per navigation and entity it is read on. An entity the context does not track
-    /// is left as it is.
+    /// partner, then its orders), one level of the paths at a time: each navigation of a level is loaded for all the entities
+    /// of that level that need it with one query (<c>WHERE key = ANY(@keys)</c>; two for a many-to-many one, which loads the
+    /// rows of its join table, then the entities they lead to; one per 500 entities for a composite key, compared as
+    /// <c>(a = 1 AND b = 2) OR ...</c>), so the number of queries depends on the rules, not on the data.
+    /// EF Core's fix-up fills the navigations, and each one loaded is marked loaded (<see cref="NavigationEntry.IsLoaded"/>).
+    /// An entity the context does not track is left as it is.
     /// </summary>
-    public static async Task LoadAsync(DbContext context, object entity, IEnumerable<DataRule> rules, CancellationToken cancellationToken)
+    /// <exception cref="InvalidOperationException">
+    /// The queries would load more than <paramref name="maxEntities"/> entities: the message names the rules and the path.
+    /// What was loaded until then stays tracked; nothing else is changed.
+    /// </exception>
+    public static async Task LoadAsync(DbContext context, object entity, IEnumerable<DataRule> rules, int maxEntities, CancellationToken cancellationToken)
     {
         var root = new Reads();
         foreach (var rule in rules)
         {
             if (rule.Expression is { } expression)
             {
-                root.Merge(ReadsOf(context.Model, expression));
+                root.Merge(ReadsOf(context.Model, expression), rule.Info.Id);
             }
         }
 
         if (root.Children.Count > 0)
         {
-            await LoadReadsAsync(context, entity, root, cancellationToken).ConfigureAwait(false);
+            var budget = new Budget(entity.GetType().Name, maxEntities);
+            await LoadLevelAsync(context, [entity], root, budget.Root, budget, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private static async Task LoadReadsAsync(DbContext context, object entity, Reads reads, CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads what <paramref name="reads"/> reads on <paramref name="entities"/> (the entities one node of the paths leads
+    /// to), one query per navigation for all of them, then the next level, over the entities those navigations hold.
+    /// </summary>
+    private static async Task LoadLevelAsync(DbContext context, List<object> entities, Reads reads, string path, Budget budget, CancellationToken cancellationToken)
     {
-        var entry = context.Entry(entity);
-        if (entry.State == EntityState.Detached)
+        var entries = new List<InternalEntityEntry>(entities.Count);
+        var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        var stateManager = context.GetService<IStateManager>();
+        foreach (var entity in entities)
         {
-            return;
+            if (!seen.Add(entity))
+            {
+                continue;
+            }
+
+            // An entity this check loaded has no changes to detect. Any other goes through Entry, which runs DetectChanges on
+            // it, so that a foreign key set without it is seen (as EF Core's Load sees it).
+            var entry = budget.Loaded(entity)
+                ? stateManager.TryGetEntry(entity, throwOnNonUniqueness: false)
+                : context.Entry(entity).GetInfrastructure();
+            if (entry is { EntityState: not EntityState.Detached })
+            {
+                entries.Add(entry);
+            }
         }
 
         foreach (var (name, next) in reads.Children)
         {
-            if (Navigation(entry.Metadata, name) is not { } navigation)
+            // The entities of a level may be of several types of one hierarchy: one query per navigation they share.
+            var byNavigation = new Dictionary<INavigationBase, List<InternalEntityEntry>>();
+            foreach (var entry in entries)
             {
-                continue;
-            }
-
-            var navigationEntry = entry.Navigation(name);
-            if (!IsLoaded(entry, navigation, navigationEntry.CurrentValue))
-            {
-                await navigationEntry.LoadAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            if (next.Children.Count == 0 || navigationEntry.CurrentValue is not { } value)
-            {
-                continue;
-            }
-
-            if (navigation.IsCollection)
-            {
-                foreach (var item in ((IEnumerable)value).Cast<object>().ToList())
+                if (Navigation(entry.EntityType, name) is { } navigation)
                 {
-                    await LoadReadsAsync(context, item, next, cancellationToken).ConfigureAwait(false);
+                    if (!byNavigation.TryGetValue(navigation, out var owners))
+                    {
+                        byNavigation.Add(navigation, owners = []);
+                    }
+
+                    owners.Add(entry);
                 }
             }
-            else
+
+            var reached = new List<object>();
+            foreach (var (navigation, owners) in byNavigation)
             {
-                await LoadReadsAsync(context, value, next, cancellationToken).ConfigureAwait(false);
+                var missing = owners.Where(entry => !IsLoaded(entry, navigation, entry.GetCurrentValue(navigation))).ToList();
+                if (missing.Count > 0)
+                {
+                    await LoadNavigationAsync(context, navigation, missing, $"{path}.{name}", next, budget, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (next.Children.Count == 0)
+                {
+                    continue;
+                }
+
+                foreach (var owner in owners)
+                {
+                    switch (owner.GetCurrentValue(navigation))
+                    {
+                        case null:
+                            break;
+                        case IEnumerable collection when navigation.IsCollection:
+                            reached.AddRange(collection.Cast<object>());
+                            break;
+                        case { } value:
+                            reached.Add(value);
+                            break;
+                    }
+                }
             }
+
+            if (reached.Count > 0)
+            {
+                await LoadLevelAsync(context, reached, next, $"{path}.{name}", budget, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Loads <paramref name="navigation"/> of each of <paramref name="owners"/> (none has it loaded) with one query over
+    /// them all, as EF Core's <c>Load</c> loads it for one: a reference on the entity that holds the foreign key by the
+    /// foreign keys' current values; a collection, or a reference to the entity that holds the key, by the owners' keys;
+    /// a many-to-many one through its join table. Then marks it loaded on each owner whose key values were queried.
+    /// </summary>
+    private static async Task LoadNavigationAsync(
+        DbContext context, INavigationBase navigation, List<InternalEntityEntry> owners, string path, Reads reads, Budget budget, CancellationToken cancellationToken)
+    {
+        List<InternalEntityEntry> queried;
+        switch (navigation)
+        {
+            case INavigation { IsOnDependent: true } reference:
+                // order.Partner: the partners whose keys the orders' foreign keys hold.
+                (queried, var keys) = Values(owners, reference.ForeignKey.Properties);
+                await LoadWhereAsync(context, reference.ForeignKey.PrincipalEntityType, reference.ForeignKey.PrincipalKey.Properties, keys, path, reads, budget, cancellationToken).ConfigureAwait(false);
+                break;
+            case INavigation principal:
+                // partner.Orders: the orders whose foreign key holds one of the partners' keys.
+                (queried, var principalKeys) = Values(owners, principal.ForeignKey.PrincipalKey.Properties);
+                await LoadWhereAsync(context, principal.ForeignKey.DeclaringEntityType, principal.ForeignKey.Properties, principalKeys, path, reads, budget, cancellationToken).ConfigureAwait(false);
+                break;
+            case ISkipNavigation skip:
+                // product.Tags: the rows of the join table that name the products, then the tags they name; EF Core fixes up
+                // the navigation once the join rows and both ends are tracked.
+                (queried, var ownerKeys) = Values(owners, skip.ForeignKey.PrincipalKey.Properties);
+                var joins = await LoadWhereAsync(context, skip.JoinEntityType, skip.ForeignKey.Properties, ownerKeys, path, reads, budget, cancellationToken).ConfigureAwait(false);
+                var (_, targetKeys) = Values(joins.Cast<object>().Select(join => context.Entry(join).GetInfrastructure()).ToList(), skip.Inverse.ForeignKey.Properties);
+                await LoadWhereAsync(context, skip.TargetEntityType, skip.Inverse.ForeignKey.PrincipalKey.Properties, targetKeys, path, reads, budget, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                return;
+        }
+
+        foreach (var owner in queried)
+        {
+            owner.SetIsLoaded(navigation);
+        }
+    }
+
+    /// <summary>
+    /// The distinct values of <paramref name="properties"/> on <paramref name="entries"/>, and the entries they were read
+    /// from: those whose values are all known (none null, none a temporary key of an entity not saved yet).
+    /// </summary>
+    private static (List<InternalEntityEntry> Entries, List<object[]> Values) Values(List<InternalEntityEntry> entries, IReadOnlyList<IProperty> properties)
+    {
+        var read = new List<InternalEntityEntry>(entries.Count);
+        var values = new HashSet<object[]>(KeyComparer.Instance);
+        foreach (var entry in entries)
+        {
+            var key = new object[properties.Count];
+            var known = true;
+            for (var i = 0; i < properties.Count && known; i++)
+            {
+                key[i] = entry[properties[i]]!;
+                known = key[i] is not null && !entry.HasTemporaryValue(properties[i]);
+            }
+
+            if (known)
+            {
+                read.Add(entry);
+                _ = values.Add(key);
+            }
+        }
+
+        return (read, [.. values]);
+    }
+
+    /// <summary>
+    /// Loads, tracked, the entities of <paramref name="type"/> whose <paramref name="properties"/> hold one of
+    /// <paramref name="values"/>, counting them against <paramref name="budget"/>: at most one more than it has left is
+    /// read, and that one more fails the check.
+    /// </summary>
+    private static async Task<IList> LoadWhereAsync(
+        DbContext context, IEntityType type, IReadOnlyList<IProperty> properties, List<object[]> values, string path, Reads reads, Budget budget, CancellationToken cancellationToken)
+    {
+        if (values.Count == 0)
+        {
+            return Array.Empty<object>();
+        }
+
+        var loader = s_loaders.GetOrAdd(type.ClrType, static clrType => s_loadWhere.MakeGenericMethod(clrType).CreateDelegate<Loader>());
+        var loaded = await loader(context, type, properties, values, budget.Remaining == int.MaxValue ? int.MaxValue : budget.Remaining + 1, cancellationToken).ConfigureAwait(false);
+        budget.Spend(loaded, path, reads);
+        return loaded;
+    }
+
+    private static async Task<IList> LoadWhere<TEntity>(
+        DbContext context, IEntityType type, IReadOnlyList<IProperty> properties, List<object[]> values, int limit, CancellationToken cancellationToken)
+        where TEntity : class
+    {
+        var set = type.HasSharedClrType ? context.Set<TEntity>(type.Name) : context.Set<TEntity>();
+        var loaded = new List<TEntity>();
+        var chunk = properties.Count == 1 ? values.Count : CompositeKeysPerQuery;
+        for (var start = 0; start < values.Count && loaded.Count < limit; start += chunk)
+        {
+            var query = set.AsTracking().Where(WhereIn<TEntity>(properties, values.GetRange(start, Math.Min(chunk, values.Count - start))));
+            if (limit != int.MaxValue)
+            {
+                // Ordered by the key, as EF Core wants a row limit to be (it warns of a Take without OrderBy).
+                query = OrderedByKey(query, type).Take(limit - loaded.Count);
+            }
+
+            loaded.AddRange(await query.ToListAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        return loaded;
+    }
+
+    private static IQueryable<TEntity> OrderedByKey<TEntity>(IQueryable<TEntity> query, IEntityType type)
+    {
+        var expression = query.Expression;
+        var first = true;
+        foreach (var property in type.FindPrimaryKey()?.Properties ?? [])
+        {
+            var entity = Expression.Parameter(typeof(TEntity), "e");
+            var key = Expression.Lambda(Expression.Call(s_efProperty.MakeGenericMethod(property.ClrType), entity, Expression.Constant(property.Name)), entity);
+            expression = Expression.Call(
+                typeof(Queryable), first ? nameof(Queryable.OrderBy) : nameof(Queryable.ThenBy), [typeof(TEntity), property.ClrType], expression, Expression.Quote(key));
+            first = false;
+        }
+
+        return query.Provider.CreateQuery<TEntity>(expression);
+    }
+
+    /// <summary>
+    /// <c>e =&gt; @values.Contains(EF.Property(e, key))</c> for one property (one array parameter: <c>key = ANY(@values)</c>),
+    /// or <c>(EF.Property(e, a) == a1 &amp;&amp; EF.Property(e, b) == b1) || ...</c> for several.
+    /// </summary>
+    private static Expression<Func<TEntity, bool>> WhereIn<TEntity>(IReadOnlyList<IProperty> properties, List<object[]> values)
+    {
+        var entity = Expression.Parameter(typeof(TEntity), "e");
+        Expression PropertyOf(IProperty property)
+            => Expression.Call(s_efProperty.MakeGenericMethod(property.ClrType), entity, Expression.Constant(property.Name));
+
+        if (properties.Count == 1)
+        {
+            var property = properties[0];
+            var array = Array.CreateInstance(property.ClrType, values.Count);
+            for (var i = 0; i < values.Count; i++)
+            {
+                array.SetValue(values[i][0], i);
+            }
+
+            // A field of a constant object, which EF Core sends as a parameter, not as literals in the SQL text.
+            var box = Activator.CreateInstance(typeof(StrongBox<>).MakeGenericType(array.GetType()), array)!;
+            var parameter = Expression.Field(Expression.Constant(box), nameof(StrongBox<int>.Value));
+            var contains = Expression.Call(s_contains.MakeGenericMethod(property.ClrType), parameter, PropertyOf(property));
+            return Expression.Lambda<Func<TEntity, bool>>(contains, entity);
+        }
+
+        Expression? any = null;
+        foreach (var key in values)
+        {
+            Expression? all = null;
+            for (var i = 0; i < properties.Count; i++)
+            {
+                var equal = Expression.Equal(PropertyOf(properties[i]), Expression.Constant(key[i], properties[i].ClrType));
+                all = all is null ? equal : Expression.AndAlso(all, equal);
+            }
+
+            any = any is null ? all : Expression.OrElse(any, all!);
+        }
+
+        return Expression.Lambda<Func<TEntity, bool>>(any!, entity);
+    }
+
+    /// <summary>Key values compared value by value.</summary>
+    private sealed class KeyComparer : IEqualityComparer<object[]>
+    {
+        public static readonly KeyComparer Instance = new();
+
+        public bool Equals(object[]? x, object[]? y) => x is not null && y is not null && x.SequenceEqual(y);
+
+        public int GetHashCode(object[] obj)
+        {
+            var hash = default(HashCode);
+            foreach (var value in obj)
+            {
+                hash.Add(value);
+            }
+
+            return hash.ToHashCode();
+        }
+    }
+
+    /// <summary>
+    /// How many more entities one check may load (<see cref="RuleOptions.MaxEntitiesLoadedPerCheck"/>), and what to say
+    /// when a query would load more.
+    /// </summary>
+    private sealed class Budget(string root, int limit)
+    {
+        private readonly HashSet<object> _loaded = new(ReferenceEqualityComparer.Instance);
+
+        public string Root { get; } = root;
+
+        public int Limit { get; } = limit;
+
+        public int Remaining { get; private set; } = limit;
+
+        /// <summary>Whether a query of this check returned <paramref name="entity"/>.</summary>
+        public bool Loaded(object entity) => _loaded.Contains(entity);
+
+        public void Spend(IList loaded, string path, Reads reads)
+        {
+            if (loaded.Count <= Remaining)
+            {
+                Remaining -= loaded.Count;
+                foreach (var entity in loaded)
+                {
+                    _ = _loaded.Add(entity);
+                }
+
+                return;
+            }
+
+            var rules = reads.Rules.Order(StringComparer.Ordinal).Select(static id => $"'{id}'").ToList();
+            var first = reads.Rules.Min(StringComparer.Ordinal);
+            throw new InvalidOperationException(
+                $"The rules of this {Root} were not checked: loading what the data rule{(rules.Count == 1 ? "" : "s")} {string.Join(", ", rules)} "
+                + $"read{(rules.Count == 1 ? "s" : "")} ({path}) would load more than {Limit} entities, the limit of one check "
+                + $"(RuleOptions.MaxEntitiesLoadedPerCheck). Nothing was stored. Check this entity's rules in SQL instead "
+                + $"(context.EntitiesViolatingRule<{Root}>(\"{first}\") filtered on its key), make the rule read less, or raise the limit "
+                + "in AddServerTools(o => o.Rules.MaxEntitiesLoadedPerCheck = ...) if the data is meant to be this large.");
         }
     }
 
@@ -149,12 +451,18 @@ internal static class EfRuleNavigations
         return reads;
     }
 
-    /// <summary>The navigations read from one entity, each with those read from the entities it leads to.</summary>
+    /// <summary>
+    /// The navigations read from one entity, each with those read from the entities it leads to; in the tree of a check,
+    /// with the rules that read them.
+    /// </summary>
     private sealed class Reads(IModel? model = null)
     {
         public IModel? Model { get; } = model;
 
         public Dictionary<string, Reads> Children { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The ids of the rules that read this navigation (empty at the root).</summary>
+        public HashSet<string> Rules { get; } = new(StringComparer.Ordinal);
 
         public Reads Child(string name)
         {
@@ -166,11 +474,14 @@ internal static class EfRuleNavigations
             return child;
         }
 
-        public void Merge(Reads other)
+        /// <summary>Adds the reads of <paramref name="other"/> (not changed), as read by the rule <paramref name="ruleId"/>.</summary>
+        public void Merge(Reads other, string ruleId)
         {
             foreach (var (name, child) in other.Children)
             {
-                Child(name).Merge(child);
+                var mine = Child(name);
+                _ = mine.Rules.Add(ruleId);
+                mine.Merge(child, ruleId);
             }
         }
     }
@@ -278,8 +589,7 @@ internal static class EfRuleNavigations
             }
 
             // EF Core's entry of a tracked entity, found without the DetectChanges and the detached entry that
-            // DbContext.Entry makes for any object: an internal API, as ServerTools uses elsewhere (EntryValues).
-#pragma warning disable EF1001
+            // DbContext.Entry makes for any object.
             InternalEntityEntry? entry;
             try
             {
@@ -293,10 +603,10 @@ internal static class EfRuleNavigations
             return entry is null
                 || entry.EntityState == EntityState.Detached
                 || Navigation(entry.EntityType, navigation) is not { } metadata
-                || EfRuleNavigations.IsLoaded(entry.ToEntityEntry(), metadata, value);
-#pragma warning restore EF1001
+                || EfRuleNavigations.IsLoaded(entry, metadata, value);
         }
 
         private sealed record Answer(object Entity, string Navigation, bool Loaded);
     }
 }
+#pragma warning restore EF1001

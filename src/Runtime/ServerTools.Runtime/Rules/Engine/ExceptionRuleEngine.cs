@@ -52,6 +52,9 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
     /// <summary>How long answers read from the table of data rules are kept (<see cref="RuleOptions.DataRuleRefreshInterval"/>).</summary>
     internal TimeSpan DataRuleRefreshInterval => options.DataRuleRefreshInterval;
 
+    /// <summary>How many entities one <c>CheckRulesAsync</c> may load (<see cref="RuleOptions.MaxEntitiesLoadedPerCheck"/>).</summary>
+    internal int MaxEntitiesLoadedPerCheck => options.MaxEntitiesLoadedPerCheck;
+
     /// <summary>The data rules an evaluation of an entity of <paramref name="entityType"/> in <paramref name="ruleSet"/> runs.</summary>
     internal IReadOnlyList<DataRule> DataRulesFor(Type entityType, string? ruleSet) => MemoFor(entityType, ruleSet).Data.Rules;
 

@@ -34,7 +34,9 @@ public static class ExceptionRuleDbContextExtensions
     /// <returns>The evaluation and the stored violations, with the warnings still to be ignored.</returns>
     /// <exception cref="InvalidOperationException">
     /// The entity's key is not known yet (the database generates it): save the entity first. Or the engine runs no data
-    /// rules (no <see cref="RuleOptions.UseDataRules{TContext}"/>) while the context's table holds active ones.
+    /// rules (no <see cref="RuleOptions.UseDataRules{TContext}"/>) while the context's table holds active ones. Or loading
+    /// what the data rules read would load more than <see cref="RuleOptions.MaxEntitiesLoadedPerCheck"/> entities (the
+    /// message names the rules): nothing is stored.
     /// </exception>
     public static async Task<RuleCheck> CheckRulesAsync<T>(
         this DbContext context, IExceptionRuleEngine engine, T entity, string? ruleSet = null, CancellationToken cancellationToken = default)
@@ -238,7 +240,7 @@ public static class ExceptionRuleDbContextExtensions
     /// <returns>The stored violations now ignored.</returns>
     /// <exception cref="BusinessRuleException">A blocking rule is broken; its <see cref="BusinessRuleException.Violations"/> say which. The context is not changed.</exception>
     /// <exception cref="ArgumentException">A rule of <paramref name="ruleIds"/> is not a current warning of the entity.</exception>
-    /// <exception cref="InvalidOperationException">The entity has no key yet, or the engine runs no data rules while the context's table holds active ones (as for <see cref="CheckRulesAsync{T}"/>).</exception>
+    /// <exception cref="InvalidOperationException">The entity has no key yet, or the engine runs no data rules while the context's table holds active ones, or loading what the data rules read would load more than <see cref="RuleOptions.MaxEntitiesLoadedPerCheck"/> entities (as for <see cref="CheckRulesAsync{T}"/>).</exception>
     public static async Task<IReadOnlyList<StoredRuleViolation>> IgnoreRuleWarningsAsync<T>(
         this DbContext context,
         IExceptionRuleEngine engine,
