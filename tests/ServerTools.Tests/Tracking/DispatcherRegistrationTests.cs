@@ -89,10 +89,46 @@ public sealed class DispatcherRegistrationTests
         }
     }
 
+    /// <summary>
+    /// A context that adds UseServerTools() in its OnConfiguring, and whose model has an error of its own (an entity
+    /// without a key): the dispatcher stops with that error, not with advice to add what the context has.
+    /// </summary>
+    [Fact]
+    public async Task A_model_error_of_a_context_configured_in_OnConfiguring_is_thrown_as_it_is()
+    {
+        var collection = new ServiceCollection();
+        collection.AddDbContext<KeylessModelContext>();
+        collection.AddTrackedChangeDispatcher<KeylessModelContext>(options => options.PollInterval = TimeSpan.FromMilliseconds(50));
+        await using var services = collection.BuildServiceProvider(validateScopes: true);
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<KeylessModelContext>>();
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => dispatcher.RunAsync(stop.Token));
+
+        Assert.False(stop.IsCancellationRequested);
+        Assert.Contains("requires a primary key", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("UseServerTools()", error.Message, StringComparison.Ordinal);
+    }
+
     private static ServiceProvider Unregistered()
     {
         var services = new ServiceCollection();
         services.AddTrackedChangeDispatcher<RenamedOutboxContext>(options => options.PollInterval = TimeSpan.FromMilliseconds(50));
         return services.BuildServiceProvider(validateScopes: true);
     }
+}
+
+/// <summary>An entity without a key: a mistake of the application's model.</summary>
+public class KeylessThing
+{
+    public string Name { get; set; } = "";
+}
+
+/// <summary>A context that configures itself in OnConfiguring, UseServerTools() included, with a model that cannot be built.</summary>
+public sealed class KeylessModelContext : DbContext
+{
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+        => optionsBuilder.UseNpgsql("Host=servertools.invalid").UseServerTools();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.Entity<KeylessThing>();
 }

@@ -264,7 +264,7 @@ public sealed class TrackingMappingTests(TrackingMappingTests.Database database)
             await WaitForAsync(() => log.Entries.Any(e => e.EventId == 17));
             var again = Assert.Single(log.Entries, e => e.EventId == 17).Message;
             Assert.StartsWith("Dispatch passes over the outbox of RenamedOutboxContext have failed ", again, StringComparison.Ordinal);
-            Assert.Contains(" times in a row since 2026-11-22 09:00:00Z, with System.InvalidOperationException as logged first;", again, StringComparison.Ordinal);
+            Assert.Contains(" times in a row since 2026-11-22 09:00:00Z, the last with System.InvalidOperationException, as logged before;", again, StringComparison.Ordinal);
 
             await using (var context = database.Create())
             {

@@ -244,19 +244,23 @@ public sealed class TrackedChangeDispatcher<TContext>
     }
 
     /// <summary>
-    /// The passes of one loop that failed in a row (a database that is down, or lacks the outbox until its migration is
-    /// applied): the first failure, and each that differs from the one before, is logged with its exception; the same
-    /// failure again is logged without it at most every <see cref="RepeatEvery"/>, and the loop waits longer after each
-    /// (twice the poll interval, four times, ... up to 32 times, and at most the longer of 30 s and the poll interval). A
-    /// pass that succeeds after failures says so.
+    /// The passes of one loop that failed in a row (a database that is down or restarting, or that lacks the outbox until
+    /// its migration is applied): each kind of failure (exception type, and PostgreSQL's SQLSTATE) is logged with its
+    /// exception the first time in the run; failures of kinds already logged are summed up without the stack at most every
+    /// <see cref="RepeatEvery"/>; the loop waits longer after each failed pass of the run (twice the poll interval, four
+    /// times, ... up to 32 times, and at most the longer of 30 s and the poll interval). A pass that succeeds after failures
+    /// says so, with the run's length and start.
     /// </summary>
     private sealed class FailedPasses(ILogger logger, TimeProvider clock)
     {
         /// <summary>How often a failure that goes on is logged again.</summary>
         public static readonly TimeSpan RepeatEvery = TimeSpan.FromMinutes(5);
 
+        /// <summary>At most this many kinds are remembered in one run; beyond them a new kind is summed up like the others.</summary>
+        private const int MaxKinds = 16;
+
+        private readonly HashSet<string> _logged = new(StringComparer.Ordinal);
         private int _count;
-        private string? _kind;
         private DateTimeOffset _since;
         private DateTimeOffset _loggedAt;
 
@@ -264,11 +268,15 @@ public sealed class TrackedChangeDispatcher<TContext>
         public TimeSpan Failed(Exception exception, TimeSpan pollInterval)
         {
             var now = clock.GetUtcNow();
-            var kind = exception.GetType().FullName + ": " + exception.Message;
-            _count = _kind == kind ? _count + 1 : 1;
-            if (_count == 1)
+            if (++_count == 1)
             {
-                (_kind, _since, _loggedAt) = (kind, now, now);
+                _since = now;
+            }
+
+            var kind = exception.GetType().FullName + (ServerToolsTables.PostgresError(exception) is { } postgres ? " " + postgres.SqlState : "");
+            if (_logged.Count < MaxKinds && _logged.Add(kind))
+            {
+                _loggedAt = now;
                 TrackedDispatcherLog.PassFailed(logger, typeof(TContext).Name, exception.GetType().FullName, exception);
             }
             else if (now - _loggedAt >= RepeatEvery)
@@ -282,13 +290,14 @@ public sealed class TrackedChangeDispatcher<TContext>
             return wait < longest ? wait : longest;
         }
 
-        /// <summary>A pass succeeded: says so when passes had failed.</summary>
+        /// <summary>A pass succeeded: says so when passes had failed, and starts afresh.</summary>
         public void Succeeded()
         {
             if (_count > 0)
             {
                 TrackedDispatcherLog.PassSucceedsAgain(logger, typeof(TContext).Name, _count, Invariant(_since));
-                (_count, _kind) = (0, null);
+                _count = 0;
+                _logged.Clear();
             }
         }
     }
@@ -320,8 +329,9 @@ public sealed class TrackedChangeDispatcher<TContext>
     /// The error for a context whose options do not call <c>UseServerTools()</c>, or null. EF Core builds a context's model
     /// when anything of the context is first used, its options included, and a model with <c>[TimeWindowed]</c> entities
     /// cannot be built without <c>UseServerTools()</c> (EF Core's error then says to call <c>ToJson()</c>): so the options the
-    /// application registered are asked first, and a context that fails to start while they lack ServerTools gets this error,
-    /// with EF Core's as its inner exception. Options added in the context's <c>OnConfiguring</c> count too.
+    /// application registered are asked first, and a context whose model fails for want of ServerTools' mapping of
+    /// <c>[TimeWindowed]</c> entities while they lack it gets this error, with EF Core's as its inner exception; any other
+    /// error of the model is thrown as it is. Options added in the context's <c>OnConfiguring</c> count too.
     /// </summary>
     private static InvalidOperationException? WithoutServerTools(IServiceProvider services, TContext db)
     {
@@ -334,11 +344,23 @@ public sealed class TrackedChangeDispatcher<TContext>
         {
             return db.GetService<IDbContextOptions>().FindExtension<ServerToolsOptionsExtension>() is not null ? null : NoServerTools(null);
         }
-        catch (InvalidOperationException error)
+        catch (InvalidOperationException error) when (IsUnmappedTimeWindows(error))
         {
+            // Only this error says that the options lack UseServerTools() (they may add it in OnConfiguring, which ran by now
+            // or failed): any other error of the model is the application's own, and is left as it is.
             return NoServerTools(error);
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="error"/> is EF Core's refusal of a model whose <c>[TimeWindowed]</c> entities' collections
+    /// (<c>TimeWindows</c>, <c>SpecialDays</c>) no convention of ServerTools mapped: "The complex collection property
+    /// 'Store.SpecialDays' must be mapped to a JSON column. Use 'ToJson()' ...".
+    /// </summary>
+    private static bool IsUnmappedTimeWindows(InvalidOperationException error)
+        => error.Message.Contains("must be mapped to a JSON column", StringComparison.Ordinal)
+            && (error.Message.Contains("." + nameof(ITimeWindowed.TimeWindows) + "'", StringComparison.Ordinal)
+                || error.Message.Contains("." + nameof(ITimeWindowed.SpecialDays) + "'", StringComparison.Ordinal));
 
     private static InvalidOperationException NoServerTools(Exception? inner) => new(
         $"The tracked change dispatcher of {typeof(TContext).Name} delivers from that context's outbox, but the context's options do not " +
@@ -994,8 +1016,8 @@ internal static partial class TrackedDispatcherLog
     public static partial void ManyWaitingUnknownType(ILogger logger, int count, string entityType, string oldest);
 
     [LoggerMessage(17, LogLevel.Error,
-        "Dispatch passes over the outbox of {Context} have failed {Count} times in a row since {Since}, with {ExceptionType} as logged first; " +
-        "the dispatcher goes on trying, less often.")]
+        "Dispatch passes over the outbox of {Context} have failed {Count} times in a row since {Since}, the last with {ExceptionType}, " +
+        "as logged before; the dispatcher goes on trying, less often.")]
     public static partial void PassStillFails(ILogger logger, string context, int count, string since, string? exceptionType);
 
     [LoggerMessage(18, LogLevel.Information, "Dispatch passes over the outbox of {Context} succeed again, after {Count} failed since {Since}.")]
