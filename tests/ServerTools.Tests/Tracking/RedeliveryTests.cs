@@ -244,6 +244,50 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
             Assert.Equal("Pending", await StateAsync(1));
         });
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public Task A_redelivery_in_a_snapshot_transaction_of_a_change_the_waited_for_pass_delivered_says_so_changes_nothing_and_the_transaction_goes_on(bool scope)
+        => WithLaterChangeInAPassAsync("v", async pass =>
+        {
+            var held = await IdAsync(2);
+
+            // A plain TransactionScope is serializable; an EF transaction here repeatable read. Either takes its snapshot at
+            // its first statement, before the redelivery waits for the pass that delivers the change it redelivers.
+            var redelivery = Task.Run(async () =>
+            {
+                await using var context = database.Create();
+                if (scope)
+                {
+                    using var ambient = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled);
+                    var refused = await Record.ExceptionAsync(() => context.RedeliverTrackedChangesAsync([held]));
+                    await context.Database.ExecuteSqlRawAsync("UPDATE servertools_outbox SET \"LastError\" = 'went on' WHERE \"Sequence\" = 1");
+                    ambient.Complete();
+                    return refused;
+                }
+
+                await using var transaction = await context.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
+                var error = await Record.ExceptionAsync(() => context.RedeliverTrackedChangesAsync([held]));
+                await context.Database.ExecuteSqlRawAsync("UPDATE servertools_outbox SET \"LastError\" = 'went on' WHERE \"Sequence\" = 1");
+                await transaction.CommitAsync();
+                return error;
+            });
+            await WaitUntilWaitingForAdvisoryLockOrDoneAsync(redelivery);
+            Assert.Equal(1, await pass.ReleaseAsync());
+
+            var error = Assert.IsType<InvalidOperationException>(await redelivery.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains("changed after your transaction's snapshot", error.Message, StringComparison.Ordinal);
+            Assert.Contains(scope ? "(serializable" : "(repeatable read", error.Message, StringComparison.Ordinal);
+            Assert.Contains("Nothing was redelivered, and your transaction goes on", error.Message, StringComparison.Ordinal);
+            Assert.Contains("IsolationLevel = IsolationLevel.ReadCommitted", error.Message, StringComparison.Ordinal);
+            Assert.Equal(PostgresErrorCodes.SerializationFailure, Assert.IsType<PostgresException>(error.InnerException).SqlState);
+
+            // Nothing was reset: the pass's delivery stands; and the caller's transaction went on and committed.
+            Assert.Equal("Delivered", await StateAsync(2));
+            Assert.Equal("went on", await ScalarAsync<string>("SELECT \"LastError\" FROM servertools_outbox WHERE \"Sequence\" = 1"));
+            Assert.Single(pass.Deliveries.Received);
+        });
+
     [Fact]
     public Task A_server_statement_timeout_is_named_as_such()
         => WithLaterChangeInAPassAsync("m", async pass =>
@@ -608,6 +652,16 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
         await using var command = new NpgsqlCommand($"SELECT \"State\" FROM servertools_outbox WHERE \"Sequence\" = {sequence}", connection);
         return (string)(await command.ExecuteScalarAsync())!;
     }
+
+    private async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private Task<Guid> IdAsync(long sequence) => ScalarAsync<Guid>($"SELECT \"Id\" FROM servertools_outbox WHERE \"Sequence\" = {sequence}");
 
     /// <summary>Adds a sale order change with sequence <paramref name="i"/> in <paramref name="state"/>, due an hour before the clock.</summary>
     private async Task<Guid> InsertAsync(int i, string key, string state, string? connectionString = null)
