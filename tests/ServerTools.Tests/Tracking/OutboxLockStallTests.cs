@@ -25,12 +25,34 @@ public sealed class OutboxLockStallTests(TrackingFixture database) : IClassFixtu
             s => s.AddSingleton(new Deliveries()).AddScoped<ITrackedChangeHandler<SaleOrder>, RecordingHandler>()
                 .AddSingleton<ILogger<TrackedChangeDispatcher<TrackingContext>>>(log));
         var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
-        var intruderConnection = new NpgsqlConnectionStringBuilder(database.ConnectionString) { ApplicationName = "stall-intruder" }.ConnectionString;
-        await using var intruder = new NpgsqlConnection(intruderConnection);
-        await intruder.OpenAsync();
-        int Warnings() => log.Entries.Count(e => e.EventId == Stalled);
 
-        // A session of its own takes the key alone, as any role that may connect can, and keeps its transaction open.
+        // A role with no privilege on the outbox takes the key alone, as any role that may connect can, and keeps its
+        // transaction open. Its name holds a line break (a quoted identifier), which the log does not pass on.
+        var role = $"st_intruder_{Guid.NewGuid().ToString("N")[..8]}\nforged";
+        await ExecuteAsync($"CREATE ROLE \"{role}\" LOGIN PASSWORD 'intruder-secret'");
+        var intruderConnection = new NpgsqlConnectionStringBuilder(database.ConnectionString)
+        {
+            Username = role,
+            Password = "intruder-secret",
+            ApplicationName = "stall-intruder",
+            Pooling = false,
+        }.ConnectionString;
+        try
+        {
+            await using var intruder = new NpgsqlConnection(intruderConnection);
+            await intruder.OpenAsync();
+            await StallAsync(dispatcher, log, intruder, role);
+        }
+        finally
+        {
+            await ExecuteAsync($"DROP ROLE \"{role}\"");
+        }
+    }
+
+    private async Task StallAsync(
+        TrackedChangeDispatcher<TrackingContext> dispatcher, RecordingLogger<TrackedChangeDispatcher<TrackingContext>> log, NpgsqlConnection intruder, string role)
+    {
+        int Warnings() => log.Entries.Count(e => e.EventId == Stalled);
         var transaction = await TakeKeyAsync(intruder);
         Assert.Equal(0, await dispatcher.DispatchAsync());
         database.Clock.Now += TimeSpan.FromSeconds(29);
@@ -42,8 +64,10 @@ public sealed class OutboxLockStallTests(TrackingFixture database) : IClassFixtu
         var warning = Assert.Single(log.Entries, e => e.EventId == Stalled);
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Contains("have handed out nothing for 31 s", warning.Message, StringComparison.Ordinal);
-        Assert.Contains($"pid {intruder.ProcessID} (role ", warning.Message, StringComparison.Ordinal);
-        Assert.Contains("application 'stall-intruder', state idle in transaction", warning.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            $"pid {intruder.ProcessID} (role {role.Replace('\n', '?')}, application 'stall-intruder', state idle in transaction",
+            warning.Message,
+            StringComparison.Ordinal);
         Assert.Contains("holds it alone", warning.Message, StringComparison.Ordinal);
         Assert.Contains("End that transaction", warning.Message, StringComparison.Ordinal);
 
@@ -69,6 +93,14 @@ public sealed class OutboxLockStallTests(TrackingFixture database) : IClassFixtu
         Assert.Equal(0, await dispatcher.DispatchAsync());
         Assert.Equal(3, Warnings());
         await transaction.RollbackAsync();
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>Takes the outbox's advisory lock alone, in a transaction of <paramref name="connection"/> that stays open.</summary>

@@ -576,7 +576,11 @@ public sealed class TrackedChangeDispatcher<TContext>
         }
     }
 
-    /// <summary>A row of <see cref="OutboxSql.LockSessions"/> in words: who, and what it does with the lock; never what it runs.</summary>
+    /// <summary>
+    /// A row of <see cref="OutboxSql.LockSessions"/> in words: who, and what it does with the lock; never what it runs. The
+    /// role's name may hold control characters (PostgreSQL cleans the application's name itself), so both are made
+    /// <see cref="Printable"/>.
+    /// </summary>
     private static string DescribeLockSession(DbDataReader reader)
     {
         var what = (reader.GetBoolean(4) ? "holds it" : "waits for it") + (reader.GetBoolean(5) ? " alone" : " shared");
@@ -585,7 +589,7 @@ public sealed class TrackedChangeDispatcher<TContext>
             return $"a prepared transaction (pg_prepared_xacts) {what}";
         }
 
-        string Text(int ordinal) => reader.IsDBNull(ordinal) ? "not visible to this role" : reader.GetString(ordinal);
+        string Text(int ordinal) => reader.IsDBNull(ordinal) ? "not visible to this role" : Printable(reader.GetString(ordinal));
         var open = reader.IsDBNull(6) ? "not visible to this role" : FormattableString.Invariant($"{reader.GetDouble(6):0} s");
         return FormattableString.Invariant(
             $"pid {reader.GetInt32(0)} (role {Text(1)}, application '{Text(2)}', state {Text(3)}, transaction open for {open}) {what}");
