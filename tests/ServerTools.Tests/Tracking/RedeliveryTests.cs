@@ -244,6 +244,100 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
             Assert.Equal("Pending", await StateAsync(1));
         });
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public Task A_redelivery_in_a_snapshot_transaction_of_a_change_the_waited_for_pass_delivered_says_so_changes_nothing_and_the_transaction_goes_on(bool scope)
+        => WithLaterChangeInAPassAsync("v", async pass =>
+        {
+            var held = await IdAsync(2);
+
+            // A plain TransactionScope is serializable; an EF transaction here repeatable read. Either takes its snapshot at
+            // its first statement, before the redelivery waits for the pass that delivers the change it redelivers.
+            var redelivery = Task.Run(async () =>
+            {
+                await using var context = database.Create();
+                if (scope)
+                {
+                    using var ambient = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled);
+                    var refused = await Record.ExceptionAsync(() => context.RedeliverTrackedChangesAsync([held]));
+                    Assert.Equal(0, await AdvisoryLocksHeldAsync(context));
+                    await context.Database.ExecuteSqlRawAsync("UPDATE servertools_outbox SET \"LastError\" = 'went on' WHERE \"Sequence\" = 1");
+                    ambient.Complete();
+                    return refused;
+                }
+
+                await using var transaction = await context.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
+                var error = await Record.ExceptionAsync(() => context.RedeliverTrackedChangesAsync([held]));
+
+                // The savepoint's rollback let go of the outbox's lock: passes go on while the transaction does.
+                Assert.Equal(0, await AdvisoryLocksHeldAsync(context));
+                await context.Database.ExecuteSqlRawAsync("UPDATE servertools_outbox SET \"LastError\" = 'went on' WHERE \"Sequence\" = 1");
+                await transaction.CommitAsync();
+                return error;
+            });
+            await WaitUntilWaitingForAdvisoryLockOrDoneAsync(redelivery);
+            Assert.Equal(1, await pass.ReleaseAsync());
+
+            var error = Assert.IsType<InvalidOperationException>(await redelivery.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains("changed after your transaction's snapshot", error.Message, StringComparison.Ordinal);
+            Assert.Contains(scope ? "(serializable" : "(repeatable read", error.Message, StringComparison.Ordinal);
+            Assert.Contains("Nothing was redelivered, and your transaction goes on", error.Message, StringComparison.Ordinal);
+            Assert.Contains("IsolationLevel = IsolationLevel.ReadCommitted", error.Message, StringComparison.Ordinal);
+            Assert.Equal(PostgresErrorCodes.SerializationFailure, Assert.IsType<PostgresException>(error.InnerException).SqlState);
+
+            // Nothing was reset: the pass's delivery stands; and the caller's transaction went on and committed.
+            Assert.Equal("Delivered", await StateAsync(2));
+            Assert.Equal("went on", await ScalarAsync<string>("SELECT \"LastError\" FROM servertools_outbox WHERE \"Sequence\" = 1"));
+            Assert.Single(pass.Deliveries.Received);
+        });
+
+    [Fact]
+    public Task A_redelivery_in_a_scope_queued_behind_one_that_times_out_resets_a_change_no_pass_took_and_it_is_delivered_once()
+        => WithLaterChangeInAPassAsync("q", async pass =>
+        {
+            // A redelivery waits for the held pass until its timeout (a handler's own redelivery, made outside its flow).
+            var first = Task.Run(async () =>
+            {
+                await using var context = database.Create();
+                context.Database.SetCommandTimeout(2);
+                return await Record.ExceptionAsync(() => context.RedeliverDeadLetteredChangesAsync());
+            });
+            await WaitUntilWaitingForAdvisoryLockOrDoneAsync(first);
+
+            // Another order's change, saved meanwhile, is taken by no pass: none hands out anything while a redelivery waits.
+            var other = await InsertAsync(3, "other", "Pending");
+            Assert.Equal(0, await OutsideAnyTransaction(pass.Dispatcher.DispatchAsync));
+
+            // Redelivered in a plain TransactionScope, queued behind the first: reset once the first timed out and the pass ended.
+            var second = Task.Run(async () =>
+            {
+                await using var context = database.Create();
+                using var scope = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled);
+                var count = await context.RedeliverTrackedChangesAsync([other]);
+                scope.Complete();
+                return count;
+            });
+            await database.WaitUntilSeenAsync(
+                "SELECT (count(*) >= 2)::int::bigint FROM pg_locks AS l JOIN pg_stat_activity AS a ON a.pid = l.pid " +
+                "WHERE a.datname = current_database() AND l.locktype = 'advisory' AND NOT l.granted",
+                TimeSpan.FromSeconds(30),
+                "The second redelivery neither ended nor waited for the lock.",
+                () => second.IsCompleted);
+            Assert.IsType<InvalidOperationException>(await first.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(1, await pass.ReleaseAsync());
+            Assert.Equal(1, await second.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal("Pending", await StateAsync(3));
+            Assert.Equal("DeadLettered", await StateAsync(1));
+
+            // One delivery, which keeps the due time the redelivery gave (not the change's first), and nothing after it.
+            Assert.Equal(1, await OutsideAnyTransaction(pass.Dispatcher.DispatchAsync));
+            Assert.Equal("Delivered", await StateAsync(3));
+            Assert.Equal(database.Clock.Now.UtcDateTime, await ScalarAsync<DateTime>("SELECT \"NextAttemptAt\" FROM servertools_outbox WHERE \"Sequence\" = 3"));
+            Assert.Equal(0, await OutsideAnyTransaction(pass.Dispatcher.DispatchAsync));
+            Assert.Equal([2L, 3L], pass.Deliveries.Received.Select(c => c.Sequence));
+        });
+
     [Fact]
     public Task A_server_statement_timeout_is_named_as_such()
         => WithLaterChangeInAPassAsync("m", async pass =>
@@ -608,6 +702,20 @@ public sealed class RedeliveryTests(TrackingFixture database) : IClassFixture<Tr
         await using var command = new NpgsqlCommand($"SELECT \"State\" FROM servertools_outbox WHERE \"Sequence\" = {sequence}", connection);
         return (string)(await command.ExecuteScalarAsync())!;
     }
+
+    private async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>How many advisory locks the session of <paramref name="context"/> holds.</summary>
+    private static async Task<long> AdvisoryLocksHeldAsync(TrackingContext context)
+        => await context.Database.SqlQueryRaw<long>("SELECT count(*) AS \"Value\" FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted").SingleAsync();
+
+    private Task<Guid> IdAsync(long sequence) => ScalarAsync<Guid>($"SELECT \"Id\" FROM servertools_outbox WHERE \"Sequence\" = {sequence}");
 
     /// <summary>Adds a sale order change with sequence <paramref name="i"/> in <paramref name="state"/>, due an hour before the clock.</summary>
     private async Task<Guid> InsertAsync(int i, string key, string state, string? connectionString = null)

@@ -75,9 +75,10 @@ internal static class OutboxRedelivery
             await RefuseInOwnPassAsync(context, sql, cancellationToken).ConfigureAwait(false);
             if (context.Database.CurrentTransaction is not null || ambient is not null)
             {
+                int count;
                 try
                 {
-                    await LockAsync(context, sql, inCallersTransaction: true, cancellationToken).ConfigureAwait(false);
+                    count = await ResetInCallersTransactionAsync(context, sql, messages, cancellationToken).ConfigureAwait(false);
                 }
                 catch
                 {
@@ -86,7 +87,6 @@ internal static class OutboxRedelivery
                     throw;
                 }
 
-                var count = await UpdateAsync(context, messages, cancellationToken).ConfigureAwait(false);
                 WakeDispatchersWhenEnded(context, ambient);
                 return count;
             }
@@ -99,7 +99,7 @@ internal static class OutboxRedelivery
                     {
                         await using var transaction = await state.Context.Database.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken)
                             .ConfigureAwait(false);
-                        await LockAsync(state.Context, state.Sql, inCallersTransaction: false, cancellationToken).ConfigureAwait(false);
+                        await LockAsync(state.Context, state.Sql, cancellationToken).ConfigureAwait(false);
                         var count = await UpdateAsync(state.Context, state.Messages, cancellationToken).ConfigureAwait(false);
                         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                         return count;
@@ -135,54 +135,101 @@ internal static class OutboxRedelivery
         }
     }
 
-    /// <summary>
-    /// Takes the outbox's lock alone, waiting for the passes under way. In the caller's transaction: at once when it holds
-    /// the lock already (an earlier redelivery in it); refused when it holds other locks (a handler of the pass waited for
-    /// might wait for them); and inside a savepoint, so that a timeout or a cancellation leaves the transaction usable.
-    /// </summary>
-    private static async Task LockAsync(DbContext context, OutboxSql sql, bool inCallersTransaction, CancellationToken cancellationToken)
+    /// <summary>Takes the outbox's lock alone in the redelivery's own transaction, waiting for the passes under way.</summary>
+    private static async Task LockAsync(DbContext context, OutboxSql sql, CancellationToken cancellationToken)
     {
-        if (inCallersTransaction)
-        {
-            switch (await ScalarAsync(context, sql.LocksHeld, cancellationToken, sql.TableName).ConfigureAwait(false))
-            {
-                case "outbox":
-                    return;
-                case "other":
-                    throw new InvalidOperationException(
-                        $"Tracked changes are redelivered in a transaction of {context.GetType().Name} that holds locks already: it has written or " +
-                        "locked rows, or taken a table or advisory lock. The redelivery waits for the dispatcher passes under way, and a handler of " +
-                        "one of them may wait for those locks: neither would go on until the command timeout. Redeliver first in the transaction, " +
-                        "before its other changes, or in a transaction of its own.");
-            }
-
-            await ScalarAsync(context, $"SAVEPOINT {Savepoint}", cancellationToken).ConfigureAwait(false);
-        }
-
         try
         {
             await ScalarAsync(context, sql.RedeliveryLock, cancellationToken, sql.TableName).ConfigureAwait(false);
         }
+        catch (Exception error) when (!cancellationToken.IsCancellationRequested && LimitReached(context, error) is { } limit)
+        {
+            throw WaitedTooLong(context, limit, goesOn: false, error);
+        }
+    }
+
+    /// <summary>
+    /// Takes the outbox's lock alone in the caller's transaction, waiting for the passes under way, and resets
+    /// <paramref name="messages"/>: the lock at once when the transaction holds it already (an earlier redelivery in it);
+    /// refused when it holds other locks (a handler of the pass waited for might wait for them). Both inside a savepoint, so
+    /// that a timeout, a cancellation, or a change that a snapshot of the caller's isolation level cannot update leaves the
+    /// transaction usable, with nothing reset.
+    /// </summary>
+    private static async Task<int> ResetInCallersTransactionAsync(DbContext context, OutboxSql sql, IQueryable<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        var held = await ScalarAsync(context, sql.LocksHeld, cancellationToken, sql.TableName).ConfigureAwait(false);
+        if (held is "other")
+        {
+            throw new InvalidOperationException(
+                $"Tracked changes are redelivered in a transaction of {context.GetType().Name} that holds locks already: it has written or " +
+                "locked rows, or taken a table or advisory lock. The redelivery waits for the dispatcher passes under way, and a handler of " +
+                "one of them may wait for those locks: neither would go on until the command timeout. Redeliver first in the transaction, " +
+                "before its other changes, or in a transaction of its own.");
+        }
+
+        await ScalarAsync(context, $"SAVEPOINT {Savepoint}", cancellationToken).ConfigureAwait(false);
+        var waiting = held is not "outbox";
+        int count;
+        try
+        {
+            if (waiting)
+            {
+                await ScalarAsync(context, sql.RedeliveryLock, cancellationToken, sql.TableName).ConfigureAwait(false);
+                waiting = false;
+            }
+
+            count = await UpdateAsync(context, messages, cancellationToken).ConfigureAwait(false);
+        }
         catch (Exception error)
         {
-            var goesOn = inCallersTransaction && await RestoreAsync(context).ConfigureAwait(false);
-            if (cancellationToken.IsCancellationRequested || LimitReached(context, error) is not { } limit)
+            var goesOn = await RestoreAsync(context).ConfigureAwait(false);
+            if (cancellationToken.IsCancellationRequested)
             {
                 throw;
             }
 
-            throw new InvalidOperationException(
-                $"The redelivery of tracked changes waits for the dispatcher passes under way over the outbox of {context.GetType().Name} to end, " +
-                $"so that no pass hands out a redelivered change beside a later change of its entity, and a pass did not end within {limit}. " +
-                "Nothing was redelivered" + (goesOn ? ", and your transaction goes on" : "") + ". A handler of tracked changes that " +
-                "takes long keeps its pass under way. Try again, or give the context a longer command timeout (Database.SetCommandTimeout).",
-                error);
+            if (waiting && LimitReached(context, error) is { } limit)
+            {
+                throw WaitedTooLong(context, limit, goesOn, error);
+            }
+
+            if (goesOn && ServerToolsTables.PostgresError(error) is { SqlState: PostgresErrorCodes.SerializationFailure } conflict)
+            {
+                throw await ChangedAfterSnapshotAsync(context, conflict).ConfigureAwait(false);
+            }
+
+            throw;
         }
 
-        if (inCallersTransaction)
-        {
-            await ScalarAsync(context, $"RELEASE SAVEPOINT {Savepoint}", cancellationToken).ConfigureAwait(false);
-        }
+        await ScalarAsync(context, $"RELEASE SAVEPOINT {Savepoint}", cancellationToken).ConfigureAwait(false);
+        return count;
+    }
+
+    private static InvalidOperationException WaitedTooLong(DbContext context, string limit, bool goesOn, Exception error) => new(
+        $"The redelivery of tracked changes waits for the dispatcher passes under way over the outbox of {context.GetType().Name} to end, " +
+        $"so that no pass hands out a redelivered change beside a later change of its entity, and a pass did not end within {limit}. " +
+        "Nothing was redelivered" + (goesOn ? ", and your transaction goes on" : "") + ". A handler of tracked changes that " +
+        "takes long keeps its pass under way. Try again, or give the context a longer command timeout (Database.SetCommandTimeout).",
+        error);
+
+    /// <summary>
+    /// The error for a reset that PostgreSQL refused with 40001 in the caller's transaction (rolled back to the savepoint):
+    /// under repeatable read or serializable, the transaction's snapshot is taken at its first statement, before the wait,
+    /// and a row that a pass (or another transaction) changed since cannot be updated in it.
+    /// </summary>
+    private static async Task<InvalidOperationException> ChangedAfterSnapshotAsync(DbContext context, PostgresException conflict)
+    {
+        var isolation = await ScalarAsync(context, "SHOW transaction_isolation", CancellationToken.None).ConfigureAwait(false) as string;
+        return new InvalidOperationException(
+            $"The redelivery of tracked changes waited for the dispatcher passes under way over the outbox of {context.GetType().Name}, and some " +
+            "of the changes it redelivers were changed after your transaction's snapshot (a pass delivered them or recorded a failure, or " +
+            $"another redelivery reset them). Your transaction's isolation level ({isolation ?? "repeatable read or serializable"}; a " +
+            "TransactionScope's default is serializable) reads as of its first statement, and PostgreSQL cannot update rows changed after " +
+            "that (40001, could not serialize access). Nothing was redelivered, and your transaction goes on; trying again in it fails the " +
+            "same way. Redeliver in a transaction of its own (outside yours), or in a read committed one: " +
+            "Database.BeginTransaction(IsolationLevel.ReadCommitted), or new TransactionScope(TransactionScopeOption.Required, " +
+            "new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted }, TransactionScopeAsyncFlowOption.Enabled).",
+            conflict);
     }
 
     /// <summary>

@@ -118,6 +118,10 @@ internal sealed class OutboxSql
                     "THEN 'other' ELSE 'none' END " +
                     "FROM pg_locks AS l WHERE l.pid = pg_backend_pid() AND l.granted";
         PassHoldsLock = $"SELECT EXISTS (SELECT 1 FROM pg_locks AS l WHERE {outboxLock} AND l.pid = $2 AND l.granted)";
+        LockSessions = "SELECT l.pid, a.usename::text, a.application_name, a.state, l.granted, l.mode = 'ExclusiveLock', " +
+                       "extract(epoch FROM clock_timestamp() - a.xact_start)::float8 " +
+                       $"FROM pg_locks AS l LEFT JOIN pg_stat_activity AS a ON a.pid = l.pid WHERE {outboxLock} AND l.pid IS DISTINCT FROM pg_backend_pid() " +
+                       "ORDER BY l.granted DESC, a.xact_start NULLS LAST LIMIT 10";
         // The types one at a time from the index of due messages (a skip scan: one lookup per type, however many messages
         // each has), then each type's count, read from the same index up to $4 entries: so a backlog of millions of one
         // type costs no more than $4 entries, and PostgreSQL cannot prefer reading the whole table to count it.
@@ -175,6 +179,13 @@ internal sealed class OutboxSql
 
     /// <summary>Whether the session with process id <c>$2</c> holds the outbox's lock (<c>$1</c> the table's name).</summary>
     public string PassHoldsLock { get; }
+
+    /// <summary>
+    /// The other sessions that hold the outbox's lock or wait for it (<c>$1</c> the table's name), holders first, up to 10:
+    /// process id (null for a prepared transaction), role, application name and state (null where this role may not see
+    /// them), whether granted, whether alone (exclusive), and how many seconds its transaction has been open. Never a query.
+    /// </summary>
+    public string LockSessions { get; }
 
     /// <summary>The number of columns <see cref="CopyMessages"/> writes, the fields of each row.</summary>
     public const short ColumnCount = 12;

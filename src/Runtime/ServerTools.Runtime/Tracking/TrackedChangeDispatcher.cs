@@ -143,6 +143,12 @@ public sealed class TrackedChangeDispatcher<TContext>
     private Plan? _plan;
     private long _nextWaitingCheck = DateTimeOffset.MinValue.UtcTicks;
 
+    /// <summary>Since when (UTC ticks of the options' clock) every pass has been refused the outbox's lock; 0 while passes get it.</summary>
+    private long _refusedSince;
+
+    /// <summary>When (UTC ticks) a refused pass may warn of the stall again; 0 until the stall's first warning.</summary>
+    private long _nextStallWarning;
+
     /// <summary>Creates a dispatcher. DI does this for you.</summary>
     public TrackedChangeDispatcher(IServiceScopeFactory scopes, TrackedChangeDispatcherOptions options, ILogger<TrackedChangeDispatcher<TContext>>? logger = null)
     {
@@ -443,12 +449,18 @@ public sealed class TrackedChangeDispatcher<TContext>
             // the dispatchers of its process when it ends; those of other processes find its changes at their next poll.
             if (await passLock.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not int id)
             {
+                await WarnOfStallAsync(db, sql, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 TrackedDispatcherLog.PassWaitsForRedelivery(_logger, typeof(TContext).Name);
                 return 0;
             }
 
             processId = id;
+            if (Volatile.Read(ref _refusedSince) != 0)
+            {
+                Interlocked.Exchange(ref _refusedSince, 0);
+                Interlocked.Exchange(ref _nextStallWarning, 0);
+            }
         }
 
         // A handler that redelivers changes of this outbox would wait for this pass: refused at once instead.
@@ -549,6 +561,60 @@ public sealed class TrackedChangeDispatcher<TContext>
         }
 
         return handled;
+    }
+
+    /// <summary>
+    /// Warns when every pass of this dispatcher has been refused the outbox's lock for longer than the larger of 30 seconds
+    /// and three poll intervals, once per stall and again every 5 minutes (or that threshold, if longer) while it lasts,
+    /// naming the sessions that hold the lock or wait for it: a redelivery's transaction that stays open, a redelivery that
+    /// waits for a slow pass, or another role that takes the key (PostgreSQL's advisory locks have no privileges).
+    /// </summary>
+    private async Task WarnOfStallAsync(TContext db, OutboxSql sql, CancellationToken cancellationToken)
+    {
+        var now = _options.TimeProvider.GetUtcNow().UtcTicks;
+        Interlocked.CompareExchange(ref _refusedSince, now, 0);
+        var since = Interlocked.Read(ref _refusedSince);
+        var threshold = Math.Max(TimeSpan.FromSeconds(30).Ticks, 3 * _options.PollInterval.Ticks);
+        var due = Interlocked.Read(ref _nextStallWarning);
+        if (now - since < threshold || now < due
+            || Interlocked.CompareExchange(ref _nextStallWarning, now + Math.Max(TimeSpan.FromMinutes(5).Ticks, threshold), due) != due)
+        {
+            return;
+        }
+
+        var sessions = new List<string>();
+        await using (var command = OutboxSql.Command(db, sql.LockSessions, sql.TableName))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                sessions.Add(DescribeLockSession(reader));
+            }
+        }
+
+        if (sessions.Count > 0)
+        {
+            TrackedDispatcherLog.PassesStalled(_logger, typeof(TContext).Name, (int)TimeSpan.FromTicks(now - since).TotalSeconds, string.Join("; ", sessions));
+        }
+    }
+
+    /// <summary>
+    /// A row of <see cref="OutboxSql.LockSessions"/> in words: who, and what it does with the lock; never what it runs. The
+    /// role's name may hold control characters (PostgreSQL cleans the application's name itself), so both are made
+    /// <see cref="Printable"/>.
+    /// </summary>
+    private static string DescribeLockSession(DbDataReader reader)
+    {
+        var what = (reader.GetBoolean(4) ? "holds it" : "waits for it") + (reader.GetBoolean(5) ? " alone" : " shared");
+        if (reader.IsDBNull(0))
+        {
+            return $"a prepared transaction (pg_prepared_xacts) {what}";
+        }
+
+        string Text(int ordinal) => reader.IsDBNull(ordinal) ? "not visible to this role" : Printable(reader.GetString(ordinal));
+        var open = reader.IsDBNull(6) ? "not visible to this role" : FormattableString.Invariant($"{reader.GetDouble(6):0} s");
+        return FormattableString.Invariant(
+            $"pid {reader.GetInt32(0)} (role {Text(1)}, application '{Text(2)}', state {Text(3)}, transaction open for {open}) {what}");
     }
 
     /// <summary>
@@ -1002,6 +1068,14 @@ internal static partial class TrackedDispatcherLog
 
     [LoggerMessage(12, LogLevel.Debug, "A dispatch pass over the outbox of {Context} handed out nothing: a redelivery of tracked changes is under way or waits for the passes under way.")]
     public static partial void PassWaitsForRedelivery(ILogger logger, string context);
+
+    [LoggerMessage(16, LogLevel.Warning,
+        "The dispatch passes over the outbox of {Context} have handed out nothing for {Seconds} s: other sessions hold the outbox's advisory lock " +
+        "or wait for it alone: {Sessions}. A redelivery of tracked changes holds it alone until its transaction ends (a transaction that stays " +
+        "open after a redelivery stops every dispatcher) and waits for it alone while a pass is under way (a slow handler); any role that may " +
+        "connect to the database can take it too. End that transaction (or pg_terminate_backend(pid)), commit soon after a redelivery, and " +
+        "keep other roles from the database (docs/tracking.md).")]
+    public static partial void PassesStalled(ILogger logger, string context, int seconds, string sessions);
 
     [LoggerMessage(13, LogLevel.Warning,
         "At least {Count} tracked changes of {EntityType} have waited since {Oldest} or earlier, and the dispatcher of {Context} in this process has no " +

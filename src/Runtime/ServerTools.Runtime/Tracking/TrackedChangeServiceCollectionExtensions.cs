@@ -69,9 +69,11 @@ public static class TrackedChangeDbContextExtensions
     /// <exception cref="InvalidOperationException">
     /// A pass did not end within the command timeout (or the server's lock or statement timeout); it is called from a
     /// handler of this outbox's changes, in a transaction that holds locks already (rows it wrote or locked, a table or
-    /// advisory lock), or in a <c>TransactionScope</c> the connection does not enlist in; or the database lacks the outbox
-    /// table. Nothing was reset, and the caller's transaction goes on, except when the database lacks the outbox table or
-    /// the connection broke (PostgreSQL has aborted the transaction then).
+    /// advisory lock), or in a <c>TransactionScope</c> the connection does not enlist in; in a transaction of isolation level
+    /// repeatable read or serializable (a <c>TransactionScope</c>'s default), a change to reset was changed after the
+    /// transaction's snapshot (by the pass it waited for, say: PostgreSQL's 40001 is the inner exception); or the database
+    /// lacks the outbox table. Nothing was reset, and the caller's transaction goes on, except when the database lacks the
+    /// outbox table or the connection broke (PostgreSQL has aborted the transaction then).
     /// </exception>
     public static async Task<int> RedeliverTrackedChangesAsync(this DbContext context, IEnumerable<Guid> changeIds, CancellationToken cancellationToken = default)
     {
@@ -86,15 +88,19 @@ public static class TrackedChangeDbContextExtensions
     /// handlers that have not handled it (<see cref="OutboxMessage.HandledBy"/>). Its entity's later changes may have been
     /// delivered meanwhile: it arrives after them (<see cref="TrackedChange{T}.Sequence"/> tells). Waits first for the
     /// dispatcher passes under way to commit, and no pass hands out a change until this commits (in the caller's
-    /// transaction, if there is one: until that ends). Takes no lock when there is nothing to reset.
+    /// transaction, if there is one: until that ends). Takes no lock when there is nothing to reset. In a caller's
+    /// transaction of isolation level repeatable read or serializable, the dead letters are those of its snapshot (taken
+    /// at its first statement): a change dead-lettered after it is left for the next redelivery.
     /// </summary>
     /// <returns>How many changes were reset.</returns>
     /// <exception cref="InvalidOperationException">
     /// A pass did not end within the command timeout (or the server's lock or statement timeout); it is called from a
     /// handler of this outbox's changes, in a transaction that holds locks already (rows it wrote or locked, a table or
-    /// advisory lock), or in a <c>TransactionScope</c> the connection does not enlist in; or the database lacks the outbox
-    /// table. Nothing was reset, and the caller's transaction goes on, except when the database lacks the outbox table or
-    /// the connection broke (PostgreSQL has aborted the transaction then).
+    /// advisory lock), or in a <c>TransactionScope</c> the connection does not enlist in; in a transaction of isolation level
+    /// repeatable read or serializable (a <c>TransactionScope</c>'s default), a change to reset was changed after the
+    /// transaction's snapshot (by the pass it waited for, say: PostgreSQL's 40001 is the inner exception); or the database
+    /// lacks the outbox table. Nothing was reset, and the caller's transaction goes on, except when the database lacks the
+    /// outbox table or the connection broke (PostgreSQL has aborted the transaction then).
     /// </exception>
     public static Task<int> RedeliverDeadLetteredChangesAsync(this DbContext context, CancellationToken cancellationToken = default)
     {
