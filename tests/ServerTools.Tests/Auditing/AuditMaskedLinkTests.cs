@@ -45,8 +45,29 @@ public partial class Allergy
     public List<Patient> Patients { get; set; } = [];
 }
 
+/// <summary>A clinician, tracked but not audited, whose wards are masked: the mark counts for the audited side's log too.</summary>
+[Tracked]
+public partial class Clinician
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+    [AuditMask] public List<Ward> Wards { get; set; } = [];
+}
+
+/// <summary>The audited side of the clinicians' wards, with its navigation back unmarked.</summary>
+[Audited]
+public partial class Ward
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+    public List<Clinician> Clinicians { get; set; } = [];
+}
+
 public sealed class PatientContext(DbContextOptions<PatientContext> options) : DbContext(options)
 {
+    public DbSet<Clinician> Clinicians => Set<Clinician>();
+    public DbSet<Ward> Wards => Set<Ward>();
+
     public DbSet<Patient> Patients => Set<Patient>();
     public DbSet<Diagnosis> Diagnoses => Set<Diagnosis>();
     public DbSet<Therapy> Therapies => Set<Therapy>();
@@ -103,6 +124,29 @@ public sealed class AuditMaskedLinkTests(AuditMaskedLinkTests.Database database)
         Assert.Equal([AuditOperation.Create], (await Logs<Therapy>(() => database.Create(), therapy)).Select(static l => l.Operation));
         await using var check = database.Create();
         Assert.Equal([patient], await check.Therapies.Where(t => t.Id == therapy).SelectMany(t => t.Patients).Select(p => p.Id).ToListAsync());
+    }
+
+    /// <summary>
+    /// The mark of a class that is tracked, not audited (it has no audit descriptor), is read from the class itself: the
+    /// audited side's log masks the link as the data-rule schema hides it.
+    /// </summary>
+    [Fact]
+    public async Task A_link_masked_on_a_side_that_is_not_audited_is_masked_in_the_log_of_the_audited_side()
+    {
+        int ward;
+        await using (var context = database.Create())
+        {
+            var clinician = new Clinician { Name = "Dr. Who" };
+            var added = new Ward { Name = "Oncology" };
+            context.AddRange(clinician, added);
+            await context.SaveChangesAsync();
+            clinician.Wards.Add(added);
+            await context.SaveChangesAsync();
+            ward = added.Id;
+        }
+
+        var updates = (await Logs<Ward>(() => database.Create(), ward)).Where(static l => l.Operation == AuditOperation.Update).ToList();
+        Assert.Equal([[("Clinicians", "***", "***")]], updates.Select(Lines));
     }
 
     private async Task<(int Patient, int Diagnosis, int Therapy)> SeedAsync(string name)

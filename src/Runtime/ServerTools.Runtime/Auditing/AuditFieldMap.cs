@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -96,9 +97,10 @@ internal sealed class AuditFieldMap
     }
 
     /// <summary>
-    /// Whether the navigation back of <paramref name="navigation"/> is <c>[AuditIgnore]</c> or <c>[AuditMask]</c>, as the
-    /// descriptors of its class and of the <c>[Audited]</c> classes derived from it list it (<see cref="AuditDescriptors.Trails"/>).
-    /// A class that is not audited has no descriptor: ST1002 reports such a mark, which protects nothing.
+    /// Whether the navigation back of <paramref name="navigation"/> is <c>[AuditIgnore]</c> or <c>[AuditMask]</c>: as the
+    /// descriptors of its class and of the <c>[Audited]</c> classes derived from it list it (<see cref="AuditDescriptors.Trails"/>,
+    /// marks merged over overrides and interfaces by the generator), or as the property carries the attribute on a mapped
+    /// class that is not audited (a <c>[Tracked]</c> one, whose marks the data-rule schema honours too). Read once per model.
     /// </summary>
     private static (bool Ignored, bool Masked) InverseMarks(ISkipNavigation navigation)
     {
@@ -109,6 +111,18 @@ internal sealed class AuditFieldMap
             {
                 ignored |= other.IgnoredNavigations.Contains(inverse.Name);
                 masked |= other.MaskedNavigations.Contains(inverse.Name);
+            }
+
+            foreach (var type in inverse.DeclaringEntityType.GetDerivedTypesInclusive())
+            {
+                foreach (var property in type.ClrType.GetProperties(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+                {
+                    if (property.Name == inverse.Name)
+                    {
+                        ignored |= property.IsDefined(typeof(AuditIgnoreAttribute), inherit: true);
+                        masked |= property.IsDefined(typeof(AuditMaskAttribute), inherit: true);
+                    }
+                }
             }
         }
 
