@@ -5,6 +5,7 @@ using System.Threading;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using ServerTools.FuzzySearch;
+using ServerTools.TimeWindows;
 
 namespace ServerTools.Infrastructure;
 
@@ -18,7 +19,9 @@ namespace ServerTools.Infrastructure;
 /// <c>UseServerTools()</c> that would add, modify or delete <c>[Audited]</c> or <c>[Tracked]</c> entities;</item>
 /// <item><see cref="CoreEventId.QueryIterationFailed"/>, written when a query failed, after EF Core closed its command and
 /// connection: <see cref="TrigramErrors"/> explains a fuzzy search on a database without pg_trgm, and
-/// <see cref="ServerToolsTables.ExplainQuery"/> a query of one of ServerTools' tables on a database without it.</item>
+/// <see cref="ServerToolsTables.ExplainQuery"/> a query of one of ServerTools' tables on a database without it, and
+/// <see cref="TimeWindowColumnErrors.ExplainQuery"/> a query of a <c>[TimeWindowed]</c> entity's table without the columns
+/// ServerTools maps on it.</item>
 /// </list>
 /// EF Core writes both inside its own <c>try</c> or <c>catch</c> and lets an observer's exception through as it lets its
 /// own (a refused save leaves the entries as they were, a failed query as after its own error).
@@ -75,7 +78,9 @@ internal static class EfCoreEvents
             }
             else if (value.Value is DbContextTypeErrorEventData { Exception: var exception, ContextType: var contextType }
                 && string.Equals(value.Key, s_queryIterationFailed, StringComparison.Ordinal)
-                && (TrigramErrors.Explain(exception) ?? ServerToolsTables.ExplainQuery(exception, contextType)) is { } explained)
+                && (TrigramErrors.Explain(exception)
+                    ?? ServerToolsTables.ExplainQuery(exception, contextType)
+                    ?? TimeWindowColumnErrors.ExplainQuery(exception, contextType)) is { } explained)
             {
                 throw explained;
             }

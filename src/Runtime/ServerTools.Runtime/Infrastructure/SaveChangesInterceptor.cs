@@ -37,8 +37,8 @@ namespace ServerTools.Infrastructure;
 /// the rows are written right after SaveChanges, in that transaction, and commit or roll back with it.</item>
 /// </list>
 /// <para>After a commit that carried tracked changes, the dispatchers of this process are woken up.</para>
-/// <para>A command of a query or a save that fails because a <c>[TimeWindowed]</c> entity's table lacks a column ServerTools
-/// maps on it is explained (<see cref="TimeWindowColumnErrors"/>).</para>
+/// <para>A query or a save that fails because a <c>[TimeWindowed]</c> entity's table lacks a column ServerTools maps on it is
+/// explained (<see cref="TimeWindowColumnErrors"/>) once EF Core has cleaned up after the failed command.</para>
 /// </remarks>
 internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveChangesInterceptor, IDbTransactionInterceptor, IDbCommandInterceptor, IResettableService
 {
@@ -172,28 +172,27 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
         return ValueTask.FromResult(result);
     }
 
-    public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => ExplainFailedCommand(command, eventData);
+    public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => RememberFailedCommand(command, eventData);
 
     public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        ExplainFailedCommand(command, eventData);
+        RememberFailedCommand(command, eventData);
         return Task.CompletedTask;
     }
 
     /// <summary>
-    /// A command of a query or a save failed: when PostgreSQL did not find a column that ServerTools maps on a
-    /// <c>[TimeWindowed]</c> entity's table, raises the explained error instead (<see cref="TimeWindowColumnErrors"/>). EF Core
-    /// lets it through as it lets PostgreSQL's: out of the query, or, for a save, wrapped in its <see cref="DbUpdateException"/>
-    /// with the entries. Runs only when a command failed; not for a migration's.
+    /// A command of a query or a save failed: its text is kept with PostgreSQL's error when that may be a column ServerTools
+    /// maps on a <c>[TimeWindowed]</c> entity's table (<see cref="TimeWindowColumnErrors.RememberFailedCommand"/>), for the
+    /// explanation, raised later: as EF Core reports the failed query (<see cref="EfCoreEvents"/>) or the failed save
+    /// (<see cref="OnSaveChangesFailed"/>). Nothing is thrown here: EF Core calls this before it disposes the command and
+    /// closes the connection it opened, which an exception from here would skip. A migration's command is left alone: the
+    /// migration is what adds the columns.
     /// </summary>
-    private static void ExplainFailedCommand(DbCommand command, CommandErrorEventData eventData)
+    private static void RememberFailedCommand(DbCommand command, CommandErrorEventData eventData)
     {
-        // A migration's command is left alone: the migration is what adds the columns.
-        if (eventData.Context is { } context
-            && eventData.CommandSource != CommandSource.Migrations
-            && TimeWindowColumnErrors.Explain(eventData.Exception, context.GetType(), command.CommandText, save: eventData.CommandSource == CommandSource.SaveChanges) is { } explained)
+        if (eventData.Context is { } context && eventData.CommandSource != CommandSource.Migrations)
         {
-            throw explained;
+            TimeWindowColumnErrors.RememberFailedCommand(eventData.Exception, context.GetType(), command.CommandText);
         }
     }
 
@@ -389,6 +388,13 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
         }
 
         Abandon(sender as DbContext);
+
+        // Last of the save's failure callbacks (see BeginAsync), after EF Core closed the connection and rolled back its
+        // transaction: what the caller catches is EF Core's DbUpdateException, with the explanation as its inner exception.
+        if (sender is DbContext context && TimeWindowColumnErrors.ExplainSave(args.Exception, context.GetType()) is { } explained)
+        {
+            throw explained;
+        }
     }
 
     /// <summary>A pooled context goes back to the pool: nothing of its last save may reach the next lease.</summary>
@@ -611,6 +617,13 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
             context.SaveChangesFailed += OnSaveChangesFailed;
             context.SavedChanges += OnSavedChanges;
             _listening = context;
+        }
+        else if (timeWindows)
+        {
+            // OnSaveChangesFailed may replace the save's error (a time-windowed table without its columns): it comes after
+            // the handlers the application added since, which would not run after it threw.
+            context.SaveChangesFailed -= OnSaveChangesFailed;
+            context.SaveChangesFailed += OnSaveChangesFailed;
         }
 
         var tracker = context.ChangeTracker;

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -30,6 +32,33 @@ internal static class TimeWindowColumnErrors
     private static readonly ConcurrentDictionary<(Type Context, string Table, string Column), TimeWindowTable> s_columns = new();
 
     /// <summary>
+    /// Every table of those models (time-windowed or not) that has a column of the names in <see cref="s_columns"/>, by context
+    /// type and column, as <see cref="Reference"/> writes it: an unqualified <c>column "X"</c> of a statement that names
+    /// two of them could be either's.
+    /// </summary>
+    private static readonly ConcurrentDictionary<(Type Context, string Column), ConcurrentDictionary<string, bool>> s_tablesWithColumn = new();
+
+    /// <summary>
+    /// The text of the failed commands <see cref="RememberFailedCommand"/> keeps, by their exception: weakly, so an
+    /// entry goes with its exception when no explanation takes it (a failure of the application's own SQL).
+    /// </summary>
+    private static readonly ConditionalWeakTable<Exception, string> s_failedCommands = [];
+
+    /// <summary>An identifier of a statement, quoted (<c>"Stores"</c>, with <c>""</c> for a quote) or not (<c>stores</c>).</summary>
+    private const string IdentifierPattern = @"(?:""(?:[^""]|"""")+""|[A-Za-z_][A-Za-z0-9_$]*)";
+
+    /// <summary>A name of a statement that may be a table's: an identifier, qualified by its schema or not.</summary>
+    private const string TableName = IdentifierPattern + @"(?:\s*\.\s*" + IdentifierPattern + ")?";
+
+    private static readonly Regex s_identifier = new(IdentifierPattern, RegexOptions.CultureInvariant);
+
+    private static readonly Regex s_reference = new(@"(?<![A-Za-z0-9_$""])" + TableName, RegexOptions.CultureInvariant);
+
+    /// <summary>A table a statement reads or writes: after FROM, JOIN, INTO or UPDATE.</summary>
+    private static readonly Regex s_target = new(
+        @"\b(?:FROM|JOIN|INTO|UPDATE)\s+(?:ONLY\s+)?(?<table>" + TableName + ")", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
+    /// <summary>
     /// Keeps the tables of the <c>[TimeWindowed]</c> entity types that <paramref name="model"/>, of <paramref name="contextType"/>,
     /// maps, with the columns ServerTools maps on them, as the finished model names them.
     /// </summary>
@@ -53,23 +82,105 @@ internal static class TimeWindowColumnErrors
                     .Select(column => type.FindProperty(column)?.GetColumnName(table)))
                 .OfType<string>()
                 .ToArray();
-            var remembered = new TimeWindowTable(name, table.DisplayName(), type.DisplayName());
+            var remembered = new TimeWindowTable(name, Reference(name, type.GetSchema()), table.DisplayName(), type.DisplayName());
             foreach (var column in columns)
             {
                 s_columns.TryAdd((contextType, table.DisplayName(), column), remembered);
             }
         }
+
+        var names = s_columns.Keys.Where(key => key.Context == contextType).Select(static key => key.Column).ToHashSet(StringComparer.Ordinal);
+        foreach (var type in model.GetEntityTypes())
+        {
+            if (type.GetTableName() is not { } name)
+            {
+                continue;
+            }
+
+            var reference = Reference(name, type.GetSchema());
+            foreach (var column in MappedColumns(type, StoreObjectIdentifier.Table(name, type.GetSchema())).Where(names.Contains))
+            {
+                s_tablesWithColumn.GetOrAdd((contextType, column), static _ => new(StringComparer.Ordinal)).TryAdd(reference, true);
+            }
+        }
+    }
+
+    /// <summary>The columns of <paramref name="type"/> in <paramref name="table"/>: its properties', its JSON containers' and its complex properties'.</summary>
+    private static IEnumerable<string> MappedColumns(IReadOnlyEntityType type, StoreObjectIdentifier table)
+    {
+        var properties = type.GetProperties().Select(property => property.GetColumnName(table));
+        var complex = type.GetComplexProperties().SelectMany(property => property.ComplexType.GetContainerColumnName() is { } container
+            ? [container]
+            : property.ComplexType.GetProperties().Select(inner => inner.GetColumnName(table)));
+        return properties.Concat(complex).Append(type.GetContainerColumnName()).OfType<string>();
     }
 
     /// <summary>
-    /// The error to raise instead of <paramref name="exception"/>, PostgreSQL's, when <paramref name="sql"/>, a command of a
-    /// <paramref name="contextType"/> (a query's, or a save's when <paramref name="save"/>), failed because a time-windowed
-    /// table lacks a column ServerTools maps on it; null for any other error.
+    /// Keeps the text of <paramref name="sql"/>, a command of a <paramref name="contextType"/> that failed with
+    /// <paramref name="exception"/>, for <see cref="ExplainQuery"/> and <see cref="ExplainSave"/>, which run once EF Core has
+    /// disposed the command and closed the connection it opened, and are not given the command. Kept only for PostgreSQL's
+    /// 42703 in a context type with time-windowed tables, as long as the exception lives (a weak table: nothing grows).
     /// </summary>
-    public static InvalidOperationException? Explain(Exception exception, Type contextType, string sql, bool save)
+    public static void RememberFailedCommand(Exception exception, Type contextType, string sql)
     {
-        if (exception is not PostgresException { SqlState: PostgresErrorCodes.UndefinedColumn } error
-            || Parse(error.MessageText) is not (var column, var relation, var alias))
+        if (exception is PostgresException { SqlState: PostgresErrorCodes.UndefinedColumn }
+            && s_columns.Keys.Any(key => key.Context == contextType))
+        {
+            s_failedCommands.AddOrUpdate(exception, sql);
+        }
+    }
+
+    /// <summary>
+    /// The error to raise instead of <paramref name="exception"/>, a query's, when a time-windowed table of
+    /// <paramref name="contextType"/> lacks a column ServerTools maps on it (see <see cref="Explain"/>); null for any other
+    /// error.
+    /// </summary>
+    public static InvalidOperationException? ExplainQuery(Exception exception, Type contextType)
+        => exception is PostgresException error && TakeCommand(error) is { } sql ? Explain(error, contextType, sql, save: false) : null;
+
+    /// <summary>
+    /// The error to raise instead of <paramref name="exception"/>, a save's, when its statement failed because a
+    /// time-windowed table of <paramref name="contextType"/> lacks a column ServerTools maps on it: a
+    /// <see cref="DbUpdateException"/> like EF Core's, with the same message and entries, whose inner exception is the
+    /// explanation (which holds PostgreSQL's error). Null for any other error.
+    /// </summary>
+    public static DbUpdateException? ExplainSave(Exception exception, Type contextType)
+        => exception is DbUpdateException { InnerException: PostgresException error } update and not DbUpdateConcurrencyException
+            && TakeCommand(error) is { } sql
+            && Explain(error, contextType, sql, save: true) is { } explained
+                ? new DbUpdateException(update.Message, explained, update.Entries)
+                : null;
+
+    /// <summary>The text of the failed command <see cref="RememberFailedCommand"/> kept for <paramref name="error"/>, forgotten now.</summary>
+    private static string? TakeCommand(PostgresException error)
+    {
+        if (error.SqlState != PostgresErrorCodes.UndefinedColumn || !s_failedCommands.TryGetValue(error, out var sql))
+        {
+            return null;
+        }
+
+        _ = s_failedCommands.Remove(error);
+        return sql;
+    }
+
+    /// <summary>
+    /// The explanation of <paramref name="error"/>, PostgreSQL's 42703 for <paramref name="sql"/>, a command of a
+    /// <paramref name="contextType"/> (a query's, or a save's when <paramref name="save"/>), when it provably names a column
+    /// ServerTools maps on a time-windowed table that the statement reads or writes; null otherwise, and the application
+    /// keeps PostgreSQL's error. The column's name alone proves nothing (an application's own table may have a column
+    /// <c>SpecialDays</c>), so the table is found from the message and the statement:
+    /// <list type="bullet">
+    /// <item><c>column "X" of relation "T"</c> (an INSERT's or an UPDATE's): T is the table, and every table named T that
+    /// the statement names is the time-windowed one (PostgreSQL leaves out the schema);</item>
+    /// <item><c>column s.X</c>: the statement declares the alias s only for the time-windowed table
+    /// (<c>FROM "Stores" AS s</c>, as EF Core writes it);</item>
+    /// <item><c>column "X"</c>: every table the statement reads or writes (after FROM, JOIN, INTO, UPDATE) is the
+    /// time-windowed one, and it names no other table of the model that has a column X.</item>
+    /// </list>
+    /// </summary>
+    private static InvalidOperationException? Explain(PostgresException error, Type contextType, string sql, bool save)
+    {
+        if (Parse(error.MessageText) is not (var column, var relation, var alias))
         {
             return null;
         }
@@ -77,36 +188,74 @@ internal static class TimeWindowColumnErrors
         var candidates = s_columns
             .Where(remembered => remembered.Key.Context == contextType && string.Equals(remembered.Key.Column, column, StringComparison.Ordinal))
             .Select(static remembered => remembered.Value)
-            .OrderBy(static table => table.Display, StringComparer.Ordinal)
             .ToArray();
-        if (relation is not null)
-        {
-            // PostgreSQL names the relation of an INSERT or UPDATE, without its schema.
-            candidates = [.. candidates.Where(table => string.Equals(table.Name, relation, StringComparison.Ordinal))];
-        }
-        else if (alias is not null && candidates.Length > 1)
-        {
-            // EF Core writes FROM "Stores" AS s: the alias of the message says which table the statement read.
-            var aliased = candidates.Where(table => Regex.IsMatch(
-                sql, "\"" + Regex.Escape(table.Name) + "\" AS " + Regex.Escape(alias) + "(?![A-Za-z0-9_$])", RegexOptions.CultureInvariant)).ToArray();
-            candidates = aliased.Length > 0 ? aliased : candidates;
-        }
-
-        if (candidates.Length == 0)
+        var tables = candidates.Where(candidate => relation is not null
+            ? string.Equals(candidate.Name, relation, StringComparison.Ordinal) && NamesOnly(sql, candidate, relation)
+            : alias is not null
+                ? DeclaresAliasOnlyFor(sql, candidate, alias)
+                : ReadsOrWritesOnly(sql, candidate) && !NamesAnother(sql, contextType, column, candidate)).ToArray();
+        if (tables is not [var table])
         {
             return null;
         }
 
-        var where = string.Join(" or ", candidates.Select(static table => $"{table.Display} (of [TimeWindowed] {table.Entity})"));
         var refused = save ? "PostgreSQL refused the save's statement on it, and the save failed." : "PostgreSQL refused a query of it.";
         return new InvalidOperationException(
-            $"The database's table {where} has no column {column}, which UseServerTools() maps for the opening hours of a [TimeWindowed] "
-            + $"entity (the columns {string.Join(", ", ColumnsOf(contextType, candidates[0]))}): {refused} The table was made before the class was marked "
+            $"The database's table {table.Display} (of [TimeWindowed] {table.Entity}) has no column {column}, which UseServerTools() maps for the opening hours of a [TimeWindowed] "
+            + $"entity (the columns {string.Join(", ", ColumnsOf(contextType, table))}): {refused} The table was made before the class was marked "
             + "[TimeWindowed] (or before UseServerTools() was added), and the migration that adds these columns is missing or not applied. "
-            + $"Add a migration (dotnet ef migrations add Add{Identifier(candidates[0].Entity)}TimeWindows) and apply it (dotnet ef database update); "
+            + $"Add a migration (dotnet ef migrations add Add{Identifier(table.Entity)}TimeWindows) and apply it (dotnet ef database update); "
             + "the rows the table has get no opening hours (closed) until they are set.",
             error);
     }
+
+    /// <summary>Whether <paramref name="sql"/> names <paramref name="table"/>, and every table it names <paramref name="name"/> (in any schema) is that one.</summary>
+    private static bool NamesOnly(string sql, TimeWindowTable table, string name)
+    {
+        var named = s_reference.Matches(sql).Select(Normalize).Where(reference => reference.EndsWith(Quote(name), StringComparison.Ordinal)).ToArray();
+        return named.Length > 0 && named.All(reference => string.Equals(reference, table.Reference, StringComparison.Ordinal));
+    }
+
+    /// <summary>Whether <paramref name="sql"/> declares <paramref name="alias"/> (<c>"Stores" AS s</c>), and only for <paramref name="table"/>.</summary>
+    private static bool DeclaresAliasOnlyFor(string sql, TimeWindowTable table, string alias)
+    {
+        var declared = @"\s+AS\s+(?:""" + Regex.Escape(alias.Replace("\"", "\"\"", StringComparison.Ordinal)) + @"""|" + Regex.Escape(alias) + @")(?![A-Za-z0-9_$""])";
+        var declarations = Regex.Count(sql, declared, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+        var ours = Regex.Matches(sql, @"(?<![A-Za-z0-9_$""])(?<table>" + TableName + ")" + declared, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)
+            .Count(declaration => string.Equals(Normalize(declaration.Groups["table"].Value), table.Reference, StringComparison.Ordinal));
+        return declarations > 0 && ours == declarations;
+    }
+
+    /// <summary>Whether every table <paramref name="sql"/> reads or writes (after FROM, JOIN, INTO or UPDATE) is <paramref name="table"/>.</summary>
+    private static bool ReadsOrWritesOnly(string sql, TimeWindowTable table)
+    {
+        var targets = s_target.Matches(sql);
+        return targets.Count > 0
+            && targets.All(target => string.Equals(Normalize(target.Groups["table"].Value), table.Reference, StringComparison.Ordinal));
+    }
+
+    /// <summary>Whether <paramref name="sql"/> names a table of the model other than <paramref name="table"/> that has a column <paramref name="column"/>.</summary>
+    private static bool NamesAnother(string sql, Type contextType, string column, TimeWindowTable table)
+        => s_tablesWithColumn.TryGetValue((contextType, column), out var others)
+            && others.Keys.Any(other => !string.Equals(other, table.Reference, StringComparison.Ordinal)
+                && s_reference.Matches(sql).Any(reference => string.Equals(Normalize(reference), other, StringComparison.Ordinal)));
+
+    /// <summary>A table reference of a statement as <see cref="Reference"/> writes it: <c>"schema"."table"</c> or <c>"table"</c>; unquoted names folded to lower case as PostgreSQL does.</summary>
+    private static string Normalize(Match reference) => Normalize(reference.Value);
+
+    private static string Normalize(string reference)
+    {
+        var parts = s_identifier.Matches(reference)
+            .Select(static part => part.Value.StartsWith('"') ? part.Value : Quote(part.Value.ToLowerInvariant()))
+            .ToArray();
+        return string.Join(".", parts);
+    }
+
+    /// <summary>A table's reference as <see cref="Normalize(string)"/> writes it.</summary>
+    private static string Reference(string name, string? schema)
+        => schema is null ? Quote(name) : Quote(schema) + "." + Quote(name);
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>
     /// The column, and the relation or the alias when PostgreSQL names one, of a 42703 message: <c>column s.X does not exist</c>,
@@ -143,6 +292,10 @@ internal static class TimeWindowColumnErrors
     private static string Identifier(string name)
         => new([.. name.Where(char.IsLetterOrDigit)]);
 
-    /// <summary>A time-windowed table: its name, its name for messages (with its schema) and its marked entity type.</summary>
-    private sealed record TimeWindowTable(string Name, string Display, string Entity);
+    /// <summary>A time-windowed table.</summary>
+    /// <param name="Name">The table's name.</param>
+    /// <param name="Reference">How a statement names it, as <see cref="TimeWindowColumnErrors.Reference(string, string?)"/> writes it.</param>
+    /// <param name="Display">Its name for messages, with its schema.</param>
+    /// <param name="Entity">The marked entity type.</param>
+    private sealed record TimeWindowTable(string Name, string Reference, string Display, string Entity);
 }
