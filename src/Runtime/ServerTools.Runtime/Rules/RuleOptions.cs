@@ -30,7 +30,8 @@ public sealed class RuleOptions
 
     /// <summary>
     /// How many entities one <c>CheckRulesAsync</c> or <c>IgnoreRuleWarningsAsync</c> may load to run the data rules (what
-    /// their navigations read and the context had not loaded). A check that would load more fails with an
+    /// their navigations bring into the context: an entity it tracked before the check does not count when a query returns
+    /// it again, each one counts once, and an owned one comes with its owner). A check that would load more fails with an
     /// <see cref="InvalidOperationException"/> that names the rules and the limit, and stores nothing: a rule that reads a
     /// large collection (all the orders of a partner, and their lines) is then better checked in SQL
     /// (<c>EntitiesViolatingRule</c>). Whoever edits data rules cannot change it. Default: 10,000.

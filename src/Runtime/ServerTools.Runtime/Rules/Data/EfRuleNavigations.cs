@@ -4,6 +4,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Linq.Expressions;
+using System.Numerics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -27,8 +28,11 @@ internal static class EfRuleNavigations
 {
     private static readonly ConditionalWeakTable<CompiledRuleExpression, Reads> s_reads = new();
 
-    /// <summary>How many key values one query over a composite key compares, each as <c>(a = 1 AND b = 2) OR ...</c>.</summary>
-    private const int CompositeKeysPerQuery = 500;
+    /// <summary>
+    /// How many key values one query over a composite key compares at most, each as <c>(a = @p1 AND b = @p2) OR ...</c>:
+    /// a power of two, as every chunk is padded to one (see <see cref="PaddedCount"/>).
+    /// </summary>
+    private const int CompositeKeysPerQuery = 512;
 
     private static readonly MethodInfo s_loadWhere = typeof(EfRuleNavigations).GetMethod(nameof(LoadWhere), BindingFlags.NonPublic | BindingFlags.Static)!;
 
@@ -98,13 +102,14 @@ internal static class EfRuleNavigations
     /// and that is not loaded (see <see cref="IsLoaded"/>), along the paths they read (<c>order.Partner.Orders</c> loads the
     /// partner, then its orders), one level of the paths at a time: each navigation of a level is loaded for all the entities
     /// of that level that need it with one query (<c>WHERE key = ANY(@keys)</c>; two for a many-to-many one, which loads the
-    /// rows of its join table, then the entities they lead to; one per 500 entities for a composite key, compared as
-    /// <c>(a = 1 AND b = 2) OR ...</c>), so the number of queries depends on the rules, not on the data.
+    /// rows of its join table, then the entities they lead to; one per 512 entities for a composite key, compared as
+    /// <c>(a = @p1 AND b = @p2) OR ...</c>), so the number of queries depends on the rules, not on the data.
     /// EF Core's fix-up fills the navigations, and each one loaded is marked loaded (<see cref="NavigationEntry.IsLoaded"/>).
     /// An entity the context does not track is left as it is.
     /// </summary>
     /// <exception cref="InvalidOperationException">
-    /// The queries would load more than <paramref name="maxEntities"/> entities: the message names the rules and the path.
+    /// The queries would load more than <paramref name="maxEntities"/> entities that the context did not track before (each
+    /// counted once, however many queries return it): the message names the rules and the path.
     /// What was loaded until then stays tracked; nothing else is changed.
     /// </exception>
     public static async Task LoadAsync(DbContext context, object entity, IEnumerable<DataRule> rules, int maxEntities, CancellationToken cancellationToken)
@@ -120,7 +125,8 @@ internal static class EfRuleNavigations
 
         if (root.Children.Count > 0)
         {
-            var budget = new Budget(entity.GetType().Name, maxEntities);
+            // The model's name of the entity's type, not its CLR type's: an EF Core proxy's is BatchOrderProxy.
+            var budget = new Budget(context.Model.FindRuntimeEntityType(entity.GetType())?.ClrType.Name ?? entity.GetType().Name, maxEntities);
             await LoadLevelAsync(context, [entity], root, budget.Root, budget, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -276,8 +282,9 @@ internal static class EfRuleNavigations
 
     /// <summary>
     /// Loads, tracked, the entities of <paramref name="type"/> whose <paramref name="properties"/> hold one of
-    /// <paramref name="values"/>, counting them against <paramref name="budget"/>: at most one more than it has left is
-    /// read, and that one more fails the check.
+    /// <paramref name="values"/>, counting those the context did not track against <paramref name="budget"/>. The query
+    /// reads at most one row more than the budget has left plus the entities of the type the context tracks (which it may
+    /// return again): when it reads that many, more than the budget has left are new, and the check fails.
     /// </summary>
     private static async Task<IList> LoadWhereAsync(
         DbContext context, IEntityType type, IReadOnlyList<IProperty> properties, List<object[]> values, string path, Reads reads, Budget budget, CancellationToken cancellationToken)
@@ -287,9 +294,19 @@ internal static class EfRuleNavigations
             return Array.Empty<object>();
         }
 
+        var tracked = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        foreach (var entry in context.GetService<IStateManager>().Entries)
+        {
+            if (type.IsAssignableFrom(entry.EntityType))
+            {
+                _ = tracked.Add(entry.Entity);
+            }
+        }
+
+        var limit = budget.Limit == int.MaxValue ? int.MaxValue : (int)Math.Min(int.MaxValue, (long)budget.Remaining + tracked.Count + 1);
         var loader = s_loaders.GetOrAdd(type.ClrType, static clrType => s_loadWhere.MakeGenericMethod(clrType).CreateDelegate<Loader>());
-        var loaded = await loader(context, type, properties, values, budget.Remaining == int.MaxValue ? int.MaxValue : budget.Remaining + 1, cancellationToken).ConfigureAwait(false);
-        budget.Spend(loaded, path, reads);
+        var loaded = await loader(context, type, properties, values, limit, cancellationToken).ConfigureAwait(false);
+        budget.Spend(loaded, tracked, path, reads);
         return loaded;
     }
 
@@ -302,7 +319,7 @@ internal static class EfRuleNavigations
         var chunk = properties.Count == 1 ? values.Count : CompositeKeysPerQuery;
         for (var start = 0; start < values.Count && loaded.Count < limit; start += chunk)
         {
-            var query = set.AsTracking().Where(WhereIn<TEntity>(properties, values.GetRange(start, Math.Min(chunk, values.Count - start))));
+            var query = set.AsTracking().Where(WhereIn<TEntity>(properties, values, start, Math.Min(chunk, values.Count - start)));
             if (limit != int.MaxValue)
             {
                 // Ordered by the key, as EF Core wants a row limit to be (it warns of a Take without OrderBy).
@@ -333,9 +350,12 @@ internal static class EfRuleNavigations
 
     /// <summary>
     /// <c>e =&gt; @values.Contains(EF.Property(e, key))</c> for one property (one array parameter: <c>key = ANY(@values)</c>),
-    /// or <c>(EF.Property(e, a) == a1 &amp;&amp; EF.Property(e, b) == b1) || ...</c> for several.
+    /// or <c>(EF.Property(e, a) == @a1 &amp;&amp; EF.Property(e, b) == @b1) || ...</c> for several, over the
+    /// <paramref name="count"/> values from <paramref name="start"/>. Every value is a parameter, never a literal in the SQL,
+    /// and the keys are padded to <see cref="PaddedCount"/> terms by repeating the last one: a check of other entities sends
+    /// the same SQL text, and EF Core compiles (and caches) at most one query per navigation and padded size.
     /// </summary>
-    private static Expression<Func<TEntity, bool>> WhereIn<TEntity>(IReadOnlyList<IProperty> properties, List<object[]> values)
+    private static Expression<Func<TEntity, bool>> WhereIn<TEntity>(IReadOnlyList<IProperty> properties, List<object[]> values, int start, int count)
     {
         var entity = Expression.Parameter(typeof(TEntity), "e");
         Expression PropertyOf(IProperty property)
@@ -344,26 +364,24 @@ internal static class EfRuleNavigations
         if (properties.Count == 1)
         {
             var property = properties[0];
-            var array = Array.CreateInstance(property.ClrType, values.Count);
-            for (var i = 0; i < values.Count; i++)
+            var array = Array.CreateInstance(property.ClrType, count);
+            for (var i = 0; i < count; i++)
             {
-                array.SetValue(values[i][0], i);
+                array.SetValue(values[start + i][0], i);
             }
 
-            // A field of a constant object, which EF Core sends as a parameter, not as literals in the SQL text.
-            var box = Activator.CreateInstance(typeof(StrongBox<>).MakeGenericType(array.GetType()), array)!;
-            var parameter = Expression.Field(Expression.Constant(box), nameof(StrongBox<int>.Value));
-            var contains = Expression.Call(s_contains.MakeGenericMethod(property.ClrType), parameter, PropertyOf(property));
+            var contains = Expression.Call(s_contains.MakeGenericMethod(property.ClrType), Parameter(array, array.GetType()), PropertyOf(property));
             return Expression.Lambda<Func<TEntity, bool>>(contains, entity);
         }
 
         Expression? any = null;
-        foreach (var key in values)
+        for (var k = 0; k < PaddedCount(count); k++)
         {
+            var key = values[start + Math.Min(k, count - 1)];
             Expression? all = null;
             for (var i = 0; i < properties.Count; i++)
             {
-                var equal = Expression.Equal(PropertyOf(properties[i]), Expression.Constant(key[i], properties[i].ClrType));
+                var equal = Expression.Equal(PropertyOf(properties[i]), Parameter(key[i], properties[i].ClrType));
                 all = all is null ? equal : Expression.AndAlso(all, equal);
             }
 
@@ -372,6 +390,19 @@ internal static class EfRuleNavigations
 
         return Expression.Lambda<Func<TEntity, bool>>(any!, entity);
     }
+
+    /// <summary>
+    /// <paramref name="value"/> as a field of a constant object, which EF Core sends as a parameter (as it does a captured
+    /// variable), not as a literal in the SQL text and its compiled-query cache key.
+    /// </summary>
+    private static MemberExpression Parameter(object value, Type type)
+    {
+        var box = Activator.CreateInstance(typeof(StrongBox<>).MakeGenericType(type), value)!;
+        return Expression.Field(Expression.Constant(box), nameof(StrongBox<int>.Value));
+    }
+
+    /// <summary>The least power of two not below <paramref name="count"/>: the sizes a composite-key query is padded to.</summary>
+    private static int PaddedCount(int count) => (int)BitOperations.RoundUpToPowerOf2((uint)count);
 
     /// <summary>Key values compared value by value.</summary>
     private sealed class KeyComparer : IEqualityComparer<object[]>
@@ -393,8 +424,9 @@ internal static class EfRuleNavigations
     }
 
     /// <summary>
-    /// How many more entities one check may load (<see cref="RuleOptions.MaxEntitiesLoadedPerCheck"/>), and what to say
-    /// when a query would load more.
+    /// How many more entities one check may load (<see cref="RuleOptions.MaxEntitiesLoadedPerCheck"/>): those the context
+    /// did not track before the check, each once, however many of its queries return it. And what to say when a query
+    /// would load more.
     /// </summary>
     private sealed class Budget(string root, int limit)
     {
@@ -406,19 +438,27 @@ internal static class EfRuleNavigations
 
         public int Remaining { get; private set; } = limit;
 
-        /// <summary>Whether a query of this check returned <paramref name="entity"/>.</summary>
+        /// <summary>Whether a query of this check brought <paramref name="entity"/> into the context.</summary>
         public bool Loaded(object entity) => _loaded.Contains(entity);
 
-        public void Spend(IList loaded, string path, Reads reads)
+        /// <summary>
+        /// Counts the entities of <paramref name="loaded"/> (a query's result) that are not in <paramref name="tracked"/>
+        /// (what the context tracked before the query, this check's earlier loads included).
+        /// </summary>
+        public void Spend(IList loaded, HashSet<object> tracked, string path, Reads reads)
         {
-            if (loaded.Count <= Remaining)
+            var added = 0;
+            foreach (var entity in loaded)
             {
-                Remaining -= loaded.Count;
-                foreach (var entity in loaded)
+                if (!tracked.Contains(entity) && _loaded.Add(entity))
                 {
-                    _ = _loaded.Add(entity);
+                    added++;
                 }
+            }
 
+            if (added <= Remaining)
+            {
+                Remaining -= added;
                 return;
             }
 
