@@ -63,8 +63,34 @@ public partial class Ward
     public List<Clinician> Clinicians { get; set; } = [];
 }
 
+/// <summary>A base class whose masked navigation the tracked class overrides: reflection does not pass the mark on to the override.</summary>
+public abstract class RoomStaff
+{
+    [AuditMask] public virtual List<Room> Rooms { get; set; } = [];
+}
+
+/// <summary>Tracked, not audited, with the masked navigation overridden from its base class.</summary>
+[Tracked]
+public partial class Nurse : RoomStaff
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+    public override List<Room> Rooms { get; set; } = [];
+}
+
+/// <summary>The audited side of the nurses' rooms, with its navigation back unmarked.</summary>
+[Audited]
+public partial class Room
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+    public List<Nurse> Nurses { get; set; } = [];
+}
+
 public sealed class PatientContext(DbContextOptions<PatientContext> options) : DbContext(options)
 {
+    public DbSet<Nurse> Nurses => Set<Nurse>();
+    public DbSet<Room> Rooms => Set<Room>();
     public DbSet<Clinician> Clinicians => Set<Clinician>();
     public DbSet<Ward> Wards => Set<Ward>();
 
@@ -147,6 +173,26 @@ public sealed class AuditMaskedLinkTests(AuditMaskedLinkTests.Database database)
 
         var updates = (await Logs<Ward>(() => database.Create(), ward)).Where(static l => l.Operation == AuditOperation.Update).ToList();
         Assert.Equal([[("Clinicians", "***", "***")]], updates.Select(Lines));
+    }
+
+    /// <summary>The mark on a base class's declaration of the navigation back counts, also through an override without it.</summary>
+    [Fact]
+    public async Task A_link_masked_on_the_base_declaration_of_an_overridden_navigation_is_masked_in_the_log_of_the_audited_side()
+    {
+        int room;
+        await using (var context = database.Create())
+        {
+            var nurse = new Nurse { Name = "Florence" };
+            var added = new Room { Name = "B-12" };
+            context.AddRange(nurse, added);
+            await context.SaveChangesAsync();
+            nurse.Rooms.Add(added);
+            await context.SaveChangesAsync();
+            room = added.Id;
+        }
+
+        var updates = (await Logs<Room>(() => database.Create(), room)).Where(static l => l.Operation == AuditOperation.Update).ToList();
+        Assert.Equal([[("Nurses", "***", "***")]], updates.Select(Lines));
     }
 
     private async Task<(int Patient, int Diagnosis, int Therapy)> SeedAsync(string name)

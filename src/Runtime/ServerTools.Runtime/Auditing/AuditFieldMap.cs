@@ -115,14 +115,41 @@ internal sealed class AuditFieldMap
 
             foreach (var type in inverse.DeclaringEntityType.GetDerivedTypesInclusive())
             {
-                foreach (var property in type.ClrType.GetProperties(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+                var (typeIgnored, typeMasked) = DeclaredMarks(type.ClrType, inverse.Name);
+                (ignored, masked) = (ignored || typeIgnored, masked || typeMasked);
+            }
+        }
+
+        return (ignored, masked);
+    }
+
+    /// <summary>
+    /// The marks of the property <paramref name="name"/> on every declaration of it: <paramref name="type"/> and its base
+    /// classes (an override, a property hidden with <c>new</c>), and the interfaces it implements, the most protective
+    /// winning, as the generator combines them (attributes on a property are not inherited by its overrides for reflection).
+    /// </summary>
+    private static (bool Ignored, bool Masked) DeclaredMarks(Type type, string name)
+    {
+        const BindingFlags Declared = BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
+        var (ignored, masked) = (false, false);
+        for (var current = type; current is not null && current != typeof(object); current = current.BaseType)
+        {
+            foreach (var property in current.GetProperties(Declared))
+            {
+                if (property.Name == name)
                 {
-                    if (property.Name == inverse.Name)
-                    {
-                        ignored |= property.IsDefined(typeof(AuditIgnoreAttribute), inherit: true);
-                        masked |= property.IsDefined(typeof(AuditMaskAttribute), inherit: true);
-                    }
+                    ignored |= property.IsDefined(typeof(AuditIgnoreAttribute), inherit: false);
+                    masked |= property.IsDefined(typeof(AuditMaskAttribute), inherit: false);
                 }
+            }
+        }
+
+        foreach (var contract in type.GetInterfaces())
+        {
+            if (contract.GetProperty(name, BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Public) is { } property)
+            {
+                ignored |= property.IsDefined(typeof(AuditIgnoreAttribute), inherit: false);
+                masked |= property.IsDefined(typeof(AuditMaskAttribute), inherit: false);
             }
         }
 

@@ -201,7 +201,9 @@ internal static class OutboxRedelivery
             throw;
         }
 
-        await ScalarAsync(context, $"RELEASE SAVEPOINT {Savepoint}", cancellationToken).ConfigureAwait(false);
+        // Not cancelled: once the reset is made, giving up here would leave it applied (or abort the caller's transaction) while
+        // the caller is told it was cancelled.
+        await ScalarAsync(context, $"RELEASE SAVEPOINT {Savepoint}", CancellationToken.None).ConfigureAwait(false);
         return count;
     }
 
