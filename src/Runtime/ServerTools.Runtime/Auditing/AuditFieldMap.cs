@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -124,33 +123,16 @@ internal sealed class AuditFieldMap
     }
 
     /// <summary>
-    /// The marks of the property <paramref name="name"/> on every declaration of it: <paramref name="type"/> and its base
-    /// classes (an override, a property hidden with <c>new</c>), and the interfaces it implements, the most protective
-    /// winning, as the generator combines them (attributes on a property are not inherited by its overrides for reflection).
+    /// The marks of the property <paramref name="name"/> on every declaration of it (<see cref="PropertyDeclarations"/>),
+    /// the most protective winning, as the generator combines them.
     /// </summary>
     private static (bool Ignored, bool Masked) DeclaredMarks(Type type, string name)
     {
-        const BindingFlags Declared = BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
         var (ignored, masked) = (false, false);
-        for (var current = type; current is not null && current != typeof(object); current = current.BaseType)
+        foreach (var property in PropertyDeclarations.Of(type, name))
         {
-            foreach (var property in current.GetProperties(Declared))
-            {
-                if (property.Name == name)
-                {
-                    ignored |= property.IsDefined(typeof(AuditIgnoreAttribute), inherit: false);
-                    masked |= property.IsDefined(typeof(AuditMaskAttribute), inherit: false);
-                }
-            }
-        }
-
-        foreach (var contract in type.GetInterfaces())
-        {
-            if (contract.GetProperty(name, BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Public) is { } property)
-            {
-                ignored |= property.IsDefined(typeof(AuditIgnoreAttribute), inherit: false);
-                masked |= property.IsDefined(typeof(AuditMaskAttribute), inherit: false);
-            }
+            ignored |= property.IsDefined(typeof(AuditIgnoreAttribute), inherit: false);
+            masked |= property.IsDefined(typeof(AuditMaskAttribute), inherit: false);
         }
 
         return (ignored, masked);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Reflection;
+using ServerTools.Infrastructure;
 
 namespace ServerTools.Rules;
 
@@ -13,8 +14,6 @@ namespace ServerTools.Rules;
 /// <param name="Where">Where it is, such as <c>on Partner.PasswordHash</c>.</param>
 internal sealed record RuleHiddenMember(string Attribute, string Where)
 {
-    private const BindingFlags Declared = BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
-
     private static readonly ConcurrentDictionary<(Type Type, string Name), RuleHiddenMember?> s_declared = new();
 
     /// <summary>
@@ -30,36 +29,25 @@ internal sealed record RuleHiddenMember(string Attribute, string Where)
 
     private static RuleHiddenMember? Find(Type type, string name)
     {
-        for (var current = type; current is not null && current != typeof(object); current = current.BaseType)
+        foreach (var property in PropertyDeclarations.Of(type, name))
         {
-            foreach (var property in current.GetProperties(Declared))
+            var declarer = property.DeclaringType!;
+            if (property.IsDefined(typeof(RuleReadableAttribute), inherit: false))
             {
-                if (property.Name != name || property.GetIndexParameters().Length != 0)
+                // On a class's declaration, [RuleReadable] opens the member; on an interface's, that interface's marks only
+                // (an interface's mark counts unless a class declaration is [RuleReadable], as the audit trail and the outbox
+                // combine them, most protective winning).
+                if (declarer.IsInterface)
                 {
                     continue;
                 }
 
-                if (property.IsDefined(typeof(RuleReadableAttribute), inherit: false))
-                {
-                    return null;
-                }
-
-                if (Hiding(property) is { } attribute)
-                {
-                    return new RuleHiddenMember(attribute, $"on {current.Name}.{name}");
-                }
+                return null;
             }
-        }
 
-        // An interface's property of the same name that the class implements, as the audit trail and the outbox combine
-        // them (most protective wins): [RuleReadable] on a class's declaration above, or on the interface's own, opens it.
-        foreach (var contract in type.GetInterfaces())
-        {
-            if (contract.GetProperty(name, BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Public) is { } property
-                && !property.IsDefined(typeof(RuleReadableAttribute), inherit: false)
-                && Hiding(property) is { } attribute)
+            if (Hiding(property) is { } attribute)
             {
-                return new RuleHiddenMember(attribute, $"on {contract.Name}.{name}");
+                return new RuleHiddenMember(attribute, $"on {declarer.Name}.{name}");
             }
         }
 
