@@ -2,9 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Linq.Expressions;
-using System.Numerics;
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
@@ -27,13 +25,11 @@ internal static class StoredRows
     /// <summary>The most entries one query reads (PostgreSQL takes at most 65,535 parameters in a statement).</summary>
     internal const int MaxPerQuery = 1024;
 
-    private static readonly MethodInfo s_property = GenericOf((Expression<Func<object, object>>)(e => EF.Property<object>(e, "")));
     private static readonly MethodInfo s_ignoreQueryFilters = GenericOf((Expression<Func<IQueryable<object>, object>>)(q => q.IgnoreQueryFilters()));
     private static readonly MethodInfo s_asNoTracking = GenericOf((Expression<Func<IQueryable<object>, object>>)(q => q.AsNoTracking()));
     private static readonly MethodInfo s_where = GenericOf((Expression<Func<IQueryable<object>, object>>)(q => q.Where(e => true)));
     private static readonly MethodInfo s_select = GenericOf((Expression<Func<IQueryable<object>, object>>)(q => q.Select(e => e)));
     private static readonly MethodInfo s_selectMany = GenericOf((Expression<Func<IQueryable<object>, object>>)(q => q.SelectMany(e => Array.Empty<object>())));
-    private static readonly MethodInfo s_objectEquals = ((MethodCallExpression)((Expression<Func<bool>>)(() => Equals(null, null))).Body).Method;
 
     /// <summary>
     /// The stored values of <paramref name="properties"/> (of <paramref name="type"/>, or of a complex type in it) of the rows
@@ -99,34 +95,12 @@ internal static class StoredRows
     private static MethodCallExpression Query(IAsyncQueryProvider provider, IEntityType type, IReadOnlyList<IProperty> key, List<object?[]> keys, IProperty[] properties)
     {
         var clrType = type.ClrType;
-        var bucket = (int)BitOperations.RoundUpToPowerOf2((uint)keys.Count);
-        var keyValues = new object?[bucket * key.Count];
-        for (var i = 0; i < bucket; i++)
-        {
-            Array.Copy(keys[Math.Min(i, keys.Count - 1)], 0, keyValues, i * key.Count, key.Count);
-        }
-
-        // A field of a constant: EF Core sends each element read from it as a parameter, whatever the values.
-        var sent = Expression.Field(Expression.Constant(new StrongBox<object?[]>(keyValues)), nameof(StrongBox<object?[]>.Value));
         var entity = Expression.Parameter(clrType, "e");
-        var matches = new Expression[bucket];
-        for (var i = 0; i < bucket; i++)
-        {
-            Expression? match = null;
-            for (var j = 0; j < key.Count; j++)
-            {
-                var value = Expression.Convert(Expression.ArrayIndex(sent, Expression.Constant((i * key.Count) + j)), key[j].ClrType);
-                var equal = EqualTo(Read(entity, key[j]), value);
-                match = match is null ? equal : Expression.AndAlso(match, equal);
-            }
-
-            matches[i] = match!;
-        }
-
+        var match = KeyPredicates.AnyOf(entity, key, keys, 0, keys.Count);
         var columns = new Expression[properties.Length + key.Count];
         for (var i = 0; i < properties.Length; i++)
         {
-            var value = Read(entity, properties[i]);
+            var value = KeyPredicates.Read(entity, properties[i]);
             if (value.Type.IsValueType && Nullable.GetUnderlyingType(value.Type) is null)
             {
                 value = Expression.Convert(value, typeof(Nullable<>).MakeGenericType(value.Type));
@@ -137,12 +111,12 @@ internal static class StoredRows
 
         for (var j = 0; j < key.Count; j++)
         {
-            columns[properties.Length + j] = Expression.Convert(Read(entity, key[j]), typeof(object));
+            columns[properties.Length + j] = Expression.Convert(KeyPredicates.Read(entity, key[j]), typeof(object));
         }
 
         Expression query = Expression.Call(s_ignoreQueryFilters.MakeGenericMethod(clrType), Root(provider, type));
         query = Expression.Call(s_asNoTracking.MakeGenericMethod(clrType), query);
-        query = Expression.Call(s_where.MakeGenericMethod(clrType), query, Expression.Quote(Expression.Lambda(AnyOf(matches, 0, bucket), entity)));
+        query = Expression.Call(s_where.MakeGenericMethod(clrType), query, Expression.Quote(Expression.Lambda(match, entity)));
         return Expression.Call(
             s_select.MakeGenericMethod(clrType, typeof(object[])),
             query,
@@ -169,37 +143,6 @@ internal static class StoredRows
         var selector = typeof(Func<,>).MakeGenericType(owner, typeof(IEnumerable<>).MakeGenericType(type.ClrType));
         return Expression.Call(s_selectMany.MakeGenericMethod(owner, type.ClrType), source, Expression.Quote(Expression.Lambda(selector, member, parameter)));
     }
-
-    /// <summary><c>EF.Property</c> of <paramref name="property"/>, through the complex properties that hold it when it is a complex type's.</summary>
-    private static Expression Read(Expression entity, IProperty property)
-    {
-        var path = new Stack<IPropertyBase>();
-        path.Push(property);
-        for (var declaring = property.DeclaringType; declaring is IComplexType complex; declaring = complex.ComplexProperty.DeclaringType)
-        {
-            path.Push(complex.ComplexProperty);
-        }
-
-        var instance = entity;
-        foreach (var member in path)
-        {
-            var from = instance.Type.IsValueType ? Expression.Convert(instance, typeof(object)) : instance;
-            instance = Expression.Call(s_property.MakeGenericMethod(member.ClrType), from, Expression.Constant(member.Name));
-        }
-
-        return instance;
-    }
-
-    /// <summary>The == operator of the type, or <see cref="object.Equals(object, object)"/> for a struct that has none (EF Core translates both).</summary>
-    private static Expression EqualTo(Expression left, Expression right)
-        => left.Type.IsValueType && !left.Type.IsPrimitive && !left.Type.IsEnum && Nullable.GetUnderlyingType(left.Type) is null
-           && left.Type.GetMethod("op_Equality", [left.Type, left.Type]) is null
-               ? Expression.Call(s_objectEquals, Expression.Convert(left, typeof(object)), Expression.Convert(right, typeof(object)))
-               : Expression.Equal(left, right);
-
-    /// <summary>The matches joined by <c>||</c> as a balanced tree, so that a thousand keys do not nest a thousand deep.</summary>
-    private static Expression AnyOf(Expression[] matches, int start, int count)
-        => count == 1 ? matches[start] : Expression.OrElse(AnyOf(matches, start, count / 2), AnyOf(matches, start + (count / 2), count - (count / 2)));
 
     private static MethodInfo GenericOf(LambdaExpression call) => ((MethodCallExpression)call.Body).Method.GetGenericMethodDefinition();
 

@@ -4,7 +4,6 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Linq.Expressions;
-using System.Numerics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -14,6 +13,7 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.ChangeTracking.Internal;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using ServerTools.Infrastructure;
 
 namespace ServerTools.Rules.Data;
 
@@ -30,15 +30,13 @@ internal static class EfRuleNavigations
 
     /// <summary>
     /// How many key values one query over a composite key compares at most, each as <c>(a = @p1 AND b = @p2) OR ...</c>:
-    /// a power of two, as every chunk is padded to one (see <see cref="PaddedCount"/>).
+    /// a power of two, as every chunk is padded to one (see <see cref="KeyPredicates.Padded"/>).
     /// </summary>
     private const int CompositeKeysPerQuery = 512;
 
     private static readonly MethodInfo s_loadWhere = typeof(EfRuleNavigations).GetMethod(nameof(LoadWhere), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     private static readonly ConcurrentDictionary<Type, Loader> s_loaders = new();
-
-    private static readonly MethodInfo s_efProperty = typeof(EF).GetMethod(nameof(EF.Property))!;
 
     private static readonly MethodInfo s_contains = typeof(Enumerable).GetMethods()
         .Single(static m => m.Name == nameof(Enumerable.Contains) && m.GetParameters().Length == 2);
@@ -339,7 +337,7 @@ internal static class EfRuleNavigations
         foreach (var property in type.FindPrimaryKey()?.Properties ?? [])
         {
             var entity = Expression.Parameter(typeof(TEntity), "e");
-            var key = Expression.Lambda(Expression.Call(s_efProperty.MakeGenericMethod(property.ClrType), entity, Expression.Constant(property.Name)), entity);
+            var key = Expression.Lambda(KeyPredicates.Read(entity, property), entity);
             expression = Expression.Call(
                 typeof(Queryable), first ? nameof(Queryable.OrderBy) : nameof(Queryable.ThenBy), [typeof(TEntity), property.ClrType], expression, Expression.Quote(key));
             first = false;
@@ -352,15 +350,12 @@ internal static class EfRuleNavigations
     /// <c>e =&gt; @values.Contains(EF.Property(e, key))</c> for one property (one array parameter: <c>key = ANY(@values)</c>),
     /// or <c>(EF.Property(e, a) == @a1 &amp;&amp; EF.Property(e, b) == @b1) || ...</c> for several, over the
     /// <paramref name="count"/> values from <paramref name="start"/>. Every value is a parameter, never a literal in the SQL,
-    /// and the keys are padded to <see cref="PaddedCount"/> terms by repeating the last one: a check of other entities sends
+    /// and the keys are padded to <see cref="KeyPredicates.Padded"/> terms by repeating the last one: a check of other entities sends
     /// the same SQL text, and EF Core compiles (and caches) at most one query per navigation and padded size.
     /// </summary>
     private static Expression<Func<TEntity, bool>> WhereIn<TEntity>(IReadOnlyList<IProperty> properties, List<object[]> values, int start, int count)
     {
         var entity = Expression.Parameter(typeof(TEntity), "e");
-        Expression PropertyOf(IProperty property)
-            => Expression.Call(s_efProperty.MakeGenericMethod(property.ClrType), entity, Expression.Constant(property.Name));
-
         if (properties.Count == 1)
         {
             var property = properties[0];
@@ -370,39 +365,15 @@ internal static class EfRuleNavigations
                 array.SetValue(values[start + i][0], i);
             }
 
-            var contains = Expression.Call(s_contains.MakeGenericMethod(property.ClrType), Parameter(array, array.GetType()), PropertyOf(property));
+            // A field of a constant: EF Core sends the array as one parameter (key = ANY(@values)), not as literals.
+            var sent = Expression.Field(Expression.Constant(Activator.CreateInstance(typeof(StrongBox<>).MakeGenericType(array.GetType()), array)), nameof(StrongBox<int>.Value));
+            var contains = Expression.Call(s_contains.MakeGenericMethod(property.ClrType), sent, KeyPredicates.Read(entity, property));
             return Expression.Lambda<Func<TEntity, bool>>(contains, entity);
         }
 
-        Expression? any = null;
-        for (var k = 0; k < PaddedCount(count); k++)
-        {
-            var key = values[start + Math.Min(k, count - 1)];
-            Expression? all = null;
-            for (var i = 0; i < properties.Count; i++)
-            {
-                var equal = Expression.Equal(PropertyOf(properties[i]), Parameter(key[i], properties[i].ClrType));
-                all = all is null ? equal : Expression.AndAlso(all, equal);
-            }
-
-            any = any is null ? all : Expression.OrElse(any, all!);
-        }
-
-        return Expression.Lambda<Func<TEntity, bool>>(any!, entity);
+        return Expression.Lambda<Func<TEntity, bool>>(KeyPredicates.AnyOf(entity, properties, values, start, count), entity);
     }
 
-    /// <summary>
-    /// <paramref name="value"/> as a field of a constant object, which EF Core sends as a parameter (as it does a captured
-    /// variable), not as a literal in the SQL text and its compiled-query cache key.
-    /// </summary>
-    private static MemberExpression Parameter(object value, Type type)
-    {
-        var box = Activator.CreateInstance(typeof(StrongBox<>).MakeGenericType(type), value)!;
-        return Expression.Field(Expression.Constant(box), nameof(StrongBox<int>.Value));
-    }
-
-    /// <summary>The least power of two not below <paramref name="count"/>: the sizes a composite-key query is padded to.</summary>
-    private static int PaddedCount(int count) => (int)BitOperations.RoundUpToPowerOf2((uint)count);
 
     /// <summary>Key values compared value by value.</summary>
     private sealed class KeyComparer : IEqualityComparer<object[]>
