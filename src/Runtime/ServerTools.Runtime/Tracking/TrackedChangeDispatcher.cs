@@ -314,7 +314,7 @@ public sealed class TrackedChangeDispatcher<TContext>
     /// </summary>
     internal static string Printable(string text)
     {
-        if (!text.AsSpan().ContainsAnyInRange('\u0000', '\u001f') && !text.Contains('\u007f', StringComparison.Ordinal) && !text.AsSpan().ContainsAnyInRange('\u0080', '\u009f'))
+        if (!text.Any(char.IsControl))
         {
             return text;
         }
