@@ -202,10 +202,8 @@ public sealed class BatchLoadingTests(BatchLoadingFixture database) : IClassFixt
     [Fact]
     public async Task A_check_finds_what_SQL_finds_a_blocked_product_of_another_order_an_urgent_note_of_a_composite_keyed_line_and_an_embargoed_tag()
     {
-        using var services = Services();
-        using var scope = services.CreateScope();
-        var context = scope.ServiceProvider.GetRequiredService<BatchLoadingContext>();
-        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        using var app = App();
+        var (context, engine) = (app.Context, app.Engine);
         var order = await context.Orders.SingleAsync(o => o.Id == database.FlaggedOrderId);
 
         var check = await context.CheckRulesAsync(engine, order);
@@ -233,10 +231,8 @@ public sealed class BatchLoadingTests(BatchLoadingFixture database) : IClassFixt
     public async Task What_a_check_loads_is_marked_loaded_so_the_next_check_and_Evaluate_load_nothing_and_fail_nothing()
     {
         var counter = new CommandCounter();
-        using var services = Services(counter);
-        using var scope = services.CreateScope();
-        var context = scope.ServiceProvider.GetRequiredService<BatchLoadingContext>();
-        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        using var app = App(counter);
+        var (context, engine) = (app.Context, app.Engine);
         var order = await context.Orders.SingleAsync(o => o.Id == database.FlaggedOrderId);
         _ = await context.CheckRulesAsync(engine, order);
 
@@ -256,10 +252,8 @@ public sealed class BatchLoadingTests(BatchLoadingFixture database) : IClassFixt
     [Fact]
     public async Task A_check_that_would_load_more_entities_than_the_limit_fails_naming_the_rule_and_the_limit_and_stores_nothing()
     {
-        using var services = Services(configure: o => o.Rules.MaxEntitiesLoadedPerCheck = 500);
-        using var scope = services.CreateScope();
-        var context = scope.ServiceProvider.GetRequiredService<BatchLoadingContext>();
-        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        using var app = App(configure: o => o.Rules.MaxEntitiesLoadedPerCheck = 500);
+        var (context, engine) = (app.Context, app.Engine);
         var order = await context.Orders.SingleAsync(o => o.Id == database.LargeOrderId);
 
         // The partner's 200 orders fit; their 1,000 lines do not.
@@ -286,10 +280,8 @@ public sealed class BatchLoadingTests(BatchLoadingFixture database) : IClassFixt
     [Fact]
     public async Task Entities_the_context_already_tracked_do_not_count_against_the_limit()
     {
-        using var services = Services(configure: o => o.Rules.MaxEntitiesLoadedPerCheck = 150);
-        using var scope = services.CreateScope();
-        var context = scope.ServiceProvider.GetRequiredService<BatchLoadingContext>();
-        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        using var app = App(configure: o => o.Rules.MaxEntitiesLoadedPerCheck = 150);
+        var (context, engine) = (app.Context, app.Engine);
         var order = await context.Orders.SingleAsync(o => o.Id == database.SmallOrderId);
 
         // The application tracks the partner's 20 orders and their 100 lines already (a plain query, not an Include, so
@@ -311,10 +303,8 @@ public sealed class BatchLoadingTests(BatchLoadingFixture database) : IClassFixt
     [Fact]
     public async Task Entities_already_tracked_do_not_crowd_out_of_a_query_the_one_the_check_needs()
     {
-        using var services = Services(configure: o => o.Rules.MaxEntitiesLoadedPerCheck = 25);
-        using var scope = services.CreateScope();
-        var context = scope.ServiceProvider.GetRequiredService<BatchLoadingContext>();
-        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        using var app = App(configure: o => o.Rules.MaxEntitiesLoadedPerCheck = 25);
+        var (context, engine) = (app.Context, app.Engine);
         var order = await context.Orders.SingleAsync(o => o.Id == database.FlaggedOrderId);
         var orders = await context.Orders.Where(o => o.PartnerId == order.PartnerId).ToListAsync();
         var ids = orders.Select(o => o.Id).ToList();
@@ -336,10 +326,8 @@ public sealed class BatchLoadingTests(BatchLoadingFixture database) : IClassFixt
     [Fact]
     public async Task Entities_already_tracked_still_leave_the_limit_to_the_new_ones()
     {
-        using var services = Services(configure: o => o.Rules.MaxEntitiesLoadedPerCheck = 100);
-        using var scope = services.CreateScope();
-        var context = scope.ServiceProvider.GetRequiredService<BatchLoadingContext>();
-        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        using var app = App(configure: o => o.Rules.MaxEntitiesLoadedPerCheck = 100);
+        var (context, engine) = (app.Context, app.Engine);
         var order = await context.Orders.SingleAsync(o => o.Id == database.SmallOrderId);
         var orders = await context.Orders.Where(o => o.PartnerId == order.PartnerId).ToListAsync();
         var ids = orders.Select(o => o.Id).ToList();
@@ -369,10 +357,8 @@ public sealed class BatchLoadingTests(BatchLoadingFixture database) : IClassFixt
     [Fact]
     public async Task The_limits_error_names_the_models_entity_type_not_the_runtime_type_of_a_proxy()
     {
-        using var services = Services(configure: o => o.Rules.MaxEntitiesLoadedPerCheck = 500);
-        using var scope = services.CreateScope();
-        var context = scope.ServiceProvider.GetRequiredService<BatchLoadingContext>();
-        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        using var app = App(configure: o => o.Rules.MaxEntitiesLoadedPerCheck = 500);
+        var (context, engine) = (app.Context, app.Engine);
         var stored = await context.Orders.AsNoTracking().SingleAsync(o => o.Id == database.LargeOrderId);
 
         // A class derived from the entity's, as EF Core's lazy-loading and change-tracking proxies are (BatchOrderProxy).
@@ -400,10 +386,8 @@ public sealed class BatchLoadingTests(BatchLoadingFixture database) : IClassFixt
     private async Task<(int Commands, RuleCheck Check)> CheckAsync(int orderId)
     {
         var counter = new CommandCounter();
-        using var services = Services(counter);
-        using var scope = services.CreateScope();
-        var context = scope.ServiceProvider.GetRequiredService<BatchLoadingContext>();
-        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        using var app = App(counter);
+        var (context, engine) = (app.Context, app.Engine);
         var order = await context.Orders.SingleAsync(o => o.Id == orderId);
 
         // The engine's read of the rule table is not part of the check.
@@ -417,16 +401,17 @@ public sealed class BatchLoadingTests(BatchLoadingFixture database) : IClassFixt
     private async Task<(List<string> Sql, RuleCheck Check)> NoteQueriesAsync(int orderId)
     {
         var counter = new CommandCounter();
-        using var services = Services(counter);
-        using var scope = services.CreateScope();
-        var context = scope.ServiceProvider.GetRequiredService<BatchLoadingContext>();
-        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        using var app = App(counter);
+        var (context, engine) = (app.Context, app.Engine);
         var order = await context.Orders.SingleAsync(o => o.Id == orderId);
         _ = engine.Evaluate(order);
         counter.Reset();
         var check = await context.CheckRulesAsync(engine, order);
         return ([.. counter.Commands.Where(static sql => sql.Contains("\"BatchNote\"", StringComparison.Ordinal))], check);
     }
+
+    /// <summary>The application's services, with the rules of this model as data, and a scope with its context and engine.</summary>
+    private Application App(CommandCounter? counter = null, Action<ServerToolsOptions>? configure = null) => new(Services(counter, configure));
 
     private ServiceProvider Services(CommandCounter? counter = null, Action<ServerToolsOptions>? configure = null) => RuleServicesFactory.Create(
         options =>
@@ -442,6 +427,22 @@ public sealed class BatchLoadingTests(BatchLoadingFixture database) : IClassFixt
                 o.AddInterceptors(counter);
             }
         }));
+
+    /// <summary>The services of a test and the DI scope it checks in.</summary>
+    private sealed class Application(ServiceProvider services) : IDisposable
+    {
+        private readonly IServiceScope _scope = services.CreateScope();
+
+        public BatchLoadingContext Context => _scope.ServiceProvider.GetRequiredService<BatchLoadingContext>();
+
+        public IExceptionRuleEngine Engine => _scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+
+        public void Dispose()
+        {
+            _scope.Dispose();
+            services.Dispose();
+        }
+    }
 
     /// <summary>Records the commands that read rows.</summary>
     private sealed class CommandCounter : DbCommandInterceptor
