@@ -44,8 +44,8 @@ public static partial class ModuleReportReader
     /// frameworks are merged (<see cref="MergeTargetFrameworks"/>); the result is ordered by module, then project.
     /// </summary>
     /// <exception cref="ReportInputException">
-    /// A path is missing, a file is not a report of <see cref="Schema"/>, or a project has reports of several
-    /// configurations and <paramref name="configuration"/> does not say which.
+    /// A path is missing, a file is not a report of <see cref="Schema"/>, a project has reports of several
+    /// configurations and <paramref name="configuration"/> does not say which, or none of <paramref name="configuration"/>.
     /// </exception>
     public static IReadOnlyList<ModuleReport> ReadAll(IEnumerable<string> paths, string? configuration = null)
     {
@@ -134,14 +134,39 @@ public static partial class ModuleReportReader
     /// Keeps, of each project, the reports of one build configuration: those of <paramref name="configuration"/> when
     /// it is given (case-insensitive; a report that names no configuration, written by an older build, is kept), else
     /// all of them, unless they name several configurations: then which one to show is the user's choice, not a guess.
+    /// A project left with no report of <paramref name="configuration"/> while others have one is not left out of the
+    /// solution's figures silently: that is refused too, naming the project. (When no project has one, the result is
+    /// empty, and <see cref="ReadAll"/> says which configurations there are.)
     /// </summary>
-    /// <exception cref="ReportInputException">A project has reports of several configurations and <paramref name="configuration"/> is null.</exception>
+    /// <exception cref="ReportInputException">
+    /// A project has reports of several configurations and <paramref name="configuration"/> is null, or a project has
+    /// none of <paramref name="configuration"/> while another project has.
+    /// </exception>
     public static IReadOnlyList<ReportFile> SelectConfiguration(IReadOnlyList<ReportFile> reports, string? configuration)
     {
         ArgumentNullException.ThrowIfNull(reports);
         if (configuration is not null)
         {
-            return [.. reports.Where(file => file.Report.Configuration.Length == 0 || string.Equals(file.Report.Configuration, configuration, StringComparison.OrdinalIgnoreCase))];
+            List<ReportFile> selected = [.. reports.Where(file => file.Report.Configuration.Length == 0 || string.Equals(file.Report.Configuration, configuration, StringComparison.OrdinalIgnoreCase))];
+            var missing = reports
+                .Where(static file => file.Report.Project.Length > 0)
+                .GroupBy(static file => file.Report.Project, StringComparer.Ordinal)
+                .Where(project => !selected.Any(file => string.Equals(file.Report.Project, project.Key, StringComparison.Ordinal)))
+                .OrderBy(static project => project.First().Report.Module, StringComparer.Ordinal)
+                .ToList();
+            if (selected.Count > 0 && missing.Count > 0)
+            {
+                var named = string.Join("; ", missing.Select(static project =>
+                    $"'{project.First().Report.Module}' ({project.Key}) has reports of " +
+                    $"{string.Join(" and ", project.Select(static file => file.Report.Configuration).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase))} only " +
+                    $"({string.Join(", ", project.Select(static file => file.Path))})"));
+                throw new ReportInputException(
+                    $"Not every project has a module report of configuration {configuration}: {named}. Build {(missing.Count == 1 ? "it" : "them")} " +
+                    $"in {configuration} first (dotnet build -c {configuration}), or point --reports at the folders of the projects to show, " +
+                    "so that no module is left out of the figures unnoticed.");
+            }
+
+            return selected;
         }
 
         foreach (var project in reports.Where(static file => file.Report.Project.Length > 0).GroupBy(static file => file.Report.Project, StringComparer.Ordinal))
