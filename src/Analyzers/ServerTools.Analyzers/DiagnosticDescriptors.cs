@@ -93,19 +93,22 @@ internal static class DiagnosticDescriptors
         helpLinkUri: HelpLinkBase + "ST1001.md");
 
     /// <summary>
-    /// ST1002: [AuditIgnore] or [AuditMask] on a property of a concrete class that is not [Audited] and that no [Audited]
-    /// class of the same compilation derives from.
+    /// ST1002 (informational): [AuditIgnore] or [AuditMask] on a property of a concrete class that is neither [Audited] nor
+    /// tracked and that no such class of the same compilation derives from. No trail or outbox logs the class, so the mark
+    /// only keeps the property from data rules (and masks a many-to-many link to the class in an audited class's trail),
+    /// which is right for a secret of an entity that is not audited, and a sign of a forgotten [Audited] otherwise.
     /// </summary>
     public static readonly DiagnosticDescriptor AuditAttributeOutsideAuditedClass = new(
         id: "ST1002",
-        title: "[AuditIgnore] or [AuditMask] has no effect outside an audited class",
-        messageFormat: "[{0}] on '{1}' has no effect: '{2}' is not [Audited]; mark '{2}' [Audited] or remove [{0}]",
+        title: "[AuditIgnore] or [AuditMask] on a class that is not audited",
+        messageFormat: "[{0}] on '{1}' only keeps it from data rules: '{2}' is not [Audited] or tracked, so no audit trail or outbox logs it; mark '{2}' [Audited] if its changes should be logged",
         category: Categories.Auditing,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
-        description: "[AuditIgnore] and [AuditMask] tune how an [Audited] class is logged, its inherited properties included. On a "
-                     + "property of a class that is not [Audited], not abstract and not the base class of an [Audited] class of the same "
-                     + "project they do nothing, which usually means the class was meant to be audited.",
+        description: "[AuditIgnore] and [AuditMask] tune how an [Audited] or tracked class is logged, and keep a property of any entity "
+                     + "from data rules. On a class that is neither audited nor tracked, not abstract and not the base class of such a class "
+                     + "of the same project, only the second applies (and the mark of a many-to-many navigation masks the link in the "
+                     + "audited class's trail): right for a secret that data rules must not read, a forgotten [Audited] otherwise.",
         helpLinkUri: HelpLinkBase + "ST1002.md");
 
     /// <summary>ST1003: a property has both [AuditIgnore] and [AuditMask].</summary>

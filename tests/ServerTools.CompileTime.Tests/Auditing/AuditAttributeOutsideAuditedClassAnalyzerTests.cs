@@ -25,9 +25,9 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzerTests
         }
         """,
         [
-            new("ST1002", "[AuditIgnore] on 'PasswordHash' has no effect: 'Partner' is not [Audited]; mark 'Partner' [Audited] or remove [AuditIgnore]", 0),
-            new("ST1002", "[AuditMask] on 'Iban' has no effect: 'Partner' is not [Audited]; mark 'Partner' [Audited] or remove [AuditMask]", 1),
-            new("ST1002", "[AuditMask] on 'TaxNumber' has no effect: 'Partner' is not [Audited]; mark 'Partner' [Audited] or remove [AuditMask]", 2),
+            new("ST1002", "[AuditIgnore] on 'PasswordHash' only keeps it from data rules: 'Partner' is not [Audited] or tracked, so no audit trail or outbox logs it; mark 'Partner' [Audited] if its changes should be logged", 0),
+            new("ST1002", "[AuditMask] on 'Iban' only keeps it from data rules: 'Partner' is not [Audited] or tracked, so no audit trail or outbox logs it; mark 'Partner' [Audited] if its changes should be logged", 1),
+            new("ST1002", "[AuditMask] on 'TaxNumber' only keeps it from data rules: 'Partner' is not [Audited] or tracked, so no audit trail or outbox logs it; mark 'Partner' [Audited] if its changes should be logged", 2),
         ]);
 
     [Fact]
@@ -69,8 +69,8 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzerTests
         }
         """,
         [
-            new("ST1002", "[AuditMask] on 'Code' has no effect: 'Region' is not [Audited]; mark 'Region' [Audited] or remove [AuditMask]", 0),
-            new("ST1002", "[AuditMask] on 'Code' has no effect: 'Unused' is not [Audited]; mark 'Unused' [Audited] or remove [AuditMask]", 1),
+            new("ST1002", "[AuditMask] on 'Code' only keeps it from data rules: 'Region' is not [Audited] or tracked, so no audit trail or outbox logs it; mark 'Region' [Audited] if its changes should be logged", 0),
+            new("ST1002", "[AuditMask] on 'Code' only keeps it from data rules: 'Unused' is not [Audited] or tracked, so no audit trail or outbox logs it; mark 'Unused' [Audited] if its changes should be logged", 1),
         ]);
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzerTests
             public Level1 Level1 { get; set; } = new();
         }
         """,
-        [new("ST1002", "[AuditMask] on 'Code' has no effect: 'Level4' is not [Audited]; mark 'Level4' [Audited] or remove [AuditMask]")]);
+        [new("ST1002", "[AuditMask] on 'Code' only keeps it from data rules: 'Level4' is not [Audited] or tracked, so no audit trail or outbox logs it; mark 'Level4' [Audited] if its changes should be logged")]);
 
     [Fact]
     public Task Class_derived_from_an_audited_class_is_not_audited_itself() => DiagnosticAssert.VerifyAsync(
@@ -117,8 +117,8 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzerTests
         }
         """,
         [
-            new("ST1002", "[AuditMask] on 'VatNumber' has no effect: 'Company' is not [Audited]; mark 'Company' [Audited] or remove [AuditMask]", 0),
-            new("ST1002", "[AuditMask] on 'TaxNumber' has no effect: 'Company' is not [Audited]; mark 'Company' [Audited] or remove [AuditMask]", 1),
+            new("ST1002", "[AuditMask] on 'VatNumber' only keeps it from data rules: 'Company' is not [Audited] or tracked, so no audit trail or outbox logs it; mark 'Company' [Audited] if its changes should be logged", 0),
+            new("ST1002", "[AuditMask] on 'TaxNumber' only keeps it from data rules: 'Company' is not [Audited] or tracked, so no audit trail or outbox logs it; mark 'Company' [Audited] if its changes should be logged", 1),
         ]);
 
     [Fact]
@@ -303,8 +303,8 @@ public sealed class AuditAttributeOutsideAuditedClassAnalyzerTests
         }
         """,
         [
-            new("ST1002", "[AuditMask] on 'Cost' has no effect: 'Product' is not [Audited]; mark 'Product' [Audited] or remove [AuditMask]", 0),
-            new("ST1002", "[AuditIgnore] on 'Code' has no effect: 'Warehouse' is not [Audited]; mark 'Warehouse' [Audited] or remove [AuditIgnore]", 1),
-            new("ST1002", "[AuditMask] on 'Amount' has no effect: 'Money' is not [Audited]; mark 'Money' [Audited] or remove [AuditMask]", 2),
+            new("ST1002", "[AuditMask] on 'Cost' only keeps it from data rules: 'Product' is not [Audited] or tracked, so no audit trail or outbox logs it; mark 'Product' [Audited] if its changes should be logged", 0),
+            new("ST1002", "[AuditIgnore] on 'Code' only keeps it from data rules: 'Warehouse' is not [Audited] or tracked, so no audit trail or outbox logs it; mark 'Warehouse' [Audited] if its changes should be logged", 1),
+            new("ST1002", "[AuditMask] on 'Amount' only keeps it from data rules: 'Money' is not [Audited] or tracked, so no audit trail or outbox logs it; mark 'Money' [Audited] if its changes should be logged", 2),
         ]);
 }

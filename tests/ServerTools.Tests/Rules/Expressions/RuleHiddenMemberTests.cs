@@ -164,8 +164,6 @@ public sealed class RuleHiddenMemberTests(RuleHiddenMemberTests.SecretsFixture d
     }
 }
 
-#pragma warning disable ST1002 // The attributes are on classes that are not [Audited]: data rules hide the properties all the same.
-
 /// <summary>A base class EF Core does not map: its properties' attributes count for the classes derived from it.</summary>
 public abstract class SecretAccountBase
 {
@@ -243,7 +241,6 @@ public class SecretEmployee : SecretPerson
     public override string? Pin { get; set; }
 }
 
-#pragma warning restore ST1002
 
 public sealed class SecretsContext(DbContextOptions<SecretsContext> options) : DbContext(options)
 {
