@@ -20,6 +20,7 @@ public sealed class SampleTests(SampleTests.SampleRun run) : IClassFixture<Sampl
         Assert.Contains("audit descriptor 'ServerTools.Sample.Model.Partner'", report, StringComparison.Ordinal);
         Assert.Matches(@"nortwind\s+Northwind Traders\s+0\.35\s+1", report);
         Assert.Matches(@"zebra\s+-\s+-\s+0", report);
+        Assert.Contains("The pop-up store closed for good: db.Stores.Remove(store) and SaveChanges deleted it (it had 1 weekly window).", report, StringComparison.Ordinal);
         Assert.Contains("Open at 2026-03-02 09:00 UTC: Hamburg Speicherstadt, Sydney Surry Hills", report, StringComparison.Ordinal);
         Assert.Matches(@"Kolkata Park Street\s+Mon 14:30\s+closed\s+opens Tue 10:00 \+05:30", report);
         Assert.Matches(@"New York Brooklyn\s+Mon 04:00\s+closed\s+opens Mon 07:00 -05:00", report);

@@ -17,6 +17,9 @@ namespace ServerTools.TimeWindows;
 /// the table was made before the class was marked, and the migration that adds them is missing or not applied. Without it
 /// the error names a column the application never declared (<c>column s.TimeWindowsSpecialDates does not exist</c>). Any
 /// other column's error is left as PostgreSQL gave it.
+/// <para>Also explains PostgreSQL's "time zone not recognized" (22023) in a query whose every time zone conversion is
+/// <c>WhereOpenAt</c>'s of a time-windowed table's zone column: a row holds a zone id PostgreSQL does not know, written
+/// around ServerTools (SaveChanges refuses such ids).</para>
 /// </summary>
 internal static class TimeWindowColumnErrors
 {
@@ -38,6 +41,9 @@ internal static class TimeWindowColumnErrors
     /// </summary>
     private static readonly ConcurrentDictionary<(Type Context, string Column), ConcurrentDictionary<string, bool>> s_tablesWithColumn = new();
 
+    /// <summary>The multirange columns (which <c>WhereOpenAt</c> reads) of the time-windowed tables in <see cref="s_columns"/>, by context type and table.</summary>
+    private static readonly ConcurrentDictionary<(Type Context, TimeWindowTable Table), string[]> s_rangeColumns = new();
+
     /// <summary>
     /// The text of the failed commands <see cref="RememberFailedCommand"/> keeps, by their exception: weakly, so an
     /// entry goes with its exception when no explanation takes it (a failure of the application's own SQL).
@@ -51,6 +57,16 @@ internal static class TimeWindowColumnErrors
     private const string TableName = IdentifierPattern + @"(?:\s*\.\s*" + IdentifierPattern + ")?";
 
     private static readonly Regex s_identifier = new(IdentifierPattern, RegexOptions.CultureInvariant);
+
+    private const string ZonePrefix = "time zone \"";
+    private const string ZoneSuffix = "\" not recognized";
+
+    /// <summary>A conversion with a column's zone, as <c>WhereOpenAt</c> writes it: <c>timezone(s."TimeZoneId", ...</c>.</summary>
+    private static readonly Regex s_zoneColumn = new(
+        @"\btimezone\s*\(\s*(?<alias>" + IdentifierPattern + @")\s*\.\s*(?<column>" + IdentifierPattern + ")", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
+    /// <summary>Any time zone conversion of a statement: <c>timezone(</c> or <c>AT TIME ZONE</c>.</summary>
+    private static readonly Regex s_zoneUse = new(@"\btimezone\s*\(|\bAT\s+TIME\s+ZONE\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
     private static readonly Regex s_reference = new(@"(?<![A-Za-z0-9_$""])" + TableName, RegexOptions.CultureInvariant);
 
@@ -83,6 +99,8 @@ internal static class TimeWindowColumnErrors
                 .OfType<string>()
                 .ToArray();
             var remembered = new TimeWindowTable(name, Reference(name, type.GetSchema()), table.DisplayName(), type.DisplayName());
+            s_rangeColumns.TryAdd((contextType, remembered), [.. new[] { TimeWindowColumns.Weekly, TimeWindowColumns.SpecialDates, TimeWindowColumns.SpecialHours }
+                .Select(column => type.FindProperty(column)?.GetColumnName(table)).OfType<string>()]);
             foreach (var column in columns)
             {
                 s_columns.TryAdd((contextType, table.DisplayName(), column), remembered);
@@ -119,11 +137,11 @@ internal static class TimeWindowColumnErrors
     /// Keeps the text of <paramref name="sql"/>, a command of a <paramref name="contextType"/> that failed with
     /// <paramref name="exception"/>, for <see cref="ExplainQuery"/> and <see cref="ExplainSave"/>, which run once EF Core has
     /// disposed the command and closed the connection it opened, and are not given the command. Kept only for PostgreSQL's
-    /// 42703 in a context type with time-windowed tables, as long as the exception lives (a weak table: nothing grows).
+    /// 42703 and 22023 (<see cref="ExplainZone"/>) in a context type with time-windowed tables, as long as the exception lives (a weak table: nothing grows).
     /// </summary>
     public static void RememberFailedCommand(Exception exception, Type contextType, string sql)
     {
-        if (exception is PostgresException { SqlState: PostgresErrorCodes.UndefinedColumn }
+        if (exception is PostgresException { SqlState: PostgresErrorCodes.UndefinedColumn or PostgresErrorCodes.InvalidParameterValue }
             && s_columns.Keys.Any(key => key.Context == contextType))
         {
             s_failedCommands.AddOrUpdate(exception, sql);
@@ -136,7 +154,9 @@ internal static class TimeWindowColumnErrors
     /// error.
     /// </summary>
     public static InvalidOperationException? ExplainQuery(Exception exception, Type contextType)
-        => exception is PostgresException error && TakeCommand(error) is { } sql ? Explain(error, contextType, sql, save: false) : null;
+        => exception is PostgresException error && TakeCommand(error) is { } sql
+            ? error.SqlState == PostgresErrorCodes.InvalidParameterValue ? ExplainZone(error, contextType, sql) : Explain(error, contextType, sql, save: false)
+            : null;
 
     /// <summary>
     /// The error to raise instead of <paramref name="exception"/>, a save's, when its statement failed because a
@@ -154,7 +174,7 @@ internal static class TimeWindowColumnErrors
     /// <summary>The text of the failed command <see cref="RememberFailedCommand"/> kept for <paramref name="error"/>, forgotten now.</summary>
     private static string? TakeCommand(PostgresException error)
     {
-        if (error.SqlState != PostgresErrorCodes.UndefinedColumn || !s_failedCommands.TryGetValue(error, out var sql))
+        if (error.SqlState is not (PostgresErrorCodes.UndefinedColumn or PostgresErrorCodes.InvalidParameterValue) || !s_failedCommands.TryGetValue(error, out var sql))
         {
             return null;
         }
@@ -208,6 +228,70 @@ internal static class TimeWindowColumnErrors
             + "the rows the table has get no opening hours (closed) until they are set.",
             error);
     }
+
+    /// <summary>
+    /// The explanation of <paramref name="error"/>, PostgreSQL's 22023 <c>time zone "X" not recognized</c> for
+    /// <paramref name="sql"/>, a query of a <paramref name="contextType"/>, when the query provably converted with the zone
+    /// of a time-windowed table: every time zone conversion in it (<c>timezone(</c>, <c>AT TIME ZONE</c>) is
+    /// <c>timezone(alias."Column", ...</c> (as <c>WhereOpenAt</c> writes it) with an alias the statement declares for that
+    /// table alone, and all are of one table and column. Null otherwise (a conversion of the application's own, a zone
+    /// given as a value, two such tables), and the application keeps PostgreSQL's error. The message shows no value
+    /// of a row but the zone PostgreSQL's own message shows.
+    /// </summary>
+    private static InvalidOperationException? ExplainZone(PostgresException error, Type contextType, string sql)
+    {
+        var message = error.MessageText;
+        if (!message.StartsWith(ZonePrefix, StringComparison.Ordinal) || !message.EndsWith(ZoneSuffix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var conversions = s_zoneColumn.Matches(sql);
+        if (conversions.Count == 0 || conversions.Count != s_zoneUse.Count(sql))
+        {
+            return null;
+        }
+
+        var tables = s_columns.Where(remembered => remembered.Key.Context == contextType).Select(static remembered => remembered.Value).Distinct().ToArray();
+        var used = new HashSet<(TimeWindowTable Table, string Column)>();
+        foreach (Match conversion in conversions)
+        {
+            var alias = Unquote(conversion.Groups["alias"].Value);
+            if (tables.Where(table => DeclaresAliasOnlyFor(sql, table, alias)).ToArray() is not [var table] || !ReadsRanges(sql, contextType, table, alias))
+            {
+                return null;
+            }
+
+            used.Add((table, Unquote(conversion.Groups["column"].Value)));
+        }
+
+        if (used.Count != 1)
+        {
+            return null;
+        }
+
+        var (zoneTable, column) = used.Single();
+        return new InvalidOperationException(
+            $"A row of the database's table {zoneTable.Display} (of [TimeWindowed] {zoneTable.Entity}) holds in its column {column} a time zone id that PostgreSQL "
+            + $"does not know ({message}), and WhereOpenAt converts every row's instant with its zone, so the query failed. SaveChanges refuses such "
+            + "ids: the row was written around ServerTools (SQL, ExecuteUpdate, an import, another application), or the id is newer than the "
+            + "database server's time zone data. Find such rows, and those whose id PostgreSQL reads but .NET refuses (europe/paris), with "
+            + $"SELECT * FROM {zoneTable.Reference} WHERE {Quote(column)} NOT IN (SELECT name FROM pg_timezone_names); set each to an IANA id "
+            + "such as Europe/Paris (through a context, whose SaveChanges checks it, or by an UPDATE), or update the tzdata of the database server.",
+            error);
+    }
+
+    /// <summary>Whether <paramref name="sql"/> reads a multirange column of <paramref name="table"/> through <paramref name="alias"/>, as <c>WhereOpenAt</c> does beside its conversions.</summary>
+    private static bool ReadsRanges(string sql, Type contextType, TimeWindowTable table, string alias)
+        => s_rangeColumns.TryGetValue((contextType, table), out var columns)
+            && columns.Any(column => Regex.IsMatch(
+                sql,
+                @"(?<![A-Za-z0-9_$""])(?:" + Regex.Escape(Quote(alias)) + "|" + Regex.Escape(alias) + @")\s*\.\s*" + Regex.Escape(Quote(column)),
+                RegexOptions.CultureInvariant | RegexOptions.IgnoreCase));
+
+    /// <summary>An identifier of a statement without its quotes (<c>"s"</c> is <c>s</c>); unquoted ones folded to lower case as PostgreSQL does.</summary>
+    private static string Unquote(string identifier)
+        => identifier.StartsWith('"') ? identifier[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : identifier.ToLowerInvariant();
 
     /// <summary>Whether <paramref name="sql"/> names <paramref name="table"/>, and every table it names <paramref name="name"/> (in any schema) is that one.</summary>
     private static bool NamesOnly(string sql, TimeWindowTable table, string name)
