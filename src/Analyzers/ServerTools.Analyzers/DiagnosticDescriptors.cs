@@ -608,6 +608,23 @@ internal static class DiagnosticDescriptors
                      + "use, is reported. Names that are close to none are not: data rules may define them.",
         helpLinkUri: HelpLinkBase + "ST5010.md");
 
+    /// <summary>ST5011: a code rule's rule set differs only in case from a rule set of another code rule (or of the same one).</summary>
+    public static readonly DiagnosticDescriptor RuleSetDiffersInCase = new(
+        id: "ST5011",
+        title: "Two code rules write one rule set in different case",
+        messageFormat: "Rule set '{0}' of '{1}' differs only in case from {2}, a rule set of {3}: rule sets are compared as written "
+                       + "(case-sensitive), so Evaluate(entity, \"{0}\") checks only the rules that write '{0}': spell the set the same "
+                       + "way in every rule",
+        category: Categories.Rules,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A rule set names the action that checks the rule, and Evaluate, Enforce and CheckRulesAsync run the rules that "
+                     + "list that exact name (ordinal, case-sensitive). Two code rules with RuleSets = [\"post\"] and [\"Post\"] are "
+                     + "in two sets, so Enforce(invoice, \"post\") silently skips the second. Rule sets of the project's rules are "
+                     + "compared with each other and with those of the rules of the assemblies it references; data rules whose set "
+                     + "differs only in case from a code rule's are refused when they are saved.",
+        helpLinkUri: HelpLinkBase + "ST5011.md");
+
     /// <summary>ST9001: the module's summary (entities, features, exception rules, source-generated code), once per compilation.</summary>
     public static readonly DiagnosticDescriptor ModuleSummary = new(
         id: "ST9001",
