@@ -456,6 +456,23 @@ internal static class DiagnosticDescriptors
                      + "its own: use TimeZoneProperty on the base class when rows differ.",
         helpLinkUri: HelpLinkBase + "ST4005.md");
 
+    /// <summary>ST4006: the [TimeWindowed] TimeZoneProperty is a nullable string, while a row without a time zone is refused.</summary>
+    public static readonly DiagnosticDescriptor NullableTimeZoneProperty = new(
+        id: "ST4006",
+        title: "[TimeWindowed] TimeZoneProperty is nullable, but a row without a time zone is refused",
+        messageFormat: "TimeZoneProperty '{0}' of '{1}' is nullable, but a null time zone does not mean UTC: SaveChanges refuses the "
+                       + "row, and IsOpenAt, NextOpening and NextClosing throw TimeZoneNotFoundException; declare '{0}' as string with a "
+                       + "default such as \"UTC\" (or required), so that its column is NOT NULL",
+        category: Categories.TimeWindows,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "Without TimeZoneProperty, a [TimeWindowed] class reads its hours in UTC, so a null property may look like it "
+                     + "means the same. It does not: each row must name its IANA time zone, and a null or empty one fails at the first "
+                     + "question and at SaveChanges. A string? property also makes EF Core create a nullable column, where rows written "
+                     + "by other means can hold NULL. Declaring the property as string (non-nullable, with a default, or [Required]) "
+                     + "says what the runtime requires and makes the database keep to it.",
+        helpLinkUri: HelpLinkBase + "ST4006.md");
+
     /// <summary>ST5001: two [ExceptionRule] classes of the compilation give the same id.</summary>
     public static readonly DiagnosticDescriptor DuplicateRuleId = new(
         id: "ST5001",
