@@ -1,4 +1,3 @@
-using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -198,17 +197,7 @@ public sealed class DuplicateRuleIdAnalyzerTests
             """;
         var domain = CSharpCompilation.Create(
             "Shop.Domain", [TestCompilation.Parse(Orders, "Orders.cs"), TestCompilation.Parse(Domain, "Rules.cs")], TestCompilation.References, TestCompilation.Options);
-        MetadataReference reference;
-        if (emitted)
-        {
-            using var image = new MemoryStream();
-            Assert.True(domain.Emit(image).Success);
-            reference = MetadataReference.CreateFromImage(image.ToArray());
-        }
-        else
-        {
-            reference = domain.ToMetadataReference();
-        }
+        var reference = TestCompilation.Reference(domain, emitted);
 
         marked = MarkedSource.Parse(markup);
         var app = TestCompilation.Create(marked.Text).AddReferences(reference);

@@ -1,4 +1,3 @@
-using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -167,17 +166,7 @@ public sealed class RuleSetCaseAnalyzerTests
     public async Task A_set_of_a_referenced_assemblys_rule_is_compared_and_reported_at_the_projects_own_rule(bool emitted)
     {
         var domain = CSharpCompilation.Create("Shop.Domain", [TestCompilation.Parse(Rules, "Rules.cs")], TestCompilation.References, TestCompilation.Options);
-        MetadataReference reference;
-        if (emitted)
-        {
-            using var image = new MemoryStream();
-            Assert.True(domain.Emit(image).Success);
-            reference = MetadataReference.CreateFromImage(image.ToArray());
-        }
-        else
-        {
-            reference = domain.ToMetadataReference();
-        }
+        var reference = TestCompilation.Reference(domain, emitted);
 
         var marked = MarkedSource.Parse("""
             using ServerTools;

@@ -1,8 +1,6 @@
 using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ServerTools.Analyzers.CodeFixes.Common;
 using ServerTools.Analyzers.Rules;
 
@@ -16,28 +14,5 @@ namespace ServerTools.Analyzers.CodeFixes.Rules;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TrimTagOrRuleSetCodeFixProvider))]
 [Shared]
-public sealed class TrimTagOrRuleSetCodeFixProvider : DiagnosticCodeFixProvider
-{
-    private const string EquivalenceKey = "ServerTools.TrimTagOrRuleSet";
-
-    /// <summary>Creates the provider.</summary>
-    public TrimTagOrRuleSetCodeFixProvider()
-        : base(DiagnosticDescriptors.EmptyRuleIdTagOrSet)
-    {
-    }
-
-    /// <inheritdoc />
-    protected override void Register(CodeFixContext context, SyntaxNode root, SemanticModel? model, Diagnostic diagnostic)
-    {
-        if (!diagnostic.Properties.TryGetValue(EmptyRuleIdTagOrSetAnalyzer.Padded, out var trimmed) || string.IsNullOrEmpty(trimmed)
-            || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not LiteralExpressionSyntax literal
-            || !literal.IsKind(SyntaxKind.StringLiteralExpression)
-            || literal.Span != diagnostic.Location.SourceSpan)
-        {
-            return;
-        }
-
-        var replacement = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(trimmed!)).WithTriviaFrom(literal);
-        RegisterNewRoot(context, diagnostic, $"Write {replacement.WithoutTrivia()}", EquivalenceKey, () => root.ReplaceNode(literal, replacement));
-    }
-}
+public sealed class TrimTagOrRuleSetCodeFixProvider()
+    : StringLiteralCodeFixProvider(DiagnosticDescriptors.EmptyRuleIdTagOrSet, EmptyRuleIdTagOrSetAnalyzer.Padded, "Write", "ServerTools.TrimTagOrRuleSet");
