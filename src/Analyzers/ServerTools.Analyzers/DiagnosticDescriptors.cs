@@ -456,6 +456,23 @@ internal static class DiagnosticDescriptors
                      + "its own: use TimeZoneProperty on the base class when rows differ.",
         helpLinkUri: HelpLinkBase + "ST4005.md");
 
+    /// <summary>ST4006: the [TimeWindowed] TimeZoneProperty is a nullable string, while a row without a time zone is refused.</summary>
+    public static readonly DiagnosticDescriptor NullableTimeZoneProperty = new(
+        id: "ST4006",
+        title: "[TimeWindowed] TimeZoneProperty is nullable, but a row without a time zone is refused",
+        messageFormat: "TimeZoneProperty '{0}' of '{1}' is nullable, but a null time zone does not mean UTC: SaveChanges refuses the "
+                       + "row, and IsOpenAt, NextOpening and NextClosing throw TimeZoneNotFoundException; declare '{0}' as string with a "
+                       + "default such as \"UTC\" (or required), so that its column is NOT NULL",
+        category: Categories.TimeWindows,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "Without TimeZoneProperty, a [TimeWindowed] class reads its hours in UTC, so a null property may look like it "
+                     + "means the same. It does not: each row must name its IANA time zone, and a null or empty one fails at the first "
+                     + "question and at SaveChanges. A string? property also makes EF Core create a nullable column, where rows written "
+                     + "by other means can hold NULL. Declaring the property as string (non-nullable, with a default, or [Required]) "
+                     + "says what the runtime requires and makes the database keep to it.",
+        helpLinkUri: HelpLinkBase + "ST4006.md");
+
     /// <summary>ST5001: two [ExceptionRule] classes of the compilation give the same id.</summary>
     public static readonly DiagnosticDescriptor DuplicateRuleId = new(
         id: "ST5001",
@@ -607,6 +624,23 @@ internal static class DiagnosticDescriptors
                      + "assemblies it references uses, and that differs only in case, or by one or two typed letters, from one they "
                      + "use, is reported. Names that are close to none are not: data rules may define them.",
         helpLinkUri: HelpLinkBase + "ST5010.md");
+
+    /// <summary>ST5011: a code rule's rule set differs only in case from a rule set of another code rule (or of the same one).</summary>
+    public static readonly DiagnosticDescriptor RuleSetDiffersInCase = new(
+        id: "ST5011",
+        title: "Two code rules write one rule set in different case",
+        messageFormat: "Rule set '{0}' of '{1}' differs only in case from {2}, a rule set of {3}: rule sets are compared as written "
+                       + "(case-sensitive), so Evaluate(entity, \"{0}\") checks only the rules that write '{0}': spell the set the same "
+                       + "way in every rule",
+        category: Categories.Rules,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A rule set names the action that checks the rule, and Evaluate, Enforce and CheckRulesAsync run the rules that "
+                     + "list that exact name (ordinal, case-sensitive). Two code rules with RuleSets = [\"post\"] and [\"Post\"] are "
+                     + "in two sets, so Enforce(invoice, \"post\") silently skips the second. Rule sets of the project's rules are "
+                     + "compared with each other and with those of the rules of the assemblies it references; data rules whose set "
+                     + "differs only in case from a code rule's are refused when they are saved.",
+        helpLinkUri: HelpLinkBase + "ST5011.md");
 
     /// <summary>ST9001: the module's summary (entities, features, exception rules, source-generated code), once per compilation.</summary>
     public static readonly DiagnosticDescriptor ModuleSummary = new(

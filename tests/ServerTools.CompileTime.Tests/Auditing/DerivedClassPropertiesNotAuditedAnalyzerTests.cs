@@ -373,7 +373,7 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzerTests
         """);
 
     [Fact]
-    public Task Fix_qualifies_the_attribute_when_ServerTools_is_not_imported_and_makes_containing_types_partial() => CodeFixAssert.VerifyAsync(
+    public Task Fix_imports_ServerTools_when_the_file_does_not_and_makes_containing_types_partial() => CodeFixAssert.VerifyAsync(
         new DerivedClassPropertiesNotAuditedAnalyzer(),
         new AddAuditedCodeFixProvider(),
         """
@@ -395,6 +395,8 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzerTests
         }
         """,
         """
+        using ServerTools;
+
         namespace Shop;
 
         [ServerTools.Audited]
@@ -406,11 +408,86 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzerTests
         partial class Catalog
         {
             // buys from us
-            [ServerTools.Audited]
+            [Audited]
             internal partial class Customer : Partner
             {
                 public decimal CreditLimit { get; set; }
             }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_writes_Audited_with_a_using_and_adds_no_blank_line() => CodeFixAssert.VerifyAsync(
+        new DerivedClassPropertiesNotAuditedAnalyzer(),
+        new AddAuditedCodeFixProvider(),
+        """
+        namespace Shop.Model;
+        public class VipCustomer : Customer { public string? Tier { get; set; } }
+
+        [global::ServerTools.Audited]
+        public partial class Customer
+        {
+            public int Id { get; set; }
+        }
+        """,
+        """
+        using ServerTools;
+
+        namespace Shop.Model;
+        [Audited]
+        public partial class VipCustomer : Customer { public string? Tier { get; set; } }
+
+        [global::ServerTools.Audited]
+        public partial class Customer
+        {
+            public int Id { get; set; }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_all_adds_the_using_once() => CodeFixAssert.VerifyFixAllAsync(
+        new DerivedClassPropertiesNotAuditedAnalyzer(),
+        new AddAuditedCodeFixProvider(),
+        """
+        namespace Shop;
+
+        [ServerTools.Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+        }
+
+        public class Customer : Partner
+        {
+            public decimal CreditLimit { get; set; }
+        }
+
+        public class Supplier : Partner
+        {
+            public string? Iban { get; set; }
+        }
+        """,
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [ServerTools.Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+        }
+
+        [Audited]
+        public partial class Customer : Partner
+        {
+            public decimal CreditLimit { get; set; }
+        }
+
+        [Audited]
+        public partial class Supplier : Partner
+        {
+            public string? Iban { get; set; }
         }
         """);
 }

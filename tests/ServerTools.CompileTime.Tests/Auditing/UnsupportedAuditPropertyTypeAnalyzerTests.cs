@@ -272,7 +272,7 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
         """);
 
     [Fact]
-    public Task Fix_qualifies_the_attribute_when_ServerTools_is_not_imported() => CodeFixAssert.VerifyAsync(
+    public Task Fix_imports_ServerTools_when_the_file_does_not() => CodeFixAssert.VerifyAsync(
         new UnsupportedAuditPropertyTypeAnalyzer(),
         new AddAuditIgnoreCodeFixProvider(),
         """
@@ -286,13 +286,15 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
         }
         """,
         """
+        using ServerTools;
+
         namespace Shop;
 
         [ServerTools.Audited]
         public partial class Partner
         {
             public int Id { get; set; }
-            [ServerTools.AuditIgnore]
+            [AuditIgnore]
             public NpgsqlTypes.NpgsqlInet Network { get; set; }
         }
         """);
@@ -302,5 +304,5 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
         new UnsupportedAuditPropertyTypeAnalyzer(),
         new AddAuditIgnoreCodeFixProvider(),
         "[ServerTools.Audited] public partial class Partner { public int Id { get; set; } public NpgsqlTypes.NpgsqlPoint Origin { get; set; } }\n",
-        "[ServerTools.Audited] public partial class Partner { public int Id { get; set; } [ServerTools.AuditIgnore] public NpgsqlTypes.NpgsqlPoint Origin { get; set; } }\n");
+        "using ServerTools;\n\n[ServerTools.Audited] public partial class Partner { public int Id { get; set; } [AuditIgnore] public NpgsqlTypes.NpgsqlPoint Origin { get; set; } }\n");
 }

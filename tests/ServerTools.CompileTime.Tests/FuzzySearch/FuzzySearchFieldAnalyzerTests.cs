@@ -40,7 +40,7 @@ public sealed class FuzzySearchFieldAnalyzerTests
             public string City { get; set; } = "";
         }
 
-        [FuzzySearchable(nameof(Name), [|"Nmae"|], [|nameof(Address.City)|], [|nameof(Code)|], [|nameof(Secret)|], [|nameof(Hash)|], [|nameof(Display)|])]
+        [FuzzySearchable(nameof(Name), [|"Nmae"|], [|nameof(Address.City)|], [|nameof(Code)|], [|nameof(Secret)|], [|nameof(Hash)|], [|nameof(Display)|], [|"Address.City"|], [|nameof(Customer.Fax)|], [|nameof(Fax)|])]
         public class Customer
         {
             public int Id { get; set; }
@@ -49,6 +49,7 @@ public sealed class FuzzySearchFieldAnalyzerTests
             [NotMapped] public string Secret { get; set; } = "";
             public string Hash { private get; set; } = "";
             public string Display => Name;
+            public const string Fax = "";
 
             [[|FuzzySearchable|]] public string Label => Name;
             [[|FuzzySearchable|]] [NotMapped] public string? Hint { get; set; }
@@ -57,14 +58,17 @@ public sealed class FuzzySearchFieldAnalyzerTests
         """,
         [
             new("ST3001", LeftOut("Nmae", "Customer", "'Customer' has no property of that name; check the spelling, and write nameof(Property) so that the compiler checks the name"), 0),
-            new("ST3001", LeftOut("City", "Customer", "'Customer' has no property of that name; name one of its own properties"), 1),
+            new("ST3001", LeftOut("City", "Customer", "'Customer' has no property of that name: the nameof names a property of 'Address', another class; name one of the properties of 'Customer'"), 1),
             new("ST3001", LeftOut("Code", "Customer", NotMapped + "; search a mapped string property instead, or remove 'Code' from the class's [FuzzySearchable]"), 2),
             new("ST3001", LeftOut("Secret", "Customer", NotMapped + "; search a mapped string property instead, or remove 'Secret' from the class's [FuzzySearchable]"), 3),
             new("ST3001", LeftOut("Hash", "Customer", NotMapped + "; search a mapped string property instead, or remove 'Hash' from the class's [FuzzySearchable]"), 4),
             new("ST3001", LeftOut("Display", "Customer", NotMapped + "; search a mapped string property instead, or remove 'Display' from the class's [FuzzySearchable]"), 5),
-            new("ST3001", LeftOut("Label", "Customer", NotMapped + "; search a mapped string property instead, or remove [FuzzySearchable]"), 6),
-            new("ST3001", LeftOut("Hint", "Customer", NotMapped + "; search a mapped string property instead, or remove [FuzzySearchable]"), 7),
-            new("ST3001", LeftOut("Default", "Customer", NotMapped + "; search a mapped string property instead, or remove [FuzzySearchable]"), 8),
+            new("ST3001", LeftOut("Address.City", "Customer", "'Customer' has no property of that name, and navigation paths are not supported: a field is a string property of 'Customer' itself; to search a related entity's text, mark that entity [FuzzySearchable] and search it"), 6),
+            new("ST3001", LeftOut("Fax", "Customer", "'Customer' has no property of that name; name one of its own properties"), 7),
+            new("ST3001", LeftOut("Fax", "Customer", "'Customer' has no property of that name; name one of its own properties"), 8),
+            new("ST3001", LeftOut("Label", "Customer", NotMapped + "; search a mapped string property instead, or remove [FuzzySearchable]"), 9),
+            new("ST3001", LeftOut("Hint", "Customer", NotMapped + "; search a mapped string property instead, or remove [FuzzySearchable]"), 10),
+            new("ST3001", LeftOut("Default", "Customer", NotMapped + "; search a mapped string property instead, or remove [FuzzySearchable]"), 11),
         ]);
 
     [Fact]

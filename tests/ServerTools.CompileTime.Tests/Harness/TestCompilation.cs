@@ -41,6 +41,24 @@ public static class TestCompilation
 
     public static SyntaxTree Parse(string source, string path) => CSharpSyntaxTree.ParseText(source, ParseOptions, path);
 
+    /// <summary>
+    /// A reference to <paramref name="compilation"/>: its emitted image when <paramref name="emitted"/> (as a package or a
+    /// built project is referenced), else the compilation itself (as the IDE references another project of the solution).
+    /// </summary>
+    public static MetadataReference Reference(CSharpCompilation compilation, bool emitted)
+    {
+        if (!emitted)
+        {
+            return compilation.ToMetadataReference();
+        }
+
+        using var image = new MemoryStream();
+        var result = compilation.Emit(image);
+        return result.Success
+            ? MetadataReference.CreateFromImage(image.ToArray())
+            : throw new InvalidOperationException("The referenced compilation does not compile: " + string.Join("; ", result.Diagnostics.Where(static d => d.Severity == DiagnosticSeverity.Error)));
+    }
+
     private static ImmutableArray<MetadataReference> LoadReferences()
     {
         var framework = ReferencePackDirectory();

@@ -1,4 +1,8 @@
+using System.Linq;
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using ServerTools.Analyzers.Rules;
 using ServerTools.CompileTime.Tests.Harness;
 
@@ -109,4 +113,95 @@ public sealed class DuplicateRuleIdAnalyzerTests
         """,
         ["ST5001"],
         Orders);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_id_of_a_referenced_assemblys_rule_is_reported_at_the_projects_own_rule(bool emitted)
+    {
+        var app = Referencing(emitted, """
+            using ServerTools;
+
+            namespace Shop.App;
+
+            [ExceptionRule([|"sale.discount_limit"|], Severity = RuleSeverity.Warning, Message = "Discount is high")]
+            public sealed class AppDiscount : IExceptionRule<Shop.SaleOrder>
+            {
+                public bool Applies(Shop.SaleOrder order) => order.Discount > 0.20m;
+            }
+
+            [ExceptionRule([|"sale.discount_cap"|])]
+            public sealed class AppCap : IExceptionRule<Shop.SaleOrder>
+            {
+                public bool Applies(Shop.SaleOrder order) => order.Discount > 0.60m;
+            }
+
+            [ExceptionRule("Sale.Discount_Limit")]
+            public sealed class AppLimit : IExceptionRule<Shop.SaleOrder>
+            {
+                public bool Applies(Shop.SaleOrder order) => order.Discount > 0.70m;
+            }
+            """, out var marked);
+
+        var diagnostics = await app.WithAnalyzers([new DuplicateRuleIdAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+
+        DiagnosticAssert.Compare(
+            marked,
+            [
+                new("ST5001", Message("sale.discount_limit", "AppDiscount", "'Shop.Domain.DiscountLimit' (in Shop.Domain)"), 0),
+                new("ST5001", Message("sale.discount_cap", "AppCap", "'Shop.Domain.DiscountCap' (in Shop.Domain)"), 1),
+            ],
+            diagnostics);
+    }
+
+    [Fact]
+    public async Task A_project_whose_ids_differ_from_those_of_a_referenced_assembly_reports_nothing()
+    {
+        var app = Referencing(emitted: true, """
+            using ServerTools;
+
+            namespace Shop.App;
+
+            [ExceptionRule("app.discount_limit")]
+            public sealed class AppDiscount : IExceptionRule<Shop.SaleOrder>
+            {
+                public bool Applies(Shop.SaleOrder order) => order.Discount > 0.20m;
+            }
+            """, out _);
+
+        Assert.Empty(await app.WithAnalyzers([new DuplicateRuleIdAnalyzer()]).GetAnalyzerDiagnosticsAsync());
+    }
+
+    /// <summary>
+    /// A compilation of <paramref name="markup"/> that references "Shop.Domain", with the rules "sale.discount_limit" and
+    /// "sale.discount_cap", emitted (as from a package) or as a compilation (a project reference in the IDE).
+    /// </summary>
+    private static CSharpCompilation Referencing(bool emitted, string markup, out MarkedSource marked)
+    {
+        const string Domain = """
+            using ServerTools;
+
+            namespace Shop.Domain;
+
+            [ExceptionRule("sale.discount_limit", Severity = RuleSeverity.Blocking, Message = "Too much")]
+            public sealed class DiscountLimit : IExceptionRule<Shop.SaleOrder>
+            {
+                public bool Applies(Shop.SaleOrder order) => order.Discount > 0.30m;
+            }
+
+            [ExceptionRule("sale.discount_cap")]
+            internal sealed class DiscountCap : IExceptionRule<Shop.SaleOrder>
+            {
+                public bool Applies(Shop.SaleOrder order) => order.Discount > 0.50m;
+            }
+            """;
+        var domain = CSharpCompilation.Create(
+            "Shop.Domain", [TestCompilation.Parse(Orders, "Orders.cs"), TestCompilation.Parse(Domain, "Rules.cs")], TestCompilation.References, TestCompilation.Options);
+        var reference = TestCompilation.Reference(domain, emitted);
+
+        marked = MarkedSource.Parse(markup);
+        var app = TestCompilation.Create(marked.Text).AddReferences(reference);
+        Assert.Empty(app.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Error));
+        return app;
+    }
 }

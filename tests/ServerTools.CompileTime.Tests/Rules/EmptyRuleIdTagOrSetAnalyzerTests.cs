@@ -103,6 +103,30 @@ public sealed class EmptyRuleIdTagOrSetAnalyzerTests
         new RemoveEmptyTagOrRuleSetCodeFixProvider(),
         Rules("RuleSets = [\"confirm \"]"));
 
+    [Theory]
+    [InlineData("RuleSets = [\"post \"]", "RuleSets = [\"post\"]")]
+    [InlineData("RuleSets = new[] { \"confirm\", @\"\tinvoice\" }", "RuleSets = new[] { \"confirm\", \"invoice\" }")]
+    [InlineData("Tags = new[] { \" pricing  \" }, RuleSets = [\"confirm\"]", "Tags = new[] { \"pricing\" }, RuleSets = [\"confirm\"]")]
+    public Task Fix_trims_a_padded_tag_or_rule_set(string arguments, string fixedArguments) => CodeFixAssert.VerifyAsync(
+        new EmptyRuleIdTagOrSetAnalyzer(),
+        new TrimTagOrRuleSetCodeFixProvider(),
+        Rules(arguments),
+        Rules(fixedArguments));
+
+    [Fact]
+    public Task Fix_all_trims_every_padded_tag_and_rule_set() => CodeFixAssert.VerifyFixAllAsync(
+        new EmptyRuleIdTagOrSetAnalyzer(),
+        new TrimTagOrRuleSetCodeFixProvider(),
+        Rules("Tags = [\"pricing \"], RuleSets = [\" confirm\", \"invoice\\t\"]"),
+        Rules("Tags = [\"pricing\"], RuleSets = [\"confirm\", \"invoice\"]"));
+
+    [Fact]
+    public Task Trim_is_not_offered_for_a_padded_constant_nor_an_empty_entry() => CodeFixAssert.VerifyNotOfferedAsync(
+        new EmptyRuleIdTagOrSetAnalyzer(),
+        new TrimTagOrRuleSetCodeFixProvider(),
+        Rules("RuleSets = [Sets.Padded, \" \"], Tags = [\"\"]").Replace(
+            "    public class SaleOrder", "    public static class Sets { public const string Padded = \"post \"; }\n\n    public class SaleOrder", System.StringComparison.Ordinal));
+
     [Fact]
     public Task Named_ids_tags_and_rule_sets_and_no_or_null_arrays_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
         new EmptyRuleIdTagOrSetAnalyzer(),

@@ -1,4 +1,3 @@
-using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -174,17 +173,7 @@ public sealed class MisspeltRuleSetAnalyzerTests
     public async Task The_rule_sets_of_a_referenced_assembly_count_as_the_compilations_own(bool emitted)
     {
         var domain = CSharpCompilation.Create("Shop.Domain", [TestCompilation.Parse(Rules, "Rules.cs")], TestCompilation.References, TestCompilation.Options);
-        MetadataReference reference;
-        if (emitted)
-        {
-            using var image = new MemoryStream();
-            Assert.True(domain.Emit(image).Success);
-            reference = MetadataReference.CreateFromImage(image.ToArray());
-        }
-        else
-        {
-            reference = domain.ToMetadataReference();
-        }
+        var reference = TestCompilation.Reference(domain, emitted);
 
         var marked = MarkedSource.Parse("""
             using ServerTools;

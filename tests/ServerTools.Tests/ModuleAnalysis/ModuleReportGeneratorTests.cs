@@ -360,11 +360,34 @@ public sealed class ModuleReportGeneratorTests : IDisposable
     }
 
     [Fact]
+    public void The_summary_counts_diagnostics_by_severity_most_severe_first_and_names_their_ids()
+    {
+        var report = ModuleReportJsonTests.Sample() with
+        {
+            Diagnostics =
+            [
+                new DiagnosticEntry("ST1001", "warning", 2),
+                new DiagnosticEntry("ST5004", "note", 1),
+                new DiagnosticEntry("ST0001", "error", 1),
+                new DiagnosticEntry("ST3001", "warning", 1),
+                new DiagnosticEntry("ST2004", "warning", 1),
+                new DiagnosticEntry("ST4002", "warning", 1),
+            ],
+        };
+
+        Assert.EndsWith(
+            ", 7 diagnostics (1 error: ST0001; 5 warnings: ST1001, ST2004, ST3001 and 1 more; 1 note: ST5004)",
+            ModuleReportMarkdown.Summary(report),
+            StringComparison.Ordinal);
+        Assert.EndsWith(", 0 diagnostics", ModuleReportMarkdown.Summary(report with { Diagnostics = [] }), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_markdown_report_has_the_summary_and_a_table_per_part()
     {
         var markdown = ModuleReportMarkdown.Write(ModuleReportJsonTests.Sample());
 
-        Assert.StartsWith("# Module report: `Shop \"Core\"`\n\nModule `Shop \"Core\"`: 135 lines of code in 5 files, 2 entities (0 audited, 1 tracked, 2 fuzzy searchable, 3 time-windowed), 1 exception rule (1 blocking, 0 warnings), 2 diagnostics.\n", markdown, StringComparison.Ordinal);
+        Assert.StartsWith("# Module report: `Shop \"Core\"`\n\nModule `Shop \"Core\"`: 135 lines of code in 5 files, 2 entities (0 audited, 1 tracked, 2 fuzzy searchable, 3 time-windowed), 1 exception rule (1 blocking, 0 warnings), 2 diagnostics (2 errors: ST0001).\n", markdown, StringComparison.Ordinal);
         Assert.Contains("| `Shop.Order` | `Audited`, `Tracked` | `order.limit` | `Shop.Db` |\n", markdown, StringComparison.Ordinal);
         Assert.Contains("| `order.limit` | Blocking | `Shop.Order` | `confirm` | `Shop.Rules.Limit` |\n", markdown, StringComparison.Ordinal);
         Assert.Contains("| `ST0001` | error | 2 |\n", markdown, StringComparison.Ordinal);

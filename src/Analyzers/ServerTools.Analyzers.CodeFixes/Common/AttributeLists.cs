@@ -1,7 +1,10 @@
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Simplification;
 
 namespace ServerTools.Analyzers.CodeFixes.Common;
@@ -10,16 +13,17 @@ namespace ServerTools.Analyzers.CodeFixes.Common;
 internal static class AttributeLists
 {
     /// <summary>
-    /// Puts <c>[Name]</c> first, written as <c>global::Name</c> and shortened by the simplifier to what the file's usings
-    /// allow. On a line of its own when the declaration starts a line: the list takes the declaration's leading trivia
-    /// (doc comment, indentation) and the declaration keeps only its indentation.
+    /// Puts <c>[Name]</c> first, written as <c>global::Name</c> and marked for <see cref="AddImportsAsync"/>, which adds
+    /// the using its namespace needs (<c>using ServerTools;</c>) unless the file or a global using imports it already, so
+    /// that the simplifier shortens it to <c>[Audited]</c>. On a line of its own when the declaration starts a line: the
+    /// list takes the declaration's leading trivia (doc comment, indentation) and the declaration keeps only its indentation.
     /// </summary>
     /// <param name="member">The declaration.</param>
     /// <param name="attributeName">The attribute's full name without the <c>Attribute</c> suffix: <c>ServerTools.Audited</c>.</param>
     public static TMember AddFirst<TMember>(TMember member, string attributeName)
         where TMember : MemberDeclarationSyntax
     {
-        var name = SyntaxFactory.ParseName("global::" + attributeName).WithAdditionalAnnotations(Simplifier.Annotation);
+        var name = SyntaxFactory.ParseName("global::" + attributeName).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
         var list = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Attribute(name)));
 
         var first = member.GetFirstToken();
@@ -38,6 +42,18 @@ internal static class AttributeLists
 
         var updated = member.ReplaceToken(first, first.WithLeadingTrivia(rest));
         return (TMember)updated.WithAttributeLists(updated.AttributeLists.Insert(0, list));
+    }
+
+    /// <summary>
+    /// <paramref name="document"/> with the usings that the names <see cref="AddFirst"/> wrote need (none when it wrote
+    /// none); they are then shortened by the simplifier as the code action is applied.
+    /// </summary>
+    public static async Task<Document> AddImportsAsync(Document document, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        return root is not null && root.GetAnnotatedNodes(Simplifier.AddImportsAnnotation).Any()
+            ? await ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false)
+            : document;
     }
 
     /// <summary>The line break the file uses: the one after the previous token, or the first in the file.</summary>

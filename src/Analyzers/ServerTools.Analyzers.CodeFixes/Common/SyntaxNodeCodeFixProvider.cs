@@ -8,7 +8,8 @@ namespace ServerTools.Analyzers.CodeFixes.Common;
 
 /// <summary>
 /// A code fix that rewrites one syntax node found at the diagnostic: subclasses say which node, the action's title
-/// and the new root; registration and fix-all are done here once.
+/// and the new root; registration, the usings an added attribute needs (<see cref="AttributeLists.AddFirst"/>) and
+/// fix-all are done here once.
 /// </summary>
 /// <typeparam name="TNode">The kind of node the fix rewrites.</typeparam>
 public abstract class SyntaxNodeCodeFixProvider<TNode> : CodeFixProvider
@@ -46,7 +47,7 @@ public abstract class SyntaxNodeCodeFixProvider<TNode> : CodeFixProvider
             {
                 var document = context.Document;
                 context.RegisterCodeFix(
-                    CodeAction.Create(Title(node), _ => Task.FromResult(document.WithSyntaxRoot(Fix(root, node))), _equivalenceKey),
+                    CodeAction.Create(Title(node), cancellationToken => AttributeLists.AddImportsAsync(document.WithSyntaxRoot(Fix(root, node)), cancellationToken), _equivalenceKey),
                     diagnostic);
             }
         }

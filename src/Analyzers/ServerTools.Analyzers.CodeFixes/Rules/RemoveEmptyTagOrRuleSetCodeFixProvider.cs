@@ -11,8 +11,8 @@ namespace ServerTools.Analyzers.CodeFixes.Rules;
 /// Fixes ST5006 reported at an entry of Tags or RuleSets by removing the entry, with its comma: an empty, blank or null
 /// entry names nothing, so nothing the developer wrote is lost. When it is the only entry, the whole <c>Tags = ...</c> or
 /// <c>RuleSets = ...</c> goes (<c>new[] { }</c> would not compile). An empty id has no fix: only the developer can name
-/// the rule, and an entry padded with whitespace has none either: it names something, which only the developer can
-/// spell right.
+/// the rule. An entry padded with whitespace is not removed: it names something, and
+/// <see cref="TrimTagOrRuleSetCodeFixProvider"/> trims it.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveEmptyTagOrRuleSetCodeFixProvider))]
 [Shared]

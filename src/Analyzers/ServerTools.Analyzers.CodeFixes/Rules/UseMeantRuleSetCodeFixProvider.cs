@@ -1,8 +1,6 @@
 using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ServerTools.Analyzers.CodeFixes.Common;
 using ServerTools.Analyzers.Rules;
 
@@ -15,28 +13,5 @@ namespace ServerTools.Analyzers.CodeFixes.Rules;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseMeantRuleSetCodeFixProvider))]
 [Shared]
-public sealed class UseMeantRuleSetCodeFixProvider : DiagnosticCodeFixProvider
-{
-    private const string EquivalenceKey = "ServerTools.UseMeantRuleSet";
-
-    /// <summary>Creates the provider.</summary>
-    public UseMeantRuleSetCodeFixProvider()
-        : base(DiagnosticDescriptors.MisspeltRuleSet)
-    {
-    }
-
-    /// <inheritdoc />
-    protected override void Register(CodeFixContext context, SyntaxNode root, SemanticModel? model, Diagnostic diagnostic)
-    {
-        if (!diagnostic.Properties.TryGetValue(MisspeltRuleSetAnalyzer.MeantRuleSet, out var meant) || meant is null
-            || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not LiteralExpressionSyntax literal
-            || !literal.IsKind(SyntaxKind.StringLiteralExpression)
-            || literal.Span != diagnostic.Location.SourceSpan)
-        {
-            return;
-        }
-
-        var replacement = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(meant)).WithTriviaFrom(literal);
-        RegisterNewRoot(context, diagnostic, $"Use {replacement.WithoutTrivia()}", EquivalenceKey, () => root.ReplaceNode(literal, replacement));
-    }
-}
+public sealed class UseMeantRuleSetCodeFixProvider()
+    : StringLiteralCodeFixProvider(DiagnosticDescriptors.MisspeltRuleSet, MisspeltRuleSetAnalyzer.MeantRuleSet, "Use", "ServerTools.UseMeantRuleSet");

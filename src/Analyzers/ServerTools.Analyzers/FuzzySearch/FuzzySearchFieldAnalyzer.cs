@@ -157,10 +157,17 @@ public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
             why = "EF Core does not map it (it is static, [NotMapped], an indexer or an override, or has no public getter or no setter); "
                   + Remove(field, "search a mapped string property instead, or");
         }
-        else if (FuzzySearchSymbols.Syntax(field.Attribute, context.CancellationToken) is { } attribute
-                 && FuzzySearchSymbols.FieldName(attribute, field.ArgumentIndex) is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } })
+        else if (field.Name.IndexOf('.') >= 0)
         {
-            why = $"'{type.Name}' has no property of that name; name one of its own properties";
+            why = $"'{type.Name}' has no property of that name, and navigation paths are not supported: a field is a string property of "
+                  + $"'{type.Name}' itself; to search a related entity's text, mark that entity [FuzzySearchable] and search it";
+        }
+        else if (FuzzySearchSymbols.Syntax(field.Attribute, context.CancellationToken) is { } attribute
+                 && FuzzySearchSymbols.FieldName(attribute, field.ArgumentIndex) is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } } nameOf)
+        {
+            why = NameofQualifier(nameOf) is { } other && !AuditedProperties.BaseFirst(type).Any(t => t.Name == other)
+                ? $"'{type.Name}' has no property of that name: the nameof names a property of '{other}', another class; name one of the properties of '{type.Name}'"
+                : $"'{type.Name}' has no property of that name; name one of its own properties";
         }
         else if (Meant(type, fields, field.Name) is { } meant)
         {
@@ -174,6 +181,18 @@ public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
 
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SearchableFieldNotMapped, location, properties, field.Name, type.Name, why));
     }
+
+    /// <summary>The name of the type a qualified <c>nameof(Customer.Name)</c> names (<c>Customer</c>), as written; null when not qualified.</summary>
+    private static string? NameofQualifier(InvocationExpressionSyntax nameOf)
+        => nameOf.ArgumentList.Arguments.Count == 1 && nameOf.ArgumentList.Arguments[0].Expression is MemberAccessExpressionSyntax { Expression: var qualifier }
+            ? qualifier switch
+            {
+                SimpleNameSyntax simple => simple.Identifier.ValueText,
+                MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+                AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
+                _ => null,
+            }
+            : null;
 
     /// <summary>
     /// The one mapped string property of <paramref name="type"/>, not yet a field, whose name is a typo away from

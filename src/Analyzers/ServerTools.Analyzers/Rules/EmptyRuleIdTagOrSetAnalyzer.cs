@@ -11,8 +11,8 @@ namespace ServerTools.Analyzers.Rules;
 /// <c>RuleSets</c> starts or ends with whitespace: names are compared as written, so <c>" confirm"</c> is a set that
 /// <c>Evaluate(order, "confirm")</c> does not check (data rules are refused the same way when they are saved); the registry
 /// skips such a rule too. The id is reported at its value, an entry at its element in the array (at the whole array when
-/// the elements are not written one by one). A padded entry's diagnostic carries the property <see cref="Padded"/>: the
-/// code fix that removes an empty entry does not apply to it.
+/// the elements are not written one by one). A padded entry's diagnostic carries the property <see cref="Padded"/>, the
+/// name to write: its code fix trims the entry, and the one that removes an empty entry does not apply to it.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class EmptyRuleIdTagOrSetAnalyzer : ExceptionRuleClassAnalyzer

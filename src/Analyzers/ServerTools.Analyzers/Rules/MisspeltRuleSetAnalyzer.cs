@@ -9,7 +9,6 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ServerTools.Analyzers.Common;
-using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.Rules;
 
@@ -54,9 +53,9 @@ public sealed class MisspeltRuleSetAnalyzer : DiagnosticAnalyzer
             // Read once per compilation, at the first call with a constant set: the code rules of the project and of
             // the assemblies it references (those only when a name is not one of the project's).
             var sourceSets = new Lazy<HashSet<string>>(
-                () => RuleSetsIn(start.Compilation.Assembly.GlobalNamespace, symbols.Value!, start.CancellationToken), LazyThreadSafetyMode.ExecutionAndPublication);
+                () => RuleSetsOf(CodeRules.InSource(start.Compilation, symbols.Value!.Rules, start.CancellationToken)), LazyThreadSafetyMode.ExecutionAndPublication);
             var allSets = new Lazy<HashSet<string>>(
-                () => [.. sourceSets.Value, .. ReferencedRuleSets(start.Compilation, symbols.Value!, start.CancellationToken)],
+                () => [.. sourceSets.Value, .. RuleSetsOf(CodeRules.Referenced(start.Compilation, symbols.Value!.Rules, start.CancellationToken))],
                 LazyThreadSafetyMode.ExecutionAndPublication);
             start.RegisterSyntaxNodeAction(
                 nodeContext =>
@@ -142,65 +141,9 @@ public sealed class MisspeltRuleSetAnalyzer : DiagnosticAnalyzer
         return nearest is null ? [] : [.. nearest.Select(static candidate => candidate.Set).OrderBy(static set => set, StringComparer.Ordinal)];
     }
 
-    /// <summary>The rule sets of the code rules the compilation declares (<paramref name="global"/>: its own global namespace).</summary>
-    private static HashSet<string> RuleSetsIn(INamespaceSymbol global, Symbols symbols, CancellationToken cancellationToken)
-    {
-        var sets = new HashSet<string>(StringComparer.Ordinal);
-        AddRuleSets(global, symbols.Rules.Find, sets, cancellationToken);
-        return sets;
-    }
-
-    /// <summary>The rule sets of the code rules of the assemblies the compilation references that reference ServerTools.</summary>
-    private static List<string> ReferencedRuleSets(Compilation compilation, Symbols symbols, CancellationToken cancellationToken)
-    {
-        var runtime = symbols.Rules.ExceptionRule.ContainingAssembly.Name;
-        var sets = new List<string>();
-        foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
-        {
-            if (assembly.Name != runtime && assembly.Modules.Any(module => module.ReferencedAssemblies.Any(identity => identity.Name == runtime)))
-            {
-                // By name: a referenced assembly's attribute class may be another symbol of the same type (a project reference).
-                AddRuleSets(
-                    assembly.GlobalNamespace,
-                    static type => type.GetAttributes().FirstOrDefault(static data => data.AttributeClass?.ToDisplayString() == AttributeNames.ExceptionRule),
-                    sets,
-                    cancellationToken);
-            }
-        }
-
-        return sets;
-    }
-
-    /// <summary>Adds the rule sets of every type in <paramref name="container"/>, nested ones too, whose rule attribute <paramref name="find"/> finds.</summary>
-    private static void AddRuleSets(INamespaceOrTypeSymbol container, Func<INamedTypeSymbol, AttributeData?> find, ICollection<string> sets, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        foreach (var member in container.GetMembers())
-        {
-            if (member is INamespaceSymbol ns)
-            {
-                AddRuleSets(ns, find, sets, cancellationToken);
-            }
-            else if (member is INamedTypeSymbol type)
-            {
-                if (find(type) is { } attribute)
-                {
-                    foreach (var set in RuleSetsOf(attribute))
-                    {
-                        sets.Add(set);
-                    }
-                }
-
-                AddRuleSets(type, find, sets, cancellationToken);
-            }
-        }
-    }
-
-    /// <summary>The names of the rule's <c>RuleSets</c>, those given as strings.</summary>
-    private static IEnumerable<string> RuleSetsOf(AttributeData attribute)
-        => RulesSymbols.Named(attribute, RulesSymbols.RuleSets) is { Kind: TypedConstantKind.Array, IsNull: false } array
-            ? array.Values.Select(static value => value.Value).OfType<string>()
-            : [];
+    /// <summary>The rule sets of <paramref name="rules"/>.</summary>
+    private static HashSet<string> RuleSetsOf(List<CodeRule> rules)
+        => new(rules.SelectMany(static rule => CodeRules.RuleSets(rule.Attribute)).OfType<string>(), StringComparer.Ordinal);
 
     /// <summary>A constant rule set given to a method: the name, the method's name, and where the argument is written.</summary>
     private sealed record Call(string RuleSet, string Method, Location Location);

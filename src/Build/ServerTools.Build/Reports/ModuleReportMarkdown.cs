@@ -9,6 +9,9 @@ namespace ServerTools.Build.Reports;
 /// <summary>Writes <c>module-report.md</c>: the report for people.</summary>
 public static class ModuleReportMarkdown
 {
+    /// <summary>The most ids named for one severity in <see cref="Diagnostics"/>; more are counted.</summary>
+    private const int IdsNamed = 3;
+
     /// <summary>The summary sentence of the build log; the Markdown's line under its title says the same, the name as code.</summary>
     public static string Summary(ModuleReport report)
     {
@@ -45,8 +48,49 @@ public static class ModuleReportMarkdown
             Count(rules, "exception rule", "exception rules"),
             blocking,
             Count(rules - blocking, "warning", "warnings"),
-            Count(report.Diagnostics.Sum(static d => d.Count), "diagnostic", "diagnostics"));
+            Diagnostics(report.Diagnostics));
     }
+
+    /// <summary>
+    /// "0 diagnostics", or the count by severity with the ids, most severe first: "3 diagnostics (1 warning: ST1001;
+    /// 2 notes: ST5004)", so that a reader can find diagnostics the build does not show (notes, at normal verbosity).
+    /// At most <see cref="IdsNamed"/> ids per severity, then "and 2 more".
+    /// </summary>
+    private static string Diagnostics(IReadOnlyList<DiagnosticEntry> diagnostics)
+    {
+        var text = Count(diagnostics.Sum(static d => d.Count), "diagnostic", "diagnostics");
+        if (diagnostics.Count == 0)
+        {
+            return text;
+        }
+
+        var bySeverity = diagnostics
+            .GroupBy(static d => d.Severity, StringComparer.Ordinal)
+            .OrderBy(static g => SeverityOrder(g.Key))
+            .ThenBy(static g => g.Key, StringComparer.Ordinal)
+            .Select(static g =>
+            {
+                var ids = g.Select(static d => d.Id).Distinct(StringComparer.Ordinal).OrderBy(static id => id, StringComparer.Ordinal).ToList();
+                var named = string.Join(", ", ids.Take(IdsNamed));
+                if (ids.Count > IdsNamed)
+                {
+                    named += " and " + (ids.Count - IdsNamed).ToString(CultureInfo.InvariantCulture) + " more";
+                }
+
+                var severity = g.Key.Length == 0 ? "unknown" : g.Key;
+                return Count(g.Sum(static d => d.Count), severity, severity + "s") + ": " + named;
+            });
+        return text + " (" + string.Join("; ", bySeverity) + ")";
+    }
+
+    /// <summary>SARIF's levels, most severe first; others after them.</summary>
+    private static int SeverityOrder(string level) => level switch
+    {
+        "error" => 0,
+        "warning" => 1,
+        "note" => 2,
+        _ => 3,
+    };
 
     private static string Count(int count, string one, string many) =>
         count.ToString(CultureInfo.InvariantCulture) + " " + (count == 1 ? one : many);

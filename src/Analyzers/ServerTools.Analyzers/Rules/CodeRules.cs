@@ -1,0 +1,81 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using ServerTools.Shared;
+
+namespace ServerTools.Analyzers.Rules;
+
+/// <summary>
+/// The code rules (classes marked <c>[ExceptionRule]</c>) a compilation declares, and those of the assemblies it references
+/// that reference ServerTools: all of them share one registry at run time, so ids and rule sets are compared across them.
+/// </summary>
+internal static class CodeRules
+{
+    /// <summary>The code rules <paramref name="compilation"/> declares in source.</summary>
+    public static List<CodeRule> InSource(Compilation compilation, RulesSymbols symbols, CancellationToken cancellationToken)
+    {
+        var rules = new List<CodeRule>();
+        Add(compilation.Assembly.GlobalNamespace, symbols.Find, rules, cancellationToken);
+        return rules;
+    }
+
+    /// <summary>The code rules of the assemblies <paramref name="compilation"/> references that reference ServerTools.</summary>
+    public static List<CodeRule> Referenced(Compilation compilation, RulesSymbols symbols, CancellationToken cancellationToken)
+    {
+        var runtime = symbols.ExceptionRule.ContainingAssembly.Name;
+        var rules = new List<CodeRule>();
+        foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+        {
+            if (assembly.Name != runtime && assembly.Modules.Any(module => module.ReferencedAssemblies.Any(identity => identity.Name == runtime)))
+            {
+                // By name: a referenced assembly's attribute class may be another symbol of the same type (a project reference).
+                Add(
+                    assembly.GlobalNamespace,
+                    static type => type.GetAttributes().FirstOrDefault(static data => data.AttributeClass?.ToDisplayString() == AttributeNames.ExceptionRule),
+                    rules,
+                    cancellationToken);
+            }
+        }
+
+        return rules;
+    }
+
+    /// <summary>The names of the rule's <c>RuleSets</c>, those given as strings, in the order written (null for another value).</summary>
+    public static IEnumerable<string?> RuleSets(AttributeData attribute)
+        => RulesSymbols.Named(attribute, RulesSymbols.RuleSets) is { Kind: TypedConstantKind.Array, IsNull: false } array
+            ? array.Values.Select(static value => value.Value as string)
+            : [];
+
+    /// <summary>The rule's name for messages: its full name, and the assembly it is in when that is not <paramref name="compilation"/>.</summary>
+    public static string Describe(INamedTypeSymbol type, Compilation compilation)
+        => SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, compilation.Assembly)
+            ? $"'{type.ToDisplayString()}'"
+            : $"'{type.ToDisplayString()}' (in {type.ContainingAssembly.Name})";
+
+    /// <summary>Adds every type in <paramref name="container"/>, nested ones too, whose rule attribute <paramref name="find"/> finds.</summary>
+    private static void Add(INamespaceOrTypeSymbol container, Func<INamedTypeSymbol, AttributeData?> find, List<CodeRule> rules, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        foreach (var member in container.GetMembers())
+        {
+            if (member is INamespaceSymbol ns)
+            {
+                Add(ns, find, rules, cancellationToken);
+            }
+            else if (member is INamedTypeSymbol type)
+            {
+                if (find(type) is { } attribute)
+                {
+                    rules.Add(new CodeRule(type, attribute));
+                }
+
+                Add(type, find, rules, cancellationToken);
+            }
+        }
+    }
+}
+
+/// <summary>A class marked <c>[ExceptionRule]</c>, with the attribute.</summary>
+internal sealed record CodeRule(INamedTypeSymbol Type, AttributeData Attribute);
