@@ -152,6 +152,34 @@ public sealed class TrackedMemberCollisionAnalyzerTests
         Assert.Equal(DiagnosticSeverity.Error, Assert.Single(reported, static d => d.Id == "ST2005").Severity);
     }
 
+    [Theory]
+    [InlineData("public static class TrackedFields { }")]
+    [InlineData("internal static void RegisterServerToolsTrackedDescriptor() { }")]
+    public async Task A_derived_tracked_class_hides_what_its_base_class_declares_in_place_of_the_generated_members(string member)
+    {
+        var source = $$"""
+            [ServerTools.Tracked]
+            public partial class Vehicle
+            {
+                public int Id { get; set; }
+                {{member}}
+            }
+
+            [ServerTools.Tracked]
+            public partial class Truck : Vehicle
+            {
+                public int Axles { get; set; }
+            }
+            """;
+
+        var run = GeneratorHarness.Run(source);
+        var compiler = run.OutputCompilation.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning).Select(GeneratedCodeAssert.Format).ToList();
+        Assert.True(compiler.Count == 0, "The compiler reports:\n  " + string.Join("\n  ", compiler));
+        Assert.Equal(["Truck.Tracked.g.cs"], run.GeneratedSources.Where(static s => s.HintName.EndsWith(".Tracked.g.cs", System.StringComparison.Ordinal)).Select(static s => s.HintName));
+        var reported = await run.OutputCompilation.WithAnalyzers([new TrackedMemberCollisionAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+        Assert.Contains(reported, static d => d.Id == "ST2005" && d.Severity == DiagnosticSeverity.Error);
+    }
+
     [Fact]
     public void Without_a_collision_the_ordinary_hook_check_finds_nothing_to_leave_out()
     {

@@ -104,7 +104,7 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
             hook = fields.First(field => field.Name == nearest);
             fix = HookOf(hook);
         }
-        else if (fields.Count == 0)
+        else if (fields.Count == 0 || AuditedProperties.BaseFirst(method.ContainingType).Any(t => t.GetMembers(propertyName).Length > 0))
         {
             return;
         }
@@ -220,11 +220,14 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
         => parameter is { RefKind: RefKind.None, IsParams: false }
            && SymbolEqualityComparer.Default.Equals(parameter.Type, property.Type);
 
-    /// <summary>A property of <paramref name="type"/> named <paramref name="name"/> that would be tracked if it were marked [Tracked].</summary>
+    /// <summary>
+    /// A property of <paramref name="type"/> named <paramref name="name"/> that would be tracked if it were marked [Tracked]:
+    /// one EF Core maps (an override included, with its base's accessors) of a type tracking takes.
+    /// </summary>
     private static IPropertySymbol? UntrackedProperty(INamedTypeSymbol type, string name)
-        => AuditedProperties.BaseFirst(type)
-            .SelectMany(t => t.GetMembers(name).OfType<IPropertySymbol>())
-            .FirstOrDefault(static property => AuditedProperties.IsMapped(property) && TrackedProperties.IsTrackable(property));
+        => AuditedProperties.Mapped(type)
+            .Select(static property => property.Symbol)
+            .FirstOrDefault(property => property.Name == name && TrackedProperties.IsTrackable(property));
 
     /// <summary>
     /// A property of <paramref name="type"/> named <paramref name="name"/> that tracking cannot use even when marked

@@ -265,8 +265,9 @@ public sealed partial class TrackedGenerator
 
         /// <summary>
         /// Whether a base class has a generated <c>TrackedFields</c> class and registration method that
-        /// <paramref name="type"/> can see: generated for a tracked class of this assembly, or compiled into a referenced
-        /// assembly (the registration method is internal, so only one that gives this one access counts).
+        /// <paramref name="type"/> can see: generated for a tracked class of this assembly (or written there by hand, which
+        /// the generated ones hide as well), or compiled into a referenced assembly (the registration method is internal,
+        /// so only one that gives this one access counts).
         /// </summary>
         private static (bool Fields, bool Registration) HidesBaseMembers(INamedTypeSymbol type, CancellationToken cancellationToken)
         {
@@ -275,9 +276,11 @@ public sealed partial class TrackedGenerator
             {
                 if (SymbolEqualityComparer.Default.Equals(current.ContainingAssembly, type.ContainingAssembly))
                 {
+                    // A base class's own TrackedFields class or registration method (one that ST2005 reports, and that leaves
+                    // the base class without generated code) is hidden as a generated one is.
                     var generated = IsGenerated(current, cancellationToken);
-                    fields |= generated;
-                    registration |= generated;
+                    fields |= generated || current.GetTypeMembers(FieldsClass).Any(nested => IsVisible(nested, type));
+                    registration |= generated || current.GetMembers(RegistrationMethod).Any(member => member is IMethodSymbol { Parameters.Length: 0 } && IsVisible(member, type));
                 }
                 else
                 {
