@@ -60,7 +60,7 @@ internal static class TimeWindowMembers
             {
                 foreach (var member in current.GetMembers(name))
                 {
-                    if (!member.IsImplicitlyDeclared && (current.Equals(type, SymbolEqualityComparer.Default) || IsInherited(member, type)) && Collides(member, instants))
+                    if (!member.IsImplicitlyDeclared && (current.Equals(type, SymbolEqualityComparer.Default) || InheritedMembers.IsVisible(member, type)) && Collides(member, instants))
                     {
                         yield return member;
                     }
@@ -91,13 +91,4 @@ internal static class TimeWindowMembers
 
         return true;
     }
-
-    /// <summary>True when <paramref name="member"/> of a base class is visible in <paramref name="type"/>, so that a member of its name hides it.</summary>
-    private static bool IsInherited(ISymbol member, INamedTypeSymbol type)
-        => member.DeclaredAccessibility switch
-        {
-            Accessibility.Private => false,
-            Accessibility.Internal or Accessibility.ProtectedAndInternal => member.ContainingAssembly.Equals(type.ContainingAssembly, SymbolEqualityComparer.Default),
-            _ => true,
-        };
 }

@@ -238,7 +238,7 @@ public sealed partial class TrackedGenerator
 
             for (var current = type.BaseType; current is not null; current = current.BaseType)
             {
-                if (current.GetMembers(FieldsClass).Any(member => member is not ITypeSymbol && IsVisible(member, type)))
+                if (current.GetMembers(FieldsClass).Any(member => member is not ITypeSymbol && InheritedMembers.IsVisible(member, type)))
                 {
                     return true;
                 }
@@ -246,15 +246,6 @@ public sealed partial class TrackedGenerator
 
             return false;
         }
-
-        /// <summary>True when <paramref name="member"/> of a base class is visible in <paramref name="type"/>, so that a member of its name hides it.</summary>
-        private static bool IsVisible(ISymbol member, INamedTypeSymbol type)
-            => member.DeclaredAccessibility switch
-            {
-                Accessibility.Private => false,
-                Accessibility.Internal or Accessibility.ProtectedAndInternal => SymbolEqualityComparer.Default.Equals(member.ContainingAssembly, type.ContainingAssembly),
-                _ => true,
-            };
 
         /// <summary>The name of the partial method that runs when the property <paramref name="propertyName"/> changed.</summary>
         public static string HookName(string propertyName) => "On" + propertyName + "Changed";
@@ -279,8 +270,8 @@ public sealed partial class TrackedGenerator
                     // A base class's own TrackedFields class or registration method (one that ST2005 reports, and that leaves
                     // the base class without generated code) is hidden as a generated one is.
                     var generated = IsGenerated(current, cancellationToken);
-                    fields |= generated || current.GetTypeMembers(FieldsClass).Any(nested => IsVisible(nested, type));
-                    registration |= generated || current.GetMembers(RegistrationMethod).Any(member => member is IMethodSymbol { Parameters.Length: 0 } && IsVisible(member, type));
+                    fields |= generated || current.GetTypeMembers(FieldsClass).Any(nested => InheritedMembers.IsVisible(nested, type));
+                    registration |= generated || current.GetMembers(RegistrationMethod).Any(member => member is IMethodSymbol { Parameters.Length: 0 } && InheritedMembers.IsVisible(member, type));
                 }
                 else
                 {
