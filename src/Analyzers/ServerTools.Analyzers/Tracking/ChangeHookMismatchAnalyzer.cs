@@ -97,7 +97,7 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
         }
         else if (UntrackableProperty(method.ContainingType, propertyName) is { } untrackable)
         {
-            fix = $"'{untrackable.Property.Name}' cannot be tracked ({untrackable.Why}), so it has no change hook; remove '{method.Name}'";
+            fix = $"'{untrackable.Property.Name}' has no change hook, as tracking cannot use it: {untrackable.Why}; remove '{method.Name}'";
         }
         else if (NearestName.Of(propertyName, [.. fields.Select(static field => field.Name)]) is { } nearest)
         {
