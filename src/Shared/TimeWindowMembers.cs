@@ -1,5 +1,6 @@
 // Compiled into both ServerTools.Generators and ServerTools.Analyzers (linked): the generator skips exactly the classes
-// that ST4005 reports, which inherit the members already, so that no warning in generated code hides the diagnostic.
+// that ST4005 reports, which inherit the members already, and leaves out the members that ST4004 reports a collision
+// with, so that no error or warning in generated code hides the diagnostic.
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 
@@ -22,6 +23,15 @@ internal static class TimeWindowMembers
         ("NextClosing", 1),
         ("OpenIntervals", 2),
     ];
+
+    /// <summary>
+    /// True for a generated method that no other generated member calls (<c>IsOpenAt</c>, <c>NextOpening</c>,
+    /// <c>NextClosing</c>, <c>OpenIntervals</c>): the generator leaves it out alone when a member collides with it (ST4004),
+    /// and the class's own member, or the base class's, takes its place. The others (<c>TimeWindows</c>,
+    /// <c>SpecialDays</c>, <c>GetTimeWindowSchedule</c>) are used by the rest and by <c>ITimeWindowed</c>: a collision with
+    /// one of them leaves out the class's generated code as a whole.
+    /// </summary>
+    public static bool CanLeaveOut(string name) => name is "IsOpenAt" or "NextOpening" or "NextClosing" or "OpenIntervals";
 
     /// <summary>The nearest base class of <paramref name="type"/> marked <c>[TimeWindowed]</c>, which already gives it the members; or null.</summary>
     public static INamedTypeSymbol? TimeWindowedBase(INamedTypeSymbol type)
@@ -50,7 +60,7 @@ internal static class TimeWindowMembers
             {
                 foreach (var member in current.GetMembers(name))
                 {
-                    if (!member.IsImplicitlyDeclared && (current.Equals(type, SymbolEqualityComparer.Default) || IsInherited(member, type)) && Collides(member, instants))
+                    if (!member.IsImplicitlyDeclared && (current.Equals(type, SymbolEqualityComparer.Default) || InheritedMembers.IsVisible(member, type)) && Collides(member, instants))
                     {
                         yield return member;
                     }
@@ -81,13 +91,4 @@ internal static class TimeWindowMembers
 
         return true;
     }
-
-    /// <summary>True when <paramref name="member"/> of a base class is visible in <paramref name="type"/>, so that a member of its name hides it.</summary>
-    private static bool IsInherited(ISymbol member, INamedTypeSymbol type)
-        => member.DeclaredAccessibility switch
-        {
-            Accessibility.Private => false,
-            Accessibility.Internal or Accessibility.ProtectedAndInternal => member.ContainingAssembly.Equals(type.ContainingAssembly, SymbolEqualityComparer.Default),
-            _ => true,
-        };
 }

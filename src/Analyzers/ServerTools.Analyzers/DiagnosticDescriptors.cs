@@ -253,20 +253,23 @@ internal static class DiagnosticDescriptors
                      + "SaveChanges, so rows changed this way run no hook and reach no ITrackedChangeHandler.",
         helpLinkUri: HelpLinkBase + "ST2004.md");
 
-    /// <summary>ST2003: [Tracked] on a navigation, collection or other property whose type the tracking cannot compare.</summary>
+    /// <summary>ST2003: [Tracked] on a property EF Core does not map, or on a navigation, collection or other property whose type the tracking cannot compare.</summary>
     public static readonly DiagnosticDescriptor UntrackableProperty = new(
         id: "ST2003",
-        title: "[Tracked] has no effect on a navigation, a collection of entities or a value without a text",
-        messageFormat: "'{0}' is not tracked: tracking compares values of scalar types, not '{1}'; {2}",
+        title: "[Tracked] has no effect on this property: EF Core does not map it, or tracking cannot compare its type",
+        messageFormat: "'{0}' is not tracked: {1}; {2}",
         category: Categories.Tracking,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "Tracking compares the old and new value of each tracked property and writes both as text, so it tracks the "
-                     + "properties the audit trail logs as one field: numbers, bool, char, string, dates and times, Guid, enums, byte[], "
-                     + "a strongly typed id or other value with a value converter, a primitive collection (int[], List<string>) and any "
-                     + "other IFormattable value, and their nullable forms. A navigation to another entity, an owned type, a collection of "
-                     + "entities and Npgsql's value types without a text (NpgsqlRange<T>, NpgsqlPoint, ...) are left out. Track the foreign "
-                     + "key of a reference navigation, or mark the fields of the related entity [Tracked] on that entity.",
+                     + "properties EF Core maps (an instance property with a public getter and a setter, of any accessibility, init "
+                     + "included, not an indexer and not [NotMapped]) that the audit trail logs as one field: numbers, bool, char, "
+                     + "string, dates and times, Guid, enums, byte[], a strongly typed id or other value with a value converter, a "
+                     + "primitive collection (int[], List<string>) and any other IFormattable value, and their nullable forms. A "
+                     + "computed or get-only property, a [NotMapped], static or non-public property, a navigation to another entity, an "
+                     + "owned type, a collection of entities and Npgsql's value types without a text (NpgsqlRange<T>, NpgsqlPoint, ...) "
+                     + "are left out. Map the property (a setter, public), track the foreign key of a reference navigation, or mark the "
+                     + "fields of the related entity [Tracked] on that entity; else remove [Tracked].",
         helpLinkUri: HelpLinkBase + "ST2003.md");
 
     /// <summary>ST2005: a tracked class has a member that a member the tracking generator adds would collide with.</summary>

@@ -36,7 +36,10 @@ public sealed class AnalyzerStartTests
         var parsing = new List<string>();
         var silent = new List<string>();
         var started = 0;
-        foreach (var analyzer in s_analyzers)
+
+        // A suppressor registers no action: the driver calls it once the analyzers have reported.
+        var analyzers = s_analyzers.Where(static analyzer => analyzer is not DiagnosticSuppressor).ToList();
+        foreach (var analyzer in analyzers)
         {
             var context = new RecordingAnalysisContext();
             analyzer.Initialize(context);
@@ -61,7 +64,7 @@ public sealed class AnalyzerStartTests
             }
         }
 
-        Assert.True(started >= s_analyzers.Length, $"{started} compilation-start actions for {s_analyzers.Length} analyzers.");
+        Assert.True(started >= analyzers.Count, $"{started} compilation-start actions for {analyzers.Count} analyzers.");
         Assert.True(parsing.Count == 0, "These analyzers build the declarations at compilation start: " + string.Join(", ", parsing));
         Assert.True(silent.Count == 0, "These analyzers register no action at compilation start: " + string.Join(", ", silent));
     }

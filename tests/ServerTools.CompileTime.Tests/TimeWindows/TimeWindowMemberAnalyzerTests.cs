@@ -1,4 +1,8 @@
+using System;
+using System.Linq;
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using ServerTools.Analyzers.CodeFixes.TimeWindows;
 using ServerTools.Analyzers.TimeWindows;
 using ServerTools.CompileTime.Tests.Harness;
@@ -52,6 +56,51 @@ public sealed class TimeWindowMemberAnalyzerTests
             new("ST4004", Declares("Depot", "SpecialDays"), 2),
             new("ST4004", Declares("Outlet", "OpenIntervals(DateTimeOffset, DateTimeOffset)"), 3),
         ]);
+
+    [Theory]
+    [InlineData("public bool IsOpenAt(DateTimeOffset instant) => true;", "", true)]
+    [InlineData("public object? OpenIntervals(DateTimeOffset from, DateTimeOffset to) => null;", "", true)]
+    [InlineData("", "public bool IsOpenAt(DateTimeOffset instant) => false;", true)]
+    [InlineData("public List<TimeWindow> TimeWindows { get; set; } = [];", "", false)]
+    [InlineData("public int GetTimeWindowSchedule() => 0;", "", false)]
+    public async Task Generated_code_leaves_out_what_collides_so_the_build_reports_ST4004_alone(string member, string baseMember, bool generated)
+    {
+        var source = $$"""
+            using System;
+            using System.Collections.Generic;
+            using ServerTools;
+
+            namespace Shop;
+
+            public class Place
+            {
+                {{baseMember}}
+            }
+
+            [TimeWindowed]
+            public partial class Store : Place
+            {
+                public int Id { get; set; }
+                {{member}}
+            }
+
+            public static class Calls
+            {
+                public static bool Open(Store store) => store.IsOpenAt(DateTimeOffset.UtcNow);
+            }
+            """;
+
+        // What a command-line build does: the generators run, then the compiler, and the analyzers only when it found no error.
+        var run = GeneratorHarness.Run(source);
+        var compiler = run.OutputCompilation.GetDiagnostics()
+            .Where(d => d.Severity >= DiagnosticSeverity.Warning && (generated || d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true))
+            .Select(GeneratedCodeAssert.Format)
+            .ToList();
+        Assert.True(compiler.Count == 0, "The compiler reports:\n  " + string.Join("\n  ", compiler));
+        Assert.Equal(generated, run.GeneratedSources.Any(static s => s.HintName.EndsWith(".TimeWindows.g.cs", StringComparison.Ordinal)));
+        var reported = await run.OutputCompilation.WithAnalyzers([new TimeWindowMemberAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+        Assert.Equal(DiagnosticSeverity.Error, Assert.Single(reported, static d => d.Id == "ST4004").Severity);
+    }
 
     [Fact]
     public Task A_visible_member_of_a_base_class_that_a_generated_member_would_hide_is_reported_at_the_attribute() => DiagnosticAssert.VerifyAsync(

@@ -10,6 +10,8 @@ public sealed class UntrackablePropertyAnalyzerTests
     private static string Message(string property, string type, string instead)
         => $"'{property}' is not tracked: tracking compares values of scalar types, not '{type}'; {instead}";
 
+    private static string NotMapped(string property, string why, string instead) => $"'{property}' is not tracked: {why}; {instead}";
+
     [Fact]
     public Task Navigations_collections_and_other_types_are_reported_at_the_attribute() => DiagnosticAssert.VerifyAsync(
         new UntrackablePropertyAnalyzer(),
@@ -73,6 +75,83 @@ public sealed class UntrackablePropertyAnalyzerTests
             new("ST2003", Message("Stops", "NpgsqlPoint[]", "remove [Tracked]"), 6),
             new("ST2003", Message("Customer", "Customer", "its foreign key 'CustomerId' is tracked already; remove [Tracked], or mark the fields of 'Customer' [Tracked] on that entity"), 7),
         ]);
+
+    [Fact]
+    public Task Properties_EF_Core_does_not_map_are_reported_at_the_attribute_with_the_reason() => DiagnosticAssert.VerifyAsync(
+        new UntrackablePropertyAnalyzer(),
+        """
+        using System.ComponentModel.DataAnnotations.Schema;
+        using ServerTools;
+
+        namespace Shop;
+
+        public class Customer
+        {
+            public int Id { get; set; }
+        }
+
+        public partial class Invoice
+        {
+            public int Id { get; set; }
+            [Tracked] public decimal Amount { get; set; }
+            public decimal Discount { get; set; }
+            [[|Tracked|]] public decimal Net => Amount - Discount;
+            [[|Tracked|]] public string Number { get; } = "";
+            [[|Tracked|], NotMapped] public string? Note { get; set; }
+            [[|Tracked|]] public static string? Global { get; set; }
+            [[|Tracked|]] internal string? Internal { get; set; }
+            [[|Tracked|]] private string? Secret { get; set; }
+            [[|Tracked|], NotMapped] public Customer? Customer { get; set; }
+        }
+        """,
+        [
+            new("ST2003", NotMapped("Net", "it is computed (it has no setter), so EF Core does not map it", "remove [Tracked], and track the properties it is computed from"), 0),
+            new("ST2003", NotMapped("Number", "it has no setter, so EF Core does not map it", "add a setter ('{ get; private set; }' will do), or remove [Tracked]"), 1),
+            new("ST2003", NotMapped("Note", "it is [NotMapped], so EF Core does not map it", "remove [Tracked], or remove [NotMapped] to store the property and track it"), 2),
+            new("ST2003", NotMapped("Global", "it is static, and EF Core maps instance properties only", "remove [Tracked]"), 3),
+            new("ST2003", NotMapped("Internal", "its getter is not public, so EF Core does not map it", "make the property public (its setter may stay private), or remove [Tracked]"), 4),
+            new("ST2003", NotMapped("Secret", "its getter is not public, so EF Core does not map it", "make the property public (its setter may stay private), or remove [Tracked]"), 5),
+            new("ST2003", NotMapped("Customer", "it is [NotMapped], so EF Core does not map it", "remove [Tracked], or remove [NotMapped] to store the property and track it"), 6),
+        ]);
+
+    [Fact]
+    public Task Mapped_properties_with_a_private_or_init_setter_or_an_inherited_one_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
+        new UntrackablePropertyAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        public abstract class Document
+        {
+            public virtual string Title { get; set; } = "";
+        }
+
+        public partial class Invoice : Document
+        {
+            public int Id { get; set; }
+            [Tracked] public decimal Amount { get; private set; }
+            [Tracked] public string Number { get; init; } = "";
+            [Tracked] public string? Reference { get; protected set; }
+            [Tracked] public override string Title => base.Title;
+        }
+        """,
+        ["ST2003"]);
+
+    [Fact]
+    public Task Fix_removes_Tracked_from_a_property_EF_Core_does_not_map() => CodeFixAssert.VerifyFixAllAsync(
+        new UntrackablePropertyAnalyzer(),
+        new RemoveUntrackableTrackedCodeFixProvider(),
+        Order("""
+                    [Tracked] public decimal Net => Total * 2;
+                    [Tracked, NotMapped] public string? Note { get; set; }
+                    [Tracked] internal string? Internal { get; set; }
+            """),
+        Order("""
+                    public decimal Net => Total * 2;
+                    [NotMapped] public string? Note { get; set; }
+                    internal string? Internal { get; set; }
+            """));
 
     [Fact]
     public Task Scalar_properties_model_values_and_navigations_without_the_attribute_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(

@@ -8,8 +8,10 @@ using ServerTools.Analyzers.Tracking;
 namespace ServerTools.Analyzers.CodeFixes.Tracking;
 
 /// <summary>
-/// Fixes ST2003 where removing <c>[Tracked]</c> is the only repair (a struct such as BigInteger, a collection of values):
-/// the attribute has no effect, so removing it changes nothing but the code. A navigation, an owned type or a collection
+/// Fixes ST2003 where removing <c>[Tracked]</c> is a repair that cannot be wrong: a property EF Core does not map
+/// (computed, <c>[NotMapped]</c>, static, not public), or a type with no text and no fields to track instead (Npgsql's
+/// range and geometric types, a collection of values): the attribute has no effect, so removing it changes nothing but
+/// the code. A navigation, an owned type or a collection
 /// of entities has no fix: what to track instead (a foreign key, the related type's fields) is the developer's choice.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveUntrackableTrackedCodeFixProvider))]

@@ -4,6 +4,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ServerTools.Analyzers.Common;
 
 namespace ServerTools.Analyzers.TimeWindows;
 

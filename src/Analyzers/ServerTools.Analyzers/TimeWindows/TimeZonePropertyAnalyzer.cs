@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using ServerTools.Analyzers.Common;
 using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.TimeWindows;

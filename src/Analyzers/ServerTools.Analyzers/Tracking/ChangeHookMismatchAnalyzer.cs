@@ -15,9 +15,11 @@ namespace ServerTools.Analyzers.Tracking;
 /// ST2002: a <c>partial</c> method <c>On{X}Changed</c> of a tracked class that is not the change hook the generator
 /// declares for the tracked property <c>X</c> (<c>partial void OnXChanged(T oldValue, T newValue)</c>): another return
 /// type, other parameters, static or generic. Also, for an implementing declaration with no defining one (CS0759 once
-/// the generator runs), when <c>X</c> is not a tracked property: a property that is not marked <c>[Tracked]</c>, or a
-/// typo, reported with the hook of the tracked property whose name is closest, or with the hook that is implemented
-/// already (and then no fix: renaming it would implement the hook twice). And an implementation with no definition in a
+/// the generator runs), when <c>X</c> is not a tracked property: a property that is not marked <c>[Tracked]</c>, one that
+/// tracking cannot use (ST2003's reasons: computed, <c>[NotMapped]</c>, static, not public, a navigation), or a typo,
+/// reported with the hook of the tracked property whose name is a typo away (<see cref="NearestName"/>), or with the hook
+/// that is implemented already (and then no fix: renaming it would implement the hook twice); a name near no tracked
+/// property is reported with the names of the tracked properties, and no fix. And an implementation with no definition in a
 /// class that is not tracked itself but derives from a tracked one, whose hooks are private to that class.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -93,14 +95,23 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
         {
             fix = $"'{untracked.Name}' is not tracked; mark it [Tracked] to get '{Signature(untracked)}'";
         }
-        else if (Closest(fields, propertyName) is { } closest)
+        else if (UntrackableProperty(method.ContainingType, propertyName) is { } untrackable)
         {
-            hook = closest;
-            fix = HookOf(closest);
+            fix = $"'{untrackable.Property.Name}' has no change hook, as tracking cannot use it: {untrackable.Why}; remove '{method.Name}'";
+        }
+        else if (NearestName.Of(propertyName, [.. fields.Select(static field => field.Name)]) is { } nearest)
+        {
+            hook = fields.First(field => field.Name == nearest);
+            fix = HookOf(hook);
+        }
+        else if (fields.Count == 0 || AuditedProperties.BaseFirst(method.ContainingType).Any(t => t.GetMembers(propertyName).Length > 0))
+        {
+            return;
         }
         else
         {
-            return;
+            fix = $"'{method.ContainingType.Name}' has no property named '{propertyName}', and no tracked property has a name close to it; "
+                  + $"change hooks are declared for its tracked properties only ({Names(fields)})";
         }
 
         // An implementation with no definition can be rewritten into the hook; one with a definition of the user's
@@ -209,27 +220,38 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
         => parameter is { RefKind: RefKind.None, IsParams: false }
            && SymbolEqualityComparer.Default.Equals(parameter.Type, property.Type);
 
-    /// <summary>A property of <paramref name="type"/> named <paramref name="name"/> that would be tracked if it were marked [Tracked].</summary>
+    /// <summary>
+    /// A property of <paramref name="type"/> named <paramref name="name"/> that would be tracked if it were marked [Tracked]:
+    /// one EF Core maps (an override included, with its base's accessors) of a type tracking takes.
+    /// </summary>
     private static IPropertySymbol? UntrackedProperty(INamedTypeSymbol type, string name)
-        => AuditedProperties.BaseFirst(type)
-            .SelectMany(t => t.GetMembers(name).OfType<IPropertySymbol>())
-            .FirstOrDefault(static property => AuditedProperties.IsMapped(property) && TrackedProperties.IsTrackable(property));
+        => AuditedProperties.Mapped(type)
+            .Select(static property => property.Symbol)
+            .FirstOrDefault(property => property.Name == name && TrackedProperties.IsTrackable(property));
 
-    /// <summary>The tracked property whose name is the fewest edits away from <paramref name="name"/> (the first of equals).</summary>
-    private static IPropertySymbol? Closest(List<IPropertySymbol> fields, string name)
+    /// <summary>
+    /// A property of <paramref name="type"/> named <paramref name="name"/> that tracking cannot use even when marked
+    /// [Tracked] (ST2003's reasons: EF Core does not map it, or its type has no text), and why.
+    /// </summary>
+    private static (IPropertySymbol Property, string Why)? UntrackableProperty(INamedTypeSymbol type, string name)
     {
-        IPropertySymbol? closest = null;
-        var best = int.MaxValue;
-        foreach (var field in fields)
+        foreach (var property in AuditedProperties.BaseFirst(type).SelectMany(t => t.GetMembers(name).OfType<IPropertySymbol>()))
         {
-            var distance = EditDistance.Of(field.Name, name);
-            if (distance < best)
+            if (UntrackablePropertyAnalyzer.WhyUntrackable(property) is { } why)
             {
-                (closest, best) = (field, distance);
+                return (property, why);
             }
         }
 
-        return closest;
+        return null;
+    }
+
+    /// <summary>The names of the tracked properties, quoted: <c>'State', 'Total'</c>; the first five and a count of the others.</summary>
+    private static string Names(List<IPropertySymbol> fields)
+    {
+        const int Shown = 5;
+        var names = string.Join(", ", fields.Take(Shown).Select(static field => $"'{field.Name}'"));
+        return fields.Count > Shown ? $"{names} and {fields.Count - Shown} more" : names;
     }
 
     private static string HookOf(IPropertySymbol property) => $"the hook of the tracked property '{property.Name}' is '{Signature(property)}'";

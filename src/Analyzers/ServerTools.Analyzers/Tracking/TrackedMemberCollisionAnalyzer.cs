@@ -75,7 +75,7 @@ public sealed class TrackedMemberCollisionAnalyzer : DiagnosticAnalyzer
             foreach (var member in current.GetMembers(FieldsClass))
             {
                 // A nested class of that name is the base class's generated one, which the generated class hides with 'new'.
-                if (member is not ITypeSymbol && IsWritten(member) && IsVisible(member, type))
+                if (member is not ITypeSymbol && IsWritten(member) && InheritedMembers.IsVisible(member, type))
                 {
                     Report(context, type, null, $"inherits '{FieldsClass}' from '{current.Name}'", $"the nested class '{FieldsClass}' (its typed tracked fields)", $"rename it in '{current.Name}'");
                 }
@@ -111,15 +111,6 @@ public sealed class TrackedMemberCollisionAnalyzer : DiagnosticAnalyzer
     /// <summary>True for a member written in source by the user: not implicitly declared, and not generated (<c>[GeneratedCode]</c>).</summary>
     private static bool IsWritten(ISymbol member)
         => !member.IsImplicitlyDeclared && !MetadataNames.HasAttribute(member, GeneratedCodeAttribute);
-
-    /// <summary>True when <paramref name="member"/> of a base class is visible in <paramref name="type"/>, so that a member of its name hides it.</summary>
-    private static bool IsVisible(ISymbol member, INamedTypeSymbol type)
-        => member.DeclaredAccessibility switch
-        {
-            Accessibility.Private => false,
-            Accessibility.Internal or Accessibility.ProtectedAndInternal => SymbolEqualityComparer.Default.Equals(member.ContainingAssembly, type.ContainingAssembly),
-            _ => true,
-        };
 
     private static void Report(SymbolAnalysisContext context, INamedTypeSymbol type, ISymbol? member, string what, string generated, string remedy)
     {

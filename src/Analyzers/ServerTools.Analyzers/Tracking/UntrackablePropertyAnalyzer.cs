@@ -8,10 +8,13 @@ using ServerTools.Shared;
 namespace ServerTools.Analyzers.Tracking;
 
 /// <summary>
-/// ST2003: <c>[Tracked]</c> on a property whose type the tracking cannot compare and write as one value (the audit's
-/// <see cref="AuditValueTypes"/>): a navigation to another entity, an owned type, a collection, another struct. The
-/// property is left out of the tracked fields. The message says what to track instead: the foreign key of a
-/// reference navigation, the fields of the related type.
+/// ST2003: <c>[Tracked]</c> on a property that tracking leaves out of the tracked fields. Either EF Core does not map it
+/// (<see cref="AuditedProperties.Mapped"/>): it is static, an indexer, an explicit interface implementation,
+/// <c>[NotMapped]</c>, has no public getter, or has no setter (a computed or get-only property); or its type is one the
+/// tracking cannot compare and write as one value (the audit's <see cref="AuditValueTypes"/>): a navigation to another
+/// entity, an owned type, a collection, another struct. The message says why, and what to do instead: for a property
+/// that is not mapped, how to map it or to remove the attribute; for a type, the foreign key of a reference navigation,
+/// the fields of the related type.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UntrackablePropertyAnalyzer : DiagnosticAnalyzer
@@ -45,7 +48,20 @@ public sealed class UntrackablePropertyAnalyzer : DiagnosticAnalyzer
     private static void Analyze(SymbolAnalysisContext context, TrackingSymbols symbols)
     {
         var property = (IPropertySymbol)context.Symbol;
-        if (TrackedProperties.IsTrackable(property) || symbols.Find(property)?.ApplicationSyntaxReference is not { } attribute)
+        if (symbols.Find(property)?.ApplicationSyntaxReference is not { } attribute)
+        {
+            return;
+        }
+
+        var location = attribute.GetSyntax(context.CancellationToken).GetLocation();
+        if (NotMapped(property) is { } notMapped)
+        {
+            // The attribute has no effect whatever the remedy, so removing it is always a safe fix.
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UntrackableProperty, location, s_removeTracked, property.Name, notMapped.Why, notMapped.Instead));
+            return;
+        }
+
+        if (TrackedProperties.IsTrackable(property))
         {
             return;
         }
@@ -53,12 +69,80 @@ public sealed class UntrackablePropertyAnalyzer : DiagnosticAnalyzer
         var instead = Instead(property, symbols);
         context.ReportDiagnostic(Diagnostic.Create(
             DiagnosticDescriptors.UntrackableProperty,
-            attribute.GetSyntax(context.CancellationToken).GetLocation(),
+            location,
             instead == RemoveTracked ? s_removeTracked : null,
             property.Name,
-            property.Type.ToDisplayString(s_typeFormat),
+            UntrackableType(property),
             instead));
     }
+
+    /// <summary>
+    /// Why tracking leaves <paramref name="property"/> out even when it is marked <c>[Tracked]</c> (EF Core does not map it,
+    /// or its type has no text), as the middle of ST2003's message; null when it can be tracked. ST2002 says it of a hook
+    /// named after such a property.
+    /// </summary>
+    internal static string? WhyUntrackable(IPropertySymbol property)
+        => NotMapped(property)?.Why ?? (TrackedProperties.IsTrackable(property) ? null : UntrackableType(property));
+
+    private static string UntrackableType(IPropertySymbol property)
+        => $"tracking compares values of scalar types, not '{property.Type.ToDisplayString(s_typeFormat)}'";
+
+    /// <summary>
+    /// Why EF Core does not map <paramref name="property"/> by convention, so that tracking, which tracks mapped properties
+    /// only (<see cref="AuditedProperties.Mapped"/>), leaves it out, and what to do; null when it is mapped. The property is
+    /// judged with the declarations it overrides (an override that declares one accessor has its base's other).
+    /// </summary>
+    private static (string Why, string Instead)? NotMapped(IPropertySymbol property)
+    {
+        if (AuditedProperties.Mapped(property.ContainingType).Any(mapped => SymbolEqualityComparer.Default.Equals(mapped.Symbol, property)))
+        {
+            return null;
+        }
+
+        const string NotMappedByEfCore = "so EF Core does not map it";
+        if (property.IsStatic)
+        {
+            return ("it is static, and EF Core maps instance properties only", RemoveTracked);
+        }
+
+        if (property.IsIndexer || !property.ExplicitInterfaceImplementations.IsEmpty)
+        {
+            return ((property.IsIndexer ? "it is an indexer, " : "it is an explicit interface implementation, ") + NotMappedByEfCore, RemoveTracked);
+        }
+
+        IMethodSymbol? getter = null, setter = null;
+        var notMapped = false;
+        for (var current = property; current is not null; current = current.OverriddenProperty)
+        {
+            getter ??= current.GetMethod;
+            setter ??= current.SetMethod;
+            notMapped |= MetadataNames.HasAttribute(current, AttributeNames.NotMapped);
+        }
+
+        if (notMapped)
+        {
+            return ("it is [NotMapped], " + NotMappedByEfCore, "remove [Tracked], or remove [NotMapped] to store the property and track it");
+        }
+
+        if (getter is not { DeclaredAccessibility: Accessibility.Public })
+        {
+            return ($"its getter is {(getter is null ? "missing" : "not public")}, " + NotMappedByEfCore, "make the property public (its setter may stay private), or remove [Tracked]");
+        }
+
+        if (setter is null)
+        {
+            return IsAutoProperty(property)
+                ? ("it has no setter, " + NotMappedByEfCore, "add a setter ('{ get; private set; }' will do), or remove [Tracked]")
+                : ("it is computed (it has no setter), " + NotMappedByEfCore, "remove [Tracked], and track the properties it is computed from");
+        }
+
+        // A property hidden by a 'new' one of the same name in a derived class, or another case the rule above does not name.
+        return null;
+    }
+
+    /// <summary>True for an auto-property (<c>{ get; }</c>), which has a compiler-generated backing field.</summary>
+    private static bool IsAutoProperty(IPropertySymbol property)
+        => property.ContainingType.GetMembers().Any(member => member is IFieldSymbol field && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property));
 
     /// <summary>What to track instead of <paramref name="property"/>.</summary>
     private static string Instead(IPropertySymbol property, TrackingSymbols symbols)

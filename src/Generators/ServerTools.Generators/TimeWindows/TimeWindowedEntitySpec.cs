@@ -17,6 +17,10 @@ namespace ServerTools.Generators.TimeWindows;
 /// then held in a field whose type is equal to any other.</param>
 /// <param name="TimeZoneProperty">The string property that holds each row's time zone id; null when the zone is <paramref name="TimeZone"/>.</param>
 /// <param name="TimeZone">The constant time zone id of every row (<c>UTC</c> when the attribute names none); null when it is <paramref name="TimeZoneProperty"/>.</param>
+/// <param name="LeftOut">
+/// The generated methods the class has a member of its own, or a visible one of a base class, for (ST4004), in ordinal
+/// order: they are not generated (<see cref="ServerTools.Shared.TimeWindowMembers.CanLeaveOut"/>).
+/// </param>
 internal sealed record TimeWindowedEntitySpec(
     HierarchyInfo Hierarchy,
     string FullyQualifiedName,
@@ -26,4 +30,5 @@ internal sealed record TimeWindowedEntitySpec(
     bool IsSealed,
     bool IsRecord,
     string? TimeZoneProperty,
-    string? TimeZone);
+    string? TimeZone,
+    EquatableArray<string> LeftOut);

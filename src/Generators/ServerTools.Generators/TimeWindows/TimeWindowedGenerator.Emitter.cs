@@ -74,29 +74,65 @@ public sealed partial class TimeWindowedGenerator
                 .Line("/// <exception cref=\"global::System.ArgumentException\">The special days contradict each other, or an element is null.</exception>")
                 .Line(GeneratorInfo.GeneratedCodeAttribute)
                 .Line("public " + Schedule + " GetTimeWindowSchedule()")
-                .Line("    => " + Schedule + ".For(ref " + cache + ", TimeWindows, SpecialDays, " + zone + ", " + Literal(entity.DisplayName) + ");")
-                .Line()
-                .Line("/// <summary>True when the entity is open at <paramref name=\"instant\"/>, in the entity's time zone.</summary>")
-                .Line("/// <param name=\"instant\">The instant asked about.</param>")
-                .Line(GeneratorInfo.GeneratedCodeAttribute)
-                .Line("public bool IsOpenAt(" + Instant + " instant) => GetTimeWindowSchedule().IsOpenAt(instant);")
-                .Line()
-                .Line("/// <summary>The first opening at or after <paramref name=\"instant\"/>, in the entity's time zone; null when there is none.</summary>")
-                .Line("/// <param name=\"instant\">The instant to search from.</param>")
-                .Line(GeneratorInfo.GeneratedCodeAttribute)
-                .Line("public " + Instant + "? NextOpening(" + Instant + " instant) => GetTimeWindowSchedule().NextOpening(instant);")
-                .Line()
-                .Line("/// <summary>The first closing at or after <paramref name=\"instant\"/>, in the entity's time zone; null when there is none.</summary>")
-                .Line("/// <param name=\"instant\">The instant to search from.</param>")
-                .Line(GeneratorInfo.GeneratedCodeAttribute)
-                .Line("public " + Instant + "? NextClosing(" + Instant + " instant) => GetTimeWindowSchedule().NextClosing(instant);")
-                .Line()
-                .Line("/// <summary>The intervals during which the entity is open between <paramref name=\"from\"/> and <paramref name=\"to\"/>, in the entity's time zone.</summary>")
-                .Line("/// <param name=\"from\">The start of the period.</param>")
-                .Line("/// <param name=\"to\">The end of the period.</param>")
-                .Line(GeneratorInfo.GeneratedCodeAttribute)
-                .Line("public global::System.Collections.Generic.IReadOnlyList<global::ServerTools.OpenInterval> OpenIntervals(" + Instant + " from, " + Instant + " to)")
-                .Line("    => GetTimeWindowSchedule().OpenIntervals(from, to);");
+                .Line("    => " + Schedule + ".For(ref " + cache + ", TimeWindows, SpecialDays, " + zone + ", " + Literal(entity.DisplayName) + ");");
+            WriteMethod(
+                writer,
+                entity,
+                "IsOpenAt",
+                ["/// <summary>True when the entity is open at <paramref name=\"instant\"/>, in the entity's time zone.</summary>",
+                 "/// <param name=\"instant\">The instant asked about.</param>"],
+                ["public bool IsOpenAt(" + Instant + " instant) => GetTimeWindowSchedule().IsOpenAt(instant);"]);
+            WriteMethod(
+                writer,
+                entity,
+                "NextOpening",
+                ["/// <summary>The first opening at or after <paramref name=\"instant\"/>, in the entity's time zone; null when there is none.</summary>",
+                 "/// <param name=\"instant\">The instant to search from.</param>"],
+                ["public " + Instant + "? NextOpening(" + Instant + " instant) => GetTimeWindowSchedule().NextOpening(instant);"]);
+            WriteMethod(
+                writer,
+                entity,
+                "NextClosing",
+                ["/// <summary>The first closing at or after <paramref name=\"instant\"/>, in the entity's time zone; null when there is none.</summary>",
+                 "/// <param name=\"instant\">The instant to search from.</param>"],
+                ["public " + Instant + "? NextClosing(" + Instant + " instant) => GetTimeWindowSchedule().NextClosing(instant);"]);
+            WriteMethod(
+                writer,
+                entity,
+                "OpenIntervals",
+                ["/// <summary>The intervals during which the entity is open between <paramref name=\"from\"/> and <paramref name=\"to\"/>, in the entity's time zone.</summary>",
+                 "/// <param name=\"from\">The start of the period.</param>",
+                 "/// <param name=\"to\">The end of the period.</param>"],
+                ["public global::System.Collections.Generic.IReadOnlyList<global::ServerTools.OpenInterval> OpenIntervals(" + Instant + " from, " + Instant + " to)",
+                 "    => GetTimeWindowSchedule().OpenIntervals(from, to);"]);
+        }
+
+        /// <summary>
+        /// Writes the generated method <paramref name="name"/> after a blank line, its documentation and attribute first,
+        /// unless the class has a member that collides with it (ST4004), which then takes its place
+        /// (<see cref="TimeWindowedEntitySpec.LeftOut"/>).
+        /// </summary>
+        private static void WriteMethod(SourceWriter writer, TimeWindowedEntitySpec entity, string name, string[] documentation, string[] declaration)
+        {
+            foreach (var leftOut in entity.LeftOut)
+            {
+                if (leftOut == name)
+                {
+                    return;
+                }
+            }
+
+            writer.Line();
+            foreach (var line in documentation)
+            {
+                writer.Line(line);
+            }
+
+            writer.Line(GeneratorInfo.GeneratedCodeAttribute);
+            foreach (var line in declaration)
+            {
+                writer.Line(line);
+            }
         }
 
         /// <summary>

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using ServerTools.Generators.Common;
@@ -26,13 +28,31 @@ public sealed partial class TimeWindowedGenerator
                 return null;
             }
 
-            // A class that inherits the members from a [TimeWindowed] base class is reported by ST4005. (One with a member of
-            // their names still gets them: the compiler's error names the member, and code that calls IsOpenAt or
-            // WhereOpenAt keeps compiling, where skipping the class would add an error at every call.)
+            // A class that inherits the members from a [TimeWindowed] base class is reported by ST4005.
             if (TimeWindowMembers.TimeWindowedBase(type) is not null)
             {
                 return null;
             }
+
+            // A member that collides with a generated one (ST4004, an error) is not met by a second, generated one, which
+            // would give CS0102, CS0111 or CS0108 in the generated file and, on a command-line build, keep the analyzers
+            // from running: a method nothing generated calls is left out alone, so that code calling it, or WhereOpenAt,
+            // keeps compiling; a collision with a member the rest uses leaves out the class's code, as ST0001 does.
+            var leftOut = new List<string>();
+            foreach (var member in TimeWindowMembers.Collisions(type))
+            {
+                if (!TimeWindowMembers.CanLeaveOut(member.Name))
+                {
+                    return null;
+                }
+
+                if (!leftOut.Contains(member.Name))
+                {
+                    leftOut.Add(member.Name);
+                }
+            }
+
+            leftOut.Sort(StringComparer.Ordinal);
 
             var (timeZone, timeZoneProperty) = ReadArguments(context.Attributes[0]);
             if (timeZone is not null && timeZoneProperty is not null)
@@ -55,7 +75,8 @@ public sealed partial class TimeWindowedGenerator
                 type.IsSealed,
                 type.IsRecord,
                 timeZoneProperty,
-                timeZoneProperty is null ? timeZone ?? DefaultTimeZone : null);
+                timeZoneProperty is null ? timeZone ?? DefaultTimeZone : null,
+                leftOut.ToEquatableArray());
         }
 
         /// <summary>The attribute's <c>TimeZone</c> and <c>TimeZoneProperty</c>; null when not given.</summary>

@@ -32,6 +32,10 @@ internal sealed record TrackedEntitySpec(
 /// The property type, or a type in it, is a reference type without nullable annotations (declared under <c>#nullable disable</c>):
 /// <paramref name="TypeName"/> is written in a disabled nullable context, so the hook and the typed field keep its oblivious nullability.
 /// </param>
+/// <param name="HookCollides">
+/// The class declares an ordinary method with the hook's name and parameters (ST2005), so the partial declaration of the
+/// hook is left out (it would collide with it: CS0111), and the field's hook calls that method.
+/// </param>
 internal sealed record TrackedFieldSpec(
     string Name,
     string DeclaringType,
@@ -40,4 +44,5 @@ internal sealed record TrackedFieldSpec(
     bool IsNullableValueType,
     bool HasHook,
     bool IsMasked,
-    bool IsOblivious);
+    bool IsOblivious,
+    bool HookCollides);

@@ -27,6 +27,11 @@ public sealed partial class TrackedGenerator
             var typeName = hierarchy.Types[hierarchy.Types.Count - 1].Name;
             foreach (var field in entity.Fields)
             {
+                if (field.HookCollides)
+                {
+                    continue;
+                }
+
                 WriteTyped(writer, field, "partial void " + Parser.HookName(field.Name) + "(" + field.TypeName + " oldValue, " + field.TypeName + " newValue);");
             }
 

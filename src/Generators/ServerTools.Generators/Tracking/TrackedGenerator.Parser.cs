@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ServerTools.Generators.Common;
 using ServerTools.Shared;
 
@@ -60,10 +62,10 @@ public sealed partial class TrackedGenerator
                     declaring = (property.ContainingType, DeclaringTypeName(property.ContainingType));
                 }
 
-                fields.Add(Field(type, property, declaring.Value.Name, tracked.IsMasked));
+                fields.Add(Field(type, property, declaring.Value.Name, tracked.IsMasked, cancellationToken));
             }
 
-            if (fields.Count == 0)
+            if (fields.Count == 0 || CollidesWholly(type, fields.Select(static field => field.Name)))
             {
                 return null;
             }
@@ -78,12 +80,12 @@ public sealed partial class TrackedGenerator
                 hidesRegistration);
         }
 
-        private static TrackedFieldSpec Field(INamedTypeSymbol type, IPropertySymbol property, string declaringType, bool isMasked)
+        private static TrackedFieldSpec Field(INamedTypeSymbol type, IPropertySymbol property, string declaringType, bool isMasked, CancellationToken cancellationToken)
         {
             var typeName = property.Type.ToDisplayString(s_annotatedTypeFormat);
             if (Shared.TrackedProperties.IsModelValue(property))
             {
-                return new TrackedFieldSpec(property.Name, declaringType, typeName, ModelFormat(property.Type, typeName), false, HasHook(type, property), isMasked, IsOblivious(property.Type));
+                return new TrackedFieldSpec(property.Name, declaringType, typeName, ModelFormat(property.Type, typeName), false, HasHook(type, property), isMasked, IsOblivious(property.Type), HookCollides(type, property, cancellationToken));
             }
 
             var core = Core(property.Type);
@@ -95,7 +97,8 @@ public sealed partial class TrackedGenerator
                 !SymbolEqualityComparer.Default.Equals(core, property.Type),
                 HasHook(type, property),
                 isMasked,
-                IsOblivious(property.Type));
+                IsOblivious(property.Type),
+                HookCollides(type, property, cancellationToken));
         }
 
         /// <summary>
@@ -178,6 +181,72 @@ public sealed partial class TrackedGenerator
             return false;
         }
 
+        /// <summary>
+        /// True when <paramref name="type"/> declares an ordinary (not partial) method with the hook's name and parameters,
+        /// which the generated partial declaration would collide with (CS0111 in the generated file; ST2005 says to declare
+        /// it partial): the declaration is left out, so the build reports ST2005 alone, and the field's hook calls that
+        /// method, as it would the partial one (<see cref="HasHook"/>).
+        /// </summary>
+        private static bool HookCollides(INamedTypeSymbol type, IPropertySymbol property, CancellationToken cancellationToken)
+        {
+            foreach (var member in type.GetMembers(HookName(property.Name)))
+            {
+                if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary, IsPartialDefinition: false, PartialDefinitionPart: null, IsImplicitlyDeclared: false, Arity: 0, Parameters.Length: 2 } method
+                    && method.Parameters.All(parameter => parameter.RefKind == RefKind.None && SymbolEqualityComparer.Default.Equals(parameter.Type, property.Type))
+                    && !IsDeclaredPartial(method, cancellationToken))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// True when a declaration of <paramref name="method"/> has the <c>partial</c> modifier: the implementation of the
+        /// hook, whose definition the generator writes (before it does, the method is neither definition nor implementation).
+        /// </summary>
+        private static bool IsDeclaredPartial(IMethodSymbol method, CancellationToken cancellationToken)
+            => method.DeclaringSyntaxReferences.Any(reference =>
+                reference.GetSyntax(cancellationToken) is MethodDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
+
+        /// <summary>
+        /// True when a member of <paramref name="type"/>, whose tracked properties are named <paramref name="fieldNames"/>,
+        /// collides with generated code that cannot be left out alone
+        /// (ST2005): the class is named <c>TrackedFields</c>, declares a member of that name or a registration method
+        /// without parameters, declares a member that is not a method with the name of a hook (the generated code calls the
+        /// hook), or inherits a visible member named <c>TrackedFields</c> that is not a class (the generated class would
+        /// hide it). The class then gets no tracking code, as one that is not partial (ST0001), so that the build shows
+        /// ST2005 rather than CS0102, CS0111, CS0542 or CS0108 in a generated file.
+        /// </summary>
+        private static bool CollidesWholly(INamedTypeSymbol type, IEnumerable<string> fieldNames)
+        {
+            if (type.Name == FieldsClass
+                || type.GetMembers(FieldsClass).Any(static member => !member.IsImplicitlyDeclared)
+                || type.GetMembers(RegistrationMethod).Any(static member => !member.IsImplicitlyDeclared && member is not IMethodSymbol { Parameters.Length: > 0 }))
+            {
+                return true;
+            }
+
+            foreach (var name in fieldNames)
+            {
+                if (type.GetMembers(HookName(name)).Any(static member => !member.IsImplicitlyDeclared && member is not IMethodSymbol))
+                {
+                    return true;
+                }
+            }
+
+            for (var current = type.BaseType; current is not null; current = current.BaseType)
+            {
+                if (current.GetMembers(FieldsClass).Any(member => member is not ITypeSymbol && InheritedMembers.IsVisible(member, type)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>The name of the partial method that runs when the property <paramref name="propertyName"/> changed.</summary>
         public static string HookName(string propertyName) => "On" + propertyName + "Changed";
 
@@ -187,8 +256,9 @@ public sealed partial class TrackedGenerator
 
         /// <summary>
         /// Whether a base class has a generated <c>TrackedFields</c> class and registration method that
-        /// <paramref name="type"/> can see: generated for a tracked class of this assembly, or compiled into a referenced
-        /// assembly (the registration method is internal, so only one that gives this one access counts).
+        /// <paramref name="type"/> can see: generated for a tracked class of this assembly (or written there by hand, which
+        /// the generated ones hide as well), or compiled into a referenced assembly (the registration method is internal,
+        /// so only one that gives this one access counts).
         /// </summary>
         private static (bool Fields, bool Registration) HidesBaseMembers(INamedTypeSymbol type, CancellationToken cancellationToken)
         {
@@ -197,9 +267,11 @@ public sealed partial class TrackedGenerator
             {
                 if (SymbolEqualityComparer.Default.Equals(current.ContainingAssembly, type.ContainingAssembly))
                 {
+                    // A base class's own TrackedFields class or registration method (one that ST2005 reports, and that leaves
+                    // the base class without generated code) is hidden as a generated one is.
                     var generated = IsGenerated(current, cancellationToken);
-                    fields |= generated;
-                    registration |= generated;
+                    fields |= generated || current.GetTypeMembers(FieldsClass).Any(nested => InheritedMembers.IsVisible(nested, type));
+                    registration |= generated || current.GetMembers(RegistrationMethod).Any(member => member is IMethodSymbol { Parameters.Length: 0 } && InheritedMembers.IsVisible(member, type));
                 }
                 else
                 {
@@ -220,8 +292,13 @@ public sealed partial class TrackedGenerator
             }
 
             var classLevel = MetadataNames.HasAttribute(type, AttributeNames.Tracked);
-            return (classLevel || FirstMarkedProperty(type) is not null)
-                   && Shared.TrackedProperties.Of(type, classLevel).Any();
+            if (!classLevel && FirstMarkedProperty(type) is null)
+            {
+                return false;
+            }
+
+            var names = Shared.TrackedProperties.Of(type, classLevel).Select(static property => property.Symbol.Name).ToList();
+            return names.Count > 0 && !CollidesWholly(type, names);
         }
 
         /// <summary>

@@ -2,11 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
-using ServerTools.Analyzers.Common;
 
-namespace ServerTools.Analyzers.TimeWindows;
+namespace ServerTools.Analyzers.Common;
 
-/// <summary>The name a misspelt one most likely means, for the suggestions of ST4001 and ST4002.</summary>
+/// <summary>The name a misspelt one most likely means, for the suggestions of ST2002, ST4001 and ST4002.</summary>
 internal static class NearestName
 {
     /// <summary>How many edits away a name may be from the one it is taken to mean: 1 for names of up to 3 letters, else 2.</summary>
