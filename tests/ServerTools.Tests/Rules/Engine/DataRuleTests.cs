@@ -488,3 +488,40 @@ public sealed class StoredSeverityTests(RulesFixture database) : IClassFixture<R
         }
     }
 }
+
+/// <summary>Definitions written by SQL with rule sets that SaveChanges refuses; in a database of its own.</summary>
+public sealed class StoredRuleSetTests(RulesFixture database) : IClassFixture<RulesFixture>
+{
+    [Fact]
+    public async Task A_row_whose_rule_set_no_evaluation_would_ask_for_fails_in_every_rule_set_with_the_name_to_write()
+    {
+        await using (var context = database.Create())
+        {
+            await DefinitionRows.InsertAsync(context, "sql.spaced_set", "Order", "order.Quantity > 1000", "Blocking", ruleSets: [" confirm"]);
+            await DefinitionRows.InsertAsync(context, "sql.cased_set", "Order", "order.Quantity > 1000", "Blocking", ruleSets: ["Confirm"]);
+        }
+
+        using var services = DataRuleTests.Services(database, TimeSpan.Zero);
+        using var scope = services.CreateScope();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+
+        // Evaluate(order, "confirm") is the check these rows were meant for: each rule fails there (and everywhere), never skipped.
+        foreach (var ruleSet in new[] { "confirm", "other", null })
+        {
+            var failed = engine.Evaluate(DataRuleTests.Order(o => o.Quantity = 5), ruleSet).Violations.Where(v => v.RuleId.StartsWith("sql.", StringComparison.Ordinal)).ToList();
+            Assert.Equal(["sql.cased_set", "sql.spaced_set"], failed.Select(v => v.RuleId).Order(StringComparer.Ordinal));
+            Assert.All(failed, v => Assert.True(v.IsFailure));
+            Assert.Contains(
+                "the rule set \" confirm\" starts or ends with whitespace",
+                Assert.IsType<ArgumentException>(failed.Single(v => v.RuleId == "sql.spaced_set").Exception).Message,
+                StringComparison.Ordinal);
+            Assert.Contains(
+                "the rule set \"Confirm\" differs only in case from the rule set \"confirm\" of the application's code rules",
+                Assert.IsType<ArgumentException>(failed.Single(v => v.RuleId == "sql.cased_set").Exception).Message,
+                StringComparison.Ordinal);
+        }
+
+        var blocked = Assert.Throws<BusinessRuleException>(() => engine.Enforce(DataRuleTests.Order(o => o.Quantity = 5), "confirm"));
+        Assert.Contains(blocked.Violations, v => v is { RuleId: "sql.spaced_set", IsFailure: true });
+    }
+}

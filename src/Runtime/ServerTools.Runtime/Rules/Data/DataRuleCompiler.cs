@@ -46,6 +46,10 @@ internal static class DataRuleCompiler
         try
         {
             info = Describe(model, definition, type, storedSeverity);
+
+            // As SaveChanges checks them: a rule set " confirm" or "Confirm" (beside a code rule's "confirm") written by SQL
+            // would never be asked for, so the rule fails in every rule set rather than be skipped in silence.
+            CheckNames(definition);
         }
         catch (ArgumentException exception)
         {
