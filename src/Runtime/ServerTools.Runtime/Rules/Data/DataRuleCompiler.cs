@@ -234,7 +234,11 @@ internal static class DataRuleCompiler
 
         if (!Enum.IsDefined(definition.Severity))
         {
-            throw new ArgumentException($"Data rule '{definition.Id}': the severity {(int)definition.Severity} is neither Warning (0) nor Blocking (1).", nameof(definition));
+            throw new ArgumentException(
+                definition.Severity == RuleSeverityConverter.Undefined
+                    ? $"Data rule '{definition.Id}': its Severity is neither Warning nor Blocking (its row held another text, which reads as {(int)definition.Severity}). Set it to RuleSeverity.Warning or RuleSeverity.Blocking."
+                    : $"Data rule '{definition.Id}': the severity {(int)definition.Severity} is neither Warning (0) nor Blocking (1).",
+                nameof(definition));
         }
 
         return new ExceptionRuleInfo(
