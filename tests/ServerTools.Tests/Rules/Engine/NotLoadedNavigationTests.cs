@@ -262,12 +262,25 @@ public sealed class NotLoadedNavigationTests(LoadingFixture database) : IClassFi
         Assert.Equal(
             "The rule 'load.partner_blocked' cannot run. It reads LoadOrder.Partner, which is not loaded: this LoadOrder is new (Added, not saved yet) and "
             + "the context that tracks it did not load it, so reading it as null would let the rule pass unchecked. Load it before the check: "
-            + "context.Entry(entity).Reference(\"Partner\").Load(). (A query's Include and CheckRulesAsync apply to saved entities only.)",
+            + "context.Entry(entity).Reference(\"Partner\").Load(); or evaluate the entity with context.EvaluateRulesAsync(engine, entity), which loads "
+            + "what the data rules read and stores nothing. (A query's Include and CheckRulesAsync apply to saved entities only.)",
             failed.Message);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => context.CheckRulesAsync(engine, added));
 
-        await context.Entry(added).Reference(o => o.Partner).LoadAsync();
-        Assert.Contains(engine.Evaluate(added).Violations, v => v is { RuleId: "load.partner_blocked", IsFailure: false });
+        // CheckRulesAsync cannot store the violations of an entity without a key: it names the way that works.
+        var keyless = await Assert.ThrowsAsync<InvalidOperationException>(() => context.CheckRulesAsync(engine, added));
+        Assert.Contains("context.EvaluateRulesAsync(engine, entity)", keyless.Message, StringComparison.Ordinal);
+
+        // Both ways the message names run the rule, and agree.
+        var evaluated = await context.EvaluateRulesAsync(engine, added);
+        Assert.Contains(evaluated.Violations, v => v is { RuleId: "load.partner_blocked", IsFailure: false });
+        Assert.True(context.Entry(added).Reference(o => o.Partner).IsLoaded);
+        Assert.Equal(EntityState.Added, context.Entry(added).State);
+        Assert.Empty(context.ChangeTracker.Entries<StoredRuleViolation>());
+
+        var other = new LoadOrder { PartnerId = database.PartnerId, Amount = 1m };
+        context.Add(other);
+        await context.Entry(other).Reference(o => o.Partner).LoadAsync();
+        Assert.Contains(engine.Evaluate(other).Violations, v => v is { RuleId: "load.partner_blocked", IsFailure: false });
     }
 
     [Fact]

@@ -125,7 +125,8 @@ internal sealed class RuleNavigationNotLoadedException(Type entityType, string n
         {
             NotLoadedReason.Added =>
                 $"It reads {entity}.{navigation}, which is not loaded: this {entity} is new (Added, not saved yet) and the context that tracks it did not load "
-                + $"{(isCollection ? "that collection" : "it")}, so reading it as {asWhat} would let the rule pass unchecked. Load it before the check: {load}. "
+                + $"{(isCollection ? "that collection" : "it")}, so reading it as {asWhat} would let the rule pass unchecked. Load it before the check: {load}; "
+                + "or evaluate the entity with context.EvaluateRulesAsync(engine, entity), which loads what the data rules read and stores nothing. "
                 + "(A query's Include and CheckRulesAsync apply to saved entities only.)",
             NotLoadedReason.Untracked =>
                 $"It reads {entity}.{navigation}, which is null while its foreign key ({why.ForeignKey}) holds a value: the context of the engine's scope does not "
