@@ -37,6 +37,8 @@ public sealed class BusinessRuleProblemDetailsTests
         Assert.Equal("Blocking", discount.GetProperty("severity").GetString());
         var failed = Assert.Single(violations, v => v.GetProperty("ruleId").GetString() == "order.note_parser");
         Assert.True(failed.GetProperty("failed").GetBoolean());
+        Assert.Equal("This rule could not be checked; the server log has the cause.", failed.GetProperty("message").GetString());
+        Assert.Equal("Blocking", failed.GetProperty("severity").GetString());
         Assert.DoesNotContain("The note parser broke", body, System.StringComparison.Ordinal);
     }
 

@@ -17,8 +17,8 @@ namespace ServerTools;
 /// <c>app.UseExceptionHandler()</c>.
 /// </summary>
 /// <remarks>
-/// A rule that failed (threw instead of answering) is listed with its id and <c>"failed": true</c> only: its exception is
-/// logged here, at Error, with the rule's id (ASP.NET Core logs nothing of an exception a handler took). The body is
+/// A rule that failed (threw instead of answering) is listed with its id, severity, <c>"failed": true</c> and the fixed
+/// <see cref="FailedRuleMessage"/>, never with what its exception says: its exception is logged here, at Error, with the rule's id (ASP.NET Core logs nothing of an exception a handler took). The body is
 /// problem details JSON whatever the request's <c>Accept</c> header says, written by ASP.NET Core's problem details
 /// writers in every case, so it has the same members (<c>traceId</c>, the app's customizations) for every request.
 /// </remarks>
@@ -26,6 +26,12 @@ public sealed partial class BusinessRuleExceptionHandler(IProblemDetailsService 
 {
     /// <summary>The problem type of the answer.</summary>
     public const string ProblemType = "https://github.com/servertools/servertools/blob/main/docs/rules.md#in-a-web-app";
+
+    /// <summary>
+    /// The message of a rule that failed (threw instead of answering), the same for every such rule: it tells the caller
+    /// that the rule was not checked, not why (the cause is in the server's log, and may hold what a user must not see).
+    /// </summary>
+    public const string FailedRuleMessage = "This rule could not be checked; the server log has the cause.";
 
     private const string ProblemJson = "application/problem+json";
 
@@ -55,7 +61,7 @@ public sealed partial class BusinessRuleExceptionHandler(IProblemDetailsService 
             {
                 ["violations"] = broken.Violations
                     .Select(static violation => violation.IsFailure
-                        ? (object)new { ruleId = violation.RuleId, failed = true }
+                        ? (object)new { ruleId = violation.RuleId, severity = violation.Severity.ToString(), message = FailedRuleMessage, failed = true }
                         : new { ruleId = violation.RuleId, severity = violation.Severity.ToString(), message = violation.Message })
                     .ToArray(),
             },

@@ -26,7 +26,9 @@ internal sealed class RulesModelConvention : IModelInitializedConvention, IModel
         definitions.Property(typeof(string), nameof(ExceptionRuleDefinition.Id))?.HasMaxLength(200);
         definitions.Property(typeof(string), nameof(ExceptionRuleDefinition.EntityType))?.IsRequired(true);
         definitions.Property(typeof(string), nameof(ExceptionRuleDefinition.Expression))?.IsRequired(true);
-        definitions.Property(typeof(RuleSeverity), nameof(ExceptionRuleDefinition.Severity))?.HasConversion(typeof(string));
+        // Read exactly, and without throwing: a row written by SQL with another text must not make every EF query of the
+        // table throw (an admin screen that lists the rules is how the row gets fixed). See RuleSeverityConverter.
+        definitions.Property(typeof(RuleSeverity), nameof(ExceptionRuleDefinition.Severity))?.HasConversion(new RuleSeverityConverter());
 
         // The concurrency token is the xmin system column, which every PostgreSQL row has: no column is added, and the
         // AddColumn of xmin in a migration generates no SQL (Npgsql skips system columns).

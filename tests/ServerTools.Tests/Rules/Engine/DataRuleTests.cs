@@ -458,10 +458,49 @@ public sealed class StoredSeverityTests(RulesFixture database) : IClassFixture<R
         const string Expected = "Data rule 'sql.critical': its row in the table servertools_rule_definitions has the Severity 'Critical', which is neither 'Warning' nor 'Blocking'. Set it to one of them.";
         Assert.StartsWith(Expected, Assert.IsType<ArgumentException>(critical.Exception).Message, StringComparison.Ordinal);
         Assert.StartsWith(Expected, inSql.Message, StringComparison.Ordinal);
-        Assert.False(lower.IsFailure);
-        Assert.Equal(RuleSeverity.Blocking, lower.Severity);
         Assert.True(engine.Evaluate(new OrderLine { Id = 1, Product = "Desk" }).IsClean);
-        Assert.Equal(0, await query.EntitiesViolatingRule<Order>("sql.lower").CountAsync());
+
+        // Exact, as EF Core's queries compare the column ('Blocking'): 'blocking' and '1' are not names of RuleSeverity.
+        Assert.True(lower.IsFailure);
+        Assert.StartsWith(
+            "Data rule 'sql.lower': its row in the table servertools_rule_definitions has the Severity 'blocking', which is neither 'Warning' nor 'Blocking'.",
+            lower.Exception!.Message,
+            StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => query.EntitiesViolatingRule<Order>("sql.lower"));
+    }
+
+    [Fact]
+    public async Task A_row_with_an_unknown_severity_does_not_keep_EF_Core_from_reading_the_table_and_is_fixed_through_it()
+    {
+        await using (var context = database.Create())
+        {
+            await DefinitionRows.InsertAsync(context, "sql.fatal", "Order", "order.Quantity > 100", "Fatal");
+            await DefinitionRows.InsertAsync(context, "sql.number", "Order", "order.Quantity > 100", "1");
+        }
+
+        // An admin screen's list of the rules: every row is read, the unknown severities as no member of RuleSeverity.
+        await using (var admin = database.Create())
+        {
+            var listed = await admin.Set<ExceptionRuleDefinition>().AsNoTracking().Where(d => d.Id == "sql.fatal" || d.Id == "sql.number").ToListAsync();
+            Assert.Equal(2, listed.Count);
+            Assert.All(listed, d => Assert.False(Enum.IsDefined(d.Severity)));
+            Assert.False(await admin.Set<ExceptionRuleDefinition>().AnyAsync(d => d.Id == "sql.fatal" && d.Severity == RuleSeverity.Blocking));
+
+            // Saved with the unknown severity, the row is refused; with a severity, it is fixed.
+            var fatal = await admin.Set<ExceptionRuleDefinition>().SingleAsync(d => d.Id == "sql.fatal");
+            fatal.Message = "More than 100";
+            var refused = await Assert.ThrowsAsync<ArgumentException>(() => admin.SaveChangesAsync());
+            Assert.StartsWith("Data rule 'sql.fatal': its Severity is neither Warning nor Blocking", refused.Message, StringComparison.Ordinal);
+            fatal.Severity = RuleSeverity.Blocking;
+            await admin.SaveChangesAsync();
+            Assert.Equal("Blocking", await admin.Database.SqlQuery<string>($"SELECT \"Severity\" AS \"Value\" FROM servertools_rule_definitions WHERE \"Id\" = 'sql.fatal'").SingleAsync());
+        }
+
+        using var services = DataRuleTests.Services(database, TimeSpan.Zero);
+        using var scope = services.CreateScope();
+        var violations = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>().Evaluate(DataRuleTests.Order(o => o.Quantity = 500)).Violations;
+        Assert.Contains(violations, v => v is { RuleId: "sql.fatal", IsFailure: false, Severity: RuleSeverity.Blocking });
+        Assert.Contains(violations, v => v is { RuleId: "sql.number", IsFailure: true });
     }
 
     [Fact]
@@ -479,12 +518,49 @@ public sealed class StoredSeverityTests(RulesFixture database) : IClassFixture<R
         }
 
         await using var read = database.Create();
-        var (definition, storedSeverity) = Assert.Single(ServerTools.Rules.Data.DataRuleRows.Read(read.Set<ExceptionRuleDefinition>().Where(d => d.Id == "rows.all")));
+        var (definition, storedSeverity) = Assert.Single(ServerTools.Rules.Data.DataRuleRows.Read(read, read.Set<ExceptionRuleDefinition>().Where(d => d.Id == "rows.all")));
 
         Assert.Null(storedSeverity);
         foreach (var property in typeof(ExceptionRuleDefinition).GetProperties())
         {
             Assert.Equivalent(property.GetValue(saved), property.GetValue(definition), strict: true);
         }
+    }
+}
+
+/// <summary>Definitions written by SQL with rule sets that SaveChanges refuses; in a database of its own.</summary>
+public sealed class StoredRuleSetTests(RulesFixture database) : IClassFixture<RulesFixture>
+{
+    [Fact]
+    public async Task A_row_whose_rule_set_no_evaluation_would_ask_for_fails_in_every_rule_set_with_the_name_to_write()
+    {
+        await using (var context = database.Create())
+        {
+            await DefinitionRows.InsertAsync(context, "sql.spaced_set", "Order", "order.Quantity > 1000", "Blocking", ruleSets: [" confirm"]);
+            await DefinitionRows.InsertAsync(context, "sql.cased_set", "Order", "order.Quantity > 1000", "Blocking", ruleSets: ["Confirm"]);
+        }
+
+        using var services = DataRuleTests.Services(database, TimeSpan.Zero);
+        using var scope = services.CreateScope();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+
+        // Evaluate(order, "confirm") is the check these rows were meant for: each rule fails there (and everywhere), never skipped.
+        foreach (var ruleSet in new[] { "confirm", "other", null })
+        {
+            var failed = engine.Evaluate(DataRuleTests.Order(o => o.Quantity = 5), ruleSet).Violations.Where(v => v.RuleId.StartsWith("sql.", StringComparison.Ordinal)).ToList();
+            Assert.Equal(["sql.cased_set", "sql.spaced_set"], failed.Select(v => v.RuleId).Order(StringComparer.Ordinal));
+            Assert.All(failed, v => Assert.True(v.IsFailure));
+            Assert.Contains(
+                "the rule set \" confirm\" starts or ends with whitespace",
+                Assert.IsType<ArgumentException>(failed.Single(v => v.RuleId == "sql.spaced_set").Exception).Message,
+                StringComparison.Ordinal);
+            Assert.Contains(
+                "the rule set \"Confirm\" differs only in case from the rule set \"confirm\" of the application's code rules",
+                Assert.IsType<ArgumentException>(failed.Single(v => v.RuleId == "sql.cased_set").Exception).Message,
+                StringComparison.Ordinal);
+        }
+
+        var blocked = Assert.Throws<BusinessRuleException>(() => engine.Enforce(DataRuleTests.Order(o => o.Quantity = 5), "confirm"));
+        Assert.Contains(blocked.Violations, v => v is { RuleId: "sql.spaced_set", IsFailure: true });
     }
 }

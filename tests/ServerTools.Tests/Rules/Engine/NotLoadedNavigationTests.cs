@@ -246,16 +246,94 @@ public sealed class NotLoadedNavigationTests(LoadingFixture database) : IClassFi
     }
 
     [Fact]
-    public void A_plain_object_no_context_tracks_reads_a_null_navigation_as_null_and_a_collection_as_it_is()
+    public async Task A_new_entity_s_reference_that_is_not_loaded_fails_with_a_message_that_names_the_Load_that_works_for_it()
+    {
+        using var services = Services();
+        using var scope = services.CreateScope();
+        var context = scope.ServiceProvider.GetRequiredService<LoadingContext>();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        var added = new LoadOrder { PartnerId = database.PartnerId, Amount = 1m };
+        context.Add(added);
+
+        var failed = Assert.Single(engine.Evaluate(added).Violations, v => v.RuleId == "load.partner_blocked");
+
+        // Not a query's Include, nor CheckRulesAsync, which refuses an entity without a key: the Load of the entry.
+        Assert.True(failed.IsFailure);
+        Assert.Equal(
+            "The rule 'load.partner_blocked' cannot run. It reads LoadOrder.Partner, which is not loaded: this LoadOrder is new (Added, not saved yet) and "
+            + "the context that tracks it did not load it, so reading it as null would let the rule pass unchecked. Load it before the check: "
+            + "context.Entry(entity).Reference(\"Partner\").Load(); or evaluate the entity with context.EvaluateRulesAsync(engine, entity), which loads "
+            + "what the data rules read and stores nothing. (A query's Include and CheckRulesAsync apply to saved entities only.)",
+            failed.Message);
+
+        // CheckRulesAsync cannot store the violations of an entity without a key: it names the way that works.
+        var keyless = await Assert.ThrowsAsync<InvalidOperationException>(() => context.CheckRulesAsync(engine, added));
+        Assert.Contains("context.EvaluateRulesAsync(engine, entity)", keyless.Message, StringComparison.Ordinal);
+
+        // Both ways the message names run the rule, and agree.
+        var evaluated = await context.EvaluateRulesAsync(engine, added);
+        Assert.Contains(evaluated.Violations, v => v is { RuleId: "load.partner_blocked", IsFailure: false });
+        Assert.True(context.Entry(added).Reference(o => o.Partner).IsLoaded);
+        Assert.Equal(EntityState.Added, context.Entry(added).State);
+        Assert.Empty(context.ChangeTracker.Entries<StoredRuleViolation>());
+
+        var other = new LoadOrder { PartnerId = database.PartnerId, Amount = 1m };
+        context.Add(other);
+        await context.Entry(other).Reference(o => o.Partner).LoadAsync();
+        Assert.Contains(engine.Evaluate(other).Violations, v => v is { RuleId: "load.partner_blocked", IsFailure: false });
+    }
+
+    [Fact]
+    public async Task A_plain_object_whose_foreign_key_holds_a_value_fails_the_rules_that_read_its_null_reference_instead_of_passing_them()
+    {
+        using var services = Services();
+        using var scope = services.CreateScope();
+        var context = scope.ServiceProvider.GetRequiredService<LoadingContext>();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+
+        // As a web API binds a request body: the partner's key, no partner.
+        var bound = new LoadOrder { PartnerId = database.PartnerId, Amount = 2_000m };
+        var evaluation = engine.Evaluate(bound);
+
+        // The blocked partner's rule does not pass: each rule that reads the partner fails, and Enforce refuses the order.
+        // The lines are a collection of a plain object: what it holds (none), as documented.
+        Assert.Equal(
+            ["load.export_review", "load.partner_blocked", "load.too_many_drafts"],
+            evaluation.Violations.Select(v => v.RuleId).Order(StringComparer.Ordinal));
+        Assert.All(evaluation.Violations, v => Assert.True(v.IsFailure));
+        var partner = Assert.Single(evaluation.Violations, v => v.RuleId == "load.partner_blocked");
+        Assert.IsAssignableFrom<InvalidOperationException>(partner.Exception);
+        Assert.Equal(
+            "The rule 'load.partner_blocked' cannot run. It reads LoadOrder.Partner, which is null while its foreign key (PartnerId) holds a value: the context "
+            + "of the engine's scope does not track this LoadOrder (built from a request body, read with AsNoTracking(), or tracked by another context), so "
+            + "Partner was never loaded, and reading it as null would let the rule pass unchecked. Before the check, set Partner to the entity its key names "
+            + "(such as with context.Find), or let the context track this LoadOrder and load it: context.Add(entity) for a new one (context.Attach(entity) "
+            + "for a saved one), then context.Entry(entity).Reference(\"Partner\").Load().",
+            partner.Message);
+        Assert.DoesNotContain(database.PartnerId.ToString(System.Globalization.CultureInfo.InvariantCulture), partner.Message, StringComparison.Ordinal);
+        Assert.Throws<BusinessRuleException>(() => engine.Enforce(bound));
+
+        // Read with AsNoTracking: the same, where SQL finds the order breaks the partner's rule.
+        var read = await context.Orders.AsNoTracking().SingleAsync(o => o.Id == database.OrderId);
+        Assert.Contains(engine.Evaluate(read).Violations, v => v is { RuleId: "load.partner_blocked", IsFailure: true });
+
+        // Done as the message says, the rule runs and agrees with SQL.
+        context.Add(bound);
+        await context.Entry(bound).Reference(o => o.Partner).LoadAsync();
+        Assert.Contains(engine.Evaluate(bound).Violations, v => v is { RuleId: "load.partner_blocked", IsFailure: false });
+    }
+
+    [Fact]
+    public void A_plain_object_whose_foreign_key_is_null_reads_its_null_reference_as_null_and_a_collection_as_it_is()
     {
         using var services = Services();
         using var scope = services.CreateScope();
         var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
 
-        var evaluation = engine.Evaluate(new LoadOrder { PartnerId = database.PartnerId, Amount = 2_000m });
+        var evaluation = engine.Evaluate(new LoadOrder { PartnerId = null, Amount = 2_000m, Lines = [new LoadLine { Quantity = 0 }] });
 
-        Assert.Equal(["load.export_review"], evaluation.Violations.Select(v => v.RuleId));
-        Assert.False(evaluation.Violations[0].IsFailure);
+        Assert.Equal(["load.export_review", "load.negative_quantity"], evaluation.Violations.Select(v => v.RuleId).Order(StringComparer.Ordinal));
+        Assert.All(evaluation.Violations, v => Assert.False(v.IsFailure));
     }
 
     /// <summary>The data rules of the fixture that PostgreSQL finds the order breaks, by <c>EntitiesViolatingRule</c>.</summary>

@@ -170,6 +170,12 @@ public sealed class RuleExpressionRejectionTests
         { "order.Quantity > 5u", "unsigned literal", "5u" },
         { "order.Discount > 0.3f", "float literal", "0.3f" },
         { "1 / 0 == 0", "division by constant zero", "1 / 0" },
+        { "order.Amount / 0m > 1m", "division by constant zero", "/" },
+        { "order.Quantity % 0 == 1", "division by constant zero", "%" },
+        { "order.Amount / 0 > 1m", "division by constant zero", "/" },
+        { "order.Amount % -0.0m > 1m", "division by constant zero", "%" },
+        { "order.Quantity / (2 - 2) > 1", "division by constant zero", "/" },
+        { "order.Ratio / 0.0 > 1.0", "division by constant zero", "/" },
         { "2147483647 + 1 > 0", "constant overflow", "2147483647" },
 
         // constructs under a call or in place of a lambda

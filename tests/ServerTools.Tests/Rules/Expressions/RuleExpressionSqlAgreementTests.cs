@@ -148,7 +148,7 @@ public sealed class RuleExpressionSqlAgreementTests(RulesFixture database) : ICl
         "order.LocalAt.Year > 9000 || order.LocalAt.Date.Year < 2000 || order.LocalAt.Date.Hour == 1",
         "order.OrderedAt.Date.DayOfWeek == DayOfWeek.Friday && order.OrderedAt.Date.Hour == 0",
         "(order.Quantity / (order.Quantity - order.Quantity) > 1 || true) && order.Urgent",
-        "!(order.Amount / 0m > 1m && false) && order.Quantity > 20",
+        "!(order.Amount / (order.Amount - order.Amount) > 1m && false) && order.Quantity > 20",
     ];
 
     /// <summary>

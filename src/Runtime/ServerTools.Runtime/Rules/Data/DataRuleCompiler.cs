@@ -46,6 +46,11 @@ internal static class DataRuleCompiler
         try
         {
             info = Describe(model, definition, type, storedSeverity);
+
+            // As SaveChanges checks them: a rule set " confirm" or "Confirm" (beside a code rule's "confirm") written by SQL
+            // would never be asked for, so the rule fails in every rule set rather than be skipped in silence. A tag with
+            // whitespace does not keep a rule from running: the engine runs it (SaveChanges refuses it all the same).
+            CheckRuleSets(definition);
         }
         catch (ArgumentException exception)
         {
@@ -229,7 +234,11 @@ internal static class DataRuleCompiler
 
         if (!Enum.IsDefined(definition.Severity))
         {
-            throw new ArgumentException($"Data rule '{definition.Id}': the severity {(int)definition.Severity} is neither Warning (0) nor Blocking (1).", nameof(definition));
+            throw new ArgumentException(
+                definition.Severity == RuleSeverityConverter.Undefined
+                    ? $"Data rule '{definition.Id}': its Severity is neither Warning nor Blocking (its row held another text, which reads as {(int)definition.Severity}). Set it to RuleSeverity.Warning or RuleSeverity.Blocking."
+                    : $"Data rule '{definition.Id}': the severity {(int)definition.Severity} is neither Warning (0) nor Blocking (1).",
+                nameof(definition));
         }
 
         return new ExceptionRuleInfo(
@@ -252,6 +261,21 @@ internal static class DataRuleCompiler
     /// </summary>
     private static void CheckNames(ExceptionRuleDefinition definition)
     {
+        CheckRuleSets(definition);
+        foreach (var tag in definition.Tags)
+        {
+            if (tag.Trim().Length != tag.Length)
+            {
+                throw new ArgumentException(
+                    $"Data rule '{definition.Id}': the tag \"{tag}\" starts or ends with whitespace; tags are compared as written. Write \"{tag.Trim()}\".",
+                    nameof(definition));
+            }
+        }
+    }
+
+    /// <summary>The rule-set part of <see cref="CheckNames"/>: what would keep an evaluation from ever asking for the rule.</summary>
+    private static void CheckRuleSets(ExceptionRuleDefinition definition)
+    {
         const string Compared = "Rule sets are compared as written (ordinal, case-sensitive)";
         foreach (var set in definition.RuleSets)
         {
@@ -267,16 +291,6 @@ internal static class DataRuleCompiler
             {
                 throw new ArgumentException(
                     $"Data rule '{definition.Id}': the rule set \"{set}\" differs only in case from the rule set \"{known}\" of the application's code rules. {Compared}, so Evaluate(entity, \"{known}\") would not check the rule. Write \"{known}\".",
-                    nameof(definition));
-            }
-        }
-
-        foreach (var tag in definition.Tags)
-        {
-            if (tag.Trim().Length != tag.Length)
-            {
-                throw new ArgumentException(
-                    $"Data rule '{definition.Id}': the tag \"{tag}\" starts or ends with whitespace; tags are compared as written. Write \"{tag.Trim()}\".",
                     nameof(definition));
             }
         }

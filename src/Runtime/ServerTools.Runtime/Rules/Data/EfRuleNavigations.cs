@@ -574,19 +574,19 @@ internal static class EfRuleNavigations
 
         protected override void Reset() => Volatile.Write(ref _last, null);
 
-        public override bool IsLoaded(object entity, string navigation, object? value)
+        public override NotLoadedNavigation? NotLoaded(object entity, string navigation, object? value)
         {
             if (Volatile.Read(ref _last) is { } last && ReferenceEquals(entity, last.Entity) && string.Equals(navigation, last.Navigation, StringComparison.Ordinal))
             {
-                return last.Loaded;
+                return last.NotLoaded;
             }
 
-            var loaded = Ask(entity, navigation, value);
-            Volatile.Write(ref _last, new Answer(entity, navigation, loaded));
-            return loaded;
+            var notLoaded = Ask(entity, navigation, value);
+            Volatile.Write(ref _last, new Answer(entity, navigation, notLoaded));
+            return notLoaded;
         }
 
-        private bool Ask(object entity, string navigation, object? value)
+        private NotLoadedNavigation? Ask(object entity, string navigation, object? value)
         {
             if (!_resolved)
             {
@@ -596,28 +596,64 @@ internal static class EfRuleNavigations
 
             if (_context is null)
             {
-                return true;
+                return null;
             }
 
             // EF Core's entry of a tracked entity, found without the DetectChanges and the detached entry that
             // DbContext.Entry makes for any object.
             InternalEntityEntry? entry;
+            IModel model;
             try
             {
                 entry = _context.GetService<IStateManager>().TryGetEntry(entity, throwOnNonUniqueness: false);
+                model = _context.Model;
             }
             catch (ObjectDisposedException)
             {
-                return true;
+                return null;
             }
 
-            return entry is null
-                || entry.EntityState == EntityState.Detached
-                || Navigation(entry.EntityType, navigation) is not { } metadata
-                || EfRuleNavigations.IsLoaded(entry, metadata, value);
+            if (entry is null || entry.EntityState == EntityState.Detached)
+            {
+                return Untracked(model, entity, navigation, value);
+            }
+
+            if (Navigation(entry.EntityType, navigation) is not { } metadata || EfRuleNavigations.IsLoaded(entry, metadata, value))
+            {
+                return null;
+            }
+
+            return entry.EntityState == EntityState.Added ? NotLoadedNavigation.Added : NotLoadedNavigation.Tracked;
         }
 
-        private sealed record Answer(object Entity, string Navigation, bool Loaded);
+        /// <summary>
+        /// Whether <paramref name="navigation"/> of <paramref name="entity"/>, which no context tracks, was never loaded: a null
+        /// reference whose foreign key is on the entity (the dependent's side), each property of it a CLR property that holds
+        /// a value (not null). A foreign key of <c>0</c> holds a value, as EF Core's <c>Load</c> reads it, so an entity bound
+        /// from a body without the key fails the rule rather than pass it. Anything else reads as it is: a null reference
+        /// whose foreign key is null (or a shadow property, which a plain object does not hold), one on the principal's side,
+        /// a collection.
+        /// </summary>
+        private static NotLoadedNavigation? Untracked(IModel model, object entity, string navigation, object? value)
+        {
+            if (value is not null
+                || model.FindRuntimeEntityType(entity.GetType())?.FindNavigation(navigation) is not { IsCollection: false, IsOnDependent: true } reference)
+            {
+                return null;
+            }
+
+            foreach (var property in reference.ForeignKey.Properties)
+            {
+                if (property.IsShadowProperty() || property.GetGetter().GetClrValueUsingContainingEntity(entity) is null)
+                {
+                    return null;
+                }
+            }
+
+            return new NotLoadedNavigation(NotLoadedReason.Untracked, string.Join(", ", reference.ForeignKey.Properties.Select(static p => p.Name)));
+        }
+
+        private sealed record Answer(object Entity, string Navigation, NotLoadedNavigation? NotLoaded);
     }
 }
 #pragma warning restore EF1001

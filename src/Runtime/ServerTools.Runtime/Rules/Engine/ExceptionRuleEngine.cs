@@ -61,7 +61,8 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
     /// <summary>
     /// What tells the data rules whether a navigation of an entity is loaded: the data rules' context of this engine's
     /// scope (<see cref="RuleOptions.UseDataRules{TContext}"/>), the one the application uses in a request, resolved the
-    /// first time a rule reads a navigation that is null or a collection. An entity it does not track reads as it is.
+    /// first time a rule reads a navigation that is null or a collection. Of an entity it does not track, a null reference
+    /// whose foreign key holds a value is not loaded; anything else reads as it is.
     /// </summary>
     private EfRuleNavigations.Tracker Tracker()
         => _tracker ??= new EfRuleNavigations.Tracker(() => options.DataRuleContextType is { } type ? services.GetService(type) as DbContext : null);

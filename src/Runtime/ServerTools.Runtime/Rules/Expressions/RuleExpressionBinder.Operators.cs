@@ -219,6 +219,12 @@ internal sealed partial class RuleExpressionBinder
             throw _errors.At(op, "operator '%' on double", "PostgreSQL has no remainder of double precision numbers; use decimal numbers.");
         }
 
+        if (kind is SyntaxKind.DivideExpression or SyntaxKind.ModuloExpression && !left.IsConstant && IsConstantZero(right))
+        {
+            // As certain as 1 / 0 between literals (which Fold refuses where it computes it): every evaluation throws, and every SQL query of the rule fails (22012).
+            throw _errors.At(op, "division by constant zero", "the divisor is the constant zero, so every evaluation of the rule, and every SQL query of it, fails.");
+        }
+
         var (l, r) = Unify(left, right, type);
         var expressionType = kind switch
         {
@@ -231,6 +237,19 @@ internal sealed partial class RuleExpressionBinder
         var sql = Expression.MakeBinary(expressionType, l.Sql, r.Sql);
         return Fold(RuleValue.Scalar(sql, MemoryArithmetic(expressionType, type, l.Memory, r.Memory), l.MaybeNull || r.MaybeNull), node, left, right);
     }
+
+    /// <summary>Whether <paramref name="value"/> is a constant (a literal, or folded from literals) that is a zero number.</summary>
+    private static bool IsConstantZero(RuleValue value)
+        => value.IsConstant
+            && value.Memory is ConstantExpression { Value: { } number }
+            && number switch
+            {
+                int i => i == 0,
+                long l => l == 0,
+                decimal d => d == 0m,
+                double d => d == 0d,
+                _ => false,
+            };
 
     /// <summary>The in-memory operation: checked integers, and PostgreSQL's decimal division, integer remainder and float8 checks.</summary>
     private static BinaryExpression MemoryArithmetic(ExpressionType operation, Type type, Expression left, Expression right)

@@ -51,6 +51,28 @@ public static class ExceptionRuleDbContextExtensions
         return await StoreAsync(context, engine, entity, identity, ruleSet, evaluation, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Evaluates <paramref name="entity"/> with <paramref name="engine"/> as <see cref="CheckRulesAsync{T}"/> does, after
+    /// loading in <paramref name="context"/> the navigations its data rules read and the context did not load, and stores
+    /// nothing: for an entity that has no key yet, such as a new order checked before it is saved
+    /// (<c>context.Add(order)</c>, then this, then <c>SaveChanges</c> when nothing blocks). A navigation still not loaded
+    /// (an entity the context does not track) fails its rule, as with <see cref="IExceptionRuleEngine.Evaluate{T}"/>.
+    /// </summary>
+    /// <returns>The evaluation: <see cref="RuleEvaluation.HasBlocking"/> says whether the change may go on.</returns>
+    /// <exception cref="InvalidOperationException">
+    /// The engine runs no data rules while the context's table holds active ones, or loading what the data rules read
+    /// would load more than <see cref="RuleOptions.MaxEntitiesLoadedPerCheck"/> entities (the message names the rules).
+    /// </exception>
+    public static Task<RuleEvaluation> EvaluateRulesAsync<T>(
+        this DbContext context, IExceptionRuleEngine engine, T entity, string? ruleSet = null, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(entity);
+        return EfRuleNavigations.EvaluateAsync(context, engine, entity, ruleSet, cancellationToken);
+    }
+
     private static async Task<RuleCheck> StoreAsync<T>(
         DbContext context, IExceptionRuleEngine engine, T entity, (string EntityType, string Key) identity, string? ruleSet, RuleEvaluation evaluation, CancellationToken cancellationToken)
         where T : class
@@ -372,7 +394,7 @@ public static class ExceptionRuleDbContextExtensions
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentException.ThrowIfNullOrWhiteSpace(ruleId);
-        var (definition, storedSeverity) = DataRuleRows.Read(ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(d => d.Id == ruleId)).FirstOrDefault();
+        var (definition, storedSeverity) = DataRuleRows.Read(context, ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(d => d.Id == ruleId)).FirstOrDefault();
         if (definition is null)
         {
             if (ExceptionRuleRegistry.Rules.FirstOrDefault(rule => rule.Id == ruleId) is { } code)
@@ -414,7 +436,7 @@ public static class ExceptionRuleDbContextExtensions
         ArgumentNullException.ThrowIfNull(context);
         var parameter = Expression.Parameter(typeof(T), "entity");
         Expression? any = null;
-        foreach (var (definition, storedSeverity) in DataRuleRows.Read(ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(static d => d.Active).OrderBy(static d => d.Sequence).ThenBy(static d => d.Id)))
+        foreach (var (definition, storedSeverity) in DataRuleRows.Read(context, ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(static d => d.Active).OrderBy(static d => d.Sequence).ThenBy(static d => d.Id)))
         {
             // The rule as the engine runs it: the same entity type, rule-set membership and compiled expression.
             if (DataRuleCompiler.Compile(context.Model, definition, storedSeverity) is not { } rule
@@ -465,7 +487,7 @@ public static class ExceptionRuleDbContextExtensions
             if (value.IsTemporary || unsaved)
             {
                 throw new InvalidOperationException(
-                    $"The {entry.Metadata.DisplayName()} has no key yet (the database generates it when it is saved), so its violations cannot be stored. Save it first, then check its rules; or evaluate it with IExceptionRuleEngine.Evaluate, which stores nothing.");
+                    $"The {entry.Metadata.DisplayName()} has no key yet (the database generates it when it is saved), so its violations cannot be stored. Save it first, then check its rules; or, before the save, evaluate it with context.EvaluateRulesAsync(engine, entity), which loads what the data rules read and stores nothing.");
             }
         }
 
