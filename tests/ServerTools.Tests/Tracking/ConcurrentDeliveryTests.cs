@@ -44,8 +44,7 @@ public sealed class ConcurrentDeliveryTests(TrackingFixture database) : IClassFi
 
         Assert.Equal(5, await pass);
         Assert.Equal(3, inFlight.MostAtOnce);
-        await using var check = database.Create();
-        Assert.Equal(5, await check.Set<OutboxMessage>().CountAsync(m => m.State == OutboxState.Delivered && m.Attempts == 1));
+        Assert.Equal(5, await DeliveredAtTheFirstAttemptAsync());
     }
 
     [Fact]
@@ -78,8 +77,7 @@ public sealed class ConcurrentDeliveryTests(TrackingFixture database) : IClassFi
         // The blocked entity's next change followed it once it was delivered, in the same pass.
         Assert.Equal(6, await pass);
         Assert.Equal([TrackedOperation.Create, TrackedOperation.Update], deliveries.Received.Where(c => c.EntityKey == slow).Select(c => c.Operation));
-        await using var check = database.Create();
-        Assert.Equal(6, await check.Set<OutboxMessage>().CountAsync(m => m.State == OutboxState.Delivered && m.Attempts == 1));
+        Assert.Equal(6, await DeliveredAtTheFirstAttemptAsync());
     }
 
     [Fact]
@@ -114,8 +112,7 @@ public sealed class ConcurrentDeliveryTests(TrackingFixture database) : IClassFi
         var changes = deliveries.Received.Where(c => c.EntityKey == ordered).ToList();
         Assert.Equal(["0", "1", "2", "3"], changes.Select(c => c.Fields.Single(f => f.Field == nameof(SaleOrder.Total)).NewValue));
         Assert.Equal(changes.Select(c => c.Sequence).Order(), changes.Select(c => c.Sequence));
-        await using var check = database.Create();
-        Assert.Equal(7, await check.Set<OutboxMessage>().CountAsync(m => m.State == OutboxState.Delivered && m.Attempts == 1));
+        Assert.Equal(7, await DeliveredAtTheFirstAttemptAsync());
     }
 
     [Fact]
@@ -263,6 +260,12 @@ public sealed class ConcurrentDeliveryTests(TrackingFixture database) : IClassFi
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => database.Services(new Deliveries(), o => o.MaxConcurrentDeliveries = 0));
         Assert.Equal(nameof(TrackedChangeDispatcherOptions.MaxConcurrentDeliveries), error.ParamName);
+    }
+
+    private async Task<int> DeliveredAtTheFirstAttemptAsync()
+    {
+        await using var check = database.Create();
+        return await check.Set<OutboxMessage>().CountAsync(m => m.State == OutboxState.Delivered && m.Attempts == 1);
     }
 
     private static async Task ReachedAsync(Task condition, string what)
