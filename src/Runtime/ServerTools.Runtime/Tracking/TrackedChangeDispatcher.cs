@@ -46,6 +46,17 @@ public sealed class TrackedChangeDispatcherOptions
     public int Dispatchers { get; set; } = 1;
 
     /// <summary>
+    /// How many of the entities whose changes one pass took have their changes handed to handlers at the same time, each
+    /// delivery on the thread pool: a slow handler then holds back no more than its own entity's changes while the pass's
+    /// other entities are delivered beside it. The changes of one entity still go one at a time, in order; the handlers of
+    /// a change still run one after another, in registration order; the pass still records every outcome on its own
+    /// connection and commits once. Each delivery in flight may hold a connection of its own (a handler's DbContext), so
+    /// keep <see cref="Dispatchers"/> times this, plus the passes' own connections, within the connection pool. Default: 1,
+    /// one delivery after another.
+    /// </summary>
+    public int MaxConcurrentDeliveries { get; set; } = 1;
+
+    /// <summary>
     /// What the dispatcher does with the changes of a tracked entity type for which this process registers no
     /// <see cref="ITrackedChangeHandler{T}"/>. Default: <see cref="UnhandledTrackedChanges.Wait"/>, leave them pending for a
     /// dispatcher that has a handler.
@@ -86,6 +97,7 @@ public sealed class TrackedChangeDispatcherOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxAttempts, 1, nameof(MaxAttempts));
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(Dispatchers, 1, nameof(Dispatchers));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentDeliveries, 1, nameof(MaxConcurrentDeliveries));
         ArgumentOutOfRangeException.ThrowIfLessThan(UnhandledCountLimit, 1, nameof(UnhandledCountLimit));
         ArgumentOutOfRangeException.ThrowIfLessThan(FirstRetryDelay, TimeSpan.Zero, nameof(FirstRetryDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryDelay, FirstRetryDelay, nameof(MaxRetryDelay));
@@ -164,7 +176,8 @@ public sealed class TrackedChangeDispatcher<TContext>
     /// One pass: locks due changes of the entity types this process has handlers for (of each type, up to
     /// <see cref="TrackedChangeDispatcherOptions.BatchSize"/> entities' earliest pending change, then up to as many of the
     /// changes that follow them), delivers each to every handler of its type (each change in a DI scope of its own, the
-    /// changes of one entity in order), records the outcome and commits. Hands out nothing while a redelivery of tracked
+    /// changes of one entity in order, those of up to <see cref="TrackedChangeDispatcherOptions.MaxConcurrentDeliveries"/>
+    /// entities at once), records the outcome and commits. Hands out nothing while a redelivery of tracked
     /// changes of this outbox is under way or waits for the passes under way (<c>RedeliverDeadLetteredChangesAsync</c>).
     /// </summary>
     /// <returns>How many changes the pass handled: delivered, failed, or set aside as unreadable.</returns>
@@ -477,90 +490,158 @@ public sealed class TrackedChangeDispatcher<TContext>
         // Once the first handler has run, what the pass did is recorded and committed whatever happens to the token: a
         // dispatcher asked to stop hands out no more messages, and keeps the deliveries already made (else a restart
         // delivers them again). The messages it did not hand out stay locked until the commit, then due again.
-        var delivered = new List<Guid>();
-        var deliveredAt = new List<DateTimeOffset>();
-        Dictionary<string, int>? withoutHandler = null;
-        var handled = 0;
-        var stopped = false;
-        foreach (var run in runs)
-        {
-            // One entity's changes, in order: a change that is not delivered holds back the ones after it.
-            for (var i = 0; i < run.Count && !stopped; i++)
-            {
-                var (message, unreadable) = run[i];
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    stopped = true;
-                    break;
-                }
-
-                if (i > 0 && message.NextAttemptAt > now)
-                {
-                    break;
-                }
-
-                if (unreadable is not null)
-                {
-                    handled++;
-                    await UnreadableAsync(db, sql, message, unreadable).ConfigureAwait(false);
-                    break;
-                }
-
-                var outcome = await DeliverAsync(message, db.Model, cancellationToken).ConfigureAwait(false);
-                if (outcome.Stopped)
-                {
-                    // A handler that threw before the stop failed all the same: its attempt counts, with its error.
-                    stopped = true;
-                    if (outcome.Failures.Count > 0)
-                    {
-                        handled++;
-                        await FailedAsync(db, sql, message, outcome).ConfigureAwait(false);
-                    }
-                    else if (outcome.Handled.Count > 0)
-                    {
-                        await RecordHandledAsync(db, message, outcome.Handled).ConfigureAwait(false);
-                    }
-
-                    break;
-                }
-
-                handled++;
-                if (outcome.Failures.Count > 0)
-                {
-                    await FailedAsync(db, sql, message, outcome).ConfigureAwait(false);
-                    break;
-                }
-
-                delivered.Add(message.Id);
-                deliveredAt.Add(_options.TimeProvider.GetUtcNow().ToUniversalTime());
-                if (outcome.Handled.Count == 0 && message.HandledBy is not { Count: > 0 } && plan.Unhandled.Contains(message.EntityType))
-                {
-                    withoutHandler ??= new Dictionary<string, int>(StringComparer.Ordinal);
-                    withoutHandler[message.EntityType] = withoutHandler.GetValueOrDefault(message.EntityType) + 1;
-                }
-            }
-        }
-
-        if (delivered.Count > 0)
+        var deliveries = await DeliverRunsAsync(db, sql, plan, runs, now, cancellationToken).ConfigureAwait(false);
+        if (deliveries.Delivered.Count > 0)
         {
             var recorded = await db.Database.ExecuteSqlRawAsync(
-                sql.MarkDelivered, [nameof(OutboxState.Delivered), delivered.ToArray(), deliveredAt.ToArray()], CancellationToken.None).ConfigureAwait(false);
-            if (recorded != delivered.Count)
+                sql.MarkDelivered, [nameof(OutboxState.Delivered), deliveries.Delivered.ToArray(), deliveries.DeliveredAt.ToArray()], CancellationToken.None).ConfigureAwait(false);
+            if (recorded != deliveries.Delivered.Count)
             {
                 throw new InvalidOperationException(
-                    $"The dispatcher delivered {delivered.Count} tracked changes but could record only {recorded} of them in the outbox, whose rows it had " +
+                    $"The dispatcher delivered {deliveries.Delivered.Count} tracked changes but could record only {recorded} of them in the outbox, whose rows it had " +
                     "locked: the outbox's mapping and its table disagree. The pass is rolled back, so the changes will be delivered again; check the " +
                     "mapping of OutboxMessage in OnModelCreating and the migrations of the outbox table.");
             }
         }
 
         await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-        foreach (var (type, count) in withoutHandler ?? [])
+        foreach (var (type, count) in deliveries.WithoutHandler ?? [])
         {
             TrackedDispatcherLog.MarkedWithoutHandler(_logger, count, type);
         }
 
-        return handled;
+        return deliveries.Handled;
+    }
+
+    /// <summary>
+    /// Hands the changes a pass took to their handlers: the changes of each entity's run in order, one at a time, a run
+    /// ending at a change that is not delivered (it holds back the ones after it) or at a follower not due yet; and up to
+    /// <see cref="TrackedChangeDispatcherOptions.MaxConcurrentDeliveries"/> runs at once, started in the order of
+    /// <paramref name="runs"/>, each delivery on the thread pool when more than one may run. Only the handlers run beside
+    /// each other: this flow records each outcome as its delivery ends (a failure, an unreadable row, the handlers that took
+    /// a change before a stop), since the pass's context and connection serve one caller at a time, and returns the
+    /// deliveries, which the pass records in one statement. Once the dispatcher is asked to stop, no further change is
+    /// handed out, and the deliveries under way are awaited and recorded. Should recording fail, the deliveries under way
+    /// are awaited before the exception goes on, so that no handler still holds a change when the pass's transaction, and
+    /// its locks, end.
+    /// </summary>
+    private async Task<PassDeliveries> DeliverRunsAsync(
+        TContext db, OutboxSql sql, Plan plan, List<List<(OutboxMessage Message, string? Unreadable)>> runs, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var result = new PassDeliveries();
+        var model = db.Model;
+        var inFlight = new List<(Task<HandlerRun> Outcome, List<(OutboxMessage Message, string? Unreadable)> Run, int Index)>();
+
+        // Hands out the change at index of run, or ends the run there.
+        async Task StartAsync(List<(OutboxMessage Message, string? Unreadable)> run, int index)
+        {
+            if (index >= run.Count)
+            {
+                return;
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                result.Stopped = true;
+                return;
+            }
+
+            var (message, unreadable) = run[index];
+            if (index > 0 && message.NextAttemptAt > now)
+            {
+                return;
+            }
+
+            if (unreadable is not null)
+            {
+                result.Handled++;
+                await UnreadableAsync(db, sql, message, unreadable).ConfigureAwait(false);
+                return;
+            }
+
+            var outcome = _options.MaxConcurrentDeliveries == 1
+                ? DeliverAsync(message, model, cancellationToken)
+                : Task.Run(() => DeliverAsync(message, model, cancellationToken), CancellationToken.None);
+            inFlight.Add((outcome, run, index));
+        }
+
+        var next = 0;
+        try
+        {
+            while (true)
+            {
+                while (!result.Stopped && next < runs.Count && inFlight.Count < _options.MaxConcurrentDeliveries)
+                {
+                    await StartAsync(runs[next++], 0).ConfigureAwait(false);
+                }
+
+                if (inFlight.Count == 0)
+                {
+                    return result;
+                }
+
+                var ended = inFlight.Count == 1
+                    ? inFlight[0].Outcome
+                    : await Task.WhenAny(inFlight.Select(static delivery => delivery.Outcome)).ConfigureAwait(false);
+                var at = inFlight.FindIndex(delivery => delivery.Outcome == ended);
+                var (_, run, index) = inFlight[at];
+                inFlight.RemoveAt(at);
+                var outcome = await ended.ConfigureAwait(false);
+                if (await RecordAsync(db, sql, plan, run[index].Message, outcome, result).ConfigureAwait(false) && !result.Stopped)
+                {
+                    // The entity's next change keeps its place, ahead of the runs not started yet.
+                    await StartAsync(run, index + 1).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            if (inFlight.Count > 0)
+            {
+                await Task.WhenAll(inFlight.Select(static delivery => (Task)delivery.Outcome)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records how the delivery of <paramref name="message"/> went, in the pass's transaction or in <paramref name="result"/>;
+    /// returns whether the next change of its entity may follow (it was delivered).
+    /// </summary>
+    private async Task<bool> RecordAsync(TContext db, OutboxSql sql, Plan plan, OutboxMessage message, HandlerRun outcome, PassDeliveries result)
+    {
+        if (outcome.Stopped)
+        {
+            // A handler that threw before the stop failed all the same: its attempt counts, with its error.
+            result.Stopped = true;
+            if (outcome.Failures.Count > 0)
+            {
+                result.Handled++;
+                await FailedAsync(db, sql, message, outcome).ConfigureAwait(false);
+            }
+            else if (outcome.Handled.Count > 0)
+            {
+                await RecordHandledAsync(db, message, outcome.Handled).ConfigureAwait(false);
+            }
+
+            return false;
+        }
+
+        result.Handled++;
+        if (outcome.Failures.Count > 0)
+        {
+            await FailedAsync(db, sql, message, outcome).ConfigureAwait(false);
+            return false;
+        }
+
+        result.Delivered.Add(message.Id);
+        result.DeliveredAt.Add(_options.TimeProvider.GetUtcNow().ToUniversalTime());
+        if (outcome.Handled.Count == 0 && message.HandledBy is not { Count: > 0 } && plan.Unhandled.Contains(message.EntityType))
+        {
+            result.WithoutHandler ??= new Dictionary<string, int>(StringComparer.Ordinal);
+            result.WithoutHandler[message.EntityType] = result.WithoutHandler.GetValueOrDefault(message.EntityType) + 1;
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -1011,6 +1092,23 @@ public sealed class TrackedChangeDispatcher<TContext>
     /// (<see cref="Unhandled"/>), as of a <see cref="TrackedDescriptors.Version"/>.
     /// </summary>
     private sealed record Plan(int Version, string[] Claimed, HashSet<string> Unhandled);
+
+    /// <summary>
+    /// What the deliveries of a pass came to: how many changes it handled, the changes delivered with the time of each, how
+    /// many of those of each type without a handler were marked delivered, and whether it stopped.
+    /// </summary>
+    private sealed class PassDeliveries
+    {
+        public int Handled { get; set; }
+
+        public List<Guid> Delivered { get; } = [];
+
+        public List<DateTimeOffset> DeliveredAt { get; } = [];
+
+        public Dictionary<string, int>? WithoutHandler { get; set; }
+
+        public bool Stopped { get; set; }
+    }
 }
 
 /// <summary>
