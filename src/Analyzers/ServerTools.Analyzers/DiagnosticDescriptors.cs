@@ -643,7 +643,8 @@ internal static class DiagnosticDescriptors
                      + "in two sets, so Enforce(invoice, \"post\") silently skips the second. Rule sets of the project's rules are "
                      + "compared with each other and with those of the rules of the assemblies it references; data rules whose set "
                      + "differs only in case from a code rule's are refused when they are saved.",
-        helpLinkUri: HelpLinkBase + "ST5011.md");
+        helpLinkUri: HelpLinkBase + "ST5011.md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
 
     /// <summary>ST9001: the module's summary (entities, features, exception rules, source-generated code), once per compilation.</summary>
     public static readonly DiagnosticDescriptor ModuleSummary = new(

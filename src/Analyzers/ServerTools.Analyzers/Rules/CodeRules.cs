@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using ServerTools.Shared;
@@ -21,8 +22,16 @@ internal static class CodeRules
         return rules;
     }
 
-    /// <summary>The code rules of the assemblies <paramref name="compilation"/> references that reference ServerTools.</summary>
-    public static List<CodeRule> Referenced(Compilation compilation, RulesSymbols symbols, CancellationToken cancellationToken)
+    /// <summary>
+    /// The code rules of the assemblies <paramref name="compilation"/> references that reference ServerTools, read once per
+    /// compilation for the analyzers that compare with them (ST5001, ST5010, ST5011). Do not change the list.
+    /// </summary>
+    public static IReadOnlyList<CodeRule> Referenced(Compilation compilation, RulesSymbols symbols, CancellationToken cancellationToken)
+        => s_referenced.GetValue(compilation, key => ReadReferenced(key, symbols, cancellationToken));
+
+    private static readonly ConditionalWeakTable<Compilation, List<CodeRule>> s_referenced = new();
+
+    private static List<CodeRule> ReadReferenced(Compilation compilation, RulesSymbols symbols, CancellationToken cancellationToken)
     {
         var runtime = symbols.ExceptionRule.ContainingAssembly.Name;
         var rules = new List<CodeRule>();

@@ -142,7 +142,7 @@ public sealed class MisspeltRuleSetAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The rule sets of <paramref name="rules"/>.</summary>
-    private static HashSet<string> RuleSetsOf(List<CodeRule> rules)
+    private static HashSet<string> RuleSetsOf(IEnumerable<CodeRule> rules)
         => new(rules.SelectMany(static rule => CodeRules.RuleSets(rule.Attribute)).OfType<string>(), StringComparer.Ordinal);
 
     /// <summary>A constant rule set given to a method: the name, the method's name, and where the argument is written.</summary>

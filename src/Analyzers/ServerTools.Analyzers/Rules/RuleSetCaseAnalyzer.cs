@@ -1,7 +1,7 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -13,9 +13,10 @@ namespace ServerTools.Analyzers.Rules;
 /// ST5011: an entry of a code rule's <c>RuleSets</c> differs only in case from a rule set of another code rule of the
 /// compilation or of an assembly it references that references ServerTools (or from another entry of the same rule):
 /// <c>RuleSets = ["post"]</c> beside <c>RuleSets = ["Post"]</c>. Sets are compared ordinally, so
-/// <c>Enforce(invoice, "post")</c> skips the second rule. Reported at the entry of each rule of the compilation, as the
-/// rule's class is analysed (the rule sets are read once per compilation, at the first rule with sets); a rule of a
-/// referenced assembly is reported when its own project builds.
+/// <c>Enforce(invoice, "post")</c> skips the second rule. Like ST5001, it is reported at the entry of each rule of the
+/// compilation once the whole compilation is seen: the rules are gathered as their classes are analysed (their attributes
+/// are bound by then), so no walk over every type of the compilation is needed, and the referenced assemblies are read
+/// only when the compilation has a rule with sets. A rule of a referenced assembly is reported when its own project builds.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RuleSetCaseAnalyzer : DiagnosticAnalyzer
@@ -31,8 +32,7 @@ public sealed class RuleSetCaseAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(static start =>
         {
             var symbols = LazySymbols.Of(start.Compilation, RulesSymbols.From);
-            var known = new Lazy<ILookup<string, Owner>>(
-                () => KnownSets(start.Compilation, symbols.Value!, start.CancellationToken), LazyThreadSafetyMode.ExecutionAndPublication);
+            var rules = new ConcurrentBag<Rule>();
             start.RegisterSymbolAction(
                 symbolContext =>
                 {
@@ -42,15 +42,32 @@ public sealed class RuleSetCaseAnalyzer : DiagnosticAnalyzer
                         && attribute.ApplicationSyntaxReference?.GetSyntax(symbolContext.CancellationToken) is AttributeSyntax syntax
                         && RulesSymbols.Argument(syntax, RulesSymbols.RuleSets) is { } argument)
                     {
-                        Analyze(symbolContext, type, attribute, argument, known.Value);
+                        rules.Add(new Rule(type, attribute, argument));
                     }
                 },
                 SymbolKind.NamedType);
+            start.RegisterCompilationEndAction(end =>
+            {
+                if (rules.IsEmpty)
+                {
+                    return;
+                }
+
+                var known = rules.Select(static rule => new CodeRule(rule.Type, rule.Attribute))
+                    .Concat(CodeRules.Referenced(end.Compilation, symbols.Value!, end.CancellationToken))
+                    .SelectMany(static rule => CodeRules.RuleSets(rule.Attribute).OfType<string>().Select(set => new Owner(set, rule.Type)))
+                    .ToLookup(static owner => owner.Set, StringComparer.OrdinalIgnoreCase);
+                foreach (var rule in rules)
+                {
+                    Analyze(end, rule, known);
+                }
+            });
         });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol type, AttributeData attribute, AttributeArgumentSyntax argument, ILookup<string, Owner> known)
+    private static void Analyze(CompilationAnalysisContext context, Rule rule, ILookup<string, Owner> known)
     {
+        var (type, attribute, argument) = rule;
         var sets = CodeRules.RuleSets(attribute).ToList();
         var elements = RulesSymbols.Elements(argument.Expression);
         if (elements is not null && elements.Count != sets.Count)
@@ -87,13 +104,9 @@ public sealed class RuleSetCaseAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>The rule sets of the code rules of the compilation and of the assemblies it references, by name without regard to case.</summary>
-    private static ILookup<string, Owner> KnownSets(Compilation compilation, RulesSymbols symbols, CancellationToken cancellationToken)
-        => CodeRules.InSource(compilation, symbols, cancellationToken)
-            .Concat(CodeRules.Referenced(compilation, symbols, cancellationToken))
-            .SelectMany(static rule => CodeRules.RuleSets(rule.Attribute).OfType<string>().Select(set => new Owner(set, rule.Type)))
-            .ToLookup(static owner => owner.Set, StringComparer.OrdinalIgnoreCase);
-
     /// <summary>A rule set as a code rule writes it, and the rule.</summary>
     private sealed record Owner(string Set, INamedTypeSymbol Type);
+
+    /// <summary>A rule of the compilation that lists rule sets: its class, its attribute and the attribute's <c>RuleSets</c> argument.</summary>
+    private sealed record Rule(INamedTypeSymbol Type, AttributeData Attribute, AttributeArgumentSyntax Argument);
 }
