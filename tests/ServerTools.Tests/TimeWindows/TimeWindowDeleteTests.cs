@@ -304,6 +304,70 @@ public sealed class TimeWindowDeleteTests(TimeWindowDeleteTests.Database databas
         Assert.Contains("the containing entry is in the deleted state", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_soft_delete_interceptor_after_servertools_saves_the_branch_with_its_schedule_not_the_empty_lists_the_delete_would_send()
+    {
+        // The review's case: EF runs the application's interceptor after ServerTools' one, which has hidden the lists of
+        // the deleted branch; turned into an update, the branch would have been saved with no opening hours.
+        var id = (await AddAsync(database, NewBranch("soft deleted")))[0];
+        await using (var context = new BranchContext(new DbContextOptionsBuilder<BranchContext>()
+            .UseNpgsql(database.ConnectionString).UseServerTools().AddInterceptors(new SoftDeleteInterceptor()).Options))
+        {
+            var branch = await context.Branches.SingleAsync(b => b.Id == id);
+            context.Branches.Remove(branch);
+
+            Assert.Equal(1, await context.SaveChangesAsync());
+
+            AssertHasItsSchedule(branch);
+        }
+
+        await using var check = database.Create();
+        var stored = await check.Branches.SingleAsync(b => b.Id == id);
+        Assert.Equal("soft deleted (archived)", stored.Name);
+        AssertHasItsSchedule(stored);
+
+        // The columns WhereOpenAt reads agree with the stored schedule (Monday 10:00 in Paris).
+        Assert.True(await check.Branches.Where(b => b.Id == id).WhereOpenAt(new DateTimeOffset(2026, 6, 1, 8, 0, 0, TimeSpan.Zero)).AnyAsync());
+    }
+
+    [Fact]
+    public async Task When_a_later_interceptor_throws_before_the_save_an_undone_delete_gives_the_schedule_back_at_once()
+    {
+        var id = (await AddAsync(database, NewBranch("undone")))[0];
+        await using var context = new BranchContext(new DbContextOptionsBuilder<BranchContext>()
+            .UseNpgsql(database.ConnectionString).UseServerTools().AddInterceptors(new RefusingInterceptor()).Options);
+        var branch = await context.Branches.SingleAsync(b => b.Id == id);
+        context.Branches.Remove(branch);
+
+        // EF reports no end of a save whose SavingChanges interceptor threw.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => context.SaveChangesAsync());
+        context.Entry(branch).State = EntityState.Unchanged;
+
+        AssertHasItsSchedule(branch);
+    }
+
+    /// <summary>An application's soft delete: a deleted branch is kept, renamed, as an update.</summary>
+    private sealed class SoftDeleteInterceptor : SaveChangesInterceptor
+    {
+        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            foreach (var entry in eventData.Context!.ChangeTracker.Entries<Branch>().Where(static e => e.State == EntityState.Deleted).ToList())
+            {
+                entry.State = EntityState.Modified;
+                entry.Entity.Name += " (archived)";
+            }
+
+            return ValueTask.FromResult(result);
+        }
+    }
+
+    /// <summary>An application's interceptor that refuses every save before it starts.</summary>
+    private sealed class RefusingInterceptor : SaveChangesInterceptor
+    {
+        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+            => throw new InvalidOperationException("Saves are refused here.");
+    }
+
     /// <summary>An application's SaveChanges interceptor, which makes EF detect changes again after ServerTools' own.</summary>
     private sealed class TouchingInterceptor : SaveChangesInterceptor
     {

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -16,12 +17,17 @@ namespace ServerTools.TimeWindows;
 /// deleted entity's non-empty <c>TimeWindows</c> and <c>SpecialDays</c> are replaced by new empty lists (through the
 /// generated properties' setters); when the save ends, saved, failed or canceled, the entity gets its own lists back. The lists
 /// themselves are never changed, and nothing else of the entry is: it is still Deleted after a failed save, and a retry
-/// hides them again.
+/// hides them again. An entry that leaves the Deleted state before the save writes it (a soft-delete interceptor of the
+/// application, which EF runs after ServerTools', sets it to Modified) gets its lists back at once, so that what EF then
+/// writes is its real schedule, never the empty placeholders.
 /// </summary>
 /// <remarks>
 /// A DELETE writes no column but the key, so what the database receives is the same. The audit trail and tracked
 /// changes do not log complex collections, and read nothing hidden here. Deletes that EF cascades during the save
-/// (<see cref="CascadeTiming.OnSaveChanges"/>) are hidden as EF marks them.
+/// (<see cref="CascadeTiming.OnSaveChanges"/>) are hidden as EF marks them. The state of the tracked entries is watched
+/// from <see cref="Hide"/> to <see cref="Restore"/>. When an application interceptor after ServerTools' throws in
+/// SavingChanges, EF reports no end of the save: the lists stay hidden (and the watch on) until the context's next save
+/// or its return to the pool, or until the entry leaves the Deleted state.
 /// </remarks>
 internal sealed class TimeWindowDeletes
 {
@@ -50,7 +56,7 @@ internal sealed class TimeWindowDeletes
             throw;
         }
 
-        if (tracker.CascadeDeleteTiming == CascadeTiming.OnSaveChanges || tracker.DeleteOrphansTiming == CascadeTiming.OnSaveChanges)
+        if (deletes is not null || tracker.CascadeDeleteTiming == CascadeTiming.OnSaveChanges || tracker.DeleteOrphansTiming == CascadeTiming.OnSaveChanges)
         {
             deletes ??= new();
             deletes._watched = tracker;
@@ -71,10 +77,7 @@ internal sealed class TimeWindowDeletes
 
         foreach (var hidden in _hidden)
         {
-            if (ReferenceEquals(hidden.Property.GetGetter().GetClrValueUsingContainingEntity(hidden.Entity), hidden.Placeholder))
-            {
-                hidden.Setter.SetValue(hidden.Entity, hidden.Own);
-            }
+            GiveBack(hidden);
         }
 
         _hidden.Clear();
@@ -83,9 +86,33 @@ internal sealed class TimeWindowDeletes
 
     private void OnStateChanged(object? sender, EntityStateChangedEventArgs args)
     {
-        if (args.NewState == EntityState.Deleted && args.Entry.Entity is ITimeWindowed)
+        if (args.Entry.Entity is not ITimeWindowed)
+        {
+            return;
+        }
+
+        if (args.NewState == EntityState.Deleted)
         {
             HideIn(args.Entry.Entity, args.Entry.Metadata);
+        }
+        else if (args.OldState == EntityState.Deleted && args.NewState != EntityState.Detached && _entities.Remove(args.Entry.Entity))
+        {
+            // No longer deleted (a soft delete, an undo): EF may write the entity now, with its own lists.
+            foreach (var hidden in _hidden.Where(hidden => ReferenceEquals(hidden.Entity, args.Entry.Entity)))
+            {
+                GiveBack(hidden);
+            }
+
+            _hidden.RemoveAll(hidden => ReferenceEquals(hidden.Entity, args.Entry.Entity));
+        }
+    }
+
+    /// <summary>Gives the entity its own list back, unless something assigned another during the save.</summary>
+    private static void GiveBack(Hidden hidden)
+    {
+        if (ReferenceEquals(hidden.Property.GetGetter().GetClrValueUsingContainingEntity(hidden.Entity), hidden.Placeholder))
+        {
+            hidden.Setter.SetValue(hidden.Entity, hidden.Own);
         }
     }
 
