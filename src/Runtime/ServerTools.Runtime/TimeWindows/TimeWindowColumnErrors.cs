@@ -8,6 +8,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
 
+using ServerTools.Infrastructure;
+
 namespace ServerTools.TimeWindows;
 
 /// <summary>
@@ -273,7 +275,7 @@ internal static class TimeWindowColumnErrors
         var (zoneTable, column) = used.Single();
         return new InvalidOperationException(
             $"A row of the database's table {zoneTable.Display} (of [TimeWindowed] {zoneTable.Entity}) holds in its column {column} a time zone id that PostgreSQL "
-            + $"does not know ({message}), and WhereOpenAt converts every row's instant with its zone, so the query failed. SaveChanges refuses such "
+            + $"does not know ({LogText.Printable(message)}), and WhereOpenAt converts every row's instant with its zone, so the query failed. SaveChanges refuses such "
             + "ids: the row was written around ServerTools (SQL, ExecuteUpdate, an import, another application), or the id is newer than the "
             + "database server's time zone data. Find such rows, and those whose id PostgreSQL reads but .NET refuses (europe/paris), with "
             + $"SELECT * FROM {zoneTable.Reference} WHERE {Quote(column)} NOT IN (SELECT name FROM pg_timezone_names); set each to an IANA id "

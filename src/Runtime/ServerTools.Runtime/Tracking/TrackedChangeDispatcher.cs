@@ -47,8 +47,8 @@ public sealed class TrackedChangeDispatcherOptions
 
     /// <summary>
     /// How many of the entities whose changes one pass took have their changes handed to handlers at the same time, each
-    /// delivery on the thread pool: a slow handler then holds back no more than its own entity's changes while the pass's
-    /// other entities are delivered beside it. The changes of one entity still go one at a time, in order; the handlers of
+    /// delivery on the thread pool: while a slow handler runs, the pass's other entities are delivered beside it (their
+    /// deliveries are recorded, and their next changes handed out, when the pass commits, after its slowest delivery). The changes of one entity still go one at a time, in order; the handlers of
     /// a change still run one after another, in registration order; the pass still records every outcome on its own
     /// connection and commits once. Each delivery in flight may hold a connection of its own (a handler's DbContext), so
     /// keep <see cref="Dispatchers"/> times this, plus the passes' own connections, within the connection pool. Default: 1,
@@ -319,26 +319,6 @@ public sealed class TrackedChangeDispatcher<TContext>
                 _logged.Clear();
             }
         }
-    }
-
-    /// <summary>
-    /// Text read from an outbox row (an entity type name, an operation), as logs show it: control characters, which a row
-    /// written around ServerTools could hold to forge lines of a plain-text log, become <c>?</c>.
-    /// </summary>
-    internal static string Printable(string text)
-    {
-        if (!text.Any(char.IsControl))
-        {
-            return text;
-        }
-
-        return string.Create(text.Length, text, static (span, source) =>
-        {
-            for (var i = 0; i < source.Length; i++)
-            {
-                span[i] = char.IsControl(source[i]) ? '?' : source[i];
-            }
-        });
     }
 
     /// <summary>A time as logs show it, the same in every culture (<c>2026-11-22 16:33:56Z</c>).</summary>
@@ -682,7 +662,7 @@ public sealed class TrackedChangeDispatcher<TContext>
     /// <summary>
     /// A row of <see cref="OutboxSql.LockSessions"/> in words: who, and what it does with the lock; never what it runs. The
     /// role's name may hold control characters (PostgreSQL cleans the application's name itself), so both are made
-    /// <see cref="Printable"/>.
+    /// <see cref="LogText.Printable"/>.
     /// </summary>
     private static string DescribeLockSession(DbDataReader reader)
     {
@@ -692,7 +672,7 @@ public sealed class TrackedChangeDispatcher<TContext>
             return $"a prepared transaction (pg_prepared_xacts) {what}";
         }
 
-        string Text(int ordinal) => reader.IsDBNull(ordinal) ? "not visible to this role" : Printable(reader.GetString(ordinal));
+        string Text(int ordinal) => reader.IsDBNull(ordinal) ? "not visible to this role" : LogText.Printable(reader.GetString(ordinal));
         var open = reader.IsDBNull(6) ? "not visible to this role" : FormattableString.Invariant($"{reader.GetDouble(6):0} s");
         return FormattableString.Invariant(
             $"pid {reader.GetInt32(0)} (role {Text(1)}, application '{Text(2)}', state {Text(3)}, transaction open for {open}) {what}");
@@ -907,7 +887,7 @@ public sealed class TrackedChangeDispatcher<TContext>
             var count = reader.GetInt32(1);
             var oldest = Invariant(reader.GetFieldValue<DateTimeOffset>(2));
             var known = TrackedDescriptors.TryGet(stored, out _);
-            var type = Printable(stored);
+            var type = LogText.Printable(stored);
             if (count < limit)
             {
                 if (known)
@@ -988,7 +968,7 @@ public sealed class TrackedChangeDispatcher<TContext>
     /// <summary>A message whose content cannot be read: a failed attempt that no handler saw, with the reason (never a field's value).</summary>
     private Task UnreadableAsync(TContext db, OutboxSql sql, OutboxMessage message, string reason)
     {
-        TrackedDispatcherLog.Unreadable(_logger, message.Id, Printable(message.EntityType), message.Attempts + 1, Printable(reason));
+        TrackedDispatcherLog.Unreadable(_logger, message.Id, LogText.Printable(message.EntityType), message.Attempts + 1, LogText.Printable(reason));
         return RecordFailureAsync(
             db, sql, message, $"ServerTools could not read this change, so no handler received it: {reason}.", "an unreadable row", message.HandledBy ?? []);
     }

@@ -305,7 +305,7 @@ public sealed class NotLoadedNavigationTests(LoadingFixture database) : IClassFi
         Assert.IsAssignableFrom<InvalidOperationException>(partner.Exception);
         Assert.Equal(
             "The rule 'load.partner_blocked' cannot run. It reads LoadOrder.Partner, which is null while its foreign key (PartnerId) holds a value: the context "
-            + "of the engine's scope does not track this LoadOrder (built from a request body, read with AsNoTracking(), or tracked by another context), so "
+            + "the rules ran with does not track this LoadOrder (built from a request body, read with AsNoTracking(), or tracked by another context), so "
             + "Partner was never loaded, and reading it as null would let the rule pass unchecked. Before the check, set Partner to the entity its key names "
             + "(such as with context.Find), or let the context track this LoadOrder and load it: context.Add(entity) for a new one (context.Attach(entity) "
             + "for a saved one), then context.Entry(entity).Reference(\"Partner\").Load().",

@@ -129,7 +129,7 @@ internal sealed class RuleNavigationNotLoadedException(Type entityType, string n
                 + "or evaluate the entity with context.EvaluateRulesAsync(engine, entity), which loads what the data rules read and stores nothing. "
                 + "(A query's Include and CheckRulesAsync apply to saved entities only.)",
             NotLoadedReason.Untracked =>
-                $"It reads {entity}.{navigation}, which is null while its foreign key ({why.ForeignKey}) holds a value: the context of the engine's scope does not "
+                $"It reads {entity}.{navigation}, which is null while its foreign key ({why.ForeignKey}) holds a value: the context the rules ran with does not "
                 + $"track this {entity} (built from a request body, read with AsNoTracking(), or tracked by another context), so {navigation} was never loaded, "
                 + $"and reading it as null would let the rule pass unchecked. Before the check, set {navigation} to the entity its key names (such as with context.Find), "
                 + $"or let the context track this {entity} and load it: context.Add(entity) for a new one (context.Attach(entity) for a saved one), then {load}.",
