@@ -464,7 +464,7 @@ internal static class DiagnosticDescriptors
         id: "ST4006",
         title: "[TimeWindowed] TimeZoneProperty is nullable, but a row without a time zone is refused",
         messageFormat: "TimeZoneProperty '{0}' of '{1}' is nullable, but a null time zone does not mean UTC: SaveChanges refuses the "
-                       + "row, and IsOpenAt, NextOpening and NextClosing throw TimeZoneNotFoundException; declare '{0}' as string with a "
+                       + "row, and the generated members (IsOpenAt, NextOpening, OpenIntervals, ...) throw TimeZoneNotFoundException; declare '{0}' as string with a "
                        + "default such as \"UTC\" (or required), so that its column is NOT NULL",
         category: Categories.TimeWindows,
         defaultSeverity: DiagnosticSeverity.Info,

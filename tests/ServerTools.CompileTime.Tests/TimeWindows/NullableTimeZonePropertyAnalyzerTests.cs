@@ -8,7 +8,7 @@ public sealed class NullableTimeZonePropertyAnalyzerTests
 {
     private static string Message(string property, string type)
         => $"TimeZoneProperty '{property}' of '{type}' is nullable, but a null time zone does not mean UTC: SaveChanges refuses the "
-           + $"row, and IsOpenAt, NextOpening and NextClosing throw TimeZoneNotFoundException; declare '{property}' as string with a "
+           + $"row, and the generated members (IsOpenAt, NextOpening, OpenIntervals, ...) throw TimeZoneNotFoundException; declare '{property}' as string with a "
            + "default such as \"UTC\" (or required), so that its column is NOT NULL";
 
     [Fact]

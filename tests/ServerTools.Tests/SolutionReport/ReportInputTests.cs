@@ -97,8 +97,8 @@ public sealed class ReportInputTests : IDisposable
 
         Assert.Equal(ReportCommand.BadInput, partial.ExitCode);
         Assert.Contains(
-            $"Not every project has a module report of configuration release: 'Shop.Stock' (/src/Shop.Stock/Shop.Stock.csproj) has reports of Debug only ({stockDebugFile}). " +
-            "Build it in release first (dotnet build -c release), or point --reports at the folders of the projects to show,",
+            $"Not every project has a module report of configuration Release: 'Shop.Stock' (/src/Shop.Stock/Shop.Stock.csproj) has reports of Debug only ({stockDebugFile}). " +
+            "Build it in Release first (dotnet build -c Release), or point --reports at the folders of the projects to show,",
             partial.Error,
             StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_folder.Output, "module-analysis.md")));

@@ -160,9 +160,11 @@ public static partial class ModuleReportReader
                     $"'{project.First().Report.Module}' ({project.Key}) has reports of " +
                     $"{string.Join(" and ", project.Select(static file => file.Report.Configuration).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase))} only " +
                     $"({string.Join(", ", project.Select(static file => file.Path))})"));
+                // As the reports found spell it: MSBuild keeps the case given to -c (bin/release beside bin/Release).
+                var spelled = selected.Select(static file => file.Report.Configuration).FirstOrDefault(static name => name.Length > 0) ?? configuration;
                 throw new ReportInputException(
-                    $"Not every project has a module report of configuration {configuration}: {named}. Build {(missing.Count == 1 ? "it" : "them")} " +
-                    $"in {configuration} first (dotnet build -c {configuration}), or point --reports at the folders of the projects to show, " +
+                    $"Not every project has a module report of configuration {spelled}: {named}. Build {(missing.Count == 1 ? "it" : "them")} " +
+                    $"in {spelled} first (dotnet build -c {spelled}), or point --reports at the folders of the projects to show, " +
                     "so that no module is left out of the figures unnoticed.");
             }
 
