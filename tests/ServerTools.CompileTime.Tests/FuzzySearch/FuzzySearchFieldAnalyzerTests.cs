@@ -27,6 +27,33 @@ public sealed class FuzzySearchFieldAnalyzerTests
            + "use TrigramMatch.Similarity, WordSimilarity or StrictWordSimilarity, or none for Similarity";
 
     [Fact]
+    public Task A_nameof_through_a_navigation_of_the_class_is_named_as_a_navigation_path() => DiagnosticAssert.VerifyAsync(
+        new FuzzySearchFieldAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        public class Address
+        {
+            public int Id { get; set; }
+            public string City { get; set; } = "";
+        }
+
+        [FuzzySearchable(nameof(Name), [|nameof(Address.City)|])]
+        public class Order
+        {
+            public int Id { get; set; }
+            public string Name { get; set; } = "";
+            public Address Address { get; set; } = new();
+        }
+        """,
+        [
+            new("ST3001", LeftOut("City", "Order", "'Order' has no property of that name: the nameof names a property of its navigation 'Address', and navigation "
+                + "paths are not supported; a field is a string property of 'Order' itself; to search a related entity's text, mark that entity [FuzzySearchable] and search it"), 0),
+        ]);
+
+    [Fact]
     public Task Names_the_class_does_not_have_or_EF_Core_does_not_map_are_reported_at_the_name_or_the_attribute() => DiagnosticAssert.VerifyAsync(
         new FuzzySearchFieldAnalyzer(),
         """

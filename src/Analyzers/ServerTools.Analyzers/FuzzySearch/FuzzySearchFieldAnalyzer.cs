@@ -165,9 +165,13 @@ public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
         else if (FuzzySearchSymbols.Syntax(field.Attribute, context.CancellationToken) is { } attribute
                  && FuzzySearchSymbols.FieldName(attribute, field.ArgumentIndex) is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } } nameOf)
         {
-            why = NameofQualifier(nameOf) is { } other && !AuditedProperties.BaseFirst(type).Any(t => t.Name == other)
-                ? $"'{type.Name}' has no property of that name: the nameof names a property of '{other}', another class; name one of the properties of '{type.Name}'"
-                : $"'{type.Name}' has no property of that name; name one of its own properties";
+            var other = NameofQualifier(nameOf);
+            why = other is null || AuditedProperties.BaseFirst(type).Any(t => t.Name == other)
+                ? $"'{type.Name}' has no property of that name; name one of its own properties"
+                : AuditedProperties.BaseFirst(type).Any(t => t.GetMembers(other).OfType<IPropertySymbol>().Any())
+                    ? $"'{type.Name}' has no property of that name: the nameof names a property of its navigation '{other}', and navigation paths are not "
+                      + $"supported; a field is a string property of '{type.Name}' itself; to search a related entity's text, mark that entity [FuzzySearchable] and search it"
+                    : $"'{type.Name}' has no property of that name: the nameof names a property of '{other}', another class; name one of the properties of '{type.Name}'";
         }
         else if (Meant(type, fields, field.Name) is { } meant)
         {
