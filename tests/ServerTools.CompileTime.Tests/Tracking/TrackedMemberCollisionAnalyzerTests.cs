@@ -254,4 +254,46 @@ public sealed class TrackedMemberCollisionAnalyzerTests
     }
 
     private const string TrackedMembersRegistration = "RegisterServerToolsTrackedDescriptor";
+
+    [Theory]
+    [InlineData("partial void OnStateChanged(int oldValue, int newValue) { }", "none")]
+    [InlineData("public void OnStateChanged(string reason) { }", "none")]
+    [InlineData("public void OnStateChanged<T>(int oldValue, int newValue) { }", "none")]
+    [InlineData("public void OnStateChanged(ref int oldValue, ref int newValue) { }", "none")]
+    [InlineData("public static void RegisterServerToolsTrackedDescriptor(int version) { }", "none")]
+    [InlineData("private void OnStateChanged(int oldValue, int newValue) { }", "hook")]
+    [InlineData("public static int OnStateChanged(int oldValue, int newValue) => 0;", "hook")]
+    [InlineData("partial void OnStateChanged(int oldValue, int newValue);", "hook")]
+    [InlineData("public string OnStateChanged = \"\";", "hook")]
+    [InlineData("public class OnStateChanged { }", "hook")]
+    [InlineData("public int TrackedFields() => 0;", "whole")]
+    [InlineData("public string TrackedFields { get; set; } = \"\";\n    partial void OnStateChanged(int oldValue, int newValue) { }", "whole")]
+    [InlineData("private static void RegisterServerToolsTrackedDescriptor() { }", "whole")]
+    [InlineData("public int RegisterServerToolsTrackedDescriptor { get; set; }", "whole")]
+    public async Task The_generator_leaves_out_exactly_what_ST2005_reports(string member, string expected)
+    {
+        var source = $$"""
+            [ServerTools.Tracked]
+            public partial class Order
+            {
+                public int Id { get; set; }
+                public int State { get; set; }
+                {{member}}
+            }
+            """;
+
+        var run = GeneratorHarness.Run(source);
+        var text = string.Concat(run.GeneratedSources.Where(static s => s.HintName.EndsWith(".Tracked.g.cs", System.StringComparison.Ordinal)).Select(static s => s.Text));
+        var decision = !text.Contains("class TrackedFields", System.StringComparison.Ordinal) ? "whole"
+            : !text.Contains("partial void OnStateChanged(int oldValue, int newValue);", System.StringComparison.Ordinal) ? "hook"
+            : "none";
+        var reported = (await run.OutputCompilation.WithAnalyzers([new TrackedMemberCollisionAnalyzer()]).GetAnalyzerDiagnosticsAsync())
+            .Where(static d => d.Id == "ST2005")
+            .Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        var report = reported.Count == 0 ? "none" : reported.All(static m => m.Contains("the change hook", System.StringComparison.Ordinal)) ? "hook" : "whole";
+
+        Assert.Equal((expected, expected), (decision, report));
+        Assert.Empty(run.OutputCompilation.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", System.StringComparison.Ordinal) == true));
+    }
 }
