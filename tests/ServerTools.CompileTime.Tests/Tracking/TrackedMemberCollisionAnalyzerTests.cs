@@ -4,7 +4,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ServerTools.Analyzers.Tracking;
 using ServerTools.CompileTime.Tests.Harness;
-using ServerTools.Generators.Tracking;
 
 namespace ServerTools.CompileTime.Tests.Tracking;
 
@@ -128,8 +127,12 @@ public sealed class TrackedMemberCollisionAnalyzerTests
     [InlineData("public static void OnStateChanged(int oldValue, int newValue) { }", true)]
     [InlineData("public string TrackedFields { get; set; } = \"\";", false)]
     [InlineData("public static class TrackedFields { }", false)]
-    [InlineData("public int OnStateChanged { get; set; }", false)]
+    [InlineData("public int OnStateChanged { get; set; }", true)]
+    [InlineData("partial void OnStateChanged(int oldValue, int newValue);", true)]
+    [InlineData("partial void OnStateChanged(int oldValue, int newValue);\n    partial void OnStateChanged(int oldValue, int newValue) => Log += newValue;", true)]
     [InlineData("internal static void RegisterServerToolsTrackedDescriptor() { }", false)]
+    [InlineData("public string TrackedFields { get; set; } = \"\";\n    partial void OnStateChanged(int oldValue, int newValue) { }", false)]
+    [InlineData("public static class TrackedFields { }\n    partial void OnStateChanged(int oldValue, int newValue) { }\n    partial void OnLogChanged(int oldValue, int newValue) { }", false)]
     public async Task Generated_code_leaves_out_what_collides_so_the_build_reports_ST2005_alone(string member, bool generated)
     {
         var source = $$"""
@@ -147,7 +150,7 @@ public sealed class TrackedMemberCollisionAnalyzerTests
         var run = GeneratorHarness.Run(source);
         var compiler = run.OutputCompilation.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning).Select(GeneratedCodeAssert.Format).ToList();
         Assert.True(compiler.Count == 0, "The compiler reports:\n  " + string.Join("\n  ", compiler));
-        Assert.Equal(generated, run.GeneratedSources.Any(static s => s.HintName.EndsWith(".Tracked.g.cs", System.StringComparison.Ordinal)));
+        Assert.Equal(generated, run.GeneratedSources.Any(static s => s.Text.Contains("class TrackedFields", System.StringComparison.Ordinal)));
         var reported = await run.OutputCompilation.WithAnalyzers([new TrackedMemberCollisionAnalyzer()]).GetAnalyzerDiagnosticsAsync();
         Assert.Equal(DiagnosticSeverity.Error, Assert.Single(reported, static d => d.Id == "ST2005").Severity);
     }
@@ -199,10 +202,98 @@ public sealed class TrackedMemberCollisionAnalyzerTests
     }
 
     [Fact]
-    public void The_names_are_the_generators()
+    public async Task A_hook_declared_by_hand_is_left_to_the_user_and_still_called()
     {
-        Assert.Equal(TrackedGenerator.Parser.FieldsClass, TrackedMemberCollisionAnalyzer.FieldsClass);
-        Assert.Equal(TrackedGenerator.Parser.RegistrationMethod, TrackedMemberCollisionAnalyzer.RegistrationMethod);
-        Assert.Equal("OnStateChanged", TrackedGenerator.Parser.HookName("State"));
+        var run = GeneratorHarness.Run("""
+            [ServerTools.Tracked]
+            public partial class Order
+            {
+                public int Id { get; set; }
+                public int State { get; set; }
+                public int Log { get; set; }
+                partial void OnStateChanged(int oldValue, int newValue);
+                partial void OnStateChanged(int oldValue, int newValue) => Log += newValue;
+            }
+            """);
+
+        Assert.Empty(run.OutputCompilation.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning));
+        var generated = run.GeneratedSources.Single(static s => s.HintName.EndsWith(".Tracked.g.cs", System.StringComparison.Ordinal)).Text;
+        Assert.DoesNotContain("partial void OnStateChanged(", generated, System.StringComparison.Ordinal);
+        Assert.Contains("entity.OnStateChanged(oldValue, newValue)", generated, System.StringComparison.Ordinal);
+        var reported = await run.OutputCompilation.WithAnalyzers([new TrackedMemberCollisionAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+        Assert.Equal(
+            Message("Order", "declares the partial method 'OnStateChanged(int, int)' itself", Hook("State", "int"),
+                "remove your declaration without a body (tracking declares the hook), and keep the one with the body"),
+            Assert.Single(reported).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(6, Assert.Single(reported).Location.GetLineSpan().StartLinePosition.Line);
+    }
+
+    [Fact]
+    public async Task A_class_left_out_as_a_whole_keeps_the_declarations_of_its_hooks_only()
+    {
+        var run = GeneratorHarness.Run("""
+            [ServerTools.Tracked]
+            public partial class Order
+            {
+                public int Id { get; set; }
+                public int State { get; set; }
+                public string TrackedFields { get; set; } = "";
+                partial void OnStateChanged(int oldValue, int newValue) { }
+            }
+            """);
+
+        Assert.Empty(run.OutputCompilation.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning));
+        var generated = run.GeneratedSources.Single(static s => s.HintName.EndsWith(".Tracked.g.cs", System.StringComparison.Ordinal)).Text;
+        Assert.Contains("partial void OnStateChanged(int oldValue, int newValue);", generated, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("OnIdChanged", generated, System.StringComparison.Ordinal);
+        Assert.DoesNotContain(TrackedMembersRegistration, generated, System.StringComparison.Ordinal);
+        var reported = await run.OutputCompilation.WithAnalyzers([new TrackedMemberCollisionAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+        Assert.Equal(
+            Message("Order", "already declares 'TrackedFields'", TrackedFields, "rename it"),
+            Assert.Single(reported).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private const string TrackedMembersRegistration = "RegisterServerToolsTrackedDescriptor";
+
+    [Theory]
+    [InlineData("partial void OnStateChanged(int oldValue, int newValue) { }", "none")]
+    [InlineData("public void OnStateChanged(string reason) { }", "none")]
+    [InlineData("public void OnStateChanged<T>(int oldValue, int newValue) { }", "none")]
+    [InlineData("public void OnStateChanged(ref int oldValue, ref int newValue) { }", "none")]
+    [InlineData("public static void RegisterServerToolsTrackedDescriptor(int version) { }", "none")]
+    [InlineData("private void OnStateChanged(int oldValue, int newValue) { }", "hook")]
+    [InlineData("public static int OnStateChanged(int oldValue, int newValue) => 0;", "hook")]
+    [InlineData("partial void OnStateChanged(int oldValue, int newValue);", "hook")]
+    [InlineData("public string OnStateChanged = \"\";", "hook")]
+    [InlineData("public class OnStateChanged { }", "hook")]
+    [InlineData("public int TrackedFields() => 0;", "whole")]
+    [InlineData("public string TrackedFields { get; set; } = \"\";\n    partial void OnStateChanged(int oldValue, int newValue) { }", "whole")]
+    [InlineData("private static void RegisterServerToolsTrackedDescriptor() { }", "whole")]
+    [InlineData("public int RegisterServerToolsTrackedDescriptor { get; set; }", "whole")]
+    public async Task The_generator_leaves_out_exactly_what_ST2005_reports(string member, string expected)
+    {
+        var source = $$"""
+            [ServerTools.Tracked]
+            public partial class Order
+            {
+                public int Id { get; set; }
+                public int State { get; set; }
+                {{member}}
+            }
+            """;
+
+        var run = GeneratorHarness.Run(source);
+        var text = string.Concat(run.GeneratedSources.Where(static s => s.HintName.EndsWith(".Tracked.g.cs", System.StringComparison.Ordinal)).Select(static s => s.Text));
+        var decision = !text.Contains("class TrackedFields", System.StringComparison.Ordinal) ? "whole"
+            : !text.Contains("partial void OnStateChanged(int oldValue, int newValue);", System.StringComparison.Ordinal) ? "hook"
+            : "none";
+        var reported = (await run.OutputCompilation.WithAnalyzers([new TrackedMemberCollisionAnalyzer()]).GetAnalyzerDiagnosticsAsync())
+            .Where(static d => d.Id == "ST2005")
+            .Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        var report = reported.Count == 0 ? "none" : reported.All(static m => m.Contains("the change hook", System.StringComparison.Ordinal)) ? "hook" : "whole";
+
+        Assert.Equal((expected, expected), (decision, report));
+        Assert.Empty(run.OutputCompilation.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", System.StringComparison.Ordinal) == true));
     }
 }

@@ -8,24 +8,18 @@ using ServerTools.Shared;
 namespace ServerTools.Analyzers.Tracking;
 
 /// <summary>
-/// ST2005: a member of a tracked class that a member the tracking generator adds would collide with, which breaks the
-/// build inside the generated file (CS0111, CS0102, CS0542, or CS0108 for a visible member of a base class) without
-/// saying what to do: the nested class <c>TrackedFields</c>, the method <c>RegisterServerToolsTrackedDescriptor()</c>, and
-/// for each tracked property <c>X</c> of type <c>T</c> the hook <c>partial void OnXChanged(T, T)</c>, with which an
-/// ordinary method of those parameters, or another member of that name, collides (a partial method of that name is
-/// ST2002's). Reported at the member when the class declares it, else at the class's name. Classes the generator skips
-/// (ST0001, ST0002) get no members, and nothing collides.
+/// ST2005: a member of a tracked class that a member the tracking generator adds would collide with, which would break
+/// the build inside the generated file (CS0111, CS0102, CS0542, CS0756, or CS0108 for a visible member of a base class)
+/// without saying what to do: the nested class <c>TrackedFields</c>, the method
+/// <c>RegisterServerToolsTrackedDescriptor()</c>, and for each tracked property <c>X</c> of type <c>T</c> the hook
+/// <c>partial void OnXChanged(T, T)</c>. The rule is <see cref="TrackedMembers"/>, the one the generator leaves those
+/// members out by. Reported at the member when the class declares it, else at the class's name. Classes the generator
+/// skips (ST0001, ST0002) get no members, and nothing collides.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class TrackedMemberCollisionAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>The nested class of the typed tracked fields (the generator's <c>TrackedGenerator.Parser.FieldsClass</c>).</summary>
-    internal const string FieldsClass = "TrackedFields";
-
-    /// <summary>The registration method (the generator's <c>TrackedGenerator.Parser.RegistrationMethod</c>).</summary>
-    internal const string RegistrationMethod = "RegisterServerToolsTrackedDescriptor";
-
-    private const string GeneratedCodeAttribute = "System.CodeDom.Compiler.GeneratedCodeAttribute";
+    private const string FieldsClassText = "the nested class '" + TrackedMembers.FieldsClass + "' (its typed tracked fields)";
 
     private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.MinimallyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
@@ -49,68 +43,52 @@ public sealed class TrackedMemberCollisionAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (type.Name == FieldsClass)
+        foreach (var member in TrackedMembers.WholeCollisions(type))
         {
-            Report(context, type, null, $"is named '{FieldsClass}'", "a nested class", "rename the class");
-        }
-
-        foreach (var member in type.GetMembers(FieldsClass))
-        {
-            if (IsWritten(member))
+            if (SymbolEqualityComparer.Default.Equals(member, type))
             {
-                Report(context, type, member, $"already declares '{FieldsClass}'", $"the nested class '{FieldsClass}' (its typed tracked fields)", "rename it");
+                Report(context, type, null, $"is named '{TrackedMembers.FieldsClass}'", "a nested class", "rename the class");
             }
-        }
-
-        foreach (var member in type.GetMembers(RegistrationMethod))
-        {
-            if (IsWritten(member) && member is not IMethodSymbol { Parameters.Length: > 0 })
+            else if (!SymbolEqualityComparer.Default.Equals(member.ContainingType, type))
+            {
+                var from = member.ContainingType.Name;
+                Report(context, type, null, $"inherits '{TrackedMembers.FieldsClass}' from '{from}'", FieldsClassText, $"rename it in '{from}'");
+            }
+            else if (member.Name == TrackedMembers.FieldsClass)
+            {
+                Report(context, type, member, $"already declares '{TrackedMembers.FieldsClass}'", FieldsClassText, "rename it");
+            }
+            else
             {
                 Report(context, type, member, $"already declares '{Display(member)}'", "its registration method", "rename it");
             }
         }
 
-        for (var current = type.BaseType; current is not null; current = current.BaseType)
-        {
-            foreach (var member in current.GetMembers(FieldsClass))
-            {
-                // A nested class of that name is the base class's generated one, which the generated class hides with 'new'.
-                if (member is not ITypeSymbol && IsWritten(member) && InheritedMembers.IsVisible(member, type))
-                {
-                    Report(context, type, null, $"inherits '{FieldsClass}' from '{current.Name}'", $"the nested class '{FieldsClass}' (its typed tracked fields)", $"rename it in '{current.Name}'");
-                }
-            }
-        }
-
         foreach (var field in symbols.TrackedFields(type))
         {
-            var hook = "On" + field.Name + "Changed";
-            foreach (var member in type.GetMembers(hook))
+            foreach (var member in TrackedMembers.HookCollisions(type, field, context.CancellationToken))
             {
-                if (!IsWritten(member) || member is IMethodSymbol { IsPartialDefinition: true } or IMethodSymbol { PartialDefinitionPart: not null })
-                {
-                    continue;
-                }
-
+                var hook = TrackedMembers.HookName(field.Name);
                 var fieldType = field.Type.ToDisplayString(s_typeFormat);
-                var generated = $"the change hook 'partial void {hook}({fieldType} oldValue, {fieldType} newValue)'";
+                var declaration = $"partial void {hook}({fieldType} oldValue, {fieldType} newValue)";
+                var generated = $"the change hook '{declaration}'";
                 if (member is not IMethodSymbol method)
                 {
                     Report(context, type, member, $"already declares '{hook}'", generated, "rename it");
                 }
-                else if (method is { Arity: 0, Parameters.Length: 2 }
-                         && method.Parameters.All(parameter => parameter.RefKind == RefKind.None && SymbolEqualityComparer.Default.Equals(parameter.Type, field.Type)))
+                else if (method.IsPartialDefinition)
+                {
+                    Report(context, type, member, $"declares the partial method '{Display(member)}' itself", generated,
+                        "remove your declaration without a body (tracking declares the hook), and keep the one with the body");
+                }
+                else
                 {
                     Report(context, type, member, $"already declares '{Display(member)}', which is not partial", generated,
-                        $"make it the hook by declaring it 'partial void {hook}({fieldType} oldValue, {fieldType} newValue)' (no access modifier), or rename it");
+                        $"make it the hook by declaring it '{declaration}' (no access modifier), or rename it");
                 }
             }
         }
     }
-
-    /// <summary>True for a member written in source by the user: not implicitly declared, and not generated (<c>[GeneratedCode]</c>).</summary>
-    private static bool IsWritten(ISymbol member)
-        => !member.IsImplicitlyDeclared && !MetadataNames.HasAttribute(member, GeneratedCodeAttribute);
 
     private static void Report(SymbolAnalysisContext context, INamedTypeSymbol type, ISymbol? member, string what, string generated, string remedy)
     {

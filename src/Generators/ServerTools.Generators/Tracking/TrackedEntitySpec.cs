@@ -9,13 +9,18 @@ namespace ServerTools.Generators.Tracking;
 /// <param name="Fields">The tracked properties, in declaration order, base class first.</param>
 /// <param name="HidesBaseFields">A base class has a generated <c>TrackedFields</c> class this class can see, so the new one is declared <c>new</c>.</param>
 /// <param name="HidesBaseRegistration">A base class has a generated registration method this class can see, so the new one is declared <c>new</c>.</param>
+/// <param name="HooksOnly">
+/// A member of the class collides with generated code that cannot be left out alone (ST2005), so only the declarations of
+/// the hooks the class implements are written (else its implementations have no definition: CS0759), nothing else.
+/// </param>
 internal sealed record TrackedEntitySpec(
     HierarchyInfo Hierarchy,
     string FullyQualifiedName,
     int Operations,
     EquatableArray<TrackedFieldSpec> Fields,
     bool HidesBaseFields,
-    bool HidesBaseRegistration);
+    bool HidesBaseRegistration,
+    bool HooksOnly);
 
 /// <summary>One tracked property.</summary>
 /// <param name="Name">The property's name, as the field name and in <c>On{Name}Changed</c>.</param>
@@ -33,8 +38,10 @@ internal sealed record TrackedEntitySpec(
 /// <paramref name="TypeName"/> is written in a disabled nullable context, so the hook and the typed field keep its oblivious nullability.
 /// </param>
 /// <param name="HookCollides">
-/// The class declares an ordinary method with the hook's name and parameters (ST2005), so the partial declaration of the
-/// hook is left out (it would collide with it: CS0111), and the field's hook calls that method.
+/// The class declares a member the hook's declaration would collide with (ST2005; <c>TrackedMembers.HookCollisions</c>): an
+/// ordinary method with the hook's name and parameters, a defining partial declaration of its own, or a member of that name
+/// that is not a method. The partial declaration of the hook is left out, and the field's hook calls the class's method
+/// when it has one with a body (<paramref name="HasHook"/>).
 /// </param>
 internal sealed record TrackedFieldSpec(
     string Name,

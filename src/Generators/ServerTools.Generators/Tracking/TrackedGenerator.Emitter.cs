@@ -27,7 +27,7 @@ public sealed partial class TrackedGenerator
             var typeName = hierarchy.Types[hierarchy.Types.Count - 1].Name;
             foreach (var field in entity.Fields)
             {
-                if (field.HookCollides)
+                if (field.HookCollides || (entity.HooksOnly && !field.HasHook))
                 {
                     continue;
                 }
@@ -35,6 +35,28 @@ public sealed partial class TrackedGenerator
                 WriteTyped(writer, field, "partial void " + Parser.HookName(field.Name) + "(" + field.TypeName + " oldValue, " + field.TypeName + " newValue);");
             }
 
+            if (!entity.HooksOnly)
+            {
+                WriteMembers(writer, entity, typeName);
+            }
+
+            for (var i = 0; i < hierarchy.Types.Count; i++)
+            {
+                writer.CloseBlock();
+            }
+
+            if (hierarchy.Namespace.Length > 0)
+            {
+                writer.CloseBlock();
+            }
+
+            return writer.ToString();
+        }
+
+        /// <summary>Writes the typed fields class and the registration method of <paramref name="entity"/>.</summary>
+        private static void WriteMembers(SourceWriter writer, TrackedEntitySpec entity, string typeName)
+        {
+            var hierarchy = entity.Hierarchy;
             writer
                 .Line()
                 .Line("/// <summary>The tracked fields of <see cref=\"" + typeName + "\"/>, for typed values from a <see cref=\"global::ServerTools.TrackedChange{T}\"/>.</summary>")
@@ -75,18 +97,6 @@ public sealed partial class TrackedGenerator
             {
                 writer.Line("        " + Parser.FieldsClass + "." + Identifier(entity.Fields[i].Name) + (i == entity.Fields.Count - 1 ? "));" : ","));
             }
-
-            for (var i = 0; i < hierarchy.Types.Count; i++)
-            {
-                writer.CloseBlock();
-            }
-
-            if (hierarchy.Namespace.Length > 0)
-            {
-                writer.CloseBlock();
-            }
-
-            return writer.ToString();
         }
 
         /// <summary>

@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ServerTools.Generators.Common;
 using ServerTools.Shared;
 
@@ -16,10 +14,10 @@ public sealed partial class TrackedGenerator
     internal static class Parser
     {
         /// <summary>The name of the generated registration method.</summary>
-        public const string RegistrationMethod = "RegisterServerToolsTrackedDescriptor";
+        public const string RegistrationMethod = TrackedMembers.RegistrationMethod;
 
         /// <summary>The name of the generated class that holds the typed fields.</summary>
-        public const string FieldsClass = "TrackedFields";
+        public const string FieldsClass = TrackedMembers.FieldsClass;
 
         /// <summary>TrackedOperations.Update: what a class without <c>[Tracked]</c> of its own delivers.</summary>
         private const int DefaultOperations = 2;
@@ -65,9 +63,18 @@ public sealed partial class TrackedGenerator
                 fields.Add(Field(type, property, declaring.Value.Name, tracked.IsMasked, cancellationToken));
             }
 
-            if (fields.Count == 0 || CollidesWholly(type, fields.Select(static field => field.Name)))
+            if (fields.Count == 0)
             {
                 return null;
+            }
+
+            if (TrackedMembers.WholeCollisions(type).Any())
+            {
+                // The user's hook implementations still need their definitions (else CS0759 in the user's file); those
+                // reference nothing else that is generated.
+                return fields.Any(static field => field.HasHook && !field.HookCollides)
+                    ? new TrackedEntitySpec(HierarchyInfo.From(type), type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), operations, fields.ToEquatableArray(), false, false, HooksOnly: true)
+                    : null;
             }
 
             var (hidesFields, hidesRegistration) = HidesBaseMembers(type, cancellationToken);
@@ -77,7 +84,8 @@ public sealed partial class TrackedGenerator
                 operations,
                 fields.ToEquatableArray(),
                 hidesFields,
-                hidesRegistration);
+                hidesRegistration,
+                HooksOnly: false);
         }
 
         private static TrackedFieldSpec Field(INamedTypeSymbol type, IPropertySymbol property, string declaringType, bool isMasked, CancellationToken cancellationToken)
@@ -85,7 +93,7 @@ public sealed partial class TrackedGenerator
             var typeName = property.Type.ToDisplayString(s_annotatedTypeFormat);
             if (Shared.TrackedProperties.IsModelValue(property))
             {
-                return new TrackedFieldSpec(property.Name, declaringType, typeName, ModelFormat(property.Type, typeName), false, HasHook(type, property), isMasked, IsOblivious(property.Type), HookCollides(type, property, cancellationToken));
+                return new TrackedFieldSpec(property.Name, declaringType, typeName, ModelFormat(property.Type, typeName), false, HasHook(type, property), isMasked, IsOblivious(property.Type), TrackedMembers.HookCollisions(type, property, cancellationToken).Any());
             }
 
             var core = Core(property.Type);
@@ -98,7 +106,7 @@ public sealed partial class TrackedGenerator
                 HasHook(type, property),
                 isMasked,
                 IsOblivious(property.Type),
-                HookCollides(type, property, cancellationToken));
+                TrackedMembers.HookCollisions(type, property, cancellationToken).Any());
         }
 
         /// <summary>
@@ -181,74 +189,8 @@ public sealed partial class TrackedGenerator
             return false;
         }
 
-        /// <summary>
-        /// True when <paramref name="type"/> declares an ordinary (not partial) method with the hook's name and parameters,
-        /// which the generated partial declaration would collide with (CS0111 in the generated file; ST2005 says to declare
-        /// it partial): the declaration is left out, so the build reports ST2005 alone, and the field's hook calls that
-        /// method, as it would the partial one (<see cref="HasHook"/>).
-        /// </summary>
-        private static bool HookCollides(INamedTypeSymbol type, IPropertySymbol property, CancellationToken cancellationToken)
-        {
-            foreach (var member in type.GetMembers(HookName(property.Name)))
-            {
-                if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary, IsPartialDefinition: false, PartialDefinitionPart: null, IsImplicitlyDeclared: false, Arity: 0, Parameters.Length: 2 } method
-                    && method.Parameters.All(parameter => parameter.RefKind == RefKind.None && SymbolEqualityComparer.Default.Equals(parameter.Type, property.Type))
-                    && !IsDeclaredPartial(method, cancellationToken))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>
-        /// True when a declaration of <paramref name="method"/> has the <c>partial</c> modifier: the implementation of the
-        /// hook, whose definition the generator writes (before it does, the method is neither definition nor implementation).
-        /// </summary>
-        private static bool IsDeclaredPartial(IMethodSymbol method, CancellationToken cancellationToken)
-            => method.DeclaringSyntaxReferences.Any(reference =>
-                reference.GetSyntax(cancellationToken) is MethodDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
-
-        /// <summary>
-        /// True when a member of <paramref name="type"/>, whose tracked properties are named <paramref name="fieldNames"/>,
-        /// collides with generated code that cannot be left out alone
-        /// (ST2005): the class is named <c>TrackedFields</c>, declares a member of that name or a registration method
-        /// without parameters, declares a member that is not a method with the name of a hook (the generated code calls the
-        /// hook), or inherits a visible member named <c>TrackedFields</c> that is not a class (the generated class would
-        /// hide it). The class then gets no tracking code, as one that is not partial (ST0001), so that the build shows
-        /// ST2005 rather than CS0102, CS0111, CS0542 or CS0108 in a generated file.
-        /// </summary>
-        private static bool CollidesWholly(INamedTypeSymbol type, IEnumerable<string> fieldNames)
-        {
-            if (type.Name == FieldsClass
-                || type.GetMembers(FieldsClass).Any(static member => !member.IsImplicitlyDeclared)
-                || type.GetMembers(RegistrationMethod).Any(static member => !member.IsImplicitlyDeclared && member is not IMethodSymbol { Parameters.Length: > 0 }))
-            {
-                return true;
-            }
-
-            foreach (var name in fieldNames)
-            {
-                if (type.GetMembers(HookName(name)).Any(static member => !member.IsImplicitlyDeclared && member is not IMethodSymbol))
-                {
-                    return true;
-                }
-            }
-
-            for (var current = type.BaseType; current is not null; current = current.BaseType)
-            {
-                if (current.GetMembers(FieldsClass).Any(member => member is not ITypeSymbol && InheritedMembers.IsVisible(member, type)))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
         /// <summary>The name of the partial method that runs when the property <paramref name="propertyName"/> changed.</summary>
-        public static string HookName(string propertyName) => "On" + propertyName + "Changed";
+        public static string HookName(string propertyName) => TrackedMembers.HookName(propertyName);
 
         /// <summary>The first property declared in <paramref name="type"/> (all its partial declarations, in order) that is marked <c>[Tracked]</c>.</summary>
         private static IPropertySymbol? FirstMarkedProperty(INamedTypeSymbol type)
@@ -297,8 +239,7 @@ public sealed partial class TrackedGenerator
                 return false;
             }
 
-            var names = Shared.TrackedProperties.Of(type, classLevel).Select(static property => property.Symbol.Name).ToList();
-            return names.Count > 0 && !CollidesWholly(type, names);
+            return Shared.TrackedProperties.Of(type, classLevel).Any() && !TrackedMembers.WholeCollisions(type).Any();
         }
 
         /// <summary>
