@@ -105,13 +105,13 @@ public sealed class UntrackablePropertyAnalyzerTests
         }
         """,
         [
-            new("ST2003", NotMapped("Net", "it is computed (it has no setter), so EF Core does not map it", "remove [Tracked], and track the properties it is computed from"), 0),
-            new("ST2003", NotMapped("Number", "it has no setter, so EF Core does not map it", "add a setter ('{ get; private set; }' will do), or remove [Tracked]"), 1),
-            new("ST2003", NotMapped("Note", "it is [NotMapped], so EF Core does not map it", "remove [Tracked], or remove [NotMapped] to store the property and track it"), 2),
+            new("ST2003", NotMapped("Net", "it is computed (it has no setter), so EF Core does not map it by convention", "remove [Tracked], and track the properties it is computed from"), 0),
+            new("ST2003", NotMapped("Number", "it has no setter, so EF Core does not map it by convention", "add a setter ('{ get; private set; }' will do), or remove [Tracked]"), 1),
+            new("ST2003", NotMapped("Note", "it is [NotMapped], so EF Core does not map it by convention", "remove [Tracked], or remove [NotMapped] to store the property and track it"), 2),
             new("ST2003", NotMapped("Global", "it is static, and EF Core maps instance properties only", "remove [Tracked]"), 3),
-            new("ST2003", NotMapped("Internal", "its getter is not public, so EF Core does not map it", "make the property public (its setter may stay private), or remove [Tracked]"), 4),
-            new("ST2003", NotMapped("Secret", "its getter is not public, so EF Core does not map it", "make the property public (its setter may stay private), or remove [Tracked]"), 5),
-            new("ST2003", NotMapped("Customer", "it is [NotMapped], so EF Core does not map it", "remove [Tracked], or remove [NotMapped] to store the property and track it"), 6),
+            new("ST2003", NotMapped("Internal", "its getter is not public, so EF Core does not map it by convention", "make the property public (its setter may stay private), or remove [Tracked]"), 4),
+            new("ST2003", NotMapped("Secret", "its getter is not public, so EF Core does not map it by convention", "make the property public (its setter may stay private), or remove [Tracked]"), 5),
+            new("ST2003", NotMapped("Customer", "it is [NotMapped], so EF Core does not map it by convention", "remove [Tracked], or remove [NotMapped] to store the property and track it"), 6),
         ]);
 
     [Fact]

@@ -99,7 +99,7 @@ public sealed class UntrackablePropertyAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
-        const string NotMappedByEfCore = "so EF Core does not map it";
+        const string NotMappedByEfCore = "so EF Core does not map it by convention";
         if (property.IsStatic)
         {
             return ("it is static, and EF Core maps instance properties only", RemoveTracked);
