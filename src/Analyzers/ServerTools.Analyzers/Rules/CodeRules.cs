@@ -1,9 +1,12 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
 using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.Rules;
@@ -49,6 +52,41 @@ internal static class CodeRules
         }
 
         return rules;
+    }
+
+    /// <summary>
+    /// Registers in <paramref name="start"/> what ST5001 and ST5011 share: each class of the compilation marked
+    /// <c>[ExceptionRule]</c> goes to <paramref name="select"/> as the class is analysed (its attribute is bound by then, so
+    /// nothing walks the compilation's types), and what it keeps goes to <paramref name="report"/> once the whole
+    /// compilation is seen; <paramref name="report"/> is not called when nothing was kept.
+    /// </summary>
+    public static void GatherThenReport<T>(
+        CompilationStartAnalysisContext start,
+        Lazy<RulesSymbols?> symbols,
+        Func<INamedTypeSymbol, AttributeData, AttributeSyntax, T?> select,
+        Action<CompilationAnalysisContext, IReadOnlyCollection<T>> report)
+        where T : class
+    {
+        var kept = new ConcurrentBag<T>();
+        start.RegisterSymbolAction(
+            context =>
+            {
+                if (context.Symbol is INamedTypeSymbol type
+                    && symbols.Value?.Find(type) is { } attribute
+                    && attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is AttributeSyntax syntax
+                    && select(type, attribute, syntax) is { } item)
+                {
+                    kept.Add(item);
+                }
+            },
+            SymbolKind.NamedType);
+        start.RegisterCompilationEndAction(end =>
+        {
+            if (!kept.IsEmpty)
+            {
+                report(end, kept);
+            }
+        });
     }
 
     /// <summary>The names of the rule's <c>RuleSets</c>, those given as strings, in the order written (null for another value).</summary>

@@ -1,9 +1,7 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ServerTools.Analyzers.Common;
 
@@ -30,53 +28,41 @@ public sealed class DuplicateRuleIdAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(static start =>
         {
             var symbols = LazySymbols.Of(start.Compilation, RulesSymbols.From);
-            var rules = new ConcurrentBag<Rule>();
-            start.RegisterSymbolAction(
-                symbolContext =>
+            CodeRules.GatherThenReport(
+                start,
+                symbols,
+                static (type, attribute, syntax) => RulesSymbols.Id(attribute) is { } id
+                                                    && !string.IsNullOrWhiteSpace(id)
+                                                    && RulesSymbols.IdArgument(syntax) is { } argument
+                    ? new Rule(id, type, argument.GetLocation())
+                    : null,
+                (end, rules) =>
                 {
-                    if (symbolContext.Symbol is INamedTypeSymbol type
-                        && symbols.Value?.Find(type) is { } attribute
-                        && RulesSymbols.Id(attribute) is { } id
-                        && !string.IsNullOrWhiteSpace(id)
-                        && attribute.ApplicationSyntaxReference?.GetSyntax(symbolContext.CancellationToken) is AttributeSyntax syntax
-                        && RulesSymbols.IdArgument(syntax) is { } argument)
+                    // The rules of referenced assemblies share the registry at run time: a clash with one is reported at the
+                    // project's own rule only (the referenced assembly's rule is reported, if at all, when its own project builds).
+                    var referenced = CodeRules.Referenced(end.Compilation, symbols.Value!, end.CancellationToken)
+                        .Select(static rule => (Rule: rule, Id: RulesSymbols.Id(rule.Attribute)))
+                        .Where(static rule => !string.IsNullOrWhiteSpace(rule.Id))
+                        .ToLookup(static rule => rule.Id!, static rule => rule.Rule.Type, StringComparer.Ordinal);
+                    foreach (var clash in rules.GroupBy(static rule => rule.Id, StringComparer.Ordinal))
                     {
-                        rules.Add(new Rule(id, type, argument.GetLocation()));
-                    }
-                },
-                SymbolKind.NamedType);
-            start.RegisterCompilationEndAction(end =>
-            {
-                if (rules.IsEmpty)
-                {
-                    return;
-                }
+                        var elsewhere = referenced[clash.Key].Select(type => CodeRules.Describe(type, end.Compilation)).ToList();
+                        if (elsewhere.Count == 0 && clash.Count() == 1)
+                        {
+                            continue;
+                        }
 
-                // The rules of referenced assemblies share the registry at run time: a clash with one is reported at the
-                // project's own rule only (the referenced assembly's rule is reported, if at all, when its own project builds).
-                var referenced = CodeRules.Referenced(end.Compilation, symbols.Value!, end.CancellationToken)
-                    .Select(static rule => (Rule: rule, Id: RulesSymbols.Id(rule.Attribute)))
-                    .Where(static rule => !string.IsNullOrWhiteSpace(rule.Id))
-                    .ToLookup(static rule => rule.Id!, static rule => rule.Rule.Type, StringComparer.Ordinal);
-                foreach (var clash in rules.GroupBy(static rule => rule.Id, StringComparer.Ordinal))
-                {
-                    var elsewhere = referenced[clash.Key].Select(type => CodeRules.Describe(type, end.Compilation)).ToList();
-                    if (elsewhere.Count == 0 && clash.Count() == 1)
-                    {
-                        continue;
+                        foreach (var rule in clash)
+                        {
+                            var others = clash.Where(other => !ReferenceEquals(other, rule))
+                                .Select(other => CodeRules.Describe(other.Type, end.Compilation))
+                                .Concat(elsewhere)
+                                .OrderBy(static name => name, StringComparer.Ordinal);
+                            end.ReportDiagnostic(Diagnostic.Create(
+                                DiagnosticDescriptors.DuplicateRuleId, rule.Location, rule.Id, rule.Type.Name, string.Join(", ", others)));
+                        }
                     }
-
-                    foreach (var rule in clash)
-                    {
-                        var others = clash.Where(other => !ReferenceEquals(other, rule))
-                            .Select(other => CodeRules.Describe(other.Type, end.Compilation))
-                            .Concat(elsewhere)
-                            .OrderBy(static name => name, StringComparer.Ordinal);
-                        end.ReportDiagnostic(Diagnostic.Create(
-                            DiagnosticDescriptors.DuplicateRuleId, rule.Location, rule.Id, rule.Type.Name, string.Join(", ", others)));
-                    }
-                }
-            });
+                });
         });
     }
 

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -32,36 +31,24 @@ public sealed class RuleSetCaseAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(static start =>
         {
             var symbols = LazySymbols.Of(start.Compilation, RulesSymbols.From);
-            var rules = new ConcurrentBag<Rule>();
-            start.RegisterSymbolAction(
-                symbolContext =>
+            CodeRules.GatherThenReport(
+                start,
+                symbols,
+                static (type, attribute, syntax) => CodeRules.RuleSets(attribute).Any(static set => !string.IsNullOrWhiteSpace(set))
+                                                    && RulesSymbols.Argument(syntax, RulesSymbols.RuleSets) is { } argument
+                    ? new Rule(type, attribute, argument)
+                    : null,
+                (end, rules) =>
                 {
-                    if (symbolContext.Symbol is INamedTypeSymbol type
-                        && symbols.Value?.Find(type) is { } attribute
-                        && CodeRules.RuleSets(attribute).Any(static set => !string.IsNullOrWhiteSpace(set))
-                        && attribute.ApplicationSyntaxReference?.GetSyntax(symbolContext.CancellationToken) is AttributeSyntax syntax
-                        && RulesSymbols.Argument(syntax, RulesSymbols.RuleSets) is { } argument)
+                    var known = rules.Select(static rule => new CodeRule(rule.Type, rule.Attribute))
+                        .Concat(CodeRules.Referenced(end.Compilation, symbols.Value!, end.CancellationToken))
+                        .SelectMany(static rule => CodeRules.RuleSets(rule.Attribute).OfType<string>().Select(set => new Owner(set, rule.Type)))
+                        .ToLookup(static owner => owner.Set, StringComparer.OrdinalIgnoreCase);
+                    foreach (var rule in rules)
                     {
-                        rules.Add(new Rule(type, attribute, argument));
+                        Analyze(end, rule, known);
                     }
-                },
-                SymbolKind.NamedType);
-            start.RegisterCompilationEndAction(end =>
-            {
-                if (rules.IsEmpty)
-                {
-                    return;
-                }
-
-                var known = rules.Select(static rule => new CodeRule(rule.Type, rule.Attribute))
-                    .Concat(CodeRules.Referenced(end.Compilation, symbols.Value!, end.CancellationToken))
-                    .SelectMany(static rule => CodeRules.RuleSets(rule.Attribute).OfType<string>().Select(set => new Owner(set, rule.Type)))
-                    .ToLookup(static owner => owner.Set, StringComparer.OrdinalIgnoreCase);
-                foreach (var rule in rules)
-                {
-                    Analyze(end, rule, known);
-                }
-            });
+                });
         });
     }
 
