@@ -256,6 +256,55 @@ public sealed class ConcurrentDeliveryTests(TrackingFixture database) : IClassFi
     }
 
     [Fact]
+    public async Task A_handler_on_the_thread_pool_that_redelivers_changes_of_its_own_outbox_is_refused_at_once()
+    {
+        var keys = await CreateOrdersAsync(4);
+        Guid deadLettered;
+        await using (var context = database.Create())
+        {
+            var dead = await context.Set<OutboxMessage>().SingleAsync(m => m.EntityKey == keys[3]);
+            dead.State = OutboxState.DeadLettered;
+            await context.SaveChangesAsync();
+            deadLettered = dead.Id;
+        }
+
+        var inFlight = new InFlight();
+        var refusals = new System.Collections.Concurrent.ConcurrentDictionary<string, Exception?>();
+        var deliveries = inFlight.Recording(async change =>
+        {
+            // All three run at once on the thread pool; two ask for a redelivery of all dead letters, one for a change by id.
+            await inFlight.WhenRunning(3).WaitAsync(s_patience);
+            await using var context = database.Create();
+
+            // Were the guard to miss the pass (its flag not flowing into the delivery), the redelivery would wait for the
+            // pass, which waits for this handler, until this timeout ends it with another error.
+            context.Database.SetCommandTimeout(5);
+            refusals[change.EntityKey] = await Record.ExceptionAsync(() => change.EntityKey == keys[0]
+                ? context.RedeliverTrackedChangesAsync([deadLettered])
+                : context.RedeliverDeadLetteredChangesAsync());
+        });
+        await using var services = database.Services(deliveries, o => o.MaxConcurrentDeliveries = 3);
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+        Assert.Equal(3, await Task.Run(() => dispatcher.DispatchAsync()));
+        Assert.Equal(3, inFlight.MostAtOnce);
+        Assert.Equal(keys.Take(3).Order(StringComparer.Ordinal), refusals.Keys.Order(StringComparer.Ordinal));
+        Assert.All(refusals.Values, refused =>
+        {
+            var error = Assert.IsType<InvalidOperationException>(refused);
+            Assert.Contains("cannot be redelivered from a handler of that outbox's changes", error.Message, StringComparison.Ordinal);
+        });
+        Assert.Equal(3, await DeliveredAtTheFirstAttemptAsync());
+        await using (var check = database.Create())
+        {
+            Assert.Equal(OutboxState.DeadLettered, (await check.Set<OutboxMessage>().SingleAsync(m => m.Id == deadLettered)).State);
+
+            // Outside the pass, the same call goes through.
+            Assert.Equal(1, await check.RedeliverDeadLetteredChangesAsync());
+        }
+    }
+
+    [Fact]
     public void A_limit_below_one_is_refused_with_the_option_s_name()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => database.Services(new Deliveries(), o => o.MaxConcurrentDeliveries = 0));

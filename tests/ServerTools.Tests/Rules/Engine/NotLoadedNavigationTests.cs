@@ -284,6 +284,97 @@ public sealed class NotLoadedNavigationTests(LoadingFixture database) : IClassFi
     }
 
     [Fact]
+    public async Task EvaluateRulesAsync_runs_the_rules_of_the_set_it_is_given_and_those_without_a_set_and_no_other_set_s()
+    {
+        using var services = Services();
+        using (var setup = services.CreateScope())
+        {
+            var definitions = setup.ServiceProvider.GetRequiredService<LoadingContext>();
+            definitions.AddRange(
+                new ExceptionRuleDefinition
+                {
+                    Id = "load.confirm_amount", EntityType = nameof(LoadOrder), Expression = "order.Amount > 0m",
+                    Severity = RuleSeverity.Blocking, Message = "confirm", RuleSets = ["confirm"],
+                },
+                new ExceptionRuleDefinition
+                {
+                    Id = "load.ship_amount", EntityType = nameof(LoadOrder), Expression = "order.Amount > 0m",
+                    Severity = RuleSeverity.Blocking, Message = "ship", RuleSets = ["ship"],
+                });
+            await definitions.SaveChangesAsync();
+        }
+
+        try
+        {
+            using var scope = services.CreateScope();
+            var context = scope.ServiceProvider.GetRequiredService<LoadingContext>();
+            var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+            var added = new LoadOrder { PartnerId = database.PartnerId, Amount = 1m };
+            context.Add(added);
+
+            var confirm = await context.EvaluateRulesAsync(engine, added, "confirm");
+
+            // The set's rule, and the rules without a set (the partner's, loaded and answered); not the other set's.
+            Assert.Contains(confirm.Violations, v => v is { RuleId: "load.confirm_amount", IsFailure: false });
+            Assert.Contains(confirm.Violations, v => v is { RuleId: "load.partner_blocked", IsFailure: false });
+            Assert.DoesNotContain(confirm.Violations, v => v.RuleId == "load.ship_amount");
+            Assert.DoesNotContain(confirm.Violations, v => v.IsFailure);
+
+            // Without a set, every rule runs.
+            var all = await context.EvaluateRulesAsync(engine, added);
+            Assert.Contains(all.Violations, v => v.RuleId == "load.ship_amount");
+            Assert.Contains(all.Violations, v => v.RuleId == "load.confirm_amount");
+        }
+        finally
+        {
+            using var cleanup = services.CreateScope();
+            var definitions = cleanup.ServiceProvider.GetRequiredService<LoadingContext>();
+            definitions.RemoveRange(await definitions.Set<ExceptionRuleDefinition>().Where(d => d.Id == "load.confirm_amount" || d.Id == "load.ship_amount").ToListAsync());
+            await definitions.SaveChangesAsync();
+        }
+    }
+
+    [Fact]
+    public async Task EvaluateRulesAsync_with_an_entity_the_context_does_not_track_fails_the_rules_that_read_its_unloaded_reference()
+    {
+        using var services = Services();
+        using var scope = services.CreateScope();
+        var context = scope.ServiceProvider.GetRequiredService<LoadingContext>();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+
+        // As a web API binds a request body: the blocked partner's key, no partner, and the object never attached.
+        var bound = new LoadOrder { PartnerId = database.PartnerId, Amount = 1m };
+
+        var evaluation = await context.EvaluateRulesAsync(engine, bound);
+
+        // Nothing can be loaded for an object the context does not track: the partner's rule fails, it does not pass.
+        var partner = Assert.Single(evaluation.Violations, v => v.RuleId == "load.partner_blocked");
+        Assert.True(partner.IsFailure);
+        Assert.StartsWith("The rule 'load.partner_blocked' cannot run. It reads LoadOrder.Partner", partner.Message, StringComparison.Ordinal);
+        Assert.True(evaluation.HasBlocking);
+        Assert.Null(bound.Partner);
+        Assert.Equal(EntityState.Detached, context.Entry(bound).State);
+    }
+
+    [Fact]
+    public async Task EvaluateRulesAsync_with_an_engine_that_runs_no_data_rules_is_refused_while_the_table_holds_active_ones()
+    {
+        using var services = RuleServicesFactory.Create(
+            services: services => services.AddDbContext<LoadingContext>(o => o.UseNpgsql(database.ConnectionString).UseServerTools()));
+        using var scope = services.CreateScope();
+        var context = scope.ServiceProvider.GetRequiredService<LoadingContext>();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        var added = new LoadOrder { PartnerId = database.PartnerId, Amount = 1m };
+        context.Add(added);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => context.EvaluateRulesAsync(engine, added));
+
+        Assert.Contains("holds active data rules", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("services.AddServerTools(o => o.Rules.UseDataRules<LoadingContext>())", refused.Message, StringComparison.Ordinal);
+        Assert.False(context.Entry(added).Reference(o => o.Partner).IsLoaded);
+    }
+
+    [Fact]
     public async Task A_plain_object_whose_foreign_key_holds_a_value_fails_the_rules_that_read_its_null_reference_instead_of_passing_them()
     {
         using var services = Services();
