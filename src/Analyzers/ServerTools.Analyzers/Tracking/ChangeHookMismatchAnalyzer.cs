@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ServerTools.Analyzers.Common;
 using ServerTools.Shared;
@@ -62,7 +60,7 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
             || method.Name.Length <= Prefix.Length + Suffix.Length
             || !method.Name.StartsWith(Prefix, StringComparison.Ordinal)
             || !method.Name.EndsWith(Suffix, StringComparison.Ordinal)
-            || !IsDeclaredPartial(method, context.CancellationToken))
+            || !TrackedMembers.IsDeclaredPartial(method, context.CancellationToken))
         {
             return;
         }
@@ -155,7 +153,7 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
                 && (candidate.IsPartialDefinition ? candidate.PartialImplementationPart : candidate) is { } withBody
                 && !SymbolEqualityComparer.Default.Equals(withBody, method)
                 && !SymbolEqualityComparer.Default.Equals(withBody, method.PartialImplementationPart)
-                && (Matches(withBody, hook) || (withBody.PartialDefinitionPart is null && IsDeclaredPartial(withBody, cancellationToken))))
+                && (Matches(withBody, hook) || (withBody.PartialDefinitionPart is null && TrackedMembers.IsDeclaredPartial(withBody, cancellationToken))))
             {
                 others.Add(withBody);
             }
@@ -202,13 +200,6 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
             return;
         }
     }
-
-    /// <summary>True when a declaration of <paramref name="method"/> has the <c>partial</c> modifier (an implementing declaration alone is not a partial definition).</summary>
-    private static bool IsDeclaredPartial(IMethodSymbol method, System.Threading.CancellationToken cancellationToken)
-        => method.IsPartialDefinition
-           || method.DeclaringSyntaxReferences.Any(reference =>
-               reference.GetSyntax(cancellationToken) is MethodDeclarationSyntax declaration
-               && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
 
     /// <summary>True when <paramref name="method"/> is the hook the generator declares for <paramref name="property"/>.</summary>
     private static bool Matches(IMethodSymbol method, IPropertySymbol property)
