@@ -7,7 +7,6 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
-
 using ServerTools.Infrastructure;
 
 namespace ServerTools.TimeWindows;
