@@ -8,6 +8,8 @@ using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using ServerTools.Rules;
+using ServerTools.Rules.Data;
 using ServerTools.Tests.Infrastructure;
 using ServerTools.Tests.Rules.Engine;
 
@@ -390,9 +392,12 @@ public sealed class BatchLoadingTests(BatchLoadingFixture database) : IClassFixt
         var (context, engine) = (app.Context, app.Engine);
         var order = await context.Orders.SingleAsync(o => o.Id == orderId);
 
-        // The engine's read of the rule table is not part of the check.
+        // The engine's read of the rule table is not part of the check, and the counter leaves it out: a rule saved by any
+        // context of the process (another test class, running in parallel) makes every engine read the table again, at any
+        // point of the check. This one does it here, so the read is always there to be left out.
         _ = engine.Evaluate(order);
         counter.Reset();
+        DataRuleStore.Invalidate();
         var check = await context.CheckRulesAsync(engine, order);
         return (counter.Count, check);
     }
@@ -459,14 +464,26 @@ public sealed class BatchLoadingTests(BatchLoadingFixture database) : IClassFixt
         public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
             DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
-            _commands.Enqueue(command.CommandText);
+            Record(command);
             return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
         }
 
         public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
         {
-            _commands.Enqueue(command.CommandText);
+            Record(command);
             return base.ReaderExecuting(command, eventData, result);
+        }
+
+        /// <summary>
+        /// Every command but the engine's reads of the rule table: those come whenever any context of the process saved a
+        /// rule (see <see cref="DataRuleStore"/>), which tests of other classes do in parallel.
+        /// </summary>
+        private void Record(DbCommand command)
+        {
+            if (!command.CommandText.Contains(RulesModelConvention.DefinitionsTable, StringComparison.Ordinal))
+            {
+                _commands.Enqueue(command.CommandText);
+            }
         }
     }
 }
