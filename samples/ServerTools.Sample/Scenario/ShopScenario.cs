@@ -284,8 +284,7 @@ internal static partial class ShopScenario
 
         await using (var db = new ShopDbContext(options))
         {
-            // An ordinary delete of a store that has opening hours (ServerTools works around EF Core 10.0.0's failure to
-            // delete an entity with a JSON complex collection; see docs/time-windows.md).
+            // An ordinary delete of a store that has opening hours (its windows and special days go with its row).
             var popUp = await db.Stores.SingleAsync(static s => s.Name == "Kiel Pop-up", cancellationToken).ConfigureAwait(false);
             db.Stores.Remove(popUp);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);

@@ -311,17 +311,37 @@ public sealed class AuditValueObjectTests(AuditValueObjectTests.Database databas
             await context.SaveChangesAsync();
         }
 
-        // EF Core 10.0.0 does not write a property of its default value when the complex value holding it is set to
-        // null (dotnet/efcore#37890): the column keeps 0. The log says what the columns hold, whichever EF does.
+        // EF Core 10.0.0 did not write a property of its default value when the complex value holding it was set to null
+        // (dotnet/efcore#37890): the column kept 0, and the log, which follows what EF writes, left the amount out. The EF
+        // Core ServerTools requires writes it.
         var columns = await Columns(id, "Wrap_Label", "Wrap_Inner_Amount", "Wrap_Inner_Currency");
         Assert.Equal("w", columns[0]);
+        Assert.Null(columns[1]);
         Assert.Null(columns[2]);
         var update = Assert.Single(await Logs<Wallet>(() => database.Create(), id), l => l.Operation == AuditOperation.Update);
-        Assert.Equal(
-            columns[1] is null
-                ? [("Wrap.Inner.Amount", "0", null), ("Wrap.Inner.Currency", "EUR", null)]
-                : [("Wrap.Inner.Currency", "EUR", null)],
-            Lines(update));
+        Assert.Equal([("Wrap.Inner.Amount", "0", null), ("Wrap.Inner.Currency", "EUR", null)], Lines(update));
+    }
+
+    [Fact]
+    public async Task Nested_optional_complex_value_set_from_null_to_a_default_amount_logs_what_the_columns_hold()
+    {
+        var wallet = NewWallet("oc-nested-from-null");
+        wallet.Wrap!.Inner = null;
+        var id = await Insert(wallet);
+        await using (var context = database.Create())
+        {
+            var loaded = await context.Wallets.SingleAsync(w => w.Id == id);
+            loaded.Wrap!.Inner = new Money { Amount = 0, Currency = "EUR" };
+            await context.SaveChangesAsync();
+        }
+
+        // EF Core 10.0.0 did not write the amount of its default value (dotnet/efcore#37386): the column stayed null, and
+        // the log, which follows what EF writes, left it out. The EF Core ServerTools requires writes it.
+        var columns = await Columns(id, "Wrap_Inner_Amount", "Wrap_Inner_Currency");
+        Assert.Equal("0", columns[0]);
+        Assert.Equal("EUR", columns[1]);
+        var update = Assert.Single(await Logs<Wallet>(() => database.Create(), id), l => l.Operation == AuditOperation.Update);
+        Assert.Equal([("Wrap.Inner.Amount", null, "0"), ("Wrap.Inner.Currency", null, "EUR")], Lines(update));
     }
 
     [Fact]

@@ -210,7 +210,7 @@ public sealed class MaterializationInterceptionTests(MaterializationInterception
         return [.. context.Model.GetEntityTypes()
             .Where(static t => !t.IsAbstract())
             .Where(t => InterceptionFinder.Finds(source.CreateMaterializeExpression(
-                new StructuralTypeMaterializerSourceParameters(t, "instance", t.ClrType, QueryTrackingBehavior.TrackAll), materializationContext)))
+                new StructuralTypeMaterializerSourceParameters(t, "instance", t.ClrType, IsNullable: false, QueryTrackingBehavior.TrackAll), materializationContext)))
             .Select(static t => t.ClrType.Name)
             .Order(StringComparer.Ordinal)];
     }

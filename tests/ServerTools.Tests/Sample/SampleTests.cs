@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using ServerTools.Sample;
@@ -69,8 +70,10 @@ public sealed class SampleTests(SampleTests.SampleRun run) : IClassFixture<Sampl
     {
         var report = ReportOfSuccessfulRun();
         Assert.Contains("db.EntitiesViolatingRule<SaleOrder>(\"sale.export_review\"): the rule's expression as SQL, answered by PostgreSQL:", report, StringComparison.Ordinal);
-        Assert.Matches(@"-- @p='DE' \(DbType = StringFixedLength\)\s+-- @p0='1000\.0'\s+SELECT", report);
-        Assert.Matches(@"WHERE p\.""CountryCode"" <> @p AND s\.""AmountTotal"" > @p0", report);
+        // The constants are parameters (EF Core names them @p, @p0 or @p1, depending on its version).
+        var where = Regex.Match(report, @"WHERE p\.""CountryCode"" <> (@p\d*) AND s\.""AmountTotal"" > (@p\d*)");
+        Assert.True(where.Success, report);
+        Assert.Matches($@"-- {where.Groups[1].Value}='DE' \(DbType = StringFixedLength\)\s+-- {where.Groups[2].Value}='1000\.0'\s+SELECT", report);
         Assert.Contains("-> 1 order(s): SO-2026-0002", report, StringComparison.Ordinal);
         Assert.Contains("1 data rule(s), 3 stored rule violation(s) (2 of them warnings ignored)", report, StringComparison.Ordinal);
     }

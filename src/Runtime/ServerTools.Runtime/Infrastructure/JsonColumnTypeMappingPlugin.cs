@@ -6,7 +6,7 @@ namespace ServerTools.Infrastructure;
 
 /// <summary>
 /// Lets EF read back a JSON complex collection whose column type is given explicitly, as the audit trail's lines and the
-/// outbox's fields are (<c>json</c>). Npgsql 10.0.0 then maps the column with its older string mapping, whose reader EF's JSON shaper
+/// outbox's fields are (<c>json</c>). Npgsql's EF provider (10.0.0 to 10.0.3, at least) then maps the column with its older string mapping, whose reader EF's JSON shaper
 /// cannot use ("No coercion operator is defined between types 'JsonTypePlaceholder' and 'MemoryStream'",
 /// npgsql/efcore.pg#3475); this gives it the structural JSON mapping a column without an explicit type gets. It applies
 /// to every JSON-mapped complex or owned type of the model with an explicit <c>json</c> or <c>jsonb</c> type, which

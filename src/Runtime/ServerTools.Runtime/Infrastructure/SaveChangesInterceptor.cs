@@ -19,8 +19,7 @@ namespace ServerTools.Infrastructure;
 /// <summary>
 /// What ServerTools does in a SaveChanges: runs the <c>On{X}Changed</c> hooks of <see cref="TrackedAttribute">[Tracked]</see>
 /// entities, checks the schedules of <see cref="TimeWindowedAttribute">[TimeWindowed]</see> ones (and stores the columns
-/// <c>WhereOpenAt</c> reads; deleted ones have their collections hidden from EF Core until the save ends,
-/// <see cref="TimeWindowDeletes"/>), then writes the audit trail and the outbox of tracked changes in the transaction of the change. One
+/// <c>WhereOpenAt</c> reads), then writes the audit trail and the outbox of tracked changes in the transaction of the change. One
 /// instance per context (scoped in EF's internal services).
 /// </summary>
 /// <remarks>
@@ -70,9 +69,6 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
 
     /// <summary>Whether <see cref="BeginAsync"/> made the save run in a transaction, for <see cref="End"/> to undo.</summary>
     private bool _transactionForced;
-
-    /// <summary>The collections of deleted <c>[TimeWindowed]</c> entities hidden from EF for the save (see <see cref="TimeWindowDeletes"/>), given back by <see cref="End"/>.</summary>
-    private TimeWindowDeletes? _timeWindowDeletes;
 
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -401,18 +397,9 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
         }
     }
 
-    /// <summary>The deleted <c>[TimeWindowed]</c> entities get their own collections back as the save ends, however it ends.</summary>
-    private void RestoreTimeWindows()
-    {
-        var deletes = _timeWindowDeletes;
-        _timeWindowDeletes = null;
-        deletes?.Restore();
-    }
-
     /// <summary>A pooled context goes back to the pool: nothing of its last save may reach the next lease.</summary>
     public void ResetState()
     {
-        RestoreTimeWindows();
         _work?.Release();
         _work = null;
         _listening = null;
@@ -664,7 +651,6 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
             if (timeWindows)
             {
                 TimeWindowBatch.Prepare(context);
-                _timeWindowDeletes = TimeWindowDeletes.Hide(context);
             }
 
             _dataRulesChanged = dataRules && DataRuleBatch.Validate(context, out _addedRuleIds);
@@ -752,7 +738,6 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
     {
         var work = _work;
         _work = null;
-        RestoreTimeWindows();
         if (context is null)
         {
             return work;
