@@ -11,7 +11,7 @@ namespace ServerTools.TimeWindows;
 /// Turns <see cref="TimeWindowQuery.IsOpen{TEntity}"/> (the generated <c>WhereOpenAt</c>) into SQL on PostgreSQL. EF
 /// Core calls it once per query shape, before it compiles and caches the query. On any other provider the query
 /// fails here with a message that says what to do: another relational database cannot run it, and EF Core's in-memory
-/// provider cannot read a complex collection inside a query. (Over a collection in memory, <c>AsQueryable()</c>, the
+/// provider does not keep complex collections at all (its rows have no windows). (Over a collection in memory, <c>AsQueryable()</c>, the
 /// marker runs the entity's <c>IsOpenAt</c>.)
 /// </summary>
 internal sealed class TimeWindowQueryInterceptor : IQueryExpressionInterceptor
@@ -36,10 +36,21 @@ internal sealed class TimeWindowQueryInterceptor : IQueryExpressionInterceptor
                 + "rows and keep those whose IsOpenAt is true.");
         }
 
+        if (database?.ProviderName == InMemoryProvider)
+        {
+            throw new NotSupportedException(
+                $"WhereOpenAt runs in SQL on PostgreSQL, and EF Core's in-memory provider ('{InMemoryProvider}') does not keep complex collections: "
+                + "the rows it loads have no TimeWindows (null), so neither WhereOpenAt nor IsOpenAt can answer for them. In tests, use a PostgreSQL "
+                + "database (ServerTools.Testing starts a private one), or query objects you build in memory with AsQueryable().WhereOpenAt(t).");
+        }
+
         throw new NotSupportedException(
             $"WhereOpenAt runs in SQL on PostgreSQL; '{database?.ProviderName}' cannot read the windows (a complex collection) inside a query. "
             + "Load the rows (AsAsyncEnumerable) and keep those whose IsOpenAt is true, or query a collection in memory (AsQueryable) with WhereOpenAt.");
     }
+
+    /// <summary>The provider name of EF Core's in-memory database, which reads complex collections back as null.</summary>
+    private const string InMemoryProvider = "Microsoft.EntityFrameworkCore.InMemory";
 
     private static bool IsMarker(MethodInfo method)
         => method.IsGenericMethod && method.GetGenericMethodDefinition() == s_isOpen;
