@@ -1,10 +1,13 @@
 using System;
 using System.Collections.Generic;
+using System.Data.Common;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace ServerTools.Tests.Tracking;
 
@@ -305,11 +308,106 @@ public sealed class ConcurrentDeliveryTests(TrackingFixture database) : IClassFi
     }
 
     [Fact]
+    public async Task A_pass_whose_recording_fails_waits_for_the_deliveries_under_way_then_fails_and_commits_nothing()
+    {
+        var keys = await CreateOrdersAsync(4);
+        var (blocked, delivered, failed, refused) = (keys[0], keys[1], keys[2], keys[3]);
+        Dictionary<string, Guid> ids;
+        List<string> before;
+        await using (var context = database.Create())
+        {
+            ids = await context.Set<OutboxMessage>().ToDictionaryAsync(m => m.EntityKey, m => m.Id);
+            before = await OutboxRowsAsync(context);
+        }
+
+        var watch = new RecordingWatch(ids[failed], ids[refused]);
+        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var inFlight = new InFlight();
+        var deliveries = inFlight.Recording(async change =>
+        {
+            // One handler blocks; beside it one change is delivered, and two fail: the first failure is recorded, the
+            // second only once the first is, so the pass has written something before its recording fails.
+            if (change.EntityKey == blocked)
+            {
+                await open.Task;
+                return;
+            }
+
+            await inFlight.WhenEntered(1, new HashSet<string> { blocked }).WaitAsync(s_patience);
+            if (change.EntityKey == refused)
+            {
+                await watch.Recorded.WaitAsync(s_patience);
+            }
+
+            if (change.EntityKey != delivered)
+            {
+                throw new TimeoutException("warehouse down");
+            }
+        });
+        await using var services = database.Services(
+            services => services.AddSingleton(deliveries)
+                .AddScoped<ITrackedChangeHandler<SaleOrder>, RecordingHandler>()
+                .ConfigureDbContext<TrackingContext>(options => options.AddInterceptors(watch)),
+            o => (o.MaxConcurrentDeliveries, o.FirstRetryDelay) = (4, TimeSpan.FromMinutes(1)));
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+        // A rule of the database's that a failed attempt of one change breaks, whatever its error text (the dispatcher's
+        // fallback text included): recording that failure fails, as it would on a connection lost mid-pass.
+        var rule = "ALTER TABLE servertools_outbox ADD CONSTRAINT no_failed_attempt CHECK (\"Id\" <> '" + ids[refused] + "' OR \"Attempts\" = 0)";
+        await using (var context = database.Create())
+        {
+            await context.Database.ExecuteSqlRawAsync(rule);
+        }
+
+        Task<int> pass;
+        try
+        {
+            pass = Task.Run(() => dispatcher.DispatchAsync());
+            try
+            {
+                await ReachedAsync(watch.Refused, "The database refusing the record of the second failure");
+
+                // A pass that did not wait for the blocked delivery would now roll back and end at once: it is given a second
+                // to do so, and must still be waiting, its transaction (and the blocked change's lock) open.
+                await Task.WhenAny(pass, Task.Delay(TimeSpan.FromSeconds(1)));
+                Assert.False(pass.IsCompleted, "The pass ended while a handler still held one of its changes.");
+                Assert.Equal([blocked], inFlight.Running);
+            }
+            finally
+            {
+                open.TrySetResult();
+                await Task.WhenAny(pass);
+            }
+        }
+        finally
+        {
+            await using var context = database.Create();
+            await context.Database.ExecuteSqlRawAsync("ALTER TABLE servertools_outbox DROP CONSTRAINT no_failed_attempt");
+        }
+
+        // Once the blocked handler is done, the pass fails with the database's error, and has committed nothing: the
+        // recorded failure is rolled back, the delivery beside it not recorded (all four are delivered again).
+        var error = await Assert.ThrowsAsync<PostgresException>(() => pass);
+        Assert.Equal((PostgresErrorCodes.CheckViolation, "no_failed_attempt"), (error.SqlState, error.ConstraintName));
+        Assert.Equal(keys.Order(StringComparer.Ordinal), deliveries.Received.Select(c => c.EntityKey).Order(StringComparer.Ordinal));
+        await using (var check = database.Create())
+        {
+            Assert.Equal(before, await OutboxRowsAsync(check));
+        }
+    }
+
+    [Fact]
     public void A_limit_below_one_is_refused_with_the_option_s_name()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => database.Services(new Deliveries(), o => o.MaxConcurrentDeliveries = 0));
         Assert.Equal(nameof(TrackedChangeDispatcherOptions.MaxConcurrentDeliveries), error.ParamName);
     }
+
+    /// <summary>Every outbox row's delivery state, one line each, in order: what a pass changes when it commits.</summary>
+    private static async Task<List<string>> OutboxRowsAsync(TrackingContext context)
+        => (await context.Set<OutboxMessage>().AsNoTracking().OrderBy(m => m.Sequence).ToListAsync())
+            .Select(m => $"{m.EntityKey} {m.State} {m.Attempts} {m.NextAttemptAt:O} {m.DeliveredAt:O} [{m.LastError}] [{string.Join(", ", m.HandledBy ?? [])}]")
+            .ToList();
 
     private async Task<int> DeliveredAtTheFirstAttemptAsync()
     {
@@ -356,6 +454,42 @@ public sealed class ConcurrentDeliveryTests(TrackingFixture database) : IClassFi
         var id = int.Parse(key, System.Globalization.CultureInfo.InvariantCulture);
         (await context.SaleOrders.SingleAsync(o => o.Id == id)).Total = total;
         await context.SaveChangesAsync();
+    }
+
+    /// <summary>
+    /// Watches the statements of the pass's context: <see cref="Recorded"/> completes once a statement about the change
+    /// <c>recorded</c> has run, <see cref="Refused"/> once one about the change <c>refused</c> has failed.
+    /// </summary>
+    private sealed class RecordingWatch(Guid recorded, Guid refused) : DbCommandInterceptor
+    {
+        private readonly TaskCompletionSource _recorded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _refused = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Recorded => _recorded.Task;
+
+        public Task Refused => _refused.Task;
+
+        public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
+        {
+            if (Names(command, recorded))
+            {
+                _recorded.TrySetResult();
+            }
+
+            return ValueTask.FromResult(result);
+        }
+
+        public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+        {
+            if (Names(command, refused))
+            {
+                _refused.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        }
+
+        private static bool Names(DbCommand command, Guid id) => command.Parameters.Cast<DbParameter>().Any(parameter => parameter.Value is Guid value && value == id);
     }
 }
 

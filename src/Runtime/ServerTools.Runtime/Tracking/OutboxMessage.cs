@@ -71,7 +71,12 @@ public sealed class OutboxMessage
     /// </summary>
     public List<string>? HandledBy { get; set; }
 
-    /// <summary>When it was delivered, once it is.</summary>
+    /// <summary>
+    /// When it was delivered, once it is: when the dispatcher's pass took note that its handlers were done, by the
+    /// dispatcher's <see cref="TrackedChangeDispatcherOptions.TimeProvider"/>. With
+    /// <see cref="TrackedChangeDispatcherOptions.MaxConcurrentDeliveries"/> above 1 that may trail their end by the
+    /// statements the pass ran meanwhile to record the outcomes of other deliveries that ended just before.
+    /// </summary>
     public DateTimeOffset? DeliveredAt { get; set; }
 }
 
