@@ -68,23 +68,50 @@ public static class CodeFixAssert
     {
         using var workspace = new AdhocWorkspace();
         var document = AddDocument(workspace, source);
+        var diagnostics = await FixableAsync(document, analyzer, fix).ConfigureAwait(false);
+        var key = equivalenceKey ?? (await ActionAsync(document, fix, diagnostics[0], null).ConfigureAwait(false)).EquivalenceKey;
+        var fixedDocument = await FixAllAsync(document, fix, diagnostics, FixAllScope.Document, key).ConfigureAwait(false);
+        await CheckFixedAsync(fixedDocument, analyzer, expected).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Fixes the diagnostics of <paramref name="analyzer"/> in <paramref name="source"/> as <c>dotnet format analyzers</c>
+    /// does: the fix's fix-all provider in solution scope, asked with the equivalence key of the action the fix offers for
+    /// the first diagnostic, or with none when it offers nothing for that one. Then checks the result as
+    /// <see cref="VerifyAsync(DiagnosticAnalyzer, CodeFixProvider, string, string)"/> does, but for the
+    /// <paramref name="unfixed"/> diagnostics the fix offers nothing for, which the analyzer still reports.
+    /// </summary>
+    public static async Task VerifyFixAllAsDotnetFormatAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string source, string expected, int unfixed)
+    {
+        using var workspace = new AdhocWorkspace();
+        var document = AddDocument(workspace, source);
+        var diagnostics = await FixableAsync(document, analyzer, fix).ConfigureAwait(false);
+        string? key = null;
+        await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostics[0], (action, _) => key ??= action.EquivalenceKey, CancellationToken.None)).ConfigureAwait(false);
+        var fixedDocument = await FixAllAsync(document, fix, diagnostics, FixAllScope.Solution, key).ConfigureAwait(false);
+        await CheckFixedAsync(fixedDocument, analyzer, expected, unfixed).ConfigureAwait(false);
+    }
+
+    private static async Task<ImmutableArray<Diagnostic>> FixableAsync(Document document, DiagnosticAnalyzer analyzer, CodeFixProvider fix)
+    {
         var diagnostics = (await AnalyzeAsync(document.Project, analyzer).ConfigureAwait(false))
             .Where(d => fix.FixableDiagnosticIds.Contains(d.Id))
+            .OrderBy(static d => d.Location.SourceSpan.Start)
             .ToImmutableArray();
-        if (diagnostics.Length < 2)
-        {
-            throw new XunitException($"Fix-all needs at least two diagnostics to fix; the analyzer reported {diagnostics.Length}.");
-        }
+        return diagnostics.Length < 2
+            ? throw new XunitException($"Fix-all needs at least two diagnostics to fix; the analyzer reported {diagnostics.Length}.")
+            : diagnostics;
+    }
 
-        var key = equivalenceKey ?? (await ActionAsync(document, fix, diagnostics[0], null).ConfigureAwait(false)).EquivalenceKey;
+    private static async Task<Document> FixAllAsync(Document document, CodeFixProvider fix, ImmutableArray<Diagnostic> diagnostics, FixAllScope scope, string? key)
+    {
         var fixAll = fix.GetFixAllProvider() ?? throw new XunitException("The code fix has no fix-all provider.");
         var context = new FixAllContext(
-            document, fix, FixAllScope.Document, key!, diagnostics.Select(static d => d.Id).Distinct(),
+            document, fix, scope, key!, diagnostics.Select(static d => d.Id).Distinct(),
             new FixedDiagnostics(diagnostics), CancellationToken.None);
         var action = await fixAll.GetFixAsync(context).ConfigureAwait(false) ?? throw new XunitException("Fix-all offered no action.");
         var operations = await action.GetOperationsAsync(CancellationToken.None).ConfigureAwait(false);
-        var solution = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution;
-        await CheckFixedAsync(solution.GetDocument(document.Id)!, analyzer, expected).ConfigureAwait(false);
+        return operations.OfType<ApplyChangesOperation>().Single().ChangedSolution.GetDocument(document.Id)!;
     }
 
     /// <summary>
@@ -121,7 +148,7 @@ public static class CodeFixAssert
         .WithMetadataReferences(TestCompilation.References)
         .AddDocument("Source0.cs", SourceText.From(source));
 
-    private static async Task CheckFixedAsync(Document document, DiagnosticAnalyzer analyzer, string expected)
+    private static async Task CheckFixedAsync(Document document, DiagnosticAnalyzer analyzer, string expected, int unfixed = 0)
     {
         var text = (await document.GetTextAsync().ConfigureAwait(false)).ToString();
         if (text != expected)
@@ -132,9 +159,9 @@ public static class CodeFixAssert
         var compilation = await document.Project.GetCompilationAsync().ConfigureAwait(false);
         GeneratorHarness.Run(compilation!).CompilesWithoutDiagnostics();
         var remaining = await AnalyzeAsync(document.Project, analyzer).ConfigureAwait(false);
-        if (!remaining.IsEmpty)
+        if (remaining.Length != unfixed)
         {
-            throw new XunitException("The analyzer still reports after the fix:\n  " + string.Join("\n  ", remaining.Select(GeneratedCodeAssert.Format)));
+            throw new XunitException($"The analyzer reports {remaining.Length} diagnostics after the fix, not {unfixed}:\n  " + string.Join("\n  ", remaining.Select(GeneratedCodeAssert.Format)));
         }
     }
 

@@ -97,34 +97,28 @@ public sealed class EmptyRuleIdTagOrSetAnalyzerTests
         ],
         Orders);
 
-    [Fact]
-    public Task Fix_is_not_offered_for_a_padded_rule_set() => CodeFixAssert.VerifyNotOfferedAsync(
-        new EmptyRuleIdTagOrSetAnalyzer(),
-        new RemoveEmptyTagOrRuleSetCodeFixProvider(),
-        Rules("RuleSets = [\"confirm \"]"));
-
     [Theory]
     [InlineData("RuleSets = [\"post \"]", "RuleSets = [\"post\"]")]
     [InlineData("RuleSets = new[] { \"confirm\", @\"\tinvoice\" }", "RuleSets = new[] { \"confirm\", \"invoice\" }")]
     [InlineData("Tags = new[] { \" pricing  \" }, RuleSets = [\"confirm\"]", "Tags = new[] { \"pricing\" }, RuleSets = [\"confirm\"]")]
     public Task Fix_trims_a_padded_tag_or_rule_set(string arguments, string fixedArguments) => CodeFixAssert.VerifyAsync(
         new EmptyRuleIdTagOrSetAnalyzer(),
-        new TrimTagOrRuleSetCodeFixProvider(),
+        new RemoveOrTrimTagOrRuleSetCodeFixProvider(),
         Rules(arguments),
         Rules(fixedArguments));
 
     [Fact]
     public Task Fix_all_trims_every_padded_tag_and_rule_set() => CodeFixAssert.VerifyFixAllAsync(
         new EmptyRuleIdTagOrSetAnalyzer(),
-        new TrimTagOrRuleSetCodeFixProvider(),
+        new RemoveOrTrimTagOrRuleSetCodeFixProvider(),
         Rules("Tags = [\"pricing \"], RuleSets = [\" confirm\", \"invoice\\t\"]"),
         Rules("Tags = [\"pricing\"], RuleSets = [\"confirm\", \"invoice\"]"));
 
     [Fact]
-    public Task Trim_is_not_offered_for_a_padded_constant_nor_an_empty_entry() => CodeFixAssert.VerifyNotOfferedAsync(
+    public Task Fix_is_not_offered_for_a_padded_constant() => CodeFixAssert.VerifyNotOfferedAsync(
         new EmptyRuleIdTagOrSetAnalyzer(),
-        new TrimTagOrRuleSetCodeFixProvider(),
-        Rules("RuleSets = [Sets.Padded, \" \"], Tags = [\"\"]").Replace(
+        new RemoveOrTrimTagOrRuleSetCodeFixProvider(),
+        Rules("RuleSets = [Sets.Padded]").Replace(
             "    public class SaleOrder", "    public static class Sets { public const string Padded = \"post \"; }\n\n    public class SaleOrder", System.StringComparison.Ordinal));
 
     [Fact]
@@ -156,21 +150,36 @@ public sealed class EmptyRuleIdTagOrSetAnalyzerTests
     [InlineData("Message = \"Ask a manager\", RuleSets = [\"\\t\"]", "Message = \"Ask a manager\"")]
     public Task Fix_removes_the_empty_tag_or_rule_set(string arguments, string fixedArguments) => CodeFixAssert.VerifyAsync(
         new EmptyRuleIdTagOrSetAnalyzer(),
-        new RemoveEmptyTagOrRuleSetCodeFixProvider(),
+        new RemoveOrTrimTagOrRuleSetCodeFixProvider(),
         Rules(arguments),
         Rules(fixedArguments));
 
     [Fact]
     public Task Fix_all_removes_every_empty_tag_and_rule_set() => CodeFixAssert.VerifyFixAllAsync(
         new EmptyRuleIdTagOrSetAnalyzer(),
-        new RemoveEmptyTagOrRuleSetCodeFixProvider(),
+        new RemoveOrTrimTagOrRuleSetCodeFixProvider(),
         Rules("Tags = new[] { \"\", \"pricing\", \" \" }, RuleSets = [\"confirm\", \"\"]"),
         Rules("Tags = new[] { \"pricing\" }, RuleSets = [\"confirm\"]"));
 
     [Fact]
+    public Task Fix_all_removes_empty_entries_and_trims_padded_ones_at_once() => CodeFixAssert.VerifyFixAllAsync(
+        new EmptyRuleIdTagOrSetAnalyzer(),
+        new RemoveOrTrimTagOrRuleSetCodeFixProvider(),
+        Rules("Tags = [\"pricing \", \"\"], RuleSets = [\" \", \" confirm\"]"),
+        Rules("Tags = [\"pricing\"], RuleSets = [\"confirm\"]"));
+
+    [Fact]
+    public Task Fix_all_asked_as_dotnet_format_asks_fixes_the_entries_after_an_empty_id_it_cannot_fix() => CodeFixAssert.VerifyFixAllAsDotnetFormatAsync(
+        new EmptyRuleIdTagOrSetAnalyzer(),
+        new RemoveOrTrimTagOrRuleSetCodeFixProvider(),
+        Rules("Tags = [\"pricing \", \"\"], RuleSets = [\" \", \" confirm\"]").Replace("\"sale.discount_limit\"", "\"\"", System.StringComparison.Ordinal),
+        Rules("Tags = [\"pricing\"], RuleSets = [\"confirm\"]").Replace("\"sale.discount_limit\"", "\"\"", System.StringComparison.Ordinal),
+        unfixed: 1);
+
+    [Fact]
     public Task Fix_is_not_offered_for_an_empty_id() => CodeFixAssert.VerifyNotOfferedAsync(
         new EmptyRuleIdTagOrSetAnalyzer(),
-        new RemoveEmptyTagOrRuleSetCodeFixProvider(),
+        new RemoveOrTrimTagOrRuleSetCodeFixProvider(),
         Rules("Message = \"Ask a manager\"").Replace("\"sale.discount_limit\"", "\" \"", System.StringComparison.Ordinal));
 
     private static string Rules(string arguments) => $$"""

@@ -98,6 +98,89 @@ public sealed class ChangeHookMismatchAnalyzerTests
         ]);
 
     [Fact]
+    public Task Implementation_with_ref_in_out_params_or_another_number_of_parameters_is_reported_with_the_hook_to_write() => VerifyWithoutDefinitionsAsync(
+        Order(
+            """
+            partial void [|OnStateChanged|](ref OrderState oldValue, OrderState newValue) { }
+            partial void [|OnTotalChanged|](in decimal? oldValue, decimal? newValue) { }
+            partial void [|OnNoteChanged|](string? oldValue, params string?[] newValue) { }
+            partial void [|OnIdChanged|](int oldValue, int newValue, int third) { }
+            """),
+        [
+            new("ST2002", Message("OnStateChanged", "Order", HookOf("State", "OrderState")), 0),
+            new("ST2002", Message("OnTotalChanged", "Order", HookOf("Total", "decimal?")), 1),
+            new("ST2002", Message("OnNoteChanged", "Order", HookOf("Note", "string?")), 2),
+            new("ST2002", Message("OnIdChanged", "Order", HookOf("Id", "int")), 3),
+        ]);
+
+    [Fact]
+    public Task Implementation_with_out_ref_readonly_or_one_parameter_is_reported_with_the_hook_to_write() => VerifyWithoutDefinitionsAsync(
+        Order(
+            """
+            private partial void [|OnStateChanged|](out OrderState oldValue, OrderState newValue) => oldValue = newValue;
+            partial void [|OnTotalChanged|](decimal? oldValue, ref readonly decimal? newValue) { }
+            partial void [|OnIdChanged|](int newValue) { }
+            """),
+        [
+            new("ST2002", Message("OnStateChanged", "Order", HookOf("State", "OrderState")), 0),
+            new("ST2002", Message("OnTotalChanged", "Order", HookOf("Total", "decimal?")), 1),
+            new("ST2002", Message("OnIdChanged", "Order", HookOf("Id", "int")), 2),
+        ]);
+
+    [Fact]
+    public async Task With_the_generator_hooks_with_ref_in_out_or_params_fail_only_in_the_users_file()
+    {
+        var marked = MarkedSource.Parse(Order(
+            """
+            partial void [|OnStateChanged|](ref OrderState oldValue, OrderState newValue) { }
+            partial void [|OnTotalChanged|](in decimal? oldValue, decimal? newValue) { }
+            partial void [|OnNoteChanged|](string? oldValue, params string?[] newValue) { }
+            private partial void [|OnIdChanged|](out int oldValue, int newValue) => oldValue = newValue;
+            """));
+        var run = GeneratorHarness.Run(marked.Text);
+
+        var errors = run.OutputCompilation.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.Equal(["CS0759", "CS0759", "CS0759", "CS0759"], errors.Select(static d => d.Id));
+        Assert.Equal(marked.Spans, errors.Select(static d => d.Location.SourceSpan));
+        Assert.All(errors, error => Assert.Same(run.OutputCompilation.SyntaxTrees.First(), error.Location.SourceTree));
+        var actual = await run.OutputCompilation.WithAnalyzers([new ChangeHookMismatchAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+        DiagnosticAssert.Compare(
+            marked,
+            [
+                new("ST2002", Message("OnStateChanged", "Order", HookOf("State", "OrderState")), 0),
+                new("ST2002", Message("OnTotalChanged", "Order", HookOf("Total", "decimal?")), 1),
+                new("ST2002", Message("OnNoteChanged", "Order", HookOf("Note", "string?")), 2),
+                new("ST2002", Message("OnIdChanged", "Order", HookOf("Id", "int")), 3),
+            ],
+            actual);
+    }
+
+    [Fact]
+    public Task Hook_misspelt_in_its_Changed_part_is_reported_with_the_hook_it_is_a_typo_of() => VerifyWithoutDefinitionsAsync(
+        Order(
+            """
+            partial void [|OnStateChangd|](OrderState oldValue, OrderState newValue) { }
+            partial void [|OnTotalchanged|](decimal? oldValue, decimal? newValue) { }
+            partial void [|OnNoteChange|](string? oldValue, string? newValue) { }
+
+            // Both parts written here: a partial method of the user's own.
+            partial void OnIdChangd(int id);
+            partial void OnIdChangd(int id) { }
+            """),
+        [
+            new("ST2002", Message("OnStateChangd", "Order", HookOf("State", "OrderState")), 0),
+            new("ST2002", Message("OnTotalchanged", "Order", HookOf("Total", "decimal?")), 1),
+            new("ST2002", Message("OnNoteChange", "Order", HookOf("Note", "string?")), 2),
+        ]);
+
+    [Fact]
+    public Task Fix_renames_a_hook_misspelt_in_its_Changed_part() => CodeFixAssert.VerifyAsync(
+        new ChangeHookMismatchAnalyzer(),
+        new MatchChangeHookCodeFixProvider(),
+        Order("    partial void OnStateChangd(OrderState oldValue, OrderState newValue) { }"),
+        Order("    partial void OnStateChanged(OrderState oldValue, OrderState newValue) { }"));
+
+    [Fact]
     public Task Hook_of_a_misspelt_property_is_reported_with_the_closest_tracked_property() => VerifyWithoutDefinitionsAsync(
         Order(
             """

@@ -25,7 +25,7 @@ public abstract class DiagnosticCodeFixProvider : CodeFixProvider
     public sealed override ImmutableArray<string> FixableDiagnosticIds { get; }
 
     /// <inheritdoc />
-    public sealed override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public sealed override FixAllProvider GetFixAllProvider() => KeyedBatchFixer.Instance;
 
     /// <summary>Whether <see cref="Register"/> needs the document's semantic model (otherwise it gets null).</summary>
     protected virtual bool UsesSemanticModel => false;

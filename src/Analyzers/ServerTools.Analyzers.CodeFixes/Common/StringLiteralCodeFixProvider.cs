@@ -31,8 +31,16 @@ public abstract class StringLiteralCodeFixProvider : DiagnosticCodeFixProvider
 
     /// <inheritdoc />
     protected sealed override void Register(CodeFixContext context, SyntaxNode root, SemanticModel? model, Diagnostic diagnostic)
+        => RegisterReplacement(context, root, diagnostic, _property, _verb, _equivalenceKey);
+
+    /// <summary>
+    /// Offers to replace the string literal <paramref name="diagnostic"/> is reported at with the text of its property
+    /// <paramref name="property"/>, titled <c>{verb} "text"</c>, when it carries that text and is reported at exactly a
+    /// string literal.
+    /// </summary>
+    internal static void RegisterReplacement(CodeFixContext context, SyntaxNode root, Diagnostic diagnostic, string property, string verb, string equivalenceKey)
     {
-        if (!diagnostic.Properties.TryGetValue(_property, out var text) || string.IsNullOrEmpty(text)
+        if (!diagnostic.Properties.TryGetValue(property, out var text) || string.IsNullOrEmpty(text)
             || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not LiteralExpressionSyntax literal
             || !literal.IsKind(SyntaxKind.StringLiteralExpression)
             || literal.Span != diagnostic.Location.SourceSpan)
@@ -41,6 +49,6 @@ public abstract class StringLiteralCodeFixProvider : DiagnosticCodeFixProvider
         }
 
         var replacement = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(text!)).WithTriviaFrom(literal);
-        RegisterNewRoot(context, diagnostic, $"{_verb} {replacement.WithoutTrivia()}", _equivalenceKey, () => root.ReplaceNode(literal, replacement));
+        RegisterNewRoot(context, diagnostic, $"{verb} {replacement.WithoutTrivia()}", equivalenceKey, () => root.ReplaceNode(literal, replacement));
     }
 }

@@ -17,7 +17,9 @@ namespace ServerTools.Analyzers.Tracking;
 /// tracking cannot use (ST2003's reasons: computed, <c>[NotMapped]</c>, static, not public, a navigation), or a typo,
 /// reported with the hook of the tracked property whose name is a typo away (<see cref="NearestName"/>), or with the hook
 /// that is implemented already (and then no fix: renaming it would implement the hook twice); a name near no tracked
-/// property is reported with the names of the tracked properties, and no fix. And an implementation with no definition in a
+/// property is reported with the names of the tracked properties, and no fix. An implementation with no definition whose
+/// name is a typo of a hook's name in its <c>Changed</c> part (<c>OnAmountChangd</c>) is reported with that hook. And an
+/// implementation with no definition in a
 /// class that is not tracked itself but derives from a tracked one, whose hooks are private to that class.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -57,11 +59,15 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
         // Of a definition and its implementation, both analyzed, the definition is checked (and reported at the implementation).
         if (method.PartialDefinitionPart is not null
             || method.MethodKind != MethodKind.Ordinary
-            || method.Name.Length <= Prefix.Length + Suffix.Length
             || !method.Name.StartsWith(Prefix, StringComparison.Ordinal)
-            || !method.Name.EndsWith(Suffix, StringComparison.Ordinal)
             || !TrackedMembers.IsDeclaredPartial(method, context.CancellationToken))
         {
+            return;
+        }
+
+        if (method.Name.Length <= Prefix.Length + Suffix.Length || !method.Name.EndsWith(Suffix, StringComparison.Ordinal))
+        {
+            ReportMisspeltSuffix(context, symbols, method);
             return;
         }
 
@@ -112,6 +118,15 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
                   + $"change hooks are declared for its tracked properties only ({Names(fields)})";
         }
 
+        Report(context, method, hook, fix);
+    }
+
+    /// <summary>
+    /// ST2002 at <paramref name="method"/> for the hook of <paramref name="hook"/> (null when it names none), saying
+    /// <paramref name="fix"/>, with the code fix's properties when the method can be rewritten into that hook.
+    /// </summary>
+    private static void Report(SymbolAnalysisContext context, IMethodSymbol method, IPropertySymbol? hook, string fix)
+    {
         // An implementation with no definition can be rewritten into the hook; one with a definition of the user's
         // cannot, as the generated definition would then be its second, nor can one whose hook is declared already: it
         // would implement it twice (CS0757). Another method of the hook's name (two misspellings of it) withholds the fix
@@ -136,6 +151,26 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
             method.Name,
             method.ContainingType.Name,
             fix));
+    }
+
+    /// <summary>
+    /// ST2002 for an implementation with no definition in a tracked class whose name is a typo of a hook's name in its
+    /// <c>Changed</c> part (<c>OnAmountChangd</c>, <c>OnAmountchanged</c>, <c>OnAmountChange</c>): the compiler's CS0759
+    /// alone would not say which hook was meant.
+    /// </summary>
+    private static void ReportMisspeltSuffix(SymbolAnalysisContext context, TrackingSymbols symbols, IMethodSymbol method)
+    {
+        if (method.IsPartialDefinition || !symbols.IsTrackedClass(method.ContainingType))
+        {
+            return;
+        }
+
+        var fields = symbols.TrackedFields(method.ContainingType);
+        if (NearestName.Of(method.Name, [.. fields.Select(static field => Prefix + field.Name + Suffix)]) is { } nearest)
+        {
+            var hook = fields.First(field => Prefix + field.Name + Suffix == nearest);
+            Report(context, method, hook, HookOf(hook));
+        }
     }
 
     /// <summary>
