@@ -45,7 +45,10 @@ internal sealed class RulesModelConvention : IModelInitializedConvention, IModel
         violations.Property(typeof(string), nameof(StoredRuleViolation.EntityKey))?.IsRequired(true);
         violations.Property(typeof(string), nameof(StoredRuleViolation.RuleId))?.IsRequired(true);
         violations.Property(typeof(string), nameof(StoredRuleViolation.Message))?.IsRequired(true);
-        violations.Property(typeof(RuleSeverity), nameof(StoredRuleViolation.Severity))?.HasConversion(typeof(string));
+        // As for the definitions: a row written by SQL with another text reads as no member of RuleSeverity rather than
+        // making every EF query of the table throw (an admin screen that lists the violations), and SaveChanges refuses to
+        // write such a value (StoredViolationWrites).
+        violations.Property(typeof(RuleSeverity), nameof(StoredRuleViolation.Severity))?.HasConversion(new RuleSeverityConverter());
         violations.Ignore(nameof(StoredRuleViolation.IsIgnored), fromDataAnnotation: true);
 
         // An entity's violations are read by (type, key); each rule at most once per entity.

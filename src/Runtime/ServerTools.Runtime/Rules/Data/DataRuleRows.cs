@@ -2,10 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
-using ServerTools.Infrastructure;
 
 namespace ServerTools.Rules.Data;
 
@@ -17,33 +13,25 @@ namespace ServerTools.Rules.Data;
 /// </summary>
 internal static class DataRuleRows
 {
-    /// <summary>The rows of <paramref name="rows"/>, each with the text of its Severity when it is not a <see cref="RuleSeverity"/>.</summary>
-    public static List<(ExceptionRuleDefinition Definition, string? StoredSeverity)> Read(DbContext context, IQueryable<ExceptionRuleDefinition> rows)
+    /// <summary>
+    /// The rows of <paramref name="rows"/>, each with the text of its Severity when it is not a <see cref="RuleSeverity"/>.
+    /// One statement, whatever the number of broken rows: each row comes with the text of its Severity column (the column
+    /// cast to text, <c>"Severity"::text</c>), so the text a failure names is the one the row was read with, even when the
+    /// row is fixed or deleted right after.
+    /// </summary>
+    public static List<(ExceptionRuleDefinition Definition, string? StoredSeverity)> Read(IQueryable<ExceptionRuleDefinition> rows)
     {
-        var read = rows.AsNoTracking().ToList();
+        // The cast through object is translated to SQL (a cast of the column to text), never run on the client: there,
+        // casting a boxed RuleSeverity to string would throw rather than give a wrong text.
+        var read = rows.AsNoTracking()
+            .Select(static d => new { Definition = d, Text = (string)(object)d.Severity })
+            .ToList();
         var result = new List<(ExceptionRuleDefinition, string?)>(read.Count);
-        foreach (var definition in read)
+        foreach (var row in read)
         {
-            result.Add((definition, Enum.IsDefined(definition.Severity) ? null : StoredSeverity(context, definition.Id)));
+            result.Add((row.Definition, Enum.IsDefined(row.Definition.Severity) ? null : row.Text ?? "(null)"));
         }
 
         return result;
-    }
-
-    /// <summary>
-    /// The text of the Severity of the row <paramref name="id"/>, which the converter read as no member of
-    /// <see cref="RuleSeverity"/>: one more query, for a row that is broken.
-    /// </summary>
-    private static string StoredSeverity(DbContext context, string id)
-    {
-        var type = ServerToolsTables.EntityType<ExceptionRuleDefinition>(context.Model);
-        var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
-        var sql = context.GetService<ISqlGenerationHelper>();
-        string Column(string property) => sql.DelimitIdentifier(type.FindProperty(property)!.GetColumnName(table)!);
-        // The names are the model's, delimited; the id is a parameter.
-        var statement = $"SELECT {Column(nameof(ExceptionRuleDefinition.Severity))} AS \"Value\" FROM {sql.DelimitIdentifier(table.Name, table.Schema)} "
-            + $"WHERE {Column(nameof(ExceptionRuleDefinition.Id))} = {{0}}";
-        var text = context.Database.SqlQueryRaw<string>(statement, id).AsEnumerable().FirstOrDefault();
-        return text ?? "(null)";
     }
 }

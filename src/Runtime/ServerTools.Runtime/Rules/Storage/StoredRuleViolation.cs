@@ -21,7 +21,12 @@ public sealed class StoredRuleViolation
     /// <summary>The broken rule's id.</summary>
     public string RuleId { get; set; } = "";
 
-    /// <summary>The violation's severity.</summary>
+    /// <summary>
+    /// The violation's severity. A row whose column holds neither <c>'Warning'</c> nor <c>'Blocking'</c> (written by SQL)
+    /// reads as no member of <see cref="RuleSeverity"/> (<c>(RuleSeverity)(-1)</c>; <c>Enum.IsDefined</c> is false): it is
+    /// neither a warning that may be ignored nor known to be blocking, and the table keeps its text. SaveChanges refuses to
+    /// write such a value; the entity's next <c>CheckRulesAsync</c> writes the current severity, or removes the row.
+    /// </summary>
     public RuleSeverity Severity { get; set; }
 
     /// <summary>The message the user sees.</summary>

@@ -84,6 +84,8 @@ internal sealed class StoredViolationWrites
     {
         if (context.Database.ProviderName != DatabaseProviders.Npgsql || StatementsOf(context) is not { } sql)
         {
+            // EF Core writes the rows itself, and would store an undefined Severity as its number.
+            RefuseUndefinedSeverities(context);
             return null;
         }
 
@@ -101,6 +103,11 @@ internal sealed class StoredViolationWrites
             {
                 if (entry.Entity is StoredRuleViolation row)
                 {
+                    if (entry.State is EntityState.Added or EntityState.Modified)
+                    {
+                        RefuseUndefinedSeverity(context, row);
+                    }
+
                     switch (entry.State)
                     {
                         case EntityState.Added:
@@ -136,6 +143,52 @@ internal sealed class StoredViolationWrites
         }
 
         return new StoredViolationWrites(context, sql, writes, purge);
+    }
+
+    /// <summary>The check of <see cref="RefuseUndefinedSeverity"/>, for every row the context adds or changes.</summary>
+    private static void RefuseUndefinedSeverities(DbContext context)
+    {
+        var tracker = context.ChangeTracker;
+        var autoDetect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            foreach (var entry in tracker.Entries<StoredRuleViolation>())
+            {
+                if (entry.State is EntityState.Added or EntityState.Modified)
+                {
+                    RefuseUndefinedSeverity(context, entry.Entity);
+                }
+            }
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = autoDetect;
+        }
+    }
+
+    /// <summary>
+    /// Refuses to write a row whose Severity is no member of <see cref="RuleSeverity"/>: one read from a row that SQL wrote
+    /// with another text (<see cref="RuleSeverityConverter.Undefined"/>), or a number cast to the enum. Written, it would
+    /// replace what the table holds with a value that no query finds; a changed row is refused too, as its upsert inserts
+    /// the Severity when another context deleted the row meanwhile. The message names the rule and the entity type, not the
+    /// entity's key (which can be personal data).
+    /// </summary>
+    private static void RefuseUndefinedSeverity(DbContext context, StoredRuleViolation row)
+    {
+        if (Enum.IsDefined(row.Severity))
+        {
+            return;
+        }
+
+        var table = context.Model.FindEntityType(typeof(StoredRuleViolation))?.GetTableName() ?? "of stored violations";
+        var read = row.Severity == RuleSeverityConverter.Undefined
+            ? $" (the row was read from the table {table} with a text that is neither 'Warning' nor 'Blocking', written by SQL, which reads as {(int)row.Severity})"
+            : "";
+        throw new InvalidOperationException(
+            $"The stored violation of rule '{row.RuleId}' of a {row.EntityType} has the Severity {(int)row.Severity}, which is neither Warning nor Blocking{read}, "
+            + "so SaveChanges does not write it. Set its Severity to RuleSeverity.Warning or RuleSeverity.Blocking, or remove the row; checking the entity "
+            + "again (CheckRulesAsync) sets the current severity, or removes the row when the rule no longer fails. This save wrote nothing.");
     }
 
     /// <summary>
