@@ -263,7 +263,7 @@ public sealed class TimeWindowDeleteTests(TimeWindowDeleteTests.Database databas
     }
 
     [Fact]
-    public async Task A_save_that_does_not_accept_its_changes_gives_the_schedule_back_and_leaves_the_entry_deleted()
+    public async Task A_save_that_does_not_accept_its_changes_leaves_the_entry_deleted_with_its_schedule()
     {
         var id = (await AddAsync(database, NewBranch("not accepted")))[0];
         await using var context = database.Create();
@@ -306,7 +306,7 @@ public sealed class TimeWindowDeleteTests(TimeWindowDeleteTests.Database databas
     }
 
     [Fact]
-    public async Task A_soft_delete_interceptor_after_servertools_saves_the_branch_with_its_schedule_not_the_empty_lists_the_delete_would_send()
+    public async Task A_soft_delete_interceptor_after_servertools_saves_the_branch_with_its_schedule()
     {
         // EF runs the application's interceptor after ServerTools' one: turned into an update, the branch is saved with its
         // opening hours (the workaround ServerTools had for dotnet/efcore#37373 once saved it with none).
@@ -332,7 +332,7 @@ public sealed class TimeWindowDeleteTests(TimeWindowDeleteTests.Database databas
     }
 
     [Fact]
-    public async Task When_a_later_interceptor_throws_before_the_save_an_undone_delete_gives_the_schedule_back_at_once()
+    public async Task When_a_later_interceptor_throws_before_the_save_an_undone_delete_keeps_its_schedule()
     {
         var id = (await AddAsync(database, NewBranch("undone")))[0];
         await using var context = new BranchContext(new DbContextOptionsBuilder<BranchContext>()

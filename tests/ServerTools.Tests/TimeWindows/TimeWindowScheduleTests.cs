@@ -405,9 +405,9 @@ public sealed class TimeWindowScheduleTests
         await using (var context = new TimeWindowContext(options))
         {
             var error = await Assert.ThrowsAsync<NotSupportedException>(() => context.Stores.WhereOpenAt(monday).ToListAsync());
-            Assert.Contains("does not keep complex collections", error.Message, StringComparison.Ordinal);
+            Assert.Contains("does not store complex collections", error.Message, StringComparison.Ordinal);
             Assert.Contains("ServerTools.Testing", error.Message, StringComparison.Ordinal);
-            Assert.Contains("AsQueryable().WhereOpenAt(t)", error.Message, StringComparison.Ordinal);
+            Assert.Contains("AsQueryable().WhereOpenAt(time)", error.Message, StringComparison.Ordinal);
 
             // What the message says of the provider: loading the rows and asking IsOpenAt, as it does not advise, fails.
             var loaded = await context.Stores.OrderBy(s => s.Name).ToListAsync();

@@ -39,9 +39,9 @@ internal sealed class TimeWindowQueryInterceptor : IQueryExpressionInterceptor
         if (database?.ProviderName == InMemoryProvider)
         {
             throw new NotSupportedException(
-                $"WhereOpenAt runs in SQL on PostgreSQL, and EF Core's in-memory provider ('{InMemoryProvider}') does not keep complex collections: "
+                $"WhereOpenAt runs in SQL on PostgreSQL, and EF Core's in-memory provider ('{InMemoryProvider}') does not store complex collections: "
                 + "the rows it loads have no TimeWindows (null), so neither WhereOpenAt nor IsOpenAt can answer for them. In tests, use a PostgreSQL "
-                + "database (ServerTools.Testing starts a private one), or query objects you build in memory with AsQueryable().WhereOpenAt(t).");
+                + "database (ServerTools.Testing starts a private one), or build the objects in memory and query them with list.AsQueryable().WhereOpenAt(time).");
         }
 
         throw new NotSupportedException(

@@ -9,8 +9,11 @@ namespace ServerTools.Tests.Rules.Engine;
 
 /// <summary>
 /// Data rules saved inside the application's transactions: the engine runs committed rules only, so a rule saved in a
-/// transaction runs once it commits, and never when it rolls back; in a database of its own.
+/// transaction runs once it commits, and never when it rolls back; in a database of its own. Runs alone
+/// (<see cref="DataRuleCacheAlone"/>): a rule saved by a test of another class would make the engine read the table
+/// again where a test shows it has not yet (an edit by SQL that only RefreshDataRules makes it see).
 /// </summary>
+[Collection(DataRuleCacheAlone.Name)]
 public sealed class DataRuleTransactionTests(RulesFixture database) : IClassFixture<RulesFixture>, IDisposable
 {
     /// <summary>A refresh interval no test reaches: only invalidation makes the engine read the table again.</summary>
