@@ -1,8 +1,12 @@
 using System;
+using System.Collections.Generic;
 using System.Data;
+using System.Data.Common;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 using ServerTools.Tests.Infrastructure;
 
@@ -55,6 +59,23 @@ public sealed class TimeWindowBulkStatementErrorTests(
             Assert.DoesNotContain("Old store", explained.Message, StringComparison.Ordinal);
             Assert.Equal(PostgresErrorCodes.UndefinedColumn, Assert.IsType<PostgresException>(explained.InnerException).SqlState);
         }
+
+        // EF Core logs the failed command before ServerTools' interceptor throws; an interceptor added with AddInterceptors,
+        // which EF Core calls after ServerTools', does not get CommandFailed for it.
+        var logged = new List<string>();
+        var interceptor = new FailedCommands();
+        await using (var logging = new TimeWindowContext(new DbContextOptionsBuilder<TimeWindowContext>()
+            .UseNpgsql(database.ConnectionString)
+            .UseServerTools()
+            .AddInterceptors(interceptor)
+            .LogTo(logged.Add, [RelationalEventId.CommandError])
+            .Options))
+        {
+            _ = await Assert.ThrowsAsync<InvalidOperationException>(() => logging.Stores.WhereOpenAt(now).ExecuteDeleteAsync());
+        }
+
+        Assert.Single(logged);
+        Assert.Equal(0, interceptor.Failed);
 
         // A statement that needs none of the missing columns runs as before, and changed only what it was asked to.
         Assert.Equal(1, await context.Stores.Where(s => s.Name == "Old store").ExecuteUpdateAsync(setters => setters.SetProperty(s => s.Name, "Renamed")));
@@ -151,6 +172,20 @@ public sealed class TimeWindowBulkStatementErrorTests(
         {
             await using var cleanup = calendars.Create();
             await cleanup.Stores.Where(s => s.Id == id).ExecuteDeleteAsync();
+        }
+    }
+
+    /// <summary>Counts the failed commands EF Core reports to it.</summary>
+    private sealed class FailedCommands : DbCommandInterceptor
+    {
+        public int Failed { get; private set; }
+
+        public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Failed++;
+
+        public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+        {
+            Failed++;
+            return Task.CompletedTask;
         }
     }
 
