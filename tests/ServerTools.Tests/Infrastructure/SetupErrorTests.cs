@@ -372,6 +372,48 @@ public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixtu
     }
 
     [Fact]
+    public async Task ExecuteUpdate_and_ExecuteDelete_of_ServerTools_tables_on_a_database_without_them_say_to_add_a_migration_and_other_missing_tables_keep_PostgreSQLs_error()
+    {
+        await using var context = SetupErrorDatabases.WithServerTools(databases.Bare);
+        var connection = context.Database.GetDbConnection();
+
+        // The application's own bulk statements on ServerTools' tables (rules.md deletes stored violations so), synchronous or not.
+        var violations = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => context.Set<StoredRuleViolation>().Where(v => v.EntityKey == "1").ExecuteDeleteAsync());
+        Assert.Equal(ConnectionState.Closed, connection.State);
+        var audit = Assert.Throws<InvalidOperationException>(() => context.Set<AuditLog>().Where(l => l.EntityKey == "1").ExecuteDelete());
+        var outbox = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => context.Set<OutboxMessage>().ExecuteUpdateAsync(setters => setters.SetProperty(m => m.LastError, "secret 4711")));
+        var rules = Assert.Throws<InvalidOperationException>(
+            () => context.Set<ExceptionRuleDefinition>().ExecuteUpdate(setters => setters.SetProperty(d => d.Sequence, 1)));
+        Assert.Equal(ConnectionState.Closed, connection.State);
+
+        Assert.StartsWith(
+            "The database has no table servertools_rule_violations visible to this connection (its role and search_path), which UseServerTools() maps in the model: "
+            + "PostgreSQL refused an ExecuteUpdate or ExecuteDelete on it. It changed no row.",
+            violations.Message,
+            StringComparison.Ordinal);
+        Assert.StartsWith("The database has no table servertools_audit_log visible to this connection", audit.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The database has no table servertools_outbox visible to this connection", outbox.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The database has no table servertools_rule_definitions visible to this connection", rules.Message, StringComparison.Ordinal);
+        foreach (var explained in new[] { violations, audit, outbox, rules })
+        {
+            Assert.Contains("dotnet ef migrations add AddServerTools", explained.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("4711", explained.Message, StringComparison.Ordinal);
+            Assert.Equal(PostgresErrorCodes.UndefinedTable, Assert.IsType<PostgresException>(explained.InnerException).SqlState);
+        }
+
+        // A table of the application's that the database lacks is not ServerTools' to explain, in a context with ServerTools'
+        // tables or in one without.
+        await using var missing = new MissingCouponsContext(new DbContextOptionsBuilder<MissingCouponsContext>().UseNpgsql(databases.Bare).UseServerTools().Options);
+        var own = await Assert.ThrowsAsync<PostgresException>(() => missing.Coupons.Where(c => c.Code == "x").ExecuteDeleteAsync());
+        Assert.Equal(PostgresErrorCodes.UndefinedTable, own.SqlState);
+        await using var plain = new MissingCouponsContext(new DbContextOptionsBuilder<MissingCouponsContext>().UseNpgsql(databases.Bare).Options);
+        var other = Assert.Throws<PostgresException>(() => plain.Coupons.ExecuteUpdate(setters => setters.SetProperty(c => c.Code, "y")));
+        Assert.Equal(PostgresErrorCodes.UndefinedTable, other.SqlState);
+    }
+
+    [Fact]
     public async Task A_query_by_a_role_that_may_not_use_the_schema_of_ServerTools_tables_says_to_grant_it_before_creating_them_again()
     {
         var role = $"st_hidden_{Guid.NewGuid().ToString("N")[..8]}";
@@ -486,5 +528,13 @@ public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixtu
         // EF Core closed the command's connection as after its own errors: the context goes on.
         Assert.Equal(ConnectionState.Closed, context.Database.GetDbConnection().State);
         Assert.Empty(await context.Prospects.ToListAsync());
+    }
+
+    /// <summary>A context whose coupons' table the database lacks: the application's own, not ServerTools'.</summary>
+    public sealed class MissingCouponsContext(DbContextOptions<MissingCouponsContext> options) : DbContext(options)
+    {
+        public DbSet<Coupon> Coupons => Set<Coupon>();
+
+        protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.Entity<Coupon>().ToTable("no_such_coupons");
     }
 }

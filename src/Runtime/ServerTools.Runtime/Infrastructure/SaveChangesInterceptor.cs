@@ -172,28 +172,49 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
         return ValueTask.FromResult(result);
     }
 
-    public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => RememberFailedCommand(command, eventData);
+    public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => ExplainOrRememberFailedCommand(command, eventData);
 
     public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        RememberFailedCommand(command, eventData);
+        ExplainOrRememberFailedCommand(command, eventData);
         return Task.CompletedTask;
     }
 
     /// <summary>
-    /// A command of a query or a save failed: its text is kept with PostgreSQL's error when that may be a column ServerTools
-    /// maps on a <c>[TimeWindowed]</c> entity's table (<see cref="TimeWindowColumnErrors.RememberFailedCommand"/>), for the
+    /// A command of a context failed (a migration's is left alone: the migration is what adds what is missing).
+    /// <list type="bullet">
+    /// <item>An <c>ExecuteUpdate</c>'s or an <c>ExecuteDelete</c>'s (synchronous or not): its explanation is thrown here,
+    /// when PostgreSQL's error is about a table of ServerTools' the database lacks (<see cref="ServerToolsTables.ExplainNonQuery"/>)
+    /// or a column ServerTools maps on a <c>[TimeWindowed]</c> entity's table (<see cref="TimeWindowColumnErrors.ExplainNonQuery"/>).
+    /// EF Core reports their failure to no later event (EF Core 10 defines <c>NonQueryOperationFailed</c> but does not
+    /// write it for them), and runs a non-query command's clean-up (disposing it, closing the connection it opened) in a
+    /// <c>finally</c>, which the exception thrown here passes through.</item>
+    /// <item>A query's or a save's: its text is kept with PostgreSQL's error when that may be a column ServerTools maps on a
+    /// <c>[TimeWindowed]</c> entity's table (<see cref="TimeWindowColumnErrors.RememberFailedCommand"/>), for the
     /// explanation, raised later: as EF Core reports the failed query (<see cref="EfCoreEvents"/>) or the failed save
-    /// (<see cref="OnSaveChangesFailed"/>). Nothing is thrown here: EF Core calls this before it disposes the command and
-    /// closes the connection it opened, which an exception from here would skip. A migration's command is left alone: the
-    /// migration is what adds the columns.
+    /// (<see cref="OnSaveChangesFailed"/>). Nothing is thrown here: EF Core calls this for a query before it disposes the
+    /// command and closes the connection it opened, which an exception from here would skip.</item>
+    /// </list>
     /// </summary>
-    private static void RememberFailedCommand(DbCommand command, CommandErrorEventData eventData)
+    private static void ExplainOrRememberFailedCommand(DbCommand command, CommandErrorEventData eventData)
     {
-        if (eventData.Context is { } context && eventData.CommandSource != CommandSource.Migrations)
+        if (eventData.Context is not { } context || eventData.CommandSource == CommandSource.Migrations)
         {
-            TimeWindowColumnErrors.RememberFailedCommand(eventData.Exception, context.GetType(), command.CommandText);
+            return;
         }
+
+        if (eventData.CommandSource is CommandSource.ExecuteUpdate or CommandSource.ExecuteDelete)
+        {
+            if ((ServerToolsTables.ExplainNonQuery(eventData.Exception, context.GetType())
+                ?? TimeWindowColumnErrors.ExplainNonQuery(eventData.Exception, context.GetType(), command.CommandText)) is { } explained)
+            {
+                throw explained;
+            }
+
+            return;
+        }
+
+        TimeWindowColumnErrors.RememberFailedCommand(eventData.Exception, context.GetType(), command.CommandText);
     }
 
     private void DefinitionsWritten(DbCommand command, CommandExecutedEventData eventData)

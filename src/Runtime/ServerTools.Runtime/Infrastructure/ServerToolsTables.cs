@@ -19,14 +19,14 @@ internal static class ServerToolsTables
 
     /// <summary>
     /// ServerTools' tables of the models built in this process, by context type, as PostgreSQL names them in its errors
-    /// (<c>servertools_outbox</c>, <c>rules.definitions</c>), for <see cref="ExplainQuery"/>.
+    /// (<c>servertools_outbox</c>, <c>rules.definitions</c>), for <see cref="ExplainQuery"/> and <see cref="ExplainNonQuery"/>.
     /// </summary>
     private static readonly ConcurrentDictionary<(Type Context, string Table), byte> s_tables = new();
 
     /// <summary>The types of ServerTools' own tables.</summary>
     private static readonly Type[] s_rowTypes = [typeof(AuditLog), typeof(OutboxMessage), typeof(ExceptionRuleDefinition), typeof(StoredRuleViolation)];
 
-    /// <summary>Keeps the tables of ServerTools' rows that <paramref name="model"/>, of <paramref name="contextType"/>, maps, for <see cref="ExplainQuery"/>.</summary>
+    /// <summary>Keeps the tables of ServerTools' rows that <paramref name="model"/>, of <paramref name="contextType"/>, maps, for <see cref="ExplainQuery"/> and <see cref="ExplainNonQuery"/>.</summary>
     public static void Remember(Type contextType, IReadOnlyModel model)
     {
         foreach (var rowType in s_rowTypes)
@@ -45,6 +45,22 @@ internal static class ServerToolsTables
     /// missing table of the application's.
     /// </summary>
     public static InvalidOperationException? ExplainQuery(Exception exception, Type contextType)
+        => ExplainMissing(exception, contextType, "a query", "The query could not read it.");
+
+    /// <summary>
+    /// The error to raise instead of <paramref name="exception"/> when an <c>ExecuteUpdate</c> or <c>ExecuteDelete</c> of a
+    /// <paramref name="contextType"/> failed because the database lacks one of ServerTools' tables: as <see cref="ExplainQuery"/>.
+    /// Null for any other error. When ServerTools ran the statement itself (a purge, a redelivery), it explains the error
+    /// again with what its operation did (see <see cref="PostgresError"/>).
+    /// </summary>
+    public static InvalidOperationException? ExplainNonQuery(Exception exception, Type contextType)
+        => ExplainMissing(exception, contextType, "an ExecuteUpdate or ExecuteDelete", "It changed no row.");
+
+    /// <summary>
+    /// <see cref="Explain"/> of <paramref name="exception"/> when it is PostgreSQL's 42P01 naming a table that <see cref="Remember"/>
+    /// kept for <paramref name="contextType"/>, for <paramref name="statement"/> of the application's; null otherwise.
+    /// </summary>
+    private static InvalidOperationException? ExplainMissing(Exception exception, Type contextType, string statement, string consequence)
     {
         if (exception is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable } error
             && error.MessageText.StartsWith(RelationMissing, StringComparison.Ordinal)
@@ -52,16 +68,16 @@ internal static class ServerToolsTables
             && error.MessageText.Length > RelationMissing.Length + RelationMissingEnd.Length)
         {
             var table = error.MessageText[RelationMissing.Length..^RelationMissingEnd.Length];
-            return s_tables.ContainsKey((contextType, table)) ? Explain(error, table, "The query could not read it.", ours: false) : null;
+            return s_tables.ContainsKey((contextType, table)) ? Explain(error, table, consequence, statement) : null;
         }
 
         return null;
     }
 
     /// <summary>
-    /// PostgreSQL's error in <paramref name="exception"/>: itself, or the one a query's explained error holds
-    /// (<see cref="ExplainQuery(Exception, Type)"/>, raised as EF Core reports the failed query, before a statement of ServerTools' own can
-    /// explain it better). Null for any other exception.
+    /// PostgreSQL's error in <paramref name="exception"/>: itself, or the one a query's or a bulk statement's explained error
+    /// holds (<see cref="ExplainQuery(Exception, Type)"/>, <see cref="ExplainNonQuery(Exception, Type)"/>, raised as EF Core reports the
+    /// failed query or command, before a statement of ServerTools' own can explain it better). Null for any other exception.
     /// </summary>
     public static PostgresException? PostgresError(Exception exception) => exception switch
     {
@@ -101,8 +117,8 @@ internal static class ServerToolsTables
     /// <param name="error">PostgreSQL's error.</param>
     /// <param name="table">The table the statement uses, as the model maps it.</param>
     /// <param name="consequence">What failed because of it, a sentence.</param>
-    /// <param name="ours">Whether ServerTools ran the statement (else it was a query of the application's).</param>
-    public static InvalidOperationException? Explain(PostgresException error, string table, string consequence, bool ours = true)
+    /// <param name="statement">What PostgreSQL refused: ServerTools' statement, or one of the application's (<c>a query</c>).</param>
+    public static InvalidOperationException? Explain(PostgresException error, string table, string consequence, string statement = "ServerTools' statement")
     {
         var (missing, migration) = error.SqlState switch
         {
@@ -122,7 +138,7 @@ internal static class ServerToolsTables
         return missing is null
             ? null
             : new InvalidOperationException(
-                $"{missing}: PostgreSQL refused {(ours ? "ServerTools' statement" : "a query")} on it. {consequence} The database was made without it (by a context "
+                $"{missing}: PostgreSQL refused {statement} on it. {consequence} The database was made without it (by a context "
                 + "without UseServerTools(), before UseServerTools() was added, or with an older version of ServerTools), or the migration that "
                 + $"creates it is missing or not applied. Add a migration (dotnet ef migrations add {migration}) and apply it (dotnet ef database "
                 + $"update). {hidden}Only for a database the application creates itself, and has not yet, create it with EnsureCreated() from a "

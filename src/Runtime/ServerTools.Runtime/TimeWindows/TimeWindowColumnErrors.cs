@@ -12,13 +12,13 @@ using ServerTools.Infrastructure;
 namespace ServerTools.TimeWindows;
 
 /// <summary>
-/// Explains PostgreSQL's "column does not exist" (42703) about a column that <c>UseServerTools()</c> maps on the
+/// Explains PostgreSQL's "column does not exist" (42703), in a query, a save, an <c>ExecuteUpdate</c> or an <c>ExecuteDelete</c>, about a column that <c>UseServerTools()</c> maps on the
 /// application's own table of a <see cref="TimeWindowedAttribute">[TimeWindowed]</see> entity (its JSON columns
 /// <c>TimeWindows</c> and <c>SpecialDays</c>, and on PostgreSQL the multirange columns of <see cref="TimeWindowColumns"/>):
 /// the table was made before the class was marked, and the migration that adds them is missing or not applied. Without it
 /// the error names a column the application never declared (<c>column s.TimeWindowsSpecialDates does not exist</c>). Any
 /// other column's error is left as PostgreSQL gave it.
-/// <para>Also explains PostgreSQL's "time zone not recognized" (22023) in a query whose every time zone conversion is
+/// <para>Also explains PostgreSQL's "time zone not recognized" (22023) in a query (or <c>ExecuteUpdate</c>, <c>ExecuteDelete</c>) whose every time zone conversion is
 /// <c>WhereOpenAt</c>'s of a time-windowed table's zone column: a row holds a zone id PostgreSQL does not know, written
 /// around ServerTools (SaveChanges refuses such ids).</para>
 /// </summary>
@@ -156,8 +156,26 @@ internal static class TimeWindowColumnErrors
     /// </summary>
     public static InvalidOperationException? ExplainQuery(Exception exception, Type contextType)
         => exception is PostgresException error && TakeCommand(error) is { } sql
-            ? error.SqlState == PostgresErrorCodes.InvalidParameterValue ? ExplainZone(error, contextType, sql) : Explain(error, contextType, sql, save: false)
+            ? error.SqlState == PostgresErrorCodes.InvalidParameterValue
+                ? ExplainZone(error, contextType, sql, "the query failed")
+                : Explain(error, contextType, sql, "PostgreSQL refused a query of it.")
             : null;
+
+    /// <summary>
+    /// The error to raise instead of <paramref name="exception"/>, PostgreSQL's error for <paramref name="sql"/>, the command of
+    /// an <c>ExecuteUpdate</c> or an <c>ExecuteDelete</c> of a <paramref name="contextType"/>, when a time-windowed table of
+    /// it lacks a column ServerTools maps on it (see <see cref="Explain"/>), or a row of it holds a zone PostgreSQL does not
+    /// know (see <see cref="ExplainZone"/>); null for any other error. The statement failed as a whole: it changed no row.
+    /// </summary>
+    public static InvalidOperationException? ExplainNonQuery(Exception exception, Type contextType, string sql)
+        => exception switch
+        {
+            PostgresException { SqlState: PostgresErrorCodes.UndefinedColumn } error
+                => Explain(error, contextType, sql, "PostgreSQL refused an ExecuteUpdate or ExecuteDelete of it, which changed no row."),
+            PostgresException { SqlState: PostgresErrorCodes.InvalidParameterValue } error
+                => ExplainZone(error, contextType, sql, "the ExecuteUpdate or ExecuteDelete failed and changed no row"),
+            _ => null,
+        };
 
     /// <summary>
     /// The error to raise instead of <paramref name="exception"/>, a save's, when its statement failed because a
@@ -168,7 +186,7 @@ internal static class TimeWindowColumnErrors
     public static DbUpdateException? ExplainSave(Exception exception, Type contextType)
         => exception is DbUpdateException { InnerException: PostgresException error } update and not DbUpdateConcurrencyException
             && TakeCommand(error) is { } sql
-            && Explain(error, contextType, sql, save: true) is { } explained
+            && Explain(error, contextType, sql, "PostgreSQL refused the save's statement on it, and the save failed.") is { } explained
                 ? new DbUpdateException(update.Message, explained, update.Entries)
                 : null;
 
@@ -186,7 +204,8 @@ internal static class TimeWindowColumnErrors
 
     /// <summary>
     /// The explanation of <paramref name="error"/>, PostgreSQL's 42703 for <paramref name="sql"/>, a command of a
-    /// <paramref name="contextType"/> (a query's, or a save's when <paramref name="save"/>), when it provably names a column
+    /// <paramref name="contextType"/> (a query's, a save's, an <c>ExecuteUpdate</c>'s or an <c>ExecuteDelete</c>'s, which
+    /// <paramref name="refused"/> says, a sentence), when it provably names a column
     /// ServerTools maps on a time-windowed table that the statement reads or writes; null otherwise, and the application
     /// keeps PostgreSQL's error. The column's name alone proves nothing (an application's own table may have a column
     /// <c>SpecialDays</c>), so the table is found from the message and the statement:
@@ -199,7 +218,7 @@ internal static class TimeWindowColumnErrors
     /// time-windowed one, and it names no other table of the model that has a column X.</item>
     /// </list>
     /// </summary>
-    private static InvalidOperationException? Explain(PostgresException error, Type contextType, string sql, bool save)
+    private static InvalidOperationException? Explain(PostgresException error, Type contextType, string sql, string refused)
     {
         if (Parse(error.MessageText) is not (var column, var relation, var alias))
         {
@@ -220,7 +239,6 @@ internal static class TimeWindowColumnErrors
             return null;
         }
 
-        var refused = save ? "PostgreSQL refused the save's statement on it, and the save failed." : "PostgreSQL refused a query of it.";
         return new InvalidOperationException(
             $"The database's table {table.Display} (of [TimeWindowed] {table.Entity}) has no column {column}, which UseServerTools() maps for the opening hours of a [TimeWindowed] "
             + $"entity (the columns {string.Join(", ", ColumnsOf(contextType, table))}): {refused} The table was made before the class was marked "
@@ -232,14 +250,15 @@ internal static class TimeWindowColumnErrors
 
     /// <summary>
     /// The explanation of <paramref name="error"/>, PostgreSQL's 22023 <c>time zone "X" not recognized</c> for
-    /// <paramref name="sql"/>, a query of a <paramref name="contextType"/>, when the query provably converted with the zone
+    /// <paramref name="sql"/>, a query (or an <c>ExecuteUpdate</c>, an <c>ExecuteDelete</c>: <paramref name="failed"/> says
+    /// what failed, a clause) of a <paramref name="contextType"/>, when the statement provably converted with the zone
     /// of a time-windowed table: every time zone conversion in it (<c>timezone(</c>, <c>AT TIME ZONE</c>) is
     /// <c>timezone(alias."Column", ...</c> (as <c>WhereOpenAt</c> writes it) with an alias the statement declares for that
     /// table alone, and all are of one table and column. Null otherwise (a conversion of the application's own, a zone
     /// given as a value, two such tables), and the application keeps PostgreSQL's error. The message shows no value
     /// of a row but the zone PostgreSQL's own message shows.
     /// </summary>
-    private static InvalidOperationException? ExplainZone(PostgresException error, Type contextType, string sql)
+    private static InvalidOperationException? ExplainZone(PostgresException error, Type contextType, string sql, string failed)
     {
         var message = error.MessageText;
         if (!message.StartsWith(ZonePrefix, StringComparison.Ordinal) || !message.EndsWith(ZoneSuffix, StringComparison.Ordinal))
@@ -274,7 +293,7 @@ internal static class TimeWindowColumnErrors
         var (zoneTable, column) = used.Single();
         return new InvalidOperationException(
             $"A row of the database's table {zoneTable.Display} (of [TimeWindowed] {zoneTable.Entity}) holds in its column {column} a time zone id that PostgreSQL "
-            + $"does not know ({LogText.Printable(message)}), and WhereOpenAt converts every row's instant with its zone, so the query failed. SaveChanges refuses such "
+            + $"does not know ({LogText.Printable(message)}), and WhereOpenAt converts every row's instant with its zone, so {failed}. SaveChanges refuses such "
             + "ids: the row was written around ServerTools (SQL, ExecuteUpdate, an import, another application), or the id is newer than the "
             + "database server's time zone data. Find such rows, and those whose id PostgreSQL reads but .NET refuses (europe/paris), with "
             + $"SELECT * FROM {zoneTable.Reference} WHERE {Quote(column)} NOT IN (SELECT name FROM pg_timezone_names); set each to an IANA id "
