@@ -19,7 +19,8 @@ namespace ServerTools.Infrastructure;
 /// <c>UseServerTools()</c> that would add, modify or delete <c>[Audited]</c> or <c>[Tracked]</c> entities;</item>
 /// <item><see cref="CoreEventId.QueryIterationFailed"/>, written when a query failed, after EF Core closed its command and
 /// connection: <see cref="TrigramErrors"/> explains a fuzzy search on a database without pg_trgm, and
-/// <see cref="ServerToolsTables.ExplainQuery"/> a query of one of ServerTools' tables on a database without it, and
+/// <see cref="ServerToolsTables.ExplainQuery"/> a query of one of ServerTools' tables on a database without it or without a
+/// column ServerTools maps on it, and
 /// <see cref="TimeWindowColumnErrors.ExplainQuery"/> a query of a <c>[TimeWindowed]</c> entity's table without the columns
 /// ServerTools maps on it.</item>
 /// </list>

@@ -37,8 +37,9 @@ namespace ServerTools.Infrastructure;
 /// the rows are written right after SaveChanges, in that transaction, and commit or roll back with it.</item>
 /// </list>
 /// <para>After a commit that carried tracked changes, the dispatchers of this process are woken up.</para>
-/// <para>A query or a save that fails because a <c>[TimeWindowed]</c> entity's table lacks a column ServerTools maps on it is
-/// explained (<see cref="TimeWindowColumnErrors"/>) once EF Core has cleaned up after the failed command.</para>
+/// <para>A query or a save that fails because one of ServerTools' tables (<see cref="ServerToolsTables"/>) or a <c>[TimeWindowed]</c>
+/// entity's table (<see cref="TimeWindowColumnErrors"/>) lacks a column ServerTools maps on it is explained once EF Core has
+/// cleaned up after the failed command.</para>
 /// </remarks>
 internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveChangesInterceptor, IDbTransactionInterceptor, IDbCommandInterceptor, IResettableService
 {
@@ -184,13 +185,13 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
     /// A command of a context failed (a migration's is left alone: the migration is what adds what is missing).
     /// <list type="bullet">
     /// <item>An <c>ExecuteUpdate</c>'s or an <c>ExecuteDelete</c>'s (synchronous or not): its explanation is thrown here,
-    /// when PostgreSQL's error is about a table of ServerTools' the database lacks (<see cref="ServerToolsTables.ExplainNonQuery"/>)
-    /// or a column ServerTools maps on a <c>[TimeWindowed]</c> entity's table (<see cref="TimeWindowColumnErrors.ExplainNonQuery"/>).
+    /// when PostgreSQL's error is about a table of ServerTools' the database lacks, or a column ServerTools maps on one
+    /// (<see cref="ServerToolsTables.ExplainNonQuery"/>), or on a <c>[TimeWindowed]</c> entity's table (<see cref="TimeWindowColumnErrors.ExplainNonQuery"/>).
     /// EF Core reports their failure to no later event (EF Core 10 defines <c>NonQueryOperationFailed</c> but does not
     /// write it for them), and runs a non-query command's clean-up (disposing it, closing the connection it opened) in a
     /// <c>finally</c>, which the exception thrown here passes through.</item>
-    /// <item>A query's or a save's: its text is kept with PostgreSQL's error when that may be a column ServerTools maps on a
-    /// <c>[TimeWindowed]</c> entity's table (<see cref="TimeWindowColumnErrors.RememberFailedCommand"/>), for the
+    /// <item>A query's or a save's: its text is kept with PostgreSQL's error when that may be a column ServerTools maps on one
+    /// of its tables or a <c>[TimeWindowed]</c> entity's table (<see cref="UndefinedColumns.RememberFailedCommand"/>), for the
     /// explanation, raised later: as EF Core reports the failed query (<see cref="EfCoreEvents"/>) or the failed save
     /// (<see cref="OnSaveChangesFailed"/>). Nothing is thrown here: EF Core calls this for a query before it disposes the
     /// command and closes the connection it opened, which an exception from here would skip.</item>
@@ -205,7 +206,7 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
 
         if (eventData.CommandSource is CommandSource.ExecuteUpdate or CommandSource.ExecuteDelete)
         {
-            if ((ServerToolsTables.ExplainNonQuery(eventData.Exception, context.GetType())
+            if ((ServerToolsTables.ExplainNonQuery(eventData.Exception, context.GetType(), command.CommandText)
                 ?? TimeWindowColumnErrors.ExplainNonQuery(eventData.Exception, context.GetType(), command.CommandText)) is { } explained)
             {
                 throw explained;
@@ -214,7 +215,7 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
             return;
         }
 
-        TimeWindowColumnErrors.RememberFailedCommand(eventData.Exception, context.GetType(), command.CommandText);
+        UndefinedColumns.RememberFailedCommand(eventData.Exception, context.GetType(), command.CommandText);
     }
 
     private void DefinitionsWritten(DbCommand command, CommandExecutedEventData eventData)
@@ -412,7 +413,8 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
 
         // Last of the save's failure callbacks (see BeginAsync), after EF Core closed the connection and rolled back its
         // transaction: what the caller catches is EF Core's DbUpdateException, with the explanation as its inner exception.
-        if (sender is DbContext context && TimeWindowColumnErrors.ExplainSave(args.Exception, context.GetType()) is { } explained)
+        if (sender is DbContext context
+            && (ServerToolsTables.ExplainSave(args.Exception, context.GetType()) ?? TimeWindowColumnErrors.ExplainSave(args.Exception, context.GetType())) is { } explained)
         {
             throw explained;
         }
@@ -639,10 +641,10 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
             context.SavedChanges += OnSavedChanges;
             _listening = context;
         }
-        else if (timeWindows)
+        else
         {
-            // OnSaveChangesFailed may replace the save's error (a time-windowed table without its columns): it comes after
-            // the handlers the application added since, which would not run after it threw.
+            // OnSaveChangesFailed may replace the save's error (a table of ServerTools' or a time-windowed one without a column
+            // ServerTools maps): it comes after the handlers the application added since, which would not run after it threw.
             context.SaveChangesFailed -= OnSaveChangesFailed;
             context.SaveChangesFailed += OnSaveChangesFailed;
         }

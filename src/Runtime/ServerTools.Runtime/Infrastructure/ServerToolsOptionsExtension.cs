@@ -134,8 +134,9 @@ internal sealed class ServerToolsConventionSetPlugin(IDatabaseProvider databaseP
 }
 
 /// <summary>
-/// Keeps the names of ServerTools' tables of a finished model, by context type, so that a query of one of them on a
-/// database without it is explained (<see cref="ServerToolsTables.ExplainQuery"/>), and the columns it maps on the tables
+/// Keeps the names of ServerTools' tables of a finished model, and the columns it maps on them, by context type, so that a
+/// query of one of them on a database without it (or without one of these columns) is explained
+/// (<see cref="ServerToolsTables.ExplainQuery"/>), and the columns it maps on the tables
 /// of <c>[TimeWindowed]</c> entities, so that a query or a save of such a table that lacks them is
 /// (<see cref="TimeWindowColumnErrors"/>): when the model is finalized, after every convention that might rename them.
 /// </summary>

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
@@ -9,8 +11,8 @@ namespace ServerTools.Infrastructure;
 /// <summary>
 /// The rows of ServerTools' own tables (audit logs, outbox messages, rule definitions and violations), which
 /// <c>UseServerTools()</c> adds to a context's model: when the model lacks one, what to check, rather than EF Core's
-/// "Cannot create a DbSet" that names neither; and when the database lacks one, what to do, rather than PostgreSQL's
-/// "relation does not exist".
+/// "Cannot create a DbSet" that names neither; and when the database lacks one, or a column ServerTools maps on it, what to
+/// do, rather than PostgreSQL's "relation does not exist" or "column does not exist".
 /// </summary>
 internal static class ServerToolsTables
 {
@@ -23,19 +25,44 @@ internal static class ServerToolsTables
     /// </summary>
     private static readonly ConcurrentDictionary<(Type Context, string Table), byte> s_tables = new();
 
-    /// <summary>The types of ServerTools' own tables.</summary>
-    private static readonly Type[] s_rowTypes = [typeof(AuditLog), typeof(OutboxMessage), typeof(ExceptionRuleDefinition), typeof(StoredRuleViolation)];
+    /// <summary>The types of ServerTools' own tables, with the feature each serves, for messages.</summary>
+    private static readonly (Type Row, string Feature)[] s_rowTypes =
+    [
+        (typeof(AuditLog), "the audit trail of [Audited] entities (AuditLog)"),
+        (typeof(OutboxMessage), "the outbox of [Tracked] entities' changes (OutboxMessage)"),
+        (typeof(ExceptionRuleDefinition), "the rule engine's data rules (ExceptionRuleDefinition)"),
+        (typeof(StoredRuleViolation), "the rule engine's stored violations (StoredRuleViolation)"),
+    ];
 
-    /// <summary>Keeps the tables of ServerTools' rows that <paramref name="model"/>, of <paramref name="contextType"/>, maps, for <see cref="ExplainQuery"/> and <see cref="ExplainNonQuery"/>.</summary>
+    /// <summary>
+    /// The columns ServerTools maps on its tables in the models built in this process, by context type and column (as the
+    /// finished model names them), for <see cref="ExplainColumn"/>: a column may be on several of them (<c>EntityKey</c>).
+    /// </summary>
+    private static readonly ConcurrentDictionary<(Type Context, string Column), ConcurrentDictionary<OwnTable, bool>> s_columns = new();
+
+    /// <summary>
+    /// Keeps the tables of ServerTools' rows that <paramref name="model"/>, of <paramref name="contextType"/>, maps, and the
+    /// columns it maps on them, for <see cref="ExplainQuery"/>, <see cref="ExplainNonQuery"/> and <see cref="ExplainSave"/>.
+    /// </summary>
     public static void Remember(Type contextType, IReadOnlyModel model)
     {
-        foreach (var rowType in s_rowTypes)
+        var columns = new List<string>();
+        foreach (var (rowType, feature) in s_rowTypes)
         {
             if (model.FindEntityType(rowType) is { } type && type.GetTableName() is { } name)
             {
+                var table = StoreObjectIdentifier.Table(name, type.GetSchema());
                 s_tables.TryAdd((contextType, type.GetSchema() is { } schema ? $"{schema}.{name}" : name), 0);
+                var own = new OwnTable(name, UndefinedColumns.Reference(name, type.GetSchema()), table.DisplayName(), feature);
+                foreach (var column in UndefinedColumns.MappedColumns(type, table))
+                {
+                    s_columns.GetOrAdd((contextType, column), static _ => new()).TryAdd(own, true);
+                    columns.Add(column);
+                }
             }
         }
+
+        UndefinedColumns.Remember(contextType, model, columns);
     }
 
     /// <summary>
@@ -45,16 +72,63 @@ internal static class ServerToolsTables
     /// missing table of the application's.
     /// </summary>
     public static InvalidOperationException? ExplainQuery(Exception exception, Type contextType)
-        => ExplainMissing(exception, contextType, "a query", "The query could not read it.");
+        => ExplainMissing(exception, contextType, "a query", "The query could not read it.")
+            ?? (exception is PostgresException error && UndefinedColumns.FailedCommand(error) is { } sql
+                ? ExplainColumn(error, contextType, sql, "PostgreSQL refused a query of it.")
+                : null);
 
     /// <summary>
     /// The error to raise instead of <paramref name="exception"/> when an <c>ExecuteUpdate</c> or <c>ExecuteDelete</c> of a
     /// <paramref name="contextType"/> failed because the database lacks one of ServerTools' tables: as <see cref="ExplainQuery"/>.
-    /// Null for any other error. When ServerTools ran the statement itself (a purge, a redelivery), it explains the error
-    /// again with what its operation did (see <see cref="PostgresError"/>).
+    /// Also when <paramref name="sql"/>, its command, failed on a column ServerTools maps on one of its tables that the
+    /// database's table lacks (see <see cref="ExplainColumn"/>). Null for any other error. When ServerTools ran the statement
+    /// itself (a purge, a redelivery), it explains the error again with what its operation did (see <see cref="PostgresError"/>).
     /// </summary>
-    public static InvalidOperationException? ExplainNonQuery(Exception exception, Type contextType)
-        => ExplainMissing(exception, contextType, "an ExecuteUpdate or ExecuteDelete", "It changed no row.");
+    public static InvalidOperationException? ExplainNonQuery(Exception exception, Type contextType, string sql)
+        => ExplainMissing(exception, contextType, "an ExecuteUpdate or ExecuteDelete", "It changed no row.")
+            ?? (exception is PostgresException { SqlState: PostgresErrorCodes.UndefinedColumn } error
+                ? ExplainColumn(error, contextType, sql, "PostgreSQL refused an ExecuteUpdate or ExecuteDelete of it, which changed no row.")
+                : null);
+
+    /// <summary>
+    /// The error to raise instead of <paramref name="exception"/>, a save's of a <paramref name="contextType"/>, when its
+    /// statement (one of EF Core's, writing rows of ServerTools' tables the application added or changed, such as data
+    /// rules) failed on a column ServerTools maps on one of its tables that the database's table lacks (see
+    /// <see cref="ExplainColumn"/>): a <see cref="DbUpdateException"/> like EF Core's, with the same message and entries,
+    /// whose inner exception is the explanation (which holds PostgreSQL's error). Null for any other error.
+    /// </summary>
+    public static DbUpdateException? ExplainSave(Exception exception, Type contextType)
+        => exception is DbUpdateException { InnerException: PostgresException error } update and not DbUpdateConcurrencyException
+            && UndefinedColumns.FailedCommand(error) is { } sql
+            && ExplainColumn(error, contextType, sql, "PostgreSQL refused the save's statement on it, and the save failed.") is { } explained
+                ? new DbUpdateException(update.Message, explained, update.Entries)
+                : null;
+
+    /// <summary>
+    /// The explanation of <paramref name="error"/>, PostgreSQL's 42703 for <paramref name="sql"/>, a command of the
+    /// application's through a <paramref name="contextType"/> (<paramref name="refused"/> says which, a sentence), when it
+    /// provably names a column ServerTools maps on one of its tables that the statement reads or writes (see
+    /// <see cref="UndefinedColumns.Proves"/>): the table was made by an older version of ServerTools, or by hand. Null
+    /// otherwise, also for a column ServerTools does not map, and the application keeps PostgreSQL's error. The message
+    /// holds the names of the table and the column, and no value of a row.
+    /// </summary>
+    private static InvalidOperationException? ExplainColumn(PostgresException error, Type contextType, string sql, string refused)
+    {
+        if (error.SqlState != PostgresErrorCodes.UndefinedColumn
+            || UndefinedColumns.Parse(error.MessageText) is not (var column, var relation, var alias)
+            || !s_columns.TryGetValue((contextType, column), out var candidates)
+            || candidates.Keys.Where(candidate => UndefinedColumns.Proves(sql, contextType, column, relation, alias, candidate.Name, candidate.Reference)).ToArray()
+                is not [var table])
+        {
+            return null;
+        }
+
+        return new InvalidOperationException(
+            $"The database's table {table.Display} has no column {column}, which UseServerTools() maps for {table.Feature}: {refused} The table was made "
+            + "by an older version of ServerTools that did not have the column (or by hand), and the migration that adds it is missing or not applied. "
+            + "Add a migration (dotnet ef migrations add UpdateServerTools) and apply it (dotnet ef database update).",
+            error);
+    }
 
     /// <summary>
     /// <see cref="Explain"/> of <paramref name="exception"/> when it is PostgreSQL's 42P01 naming a table that <see cref="Remember"/>
@@ -76,7 +150,7 @@ internal static class ServerToolsTables
 
     /// <summary>
     /// PostgreSQL's error in <paramref name="exception"/>: itself, or the one a query's or a bulk statement's explained error
-    /// holds (<see cref="ExplainQuery(Exception, Type)"/>, <see cref="ExplainNonQuery(Exception, Type)"/>, raised as EF Core reports the
+    /// holds (<see cref="ExplainQuery(Exception, Type)"/>, <see cref="ExplainNonQuery(Exception, Type, string)"/>, raised as EF Core reports the
     /// failed query or command, before a statement of ServerTools' own can explain it better). Null for any other exception.
     /// </summary>
     public static PostgresException? PostgresError(Exception exception) => exception switch
@@ -145,4 +219,11 @@ internal static class ServerToolsTables
                 + "context with UseServerTools().",
                 error);
     }
+
+    /// <summary>One of ServerTools' tables in a model.</summary>
+    /// <param name="Name">The table's name.</param>
+    /// <param name="Reference">How a statement names it, as <see cref="UndefinedColumns.Reference(string, string?)"/> writes it.</param>
+    /// <param name="Display">Its name for messages, with its schema.</param>
+    /// <param name="Feature">The feature of ServerTools it serves, for messages.</param>
+    private sealed record OwnTable(string Name, string Reference, string Display, string Feature);
 }
