@@ -521,7 +521,7 @@ public sealed class StoredSeverityTests(RulesFixture database) : IClassFixture<R
         }
 
         await using var read = database.Create();
-        var (definition, storedSeverity) = Assert.Single(ServerTools.Rules.Data.DataRuleRows.Read(read.Set<ExceptionRuleDefinition>().Where(d => d.Id == "rows.all")));
+        var (definition, storedSeverity) = Assert.Single(ServerTools.Rules.Data.DataRuleRows.Read(read, read.Set<ExceptionRuleDefinition>().Where(d => d.Id == "rows.all")));
 
         Assert.Null(storedSeverity);
         foreach (var property in typeof(ExceptionRuleDefinition).GetProperties())

@@ -19,10 +19,19 @@ internal static class DataRuleRows
     /// cast to text, <c>"Severity"::text</c>), so the text a failure names is the one the row was read with, even when the
     /// row is fixed or deleted right after.
     /// </summary>
-    public static List<(ExceptionRuleDefinition Definition, string? StoredSeverity)> Read(IQueryable<ExceptionRuleDefinition> rows)
+    /// <remarks>
+    /// On a provider that is not relational (EF Core's in-memory database), the rows are read as they are: such a store
+    /// holds what SaveChanges wrote, which is never an undefined Severity, and the cast would run in .NET, where casting a
+    /// boxed <see cref="RuleSeverity"/> to string throws.
+    /// </remarks>
+    public static List<(ExceptionRuleDefinition Definition, string? StoredSeverity)> Read(DbContext context, IQueryable<ExceptionRuleDefinition> rows)
     {
-        // The cast through object is translated to SQL (a cast of the column to text), never run on the client: there,
-        // casting a boxed RuleSeverity to string would throw rather than give a wrong text.
+        if (!context.Database.IsRelational())
+        {
+            return [.. rows.AsNoTracking().AsEnumerable().Select(static d => (d, Enum.IsDefined(d.Severity) ? null : d.Severity.ToString()))];
+        }
+
+        // The cast through object is translated to SQL (a cast of the column to text) on a relational provider.
         var read = rows.AsNoTracking()
             .Select(static d => new { Definition = d, Text = (string)(object)d.Severity })
             .ToList();

@@ -75,7 +75,7 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
         List<(ExceptionRuleDefinition Definition, string? StoredSeverity)> definitions;
         try
         {
-            definitions = DataRuleRows.Read(ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(static d => d.Active));
+            definitions = DataRuleRows.Read(context, ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(static d => d.Active));
         }
         catch (Exception error) when (ServerToolsTables.PostgresError(error) is { } postgres && ServerToolsTables.Explain(
             postgres,

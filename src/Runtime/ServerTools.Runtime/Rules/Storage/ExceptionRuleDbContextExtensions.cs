@@ -394,7 +394,7 @@ public static class ExceptionRuleDbContextExtensions
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentException.ThrowIfNullOrWhiteSpace(ruleId);
-        var (definition, storedSeverity) = DataRuleRows.Read(ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(d => d.Id == ruleId)).FirstOrDefault();
+        var (definition, storedSeverity) = DataRuleRows.Read(context, ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(d => d.Id == ruleId)).FirstOrDefault();
         if (definition is null)
         {
             if (ExceptionRuleRegistry.Rules.FirstOrDefault(rule => rule.Id == ruleId) is { } code)
@@ -436,7 +436,7 @@ public static class ExceptionRuleDbContextExtensions
         ArgumentNullException.ThrowIfNull(context);
         var parameter = Expression.Parameter(typeof(T), "entity");
         Expression? any = null;
-        foreach (var (definition, storedSeverity) in DataRuleRows.Read(ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(static d => d.Active).OrderBy(static d => d.Sequence).ThenBy(static d => d.Id)))
+        foreach (var (definition, storedSeverity) in DataRuleRows.Read(context, ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(static d => d.Active).OrderBy(static d => d.Sequence).ThenBy(static d => d.Id)))
         {
             // The rule as the engine runs it: the same entity type, rule-set membership and compiled expression.
             if (DataRuleCompiler.Compile(context.Model, definition, storedSeverity) is not { } rule
