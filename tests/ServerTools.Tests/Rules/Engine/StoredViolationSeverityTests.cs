@@ -97,7 +97,7 @@ public sealed class StoredViolationSeverityTests(RulesFixture database) : IClass
             var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => admin.SaveChangesAsync());
 
             Assert.StartsWith(
-                $"The stored violation of rule 'order.discount_limit' of a {typeof(Order).FullName} has the Severity -1, which is neither Warning nor Blocking "
+                $"The stored violation of rule 'order.discount_limit' on the entity type {typeof(Order).FullName} has the Severity -1, which is neither Warning nor Blocking "
                 + "(the row was read from the table servertools_rule_violations with a text that is neither 'Warning' nor 'Blocking', written by SQL, which reads as -1), "
                 + "so SaveChanges does not write it. Set its Severity to RuleSeverity.Warning or RuleSeverity.Blocking, or remove the row",
                 refused.Message,
@@ -114,7 +114,7 @@ public sealed class StoredViolationSeverityTests(RulesFixture database) : IClass
             });
             row.Severity = RuleSeverity.Blocking;
             Assert.StartsWith(
-                $"The stored violation of rule 'order.other' of a {typeof(Order).FullName} has the Severity 7, which is neither Warning nor Blocking, so",
+                $"The stored violation of rule 'order.other' on the entity type {typeof(Order).FullName} has the Severity 7, which is neither Warning nor Blocking, so",
                 (await Assert.ThrowsAsync<InvalidOperationException>(() => admin.SaveChangesAsync())).Message,
                 StringComparison.Ordinal);
 

@@ -2,8 +2,8 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using ServerTools.Infrastructure;
 
 namespace ServerTools.Rules.Data;
 
@@ -226,7 +226,7 @@ internal static class DataRuleCompiler
     {
         if (storedSeverity is not null)
         {
-            var table = model.FindEntityType(typeof(ExceptionRuleDefinition))?.GetTableName() ?? "of rule definitions";
+            var table = ServerToolsTables.TableOf<ExceptionRuleDefinition>(model);
             throw new ArgumentException(
                 $"Data rule '{definition.Id}': its row in the table {table} has the Severity '{storedSeverity}', which is neither 'Warning' nor 'Blocking'. Set it to one of them.",
                 nameof(definition));

@@ -181,12 +181,12 @@ internal sealed class StoredViolationWrites
             return;
         }
 
-        var table = context.Model.FindEntityType(typeof(StoredRuleViolation))?.GetTableName() ?? "of stored violations";
+        var table = ServerToolsTables.TableOf<StoredRuleViolation>(context.Model);
         var read = row.Severity == RuleSeverityConverter.Undefined
             ? $" (the row was read from the table {table} with a text that is neither 'Warning' nor 'Blocking', written by SQL, which reads as {(int)row.Severity})"
             : "";
         throw new InvalidOperationException(
-            $"The stored violation of rule '{row.RuleId}' of a {row.EntityType} has the Severity {(int)row.Severity}, which is neither Warning nor Blocking{read}, "
+            $"The stored violation of rule '{row.RuleId}' on the entity type {row.EntityType} has the Severity {(int)row.Severity}, which is neither Warning nor Blocking{read}, "
             + "so SaveChanges does not write it. Set its Severity to RuleSeverity.Warning or RuleSeverity.Blocking, or remove the row; checking the entity "
             + "again (CheckRulesAsync) sets the current severity, or removes the row when the rule no longer fails. This save wrote nothing.");
     }
