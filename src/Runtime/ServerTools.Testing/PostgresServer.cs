@@ -26,8 +26,9 @@ namespace ServerTools.Testing;
 /// hold: other local users cannot connect. Its folder is inside a root folder private to this user. The server
 /// trades durability for speed (<c>fsync</c>, <c>synchronous_commit</c> and <c>full_page_writes</c> are off):
 /// it is for tests only. When this process is root, the server runs as the <c>postgres</c> system user, because
-/// PostgreSQL refuses to run as root. Servers still running when the process exits are stopped; folders left by
-/// a process that crashed are removed on the next start. Linux and macOS are supported.
+/// PostgreSQL refuses to run as root. Servers still running when the process exits are stopped and deleted; a
+/// watcher process finishes that when the exit is cut short or the process is killed, and the next start removes
+/// whatever is left. Linux and macOS are supported.
 /// </remarks>
 public sealed class PostgresServer : IAsyncDisposable, IDisposable
 {
