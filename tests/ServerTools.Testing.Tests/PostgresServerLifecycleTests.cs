@@ -59,7 +59,9 @@ public sealed class PostgresServerLifecycleTests : IDisposable
     public async Task StartAfterACrashedRunStopsItsServerAndDeletesItsFolderButKeepsLiveOwnersFolders()
     {
         using var crashedOwner = Process.Start("sleep", "300");
-        var crashed = await PostgresServer.StartAsync(new PostgresServerOptions { RootDirectory = _root, OwnerProcessId = crashedOwner.Id });
+        // No watcher: this test is about what the next start does with what a crashed run left.
+        var crashed = await PostgresServer.StartAsync(
+            new PostgresServerOptions { RootDirectory = _root, OwnerProcessId = crashedOwner.Id, WatchOwner = false });
         var orphanPostmaster = ServerProbe.ReadPostmasterProcessId(crashed.DataDirectory);
         crashedOwner.Kill();
         await crashedOwner.WaitForExitAsync();
@@ -75,6 +77,51 @@ public sealed class PostgresServerLifecycleTests : IDisposable
         Assert.Equal(SocketError.ConnectionRefused, await ServerProbe.ConnectErrorAsync(crashed.Port));
         Assert.True(Directory.Exists(liveOwnersFolder));
         await crashed.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task FolderIsRemovedSoonAfterItsOwnerEndsWithoutCleaningUp()
+    {
+        // As when dotnet test kills the test host 100 ms after asking it to exit, or kill -9: no exit handler runs.
+        using var owner = Process.Start("sleep", "300");
+        var server = await PostgresServer.StartAsync(new PostgresServerOptions { RootDirectory = _root, OwnerProcessId = owner.Id });
+        var postmaster = ServerProbe.ReadPostmasterProcessId(server.DataDirectory);
+        var liveOwnersFolder = await CreateFolderOfThisProcessAsync("live-owner");
+
+        owner.Kill();
+        await owner.WaitForExitAsync();
+
+        var waited = Stopwatch.StartNew();
+        while (Directory.Exists(server.FolderPath) && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.False(Directory.Exists(server.FolderPath));
+        Assert.False(ProcessIdentity.IsAlive(postmaster, null));
+        Assert.Equal(SocketError.ConnectionRefused, await ServerProbe.ConnectErrorAsync(server.Port));
+        Assert.True(Directory.Exists(liveOwnersFolder));
+        await server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task StartRemovesFoldersWithoutOwnerFileOnlyWhenTheyAreOld()
+    {
+        // What a deletion cut short between the owner file and the folder leaves, long ago and just now.
+        Directory.CreateDirectory(_root, s_rootFolderMode);
+        var old = Directory.CreateDirectory(Path.Combine(_root, "12345-0123456789abcdef012"), OwnerOnly).FullName;
+        File.WriteAllText(Path.Combine(old, "postgres.log"), "left behind");
+        Directory.SetLastWriteTimeUtc(old, DateTime.UtcNow - ServerFolder.OwnerlessFolderAge - TimeSpan.FromMinutes(1));
+        var recent = Directory.CreateDirectory(Path.Combine(_root, "12346-0123456789abcdef012"), OwnerOnly).FullName;
+        Directory.SetLastWriteTimeUtc(recent, DateTime.UtcNow - ServerFolder.OwnerlessFolderAge + TimeSpan.FromMinutes(1));
+        var liveOwnersFolder = await CreateFolderOfThisProcessAsync("live-owner");
+        Directory.SetLastWriteTimeUtc(liveOwnersFolder, DateTime.UtcNow - TimeSpan.FromDays(1));
+
+        await using var server = await PostgresServer.StartAsync(new PostgresServerOptions { RootDirectory = _root });
+
+        Assert.False(Directory.Exists(old));
+        Assert.True(Directory.Exists(recent));
+        Assert.True(Directory.Exists(liveOwnersFolder));
     }
 
     [Fact]
@@ -237,6 +284,16 @@ public sealed class PostgresServerLifecycleTests : IDisposable
         Assert.Contains("The link was deleted; what it points at was not touched.", exception.Message, StringComparison.Ordinal);
         Assert.False(Path.Exists(server.FolderPath));
         Assert.False(ProcessIdentity.IsAlive(postmaster, null));
+    }
+
+    /// <summary>A folder in the root whose owner file names this (running) test process.</summary>
+    private async Task<string> CreateFolderOfThisProcessAsync(string name)
+    {
+        Directory.CreateDirectory(_root, s_rootFolderMode);
+        var folder = Directory.CreateDirectory(Path.Combine(_root, name), OwnerOnly).FullName;
+        Assert.True(ProcessIdentity.TryGetStartMarker(Environment.ProcessId, out var marker));
+        await File.WriteAllTextAsync(Path.Combine(folder, "owner"), $"pid={Environment.ProcessId}\nstart={marker}\n");
+        return folder;
     }
 
     private void CreateFilesOutside()

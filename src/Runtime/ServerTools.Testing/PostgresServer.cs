@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -25,8 +26,9 @@ namespace ServerTools.Testing;
 /// hold: other local users cannot connect. Its folder is inside a root folder private to this user. The server
 /// trades durability for speed (<c>fsync</c>, <c>synchronous_commit</c> and <c>full_page_writes</c> are off):
 /// it is for tests only. When this process is root, the server runs as the <c>postgres</c> system user, because
-/// PostgreSQL refuses to run as root. Servers still running when the process exits are stopped; folders left by
-/// a process that crashed are removed on the next start. Linux and macOS are supported.
+/// PostgreSQL refuses to run as root. Servers still running when the process exits are stopped and deleted; a
+/// watcher process finishes that when the exit is cut short or the process is killed, and the next start removes
+/// whatever is left. Linux and macOS are supported.
 /// </remarks>
 public sealed class PostgresServer : IAsyncDisposable, IDisposable
 {
@@ -52,6 +54,7 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
     private readonly Lock _stopGate = new();
     private Task? _stopped;
     private bool _isShared;
+    private Process? _watcher;
 
     private PostgresServer(ServerFolder folder, int port, string password)
     {
@@ -105,7 +108,8 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.StartTimeout);
-        var folder = await ServerFolder.CreateAsync(root, options.OwnerProcessId ?? Environment.ProcessId, cancellationToken).ConfigureAwait(false);
+        var ownerProcessId = options.OwnerProcessId ?? Environment.ProcessId;
+        var folder = await ServerFolder.CreateAsync(root, ownerProcessId, cancellationToken).ConfigureAwait(false);
         try
         {
             var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(PasswordBytes));
@@ -113,6 +117,11 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
             var port = await StartPostmasterAsync(folder, binDirectory, options, timeout.Token).ConfigureAwait(false);
             var server = new PostgresServer(folder, port, password);
             await server.WaitForConnectionsAsync(timeout.Token).ConfigureAwait(false);
+            if (options.WatchOwner)
+            {
+                server._watcher = CleanupWatcher.Start(ownerProcessId, server._postmaster?.ProcessId, folder.Path);
+            }
+
             Register(server);
             return server;
         }
@@ -475,6 +484,9 @@ public sealed class PostgresServer : IAsyncDisposable, IDisposable
         }
         finally
         {
+            // Reached only when this process lives on: the folder is gone or was refused, so the watcher has nothing left to do.
+            CleanupWatcher.Stop(_watcher);
+
             // Idle pooled connections to the stopped server are broken: drop them so no later open gets one.
             _handedOutConnectionStrings.TryAdd(ConnectionString, 0);
             foreach (var connectionString in _handedOutConnectionStrings.Keys)

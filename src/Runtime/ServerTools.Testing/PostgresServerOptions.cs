@@ -51,6 +51,12 @@ public sealed class PostgresServerOptions
     /// </summary>
     internal int? OwnerProcessId { get; set; }
 
+    /// <summary>
+    /// Whether a watcher process removes the server's folder once its owner process has ended (see
+    /// <see cref="CleanupWatcher"/>). Tests turn it off to leave a crashed run's folder to the next start.
+    /// </summary>
+    internal bool WatchOwner { get; set; } = true;
+
     /// <summary>Picks the port of each start attempt; a free loopback port when <see langword="null"/>.</summary>
     internal Func<int>? PortPicker { get; set; }
 

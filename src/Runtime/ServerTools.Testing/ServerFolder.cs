@@ -12,7 +12,8 @@ namespace ServerTools.Testing;
 /// <summary>
 /// One server's folder under the root directory: the owner file (the creating process's id and start
 /// time), the data directory and the server log. A folder whose owner no longer runs was left by a
-/// crashed run; <see cref="RemoveStaleAsync"/> stops its server and deletes it.
+/// crashed run, and an old one without an owner file by a deletion cut short; <see cref="RemoveStaleAsync"/>
+/// stops its server and deletes it.
 /// </summary>
 internal sealed class ServerFolder
 {
@@ -94,8 +95,16 @@ internal sealed class ServerFolder
     }
 
     /// <summary>
-    /// Stops the servers and deletes the folders under <paramref name="root"/> whose owner process no
-    /// longer runs. Folders without a readable owner file, or whose owner runs, are not touched.
+    /// How long a folder without a readable owner file is left alone. Such a folder is either being created (its owner
+    /// file follows within microseconds) or being deleted (the owner file goes last), or it is what a deletion cut short
+    /// left; one untouched for this long is the last kind.
+    /// </summary>
+    public static TimeSpan OwnerlessFolderAge { get; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Stops the servers and deletes the folders under <paramref name="root"/> whose owner process no longer runs,
+    /// and the folders without a readable owner file whose last change is older than <see cref="OwnerlessFolderAge"/>.
+    /// Folders whose owner runs are never touched.
     /// </summary>
     public static async Task RemoveStaleAsync(string root)
     {
@@ -109,7 +118,10 @@ internal sealed class ServerFolder
             }
 
             var folder = new ServerFolder(path);
-            if (!folder.TryReadOwner(out var processId, out var startMarker) || ProcessIdentity.IsAlive(processId, startMarker))
+            var inUse = folder.TryReadOwner(out var processId, out var startMarker)
+                ? ProcessIdentity.IsAlive(processId, startMarker)
+                : DateTime.UtcNow - Directory.GetLastWriteTimeUtc(path) < OwnerlessFolderAge;
+            if (inUse)
             {
                 continue;
             }
