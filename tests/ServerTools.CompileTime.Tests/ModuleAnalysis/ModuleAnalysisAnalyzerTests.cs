@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.CSharp;
 using ServerTools.CompileTime.Tests.Harness;
 using static ServerTools.CompileTime.Tests.ModuleAnalysis.ModuleAssert;
 
@@ -540,6 +541,168 @@ public sealed class ModuleAnalysisAnalyzerTests
                     ("type", "Domain.Partner"), ("features", "Audited"), ("rules", ""), ("contexts", "App.AppContext")),
             ],
             actual);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Rules_of_referenced_projects_are_attributed_to_the_entities_but_count_only_in_their_own_module(bool emitted)
+    {
+        // The usual layered solution: entities and most rules in a domain project, more rules in a rules-only project, the
+        // DbContext and one rule of its own in the data project. A referenced project is emitted (a build) or a compilation
+        // (the IDE).
+        var domain = CSharpCompilation.Create(
+            "Shop.Domain",
+            [TestCompilation.Parse(
+                """
+                using ServerTools;
+
+                namespace Shop.Domain;
+
+                public interface IDiscounted
+                {
+                    decimal Discount { get; }
+                }
+
+                public abstract class Document
+                {
+                    public int Id { get; set; }
+                    public string Number { get; set; } = "";
+                }
+
+                [Audited]
+                public partial class SaleOrder : Document, IDiscounted
+                {
+                    public decimal Discount { get; set; }
+                    public decimal AmountTotal { get; set; }
+                }
+
+                public class Customer
+                {
+                    public int Id { get; set; }
+                    public string Email { get; set; } = "";
+                }
+
+                public class Quote
+                {
+                    public int Id { get; set; }
+                }
+
+                [ExceptionRule("sale.discount_limit", Severity = RuleSeverity.Blocking, Message = "Too much")]
+                public sealed class DiscountLimit : IExceptionRule<SaleOrder>
+                {
+                    public bool Applies(SaleOrder order) => order.Discount > 0.30m;
+                }
+
+                [ExceptionRule("common.negative_discount")]
+                public sealed class NegativeDiscount : IExceptionRule<IDiscounted>
+                {
+                    public bool Applies(IDiscounted entity) => entity.Discount < 0;
+                }
+
+                // Internal, with an internal constructor: a build's reference imports neither the class's nor its constructor's
+                // non-public members, and the rule is registered all the same.
+                [ExceptionRule("doc.number_missing")]
+                internal sealed class NumberMissing : IExceptionRule<Document>
+                {
+                    internal NumberMissing()
+                    {
+                    }
+
+                    public bool Applies(Document document) => document.Number.Length == 0;
+                }
+
+                [ExceptionRule("customer.no_email")]
+                public sealed class NoEmail : IExceptionRule<Customer>
+                {
+                    public bool Applies(Customer customer) => customer.Email.Length == 0;
+                }
+
+                [ExceptionRule("quote.empty")]
+                public sealed class EmptyQuote : IExceptionRule<Quote>
+                {
+                    public bool Applies(Quote quote) => quote.Id == 0;
+                }
+
+                // Not registered (ST5006 in this project's build): no entity is checked by it.
+                [ExceptionRule(" ")]
+                public sealed class Blank : IExceptionRule<SaleOrder>
+                {
+                    public bool Applies(SaleOrder order) => false;
+                }
+                """,
+                "Domain.cs")],
+            TestCompilation.References,
+            TestCompilation.Options);
+        var domainReference = TestCompilation.Reference(domain, emitted);
+        var rules = CSharpCompilation.Create(
+            "Shop.Rules",
+            [TestCompilation.Parse(
+                """
+                using ServerTools;
+                using Shop.Domain;
+
+                namespace Shop.Rules;
+
+                [ExceptionRule("sale.amount_cap", Severity = RuleSeverity.Blocking, Message = "Too large")]
+                public sealed class AmountCap : IExceptionRule<SaleOrder>
+                {
+                    public bool Applies(SaleOrder order) => order.AmountTotal > 1_000_000m;
+                }
+                """,
+                "Rules.cs")],
+            [.. TestCompilation.References, domainReference],
+            TestCompilation.Options);
+        var marked = MarkedSource.Parse(
+            """
+            using Microsoft.EntityFrameworkCore;
+            using ServerTools;
+            using Shop.Domain;
+
+            namespace Shop.Data;
+
+            public class ShopContext : DbContext
+            {
+                public DbSet<SaleOrder> Orders => Set<SaleOrder>();
+                public DbSet<Customer> Customers => Set<Customer>();
+            }
+
+            [ExceptionRule("partner.blocked_order", Severity = RuleSeverity.Blocking, Message = "The partner is blocked")]
+            public sealed class [|BlockedOrder|] : IExceptionRule<SaleOrder>
+            {
+                public bool Applies(SaleOrder order) => order.Id < 0;
+            }
+            """);
+        var app = TestCompilation.Create(marked.Text).AddReferences(domainReference, TestCompilation.Reference(rules, emitted));
+        Assert.DoesNotContain(app.GetDiagnostics(), static d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+
+        var summary = Compare(
+            marked,
+            [
+                Nowhere(
+                    "ST9002",
+                    "Entity 'Shop.Domain.Customer' of 'Shop.Data.ShopContext': no ServerTools feature; checked by exception rule 'customer.no_email'",
+                    ("type", "Shop.Domain.Customer"), ("features", ""), ("rules", "customer.no_email"), ("contexts", "Shop.Data.ShopContext")),
+                Nowhere(
+                    "ST9002",
+                    "Entity 'Shop.Domain.SaleOrder' of 'Shop.Data.ShopContext': Audited; checked by exception rules 'common.negative_discount', "
+                    + "'doc.number_missing', 'partner.blocked_order', 'sale.amount_cap', 'sale.discount_limit'",
+                    ("type", "Shop.Domain.SaleOrder"),
+                    ("features", "Audited"),
+                    ("rules", "common.negative_discount\ndoc.number_missing\npartner.blocked_order\nsale.amount_cap\nsale.discount_limit"),
+                    ("contexts", "Shop.Data.ShopContext")),
+                Fact(
+                    new ExpectedDiagnostic(
+                        "ST9003", "Exception rule 'partner.blocked_order' of 'Shop.Data.BlockedOrder' checks 'Shop.Domain.SaleOrder' (blocking, in every evaluation)", 0),
+                    ("id", "partner.blocked_order"), ("severity", "Blocking"), ("target", "Shop.Domain.SaleOrder"), ("sets", ""), ("class", "Shop.Data.BlockedOrder")),
+            ],
+            await AnalyzeAsync(app));
+
+        // Both entities are rule-checked; the rules of the module are its own one, so a combined report counts each rule once.
+        Summary(
+            summary,
+            "Module 'TestProject': 2 entities (1 audited, 0 tracked, 0 fuzzy searchable, 0 time-windowed), 1 exception rule (1 blocking, 0 warnings)",
+            Counts(("entities", 2), ("audited", 1), ("withRules", 2), ("rules", 1), ("blockingRules", 1)));
     }
 
     [Fact]

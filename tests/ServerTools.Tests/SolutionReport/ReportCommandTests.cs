@@ -307,6 +307,43 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rule_of_one_project_that_checks_entities_of_others_counts_once_as_a_rule_and_they_as_rule_checked()
+    {
+        // The layered solution: the rules live in Shop.Domain (no DbContext, so no entities); Shop.Data and Shop.Api map
+        // its SaleOrder, and their builds list Shop.Domain's rules with it (one Data rule too).
+        var domain = new FixtureModule("Shop.Domain")
+        {
+            Code = new() { ["C#"] = 300 },
+            Rules = [("sale.discount_limit", "Blocking", "Shop.Domain.SaleOrder"), ("customer.no_email", "Warning", "Shop.Domain.Customer")],
+        };
+        var data = new FixtureModule("Shop.Data")
+        {
+            Code = new() { ["C#"] = 200 },
+            Entities =
+            [
+                new("Shop.Domain.SaleOrder", ["Audited"], ["partner.blocked_order", "sale.discount_limit"]),
+                new("Shop.Domain.Customer", [], ["customer.no_email"]),
+            ],
+            Rules = [("partner.blocked_order", "Blocking", "Shop.Domain.SaleOrder")],
+        };
+        var api = new FixtureModule("Shop.Api")
+        {
+            Code = new() { ["C#"] = 100 },
+            Entities = [new("Shop.Domain.SaleOrder", ["Audited"], ["partner.blocked_order", "sale.discount_limit"])],
+        };
+
+        var run = await ReportAsync(domain, data, api);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var markdown = _folder.Markdown;
+        Assert.Contains("3 modules: 2 entities, 600 lines of code (0 generated), 3 exception rules, 0 ServerTools diagnostics.", markdown, StringComparison.Ordinal);
+        Assert.Equal(("0", "1", "1"), SummaryCells(markdown, "`Shop.Domain`"));
+        Assert.Equal(("2", "1", "0"), SummaryCells(markdown, "`Shop.Data`"));
+        Assert.Equal(("1", "0", "0"), SummaryCells(markdown, "`Shop.Api`"));
+        Assert.Equal(("2", "2", "1"), SummaryCells(markdown, "Total"));
+    }
+
+    [Fact]
     public async Task A_failed_build_exits_1_with_the_build_output_and_what_to_do()
     {
         var project = Path.Combine(_folder.Root, "Broken.csproj");
@@ -389,4 +426,14 @@ public sealed class ReportCommandTests : IDisposable
         ReportRun.RunAsync("report", "--reports", _folder.Write(modules), "--output", _folder.Output, "--no-open");
 
     private static int CellCount(string markdownRow) => Regex.Count(markdownRow, @"(?<!\\)\|");
+
+    /// <summary>The Rule-checked, Blocking rules and Warning rules cells of a row of the summary table.</summary>
+    private static (string RuleChecked, string Blocking, string Warning) SummaryCells(string markdown, string firstCell)
+    {
+        static string[] Cells(string row) => [.. row.Trim('|').Split('|').Select(static cell => cell.Trim())];
+        var lines = markdown.Split('\n');
+        var header = Cells(lines.First(static line => line.StartsWith("| Module |", StringComparison.Ordinal)));
+        var row = Cells(lines.First(line => line.StartsWith("| " + firstCell + " |", StringComparison.Ordinal)));
+        return (row[Array.IndexOf(header, "Rule-checked")], row[Array.IndexOf(header, "Blocking rules")], row[Array.IndexOf(header, "Warning rules")]);
+    }
 }

@@ -14,7 +14,9 @@ namespace ServerTools.Analyzers.ModuleAnalysis;
 
 /// <summary>
 /// ST9001, ST9002, ST9003: what the project (module) holds, as informational diagnostics once the whole compilation is seen:
-/// a summary, one diagnostic per entity type and one per exception rule and type it checks. Their properties carry the data
+/// a summary, one diagnostic per entity type and one per exception rule and type it checks. An entity lists the rules that
+/// check it from the project and from the projects it references (they share one rule registry at run time); the rule
+/// diagnostics and the summary's rule counts are the project's own rules only. Their properties carry the data
 /// (see the property name constants), which the build's module report reads from the compiler's error log (SARIF), since
 /// an analyzer writes no files. Generated code is not analyzed (an entity class with a generated part is, through its
 /// own declaration); only <c>ApplyConfiguration</c> calls are bound, found by name first, so the cost stays small. An entity

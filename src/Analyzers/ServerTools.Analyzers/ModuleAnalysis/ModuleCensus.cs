@@ -6,6 +6,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ServerTools.Analyzers.Common;
+using ServerTools.Analyzers.Rules;
 using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.ModuleAnalysis;
@@ -57,12 +58,9 @@ internal sealed class ModuleCensus
             }
         }
 
-        if (Symbols.ExceptionRule is not null && Symbols.RuleInterface is { } ruleInterface && FindRule(type) is { } attribute)
+        if (Symbols.Rules is { } rules && rules.Find(type) is { } attribute)
         {
-            var targets = ExceptionRuleClasses.RuleTargets(type, ruleInterface)
-                .Where(static target => ExceptionRuleClasses.WhyNotTarget(target) is null)
-                .OfType<INamedTypeSymbol>()
-                .ToList();
+            var targets = Targets(type, rules);
 
             // The classes the generated registry registers (ExceptionRuleGenerator.Parser); the analyzers report the others.
             if (targets.Count > 0
@@ -73,6 +71,13 @@ internal sealed class ModuleCensus
             }
         }
     }
+
+    /// <summary>The types a rule class checks that the registry can check rules over (<see cref="ExceptionRuleClasses.WhyNotTarget"/>).</summary>
+    private static List<INamedTypeSymbol> Targets(INamedTypeSymbol type, RulesSymbols rules)
+        => ExceptionRuleClasses.RuleTargets(type, rules.RuleInterface)
+            .Where(static target => ExceptionRuleClasses.WhyNotTarget(target) is null)
+            .OfType<INamedTypeSymbol>()
+            .ToList();
 
     /// <summary>
     /// Notes which entity configurations a DbContext applies, from a call in its code to
@@ -166,22 +171,57 @@ internal sealed class ModuleCensus
             }
         }
 
-        // The rule ids by the type they check, once, rather than every rule for every entity.
+        // The rule ids by the type they check, once, rather than every rule for every entity: the module's own rules and,
+        // when it maps entities, those of the referenced projects (they share the registry at run time).
         var idsByTarget = new Dictionary<ITypeSymbol, List<string>>(SymbolEqualityComparer.Default);
-        foreach (var rule in rules)
+        void AddRule(ITypeSymbol target, string id)
         {
-            if (!idsByTarget.TryGetValue(rule.Target, out var ids))
+            if (!idsByTarget.TryGetValue(target, out var ids))
             {
-                idsByTarget.Add(rule.Target, ids = []);
+                idsByTarget.Add(target, ids = []);
             }
 
-            ids.Add(rule.Id);
+            ids.Add(id);
+        }
+
+        foreach (var rule in rules)
+        {
+            AddRule(rule.Target, rule.Id);
+        }
+
+        if (contexts.Count > 0 && Symbols.Rules is { } rulesSymbols)
+        {
+            foreach (var (target, id) in ReferencedRules(rulesSymbols, cancellationToken))
+            {
+                AddRule(target, id);
+            }
         }
 
         return contexts
             .Select(pair => Facts(pair.Key, pair.Value, idsByTarget))
             .OrderBy(static entity => entity.Type, StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>
+    /// The rules of the assemblies the compilation references that reference ServerTools (<see cref="CodeRules.Referenced"/>,
+    /// read once per compilation and shared with ST5001, ST5010 and ST5011), by id and each type they check: those whose
+    /// attribute and targets the registry of their own assembly accepts. Whether the class can be created is not asked
+    /// again: a referenced assembly's internal constructors are not imported from metadata, and a rule that cannot be
+    /// created is an error (ST5005) in the build of its own project.
+    /// </summary>
+    private IEnumerable<(INamedTypeSymbol Target, string Id)> ReferencedRules(RulesSymbols rules, CancellationToken cancellationToken)
+    {
+        foreach (var rule in CodeRules.Referenced(_compilation, rules, cancellationToken))
+        {
+            if (ExceptionRuleClasses.WhyInvalid(rule.Attribute) is null && rule.Attribute.ConstructorArguments[0].Value is string id)
+            {
+                foreach (var target in Targets(rule.Type, rules))
+                {
+                    yield return (target, id);
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -274,9 +314,6 @@ internal sealed class ModuleCensus
         return argument is not IPropertyReferenceOperation { Property.Name: "Assembly", Instance: ITypeOfOperation typeOf }
                || SymbolEqualityComparer.Default.Equals(typeOf.TypeOperand.ContainingAssembly, compilation.Assembly);
     }
-
-    private AttributeData? FindRule(INamedTypeSymbol type)
-        => type.GetAttributes().FirstOrDefault(data => SymbolEqualityComparer.Default.Equals(data.AttributeClass, Symbols.ExceptionRule));
 
     /// <summary>The DbContext whose code <paramref name="owner"/> is (a member of it or of a type nested in it), or null.</summary>
     private INamedTypeSymbol? Context(ISymbol owner)

@@ -1,6 +1,7 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using ServerTools.Analyzers.Common;
+using ServerTools.Analyzers.Rules;
 using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.ModuleAnalysis;
@@ -27,8 +28,7 @@ internal sealed class ModuleSymbols
         Tracked = compilation.GetTypeByMetadataName(AttributeNames.Tracked);
         FuzzySearchable = compilation.GetTypeByMetadataName(AttributeNames.FuzzySearchable);
         TimeWindowed = compilation.GetTypeByMetadataName(AttributeNames.TimeWindowed);
-        ExceptionRule = compilation.GetTypeByMetadataName(AttributeNames.ExceptionRule);
-        RuleInterface = compilation.GetTypeByMetadataName(AttributeNames.ExceptionRuleInterface);
+        Rules = RulesSymbols.From(compilation);
     }
 
     public INamedTypeSymbol? DbContext => _ef?.Context;
@@ -46,10 +46,8 @@ internal sealed class ModuleSymbols
 
     public INamedTypeSymbol? TimeWindowed { get; }
 
-    public INamedTypeSymbol? ExceptionRule { get; }
-
-    /// <summary><c>IExceptionRule&lt;T&gt;</c>, its definition.</summary>
-    public INamedTypeSymbol? RuleInterface { get; }
+    /// <summary><c>[ExceptionRule]</c> and <c>IExceptionRule&lt;T&gt;</c>, or null when the compilation lacks either.</summary>
+    public RulesSymbols? Rules { get; }
 
     public static ModuleSymbols From(Compilation compilation) => new(compilation);
 

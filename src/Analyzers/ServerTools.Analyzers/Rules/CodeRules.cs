@@ -27,7 +27,8 @@ internal static class CodeRules
 
     /// <summary>
     /// The code rules of the assemblies <paramref name="compilation"/> references that reference ServerTools, read once per
-    /// compilation for the analyzers that compare with them (ST5001, ST5010, ST5011). Do not change the list.
+    /// compilation for the analyzers that compare with them (ST5001, ST5010, ST5011) and for the module analysis, which
+    /// lists them with the entities they check (ST9002). Do not change the list.
     /// </summary>
     public static IReadOnlyList<CodeRule> Referenced(Compilation compilation, RulesSymbols symbols, CancellationToken cancellationToken)
         => s_referenced.GetValue(compilation, key => ReadReferenced(key, symbols, cancellationToken));
