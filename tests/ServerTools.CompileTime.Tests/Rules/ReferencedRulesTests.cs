@@ -124,6 +124,18 @@ public sealed class ReferencedRulesTests
     }
 
     [Fact]
+    public void The_loader_runs_the_module_constructor_of_each_referenced_assembly_with_rules_in_name_order()
+    {
+        var rules = Library("Shop.Rules", PublicRules);
+        var billing = Library("Billing.Rules", InternalRulesAndPublicType.Replace("Shop.Rules", "Billing.Rules", StringComparison.Ordinal));
+        var run = GeneratorHarness.Run(AppCompilation(TestCompilation.Reference(rules, emitted: true), TestCompilation.Reference(billing, emitted: false)))
+            .CompilesWithoutDiagnostics()
+            .VerifySnapshots();
+
+        Assert.Equal(["global::Billing.Rules.SaleOrder", "global::Shop.Rules.BigDiscount"], LoadedTypes(run));
+    }
+
+    [Fact]
     public void Assemblies_without_rules_and_the_runtime_itself_get_no_loader()
     {
         var run = RunApp(emitted: true, Library("Shop.Data", "namespace Shop.Data; public class Order { public int Id { get; set; } }"));
