@@ -8,6 +8,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 using ServerTools.CompileTime.Tests.Harness;
+using ServerTools.CompileTime.Tests.Rules;
+using ServerTools.Generators.Rules;
 using Xunit.Sdk;
 
 namespace ServerTools.CompileTime.Tests.Performance;
@@ -37,6 +39,7 @@ public sealed class LargeModuleIncrementalityTests(LargeModuleIncrementalityTest
 
         Assert.True(idle.Count == 0, "These generators ran no step: " + string.Join(", ", idle));
         Assert.True(module.FirstRun.GetRunResult().GeneratedTrees.Length > 500, "expected an output file per entity and feature");
+        Assert.Contains(module.FirstRun.GetRunResult().GeneratedTrees, static tree => tree.FilePath.EndsWith(ExceptionRuleGenerator.ReferencedRulesHintName, StringComparison.Ordinal));
         Assert.Empty(module.GeneratorDiagnostics);
     }
 
@@ -96,10 +99,13 @@ public sealed class LargeModuleIncrementalityTests(LargeModuleIncrementalityTest
     {
         public LargeModule()
         {
+            // With a reference to a rules-only assembly, as an application references its Shop.Rules project: the step that
+            // finds the rules of referenced assemblies has an output, and the loader of their rules is generated.
+            var rules = TestCompilation.Reference(ReferencedRulesTests.Library("Shop.Rules", ReferencedRulesTests.PublicRules), emitted: true);
             Input = CSharpCompilation.Create(
                 "CompileCost",
                 LargeModuleSources.All().Select(static file => TestCompilation.Parse(file.Text, file.Path)),
-                TestCompilation.References,
+                TestCompilation.References.Add(rules),
                 TestCompilation.Options);
             FirstRun = GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(Input, out _, out var diagnostics);
             GeneratorDiagnostics = diagnostics;

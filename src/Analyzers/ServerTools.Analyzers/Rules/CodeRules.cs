@@ -36,24 +36,10 @@ internal static class CodeRules
     private static readonly ConditionalWeakTable<Compilation, List<CodeRule>> s_referenced = new();
 
     private static List<CodeRule> ReadReferenced(Compilation compilation, RulesSymbols symbols, CancellationToken cancellationToken)
-    {
-        var runtime = symbols.ExceptionRule.ContainingAssembly.Name;
-        var rules = new List<CodeRule>();
-        foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
-        {
-            if (assembly.Name != runtime && assembly.Modules.Any(module => module.ReferencedAssemblies.Any(identity => identity.Name == runtime)))
-            {
-                // By name: a referenced assembly's attribute class may be another symbol of the same type (a project reference).
-                Add(
-                    assembly.GlobalNamespace,
-                    static type => type.GetAttributes().FirstOrDefault(static data => data.AttributeClass?.ToDisplayString() == AttributeNames.ExceptionRule),
-                    rules,
-                    cancellationToken);
-            }
-        }
-
-        return rules;
-    }
+        => ReferencedRuleAssemblies.Of(compilation, symbols.ExceptionRule.ContainingAssembly.Name, cancellationToken)
+            .SelectMany(static assembly => assembly.Rules)
+            .Select(static rule => new CodeRule(rule.Type, rule.Attribute))
+            .ToList();
 
     /// <summary>
     /// Registers in <paramref name="start"/> what ST5001 and ST5011 share: each class of the compilation marked

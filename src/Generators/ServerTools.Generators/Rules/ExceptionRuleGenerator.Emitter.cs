@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.CodeAnalysis.CSharp;
 using ServerTools.Generators.Common;
+using ServerTools.Shared;
 
 namespace ServerTools.Generators.Rules;
 
@@ -45,6 +46,36 @@ public sealed partial class ExceptionRuleGenerator
             }
 
             return writer
+                .CloseBlock()
+                .CloseBlock()
+                .ToString();
+        }
+
+        /// <summary>
+        /// Writes the loader of the code rules of referenced assemblies: a module initializer that runs the module
+        /// constructor of each assembly one of <paramref name="types"/> is in, so its generated module initializer registers
+        /// its rules (or loads those of the assemblies it references) although the application never uses its types.
+        /// </summary>
+        public static string EmitReferencedRules(EquatableArray<string> types)
+        {
+            var writer = new SourceWriter().FileHeader()
+                .Line("// A type named here may be obsolete: it only identifies its assembly.")
+                .Line("#pragma warning disable CS0612, CS0618")
+                .Line()
+                .OpenBlock("namespace ServerTools.Generated")
+                .Line("/// <summary>Loads the exception rules of the referenced assemblies that have some when this assembly is loaded.</summary>")
+                .Line(GeneratorInfo.GeneratedCodeAttribute)
+                .Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]")
+                .OpenBlock("internal static class " + ReferencedRuleAssemblies.LoaderClassName)
+                .Line("[global::System.Runtime.CompilerServices.ModuleInitializer]")
+                .OpenBlock("internal static void Load()");
+            foreach (var type in types)
+            {
+                writer.Line("global::System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(typeof(" + type + ").Module.ModuleHandle);");
+            }
+
+            return writer
+                .CloseBlock()
                 .CloseBlock()
                 .CloseBlock()
                 .ToString();

@@ -22,6 +22,9 @@ public sealed partial class ExceptionRuleGenerator
     {
         private const string RuleInterface = "global::ServerTools.IExceptionRule";
 
+        /// <summary>The namespace of the generated ServerTools classes (whose names every such assembly has), with the dot.</summary>
+        private const string GeneratedNamespace = "ServerTools.Generated.";
+
         /// <summary>Names of types, with the nullable annotations of their type arguments (so a service type matches its parameter).</summary>
         private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat
             .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
@@ -106,6 +109,89 @@ public sealed partial class ExceptionRuleGenerator
                 ruleSets,
                 Arguments(constructor),
                 targets.ToEquatableArray());
+        }
+
+        /// <summary>
+        /// For each assembly <paramref name="compilation"/> references that holds ServerTools code rules (or the generated
+        /// loader of the rules of the assemblies it references), one type of it that the compilation can name in
+        /// <c>typeof</c>, as <c>global::Shop.Rules.DiscountLimit</c>: a public rule class (the first by metadata name), else a
+        /// public top-level type, else one the compilation sees through <c>InternalsVisibleTo</c>. An assembly with no such
+        /// type is left out (it cannot be named, so it cannot be loaded without reflection). Ordered (ordinal), so the value is
+        /// equal between runs while the references do not change; the walk of each assembly's types is cached per assembly
+        /// symbol (see <see cref="ReferencedRuleAssemblies"/>), so an edit costs a look-up per reference.
+        /// </summary>
+        public static EquatableArray<string> ReferencedRuleTypes(Compilation compilation, CancellationToken cancellationToken)
+        {
+            if (compilation.GetTypeByMetadataName(AttributeNames.ExceptionRule) is not { } attribute)
+            {
+                return default;
+            }
+
+            var names = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var assembly in ReferencedRuleAssemblies.Of(compilation, attribute.ContainingAssembly.Name, cancellationToken))
+            {
+                if (IsGlobal(compilation, assembly.Assembly) && Loadable(compilation, assembly) is { } type)
+                {
+                    names.Add(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
+                }
+            }
+
+            return names.ToEquatableArray();
+        }
+
+        /// <summary>Whether the types of <paramref name="assembly"/> are in the global namespace of the compilation (its reference has no extern alias, or has <c>global</c> among them).</summary>
+        private static bool IsGlobal(Compilation compilation, IAssemblySymbol assembly)
+            => compilation.GetMetadataReference(assembly)?.Properties.Aliases is not { IsDefaultOrEmpty: false } aliases || aliases.Contains("global");
+
+        /// <summary>The type of <paramref name="assembly"/> the loader names (see <see cref="ReferencedRuleTypes"/>), or null.</summary>
+        private static INamedTypeSymbol? Loadable(Compilation compilation, RuleAssembly assembly)
+        {
+            var rules = assembly.Rules.Select(static rule => rule.Type)
+                .OrderBy(static type => ReferencedRuleAssemblies.MetadataName(type), StringComparer.Ordinal)
+                .ToList();
+            var candidates = rules.Where(static type => type.DeclaredAccessibility is Accessibility.Public)
+                .Concat(assembly.TopLevelTypes.Where(static type => type.DeclaredAccessibility is Accessibility.Public))
+                .Concat(rules.Where(static type => type.DeclaredAccessibility is not Accessibility.Public))
+                .Concat(assembly.TopLevelTypes.Where(static type => type.DeclaredAccessibility is not Accessibility.Public));
+            return candidates.FirstOrDefault(type => Nameable(compilation, type));
+        }
+
+        /// <summary>
+        /// Whether generated code of <paramref name="compilation"/> can write <c>typeof(global::N.T)</c> for
+        /// <paramref name="type"/> without an error or a warning other than obsolescence: not generic, a name C# can write, not
+        /// obsolete as an error or experimental, accessible, and the type the name binds to (no clash with another of the
+        /// same name), and not a generated ServerTools class (whose name every assembly has).
+        /// </summary>
+        private static bool Nameable(Compilation compilation, INamedTypeSymbol type)
+        {
+            for (var current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.Arity > 0 || !current.CanBeReferencedByName || IsObsoleteErrorOrExperimental(current))
+                {
+                    return false;
+                }
+            }
+
+            var metadataName = ReferencedRuleAssemblies.MetadataName(type);
+            return !metadataName.StartsWith(GeneratedNamespace, StringComparison.Ordinal)
+                && compilation.IsSymbolAccessibleWithin(type, compilation.Assembly)
+                && SymbolEqualityComparer.Default.Equals(compilation.GetTypeByMetadataName(metadataName), type);
+        }
+
+        private static bool IsObsoleteErrorOrExperimental(INamedTypeSymbol type)
+        {
+            foreach (var attribute in type.GetAttributes())
+            {
+                if (MetadataNames.Is(attribute.AttributeClass, "System.Diagnostics.CodeAnalysis.ExperimentalAttribute")
+                    || (MetadataNames.Is(attribute.AttributeClass, "System.ObsoleteAttribute")
+                        && attribute.ConstructorArguments.Length == 2
+                        && attribute.ConstructorArguments[1].Value is true))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>

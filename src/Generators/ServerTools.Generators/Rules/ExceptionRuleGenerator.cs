@@ -19,6 +19,9 @@ public sealed partial class ExceptionRuleGenerator : IIncrementalGenerator
     /// <summary>The name of the one generated file.</summary>
     public const string HintName = "ServerTools.ExceptionRules.g.cs";
 
+    /// <summary>The name of the file that loads the code rules of referenced assemblies (none when they have none).</summary>
+    public const string ReferencedRulesHintName = "ServerTools.ReferencedExceptionRules.g.cs";
+
     /// <summary>Names of the tracked pipeline steps, for incrementality tests.</summary>
     public static class Steps
     {
@@ -30,6 +33,12 @@ public sealed partial class ExceptionRuleGenerator : IIncrementalGenerator
 
         /// <summary>The registry: the rule sets of the compilation, one per entity type (no output when there is no valid rule).</summary>
         public const string Registry = "ExceptionRules.Registry";
+
+        /// <summary>
+        /// A type of each referenced assembly that holds code rules, by its fully qualified name, for the loader of their
+        /// rules; run on every compilation, equal between runs while the references do not change.
+        /// </summary>
+        public const string Referenced = "ExceptionRules.Referenced";
     }
 
     /// <inheritdoc />
@@ -55,5 +64,19 @@ public sealed partial class ExceptionRuleGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.Registry);
 
         context.RegisterSourceOutput(registry, static (output, registry) => output.AddSource(HintName, Emitter.Emit(registry)));
+
+        // The rules of a referenced assembly register when it loads, and an application may never load an assembly that
+        // only holds rules: this module initializer loads them, naming one type of each in typeof (no reflection, no scan).
+        var referenced = context.CompilationProvider
+            .Select(static (compilation, cancellationToken) => Parser.ReferencedRuleTypes(compilation, cancellationToken))
+            .WithTrackingName(Steps.Referenced);
+
+        context.RegisterSourceOutput(referenced, static (output, types) =>
+        {
+            if (types.Count > 0)
+            {
+                output.AddSource(ReferencedRulesHintName, Emitter.EmitReferencedRules(types));
+            }
+        });
     }
 }
