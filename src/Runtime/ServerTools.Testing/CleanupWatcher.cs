@@ -16,7 +16,9 @@ internal static class CleanupWatcher
 {
     // $1 owner pid, $2 postmaster pid (0: unknown), $3 the server's folder. The postmaster is signalled only while its
     // postmaster.pid still names it: a postmaster removes that file when it exits, so a reused pid is never signalled.
+    // It ignores SIGINT and SIGHUP, which a Ctrl+C or a closed terminal sends to the test host's whole process group.
     private const string Script = """
+        trap '' INT HUP
         exec </dev/null >/dev/null 2>&1
         while kill -0 "$1"; do sleep 1; done
         if [ "$2" -gt 0 ] && [ "$(head -n 1 "$3/data/postmaster.pid")" = "$2" ] && kill -QUIT "$2"; then

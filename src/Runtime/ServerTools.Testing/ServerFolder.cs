@@ -103,8 +103,8 @@ internal sealed class ServerFolder
 
     /// <summary>
     /// Stops the servers and deletes the folders under <paramref name="root"/> whose owner process no longer runs,
-    /// and the folders without a readable owner file whose last change is older than <see cref="OwnerlessFolderAge"/>.
-    /// Folders whose owner runs are never touched.
+    /// and the folders without an owner file, from which no server runs, whose last change is older than
+    /// <see cref="OwnerlessFolderAge"/>. Folders whose owner runs, or whose owner file cannot be read, are never touched.
     /// </summary>
     public static async Task RemoveStaleAsync(string root)
     {
@@ -118,9 +118,14 @@ internal sealed class ServerFolder
             }
 
             var folder = new ServerFolder(path);
+            // Ownerless is only a folder with no owner file (a start cut off before writing it, a deletion cut off after
+            // removing it): one that cannot be read now (too many open files, a permission being changed) is left alone, and
+            // so is any folder a server still runs from.
             var inUse = folder.TryReadOwner(out var processId, out var startMarker)
                 ? ProcessIdentity.IsAlive(processId, startMarker)
-                : DateTime.UtcNow - Directory.GetLastWriteTimeUtc(path) < OwnerlessFolderAge;
+                : File.Exists(System.IO.Path.Combine(path, OwnerFileName))
+                    || DateTime.UtcNow - Directory.GetLastWriteTimeUtc(path) < OwnerlessFolderAge
+                    || folder.FindPostmaster() is not null;
             if (inUse)
             {
                 continue;

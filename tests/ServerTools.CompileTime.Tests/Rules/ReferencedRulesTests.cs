@@ -157,6 +157,58 @@ public sealed class ReferencedRulesTests
         Assert.Equal(["global::Shop.Data.Order"], LoadedTypes(run));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_namespace_of_the_rules_that_is_also_a_type_of_the_application_or_of_another_reference_gets_no_loader_entry(bool emitted)
+    {
+        // global::Shop.Rules.BigDiscount would bind Shop.Rules to the class (CS0426) or clash with it (CS0434).
+        var rules = TestCompilation.Reference(Library("Shop.Rules", PublicRules), emitted);
+        var inApp = TestCompilation.Create(App, "namespace Shop { public class Rules { } }").WithAssemblyName("Shop.App").AddReferences(rules);
+        var other = TestCompilation.Reference(Library("Shop.Other", "namespace Shop { public class Rules { } }"), emitted);
+
+        foreach (var app in new[] { inApp, AppCompilation(rules, other) })
+        {
+            var run = GeneratorHarness.Run(app).CompilesWithoutDiagnostics();
+
+            Assert.DoesNotContain(run.GeneratedSources, static source => source.HintName == ExceptionRuleGenerator.ReferencedRulesHintName);
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Obsolete_and_experimental_types_are_not_named_and_an_experimental_assembly_gets_no_loader_entry(bool emitted)
+    {
+        // Any [Obsolete] is passed over (one with a DiagnosticId reports that id, which no pragma of the loader can know);
+        // [Experimental] is an error.
+        var obsolete = PublicRules.Replace("public sealed class BigDiscount", "[System.Obsolete(\"old\")]\npublic sealed class BigDiscount", StringComparison.Ordinal);
+        Assert.Equal(["global::Shop.Rules.DiscountLimit"], LoadedTypes(RunApp(emitted, Library("Shop.Rules", obsolete))));
+
+        var experimental = PublicRules.Replace(
+            "namespace Shop.Rules;", "[assembly: System.Diagnostics.CodeAnalysis.Experimental(\"SHOP002\")]\n\nnamespace Shop.Rules;", StringComparison.Ordinal);
+        var run = RunApp(emitted, Library("Shop.Rules", experimental));
+
+        Assert.DoesNotContain(run.GeneratedSources, static source => source.HintName == ExceptionRuleGenerator.ReferencedRulesHintName);
+    }
+
+    [Fact]
+    public void A_project_on_a_language_version_before_CSharp_9_gets_no_loader()
+    {
+        var csharp8 = CSharpCompilation.Create(
+            "Shop.App",
+            [CSharpSyntaxTree.ParseText(
+                "namespace Shop.App { public static class Entry { public static int Run() => 42; } }",
+                TestCompilation.ParseOptions.WithLanguageVersion(LanguageVersion.CSharp8),
+                "Source0.cs")],
+            TestCompilation.References.Add(TestCompilation.Reference(Library("Shop.Rules", PublicRules), emitted: true)),
+            TestCompilation.Options);
+
+        var run = GeneratorHarness.Run(csharp8).CompilesWithoutDiagnostics();
+
+        Assert.DoesNotContain(run.GeneratedSources, static source => source.HintName == ExceptionRuleGenerator.ReferencedRulesHintName);
+    }
+
     [Fact]
     public void An_edit_of_a_source_file_reuses_the_referenced_rule_types_and_the_loader()
     {

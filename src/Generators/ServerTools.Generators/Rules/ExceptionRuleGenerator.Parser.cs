@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using ServerTools.Generators.Common;
 using ServerTools.Shared;
 
@@ -122,7 +123,9 @@ public sealed partial class ExceptionRuleGenerator
         /// </summary>
         public static EquatableArray<string> ReferencedRuleTypes(Compilation compilation, CancellationToken cancellationToken)
         {
-            if (compilation.GetTypeByMetadataName(AttributeNames.ExceptionRule) is not { } attribute)
+            // A module initializer needs C# 9: a project on an older language version gets no loader rather than CS8400.
+            if (compilation is CSharpCompilation { LanguageVersion: < LanguageVersion.CSharp9 }
+                || compilation.GetTypeByMetadataName(AttributeNames.ExceptionRule) is not { } attribute)
             {
                 return default;
             }
@@ -159,14 +162,14 @@ public sealed partial class ExceptionRuleGenerator
         /// <summary>
         /// Whether generated code of <paramref name="compilation"/> can write <c>typeof(global::N.T)</c> for
         /// <paramref name="type"/> without an error or a warning other than obsolescence: not generic, a name C# can write, not
-        /// obsolete as an error or experimental, accessible, and the type the name binds to (no clash with another of the
+        /// obsolete or experimental (nor its assembly), accessible, and the type the name binds to (no clash with another of the
         /// same name), and not a generated ServerTools class (whose name every assembly has).
         /// </summary>
         private static bool Nameable(Compilation compilation, INamedTypeSymbol type)
         {
             for (var current = type; current is not null; current = current.ContainingType)
             {
-                if (current.Arity > 0 || !current.CanBeReferencedByName || IsObsoleteErrorOrExperimental(current))
+                if (current.Arity > 0 || !current.CanBeReferencedByName || IsObsoleteOrExperimental(current.GetAttributes()))
                 {
                     return false;
                 }
@@ -174,18 +177,69 @@ public sealed partial class ExceptionRuleGenerator
 
             var metadataName = ReferencedRuleAssemblies.MetadataName(type);
             return !metadataName.StartsWith(GeneratedNamespace, StringComparison.Ordinal)
+                && !IsObsoleteOrExperimental(type.ContainingModule.GetAttributes())
+                && !IsObsoleteOrExperimental(type.ContainingAssembly.GetAttributes())
                 && compilation.IsSymbolAccessibleWithin(type, compilation.Assembly)
-                && SymbolEqualityComparer.Default.Equals(compilation.GetTypeByMetadataName(metadataName), type);
+                && SymbolEqualityComparer.Default.Equals(compilation.GetTypeByMetadataName(metadataName), type)
+                && BindsTo(compilation, type);
         }
 
-        private static bool IsObsoleteErrorOrExperimental(INamedTypeSymbol type)
+        /// <summary>
+        /// Whether <c>global::N1.N2.T</c> binds to <paramref name="type"/> in <paramref name="compilation"/>: each namespace
+        /// of the name is only a namespace in the compilation's global namespace (no type of the compilation or of another
+        /// reference has its name: CS0426, CS0434, CS0118), and each type of it is the one type of that name there.
+        /// </summary>
+        private static bool BindsTo(Compilation compilation, INamedTypeSymbol type)
         {
-            foreach (var attribute in type.GetAttributes())
+            var namespaces = new Stack<string>();
+            for (var ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+            {
+                namespaces.Push(ns.Name);
+            }
+
+            var types = new Stack<INamedTypeSymbol>();
+            for (var current = type; current is not null; current = current.ContainingType)
+            {
+                types.Push(current);
+            }
+
+            INamespaceOrTypeSymbol scope = compilation.GlobalNamespace;
+            foreach (var name in namespaces)
+            {
+                var members = scope.GetMembers(name);
+                if (members.Length != 1 || members[0] is not INamespaceSymbol inner)
+                {
+                    return false;
+                }
+
+                scope = inner;
+            }
+
+            foreach (var expected in types)
+            {
+                var members = scope.GetMembers(expected.Name);
+                if (members.Length != 1 || !SymbolEqualityComparer.Default.Equals(members[0], expected))
+                {
+                    return false;
+                }
+
+                scope = expected;
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// Whether a type named in the loader (or its module or assembly) would draw a diagnostic: <c>[Obsolete]</c> in any
+        /// form (one with a <c>DiagnosticId</c> reports that id, which no pragma of the generated file can know) or
+        /// <c>[Experimental]</c>.
+        /// </summary>
+        private static bool IsObsoleteOrExperimental(ImmutableArray<AttributeData> attributes)
+        {
+            foreach (var attribute in attributes)
             {
                 if (MetadataNames.Is(attribute.AttributeClass, "System.Diagnostics.CodeAnalysis.ExperimentalAttribute")
-                    || (MetadataNames.Is(attribute.AttributeClass, "System.ObsoleteAttribute")
-                        && attribute.ConstructorArguments.Length == 2
-                        && attribute.ConstructorArguments[1].Value is true))
+                    || MetadataNames.Is(attribute.AttributeClass, "System.ObsoleteAttribute"))
                 {
                     return true;
                 }
