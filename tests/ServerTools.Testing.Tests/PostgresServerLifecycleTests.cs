@@ -105,6 +105,63 @@ public sealed class PostgresServerLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task TheWatcherOutlivesTheInterruptThatCtrlCSendsToTheTestHostsProcessGroup()
+    {
+        using var owner = Process.Start("sleep", "300");
+        var server = await PostgresServer.StartAsync(new PostgresServerOptions { RootDirectory = _root, OwnerProcessId = owner.Id });
+        var watcher = Directory.EnumerateDirectories("/proc")
+            .Select(static path => (Path: path, Id: int.TryParse(Path.GetFileName(path), out var id) ? id : 0))
+            .Where(static process => process.Id > 0)
+            .Single(process => ReadCommandLine(process.Path) is { } line
+                && line.Contains("servertools-cleanup", StringComparison.Ordinal)
+                && line.Contains(server.FolderPath, StringComparison.Ordinal)).Id;
+
+        using (var interrupt = Process.Start("kill", ["-INT", watcher.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await interrupt.WaitForExitAsync();
+        }
+
+        await Task.Delay(200);
+        owner.Kill();
+        await owner.WaitForExitAsync();
+        var waited = Stopwatch.StartNew();
+        while (Directory.Exists(server.FolderPath) && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.False(Directory.Exists(server.FolderPath));
+        await server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task StartLeavesAnOldFolderWithoutOwnerFileAloneWhileAServerRunsFromIt()
+    {
+        await using var running = await PostgresServer.StartAsync(new PostgresServerOptions { RootDirectory = _root });
+        File.Delete(Path.Combine(running.FolderPath, "owner"));
+        Directory.SetLastWriteTimeUtc(running.FolderPath, DateTime.UtcNow - ServerFolder.OwnerlessFolderAge - TimeSpan.FromMinutes(1));
+
+        await using var next = await PostgresServer.StartAsync(new PostgresServerOptions { RootDirectory = _root });
+
+        Assert.NotEqual(running.FolderPath, next.FolderPath);
+        Assert.True(Directory.Exists(running.DataDirectory));
+        Assert.True(ProcessIdentity.IsAlive(ServerProbe.ReadPostmasterProcessId(running.DataDirectory), null));
+    }
+
+    /// <summary>A process's command line from /proc, its arguments joined by spaces; null once it has ended.</summary>
+    private static string? ReadCommandLine(string processFolder)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(processFolder, "cmdline")).Replace('\0', ' ');
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    [Fact]
     public async Task StartRemovesFoldersWithoutOwnerFileOnlyWhenTheyAreOld()
     {
         // What a deletion cut short between the owner file and the folder leaves, long ago and just now.
