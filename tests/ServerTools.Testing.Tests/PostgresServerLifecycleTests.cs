@@ -91,11 +91,7 @@ public sealed class PostgresServerLifecycleTests : IDisposable
         owner.Kill();
         await owner.WaitForExitAsync();
 
-        var waited = Stopwatch.StartNew();
-        while (Directory.Exists(server.FolderPath) && waited.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            await Task.Delay(50);
-        }
+        await WaitWhileExistsAsync(server.FolderPath);
 
         Assert.False(Directory.Exists(server.FolderPath));
         Assert.False(ProcessIdentity.IsAlive(postmaster, null));
@@ -124,11 +120,7 @@ public sealed class PostgresServerLifecycleTests : IDisposable
         await Task.Delay(200);
         owner.Kill();
         await owner.WaitForExitAsync();
-        var waited = Stopwatch.StartNew();
-        while (Directory.Exists(server.FolderPath) && waited.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            await Task.Delay(50);
-        }
+        await WaitWhileExistsAsync(server.FolderPath);
 
         Assert.False(Directory.Exists(server.FolderPath));
         await server.DisposeAsync();
@@ -146,6 +138,16 @@ public sealed class PostgresServerLifecycleTests : IDisposable
         Assert.NotEqual(running.FolderPath, next.FolderPath);
         Assert.True(Directory.Exists(running.DataDirectory));
         Assert.True(ProcessIdentity.IsAlive(ServerProbe.ReadPostmasterProcessId(running.DataDirectory), null));
+    }
+
+    /// <summary>Waits up to 20 s for the watcher to remove <paramref name="folder"/>.</summary>
+    private static async Task WaitWhileExistsAsync(string folder)
+    {
+        var waited = Stopwatch.StartNew();
+        while (Directory.Exists(folder) && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>A process's command line from /proc, its arguments joined by spaces; null once it has ended.</summary>
