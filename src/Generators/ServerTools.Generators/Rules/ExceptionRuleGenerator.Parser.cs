@@ -161,9 +161,9 @@ public sealed partial class ExceptionRuleGenerator
 
         /// <summary>
         /// Whether generated code of <paramref name="compilation"/> can write <c>typeof(global::N.T)</c> for
-        /// <paramref name="type"/> without an error or a warning other than obsolescence: not generic, a name C# can write, not
-        /// obsolete or experimental (nor its assembly), accessible, and the type the name binds to (no clash with another of the
-        /// same name), and not a generated ServerTools class (whose name every assembly has).
+        /// <paramref name="type"/> without an error or a warning: not generic, a name C# can write, not obsolete or experimental
+        /// (nor its module or assembly), accessible, and the type the name binds to (<see cref="BindsTo"/>), and not a generated
+        /// ServerTools class (whose name every assembly has).
         /// </summary>
         private static bool Nameable(Compilation compilation, INamedTypeSymbol type)
         {
