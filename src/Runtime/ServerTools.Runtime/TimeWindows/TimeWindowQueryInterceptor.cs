@@ -36,10 +36,10 @@ internal sealed class TimeWindowQueryInterceptor : IQueryExpressionInterceptor
                 + "rows and keep those whose IsOpenAt is true.");
         }
 
-        if (database?.ProviderName == InMemoryProvider)
+        if (database?.ProviderName == DatabaseProviders.InMemory)
         {
             throw new NotSupportedException(
-                $"WhereOpenAt runs in SQL on PostgreSQL, and EF Core's in-memory provider ('{InMemoryProvider}') does not store complex collections: "
+                $"WhereOpenAt runs in SQL on PostgreSQL, and EF Core's in-memory provider ('{DatabaseProviders.InMemory}') does not store complex collections: "
                 + "the rows it loads have no TimeWindows (null), so neither WhereOpenAt nor IsOpenAt can answer for them. In tests, use a PostgreSQL "
                 + "database (ServerTools.Testing starts a private one), or build the objects in memory and query them with list.AsQueryable().WhereOpenAt(time).");
         }
@@ -48,9 +48,6 @@ internal sealed class TimeWindowQueryInterceptor : IQueryExpressionInterceptor
             $"WhereOpenAt runs in SQL on PostgreSQL; '{database?.ProviderName}' cannot read the windows (a complex collection) inside a query. "
             + "Load the rows (AsAsyncEnumerable) and keep those whose IsOpenAt is true, or query a collection in memory (AsQueryable) with WhereOpenAt.");
     }
-
-    /// <summary>The provider name of EF Core's in-memory database, which reads complex collections back as null.</summary>
-    private const string InMemoryProvider = "Microsoft.EntityFrameworkCore.InMemory";
 
     private static bool IsMarker(MethodInfo method)
         => method.IsGenericMethod && method.GetGenericMethodDefinition() == s_isOpen;
