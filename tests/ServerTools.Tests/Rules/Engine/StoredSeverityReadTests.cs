@@ -92,43 +92,6 @@ public sealed class StoredSeverityReadTests(RulesFixture database) : IClassFixtu
         },
         services => services.AddDbContext<RulesContext>(o => o.UseNpgsql(database.ConnectionString).UseServerTools().AddInterceptors(interceptor)));
 
-    /// <summary>Counts the commands that name the table of rule definitions; the others (the engine's) are left out.</summary>
-    private sealed class DefinitionReads : DbCommandInterceptor
-    {
-        private int _count;
-
-        public int Count => Volatile.Read(ref _count);
-
-        public void Reset() => Interlocked.Exchange(ref _count, 0);
-
-        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-        {
-            Note(command);
-            return result;
-        }
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Note(command);
-            return ValueTask.FromResult(result);
-        }
-
-        public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
-        {
-            Note(command);
-            return result;
-        }
-
-        private void Note(DbCommand command)
-        {
-            if (command.CommandText.Contains("servertools_rule_definitions", StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref _count);
-            }
-        }
-    }
-
     /// <summary>
     /// Runs <paramref name="sql"/> on a connection of its own once the first read of the rule definitions has run (its
     /// result is fixed by then, as PostgreSQL answers a statement from the snapshot it started with): a change made

@@ -1,10 +1,7 @@
 using System;
-using System.Data.Common;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ServerTools.Tests.Rules.Engine;
@@ -295,25 +292,6 @@ public sealed class UnreadDataRuleTests(RulesFixture database) : IClassFixture<R
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.CheckRulesAsync(engine, order, "confirm"));
 
         Assert.StartsWith("The table rules.definitions of SchemaRulesContext holds active data rules ('unread.in_schema')", error.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>Counts the queries that read the table of rule definitions.</summary>
-    private sealed class DefinitionReads : DbCommandInterceptor
-    {
-        private int _count;
-
-        public int Count => _count;
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            if (command.CommandText.Contains("servertools_rule_definitions", StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref _count);
-            }
-
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
     }
 }
 
