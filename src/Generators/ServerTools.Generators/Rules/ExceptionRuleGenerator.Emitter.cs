@@ -58,10 +58,8 @@ public sealed partial class ExceptionRuleGenerator
         /// </summary>
         public static string EmitReferencedRules(EquatableArray<string> types)
         {
+            // No pragma: the parser names no obsolete or experimental type (Parser.Nameable).
             var writer = new SourceWriter().FileHeader()
-                .Line("// A type named here may be obsolete: it only identifies its assembly.")
-                .Line("#pragma warning disable CS0612, CS0618")
-                .Line()
                 .OpenBlock("namespace ServerTools.Generated")
                 .Line("/// <summary>Loads the exception rules of the referenced assemblies that have some when this assembly is loaded.</summary>")
                 .Line(GeneratorInfo.GeneratedCodeAttribute)
