@@ -15,7 +15,9 @@ namespace ServerTools.Testing;
 internal static class CleanupWatcher
 {
     // $1 owner pid, $2 postmaster pid (0: unknown), $3 the server's folder. The postmaster is signalled only while its
-    // postmaster.pid still names it: a postmaster removes that file when it exits, so a reused pid is never signalled.
+    // postmaster.pid still names it: a postmaster removes that file when it exits, so a reused pid is never signalled
+    // (checked again before SIGKILL, as the postmaster may have exited during the wait; a postmaster that has exited but
+    // is not reaped yet, a zombie, still answers kill -0, so the wait ends when the file is gone).
     // It ignores SIGINT and SIGHUP, which a Ctrl+C or a closed terminal sends to the test host's whole process group.
     private const string Script = """
         trap '' INT HUP
@@ -23,8 +25,8 @@ internal static class CleanupWatcher
         while kill -0 "$1"; do sleep 1; done
         if [ "$2" -gt 0 ] && [ "$(head -n 1 "$3/data/postmaster.pid")" = "$2" ] && kill -QUIT "$2"; then
           i=0
-          while kill -0 "$2" && [ "$i" -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-          kill -KILL "$2"
+          while kill -0 "$2" && [ -e "$3/data/postmaster.pid" ] && [ "$i" -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+          if kill -0 "$2" && [ "$(head -n 1 "$3/data/postmaster.pid")" = "$2" ]; then kill -KILL "$2"; fi
         fi
         rm -rf "$3"
         """;
