@@ -406,20 +406,10 @@ public sealed class DeliveryTests(TrackingFixture database) : IClassFixture<Trac
             .AddSingleton<ILogger<TrackedChangeDispatcher<TrackingContext>>>(log)
             .AddSingleton(deliveries).AddScoped<ITrackedChangeHandler<SaleOrder>, RecordingHandler>());
         var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
-        await using var context = database.Create();
 
         // An outbox without LastError (made by hand): the claim reads no LastError; the record of a failure writes it with an
         // ExecuteUpdate, whose error ServerTools' command interceptor explains as if it were one of the application's.
-        await context.Database.ExecuteSqlRawAsync("""ALTER TABLE servertools_outbox RENAME COLUMN "LastError" TO "OldLastError" """);
-        InvalidOperationException error;
-        try
-        {
-            error = await Assert.ThrowsAsync<InvalidOperationException>(() => dispatcher.DispatchAsync());
-        }
-        finally
-        {
-            await context.Database.ExecuteSqlRawAsync("""ALTER TABLE servertools_outbox RENAME COLUMN "OldLastError" TO "LastError" """);
-        }
+        var error = await FailedPassWithoutColumnAsync(dispatcher, "LastError");
 
         Assert.StartsWith(
             "The database's table servertools_outbox lacks a column that UseServerTools() maps in the model (column \"LastError\" of relation \"servertools_outbox\" does not exist): "
@@ -432,6 +422,7 @@ public sealed class DeliveryTests(TrackingFixture database) : IClassFixture<Trac
 
         // Not a text the database refused: no warning says so, and the pass, rolled back, counted no attempt.
         Assert.DoesNotContain(log.Entries, e => e.EventId == 11);
+        await using var context = database.Create();
         var message = await context.Set<OutboxMessage>().AsNoTracking().SingleAsync(m => m.EntityKey == failing);
         Assert.Equal((OutboxState.Pending, 0, null), (message.State, message.Attempts, message.LastError));
     }
@@ -443,19 +434,9 @@ public sealed class DeliveryTests(TrackingFixture database) : IClassFixture<Trac
         await CreateOrderAsync("SO-no-sequence");
         await using var services = database.Services(new Deliveries());
         var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
-        await using var context = database.Create();
 
         // An outbox of the version before OutboxDeliveryOrder, which the claim's own statement finds lacking.
-        await context.Database.ExecuteSqlRawAsync("""ALTER TABLE servertools_outbox RENAME COLUMN "Sequence" TO "OldSequence" """);
-        InvalidOperationException error;
-        try
-        {
-            error = await Assert.ThrowsAsync<InvalidOperationException>(() => dispatcher.DispatchAsync());
-        }
-        finally
-        {
-            await context.Database.ExecuteSqlRawAsync("""ALTER TABLE servertools_outbox RENAME COLUMN "OldSequence" TO "Sequence" """);
-        }
+        var error = await FailedPassWithoutColumnAsync(dispatcher, "Sequence");
 
         Assert.StartsWith("The outbox table of TrackingContext lacks a column this version of ServerTools reads (column ", error.Message, StringComparison.Ordinal);
         Assert.Contains("Sequence", error.Message, StringComparison.Ordinal);
@@ -771,6 +752,24 @@ public sealed class DeliveryTests(TrackingFixture database) : IClassFixture<Trac
         await using var context = database.Create();
         change(await context.SaleOrders.SingleAsync(o => o.Id == id));
         await context.SaveChangesAsync();
+    }
+
+    /// <summary>The error of a pass of <paramref name="dispatcher"/> over an outbox whose <paramref name="column"/> is renamed away for the pass.</summary>
+    private async Task<InvalidOperationException> FailedPassWithoutColumnAsync(TrackedChangeDispatcher<TrackingContext> dispatcher, string column)
+    {
+        // Column names are identifiers, not values: they cannot be parameters (these are the test's own).
+        var away = $"""ALTER TABLE servertools_outbox RENAME COLUMN "{column}" TO "Old{column}" """;
+        var back = $"""ALTER TABLE servertools_outbox RENAME COLUMN "Old{column}" TO "{column}" """;
+        await using var context = database.Create();
+        await context.Database.ExecuteSqlRawAsync(away);
+        try
+        {
+            return await Assert.ThrowsAsync<InvalidOperationException>(() => dispatcher.DispatchAsync());
+        }
+        finally
+        {
+            await context.Database.ExecuteSqlRawAsync(back);
+        }
     }
 
     private async Task ClearOutboxAsync()
