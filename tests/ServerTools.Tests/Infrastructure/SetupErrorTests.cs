@@ -530,6 +530,33 @@ public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixtu
         Assert.Empty(await context.Prospects.ToListAsync());
     }
 
+    [Fact]
+    public async Task ExecuteDelete_and_ExecuteUpdate_filtered_by_a_fuzzy_search_on_a_database_without_pg_trgm_say_the_migration_brings_it()
+    {
+        await using var context = SetupErrorDatabases.WithServerTools(databases.Bare);
+        var connection = context.Database.GetDbConnection();
+
+        // The generated search and TrigramFunctions in the WHERE of the application's bulk statements, synchronous or not.
+        var delete = await Assert.ThrowsAsync<InvalidOperationException>(() => context.Prospects.FuzzySearch("jon smyth").ExecuteDeleteAsync());
+        Assert.Equal(ConnectionState.Closed, connection.State);
+        var update = Assert.Throws<InvalidOperationException>(
+            () => context.Prospects.Where(p => TrigramFunctions.Similarity(p.Name, "jon") > 0.5).ExecuteUpdate(setters => setters.SetProperty(p => p.Name, "secret 4711")));
+        Assert.Equal(ConnectionState.Closed, connection.State);
+
+        Assert.StartsWith("The database has no pg_trgm, which fuzzy search (FuzzySearch, TrigramFunctions) runs on: PostgreSQL answered \"operator does not exist: text % text\"", delete.Message, StringComparison.Ordinal);
+        Assert.Contains("PostgreSQL answered \"function similarity(text, unknown) does not exist\"", update.Message, StringComparison.Ordinal);
+        foreach (var explained in new[] { delete, update })
+        {
+            Assert.Contains("Add a migration (dotnet ef migrations add AddFuzzySearch) and apply it (dotnet ef database update)", explained.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("4711", explained.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("smyth", explained.Message, StringComparison.Ordinal);
+            Assert.Equal(PostgresErrorCodes.UndefinedFunction, Assert.IsType<PostgresException>(explained.InnerException).SqlState);
+        }
+
+        // EF Core cleaned up after the failed statements as after its own errors: the context goes on.
+        Assert.Equal(0, await context.Prospects.Where(p => p.Name == "nobody").ExecuteDeleteAsync());
+    }
+
     /// <summary>A context whose coupons' table the database lacks: the application's own, not ServerTools'.</summary>
     public sealed class MissingCouponsContext(DbContextOptions<MissingCouponsContext> options) : DbContext(options)
     {

@@ -396,6 +396,55 @@ public sealed class DeliveryTests(TrackingFixture database) : IClassFixture<Trac
     }
 
     [Fact]
+    public async Task A_failure_that_cannot_be_recorded_for_want_of_the_LastError_column_fails_the_pass_with_the_dispatchers_explanation_and_records_nothing()
+    {
+        await ClearOutboxAsync();
+        var failing = (await CreateOrderAsync("SO-no-last-error")).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var deliveries = new Deliveries { Behaviour = (_, _) => throw new InvalidOperationException("secret 4711") };
+        var log = new RecordingLogger<TrackedChangeDispatcher<TrackingContext>>();
+        await using var services = database.Services(services => services
+            .AddSingleton<ILogger<TrackedChangeDispatcher<TrackingContext>>>(log)
+            .AddSingleton(deliveries).AddScoped<ITrackedChangeHandler<SaleOrder>, RecordingHandler>());
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+        // An outbox without LastError (made by hand): the claim reads no LastError; the record of a failure writes it with an
+        // ExecuteUpdate, whose error ServerTools' command interceptor explains as if it were one of the application's.
+        var error = await FailedPassWithoutColumnAsync(dispatcher, "LastError");
+
+        Assert.StartsWith(
+            "The database's table servertools_outbox lacks a column that UseServerTools() maps in the model (column \"LastError\" of relation \"servertools_outbox\" does not exist): "
+            + "PostgreSQL refused ServerTools' statement on it. The dispatcher of TrackingContext delivers no tracked change until the database has it",
+            error.Message,
+            StringComparison.Ordinal);
+        Assert.Contains("dotnet ef migrations add UpdateServerTools", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("4711", error.Message, StringComparison.Ordinal);
+        Assert.Equal(PostgresErrorCodes.UndefinedColumn, Assert.IsType<PostgresException>(error.InnerException).SqlState);
+
+        // Not a text the database refused: no warning says so, and the pass, rolled back, counted no attempt.
+        Assert.DoesNotContain(log.Entries, e => e.EventId == 11);
+        await using var context = database.Create();
+        var message = await context.Set<OutboxMessage>().AsNoTracking().SingleAsync(m => m.EntityKey == failing);
+        Assert.Equal((OutboxState.Pending, 0, null), (message.State, message.Attempts, message.LastError));
+    }
+
+    [Fact]
+    public async Task A_claim_that_reads_a_column_the_outbox_lacks_keeps_its_own_explanation_that_names_the_upgrade_migration()
+    {
+        await ClearOutboxAsync();
+        await CreateOrderAsync("SO-no-sequence");
+        await using var services = database.Services(new Deliveries());
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+        // An outbox of the version before OutboxDeliveryOrder, which the claim's own statement finds lacking.
+        var error = await FailedPassWithoutColumnAsync(dispatcher, "Sequence");
+
+        Assert.StartsWith("The outbox table of TrackingContext lacks a column this version of ServerTools reads (column ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Sequence", error.Message, StringComparison.Ordinal);
+        Assert.Contains("dotnet ef migrations add OutboxDeliveryOrder", error.Message, StringComparison.Ordinal);
+        Assert.Equal(PostgresErrorCodes.UndefinedColumn, Assert.IsType<PostgresException>(error.InnerException).SqlState);
+    }
+
+    [Fact]
     public async Task A_scope_whose_disposal_throws_after_the_handlers_took_the_change_leaves_it_delivered()
     {
         await ClearOutboxAsync();
@@ -703,6 +752,24 @@ public sealed class DeliveryTests(TrackingFixture database) : IClassFixture<Trac
         await using var context = database.Create();
         change(await context.SaleOrders.SingleAsync(o => o.Id == id));
         await context.SaveChangesAsync();
+    }
+
+    /// <summary>The error of a pass of <paramref name="dispatcher"/> over an outbox whose <paramref name="column"/> is renamed away for the pass.</summary>
+    private async Task<InvalidOperationException> FailedPassWithoutColumnAsync(TrackedChangeDispatcher<TrackingContext> dispatcher, string column)
+    {
+        // Column names are identifiers, not values: they cannot be parameters (these are the test's own).
+        var away = $"""ALTER TABLE servertools_outbox RENAME COLUMN "{column}" TO "Old{column}" """;
+        var back = $"""ALTER TABLE servertools_outbox RENAME COLUMN "Old{column}" TO "{column}" """;
+        await using var context = database.Create();
+        await context.Database.ExecuteSqlRawAsync(away);
+        try
+        {
+            return await Assert.ThrowsAsync<InvalidOperationException>(() => dispatcher.DispatchAsync());
+        }
+        finally
+        {
+            await context.Database.ExecuteSqlRawAsync(back);
+        }
     }
 
     private async Task ClearOutboxAsync()

@@ -6,8 +6,9 @@ namespace ServerTools.FuzzySearch;
 /// <summary>
 /// PostgreSQL's answer to a fuzzy search on a database without pg_trgm (<c>42883: operator does not exist: text % text</c>,
 /// <c>function similarity(text, text) does not exist</c>), turned into an error that says where the extension comes from.
-/// Raised when EF Core reports the failed query (<see cref="Infrastructure.EfCoreEvents"/>), of any context of the process;
-/// any other error passes untouched, also a call of pg_trgm's names that pg_trgm could not serve either (other argument
+/// Raised when EF Core reports the failed query (<see cref="Infrastructure.EfCoreEvents"/>), of any context of the process,
+/// and when an <c>ExecuteUpdate</c> or <c>ExecuteDelete</c> of a context with <c>UseServerTools()</c> fails (its command
+/// interceptor's <c>CommandFailed</c>, see <see cref="Infrastructure.SaveChangesInterceptor"/>); any other error passes untouched, also a call of pg_trgm's names that pg_trgm could not serve either (other argument
 /// types, as <c>function similarity(text, integer) does not exist</c>, or another number of arguments).
 /// </summary>
 internal static class TrigramErrors

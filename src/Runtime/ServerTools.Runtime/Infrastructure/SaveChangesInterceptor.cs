@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using ServerTools.Auditing;
+using ServerTools.FuzzySearch;
 using ServerTools.Rules.Data;
 using ServerTools.Rules.Storage;
 using ServerTools.TimeWindows;
@@ -185,7 +186,8 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
     /// A command of a context failed (a migration's is left alone: the migration is what adds what is missing).
     /// <list type="bullet">
     /// <item>An <c>ExecuteUpdate</c>'s or an <c>ExecuteDelete</c>'s (synchronous or not): its explanation is thrown here,
-    /// when PostgreSQL's error is about a table of ServerTools' the database lacks, or a column ServerTools maps on one
+    /// when PostgreSQL's error is pg_trgm missing under a fuzzy search in its filter (<see cref="TrigramErrors.Explain"/>), or
+    /// about a table of ServerTools' the database lacks, or a column ServerTools maps on one
     /// (<see cref="ServerToolsTables.ExplainNonQuery"/>), or on a <c>[TimeWindowed]</c> entity's table (<see cref="TimeWindowColumnErrors.ExplainNonQuery"/>).
     /// EF Core reports their failure to no later event (EF Core 10 defines <c>NonQueryOperationFailed</c> but does not
     /// write it for them), and runs a non-query command's clean-up (disposing it, closing the connection it opened) in a
@@ -206,7 +208,8 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
 
         if (eventData.CommandSource is CommandSource.ExecuteUpdate or CommandSource.ExecuteDelete)
         {
-            if ((ServerToolsTables.ExplainNonQuery(eventData.Exception, context.GetType(), command.CommandText)
+            if ((TrigramErrors.Explain(eventData.Exception)
+                ?? ServerToolsTables.ExplainNonQuery(eventData.Exception, context.GetType(), command.CommandText)
                 ?? TimeWindowColumnErrors.ExplainNonQuery(eventData.Exception, context.GetType(), command.CommandText)) is { } explained)
             {
                 throw explained;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Data;
 using System.Data.Common;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
@@ -148,6 +149,14 @@ public sealed class TrackedChangeDispatcher<TContext>
 {
     private const int MaxErrorLength = 2000;
     private const string FailureSavepoint = "servertools_failure";
+
+    /// <summary>
+    /// The explanations <see cref="ReadAsync(TContext, string, object[], Action{DbDataReader}, CancellationToken)"/> raised
+    /// for a claim that read a column the outbox lacks (they name the migration that adds it): <see cref="DispatchAsync"/>
+    /// lets them through rather than explain their PostgreSQL error again.
+    /// </summary>
+    private static readonly ConditionalWeakTable<Exception, object?> s_claimRefusals = [];
+
     private readonly IServiceScopeFactory _scopes;
     private readonly TrackedChangeDispatcherOptions _options;
     private readonly ILogger _logger;
@@ -200,14 +209,26 @@ public sealed class TrackedChangeDispatcher<TContext>
                 verifySucceeded: null,
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (Npgsql.PostgresException error) when (ServerToolsTables.Explain(
-            error,
+        catch (Exception error) when (OutboxRefusal(error) is { } postgres && ServerToolsTables.Explain(
+            postgres,
             OutboxSql.For(db).Fields.Table,
             $"The dispatcher of {typeof(TContext).Name} delivers no tracked change until the database has it, and tries again after its poll interval.") is { } explained)
         {
             throw explained;
         }
     }
+
+    /// <summary>
+    /// PostgreSQL's error in <paramref name="error"/>, a pass's failure, for the explanation of an outbox the database lacks
+    /// (or a column of it): bare from the pass's own commands, or inside the explanation ServerTools' command interceptor
+    /// raised for the pass's <c>ExecuteUpdate</c>s of the outbox (<see cref="ServerToolsTables.ExplainNonQuery"/>, written for
+    /// the application's bulk statements). Null for the claim's own explanation (<see cref="s_claimRefusals"/>), and for
+    /// anything that is not PostgreSQL's answer: a network failure (<c>NpgsqlException</c>) or an execution strategy's
+    /// <c>RetryLimitExceededException</c> around a transient error, which <see cref="ServerToolsTables.Explain"/> would not
+    /// explain anyway, pass as they are.
+    /// </summary>
+    private static Npgsql.PostgresException? OutboxRefusal(Exception error)
+        => s_claimRefusals.TryGetValue(error, out _) ? null : ServerToolsTables.PostgresError(error);
 
     /// <summary>
     /// Runs passes until <paramref name="cancellationToken"/> is cancelled: again at once after a pass that handled
@@ -858,11 +879,13 @@ public sealed class TrackedChangeDispatcher<TContext>
         }
         catch (Npgsql.PostgresException exception) when (exception.SqlState == Npgsql.PostgresErrorCodes.UndefinedColumn)
         {
-            throw new InvalidOperationException(
+            var explained = new InvalidOperationException(
                 $"The outbox table of {typeof(TContext).Name} lacks a column this version of ServerTools reads ({exception.MessageText}). " +
                 "Add a migration (dotnet ef migrations add OutboxDeliveryOrder) and apply it: it adds the columns Sequence and HandledBy and " +
                 "the indexes the dispatchers use (see docs/tracking.md, upgrading).",
                 exception);
+            s_claimRefusals.AddOrUpdate(explained, null);
+            throw explained;
         }
     }
 
@@ -977,7 +1000,8 @@ public sealed class TrackedChangeDispatcher<TContext>
     /// Writes a failed attempt in a savepoint of the pass: when the database refuses <paramref name="error"/> (a constraint
     /// or an encoding of the application's), the attempt is written again with <paramref name="summary"/> (handler and
     /// exception types) in its place, so the change is still counted, retried and dead-lettered, and the pass keeps its
-    /// other deliveries.
+    /// other deliveries. An outbox that lacks the table or a column the statement writes (such as <c>LastError</c>, in a table
+    /// made by hand) refuses any text: that fails the pass, and <see cref="DispatchAsync"/> explains it.
     /// </summary>
     private async Task RecordFailureAsync(TContext db, OutboxSql sql, OutboxMessage message, string error, string summary, List<string> handledBy)
     {
@@ -1002,7 +1026,7 @@ public sealed class TrackedChangeDispatcher<TContext>
         {
             await WriteAsync(Storable(error, maxLength)).ConfigureAwait(false);
         }
-        catch (Exception refused)
+        catch (Exception refused) when (OutboxRefusal(refused) is not { SqlState: Npgsql.PostgresErrorCodes.UndefinedTable or Npgsql.PostgresErrorCodes.InvalidSchemaName or Npgsql.PostgresErrorCodes.UndefinedColumn })
         {
             await transaction.RollbackToSavepointAsync(FailureSavepoint, CancellationToken.None).ConfigureAwait(false);
             var reason = refused is Npgsql.PostgresException { SqlState: var code } ? $"{refused.GetType().FullName} {code}" : refused.GetType().FullName;
