@@ -141,7 +141,7 @@ internal static class ExceptionRuleClasses
             return "depends on a type parameter";
         }
 
-        return IsObsoleteError(named) ? "is obsolete (as an error)" : WhyNotAccessible(named);
+        return WhyObsoleteError(named) ?? WhyNotAccessible(named);
     }
 
     /// <summary>
@@ -191,7 +191,7 @@ internal static class ExceptionRuleClasses
             return inaccessible;
         }
 
-        return IsObsoleteError(type) ? "is obsolete (as an error)" : null;
+        return WhyObsoleteError(type);
     }
 
     /// <summary>Why <see cref="Constructor"/> found none, for a class that has no usable constructor.</summary>
@@ -351,7 +351,8 @@ internal static class ExceptionRuleClasses
     }
 
     private static bool CanBeService(ITypeSymbol type) =>
-        type.TypeKind is not (TypeKind.Pointer or TypeKind.FunctionPointer or TypeKind.Dynamic or TypeKind.Error or TypeKind.TypeParameter)
+        !ObsoleteSymbols.IsError(type)
+        && type.TypeKind is not (TypeKind.Pointer or TypeKind.FunctionPointer or TypeKind.Dynamic or TypeKind.Error or TypeKind.TypeParameter)
         && !type.IsRefLikeType
         && type.SpecialType is not (SpecialType.System_Void or SpecialType.System_TypedReference or SpecialType.System_ArgIterator or SpecialType.System_RuntimeArgumentHandle);
 
@@ -374,7 +375,7 @@ internal static class ExceptionRuleClasses
         foreach (var constructor in type.InstanceConstructors)
         {
             if (constructor.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal
-                && !IsObsoleteError(constructor))
+                && !ObsoleteSymbols.IsErrorItself(constructor))
             {
                 candidates.Add(constructor);
             }
@@ -422,20 +423,18 @@ internal static class ExceptionRuleClasses
         return false;
     }
 
-    /// <summary>Whether using <paramref name="symbol"/> is a compile error (<c>[Obsolete(message, true)]</c>), so generated code cannot name it.</summary>
-    private static bool IsObsoleteError(ISymbol symbol)
+    /// <summary>
+    /// Why code outside <paramref name="type"/> cannot name it without error CS0619 (it, a type that contains it, or a type
+    /// argument of it is <c>[Obsolete(message, true)]</c>), as a short English phrase; <see langword="null"/> when it can.
+    /// </summary>
+    private static string? WhyObsoleteError(INamedTypeSymbol type)
     {
-        foreach (var attribute in symbol.GetAttributes())
+        if (ObsoleteSymbols.IsErrorItself(type))
         {
-            if (MetadataNames.Is(attribute.AttributeClass, "System.ObsoleteAttribute")
-                && attribute.ConstructorArguments.Length == 2
-                && attribute.ConstructorArguments[1].Value is true)
-            {
-                return true;
-            }
+            return "is obsolete (as an error)";
         }
 
-        return false;
+        return ObsoleteSymbols.IsError(type) ? "is nested in or made of a type that is obsolete (as an error)" : null;
     }
 
     /// <summary>Why code elsewhere in the assembly cannot name <paramref name="type"/>; <see langword="null"/> when it can.</summary>

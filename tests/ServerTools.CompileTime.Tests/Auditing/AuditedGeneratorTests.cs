@@ -46,6 +46,36 @@ public sealed class AuditedGeneratorTests
         }
         """;
 
+    private const string MarkedPartner = """
+        using ServerTools;
+        namespace Shop;
+        $LEVEL$ public enum Level { Low, High }
+        $OUTER$ public partial class Sales
+        {
+            $ENTITY$ [Audited]
+            public partial class Partner
+            {
+                public int Id { get; set; }
+                $PROPERTY$ public Level Level { get; set; }
+            }
+        }
+        """;
+
+    public static TheoryData<string, string> MarkedPartnerCases => ObsoleteMarks.Cases("LEVEL", "OUTER", "ENTITY", "PROPERTY");
+
+    [Theory]
+    [MemberData(nameof(MarkedPartnerCases))]
+    public void Obsolete_or_experimental_class_property_or_type_adds_no_diagnostic_to_the_descriptor(string place, string mark)
+        => GeneratorHarness.Run(ObsoleteMarks.Apply(MarkedPartner, place, mark)).GeneratedTreesCompileWithoutDiagnostics().Source("Shop.Sales.Partner.Audited.g.cs");
+
+    [Theory]
+    [InlineData("LEVEL")]
+    [InlineData("OUTER")]
+    [InlineData("ENTITY")]
+    [InlineData("PROPERTY")]
+    public void Class_property_or_type_obsolete_as_an_error_adds_no_error_to_the_descriptor(string place)
+        => GeneratorHarness.Run(ObsoleteMarks.Apply(MarkedPartner, place, ObsoleteMarks.Error)).GeneratedTreesCompileWithoutDiagnostics();
+
     [Fact]
     public void Audited_class_gets_a_descriptor_of_its_scalar_properties_base_first()
         => GeneratorHarness.Run(Partner).CompilesWithoutDiagnostics().VerifySnapshots();

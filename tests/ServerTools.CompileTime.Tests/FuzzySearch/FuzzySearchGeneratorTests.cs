@@ -50,6 +50,37 @@ public sealed class FuzzySearchGeneratorTests
         }
         """;
 
+    private const string MarkedPartner = """
+        using ServerTools;
+        namespace Shop;
+        $OUTER$ public class Sales
+        {
+            $ENTITY$ public class Partner
+            {
+                $KEY$ public int Id { get; set; }
+                $PROPERTY$ [FuzzySearchable] public string Name { get; set; } = "";
+            }
+        }
+        """;
+
+    public static TheoryData<string, string> MarkedPartnerCases => ObsoleteMarks.Cases("OUTER", "ENTITY", "KEY", "PROPERTY");
+
+    [Theory]
+    [MemberData(nameof(MarkedPartnerCases))]
+    public void Obsolete_or_experimental_class_or_property_adds_no_diagnostic_to_the_search_extensions(string place, string mark)
+        => Assert.Contains(
+            "static entity => entity.Id,",
+            GeneratorHarness.Run(ObsoleteMarks.Apply(MarkedPartner, place, mark)).GeneratedTreesCompileWithoutDiagnostics().GeneratedSources.Single().Text,
+            StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("OUTER")]
+    [InlineData("ENTITY")]
+    [InlineData("KEY")]
+    [InlineData("PROPERTY")]
+    public void Class_or_property_obsolete_as_an_error_adds_no_error_to_the_search_extensions(string place)
+        => GeneratorHarness.Run(ObsoleteMarks.Apply(MarkedPartner, place, ObsoleteMarks.Error)).GeneratedTreesCompileWithoutDiagnostics();
+
     [Fact]
     public void Class_with_listed_and_marked_fields_gets_searches_best_first_weighted_and_tie_broken_by_its_key()
         => GeneratorHarness.Run(Partner).CompilesWithoutDiagnostics().VerifySnapshots();

@@ -33,6 +33,28 @@ public static class GeneratedCodeAssert
     }
 
     /// <summary>
+    /// Fails when the generators reported a diagnostic, or the compilation has an error or warning located in a generated
+    /// file. For user code that is not clean by design (it declares and uses obsolete or experimental types, which warns or
+    /// fails in the user's own files): only what the generated code adds is checked.
+    /// </summary>
+    public static GeneratorRun GeneratedTreesCompileWithoutDiagnostics(this GeneratorRun run)
+    {
+        var generated = run.Result.GeneratedTrees.Select(static tree => tree.FilePath).ToHashSet(StringComparer.Ordinal);
+        var problems = Visible(run.GeneratorDiagnostics)
+            .Concat(Visible(run.OutputCompilation.GetDiagnostics()).Where(d => d.Location.SourceTree is { } tree && generated.Contains(tree.FilePath)))
+            .ToList();
+        if (problems.Count > 0)
+        {
+            var sources = string.Join("\n\n", run.GeneratedSources.Select(static s => $"// {s.HintName}\n{s.Text}"));
+            throw new XunitException(
+                $"Generated code is not clean ({problems.Count} diagnostics):\n  " +
+                string.Join("\n  ", problems.Select(Format)) + "\n\nGenerated sources:\n" + sources);
+        }
+
+        return run;
+    }
+
+    /// <summary>
     /// Runs the generators over <paramref name="sources"/>, checks the result compiles cleanly, emits it and loads it in
     /// an assembly load context of its own, so a test can run the generated code.
     /// </summary>

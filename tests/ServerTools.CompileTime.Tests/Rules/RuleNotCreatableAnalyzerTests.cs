@@ -98,6 +98,27 @@ public sealed class RuleNotCreatableAnalyzerTests
         Orders);
 
     [Fact]
+    public Task Rule_class_in_a_type_obsolete_as_an_error_is_reported_as_one_the_registry_cannot_name() => DiagnosticAssert.VerifyAsync(
+        new RuleNotCreatableAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [System.Obsolete("Replaced by the new pricing.", true)]
+        public static class Legacy
+        {
+            [ExceptionRule("sale.legacy")]
+            public sealed class [|Discount|] : IExceptionRule<SaleOrder>
+            {
+                public bool Applies(SaleOrder order) => false;
+            }
+        }
+        """,
+        [new("ST5005", Message("Discount", "is nested in or made of a type that is obsolete (as an error)"))],
+        Orders);
+
+    [Fact]
     public Task Rule_classes_with_a_constructor_the_registry_can_call_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
         new RuleNotCreatableAnalyzer(),
         """

@@ -26,6 +26,37 @@ public sealed class TimeWindowedGeneratorTests
         }
         """;
 
+    private const string MarkedStore = """
+        using ServerTools;
+        namespace Shop;
+        $OUTER$ public partial class Sales
+        {
+            $ENTITY$ [TimeWindowed(TimeZoneProperty = nameof(Zone))]
+            public partial class Store
+            {
+                public int Id { get; set; }
+                $PROPERTY$ public string Zone { get; set; } = "UTC";
+            }
+        }
+        """;
+
+    public static TheoryData<string, string> MarkedStoreCases => ObsoleteMarks.Cases("OUTER", "ENTITY", "PROPERTY");
+
+    [Theory]
+    [MemberData(nameof(MarkedStoreCases))]
+    public void Obsolete_or_experimental_class_or_zone_property_adds_no_diagnostic_to_the_members_or_the_query(string place, string mark)
+        => Assert.Contains(
+            "WhereOpenAt",
+            GeneratorHarness.Run(ObsoleteMarks.Apply(MarkedStore, place, mark)).GeneratedTreesCompileWithoutDiagnostics().GeneratedSources.Single().Text,
+            StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("OUTER")]
+    [InlineData("ENTITY")]
+    [InlineData("PROPERTY")]
+    public void Class_or_zone_property_obsolete_as_an_error_adds_no_error_to_the_members_or_the_query(string place)
+        => GeneratorHarness.Run(ObsoleteMarks.Apply(MarkedStore, place, ObsoleteMarks.Error)).GeneratedTreesCompileWithoutDiagnostics();
+
     [Fact]
     public void Zone_from_a_property_is_read_per_row_by_the_members_and_the_query()
         => GeneratorHarness.Run(Store).CompilesWithoutDiagnostics().VerifySnapshots();

@@ -153,6 +153,41 @@ public sealed class TrackedGeneratorTests
         }
         """;
 
+    private const string MarkedOrder = """
+        using ServerTools;
+        namespace Shop;
+        $STATUS$ public enum Status { Draft, Sent }
+        $OUTER$ public partial class Sales
+        {
+            $ENTITY$ [Tracked]
+            public partial class Order
+            {
+                public int Id { get; set; }
+                $PROPERTY$ public Status Status { get; set; }
+                $HOOK$ partial void OnStatusChanged(Status oldValue, Status newValue) { }
+            }
+        }
+        """;
+
+    public static TheoryData<string, string> MarkedOrderCases => ObsoleteMarks.Cases("STATUS", "OUTER", "ENTITY", "PROPERTY", "HOOK");
+
+    [Theory]
+    [MemberData(nameof(MarkedOrderCases))]
+    public void Obsolete_or_experimental_class_property_type_or_hook_adds_no_diagnostic_to_the_tracked_fields(string place, string mark)
+        => Assert.Contains(
+            "entity.OnStatusChanged(oldValue, newValue)",
+            GeneratorHarness.Run(ObsoleteMarks.Apply(MarkedOrder, place, mark)).GeneratedTreesCompileWithoutDiagnostics().Source("Shop.Sales.Order.Tracked.g.cs"),
+            StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("STATUS")]
+    [InlineData("OUTER")]
+    [InlineData("ENTITY")]
+    [InlineData("PROPERTY")]
+    [InlineData("HOOK")]
+    public void Class_property_type_or_hook_obsolete_as_an_error_adds_no_error_to_the_tracked_fields(string place)
+        => GeneratorHarness.Run(ObsoleteMarks.Apply(MarkedOrder, place, ObsoleteMarks.Error)).GeneratedTreesCompileWithoutDiagnostics();
+
     [Fact]
     public void Tracked_class_gets_hooks_typed_fields_and_a_descriptor_of_its_scalar_properties_base_first()
         => GeneratorHarness.Run(SaleOrder).CompilesWithoutDiagnostics().VerifySnapshots();

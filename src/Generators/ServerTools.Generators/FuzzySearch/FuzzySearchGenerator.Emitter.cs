@@ -18,7 +18,7 @@ public sealed partial class FuzzySearchGenerator
 
         public static string Emit(FuzzySearchEntitySpec entity)
         {
-            var writer = new SourceWriter().FileHeader();
+            var writer = new SourceWriter().FileHeader().Suppress(entity.Suppressed);
             if (entity.Hierarchy.Namespace.Length > 0)
             {
                 writer.OpenBlock("namespace " + entity.Hierarchy.Namespace);
@@ -33,6 +33,7 @@ public sealed partial class FuzzySearchGenerator
             writer
                 .Line("/// <summary>Typo-tolerant search over <see cref=\"" + type + "\"/> by " + fieldList + ", with pg_trgm on PostgreSQL and <see cref=\"global::ServerTools.Trigram\"/> in memory.</summary>")
                 .Line(GeneratorInfo.GeneratedCodeAttribute)
+                .ObsoleteAsError(entity.ObsoleteError)
                 .OpenBlock((entity.IsPublic ? "public" : "internal") + " static class " + entity.ExtensionsClass);
 
             // One query object per entity type, built once: the methods share its fields' expressions instead of writing their own.

@@ -40,21 +40,33 @@ public sealed partial class FuzzySearchGenerator
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            var fields = FuzzySearchFields.Valid(type)
-                .Select(static field => new FuzzySearchFieldSpec(field.Property!.Name, field.Mode, field.Weight))
-                .ToEquatableArray();
-            if (fields.Count == 0)
+
+            // The extensions name the class and its properties from outside it: a class obsolete as an error makes them an
+            // obsolete class of their own (an obsolete context), else a property obsolete as an error is left out.
+            var isObsoleteError = ObsoleteSymbols.IsError(type);
+            var suppressed = new SuppressedDiagnostics().Add(type);
+            var valid = FuzzySearchFields.Valid(type).Where(field => isObsoleteError || !ObsoleteSymbols.IsError(field.Property!)).ToList();
+            if (valid.Count == 0)
             {
                 return null;
             }
 
+            foreach (var field in valid)
+            {
+                suppressed.Add(field.Property);
+            }
+
+            var tieBreaker = TieBreaker(type, isObsoleteError);
+            suppressed.Add(tieBreaker);
             return new FuzzySearchEntitySpec(
                 HierarchyInfo.From(type),
                 type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 GeneratedNames.Stem(type) + ExtensionsSuffix,
                 IsPublic(type),
-                TieBreaker(type),
-                fields);
+                tieBreaker?.Name,
+                valid.Select(static field => new FuzzySearchFieldSpec(field.Property!.Name, field.Mode, field.Weight)).ToEquatableArray(),
+                isObsoleteError ? type.ToDisplayString() : null,
+                suppressed.ToEquatableArray());
         }
 
         private static bool IsPublic(INamedTypeSymbol type)
@@ -73,9 +85,9 @@ public sealed partial class FuzzySearchGenerator
         /// <summary>
         /// The key EF Core finds by convention (<c>Id</c>, <c>{Class}Id</c> or <c>[Key]</c>) when it is an integer: ties
         /// in score are then ordered by it, the same way in SQL and in memory (strings and Guids sort differently in
-        /// PostgreSQL and .NET, so they are not used).
+        /// PostgreSQL and .NET, so they are not used), unless it is obsolete as an error outside an obsolete class.
         /// </summary>
-        private static string? TieBreaker(INamedTypeSymbol type)
+        private static IPropertySymbol? TieBreaker(INamedTypeSymbol type, bool isObsoleteError)
         {
             foreach (var declaringType in AuditedProperties.BaseFirst(type))
             {
@@ -86,7 +98,7 @@ public sealed partial class FuzzySearchGenerator
                         && property.Type.SpecialType is SpecialType.System_Int16 or SpecialType.System_Int32 or SpecialType.System_Int64
                             or SpecialType.System_UInt16 or SpecialType.System_UInt32 or SpecialType.System_UInt64 or SpecialType.System_Byte)
                     {
-                        return property.Name;
+                        return isObsoleteError || !ObsoleteSymbols.IsError(property) ? property : null;
                     }
                 }
             }

@@ -23,9 +23,7 @@ public sealed partial class ExceptionRuleGenerator
         public static string Emit(ExceptionRuleRegistrySpec registry)
         {
             var writer = new SourceWriter().FileHeader()
-                .Line("// A rule class, its constructor or its entity type may be obsolete: it is still registered, without a warning here.")
-                .Line("#pragma warning disable CS0612, CS0618")
-                .Line()
+                .Suppress(registry.Suppressed)
                 .OpenBlock("namespace ServerTools.Generated")
                 .Line("/// <summary>Registers the exception rules of this assembly when it is loaded.</summary>")
                 .Line(GeneratorInfo.GeneratedCodeAttribute)

@@ -52,11 +52,13 @@ public sealed partial class ExceptionRuleGenerator
                 return null;
             }
 
+            var suppressed = new SuppressedDiagnostics().Add(type).Add(constructor);
             var targets = new List<RuleTargetSpec>();
             foreach (var target in checkable)
             {
                 var targetName = target.ToDisplayString(s_typeFormat);
-                targets.Add(new RuleTargetSpec(targetName, Receiver(type, ruleInterface, target, targetName)));
+                targets.Add(new RuleTargetSpec(targetName, Receiver(type, ruleInterface, target, targetName, suppressed)));
+                suppressed.Add(target);
             }
 
             var attribute = context.Attributes[0];
@@ -108,8 +110,9 @@ public sealed partial class ExceptionRuleGenerator
                 description,
                 tags,
                 ruleSets,
-                Arguments(constructor),
-                targets.ToEquatableArray());
+                Arguments(constructor, suppressed),
+                targets.ToEquatableArray(),
+                suppressed.ToEquatableArray());
         }
 
         /// <summary>
@@ -238,8 +241,8 @@ public sealed partial class ExceptionRuleGenerator
         {
             foreach (var attribute in attributes)
             {
-                if (MetadataNames.Is(attribute.AttributeClass, "System.Diagnostics.CodeAnalysis.ExperimentalAttribute")
-                    || MetadataNames.Is(attribute.AttributeClass, "System.ObsoleteAttribute"))
+                if (MetadataNames.Is(attribute.AttributeClass, ObsoleteSymbols.Experimental)
+                    || MetadataNames.Is(attribute.AttributeClass, ObsoleteSymbols.Obsolete))
                 {
                     return true;
                 }
@@ -287,16 +290,17 @@ public sealed partial class ExceptionRuleGenerator
                 sets.Add(new ExceptionRuleSetSpec(UniqueClassName(entity.Key, classNames), entity.Key, ordered.ToEquatableArray()));
             }
 
-            return new ExceptionRuleRegistrySpec(sets.ToEquatableArray());
+            var suppressed = new SortedSet<string>(rules.SelectMany(static rule => rule.Suppressed), StringComparer.Ordinal);
+            return new ExceptionRuleRegistrySpec(sets.ToEquatableArray(), suppressed.ToEquatableArray());
         }
 
         /// <summary>
         /// The type a rule is cast to before <c>Applies(entity)</c> is called: the class that declares the method
         /// implementing <c>IExceptionRule&lt;T&gt;.Applies</c> (the rule class itself, or the base class it inherits the
         /// method from: a call through it cannot bind to a method that merely hides it), or the interface itself for an
-        /// explicit implementation.
+        /// explicit implementation, or when that class cannot be named (obsolete as an error).
         /// </summary>
-        private static string Receiver(INamedTypeSymbol type, INamedTypeSymbol ruleInterface, ITypeSymbol target, string targetName)
+        private static string Receiver(INamedTypeSymbol type, INamedTypeSymbol ruleInterface, ITypeSymbol target, string targetName, SuppressedDiagnostics suppressed)
         {
             var interfaceName = RuleInterface + "<" + targetName + ">";
             var implemented = type.AllInterfaces.FirstOrDefault(candidate =>
@@ -304,15 +308,20 @@ public sealed partial class ExceptionRuleGenerator
                 && SymbolEqualityComparer.Default.Equals(candidate.TypeArguments[0], target));
             var applies = implemented?.GetMembers("Applies").OfType<IMethodSymbol>().FirstOrDefault();
             var implementation = applies is null ? null : type.FindImplementationForInterfaceMember(applies) as IMethodSymbol;
-            return implementation is null
-                   || implementation.ExplicitInterfaceImplementations.Length > 0
-                   || implementation.ContainingType.TypeKind is TypeKind.Interface
-                ? interfaceName
-                : implementation.ContainingType.ToDisplayString(s_typeFormat);
+            if (implementation is null
+                || implementation.ExplicitInterfaceImplementations.Length > 0
+                || implementation.ContainingType.TypeKind is TypeKind.Interface
+                || ObsoleteSymbols.IsError(implementation.ContainingType))
+            {
+                return interfaceName;
+            }
+
+            suppressed.Add(implementation.ContainingType);
+            return implementation.ContainingType.ToDisplayString(s_typeFormat);
         }
 
         /// <summary>The arguments the registry passes, in order; a left-out optional parameter makes the later ones named.</summary>
-        private static EquatableArray<RuleArgumentSpec> Arguments(IMethodSymbol constructor)
+        private static EquatableArray<RuleArgumentSpec> Arguments(IMethodSymbol constructor, SuppressedDiagnostics suppressed)
         {
             var arguments = new List<RuleArgumentSpec>();
             var byName = false;
@@ -325,8 +334,10 @@ public sealed partial class ExceptionRuleGenerator
                     continue;
                 }
 
+                var serviceType = ExceptionRuleClasses.ServiceType(parameter);
+                suppressed.Add(serviceType);
                 arguments.Add(new RuleArgumentSpec(
-                    ExceptionRuleClasses.ServiceType(parameter).ToDisplayString(s_typeFormat),
+                    serviceType.ToDisplayString(s_typeFormat),
                     kind is ExceptionRuleClasses.ArgumentKind.OptionalService,
                     byName ? parameter.Name : null));
             }

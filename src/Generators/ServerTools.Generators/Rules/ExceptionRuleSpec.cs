@@ -15,6 +15,10 @@ namespace ServerTools.Generators.Rules;
 /// <param name="RuleSets">The attribute's <c>RuleSets</c> (none when not given).</param>
 /// <param name="Arguments">The constructor arguments taken from DI, in parameter order.</param>
 /// <param name="Targets">Each entity type the rule checks (one per <c>IExceptionRule&lt;T&gt;</c>).</param>
+/// <param name="Suppressed">
+/// The diagnostics the registry draws by naming the class, its constructor, its services, entity types or base class where
+/// they are obsolete or experimental (<see cref="SuppressedDiagnostics"/>), in ordinal order.
+/// </param>
 internal sealed record ExceptionRuleSpec(
     string TypeName,
     string DisplayName,
@@ -27,7 +31,8 @@ internal sealed record ExceptionRuleSpec(
     EquatableArray<string> Tags,
     EquatableArray<string> RuleSets,
     EquatableArray<RuleArgumentSpec> Arguments,
-    EquatableArray<RuleTargetSpec> Targets);
+    EquatableArray<RuleTargetSpec> Targets,
+    EquatableArray<string> Suppressed);
 
 /// <summary>One constructor argument of a rule, taken from DI.</summary>
 /// <param name="ServiceType">The service asked for, as <c>global::Shop.ICreditService</c>.</param>
@@ -53,4 +58,5 @@ internal sealed record RuleOfSetSpec(ExceptionRuleSpec Rule, string Receiver);
 
 /// <summary>Every rule set of the compilation, ordered by entity type: the one generated registry file.</summary>
 /// <param name="Sets">The sets, ordered by entity type name (ordinal).</param>
-internal sealed record ExceptionRuleRegistrySpec(EquatableArray<ExceptionRuleSetSpec> Sets);
+/// <param name="Suppressed">The <see cref="ExceptionRuleSpec.Suppressed"/> diagnostics of every rule, in ordinal order.</param>
+internal sealed record ExceptionRuleRegistrySpec(EquatableArray<ExceptionRuleSetSpec> Sets, EquatableArray<string> Suppressed);

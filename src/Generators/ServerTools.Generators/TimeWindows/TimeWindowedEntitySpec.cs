@@ -21,6 +21,14 @@ namespace ServerTools.Generators.TimeWindows;
 /// The generated methods the class has a member of its own, or a visible one of a base class, for (ST4004), in ordinal
 /// order: they are not generated (<see cref="ServerTools.Shared.TimeWindowMembers.CanLeaveOut"/>).
 /// </param>
+/// <param name="IsObsoleteError">
+/// The class, or a type that contains it, is <c>[Obsolete(message, true)]</c>: the extensions are then obsolete as an error
+/// too, the one way they can name it (CS0619).
+/// </param>
+/// <param name="Suppressed">
+/// The diagnostics the file draws by naming the class or the zone property where the user marked them obsolete or
+/// experimental (<see cref="SuppressedDiagnostics"/>), in ordinal order.
+/// </param>
 internal sealed record TimeWindowedEntitySpec(
     HierarchyInfo Hierarchy,
     string FullyQualifiedName,
@@ -31,4 +39,6 @@ internal sealed record TimeWindowedEntitySpec(
     bool IsRecord,
     string? TimeZoneProperty,
     string? TimeZone,
-    EquatableArray<string> LeftOut);
+    EquatableArray<string> LeftOut,
+    bool IsObsoleteError,
+    EquatableArray<string> Suppressed);

@@ -16,7 +16,7 @@ public sealed partial class TimeWindowedGenerator
 
         public static string Emit(TimeWindowedEntitySpec entity)
         {
-            var writer = new SourceWriter().FileHeader();
+            var writer = new SourceWriter().FileHeader().Suppress(entity.Suppressed);
             var hierarchy = entity.Hierarchy;
             if (hierarchy.Namespace.Length > 0)
             {
@@ -166,6 +166,7 @@ public sealed partial class TimeWindowedGenerator
             writer
                 .Line("/// <summary>Queries over the opening hours of <see cref=\"" + entity.FullyQualifiedName + "\"/>.</summary>")
                 .Line(GeneratorInfo.GeneratedCodeAttribute)
+                .ObsoleteAsError(entity.IsObsoleteError ? entity.DisplayName : null)
                 .OpenBlock((entity.IsPublic ? "public" : "internal") + " static class " + entity.ExtensionsClass)
                 .Line("/// <summary>The rows open at <paramref name=\"instant\"/>, each in its own time zone; translated to SQL on PostgreSQL.</summary>");
             if (!entity.IsSealed)

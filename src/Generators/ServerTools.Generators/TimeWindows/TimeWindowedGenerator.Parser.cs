@@ -60,7 +60,17 @@ public sealed partial class TimeWindowedGenerator
                 return null;
             }
 
-            if (timeZoneProperty is not null && !TimeZoneProperties.IsValid(TimeZoneProperties.Find(type, timeZoneProperty)))
+            var zoneProperty = timeZoneProperty is null ? null : TimeZoneProperties.Find(type, timeZoneProperty);
+            if (timeZoneProperty is not null && !TimeZoneProperties.IsValid(zoneProperty))
+            {
+                return null;
+            }
+
+            // WhereOpenAt names the class and reads the zone property from outside the class: a class obsolete as an error
+            // makes the extensions an obsolete class of their own (an obsolete context); else a zone property obsolete as an
+            // error cannot be read there (CS0619), so the class gets no code.
+            var isObsoleteError = ObsoleteSymbols.IsError(type);
+            if (zoneProperty is not null && !isObsoleteError && ObsoleteSymbols.IsError(zoneProperty))
             {
                 return null;
             }
@@ -76,7 +86,9 @@ public sealed partial class TimeWindowedGenerator
                 type.IsRecord,
                 timeZoneProperty,
                 timeZoneProperty is null ? timeZone ?? DefaultTimeZone : null,
-                leftOut.ToEquatableArray());
+                leftOut.ToEquatableArray(),
+                isObsoleteError,
+                new SuppressedDiagnostics().Add(type).Add(zoneProperty).ToEquatableArray());
         }
 
         /// <summary>The attribute's <c>TimeZone</c> and <c>TimeZoneProperty</c>; null when not given.</summary>

@@ -13,6 +13,10 @@ namespace ServerTools.Generators.Tracking;
 /// A member of the class collides with generated code that cannot be left out alone (ST2005), so only the declarations of
 /// the hooks the class implements are written (else its implementations have no definition: CS0759), nothing else.
 /// </param>
+/// <param name="Suppressed">
+/// The diagnostics the file draws by naming the class, a property type or a hook the user marked obsolete or experimental
+/// (<see cref="SuppressedDiagnostics"/>), in ordinal order.
+/// </param>
 internal sealed record TrackedEntitySpec(
     HierarchyInfo Hierarchy,
     string FullyQualifiedName,
@@ -20,7 +24,8 @@ internal sealed record TrackedEntitySpec(
     EquatableArray<TrackedFieldSpec> Fields,
     bool HidesBaseFields,
     bool HidesBaseRegistration,
-    bool HooksOnly);
+    bool HooksOnly,
+    EquatableArray<string> Suppressed);
 
 /// <summary>One tracked property.</summary>
 /// <param name="Name">The property's name, as the field name and in <c>On{Name}Changed</c>.</param>

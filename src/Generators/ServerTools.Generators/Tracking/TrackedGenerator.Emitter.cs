@@ -12,7 +12,7 @@ public sealed partial class TrackedGenerator
 
         public static string Emit(TrackedEntitySpec entity)
         {
-            var writer = new SourceWriter().FileHeader();
+            var writer = new SourceWriter().FileHeader().Suppress(entity.Suppressed);
             var hierarchy = entity.Hierarchy;
             if (hierarchy.Namespace.Length > 0)
             {

@@ -48,19 +48,32 @@ public sealed partial class TrackedGenerator
                 return null;
             }
 
+            // The hooks and typed fields are members of the class: in an obsolete class, they may name what is obsolete as an error.
+            var obsoleteContext = ObsoleteSymbols.IsObsoleteContext(type);
+            var suppressed = new SuppressedDiagnostics().Add(type);
             var fields = new List<TrackedFieldSpec>();
             (INamedTypeSymbol Type, string Name)? declaring = null;
             foreach (var tracked in Shared.TrackedProperties.Of(type, classLevel))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var property = tracked.Symbol;
+                if (!obsoleteContext && ObsoleteSymbols.IsError(property.Type))
+                {
+                    // Its type cannot be named here (CS0619): the property is not tracked.
+                    continue;
+                }
+
+                suppressed.Add(property.Type);
                 // The fields of a class and of each base class come together (base first), so the name is computed once per class.
                 if (declaring is not { } known || !SymbolEqualityComparer.Default.Equals(known.Type, property.ContainingType))
                 {
                     declaring = (property.ContainingType, DeclaringTypeName(property.ContainingType));
                 }
 
-                fields.Add(Field(type, property, declaring.Value.Name, tracked.IsMasked, cancellationToken));
+                var hook = Hook(type, property);
+                suppressed.Add(hook).Add(hook?.PartialImplementationPart);
+                var callsHook = hook is not null && (obsoleteContext || !ObsoleteSymbols.IsError(hook));
+                fields.Add(Field(type, property, declaring.Value.Name, tracked.IsMasked, callsHook, cancellationToken));
             }
 
             if (fields.Count == 0)
@@ -73,7 +86,7 @@ public sealed partial class TrackedGenerator
                 // The user's hook implementations still need their definitions (else CS0759 in the user's file); those
                 // reference nothing else that is generated.
                 return fields.Any(static field => field.HasHook && !field.HookCollides)
-                    ? new TrackedEntitySpec(HierarchyInfo.From(type), type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), operations, fields.ToEquatableArray(), false, false, HooksOnly: true)
+                    ? new TrackedEntitySpec(HierarchyInfo.From(type), type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), operations, fields.ToEquatableArray(), false, false, HooksOnly: true, suppressed.ToEquatableArray())
                     : null;
             }
 
@@ -85,15 +98,16 @@ public sealed partial class TrackedGenerator
                 fields.ToEquatableArray(),
                 hidesFields,
                 hidesRegistration,
-                HooksOnly: false);
+                HooksOnly: false,
+                suppressed.ToEquatableArray());
         }
 
-        private static TrackedFieldSpec Field(INamedTypeSymbol type, IPropertySymbol property, string declaringType, bool isMasked, CancellationToken cancellationToken)
+        private static TrackedFieldSpec Field(INamedTypeSymbol type, IPropertySymbol property, string declaringType, bool isMasked, bool hasHook, CancellationToken cancellationToken)
         {
             var typeName = property.Type.ToDisplayString(s_annotatedTypeFormat);
             if (Shared.TrackedProperties.IsModelValue(property))
             {
-                return new TrackedFieldSpec(property.Name, declaringType, typeName, ModelFormat(property.Type, typeName), false, HasHook(type, property), isMasked, IsOblivious(property.Type), TrackedMembers.HookCollisions(type, property, cancellationToken).Any());
+                return new TrackedFieldSpec(property.Name, declaringType, typeName, ModelFormat(property.Type, typeName), false, hasHook, isMasked, IsOblivious(property.Type), TrackedMembers.HookCollisions(type, property, cancellationToken).Any());
             }
 
             var core = Core(property.Type);
@@ -103,7 +117,7 @@ public sealed partial class TrackedGenerator
                 typeName,
                 Format(property.Type, core, typeName),
                 !SymbolEqualityComparer.Default.Equals(core, property.Type),
-                HasHook(type, property),
+                hasHook,
                 isMasked,
                 IsOblivious(property.Type),
                 TrackedMembers.HookCollisions(type, property, cancellationToken).Any());
@@ -171,10 +185,10 @@ public sealed partial class TrackedGenerator
         }
 
         /// <summary>
-        /// True when the user wrote a body for <c>On{Name}Changed(T, T)</c> in <paramref name="type"/>: an implementing
-        /// partial declaration (the generator declares the defining one), so the field's hook calls it.
+        /// The <c>On{Name}Changed(T, T)</c> the user wrote a body for in <paramref name="type"/>: an implementing partial
+        /// declaration (the generator declares the defining one), which the field's hook calls; null when there is none.
         /// </summary>
-        private static bool HasHook(INamedTypeSymbol type, IPropertySymbol property)
+        private static IMethodSymbol? Hook(INamedTypeSymbol type, IPropertySymbol property)
         {
             foreach (var member in type.GetMembers(HookName(property.Name)))
             {
@@ -182,11 +196,11 @@ public sealed partial class TrackedGenerator
                     && (!method.IsPartialDefinition || method.PartialImplementationPart is not null)
                     && method.Parameters.All(parameter => SymbolEqualityComparer.Default.Equals(parameter.Type, property.Type)))
                 {
-                    return true;
+                    return method;
                 }
             }
 
-            return false;
+            return null;
         }
 
         /// <summary>The name of the partial method that runs when the property <paramref name="propertyName"/> changed.</summary>

@@ -1,0 +1,82 @@
+// Compiled into both ServerTools.Generators and ServerTools.Analyzers (linked): which declarations generated code cannot
+// name at all, so that the generators leave them out and the analyzers that share the rules say why.
+using Microsoft.CodeAnalysis;
+
+namespace ServerTools.Shared;
+
+/// <summary>Recognises <c>[Obsolete]</c> and <c>[Experimental]</c> declarations.</summary>
+internal static class ObsoleteSymbols
+{
+    /// <summary>The full name of <c>System.ObsoleteAttribute</c>.</summary>
+    public const string Obsolete = "System.ObsoleteAttribute";
+
+    /// <summary>The full name of <c>System.Diagnostics.CodeAnalysis.ExperimentalAttribute</c>.</summary>
+    public const string Experimental = "System.Diagnostics.CodeAnalysis.ExperimentalAttribute";
+
+    /// <summary>
+    /// Whether naming <paramref name="symbol"/> outside an obsolete context is error CS0619, which no pragma silences: it,
+    /// or a type that contains it, is <c>[Obsolete(message, true)]</c>; for a type, or one of its type arguments or its
+    /// element type.
+    /// </summary>
+    public static bool IsError(ISymbol symbol)
+    {
+        switch (symbol)
+        {
+            case IArrayTypeSymbol array:
+                return IsError(array.ElementType);
+            case INamedTypeSymbol { IsGenericType: true } generic:
+                foreach (var argument in generic.TypeArguments)
+                {
+                    if (IsError(argument))
+                    {
+                        return true;
+                    }
+                }
+
+                break;
+        }
+
+        for (var current = symbol; current is not null; current = current.ContainingType)
+        {
+            if (IsErrorItself(current))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether code in <paramref name="type"/> (its generated partial declarations too) is an obsolete context, where naming
+    /// an obsolete declaration draws no diagnostic, not even CS0619: it, or a type that contains it, is <c>[Obsolete]</c>.
+    /// </summary>
+    public static bool IsObsoleteContext(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            if (MetadataNames.HasAttribute(current, Obsolete))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="symbol"/> itself, not a type that contains it, is <c>[Obsolete(message, true)]</c>.</summary>
+    public static bool IsErrorItself(ISymbol symbol)
+    {
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (MetadataNames.Is(attribute.AttributeClass, Obsolete)
+                && attribute.ConstructorArguments.Length == 2
+                && attribute.ConstructorArguments[1].Value is true)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
