@@ -58,7 +58,7 @@ public sealed partial class ExceptionRuleGenerator
         /// </summary>
         public static string EmitReferencedRules(EquatableArray<string> types)
         {
-            // No pragma: the parser names no obsolete or experimental type (Parser.Nameable).
+            // No pragma: the parser names no obsolete or experimental type (ReferencedRuleLoading).
             var writer = new SourceWriter().FileHeader()
                 .OpenBlock("namespace ServerTools.Generated")
                 .Line("/// <summary>Loads the exception rules of the referenced assemblies that have some when this assembly is loaded.</summary>")
