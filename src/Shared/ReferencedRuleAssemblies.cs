@@ -13,7 +13,8 @@ namespace ServerTools.Shared;
 /// <summary>
 /// The code rules (classes marked <c>[ExceptionRule]</c>) of the assemblies a compilation references, read once per
 /// <see cref="IAssemblySymbol"/>: a metadata assembly's symbol is reused by every compilation while the references do not
-/// change, so the walk of its types is not repeated on every edit.
+/// change, so the walk of its types is not repeated on every edit; and only the assemblies the ServerTools generator gave a
+/// rule registry or a loader are walked at all (see <see cref="Read"/>).
 /// </summary>
 internal static class ReferencedRuleAssemblies
 {
@@ -26,11 +27,20 @@ internal static class ReferencedRuleAssemblies
     /// <summary>The simple name of the class of <see cref="LoaderMetadataName"/>.</summary>
     public const string LoaderClassName = "ReferencedExceptionRules";
 
+    /// <summary>
+    /// The metadata name of the class the generator emits in an assembly that has at least one valid code rule: its
+    /// registry, whose module initializer registers the rules. An assembly without it registers no code rule at run time.
+    /// </summary>
+    public const string RegistryMetadataName = "ServerTools.Generated." + RegistryClassName;
+
+    /// <summary>The simple name of the class of <see cref="RegistryMetadataName"/>.</summary>
+    public const string RegistryClassName = "ExceptionRuleRegistration";
+
     private static readonly ConditionalWeakTable<IAssemblySymbol, RuleAssembly> s_assemblies = new();
 
     /// <summary>
-    /// The referenced assemblies of <paramref name="compilation"/> that hold code rules (and reference the ServerTools
-    /// runtime, named <paramref name="runtime"/>) or the generated rule loader, with what they hold; in reference order.
+    /// The referenced assemblies of <paramref name="compilation"/> that hold the generated rule registry (and reference the
+    /// ServerTools runtime, named <paramref name="runtime"/>) or the generated rule loader, with what they hold; in reference order.
     /// </summary>
     public static IEnumerable<RuleAssembly> Of(Compilation compilation, string runtime, CancellationToken cancellationToken)
     {
@@ -54,15 +64,19 @@ internal static class ReferencedRuleAssemblies
         => assembly.Name != runtime && assembly.Modules.Any(module => module.ReferencedAssemblies.Any(identity => identity.Name == runtime));
 
     /// <summary>
-    /// What <paramref name="assembly"/> holds: its code rules when it references the runtime, and whether it has the
-    /// generated loader (looked up by name: an assembly whose only generated code is the loader need not reference the
-    /// runtime, as the compiler keeps only the references an assembly uses).
+    /// What <paramref name="assembly"/> holds: its code rules when it has the generated registry (<see cref="RegistryMetadataName"/>)
+    /// and references the runtime, and whether it has the generated loader (<see cref="LoaderMetadataName"/>). Both are
+    /// looked up by name first (<c>GetTypeByMetadataName</c> finds internal types too), so an assembly with neither, the
+    /// common case, is not walked: in the IDE every edit of a referenced project gives a new assembly symbol, and a walk binds
+    /// the attributes of all its types. An assembly whose rules are all invalid has no registry, registers no rule at run
+    /// time, and is not read either. An assembly whose only generated code is the loader need not reference the runtime, as
+    /// the compiler keeps only the references an assembly uses.
     /// </summary>
     private static RuleAssembly Read(IAssemblySymbol assembly, string runtime, CancellationToken cancellationToken)
     {
         var hasLoader = assembly.GetTypeByMetadataName(LoaderMetadataName) is not null;
         var rules = new List<RuleClass>();
-        if (ReferencesRuntime(assembly, runtime))
+        if (assembly.GetTypeByMetadataName(RegistryMetadataName) is not null && ReferencesRuntime(assembly, runtime))
         {
             AddRules(assembly.GlobalNamespace, rules, cancellationToken);
         }
@@ -133,7 +147,10 @@ internal sealed class RuleAssembly(IAssemblySymbol assembly, ImmutableArray<Rule
     /// <summary>The assembly.</summary>
     public IAssemblySymbol Assembly { get; } = assembly;
 
-    /// <summary>Its classes marked <c>[ExceptionRule]</c>, nested ones too, valid or not.</summary>
+    /// <summary>
+    /// Its classes marked <c>[ExceptionRule]</c>, nested ones too, valid or not, when it has the generated registry (it has
+    /// a valid one); else none.
+    /// </summary>
     public ImmutableArray<RuleClass> Rules { get; } = rules;
 
     /// <summary>Its top-level types of any accessibility, ordered by metadata name (ordinal).</summary>

@@ -646,6 +646,25 @@ internal static class DiagnosticDescriptors
         helpLinkUri: HelpLinkBase + "ST5011.md",
         customTags: WellKnownDiagnosticTags.CompilationEnd);
 
+    /// <summary>ST5012: a referenced assembly holds code rules (or loads those of its references), and the generated loader can name none of its types.</summary>
+    public static readonly DiagnosticDescriptor RuleAssemblyNotLoaded = new(
+        id: "ST5012",
+        title: "The exception rules of a referenced assembly are not loaded",
+        messageFormat: "Referenced assembly '{0}' {1}, but this project's loader of referenced rules can name none of its types "
+                       + "({2}), so they run only if something else loads it: {3}",
+        category: Categories.Rules,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "The code rules of an assembly register from its module initializer, which runs only once the assembly is "
+                     + "loaded, and .NET loads an assembly only when code uses one of its types. So each project gets a generated "
+                     + "loader that names one type of each referenced assembly with rules in typeof, which loads it. An assembly "
+                     + "whose types are all internal, one referenced only through an extern alias, or one whose types this project "
+                     + "cannot name without an error or a warning cannot be loaded that way, and an application that never uses one "
+                     + "of its types runs without its rules, blocking ones too. Make one type of it public (a rule class, or a "
+                     + "public static marker class), reference it without an alias, or use one of its types from this project.",
+        helpLinkUri: HelpLinkBase + "ST5012.md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
     /// <summary>ST9001: the module's summary (entities, features, exception rules, source-generated code), once per compilation.</summary>
     public static readonly DiagnosticDescriptor ModuleSummary = new(
         id: "ST9001",

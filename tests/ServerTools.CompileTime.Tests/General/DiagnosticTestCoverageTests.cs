@@ -19,10 +19,12 @@ namespace ServerTools.CompileTime.Tests.General;
 /// which order. The convention the scan relies on:
 /// <list type="bullet">
 /// <item>Raised at an exact span: an <see cref="ExpectedDiagnostic"/> written with the id as a literal first argument,
-/// <c>new("ST1002", "message", 0)</c> or <c>new ExpectedDiagnostic("ST1002", ...)</c>. An expected diagnostic always
-/// names a <c>[|marked span|]</c>, and <see cref="DiagnosticAssert.VerifyAsync"/> fails unless it is reported exactly
-/// there with exactly that message.</item>
-/// <item>Not raised on correct code: a call of <see cref="DiagnosticAssert.VerifyNotReportedAsync"/> whose ids argument is
+/// <c>new("ST1002", "message", 0)</c> or <c>new ExpectedDiagnostic("ST1002", ...)</c>. An expected diagnostic names a
+/// <c>[|marked span|]</c>, and <see cref="DiagnosticAssert.Compare"/> (which the VerifyAsync helpers call) fails unless it
+/// is reported exactly there with exactly that message. A diagnostic about no line of source (a referenced assembly,
+/// ST5012) is expected at <see cref="ExpectedDiagnostic.NoLocation"/> instead, which fails unless it is reported with
+/// <see cref="Location.None"/>: that is its exact place.</item>
+/// <item>Not raised on correct code: a call of a <c>DiagnosticAssert.VerifyNotReportedAsync</c> overload whose ids argument is
 /// a collection expression of literals, <c>["ST1002"]</c>. The helper fails unless the analyzer reports nothing and
 /// supports every id named, so a test cannot claim an id its analyzer never reports.</item>
 /// </list>

@@ -12,8 +12,18 @@ using Xunit.Sdk;
 
 namespace ServerTools.CompileTime.Tests.Harness;
 
-/// <summary>A diagnostic a test expects: its id, its exact message, and the span marked in the source.</summary>
-public sealed record ExpectedDiagnostic(string Id, string Message, int MarkupIndex = 0);
+/// <summary>
+/// A diagnostic a test expects: its id, its exact message, and the span marked in the source, or
+/// <see cref="NoLocation"/> for a diagnostic about no line of source (a referenced assembly).
+/// </summary>
+public sealed record ExpectedDiagnostic(string Id, string Message, int MarkupIndex = 0)
+{
+    /// <summary>
+    /// The <see cref="MarkupIndex"/> of a diagnostic expected with <see cref="Location.None"/>: it matches only a diagnostic
+    /// without a location, and a diagnostic without one matches no marked span.
+    /// </summary>
+    public const int NoLocation = -1;
+}
 
 /// <summary>
 /// Source with marked spans: <c>[|text|]</c> marks where a diagnostic is expected. Spans are numbered
@@ -58,9 +68,13 @@ public sealed record MarkedSource(string Text, ImmutableArray<TextSpan> Spans)
 public static class DiagnosticAssert
 {
     /// <summary>The analyzer diagnostics of <paramref name="analyzer"/> over the given sources, sorted by position.</summary>
-    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(DiagnosticAnalyzer analyzer, params string[] sources)
+    public static Task<ImmutableArray<Diagnostic>> AnalyzeAsync(DiagnosticAnalyzer analyzer, params string[] sources)
+        => AnalyzeAsync(analyzer, [], sources);
+
+    /// <summary>The analyzer diagnostics of <paramref name="analyzer"/> over the given sources with further <paramref name="references"/>, sorted by position.</summary>
+    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(DiagnosticAnalyzer analyzer, IReadOnlyList<MetadataReference> references, params string[] sources)
     {
-        var compilation = TestCompilation.Create(sources);
+        var compilation = TestCompilation.Create(sources).AddReferences(references);
         var diagnostics = await compilation
             .WithAnalyzers([analyzer])
             .GetAnalyzerDiagnosticsAsync().ConfigureAwait(false);
@@ -73,10 +87,17 @@ public static class DiagnosticAssert
     /// The sources must compile without errors first, so that a test expecting no diagnostic cannot pass because a
     /// call or a type failed to bind.
     /// </summary>
-    public static async Task VerifyAsync(DiagnosticAnalyzer analyzer, string markup, IReadOnlyList<ExpectedDiagnostic> expected, params string[] otherSources)
+    public static Task VerifyAsync(DiagnosticAnalyzer analyzer, string markup, IReadOnlyList<ExpectedDiagnostic> expected, params string[] otherSources)
+        => VerifyAsync(analyzer, markup, expected, [], otherSources);
+
+    /// <summary>
+    /// <see cref="VerifyAsync(DiagnosticAnalyzer, string, IReadOnlyList{ExpectedDiagnostic}, string[])"/> over a compilation
+    /// that also has <paramref name="references"/> (other projects' compilations or images).
+    /// </summary>
+    public static async Task VerifyAsync(DiagnosticAnalyzer analyzer, string markup, IReadOnlyList<ExpectedDiagnostic> expected, IReadOnlyList<MetadataReference> references, params string[] otherSources)
     {
         var marked = MarkedSource.Parse(markup);
-        var errors = TestCompilation.Create([marked.Text, .. otherSources]).GetDiagnostics()
+        var errors = TestCompilation.Create([marked.Text, .. otherSources]).AddReferences(references).GetDiagnostics()
             .Where(static d => d.Severity == DiagnosticSeverity.Error)
             .ToList();
         if (errors.Count > 0)
@@ -84,7 +105,7 @@ public static class DiagnosticAssert
             throw new XunitException("The test source does not compile:\n  " + string.Join("\n  ", errors.Select(GeneratedCodeAssert.Format)));
         }
 
-        var actual = await AnalyzeAsync(analyzer, [marked.Text, .. otherSources]).ConfigureAwait(false);
+        var actual = await AnalyzeAsync(analyzer, references, [marked.Text, .. otherSources]).ConfigureAwait(false);
         Compare(marked, expected, actual);
     }
 
@@ -95,6 +116,13 @@ public static class DiagnosticAssert
     /// <c>DiagnosticTestCoverageTests</c> reads the ids of these calls to know that every diagnostic has a no-fire test.
     /// </summary>
     public static Task VerifyNotReportedAsync(DiagnosticAnalyzer analyzer, string source, IReadOnlyList<string> ids, params string[] otherSources)
+        => VerifyNotReportedAsync(analyzer, source, ids, [], otherSources);
+
+    /// <summary>
+    /// <see cref="VerifyNotReportedAsync(DiagnosticAnalyzer, string, IReadOnlyList{string}, string[])"/> over a compilation
+    /// that also has <paramref name="references"/> (other projects' compilations or images).
+    /// </summary>
+    public static Task VerifyNotReportedAsync(DiagnosticAnalyzer analyzer, string source, IReadOnlyList<string> ids, IReadOnlyList<MetadataReference> references, params string[] otherSources)
     {
         if (ids.Count == 0)
         {
@@ -112,17 +140,34 @@ public static class DiagnosticAssert
             throw new ArgumentException("A source where nothing is reported has no [|marked spans|].", nameof(source));
         }
 
-        return VerifyAsync(analyzer, source, [], otherSources);
+        return VerifyAsync(analyzer, source, [], references, otherSources);
     }
 
-    /// <summary>Compares <paramref name="actual"/> diagnostics with <paramref name="expected"/> ones at the marked spans of the first source.</summary>
+    /// <summary>
+    /// Compares <paramref name="actual"/> diagnostics with <paramref name="expected"/> ones at the marked spans of the first
+    /// source, or without a location (<see cref="ExpectedDiagnostic.NoLocation"/>).
+    /// </summary>
     public static void Compare(MarkedSource marked, IReadOnlyList<ExpectedDiagnostic> expected, ImmutableArray<Diagnostic> actual)
     {
         var problems = new List<string>();
         var unmatched = actual.ToList();
         foreach (var expectation in expected)
         {
-            if (expectation.MarkupIndex >= marked.Spans.Length)
+            if (expectation.MarkupIndex == ExpectedDiagnostic.NoLocation)
+            {
+                var nowhere = unmatched.FirstOrDefault(d => d.Id == expectation.Id && d.Location == Location.None);
+                if (nowhere is null)
+                {
+                    problems.Add($"expected {expectation.Id} without a location, not reported");
+                    continue;
+                }
+
+                unmatched.Remove(nowhere);
+                CompareMessage(expectation, nowhere, "without a location", problems);
+                continue;
+            }
+
+            if (expectation.MarkupIndex < 0 || expectation.MarkupIndex >= marked.Spans.Length)
             {
                 throw new ArgumentException($"Expected diagnostic {expectation.Id} refers to span {expectation.MarkupIndex}, but the markup has {marked.Spans.Length}.");
             }
@@ -137,17 +182,22 @@ public static class DiagnosticAssert
             }
 
             unmatched.Remove(match);
-            var message = match.GetMessage(CultureInfo.InvariantCulture);
-            if (message != expectation.Message)
-            {
-                problems.Add($"{expectation.Id} at {span}: expected message \"{expectation.Message}\", got \"{message}\"");
-            }
+            CompareMessage(expectation, match, $"at {span}", problems);
         }
 
         problems.AddRange(unmatched.Select(static d => "unexpected " + GeneratedCodeAssert.Format(d)));
         if (problems.Count > 0)
         {
             throw new XunitException("Diagnostics differ from the expected ones:\n  " + string.Join("\n  ", problems));
+        }
+    }
+
+    private static void CompareMessage(ExpectedDiagnostic expectation, Diagnostic actual, string where, List<string> problems)
+    {
+        var message = actual.GetMessage(CultureInfo.InvariantCulture);
+        if (message != expectation.Message)
+        {
+            problems.Add($"{expectation.Id} {where}: expected message \"{expectation.Message}\", got \"{message}\"");
         }
     }
 }

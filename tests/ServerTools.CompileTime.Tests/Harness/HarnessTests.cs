@@ -126,6 +126,31 @@ public sealed class HarnessTests : IDisposable
     }
 
     [Fact]
+    public async Task A_diagnostic_expected_without_a_location_matches_only_one_reported_without_a_location()
+    {
+        const string source = "[ServerTools.Audited] public class [|Partner|] { }";
+        const string message = "'Partner' must be declared partial: ServerTools generates code for [Audited] on 'Partner'";
+        var internalRules = TestCompilation.Reference(Rules.ReferencedRulesTests.Library("Shop.Rules", Rules.ReferencedRulesTests.InternalOnly), emitted: true);
+        var nowhere = new Analyzers.Rules.RuleAssemblyNotLoadedAnalyzer();
+        var reported = Assert.Single(await DiagnosticAssert.AnalyzeAsync(nowhere, [internalRules], "public class C { }"));
+        var nowhereMessage = reported.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+
+        var locatedAsNowhere = await Assert.ThrowsAsync<XunitException>(() =>
+            DiagnosticAssert.VerifyAsync(new PartialEntityAnalyzer(), source, [new("ST0001", message, ExpectedDiagnostic.NoLocation)]));
+        var nowhereAtSpan = await Assert.ThrowsAsync<XunitException>(() =>
+            DiagnosticAssert.VerifyAsync(nowhere, "public class [|C|] { }", [new("ST5012", nowhereMessage, 0)], [internalRules]));
+        var wrongMessage = await Assert.ThrowsAsync<XunitException>(() =>
+            DiagnosticAssert.VerifyAsync(nowhere, "public class C { }", [new("ST5012", "something else", ExpectedDiagnostic.NoLocation)], [internalRules]));
+
+        Assert.Equal(Location.None, reported.Location);
+        Assert.Contains("expected ST0001 without a location, not reported", locatedAsNowhere.Message, StringComparison.Ordinal);
+        Assert.Contains("unexpected Source0.cs(1,36): error ST0001", locatedAsNowhere.Message, StringComparison.Ordinal);
+        Assert.Contains("expected ST5012 at 'C'", nowhereAtSpan.Message, StringComparison.Ordinal);
+        Assert.Contains("ST5012 without a location: expected message \"something else\"", wrongMessage.Message, StringComparison.Ordinal);
+        await DiagnosticAssert.VerifyAsync(nowhere, "public class C { }", [new("ST5012", nowhereMessage, ExpectedDiagnostic.NoLocation)], [internalRules]);
+    }
+
+    [Fact]
     public async Task Diagnostic_check_fails_when_the_test_source_does_not_compile()
     {
         var error = await Assert.ThrowsAsync<XunitException>(() => DiagnosticAssert.VerifyAsync(

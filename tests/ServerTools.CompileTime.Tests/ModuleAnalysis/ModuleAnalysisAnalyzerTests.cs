@@ -551,7 +551,7 @@ public sealed class ModuleAnalysisAnalyzerTests
         // The usual layered solution: entities and most rules in a domain project, more rules in a rules-only project, the
         // DbContext and one rule of its own in the data project. A referenced project is emitted (a build) or a compilation
         // (the IDE).
-        var domain = CSharpCompilation.Create(
+        var domain = Rules.ReferencedRulesTests.Built(CSharpCompilation.Create(
             "Shop.Domain",
             [TestCompilation.Parse(
                 """
@@ -633,9 +633,9 @@ public sealed class ModuleAnalysisAnalyzerTests
                 """,
                 "Domain.cs")],
             TestCompilation.References,
-            TestCompilation.Options);
+            TestCompilation.Options));
         var domainReference = TestCompilation.Reference(domain, emitted);
-        var rules = CSharpCompilation.Create(
+        var rules = Rules.ReferencedRulesTests.Built(CSharpCompilation.Create(
             "Shop.Rules",
             [TestCompilation.Parse(
                 """
@@ -652,7 +652,7 @@ public sealed class ModuleAnalysisAnalyzerTests
                 """,
                 "Rules.cs")],
             [.. TestCompilation.References, domainReference],
-            TestCompilation.Options);
+            TestCompilation.Options));
         var marked = MarkedSource.Parse(
             """
             using Microsoft.EntityFrameworkCore;

@@ -172,6 +172,43 @@ public sealed class DuplicateRuleIdAnalyzerTests
         Assert.Empty(await app.WithAnalyzers([new DuplicateRuleIdAnalyzer()]).GetAnalyzerDiagnosticsAsync());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_id_of_a_referenced_assembly_built_without_the_rule_registry_is_not_compared(bool emitted)
+    {
+        // Its rules never register at run time, so they share no registry with the project's: the assembly is not read.
+        var unregistered = CSharpCompilation.Create(
+            "Shop.Domain",
+            [TestCompilation.Parse(Orders, "Orders.cs"), TestCompilation.Parse("""
+                using ServerTools;
+
+                namespace Shop.Domain;
+
+                [ExceptionRule("sale.discount_limit")]
+                public sealed class DiscountLimit : IExceptionRule<Shop.SaleOrder>
+                {
+                    public bool Applies(Shop.SaleOrder order) => order.Discount > 0.30m;
+                }
+                """, "Rules.cs")],
+            TestCompilation.References,
+            TestCompilation.Options);
+        var app = TestCompilation.Create("""
+            using ServerTools;
+
+            namespace Shop.App;
+
+            [ExceptionRule("sale.discount_limit")]
+            public sealed class AppDiscount : IExceptionRule<Shop.SaleOrder>
+            {
+                public bool Applies(Shop.SaleOrder order) => order.Discount > 0.20m;
+            }
+            """).AddReferences(TestCompilation.Reference(unregistered, emitted));
+        Assert.Empty(app.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Error));
+
+        Assert.Empty(await app.WithAnalyzers([new DuplicateRuleIdAnalyzer()]).GetAnalyzerDiagnosticsAsync());
+    }
+
     /// <summary>
     /// A compilation of <paramref name="markup"/> that references "Shop.Domain", with the rules "sale.discount_limit" and
     /// "sale.discount_cap", emitted (as from a package) or as a compilation (a project reference in the IDE).
@@ -195,8 +232,8 @@ public sealed class DuplicateRuleIdAnalyzerTests
                 public bool Applies(Shop.SaleOrder order) => order.Discount > 0.50m;
             }
             """;
-        var domain = CSharpCompilation.Create(
-            "Shop.Domain", [TestCompilation.Parse(Orders, "Orders.cs"), TestCompilation.Parse(Domain, "Rules.cs")], TestCompilation.References, TestCompilation.Options);
+        var domain = ReferencedRulesTests.Built(CSharpCompilation.Create(
+            "Shop.Domain", [TestCompilation.Parse(Orders, "Orders.cs"), TestCompilation.Parse(Domain, "Rules.cs")], TestCompilation.References, TestCompilation.Options));
         var reference = TestCompilation.Reference(domain, emitted);
 
         marked = MarkedSource.Parse(markup);

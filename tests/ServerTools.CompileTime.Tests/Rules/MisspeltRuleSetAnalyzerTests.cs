@@ -172,7 +172,7 @@ public sealed class MisspeltRuleSetAnalyzerTests
     [InlineData(false)]
     public async Task The_rule_sets_of_a_referenced_assembly_count_as_the_compilations_own(bool emitted)
     {
-        var domain = CSharpCompilation.Create("Shop.Domain", [TestCompilation.Parse(Rules, "Rules.cs")], TestCompilation.References, TestCompilation.Options);
+        var domain = ReferencedRulesTests.Built(CSharpCompilation.Create("Shop.Domain", [TestCompilation.Parse(Rules, "Rules.cs")], TestCompilation.References, TestCompilation.Options));
         var reference = TestCompilation.Reference(domain, emitted);
 
         var marked = MarkedSource.Parse("""

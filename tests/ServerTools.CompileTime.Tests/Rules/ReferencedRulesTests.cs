@@ -55,7 +55,7 @@ public sealed class ReferencedRulesTests
         }
         """;
 
-    private const string InternalOnly = """
+    internal const string InternalOnly = """
         using ServerTools;
 
         namespace Shop.Rules;
@@ -139,6 +139,21 @@ public sealed class ReferencedRulesTests
     public void Assemblies_without_rules_and_the_runtime_itself_get_no_loader()
     {
         var run = RunApp(emitted: true, Library("Shop.Data", "namespace Shop.Data; public class Order { public int Id { get; set; } }"));
+
+        Assert.DoesNotContain(run.GeneratedSources, static source => source.HintName == ExceptionRuleGenerator.ReferencedRulesHintName);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void An_assembly_without_the_generated_registry_is_not_read_and_gets_no_loader_entry(bool emitted)
+    {
+        // Built without the ServerTools generator (or with only invalid rules): no registry, so no rule of it registers at
+        // run time, and its types are not walked; before the registry was looked up first, its public rule was named here.
+        var unregistered = TestCompilation.Create(PublicRules).WithAssemblyName("Shop.Rules");
+        Assert.Null(unregistered.GetTypeByMetadataName("ServerTools.Generated.ExceptionRuleRegistration"));
+
+        var run = GeneratorHarness.Run(AppCompilation(TestCompilation.Reference(unregistered, emitted))).CompilesWithoutDiagnostics();
 
         Assert.DoesNotContain(run.GeneratedSources, static source => source.HintName == ExceptionRuleGenerator.ReferencedRulesHintName);
     }
@@ -233,10 +248,14 @@ public sealed class ReferencedRulesTests
 
     /// <summary>A library compiled with the ServerTools generators run over it, as a project that references ServerTools is built.</summary>
     internal static CSharpCompilation Library(string name, string source, params MetadataReference[] references)
-    {
-        var compilation = TestCompilation.Create(source).WithAssemblyName(name).AddReferences(references);
-        return (CSharpCompilation)GeneratorHarness.Run(compilation).CompilesWithoutDiagnostics().OutputCompilation;
-    }
+        => Built(TestCompilation.Create(source).WithAssemblyName(name).AddReferences(references));
+
+    /// <summary>
+    /// <paramref name="project"/> with the output of the ServerTools generators (the rule registry, the loader), as a project
+    /// that references ServerTools is built; only such an assembly's rules are read by the projects that reference it.
+    /// </summary>
+    internal static CSharpCompilation Built(CSharpCompilation project)
+        => (CSharpCompilation)GeneratorHarness.Run(project).CompilesWithoutDiagnostics().OutputCompilation;
 
     internal static CSharpCompilation AppCompilation(params MetadataReference[] references)
         => TestCompilation.Create(App).WithAssemblyName("Shop.App").AddReferences(references);

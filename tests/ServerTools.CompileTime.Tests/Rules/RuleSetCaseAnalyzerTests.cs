@@ -165,7 +165,7 @@ public sealed class RuleSetCaseAnalyzerTests
     [InlineData(false)]
     public async Task A_set_of_a_referenced_assemblys_rule_is_compared_and_reported_at_the_projects_own_rule(bool emitted)
     {
-        var domain = CSharpCompilation.Create("Shop.Domain", [TestCompilation.Parse(Rules, "Rules.cs")], TestCompilation.References, TestCompilation.Options);
+        var domain = ReferencedRulesTests.Built(CSharpCompilation.Create("Shop.Domain", [TestCompilation.Parse(Rules, "Rules.cs")], TestCompilation.References, TestCompilation.Options));
         var reference = TestCompilation.Reference(domain, emitted);
 
         var marked = MarkedSource.Parse("""

@@ -26,7 +26,8 @@ internal static class CodeRules
     }
 
     /// <summary>
-    /// The code rules of the assemblies <paramref name="compilation"/> references that reference ServerTools, read once per
+    /// The code rules of the assemblies <paramref name="compilation"/> references that have the generated rule registry (so
+    /// reference ServerTools and register at least one valid rule at run time; see <see cref="ReferencedRuleAssemblies"/>), read once per
     /// compilation for the analyzers that compare with them (ST5001, ST5010, ST5011) and for the module analysis, which
     /// lists them with the entities they check (ST9002). Do not change the list.
     /// </summary>

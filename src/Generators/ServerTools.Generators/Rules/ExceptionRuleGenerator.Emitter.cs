@@ -28,7 +28,7 @@ public sealed partial class ExceptionRuleGenerator
                 .Line("/// <summary>Registers the exception rules of this assembly when it is loaded.</summary>")
                 .Line(GeneratorInfo.GeneratedCodeAttribute)
                 .Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]")
-                .OpenBlock("internal static class ExceptionRuleRegistration")
+                .OpenBlock("internal static class " + ReferencedRuleAssemblies.RegistryClassName)
                 .Line("[global::System.Runtime.CompilerServices.ModuleInitializer]")
                 .OpenBlock("internal static void Register()");
             foreach (var set in registry.Sets)
@@ -56,7 +56,7 @@ public sealed partial class ExceptionRuleGenerator
         /// </summary>
         public static string EmitReferencedRules(EquatableArray<string> types)
         {
-            // No pragma: the parser names no obsolete or experimental type (Parser.Nameable).
+            // No pragma: the parser names no obsolete or experimental type (ReferencedRuleLoading).
             var writer = new SourceWriter().FileHeader()
                 .OpenBlock("namespace ServerTools.Generated")
                 .Line("/// <summary>Loads the exception rules of the referenced assemblies that have some when this assembly is loaded.</summary>")

@@ -5,7 +5,6 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using ServerTools.Generators.Common;
 using ServerTools.Shared;
 
@@ -22,9 +21,6 @@ public sealed partial class ExceptionRuleGenerator
     internal static class Parser
     {
         private const string RuleInterface = "global::ServerTools.IExceptionRule";
-
-        /// <summary>The namespace of the generated ServerTools classes (whose names every such assembly has), with the dot.</summary>
-        private const string GeneratedNamespace = "ServerTools.Generated.";
 
         /// <summary>Names of types, with the nullable annotations of their type arguments (so a service type matches its parameter).</summary>
         private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat
@@ -118,137 +114,24 @@ public sealed partial class ExceptionRuleGenerator
         /// <summary>
         /// For each assembly <paramref name="compilation"/> references that holds ServerTools code rules (or the generated
         /// loader of the rules of the assemblies it references), one type of it that the compilation can name in
-        /// <c>typeof</c>, as <c>global::Shop.Rules.DiscountLimit</c>: a public rule class (the first by metadata name), else a
-        /// public top-level type, else one the compilation sees through <c>InternalsVisibleTo</c>. An assembly with no such
-        /// type is left out (it cannot be named, so it cannot be loaded without reflection). Ordered (ordinal), so the value is
+        /// <c>typeof</c>, as <c>global::Shop.Rules.DiscountLimit</c>, chosen by <see cref="ReferencedRuleLoading.Of"/>.
+        /// An assembly with no such type is left out (it cannot be named, so it cannot be loaded without reflection), and the
+        /// analyzers report it (ST5012), with the same decision. Ordered (ordinal), so the value is
         /// equal between runs while the references do not change; the walk of each assembly's types is cached per assembly
         /// symbol (see <see cref="ReferencedRuleAssemblies"/>), so an edit costs a look-up per reference.
         /// </summary>
         public static EquatableArray<string> ReferencedRuleTypes(Compilation compilation, CancellationToken cancellationToken)
         {
-            // A module initializer needs C# 9: a project on an older language version gets no loader rather than CS8400.
-            if (compilation is CSharpCompilation { LanguageVersion: < LanguageVersion.CSharp9 }
-                || compilation.GetTypeByMetadataName(AttributeNames.ExceptionRule) is not { } attribute)
-            {
-                return default;
-            }
-
             var names = new SortedSet<string>(StringComparer.Ordinal);
-            foreach (var assembly in ReferencedRuleAssemblies.Of(compilation, attribute.ContainingAssembly.Name, cancellationToken))
+            foreach (var (_, type, _) in ReferencedRuleLoading.Of(compilation, cancellationToken))
             {
-                if (IsGlobal(compilation, assembly.Assembly) && Loadable(compilation, assembly) is { } type)
+                if (type is not null)
                 {
                     names.Add(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
                 }
             }
 
             return names.ToEquatableArray();
-        }
-
-        /// <summary>Whether the types of <paramref name="assembly"/> are in the global namespace of the compilation (its reference has no extern alias, or has <c>global</c> among them).</summary>
-        private static bool IsGlobal(Compilation compilation, IAssemblySymbol assembly)
-            => compilation.GetMetadataReference(assembly)?.Properties.Aliases is not { IsDefaultOrEmpty: false } aliases || aliases.Contains("global");
-
-        /// <summary>The type of <paramref name="assembly"/> the loader names (see <see cref="ReferencedRuleTypes"/>), or null.</summary>
-        private static INamedTypeSymbol? Loadable(Compilation compilation, RuleAssembly assembly)
-        {
-            var rules = assembly.Rules.Select(static rule => rule.Type)
-                .OrderBy(static type => ReferencedRuleAssemblies.MetadataName(type), StringComparer.Ordinal)
-                .ToList();
-            var candidates = rules.Where(static type => type.DeclaredAccessibility is Accessibility.Public)
-                .Concat(assembly.TopLevelTypes.Where(static type => type.DeclaredAccessibility is Accessibility.Public))
-                .Concat(rules.Where(static type => type.DeclaredAccessibility is not Accessibility.Public))
-                .Concat(assembly.TopLevelTypes.Where(static type => type.DeclaredAccessibility is not Accessibility.Public));
-            return candidates.FirstOrDefault(type => Nameable(compilation, type));
-        }
-
-        /// <summary>
-        /// Whether generated code of <paramref name="compilation"/> can write <c>typeof(global::N.T)</c> for
-        /// <paramref name="type"/> without an error or a warning: not generic, a name C# can write, not obsolete or experimental
-        /// (nor its module or assembly), accessible, and the type the name binds to (<see cref="BindsTo"/>), and not a generated
-        /// ServerTools class (whose name every assembly has).
-        /// </summary>
-        private static bool Nameable(Compilation compilation, INamedTypeSymbol type)
-        {
-            for (var current = type; current is not null; current = current.ContainingType)
-            {
-                if (current.Arity > 0 || !current.CanBeReferencedByName || IsObsoleteOrExperimental(current.GetAttributes()))
-                {
-                    return false;
-                }
-            }
-
-            var metadataName = ReferencedRuleAssemblies.MetadataName(type);
-            return !metadataName.StartsWith(GeneratedNamespace, StringComparison.Ordinal)
-                && !IsObsoleteOrExperimental(type.ContainingModule.GetAttributes())
-                && !IsObsoleteOrExperimental(type.ContainingAssembly.GetAttributes())
-                && compilation.IsSymbolAccessibleWithin(type, compilation.Assembly)
-                && SymbolEqualityComparer.Default.Equals(compilation.GetTypeByMetadataName(metadataName), type)
-                && BindsTo(compilation, type);
-        }
-
-        /// <summary>
-        /// Whether <c>global::N1.N2.T</c> binds to <paramref name="type"/> in <paramref name="compilation"/>: each namespace
-        /// of the name is only a namespace in the compilation's global namespace (no type of the compilation or of another
-        /// reference has its name: CS0426, CS0434, CS0118), and each type of it is the one type of that name there.
-        /// </summary>
-        private static bool BindsTo(Compilation compilation, INamedTypeSymbol type)
-        {
-            var namespaces = new Stack<string>();
-            for (var ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
-            {
-                namespaces.Push(ns.Name);
-            }
-
-            var types = new Stack<INamedTypeSymbol>();
-            for (var current = type; current is not null; current = current.ContainingType)
-            {
-                types.Push(current);
-            }
-
-            INamespaceOrTypeSymbol scope = compilation.GlobalNamespace;
-            foreach (var name in namespaces)
-            {
-                var members = scope.GetMembers(name);
-                if (members.Length != 1 || members[0] is not INamespaceSymbol inner)
-                {
-                    return false;
-                }
-
-                scope = inner;
-            }
-
-            foreach (var expected in types)
-            {
-                var members = scope.GetMembers(expected.Name);
-                if (members.Length != 1 || !SymbolEqualityComparer.Default.Equals(members[0], expected))
-                {
-                    return false;
-                }
-
-                scope = expected;
-            }
-
-            return true;
-        }
-
-        /// <summary>
-        /// Whether a type named in the loader (or its module or assembly) would draw a diagnostic: <c>[Obsolete]</c> in any
-        /// form (one with a <c>DiagnosticId</c> reports that id, which no pragma of the generated file can know) or
-        /// <c>[Experimental]</c>.
-        /// </summary>
-        private static bool IsObsoleteOrExperimental(ImmutableArray<AttributeData> attributes)
-        {
-            foreach (var attribute in attributes)
-            {
-                if (MetadataNames.Is(attribute.AttributeClass, ObsoleteSymbols.Experimental)
-                    || MetadataNames.Is(attribute.AttributeClass, ObsoleteSymbols.Obsolete))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         /// <summary>
