@@ -15,25 +15,19 @@ internal static class ObsoleteSymbols
 
     /// <summary>
     /// Whether naming <paramref name="symbol"/> outside an obsolete context is error CS0619, which no pragma silences: it,
-    /// or a type that contains it, is <c>[Obsolete(message, true)]</c>; for a type, or one of its type arguments or its
-    /// element type.
+    /// or a type that contains it, is <c>[Obsolete(message, true)]</c>; for a type, or one of its (or its containing types')
+    /// type arguments or its element type; for a property, also its getter, which generated code reads.
     /// </summary>
     public static bool IsError(ISymbol symbol)
     {
         switch (symbol)
         {
+            case ITypeParameterSymbol:
+                return false;
             case IArrayTypeSymbol array:
                 return IsError(array.ElementType);
-            case INamedTypeSymbol { IsGenericType: true } generic:
-                foreach (var argument in generic.TypeArguments)
-                {
-                    if (IsError(argument))
-                    {
-                        return true;
-                    }
-                }
-
-                break;
+            case IPropertySymbol { GetMethod: { } getter } when IsErrorItself(getter):
+                return true;
         }
 
         for (var current = symbol; current is not null; current = current.ContainingType)
@@ -41,6 +35,17 @@ internal static class ObsoleteSymbols
             if (IsErrorItself(current))
             {
                 return true;
+            }
+
+            if (current is INamedTypeSymbol { IsGenericType: true } generic)
+            {
+                foreach (var argument in generic.TypeArguments)
+                {
+                    if (IsError(argument))
+                    {
+                        return true;
+                    }
+                }
             }
         }
 

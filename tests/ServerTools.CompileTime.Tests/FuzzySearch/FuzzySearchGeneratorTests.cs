@@ -57,13 +57,13 @@ public sealed class FuzzySearchGeneratorTests
         {
             $ENTITY$ public class Partner
             {
-                $KEY$ public int Id { get; set; }
-                $PROPERTY$ [FuzzySearchable] public string Name { get; set; } = "";
+                $KEY$ public int Id { $KEYGET$ get; set; }
+                $PROPERTY$ [FuzzySearchable] public string Name { $GET$ get; set; } = "";
             }
         }
         """;
 
-    public static TheoryData<string, string> MarkedPartnerCases => ObsoleteMarks.Cases("OUTER", "ENTITY", "KEY", "PROPERTY");
+    public static TheoryData<string, string> MarkedPartnerCases => ObsoleteMarks.Cases("OUTER", "ENTITY", "KEY", "PROPERTY", "KEYGET", "GET");
 
     [Theory]
     [MemberData(nameof(MarkedPartnerCases))]
@@ -78,6 +78,8 @@ public sealed class FuzzySearchGeneratorTests
     [InlineData("ENTITY")]
     [InlineData("KEY")]
     [InlineData("PROPERTY")]
+    [InlineData("KEYGET")]
+    [InlineData("GET")]
     public void Class_or_property_obsolete_as_an_error_adds_no_error_to_the_search_extensions(string place)
         => GeneratorHarness.Run(ObsoleteMarks.Apply(MarkedPartner, place, ObsoleteMarks.Error)).GeneratedTreesCompileWithoutDiagnostics();
 

@@ -452,7 +452,7 @@ public sealed class ExceptionRuleGeneratorTests
         {
             protected LimitBase(int max) => Max = max;
             protected int Max { get; }
-            public bool Applies(Order order) => order.Total > Max;
+            $APPLIES$ public bool Applies(Order order) => order.Total > Max;
         }
         $OUTER$ public static class Rules
         {
@@ -464,7 +464,7 @@ public sealed class ExceptionRuleGeneratorTests
         }
         """;
 
-    public static TheoryData<string, string> MarkedRuleCases => ObsoleteMarks.Cases("ENTITY", "SERVICE", "BASE", "OUTER", "RULE", "CONSTRUCTOR");
+    public static TheoryData<string, string> MarkedRuleCases => ObsoleteMarks.Cases("ENTITY", "SERVICE", "BASE", "OUTER", "RULE", "CONSTRUCTOR", "APPLIES");
 
     [Theory]
     [MemberData(nameof(MarkedRuleCases))]
@@ -502,6 +502,7 @@ public sealed class ExceptionRuleGeneratorTests
     [InlineData("OUTER")]
     [InlineData("RULE")]
     [InlineData("CONSTRUCTOR")]
+    [InlineData("APPLIES")]
     public void Rule_class_that_is_or_uses_a_type_obsolete_as_an_error_adds_no_error_to_the_registry(string place)
         => GeneratorHarness.Run(ObsoleteMarks.Apply(MarkedRule, place, ObsoleteMarks.Error)).GeneratedTreesCompileWithoutDiagnostics();
 

@@ -35,12 +35,12 @@ public sealed class TimeWindowedGeneratorTests
             public partial class Store
             {
                 public int Id { get; set; }
-                $PROPERTY$ public string Zone { get; set; } = "UTC";
+                $PROPERTY$ public string Zone { $GET$ get; set; } = "UTC";
             }
         }
         """;
 
-    public static TheoryData<string, string> MarkedStoreCases => ObsoleteMarks.Cases("OUTER", "ENTITY", "PROPERTY");
+    public static TheoryData<string, string> MarkedStoreCases => ObsoleteMarks.Cases("OUTER", "ENTITY", "PROPERTY", "GET");
 
     [Theory]
     [MemberData(nameof(MarkedStoreCases))]
@@ -54,6 +54,7 @@ public sealed class TimeWindowedGeneratorTests
     [InlineData("OUTER")]
     [InlineData("ENTITY")]
     [InlineData("PROPERTY")]
+    [InlineData("GET")]
     public void Class_or_zone_property_obsolete_as_an_error_adds_no_error_to_the_members_or_the_query(string place)
         => GeneratorHarness.Run(ObsoleteMarks.Apply(MarkedStore, place, ObsoleteMarks.Error)).GeneratedTreesCompileWithoutDiagnostics();
 

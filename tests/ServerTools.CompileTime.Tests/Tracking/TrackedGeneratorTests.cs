@@ -157,6 +157,8 @@ public sealed class TrackedGeneratorTests
         using ServerTools;
         namespace Shop;
         $STATUS$ public enum Status { Draft, Sent }
+        $ARG$ public class Grade { }
+        public class Scale<T> { public enum Step { Low, High } }
         $OUTER$ public partial class Sales
         {
             $ENTITY$ [Tracked]
@@ -164,12 +166,13 @@ public sealed class TrackedGeneratorTests
             {
                 public int Id { get; set; }
                 $PROPERTY$ public Status Status { get; set; }
+                public Scale<Grade>.Step Step { get; set; }
                 $HOOK$ partial void OnStatusChanged(Status oldValue, Status newValue) { }
             }
         }
         """;
 
-    public static TheoryData<string, string> MarkedOrderCases => ObsoleteMarks.Cases("STATUS", "OUTER", "ENTITY", "PROPERTY", "HOOK");
+    public static TheoryData<string, string> MarkedOrderCases => ObsoleteMarks.Cases("STATUS", "OUTER", "ENTITY", "PROPERTY", "HOOK", "ARG");
 
     [Theory]
     [MemberData(nameof(MarkedOrderCases))]
@@ -185,6 +188,7 @@ public sealed class TrackedGeneratorTests
     [InlineData("ENTITY")]
     [InlineData("PROPERTY")]
     [InlineData("HOOK")]
+    [InlineData("ARG")]
     public void Class_property_type_or_hook_obsolete_as_an_error_adds_no_error_to_the_tracked_fields(string place)
         => GeneratorHarness.Run(ObsoleteMarks.Apply(MarkedOrder, place, ObsoleteMarks.Error)).GeneratedTreesCompileWithoutDiagnostics();
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using ServerTools.Shared;
@@ -23,43 +24,53 @@ namespace ServerTools.Generators.Common;
 /// </remarks>
 internal sealed class SuppressedDiagnostics
 {
+    /// <summary>
+    /// The ids an assembly's own marks draw (an <c>[Experimental]</c> on it or its module), per assembly symbol: every
+    /// property of type <c>string</c> or <c>decimal</c> would otherwise read the core library's attributes again.
+    /// </summary>
+    private static readonly ConditionalWeakTable<IAssemblySymbol, string[]> s_assemblyIds = new();
+
     private readonly SortedSet<string> _ids = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Adds the ids drawn by naming <paramref name="symbol"/>: its own marks, those of the types that contain it, and for
-    /// a type, those of its type arguments and element types; for a type of another assembly, an <c>[Experimental]</c> on
-    /// that assembly or its module.
+    /// Adds the ids drawn by naming <paramref name="symbol"/>: its own marks, those of the types that contain it (and of
+    /// their type arguments), and for a type, those of its type arguments and element types; for a property, those of its
+    /// accessors (generated code reads it); for a type of another assembly, an <c>[Experimental]</c> on that assembly or its
+    /// module (read once per assembly).
     /// </summary>
     public SuppressedDiagnostics Add(ISymbol? symbol)
     {
         switch (symbol)
         {
-            case null:
+            case null or ITypeParameterSymbol:
                 return this;
             case IArrayTypeSymbol array:
                 return Add(array.ElementType);
             case IPointerTypeSymbol pointer:
                 return Add(pointer.PointedAtType);
-            case INamedTypeSymbol { IsGenericType: true } generic:
-                foreach (var argument in generic.TypeArguments)
-                {
-                    Add(argument);
-                }
-
+            case IPropertySymbol property:
+                AddMarks(property.GetMethod?.GetAttributes() ?? []);
+                AddMarks(property.SetMethod?.GetAttributes() ?? []);
                 break;
         }
 
         for (var current = symbol; current is not null; current = current.ContainingType)
         {
             AddMarks(current.GetAttributes());
+            if (current is INamedTypeSymbol { IsGenericType: true } generic)
+            {
+                foreach (var argument in generic.TypeArguments)
+                {
+                    Add(argument);
+                }
+            }
         }
 
         if (symbol is ITypeSymbol { ContainingAssembly: { } assembly })
         {
-            AddMarks(assembly.GetAttributes());
-            foreach (var module in assembly.Modules)
+            foreach (var id in s_assemblyIds.GetValue(assembly, static assembly => AssemblyIds(assembly)))
             {
-                AddMarks(module.GetAttributes());
+                _ids.Add(id);
             }
         }
 
@@ -89,6 +100,18 @@ internal sealed class SuppressedDiagnostics
     }
 
     private static bool IsLetter(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z');
+
+    private static string[] AssemblyIds(IAssemblySymbol assembly)
+    {
+        var ids = new SuppressedDiagnostics();
+        ids.AddMarks(assembly.GetAttributes());
+        foreach (var module in assembly.Modules)
+        {
+            ids.AddMarks(module.GetAttributes());
+        }
+
+        return [.. ids._ids];
+    }
 
     private void AddMarks(ImmutableArray<AttributeData> attributes)
     {

@@ -181,7 +181,8 @@ public sealed partial class ExceptionRuleGenerator
         /// The type a rule is cast to before <c>Applies(entity)</c> is called: the class that declares the method
         /// implementing <c>IExceptionRule&lt;T&gt;.Applies</c> (the rule class itself, or the base class it inherits the
         /// method from: a call through it cannot bind to a method that merely hides it), or the interface itself for an
-        /// explicit implementation, or when that class cannot be named (obsolete as an error).
+        /// explicit implementation, or when that class or the method is obsolete as an error (CS0619 where it is named or
+        /// called; a call through the interface draws nothing).
         /// </summary>
         private static string Receiver(INamedTypeSymbol type, INamedTypeSymbol ruleInterface, ITypeSymbol target, string targetName, SuppressedDiagnostics suppressed)
         {
@@ -194,12 +195,13 @@ public sealed partial class ExceptionRuleGenerator
             if (implementation is null
                 || implementation.ExplicitInterfaceImplementations.Length > 0
                 || implementation.ContainingType.TypeKind is TypeKind.Interface
-                || ObsoleteSymbols.IsError(implementation.ContainingType))
+                || ObsoleteSymbols.IsError(implementation))
             {
                 return interfaceName;
             }
 
-            suppressed.Add(implementation.ContainingType);
+            // The registry calls the method itself: its own [Obsolete] or [Experimental] (and its class's) is drawn there.
+            suppressed.Add(implementation);
             return implementation.ContainingType.ToDisplayString(s_typeFormat);
         }
 
