@@ -13,44 +13,26 @@ namespace ServerTools.Tests.Packaging;
 /// <summary>
 /// Packs the ServerTools package and uses it the way a user does: a fresh console project outside the
 /// repository with one PackageReference, built and run against the test PostgreSQL, where its [Audited]
-/// entity writes an audit trail; its build writes the module report (build/ServerTools.targets from the package).
+/// entity writes an audit trail; its build writes the module report (build/net10.0/ServerTools.targets from the package).
+/// A project for an older framework than net10.0 is refused at restore.
 /// </summary>
-public sealed class PackageTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
+public sealed class PackageTests(DatabaseFixture database, PackedServerTools packed) : IClassFixture<DatabaseFixture>, IClassFixture<PackedServerTools>
 {
-    private static readonly TimeSpan s_commandTimeout = TimeSpan.FromMinutes(5);
-
-    private readonly string _root = Directory.CreateTempSubdirectory("servertools-package-").FullName;
-    private readonly string _version = "0.1.0-pkgtest." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
-
-    public void Dispose()
-    {
-        Directory.Delete(_root, recursive: true);
-        // Each run packs a unique version; drop it from the NuGet cache so runs do not pile up there.
-        var cached = Path.Combine(
-            Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
-            "servertools", _version);
-        if (Directory.Exists(cached))
-        {
-            Directory.Delete(cached, recursive: true);
-        }
-    }
+    private static readonly TimeSpan s_commandTimeout = PackedServerTools.CommandTimeout;
 
     [Fact]
     public async Task Package_holds_the_runtime_and_the_compiler_extensions_and_a_fresh_consumer_builds_and_runs_with_it()
     {
-        var feed = Path.Combine(_root, "feed");
-        (await Command.RunAsync(
-            "dotnet",
-            ["pack", Path.Combine(BuildFacts.RepositoryRoot, "src", "Runtime", "ServerTools.Runtime", "ServerTools.Runtime.csproj"),
-             "--no-build", "-c", BuildFacts.Configuration, "-o", feed, $"-p:Version={_version}"],
-            _root,
-            s_commandTimeout)).Succeeded();
+        AssertLayout(packed.Package);
 
-        var package = Path.Combine(feed, $"ServerTools.{_version}.nupkg");
-        AssertLayout(package);
-
-        var consumer = Path.Combine(_root, "consumer");
-        WriteConsumer(consumer, feed);
+        var consumer = packed.WriteConsumer("Consumer", """
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+            """);
+        WriteProgram(consumer);
 
         // First with an [Audited] class that is not partial: the analyzer shipped in the package must stop the build.
         File.WriteAllText(Path.Combine(consumer, "Broken.cs"), "namespace Consumer;\n[ServerTools.Audited]\npublic class Invoice { public int Id { get; set; } }\n");
@@ -77,6 +59,23 @@ public sealed class PackageTests(DatabaseFixture database) : IClassFixture<Datab
         Assert.Contains("data rule: True; in SQL: 1", run.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The package's assembly, props and targets are all for net10.0, so NuGet refuses the package for an older
+    /// framework at restore (NU1202), here for the net8.0 half of a multi-targeted project, instead of importing
+    /// its targets and analyzers into a compile that cannot see the ServerTools assembly (CS0246).
+    /// </summary>
+    [Fact]
+    public async Task Restore_refuses_the_package_for_a_framework_older_than_net10()
+    {
+        var consumer = packed.WriteConsumer("OlderFramework", "<TargetFrameworks>net10.0;net8.0</TargetFrameworks>");
+
+        var restore = await Command.RunAsync("dotnet", ["restore", "-nologo"], consumer, s_commandTimeout);
+
+        Assert.True(restore.ExitCode != 0, $"The restore of a net8.0 project succeeded:\n{restore.Output}");
+        Assert.Contains($"error NU1202: Package ServerTools {packed.Version} is not compatible with net8.0", restore.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("is not compatible with net10.0", restore.Output, StringComparison.Ordinal);
+    }
+
     private void AssertLayout(string package)
     {
         using var zip = ZipFile.OpenRead(package);
@@ -87,16 +86,18 @@ public sealed class PackageTests(DatabaseFixture database) : IClassFixture<Datab
         Assert.Contains("analyzers/dotnet/cs/ServerTools.Analyzers.CodeFixes.dll", entries);
         Assert.Contains("README.md", entries);
         Assert.Contains("tasks/netstandard2.0/ServerTools.Build.dll", entries);
-        Assert.Contains("build/ServerTools.props", entries);
-        Assert.Contains("build/ServerTools.targets", entries);
-        Assert.Contains("buildTransitive/ServerTools.props", entries);
-        Assert.Contains("buildTransitive/ServerTools.targets", entries);
+        // Under net10.0, as the library is: props and targets outside a framework folder would make NuGet take the
+        // package for any framework (docs/architecture.md, "The package").
+        Assert.Contains("build/net10.0/ServerTools.props", entries);
+        Assert.Contains("build/net10.0/ServerTools.targets", entries);
+        Assert.Contains("buildTransitive/net10.0/ServerTools.props", entries);
+        Assert.Contains("buildTransitive/net10.0/ServerTools.targets", entries);
 
         using var nuspecStream = zip.Entries.Single(static e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
         var nuspec = XDocument.Load(nuspecStream);
         var dependencies = nuspec.Descendants().Where(static e => e.Name.LocalName == "dependency")
             .Select(static e => (string)e.Attribute("id")!).ToList();
-        Assert.Equal(_version, nuspec.Descendants().Single(static e => e.Name.LocalName == "version").Value);
+        Assert.Equal(packed.Version, nuspec.Descendants().Single(static e => e.Name.LocalName == "version").Value);
         Assert.Contains("Npgsql.EntityFrameworkCore.PostgreSQL", dependencies);
         // Roslyn's C# parser is a run-time dependency (data rules are parsed with it); the workspaces and analyzer
         // packages the code fixes and generators build against are not, nor are the compiler extensions themselves.
@@ -140,33 +141,8 @@ public sealed class PackageTests(DatabaseFixture database) : IClassFixture<Datab
         Assert.Equal(["ServerTools"], root.GetProperty("references").GetProperty("serverTools").EnumerateArray().Select(static r => r.GetString()));
     }
 
-    private void WriteConsumer(string directory, string feed)
+    private static void WriteProgram(string directory)
     {
-        Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
-              </packageSources>
-            </configuration>
-            """);
-        File.WriteAllText(Path.Combine(directory, "Consumer.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="ServerTools" Version="{_version}" />
-              </ItemGroup>
-            </Project>
-            """);
         File.WriteAllText(Path.Combine(directory, "Program.cs"), """
             using Microsoft.EntityFrameworkCore;
             using Microsoft.Extensions.DependencyInjection;
