@@ -661,7 +661,8 @@ internal static class DiagnosticDescriptors
                      + "whose types are all internal, one referenced only through an extern alias, or one whose types this project "
                      + "cannot name without an error or a warning cannot be loaded that way, and an application that never uses one "
                      + "of its types runs without its rules, blocking ones too. Make one type of it public (a rule class, or a "
-                     + "public static marker class), reference it without an alias, or use one of its types from this project.",
+                     + "public static marker class), or reference it without an alias; suppress ST5012 for a project whose application "
+                     + "loads the assembly another way.",
         helpLinkUri: HelpLinkBase + "ST5012.md",
         customTags: WellKnownDiagnosticTags.CompilationEnd);
 

@@ -25,9 +25,9 @@ public sealed class RuleAssemblyNotLoadedAnalyzerTests
 
     private const string Holds = "holds exception rules";
 
-    private const string AllInternal = "all its types are internal, and it shows them to this project with no [InternalsVisibleTo]";
+    private const string AllInternal = "all its types are internal, and it has no [InternalsVisibleTo] for this project";
 
-    private const string MakeOnePublic = "make one type of it public (a rule class, or a public static marker class), or use one of its types from this project";
+    private const string MakeOnePublic = "make one type of it public (a rule class, or a public static marker class), or suppress ST5012 for this project if the application loads it another way";
 
     [Theory]
     [InlineData(true)]
@@ -51,7 +51,7 @@ public sealed class RuleAssemblyNotLoadedAnalyzerTests
                     "Shop.Rules",
                     Holds,
                     "this project references it only through an extern alias, which generated code cannot know",
-                    "reference it without an alias as well (add 'global' to the reference's Aliases), or use one of its types from this project"),
+                    "reference it without an alias as well (add 'global' to the reference's Aliases), or suppress ST5012 for this project if the application loads it another way"),
                 ExpectedDiagnostic.NoLocation),
         ],
         [Reference("Shop.Rules", ReferencedRulesTests.PublicRules, emitted).WithAliases(["rules"])]);
@@ -72,7 +72,7 @@ public sealed class RuleAssemblyNotLoadedAnalyzerTests
                     + "else here (a type of this project or of another reference has the name of one of its namespaces, as a class "
                     + "'Shop.Rules' beside the namespace 'Shop.Rules')",
                     "add a public, non-generic type to it in a namespace that no type here is named after (a public static marker class), "
-                    + "or use one of its types from this project"),
+                    + "or suppress ST5012 for this project if the application loads it another way"),
                 ExpectedDiagnostic.NoLocation),
         ],
         [Reference("Shop.Rules", ReferencedRulesTests.PublicRules, emitted)],
@@ -89,7 +89,7 @@ public sealed class RuleAssemblyNotLoadedAnalyzerTests
                     "Shop.Rules",
                     Holds,
                     "it (or its module) is marked [Experimental], so naming any of its types draws a diagnostic",
-                    "remove [Experimental] from the assembly, or use one of its types from this project"),
+                    "remove [Experimental] from the assembly, or suppress ST5012 for this project if the application loads it another way"),
                 ExpectedDiagnostic.NoLocation),
         ],
         [Reference("Shop.Rules", ReferencedRulesTests.PublicRules.Replace("namespace Shop.Rules;", "[assembly: System.Diagnostics.CodeAnalysis.Experimental(\"SHOP002\")]\n\nnamespace Shop.Rules;", StringComparison.Ordinal), emitted: true)]);
@@ -108,6 +108,21 @@ public sealed class RuleAssemblyNotLoadedAnalyzerTests
             App,
             [new("ST5012", Message("Shop.Data", "loads the exception rules of the assemblies it references", AllInternal, MakeOnePublic), ExpectedDiagnostic.NoLocation)],
             [TestCompilation.Reference(data, emitted)]);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public Task An_internal_assembly_that_loads_rules_the_project_references_itself_is_not_reported(bool emitted)
+    {
+        // The SDK passes a test project the references of the application it references: an application of top-level
+        // statements (all internal) loads nothing the test project's own loader does not load already.
+        var rules = ReferencedRulesTests.Library("Shop.Rules", ReferencedRulesTests.PublicRules);
+        var rulesReference = TestCompilation.Reference(rules, emitted);
+        var data = ReferencedRulesTests.Library("Shop.Data", "namespace Shop.Data; internal class Order { public int Id { get; set; } }", rulesReference);
+        Assert.NotNull(data.GetTypeByMetadataName("ServerTools.Generated.ReferencedExceptionRules"));
+
+        return DiagnosticAssert.VerifyNotReportedAsync(new RuleAssemblyNotLoadedAnalyzer(), App, ["ST5012"], [TestCompilation.Reference(data, emitted), rulesReference]);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -26,9 +27,10 @@ public sealed class RuleAssemblyNotLoadedAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationAction(static end =>
         {
+            HashSet<IAssemblySymbol>? referenced = null;
             foreach (var (assembly, type, reason) in ReferencedRuleLoading.Of(end.Compilation, end.CancellationToken))
             {
-                if (type is null)
+                if (type is null && (!assembly.Rules.IsEmpty || LoadsMore(end.Compilation, assembly.Assembly, ref referenced)))
                 {
                     end.ReportDiagnostic(Diagnostic.Create(
                         DiagnosticDescriptors.RuleAssemblyNotLoaded,
@@ -42,10 +44,34 @@ public sealed class RuleAssemblyNotLoadedAnalyzer : DiagnosticAnalyzer
         });
     }
 
+    /// <summary>
+    /// Whether loading <paramref name="loader"/>, an assembly with a loader and no rules of its own, would load rules this
+    /// compilation's own loader does not reach: it references an assembly the compilation does not. A build with the SDK
+    /// passes a project the references of the projects it references, so the compilation references the rule assemblies
+    /// that <paramref name="loader"/> loads and handles each itself (loads it, or reports it); an application made of
+    /// top-level statements, whose types are all internal, is then no reason for a warning in its test project.
+    /// </summary>
+    private static bool LoadsMore(Compilation compilation, IAssemblySymbol loader, ref HashSet<IAssemblySymbol>? referenced)
+    {
+        referenced ??= new HashSet<IAssemblySymbol>(compilation.SourceModule.ReferencedAssemblySymbols, SymbolEqualityComparer.Default);
+        foreach (var module in loader.Modules)
+        {
+            foreach (var assembly in module.ReferencedAssemblySymbols)
+            {
+                if (!referenced.Contains(assembly))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     private static string Why(Unloadable reason) => reason switch
     {
         Unloadable.ExternAlias => "this project references it only through an extern alias, which generated code cannot know",
-        Unloadable.AllInternal => "all its types are internal, and it shows them to this project with no [InternalsVisibleTo]",
+        Unloadable.AllInternal => "all its types are internal, and it has no [InternalsVisibleTo] for this project",
         Unloadable.ObsoleteOrExperimental => "it (or its module) is marked [Experimental], so naming any of its types draws a diagnostic",
         _ => "each of its types this project can see is generic, [Obsolete] or [Experimental], or has a name that means something else "
              + "here (a type of this project or of another reference has the name of one of its namespaces, as a class 'Shop.Rules' "
@@ -54,10 +80,10 @@ public sealed class RuleAssemblyNotLoadedAnalyzer : DiagnosticAnalyzer
 
     private static string Fix(Unloadable reason) => reason switch
     {
-        Unloadable.ExternAlias => "reference it without an alias as well (add 'global' to the reference's Aliases), or use one of its types from this project",
-        Unloadable.AllInternal => "make one type of it public (a rule class, or a public static marker class), or use one of its types from this project",
-        Unloadable.ObsoleteOrExperimental => "remove [Experimental] from the assembly, or use one of its types from this project",
+        Unloadable.ExternAlias => "reference it without an alias as well (add 'global' to the reference's Aliases), or suppress ST5012 for this project if the application loads it another way",
+        Unloadable.AllInternal => "make one type of it public (a rule class, or a public static marker class), or suppress ST5012 for this project if the application loads it another way",
+        Unloadable.ObsoleteOrExperimental => "remove [Experimental] from the assembly, or suppress ST5012 for this project if the application loads it another way",
         _ => "add a public, non-generic type to it in a namespace that no type here is named after (a public static marker class), "
-             + "or use one of its types from this project",
+             + "or suppress ST5012 for this project if the application loads it another way",
     };
 }
