@@ -519,7 +519,8 @@ public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixtu
         var asynchronous = await Assert.ThrowsAsync<InvalidOperationException>(() => context.Prospects.FuzzySearch("jon smyth").ToListAsync());
         var score = await Assert.ThrowsAsync<InvalidOperationException>(() => context.Prospects.Select(p => TrigramFunctions.Similarity(p.Name, "jon")).ToListAsync());
 
-        Assert.StartsWith("The database has no pg_trgm, which fuzzy search (FuzzySearch, TrigramFunctions) runs on: PostgreSQL answered \"operator does not exist: text % text\"", search.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The connection finds no pg_trgm, which fuzzy search (FuzzySearch, TrigramFunctions) runs on: PostgreSQL answered \"operator does not exist: text % text\"", search.Message, StringComparison.Ordinal);
+        Assert.Contains("in a schema that is not on the connection's search_path", search.Message, StringComparison.Ordinal);
         Assert.Contains("Add a migration (dotnet ef migrations add AddFuzzySearch) and apply it (dotnet ef database update)", search.Message, StringComparison.Ordinal);
         Assert.Equal(search.Message, asynchronous.Message);
         Assert.Contains("PostgreSQL answered \"function similarity(text, unknown) does not exist\"", score.Message, StringComparison.Ordinal);
@@ -543,7 +544,7 @@ public sealed class SetupErrorTests(SetupErrorDatabases databases) : IClassFixtu
             () => context.Prospects.Where(p => TrigramFunctions.Similarity(p.Name, "jon") > 0.5).ExecuteUpdate(setters => setters.SetProperty(p => p.Name, "secret 4711")));
         Assert.Equal(ConnectionState.Closed, connection.State);
 
-        Assert.StartsWith("The database has no pg_trgm, which fuzzy search (FuzzySearch, TrigramFunctions) runs on: PostgreSQL answered \"operator does not exist: text % text\"", delete.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The connection finds no pg_trgm, which fuzzy search (FuzzySearch, TrigramFunctions) runs on: PostgreSQL answered \"operator does not exist: text % text\"", delete.Message, StringComparison.Ordinal);
         Assert.Contains("PostgreSQL answered \"function similarity(text, unknown) does not exist\"", update.Message, StringComparison.Ordinal);
         foreach (var explained in new[] { delete, update })
         {

@@ -27,13 +27,15 @@ internal static class TrigramErrors
     public static InvalidOperationException? Explain(Exception exception)
         => exception is PostgresException { SqlState: PostgresErrorCodes.UndefinedFunction } error && IsTrigram(error.MessageText)
             ? new InvalidOperationException(
-                $"The database has no pg_trgm, which fuzzy search (FuzzySearch, TrigramFunctions) runs on: PostgreSQL answered \"{error.MessageText}\". "
+                $"The connection finds no pg_trgm, which fuzzy search (FuzzySearch, TrigramFunctions) runs on: PostgreSQL answered \"{error.MessageText}\". "
                 + "UseServerTools() adds the pg_trgm extension and a GIN trigram index per [FuzzySearchable] field to the model, and they come "
                 + "with the model's migration (the sample's is AddFuzzySearch) or EnsureCreated(); this database was made without them (before an "
                 + "entity was marked [FuzzySearchable], or by a context without UseServerTools()), or that migration is missing or not applied. "
                 + "Add a migration (dotnet ef migrations add AddFuzzySearch) and apply it (dotnet ef database update). A model with no "
                 + "[FuzzySearchable] entity that uses TrigramFunctions gets no extension from ServerTools: add modelBuilder.HasPostgresExtension(\"pg_trgm\") "
-                + "and a migration.",
+                + "and a migration. If the database has pg_trgm in a schema that is not on the connection's search_path (SELECT "
+                + "extnamespace::regnamespace FROM pg_extension WHERE extname = 'pg_trgm'), the migration changes nothing: add that schema to "
+                + "the search_path (Search Path in the connection string, or ALTER ROLE ... SET search_path).",
                 error)
             : null;
 
