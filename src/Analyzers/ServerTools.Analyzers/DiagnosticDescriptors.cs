@@ -666,6 +666,25 @@ internal static class DiagnosticDescriptors
         helpLinkUri: HelpLinkBase + "ST5012.md",
         customTags: WellKnownDiagnosticTags.CompilationEnd);
 
+    /// <summary>ST5013: a rule set that one code rule alone writes is a typo away from a rule set of other code rules.</summary>
+    public static readonly DiagnosticDescriptor RuleSetTypo = new(
+        id: "ST5013",
+        title: "A rule set of one code rule is a typo away from a rule set of other code rules",
+        messageFormat: "Rule set '{0}' of '{1}' is written by no other code rule and is a typo away from {2}, a rule set of {3}: rule "
+                       + "sets are compared as written, so if '{0}' is misspelt, '{1}' is skipped where {2} is checked: write the set "
+                       + "as the other rules do, or suppress this warning where '{0}' is meant",
+        category: Categories.Rules,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A rule set names the action that checks the rule, and Evaluate, Enforce and CheckRulesAsync run the rules that "
+                     + "list that exact name. A code rule in RuleSets = [\"confrim\"] beside rules in [\"confirm\"] is in a set of its "
+                     + "own, and Enforce(order, \"confirm\") silently skips it. A set that only one code rule writes, and that is one "
+                     + "typed letter (two for names of 8 letters or more) away from a set another code rule of the project or of the "
+                     + "assemblies it references writes, is reported. Sets that several rules write each (\"sale\" and \"sales\") "
+                     + "are taken as meant. Data rules are not seen at compile time.",
+        helpLinkUri: HelpLinkBase + "ST5013.md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
     /// <summary>ST9001: the module's summary (entities, features, exception rules, source-generated code), once per compilation.</summary>
     public static readonly DiagnosticDescriptor ModuleSummary = new(
         id: "ST9001",

@@ -221,6 +221,56 @@ public sealed class MisspeltRuleSetAnalyzerTests
         Rules);
 
     [Fact]
+    public Task A_set_that_one_rule_misspells_is_not_suggested_but_sets_of_one_rule_each_are() => DiagnosticAssert.VerifyAsync(
+        new MisspeltRuleSetAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [ExceptionRule("sale.confirm", RuleSets = ["confirm"])]
+        public sealed class Confirmation : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 0;
+        }
+
+        // ST5013: a typo of the set two rules write, so no call is pointed to it.
+        [ExceptionRule("sale.confirm_typo", RuleSets = ["confrim"])]
+        public sealed class ConfirmationTypo : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 1;
+        }
+
+        // One rule each: which one is misspelt cannot be told, so both are suggested.
+        [ExceptionRule("sale.ship", RuleSets = ["shipping"])]
+        public sealed class Shipping : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 2;
+        }
+
+        [ExceptionRule("sale.ship_typo", RuleSets = ["shiping"])]
+        public sealed class ShippingTypo : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 3;
+        }
+
+        public class Checkout(IExceptionRuleEngine engine)
+        {
+            public void Confirm(SaleOrder order) => engine.Enforce(order, [|"confim"|]);
+
+            public void ConfirmCased(SaleOrder order) => engine.Enforce(order, [|"Confrim"|]);
+
+            public void Ship(SaleOrder order) => engine.Enforce(order, [|"shiiping"|]);
+        }
+        """,
+        [
+            new("ST5010", Message("confim", "Enforce", "'confirm'"), 0),
+            new("ST5010", Message("Confrim", "Enforce", "'confirm'"), 1),
+            new("ST5010", Message("shiiping", "Enforce", "'shiping' or 'shipping'"), 2),
+        ],
+        Rules);
+
+    [Fact]
     public Task Fix_writes_the_rule_set_meant() => CodeFixAssert.VerifyAsync(
         new MisspeltRuleSetAnalyzer(),
         new UseMeantRuleSetCodeFixProvider(),

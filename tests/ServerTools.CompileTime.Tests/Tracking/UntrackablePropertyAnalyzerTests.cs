@@ -102,6 +102,11 @@ public sealed class UntrackablePropertyAnalyzerTests
             [[|Tracked|]] internal string? Internal { get; set; }
             [[|Tracked|]] private string? Secret { get; set; }
             [[|Tracked|], NotMapped] public Customer? Customer { get; set; }
+            public string First { get; set; } = "";
+            public string Last { get; set; } = "";
+            [[|Tracked|], NotMapped] public string Computed => First + Last;
+            [[|Tracked|], NotMapped] public string Full { get { return First + " " + Last; } }
+            [[|Tracked|], NotMapped] public string Code { get; } = "";
         }
         """,
         [
@@ -112,6 +117,9 @@ public sealed class UntrackablePropertyAnalyzerTests
             new("ST2003", NotMapped("Internal", "its getter is not public, so EF Core does not map it by convention", "make the property public (its setter may stay private), or remove [Tracked]"), 4),
             new("ST2003", NotMapped("Secret", "its getter is not public, so EF Core does not map it by convention", "make the property public (its setter may stay private), or remove [Tracked]"), 5),
             new("ST2003", NotMapped("Customer", "it is [NotMapped], so EF Core does not map it by convention", "remove [Tracked], or remove [NotMapped] to store the property and track it"), 6),
+            new("ST2003", NotMapped("Computed", "it is [NotMapped] and computed (it has no setter), so EF Core cannot store it", "remove [Tracked], and track the properties it is computed from"), 7),
+            new("ST2003", NotMapped("Full", "it is [NotMapped] and computed (it has no setter), so EF Core cannot store it", "remove [Tracked], and track the properties it is computed from"), 8),
+            new("ST2003", NotMapped("Code", "it is [NotMapped], so EF Core does not map it by convention", "remove [Tracked], or remove [NotMapped] and add a setter ('{ get; private set; }' will do) to store the property and track it"), 9),
         ]);
 
     [Fact]

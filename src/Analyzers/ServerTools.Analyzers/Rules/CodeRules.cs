@@ -28,7 +28,7 @@ internal static class CodeRules
     /// <summary>
     /// The code rules of the assemblies <paramref name="compilation"/> references that have the generated rule registry (so
     /// reference ServerTools and register at least one valid rule at run time; see <see cref="ReferencedRuleAssemblies"/>), read once per
-    /// compilation for the analyzers that compare with them (ST5001, ST5010, ST5011) and for the module analysis, which
+    /// compilation for the analyzers that compare with them (ST5001, ST5010, ST5011, ST5013) and for the module analysis, which
     /// lists them with the entities they check (ST9002). Do not change the list.
     /// </summary>
     public static IReadOnlyList<CodeRule> Referenced(Compilation compilation, RulesSymbols symbols, CancellationToken cancellationToken)
@@ -43,7 +43,7 @@ internal static class CodeRules
             .ToList();
 
     /// <summary>
-    /// Registers in <paramref name="start"/> what ST5001 and ST5011 share: each class of the compilation marked
+    /// Registers in <paramref name="start"/> what ST5001, ST5011 and ST5013 share: each class of the compilation marked
     /// <c>[ExceptionRule]</c> goes to <paramref name="select"/> as the class is analysed (its attribute is bound by then, so
     /// nothing walks the compilation's types), and what it keeps goes to <paramref name="report"/> once the whole
     /// compilation is seen; <paramref name="report"/> is not called when nothing was kept.
@@ -114,3 +114,40 @@ internal static class CodeRules
 
 /// <summary>A class marked <c>[ExceptionRule]</c>, with the attribute.</summary>
 internal sealed record CodeRule(INamedTypeSymbol Type, AttributeData Attribute);
+
+/// <summary>
+/// A rule of the compilation that lists rule sets: its class, its attribute and the attribute's <c>RuleSets</c> argument,
+/// as ST5011 and ST5013 gather them (<see cref="CodeRules.GatherThenReport"/>).
+/// </summary>
+internal sealed record RuleWithSets(INamedTypeSymbol Type, AttributeData Attribute, AttributeArgumentSyntax Argument)
+{
+    /// <summary>The rule, when it lists a rule set that is not blank and names its <c>RuleSets</c> argument; else null.</summary>
+    public static RuleWithSets? Select(INamedTypeSymbol type, AttributeData attribute, AttributeSyntax syntax)
+        => CodeRules.RuleSets(attribute).Any(static set => !string.IsNullOrWhiteSpace(set))
+           && RulesSymbols.Argument(syntax, RulesSymbols.RuleSets) is { } argument
+            ? new RuleWithSets(type, attribute, argument)
+            : null;
+
+    /// <summary>The rule as <see cref="CodeRules.Referenced"/> gives those of other assemblies.</summary>
+    public CodeRule CodeRule => new(Type, Attribute);
+
+    /// <summary>
+    /// Gives <paramref name="check"/> each set of the rule that is not blank, with the place to report it: its entry as
+    /// written, or, when the entries cannot be matched one to one with the sets (a constant array, a spread), the whole
+    /// argument, and then only until <paramref name="check"/> says it reported (returns true), so it is reported there once.
+    /// </summary>
+    public void CheckEachSet(Func<string, Location, bool> check)
+    {
+        var sets = CodeRules.RuleSets(Attribute).ToList();
+        var elements = RulesSymbols.Elements(Argument.Expression) is { } written && written.Count == sets.Count ? written : null;
+        for (var i = 0; i < sets.Count; i++)
+        {
+            if (sets[i] is { } set && !string.IsNullOrWhiteSpace(set)
+                && check(set, (elements?[i] ?? Argument.Expression).GetLocation())
+                && elements is null)
+            {
+                return;
+            }
+        }
+    }
+}

@@ -32,12 +32,6 @@ public sealed class MisspeltRuleSetAnalyzer : DiagnosticAnalyzer
     /// <summary>The name of the parameter that takes a rule set, in every method of ServerTools that takes one.</summary>
     private const string RuleSetParameter = "ruleSet";
 
-    /// <summary>The shortest set name for which a typo is suggested; shorter ones are matched only without regard to case.</summary>
-    private const int ShortestTypoLength = 4;
-
-    /// <summary>The shortest set name two typed letters away from a name may be (one letter for shorter ones).</summary>
-    private const int TwoTyposLength = 8;
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = [DiagnosticDescriptors.MisspeltRuleSet];
 
@@ -52,10 +46,13 @@ public sealed class MisspeltRuleSetAnalyzer : DiagnosticAnalyzer
 
             // Read once per compilation, at the first call with a constant set: the code rules of the project and of
             // the assemblies it references (those only when a name is not one of the project's).
+            var sourceRules = new Lazy<List<CodeRule>>(
+                () => CodeRules.InSource(start.Compilation, symbols.Value!.Rules, start.CancellationToken), LazyThreadSafetyMode.ExecutionAndPublication);
             var sourceSets = new Lazy<HashSet<string>>(
-                () => RuleSetsOf(CodeRules.InSource(start.Compilation, symbols.Value!.Rules, start.CancellationToken)), LazyThreadSafetyMode.ExecutionAndPublication);
-            var allSets = new Lazy<HashSet<string>>(
-                () => [.. sourceSets.Value, .. RuleSetsOf(CodeRules.Referenced(start.Compilation, symbols.Value!.Rules, start.CancellationToken))],
+                () => new(sourceRules.Value.SelectMany(static rule => CodeRules.RuleSets(rule.Attribute)).OfType<string>(), StringComparer.Ordinal),
+                LazyThreadSafetyMode.ExecutionAndPublication);
+            var allSets = new Lazy<KnownSets>(
+                () => KnownSets.Of(RuleSetUse.Of(sourceRules.Value.Concat(CodeRules.Referenced(start.Compilation, symbols.Value!.Rules, start.CancellationToken)))),
                 LazyThreadSafetyMode.ExecutionAndPublication);
             start.RegisterSyntaxNodeAction(
                 nodeContext =>
@@ -98,9 +95,10 @@ public sealed class MisspeltRuleSetAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    private static void Report(SyntaxNodeAnalysisContext context, Call call, Lazy<HashSet<string>> sourceSets, Lazy<HashSet<string>> allSets)
+    private static void Report(SyntaxNodeAnalysisContext context, Call call, Lazy<HashSet<string>> sourceSets, Lazy<KnownSets> allSets)
     {
-        if (sourceSets.Value.Contains(call.RuleSet) || allSets.Value.Contains(call.RuleSet) || Meant(call.RuleSet, allSets.Value) is not { Count: > 0 } meant)
+        if (sourceSets.Value.Contains(call.RuleSet) || allSets.Value.Use.Contains(call.RuleSet)
+            || Meant(call.RuleSet, allSets.Value.Suggestible) is not { Count: > 0 } meant)
         {
             return;
         }
@@ -118,11 +116,10 @@ public sealed class MisspeltRuleSetAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// The sets <paramref name="name"/> may mean: those equal to it but for case; else those nearest to it, at most one
-    /// typo away (two for names of <see cref="TwoTyposLength"/> letters or more), with a swap of two letters counted as one;
-    /// none for names shorter than <see cref="ShortestTypoLength"/>, which a letter changes too much. In ordinal order.
+    /// The sets <paramref name="name"/> may mean: those equal to it but for case; else those nearest to it and a typo away
+    /// (<see cref="RuleSetUse.TypoAway"/>). In ordinal order.
     /// </summary>
-    private static List<string> Meant(string name, HashSet<string> known)
+    private static List<string> Meant(string name, IReadOnlyList<string> known)
     {
         var sameButCase = known.Where(set => string.Equals(set, name, StringComparison.OrdinalIgnoreCase)).ToList();
         if (sameButCase.Count > 0)
@@ -131,19 +128,17 @@ public sealed class MisspeltRuleSetAnalyzer : DiagnosticAnalyzer
             return sameButCase;
         }
 
-        var nearest = known
-            .Where(static set => set.Length >= ShortestTypoLength)
-            .Select(set => (Set: set, Distance: EditDistance.WithTranspositions(set, name)))
-            .Where(static candidate => candidate.Distance <= (candidate.Set.Length >= TwoTyposLength ? 2 : 1))
-            .GroupBy(static candidate => candidate.Distance)
-            .OrderBy(static group => group.Key)
-            .FirstOrDefault();
-        return nearest is null ? [] : [.. nearest.Select(static candidate => candidate.Set).OrderBy(static set => set, StringComparer.Ordinal)];
+        return RuleSetUse.TypoAway(name, known);
     }
 
-    /// <summary>The rule sets of <paramref name="rules"/>.</summary>
-    private static HashSet<string> RuleSetsOf(IEnumerable<CodeRule> rules)
-        => new(rules.SelectMany(static rule => CodeRules.RuleSets(rule.Attribute)).OfType<string>(), StringComparer.Ordinal);
+    /// <summary>
+    /// The rule sets of the code rules, and those a name may be taken to mean: all but the misspellings of a set that
+    /// more rules write, which ST5013 reports (<see cref="RuleSetUse.IsTypoOfMoreUsed"/>), so a call is not pointed to them.
+    /// </summary>
+    private sealed record KnownSets(RuleSetUse Use, IReadOnlyList<string> Suggestible)
+    {
+        public static KnownSets Of(RuleSetUse use) => new(use, [.. use.Sets.Where(set => !use.IsTypoOfMoreUsed(set))]);
+    }
 
     /// <summary>A constant rule set given to a method: the name, the method's name, and where the argument is written.</summary>
     private sealed record Call(string RuleSet, string Method, Location Location);

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ServerTools.Analyzers.Common;
 
@@ -34,13 +33,10 @@ public sealed class RuleSetCaseAnalyzer : DiagnosticAnalyzer
             CodeRules.GatherThenReport(
                 start,
                 symbols,
-                static (type, attribute, syntax) => CodeRules.RuleSets(attribute).Any(static set => !string.IsNullOrWhiteSpace(set))
-                                                    && RulesSymbols.Argument(syntax, RulesSymbols.RuleSets) is { } argument
-                    ? new Rule(type, attribute, argument)
-                    : null,
+                RuleWithSets.Select,
                 (end, rules) =>
                 {
-                    var known = rules.Select(static rule => new CodeRule(rule.Type, rule.Attribute))
+                    var known = rules.Select(static rule => rule.CodeRule)
                         .Concat(CodeRules.Referenced(end.Compilation, symbols.Value!, end.CancellationToken))
                         .SelectMany(static rule => CodeRules.RuleSets(rule.Attribute).OfType<string>().Select(set => new Owner(set, rule.Type)))
                         .ToLookup(static owner => owner.Set, StringComparer.OrdinalIgnoreCase);
@@ -52,48 +48,27 @@ public sealed class RuleSetCaseAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static void Analyze(CompilationAnalysisContext context, Rule rule, ILookup<string, Owner> known)
-    {
-        var (type, attribute, argument) = rule;
-        var sets = CodeRules.RuleSets(attribute).ToList();
-        var elements = RulesSymbols.Elements(argument.Expression);
-        if (elements is not null && elements.Count != sets.Count)
+    private static void Analyze(CompilationAnalysisContext context, RuleWithSets rule, ILookup<string, Owner> known)
+        => rule.CheckEachSet((set, location) =>
         {
-            elements = null;
-        }
-
-        for (var i = 0; i < sets.Count; i++)
-        {
-            if (sets[i] is not { } set || string.IsNullOrWhiteSpace(set))
-            {
-                continue;
-            }
-
             var others = known[set].Where(owner => !string.Equals(owner.Set, set, StringComparison.Ordinal)).ToList();
             if (others.Count == 0)
             {
-                continue;
+                return false;
             }
 
             var spellings = others.Select(static owner => owner.Set).Distinct(StringComparer.Ordinal).OrderBy(static name => name, StringComparer.Ordinal);
             var owners = others.Select(owner => CodeRules.Describe(owner.Type, context.Compilation)).Distinct(StringComparer.Ordinal).OrderBy(static name => name, StringComparer.Ordinal);
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.RuleSetDiffersInCase,
-                (elements?[i] ?? argument.Expression).GetLocation(),
+                location,
                 set,
-                type.Name,
+                rule.Type.Name,
                 string.Join(" and ", spellings.Select(static name => $"'{name}'")),
                 string.Join(", ", owners)));
-            if (elements is null)
-            {
-                return;
-            }
-        }
-    }
+            return true;
+        });
 
     /// <summary>A rule set as a code rule writes it, and the rule.</summary>
     private sealed record Owner(string Set, INamedTypeSymbol Type);
-
-    /// <summary>A rule of the compilation that lists rule sets: its class, its attribute and the attribute's <c>RuleSets</c> argument.</summary>
-    private sealed record Rule(INamedTypeSymbol Type, AttributeData Attribute, AttributeArgumentSyntax Argument);
 }

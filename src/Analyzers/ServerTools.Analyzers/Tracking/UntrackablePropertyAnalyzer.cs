@@ -121,7 +121,12 @@ public sealed class UntrackablePropertyAnalyzer : DiagnosticAnalyzer
 
         if (notMapped)
         {
-            return ("it is [NotMapped], " + NotMappedByEfCore, "remove [Tracked], or remove [NotMapped] to store the property and track it");
+            // Removing [NotMapped] stores a property only if it has a setter: a computed one has nowhere to be written back.
+            return setter is not null
+                ? ("it is [NotMapped], " + NotMappedByEfCore, "remove [Tracked], or remove [NotMapped] to store the property and track it")
+                : IsAutoProperty(property)
+                    ? ("it is [NotMapped], " + NotMappedByEfCore, "remove [Tracked], or remove [NotMapped] and add a setter ('{ get; private set; }' will do) to store the property and track it")
+                    : ("it is [NotMapped] and computed (it has no setter), so EF Core cannot store it", "remove [Tracked], and track the properties it is computed from");
         }
 
         if (getter is not { DeclaredAccessibility: Accessibility.Public })

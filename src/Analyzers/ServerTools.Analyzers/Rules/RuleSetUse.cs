@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using ServerTools.Analyzers.Common;
+
+namespace ServerTools.Analyzers.Rules;
+
+/// <summary>
+/// The rule sets code rules write, with the rules that write each, and what "a typo away" means for rule sets: ST5010
+/// suggests the sets a name given to the engine is a typo away from, and ST5013 reports a set that one rule writes and
+/// that is a typo away from the set of other rules.
+/// </summary>
+internal sealed class RuleSetUse
+{
+    /// <summary>The shortest set name for which a typo is suggested; shorter ones are matched only without regard to case.</summary>
+    private const int ShortestTypoLength = 4;
+
+    /// <summary>The shortest set name two typed letters away from a name may be (one letter for shorter ones).</summary>
+    private const int TwoTyposLength = 8;
+
+    private readonly Dictionary<string, List<INamedTypeSymbol>> _owners;
+
+    private RuleSetUse(Dictionary<string, List<INamedTypeSymbol>> owners) => _owners = owners;
+
+    /// <summary>The sets the rules write, in no order.</summary>
+    public IEnumerable<string> Sets => _owners.Keys;
+
+    /// <summary>The rule sets of <paramref name="rules"/>, each with the rules that write it (ordinal, as the engine compares them).</summary>
+    public static RuleSetUse Of(IEnumerable<CodeRule> rules)
+    {
+        var owners = new Dictionary<string, List<INamedTypeSymbol>>(StringComparer.Ordinal);
+        foreach (var rule in rules)
+        {
+            foreach (var set in CodeRules.RuleSets(rule.Attribute))
+            {
+                if (string.IsNullOrWhiteSpace(set))
+                {
+                    continue;
+                }
+
+                if (!owners.TryGetValue(set!, out var types))
+                {
+                    owners.Add(set!, types = []);
+                }
+
+                if (!types.Contains(rule.Type, SymbolEqualityComparer.Default))
+                {
+                    types.Add(rule.Type);
+                }
+            }
+        }
+
+        return new RuleSetUse(owners);
+    }
+
+    /// <summary>Whether a rule writes <paramref name="set"/>.</summary>
+    public bool Contains(string set) => _owners.ContainsKey(set);
+
+    /// <summary>The rules that write <paramref name="set"/> (none when no rule does).</summary>
+    public IReadOnlyList<INamedTypeSymbol> Owners(string set) => _owners.TryGetValue(set, out var owners) ? owners : [];
+
+    /// <summary>
+    /// The sets <paramref name="set"/> may be a misspelling of: when one rule alone writes it, the sets nearest to it, a
+    /// typo away (<see cref="TypoAway"/>), that another rule writes; none otherwise (a set that several rules write is
+    /// taken as meant, as <c>"sale"</c> and <c>"sales"</c> are when each serves several rules). In ordinal order.
+    /// </summary>
+    public List<string> TypoOf(string set)
+    {
+        if (!_owners.TryGetValue(set, out var owners) || owners.Count != 1)
+        {
+            return [];
+        }
+
+        var rule = owners[0];
+        return TypoAway(set, _owners.Where(other => other.Value.Any(owner => !SymbolEqualityComparer.Default.Equals(owner, rule))).Select(static other => other.Key));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="set"/> is a misspelling of a set that more rules write (<see cref="TypoOf"/>): ST5010 does not
+    /// suggest it. A set a typo away from a set of one other rule is not: which of the two is meant cannot be told.
+    /// </summary>
+    public bool IsTypoOfMoreUsed(string set) => TypoOf(set).Any(near => _owners[near].Count > 1);
+
+    /// <summary>
+    /// The names of <paramref name="known"/> nearest to <paramref name="name"/> and a typo away from it, ignoring case:
+    /// at most one edit (two for names of <see cref="TwoTyposLength"/> letters or more), with a swap of two adjacent
+    /// letters counted as one; none for names shorter than <see cref="ShortestTypoLength"/>, which a letter changes too
+    /// much. Names equal to it but for case are not counted (ST5010 and ST5011 tell those apart). In ordinal order.
+    /// </summary>
+    public static List<string> TypoAway(string name, IEnumerable<string> known)
+    {
+        var nearest = known
+            .Where(set => set.Length >= ShortestTypoLength
+                          && Math.Abs(set.Length - name.Length) <= Limit(set)
+                          && !string.Equals(set, name, StringComparison.OrdinalIgnoreCase))
+            .Select(set => (Set: set, Distance: EditDistance.WithTranspositions(set, name)))
+            .Where(static candidate => candidate.Distance <= Limit(candidate.Set))
+            .GroupBy(static candidate => candidate.Distance)
+            .OrderBy(static group => group.Key)
+            .FirstOrDefault();
+        return nearest is null ? [] : [.. nearest.Select(static candidate => candidate.Set).OrderBy(static set => set, StringComparer.Ordinal)];
+    }
+
+    /// <summary>How many typos away from <paramref name="set"/> a name may be.</summary>
+    private static int Limit(string set) => set.Length >= TwoTyposLength ? 2 : 1;
+}

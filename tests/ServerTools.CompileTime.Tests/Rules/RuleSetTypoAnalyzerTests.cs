@@ -1,0 +1,248 @@
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using ServerTools.Analyzers.CodeFixes.Rules;
+using ServerTools.Analyzers.Rules;
+using ServerTools.CompileTime.Tests.Harness;
+
+namespace ServerTools.CompileTime.Tests.Rules;
+
+public sealed class RuleSetTypoAnalyzerTests
+{
+    /// <summary>An entity.</summary>
+    private const string SaleOrder = """
+        namespace Shop;
+
+        public class SaleOrder
+        {
+            public int Id { get; set; }
+            public decimal Discount { get; set; }
+        }
+        """;
+
+    /// <summary>The entity and two code rules in the sets "confirm" and "credit_review".</summary>
+    private const string Rules = """
+        using ServerTools;
+
+        namespace Shop;
+
+        public class SaleOrder
+        {
+            public int Id { get; set; }
+            public decimal Discount { get; set; }
+        }
+
+        [ExceptionRule("sale.discount_limit", Severity = RuleSeverity.Blocking, Message = "A discount above 30% needs approval", RuleSets = ["confirm", "credit_review"])]
+        public sealed class DiscountLimit : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Discount > 0.30m;
+        }
+
+        [ExceptionRule("sale.discount_review", RuleSets = new[] { "confirm", "credit_review" })]
+        public sealed class DiscountReview : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Discount > 0.20m;
+        }
+        """;
+
+    private static string Message(string set, string rule, string near, string owners)
+        => $"Rule set '{set}' of '{rule}' is written by no other code rule and is a typo away from {near}, a rule set of {owners}: rule "
+           + $"sets are compared as written, so if '{set}' is misspelt, '{rule}' is skipped where {near} is checked: write the set "
+           + $"as the other rules do, or suppress this warning where '{set}' is meant";
+
+    [Fact]
+    public Task A_set_one_rule_writes_a_typo_away_from_the_set_of_other_rules_is_reported_at_its_entry() => DiagnosticAssert.VerifyAsync(
+        new RuleSetTypoAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        public static class Actions
+        {
+            public const string Review = "credti_reveiw";
+        }
+
+        [ExceptionRule("sale.credit_limit", Severity = RuleSeverity.Blocking, Message = "Over the credit limit", RuleSets = ["draft", [|"confrim"|]])]
+        public sealed class CreditLimit : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 0;
+        }
+
+        [ExceptionRule("sale.margin", RuleSets = [[|"Confirn"|], [|Actions.Review|]])]
+        public sealed class Margin : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Discount > 0.50m;
+        }
+        """,
+        [
+            new("ST5013", Message("confrim", "CreditLimit", "'confirm'", "'Shop.DiscountLimit', 'Shop.DiscountReview'"), 0),
+            new("ST5013", Message("Confirn", "Margin", "'confirm'", "'Shop.DiscountLimit', 'Shop.DiscountReview'"), 1),
+            new("ST5013", Message("credti_reveiw", "Margin", "'credit_review'", "'Shop.DiscountLimit', 'Shop.DiscountReview'"), 2),
+        ],
+        Rules);
+
+    [Fact]
+    public Task Two_sets_a_typo_apart_that_one_rule_each_writes_are_both_reported() => DiagnosticAssert.VerifyAsync(
+        new RuleSetTypoAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [ExceptionRule("a", RuleSets = [[|"confirm"|]])]
+        public sealed class A : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 0;
+        }
+
+        [ExceptionRule("b", RuleSets = [[|"confrim"|]])]
+        public sealed class B : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 1;
+        }
+        """,
+        [
+            new("ST5013", Message("confirm", "A", "'confrim'", "'Shop.B'"), 0),
+            new("ST5013", Message("confrim", "B", "'confirm'", "'Shop.A'"), 1),
+        ],
+        SaleOrder);
+
+    [Fact]
+    public Task Sets_several_rules_write_sets_of_one_rule_alone_and_case_differences_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
+        new RuleSetTypoAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [ExceptionRule("sale.a", RuleSets = ["sale", "post"])]
+        public sealed class A : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 0;
+        }
+
+        [ExceptionRule("sale.b", RuleSets = ["sale", "sales"])]
+        public sealed class B : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 1;
+        }
+
+        [ExceptionRule("sale.c", RuleSets = ["sales", "Post", "ship", "shipped", "approve", "approval"])]
+        public sealed class C : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 2;
+        }
+
+        [ExceptionRule("sale.d", RuleSets = ["archive", "archives", "  "])]
+        public sealed class D : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 3;
+        }
+
+        [ExceptionRule("sale.any")]
+        public sealed class Any : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 4;
+        }
+        """,
+        ["ST5013"],
+        SaleOrder);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_sets_of_a_referenced_assemblys_rules_are_compared_and_reported_at_the_projects_own_rule(bool emitted)
+    {
+        var domain = ReferencedRulesTests.Built(CSharpCompilation.Create("Shop.Domain", [TestCompilation.Parse(Rules, "Rules.cs")], TestCompilation.References, TestCompilation.Options));
+        var reference = TestCompilation.Reference(domain, emitted);
+
+        var marked = MarkedSource.Parse("""
+            using ServerTools;
+
+            namespace Shop.App;
+
+            [ExceptionRule("app.credit_limit", RuleSets = [[|"confrim"|], "draft"])]
+            public sealed class CreditLimit : IExceptionRule<Shop.SaleOrder>
+            {
+                public bool Applies(Shop.SaleOrder order) => order.Id == 0;
+            }
+            """);
+        var app = TestCompilation.Create(marked.Text).AddReferences(reference);
+        Assert.Empty(app.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Error));
+
+        var diagnostics = await app.WithAnalyzers([new RuleSetTypoAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+
+        DiagnosticAssert.Compare(
+            marked,
+            [new("ST5013", Message("confrim", "CreditLimit", "'confirm'", "'Shop.DiscountLimit' (in Shop.Domain), 'Shop.DiscountReview' (in Shop.Domain)"))],
+            diagnostics);
+    }
+
+    [Fact]
+    public Task A_set_near_the_set_of_many_rules_names_the_first_three_and_counts_the_others() => DiagnosticAssert.VerifyAsync(
+        new RuleSetTypoAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [ExceptionRule("a", RuleSets = ["ship"])]
+        public sealed class A : IExceptionRule<SaleOrder> { public bool Applies(SaleOrder order) => order.Id == 0; }
+
+        [ExceptionRule("b", RuleSets = ["ship"])]
+        public sealed class B : IExceptionRule<SaleOrder> { public bool Applies(SaleOrder order) => order.Id == 1; }
+
+        [ExceptionRule("c", RuleSets = ["ship"])]
+        public sealed class C : IExceptionRule<SaleOrder> { public bool Applies(SaleOrder order) => order.Id == 2; }
+
+        [ExceptionRule("d", RuleSets = ["ship"])]
+        public sealed class D : IExceptionRule<SaleOrder> { public bool Applies(SaleOrder order) => order.Id == 3; }
+
+        [ExceptionRule("e", RuleSets = ["ship"])]
+        public sealed class E : IExceptionRule<SaleOrder> { public bool Applies(SaleOrder order) => order.Id == 4; }
+
+        [ExceptionRule("f", RuleSets = [[|"shp"|]])]
+        public sealed class F : IExceptionRule<SaleOrder> { public bool Applies(SaleOrder order) => order.Id == 5; }
+        """,
+        [new("ST5013", Message("shp", "F", "'ship'", "'Shop.A', 'Shop.B', 'Shop.C' and 2 other rules"))],
+        SaleOrder);
+
+    [Fact]
+    public Task Fix_writes_the_set_the_other_rules_write() => CodeFixAssert.VerifyAsync(
+        new RuleSetTypoAnalyzer(),
+        new UseOtherRulesSetCodeFixProvider(),
+        Rules + Rule("RuleSets = [\"draft\", \"confrim\"]"),
+        Rules + Rule("RuleSets = [\"draft\", \"confirm\"]"));
+
+    [Fact]
+    public Task Fix_is_not_offered_for_a_constant_or_for_sets_of_one_rule_each() => CodeFixAssert.VerifyNotOfferedAsync(
+        new RuleSetTypoAnalyzer(),
+        new UseOtherRulesSetCodeFixProvider(),
+        Rules + Rule("RuleSets = [Actions.Confirm, \"shipping\"]") + """
+
+            [ExceptionRule("sale.ship", RuleSets = ["shiping"])]
+            public sealed class Ship : IExceptionRule<SaleOrder>
+            {
+                public bool Applies(SaleOrder order) => order.Id == 2;
+            }
+
+            public static class Actions
+            {
+                public const string Confirm = "confrim";
+            }
+            """);
+
+    /// <summary>A third rule, in the sets <paramref name="sets"/> (a <c>RuleSets = ...</c> argument).</summary>
+    private static string Rule(string sets) => $$"""
+
+
+        [ExceptionRule("sale.credit_limit", {{sets}})]
+        public sealed class CreditLimit : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 1;
+        }
+        """;
+}
