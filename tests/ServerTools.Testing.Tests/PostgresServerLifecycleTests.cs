@@ -101,6 +101,28 @@ public sealed class PostgresServerLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task TheWatcherSignalsNoProcessThatAStalePostmasterPidFileNamesButIsNoPostgres()
+    {
+        // A postmaster killed outright leaves postmaster.pid behind, and its pid can be reused by any process.
+        using var owner = Process.Start("sleep", "300");
+        using var stranger = Process.Start("sleep", "300");
+        var folder = Path.Combine(_root, "stale");
+        Directory.CreateDirectory(Path.Combine(folder, "data"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "data", "postmaster.pid"), stranger.Id + "\n" + Path.Combine(folder, "data") + "\n");
+        var watcher = CleanupWatcher.Start(owner.Id, stranger.Id, folder);
+        Assert.NotNull(watcher);
+
+        owner.Kill();
+        await owner.WaitForExitAsync();
+        await WaitWhileExistsAsync(folder);
+
+        Assert.False(Directory.Exists(folder));
+        Assert.False(stranger.HasExited);
+        stranger.Kill();
+        CleanupWatcher.Stop(watcher);
+    }
+
+    [Fact]
     public async Task TheWatcherOutlivesTheInterruptThatCtrlCSendsToTheTestHostsProcessGroup()
     {
         using var owner = Process.Start("sleep", "300");

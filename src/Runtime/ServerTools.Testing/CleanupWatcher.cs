@@ -18,15 +18,18 @@ internal static class CleanupWatcher
     // postmaster.pid still names it: a postmaster removes that file when it exits, so a reused pid is never signalled
     // (checked again before SIGKILL, as the postmaster may have exited during the wait; a postmaster that has exited but
     // is not reaped yet, a zombie, still answers kill -0, so the wait ends when the file is gone).
+    // A postmaster killed outright (SIGKILL, the OOM killer) leaves the file behind, and its pid may be reused: where
+    // /proc tells a process's name, the process must also be a postgres.
     // It ignores SIGINT and SIGHUP, which a Ctrl+C or a closed terminal sends to the test host's whole process group.
     private const string Script = """
         trap '' INT HUP
         exec </dev/null >/dev/null 2>&1
+        postmaster() { [ "$(head -n 1 "$3/data/postmaster.pid")" = "$2" ] && { [ ! -r "/proc/$2/comm" ] || [ "$(cat "/proc/$2/comm")" = postgres ]; }; }
         while kill -0 "$1"; do sleep 1; done
-        if [ "$2" -gt 0 ] && [ "$(head -n 1 "$3/data/postmaster.pid")" = "$2" ] && kill -QUIT "$2"; then
+        if [ "$2" -gt 0 ] && postmaster "$@" && kill -QUIT "$2"; then
           i=0
           while kill -0 "$2" && [ -e "$3/data/postmaster.pid" ] && [ "$i" -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-          if kill -0 "$2" && [ "$(head -n 1 "$3/data/postmaster.pid")" = "$2" ]; then kill -KILL "$2"; fi
+          if kill -0 "$2" && postmaster "$@"; then kill -KILL "$2"; fi
         fi
         rm -rf "$3"
         """;
