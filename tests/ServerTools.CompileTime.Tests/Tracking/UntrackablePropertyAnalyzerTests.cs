@@ -116,7 +116,7 @@ public sealed class UntrackablePropertyAnalyzerTests
             new("ST2003", NotMapped("Global", "it is static, and EF Core maps instance properties only", "remove [Tracked]"), 3),
             new("ST2003", NotMapped("Internal", "its getter is not public, so EF Core does not map it by convention", "make the property public (its setter may stay private), or remove [Tracked]"), 4),
             new("ST2003", NotMapped("Secret", "its getter is not public, so EF Core does not map it by convention", "make the property public (its setter may stay private), or remove [Tracked]"), 5),
-            new("ST2003", NotMapped("Customer", "it is [NotMapped], so EF Core does not map it by convention", "remove [Tracked], or remove [NotMapped] to store the property and track it"), 6),
+            new("ST2003", NotMapped("Customer", "it is [NotMapped], so EF Core does not map it by convention", "track a foreign-key property such as 'CustomerId' instead, or mark the fields of 'Customer' [Tracked] on that entity"), 6),
             new("ST2003", NotMapped("Computed", "it is [NotMapped] and computed (it has no setter), so EF Core cannot store it", "remove [Tracked], and track the properties it is computed from"), 7),
             new("ST2003", NotMapped("Full", "it is [NotMapped] and computed (it has no setter), so EF Core cannot store it", "remove [Tracked], and track the properties it is computed from"), 8),
             new("ST2003", NotMapped("Code", "it is [NotMapped], so EF Core does not map it by convention", "remove [Tracked], or remove [NotMapped] and add a setter ('{ get; private set; }' will do) to store the property and track it"), 9),

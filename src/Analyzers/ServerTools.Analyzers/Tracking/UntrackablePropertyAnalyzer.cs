@@ -57,7 +57,7 @@ public sealed class UntrackablePropertyAnalyzer : DiagnosticAnalyzer
         if (NotMapped(property) is { } notMapped)
         {
             // The attribute has no effect whatever the remedy, so removing it is always a safe fix.
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UntrackableProperty, location, s_removeTracked, property.Name, notMapped.Why, notMapped.Instead));
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UntrackableProperty, location, s_removeTracked, property.Name, notMapped.Why, notMapped.Instead ?? Instead(property, symbols)));
             return;
         }
 
@@ -90,9 +90,11 @@ public sealed class UntrackablePropertyAnalyzer : DiagnosticAnalyzer
     /// <summary>
     /// Why EF Core does not map <paramref name="property"/> by convention, so that tracking, which tracks mapped properties
     /// only (<see cref="AuditedProperties.Mapped"/>), leaves it out, and what to do; null when it is mapped. The property is
-    /// judged with the declarations it overrides (an override that declares one accessor has its base's other).
+    /// judged with the declarations it overrides (an override that declares one accessor has its base's other). The advice
+    /// is null for a <c>[NotMapped]</c> property whose type tracking cannot compare either (a navigation, a collection of
+    /// entities): storing it would not make it trackable, so the type's advice applies (<see cref="Instead"/>).
     /// </summary>
-    private static (string Why, string Instead)? NotMapped(IPropertySymbol property)
+    private static (string Why, string? Instead)? NotMapped(IPropertySymbol property)
     {
         if (AuditedProperties.Mapped(property.ContainingType).Any(mapped => SymbolEqualityComparer.Default.Equals(mapped.Symbol, property)))
         {
@@ -123,7 +125,7 @@ public sealed class UntrackablePropertyAnalyzer : DiagnosticAnalyzer
         {
             // Removing [NotMapped] stores a property only if it has a setter: a computed one has nowhere to be written back.
             return setter is not null
-                ? ("it is [NotMapped], " + NotMappedByEfCore, "remove [Tracked], or remove [NotMapped] to store the property and track it")
+                ? ("it is [NotMapped], " + NotMappedByEfCore, TrackedProperties.IsTrackable(property) ? "remove [Tracked], or remove [NotMapped] to store the property and track it" : null)
                 : IsAutoProperty(property)
                     ? ("it is [NotMapped], " + NotMappedByEfCore, "remove [Tracked], or remove [NotMapped] and add a setter ('{ get; private set; }' will do) to store the property and track it")
                     : ("it is [NotMapped] and computed (it has no setter), so EF Core cannot store it", "remove [Tracked], and track the properties it is computed from");
