@@ -90,7 +90,8 @@ public sealed class ModuleAnalysisAnalyzerTests
                         "ST9002",
                         "Entity 'Shop.SaleOrder' of 'Shop.ShopContext': Tracked; checked by exception rules 'document.numbered', 'sale.discount_limit', 'sale.state'",
                         1),
-                    ("type", "Shop.SaleOrder"), ("features", "Tracked"), ("rules", "document.numbered\nsale.discount_limit\nsale.state"), ("contexts", "Shop.ShopContext")),
+                    ("type", "Shop.SaleOrder"), ("features", "Tracked"), ("rules", "document.numbered\nsale.discount_limit\nsale.state"), ("contexts", "Shop.ShopContext"),
+                    ("baseTypes", "Shop.Document\nShop.IDiscounted")),
                 Fact(
                     new ExpectedDiagnostic("ST9002", "Entity 'Shop.Store' of 'Shop.ShopContext': TimeWindowed; no exception rule", 2),
                     ("type", "Shop.Store"), ("features", "TimeWindowed"), ("rules", ""), ("contexts", "Shop.ShopContext")),
@@ -99,7 +100,7 @@ public sealed class ModuleAnalysisAnalyzerTests
                         "ST9002",
                         "Entity 'Shop.Invoice' of 'Shop.ShopContext': no ServerTools feature; checked by exception rules 'document.numbered', 'sale.state'",
                         3),
-                    ("type", "Shop.Invoice"), ("features", ""), ("rules", "document.numbered\nsale.state"), ("contexts", "Shop.ShopContext")),
+                    ("type", "Shop.Invoice"), ("features", ""), ("rules", "document.numbered\nsale.state"), ("contexts", "Shop.ShopContext"), ("baseTypes", "Shop.Document")),
                 Fact(
                     new ExpectedDiagnostic(
                         "ST9003",
@@ -690,7 +691,8 @@ public sealed class ModuleAnalysisAnalyzerTests
                     ("type", "Shop.Domain.SaleOrder"),
                     ("features", "Audited"),
                     ("rules", "common.negative_discount\ndoc.number_missing\npartner.blocked_order\nsale.amount_cap\nsale.discount_limit"),
-                    ("contexts", "Shop.Data.ShopContext")),
+                    ("contexts", "Shop.Data.ShopContext"),
+                    ("baseTypes", "Shop.Domain.Document\nShop.Domain.IDiscounted")),
                 Fact(
                     new ExpectedDiagnostic(
                         "ST9003", "Exception rule 'partner.blocked_order' of 'Shop.Data.BlockedOrder' checks 'Shop.Domain.SaleOrder' (blocking, in every evaluation)", 0),
@@ -807,7 +809,7 @@ public sealed class ModuleAnalysisAnalyzerTests
                     ("type", "Shop.Document"), ("features", "Audited\nTracked"), ("rules", ""), ("contexts", "Shop.ShopContext")),
                 Fact(
                     new ExpectedDiagnostic("ST9002", "Entity 'Shop.Invoice' of 'Shop.ShopContext': Audited, Tracked; no exception rule", 1),
-                    ("type", "Shop.Invoice"), ("features", "Audited\nTracked"), ("rules", ""), ("contexts", "Shop.ShopContext")),
+                    ("type", "Shop.Invoice"), ("features", "Audited\nTracked"), ("rules", ""), ("contexts", "Shop.ShopContext"), ("baseTypes", "Shop.Document")),
             ]);
 
         Summary(

@@ -29,7 +29,7 @@ public sealed class ModuleReportJsonTests
         ],
         GeneratedLines = new LineCount(2, 400, 4, 40),
         SourceGenerated = new SourceGenerated(6, 900),
-        Entities = [new EntityEntry("Shop.Order", ["Audited", "Tracked"], ["order.limit"], ["Shop.Db"]), new EntityEntry("Shop.Tag", [], [], [])],
+        Entities = [new EntityEntry("Shop.Order", ["Audited", "Tracked"], ["order.limit"], ["Shop.Db"]) { BaseTypes = ["Shop.Document", "Shop.IDocument"] }, new EntityEntry("Shop.Tag", [], [], [])],
         Features = ModuleFindings_CountFeatures(),
         Rules = [new RuleEntry("order.limit", "Blocking", "Shop.Order", ["confirm"], "Shop.Rules.Limit")],
         Diagnostics = [new DiagnosticEntry("ST0001", "error", 2)],
@@ -53,8 +53,8 @@ public sealed class ModuleReportJsonTests
         Assert.Equal(report.Lines, read.Lines);
         Assert.Equal(report.GeneratedLines, read.GeneratedLines);
         Assert.Equal(report.SourceGenerated, read.SourceGenerated);
-        Assert.Equal(report.Entities.Select(static e => (e.Type, string.Join(",", e.Features), string.Join(",", e.Rules), string.Join(",", e.Contexts))),
-            read.Entities.Select(static e => (e.Type, string.Join(",", e.Features), string.Join(",", e.Rules), string.Join(",", e.Contexts))));
+        Assert.Equal(report.Entities.Select(static e => (e.Type, string.Join(",", e.Features), string.Join(",", e.Rules), string.Join(",", e.Contexts), string.Join(",", e.BaseTypes))),
+            read.Entities.Select(static e => (e.Type, string.Join(",", e.Features), string.Join(",", e.Rules), string.Join(",", e.Contexts), string.Join(",", e.BaseTypes))));
         Assert.Equal(report.Features, read.Features);
         Assert.Equal(report.Rules.Select(static r => (r.Id, r.Severity, r.Target, string.Join(",", r.Sets), r.Class)),
             read.Rules.Select(static r => (r.Id, r.Severity, r.Target, string.Join(",", r.Sets), r.Class)));

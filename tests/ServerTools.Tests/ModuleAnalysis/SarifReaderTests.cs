@@ -32,7 +32,7 @@ public sealed class SarifReaderTests
                   "level": "note",
                   "message": { "text": "Entity 'Shop.Order'" },
                   "locations": [ { "physicalLocation": { "artifactLocation": { "uri": "file:///src/Order.cs" }, "region": { "startLine": 4 } } } ],
-                  "properties": { "customProperties": { "contexts": "Shop.Db", "features": "Audited\nTracked", "rules": "order.z\norder.a", "type": "Shop.Order" } }
+                  "properties": { "customProperties": { "baseTypes": "Shop.IDocument\nShop.Document", "contexts": "Shop.Db", "features": "Audited\nTracked", "rules": "order.z\norder.a", "type": "Shop.Order" } }
                 },
                 {
                   "ruleId": "ST9002",
@@ -133,7 +133,9 @@ public sealed class SarifReaderTests
         Assert.Equal(["Audited", "Tracked"], order.Features);
         Assert.Equal(["order.a", "order.z"], order.Rules);
         Assert.Equal(["Shop.Db"], order.Contexts);
+        Assert.Equal(["Shop.Document", "Shop.IDocument"], order.BaseTypes);
         Assert.Empty(findings.Entities[0].Features);
+        Assert.Empty(findings.Entities[0].BaseTypes);
         Assert.Equal(["Shop.Db", "Shop.ReportingDb"], findings.Entities[0].Contexts);
 
         var rule = Assert.Single(findings.Rules);

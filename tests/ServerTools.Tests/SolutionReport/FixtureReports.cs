@@ -7,7 +7,11 @@ using System.Text.Json.Nodes;
 namespace ServerTools.Tests.SolutionReport;
 
 /// <summary>An entity of a fixture report: its type, features and the rule ids that check it.</summary>
-internal sealed record FixtureEntity(string Type, string[] Features, string[] Rules);
+internal sealed record FixtureEntity(string Type, string[] Features, string[] Rules)
+{
+    /// <summary>Its base classes and interfaces (<c>baseTypes</c>); left out of the JSON when empty, as an older build wrote it.</summary>
+    public string[] BaseTypes { get; init; } = [];
+}
 
 /// <summary>A fixture <c>module-report.json</c>, written the way the ServerTools build writes it.</summary>
 internal sealed record FixtureModule(string Module)
@@ -84,13 +88,7 @@ internal sealed record FixtureModule(string Module)
             })]),
             ["generatedLines"] = new JsonObject { ["files"] = GeneratedCode == 0 ? 0 : 2, ["code"] = GeneratedCode, ["comment"] = 0, ["blank"] = 0 },
             ["sourceGenerated"] = new JsonObject { ["files"] = SourceGeneratedLines == 0 ? 0 : 5, ["lines"] = SourceGeneratedLines },
-            ["entities"] = new JsonArray([.. Entities.Select(entity => (JsonNode)new JsonObject
-            {
-                ["type"] = entity.Type,
-                ["features"] = Strings(entity.Features),
-                ["rules"] = Strings(entity.Rules),
-                ["contexts"] = Strings([Module + ".AppDbContext"]),
-            })]),
+            ["entities"] = new JsonArray([.. Entities.Select(entity => (JsonNode)Entity(entity))]),
             ["features"] = new JsonObject(
             [
                 .. features.Select(feature => new KeyValuePair<string, JsonNode?>(feature, Entities.Count(entity => entity.Features.Contains(feature)))),
@@ -124,6 +122,23 @@ internal sealed record FixtureModule(string Module)
         }
 
         return report.ToJsonString();
+    }
+
+    private JsonObject Entity(FixtureEntity entity)
+    {
+        var json = new JsonObject
+        {
+            ["type"] = entity.Type,
+            ["features"] = Strings(entity.Features),
+            ["rules"] = Strings(entity.Rules),
+            ["contexts"] = Strings([Module + ".AppDbContext"]),
+        };
+        if (entity.BaseTypes.Length > 0)
+        {
+            json["baseTypes"] = Strings(entity.BaseTypes);
+        }
+
+        return json;
     }
 
     private static JsonArray Strings(string[] values) => new([.. values.Select(static value => (JsonNode?)JsonValue.Create(value))]);

@@ -344,6 +344,80 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Rules_of_a_project_that_references_the_data_project_make_its_entities_rule_checked_in_the_combined_report()
+    {
+        // The other layout: Shop.Rules references Shop.Data and checks its entities; Shop.Data cannot see those rules when
+        // it compiles, so its own report lists its entities without rules. Shop.Web references both and maps nothing.
+        var data = new FixtureModule("Shop.Data")
+        {
+            Code = new() { ["C#"] = 200 },
+            Entities =
+            [
+                new("Shop.Data.Model.SaleOrder", ["Audited"], []),
+                new("Shop.Data.Model.Partner", [], []),
+                new("Shop.Data.Model.PriceList", [], []),
+            ],
+        };
+        var rules = new FixtureModule("Shop.Rules")
+        {
+            Code = new() { ["C#"] = 120 },
+            Rules =
+            [
+                ("sale.credit_limit", "Blocking", "Shop.Data.Model.SaleOrder"),
+                ("sale.large_quantity", "Warning", "Shop.Data.Model.SaleOrder"),
+                ("partner.vat_missing", "Warning", "Shop.Data.Model.Partner"),
+            ],
+        };
+        var web = new FixtureModule("Shop.Web") { Code = new() { ["C#"] = 80, ["Razor"] = 40 } };
+
+        var run = await ReportAsync(data, rules, web);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var markdown = _folder.Markdown;
+        Assert.Contains("3 modules: 3 entities, 440 lines of code (0 generated), 3 exception rules, 0 ServerTools diagnostics.", markdown, StringComparison.Ordinal);
+        Assert.Equal(("2", "0", "0"), SummaryCells(markdown, "`Shop.Data`"));
+        Assert.Equal(("0", "1", "2"), SummaryCells(markdown, "`Shop.Rules`"));
+        Assert.Equal(("0", "0", "0"), SummaryCells(markdown, "`Shop.Web`"));
+        Assert.Equal(("2", "1", "2"), SummaryCells(markdown, "Total"));
+        Assert.Contains("| `Shop.Data.Model.SaleOrder` | `Audited` | `sale.credit_limit`, `sale.large_quantity` | `Shop.Data.AppDbContext` |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| `Shop.Data.Model.PriceList` |  |  | `Shop.Data.AppDbContext` |", markdown, StringComparison.Ordinal);
+
+        var html = _folder.Html;
+        Assert.Contains("data-chart=\"features\" data-module=\"Shop.Data\" data-feature=\"ExceptionRules\" data-value=\"2\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-chart=\"features\" data-module=\"Shop.Rules\" data-feature=\"ExceptionRules\" data-value=\"0\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rule_on_a_base_class_or_interface_of_another_project_checks_the_entities_that_derive_from_it()
+    {
+        // As in a project's own report: a rule checks the entities whose base class or interface it names.
+        var data = new FixtureModule("Shop.Data")
+        {
+            Code = new() { ["C#"] = 200 },
+            Entities =
+            [
+                new("Shop.Data.Model.SaleOrder", [], []) { BaseTypes = ["Shop.Data.Model.Document", "Shop.Data.Model.IHasPartner"] },
+                new("Shop.Data.Model.Invoice", [], []) { BaseTypes = ["Shop.Data.Model.Document"] },
+                new("Shop.Data.Model.Partner", [], []),
+            ],
+        };
+        var rules = new FixtureModule("Shop.Rules")
+        {
+            Code = new() { ["C#"] = 120 },
+            Rules = [("partner.blocked", "Blocking", "Shop.Data.Model.IHasPartner"), ("document.number", "Warning", "Shop.Data.Model.Document")],
+        };
+
+        var run = await ReportAsync(data, rules);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var markdown = _folder.Markdown;
+        Assert.Equal(("2", "0", "0"), SummaryCells(markdown, "`Shop.Data`"));
+        Assert.Equal(("2", "1", "1"), SummaryCells(markdown, "Total"));
+        Assert.Contains("| `Shop.Data.Model.SaleOrder` |  | `document.number`, `partner.blocked` |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| `Shop.Data.Model.Invoice` |  | `document.number` |", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_failed_build_exits_1_with_the_build_output_and_what_to_do()
     {
         var project = Path.Combine(_folder.Root, "Broken.csproj");
@@ -428,7 +502,7 @@ public sealed class ReportCommandTests : IDisposable
     private static int CellCount(string markdownRow) => Regex.Count(markdownRow, @"(?<!\\)\|");
 
     /// <summary>The Rule-checked, Blocking rules and Warning rules cells of a row of the summary table.</summary>
-    private static (string RuleChecked, string Blocking, string Warning) SummaryCells(string markdown, string firstCell)
+    internal static (string RuleChecked, string Blocking, string Warning) SummaryCells(string markdown, string firstCell)
     {
         static string[] Cells(string row) => [.. row.Trim('|').Split('|').Select(static cell => cell.Trim())];
         var lines = markdown.Split('\n');

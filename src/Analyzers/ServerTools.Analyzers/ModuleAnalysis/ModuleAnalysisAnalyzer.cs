@@ -83,6 +83,7 @@ public sealed class ModuleAnalysisAnalyzer : DiagnosticAnalyzer
                     ["features"] = Join(entity.Features),
                     ["rules"] = Join(entity.Rules),
                     ["contexts"] = Join(entity.Contexts),
+                    ["baseTypes"] = Join(entity.BaseTypes),
                 }),
                 entity.Type,
                 entity.Contexts.Count == 0 ? "no DbContext of this project" : Quoted(entity.Contexts),

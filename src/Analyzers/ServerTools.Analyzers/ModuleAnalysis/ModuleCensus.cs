@@ -373,7 +373,27 @@ internal sealed class ModuleCensus
             }
         }
 
-        return new EntityFacts(entity, ModuleSymbols.Name(entity), features, [.. ruleIds], [.. contexts], SourceLocation(entity));
+        return new EntityFacts(entity, ModuleSymbols.Name(entity), features, [.. ruleIds], [.. contexts], BaseTypes(entity), SourceLocation(entity));
+    }
+
+    /// <summary>
+    /// The names of the entity's base classes (not <c>object</c>) and of its interfaces, ordinal order: the types a rule may
+    /// check it as, for <c>servertools report</c> to match the rules of projects this one does not reference.
+    /// </summary>
+    private static List<string> BaseTypes(INamedTypeSymbol entity)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        for (var current = entity.BaseType; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            names.Add(ModuleSymbols.Name(current));
+        }
+
+        foreach (var implemented in entity.AllInterfaces)
+        {
+            names.Add(ModuleSymbols.Name(implemented));
+        }
+
+        return [.. names];
     }
 
     /// <summary>[Audited] on the class or a base class: an entity derived from an audited class is audited as that class.</summary>
@@ -425,8 +445,18 @@ internal static class Feature
     public const string TimeWindowed = "TimeWindowed";
 }
 
-/// <summary>An entity of the module: its name, features (in <see cref="Feature"/> order), rule ids and contexts (ordinal order).</summary>
-internal sealed record EntityFacts(INamedTypeSymbol Symbol, string Type, IReadOnlyList<string> Features, IReadOnlyList<string> Rules, IReadOnlyList<string> Contexts, Location Location);
+/// <summary>
+/// An entity of the module: its name, features (in <see cref="Feature"/> order), rule ids, contexts, and base classes and
+/// interfaces (ordinal order).
+/// </summary>
+internal sealed record EntityFacts(
+    INamedTypeSymbol Symbol,
+    string Type,
+    IReadOnlyList<string> Features,
+    IReadOnlyList<string> Rules,
+    IReadOnlyList<string> Contexts,
+    IReadOnlyList<string> BaseTypes,
+    Location Location);
 
 /// <summary>An exception rule of the module, for one type it checks.</summary>
 internal sealed record RuleFacts(

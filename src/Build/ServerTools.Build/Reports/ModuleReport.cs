@@ -79,7 +79,14 @@ public sealed record SourceGenerated(int Files, int Lines);
 /// <param name="Features">Among Audited, Tracked, FuzzySearchable, TimeWindowed, in that order.</param>
 /// <param name="Rules">The ids of the exception rules that check it, ordinal order.</param>
 /// <param name="Contexts">The full names of the DbContext classes that map it.</param>
-public sealed record EntityEntry(string Type, IReadOnlyList<string> Features, IReadOnlyList<string> Rules, IReadOnlyList<string> Contexts);
+public sealed record EntityEntry(string Type, IReadOnlyList<string> Features, IReadOnlyList<string> Rules, IReadOnlyList<string> Contexts)
+{
+    /// <summary>
+    /// The full names of its base classes (not <c>object</c>) and interfaces, ordinal order: the types an exception rule
+    /// may check it as, so that <c>servertools report</c> can match it with the rules of projects this one does not reference.
+    /// </summary>
+    public IReadOnlyList<string> BaseTypes { get; init; } = [];
+}
 
 /// <summary>An exception rule class.</summary>
 /// <param name="Id">The rule id.</param>

@@ -50,6 +50,7 @@ public static class ModuleReportJson
                 .StringArray("features", entity.Features)
                 .StringArray("rules", entity.Rules)
                 .StringArray("contexts", entity.Contexts)
+                .StringArray("baseTypes", entity.BaseTypes)
                 .EndObject();
         }
 
@@ -122,7 +123,10 @@ public static class ModuleReportJson
             GeneratedLines = ReadCount(root.Get("generatedLines") ?? JsonValue.Null),
             SourceGenerated = new SourceGenerated(Integer(sourceGenerated, "files"), Integer(sourceGenerated, "lines")),
             Entities = Items(root.Get("entities"))
-                .Select(static e => new EntityEntry(e.GetString("type") ?? "", Strings(e.Get("features")), Strings(e.Get("rules")), Strings(e.Get("contexts"))))
+                .Select(static e => new EntityEntry(e.GetString("type") ?? "", Strings(e.Get("features")), Strings(e.Get("rules")), Strings(e.Get("contexts")))
+                {
+                    BaseTypes = Strings(e.Get("baseTypes")),
+                })
                 .ToList(),
             Features = (root.Get("features") ?? JsonValue.Null).Members
                 .Select(static f => new KeyValuePair<string, int>(f.Key, ToInteger(f.Value)))

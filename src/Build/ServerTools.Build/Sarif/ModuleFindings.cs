@@ -94,7 +94,10 @@ public sealed class ModuleFindings
                     var type = Text(properties, "type");
                     if (type.Length > 0 && !entities.ContainsKey(type))
                     {
-                        entities.Add(type, new EntityEntry(type, List(properties, "features"), Sorted(List(properties, "rules")), Sorted(List(properties, "contexts"))));
+                        entities.Add(type, new EntityEntry(type, List(properties, "features"), Sorted(List(properties, "rules")), Sorted(List(properties, "contexts")))
+                        {
+                            BaseTypes = Sorted(List(properties, "baseTypes")),
+                        });
                     }
 
                     break;

@@ -128,6 +128,12 @@ public sealed record EntityReport
 
     /// <summary>The DbContext classes that map the entity.</summary>
     public IReadOnlyList<string> Contexts { get; init; } = [];
+
+    /// <summary>
+    /// The full names of its base classes (not <c>object</c>) and of the interfaces it implements: the types a rule of
+    /// another project may check it as. Empty in a report of an older build, which did not write them.
+    /// </summary>
+    public IReadOnlyList<string> BaseTypes { get; init; } = [];
 }
 
 /// <summary>An exception rule class.</summary>

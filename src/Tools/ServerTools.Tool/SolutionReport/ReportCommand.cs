@@ -125,8 +125,10 @@ public static class ReportCommand
         }
     }
 
-    private static (string Markdown, string Html) Write(IReadOnlyList<ModuleReport> modules, string outputDir)
+    private static (string Markdown, string Html) Write(IReadOnlyList<ModuleReport> reports, string outputDir)
     {
+        // Every module's rules check the entities of all of them: the Markdown and the page show the same attribution.
+        var modules = RuleAttribution.Apply(reports);
         var directory = Path.GetFullPath(outputDir);
         var markdownFile = Path.Combine(directory, MarkdownFileName);
         var htmlFile = Path.Combine(directory, HtmlFileName);
