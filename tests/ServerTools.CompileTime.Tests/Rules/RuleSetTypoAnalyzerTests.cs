@@ -152,6 +152,40 @@ public sealed class RuleSetTypoAnalyzerTests
         SaleOrder);
 
     [Theory]
+    [InlineData("stage1", "stage2")]
+    [InlineData("region_eu", "region_us")]
+    [InlineData("create", "created")]
+    [InlineData("draft", "drafts")]
+    [InlineData("approved", "approve")]
+    public Task Sets_that_differ_as_names_of_different_sets_do_are_not_reported(string one, string other) => DiagnosticAssert.VerifyNotReportedAsync(
+        new RuleSetTypoAnalyzer(),
+        $$"""
+        using ServerTools;
+
+        namespace Shop;
+
+        [ExceptionRule("sale.a", RuleSets = ["{{one}}"])]
+        public sealed class A : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 0;
+        }
+
+        [ExceptionRule("sale.b", RuleSets = ["{{other}}"])]
+        public sealed class B : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 1;
+        }
+
+        [ExceptionRule("sale.c", RuleSets = ["{{other}}"])]
+        public sealed class C : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 2;
+        }
+        """,
+        ["ST5013"],
+        SaleOrder);
+
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task The_sets_of_a_referenced_assemblys_rules_are_compared_and_reported_at_the_projects_own_rule(bool emitted)

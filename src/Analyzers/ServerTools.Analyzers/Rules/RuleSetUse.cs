@@ -63,7 +63,8 @@ internal sealed class RuleSetUse
     /// <summary>
     /// The sets <paramref name="set"/> may be a misspelling of: when one rule alone writes it, the sets nearest to it, a
     /// typo away (<see cref="TypoAway"/>), that another rule writes; none otherwise (a set that several rules write is
-    /// taken as meant, as <c>"sale"</c> and <c>"sales"</c> are when each serves several rules). In ordinal order.
+    /// taken as meant, as <c>"sale"</c> and <c>"sales"</c> are when each serves several rules), and so is a pair of names
+    /// that differ the way names meant to differ do (<see cref="DifferOnPurpose"/>). In ordinal order.
     /// </summary>
     public List<string> TypoOf(string set)
     {
@@ -73,8 +74,37 @@ internal sealed class RuleSetUse
         }
 
         var rule = owners[0];
-        return TypoAway(set, _owners.Where(other => other.Value.Any(owner => !SymbolEqualityComparer.Default.Equals(owner, rule))).Select(static other => other.Key));
+        return TypoAway(
+            set,
+            _owners.Where(other => !DifferOnPurpose(set, other.Key) && other.Value.Any(owner => !SymbolEqualityComparer.Default.Equals(owner, rule)))
+                .Select(static other => other.Key));
     }
+
+    /// <summary>
+    /// Whether two set names differ the way names of different sets do, not the way a typo does: one is the other with
+    /// something added at the end (<c>"draft"</c>, <c>"drafts"</c>; <c>"create"</c>, <c>"created"</c>), they differ in
+    /// digits alone (<c>"stage1"</c>, <c>"stage2"</c>), or only in the part after their last <c>_</c>, <c>.</c>, <c>-</c>,
+    /// <c>:</c> or <c>/</c> (<c>"region_eu"</c>, <c>"region_us"</c>). Case is ignored.
+    /// </summary>
+    internal static bool DifferOnPurpose(string a, string b)
+    {
+        if (a.StartsWith(b, StringComparison.OrdinalIgnoreCase) || b.StartsWith(a, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (string.Equals(WithoutDigits(a), WithoutDigits(b), StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var last = a.LastIndexOfAny(s_separators);
+        return last > 0 && last == b.LastIndexOfAny(s_separators) && string.Compare(a, 0, b, 0, last + 1, StringComparison.OrdinalIgnoreCase) == 0;
+    }
+
+    private static readonly char[] s_separators = ['_', '.', '-', ':', '/'];
+
+    private static string WithoutDigits(string name) => new([.. name.Where(static c => c is < '0' or > '9')]);
 
     /// <summary>
     /// Whether <paramref name="set"/> is a misspelling of a set that more rules write (<see cref="TypoOf"/>): ST5010 does not
