@@ -106,7 +106,7 @@ public sealed class RuleAssemblyNotLoadedAnalyzerTests
         return DiagnosticAssert.VerifyAsync(
             new RuleAssemblyNotLoadedAnalyzer(),
             App,
-            [new("ST5012", Message("Shop.Data", "loads the exception rules of the assemblies it references", AllInternal, MakeOnePublic), ExpectedDiagnostic.NoLocation)],
+            [new("ST5012", Message("Shop.Data", "loads the exception rules of the assemblies it references, and this project does not reference 'Shop.Rules'", AllInternal, MakeOnePublic), ExpectedDiagnostic.NoLocation)],
             [TestCompilation.Reference(data, emitted)]);
     }
 

@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ServerTools.Shared;
@@ -30,13 +32,18 @@ public sealed class RuleAssemblyNotLoadedAnalyzer : DiagnosticAnalyzer
             HashSet<IAssemblySymbol>? referenced = null;
             foreach (var (assembly, type, reason) in ReferencedRuleLoading.Of(end.Compilation, end.CancellationToken))
             {
-                if (type is null && (!assembly.Rules.IsEmpty || LoadsMore(end.Compilation, assembly.Assembly, ref referenced)))
+                if (type is null
+                    && (assembly.Rules.IsEmpty ? Unreferenced(end.Compilation, assembly.Assembly, ref referenced) : []) is var unreferenced
+                    && (!assembly.Rules.IsEmpty || unreferenced.Count > 0))
                 {
                     end.ReportDiagnostic(Diagnostic.Create(
                         DiagnosticDescriptors.RuleAssemblyNotLoaded,
                         Location.None,
                         assembly.Assembly.Name,
-                        assembly.Rules.IsEmpty ? "loads the exception rules of the assemblies it references" : "holds exception rules",
+                        assembly.Rules.IsEmpty
+                            ? "loads the exception rules of the assemblies it references, and this project does not reference "
+                              + string.Join(", ", unreferenced.Take(3).Select(static name => $"'{name}'")) + (unreferenced.Count > 3 ? $" and {unreferenced.Count - 3} more" : "")
+                            : "holds exception rules",
                         Why(reason),
                         Fix(reason)));
                 }
@@ -45,27 +52,30 @@ public sealed class RuleAssemblyNotLoadedAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// Whether loading <paramref name="loader"/>, an assembly with a loader and no rules of its own, would load rules this
-    /// compilation's own loader does not reach: it references an assembly the compilation does not. A build with the SDK
-    /// passes a project the references of the projects it references, so the compilation references the rule assemblies
-    /// that <paramref name="loader"/> loads and handles each itself (loads it, or reports it); an application made of
-    /// top-level statements, whose types are all internal, is then no reason for a warning in its test project.
+    /// The names of the assemblies <paramref name="loader"/> (an assembly with a loader and no rules of its own) references
+    /// and the compilation does not, in ordinal order: those may hold rules that only loading <paramref name="loader"/>
+    /// would load (what an unreferenced assembly holds cannot be seen). None when the compilation references all of them:
+    /// a build with the SDK passes a project the references of the projects it references, so the compilation references
+    /// the rule assemblies that <paramref name="loader"/> loads and handles each itself (loads it, or reports it); an
+    /// application made of top-level statements, whose types are all internal, is then no reason for a warning in its test
+    /// project.
     /// </summary>
-    private static bool LoadsMore(Compilation compilation, IAssemblySymbol loader, ref HashSet<IAssemblySymbol>? referenced)
+    private static List<string> Unreferenced(Compilation compilation, IAssemblySymbol loader, ref HashSet<IAssemblySymbol>? referenced)
     {
         referenced ??= new HashSet<IAssemblySymbol>(compilation.SourceModule.ReferencedAssemblySymbols, SymbolEqualityComparer.Default);
+        var names = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var module in loader.Modules)
         {
             foreach (var assembly in module.ReferencedAssemblySymbols)
             {
                 if (!referenced.Contains(assembly))
                 {
-                    return true;
+                    names.Add(assembly.Name);
                 }
             }
         }
 
-        return false;
+        return [.. names];
     }
 
     private static string Why(Unloadable reason) => reason switch
