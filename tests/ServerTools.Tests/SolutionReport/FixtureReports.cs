@@ -28,6 +28,9 @@ internal sealed record FixtureModule(string Module)
 
     public (string Id, string Severity, long Count)[] Diagnostics { get; init; } = [];
 
+    /// <summary>The projects of the solution it references (its report's <c>references.projects</c>).</summary>
+    public string[] Projects { get; init; } = [];
+
     /// <summary>Two realistic modules, one without anything, one whose names try to break out of Markdown and HTML.</summary>
     public static FixtureModule Sales { get; } = new("Shop.Sales")
     {
@@ -113,7 +116,7 @@ internal sealed record FixtureModule(string Module)
                 ["dotnet"] = Strings(["Microsoft.NETCore.App"]),
                 ["serverTools"] = Strings(["ServerTools"]),
                 ["packages"] = new JsonArray(new JsonObject { ["name"] = "Npgsql.EntityFrameworkCore.PostgreSQL", ["version"] = "10.0.0" }),
-                ["projects"] = Strings([]),
+                ["projects"] = Strings(Projects),
             },
         };
         if (configuration is not null)

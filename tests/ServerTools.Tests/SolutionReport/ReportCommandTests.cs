@@ -361,6 +361,7 @@ public sealed class ReportCommandTests : IDisposable
         var rules = new FixtureModule("Shop.Rules")
         {
             Code = new() { ["C#"] = 120 },
+            Projects = ["Shop.Data"],
             Rules =
             [
                 ("sale.credit_limit", "Blocking", "Shop.Data.Model.SaleOrder"),
@@ -368,7 +369,7 @@ public sealed class ReportCommandTests : IDisposable
                 ("partner.vat_missing", "Warning", "Shop.Data.Model.Partner"),
             ],
         };
-        var web = new FixtureModule("Shop.Web") { Code = new() { ["C#"] = 80, ["Razor"] = 40 } };
+        var web = new FixtureModule("Shop.Web") { Code = new() { ["C#"] = 80, ["Razor"] = 40 }, Projects = ["Shop.Data", "Shop.Rules"] };
 
         var run = await ReportAsync(data, rules, web);
 
@@ -388,6 +389,30 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Rules_reach_the_entities_of_modules_an_application_loads_with_them_and_no_others()
+    {
+        // Two applications of one solution map a type of the same name; only Billing's rules run with Billing's entities.
+        // Shop.Reports references Billing.Data and Shop.Catalog, so Billing's rule runs with Shop.Catalog's entities too.
+        var billing = new FixtureModule("Billing.Data")
+        {
+            Code = new() { ["C#"] = 100 },
+            Entities = [new("Shop.Model.Customer", [], [])],
+            Rules = [("billing.credit", "Blocking", "Shop.Model.Customer")],
+        };
+        var orders = new FixtureModule("Orders.Data") { Code = new() { ["C#"] = 100 }, Entities = [new("Shop.Model.Customer", [], [])] };
+        var catalog = new FixtureModule("Shop.Catalog") { Code = new() { ["C#"] = 100 }, Entities = [new("Shop.Model.Customer", [], [])] };
+        var reports = new FixtureModule("Shop.Reports") { Code = new() { ["C#"] = 50 }, Projects = ["Billing.Data", "Shop.Catalog"] };
+
+        var run = await ReportAsync(billing, orders, catalog, reports);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var markdown = _folder.Markdown;
+        Assert.Equal(("1", "1", "0"), SummaryCells(markdown, "`Billing.Data`"));
+        Assert.Equal(("0", "0", "0"), SummaryCells(markdown, "`Orders.Data`"));
+        Assert.Equal(("1", "0", "0"), SummaryCells(markdown, "`Shop.Catalog`"));
+    }
+
+    [Fact]
     public async Task A_rule_on_a_base_class_or_interface_of_another_project_checks_the_entities_that_derive_from_it()
     {
         // As in a project's own report: a rule checks the entities whose base class or interface it names.
@@ -404,6 +429,7 @@ public sealed class ReportCommandTests : IDisposable
         var rules = new FixtureModule("Shop.Rules")
         {
             Code = new() { ["C#"] = 120 },
+            Projects = ["Shop.Data"],
             Rules = [("partner.blocked", "Blocking", "Shop.Data.Model.IHasPartner"), ("document.number", "Warning", "Shop.Data.Model.Document")],
         };
 

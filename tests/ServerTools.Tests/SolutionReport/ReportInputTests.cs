@@ -240,6 +240,7 @@ public sealed class ReportInputTests : IDisposable
         var app = new FixtureModule("Shop.App")
         {
             Code = new() { ["C#"] = 100 },
+            Projects = ["Shop.Sales"],
             Entities = [new("Shop.Sales.Partner", ["Audited", "FuzzySearchable"], []), new("Shop.App.Invoice", ["Audited"], [])],
         };
         _folder.WriteFile("a/module-report.json", FixtureModule.Sales.ToJson());
@@ -250,7 +251,7 @@ public sealed class ReportInputTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         var markdown = _folder.Markdown;
         Assert.Contains("2 modules: 4 entities,", markdown, StringComparison.Ordinal);
-        // Rule-checked 1: Shop.Sales' rule sale.credit_limit checks Partner in Shop.App's context too.
+        // Rule-checked 1: Shop.Sales' rule sale.credit_limit checks Partner in Shop.App's context too (Shop.App references Shop.Sales).
         Assert.Contains("| `Shop.App` | 100 | 0 | 0 | 0 | 0 | 0 | 2 | 2 | 0 | 1 | 0 | 1 |", markdown, StringComparison.Ordinal);
         // Entities 4 (not 5), audited 3 (not 4), fuzzy searchable 1 (not 2): Shop.Sales.Partner once.
         Assert.Contains("| Total | 2,200 | 0 | 10 | 0 | 30 | 2,400 | 4 | 3 | 1 | 1 | 1 | 2 | 1 | 1 | 1 | 2 | 0 |", markdown, StringComparison.Ordinal);

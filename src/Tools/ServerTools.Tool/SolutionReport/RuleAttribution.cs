@@ -5,13 +5,15 @@ using System.Linq;
 namespace ServerTools.Tool.SolutionReport;
 
 /// <summary>
-/// Gives every module's entities the exception rules of all the modules combined. A project's own report lists, with
+/// Gives every module's entities the exception rules of the modules they run with. A project's own report lists, with
 /// each entity, the rules of the project and of the projects it references; where the rules live in a project that
 /// references the data project (Shop.Rules references Shop.Data), the data project's build cannot see them, but the
-/// application loads both into one rule registry. So here an entity is checked by every rule of any module whose
-/// checked type (<see cref="RuleReport.Target"/>) is the entity, one of its <see cref="EntityReport.BaseTypes"/>, or
-/// <c>object</c>, by full name, as a project's own report matches them; the rules themselves still count in the module
-/// that declares them only.
+/// application loads both into one rule registry. So here an entity is checked by every rule of a module linked to its
+/// own (the same module, one references the other, or a module of the solution references both: an application that
+/// loads both) whose checked type (<see cref="RuleReport.Target"/>) is the entity, one of its
+/// <see cref="EntityReport.BaseTypes"/>, or <c>object</c>, by full name, as a project's own report matches them; the
+/// rules themselves still count in the module that declares them only. Two modules that no module links (two
+/// applications that each map a type of the same name) do not share rules.
 /// </summary>
 internal static class RuleAttribution
 {
@@ -24,12 +26,29 @@ internal static class RuleAttribution
     /// </summary>
     public static IReadOnlyList<ModuleReport> Apply(IReadOnlyList<ModuleReport> modules)
     {
-        var idsByTarget = modules
-            .SelectMany(static module => module.Rules)
+        if (!modules.Any(static module => module.Rules.Count > 0))
+        {
+            return modules;
+        }
+
+        return [.. modules.Select(module => Apply(module, modules
+            .Where(other => other.Rules.Count > 0 && Linked(modules, other, module))
+            .SelectMany(static other => other.Rules)
             .GroupBy(static rule => rule.Target, StringComparer.Ordinal)
-            .ToDictionary(static group => group.Key, static group => group.Select(static rule => rule.Id).ToList(), StringComparer.Ordinal);
-        return idsByTarget.Count == 0 ? modules : [.. modules.Select(module => Apply(module, idsByTarget))];
+            .ToDictionary(static group => group.Key, static group => group.Select(static rule => rule.Id).ToList(), StringComparer.Ordinal)))];
     }
+
+    /// <summary>
+    /// Whether the rules of <paramref name="rules"/> can run on the entities of <paramref name="entities"/>: they are one
+    /// module, or a module of <paramref name="modules"/> is or references each (so an application loads both).
+    /// </summary>
+    private static bool Linked(IReadOnlyList<ModuleReport> modules, ModuleReport rules, ModuleReport entities)
+        => rules.Module == entities.Module
+           || modules.Any(module => Reaches(module, rules.Module) && Reaches(module, entities.Module));
+
+    /// <summary>Whether <paramref name="module"/> is <paramref name="name"/> or references it (its report lists the projects it references, through others too).</summary>
+    private static bool Reaches(ModuleReport module, string name)
+        => module.Module == name || module.References.Projects.Contains(name, StringComparer.Ordinal);
 
     private static ModuleReport Apply(ModuleReport module, Dictionary<string, List<string>> idsByTarget)
     {
