@@ -1,3 +1,5 @@
+using System;
+using System.Globalization;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -152,11 +154,56 @@ public sealed class RuleSetTypoAnalyzerTests
         SaleOrder);
 
     [Theory]
+    [InlineData("confir", "confirm")]
+    [InlineData("confirmm", "confirm")]
+    [InlineData("cancell", "cancel")]
+    [InlineData("confirm_", "confirm")]
+    [InlineData("credit_reveiw", "credit_review")]
+    [InlineData("sale.cnofirm", "sale.confirm")]
+    [InlineData("stgae1", "stage1")]
+    public async Task Typos_at_the_end_or_in_the_last_part_of_a_name_are_reported(string typo, string meant)
+    {
+        var diagnostics = await DiagnosticAssert.AnalyzeAsync(
+            new RuleSetTypoAnalyzer(),
+            $$"""
+            using ServerTools;
+
+            namespace Shop;
+
+            [ExceptionRule("sale.a", RuleSets = ["{{typo}}"])]
+            public sealed class A : IExceptionRule<SaleOrder>
+            {
+                public bool Applies(SaleOrder order) => order.Id == 0;
+            }
+
+            [ExceptionRule("sale.b", RuleSets = ["{{meant}}"])]
+            public sealed class B : IExceptionRule<SaleOrder>
+            {
+                public bool Applies(SaleOrder order) => order.Id == 1;
+            }
+
+            [ExceptionRule("sale.c", RuleSets = ["{{meant}}"])]
+            public sealed class C : IExceptionRule<SaleOrder>
+            {
+                public bool Applies(SaleOrder order) => order.Id == 2;
+            }
+            """,
+            SaleOrder);
+
+        var reported = Assert.Single(diagnostics);
+        Assert.Equal("ST5013", reported.Id);
+        Assert.StartsWith($"Rule set '{typo}' of 'A' is written by no other code rule and is a typo away from '{meant}'", reported.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("stage1", "stage2")]
     [InlineData("region_eu", "region_us")]
     [InlineData("create", "created")]
     [InlineData("draft", "drafts")]
     [InlineData("approved", "approve")]
+    [InlineData("approver", "approve")]
+    [InlineData("draft2", "draft")]
+    [InlineData("region_north", "region_south")]
     public Task Sets_that_differ_as_names_of_different_sets_do_are_not_reported(string one, string other) => DiagnosticAssert.VerifyNotReportedAsync(
         new RuleSetTypoAnalyzer(),
         $$"""

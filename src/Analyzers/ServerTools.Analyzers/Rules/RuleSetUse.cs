@@ -81,14 +81,18 @@ internal sealed class RuleSetUse
     }
 
     /// <summary>
-    /// Whether two set names differ the way names of different sets do, not the way a typo does: one is the other with
-    /// something added at the end (<c>"draft"</c>, <c>"drafts"</c>; <c>"create"</c>, <c>"created"</c>), they differ in
-    /// digits alone (<c>"stage1"</c>, <c>"stage2"</c>), or only in the part after their last <c>_</c>, <c>.</c>, <c>-</c>,
-    /// <c>:</c> or <c>/</c> (<c>"region_eu"</c>, <c>"region_us"</c>). Case is ignored.
+    /// Whether two set names differ the way names of different sets do, not the way a typo does: one is the other with a
+    /// word ending or a number added (<c>"draft"</c>, <c>"drafts"</c>; <c>"create"</c>, <c>"created"</c>;
+    /// <c>"approve"</c>, <c>"approver"</c>; <c>"draft"</c>, <c>"draft2"</c>), they differ in digits alone
+    /// (<c>"stage1"</c>, <c>"stage2"</c>), or only in the part after their last <c>_</c>, <c>.</c>, <c>-</c>, <c>:</c> or
+    /// <c>/</c> where those parts are no typo of each other (<c>"region_eu"</c>, <c>"region_us"</c>; not
+    /// <c>"credit_reveiw"</c>). Case is ignored. A letter dropped, doubled or added at the end (<c>"confir"</c>,
+    /// <c>"confirmm"</c>) is a typo.
     /// </summary>
     internal static bool DifferOnPurpose(string a, string b)
     {
-        if (a.StartsWith(b, StringComparison.OrdinalIgnoreCase) || b.StartsWith(a, StringComparison.OrdinalIgnoreCase))
+        var (shorter, longer) = a.Length <= b.Length ? (a, b) : (b, a);
+        if (longer.StartsWith(shorter, StringComparison.OrdinalIgnoreCase) && IsEnding(longer.Substring(shorter.Length)))
         {
             return true;
         }
@@ -99,10 +103,19 @@ internal sealed class RuleSetUse
         }
 
         var last = a.LastIndexOfAny(s_separators);
-        return last > 0 && last == b.LastIndexOfAny(s_separators) && string.Compare(a, 0, b, 0, last + 1, StringComparison.OrdinalIgnoreCase) == 0;
+        return last > 0
+               && last == b.LastIndexOfAny(s_separators)
+               && string.Compare(a, 0, b, 0, last + 1, StringComparison.OrdinalIgnoreCase) == 0
+               && TypoAway(a.Substring(last + 1), [b.Substring(last + 1)]).Count == 0;
     }
 
     private static readonly char[] s_separators = ['_', '.', '-', ':', '/'];
+
+    /// <summary>The word endings that make another name of a set (<c>s</c>, <c>es</c>, <c>d</c>, <c>ed</c>, <c>r</c>, <c>er</c>), not a typo.</summary>
+    private static readonly string[] s_endings = ["s", "es", "d", "ed", "r", "er"];
+
+    private static bool IsEnding(string added)
+        => s_endings.Contains(added, StringComparer.OrdinalIgnoreCase) || added.All(static c => c is >= '0' and <= '9');
 
     private static string WithoutDigits(string name) => new([.. name.Where(static c => c is < '0' or > '9')]);
 
