@@ -106,7 +106,16 @@ public sealed class RuleAssemblyNotLoadedAnalyzerTests
         return DiagnosticAssert.VerifyAsync(
             new RuleAssemblyNotLoadedAnalyzer(),
             App,
-            [new("ST5012", Message("Shop.Data", "loads the exception rules of the assemblies it references, and this project does not reference 'Shop.Rules'", AllInternal, MakeOnePublic), ExpectedDiagnostic.NoLocation)],
+            [
+                new(
+                    "ST5012",
+                    Message(
+                        "Shop.Data",
+                        "has no rules of its own but loads those of the assemblies it references, and this project does not reference 'Shop.Rules' (which may hold rules only 'Shop.Data' loads)",
+                        AllInternal,
+                        "reference 'Shop.Rules' from this project if it holds rules (it is then loaded, or named by ST5012, itself), or " + MakeOnePublic),
+                    ExpectedDiagnostic.NoLocation),
+            ],
             [TestCompilation.Reference(data, emitted)]);
     }
 
@@ -123,6 +132,20 @@ public sealed class RuleAssemblyNotLoadedAnalyzerTests
         Assert.NotNull(data.GetTypeByMetadataName("ServerTools.Generated.ReferencedExceptionRules"));
 
         return DiagnosticAssert.VerifyNotReportedAsync(new RuleAssemblyNotLoadedAnalyzer(), App, ["ST5012"], [TestCompilation.Reference(data, emitted), rulesReference]);
+    }
+
+    [Fact]
+    public Task A_reference_of_a_project_reference_that_holds_no_rules_is_no_reason_to_report_it()
+    {
+        // In the IDE a project reference is a compilation, whose own references are all seen: Shop.Data's reference to a
+        // PDF library, which the application's test project does not have, holds no rules.
+        var rules = ReferencedRulesTests.Library("Shop.Rules", ReferencedRulesTests.PublicRules);
+        var rulesReference = TestCompilation.Reference(rules, emitted: false);
+        var pdf = TestCompilation.Reference(TestCompilation.Create("namespace Shop.Pdf; public static class Writer { public static int Pages => 1; }").WithAssemblyName("Shop.Pdf"), emitted: false);
+        var data = ReferencedRulesTests.Library("Shop.Data", "namespace Shop.Data; internal class Order { public int Pages => Shop.Pdf.Writer.Pages; }", rulesReference, pdf);
+        Assert.NotNull(data.GetTypeByMetadataName("ServerTools.Generated.ReferencedExceptionRules"));
+
+        return DiagnosticAssert.VerifyNotReportedAsync(new RuleAssemblyNotLoadedAnalyzer(), App, ["ST5012"], [TestCompilation.Reference(data, emitted: false), rulesReference]);
     }
 
     [Theory]

@@ -36,16 +36,16 @@ public sealed class RuleAssemblyNotLoadedAnalyzer : DiagnosticAnalyzer
                     && (assembly.Rules.IsEmpty ? Unreferenced(end.Compilation, assembly.Assembly, ref referenced) : []) is var unreferenced
                     && (!assembly.Rules.IsEmpty || unreferenced.Count > 0))
                 {
+                    var names = string.Join(", ", unreferenced.Take(3).Select(static name => $"'{name}'")) + (unreferenced.Count > 3 ? $" and {unreferenced.Count - 3} more" : "");
                     end.ReportDiagnostic(Diagnostic.Create(
                         DiagnosticDescriptors.RuleAssemblyNotLoaded,
                         Location.None,
                         assembly.Assembly.Name,
                         assembly.Rules.IsEmpty
-                            ? "loads the exception rules of the assemblies it references, and this project does not reference "
-                              + string.Join(", ", unreferenced.Take(3).Select(static name => $"'{name}'")) + (unreferenced.Count > 3 ? $" and {unreferenced.Count - 3} more" : "")
+                            ? $"has no rules of its own but loads those of the assemblies it references, and this project does not reference {names} (which may hold rules only '{assembly.Assembly.Name}' loads)"
                             : "holds exception rules",
                         Why(reason),
-                        Fix(reason)));
+                        assembly.Rules.IsEmpty ? $"reference {names} from this project if it holds rules (it is then loaded, or named by ST5012, itself), or {Fix(reason)}" : Fix(reason)));
                 }
             }
         });
@@ -53,9 +53,11 @@ public sealed class RuleAssemblyNotLoadedAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// The names of the assemblies <paramref name="loader"/> (an assembly with a loader and no rules of its own) references
-    /// and the compilation does not, in ordinal order: those may hold rules that only loading <paramref name="loader"/>
-    /// would load (what an unreferenced assembly holds cannot be seen). None when the compilation references all of them:
-    /// a build with the SDK passes a project the references of the projects it references, so the compilation references
+    /// and the compilation does not, in ordinal order, that may hold rules only loading <paramref name="loader"/> would
+    /// load: one whose types cannot be seen (an assembly of a metadata reference's references that the compilation lacks
+    /// has none), or one with the generated rule registry or loader (in the IDE a project reference is a compilation, which
+    /// sees all its references: a package of its own, such as EF Core's Design, is no reason for a warning). None when the
+    /// compilation references all of them: a build with the SDK passes a project the references of the projects it references, so the compilation references
     /// the rule assemblies that <paramref name="loader"/> loads and handles each itself (loads it, or reports it); an
     /// application made of top-level statements, whose types are all internal, is then no reason for a warning in its test
     /// project.
@@ -63,12 +65,18 @@ public sealed class RuleAssemblyNotLoadedAnalyzer : DiagnosticAnalyzer
     private static List<string> Unreferenced(Compilation compilation, IAssemblySymbol loader, ref HashSet<IAssemblySymbol>? referenced)
     {
         referenced ??= new HashSet<IAssemblySymbol>(compilation.SourceModule.ReferencedAssemblySymbols, SymbolEqualityComparer.Default);
+
+        // A project reference in the IDE is the project's compilation, whose references this compilation lacks are missing
+        // here; its own compilation sees them.
+        var own = compilation.GetMetadataReference(loader) is CompilationReference { Compilation: var source }
+            ? source.SourceModule.ReferencedAssemblySymbols
+            : [];
         var names = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var module in loader.Modules)
         {
             foreach (var assembly in module.ReferencedAssemblySymbols)
             {
-                if (!referenced.Contains(assembly))
+                if (!referenced.Contains(assembly) && MayHoldRules(own.FirstOrDefault(seen => seen.Name == assembly.Name) ?? assembly))
                 {
                     names.Add(assembly.Name);
                 }
@@ -77,6 +85,12 @@ public sealed class RuleAssemblyNotLoadedAnalyzer : DiagnosticAnalyzer
 
         return [.. names];
     }
+
+    /// <summary>Whether <paramref name="assembly"/> cannot be seen (no types: a missing assembly), or has the generated rule registry or loader.</summary>
+    private static bool MayHoldRules(IAssemblySymbol assembly)
+        => assembly.TypeNames.Count == 0
+           || assembly.GetTypeByMetadataName(ReferencedRuleAssemblies.RegistryMetadataName) is not null
+           || assembly.GetTypeByMetadataName(ReferencedRuleAssemblies.LoaderMetadataName) is not null;
 
     private static string Why(Unloadable reason) => reason switch
     {
