@@ -9,8 +9,8 @@ namespace ServerTools.Tool.SolutionReport;
 /// each entity, the rules of the project and of the projects it references; where the rules live in a project that
 /// references the data project (Shop.Rules references Shop.Data), the data project's build cannot see them, but the
 /// application loads both into one rule registry. So here an entity is checked by every rule of a module linked to its
-/// own (the same module, one references the other, or a module of the solution references both: an application that
-/// loads both) whose checked type (<see cref="RuleReport.Target"/>) is the entity, one of its
+/// own (the same module, one references the other, or both reference a project of the solution, where the type they
+/// name may be declared, and a module references both: an application that loads both) whose checked type (<see cref="RuleReport.Target"/>) is the entity, one of its
 /// <see cref="EntityReport.BaseTypes"/>, or <c>object</c>, by full name, as a project's own report matches them; the
 /// rules themselves still count in the module that declares them only. Two modules that no module links (two
 /// applications that each map a type of the same name) do not share rules.
@@ -31,24 +31,64 @@ internal static class RuleAttribution
             return modules;
         }
 
+        var links = new Links(modules);
         return [.. modules.Select(module => Apply(module, modules
-            .Where(other => other.Rules.Count > 0 && Linked(modules, other, module))
+            .Where(other => other.Rules.Count > 0 && links.Linked(other.Module, module.Module))
             .SelectMany(static other => other.Rules)
             .GroupBy(static rule => rule.Target, StringComparer.Ordinal)
             .ToDictionary(static group => group.Key, static group => group.Select(static rule => rule.Id).ToList(), StringComparer.Ordinal)))];
     }
 
-    /// <summary>
-    /// Whether the rules of <paramref name="rules"/> can run on the entities of <paramref name="entities"/>: they are one
-    /// module, or a module of <paramref name="modules"/> is or references each (so an application loads both).
-    /// </summary>
-    private static bool Linked(IReadOnlyList<ModuleReport> modules, ModuleReport rules, ModuleReport entities)
-        => rules.Module == entities.Module
-           || modules.Any(module => Reaches(module, rules.Module) && Reaches(module, entities.Module));
+    /// <summary>The projects each module references (through others too, as its report lists them), and the modules that reference each.</summary>
+    private sealed class Links
+    {
+        private readonly Dictionary<string, HashSet<string>> _references = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, HashSet<string>> _referencedBy = new(StringComparer.Ordinal);
 
-    /// <summary>Whether <paramref name="module"/> is <paramref name="name"/> or references it (its report lists the projects it references, through others too).</summary>
-    private static bool Reaches(ModuleReport module, string name)
-        => module.Module == name || module.References.Projects.Contains(name, StringComparer.Ordinal);
+        public Links(IReadOnlyList<ModuleReport> modules)
+        {
+            foreach (var module in modules)
+            {
+                // A module built for several frameworks has a report for each: the union of their references.
+                Of(_references, module.Module).UnionWith(module.References.Projects);
+                foreach (var project in module.References.Projects)
+                {
+                    Of(_referencedBy, project).Add(module.Module);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Whether the rules of module <paramref name="rules"/> can check the entities of module <paramref name="entities"/>:
+        /// one module, one references the other, or both reference a project (where the type they name may be declared)
+        /// and a module references both (an application that loads both). Two modules that share no project cannot name
+        /// one type, and two that no module references together never run in one registry.
+        /// </summary>
+        public bool Linked(string rules, string entities)
+        {
+            if (rules == entities || References(rules).Contains(entities) || References(entities).Contains(rules))
+            {
+                return true;
+            }
+
+            return References(rules).Overlaps(References(entities))
+                   && _referencedBy.TryGetValue(rules, out var loadingRules)
+                   && _referencedBy.TryGetValue(entities, out var loadingEntities)
+                   && loadingRules.Overlaps(loadingEntities);
+        }
+
+        private HashSet<string> References(string module) => _references.TryGetValue(module, out var projects) ? projects : [];
+
+        private static HashSet<string> Of(Dictionary<string, HashSet<string>> sets, string key)
+        {
+            if (!sets.TryGetValue(key, out var set))
+            {
+                sets.Add(key, set = new HashSet<string>(StringComparer.Ordinal));
+            }
+
+            return set;
+        }
+    }
 
     private static ModuleReport Apply(ModuleReport module, Dictionary<string, List<string>> idsByTarget)
     {
