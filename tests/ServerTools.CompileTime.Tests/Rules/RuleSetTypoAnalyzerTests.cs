@@ -161,6 +161,10 @@ public sealed class RuleSetTypoAnalyzerTests
     [InlineData("credit_reveiw", "credit_review")]
     [InlineData("sale.cnofirm", "sale.confirm")]
     [InlineData("stgae1", "stage1")]
+    [InlineData("approvedd", "approved")]
+    [InlineData("orderss", "orders")]
+    [InlineData("reviewd", "reviewed")]
+    [InlineData("cancelld", "cancelled")]
     public async Task Typos_at_the_end_or_in_the_last_part_of_a_name_are_reported(string typo, string meant)
     {
         var diagnostics = await DiagnosticAssert.AnalyzeAsync(
@@ -204,6 +208,10 @@ public sealed class RuleSetTypoAnalyzerTests
     [InlineData("approver", "approve")]
     [InlineData("draft2", "draft")]
     [InlineData("region_north", "region_south")]
+    [InlineData("confirms", "confirmed")]
+    [InlineData("closed", "closer")]
+    [InlineData("sale.confirms", "sale.confirmed")]
+    [InlineData("process", "processes")]
     public Task Sets_that_differ_as_names_of_different_sets_do_are_not_reported(string one, string other) => DiagnosticAssert.VerifyNotReportedAsync(
         new RuleSetTypoAnalyzer(),
         $$"""

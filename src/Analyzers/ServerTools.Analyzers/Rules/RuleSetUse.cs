@@ -81,18 +81,17 @@ internal sealed class RuleSetUse
     }
 
     /// <summary>
-    /// Whether two set names differ the way names of different sets do, not the way a typo does: one is the other with a
-    /// word ending or a number added (<c>"draft"</c>, <c>"drafts"</c>; <c>"create"</c>, <c>"created"</c>;
-    /// <c>"approve"</c>, <c>"approver"</c>; <c>"draft"</c>, <c>"draft2"</c>), they differ in digits alone
-    /// (<c>"stage1"</c>, <c>"stage2"</c>), or only in the part after their last <c>_</c>, <c>.</c>, <c>-</c>, <c>:</c> or
-    /// <c>/</c> where those parts are no typo of each other (<c>"region_eu"</c>, <c>"region_us"</c>; not
-    /// <c>"credit_reveiw"</c>). Case is ignored. A letter dropped, doubled or added at the end (<c>"confir"</c>,
-    /// <c>"confirmm"</c>) is a typo.
+    /// Whether two set names differ the way names of different sets do, not the way a typo does: one word with two
+    /// endings (<see cref="OtherEndings"/>: <c>"draft"</c>, <c>"drafts"</c>; <c>"create"</c>, <c>"created"</c>;
+    /// <c>"confirms"</c>, <c>"confirmed"</c>; <c>"draft"</c>, <c>"draft2"</c>), digits alone (<c>"stage1"</c>,
+    /// <c>"stage2"</c>), or only the part after their last <c>_</c>, <c>.</c>, <c>-</c>, <c>:</c> or <c>/</c> where those
+    /// parts are no typo of each other (<c>"region_eu"</c>, <c>"region_us"</c>; not <c>"credit_reveiw"</c>). Case is
+    /// ignored. A letter dropped, doubled or added at the end (<c>"confir"</c>, <c>"confirmm"</c>, <c>"orderss"</c>) is a
+    /// typo, and so is an ending misspelt as a shorter one (<c>"reviewd"</c> for <c>"reviewed"</c>).
     /// </summary>
     internal static bool DifferOnPurpose(string a, string b)
     {
-        var (shorter, longer) = a.Length <= b.Length ? (a, b) : (b, a);
-        if (longer.StartsWith(shorter, StringComparison.OrdinalIgnoreCase) && IsEnding(longer.Substring(shorter.Length)))
+        if (OtherEndings(a, b))
         {
             return true;
         }
@@ -114,8 +113,44 @@ internal sealed class RuleSetUse
     /// <summary>The word endings that make another name of a set (<c>s</c>, <c>es</c>, <c>d</c>, <c>ed</c>, <c>r</c>, <c>er</c>), not a typo.</summary>
     private static readonly string[] s_endings = ["s", "es", "d", "ed", "r", "er"];
 
-    private static bool IsEnding(string added)
-        => s_endings.Contains(added, StringComparer.OrdinalIgnoreCase) || added.All(static c => c is >= '0' and <= '9');
+    /// <summary>
+    /// Whether <paramref name="a"/> and <paramref name="b"/> are one stem with two different endings, each none, a word
+    /// ending (<see cref="s_endings"/>) or a number, and neither of two endings the end of the other (<c>"d"</c> and
+    /// <c>"ed"</c> are a typo's pair).
+    /// </summary>
+    private static bool OtherEndings(string a, string b)
+    {
+        for (var length = 1; length <= a.Length && length <= b.Length; length++)
+        {
+            if (string.Compare(a, 0, b, 0, length, StringComparison.OrdinalIgnoreCase) != 0)
+            {
+                return false;
+            }
+
+            var stem = a.Substring(0, length);
+            var (first, second) = (a.Substring(length), b.Substring(length));
+            if (IsEnding(stem, first)
+                && IsEnding(stem, second)
+                && !string.Equals(first, second, StringComparison.OrdinalIgnoreCase)
+                && (first.Length == 0 || second.Length == 0
+                    || !(first.EndsWith(second, StringComparison.OrdinalIgnoreCase) || second.EndsWith(first, StringComparison.OrdinalIgnoreCase))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="ending"/> ends a name of <paramref name="stem"/>: none, a number, or a word ending other than
+    /// one letter that repeats the stem's last (<c>"orders"</c> + <c>"s"</c> is a typo).
+    /// </summary>
+    private static bool IsEnding(string stem, string ending)
+        => ending.Length == 0
+           || ending.All(static c => c is >= '0' and <= '9')
+           || (s_endings.Contains(ending, StringComparer.OrdinalIgnoreCase)
+               && !(ending.Length == 1 && char.ToLowerInvariant(ending[0]) == char.ToLowerInvariant(stem[stem.Length - 1])));
 
     private static string WithoutDigits(string name) => new([.. name.Where(static c => c is < '0' or > '9')]);
 
