@@ -134,15 +134,18 @@ public sealed class RuleAssemblyNotLoadedAnalyzerTests
         return DiagnosticAssert.VerifyNotReportedAsync(new RuleAssemblyNotLoadedAnalyzer(), App, ["ST5012"], [TestCompilation.Reference(data, emitted), rulesReference]);
     }
 
-    [Fact]
-    public Task A_reference_of_a_project_reference_that_holds_no_rules_is_no_reason_to_report_it()
+    [Theory]
+    [InlineData("namespace Shop.Pdf; public static class Writer { public static int Pages => 1; }")]
+    [InlineData("[assembly: System.Runtime.CompilerServices.TypeForwardedTo(typeof(object))]")]
+    public Task A_reference_of_a_project_reference_that_holds_no_rules_is_no_reason_to_report_it(string pdfSource)
     {
         // In the IDE a project reference is a compilation, whose own references are all seen: Shop.Data's reference to a
-        // PDF library, which the application's test project does not have, holds no rules.
+        // PDF library (or a project of type forwarders alone), which the application's test project does not have, holds
+        // no rules.
         var rules = ReferencedRulesTests.Library("Shop.Rules", ReferencedRulesTests.PublicRules);
         var rulesReference = TestCompilation.Reference(rules, emitted: false);
-        var pdf = TestCompilation.Reference(TestCompilation.Create("namespace Shop.Pdf; public static class Writer { public static int Pages => 1; }").WithAssemblyName("Shop.Pdf"), emitted: false);
-        var data = ReferencedRulesTests.Library("Shop.Data", "namespace Shop.Data; internal class Order { public int Pages => Shop.Pdf.Writer.Pages; }", rulesReference, pdf);
+        var pdf = TestCompilation.Reference(TestCompilation.Create(pdfSource).WithAssemblyName("Shop.Pdf"), emitted: false);
+        var data = ReferencedRulesTests.Library("Shop.Data", "namespace Shop.Data; internal class Order { public int Id { get; set; } }", rulesReference, pdf);
         Assert.NotNull(data.GetTypeByMetadataName("ServerTools.Generated.ReferencedExceptionRules"));
 
         return DiagnosticAssert.VerifyNotReportedAsync(new RuleAssemblyNotLoadedAnalyzer(), App, ["ST5012"], [TestCompilation.Reference(data, emitted: false), rulesReference]);

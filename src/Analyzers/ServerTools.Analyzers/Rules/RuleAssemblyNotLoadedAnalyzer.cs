@@ -54,9 +54,9 @@ public sealed class RuleAssemblyNotLoadedAnalyzer : DiagnosticAnalyzer
     /// <summary>
     /// The names of the assemblies <paramref name="loader"/> (an assembly with a loader and no rules of its own) references
     /// and the compilation does not, in ordinal order, that may hold rules only loading <paramref name="loader"/> would
-    /// load: one whose types cannot be seen (an assembly of a metadata reference's references that the compilation lacks
-    /// has none), or one with the generated rule registry or loader (in the IDE a project reference is a compilation, which
-    /// sees all its references: a package of its own, such as EF Core's Design, is no reason for a warning). None when the
+    /// load: any of a metadata reference (what the compilation lacks it cannot see), and of a project reference in the IDE,
+    /// which is the project's compilation and sees all its references, those with the generated rule registry or loader (a
+    /// package of its own, such as EF Core's Design, or a project of type forwarders, is no reason for a warning). None when the
     /// compilation references all of them: a build with the SDK passes a project the references of the projects it references, so the compilation references
     /// the rule assemblies that <paramref name="loader"/> loads and handles each itself (loads it, or reports it); an
     /// application made of top-level statements, whose types are all internal, is then no reason for a warning in its test
@@ -76,7 +76,7 @@ public sealed class RuleAssemblyNotLoadedAnalyzer : DiagnosticAnalyzer
         {
             foreach (var assembly in module.ReferencedAssemblySymbols)
             {
-                if (!referenced.Contains(assembly) && MayHoldRules(own.FirstOrDefault(seen => seen.Name == assembly.Name) ?? assembly))
+                if (!referenced.Contains(assembly) && (own.FirstOrDefault(seen => seen.Name == assembly.Name) is not { } seen || HasRegistryOrLoader(seen)))
                 {
                     names.Add(assembly.Name);
                 }
@@ -86,10 +86,9 @@ public sealed class RuleAssemblyNotLoadedAnalyzer : DiagnosticAnalyzer
         return [.. names];
     }
 
-    /// <summary>Whether <paramref name="assembly"/> cannot be seen (no types: a missing assembly), or has the generated rule registry or loader.</summary>
-    private static bool MayHoldRules(IAssemblySymbol assembly)
-        => assembly.TypeNames.Count == 0
-           || assembly.GetTypeByMetadataName(ReferencedRuleAssemblies.RegistryMetadataName) is not null
+    /// <summary>Whether <paramref name="assembly"/> has the generated rule registry or loader.</summary>
+    private static bool HasRegistryOrLoader(IAssemblySymbol assembly)
+        => assembly.GetTypeByMetadataName(ReferencedRuleAssemblies.RegistryMetadataName) is not null
            || assembly.GetTypeByMetadataName(ReferencedRuleAssemblies.LoaderMetadataName) is not null;
 
     private static string Why(Unloadable reason) => reason switch
