@@ -9,11 +9,13 @@ namespace ServerTools.Tool.SolutionReport;
 /// each entity, the rules of the project and of the projects it references; where the rules live in a project that
 /// references the data project (Shop.Rules references Shop.Data), the data project's build cannot see them, but the
 /// application loads both into one rule registry. So here an entity is checked by every rule of a module linked to its
-/// own (the same module, one references the other, or both reference a project of the solution, where the type they
-/// name may be declared, and a module references both: an application that loads both) whose checked type (<see cref="RuleReport.Target"/>) is the entity, one of its
+/// own (the same module, one references the other, or a module of the solution references both: an application that
+/// loads both) whose checked type (<see cref="RuleReport.Target"/>) is the entity, one of its
 /// <see cref="EntityReport.BaseTypes"/>, or <c>object</c>, by full name, as a project's own report matches them; the
 /// rules themselves still count in the module that declares them only. Two modules that no module links (two
-/// applications that each map a type of the same name) do not share rules.
+/// applications that each map a type of the same name) do not share rules. The reports name types, they do not identify
+/// them: two types of one full name in modules an application loads together are taken for one (the type usually comes
+/// from a project or package both reference, which the reports do not tell apart from a utility project).
 /// </summary>
 internal static class RuleAttribution
 {
@@ -60,22 +62,16 @@ internal static class RuleAttribution
 
         /// <summary>
         /// Whether the rules of module <paramref name="rules"/> can check the entities of module <paramref name="entities"/>:
-        /// one module, one references the other, or both reference a project (where the type they name may be declared)
-        /// and a module references both (an application that loads both). Two modules that share no project cannot name
-        /// one type, and two that no module references together never run in one registry.
+        /// one module, one references the other, or a module references both (an application that loads both). Two that
+        /// no module references together never run in one registry.
         /// </summary>
         public bool Linked(string rules, string entities)
-        {
-            if (rules == entities || References(rules).Contains(entities) || References(entities).Contains(rules))
-            {
-                return true;
-            }
-
-            return References(rules).Overlaps(References(entities))
-                   && _referencedBy.TryGetValue(rules, out var loadingRules)
+            => rules == entities
+               || References(rules).Contains(entities)
+               || References(entities).Contains(rules)
+               || (_referencedBy.TryGetValue(rules, out var loadingRules)
                    && _referencedBy.TryGetValue(entities, out var loadingEntities)
-                   && loadingRules.Overlaps(loadingEntities);
-        }
+                   && loadingRules.Overlaps(loadingEntities));
 
         private HashSet<string> References(string module) => _references.TryGetValue(module, out var projects) ? projects : [];
 
