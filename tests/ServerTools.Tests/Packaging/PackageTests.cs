@@ -69,7 +69,9 @@ public sealed class PackageTests(DatabaseFixture database, PackedServerTools pac
     {
         var consumer = packed.WriteConsumer("OlderFramework", "<TargetFrameworks>net10.0;net8.0</TargetFrameworks>");
 
-        var restore = await Command.RunAsync("dotnet", ["restore", "-nologo"], consumer, s_commandTimeout);
+        // Without the implicit framework reference, the net8.0 restore downloads no reference pack (a clean machine whose
+        // NuGet cache lacks it, behind a mirror, would fail with NU1301 first); NuGet's framework check is the same.
+        var restore = await Command.RunAsync("dotnet", ["restore", "-nologo", "-p:DisableImplicitFrameworkReferences=true"], consumer, s_commandTimeout);
 
         Assert.True(restore.ExitCode != 0, $"The restore of a net8.0 project succeeded:\n{restore.Output}");
         Assert.Contains($"error NU1202: Package ServerTools {packed.Version} is not compatible with net8.0", restore.Output, StringComparison.Ordinal);

@@ -32,7 +32,10 @@ public sealed class PackedServerTools : IAsyncLifetime
     public async Task InitializeAsync() => (await Command.RunAsync(
         "dotnet",
         ["pack", Path.Combine(BuildFacts.RepositoryRoot, "src", "Runtime", "ServerTools.Runtime", "ServerTools.Runtime.csproj"),
-         "--no-build", "-c", BuildFacts.Configuration, "-o", Feed, $"-p:Version={Version}"],
+         "--no-build", "-c", BuildFacts.Configuration, "-o", Feed, $"-p:Version={Version}",
+
+         // The nuspec goes with the feed, not into the repository's obj folder, where every run left one.
+         $"-p:NuspecOutputPath={Path.Combine(Root, "nuspec")}{Path.DirectorySeparatorChar}"],
         Root,
         CommandTimeout)).Succeeded();
 

@@ -80,7 +80,8 @@ public sealed class LayeredSolutionReportTests : IDisposable
             """);
         var web = WriteProject("Shop.Web", ["Shop.Data", "Shop.Rules"], "namespace Shop.Web;\n\npublic static class Startup\n{\n}\n");
 
-        var run = await ReportRun.RunAsync("report", web, "--output", _folder.Output, "--no-open");
+        // In the test run's configuration, so the repository's projects it references are up to date and not built again.
+        var run = await ReportRun.RunAsync("report", web, "--configuration", BuildFacts.Configuration, "--output", _folder.Output, "--no-open");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var markdown = _folder.Markdown;
