@@ -49,6 +49,31 @@ public sealed class RuleSetTypoAnalyzerTests
         }
         """;
 
+    /// <summary>Rule A in the set <paramref name="one"/>, rules B and C in the set <paramref name="other"/>.</summary>
+    private static string OneRuleAndTwo(string one, string other) => $$"""
+        using ServerTools;
+
+        namespace Shop;
+
+        [ExceptionRule("sale.a", RuleSets = ["{{one}}"])]
+        public sealed class A : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 0;
+        }
+
+        [ExceptionRule("sale.b", RuleSets = ["{{other}}"])]
+        public sealed class B : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 1;
+        }
+
+        [ExceptionRule("sale.c", RuleSets = ["{{other}}"])]
+        public sealed class C : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 2;
+        }
+        """;
+
     private static string Message(string set, string rule, string near, string owners)
         => $"Rule set '{set}' of '{rule}' is written by no other code rule and is a typo away from {near}, a rule set of {owners}: rule "
            + $"sets are compared as written, so if '{set}' is misspelt, '{rule}' is skipped where {near} is checked: write the set "
@@ -169,29 +194,7 @@ public sealed class RuleSetTypoAnalyzerTests
     {
         var diagnostics = await DiagnosticAssert.AnalyzeAsync(
             new RuleSetTypoAnalyzer(),
-            $$"""
-            using ServerTools;
-
-            namespace Shop;
-
-            [ExceptionRule("sale.a", RuleSets = ["{{typo}}"])]
-            public sealed class A : IExceptionRule<SaleOrder>
-            {
-                public bool Applies(SaleOrder order) => order.Id == 0;
-            }
-
-            [ExceptionRule("sale.b", RuleSets = ["{{meant}}"])]
-            public sealed class B : IExceptionRule<SaleOrder>
-            {
-                public bool Applies(SaleOrder order) => order.Id == 1;
-            }
-
-            [ExceptionRule("sale.c", RuleSets = ["{{meant}}"])]
-            public sealed class C : IExceptionRule<SaleOrder>
-            {
-                public bool Applies(SaleOrder order) => order.Id == 2;
-            }
-            """,
+            OneRuleAndTwo(typo, meant),
             SaleOrder);
 
         var reported = Assert.Single(diagnostics);
@@ -214,29 +217,7 @@ public sealed class RuleSetTypoAnalyzerTests
     [InlineData("process", "processes")]
     public Task Sets_that_differ_as_names_of_different_sets_do_are_not_reported(string one, string other) => DiagnosticAssert.VerifyNotReportedAsync(
         new RuleSetTypoAnalyzer(),
-        $$"""
-        using ServerTools;
-
-        namespace Shop;
-
-        [ExceptionRule("sale.a", RuleSets = ["{{one}}"])]
-        public sealed class A : IExceptionRule<SaleOrder>
-        {
-            public bool Applies(SaleOrder order) => order.Id == 0;
-        }
-
-        [ExceptionRule("sale.b", RuleSets = ["{{other}}"])]
-        public sealed class B : IExceptionRule<SaleOrder>
-        {
-            public bool Applies(SaleOrder order) => order.Id == 1;
-        }
-
-        [ExceptionRule("sale.c", RuleSets = ["{{other}}"])]
-        public sealed class C : IExceptionRule<SaleOrder>
-        {
-            public bool Applies(SaleOrder order) => order.Id == 2;
-        }
-        """,
+        OneRuleAndTwo(one, other),
         ["ST5013"],
         SaleOrder);
 
