@@ -1,5 +1,6 @@
 // Compiled into both ServerTools.Generators and ServerTools.Analyzers (linked): which declarations generated code cannot
 // name at all, so that the generators leave them out and the analyzers that share the rules say why.
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 
 namespace ServerTools.Shared;
@@ -61,6 +62,23 @@ internal static class ObsoleteSymbols
         for (var current = type; current is not null; current = current.ContainingType)
         {
             if (MetadataNames.HasAttribute(current, Obsolete))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="attributes"/> hold <c>[Obsolete]</c> in any form or <c>[Experimental]</c>: naming what they
+    /// mark draws a diagnostic (with an id of the attribute's choosing, for a <c>DiagnosticId</c> or <c>[Experimental]</c>).
+    /// </summary>
+    public static bool IsMarked(ImmutableArray<AttributeData> attributes)
+    {
+        foreach (var attribute in attributes)
+        {
+            if (MetadataNames.Is(attribute.AttributeClass, Experimental) || MetadataNames.Is(attribute.AttributeClass, Obsolete))
             {
                 return true;
             }

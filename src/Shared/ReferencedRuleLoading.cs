@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -65,8 +64,8 @@ internal static class ReferencedRuleLoading
             return (loadable, Unloadable.None);
         }
 
-        if (IsObsoleteOrExperimental(assembly.Assembly.GetAttributes())
-            || assembly.Assembly.Modules.Any(static module => IsObsoleteOrExperimental(module.GetAttributes())))
+        if (ObsoleteSymbols.IsMarked(assembly.Assembly.GetAttributes())
+            || assembly.Assembly.Modules.Any(static module => ObsoleteSymbols.IsMarked(module.GetAttributes())))
         {
             return (null, Unloadable.ObsoleteOrExperimental);
         }
@@ -94,15 +93,15 @@ internal static class ReferencedRuleLoading
     {
         for (var current = type; current is not null; current = current.ContainingType)
         {
-            if (current.Arity > 0 || !current.CanBeReferencedByName || IsObsoleteOrExperimental(current.GetAttributes()))
+            if (current.Arity > 0 || !current.CanBeReferencedByName || ObsoleteSymbols.IsMarked(current.GetAttributes()))
             {
                 return false;
             }
         }
 
         return !IsGenerated(type)
-            && !IsObsoleteOrExperimental(type.ContainingModule.GetAttributes())
-            && !IsObsoleteOrExperimental(type.ContainingAssembly.GetAttributes())
+            && !ObsoleteSymbols.IsMarked(type.ContainingModule.GetAttributes())
+            && !ObsoleteSymbols.IsMarked(type.ContainingAssembly.GetAttributes())
             && compilation.IsSymbolAccessibleWithin(type, compilation.Assembly)
             && SymbolEqualityComparer.Default.Equals(compilation.GetTypeByMetadataName(ReferencedRuleAssemblies.MetadataName(type)), type)
             && BindsTo(compilation, type);
@@ -151,25 +150,6 @@ internal static class ReferencedRuleLoading
         }
 
         return true;
-    }
-
-    /// <summary>
-    /// Whether a type named in the loader (or its module or assembly) would draw a diagnostic: <c>[Obsolete]</c> in any
-    /// form (one with a <c>DiagnosticId</c> reports that id, which no pragma of the generated file can know) or
-    /// <c>[Experimental]</c>.
-    /// </summary>
-    private static bool IsObsoleteOrExperimental(ImmutableArray<AttributeData> attributes)
-    {
-        foreach (var attribute in attributes)
-        {
-            if (MetadataNames.Is(attribute.AttributeClass, ObsoleteSymbols.Experimental)
-                || MetadataNames.Is(attribute.AttributeClass, ObsoleteSymbols.Obsolete))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }
 

@@ -32,21 +32,28 @@ public sealed class RuleAssemblyNotLoadedAnalyzer : DiagnosticAnalyzer
             HashSet<IAssemblySymbol>? referenced = null;
             foreach (var (assembly, type, reason) in ReferencedRuleLoading.Of(end.Compilation, end.CancellationToken))
             {
-                if (type is null
-                    && (assembly.Rules.IsEmpty ? Unreferenced(end.Compilation, assembly.Assembly, ref referenced) : []) is var unreferenced
-                    && (!assembly.Rules.IsEmpty || unreferenced.Count > 0))
+                if (type is not null)
                 {
-                    var names = string.Join(", ", unreferenced.Take(3).Select(static name => $"'{name}'")) + (unreferenced.Count > 3 ? $" and {unreferenced.Count - 3} more" : "");
-                    end.ReportDiagnostic(Diagnostic.Create(
-                        DiagnosticDescriptors.RuleAssemblyNotLoaded,
-                        Location.None,
-                        assembly.Assembly.Name,
-                        assembly.Rules.IsEmpty
-                            ? $"has no rules of its own but loads those of the assemblies it references, and this project does not reference {names} (which may hold rules only '{assembly.Assembly.Name}' loads)"
-                            : "holds exception rules",
-                        Why(reason),
-                        assembly.Rules.IsEmpty ? $"reference {names} from this project if it holds rules (it is then loaded, or named by ST5012, itself), or {Fix(reason)}" : Fix(reason)));
+                    continue;
                 }
+
+                // An assembly with no rules of its own matters only for the rules it alone would load.
+                var unreferenced = assembly.Rules.IsEmpty ? Unreferenced(end.Compilation, assembly.Assembly, ref referenced) : [];
+                if (assembly.Rules.IsEmpty && unreferenced.Count == 0)
+                {
+                    continue;
+                }
+
+                var names = string.Join(", ", unreferenced.Take(3).Select(static name => $"'{name}'")) + (unreferenced.Count > 3 ? $" and {unreferenced.Count - 3} more" : "");
+                end.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.RuleAssemblyNotLoaded,
+                    Location.None,
+                    assembly.Assembly.Name,
+                    assembly.Rules.IsEmpty
+                        ? $"has no rules of its own but loads those of the assemblies it references, and this project does not reference {names} (which may hold rules only '{assembly.Assembly.Name}' loads)"
+                        : "holds exception rules",
+                    Why(reason),
+                    assembly.Rules.IsEmpty ? $"reference {names} from this project if it holds rules (it is then loaded, or named by ST5012, itself), or {Fix(reason)}" : Fix(reason)));
             }
         });
     }
