@@ -427,20 +427,44 @@ public sealed class DeliveryTests(TrackingFixture database) : IClassFixture<Trac
         Assert.Equal((OutboxState.Pending, 0, null), (message.State, message.Attempts, message.LastError));
     }
 
-    [Fact]
-    public async Task A_claim_that_reads_a_column_the_outbox_lacks_keeps_its_own_explanation_that_names_the_upgrade_migration()
+    [Theory]
+    [InlineData("Sequence")]
+    [InlineData("HandledBy")]
+    public async Task A_claim_that_reads_a_column_the_delivery_order_migration_adds_names_that_migration(string column)
     {
         await ClearOutboxAsync();
-        await CreateOrderAsync("SO-no-sequence");
+        await CreateOrderAsync("SO-no-" + column);
         await using var services = database.Services(new Deliveries());
         var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
 
         // An outbox of the version before OutboxDeliveryOrder, which the claim's own statement finds lacking.
-        var error = await FailedPassWithoutColumnAsync(dispatcher, "Sequence");
+        var error = await FailedPassWithoutColumnAsync(dispatcher, column);
 
-        Assert.StartsWith("The outbox table of TrackingContext lacks a column this version of ServerTools reads (column ", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Sequence", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"The outbox table servertools_outbox of TrackingContext has no column {column}, which this version of ServerTools reads: ", error.Message, StringComparison.Ordinal);
         Assert.Contains("dotnet ef migrations add OutboxDeliveryOrder", error.Message, StringComparison.Ordinal);
+        Assert.Equal(PostgresErrorCodes.UndefinedColumn, Assert.IsType<PostgresException>(error.InnerException).SqlState);
+    }
+
+    /// <summary>
+    /// A column the outbox had before <c>OutboxDeliveryOrder</c> (dropped or renamed by hand) is not that migration's to add:
+    /// the explanation names the column and the table, and says to restore it as the model maps it.
+    /// </summary>
+    [Fact]
+    public async Task A_claim_that_reads_a_column_older_than_the_delivery_order_migration_names_the_column_and_not_that_migration()
+    {
+        await ClearOutboxAsync();
+        await CreateOrderAsync("SO-no-user-name");
+        await using var services = database.Services(new Deliveries());
+        var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+        var error = await FailedPassWithoutColumnAsync(dispatcher, "UserName");
+
+        Assert.StartsWith(
+            "The outbox table servertools_outbox of TrackingContext has no column UserName, which this version of ServerTools reads: the model maps it for OutboxMessage.UserName. ",
+            error.Message,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("OutboxDeliveryOrder", error.Message, StringComparison.Ordinal);
+        Assert.Contains("dotnet ef database update", error.Message, StringComparison.Ordinal);
         Assert.Equal(PostgresErrorCodes.UndefinedColumn, Assert.IsType<PostgresException>(error.InnerException).SqlState);
     }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
@@ -39,6 +40,10 @@ internal static class ServerToolsTables
     /// finished model names them), for <see cref="ExplainColumn"/>: a column may be on several of them (<c>EntityKey</c>).
     /// </summary>
     private static readonly ConcurrentDictionary<(Type Context, string Column), ConcurrentDictionary<OwnTable, bool>> s_columns = new();
+
+    /// <summary>A line of PostgreSQL's context of an error that names a function: <c>PL/pgSQL function f() line 3 at PERFORM</c>, <c>SQL function "f" statement 1</c>.</summary>
+    private static readonly Regex s_functionContext = new(
+        @"^(?:PL/\S+|SQL) function (?<function>.+?)(?: at .*)?$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     /// <summary>
     /// Keeps the tables of ServerTools' rows that <paramref name="model"/>, of <paramref name="contextType"/>, maps, and the
@@ -109,12 +114,14 @@ internal static class ServerToolsTables
     /// application's through a <paramref name="contextType"/> (<paramref name="refused"/> says which, a sentence), when it
     /// provably names a column ServerTools maps on one of its tables that the statement reads or writes (see
     /// <see cref="UndefinedColumns.Proves"/>): the table was made by an older version of ServerTools, or by hand. Null
-    /// otherwise, also for a column ServerTools does not map, and the application keeps PostgreSQL's error. The message
+    /// otherwise, also for a column ServerTools does not map or one a function of the statement's lacked (a trigger's, see
+    /// <see cref="RaisingFunction"/>: the statement's text proves nothing of it), and the application keeps PostgreSQL's error. The message
     /// holds the names of the table and the column, and no value of a row.
     /// </summary>
     private static InvalidOperationException? ExplainColumn(PostgresException error, Type contextType, string sql, string refused)
     {
         if (error.SqlState != PostgresErrorCodes.UndefinedColumn
+            || RaisingFunction(error) is not null
             || UndefinedColumns.Parse(error.MessageText) is not (var column, var relation, var alias)
             || !s_columns.TryGetValue((contextType, column), out var candidates)
             || candidates.Keys.Where(candidate => UndefinedColumns.Proves(sql, contextType, column, relation, alias, candidate.Name, candidate.Reference)).ToArray()
@@ -159,6 +166,27 @@ internal static class ServerToolsTables
         InvalidOperationException { InnerException: PostgresException error } => error,
         _ => null,
     };
+
+    /// <summary>
+    /// The function in which PostgreSQL raised <paramref name="error"/> when a statement's function raised it rather than
+    /// the statement itself (a trigger's function, or one the statement calls), as PostgreSQL's context of the error names
+    /// the innermost one (<c>outbox_copy() line 3</c> of <c>PL/pgSQL function outbox_copy() line 3 at PERFORM</c>,
+    /// <c>"total" statement 1</c> of <c>SQL function "total" statement 1</c>), or
+    /// <c>(unnamed)</c> when the context names none (yet PostgreSQL gives the function's query, <see cref="PostgresException.InternalQuery"/>); null when the statement raised it. A missing table or column in a
+    /// function is the function's, whatever table its statement was on; the text holds names and line numbers, no value.
+    /// </summary>
+    public static string? RaisingFunction(PostgresException error)
+    {
+        foreach (var line in (error.Where ?? "").Split('\n'))
+        {
+            if (s_functionContext.Match(line) is { Success: true } function)
+            {
+                return LogText.Printable(function.Groups["function"].Value);
+            }
+        }
+
+        return error.InternalQuery is null ? null : "(unnamed)";
+    }
 
     /// <summary>The rows of <typeparamref name="TRow"/>'s table in <paramref name="context"/>.</summary>
     /// <exception cref="InvalidOperationException">The model does not map <typeparamref name="TRow"/>.</exception>

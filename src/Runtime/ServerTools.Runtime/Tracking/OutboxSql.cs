@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Data.Common;
+using System.Linq;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -143,6 +145,10 @@ internal sealed class OutboxSql
                         $"{Column(nameof(OutboxMessage.HandledBy))} = NULL{deliveredAt} " +
                         $"FROM unnest({{1}}, {{2}}) AS delivered(id, at) WHERE message.{id} = delivered.id";
         FieldNames = fieldNames;
+        Properties = outbox.GetProperties()
+            .Where(property => property.GetColumnName(table) is not null)
+            .ToDictionary(property => property.GetColumnName(table)!, property => property.Name, StringComparer.Ordinal);
+        Properties.TryAdd(fields.GetContainerColumnName()!, nameof(OutboxMessage.Fields));
         LastErrorMaxLength = outbox.FindProperty(nameof(OutboxMessage.LastError))?.GetMaxLength();
         Fields = CopyJsonColumn.Of(
             table, fields, $"modelBuilder.Entity<OutboxMessage>().ComplexCollection(m => m.Fields, f => f.ToJson(\"{fields.GetContainerColumnName()}\").HasColumnType(\"{{type}}\"))");
@@ -243,6 +249,19 @@ internal sealed class OutboxSql
     /// deliveries (<see cref="OutboxMessage.HandledBy"/>) are cleared.
     /// </summary>
     public string MarkDelivered { get; }
+
+    /// <summary>
+    /// The properties of <see cref="OutboxMessage"/> by the outbox's columns as the model names them, for the explanation of
+    /// a column the table lacks.
+    /// </summary>
+    public Dictionary<string, string> Properties { get; }
+
+    /// <summary>
+    /// Whether <paramref name="column"/>, a column of the outbox as the model names it, is one of those the migration
+    /// <c>OutboxDeliveryOrder</c> added: <see cref="OutboxMessage.Sequence"/> and <see cref="OutboxMessage.HandledBy"/>.
+    /// </summary>
+    public bool AddedByDeliveryOrder(string column)
+        => Properties.TryGetValue(column, out var property) && property is nameof(OutboxMessage.Sequence) or nameof(OutboxMessage.HandledBy);
 
     /// <summary>The longest <see cref="OutboxMessage.LastError"/> the model allows (<c>HasMaxLength</c>), if it sets one.</summary>
     public int? LastErrorMaxLength { get; }

@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -209,13 +210,38 @@ public sealed class TrackedChangeDispatcher<TContext>
                 verifySucceeded: null,
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception error) when (OutboxRefusal(error) is { } postgres && ServerToolsTables.Explain(
-            postgres,
-            OutboxSql.For(db).Fields.Table,
-            $"The dispatcher of {typeof(TContext).Name} delivers no tracked change until the database has it, and tries again after its poll interval.") is { } explained)
+        catch (Exception error) when (OutboxRefusal(error) is { } postgres && Explain(postgres, OutboxSql.For(db).Fields.Table) is { } explained)
         {
             throw explained;
         }
+    }
+
+    /// <summary>
+    /// The explanation of <paramref name="postgres"/>, PostgreSQL's error that failed a pass over the outbox
+    /// <paramref name="table"/>: a table, schema or column the database lacks, raised by a statement of the pass, is the
+    /// outbox's (<see cref="ServerToolsTables.Explain"/>: which migration to add); raised in a function that a statement
+    /// ran (<see cref="ServerToolsTables.RaisingFunction"/>: a trigger of the application's on the outbox), it is that
+    /// function's, and the explanation says so. Null for any other error, which passes as PostgreSQL raised it.
+    /// </summary>
+    private static InvalidOperationException? Explain(Npgsql.PostgresException postgres, string table)
+    {
+        if (ServerToolsTables.RaisingFunction(postgres) is not { } function)
+        {
+            return ServerToolsTables.Explain(
+                postgres,
+                table,
+                $"The dispatcher of {typeof(TContext).Name} delivers no tracked change until the database has it, and tries again after its poll interval.");
+        }
+
+        return postgres.SqlState is Npgsql.PostgresErrorCodes.UndefinedTable or Npgsql.PostgresErrorCodes.InvalidSchemaName or Npgsql.PostgresErrorCodes.UndefinedColumn
+            ? new InvalidOperationException(
+                $"PostgreSQL raised {postgres.SqlState} in the function {function}, which a statement of the dispatcher of {typeof(TContext).Name} ran on {table} " +
+                "(a trigger on the table, or a function that the table's defaults, rules or policies call): the statement itself, the outbox and " +
+                "ServerTools' migrations are not at fault. The inner exception, PostgreSQL's, names the table or column the function lacks (its Where " +
+                "and InternalQuery say where): fix the function, or the trigger that runs it. The pass is rolled back and records nothing; the " +
+                "dispatcher tries again after its poll interval.",
+                postgres)
+            : null;
     }
 
     /// <summary>
@@ -313,11 +339,13 @@ public sealed class TrackedChangeDispatcher<TContext>
                 _since = now;
             }
 
-            var kind = exception.GetType().FullName + (ServerToolsTables.PostgresError(exception) is { } postgres ? " " + postgres.SqlState : "");
+            var retried = exception is RetryLimitExceededException { InnerException: { } last } ? last : null;
+            var postgres = ServerToolsTables.PostgresError(retried ?? exception);
+            var kind = exception.GetType().FullName + (retried is null ? "" : " " + retried.GetType().FullName) + (postgres is null ? "" : " " + postgres.SqlState);
             if (_logged.Count < MaxKinds && _logged.Add(kind))
             {
                 _loggedAt = now;
-                TrackedDispatcherLog.PassFailed(logger, typeof(TContext).Name, exception.GetType().FullName, exception);
+                TrackedDispatcherLog.PassFailed(logger, typeof(TContext).Name, exception.GetType().FullName, Cause(retried, postgres), exception);
             }
             else if (now - _loggedAt >= RepeatEvery)
             {
@@ -328,6 +356,23 @@ public sealed class TrackedChangeDispatcher<TContext>
             var longest = pollInterval > TimeSpan.FromSeconds(30) ? pollInterval : TimeSpan.FromSeconds(30);
             var wait = pollInterval * (1 << Math.Min(_count - 1, 5));
             return wait < longest ? wait : longest;
+        }
+
+        /// <summary>
+        /// What failed a pass, beyond its exception's type, for the log: the last try's exception when the execution strategy
+        /// retried the pass until its limit (<paramref name="retried"/>, inside EF Core's <c>RetryLimitExceededException</c>),
+        /// and PostgreSQL's SQLSTATE (<paramref name="postgres"/>) with the function that raised it, if a function did. Never
+        /// PostgreSQL's message, which may quote values. Empty when there is nothing to add.
+        /// </summary>
+        private static string Cause(Exception? retried, Npgsql.PostgresException? postgres)
+        {
+            var state = postgres is null ? "" : (retried is null ? "PostgreSQL's " : " ") + postgres.SqlState
+                + (ServerToolsTables.RaisingFunction(postgres) is { } function
+                    ? $", raised in the function {function}, which a statement of the pass ran, such as a trigger on the outbox table"
+                    : "");
+            return retried is not null
+                ? $" (the execution strategy retried it until its limit; the last try failed with {retried.GetType().FullName}{state})"
+                : state.Length > 0 ? $" ({state})" : "";
         }
 
         /// <summary>A pass succeeded: says so when passes had failed, and starts afresh.</summary>
@@ -879,14 +924,39 @@ public sealed class TrackedChangeDispatcher<TContext>
         }
         catch (Npgsql.PostgresException exception) when (exception.SqlState == Npgsql.PostgresErrorCodes.UndefinedColumn)
         {
-            var explained = new InvalidOperationException(
-                $"The outbox table of {typeof(TContext).Name} lacks a column this version of ServerTools reads ({exception.MessageText}). " +
-                "Add a migration (dotnet ef migrations add OutboxDeliveryOrder) and apply it: it adds the columns Sequence and HandledBy and " +
-                "the indexes the dispatchers use (see docs/tracking.md, upgrading).",
-                exception);
+            var explained = ClaimLacksColumn(OutboxSql.For(db), exception);
             s_claimRefusals.AddOrUpdate(explained, null);
             throw explained;
         }
+    }
+
+    /// <summary>
+    /// The explanation of <paramref name="exception"/>, PostgreSQL's 42703 for a claiming query: the outbox lacks a column
+    /// the query reads. One that the migration <c>OutboxDeliveryOrder</c> added (<c>Sequence</c>, <c>HandledBy</c>) names
+    /// that migration; another one, which the table had before it (dropped or renamed by hand, or its migration not
+    /// applied), is named with its property and what to do.
+    /// </summary>
+    private static InvalidOperationException ClaimLacksColumn(OutboxSql sql, Npgsql.PostgresException exception)
+    {
+        var table = sql.Fields.Table;
+        var context = typeof(TContext).Name;
+        var message = UndefinedColumns.Parse(exception.MessageText) is ({ } column, _, _)
+            ? sql.AddedByDeliveryOrder(column)
+                ? $"The outbox table {table} of {context} has no column {column}, which this version of ServerTools reads: the migration " +
+                  "OutboxDeliveryOrder adds it. Add that migration (dotnet ef migrations add OutboxDeliveryOrder) and apply it: it adds the columns " +
+                  "Sequence and HandledBy and the indexes the dispatchers use (see docs/tracking.md, upgrading)."
+                : sql.Properties.TryGetValue(column, out var property)
+                    ? $"The outbox table {table} of {context} has no column {column}, which this version of ServerTools reads: the model maps it " +
+                      $"for {nameof(OutboxMessage)}.{property}. The dispatcher delivers no tracked change until the table has it. The migration that " +
+                      "creates the outbox (AddServerTools) is not applied, or the column was dropped or renamed by hand since: apply the context's " +
+                      "migrations (dotnet ef database update), and if they are all applied, give the table the column as the model maps it " +
+                      "(rename it back, or add it in a migration of yours)."
+                    : null
+            : null;
+        return new InvalidOperationException(
+            message ?? $"The outbox table {table} of {context} lacks a column this version of ServerTools reads ({exception.MessageText}). Compare " +
+                       $"the table with the model's mapping of {nameof(OutboxMessage)} and apply the context's migrations (dotnet ef database update).",
+            exception);
     }
 
     /// <summary>
@@ -1127,8 +1197,8 @@ internal static partial class TrackedDispatcherLog
     [LoggerMessage(2, LogLevel.Error, "Tracked change {ChangeId} ({EntityType}) was dead-lettered after {Attempt} failed deliveries, the last: {Failures}. Redeliver it with RedeliverTrackedChangesAsync.")]
     public static partial void DeadLettered(ILogger logger, Guid changeId, string entityType, int attempt, string failures);
 
-    [LoggerMessage(3, LogLevel.Error, "A dispatch pass over the outbox of {Context} failed with {ExceptionType}; it will be tried again.")]
-    public static partial void PassFailed(ILogger logger, string context, string? exceptionType, Exception exception);
+    [LoggerMessage(3, LogLevel.Error, "A dispatch pass over the outbox of {Context} failed with {ExceptionType}{Cause}; it will be tried again.")]
+    public static partial void PassFailed(ILogger logger, string context, string? exceptionType, string cause, Exception exception);
 
     [LoggerMessage(4, LogLevel.Warning, "Tracked change {ChangeId} ({EntityType}) could not be read, so no handler received it (attempt {Attempt}): {Reason}.")]
     public static partial void Unreadable(ILogger logger, Guid changeId, string entityType, int attempt, string reason);
