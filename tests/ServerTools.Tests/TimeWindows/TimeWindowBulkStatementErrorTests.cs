@@ -18,8 +18,12 @@ namespace ServerTools.Tests.TimeWindows;
 /// error inside; a missing column that is not provably one of ServerTools' keeps PostgreSQL's error.
 /// </summary>
 public sealed class TimeWindowBulkStatementErrorTests(
-    TimeWindowBulkStatementErrorTests.Database database, TimeWindowBulkStatementErrorTests.CalendarDatabase calendars)
-    : IClassFixture<TimeWindowBulkStatementErrorTests.Database>, IClassFixture<TimeWindowBulkStatementErrorTests.CalendarDatabase>
+    TimeWindowBulkStatementErrorTests.Database database,
+    TimeWindowBulkStatementErrorTests.CalendarDatabase calendars,
+    TimeWindowBulkStatementErrorTests.TriggerDatabase triggers)
+    : IClassFixture<TimeWindowBulkStatementErrorTests.Database>,
+    IClassFixture<TimeWindowBulkStatementErrorTests.CalendarDatabase>,
+    IClassFixture<TimeWindowBulkStatementErrorTests.TriggerDatabase>
 {
     private static readonly string[] s_columns = ["TimeWindows", "SpecialDays", "TimeWindowsWeekly", "TimeWindowsSpecialDates", "TimeWindowsSpecialHours"];
 
@@ -175,6 +179,54 @@ public sealed class TimeWindowBulkStatementErrorTests(
         }
     }
 
+    [Fact]
+    public async Task A_missing_column_or_unknown_zone_raised_in_a_trigger_on_a_time_windowed_table_keeps_PostgreSQLs_error()
+    {
+        await using (var owner = triggers.Create())
+        {
+            // An application's trigger on Stores whose function reads a column its own table lacks (named like one of
+            // ServerTools' columns), or converts to a zone PostgreSQL does not know: the statement on Stores is not at fault.
+            await owner.Database.ExecuteSqlRawAsync(
+                """
+                CREATE TABLE store_history (id int);
+                CREATE FUNCTION store_history_copy() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  IF NEW."Name" = 'zone' THEN
+                    PERFORM timezone('Mars/Olympus', now());
+                  ELSE
+                    PERFORM "SpecialDays" FROM store_history;
+                  END IF;
+                  RETURN NEW;
+                END $$;
+                CREATE TRIGGER store_history_copy BEFORE UPDATE ON "Stores" FOR EACH ROW EXECUTE FUNCTION store_history_copy();
+                """);
+            var store = new Store { Name = "Open store", TimeZoneId = "Europe/Paris" };
+            foreach (var day in Enum.GetValues<DayOfWeek>())
+            {
+                store.TimeWindows.Add(new TimeWindow(day, new TimeOnly(0, 0), new TimeOnly(12, 0)));
+                store.TimeWindows.Add(new TimeWindow(day, new TimeOnly(12, 0), new TimeOnly(0, 0)));
+            }
+
+            owner.Stores.Add(store);
+            await owner.SaveChangesAsync();
+        }
+
+        await using var context = triggers.Create();
+        var bulk = await Assert.ThrowsAsync<PostgresException>(() => context.Stores.ExecuteUpdateAsync(setters => setters.SetProperty(s => s.Name, "Renamed")));
+        Assert.Equal(PostgresErrorCodes.UndefinedColumn, bulk.SqlState);
+
+        var loaded = await context.Stores.SingleAsync();
+        loaded.Name = "Renamed";
+        var save = await Assert.ThrowsAsync<DbUpdateException>(() => context.SaveChangesAsync());
+        Assert.Equal(PostgresErrorCodes.UndefinedColumn, Assert.IsType<PostgresException>(save.InnerException).SqlState);
+
+        // WhereOpenAt converts with the table's zone, yet the unknown zone is the trigger's.
+        var zone = await Assert.ThrowsAsync<PostgresException>(
+            () => context.Stores.WhereOpenAt(DateTimeOffset.UtcNow).ExecuteUpdateAsync(setters => setters.SetProperty(s => s.Name, "zone")));
+        Assert.Equal(PostgresErrorCodes.InvalidParameterValue, zone.SqlState);
+        Assert.Contains("store_history_copy", zone.Where, StringComparison.Ordinal);
+    }
+
     /// <summary>Counts the failed commands EF Core reports to it.</summary>
     private sealed class FailedCommands : DbCommandInterceptor
     {
@@ -194,4 +246,7 @@ public sealed class TimeWindowBulkStatementErrorTests(
 
     /// <summary>A database with a table of the application's own that has a column named like one of ServerTools'.</summary>
     public sealed class CalendarDatabase() : SchemaFixture<TimeWindowSetupErrorTests.CalendarContext>(options => new(options));
+
+    /// <summary>A database whose Stores table gets a trigger of the application's own.</summary>
+    public sealed class TriggerDatabase() : SchemaFixture<TimeWindowContext>(options => new(options));
 }

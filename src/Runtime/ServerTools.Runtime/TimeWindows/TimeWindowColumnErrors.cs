@@ -138,7 +138,8 @@ internal static class TimeWindowColumnErrors
     /// </summary>
     private static InvalidOperationException? Explain(PostgresException error, Type contextType, string sql, string refused)
     {
-        if (UndefinedColumns.Parse(error.MessageText) is not (var column, var relation, var alias))
+        if (ServerToolsTables.RaisingFunction(error) is not null
+            || UndefinedColumns.Parse(error.MessageText) is not (var column, var relation, var alias))
         {
             return null;
         }
@@ -175,7 +176,9 @@ internal static class TimeWindowColumnErrors
     private static InvalidOperationException? ExplainZone(PostgresException error, Type contextType, string sql, string failed)
     {
         var message = error.MessageText;
-        if (!message.StartsWith(ZonePrefix, StringComparison.Ordinal) || !message.EndsWith(ZoneSuffix, StringComparison.Ordinal))
+        if (ServerToolsTables.RaisingFunction(error) is not null
+            || !message.StartsWith(ZonePrefix, StringComparison.Ordinal)
+            || !message.EndsWith(ZoneSuffix, StringComparison.Ordinal))
         {
             return null;
         }
