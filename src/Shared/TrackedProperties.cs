@@ -31,6 +31,13 @@ internal static class TrackedProperties
     }
 
     /// <summary>
+    /// Whether <paramref name="property"/>, one of <see cref="Of"/>, is left out of the tracked fields of
+    /// <paramref name="type"/> all the same: its type is obsolete as an error and the class is not obsolete
+    /// (<see cref="ObsoleteSymbols.IsErrorIn"/>), so the generated members could not name it (CS0619). ST2006 reports it.
+    /// </summary>
+    public static bool IsLeftOut(INamedTypeSymbol type, IPropertySymbol property) => ObsoleteSymbols.IsErrorIn(type, property.Type);
+
+    /// <summary>
     /// <paramref name="property"/> with the marks of the members of the struct (or collection elements) it holds as one
     /// value (<see cref="AuditedProperties.MemberMarks"/>): a member's <c>[AuditIgnore]</c> leaves the field out of a
     /// class's tracking, and masks it when the property is <c>[Tracked]</c> by name (which names the property, not the
