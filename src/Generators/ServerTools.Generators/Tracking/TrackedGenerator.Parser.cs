@@ -232,7 +232,7 @@ public sealed partial class TrackedGenerator
                 return false;
             }
 
-            return Shared.TrackedProperties.Of(type, classLevel).Any() && !TrackedMembers.WholeCollisions(type).Any();
+            return Shared.TrackedProperties.AnyKept(type, classLevel) && !TrackedMembers.WholeCollisions(type).Any();
         }
 
         /// <summary>
