@@ -98,7 +98,7 @@ public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
 
     /// <summary>
     /// ST3008 for the integer key that would order ties (<see cref="FuzzySearchFields.IntegerKey"/>) when the generated
-    /// search leaves it out (<see cref="FuzzySearchFields.TieBreaker"/> is null): at its name when the class declares it,
+    /// search leaves it out (<see cref="FuzzySearchFields.TieBreaker"/>'s rule): at its name when the class declares it,
     /// else at the class's <c>[FuzzySearchable]</c>. Only for a class that gets a search.
     /// </summary>
     private static void ReportObsoleteKey(SymbolAnalysisContext context, INamedTypeSymbol type, List<FuzzyField> fields, FuzzySearchSymbols symbols)
@@ -106,7 +106,7 @@ public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
         if (!fields.Any(static field => field.Problem == FuzzyFieldProblem.None)
             || !FuzzySearchFields.CanGenerate(type)
             || FuzzySearchFields.IntegerKey(type) is not { } key
-            || FuzzySearchFields.TieBreaker(type) is not null)
+            || !ObsoleteSymbols.IsErrorBeside(type, key))
         {
             return;
         }
