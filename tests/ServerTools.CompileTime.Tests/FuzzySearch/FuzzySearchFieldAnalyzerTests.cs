@@ -537,8 +537,7 @@ public sealed class FuzzySearchFieldAnalyzerTests
     [Fact]
     public async Task In_a_class_obsolete_as_an_error_the_generator_searches_them_and_nothing_is_reported()
     {
-        var source = ObsoletePartner.Replace("$OBSOLETE$", "[Obsolete(\"Old partners.\", true)]", StringComparison.Ordinal)
-            .Replace("[|", "", StringComparison.Ordinal).Replace("|]", "", StringComparison.Ordinal);
+        var source = MarkedSource.Parse(ObsoletePartner.Replace("$OBSOLETE$", "[Obsolete(\"Old partners.\", true)]", StringComparison.Ordinal)).Text;
         var run = await DiagnosticAssert.VerifyWithGeneratorsAsync(new FuzzySearchFieldAnalyzer(), source, []);
 
         var search = Assert.Single(run.GeneratedSources).Text;

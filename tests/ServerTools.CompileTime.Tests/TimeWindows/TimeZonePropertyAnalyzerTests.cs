@@ -233,8 +233,7 @@ public sealed class TimeZonePropertyAnalyzerTests
     [Fact]
     public async Task In_a_class_obsolete_as_an_error_the_generator_reads_the_zone_and_nothing_is_reported()
     {
-        var source = ObsoleteZones.Replace("$OBSOLETE$", "[Obsolete(\"Old stores.\", true)]", StringComparison.Ordinal)
-            .Replace("[|", "", StringComparison.Ordinal).Replace("|]", "", StringComparison.Ordinal);
+        var source = MarkedSource.Parse(ObsoleteZones.Replace("$OBSOLETE$", "[Obsolete(\"Old stores.\", true)]", StringComparison.Ordinal)).Text;
         var run = await DiagnosticAssert.VerifyWithGeneratorsAsync(new TimeZonePropertyAnalyzer(), source, []);
 
         Assert.Equal(2, run.GeneratedSources.Count);

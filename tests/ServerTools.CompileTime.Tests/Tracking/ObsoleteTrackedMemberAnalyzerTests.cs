@@ -83,7 +83,7 @@ public sealed class ObsoleteTrackedMemberAnalyzerTests
     [Fact]
     public async Task In_obsolete_classes_the_generator_tracks_them_and_nothing_is_reported()
     {
-        var source = Shop.Replace("$OBSOLETE$", "[Obsolete(\"Old shop.\")]", StringComparison.Ordinal).Replace("[|", "", StringComparison.Ordinal).Replace("|]", "", StringComparison.Ordinal);
+        var source = MarkedSource.Parse(Shop.Replace("$OBSOLETE$", "[Obsolete(\"Old shop.\")]", StringComparison.Ordinal)).Text;
         var run = await DiagnosticAssert.VerifyWithGeneratorsAsync(new ObsoleteTrackedMemberAnalyzer(), source, []);
 
         var order = run.Source("Shop.Order.Tracked.g.cs");
