@@ -26,6 +26,12 @@ internal enum FuzzyFieldProblem
 
     /// <summary>The mode is not a value of <c>ServerTools.TrigramMatch</c> (a number cast to it, such as <c>(TrigramMatch)7</c>).</summary>
     BadMode,
+
+    /// <summary>
+    /// The property (or its getter) is obsolete as an error and the class is not (<see cref="ObsoleteSymbols.IsErrorBeside"/>):
+    /// the extensions beside the class could not read it (CS0619, which no pragma silences).
+    /// </summary>
+    ObsoleteError,
 }
 
 /// <summary>One field of a <c>[FuzzySearchable]</c> class as written: by name on the class, or marked on the property.</summary>
@@ -73,7 +79,7 @@ internal static class FuzzySearchFields
             {
                 var name = names[index].Value as string ?? "";
                 var property = MappedProperty(type, name);
-                fields.Add(Field(name, property, classAttribute, index, weight, match, seen));
+                fields.Add(Field(name, property, classAttribute, index, weight, match, type, seen));
             }
         }
 
@@ -88,7 +94,7 @@ internal static class FuzzySearchFields
 
                 var (weight, match) = Settings(attribute);
                 var mapped = IsMapped(property) ? property : null;
-                fields.Add(Field(property.Name, mapped, attribute, -1, weight, match, seen));
+                fields.Add(Field(property.Name, mapped, attribute, -1, weight, match, type, seen));
             }
         }
 
@@ -127,16 +133,55 @@ internal static class FuzzySearchFields
     /// <summary>Whether a mode is a value of <c>ServerTools.TrigramMatch</c>.</summary>
     public static bool IsValidMode(int mode) => mode is Similarity or WordSimilarity or StrictWordSimilarity;
 
-    /// <summary>A field, its problem decided; a name counts as taken only once a valid field has it.</summary>
-    private static FuzzyField Field(string name, IPropertySymbol? property, AttributeData attribute, int index, double weight, int mode, HashSet<string> taken)
+    /// <summary>
+    /// A field of <paramref name="type"/>, its problem decided; a name counts as taken only once a valid field has it, or
+    /// one that only its obsolete mark leaves out (a repeat of it is a repeat all the same).
+    /// </summary>
+    private static FuzzyField Field(
+        string name, IPropertySymbol? property, AttributeData attribute, int index, double weight, int mode, INamedTypeSymbol type, HashSet<string> taken)
     {
         var problem = Check(property, weight, mode, !taken.Contains(name));
-        if (problem == FuzzyFieldProblem.None)
+        if (problem == FuzzyFieldProblem.None && ObsoleteSymbols.IsErrorBeside(type, property!))
+        {
+            problem = FuzzyFieldProblem.ObsoleteError;
+        }
+
+        if (problem is FuzzyFieldProblem.None or FuzzyFieldProblem.ObsoleteError)
         {
             taken.Add(name);
         }
 
         return new FuzzyField(name, property, attribute, index, weight, mode, problem);
+    }
+
+    /// <summary>
+    /// The key EF Core finds by convention (<c>Id</c>, <c>{Class}Id</c> or <c>[Key]</c>, the first in the class and its
+    /// base classes, base first) when it is an integer: ties in score are ordered by it, the same way in SQL and in memory
+    /// (strings and Guids sort differently in PostgreSQL and .NET, so they are not used). Null when there is none, and when
+    /// it is obsolete as an error and the class is not (<see cref="ObsoleteSymbols.IsErrorBeside"/>): ties then come
+    /// back in no set order, and ST3008 reports the key.
+    /// </summary>
+    public static IPropertySymbol? TieBreaker(INamedTypeSymbol type)
+        => IntegerKey(type) is { } key && !ObsoleteSymbols.IsErrorBeside(type, key) ? key : null;
+
+    /// <summary>The integer key of <paramref name="type"/> that <see cref="TieBreaker"/> would order ties by, obsolete or not; null when there is none.</summary>
+    public static IPropertySymbol? IntegerKey(INamedTypeSymbol type)
+    {
+        foreach (var declaringType in AuditedProperties.BaseFirst(type))
+        {
+            foreach (var property in declaringType.GetMembers().OfType<IPropertySymbol>())
+            {
+                if (AuditedProperties.IsMapped(property)
+                    && (property.Name == "Id" || property.Name == type.Name + "Id" || MetadataNames.HasAttribute(property, AttributeNames.Key))
+                    && property.Type.SpecialType is SpecialType.System_Int16 or SpecialType.System_Int32 or SpecialType.System_Int64
+                        or SpecialType.System_UInt16 or SpecialType.System_UInt32 or SpecialType.System_UInt64 or SpecialType.System_Byte)
+                {
+                    return property;
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A property EF Core maps (<see cref="AuditedProperties.IsMapped"/>), or an override of one.</summary>

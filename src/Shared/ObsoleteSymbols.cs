@@ -71,6 +71,21 @@ internal static class ObsoleteSymbols
     }
 
     /// <summary>
+    /// Whether code that a generator adds to <paramref name="type"/> (its partial declarations) cannot name
+    /// <paramref name="symbol"/>: <see cref="IsError"/> outside an obsolete context (<see cref="IsObsoleteContext"/>). The
+    /// generator then leaves out what would name it, and the feature's analyzer says so.
+    /// </summary>
+    public static bool IsErrorIn(INamedTypeSymbol type, ISymbol symbol) => IsError(symbol) && !IsObsoleteContext(type);
+
+    /// <summary>
+    /// Whether code that a generator writes beside <paramref name="type"/> (extensions at namespace level, obsolete as an
+    /// error themselves when the type is, and then an obsolete context) cannot name <paramref name="symbol"/>: it is
+    /// <see cref="IsError"/> and the type is not. The generator then leaves out what would name it, and the feature's
+    /// analyzer says so.
+    /// </summary>
+    public static bool IsErrorBeside(INamedTypeSymbol type, ISymbol symbol) => IsError(symbol) && !IsError(type);
+
+    /// <summary>
     /// Whether <paramref name="attributes"/> hold <c>[Obsolete]</c> in any form or <c>[Experimental]</c>: naming what they
     /// mark draws a diagnostic (with an id of the attribute's choosing, for a <c>DiagnosticId</c> or <c>[Experimental]</c>).
     /// </summary>

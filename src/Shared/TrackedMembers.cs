@@ -29,6 +29,33 @@ internal static class TrackedMembers
     public static string HookName(string propertyName) => "On" + propertyName + "Changed";
 
     /// <summary>
+    /// The <c>On{Name}Changed(T, T)</c> the user wrote a body for in <paramref name="type"/>: an implementing partial
+    /// declaration (the generator declares the defining one) or an ordinary method, which the field of
+    /// <paramref name="property"/> calls (<see cref="CallsHook"/>); null when there is none.
+    /// </summary>
+    public static IMethodSymbol? Hook(INamedTypeSymbol type, IPropertySymbol property)
+    {
+        foreach (var member in type.GetMembers(HookName(property.Name)))
+        {
+            if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary, IsStatic: false, ReturnsVoid: true, Parameters.Length: 2 } method
+                && (!method.IsPartialDefinition || method.PartialImplementationPart is not null)
+                && method.Parameters.All(parameter => SymbolEqualityComparer.Default.Equals(parameter.Type, property.Type)))
+            {
+                return method;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether the generated field calls <paramref name="hook"/>, the <see cref="Hook"/> of a tracked property of
+    /// <paramref name="type"/>: not when it is obsolete as an error in a class that is not obsolete
+    /// (<see cref="ObsoleteSymbols.IsErrorIn"/>), as the call would not compile (CS0619). ST2006 reports it.
+    /// </summary>
+    public static bool CallsHook(INamedTypeSymbol type, IMethodSymbol hook) => !ObsoleteSymbols.IsErrorIn(type, hook);
+
+    /// <summary>
     /// The members that collide with generated code that cannot be left out alone (ST2005): <paramref name="type"/> itself
     /// when it is named <c>TrackedFields</c>, a member it declares named <c>TrackedFields</c>, a registration method of
     /// its own without parameters, and a visible member named <c>TrackedFields</c> of a base class that is not a class

@@ -31,6 +31,30 @@ internal static class TrackedProperties
     }
 
     /// <summary>
+    /// Whether <paramref name="property"/>, one of <see cref="Of"/>, is left out of the tracked fields of
+    /// <paramref name="type"/> all the same: its type is obsolete as an error and the class is not obsolete
+    /// (<see cref="ObsoleteSymbols.IsErrorIn"/>), so the generated members could not name it (CS0619). ST2006 reports it.
+    /// </summary>
+    public static bool IsLeftOut(INamedTypeSymbol type, IPropertySymbol property) => ObsoleteSymbols.IsErrorIn(type, property.Type);
+
+    /// <summary>
+    /// Whether the generator tracks a property of <paramref name="type"/>: one of <see cref="Of"/> that is not
+    /// <see cref="IsLeftOut"/>. A class without one gets no tracking code, and no <c>TrackedFields</c> for a derived class to hide.
+    /// </summary>
+    public static bool AnyKept(INamedTypeSymbol type, bool wholeClass)
+    {
+        foreach (var property in Of(type, wholeClass))
+        {
+            if (!IsLeftOut(type, property.Symbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// <paramref name="property"/> with the marks of the members of the struct (or collection elements) it holds as one
     /// value (<see cref="AuditedProperties.MemberMarks"/>): a member's <c>[AuditIgnore]</c> leaves the field out of a
     /// class's tracking, and masks it when the property is <c>[Tracked]</c> by name (which names the property, not the

@@ -289,6 +289,21 @@ internal static class DiagnosticDescriptors
                      + "was meant as the hook, says to declare it partial.",
         helpLinkUri: HelpLinkBase + "ST2005.md");
 
+    /// <summary>ST2006: a tracked property whose type, or a change hook that, is obsolete as an error, which tracking leaves out.</summary>
+    public static readonly DiagnosticDescriptor TrackedMemberObsoleteError = new(
+        id: "ST2006",
+        title: "Tracking leaves out a property whose type, or a change hook that, is obsolete as an error",
+        messageFormat: "'{0}' {1}: {2}, and the code that tracking generates in '{3}' cannot name it (CS0619, which no pragma silences); {4}",
+        category: Categories.Tracking,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "The typed fields and hooks that tracking generates in a class name each tracked property's type and call its "
+                     + "On...Changed hook. A use of a declaration marked [Obsolete(message, true)] is error CS0619, which no pragma "
+                     + "silences, except in code that is obsolete itself. So in a class that is not obsolete, a property whose type is "
+                     + "obsolete as an error is not tracked, and a hook that is obsolete as an error is not called. Make that [Obsolete] a "
+                     + "warning (without 'true'), mark the class [Obsolete] too, or stop tracking the property.",
+        helpLinkUri: HelpLinkBase + "ST2006.md");
+
     /// <summary>ST3001: a [FuzzySearchable] field names a property the class does not have, or one EF Core does not map.</summary>
     public static readonly DiagnosticDescriptor SearchableFieldNotMapped = new(
         id: "ST3001",
@@ -354,7 +369,7 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "[FuzzySearchable] on a class generates its FuzzySearch extensions for the string properties it names, and for "
                      + "the properties marked [FuzzySearchable] in the class and its base classes. A class with none, or whose fields "
-                     + "are all left out (ST3001-ST3004, ST3007), gets no extensions: the attribute does nothing.",
+                     + "are all left out (ST3001-ST3004, ST3007, ST3008), gets no extensions: the attribute does nothing.",
         helpLinkUri: HelpLinkBase + "ST3005.md");
 
     /// <summary>ST3006: the FuzzySearch extensions of a class cannot be generated: it is generic, private or protected.</summary>
@@ -384,6 +399,22 @@ internal static class DiagnosticDescriptors
                      + "WordSimilarity or StrictWordSimilarity. A number cast to TrigramMatch that is none of them, such as "
                      + "(TrigramMatch)7, names no comparison and no default threshold, so the field is left out of the search.",
         helpLinkUri: HelpLinkBase + "ST3007.md");
+
+    /// <summary>ST3008: a [FuzzySearchable] field or the key that orders ties is obsolete as an error, which the search leaves out.</summary>
+    public static readonly DiagnosticDescriptor SearchableMemberObsoleteError = new(
+        id: "ST3008",
+        title: "A [FuzzySearchable] field or key is obsolete as an error, so the search leaves it out",
+        messageFormat: "'{0}' is left out of {1}: {2}, and the search extensions beside '{3}' cannot read it (CS0619, which no pragma silences); {4}",
+        category: Categories.FuzzySearch,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "The FuzzySearch extensions are a class beside the entity that reads each field, and the integer key that orders "
+                     + "ties in score. A use of a declaration marked [Obsolete(message, true)] is error CS0619, which no pragma silences, "
+                     + "except in code that is obsolete itself; the extensions are obsolete as an error only when the entity class is. "
+                     + "So in a class that is not, a field (or its getter) that is obsolete as an error is not searched, and such a key "
+                     + "does not order ties. Make that [Obsolete] a warning (without 'true'), mark the class [Obsolete(message, true)] "
+                     + "too, or remove the field.",
+        helpLinkUri: HelpLinkBase + "ST3008.md");
 
     /// <summary>ST4001: the constant [TimeWindowed] time zone is not an id of the tz database.</summary>
     public static readonly DiagnosticDescriptor TimeZoneNotIana = new(
@@ -475,6 +506,24 @@ internal static class DiagnosticDescriptors
                      + "by other means can hold NULL. Declaring the property as string (non-nullable, with a default, or [Required]) "
                      + "says what the runtime requires and makes the database keep to it.",
         helpLinkUri: HelpLinkBase + "ST4006.md");
+
+    /// <summary>ST4007: the [TimeWindowed] TimeZoneProperty is obsolete as an error, so the class gets no generated members.</summary>
+    public static readonly DiagnosticDescriptor TimeZonePropertyObsoleteError = new(
+        id: "ST4007",
+        title: "[TimeWindowed] TimeZoneProperty is obsolete as an error, so the class gets no time-window members",
+        messageFormat: "TimeZoneProperty '{0}' cannot be read by the code generated for '{1}': {2} (CS0619, which no pragma silences), "
+                       + "so '{1}' gets no IsOpenAt, NextOpening, NextClosing, TimeWindows or WhereOpenAt; make that [Obsolete] a warning "
+                       + "(without 'true'), mark '{1}' [Obsolete(..., true)] too, or name a string property that is not obsolete as an error",
+        category: Categories.TimeWindows,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "The members that [TimeWindowed] adds, and WhereOpenAt beside the class, read each row's time zone from the "
+                     + "TimeZoneProperty. A use of a declaration marked [Obsolete(message, true)] is error CS0619, which no pragma "
+                     + "silences, except in code that is obsolete itself; the generated code is obsolete as an error only when the class "
+                     + "is. So in a class that is not, a zone property (or its getter) that is obsolete as an error leaves the class "
+                     + "without any generated member. Make that [Obsolete] a warning (without 'true'), mark the class "
+                     + "[Obsolete(message, true)] too, or name another string property.",
+        helpLinkUri: HelpLinkBase + "ST4007.md");
 
     /// <summary>ST5001: two [ExceptionRule] classes of the compilation give the same id.</summary>
     public static readonly DiagnosticDescriptor DuplicateRuleId = new(

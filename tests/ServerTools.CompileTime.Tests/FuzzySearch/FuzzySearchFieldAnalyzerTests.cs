@@ -1,3 +1,4 @@
+using System;
 using System.Threading.Tasks;
 using ServerTools.Analyzers.CodeFixes.FuzzySearch;
 using ServerTools.Analyzers.FuzzySearch;
@@ -487,4 +488,89 @@ public sealed class FuzzySearchFieldAnalyzerTests
             }
         }
         """;
+
+    private static string ObsoleteField(string field, string type, string why, string remove)
+        => LeftOut(field, type, $"{why}, and the search extensions beside '{type}' cannot read it (CS0619, which no pragma silences); "
+                                + $"make that [Obsolete] a warning (without 'true'), mark '{type}' [Obsolete(..., true)] too, or {remove}");
+
+    /// <summary>Fields and a key obsolete as an error, in a class that is obsolete as an error where $OBSOLETE$ says so.</summary>
+    private const string ObsoletePartner = """
+        using System;
+        using ServerTools;
+
+        namespace Shop;
+
+        $OBSOLETE$ [FuzzySearchable(nameof(Name), [|"Code"|])]
+        public class Partner
+        {
+            [Obsolete("Use Number.", true)] public int [|Id|] { get; set; }
+            public string Name { get; set; } = "";
+            [Obsolete("Gone.", true)] public string Code { get; set; } = "";
+            [[|FuzzySearchable|]] public string Notes { [Obsolete("Gone.", true)] get; set; } = "";
+        }
+        """;
+
+    [Fact]
+    public async Task Fields_and_key_obsolete_as_an_error_are_reported_where_the_generator_leaves_them_out()
+    {
+        var run = await DiagnosticAssert.VerifyWithGeneratorsAsync(
+            new FuzzySearchFieldAnalyzer(),
+            ObsoletePartner.Replace("$OBSOLETE$", "", StringComparison.Ordinal),
+            [
+                new("ST3008", ObsoleteField("Code", "Partner", "it is obsolete as an error", "remove 'Code' from the class's [FuzzySearchable]"), 0),
+                new(
+                    "ST3008",
+                    "'Id' is left out of the order of ties in the fuzzy search of 'Partner': it is obsolete as an error, and the search extensions beside "
+                    + "'Partner' cannot read it (CS0619, which no pragma silences); results of equal score come back in no set order; make that [Obsolete] "
+                    + "a warning (without 'true'), or mark 'Partner' [Obsolete(..., true)] too",
+                    1),
+                new("ST3008", ObsoleteField("Notes", "Partner", "its getter is obsolete as an error", "remove [FuzzySearchable]"), 2),
+            ]);
+
+        var search = Assert.Single(run.GeneratedSources).Text;
+        Assert.Contains("entity.Name", search, StringComparison.Ordinal);
+        Assert.DoesNotContain("entity.Code", search, StringComparison.Ordinal);
+        Assert.DoesNotContain("entity.Notes", search, StringComparison.Ordinal);
+        Assert.DoesNotContain("entity.Id", search, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task In_a_class_obsolete_as_an_error_the_generator_searches_them_and_nothing_is_reported()
+    {
+        var source = MarkedSource.Parse(ObsoletePartner.Replace("$OBSOLETE$", "[Obsolete(\"Old partners.\", true)]", StringComparison.Ordinal)).Text;
+        var run = await DiagnosticAssert.VerifyWithGeneratorsAsync(new FuzzySearchFieldAnalyzer(), source, []);
+
+        var search = Assert.Single(run.GeneratedSources).Text;
+        Assert.Contains("entity.Code", search, StringComparison.Ordinal);
+        Assert.Contains("entity.Notes", search, StringComparison.Ordinal);
+        Assert.Contains("entity.Id", search, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public Task Fields_and_key_obsolete_as_a_warning_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
+        new FuzzySearchFieldAnalyzer(),
+        """
+        using System;
+        using ServerTools;
+
+        namespace Shop;
+
+        [FuzzySearchable(nameof(Name), "Code")]
+        public class Partner
+        {
+            [Obsolete("Use Number.")] public int Id { get; set; }
+            public string Name { get; set; } = "";
+            [Obsolete("Going.")] public string Code { get; set; } = "";
+            [FuzzySearchable] public string Notes { [Obsolete("Going.")] get; set; } = "";
+        }
+
+        [Obsolete("Old partners.", true)]
+        [FuzzySearchable(nameof(Name))]
+        public class OldPartner
+        {
+            [Obsolete("Use Number.", true)] public int Id { get; set; }
+            [Obsolete("Gone.", true)] public string Name { get; set; } = "";
+        }
+        """,
+        ["ST3008"]);
 }

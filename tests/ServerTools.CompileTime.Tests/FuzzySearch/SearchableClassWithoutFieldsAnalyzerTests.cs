@@ -11,7 +11,7 @@ public sealed class SearchableClassWithoutFieldsAnalyzerTests
            + "name its searchable string properties, as in [FuzzySearchable(nameof(Name))], or mark them [FuzzySearchable]";
 
     private static string NoValidField(string type)
-        => $"No FuzzySearch is generated for '{type}': every field it names or marks is left out of the search; fix the warnings on them (ST3001-ST3004, ST3007)";
+        => $"No FuzzySearch is generated for '{type}': every field it names or marks is left out of the search; fix the warnings on them (ST3001-ST3004, ST3007, ST3008)";
 
     [Fact]
     public Task A_marked_class_with_no_valid_field_is_reported_at_its_attribute() => DiagnosticAssert.VerifyAsync(
@@ -57,6 +57,13 @@ public sealed class SearchableClassWithoutFieldsAnalyzerTests
             public int Id { get; set; }
             public string Name { get; set; } = "";
         }
+
+        [[|FuzzySearchable("Name")|]]
+        public class Broker
+        {
+            public int Id { get; set; }
+            [System.Obsolete("Gone.", true)] public string Name { get; set; } = "";
+        }
         """,
         [
             new("ST3005", NoField("Customer"), 0),
@@ -64,6 +71,7 @@ public sealed class SearchableClassWithoutFieldsAnalyzerTests
             new("ST3005", NoValidField("Partner"), 2),
             new("ST3005", NoValidField("Carrier"), 3),
             new("ST3005", NoValidField("Agent"), 4),
+            new("ST3005", NoValidField("Broker"), 5),
         ]);
 
     [Fact]

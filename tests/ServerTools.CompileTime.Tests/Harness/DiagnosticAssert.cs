@@ -110,6 +110,26 @@ public static class DiagnosticAssert
     }
 
     /// <summary>
+    /// Runs ServerTools' generators on <paramref name="markup"/> (with <c>[|spans|]</c>), as a build does, and fails unless
+    /// the output compiles without errors and <paramref name="analyzer"/>, run on it, reports exactly
+    /// <paramref name="expected"/>. Returns the run, so that a test can show what the generated code holds.
+    /// </summary>
+    public static async Task<GeneratorRun> VerifyWithGeneratorsAsync(DiagnosticAnalyzer analyzer, string markup, IReadOnlyList<ExpectedDiagnostic> expected)
+    {
+        var marked = MarkedSource.Parse(markup);
+        var run = GeneratorHarness.Run(marked.Text);
+        var errors = run.OutputCompilation.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Error).ToList();
+        if (errors.Count > 0)
+        {
+            throw new XunitException("The test source, with the generated code, does not compile:\n  " + string.Join("\n  ", errors.Select(GeneratedCodeAssert.Format)));
+        }
+
+        var actual = await run.OutputCompilation.WithAnalyzers([analyzer]).GetAnalyzerDiagnosticsAsync().ConfigureAwait(false);
+        Compare(marked, expected, actual);
+        return run;
+    }
+
+    /// <summary>
     /// Analyzes <paramref name="source"/> and further plain sources, which must compile, and fails unless
     /// <paramref name="analyzer"/> reports nothing. <paramref name="ids"/> names the diagnostics the test shows absent on
     /// correct code; each must be one the analyzer supports, so that a test cannot claim an id its analyzer never reports.

@@ -1,3 +1,4 @@
+using System;
 using System.Threading.Tasks;
 using ServerTools.Analyzers.CodeFixes.TimeWindows;
 using ServerTools.Analyzers.TimeWindows;
@@ -187,4 +188,81 @@ public sealed class TimeZonePropertyAnalyzerTests
             }
         }
         """;
+
+    private static string ObsoleteZone(string name, string type, string why)
+        => $"TimeZoneProperty '{name}' cannot be read by the code generated for '{type}': {why} (CS0619, which no pragma silences), so '{type}' gets "
+           + $"no IsOpenAt, NextOpening, NextClosing, TimeWindows or WhereOpenAt; make that [Obsolete] a warning (without 'true'), mark '{type}' "
+           + "[Obsolete(..., true)] too, or name a string property that is not obsolete as an error";
+
+    /// <summary>Zone properties obsolete as an error, in classes that are obsolete as an error where $OBSOLETE$ says so.</summary>
+    private const string ObsoleteZones = """
+        using System;
+        using ServerTools;
+
+        namespace Shop;
+
+        $OBSOLETE$ [TimeWindowed(TimeZoneProperty = [|"Zone"|])]
+        public partial class Store
+        {
+            public int Id { get; set; }
+            [Obsolete("Use Region.", true)] public string Zone { get; set; } = "UTC";
+        }
+
+        $OBSOLETE$ [TimeWindowed(TimeZoneProperty = [|"Zone"|])]
+        public partial class Depot
+        {
+            public int Id { get; set; }
+            public string Zone { [Obsolete("Use Region.", true)] get; set; } = "UTC";
+        }
+        """;
+
+    [Fact]
+    public async Task Zone_property_or_getter_obsolete_as_an_error_is_reported_where_the_generator_leaves_the_class_out()
+    {
+        var run = await DiagnosticAssert.VerifyWithGeneratorsAsync(
+            new TimeZonePropertyAnalyzer(),
+            ObsoleteZones.Replace("$OBSOLETE$", "", StringComparison.Ordinal),
+            [
+                new("ST4007", ObsoleteZone("Zone", "Store", "it is obsolete as an error"), 0),
+                new("ST4007", ObsoleteZone("Zone", "Depot", "its getter is obsolete as an error"), 1),
+            ]);
+
+        Assert.Empty(run.GeneratedSources);
+    }
+
+    [Fact]
+    public async Task In_a_class_obsolete_as_an_error_the_generator_reads_the_zone_and_nothing_is_reported()
+    {
+        var source = MarkedSource.Parse(ObsoleteZones.Replace("$OBSOLETE$", "[Obsolete(\"Old stores.\", true)]", StringComparison.Ordinal)).Text;
+        var run = await DiagnosticAssert.VerifyWithGeneratorsAsync(new TimeZonePropertyAnalyzer(), source, []);
+
+        Assert.Equal(2, run.GeneratedSources.Count);
+        Assert.All(run.GeneratedSources, static generated => Assert.Contains("WhereOpenAt", generated.Text, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public Task Zone_property_obsolete_as_a_warning_is_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
+        new TimeZonePropertyAnalyzer(),
+        """
+        using System;
+        using ServerTools;
+
+        namespace Shop;
+
+        [TimeWindowed(TimeZoneProperty = nameof(Zone))]
+        public partial class Store
+        {
+            public int Id { get; set; }
+            [Obsolete("Use Region.")] public string Zone { get; set; } = "UTC";
+        }
+
+        [Obsolete("Old depots.", true)]
+        [TimeWindowed(TimeZoneProperty = nameof(Zone))]
+        public partial class Depot
+        {
+            public int Id { get; set; }
+            [Obsolete("Use Region.", true)] public string Zone { get; set; } = "UTC";
+        }
+        """,
+        ["ST4007"]);
 }

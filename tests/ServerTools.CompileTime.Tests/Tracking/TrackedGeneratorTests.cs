@@ -405,6 +405,34 @@ public sealed class TrackedGeneratorTests
     }
 
     [Fact]
+    public void Derived_class_hides_nothing_of_a_base_class_whose_tracked_properties_are_all_obsolete_as_an_error()
+    {
+        var source = GeneratorHarness.Run("""
+            using System;
+            using ServerTools;
+
+            namespace Shop;
+
+            [Obsolete("Use Stage.", true)] public enum Status { Draft, Sent }
+
+            public partial class Document
+            {
+                public int Id { get; set; }
+                [Obsolete("Use Stage.")] [Tracked] public Status Status { get; set; }
+            }
+
+            [Tracked]
+            public partial class Receipt : Document
+            {
+                public decimal Total { get; set; }
+            }
+            """).GeneratedTreesCompileWithoutDiagnostics().Source("Shop.Receipt.Tracked.g.cs");
+
+        Assert.Contains("public static class TrackedFields", source, StringComparison.Ordinal);
+        Assert.DoesNotContain(" new ", source.Replace("new(", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Records_are_tracked_as_classes_are_by_the_record_a_property_or_a_positional_property()
         => GeneratorHarness.Run("""
             using ServerTools;

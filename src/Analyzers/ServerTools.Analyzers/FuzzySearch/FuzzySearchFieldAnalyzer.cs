@@ -12,13 +12,15 @@ using ServerTools.Shared;
 namespace ServerTools.Analyzers.FuzzySearch;
 
 /// <summary>
-/// ST3001-ST3004 and ST3007: the fields of a <c>[FuzzySearchable]</c> class that the search leaves out, as
+/// ST3001-ST3004, ST3007 and ST3008: the fields of a <c>[FuzzySearchable]</c> class that the search leaves out, as
 /// <see cref="FuzzySearchFields.Of"/> finds them for the generator, in one pass over the class: a name the class does not
 /// have or a property EF Core does not map (ST3001), a property that is not a string (ST3002), a field named a second
 /// time (ST3003), a weight outside (0, 1] (ST3004), a mode that is no <c>TrigramMatch</c> (ST3007). A field is reported
 /// at its name in the class's list, or at the attribute on the property; a weight or a mode at its <c>Weight = ...</c>
 /// or <c>Mode = ...</c> argument, once per attribute. Attributes written in a base class are reported with the base
-/// class, except a repeat that the class's own list causes.
+/// class, except a repeat that the class's own list causes. ST3008: a field, or the integer key that orders ties, that
+/// is obsolete as an error in a class that is not, which the search leaves out (the extensions beside the class could
+/// not read it), at the field, or at the key's name.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
@@ -43,6 +45,7 @@ public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
         DiagnosticDescriptors.SearchableFieldListedTwice,
         DiagnosticDescriptors.SearchableWeightOutOfRange,
         DiagnosticDescriptors.SearchableModeUndefined,
+        DiagnosticDescriptors.SearchableMemberObsoleteError,
     ];
 
     /// <inheritdoc />
@@ -66,6 +69,17 @@ public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
                 case FuzzyFieldProblem.Duplicate:
                     ReportRepeat(context, type, fields, i, own);
                     break;
+                case FuzzyFieldProblem.ObsoleteError when own:
+                    Report(
+                        context,
+                        DiagnosticDescriptors.SearchableMemberObsoleteError,
+                        field,
+                        field.Name,
+                        $"the fuzzy search of '{type.Name}'",
+                        ObsoleteErrors.OfMember(field.Property!),
+                        type.Name,
+                        Remove(field, $"make that [Obsolete] a warning (without 'true'), mark '{type.Name}' [Obsolete(..., true)] too, or"));
+                    break;
             }
 
             if (own && !FuzzySearchFields.IsValidWeight(field.Weight))
@@ -77,6 +91,39 @@ public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
             {
                 ReportSetting(context, type, field, "Mode", DiagnosticDescriptors.SearchableModeUndefined, field.Mode.ToString(CultureInfo.InvariantCulture), moded);
             }
+        }
+
+        ReportObsoleteKey(context, type, fields, symbols);
+    }
+
+    /// <summary>
+    /// ST3008 for the integer key that would order ties (<see cref="FuzzySearchFields.IntegerKey"/>) when the generated
+    /// search leaves it out (<see cref="FuzzySearchFields.TieBreaker"/>'s rule): at its name when the class declares it,
+    /// else at the class's <c>[FuzzySearchable]</c>. Only for a class that gets a search.
+    /// </summary>
+    private static void ReportObsoleteKey(SymbolAnalysisContext context, INamedTypeSymbol type, List<FuzzyField> fields, FuzzySearchSymbols symbols)
+    {
+        if (!fields.Any(static field => field.Problem == FuzzyFieldProblem.None)
+            || !FuzzySearchFields.CanGenerate(type)
+            || FuzzySearchFields.IntegerKey(type) is not { } key
+            || !ObsoleteSymbols.IsErrorBeside(type, key))
+        {
+            return;
+        }
+
+        var location = SymbolEqualityComparer.Default.Equals(key.ContainingType, type)
+            ? SourceLocations.In(key, context.Compilation)
+            : symbols.Find(type)?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation();
+        if (location is not null)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.SearchableMemberObsoleteError,
+                location,
+                key.Name,
+                $"the order of ties in the fuzzy search of '{type.Name}'",
+                ObsoleteErrors.OfMember(key),
+                type.Name,
+                $"results of equal score come back in no set order; make that [Obsolete] a warning (without 'true'), or mark '{type.Name}' [Obsolete(..., true)] too"));
         }
     }
 

@@ -8,7 +8,7 @@ namespace ServerTools.Analyzers.FuzzySearch;
 
 /// <summary>
 /// ST3005: a class marked <c>[FuzzySearchable]</c> that ends with no valid field (<see cref="FuzzySearchFields.Valid"/>
-/// is empty): it names none and marks none, or every field it has is left out (ST3001-ST3004, ST3007). The generator emits no
+/// is empty): it names none and marks none, or every field it has is left out (ST3001-ST3004, ST3007, ST3008). The generator emits no
 /// FuzzySearch for it. Reported at the attribute on the class.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -40,6 +40,6 @@ public sealed class SearchableClassWithoutFieldsAnalyzer : SearchableClassAnalyz
             fields.Count == 0
                 ? "it names no property, and none of its properties is marked [FuzzySearchable]; name its searchable string properties, "
                   + "as in [FuzzySearchable(nameof(Name))], or mark them [FuzzySearchable]"
-                : "every field it names or marks is left out of the search; fix the warnings on them (ST3001-ST3004, ST3007)"));
+                : "every field it names or marks is left out of the search; fix the warnings on them (ST3001-ST3004, ST3007, ST3008)"));
     }
 }

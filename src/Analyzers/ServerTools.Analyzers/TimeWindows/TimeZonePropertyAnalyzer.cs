@@ -12,6 +12,8 @@ namespace ServerTools.Analyzers.TimeWindows;
 /// ST4002: the <c>TimeZoneProperty</c> of a <c>[TimeWindowed]</c> class must name a string property of the class or a
 /// base class that EF Core maps, since .NET reads each row's zone from the property and PostgreSQL from its column.
 /// Reported at the argument's value, with the property it most likely means when the class has none of that name.
+/// ST4007, at the same place: a valid zone property (or its getter) that is obsolete as an error in a class that is not,
+/// which the generated code cannot read (CS0619), so that the generator writes nothing for the class.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class TimeZonePropertyAnalyzer : TimeWindowedClassAnalyzer
@@ -23,7 +25,8 @@ public sealed class TimeZonePropertyAnalyzer : TimeWindowedClassAnalyzer
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
     /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = [DiagnosticDescriptors.TimeZonePropertyNotMapped];
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        [DiagnosticDescriptors.TimeZonePropertyNotMapped, DiagnosticDescriptors.TimeZonePropertyObsoleteError];
 
     /// <inheritdoc />
     private protected override void Analyze(SymbolAnalysisContext context, INamedTypeSymbol type, AttributeData attribute, AttributeSyntax syntax)
@@ -61,6 +64,11 @@ public sealed class TimeZonePropertyAnalyzer : TimeWindowedClassAnalyzer
                 why = "EF Core does not map it (it is static or an indexer, or has no public getter or no setter), and PostgreSQL reads "
                       + "each row's time zone from its column; name a mapped string property";
                 break;
+            case IPropertySymbol property when ObsoleteSymbols.IsErrorBeside(type, property):
+                // The generator's rule: the class gets no code at all.
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.TimeZonePropertyObsoleteError, argument.GetLocation(), name, type.Name, ObsoleteErrors.OfMember(property)));
+                return;
             case IPropertySymbol:
                 return;
             case var member:

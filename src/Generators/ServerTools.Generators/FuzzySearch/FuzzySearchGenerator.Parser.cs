@@ -42,10 +42,11 @@ public sealed partial class FuzzySearchGenerator
             cancellationToken.ThrowIfCancellationRequested();
 
             // The extensions name the class and its properties from outside it: a class obsolete as an error makes them an
-            // obsolete class of their own (an obsolete context), else a property obsolete as an error is left out.
+            // obsolete class of their own (an obsolete context), else a property obsolete as an error is left out
+            // (FuzzyFieldProblem.ObsoleteError, and a key FuzzySearchFields.TieBreaker drops; ST3008 reports both).
             var isObsoleteError = ObsoleteSymbols.IsError(type);
             var suppressed = new SuppressedDiagnostics().Add(type);
-            var valid = FuzzySearchFields.Valid(type).Where(field => isObsoleteError || !ObsoleteSymbols.IsError(field.Property!)).ToList();
+            var valid = FuzzySearchFields.Valid(type).ToList();
             if (valid.Count == 0)
             {
                 return null;
@@ -56,7 +57,7 @@ public sealed partial class FuzzySearchGenerator
                 suppressed.Add(field.Property);
             }
 
-            var tieBreaker = TieBreaker(type, isObsoleteError);
+            var tieBreaker = FuzzySearchFields.TieBreaker(type);
             suppressed.Add(tieBreaker);
             return new FuzzySearchEntitySpec(
                 HierarchyInfo.From(type),
@@ -80,30 +81,6 @@ public sealed partial class FuzzySearchGenerator
             }
 
             return true;
-        }
-
-        /// <summary>
-        /// The key EF Core finds by convention (<c>Id</c>, <c>{Class}Id</c> or <c>[Key]</c>) when it is an integer: ties
-        /// in score are then ordered by it, the same way in SQL and in memory (strings and Guids sort differently in
-        /// PostgreSQL and .NET, so they are not used), unless it is obsolete as an error outside an obsolete class.
-        /// </summary>
-        private static IPropertySymbol? TieBreaker(INamedTypeSymbol type, bool isObsoleteError)
-        {
-            foreach (var declaringType in AuditedProperties.BaseFirst(type))
-            {
-                foreach (var property in declaringType.GetMembers().OfType<IPropertySymbol>())
-                {
-                    if (AuditedProperties.IsMapped(property)
-                        && (property.Name == "Id" || property.Name == type.Name + "Id" || MetadataNames.HasAttribute(property, AttributeNames.Key))
-                        && property.Type.SpecialType is SpecialType.System_Int16 or SpecialType.System_Int32 or SpecialType.System_Int64
-                            or SpecialType.System_UInt16 or SpecialType.System_UInt32 or SpecialType.System_UInt64 or SpecialType.System_Byte)
-                    {
-                        return isObsoleteError || !ObsoleteSymbols.IsError(property) ? property : null;
-                    }
-                }
-            }
-
-            return null;
         }
     }
 }

@@ -68,9 +68,8 @@ public sealed partial class TimeWindowedGenerator
 
             // WhereOpenAt names the class and reads the zone property from outside the class: a class obsolete as an error
             // makes the extensions an obsolete class of their own (an obsolete context); else a zone property obsolete as an
-            // error cannot be read there (CS0619), so the class gets no code.
-            var isObsoleteError = ObsoleteSymbols.IsError(type);
-            if (zoneProperty is not null && !isObsoleteError && ObsoleteSymbols.IsError(zoneProperty))
+            // error cannot be read there (CS0619), so the class gets no code (ST4007 says so).
+            if (zoneProperty is not null && ObsoleteSymbols.IsErrorBeside(type, zoneProperty))
             {
                 return null;
             }
@@ -87,7 +86,7 @@ public sealed partial class TimeWindowedGenerator
                 timeZoneProperty,
                 timeZoneProperty is null ? timeZone ?? DefaultTimeZone : null,
                 leftOut.ToEquatableArray(),
-                isObsoleteError,
+                ObsoleteSymbols.IsError(type),
                 new SuppressedDiagnostics().Add(type).Add(zoneProperty).ToEquatableArray());
         }
 

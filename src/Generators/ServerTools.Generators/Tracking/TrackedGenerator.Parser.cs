@@ -48,8 +48,6 @@ public sealed partial class TrackedGenerator
                 return null;
             }
 
-            // The hooks and typed fields are members of the class: in an obsolete class, they may name what is obsolete as an error.
-            var obsoleteContext = ObsoleteSymbols.IsObsoleteContext(type);
             var suppressed = new SuppressedDiagnostics().Add(type);
             var fields = new List<TrackedFieldSpec>();
             (INamedTypeSymbol Type, string Name)? declaring = null;
@@ -57,9 +55,9 @@ public sealed partial class TrackedGenerator
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var property = tracked.Symbol;
-                if (!obsoleteContext && ObsoleteSymbols.IsError(property.Type))
+                if (Shared.TrackedProperties.IsLeftOut(type, property))
                 {
-                    // Its type cannot be named here (CS0619): the property is not tracked.
+                    // Its type cannot be named in the class (CS0619): the property is not tracked (ST2006 says so).
                     continue;
                 }
 
@@ -70,9 +68,9 @@ public sealed partial class TrackedGenerator
                     declaring = (property.ContainingType, DeclaringTypeName(property.ContainingType));
                 }
 
-                var hook = Hook(type, property);
+                var hook = TrackedMembers.Hook(type, property);
                 suppressed.Add(hook).Add(hook?.PartialImplementationPart);
-                var callsHook = hook is not null && (obsoleteContext || !ObsoleteSymbols.IsError(hook));
+                var callsHook = hook is not null && TrackedMembers.CallsHook(type, hook);
                 fields.Add(Field(type, property, declaring.Value.Name, tracked.IsMasked, callsHook, cancellationToken));
             }
 
@@ -184,25 +182,6 @@ public sealed partial class TrackedGenerator
             return type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.Annotated ? "Nullable" + name : name;
         }
 
-        /// <summary>
-        /// The <c>On{Name}Changed(T, T)</c> the user wrote a body for in <paramref name="type"/>: an implementing partial
-        /// declaration (the generator declares the defining one), which the field's hook calls; null when there is none.
-        /// </summary>
-        private static IMethodSymbol? Hook(INamedTypeSymbol type, IPropertySymbol property)
-        {
-            foreach (var member in type.GetMembers(HookName(property.Name)))
-            {
-                if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary, IsStatic: false, ReturnsVoid: true, Parameters.Length: 2 } method
-                    && (!method.IsPartialDefinition || method.PartialImplementationPart is not null)
-                    && method.Parameters.All(parameter => SymbolEqualityComparer.Default.Equals(parameter.Type, property.Type)))
-                {
-                    return method;
-                }
-            }
-
-            return null;
-        }
-
         /// <summary>The name of the partial method that runs when the property <paramref name="propertyName"/> changed.</summary>
         public static string HookName(string propertyName) => TrackedMembers.HookName(propertyName);
 
@@ -253,7 +232,7 @@ public sealed partial class TrackedGenerator
                 return false;
             }
 
-            return Shared.TrackedProperties.Of(type, classLevel).Any() && !TrackedMembers.WholeCollisions(type).Any();
+            return Shared.TrackedProperties.AnyKept(type, classLevel) && !TrackedMembers.WholeCollisions(type).Any();
         }
 
         /// <summary>
