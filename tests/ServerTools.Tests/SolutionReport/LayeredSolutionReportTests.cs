@@ -10,6 +10,7 @@ namespace ServerTools.Tests.SolutionReport;
 /// <c>servertools report</c> with a real build of a solution whose rules project references the data project:
 /// Shop.Rules checks Shop.Data's entities, which Shop.Data's own build cannot know; Shop.Web references both.
 /// </summary>
+[Collection(RepositoryBuilds.Name)]
 public sealed class LayeredSolutionReportTests : IDisposable
 {
     private readonly ReportFolder _folder = new();
