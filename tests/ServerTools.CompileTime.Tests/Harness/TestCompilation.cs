@@ -63,6 +63,13 @@ public static class TestCompilation
             : throw new InvalidOperationException("The referenced compilation does not compile: " + string.Join("; ", result.Diagnostics.Where(static d => d.Severity == DiagnosticSeverity.Error)));
     }
 
+    /// <summary>
+    /// The names of the reference pack's assemblies: what a build hands the analyzers as the .NET shared framework's
+    /// assemblies (build property <c>ServerToolsFrameworkAssemblies</c>).
+    /// </summary>
+    public static IReadOnlyList<string> FrameworkAssemblies { get; } =
+        [.. Directory.EnumerateFiles(ReferencePackDirectory(), "*.dll").Select(static path => Path.GetFileNameWithoutExtension(path))];
+
     private static ImmutableArray<MetadataReference> LoadReferences()
     {
         var framework = ReferencePackDirectory();

@@ -1,5 +1,8 @@
+using System;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using ServerTools.CompileTime.Tests.Harness;
 using static ServerTools.CompileTime.Tests.ModuleAnalysis.ModuleAssert;
@@ -8,6 +11,60 @@ namespace ServerTools.CompileTime.Tests.ModuleAnalysis;
 
 public sealed class ModuleAnalysisAnalyzerTests
 {
+    [Fact]
+    public async Task Base_types_leave_out_the_frameworks_interfaces_made_of_the_entity_and_keep_the_others_a_rule_may_mean()
+    {
+        var compilation = TestCompilation.Create("""
+            using System;
+            using System.Collections.Generic;
+            using System.ComponentModel;
+            using System.ComponentModel.DataAnnotations;
+            using Microsoft.EntityFrameworkCore;
+
+            namespace Shop;
+
+            public interface IEntity<T>
+            {
+            }
+
+            public abstract record Document
+            {
+                public int Id { get; set; }
+            }
+
+            public record SaleOrder : Document, IComparable<SaleOrder>, IValidatableObject, INotifyPropertyChanged, IEntity<SaleOrder>
+            {
+                public event PropertyChangedEventHandler? PropertyChanged;
+
+                public int CompareTo(SaleOrder? other) => 0;
+
+                public IEnumerable<ValidationResult> Validate(ValidationContext context) => [];
+            }
+
+            public class ShopContext : DbContext
+            {
+                public DbSet<SaleOrder> Orders => Set<SaleOrder>();
+            }
+            """);
+        string[] kept =
+        [
+            "Shop.Document", "Shop.IEntity<Shop.SaleOrder>", "System.ComponentModel.DataAnnotations.IValidatableObject", "System.ComponentModel.INotifyPropertyChanged",
+        ];
+
+        var withFramework = BaseTypes(await AnalyzeAsync(compilation, TestCompilation.FrameworkAssemblies));
+        var withoutFramework = BaseTypes(await AnalyzeAsync(compilation));
+
+        // IEquatable<T> of both records and IComparable<SaleOrder> go; a rule on them would mean SaleOrder or Document.
+        Assert.Equal(kept, withFramework);
+        // A build without ServerTools.targets tells the analyzer no framework assemblies: then every interface stays.
+        Assert.Equal(
+            [.. kept, "System.IComparable<Shop.SaleOrder>", "System.IEquatable<Shop.Document>", "System.IEquatable<Shop.SaleOrder>"],
+            withoutFramework.Order(StringComparer.Ordinal));
+
+        static string[] BaseTypes(ImmutableArray<Diagnostic> diagnostics)
+            => Assert.Single(diagnostics, static d => d.Id == "ST9002").Properties["baseTypes"]!.Split('\n');
+    }
+
     [Fact]
     public async Task Entities_rules_and_the_summary_of_a_module_are_reported_with_their_properties()
     {

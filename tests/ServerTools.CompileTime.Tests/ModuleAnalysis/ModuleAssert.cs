@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Linq;
 using System.Threading.Tasks;
@@ -49,6 +50,36 @@ public static class ModuleAssert
     /// <summary>The analyzer's diagnostics over <paramref name="compilation"/>.</summary>
     public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation)
         => await compilation.WithAnalyzers([new ModuleAnalysisAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+
+    /// <summary>
+    /// The analyzer's diagnostics over <paramref name="compilation"/>, built as ServerTools.targets builds it: with the
+    /// names of the .NET shared framework's assemblies in build property <c>ServerToolsFrameworkAssemblies</c>.
+    /// </summary>
+    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation, IReadOnlyList<string> frameworkAssemblies)
+        => await compilation.WithAnalyzers(
+                [new ModuleAnalysisAnalyzer()],
+                new AnalyzerOptions([], new GlobalOptionsProvider(new Dictionary<string, string>
+                {
+                    ["build_property.ServerToolsFrameworkAssemblies"] = string.Join(",", frameworkAssemblies),
+                })))
+            .GetAnalyzerDiagnosticsAsync();
+
+    /// <summary>Build properties for the whole compilation (the generated .editorconfig's global section), none per file.</summary>
+    private sealed class GlobalOptionsProvider(Dictionary<string, string> properties) : AnalyzerConfigOptionsProvider
+    {
+        private static readonly Options s_none = new([]);
+
+        public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(properties);
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => s_none;
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => s_none;
+
+        private sealed class Options(Dictionary<string, string> values) : AnalyzerConfigOptions
+        {
+            public override bool TryGetValue(string key, [NotNullWhen(true)] out string? value) => values.TryGetValue(key, out value);
+        }
+    }
 
     /// <summary>
     /// Compiles <paramref name="markup"/> (the first source, <c>Source0.cs</c>) and <paramref name="otherSources"/>, which

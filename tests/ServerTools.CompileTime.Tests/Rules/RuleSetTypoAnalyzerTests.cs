@@ -190,6 +190,11 @@ public sealed class RuleSetTypoAnalyzerTests
     [InlineData("orderss", "orders")]
     [InlineData("reviewd", "reviewed")]
     [InlineData("cancelld", "cancelled")]
+    [InlineData("region_ue", "region_eu")]
+    [InlineData("region_euu", "region_eu")]
+    [InlineData("currency_uds", "currency_usd")]
+    [InlineData("tier.ba", "tier.ab")]
+    [InlineData("lang-us", "lang-su")]
     public async Task Typos_at_the_end_or_in_the_last_part_of_a_name_are_reported(string typo, string meant)
     {
         var diagnostics = await DiagnosticAssert.AnalyzeAsync(
@@ -215,6 +220,16 @@ public sealed class RuleSetTypoAnalyzerTests
     [InlineData("closed", "closer")]
     [InlineData("sale.confirms", "sale.confirmed")]
     [InlineData("process", "processes")]
+    [InlineData("region_us", "region_uk")]
+    [InlineData("region_de", "region_dk")]
+    [InlineData("tier_a", "tier_b")]
+    [InlineData("v1", "v2")]
+    [InlineData("api_v1", "api_v2")]
+    [InlineData("size_s", "size_xs")]
+    [InlineData("size_xl", "size_xxl")]
+    [InlineData("rating_a", "rating_aa")]
+    [InlineData("rating_bb", "rating_bbb")]
+    [InlineData("currency_usd", "currency_usn")]
     public Task Sets_that_differ_as_names_of_different_sets_do_are_not_reported(string one, string other) => DiagnosticAssert.VerifyNotReportedAsync(
         new RuleSetTypoAnalyzer(),
         OneRuleAndTwo(one, other),

@@ -16,6 +16,7 @@ namespace ServerTools.Tests.Packaging;
 /// entity writes an audit trail; its build writes the module report (build/net10.0/ServerTools.targets from the package).
 /// A project for an older framework than net10.0 is refused at restore.
 /// </summary>
+[Collection(RepositoryBuilds.Name)]
 public sealed class PackageTests(DatabaseFixture database, PackedServerTools packed) : IClassFixture<DatabaseFixture>, IClassFixture<PackedServerTools>
 {
     private static readonly TimeSpan s_commandTimeout = PackedServerTools.CommandTimeout;

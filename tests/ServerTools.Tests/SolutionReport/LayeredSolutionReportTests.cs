@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
+using ServerTools.Build.Reports;
 using ServerTools.Tests.Infrastructure;
 
 namespace ServerTools.Tests.SolutionReport;
@@ -10,6 +11,7 @@ namespace ServerTools.Tests.SolutionReport;
 /// <c>servertools report</c> with a real build of a solution whose rules project references the data project:
 /// Shop.Rules checks Shop.Data's entities, which Shop.Data's own build cannot know; Shop.Web references both.
 /// </summary>
+[Collection(RepositoryBuilds.Name)]
 public sealed class LayeredSolutionReportTests : IDisposable
 {
     private readonly ReportFolder _folder = new();
@@ -36,7 +38,7 @@ public sealed class LayeredSolutionReportTests : IDisposable
                 public Partner? Partner { get; set; }
             }
 
-            public class Partner
+            public record Partner
             {
                 public int Id { get; set; }
                 public string Vat { get; set; } = "";
@@ -92,6 +94,13 @@ public sealed class LayeredSolutionReportTests : IDisposable
         // order.partner_missing checks the interface: SaleOrder's report names it among its base types.
         Assert.Contains("| `Shop.Data.Model.SaleOrder` |  | `order.partner_missing`, `sale.credit_limit` |", markdown, StringComparison.Ordinal);
         Assert.Contains("data-chart=\"features\" data-module=\"Shop.Data\" data-feature=\"ExceptionRules\" data-value=\"2\"", _folder.Html, StringComparison.Ordinal);
+
+        // The build hands the analyzer the .NET assemblies: the record's IEquatable<Partner>, which a rule would write as
+        // Partner, is not among its base types.
+        var data = ModuleReportJson.Read(File.ReadAllText(
+            Directory.EnumerateFiles(Path.Combine(_folder.Root, "Shop.Data", "obj"), "module-report.json", SearchOption.AllDirectories).Single()));
+        Assert.Equal(["Shop.Data.Model.IHasPartner"], data.Entities.Single(static e => e.Type == "Shop.Data.Model.SaleOrder").BaseTypes);
+        Assert.Empty(data.Entities.Single(static e => e.Type == "Shop.Data.Model.Partner").BaseTypes);
     }
 
     /// <summary>A project that references ServerTools as the sample does: the runtime, the generators and analyzers, the report's targets.</summary>

@@ -32,7 +32,9 @@ public sealed class ReportInputTests : IDisposable
         Assert.True(single.ExitCode == 0, single.ToString());
         var singleHtml = _folder.Html;
 
-        _folder.WriteFile("Shop.Sales.net8.json", FixtureModule.Sales.ToJson(targetFramework: "net8.0"));
+        // A second framework of this package's own: its build files are for net10.0 (build/net10.0/), which NuGet imports
+        // for net10.0's platform frameworks too, and refuses the package for an older framework such as net8.0 (NU1202).
+        _folder.WriteFile("Shop.Sales.windows.json", FixtureModule.Sales.ToJson(targetFramework: "net10.0-windows"));
         var run = await RunAsync(_folder.Reports);
 
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -43,21 +45,24 @@ public sealed class ReportInputTests : IDisposable
         Assert.Contains(TotalRow, markdown, StringComparison.Ordinal);
         Assert.Equal(1, Occurrences(markdown, "\n## `Shop.Sales`\n"));
         Assert.Contains("target framework `net10.0`.", markdown, StringComparison.Ordinal);
-        Assert.Contains("> Note: Also built for net8.0; the figures are those of net10.0.", markdown, StringComparison.Ordinal);
+        Assert.Contains("> Note: Also built for net10.0-windows; the figures are those of net10.0.", markdown, StringComparison.Ordinal);
         Assert.Equal(1, Occurrences(markdown, "Also built for"));
 
         // The page draws the same bars as for the project built once, and shows the note in the module's section.
         var html = _folder.Html;
         Assert.Equal(Occurrences(singleHtml, "data-module=\"Shop.Sales\""), Occurrences(html, "data-module=\"Shop.Sales\""));
         Assert.Equal(Occurrences(singleHtml, "<rect class=\"bar\""), Occurrences(html, "<rect class=\"bar\""));
-        Assert.Contains("<p class=\"warning\">Note: Also built for net8.0; the figures are those of net10.0.</p>", html, StringComparison.Ordinal);
+        Assert.Contains("<p class=\"warning\">Note: Also built for net10.0-windows; the figures are those of net10.0.</p>", html, StringComparison.Ordinal);
         Assert.Equal(1, Occurrences(html, "Also built for"));
     }
 
     [Fact]
     public async Task Of_a_multi_targeted_project_the_report_of_the_first_framework_in_ordinal_order_is_kept()
     {
-        // net8.0 has one entity, net10.0 three; "net10.0" comes first in ordinal order, whatever the file order.
+        // net8.0 has one entity, net10.0 three; "net10.0" comes first in ordinal order, whatever the file order. The current
+        // package writes no report for net8.0 or net9.0 (NuGet refuses it there, NU1202), but earlier packages, whose
+        // targets were in build/ rather than build/net10.0/, were imported for every framework and wrote one wherever that
+        // framework's code compiled without ServerTools; such reports stay in obj/ folders, which --reports reads.
         var net8 = FixtureModule.Sales with { Entities = [FixtureModule.Sales.Entities[0]] };
         _folder.WriteFile("a.json", net8.ToJson(targetFramework: "net8.0"));
         _folder.WriteFile("b.json", FixtureModule.Sales.ToJson(targetFramework: "net10.0"));
@@ -200,10 +205,10 @@ public sealed class ReportInputTests : IDisposable
     public void Reports_of_different_projects_or_without_a_project_are_not_merged()
     {
         var a = ModuleReportReader.Parse(FixtureModule.Sales.ToJson(), "a");
-        var b = a with { Project = "/other/Shop.Sales.csproj", TargetFramework = "net8.0" };
+        var b = a with { Project = "/other/Shop.Sales.csproj", TargetFramework = "net10.0-windows" };
         var noProject = a with { Project = "" };
 
-        var merged = ModuleReportReader.MergeTargetFrameworks([a, b, noProject, noProject with { TargetFramework = "net8.0" }]);
+        var merged = ModuleReportReader.MergeTargetFrameworks([a, b, noProject, noProject with { TargetFramework = "net10.0-windows" }]);
 
         Assert.Equal(4, merged.Count);
         Assert.All(merged, static report => Assert.Empty(report.Notes));

@@ -39,6 +39,7 @@ public sealed class SampleReportFixture : IAsyncLifetime
     }
 }
 
+[Collection(RepositoryBuilds.Name)]
 public sealed class SampleSolutionReportTests(SampleReportFixture sample) : IClassFixture<SampleReportFixture>
 {
     /// <summary>Set to 1 to save the sample page's screenshot as docs/images/module-analysis.png.</summary>

@@ -42,7 +42,7 @@ public sealed class ModuleAnalysisAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            var census = new ModuleCensus(start.Compilation);
+            var census = new ModuleCensus(start.Compilation, FrameworkAssemblies.From(start.Options.AnalyzerConfigOptionsProvider.GlobalOptions));
             start.RegisterSymbolAction(symbolContext => census.Add((INamedTypeSymbol)symbolContext.Symbol), SymbolKind.NamedType);
             start.RegisterSyntaxNodeAction(
                 nodeContext =>

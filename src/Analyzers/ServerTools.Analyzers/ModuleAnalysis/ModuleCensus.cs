@@ -23,11 +23,14 @@ internal sealed class ModuleCensus
     private readonly ConcurrentBag<Configured> _configurations = [];
     private readonly ConcurrentBag<Rule> _rules = [];
     private readonly ConcurrentBag<Applied> _applied = [];
+    private readonly HashSet<string> _frameworkAssemblies;
 
-    public ModuleCensus(Compilation compilation)
+    /// <summary>A census of <paramref name="compilation"/>, whose .NET shared frameworks' assemblies are <paramref name="frameworkAssemblies"/> (<see cref="FrameworkAssemblies"/>).</summary>
+    public ModuleCensus(Compilation compilation, HashSet<string> frameworkAssemblies)
     {
         _symbols = LazySymbols.Of(compilation, ModuleSymbols.From);
         _compilation = compilation;
+        _frameworkAssemblies = frameworkAssemblies;
     }
 
     /// <summary>The types the census looks for, resolved on first need (<see cref="LazySymbols"/>).</summary>
@@ -378,9 +381,11 @@ internal sealed class ModuleCensus
 
     /// <summary>
     /// The names of the entity's base classes (not <c>object</c>) and of its interfaces, ordinal order: the types a rule may
-    /// check it as, for <c>servertools report</c> to match the rules of projects this one does not reference.
+    /// check it as, for <c>servertools report</c> to match the rules of projects this one does not reference. Left out: an
+    /// interface of a .NET shared framework made of the entity or of one of its base classes (<see cref="OfItself"/>), such
+    /// as the <c>IEquatable&lt;T&gt;</c> of every record.
     /// </summary>
-    private static List<string> BaseTypes(INamedTypeSymbol entity)
+    private List<string> BaseTypes(INamedTypeSymbol entity)
     {
         var names = new SortedSet<string>(StringComparer.Ordinal);
         for (var current = entity.BaseType; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
@@ -390,10 +395,41 @@ internal sealed class ModuleCensus
 
         foreach (var implemented in entity.AllInterfaces)
         {
-            names.Add(ModuleSymbols.Name(implemented));
+            if (!OfItself(implemented, entity))
+            {
+                names.Add(ModuleSymbols.Name(implemented));
+            }
         }
 
         return [.. names];
+    }
+
+    /// <summary>
+    /// Whether <paramref name="implemented"/> is a generic interface of a .NET shared framework (<see cref="FrameworkAssemblies"/>)
+    /// with the entity or one of its base classes among its type arguments: <c>IEquatable&lt;SaleOrder&gt;</c>,
+    /// <c>IComparable&lt;SaleOrder&gt;</c>. A rule may check such a type, but every entity that is one is a <c>SaleOrder</c>,
+    /// so a rule means that class (or a base class, which is listed). Other interfaces of the framework, such as
+    /// <c>IValidatableObject</c>, stay: a rule over every entity that implements one is a rule the report must match.
+    /// </summary>
+    private bool OfItself(INamedTypeSymbol implemented, INamedTypeSymbol entity)
+    {
+        if (!implemented.IsGenericType || implemented.ContainingAssembly is not { } assembly || !_frameworkAssemblies.Contains(assembly.Name))
+        {
+            return false;
+        }
+
+        foreach (var argument in implemented.TypeArguments)
+        {
+            for (var current = entity; current is not null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(argument, current))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>[Audited] on the class or a base class: an entity derived from an audited class is audited as that class.</summary>

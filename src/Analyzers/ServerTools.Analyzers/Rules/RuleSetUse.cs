@@ -85,7 +85,8 @@ internal sealed class RuleSetUse
     /// endings (<see cref="OtherEndings"/>: <c>"draft"</c>, <c>"drafts"</c>; <c>"create"</c>, <c>"created"</c>;
     /// <c>"confirms"</c>, <c>"confirmed"</c>; <c>"draft"</c>, <c>"draft2"</c>), digits alone (<c>"stage1"</c>,
     /// <c>"stage2"</c>), or only the part after their last <c>_</c>, <c>.</c>, <c>-</c>, <c>:</c> or <c>/</c> where those
-    /// parts are no typo of each other (<c>"region_eu"</c>, <c>"region_us"</c>; not <c>"credit_reveiw"</c>). Case is
+    /// parts are no typo of each other (<c>"region_eu"</c>, <c>"region_us"</c>; not <c>"credit_reveiw"</c>; for parts of
+    /// fewer than <see cref="ShortestTypoLength"/> letters, <see cref="ShortSlip"/>: not <c>"region_ue"</c>). Case is
     /// ignored. A letter dropped, doubled or added at the end (<c>"confir"</c>, <c>"confirmm"</c>, <c>"orderss"</c>) is a
     /// typo, and so is an ending misspelt as a shorter one (<c>"reviewd"</c> for <c>"reviewed"</c>).
     /// </summary>
@@ -102,10 +103,48 @@ internal sealed class RuleSetUse
         }
 
         var last = a.LastIndexOfAny(s_separators);
-        return last > 0
-               && last == b.LastIndexOfAny(s_separators)
-               && string.Compare(a, 0, b, 0, last + 1, StringComparison.OrdinalIgnoreCase) == 0
-               && TypoAway(a.Substring(last + 1), [b.Substring(last + 1)]).Count == 0;
+        if (last <= 0 || last != b.LastIndexOfAny(s_separators) || string.Compare(a, 0, b, 0, last + 1, StringComparison.OrdinalIgnoreCase) != 0)
+        {
+            return false;
+        }
+
+        var (partA, partB) = (a.Substring(last + 1), b.Substring(last + 1));
+        return partA.Length < ShortestTypoLength && partB.Length < ShortestTypoLength
+            ? !ShortSlip(partA, partB)
+            : TypoAway(partA, [partB]).Count == 0;
+    }
+
+    /// <summary>
+    /// Whether two short last parts (fewer than <see cref="ShortestTypoLength"/> letters each, such as codes and tiers)
+    /// differ by a slip of the hand rather than on purpose: two adjacent letters swapped (<c>"eu"</c>, <c>"ue"</c>), or the
+    /// last letter doubled (<c>"eu"</c>, <c>"euu"</c>) where the shorter part is not one letter repeated (<c>"b"</c>,
+    /// <c>"bb"</c>, <c>"bbb"</c> are ratings). A letter changed (<c>"de"</c>, <c>"dk"</c>; <c>"a"</c>, <c>"b"</c>) or
+    /// added elsewhere (<c>"s"</c>, <c>"xs"</c>; <c>"xl"</c>, <c>"xxl"</c>) makes another code, so those are meant. Case is
+    /// ignored.
+    /// </summary>
+    private static bool ShortSlip(string a, string b)
+    {
+        var (x, y) = (a.ToLowerInvariant(), b.ToLowerInvariant());
+        if (x.Length == y.Length)
+        {
+            var first = 0;
+            while (first < x.Length && x[first] == y[first])
+            {
+                first++;
+            }
+
+            return first + 1 < x.Length
+                   && x[first] == y[first + 1]
+                   && x[first + 1] == y[first]
+                   && string.CompareOrdinal(x, first + 2, y, first + 2, x.Length) == 0;
+        }
+
+        var (shorter, longer) = x.Length < y.Length ? (x, y) : (y, x);
+        return longer.Length == shorter.Length + 1
+               && shorter.Length > 0
+               && longer.StartsWith(shorter, StringComparison.Ordinal)
+               && longer[longer.Length - 1] == shorter[shorter.Length - 1]
+               && shorter.Trim(shorter[0]).Length > 0;
     }
 
     private static readonly char[] s_separators = ['_', '.', '-', ':', '/'];

@@ -84,6 +84,8 @@ public sealed record EntityEntry(string Type, IReadOnlyList<string> Features, IR
     /// <summary>
     /// The full names of its base classes (not <c>object</c>) and interfaces, ordinal order: the types an exception rule
     /// may check it as, so that <c>servertools report</c> can match it with the rules of projects this one does not reference.
+    /// Without the .NET shared frameworks' interfaces made of the entity or of a base class of it (a record's
+    /// <c>IEquatable&lt;T&gt;</c>), which a rule would mean as that class; a report of an earlier build may list them.
     /// </summary>
     public IReadOnlyList<string> BaseTypes { get; init; } = [];
 }
