@@ -20,6 +20,18 @@ public sealed class ServerToolsOptions
 
     /// <summary>The clock that stamps audit logs and outbox messages. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Whether a SaveChanges that deletes entities first loads the dependents that the database would delete or change
+    /// itself, by an <c>ON DELETE CASCADE</c> or <c>ON DELETE SET NULL</c> of a relationship (<see cref="Microsoft.EntityFrameworkCore.DeleteBehavior.Cascade"/>,
+    /// EF Core's default for a required relationship, or <see cref="Microsoft.EntityFrameworkCore.DeleteBehavior.SetNull"/>), when they are
+    /// <see cref="AuditedAttribute">[Audited]</see> or <see cref="TrackedAttribute">[Tracked]</see> (or the links of a
+    /// many-to-many navigation, or reached through such a cascade), and the context has not loaded them: EF Core then
+    /// deletes them (or sets their foreign key to null) in the save, and their audit logs and outbox changes are written
+    /// with it, in its transaction. One query per relationship and level of the cascade, only in a save that deletes an
+    /// entity such a relationship starts from. Default: on. Off, the database deletes them with no log or change.
+    /// </summary>
+    public bool LoadCascadedDependents { get; set; } = true;
 }
 
 /// <summary>Settings of the audit trail.</summary>

@@ -337,7 +337,7 @@ public sealed class AuditLinkTests(AuditLinkTests.Database database) : IClassFix
     }
 
     [Fact]
-    public async Task Deleting_an_entity_logs_the_links_loaded_with_it_as_removed_on_both_sides_and_not_those_the_database_deletes()
+    public async Task Deleting_an_entity_logs_its_links_as_removed_on_both_sides_whether_the_context_loaded_them_or_not()
     {
         var (loadedPartner, loadedTag) = await SeedAsync("cascade, loaded", linked: true);
         var (unloadedPartner, unloadedTag) = await SeedAsync("cascade, not loaded", linked: true);
@@ -348,15 +348,15 @@ public sealed class AuditLinkTests(AuditLinkTests.Database database) : IClassFix
             await context.SaveChangesAsync();
         }
 
-        var delete = Assert.Single(await LogsOf<Partner>(loadedPartner), l => l.Operation == AuditOperation.Delete);
-        Assert.Equal(("Tags", Json(loadedTag), null), Lines(delete)[^1]);
-        var tagLog = Assert.Single(await LogsOf<Tag>(loadedTag), l => l.Operation == AuditOperation.Update);
-        Assert.Equal([("Partners", Json(loadedPartner), "[]")], Lines(tagLog));
+        // The join row of a link EF did not load, which the database would delete (ON DELETE CASCADE), is loaded first.
+        foreach (var (partner, tag) in new[] { (loadedPartner, loadedTag), (unloadedPartner, unloadedTag) })
+        {
+            var delete = Assert.Single(await LogsOf<Partner>(partner), l => l.Operation == AuditOperation.Delete);
+            Assert.Equal(("Tags", Json(tag), null), Lines(delete)[^1]);
+            var tagLog = Assert.Single(await LogsOf<Tag>(tag), l => l.Operation == AuditOperation.Update);
+            Assert.Equal([("Partners", Json(partner), "[]")], Lines(tagLog));
+        }
 
-        // The join row of a link EF did not load is deleted by the database (ON DELETE CASCADE), unseen by the change tracker.
-        delete = Assert.Single(await LogsOf<Partner>(unloadedPartner), l => l.Operation == AuditOperation.Delete);
-        Assert.DoesNotContain(delete.Lines, line => line.Field == nameof(Partner.Tags));
-        Assert.Equal([AuditOperation.Create], (await LogsOf<Tag>(unloadedTag)).Select(l => l.Operation));
         await using var reader = database.Create();
         Assert.Empty(await reader.Tags.Where(t => t.Id == unloadedTag).SelectMany(t => t.Partners).ToListAsync());
     }

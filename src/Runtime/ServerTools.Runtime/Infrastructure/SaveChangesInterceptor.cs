@@ -606,7 +606,8 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
     }
 
     /// <summary>
-    /// Reads the stored values of entities the context did not load (<see cref="UnloadedEntries"/>, <see cref="StoredOriginals"/>), runs the hooks,
+    /// Reads the stored values of entities the context did not load (<see cref="UnloadedEntries"/>, <see cref="StoredOriginals"/>), loads
+    /// the logged dependents the database's cascades of the save's deletes would delete or change unseen (<see cref="DatabaseCascades"/>), runs the hooks,
     /// prepares the time-window columns, checks new data rules, and sets up the work that the save's first statement
     /// captures. Changes must be detected first; automatic detection is paused while this runs. It is back on before EF's
     /// own detection after the SaveChanges interceptors when there are others, so that what a later interceptor changes
@@ -667,6 +668,12 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
             if ((options.Auditing.Enabled || options.Tracking.Enabled) && unloaded.ToRead(context) is { } toRead)
             {
                 storedOwned = await StoredOriginals.LoadAsync(context, toRead, options, async, cancellationToken).ConfigureAwait(false);
+            }
+
+            if ((options.Auditing.Enabled || options.Tracking.Enabled) && options.LoadCascadedDependents)
+            {
+                // Before the hooks: a dependent whose foreign key the cascade sets to null is changed like any other.
+                await DatabaseCascades.LoadAsync(context, options, async, cancellationToken).ConfigureAwait(false);
             }
 
             if (options.Tracking.Enabled && TrackedBatch.RunHooks(context))

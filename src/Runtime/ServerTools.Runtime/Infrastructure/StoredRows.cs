@@ -31,6 +31,15 @@ internal static class StoredRows
     private static readonly MethodInfo s_select = GenericOf((Expression<Func<IQueryable<object>, object>>)(q => q.Select(e => e)));
     private static readonly MethodInfo s_selectMany = GenericOf((Expression<Func<IQueryable<object>, object>>)(q => q.SelectMany(e => Array.Empty<object>())));
 
+    /// <summary><c>Queryable.IgnoreQueryFilters&lt;T&gt;</c>, generic, for other queries ServerTools builds by entity type.</summary>
+    internal static MethodInfo IgnoreQueryFiltersMethod => s_ignoreQueryFilters;
+
+    /// <summary><c>Queryable.Where&lt;T&gt;</c> (with a predicate of one parameter), generic.</summary>
+    internal static MethodInfo WhereMethod => s_where;
+
+    /// <summary><c>Queryable.Select&lt;T, TResult&gt;</c> (with a selector of one parameter), generic.</summary>
+    internal static MethodInfo SelectMethod => s_select;
+
     /// <summary>
     /// The stored values of <paramref name="properties"/> (of <paramref name="type"/>, or of a complex type in it) of the rows
     /// of <paramref name="type"/> with the primary keys <paramref name="keys"/> (distinct): for each row found, the index of

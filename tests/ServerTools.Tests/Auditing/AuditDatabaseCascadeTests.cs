@@ -1,0 +1,382 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using ServerTools.Tests.Infrastructure;
+using static ServerTools.Tests.Auditing.AuditLogText;
+
+namespace ServerTools.Tests.Auditing.Cascades;
+
+[Audited]
+public partial class Customer
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+    public List<Invoice> Invoices { get; set; } = [];
+}
+
+/// <summary>Deleted with its customer by the database (a required relationship: <c>ON DELETE CASCADE</c>); hidden by a query filter when archived.</summary>
+[Audited]
+[Tracked(Operations = TrackedOperations.Update | TrackedOperations.Delete)]
+public partial class Invoice
+{
+    public int Id { get; set; }
+    public int CustomerId { get; set; }
+    public string Number { get; set; } = "";
+
+    public string Status { get; set; } = "";
+
+    public bool Archived { get; set; }
+
+    /// <summary>Set to null by the database when the agent is deleted (<c>ON DELETE SET NULL</c>).</summary>
+    public int? AgentId { get; set; }
+
+    public List<InvoiceLine> Lines { get; set; } = [];
+    public List<Label> Labels { get; set; } = [];
+}
+
+/// <summary>Deleted by the database with its invoice, two levels below the customer.</summary>
+[Audited]
+public partial class InvoiceLine
+{
+    public int Id { get; set; }
+    public int InvoiceId { get; set; }
+    public string Product { get; set; } = "";
+    public decimal Amount { get; set; }
+}
+
+/// <summary>Linked to invoices by a many-to-many navigation: the join rows go with the invoice.</summary>
+[Audited]
+public partial class Label
+{
+    public int Id { get; set; }
+    public string Text { get; set; } = "";
+    public List<Invoice> Invoices { get; set; } = [];
+}
+
+/// <summary>Neither audited nor tracked.</summary>
+public sealed class Agent
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+}
+
+/// <summary>Neither audited nor tracked; its invoice cannot be deleted while it exists (<c>ON DELETE RESTRICT</c>).</summary>
+public sealed class Payment
+{
+    public int Id { get; set; }
+    public int InvoiceId { get; set; }
+}
+
+public sealed class CascadeContext(DbContextOptions<CascadeContext> options) : DbContext(options)
+{
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<Invoice> Invoices => Set<Invoice>();
+    public DbSet<InvoiceLine> Lines => Set<InvoiceLine>();
+    public DbSet<Label> Labels => Set<Label>();
+    public DbSet<Agent> Agents => Set<Agent>();
+    public DbSet<Payment> Payments => Set<Payment>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Invoice>(invoice =>
+        {
+            invoice.HasQueryFilter(i => !i.Archived);
+            invoice.HasOne<Agent>().WithMany().HasForeignKey(i => i.AgentId).OnDelete(DeleteBehavior.SetNull);
+            invoice.HasMany(i => i.Labels).WithMany(l => l.Invoices);
+        });
+        modelBuilder.Entity<Payment>().HasOne<Invoice>().WithMany().HasForeignKey(p => p.InvoiceId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+/// <summary>
+/// Rows the database deletes (<c>ON DELETE CASCADE</c>) or changes (<c>ON DELETE SET NULL</c>) when SaveChanges deletes their
+/// principal are logged and sent to the outbox, as if the context had loaded them (<see cref="ServerToolsOptions.LoadCascadedDependents"/>).
+/// </summary>
+public sealed class AuditDatabaseCascadeTests(AuditDatabaseCascadeTests.Database database) : IClassFixture<AuditDatabaseCascadeTests.Database>
+{
+    public sealed class Database() : SchemaFixture<CascadeContext>(options => new(options));
+
+    private sealed record Stored(int Customer, int Invoice, int Line, int OtherLine, int Archived, int ArchivedLine, int Label);
+
+    /// <summary>A customer with an open invoice of two lines and a label, and an archived invoice (hidden by the query filter) of one line.</summary>
+    private async Task<Stored> StoreAsync(string name)
+    {
+        await using var context = database.Create();
+        var label = new Label { Text = name };
+        var invoice = new Invoice
+        {
+            Number = name + "-1",
+            Status = "Open",
+            Lines = [new InvoiceLine { Product = "bolt", Amount = 1.50m }, new InvoiceLine { Product = "nut", Amount = 0.25m }],
+            Labels = [label],
+        };
+        var archived = new Invoice { Number = name + "-0", Status = "Paid", Archived = true, Lines = [new InvoiceLine { Product = "old", Amount = 9m }] };
+        var customer = new Customer { Name = name, Invoices = [invoice, archived] };
+        context.Customers.Add(customer);
+        await context.SaveChangesAsync();
+        return new(customer.Id, invoice.Id, invoice.Lines[0].Id, invoice.Lines[1].Id, archived.Id, archived.Lines[0].Id, label.Id);
+    }
+
+    private static async Task DeleteCustomerAsync(CascadeContext context, int id, bool async)
+    {
+        if (async)
+        {
+            context.Customers.Remove((await context.Customers.FindAsync(id))!);
+            await context.SaveChangesAsync();
+        }
+        else
+        {
+            context.Customers.Remove(context.Customers.Find(id)!);
+            context.SaveChanges();
+        }
+    }
+
+    private Task<List<AuditLog>> LogsOf<TEntity>(int id) => Logs<TEntity>(() => database.Create(), id);
+
+    private async Task<List<OutboxMessage>> DeletesInOutboxAsync(int invoice)
+    {
+        await using var check = database.Create();
+        var key = Key(invoice);
+        return await check.Set<OutboxMessage>().AsNoTracking()
+            .Where(m => m.EntityType == typeof(Invoice).FullName && m.EntityKey == key && m.Operation == TrackedOperation.Delete)
+            .ToListAsync();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Deleting_a_customer_logs_the_invoices_and_lines_the_database_deletes_with_it(bool async)
+    {
+        var stored = await StoreAsync("trial-" + async);
+        await using (var context = database.Create())
+        {
+            await DeleteCustomerAsync(context, stored.Customer, async);
+        }
+
+        await using (var check = database.Create())
+        {
+            Assert.False(await check.Invoices.IgnoreQueryFilters().AnyAsync(i => i.CustomerId == stored.Customer));
+        }
+
+        var invoiceLogs = await LogsOf<Invoice>(stored.Invoice);
+        Assert.Equal([AuditOperation.Create, AuditOperation.Delete], invoiceLogs.Select(l => l.Operation));
+        Assert.Equal(
+            [("Id", Key(stored.Invoice), null), ("CustomerId", Key(stored.Customer), null), ("Number", "trial-" + async + "-1", null), ("Status", "Open", null),
+             ("Archived", "false", null), ("AgentId", null, null), ("Labels", $"[\"{Key(stored.Label)}\"]", null)],
+            Lines(invoiceLogs[1]));
+
+        var lineLogs = await LogsOf<InvoiceLine>(stored.Line);
+        Assert.Equal([AuditOperation.Create, AuditOperation.Delete], lineLogs.Select(l => l.Operation));
+        Assert.Equal(
+            [("Id", Key(stored.Line), null), ("InvoiceId", Key(stored.Invoice), null), ("Product", "bolt", null), ("Amount", "1.50", null)],
+            Lines(lineLogs[1]));
+        Assert.Equal(AuditOperation.Delete, (await LogsOf<InvoiceLine>(stored.OtherLine))[^1].Operation);
+
+        // The query filter hides the archived invoice from the application's queries, not from the database's cascade.
+        Assert.Equal(AuditOperation.Delete, (await LogsOf<Invoice>(stored.Archived))[^1].Operation);
+        Assert.Equal(AuditOperation.Delete, (await LogsOf<InvoiceLine>(stored.ArchivedLine))[^1].Operation);
+
+        // The label stays; its link to the invoice went with the invoice's join row.
+        var labelLog = (await LogsOf<Label>(stored.Label))[^1];
+        Assert.Equal(AuditOperation.Update, labelLog.Operation);
+        Assert.Equal([("Invoices", $"[\"{Key(stored.Invoice)}\"]", "[]")], Lines(labelLog));
+
+        await using (var reader = database.Create())
+        {
+            Assert.Null(await reader.AuditedValuesAsOfAsync<InvoiceLine>(System.DateTimeOffset.UtcNow.AddMinutes(1), [stored.Line]));
+        }
+
+        var change = Assert.Single(await DeletesInOutboxAsync(stored.Invoice));
+        Assert.Contains(new TrackedFieldChange("Status", "Open", null), change.Fields);
+    }
+
+    [Fact]
+    public async Task Deleting_an_agent_logs_the_foreign_key_the_database_sets_to_null()
+    {
+        int agent;
+        var stored = await StoreAsync("set-null");
+        await using (var context = database.Create())
+        {
+            var created = new Agent { Name = "agent" };
+            context.Agents.Add(created);
+            await context.SaveChangesAsync();
+            agent = created.Id;
+            (await context.Invoices.SingleAsync(i => i.Id == stored.Invoice)).AgentId = agent;
+            await context.SaveChangesAsync();
+        }
+
+        await using (var context = database.Create())
+        {
+            context.Agents.Remove((await context.Agents.FindAsync(agent))!);
+            await context.SaveChangesAsync();
+        }
+
+        var update = (await LogsOf<Invoice>(stored.Invoice))[^1];
+        Assert.Equal(AuditOperation.Update, update.Operation);
+        Assert.Equal([("AgentId", Key(agent), null)], Lines(update));
+        await using var check = database.Create();
+        Assert.Null((await check.Invoices.SingleAsync(i => i.Id == stored.Invoice)).AgentId);
+    }
+
+    [Fact]
+    public async Task A_dependent_the_context_loaded_is_logged_once()
+    {
+        var stored = await StoreAsync("loaded");
+        await using (var context = database.Create())
+        {
+            _ = await context.Invoices.SingleAsync(i => i.Id == stored.Invoice);
+            await DeleteCustomerAsync(context, stored.Customer, async: true);
+        }
+
+        Assert.Equal([AuditOperation.Create, AuditOperation.Delete], (await LogsOf<Invoice>(stored.Invoice)).Select(l => l.Operation));
+        Assert.Equal([AuditOperation.Create, AuditOperation.Delete], (await LogsOf<InvoiceLine>(stored.Line)).Select(l => l.Operation));
+        Assert.Single(await DeletesInOutboxAsync(stored.Invoice));
+    }
+
+    [Fact]
+    public async Task A_save_that_fails_logs_nothing_and_its_next_run_logs_each_row_once()
+    {
+        var stored = await StoreAsync("fails");
+        await using (var context = database.Create())
+        {
+            context.Payments.Add(new Payment { InvoiceId = stored.Invoice });
+            await context.SaveChangesAsync();
+        }
+
+        await using (var context = database.Create())
+        {
+            context.Customers.Remove((await context.Customers.FindAsync(stored.Customer))!);
+            await Assert.ThrowsAsync<DbUpdateException>(() => context.SaveChangesAsync());   // the payment restricts the invoice's delete
+
+            Assert.Equal([AuditOperation.Create], (await LogsOf<Invoice>(stored.Invoice)).Select(l => l.Operation));
+            Assert.Equal([AuditOperation.Create], (await LogsOf<InvoiceLine>(stored.Line)).Select(l => l.Operation));
+            Assert.Empty(await DeletesInOutboxAsync(stored.Invoice));
+
+            await using (var other = database.Create())
+            {
+                await other.Payments.Where(p => p.InvoiceId == stored.Invoice).ExecuteDeleteAsync();
+            }
+
+            await context.SaveChangesAsync();
+        }
+
+        Assert.Equal([AuditOperation.Create, AuditOperation.Delete], (await LogsOf<Invoice>(stored.Invoice)).Select(l => l.Operation));
+        Assert.Equal([AuditOperation.Create, AuditOperation.Delete], (await LogsOf<InvoiceLine>(stored.Line)).Select(l => l.Operation));
+        Assert.Single(await DeletesInOutboxAsync(stored.Invoice));
+    }
+
+    [Fact]
+    public async Task With_LoadCascadedDependents_off_the_database_deletes_the_dependents_unlogged()
+    {
+        var stored = await StoreAsync("off");
+        var counter = new QueryCounter();
+        await using (var context = new CascadeContext(new DbContextOptionsBuilder<CascadeContext>()
+            .UseNpgsql(database.ConnectionString).UseServerTools(options => options.LoadCascadedDependents = false).AddInterceptors(counter).Options))
+        {
+            context.Customers.Remove((await context.Customers.FindAsync(stored.Customer))!);
+            counter.Queries.Clear();
+            await context.SaveChangesAsync();
+        }
+
+        Assert.Empty(counter.Queries);
+        Assert.Equal(AuditOperation.Delete, (await LogsOf<Customer>(stored.Customer))[^1].Operation);
+        Assert.Equal([AuditOperation.Create], (await LogsOf<Invoice>(stored.Invoice)).Select(l => l.Operation));
+        Assert.Equal([AuditOperation.Create], (await LogsOf<InvoiceLine>(stored.Line)).Select(l => l.Operation));
+        Assert.Empty(await DeletesInOutboxAsync(stored.Invoice));
+    }
+
+    [Fact]
+    public async Task The_dependents_are_read_with_one_query_per_relationship_and_none_without_a_cascade_to_a_logged_type()
+    {
+        var stored = await StoreAsync("queries");
+        var counter = new QueryCounter();
+        await using var context = new CascadeContext(
+            new DbContextOptionsBuilder<CascadeContext>().UseNpgsql(database.ConnectionString).UseServerTools().AddInterceptors(counter).Options);
+
+        // A line is the principal of nothing; a renamed customer is not deleted.
+        context.Lines.Remove((await context.Lines.FindAsync(stored.OtherLine))!);
+        var customer = (await context.Customers.FindAsync(stored.Customer))!;
+        customer.Name = "renamed";
+        counter.Queries.Clear();
+        await context.SaveChangesAsync();
+        Assert.Empty(counter.Queries);
+
+        // The customer's invoices; then the two invoices' lines, and their label links: one query each.
+        context.Customers.Remove(customer);
+        await context.SaveChangesAsync();
+        Assert.Equal(3, counter.Queries.Count);
+        Assert.Equal(AuditOperation.Delete, (await LogsOf<InvoiceLine>(stored.ArchivedLine))[^1].Operation);
+    }
+}
+
+/// <summary>Neither audited nor tracked; keyed by drive and number; its sub-folders are deleted with it by the database.</summary>
+public sealed class Folder
+{
+    public string Drive { get; set; } = "";
+    public int Number { get; set; }
+    public string? ParentDrive { get; set; }
+    public int? ParentNumber { get; set; }
+    public Folder? Parent { get; set; }
+}
+
+/// <summary>Deleted by the database with its folder, which is reached only through folders that are not audited.</summary>
+[Audited]
+public partial class Document
+{
+    public int Id { get; set; }
+    public string FolderDrive { get; set; } = "";
+    public int FolderNumber { get; set; }
+    public string Title { get; set; } = "";
+}
+
+public sealed class FolderContext(DbContextOptions<FolderContext> options) : DbContext(options)
+{
+    public DbSet<Folder> Folders => Set<Folder>();
+    public DbSet<Document> Documents => Set<Document>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Folder>(folder =>
+        {
+            folder.HasKey(f => new { f.Drive, f.Number });
+            folder.HasOne(f => f.Parent).WithMany().HasForeignKey(f => new { f.ParentDrive, f.ParentNumber }).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<Document>().HasOne<Folder>().WithMany().HasForeignKey(d => new { d.FolderDrive, d.FolderNumber });
+    }
+}
+
+/// <summary>A cascade that reaches an audited type through a self-referencing type that is not logged, by composite keys.</summary>
+public sealed class AuditDatabaseCascadeTreeTests(AuditDatabaseCascadeTreeTests.Database database) : IClassFixture<AuditDatabaseCascadeTreeTests.Database>
+{
+    public sealed class Database() : SchemaFixture<FolderContext>(options => new(options));
+
+    [Fact]
+    public async Task Deleting_a_folder_logs_the_documents_of_its_sub_folders_at_every_depth()
+    {
+        int top, deep;
+        await using (var context = database.Create())
+        {
+            var root = new Folder { Drive = "c", Number = 1 };
+            var child = new Folder { Drive = "c", Number = 2, Parent = root };
+            var grandchild = new Folder { Drive = "d", Number = 2, Parent = child };
+            var topDocument = new Document { FolderDrive = "c", FolderNumber = 1, Title = "top" };
+            var deepDocument = new Document { FolderDrive = "d", FolderNumber = 2, Title = "deep" };
+            context.AddRange(root, child, grandchild, topDocument, deepDocument, new Document { FolderDrive = "d", FolderNumber = 2, Title = "other" });
+            await context.SaveChangesAsync();
+            (top, deep) = (topDocument.Id, deepDocument.Id);
+        }
+
+        await using (var context = database.Create())
+        {
+            context.Folders.Remove((await context.Folders.FindAsync("c", 1))!);
+            await context.SaveChangesAsync();
+            Assert.Empty(await context.Folders.AsNoTracking().ToListAsync());
+        }
+
+        Assert.Equal([AuditOperation.Create, AuditOperation.Delete], (await AuditLogText.Logs<Document>(() => database.Create(), top)).Select(l => l.Operation));
+        var deepLogs = await AuditLogText.Logs<Document>(() => database.Create(), deep);
+        Assert.Equal([AuditOperation.Create, AuditOperation.Delete], deepLogs.Select(l => l.Operation));
+        Assert.Equal([("Id", Key(deep), null), ("FolderDrive", "d", null), ("FolderNumber", "2", null), ("Title", "deep", null)], Lines(deepLogs[1]));
+    }
+}
