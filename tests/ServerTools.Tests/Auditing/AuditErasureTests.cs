@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel.DataAnnotations;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
@@ -39,11 +40,21 @@ public partial class PayerInvoiceLine
     public decimal Amount { get; set; }
 }
 
+/// <summary>An audited entity with the concurrency token docs/auditing.md recommends: PostgreSQL's xmin.</summary>
+[Audited]
+public partial class PayerAddress
+{
+    public int Id { get; set; }
+    public string City { get; set; } = "";
+    [Timestamp] public uint Version { get; set; }
+}
+
 public sealed class ErasureContext(DbContextOptions<ErasureContext> options) : DbContext(options)
 {
     public DbSet<Payer> Payers => Set<Payer>();
     public DbSet<PayerInvoice> Invoices => Set<PayerInvoice>();
     public DbSet<PayerInvoiceLine> InvoiceLines => Set<PayerInvoiceLine>();
+    public DbSet<PayerAddress> Addresses => Set<PayerAddress>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
         => modelBuilder.Entity<PayerInvoice>().HasMany(i => i.Lines).WithOne().HasForeignKey(l => l.InvoiceId);
@@ -288,6 +299,47 @@ public sealed class AuditErasureTests(AuditErasureTests.Database database) : ICl
             .Select(l => l.Operation)
             .ToListAsync();
         Assert.Equal([AuditOperation.Create, AuditOperation.Create, AuditOperation.Delete], direct.Order());
+    }
+
+    /// <summary>
+    /// docs/auditing.md, "Parallel updates": without a concurrency token, two requests that loaded the same row both log
+    /// the value they loaded as the old one, so the trail does not chain; with xmin, the second save fails and the trail chains.
+    /// </summary>
+    [Fact]
+    public async Task Parallel_updates_chain_their_old_values_only_with_a_concurrency_token()
+    {
+        int payerId, addressId;
+        await using (var context = database.Create())
+        {
+            var payer = new Payer { Name = "Parallel", Email = "a@example.com" };
+            var address = new PayerAddress { City = "Lyon" };
+            context.AddRange(payer, address);
+            await context.SaveChangesAsync();
+            (payerId, addressId) = (payer.Id, address.Id);
+        }
+
+        await using (var first = database.Create())
+        await using (var second = database.Create())
+        {
+            var (one, two) = (await first.Payers.SingleAsync(p => p.Id == payerId), await second.Payers.SingleAsync(p => p.Id == payerId));
+            one.Email = "b@example.com";
+            two.Email = "c@example.com";
+            await first.SaveChangesAsync();
+            await second.SaveChangesAsync();
+
+            var (lyon, alsoLyon) = (await first.Addresses.SingleAsync(a => a.Id == addressId), await second.Addresses.SingleAsync(a => a.Id == addressId));
+            lyon.City = "Paris";
+            alsoLyon.City = "Nice";
+            await first.SaveChangesAsync();
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => second.SaveChangesAsync());
+        }
+
+        await using var db = database.Create();
+        var emails = await db.FieldHistory<Payer>(nameof(Payer.Email), payerId).Select(c => new { c.OldValue, c.NewValue }).ToListAsync();
+        Assert.Equal([(null, "a@example.com"), ("a@example.com", "b@example.com"), ("a@example.com", "c@example.com")], emails.Select(c => (c.OldValue, c.NewValue)));
+        var cities = await db.FieldHistory<PayerAddress>(nameof(PayerAddress.City), addressId).Select(c => new { c.OldValue, c.NewValue }).ToListAsync();
+        Assert.Equal([(null, "Lyon"), ("Lyon", "Paris")], cities.Select(c => (c.OldValue, c.NewValue)));
+        Assert.Equal("xmin", db.Model.FindEntityType(typeof(PayerAddress))!.FindProperty(nameof(PayerAddress.Version))!.GetColumnName());
     }
 
     private async Task<List<AuditLog>> Logs(int id)
