@@ -1,10 +1,7 @@
 using System;
-using System.Buffers;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Transactions;
@@ -28,9 +25,6 @@ namespace ServerTools.Auditing;
 internal static class AuditRedactions
 {
     private const int BatchSize = 1000;
-
-    // The text goes to a json or jsonb column, never into HTML: only what JSON itself requires is escaped.
-    private static readonly JsonWriterOptions s_json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static async Task<AuditRedaction> RunAsync(
         DbContext context, string[] auditNames, string[] trackedNames, string key, HashSet<string>? fields, CancellationToken cancellationToken)
@@ -64,10 +58,10 @@ internal static class AuditRedactions
                 .Where(log => auditNames.Contains(log.EntityType) && log.EntityKey == key && log.Operation != AuditOperation.Read)
                 .Select(log => new { log.Id, log.Lines })
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
-            var names = AuditLineJsonNames.Of(ServerToolsTables.EntityType<AuditLog>(context.Model), nameof(AuditLog.Lines)).Names;
+            var json = new AuditLinesJson(AuditLineJsonNames.Of(ServerToolsTables.EntityType<AuditLog>(context.Model), nameof(AuditLog.Lines)).Names);
             var changed = rows
                 .Where(row => row.Lines.Any(line => Redacts(line.Field, line.OldValue, line.NewValue, fields)))
-                .Select(row => (row.Id, Json: Write(names, row.Lines.Select(line => Redact(line.Field, line.OldValue, line.NewValue, fields)))))
+                .Select(row => (row.Id, Json: Text(json.Write(row.Lines.Select(line => Redact(line.Field, line.OldValue, line.NewValue, fields))))))
                 .ToList();
             logs = await UpdateAsync(context, Statement<AuditLog>(context, nameof(AuditLog.Lines), null), changed, outbox: false, cancellationToken).ConfigureAwait(false);
         }
@@ -80,11 +74,11 @@ internal static class AuditRedactions
                 .Select(message => new { message.Id, message.State, message.Fields, message.LastError })
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
             pending = rows.Count(row => row.State == OutboxState.Pending);
-            var names = AuditLineJsonNames.Of(ServerToolsTables.EntityType<OutboxMessage>(context.Model), nameof(OutboxMessage.Fields)).Names;
+            var json = new AuditLinesJson(AuditLineJsonNames.Of(ServerToolsTables.EntityType<OutboxMessage>(context.Model), nameof(OutboxMessage.Fields)).Names);
             var changed = rows
                 .Where(row => row.State != OutboxState.Pending
                     && (row.LastError is not null and not AuditTrailExtensions.RedactedValue || row.Fields.Any(field => Redacts(field.Field, field.OldValue, field.NewValue, fields))))
-                .Select(row => (row.Id, Json: Write(names, row.Fields.Select(field => Redact(field.Field, field.OldValue, field.NewValue, fields)))))
+                .Select(row => (row.Id, Json: Text(json.Write(row.Fields.Select(field => Redact(field.Field, field.OldValue, field.NewValue, fields))))))
                 .ToList();
             messages = await UpdateAsync(context, Statement<OutboxMessage>(context, nameof(OutboxMessage.Fields), nameof(OutboxMessage.LastError)), changed, outbox: true, cancellationToken)
                 .ConfigureAwait(false);
@@ -98,40 +92,13 @@ internal static class AuditRedactions
             && (oldValue is not null and not AuditTrailExtensions.RedactedValue || newValue is not null and not AuditTrailExtensions.RedactedValue);
 
     /// <summary>The line with its values replaced when <paramref name="fields"/> holds its field (or is null); a null value stays null.</summary>
-    private static (string Field, string? OldValue, string? NewValue) Redact(string field, string? oldValue, string? newValue, HashSet<string>? fields)
+    private static PendingLine Redact(string field, string? oldValue, string? newValue, HashSet<string>? fields)
         => fields is null || fields.Contains(field)
-            ? (field, oldValue is null ? null : AuditTrailExtensions.RedactedValue, newValue is null ? null : AuditTrailExtensions.RedactedValue)
-            : (field, oldValue, newValue);
+            ? new(field, oldValue is null ? null : AuditTrailExtensions.RedactedValue, newValue is null ? null : AuditTrailExtensions.RedactedValue)
+            : new(field, oldValue, newValue);
 
-    /// <summary>The lines as the JSON array EF reads back, with the model's property names; a null value is left out, as ServerTools writes it.</summary>
-    private static string Write(AuditLineJsonNames names, IEnumerable<(string Field, string? OldValue, string? NewValue)> lines)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, s_json))
-        {
-            writer.WriteStartArray();
-            foreach (var (field, oldValue, newValue) in lines)
-            {
-                writer.WriteStartObject();
-                writer.WriteString(names.Field, field);
-                if (oldValue is not null)
-                {
-                    writer.WriteString(names.OldValue, oldValue);
-                }
-
-                if (newValue is not null)
-                {
-                    writer.WriteString(names.NewValue, newValue);
-                }
-
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    /// <summary>The JSON <see cref="AuditLinesJson"/> wrote (valid until its next call), as the text the statement's parameter takes.</summary>
+    private static string Text(ReadOnlyMemory<byte> json) => Encoding.UTF8.GetString(json.Span);
 
     /// <summary>
     /// <c>UPDATE t SET json = v.json::type[, LastError = CASE ... END] FROM unnest(@ids, @json) AS v(id, json) WHERE t.Id = v.id</c>,
