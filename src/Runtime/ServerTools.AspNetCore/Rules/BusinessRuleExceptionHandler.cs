@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace ServerTools;
@@ -18,7 +18,9 @@ namespace ServerTools;
 /// </summary>
 /// <remarks>
 /// A rule that failed (threw instead of answering) is listed with its id, severity, <c>"failed": true</c> and the fixed
-/// <see cref="FailedRuleMessage"/>, never with what its exception says: its exception is logged here, at Error, with the rule's id (ASP.NET Core logs nothing of an exception a handler took). The body is
+/// <see cref="FailedRuleMessage"/>, never with what its exception says: its exception is logged here, at Error, with the rule's id,
+/// the request's method and its endpoint's route template, not its path, which may hold a person's id (ASP.NET Core logs
+/// nothing of an exception a handler took). The body is
 /// problem details JSON whatever the request's <c>Accept</c> header says, written by ASP.NET Core's problem details
 /// writers in every case, so it has the same members (<c>traceId</c>, the app's customizations) for every request.
 /// </remarks>
@@ -47,7 +49,7 @@ public sealed partial class BusinessRuleExceptionHandler(IProblemDetailsService 
         {
             if (violation.Exception is { } failure)
             {
-                RuleFailed(logger, failure, violation.RuleId, httpContext.Request.Path);
+                RuleFailed(logger, failure, violation.RuleId, httpContext.Request.Method, Route(httpContext));
             }
         }
 
@@ -59,11 +61,7 @@ public sealed partial class BusinessRuleExceptionHandler(IProblemDetailsService 
             Status = StatusCodes.Status422UnprocessableEntity,
             Extensions =
             {
-                ["violations"] = broken.Violations
-                    .Select(static violation => violation.IsFailure
-                        ? (object)new { ruleId = violation.RuleId, severity = violation.Severity.ToString(), message = FailedRuleMessage, failed = true }
-                        : new { ruleId = violation.RuleId, severity = violation.Severity.ToString(), message = violation.Message })
-                    .ToArray(),
+                ["violations"] = broken.Violations.ToResponses(),
             },
         };
         if (!await problemDetails.TryWriteAsync(Context(httpContext, problem, exception)).ConfigureAwait(false)
@@ -78,6 +76,20 @@ public sealed partial class BusinessRuleExceptionHandler(IProblemDetailsService 
 
         return true;
     }
+
+    /// <summary>
+    /// The route template of the request's endpoint (<c>/customers/{id}/status</c>), never the request's path, which often
+    /// holds a person's id (<c>/customers/42/status</c>): the endpoint the exception handler middleware kept when it cleared
+    /// the request's, else the request's own; an endpoint without a route its display name; <c>(no endpoint)</c> when routing
+    /// chose none (the exception came from a middleware before it, or no route matched).
+    /// </summary>
+    private static string Route(HttpContext httpContext)
+        => (httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint()) switch
+        {
+            RouteEndpoint { RoutePattern.RawText: { } template } => template.StartsWith('/') ? template : "/" + template,
+            { DisplayName: { } name } => name,
+            _ => "(no endpoint)",
+        };
 
     private static ProblemDetailsContext Context(HttpContext httpContext, ProblemDetails problem, System.Exception exception)
         => new() { HttpContext = httpContext, ProblemDetails = problem, Exception = exception };
@@ -103,6 +115,6 @@ public sealed partial class BusinessRuleExceptionHandler(IProblemDetailsService 
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "The business rule {RuleId} failed while the request to {Path} was checked; the answer lists it as failed.")]
-    private static partial void RuleFailed(ILogger logger, System.Exception exception, string ruleId, PathString path);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "The business rule {RuleId} failed while a {Method} request to {Route} was checked; the answer lists it as failed.")]
+    private static partial void RuleFailed(ILogger logger, System.Exception exception, string ruleId, string method, string route);
 }

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using ServerTools.Auditing;
 using ServerTools.Infrastructure;
+using ServerTools.Tracking;
 
 namespace ServerTools;
 
@@ -17,6 +18,19 @@ namespace ServerTools;
 /// <param name="OldValue">The value before, as text (<c>***</c> when masked).</param>
 /// <param name="NewValue">The value after, as text (<c>***</c> when masked).</param>
 public sealed record AuditFieldChange(DateTimeOffset Timestamp, AuditOperation Operation, string? UserId, string? UserName, string? OldValue, string? NewValue);
+
+/// <summary>What <see cref="AuditTrailExtensions.RedactAuditTrailAsync{TEntity}"/> changed.</summary>
+/// <param name="AuditLogs">The audit logs of the entity whose lines held a value it replaced.</param>
+/// <param name="OutboxMessages">
+/// The entity's delivered and dead-lettered outbox messages whose fields held a value it replaced, or whose
+/// <see cref="OutboxMessage.LastError"/> it replaced.
+/// </param>
+/// <param name="PendingOutboxMessages">
+/// The entity's outbox messages still waiting for delivery, left as they are so that their handlers get them (call again
+/// once they are delivered).
+/// </param>
+public sealed record AuditRedaction(int AuditLogs, int OutboxMessages, int PendingOutboxMessages);
+
 
 /// <summary>Reading and pruning the audit trail of <see cref="AuditedAttribute">[Audited]</see> entities.</summary>
 public static class AuditTrailExtensions
@@ -178,6 +192,66 @@ public static class AuditTrailExtensions
         }
 
         return values;
+    }
+
+    /// <summary>
+    /// The text <see cref="RedactAuditTrailAsync{TEntity}"/> writes in place of a value: <c>[redacted]</c>.
+    /// </summary>
+    public const string RedactedValue = "[redacted]";
+
+    /// <summary>
+    /// Erases the values of one entity from ServerTools' tables, for a request to erase a person's data: in every audit
+    /// log of the <typeparamref name="TEntity"/> with key <paramref name="keyValues"/> (whatever its class, as
+    /// <see cref="AuditTrailByKey{TEntity}"/> finds them), the old and new values of the lines of
+    /// <paramref name="fields"/> (every line when null, many-to-many links included) become <see cref="RedactedValue"/>;
+    /// a null value stays null. The logs keep their entity, key, operation, user, IP address, time, transaction and the
+    /// names of their fields. The entity's outbox messages that were delivered or dead-lettered get the same in their
+    /// <see cref="OutboxMessage.Fields"/>, and their <see cref="OutboxMessage.LastError"/>, which may quote a value, is
+    /// replaced by <see cref="RedactedValue"/>; those still pending are left for their handlers and counted in
+    /// <see cref="AuditRedaction.PendingOutboxMessages"/>. Stored rule violations hold no values and are not changed.
+    /// All of it runs in one transaction: the caller's, or one of its own (through the context's execution strategy).
+    /// </summary>
+    /// <remarks>
+    /// The field names are matched as the lines hold them, so a field's name before a rename can be given too; a name no
+    /// line holds changes nothing. Calling it again changes nothing more. The context's role needs <c>SELECT</c> on the
+    /// audit table and the outbox, and <c>UPDATE</c> on their JSON columns (and the outbox's <c>LastError</c>) only; see
+    /// docs/auditing.md, "Erasure requests".
+    /// </remarks>
+    /// <param name="context">The context.</param>
+    /// <param name="keyValues">The entity's key values, in key order.</param>
+    /// <param name="fields">The fields whose values to erase; null for every field.</param>
+    /// <param name="cancellationToken">Cancels the erasure, which then changes nothing.</param>
+    /// <returns>How many logs and outbox messages were changed, and how many outbox messages were left pending.</returns>
+    /// <exception cref="InvalidOperationException">Neither <typeparamref name="TEntity"/> nor a class derived from it is audited or tracked.</exception>
+    public static Task<AuditRedaction> RedactAuditTrailAsync<TEntity>(
+        this DbContext context, object?[] keyValues, IEnumerable<string>? fields = null, CancellationToken cancellationToken = default)
+        where TEntity : class
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(keyValues);
+        HashSet<string>? chosen = null;
+        if (fields is not null)
+        {
+            chosen = new HashSet<string>(fields, StringComparer.Ordinal);
+            if (chosen.Count == 0 || chosen.Any(string.IsNullOrEmpty))
+            {
+                throw new ArgumentException("Name at least one field, and no empty name; pass null to erase the values of every field.", nameof(fields));
+            }
+        }
+
+        var type = typeof(TEntity);
+        string[] audited = [.. AuditDescriptors.Trails(type).Select(static descriptor => descriptor.EntityName)];
+        string[] tracked = [.. TrackedDescriptors.All
+            .Where(descriptor => descriptor.EntityType.IsAssignableFrom(type) || type.IsAssignableFrom(descriptor.EntityType))
+            .Select(static descriptor => descriptor.EntityName)];
+        if (audited.Length == 0 && tracked.Length == 0)
+        {
+            throw new InvalidOperationException(
+                $"'{type.FullName}' is neither audited nor tracked, so ServerTools holds no values of it. Mark the class [Audited] or [Tracked] "
+                + "and declare it partial (diagnostic ST0001 reports a class that is not), and check that the project references the ServerTools package.");
+        }
+
+        return AuditRedactions.RunAsync(context, audited, tracked, AuditKey.Format(Stored<TEntity>(context, keyValues)), chosen, cancellationToken);
     }
 
     /// <summary>
