@@ -59,15 +59,21 @@ public sealed class PassErrorTests(TrackingFixture database) : IClassFixture<Tra
     /// An application's <c>ExecuteUpdate</c> of the outbox that a trigger's function fails with a column the function's own
     /// table lacks keeps PostgreSQL's error: the statement's text names only the outbox, but the column is not the outbox's.
     /// </summary>
-    [Fact]
-    public async Task An_ExecuteUpdate_of_the_outbox_whose_trigger_lacks_a_column_keeps_PostgreSQLs_error()
+    /// <remarks>
+    /// The same for a table the function does not find by the name of one of ServerTools' own (its search path leaves out
+    /// the outbox's schema, as a <c>SECURITY DEFINER</c> function's <c>SET search_path</c> may): the database has the table.
+    /// </remarks>
+    [Theory]
+    [InlineData("PERFORM \"HandledBy\" FROM outbox_copy", PostgresErrorCodes.UndefinedColumn)]
+    [InlineData("PERFORM set_config('search_path', 'pg_catalog', true); PERFORM 1 FROM servertools_outbox", PostgresErrorCodes.UndefinedTable)]
+    public async Task An_ExecuteUpdate_of_the_outbox_whose_trigger_lacks_a_column_or_table_keeps_PostgreSQLs_error(string statement, string sqlState)
     {
         await ClearOutboxAsync();
-        await CreateOrderAsync("SO-trigger-update");
+        await CreateOrderAsync("SO-trigger-update-" + sqlState);
 
         var error = await WithTriggerAsync(
             "outbox_copy_update",
-            "PERFORM \"HandledBy\" FROM outbox_copy",
+            statement,
             async () =>
             {
                 await using var context = database.Create();
@@ -75,7 +81,7 @@ public sealed class PassErrorTests(TrackingFixture database) : IClassFixture<Tra
                     () => context.Set<OutboxMessage>().ExecuteUpdateAsync(setters => setters.SetProperty(m => m.Attempts, 1)));
             });
 
-        Assert.Equal(PostgresErrorCodes.UndefinedColumn, error.SqlState);
+        Assert.Equal(sqlState, error.SqlState);
         Assert.Contains("outbox_copy_update()", error.Where, StringComparison.Ordinal);
     }
 
@@ -137,6 +143,100 @@ public sealed class PassErrorTests(TrackingFixture database) : IClassFixture<Tra
             "outbox_conflict() line 1, which a statement of the pass ran, such as a trigger on the outbox table); it will be tried again.",
             failed.Message);
         Assert.DoesNotContain("4711", failed.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A row-level security policy on the outbox whose PL/pgSQL function reads a column its own table lacks fails the claim
+    /// (a <c>SELECT ... FOR UPDATE</c>, to which the table's UPDATE policies apply) of a role the policies bind: the error is
+    /// the function's, and the claim's explanation of a missing outbox column (which names the migration
+    /// <c>OutboxDeliveryOrder</c> for <c>HandledBy</c>) is not given.
+    /// </summary>
+    [Fact]
+    public async Task A_missing_column_in_a_policy_function_of_the_outbox_fails_the_claim_as_the_functions_error_not_as_a_missing_migration()
+    {
+        await ClearOutboxAsync();
+        var key = await CreateOrderAsync("SO-policy");
+        var role = "st_claim_" + Guid.NewGuid().ToString("N")[..8];
+
+        // A role name is an identifier, not a value: it cannot be a parameter (this one is made of hex digits).
+        var setup = $"""
+            CREATE ROLE {role} LOGIN PASSWORD 'claim-secret';
+            GRANT USAGE ON SCHEMA public TO {role};
+            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
+            CREATE TABLE outbox_policy_source ("Id" int);
+            GRANT SELECT ON outbox_policy_source TO {role};
+            CREATE FUNCTION outbox_visible() RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN PERFORM "HandledBy" FROM outbox_policy_source; RETURN true; END $$;
+            ALTER TABLE servertools_outbox ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY outbox_read ON servertools_outbox FOR SELECT USING (true);
+            CREATE POLICY outbox_claim ON servertools_outbox FOR UPDATE USING (outbox_visible());
+            """;
+        var teardown = $"""
+            DROP POLICY outbox_claim ON servertools_outbox;
+            DROP POLICY outbox_read ON servertools_outbox;
+            ALTER TABLE servertools_outbox DISABLE ROW LEVEL SECURITY;
+            DROP FUNCTION outbox_visible();
+            DROP TABLE outbox_policy_source;
+            DROP OWNED BY {role};
+            DROP ROLE {role};
+            """;
+        await using (var owner = database.Create())
+        {
+            await owner.Database.ExecuteSqlRawAsync(setup);
+        }
+
+        try
+        {
+            var connection = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = role, Password = "claim-secret" };
+            var collection = new ServiceCollection();
+            collection.AddDbContext<TrackingContext>(options => options.UseNpgsql(connection.ConnectionString).UseServerTools(o => o.TimeProvider = database.Clock));
+            collection.AddSingleton(new Deliveries()).AddScoped<ITrackedChangeHandler<SaleOrder>, RecordingHandler>();
+            collection.AddTrackedChangeDispatcher<TrackingContext>(options => options.TimeProvider = database.Clock);
+            await using var services = collection.BuildServiceProvider(validateScopes: true);
+            var dispatcher = services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>();
+
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => dispatcher.DispatchAsync());
+
+            Assert.StartsWith("PostgreSQL raised 42703 in the function outbox_visible() line 1, which a statement of the dispatcher of TrackingContext ran on ", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("OutboxDeliveryOrder", error.Message, StringComparison.Ordinal);
+            var postgres = Assert.IsType<PostgresException>(error.InnerException);
+            Assert.Equal(PostgresErrorCodes.UndefinedColumn, postgres.SqlState);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var owner = database.Create();
+            await owner.Database.ExecuteSqlRawAsync(teardown);
+        }
+
+        await using var context = database.Create();
+        var message = await context.Set<OutboxMessage>().AsNoTracking().SingleAsync(m => m.EntityKey == key.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal((OutboxState.Pending, 0), (message.State, message.Attempts));
+    }
+
+    /// <summary>
+    /// Which function PostgreSQL's context of an error names, as the explanations use it: in English by its name and line;
+    /// a missing table, schema or column in a context in another language (a server's <c>lc_messages</c>, here German) as
+    /// unnamed, since a statement's own such error has no context; any other error in a context that names no function in
+    /// English (a parallel worker's, or German) as the statement's. PostgreSQL's own exception, as Npgsql builds it from
+    /// the server's fields.
+    /// </summary>
+    [Theory]
+    [InlineData(PostgresErrorCodes.UndefinedColumn, "PL/pgSQL function outbox_copy() line 3 at PERFORM", "outbox_copy() line 3")]
+    [InlineData(PostgresErrorCodes.UndefinedColumn, "SQL statement \"SELECT 'secret' FROM t\"\nPL/pgSQL function outbox_copy() line 3 at PERFORM", "outbox_copy() line 3")]
+    [InlineData(PostgresErrorCodes.UndefinedColumn, "PL/pgSQL-Funktion outbox_copy() Zeile 3 bei PERFORM", "(unnamed)")]
+    [InlineData(PostgresErrorCodes.UndefinedTable, "PL/pgSQL-Funktion outbox_copy() Zeile 3 bei PERFORM", "(unnamed)")]
+    [InlineData(PostgresErrorCodes.InvalidSchemaName, "fonction PL/pgSQL outbox_copy(), ligne 3 à PERFORM", "(unnamed)")]
+    [InlineData(PostgresErrorCodes.UndefinedColumn, "", null)]
+    [InlineData(PostgresErrorCodes.InvalidParameterValue, "parallel worker", null)]
+    [InlineData(PostgresErrorCodes.InvalidParameterValue, "PL/pgSQL-Funktion zone_check() Zeile 1 bei PERFORM", null)]
+    public void The_raising_function_is_read_from_PostgreSQLs_context(string sqlState, string where, string? expected)
+    {
+        var error = new PostgresException(
+            messageText: "a message", severity: "ERROR", invariantSeverity: "ERROR", sqlState: sqlState, detail: null, hint: null, position: 0,
+            internalPosition: 0, internalQuery: null, where: where.Length == 0 ? null : where, schemaName: null, tableName: null, columnName: null,
+            dataTypeName: null, constraintName: null, file: null, line: null, routine: null);
+
+        Assert.Equal(expected, ServerTools.Infrastructure.ServerToolsTables.RaisingFunction(error));
     }
 
     /// <summary>

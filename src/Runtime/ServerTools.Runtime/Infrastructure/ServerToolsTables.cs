@@ -20,6 +20,9 @@ internal static class ServerToolsTables
     private const string RelationMissing = "relation \"";
     private const string RelationMissingEnd = "\" does not exist";
 
+    /// <summary>What <see cref="RaisingFunction"/> answers for a function PostgreSQL's context does not name in English.</summary>
+    private const string Unnamed = "(unnamed)";
+
     /// <summary>
     /// ServerTools' tables of the models built in this process, by context type, as PostgreSQL names them in its errors
     /// (<c>servertools_outbox</c>, <c>rules.definitions</c>), for <see cref="ExplainQuery"/> and <see cref="ExplainNonQuery"/>.
@@ -144,6 +147,7 @@ internal static class ServerToolsTables
     private static InvalidOperationException? ExplainMissing(Exception exception, Type contextType, string statement, string consequence)
     {
         if (exception is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable } error
+            && RaisingFunction(error) is null
             && error.MessageText.StartsWith(RelationMissing, StringComparison.Ordinal)
             && error.MessageText.EndsWith(RelationMissingEnd, StringComparison.Ordinal)
             && error.MessageText.Length > RelationMissing.Length + RelationMissingEnd.Length)
@@ -172,8 +176,13 @@ internal static class ServerToolsTables
     /// the statement itself (a trigger's function, or one the statement calls), as PostgreSQL's context of the error names
     /// the innermost one (<c>outbox_copy() line 3</c> of <c>PL/pgSQL function outbox_copy() line 3 at PERFORM</c>,
     /// <c>"total" statement 1</c> of <c>SQL function "total" statement 1</c>), or
-    /// <c>(unnamed)</c> when the context names none (yet PostgreSQL gives the function's query, <see cref="PostgresException.InternalQuery"/>); null when the statement raised it. A missing table or column in a
-    /// function is the function's, whatever table its statement was on; the text holds names and line numbers, no value.
+    /// <c>(unnamed)</c> when the context names none in English yet shows a function raised it: PostgreSQL gives the
+    /// function's query (<see cref="PostgresException.InternalQuery"/>), or, for a missing table, schema or column (which a
+    /// statement's own parse raises without a context), any context at all, as a server whose messages are in another
+    /// language (<c>lc_messages</c>) words it. Null when the statement raised it, and for a simple SQL function that
+    /// PostgreSQL inlined into the statement (a policy's or a constraint's), which leaves no context. A missing table or
+    /// column in a function is the function's, whatever table its statement was on; the text holds names and line
+    /// numbers, no value.
     /// </summary>
     public static string? RaisingFunction(PostgresException error)
     {
@@ -185,7 +194,12 @@ internal static class ServerToolsTables
             }
         }
 
-        return error.InternalQuery is null ? null : "(unnamed)";
+        // PostgreSQL gives a statement's own missing table, schema or column no context; one raised in a function has the
+        // function's, in the server's language (lc_messages), which the pattern above reads only in English.
+        return error.InternalQuery is not null
+            || (!string.IsNullOrEmpty(error.Where) && error.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName or PostgresErrorCodes.UndefinedColumn)
+                ? Unnamed
+                : null;
     }
 
     /// <summary>The rows of <typeparamref name="TRow"/>'s table in <paramref name="context"/>.</summary>
