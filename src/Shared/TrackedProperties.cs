@@ -82,8 +82,9 @@ internal static class TrackedProperties
     /// class marked <c>[Tracked]</c>, where the class's <c>Operations</c> applies and the property's is ignored (ST2007).
     /// So a field asks for the operations its attribute names, and a change of any kind carries every tracked field.
     /// </summary>
-    public static int UnionOfFields(INamedTypeSymbol type, ICollection<string> fields)
+    public static int UnionOfFields(INamedTypeSymbol type, IEnumerable<string> fields)
     {
+        var names = new HashSet<string>(fields, System.StringComparer.Ordinal);
         var operations = 0;
         foreach (var declaringType in AuditedProperties.BaseFirst(type))
         {
@@ -95,7 +96,7 @@ internal static class TrackedProperties
             foreach (var member in declaringType.GetMembers())
             {
                 if (member is IPropertySymbol { IsStatic: false, IsIndexer: false, ExplicitInterfaceImplementations.IsEmpty: true } property
-                    && fields.Contains(property.Name)
+                    && names.Contains(property.Name)
                     && MetadataNames.Find(property, AttributeNames.Tracked) is { } attribute)
                 {
                     operations |= OperationsOf(attribute);

@@ -82,7 +82,7 @@ public sealed partial class TrackedGenerator
                 return null;
             }
 
-            var operations = classOperations ?? Shared.TrackedProperties.UnionOfFields(type, new HashSet<string>(fields.Select(static field => field.Name), StringComparer.Ordinal));
+            var operations = classOperations ?? Shared.TrackedProperties.UnionOfFields(type, fields.Select(static field => field.Name));
 
             if (TrackedMembers.WholeCollisions(type).Any())
             {
