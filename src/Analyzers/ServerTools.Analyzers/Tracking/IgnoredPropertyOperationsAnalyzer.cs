@@ -35,7 +35,7 @@ public sealed class IgnoredPropertyOperationsAnalyzer : DiagnosticAnalyzer
     {
         var property = (IPropertySymbol)context.Symbol;
         if (symbols.Find(property) is not { } propertyAttribute
-            || Operations(propertyAttribute) is not { Value: int asked, Type: INamedTypeSymbol enumType }
+            || propertyAttribute.NamedArguments.FirstOrDefault(static argument => argument.Key == "Operations").Value is not { Value: int asked, Type: INamedTypeSymbol enumType }
             || property.ContainingType is not { TypeKind: TypeKind.Class } type
             || symbols.Find(type) is not { } classAttribute)
         {
@@ -57,20 +57,6 @@ public sealed class IgnoredPropertyOperationsAnalyzer : DiagnosticAnalyzer
             type.Name,
             Describe(enumType, applied),
             Describe(enumType, asked)));
-    }
-
-    /// <summary>The <c>Operations</c> named argument of <paramref name="attribute"/>, when it has one.</summary>
-    private static TypedConstant? Operations(AttributeData attribute)
-    {
-        foreach (var argument in attribute.NamedArguments)
-        {
-            if (argument.Key == "Operations")
-            {
-                return argument.Value;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>
