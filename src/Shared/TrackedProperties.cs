@@ -54,6 +54,59 @@ internal static class TrackedProperties
         return false;
     }
 
+    /// <summary><c>TrackedOperations.Update</c>, as its numeric value: what <c>[Tracked]</c> without <c>Operations</c> delivers.</summary>
+    public const int DefaultOperations = 2;
+
+    /// <summary>
+    /// The <c>Operations</c> of an application of <c>[Tracked]</c> (<see cref="DefaultOperations"/> without one), as the
+    /// enum's numeric value: generated code casts it back, so the compiler, not the generator, decides what a value means.
+    /// </summary>
+    public static int OperationsOf(AttributeData attribute)
+    {
+        foreach (var argument in attribute.NamedArguments)
+        {
+            if (argument is { Key: "Operations", Value.Value: int value })
+            {
+                return value;
+            }
+        }
+
+        return DefaultOperations;
+    }
+
+    /// <summary>
+    /// The operations delivered for <paramref name="type"/>, a class not marked <c>[Tracked]</c> itself whose tracked fields
+    /// are named <paramref name="fields"/> (<see cref="Of"/> with <c>wholeClass</c> false): the union of the
+    /// <see cref="OperationsOf">Operations</see> of every <c>[Tracked]</c> on a declaration of those fields in the class
+    /// and its base classes (an override's and the declaration it overrides both count), except the declarations of a
+    /// class marked <c>[Tracked]</c>, where the class's <c>Operations</c> applies and the property's is ignored (ST2007).
+    /// So a field asks for the operations its attribute names, and a change of any kind carries every tracked field.
+    /// </summary>
+    public static int UnionOfFields(INamedTypeSymbol type, IEnumerable<string> fields)
+    {
+        var names = new HashSet<string>(fields, System.StringComparer.Ordinal);
+        var operations = 0;
+        foreach (var declaringType in AuditedProperties.BaseFirst(type))
+        {
+            if (MetadataNames.HasAttribute(declaringType, AttributeNames.Tracked))
+            {
+                continue;
+            }
+
+            foreach (var member in declaringType.GetMembers())
+            {
+                if (member is IPropertySymbol { IsStatic: false, IsIndexer: false, ExplicitInterfaceImplementations.IsEmpty: true } property
+                    && names.Contains(property.Name)
+                    && MetadataNames.Find(property, AttributeNames.Tracked) is { } attribute)
+                {
+                    operations |= OperationsOf(attribute);
+                }
+            }
+        }
+
+        return operations;
+    }
+
     /// <summary>
     /// <paramref name="property"/> with the marks of the members of the struct (or collection elements) it holds as one
     /// value (<see cref="AuditedProperties.MemberMarks"/>): a member's <c>[AuditIgnore]</c> leaves the field out of a

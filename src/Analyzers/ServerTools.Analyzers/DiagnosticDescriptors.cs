@@ -304,6 +304,22 @@ internal static class DiagnosticDescriptors
                      + "warning (without 'true'), mark the class [Obsolete] too, or stop tracking the property.",
         helpLinkUri: HelpLinkBase + "ST2006.md");
 
+    /// <summary>ST2007: <c>[Tracked(Operations = ...)]</c> on a property of a class marked <c>[Tracked]</c> with other operations, which is ignored.</summary>
+    public static readonly DiagnosticDescriptor PropertyOperationsIgnored = new(
+        id: "ST2007",
+        title: "The Operations of [Tracked] on a property is ignored: the [Tracked] of its class decides what is delivered",
+        messageFormat: "'{0}' is tracked with the Operations of '{1}' ({2}), and the Operations on the property ({3}) is ignored; set Operations on the [Tracked] of '{1}' to what the class delivers, or remove it from the property",
+        category: Categories.Tracking,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "The operations delivered to subscribers (creates, updates, deletes) are those of the entity, not of a field: a change "
+                     + "of any kind carries every tracked field. In a class marked [Tracked], the Operations of the class's attribute decide; "
+                     + "an Operations on the [Tracked] of one of its properties, with other operations, is ignored, so the creations or "
+                     + "deletions it asks for are never delivered, or the ones it leaves out are. Set Operations on the class's [Tracked], "
+                     + "or remove it from the property. In a class not marked [Tracked] itself, the Operations of its properties' "
+                     + "attributes apply together (their union).",
+        helpLinkUri: HelpLinkBase + "ST2007.md");
+
     /// <summary>ST3001: a [FuzzySearchable] field names a property the class does not have, or one EF Core does not map.</summary>
     public static readonly DiagnosticDescriptor SearchableFieldNotMapped = new(
         id: "ST3001",

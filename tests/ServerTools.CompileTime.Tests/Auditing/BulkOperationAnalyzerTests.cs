@@ -241,6 +241,14 @@ public sealed class BulkOperationAnalyzerTests
             public decimal Weight { get; set; }
         }
 
+        public partial class Courier
+        {
+            public int Id { get; set; }
+
+            [Tracked(Operations = TrackedOperations.Delete)]
+            public string Name { get; set; } = "";
+        }
+
         public class Note
         {
             public int Id { get; set; }
@@ -253,6 +261,7 @@ public sealed class BulkOperationAnalyzerTests
             public DbSet<Shipment> Shipments => Set<Shipment>();
             public DbSet<Parcel> Parcels => Set<Parcel>();
             public DbSet<Note> Notes => Set<Note>();
+            public DbSet<Courier> Couriers => Set<Courier>();
             public DbSet<Invoice> Invoices => Set<Invoice>();
         }
         """;
@@ -278,6 +287,7 @@ public sealed class BulkOperationAnalyzerTests
                 await db.SaleOrders.Where(o => o.State == 0).[|ExecuteUpdateAsync|](s => s.SetProperty(o => o.State, 3));
                 db.RushOrders.[|ExecuteDelete|]();
                 db.Shipments.[|ExecuteUpdate|](s => s.SetProperty(x => x.Carrier, "DHL"));
+                db.Couriers.[|ExecuteDelete|]();
             }
         }
         """,
@@ -285,6 +295,7 @@ public sealed class BulkOperationAnalyzerTests
             new("ST2004", TrackingMessage("ExecuteUpdateAsync", "SaleOrder"), 0),
             new("ST2004", TrackingMessage("ExecuteDelete", "RushOrder"), 1),
             new("ST2004", TrackingMessage("ExecuteUpdate", "Shipment"), 2),
+            new("ST2004", TrackingMessage("ExecuteDelete", "Courier"), 3),
         ],
         Tracked);
 

@@ -613,6 +613,110 @@ public sealed class TrackedGeneratorTests
         Assert.Matches(@"TrackedFields\.Level,\s+TrackedFields\.Name\)\);", source.Text);
     }
 
+    [Fact]
+    public void A_class_with_tracked_properties_only_delivers_the_union_of_the_operations_its_fields_ask_for()
+    {
+        var assembly = GeneratedCodeAssert.CompileAndLoad("""
+            using System;
+            using ServerTools;
+
+            namespace Shop;
+
+            public enum OrderState { Draft, Confirmed }
+
+            public partial class Shipment
+            {
+                public int Id { get; set; }
+                [Tracked(Operations = TrackedOperations.All)] public OrderState Status { get; set; }
+                public string? Note { get; set; }
+            }
+
+            public partial class Parcel
+            {
+                public int Id { get; set; }
+                [Tracked(Operations = TrackedOperations.Create)] public string Label { get; set; } = "";
+                [Tracked(Operations = TrackedOperations.Delete)] public decimal Weight { get; set; }
+            }
+
+            public partial class Plain
+            {
+                public int Id { get; set; }
+                [Tracked] public int Level { get; set; }
+            }
+
+            public partial class Quiet
+            {
+                public int Id { get; set; }
+                [Tracked(Operations = TrackedOperations.None)] public int Level { get; set; }
+            }
+
+            public abstract partial class Document
+            {
+                public int Id { get; set; }
+                [Tracked(Operations = TrackedOperations.Create)] public string Title { get; set; } = "";
+                [Tracked(Operations = TrackedOperations.None)] public virtual string? Owner { get; set; }
+            }
+
+            public partial class Contract : Document
+            {
+                [Tracked(Operations = TrackedOperations.Delete)] public DateOnly Ends { get; set; }
+            }
+
+            public partial class Memo : Document
+            {
+                [Tracked(Operations = TrackedOperations.Update)] public override string? Owner { get; set; }
+            }
+
+            [Tracked(Operations = TrackedOperations.Create)]
+            public partial class Vehicle
+            {
+                public int Id { get; set; }
+                [Tracked(Operations = TrackedOperations.All)] public OrderState Status { get; set; }
+            }
+
+            public partial class Van : Vehicle
+            {
+                [Tracked] public int Load { get; set; }
+            }
+            """);
+
+        Assert.Equal(TrackedOperations.All, Descriptor(assembly, "Shop.Shipment").Operations);
+        Assert.Equal(["Status"], Descriptor(assembly, "Shop.Shipment").Fields.Select(static field => field.Name));
+        Assert.Equal(TrackedOperations.Create | TrackedOperations.Delete, Descriptor(assembly, "Shop.Parcel").Operations);
+        Assert.Equal(TrackedOperations.Update, Descriptor(assembly, "Shop.Plain").Operations);
+        Assert.Equal(TrackedOperations.None, Descriptor(assembly, "Shop.Quiet").Operations);
+        Assert.Equal(TrackedOperations.Create, Descriptor(assembly, "Shop.Document").Operations);
+        Assert.Equal(TrackedOperations.Create | TrackedOperations.Delete, Descriptor(assembly, "Shop.Contract").Operations);
+        Assert.Equal(["Title", "Owner", "Ends"], Descriptor(assembly, "Shop.Contract").Fields.Select(static field => field.Name));
+
+        // An override counts with the declaration it overrides: Owner asks for Update here, Title for Create.
+        Assert.Equal(TrackedOperations.Create | TrackedOperations.Update, Descriptor(assembly, "Shop.Memo").Operations);
+
+        // In a class marked [Tracked] the class decides (ST2007 reports the property's), in the classes derived from it too.
+        Assert.Equal(TrackedOperations.Create, Descriptor(assembly, "Shop.Vehicle").Operations);
+        Assert.Equal(TrackedOperations.Update, Descriptor(assembly, "Shop.Van").Operations);
+        Assert.Equal(["Status", "Load"], Descriptor(assembly, "Shop.Van").Fields.Select(static field => field.Name));
+    }
+
+    [Fact]
+    public void Changing_the_operations_of_a_second_tracked_property_regenerates_its_class_only()
+    {
+        var compilation = TestCompilation.Create(s_incrementalSources);
+        var driver = GeneratorHarness.CreateDriver(new TrackedGenerator()).RunGenerators(compilation);
+        var edited = Edits.Replace("[Tracked] public string? Comment", "[Tracked(Operations = TrackedOperations.Delete)] public string? Comment")(compilation);
+
+        var result = Assert.Single(driver.RunGenerators(edited).GetRunResult().Results);
+
+        Assert.Equal(
+            [("Shop.Invoice", IncrementalStepRunReason.Modified), ("Shop.SaleOrder", IncrementalStepRunReason.Unchanged)],
+            result.TrackedSteps[TrackedGenerator.Steps.Entities].SelectMany(static step => step.Outputs)
+                .Select(static output => (((GeneratedFile<TrackedEntitySpec>)output.Value).Model.Hierarchy.MetadataName, output.Reason)));
+        Assert.Equal(
+            [IncrementalStepRunReason.Modified, IncrementalStepRunReason.Cached],
+            result.TrackedOutputSteps.SelectMany(static step => step.Value).SelectMany(static step => step.Outputs).Select(static output => output.Reason));
+        Assert.Contains("(global::ServerTools.TrackedOperations)6,", result.GeneratedSources.Single(static s => s.HintName == "Shop.Invoice.Tracked.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+    }
+
     /// <summary>A class marked [Tracked] and one with marked properties, so that every step of the generator runs.</summary>
     private static readonly string[] s_incrementalSources = [SaleOrder, Invoice.Replace("public class Customer { public int Id { get; set; } }", "", StringComparison.Ordinal)];
 

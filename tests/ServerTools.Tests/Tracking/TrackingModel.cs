@@ -55,6 +55,17 @@ public partial class Shipment
     public string Internal { get; set; } = "";
 }
 
+/// <summary>Not marked itself: tracked by its Status only, which asks for every operation, so creations and deletions are delivered.</summary>
+public partial class Courier
+{
+    public int Id { get; set; }
+
+    [Tracked(Operations = TrackedOperations.All)]
+    public OrderState Status { get; set; }
+
+    public string Note { get; set; } = "";
+}
+
 /// <summary>Audited and tracked: one save writes both its audit logs and its outbox messages.</summary>
 [Audited]
 [Tracked(Operations = TrackedOperations.All)]
@@ -112,6 +123,7 @@ public sealed class TrackingContext(DbContextOptions<TrackingContext> options) :
 {
     public DbSet<SaleOrder> SaleOrders => Set<SaleOrder>();
     public DbSet<Shipment> Shipments => Set<Shipment>();
+    public DbSet<Courier> Couriers => Set<Courier>();
     public DbSet<Parcel> Parcels => Set<Parcel>();
     public DbSet<Vehicle> Vehicles => Set<Vehicle>();
     public DbSet<Van> Vans => Set<Van>();

@@ -380,6 +380,67 @@ public sealed class TrackingTests(TrackingFixture database) : IClassFixture<Trac
     }
 
     [Fact]
+    public async Task A_class_tracked_by_its_properties_delivers_creations_and_deletions_when_a_property_asks_for_them_and_not_otherwise()
+    {
+        await ClearOutboxAsync();
+        var handled = new System.Collections.Concurrent.ConcurrentQueue<TrackedChange<Courier>>();
+        await using var services = database.Services(services => services
+            .AddSingleton(handled)
+            .AddScoped<ITrackedChangeHandler<Courier>, CourierHandler>()
+            .AddScoped<ITrackedChangeHandler<Shipment>, NoHandler<Shipment>>());
+        int courierId, shipmentId;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var context = scope.ServiceProvider.GetRequiredService<TrackingContext>();
+            var courier = new Courier { Status = OrderState.Draft, Note = "a" };
+            var shipment = new Shipment { Carrier = "DHL", Internal = "a" };
+            context.AddRange(courier, shipment);
+            await context.SaveChangesAsync();
+            (courierId, shipmentId) = (courier.Id, shipment.Id);
+            courier.Note = "b";
+            await context.SaveChangesAsync();
+            courier.Status = OrderState.Confirmed;
+            shipment.Carrier = "UPS";
+            await context.SaveChangesAsync();
+            context.RemoveRange(courier, shipment);
+            await context.SaveChangesAsync();
+        }
+
+        await using (var check = database.Create())
+        {
+            var key = shipmentId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var shipments = await check.Set<OutboxMessage>().Where(m => m.EntityType == typeof(Shipment).FullName && m.EntityKey == key).ToListAsync();
+            Assert.Equal([TrackedOperation.Update], shipments.Select(m => m.Operation));
+        }
+
+        Assert.Equal(4, await services.GetRequiredService<TrackedChangeDispatcher<TrackingContext>>().DispatchAsync());
+        var courierKey = courierId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.All(handled, change => Assert.Equal(courierKey, change.EntityKey));
+        Assert.Equal(
+            [
+                (TrackedOperation.Create, [new TrackedFieldChange("Status", null, "Draft")]),
+                (TrackedOperation.Update, [new TrackedFieldChange("Status", "Draft", "Confirmed")]),
+                (TrackedOperation.Delete, new[] { new TrackedFieldChange("Status", "Confirmed", null) }),
+            ],
+            handled.Select(static change => (change.Operation, change.Fields.ToArray())));
+    }
+
+    private sealed class CourierHandler(System.Collections.Concurrent.ConcurrentQueue<TrackedChange<Courier>> handled) : ITrackedChangeHandler<Courier>
+    {
+        public Task HandleAsync(TrackedChange<Courier> change, CancellationToken cancellationToken)
+        {
+            handled.Enqueue(change);
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class NoHandler<T> : ITrackedChangeHandler<T>
+        where T : class
+    {
+        public Task HandleAsync(TrackedChange<T> change, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    [Fact]
     public async Task A_value_EF_does_not_write_is_not_reported_as_a_change()
     {
         await ClearOutboxAsync();

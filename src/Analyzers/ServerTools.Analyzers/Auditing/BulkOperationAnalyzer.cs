@@ -90,12 +90,12 @@ public sealed class BulkOperationAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// Whether deletes of <paramref name="tracked"/> reach subscribers: its class attribute's Operations include Delete
-    /// (4). A delete runs no hook, so a bulk delete of a type that delivers only updates (the default) loses nothing.
+    /// Whether deletes of <paramref name="tracked"/> reach subscribers: the operations it delivers
+    /// (<see cref="TrackingSymbols.Operations"/>: its class attribute's, or those its tracked properties ask for) include
+    /// Delete (4). A delete runs no hook, so a bulk delete of a type that delivers only updates (the default) loses nothing.
     /// </summary>
     private static bool DeliversDeletes(TrackingSymbols tracking, INamedTypeSymbol tracked)
-        => tracking.Find(tracked) is { } attribute
-           && attribute.NamedArguments.Any(static argument => argument is { Key: "Operations", Value.Value: int operations } && (operations & 4) != 0);
+        => (tracking.Operations(tracked) & 4) != 0;
 
     /// <summary>
     /// The method's name in <c>query.ExecuteDelete()</c>, <c>query?.ExecuteDelete()</c> or <c>ExecuteDelete(query)</c>, and

@@ -53,6 +53,18 @@ internal sealed class TrackingSymbols
         => IsTrackedClass(type) ? [.. TrackedProperties.Of(type, wholeClass: IsMarked(type)).Select(static property => property.Symbol)] : [];
 
     /// <summary>
+    /// The <c>TrackedOperations</c> that <paramref name="type"/>, a tracked class, delivers, as the generator writes them in
+    /// its descriptor: its own <c>[Tracked]</c>'s Operations, else the union of those its tracked fields' attributes ask for
+    /// (<see cref="TrackedProperties.UnionOfFields"/>; fields <see cref="TrackedProperties.IsLeftOut">left out</see> do not count).
+    /// </summary>
+    public int Operations(INamedTypeSymbol type)
+        => Find(type) is { } attribute
+            ? TrackedProperties.OperationsOf(attribute)
+            : TrackedProperties.UnionOfFields(
+                type,
+                TrackedProperties.Of(type, wholeClass: false).Where(property => !TrackedProperties.IsLeftOut(type, property.Symbol)).Select(static property => property.Name));
+
+    /// <summary>
     /// True when the generator writes tracking code for <paramref name="type"/>: it has tracked fields and nothing stops
     /// the generator (<see cref="GeneratedClasses"/>; <c>partial</c> aside, which ST0001 reports).
     /// </summary>

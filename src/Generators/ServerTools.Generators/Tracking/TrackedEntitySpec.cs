@@ -5,7 +5,10 @@ namespace ServerTools.Generators.Tracking;
 /// <summary>What the generator knows about one tracked class: strings and flags only, value-equal.</summary>
 /// <param name="Hierarchy">Where the class is declared.</param>
 /// <param name="FullyQualifiedName">The <c>global::</c> qualified type name used in generated code.</param>
-/// <param name="Operations">The <c>TrackedOperations</c> flags of the class attribute (Update, 2, without one), as their numeric value.</param>
+/// <param name="Operations">
+/// The <c>TrackedOperations</c> delivered, as their numeric value: the class attribute's (Update, 2, without one), or, for a class
+/// with marked properties only, the union of what those properties' attributes ask for.
+/// </param>
 /// <param name="Fields">The tracked properties, in declaration order, base class first.</param>
 /// <param name="HidesBaseFields">A base class has a generated <c>TrackedFields</c> class this class can see, so the new one is declared <c>new</c>.</param>
 /// <param name="HidesBaseRegistration">A base class has a generated registration method this class can see, so the new one is declared <c>new</c>.</param>

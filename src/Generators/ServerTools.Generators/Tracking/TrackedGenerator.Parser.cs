@@ -19,13 +19,10 @@ public sealed partial class TrackedGenerator
         /// <summary>The name of the generated class that holds the typed fields.</summary>
         public const string FieldsClass = TrackedMembers.FieldsClass;
 
-        /// <summary>TrackedOperations.Update: what a class without <c>[Tracked]</c> of its own delivers.</summary>
-        private const int DefaultOperations = 2;
-
         /// <summary>The spec of a class marked <c>[Tracked]</c>: every candidate property is tracked.</summary>
         public static TrackedEntitySpec? ParseClass(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
             => context.TargetSymbol is INamedTypeSymbol type
-                ? Create(type, classLevel: true, ReadOperations(context.Attributes[0]), cancellationToken)
+                ? Create(type, Shared.TrackedProperties.OperationsOf(context.Attributes[0]), cancellationToken)
                 : null;
 
         /// <summary>
@@ -37,11 +34,17 @@ public sealed partial class TrackedGenerator
             => property.ContainingType is { } type
                && !MetadataNames.HasAttribute(type, AttributeNames.Tracked)
                && SymbolEqualityComparer.Default.Equals(FirstMarkedProperty(type), property)
-                ? Create(type, classLevel: false, DefaultOperations, cancellationToken)
+                ? Create(type, classOperations: null, cancellationToken)
                 : null;
 
-        private static TrackedEntitySpec? Create(INamedTypeSymbol type, bool classLevel, int operations, CancellationToken cancellationToken)
+        /// <summary>
+        /// The spec of <paramref name="type"/>: with <paramref name="classOperations"/>, the <c>Operations</c> of the class's own
+        /// <c>[Tracked]</c>, every candidate property is tracked and delivers those; without, the marked properties are, and
+        /// the class delivers what their attributes ask for together (<see cref="Shared.TrackedProperties.UnionOfFields"/>).
+        /// </summary>
+        private static TrackedEntitySpec? Create(INamedTypeSymbol type, int? classOperations, CancellationToken cancellationToken)
         {
+            var classLevel = classOperations is not null;
             // EF Core maps classes (records too) as entities, not structs: ST0003 reports [Tracked] in a struct.
             if (type.TypeKind != TypeKind.Class || !Extensibility.CanExtend(type, cancellationToken))
             {
@@ -78,6 +81,8 @@ public sealed partial class TrackedGenerator
             {
                 return null;
             }
+
+            var operations = classOperations ?? Shared.TrackedProperties.UnionOfFields(type, fields.Select(static field => field.Name));
 
             if (TrackedMembers.WholeCollisions(type).Any())
             {
@@ -234,24 +239,6 @@ public sealed partial class TrackedGenerator
 
             return Shared.TrackedProperties.AnyKept(type, classLevel) && !TrackedMembers.WholeCollisions(type).Any();
         }
-
-        /// <summary>
-        /// The class attribute's <c>Operations</c> (Update by default), as the enum's numeric value: the emitted code
-        /// casts it back, so the compiler, not the generator, decides what a value means.
-        /// </summary>
-        private static int ReadOperations(AttributeData attribute)
-        {
-            foreach (var argument in attribute.NamedArguments)
-            {
-                if (argument is { Key: "Operations", Value.Value: int value })
-                {
-                    return value;
-                }
-            }
-
-            return DefaultOperations;
-        }
-
 
         /// <summary>The fully qualified format, keeping <c>?</c> on nullable reference types.</summary>
         private static readonly SymbolDisplayFormat s_annotatedTypeFormat = SymbolDisplayFormat.FullyQualifiedFormat

@@ -18,9 +18,17 @@ namespace ServerTools;
 public sealed class TrackedAttribute : Attribute
 {
     /// <summary>
-    /// Which operations are delivered to subscribers (on the class; ignored on a property). Default:
-    /// <see cref="TrackedOperations.Update"/>; creations and deletions are opt-in. Hooks run on updates only.
+    /// Which operations of the entity are delivered to subscribers. Default: <see cref="TrackedOperations.Update"/>;
+    /// creations and deletions are opt-in. Hooks run on updates only.
     /// </summary>
+    /// <remarks>
+    /// Operations are the entity's, not a field's: a creation or a deletion carries every tracked field. On a class marked
+    /// <c>[Tracked]</c>, the class's value applies; on one of its properties, another value is ignored (warning ST2007).
+    /// On the properties of a class not marked <c>[Tracked]</c> itself, the class delivers every operation that one of
+    /// its tracked properties asks for (their union, inherited and overridden declarations included), so
+    /// <c>[Tracked(Operations = TrackedOperations.All)]</c> on one property tracks that property only and delivers
+    /// creations and deletions too.
+    /// </remarks>
     public TrackedOperations Operations { get; set; } = TrackedOperations.Update;
 }
 
