@@ -523,22 +523,27 @@ internal static class DiagnosticDescriptors
                      + "says what the runtime requires and makes the database keep to it.",
         helpLinkUri: HelpLinkBase + "ST4006.md");
 
-    /// <summary>ST4007: the [TimeWindowed] TimeZoneProperty is obsolete as an error, so the class gets no generated members.</summary>
+    /// <summary>
+    /// ST4007: the [TimeWindowed] TimeZoneProperty is obsolete as an error, so the class gets no generated code; an error, as
+    /// ST4002 and ST4003 are, since the class's opening-hours columns are then not mapped.
+    /// </summary>
     public static readonly DiagnosticDescriptor TimeZonePropertyObsoleteError = new(
         id: "ST4007",
         title: "[TimeWindowed] TimeZoneProperty is obsolete as an error, so the class gets no time-window members",
         messageFormat: "TimeZoneProperty '{0}' cannot be read by the code generated for '{1}': {2} (CS0619, which no pragma silences), "
-                       + "so '{1}' gets no IsOpenAt, NextOpening, NextClosing, TimeWindows or WhereOpenAt; make that [Obsolete] a warning "
-                       + "(without 'true'), mark '{1}' [Obsolete(..., true)] too, or name a string property that is not obsolete as an error",
+                       + "so '{1}' gets no time-window code (no IsOpenAt, NextOpening, NextClosing, OpenIntervals, TimeWindows, SpecialDays "
+                       + "or WhereOpenAt, and no mapped opening-hours columns); make that [Obsolete] a warning (without 'true'), mark '{1}' "
+                       + "[Obsolete(..., true)] too, or name a string property that is not obsolete as an error",
         category: Categories.TimeWindows,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         description: "The members that [TimeWindowed] adds, and WhereOpenAt beside the class, read each row's time zone from the "
                      + "TimeZoneProperty. A use of a declaration marked [Obsolete(message, true)] is error CS0619, which no pragma "
                      + "silences, except in code that is obsolete itself; the generated code is obsolete as an error only when the class "
                      + "is. So in a class that is not, a zone property (or its getter) that is obsolete as an error leaves the class "
-                     + "without any generated member. Make that [Obsolete] a warning (without 'true'), mark the class "
-                     + "[Obsolete(message, true)] too, or name another string property.",
+                     + "without any generated code: no time-window members, and no ITimeWindowed, so its opening-hours columns are not "
+                     + "mapped and a migration added meanwhile would drop them with their data. Make that [Obsolete] a warning (without "
+                     + "'true'), mark the class [Obsolete(message, true)] too, or name another string property.",
         helpLinkUri: HelpLinkBase + "ST4007.md");
 
     /// <summary>ST5001: two [ExceptionRule] classes of the compilation give the same id.</summary>

@@ -378,6 +378,33 @@ public sealed class BulkOperationAnalyzerTests
         ["ST2004"]);
 
     [Fact]
+    public Task Bulk_operation_on_an_entity_whose_tracked_properties_are_all_left_out_as_obsolete_is_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
+        new BulkOperationAnalyzer(),
+        """
+        using System;
+        using System.Linq;
+        using Microsoft.EntityFrameworkCore;
+        using ServerTools;
+
+        namespace Orders;
+
+        [Obsolete("Use Stage.", true)] public enum Status { Draft, Sent }
+
+        public partial class Order
+        {
+            public int Id { get; set; }
+            [Obsolete("Use Stage.")] [Tracked] public Status Status { get; set; }
+            public int Stage { get; set; }
+        }
+
+        public static class Cleanup
+        {
+            public static int Run(IQueryable<Order> orders) => orders.ExecuteUpdate(s => s.SetProperty(o => o.Stage, 0));
+        }
+        """,
+        ["ST2004"]);
+
+    [Fact]
     public Task Pragma_suppresses_an_intended_bulk_operation() => DiagnosticAssert.VerifyNotReportedAsync(
         new BulkOperationAnalyzer(),
         """

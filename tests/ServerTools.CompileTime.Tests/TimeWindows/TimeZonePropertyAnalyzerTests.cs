@@ -191,8 +191,9 @@ public sealed class TimeZonePropertyAnalyzerTests
 
     private static string ObsoleteZone(string name, string type, string why)
         => $"TimeZoneProperty '{name}' cannot be read by the code generated for '{type}': {why} (CS0619, which no pragma silences), so '{type}' gets "
-           + $"no IsOpenAt, NextOpening, NextClosing, TimeWindows or WhereOpenAt; make that [Obsolete] a warning (without 'true'), mark '{type}' "
-           + "[Obsolete(..., true)] too, or name a string property that is not obsolete as an error";
+           + $"no time-window code (no IsOpenAt, NextOpening, NextClosing, OpenIntervals, TimeWindows, SpecialDays or WhereOpenAt, and no mapped "
+           + $"opening-hours columns); make that [Obsolete] a warning (without 'true'), mark '{type}' [Obsolete(..., true)] too, or name a string "
+           + "property that is not obsolete as an error";
 
     /// <summary>Zone properties obsolete as an error, in classes that are obsolete as an error where $OBSOLETE$ says so.</summary>
     private const string ObsoleteZones = """
@@ -265,4 +266,45 @@ public sealed class TimeZonePropertyAnalyzerTests
         }
         """,
         ["ST4007"]);
+
+    [Fact]
+    public async Task Zone_declared_in_a_base_class_obsolete_as_an_error_is_read_and_only_a_zone_obsolete_itself_is_reported()
+    {
+        // 'store.Zone' draws no CS0619 when only 'Place', which declares it, is obsolete as an error; 'depot.Zone' does.
+        var run = await DiagnosticAssert.VerifyWithGeneratorsAsync(
+            new TimeZonePropertyAnalyzer(),
+            """
+            using System;
+            using ServerTools;
+
+            namespace Shop;
+
+            [Obsolete("Use Site.", true)]
+            public class Place
+            {
+                public int Id { get; set; }
+                public string Zone { get; set; } = "UTC";
+            }
+
+            public class Site
+            {
+                public int Id { get; set; }
+                [Obsolete("Use Region.", true)] public string Zone { get; set; } = "UTC";
+            }
+
+            [Obsolete("Old stores.")]
+            [TimeWindowed(TimeZoneProperty = "Zone")]
+            public partial class Store : Place
+            {
+            }
+
+            [TimeWindowed(TimeZoneProperty = [|"Zone"|])]
+            public partial class Depot : Site
+            {
+            }
+            """,
+            [new("ST4007", ObsoleteZone("Zone", "Depot", "it is obsolete as an error"))]);
+
+        Assert.Contains("entity.Zone", Assert.Single(run.GeneratedSources).Text, StringComparison.Ordinal);
+    }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Threading.Tasks;
 using ServerTools.Analyzers.Tracking;
 using ServerTools.CompileTime.Tests.Harness;
@@ -186,4 +187,42 @@ public sealed class HandlerOfUntrackedTypeAnalyzerTests
         """,
         ["ST2001"],
         Handlers);
+
+    [Fact]
+    public async Task Handler_of_a_class_whose_tracked_properties_are_all_left_out_as_obsolete_is_reported_with_why()
+    {
+        var run = await DiagnosticAssert.VerifyWithGeneratorsAsync(
+            new HandlerOfUntrackedTypeAnalyzer(),
+            """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using ServerTools;
+
+            namespace Shop;
+
+            [Obsolete("Use Stage.", true)] public enum Status { Draft, Sent }
+
+            public partial class Order
+            {
+                public int Id { get; set; }
+                [Obsolete("Use Stage.")] [Tracked] public Status Status { get; set; }
+                [Obsolete("Use Stage.")] [Tracked] public Status Previous { get; set; }
+            }
+
+            public sealed class NotifyShipping : [|ITrackedChangeHandler<Order>|]
+            {
+                public Task HandleAsync(TrackedChange<Order> change, CancellationToken cancellationToken) => Task.CompletedTask;
+            }
+            """,
+            [
+                new(
+                    "ST2001",
+                    "'NotifyShipping' handles the tracked changes of 'Order', but tracking leaves out its tracked properties ('Status', 'Previous'), "
+                    + "as their types are obsolete as an error (ST2006), so no tracking code is generated for 'Order': make that [Obsolete] a "
+                    + "warning (without 'true'), mark 'Order' [Obsolete] too, or track properties of other types"),
+            ]);
+
+        Assert.DoesNotContain(run.GeneratedSources, static generated => generated.HintName.EndsWith(".Tracked.g.cs", StringComparison.Ordinal));
+    }
 }

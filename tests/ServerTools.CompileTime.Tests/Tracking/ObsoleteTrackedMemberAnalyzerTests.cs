@@ -95,6 +95,44 @@ public sealed class ObsoleteTrackedMemberAnalyzerTests
     }
 
     [Fact]
+    public async Task Property_of_a_base_class_left_out_of_a_class_tracked_by_its_properties_is_reported_at_its_first_tracked_property()
+    {
+        // 'Document' is obsolete, so its own tracking names 'Status'; 'Receipt', which is not, leaves 'Legacy' out.
+        var run = await DiagnosticAssert.VerifyWithGeneratorsAsync(
+            new ObsoleteTrackedMemberAnalyzer(),
+            """
+            using System;
+            using ServerTools;
+
+            namespace Shop;
+
+            [Obsolete("Use Stage.", true)] public enum Status { Draft, Sent }
+            public enum Stage { New, Done }
+
+            [Obsolete("Old documents.")]
+            public partial class Document
+            {
+                public int Id { get; set; }
+                [Obsolete("Use Stage.")] [Tracked] public Status Legacy { get; set; }
+            }
+
+            #pragma warning disable CS0618
+            public partial class Receipt : Document
+            #pragma warning restore CS0618
+            {
+                [[|Tracked|]] public Stage Stage { get; set; }
+            }
+            """,
+            [
+                new("ST2006", Property("Legacy", "Receipt", "its type 'Status' is obsolete as an error", "remove its [Tracked] in 'Document'")
+                    .Replace("'Legacy' is", "'Legacy' (of 'Document') is", StringComparison.Ordinal)),
+            ]);
+
+        Assert.Contains("Legacy", run.Source("Shop.Document.Tracked.g.cs"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Legacy", run.Source("Shop.Receipt.Tracked.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public Task Types_and_hooks_obsolete_as_a_warning_and_an_obsolete_class_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
         new ObsoleteTrackedMemberAnalyzer(),
         """

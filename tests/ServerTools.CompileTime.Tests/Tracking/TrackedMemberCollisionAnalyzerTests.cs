@@ -253,6 +253,34 @@ public sealed class TrackedMemberCollisionAnalyzerTests
             Assert.Single(reported).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    [Fact]
+    public async Task A_method_named_like_the_hook_of_a_property_tracking_leaves_out_as_obsolete_is_not_reported()
+    {
+        // 'Status' is left out (its type is obsolete as an error, ST2006): no hook is declared for it, so the ordinary method
+        // collides with nothing, and making it partial, as ST2005 would say, would give CS0759.
+        var run = await DiagnosticAssert.VerifyWithGeneratorsAsync(
+            new TrackedMemberCollisionAnalyzer(),
+            """
+            using System;
+            using ServerTools;
+
+            namespace Shop;
+
+            [Obsolete("Use Stage.", true)] public enum Status { Draft, Sent }
+
+            [Tracked]
+            public partial class Order
+            {
+                public int Id { get; set; }
+                [Obsolete("Use Stage.")] public Status Status { get; set; }
+                [Obsolete("Old.")] private void OnStatusChanged(Status oldValue, Status newValue) { }
+            }
+            """,
+            []);
+
+        Assert.DoesNotContain("OnStatusChanged", run.Source("Shop.Order.Tracked.g.cs"), System.StringComparison.Ordinal);
+    }
+
     private const string TrackedMembersRegistration = "RegisterServerToolsTrackedDescriptor";
 
     [Theory]

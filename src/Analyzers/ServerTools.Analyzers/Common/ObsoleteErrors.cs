@@ -5,7 +5,8 @@ namespace ServerTools.Analyzers.Common;
 
 /// <summary>
 /// The words of ST2006, ST3008 and ST4007 for a declaration that generated code cannot name because
-/// <see cref="ObsoleteSymbols.IsError"/> holds for it: which part of it is obsolete as an error.
+/// <see cref="ObsoleteSymbols.IsErrorIn"/> or <see cref="ObsoleteSymbols.IsErrorBeside"/> holds for it: which part of it
+/// is obsolete as an error.
 /// </summary>
 internal static class ObsoleteErrors
 {
@@ -13,20 +14,12 @@ internal static class ObsoleteErrors
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
     /// <summary>
-    /// Why a member is obsolete as an error: <c>it is</c>, <c>its getter is</c>, or the type that declares it is
-    /// (<c>'Base', which declares it, is</c>), followed by <c>obsolete as an error</c>.
+    /// Why a member that generated code reads or calls through an instance is obsolete as an error
+    /// (<see cref="ObsoleteSymbols.IsErrorOnInstance"/>): <c>it is</c> or <c>its getter is</c>, followed by
+    /// <c>obsolete as an error</c>. The class that declares it does not count, as the compiler does not check it there.
     /// </summary>
     public static string OfMember(ISymbol member)
-    {
-        if (ObsoleteSymbols.IsErrorItself(member))
-        {
-            return "it is obsolete as an error";
-        }
-
-        return member is IPropertySymbol { GetMethod: { } getter } && ObsoleteSymbols.IsErrorItself(getter)
-            ? "its getter is obsolete as an error"
-            : $"'{member.ContainingType?.Name}', which declares it, is obsolete as an error";
-    }
+        => ObsoleteSymbols.IsErrorItself(member) ? "it is obsolete as an error" : "its getter is obsolete as an error";
 
     /// <summary>
     /// Why the type of a property is obsolete as an error: <c>its type 'T' is</c> one, or, when the mark is on a type it

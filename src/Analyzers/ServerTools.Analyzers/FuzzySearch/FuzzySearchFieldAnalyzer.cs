@@ -80,6 +80,9 @@ public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
                         type.Name,
                         Remove(field, $"make that [Obsolete] a warning (without 'true'), mark '{type.Name}' [Obsolete(..., true)] too, or"));
                     break;
+                case FuzzyFieldProblem.ObsoleteError:
+                    ReportInheritedObsolete(context, type, field, symbols);
+                    break;
             }
 
             if (own && !FuzzySearchFields.IsValidWeight(field.Weight))
@@ -99,7 +102,8 @@ public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
     /// <summary>
     /// ST3008 for the integer key that would order ties (<see cref="FuzzySearchFields.IntegerKey"/>) when the generated
     /// search leaves it out (<see cref="FuzzySearchFields.TieBreaker"/>'s rule): at its name when the class declares it,
-    /// else at the class's <c>[FuzzySearchable]</c>. Only for a class that gets a search.
+    /// else (a key of a base class) at the class's <c>[FuzzySearchable]</c>, or that of its first property marked so.
+    /// Only for a class that gets a search.
     /// </summary>
     private static void ReportObsoleteKey(SymbolAnalysisContext context, INamedTypeSymbol type, List<FuzzyField> fields, FuzzySearchSymbols symbols)
     {
@@ -113,7 +117,7 @@ public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
 
         var location = SymbolEqualityComparer.Default.Equals(key.ContainingType, type)
             ? SourceLocations.In(key, context.Compilation)
-            : symbols.Find(type)?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation();
+            : symbols.ClassLocation(type, context.CancellationToken);
         if (location is not null)
         {
             context.ReportDiagnostic(Diagnostic.Create(
@@ -125,6 +129,31 @@ public sealed class FuzzySearchFieldAnalyzer : SearchableClassAnalyzer
                 type.Name,
                 $"results of equal score come back in no set order; make that [Obsolete] a warning (without 'true'), or mark '{type.Name}' [Obsolete(..., true)] too"));
         }
+    }
+
+    /// <summary>
+    /// ST3008 for <paramref name="field"/>, marked <c>[FuzzySearchable]</c> in a base class, when the search of
+    /// <paramref name="type"/> leaves it out but that of the base class keeps it (the base class is obsolete as an error, so
+    /// its extensions are an obsolete context, and it reports nothing): at the class's own <c>[FuzzySearchable]</c>, else at
+    /// that of its first property marked so. Where the base class leaves it out too, the base class reports it.
+    /// </summary>
+    private static void ReportInheritedObsolete(SymbolAnalysisContext context, INamedTypeSymbol type, FuzzyField field, FuzzySearchSymbols symbols)
+    {
+        var property = field.Property!;
+        if (ObsoleteSymbols.IsErrorBeside(property.ContainingType, property) || symbols.ClassLocation(type, context.CancellationToken) is not { } location)
+        {
+            return;
+        }
+
+        var from = property.ContainingType.Name;
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.SearchableMemberObsoleteError,
+            location,
+            field.Name,
+            $"the fuzzy search of '{type.Name}', which inherits it from '{from}'",
+            ObsoleteErrors.OfMember(property),
+            type.Name,
+            $"make that [Obsolete] a warning (without 'true'), mark '{type.Name}' [Obsolete(..., true)] too, or remove [FuzzySearchable] from it in '{from}'"));
     }
 
     /// <summary>

@@ -42,6 +42,17 @@ internal sealed class FuzzySearchSymbols
            && type.DeclaringSyntaxReferences.Any(declaration =>
                declaration.SyntaxTree == application.SyntaxTree && declaration.Span.Contains(application.Span));
 
+    /// <summary>
+    /// Where to report what concerns the search of <paramref name="type"/> as a whole, or what it inherits: its own
+    /// <c>[FuzzySearchable]</c>, else that of its first property marked so; null when neither is written in source.
+    /// </summary>
+    public Location? ClassLocation(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var attribute = Find(type)
+                        ?? type.GetMembers().OfType<IPropertySymbol>().Select(Find).FirstOrDefault(static found => found is not null);
+        return attribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation();
+    }
+
     /// <summary>The attribute as written, or null when it comes from metadata.</summary>
     public static AttributeSyntax? Syntax(AttributeData attribute, CancellationToken cancellationToken)
         => attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;

@@ -13,7 +13,8 @@ namespace ServerTools.Analyzers.Tracking;
 /// ST2002: a <c>partial</c> method <c>On{X}Changed</c> of a tracked class that is not the change hook the generator
 /// declares for the tracked property <c>X</c> (<c>partial void OnXChanged(T oldValue, T newValue)</c>): another return
 /// type, other parameters, static or generic. Also, for an implementing declaration with no defining one (CS0759 once
-/// the generator runs), when <c>X</c> is not a tracked property: a property that is not marked <c>[Tracked]</c>, one that
+/// the generator runs), when <c>X</c> is not a tracked property: one that tracking leaves out as its type is obsolete as
+/// an error (ST2006), a property that is not marked <c>[Tracked]</c>, one that
 /// tracking cannot use (ST2003's reasons: computed, <c>[NotMapped]</c>, static, not public, a navigation), or a typo,
 /// reported with the hook of the tracked property whose name is a typo away (<see cref="NearestName"/>), or with the hook
 /// that is implemented already (and then no fix: renaming it would implement the hook twice); a name near no tracked
@@ -94,6 +95,11 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
         {
             // Both parts written by hand: a partial method of the user's own, not meant as a hook.
             return;
+        }
+        else if (symbols.LeftOutFields(method.ContainingType).FirstOrDefault(field => field.Name == propertyName) is { } leftOut)
+        {
+            fix = $"'{leftOut.Name}' is not tracked, as {ObsoleteErrors.OfType(leftOut.Type)} (ST2006), so tracking declares no change hook "
+                  + $"for it; remove '{method.Name}', or remove 'partial' to keep it as a method that nothing calls";
         }
         else if (UntrackedProperty(method.ContainingType, propertyName) is { } untracked)
         {

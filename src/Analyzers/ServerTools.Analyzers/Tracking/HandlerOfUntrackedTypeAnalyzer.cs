@@ -12,7 +12,7 @@ namespace ServerTools.Analyzers.Tracking;
 /// <summary>
 /// ST2001: a class or struct implements <c>ITrackedChangeHandler&lt;T&gt;</c> for a <c>T</c> with no tracked fields
 /// (not marked <c>[Tracked]</c> and declaring no <c>[Tracked]</c> property, or marked but with no property of a type
-/// the tracking can compare), so no change of <c>T</c> is ever delivered to it. Reported at the interface in the base
+/// the tracking can compare, or only properties whose type is obsolete as an error, which the generator leaves out: ST2006), so no change of <c>T</c> is ever delivered to it. Reported at the interface in the base
 /// list, or at the generic base class that implements it (<c>class Remind : HandlerBase&lt;Invoice&gt;</c>); a class
 /// that inherits the interface closed from its base class is left to that class. Handlers of a type parameter
 /// (<c>class Log&lt;T&gt; : ITrackedChangeHandler&lt;T&gt;</c>) are not checked. A type whose tracking code the
@@ -83,6 +83,14 @@ public sealed class HandlerOfUntrackedTypeAnalyzer : DiagnosticAnalyzer
                 ? $"mark the non-generic entity classes derived from '{entity.Name}' [Tracked] (and partial) and handle them"
                 : obstacle.RemedyWhenMarked("[Tracked]");
             return $"no tracking code is generated for '{entity.Name}': {obstacle.Reason}; {remedy}";
+        }
+
+        if (obstacle is null && symbols.LeftOutFields(entity) is { Count: > 0 } leftOut)
+        {
+            var names = string.Join(", ", leftOut.Select(static property => $"'{property.Name}'"));
+            return $"tracking leaves out its tracked properties ({names}), as their types are obsolete as an error (ST2006), so no tracking "
+                   + $"code is generated for '{entity.Name}': make that [Obsolete] a warning (without 'true'), mark '{entity.Name}' [Obsolete] too, "
+                   + "or track properties of other types";
         }
 
         var markEntity = obstacle?.RemedyToMark("[Tracked]") ?? $"mark '{entity.Name}' [Tracked] to give it changes of its own";

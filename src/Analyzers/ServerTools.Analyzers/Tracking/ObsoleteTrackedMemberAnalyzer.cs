@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ServerTools.Analyzers.Common;
@@ -11,7 +12,7 @@ namespace ServerTools.Analyzers.Tracking;
 /// (CS0619, which no pragma silences): a tracked property whose type is obsolete as an error
 /// (<see cref="TrackedProperties.IsLeftOut"/>), and a change hook that is (<see cref="TrackedMembers.CallsHook"/>), the
 /// generator's own rules. A property is reported at its <c>[Tracked]</c> (as ST2003 is), else at its name, or at the
-/// class's <c>[Tracked]</c> when a base class declares it; a hook at its name (as ST2002 is). Classes the generator skips
+/// class's <c>[Tracked]</c> (or its first <c>[Tracked]</c> property's) when a base class declares it; a hook at its name (as ST2002 is). Classes the generator skips
 /// (ST0002, ST0003) are not checked.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -66,7 +67,8 @@ public sealed class ObsoleteTrackedMemberAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// ST2006 for <paramref name="property"/>, whose type is obsolete as an error: at its own <c>[Tracked]</c>, else at its
-    /// name in <paramref name="type"/>, else (a property of a base class) at the class's <paramref name="classAttribute"/>.
+    /// name in <paramref name="type"/>, else (a property of a base class) at the class's <paramref name="classAttribute"/>,
+    /// or, in a class tracked by its properties' marks, at that of its first property marked so.
     /// </summary>
     private static void ReportProperty(SymbolAnalysisContext context, INamedTypeSymbol type, IPropertySymbol property, AttributeData? classAttribute, TrackingSymbols symbols)
     {
@@ -74,7 +76,7 @@ public sealed class ObsoleteTrackedMemberAnalyzer : DiagnosticAnalyzer
         var propertyAttribute = own ? symbols.Find(property) : null;
         var location = own
             ? propertyAttribute?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? SourceLocations.In(property, context.Compilation)
-            : classAttribute?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation();
+            : (classAttribute ?? FirstPropertyAttribute(type, symbols))?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation();
         if (location is null)
         {
             return;
@@ -82,7 +84,7 @@ public sealed class ObsoleteTrackedMemberAnalyzer : DiagnosticAnalyzer
 
         // The class's [Tracked] tracks the property with or without its own: [AuditIgnore] leaves it out of the class's.
         var leaveOut = classAttribute is null
-            ? "remove [Tracked]"
+            ? (own ? "remove [Tracked]" : $"remove its [Tracked] in '{property.ContainingType.Name}'")
             : (propertyAttribute is null ? "" : "remove its [Tracked] and ") + $"leave it out of the tracking of '{type.Name}' with [AuditIgnore]";
         context.ReportDiagnostic(Diagnostic.Create(
             DiagnosticDescriptors.TrackedMemberObsoleteError,
@@ -93,4 +95,8 @@ public sealed class ObsoleteTrackedMemberAnalyzer : DiagnosticAnalyzer
             type.Name,
             $"make that [Obsolete] a warning (without 'true'), mark '{type.Name}' [Obsolete] too, or {leaveOut}"));
     }
+
+    /// <summary>The <c>[Tracked]</c> of the first property of <paramref name="type"/> (not of a base class) marked so, if any.</summary>
+    private static AttributeData? FirstPropertyAttribute(INamedTypeSymbol type, TrackingSymbols symbols)
+        => type.GetMembers().OfType<IPropertySymbol>().Select(symbols.Find).FirstOrDefault(static found => found is not null);
 }

@@ -46,11 +46,11 @@ internal sealed class TrackingSymbols
            && (IsMarked(type) || type.GetMembers().Any(member => member is IPropertySymbol && IsMarked(member)));
 
     /// <summary>
-    /// The tracked fields of <paramref name="type"/>, base class first, by the rule the generator uses
-    /// (<see cref="TrackedProperties.Of"/>), each the declaration EF Core maps. Empty when the class is not tracked.
+    /// The tracked fields of <paramref name="type"/>, base class first, as the generator tracks them: the properties of
+    /// <see cref="TrackedProperties.Of"/>, each the declaration EF Core maps, but those it leaves out as their type is
+    /// obsolete as an error (<see cref="TrackedProperties.IsLeftOut"/>, ST2006). Empty when the class is not tracked.
     /// </summary>
-    public List<IPropertySymbol> TrackedFields(INamedTypeSymbol type)
-        => IsTrackedClass(type) ? [.. TrackedProperties.Of(type, wholeClass: IsMarked(type)).Select(static property => property.Symbol)] : [];
+    public List<IPropertySymbol> TrackedFields(INamedTypeSymbol type) => Fields(type, leftOut: false);
 
     /// <summary>
     /// The <c>TrackedOperations</c> that <paramref name="type"/>, a tracked class, delivers, as the generator writes them in
@@ -65,9 +65,25 @@ internal sealed class TrackingSymbols
                 TrackedProperties.Of(type, wholeClass: false).Where(property => !TrackedProperties.IsLeftOut(type, property.Symbol)).Select(static property => property.Name));
 
     /// <summary>
-    /// True when the generator writes tracking code for <paramref name="type"/>: it has tracked fields and nothing stops
-    /// the generator (<see cref="GeneratedClasses"/>; <c>partial</c> aside, which ST0001 reports).
+    /// The properties of <paramref name="type"/> that would be tracked but that the generator leaves out, as their type
+    /// is obsolete as an error (<see cref="TrackedProperties.IsLeftOut"/>, ST2006): no field, no hook.
+    /// </summary>
+    public List<IPropertySymbol> LeftOutFields(INamedTypeSymbol type) => Fields(type, leftOut: true);
+
+    /// <summary>
+    /// True when the generator writes tracking code for <paramref name="type"/>: it has tracked fields
+    /// (<see cref="TrackedFields"/>, as <see cref="TrackedProperties.AnyKept"/> decides for the generator) and nothing
+    /// stops the generator (<see cref="GeneratedClasses"/>; <c>partial</c> aside, which ST0001 reports).
     /// </summary>
     public bool IsGenerated(INamedTypeSymbol type, CancellationToken cancellationToken)
-        => TrackedFields(type).Count > 0 && GeneratedClasses.First(type, cancellationToken) is null;
+        => IsTrackedClass(type)
+           && TrackedProperties.AnyKept(type, wholeClass: IsMarked(type))
+           && GeneratedClasses.First(type, cancellationToken) is null;
+
+    private List<IPropertySymbol> Fields(INamedTypeSymbol type, bool leftOut)
+        => IsTrackedClass(type)
+            ? [.. TrackedProperties.Of(type, wholeClass: IsMarked(type))
+                .Select(static property => property.Symbol)
+                .Where(property => TrackedProperties.IsLeftOut(type, property) == leftOut)]
+            : [];
 }
