@@ -834,6 +834,82 @@ public sealed class ModuleAnalysisAnalyzerTests
     }
 
     [Fact]
+    public async Task An_entity_counts_as_tracked_only_when_tracking_code_is_generated_for_it_or_a_base_class()
+    {
+        // Order's one tracked property has a type obsolete as an error (ST2006: left out, no code); Entity<TKey> is generic
+        // (ST0002: no code), so Supplier, tracked only through it, is not; Shipment tracks a property, and Parcel is
+        // tracked as it.
+        var summary = await VerifyAsync(
+            """
+            using System;
+            using Microsoft.EntityFrameworkCore;
+            using ServerTools;
+
+            namespace Shop;
+
+            [Obsolete("Use OrderState.", true)]
+            public enum OldState { Open }
+
+            public partial class [|Order|]
+            {
+                public int Id { get; set; }
+                [Obsolete("Use State.")]
+                [Tracked]
+                public OldState Status { get; set; }
+            }
+
+            public partial class Entity<TKey>
+            {
+                public TKey Id { get; set; } = default!;
+                [Tracked]
+                public string Name { get; set; } = "";
+            }
+
+            public class [|Supplier|] : Entity<int>
+            {
+            }
+
+            public partial class [|Shipment|]
+            {
+                public int Id { get; set; }
+                [Tracked]
+                public string Status { get; set; } = "";
+            }
+
+            public class [|Parcel|] : Shipment
+            {
+            }
+
+            public class ShopContext : DbContext
+            {
+                public DbSet<Order> Orders => Set<Order>();
+                public DbSet<Supplier> Suppliers => Set<Supplier>();
+                public DbSet<Shipment> Shipments => Set<Shipment>();
+                public DbSet<Parcel> Parcels => Set<Parcel>();
+            }
+            """,
+            [
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Order' of 'Shop.ShopContext': no ServerTools feature; no exception rule", 0),
+                    ("type", "Shop.Order"), ("features", ""), ("rules", ""), ("contexts", "Shop.ShopContext")),
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Supplier' of 'Shop.ShopContext': no ServerTools feature; no exception rule", 1),
+                    ("type", "Shop.Supplier"), ("features", ""), ("rules", ""), ("contexts", "Shop.ShopContext"), ("baseTypes", "Shop.Entity<int>")),
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Shipment' of 'Shop.ShopContext': Tracked; no exception rule", 2),
+                    ("type", "Shop.Shipment"), ("features", "Tracked"), ("rules", ""), ("contexts", "Shop.ShopContext")),
+                Fact(
+                    new ExpectedDiagnostic("ST9002", "Entity 'Shop.Parcel' of 'Shop.ShopContext': Tracked; no exception rule", 3),
+                    ("type", "Shop.Parcel"), ("features", "Tracked"), ("rules", ""), ("contexts", "Shop.ShopContext"), ("baseTypes", "Shop.Shipment")),
+            ]);
+
+        Summary(
+            summary,
+            "Module 'TestProject': 4 entities (0 audited, 2 tracked, 0 fuzzy searchable, 0 time-windowed), 0 exception rules (0 blocking, 0 warnings)",
+            Counts(("entities", 4), ("tracked", 2)));
+    }
+
+    [Fact]
     public async Task An_entity_derived_from_an_audited_and_tracked_class_is_audited_and_tracked_as_it()
     {
         var summary = await VerifyAsync(

@@ -201,7 +201,7 @@ internal sealed class ModuleCensus
         }
 
         return contexts
-            .Select(pair => Facts(pair.Key, pair.Value, idsByTarget))
+            .Select(pair => Facts(pair.Key, pair.Value, idsByTarget, cancellationToken))
             .OrderBy(static entity => entity.Type, StringComparer.Ordinal)
             .ToList();
     }
@@ -332,7 +332,7 @@ internal sealed class ModuleCensus
         return null;
     }
 
-    private EntityFacts Facts(INamedTypeSymbol entity, SortedSet<string> contexts, Dictionary<ITypeSymbol, List<string>> idsByTarget)
+    private EntityFacts Facts(INamedTypeSymbol entity, SortedSet<string> contexts, Dictionary<ITypeSymbol, List<string>> idsByTarget, CancellationToken cancellationToken)
     {
         var features = new List<string>(4);
         if (IsAudited(entity))
@@ -340,7 +340,7 @@ internal sealed class ModuleCensus
             features.Add(Feature.Audited);
         }
 
-        if (IsTracked(entity))
+        if (IsTracked(entity, cancellationToken))
         {
             features.Add(Feature.Tracked);
         }
@@ -446,12 +446,20 @@ internal sealed class ModuleCensus
         return false;
     }
 
-    /// <summary>The class or a base class is [Tracked] or declares a [Tracked] property: a derived entity is tracked as its base class.</summary>
-    private bool IsTracked(INamedTypeSymbol entity)
+    /// <summary>
+    /// The generator writes tracking code for the class or a base class (a derived entity is tracked as its base class): it
+    /// is [Tracked] or declares a [Tracked] property, tracks a property the generator keeps
+    /// (<see cref="TrackedProperties.AnyKept"/>: not one whose type is obsolete as an error), and nothing stops the
+    /// generator (<see cref="GeneratedClasses"/>: not a generic class, ...), as the tracking analyzers decide.
+    /// </summary>
+    private bool IsTracked(INamedTypeSymbol entity, CancellationToken cancellationToken)
     {
         for (var current = entity; current is not null; current = current.BaseType)
         {
-            if (ModuleSymbols.Has(current, Symbols.Tracked) || HasMarkedProperty(current, Symbols.Tracked))
+            var marked = ModuleSymbols.Has(current, Symbols.Tracked);
+            if ((marked || HasMarkedProperty(current, Symbols.Tracked))
+                && TrackedProperties.AnyKept(current, wholeClass: marked)
+                && GeneratedClasses.First(current, cancellationToken) is null)
             {
                 return true;
             }

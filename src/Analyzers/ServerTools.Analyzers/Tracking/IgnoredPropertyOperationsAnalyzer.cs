@@ -15,7 +15,8 @@ namespace ServerTools.Analyzers.Tracking;
 /// property's Operations out, as the generator does), so the property's is ignored. Reported at the <c>Operations = ...</c>
 /// argument; the same Operations as the class's, or none, is not reported. A property of a class not marked
 /// <c>[Tracked]</c> is not reported: there its Operations count, for its class and for the classes derived from it that
-/// track it.
+/// mark properties of their own and are not marked <c>[Tracked]</c> either (a <c>[Tracked]</c> derived class's own
+/// Operations apply, as for its own properties).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class IgnoredPropertyOperationsAnalyzer : DiagnosticAnalyzer

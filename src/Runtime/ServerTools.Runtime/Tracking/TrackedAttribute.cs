@@ -25,9 +25,11 @@ public sealed class TrackedAttribute : Attribute
     /// Operations are the entity's, not a field's: a creation or a deletion carries every tracked field. On a class marked
     /// <c>[Tracked]</c>, the class's value applies; on one of its properties, another value is ignored (warning ST2007).
     /// On the properties of a class not marked <c>[Tracked]</c> itself, the class delivers every operation that one of
-    /// its tracked properties asks for (their union, inherited and overridden declarations included), so
-    /// <c>[Tracked(Operations = TrackedOperations.All)]</c> on one property tracks that property only and delivers
-    /// creations and deletions too.
+    /// its tracked properties asks for (their union, inherited and overridden declarations included, but not properties
+    /// declared in a <c>[Tracked]</c> base class), so <c>[Tracked(Operations = TrackedOperations.All)]</c> on one property
+    /// tracks that property only and delivers creations and deletions too. A class derived from a tracked class that marks
+    /// a property of its own is tracked by its own marks only (its name, those properties, their Operations), no longer as
+    /// its base class.
     /// </remarks>
     public TrackedOperations Operations { get; set; } = TrackedOperations.Update;
 }

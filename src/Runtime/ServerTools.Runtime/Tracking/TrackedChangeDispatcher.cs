@@ -1209,7 +1209,7 @@ internal static partial class TrackedDispatcherLog
     [LoggerMessage(5, LogLevel.Warning,
         "{Count} tracked changes of {EntityType} have waited since {Oldest} or earlier, and the dispatcher of {Context} in this process has no handler " +
         "of that type, so it leaves them to a dispatcher that has one. Register the ITrackedChangeHandler in every process that runs this dispatcher; " +
-        "for a type without subscribers, set [Tracked(Operations = TrackedOperations.None)], or UnhandledChanges = MarkDelivered where this process dispatches alone.")]
+        "for a type without subscribers, set Operations = TrackedOperations.None on its [Tracked] (the class's, or each tracked property's), or UnhandledChanges = MarkDelivered where this process dispatches alone.")]
     public static partial void WaitingWithoutHandler(ILogger logger, int count, string entityType, string oldest, string context);
 
     [LoggerMessage(6, LogLevel.Warning,
@@ -1255,7 +1255,7 @@ internal static partial class TrackedDispatcherLog
     [LoggerMessage(13, LogLevel.Warning,
         "At least {Count} tracked changes of {EntityType} have waited since {Oldest} or earlier, and the dispatcher of {Context} in this process has no " +
         "handler of that type, so it leaves them to a dispatcher that has one. Register the ITrackedChangeHandler in every process that runs this " +
-        "dispatcher; for a type without subscribers, set [Tracked(Operations = TrackedOperations.None)], or UnhandledChanges = MarkDelivered where this " +
+        "dispatcher; for a type without subscribers, set Operations = TrackedOperations.None on its [Tracked] (the class's, or each tracked property's), or UnhandledChanges = MarkDelivered where this " +
         "process dispatches alone.")]
     public static partial void ManyWaitingWithoutHandler(ILogger logger, int count, string entityType, string oldest, string context);
 
