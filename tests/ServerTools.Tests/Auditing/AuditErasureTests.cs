@@ -49,6 +49,66 @@ public partial class PayerAddress
     [Timestamp] public uint Version { get; set; }
 }
 
+/// <summary>
+/// A person whose owned entities are audited apart: addresses (<c>OwnsMany</c>, keyed <c>person|n</c>, also tracked),
+/// each with door codes (an <c>OwnsMany</c> of theirs, <c>person|n|m</c>), and a card (<c>OwnsOne</c>, keyed as the
+/// person). The key is text, so that escaping and LIKE's wildcards matter.
+/// </summary>
+[Audited]
+public partial class Subscriber
+{
+    public string Id { get; set; } = "";
+    public string Name { get; set; } = "";
+    public List<SubscriberAddress> Addresses { get; set; } = [];
+    public SubscriberCard? Card { get; set; }
+}
+
+/// <summary>A subscriber of a derived class (TPH), with owned entities of its own.</summary>
+[Audited]
+public partial class PremiumSubscriber : Subscriber
+{
+    public List<SubscriberGift> Gifts { get; set; } = [];
+}
+
+[Audited]
+[Tracked(Operations = TrackedOperations.Create | TrackedOperations.Update | TrackedOperations.Delete)]
+public partial class SubscriberAddress
+{
+    public string Street { get; set; } = "";
+    public List<SubscriberDoorCode> Codes { get; set; } = [];
+}
+
+[Audited]
+public partial class SubscriberDoorCode
+{
+    public string Code { get; set; } = "";
+}
+
+[Audited]
+public partial class SubscriberCard
+{
+    public string Number { get; set; } = "";
+}
+
+[Audited]
+public partial class SubscriberGift
+{
+    public string Message { get; set; } = "";
+}
+
+/// <summary>A person whose class is neither audited nor tracked, with an owned badge that is audited (and so logged apart).</summary>
+public class Visitor
+{
+    public string Id { get; set; } = "";
+    public VisitorBadge Badge { get; set; } = new();
+}
+
+[Audited]
+public partial class VisitorBadge
+{
+    public string Holder { get; set; } = "";
+}
+
 public sealed class ErasureContext(DbContextOptions<ErasureContext> options) : DbContext(options)
 {
     public DbSet<Payer> Payers => Set<Payer>();
@@ -56,8 +116,19 @@ public sealed class ErasureContext(DbContextOptions<ErasureContext> options) : D
     public DbSet<PayerInvoiceLine> InvoiceLines => Set<PayerInvoiceLine>();
     public DbSet<PayerAddress> Addresses => Set<PayerAddress>();
 
+    public DbSet<Subscriber> Subscribers => Set<Subscriber>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
-        => modelBuilder.Entity<PayerInvoice>().HasMany(i => i.Lines).WithOne().HasForeignKey(l => l.InvoiceId);
+    {
+        modelBuilder.Entity<PayerInvoice>().HasMany(i => i.Lines).WithOne().HasForeignKey(l => l.InvoiceId);
+        modelBuilder.Entity<Subscriber>(subscriber =>
+        {
+            subscriber.OwnsMany(s => s.Addresses, address => address.OwnsMany(a => a.Codes));
+            subscriber.OwnsOne(s => s.Card);
+        });
+        modelBuilder.Entity<PremiumSubscriber>().OwnsMany(p => p.Gifts);
+        modelBuilder.Entity<Visitor>().OwnsOne(v => v.Badge);
+    }
 }
 
 /// <summary>
@@ -340,6 +411,139 @@ public sealed class AuditErasureTests(AuditErasureTests.Database database) : ICl
         var cities = await db.FieldHistory<PayerAddress>(nameof(PayerAddress.City), addressId).Select(c => new { c.OldValue, c.NewValue }).ToListAsync();
         Assert.Equal([(null, "Lyon"), ("Lyon", "Paris")], cities.Select(c => (c.OldValue, c.NewValue)));
         Assert.Equal("xmin", db.Model.FindEntityType(typeof(PayerAddress))!.FindProperty(nameof(PayerAddress.Version))!.GetColumnName());
+    }
+
+    /// <summary>
+    /// An erasure reaches the logs and delivered outbox messages of the person's owned entities logged apart (their
+    /// elements' ids are gone with the person, so they could not be redacted by key), and of theirs, and no other
+    /// person's: not those of <c>10</c> for <c>1</c>, nor those of <c>ab</c> for <c>a%</c>, which an unescaped
+    /// <c>LIKE 'a%|%'</c> would match, nor those of <c>a|x</c> (keys <c>a\|x|1</c>) for <c>a\</c>, whose prefix
+    /// <c>a\|</c> they would start with if its part were not escaped (<c>a\\|</c>).
+    /// </summary>
+    [Fact]
+    public async Task Redacting_a_person_erases_the_values_of_its_owned_entities_and_of_theirs_and_of_no_other_owner()
+    {
+        string[] ids = ["1", "10", "a%", "ab", "a\\", "a|x"];
+        string[] erased = ["1", "a%", "a\\"];
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var secrets = ids.ToDictionary(id => id, id => $"{run}-{Guid.NewGuid():N}");
+        await using (var context = database.Create())
+        {
+            foreach (var id in ids)
+            {
+                var secret = secrets[id];
+                context.Subscribers.Add(new Subscriber
+                {
+                    Id = $"{run}{id}",
+                    Name = $"{secret} name",
+                    Addresses = [new() { Street = $"{secret} street", Codes = [new() { Code = $"{secret} code" }] }],
+                    Card = new() { Number = $"{secret} card" },
+                });
+            }
+
+            await context.SaveChangesAsync();
+            foreach (var subscriber in context.Subscribers.Local)
+            {
+                subscriber.Addresses[0].Street += " changed";
+                subscriber.Addresses[0].Codes[0].Code += " changed";
+                subscriber.Card!.Number += " changed";
+            }
+
+            await context.SaveChangesAsync();
+            context.Subscribers.RemoveRange(context.Subscribers.Local.Where(s => erased.Any(id => s.Id == run + id)));
+            await context.SaveChangesAsync();
+            await context.Set<OutboxMessage>().Where(m => m.EntityKey.StartsWith(run)).ExecuteUpdateAsync(m => m.SetProperty(x => x.State, OutboxState.Delivered));
+        }
+
+        // The person's create (its name), the create and update of its address, code and card, and the deletes of the deleted;
+        // the address's create, update and delete in the outbox.
+        var before = new Dictionary<string, (int Logs, int Messages)>();
+        foreach (var id in ids)
+        {
+            before[id] = await Holding(secrets[id]);
+            Assert.Equal(erased.Contains(id) ? (11, 3) : (7, 2), before[id]);
+        }
+
+        await using (var context = database.Create())
+        {
+            foreach (var id in erased)
+            {
+                // The person's create and delete, and the create, update and delete of its address, code and card.
+                Assert.Equal(new AuditRedaction(AuditLogs: 11, OutboxMessages: 3, PendingOutboxMessages: 0), await context.RedactAuditTrailAsync<Subscriber>([run + id]));
+            }
+        }
+
+        foreach (var id in ids)
+        {
+            var left = await Holding(secrets[id]);
+            if (erased.Contains(id))
+            {
+                Assert.Equal((0, 0), left);
+            }
+            else
+            {
+                Assert.Equal(before[id], left);
+            }
+        }
+    }
+
+    /// <summary>The owned entities of a class derived from the one named (TPH) are reached too.</summary>
+    [Fact]
+    public async Task Redacting_a_person_by_its_base_class_erases_the_values_of_the_owned_entities_of_its_derived_class()
+    {
+        var id = $"premium-{Guid.NewGuid():N}";
+        var secret = $"gift-{Guid.NewGuid():N}";
+        await using (var context = database.Create())
+        {
+            var premium = new PremiumSubscriber { Id = id, Name = "Premium", Gifts = [new() { Message = secret }] };
+            context.Subscribers.Add(premium);
+            await context.SaveChangesAsync();
+            context.Subscribers.Remove(premium);
+            await context.SaveChangesAsync();
+        }
+
+        Assert.Equal(2, (await Holding(secret)).Logs);
+        await using (var context = database.Create())
+        {
+            Assert.Equal(4, (await context.RedactAuditTrailAsync<Subscriber>([id])).AuditLogs);
+        }
+
+        Assert.Equal((0, 0), await Holding(secret));
+    }
+
+    /// <summary>An entity whose class is neither audited nor tracked is erased through the owned entities that are.</summary>
+    [Fact]
+    public async Task Redacting_a_person_of_a_class_not_audited_erases_the_values_of_its_audited_owned_entity()
+    {
+        var id = $"visitor-{Guid.NewGuid():N}";
+        var secret = $"holder-{Guid.NewGuid():N}";
+        await using (var context = database.Create())
+        {
+            var visitor = new Visitor { Id = id, Badge = new() { Holder = secret } };
+            context.Add(visitor);
+            await context.SaveChangesAsync();
+            context.Remove(visitor);
+            await context.SaveChangesAsync();
+        }
+
+        Assert.Equal(2, (await Holding(secret)).Logs);
+        await using (var context = database.Create())
+        {
+            Assert.Equal(new AuditRedaction(2, 0, 0), await context.RedactAuditTrailAsync<Visitor>([id]));
+        }
+
+        Assert.Equal((0, 0), await Holding(secret));
+    }
+
+    /// <summary>How many audit logs and non-pending outbox messages hold <paramref name="value"/> in their values.</summary>
+    private async Task<(int Logs, int Messages)> Holding(string value)
+    {
+        await using var context = database.Create();
+        var logs = await context.Database.SqlQuery<int>(
+            $"""SELECT count(*)::int AS "Value" FROM servertools_audit_log WHERE "Lines"::text LIKE '%' || {value} || '%'""").SingleAsync();
+        var messages = await context.Database.SqlQuery<int>(
+            $"""SELECT count(*)::int AS "Value" FROM servertools_outbox WHERE ("Fields"::text LIKE '%' || {value} || '%' OR "LastError" LIKE '%' || {value} || '%') AND "State" <> 'Pending'""").SingleAsync();
+        return (logs, messages);
     }
 
     private async Task<List<AuditLog>> Logs(int id)

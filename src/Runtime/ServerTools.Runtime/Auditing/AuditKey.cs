@@ -99,6 +99,24 @@ public static class AuditKey
         return Join(texts);
     }
 
+    /// <summary>
+    /// The start of the key text of every key whose first parts are <paramref name="parts"/> and that has more parts: the
+    /// parts written as <see cref="Format"/> writes those of a composite key (escaped, even when there is one), then
+    /// <c>|</c>. As a part never holds an unescaped <c>|</c>, a key starts with it only when its first parts are these:
+    /// the prefix of owner <c>1</c>, <c>1|</c>, is not the start of <c>10|2</c>, and that of owner <c>a</c>, <c>a|</c>, not
+    /// the start of <c>a\||2</c>, a key of owner <c>a|</c>.
+    /// </summary>
+    internal static string Prefix(object?[] parts)
+    {
+        var texts = new string?[parts.Length];
+        for (var i = 0; i < texts.Length; i++)
+        {
+            texts[i] = AuditValueFormatter.Format(parts[i]);
+        }
+
+        return Join(texts) + Separator;
+    }
+
     /// <summary>Parts' texts joined by <c>|</c>, with <c>\</c> and <c>|</c> inside a part escaped by <c>\</c>; a null part is empty.</summary>
     private static string Join(string?[] texts)
     {

@@ -20,13 +20,13 @@ namespace ServerTools;
 public sealed record AuditFieldChange(DateTimeOffset Timestamp, AuditOperation Operation, string? UserId, string? UserName, string? OldValue, string? NewValue);
 
 /// <summary>What <see cref="AuditTrailExtensions.RedactAuditTrailAsync{TEntity}"/> changed.</summary>
-/// <param name="AuditLogs">The audit logs of the entity whose lines held a value it replaced.</param>
+/// <param name="AuditLogs">The audit logs of the entity, and of its owned entities logged apart, whose lines held a value it replaced.</param>
 /// <param name="OutboxMessages">
-/// The entity's delivered and dead-lettered outbox messages whose fields held a value it replaced, or whose
+/// The entity's (and its owned entities') delivered and dead-lettered outbox messages whose fields held a value it replaced, or whose
 /// <see cref="OutboxMessage.LastError"/> it replaced.
 /// </param>
 /// <param name="PendingOutboxMessages">
-/// The entity's outbox messages still waiting for delivery, left as they are so that their handlers get them (call again
+/// The entity's (and its owned entities') outbox messages still waiting for delivery, left as they are so that their handlers get them (call again
 /// once they are delivered).
 /// </param>
 public sealed record AuditRedaction(int AuditLogs, int OutboxMessages, int PendingOutboxMessages);
@@ -208,8 +208,10 @@ public static class AuditTrailExtensions
     /// names of their fields. The entity's outbox messages that were delivered or dead-lettered get the same in their
     /// <see cref="OutboxMessage.Fields"/>, and their <see cref="OutboxMessage.LastError"/>, which may quote a value, is
     /// replaced by <see cref="RedactedValue"/>; those still pending are left for their handlers and counted in
-    /// <see cref="AuditRedaction.PendingOutboxMessages"/>. Stored rule violations hold no values and are not changed.
-    /// All of it runs in one transaction: the caller's, or one of its own (through the context's execution strategy).
+    /// <see cref="AuditRedaction.PendingOutboxMessages"/>. The logs and messages of its <c>[Audited]</c> and
+    /// <c>[Tracked]</c> owned entities (<c>OwnsOne</c>, <c>OwnsMany</c>, and those they own, of the entity types of
+    /// <typeparamref name="TEntity"/> and of the classes derived from it), which are keyed by the entity's key or start
+    /// with it, get the same. Stored rule violations hold no values and are not changed. All of it runs in one transaction: the caller's, or one of its own (through the context's execution strategy).
     /// </summary>
     /// <remarks>
     /// The field names are matched as the lines hold them, so a field's name before a rename can be given too; a name no
@@ -222,7 +224,9 @@ public static class AuditTrailExtensions
     /// <param name="fields">The fields whose values to erase; null for every field.</param>
     /// <param name="cancellationToken">Cancels the erasure, which then changes nothing.</param>
     /// <returns>How many logs and outbox messages were changed, and how many outbox messages were left pending.</returns>
-    /// <exception cref="InvalidOperationException">Neither <typeparamref name="TEntity"/> nor a class derived from it is audited or tracked.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// Neither <typeparamref name="TEntity"/> nor a class derived from it is audited or tracked, or owns a class that is.
+    /// </exception>
     public static Task<AuditRedaction> RedactAuditTrailAsync<TEntity>(
         this DbContext context, object?[] keyValues, IEnumerable<string>? fields = null, CancellationToken cancellationToken = default)
         where TEntity : class
@@ -244,14 +248,16 @@ public static class AuditTrailExtensions
         string[] tracked = [.. TrackedDescriptors.All
             .Where(descriptor => descriptor.EntityType.IsAssignableFrom(type) || type.IsAssignableFrom(descriptor.EntityType))
             .Select(static descriptor => descriptor.EntityName)];
-        if (audited.Length == 0 && tracked.Length == 0)
+        var scope = RedactionScope.For(context.Model, type, audited, tracked, Stored<TEntity>(context, keyValues));
+        if (scope.IsEmpty)
         {
             throw new InvalidOperationException(
-                $"'{type.FullName}' is neither audited nor tracked, so ServerTools holds no values of it. Mark the class [Audited] or [Tracked] "
-                + "and declare it partial (diagnostic ST0001 reports a class that is not), and check that the project references the ServerTools package.");
+                $"'{type.FullName}' is neither audited nor tracked, and owns no audited or tracked type, so ServerTools holds no values of it. "
+                + "Mark the class [Audited] or [Tracked] and declare it partial (diagnostic ST0001 reports a class that is not), "
+                + "and check that the project references the ServerTools package.");
         }
 
-        return AuditRedactions.RunAsync(context, audited, tracked, AuditKey.Format(Stored<TEntity>(context, keyValues)), chosen, cancellationToken);
+        return AuditRedactions.RunAsync(context, scope, chosen, cancellationToken);
     }
 
     /// <summary>
