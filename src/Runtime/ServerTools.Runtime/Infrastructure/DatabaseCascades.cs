@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.ChangeTracking.Internal;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Query;
 using ServerTools.Auditing;
 using ServerTools.Tracking;
@@ -22,14 +23,18 @@ namespace ServerTools.Infrastructure;
 /// context had not loaded is deleted or changed by the database alone, and no log or outbox message says so.
 /// </summary>
 /// <remarks>
-/// <para>For each deleted entity whose type is the principal of a relationship with <see cref="DeleteBehavior.Cascade"/> or
-/// <see cref="DeleteBehavior.SetNull"/> (the behaviours EF Core creates in the database) to a dependent type that is
-/// audited, tracked, or the join type of a many-to-many link, or a cascade deletes further down to one, the dependents are
-/// read with one tracking query per relationship (query filters ignored: the database deletes the rows they hide; up to
-/// <see cref="StoredRows.MaxPerQuery"/> principals a query), then EF Core's own cascade of those relationships is applied
-/// to them, as it applies it to dependents the context tracks when the principal is deleted. The dependents it deletes are
-/// followed in turn (an invoice's lines), each entity once, so a self-referencing tree ends. A relationship whose
-/// navigation the context has loaded for a principal (<c>Include</c>, explicit loading) is not read again for it.</para>
+/// <para>For each deleted entity whose type is the principal of a relationship mapped to a foreign key constraint with
+/// <c>ON DELETE CASCADE</c> or <c>ON DELETE SET NULL</c> (<see cref="DeleteBehavior.Cascade"/>, <see cref="DeleteBehavior.SetNull"/>;
+/// a relationship without a constraint, such as one to a TPC hierarchy's base type, changes nothing in the database and is
+/// not followed) to a dependent type that is audited, tracked, or the join type of a many-to-many link, or a cascade deletes
+/// further down to one, the dependents are read with one tracking query per relationship (query filters ignored: the
+/// database deletes the rows they hide; up to <see cref="StoredRows.MaxPerQuery"/> principals a query; no Read audit logs),
+/// then EF Core's own cascade of those relationships is applied to them, as it applies it to dependents the context tracks
+/// when the principal is deleted. The dependents it deletes are followed in turn (an invoice's lines), each entity once, so
+/// a self-referencing tree ends. A principal whose navigation the context has loaded is read for all the same: EF Core
+/// marks a navigation loaded after an <c>Include</c> or explicit load that a query filter trimmed, and after a filtered
+/// <c>Include</c>. With a cascade timing of <see cref="CascadeTiming.OnSaveChanges"/>, EF Core's cascades of the tracked
+/// entities are applied first, as its save would, so that the orphans and dependents it deletes there are followed too.</para>
 /// <para>Nothing is read for an application that turns EF Core's cascade off (<see cref="CascadeTiming.Never"/>): it
 /// has taken deletes of dependents into its own hands. Owned types are left out (EF Core loads them with their owner),
 /// so are keyless ones (EF Core tracks none).</para>
@@ -61,24 +66,42 @@ internal static class DatabaseCascades
         }
 
         var stateManager = context.GetService<IStateManager>();
+        if (tracker.CascadeDeleteTiming == CascadeTiming.OnSaveChanges || tracker.DeleteOrphansTiming == CascadeTiming.OnSaveChanges)
+        {
+            // EF Core applies these cascades at the start of its save, after this: an orphan it deletes there, or a dependent
+            // its cascade deletes, is deleted now, so that the dependents the database deletes with it are read too. Not
+            // forced, as EF Core's is not: a timing of Never is respected.
+            stateManager.CascadeChanges(force: false);
+        }
+
+        // The cascade's query is no read of the application's: entities of a type audited with reads get no Read log.
+        var reads = context.GetService<AuditReadRecorder>();
         var done = new HashSet<InternalEntityEntry>(ReferenceEqualityComparer.Instance);
         while (Pending(stateManager, followed, done) is { } pending)
         {
             foreach (var (foreignKey, principals) in pending)
             {
+                // Every principal is read for, also one whose navigation the context has loaded: EF Core marks it loaded
+                // after an Include or an explicit load that a query filter, or a filtered Include, trimmed. A dependent the
+                // context tracks already is not tracked twice (identity resolution).
                 var keys = new List<object?[]>(principals.Count);
                 foreach (var principal in principals)
                 {
-                    if (foreignKey.PrincipalToDependent is not { } navigation || !principal.IsLoaded(navigation))
-                    {
-                        keys.Add(PrincipalKey(principal, foreignKey));
-                    }
+                    keys.Add(PrincipalKey(principal, foreignKey));
                 }
 
                 for (var start = 0; start < keys.Count; start += StoredRows.MaxPerQuery)
                 {
                     var query = DependentsQuery(context, foreignKey, keys, start, Math.Min(StoredRows.MaxPerQuery, keys.Count - start));
-                    _ = async ? await query.ToListAsync(cancellationToken).ConfigureAwait(false) : query.ToList();
+                    reads.Paused = true;
+                    try
+                    {
+                        _ = async ? await query.ToListAsync(cancellationToken).ConfigureAwait(false) : query.ToList();
+                    }
+                    finally
+                    {
+                        reads.Paused = false;
+                    }
                 }
 
                 // EF Core's own cascade, as at the delete (or in the save, with CascadeTiming.OnSaveChanges): the dependents
@@ -168,16 +191,21 @@ internal static class DatabaseCascades
     private static Dictionary<IEntityType, IForeignKey[]> Compute(IModel model, bool auditing, bool tracking)
     {
         var candidates = new List<IForeignKey>();
+        var cascades = new HashSet<IForeignKey>();
         foreach (var type in model.GetEntityTypes())
         {
             foreach (var foreignKey in type.GetDeclaredForeignKeys())
             {
                 if (!foreignKey.IsOwnership
-                    && foreignKey.DeleteBehavior is DeleteBehavior.Cascade or DeleteBehavior.SetNull
                     && !type.IsOwned()
-                    && type.FindPrimaryKey() is not null)
+                    && type.FindPrimaryKey() is not null
+                    && InDatabase(foreignKey) is { } action)
                 {
                     candidates.Add(foreignKey);
+                    if (action == ReferentialAction.Cascade)
+                    {
+                        cascades.Add(foreignKey);
+                    }
                 }
             }
         }
@@ -194,7 +222,7 @@ internal static class DatabaseCascades
                 if (!followed.Contains(foreignKey)
                     && foreignKey.DeclaringEntityType.GetDerivedTypesInclusive().Any(dependent =>
                         Logged(dependent, auditing, tracking)
-                        || (foreignKey.DeleteBehavior == DeleteBehavior.Cascade && dependent.GetReferencingForeignKeys().Any(followed.Contains))))
+                        || (cascades.Contains(foreignKey) && dependent.GetReferencingForeignKeys().Any(followed.Contains))))
                 {
                     followed.Add(foreignKey);
                     added = true;
@@ -218,6 +246,25 @@ internal static class DatabaseCascades
         }
 
         return byPrincipal;
+    }
+
+    /// <summary>
+    /// What the database does to the dependents of <paramref name="foreignKey"/> when their principal's row is deleted:
+    /// <see cref="ReferentialAction.Cascade"/> or <see cref="ReferentialAction.SetNull"/> by the foreign key constraint it is
+    /// mapped to, when EF Core's cascade of the relationship (its <see cref="DeleteBehavior"/>) does the same; else null. A
+    /// relationship mapped to no constraint (a principal of a TPC hierarchy's base type; a dependent mapped to a view or a
+    /// SQL query) changes no row in the database, and one whose constraint acts otherwise is not EF Core's to apply.
+    /// </summary>
+    private static ReferentialAction? InDatabase(IForeignKey foreignKey)
+    {
+        var expected = foreignKey.DeleteBehavior switch
+        {
+            DeleteBehavior.Cascade => ReferentialAction.Cascade,
+            DeleteBehavior.SetNull => ReferentialAction.SetNull,
+            _ => (ReferentialAction?)null,
+        };
+        var constraints = foreignKey.GetMappedConstraints().ToList();
+        return expected is { } action && constraints.Count > 0 && constraints.All(constraint => constraint.OnDeleteAction == action) ? action : null;
     }
 
     /// <summary>Whether a save logs an entity of <paramref name="type"/>: audited, tracked, or the join type of a many-to-many link an audited class may log.</summary>
