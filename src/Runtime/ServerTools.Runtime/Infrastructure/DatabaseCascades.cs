@@ -77,10 +77,16 @@ internal static class DatabaseCascades
         // The cascade's query is no read of the application's: entities of a type audited with reads get no Read log.
         var reads = context.GetService<AuditReadRecorder>();
         var done = new HashSet<InternalEntityEntry>(ReferenceEqualityComparer.Instance);
+        HashSet<(InternalEntityEntry, IKey)>? storedKeys = null;
         while (Pending(stateManager, followed, done) is { } pending)
         {
             foreach (var (foreignKey, principals) in pending)
             {
+                if (!foreignKey.PrincipalKey.IsPrimaryKey())
+                {
+                    await StoredAlternateKeysAsync(context, foreignKey.PrincipalKey, principals, storedKeys ??= [], async, cancellationToken).ConfigureAwait(false);
+                }
+
                 // Every principal is read for, also one whose navigation the context has loaded: EF Core marks it loaded
                 // after an Include or an explicit load that a query filter, or a filtered Include, trimmed. A dependent the
                 // context tracks already is not tracked twice (identity resolution).
@@ -140,6 +146,73 @@ internal static class DatabaseCascades
         }
 
         return pending;
+    }
+
+    /// <summary>
+    /// Gives the principals the stored values of an alternate key their dependents refer to. A principal deleted as a stub
+    /// (<c>Remove(new Desk { Id = id })</c>) holds its primary key only, and placeholders for the rest: the dependents would
+    /// be looked for by the placeholders, EF Core would find none of them its dependents, and it could order the principal's
+    /// delete before theirs, which the database's cascade makes fail. The stored values become the key's original and
+    /// current ones (EF Core fixes up the dependents it tracks by them); a principal whose row is gone keeps its own, and
+    /// the save's delete finds no row. One query per key and principal type; each principal once.
+    /// </summary>
+    private static async Task StoredAlternateKeysAsync(
+        DbContext context, IKey key, List<InternalEntityEntry> principals, HashSet<(InternalEntityEntry, IKey)> done, bool async, CancellationToken cancellationToken)
+    {
+        var primaryKey = key.DeclaringEntityType.FindPrimaryKey()!.Properties;
+        var keys = new List<object?[]>(principals.Count);
+        var entries = new List<InternalEntityEntry>(principals.Count);
+        foreach (var principal in principals)
+        {
+            if (done.Add((principal, key)))
+            {
+                var primary = new object?[primaryKey.Count];
+                for (var i = 0; i < primary.Length; i++)
+                {
+                    primary[i] = principal.GetOriginalValue(primaryKey[i]);
+                }
+
+                keys.Add(primary);
+                entries.Add(principal);
+            }
+        }
+
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        var properties = key.Properties.ToArray();
+        foreach (var (index, stored) in await StoredRows.ReadAsync(context, key.DeclaringEntityType, keys, properties, async, cancellationToken).ConfigureAwait(false))
+        {
+            var entry = entries[index];
+            var differs = false;
+            for (var i = 0; i < properties.Length && !differs; i++)
+            {
+                var comparer = properties[i].GetKeyValueComparer();
+                differs = !comparer.Equals(entry.GetCurrentValue(properties[i]), stored[i]) || !comparer.Equals(entry.GetOriginalValue(properties[i]), stored[i]);
+            }
+
+            if (!differs)
+            {
+                continue;
+            }
+
+            // EF Core lets no key of a deleted entity change: the stub is unchanged while it takes the stored values (which
+            // are then its original ones: nothing is marked modified), and is deleted again, as EF Core deletes an entity.
+            for (var i = 0; i < properties.Length; i++)
+            {
+                entry.SetOriginalValue(properties[i], stored[i]);
+            }
+
+            entry.SetEntityState(EntityState.Unchanged);
+            for (var i = 0; i < properties.Length; i++)
+            {
+                entry.SetProperty(properties[i], stored[i], isMaterialization: false, setModified: false);
+            }
+
+            entry.SetEntityState(EntityState.Deleted);
+        }
     }
 
     /// <summary>The values of the principal key <paramref name="foreignKey"/> refers to, as the database holds them (the original ones).</summary>
