@@ -51,18 +51,22 @@ internal static class DatabaseCascades
     /// Loads the dependents that the database's cascades of the context's deleted entities reach, and cascades to them
     /// (see the class). Changes must have been detected; automatic detection is off.
     /// </summary>
-    public static async Task LoadAsync(DbContext context, ServerToolsOptions options, bool async, CancellationToken cancellationToken)
+    /// <returns>
+    /// What puts the dependents back when a later SaveChanges interceptor of the application turns a principal's delete into
+    /// something else (<see cref="CascadeUndo"/>), listening until <see cref="CascadeUndo.Stop"/>; null when nothing was cascaded.
+    /// </returns>
+    public static async Task<CascadeUndo?> LoadAsync(DbContext context, ServerToolsOptions options, bool async, CancellationToken cancellationToken)
     {
         var tracker = context.ChangeTracker;
         if (tracker.CascadeDeleteTiming == CascadeTiming.Never)
         {
-            return;
+            return null;
         }
 
         var followed = Followed(context.Model, options.Auditing.Enabled, options.Tracking.Enabled);
         if (followed.Count == 0)
         {
-            return;
+            return null;
         }
 
         var stateManager = context.GetService<IStateManager>();
@@ -76,6 +80,7 @@ internal static class DatabaseCascades
 
         // The cascade's query is no read of the application's: entities of a type audited with reads get no Read log.
         var reads = context.GetService<AuditReadRecorder>();
+        var undo = new CascadeUndo(tracker);
         var done = new HashSet<InternalEntityEntry>(ReferenceEqualityComparer.Instance);
         HashSet<(InternalEntityEntry, IKey)>? storedKeys = null;
         while (Pending(stateManager, followed, done) is { } pending)
@@ -115,10 +120,12 @@ internal static class DatabaseCascades
                 IForeignKey[] only = [foreignKey];
                 foreach (var principal in principals)
                 {
-                    stateManager.CascadeDelete(principal, force: false, only);
+                    undo.Record(principal, () => stateManager.CascadeDelete(principal, force: false, only));
                 }
             }
         }
+
+        return undo.Listen();
     }
 
     /// <summary>The deleted entries not handled yet whose type is the principal of a relationship to follow, by relationship; null when there are none.</summary>
@@ -344,5 +351,102 @@ internal static class DatabaseCascades
     private static bool Logged(IEntityType type, bool auditing, bool tracking)
         => (auditing && (AuditDescriptors.TryGet(type.ClrType, out _) || LinkChanges.IsJoin(type)))
             || (tracking && TrackedDescriptors.TryGet(type.ClrType, out _));
+}
+
+/// <summary>
+/// The changes <see cref="DatabaseCascades"/> made to the dependents of each principal, put back when the principal stops
+/// being deleted before the save's statements: an application's SaveChanges interceptor runs after ServerTools', and may
+/// turn a delete into an update (a soft delete, as EF Core's docs show). EF Core's own cascade in the save would then not
+/// reach the dependents, and the database deletes nothing: neither may the loaded dependents be deleted, nor their foreign
+/// keys set to null. A dependent put back is a principal too: what was cascaded from it is put back in turn.
+/// </summary>
+/// <remarks>
+/// A change is put back only while the dependent is still in the state the cascade left it in (one the application changed
+/// since is its own). A dependent that was unchanged gets its original values back; one that was modified keeps its
+/// values, and so its modified foreign key when the cascade set it to null from a modified entity (no state change tells
+/// that apart; such a dependent is one the application changed and tracked before the delete, which EF Core's own cascade at
+/// the delete reaches first unless the cascade timing says otherwise).
+/// </remarks>
+internal sealed class CascadeUndo(ChangeTracker tracker)
+{
+    private readonly Dictionary<InternalEntityEntry, List<(InternalEntityEntry Entry, EntityState Old, EntityState New)>> _byPrincipal =
+        new(ReferenceEqualityComparer.Instance);
+
+    private List<(InternalEntityEntry Entry, EntityState Old, EntityState New)>? _recording;
+
+    /// <summary>Runs <paramref name="cascade"/>, and keeps the state changes it makes as those of <paramref name="principal"/>'s dependents.</summary>
+    public void Record(InternalEntityEntry principal, Action cascade)
+    {
+        var recording = _recording = [];
+        tracker.StateChanged += OnCascaded;
+        try
+        {
+            cascade();
+        }
+        finally
+        {
+            tracker.StateChanged -= OnCascaded;
+            _recording = null;
+        }
+
+        if (recording.Count > 0)
+        {
+            if (_byPrincipal.TryGetValue(principal, out var changes))
+            {
+                changes.AddRange(recording);
+            }
+            else
+            {
+                _byPrincipal.Add(principal, recording);
+            }
+        }
+    }
+
+    /// <summary>Starts listening for principals that stop being deleted; null when nothing was cascaded.</summary>
+    public CascadeUndo? Listen()
+    {
+        if (_byPrincipal.Count == 0)
+        {
+            return null;
+        }
+
+        tracker.StateChanged += OnChanged;
+        return this;
+    }
+
+    /// <summary>Stops listening: the save's statements are being sent (EF Core has decided what to save), or the save ended.</summary>
+    public void Stop() => tracker.StateChanged -= OnChanged;
+
+    private void OnCascaded(object? sender, EntityStateChangedEventArgs args)
+        => _recording?.Add((args.Entry.GetInfrastructure(), args.OldState, args.NewState));
+
+    private void OnChanged(object? sender, EntityStateChangedEventArgs args)
+    {
+        if (args.OldState != EntityState.Deleted
+            || args.NewState == EntityState.Deleted
+            || !_byPrincipal.Remove(args.Entry.GetInfrastructure(), out var changes))
+        {
+            return;
+        }
+
+        for (var i = changes.Count - 1; i >= 0; i--)
+        {
+            var (entry, old, now) = changes[i];
+            if (entry.EntityState != now)
+            {
+                continue;
+            }
+
+            if (old == EntityState.Unchanged && now == EntityState.Modified)
+            {
+                // A foreign key set to null: the values of an unchanged entity are its original ones.
+                var values = entry.ToEntityEntry();
+                values.CurrentValues.SetValues(values.OriginalValues);
+            }
+
+            // Deleted again, or unchanged: StateChanged comes back here for a dependent that was deleted, for its own dependents.
+            entry.SetEntityState(old);
+        }
+    }
 }
 #pragma warning restore EF1001
