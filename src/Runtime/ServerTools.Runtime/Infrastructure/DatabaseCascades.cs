@@ -36,8 +36,10 @@ namespace ServerTools.Infrastructure;
 /// <c>Include</c>. With a cascade timing of <see cref="CascadeTiming.OnSaveChanges"/>, EF Core's cascades of the tracked
 /// entities are applied first, as its save would, so that the orphans and dependents it deletes there are followed too.</para>
 /// <para>Nothing is read for an application that turns EF Core's cascade off (<see cref="CascadeTiming.Never"/>): it
-/// has taken deletes of dependents into its own hands. Owned types are left out (EF Core loads them with their owner),
-/// so are keyless ones (EF Core tracks none).</para>
+/// has taken deletes of dependents into its own hands (the database's cascades still run, unlogged). Owned types are
+/// loaded with their owner; a foreign key of an owned type stored in its owner's row is followed to the owner, which an
+/// <c>ON DELETE CASCADE</c> deletes whole (<see cref="DeleteOwners"/>); one of an owned type with a table of its own is
+/// not followed. Keyless types are left out (EF Core tracks none).</para>
 /// </remarks>
 // EF Core's state manager is used directly (an internal API, as ServerTools uses elsewhere: EntryValues, EfRuleNavigations):
 // it lists the deleted entries without a pass over every tracked one, and applies EF Core's cascade of one relationship,
@@ -46,6 +48,9 @@ namespace ServerTools.Infrastructure;
 internal static class DatabaseCascades
 {
     private const string AnnotationName = "ServerTools:DatabaseCascades";
+
+    /// <summary><c>EF.Property&lt;T&gt;</c>, generic.</summary>
+    private static readonly System.Reflection.MethodInfo s_property = typeof(EF).GetMethod(nameof(EF.Property))!;
 
     /// <summary>
     /// Loads the dependents that the database's cascades of the context's deleted entities reach, and cascades to them
@@ -101,13 +106,15 @@ internal static class DatabaseCascades
                     keys.Add(PrincipalKey(principal, foreignKey));
                 }
 
+                var ownerRow = foreignKey.DeclaringEntityType.IsOwned() ? OwnerRow(foreignKey.DeclaringEntityType) : null;
+                var loaded = new List<object>();
                 for (var start = 0; start < keys.Count; start += StoredRows.MaxPerQuery)
                 {
-                    var query = DependentsQuery(context, foreignKey, keys, start, Math.Min(StoredRows.MaxPerQuery, keys.Count - start));
+                    var query = DependentsQuery(context, foreignKey, ownerRow, keys, start, Math.Min(StoredRows.MaxPerQuery, keys.Count - start));
                     reads.Paused = true;
                     try
                     {
-                        _ = async ? await query.ToListAsync(cancellationToken).ConfigureAwait(false) : query.ToList();
+                        loaded.AddRange(async ? await query.ToListAsync(cancellationToken).ConfigureAwait(false) : query.ToList());
                     }
                     finally
                     {
@@ -115,8 +122,15 @@ internal static class DatabaseCascades
                     }
                 }
 
+                if (ownerRow is { } row && foreignKey.DeleteBehavior == DeleteBehavior.Cascade)
+                {
+                    DeleteOwners(stateManager, undo, foreignKey, row.Path, principals, loaded);
+                    continue;
+                }
+
                 // EF Core's own cascade, as at the delete (or in the save, with CascadeTiming.OnSaveChanges): the dependents
-                // now tracked are deleted, or get a null foreign key, by the relationship's DeleteBehavior.
+                // now tracked are deleted, or get a null foreign key, by the relationship's DeleteBehavior. (An owned
+                // dependent's foreign key set to null is its owner's column, as in the database.)
                 IForeignKey[] only = [foreignKey];
                 foreach (var principal in principals)
                 {
@@ -236,20 +250,97 @@ internal static class DatabaseCascades
     }
 
     /// <summary>
+    /// The owner whose row an owned type is stored in (<c>OwnsOne</c> without a table of its own, at any depth), and the
+    /// navigations from it to the owned type; null when the owned type has a table of its own, or is stored as JSON.
+    /// </summary>
+    private static (IEntityType Root, INavigation[] Path)? OwnerRow(IEntityType owned)
+    {
+        var path = new List<INavigation>();
+        var type = owned;
+        while (type.FindOwnership() is { PrincipalToDependent: { } navigation } ownership)
+        {
+            var owner = ownership.PrincipalEntityType;
+            if (type.IsMappedToJson() || type.GetTableName() != owner.GetTableName() || type.GetSchema() != owner.GetSchema())
+            {
+                return null;
+            }
+
+            path.Insert(0, navigation);
+            type = owner;
+        }
+
+        return type.IsOwned() ? null : (type, path.ToArray());
+    }
+
+    /// <summary>
+    /// The owners of the loaded rows whose owned entity refers to a deleted principal by <paramref name="foreignKey"/>, an
+    /// <c>ON DELETE CASCADE</c> in the owner's own row: the database deletes the row, so the owner is deleted (EF Core's
+    /// cascade would delete the owned entity only, and clear its columns). An owned entity whose foreign key the
+    /// application changed keeps its owner (EF Core updates the row first).
+    /// </summary>
+    private static void DeleteOwners(
+        IStateManager stateManager, CascadeUndo undo, IForeignKey foreignKey, INavigation[] path, List<InternalEntityEntry> principals, List<object> owners)
+    {
+        var byKey = new Dictionary<object?[], InternalEntityEntry>(new StoredRows.KeyComparer(foreignKey.Properties));
+        foreach (var principal in principals)
+        {
+            byKey.TryAdd(PrincipalKey(principal, foreignKey), principal);
+        }
+
+        foreach (var owner in owners)
+        {
+            var root = stateManager.TryGetEntry(owner, path[0].DeclaringEntityType);
+            var entry = root;
+            foreach (var navigation in path)
+            {
+                entry = entry?[navigation] is { } value ? stateManager.TryGetEntry(value, navigation.TargetEntityType) : null;
+            }
+
+            if (root is not { EntityState: EntityState.Unchanged or EntityState.Modified } || entry is null)
+            {
+                continue;
+            }
+
+            var key = new object?[foreignKey.Properties.Count];
+            var moved = false;
+            for (var i = 0; i < key.Length; i++)
+            {
+                var property = foreignKey.Properties[i];
+                key[i] = entry.GetCurrentValue(property);
+                moved |= !property.GetKeyValueComparer().Equals(key[i], entry.GetOriginalValue(property));
+            }
+
+            if (!moved && byKey.TryGetValue(key, out var principal))
+            {
+                undo.Record(principal, () => root.SetEntityState(EntityState.Deleted));
+            }
+        }
+    }
+
+    /// <summary>
     /// <c>dependents.IgnoreQueryFilters().Where(e =&gt; fk == k1 || ...).Select(e =&gt; (object)e)</c>, a tracking query of the
     /// dependents of <paramref name="foreignKey"/> whose foreign key holds one of the keys (<see cref="KeyPredicates.AnyOf"/>).
+    /// For a foreign key of an owned type stored in its owner's row (<paramref name="ownerRow"/>), the owners are read, by
+    /// their owned entity's foreign key (<c>e.ShipTo.CountryId</c>), and their owned entities with them.
     /// </summary>
-    private static IQueryable<object> DependentsQuery(DbContext context, IForeignKey foreignKey, List<object?[]> keys, int start, int count)
+    private static IQueryable<object> DependentsQuery(
+        DbContext context, IForeignKey foreignKey, (IEntityType Root, INavigation[] Path)? ownerRow, List<object?[]> keys, int start, int count)
     {
-        var type = foreignKey.DeclaringEntityType;
+        var type = ownerRow?.Root ?? foreignKey.DeclaringEntityType;
         var clrType = type.ClrType;
         var provider = context.GetService<IAsyncQueryProvider>();
         var entity = Expression.Parameter(clrType, "e");
+        Expression holder = entity;
+        foreach (var navigation in ownerRow?.Path ?? [])
+        {
+            holder = Expression.Call(s_property.MakeGenericMethod(navigation.ClrType), holder, Expression.Constant(navigation.Name));
+        }
+
         Expression query = Expression.Call(StoredRows.IgnoreQueryFiltersMethod.MakeGenericMethod(clrType), new EntityQueryRootExpression(provider, type));
         query = Expression.Call(
             StoredRows.WhereMethod.MakeGenericMethod(clrType),
             query,
-            Expression.Quote(Expression.Lambda(KeyPredicates.AnyOf(entity, foreignKey.Properties, keys, start, count), entity)));
+            Expression.Quote(Expression.Lambda(KeyPredicates.AnyOf(holder, foreignKey.Properties, keys, start, count), entity)));
         query = Expression.Call(
             StoredRows.SelectMethod.MakeGenericMethod(clrType, typeof(object)),
             query,
@@ -277,7 +368,7 @@ internal static class DatabaseCascades
             foreach (var foreignKey in type.GetDeclaredForeignKeys())
             {
                 if (!foreignKey.IsOwnership
-                    && !type.IsOwned()
+                    && (!type.IsOwned() || OwnerRow(type) is not null)
                     && type.FindPrimaryKey() is not null
                     && InDatabase(foreignKey) is { } action)
                 {
@@ -300,7 +391,7 @@ internal static class DatabaseCascades
             foreach (var foreignKey in candidates)
             {
                 if (!followed.Contains(foreignKey)
-                    && foreignKey.DeclaringEntityType.GetDerivedTypesInclusive().Any(dependent =>
+                    && Dependents(foreignKey).Any(dependent =>
                         Logged(dependent, auditing, tracking)
                         || (cascades.Contains(foreignKey) && dependent.GetReferencingForeignKeys().Any(followed.Contains))))
                 {
@@ -326,6 +417,17 @@ internal static class DatabaseCascades
         }
 
         return byPrincipal;
+    }
+
+    /// <summary>
+    /// The types whose rows the database changes when a principal of <paramref name="foreignKey"/> is deleted: its
+    /// dependent type and those derived from it; for an owned type stored in its owner's row, the owner's types too (its
+    /// row is deleted, or its column set to null).
+    /// </summary>
+    private static IEnumerable<IEntityType> Dependents(IForeignKey foreignKey)
+    {
+        var dependents = foreignKey.DeclaringEntityType.GetDerivedTypesInclusive();
+        return foreignKey.DeclaringEntityType.IsOwned() && OwnerRow(foreignKey.DeclaringEntityType) is { } row ? dependents.Concat(row.Root.GetDerivedTypesInclusive()) : dependents;
     }
 
     /// <summary>
