@@ -68,6 +68,26 @@ public partial class Shipment
     public ShipTo ShipTo { get; set; } = new();
 }
 
+public sealed class Locker
+{
+    public int Id { get; set; }
+}
+
+/// <summary>Stored in its parcel's row, with a foreign key to a locker that the database sets to null with the locker.</summary>
+[Owned]
+public sealed class Dropoff
+{
+    public string Note { get; set; } = "";
+    public int? LockerId { get; set; }
+}
+
+[Audited]
+public partial class Parcel
+{
+    public int Id { get; set; }
+    public Dropoff Dropoff { get; set; } = new();
+}
+
 public sealed class Board
 {
     public int Id { get; set; }
@@ -96,6 +116,7 @@ public sealed class CascadeModelContext(DbContextOptions<CascadeModelContext> op
 
         modelBuilder.Entity<Country>();
         modelBuilder.Entity<Memo>().HasOne<Board>().WithMany().HasForeignKey(m => m.BoardId);
+        modelBuilder.Entity<Parcel>().OwnsOne(p => p.Dropoff, to => to.HasOne<Locker>().WithMany().HasForeignKey(t => t.LockerId).OnDelete(DeleteBehavior.SetNull));
         modelBuilder.Entity<Shipment>().OwnsOne(s => s.ShipTo, to => to.HasOne<Country>().WithMany().HasForeignKey(t => t.CountryId).OnDelete(DeleteBehavior.Cascade));
     }
 }
@@ -195,6 +216,40 @@ public sealed class AuditDatabaseCascadeModelTests(AuditDatabaseCascadeModelTest
         }
 
         Assert.Equal([AuditOperation.Create, AuditOperation.Delete], (await Logs<Shipment>(() => database.Create(), shipment)).Select(l => l.Operation));
+    }
+
+    /// <summary>An owned type's foreign key with <c>ON DELETE SET NULL</c>: the database clears the owner's column, logged as an update of the owner.</summary>
+    [Fact]
+    public async Task An_owned_types_set_null_logs_the_owners_update()
+    {
+        int parcel, locker;
+        await using (var context = database.Create())
+        {
+            var created = new Locker();
+            context.Add(created);
+            await context.SaveChangesAsync();
+            var p = new Parcel { Dropoff = new Dropoff { Note = "front door", LockerId = created.Id } };
+            context.Add(p);
+            await context.SaveChangesAsync();
+            (parcel, locker) = (p.Id, created.Id);
+        }
+
+        await using (var context = database.Create())
+        {
+            context.Remove((await context.Set<Locker>().FindAsync(locker))!);
+            await context.SaveChangesAsync();
+        }
+
+        await using (var check = database.Create())
+        {
+            var stored = await check.Set<Parcel>().SingleAsync(p => p.Id == parcel);
+            Assert.Null(stored.Dropoff.LockerId);
+            Assert.Equal("front door", stored.Dropoff.Note);
+        }
+
+        var update = (await Logs<Parcel>(() => database.Create(), parcel))[^1];
+        Assert.Equal(AuditOperation.Update, update.Operation);
+        Assert.Equal([("Dropoff.LockerId", Key(locker), null)], Lines(update));
     }
 
     /// <summary>The cascade's own query is not a read of the application's: no Read log for the memo.</summary>
