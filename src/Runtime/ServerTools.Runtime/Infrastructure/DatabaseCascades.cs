@@ -62,8 +62,9 @@ internal static class DatabaseCascades
     /// </returns>
     public static async Task<CascadeUndo?> LoadAsync(DbContext context, ServerToolsOptions options, bool async, CancellationToken cancellationToken)
     {
+        // A provider that is not relational (the in-memory one) has no constraints: its store deletes nothing by itself.
         var tracker = context.ChangeTracker;
-        if (tracker.CascadeDeleteTiming == CascadeTiming.Never)
+        if (tracker.CascadeDeleteTiming == CascadeTiming.Never || !context.Database.IsRelational())
         {
             return null;
         }
