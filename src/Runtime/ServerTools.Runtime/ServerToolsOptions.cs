@@ -23,7 +23,7 @@ public sealed class ServerToolsOptions
 
     /// <summary>
     /// Whether a SaveChanges that deletes entities first loads the dependents that the database would delete or change
-    /// itself, by an <c>ON DELETE CASCADE</c> or <c>ON DELETE SET NULL</c> of a relationship (<see cref="Microsoft.EntityFrameworkCore.DeleteBehavior.Cascade"/>,
+    /// itself, by the <c>ON DELETE CASCADE</c> or <c>ON DELETE SET NULL</c> foreign key constraint of a relationship (<see cref="Microsoft.EntityFrameworkCore.DeleteBehavior.Cascade"/>,
     /// EF Core's default for a required relationship, or <see cref="Microsoft.EntityFrameworkCore.DeleteBehavior.SetNull"/>), when they are
     /// <see cref="AuditedAttribute">[Audited]</see> or <see cref="TrackedAttribute">[Tracked]</see> (or the links of a
     /// many-to-many navigation, or reached through such a cascade), and the context has not loaded them: EF Core then

@@ -1,7 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using ServerTools.Tests.Infrastructure;
 using static ServerTools.Tests.Auditing.AuditLogText;
 
@@ -189,6 +192,155 @@ public sealed class AuditDatabaseCascadeTests(AuditDatabaseCascadeTests.Database
 
         var change = Assert.Single(await DeletesInOutboxAsync(stored.Invoice));
         Assert.Contains(new TrackedFieldChange("Status", "Open", null), change.Fields);
+    }
+
+    /// <summary>
+    /// <c>Include</c> and explicit loading apply the query filter, a filtered <c>Include</c> its own, and EF Core marks the
+    /// navigation loaded all the same: the invoices they left out are read too.
+    /// </summary>
+    [Theory]
+    [InlineData("include")]
+    [InlineData("explicit")]
+    [InlineData("filtered")]
+    public async Task A_loaded_navigation_that_a_filter_trimmed_still_logs_the_invoices_it_left_out(string load)
+    {
+        var stored = await StoreAsync("loaded-" + load);
+        await using (var context = database.Create())
+        {
+            var customer = load switch
+            {
+                "include" => await context.Customers.Include(c => c.Invoices).SingleAsync(c => c.Id == stored.Customer),
+                "filtered" => await context.Customers.Include(c => c.Invoices.Where(i => i.Status == "Nothing")).SingleAsync(c => c.Id == stored.Customer),
+                _ => await context.Customers.SingleAsync(c => c.Id == stored.Customer),
+            };
+            if (load == "explicit")
+            {
+                await context.Entry(customer).Collection(c => c.Invoices).LoadAsync();
+            }
+
+            Assert.True(context.Entry(customer).Collection(c => c.Invoices).IsLoaded);
+            context.Customers.Remove(customer);
+            await context.SaveChangesAsync();
+        }
+
+        Assert.Equal([AuditOperation.Create, AuditOperation.Delete], (await LogsOf<Invoice>(stored.Invoice)).Select(l => l.Operation));
+        Assert.Equal([AuditOperation.Create, AuditOperation.Delete], (await LogsOf<Invoice>(stored.Archived)).Select(l => l.Operation));
+        Assert.Equal([AuditOperation.Create, AuditOperation.Delete], (await LogsOf<InvoiceLine>(stored.ArchivedLine)).Select(l => l.Operation));
+        Assert.Single(await DeletesInOutboxAsync(stored.Archived));
+    }
+
+    /// <summary>With EF Core's cascade in the save, the invoices the context tracks are deleted there, and their lines are read all the same.</summary>
+    [Fact]
+    public async Task With_cascade_timing_on_save_changes_the_lines_of_tracked_invoices_are_logged()
+    {
+        var stored = await StoreAsync("on-save");
+        await using (var context = database.Create())
+        {
+            context.ChangeTracker.CascadeDeleteTiming = CascadeTiming.OnSaveChanges;
+            var customer = await context.Customers.Include(c => c.Invoices).SingleAsync(c => c.Id == stored.Customer);
+            _ = await context.Invoices.IgnoreQueryFilters().Where(i => i.Id == stored.Archived).ToListAsync();
+            context.Customers.Remove(customer);
+            await context.SaveChangesAsync();
+        }
+
+        Assert.Equal(AuditOperation.Delete, (await LogsOf<InvoiceLine>(stored.Line))[^1].Operation);
+        Assert.Equal(AuditOperation.Delete, (await LogsOf<InvoiceLine>(stored.ArchivedLine))[^1].Operation);
+    }
+
+    /// <summary>
+    /// With <see cref="ChangeTracker.DeleteOrphansTiming"/> at <see cref="CascadeTiming.OnSaveChanges"/>, an invoice taken out
+    /// of its customer's collection is deleted by EF Core in the save: its lines, which the database deletes, are logged.
+    /// </summary>
+    [Fact]
+    public async Task An_orphan_deleted_in_the_save_logs_the_lines_the_database_deletes_with_it()
+    {
+        var stored = await StoreAsync("orphan");
+        await using (var context = database.Create())
+        {
+            context.ChangeTracker.DeleteOrphansTiming = CascadeTiming.OnSaveChanges;
+            var customer = await context.Customers.Include(c => c.Invoices).SingleAsync(c => c.Id == stored.Customer);
+            customer.Invoices.Remove(customer.Invoices.Single(i => i.Id == stored.Invoice));
+            await context.SaveChangesAsync();
+        }
+
+        await using (var check = database.Create())
+        {
+            Assert.False(await check.Invoices.IgnoreQueryFilters().AnyAsync(i => i.Id == stored.Invoice));
+        }
+
+        Assert.Equal(AuditOperation.Delete, (await LogsOf<Invoice>(stored.Invoice))[^1].Operation);
+        Assert.Equal([AuditOperation.Create, AuditOperation.Delete], (await LogsOf<InvoiceLine>(stored.Line)).Select(l => l.Operation));
+        Assert.Equal(AuditOperation.Delete, (await LogsOf<InvoiceLine>(stored.OtherLine))[^1].Operation);
+    }
+
+    [Fact]
+    public async Task A_customer_deleted_as_a_stub_logs_its_invoices_and_lines()
+    {
+        var stored = await StoreAsync("stub");
+        await using (var context = database.Create())
+        {
+            context.Customers.Remove(new Customer { Id = stored.Customer });
+            await context.SaveChangesAsync();
+        }
+
+        Assert.Equal(AuditOperation.Delete, (await LogsOf<Invoice>(stored.Invoice))[^1].Operation);
+        Assert.Equal(AuditOperation.Delete, (await LogsOf<InvoiceLine>(stored.Line))[^1].Operation);
+    }
+
+    /// <summary>
+    /// An application's SaveChanges interceptor, which runs after ServerTools', turns the customer's delete into a soft delete
+    /// (EF Core's documented pattern): the invoices loaded for the cascade are not deleted either, and nothing logs a delete.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_soft_delete_by_a_later_interceptor_keeps_the_invoices(bool load)
+    {
+        var stored = await StoreAsync("soft-" + load);
+        await using (var context = new CascadeContext(new DbContextOptionsBuilder<CascadeContext>()
+            .UseNpgsql(database.ConnectionString).UseServerTools(o => o.LoadCascadedDependents = load).AddInterceptors(new SoftDeleteCustomers()).Options))
+        {
+            context.Customers.Remove((await context.Customers.FindAsync(stored.Customer))!);
+            await context.SaveChangesAsync();
+            Assert.All(context.ChangeTracker.Entries(), entry => Assert.Equal(EntityState.Unchanged, entry.State));
+        }
+
+        await using (var check = database.Create())
+        {
+            Assert.Equal("(deleted)", (await check.Customers.SingleAsync(c => c.Id == stored.Customer)).Name);
+            Assert.True(await check.Invoices.AnyAsync(i => i.Id == stored.Invoice));
+            Assert.True(await check.Invoices.IgnoreQueryFilters().AnyAsync(i => i.Id == stored.Archived));
+            Assert.True(await check.Lines.AnyAsync(l => l.Id == stored.ArchivedLine));
+        }
+
+        Assert.Equal([AuditOperation.Create], (await LogsOf<Invoice>(stored.Invoice)).Select(l => l.Operation));
+        Assert.Equal([AuditOperation.Create], (await LogsOf<InvoiceLine>(stored.Line)).Select(l => l.Operation));
+        Assert.Empty(await DeletesInOutboxAsync(stored.Invoice));
+    }
+
+    /// <summary>Turns the deletes of customers into updates, as EF Core's docs show for soft deletes.</summary>
+    private sealed class SoftDeleteCustomers : SaveChangesInterceptor
+    {
+        public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+        {
+            Soften(eventData.Context!);
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Soften(eventData.Context!);
+            return ValueTask.FromResult(result);
+        }
+
+        private static void Soften(DbContext context)
+        {
+            foreach (var entry in context.ChangeTracker.Entries<Customer>().Where(e => e.State == EntityState.Deleted))
+            {
+                entry.State = EntityState.Modified;
+                entry.Entity.Name = "(deleted)";
+            }
+        }
     }
 
     [Fact]

@@ -69,9 +69,15 @@ internal sealed class AuditReadRecorder(IDbContextOptions contextOptions) : IDbC
     private List<PendingLog>? _reads;
     private DbContext? _context;
 
+    /// <summary>
+    /// Set while ServerTools runs a query of its own that creates entities (<see cref="DatabaseCascades"/>): what it reads is
+    /// no read of the application's, and is not logged.
+    /// </summary>
+    public bool Paused { get; set; }
+
     public void Record(IEntityType entityType, AuditDescriptor descriptor, MaterializationInterceptionData data)
     {
-        if (_options is not { Auditing.Enabled: true })
+        if (Paused || _options is not { Auditing.Enabled: true })
         {
             return;
         }

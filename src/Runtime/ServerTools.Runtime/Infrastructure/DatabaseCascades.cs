@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.ChangeTracking.Internal;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Query;
 using ServerTools.Auditing;
 using ServerTools.Tracking;
@@ -22,17 +23,23 @@ namespace ServerTools.Infrastructure;
 /// context had not loaded is deleted or changed by the database alone, and no log or outbox message says so.
 /// </summary>
 /// <remarks>
-/// <para>For each deleted entity whose type is the principal of a relationship with <see cref="DeleteBehavior.Cascade"/> or
-/// <see cref="DeleteBehavior.SetNull"/> (the behaviours EF Core creates in the database) to a dependent type that is
-/// audited, tracked, or the join type of a many-to-many link, or a cascade deletes further down to one, the dependents are
-/// read with one tracking query per relationship (query filters ignored: the database deletes the rows they hide; up to
-/// <see cref="StoredRows.MaxPerQuery"/> principals a query), then EF Core's own cascade of those relationships is applied
-/// to them, as it applies it to dependents the context tracks when the principal is deleted. The dependents it deletes are
-/// followed in turn (an invoice's lines), each entity once, so a self-referencing tree ends. A relationship whose
-/// navigation the context has loaded for a principal (<c>Include</c>, explicit loading) is not read again for it.</para>
+/// <para>For each deleted entity whose type is the principal of a relationship mapped to a foreign key constraint with
+/// <c>ON DELETE CASCADE</c> or <c>ON DELETE SET NULL</c> (<see cref="DeleteBehavior.Cascade"/>, <see cref="DeleteBehavior.SetNull"/>;
+/// a relationship without a constraint, such as one to a TPC hierarchy's base type, changes nothing in the database and is
+/// not followed) to a dependent type that is audited, tracked, or the join type of a many-to-many link, or a cascade deletes
+/// further down to one, the dependents are read with one tracking query per relationship (query filters ignored: the
+/// database deletes the rows they hide; up to <see cref="StoredRows.MaxPerQuery"/> principals a query; no Read audit logs),
+/// then EF Core's own cascade of those relationships is applied to them, as it applies it to dependents the context tracks
+/// when the principal is deleted. The dependents it deletes are followed in turn (an invoice's lines), each entity once, so
+/// a self-referencing tree ends. A principal whose navigation the context has loaded is read for all the same: EF Core
+/// marks a navigation loaded after an <c>Include</c> or explicit load that a query filter trimmed, and after a filtered
+/// <c>Include</c>. With a cascade timing of <see cref="CascadeTiming.OnSaveChanges"/>, EF Core's cascades of the tracked
+/// entities are applied first, as its save would, so that the orphans and dependents it deletes there are followed too.</para>
 /// <para>Nothing is read for an application that turns EF Core's cascade off (<see cref="CascadeTiming.Never"/>): it
-/// has taken deletes of dependents into its own hands. Owned types are left out (EF Core loads them with their owner),
-/// so are keyless ones (EF Core tracks none).</para>
+/// has taken deletes of dependents into its own hands (the database's cascades still run, unlogged). Owned types are
+/// loaded with their owner; a foreign key of an owned type stored in its owner's row is followed to the owner, which an
+/// <c>ON DELETE CASCADE</c> deletes whole (<see cref="DeleteOwners"/>); one of an owned type with a table of its own is
+/// not followed. Keyless types are left out (EF Core tracks none).</para>
 /// </remarks>
 // EF Core's state manager is used directly (an internal API, as ServerTools uses elsewhere: EntryValues, EfRuleNavigations):
 // it lists the deleted entries without a pass over every tracked one, and applies EF Core's cascade of one relationship,
@@ -42,54 +49,98 @@ internal static class DatabaseCascades
 {
     private const string AnnotationName = "ServerTools:DatabaseCascades";
 
+    /// <summary><c>EF.Property&lt;T&gt;</c>, generic.</summary>
+    private static readonly System.Reflection.MethodInfo s_property = typeof(EF).GetMethod(nameof(EF.Property))!;
+
     /// <summary>
     /// Loads the dependents that the database's cascades of the context's deleted entities reach, and cascades to them
     /// (see the class). Changes must have been detected; automatic detection is off.
     /// </summary>
-    public static async Task LoadAsync(DbContext context, ServerToolsOptions options, bool async, CancellationToken cancellationToken)
+    /// <returns>
+    /// What puts the dependents back when a later SaveChanges interceptor of the application turns a principal's delete into
+    /// something else (<see cref="CascadeUndo"/>), listening until <see cref="CascadeUndo.Stop"/>; null when nothing was cascaded.
+    /// </returns>
+    public static async Task<CascadeUndo?> LoadAsync(DbContext context, ServerToolsOptions options, bool async, CancellationToken cancellationToken)
     {
+        // A provider that is not relational (the in-memory one) has no constraints: its store deletes nothing by itself.
         var tracker = context.ChangeTracker;
-        if (tracker.CascadeDeleteTiming == CascadeTiming.Never)
+        if (tracker.CascadeDeleteTiming == CascadeTiming.Never || !context.Database.IsRelational())
         {
-            return;
+            return null;
         }
 
         var followed = Followed(context.Model, options.Auditing.Enabled, options.Tracking.Enabled);
         if (followed.Count == 0)
         {
-            return;
+            return null;
         }
 
         var stateManager = context.GetService<IStateManager>();
+        if (tracker.CascadeDeleteTiming == CascadeTiming.OnSaveChanges || tracker.DeleteOrphansTiming == CascadeTiming.OnSaveChanges)
+        {
+            // EF Core applies these cascades at the start of its save, after this: an orphan it deletes there, or a dependent
+            // its cascade deletes, is deleted now, so that the dependents the database deletes with it are read too. Not
+            // forced, as EF Core's is not: a timing of Never is respected.
+            stateManager.CascadeChanges(force: false);
+        }
+
+        // The cascade's query is no read of the application's: entities of a type audited with reads get no Read log.
+        var reads = context.GetService<AuditReadRecorder>();
+        var undo = new CascadeUndo(tracker);
         var done = new HashSet<InternalEntityEntry>(ReferenceEqualityComparer.Instance);
+        HashSet<(InternalEntityEntry, IKey)>? storedKeys = null;
         while (Pending(stateManager, followed, done) is { } pending)
         {
             foreach (var (foreignKey, principals) in pending)
             {
+                if (!foreignKey.PrincipalKey.IsPrimaryKey())
+                {
+                    await StoredAlternateKeysAsync(context, foreignKey.PrincipalKey, principals, storedKeys ??= [], async, cancellationToken).ConfigureAwait(false);
+                }
+
+                // Every principal is read for, also one whose navigation the context has loaded: EF Core marks it loaded
+                // after an Include or an explicit load that a query filter, or a filtered Include, trimmed. A dependent the
+                // context tracks already is not tracked twice (identity resolution).
                 var keys = new List<object?[]>(principals.Count);
                 foreach (var principal in principals)
                 {
-                    if (foreignKey.PrincipalToDependent is not { } navigation || !principal.IsLoaded(navigation))
+                    keys.Add(PrincipalKey(principal, foreignKey));
+                }
+
+                var ownerRow = foreignKey.DeclaringEntityType.IsOwned() ? OwnerRow(foreignKey.DeclaringEntityType) : null;
+                var loaded = new List<object>();
+                for (var start = 0; start < keys.Count; start += StoredRows.MaxPerQuery)
+                {
+                    var query = DependentsQuery(context, foreignKey, ownerRow, keys, start, Math.Min(StoredRows.MaxPerQuery, keys.Count - start));
+                    reads.Paused = true;
+                    try
                     {
-                        keys.Add(PrincipalKey(principal, foreignKey));
+                        loaded.AddRange(async ? await query.ToListAsync(cancellationToken).ConfigureAwait(false) : query.ToList());
+                    }
+                    finally
+                    {
+                        reads.Paused = false;
                     }
                 }
 
-                for (var start = 0; start < keys.Count; start += StoredRows.MaxPerQuery)
+                if (ownerRow is { } row && foreignKey.DeleteBehavior == DeleteBehavior.Cascade)
                 {
-                    var query = DependentsQuery(context, foreignKey, keys, start, Math.Min(StoredRows.MaxPerQuery, keys.Count - start));
-                    _ = async ? await query.ToListAsync(cancellationToken).ConfigureAwait(false) : query.ToList();
+                    DeleteOwners(stateManager, undo, foreignKey, row.Path, principals, loaded);
+                    continue;
                 }
 
                 // EF Core's own cascade, as at the delete (or in the save, with CascadeTiming.OnSaveChanges): the dependents
-                // now tracked are deleted, or get a null foreign key, by the relationship's DeleteBehavior.
+                // now tracked are deleted, or get a null foreign key, by the relationship's DeleteBehavior. (An owned
+                // dependent's foreign key set to null is its owner's column, as in the database.)
                 IForeignKey[] only = [foreignKey];
                 foreach (var principal in principals)
                 {
-                    stateManager.CascadeDelete(principal, force: false, only);
+                    undo.Record(principal, () => stateManager.CascadeDelete(principal, force: false, only));
                 }
             }
         }
+
+        return undo.Listen();
     }
 
     /// <summary>The deleted entries not handled yet whose type is the principal of a relationship to follow, by relationship; null when there are none.</summary>
@@ -119,6 +170,73 @@ internal static class DatabaseCascades
         return pending;
     }
 
+    /// <summary>
+    /// Gives the principals the stored values of an alternate key their dependents refer to. A principal deleted as a stub
+    /// (<c>Remove(new Desk { Id = id })</c>) holds its primary key only, and placeholders for the rest: the dependents would
+    /// be looked for by the placeholders, EF Core would find none of them its dependents, and it could order the principal's
+    /// delete before theirs, which the database's cascade makes fail. The stored values become the key's original and
+    /// current ones (EF Core fixes up the dependents it tracks by them); a principal whose row is gone keeps its own, and
+    /// the save's delete finds no row. One query per key and principal type; each principal once.
+    /// </summary>
+    private static async Task StoredAlternateKeysAsync(
+        DbContext context, IKey key, List<InternalEntityEntry> principals, HashSet<(InternalEntityEntry, IKey)> done, bool async, CancellationToken cancellationToken)
+    {
+        var primaryKey = key.DeclaringEntityType.FindPrimaryKey()!.Properties;
+        var keys = new List<object?[]>(principals.Count);
+        var entries = new List<InternalEntityEntry>(principals.Count);
+        foreach (var principal in principals)
+        {
+            if (done.Add((principal, key)))
+            {
+                var primary = new object?[primaryKey.Count];
+                for (var i = 0; i < primary.Length; i++)
+                {
+                    primary[i] = principal.GetOriginalValue(primaryKey[i]);
+                }
+
+                keys.Add(primary);
+                entries.Add(principal);
+            }
+        }
+
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        var properties = key.Properties.ToArray();
+        foreach (var (index, stored) in await StoredRows.ReadAsync(context, key.DeclaringEntityType, keys, properties, async, cancellationToken).ConfigureAwait(false))
+        {
+            var entry = entries[index];
+            var differs = false;
+            for (var i = 0; i < properties.Length && !differs; i++)
+            {
+                var comparer = properties[i].GetKeyValueComparer();
+                differs = !comparer.Equals(entry.GetCurrentValue(properties[i]), stored[i]) || !comparer.Equals(entry.GetOriginalValue(properties[i]), stored[i]);
+            }
+
+            if (!differs)
+            {
+                continue;
+            }
+
+            // EF Core lets no key of a deleted entity change: the stub is unchanged while it takes the stored values (which
+            // are then its original ones: nothing is marked modified), and is deleted again, as EF Core deletes an entity.
+            for (var i = 0; i < properties.Length; i++)
+            {
+                entry.SetOriginalValue(properties[i], stored[i]);
+            }
+
+            entry.SetEntityState(EntityState.Unchanged);
+            for (var i = 0; i < properties.Length; i++)
+            {
+                entry.SetProperty(properties[i], stored[i], isMaterialization: false, setModified: false);
+            }
+
+            entry.SetEntityState(EntityState.Deleted);
+        }
+    }
+
     /// <summary>The values of the principal key <paramref name="foreignKey"/> refers to, as the database holds them (the original ones).</summary>
     private static object?[] PrincipalKey(InternalEntityEntry principal, IForeignKey foreignKey)
     {
@@ -133,20 +251,97 @@ internal static class DatabaseCascades
     }
 
     /// <summary>
+    /// The owner whose row an owned type is stored in (<c>OwnsOne</c> without a table of its own, at any depth), and the
+    /// navigations from it to the owned type; null when the owned type has a table of its own, or is stored as JSON.
+    /// </summary>
+    private static (IEntityType Root, INavigation[] Path)? OwnerRow(IEntityType owned)
+    {
+        var path = new List<INavigation>();
+        var type = owned;
+        while (type.FindOwnership() is { PrincipalToDependent: { } navigation } ownership)
+        {
+            var owner = ownership.PrincipalEntityType;
+            if (type.IsMappedToJson() || type.GetTableName() != owner.GetTableName() || type.GetSchema() != owner.GetSchema())
+            {
+                return null;
+            }
+
+            path.Insert(0, navigation);
+            type = owner;
+        }
+
+        return type.IsOwned() ? null : (type, path.ToArray());
+    }
+
+    /// <summary>
+    /// The owners of the loaded rows whose owned entity refers to a deleted principal by <paramref name="foreignKey"/>, an
+    /// <c>ON DELETE CASCADE</c> in the owner's own row: the database deletes the row, so the owner is deleted (EF Core's
+    /// cascade would delete the owned entity only, and clear its columns). An owned entity whose foreign key the
+    /// application changed keeps its owner (EF Core updates the row first).
+    /// </summary>
+    private static void DeleteOwners(
+        IStateManager stateManager, CascadeUndo undo, IForeignKey foreignKey, INavigation[] path, List<InternalEntityEntry> principals, List<object> owners)
+    {
+        var byKey = new Dictionary<object?[], InternalEntityEntry>(new StoredRows.KeyComparer(foreignKey.Properties));
+        foreach (var principal in principals)
+        {
+            byKey.TryAdd(PrincipalKey(principal, foreignKey), principal);
+        }
+
+        foreach (var owner in owners)
+        {
+            var root = stateManager.TryGetEntry(owner, path[0].DeclaringEntityType);
+            var entry = root;
+            foreach (var navigation in path)
+            {
+                entry = entry?[navigation] is { } value ? stateManager.TryGetEntry(value, navigation.TargetEntityType) : null;
+            }
+
+            if (root is not { EntityState: EntityState.Unchanged or EntityState.Modified } || entry is null)
+            {
+                continue;
+            }
+
+            var key = new object?[foreignKey.Properties.Count];
+            var moved = false;
+            for (var i = 0; i < key.Length; i++)
+            {
+                var property = foreignKey.Properties[i];
+                key[i] = entry.GetCurrentValue(property);
+                moved |= !property.GetKeyValueComparer().Equals(key[i], entry.GetOriginalValue(property));
+            }
+
+            if (!moved && byKey.TryGetValue(key, out var principal))
+            {
+                undo.Record(principal, () => root.SetEntityState(EntityState.Deleted));
+            }
+        }
+    }
+
+    /// <summary>
     /// <c>dependents.IgnoreQueryFilters().Where(e =&gt; fk == k1 || ...).Select(e =&gt; (object)e)</c>, a tracking query of the
     /// dependents of <paramref name="foreignKey"/> whose foreign key holds one of the keys (<see cref="KeyPredicates.AnyOf"/>).
+    /// For a foreign key of an owned type stored in its owner's row (<paramref name="ownerRow"/>), the owners are read, by
+    /// their owned entity's foreign key (<c>e.ShipTo.CountryId</c>), and their owned entities with them.
     /// </summary>
-    private static IQueryable<object> DependentsQuery(DbContext context, IForeignKey foreignKey, List<object?[]> keys, int start, int count)
+    private static IQueryable<object> DependentsQuery(
+        DbContext context, IForeignKey foreignKey, (IEntityType Root, INavigation[] Path)? ownerRow, List<object?[]> keys, int start, int count)
     {
-        var type = foreignKey.DeclaringEntityType;
+        var type = ownerRow?.Root ?? foreignKey.DeclaringEntityType;
         var clrType = type.ClrType;
         var provider = context.GetService<IAsyncQueryProvider>();
         var entity = Expression.Parameter(clrType, "e");
+        Expression holder = entity;
+        foreach (var navigation in ownerRow?.Path ?? [])
+        {
+            holder = Expression.Call(s_property.MakeGenericMethod(navigation.ClrType), holder, Expression.Constant(navigation.Name));
+        }
+
         Expression query = Expression.Call(StoredRows.IgnoreQueryFiltersMethod.MakeGenericMethod(clrType), new EntityQueryRootExpression(provider, type));
         query = Expression.Call(
             StoredRows.WhereMethod.MakeGenericMethod(clrType),
             query,
-            Expression.Quote(Expression.Lambda(KeyPredicates.AnyOf(entity, foreignKey.Properties, keys, start, count), entity)));
+            Expression.Quote(Expression.Lambda(KeyPredicates.AnyOf(holder, foreignKey.Properties, keys, start, count), entity)));
         query = Expression.Call(
             StoredRows.SelectMethod.MakeGenericMethod(clrType, typeof(object)),
             query,
@@ -168,16 +363,21 @@ internal static class DatabaseCascades
     private static Dictionary<IEntityType, IForeignKey[]> Compute(IModel model, bool auditing, bool tracking)
     {
         var candidates = new List<IForeignKey>();
+        var cascades = new HashSet<IForeignKey>();
         foreach (var type in model.GetEntityTypes())
         {
             foreach (var foreignKey in type.GetDeclaredForeignKeys())
             {
                 if (!foreignKey.IsOwnership
-                    && foreignKey.DeleteBehavior is DeleteBehavior.Cascade or DeleteBehavior.SetNull
-                    && !type.IsOwned()
-                    && type.FindPrimaryKey() is not null)
+                    && (!type.IsOwned() || OwnerRow(type) is not null)
+                    && type.FindPrimaryKey() is not null
+                    && InDatabase(foreignKey) is { } action)
                 {
                     candidates.Add(foreignKey);
+                    if (action == ReferentialAction.Cascade)
+                    {
+                        cascades.Add(foreignKey);
+                    }
                 }
             }
         }
@@ -192,9 +392,9 @@ internal static class DatabaseCascades
             foreach (var foreignKey in candidates)
             {
                 if (!followed.Contains(foreignKey)
-                    && foreignKey.DeclaringEntityType.GetDerivedTypesInclusive().Any(dependent =>
+                    && Dependents(foreignKey).Any(dependent =>
                         Logged(dependent, auditing, tracking)
-                        || (foreignKey.DeleteBehavior == DeleteBehavior.Cascade && dependent.GetReferencingForeignKeys().Any(followed.Contains))))
+                        || (cascades.Contains(foreignKey) && dependent.GetReferencingForeignKeys().Any(followed.Contains))))
                 {
                     followed.Add(foreignKey);
                     added = true;
@@ -220,9 +420,136 @@ internal static class DatabaseCascades
         return byPrincipal;
     }
 
+    /// <summary>
+    /// The types whose rows the database changes when a principal of <paramref name="foreignKey"/> is deleted: its
+    /// dependent type and those derived from it; for an owned type stored in its owner's row, the owner's types too (its
+    /// row is deleted, or its column set to null).
+    /// </summary>
+    private static IEnumerable<IEntityType> Dependents(IForeignKey foreignKey)
+    {
+        var dependents = foreignKey.DeclaringEntityType.GetDerivedTypesInclusive();
+        return foreignKey.DeclaringEntityType.IsOwned() && OwnerRow(foreignKey.DeclaringEntityType) is { } row ? dependents.Concat(row.Root.GetDerivedTypesInclusive()) : dependents;
+    }
+
+    /// <summary>
+    /// What the database does to the dependents of <paramref name="foreignKey"/> when their principal's row is deleted:
+    /// <see cref="ReferentialAction.Cascade"/> or <see cref="ReferentialAction.SetNull"/> by the foreign key constraint it is
+    /// mapped to, when EF Core's cascade of the relationship (its <see cref="DeleteBehavior"/>) does the same; else null. A
+    /// relationship mapped to no constraint (a principal of a TPC hierarchy's base type; a dependent mapped to a view or a
+    /// SQL query) changes no row in the database, and one whose constraint acts otherwise is not EF Core's to apply.
+    /// </summary>
+    private static ReferentialAction? InDatabase(IForeignKey foreignKey)
+    {
+        var expected = foreignKey.DeleteBehavior switch
+        {
+            DeleteBehavior.Cascade => ReferentialAction.Cascade,
+            DeleteBehavior.SetNull => ReferentialAction.SetNull,
+            _ => (ReferentialAction?)null,
+        };
+        var constraints = foreignKey.GetMappedConstraints().ToList();
+        return expected is { } action && constraints.Count > 0 && constraints.All(constraint => constraint.OnDeleteAction == action) ? action : null;
+    }
+
     /// <summary>Whether a save logs an entity of <paramref name="type"/>: audited, tracked, or the join type of a many-to-many link an audited class may log.</summary>
     private static bool Logged(IEntityType type, bool auditing, bool tracking)
         => (auditing && (AuditDescriptors.TryGet(type.ClrType, out _) || LinkChanges.IsJoin(type)))
             || (tracking && TrackedDescriptors.TryGet(type.ClrType, out _));
+}
+
+/// <summary>
+/// The changes <see cref="DatabaseCascades"/> made to the dependents of each principal, put back when the principal stops
+/// being deleted before the save's statements: an application's SaveChanges interceptor runs after ServerTools', and may
+/// turn a delete into an update (a soft delete, as EF Core's docs show). EF Core's own cascade in the save would then not
+/// reach the dependents, and the database deletes nothing: neither may the loaded dependents be deleted, nor their foreign
+/// keys set to null. A dependent put back is a principal too: what was cascaded from it is put back in turn.
+/// </summary>
+/// <remarks>
+/// A change is put back only while the dependent is still in the state the cascade left it in (one the application changed
+/// since is its own). A dependent that was unchanged gets its original values back; one that was modified keeps its
+/// values, and so its modified foreign key when the cascade set it to null from a modified entity (no state change tells
+/// that apart; such a dependent is one the application changed and tracked before the delete, which EF Core's own cascade at
+/// the delete reaches first unless the cascade timing says otherwise).
+/// </remarks>
+internal sealed class CascadeUndo(ChangeTracker tracker)
+{
+    private readonly Dictionary<InternalEntityEntry, List<(InternalEntityEntry Entry, EntityState Old, EntityState New)>> _byPrincipal =
+        new(ReferenceEqualityComparer.Instance);
+
+    private List<(InternalEntityEntry Entry, EntityState Old, EntityState New)>? _recording;
+
+    /// <summary>Runs <paramref name="cascade"/>, and keeps the state changes it makes as those of <paramref name="principal"/>'s dependents.</summary>
+    public void Record(InternalEntityEntry principal, Action cascade)
+    {
+        var recording = _recording = [];
+        tracker.StateChanged += OnCascaded;
+        try
+        {
+            cascade();
+        }
+        finally
+        {
+            tracker.StateChanged -= OnCascaded;
+            _recording = null;
+        }
+
+        if (recording.Count > 0)
+        {
+            if (_byPrincipal.TryGetValue(principal, out var changes))
+            {
+                changes.AddRange(recording);
+            }
+            else
+            {
+                _byPrincipal.Add(principal, recording);
+            }
+        }
+    }
+
+    /// <summary>Starts listening for principals that stop being deleted; null when nothing was cascaded.</summary>
+    public CascadeUndo? Listen()
+    {
+        if (_byPrincipal.Count == 0)
+        {
+            return null;
+        }
+
+        tracker.StateChanged += OnChanged;
+        return this;
+    }
+
+    /// <summary>Stops listening: the save's statements are being sent (EF Core has decided what to save), or the save ended.</summary>
+    public void Stop() => tracker.StateChanged -= OnChanged;
+
+    private void OnCascaded(object? sender, EntityStateChangedEventArgs args)
+        => _recording?.Add((args.Entry.GetInfrastructure(), args.OldState, args.NewState));
+
+    private void OnChanged(object? sender, EntityStateChangedEventArgs args)
+    {
+        if (args.OldState != EntityState.Deleted
+            || args.NewState == EntityState.Deleted
+            || !_byPrincipal.Remove(args.Entry.GetInfrastructure(), out var changes))
+        {
+            return;
+        }
+
+        for (var i = changes.Count - 1; i >= 0; i--)
+        {
+            var (entry, old, now) = changes[i];
+            if (entry.EntityState != now)
+            {
+                continue;
+            }
+
+            if (old == EntityState.Unchanged && now == EntityState.Modified)
+            {
+                // A foreign key set to null: the values of an unchanged entity are its original ones.
+                var values = entry.ToEntityEntry();
+                values.CurrentValues.SetValues(values.OriginalValues);
+            }
+
+            // Deleted again, or unchanged: StateChanged comes back here for a dependent that was deleted, for its own dependents.
+            entry.SetEntityState(old);
+        }
+    }
 }
 #pragma warning restore EF1001

@@ -28,7 +28,7 @@ internal static class KeyPredicates
     /// <paramref name="start"/> + <paramref name="count"/>), padded to <see cref="Padded"/> keys; the values as parameters,
     /// joined by <c>||</c> as a balanced tree, so that a thousand keys do not nest a thousand deep.
     /// </summary>
-    public static Expression AnyOf(ParameterExpression entity, IReadOnlyList<IProperty> key, IReadOnlyList<object?[]> keys, int start, int count)
+    public static Expression AnyOf(Expression entity, IReadOnlyList<IProperty> key, IReadOnlyList<object?[]> keys, int start, int count)
     {
         var padded = Padded(count);
         var keyValues = new object?[padded * key.Count];

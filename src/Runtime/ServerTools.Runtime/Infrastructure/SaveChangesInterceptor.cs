@@ -46,6 +46,9 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
 {
     private SaveWork? _work;
 
+    /// <summary>Puts back what the loading of cascaded dependents changed for a principal that a later interceptor stops deleting, until the save's first statement.</summary>
+    private CascadeUndo? _cascadeUndo;
+
     /// <summary>The context whose SaveChangesFailed and SavedChanges events this instance listens to (a pooled context's are cleared with its state).</summary>
     private DbContext? _listening;
 
@@ -342,6 +345,13 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
     /// </summary>
     private void SaveCommand(CommandEventData eventData)
     {
+        if (eventData.CommandSource == CommandSource.SaveChanges && _cascadeUndo is { } undo)
+        {
+            // EF Core has decided what the save writes, after every SaveChanges interceptor: the cascaded dependents stay as they are.
+            _cascadeUndo = null;
+            undo.Stop();
+        }
+
         if (eventData.CommandSource != CommandSource.SaveChanges || _work is not { } work || !ReferenceEquals(eventData.Context, work.Context))
         {
             return;
@@ -673,7 +683,7 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
             if ((options.Auditing.Enabled || options.Tracking.Enabled) && options.LoadCascadedDependents)
             {
                 // Before the hooks: a dependent whose foreign key the cascade sets to null is changed like any other.
-                await DatabaseCascades.LoadAsync(context, options, async, cancellationToken).ConfigureAwait(false);
+                _cascadeUndo = await DatabaseCascades.LoadAsync(context, options, async, cancellationToken).ConfigureAwait(false);
             }
 
             if (options.Tracking.Enabled && TrackedBatch.RunHooks(context))
@@ -771,6 +781,8 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
     {
         var work = _work;
         _work = null;
+        _cascadeUndo?.Stop();
+        _cascadeUndo = null;
         if (context is null)
         {
             return work;

@@ -156,7 +156,7 @@ internal static class StoredRows
     private static MethodInfo GenericOf(LambdaExpression call) => ((MethodCallExpression)call.Body).Method.GetGenericMethodDefinition();
 
     /// <summary>Key values compared as EF Core compares them (<see cref="IProperty.GetKeyValueComparer"/>).</summary>
-    private sealed class KeyComparer(IReadOnlyList<IProperty> key) : IEqualityComparer<object?[]>
+    internal sealed class KeyComparer(IReadOnlyList<IProperty> key) : IEqualityComparer<object?[]>
     {
         public bool Equals(object?[]? x, object?[]? y)
         {
