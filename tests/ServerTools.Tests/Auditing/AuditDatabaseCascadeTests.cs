@@ -290,17 +290,25 @@ public sealed class AuditDatabaseCascadeTests(AuditDatabaseCascadeTests.Database
     /// <summary>
     /// An application's SaveChanges interceptor, which runs after ServerTools', turns the customer's delete into a soft delete
     /// (EF Core's documented pattern): the invoices loaded for the cascade are not deleted either, and nothing logs a delete.
+    /// Also with the cascade timing such an application sets (<see cref="CascadeTiming.OnSaveChanges"/>, where EF Core
+    /// cascades after the interceptors) and the invoices loaded by the application, which ServerTools cascades before them.
     /// </summary>
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task A_soft_delete_by_a_later_interceptor_keeps_the_invoices(bool load)
+    [InlineData(true, CascadeTiming.Immediate)]
+    [InlineData(false, CascadeTiming.Immediate)]
+    [InlineData(true, CascadeTiming.OnSaveChanges)]
+    [InlineData(false, CascadeTiming.OnSaveChanges)]
+    public async Task A_soft_delete_by_a_later_interceptor_keeps_the_invoices(bool load, CascadeTiming timing)
     {
-        var stored = await StoreAsync("soft-" + load);
+        var stored = await StoreAsync($"soft-{load}-{timing}");
         await using (var context = new CascadeContext(new DbContextOptionsBuilder<CascadeContext>()
             .UseNpgsql(database.ConnectionString).UseServerTools(o => o.LoadCascadedDependents = load).AddInterceptors(new SoftDeleteCustomers()).Options))
         {
-            context.Customers.Remove((await context.Customers.FindAsync(stored.Customer))!);
+            context.ChangeTracker.CascadeDeleteTiming = timing;
+            var customer = timing == CascadeTiming.OnSaveChanges
+                ? await context.Customers.Include(c => c.Invoices).SingleAsync(c => c.Id == stored.Customer)
+                : (await context.Customers.FindAsync(stored.Customer))!;
+            context.Customers.Remove(customer);
             await context.SaveChangesAsync();
             Assert.All(context.ChangeTracker.Entries(), entry => Assert.Equal(EntityState.Unchanged, entry.State));
         }
@@ -316,6 +324,76 @@ public sealed class AuditDatabaseCascadeTests(AuditDatabaseCascadeTests.Database
         Assert.Equal([AuditOperation.Create], (await LogsOf<Invoice>(stored.Invoice)).Select(l => l.Operation));
         Assert.Equal([AuditOperation.Create], (await LogsOf<InvoiceLine>(stored.Line)).Select(l => l.Operation));
         Assert.Empty(await DeletesInOutboxAsync(stored.Invoice));
+    }
+
+    /// <summary>
+    /// An application's interceptor that soft-deletes every type (invoices archived, customers renamed), visiting the invoices
+    /// first or last: the invoice it saw deleted only because ServerTools cascaded the customer's delete is kept as it was,
+    /// once the customer's delete became a soft one, and nothing of it is logged.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_soft_delete_of_every_type_by_a_later_interceptor_leaves_the_invoices_it_saw_only_through_the_cascade(bool invoicesFirst)
+    {
+        var stored = await StoreAsync("soft-every-" + invoicesFirst);
+        await using (var context = new CascadeContext(new DbContextOptionsBuilder<CascadeContext>()
+            .UseNpgsql(database.ConnectionString).UseServerTools().AddInterceptors(new SoftDeleteEveryType(invoicesFirst)).Options))
+        {
+            context.Customers.Remove((await context.Customers.FindAsync(stored.Customer))!);
+            await context.SaveChangesAsync();
+        }
+
+        await using var check = database.Create();
+        Assert.Equal("(deleted)", (await check.Customers.SingleAsync(c => c.Id == stored.Customer)).Name);
+        Assert.False((await check.Invoices.IgnoreQueryFilters().SingleAsync(i => i.Id == stored.Invoice)).Archived);
+        Assert.True(await check.Lines.AnyAsync(l => l.Id == stored.Line));
+        Assert.Equal([AuditOperation.Create], (await LogsOf<Invoice>(stored.Invoice)).Select(l => l.Operation));
+        Assert.Equal([AuditOperation.Create], (await LogsOf<InvoiceLine>(stored.Line)).Select(l => l.Operation));
+    }
+
+    /// <summary>Turns the deletes of customers into renames and those of invoices into archiving, in the order given.</summary>
+    private sealed class SoftDeleteEveryType(bool invoicesFirst) : SaveChangesInterceptor
+    {
+        public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+        {
+            Soften(eventData.Context!);
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Soften(eventData.Context!);
+            return ValueTask.FromResult(result);
+        }
+
+        private void Soften(DbContext context)
+        {
+            if (invoicesFirst)
+            {
+                SoftenInvoices(context);
+            }
+
+            foreach (var entry in context.ChangeTracker.Entries<Customer>().Where(e => e.State == EntityState.Deleted).ToList())
+            {
+                entry.State = EntityState.Modified;
+                entry.Entity.Name = "(deleted)";
+            }
+
+            if (!invoicesFirst)
+            {
+                SoftenInvoices(context);
+            }
+        }
+
+        private static void SoftenInvoices(DbContext context)
+        {
+            foreach (var entry in context.ChangeTracker.Entries<Invoice>().Where(e => e.State == EntityState.Deleted).ToList())
+            {
+                entry.State = EntityState.Modified;
+                entry.Entity.Archived = true;
+            }
+        }
     }
 
     /// <summary>Turns the deletes of customers into updates, as EF Core's docs show for soft deletes.</summary>

@@ -76,17 +76,31 @@ internal static class DatabaseCascades
         }
 
         var stateManager = context.GetService<IStateManager>();
+        var undo = new CascadeUndo(tracker);
         if (tracker.CascadeDeleteTiming == CascadeTiming.OnSaveChanges || tracker.DeleteOrphansTiming == CascadeTiming.OnSaveChanges)
         {
-            // EF Core applies these cascades at the start of its save, after this: an orphan it deletes there, or a dependent
-            // its cascade deletes, is deleted now, so that the dependents the database deletes with it are read too. Not
-            // forced, as EF Core's is not: a timing of Never is respected.
-            stateManager.CascadeChanges(force: false);
+            // EF Core applies these cascades at the start of its save (its CascadeChanges), after the SaveChanges interceptors:
+            // an orphan it deletes there, or a dependent its cascade deletes, is deleted now, so that the dependents the
+            // database deletes with it are read too. Not forced, as EF Core's is not: a timing of Never is respected. Each
+            // deleted principal's cascade is recorded as its own, so that a later interceptor that turns its delete into
+            // something else (a soft delete, the reason for this timing) gets its dependents back, as EF Core, cascading
+            // after that interceptor, would have left them.
+            foreach (var orphan in stateManager.ToListForState(added: true, modified: true))
+            {
+                if (orphan.HasConceptualNull)
+                {
+                    orphan.HandleConceptualNulls(stateManager.SensitiveLoggingEnabled, force: false, isCascadeDelete: false);
+                }
+            }
+
+            foreach (var deleted in stateManager.ToListForState(deleted: true))
+            {
+                undo.Record(deleted, () => stateManager.CascadeDelete(deleted, force: false));
+            }
         }
 
         // The cascade's query is no read of the application's: entities of a type audited with reads get no Read log.
         var reads = context.GetService<AuditReadRecorder>();
-        var undo = new CascadeUndo(tracker);
         var done = new HashSet<InternalEntityEntry>(ReferenceEqualityComparer.Instance);
         HashSet<(InternalEntityEntry, IKey)>? storedKeys = null;
         while (Pending(stateManager, followed, done) is { } pending)
@@ -537,6 +551,16 @@ internal sealed class CascadeUndo(ChangeTracker tracker)
             var (entry, old, now) = changes[i];
             if (entry.EntityState != now)
             {
+                // An unchanged dependent the cascade deleted, which a later interceptor then turned into an update (a soft
+                // delete of every type, visiting the dependents first): the update answered the cascade's delete, which is
+                // now withdrawn, so the dependent is put back as it was loaded.
+                if (old == EntityState.Unchanged && now == EntityState.Deleted && entry.EntityState == EntityState.Modified)
+                {
+                    var loaded = entry.ToEntityEntry();
+                    loaded.CurrentValues.SetValues(loaded.OriginalValues);
+                    entry.SetEntityState(EntityState.Unchanged);
+                }
+
                 continue;
             }
 
