@@ -124,8 +124,7 @@ internal static class ServerToolsTables
     private static InvalidOperationException? ExplainColumn(PostgresException error, Type contextType, string sql, string refused)
     {
         if (error.SqlState != PostgresErrorCodes.UndefinedColumn
-            || RaisingFunction(error) is not null
-            || UndefinedColumns.Parse(error.MessageText) is not (var column, var relation, var alias)
+            || UndefinedColumns.OfStatement(error) is not (var column, var relation, var alias)
             || !s_columns.TryGetValue((contextType, column), out var candidates)
             || candidates.Keys.Where(candidate => UndefinedColumns.Proves(sql, contextType, column, relation, alias, candidate.Name, candidate.Reference)).ToArray()
                 is not [var table])

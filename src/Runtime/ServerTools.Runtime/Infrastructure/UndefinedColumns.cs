@@ -115,6 +115,14 @@ internal static class UndefinedColumns
             : null;
 
     /// <summary>
+    /// <see cref="Parse"/> of <paramref name="error"/>'s message when the failed statement itself raised it, which
+    /// <see cref="Proves"/> can then read against the statement's text; null when a function raised it (a trigger's, a
+    /// policy's: <see cref="ServerToolsTables.RaisingFunction"/>), whose missing column the statement's text proves nothing of.
+    /// </summary>
+    public static (string Column, string? Relation, string? Alias)? OfStatement(PostgresException error)
+        => ServerToolsTables.RaisingFunction(error) is null ? Parse(error.MessageText) : null;
+
+    /// <summary>
     /// The column, and the relation or the alias when PostgreSQL names one, of a 42703 message: <c>column s.X does not exist</c>,
     /// <c>column "X" does not exist</c>, <c>column "X" of relation "T" does not exist</c>. Null for another wording.
     /// </summary>

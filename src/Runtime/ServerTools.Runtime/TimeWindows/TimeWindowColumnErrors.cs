@@ -138,8 +138,7 @@ internal static class TimeWindowColumnErrors
     /// </summary>
     private static InvalidOperationException? Explain(PostgresException error, Type contextType, string sql, string refused)
     {
-        if (ServerToolsTables.RaisingFunction(error) is not null
-            || UndefinedColumns.Parse(error.MessageText) is not (var column, var relation, var alias))
+        if (UndefinedColumns.OfStatement(error) is not (var column, var relation, var alias))
         {
             return null;
         }
