@@ -55,14 +55,13 @@ internal sealed class TrackingSymbols
     /// <summary>
     /// The <c>TrackedOperations</c> that <paramref name="type"/>, a tracked class, delivers, as the generator writes them in
     /// its descriptor: its own <c>[Tracked]</c>'s Operations, else the union of those its tracked fields' attributes ask for
-    /// (<see cref="TrackedProperties.UnionOfFields"/>; fields <see cref="TrackedProperties.IsLeftOut">left out</see> do not count).
+    /// (<see cref="TrackedProperties.UnionOfFields"/> of <see cref="TrackedFields"/>, so fields
+    /// <see cref="TrackedProperties.IsLeftOut">left out</see> do not count), as the generator unites those it keeps.
     /// </summary>
     public int Operations(INamedTypeSymbol type)
         => Find(type) is { } attribute
             ? TrackedProperties.OperationsOf(attribute)
-            : TrackedProperties.UnionOfFields(
-                type,
-                TrackedProperties.Of(type, wholeClass: false).Where(property => !TrackedProperties.IsLeftOut(type, property.Symbol)).Select(static property => property.Name));
+            : TrackedProperties.UnionOfFields(type, TrackedFields(type).Select(static property => property.Name));
 
     /// <summary>
     /// The properties of <paramref name="type"/> that would be tracked but that the generator leaves out, as their type
