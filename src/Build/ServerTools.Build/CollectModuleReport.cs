@@ -40,7 +40,7 @@ public sealed class CollectModuleReport : Microsoft.Build.Utilities.Task
         try
         {
             Directory.CreateDirectory(CollectDirectory);
-            File.Copy(ReportFile, target, overwrite: true);
+            AtomicFile.Copy(ReportFile, target);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

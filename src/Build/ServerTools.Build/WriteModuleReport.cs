@@ -102,8 +102,8 @@ public sealed class WriteModuleReport : Microsoft.Build.Utilities.Task
         {
             Directory.CreateDirectory(directory);
             var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-            File.WriteAllText(JsonFile, ModuleReportJson.Write(report), utf8);
-            File.WriteAllText(MarkdownFile, ModuleReportMarkdown.Write(report), utf8);
+            AtomicFile.Write(JsonFile, ModuleReportJson.Write(report), utf8);
+            AtomicFile.Write(MarkdownFile, ModuleReportMarkdown.Write(report), utf8);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
