@@ -90,11 +90,14 @@ public sealed class RuleWithoutInterfaceAnalyzerTests
     [InlineData("public sealed class DiscountLimit", "public sealed class DiscountLimit : IExceptionRule<SaleOrder>")]
     [InlineData("public sealed class DiscountLimit : IAudited", "public sealed class DiscountLimit : IAudited, IExceptionRule<SaleOrder>")]
     [InlineData("public sealed class DiscountLimit<TOptions> where TOptions : class", "public sealed class DiscountLimit<TOptions> : IExceptionRule<SaleOrder> where TOptions : class")]
-    public Task Fix_implements_IExceptionRule_for_the_type_the_Applies_method_takes(string header, string fixedHeader) => CodeFixAssert.VerifyAsync(
+    [InlineData("public sealed class DiscountLimit(IAudited audited)", "public sealed class DiscountLimit(IAudited audited) : IExceptionRule<SaleOrder>", "audited is not null && ")]
+    [InlineData("public sealed record DiscountLimit(IAudited Audited)", "public sealed record DiscountLimit(IAudited Audited) : IExceptionRule<SaleOrder>")]
+    [InlineData("public sealed class DiscountLimit<TOptions>(TOptions options) where TOptions : class", "public sealed class DiscountLimit<TOptions>(TOptions options) : IExceptionRule<SaleOrder> where TOptions : class", "options is not null && ")]
+    public Task Fix_implements_IExceptionRule_for_the_type_the_Applies_method_takes(string header, string fixedHeader, string condition = "") => CodeFixAssert.VerifyAsync(
         new RuleWithoutInterfaceAnalyzer(),
         new ImplementRuleInterfaceCodeFixProvider(),
-        Rule(header, "public bool Applies(SaleOrder order) => order.Discount > 0.30m;"),
-        Rule(fixedHeader, "public bool Applies(SaleOrder order) => order.Discount > 0.30m;"));
+        Rule(header, $"public bool Applies(SaleOrder order) => {condition}order.Discount > 0.30m;"),
+        Rule(fixedHeader, $"public bool Applies(SaleOrder order) => {condition}order.Discount > 0.30m;"));
 
     [Theory]
     [InlineData("public bool Check(SaleOrder order) => false;")]

@@ -61,7 +61,7 @@ public sealed class ImplementRuleInterfaceCodeFixProvider : DiagnosticCodeFixPro
 
     /// <summary>
     /// Adds <c>IExceptionRule&lt;T&gt;</c> last in the base list, written fully qualified and shortened by the simplifier;
-    /// a class without a base list gets one, before the line break that ended its header.
+    /// a class without a base list gets one, before the line break that ended its header (after a primary constructor's parameters).
     /// </summary>
     private static TypeDeclarationSyntax AddInterface(TypeDeclarationSyntax declaration, ITypeSymbol entity)
     {
@@ -76,8 +76,9 @@ public sealed class ImplementRuleInterfaceCodeFixProvider : DiagnosticCodeFixPro
             return declaration.WithBaseList(baseList.WithTypes(types));
         }
 
-        // The header ends at the type parameters or the name; the base list goes right after them.
-        var end = declaration.TypeParameterList?.GetLastToken() ?? declaration.Identifier;
+        // The header ends at the primary constructor's parameters, the type parameters or the name; the base list goes
+        // right after them.
+        var end = declaration.ParameterList?.GetLastToken() ?? declaration.TypeParameterList?.GetLastToken() ?? declaration.Identifier;
         var newList = SyntaxFactory.BaseList(SyntaxFactory.SingletonSeparatedList<BaseTypeSyntax>(type.WithTrailingTrivia(end.TrailingTrivia)))
             .WithColonToken(SyntaxFactory.Token(SyntaxKind.ColonToken).WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(SyntaxFactory.Space));
         return declaration.ReplaceToken(end, end.WithTrailingTrivia()).WithBaseList(newList);
