@@ -26,8 +26,9 @@ namespace ServerTools.Infrastructure;
 /// <para>For each deleted entity whose type is the principal of a relationship mapped to a foreign key constraint with
 /// <c>ON DELETE CASCADE</c> or <c>ON DELETE SET NULL</c> (<see cref="DeleteBehavior.Cascade"/>, <see cref="DeleteBehavior.SetNull"/>;
 /// a relationship without a constraint, such as one to a TPC hierarchy's base type, changes nothing in the database and is
-/// not followed) to a dependent type that is audited, tracked, or the join type of a many-to-many link, or a cascade deletes
-/// further down to one, the dependents are read with one tracking query per relationship (query filters ignored: the
+/// not followed) to a dependent type whose delete (for a cascade) or update (for a SET NULL) the save logs (audited or
+/// tracked with that operation, or the join type of a many-to-many link), or a cascade deletes further down to one, the
+/// dependents are read with one tracking query per relationship (query filters ignored: the
 /// database deletes the rows they hide; up to <see cref="StoredRows.MaxPerQuery"/> principals a query; no Read audit logs),
 /// then EF Core's own cascade of those relationships is applied to them, as it applies it to dependents the context tracks
 /// when the principal is deleted. The dependents it deletes are followed in turn (an invoice's lines), each entity once, so
@@ -365,8 +366,9 @@ internal static class DatabaseCascades
 
     /// <summary>
     /// The relationships to follow from each principal type (see the class), decided once per model and settings: every
-    /// <see cref="DeleteBehavior.Cascade"/> or <see cref="DeleteBehavior.SetNull"/> relationship to a dependent type the
-    /// save logs, and every cascade to a dependent type from which such a relationship is reached.
+    /// <see cref="DeleteBehavior.Cascade"/> relationship to a dependent type (or an owned type stored with it) whose deletes
+    /// the save logs, every <see cref="DeleteBehavior.SetNull"/> one to a dependent type whose updates it logs, and every
+    /// cascade to a dependent type (or an owned type stored with it) from which such a relationship is reached.
     /// </summary>
     private static Dictionary<IEntityType, IForeignKey[]> Followed(IModel model, bool auditing, bool tracking)
         => model.GetOrAddRuntimeAnnotationValue(
@@ -396,8 +398,9 @@ internal static class DatabaseCascades
             }
         }
 
-        // A relationship is followed when a dependent type is logged, or (a cascade) when a dependent type is the principal
-        // of a followed relationship; repeated until nothing changes, for chains of any length.
+        // A relationship is followed when the save would log what the database does to a dependent type: a cascade when a
+        // type it deletes logs deletes, or is the principal of a followed relationship (its own dependents are deleted with
+        // it); a SET NULL when a type it changes logs updates. Repeated until nothing changes, for chains of any length.
         var followed = new HashSet<IForeignKey>();
         bool added;
         do
@@ -406,9 +409,10 @@ internal static class DatabaseCascades
             foreach (var foreignKey in candidates)
             {
                 if (!followed.Contains(foreignKey)
-                    && Dependents(foreignKey).Any(dependent =>
-                        Logged(dependent, auditing, tracking)
-                        || (cascades.Contains(foreignKey) && dependent.GetReferencingForeignKeys().Any(followed.Contains))))
+                    && (cascades.Contains(foreignKey)
+                        ? WithOwned(Dependents(foreignKey)).Any(dependent =>
+                            LogsDelete(dependent, auditing, tracking) || dependent.GetReferencingForeignKeys().Any(followed.Contains))
+                        : Dependents(foreignKey).Any(dependent => LogsUpdate(dependent, auditing, tracking))))
                 {
                     followed.Add(foreignKey);
                     added = true;
@@ -464,10 +468,52 @@ internal static class DatabaseCascades
         return expected is { } action && constraints.Count > 0 && constraints.All(constraint => constraint.OnDeleteAction == action) ? action : null;
     }
 
-    /// <summary>Whether a save logs an entity of <paramref name="type"/>: audited, tracked, or the join type of a many-to-many link an audited class may log.</summary>
-    private static bool Logged(IEntityType type, bool auditing, bool tracking)
-        => (auditing && (AuditDescriptors.TryGet(type.ClrType, out _) || LinkChanges.IsJoin(type)))
-            || (tracking && TrackedDescriptors.TryGet(type.ClrType, out _));
+    /// <summary>
+    /// <paramref name="types"/> and the owned types stored with them, at any depth: an entity's owned entities are deleted
+    /// with it (in its row or in their own table).
+    /// </summary>
+    private static HashSet<IEntityType> WithOwned(IEnumerable<IEntityType> types)
+    {
+        var all = new HashSet<IEntityType>();
+        var pending = new Stack<IEntityType>(types);
+        while (pending.TryPop(out var type))
+        {
+            if (!all.Add(type))
+            {
+                continue;
+            }
+
+            foreach (var foreignKey in type.GetReferencingForeignKeys())
+            {
+                if (foreignKey.IsOwnership)
+                {
+                    foreach (var owned in foreignKey.DeclaringEntityType.GetDerivedTypesInclusive())
+                    {
+                        pending.Push(owned);
+                    }
+                }
+            }
+        }
+
+        return all;
+    }
+
+    /// <summary>
+    /// Whether a save logs the delete of an entity of <paramref name="type"/>: audited with deletes, the join type of a
+    /// many-to-many link an audited class may log, or tracked with deletes.
+    /// </summary>
+    private static bool LogsDelete(IEntityType type, bool auditing, bool tracking)
+        => (auditing && ((AuditDescriptors.TryGet(type.ClrType, out var audit) && (audit.Operations & AuditOperations.Delete) != 0) || LinkChanges.IsJoin(type)))
+            || (tracking && TrackedDescriptors.TryGet(type.ClrType, out var tracked) && (tracked.Operations & TrackedOperations.Delete) != 0);
+
+    /// <summary>
+    /// Whether a save logs an update of an entity of <paramref name="type"/> (a foreign key set to null): audited with
+    /// updates, the join type of a many-to-many link an audited class may log, or tracked with updates or with change hooks
+    /// (which run for every update).
+    /// </summary>
+    private static bool LogsUpdate(IEntityType type, bool auditing, bool tracking)
+        => (auditing && ((AuditDescriptors.TryGet(type.ClrType, out var audit) && (audit.Operations & AuditOperations.Update) != 0) || LinkChanges.IsJoin(type)))
+            || (tracking && TrackedDescriptors.TryGet(type.ClrType, out var tracked) && ((tracked.Operations & TrackedOperations.Update) != 0 || tracked.HasHooks));
 }
 
 /// <summary>
