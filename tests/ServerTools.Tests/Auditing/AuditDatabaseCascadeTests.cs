@@ -326,14 +326,7 @@ public sealed class AuditDatabaseCascadeTests(AuditDatabaseCascadeTests.Database
 
             var customer = await customers.SingleAsync(c => c.Id == stored.Customer);
             context.Customers.Remove(customer);
-            if (async)
-            {
-                await context.SaveChangesAsync();
-            }
-            else
-            {
-                context.SaveChanges();
-            }
+            await AuditSuppressedConflictTests.SaveAsync(context, async, inTransaction: false);
 
             Assert.All(context.ChangeTracker.Entries(), entry => Assert.Equal(EntityState.Unchanged, entry.State));
         }
@@ -387,14 +380,7 @@ public sealed class AuditDatabaseCascadeTests(AuditDatabaseCascadeTests.Database
                 ? await context.Customers.Include(c => c.Invoices).SingleAsync(c => c.Id == stored.Customer)
                 : (await context.Customers.FindAsync(stored.Customer))!;
             context.Customers.Remove(customer);
-            if (async)
-            {
-                await context.SaveChangesAsync();
-            }
-            else
-            {
-                context.SaveChanges();
-            }
+            await AuditSuppressedConflictTests.SaveAsync(context, async, inTransaction: false);
 
             Assert.All(context.ChangeTracker.Entries(), entry => Assert.Equal(EntityState.Unchanged, entry.State));
         }
@@ -484,6 +470,48 @@ public sealed class AuditDatabaseCascadeTests(AuditDatabaseCascadeTests.Database
         return await check.Set<OutboxMessage>().CountAsync(m => m.EntityType == typeof(Invoice).FullName && m.EntityKey == key);
     }
 
+    /// <summary>
+    /// With the cascade timing on the save, an invoice the application loaded and changed before deleting its customer, and
+    /// a later interceptor that turns the customer's delete (and, visiting the invoices first, every invoice's) into a soft
+    /// one: the invoice is saved as EF Core, cascading after that interceptor, would save it, with its own change only. No
+    /// archiving, which the interceptor did only because ServerTools' cascade showed it the invoice deleted; no other
+    /// column written, so another transaction's change of one survives.
+    /// </summary>
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    public async Task A_soft_delete_by_a_later_interceptor_saves_a_changed_invoice_with_its_own_change_only(bool invoicesFirst, bool async)
+    {
+        var stored = await StoreAsync($"soft-changed-{invoicesFirst}-{async}");
+        await using (var context = new CascadeContext(new DbContextOptionsBuilder<CascadeContext>()
+            .UseNpgsql(database.ConnectionString).UseServerTools().AddInterceptors(new SoftDelete(invoices: true, invoicesFirst)).Options))
+        {
+            context.ChangeTracker.CascadeDeleteTiming = CascadeTiming.OnSaveChanges;
+            var customer = await context.Customers.Include(c => c.Invoices).SingleAsync(c => c.Id == stored.Customer);
+            customer.Invoices.Single(i => i.Id == stored.Invoice).Status = "Paid";
+            await using (var other = database.Create())
+            {
+                (await other.Invoices.SingleAsync(i => i.Id == stored.Invoice)).Number = "renamed";
+                await other.SaveChangesAsync();
+            }
+
+            context.Customers.Remove(customer);
+            await AuditSuppressedConflictTests.SaveAsync(context, async, inTransaction: false);
+        }
+
+        await using (var check = database.Create())
+        {
+            var invoice = await check.Invoices.IgnoreQueryFilters().SingleAsync(i => i.Id == stored.Invoice);
+            Assert.Equal(("Paid", "renamed", false), (invoice.Status, invoice.Number, invoice.Archived));
+        }
+
+        var update = (await LogsOf<Invoice>(stored.Invoice))[^1];
+        Assert.Equal(AuditOperation.Update, update.Operation);
+        Assert.Equal([("Status", "Open", "Paid")], Lines(update));
+    }
+
     [Fact]
     public async Task Deleting_an_agent_logs_the_foreign_key_the_database_sets_to_null()
     {
@@ -530,14 +558,7 @@ public sealed class AuditDatabaseCascadeTests(AuditDatabaseCascadeTests.Database
             }
 
             context.Agents.Remove((await context.Agents.FindAsync(agent))!);
-            if (async)
-            {
-                await context.SaveChangesAsync();
-            }
-            else
-            {
-                context.SaveChanges();
-            }
+            await AuditSuppressedConflictTests.SaveAsync(context, async, inTransaction: false);
 
             Assert.All(context.ChangeTracker.Entries(), entry => Assert.Equal(EntityState.Unchanged, entry.State));
             Assert.Equal([agent, agent], context.Invoices.Local.Select(i => i.AgentId));
@@ -554,6 +575,39 @@ public sealed class AuditDatabaseCascadeTests(AuditDatabaseCascadeTests.Database
         Assert.Equal(logs, (await LogsOf<Invoice>(stored.Invoice)).Count);
         Assert.Equal(logs, (await LogsOf<Invoice>(stored.Archived)).Count);
         Assert.Equal(messages, await MessagesInOutboxAsync(stored.Invoice));
+    }
+
+    /// <summary>
+    /// With the cascade timing on the save, an invoice the application loaded and changed before deleting its agent, whose
+    /// delete a later interceptor turns into a soft one: the invoice keeps its agent, as EF Core, cascading after that
+    /// interceptor, would leave it, and is saved with its own change only.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_soft_delete_of_an_agent_keeps_the_foreign_key_of_an_invoice_the_application_changed(bool async)
+    {
+        var stored = await StoreAsync($"soft-agent-changed-{async}");
+        var agent = await AssignAgentAsync(stored);
+        await using (var context = new CascadeContext(new DbContextOptionsBuilder<CascadeContext>()
+            .UseNpgsql(database.ConnectionString).UseServerTools().AddInterceptors(new SoftDelete(invoices: true)).Options))
+        {
+            context.ChangeTracker.CascadeDeleteTiming = CascadeTiming.OnSaveChanges;
+            (await context.Invoices.SingleAsync(i => i.Id == stored.Invoice)).Status = "Paid";
+            context.Agents.Remove((await context.Agents.FindAsync(agent))!);
+            await AuditSuppressedConflictTests.SaveAsync(context, async, inTransaction: false);
+
+            Assert.Equal(agent, context.Invoices.Local.Single(i => i.Id == stored.Invoice).AgentId);
+        }
+
+        await using (var check = database.Create())
+        {
+            var invoice = await check.Invoices.SingleAsync(i => i.Id == stored.Invoice);
+            Assert.Equal(("Paid", agent), (invoice.Status, invoice.AgentId));
+        }
+
+        var update = (await LogsOf<Invoice>(stored.Invoice))[^1];
+        Assert.Equal([("Status", "Open", "Paid")], Lines(update));
     }
 
     [Fact]
