@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Linq;
+using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using ServerTools.Tests.Infrastructure;
@@ -102,6 +104,64 @@ public partial class Memo
     public string Text { get; set; } = "";
 }
 
+/// <summary>Neither audited nor tracked: the principal of relationships to classes whose logs leave its delete out.</summary>
+public sealed class Shelf
+{
+    public int Id { get; set; }
+}
+
+/// <summary>Tracked for updates only: its delete with its shelf (<c>ON DELETE CASCADE</c>) gives no change, so it is not read.</summary>
+[Tracked]
+public partial class Book
+{
+    public int Id { get; set; }
+    public int ShelfId { get; set; }
+    public string Title { get; set; } = "";
+}
+
+/// <summary>Audited without deletes: not logged when its shelf's delete deletes it, but its sheets are.</summary>
+[Audited(Operations = AuditOperations.Create | AuditOperations.Update)]
+public partial class Binder
+{
+    public int Id { get; set; }
+    public int ShelfId { get; set; }
+    public string Title { get; set; } = "";
+}
+
+/// <summary>Deleted by the database with its binder, and logged: reached through a binder that is not logged.</summary>
+[Audited]
+public partial class Sheet
+{
+    public int Id { get; set; }
+    public int BinderId { get; set; }
+    public string Text { get; set; } = "";
+}
+
+/// <summary>Audited without updates: its shelf's delete sets its foreign key to null (<c>ON DELETE SET NULL</c>), unlogged, so it is not read.</summary>
+[Audited(Operations = AuditOperations.Create | AuditOperations.Delete)]
+public partial class Poster
+{
+    public int Id { get; set; }
+    public int? ShelfId { get; set; }
+}
+
+/// <summary>Audited without deletes, with an owned collection of audited slots (a table of their own) deleted with it.</summary>
+[Audited(Operations = AuditOperations.Create | AuditOperations.Update)]
+public partial class Crate
+{
+    public int Id { get; set; }
+    public int ShelfId { get; set; }
+    public List<Slot> Slots { get; set; } = [];
+}
+
+/// <summary>An element of a crate's owned collection, logged apart: its delete with its crate is logged.</summary>
+[Audited]
+public partial class Slot
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+}
+
 public sealed class CascadeModelContext(DbContextOptions<CascadeModelContext> options) : DbContext(options)
 {
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -118,6 +178,16 @@ public sealed class CascadeModelContext(DbContextOptions<CascadeModelContext> op
         modelBuilder.Entity<Memo>().HasOne<Board>().WithMany().HasForeignKey(m => m.BoardId);
         modelBuilder.Entity<Parcel>().OwnsOne(p => p.Dropoff, to => to.HasOne<Locker>().WithMany().HasForeignKey(t => t.LockerId).OnDelete(DeleteBehavior.SetNull));
         modelBuilder.Entity<Shipment>().OwnsOne(s => s.ShipTo, to => to.HasOne<Country>().WithMany().HasForeignKey(t => t.CountryId).OnDelete(DeleteBehavior.Cascade));
+
+        modelBuilder.Entity<Book>().HasOne<Shelf>().WithMany().HasForeignKey(b => b.ShelfId);
+        modelBuilder.Entity<Binder>().HasOne<Shelf>().WithMany().HasForeignKey(b => b.ShelfId);
+        modelBuilder.Entity<Sheet>().HasOne<Binder>().WithMany().HasForeignKey(s => s.BinderId);
+        modelBuilder.Entity<Crate>(crate =>
+        {
+            crate.HasOne<Shelf>().WithMany().HasForeignKey(c => c.ShelfId);
+            crate.OwnsMany(c => c.Slots);
+        });
+        modelBuilder.Entity<Poster>().HasOne<Shelf>().WithMany().HasForeignKey(p => p.ShelfId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 
@@ -273,5 +343,66 @@ public sealed class AuditDatabaseCascadeModelTests(AuditDatabaseCascadeModelTest
 
         var logs = await Logs<Memo>(() => database.Create(), memo);
         Assert.Equal([AuditOperation.Create, AuditOperation.Delete], logs.Select(l => l.Operation));
+    }
+    /// <summary>
+    /// The shelf's delete reaches a book tracked for updates only (deleted), a poster audited without updates (its foreign
+    /// key set to null) and a binder audited without deletes: none of them would be logged, so none is read for itself. The
+    /// binders are read all the same, for their sheets, which the database deletes with them and which are logged, and so
+    /// are the crates, audited without deletes too, for their slots (an owned collection audited apart).
+    /// </summary>
+    [Fact]
+    public async Task Dependents_whose_logs_leave_the_cascade_out_are_not_read_unless_a_logged_dependent_lies_below()
+    {
+        int shelf, book, binder, sheet, poster, crate;
+        await using (var context = database.Create())
+        {
+            var created = new Shelf();
+            context.Add(created);
+            await context.SaveChangesAsync();
+            var b = new Book { ShelfId = created.Id, Title = "Dune" };
+            var folder = new Binder { ShelfId = created.Id, Title = "taxes" };
+            var p = new Poster { ShelfId = created.Id };
+            var c = new Crate { ShelfId = created.Id, Slots = [new Slot { Name = "left" }] };
+            context.AddRange(b, folder, p, c);
+            await context.SaveChangesAsync();
+            var s = new Sheet { BinderId = folder.Id, Text = "2025" };
+            context.Add(s);
+            await context.SaveChangesAsync();
+            (shelf, book, binder, sheet, poster, crate) = (created.Id, b.Id, folder.Id, s.Id, p.Id, c.Id);
+        }
+
+        var counter = new QueryCounter();
+        await using (var context = new CascadeModelContext(
+            new DbContextOptionsBuilder<CascadeModelContext>().UseNpgsql(database.ConnectionString).UseServerTools().AddInterceptors(counter).Options))
+        {
+            context.Remove(new Shelf { Id = shelf });
+            await context.SaveChangesAsync();
+        }
+
+        // The binders and the crates (with their slots), then the binders' sheets: no query of the books or posters.
+        Assert.Equal(
+            ["Binder", "Crate", "Sheet"],
+            counter.Queries.Select(query => Regex.Match(query, "FROM \"(\\w+)\"").Groups[1].Value).Order(System.StringComparer.Ordinal));
+
+        await using (var check = database.Create())
+        {
+            Assert.False(await check.Set<Book>().AnyAsync(b => b.Id == book));
+            Assert.False(await check.Set<Binder>().AnyAsync(b => b.Id == binder));
+            Assert.Null((await check.Set<Poster>().SingleAsync(p => p.Id == poster)).ShelfId);
+            var key = Key(book);
+            Assert.False(await check.Set<OutboxMessage>().AnyAsync(m => m.EntityType == typeof(Book).FullName && m.EntityKey == key));
+        }
+
+        Assert.Equal([AuditOperation.Create, AuditOperation.Delete], (await Logs<Sheet>(() => database.Create(), sheet)).Select(l => l.Operation));
+        Assert.Equal([AuditOperation.Create], (await Logs<Binder>(() => database.Create(), binder)).Select(l => l.Operation));
+        Assert.Equal([AuditOperation.Create], (await Logs<Poster>(() => database.Create(), poster)).Select(l => l.Operation));
+        Assert.Equal([AuditOperation.Create], (await Logs<Crate>(() => database.Create(), crate)).Select(l => l.Operation));
+        await using (var check = database.Create())
+        {
+            var slotKey = Key(crate) + "|";
+            Assert.Equal(
+                [AuditOperation.Create, AuditOperation.Delete],
+                await check.Set<AuditLog>().Where(l => l.EntityType == typeof(Slot).FullName && l.EntityKey.StartsWith(slotKey)).OrderBy(l => l.Timestamp).Select(l => l.Operation).ToListAsync());
+        }
     }
 }

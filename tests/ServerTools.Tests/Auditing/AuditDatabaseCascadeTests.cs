@@ -289,59 +289,100 @@ public sealed class AuditDatabaseCascadeTests(AuditDatabaseCascadeTests.Database
 
     /// <summary>
     /// An application's SaveChanges interceptor, which runs after ServerTools', turns the customer's delete into a soft delete
-    /// (EF Core's documented pattern): the invoices loaded for the cascade are not deleted either, and nothing logs a delete.
-    /// Also with the cascade timing such an application sets (<see cref="CascadeTiming.OnSaveChanges"/>, where EF Core
-    /// cascades after the interceptors) and the invoices loaded by the application, which ServerTools cascades before them.
+    /// (EF Core's documented pattern): the invoices loaded for the cascade are not deleted either, nor are their lines, a level
+    /// further down, nor the invoices' links to their labels, and nothing logs a delete. Also with the cascade timing such an
+    /// application sets (<see cref="CascadeTiming.OnSaveChanges"/>, where EF Core cascades after the interceptors) and the
+    /// invoices (and their lines) loaded by the application, which ServerTools cascades before them; with the orphans'
+    /// timing on the save as well; in both SaveChanges and SaveChangesAsync.
     /// </summary>
     [Theory]
-    [InlineData(true, CascadeTiming.Immediate)]
-    [InlineData(false, CascadeTiming.Immediate)]
-    [InlineData(true, CascadeTiming.OnSaveChanges)]
-    [InlineData(false, CascadeTiming.OnSaveChanges)]
-    public async Task A_soft_delete_by_a_later_interceptor_keeps_the_invoices(bool load, CascadeTiming timing)
+    [InlineData(true, CascadeTiming.Immediate, CascadeTiming.Immediate, "customer", true)]
+    [InlineData(true, CascadeTiming.Immediate, CascadeTiming.Immediate, "customer", false)]
+    [InlineData(false, CascadeTiming.Immediate, CascadeTiming.Immediate, "customer", true)]
+    [InlineData(true, CascadeTiming.Immediate, CascadeTiming.OnSaveChanges, "customer", false)]
+    [InlineData(true, CascadeTiming.OnSaveChanges, CascadeTiming.Immediate, "invoices", true)]
+    [InlineData(true, CascadeTiming.OnSaveChanges, CascadeTiming.Immediate, "invoices", false)]
+    [InlineData(true, CascadeTiming.OnSaveChanges, CascadeTiming.Immediate, "lines", true)]
+    [InlineData(true, CascadeTiming.OnSaveChanges, CascadeTiming.OnSaveChanges, "lines", false)]
+    [InlineData(false, CascadeTiming.OnSaveChanges, CascadeTiming.Immediate, "invoices", true)]
+    public async Task A_soft_delete_by_a_later_interceptor_keeps_the_invoices_and_their_lines(
+        bool load, CascadeTiming cascade, CascadeTiming orphans, string loaded, bool async)
     {
-        var stored = await StoreAsync($"soft-{load}-{timing}");
+        var stored = await StoreAsync($"soft-{load}-{cascade}-{orphans}-{loaded}-{async}");
         await using (var context = new CascadeContext(new DbContextOptionsBuilder<CascadeContext>()
             .UseNpgsql(database.ConnectionString).UseServerTools(o => o.LoadCascadedDependents = load).AddInterceptors(new SoftDelete(invoices: false)).Options))
         {
-            context.ChangeTracker.CascadeDeleteTiming = timing;
-            var customer = timing == CascadeTiming.OnSaveChanges
-                ? await context.Customers.Include(c => c.Invoices).SingleAsync(c => c.Id == stored.Customer)
-                : (await context.Customers.FindAsync(stored.Customer))!;
+            context.ChangeTracker.CascadeDeleteTiming = cascade;
+            context.ChangeTracker.DeleteOrphansTiming = orphans;
+            IQueryable<Customer> customers = context.Customers;
+            if (loaded == "invoices")
+            {
+                customers = customers.Include(c => c.Invoices);
+            }
+            else if (loaded == "lines")
+            {
+                customers = customers.Include(c => c.Invoices).ThenInclude(i => i.Lines).Include(c => c.Invoices).ThenInclude(i => i.Labels);
+            }
+
+            var customer = await customers.SingleAsync(c => c.Id == stored.Customer);
             context.Customers.Remove(customer);
-            await context.SaveChangesAsync();
+            await AuditSuppressedConflictTests.SaveAsync(context, async, inTransaction: false);
+
             Assert.All(context.ChangeTracker.Entries(), entry => Assert.Equal(EntityState.Unchanged, entry.State));
         }
 
         await using (var check = database.Create())
         {
             Assert.Equal("(deleted)", (await check.Customers.SingleAsync(c => c.Id == stored.Customer)).Name);
-            Assert.True(await check.Invoices.AnyAsync(i => i.Id == stored.Invoice));
-            Assert.True(await check.Invoices.IgnoreQueryFilters().AnyAsync(i => i.Id == stored.Archived));
-            Assert.True(await check.Lines.AnyAsync(l => l.Id == stored.ArchivedLine));
+            Assert.Equal(
+                [stored.Archived, stored.Invoice],
+                await check.Invoices.IgnoreQueryFilters().Where(i => i.CustomerId == stored.Customer).OrderBy(i => i.Number).Select(i => i.Id).ToListAsync());
+            Assert.Equal(3, await check.Lines.CountAsync(l => l.Id == stored.Line || l.Id == stored.OtherLine || l.Id == stored.ArchivedLine));
+            Assert.Equal([stored.Label], await check.Invoices.Where(i => i.Id == stored.Invoice).SelectMany(i => i.Labels).Select(l => l.Id).ToListAsync());
         }
 
-        Assert.Equal([AuditOperation.Create], (await LogsOf<Invoice>(stored.Invoice)).Select(l => l.Operation));
-        Assert.Equal([AuditOperation.Create], (await LogsOf<InvoiceLine>(stored.Line)).Select(l => l.Operation));
-        Assert.Empty(await DeletesInOutboxAsync(stored.Invoice));
+        foreach (var invoice in new[] { stored.Invoice, stored.Archived })
+        {
+            Assert.Equal([AuditOperation.Create], (await LogsOf<Invoice>(invoice)).Select(l => l.Operation));
+            Assert.Empty(await DeletesInOutboxAsync(invoice));
+        }
+
+        foreach (var line in new[] { stored.Line, stored.OtherLine, stored.ArchivedLine })
+        {
+            Assert.Equal([AuditOperation.Create], (await LogsOf<InvoiceLine>(line)).Select(l => l.Operation));
+        }
+
+        Assert.Equal([AuditOperation.Create], (await LogsOf<Label>(stored.Label)).Select(l => l.Operation));
     }
 
     /// <summary>
     /// An application's interceptor that soft-deletes every type (invoices archived, customers renamed), visiting the invoices
     /// first or last: the invoice it saw deleted only because ServerTools cascaded the customer's delete is kept as it was,
-    /// once the customer's delete became a soft one, and nothing of it is logged.
+    /// once the customer's delete became a soft one, and nothing of it is logged. Also with the invoices loaded by the
+    /// application and the cascade timing on the save, and in both SaveChanges and SaveChangesAsync.
     /// </summary>
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task A_soft_delete_of_every_type_by_a_later_interceptor_leaves_the_invoices_it_saw_only_through_the_cascade(bool invoicesFirst)
+    [InlineData(true, CascadeTiming.Immediate, true)]
+    [InlineData(true, CascadeTiming.Immediate, false)]
+    [InlineData(false, CascadeTiming.Immediate, true)]
+    [InlineData(true, CascadeTiming.OnSaveChanges, true)]
+    [InlineData(true, CascadeTiming.OnSaveChanges, false)]
+    [InlineData(false, CascadeTiming.OnSaveChanges, false)]
+    public async Task A_soft_delete_of_every_type_by_a_later_interceptor_leaves_the_invoices_it_saw_only_through_the_cascade(
+        bool invoicesFirst, CascadeTiming timing, bool async)
     {
-        var stored = await StoreAsync("soft-every-" + invoicesFirst);
+        var stored = await StoreAsync($"soft-every-{invoicesFirst}-{timing}-{async}");
         await using (var context = new CascadeContext(new DbContextOptionsBuilder<CascadeContext>()
             .UseNpgsql(database.ConnectionString).UseServerTools().AddInterceptors(new SoftDelete(invoices: true, invoicesFirst)).Options))
         {
-            context.Customers.Remove((await context.Customers.FindAsync(stored.Customer))!);
-            await context.SaveChangesAsync();
+            context.ChangeTracker.CascadeDeleteTiming = timing;
+            var customer = timing == CascadeTiming.OnSaveChanges
+                ? await context.Customers.Include(c => c.Invoices).SingleAsync(c => c.Id == stored.Customer)
+                : (await context.Customers.FindAsync(stored.Customer))!;
+            context.Customers.Remove(customer);
+            await AuditSuppressedConflictTests.SaveAsync(context, async, inTransaction: false);
+
+            Assert.All(context.ChangeTracker.Entries(), entry => Assert.Equal(EntityState.Unchanged, entry.State));
         }
 
         await using var check = database.Create();
@@ -349,11 +390,12 @@ public sealed class AuditDatabaseCascadeTests(AuditDatabaseCascadeTests.Database
         Assert.False((await check.Invoices.IgnoreQueryFilters().SingleAsync(i => i.Id == stored.Invoice)).Archived);
         Assert.True(await check.Lines.AnyAsync(l => l.Id == stored.Line));
         Assert.Equal([AuditOperation.Create], (await LogsOf<Invoice>(stored.Invoice)).Select(l => l.Operation));
+        Assert.Equal([AuditOperation.Create], (await LogsOf<Invoice>(stored.Archived)).Select(l => l.Operation));
         Assert.Equal([AuditOperation.Create], (await LogsOf<InvoiceLine>(stored.Line)).Select(l => l.Operation));
     }
 
     /// <summary>
-    /// Turns the deletes of customers into updates (renames), as EF Core's docs show for soft deletes, and, when
+    /// Turns the deletes of customers and agents into updates (renames), as EF Core's docs show for soft deletes, and, when
     /// <paramref name="invoices"/>, those of invoices into archiving too, before or after the customers'.
     /// </summary>
     private sealed class SoftDelete(bool invoices, bool invoicesFirst = false) : SaveChangesInterceptor
@@ -383,6 +425,12 @@ public sealed class AuditDatabaseCascadeTests(AuditDatabaseCascadeTests.Database
                 entry.Entity.Name = "(deleted)";
             }
 
+            foreach (var entry in context.ChangeTracker.Entries<Agent>().Where(e => e.State == EntityState.Deleted).ToList())
+            {
+                entry.State = EntityState.Modified;
+                entry.Entity.Name = "(deleted)";
+            }
+
             if (invoices && !invoicesFirst)
             {
                 SoftenInvoices(context);
@@ -399,21 +447,76 @@ public sealed class AuditDatabaseCascadeTests(AuditDatabaseCascadeTests.Database
         }
     }
 
+    /// <summary>An agent assigned to the stored customer's open and archived invoices; its id.</summary>
+    private async Task<int> AssignAgentAsync(Stored stored)
+    {
+        await using var context = database.Create();
+        var agent = new Agent { Name = "agent" };
+        context.Agents.Add(agent);
+        await context.SaveChangesAsync();
+        await foreach (var invoice in context.Invoices.IgnoreQueryFilters().Where(i => i.Id == stored.Invoice || i.Id == stored.Archived).AsAsyncEnumerable())
+        {
+            invoice.AgentId = agent.Id;
+        }
+
+        await context.SaveChangesAsync();
+        return agent.Id;
+    }
+
+    private async Task<int> MessagesInOutboxAsync(int invoice)
+    {
+        await using var check = database.Create();
+        var key = Key(invoice);
+        return await check.Set<OutboxMessage>().CountAsync(m => m.EntityType == typeof(Invoice).FullName && m.EntityKey == key);
+    }
+
+    /// <summary>
+    /// With the cascade timing on the save, an invoice the application loaded and changed before deleting its customer, and
+    /// a later interceptor that turns the customer's delete (and, visiting the invoices first, every invoice's) into a soft
+    /// one: the invoice is saved as EF Core, cascading after that interceptor, would save it, with its own change only. No
+    /// archiving, which the interceptor did only because ServerTools' cascade showed it the invoice deleted; no other
+    /// column written, so another transaction's change of one survives.
+    /// </summary>
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    public async Task A_soft_delete_by_a_later_interceptor_saves_a_changed_invoice_with_its_own_change_only(bool invoicesFirst, bool async)
+    {
+        var stored = await StoreAsync($"soft-changed-{invoicesFirst}-{async}");
+        await using (var context = new CascadeContext(new DbContextOptionsBuilder<CascadeContext>()
+            .UseNpgsql(database.ConnectionString).UseServerTools().AddInterceptors(new SoftDelete(invoices: true, invoicesFirst)).Options))
+        {
+            context.ChangeTracker.CascadeDeleteTiming = CascadeTiming.OnSaveChanges;
+            var customer = await context.Customers.Include(c => c.Invoices).SingleAsync(c => c.Id == stored.Customer);
+            customer.Invoices.Single(i => i.Id == stored.Invoice).Status = "Paid";
+            await using (var other = database.Create())
+            {
+                (await other.Invoices.SingleAsync(i => i.Id == stored.Invoice)).Number = "renamed";
+                await other.SaveChangesAsync();
+            }
+
+            context.Customers.Remove(customer);
+            await AuditSuppressedConflictTests.SaveAsync(context, async, inTransaction: false);
+        }
+
+        await using (var check = database.Create())
+        {
+            var invoice = await check.Invoices.IgnoreQueryFilters().SingleAsync(i => i.Id == stored.Invoice);
+            Assert.Equal(("Paid", "renamed", false), (invoice.Status, invoice.Number, invoice.Archived));
+        }
+
+        var update = (await LogsOf<Invoice>(stored.Invoice))[^1];
+        Assert.Equal(AuditOperation.Update, update.Operation);
+        Assert.Equal([("Status", "Open", "Paid")], Lines(update));
+    }
+
     [Fact]
     public async Task Deleting_an_agent_logs_the_foreign_key_the_database_sets_to_null()
     {
-        int agent;
         var stored = await StoreAsync("set-null");
-        await using (var context = database.Create())
-        {
-            var created = new Agent { Name = "agent" };
-            context.Agents.Add(created);
-            await context.SaveChangesAsync();
-            agent = created.Id;
-            (await context.Invoices.SingleAsync(i => i.Id == stored.Invoice)).AgentId = agent;
-            await context.SaveChangesAsync();
-        }
-
+        var agent = await AssignAgentAsync(stored);
         await using (var context = database.Create())
         {
             context.Agents.Remove((await context.Agents.FindAsync(agent))!);
@@ -425,6 +528,86 @@ public sealed class AuditDatabaseCascadeTests(AuditDatabaseCascadeTests.Database
         Assert.Equal([("AgentId", Key(agent), null)], Lines(update));
         await using var check = database.Create();
         Assert.Null((await check.Invoices.SingleAsync(i => i.Id == stored.Invoice)).AgentId);
+    }
+
+    /// <summary>
+    /// A later interceptor turns the agent's delete into a soft delete (<c>ON DELETE SET NULL</c>): the invoices' foreign key,
+    /// which ServerTools' cascade set to null, gets its value back, the database keeps it, and no update of it is logged or
+    /// sent. Invoices loaded for the cascade, or by the application with the cascade timing on the save; in both
+    /// SaveChanges and SaveChangesAsync.
+    /// </summary>
+    [Theory]
+    [InlineData(CascadeTiming.Immediate, false, true)]
+    [InlineData(CascadeTiming.Immediate, false, false)]
+    [InlineData(CascadeTiming.OnSaveChanges, false, true)]
+    [InlineData(CascadeTiming.OnSaveChanges, true, true)]
+    [InlineData(CascadeTiming.OnSaveChanges, true, false)]
+    public async Task A_soft_delete_of_an_agent_by_a_later_interceptor_keeps_the_invoices_foreign_key(CascadeTiming timing, bool loadInvoices, bool async)
+    {
+        var stored = await StoreAsync($"soft-agent-{timing}-{loadInvoices}-{async}");
+        var agent = await AssignAgentAsync(stored);
+        var logs = (await LogsOf<Invoice>(stored.Invoice)).Count;
+        var messages = await MessagesInOutboxAsync(stored.Invoice);
+        await using (var context = new CascadeContext(new DbContextOptionsBuilder<CascadeContext>()
+            .UseNpgsql(database.ConnectionString).UseServerTools().AddInterceptors(new SoftDelete(invoices: true)).Options))
+        {
+            context.ChangeTracker.CascadeDeleteTiming = timing;
+            if (loadInvoices)
+            {
+                _ = await context.Invoices.IgnoreQueryFilters().Where(i => i.AgentId == agent).ToListAsync();
+            }
+
+            context.Agents.Remove((await context.Agents.FindAsync(agent))!);
+            await AuditSuppressedConflictTests.SaveAsync(context, async, inTransaction: false);
+
+            Assert.All(context.ChangeTracker.Entries(), entry => Assert.Equal(EntityState.Unchanged, entry.State));
+            Assert.Equal([agent, agent], context.Invoices.Local.Select(i => i.AgentId));
+        }
+
+        await using (var check = database.Create())
+        {
+            Assert.Equal("(deleted)", (await check.Agents.SingleAsync(a => a.Id == agent)).Name);
+            Assert.Equal(
+                [agent, agent],
+                await check.Invoices.IgnoreQueryFilters().Where(i => i.Id == stored.Invoice || i.Id == stored.Archived).Select(i => i.AgentId).ToListAsync());
+        }
+
+        Assert.Equal(logs, (await LogsOf<Invoice>(stored.Invoice)).Count);
+        Assert.Equal(logs, (await LogsOf<Invoice>(stored.Archived)).Count);
+        Assert.Equal(messages, await MessagesInOutboxAsync(stored.Invoice));
+    }
+
+    /// <summary>
+    /// With the cascade timing on the save, an invoice the application loaded and changed before deleting its agent, whose
+    /// delete a later interceptor turns into a soft one: the invoice keeps its agent, as EF Core, cascading after that
+    /// interceptor, would leave it, and is saved with its own change only.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_soft_delete_of_an_agent_keeps_the_foreign_key_of_an_invoice_the_application_changed(bool async)
+    {
+        var stored = await StoreAsync($"soft-agent-changed-{async}");
+        var agent = await AssignAgentAsync(stored);
+        await using (var context = new CascadeContext(new DbContextOptionsBuilder<CascadeContext>()
+            .UseNpgsql(database.ConnectionString).UseServerTools().AddInterceptors(new SoftDelete(invoices: true)).Options))
+        {
+            context.ChangeTracker.CascadeDeleteTiming = CascadeTiming.OnSaveChanges;
+            (await context.Invoices.SingleAsync(i => i.Id == stored.Invoice)).Status = "Paid";
+            context.Agents.Remove((await context.Agents.FindAsync(agent))!);
+            await AuditSuppressedConflictTests.SaveAsync(context, async, inTransaction: false);
+
+            Assert.Equal(agent, context.Invoices.Local.Single(i => i.Id == stored.Invoice).AgentId);
+        }
+
+        await using (var check = database.Create())
+        {
+            var invoice = await check.Invoices.SingleAsync(i => i.Id == stored.Invoice);
+            Assert.Equal(("Paid", agent), (invoice.Status, invoice.AgentId));
+        }
+
+        var update = (await LogsOf<Invoice>(stored.Invoice))[^1];
+        Assert.Equal([("Status", "Open", "Paid")], Lines(update));
     }
 
     [Fact]

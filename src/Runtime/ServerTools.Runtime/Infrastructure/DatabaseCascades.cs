@@ -26,8 +26,9 @@ namespace ServerTools.Infrastructure;
 /// <para>For each deleted entity whose type is the principal of a relationship mapped to a foreign key constraint with
 /// <c>ON DELETE CASCADE</c> or <c>ON DELETE SET NULL</c> (<see cref="DeleteBehavior.Cascade"/>, <see cref="DeleteBehavior.SetNull"/>;
 /// a relationship without a constraint, such as one to a TPC hierarchy's base type, changes nothing in the database and is
-/// not followed) to a dependent type that is audited, tracked, or the join type of a many-to-many link, or a cascade deletes
-/// further down to one, the dependents are read with one tracking query per relationship (query filters ignored: the
+/// not followed) to a dependent type whose delete (for a cascade) or update (for a SET NULL) the save logs (audited or
+/// tracked with that operation, or the join type of a many-to-many link), or a cascade deletes further down to one, the
+/// dependents are read with one tracking query per relationship (query filters ignored: the
 /// database deletes the rows they hide; up to <see cref="StoredRows.MaxPerQuery"/> principals a query; no Read audit logs),
 /// then EF Core's own cascade of those relationships is applied to them, as it applies it to dependents the context tracks
 /// when the principal is deleted. The dependents it deletes are followed in turn (an invoice's lines), each entity once, so
@@ -93,10 +94,20 @@ internal static class DatabaseCascades
                 }
             }
 
-            foreach (var deleted in stateManager.ToListForState(deleted: true))
+            // The entities the application changed are kept as they are before these cascades, which may delete them or set
+            // a foreign key of theirs to null: put back, they are saved with their own changes only.
+            var deletedEntries = stateManager.ToListForState(deleted: true);
+            if (deletedEntries.Count > 0)
+            {
+                undo.Watch(stateManager.ToListForState(modified: true));
+            }
+
+            foreach (var deleted in deletedEntries)
             {
                 undo.Record(deleted, () => stateManager.CascadeDelete(deleted, force: false));
             }
+
+            undo.RecordNulledForeignKeys(stateManager);
         }
 
         // The cascade's query is no read of the application's: entities of a type audited with reads get no Read log.
@@ -365,8 +376,9 @@ internal static class DatabaseCascades
 
     /// <summary>
     /// The relationships to follow from each principal type (see the class), decided once per model and settings: every
-    /// <see cref="DeleteBehavior.Cascade"/> or <see cref="DeleteBehavior.SetNull"/> relationship to a dependent type the
-    /// save logs, and every cascade to a dependent type from which such a relationship is reached.
+    /// <see cref="DeleteBehavior.Cascade"/> relationship to a dependent type (or an owned type stored with it) whose deletes
+    /// the save logs, every <see cref="DeleteBehavior.SetNull"/> one to a dependent type whose updates it logs, and every
+    /// cascade to a dependent type (or an owned type stored with it) from which such a relationship is reached.
     /// </summary>
     private static Dictionary<IEntityType, IForeignKey[]> Followed(IModel model, bool auditing, bool tracking)
         => model.GetOrAddRuntimeAnnotationValue(
@@ -396,8 +408,9 @@ internal static class DatabaseCascades
             }
         }
 
-        // A relationship is followed when a dependent type is logged, or (a cascade) when a dependent type is the principal
-        // of a followed relationship; repeated until nothing changes, for chains of any length.
+        // A relationship is followed when the save would log what the database does to a dependent type: a cascade when a
+        // type it deletes logs deletes, or is the principal of a followed relationship (its own dependents are deleted with
+        // it); a SET NULL when a type it changes logs updates. Repeated until nothing changes, for chains of any length.
         var followed = new HashSet<IForeignKey>();
         bool added;
         do
@@ -406,9 +419,10 @@ internal static class DatabaseCascades
             foreach (var foreignKey in candidates)
             {
                 if (!followed.Contains(foreignKey)
-                    && Dependents(foreignKey).Any(dependent =>
-                        Logged(dependent, auditing, tracking)
-                        || (cascades.Contains(foreignKey) && dependent.GetReferencingForeignKeys().Any(followed.Contains))))
+                    && (cascades.Contains(foreignKey)
+                        ? WithOwned(Dependents(foreignKey)).Any(dependent =>
+                            LogsDelete(dependent, auditing, tracking) || dependent.GetReferencingForeignKeys().Any(followed.Contains))
+                        : Dependents(foreignKey).Any(dependent => LogsUpdate(dependent, auditing, tracking))))
                 {
                     followed.Add(foreignKey);
                     added = true;
@@ -464,10 +478,52 @@ internal static class DatabaseCascades
         return expected is { } action && constraints.Count > 0 && constraints.All(constraint => constraint.OnDeleteAction == action) ? action : null;
     }
 
-    /// <summary>Whether a save logs an entity of <paramref name="type"/>: audited, tracked, or the join type of a many-to-many link an audited class may log.</summary>
-    private static bool Logged(IEntityType type, bool auditing, bool tracking)
-        => (auditing && (AuditDescriptors.TryGet(type.ClrType, out _) || LinkChanges.IsJoin(type)))
-            || (tracking && TrackedDescriptors.TryGet(type.ClrType, out _));
+    /// <summary>
+    /// <paramref name="types"/> and the owned types stored with them, at any depth: an entity's owned entities are deleted
+    /// with it (in its row or in their own table).
+    /// </summary>
+    private static HashSet<IEntityType> WithOwned(IEnumerable<IEntityType> types)
+    {
+        var all = new HashSet<IEntityType>();
+        var pending = new Stack<IEntityType>(types);
+        while (pending.TryPop(out var type))
+        {
+            if (!all.Add(type))
+            {
+                continue;
+            }
+
+            foreach (var foreignKey in type.GetReferencingForeignKeys())
+            {
+                if (foreignKey.IsOwnership)
+                {
+                    foreach (var owned in foreignKey.DeclaringEntityType.GetDerivedTypesInclusive())
+                    {
+                        pending.Push(owned);
+                    }
+                }
+            }
+        }
+
+        return all;
+    }
+
+    /// <summary>
+    /// Whether a save logs the delete of an entity of <paramref name="type"/>: audited with deletes, the join type of a
+    /// many-to-many link an audited class may log, or tracked with deletes.
+    /// </summary>
+    private static bool LogsDelete(IEntityType type, bool auditing, bool tracking)
+        => (auditing && ((AuditDescriptors.TryGet(type.ClrType, out var audit) && (audit.Operations & AuditOperations.Delete) != 0) || LinkChanges.IsJoin(type)))
+            || (tracking && TrackedDescriptors.TryGet(type.ClrType, out var tracked) && (tracked.Operations & TrackedOperations.Delete) != 0);
+
+    /// <summary>
+    /// Whether a save logs an update of an entity of <paramref name="type"/> (a foreign key set to null): audited with
+    /// updates, the join type of a many-to-many link an audited class may log, or tracked with updates or with change hooks
+    /// (which run for every update).
+    /// </summary>
+    private static bool LogsUpdate(IEntityType type, bool auditing, bool tracking)
+        => (auditing && ((AuditDescriptors.TryGet(type.ClrType, out var audit) && (audit.Operations & AuditOperations.Update) != 0) || LinkChanges.IsJoin(type)))
+            || (tracking && TrackedDescriptors.TryGet(type.ClrType, out var tracked) && ((tracked.Operations & TrackedOperations.Update) != 0 || tracked.HasHooks));
 }
 
 /// <summary>
@@ -479,17 +535,37 @@ internal static class DatabaseCascades
 /// </summary>
 /// <remarks>
 /// A change is put back only while the dependent is still in the state the cascade left it in (one the application changed
-/// since is its own). A dependent that was unchanged gets its original values back; one that was modified keeps its
-/// values, and so its modified foreign key when the cascade set it to null from a modified entity (no state change tells
-/// that apart; such a dependent is one the application changed and tracked before the delete, which EF Core's own cascade at
-/// the delete reaches first unless the cascade timing says otherwise).
+/// since is its own), or when the application's interceptor turned the cascade's delete into an update (its answer to that
+/// delete, withdrawn with it). A dependent that was unchanged gets its original values back. One the application had
+/// modified (tracked before the delete, and reached first by the cascades applied for a cascade timing of
+/// <see cref="CascadeTiming.OnSaveChanges"/>, <see cref="Watch"/>) gets back its values and modified properties of before
+/// the cascade, so that it is saved with its own changes only, or, when the cascade set a foreign key of it to null, that
+/// foreign key's values.
 /// </remarks>
 internal sealed class CascadeUndo(ChangeTracker tracker)
 {
-    private readonly Dictionary<InternalEntityEntry, List<(InternalEntityEntry Entry, EntityState Old, EntityState New)>> _byPrincipal =
-        new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<InternalEntityEntry, List<Change>> _byPrincipal = new(ReferenceEqualityComparer.Instance);
 
-    private List<(InternalEntityEntry Entry, EntityState Old, EntityState New)>? _recording;
+    private List<Change>? _recording;
+
+    /// <summary>The values and modified properties of the modified entries before the cascades (<see cref="Watch"/>).</summary>
+    private Dictionary<InternalEntityEntry, Snapshot>? _modified;
+
+    /// <summary>Keeps the values and modified properties of <paramref name="modified"/>, entries modified before the cascades to record.</summary>
+    public void Watch(IEnumerable<InternalEntityEntry> modified)
+    {
+        foreach (var entry in modified)
+        {
+            var properties = entry.EntityType.GetFlattenedProperties().ToArray();
+            var flags = new bool[properties.Length];
+            for (var i = 0; i < properties.Length; i++)
+            {
+                flags[i] = entry.IsModified(properties[i]);
+            }
+
+            (_modified ??= new(ReferenceEqualityComparer.Instance))[entry] = new(entry.ToEntityEntry().CurrentValues.Clone(), properties, flags);
+        }
+    }
 
     /// <summary>Runs <paramref name="cascade"/>, and keeps the state changes it makes as those of <paramref name="principal"/>'s dependents.</summary>
     public void Record(InternalEntityEntry principal, Action cascade)
@@ -506,15 +582,36 @@ internal sealed class CascadeUndo(ChangeTracker tracker)
             _recording = null;
         }
 
-        if (recording.Count > 0)
+        Add(principal, recording);
+    }
+
+    /// <summary>
+    /// Keeps, as a change of the principal each referred to, the foreign keys of the <see cref="Watch">watched</see> entries,
+    /// still modified, that the cascades set to null: EF Core raises no state change for those.
+    /// </summary>
+    public void RecordNulledForeignKeys(IStateManager stateManager)
+    {
+        foreach (var (entry, snapshot) in _modified ?? [])
         {
-            if (_byPrincipal.TryGetValue(principal, out var changes))
+            if (entry.EntityState != EntityState.Modified)
             {
-                changes.AddRange(recording);
+                continue;
             }
-            else
+
+            foreach (var foreignKey in entry.EntityType.GetForeignKeys())
             {
-                _byPrincipal.Add(principal, recording);
+                var before = new object?[foreignKey.Properties.Count];
+                var nulled = false;
+                for (var i = 0; i < before.Length; i++)
+                {
+                    before[i] = snapshot.Values[foreignKey.Properties[i]];
+                    nulled |= before[i] is not null && entry.GetCurrentValue(foreignKey.Properties[i]) is null;
+                }
+
+                if (nulled && stateManager.TryGetEntry(foreignKey.PrincipalKey, before) is { EntityState: EntityState.Deleted } principal)
+                {
+                    Add(principal, [new(entry, EntityState.Modified, EntityState.Modified, foreignKey)]);
+                }
             }
         }
     }
@@ -534,8 +631,25 @@ internal sealed class CascadeUndo(ChangeTracker tracker)
     /// <summary>Stops listening: the save's statements are being sent (EF Core has decided what to save), or the save ended.</summary>
     public void Stop() => tracker.StateChanged -= OnChanged;
 
+    private void Add(InternalEntityEntry principal, List<Change> changes)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        if (_byPrincipal.TryGetValue(principal, out var existing))
+        {
+            existing.AddRange(changes);
+        }
+        else
+        {
+            _byPrincipal.Add(principal, changes);
+        }
+    }
+
     private void OnCascaded(object? sender, EntityStateChangedEventArgs args)
-        => _recording?.Add((args.Entry.GetInfrastructure(), args.OldState, args.NewState));
+        => _recording?.Add(new(args.Entry.GetInfrastructure(), args.OldState, args.NewState, NulledForeignKey: null));
 
     private void OnChanged(object? sender, EntityStateChangedEventArgs args)
     {
@@ -548,19 +662,41 @@ internal sealed class CascadeUndo(ChangeTracker tracker)
 
         for (var i = changes.Count - 1; i >= 0; i--)
         {
-            var (entry, old, now) = changes[i];
+            var (entry, old, now, nulledForeignKey) = changes[i];
+            Snapshot? snapshot = null;
+            _modified?.TryGetValue(entry, out snapshot);
             if (entry.EntityState != now)
             {
-                // An unchanged dependent the cascade deleted, which a later interceptor then turned into an update (a soft
-                // delete of every type, visiting the dependents first): the update answered the cascade's delete, which is
-                // now withdrawn, so the dependent is put back as it was loaded.
-                if (old == EntityState.Unchanged && now == EntityState.Deleted && entry.EntityState == EntityState.Modified)
+                // A dependent the cascade deleted, which a later interceptor then turned into an update (a soft delete of
+                // every type, visiting the dependents first): the update answered the cascade's delete, which is now
+                // withdrawn, so the dependent is put back as it was before the cascade.
+                if (now == EntityState.Deleted && entry.EntityState == EntityState.Modified)
                 {
-                    var loaded = entry.ToEntityEntry();
-                    loaded.CurrentValues.SetValues(loaded.OriginalValues);
-                    entry.SetEntityState(EntityState.Unchanged);
+                    if (old == EntityState.Unchanged)
+                    {
+                        var loaded = entry.ToEntityEntry();
+                        loaded.CurrentValues.SetValues(loaded.OriginalValues);
+                        entry.SetEntityState(EntityState.Unchanged);
+                    }
+                    else if (old == EntityState.Modified && snapshot is not null)
+                    {
+                        entry.ToEntityEntry().CurrentValues.SetValues(snapshot.Values);
+                        snapshot.RestoreModified(entry, only: null);
+                    }
                 }
 
+                continue;
+            }
+
+            if (nulledForeignKey is not null)
+            {
+                // A foreign key of a modified entity set to null: its values, and whether they were modified, of before.
+                foreach (var property in nulledForeignKey.Properties)
+                {
+                    entry.SetProperty(property, snapshot!.Values[property], isMaterialization: false);
+                }
+
+                snapshot!.RestoreModified(entry, nulledForeignKey.Properties);
                 continue;
             }
 
@@ -571,8 +707,36 @@ internal sealed class CascadeUndo(ChangeTracker tracker)
                 values.CurrentValues.SetValues(values.OriginalValues);
             }
 
-            // Deleted again, or unchanged: StateChanged comes back here for a dependent that was deleted, for its own dependents.
-            entry.SetEntityState(old);
+            // Deleted again, or unchanged, or modified as before the cascade (EF Core keeps the modified properties of an
+            // entity it deletes, which marking it modified would extend to every one): StateChanged comes back here for a
+            // dependent that was deleted, for its own dependents.
+            entry.SetEntityState(old, modifyProperties: false);
+        }
+    }
+
+    /// <summary>A state change a cascade made to a dependent, or (<paramref name="NulledForeignKey"/>) a foreign key it set to null in a modified one.</summary>
+    private readonly record struct Change(InternalEntityEntry Entry, EntityState Old, EntityState New, IForeignKey? NulledForeignKey);
+
+    /// <summary>An entry's values and modified properties before the cascades.</summary>
+    private sealed record Snapshot(PropertyValues Values, IProperty[] Properties, bool[] Modified)
+    {
+        /// <summary>Marks the properties (those of <paramref name="only"/>, or every one) modified or not as they were.</summary>
+        public void RestoreModified(InternalEntityEntry entry, IReadOnlyList<IProperty>? only)
+        {
+            // The modified ones first: with none left modified, EF Core would make the entity unchanged on the way.
+            Mark(entry, only, modified: true);
+            Mark(entry, only, modified: false);
+        }
+
+        private void Mark(InternalEntityEntry entry, IReadOnlyList<IProperty>? only, bool modified)
+        {
+            for (var i = 0; i < Properties.Length; i++)
+            {
+                if (Modified[i] == modified && (only is null || only.Contains(Properties[i])))
+                {
+                    entry.SetPropertyModified(Properties[i], isModified: modified);
+                }
+            }
         }
     }
 }
