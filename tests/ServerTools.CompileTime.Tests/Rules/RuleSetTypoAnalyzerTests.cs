@@ -138,6 +138,75 @@ public sealed class RuleSetTypoAnalyzerTests
         SaleOrder);
 
     [Fact]
+    public Task A_rule_the_registry_refuses_offers_no_set_and_gets_no_report() => DiagnosticAssert.VerifyAsync(
+        new RuleSetTypoAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [ExceptionRule("a", RuleSets = [[|"confirm"|]])]
+        public sealed class A : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 0;
+        }
+
+        [ExceptionRule("b", RuleSets = [[|"confrim"|]])]
+        public sealed class B : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 1;
+        }
+
+        // ST5006: padded, so the registry skips the rule, and ' confirm' is no set at run time.
+        [ExceptionRule("c", RuleSets = [" confirm"])]
+        public sealed class C : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 2;
+        }
+        """,
+        [
+            new("ST5013", Message("confirm", "A", "'confrim'", "'Shop.B'"), 0),
+            new("ST5013", Message("confrim", "B", "'confirm'", "'Shop.A'"), 1),
+        ],
+        SaleOrder);
+
+    [Fact]
+    public Task Sets_of_rules_the_registry_refuses_are_no_peers_of_a_set() => DiagnosticAssert.VerifyNotReportedAsync(
+        new RuleSetTypoAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [ExceptionRule("a", RuleSets = ["confirm"])]
+        public sealed class A : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 0;
+        }
+
+        // ST5006 (padded set), ST5006 (padded tag) and ST5008 (no such severity): none of them is registered.
+        [ExceptionRule("b", RuleSets = [" confirm"])]
+        public sealed class B : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 1;
+        }
+
+        [ExceptionRule("c", RuleSets = ["confrim"], Tags = ["sale "])]
+        public sealed class C : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 2;
+        }
+
+        [ExceptionRule("d", Severity = (RuleSeverity)5, RuleSets = ["confirn"])]
+        public sealed class D : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 3;
+        }
+        """,
+        ["ST5013"],
+        SaleOrder);
+
+    [Fact]
     public Task Sets_several_rules_write_sets_of_one_rule_alone_and_case_differences_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
         new RuleSetTypoAnalyzer(),
         """
