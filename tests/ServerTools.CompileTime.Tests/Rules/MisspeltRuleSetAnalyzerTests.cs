@@ -109,6 +109,29 @@ public sealed class MisspeltRuleSetAnalyzerTests
         Rules);
 
     [Fact]
+    public Task A_set_only_a_rule_the_registry_refuses_writes_is_reported_as_no_rule_uses_it() => DiagnosticAssert.VerifyAsync(
+        new MisspeltRuleSetAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        // ST5006 (a padded tag): the registry skips the rule, so no rule is in the set "confrim" at run time.
+        [ExceptionRule("sale.refused", RuleSets = ["confrim"], Tags = [" sale"])]
+        public sealed class Refused : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 0;
+        }
+
+        public class Checkout(IExceptionRuleEngine engine)
+        {
+            public void Confirm(SaleOrder order) => engine.Enforce(order, [|"confrim"|]);
+        }
+        """,
+        [new("ST5010", Message("confrim", "Enforce", "'confirm'"), 0)],
+        Rules);
+
+    [Fact]
     public Task Rule_sets_of_code_rules_and_names_close_to_none_are_not_reported() => DiagnosticAssert.VerifyNotReportedAsync(
         new MisspeltRuleSetAnalyzer(),
         """

@@ -160,6 +160,30 @@ public sealed class RuleSetCaseAnalyzerTests
         ["ST5011"],
         Rules);
 
+    [Fact]
+    public Task A_set_of_a_rule_the_registry_refuses_is_no_other_spelling() => DiagnosticAssert.VerifyNotReportedAsync(
+        new RuleSetCaseAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        // ST5006 (a padded tag) and ST5008 (no such severity): the registry skips both, so only the set "post" is written.
+        [ExceptionRule("invoice.refused", RuleSets = ["Post"], Tags = ["billing "])]
+        public sealed class Refused : IExceptionRule<Invoice>
+        {
+            public bool Applies(Invoice invoice) => invoice.Id == 0;
+        }
+
+        [ExceptionRule("invoice.severity", Severity = (RuleSeverity)7, RuleSets = ["POST"])]
+        public sealed class NoSeverity : IExceptionRule<Invoice>
+        {
+            public bool Applies(Invoice invoice) => invoice.Id == 0;
+        }
+        """,
+        ["ST5011"],
+        Rules);
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

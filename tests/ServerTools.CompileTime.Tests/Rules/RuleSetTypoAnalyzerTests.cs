@@ -112,7 +112,7 @@ public sealed class RuleSetTypoAnalyzerTests
         Rules);
 
     [Fact]
-    public Task Two_sets_a_typo_apart_that_one_rule_each_writes_are_both_reported() => DiagnosticAssert.VerifyAsync(
+    public Task Two_sets_a_typo_apart_that_one_rule_each_writes_are_both_reported_and_a_refused_rule_is_neither() => DiagnosticAssert.VerifyAsync(
         new RuleSetTypoAnalyzer(),
         """
         using ServerTools;
@@ -130,11 +130,54 @@ public sealed class RuleSetTypoAnalyzerTests
         {
             public bool Applies(SaleOrder order) => order.Id == 1;
         }
+
+        // ST5006: padded, so the registry skips the rule: ' confirm' is no set at run time, and no third peer of the two.
+        [ExceptionRule("c", RuleSets = [" confirm"])]
+        public sealed class C : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 2;
+        }
         """,
         [
             new("ST5013", Message("confirm", "A", "'confrim'", "'Shop.B'"), 0),
             new("ST5013", Message("confrim", "B", "'confirm'", "'Shop.A'"), 1),
         ],
+        SaleOrder);
+
+    [Fact]
+    public Task Sets_of_rules_the_registry_refuses_are_no_peers_of_a_set() => DiagnosticAssert.VerifyNotReportedAsync(
+        new RuleSetTypoAnalyzer(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [ExceptionRule("a", RuleSets = ["confirm"])]
+        public sealed class A : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 0;
+        }
+
+        // ST5006 (padded set), ST5006 (padded tag) and ST5008 (no such severity): none of them is registered.
+        [ExceptionRule("b", RuleSets = [" confirm"])]
+        public sealed class B : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 1;
+        }
+
+        [ExceptionRule("c", RuleSets = ["confrim"], Tags = ["sale "])]
+        public sealed class C : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 2;
+        }
+
+        [ExceptionRule("d", Severity = (RuleSeverity)5, RuleSets = ["confirn"])]
+        public sealed class D : IExceptionRule<SaleOrder>
+        {
+            public bool Applies(SaleOrder order) => order.Id == 3;
+        }
+        """,
+        ["ST5013"],
         SaleOrder);
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class ReportCommandTests : IDisposable
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var markdown = _folder.Markdown;
-        Assert.Contains("2 modules: 5 entities, 2,945 lines of code (2,710 generated), 2 exception rules, 8 ServerTools diagnostics.", markdown, StringComparison.Ordinal);
+        Assert.Contains("2 modules: 5 entities, 2,945 lines of code (plus 2,710 generated lines), 2 exception rules, 8 ServerTools diagnostics.", markdown, StringComparison.Ordinal);
         Assert.Contains(
             "| Module | C# | Razor | JSON | SQL | Other | Generated | Entities | Audited | Tracked | Fuzzy searchable | Time-windowed | Rule-checked | Blocking rules | Warning rules | Errors | Warnings | Notes |",
             markdown,
@@ -44,8 +44,11 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Contains("| `sale.discount_limit` | `Blocking` | `Shop.Sales.SaleOrder` | `confirm` | `Rules.sale_discount_limit` |", markdown, StringComparison.Ordinal);
         Assert.Contains("| `ST2003` | `note` | 4 |", markdown, StringComparison.Ordinal);
         Assert.Contains("| Packages | `Npgsql.EntityFrameworkCore.PostgreSQL 10.0.0` |", markdown, StringComparison.Ordinal);
+        // The generated lines come on top of the lines of code (805 of Shop.Stock's own files, 310 generated).
+        Assert.Contains("805 lines of code (plus 310 generated lines).", markdown, StringComparison.Ordinal);
 
         var html = _folder.Html;
+        Assert.Contains("805 lines of code (plus 310 generated lines).", html, StringComparison.Ordinal);
         Assert.Contains("<h2><code>Shop.Sales</code></h2>", html, StringComparison.Ordinal);
         Assert.Contains("<td><code>Shop.<wbr>Sales.<wbr>SaleOrder</code></td>", html, StringComparison.Ordinal);
         Assert.Contains("<h2><code>Shop.Stock</code></h2>", html, StringComparison.Ordinal);
@@ -300,7 +303,7 @@ public sealed class ReportCommandTests : IDisposable
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var markdown = _folder.Markdown;
-        Assert.Contains("1 module: 0 entities, 10 lines of code (0 generated), 1 exception rule, 0 ServerTools diagnostics.", markdown, StringComparison.Ordinal);
+        Assert.Contains("1 module: 0 entities, 10 lines of code (plus 0 generated lines), 1 exception rule, 0 ServerTools diagnostics.", markdown, StringComparison.Ordinal);
         Assert.Contains("1 exception rule (1 blocking, 0 warnings)", markdown, StringComparison.Ordinal);
         Assert.Contains("| `party.name_required` | `Blocking` | `Shop.Partner` |", markdown, StringComparison.Ordinal);
         Assert.Contains("| `party.name_required` | `Blocking` | `Shop.Supplier` |", markdown, StringComparison.Ordinal);
@@ -336,7 +339,7 @@ public sealed class ReportCommandTests : IDisposable
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var markdown = _folder.Markdown;
-        Assert.Contains("3 modules: 2 entities, 600 lines of code (0 generated), 3 exception rules, 0 ServerTools diagnostics.", markdown, StringComparison.Ordinal);
+        Assert.Contains("3 modules: 2 entities, 600 lines of code (plus 0 generated lines), 3 exception rules, 0 ServerTools diagnostics.", markdown, StringComparison.Ordinal);
         Assert.Equal(("0", "1", "1"), SummaryCells(markdown, "`Shop.Domain`"));
         Assert.Equal(("2", "1", "0"), SummaryCells(markdown, "`Shop.Data`"));
         Assert.Equal(("1", "0", "0"), SummaryCells(markdown, "`Shop.Api`"));
@@ -375,7 +378,7 @@ public sealed class ReportCommandTests : IDisposable
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var markdown = _folder.Markdown;
-        Assert.Contains("3 modules: 3 entities, 440 lines of code (0 generated), 3 exception rules, 0 ServerTools diagnostics.", markdown, StringComparison.Ordinal);
+        Assert.Contains("3 modules: 3 entities, 440 lines of code (plus 0 generated lines), 3 exception rules, 0 ServerTools diagnostics.", markdown, StringComparison.Ordinal);
         Assert.Equal(("2", "0", "0"), SummaryCells(markdown, "`Shop.Data`"));
         Assert.Equal(("0", "1", "2"), SummaryCells(markdown, "`Shop.Rules`"));
         Assert.Equal(("0", "0", "0"), SummaryCells(markdown, "`Shop.Web`"));

@@ -40,7 +40,7 @@ public sealed class ReportInputTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("2 module(s)", run.Output, StringComparison.Ordinal);
         var markdown = _folder.Markdown;
-        Assert.Contains("2 modules: 5 entities, 2,945 lines of code (2,710 generated), 2 exception rules, 8 ServerTools diagnostics.", markdown, StringComparison.Ordinal);
+        Assert.Contains("2 modules: 5 entities, 2,945 lines of code (plus 2,710 generated lines), 2 exception rules, 8 ServerTools diagnostics.", markdown, StringComparison.Ordinal);
         Assert.Equal(1, Occurrences(markdown, SalesRow));
         Assert.Contains(TotalRow, markdown, StringComparison.Ordinal);
         Assert.Equal(1, Occurrences(markdown, "\n## `Shop.Sales`\n"));
@@ -197,7 +197,7 @@ public sealed class ReportInputTests : IDisposable
         var run = await RunAsync(_folder.Reports);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("1 module: 3 entities, 2,140 lines of code (2,550 generated),", _folder.Markdown, StringComparison.Ordinal);
+        Assert.Contains("1 module: 3 entities, 2,140 lines of code (plus 2,550 generated lines),", _folder.Markdown, StringComparison.Ordinal);
         Assert.Contains("data-chart=\"lines\" data-module=\"Shop.Sales\" data-kind=\"Generated\" data-value=\"1050\"", _folder.Html, StringComparison.Ordinal);
     }
 
@@ -260,6 +260,25 @@ public sealed class ReportInputTests : IDisposable
         Assert.Contains("| `Shop.App` | 100 | 0 | 0 | 0 | 0 | 0 | 2 | 2 | 0 | 1 | 0 | 1 |", markdown, StringComparison.Ordinal);
         // Entities 4 (not 5), audited 3 (not 4), fuzzy searchable 1 (not 2): Shop.Sales.Partner once.
         Assert.Contains("| Total | 2,200 | 0 | 10 | 0 | 30 | 2,400 | 4 | 3 | 1 | 1 | 1 | 2 | 1 | 1 | 1 | 2 | 0 |", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_folder_given_that_holds_no_report_is_named_in_a_note_and_the_others_are_reported()
+    {
+        // A project whose build failed: its obj/ holds the compiler's log and restore files, and no report.
+        _folder.WriteFile("StoreNetwork/obj/Debug/net10.0/servertools/module-report.json", FixtureModule.Sales.ToJson());
+        _folder.WriteFile("Mistakes/obj/Debug/net10.0/servertools/compile.sarif", "{\"version\": \"2.1.0\", \"runs\": []}");
+        _folder.WriteFile("Mistakes/obj/project.assets.json", "{\"version\": 3}");
+        var storeNetwork = Path.Combine(_folder.Reports, "StoreNetwork", "obj");
+        var mistakes = Path.Combine(_folder.Reports, "Mistakes", "obj");
+
+        var run = await RunAsync(storeNetwork, mistakes);
+
+        Assert.True(run.ExitCode == ReportCommand.Success, run.ToString());
+        Assert.Contains("1 module(s)", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"servertools report: note: '{mistakes}' holds no module report, so no module of it is in the report.", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(storeNetwork, run.Error, StringComparison.Ordinal);
+        Assert.Contains("`Shop.Sales`", _folder.Markdown, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -346,6 +346,30 @@ public sealed class TimeWindowScheduleTests
     }
 
     [Fact]
+    public void An_id_in_other_case_gets_one_message_before_and_after_the_zone_was_read()
+    {
+        // A link of the tz database that no other test reads, and that GetSystemTimeZones() does not load either (it reads
+        // zone.tab): .NET does not find 'europe/belfast' yet, and finds it once 'Europe/Belfast' was read.
+        var before = Assert.Throws<TimeZoneNotFoundException>(() => TimeWindowSchedule.Create([], null, "europe/belfast"));
+        _ = TimeWindowSchedule.Create([], null, "Europe/Belfast");
+        var after = Assert.Throws<TimeZoneNotFoundException>(() => TimeWindowSchedule.Create([], null, "europe/belfast"));
+
+        Assert.Equal("TimeWindowSchedule: unknown time zone 'europe/belfast'. Time zone ids are case-sensitive: write 'Europe/Belfast'.", before.Message);
+        Assert.Equal(before.Message, after.Message);
+    }
+
+    [Theory]
+    [InlineData("Europe/Berln", "Europe/Berlin")]
+    [InlineData("America/New_Yrok", "America/New_York")]
+    [InlineData("Paris", "Europe/Paris")]
+    public void A_misspelt_id_is_refused_with_the_id_st4001_suggests(string zone, string meant)
+    {
+        var error = Assert.Throws<TimeZoneNotFoundException>(() => TimeWindowSchedule.Create([], null, zone));
+
+        Assert.EndsWith($"unknown time zone '{zone}'. Did you mean '{meant}'?", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_date_both_closed_and_open_is_refused_and_null_entries_are_named()
     {
         var date = new DateOnly(2026, 5, 1);

@@ -121,9 +121,14 @@ internal sealed record CodeRule(INamedTypeSymbol Type, AttributeData Attribute);
 /// </summary>
 internal sealed record RuleWithSets(INamedTypeSymbol Type, AttributeData Attribute, AttributeArgumentSyntax Argument)
 {
-    /// <summary>The rule, when it lists a rule set that is not blank and names its <c>RuleSets</c> argument; else null.</summary>
+    /// <summary>
+    /// The rule, when the registry takes it (<see cref="ExceptionRuleClasses.WhyInvalid"/>: not one that ST5006 or ST5008
+    /// refuses, which is never run, so its sets are no one's), it lists a rule set that is not blank and names its
+    /// <c>RuleSets</c> argument; else null.
+    /// </summary>
     public static RuleWithSets? Select(INamedTypeSymbol type, AttributeData attribute, AttributeSyntax syntax)
-        => CodeRules.RuleSets(attribute).Any(static set => !string.IsNullOrWhiteSpace(set))
+        => ExceptionRuleClasses.WhyInvalid(attribute) is null
+           && CodeRules.RuleSets(attribute).Any(static set => !string.IsNullOrWhiteSpace(set))
            && RulesSymbols.Argument(syntax, RulesSymbols.RuleSets) is { } argument
             ? new RuleWithSets(type, attribute, argument)
             : null;

@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ServerTools.Analyzers.Common;
+using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.Rules;
 
@@ -45,9 +46,11 @@ public sealed class MisspeltRuleSetAnalyzer : DiagnosticAnalyzer
             var symbols = LazySymbols.Of(start.Compilation, Symbols.From);
 
             // Read once per compilation, at the first call with a constant set: the code rules of the project and of
-            // the assemblies it references (those only when a name is not one of the project's).
+            // the assemblies it references (those only when a name is not one of the project's). A rule the registry
+            // skips (ST5006, ST5008) is never run, so its sets are no set a name can be.
             var sourceRules = new Lazy<List<CodeRule>>(
-                () => CodeRules.InSource(start.Compilation, symbols.Value!.Rules, start.CancellationToken), LazyThreadSafetyMode.ExecutionAndPublication);
+                () => [.. CodeRules.InSource(start.Compilation, symbols.Value!.Rules, start.CancellationToken).Where(static rule => ExceptionRuleClasses.WhyInvalid(rule.Attribute) is null)],
+                LazyThreadSafetyMode.ExecutionAndPublication);
             var sourceSets = new Lazy<HashSet<string>>(
                 () => new(sourceRules.Value.SelectMany(static rule => CodeRules.RuleSets(rule.Attribute)).OfType<string>(), StringComparer.Ordinal),
                 LazyThreadSafetyMode.ExecutionAndPublication);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using ServerTools.Analyzers.Common;
+using ServerTools.Shared;
 
 namespace ServerTools.Analyzers.Rules;
 
@@ -26,11 +27,14 @@ internal sealed class RuleSetUse
     /// <summary>The sets the rules write, in no order.</summary>
     public IEnumerable<string> Sets => _owners.Keys;
 
-    /// <summary>The rule sets of <paramref name="rules"/>, each with the rules that write it (ordinal, as the engine compares them).</summary>
+    /// <summary>
+    /// The rule sets of <paramref name="rules"/>, each with the rules that write it (ordinal, as the engine compares them);
+    /// a rule the registry skips (<see cref="ExceptionRuleClasses.WhyInvalid"/>, reported by ST5006 or ST5008) writes none.
+    /// </summary>
     public static RuleSetUse Of(IEnumerable<CodeRule> rules)
     {
         var owners = new Dictionary<string, List<INamedTypeSymbol>>(StringComparer.Ordinal);
-        foreach (var rule in rules)
+        foreach (var rule in rules.Where(static rule => ExceptionRuleClasses.WhyInvalid(rule.Attribute) is null))
         {
             foreach (var set in CodeRules.RuleSets(rule.Attribute))
             {

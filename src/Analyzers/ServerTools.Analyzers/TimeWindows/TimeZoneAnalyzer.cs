@@ -4,23 +4,20 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
-using ServerTools.Analyzers.Common;
 
 namespace ServerTools.Analyzers.TimeWindows;
 
 /// <summary>
 /// ST4001 and ST4003: the time zone of a <c>[TimeWindowed]</c> class. <c>TimeZone</c> must be an id of the tz database
 /// that .NET and PostgreSQL both know (<see cref="TimeZoneIds"/>), reported at its value with the id it most likely
-/// means (ST4001); <c>TimeZone</c> and <c>TimeZoneProperty</c> contradict each other, reported at the attribute (ST4003).
+/// means (<see cref="TimeZoneIds.Meant"/>, ST4001); <c>TimeZone</c> and <c>TimeZoneProperty</c> contradict each other,
+/// reported at the attribute (ST4003).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class TimeZoneAnalyzer : TimeWindowedClassAnalyzer
 {
     /// <summary>The diagnostic property of ST4001 with the id the value most likely means (the code fix writes it).</summary>
     internal const string SuggestedTimeZoneProperty = "SuggestedTimeZone";
-
-    /// <summary>The ids with an area (<c>Europe/Paris</c>, <c>Etc/UTC</c>, <c>US/Eastern</c>): those a typo may be taken for.</summary>
-    private static readonly string[] s_areaLocationIds = [.. TimeZoneIds.All.Where(static id => id.IndexOf('/') >= 0)];
 
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
@@ -41,7 +38,7 @@ public sealed class TimeZoneAnalyzer : TimeWindowedClassAnalyzer
             {
                 fix = "write an IANA id such as 'Europe/Paris', or remove TimeZone for UTC";
             }
-            else if (Suggestion(zone) is { } suggested)
+            else if (TimeZoneIds.Meant(zone) is { } suggested)
             {
                 properties = properties.Add(SuggestedTimeZoneProperty, suggested);
                 fix = string.Equals(suggested, zone, StringComparison.OrdinalIgnoreCase)
@@ -65,44 +62,6 @@ public sealed class TimeZoneAnalyzer : TimeWindowedClassAnalyzer
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.TimeZoneGivenTwice, syntax.GetLocation(), type.Name));
         }
-    }
-
-    /// <summary>
-    /// The id <paramref name="zone"/> means, when that is beyond doubt: the one id equal to it but for case or surrounding
-    /// spaces (<c>europe/paris</c>, <c>"CET "</c>), <c>UTC</c> for <c>Z</c> (UTC's designator in ISO 8601), the one
-    /// Area/Location id a typo or two away (<see cref="NearestName"/>: <c>Europe/Pairs</c>), or the one id whose location
-    /// is <paramref name="zone"/> (<c>Paris</c>, <c>New York</c>); else null. A typo is never taken for one of the ids
-    /// without an area (<c>MST</c>, <c>EST</c>, <c>NZ</c>, <c>Japan</c>): those are abbreviations and country names, and
-    /// the one a letter away from another abbreviation is another zone (<c>MSK</c>, Moscow, is not <c>MST</c>, US
-    /// Mountain). An offset is no location either: <c>GMT+1</c> does not mean <c>Etc/GMT+1</c>, which is UTC-1.
-    /// </summary>
-    private static string? Suggestion(string zone)
-    {
-        var trimmed = zone.Trim();
-        var sameButCase = TimeZoneIds.All.Where(id => string.Equals(id, trimmed, StringComparison.OrdinalIgnoreCase)).Take(2).ToList();
-        if (sameButCase.Count > 0)
-        {
-            return sameButCase.Count == 1 ? sameButCase[0] : null;
-        }
-
-        if (trimmed == "Z")
-        {
-            return "UTC";
-        }
-
-        if (NearestName.Of(zone, s_areaLocationIds) is { } nearest)
-        {
-            return nearest;
-        }
-
-        if (zone.IndexOf('/') >= 0 || zone.Any(char.IsDigit))
-        {
-            return null;
-        }
-
-        var location = "/" + trimmed.Replace(' ', '_');
-        var ids = s_areaLocationIds.Where(id => id.EndsWith(location, StringComparison.OrdinalIgnoreCase)).Take(2).ToList();
-        return ids.Count == 1 ? ids[0] : null;
     }
 
     /// <summary>Two to five capital letters, as time-zone abbreviations are written (<c>CEST</c>, <c>MSK</c>, <c>AEST</c>).</summary>

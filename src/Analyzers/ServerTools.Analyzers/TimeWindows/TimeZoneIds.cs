@@ -4,8 +4,11 @@
 // posix/ and right/ (localtime and posixrules are a copy of the local zone, not ids). To update, install the new
 // tzdata and replace the array with the output of:
 //   awk '$1 == "Z" { print $2 } $1 == "L" { print $3 }' /usr/share/zoneinfo/tzdata.zi | LC_ALL=C sort -u
-// An analyzer must not read files (RS1035), hence the data in code.
+// An analyzer must not read files (RS1035), hence the data in code. The runtime compiles this file and
+// Common/NearestName.cs and Common/EditDistance.cs too (linked), so that its errors name the id ST4001 names.
 using System;
+using System.Linq;
+using ServerTools.Analyzers.Common;
 
 namespace ServerTools.Analyzers.TimeWindows;
 
@@ -615,6 +618,51 @@ internal static class TimeZoneIds
         "Zulu",
     ];
 
+    /// <summary>The ids with an area (<c>Europe/Paris</c>, <c>Etc/UTC</c>, <c>US/Eastern</c>): those a typo may be taken for.</summary>
+    private static readonly string[] s_areaLocationIds = [.. All.Where(HasArea)];
+
     /// <summary>True when <paramref name="id"/> is an id of the tz database, spelt exactly (ids are case-sensitive in .NET on Linux).</summary>
     public static bool Contains(string id) => Array.BinarySearch(All, id, StringComparer.Ordinal) >= 0;
+
+    /// <summary>
+    /// The id <paramref name="zone"/> means, when that is beyond doubt: the one id equal to it but for case or surrounding
+    /// spaces (<c>europe/paris</c>, <c>"CET "</c>), <c>UTC</c> for <c>Z</c> (UTC's designator in ISO 8601), the one
+    /// Area/Location id a typo or two away (<see cref="NearestName"/>: <c>Europe/Pairs</c>), or the one id whose location
+    /// is <paramref name="zone"/> (<c>Paris</c>, <c>New York</c>); else null. A typo is never taken for one of the ids
+    /// without an area (<c>MST</c>, <c>EST</c>, <c>NZ</c>, <c>Japan</c>): those are abbreviations and country names, and
+    /// the one a letter away from another abbreviation is another zone (<c>MSK</c>, Moscow, is not <c>MST</c>, US
+    /// Mountain). An offset is no location either: <c>GMT+1</c> does not mean <c>Etc/GMT+1</c>, which is UTC-1. ST4001
+    /// suggests it for a constant, and the runtime names it when it refuses an id read from a row.
+    /// </summary>
+    public static string? Meant(string zone)
+    {
+        var trimmed = zone.Trim();
+        var sameButCase = All.Where(id => string.Equals(id, trimmed, StringComparison.OrdinalIgnoreCase)).Take(2).ToList();
+        if (sameButCase.Count > 0)
+        {
+            return sameButCase.Count == 1 ? sameButCase[0] : null;
+        }
+
+        if (trimmed == "Z")
+        {
+            return "UTC";
+        }
+
+        if (NearestName.Of(zone, s_areaLocationIds) is { } nearest)
+        {
+            return nearest;
+        }
+
+        if (HasArea(zone) || zone.Any(char.IsDigit))
+        {
+            return null;
+        }
+
+        var location = "/" + trimmed.Replace(' ', '_');
+        var ids = s_areaLocationIds.Where(id => id.EndsWith(location, StringComparison.OrdinalIgnoreCase)).Take(2).ToList();
+        return ids.Count == 1 ? ids[0] : null;
+    }
+
+    /// <summary>Whether <paramref name="id"/> has an area: a '/' (written so that both netstandard2.0 and the runtime's net10.0 compile it).</summary>
+    private static bool HasArea(string id) => id.Any(static c => c == '/');
 }

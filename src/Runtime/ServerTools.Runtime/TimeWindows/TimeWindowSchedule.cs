@@ -5,6 +5,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using ServerTools.Analyzers.TimeWindows;
 using ServerTools.TimeWindows;
 
 namespace ServerTools;
@@ -313,23 +314,20 @@ public sealed class TimeWindowSchedule
         }
         catch (Exception exception) when (exception is TimeZoneNotFoundException or InvalidTimeZoneException)
         {
-            throw new TimeZoneNotFoundException(
-                $"{owner}: unknown time zone '{id}'. Use an IANA time zone id such as 'Europe/Paris' or 'America/New_York'; "
-                + "TimeZoneInfo.GetSystemTimeZones() lists the ones this machine knows.",
-                exception);
+            throw Unknown(id, owner, exception);
         }
 
         // .NET caches the zones it has read under a case-insensitive key, so 'europe/paris' is found once 'Europe/Paris'
         // was read in the process, and not before (the tz database's files are named case-sensitively): refused always,
-        // as ST4001 refuses it in a constant, rather than found or not by what ran before. 'utc' is no such case: .NET
-        // reads any spelling of UTC as UTC, whatever ran before, and so does PostgreSQL.
+        // as ST4001 refuses it in a constant, and with the message of an id not found, rather than found or not, or told
+        // apart, by what ran before. 'utc' is no such case: .NET reads any spelling of UTC as UTC, whatever ran before,
+        // and so does PostgreSQL.
         if (zone.HasIanaId
             && !string.Equals(zone.Id, id, StringComparison.Ordinal)
             && string.Equals(zone.Id, id, StringComparison.OrdinalIgnoreCase)
             && !string.Equals(id, "UTC", StringComparison.OrdinalIgnoreCase))
         {
-            throw new TimeZoneNotFoundException(
-                $"{owner}: unknown time zone '{id}'. Time zone ids are case-sensitive: write '{zone.Id}'.");
+            throw Unknown(id, owner, inner: null);
         }
 
         if (!zone.HasIanaId)
@@ -340,6 +338,23 @@ public sealed class TimeWindowSchedule
         }
 
         return s_clocks.GetOrAdd(id, ZoneClock.For(zone));
+    }
+
+    /// <summary>
+    /// The error for <paramref name="id"/>, which names no zone of the tz database as written: with the id it means as ST4001
+    /// finds it (<see cref="TimeZoneIds.Meant"/>: the id in its right case, the id a typo away), else with an example. Its
+    /// message depends on the id alone, whatever zones the process has read before. The suggestion is looked for here
+    /// only, on the error's path.
+    /// </summary>
+    private static TimeZoneNotFoundException Unknown(string id, string owner, Exception? inner)
+    {
+        var fix = TimeZoneIds.Meant(id) switch
+        {
+            { } meant when string.Equals(meant, id, StringComparison.OrdinalIgnoreCase) => $"Time zone ids are case-sensitive: write '{meant}'.",
+            { } meant => $"Did you mean '{meant}'?",
+            null => "Use an IANA time zone id such as 'Europe/Paris' or 'America/New_York'; TimeZoneInfo.GetSystemTimeZones() lists the ones this machine knows.",
+        };
+        return new TimeZoneNotFoundException($"{owner}: unknown time zone '{id}'. {fix}", inner);
     }
 
     /// <summary>

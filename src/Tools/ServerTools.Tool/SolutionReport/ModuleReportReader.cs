@@ -48,6 +48,16 @@ public static partial class ModuleReportReader
     /// configurations and <paramref name="configuration"/> does not say which, or none of <paramref name="configuration"/>.
     /// </exception>
     public static IReadOnlyList<ModuleReport> ReadAll(IEnumerable<string> paths, string? configuration = null)
+        => ReadAll(paths, configuration, out _);
+
+    /// <summary>
+    /// Reads every report found in <paramref name="paths"/>, as <see cref="ReadAll(IEnumerable{string}, string?)"/> does,
+    /// and gives the folders of <paramref name="paths"/> (as given) that hold no report at all in
+    /// <paramref name="withoutReports"/>: they add nothing to the result, which the caller tells the user (a project whose
+    /// build failed writes no report, for instance).
+    /// </summary>
+    /// <exception cref="ReportInputException">As <see cref="ReadAll(IEnumerable{string}, string?)"/>.</exception>
+    public static IReadOnlyList<ModuleReport> ReadAll(IEnumerable<string> paths, string? configuration, out IReadOnlyList<string> withoutReports)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var given = paths.ToList();
@@ -55,12 +65,14 @@ public static partial class ModuleReportReader
         // A file named explicitly is read strictly, even when a folder given too holds it.
         var files = new SortedDictionary<string, bool>(StringComparer.Ordinal);
         var folders = new List<string>();
+        var givenFolders = new List<(string Given, string Full)>();
         foreach (var path in given)
         {
             var full = Path.GetFullPath(path);
             if (Directory.Exists(full))
             {
                 folders.Add(full);
+                givenFolders.Add((path, full));
                 foreach (var file in FilesIn(full))
                 {
                     files.TryAdd(file, false);
@@ -86,6 +98,10 @@ public static partial class ModuleReportReader
             }
         }
 
+        withoutReports = [.. givenFolders
+            .Where(folder => !reports.Any(file => IsWithin(file.Path, folder.Full)))
+            .Select(static folder => folder.Given)
+            .Distinct(StringComparer.Ordinal)];
         var selected = SelectConfiguration(reports, configuration);
         if (selected.Count == 0 && reports.Count > 0)
         {
@@ -136,7 +152,7 @@ public static partial class ModuleReportReader
     /// all of them, unless they name several configurations: then which one to show is the user's choice, not a guess.
     /// A project left with no report of <paramref name="configuration"/> while others have one is not left out of the
     /// solution's figures silently: that is refused too, naming the project. (When no project has one, the result is
-    /// empty, and <see cref="ReadAll"/> says which configurations there are.)
+    /// empty, and <see cref="ReadAll(IEnumerable{string}, string?)"/> says which configurations there are.)
     /// </summary>
     /// <exception cref="ReportInputException">
     /// A project has reports of several configurations and <paramref name="configuration"/> is null, or a project has

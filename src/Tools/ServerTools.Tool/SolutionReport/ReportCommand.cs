@@ -63,12 +63,21 @@ public static class ReportCommand
             IReadOnlyList<ModuleReport> modules;
             if (options.Reports.Count > 0)
             {
-                modules = ModuleReportReader.ReadAll(options.Reports, options.Configuration);
+                modules = ModuleReportReader.ReadAll(options.Reports, options.Configuration, out var withoutReports);
                 if (modules.Count == 0)
                 {
                     throw new ReportInputException(
                         $"No module reports were found in {string.Join(", ", options.Reports)}. " +
                         "A project's build writes obj/.../servertools/module-report.json when it references ServerTools.");
+                }
+
+                // The others were read: the report is written, and says which folders added nothing to it.
+                foreach (var folder in withoutReports)
+                {
+                    error.WriteLine(
+                        $"servertools report: note: '{folder}' holds no module report, so no module of it is in the report. A project's build writes " +
+                        "obj/.../servertools/module-report.json when it references ServerTools and compiles: build the project (a failed build writes none), " +
+                        "or leave the folder out of --reports.");
                 }
             }
             else

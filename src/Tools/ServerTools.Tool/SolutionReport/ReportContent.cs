@@ -18,7 +18,7 @@ internal static class ReportContent
             CultureInfo.InvariantCulture,
             $"{Count(modules.Count, "module", "modules")}: {Count(EntityCount(modules), "entity", "entities")}, " +
             $"{Count(modules.Sum(static module => module.TotalCodeLines), "line", "lines")} of code " +
-            $"({Number(modules.Sum(GeneratedLines))} generated), " +
+            $"(plus {Count(modules.Sum(GeneratedLines), "generated line", "generated lines")}), " +
             $"{Count(modules.Sum(static module => module.RuleCount()), "exception rule", "exception rules")}, " +
             $"{Count(modules.Sum(static module => module.Diagnostics.Sum(static diagnostic => diagnostic.Count)), "ServerTools diagnostic", "ServerTools diagnostics")}.");
 
@@ -37,7 +37,7 @@ internal static class ReportContent
             CultureInfo.InvariantCulture,
             $"{Count(module.Entities.Count, "entity", "entities")} ({features}), " +
             $"{Count(module.RuleCount(), "exception rule", "exception rules")} ({rules}), " +
-            $"{Count(module.TotalCodeLines, "line", "lines")} of code ({Number(GeneratedLines(module))} generated).");
+            $"{Count(module.TotalCodeLines, "line", "lines")} of code (plus {Count(GeneratedLines(module), "generated line", "generated lines")}).");
     }
 
     /// <summary>

@@ -404,10 +404,11 @@ public static class ExceptionRuleDbContextExtensions
             }
 
             // Only on this error's path: the ids are read to suggest the one meant (a typo), code rules' ids after the data rules'.
-            var dataIds = ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Select(d => d.Id).Take(10_000).ToList();
+            // Ordered, so that the rows read are always the same ones (and EF Core has no limit without order to warn about).
+            var dataIds = ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Select(d => d.Id).OrderBy(id => id).Take(10_000).ToList();
             var suggestion = RuleNames.Suggest(ruleId, dataIds) ?? RuleNames.Suggest(ruleId, ExceptionRuleRegistry.Rules.Select(rule => rule.Id));
             throw new ArgumentException(
-                $"No data rule has the id '{ruleId}'" + (suggestion is null ? "" : $"; did you mean '{suggestion}'?") + ". Data rules are the rows of ExceptionRuleDefinition.",
+                $"No data rule has the id '{ruleId}'." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?") + " Data rules are the rows of ExceptionRuleDefinition.",
                 nameof(ruleId));
         }
 
