@@ -93,6 +93,7 @@ public sealed class MisspeltRuleSetAnalyzerTests
                 await db.IgnoreRuleWarningsAsync(engine, order, [|"invoce"|]);
                 _ = db.EntitiesViolatingRuleSet<SaleOrder>([|"CONFIRM"|]);
                 _ = engine.RulesFor(typeof(SaleOrder)).Any(rule => rule.IsIn([|" confirm"|]));
+                _ = await db.EvaluateRulesAsync(engine, order, [|"Confrim"|]);
             }
         }
         """,
@@ -105,6 +106,7 @@ public sealed class MisspeltRuleSetAnalyzerTests
             new("ST5010", Message("invoce", "IgnoreRuleWarningsAsync", "'invoice'"), 5),
             new("ST5010", Message("CONFIRM", "EntitiesViolatingRuleSet", "'confirm'"), 6),
             new("ST5010", Message(" confirm", "IsIn", "'confirm'"), 7),
+            new("ST5010", Message("Confrim", "EvaluateRulesAsync", "'confirm'"), 8),
         ],
         Rules);
 

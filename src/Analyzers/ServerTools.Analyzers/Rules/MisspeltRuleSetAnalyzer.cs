@@ -74,8 +74,8 @@ public sealed class MisspeltRuleSetAnalyzer : DiagnosticAnalyzer
 
     /// <summary>Whether the call is named like a method that takes a rule set: a syntax test, before any binding.</summary>
     private static bool MayTakeRuleSet(InvocationExpressionSyntax invocation)
-        => InvokedName.Of(invocation) is "Evaluate" or "Enforce" or "RulesFor" or "CheckRulesAsync" or "IgnoreRuleWarningsAsync"
-            or "EntitiesViolatingRuleSet" or "IsIn";
+        => InvokedName.Of(invocation) is "Evaluate" or "Enforce" or "RulesFor" or "EvaluateRulesAsync" or "CheckRulesAsync"
+            or "IgnoreRuleWarningsAsync" or "EntitiesViolatingRuleSet" or "IsIn";
 
     /// <summary>The constant rule set <paramref name="invocation"/> gives a ServerTools method, or null.</summary>
     private static Call? CallOf(IInvocationOperation invocation, Symbols symbols)
