@@ -171,8 +171,8 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
                 throw explained;
             }
 
-            var rules = definitions.Select(row => DataRuleCompiler.Compile(context.Model, row.Definition, row.StoredSeverity)).Where(static rule => rule is not null).ToList();
-            return new DataRuleSnapshot(rules!, version, loadedAt);
+            var rules = definitions.Select(row => DataRuleCompiler.Compile(context.Model, row.Definition, row.StoredSeverity)).ToList();
+            return new DataRuleSnapshot(rules, version, loadedAt);
         }
 
         /// <summary>

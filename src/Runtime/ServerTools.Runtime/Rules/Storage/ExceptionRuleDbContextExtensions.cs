@@ -439,8 +439,8 @@ public static class ExceptionRuleDbContextExtensions
         foreach (var (definition, storedSeverity) in DataRuleRows.Read(context, ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(static d => d.Active).OrderBy(static d => d.Sequence).ThenBy(static d => d.Id)))
         {
             // The rule as the engine runs it: the same entity type, rule-set membership and compiled expression.
-            if (DataRuleCompiler.Compile(context.Model, definition, storedSeverity) is not { } rule
-                || !rule.Checks(typeof(T))
+            var rule = DataRuleCompiler.Compile(context.Model, definition, storedSeverity);
+            if (!rule.Checks(typeof(T))
                 || !rule.Info.IsIn(ruleSet))
             {
                 continue;
