@@ -4,6 +4,8 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using ServerTools.Rules.Data;
 
 namespace ServerTools.Rules;
@@ -21,6 +23,7 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
     private EfRuleNavigations.Tracker? _tracker;
     private DataRuleStore.Database? _database;
     private DbContext? _dataContext;
+    private IRelationalConnection? _dataConnection;
     private bool _dataContextResolved;
 
     public RuleEvaluation Evaluate<T>(T entity, string? ruleSet = null)
@@ -75,6 +78,7 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
         if (!_dataContextResolved)
         {
             _dataContext = options.DataRuleContextType is { } type ? services.GetService(type) as DbContext : null;
+            _dataConnection = _dataContext is not null && _dataContext.Database.IsRelational() ? _dataContext.GetService<IRelationalConnection>() : null;
             _dataContextResolved = true;
         }
 
@@ -92,8 +96,10 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
             return null;
         }
 
+        // The context's connection, resolved once: its connection string is read at each evaluation, so a scope that
+        // switches the context to another database (SetConnectionString) runs that database's rules.
         var context = DataContext();
-        var connectionString = DataRuleStore.ConnectionStringOf(context) ?? "";
+        var connectionString = _dataConnection?.ConnectionString ?? "";
         var database = Volatile.Read(ref _database);
         if (database is null || !string.Equals(database.ConnectionString, connectionString, StringComparison.Ordinal))
         {
