@@ -440,6 +440,49 @@ public sealed class BrokenDataRuleTests(RulesFixture database) : IClassFixture<R
     }
 }
 
+/// <summary>Definitions written by SQL with a blank id, which SaveChanges refuses; in a database of its own.</summary>
+public sealed class BlankIdDataRuleTests(RulesFixture database) : IClassFixture<RulesFixture>
+{
+    [Fact]
+    public async Task A_stored_rule_with_a_blank_id_fails_under_an_id_of_its_own_saying_to_set_one_instead_of_being_skipped()
+    {
+        await using (var context = database.Create())
+        {
+            await DefinitionRows.InsertAsync(context, "", "Order", "order.Quantity > 1000");
+            await DefinitionRows.InsertAsync(context, " ", "Order", "order.Quantity > 1000", "Blocking");
+        }
+
+        using var services = DataRuleTests.Services(database, TimeSpan.Zero);
+        using var scope = services.CreateScope();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        var evaluation = engine.Evaluate(DataRuleTests.Order(_ => { }));
+        var enforced = Assert.Throws<BusinessRuleException>(() => engine.Enforce(DataRuleTests.Order(_ => { })));
+        await using var query = database.Create();
+        var inSql = Assert.Throws<ArgumentException>(() => query.EntitiesViolatingRuleSet<Order>(null));
+
+        var blank = evaluation.Violations.Where(v => v.RuleId.StartsWith("(blank", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["(blank)", "(blank: U+0020)"], blank.Select(v => v.RuleId).Order(StringComparer.Ordinal));
+        Assert.All(blank, v => Assert.True(v.IsFailure));
+        Assert.All(blank, v => Assert.Equal(RuleSeverity.Blocking, v.Severity));
+        var error = Assert.IsType<ArgumentException>(blank[0].Exception);
+        Assert.Contains("has an Id that is empty or whitespace", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Set its Id", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(blank)", enforced.Violations.Select(v => v.RuleId));
+        Assert.Contains("(blank: U+0020)", engine.RulesFor(typeof(Order)).Select(r => r.Id));
+        Assert.StartsWith("Data rule (blank", inSql.Message, StringComparison.Ordinal);
+
+        // Stored by a check like any failing rule, each under its own id.
+        var order = new Order { Number = "SO-blank", OrderedAt = DateTime.UtcNow, Quantity = 1, Amount = 10m };
+        query.Orders.Add(order);
+        await query.SaveChangesAsync();
+        var check = await query.CheckRulesAsync(engine, order);
+        await query.SaveChangesAsync();
+        Assert.Equal(
+            ["(blank)", "(blank: U+0020)"],
+            check.Stored.Select(v => v.RuleId).Where(id => id.StartsWith("(blank", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+    }
+}
+
 /// <summary>A definition written by SQL with a severity RuleSeverity does not have; in a database of its own.</summary>
 public sealed class StoredSeverityTests(RulesFixture database) : IClassFixture<RulesFixture>
 {

@@ -154,6 +154,26 @@ public sealed class StoredViolationTests(RulesFixture database) : IClassFixture<
 
         Assert.Contains("order.discount_limit", error.Message, StringComparison.Ordinal);
         Assert.Contains("Its warnings are: order.no_customer, order.big_quantity", error.Message, StringComparison.Ordinal);
+        Assert.Empty(context.ChangeTracker.Entries<StoredRuleViolation>());
+    }
+
+    [Fact]
+    public async Task Ignoring_an_unknown_rule_changes_nothing_of_the_violations_the_context_tracks()
+    {
+        var order = await SavedOrderAsync(o => o.Quantity = 500);
+        using var scope = _services.CreateScope();
+        await using var context = database.Create();
+        context.Attach(order);
+        await context.CheckRulesAsync(Engine(scope), order);
+        await context.SaveChangesAsync();
+        order.Quantity = 1;
+
+        await Assert.ThrowsAsync<ArgumentException>(() => context.IgnoreRuleWarningsAsync(Engine(scope), order, ruleIds: ["order.big_quantity", "order.unknown"]));
+
+        var tracked = context.ChangeTracker.Entries<StoredRuleViolation>().ToList();
+        Assert.Equal(2, tracked.Count);
+        Assert.All(tracked, entry => Assert.Equal(EntityState.Unchanged, entry.State));
+        Assert.All(tracked, entry => Assert.Null(entry.Entity.IgnoredAt));
     }
 
     [Fact]

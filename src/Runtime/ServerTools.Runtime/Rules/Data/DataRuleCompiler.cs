@@ -20,25 +20,28 @@ internal static class DataRuleCompiler
     private static readonly ConcurrentDictionary<(IModel Model, Type Type, string Text), Lazy<CompiledRuleExpression>> s_compiled = new();
 
     /// <summary>
-    /// The rule of <paramref name="definition"/>, ready to run or failing with what keeps it from running; <see langword="null"/>
-    /// only when it has no id. A rule whose entity type does not resolve fails on the entities of every type it could
-    /// have meant: the entity types of its class name when several have it, else every entity type of the application's.
+    /// The rule of <paramref name="definition"/>, ready to run or failing with what keeps it from running. A rule whose
+    /// entity type does not resolve fails on the entities of every type it could have meant: the entity types of its
+    /// class name when several have it, else every entity type of the application's. A rule with a blank id (written by
+    /// SQL) fails under the id <see cref="BlankId"/> shows, saying to set one.
     /// </summary>
     /// <param name="model">The model of the context whose table holds the definition.</param>
     /// <param name="definition">The definition, as read from the table.</param>
     /// <param name="storedSeverity">The text of the row's Severity when it is not a <see cref="RuleSeverity"/> (see <see cref="DataRuleRows"/>).</param>
-    public static DataRule? Compile(IModel model, ExceptionRuleDefinition definition, string? storedSeverity = null)
+    public static DataRule Compile(IModel model, ExceptionRuleDefinition definition, string? storedSeverity = null)
     {
-        if (string.IsNullOrWhiteSpace(definition.Id))
-        {
-            return null;
-        }
-
+        var blank = string.IsNullOrWhiteSpace(definition.Id);
         if (FindEntityType(model, definition.EntityType, out var sameName) is not { } entityType)
         {
             var targets = (sameName.Count > 0 ? sameName : ApplicationEntityTypes(model)).Select(static t => t.ClrType).ToArray();
-            var unresolved = new ArgumentException(UnresolvedEntityType(model, definition, sameName));
-            return new DataRule(TryDescribe(model, definition, typeof(object), storedSeverity) ?? Fallback(definition, typeof(object)), typeof(object), null, unresolved, targets);
+            var unresolved = new ArgumentException(blank ? BlankIdError(model, definition) : UnresolvedEntityType(model, definition, sameName));
+            var described = blank ? null : TryDescribe(model, definition, typeof(object), storedSeverity);
+            return new DataRule(described ?? Fallback(definition, typeof(object)), typeof(object), null, unresolved, targets);
+        }
+
+        if (blank)
+        {
+            return new DataRule(Fallback(definition, entityType.ClrType), entityType.ClrType, null, new ArgumentException(BlankIdError(model, definition)));
         }
 
         var type = entityType.ClrType;
@@ -197,6 +200,24 @@ internal static class DataRuleCompiler
         return types.Select(t => repeated.Contains(t.ClrType.Name) ? t.Name : t.ClrType.Name).ToList();
     }
 
+    /// <summary>
+    /// The id a rule whose stored id is blank is reported under: <c>(blank)</c> for an empty id, else the code points of its
+    /// whitespace, such as <c>(blank: U+0020)</c>, so that two such rows are told apart.
+    /// </summary>
+    public static string BlankId(string? id)
+        => string.IsNullOrEmpty(id)
+            ? "(blank)"
+            : $"(blank: {string.Join(' ', id.EnumerateRunes().Select(static rune => $"U+{rune.Value:X4}"))})";
+
+    /// <summary>Why a stored rule with a blank id cannot run, and how to fix its row.</summary>
+    private static string BlankIdError(IModel model, ExceptionRuleDefinition definition)
+    {
+        var table = ServerToolsTables.TableOf<ExceptionRuleDefinition>(model);
+        return $"Data rule {BlankId(definition.Id)}: its row in the table {table} has an Id that is empty or whitespace (written past SaveChanges, which "
+            + "refuses it), so its violations could not be told apart from other rules'. Set its Id to a name such as 'sale.big_order' "
+            + $"(UPDATE {table} SET \"Id\" = 'sale.big_order' WHERE \"Id\" ~ '^\\s*$'), or set it inactive or delete the row.";
+    }
+
     private static ExceptionRuleInfo? TryDescribe(IModel model, ExceptionRuleDefinition definition, Type type, string? storedSeverity)
     {
         try
@@ -215,7 +236,7 @@ internal static class DataRuleCompiler
     /// </summary>
     private static ExceptionRuleInfo Fallback(ExceptionRuleDefinition definition, Type type)
         => new(
-            definition.Id,
+            string.IsNullOrWhiteSpace(definition.Id) ? BlankId(definition.Id) : definition.Id,
             type,
             Enum.IsDefined(definition.Severity) ? definition.Severity : RuleSeverity.Blocking,
             definition.Sequence,

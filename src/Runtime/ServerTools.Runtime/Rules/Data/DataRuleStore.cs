@@ -1,91 +1,201 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Data.Common;
 using System.Linq;
 using System.Threading;
 using System.Transactions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using ServerTools.Infrastructure;
 
 namespace ServerTools.Rules.Data;
 
 /// <summary>
-/// The data rules of the application (one per <c>AddServerTools</c>): read from the <see cref="ExceptionRuleDefinition"/>
-/// table of the configured context, compiled, and kept until they may have changed: at once after a definition is saved
-/// through a ServerTools context of this process, and after <see cref="RuleOptions.DataRuleRefreshInterval"/> for edits
-/// made elsewhere. The table is read in a scope of its own, so the caller's context is never used concurrently, and
-/// outside any ambient transaction (<see cref="Transaction.Current"/>), so the engine runs committed rules only: a
-/// definition saved in a <see cref="TransactionScope"/> that is not complete yet, or that rolls back, is never run.
+/// The data rules of the application (one store per <c>AddServerTools</c>), kept per database: read from the
+/// <see cref="ExceptionRuleDefinition"/> table of the configured context, compiled, and kept until they may have changed:
+/// at once after a definition is saved through a ServerTools context of this process, and after
+/// <see cref="RuleOptions.DataRuleRefreshInterval"/> for edits made elsewhere. The database is the one the context of the
+/// caller's DI scope connects to (its model and connection string), so an application whose context picks its connection
+/// string per scope (a database per tenant) runs each tenant's rules for that tenant. The table is read in a scope of its
+/// own, pointed at the caller's database, so the caller's context is never used concurrently, and outside any ambient
+/// transaction (<see cref="Transaction.Current"/>), so the engine runs committed rules only: a definition saved in a
+/// <see cref="TransactionScope"/> that is not complete yet, or that rolls back, is never run.
 /// </summary>
 internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
 {
+    /// <summary>
+    /// The most databases (models and connection strings) whose rules are kept: past it they are all dropped (each is read
+    /// again at its next use), so connection strings made per tenant or per user cannot grow the cache without bound.
+    /// </summary>
+    internal const int MaxCachedDatabases = 1024;
+
     private static int s_version;
 
-    private readonly Lock _lock = new();
     private readonly long _refreshMilliseconds = (long)refreshInterval.TotalMilliseconds;
-    private DataRuleSnapshot? _snapshot;
+    private readonly ConcurrentDictionary<(IModel? Model, string ConnectionString), Database> _databases = new();
 
     /// <summary>Changes whenever a definition is saved in this process.</summary>
     public static int Version => Volatile.Read(ref s_version);
 
+    /// <summary>The context type whose table holds the rules.</summary>
+    public Type ContextType => contextType;
+
     /// <summary>Makes every store read the table again at its next use.</summary>
     public static void Invalidate() => Interlocked.Increment(ref s_version);
 
-    /// <summary>The current rules, read again when the ones held may be stale.</summary>
-    public DataRuleSnapshot Current(IServiceProvider services)
+    /// <summary>
+    /// The rules of the database <paramref name="context"/> connects to (the data rules' context of the caller's scope; none
+    /// when it is not registered, and then reading the rules throws what to register).
+    /// </summary>
+    public Database For(DbContext? context)
     {
-        var snapshot = Volatile.Read(ref _snapshot);
-        if (IsFresh(snapshot))
+        var key = (context?.Model, ConnectionStringOf(context) ?? "");
+        if (_databases.TryGetValue(key, out var database))
         {
-            return snapshot!;
+            return database;
         }
 
-        lock (_lock)
+        if (_databases.Count >= MaxCachedDatabases)
         {
-            snapshot = _snapshot;
-            if (!IsFresh(snapshot))
-            {
-                snapshot = Load(services);
-                Volatile.Write(ref _snapshot, snapshot);
-            }
+            _databases.Clear();
+        }
 
-            return snapshot!;
+        return _databases.GetOrAdd(key, static (key, store) => new Database(store, key.Model, key.ConnectionString), this);
+    }
+
+    /// <summary>The connection string of <paramref name="context"/>, or null when it has none (not relational, or not registered).</summary>
+    public static string? ConnectionStringOf(DbContext? context)
+        => context is not null && context.Database.IsRelational() ? context.Database.GetConnectionString() : null;
+
+    /// <summary>Whether two connection strings name the same database, ignoring a password (Npgsql drops it from an open connection's string).</summary>
+    private static bool SameDatabase(string? x, string? y)
+    {
+        if (string.Equals(x, y, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (x is null || y is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            return WithoutPassword(x).EquivalentTo(WithoutPassword(y));
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 
-    private bool IsFresh(DataRuleSnapshot? snapshot)
-        => snapshot is not null
-            && snapshot.Version == Version
-            && Environment.TickCount64 - snapshot.LoadedAt < _refreshMilliseconds;
-
-    private DataRuleSnapshot Load(IServiceProvider services)
+    private static DbConnectionStringBuilder WithoutPassword(string connectionString)
     {
-        var version = Version;
-        var loadedAt = Environment.TickCount64;
-        // The caller's TransactionScope would enlist the read, which would then see the scope's uncommitted definitions.
-        using var suppress = Transaction.Current is null ? null : new TransactionScope(TransactionScopeOption.Suppress, TransactionScopeAsyncFlowOption.Enabled);
-        using var scope = services.GetRequiredService<IServiceScopeFactory>().CreateScope();
-        if (scope.ServiceProvider.GetService(contextType) is not DbContext context)
+        var builder = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        foreach (var password in (string[])["Password", "PSW", "PWD"])
         {
-            throw new InvalidOperationException(
-                $"The data rules live in {contextType.Name}, which is not registered. Register it with services.AddDbContext<{contextType.Name}>(...), " +
-                "or remove Rules.UseDataRules from AddServerTools.");
+            builder.Remove(password);
         }
 
-        List<(ExceptionRuleDefinition Definition, string? StoredSeverity)> definitions;
-        try
+        return builder;
+    }
+
+    /// <summary>The rules of one database, as last read.</summary>
+    internal sealed class Database(DataRuleStore store, IModel? model, string connectionString)
+    {
+        private readonly Lock _lock = new();
+        private DataRuleSnapshot? _snapshot;
+
+        /// <summary>The connection string of the caller's context ("" when it has none); never shown in a message.</summary>
+        public string ConnectionString => connectionString;
+
+        /// <summary>The model of the caller's context.</summary>
+        public IModel? Model => model;
+
+        /// <summary>The current rules, read again when the ones held may be stale.</summary>
+        public DataRuleSnapshot Current(IServiceProvider services)
         {
-            definitions = DataRuleRows.Read(context, ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(static d => d.Active));
-        }
-        catch (Exception error) when (ServerToolsTables.PostgresError(error) is { } postgres && ServerToolsTables.Explain(
-            postgres,
-            ServerToolsTables.TableOf<ExceptionRuleDefinition>(context.Model),
-            $"The data rules of {contextType.Name} are read from it, so the rule engine cannot evaluate them.") is { } explained)
-        {
-            throw explained;
+            var snapshot = Volatile.Read(ref _snapshot);
+            if (IsFresh(snapshot))
+            {
+                return snapshot!;
+            }
+
+            lock (_lock)
+            {
+                snapshot = _snapshot;
+                if (!IsFresh(snapshot))
+                {
+                    snapshot = Load(services);
+                    Volatile.Write(ref _snapshot, snapshot);
+                }
+
+                return snapshot!;
+            }
         }
 
-        var rules = definitions.Select(row => DataRuleCompiler.Compile(context.Model, row.Definition, row.StoredSeverity)).Where(static rule => rule is not null).ToList();
-        return new DataRuleSnapshot(rules!, version, loadedAt);
+        private bool IsFresh(DataRuleSnapshot? snapshot)
+            => snapshot is not null
+                && snapshot.Version == Version
+                && Environment.TickCount64 - snapshot.LoadedAt < store._refreshMilliseconds;
+
+        private DataRuleSnapshot Load(IServiceProvider services)
+        {
+            var version = Version;
+            var loadedAt = Environment.TickCount64;
+            var contextType = store.ContextType;
+            // The caller's TransactionScope would enlist the read, which would then see the scope's uncommitted definitions.
+            using var suppress = Transaction.Current is null ? null : new TransactionScope(TransactionScopeOption.Suppress, TransactionScopeAsyncFlowOption.Enabled);
+            using var scope = services.GetRequiredService<IServiceScopeFactory>().CreateScope();
+            if (scope.ServiceProvider.GetService(contextType) is not DbContext context)
+            {
+                throw new InvalidOperationException(
+                    $"The data rules live in {contextType.Name}, which is not registered. Register it with services.AddDbContext<{contextType.Name}>(...), " +
+                    "or remove Rules.UseDataRules from AddServerTools.");
+            }
+
+            PointAtCallersDatabase(context);
+            List<(ExceptionRuleDefinition Definition, string? StoredSeverity)> definitions;
+            try
+            {
+                definitions = DataRuleRows.Read(context, ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(static d => d.Active));
+            }
+            catch (Exception error) when (ServerToolsTables.PostgresError(error) is { } postgres && ServerToolsTables.Explain(
+                postgres,
+                ServerToolsTables.TableOf<ExceptionRuleDefinition>(context.Model),
+                $"The data rules of {contextType.Name} are read from it, so the rule engine cannot evaluate them.") is { } explained)
+            {
+                throw explained;
+            }
+
+            var rules = definitions.Select(row => DataRuleCompiler.Compile(context.Model, row.Definition, row.StoredSeverity)).ToList();
+            return new DataRuleSnapshot(rules, version, loadedAt);
+        }
+
+        /// <summary>
+        /// Makes the context of the store's own scope read the caller's database: when the connection string comes from
+        /// state of the caller's scope (a tenant set by a middleware, or <c>SetConnectionString</c> on the scope's
+        /// context), a new scope's context connects elsewhere.
+        /// </summary>
+        private void PointAtCallersDatabase(DbContext context)
+        {
+            var contextType = store.ContextType;
+            if (model is not null && !ReferenceEquals(context.Model, model))
+            {
+                throw new InvalidOperationException(
+                    $"The rule engine reads the data rules of {contextType.Name} in a DI scope of its own, and there {contextType.Name} is built "
+                    + "with another model than in the scope that evaluates (a model that depends on scoped state, such as a schema per tenant "
+                    + "chosen by a model cache key), so the rules read would not be this scope's. Make the model depend on state that new scopes "
+                    + "see too (IHttpContextAccessor, or an AsyncLocal), or keep one model and a database per tenant.");
+            }
+
+            if (connectionString.Length > 0 && !SameDatabase(ConnectionStringOf(context), connectionString))
+            {
+                context.Database.SetConnectionString(connectionString);
+            }
+        }
     }
 }

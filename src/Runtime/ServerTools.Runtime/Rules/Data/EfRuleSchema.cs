@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace ServerTools.Rules.Data;
 
@@ -52,7 +53,8 @@ internal sealed class EfRuleSchema : RuleSchema
     {
         if (entityType.FindProperty(name) is { PropertyInfo: { } property } mapped)
         {
-            return new RuleMember(property, null, Hidden(entityType, mapped.Name) ?? HiddenForeignKey(mapped));
+            var (storedAs, literalEquality) = StoredAs(mapped);
+            return new RuleMember(property, null, Hidden(entityType, mapped.Name) ?? HiddenForeignKey(mapped), storedAs, literalEquality);
         }
 
         INavigationBase? navigation = entityType.FindNavigation(name) ?? (INavigationBase?)entityType.FindSkipNavigation(name);
@@ -62,6 +64,36 @@ internal sealed class EfRuleSchema : RuleSchema
                 navigation.IsCollection ? navigation.TargetEntityType.ClrType : null,
                 Hidden(entityType, navigation.Name) ?? HiddenInverse(navigation))
             : null;
+    }
+
+    /// <summary>
+    /// What <paramref name="property"/> is stored as when a value converter (the property's own, or its type mapping's)
+    /// may make PostgreSQL compare or order its stored values otherwise than .NET compares the property's: a converter to
+    /// another type (an int or an enum stored as text, a bool as 'True'/'False', a date as ticks), or one from text to text
+    /// (which may normalize or encrypt it). A converter between numbers and enums (an enum stored as its number, ulong as
+    /// numeric) is taken to keep their order, and one to the same type otherwise (a DateTime given its Kind) to keep the
+    /// values: such a property is read as it is (<see langword="null"/>). <c>LiteralEquality</c> when the converter is one
+    /// of EF Core's own, which map each value to one stored value and back; an application's converter may not (one that
+    /// upper-cases text makes <c>Code == "c-7"</c> true in SQL for a row whose stored 'C-7' the engine reads as "C-7").
+    /// </summary>
+    private static (string? StoredAs, bool LiteralEquality) StoredAs(IProperty property)
+    {
+        if ((property.GetValueConverter() ?? property.FindTypeMapping()?.Converter) is not { } converter)
+        {
+            return (null, false);
+        }
+
+        var model = RuleTypes.Underlying(converter.ModelClrType);
+        var provider = RuleTypes.Underlying(converter.ProviderClrType);
+        static bool NumberLike(Type type) => Type.GetTypeCode(type) is >= TypeCode.SByte and <= TypeCode.Decimal;
+        if ((NumberLike(model) && NumberLike(provider)) || (model == provider && model != typeof(string)))
+        {
+            return (null, false);
+        }
+
+        var type = converter.GetType();
+        var efCores = type.Assembly == typeof(ValueConverter).Assembly && !(type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ValueConverter<,>));
+        return (RuleTypes.Name(provider), efCores);
     }
 
     /// <summary>

@@ -4,6 +4,8 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using ServerTools.Rules.Data;
 
 namespace ServerTools.Rules;
@@ -19,6 +21,10 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
     private readonly Dictionary<CodeRuleSet, CodeRules> _instances = [];
     private Memo? _last;
     private EfRuleNavigations.Tracker? _tracker;
+    private DataRuleStore.Database? _database;
+    private DbContext? _dataContext;
+    private IRelationalConnection? _dataConnection;
+    private bool _dataContextResolved;
 
     public RuleEvaluation Evaluate<T>(T entity, string? ruleSet = null)
         where T : class
@@ -64,8 +70,45 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
     /// first time a rule reads a navigation that is null or a collection. Of an entity it does not track, a null reference
     /// whose foreign key holds a value is not loaded; anything else reads as it is.
     /// </summary>
-    private EfRuleNavigations.Tracker Tracker()
-        => _tracker ??= new EfRuleNavigations.Tracker(() => options.DataRuleContextType is { } type ? services.GetService(type) as DbContext : null);
+    private EfRuleNavigations.Tracker Tracker() => _tracker ??= new EfRuleNavigations.Tracker(DataContext);
+
+    /// <summary>The data rules' context of this engine's scope, resolved once; null when the engine runs no data rules or it is not registered.</summary>
+    private DbContext? DataContext()
+    {
+        if (!_dataContextResolved)
+        {
+            _dataContext = options.DataRuleContextType is { } type ? services.GetService(type) as DbContext : null;
+            _dataConnection = _dataContext is not null && _dataContext.Database.IsRelational() ? _dataContext.GetService<IRelationalConnection>() : null;
+            _dataContextResolved = true;
+        }
+
+        return _dataContext;
+    }
+
+    /// <summary>
+    /// The data rules of the database the data rules' context of this scope connects to: the one of the last evaluation
+    /// while its connection string is the same, so evaluating many entities costs no lookup.
+    /// </summary>
+    private DataRuleSnapshot? DataRules()
+    {
+        if (dataRules is null)
+        {
+            return null;
+        }
+
+        // The context's connection, resolved once: its connection string is read at each evaluation, so a scope that
+        // switches the context to another database (SetConnectionString) runs that database's rules.
+        var context = DataContext();
+        var connectionString = _dataConnection?.ConnectionString ?? "";
+        var database = Volatile.Read(ref _database);
+        if (database is null || !string.Equals(database.ConnectionString, connectionString, StringComparison.Ordinal))
+        {
+            database = dataRules.For(context);
+            Volatile.Write(ref _database, database);
+        }
+
+        return database.Current(services);
+    }
 
     public IReadOnlyList<ExceptionRuleInfo> RulesFor(Type entityType, string? ruleSet = null)
     {
@@ -135,7 +178,7 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
 
     private Memo MemoFor(Type type, string? ruleSet)
     {
-        var snapshot = dataRules?.Current(services);
+        var snapshot = DataRules();
         var last = Volatile.Read(ref _last);
         if (last is not null
             && last.EntityType == type

@@ -65,6 +65,7 @@ internal sealed partial class RuleExpressionBinder
             throw _errors.At(op, $"operator '{op.Text}' on {Describe(left)} and {Describe(right)}", "compare values, such as order.CustomerId == 3; entities and collections compare only with null, and collections not at all (use Any()).");
         }
 
+        CheckStoredComparison(node, left, right);
         var (l, r) = Unify(left, right, CommonType(left, right, op, ordering: false));
         return Predicate(node, l, r, equal ? ExpressionType.Equal : ExpressionType.NotEqual);
     }

@@ -29,6 +29,7 @@ internal sealed partial class RuleExpressionBinder
     private Dictionary<string, Type?>? _enums;
     private int _nestedCollectionReads;
     private HashSet<(Expression Root, string Path)>? _navigations;
+    private Dictionary<SyntaxNode, RuleMember>? _storedReads;
 
     /// <summary>Prepares to bind <paramref name="syntax"/> over <paramref name="entityType"/>, naming the entity as the text does.</summary>
     public RuleExpressionBinder(Type entityType, RuleSchema schema, RuleErrors errors, ExpressionSyntax syntax)
@@ -363,6 +364,11 @@ internal sealed partial class RuleExpressionBinder
 
         if (RuleTypes.IsScalar(propertyType))
         {
+            if (member.StoredAs is not null)
+            {
+                ReadStored(member, nameNode);
+            }
+
             return RuleValue.Scalar(sql, RuleMemory.Property(target.Memory, property, target.MaybeNull), target.MaybeNull || !propertyType.IsValueType);
         }
 
@@ -379,6 +385,85 @@ internal sealed partial class RuleExpressionBinder
             nameNode,
             $"member '{name}' of type '{RuleTypes.Name(propertyType)}'",
             "a rule can read numbers (int, long, decimal, double), bool, string, DateTime, DateOnly, enums and navigations.");
+    }
+
+    /// <summary>
+    /// Allows a read of a property stored through an order-changing value converter (<see cref="RuleMember.StoredAs"/>)
+    /// only as an operand of <c>==</c>, <c>!=</c> or <c>is (not) null</c>, and remembers it, so that
+    /// <see cref="CheckStoredComparison"/> can require a literal of the property's type on the other side.
+    /// </summary>
+    private void ReadStored(RuleMember member, SimpleNameSyntax nameNode)
+    {
+        SyntaxNode read = nameNode.Parent is MemberAccessExpressionSyntax access && access.Name == nameNode ? access : nameNode;
+        var parent = read.Parent;
+        while (parent is ParenthesizedExpressionSyntax)
+        {
+            read = parent;
+            parent = parent.Parent;
+        }
+
+        if (parent is BinaryExpressionSyntax binary && (binary.IsKind(SyntaxKind.EqualsExpression) || binary.IsKind(SyntaxKind.NotEqualsExpression))
+            || parent is IsPatternExpressionSyntax pattern && pattern.Expression == read)
+        {
+            (_storedReads ??= [])[read] = member;
+            return;
+        }
+
+        throw StoredError(nameNode, member);
+    }
+
+    /// <summary>
+    /// Refuses <c>==</c> or <c>!=</c> between a property stored through an order-changing value converter and anything
+    /// but a literal (or folded literals) of the property's own type: EF Core converts such a literal with the property's
+    /// converter and compares the stored values, which are equal exactly when the property's values are.
+    /// </summary>
+    private void CheckStoredComparison(BinaryExpressionSyntax node, RuleValue left, RuleValue right)
+    {
+        if (_storedReads is null)
+        {
+            return;
+        }
+
+        foreach (var (side, value, other) in (ReadOnlySpan<(ExpressionSyntax, RuleValue, RuleValue)>)[(node.Left, left, right), (node.Right, right, left)])
+        {
+            if (_storedReads.TryGetValue(Unparenthesized(side), out var member)
+                && !(member.LiteralEquality && other is { Kind: RuleValueKind.Scalar, IsConstant: true } && RuleTypes.Underlying(other.Type) == RuleTypes.Underlying(value.Type)))
+            {
+                throw StoredError(side, member);
+            }
+        }
+    }
+
+    private static ExpressionSyntax Unparenthesized(ExpressionSyntax node)
+    {
+        while (node is ParenthesizedExpressionSyntax parenthesized)
+        {
+            node = parenthesized.Expression;
+        }
+
+        return node;
+    }
+
+    private RuleExpressionException StoredError(SyntaxNode node, RuleMember member)
+    {
+        var name = member.Property.Name;
+        var type = RuleTypes.Name(RuleTypes.Underlying(member.Property.PropertyType));
+        var why = $"'{name}' is stored through a value converter as {member.StoredAs}, so PostgreSQL compares and orders the stored values, not the {type} "
+            + "values the engine compares in memory (an int stored as text has '10' < '9'), and the rule's SQL form (EntitiesViolatingRule) would "
+            + "disagree with the engine.";
+        return member.LiteralEquality
+            ? _errors.At(
+                node,
+                $"member '{name}' stored as {member.StoredAs} other than in == or != with a literal",
+                $"{why} A data rule may only compare it with == or != against a literal of type {type} (EF Core converts it the same way) or with null. "
+                + "Write such a comparison; for anything else, write a code rule (a class with [ExceptionRule]), or map the property without the converter.")
+            : _errors.At(
+                node,
+                $"member '{name}' stored as {member.StoredAs} by the application's converter",
+                $"{why} Its converter is the application's ({member.Property.DeclaringType?.Name}.{name}'s HasConversion), which may not map each value to one "
+                + "stored value and back (one that normalizes text makes == find other rows in SQL than in memory), so a data rule may only compare it with "
+                + "null. Write a code rule (a class with [ExceptionRule]), or map the property with one of EF Core's converters (HasConversion<string>()) "
+                + "or without one.");
     }
 
     /// <summary>

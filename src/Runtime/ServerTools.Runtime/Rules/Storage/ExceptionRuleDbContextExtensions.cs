@@ -261,7 +261,7 @@ public static class ExceptionRuleDbContextExtensions
     /// <param name="cancellationToken">Stops the check.</param>
     /// <returns>The stored violations now ignored.</returns>
     /// <exception cref="BusinessRuleException">A blocking rule is broken; its <see cref="BusinessRuleException.Violations"/> say which. The context is not changed.</exception>
-    /// <exception cref="ArgumentException">A rule of <paramref name="ruleIds"/> is not a current warning of the entity.</exception>
+    /// <exception cref="ArgumentException">A rule of <paramref name="ruleIds"/> is not a current warning of the entity. The context is not changed.</exception>
     /// <exception cref="InvalidOperationException">The entity has no key yet, or the engine runs no data rules while the context's table holds active ones, or loading what the data rules read would load more than <see cref="RuleOptions.MaxEntitiesLoadedPerCheck"/> entities (as for <see cref="CheckRulesAsync{T}"/>).</exception>
     public static async Task<IReadOnlyList<StoredRuleViolation>> IgnoreRuleWarningsAsync<T>(
         this DbContext context,
@@ -287,22 +287,23 @@ public static class ExceptionRuleDbContextExtensions
                 blocking);
         }
 
-        var check = await StoreAsync(context, engine, entity, identity, ruleSet, evaluation, cancellationToken).ConfigureAwait(false);
-
-        var warnings = check.Stored.Where(static v => v.Severity == RuleSeverity.Warning).ToList();
-        if (ruleIds is not null)
+        // Refused before anything is stored too: the stored warnings are the evaluation's, one row per violation.
+        var wanted = ruleIds?.ToHashSet(StringComparer.Ordinal);
+        if (wanted is not null)
         {
-            var wanted = ruleIds.ToHashSet(StringComparer.Ordinal);
-            var unknown = wanted.Where(id => !warnings.Any(v => v.RuleId == id)).Order(StringComparer.Ordinal).ToList();
+            var current = evaluation.Violations.Where(static v => v.Severity == RuleSeverity.Warning).Select(static v => v.RuleId).ToList();
+            var unknown = wanted.Where(id => !current.Contains(id, StringComparer.Ordinal)).Order(StringComparer.Ordinal).ToList();
             if (unknown.Count > 0)
             {
                 throw new ArgumentException(
-                    $"Not current warnings of this entity: {string.Join(", ", unknown)}. Its warnings are: {(warnings.Count == 0 ? "none" : string.Join(", ", warnings.Select(static v => v.RuleId)))}.",
+                    $"Not current warnings of this entity: {string.Join(", ", unknown)}. Its warnings are: {(current.Count == 0 ? "none" : string.Join(", ", current))}. "
+                    + "The context is not changed.",
                     nameof(ruleIds));
             }
-
-            warnings = warnings.Where(v => wanted.Contains(v.RuleId)).ToList();
         }
+
+        var check = await StoreAsync(context, engine, entity, identity, ruleSet, evaluation, cancellationToken).ConfigureAwait(false);
+        var warnings = check.Stored.Where(v => v.Severity == RuleSeverity.Warning && (wanted is null || wanted.Contains(v.RuleId))).ToList();
 
         actor ??= AuditBatch.ResolveActor(context);
         var now = Now(context);
@@ -440,8 +441,8 @@ public static class ExceptionRuleDbContextExtensions
         foreach (var (definition, storedSeverity) in DataRuleRows.Read(context, ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(static d => d.Active).OrderBy(static d => d.Sequence).ThenBy(static d => d.Id)))
         {
             // The rule as the engine runs it: the same entity type, rule-set membership and compiled expression.
-            if (DataRuleCompiler.Compile(context.Model, definition, storedSeverity) is not { } rule
-                || !rule.Checks(typeof(T))
+            var rule = DataRuleCompiler.Compile(context.Model, definition, storedSeverity);
+            if (!rule.Checks(typeof(T))
                 || !rule.Info.IsIn(ruleSet))
             {
                 continue;
