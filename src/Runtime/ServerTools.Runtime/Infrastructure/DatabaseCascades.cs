@@ -99,15 +99,13 @@ internal static class DatabaseCascades
             var deletedEntries = stateManager.ToListForState(deleted: true);
             if (deletedEntries.Count > 0)
             {
-                undo.Watch(stateManager.ToListForState(modified: true));
+                undo.Watch(stateManager.ToListForState(modified: true), Reachable(deletedEntries));
             }
 
             foreach (var deleted in deletedEntries)
             {
                 undo.Record(deleted, () => stateManager.CascadeDelete(deleted, force: false));
             }
-
-            undo.RecordNulledForeignKeys(stateManager);
         }
 
         // The cascade's query is no read of the application's: entities of a type audited with reads get no Read log.
@@ -165,7 +163,49 @@ internal static class DatabaseCascades
             }
         }
 
+        // After the loading's cascades too: a principal they delete may set a foreign key of a watched entry to null.
+        undo.RecordNulledForeignKeys(stateManager);
         return undo.Listen();
+    }
+
+    /// <summary>
+    /// The entity types EF Core's cascades of <paramref name="deleted"/> may delete or set a foreign key of: the dependents
+    /// of their relationships that cascade or set null (also on the client), and those of these, at any depth. A modified
+    /// entry of another type is left as it is by those cascades, and need not be watched.
+    /// </summary>
+    private static HashSet<IEntityType> Reachable(IReadOnlyList<InternalEntityEntry> deleted)
+    {
+        var reachable = new HashSet<IEntityType>();
+        var pending = new Stack<IEntityType>();
+        foreach (var entry in deleted)
+        {
+            pending.Push(entry.EntityType);
+        }
+
+        var visited = new HashSet<IEntityType>();
+        while (pending.TryPop(out var type))
+        {
+            if (!visited.Add(type))
+            {
+                continue;
+            }
+
+            foreach (var foreignKey in type.GetReferencingForeignKeys())
+            {
+                if (foreignKey.DeleteBehavior is DeleteBehavior.Restrict or DeleteBehavior.NoAction or DeleteBehavior.ClientNoAction)
+                {
+                    continue;
+                }
+
+                foreach (var dependent in foreignKey.DeclaringEntityType.GetDerivedTypesInclusive())
+                {
+                    reachable.Add(dependent);
+                    pending.Push(dependent);
+                }
+            }
+        }
+
+        return reachable;
     }
 
     /// <summary>The deleted entries not handled yet whose type is the principal of a relationship to follow, by relationship; null when there are none.</summary>
@@ -551,11 +591,19 @@ internal sealed class CascadeUndo(ChangeTracker tracker)
     /// <summary>The values and modified properties of the modified entries before the cascades (<see cref="Watch"/>).</summary>
     private Dictionary<InternalEntityEntry, Snapshot>? _modified;
 
-    /// <summary>Keeps the values and modified properties of <paramref name="modified"/>, entries modified before the cascades to record.</summary>
-    public void Watch(IEnumerable<InternalEntityEntry> modified)
+    /// <summary>
+    /// Keeps the values and modified properties of those of <paramref name="modified"/>, entries modified before the cascades
+    /// to record, whose type the cascades may reach (<paramref name="reachable"/>).
+    /// </summary>
+    public void Watch(IEnumerable<InternalEntityEntry> modified, HashSet<IEntityType> reachable)
     {
         foreach (var entry in modified)
         {
+            if (!reachable.Contains(entry.EntityType))
+            {
+                continue;
+            }
+
             var properties = entry.EntityType.GetFlattenedProperties().ToArray();
             var flags = new bool[properties.Length];
             for (var i = 0; i < properties.Length; i++)
@@ -586,14 +634,16 @@ internal sealed class CascadeUndo(ChangeTracker tracker)
     }
 
     /// <summary>
-    /// Keeps, as a change of the principal each referred to, the foreign keys of the <see cref="Watch">watched</see> entries,
-    /// still modified, that the cascades set to null: EF Core raises no state change for those.
+    /// Keeps, as a change of the principal each referred to, the foreign keys of the <see cref="Watch">watched</see> entries
+    /// that the cascades set to null: EF Core raises no state change for those. Also of an entry a later cascade deleted
+    /// (an invoice whose agent's delete set its key to null, then whose customer's delete deleted it): put back, it would
+    /// keep the null.
     /// </summary>
     public void RecordNulledForeignKeys(IStateManager stateManager)
     {
         foreach (var (entry, snapshot) in _modified ?? [])
         {
-            if (entry.EntityState != EntityState.Modified)
+            if (entry.EntityState is not (EntityState.Modified or EntityState.Deleted))
             {
                 continue;
             }
@@ -653,18 +703,39 @@ internal sealed class CascadeUndo(ChangeTracker tracker)
 
     private void OnChanged(object? sender, EntityStateChangedEventArgs args)
     {
+        var principal = args.Entry.GetInfrastructure();
         if (args.OldState != EntityState.Deleted
             || args.NewState == EntityState.Deleted
-            || !_byPrincipal.Remove(args.Entry.GetInfrastructure(), out var changes))
+            || !_byPrincipal.Remove(principal, out var changes))
         {
             return;
         }
 
         for (var i = changes.Count - 1; i >= 0; i--)
         {
-            var (entry, old, now, nulledForeignKey) = changes[i];
+            var change = changes[i];
+            var (entry, old, now, nulledForeignKey) = change;
             Snapshot? snapshot = null;
             _modified?.TryGetValue(entry, out snapshot);
+            if (now == EntityState.Modified)
+            {
+                // A foreign key set to null: of a modified entity (no state change), or of an unchanged one, whose
+                // foreign keys referring to the principal are those.
+                if (nulledForeignKey is not null)
+                {
+                    PutBackKey(change, snapshot);
+                }
+                else
+                {
+                    foreach (var foreignKey in ReferringTo(entry, principal))
+                    {
+                        PutBackKey(change with { NulledForeignKey = foreignKey }, snapshot);
+                    }
+                }
+
+                continue;
+            }
+
             if (entry.EntityState != now)
             {
                 // A dependent the cascade deleted, which a later interceptor then turned into an update (a soft delete of
@@ -688,30 +759,94 @@ internal sealed class CascadeUndo(ChangeTracker tracker)
                 continue;
             }
 
-            if (nulledForeignKey is not null)
-            {
-                // A foreign key of a modified entity set to null: its values, and whether they were modified, of before.
-                foreach (var property in nulledForeignKey.Properties)
-                {
-                    entry.SetProperty(property, snapshot!.Values[property], isMaterialization: false);
-                }
-
-                snapshot!.RestoreModified(entry, nulledForeignKey.Properties);
-                continue;
-            }
-
-            if (old == EntityState.Unchanged && now == EntityState.Modified)
-            {
-                // A foreign key set to null: the values of an unchanged entity are its original ones.
-                var values = entry.ToEntityEntry();
-                values.CurrentValues.SetValues(values.OriginalValues);
-            }
-
             // Deleted again, or unchanged, or modified as before the cascade (EF Core keeps the modified properties of an
             // entity it deletes, which marking it modified would extend to every one): StateChanged comes back here for a
             // dependent that was deleted, for its own dependents.
             entry.SetEntityState(old, modifyProperties: false);
         }
+    }
+
+    /// <summary>
+    /// Puts back the values of a foreign key a cascade set to null (<see cref="Change.NulledForeignKey"/>): those of before
+    /// the cascade of a watched entry, else its original ones, each only while it is still null (a value set since, a
+    /// later interceptor's reassignment, is the application's own), and whether it was modified. An entry that is deleted
+    /// now (by another principal's cascade) gets the change back when it stops being deleted.
+    /// </summary>
+    private void PutBackKey(Change change, Snapshot? snapshot)
+    {
+        var (entry, old, _, foreignKey) = change;
+        if (entry.EntityState == EntityState.Deleted)
+        {
+            Add(entry, [change]);
+            return;
+        }
+
+        if (entry.EntityState != EntityState.Modified)
+        {
+            return;
+        }
+
+        var watched = old == EntityState.Modified ? snapshot : null;
+        var restored = new List<IProperty>();
+        foreach (var property in foreignKey!.Properties)
+        {
+            var before = watched is not null ? watched.Values[property] : entry.GetOriginalValue(property);
+            if (before is not null && entry.GetCurrentValue(property) is null)
+            {
+                entry.SetProperty(property, before, isMaterialization: false);
+                restored.Add(property);
+            }
+        }
+
+        if (watched is not null)
+        {
+            watched.RestoreModified(entry, restored);
+            return;
+        }
+
+        foreach (var property in restored)
+        {
+            entry.SetPropertyModified(property, isModified: false);
+        }
+
+        // Unchanged again, unless a later interceptor changed something else of it since.
+        if (old == EntityState.Unchanged && entry.EntityState == EntityState.Modified && !entry.EntityType.GetFlattenedProperties().Any(entry.IsModified))
+        {
+            entry.SetEntityState(EntityState.Unchanged);
+        }
+    }
+
+    /// <summary>
+    /// The foreign keys of <paramref name="entry"/> whose original values refer to <paramref name="principal"/> and of which
+    /// a property is null now: those a cascade of the principal's delete set to null.
+    /// </summary>
+    private static List<IForeignKey> ReferringTo(InternalEntityEntry entry, InternalEntityEntry principal)
+    {
+        var found = new List<IForeignKey>();
+        foreach (var foreignKey in entry.EntityType.GetForeignKeys())
+        {
+            if (!foreignKey.PrincipalEntityType.IsAssignableFrom(principal.EntityType))
+            {
+                continue;
+            }
+
+            var refers = true;
+            var nulled = false;
+            for (var i = 0; i < foreignKey.Properties.Count && refers; i++)
+            {
+                var property = foreignKey.Properties[i];
+                refers = foreignKey.PrincipalKey.Properties[i].GetKeyValueComparer()
+                    .Equals(entry.GetOriginalValue(property), principal.GetOriginalValue(foreignKey.PrincipalKey.Properties[i]));
+                nulled |= entry.GetCurrentValue(property) is null;
+            }
+
+            if (refers && nulled)
+            {
+                found.Add(foreignKey);
+            }
+        }
+
+        return found;
     }
 
     /// <summary>A state change a cascade made to a dependent, or (<paramref name="NulledForeignKey"/>) a foreign key it set to null in a modified one.</summary>
