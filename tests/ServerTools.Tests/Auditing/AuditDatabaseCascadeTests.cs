@@ -38,6 +38,16 @@ public partial class Invoice
     public List<Label> Labels { get; set; } = [];
 }
 
+public partial class Invoice
+{
+    private static int s_statusHookRuns;
+
+    /// <summary>How many times <see cref="OnStatusChanged"/> ran, in every test.</summary>
+    public static int StatusHookRuns => Volatile.Read(ref s_statusHookRuns);
+
+    partial void OnStatusChanged(string oldValue, string newValue) => Interlocked.Increment(ref s_statusHookRuns);
+}
+
 /// <summary>Deleted by the database with its invoice, two levels below the customer.</summary>
 [Audited]
 public partial class InvoiceLine
@@ -689,6 +699,46 @@ public sealed class AuditDatabaseCascadeTests(AuditDatabaseCascadeTests.Database
             Assert.Equal(logs, invoiceLogs.Count);
             Assert.Equal(messages, await MessagesInOutboxAsync(stored.Invoice));
         }
+    }
+
+    /// <summary>
+    /// With the cascade timing on the save, an invoice the application changed (its status, which has a change hook) and
+    /// whose customer it removed, which a later interceptor soft-deletes: the invoice is saved with its change, and its hook
+    /// ran once, as without the loading, though ServerTools' early cascade had deleted it when the hooks ran. Also when the
+    /// customer's delete stays (the invoice deleted), as EF Core, cascading after the hooks, would run them.
+    /// </summary>
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    public async Task The_hook_of_a_changed_invoice_the_early_cascade_deleted_runs(bool load, bool soft)
+    {
+        var stored = await StoreAsync($"hook-{load}-{soft}");
+        var builder = new DbContextOptionsBuilder<CascadeContext>().UseNpgsql(database.ConnectionString).UseServerTools(o => o.LoadCascadedDependents = load);
+        if (soft)
+        {
+            builder.AddInterceptors(new SoftDelete(invoices: false));
+        }
+
+        int runs;
+        await using (var context = new CascadeContext(builder.Options))
+        {
+            context.ChangeTracker.CascadeDeleteTiming = CascadeTiming.OnSaveChanges;
+            var customer = await context.Customers.Include(c => c.Invoices).SingleAsync(c => c.Id == stored.Customer);
+            customer.Invoices.Single(i => i.Id == stored.Invoice).Status = "Paid";
+            context.Remove(customer);
+            var before = Invoice.StatusHookRuns;
+            await context.SaveChangesAsync();
+            runs = Invoice.StatusHookRuns - before;
+        }
+
+        await using (var check = database.Create())
+        {
+            Assert.Equal(soft ? "Paid" : null, (await check.Invoices.SingleOrDefaultAsync(i => i.Id == stored.Invoice))?.Status);
+        }
+
+        Assert.Equal(1, runs);
     }
 
     /// <summary>Moves the invoices of deleted agents to another agent, then turns the agents' deletes into soft ones.</summary>

@@ -57,11 +57,21 @@ internal static class DatabaseCascades
     /// Loads the dependents that the database's cascades of the context's deleted entities reach, and cascades to them
     /// (see the class). Changes must have been detected; automatic detection is off.
     /// </summary>
+    /// <param name="context">The saving context.</param>
+    /// <param name="options">ServerTools' options of the context.</param>
+    /// <param name="deletedModified">
+    /// When not null, receives the entries the application had modified that the cascades applied early (for a cascade or
+    /// orphan timing of <see cref="CascadeTiming.OnSaveChanges"/>) deleted: EF Core, cascading after the SaveChanges
+    /// interceptors, would have let the save's change hooks run for them, as modified entries.
+    /// </param>
+    /// <param name="async">Whether to query asynchronously.</param>
+    /// <param name="cancellationToken">Cancels the queries.</param>
     /// <returns>
     /// What puts the dependents back when a later SaveChanges interceptor of the application turns a principal's delete into
     /// something else (<see cref="CascadeUndo"/>), listening until <see cref="CascadeUndo.Stop"/>; null when nothing was cascaded.
     /// </returns>
-    public static async Task<CascadeUndo?> LoadAsync(DbContext context, ServerToolsOptions options, bool async, CancellationToken cancellationToken)
+    public static async Task<CascadeUndo?> LoadAsync(
+        DbContext context, ServerToolsOptions options, List<EntityEntry>? deletedModified, bool async, CancellationToken cancellationToken)
     {
         // A provider that is not relational (the in-memory one) has no constraints: its store deletes nothing by itself.
         var tracker = context.ChangeTracker;
@@ -78,6 +88,7 @@ internal static class DatabaseCascades
 
         var stateManager = context.GetService<IStateManager>();
         var undo = new CascadeUndo(tracker);
+        IReadOnlyList<InternalEntityEntry>? changed = null;
         if (tracker.CascadeDeleteTiming == CascadeTiming.OnSaveChanges || tracker.DeleteOrphansTiming == CascadeTiming.OnSaveChanges)
         {
             // EF Core applies these cascades at the start of its save (its CascadeChanges), after the SaveChanges interceptors:
@@ -86,7 +97,8 @@ internal static class DatabaseCascades
             // deleted principal's cascade is recorded as its own, so that a later interceptor that turns its delete into
             // something else (a soft delete, the reason for this timing) gets its dependents back, as EF Core, cascading
             // after that interceptor, would have left them.
-            foreach (var orphan in stateManager.ToListForState(added: true, modified: true))
+            changed = stateManager.ToListForState(added: true, modified: true);
+            foreach (var orphan in changed)
             {
                 if (orphan.HasConceptualNull)
                 {
@@ -165,6 +177,19 @@ internal static class DatabaseCascades
 
         // After the loading's cascades too: a principal they delete may set a foreign key of a watched entry to null.
         undo.RecordNulledForeignKeys(stateManager);
+
+        // An added entry a cascade deletes is detached: those deleted now were modified.
+        if (deletedModified is not null && changed is not null)
+        {
+            foreach (var entry in changed)
+            {
+                if (entry.EntityState == EntityState.Deleted)
+                {
+                    deletedModified.Add(entry.ToEntityEntry());
+                }
+            }
+        }
+
         return undo.Listen();
     }
 
