@@ -106,8 +106,9 @@ internal static class DatabaseCascades
                 }
             }
 
-            // The entities the application changed are kept as they are before these cascades, which may delete them or set
-            // a foreign key of theirs to null: put back, they are saved with their own changes only.
+            // The entities the application changed, of the types these cascades reach, are kept as they are before them
+            // (they may delete them or set a foreign key of theirs to null): put back, they are saved with their own
+            // changes only.
             var deletedEntries = stateManager.ToListForState(deleted: true);
             if (deletedEntries.Count > 0)
             {
@@ -599,13 +600,16 @@ internal static class DatabaseCascades
 /// keys set to null. A dependent put back is a principal too: what was cascaded from it is put back in turn.
 /// </summary>
 /// <remarks>
-/// A change is put back only while the dependent is still in the state the cascade left it in (one the application changed
-/// since is its own), or when the application's interceptor turned the cascade's delete into an update (its answer to that
-/// delete, withdrawn with it). A dependent that was unchanged gets its original values back. One the application had
-/// modified (tracked before the delete, and reached first by the cascades applied for a cascade timing of
-/// <see cref="CascadeTiming.OnSaveChanges"/>, <see cref="Watch"/>) gets back its values and modified properties of before
-/// the cascade, so that it is saved with its own changes only, or, when the cascade set a foreign key of it to null, that
-/// foreign key's values.
+/// A delete is put back only while the dependent is still deleted (one the application changed since is its own), or when
+/// the application's interceptor turned the cascade's delete into an update (its answer to that delete, withdrawn with it):
+/// then a dependent that was unchanged gets its original values back, and one the application had modified (tracked
+/// before the delete, and reached first by the cascades applied for a cascade timing of
+/// <see cref="CascadeTiming.OnSaveChanges"/>, <see cref="Watch"/>) its values and modified properties of before the
+/// cascade. A dependent deleted again keeps its current values and modified properties. A foreign key set to null gets
+/// back, property by property and only while it is still null (a later interceptor's reassignment is kept), its value of
+/// before the cascade (the original one, or the watched entry's) and whether it was modified; a dependent that was
+/// unchanged is unchanged again only when nothing else of it is modified since. A dependent that another principal's
+/// cascade deleted meanwhile gets that foreign key back when it stops being deleted.
 /// </remarks>
 internal sealed class CascadeUndo(ChangeTracker tracker)
 {
