@@ -38,6 +38,16 @@ public partial class Invoice
     public List<Label> Labels { get; set; } = [];
 }
 
+public partial class Invoice
+{
+    private static int s_statusHookRuns;
+
+    /// <summary>How many times <see cref="OnStatusChanged"/> ran, in every test.</summary>
+    public static int StatusHookRuns => Volatile.Read(ref s_statusHookRuns);
+
+    partial void OnStatusChanged(string oldValue, string newValue) => Interlocked.Increment(ref s_statusHookRuns);
+}
+
 /// <summary>Deleted by the database with its invoice, two levels below the customer.</summary>
 [Audited]
 public partial class InvoiceLine
@@ -398,7 +408,7 @@ public sealed class AuditDatabaseCascadeTests(AuditDatabaseCascadeTests.Database
     /// Turns the deletes of customers and agents into updates (renames), as EF Core's docs show for soft deletes, and, when
     /// <paramref name="invoices"/>, those of invoices into archiving too, before or after the customers'.
     /// </summary>
-    private sealed class SoftDelete(bool invoices, bool invoicesFirst = false) : SaveChangesInterceptor
+    private sealed class SoftDelete(bool invoices, bool invoicesFirst = false, bool agentsFirst = false) : SaveChangesInterceptor
     {
         public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
         {
@@ -419,21 +429,34 @@ public sealed class AuditDatabaseCascadeTests(AuditDatabaseCascadeTests.Database
                 SoftenInvoices(context);
             }
 
+            if (agentsFirst)
+            {
+                SoftenAgents(context);
+            }
+
             foreach (var entry in context.ChangeTracker.Entries<Customer>().Where(e => e.State == EntityState.Deleted).ToList())
             {
                 entry.State = EntityState.Modified;
                 entry.Entity.Name = "(deleted)";
             }
 
-            foreach (var entry in context.ChangeTracker.Entries<Agent>().Where(e => e.State == EntityState.Deleted).ToList())
+            if (!agentsFirst)
             {
-                entry.State = EntityState.Modified;
-                entry.Entity.Name = "(deleted)";
+                SoftenAgents(context);
             }
 
             if (invoices && !invoicesFirst)
             {
                 SoftenInvoices(context);
+            }
+        }
+
+        private static void SoftenAgents(DbContext context)
+        {
+            foreach (var entry in context.ChangeTracker.Entries<Agent>().Where(e => e.State == EntityState.Deleted).ToList())
+            {
+                entry.State = EntityState.Modified;
+                entry.Entity.Name = "(deleted)";
             }
         }
 
@@ -608,6 +631,182 @@ public sealed class AuditDatabaseCascadeTests(AuditDatabaseCascadeTests.Database
 
         var update = (await LogsOf<Invoice>(stored.Invoice))[^1];
         Assert.Equal([("Status", "Open", "Paid")], Lines(update));
+    }
+
+    /// <summary>
+    /// An invoice that depends on two principals removed in one save, its customer (<c>ON DELETE CASCADE</c>) and its agent
+    /// (<c>ON DELETE SET NULL</c>), both of which a later interceptor soft-deletes, in either order: the database changes
+    /// nothing, so the invoice keeps its agent, and is saved with the application's change only (none when it made none).
+    /// The agent's cascade sets the foreign key to null and the customer's then deletes the invoice: the key is put back
+    /// when the invoice stops being deleted, whichever principal is restored first.
+    /// </summary>
+    [Theory]
+    [InlineData(true, true, true)]
+    [InlineData(true, true, false)]
+    [InlineData(true, false, true)]
+    [InlineData(true, false, false)]
+    [InlineData(false, true, true)]
+    [InlineData(false, true, false)]
+    [InlineData(false, false, true)]
+    [InlineData(false, false, false)]
+    public async Task A_soft_delete_of_both_principals_of_an_invoice_keeps_its_agent(bool changed, bool agentRemovedFirst, bool agentsSoftenedFirst)
+    {
+        var stored = await StoreAsync($"soft-both-{changed}-{agentRemovedFirst}-{agentsSoftenedFirst}");
+        var agent = await AssignAgentAsync(stored);
+        var logs = (await LogsOf<Invoice>(stored.Invoice)).Count;
+        var messages = await MessagesInOutboxAsync(stored.Invoice);
+        await using (var context = new CascadeContext(new DbContextOptionsBuilder<CascadeContext>()
+            .UseNpgsql(database.ConnectionString).UseServerTools().AddInterceptors(new SoftDelete(invoices: false, agentsFirst: agentsSoftenedFirst)).Options))
+        {
+            context.ChangeTracker.CascadeDeleteTiming = CascadeTiming.OnSaveChanges;
+            var customer = await context.Customers.SingleAsync(c => c.Id == stored.Customer);
+            var removedAgent = await context.Agents.SingleAsync(a => a.Id == agent);
+            if (changed)
+            {
+                (await context.Invoices.SingleAsync(i => i.Id == stored.Invoice)).Status = "Paid";
+            }
+
+            if (agentRemovedFirst)
+            {
+                context.Remove(removedAgent);
+                context.Remove(customer);
+            }
+            else
+            {
+                context.Remove(customer);
+                context.Remove(removedAgent);
+            }
+
+            await context.SaveChangesAsync();
+        }
+
+        await using (var check = database.Create())
+        {
+            var invoice = await check.Invoices.SingleAsync(i => i.Id == stored.Invoice);
+            Assert.Equal((changed ? "Paid" : "Open", (int?)agent), (invoice.Status, invoice.AgentId));
+            Assert.Equal(agent, (await check.Invoices.IgnoreQueryFilters().SingleAsync(i => i.Id == stored.Archived)).AgentId);
+        }
+
+        var invoiceLogs = await LogsOf<Invoice>(stored.Invoice);
+        if (changed)
+        {
+            Assert.Equal(logs + 1, invoiceLogs.Count);
+            Assert.Equal([("Status", "Open", "Paid")], Lines(invoiceLogs[^1]));
+            Assert.Equal(messages + 1, await MessagesInOutboxAsync(stored.Invoice));
+        }
+        else
+        {
+            Assert.Equal(logs, invoiceLogs.Count);
+            Assert.Equal(messages, await MessagesInOutboxAsync(stored.Invoice));
+        }
+    }
+
+    /// <summary>
+    /// With the cascade timing on the save, an invoice the application changed (its status, which has a change hook) and
+    /// whose customer it removed, which a later interceptor soft-deletes: the invoice is saved with its change, and its hook
+    /// ran once, as without the loading, though ServerTools' early cascade had deleted it when the hooks ran. Also when the
+    /// customer's delete stays (the invoice deleted), as EF Core, cascading after the hooks, would run them.
+    /// </summary>
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    public async Task The_hook_of_a_changed_invoice_the_early_cascade_deleted_runs(bool load, bool soft)
+    {
+        var stored = await StoreAsync($"hook-{load}-{soft}");
+        var builder = new DbContextOptionsBuilder<CascadeContext>().UseNpgsql(database.ConnectionString).UseServerTools(o => o.LoadCascadedDependents = load);
+        if (soft)
+        {
+            builder.AddInterceptors(new SoftDelete(invoices: false));
+        }
+
+        int runs;
+        await using (var context = new CascadeContext(builder.Options))
+        {
+            context.ChangeTracker.CascadeDeleteTiming = CascadeTiming.OnSaveChanges;
+            var customer = await context.Customers.Include(c => c.Invoices).SingleAsync(c => c.Id == stored.Customer);
+            customer.Invoices.Single(i => i.Id == stored.Invoice).Status = "Paid";
+            context.Remove(customer);
+            var before = Invoice.StatusHookRuns;
+            await context.SaveChangesAsync();
+            runs = Invoice.StatusHookRuns - before;
+        }
+
+        await using (var check = database.Create())
+        {
+            Assert.Equal(soft ? "Paid" : null, (await check.Invoices.SingleOrDefaultAsync(i => i.Id == stored.Invoice))?.Status);
+        }
+
+        Assert.Equal(1, runs);
+    }
+
+    /// <summary>Moves the invoices of deleted agents to another agent, then turns the agents' deletes into soft ones.</summary>
+    private sealed class Reassign(int fallback) : SaveChangesInterceptor
+    {
+        public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            var context = (CascadeContext)eventData.Context!;
+            foreach (var entry in context.ChangeTracker.Entries<Agent>().Where(e => e.State == EntityState.Deleted).ToList())
+            {
+                var id = entry.Entity.Id;
+                foreach (var invoice in await context.Invoices.IgnoreQueryFilters().Where(i => i.AgentId == id).ToListAsync(cancellationToken))
+                {
+                    invoice.AgentId = fallback;
+                }
+
+                entry.State = EntityState.Modified;
+                entry.Entity.Name = "(deleted)";
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>
+    /// A later interceptor moves the invoices of a deleted agent to another agent, then soft-deletes the agent: the invoices
+    /// are saved with the other agent, as without ServerTools, also one the application changed (with its change), and
+    /// with the cascade timing on the save or immediate. Putting the cascade's null back leaves a key changed since alone.
+    /// </summary>
+    [Theory]
+    [InlineData(true, CascadeTiming.OnSaveChanges)]
+    [InlineData(false, CascadeTiming.OnSaveChanges)]
+    [InlineData(false, CascadeTiming.Immediate)]
+    public async Task A_reassignment_by_a_later_interceptor_is_kept(bool changed, CascadeTiming timing)
+    {
+        var stored = await StoreAsync($"reassign-{changed}-{timing}");
+        var agent = await AssignAgentAsync(stored);
+        int fallback;
+        await using (var setup = database.Create())
+        {
+            var other = new Agent { Name = "fallback" };
+            setup.Agents.Add(other);
+            await setup.SaveChangesAsync();
+            fallback = other.Id;
+        }
+
+        await using (var context = new CascadeContext(new DbContextOptionsBuilder<CascadeContext>()
+            .UseNpgsql(database.ConnectionString).UseServerTools().AddInterceptors(new Reassign(fallback)).Options))
+        {
+            context.ChangeTracker.CascadeDeleteTiming = timing;
+            var removed = await context.Agents.SingleAsync(a => a.Id == agent);
+            if (changed)
+            {
+                (await context.Invoices.SingleAsync(i => i.Id == stored.Invoice)).Status = "Paid";
+            }
+
+            context.Remove(removed);
+            await context.SaveChangesAsync();
+        }
+
+        await using var check = database.Create();
+        Assert.Equal(
+            [fallback, fallback],
+            await check.Invoices.IgnoreQueryFilters().Where(i => i.Id == stored.Invoice || i.Id == stored.Archived).Select(i => i.AgentId).ToListAsync());
+        Assert.Equal(changed ? "Paid" : "Open", (await check.Invoices.SingleAsync(i => i.Id == stored.Invoice)).Status);
+        var update = (await LogsOf<Invoice>(stored.Invoice))[^1];
+        Assert.Equal(AuditOperation.Update, update.Operation);
+        Assert.Contains(("AgentId", Key(agent), Key(fallback)), Lines(update));
     }
 
     [Fact]

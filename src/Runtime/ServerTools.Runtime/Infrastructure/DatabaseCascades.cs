@@ -57,11 +57,21 @@ internal static class DatabaseCascades
     /// Loads the dependents that the database's cascades of the context's deleted entities reach, and cascades to them
     /// (see the class). Changes must have been detected; automatic detection is off.
     /// </summary>
+    /// <param name="context">The saving context.</param>
+    /// <param name="options">ServerTools' options of the context.</param>
+    /// <param name="deletedModified">
+    /// When not null, receives the entries the application had modified that the cascades applied early (for a cascade or
+    /// orphan timing of <see cref="CascadeTiming.OnSaveChanges"/>) deleted: EF Core, cascading after the SaveChanges
+    /// interceptors, would have let the save's change hooks run for them, as modified entries.
+    /// </param>
+    /// <param name="async">Whether to query asynchronously.</param>
+    /// <param name="cancellationToken">Cancels the queries.</param>
     /// <returns>
     /// What puts the dependents back when a later SaveChanges interceptor of the application turns a principal's delete into
     /// something else (<see cref="CascadeUndo"/>), listening until <see cref="CascadeUndo.Stop"/>; null when nothing was cascaded.
     /// </returns>
-    public static async Task<CascadeUndo?> LoadAsync(DbContext context, ServerToolsOptions options, bool async, CancellationToken cancellationToken)
+    public static async Task<CascadeUndo?> LoadAsync(
+        DbContext context, ServerToolsOptions options, List<EntityEntry>? deletedModified, bool async, CancellationToken cancellationToken)
     {
         // A provider that is not relational (the in-memory one) has no constraints: its store deletes nothing by itself.
         var tracker = context.ChangeTracker;
@@ -78,6 +88,7 @@ internal static class DatabaseCascades
 
         var stateManager = context.GetService<IStateManager>();
         var undo = new CascadeUndo(tracker);
+        IReadOnlyList<InternalEntityEntry>? changed = null;
         if (tracker.CascadeDeleteTiming == CascadeTiming.OnSaveChanges || tracker.DeleteOrphansTiming == CascadeTiming.OnSaveChanges)
         {
             // EF Core applies these cascades at the start of its save (its CascadeChanges), after the SaveChanges interceptors:
@@ -86,7 +97,8 @@ internal static class DatabaseCascades
             // deleted principal's cascade is recorded as its own, so that a later interceptor that turns its delete into
             // something else (a soft delete, the reason for this timing) gets its dependents back, as EF Core, cascading
             // after that interceptor, would have left them.
-            foreach (var orphan in stateManager.ToListForState(added: true, modified: true))
+            changed = stateManager.ToListForState(added: true, modified: true);
+            foreach (var orphan in changed)
             {
                 if (orphan.HasConceptualNull)
                 {
@@ -94,20 +106,19 @@ internal static class DatabaseCascades
                 }
             }
 
-            // The entities the application changed are kept as they are before these cascades, which may delete them or set
-            // a foreign key of theirs to null: put back, they are saved with their own changes only.
+            // The entities the application changed, of the types these cascades reach, are kept as they are before them
+            // (they may delete them or set a foreign key of theirs to null): put back, they are saved with their own
+            // changes only.
             var deletedEntries = stateManager.ToListForState(deleted: true);
             if (deletedEntries.Count > 0)
             {
-                undo.Watch(stateManager.ToListForState(modified: true));
+                undo.Watch(stateManager.ToListForState(modified: true), Reachable(deletedEntries));
             }
 
             foreach (var deleted in deletedEntries)
             {
                 undo.Record(deleted, () => stateManager.CascadeDelete(deleted, force: false));
             }
-
-            undo.RecordNulledForeignKeys(stateManager);
         }
 
         // The cascade's query is no read of the application's: entities of a type audited with reads get no Read log.
@@ -165,7 +176,62 @@ internal static class DatabaseCascades
             }
         }
 
+        // After the loading's cascades too: a principal they delete may set a foreign key of a watched entry to null.
+        undo.RecordNulledForeignKeys(stateManager);
+
+        // An added entry a cascade deletes is detached: those deleted now were modified.
+        if (deletedModified is not null && changed is not null)
+        {
+            foreach (var entry in changed)
+            {
+                if (entry.EntityState == EntityState.Deleted)
+                {
+                    deletedModified.Add(entry.ToEntityEntry());
+                }
+            }
+        }
+
         return undo.Listen();
+    }
+
+    /// <summary>
+    /// The entity types EF Core's cascades of <paramref name="deleted"/> may delete or set a foreign key of: the dependents
+    /// of their relationships that cascade or set null (also on the client), and those of these, at any depth. A modified
+    /// entry of another type is left as it is by those cascades, and need not be watched.
+    /// </summary>
+    private static HashSet<IEntityType> Reachable(IReadOnlyList<InternalEntityEntry> deleted)
+    {
+        var reachable = new HashSet<IEntityType>();
+        var pending = new Stack<IEntityType>();
+        foreach (var entry in deleted)
+        {
+            pending.Push(entry.EntityType);
+        }
+
+        var visited = new HashSet<IEntityType>();
+        while (pending.TryPop(out var type))
+        {
+            if (!visited.Add(type))
+            {
+                continue;
+            }
+
+            foreach (var foreignKey in type.GetReferencingForeignKeys())
+            {
+                if (foreignKey.DeleteBehavior is DeleteBehavior.Restrict or DeleteBehavior.NoAction or DeleteBehavior.ClientNoAction)
+                {
+                    continue;
+                }
+
+                foreach (var dependent in foreignKey.DeclaringEntityType.GetDerivedTypesInclusive())
+                {
+                    reachable.Add(dependent);
+                    pending.Push(dependent);
+                }
+            }
+        }
+
+        return reachable;
     }
 
     /// <summary>The deleted entries not handled yet whose type is the principal of a relationship to follow, by relationship; null when there are none.</summary>
@@ -534,13 +600,16 @@ internal static class DatabaseCascades
 /// keys set to null. A dependent put back is a principal too: what was cascaded from it is put back in turn.
 /// </summary>
 /// <remarks>
-/// A change is put back only while the dependent is still in the state the cascade left it in (one the application changed
-/// since is its own), or when the application's interceptor turned the cascade's delete into an update (its answer to that
-/// delete, withdrawn with it). A dependent that was unchanged gets its original values back. One the application had
-/// modified (tracked before the delete, and reached first by the cascades applied for a cascade timing of
-/// <see cref="CascadeTiming.OnSaveChanges"/>, <see cref="Watch"/>) gets back its values and modified properties of before
-/// the cascade, so that it is saved with its own changes only, or, when the cascade set a foreign key of it to null, that
-/// foreign key's values.
+/// A delete is put back only while the dependent is still deleted (one the application changed since is its own), or when
+/// the application's interceptor turned the cascade's delete into an update (its answer to that delete, withdrawn with it):
+/// then a dependent that was unchanged gets its original values back, and one the application had modified (tracked
+/// before the delete, and reached first by the cascades applied for a cascade timing of
+/// <see cref="CascadeTiming.OnSaveChanges"/>, <see cref="Watch"/>) its values and modified properties of before the
+/// cascade. A dependent deleted again keeps its current values and modified properties. A foreign key set to null gets
+/// back, property by property and only while it is still null (a later interceptor's reassignment is kept), its value of
+/// before the cascade (the original one, or the watched entry's) and whether it was modified; a dependent that was
+/// unchanged is unchanged again only when nothing else of it is modified since. A dependent that another principal's
+/// cascade deleted meanwhile gets that foreign key back when it stops being deleted.
 /// </remarks>
 internal sealed class CascadeUndo(ChangeTracker tracker)
 {
@@ -551,11 +620,19 @@ internal sealed class CascadeUndo(ChangeTracker tracker)
     /// <summary>The values and modified properties of the modified entries before the cascades (<see cref="Watch"/>).</summary>
     private Dictionary<InternalEntityEntry, Snapshot>? _modified;
 
-    /// <summary>Keeps the values and modified properties of <paramref name="modified"/>, entries modified before the cascades to record.</summary>
-    public void Watch(IEnumerable<InternalEntityEntry> modified)
+    /// <summary>
+    /// Keeps the values and modified properties of those of <paramref name="modified"/>, entries modified before the cascades
+    /// to record, whose type the cascades may reach (<paramref name="reachable"/>).
+    /// </summary>
+    public void Watch(IEnumerable<InternalEntityEntry> modified, HashSet<IEntityType> reachable)
     {
         foreach (var entry in modified)
         {
+            if (!reachable.Contains(entry.EntityType))
+            {
+                continue;
+            }
+
             var properties = entry.EntityType.GetFlattenedProperties().ToArray();
             var flags = new bool[properties.Length];
             for (var i = 0; i < properties.Length; i++)
@@ -586,14 +663,16 @@ internal sealed class CascadeUndo(ChangeTracker tracker)
     }
 
     /// <summary>
-    /// Keeps, as a change of the principal each referred to, the foreign keys of the <see cref="Watch">watched</see> entries,
-    /// still modified, that the cascades set to null: EF Core raises no state change for those.
+    /// Keeps, as a change of the principal each referred to, the foreign keys of the <see cref="Watch">watched</see> entries
+    /// that the cascades set to null: EF Core raises no state change for those. Also of an entry a later cascade deleted
+    /// (an invoice whose agent's delete set its key to null, then whose customer's delete deleted it): put back, it would
+    /// keep the null.
     /// </summary>
     public void RecordNulledForeignKeys(IStateManager stateManager)
     {
         foreach (var (entry, snapshot) in _modified ?? [])
         {
-            if (entry.EntityState != EntityState.Modified)
+            if (entry.EntityState is not (EntityState.Modified or EntityState.Deleted))
             {
                 continue;
             }
@@ -653,18 +732,39 @@ internal sealed class CascadeUndo(ChangeTracker tracker)
 
     private void OnChanged(object? sender, EntityStateChangedEventArgs args)
     {
+        var principal = args.Entry.GetInfrastructure();
         if (args.OldState != EntityState.Deleted
             || args.NewState == EntityState.Deleted
-            || !_byPrincipal.Remove(args.Entry.GetInfrastructure(), out var changes))
+            || !_byPrincipal.Remove(principal, out var changes))
         {
             return;
         }
 
         for (var i = changes.Count - 1; i >= 0; i--)
         {
-            var (entry, old, now, nulledForeignKey) = changes[i];
+            var change = changes[i];
+            var (entry, old, now, nulledForeignKey) = change;
             Snapshot? snapshot = null;
             _modified?.TryGetValue(entry, out snapshot);
+            if (now == EntityState.Modified)
+            {
+                // A foreign key set to null: of a modified entity (no state change), or of an unchanged one, whose
+                // foreign keys referring to the principal are those.
+                if (nulledForeignKey is not null)
+                {
+                    PutBackKey(change, snapshot);
+                }
+                else
+                {
+                    foreach (var foreignKey in ReferringTo(entry, principal))
+                    {
+                        PutBackKey(change with { NulledForeignKey = foreignKey }, snapshot);
+                    }
+                }
+
+                continue;
+            }
+
             if (entry.EntityState != now)
             {
                 // A dependent the cascade deleted, which a later interceptor then turned into an update (a soft delete of
@@ -688,30 +788,94 @@ internal sealed class CascadeUndo(ChangeTracker tracker)
                 continue;
             }
 
-            if (nulledForeignKey is not null)
-            {
-                // A foreign key of a modified entity set to null: its values, and whether they were modified, of before.
-                foreach (var property in nulledForeignKey.Properties)
-                {
-                    entry.SetProperty(property, snapshot!.Values[property], isMaterialization: false);
-                }
-
-                snapshot!.RestoreModified(entry, nulledForeignKey.Properties);
-                continue;
-            }
-
-            if (old == EntityState.Unchanged && now == EntityState.Modified)
-            {
-                // A foreign key set to null: the values of an unchanged entity are its original ones.
-                var values = entry.ToEntityEntry();
-                values.CurrentValues.SetValues(values.OriginalValues);
-            }
-
             // Deleted again, or unchanged, or modified as before the cascade (EF Core keeps the modified properties of an
             // entity it deletes, which marking it modified would extend to every one): StateChanged comes back here for a
             // dependent that was deleted, for its own dependents.
             entry.SetEntityState(old, modifyProperties: false);
         }
+    }
+
+    /// <summary>
+    /// Puts back the values of a foreign key a cascade set to null (<see cref="Change.NulledForeignKey"/>): those of before
+    /// the cascade of a watched entry, else its original ones, each only while it is still null (a value set since, a
+    /// later interceptor's reassignment, is the application's own), and whether it was modified. An entry that is deleted
+    /// now (by another principal's cascade) gets the change back when it stops being deleted.
+    /// </summary>
+    private void PutBackKey(Change change, Snapshot? snapshot)
+    {
+        var (entry, old, _, foreignKey) = change;
+        if (entry.EntityState == EntityState.Deleted)
+        {
+            Add(entry, [change]);
+            return;
+        }
+
+        if (entry.EntityState != EntityState.Modified)
+        {
+            return;
+        }
+
+        var watched = old == EntityState.Modified ? snapshot : null;
+        var restored = new List<IProperty>();
+        foreach (var property in foreignKey!.Properties)
+        {
+            var before = watched is not null ? watched.Values[property] : entry.GetOriginalValue(property);
+            if (before is not null && entry.GetCurrentValue(property) is null)
+            {
+                entry.SetProperty(property, before, isMaterialization: false);
+                restored.Add(property);
+            }
+        }
+
+        if (watched is not null)
+        {
+            watched.RestoreModified(entry, restored);
+            return;
+        }
+
+        foreach (var property in restored)
+        {
+            entry.SetPropertyModified(property, isModified: false);
+        }
+
+        // Unchanged again, unless a later interceptor changed something else of it since.
+        if (old == EntityState.Unchanged && entry.EntityState == EntityState.Modified && !entry.EntityType.GetFlattenedProperties().Any(entry.IsModified))
+        {
+            entry.SetEntityState(EntityState.Unchanged);
+        }
+    }
+
+    /// <summary>
+    /// The foreign keys of <paramref name="entry"/> whose original values refer to <paramref name="principal"/> and of which
+    /// a property is null now: those a cascade of the principal's delete set to null.
+    /// </summary>
+    private static List<IForeignKey> ReferringTo(InternalEntityEntry entry, InternalEntityEntry principal)
+    {
+        var found = new List<IForeignKey>();
+        foreach (var foreignKey in entry.EntityType.GetForeignKeys())
+        {
+            if (!foreignKey.PrincipalEntityType.IsAssignableFrom(principal.EntityType))
+            {
+                continue;
+            }
+
+            var refers = true;
+            var nulled = false;
+            for (var i = 0; i < foreignKey.Properties.Count && refers; i++)
+            {
+                var property = foreignKey.Properties[i];
+                refers = foreignKey.PrincipalKey.Properties[i].GetKeyValueComparer()
+                    .Equals(entry.GetOriginalValue(property), principal.GetOriginalValue(foreignKey.PrincipalKey.Properties[i]));
+                nulled |= entry.GetCurrentValue(property) is null;
+            }
+
+            if (refers && nulled)
+            {
+                found.Add(foreignKey);
+            }
+        }
+
+        return found;
     }
 
     /// <summary>A state change a cascade made to a dependent, or (<paramref name="NulledForeignKey"/>) a foreign key it set to null in a modified one.</summary>

@@ -680,13 +680,16 @@ internal sealed class SaveChangesInterceptor(UnloadedEntries unloaded) : ISaveCh
                 storedOwned = await StoredOriginals.LoadAsync(context, toRead, options, async, cancellationToken).ConfigureAwait(false);
             }
 
+            List<EntityEntry>? cascadeDeleted = null;
             if ((options.Auditing.Enabled || options.Tracking.Enabled) && options.LoadCascadedDependents)
             {
-                // Before the hooks: a dependent whose foreign key the cascade sets to null is changed like any other.
-                _cascadeUndo = await DatabaseCascades.LoadAsync(context, options, async, cancellationToken).ConfigureAwait(false);
+                // Before the hooks: a dependent whose foreign key the cascade sets to null is changed like any other. The
+                // modified entries the cascades applied early deleted get their hooks run, as they would without them.
+                cascadeDeleted = options.Tracking.Enabled ? [] : null;
+                _cascadeUndo = await DatabaseCascades.LoadAsync(context, options, cascadeDeleted, async, cancellationToken).ConfigureAwait(false);
             }
 
-            if (options.Tracking.Enabled && TrackedBatch.RunHooks(context))
+            if (options.Tracking.Enabled && TrackedBatch.RunHooks(context, cascadeDeleted))
             {
                 tracker.DetectChanges();
             }

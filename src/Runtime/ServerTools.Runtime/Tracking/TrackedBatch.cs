@@ -37,15 +37,23 @@ internal sealed class TrackedBatch : CopyBatch
     }
 
     /// <summary>
-    /// Runs the <c>On{X}Changed</c> hooks of every modified tracked entity, once per changed field, in field order.
-    /// Changes must be detected first. Returns true when a hook ran, so that the caller detects what hooks changed.
+    /// Runs the <c>On{X}Changed</c> hooks of every modified tracked entity, and of <paramref name="alsoDeleted"/> (modified
+    /// entities ServerTools' early cascade deleted, see <see cref="Infrastructure.DatabaseCascades"/>), once per changed
+    /// field, in field order. Changes must be detected first. Returns true when a hook ran, so that the caller detects what
+    /// hooks changed.
     /// </summary>
-    public static bool RunHooks(DbContext context)
+    public static bool RunHooks(DbContext context, List<EntityEntry>? alsoDeleted = null)
     {
         var ran = false;
+        HashSet<object>? deleted = null;
+        foreach (var entry in alsoDeleted ?? [])
+        {
+            (deleted ??= new(ReferenceEqualityComparer.Instance)).Add(entry.Entity);
+        }
+
         foreach (var entry in context.ChangeTracker.Entries())
         {
-            if (entry.State == EntityState.Modified
+            if ((entry.State == EntityState.Modified || (entry.State == EntityState.Deleted && deleted is not null && deleted.Contains(entry.Entity)))
                 && TrackedDescriptors.TryGet(entry.Metadata.ClrType, out var descriptor)
                 && descriptor.HasHooks
                 && descriptor.RunHooks(entry, Properties(entry.Metadata, descriptor)))
