@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace ServerTools.Tests.Rules.Engine;
 
@@ -91,4 +92,94 @@ public sealed class DataRuleTenantTests(RulesFixture tenantA, OtherTenantRulesFi
         Assert.Contains("tenant.switched", engine.Evaluate(order).Violations.Select(v => v.RuleId));
         Assert.Contains("tenant.switched", engine.RulesFor(typeof(Order)).Select(r => r.Id));
     }
+
+    [Fact]
+    public async Task A_pooled_context_is_not_left_on_the_tenant_whose_rules_the_engine_read()
+    {
+        await SeedAsync(tenantB, "pool.b_only");
+        using var services = RuleServicesFactory.Create(
+            options =>
+            {
+                options.Rules.UseDataRules<RulesContext>();
+                options.Rules.DataRuleRefreshInterval = TimeSpan.FromHours(1);
+            },
+            services => services.AddDbContextPool<RulesContext>(o => o.UseNpgsql(tenantA.ConnectionString).UseServerTools()));
+
+        using var scope = services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<RulesContext>().Database.SetConnectionString(tenantB.ConnectionString);
+        Assert.Contains("pool.b_only", Broken(scope.ServiceProvider));
+
+        // The context the engine's own scope leased went back to the pool; the next scope leases it, as configured.
+        using var next = services.CreateScope();
+        Assert.Equal(tenantA.ConnectionString, next.ServiceProvider.GetRequiredService<RulesContext>().Database.GetConnectionString());
+    }
+
+    [Fact]
+    public async Task A_tenant_on_a_data_source_of_its_own_runs_its_rules()
+    {
+        // A data source's connection string has no password (Npgsql keeps it in the source): the rules are read on a copy
+        // of the caller's connection, not on its connection string.
+        await SeedAsync(tenantB, "source.b_only");
+        await using var sourceA = NpgsqlDataSource.Create(tenantA.ConnectionString);
+        await using var sourceB = NpgsqlDataSource.Create(tenantB.ConnectionString);
+        using var services = TenantServices((tenant, o) => o.UseNpgsql(tenant == tenantB.ConnectionString ? sourceB : sourceA));
+
+        using var scope = services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<Tenant>().ConnectionString = tenantB.ConnectionString;
+
+        Assert.Contains("source.b_only", Broken(scope.ServiceProvider));
+    }
+
+    [Fact]
+    public async Task A_tenant_whose_connection_is_open_before_the_rules_run_runs_its_rules()
+    {
+        // An open connection's string has no password either.
+        await SeedAsync(tenantB, "opened.b_only");
+        using var services = TenantServices((tenant, o) => o.UseNpgsql(new NpgsqlConnection(tenant ?? tenantA.ConnectionString), contextOwnsConnection: true));
+
+        using var scope = services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<Tenant>().ConnectionString = tenantB.ConnectionString;
+        await scope.ServiceProvider.GetRequiredService<RulesContext>().Database.OpenConnectionAsync();
+
+        Assert.Contains("opened.b_only", Broken(scope.ServiceProvider));
+    }
+
+    [Fact]
+    public async Task An_engine_whose_context_the_application_disposed_runs_the_rules_of_the_configured_database()
+    {
+        await SeedAsync(tenantA, "disposed.a_only");
+        using var services = DataRuleTests.Services(tenantA, TimeSpan.FromHours(1));
+        using var scope = services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<RulesContext>().DisposeAsync();
+
+        Assert.Contains("disposed.a_only", Broken(scope.ServiceProvider));
+    }
+
+    private static async Task SeedAsync(RulesFixture tenant, string id)
+    {
+        await using var context = tenant.Create();
+        context.Add(Definition(id));
+        await context.SaveChangesAsync();
+    }
+
+    /// <summary>The ids of the rules an order breaks in the scope.</summary>
+    private static string[] Broken(IServiceProvider scope)
+        => [.. scope.GetRequiredService<IExceptionRuleEngine>().Evaluate(DataRuleTests.Order(o => o.Quantity = 1)).Violations.Select(v => v.RuleId)];
+
+    /// <summary>Services whose context connects, in each scope, as <paramref name="configure"/> says for the scope's tenant (null: tenant A).</summary>
+    private static ServiceProvider TenantServices(Action<string?, DbContextOptionsBuilder> configure) => RuleServicesFactory.Create(
+        options =>
+        {
+            options.Rules.UseDataRules<RulesContext>();
+            options.Rules.DataRuleRefreshInterval = TimeSpan.FromHours(1);
+        },
+        services =>
+        {
+            services.AddScoped<Tenant>();
+            services.AddDbContext<RulesContext>((provider, o) =>
+            {
+                configure(provider.GetRequiredService<Tenant>().ConnectionString, o);
+                o.UseServerTools();
+            });
+        });
 }

@@ -8,6 +8,7 @@ using System.Transactions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using ServerTools.Infrastructure;
 
 namespace ServerTools.Rules.Data;
@@ -51,7 +52,8 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
     /// </summary>
     public Database For(DbContext? context)
     {
-        var key = (context?.Model, ConnectionStringOf(context) ?? "");
+        var connectionString = ConnectionStringOf(context) ?? "";
+        var key = (context?.Model, KeyOf(connectionString));
         if (_databases.TryGetValue(key, out var database))
         {
             return database;
@@ -59,48 +61,48 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
 
         if (_databases.Count >= MaxCachedDatabases)
         {
-            _databases.Clear();
+            // Those whose rules are due to be read again anyway first; all only when each is in use.
+            foreach (var (staleKey, stale) in _databases)
+            {
+                if (stale.IsStale)
+                {
+                    _databases.TryRemove(staleKey, out _);
+                }
+            }
+
+            if (_databases.Count >= MaxCachedDatabases)
+            {
+                _databases.Clear();
+            }
         }
 
-        return _databases.GetOrAdd(key, static (key, store) => new Database(store, key.Model, key.ConnectionString), this);
+        return _databases.GetOrAdd(key, static (key, state) => new Database(state.Store, key.Model, state.ConnectionString), (Store: this, ConnectionString: connectionString));
     }
 
     /// <summary>The connection string of <paramref name="context"/>, or null when it has none (not relational, or not registered).</summary>
     public static string? ConnectionStringOf(DbContext? context)
         => context is not null && context.Database.IsRelational() ? context.Database.GetConnectionString() : null;
 
-    /// <summary>Whether two connection strings name the same database, ignoring a password (Npgsql drops it from an open connection's string).</summary>
-    private static bool SameDatabase(string? x, string? y)
+    /// <summary>
+    /// The connection string as a key: in Npgsql's own form (its keywords' names and order), without the password, which
+    /// Npgsql leaves out of an open connection's string and of a data source's, so that one database is one key whether
+    /// the caller's connection was opened or not. Not a connection string Npgsql reads (as written) is its own key.
+    /// </summary>
+    private static string KeyOf(string connectionString)
     {
-        if (string.Equals(x, y, StringComparison.Ordinal))
+        if (connectionString.Length == 0)
         {
-            return true;
-        }
-
-        if (x is null || y is null)
-        {
-            return false;
+            return connectionString;
         }
 
         try
         {
-            return WithoutPassword(x).EquivalentTo(WithoutPassword(y));
+            return new NpgsqlConnectionStringBuilder(connectionString) { Password = null }.ConnectionString;
         }
         catch (ArgumentException)
         {
-            return false;
+            return connectionString;
         }
-    }
-
-    private static DbConnectionStringBuilder WithoutPassword(string connectionString)
-    {
-        var builder = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        foreach (var password in (string[])["Password", "PSW", "PWD"])
-        {
-            builder.Remove(password);
-        }
-
-        return builder;
     }
 
     /// <summary>The rules of one database, as last read.</summary>
@@ -114,6 +116,9 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
 
         /// <summary>The model of the caller's context.</summary>
         public IModel? Model => model;
+
+        /// <summary>Whether the rules held are due to be read again (or were never read).</summary>
+        public bool IsStale => !IsFresh(Volatile.Read(ref _snapshot));
 
         /// <summary>The current rules, read again when the ones held may be stale.</summary>
         public DataRuleSnapshot Current(IServiceProvider services)
@@ -150,51 +155,103 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
             // The caller's TransactionScope would enlist the read, which would then see the scope's uncommitted definitions.
             using var suppress = Transaction.Current is null ? null : new TransactionScope(TransactionScopeOption.Suppress, TransactionScopeAsyncFlowOption.Enabled);
             using var scope = services.GetRequiredService<IServiceScopeFactory>().CreateScope();
-            if (scope.ServiceProvider.GetService(contextType) is not DbContext context)
+            if (scope.ServiceProvider.GetService(contextType) is not DbContext scoped)
             {
                 throw new InvalidOperationException(
                     $"The data rules live in {contextType.Name}, which is not registered. Register it with services.AddDbContext<{contextType.Name}>(...), " +
                     "or remove Rules.UseDataRules from AddServerTools.");
             }
 
-            PointAtCallersDatabase(context);
-            List<(ExceptionRuleDefinition Definition, string? StoredSeverity)> definitions;
+            RefuseOtherModel(scoped);
+            var own = OnCallersDatabase(scoped, scope.ServiceProvider, services);
             try
             {
-                definitions = DataRuleRows.Read(context, ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(static d => d.Active));
-            }
-            catch (Exception error) when (ServerToolsTables.PostgresError(error) is { } postgres && ServerToolsTables.Explain(
-                postgres,
-                ServerToolsTables.TableOf<ExceptionRuleDefinition>(context.Model),
-                $"The data rules of {contextType.Name} are read from it, so the rule engine cannot evaluate them.") is { } explained)
-            {
-                throw explained;
-            }
+                var context = own ?? scoped;
+                List<(ExceptionRuleDefinition Definition, string? StoredSeverity)> definitions;
+                try
+                {
+                    definitions = DataRuleRows.Read(context, ServerToolsTables.Rows<ExceptionRuleDefinition>(context).Where(static d => d.Active));
+                }
+                catch (Exception error) when (ServerToolsTables.PostgresError(error) is { } postgres && ServerToolsTables.Explain(
+                    postgres,
+                    ServerToolsTables.TableOf<ExceptionRuleDefinition>(context.Model),
+                    $"The data rules of {contextType.Name} are read from it, so the rule engine cannot evaluate them.") is { } explained)
+                {
+                    throw explained;
+                }
 
-            var rules = definitions.Select(row => DataRuleCompiler.Compile(context.Model, row.Definition, row.StoredSeverity)).ToList();
-            return new DataRuleSnapshot(rules, version, loadedAt);
+                var rules = definitions.Select(row => DataRuleCompiler.Compile(context.Model, row.Definition, row.StoredSeverity)).ToList();
+                return new DataRuleSnapshot(rules, version, loadedAt);
+            }
+            finally
+            {
+                own?.Dispose();
+            }
         }
 
         /// <summary>
-        /// Makes the context of the store's own scope read the caller's database: when the connection string comes from
-        /// state of the caller's scope (a tenant set by a middleware, or <c>SetConnectionString</c> on the scope's
-        /// context), a new scope's context connects elsewhere.
+        /// Refuses a context whose model in the store's own scope is not the caller's: a model that depends on state of the
+        /// caller's scope (a schema per tenant chosen by a model cache key) cannot be followed there.
         /// </summary>
-        private void PointAtCallersDatabase(DbContext context)
+        private void RefuseOtherModel(DbContext scoped)
         {
-            var contextType = store.ContextType;
-            if (model is not null && !ReferenceEquals(context.Model, model))
+            if (model is not null && !ReferenceEquals(scoped.Model, model))
             {
+                var contextType = store.ContextType;
                 throw new InvalidOperationException(
                     $"The rule engine reads the data rules of {contextType.Name} in a DI scope of its own, and there {contextType.Name} is built "
                     + "with another model than in the scope that evaluates (a model that depends on scoped state, such as a schema per tenant "
                     + "chosen by a model cache key), so the rules read would not be this scope's. Make the model depend on state that new scopes "
                     + "see too (IHttpContextAccessor, or an AsyncLocal), or keep one model and a database per tenant.");
             }
+        }
 
-            if (connectionString.Length > 0 && !SameDatabase(ConnectionStringOf(context), connectionString))
+        /// <summary>
+        /// A context of the store's own, on a copy of the caller's connection, when the context of the store's scope
+        /// connects to another database than the caller's (the connection string comes from state of the caller's scope: a
+        /// tenant set by a middleware, or <c>SetConnectionString</c> on the scope's context); null when it connects to the
+        /// caller's. The scope's context is never changed: it may go back to a pool, where another scope would find it
+        /// pointed at this tenant. The copy (<see cref="ICloneable"/>) keeps what a connection string may not: the
+        /// password, which Npgsql leaves out of an open connection's string, and the data source's settings.
+        /// </summary>
+        private DbContext? OnCallersDatabase(DbContext scoped, IServiceProvider scope, IServiceProvider callers)
+        {
+            if (connectionString.Length == 0 || KeyOf(ConnectionStringOf(scoped) ?? "") == KeyOf(connectionString))
             {
-                context.Database.SetConnectionString(connectionString);
+                return null;
+            }
+
+            var own = (DbContext)ActivatorUtilities.CreateInstance(scope, store.ContextType);
+            try
+            {
+                if (CallersConnection(callers) is ICloneable connection)
+                {
+                    own.Database.SetDbConnection((DbConnection)connection.Clone(), contextOwnsConnection: true);
+                }
+                else
+                {
+                    own.Database.SetConnectionString(connectionString);
+                }
+
+                return own;
+            }
+            catch
+            {
+                own.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>The connection of the caller's context (not opened here), or null when the caller disposed it.</summary>
+        private DbConnection? CallersConnection(IServiceProvider callers)
+        {
+            try
+            {
+                return (callers.GetService(store.ContextType) as DbContext)?.Database.GetDbConnection();
+            }
+            catch (ObjectDisposedException)
+            {
+                return null;
             }
         }
     }

@@ -21,7 +21,7 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
     private readonly Dictionary<CodeRuleSet, CodeRules> _instances = [];
     private Memo? _last;
     private EfRuleNavigations.Tracker? _tracker;
-    private DataRuleStore.Database? _database;
+    private DatabaseOfConnection? _database;
     private DbContext? _dataContext;
     private IRelationalConnection? _dataConnection;
     private bool _dataContextResolved;
@@ -77,8 +77,18 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
     {
         if (!_dataContextResolved)
         {
-            _dataContext = options.DataRuleContextType is { } type ? services.GetService(type) as DbContext : null;
-            _dataConnection = _dataContext is not null && _dataContext.Database.IsRelational() ? _dataContext.GetService<IRelationalConnection>() : null;
+            try
+            {
+                _dataContext = options.DataRuleContextType is { } type ? services.GetService(type) as DbContext : null;
+                _dataConnection = _dataContext is not null && _dataContext.Database.IsRelational() ? _dataContext.GetService<IRelationalConnection>() : null;
+            }
+            catch (ObjectDisposedException)
+            {
+                // The application disposed the scope's context (or the scope): the rules of the database a new scope's
+                // context connects to, and no navigation tracking, as for a context that is not registered.
+                (_dataContext, _dataConnection) = (null, null);
+            }
+
             _dataContextResolved = true;
         }
 
@@ -103,11 +113,11 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
         var database = Volatile.Read(ref _database);
         if (database is null || !string.Equals(database.ConnectionString, connectionString, StringComparison.Ordinal))
         {
-            database = dataRules.For(context);
+            database = new DatabaseOfConnection(connectionString, dataRules.For(context));
             Volatile.Write(ref _database, database);
         }
 
-        return database.Current(services);
+        return database.Database.Current(services);
     }
 
     public IReadOnlyList<ExceptionRuleInfo> RulesFor(Type entityType, string? ruleSet = null)
@@ -272,4 +282,7 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
         /// <summary>The rules of <see cref="Only"/>, as its <see cref="RuleRun"/> indexes them.</summary>
         public ExceptionRuleInfo[] OnlyRules { get; } = [];
     }
+
+    /// <summary>The data rules' database of the connection string this engine's context had when it was looked up.</summary>
+    private sealed record DatabaseOfConnection(string ConnectionString, DataRuleStore.Database Database);
 }
