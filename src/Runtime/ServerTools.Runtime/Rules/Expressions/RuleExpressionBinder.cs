@@ -457,13 +457,7 @@ internal sealed partial class RuleExpressionBinder
                 $"member '{name}' stored as {member.StoredAs} other than in == or != with a literal",
                 $"{why} A data rule may only compare it with == or != against a literal of type {type} (EF Core converts it the same way) or with null. "
                 + "Write such a comparison; for anything else, write a code rule (a class with [ExceptionRule]), or map the property without the converter.")
-            : _errors.At(
-                node,
-                $"member '{name}' stored as {member.StoredAs} by the application's converter",
-                $"{why} Its converter is the application's ({member.Property.DeclaringType?.Name}.{name}'s HasConversion), which may not map each value to one "
-                + "stored value and back (one that normalizes text makes == find other rows in SQL than in memory), so a data rule may only compare it with "
-                + "null. Write a code rule (a class with [ExceptionRule]), or map the property with one of EF Core's converters (HasConversion<string>()) "
-                + "or without one.");
+            : _errors.At(node, $"member '{name}' stored as {member.StoredAs} other than compared with null", $"{why} {member.NullOnly}");
     }
 
     /// <summary>

@@ -24,4 +24,14 @@ namespace ServerTools.Rules;
 /// Whether the converter is one of EF Core's own (<c>HasConversion&lt;string&gt;()</c>), which turns each value into one
 /// stored value and back, so that == and != against a literal (which EF Core converts the same way) agree with .NET.
 /// </param>
-internal sealed record RuleMember(PropertyInfo Property, Type? ElementType, RuleHiddenMember? Hidden = null, string? StoredAs = null, bool LiteralEquality = false);
+/// <param name="NullOnly">
+/// For a property stored through a value converter without <paramref name="LiteralEquality"/>, why a rule may compare it
+/// with null only and what to write instead, as sentences for the error that refuses anything else.
+/// </param>
+internal sealed record RuleMember(
+    PropertyInfo Property,
+    Type? ElementType,
+    RuleHiddenMember? Hidden = null,
+    string? StoredAs = null,
+    bool LiteralEquality = false,
+    string? NullOnly = null);
