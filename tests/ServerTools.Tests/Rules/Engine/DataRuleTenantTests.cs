@@ -155,6 +155,45 @@ public sealed class DataRuleTenantTests(RulesFixture tenantA, OtherTenantRulesFi
         Assert.Contains("disposed.a_only", Broken(scope.ServiceProvider));
     }
 
+    [Fact]
+    public async Task A_context_registered_by_a_factory_of_the_application_runs_its_tenant_rules()
+    {
+        // No DbContextOptions<RulesContext> in the services: the rules are read through the store scope's own context.
+        await SeedAsync(tenantB, "factory.b_only");
+        using var services = RuleServicesFactory.Create(
+            options =>
+            {
+                options.Rules.UseDataRules<RulesContext>();
+                options.Rules.DataRuleRefreshInterval = TimeSpan.FromHours(1);
+            },
+            services =>
+            {
+                services.AddScoped<Tenant>();
+                services.AddScoped(provider => new RulesContext(new DbContextOptionsBuilder<RulesContext>()
+                    .UseNpgsql(provider.GetRequiredService<Tenant>().ConnectionString ?? tenantA.ConnectionString).UseServerTools().Options));
+            });
+
+        using var scope = services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<Tenant>().ConnectionString = tenantB.ConnectionString;
+
+        Assert.Contains("factory.b_only", Broken(scope.ServiceProvider));
+    }
+
+    [Fact]
+    public async Task An_engine_whose_context_the_application_disposed_after_an_evaluation_runs_the_rules_of_the_configured_database()
+    {
+        await SeedAsync(tenantA, "disposed_later.a_only");
+        await SeedAsync(tenantB, "disposed_later.b_only");
+        using var services = TenantServices((tenant, o) => o.UseNpgsql(new NpgsqlConnection(tenant ?? tenantA.ConnectionString), contextOwnsConnection: true));
+        using var scope = services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<Tenant>().ConnectionString = tenantB.ConnectionString;
+        Assert.Contains("disposed_later.b_only", Broken(scope.ServiceProvider));
+
+        await scope.ServiceProvider.GetRequiredService<RulesContext>().DisposeAsync();
+
+        Assert.Contains("disposed_later.a_only", Broken(scope.ServiceProvider));
+    }
+
     private static async Task SeedAsync(RulesFixture tenant, string id)
     {
         await using var context = tenant.Create();

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading;
 using System.Transactions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -207,11 +208,13 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
         }
 
         /// <summary>
-        /// A context of the store's own, on a copy of the caller's connection, when the context of the store's scope
-        /// connects to another database than the caller's (the connection string comes from state of the caller's scope: a
-        /// tenant set by a middleware, or <c>SetConnectionString</c> on the scope's context); null when it connects to the
-        /// caller's. The scope's context is never changed: it may go back to a pool, where another scope would find it
-        /// pointed at this tenant. The copy (<see cref="ICloneable"/>) keeps what a connection string may not: the
+        /// A context on a copy of the caller's connection, when the context of the store's scope connects to another
+        /// database than the caller's (the connection string comes from state of the caller's scope: a tenant set by a
+        /// middleware, or <c>SetConnectionString</c> on the scope's context); null when it connects to the caller's. A
+        /// pooled context is never changed (it goes back to the pool, where another scope would find it pointed at this
+        /// tenant): the rules are read through an instance of the store's own, which it disposes. Any other is the store
+        /// scope's own, disposed with it, and takes the copy itself (so a context registered by a factory of the
+        /// application's works too). The copy (<see cref="ICloneable"/>) keeps what a connection string may not: the
         /// password, which Npgsql leaves out of an open connection's string, and the data source's settings.
         /// </summary>
         private DbContext? OnCallersDatabase(DbContext scoped, IServiceProvider scope, IServiceProvider callers)
@@ -221,24 +224,48 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
                 return null;
             }
 
-            var own = (DbContext)ActivatorUtilities.CreateInstance(scope, store.ContextType);
+            var pooled = scoped.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.MaxPoolSize is not null;
+            var context = pooled ? OwnInstance(scope) : scoped;
             try
             {
                 if (CallersConnection(callers) is ICloneable connection)
                 {
-                    own.Database.SetDbConnection((DbConnection)connection.Clone(), contextOwnsConnection: true);
+                    context.Database.SetDbConnection((DbConnection)connection.Clone(), contextOwnsConnection: true);
                 }
                 else
                 {
-                    own.Database.SetConnectionString(connectionString);
+                    context.Database.SetConnectionString(connectionString);
                 }
 
-                return own;
+                return pooled ? context : null;
             }
             catch
             {
-                own.Dispose();
+                if (pooled)
+                {
+                    context.Dispose();
+                }
+
                 throw;
+            }
+        }
+
+        /// <summary>An instance of the context type outside its pool, made with the pool's options.</summary>
+        private DbContext OwnInstance(IServiceProvider scope)
+        {
+            var contextType = store.ContextType;
+            try
+            {
+                return (DbContext)ActivatorUtilities.CreateInstance(scope, contextType);
+            }
+            catch (InvalidOperationException error)
+            {
+                throw new InvalidOperationException(
+                    $"The rule engine reads the data rules of another database than its DI scope's {contextType.Name} connects to, and {contextType.Name} "
+                    + "is pooled, so it reads them through an instance of its own, which it could not create from the services: "
+                    + $"{error.Message} Give {contextType.Name} a public constructor that takes DbContextOptions<{contextType.Name}> (and services), "
+                    + "or register it with AddDbContext instead of AddDbContextPool.",
+                    error);
             }
         }
 

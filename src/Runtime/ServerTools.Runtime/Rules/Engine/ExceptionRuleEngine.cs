@@ -109,6 +109,13 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
         // The context's connection, resolved once: its connection string is read at each evaluation, so a scope that
         // switches the context to another database (SetConnectionString) runs that database's rules.
         var context = DataContext();
+        if (context is not null && IsDisposed(context))
+        {
+            // Disposed by the application since an evaluation: the rules of the database a new scope's context connects
+            // to, as for a context disposed before the first one.
+            (_dataContext, _dataConnection, context) = (null, null, null);
+        }
+
         var connectionString = _dataConnection?.ConnectionString ?? "";
         var database = Volatile.Read(ref _database);
         if (database is null || !string.Equals(database.ConnectionString, connectionString, StringComparison.Ordinal))
@@ -118,6 +125,19 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
         }
 
         return database.Database.Current(services);
+    }
+
+    private static bool IsDisposed(DbContext context)
+    {
+        try
+        {
+            _ = context.Database;
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            return true;
+        }
     }
 
     public IReadOnlyList<ExceptionRuleInfo> RulesFor(Type entityType, string? ruleSet = null)
@@ -283,6 +303,14 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
         public ExceptionRuleInfo[] OnlyRules { get; } = [];
     }
 
-    /// <summary>The data rules' database of the connection string this engine's context had when it was looked up.</summary>
-    private sealed record DatabaseOfConnection(string ConnectionString, DataRuleStore.Database Database);
+    /// <summary>
+    /// The data rules' database of the connection string this engine's context had when it was looked up. A class, not a
+    /// record: a record's ToString would print the connection string, password and all.
+    /// </summary>
+    private sealed class DatabaseOfConnection(string connectionString, DataRuleStore.Database database)
+    {
+        public string ConnectionString { get; } = connectionString;
+
+        public DataRuleStore.Database Database { get; } = database;
+    }
 }
