@@ -47,11 +47,7 @@ public sealed class DataRuleTenantTests(RulesFixture tenantA, OtherTenantRulesFi
         }
 
         using var services = RuleServicesFactory.Create(
-            options =>
-            {
-                options.Rules.UseDataRules<RulesContext>();
-                options.Rules.DataRuleRefreshInterval = TimeSpan.FromHours(1);
-            },
+            DataRulesReadHourly,
             services =>
             {
                 services.AddScoped<Tenant>();
@@ -98,11 +94,7 @@ public sealed class DataRuleTenantTests(RulesFixture tenantA, OtherTenantRulesFi
     {
         await SeedAsync(tenantB, "pool.b_only");
         using var services = RuleServicesFactory.Create(
-            options =>
-            {
-                options.Rules.UseDataRules<RulesContext>();
-                options.Rules.DataRuleRefreshInterval = TimeSpan.FromHours(1);
-            },
+            DataRulesReadHourly,
             services => services.AddDbContextPool<RulesContext>(o => o.UseNpgsql(tenantA.ConnectionString).UseServerTools()));
 
         using var scope = services.CreateScope();
@@ -161,11 +153,7 @@ public sealed class DataRuleTenantTests(RulesFixture tenantA, OtherTenantRulesFi
         // No DbContextOptions<RulesContext> in the services: the rules are read through the store scope's own context.
         await SeedAsync(tenantB, "factory.b_only");
         using var services = RuleServicesFactory.Create(
-            options =>
-            {
-                options.Rules.UseDataRules<RulesContext>();
-                options.Rules.DataRuleRefreshInterval = TimeSpan.FromHours(1);
-            },
+            DataRulesReadHourly,
             services =>
             {
                 services.AddScoped<Tenant>();
@@ -192,6 +180,13 @@ public sealed class DataRuleTenantTests(RulesFixture tenantA, OtherTenantRulesFi
         await scope.ServiceProvider.GetRequiredService<RulesContext>().DisposeAsync();
 
         Assert.Contains("disposed_later.a_only", Broken(scope.ServiceProvider));
+    }
+
+    /// <summary>The data rules of <see cref="RulesContext"/>, read again after an hour (so a test sees what the store kept).</summary>
+    private static void DataRulesReadHourly(ServerToolsOptions options)
+    {
+        options.Rules.UseDataRules<RulesContext>();
+        options.Rules.DataRuleRefreshInterval = TimeSpan.FromHours(1);
     }
 
     private static async Task SeedAsync(RulesFixture tenant, string id)
