@@ -202,11 +202,7 @@ public sealed class DataRuleTenantTests(RulesFixture tenantA, OtherTenantRulesFi
 
     /// <summary>Services whose context connects, in each scope, as <paramref name="configure"/> says for the scope's tenant (null: tenant A).</summary>
     private static ServiceProvider TenantServices(Action<string?, DbContextOptionsBuilder> configure) => RuleServicesFactory.Create(
-        options =>
-        {
-            options.Rules.UseDataRules<RulesContext>();
-            options.Rules.DataRuleRefreshInterval = TimeSpan.FromHours(1);
-        },
+        DataRulesReadHourly,
         services =>
         {
             services.AddScoped<Tenant>();
