@@ -200,15 +200,20 @@ internal static class DatabaseCascades
     /// entry of another type is left as it is by those cascades, and need not be watched.
     /// </summary>
     private static HashSet<IEntityType> Reachable(IReadOnlyList<InternalEntityEntry> deleted)
-    {
-        var reachable = new HashSet<IEntityType>();
-        var pending = new Stack<IEntityType>();
-        foreach (var entry in deleted)
-        {
-            pending.Push(entry.EntityType);
-        }
+        => ReachedThrough(
+            deleted.Select(static entry => entry.EntityType),
+            static foreignKey => foreignKey.DeleteBehavior is not (DeleteBehavior.Restrict or DeleteBehavior.NoAction or DeleteBehavior.ClientNoAction));
 
+    /// <summary>
+    /// The entity types reached from <paramref name="from"/> through the foreign keys that refer to them and that
+    /// <paramref name="follow"/> accepts (each key's dependent type and the types derived from it), at any depth. A type of
+    /// <paramref name="from"/> is in it only when reached.
+    /// </summary>
+    private static HashSet<IEntityType> ReachedThrough(IEnumerable<IEntityType> from, Func<IForeignKey, bool> follow)
+    {
+        var reached = new HashSet<IEntityType>();
         var visited = new HashSet<IEntityType>();
+        var pending = new Stack<IEntityType>(from);
         while (pending.TryPop(out var type))
         {
             if (!visited.Add(type))
@@ -218,20 +223,18 @@ internal static class DatabaseCascades
 
             foreach (var foreignKey in type.GetReferencingForeignKeys())
             {
-                if (foreignKey.DeleteBehavior is DeleteBehavior.Restrict or DeleteBehavior.NoAction or DeleteBehavior.ClientNoAction)
+                if (follow(foreignKey))
                 {
-                    continue;
-                }
-
-                foreach (var dependent in foreignKey.DeclaringEntityType.GetDerivedTypesInclusive())
-                {
-                    reachable.Add(dependent);
-                    pending.Push(dependent);
+                    foreach (var dependent in foreignKey.DeclaringEntityType.GetDerivedTypesInclusive())
+                    {
+                        reached.Add(dependent);
+                        pending.Push(dependent);
+                    }
                 }
             }
         }
 
-        return reachable;
+        return reached;
     }
 
     /// <summary>The deleted entries not handled yet whose type is the principal of a relationship to follow, by relationship; null when there are none.</summary>
@@ -550,27 +553,9 @@ internal static class DatabaseCascades
     /// </summary>
     private static HashSet<IEntityType> WithOwned(IEnumerable<IEntityType> types)
     {
-        var all = new HashSet<IEntityType>();
-        var pending = new Stack<IEntityType>(types);
-        while (pending.TryPop(out var type))
-        {
-            if (!all.Add(type))
-            {
-                continue;
-            }
-
-            foreach (var foreignKey in type.GetReferencingForeignKeys())
-            {
-                if (foreignKey.IsOwnership)
-                {
-                    foreach (var owned in foreignKey.DeclaringEntityType.GetDerivedTypesInclusive())
-                    {
-                        pending.Push(owned);
-                    }
-                }
-            }
-        }
-
+        var start = types.ToList();
+        var all = ReachedThrough(start, static foreignKey => foreignKey.IsOwnership);
+        all.UnionWith(start);
         return all;
     }
 

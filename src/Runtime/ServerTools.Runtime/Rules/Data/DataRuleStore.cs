@@ -112,12 +112,6 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
         private readonly Lock _lock = new();
         private DataRuleSnapshot? _snapshot;
 
-        /// <summary>The connection string of the caller's context ("" when it has none); never shown in a message.</summary>
-        public string ConnectionString => connectionString;
-
-        /// <summary>The model of the caller's context.</summary>
-        public IModel? Model => model;
-
         /// <summary>Whether the rules held are due to be read again (or were never read).</summary>
         public bool IsStale => !IsFresh(Volatile.Read(ref _snapshot));
 
