@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -182,6 +183,53 @@ public sealed class DataRuleTenantTests(RulesFixture tenantA, OtherTenantRulesFi
         Assert.Contains("disposed_later.a_only", Broken(scope.ServiceProvider));
     }
 
+    [Fact]
+    public async Task A_context_of_another_tenant_given_to_the_check_runs_that_tenant_rules_and_the_engine_keeps_its_own()
+    {
+        // A job that goes through the tenants with contexts of its own, and one engine of its scope (tenant A's).
+        await SeedAsync(tenantA, "given.a_only");
+        await SeedAsync(tenantB, "given.b_only");
+        using var services = DataRuleTests.Services(tenantA, TimeSpan.FromHours(1));
+        using var scope = services.CreateScope();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        await using var contextB = tenantB.Create();
+        var order = DataRuleTests.Order(o => o.Quantity = 1);
+
+        string[] Given(RuleEvaluation evaluation) => [.. evaluation.Violations.Select(v => v.RuleId).Where(id => id.StartsWith("given.", StringComparison.Ordinal))];
+
+        Assert.Equal(["given.b_only"], Given(await contextB.EvaluateRulesAsync(engine, order)));
+        Assert.Equal(["given.a_only"], Given(engine.Evaluate(order)));
+
+        contextB.Attach(order);
+        var check = await contextB.CheckRulesAsync(engine, order);
+        Assert.Equal(["given.b_only"], Given(check.Evaluation));
+        Assert.Contains("given.b_only", check.Stored.Select(v => v.RuleId));
+        Assert.Equal(["given.a_only"], Given(engine.Evaluate(order)));
+    }
+
+    [Fact]
+    public void A_model_that_keeps_the_rules_in_a_schema_of_the_scope_tenant_is_refused_with_both_tables_named()
+    {
+        // The rules are read in a scope of the engine's own, whose model (built before any tenant is set) keeps them in
+        // public: those would not be tenant_b's rules.
+        using var services = RuleServicesFactory.Create(
+            options => options.Rules.UseDataRules<SchemaTenantContext>(),
+            services =>
+            {
+                services.AddScoped<SchemaTenant>();
+                services.AddDbContext<SchemaTenantContext>(o => o.UseNpgsql(tenantA.ConnectionString).UseServerTools()
+                    .ReplaceService<IModelCacheKeyFactory, SchemaTenantContext.CacheKeys>());
+            });
+        using var scope = services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<SchemaTenant>().Schema = "tenant_b";
+
+        var error = Assert.Throws<InvalidOperationException>(() => Broken(scope.ServiceProvider));
+
+        Assert.Contains("another model", error.Message, StringComparison.Ordinal);
+        Assert.Contains("tenant_b.servertools_rule_definitions", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not public.servertools_rule_definitions", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>The data rules of <see cref="RulesContext"/>, read again after an hour (so a test sees what the store kept).</summary>
     private static void DataRulesReadHourly(ServerToolsOptions options)
     {
@@ -212,4 +260,26 @@ public sealed class DataRuleTenantTests(RulesFixture tenantA, OtherTenantRulesFi
                 o.UseServerTools();
             });
         });
+}
+
+/// <summary>The schema of a scope's tenant (set by the application after the scope was created; public until then).</summary>
+public sealed class SchemaTenant
+{
+    public string Schema { get; set; } = "public";
+}
+
+/// <summary>A context whose tables are in its scope's tenant's schema, one model per schema (a model cache key).</summary>
+public sealed class SchemaTenantContext(DbContextOptions<SchemaTenantContext> options, SchemaTenant tenant) : DbContext(options)
+{
+    public string Schema => tenant.Schema;
+
+    public DbSet<Order> Orders => Set<Order>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.HasDefaultSchema(Schema);
+
+    /// <summary>One model per schema.</summary>
+    public sealed class CacheKeys : IModelCacheKeyFactory
+    {
+        public object Create(DbContext context, bool designTime) => (context.GetType(), (context as SchemaTenantContext)?.Schema, designTime);
+    }
 }

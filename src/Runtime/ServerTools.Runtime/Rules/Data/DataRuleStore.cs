@@ -19,8 +19,9 @@ namespace ServerTools.Rules.Data;
 /// <see cref="ExceptionRuleDefinition"/> table of the configured context, compiled, and kept until they may have changed:
 /// at once after a definition is saved through a ServerTools context of this process, and after
 /// <see cref="RuleOptions.DataRuleRefreshInterval"/> for edits made elsewhere. The database is the one the context of the
-/// caller's DI scope connects to (its model and connection string), so an application whose context picks its connection
-/// string per scope (a database per tenant) runs each tenant's rules for that tenant. The table is read in a scope of its
+/// caller's DI scope connects to (its model and connection string), or the one of the context given to
+/// <c>CheckRulesAsync</c>, so an application whose context picks its connection string per scope (a database per tenant),
+/// or a job that goes through the tenants with contexts of its own, runs each tenant's rules for that tenant. The table is read in a scope of its
 /// own, pointed at the caller's database, so the caller's context is never used concurrently, and outside any ambient
 /// transaction (<see cref="Transaction.Current"/>), so the engine runs committed rules only: a definition saved in a
 /// <see cref="TransactionScope"/> that is not complete yet, or that rolls back, is never run.
@@ -48,8 +49,9 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
     public static void Invalidate() => Interlocked.Increment(ref s_version);
 
     /// <summary>
-    /// The rules of the database <paramref name="context"/> connects to (the data rules' context of the caller's scope; none
-    /// when it is not registered, and then reading the rules throws what to register).
+    /// The rules of the database <paramref name="context"/> connects to (the data rules' context of the caller's scope, or
+    /// the context given to <c>CheckRulesAsync</c> and its kin; none when it is not registered, and then reading the rules
+    /// throws what to register).
     /// </summary>
     public Database For(DbContext? context)
     {
@@ -115,8 +117,12 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
         /// <summary>Whether the rules held are due to be read again (or were never read).</summary>
         public bool IsStale => !IsFresh(Volatile.Read(ref _snapshot));
 
-        /// <summary>The current rules, read again when the ones held may be stale.</summary>
-        public DataRuleSnapshot Current(IServiceProvider services)
+        /// <summary>
+        /// The current rules, read again when the ones held may be stale: through a context of a scope of
+        /// <paramref name="services"/>, on a copy of <paramref name="caller"/>'s connection when that context connects to
+        /// another database (by default the connection of the context of the caller's scope).
+        /// </summary>
+        public DataRuleSnapshot Current(IServiceProvider services, DbContext? caller = null)
         {
             var snapshot = Volatile.Read(ref _snapshot);
             if (IsFresh(snapshot))
@@ -129,7 +135,7 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
                 snapshot = _snapshot;
                 if (!IsFresh(snapshot))
                 {
-                    snapshot = Load(services);
+                    snapshot = Load(services, caller);
                     Volatile.Write(ref _snapshot, snapshot);
                 }
 
@@ -142,7 +148,7 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
                 && snapshot.Version == Version
                 && Environment.TickCount64 - snapshot.LoadedAt < store._refreshMilliseconds;
 
-        private DataRuleSnapshot Load(IServiceProvider services)
+        private DataRuleSnapshot Load(IServiceProvider services, DbContext? caller)
         {
             var version = Version;
             var loadedAt = Environment.TickCount64;
@@ -158,7 +164,7 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
             }
 
             RefuseOtherModel(scoped);
-            var own = OnCallersDatabase(scoped, scope.ServiceProvider, services);
+            var own = OnCallersDatabase(scoped, scope.ServiceProvider, services, caller);
             try
             {
                 var context = own ?? scoped;
@@ -175,7 +181,9 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
                     throw explained;
                 }
 
-                var rules = definitions.Select(row => DataRuleCompiler.Compile(context.Model, row.Definition, row.StoredSeverity)).ToList();
+                // Compiled against the caller's model, which the entities evaluated come from (the store scope's may be
+                // another instance of it: a context the application made with options of its own).
+                var rules = definitions.Select(row => DataRuleCompiler.Compile(model ?? context.Model, row.Definition, row.StoredSeverity)).ToList();
                 return new DataRuleSnapshot(rules, version, loadedAt);
             }
             finally
@@ -185,17 +193,22 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
         }
 
         /// <summary>
-        /// Refuses a context whose model in the store's own scope is not the caller's: a model that depends on state of the
-        /// caller's scope (a schema per tenant chosen by a model cache key) cannot be followed there.
+        /// Refuses a context whose model in the store's own scope maps the rules to another table than the caller's: a model
+        /// that depends on state of the caller's scope (a schema per tenant chosen by a model cache key) cannot be followed
+        /// there. Another instance of the same mapping (a context the application made with options of its own, or a model
+        /// EF Core built again) reads the same rows.
         /// </summary>
         private void RefuseOtherModel(DbContext scoped)
         {
-            if (model is not null && !ReferenceEquals(scoped.Model, model))
+            if (model is not null
+                && !ReferenceEquals(scoped.Model, model)
+                && !string.Equals(ServerToolsTables.TableOf<ExceptionRuleDefinition>(scoped.Model), ServerToolsTables.TableOf<ExceptionRuleDefinition>(model), StringComparison.Ordinal))
             {
                 var contextType = store.ContextType;
                 throw new InvalidOperationException(
                     $"The rule engine reads the data rules of {contextType.Name} in a DI scope of its own, and there {contextType.Name} is built "
-                    + "with another model than in the scope that evaluates (a model that depends on scoped state, such as a schema per tenant "
+                    + $"with another model than in the scope that evaluates, which keeps the rules in {ServerToolsTables.TableOf<ExceptionRuleDefinition>(model)}, "
+                    + $"not {ServerToolsTables.TableOf<ExceptionRuleDefinition>(scoped.Model)} (a model that depends on scoped state, such as a schema per tenant "
                     + "chosen by a model cache key), so the rules read would not be this scope's. Make the model depend on state that new scopes "
                     + "see too (IHttpContextAccessor, or an AsyncLocal), or keep one model and a database per tenant.");
             }
@@ -211,7 +224,7 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
         /// application's works too). The copy (<see cref="ICloneable"/>) keeps what a connection string may not: the
         /// password, which Npgsql leaves out of an open connection's string, and the data source's settings.
         /// </summary>
-        private DbContext? OnCallersDatabase(DbContext scoped, IServiceProvider scope, IServiceProvider callers)
+        private DbContext? OnCallersDatabase(DbContext scoped, IServiceProvider scope, IServiceProvider callers, DbContext? caller)
         {
             if (connectionString.Length == 0 || KeyOf(ConnectionStringOf(scoped) ?? "") == KeyOf(connectionString))
             {
@@ -222,7 +235,7 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
             var context = pooled ? OwnInstance(scope) : scoped;
             try
             {
-                if (CallersConnection(callers) is ICloneable connection)
+                if (CallersConnection(callers, caller) is ICloneable connection)
                 {
                     context.Database.SetDbConnection((DbConnection)connection.Clone(), contextOwnsConnection: true);
                 }
@@ -263,12 +276,15 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
             }
         }
 
-        /// <summary>The connection of the caller's context (not opened here), or null when the caller disposed it.</summary>
-        private DbConnection? CallersConnection(IServiceProvider callers)
+        /// <summary>
+        /// The connection of the caller's context (<paramref name="caller"/>, else the one of its scope; not opened here), or
+        /// null when the caller disposed it.
+        /// </summary>
+        private DbConnection? CallersConnection(IServiceProvider callers, DbContext? caller)
         {
             try
             {
-                return (callers.GetService(store.ContextType) as DbContext)?.Database.GetDbConnection();
+                return (caller ?? callers.GetService(store.ContextType) as DbContext)?.Database.GetDbConnection();
             }
             catch (ObjectDisposedException)
             {

@@ -75,7 +75,9 @@ internal static class EfRuleNavigations
     /// <summary>
     /// Evaluates <paramref name="entity"/> as <c>CheckRulesAsync</c> does: loads in <paramref name="context"/> what the data
     /// rules of <paramref name="ruleSet"/> read and is not loaded (<see cref="LoadAsync"/>), then runs the rules with the
-    /// context as the one that tracks the entity, so a navigation still not loaded fails its rule. With an engine that runs no
+    /// context as the one that tracks the entity, so a navigation still not loaded fails its rule. The data rules are those
+    /// of the database the context connects to, when it is of the type that holds them (a job that goes through the
+    /// tenants with contexts of its own and one engine checks each tenant's entities with that tenant's rules). With an engine that runs no
     /// data rules, refuses a context whose table holds some (<see cref="UnreadDataRules.RefuseCheckAsync"/>).
     /// </summary>
     /// <exception cref="InvalidOperationException">Loading what the rules read would load more entities than <see cref="RuleOptions.MaxEntitiesLoadedPerCheck"/>.</exception>
@@ -88,11 +90,11 @@ internal static class EfRuleNavigations
         }
         else if (engine is ExceptionRuleEngine rules)
         {
-            await LoadAsync(context, entity, rules.DataRulesFor(entity.GetType(), ruleSet), rules.MaxEntitiesLoadedPerCheck, cancellationToken).ConfigureAwait(false);
+            await LoadAsync(context, entity, rules.DataRulesIn(context, entity.GetType(), ruleSet), rules.MaxEntitiesLoadedPerCheck, cancellationToken).ConfigureAwait(false);
         }
 
         using var tracker = RuleNavigationTracker.Use(new Tracker(() => context));
-        return engine.Evaluate(entity, ruleSet);
+        return engine is ExceptionRuleEngine own ? own.EvaluateIn(context, entity, ruleSet) : engine.Evaluate(entity, ruleSet);
     }
 
     /// <summary>

@@ -30,7 +30,18 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
         where T : class
     {
         ArgumentNullException.ThrowIfNull(entity);
-        var memo = MemoFor(entity.GetType(), ruleSet);
+        return Evaluate(entity, ruleSet, DataRules());
+    }
+
+    /// <summary>
+    /// Evaluates <paramref name="entity"/> as <see cref="Evaluate{T}"/> does, with the data rules of the database
+    /// <paramref name="context"/> connects to (<c>CheckRulesAsync</c> and its kin), see <see cref="DataRulesOf"/>.
+    /// </summary>
+    internal RuleEvaluation EvaluateIn(DbContext context, object entity, string? ruleSet) => Evaluate(entity, ruleSet, DataRulesOf(context));
+
+    private RuleEvaluation Evaluate(object entity, string? ruleSet, DataRuleSnapshot? snapshot)
+    {
+        var memo = MemoFor(entity.GetType(), ruleSet, snapshot);
         if (!RuleTelemetry.Enabled)
         {
             return Run(entity, memo);
@@ -61,8 +72,16 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
     /// <summary>How many entities one <c>CheckRulesAsync</c> may load (<see cref="RuleOptions.MaxEntitiesLoadedPerCheck"/>).</summary>
     internal int MaxEntitiesLoadedPerCheck => options.MaxEntitiesLoadedPerCheck;
 
-    /// <summary>The data rules an evaluation of an entity of <paramref name="entityType"/> in <paramref name="ruleSet"/> runs.</summary>
-    internal IReadOnlyList<DataRule> DataRulesFor(Type entityType, string? ruleSet) => MemoFor(entityType, ruleSet).Data.Rules;
+    /// <summary>
+    /// The data rules an evaluation of an entity of <paramref name="entityType"/> in <paramref name="ruleSet"/> with
+    /// <paramref name="context"/> runs (<see cref="EvaluateIn"/>).
+    /// </summary>
+    internal IReadOnlyList<DataRule> DataRulesIn(DbContext context, Type entityType, string? ruleSet)
+        => MemoFor(entityType, ruleSet, DataRulesOf(context)).Data.Rules;
+
+    /// <summary>The rules an evaluation with <paramref name="context"/> runs (<see cref="EvaluateIn"/>), as <see cref="RulesFor"/> says for the engine's own.</summary>
+    internal IReadOnlyList<ExceptionRuleInfo> RulesIn(DbContext context, Type entityType, string? ruleSet = null)
+        => MemoFor(entityType, ruleSet, DataRulesOf(context)).Rules;
 
     /// <summary>
     /// What tells the data rules whether a navigation of an entity is loaded: the data rules' context of this engine's
@@ -127,6 +146,16 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
         return database.Database.Current(services);
     }
 
+    /// <summary>
+    /// The data rules of the database <paramref name="context"/> connects to, when it is a context of the type that holds
+    /// them (<see cref="RuleOptions.UseDataRules{TContext}"/>): a job that goes through the tenants with contexts of its own
+    /// and one engine runs each tenant's rules. The rules of this engine's scope for a context of another type.
+    /// </summary>
+    private DataRuleSnapshot? DataRulesOf(DbContext context)
+        => dataRules is not null && dataRules.ContextType.IsInstanceOfType(context) && !ReferenceEquals(context, DataContext())
+            ? dataRules.For(context).Current(services, context)
+            : DataRules();
+
     private static bool IsDisposed(DbContext context)
     {
         try
@@ -143,7 +172,7 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
     public IReadOnlyList<ExceptionRuleInfo> RulesFor(Type entityType, string? ruleSet = null)
     {
         ArgumentNullException.ThrowIfNull(entityType);
-        return MemoFor(entityType, ruleSet).Rules;
+        return MemoFor(entityType, ruleSet, DataRules()).Rules;
     }
 
     private RuleEvaluation Run(object entity, Memo memo)
@@ -206,9 +235,8 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
         return new RuleEvaluation(violations);
     }
 
-    private Memo MemoFor(Type type, string? ruleSet)
+    private Memo MemoFor(Type type, string? ruleSet, DataRuleSnapshot? snapshot)
     {
-        var snapshot = DataRules();
         var last = Volatile.Read(ref _last);
         if (last is not null
             && last.EntityType == type

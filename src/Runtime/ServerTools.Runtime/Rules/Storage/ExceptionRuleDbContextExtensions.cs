@@ -215,8 +215,10 @@ public static class ExceptionRuleDbContextExtensions
             return [.. resolved];
         }
 
-        var checkedRules = engine.RulesFor(type, ruleSet).Select(static rule => rule.Id).ToHashSet(StringComparer.Ordinal);
-        var otherSets = engine.RulesFor(type).Select(static rule => rule.Id).ToHashSet(StringComparer.Ordinal);
+        // The rules of the evaluation: of the context's database when the engine is ServerTools' own (EvaluateIn).
+        var rules = engine as ExceptionRuleEngine;
+        var checkedRules = (rules?.RulesIn(context, type, ruleSet) ?? engine.RulesFor(type, ruleSet)).Select(static rule => rule.Id).ToHashSet(StringComparer.Ordinal);
+        var otherSets = (rules?.RulesIn(context, type) ?? engine.RulesFor(type)).Select(static rule => rule.Id).ToHashSet(StringComparer.Ordinal);
         var codeRules = ExceptionRuleRegistry.Rules.Select(static rule => rule.Id).ToHashSet(StringComparer.Ordinal);
         var removed = new List<StoredRuleViolation>();
         var unknown = new List<StoredRuleViolation>();
