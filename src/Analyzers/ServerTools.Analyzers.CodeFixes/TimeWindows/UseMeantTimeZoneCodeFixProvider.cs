@@ -45,7 +45,7 @@ public sealed class UseMeantTimeZoneCodeFixProvider : DiagnosticCodeFixProvider
 
         if (replacement is not null)
         {
-            RegisterNewRoot(context, diagnostic, $"Use {replacement}", EquivalenceKey, () => root.ReplaceNode(value, replacement.WithTriviaFrom(value)));
+            RegisterFix(context, diagnostic, $"Use {replacement}", EquivalenceKey, value, (root, node) => root.ReplaceNode(node, replacement.WithTriviaFrom(node)));
         }
     }
 }
