@@ -490,4 +490,40 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzerTests
             public string? Iban { get; set; }
         }
         """);
+
+    [Fact]
+    public Task Fix_all_marks_three_derived_classes_of_a_file_without_usings() => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+        new DerivedClassPropertiesNotAuditedAnalyzer(),
+        new AddAuditedCodeFixProvider(),
+        """
+        namespace Shop;
+
+        [ServerTools.Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+        }
+
+        public class Customer : Partner { public decimal CreditLimit { get; set; } }
+        public class Supplier : Partner { public string? Iban { get; set; } }
+        public class Carrier : Partner { public string? Scac { get; set; } }
+        """,
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [ServerTools.Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+        }
+
+        [Audited]
+        public partial class Customer : Partner { public decimal CreditLimit { get; set; } }
+        [Audited]
+        public partial class Supplier : Partner { public string? Iban { get; set; } }
+        [Audited]
+        public partial class Carrier : Partner { public string? Scac { get; set; } }
+        """);
 }
