@@ -526,4 +526,61 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzerTests
         [Audited]
         public partial class Carrier : Partner { public string? Scac { get; set; } }
         """);
+
+    [Fact]
+    public async Task Fix_title_says_which_classes_it_makes_partial()
+    {
+        const string source = """
+            using ServerTools;
+
+            namespace Shop;
+
+            [Audited] public partial class Vehicle { public int Id { get; set; } }
+
+            public static class Fleet
+            {
+                public class Van : Vehicle { public int Seats { get; set; } }
+                public partial class Truck : Vehicle { public int Axles { get; set; } }
+            }
+
+            public partial class Car : Vehicle { public int Doors { get; set; } }
+            """;
+
+        Assert.Equal(
+            ["Mark 'Van' [Audited], make 'Fleet' and 'Van' partial", "Mark 'Truck' [Audited], make 'Fleet' partial", "Mark 'Car' [Audited]"],
+            await CodeFixAssert.TitlesAsync(new DerivedClassPropertiesNotAuditedAnalyzer(), new AddAuditedCodeFixProvider(), source));
+    }
+
+    [Fact]
+    public Task Fix_all_makes_the_containing_class_partial_once_for_two_nested_classes() => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+        new DerivedClassPropertiesNotAuditedAnalyzer(),
+        new AddAuditedCodeFixProvider(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [Audited] public partial class Vehicle { public int Id { get; set; } }
+
+        public static class Fleet
+        {
+            public class Van : Vehicle { public int Seats { get; set; } }
+            public class Truck : Vehicle { public int Axles { get; set; } }
+        }
+        """,
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [Audited] public partial class Vehicle { public int Id { get; set; } }
+
+        public static partial class Fleet
+        {
+            [Audited]
+            public partial class Van : Vehicle { public int Seats { get; set; } }
+            [Audited]
+            public partial class Truck : Vehicle { public int Axles { get; set; } }
+        }
+        """);
 }

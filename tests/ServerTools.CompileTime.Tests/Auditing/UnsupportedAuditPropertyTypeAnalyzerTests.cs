@@ -414,4 +414,31 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
         new AddAuditIgnoreCodeFixProvider(),
         "using NpgsqlTypes;\r\nusing ServerTools;\r\n\r\nnamespace Shop;\r\n\r\n[Audited]\r\npublic partial class Customer\r\n{\r\n\tpublic int Id { get; set; }\r\n\t// net\r\n\tpublic NpgsqlInet A { get; set; }\r\n\tpublic int X { get; set; } public NpgsqlInet B { get; set; }\r\n}\r\n",
         "using NpgsqlTypes;\r\nusing ServerTools;\r\n\r\nnamespace Shop;\r\n\r\n[Audited]\r\npublic partial class Customer\r\n{\r\n\tpublic int Id { get; set; }\r\n\t// net\r\n\t[AuditIgnore]\r\n\tpublic NpgsqlInet A { get; set; }\r\n\tpublic int X { get; set; } [AuditIgnore] public NpgsqlInet B { get; set; }\r\n}\r\n");
+
+    [Fact]
+    public Task Fix_marks_a_positional_record_parameter_for_its_property() => CodeFixAssert.VerifyAsync(
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        new AddAuditIgnoreCodeFixProvider(),
+        """
+        using NpgsqlTypes;
+        using ServerTools;
+
+        namespace Shop;
+
+        [Audited]
+        public partial record Customer(
+            int Id,
+            NpgsqlInet Network);
+        """,
+        """
+        using NpgsqlTypes;
+        using ServerTools;
+
+        namespace Shop;
+
+        [Audited]
+        public partial record Customer(
+            int Id,
+            [property: AuditIgnore] NpgsqlInet Network);
+        """);
 }

@@ -180,6 +180,22 @@ public static class CodeFixAssert
         }
     }
 
+    /// <summary>The titles of the actions <paramref name="fix"/> offers for the diagnostics of <paramref name="analyzer"/>, in source order.</summary>
+    public static async Task<IReadOnlyList<string>> TitlesAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string source)
+    {
+        using var workspace = new AdhocWorkspace();
+        var document = AddDocument(workspace, source);
+        var titles = new List<string>();
+        foreach (var diagnostic in (await AnalyzeAsync(document.Project, analyzer).ConfigureAwait(false))
+                     .Where(d => fix.FixableDiagnosticIds.Contains(d.Id))
+                     .OrderBy(static d => d.Location.SourceSpan.Start))
+        {
+            await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => titles.Add(action.Title), CancellationToken.None)).ConfigureAwait(false);
+        }
+
+        return titles;
+    }
+
     private static Document AddDocument(AdhocWorkspace workspace, string source) => workspace.CurrentSolution
         .AddProject("TestProject", "TestProject", LanguageNames.CSharp)
         .WithCompilationOptions(TestCompilation.Options)
