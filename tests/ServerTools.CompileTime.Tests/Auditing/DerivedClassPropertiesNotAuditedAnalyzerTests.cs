@@ -490,4 +490,97 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzerTests
             public string? Iban { get; set; }
         }
         """);
+
+    [Fact]
+    public Task Fix_all_marks_three_derived_classes_of_a_file_without_usings() => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+        new DerivedClassPropertiesNotAuditedAnalyzer(),
+        new AddAuditedCodeFixProvider(),
+        """
+        namespace Shop;
+
+        [ServerTools.Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+        }
+
+        public class Customer : Partner { public decimal CreditLimit { get; set; } }
+        public class Supplier : Partner { public string? Iban { get; set; } }
+        public class Carrier : Partner { public string? Scac { get; set; } }
+        """,
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [ServerTools.Audited]
+        public partial class Partner
+        {
+            public int Id { get; set; }
+        }
+
+        [Audited]
+        public partial class Customer : Partner { public decimal CreditLimit { get; set; } }
+        [Audited]
+        public partial class Supplier : Partner { public string? Iban { get; set; } }
+        [Audited]
+        public partial class Carrier : Partner { public string? Scac { get; set; } }
+        """);
+
+    [Fact]
+    public async Task Fix_title_says_which_classes_it_makes_partial()
+    {
+        const string source = """
+            using ServerTools;
+
+            namespace Shop;
+
+            [Audited] public partial class Vehicle { public int Id { get; set; } }
+
+            public static class Fleet
+            {
+                public class Van : Vehicle { public int Seats { get; set; } }
+                public partial class Truck : Vehicle { public int Axles { get; set; } }
+            }
+
+            public partial class Car : Vehicle { public int Doors { get; set; } }
+            """;
+
+        Assert.Equal(
+            ["Mark 'Van' [Audited], make 'Fleet' and 'Van' partial", "Mark 'Truck' [Audited], make 'Fleet' partial", "Mark 'Car' [Audited]"],
+            await CodeFixAssert.TitlesAsync(new DerivedClassPropertiesNotAuditedAnalyzer(), new AddAuditedCodeFixProvider(), source));
+    }
+
+    [Fact]
+    public Task Fix_all_makes_the_containing_class_partial_once_for_two_nested_classes() => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+        new DerivedClassPropertiesNotAuditedAnalyzer(),
+        new AddAuditedCodeFixProvider(),
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [Audited] public partial class Vehicle { public int Id { get; set; } }
+
+        public static class Fleet
+        {
+            public class Van : Vehicle { public int Seats { get; set; } }
+            public class Truck : Vehicle { public int Axles { get; set; } }
+        }
+        """,
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [Audited] public partial class Vehicle { public int Id { get; set; } }
+
+        public static partial class Fleet
+        {
+            [Audited]
+            public partial class Van : Vehicle { public int Seats { get; set; } }
+            [Audited]
+            public partial class Truck : Vehicle { public int Axles { get; set; } }
+        }
+        """);
 }

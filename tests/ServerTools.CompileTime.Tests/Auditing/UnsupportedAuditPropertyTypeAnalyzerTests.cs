@@ -305,4 +305,140 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
         new AddAuditIgnoreCodeFixProvider(),
         "[ServerTools.Audited] public partial class Partner { public int Id { get; set; } public NpgsqlTypes.NpgsqlPoint Origin { get; set; } }\n",
         "using ServerTools;\n\n[ServerTools.Audited] public partial class Partner { public int Id { get; set; } [AuditIgnore] public NpgsqlTypes.NpgsqlPoint Origin { get; set; } }\n");
+
+    [Fact]
+    public Task Fix_all_marks_every_property_of_a_file_that_a_global_using_imports_for() => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        new AddAuditIgnoreCodeFixProvider(),
+        """
+        // Customers.
+        namespace Shop;
+
+        [Audited]
+        public partial class Customer
+        {
+            public int Id { get; set; }
+            public NpgsqlTypes.NpgsqlInet E { get; set; }
+            public NpgsqlTypes.NpgsqlInet F { get; set; }
+            public NpgsqlTypes.NpgsqlInet G { get; set; }
+            public NpgsqlTypes.NpgsqlInet H { get; set; }
+        }
+        """,
+        """
+        // Customers.
+        namespace Shop;
+
+        [Audited]
+        public partial class Customer
+        {
+            public int Id { get; set; }
+            [AuditIgnore]
+            public NpgsqlTypes.NpgsqlInet E { get; set; }
+            [AuditIgnore]
+            public NpgsqlTypes.NpgsqlInet F { get; set; }
+            [AuditIgnore]
+            public NpgsqlTypes.NpgsqlInet G { get; set; }
+            [AuditIgnore]
+            public NpgsqlTypes.NpgsqlInet H { get; set; }
+        }
+        """,
+        "global using ServerTools;\n");
+
+    [Fact]
+    public Task Fix_all_imports_ServerTools_once_and_marks_every_property() => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        new AddAuditIgnoreCodeFixProvider(),
+        """
+        namespace Shop;
+
+        [ServerTools.Audited]
+        public partial class Customer
+        {
+            public int Id { get; set; }
+            public NpgsqlTypes.NpgsqlInet E { get; set; }
+            public NpgsqlTypes.NpgsqlInet F { get; set; }
+            public NpgsqlTypes.NpgsqlInet G { get; set; }
+        }
+        """,
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [ServerTools.Audited]
+        public partial class Customer
+        {
+            public int Id { get; set; }
+            [AuditIgnore]
+            public NpgsqlTypes.NpgsqlInet E { get; set; }
+            [AuditIgnore]
+            public NpgsqlTypes.NpgsqlInet F { get; set; }
+            [AuditIgnore]
+            public NpgsqlTypes.NpgsqlInet G { get; set; }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_writes_the_namespace_and_no_using_where_another_AuditIgnore_is_in_scope() => CodeFixAssert.VerifyAsync(
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        new AddAuditIgnoreCodeFixProvider(),
+        """
+        namespace Shop;
+
+        public sealed class AuditIgnoreAttribute : System.Attribute { }
+
+        [ServerTools.Audited]
+        public partial class Customer
+        {
+            public int Id { get; set; }
+            public NpgsqlTypes.NpgsqlInet Network { get; set; }
+        }
+        """,
+        """
+        namespace Shop;
+
+        public sealed class AuditIgnoreAttribute : System.Attribute { }
+
+        [ServerTools.Audited]
+        public partial class Customer
+        {
+            public int Id { get; set; }
+            [ServerTools.AuditIgnore]
+            public NpgsqlTypes.NpgsqlInet Network { get; set; }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_keeps_the_line_endings_and_indentation_of_the_file() => CodeFixAssert.VerifyAsync(
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        new AddAuditIgnoreCodeFixProvider(),
+        "using NpgsqlTypes;\r\nusing ServerTools;\r\n\r\nnamespace Shop;\r\n\r\n[Audited]\r\npublic partial class Customer\r\n{\r\n\tpublic int Id { get; set; }\r\n\t// net\r\n\tpublic NpgsqlInet A { get; set; }\r\n\tpublic int X { get; set; } public NpgsqlInet B { get; set; }\r\n}\r\n",
+        "using NpgsqlTypes;\r\nusing ServerTools;\r\n\r\nnamespace Shop;\r\n\r\n[Audited]\r\npublic partial class Customer\r\n{\r\n\tpublic int Id { get; set; }\r\n\t// net\r\n\t[AuditIgnore]\r\n\tpublic NpgsqlInet A { get; set; }\r\n\tpublic int X { get; set; } [AuditIgnore] public NpgsqlInet B { get; set; }\r\n}\r\n");
+
+    [Fact]
+    public Task Fix_marks_a_positional_record_parameter_for_its_property() => CodeFixAssert.VerifyAsync(
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        new AddAuditIgnoreCodeFixProvider(),
+        """
+        using NpgsqlTypes;
+        using ServerTools;
+
+        namespace Shop;
+
+        [Audited]
+        public partial record Customer(
+            int Id,
+            NpgsqlInet Network);
+        """,
+        """
+        using NpgsqlTypes;
+        using ServerTools;
+
+        namespace Shop;
+
+        [Audited]
+        public partial record Customer(
+            int Id,
+            [property: AuditIgnore] NpgsqlInet Network);
+        """);
 }

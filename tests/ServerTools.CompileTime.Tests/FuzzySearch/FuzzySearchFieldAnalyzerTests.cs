@@ -677,4 +677,15 @@ public sealed class FuzzySearchFieldAnalyzerTests
         Assert.Contains("entity.Code", run.Source("Shop.Place.FuzzySearch.g.cs"), StringComparison.Ordinal);
         Assert.DoesNotContain("entity.Code", run.Source("Shop.Store.FuzzySearch.g.cs"), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("\"Name\", \"Name\", \"Name\"", "\"Name\"")]
+    [InlineData("nameof(Name), nameof(Email), nameof(Name), nameof(Email)", "nameof(Name), nameof(Email)")]
+    [InlineData("new[] { \"Name\", \"Name\", \"Name\" }", "new[] { \"Name\" }")]
+    [InlineData("[\"Email\", \"Email\", \"Name\", \"Name\"]", "[\"Email\", \"Name\"]")]
+    public Task Fix_all_removes_repeats_next_to_each_other(string names, string fixedNames) => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+        new FuzzySearchFieldAnalyzer(),
+        new RemoveRepeatedSearchableFieldCodeFixProvider(),
+        Customer(names),
+        Customer(fixedNames));
 }

@@ -37,7 +37,7 @@ public sealed class CodeFixProviderTests
         foreach (var provider in providers)
         {
             var fixAll = provider.GetFixAllProvider();
-            Assert.True(ReferenceEquals(fixAll, KeyedBatchFixer.Instance), $"{provider.GetType().Name}'s fix-all is {fixAll?.GetType().Name ?? "none"}, not KeyedBatchFixer.");
+            Assert.True(ReferenceEquals(fixAll, KeyedFixAllProvider.Instance), $"{provider.GetType().Name}'s fix-all is {fixAll?.GetType().Name ?? "none"}, not KeyedFixAllProvider.");
             Assert.Contains(FixAllScope.Solution, fixAll!.GetSupportedFixAllScopes());
         }
     }

@@ -92,6 +92,45 @@ public static class CodeFixAssert
         await CheckFixedAsync(fixedDocument, analyzer, expected, unfixed).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Fixes every diagnostic of <paramref name="analyzer"/> in <paramref name="source"/> with the fix's fix-all provider
+    /// six times: in document, project and solution scope, each asked with the equivalence key of the action the fix
+    /// offers for the first diagnostic and with none (as <c>dotnet format</c> asks when it offers nothing for that one),
+    /// and checks each result as <see cref="VerifyAsync(DiagnosticAnalyzer, CodeFixProvider, string, string)"/> does.
+    /// <paramref name="others"/> are further files of the project (a <c>global using</c>), which must stay as they are.
+    /// </summary>
+    public static async Task VerifyFixAllInEveryScopeAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string source, string expected, params string[] others)
+    {
+        foreach (var scope in new[] { FixAllScope.Document, FixAllScope.Project, FixAllScope.Solution })
+        {
+            foreach (var withKey in new[] { true, false })
+            {
+                using var workspace = new AdhocWorkspace();
+                var document = AddDocument(workspace, source);
+                for (var i = 0; i < others.Length; i++)
+                {
+                    document = document.Project.AddDocument($"Other{i}.cs", SourceText.From(others[i])).Project.GetDocument(document.Id)!;
+                }
+
+                var diagnostics = await FixableAsync(document, analyzer, fix).ConfigureAwait(false);
+                var key = withKey ? (await ActionAsync(document, fix, diagnostics[0], null).ConfigureAwait(false)).EquivalenceKey : null;
+                var fixedDocument = await FixAllAsync(document, fix, diagnostics, scope, key).ConfigureAwait(false);
+                try
+                {
+                    await CheckFixedAsync(fixedDocument, analyzer, expected).ConfigureAwait(false);
+                    foreach (var other in fixedDocument.Project.Documents.Where(d => d.Id != document.Id))
+                    {
+                        Assert.Equal(others[int.Parse(other.Name[5..^3], System.Globalization.CultureInfo.InvariantCulture)], (await other.GetTextAsync().ConfigureAwait(false)).ToString());
+                    }
+                }
+                catch (XunitException e)
+                {
+                    throw new XunitException($"Fix-all in {scope} scope, {(withKey ? "with" : "without")} an equivalence key: {e.Message}");
+                }
+            }
+        }
+    }
+
     private static async Task<ImmutableArray<Diagnostic>> FixableAsync(Document document, DiagnosticAnalyzer analyzer, CodeFixProvider fix)
     {
         var diagnostics = (await AnalyzeAsync(document.Project, analyzer).ConfigureAwait(false))
@@ -139,6 +178,22 @@ public static class CodeFixAssert
                 throw new XunitException($"The code fix offered {string.Join(", ", offered)} for {diagnostic}.");
             }
         }
+    }
+
+    /// <summary>The titles of the actions <paramref name="fix"/> offers for the diagnostics of <paramref name="analyzer"/>, in source order.</summary>
+    public static async Task<IReadOnlyList<string>> TitlesAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string source)
+    {
+        using var workspace = new AdhocWorkspace();
+        var document = AddDocument(workspace, source);
+        var titles = new List<string>();
+        foreach (var diagnostic in (await AnalyzeAsync(document.Project, analyzer).ConfigureAwait(false))
+                     .Where(d => fix.FixableDiagnosticIds.Contains(d.Id))
+                     .OrderBy(static d => d.Location.SourceSpan.Start))
+        {
+            await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => titles.Add(action.Title), CancellationToken.None)).ConfigureAwait(false);
+        }
+
+        return titles;
     }
 
     private static Document AddDocument(AdhocWorkspace workspace, string source) => workspace.CurrentSolution

@@ -199,4 +199,14 @@ public sealed class EmptyRuleIdTagOrSetAnalyzerTests
             }
         }
         """;
+
+    [Theory]
+    [InlineData("Tags = [\"\", \"\"]", "")]
+    [InlineData("Tags = new[] { \"\" }, RuleSets = [\" \"]", "")]
+    [InlineData("Message = \"Ask a manager\", Tags = [\"\", null!, \" \"], RuleSets = [\"\", \"confirm\", \"\"]", "Message = \"Ask a manager\", RuleSets = [\"confirm\"]")]
+    public Task Fix_all_removes_empty_entries_next_to_each_other(string arguments, string fixedArguments) => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+        new EmptyRuleIdTagOrSetAnalyzer(),
+        new RemoveOrTrimTagOrRuleSetCodeFixProvider(),
+        Rules(arguments),
+        Rules(fixedArguments).Replace("\"sale.discount_limit\", )", "\"sale.discount_limit\")", System.StringComparison.Ordinal));
 }

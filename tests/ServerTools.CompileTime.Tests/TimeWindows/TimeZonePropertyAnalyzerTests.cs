@@ -307,4 +307,11 @@ public sealed class TimeZonePropertyAnalyzerTests
 
         Assert.Contains("entity.Zone", Assert.Single(run.GeneratedSources).Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public Task Fix_is_not_offered_for_a_constant() => CodeFixAssert.VerifyNotOfferedAsync(
+        new TimeZonePropertyAnalyzer(),
+        new UseMeantTimeZoneCodeFixProvider(),
+        Store("Columns.Zone").Replace(
+            "    public class Settings", "    public static class Columns { public const string Zone = \"TimeZoneID\"; }\n\n    public class Settings", System.StringComparison.Ordinal));
 }

@@ -8,21 +8,30 @@ namespace ServerTools.Analyzers.CodeFixes.Auditing;
 
 /// <summary>
 /// Fixes ST1004 by marking the property <c>[AuditIgnore]</c>, in an attribute list of its own on the line above
-/// the property (below its doc comment), with the property's indentation.
+/// the property (below its doc comment), with the property's indentation. A positional record's parameter gets
+/// <c>[property: AuditIgnore]</c> before it, on its line: the attribute then goes on the property the record declares.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddAuditIgnoreCodeFixProvider))]
 [Shared]
 public sealed class AddAuditIgnoreCodeFixProvider()
-    : SyntaxNodeCodeFixProvider<PropertyDeclarationSyntax>(DiagnosticDescriptors.UnsupportedAuditPropertyType, "ServerTools.AddAuditIgnore")
+    : SyntaxNodeCodeFixProvider<SyntaxNode>(DiagnosticDescriptors.UnsupportedAuditPropertyType, "ServerTools.AddAuditIgnore")
 {
-    /// <inheritdoc />
-    protected override PropertyDeclarationSyntax? Find(SyntaxNode root, Diagnostic diagnostic)
-        => root.FindToken(diagnostic.Location.SourceSpan.Start).Parent as PropertyDeclarationSyntax;
+    private const string AuditIgnore = "ServerTools.AuditIgnore";
 
     /// <inheritdoc />
-    protected override string Title(PropertyDeclarationSyntax node) => $"Mark '{node.Identifier.ValueText}' [AuditIgnore]";
+    protected override SyntaxNode? Find(SyntaxNode root, Diagnostic diagnostic)
+    {
+        var node = root.FindToken(diagnostic.Location.SourceSpan.Start).Parent;
+        return node is PropertyDeclarationSyntax or ParameterSyntax { Parent.Parent: RecordDeclarationSyntax } ? node : null;
+    }
 
     /// <inheritdoc />
-    protected override SyntaxNode Fix(SyntaxNode root, PropertyDeclarationSyntax node)
-        => root.ReplaceNode(node, AttributeLists.AddFirst(node, "ServerTools.AuditIgnore"));
+    protected override string Title(SyntaxNode node) => node is ParameterSyntax parameter
+        ? $"Mark '{parameter.Identifier.ValueText}' [property: AuditIgnore]"
+        : $"Mark '{((PropertyDeclarationSyntax)node).Identifier.ValueText}' [AuditIgnore]";
+
+    /// <inheritdoc />
+    protected override SyntaxNode Fix(SyntaxNode root, SyntaxNode node) => node is ParameterSyntax parameter
+        ? root.ReplaceNode(parameter, AttributeLists.AddFirstToProperty(parameter, AuditIgnore))
+        : root.ReplaceNode(node, AttributeLists.AddFirst((PropertyDeclarationSyntax)node, AuditIgnore));
 }

@@ -27,7 +27,19 @@ public sealed class AddAuditedCodeFixProvider()
             : null;
 
     /// <inheritdoc />
-    protected override string Title(TypeDeclarationSyntax node) => $"Mark '{node.Identifier.ValueText}' [Audited]";
+    protected override string Title(TypeDeclarationSyntax node)
+    {
+        // Outermost first: "Mark 'Van' [Audited], make 'Fleet' and 'Van' partial".
+        var partial = node.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().Where(static type => !IsPartial(type))
+            .Reverse().Select(static type => $"'{type.Identifier.ValueText}'").ToList();
+        var title = $"Mark '{node.Identifier.ValueText}' [Audited]";
+        return partial.Count switch
+        {
+            0 => title,
+            1 => $"{title}, make {partial[0]} partial",
+            _ => $"{title}, make {string.Join(", ", partial.Take(partial.Count - 1))} and {partial[partial.Count - 1]} partial",
+        };
+    }
 
     /// <inheritdoc />
     protected override SyntaxNode Fix(SyntaxNode root, TypeDeclarationSyntax node)

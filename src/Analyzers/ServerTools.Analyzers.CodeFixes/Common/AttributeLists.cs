@@ -17,15 +17,14 @@ internal static class AttributeLists
     /// the using its namespace needs (<c>using ServerTools;</c>) unless the file or a global using imports it already, so
     /// that the simplifier shortens it to <c>[Audited]</c>. On a line of its own when the declaration starts a line: the
     /// list takes the declaration's leading trivia (doc comment, indentation) and the declaration keeps only its indentation.
+    /// The list has no elastic trivia, so the formatter leaves the lines around it as the file wrote them.
     /// </summary>
     /// <param name="member">The declaration.</param>
     /// <param name="attributeName">The attribute's full name without the <c>Attribute</c> suffix: <c>ServerTools.Audited</c>.</param>
     public static TMember AddFirst<TMember>(TMember member, string attributeName)
         where TMember : MemberDeclarationSyntax
     {
-        var name = SyntaxFactory.ParseName("global::" + attributeName).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
-        var list = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Attribute(name)));
-
+        var list = List(attributeName, target: null);
         var first = member.GetFirstToken();
         var leading = first.LeadingTrivia;
         SyntaxTriviaList rest;
@@ -45,15 +44,71 @@ internal static class AttributeLists
     }
 
     /// <summary>
-    /// <paramref name="document"/> with the usings that the names <see cref="AddFirst"/> wrote need (none when it wrote
-    /// none); they are then shortened by the simplifier as the code action is applied.
+    /// Puts <c>[property: Name]</c> first on a positional record's parameter, on the parameter's line, as
+    /// <see cref="AddFirst{TMember}"/> writes the name.
+    /// </summary>
+    /// <param name="parameter">The parameter.</param>
+    /// <param name="attributeName">The attribute's full name without the <c>Attribute</c> suffix: <c>ServerTools.AuditIgnore</c>.</param>
+    public static ParameterSyntax AddFirstToProperty(ParameterSyntax parameter, string attributeName)
+    {
+        var first = parameter.GetFirstToken();
+        var list = List(attributeName, "property").WithLeadingTrivia(first.LeadingTrivia).WithTrailingTrivia(SyntaxFactory.Space);
+        var updated = parameter.ReplaceToken(first, first.WithLeadingTrivia());
+        return updated.WithAttributeLists(updated.AttributeLists.Insert(0, list));
+    }
+
+    /// <summary><c>[global::Name]</c>, or <c>[target: global::Name]</c>, with no trivia at all (none elastic).</summary>
+    private static AttributeListSyntax List(string attributeName, string? target)
+    {
+        var name = SyntaxFactory.ParseName("global::" + attributeName).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+        var specifier = target is null
+            ? null
+            : SyntaxFactory.AttributeTargetSpecifier(
+                SyntaxFactory.Identifier(default, target, default),
+                SyntaxFactory.Token(default, SyntaxKind.ColonToken, SyntaxFactory.TriviaList(SyntaxFactory.Space)));
+        return SyntaxFactory.AttributeList(
+            SyntaxFactory.Token(default, SyntaxKind.OpenBracketToken, default),
+            specifier,
+            SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Attribute(name)),
+            SyntaxFactory.Token(default, SyntaxKind.CloseBracketToken, default));
+    }
+
+    /// <summary>
+    /// <paramref name="document"/> with the usings that the names <see cref="AddFirst"/> wrote need, added once however
+    /// many names need them; they are then shortened by the simplifier as the code action is applied. A name whose short
+    /// form already means the attribute (the file or a global using imports its namespace) needs none, and neither does
+    /// one whose short form means another type (<c>Shop.AuditIgnoreAttribute</c>): the simplifier writes it as
+    /// <c>ServerTools.AuditIgnore</c>. The import adder is not run when no name needs a using, since it rewrites the top
+    /// of the file even when it adds nothing.
     /// </summary>
     public static async Task<Document> AddImportsAsync(Document document, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        return root is not null && root.GetAnnotatedNodes(Simplifier.AddImportsAnnotation).Any()
-            ? await ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false)
-            : document;
+        var names = root?.GetAnnotatedNodes(Simplifier.AddImportsAnnotation).OfType<QualifiedNameSyntax>().Where(static n => n.Parent is AttributeSyntax).ToList();
+        if (root is null || names is null || names.Count == 0
+            || await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false) is not { } model)
+        {
+            return document;
+        }
+
+        var imported = names.Where(name => !NeedsImport(model, name)).ToList();
+        if (imported.Count > 0)
+        {
+            root = root.ReplaceNodes(imported, static (_, name) => name.WithoutAnnotations(Simplifier.AddImportsAnnotation));
+            document = document.WithSyntaxRoot(root);
+        }
+
+        return imported.Count == names.Count
+            ? document
+            : await ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>True when the short form of <paramref name="name"/> (<c>[AuditIgnore]</c>) names no type where it stands.</summary>
+    private static bool NeedsImport(SemanticModel model, QualifiedNameSyntax name)
+    {
+        var shortForm = SyntaxFactory.Attribute(SyntaxFactory.IdentifierName(name.Right.Identifier.ValueText));
+        var info = model.GetSpeculativeSymbolInfo(name.SpanStart, shortForm);
+        return info.Symbol is null && info.CandidateSymbols.IsEmpty;
     }
 
     /// <summary>The line break the file uses: the one after the previous token, or the first in the file.</summary>

@@ -25,7 +25,7 @@ public abstract class DiagnosticCodeFixProvider : CodeFixProvider
     public sealed override ImmutableArray<string> FixableDiagnosticIds { get; }
 
     /// <inheritdoc />
-    public sealed override FixAllProvider GetFixAllProvider() => KeyedBatchFixer.Instance;
+    public sealed override FixAllProvider GetFixAllProvider() => KeyedFixAllProvider.Instance;
 
     /// <summary>Whether <see cref="Register"/> needs the document's semantic model (otherwise it gets null).</summary>
     protected virtual bool UsesSemanticModel => false;
@@ -58,4 +58,14 @@ public abstract class DiagnosticCodeFixProvider : CodeFixProvider
         var document = context.Document;
         context.RegisterCodeFix(CodeAction.Create(title, _ => Task.FromResult(document.WithSyntaxRoot(newRoot())), equivalenceKey), diagnostic);
     }
+
+    /// <summary>
+    /// Offers the action <paramref name="title"/> for <paramref name="diagnostic"/>: the root that <paramref name="fix"/>
+    /// makes of the document's root and <paramref name="node"/>. Fix-all applies the actions of a document one after the
+    /// other to one root, each to its node as the fixes before left it (<see cref="NodeFixAllProvider"/>), so
+    /// <paramref name="fix"/> must read the node and its surroundings from its arguments, not from the original root.
+    /// </summary>
+    protected static void RegisterFix<TNode>(CodeFixContext context, Diagnostic diagnostic, string title, string equivalenceKey, TNode node, Func<SyntaxNode, TNode, SyntaxNode> fix)
+        where TNode : SyntaxNode
+        => context.RegisterCodeFix(new NodeFixAction(title, equivalenceKey, context.Document, node, (root, current) => fix(root, (TNode)current)), diagnostic);
 }

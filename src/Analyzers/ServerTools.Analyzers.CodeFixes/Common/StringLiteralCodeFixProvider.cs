@@ -49,6 +49,6 @@ public abstract class StringLiteralCodeFixProvider : DiagnosticCodeFixProvider
         }
 
         var replacement = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(text!)).WithTriviaFrom(literal);
-        RegisterNewRoot(context, diagnostic, $"{verb} {replacement.WithoutTrivia()}", equivalenceKey, () => root.ReplaceNode(literal, replacement));
+        RegisterFix(context, diagnostic, $"{verb} {replacement.WithoutTrivia()}", equivalenceKey, literal, (root, node) => root.ReplaceNode(node, replacement));
     }
 }

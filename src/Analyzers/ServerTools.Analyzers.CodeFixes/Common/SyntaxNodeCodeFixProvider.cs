@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 
 namespace ServerTools.Analyzers.CodeFixes.Common;
@@ -30,7 +29,7 @@ public abstract class SyntaxNodeCodeFixProvider<TNode> : CodeFixProvider
     public sealed override ImmutableArray<string> FixableDiagnosticIds { get; }
 
     /// <inheritdoc />
-    public sealed override FixAllProvider GetFixAllProvider() => KeyedBatchFixer.Instance;
+    public sealed override FixAllProvider GetFixAllProvider() => KeyedFixAllProvider.Instance;
 
     /// <inheritdoc />
     public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -45,10 +44,7 @@ public abstract class SyntaxNodeCodeFixProvider<TNode> : CodeFixProvider
         {
             if (Find(root, diagnostic) is { } node)
             {
-                var document = context.Document;
-                context.RegisterCodeFix(
-                    CodeAction.Create(Title(node), cancellationToken => AttributeLists.AddImportsAsync(document.WithSyntaxRoot(Fix(root, node)), cancellationToken), _equivalenceKey),
-                    diagnostic);
+                context.RegisterCodeFix(new NodeFixAction(Title(node), _equivalenceKey, context.Document, node, (root, current) => Fix(root, (TNode)current)), diagnostic);
             }
         }
     }
@@ -59,6 +55,9 @@ public abstract class SyntaxNodeCodeFixProvider<TNode> : CodeFixProvider
     /// <summary>The title of the code action.</summary>
     protected abstract string Title(TNode node);
 
-    /// <summary>The document's new root.</summary>
+    /// <summary>
+    /// The document's new root: <paramref name="node"/> fixed in <paramref name="root"/>. In a fix-all, the root is the
+    /// one the fixes before left and the node its current version (<see cref="NodeFixAllProvider"/>).
+    /// </summary>
     protected abstract SyntaxNode Fix(SyntaxNode root, TNode node);
 }

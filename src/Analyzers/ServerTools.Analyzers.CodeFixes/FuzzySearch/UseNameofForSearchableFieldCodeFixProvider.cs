@@ -32,7 +32,7 @@ public sealed class UseNameofForSearchableFieldCodeFixProvider : DiagnosticCodeF
             && literal.IsKind(SyntaxKind.StringLiteralExpression))
         {
             var name = SyntaxFactory.ParseExpression($"nameof({property})").WithTriviaFrom(literal);
-            RegisterNewRoot(context, diagnostic, $"Use nameof({property})", EquivalenceKey, () => root.ReplaceNode(literal, name));
+            RegisterFix(context, diagnostic, $"Use nameof({property})", EquivalenceKey, literal, (root, node) => root.ReplaceNode(node, name));
         }
     }
 }

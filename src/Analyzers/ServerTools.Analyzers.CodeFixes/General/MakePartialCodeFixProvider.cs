@@ -33,7 +33,8 @@ public sealed class MakePartialCodeFixProvider()
     /// </summary>
     internal static TypeDeclarationSyntax AddPartial(TypeDeclarationSyntax declaration)
     {
-        var partial = SyntaxFactory.Token(SyntaxKind.PartialKeyword).WithTrailingTrivia(SyntaxFactory.Space);
+        // No elastic trivia: the formatter would otherwise rewrite the lines around it with its own settings.
+        var partial = SyntaxFactory.Token(default, SyntaxKind.PartialKeyword, SyntaxFactory.TriviaList(SyntaxFactory.Space));
         if (declaration.Modifiers.Count > 0)
         {
             return declaration.WithModifiers(declaration.Modifiers.Add(partial));

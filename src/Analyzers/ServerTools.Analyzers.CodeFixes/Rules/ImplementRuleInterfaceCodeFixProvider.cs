@@ -41,7 +41,7 @@ public sealed class ImplementRuleInterfaceCodeFixProvider : DiagnosticCodeFixPro
         }
 
         var name = entity.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
-        RegisterNewRoot(context, diagnostic, $"Implement IExceptionRule<{name}>", EquivalenceKey, () => root.ReplaceNode(declaration, AddInterface(declaration, entity)));
+        RegisterFix(context, diagnostic, $"Implement IExceptionRule<{name}>", EquivalenceKey, declaration, (root, node) => root.ReplaceNode(node, AddInterface(node, entity)));
     }
 
     /// <summary>The T of the one public <c>bool Applies(T)</c> of <paramref name="type"/>, when T is a class or an interface.</summary>

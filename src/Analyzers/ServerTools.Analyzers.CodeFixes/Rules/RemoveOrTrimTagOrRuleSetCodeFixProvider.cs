@@ -46,7 +46,7 @@ public sealed class RemoveOrTrimTagOrRuleSetCodeFixProvider : DiagnosticCodeFixP
                  && Argument(entry) is { NameEquals: not null, Parent: AttributeArgumentListSyntax } argument)
         {
             var title = argument.NameEquals.Name.Identifier.ValueText == "Tags" ? "Remove the empty tag" : "Remove the empty rule set";
-            RegisterNewRoot(context, diagnostic, title, EquivalenceKey, () => Remove(root, entry));
+            RegisterFix(context, diagnostic, title, EquivalenceKey, entry, Remove);
         }
     }
 

@@ -46,9 +46,15 @@ public sealed class KeepOneTimeZoneCodeFixProvider : DiagnosticCodeFixProvider
         {
             if (argument.NameEquals?.Name.Identifier.ValueText == removed)
             {
-                RegisterNewRoot(context, diagnostic, title, equivalenceKey, () => root.ReplaceNode(arguments, arguments.WithArguments(SeparatedLists.Remove(arguments.Arguments, argument))));
+                RegisterFix(context, diagnostic, title, equivalenceKey, argument, static (root, node) => Remove(root, node));
                 return;
             }
         }
+    }
+
+    private static SyntaxNode Remove(SyntaxNode root, AttributeArgumentSyntax argument)
+    {
+        var arguments = (AttributeArgumentListSyntax)argument.Parent!;
+        return root.ReplaceNode(arguments, arguments.WithArguments(SeparatedLists.Remove(arguments.Arguments, argument)));
     }
 }

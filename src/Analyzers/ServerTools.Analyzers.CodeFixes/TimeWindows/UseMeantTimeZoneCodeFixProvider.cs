@@ -10,7 +10,9 @@ namespace ServerTools.Analyzers.CodeFixes.TimeWindows;
 
 /// <summary>
 /// Fixes a misspelt time zone of <c>[TimeWindowed]</c> where the analyzer names what it means: ST4001's string
-/// <c>"europe/paris"</c> becomes <c>"Europe/Paris"</c>, and ST4002's <c>"TimeZoneID"</c> becomes <c>nameof(TimeZoneId)</c>.
+/// <c>"europe/paris"</c> becomes <c>"Europe/Paris"</c>, and ST4002's <c>"TimeZoneID"</c> (or <c>nameof</c> of another
+/// member) becomes <c>nameof(TimeZoneId)</c>. A value written as a constant is left alone, as ST4001, ST5006, ST5010 and
+/// ST5013 leave theirs: the constant may serve elsewhere; correct the constant.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseMeantTimeZoneCodeFixProvider))]
 [Shared]
@@ -38,14 +40,19 @@ public sealed class UseMeantTimeZoneCodeFixProvider : DiagnosticCodeFixProvider
         {
             replacement = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(zone));
         }
-        else if (diagnostic.Properties.TryGetValue(TimeZonePropertyAnalyzer.MeantPropertyProperty, out var property) && property is not null)
+        else if (diagnostic.Properties.TryGetValue(TimeZonePropertyAnalyzer.MeantPropertyProperty, out var property) && property is not null
+                 && (value.IsKind(SyntaxKind.StringLiteralExpression) || IsNameof(value)))
         {
             replacement = SyntaxFactory.ParseExpression($"nameof({property})");
         }
 
         if (replacement is not null)
         {
-            RegisterNewRoot(context, diagnostic, $"Use {replacement}", EquivalenceKey, () => root.ReplaceNode(value, replacement.WithTriviaFrom(value)));
+            RegisterFix(context, diagnostic, $"Use {replacement}", EquivalenceKey, value, (root, node) => root.ReplaceNode(node, replacement.WithTriviaFrom(node)));
         }
     }
+
+    /// <summary>True for <c>nameof(X)</c>: it names a member, where a constant (<c>Columns.Zone</c>) may serve elsewhere.</summary>
+    private static bool IsNameof(ExpressionSyntax value)
+        => value is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" }, ArgumentList.Arguments.Count: 1 };
 }

@@ -8,21 +8,22 @@ using Microsoft.CodeAnalysis.CodeFixes;
 namespace ServerTools.Analyzers.CodeFixes.Common;
 
 /// <summary>
-/// The fix-all of every ServerTools code fix: Roslyn's batch fixer, which applies to each diagnostic in scope the action
-/// with the equivalence key fix-all is asked for. <c>dotnet format analyzers</c> asks with the key of the action the code
+/// The fix-all of every ServerTools code fix, which applies to each diagnostic in scope the action with the equivalence
+/// key fix-all is asked for: <see cref="NodeFixAllProvider"/> for a code fix that offers <see cref="NodeFixAction"/>s,
+/// Roslyn's batch fixer for one that does not. <c>dotnet format analyzers</c> asks with the key of the action the code
 /// fix offers for the first diagnostic it found, and with none when the fix offers nothing for that one (an empty rule
-/// id, a navigation marked [Tracked]): the batch fixer would then fix nothing, and <c>dotnet format</c> says the code fix
+/// id, a navigation marked [Tracked]): the fix-all would then fix nothing, and <c>dotnet format</c> says the code fix
 /// "didn't return a Fix All action". Asked without a key, this takes the key of the first diagnostic in scope that the
 /// code fix offers an action for.
 /// </summary>
-internal sealed class KeyedBatchFixer : FixAllProvider
+internal sealed class KeyedFixAllProvider : FixAllProvider
 {
-    private KeyedBatchFixer()
+    private KeyedFixAllProvider()
     {
     }
 
     /// <summary>The one instance.</summary>
-    public static FixAllProvider Instance { get; } = new KeyedBatchFixer();
+    public static FixAllProvider Instance { get; } = new KeyedFixAllProvider();
 
     /// <inheritdoc />
     public override IEnumerable<FixAllScope> GetSupportedFixAllScopes() => WellKnownFixAllProviders.BatchFixer.GetSupportedFixAllScopes();
@@ -30,9 +31,13 @@ internal sealed class KeyedBatchFixer : FixAllProvider
     /// <inheritdoc />
     public override async Task<CodeAction?> GetFixAsync(FixAllContext fixAllContext)
     {
-        if (fixAllContext.CodeActionEquivalenceKey is null
-            && fixAllContext.Scope is FixAllScope.Document or FixAllScope.Project or FixAllScope.Solution
-            && await FirstKeyAsync(fixAllContext).ConfigureAwait(false) is { } key)
+        if (fixAllContext.Scope is not (FixAllScope.Document or FixAllScope.Project or FixAllScope.Solution))
+        {
+            return await WellKnownFixAllProviders.BatchFixer.GetFixAsync(fixAllContext).ConfigureAwait(false);
+        }
+
+        var first = await FirstActionAsync(fixAllContext).ConfigureAwait(false);
+        if (fixAllContext.CodeActionEquivalenceKey is null && first?.EquivalenceKey is { } key)
         {
             var diagnostics = new ContextDiagnostics(fixAllContext);
             fixAllContext = fixAllContext.Document is { } document
@@ -40,11 +45,15 @@ internal sealed class KeyedBatchFixer : FixAllProvider
                 : new FixAllContext(fixAllContext.Project, fixAllContext.CodeFixProvider, fixAllContext.Scope, key, fixAllContext.DiagnosticIds, diagnostics, fixAllContext.CancellationToken);
         }
 
-        return await WellKnownFixAllProviders.BatchFixer.GetFixAsync(fixAllContext).ConfigureAwait(false);
+        var fixAll = first is NodeFixAction ? NodeFixAllProvider.Instance : WellKnownFixAllProviders.BatchFixer;
+        return await fixAll.GetFixAsync(fixAllContext).ConfigureAwait(false);
     }
 
-    /// <summary>The equivalence key of the first action the code fix offers for a diagnostic in scope, in file and position order.</summary>
-    private static async Task<string?> FirstKeyAsync(FixAllContext fixAllContext)
+    /// <summary>
+    /// The first action the code fix offers for a diagnostic in scope, in file and position order: the first with the
+    /// fix-all's equivalence key, or the first of any key when it has none.
+    /// </summary>
+    private static async Task<CodeAction?> FirstActionAsync(FixAllContext fixAllContext)
     {
         var diagnostics = new List<Diagnostic>();
         if (fixAllContext.Scope == FixAllScope.Document && fixAllContext.Document is { } document)
@@ -70,12 +79,22 @@ internal sealed class KeyedBatchFixer : FixAllProvider
                 continue;
             }
 
-            string? key = null;
-            var context = new CodeFixContext(owner, diagnostic, (action, _) => key ??= action.EquivalenceKey, fixAllContext.CancellationToken);
+            CodeAction? first = null;
+            var context = new CodeFixContext(
+                owner,
+                diagnostic,
+                (action, _) =>
+                {
+                    if (action.EquivalenceKey is not null && (fixAllContext.CodeActionEquivalenceKey is null || action.EquivalenceKey == fixAllContext.CodeActionEquivalenceKey))
+                    {
+                        first ??= action;
+                    }
+                },
+                fixAllContext.CancellationToken);
             await fixAllContext.CodeFixProvider.RegisterCodeFixesAsync(context).ConfigureAwait(false);
-            if (key is not null)
+            if (first is not null)
             {
-                return key;
+                return first;
             }
         }
 
