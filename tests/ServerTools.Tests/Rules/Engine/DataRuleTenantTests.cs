@@ -225,9 +225,33 @@ public sealed class DataRuleTenantTests(RulesFixture tenantA, OtherTenantRulesFi
 
         var error = Assert.Throws<InvalidOperationException>(() => Broken(scope.ServiceProvider));
 
-        Assert.Contains("another model", error.Message, StringComparison.Ordinal);
-        Assert.Contains("tenant_b.servertools_rule_definitions", error.Message, StringComparison.Ordinal);
-        Assert.Contains("not public.servertools_rule_definitions", error.Message, StringComparison.Ordinal);
+        Assert.Contains("whose model keeps them in public.servertools_rule_definitions", error.Message, StringComparison.Ordinal);
+        Assert.Contains("keeps them in tenant_b.servertools_rule_definitions", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_registration_that_needs_a_tenant_the_engine_scope_lacks_fails_with_what_to_change()
+    {
+        // A job's scope sets no tenant, and the application's registration refuses to make a context without one: the
+        // rules of the context given are read in a scope of the engine's own, which cannot make one either.
+        await SeedAsync(tenantB, "needs_tenant.b_only");
+        using var services = RuleServicesFactory.Create(
+            DataRulesReadHourly,
+            services =>
+            {
+                services.AddScoped<Tenant>();
+                services.AddDbContext<RulesContext>((provider, o) => o.UseNpgsql(
+                    provider.GetRequiredService<Tenant>().ConnectionString ?? throw new InvalidOperationException("No tenant in this scope.")).UseServerTools());
+            });
+        using var scope = services.CreateScope();
+        var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
+        await using var contextB = tenantB.Create();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => contextB.EvaluateRulesAsync(engine, DataRuleTests.Order(o => o.Quantity = 1)));
+
+        Assert.Contains("through a RulesContext of a DI scope of its own, and that scope could not make one: No tenant in this scope.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("an AsyncLocal", error.Message, StringComparison.Ordinal);
+        Assert.Equal("No tenant in this scope.", error.InnerException?.Message);
     }
 
     /// <summary>The data rules of <see cref="RulesContext"/>, read again after an hour (so a test sees what the store kept).</summary>

@@ -156,7 +156,7 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
             // The caller's TransactionScope would enlist the read, which would then see the scope's uncommitted definitions.
             using var suppress = Transaction.Current is null ? null : new TransactionScope(TransactionScopeOption.Suppress, TransactionScopeAsyncFlowOption.Enabled);
             using var scope = services.GetRequiredService<IServiceScopeFactory>().CreateScope();
-            if (scope.ServiceProvider.GetService(contextType) is not DbContext scoped)
+            if (Resolve(scope.ServiceProvider) is not DbContext scoped)
             {
                 throw new InvalidOperationException(
                     $"The data rules live in {contextType.Name}, which is not registered. Register it with services.AddDbContext<{contextType.Name}>(...), " +
@@ -193,6 +193,28 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
         }
 
         /// <summary>
+        /// The context of the store's own scope, or null when it is not registered. A registration that cannot make it in a
+        /// new scope (one that needs a tenant that only a request or a job sets) fails with what to change.
+        /// </summary>
+        private object? Resolve(IServiceProvider scope)
+        {
+            var contextType = store.ContextType;
+            try
+            {
+                return scope.GetService(contextType);
+            }
+            catch (Exception error) when (error is not ObjectDisposedException)
+            {
+                throw new InvalidOperationException(
+                    $"The rule engine reads the data rules of {contextType.Name} through a {contextType.Name} of a DI scope of its own, "
+                    + $"and that scope could not make one: {error.Message} Let the registration make a {contextType.Name} in a new scope "
+                    + "where no tenant is set (with a default connection string: when it is another database than the caller's, the "
+                    + "rules are read on a copy of the caller's connection), or keep the tenant in state a new scope sees too (an AsyncLocal).",
+                    error);
+            }
+        }
+
+        /// <summary>
         /// Refuses a context whose model in the store's own scope maps the rules to another table than the caller's: a model
         /// that depends on state of the caller's scope (a schema per tenant chosen by a model cache key) cannot be followed
         /// there. Another instance of the same mapping (a context the application made with options of its own, or a model
@@ -206,11 +228,12 @@ internal sealed class DataRuleStore(Type contextType, TimeSpan refreshInterval)
             {
                 var contextType = store.ContextType;
                 throw new InvalidOperationException(
-                    $"The rule engine reads the data rules of {contextType.Name} in a DI scope of its own, and there {contextType.Name} is built "
-                    + $"with another model than in the scope that evaluates, which keeps the rules in {ServerToolsTables.TableOf<ExceptionRuleDefinition>(model)}, "
-                    + $"not {ServerToolsTables.TableOf<ExceptionRuleDefinition>(scoped.Model)} (a model that depends on scoped state, such as a schema per tenant "
-                    + "chosen by a model cache key), so the rules read would not be this scope's. Make the model depend on state that new scopes "
-                    + "see too (IHttpContextAccessor, or an AsyncLocal), or keep one model and a database per tenant.");
+                    $"The rule engine reads the data rules of {contextType.Name} through a {contextType.Name} of a DI scope of its own, whose model "
+                    + $"keeps them in {ServerToolsTables.TableOf<ExceptionRuleDefinition>(scoped.Model)}, while the context they are evaluated for (the "
+                    + $"evaluating scope's, or the one given to CheckRulesAsync) keeps them in {ServerToolsTables.TableOf<ExceptionRuleDefinition>(model)} "
+                    + "(a model that depends on the caller's state, such as a schema per tenant chosen by a model cache key), so the rules read "
+                    + "would not be the caller's. Make the model depend on state that a new scope sees too (IHttpContextAccessor, or an "
+                    + "AsyncLocal), or keep one model and a database per tenant.");
             }
         }
 

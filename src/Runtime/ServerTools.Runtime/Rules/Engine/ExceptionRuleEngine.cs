@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using ServerTools.Rules.Data;
 
@@ -22,6 +23,7 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
     private Memo? _last;
     private EfRuleNavigations.Tracker? _tracker;
     private DatabaseOfConnection? _database;
+    private DatabaseOfConnection? _given;
     private DbContext? _dataContext;
     private IRelationalConnection? _dataConnection;
     private bool _dataContextResolved;
@@ -152,9 +154,25 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
     /// and one engine runs each tenant's rules. The rules of this engine's scope for a context of another type.
     /// </summary>
     private DataRuleSnapshot? DataRulesOf(DbContext context)
-        => dataRules is not null && dataRules.ContextType.IsInstanceOfType(context) && !ReferenceEquals(context, DataContext())
-            ? dataRules.For(context).Current(services, context)
-            : DataRules();
+    {
+        if (dataRules is null || !dataRules.ContextType.IsInstanceOfType(context))
+        {
+            return DataRules();
+        }
+
+        // The database of the last context given, while it is the same model and connection string: one check reads the
+        // rules up to four times (the loads, the evaluation, the stored violations), and a job checks many entities. The
+        // engine scope's own context is not resolved: a job's scope may not be able to make it (no tenant set there).
+        var connectionString = DataRuleStore.ConnectionStringOf(context) ?? "";
+        var given = Volatile.Read(ref _given);
+        if (given is null || !ReferenceEquals(given.Model, context.Model) || !string.Equals(given.ConnectionString, connectionString, StringComparison.Ordinal))
+        {
+            given = new DatabaseOfConnection(connectionString, dataRules.For(context), context.Model);
+            Volatile.Write(ref _given, given);
+        }
+
+        return given.Database.Current(services, context);
+    }
 
     private static bool IsDisposed(DbContext context)
     {
@@ -335,10 +353,13 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
     /// The data rules' database of the connection string this engine's context had when it was looked up. A class, not a
     /// record: a record's ToString would print the connection string, password and all.
     /// </summary>
-    private sealed class DatabaseOfConnection(string connectionString, DataRuleStore.Database database)
+    private sealed class DatabaseOfConnection(string connectionString, DataRuleStore.Database database, IModel? model = null)
     {
         public string ConnectionString { get; } = connectionString;
 
         public DataRuleStore.Database Database { get; } = database;
+
+        /// <summary>The model of the context given to <see cref="DataRulesOf"/>; null for the engine scope's own.</summary>
+        public IModel? Model { get; } = model;
     }
 }
