@@ -567,6 +567,42 @@ public sealed class ChangeHookMismatchAnalyzerTests
     }
 
     [Fact]
+    public Task Fix_is_not_offered_where_two_misspelt_methods_are_typos_of_one_hook() => CodeFixAssert.VerifyNotOfferedAsync(
+        // Fixing both (Fix All) would implement OnStateChanged twice (CS0757): which one is meant is not for the fix to guess.
+        new ChangeHookMismatchAnalyzer(),
+        new MatchChangeHookCodeFixProvider(),
+        Order(
+            """
+                partial void OnSatteChanged(OrderState oldValue, OrderState newValue) { }
+                partial void OnStaeChanged(OrderState oldValue, OrderState newValue) { }
+                partial void OnStateChangd(OrderState oldValue, OrderState newValue) { }
+            """));
+
+    [Fact]
+    public Task Fix_all_fixes_the_hook_of_its_name_and_leaves_no_second_implementation_of_it() => CodeFixAssert.VerifyFixAllAsync(
+        new ChangeHookMismatchAnalyzer(),
+        new MatchChangeHookCodeFixProvider(),
+        Order(
+            """
+                partial void OnStateChanged(int oldValue, int newValue) { }
+                partial void OnTotlChanged(decimal oldValue, decimal newValue) { }
+            """),
+        Order(
+            """
+                partial void OnStateChanged(OrderState oldValue, OrderState newValue) { }
+                partial void OnTotalChanged(decimal? oldValue, decimal? newValue) { }
+            """));
+
+    [Fact]
+    public async Task Fix_is_not_offered_for_a_method_that_returns_a_value()
+    {
+        // Made void, its body would not compile (CS0201, CS0127): what to do with the value is not for the fix to guess.
+        const string source = "    partial int OnSatteChanged(OrderState oldValue, OrderState newValue) => 1;";
+        Assert.Single(await DiagnosticAssert.AnalyzeAsync(new ChangeHookMismatchAnalyzer(), Order(source), GeneratedHooks));
+        await CodeFixAssert.VerifyNotOfferedAsync(new ChangeHookMismatchAnalyzer(), new MatchChangeHookCodeFixProvider(), Order(source));
+    }
+
+    [Fact]
     public Task Hook_written_in_a_class_tracked_through_its_base_class_says_it_needs_Tracked_of_its_own() => VerifyWithoutDefinitionsAsync(
         """
         using ServerTools;
