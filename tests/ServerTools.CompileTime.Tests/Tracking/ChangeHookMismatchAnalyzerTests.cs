@@ -1,7 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ServerTools.Analyzers.CodeFixes.Tracking;
 using ServerTools.Analyzers.Tracking;
@@ -564,6 +567,242 @@ public sealed class ChangeHookMismatchAnalyzerTests
         Assert.Equal(
             [("OnStateChanged", true), ("OnTotalChanged", true), ("OnSatteChanged", false)],
             diagnostics.Select(static d => (d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Split('\'')[1], d.Properties.ContainsKey(ChangeHookMismatchAnalyzer.HookNameProperty))));
+    }
+
+    [Fact]
+    public Task Fix_is_not_offered_where_two_misspelt_methods_are_typos_of_one_hook() => CodeFixAssert.VerifyNotOfferedAsync(
+        // Fixing both (Fix All) would implement OnStateChanged twice (CS0757): which one is meant is not for the fix to guess.
+        new ChangeHookMismatchAnalyzer(),
+        new MatchChangeHookCodeFixProvider(),
+        Order(
+            """
+                partial void OnSatteChanged(OrderState oldValue, OrderState newValue) { }
+                partial void OnStaeChanged(OrderState oldValue, OrderState newValue) { }
+                partial void OnStateChangd(OrderState oldValue, OrderState newValue) { }
+            """));
+
+    [Fact]
+    public Task Fix_all_fixes_the_hook_of_its_name_and_leaves_no_second_implementation_of_it() => CodeFixAssert.VerifyFixAllAsync(
+        new ChangeHookMismatchAnalyzer(),
+        new MatchChangeHookCodeFixProvider(),
+        Order(
+            """
+                partial void OnStateChanged(int oldValue, int newValue) { }
+                partial void OnTotlChanged(decimal oldValue, decimal newValue) { }
+            """),
+        Order(
+            """
+                partial void OnStateChanged(OrderState oldValue, OrderState newValue) { }
+                partial void OnTotalChanged(decimal? oldValue, decimal? newValue) { }
+            """));
+
+    [Fact]
+    public Task Fix_keeps_a_single_parameter_as_the_new_value_and_renames_its_uses() => CodeFixAssert.VerifyAsync(
+        new ChangeHookMismatchAnalyzer(),
+        new MatchChangeHookCodeFixProvider(),
+        Order(
+            """
+                partial void OnStateChanged(OrderState value) { System.Console.WriteLine(value); }
+
+                partial void OnTotalChanged(
+                    decimal total)
+                    => System.Console.WriteLine(total);
+
+                // Named as the old value: the new one is added.
+                partial void OnIdChanged(long oldValue) => System.Console.WriteLine(oldValue);
+            """),
+        Order(
+            """
+                partial void OnStateChanged(OrderState oldValue, OrderState newValue) { System.Console.WriteLine(newValue); }
+
+                partial void OnTotalChanged(
+                    decimal? oldValue,
+                    decimal? newValue)
+                    => System.Console.WriteLine(newValue);
+
+                // Named as the old value: the new one is added.
+                partial void OnIdChanged(int oldValue, int newValue) => System.Console.WriteLine(oldValue);
+            """));
+
+    [Fact]
+    public Task Fix_is_not_offered_where_a_parameter_it_adds_would_take_a_name_the_body_uses() => CodeFixAssert.VerifyNotOfferedAsync(
+        // The body's own oldValue would conflict with the parameter (CS0136), or a member of that name would be hidden by it.
+        new ChangeHookMismatchAnalyzer(),
+        new MatchChangeHookCodeFixProvider(),
+        Order(
+            """
+                private int oldValue;
+
+                partial void OnStateChanged(OrderState value) => System.Console.WriteLine(oldValue);
+                partial void OnTotalChanged() { var oldValue = 1; System.Console.WriteLine(oldValue); }
+            """));
+
+    [Fact]
+    public Task Fix_names_the_parameters_as_the_generated_declaration_does_and_renames_their_uses() => CodeFixAssert.VerifyAsync(
+        // Names other than oldValue and newValue would warn (CS8826), an error with TreatWarningsAsErrors.
+        new ChangeHookMismatchAnalyzer(),
+        new MatchChangeHookCodeFixProvider(),
+        Order(
+            """
+                public string Log { get; private set; } = "";
+
+                /// <summary>Logs the change.</summary>
+                /// <param name="before">The old total.</param>
+                /// <param name="after">The new total.</param>
+                partial void OnTotlChanged(decimal before, decimal after) => Log += $"{before}->{after}, {nameof(after)}";
+
+                partial void OnStateChanged(int @old, int @new)
+                {
+                    System.Func<int, int> twice = old => old * 2;
+                    Log += @old.ToString() + @new;
+                }
+            """),
+        Order(
+            """
+                public string Log { get; private set; } = "";
+
+                /// <summary>Logs the change.</summary>
+                /// <param name="oldValue">The old total.</param>
+                /// <param name="newValue">The new total.</param>
+                partial void OnTotalChanged(decimal? oldValue, decimal? newValue) => Log += $"{oldValue}->{newValue}, {nameof(newValue)}";
+
+                partial void OnStateChanged(OrderState oldValue, OrderState newValue)
+                {
+                    System.Func<int, int> twice = old => old * 2;
+                    Log += oldValue.ToString() + newValue;
+                }
+            """));
+
+    [Fact]
+    public async Task Fix_keeps_parameter_names_it_cannot_rename_cleanly()
+    {
+        // Renaming @new to newValue would bind the body's own newValue to it, and swapped names would swap what the body
+        // does: those names stay (a verbatim one as written), @old is renamed, and the compiler warns that the names differ
+        // from the generated declaration's (CS8826), as ST2002.md says.
+        var fixedText = await FixAllOnceAsync(Order(
+            """
+                public string Log { get; private set; } = "";
+
+                partial void OnNoteChanged(int @old, int @new) { var newValue = @new; Log += @old + newValue; }
+                partial void OnTotalChanged(int newValue, int oldValue) => Log += newValue;
+            """));
+
+        Assert.Equal(
+            Order(
+                """
+                    public string Log { get; private set; } = "";
+
+                    partial void OnNoteChanged(string? oldValue, string? @new) { var newValue = @new; Log += oldValue + newValue; }
+                    partial void OnTotalChanged(decimal? newValue, decimal? oldValue) => Log += newValue;
+                """),
+            fixedText);
+        var diagnostics = GeneratorHarness.Run(fixedText).OutputCompilation.GetDiagnostics().Where(static d => d.Severity != DiagnosticSeverity.Hidden);
+        Assert.Equal(["CS8826", "CS8826"], diagnostics.Select(static d => d.Id));
+    }
+
+    [Fact]
+    public Task Fix_removes_the_access_modifier_the_generated_declaration_does_not_have() => CodeFixAssert.VerifyAsync(
+        // An implementation with an access modifier its declaration lacks does not compile (CS8799).
+        new ChangeHookMismatchAnalyzer(),
+        new MatchChangeHookCodeFixProvider(),
+        Order(
+            """
+                /// <summary>The state.</summary>
+                private partial void OnStateChanged(int oldValue, int newValue) { }
+                public static partial void OnTotalChanged(decimal oldValue, decimal newValue) { }
+            """),
+        Order(
+            """
+                /// <summary>The state.</summary>
+                partial void OnStateChanged(OrderState oldValue, OrderState newValue) { }
+                partial void OnTotalChanged(decimal? oldValue, decimal? newValue) { }
+            """));
+
+    [Fact]
+    public Task Fix_writes_no_nullable_annotation_where_annotations_are_disabled() => CodeFixAssert.VerifyAsync(
+        new ChangeHookMismatchAnalyzer(),
+        new MatchChangeHookCodeFixProvider(),
+        Order("#nullable disable\n    partial void OnNoteChanged(int oldValue, int newValue) { }\n    partial void OnTotalChanged(int oldValue, int newValue) { }\n#nullable restore"),
+        Order("#nullable disable\n    partial void OnNoteChanged(string oldValue, string newValue) { }\n    partial void OnTotalChanged(decimal? oldValue, decimal? newValue) { }\n#nullable restore"));
+
+    [Fact]
+    public async Task Fix_is_not_offered_for_a_method_that_returns_a_value()
+    {
+        // Made void, its body would not compile (CS0201, CS0127): what to do with the value is not for the fix to guess.
+        const string source = "    partial int OnSatteChanged(OrderState oldValue, OrderState newValue) => 1;";
+        Assert.Single(await DiagnosticAssert.AnalyzeAsync(new ChangeHookMismatchAnalyzer(), Order(source), GeneratedHooks));
+        await CodeFixAssert.VerifyNotOfferedAsync(new ChangeHookMismatchAnalyzer(), new MatchChangeHookCodeFixProvider(), Order(source));
+    }
+
+    [Fact]
+    public Task Fix_all_keeps_the_layout_where_it_drops_static_type_parameters_and_constraints() => CodeFixAssert.VerifyFixAllAsync(
+        new ChangeHookMismatchAnalyzer(),
+        new MatchChangeHookCodeFixProvider(),
+        Order(
+            """
+                /// <summary>Hook.</summary>
+                static partial void OnStateChanged<T>(
+                    int oldValue,
+                    int newValue) where T : class
+                {
+                }
+
+                partial void OnTotalChanged<T>(int oldValue, int newValue)
+                    where T : struct
+                    => System.Console.WriteLine(newValue);
+
+                partial void OnIdChanged<T>(int oldValue, int newValue) where T : new() { }
+            """),
+        Order(
+            """
+                /// <summary>Hook.</summary>
+                partial void OnStateChanged(
+                    OrderState oldValue,
+                    OrderState newValue)
+                {
+                }
+
+                partial void OnTotalChanged(decimal? oldValue, decimal? newValue)
+                    => System.Console.WriteLine(newValue);
+
+                partial void OnIdChanged(int oldValue, int newValue) { }
+            """));
+
+    /// <summary>
+    /// Applies the code fix's fix-all to the ST2002 diagnostics in <paramref name="source"/> and returns the fixed text,
+    /// for a fix whose result is not clean by design (which <see cref="CodeFixAssert"/> does not accept).
+    /// </summary>
+    private static async Task<string> FixAllOnceAsync(string source)
+    {
+        using var workspace = new AdhocWorkspace();
+        var document = workspace.CurrentSolution
+            .AddProject("TestProject", "TestProject", LanguageNames.CSharp)
+            .WithCompilationOptions(TestCompilation.Options)
+            .WithParseOptions(TestCompilation.ParseOptions)
+            .WithMetadataReferences(TestCompilation.References)
+            .AddDocument("Source0.cs", source);
+        var compilation = await document.Project.GetCompilationAsync();
+        var diagnostics = await compilation!.WithAnalyzers([new ChangeHookMismatchAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+        var fix = new MatchChangeHookCodeFixProvider();
+        CodeAction? action = null;
+        await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostics[0], (registered, _) => action ??= registered, CancellationToken.None));
+        Assert.NotNull(action);
+        var context = new FixAllContext(
+            document, fix, FixAllScope.Document, action.EquivalenceKey!, ["ST2002"], new Diagnostics(diagnostics), CancellationToken.None);
+        var fixAll = await fix.GetFixAllProvider().GetFixAsync(context);
+        Assert.NotNull(fixAll);
+        var operation = Assert.Single((await fixAll.GetOperationsAsync(CancellationToken.None)).OfType<ApplyChangesOperation>());
+        return (await operation.ChangedSolution.GetDocument(document.Id)!.GetTextAsync()).ToString();
+    }
+
+    /// <summary>The diagnostics to fix: the ones analyzed in the one document.</summary>
+    private sealed class Diagnostics(IEnumerable<Diagnostic> diagnostics) : FixAllContext.DiagnosticProvider
+    {
+        public override Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken) => Task.FromResult(diagnostics);
+
+        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) => Task.FromResult<IEnumerable<Diagnostic>>([]);
+
+        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken) => Task.FromResult(diagnostics);
     }
 
     [Fact]

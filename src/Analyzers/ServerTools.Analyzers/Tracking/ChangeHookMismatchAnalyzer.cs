@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ServerTools.Analyzers.Common;
@@ -17,8 +18,9 @@ namespace ServerTools.Analyzers.Tracking;
 /// an error (ST2006), a property that is not marked <c>[Tracked]</c>, one that
 /// tracking cannot use (ST2003's reasons: computed, <c>[NotMapped]</c>, static, not public, a navigation), or a typo,
 /// reported with the hook of the tracked property whose name is a typo away (<see cref="NearestName"/>), or with the hook
-/// that is implemented already (and then no fix: renaming it would implement the hook twice); a name near no tracked
-/// property is reported with the names of the tracked properties, and no fix. An implementation with no definition whose
+/// that is implemented already (and then no fix: renaming it would implement the hook twice, as it would where another
+/// method is a typo of the same hook); a name near no tracked property is reported with the names of the tracked
+/// properties, and no fix. Nor is there a fix for a method that returns a value. An implementation with no definition whose
 /// name is a typo of a hook's name in its <c>Changed</c> part (<c>OnAmountChangd</c>) is reported with that hook. And an
 /// implementation with no definition in a
 /// class that is not tracked itself but derives from a tracked one, whose hooks are private to that class.
@@ -66,78 +68,97 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (method.Name.Length <= Prefix.Length + Suffix.Length || !method.Name.EndsWith(Suffix, StringComparison.Ordinal))
-        {
-            ReportMisspeltSuffix(context, symbols, method);
-            return;
-        }
-
-        if (!symbols.IsTrackedClass(method.ContainingType))
+        if (HasSuffix(method.Name) && !symbols.IsTrackedClass(method.ContainingType))
         {
             ReportHookOfUntrackedClass(context, symbols, method);
             return;
         }
 
-        var fields = symbols.TrackedFields(method.ContainingType);
-        var propertyName = method.Name.Substring(Prefix.Length, method.Name.Length - Prefix.Length - Suffix.Length);
-        var hook = fields.FirstOrDefault(field => field.Name == propertyName);
-        string fix;
-        if (hook is not null)
+        if (symbols.IsTrackedClass(method.ContainingType) && Mismatch(method, symbols) is { } mismatch)
         {
-            if (Matches(method, hook))
+            Report(context, symbols, method, mismatch.Hook, mismatch.Fix);
+        }
+    }
+
+    private static bool HasSuffix(string name) => name.Length > Prefix.Length + Suffix.Length && name.EndsWith(Suffix, StringComparison.Ordinal);
+
+    /// <summary>
+    /// What is wrong with <paramref name="method"/>, a partial <c>On...</c> method of a tracked class: the hook of the
+    /// tracked property it is taken for (null when it names none) and what to write instead; null when it is no mismatch
+    /// (a matching hook, a partial method of the user's own). A name whose <c>Changed</c> part is misspelt
+    /// (<c>OnAmountChangd</c>, <c>OnAmountchanged</c>, <c>OnAmountChange</c>) is taken for the hook it is a typo of, on
+    /// an implementation with no definition only: the compiler's CS0759 alone would not say which hook was meant.
+    /// </summary>
+    private static (IPropertySymbol? Hook, string Fix)? Mismatch(IMethodSymbol method, TrackingSymbols symbols)
+    {
+        var fields = symbols.TrackedFields(method.ContainingType);
+        if (!HasSuffix(method.Name))
+        {
+            if (method.IsPartialDefinition
+                || NearestName.Of(method.Name, [.. fields.Select(static field => Prefix + field.Name + Suffix)]) is not { } nearestHook)
             {
-                return;
+                return null;
             }
 
-            fix = HookOf(hook);
-        }
-        else if (method.IsPartialDefinition)
-        {
-            // Both parts written by hand: a partial method of the user's own, not meant as a hook.
-            return;
-        }
-        else if (symbols.LeftOutFields(method.ContainingType).FirstOrDefault(field => field.Name == propertyName) is { } leftOut)
-        {
-            fix = $"'{leftOut.Name}' is not tracked, as {ObsoleteErrors.OfType(leftOut.Type)} (ST2006), so tracking declares no change hook "
-                  + $"for it; remove '{method.Name}', or remove 'partial' to keep it as a method that nothing calls";
-        }
-        else if (UntrackedProperty(method.ContainingType, propertyName) is { } untracked)
-        {
-            fix = $"'{untracked.Name}' is not tracked; mark it [Tracked] to get '{Signature(untracked)}'";
-        }
-        else if (UntrackableProperty(method.ContainingType, propertyName) is { } untrackable)
-        {
-            fix = $"'{untrackable.Property.Name}' has no change hook, as tracking cannot use it: {untrackable.Why}; remove '{method.Name}'";
-        }
-        else if (NearestName.Of(propertyName, [.. fields.Select(static field => field.Name)]) is { } nearest)
-        {
-            hook = fields.First(field => field.Name == nearest);
-            fix = HookOf(hook);
-        }
-        else if (fields.Count == 0 || AuditedProperties.BaseFirst(method.ContainingType).Any(t => t.GetMembers(propertyName).Length > 0))
-        {
-            return;
-        }
-        else
-        {
-            fix = $"'{method.ContainingType.Name}' has no property named '{propertyName}', and no tracked property has a name close to it; "
-                  + $"change hooks are declared for its tracked properties only ({Names(fields)})";
+            var misspelt = fields.First(field => Prefix + field.Name + Suffix == nearestHook);
+            return (misspelt, HookOf(misspelt));
         }
 
-        Report(context, method, hook, fix);
+        var propertyName = method.Name.Substring(Prefix.Length, method.Name.Length - Prefix.Length - Suffix.Length);
+        if (fields.FirstOrDefault(field => field.Name == propertyName) is { } hook)
+        {
+            return Matches(method, hook) ? null : (hook, HookOf(hook));
+        }
+
+        if (method.IsPartialDefinition)
+        {
+            // Both parts written by hand: a partial method of the user's own, not meant as a hook.
+            return null;
+        }
+
+        if (symbols.LeftOutFields(method.ContainingType).FirstOrDefault(field => field.Name == propertyName) is { } leftOut)
+        {
+            return (null, $"'{leftOut.Name}' is not tracked, as {ObsoleteErrors.OfType(leftOut.Type)} (ST2006), so tracking declares no change hook "
+                          + $"for it; remove '{method.Name}', or remove 'partial' to keep it as a method that nothing calls");
+        }
+
+        if (UntrackedProperty(method.ContainingType, propertyName) is { } untracked)
+        {
+            return (null, $"'{untracked.Name}' is not tracked; mark it [Tracked] to get '{Signature(untracked)}'");
+        }
+
+        if (UntrackableProperty(method.ContainingType, propertyName) is { } untrackable)
+        {
+            return (null, $"'{untrackable.Property.Name}' has no change hook, as tracking cannot use it: {untrackable.Why}; remove '{method.Name}'");
+        }
+
+        if (NearestName.Of(propertyName, [.. fields.Select(static field => field.Name)]) is { } nearest)
+        {
+            hook = fields.First(field => field.Name == nearest);
+            return (hook, HookOf(hook));
+        }
+
+        if (fields.Count == 0 || AuditedProperties.BaseFirst(method.ContainingType).Any(t => t.GetMembers(propertyName).Length > 0))
+        {
+            return null;
+        }
+
+        return (null, $"'{method.ContainingType.Name}' has no property named '{propertyName}', and no tracked property has a name close to it; "
+                      + $"change hooks are declared for its tracked properties only ({Names(fields)})");
     }
 
     /// <summary>
     /// ST2002 at <paramref name="method"/> for the hook of <paramref name="hook"/> (null when it names none), saying
     /// <paramref name="fix"/>, with the code fix's properties when the method can be rewritten into that hook.
     /// </summary>
-    private static void Report(SymbolAnalysisContext context, IMethodSymbol method, IPropertySymbol? hook, string fix)
+    private static void Report(SymbolAnalysisContext context, TrackingSymbols symbols, IMethodSymbol method, IPropertySymbol? hook, string fix)
     {
         // An implementation with no definition can be rewritten into the hook; one with a definition of the user's
         // cannot, as the generated definition would then be its second, nor can one whose hook is declared already: it
-        // would implement it twice (CS0757). Another method of the hook's name (two misspellings of it) withholds the fix
-        // as well: fixing both would do the same.
-        var others = hook is null ? [] : OtherMethods(method, hook, context.CancellationToken);
+        // would implement it twice (CS0757). Another method that the fix would rewrite into the same hook (two
+        // misspellings of it) withholds the fix as well: fixing both (Fix All) would do the same. So does a return
+        // value: made void, the body would not compile, and what to do with the value is not for the fix to guess.
+        var others = hook is null ? [] : OtherMethods(method, hook, symbols, context.CancellationToken);
         if (hook is not null && others.FirstOrDefault(other => Matches(other, hook)) is { } implemented)
         {
             fix = $"the hook of the tracked property '{hook.Name}', '{Signature(hook)}', is implemented already"
@@ -145,7 +166,7 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
                   + $"; remove '{method.Name}', or move its body into that hook";
         }
 
-        var properties = hook is not null && !method.IsPartialDefinition && others.Count == 0
+        var properties = hook is not null && !method.IsPartialDefinition && method.ReturnsVoid && others.Count == 0
             ? ImmutableDictionary<string, string?>.Empty
                 .Add(HookNameProperty, Prefix + hook.Name + Suffix)
                 .Add(HookTypeProperty, hook.Type.ToDisplayString(s_qualifiedTypeFormat))
@@ -160,41 +181,29 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// ST2002 for an implementation with no definition in a tracked class whose name is a typo of a hook's name in its
-    /// <c>Changed</c> part (<c>OnAmountChangd</c>, <c>OnAmountchanged</c>, <c>OnAmountChange</c>): the compiler's CS0759
-    /// alone would not say which hook was meant.
-    /// </summary>
-    private static void ReportMisspeltSuffix(SymbolAnalysisContext context, TrackingSymbols symbols, IMethodSymbol method)
-    {
-        if (method.IsPartialDefinition || !symbols.IsTrackedClass(method.ContainingType))
-        {
-            return;
-        }
-
-        var fields = symbols.TrackedFields(method.ContainingType);
-        if (NearestName.Of(method.Name, [.. fields.Select(static field => Prefix + field.Name + Suffix)]) is { } nearest)
-        {
-            var hook = fields.First(field => Prefix + field.Name + Suffix == nearest);
-            Report(context, method, hook, HookOf(hook));
-        }
-    }
-
-    /// <summary>
     /// The methods of <paramref name="method"/>'s class, other than it, that a rewrite of it into the hook of
     /// <paramref name="hook"/> would collide with: an implementation of that hook (a partial method's implementation, or
     /// an ordinary method with its parameters), or another partial implementation of its name with no definition, which
-    /// the same fix would rewrite into it. Overloads with other parameters do not collide.
+    /// the same fix would rewrite into it. For a method whose name is not the hook's, also the implementations with no
+    /// definition whose names are typos of the same hook (<c>OnSatteChanged</c> and <c>OnStaeChanged</c>): the fix would
+    /// rewrite each into it. Overloads with other parameters do not collide.
     /// </summary>
-    private static List<IMethodSymbol> OtherMethods(IMethodSymbol method, IPropertySymbol hook, System.Threading.CancellationToken cancellationToken)
+    private static List<IMethodSymbol> OtherMethods(IMethodSymbol method, IPropertySymbol hook, TrackingSymbols symbols, CancellationToken cancellationToken)
     {
+        var hookName = Prefix + hook.Name + Suffix;
         var others = new List<IMethodSymbol>();
-        foreach (var member in method.ContainingType.GetMembers(Prefix + hook.Name + Suffix))
+        foreach (var member in method.ContainingType.GetMembers())
         {
-            if (member is IMethodSymbol candidate
+            if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } candidate
+                && candidate.Name.StartsWith(Prefix, StringComparison.Ordinal)
                 && (candidate.IsPartialDefinition ? candidate.PartialImplementationPart : candidate) is { } withBody
                 && !SymbolEqualityComparer.Default.Equals(withBody, method)
                 && !SymbolEqualityComparer.Default.Equals(withBody, method.PartialImplementationPart)
-                && (Matches(withBody, hook) || (withBody.PartialDefinitionPart is null && TrackedMembers.IsDeclaredPartial(withBody, cancellationToken))))
+                && (candidate.Name == hookName
+                    ? Matches(withBody, hook) || IsImplementationWithNoDefinition(withBody, cancellationToken)
+                    : method.Name != hookName
+                      && IsImplementationWithNoDefinition(withBody, cancellationToken)
+                      && SymbolEqualityComparer.Default.Equals(Mismatch(withBody, symbols)?.Hook, hook)))
             {
                 others.Add(withBody);
             }
@@ -202,6 +211,9 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
 
         return others;
     }
+
+    private static bool IsImplementationWithNoDefinition(IMethodSymbol method, CancellationToken cancellationToken)
+        => method is { PartialDefinitionPart: null, IsPartialDefinition: false } && TrackedMembers.IsDeclaredPartial(method, cancellationToken);
 
     /// <summary>
     /// ST2002 for an implementation with no definition in a class that is not tracked itself but derives from one that
