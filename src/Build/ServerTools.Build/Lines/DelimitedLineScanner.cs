@@ -2,37 +2,54 @@ namespace ServerTools.Build.Lines;
 
 /// <summary>
 /// Marks code and comment lines of languages described by their comment and string delimiters: JSON with comments,
-/// SQL (with PostgreSQL dollar quoting), Razor, and plain text (no comments).
+/// SQL (with PostgreSQL dollar quoting and escape strings), Razor, markup, style sheets, Protocol Buffers, and plain
+/// text (no comments).
 /// </summary>
 internal sealed class DelimitedLineScanner
 {
     private readonly string[] _lineComments;
     private readonly (string Open, string Close)[] _blockComments;
     private readonly (char Quote, bool Backslash, bool Multiline)[] _strings;
-    private readonly bool _dollarQuotes;
+    private readonly bool _postgreSql;
     private readonly bool _nestedComments;
 
-    private DelimitedLineScanner(string[] lineComments, (string, string)[] blockComments, (char, bool, bool)[] strings, bool dollarQuotes, bool nestedComments = false)
+    private DelimitedLineScanner(string[] lineComments, (string, string)[] blockComments, (char, bool, bool)[] strings, bool postgreSql = false, bool nestedComments = false)
     {
         _lineComments = lineComments;
         _blockComments = blockComments;
         _strings = strings;
-        _dollarQuotes = dollarQuotes;
+        _postgreSql = postgreSql;
         _nestedComments = nestedComments;
     }
 
-    public static DelimitedLineScanner Json { get; } = new(["//"], [("/*", "*/")], [('"', true, false)], dollarQuotes: false);
+    public static DelimitedLineScanner Json { get; } = new(["//"], [("/*", "*/")], [('"', true, false)]);
 
-    /// <summary>SQL as PostgreSQL reads it: block comments nest (<c>/* a /* b */ still a */</c>).</summary>
-    public static DelimitedLineScanner Sql { get; } = new(["--"], [("/*", "*/")], [('\'', false, true), ('"', false, true)], dollarQuotes: true, nestedComments: true);
+    /// <summary>
+    /// SQL as PostgreSQL reads it: block comments nest (<c>/* a /* b */ still a */</c>); <c>'...'</c> strings double their
+    /// quotes, escape strings (<c>E'it\'s'</c>) also take backslash escapes; <c>$$</c> and <c>$tag$</c> quote a string,
+    /// except where the <c>$</c> is part of an identifier (<c>a$b$</c>).
+    /// </summary>
+    public static DelimitedLineScanner Sql { get; } = new(["--"], [("/*", "*/")], [('\'', false, true), ('"', false, true), ('\'', true, true)], postgreSql: true, nestedComments: true);
+
+    /// <summary>The kind of string, in <see cref="Sql"/>'s, of an escape string (<c>E'...'</c>).</summary>
+    private const int EscapeString = 2;
 
     /// <summary>
     /// Razor: <c>@* *@</c> and HTML comments; a <c>"</c> string (a C# string in a code block, an attribute value) hides
     /// them, up to the end of its line.
     /// </summary>
-    public static DelimitedLineScanner Razor { get; } = new([], [("@*", "*@"), ("<!--", "-->")], [('"', true, false)], dollarQuotes: false);
+    public static DelimitedLineScanner Razor { get; } = new([], [("@*", "*@"), ("<!--", "-->")], [('"', true, false)]);
 
-    public static DelimitedLineScanner Text { get; } = new([], [], [], dollarQuotes: false);
+    /// <summary>XML and HTML (project files, <c>.xml</c>, <c>.html</c>, <c>.resx</c>, <c>.svg</c>...): <c>&lt;!-- --&gt;</c>.</summary>
+    public static DelimitedLineScanner Markup { get; } = new([], [("<!--", "-->")], []);
+
+    /// <summary>CSS: <c>/* */</c> only (<c>//</c> is not a comment: <c>url(http://x)</c>); strings in either quote.</summary>
+    public static DelimitedLineScanner Css { get; } = new([], [("/*", "*/")], [('"', true, false), ('\'', true, false)]);
+
+    /// <summary>Sass (<c>.scss</c>), Less and Protocol Buffers: <c>//</c> and <c>/* */</c>; strings in either quote.</summary>
+    public static DelimitedLineScanner CStyle { get; } = new(["//"], [("/*", "*/")], [('"', true, false), ('\'', true, false)]);
+
+    public static DelimitedLineScanner Text { get; } = new([], [], []);
 
     public LineCount Count(string text)
     {
@@ -156,6 +173,12 @@ internal sealed class DelimitedLineScanner
         }
 
         marks.Code();
+        if (_postgreSql && text[i] is 'E' or 'e' && i + 1 < text.Length && text[i + 1] == '\'' && !IsIdentifierPart(text, i - 1))
+        {
+            inString = EscapeString;
+            return i + 2;
+        }
+
         for (var k = 0; k < _strings.Length; k++)
         {
             if (text[i] == _strings[k].Quote)
@@ -165,7 +188,7 @@ internal sealed class DelimitedLineScanner
             }
         }
 
-        if (_dollarQuotes && text[i] == '$')
+        if (_postgreSql && text[i] == '$' && !IsIdentifierPart(text, i - 1))
         {
             var tag = DollarTag(text, i);
             if (tag is not null)
@@ -189,6 +212,9 @@ internal sealed class DelimitedLineScanner
 
         return j < text.Length && text[j] == '$' ? text.Substring(i, j - i + 1) : null;
     }
+
+    /// <summary>Whether the character at <paramref name="i"/> continues a PostgreSQL identifier (letters, digits, <c>_</c>, <c>$</c>).</summary>
+    private static bool IsIdentifierPart(string text, int i) => i >= 0 && (char.IsLetterOrDigit(text[i]) || text[i] is '_' or '$');
 
     private static bool At(string text, int i, string token) => string.CompareOrdinal(text, i, token, 0, token.Length) == 0;
 }
