@@ -150,6 +150,9 @@ public sealed partial class SampleModuleReportTests
         Assert.Empty(report.References.Projects);
         Assert.Contains(new PackageEntry("Npgsql.EntityFrameworkCore.PostgreSQL", versions["Npgsql.EntityFrameworkCore.PostgreSQL"]), report.References.Packages);
         Assert.Equal(report.References.Packages.Select(static p => p.Name).Order(StringComparer.Ordinal), report.References.Packages.Select(static p => p.Name));
+        // Microsoft's packages, which Npgsql's provider brings, are .NET, not third-party packages.
+        Assert.Contains("Microsoft.EntityFrameworkCore", report.References.DotnetPackages.Select(static p => p.Name));
+        Assert.DoesNotContain(report.References.Packages, static p => p.Name.StartsWith("Microsoft.", StringComparison.Ordinal) || p.Name.StartsWith("System.", StringComparison.Ordinal));
         // The sample builds with warnings as errors: any ServerTools warning would have stopped its build.
         Assert.Empty(report.Diagnostics);
     }
