@@ -181,6 +181,34 @@ public sealed class LineCounterTests
     }
 
     [Fact]
+    public void Sql_comments_in_the_body_of_an_sql_or_plpgsql_routine_are_comment_lines_and_other_dollar_quotes_are_code()
+    {
+        const string text = """
+            CREATE FUNCTION f() RETURNS int AS $$
+            -- a comment in the body
+              SELECT 1; /* and a block */
+            $$ LANGUAGE sql;
+            DO $do$
+            BEGIN
+              -- plpgsql
+              RAISE NOTICE '-- not a comment';
+            END
+            $do$;
+            CREATE FUNCTION py() RETURNS int AS $$
+            -- python does not read this as a comment
+            return 1
+            $$ LANGUAGE plpython3u;
+            SELECT $$ -- a string $$;
+            CREATE FUNCTION g() RETURNS int LANGUAGE plpgsql AS $b$ BEGIN RETURN 1; END -- the tag ends it: $b$ ;
+            -- comment
+            DO $$ SELECT 'unclosed $$;
+            -- comment
+
+            """;
+        AssertCount(LineKind.Sql, text, code: 15, comment: 4, blank: 0);
+    }
+
+    [Fact]
     public void Sql_dollar_signs_inside_identifiers_do_not_open_a_dollar_quoted_string()
     {
         AssertCount(LineKind.Sql, "SELECT a$b$ FROM t;\n-- comment\nSELECT $1, x$ FROM t$1;\n-- comment\n", code: 2, comment: 2, blank: 0);

@@ -1,3 +1,6 @@
+using System;
+using System.Text.RegularExpressions;
+
 namespace ServerTools.Build.Lines;
 
 /// <summary>
@@ -27,7 +30,8 @@ internal sealed class DelimitedLineScanner
     /// <summary>
     /// SQL as PostgreSQL reads it: block comments nest (<c>/* a /* b */ still a */</c>); <c>'...'</c> strings double their
     /// quotes, escape strings (<c>E'it\'s'</c>) also take backslash escapes; <c>$$</c> and <c>$tag$</c> quote a string,
-    /// except where the <c>$</c> is part of an identifier (<c>a$b$</c>).
+    /// except where the <c>$</c> is part of an identifier (<c>a$b$</c>); the body of an SQL or PL/pgSQL routine is read
+    /// as SQL (<see cref="RoutineBody"/>).
     /// </summary>
     public static DelimitedLineScanner Sql { get; } = new(["--"], [("/*", "*/")], [('\'', false, true), ('"', false, true), ('\'', true, true)], postgreSql: true, nestedComments: true);
 
@@ -59,10 +63,23 @@ internal sealed class DelimitedLineScanner
         var depth = 0;             // how many of them are open (nested comments)
         var inString = -1;         // the index of the string kind we are in
         string? dollarTag = null;  // the tag of the dollar-quoted string we are in
+        var body = _postgreSql ? new RoutineBody() : null;
         var i = 0;
         while (i < text.Length)
         {
             var c = text[i];
+            if (body is { End: >= 0 } && i >= body.End)
+            {
+                // The routine body ends at its tag, whatever is open in it: PostgreSQL finds the tag before it reads the body.
+                marks.Code();
+                i = body.End + body.Tag!.Length;
+                body.End = -1;
+                close = null;
+                inString = -1;
+                dollarTag = null;
+                continue;
+            }
+
             if (c == '\n')
             {
                 marks.NextLine();
@@ -142,14 +159,14 @@ internal sealed class DelimitedLineScanner
                 continue;
             }
 
-            i = ScanCode(text, i, marks, ref open, ref close, ref inString, ref dollarTag);
+            i = ScanCode(text, i, marks, body, ref open, ref close, ref inString, ref dollarTag);
             depth = close is null ? 0 : 1;
         }
 
         return marks.ToCount(text);
     }
 
-    private int ScanCode(string text, int i, LineMarks marks, ref string? open, ref string? close, ref int inString, ref string? dollarTag)
+    private int ScanCode(string text, int i, LineMarks marks, RoutineBody? body, ref string? open, ref string? close, ref int inString, ref string? dollarTag)
     {
         foreach (var prefix in _lineComments)
         {
@@ -157,7 +174,8 @@ internal sealed class DelimitedLineScanner
             {
                 marks.Comment();
                 var end = text.IndexOf('\n', i);
-                return end < 0 ? text.Length : end;
+                end = end < 0 ? text.Length : end;
+                return body is { End: >= 0 } && body.End < end ? body.End : end;
             }
         }
 
@@ -193,12 +211,102 @@ internal sealed class DelimitedLineScanner
             var tag = DollarTag(text, i);
             if (tag is not null)
             {
+                if (body!.End < 0 && body.Opens(text, i, tag))
+                {
+                    return i + tag.Length;
+                }
+
                 dollarTag = tag;
                 return i + tag.Length;
             }
         }
 
+        if (body is not null)
+        {
+            return body.Token(text, i);
+        }
+
         return i + 1;
+    }
+
+    /// <summary>
+    /// PostgreSQL routine bodies: a dollar-quoted string right after <c>AS</c> (<c>CREATE FUNCTION</c>, <c>CREATE
+    /// PROCEDURE</c>) or <c>DO</c>, in a statement whose <c>LANGUAGE</c> is <c>sql</c> or <c>plpgsql</c> (<c>DO</c> without
+    /// one is <c>plpgsql</c>), holds SQL, read for comments as the file is. Any other dollar-quoted string is a string
+    /// (code), as is a body nested in a body. The body ends at the first occurrence of its tag, as PostgreSQL reads it.
+    /// </summary>
+    private sealed class RoutineBody
+    {
+        /// <summary>The index of the tag that ends the body being read; -1 outside a body.</summary>
+        public int End { get; set; } = -1;
+
+        public string? Tag { get; private set; }
+
+        private int _statementStart;
+        private string? _lastWord;
+
+        /// <summary>At a code character other than a dollar quote: the word it starts, or the character, and what it tells.</summary>
+        public int Token(string text, int i)
+        {
+            var c = text[i];
+            if (char.IsLetter(c) || c == '_')
+            {
+                var j = i + 1;
+                var limit = End >= 0 ? End : text.Length;
+                while (j < limit && IsIdentifierPart(text, j))
+                {
+                    j++;
+                }
+
+                _lastWord = text.Substring(i, j - i);
+                return j;
+            }
+
+            _lastWord = null;
+            if (c == ';' && End < 0)
+            {
+                _statementStart = i + 1;
+            }
+
+            return i + 1;
+        }
+
+        /// <summary>Whether the dollar quote <paramref name="tag"/> at <paramref name="i"/> opens a routine body; if so, reads into it.</summary>
+        public bool Opens(string text, int i, string tag)
+        {
+            var keyword = _lastWord;
+            _lastWord = null;
+            var isDo = string.Equals(keyword, "DO", StringComparison.OrdinalIgnoreCase);
+            if (!isDo && !string.Equals(keyword, "AS", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
+            var end = text.IndexOf(tag, i + tag.Length, StringComparison.Ordinal);
+            if (end < 0)
+            {
+                return false;
+            }
+
+            var statementEnd = text.IndexOf(';', end + tag.Length);
+            var trailer = end + tag.Length;
+            var statement = text.Substring(_statementStart, i - _statementStart) + " " + text.Substring(trailer, (statementEnd < 0 ? text.Length : statementEnd) - trailer);
+            var language = s_language.Match(statement);
+            var sql = language.Success
+                ? language.Groups[1].Value.Equals("sql", StringComparison.OrdinalIgnoreCase) || language.Groups[1].Value.Equals("plpgsql", StringComparison.OrdinalIgnoreCase)
+                : isDo;
+            if (sql)
+            {
+                End = end;
+                Tag = tag;
+            }
+
+            return sql;
+        }
+
+        private static readonly Regex s_language = new(
+            @"\bLANGUAGE\s+['""]?(\w+)",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     }
 
     /// <summary>The PostgreSQL dollar-quote tag at <paramref name="i"/> (<c>$$</c> or <c>$name$</c>), or null.</summary>

@@ -9,7 +9,8 @@ public static class LineCounter
     /// <summary>
     /// Counts <paramref name="text"/> as a file of <paramref name="kind"/>: lines with only whitespace are blank; lines
     /// with code are code, even when they also hold a comment; the rest are comment lines. Comments are C# and JSON
-    /// <c>//</c> and <c>/* */</c>, SQL <c>--</c> and <c>/* */</c> (nested, as in PostgreSQL), Razor <c>@* *@</c> and
+    /// <c>//</c> and <c>/* */</c>, SQL <c>--</c> and <c>/* */</c> (nested, as in PostgreSQL; also in SQL and PL/pgSQL routine
+    /// bodies), Razor <c>@* *@</c> and
     /// <c>&lt;!-- --&gt;</c> (not inside a <c>"</c> string); other files have none here (<see cref="Count(string, string, IEnumerable{string})"/>
     /// reads them by their extension). Lines end at LF, CR LF or CR.
     /// </summary>
