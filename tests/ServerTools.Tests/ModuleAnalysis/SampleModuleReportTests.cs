@@ -39,6 +39,9 @@ public sealed partial class SampleModuleReportTests
 
     private static int LineCount(string path) => File.ReadAllText(path).Count(static c => c == '\n');
 
+    [GeneratedRegex(@"<!--(?:.|\n)*?-->")]
+    private static partial Regex XmlComment();
+
     [GeneratedRegex(@"DbSet<(\w+)>")]
     private static partial Regex DbSet();
 
@@ -127,6 +130,10 @@ public sealed partial class SampleModuleReportTests
         // The project file is the only other text file (Migrations/.editorconfig has no counted extension).
         Assert.Equal(1, lines["Other"].Files);
         Assert.Equal(LineCount(Path.Combine(s_sample, "ServerTools.Sample.csproj")), lines["Other"].Total);
+        // Its XML comments (whole lines in the sample's project file) are comment lines: 12 when this was written.
+        var projectFile = File.ReadAllText(Path.Combine(s_sample, "ServerTools.Sample.csproj"));
+        Assert.Equal(XmlComment().Matches(projectFile).Sum(static m => m.Value.Count(static c => c == '\n') + 1), lines["Other"].Comment);
+        Assert.InRange(lines["Other"].Comment, 1, lines["Other"].Total);
         Assert.Equal(0, lines["Razor"].Files + lines["JSON"].Files + lines["SQL"].Files);
 
         // Five generated files at least: Partner's audit descriptor and fuzzy search, SaleOrder's tracking, Store's time windows, the rule registry.
