@@ -13,9 +13,10 @@ public static class ReportTargetsProject
 
     /// <summary>
     /// Writes <c>{parent}/{name}/{name}.csproj</c> targeting net10.0, with <paramref name="items"/> (MSBuild item elements,
-    /// such as project references) and <paramref name="source"/> as its one C# file; returns the project's path.
+    /// such as project references), <paramref name="properties"/> (property elements) and <paramref name="source"/> as its
+    /// one C# file; returns the project's path.
     /// </summary>
-    public static string Write(string parent, string name, string source, string items = "")
+    public static string Write(string parent, string name, string source, string items = "", string properties = "")
     {
         var folder = Directory.CreateDirectory(Path.Combine(parent, name)).FullName;
         var project = Path.Combine(folder, name + ".csproj");
@@ -27,7 +28,7 @@ public static class ReportTargetsProject
                 <Nullable>enable</Nullable>
                 <ServerToolsBuildTasksAssembly>{typeof(ModuleReportJson).Assembly.Location}</ServerToolsBuildTasksAssembly>
                 <ServerToolsBuildTasksInTaskHost>true</ServerToolsBuildTasksInTaskHost>
-              </PropertyGroup>
+            {properties}  </PropertyGroup>
               <ItemGroup>
             {items}  </ItemGroup>
               <Import Project="{s_build}/ServerTools.targets" />

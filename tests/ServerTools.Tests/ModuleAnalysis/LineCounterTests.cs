@@ -95,10 +95,125 @@ public sealed class LineCounterTests
         AssertCount(LineKind.Json, text, code: 4, comment: 3, blank: 0);
     }
 
-    [Fact]
-    public void Other_files_have_no_comments_only_code_and_blank_lines()
+    private static void AssertFileCount(string path, string text, int code, int comment, int blank)
     {
-        AssertCount(LineKind.Other, "<Project>\n  <!-- xml comment counted as code -->\n\n# yaml\n</Project>\n", code: 4, comment: 0, blank: 1);
+        var count = LineCounter.Count(path, text, null);
+        Assert.Equal((code, comment, blank), (count.Code, count.Comment, count.Blank));
+    }
+
+    [Fact]
+    public void Yaml_markdown_text_and_shell_files_have_no_comments_only_code_and_blank_lines()
+    {
+        AssertFileCount("ci.yml", "# yaml\non: push\n\n", code: 2, comment: 0, blank: 1);
+        AssertFileCount("README.md", "<!-- not an HTML comment to Markdown's reader here -->\n# Title\n", code: 2, comment: 0, blank: 0);
+        AssertFileCount("run.sh", "#!/bin/sh\n# c\necho '#'\n", code: 3, comment: 0, blank: 0);
+    }
+
+    [Theory]
+    [InlineData("Shop.csproj")]
+    [InlineData("Directory.Build.props")]
+    [InlineData("build/Shop.targets")]
+    [InlineData("data.xml")]
+    [InlineData("wwwroot/index.html")]
+    [InlineData("web.config")]
+    [InlineData("Strings.resx")]
+    [InlineData("wwwroot/logo.svg")]
+    public void Xml_and_html_comments_are_comment_lines(string path)
+    {
+        const string text = "<Project>\n  <!-- one -->\n  <!--\n    two\n  -->\n  <A>1</A> <!-- trailing -->\n\n</Project>\n";
+        AssertFileCount(path, text, code: 3, comment: 4, blank: 1);
+    }
+
+    [Theory]
+    [InlineData("wwwroot/js/site.js")]
+    [InlineData("src/app.mjs")]
+    [InlineData("src/App.jsx")]
+    [InlineData("src/app.ts")]
+    [InlineData("src/App.tsx")]
+    public void Script_comments_are_comment_lines_and_strings_and_template_literals_hide_them(string path)
+    {
+        AssertFileCount(path, "// Write your JavaScript code.\nrun();\n", code: 1, comment: 1, blank: 0);
+        const string text = """
+            const a = '//', b = "/* not */", c = 'it\'s // still'; // a comment after code
+            const t = `first line
+            // inside the template
+            ${ `nested // ${x}` + '`' } /* still the template */
+            `;
+            // a real comment
+            /* a real
+               block */
+            const d = "\" // in the string";
+            """;
+        AssertFileCount(path, text, code: 6, comment: 3, blank: 0);
+    }
+
+    [Fact]
+    public void Css_has_block_comments_only_and_sass_less_and_proto_also_line_comments()
+    {
+        AssertFileCount("site.css", "/* c */\na { background: url(http://x/y.png); }\nb::after { content: \"/*\"; }\n", code: 2, comment: 1, blank: 0);
+        AssertFileCount("site.scss", "// c\n/* d */\n$a: \"//\";\n", code: 1, comment: 2, blank: 0);
+        AssertFileCount("site.less", "// c\n@a: 1;\n", code: 1, comment: 1, blank: 0);
+        AssertFileCount("shop.proto", "// c\nsyntax = \"proto3\"; // d\n/* e */\n", code: 1, comment: 2, blank: 0);
+    }
+
+    [Fact]
+    public void Dockerfile_http_and_batch_comments_are_whole_lines()
+    {
+        AssertFileCount("Dockerfile", "# syntax=docker/dockerfile:1\nFROM x\n  # indented\nRUN echo '# not' # nor this\n", code: 2, comment: 2, blank: 0);
+        AssertFileCount("Dockerfile.dev", "# c\nFROM x\n", code: 1, comment: 1, blank: 0);
+        AssertFileCount("api.http", "### list\nGET http://localhost/a#b\n// note\n\n# c\n", code: 1, comment: 3, blank: 1);
+        AssertFileCount("build.cmd", "@echo off\nREM c\n@rem d\n:: e\nremove.exe\nrem\n", code: 2, comment: 4, blank: 0);
+    }
+
+    [Fact]
+    public void Jsonc_is_json_with_its_comments()
+    {
+        Assert.Equal(LineKind.Json, FileKinds.KindOf(".vscode/settings.jsonc"));
+        AssertFileCount("settings.jsonc", "{\n  // c\n  \"a\": 1\n}\n", code: 3, comment: 1, blank: 0);
+    }
+
+    [Fact]
+    public void Sql_escape_strings_take_backslash_escapes()
+    {
+        AssertCount(LineKind.Sql, "SELECT E'it\\'s';\n-- comment\nSELECT 1;\n/* c */\n", code: 2, comment: 2, blank: 0);
+        // Without E a backslash is a character: the string ends at the quote after it, as with standard_conforming_strings.
+        AssertCount(LineKind.Sql, "SELECT 'C:\\';\n-- comment\nSELECT e'a\\\\';\n-- comment\nSELECT 'it''s';\n-- comment\n", code: 3, comment: 3, blank: 0);
+    }
+
+    [Fact]
+    public void Sql_comments_in_the_body_of_an_sql_or_plpgsql_routine_are_comment_lines_and_other_dollar_quotes_are_code()
+    {
+        const string text = """
+            CREATE FUNCTION f() RETURNS int AS $$
+            -- a comment in the body
+              SELECT 1; /* and a block */
+            $$ LANGUAGE sql;
+            DO $do$
+            BEGIN
+              -- plpgsql
+              RAISE NOTICE '-- not a comment';
+            END
+            $do$;
+            CREATE FUNCTION py() RETURNS int AS $$
+            -- python does not read this as a comment
+            return 1
+            $$ LANGUAGE plpython3u;
+            SELECT $$ -- a string $$;
+            CREATE FUNCTION g() RETURNS int LANGUAGE plpgsql AS $b$ BEGIN RETURN 1; END -- the tag ends it: $b$ ;
+            -- comment
+            DO $$ SELECT 'unclosed $$;
+            -- comment
+
+            """;
+        AssertCount(LineKind.Sql, text, code: 15, comment: 4, blank: 0);
+    }
+
+    [Fact]
+    public void Sql_dollar_signs_inside_identifiers_do_not_open_a_dollar_quoted_string()
+    {
+        AssertCount(LineKind.Sql, "SELECT a$b$ FROM t;\n-- comment\nSELECT $1, x$ FROM t$1;\n-- comment\n", code: 2, comment: 2, blank: 0);
+        // After whitespace (or an operator) a tag still opens one: PostgreSQL reads a tag right after an identifier as part of it.
+        AssertCount(LineKind.Sql, "SELECT $q$ -- in the string\n$q$;\n-- comment\n", code: 2, comment: 1, blank: 0);
     }
 
     [Fact]

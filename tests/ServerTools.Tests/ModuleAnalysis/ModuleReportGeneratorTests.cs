@@ -310,6 +310,25 @@ public sealed class ModuleReportGeneratorTests : IDisposable
         Assert.Equal(3, lines["Other"].Files);
     }
 
+    [Fact]
+    public void Npm_packages_in_node_modules_are_not_counted_in_any_project()
+    {
+        // A plain (not Web SDK) project with npm packages beside it: its None items glob node_modules/ in.
+        Write("Shop.csproj", "<Project>\n</Project>\n");
+        var files = new[]
+        {
+            Write("package.json", "{\n  \"dependencies\": {}\n}\n"),
+            Write("node_modules/left-pad/index.js", "module.exports = leftPad;\n"),
+            Write("node_modules/left-pad/package.json", "{\n}\n"),
+            Write("ClientApp/node_modules/.bin/README.md", "# pad\n"),
+        };
+
+        var lines = ModuleReportGenerator.Generate(Request("obj/none.sarif", files), new List<ReportProblem>()).Lines.ToDictionary(static l => l.Kind, static l => l.Count);
+
+        Assert.Equal((1, 3), (lines["JSON"].Files, lines["JSON"].Code));
+        Assert.Equal(1, lines["Other"].Files); // the project file
+    }
+
     [Theory]
     [InlineData("../shared/**", true)]
     [InlineData("**/Clock.cs", true)]

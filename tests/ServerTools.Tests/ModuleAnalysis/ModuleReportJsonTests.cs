@@ -33,7 +33,10 @@ public sealed class ModuleReportJsonTests
         Features = ModuleFindings_CountFeatures(),
         Rules = [new RuleEntry("order.limit", "Blocking", "Shop.Order", ["confirm"], "Shop.Rules.Limit")],
         Diagnostics = [new DiagnosticEntry("ST0001", "error", 2)],
-        References = new ReferenceGroups(["Microsoft.NETCore.App"], ["ServerTools"], [new PackageEntry("Npgsql", "10.0.0"), new PackageEntry("Legacy", "")], ["Shop.Domain"]),
+        References = new ReferenceGroups(["Microsoft.NETCore.App"], ["ServerTools"], [new PackageEntry("Npgsql", "10.0.0"), new PackageEntry("Legacy", "")], ["Shop.Domain"])
+        {
+            DotnetPackages = [new PackageEntry("Microsoft.EntityFrameworkCore", "10.0.1")],
+        },
     };
 
     private static List<KeyValuePair<string, int>> ModuleFindings_CountFeatures() =>
@@ -63,6 +66,7 @@ public sealed class ModuleReportJsonTests
         Assert.Equal(report.References.ServerTools, read.References.ServerTools);
         Assert.Equal(report.References.Packages, read.References.Packages);
         Assert.Equal(report.References.Projects, read.References.Projects);
+        Assert.Equal(report.References.DotnetPackages, read.References.DotnetPackages);
     }
 
     [Fact]

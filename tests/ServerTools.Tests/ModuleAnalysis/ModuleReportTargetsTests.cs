@@ -58,6 +58,44 @@ public sealed partial class ModuleReportTargetsTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Files_that_NuGet_packages_bring_are_not_counted_as_the_modules_own()
+    {
+        // What restore gives a project: contentFiles as Content (and as Compile for a source-only package) with the
+        // package's id, and files under the package folder. Here a folder of the test stands for the package folder.
+        var packages = Path.Combine(_root, "packages");
+        WriteFile(Path.Combine(packages, "tools.json", "1.0.0", "contentFiles", "any", "any", "settings.json"), "{\n  \"a\": 1\n}\n");
+        WriteFile(Path.Combine(packages, "tools.json", "1.0.0", "contentFiles", "cs", "any", "Guard.cs"), "namespace Tools;\n\ninternal static class Guard\n{\n}\n");
+        WriteFile(Path.Combine(packages, "other", "2.0.0", "README.md"), "# Other\n\nA package's readme.\n");
+        var project = ReportTargetsProject.Write(
+            _root,
+            "Shop",
+            "namespace Shop;\n\npublic sealed class Order\n{\n}\n",
+            items: $"""
+                <Content Include="{packages}/tools.json/1.0.0/contentFiles/any/any/settings.json" NuGetPackageId="Tools.Json" NuGetPackageVersion="1.0.0" />
+                <Compile Include="{packages}/tools.json/1.0.0/contentFiles/cs/any/Guard.cs" NuGetPackageId="Tools.Json" NuGetPackageVersion="1.0.0" />
+                <None Include="{packages}/other/2.0.0/README.md" />
+                <None Include="notes.md" />
+
+            """,
+            properties: $"<NuGetPackageRoot>{packages}/</NuGetPackageRoot>\n");
+        WriteFile(Path.Combine(_root, "Shop", "notes.md"), "# Notes\n");
+
+        await BuildAsync(project);
+
+        var report = ModuleReportJson.Read(await File.ReadAllTextAsync(Path.Combine(_root, "Shop", "obj", "Debug", "net10.0", "servertools", "module-report.json")));
+        var lines = report.Lines.ToDictionary(static l => l.Kind, static l => l.Count);
+        Assert.Equal((1, 5), (lines["C#"].Files, lines["C#"].Total)); // Code.cs only
+        Assert.Equal(0, lines["JSON"].Files);
+        Assert.Equal(2, lines["Other"].Files); // the project file and notes.md
+    }
+
+    private static void WriteFile(string path, string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+
     /// <summary>The first <c>xml</c> block of the docs that follows a line naming Directory.Build.targets.</summary>
     [GeneratedRegex(@"Directory\.Build\.targets[^\n]*\n(?:[^\n]*\n)*?```xml\n(?<xml><Project>(?:.|\n)*?</Project>\n)```")]
     private static partial Regex DocumentedSetting();

@@ -46,9 +46,45 @@ public sealed class ReferenceGrouperTests
         Assert.Equal(["Microsoft.AspNetCore.App", "Microsoft.NETCore.App"], groups.Dotnet);
         Assert.Equal(["ServerTools", "ServerTools.Testing"], groups.ServerTools);
         Assert.Equal(["Shop.Domain"], groups.Projects);
+        Assert.Equal([new PackageEntry("Legacy", ""), new PackageEntry("Npgsql", "10.0.0")], groups.Packages);
+        Assert.Equal([new PackageEntry("Microsoft.CodeAnalysis.Common", "4.14.0")], groups.DotnetPackages);
+    }
+
+    [Fact]
+    public void Microsofts_packages_are_dotnet_in_every_project_type_and_third_party_packages_stay_packages()
+    {
+        // A Web SDK project gets Microsoft.Extensions.Logging from the Microsoft.AspNetCore.App framework; a plain project
+        // from the package. Both are .NET; only the plain project's has a version to show.
+        var web = ReferenceGrouper.Group(
+        [
+            Item("/usr/share/dotnet/packs/Microsoft.AspNetCore.App.Ref/10.0.0/ref/net10.0/Microsoft.Extensions.Logging.dll",
+                ("FrameworkReferenceName", "Microsoft.AspNetCore.App")),
+        ]);
+        var plain = ReferenceGrouper.Group(
+        [
+            Item("/root/.nuget/packages/microsoft.extensions.logging/10.0.0/lib/net10.0/Microsoft.Extensions.Logging.dll",
+                ("NuGetPackageId", "Microsoft.Extensions.Logging"), ("NuGetPackageVersion", "10.0.0")),
+            Item("/root/.nuget/packages/microsoft.entityframeworkcore/10.0.0/lib/net10.0/Microsoft.EntityFrameworkCore.dll",
+                ("NuGetPackageId", "Microsoft.EntityFrameworkCore"), ("NuGetPackageVersion", "10.0.0")),
+            Item("/root/.nuget/packages/system.io.hashing/10.0.0/lib/net10.0/System.IO.Hashing.dll",
+                ("NuGetPackageId", "System.IO.Hashing"), ("NuGetPackageVersion", "10.0.0")),
+            Item("/repo/libs/System.Legacy.dll"),
+            Item("/root/.nuget/packages/npgsql.entityframeworkcore.postgresql/10.0.0/lib/net10.0/Npgsql.EntityFrameworkCore.PostgreSQL.dll",
+                ("NuGetPackageId", "Npgsql.EntityFrameworkCore.PostgreSQL"), ("NuGetPackageVersion", "10.0.0")),
+            Item("/root/.nuget/packages/microsoftish/1.0.0/lib/net10.0/Microsoftish.dll", ("NuGetPackageId", "Microsoftish"), ("NuGetPackageVersion", "1.0.0")),
+        ]);
+
+        Assert.Equal(["Microsoft.AspNetCore.App"], web.Dotnet);
+        Assert.Empty(web.Packages);
         Assert.Equal(
-            [new PackageEntry("Legacy", ""), new PackageEntry("Microsoft.CodeAnalysis.Common", "4.14.0"), new PackageEntry("Npgsql", "10.0.0")],
-            groups.Packages);
+            [
+                new PackageEntry("Microsoft.EntityFrameworkCore", "10.0.0"),
+                new PackageEntry("Microsoft.Extensions.Logging", "10.0.0"),
+                new PackageEntry("System.IO.Hashing", "10.0.0"),
+                new PackageEntry("System.Legacy", ""),
+            ],
+            plain.DotnetPackages);
+        Assert.Equal([new PackageEntry("Microsoftish", "1.0.0"), new PackageEntry("Npgsql.EntityFrameworkCore.PostgreSQL", "10.0.0")], plain.Packages);
     }
 
     [Fact]

@@ -39,6 +39,9 @@ public sealed partial class SampleModuleReportTests
 
     private static int LineCount(string path) => File.ReadAllText(path).Count(static c => c == '\n');
 
+    [GeneratedRegex(@"<!--(?:.|\n)*?-->")]
+    private static partial Regex XmlComment();
+
     [GeneratedRegex(@"DbSet<(\w+)>")]
     private static partial Regex DbSet();
 
@@ -127,6 +130,10 @@ public sealed partial class SampleModuleReportTests
         // The project file is the only other text file (Migrations/.editorconfig has no counted extension).
         Assert.Equal(1, lines["Other"].Files);
         Assert.Equal(LineCount(Path.Combine(s_sample, "ServerTools.Sample.csproj")), lines["Other"].Total);
+        // Its XML comments (whole lines in the sample's project file) are comment lines: 12 when this was written.
+        var projectFile = File.ReadAllText(Path.Combine(s_sample, "ServerTools.Sample.csproj"));
+        Assert.Equal(XmlComment().Matches(projectFile).Sum(static m => m.Value.Count(static c => c == '\n') + 1), lines["Other"].Comment);
+        Assert.InRange(lines["Other"].Comment, 1, lines["Other"].Total);
         Assert.Equal(0, lines["Razor"].Files + lines["JSON"].Files + lines["SQL"].Files);
 
         // Five generated files at least: Partner's audit descriptor and fuzzy search, SaleOrder's tracking, Store's time windows, the rule registry.
@@ -150,6 +157,9 @@ public sealed partial class SampleModuleReportTests
         Assert.Empty(report.References.Projects);
         Assert.Contains(new PackageEntry("Npgsql.EntityFrameworkCore.PostgreSQL", versions["Npgsql.EntityFrameworkCore.PostgreSQL"]), report.References.Packages);
         Assert.Equal(report.References.Packages.Select(static p => p.Name).Order(StringComparer.Ordinal), report.References.Packages.Select(static p => p.Name));
+        // Microsoft's packages, which Npgsql's provider brings, are .NET, not third-party packages.
+        Assert.Contains("Microsoft.EntityFrameworkCore", report.References.DotnetPackages.Select(static p => p.Name));
+        Assert.DoesNotContain(report.References.Packages, static p => p.Name.StartsWith("Microsoft.", StringComparison.Ordinal) || p.Name.StartsWith("System.", StringComparison.Ordinal));
         // The sample builds with warnings as errors: any ServerTools warning would have stopped its build.
         Assert.Empty(report.Diagnostics);
     }

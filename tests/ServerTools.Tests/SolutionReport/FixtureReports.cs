@@ -117,6 +117,7 @@ internal sealed record FixtureModule(string Module)
                 ["serverTools"] = Strings(["ServerTools"]),
                 ["packages"] = new JsonArray(new JsonObject { ["name"] = "Npgsql.EntityFrameworkCore.PostgreSQL", ["version"] = "10.0.0" }),
                 ["projects"] = Strings(Projects),
+                ["dotnetPackages"] = new JsonArray(new JsonObject { ["name"] = "Microsoft.EntityFrameworkCore", ["version"] = "10.0.1" }),
             },
         };
         if (configuration is not null)

@@ -44,6 +44,8 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Contains("| `sale.discount_limit` | `Blocking` | `Shop.Sales.SaleOrder` | `confirm` | `Rules.sale_discount_limit` |", markdown, StringComparison.Ordinal);
         Assert.Contains("| `ST2003` | `note` | 4 |", markdown, StringComparison.Ordinal);
         Assert.Contains("| Packages | `Npgsql.EntityFrameworkCore.PostgreSQL 10.0.0` |", markdown, StringComparison.Ordinal);
+        // Microsoft's packages (the report's dotnetPackages) are .NET, beside the shared frameworks.
+        Assert.Contains("| .NET | `Microsoft.NETCore.App`, `Microsoft.EntityFrameworkCore 10.0.1` |", markdown, StringComparison.Ordinal);
         // The generated lines come on top of the lines of code (805 of Shop.Stock's own files, 310 generated).
         Assert.Contains("805 lines of code (plus 310 generated lines).", markdown, StringComparison.Ordinal);
 

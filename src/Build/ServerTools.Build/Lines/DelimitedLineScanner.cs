@@ -1,38 +1,59 @@
+using System;
+using System.Text.RegularExpressions;
+
 namespace ServerTools.Build.Lines;
 
 /// <summary>
 /// Marks code and comment lines of languages described by their comment and string delimiters: JSON with comments,
-/// SQL (with PostgreSQL dollar quoting), Razor, and plain text (no comments).
+/// SQL (with PostgreSQL dollar quoting and escape strings), Razor, markup, style sheets, Protocol Buffers, and plain
+/// text (no comments).
 /// </summary>
 internal sealed class DelimitedLineScanner
 {
     private readonly string[] _lineComments;
     private readonly (string Open, string Close)[] _blockComments;
     private readonly (char Quote, bool Backslash, bool Multiline)[] _strings;
-    private readonly bool _dollarQuotes;
+    private readonly bool _postgreSql;
     private readonly bool _nestedComments;
 
-    private DelimitedLineScanner(string[] lineComments, (string, string)[] blockComments, (char, bool, bool)[] strings, bool dollarQuotes, bool nestedComments = false)
+    private DelimitedLineScanner(string[] lineComments, (string, string)[] blockComments, (char, bool, bool)[] strings, bool postgreSql = false, bool nestedComments = false)
     {
         _lineComments = lineComments;
         _blockComments = blockComments;
         _strings = strings;
-        _dollarQuotes = dollarQuotes;
+        _postgreSql = postgreSql;
         _nestedComments = nestedComments;
     }
 
-    public static DelimitedLineScanner Json { get; } = new(["//"], [("/*", "*/")], [('"', true, false)], dollarQuotes: false);
+    public static DelimitedLineScanner Json { get; } = new(["//"], [("/*", "*/")], [('"', true, false)]);
 
-    /// <summary>SQL as PostgreSQL reads it: block comments nest (<c>/* a /* b */ still a */</c>).</summary>
-    public static DelimitedLineScanner Sql { get; } = new(["--"], [("/*", "*/")], [('\'', false, true), ('"', false, true)], dollarQuotes: true, nestedComments: true);
+    /// <summary>
+    /// SQL as PostgreSQL reads it: block comments nest (<c>/* a /* b */ still a */</c>); <c>'...'</c> strings double their
+    /// quotes, escape strings (<c>E'it\'s'</c>) also take backslash escapes; <c>$$</c> and <c>$tag$</c> quote a string,
+    /// except where the <c>$</c> is part of an identifier (<c>a$b$</c>); the body of an SQL or PL/pgSQL routine is read
+    /// as SQL (<see cref="RoutineBody"/>).
+    /// </summary>
+    public static DelimitedLineScanner Sql { get; } = new(["--"], [("/*", "*/")], [('\'', false, true), ('"', false, true), ('\'', true, true)], postgreSql: true, nestedComments: true);
+
+    /// <summary>The kind of string, in <see cref="Sql"/>'s, of an escape string (<c>E'...'</c>).</summary>
+    private const int EscapeString = 2;
 
     /// <summary>
     /// Razor: <c>@* *@</c> and HTML comments; a <c>"</c> string (a C# string in a code block, an attribute value) hides
     /// them, up to the end of its line.
     /// </summary>
-    public static DelimitedLineScanner Razor { get; } = new([], [("@*", "*@"), ("<!--", "-->")], [('"', true, false)], dollarQuotes: false);
+    public static DelimitedLineScanner Razor { get; } = new([], [("@*", "*@"), ("<!--", "-->")], [('"', true, false)]);
 
-    public static DelimitedLineScanner Text { get; } = new([], [], [], dollarQuotes: false);
+    /// <summary>XML and HTML (project files, <c>.xml</c>, <c>.html</c>, <c>.resx</c>, <c>.svg</c>...): <c>&lt;!-- --&gt;</c>.</summary>
+    public static DelimitedLineScanner Markup { get; } = new([], [("<!--", "-->")], []);
+
+    /// <summary>CSS: <c>/* */</c> only (<c>//</c> is not a comment: <c>url(http://x)</c>); strings in either quote.</summary>
+    public static DelimitedLineScanner Css { get; } = new([], [("/*", "*/")], [('"', true, false), ('\'', true, false)]);
+
+    /// <summary>Sass (<c>.scss</c>), Less and Protocol Buffers: <c>//</c> and <c>/* */</c>; strings in either quote.</summary>
+    public static DelimitedLineScanner CStyle { get; } = new(["//"], [("/*", "*/")], [('"', true, false), ('\'', true, false)]);
+
+    public static DelimitedLineScanner Text { get; } = new([], [], []);
 
     public LineCount Count(string text)
     {
@@ -42,10 +63,23 @@ internal sealed class DelimitedLineScanner
         var depth = 0;             // how many of them are open (nested comments)
         var inString = -1;         // the index of the string kind we are in
         string? dollarTag = null;  // the tag of the dollar-quoted string we are in
+        var body = _postgreSql ? new RoutineBody() : null;
         var i = 0;
         while (i < text.Length)
         {
             var c = text[i];
+            if (body is { End: >= 0 } && i >= body.End)
+            {
+                // The routine body ends at its tag, whatever is open in it: PostgreSQL finds the tag before it reads the body.
+                marks.Code();
+                i = body.End + body.Tag!.Length;
+                body.End = -1;
+                close = null;
+                inString = -1;
+                dollarTag = null;
+                continue;
+            }
+
             if (c == '\n')
             {
                 marks.NextLine();
@@ -125,14 +159,14 @@ internal sealed class DelimitedLineScanner
                 continue;
             }
 
-            i = ScanCode(text, i, marks, ref open, ref close, ref inString, ref dollarTag);
+            i = ScanCode(text, i, marks, body, ref open, ref close, ref inString, ref dollarTag);
             depth = close is null ? 0 : 1;
         }
 
         return marks.ToCount(text);
     }
 
-    private int ScanCode(string text, int i, LineMarks marks, ref string? open, ref string? close, ref int inString, ref string? dollarTag)
+    private int ScanCode(string text, int i, LineMarks marks, RoutineBody? body, ref string? open, ref string? close, ref int inString, ref string? dollarTag)
     {
         foreach (var prefix in _lineComments)
         {
@@ -140,7 +174,8 @@ internal sealed class DelimitedLineScanner
             {
                 marks.Comment();
                 var end = text.IndexOf('\n', i);
-                return end < 0 ? text.Length : end;
+                end = end < 0 ? text.Length : end;
+                return body is { End: >= 0 } && body.End < end ? body.End : end;
             }
         }
 
@@ -156,6 +191,12 @@ internal sealed class DelimitedLineScanner
         }
 
         marks.Code();
+        if (_postgreSql && text[i] is 'E' or 'e' && i + 1 < text.Length && text[i + 1] == '\'' && !IsIdentifierPart(text, i - 1))
+        {
+            inString = EscapeString;
+            return i + 2;
+        }
+
         for (var k = 0; k < _strings.Length; k++)
         {
             if (text[i] == _strings[k].Quote)
@@ -165,17 +206,107 @@ internal sealed class DelimitedLineScanner
             }
         }
 
-        if (_dollarQuotes && text[i] == '$')
+        if (_postgreSql && text[i] == '$' && !IsIdentifierPart(text, i - 1))
         {
             var tag = DollarTag(text, i);
             if (tag is not null)
             {
+                if (body!.End < 0 && body.Opens(text, i, tag))
+                {
+                    return i + tag.Length;
+                }
+
                 dollarTag = tag;
                 return i + tag.Length;
             }
         }
 
+        if (body is not null)
+        {
+            return body.Token(text, i);
+        }
+
         return i + 1;
+    }
+
+    /// <summary>
+    /// PostgreSQL routine bodies: a dollar-quoted string right after <c>AS</c> (<c>CREATE FUNCTION</c>, <c>CREATE
+    /// PROCEDURE</c>) or <c>DO</c>, in a statement whose <c>LANGUAGE</c> is <c>sql</c> or <c>plpgsql</c> (<c>DO</c> without
+    /// one is <c>plpgsql</c>), holds SQL, read for comments as the file is. Any other dollar-quoted string is a string
+    /// (code), as is a body nested in a body. The body ends at the first occurrence of its tag, as PostgreSQL reads it.
+    /// </summary>
+    private sealed class RoutineBody
+    {
+        /// <summary>The index of the tag that ends the body being read; -1 outside a body.</summary>
+        public int End { get; set; } = -1;
+
+        public string? Tag { get; private set; }
+
+        private int _statementStart;
+        private string? _lastWord;
+
+        /// <summary>At a code character other than a dollar quote: the word it starts, or the character, and what it tells.</summary>
+        public int Token(string text, int i)
+        {
+            var c = text[i];
+            if (char.IsLetter(c) || c == '_')
+            {
+                var j = i + 1;
+                var limit = End >= 0 ? End : text.Length;
+                while (j < limit && IsIdentifierPart(text, j))
+                {
+                    j++;
+                }
+
+                _lastWord = text.Substring(i, j - i);
+                return j;
+            }
+
+            _lastWord = null;
+            if (c == ';' && End < 0)
+            {
+                _statementStart = i + 1;
+            }
+
+            return i + 1;
+        }
+
+        /// <summary>Whether the dollar quote <paramref name="tag"/> at <paramref name="i"/> opens a routine body; if so, reads into it.</summary>
+        public bool Opens(string text, int i, string tag)
+        {
+            var keyword = _lastWord;
+            _lastWord = null;
+            var isDo = string.Equals(keyword, "DO", StringComparison.OrdinalIgnoreCase);
+            if (!isDo && !string.Equals(keyword, "AS", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
+            var end = text.IndexOf(tag, i + tag.Length, StringComparison.Ordinal);
+            if (end < 0)
+            {
+                return false;
+            }
+
+            var statementEnd = text.IndexOf(';', end + tag.Length);
+            var trailer = end + tag.Length;
+            var statement = text.Substring(_statementStart, i - _statementStart) + " " + text.Substring(trailer, (statementEnd < 0 ? text.Length : statementEnd) - trailer);
+            var language = s_language.Match(statement);
+            var sql = language.Success
+                ? language.Groups[1].Value.Equals("sql", StringComparison.OrdinalIgnoreCase) || language.Groups[1].Value.Equals("plpgsql", StringComparison.OrdinalIgnoreCase)
+                : isDo;
+            if (sql)
+            {
+                End = end;
+                Tag = tag;
+            }
+
+            return sql;
+        }
+
+        private static readonly Regex s_language = new(
+            @"\bLANGUAGE\s+['""]?(\w+)",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     }
 
     /// <summary>The PostgreSQL dollar-quote tag at <paramref name="i"/> (<c>$$</c> or <c>$name$</c>), or null.</summary>
@@ -189,6 +320,9 @@ internal sealed class DelimitedLineScanner
 
         return j < text.Length && text[j] == '$' ? text.Substring(i, j - i + 1) : null;
     }
+
+    /// <summary>Whether the character at <paramref name="i"/> continues a PostgreSQL identifier (letters, digits, <c>_</c>, <c>$</c>).</summary>
+    private static bool IsIdentifierPart(string text, int i) => i >= 0 && (char.IsLetterOrDigit(text[i]) || text[i] is '_' or '$');
 
     private static bool At(string text, int i, string token) => string.CompareOrdinal(text, i, token, 0, token.Length) == 0;
 }

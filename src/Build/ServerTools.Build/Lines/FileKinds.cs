@@ -8,28 +8,41 @@ namespace ServerTools.Build.Lines;
 /// <summary>Which files are counted, as which kind, and which C# files are generated.</summary>
 public static class FileKinds
 {
-    private static readonly Dictionary<string, LineKind> s_kinds = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly Dictionary<string, (LineKind Kind, Syntax Syntax)> s_kinds = new(StringComparer.OrdinalIgnoreCase)
     {
-        [".cs"] = LineKind.CSharp,
-        [".razor"] = LineKind.Razor,
-        [".cshtml"] = LineKind.Razor,
-        [".json"] = LineKind.Json,
-        [".sql"] = LineKind.Sql,
-        [".csproj"] = LineKind.Other,
-        [".props"] = LineKind.Other,
-        [".targets"] = LineKind.Other,
-        [".xml"] = LineKind.Other,
-        [".yml"] = LineKind.Other,
-        [".yaml"] = LineKind.Other,
-        [".md"] = LineKind.Other,
-        [".txt"] = LineKind.Other,
-        [".js"] = LineKind.Other,
-        [".ts"] = LineKind.Other,
-        [".css"] = LineKind.Other,
-        [".html"] = LineKind.Other,
-        [".config"] = LineKind.Other,
-        [".resx"] = LineKind.Other,
-        [".sh"] = LineKind.Other,
+        [".cs"] = (LineKind.CSharp, Syntax.CSharp),
+        [".razor"] = (LineKind.Razor, Syntax.Razor),
+        [".cshtml"] = (LineKind.Razor, Syntax.Razor),
+        [".json"] = (LineKind.Json, Syntax.Json),
+        [".jsonc"] = (LineKind.Json, Syntax.Json),
+        [".sql"] = (LineKind.Sql, Syntax.Sql),
+        [".csproj"] = (LineKind.Other, Syntax.Markup),
+        [".props"] = (LineKind.Other, Syntax.Markup),
+        [".targets"] = (LineKind.Other, Syntax.Markup),
+        [".xml"] = (LineKind.Other, Syntax.Markup),
+        [".html"] = (LineKind.Other, Syntax.Markup),
+        [".config"] = (LineKind.Other, Syntax.Markup),
+        [".resx"] = (LineKind.Other, Syntax.Markup),
+        [".svg"] = (LineKind.Other, Syntax.Markup),
+        [".js"] = (LineKind.Other, Syntax.Script),
+        [".mjs"] = (LineKind.Other, Syntax.Script),
+        [".jsx"] = (LineKind.Other, Syntax.Script),
+        [".ts"] = (LineKind.Other, Syntax.Script),
+        [".tsx"] = (LineKind.Other, Syntax.Script),
+        [".css"] = (LineKind.Other, Syntax.Css),
+        [".scss"] = (LineKind.Other, Syntax.CStyle),
+        [".less"] = (LineKind.Other, Syntax.CStyle),
+        [".proto"] = (LineKind.Other, Syntax.CStyle),
+        [".http"] = (LineKind.Other, Syntax.Http),
+        [".dockerfile"] = (LineKind.Other, Syntax.Dockerfile),
+        [".cmd"] = (LineKind.Other, Syntax.Batch),
+        [".bat"] = (LineKind.Other, Syntax.Batch),
+        [".yml"] = (LineKind.Other, Syntax.None),
+        [".yaml"] = (LineKind.Other, Syntax.None),
+        [".md"] = (LineKind.Other, Syntax.None),
+        [".txt"] = (LineKind.Other, Syntax.None),
+        [".sh"] = (LineKind.Other, Syntax.None),
+        [".ps1"] = (LineKind.Other, Syntax.None),
     };
 
     private static readonly string[] s_generatedSuffixes = [".designer", ".generated", ".g", ".g.i"];
@@ -46,11 +59,25 @@ public static class FileKinds
         _ => "Other",
     };
 
-    /// <summary>The kind of <paramref name="path"/> by its extension, or <see langword="null"/> when the file is not counted.</summary>
-    public static LineKind? KindOf(string path)
+    /// <summary>
+    /// The kind of <paramref name="path"/> by its extension (a file named <c>Dockerfile</c>, or <c>Dockerfile.</c>
+    /// anything, is a Dockerfile), or <see langword="null"/> when the file is not counted.
+    /// </summary>
+    public static LineKind? KindOf(string path) => Find(path)?.Kind;
+
+    /// <summary>The comment syntax of <paramref name="path"/>, or <see langword="null"/> when the file is not counted.</summary>
+    internal static Syntax? SyntaxOf(string path) => Find(path)?.Syntax;
+
+    private static (LineKind Kind, Syntax Syntax)? Find(string path)
     {
-        var extension = Path.GetExtension(path);
-        return extension.Length > 0 && s_kinds.TryGetValue(extension, out var kind) ? kind : null;
+        var name = Path.GetFileName(path);
+        if (string.Equals(name, "Dockerfile", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Dockerfile.", StringComparison.OrdinalIgnoreCase))
+        {
+            return (LineKind.Other, Syntax.Dockerfile);
+        }
+
+        var extension = Path.GetExtension(name);
+        return extension.Length > 0 && s_kinds.TryGetValue(extension, out var found) ? found : null;
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ using ServerTools.Build.Reports;
 
 namespace ServerTools.Build.References;
 
-/// <summary>Sorts a module's references into .NET, ServerTools, packages and projects.</summary>
+/// <summary>Sorts a module's references into .NET (frameworks and Microsoft's packages), ServerTools, packages and projects.</summary>
 public static class ReferenceGrouper
 {
     /// <summary>The package id, and the assembly name, of the ServerTools runtime.</summary>
@@ -31,8 +31,10 @@ public static class ReferenceGrouper
     /// Groups <paramref name="references"/>: items with <c>FrameworkReferenceName</c> are .NET (by framework); the
     /// assemblies of the ServerTools packages (<c>ServerTools</c>, <c>ServerTools.AspNetCore</c>, <c>ServerTools.Testing</c>,
     /// <c>ServerTools.Tool</c>), or a project reference built as one of their assemblies (in the ServerTools repository),
-    /// are ServerTools; other project references are projects; the rest are packages, distinct by id, with their version
-    /// (an assembly referenced by path is listed by its name without a version).
+    /// are ServerTools; other project references are projects; packages whose id starts with <c>Microsoft.</c> or
+    /// <c>System.</c> (prefixes nuget.org reserves for Microsoft), and assemblies referenced by path with such a name, are
+    /// .NET packages; the rest are packages, distinct by id, with their version (an assembly referenced by path is listed
+    /// by its name without a version).
     /// </summary>
     public static ReferenceGroups Group(IEnumerable<ReferenceItem> references)
     {
@@ -45,6 +47,7 @@ public static class ReferenceGrouper
         var serverTools = new SortedSet<string>(StringComparer.Ordinal);
         var projects = new SortedSet<string>(StringComparer.Ordinal);
         var packages = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var dotnetPackages = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var reference in references)
         {
             var name = AssemblyName(reference.Path);
@@ -62,16 +65,14 @@ public static class ReferenceGrouper
             {
                 (s_serverToolsPackages.Contains(name) ? serverTools : projects).Add(name);
             }
-            else if (package.Length > 0)
+            else
             {
-                if (!packages.ContainsKey(package))
+                var id = package.Length > 0 ? package : name;
+                var group = IsDotnetPackage(id) ? dotnetPackages : packages;
+                if (!group.ContainsKey(id))
                 {
-                    packages.Add(package, reference.Get("NuGetPackageVersion"));
+                    group.Add(id, package.Length > 0 ? reference.Get("NuGetPackageVersion") : "");
                 }
-            }
-            else if (!packages.ContainsKey(name))
-            {
-                packages.Add(name, "");
             }
         }
 
@@ -79,8 +80,18 @@ public static class ReferenceGrouper
             dotnet.ToList(),
             serverTools.ToList(),
             packages.Select(static p => new PackageEntry(p.Key, p.Value)).ToList(),
-            projects.ToList());
+            projects.ToList())
+        {
+            DotnetPackages = dotnetPackages.Select(static p => new PackageEntry(p.Key, p.Value)).ToList(),
+        };
     }
+
+    /// <summary>
+    /// Whether the package (or assembly) is Microsoft's: nuget.org reserves the <c>Microsoft.</c> and <c>System.</c>
+    /// prefixes for Microsoft, so the same assembly is .NET whether a shared framework or a package brings it.
+    /// </summary>
+    private static bool IsDotnetPackage(string id) =>
+        id.StartsWith("Microsoft.", StringComparison.OrdinalIgnoreCase) || id.StartsWith("System.", StringComparison.OrdinalIgnoreCase);
 
     private static string AssemblyName(string path)
     {

@@ -112,9 +112,16 @@ public sealed record PackageEntry(string Name, string Version);
 /// <summary>The referenced assemblies of a module, grouped; every list ordinal-sorted and distinct.</summary>
 /// <param name="Dotnet">Shared frameworks, such as Microsoft.NETCore.App.</param>
 /// <param name="ServerTools">Assemblies of the ServerTools package (or, in its repository, the runtime project).</param>
-/// <param name="Packages">Other NuGet packages, with their versions.</param>
+/// <param name="Packages">Other (third-party) NuGet packages, with their versions.</param>
 /// <param name="Projects">Other projects, by assembly name.</param>
-public sealed record ReferenceGroups(IReadOnlyList<string> Dotnet, IReadOnlyList<string> ServerTools, IReadOnlyList<PackageEntry> Packages, IReadOnlyList<string> Projects);
+public sealed record ReferenceGroups(IReadOnlyList<string> Dotnet, IReadOnlyList<string> ServerTools, IReadOnlyList<PackageEntry> Packages, IReadOnlyList<string> Projects)
+{
+    /// <summary>
+    /// Microsoft's packages (ids starting with <c>Microsoft.</c> or <c>System.</c>), with their versions: .NET, as the
+    /// shared frameworks in <see cref="Dotnet"/> are. Empty in a report of an older build, which listed them in <see cref="Packages"/>.
+    /// </summary>
+    public IReadOnlyList<PackageEntry> DotnetPackages { get; init; } = [];
+}
 
 /// <summary>The names of the ServerTools features the report counts.</summary>
 public static class FeatureNames

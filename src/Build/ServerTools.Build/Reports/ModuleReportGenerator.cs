@@ -71,7 +71,7 @@ public static class ModuleReportGenerator
                 continue;
             }
 
-            var count = LineCounter.Count(kind.Value, text, symbols);
+            var count = LineCounter.Count(file, text, symbols);
             if (kind == LineKind.CSharp && FileKinds.IsGenerated(file, text))
             {
                 generated = generated.Add(count);

@@ -85,16 +85,11 @@ public static class ModuleReportJson
         writer.EndArray()
             .StartObject("references")
             .StringArray("dotnet", report.References.Dotnet)
-            .StringArray("serverTools", report.References.ServerTools)
-            .StartArray("packages");
-        foreach (var package in report.References.Packages)
-        {
-            writer.StartObject().String("name", package.Name).String("version", package.Version).EndObject();
-        }
-
-        writer.EndArray()
-            .StringArray("projects", report.References.Projects)
-            .EndObject()
+            .StringArray("serverTools", report.References.ServerTools);
+        WritePackages(writer, "packages", report.References.Packages);
+        writer.StringArray("projects", report.References.Projects);
+        WritePackages(writer, "dotnetPackages", report.References.DotnetPackages);
+        writer.EndObject()
             .EndObject();
         return writer.ToString();
     }
@@ -140,10 +135,27 @@ public static class ModuleReportJson
             References = new ReferenceGroups(
                 Strings(references.Get("dotnet")),
                 Strings(references.Get("serverTools")),
-                Items(references.Get("packages")).Select(static p => new PackageEntry(p.GetString("name") ?? "", p.GetString("version") ?? "")).ToList(),
-                Strings(references.Get("projects"))),
+                ReadPackages(references.Get("packages")),
+                Strings(references.Get("projects")))
+            {
+                DotnetPackages = ReadPackages(references.Get("dotnetPackages")),
+            },
         };
     }
+
+    private static void WritePackages(JsonWriter writer, string name, IReadOnlyList<PackageEntry> packages)
+    {
+        writer.StartArray(name);
+        foreach (var package in packages)
+        {
+            writer.StartObject().String("name", package.Name).String("version", package.Version).EndObject();
+        }
+
+        writer.EndArray();
+    }
+
+    private static List<PackageEntry> ReadPackages(JsonValue? value) =>
+        Items(value).Select(static p => new PackageEntry(p.GetString("name") ?? "", p.GetString("version") ?? "")).ToList();
 
     private static void WriteCount(JsonWriter writer, LineCount count) => writer
         .Number("files", count.Files)

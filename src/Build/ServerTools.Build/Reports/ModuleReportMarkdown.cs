@@ -180,9 +180,9 @@ public static class ModuleReportMarkdown
         var references = report.References;
         var referenceRows = new List<string[]>
         {
-            new[] { ".NET", Names(references.Dotnet) },
+            new[] { ".NET", Names([.. references.Dotnet, .. Versioned(references.DotnetPackages)]) },
             new[] { "ServerTools", Names(references.ServerTools) },
-            new[] { "Packages", Names(references.Packages.Select(static p => p.Version.Length == 0 ? p.Name : p.Name + " " + p.Version).ToList()) },
+            new[] { "Packages", Names(Versioned(references.Packages)) },
             new[] { "Projects", Names(references.Projects) },
         };
         Table(md, ["Group", "References"], referenceRows);
@@ -199,6 +199,10 @@ public static class ModuleReportMarkdown
             md.Append("| ").Append(string.Join(" | ", row)).Append(" |\n");
         }
     }
+
+    /// <summary>Packages as "name version" (the name alone when the version is unknown).</summary>
+    private static List<string> Versioned(IEnumerable<PackageEntry> packages) =>
+        packages.Select(static p => p.Version.Length == 0 ? p.Name : p.Name + " " + p.Version).ToList();
 
     private static string Name(string name) => Code(name, inTable: true);
 

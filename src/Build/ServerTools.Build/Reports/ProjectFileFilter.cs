@@ -24,8 +24,8 @@ public sealed class ProjectFileFilter
 
     /// <summary>
     /// Globs of files that tools write or bring, not counted unless a user glob with <c>!</c> counts them again: lock files
-    /// (NuGet's, npm's), the .NET tool manifest, minified scripts and styles, and the client libraries that libman and the
-    /// ASP.NET Core templates put in <c>wwwroot/lib/</c>.
+    /// (NuGet's, npm's), the .NET tool manifest, minified scripts and styles, the client libraries that libman and the
+    /// ASP.NET Core templates put in <c>wwwroot/lib/</c>, and npm's packages in any <c>node_modules/</c> folder.
     /// </summary>
     public static IReadOnlyList<string> DefaultExclude { get; } =
     [
@@ -36,6 +36,7 @@ public sealed class ProjectFileFilter
         "**/*.min.js",
         "**/*.min.css",
         "wwwroot/lib/",
+        "**/node_modules/",
     ];
 
     private static readonly bool s_windows = Path.DirectorySeparatorChar == '\\';

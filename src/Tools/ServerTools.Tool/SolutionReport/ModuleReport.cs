@@ -177,8 +177,11 @@ public sealed record ReferenceGroups
     /// <summary>Third-party packages.</summary>
     public IReadOnlyList<PackageReference> Packages { get; init; } = [];
 
-    /// <summary>Projects of the same solution.</summary>
+    /// <summary>Projects the module references.</summary>
     public IReadOnlyList<string> Projects { get; init; } = [];
+
+    /// <summary>Microsoft's packages (<c>Microsoft.*</c>, <c>System.*</c>): .NET. Empty in a report of an older build, which listed them in <see cref="Packages"/>.</summary>
+    public IReadOnlyList<PackageReference> DotnetPackages { get; init; } = [];
 }
 
 /// <summary>A referenced NuGet package.</summary>

@@ -149,11 +149,15 @@ internal static class ReportContent
         new(
             [new("Group"), new("References")],
             [
-                [ReportCell.Of(".NET"), ReportCell.NameList(module.References.Dotnet)],
+                [ReportCell.Of(".NET"), ReportCell.NameList([.. module.References.Dotnet, .. Versioned(module.References.DotnetPackages)])],
                 [ReportCell.Of("ServerTools"), ReportCell.NameList(module.References.ServerTools)],
-                [ReportCell.Of("Packages"), ReportCell.NameList(module.References.Packages.Select(static package => package.Version.Length == 0 ? package.Name : package.Name + " " + package.Version))],
+                [ReportCell.Of("Packages"), ReportCell.NameList(Versioned(module.References.Packages))],
                 [ReportCell.Of("Projects"), ReportCell.NameList(module.References.Projects)],
             ]);
+
+    /// <summary>Packages as "name version" (the name alone when the version is unknown).</summary>
+    private static IEnumerable<string> Versioned(IEnumerable<PackageReference> packages)
+        => packages.Select(static package => package.Version.Length == 0 ? package.Name : package.Name + " " + package.Version);
 
     /// <summary>
     /// The folder that holds every module's project: the combined report names projects relative to it, so that checkouts

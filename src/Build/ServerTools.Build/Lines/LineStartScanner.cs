@@ -1,0 +1,77 @@
+using System;
+
+namespace ServerTools.Build.Lines;
+
+/// <summary>
+/// Marks the lines of languages whose comments are whole lines, told by how the line starts: a line whose first
+/// non-whitespace text is one of the prefixes is a comment line (a prefix that ends in a letter must end a word there:
+/// <c>REM</c> but not <c>REMOVE</c>); a marker later in a line does not start a comment.
+/// </summary>
+internal sealed class LineStartScanner(string[] prefixes, bool ignoreCase = false)
+{
+    private readonly StringComparison _comparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
+    /// <summary>Dockerfile: <c>#</c> (parser directives such as <c># syntax=</c> are comments to the reader too).</summary>
+    public static LineStartScanner Dockerfile { get; } = new(["#"]);
+
+    /// <summary>HTTP request files (<c>.http</c>): <c>#</c> and <c>//</c>, <c>###</c> request separators included.</summary>
+    public static LineStartScanner Http { get; } = new(["#", "//"]);
+
+    /// <summary>Windows batch files (<c>.cmd</c>, <c>.bat</c>): <c>REM</c> (any case, also <c>@REM</c>) and <c>::</c>.</summary>
+    public static LineStartScanner Batch { get; } = new(["rem", "@rem", "::"], ignoreCase: true);
+
+    /// <summary>Counts <paramref name="text"/> ('\n' line ends).</summary>
+    public LineCount Count(string text)
+    {
+        var marks = new LineMarks();
+        var start = 0;
+        while (start <= text.Length)
+        {
+            var end = text.IndexOf('\n', start);
+            end = end < 0 ? text.Length : end;
+            var first = start;
+            while (first < end && LineMarks.IsWhitespace(text[first]))
+            {
+                first++;
+            }
+
+            if (first < end)
+            {
+                if (IsComment(text, first, end))
+                {
+                    marks.Comment();
+                }
+                else
+                {
+                    marks.Code();
+                }
+            }
+
+            if (end == text.Length)
+            {
+                break;
+            }
+
+            marks.NextLine();
+            start = end + 1;
+        }
+
+        return marks.ToCount(text);
+    }
+
+    private bool IsComment(string text, int first, int end)
+    {
+        foreach (var prefix in prefixes)
+        {
+            var after = first + prefix.Length;
+            if (after <= end
+                && string.Compare(text, first, prefix, 0, prefix.Length, _comparison) == 0
+                && (!char.IsLetter(prefix[prefix.Length - 1]) || after == end || !char.IsLetterOrDigit(text[after])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
