@@ -768,6 +768,28 @@ public sealed class ChangeHookMismatchAnalyzerTests
                 partial void OnIdChanged(int oldValue, int newValue) { }
             """));
 
+    [Fact]
+    public async Task Typos_of_a_hook_with_its_parameters_are_reported_with_the_hook_not_as_implementing_it()
+    {
+        // Neither is the hook (its name is OnStateChanged), so neither implements it already: the plain message, no fix.
+        var source = Order(
+            """
+                partial void [|OnSatteChanged|](OrderState oldValue, OrderState newValue) { }
+                partial void [|OnStaeChanged|](OrderState oldValue, OrderState newValue) { }
+                partial void [|OnTotlChanged|](decimal? oldValue, decimal? newValue) { }
+                partial void [|OnTotalChangd|](int oldValue, int newValue) { }
+            """);
+        await VerifyWithoutDefinitionsAsync(
+            source,
+            [
+                new("ST2002", Message("OnSatteChanged", "Order", HookOf("State", "OrderState")), 0),
+                new("ST2002", Message("OnStaeChanged", "Order", HookOf("State", "OrderState")), 1),
+                new("ST2002", Message("OnTotlChanged", "Order", HookOf("Total", "decimal?")), 2),
+                new("ST2002", Message("OnTotalChangd", "Order", HookOf("Total", "decimal?")), 3),
+            ]);
+        await CodeFixAssert.VerifyNotOfferedAsync(new ChangeHookMismatchAnalyzer(), new MatchChangeHookCodeFixProvider(), MarkedSource.Parse(source).Text);
+    }
+
     /// <summary>
     /// Applies the code fix's fix-all to the ST2002 diagnostics in <paramref name="source"/> and returns the fixed text,
     /// for a fix whose result is not clean by design (which <see cref="CodeFixAssert"/> does not accept).

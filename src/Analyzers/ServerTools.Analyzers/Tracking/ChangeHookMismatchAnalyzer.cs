@@ -158,8 +158,10 @@ public sealed class ChangeHookMismatchAnalyzer : DiagnosticAnalyzer
         // would implement it twice (CS0757). Another method that the fix would rewrite into the same hook (two
         // misspellings of it) withholds the fix as well: fixing both (Fix All) would do the same. So does a return
         // value: made void, the body would not compile, and what to do with the value is not for the fix to guess.
+        // Implemented already means a method of the hook's own name and parameters: another typo of the hook with its
+        // parameters is not the hook either, and only withholds the fix.
         var others = hook is null ? [] : OtherMethods(method, hook, symbols, context.CancellationToken);
-        if (hook is not null && others.FirstOrDefault(other => Matches(other, hook)) is { } implemented)
+        if (hook is not null && others.FirstOrDefault(other => other.Name == Prefix + hook.Name + Suffix && Matches(other, hook)) is { } implemented)
         {
             fix = $"the hook of the tracked property '{hook.Name}', '{Signature(hook)}', is implemented already"
                   + (SymbolEqualityComparer.Default.Equals(implemented.ContainingType, method.ContainingType) ? "" : $" in '{implemented.ContainingType.Name}'")
