@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ServerTools.Analyzers.CodeFixes.Tracking;
 using ServerTools.Analyzers.Tracking;
@@ -788,6 +789,178 @@ public sealed class ChangeHookMismatchAnalyzerTests
                 new("ST2002", Message("OnTotalChangd", "Order", HookOf("Total", "decimal?")), 3),
             ]);
         await CodeFixAssert.VerifyNotOfferedAsync(new ChangeHookMismatchAnalyzer(), new MatchChangeHookCodeFixProvider(), MarkedSource.Parse(source).Text);
+    }
+
+    [Fact]
+    public Task Fix_keeps_the_member_names_a_renamed_parameter_gave_by_inference() => CodeFixAssert.VerifyAsync(
+        // new { a } and (a, b) name their members after the parameters: renamed, o.a and t.b would not compile (CS1061).
+        // A tuple whose names are dropped (a duplicate) has none to keep.
+        new ChangeHookMismatchAnalyzer(),
+        new MatchChangeHookCodeFixProvider(),
+        Order(
+            """
+                partial void OnSatteChanged(OrderState a, OrderState b) { var o = new { a, b }; var t = (a, b); System.Console.WriteLine(o.a.ToString() + t.b); }
+                partial void OnTotalChanged(decimal? value) { var o = new { value, value.HasValue }; var d = (value, value); System.Console.WriteLine(o.value + d.Item2); }
+            """),
+        Order(
+            """
+                partial void OnStateChanged(OrderState oldValue, OrderState newValue) { var o = new { a = oldValue, b = newValue }; var t = (a: oldValue, b: newValue); System.Console.WriteLine(o.a.ToString() + t.b); }
+                partial void OnTotalChanged(decimal? oldValue, decimal? newValue) { var o = new { value = newValue, newValue.HasValue }; var d = (newValue, newValue); System.Console.WriteLine(o.value + d.Item2); }
+            """));
+
+    [Fact]
+    public async Task Fix_keeps_a_parameter_name_that_names_a_tuple_element_the_target_type_renames()
+    {
+        // Written out, (a: oldValue, b: newValue) would warn that the names are ignored (CS8123): the names stay, and the
+        // compiler warns that they differ from the declaration's (CS8826), as ST2002.md says.
+        var fixedText = await FixAllOnceAsync(Order(
+            """
+                partial void OnSatteChanged(OrderState a, OrderState b) { (OrderState x, OrderState y) p = (a, b); System.Console.WriteLine(p.x); }
+            """));
+
+        Assert.Equal(
+            Order(
+                """
+                    partial void OnStateChanged(OrderState a, OrderState b) { (OrderState x, OrderState y) p = (a, b); System.Console.WriteLine(p.x); }
+                """),
+            fixedText);
+        Assert.Equal(["CS8826"], CompileWithGenerators(fixedText));
+    }
+
+    [Fact]
+    public async Task Fix_renames_no_parameter_that_text_an_if_leaves_out_names()
+    {
+        // Renamed in the #else branch only, 'a' would not compile where DEBUG is defined (CS0103): it keeps its name.
+        var fixedText = await FixAllOnceAsync(Order(
+            """
+                partial void OnSatteChanged(OrderState a, OrderState b)
+                {
+            #if DEBUG
+                    System.Console.WriteLine(a);
+            #else
+                    System.Console.WriteLine(b);
+            #endif
+                }
+            """));
+
+        Assert.Equal(
+            Order(
+                """
+                    partial void OnStateChanged(OrderState a, OrderState newValue)
+                    {
+                #if DEBUG
+                        System.Console.WriteLine(a);
+                #else
+                        System.Console.WriteLine(newValue);
+                #endif
+                    }
+                """),
+            fixedText);
+        Assert.Equal(["CS8826"], CompileWithGenerators(fixedText));
+        Assert.Equal(["CS8826"], CompileWithGenerators(fixedText, "DEBUG"));
+    }
+
+    [Fact]
+    public Task Fix_is_not_offered_where_text_an_if_leaves_out_uses_a_name_the_fix_adds_or_drops() => CodeFixAssert.VerifyNotOfferedAsync(
+        // Where DEBUG is defined, the added oldValue would clash with the local (CS0136), and c and T would be gone (CS0103, CS0246).
+        new ChangeHookMismatchAnalyzer(),
+        new MatchChangeHookCodeFixProvider(),
+        Order(
+            """
+                partial void OnTotalChanged(decimal? value)
+                {
+            #if DEBUG
+                    var oldValue = 1; System.Console.WriteLine(oldValue);
+            #endif
+                }
+
+                partial void OnIdChanged(int a, int b, int c)
+                {
+            #if DEBUG
+                    System.Console.WriteLine(c);
+            #endif
+                }
+
+                partial void OnStateChanged<T>(OrderState a, OrderState b)
+                {
+            #if DEBUG
+                    System.Console.WriteLine(typeof(T));
+            #endif
+                }
+            """));
+
+    [Fact]
+    public Task Fix_keeps_the_first_two_of_three_parameters_as_the_old_and_new_value_when_the_others_are_unused() => CodeFixAssert.VerifyAsync(
+        new ChangeHookMismatchAnalyzer(),
+        new MatchChangeHookCodeFixProvider(),
+        Order(
+            """
+                partial void OnSatteChanged(OrderState a, OrderState b, int c) => System.Console.WriteLine(a.ToString() + b);
+
+                partial void OnTotalChanged(
+                    decimal before,
+                    decimal after,
+                    string reason = "")
+                    => System.Console.WriteLine(after - before);
+            """),
+        Order(
+            """
+                partial void OnStateChanged(OrderState oldValue, OrderState newValue) => System.Console.WriteLine(oldValue.ToString() + newValue);
+
+                partial void OnTotalChanged(
+                    decimal? oldValue,
+                    decimal? newValue)
+                    => System.Console.WriteLine(newValue - oldValue);
+            """));
+
+    [Fact]
+    public Task Fix_is_not_offered_where_the_method_uses_a_parameter_or_type_parameter_the_hook_does_not_have() => CodeFixAssert.VerifyNotOfferedAsync(
+        // Dropped, c and T would not compile (CS0103, CS0246), nor would the documentation comment's (CS1572, CS1711).
+        new ChangeHookMismatchAnalyzer(),
+        new MatchChangeHookCodeFixProvider(),
+        Order(
+            """
+                partial void OnSatteChanged(OrderState a, OrderState b, int c) { System.Console.WriteLine(c); }
+
+                /// <summary>The total.</summary>
+                /// <param name="a">The old total.</param>
+                /// <param name="b">The new total.</param>
+                /// <param name="reason">Why.</param>
+                partial void OnTotalChanged(decimal a, decimal b, string reason) { }
+
+                partial void OnIdChanged<T>(int a, int b) where T : class { System.Console.WriteLine(typeof(T)); }
+
+                /// <summary>The note.</summary>
+                /// <typeparam name="T">A type.</typeparam>
+                partial void OnNoteChanged<T>(string? oldValue, string? newValue) { }
+            """));
+
+    [Fact]
+    public Task Fix_keeps_the_comments_after_the_modifiers_it_removes() => CodeFixAssert.VerifyAsync(
+        new ChangeHookMismatchAnalyzer(),
+        new MatchChangeHookCodeFixProvider(),
+        Order(
+            """
+                /* lead */ private /* mid */ static partial void OnSatteChanged(OrderState oldValue, OrderState newValue) { }
+                public /* why */ partial void OnTotalChanged(decimal oldValue, decimal newValue) { }
+            """),
+        Order(
+            """
+                /* lead */ /* mid */ partial void OnStateChanged(OrderState oldValue, OrderState newValue) { }
+                /* why */ partial void OnTotalChanged(decimal? oldValue, decimal? newValue) { }
+            """));
+
+    /// <summary>
+    /// The ids of the errors and warnings of <paramref name="source"/> compiled with the ServerTools generators, with
+    /// <paramref name="symbols"/> defined (another build configuration's <c>#if</c> branches).
+    /// </summary>
+    private static string[] CompileWithGenerators(string source, params string[] symbols)
+    {
+        var compilation = TestCompilation.Create().AddSyntaxTrees(
+            CSharpSyntaxTree.ParseText(source, TestCompilation.ParseOptions.WithPreprocessorSymbols(symbols), "Source0.cs"));
+        return [.. GeneratorHarness.Run(compilation).OutputCompilation.GetDiagnostics()
+            .Where(static d => d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning)
+            .Select(static d => d.Id)];
     }
 
     /// <summary>
