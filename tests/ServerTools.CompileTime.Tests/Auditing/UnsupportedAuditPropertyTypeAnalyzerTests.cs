@@ -379,6 +379,27 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
         """);
 
     [Fact]
+    public Task Fix_all_in_the_containing_type_marks_every_property_of_that_type_and_none_of_another() => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        new AddAuditIgnoreCodeFixProvider(),
+        """
+        namespace Shop;
+
+        [ServerTools.Audited] public partial class Customer { public int Id { get; set; } public NpgsqlTypes.NpgsqlInet A { get; set; } public NpgsqlTypes.NpgsqlInet B { get; set; } public NpgsqlTypes.NpgsqlInet C { get; set; } public NpgsqlTypes.NpgsqlInet D { get; set; } }
+
+        [ServerTools.Audited] public partial class Supplier { public int Id { get; set; } public NpgsqlTypes.NpgsqlInet E { get; set; } public NpgsqlTypes.NpgsqlInet F { get; set; } }
+        """,
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [ServerTools.Audited] public partial class Customer { public int Id { get; set; } [AuditIgnore] public NpgsqlTypes.NpgsqlInet A { get; set; } [AuditIgnore] public NpgsqlTypes.NpgsqlInet B { get; set; } [AuditIgnore] public NpgsqlTypes.NpgsqlInet C { get; set; } [AuditIgnore] public NpgsqlTypes.NpgsqlInet D { get; set; } }
+
+        [ServerTools.Audited] public partial class Supplier { public int Id { get; set; } [AuditIgnore] public NpgsqlTypes.NpgsqlInet E { get; set; } [AuditIgnore] public NpgsqlTypes.NpgsqlInet F { get; set; } }
+        """);
+
+    [Fact]
     public Task Fix_writes_the_namespace_and_no_using_where_another_AuditIgnore_is_in_scope() => CodeFixAssert.VerifyAsync(
         new UnsupportedAuditPropertyTypeAnalyzer(),
         new AddAuditIgnoreCodeFixProvider(),
