@@ -379,6 +379,27 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
         """);
 
     [Fact]
+    public Task Fix_all_in_the_containing_type_marks_every_property_of_that_type_and_none_of_another() => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        new AddAuditIgnoreCodeFixProvider(),
+        """
+        namespace Shop;
+
+        [ServerTools.Audited] public partial class Customer { public int Id { get; set; } public NpgsqlTypes.NpgsqlInet A { get; set; } public NpgsqlTypes.NpgsqlInet B { get; set; } public NpgsqlTypes.NpgsqlInet C { get; set; } public NpgsqlTypes.NpgsqlInet D { get; set; } }
+
+        [ServerTools.Audited] public partial class Supplier { public int Id { get; set; } public NpgsqlTypes.NpgsqlInet E { get; set; } public NpgsqlTypes.NpgsqlInet F { get; set; } }
+        """,
+        """
+        using ServerTools;
+
+        namespace Shop;
+
+        [ServerTools.Audited] public partial class Customer { public int Id { get; set; } [AuditIgnore] public NpgsqlTypes.NpgsqlInet A { get; set; } [AuditIgnore] public NpgsqlTypes.NpgsqlInet B { get; set; } [AuditIgnore] public NpgsqlTypes.NpgsqlInet C { get; set; } [AuditIgnore] public NpgsqlTypes.NpgsqlInet D { get; set; } }
+
+        [ServerTools.Audited] public partial class Supplier { public int Id { get; set; } [AuditIgnore] public NpgsqlTypes.NpgsqlInet E { get; set; } [AuditIgnore] public NpgsqlTypes.NpgsqlInet F { get; set; } }
+        """);
+
+    [Fact]
     public Task Fix_writes_the_namespace_and_no_using_where_another_AuditIgnore_is_in_scope() => CodeFixAssert.VerifyAsync(
         new UnsupportedAuditPropertyTypeAnalyzer(),
         new AddAuditIgnoreCodeFixProvider(),
@@ -405,6 +426,215 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
             public int Id { get; set; }
             [ServerTools.AuditIgnore]
             public NpgsqlTypes.NpgsqlInet Network { get; set; }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_writes_the_namespace_and_no_using_that_would_make_another_attribute_of_the_file_ambiguous() => CodeFixAssert.VerifyAsync(
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        new AddAuditIgnoreCodeFixProvider(),
+        """
+        using Lib;
+
+        namespace Lib
+        {
+            public sealed class AuditMaskAttribute : System.Attribute { }
+        }
+
+        namespace Shop
+        {
+            [ServerTools.Audited]
+            public partial class Customer
+            {
+                public int Id { get; set; }
+                [AuditMask]
+                public string Email { get; set; } = "";
+                public NpgsqlTypes.NpgsqlInet Network { get; set; }
+            }
+        }
+        """,
+        """
+        using Lib;
+
+        namespace Lib
+        {
+            public sealed class AuditMaskAttribute : System.Attribute { }
+        }
+
+        namespace Shop
+        {
+            [ServerTools.Audited]
+            public partial class Customer
+            {
+                public int Id { get; set; }
+                [AuditMask]
+                public string Email { get; set; } = "";
+                [ServerTools.AuditIgnore]
+                public NpgsqlTypes.NpgsqlInet Network { get; set; }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_all_writes_the_namespace_and_no_using_that_would_make_a_type_of_the_file_ambiguous() => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        new AddAuditIgnoreCodeFixProvider(),
+        """
+        using Shop.Messaging;
+
+        namespace Shop.Messaging
+        {
+            public sealed class OutboxMessage { public int Id { get; set; } }
+        }
+
+        namespace Shop
+        {
+            [ServerTools.Audited]
+            public partial class Device
+            {
+                public int Id { get; set; }
+                public NpgsqlTypes.NpgsqlInet A { get; set; }
+                public NpgsqlTypes.NpgsqlInet B { get; set; }
+                public OutboxMessage? Last() => null;
+            }
+        }
+        """,
+        """
+        using Shop.Messaging;
+
+        namespace Shop.Messaging
+        {
+            public sealed class OutboxMessage { public int Id { get; set; } }
+        }
+
+        namespace Shop
+        {
+            [ServerTools.Audited]
+            public partial class Device
+            {
+                public int Id { get; set; }
+                [ServerTools.AuditIgnore]
+                public NpgsqlTypes.NpgsqlInet A { get; set; }
+                [ServerTools.AuditIgnore]
+                public NpgsqlTypes.NpgsqlInet B { get; set; }
+                public OutboxMessage? Last() => null;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_writes_the_namespace_and_no_second_using_where_an_inactive_if_branch_imports_it() => CodeFixAssert.VerifyAsync(
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        new AddAuditIgnoreCodeFixProvider(),
+        """
+        #if DEBUG
+        using ServerTools;
+        #endif
+
+        namespace Shop;
+
+        [ServerTools.Audited]
+        public partial class Customer
+        {
+            public int Id { get; set; }
+            public NpgsqlTypes.NpgsqlInet Network { get; set; }
+        }
+        """,
+        """
+        #if DEBUG
+        using ServerTools;
+        #endif
+
+        namespace Shop;
+
+        [ServerTools.Audited]
+        public partial class Customer
+        {
+            public int Id { get; set; }
+            [ServerTools.AuditIgnore]
+            public NpgsqlTypes.NpgsqlInet Network { get; set; }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_all_adds_the_using_in_each_namespace_declaration_where_the_file_keeps_its_usings_there() => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        new AddAuditIgnoreCodeFixProvider(),
+        """
+        namespace Shop.Sales
+        {
+            using ServerTools;
+
+            [Audited]
+            public partial class Order
+            {
+                public int Id { get; set; }
+            }
+        }
+
+        namespace Shop.Network
+        {
+            [ServerTools.Audited]
+            public partial class Device
+            {
+                public int Id { get; set; }
+                public NpgsqlTypes.NpgsqlInet A { get; set; }
+            }
+        }
+
+        namespace Shop.Sites
+        {
+            using System;
+
+            /// <summary>A site.</summary>
+            [ServerTools.Audited]
+            public partial class Site
+            {
+                public int Id { get; set; }
+                public DateTime Opened { get; set; }
+                public NpgsqlTypes.NpgsqlInet B { get; set; }
+            }
+        }
+        """,
+        """
+        namespace Shop.Sales
+        {
+            using ServerTools;
+
+            [Audited]
+            public partial class Order
+            {
+                public int Id { get; set; }
+            }
+        }
+
+        namespace Shop.Network
+        {
+            using ServerTools;
+
+            [ServerTools.Audited]
+            public partial class Device
+            {
+                public int Id { get; set; }
+                [AuditIgnore]
+                public NpgsqlTypes.NpgsqlInet A { get; set; }
+            }
+        }
+
+        namespace Shop.Sites
+        {
+            using System;
+            using ServerTools;
+
+            /// <summary>A site.</summary>
+            [ServerTools.Audited]
+            public partial class Site
+            {
+                public int Id { get; set; }
+                public DateTime Opened { get; set; }
+                [AuditIgnore]
+                public NpgsqlTypes.NpgsqlInet B { get; set; }
+            }
         }
         """);
 

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 using Xunit.Sdk;
@@ -94,14 +95,17 @@ public static class CodeFixAssert
 
     /// <summary>
     /// Fixes every diagnostic of <paramref name="analyzer"/> in <paramref name="source"/> with the fix's fix-all provider
-    /// six times: in document, project and solution scope, each asked with the equivalence key of the action the fix
-    /// offers for the first diagnostic and with none (as <c>dotnet format</c> asks when it offers nothing for that one),
-    /// and checks each result as <see cref="VerifyAsync(DiagnosticAnalyzer, CodeFixProvider, string, string)"/> does.
+    /// in every scope, each asked with the equivalence key of the action the fix offers for the first diagnostic and with
+    /// none (as <c>dotnet format</c> asks when it offers nothing for that one), and checks each result as
+    /// <see cref="VerifyAsync(DiagnosticAnalyzer, CodeFixProvider, string, string)"/> does. Document, project and
+    /// solution scope fix all at once. Containing type and containing member scope are asked from one diagnostic after
+    /// the other, and each time must fix every diagnostic in that diagnostic's type (all its partial declarations) or
+    /// member and no other; diagnostics in no member (on a type) are then fixed in document scope.
     /// <paramref name="others"/> are further files of the project (a <c>global using</c>), which must stay as they are.
     /// </summary>
     public static async Task VerifyFixAllInEveryScopeAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string source, string expected, params string[] others)
     {
-        foreach (var scope in new[] { FixAllScope.Document, FixAllScope.Project, FixAllScope.Solution })
+        foreach (var scope in new[] { FixAllScope.Document, FixAllScope.Project, FixAllScope.Solution, FixAllScope.ContainingType, FixAllScope.ContainingMember })
         {
             foreach (var withKey in new[] { true, false })
             {
@@ -114,9 +118,11 @@ public static class CodeFixAssert
 
                 var diagnostics = await FixableAsync(document, analyzer, fix).ConfigureAwait(false);
                 var key = withKey ? (await ActionAsync(document, fix, diagnostics[0], null).ConfigureAwait(false)).EquivalenceKey : null;
-                var fixedDocument = await FixAllAsync(document, fix, diagnostics, scope, key).ConfigureAwait(false);
                 try
                 {
+                    var fixedDocument = scope is FixAllScope.ContainingType or FixAllScope.ContainingMember
+                        ? await FixAllInContainersAsync(document, analyzer, fix, scope, key).ConfigureAwait(false)
+                        : await FixAllAsync(document, fix, diagnostics, scope, key).ConfigureAwait(false);
                     await CheckFixedAsync(fixedDocument, analyzer, expected).ConfigureAwait(false);
                     foreach (var other in fixedDocument.Project.Documents.Where(d => d.Id != document.Id))
                     {
@@ -131,23 +137,95 @@ public static class CodeFixAssert
         }
     }
 
-    private static async Task<ImmutableArray<Diagnostic>> FixableAsync(Document document, DiagnosticAnalyzer analyzer, CodeFixProvider fix)
+    /// <summary>
+    /// Fix-all in <paramref name="scope"/> (containing type or member), asked from each diagnostic in a type or member in
+    /// turn; fails unless each time the diagnostics in that type or member, and only they, are gone. What is left (the
+    /// diagnostics in no member) is then fixed in document scope.
+    /// </summary>
+    private static async Task<Document> FixAllInContainersAsync(Document document, DiagnosticAnalyzer analyzer, CodeFixProvider fix, FixAllScope scope, string? key)
     {
-        var diagnostics = (await AnalyzeAsync(document.Project, analyzer).ConfigureAwait(false))
+        const int maxRounds = 20;
+        for (var round = 0; ; round++)
+        {
+            var diagnostics = await FixableInAsync(document, analyzer, fix).ConfigureAwait(false);
+            var root = (await document.GetSyntaxRootAsync().ConfigureAwait(false))!;
+            var model = (await document.GetSemanticModelAsync().ConfigureAwait(false))!;
+            var trigger = diagnostics.Select(d => (Diagnostic: d, Spans: ContainerSpans(root, model, d.Location.SourceSpan, scope))).FirstOrDefault(static t => t.Spans.Count > 0);
+            if (trigger.Diagnostic is null)
+            {
+                return diagnostics.IsEmpty ? document : await FixAllAsync(document, fix, diagnostics, FixAllScope.Document, key).ConfigureAwait(false);
+            }
+
+            if (round == maxRounds)
+            {
+                throw new XunitException($"Still diagnostics after {maxRounds} rounds of fix-all in {scope} scope: {trigger.Diagnostic}");
+            }
+
+            var inScope = diagnostics.Count(d => trigger.Spans.Any(s => s.Contains(d.Location.SourceSpan)));
+            var context = new FixAllContext(
+                document, trigger.Diagnostic.Location.SourceSpan, fix, scope, key!, diagnostics.Select(static d => d.Id).Distinct(),
+                new FixedDiagnostics(diagnostics), CancellationToken.None);
+            document = await ApplyFixAllAsync(document, fix, context).ConfigureAwait(false);
+            var remaining = await FixableInAsync(document, analyzer, fix).ConfigureAwait(false);
+            if (remaining.Length != diagnostics.Length - inScope)
+            {
+                throw new XunitException(
+                    $"Fix-all asked from {trigger.Diagnostic} should fix the {inScope} diagnostics in its {(scope == FixAllScope.ContainingType ? "type" : "member")} "
+                    + $"and leave the other {diagnostics.Length - inScope}; {remaining.Length} of {diagnostics.Length} are left:\n  "
+                    + string.Join("\n  ", remaining.Select(GeneratedCodeAssert.Format)));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The full spans of the type declaration (each partial one in the document) or the member declaration that contains
+    /// <paramref name="span"/>, as Roslyn chooses them for fix-all in <paramref name="scope"/>; none when there is no such
+    /// type, or no member below the type (a diagnostic on a type's attribute).
+    /// </summary>
+    private static List<TextSpan> ContainerSpans(SyntaxNode root, SemanticModel model, TextSpan span, FixAllScope scope)
+    {
+        var token = root.FindToken(span.Start);
+        if (scope == FixAllScope.ContainingMember)
+        {
+            var member = token.Parent?.AncestorsAndSelf().OfType<MemberDeclarationSyntax>().FirstOrDefault();
+            return member is null or BaseTypeDeclarationSyntax or BaseNamespaceDeclarationSyntax
+                       or DelegateDeclarationSyntax
+                ? []
+                : [member.FullSpan];
+        }
+
+        var type = token.Parent?.AncestorsAndSelf().OfType<BaseTypeDeclarationSyntax>().FirstOrDefault();
+        return type is null
+            ? []
+            : model.GetDeclaredSymbol(type)!.DeclaringSyntaxReferences
+                .Where(r => r.SyntaxTree == root.SyntaxTree)
+                .Select(r => r.GetSyntax().FullSpan)
+                .ToList();
+    }
+
+    /// <summary>The diagnostics of <paramref name="analyzer"/> that <paramref name="fix"/> is for, in source order.</summary>
+    private static async Task<ImmutableArray<Diagnostic>> FixableInAsync(Document document, DiagnosticAnalyzer analyzer, CodeFixProvider fix)
+        => (await AnalyzeAsync(document.Project, analyzer).ConfigureAwait(false))
             .Where(d => fix.FixableDiagnosticIds.Contains(d.Id))
             .OrderBy(static d => d.Location.SourceSpan.Start)
             .ToImmutableArray();
+
+    private static async Task<ImmutableArray<Diagnostic>> FixableAsync(Document document, DiagnosticAnalyzer analyzer, CodeFixProvider fix)
+    {
+        var diagnostics = await FixableInAsync(document, analyzer, fix).ConfigureAwait(false);
         return diagnostics.Length < 2
             ? throw new XunitException($"Fix-all needs at least two diagnostics to fix; the analyzer reported {diagnostics.Length}.")
             : diagnostics;
     }
 
-    private static async Task<Document> FixAllAsync(Document document, CodeFixProvider fix, ImmutableArray<Diagnostic> diagnostics, FixAllScope scope, string? key)
+    private static Task<Document> FixAllAsync(Document document, CodeFixProvider fix, ImmutableArray<Diagnostic> diagnostics, FixAllScope scope, string? key)
+        => ApplyFixAllAsync(document, fix, new FixAllContext(
+            document, fix, scope, key!, diagnostics.Select(static d => d.Id).Distinct(),
+            new FixedDiagnostics(diagnostics), CancellationToken.None));
+
+    private static async Task<Document> ApplyFixAllAsync(Document document, CodeFixProvider fix, FixAllContext context)
     {
         var fixAll = fix.GetFixAllProvider() ?? throw new XunitException("The code fix has no fix-all provider.");
-        var context = new FixAllContext(
-            document, fix, scope, key!, diagnostics.Select(static d => d.Id).Distinct(),
-            new FixedDiagnostics(diagnostics), CancellationToken.None);
         var action = await fixAll.GetFixAsync(context).ConfigureAwait(false) ?? throw new XunitException("Fix-all offered no action.");
         var operations = await action.GetOperationsAsync(CancellationToken.None).ConfigureAwait(false);
         return operations.OfType<ApplyChangesOperation>().Single().ChangedSolution.GetDocument(document.Id)!;

@@ -78,8 +78,13 @@ internal static class AttributeLists
     /// many names need them; they are then shortened by the simplifier as the code action is applied. A name whose short
     /// form already means the attribute (the file or a global using imports its namespace) needs none, and neither does
     /// one whose short form means another type (<c>Shop.AuditIgnoreAttribute</c>): the simplifier writes it as
-    /// <c>ServerTools.AuditIgnore</c>. The import adder is not run when no name needs a using, since it rewrites the top
-    /// of the file even when it adds nothing.
+    /// <c>ServerTools.AuditIgnore</c>. It is written so too, with no using, when the file imports the namespace in an
+    /// inactive <c>#if</c> branch (a second using would be CS0105 where the branch is active), or when the using would add
+    /// an error to the file: a name the file uses that the namespace also has (<c>[AuditMask]</c> of <c>using Lib;</c>,
+    /// an <c>OutboxMessage</c> of its own) would become ambiguous (CS0104). The using goes where the file keeps its
+    /// usings: into the namespace declaration around the name when the file has its usings in namespace declarations,
+    /// else as the import adder places it (at the top). The import adder is not run when no name needs a using, since
+    /// it rewrites the top of the file even when it adds nothing.
     /// </summary>
     public static async Task<Document> AddImportsAsync(Document document, CancellationToken cancellationToken)
     {
@@ -91,16 +96,26 @@ internal static class AttributeLists
             return document;
         }
 
-        var imported = names.Where(name => !NeedsImport(model, name)).ToList();
+        var imported = names.Where(name => !NeedsImport(model, name) || ImportedInDisabledText(root, name)).ToList();
         if (imported.Count > 0)
         {
             root = root.ReplaceNodes(imported, static (_, name) => name.WithoutAnnotations(Simplifier.AddImportsAnnotation));
             document = document.WithSyntaxRoot(root);
         }
 
-        return imported.Count == names.Count
-            ? document
+        if (imported.Count == names.Count)
+        {
+            return document;
+        }
+
+        var withImports = UsingsInNamespaces(root)
+            ? document.WithSyntaxRoot(AddUsingsInNamespaces(root))
             : await ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await ErrorCountAsync(withImports, cancellationToken).ConfigureAwait(false) > await ErrorCountAsync(document, cancellationToken).ConfigureAwait(false)
+            ? document.WithSyntaxRoot(root.ReplaceNodes(
+                root.GetAnnotatedNodes(Simplifier.AddImportsAnnotation).OfType<QualifiedNameSyntax>(),
+                static (_, name) => name.WithoutAnnotations(Simplifier.AddImportsAnnotation)))
+            : withImports;
     }
 
     /// <summary>True when the short form of <paramref name="name"/> (<c>[AuditIgnore]</c>) names no type where it stands.</summary>
@@ -110,6 +125,90 @@ internal static class AttributeLists
         var info = model.GetSpeculativeSymbolInfo(name.SpanStart, shortForm);
         return info.Symbol is null && info.CandidateSymbols.IsEmpty;
     }
+
+    /// <summary>
+    /// True when an inactive <c>#if</c> branch of the file has a using of the namespace of <paramref name="name"/>
+    /// (<c>#if DEBUG using ServerTools; #endif</c>).
+    /// </summary>
+    private static bool ImportedInDisabledText(SyntaxNode root, QualifiedNameSyntax name)
+    {
+        var ns = NamespaceOf(name);
+        return root.DescendantTrivia().Any(t => t.IsKind(SyntaxKind.DisabledTextTrivia)
+            && SyntaxFactory.ParseCompilationUnit(t.ToString()).Usings.Any(u => u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None) && u.Name is { } imported && NamespaceText(imported) == ns));
+    }
+
+    /// <summary>The namespace of an attribute name the fix wrote: <c>ServerTools</c> of <c>global::ServerTools.AuditIgnore</c>.</summary>
+    private static string NamespaceOf(QualifiedNameSyntax name) => NamespaceText(name.Left);
+
+    /// <summary>A namespace name as text, without <c>global::</c> and spaces.</summary>
+    private static string NamespaceText(NameSyntax name)
+        => (name is AliasQualifiedNameSyntax alias ? (NameSyntax)alias.Name : name).ToString().Replace("global::", string.Empty).Replace(" ", string.Empty);
+
+    /// <summary>
+    /// True when the file keeps its usings in namespace declarations: one has a using, and the file has none of its own
+    /// (but <c>global using</c>s, which cannot go in a namespace).
+    /// </summary>
+    private static bool UsingsInNamespaces(SyntaxNode root)
+        => root is CompilationUnitSyntax unit
+           && unit.Usings.All(static u => u.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword))
+           && unit.DescendantNodes(static n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<BaseNamespaceDeclarationSyntax>().Any(static n => n.Usings.Count > 0)
+           && unit.GetAnnotatedNodes(Simplifier.AddImportsAnnotation).All(static n => n.Ancestors().OfType<BaseNamespaceDeclarationSyntax>().Any());
+
+    /// <summary>
+    /// <paramref name="root"/> with a using of the namespace of each marked name in the outermost namespace declaration
+    /// around the name, once each, in its sorted place among the declaration's usings (<c>System</c> first).
+    /// </summary>
+    private static SyntaxNode AddUsingsInNamespaces(SyntaxNode root)
+    {
+        var wanted = root.GetAnnotatedNodes(Simplifier.AddImportsAnnotation).OfType<QualifiedNameSyntax>()
+            .Select(static n => (Namespace: n.Ancestors().OfType<BaseNamespaceDeclarationSyntax>().Last(), Import: NamespaceOf(n)))
+            .Distinct()
+            .ToList();
+        return root.ReplaceNodes(
+            wanted.Select(static w => w.Namespace).Distinct(),
+            (original, current) => wanted.Where(w => w.Namespace == original).Aggregate(current, static (n, w) => AddUsing(n, w.Import)));
+    }
+
+    /// <summary><paramref name="declaration"/> with <c>using <paramref name="import"/>;</c> in its sorted place.</summary>
+    private static BaseNamespaceDeclarationSyntax AddUsing(BaseNamespaceDeclarationSyntax declaration, string import)
+    {
+        var usings = declaration.Usings;
+        var plain = usings.Where(static u => u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None) && u.GlobalKeyword.IsKind(SyntaxKind.None)).ToList();
+        var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(import).WithLeadingTrivia(SyntaxFactory.Space))
+            .WithSemicolonToken(SyntaxFactory.Token(SyntaxKind.SemicolonToken));
+        if (plain.Count > 0)
+        {
+            var before = plain.FirstOrDefault(u => CompareImports(import, NamespaceText(u.Name!)) < 0);
+            var model = before ?? plain[plain.Count - 1];
+            directive = directive.WithLeadingTrivia(Indentation(model.GetLeadingTrivia())).WithTrailingTrivia(model.GetTrailingTrivia());
+            return declaration.WithUsings(before is null ? usings.Insert(usings.IndexOf(model) + 1, directive) : usings.Insert(usings.IndexOf(before), directive));
+        }
+
+        var next = usings.Count > 0 ? (SyntaxNode)usings[0] : declaration.Members.First();
+        var endOfLine = EndOfLine(next);
+        directive = directive.WithLeadingTrivia(Indentation(next.GetLeadingTrivia())).WithTrailingTrivia(endOfLine);
+        var updated = usings.Count > 0
+            ? declaration.WithUsings(usings.Insert(0, directive))
+            : declaration.ReplaceNode(next, next.WithLeadingTrivia(next.GetLeadingTrivia().Insert(0, endOfLine))).WithUsings(usings.Insert(0, directive));
+        return updated;
+    }
+
+    /// <summary>The order of usings: <c>System</c> and its namespaces first, then by name, as <c>dotnet format</c> sorts them.</summary>
+    private static int CompareImports(string x, string y)
+    {
+        static bool IsSystem(string name) => name == "System" || name.StartsWith("System.", System.StringComparison.Ordinal);
+        return IsSystem(x) != IsSystem(y) ? (IsSystem(x) ? -1 : 1) : System.StringComparer.OrdinalIgnoreCase.Compare(x, y);
+    }
+
+    /// <summary>The spaces at the end of <paramref name="trivia"/>: a line's indentation.</summary>
+    private static SyntaxTriviaList Indentation(SyntaxTriviaList trivia)
+        => SyntaxFactory.TriviaList(trivia.Reverse().TakeWhile(static t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse());
+
+    /// <summary>The number of errors the compiler reports in <paramref name="document"/>.</summary>
+    private static async Task<int> ErrorCountAsync(Document document, CancellationToken cancellationToken)
+        => await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false) is { } model
+            ? model.GetDiagnostics(cancellationToken: cancellationToken).Count(static d => d.Severity == DiagnosticSeverity.Error)
+            : 0;
 
     /// <summary>The line break the file uses: the one after the previous token, or the first in the file.</summary>
     private static SyntaxTrivia EndOfLine(SyntaxNode node)

@@ -14,7 +14,10 @@ namespace ServerTools.Analyzers.CodeFixes.Common;
 /// fix offers for the first diagnostic it found, and with none when the fix offers nothing for that one (an empty rule
 /// id, a navigation marked [Tracked]): the fix-all would then fix nothing, and <c>dotnet format</c> says the code fix
 /// "didn't return a Fix All action". Asked without a key, this takes the key of the first diagnostic in scope that the
-/// code fix offers an action for.
+/// code fix offers an action for (in the containing type or member scope: in the document). Every scope goes to
+/// <see cref="NodeFixAllProvider"/>, the containing type and member too: the batch fixer dropped fixes there as well
+/// ("Name", "Name", "Name" kept two). Asked without a key in those two scopes, a code fix that offers other actions
+/// fixes nothing: the context cannot be remade with a key, since the span that picks the type or member is not public.
 /// </summary>
 internal sealed class KeyedFixAllProvider : FixAllProvider
 {
@@ -26,18 +29,20 @@ internal sealed class KeyedFixAllProvider : FixAllProvider
     public static FixAllProvider Instance { get; } = new KeyedFixAllProvider();
 
     /// <inheritdoc />
-    public override IEnumerable<FixAllScope> GetSupportedFixAllScopes() => WellKnownFixAllProviders.BatchFixer.GetSupportedFixAllScopes();
+    public override IEnumerable<FixAllScope> GetSupportedFixAllScopes() => NodeFixAllProvider.Scopes;
 
     /// <inheritdoc />
     public override async Task<CodeAction?> GetFixAsync(FixAllContext fixAllContext)
     {
-        if (fixAllContext.Scope is not (FixAllScope.Document or FixAllScope.Project or FixAllScope.Solution))
+        var first = await FirstActionAsync(fixAllContext).ConfigureAwait(false);
+        if (first is NodeFixAction)
         {
-            return await WellKnownFixAllProviders.BatchFixer.GetFixAsync(fixAllContext).ConfigureAwait(false);
+            var nodeFixAll = fixAllContext.CodeActionEquivalenceKey is null ? NodeFixAllProvider.WithKey(first.EquivalenceKey!) : NodeFixAllProvider.Instance;
+            return await nodeFixAll.GetFixAsync(fixAllContext).ConfigureAwait(false);
         }
 
-        var first = await FirstActionAsync(fixAllContext).ConfigureAwait(false);
-        if (fixAllContext.CodeActionEquivalenceKey is null && first?.EquivalenceKey is { } key)
+        if (fixAllContext.CodeActionEquivalenceKey is null && first?.EquivalenceKey is { } key
+            && fixAllContext.Scope is FixAllScope.Document or FixAllScope.Project or FixAllScope.Solution)
         {
             var diagnostics = new ContextDiagnostics(fixAllContext);
             fixAllContext = fixAllContext.Document is { } document
@@ -45,8 +50,7 @@ internal sealed class KeyedFixAllProvider : FixAllProvider
                 : new FixAllContext(fixAllContext.Project, fixAllContext.CodeFixProvider, fixAllContext.Scope, key, fixAllContext.DiagnosticIds, diagnostics, fixAllContext.CancellationToken);
         }
 
-        var fixAll = first is NodeFixAction ? NodeFixAllProvider.Instance : WellKnownFixAllProviders.BatchFixer;
-        return await fixAll.GetFixAsync(fixAllContext).ConfigureAwait(false);
+        return await WellKnownFixAllProviders.BatchFixer.GetFixAsync(fixAllContext).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -56,7 +60,7 @@ internal sealed class KeyedFixAllProvider : FixAllProvider
     private static async Task<CodeAction?> FirstActionAsync(FixAllContext fixAllContext)
     {
         var diagnostics = new List<Diagnostic>();
-        if (fixAllContext.Scope == FixAllScope.Document && fixAllContext.Document is { } document)
+        if (fixAllContext.Scope is FixAllScope.Document or FixAllScope.ContainingMember or FixAllScope.ContainingType && fixAllContext.Document is { } document)
         {
             diagnostics.AddRange(await fixAllContext.GetDocumentDiagnosticsAsync(document).ConfigureAwait(false));
         }

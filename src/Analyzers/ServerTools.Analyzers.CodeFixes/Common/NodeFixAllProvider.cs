@@ -13,17 +13,33 @@ namespace ServerTools.Analyzers.CodeFixes.Common;
 /// fix before removed is skipped; a node two diagnostics share is fixed once), and the usings the added attributes need
 /// are added once at the end. Roslyn's batch fixer instead makes each fix on the original document and drops every one
 /// whose edit overlaps another's: two items of one list removed with the comma between them, or three attributes that
-/// each add <c>using ServerTools;</c>, lost all but the first fixes.
+/// each add <c>using ServerTools;</c>, lost all but the first fixes. Every scope, the containing type and member too:
+/// the base class gives each document the diagnostics in scope.
 /// </summary>
 internal sealed class NodeFixAllProvider : DocumentBasedFixAllProvider
 {
-    private NodeFixAllProvider()
-        : base([FixAllScope.Document, FixAllScope.Project, FixAllScope.Solution])
+    private static readonly ImmutableArray<FixAllScope> s_scopes =
+        [FixAllScope.Document, FixAllScope.Project, FixAllScope.Solution, FixAllScope.ContainingMember, FixAllScope.ContainingType];
+
+    private readonly string? _equivalenceKey;
+
+    private NodeFixAllProvider(string? equivalenceKey)
+        : base(s_scopes)
     {
+        _equivalenceKey = equivalenceKey;
     }
 
-    /// <summary>The one instance.</summary>
-    public static NodeFixAllProvider Instance { get; } = new();
+    /// <summary>The instance that applies the actions with the fix-all's equivalence key.</summary>
+    public static NodeFixAllProvider Instance { get; } = new(null);
+
+    /// <summary>The scopes every instance supports.</summary>
+    public static ImmutableArray<FixAllScope> Scopes => s_scopes;
+
+    /// <summary>
+    /// A fix-all that applies the actions with <paramref name="equivalenceKey"/>, for a fix-all asked with none: the
+    /// context it was asked with is kept as it is, with the span that picks the containing type or member.
+    /// </summary>
+    public static NodeFixAllProvider WithKey(string equivalenceKey) => new(equivalenceKey);
 
     /// <inheritdoc />
     protected override async Task<Document?> FixAllAsync(FixAllContext fixAllContext, Document document, ImmutableArray<Diagnostic> diagnostics)
@@ -44,7 +60,7 @@ internal sealed class NodeFixAllProvider : DocumentBasedFixAllProvider
                 diagnostic,
                 (registered, _) =>
                 {
-                    if (registered is NodeFixAction fix && fix.EquivalenceKey == fixAllContext.CodeActionEquivalenceKey)
+                    if (registered is NodeFixAction fix && fix.EquivalenceKey == (_equivalenceKey ?? fixAllContext.CodeActionEquivalenceKey))
                     {
                         action ??= fix;
                     }
