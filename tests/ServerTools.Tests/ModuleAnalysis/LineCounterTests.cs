@@ -1,3 +1,4 @@
+using System.Linq;
 using ServerTools.Build.Lines;
 
 namespace ServerTools.Tests.ModuleAnalysis;
@@ -206,6 +207,75 @@ public sealed class LineCounterTests
 
             """;
         AssertCount(LineKind.Sql, text, code: 15, comment: 4, blank: 0);
+    }
+
+    [Fact]
+    public void Sql_routine_language_is_the_language_clause_not_the_word_language_in_comments_parameters_columns_or_the_body()
+    {
+        // A column named language, in RETURNS TABLE and in the body.
+        AssertCount(LineKind.Sql, """
+            CREATE FUNCTION user_languages() RETURNS TABLE(id int, language text) AS $$
+              -- only active users
+              SELECT id, language FROM users WHERE active;
+            $$ LANGUAGE sql;
+            """, code: 3, comment: 1, blank: 0);
+        // "language" in the comment above the function, and a language clause after the body.
+        AssertCount(LineKind.Sql, """
+            -- Sets the language for the session.
+            CREATE FUNCTION set_lang(l text) RETURNS void AS $$
+            BEGIN
+              -- remember it
+              PERFORM set_config('app.lang', l, false);
+            END
+            $$ LANGUAGE plpgsql;
+            """, code: 5, comment: 2, blank: 0);
+        // A parameter named language, the clause before the body; a comment after the statement.
+        AssertCount(LineKind.Sql, """
+            CREATE OR REPLACE FUNCTION f(language text) RETURNS text
+            LANGUAGE 'plpgsql' AS $$
+            BEGIN
+              -- c1
+              RETURN language;
+            END $$;
+            -- c2
+            """, code: 5, comment: 2, blank: 0);
+        // The clause names another language: the body is a string, whatever the body or a comment says.
+        AssertCount(LineKind.Sql, """
+            -- LANGUAGE sql
+            CREATE FUNCTION py(language text) RETURNS int AS $$
+            # LANGUAGE sql
+            -- read by Python, not PostgreSQL
+            return 1
+            $$ LANGUAGE plpython3u;
+            """, code: 5, comment: 1, blank: 0);
+    }
+
+    [Fact]
+    public void Sql_do_with_a_language_clause_before_or_after_its_code_reads_the_code_as_sql()
+    {
+        AssertCount(LineKind.Sql, "DO LANGUAGE plpgsql $$\nBEGIN\n  -- c1\n  NULL;\nEND $$;\n", code: 4, comment: 1, blank: 0);
+        AssertCount(LineKind.Sql, "DO $$\nBEGIN\n  -- c1\n  NULL;\nEND $$ LANGUAGE plpgsql;\n", code: 4, comment: 1, blank: 0);
+        AssertCount(LineKind.Sql, "DO LANGUAGE plperl $$\n  # c1\n  -- perl\n$$;\n", code: 4, comment: 0, blank: 0);
+    }
+
+    [Theory]
+    [InlineData("SELECT f() AS $$x$$\n", 1, 0)]                                    // a dollar quote after AS, and no ';'
+    [InlineData("CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE plpython3u\n", 1, 0)]
+    [InlineData("DO $$ -- c\n$$ LANGUAGE plpython3u\n", 2, 0)]
+    [InlineData("DO $$\n-- c\n$$;\n", 2, 1)]
+    [InlineData("x AS $a$ ", 1, 0)]                                                // one line: tags that never close
+    [InlineData("/*", 0, 1)]
+    [InlineData("$$", 1, 0)]
+    [InlineData("E'", 1, 0)]
+    public void Sql_counting_takes_linear_time_on_a_few_megabytes_of_a_repeated_statement(string unit, int code, int comment)
+    {
+        // Quadratic counting took minutes on 3 MB of the first; each takes well under a second now (a hang of the test run
+        // is the regression). The counts show the whole text was read. A unit without a line end makes one long line.
+        var repeats = 3_000_000 / unit.Length;
+        var text = string.Concat(Enumerable.Repeat(unit, repeats));
+        var count = LineCounter.Count(LineKind.Sql, text);
+        var expected = unit.Contains('\n') ? (code * repeats, comment * repeats) : (code, comment);
+        Assert.Equal(expected, (count.Code, count.Comment));
     }
 
     [Fact]
