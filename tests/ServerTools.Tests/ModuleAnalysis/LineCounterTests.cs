@@ -149,6 +149,40 @@ public sealed class LineCounterTests
     }
 
     [Fact]
+    public void Script_regular_expression_literals_hide_comment_markers_quotes_and_backticks()
+    {
+        // "/*" in a literal opened a block comment to the end of the file; a backtick in one a template.
+        AssertFileCount("src/trim.js", """
+            function trim(p) {
+              return p.replace(/\/*$/, "");
+            }
+            // c1
+            const fence = /^`{3}/, quote = /['"]/g, slash = /[/]/;
+            // c2
+            const s = `template
+            // inside the template
+            ${x}`;
+            const half = total / 2; // division, then a comment
+            /* c3 */
+            if (ok) { /a\//.test(s); }
+            """, code: 9, comment: 3, blank: 0);
+        // A "/" that starts no closed literal on its line is division, and what follows on the line is read as before.
+        AssertFileCount("src/app.ts", "const x = a\n  / 2; // c\nlet y = (3 /* c */);\n// c\n", code: 3, comment: 1, blank: 0);
+    }
+
+    [Theory]
+    [InlineData("(/[")]
+    [InlineData("x = /a/ / 2 /* c */ ; ")]
+    [InlineData("'")]
+    [InlineData("`${")]
+    public void Script_counting_takes_linear_time_on_a_few_megabytes_of_one_line(string unit)
+    {
+        // Each is one line of 3 MB and takes well under a second (a hang of the test run is the regression).
+        var text = string.Concat(Enumerable.Repeat(unit, 3_000_000 / unit.Length));
+        AssertFileCount("big.js", text, code: 1, comment: 0, blank: 0);
+    }
+
+    [Fact]
     public void Css_has_block_comments_only_and_sass_less_and_proto_also_line_comments()
     {
         AssertFileCount("site.css", "/* c */\na { background: url(http://x/y.png); }\nb::after { content: \"/*\"; }\n", code: 2, comment: 1, blank: 0);
