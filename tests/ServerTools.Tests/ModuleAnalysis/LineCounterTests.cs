@@ -201,6 +201,38 @@ public sealed class LineCounterTests
     }
 
     [Fact]
+    public void Http_request_directives_after_a_comment_marker_are_code()
+    {
+        AssertFileCount("api.http", "# @name login\nPOST http://localhost/login\n// @prompt password\n#@no-redirect\n### @x\n# plain\n", code: 4, comment: 2, blank: 0);
+    }
+
+    [Fact]
+    public void A_file_named_Dockerfile_with_an_extension_the_report_knows_is_of_that_kind()
+    {
+        Assert.Equal(LineKind.CSharp, FileKinds.KindOf("src/Dockerfile.cs"));
+        AssertFileCount("src/Dockerfile.cs", "class A { }\n// comment\nclass B { }\n", code: 2, comment: 1, blank: 0);
+        AssertFileCount("docs/Dockerfile.md", "# Title\ntext\n", code: 2, comment: 0, blank: 0);
+        AssertFileCount("Dockerfile.prod", "# c\nFROM x\n", code: 1, comment: 1, blank: 0);
+    }
+
+    [Fact]
+    public void Markup_comment_markers_in_a_quoted_attribute_value_are_code_and_quotes_in_text_are_text()
+    {
+        AssertFileCount("wwwroot/index.html", """
+            <root>
+              <a title="<!--">x</a>
+              <b/>
+              <!-- c1 -->
+              <c data-x='-->' data-y="a
+              <!-- still the value
+              b">it's</c>
+              <p>Don't</p>
+              <!-- c2 -->
+            </root>
+            """, code: 8, comment: 2, blank: 0);
+    }
+
+    [Fact]
     public void Jsonc_is_json_with_its_comments()
     {
         Assert.Equal(LineKind.Json, FileKinds.KindOf(".vscode/settings.jsonc"));

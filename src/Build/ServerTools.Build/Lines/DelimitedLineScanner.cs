@@ -15,14 +15,16 @@ internal sealed class DelimitedLineScanner
     private readonly (char Quote, bool Backslash, bool Multiline)[] _strings;
     private readonly bool _postgreSql;
     private readonly bool _nestedComments;
+    private readonly bool _markup;
 
-    private DelimitedLineScanner(string[] lineComments, (string, string)[] blockComments, (char, bool, bool)[] strings, bool postgreSql = false, bool nestedComments = false)
+    private DelimitedLineScanner(string[] lineComments, (string, string)[] blockComments, (char, bool, bool)[] strings, bool postgreSql = false, bool nestedComments = false, bool markup = false)
     {
         _lineComments = lineComments;
         _blockComments = blockComments;
         _strings = strings;
         _postgreSql = postgreSql;
         _nestedComments = nestedComments;
+        _markup = markup;
     }
 
     public static DelimitedLineScanner Json { get; } = new(["//"], [("/*", "*/")], [('"', true, false)]);
@@ -44,8 +46,12 @@ internal sealed class DelimitedLineScanner
     /// </summary>
     public static DelimitedLineScanner Razor { get; } = new([], [("@*", "*@"), ("<!--", "-->")], [('"', true, false)]);
 
-    /// <summary>XML and HTML (project files, <c>.xml</c>, <c>.html</c>, <c>.resx</c>, <c>.svg</c>...): <c>&lt;!-- --&gt;</c>.</summary>
-    public static DelimitedLineScanner Markup { get; } = new([], [("<!--", "-->")], []);
+    /// <summary>
+    /// XML and HTML (project files, <c>.xml</c>, <c>.html</c>, <c>.resx</c>, <c>.svg</c>...): <c>&lt;!-- --&gt;</c>, outside tags;
+    /// in a tag (from <c>&lt;</c> and a name, <c>/</c>, <c>?</c> or <c>!</c> and a letter, to <c>&gt;</c>) attribute values in
+    /// either quote, over lines, hide it and <c>&gt;</c> (<c>&lt;a title="&lt;!--"&gt;</c>). Quotes in text are text.
+    /// </summary>
+    public static DelimitedLineScanner Markup { get; } = new([], [("<!--", "-->")], [('"', false, true), ('\'', false, true)], markup: true);
 
     /// <summary>CSS: <c>/* */</c> only (<c>//</c> is not a comment: <c>url(http://x)</c>); strings in either quote.</summary>
     public static DelimitedLineScanner Css { get; } = new([], [("/*", "*/")], [('"', true, false), ('\'', true, false)]);
@@ -77,6 +83,7 @@ internal sealed class DelimitedLineScanner
         var depth = 0;             // how many of them are open (nested comments)
         var inString = -1;         // the index of the string kind we are in
         string? dollarTag = null;  // the tag of the dollar-quoted string we are in
+        var inTag = false;         // markup: inside a tag, where quotes open attribute values
         var i = 0;
         while (i < text.Length)
         {
@@ -172,12 +179,12 @@ internal sealed class DelimitedLineScanner
                 continue;
             }
 
-            i = ScanCode(text, i, marks, body, ref open, ref close, ref inString, ref dollarTag);
+            i = ScanCode(text, i, marks, body, ref open, ref close, ref inString, ref dollarTag, ref inTag);
             depth = close is null ? 0 : 1;
         }
     }
 
-    private int ScanCode(string text, int i, LineMarks marks, RoutineBody? body, ref string? open, ref string? close, ref int inString, ref string? dollarTag)
+    private int ScanCode(string text, int i, LineMarks marks, RoutineBody? body, ref string? open, ref string? close, ref int inString, ref string? dollarTag, ref bool inTag)
     {
         foreach (var prefix in _lineComments)
         {
@@ -192,7 +199,7 @@ internal sealed class DelimitedLineScanner
 
         foreach (var (opening, closing) in _blockComments)
         {
-            if (At(text, i, opening))
+            if (!inTag && At(text, i, opening))
             {
                 marks.Comment();
                 open = opening;
@@ -202,6 +209,19 @@ internal sealed class DelimitedLineScanner
         }
 
         marks.Code();
+        if (_markup && !inTag)
+        {
+            inTag = text[i] == '<' && i + 1 < text.Length
+                && (char.IsLetter(text[i + 1]) || text[i + 1] is '/' or '?' || (text[i + 1] == '!' && i + 2 < text.Length && char.IsLetter(text[i + 2])));
+            return i + 1;
+        }
+
+        if (_markup && text[i] == '>')
+        {
+            inTag = false;
+            return i + 1;
+        }
+
         if (_postgreSql && text[i] is 'E' or 'e' && i + 1 < text.Length && text[i + 1] == '\'' && !IsIdentifierPart(text, i - 1))
         {
             body?.Quote(text, i + 1, '\'');
