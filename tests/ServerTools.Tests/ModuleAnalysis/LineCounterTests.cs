@@ -1,3 +1,4 @@
+using System.Linq;
 using ServerTools.Build.Lines;
 
 namespace ServerTools.Tests.ModuleAnalysis;
@@ -148,6 +149,40 @@ public sealed class LineCounterTests
     }
 
     [Fact]
+    public void Script_regular_expression_literals_hide_comment_markers_quotes_and_backticks()
+    {
+        // "/*" in a literal opened a block comment to the end of the file; a backtick in one a template.
+        AssertFileCount("src/trim.js", """
+            function trim(p) {
+              return p.replace(/\/*$/, "");
+            }
+            // c1
+            const fence = /^`{3}/, quote = /['"]/g, slash = /[/]/;
+            // c2
+            const s = `template
+            // inside the template
+            ${x}`;
+            const half = total / 2; // division, then a comment
+            /* c3 */
+            if (ok) { /a\//.test(s); }
+            """, code: 9, comment: 3, blank: 0);
+        // A "/" that starts no closed literal on its line is division, and what follows on the line is read as before.
+        AssertFileCount("src/app.ts", "const x = a\n  / 2; // c\nlet y = (3 /* c */);\n// c\n", code: 3, comment: 1, blank: 0);
+    }
+
+    [Theory]
+    [InlineData("(/[")]
+    [InlineData("x = /a/ / 2 /* c */ ; ")]
+    [InlineData("'")]
+    [InlineData("`${")]
+    public void Script_counting_takes_linear_time_on_a_few_megabytes_of_one_line(string unit)
+    {
+        // Each is one line of 3 MB and takes well under a second (a hang of the test run is the regression).
+        var text = string.Concat(Enumerable.Repeat(unit, 3_000_000 / unit.Length));
+        AssertFileCount("big.js", text, code: 1, comment: 0, blank: 0);
+    }
+
+    [Fact]
     public void Css_has_block_comments_only_and_sass_less_and_proto_also_line_comments()
     {
         AssertFileCount("site.css", "/* c */\na { background: url(http://x/y.png); }\nb::after { content: \"/*\"; }\n", code: 2, comment: 1, blank: 0);
@@ -163,6 +198,38 @@ public sealed class LineCounterTests
         AssertFileCount("Dockerfile.dev", "# c\nFROM x\n", code: 1, comment: 1, blank: 0);
         AssertFileCount("api.http", "### list\nGET http://localhost/a#b\n// note\n\n# c\n", code: 1, comment: 3, blank: 1);
         AssertFileCount("build.cmd", "@echo off\nREM c\n@rem d\n:: e\nremove.exe\nrem\n", code: 2, comment: 4, blank: 0);
+    }
+
+    [Fact]
+    public void Http_request_directives_after_a_comment_marker_are_code()
+    {
+        AssertFileCount("api.http", "# @name login\nPOST http://localhost/login\n// @prompt password\n#@no-redirect\n### @x\n# plain\n", code: 4, comment: 2, blank: 0);
+    }
+
+    [Fact]
+    public void A_file_named_Dockerfile_with_an_extension_the_report_knows_is_of_that_kind()
+    {
+        Assert.Equal(LineKind.CSharp, FileKinds.KindOf("src/Dockerfile.cs"));
+        AssertFileCount("src/Dockerfile.cs", "class A { }\n// comment\nclass B { }\n", code: 2, comment: 1, blank: 0);
+        AssertFileCount("docs/Dockerfile.md", "# Title\ntext\n", code: 2, comment: 0, blank: 0);
+        AssertFileCount("Dockerfile.prod", "# c\nFROM x\n", code: 1, comment: 1, blank: 0);
+    }
+
+    [Fact]
+    public void Markup_comment_markers_in_a_quoted_attribute_value_are_code_and_quotes_in_text_are_text()
+    {
+        AssertFileCount("wwwroot/index.html", """
+            <root>
+              <a title="<!--">x</a>
+              <b/>
+              <!-- c1 -->
+              <c data-x='-->' data-y="a
+              <!-- still the value
+              b">it's</c>
+              <p>Don't</p>
+              <!-- c2 -->
+            </root>
+            """, code: 8, comment: 2, blank: 0);
     }
 
     [Fact]
@@ -206,6 +273,75 @@ public sealed class LineCounterTests
 
             """;
         AssertCount(LineKind.Sql, text, code: 15, comment: 4, blank: 0);
+    }
+
+    [Fact]
+    public void Sql_routine_language_is_the_language_clause_not_the_word_language_in_comments_parameters_columns_or_the_body()
+    {
+        // A column named language, in RETURNS TABLE and in the body.
+        AssertCount(LineKind.Sql, """
+            CREATE FUNCTION user_languages() RETURNS TABLE(id int, language text) AS $$
+              -- only active users
+              SELECT id, language FROM users WHERE active;
+            $$ LANGUAGE sql;
+            """, code: 3, comment: 1, blank: 0);
+        // "language" in the comment above the function, and a language clause after the body.
+        AssertCount(LineKind.Sql, """
+            -- Sets the language for the session.
+            CREATE FUNCTION set_lang(l text) RETURNS void AS $$
+            BEGIN
+              -- remember it
+              PERFORM set_config('app.lang', l, false);
+            END
+            $$ LANGUAGE plpgsql;
+            """, code: 5, comment: 2, blank: 0);
+        // A parameter named language, the clause before the body; a comment after the statement.
+        AssertCount(LineKind.Sql, """
+            CREATE OR REPLACE FUNCTION f(language text) RETURNS text
+            LANGUAGE 'plpgsql' AS $$
+            BEGIN
+              -- c1
+              RETURN language;
+            END $$;
+            -- c2
+            """, code: 5, comment: 2, blank: 0);
+        // The clause names another language: the body is a string, whatever the body or a comment says.
+        AssertCount(LineKind.Sql, """
+            -- LANGUAGE sql
+            CREATE FUNCTION py(language text) RETURNS int AS $$
+            # LANGUAGE sql
+            -- read by Python, not PostgreSQL
+            return 1
+            $$ LANGUAGE plpython3u;
+            """, code: 5, comment: 1, blank: 0);
+    }
+
+    [Fact]
+    public void Sql_do_with_a_language_clause_before_or_after_its_code_reads_the_code_as_sql()
+    {
+        AssertCount(LineKind.Sql, "DO LANGUAGE plpgsql $$\nBEGIN\n  -- c1\n  NULL;\nEND $$;\n", code: 4, comment: 1, blank: 0);
+        AssertCount(LineKind.Sql, "DO $$\nBEGIN\n  -- c1\n  NULL;\nEND $$ LANGUAGE plpgsql;\n", code: 4, comment: 1, blank: 0);
+        AssertCount(LineKind.Sql, "DO LANGUAGE plperl $$\n  # c1\n  -- perl\n$$;\n", code: 4, comment: 0, blank: 0);
+    }
+
+    [Theory]
+    [InlineData("SELECT f() AS $$x$$\n", 1, 0)]                                    // a dollar quote after AS, and no ';'
+    [InlineData("CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE plpython3u\n", 1, 0)]
+    [InlineData("DO $$ -- c\n$$ LANGUAGE plpython3u\n", 2, 0)]
+    [InlineData("DO $$\n-- c\n$$;\n", 2, 1)]
+    [InlineData("x AS $a$ ", 1, 0)]                                                // one line: tags that never close
+    [InlineData("/*", 0, 1)]
+    [InlineData("$$", 1, 0)]
+    [InlineData("E'", 1, 0)]
+    public void Sql_counting_takes_linear_time_on_a_few_megabytes_of_a_repeated_statement(string unit, int code, int comment)
+    {
+        // Quadratic counting took minutes on 3 MB of the first; each takes well under a second now (a hang of the test run
+        // is the regression). The counts show the whole text was read. A unit without a line end makes one long line.
+        var repeats = 3_000_000 / unit.Length;
+        var text = string.Concat(Enumerable.Repeat(unit, repeats));
+        var count = LineCounter.Count(LineKind.Sql, text);
+        var expected = unit.Contains('\n') ? (code * repeats, comment * repeats) : (code, comment);
+        Assert.Equal(expected, (count.Code, count.Comment));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.IO.Compression;
 using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
@@ -88,6 +89,45 @@ public sealed partial class ModuleReportTargetsTests : IDisposable
         Assert.Equal((1, 5), (lines["C#"].Files, lines["C#"].Total)); // Code.cs only
         Assert.Equal(0, lines["JSON"].Files);
         Assert.Equal(2, lines["Other"].Files); // the project file and notes.md
+    }
+
+    [Fact]
+    public async Task A_package_named_System_that_Microsoft_did_not_sign_is_a_package_and_Microsofts_is_dotnet()
+    {
+        // A local feed with an unsigned package whose id starts with System. (as System.IO.Abstractions, older than the
+        // prefix's reservation, does), and the NuGet cache as a feed of Microsoft's packages; restored into a folder of the test.
+        var feed = Directory.CreateDirectory(Path.Combine(_root, "feed")).FullName;
+        var assembly = ReferenceGrouperTests.UnsignedAssembly(Directory.CreateDirectory(Path.Combine(_root, "lib")).FullName, "System.Text.Shop");
+        using (var package = ZipFile.Open(Path.Combine(feed, "System.Text.Shop.1.2.0.nupkg"), ZipArchiveMode.Create))
+        {
+            package.CreateEntryFromFile(assembly, "lib/net10.0/System.Text.Shop.dll");
+            using var nuspec = new StreamWriter(package.CreateEntry("System.Text.Shop.nuspec").Open());
+            await nuspec.WriteAsync("""
+                <?xml version="1.0" encoding="utf-8"?>
+                <package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
+                  <metadata><id>System.Text.Shop</id><version>1.2.0</version><authors>Not Microsoft</authors><description>Test</description></metadata>
+                </package>
+                """);
+        }
+
+        var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var project = ReportTargetsProject.Write(
+            _root,
+            "Shop",
+            "namespace Shop;\n\npublic sealed class Order\n{\n}\n",
+            items: """
+                <PackageReference Include="System.Text.Shop" Version="1.2.0" />
+                <PackageReference Include="Microsoft.Extensions.Primitives" Version="10.0.0" />
+
+            """,
+            properties: $"<RestoreSources>{feed};{cache}</RestoreSources>\n<RestorePackagesPath>{Path.Combine(_root, "packages")}</RestorePackagesPath>\n");
+
+        await BuildAsync(project);
+
+        var report = ModuleReportJson.Read(await File.ReadAllTextAsync(Path.Combine(_root, "Shop", "obj", "Debug", "net10.0", "servertools", "module-report.json")));
+        Assert.Equal([new PackageEntry("System.Text.Shop", "1.2.0")], report.References.Packages);
+        Assert.Equal([new PackageEntry("Microsoft.Extensions.Primitives", "10.0.0")], report.References.DotnetPackages);
     }
 
     private static void WriteFile(string path, string text)

@@ -1,12 +1,37 @@
+using System;
 using System.Collections.Generic;
+using System.IO;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using ServerTools.Build.References;
 using ServerTools.Build.Reports;
 
 namespace ServerTools.Tests.ModuleAnalysis;
 
 /// <summary>References grouped from the metadata the .NET SDK puts on @(ReferencePath).</summary>
-public sealed class ReferenceGrouperTests
+public sealed class ReferenceGrouperTests : IDisposable
 {
+    private readonly string _root = Directory.CreateTempSubdirectory("servertools-references-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    /// <summary>The path of a real assembly signed with one of Microsoft's keys: the one that defines <typeparamref name="T"/>.</summary>
+    private static string MicrosoftAssembly<T>() => typeof(T).Assembly.Location;
+
+    /// <summary>Compiles an unsigned assembly named <paramref name="name"/> into the test's folder; returns its path.</summary>
+    internal static string UnsignedAssembly(string folder, string name)
+    {
+        var path = Path.Combine(folder, name + ".dll");
+        var compilation = CSharpCompilation.Create(
+            name,
+            [CSharpSyntaxTree.ParseText("public static class Marker { }")],
+            [MetadataReference.CreateFromFile(typeof(object).Assembly.Location)],
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var result = compilation.Emit(path);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        return path;
+    }
+
     private static ReferenceItem Item(string path, params (string Name, string Value)[] metadata)
     {
         var values = new Dictionary<string, string>();
@@ -31,10 +56,8 @@ public sealed class ReferenceGrouperTests
             Item("/usr/share/dotnet/packs/Microsoft.AspNetCore.App.Ref/10.0.0/ref/net10.0/Microsoft.AspNetCore.Http.dll",
                 ("FrameworkReferenceName", "Microsoft.AspNetCore.App")),
             Item("/root/.nuget/packages/npgsql/10.0.0/lib/net10.0/Npgsql.dll", ("NuGetPackageId", "Npgsql"), ("NuGetPackageVersion", "10.0.0")),
-            Item("/root/.nuget/packages/microsoft.codeanalysis.common/4.14.0/lib/net9.0/Microsoft.CodeAnalysis.dll",
-                ("NuGetPackageId", "Microsoft.CodeAnalysis.Common"), ("NuGetPackageVersion", "4.14.0")),
-            Item("/root/.nuget/packages/microsoft.codeanalysis.common/4.14.0/lib/net9.0/Microsoft.CodeAnalysis.Other.dll",
-                ("NuGetPackageId", "Microsoft.CodeAnalysis.Common"), ("NuGetPackageVersion", "4.14.0")),
+            Item(MicrosoftAssembly<SyntaxTree>(), ("NuGetPackageId", "Microsoft.CodeAnalysis.Common"), ("NuGetPackageVersion", "4.14.0")),
+            Item(MicrosoftAssembly<CSharpSyntaxTree>(), ("NuGetPackageId", "Microsoft.CodeAnalysis.Common"), ("NuGetPackageVersion", "4.14.0")),
             Item("/root/.nuget/packages/servertools/0.1.0/lib/net10.0/ServerTools.dll", ("NuGetPackageId", "ServerTools"), ("NuGetPackageVersion", "0.1.0")),
             Item("/repo/artifacts/obj/ServerTools.Testing/debug/ref/ServerTools.Testing.dll", ("ReferenceSourceTarget", "ProjectReference")),
             Item("/repo/artifacts/obj/Shop.Domain/debug/ref/Shop.Domain.dll", ("ReferenceSourceTarget", "ProjectReference")),
@@ -62,13 +85,13 @@ public sealed class ReferenceGrouperTests
         ]);
         var plain = ReferenceGrouper.Group(
         [
-            Item("/root/.nuget/packages/microsoft.extensions.logging/10.0.0/lib/net10.0/Microsoft.Extensions.Logging.dll",
+            Item(MicrosoftAssembly<Microsoft.Extensions.Logging.LoggerFactory>(),
                 ("NuGetPackageId", "Microsoft.Extensions.Logging"), ("NuGetPackageVersion", "10.0.0")),
-            Item("/root/.nuget/packages/microsoft.entityframeworkcore/10.0.0/lib/net10.0/Microsoft.EntityFrameworkCore.dll",
+            Item(MicrosoftAssembly<Microsoft.EntityFrameworkCore.DbContext>(),
                 ("NuGetPackageId", "Microsoft.EntityFrameworkCore"), ("NuGetPackageVersion", "10.0.0")),
-            Item("/root/.nuget/packages/system.io.hashing/10.0.0/lib/net10.0/System.IO.Hashing.dll",
-                ("NuGetPackageId", "System.IO.Hashing"), ("NuGetPackageVersion", "10.0.0")),
-            Item("/repo/libs/System.Legacy.dll"),
+            Item(MicrosoftAssembly<System.Collections.Immutable.ImmutableArray<int>>(),
+                ("NuGetPackageId", "System.Collections.Immutable"), ("NuGetPackageVersion", "10.0.0")),
+            Item(MicrosoftAssembly<System.Text.Json.JsonDocument>()),
             Item("/root/.nuget/packages/npgsql.entityframeworkcore.postgresql/10.0.0/lib/net10.0/Npgsql.EntityFrameworkCore.PostgreSQL.dll",
                 ("NuGetPackageId", "Npgsql.EntityFrameworkCore.PostgreSQL"), ("NuGetPackageVersion", "10.0.0")),
             Item("/root/.nuget/packages/microsoftish/1.0.0/lib/net10.0/Microsoftish.dll", ("NuGetPackageId", "Microsoftish"), ("NuGetPackageVersion", "1.0.0")),
@@ -80,11 +103,38 @@ public sealed class ReferenceGrouperTests
             [
                 new PackageEntry("Microsoft.EntityFrameworkCore", "10.0.0"),
                 new PackageEntry("Microsoft.Extensions.Logging", "10.0.0"),
-                new PackageEntry("System.IO.Hashing", "10.0.0"),
-                new PackageEntry("System.Legacy", ""),
+                new PackageEntry("System.Collections.Immutable", "10.0.0"),
+                new PackageEntry("System.Text.Json", ""),
             ],
             plain.DotnetPackages);
         Assert.Equal([new PackageEntry("Microsoftish", "1.0.0"), new PackageEntry("Npgsql.EntityFrameworkCore.PostgreSQL", "10.0.0")], plain.Packages);
+    }
+
+    [Fact]
+    public void A_package_or_assembly_named_System_or_Microsoft_is_dotnet_only_when_Microsoft_signed_its_assembly()
+    {
+        // Packages that had the prefix before nuget.org reserved it: unsigned, or signed with their owner's key (here Npgsql's).
+        var abstractions = UnsignedAssembly(_root, "System.IO.Abstractions");
+        var sqlite = Path.Combine(_root, "System.Data.SQLite.dll");
+        File.Copy(typeof(Npgsql.NpgsqlConnection).Assembly.Location, sqlite);
+        var groups = ReferenceGrouper.Group(
+        [
+            Item(abstractions, ("NuGetPackageId", "System.IO.Abstractions"), ("NuGetPackageVersion", "22.0.0")),
+            Item(sqlite, ("NuGetPackageId", "System.Data.SQLite"), ("NuGetPackageVersion", "2.0.0")),
+            Item(Path.Combine(_root, "missing", "Microsoft.Missing.dll"), ("NuGetPackageId", "Microsoft.Missing"), ("NuGetPackageVersion", "1.0.0")),
+            Item(UnsignedAssembly(_root, "System.Legacy")),
+            Item(MicrosoftAssembly<System.Collections.Immutable.ImmutableArray<int>>()),
+        ]);
+
+        Assert.Equal(
+            [
+                new PackageEntry("Microsoft.Missing", "1.0.0"),
+                new PackageEntry("System.Data.SQLite", "2.0.0"),
+                new PackageEntry("System.IO.Abstractions", "22.0.0"),
+                new PackageEntry("System.Legacy", ""),
+            ],
+            groups.Packages);
+        Assert.Equal([new PackageEntry("System.Collections.Immutable", "")], groups.DotnetPackages);
     }
 
     [Fact]

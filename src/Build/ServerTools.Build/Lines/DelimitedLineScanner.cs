@@ -1,5 +1,5 @@
 using System;
-using System.Text.RegularExpressions;
+using System.Collections.Generic;
 
 namespace ServerTools.Build.Lines;
 
@@ -15,14 +15,16 @@ internal sealed class DelimitedLineScanner
     private readonly (char Quote, bool Backslash, bool Multiline)[] _strings;
     private readonly bool _postgreSql;
     private readonly bool _nestedComments;
+    private readonly bool _markup;
 
-    private DelimitedLineScanner(string[] lineComments, (string, string)[] blockComments, (char, bool, bool)[] strings, bool postgreSql = false, bool nestedComments = false)
+    private DelimitedLineScanner(string[] lineComments, (string, string)[] blockComments, (char, bool, bool)[] strings, bool postgreSql = false, bool nestedComments = false, bool markup = false)
     {
         _lineComments = lineComments;
         _blockComments = blockComments;
         _strings = strings;
         _postgreSql = postgreSql;
         _nestedComments = nestedComments;
+        _markup = markup;
     }
 
     public static DelimitedLineScanner Json { get; } = new(["//"], [("/*", "*/")], [('"', true, false)]);
@@ -44,8 +46,12 @@ internal sealed class DelimitedLineScanner
     /// </summary>
     public static DelimitedLineScanner Razor { get; } = new([], [("@*", "*@"), ("<!--", "-->")], [('"', true, false)]);
 
-    /// <summary>XML and HTML (project files, <c>.xml</c>, <c>.html</c>, <c>.resx</c>, <c>.svg</c>...): <c>&lt;!-- --&gt;</c>.</summary>
-    public static DelimitedLineScanner Markup { get; } = new([], [("<!--", "-->")], []);
+    /// <summary>
+    /// XML and HTML (project files, <c>.xml</c>, <c>.html</c>, <c>.resx</c>, <c>.svg</c>...): <c>&lt;!-- --&gt;</c>, outside tags;
+    /// in a tag (from <c>&lt;</c> and a name, <c>/</c>, <c>?</c> or <c>!</c> and a letter, to <c>&gt;</c>) attribute values in
+    /// either quote, over lines, hide it and <c>&gt;</c> (<c>&lt;a title="&lt;!--"&gt;</c>). Quotes in text are text.
+    /// </summary>
+    public static DelimitedLineScanner Markup { get; } = new([], [("<!--", "-->")], [('"', false, true), ('\'', false, true)], markup: true);
 
     /// <summary>CSS: <c>/* */</c> only (<c>//</c> is not a comment: <c>url(http://x)</c>); strings in either quote.</summary>
     public static DelimitedLineScanner Css { get; } = new([], [("/*", "*/")], [('"', true, false), ('\'', true, false)]);
@@ -57,13 +63,27 @@ internal sealed class DelimitedLineScanner
 
     public LineCount Count(string text)
     {
+        RoutineBody? body = null;
+        if (_postgreSql)
+        {
+            var finder = new RoutineBody(null);
+            Scan(text, new LineMarks(), finder);
+            body = new RoutineBody(finder.Found());
+        }
+
         var marks = new LineMarks();
+        Scan(text, marks, body);
+        return marks.ToCount(text);
+    }
+
+    private void Scan(string text, LineMarks marks, RoutineBody? body)
+    {
         string? open = null;       // the start of the block comment we are in
         string? close = null;      // its end
         var depth = 0;             // how many of them are open (nested comments)
         var inString = -1;         // the index of the string kind we are in
         string? dollarTag = null;  // the tag of the dollar-quoted string we are in
-        var body = _postgreSql ? new RoutineBody() : null;
+        var inTag = false;         // markup: inside a tag, where quotes open attribute values
         var i = 0;
         while (i < text.Length)
         {
@@ -159,14 +179,12 @@ internal sealed class DelimitedLineScanner
                 continue;
             }
 
-            i = ScanCode(text, i, marks, body, ref open, ref close, ref inString, ref dollarTag);
+            i = ScanCode(text, i, marks, body, ref open, ref close, ref inString, ref dollarTag, ref inTag);
             depth = close is null ? 0 : 1;
         }
-
-        return marks.ToCount(text);
     }
 
-    private int ScanCode(string text, int i, LineMarks marks, RoutineBody? body, ref string? open, ref string? close, ref int inString, ref string? dollarTag)
+    private int ScanCode(string text, int i, LineMarks marks, RoutineBody? body, ref string? open, ref string? close, ref int inString, ref string? dollarTag, ref bool inTag)
     {
         foreach (var prefix in _lineComments)
         {
@@ -181,7 +199,7 @@ internal sealed class DelimitedLineScanner
 
         foreach (var (opening, closing) in _blockComments)
         {
-            if (At(text, i, opening))
+            if (!inTag && At(text, i, opening))
             {
                 marks.Comment();
                 open = opening;
@@ -191,8 +209,22 @@ internal sealed class DelimitedLineScanner
         }
 
         marks.Code();
+        if (_markup && !inTag)
+        {
+            inTag = text[i] == '<' && i + 1 < text.Length
+                && (char.IsLetter(text[i + 1]) || text[i + 1] is '/' or '?' || (text[i + 1] == '!' && i + 2 < text.Length && char.IsLetter(text[i + 2])));
+            return i + 1;
+        }
+
+        if (_markup && text[i] == '>')
+        {
+            inTag = false;
+            return i + 1;
+        }
+
         if (_postgreSql && text[i] is 'E' or 'e' && i + 1 < text.Length && text[i + 1] == '\'' && !IsIdentifierPart(text, i - 1))
         {
+            body?.Quote(text, i + 1, '\'');
             inString = EscapeString;
             return i + 2;
         }
@@ -201,6 +233,7 @@ internal sealed class DelimitedLineScanner
         {
             if (text[i] == _strings[k].Quote)
             {
+                body?.Quote(text, i, text[i]);
                 inString = k;
                 return i + 1;
             }
@@ -230,22 +263,51 @@ internal sealed class DelimitedLineScanner
     }
 
     /// <summary>
-    /// PostgreSQL routine bodies: a dollar-quoted string right after <c>AS</c> (<c>CREATE FUNCTION</c>, <c>CREATE
-    /// PROCEDURE</c>) or <c>DO</c>, in a statement whose <c>LANGUAGE</c> is <c>sql</c> or <c>plpgsql</c> (<c>DO</c> without
-    /// one is <c>plpgsql</c>), holds SQL, read for comments as the file is. Any other dollar-quoted string is a string
-    /// (code), as is a body nested in a body. The body ends at the first occurrence of its tag, as PostgreSQL reads it.
+    /// PostgreSQL routine bodies: in a statement that starts <c>CREATE [OR REPLACE] FUNCTION</c> or <c>PROCEDURE</c>, a
+    /// dollar-quoted string right after <c>AS</c>; in a <c>DO</c> statement, its dollar-quoted code (after <c>DO</c> or
+    /// its <c>LANGUAGE</c> clause); when the statement's language is <c>sql</c> or <c>plpgsql</c> (<c>DO</c> without one is
+    /// <c>plpgsql</c>), the body holds SQL, read for comments as the file is. The language clause is the word
+    /// <c>LANGUAGE</c> as a token of the statement outside parentheses, comments, strings and bodies (a parameter or
+    /// column named <c>language</c> is in parentheses; the words of a body are in the body), followed by a name or a
+    /// quoted name, before or after the body. Any other dollar-quoted string is a string (code), as is a body nested in a
+    /// body. The body ends at the first occurrence of its tag, as PostgreSQL reads it.
     /// </summary>
-    private sealed class RoutineBody
+    /// <remarks>
+    /// A language clause may follow the body, so the file is read twice: first with every dollar-quoted string opaque
+    /// (<see cref="Bodies"/> null), to learn, statement by statement, which of them are SQL bodies; then for the counts,
+    /// reading those as SQL. Each read is one pass over the text.
+    /// </remarks>
+    private sealed class RoutineBody(HashSet<int>? bodies)
     {
+        private static readonly string[] s_sqlLanguages = ["sql", "plpgsql"];
+
         /// <summary>The index of the tag that ends the body being read; -1 outside a body.</summary>
         public int End { get; set; } = -1;
 
         public string? Tag { get; private set; }
 
-        private int _statementStart;
-        private string? _lastWord;
+        /// <summary>The indexes of the opening tags of the SQL bodies; null while they are being found.</summary>
+        public HashSet<int>? Bodies { get; } = bodies;
 
-        /// <summary>At a code character other than a dollar quote: the word it starts, or the character, and what it tells.</summary>
+        private readonly HashSet<int> _found = [];
+        private readonly List<int> _candidates = [];
+        private int _words;           // the statement's words so far (outside parentheses and bodies)
+        private string? _firstWord;   // its first word
+        private bool _routine;        // the statement is CREATE [OR REPLACE] FUNCTION or PROCEDURE
+        private bool _do;             // the statement is DO
+        private int _depth;           // parentheses open in the statement
+        private string? _lastWord;    // the token before this one, when it was a word
+        private bool _expectLanguage; // the token before this one was the word LANGUAGE, outside parentheses
+        private string? _language;    // the statement's language, once read
+
+        /// <summary>The SQL bodies found in a first read (call at its end).</summary>
+        public HashSet<int> Found()
+        {
+            EndStatement();
+            return _found;
+        }
+
+        /// <summary>At a code character other than a quote: the word it starts, or the character, and what it tells.</summary>
         public int Token(string text, int i)
         {
             var c = text[i];
@@ -258,26 +320,70 @@ internal sealed class DelimitedLineScanner
                     j++;
                 }
 
-                _lastWord = text.Substring(i, j - i);
+                if (Bodies is null)
+                {
+                    Word(text.Substring(i, j - i));
+                }
+
                 return j;
             }
 
-            _lastWord = null;
-            if (c == ';' && End < 0)
+            if (Bodies is null)
             {
-                _statementStart = i + 1;
+                Other(c);
             }
 
             return i + 1;
         }
 
+        /// <summary>At the quote that opens a string (<c>'</c>, <c>"</c>, <c>E'</c> at <paramref name="i"/>): a quoted language name.</summary>
+        public void Quote(string text, int i, char quote)
+        {
+            if (Bodies is not null)
+            {
+                return;
+            }
+
+            if (_expectLanguage)
+            {
+                // A language name is short: read at most 64 characters, so a long string costs nothing here.
+                var start = i + 1;
+                var j = start;
+                while (j < text.Length && j - start < 64 && text[j] != quote)
+                {
+                    j++;
+                }
+
+                _language = j < text.Length && text[j] == quote ? text.Substring(start, j - start) : "";
+            }
+
+            _expectLanguage = false;
+            _lastWord = null;
+        }
+
         /// <summary>Whether the dollar quote <paramref name="tag"/> at <paramref name="i"/> opens a routine body; if so, reads into it.</summary>
         public bool Opens(string text, int i, string tag)
         {
-            var keyword = _lastWord;
-            _lastWord = null;
-            var isDo = string.Equals(keyword, "DO", StringComparison.OrdinalIgnoreCase);
-            if (!isDo && !string.Equals(keyword, "AS", StringComparison.OrdinalIgnoreCase))
+            if (Bodies is null)
+            {
+                // First read: note the candidate; the dollar-quoted string stays a string.
+                if (_depth == 0 && !_expectLanguage
+                    && ((_routine && string.Equals(_lastWord, "AS", StringComparison.OrdinalIgnoreCase)) || _do))
+                {
+                    _candidates.Add(i);
+                }
+
+                if (_expectLanguage)
+                {
+                    _language = "";
+                }
+
+                _expectLanguage = false;
+                _lastWord = null;
+                return false;
+            }
+
+            if (!Bodies.Contains(i))
             {
                 return false;
             }
@@ -288,25 +394,88 @@ internal sealed class DelimitedLineScanner
                 return false;
             }
 
-            var statementEnd = text.IndexOf(';', end + tag.Length);
-            var trailer = end + tag.Length;
-            var statement = text.Substring(_statementStart, i - _statementStart) + " " + text.Substring(trailer, (statementEnd < 0 ? text.Length : statementEnd) - trailer);
-            var language = s_language.Match(statement);
-            var sql = language.Success
-                ? language.Groups[1].Value.Equals("sql", StringComparison.OrdinalIgnoreCase) || language.Groups[1].Value.Equals("plpgsql", StringComparison.OrdinalIgnoreCase)
-                : isDo;
-            if (sql)
-            {
-                End = end;
-                Tag = tag;
-            }
-
-            return sql;
+            End = end;
+            Tag = tag;
+            return true;
         }
 
-        private static readonly Regex s_language = new(
-            @"\bLANGUAGE\s+['""]?(\w+)",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        private void Word(string word)
+        {
+            if (_depth == 0)
+            {
+                if (_expectLanguage)
+                {
+                    _language ??= word;
+                    _expectLanguage = false;
+                }
+                else if ((_routine || _do) && string.Equals(word, "LANGUAGE", StringComparison.OrdinalIgnoreCase))
+                {
+                    _expectLanguage = true;
+                }
+
+                if (_words == 0)
+                {
+                    _do = string.Equals(word, "DO", StringComparison.OrdinalIgnoreCase);
+                }
+                else if (_words <= 3 && string.Equals(_firstWord, "CREATE", StringComparison.OrdinalIgnoreCase)
+                    && (string.Equals(word, "FUNCTION", StringComparison.OrdinalIgnoreCase) || string.Equals(word, "PROCEDURE", StringComparison.OrdinalIgnoreCase))
+                    && (_words == 1 || string.Equals(_lastWord, "REPLACE", StringComparison.OrdinalIgnoreCase)))
+                {
+                    _routine = true;
+                }
+
+                if (_words == 0)
+                {
+                    _firstWord = word;
+                }
+
+                _words++;
+            }
+
+            _lastWord = word;
+        }
+
+        private void Other(char c)
+        {
+            _lastWord = null;
+            if (_expectLanguage)
+            {
+                _language ??= "";
+                _expectLanguage = false;
+            }
+
+            switch (c)
+            {
+                case '(':
+                    _depth++;
+                    break;
+                case ')' when _depth > 0:
+                    _depth--;
+                    break;
+                case ';':
+                    EndStatement();
+                    break;
+            }
+        }
+
+        private void EndStatement()
+        {
+            var sql = _language is null ? _do : Array.Exists(s_sqlLanguages, l => l.Equals(_language, StringComparison.OrdinalIgnoreCase));
+            if (sql && (_routine || _do))
+            {
+                _found.UnionWith(_candidates);
+            }
+
+            _candidates.Clear();
+            _words = 0;
+            _firstWord = null;
+            _routine = false;
+            _do = false;
+            _depth = 0;
+            _lastWord = null;
+            _expectLanguage = false;
+            _language = null;
+        }
     }
 
     /// <summary>The PostgreSQL dollar-quote tag at <paramref name="i"/> (<c>$$</c> or <c>$name$</c>), or null.</summary>

@@ -60,8 +60,9 @@ public static class FileKinds
     };
 
     /// <summary>
-    /// The kind of <paramref name="path"/> by its extension (a file named <c>Dockerfile</c>, or <c>Dockerfile.</c>
-    /// anything, is a Dockerfile), or <see langword="null"/> when the file is not counted.
+    /// The kind of <paramref name="path"/> by its extension (a file named <c>Dockerfile</c>, or <c>Dockerfile.</c> and an
+    /// extension the report does not know, such as <c>Dockerfile.dev</c>, is a Dockerfile; <c>Dockerfile.cs</c> is C#), or
+    /// <see langword="null"/> when the file is not counted.
     /// </summary>
     public static LineKind? KindOf(string path) => Find(path)?.Kind;
 
@@ -71,13 +72,15 @@ public static class FileKinds
     private static (LineKind Kind, Syntax Syntax)? Find(string path)
     {
         var name = Path.GetFileName(path);
-        if (string.Equals(name, "Dockerfile", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Dockerfile.", StringComparison.OrdinalIgnoreCase))
+        var extension = Path.GetExtension(name);
+        if (extension.Length > 0 && s_kinds.TryGetValue(extension, out var found))
         {
-            return (LineKind.Other, Syntax.Dockerfile);
+            return found;
         }
 
-        var extension = Path.GetExtension(name);
-        return extension.Length > 0 && s_kinds.TryGetValue(extension, out var found) ? found : null;
+        return string.Equals(name, "Dockerfile", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Dockerfile.", StringComparison.OrdinalIgnoreCase)
+            ? (LineKind.Other, Syntax.Dockerfile)
+            : null;
     }
 
     /// <summary>

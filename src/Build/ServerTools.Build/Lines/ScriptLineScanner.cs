@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace ServerTools.Build.Lines;
@@ -6,8 +7,13 @@ namespace ServerTools.Build.Lines;
 /// Marks the code and comment lines of JavaScript and TypeScript (<c>.js</c>, <c>.mjs</c>, <c>.jsx</c>, <c>.ts</c>,
 /// <c>.tsx</c>): <c>//</c> and <c>/* */</c> comments; <c>'</c> and <c>"</c> strings (backslash escapes, ending at the line
 /// end) and template literals (<c>`</c>, over lines, with <c>${ }</c> holes that hold code, strings and templates of their
-/// own) hide comment markers. Regular expression literals are not told apart from division: a quote or comment marker in
-/// one is read as such.
+/// own) hide comment markers, as do regular expression literals (<c>/\/*$/</c>, <c>/^`{3}/</c>): a <c>/</c> where an
+/// expression may start (after one of <c>( , = : [ ! &amp; | ? { } ; + - * % &lt; &gt; ~ ^</c>, at the start of a line or of a
+/// <c>${ }</c> hole, or after <c>return</c>, <c>typeof</c>, <c>case</c>, <c>in</c>, <c>of</c>, <c>delete</c>, <c>void</c>,
+/// <c>throw</c>, <c>new</c>, <c>instanceof</c>, <c>yield</c>, <c>await</c>, <c>else</c>, <c>do</c>) starts one, which ends at its
+/// closing unescaped <c>/</c> outside a <c>[...]</c> class on the same line. Elsewhere <c>/</c> is division; a <c>/</c> that
+/// starts no closed literal on its line is too. A misread (a regex after <c>)</c>, as in <c>if (x) /a/.test(y)</c>) can
+/// affect only what follows it, and a literal never spans lines, so a wrong guess that one starts changes one line at most.
 /// </summary>
 internal static class ScriptLineScanner
 {
@@ -37,6 +43,8 @@ internal static class ScriptLineScanner
         var marks = new LineMarks();
         var stack = new Stack<Frame>();
         stack.Push(new Frame(Mode.Code));
+        var regexCanStart = true; // whether an expression may start here, so that a '/' starts a regular expression
+        var noRegexBefore = -1;   // the end of a line on which a '/' started no closed literal: none is looked for again
         var i = 0;
         while (i < text.Length)
         {
@@ -50,6 +58,8 @@ internal static class ScriptLineScanner
                 {
                     stack.Pop();
                 }
+
+                regexCanStart = true;
 
                 i++;
                 continue;
@@ -94,11 +104,13 @@ internal static class ScriptLineScanner
                     else if (c == top.Quote)
                     {
                         stack.Pop();
+                        regexCanStart = false;
                         i++;
                     }
                     else if (top.Mode == Mode.Template && c == '$' && next == '{')
                     {
                         stack.Push(new Frame(Mode.Code, hole: true));
+                        regexCanStart = true;
                         i += 2;
                     }
                     else
@@ -109,7 +121,7 @@ internal static class ScriptLineScanner
                     break;
 
                 default:
-                    i = ScanCode(text, i, top, stack, marks);
+                    i = ScanCode(text, i, top, stack, marks, ref regexCanStart, ref noRegexBefore);
                     break;
             }
         }
@@ -117,7 +129,12 @@ internal static class ScriptLineScanner
         return marks.ToCount(text);
     }
 
-    private static int ScanCode(string text, int i, Frame top, Stack<Frame> stack, LineMarks marks)
+    private static readonly HashSet<string> s_keywordsBeforeExpression = new(StringComparer.Ordinal)
+    {
+        "return", "typeof", "case", "in", "of", "delete", "void", "throw", "new", "instanceof", "yield", "await", "else", "do",
+    };
+
+    private static int ScanCode(string text, int i, Frame top, Stack<Frame> stack, LineMarks marks, ref bool regexCanStart, ref int noRegexBefore)
     {
         var c = text[i];
         var next = i + 1 < text.Length ? text[i + 1] : '\0';
@@ -136,6 +153,40 @@ internal static class ScriptLineScanner
         }
 
         marks.Code();
+        var canStart = regexCanStart;
+        regexCanStart = c is '(' or ',' or '=' or ':' or '[' or '!' or '&' or '|' or '?' or '{' or '}' or ';'
+            or '+' or '-' or '*' or '%' or '<' or '>' or '~' or '^';
+        if (IsIdentifierPart(c))
+        {
+            var end = i + 1;
+            while (end < text.Length && IsIdentifierPart(text[end]))
+            {
+                end++;
+            }
+
+            regexCanStart = s_keywordsBeforeExpression.Contains(text.Substring(i, end - i));
+            return end;
+        }
+
+        if (c == '/')
+        {
+            if (canStart && i > noRegexBefore)
+            {
+                var end = RegexEnd(text, i, out var lineEnd);
+                if (end > 0)
+                {
+                    return end;
+                }
+
+                // Another try on this line would read it again (a line of "[/" would take quadratic time).
+                noRegexBefore = lineEnd;
+            }
+
+            // Division.
+            regexCanStart = true;
+            return i + 1;
+        }
+
         if (c is '\'' or '"')
         {
             stack.Push(new Frame(Mode.String, c));
@@ -162,4 +213,45 @@ internal static class ScriptLineScanner
 
         return i + 1;
     }
+
+    /// <summary>
+    /// The index after the regular expression literal that starts at <paramref name="i"/> (its flags too), or -1 when no
+    /// unescaped <c>/</c> outside a <c>[...]</c> class closes it on its line; <paramref name="lineEnd"/> is then where that line ends.
+    /// </summary>
+    private static int RegexEnd(string text, int i, out int lineEnd)
+    {
+        var inClass = false;
+        var j = i + 1;
+        while (j < text.Length && text[j] != '\n')
+        {
+            var c = text[j];
+            if (c == '/' && !inClass)
+            {
+                j++;
+                while (j < text.Length && IsIdentifierPart(text[j]))
+                {
+                    j++;
+                }
+
+                lineEnd = -1;
+                return j;
+            }
+
+            if (c == '\\' && j + 1 < text.Length && text[j + 1] != '\n')
+            {
+                j++;
+            }
+            else if (c is '[' or ']')
+            {
+                inClass = c == '[';
+            }
+
+            j++;
+        }
+
+        lineEnd = j;
+        return -1;
+    }
+
+    private static bool IsIdentifierPart(char c) => char.IsLetterOrDigit(c) || c is '_' or '$';
 }

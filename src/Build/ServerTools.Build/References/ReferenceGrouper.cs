@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Security;
 using ServerTools.Build.Reports;
 
 namespace ServerTools.Build.References;
@@ -32,9 +34,9 @@ public static class ReferenceGrouper
     /// assemblies of the ServerTools packages (<c>ServerTools</c>, <c>ServerTools.AspNetCore</c>, <c>ServerTools.Testing</c>,
     /// <c>ServerTools.Tool</c>), or a project reference built as one of their assemblies (in the ServerTools repository),
     /// are ServerTools; other project references are projects; packages whose id starts with <c>Microsoft.</c> or
-    /// <c>System.</c> (prefixes nuget.org reserves for Microsoft), and assemblies referenced by path with such a name, are
-    /// .NET packages; the rest are packages, distinct by id, with their version (an assembly referenced by path is listed
-    /// by its name without a version).
+    /// <c>System.</c>, and assemblies referenced by path with such a name, are .NET packages when the referenced assembly
+    /// is signed with one of Microsoft's public keys (<see cref="IsSignedByMicrosoft"/>); the rest are packages, distinct by
+    /// id, with their version (an assembly referenced by path is listed by its name without a version).
     /// </summary>
     public static ReferenceGroups Group(IEnumerable<ReferenceItem> references)
     {
@@ -68,7 +70,7 @@ public static class ReferenceGrouper
             else
             {
                 var id = package.Length > 0 ? package : name;
-                var group = IsDotnetPackage(id) ? dotnetPackages : packages;
+                var group = IsDotnetPackage(id, reference.Path) ? dotnetPackages : packages;
                 if (!group.ContainsKey(id))
                 {
                     group.Add(id, package.Length > 0 ? reference.Get("NuGetPackageVersion") : "");
@@ -87,11 +89,51 @@ public static class ReferenceGrouper
     }
 
     /// <summary>
-    /// Whether the package (or assembly) is Microsoft's: nuget.org reserves the <c>Microsoft.</c> and <c>System.</c>
-    /// prefixes for Microsoft, so the same assembly is .NET whether a shared framework or a package brings it.
+    /// Whether the package (or assembly) is Microsoft's, so that the same assembly is .NET whether a shared framework or a
+    /// package brings it: its id starts with <c>Microsoft.</c> or <c>System.</c> and its assembly is Microsoft's. The prefix
+    /// alone does not tell: nuget.org reserved it for Microsoft only after some packages of others had it (System.IO.Abstractions,
+    /// System.Linq.Dynamic.Core, System.Data.SQLite), other feeds reserve nothing, and an assembly referenced by path may be
+    /// anyone's.
     /// </summary>
-    private static bool IsDotnetPackage(string id) =>
-        id.StartsWith("Microsoft.", StringComparison.OrdinalIgnoreCase) || id.StartsWith("System.", StringComparison.OrdinalIgnoreCase);
+    private static bool IsDotnetPackage(string id, string path) =>
+        (id.StartsWith("Microsoft.", StringComparison.OrdinalIgnoreCase) || id.StartsWith("System.", StringComparison.OrdinalIgnoreCase))
+        && IsSignedByMicrosoft(path);
+
+    /// <summary>
+    /// The public key tokens of Microsoft's strong-name keys that the assemblies of its packages and shared frameworks are
+    /// signed with (read from the packages in a NuGet cache: Microsoft.Extensions.* and EF Core adb9793829ddae60, Roslyn
+    /// 31bf3856ad364e35, System.Text.Json and System.Memory cc7b13ffcd2ddd51, MSBuild and System.Collections.Immutable
+    /// b03f5f7f11d50a3a, the runtime pack's b77a5c561934e089 and 7cec85d7bea7798e).
+    /// </summary>
+    private static readonly HashSet<string> s_microsoftTokens = new(StringComparer.Ordinal)
+    {
+        "b03f5f7f11d50a3a",
+        "31bf3856ad364e35",
+        "adb9793829ddae60",
+        "cc7b13ffcd2ddd51",
+        "b77a5c561934e089",
+        "7cec85d7bea7798e",
+    };
+
+    /// <summary>
+    /// Whether the assembly at <paramref name="path"/> is signed with one of Microsoft's keys; false when it is unsigned,
+    /// signed with another key, or cannot be read (missing, not an assembly).
+    /// </summary>
+    private static bool IsSignedByMicrosoft(string path)
+    {
+        byte[]? token;
+        try
+        {
+            // Fully qualified: this class has a method AssemblyName. Reads the metadata only; the assembly is not loaded.
+            token = System.Reflection.AssemblyName.GetAssemblyName(path).GetPublicKeyToken();
+        }
+        catch (Exception e) when (e is IOException or BadImageFormatException or ArgumentException or UnauthorizedAccessException or SecurityException)
+        {
+            return false;
+        }
+
+        return token is { Length: > 0 } && s_microsoftTokens.Contains(string.Concat(token.Select(static b => b.ToString("x2", CultureInfo.InvariantCulture))));
+    }
 
     private static string AssemblyName(string path)
     {
