@@ -112,13 +112,20 @@ public sealed partial class ModuleReportTargetsTests : IDisposable
 
         var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        // A 10.0 version the repository's own restore put there (EF Core 10 depends on the package), the newest on this machine.
+        var primitives = Directory.GetDirectories(Path.Combine(cache, "microsoft.extensions.primitives"), "10.0.*")
+            .Where(version => Directory.GetFiles(version, "*.nupkg").Length > 0)
+            .Select(version => Version.Parse(Path.GetFileName(version)))
+            .Order()
+            .LastOrDefault()?.ToString()
+            ?? throw new InvalidOperationException($"No Microsoft.Extensions.Primitives 10.0.x in {cache}: restore the repository first.");
         var project = ReportTargetsProject.Write(
             _root,
             "Shop",
             "namespace Shop;\n\npublic sealed class Order\n{\n}\n",
-            items: """
+            items: $"""
                 <PackageReference Include="System.Text.Shop" Version="1.2.0" />
-                <PackageReference Include="Microsoft.Extensions.Primitives" Version="10.0.0" />
+                <PackageReference Include="Microsoft.Extensions.Primitives" Version="{primitives}" />
 
             """,
             properties: $"<RestoreSources>{feed};{cache}</RestoreSources>\n<RestorePackagesPath>{Path.Combine(_root, "packages")}</RestorePackagesPath>\n");
@@ -127,7 +134,7 @@ public sealed partial class ModuleReportTargetsTests : IDisposable
 
         var report = ModuleReportJson.Read(await File.ReadAllTextAsync(Path.Combine(_root, "Shop", "obj", "Debug", "net10.0", "servertools", "module-report.json")));
         Assert.Equal([new PackageEntry("System.Text.Shop", "1.2.0")], report.References.Packages);
-        Assert.Equal([new PackageEntry("Microsoft.Extensions.Primitives", "10.0.0")], report.References.DotnetPackages);
+        Assert.Equal([new PackageEntry("Microsoft.Extensions.Primitives", primitives)], report.References.DotnetPackages);
     }
 
     private static void WriteFile(string path, string text)
