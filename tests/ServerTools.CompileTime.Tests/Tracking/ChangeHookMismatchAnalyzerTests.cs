@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ServerTools.Analyzers.CodeFixes.Tracking;
 using ServerTools.Analyzers.Tracking;
@@ -794,7 +795,7 @@ public sealed class ChangeHookMismatchAnalyzerTests
     [Fact]
     public Task Fix_keeps_the_member_names_a_renamed_parameter_gave_by_inference() => CodeFixAssert.VerifyAsync(
         // new { a } and (a, b) name their members after the parameters: renamed, o.a and t.b would not compile (CS1061).
-        // A tuple whose names are dropped (a duplicate) has none to keep.
+        // A tuple element name the method does not read (t.a), or that is dropped (a duplicate), is not written.
         new ChangeHookMismatchAnalyzer(),
         new MatchChangeHookCodeFixProvider(),
         Order(
@@ -804,28 +805,43 @@ public sealed class ChangeHookMismatchAnalyzerTests
             """),
         Order(
             """
-                partial void OnStateChanged(OrderState oldValue, OrderState newValue) { var o = new { a = oldValue, b = newValue }; var t = (a: oldValue, b: newValue); System.Console.WriteLine(o.a.ToString() + t.b); }
+                partial void OnStateChanged(OrderState oldValue, OrderState newValue) { var o = new { a = oldValue, b = newValue }; var t = (oldValue, b: newValue); System.Console.WriteLine(o.a.ToString() + t.b); }
                 partial void OnTotalChanged(decimal? oldValue, decimal? newValue) { var o = new { value = newValue, newValue.HasValue }; var d = (newValue, newValue); System.Console.WriteLine(o.value + d.Item2); }
             """));
 
     [Fact]
-    public async Task Fix_keeps_a_parameter_name_that_names_a_tuple_element_the_target_type_renames()
-    {
-        // Written out, (a: oldValue, b: newValue) would warn that the names are ignored (CS8123): the names stay, and the
-        // compiler warns that they differ from the declaration's (CS8826), as ST2002.md says.
-        var fixedText = await FixAllOnceAsync(Order(
+    public Task Fix_renames_plainly_where_the_target_type_drops_the_inferred_tuple_element_names() => CodeFixAssert.VerifyAsync(
+        // A deconstruction, a target type with other names or none, and == drop the names (a, b) infer, and inferred names
+        // never warn: renamed plainly, the code means the same and compiles without CS8826 (nor CS8123, CS8383, as
+        // written-out names there would). Only t.b is read, so only its name is written.
+        new ChangeHookMismatchAnalyzer(),
+        new MatchChangeHookCodeFixProvider(),
+        Order(
             """
-                partial void OnSatteChanged(OrderState a, OrderState b) { (OrderState x, OrderState y) p = (a, b); System.Console.WriteLine(p.x); }
-            """));
+                private static void Take((OrderState, OrderState) pair) => System.Console.WriteLine(pair.Item1);
 
-        Assert.Equal(
-            Order(
-                """
-                    partial void OnStateChanged(OrderState a, OrderState b) { (OrderState x, OrderState y) p = (a, b); System.Console.WriteLine(p.x); }
-                """),
-            fixedText);
-        Assert.Equal(["CS8826"], CompileWithGenerators(fixedText));
-    }
+                partial void OnSatteChanged(OrderState a, OrderState b)
+                {
+                    (a, b) = (b, a);
+                    (OrderState x, OrderState y) p = (a, b);
+                    Take((a, b));
+                    var t = (a, b);
+                    System.Console.WriteLine(p.x.ToString() + t.b + ((a, b) == (b, a)));
+                }
+            """),
+        Order(
+            """
+                private static void Take((OrderState, OrderState) pair) => System.Console.WriteLine(pair.Item1);
+
+                partial void OnStateChanged(OrderState oldValue, OrderState newValue)
+                {
+                    (oldValue, newValue) = (newValue, oldValue);
+                    (OrderState x, OrderState y) p = (oldValue, newValue);
+                    Take((oldValue, newValue));
+                    var t = (oldValue, b: newValue);
+                    System.Console.WriteLine(p.x.ToString() + t.b + ((oldValue, newValue) == (newValue, oldValue)));
+                }
+            """));
 
     [Fact]
     public async Task Fix_renames_no_parameter_that_text_an_if_leaves_out_names()
@@ -861,8 +877,117 @@ public sealed class ChangeHookMismatchAnalyzerTests
     }
 
     [Fact]
+    public async Task Fix_renames_a_parameter_whose_name_text_an_if_leaves_out_has_only_in_strings_and_comments()
+    {
+        // "new value", 'a' and the comments name nothing: the parameters are renamed, and both builds compile cleanly.
+        const string source = """
+                partial void OnTotalChanged(decimal? value)
+                {
+            #if DEBUG
+                    System.Console.WriteLine("new value"); // the value
+            #endif
+                    System.Console.WriteLine(value);
+                }
+
+                partial void OnSatteChanged(OrderState a, OrderState b)
+                {
+            #if DEBUG
+                    System.Console.WriteLine('a' + @"b" + $"{1}a"); /* a, b */
+            #endif
+                    System.Console.WriteLine(a.ToString() + b);
+                }
+            """;
+        const string expected = """
+                partial void OnTotalChanged(decimal? oldValue, decimal? newValue)
+                {
+            #if DEBUG
+                    System.Console.WriteLine("new value"); // the value
+            #endif
+                    System.Console.WriteLine(newValue);
+                }
+
+                partial void OnStateChanged(OrderState oldValue, OrderState newValue)
+                {
+            #if DEBUG
+                    System.Console.WriteLine('a' + @"b" + $"{1}a"); /* a, b */
+            #endif
+                    System.Console.WriteLine(oldValue.ToString() + newValue);
+                }
+            """;
+        await CodeFixAssert.VerifyAsync(new ChangeHookMismatchAnalyzer(), new MatchChangeHookCodeFixProvider(), Order(source), Order(expected));
+        AssertCompilesCleanInEveryConfiguration(Order(expected));
+    }
+
+    [Fact]
+    public async Task Fix_drops_a_type_parameter_or_parameter_that_text_an_if_leaves_out_has_only_in_strings_and_comments()
+    {
+        const string source = """
+                partial void OnStateChanged<T>(OrderState oldValue, OrderState newValue)
+                {
+            #if DEBUG
+                    System.Console.WriteLine("T");
+            #endif
+                }
+
+                partial void OnIdChanged(int a, int b, int c)
+                {
+            #if DEBUG
+                    // see c
+            #endif
+                    System.Console.WriteLine(a + b);
+                }
+            """;
+        const string expected = """
+                partial void OnStateChanged(OrderState oldValue, OrderState newValue)
+                {
+            #if DEBUG
+                    System.Console.WriteLine("T");
+            #endif
+                }
+
+                partial void OnIdChanged(int oldValue, int newValue)
+                {
+            #if DEBUG
+                    // see c
+            #endif
+                    System.Console.WriteLine(oldValue + newValue);
+                }
+            """;
+        await CodeFixAssert.VerifyAsync(new ChangeHookMismatchAnalyzer(), new MatchChangeHookCodeFixProvider(), Order(source), Order(expected));
+        AssertCompilesCleanInEveryConfiguration(Order(expected));
+    }
+
+    [Fact]
+    public Task Fix_is_not_offered_where_the_signature_holds_a_preprocessor_directive() => CodeFixAssert.VerifyNotOfferedAsync(
+        // The fix rewrites the signature from what this configuration compiles: where DEBUG is defined, the #if block
+        // copied or left beside the rewritten parameters would not compile (CS0100, CS0759).
+        new ChangeHookMismatchAnalyzer(),
+        new MatchChangeHookCodeFixProvider(),
+        Order(
+            """
+                partial void OnSatteChanged(
+            #if DEBUG
+                    OrderState x,
+            #endif
+                    OrderState b) { System.Console.WriteLine(b); }
+
+                partial void OnTotalChanged(decimal? oldValue, decimal newValue
+            #if DEBUG
+                    , int c
+            #endif
+                    ) { }
+
+                private
+            #if DEBUG
+                    static
+            #endif
+                    partial void OnIdChanged(long oldValue, long newValue) { }
+            """));
+
+    [Fact]
     public Task Fix_is_not_offered_where_text_an_if_leaves_out_uses_a_name_the_fix_adds_or_drops() => CodeFixAssert.VerifyNotOfferedAsync(
-        // Where DEBUG is defined, the added oldValue would clash with the local (CS0136), and c and T would be gone (CS0103, CS0246).
+        // Where DEBUG is defined, the added oldValue would clash with the local (CS0136), and c and T would be gone (CS0103,
+        // CS0246): an interpolated string's holes, nested ones too, are code.
         new ChangeHookMismatchAnalyzer(),
         new MatchChangeHookCodeFixProvider(),
         Order(
@@ -885,6 +1010,13 @@ public sealed class ChangeHookMismatchAnalyzerTests
                 {
             #if DEBUG
                     System.Console.WriteLine(typeof(T));
+            #endif
+                }
+
+                partial void OnNoteChanged(string? a, string? b, int c)
+                {
+            #if DEBUG
+                    System.Console.WriteLine($"{a}{$"{c}"}");
             #endif
                 }
             """));
@@ -961,6 +1093,29 @@ public sealed class ChangeHookMismatchAnalyzerTests
         return [.. GeneratorHarness.Run(compilation).OutputCompilation.GetDiagnostics()
             .Where(static d => d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning)
             .Select(static d => d.Id)];
+    }
+
+    /// <summary>
+    /// Fails unless <paramref name="source"/> compiles with the ServerTools generators without errors or warnings in every
+    /// build configuration its <c>#if</c> and <c>#elif</c> directives tell apart (each set of the symbols they test).
+    /// </summary>
+    private static void AssertCompilesCleanInEveryConfiguration(string source)
+    {
+        var symbols = CSharpSyntaxTree.ParseText(source, TestCompilation.ParseOptions).GetRoot()
+            .DescendantTrivia(descendIntoTrivia: true)
+            .Select(static trivia => trivia.GetStructure())
+            .OfType<ConditionalDirectiveTriviaSyntax>()
+            .SelectMany(static directive => directive.Condition.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
+            .Select(static name => name.Identifier.ValueText)
+            .Distinct()
+            .ToArray();
+        Assert.NotEmpty(symbols);
+        for (var set = 0; set < 1 << symbols.Length; set++)
+        {
+            var defined = symbols.Where((_, i) => (set & (1 << i)) != 0).ToArray();
+            var diagnostics = CompileWithGenerators(source, defined);
+            Assert.True(diagnostics.Length == 0, $"With [{string.Join(", ", defined)}] defined: {string.Join(", ", diagnostics)}");
+        }
     }
 
     /// <summary>

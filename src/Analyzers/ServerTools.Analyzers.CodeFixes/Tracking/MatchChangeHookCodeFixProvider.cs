@@ -1,12 +1,13 @@
+using System;
 using System.Collections.Generic;
 using System.Composition;
 using System.Linq;
-using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Simplification;
+using Microsoft.CodeAnalysis.Text;
 using ServerTools.Analyzers.CodeFixes.Common;
 using ServerTools.Analyzers.Tracking;
 
@@ -17,12 +18,12 @@ namespace ServerTools.Analyzers.CodeFixes.Tracking;
 /// declares: the hook's name (for a misspelt property), no access modifier, <c>static</c> or type parameters, and two
 /// parameters of the property's type named <c>oldValue</c> and <c>newValue</c> as in the generated declaration. Two
 /// parameters are the old and the new value (of more, the first two, when the method uses none of the others), one is
-/// the new value; they are renamed with their uses in the body, and a member name a use gave by inference is written
-/// out (<c>new { a = oldValue }</c>), unless the body uses the new name for something else, a parameter has the other
-/// one's name, text an <c>#if</c> leaves out names it, or its inferred tuple element name cannot be written out (then
-/// they keep theirs, and the compiler warns, CS8826). The body is left as it is otherwise. No fix for a method that uses
-/// a type parameter or a parameter the hook does not have. The analyzer offers the fix only for a method that returns
-/// nothing.
+/// the new value; they are renamed with their uses in the body, and a member name a use gave by inference that the
+/// body can read is written out (<c>new { a = oldValue }</c>, <c>var t = (a: oldValue, b)</c> with <c>t.a</c> read),
+/// unless the body uses the new name for something else, a parameter has the other one's name, or text an <c>#if</c>
+/// leaves out names it (then they keep theirs, and the compiler warns, CS8826). The body is left as it is otherwise. No
+/// fix for a method that uses a type parameter or a parameter the hook does not have, or whose signature holds a
+/// preprocessor directive or text one leaves out. The analyzer offers the fix only for a method that returns nothing.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MatchChangeHookCodeFixProvider))]
 [Shared]
@@ -55,11 +56,16 @@ public sealed class MatchChangeHookCodeFixProvider : DiagnosticCodeFixProvider
 
     /// <summary>
     /// <paramref name="method"/> rewritten into the hook <paramref name="name"/> with parameters of <paramref name="type"/>;
-    /// null when a parameter it has to add would take a name the body uses for something else, or when the method uses a
-    /// parameter or type parameter the hook does not have.
+    /// null when a parameter it has to add would take a name the body uses for something else, when the method uses a
+    /// parameter or type parameter the hook does not have, or when its signature holds a preprocessor directive.
     /// </summary>
     private static MethodDeclarationSyntax? Fix(MethodDeclarationSyntax method, string name, string type, SemanticModel model)
     {
+        if (SignatureHasDirectives(method))
+        {
+            return null;
+        }
+
         var parameters = method.ParameterList.Parameters;
         int? oldIndex = null, newIndex = null;
         if (parameters.Count >= 2)
@@ -94,24 +100,13 @@ public sealed class MatchChangeHookCodeFixProvider : DiagnosticCodeFixProvider
             .Where(use => use.Symbol is not null && renames.ContainsKey(use.Symbol))
             .ToList();
 
-        // A use that names a tuple element by inference keeps naming it: written out (a: oldValue) where that is sure to
-        // mean the same; where it is not, the parameter keeps its name.
-        var named = new List<SyntaxNode>();
-        foreach (var (node, symbol) in uses)
-        {
-            switch (InferredMemberName(node, model))
-            {
-                case InferredName.Writable:
-                    named.Add(node.Parent!);
-                    break;
-                case InferredName.Unwritable:
-                    renames.Remove(symbol!);
-                    break;
-            }
-        }
-
-        uses.RemoveAll(use => !renames.ContainsKey(use.Symbol!));
-        named.RemoveAll(node => !uses.Any(use => use.Node.Parent == node));
+        // A use that names a member by inference keeps naming it where the name can be read: written out (a = oldValue,
+        // a: oldValue). Where the target type drops or replaces a tuple element's name, the plain rename means the same.
+        HashSet<string>? readElementNames = null;
+        var named = uses
+            .Where(use => KeepsInferredName(use.Node, model, () => readElementNames ??= ReadTupleElementNames(method, model)))
+            .Select(static use => use.Node.Parent!)
+            .ToList();
         var declarations = parameters.Take(2)
             .Select(p => (Token: p.Identifier, Symbol: model.GetDeclaredSymbol(p)))
             .Where(declaration => declaration.Symbol is not null && renames.ContainsKey(declaration.Symbol))
@@ -162,49 +157,65 @@ public sealed class MatchChangeHookCodeFixProvider : DiagnosticCodeFixProvider
     private static IdentifierNameSyntax MemberName(ExpressionSyntax expression)
         => SyntaxFactory.IdentifierName(((IdentifierNameSyntax)expression).Identifier.WithTrailingTrivia(SyntaxFactory.Space));
 
-    /// <summary>Whether a parameter's use names a member by inference, and whether that name can be written out.</summary>
-    private enum InferredName
-    {
-        /// <summary>It names nothing: renamed, it means the same.</summary>
-        None,
-
-        /// <summary>An anonymous type's member (<c>new { a }</c>), or a tuple element whose name is written out the same (<c>(a: oldValue, b)</c>).</summary>
-        Writable,
-
-        /// <summary>A tuple element whose name the target type replaces (written out, it would warn: CS8123) or a deconstruction's.</summary>
-        Unwritable,
-    }
-
     /// <summary>
-    /// Whether <paramref name="use"/>, a parameter's name, gives a member its name: an anonymous type's member with no
-    /// name of its own (<c>new { a }</c>, always written out as <c>a = oldValue</c>), or an element of a tuple with no name
-    /// of its own that it names (<c>(a, b)</c>; not when the name is dropped, as for a duplicate): written out where the
-    /// tuple keeps its own type, else the parameter is not renamed.
+    /// Whether <paramref name="use"/>, a parameter's name, gives a member a name that renaming it would change and that
+    /// the method can read, so that the name is to be written out: an anonymous type's member with no name of its own
+    /// (<c>new { a }</c>, written <c>a = oldValue</c>), or an element of a tuple with no name of its own that it names
+    /// (<c>(a, b)</c>; not a duplicate's, which is dropped) where the tuple keeps that name (no target type that drops
+    /// or replaces it, no deconstruction, no <c>==</c>: written out there, it would warn, CS8123, CS8383) and the method
+    /// reads a tuple element of that name (<paramref name="readElementNames"/>, computed when first needed).
     /// </summary>
-    private static InferredName InferredMemberName(IdentifierNameSyntax use, SemanticModel model)
+    private static bool KeepsInferredName(IdentifierNameSyntax use, SemanticModel model, Func<HashSet<string>> readElementNames)
     {
         switch (use.Parent)
         {
             case AnonymousObjectMemberDeclaratorSyntax { NameEquals: null }:
-                return InferredName.Writable;
+                return true;
             case ArgumentSyntax { NameColon: null, Parent: TupleExpressionSyntax tuple } argument:
-                var info = model.GetTypeInfo(tuple);
+                var name = use.Identifier.ValueText;
                 var index = tuple.Arguments.IndexOf(argument);
-                if (info.Type is not INamedTypeSymbol { IsTupleType: true } natural || natural.TupleElements[index].Name != use.Identifier.ValueText)
+                var info = model.GetTypeInfo(tuple);
+                if (info.Type is not INamedTypeSymbol { IsTupleType: true } natural || natural.TupleElements[index].Name != name
+                    || info.ConvertedType is not INamedTypeSymbol { IsTupleType: true } converted || converted.TupleElements[index].Name != name)
                 {
-                    return InferredName.None;
+                    return false;
                 }
 
-                var deconstructed = tuple.AncestorsAndSelf().TakeWhile(static node => node is TupleExpressionSyntax or ArgumentSyntax).Last().Parent
-                    is AssignmentExpressionSyntax or ForEachVariableStatementSyntax;
-                return !deconstructed
-                       && info.ConvertedType is INamedTypeSymbol { IsTupleType: true } converted
-                       && converted.TupleElements.Select(static e => e.Name).SequenceEqual(natural.TupleElements.Select(static e => e.Name))
-                    ? InferredName.Writable
-                    : InferredName.Unwritable;
+                var outer = tuple.AncestorsAndSelf().TakeWhile(static node => node is TupleExpressionSyntax or ArgumentSyntax).Last();
+                var dropped = outer.Parent switch
+                {
+                    AssignmentExpressionSyntax assignment => assignment.Left is TupleExpressionSyntax or DeclarationExpressionSyntax,
+                    BinaryExpressionSyntax binary => binary.Kind() is SyntaxKind.EqualsExpression or SyntaxKind.NotEqualsExpression,
+                    ForEachVariableStatementSyntax => true,
+                    _ => false,
+                };
+                return !dropped && readElementNames().Contains(name);
             default:
-                return InferredName.None;
+                return false;
         }
+    }
+
+    /// <summary>The names of the tuple elements <paramref name="method"/> reads by name (<c>t.a</c>, <c>nameof(t.a)</c>, a positional pattern's <c>a:</c>).</summary>
+    private static HashSet<string> ReadTupleElementNames(MethodDeclarationSyntax method, SemanticModel model)
+        => [.. method.DescendantNodes()
+            .OfType<IdentifierNameSyntax>()
+            .Select(node => model.GetSymbolInfo(node).Symbol)
+            .OfType<IFieldSymbol>()
+            .Where(static field => field.ContainingType.IsTupleType)
+            .Select(static field => field.Name)];
+
+    /// <summary>
+    /// True when the signature of <paramref name="method"/> (from its first modifier or its return type to its body, the
+    /// parameter list included) holds a preprocessor directive or text one leaves out: the fix rewrites the signature
+    /// and cannot tell what it would do to the other configurations' code there.
+    /// </summary>
+    private static bool SignatureHasDirectives(MethodDeclarationSyntax method)
+    {
+        var first = method.Modifiers.Count > 0 ? method.Modifiers[0] : method.ReturnType.GetFirstToken();
+        var end = method.Body?.OpenBraceToken.SpanStart ?? method.ExpressionBody?.ArrowToken.SpanStart ?? method.SemicolonToken.SpanStart;
+        var signature = TextSpan.FromBounds(first.SpanStart, end);
+        return method.DescendantTrivia()
+            .Any(trivia => signature.Contains(trivia.Span) && (trivia.IsDirective || trivia.IsKind(SyntaxKind.DisabledTextTrivia)));
     }
 
     /// <summary>
@@ -246,24 +257,41 @@ public sealed class MatchChangeHookCodeFixProvider : DiagnosticCodeFixProvider
     }
 
     /// <summary>
-    /// The words of the text inside <paramref name="method"/> that an <c>#if</c> leaves out in this configuration (and
-    /// another one compiles): every run of letters, digits and underscores, and the identifiers the text holds (with
-    /// escapes, <c>\u0061</c>), so that no name it could use is missed.
+    /// The names the text inside <paramref name="method"/> that an <c>#if</c> leaves out in this configuration (and
+    /// another one compiles) uses: its identifier tokens (with escapes, <c>\u0061</c>, and verbatim, <c>@a</c>, as their
+    /// names), those in the holes of interpolated strings included, and not the words of comments, string or character
+    /// literals, which name nothing.
     /// </summary>
     private static HashSet<string> DisabledNames(MethodDeclarationSyntax method)
     {
         var names = new HashSet<string>();
+        var options = method.SyntaxTree.Options as CSharpParseOptions;
         foreach (var trivia in method.DescendantTrivia(descendIntoTrivia: true))
         {
             if (trivia.IsKind(SyntaxKind.DisabledTextTrivia) && method.Span.Contains(trivia.Span))
             {
-                var text = trivia.ToString();
-                names.UnionWith(SyntaxFactory.ParseTokens(text).Where(static t => t.IsKind(SyntaxKind.IdentifierToken)).Select(static t => t.ValueText));
-                names.UnionWith(Regex.Split(text, @"[^\p{L}\p{Nd}\p{Mn}\p{Mc}\p{Pc}\p{Cf}]+").Where(static word => word.Length > 0));
+                AddIdentifiers(names, SyntaxFactory.ParseTokens(trivia.ToString(), options: options), options);
             }
         }
 
         return names;
+    }
+
+    /// <summary>Adds the names of the identifier tokens of <paramref name="tokens"/> to <paramref name="names"/>, and those of the holes of its interpolated strings.</summary>
+    private static void AddIdentifiers(HashSet<string> names, IEnumerable<SyntaxToken> tokens, CSharpParseOptions? options)
+    {
+        foreach (var token in tokens)
+        {
+            if (token.IsKind(SyntaxKind.IdentifierToken))
+            {
+                names.Add(token.ValueText);
+            }
+            else if (token.IsKind(SyntaxKind.InterpolatedStringToken))
+            {
+                // The lexer gives an interpolated string as one token: the parser reads the holes.
+                AddIdentifiers(names, SyntaxFactory.ParseExpression(token.Text, options: options).DescendantTokens(), options);
+            }
+        }
     }
 
     /// <summary>
