@@ -492,6 +492,56 @@ public sealed class DerivedClassPropertiesNotAuditedAnalyzerTests
         """);
 
     [Fact]
+    public Task Fix_all_writes_the_namespace_and_no_using_where_the_file_keeps_its_usings_in_a_namespace_declaration() => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+        // Review 36, finding 1: 'using ServerTools;' in Shop.Sales would make typeof(AuditLog) mean ServerTools.AuditLog.
+        new DerivedClassPropertiesNotAuditedAnalyzer(),
+        new AddAuditedCodeFixProvider(),
+        """
+        namespace Shop
+        {
+            public sealed class AuditLog { public int Id { get; set; } }
+        }
+
+        namespace Shop.Sales
+        {
+            using System;
+
+            [ServerTools.Audited]
+            public partial class Partner
+            {
+                public int Id { get; set; }
+                public static Type Log() => typeof(AuditLog);
+            }
+
+            public class Customer : Partner { public decimal CreditLimit { get; set; } }
+            public class Supplier : Partner { public string? Iban { get; set; } }
+        }
+        """,
+        """
+        namespace Shop
+        {
+            public sealed class AuditLog { public int Id { get; set; } }
+        }
+
+        namespace Shop.Sales
+        {
+            using System;
+
+            [ServerTools.Audited]
+            public partial class Partner
+            {
+                public int Id { get; set; }
+                public static Type Log() => typeof(AuditLog);
+            }
+
+            [ServerTools.Audited]
+            public partial class Customer : Partner { public decimal CreditLimit { get; set; } }
+            [ServerTools.Audited]
+            public partial class Supplier : Partner { public string? Iban { get; set; } }
+        }
+        """);
+
+    [Fact]
     public Task Fix_all_marks_three_derived_classes_of_a_file_without_usings() => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
         new DerivedClassPropertiesNotAuditedAnalyzer(),
         new AddAuditedCodeFixProvider(),

@@ -1,7 +1,16 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ServerTools.Analyzers.Auditing;
 using ServerTools.Analyzers.CodeFixes.Auditing;
+using ServerTools.Analyzers.CodeFixes.Common;
 using ServerTools.CompileTime.Tests.Harness;
 
 namespace ServerTools.CompileTime.Tests.Auditing;
@@ -557,7 +566,7 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
         """);
 
     [Fact]
-    public Task Fix_all_adds_the_using_in_each_namespace_declaration_where_the_file_keeps_its_usings_there() => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+    public Task Fix_all_writes_the_namespace_and_no_using_where_the_file_keeps_its_usings_in_namespace_declarations() => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
         new UnsupportedAuditPropertyTypeAnalyzer(),
         new AddAuditIgnoreCodeFixProvider(),
         """
@@ -610,13 +619,11 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
 
         namespace Shop.Network
         {
-            using ServerTools;
-
             [ServerTools.Audited]
             public partial class Device
             {
                 public int Id { get; set; }
-                [AuditIgnore]
+                [ServerTools.AuditIgnore]
                 public NpgsqlTypes.NpgsqlInet A { get; set; }
             }
         }
@@ -624,7 +631,6 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
         namespace Shop.Sites
         {
             using System;
-            using ServerTools;
 
             /// <summary>A site.</summary>
             [ServerTools.Audited]
@@ -632,8 +638,415 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
             {
                 public int Id { get; set; }
                 public DateTime Opened { get; set; }
-                [AuditIgnore]
+                [ServerTools.AuditIgnore]
                 public NpgsqlTypes.NpgsqlInet B { get; set; }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_all_adds_no_using_to_a_namespace_declaration_where_it_would_hide_a_type_of_the_enclosing_namespace() => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+        // Review 36, finding 1: 'using ServerTools;' in Shop.Network would make typeof(AuditLog) mean ServerTools.AuditLog.
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        new AddAuditIgnoreCodeFixProvider(),
+        """
+        namespace Shop
+        {
+            public sealed class AuditLog { public int Id { get; set; } }
+        }
+
+        namespace Shop.Network
+        {
+            using System;
+
+            [ServerTools.Audited]
+            public partial class Device
+            {
+                public int Id { get; set; }
+                public NpgsqlTypes.NpgsqlInet A { get; set; }
+                public NpgsqlTypes.NpgsqlInet B { get; set; }
+                public static Type Log() => typeof(AuditLog);
+            }
+        }
+        """,
+        """
+        namespace Shop
+        {
+            public sealed class AuditLog { public int Id { get; set; } }
+        }
+
+        namespace Shop.Network
+        {
+            using System;
+
+            [ServerTools.Audited]
+            public partial class Device
+            {
+                public int Id { get; set; }
+                [ServerTools.AuditIgnore]
+                public NpgsqlTypes.NpgsqlInet A { get; set; }
+                [ServerTools.AuditIgnore]
+                public NpgsqlTypes.NpgsqlInet B { get; set; }
+                public static Type Log() => typeof(AuditLog);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_all_adds_no_using_to_a_namespace_declaration_where_it_would_hide_a_type_of_a_global_using() => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+        // Review 36, finding 1: in Shop.Network, 'using ServerTools;' would make TimeWindow mean ServerTools.TimeWindow, not Lib's.
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        new AddAuditIgnoreCodeFixProvider(),
+        """
+        namespace Shop.Network
+        {
+            using System;
+
+            [ServerTools.Audited]
+            public partial class Device
+            {
+                public int Id { get; set; }
+                public NpgsqlTypes.NpgsqlInet A { get; set; }
+                public NpgsqlTypes.NpgsqlInet B { get; set; }
+                public static string W() => nameof(TimeWindow) + typeof(TimeWindow).FullName + DateTime.MinValue;
+            }
+        }
+        """,
+        """
+        namespace Shop.Network
+        {
+            using System;
+
+            [ServerTools.Audited]
+            public partial class Device
+            {
+                public int Id { get; set; }
+                [ServerTools.AuditIgnore]
+                public NpgsqlTypes.NpgsqlInet A { get; set; }
+                [ServerTools.AuditIgnore]
+                public NpgsqlTypes.NpgsqlInet B { get; set; }
+                public static string W() => nameof(TimeWindow) + typeof(TimeWindow).FullName + DateTime.MinValue;
+            }
+        }
+        """,
+        "global using Lib;\n\nnamespace Lib\n{\n    public sealed class TimeWindow { }\n}\n");
+
+    [Fact]
+    public async Task Fix_all_adds_no_using_where_a_name_of_an_if_branch_the_compiler_does_not_see_would_become_ambiguous()
+    {
+        // Review 36, finding 2: with 'using ServerTools;', [AuditMask] under #if DEBUG would be CS0104 in Debug.
+        const string Expected = """
+            using Lib;
+
+            namespace Lib
+            {
+                public sealed class AuditMaskAttribute : System.Attribute { }
+            }
+
+            namespace Shop
+            {
+                [ServerTools.Audited]
+                public partial class Customer
+                {
+                    public int Id { get; set; }
+            #if DEBUG
+                    [AuditMask]
+                    public string Email { get; set; } = "";
+            #endif
+                    [ServerTools.AuditIgnore]
+                    public NpgsqlTypes.NpgsqlInet A { get; set; }
+                    [ServerTools.AuditIgnore]
+                    public NpgsqlTypes.NpgsqlInet B { get; set; }
+                }
+            }
+            """;
+        await CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+            new UnsupportedAuditPropertyTypeAnalyzer(),
+            new AddAuditIgnoreCodeFixProvider(),
+            Expected.Replace("[ServerTools.AuditIgnore]\n        ", string.Empty, StringComparison.Ordinal),
+            Expected);
+        Assert.Empty(CompileWithGenerators(Expected, "DEBUG"));
+    }
+
+    [Fact]
+    public async Task Fix_all_writes_the_namespace_where_the_using_that_imports_it_stands_in_an_if_branch()
+    {
+        // Review 36, finding 3: [AuditIgnore] would be CS0246 where DEBUG is defined and the using is gone.
+        const string Expected = """
+            #if !DEBUG
+            using ServerTools;
+            #endif
+
+            namespace Shop;
+
+            [ServerTools.Audited]
+            public partial class Customer
+            {
+                public int Id { get; set; }
+                [ServerTools.AuditIgnore]
+                public NpgsqlTypes.NpgsqlInet A { get; set; }
+                [ServerTools.AuditIgnore]
+                public NpgsqlTypes.NpgsqlInet B { get; set; }
+            }
+            """;
+        await CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+            new UnsupportedAuditPropertyTypeAnalyzer(),
+            new AddAuditIgnoreCodeFixProvider(),
+            Expected.Replace("[ServerTools.AuditIgnore]\n    ", string.Empty, StringComparison.Ordinal),
+            Expected);
+        Assert.Empty(CompileWithGenerators(Expected, "DEBUG"));
+    }
+
+    [Fact]
+    public async Task Fix_adds_no_using_that_removes_one_error_and_adds_another()
+    {
+        // Review 36, finding 4: the using would resolve TimeWindow (CS0246 gone) and make [AuditMask] ambiguous (CS0104).
+        const string Expected = """
+            using Lib;
+
+            namespace Lib
+            {
+                public sealed class AuditMaskAttribute : System.Attribute { }
+            }
+
+            namespace Shop
+            {
+                [ServerTools.Audited]
+                public partial class Customer
+                {
+                    public int Id { get; set; }
+                    [AuditMask]
+                    public string Email { get; set; } = "";
+                    [ServerTools.AuditIgnore]
+                    public NpgsqlTypes.NpgsqlInet A { get; set; }
+                    [ServerTools.AuditIgnore]
+                    public NpgsqlTypes.NpgsqlInet B { get; set; }
+                    public static object Window() => default(TimeWindow)!;
+                }
+            }
+            """;
+        var source = Expected.Replace("[ServerTools.AuditIgnore]\n        ", string.Empty, StringComparison.Ordinal);
+        Assert.Equal(["CS0246"], CompileWithGenerators(source));
+        foreach (var fixAll in new[] { false, true })
+        {
+            var fixedText = await FixWithErrorsAsync(source, fixAll);
+            Assert.Equal(Expected, fixedText);
+            Assert.Equal(["CS0246"], CompileWithGenerators(fixedText));
+        }
+    }
+
+    [Fact]
+    public Task Fix_all_adds_no_using_that_would_give_an_extension_method_call_another_method() => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+        // ServerTools' AuditTrail<TEntity>(DbContext, TEntity) is a better match than Lib's AuditTrail(DbContext, object):
+        // with 'using ServerTools;' the call would silently call it, with no error.
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        new AddAuditIgnoreCodeFixProvider(),
+        """
+        using Lib;
+
+        namespace Lib
+        {
+            public static class Trails
+            {
+                public static string AuditTrail(this Microsoft.EntityFrameworkCore.DbContext context, object entity) => entity.ToString() ?? "";
+            }
+        }
+
+        namespace Shop
+        {
+            [ServerTools.Audited]
+            public partial class Device
+            {
+                public int Id { get; set; }
+                public NpgsqlTypes.NpgsqlInet A { get; set; }
+                public NpgsqlTypes.NpgsqlInet B { get; set; }
+                public object Trail(Microsoft.EntityFrameworkCore.DbContext context) => context.AuditTrail(this);
+            }
+        }
+        """,
+        """
+        using Lib;
+
+        namespace Lib
+        {
+            public static class Trails
+            {
+                public static string AuditTrail(this Microsoft.EntityFrameworkCore.DbContext context, object entity) => entity.ToString() ?? "";
+            }
+        }
+
+        namespace Shop
+        {
+            [ServerTools.Audited]
+            public partial class Device
+            {
+                public int Id { get; set; }
+                [ServerTools.AuditIgnore]
+                public NpgsqlTypes.NpgsqlInet A { get; set; }
+                [ServerTools.AuditIgnore]
+                public NpgsqlTypes.NpgsqlInet B { get; set; }
+                public object Trail(Microsoft.EntityFrameworkCore.DbContext context) => context.AuditTrail(this);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_all_adds_the_using_where_a_name_the_namespace_also_has_keeps_its_meaning() => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+        // The file's own AuditLog, in the namespace around it, still wins over ServerTools.AuditLog of a using at the top.
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        new AddAuditIgnoreCodeFixProvider(),
+        """
+        using System;
+
+        namespace Shop;
+
+        public sealed class AuditLog { public int Id { get; set; } }
+
+        [ServerTools.Audited]
+        public partial class Device
+        {
+            public int Id { get; set; }
+            public NpgsqlTypes.NpgsqlInet A { get; set; }
+            public NpgsqlTypes.NpgsqlInet B { get; set; }
+            public static Type Log() => typeof(AuditLog);
+        }
+        """,
+        """
+        using System;
+        using ServerTools;
+
+        namespace Shop;
+
+        public sealed class AuditLog { public int Id { get; set; } }
+
+        [ServerTools.Audited]
+        public partial class Device
+        {
+            public int Id { get; set; }
+            [AuditIgnore]
+            public NpgsqlTypes.NpgsqlInet A { get; set; }
+            [AuditIgnore]
+            public NpgsqlTypes.NpgsqlInet B { get; set; }
+            public static Type Log() => typeof(AuditLog);
+        }
+        """);
+
+    [Fact]
+    public void Fix_compiles_the_file_to_check_the_using_only_where_the_file_uses_a_name_of_the_namespace()
+    {
+        // Review 36, finding 5: the two compilations of the file are paid only where the using could change a name.
+        static bool Checked(string source)
+        {
+            var compilation = TestCompilation.Create(source);
+            return AttributeLists.UsesNamesOf(compilation.SyntaxTrees[0].GetRoot(), compilation, "ServerTools");
+        }
+
+        Assert.False(Checked("""
+            namespace Shop;
+
+            [ServerTools.Audited]
+            public partial class Device
+            {
+                public int Id { get; set; }
+                public ServerTools.TimeWindow? Window { get; set; }
+                public object? Log(Device other) => other.Window;
+            }
+            """));
+        Assert.True(Checked("namespace Shop; public sealed class C { public object? Log() => default(AuditLog); }"));
+        Assert.True(Checked("namespace Shop; public sealed class C { [AuditMask] public string E { get; set; } = \"\"; }"));
+        Assert.True(Checked("namespace Shop; public sealed class C { public object T(Microsoft.EntityFrameworkCore.DbContext c) => c.AuditTrail(this); }"));
+    }
+
+    [Fact]
+    public Task Fix_all_adds_no_using_to_a_nested_namespace_declaration() => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+        // Review 36, finding 6: the using went into the outer namespace Shop, not Network, which has the usings.
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        new AddAuditIgnoreCodeFixProvider(),
+        """
+        namespace Shop
+        {
+            namespace Network
+            {
+                using System;
+
+                [ServerTools.Audited]
+                public partial class Device
+                {
+                    public int Id { get; set; }
+                    public DateTime Seen { get; set; }
+                    public NpgsqlTypes.NpgsqlInet A { get; set; }
+                    public NpgsqlTypes.NpgsqlInet B { get; set; }
+                }
+            }
+        }
+        """,
+        """
+        namespace Shop
+        {
+            namespace Network
+            {
+                using System;
+
+                [ServerTools.Audited]
+                public partial class Device
+                {
+                    public int Id { get; set; }
+                    public DateTime Seen { get; set; }
+                    [ServerTools.AuditIgnore]
+                    public NpgsqlTypes.NpgsqlInet A { get; set; }
+                    [ServerTools.AuditIgnore]
+                    public NpgsqlTypes.NpgsqlInet B { get; set; }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_all_leaves_a_comment_over_the_usings_of_a_namespace_declaration_where_it_is() => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
+        // Review 36, finding 7: 'using ServerTools;' went in before 'using Shop.Lib;', below the comment that heads the usings.
+        new UnsupportedAuditPropertyTypeAnalyzer(),
+        new AddAuditIgnoreCodeFixProvider(),
+        """
+        namespace Shop.Lib
+        {
+            public sealed class Tag { }
+        }
+
+        namespace Shop.Network
+        {
+            // Our own libraries.
+            using Shop.Lib;
+
+            [ServerTools.Audited]
+            public partial class Device
+            {
+                public int Id { get; set; }
+                public NpgsqlTypes.NpgsqlInet A { get; set; }
+                public NpgsqlTypes.NpgsqlInet B { get; set; }
+                public Tag? Label() => null;
+            }
+        }
+        """,
+        """
+        namespace Shop.Lib
+        {
+            public sealed class Tag { }
+        }
+
+        namespace Shop.Network
+        {
+            // Our own libraries.
+            using Shop.Lib;
+
+            [ServerTools.Audited]
+            public partial class Device
+            {
+                public int Id { get; set; }
+                [ServerTools.AuditIgnore]
+                public NpgsqlTypes.NpgsqlInet A { get; set; }
+                [ServerTools.AuditIgnore]
+                public NpgsqlTypes.NpgsqlInet B { get; set; }
+                public Tag? Label() => null;
             }
         }
         """);
@@ -671,4 +1084,68 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
             int Id,
             [property: AuditIgnore] NpgsqlInet Network);
         """);
+
+    /// <summary>
+    /// The ids of the errors and warnings of <paramref name="source"/> compiled with the ServerTools generators, with
+    /// <paramref name="symbols"/> defined (another build configuration's <c>#if</c> branches).
+    /// </summary>
+    private static string[] CompileWithGenerators(string source, params string[] symbols)
+    {
+        var compilation = TestCompilation.Create().AddSyntaxTrees(
+            CSharpSyntaxTree.ParseText(source, TestCompilation.ParseOptions.WithPreprocessorSymbols(symbols), "Source0.cs"));
+        return [.. GeneratorHarness.Run(compilation).OutputCompilation.GetDiagnostics()
+            .Where(static d => d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning)
+            .Select(static d => d.Id)];
+    }
+
+    /// <summary>
+    /// <paramref name="source"/> with the ST1004 fix applied to each diagnostic in turn, or with fix-all in document scope
+    /// when <paramref name="fixAll"/>: for a file with an error of its own, which <see cref="CodeFixAssert"/> does not accept.
+    /// </summary>
+    private static async Task<string> FixWithErrorsAsync(string source, bool fixAll)
+    {
+        using var workspace = new AdhocWorkspace();
+        var document = workspace.CurrentSolution
+            .AddProject("TestProject", "TestProject", LanguageNames.CSharp)
+            .WithCompilationOptions(TestCompilation.Options)
+            .WithParseOptions(TestCompilation.ParseOptions)
+            .WithMetadataReferences(TestCompilation.References)
+            .AddDocument("Source0.cs", source);
+        var fix = new AddAuditIgnoreCodeFixProvider();
+        for (var round = 0; round < 5; round++)
+        {
+            var compilation = await document.Project.GetCompilationAsync();
+            var diagnostics = await compilation!.WithAnalyzers([new UnsupportedAuditPropertyTypeAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+            if (diagnostics.IsEmpty)
+            {
+                break;
+            }
+
+            CodeAction? action = null;
+            await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostics[0], (registered, _) => action ??= registered, CancellationToken.None));
+            Assert.NotNull(action);
+            if (fixAll)
+            {
+                var context = new FixAllContext(
+                    document, fix, FixAllScope.Document, action.EquivalenceKey!, ["ST1004"], new Diagnostics(diagnostics), CancellationToken.None);
+                action = await fix.GetFixAllProvider().GetFixAsync(context);
+                Assert.NotNull(action);
+            }
+
+            var operation = Assert.Single((await action.GetOperationsAsync(CancellationToken.None)).OfType<ApplyChangesOperation>());
+            document = operation.ChangedSolution.GetDocument(document.Id)!;
+        }
+
+        return (await document.GetTextAsync()).ToString();
+    }
+
+    /// <summary>The diagnostics to fix: the ones analyzed in the one document.</summary>
+    private sealed class Diagnostics(IEnumerable<Diagnostic> diagnostics) : FixAllContext.DiagnosticProvider
+    {
+        public override Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken) => Task.FromResult(diagnostics);
+
+        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) => Task.FromResult<IEnumerable<Diagnostic>>([]);
+
+        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken) => Task.FromResult(diagnostics);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -6,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Simplification;
+using Microsoft.CodeAnalysis.Text;
 
 namespace ServerTools.Analyzers.CodeFixes.Common;
 
@@ -13,9 +15,9 @@ namespace ServerTools.Analyzers.CodeFixes.Common;
 internal static class AttributeLists
 {
     /// <summary>
-    /// Puts <c>[Name]</c> first, written as <c>global::Name</c> and marked for <see cref="AddImportsAsync"/>, which adds
-    /// the using its namespace needs (<c>using ServerTools;</c>) unless the file or a global using imports it already, so
-    /// that the simplifier shortens it to <c>[Audited]</c>. On a line of its own when the declaration starts a line: the
+    /// Puts <c>[Name]</c> first, written as <c>global::Name</c> and marked for <see cref="AddImportsAsync"/>, which
+    /// shortens it to <c>[Audited]</c> where the file imports its namespace or may safely get <c>using ServerTools;</c>,
+    /// and writes <c>[ServerTools.Audited]</c> elsewhere. On a line of its own when the declaration starts a line: the
     /// list takes the declaration's leading trivia (doc comment, indentation) and the declaration keeps only its indentation.
     /// The list has no elastic trivia, so the formatter leaves the lines around it as the file wrote them.
     /// </summary>
@@ -74,17 +76,15 @@ internal static class AttributeLists
     }
 
     /// <summary>
-    /// <paramref name="document"/> with the usings that the names <see cref="AddFirst"/> wrote need, added once however
-    /// many names need them; they are then shortened by the simplifier as the code action is applied. A name whose short
-    /// form already means the attribute (the file or a global using imports its namespace) needs none, and neither does
-    /// one whose short form means another type (<c>Shop.AuditIgnoreAttribute</c>): the simplifier writes it as
-    /// <c>ServerTools.AuditIgnore</c>. It is written so too, with no using, when the file imports the namespace in an
-    /// inactive <c>#if</c> branch (a second using would be CS0105 where the branch is active), or when the using would add
-    /// an error to the file: a name the file uses that the namespace also has (<c>[AuditMask]</c> of <c>using Lib;</c>,
-    /// an <c>OutboxMessage</c> of its own) would become ambiguous (CS0104). The using goes where the file keeps its
-    /// usings: into the namespace declaration around the name when the file has its usings in namespace declarations,
-    /// else as the import adder places it (at the top). The import adder is not run when no name needs a using, since
-    /// it rewrites the top of the file even when it adds nothing.
+    /// <paramref name="document"/> with the names <see cref="AddFirst"/> wrote made final, once per document however many
+    /// there are. A name whose short form already means the attribute (the file or a global using imports its namespace)
+    /// is shortened by the simplifier as the code action is applied (<c>[AuditIgnore]</c>), unless a using of the file
+    /// that imports the namespace sits in an <c>#if</c> region (it may be gone in another configuration). A name whose
+    /// short form means nothing gets <c>using ServerTools;</c> only where that is sure to change nothing else: the file
+    /// keeps its usings at the top (or has none), has no <c>#if</c> directive at all and no <c>using ServerTools;</c> yet,
+    /// and, when it uses a simple name that the namespace also has (a type, an extension method), the compiler reports no
+    /// error that it did not report before and each such name means what it meant. Every other name is written qualified,
+    /// <c>[ServerTools.AuditIgnore]</c>, and no using is added.
     /// </summary>
     public static async Task<Document> AddImportsAsync(Document document, CancellationToken cancellationToken)
     {
@@ -96,45 +96,219 @@ internal static class AttributeLists
             return document;
         }
 
-        var imported = names.Where(name => !NeedsImport(model, name) || ImportedInDisabledText(root, name)).ToList();
-        if (imported.Count > 0)
+        var shortened = new List<QualifiedNameSyntax>();
+        var qualified = new List<QualifiedNameSyntax>();
+        var unimported = new List<QualifiedNameSyntax>();
+        foreach (var name in names)
         {
-            root = root.ReplaceNodes(imported, static (_, name) => name.WithoutAnnotations(Simplifier.AddImportsAnnotation));
-            document = document.WithSyntaxRoot(root);
+            var shortForm = ShortForm(model, name);
+            var list = shortForm.Symbol is null && shortForm.CandidateSymbols.IsEmpty
+                ? unimported
+                : shortForm.Symbol is { } symbol
+                  && SymbolEqualityComparer.Default.Equals(symbol.ContainingType, model.GetTypeInfo((AttributeSyntax)name.Parent!, cancellationToken).Type)
+                  && !ImportedInConditionalRegion(root, NamespaceOf(name))
+                    ? shortened
+                    : qualified;
+            list.Add(name);
         }
 
-        if (imported.Count == names.Count)
+        if (unimported.Count > 0 && CanImport(root, unimported))
         {
-            return document;
+            var rest = document.WithSyntaxRoot(Qualify(root, model, shortened, qualified));
+            var withImports = await ImportAdder.AddImportsAsync(rest, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (await ChangesNothingElseAsync(rest, withImports, unimported, cancellationToken).ConfigureAwait(false))
+            {
+                return withImports;
+            }
         }
 
-        var withImports = UsingsInNamespaces(root)
-            ? document.WithSyntaxRoot(AddUsingsInNamespaces(root))
-            : await ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return await ErrorCountAsync(withImports, cancellationToken).ConfigureAwait(false) > await ErrorCountAsync(document, cancellationToken).ConfigureAwait(false)
-            ? document.WithSyntaxRoot(root.ReplaceNodes(
-                root.GetAnnotatedNodes(Simplifier.AddImportsAnnotation).OfType<QualifiedNameSyntax>(),
-                static (_, name) => name.WithoutAnnotations(Simplifier.AddImportsAnnotation)))
-            : withImports;
-    }
-
-    /// <summary>True when the short form of <paramref name="name"/> (<c>[AuditIgnore]</c>) names no type where it stands.</summary>
-    private static bool NeedsImport(SemanticModel model, QualifiedNameSyntax name)
-    {
-        var shortForm = SyntaxFactory.Attribute(SyntaxFactory.IdentifierName(name.Right.Identifier.ValueText));
-        var info = model.GetSpeculativeSymbolInfo(name.SpanStart, shortForm);
-        return info.Symbol is null && info.CandidateSymbols.IsEmpty;
+        return document.WithSyntaxRoot(Qualify(root, model, shortened, qualified.Concat(unimported)));
     }
 
     /// <summary>
-    /// True when an inactive <c>#if</c> branch of the file has a using of the namespace of <paramref name="name"/>
-    /// (<c>#if DEBUG using ServerTools; #endif</c>).
+    /// <paramref name="root"/> with the names in <paramref name="shortened"/> left for the simplifier to shorten (no using
+    /// to add), and the names in <paramref name="qualified"/> written with their namespace for good: <c>ServerTools.AuditIgnore</c>,
+    /// or <c>global::ServerTools.AuditIgnore</c> where something of the file hides the namespace's name.
     /// </summary>
-    private static bool ImportedInDisabledText(SyntaxNode root, QualifiedNameSyntax name)
+    private static SyntaxNode Qualify(SyntaxNode root, SemanticModel model, IEnumerable<QualifiedNameSyntax> shortened, IEnumerable<QualifiedNameSyntax> qualified)
     {
-        var ns = NamespaceOf(name);
-        return root.DescendantTrivia().Any(t => t.IsKind(SyntaxKind.DisabledTextTrivia)
-            && SyntaxFactory.ParseCompilationUnit(t.ToString()).Usings.Any(u => u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None) && u.Name is { } imported && NamespaceText(imported) == ns));
+        var written = qualified.ToDictionary(static n => (SyntaxNode)n, n => QualifiedForm(model, n));
+        foreach (var name in shortened)
+        {
+            written[name] = name.WithoutAnnotations(Simplifier.AddImportsAnnotation);
+        }
+
+        return root.ReplaceNodes(written.Keys, (original, _) => written[original]);
+    }
+
+    /// <summary><paramref name="name"/> written as <c>ServerTools.AuditIgnore</c> when that means the attribute where it stands, else as it is (<c>global::</c>), without annotations.</summary>
+    private static NameSyntax QualifiedForm(SemanticModel model, QualifiedNameSyntax name)
+    {
+        var plain = SyntaxFactory.ParseName(NamespaceOf(name) + "." + name.Right.Identifier.ValueText).WithTriviaFrom(name);
+        var meant = model.GetTypeInfo((AttributeSyntax)name.Parent!).Type;
+        var symbol = model.GetSpeculativeSymbolInfo(name.SpanStart, SyntaxFactory.Attribute(plain)).Symbol;
+        return meant is not null && SymbolEqualityComparer.Default.Equals(symbol?.ContainingType, meant)
+            ? plain
+            : name.WithoutAnnotations(Simplifier.Annotation).WithoutAnnotations(Simplifier.AddImportsAnnotation);
+    }
+
+    /// <summary>What the short form of <paramref name="name"/> (<c>[AuditIgnore]</c>) binds to where it stands: the constructor of an attribute, or nothing.</summary>
+    private static SymbolInfo ShortForm(SemanticModel model, QualifiedNameSyntax name)
+        => model.GetSpeculativeSymbolInfo(name.SpanStart, SyntaxFactory.Attribute(SyntaxFactory.IdentifierName(name.Right.Identifier.ValueText)));
+
+    /// <summary>
+    /// True when a using directive of the file that imports <paramref name="import"/> stands between <c>#if</c> and
+    /// <c>#endif</c>: in another configuration the short name may mean nothing.
+    /// </summary>
+    private static bool ImportedInConditionalRegion(SyntaxNode root, string import)
+        => root.DescendantNodes(static n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<UsingDirectiveSyntax>()
+            .Any(u => Imports(u, import) && InConditionalRegion(root, u.SpanStart));
+
+    /// <summary>True when <paramref name="position"/> lies between an <c>#if</c> and its <c>#endif</c>.</summary>
+    private static bool InConditionalRegion(SyntaxNode root, int position)
+    {
+        var depth = 0;
+        for (var directive = root.GetFirstDirective(); directive is not null && directive.SpanStart < position; directive = directive.GetNextDirective())
+        {
+            depth += directive.IsKind(SyntaxKind.IfDirectiveTrivia) ? 1 : directive.IsKind(SyntaxKind.EndIfDirectiveTrivia) ? -1 : 0;
+        }
+
+        return depth > 0;
+    }
+
+    /// <summary>True for <c>using <paramref name="import"/>;</c> (global or not), not an alias or a <c>using static</c>.</summary>
+    private static bool Imports(UsingDirectiveSyntax directive, string import)
+        => directive.Alias is null && directive.StaticKeyword.IsKind(SyntaxKind.None) && directive.Name is { } name && NamespaceText(name) == import;
+
+    /// <summary>
+    /// True when a using of the namespaces of <paramref name="names"/> may go at the top of the file: the file has no using
+    /// in a namespace declaration (one there is looked up before the types of the enclosing namespaces, so a new one
+    /// there could silently change what a name means), no <c>#if</c>, <c>#elif</c> or <c>#else</c> (a configuration
+    /// the compiler does not see now could break) and no using of those namespaces yet.
+    /// </summary>
+    private static bool CanImport(SyntaxNode root, IEnumerable<QualifiedNameSyntax> names)
+    {
+        var imports = names.Select(NamespaceOf).ToList();
+        var usings = root.DescendantNodes(static n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<UsingDirectiveSyntax>().ToList();
+        return root is CompilationUnitSyntax
+               && usings.All(static u => u.Parent is CompilationUnitSyntax)
+               && !usings.Any(u => imports.Any(i => Imports(u, i)))
+               && !root.DescendantTrivia().Any(static t => t.IsKind(SyntaxKind.IfDirectiveTrivia) || t.IsKind(SyntaxKind.ElifDirectiveTrivia) || t.IsKind(SyntaxKind.ElseDirectiveTrivia));
+    }
+
+    /// <summary>
+    /// True when <paramref name="withImports"/> (<paramref name="document"/> with the usings of the namespaces of
+    /// <paramref name="names"/> added) has them at the top of the file and, when the file uses a simple name one of those
+    /// namespaces also has (a public type, <c>AuditMask</c> for <c>AuditMaskAttribute</c>, or an extension method), no
+    /// compiler error that <paramref name="document"/> does not have (same id, same place) and the same meaning for each
+    /// such name. Without such a name a using at the top changes nothing else, and the file is not compiled.
+    /// </summary>
+    private static async Task<bool> ChangesNothingElseAsync(Document document, Document withImports, IReadOnlyList<QualifiedNameSyntax> names, CancellationToken cancellationToken)
+    {
+        var imports = names.Select(NamespaceOf).Distinct().ToList();
+        if (await withImports.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) is not CompilationUnitSyntax unit
+            || !imports.All(i => unit.Usings.Any(u => Imports(u, i)))
+            || await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false) is not { } before
+            || await withImports.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false) is not { } after)
+        {
+            return false;
+        }
+
+        var (types, extensions) = NamesOf(before.Compilation, imports);
+        if (!LookedUp(before.SyntaxTree.GetRoot(cancellationToken), types, extensions).Any())
+        {
+            return true;
+        }
+
+        var changes = (await withImports.GetTextChangesAsync(document, cancellationToken).ConfigureAwait(false)).OrderBy(static c => c.Span.Start).ToList();
+        var errorsBefore = new HashSet<(string, TextSpan)>(Errors(before, cancellationToken).Select(static d => (d.Id, d.Location.SourceSpan)));
+        var meaningsBefore = new HashSet<(TextSpan, string)>(Meanings(before, types, extensions, cancellationToken));
+        return Errors(after, cancellationToken).All(d => MapBack(changes, d.Location.SourceSpan) is { } span && errorsBefore.Contains((d.Id, span)))
+               && Meanings(after, types, extensions, cancellationToken).All(m => MapBack(changes, m.Span) is { } span && meaningsBefore.Contains((span, m.Meaning)));
+    }
+
+    /// <summary>The errors the compiler reports in the file of <paramref name="model"/>.</summary>
+    private static IEnumerable<Diagnostic> Errors(SemanticModel model, CancellationToken cancellationToken)
+        => model.GetDiagnostics(cancellationToken: cancellationToken).Where(static d => d.Severity == DiagnosticSeverity.Error);
+
+    /// <summary>What each name of the file that <see cref="LookedUp"/> finds means, by its place.</summary>
+    private static IEnumerable<(TextSpan Span, string Meaning)> Meanings(SemanticModel model, ISet<string> types, ISet<string> extensions, CancellationToken cancellationToken)
+        => LookedUp(model.SyntaxTree.GetRoot(cancellationToken), types, extensions)
+            .Select(n => (n.Span, Meaning(model.GetSymbolInfo(n, cancellationToken))));
+
+    /// <summary>A symbol, or its candidates when it is ambiguous or wrong, as text that is equal across compilations.</summary>
+    private static string Meaning(SymbolInfo info)
+        => info.Symbol?.ToDisplayString() ?? "? " + string.Join(", ", info.CandidateSymbols.Select(static s => s.ToDisplayString()));
+
+    /// <summary>
+    /// The simple names of the file that a using could change the meaning of: one of <paramref name="types"/> that is
+    /// looked up in scope (not the right part of <c>A.B</c>), and one of <paramref name="extensions"/> anywhere.
+    /// </summary>
+    private static IEnumerable<SimpleNameSyntax> LookedUp(SyntaxNode root, ISet<string> types, ISet<string> extensions)
+        => root.DescendantNodes().OfType<SimpleNameSyntax>().Where(n => extensions.Contains(n.Identifier.ValueText)
+            || (types.Contains(n.Identifier.ValueText)
+                && n.Parent is not AliasQualifiedNameSyntax
+                && !(n.Parent is QualifiedNameSyntax qualified && qualified.Right == n)
+                && !(n.Parent is MemberAccessExpressionSyntax access && access.Name == n)
+                && n.Parent is not MemberBindingExpressionSyntax));
+
+    /// <summary>
+    /// True when <paramref name="root"/> uses a simple name that <c>using <paramref name="import"/>;</c> could give
+    /// another meaning (see <see cref="LookedUp"/>): only then does the fix compile the file to check the using.
+    /// </summary>
+    internal static bool UsesNamesOf(SyntaxNode root, Compilation compilation, string import)
+    {
+        var (types, extensions) = NamesOf(compilation, [import]);
+        return LookedUp(root, types, extensions).Any();
+    }
+
+    /// <summary>The names a using of <paramref name="imports"/> brings into scope: types (<see cref="TypeNames"/>) and extension methods.</summary>
+    private static (HashSet<string> Types, HashSet<string> Extensions) NamesOf(Compilation compilation, IReadOnlyList<string> imports)
+        => (new HashSet<string>(imports.SelectMany(i => TypeNames(compilation, i))), new HashSet<string>(imports.SelectMany(i => ExtensionMethodNames(compilation, i))));
+
+    /// <summary>The public types of the namespace <paramref name="import"/>, by name, and by name without the <c>Attribute</c> suffix.</summary>
+    private static IEnumerable<string> TypeNames(Compilation compilation, string import)
+        => PublicTypes(compilation, import).SelectMany(static t => t.Name.EndsWith("Attribute", System.StringComparison.Ordinal)
+            ? new[] { t.Name, t.Name.Substring(0, t.Name.Length - "Attribute".Length) }
+            : new[] { t.Name });
+
+    /// <summary>The extension methods of the public static classes of the namespace <paramref name="import"/>, by name.</summary>
+    private static IEnumerable<string> ExtensionMethodNames(Compilation compilation, string import)
+        => PublicTypes(compilation, import).Where(static t => t.MightContainExtensionMethods)
+            .SelectMany(static t => t.GetMembers().OfType<IMethodSymbol>().Where(static m => m.IsExtensionMethod).Select(static m => m.Name));
+
+    /// <summary>The public types of the namespace <paramref name="import"/> (<c>ServerTools</c>), from every assembly of the compilation.</summary>
+    private static IEnumerable<INamedTypeSymbol> PublicTypes(Compilation compilation, string import)
+        => import.Split('.')
+               .Aggregate((INamespaceSymbol?)compilation.GlobalNamespace, static (ns, part) => ns?.GetNamespaceMembers().FirstOrDefault(m => m.Name == part))
+               ?.GetTypeMembers().Where(static t => t.DeclaredAccessibility == Accessibility.Public)
+           ?? [];
+
+    /// <summary>
+    /// <paramref name="span"/> of the changed text in the text before <paramref name="changes"/> (ordered, in the old
+    /// text's positions); null for a span in or across changed text.
+    /// </summary>
+    private static TextSpan? MapBack(IReadOnlyList<TextChange> changes, TextSpan span)
+    {
+        var delta = 0;
+        foreach (var change in changes)
+        {
+            var start = change.Span.Start + delta;
+            var end = start + (change.NewText?.Length ?? 0);
+            if (span.End < start || (span.End == start && !span.IsEmpty))
+            {
+                break;
+            }
+
+            if (span.Start < end)
+            {
+                return null;
+            }
+
+            delta += end - start - change.Span.Length;
+        }
+
+        return new TextSpan(span.Start - delta, span.Length);
     }
 
     /// <summary>The namespace of an attribute name the fix wrote: <c>ServerTools</c> of <c>global::ServerTools.AuditIgnore</c>.</summary>
@@ -143,72 +317,6 @@ internal static class AttributeLists
     /// <summary>A namespace name as text, without <c>global::</c> and spaces.</summary>
     private static string NamespaceText(NameSyntax name)
         => (name is AliasQualifiedNameSyntax alias ? (NameSyntax)alias.Name : name).ToString().Replace("global::", string.Empty).Replace(" ", string.Empty);
-
-    /// <summary>
-    /// True when the file keeps its usings in namespace declarations: one has a using, and the file has none of its own
-    /// (but <c>global using</c>s, which cannot go in a namespace).
-    /// </summary>
-    private static bool UsingsInNamespaces(SyntaxNode root)
-        => root is CompilationUnitSyntax unit
-           && unit.Usings.All(static u => u.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword))
-           && unit.DescendantNodes(static n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<BaseNamespaceDeclarationSyntax>().Any(static n => n.Usings.Count > 0)
-           && unit.GetAnnotatedNodes(Simplifier.AddImportsAnnotation).All(static n => n.Ancestors().OfType<BaseNamespaceDeclarationSyntax>().Any());
-
-    /// <summary>
-    /// <paramref name="root"/> with a using of the namespace of each marked name in the outermost namespace declaration
-    /// around the name, once each, in its sorted place among the declaration's usings (<c>System</c> first).
-    /// </summary>
-    private static SyntaxNode AddUsingsInNamespaces(SyntaxNode root)
-    {
-        var wanted = root.GetAnnotatedNodes(Simplifier.AddImportsAnnotation).OfType<QualifiedNameSyntax>()
-            .Select(static n => (Namespace: n.Ancestors().OfType<BaseNamespaceDeclarationSyntax>().Last(), Import: NamespaceOf(n)))
-            .Distinct()
-            .ToList();
-        return root.ReplaceNodes(
-            wanted.Select(static w => w.Namespace).Distinct(),
-            (original, current) => wanted.Where(w => w.Namespace == original).Aggregate(current, static (n, w) => AddUsing(n, w.Import)));
-    }
-
-    /// <summary><paramref name="declaration"/> with <c>using <paramref name="import"/>;</c> in its sorted place.</summary>
-    private static BaseNamespaceDeclarationSyntax AddUsing(BaseNamespaceDeclarationSyntax declaration, string import)
-    {
-        var usings = declaration.Usings;
-        var plain = usings.Where(static u => u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None) && u.GlobalKeyword.IsKind(SyntaxKind.None)).ToList();
-        var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(import).WithLeadingTrivia(SyntaxFactory.Space))
-            .WithSemicolonToken(SyntaxFactory.Token(SyntaxKind.SemicolonToken));
-        if (plain.Count > 0)
-        {
-            var before = plain.FirstOrDefault(u => CompareImports(import, NamespaceText(u.Name!)) < 0);
-            var model = before ?? plain[plain.Count - 1];
-            directive = directive.WithLeadingTrivia(Indentation(model.GetLeadingTrivia())).WithTrailingTrivia(model.GetTrailingTrivia());
-            return declaration.WithUsings(before is null ? usings.Insert(usings.IndexOf(model) + 1, directive) : usings.Insert(usings.IndexOf(before), directive));
-        }
-
-        var next = usings.Count > 0 ? (SyntaxNode)usings[0] : declaration.Members.First();
-        var endOfLine = EndOfLine(next);
-        directive = directive.WithLeadingTrivia(Indentation(next.GetLeadingTrivia())).WithTrailingTrivia(endOfLine);
-        var updated = usings.Count > 0
-            ? declaration.WithUsings(usings.Insert(0, directive))
-            : declaration.ReplaceNode(next, next.WithLeadingTrivia(next.GetLeadingTrivia().Insert(0, endOfLine))).WithUsings(usings.Insert(0, directive));
-        return updated;
-    }
-
-    /// <summary>The order of usings: <c>System</c> and its namespaces first, then by name, as <c>dotnet format</c> sorts them.</summary>
-    private static int CompareImports(string x, string y)
-    {
-        static bool IsSystem(string name) => name == "System" || name.StartsWith("System.", System.StringComparison.Ordinal);
-        return IsSystem(x) != IsSystem(y) ? (IsSystem(x) ? -1 : 1) : System.StringComparer.OrdinalIgnoreCase.Compare(x, y);
-    }
-
-    /// <summary>The spaces at the end of <paramref name="trivia"/>: a line's indentation.</summary>
-    private static SyntaxTriviaList Indentation(SyntaxTriviaList trivia)
-        => SyntaxFactory.TriviaList(trivia.Reverse().TakeWhile(static t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse());
-
-    /// <summary>The number of errors the compiler reports in <paramref name="document"/>.</summary>
-    private static async Task<int> ErrorCountAsync(Document document, CancellationToken cancellationToken)
-        => await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false) is { } model
-            ? model.GetDiagnostics(cancellationToken: cancellationToken).Count(static d => d.Severity == DiagnosticSeverity.Error)
-            : 0;
 
     /// <summary>The line break the file uses: the one after the previous token, or the first in the file.</summary>
     private static SyntaxTrivia EndOfLine(SyntaxNode node)
