@@ -1,12 +1,9 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ServerTools.Analyzers.Auditing;
 using ServerTools.Analyzers.CodeFixes.Auditing;
@@ -765,7 +762,7 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
             new AddAuditIgnoreCodeFixProvider(),
             Expected.Replace("[ServerTools.AuditIgnore]\n        ", string.Empty, StringComparison.Ordinal),
             Expected);
-        Assert.Empty(CompileWithGenerators(Expected, "DEBUG"));
+        Assert.Empty(CodeFixAssert.CompileWithGenerators(Expected, "DEBUG"));
     }
 
     [Fact]
@@ -794,7 +791,7 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
             new AddAuditIgnoreCodeFixProvider(),
             Expected.Replace("[ServerTools.AuditIgnore]\n    ", string.Empty, StringComparison.Ordinal),
             Expected);
-        Assert.Empty(CompileWithGenerators(Expected, "DEBUG"));
+        Assert.Empty(CodeFixAssert.CompileWithGenerators(Expected, "DEBUG"));
     }
 
     [Fact]
@@ -826,12 +823,12 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
             }
             """;
         var source = Expected.Replace("[ServerTools.AuditIgnore]\n        ", string.Empty, StringComparison.Ordinal);
-        Assert.Equal(["CS0246"], CompileWithGenerators(source));
+        Assert.Equal(["CS0246"], CodeFixAssert.CompileWithGenerators(source));
         foreach (var fixAll in new[] { false, true })
         {
             var fixedText = await FixWithErrorsAsync(source, fixAll);
             Assert.Equal(Expected, fixedText);
-            Assert.Equal(["CS0246"], CompileWithGenerators(fixedText));
+            Assert.Equal(["CS0246"], CodeFixAssert.CompileWithGenerators(fixedText));
         }
     }
 
@@ -1085,18 +1082,6 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
             [property: AuditIgnore] NpgsqlInet Network);
         """);
 
-    /// <summary>
-    /// The ids of the errors and warnings of <paramref name="source"/> compiled with the ServerTools generators, with
-    /// <paramref name="symbols"/> defined (another build configuration's <c>#if</c> branches).
-    /// </summary>
-    private static string[] CompileWithGenerators(string source, params string[] symbols)
-    {
-        var compilation = TestCompilation.Create().AddSyntaxTrees(
-            CSharpSyntaxTree.ParseText(source, TestCompilation.ParseOptions.WithPreprocessorSymbols(symbols), "Source0.cs"));
-        return [.. GeneratorHarness.Run(compilation).OutputCompilation.GetDiagnostics()
-            .Where(static d => d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning)
-            .Select(static d => d.Id)];
-    }
 
     /// <summary>
     /// <paramref name="source"/> with the ST1004 fix applied to each diagnostic in turn, or with fix-all in document scope
@@ -1127,7 +1112,7 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
             if (fixAll)
             {
                 var context = new FixAllContext(
-                    document, fix, FixAllScope.Document, action.EquivalenceKey!, ["ST1004"], new Diagnostics(diagnostics), CancellationToken.None);
+                    document, fix, FixAllScope.Document, action.EquivalenceKey!, ["ST1004"], new CodeFixAssert.FixedDiagnostics(diagnostics), CancellationToken.None);
                 action = await fix.GetFixAllProvider().GetFixAsync(context);
                 Assert.NotNull(action);
             }
@@ -1139,13 +1124,4 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
         return (await document.GetTextAsync()).ToString();
     }
 
-    /// <summary>The diagnostics to fix: the ones analyzed in the one document.</summary>
-    private sealed class Diagnostics(IEnumerable<Diagnostic> diagnostics) : FixAllContext.DiagnosticProvider
-    {
-        public override Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken) => Task.FromResult(diagnostics);
-
-        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) => Task.FromResult<IEnumerable<Diagnostic>>([]);
-
-        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken) => Task.FromResult(diagnostics);
-    }
 }

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
@@ -330,8 +331,22 @@ public static class CodeFixAssert
         return solution.GetDocument(document.Id) ?? throw new InvalidOperationException("The fix removed the document.");
     }
 
+    /// <summary>
+    /// The ids of the errors and warnings of <paramref name="source"/> compiled with the ServerTools generators, with
+    /// <paramref name="symbols"/> defined (another build configuration's <c>#if</c> branches): for fixed code that is not
+    /// clean by design, or that must compile in every configuration.
+    /// </summary>
+    public static string[] CompileWithGenerators(string source, params string[] symbols)
+    {
+        var compilation = TestCompilation.Create().AddSyntaxTrees(
+            CSharpSyntaxTree.ParseText(source, TestCompilation.ParseOptions.WithPreprocessorSymbols(symbols), "Source0.cs"));
+        return [.. GeneratorHarness.Run(compilation).OutputCompilation.GetDiagnostics()
+            .Where(static d => d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning)
+            .Select(static d => d.Id)];
+    }
+
     /// <summary>The diagnostics fix-all fixes: the ones the analyzer reported in the one document.</summary>
-    private sealed class FixedDiagnostics(ImmutableArray<Diagnostic> diagnostics) : FixAllContext.DiagnosticProvider
+    internal sealed class FixedDiagnostics(ImmutableArray<Diagnostic> diagnostics) : FixAllContext.DiagnosticProvider
     {
         public override Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken)
             => Task.FromResult<IEnumerable<Diagnostic>>(diagnostics);

@@ -872,8 +872,8 @@ public sealed class ChangeHookMismatchAnalyzerTests
                     }
                 """),
             fixedText);
-        Assert.Equal(["CS8826"], CompileWithGenerators(fixedText));
-        Assert.Equal(["CS8826"], CompileWithGenerators(fixedText, "DEBUG"));
+        Assert.Equal(["CS8826"], CodeFixAssert.CompileWithGenerators(fixedText));
+        Assert.Equal(["CS8826"], CodeFixAssert.CompileWithGenerators(fixedText, "DEBUG"));
     }
 
     [Fact]
@@ -1082,18 +1082,6 @@ public sealed class ChangeHookMismatchAnalyzerTests
                 /* why */ partial void OnTotalChanged(decimal? oldValue, decimal? newValue) { }
             """));
 
-    /// <summary>
-    /// The ids of the errors and warnings of <paramref name="source"/> compiled with the ServerTools generators, with
-    /// <paramref name="symbols"/> defined (another build configuration's <c>#if</c> branches).
-    /// </summary>
-    private static string[] CompileWithGenerators(string source, params string[] symbols)
-    {
-        var compilation = TestCompilation.Create().AddSyntaxTrees(
-            CSharpSyntaxTree.ParseText(source, TestCompilation.ParseOptions.WithPreprocessorSymbols(symbols), "Source0.cs"));
-        return [.. GeneratorHarness.Run(compilation).OutputCompilation.GetDiagnostics()
-            .Where(static d => d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning)
-            .Select(static d => d.Id)];
-    }
 
     /// <summary>
     /// Fails unless <paramref name="source"/> compiles with the ServerTools generators without errors or warnings in every
@@ -1113,7 +1101,7 @@ public sealed class ChangeHookMismatchAnalyzerTests
         for (var set = 0; set < 1 << symbols.Length; set++)
         {
             var defined = symbols.Where((_, i) => (set & (1 << i)) != 0).ToArray();
-            var diagnostics = CompileWithGenerators(source, defined);
+            var diagnostics = CodeFixAssert.CompileWithGenerators(source, defined);
             Assert.True(diagnostics.Length == 0, $"With [{string.Join(", ", defined)}] defined: {string.Join(", ", diagnostics)}");
         }
     }
@@ -1138,22 +1126,13 @@ public sealed class ChangeHookMismatchAnalyzerTests
         await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostics[0], (registered, _) => action ??= registered, CancellationToken.None));
         Assert.NotNull(action);
         var context = new FixAllContext(
-            document, fix, FixAllScope.Document, action.EquivalenceKey!, ["ST2002"], new Diagnostics(diagnostics), CancellationToken.None);
+            document, fix, FixAllScope.Document, action.EquivalenceKey!, ["ST2002"], new CodeFixAssert.FixedDiagnostics(diagnostics), CancellationToken.None);
         var fixAll = await fix.GetFixAllProvider().GetFixAsync(context);
         Assert.NotNull(fixAll);
         var operation = Assert.Single((await fixAll.GetOperationsAsync(CancellationToken.None)).OfType<ApplyChangesOperation>());
         return (await operation.ChangedSolution.GetDocument(document.Id)!.GetTextAsync()).ToString();
     }
 
-    /// <summary>The diagnostics to fix: the ones analyzed in the one document.</summary>
-    private sealed class Diagnostics(IEnumerable<Diagnostic> diagnostics) : FixAllContext.DiagnosticProvider
-    {
-        public override Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken) => Task.FromResult(diagnostics);
-
-        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) => Task.FromResult<IEnumerable<Diagnostic>>([]);
-
-        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken) => Task.FromResult(diagnostics);
-    }
 
     [Fact]
     public Task Hook_written_in_a_class_tracked_through_its_base_class_says_it_needs_Tracked_of_its_own() => VerifyWithoutDefinitionsAsync(
