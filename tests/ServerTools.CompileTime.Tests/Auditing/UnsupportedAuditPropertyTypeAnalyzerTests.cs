@@ -1090,12 +1090,7 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
     private static async Task<string> FixWithErrorsAsync(string source, bool fixAll)
     {
         using var workspace = new AdhocWorkspace();
-        var document = workspace.CurrentSolution
-            .AddProject("TestProject", "TestProject", LanguageNames.CSharp)
-            .WithCompilationOptions(TestCompilation.Options)
-            .WithParseOptions(TestCompilation.ParseOptions)
-            .WithMetadataReferences(TestCompilation.References)
-            .AddDocument("Source0.cs", source);
+        var document = CodeFixAssert.AddDocument(workspace, source);
         var fix = new AddAuditIgnoreCodeFixProvider();
         for (var round = 0; round < 5; round++)
         {

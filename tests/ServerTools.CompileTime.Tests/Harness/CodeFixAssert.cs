@@ -275,7 +275,8 @@ public static class CodeFixAssert
         return titles;
     }
 
-    private static Document AddDocument(AdhocWorkspace workspace, string source) => workspace.CurrentSolution
+    /// <summary>A project of the test compilation's options and references in <paramref name="workspace"/>, with <paramref name="source"/> as its one document.</summary>
+    public static Document AddDocument(AdhocWorkspace workspace, string source) => workspace.CurrentSolution
         .AddProject("TestProject", "TestProject", LanguageNames.CSharp)
         .WithCompilationOptions(TestCompilation.Options)
         .WithParseOptions(TestCompilation.ParseOptions)

@@ -1113,12 +1113,7 @@ public sealed class ChangeHookMismatchAnalyzerTests
     private static async Task<string> FixAllOnceAsync(string source)
     {
         using var workspace = new AdhocWorkspace();
-        var document = workspace.CurrentSolution
-            .AddProject("TestProject", "TestProject", LanguageNames.CSharp)
-            .WithCompilationOptions(TestCompilation.Options)
-            .WithParseOptions(TestCompilation.ParseOptions)
-            .WithMetadataReferences(TestCompilation.References)
-            .AddDocument("Source0.cs", source);
+        var document = CodeFixAssert.AddDocument(workspace, source);
         var compilation = await document.Project.GetCompilationAsync();
         var diagnostics = await compilation!.WithAnalyzers([new ChangeHookMismatchAnalyzer()]).GetAnalyzerDiagnosticsAsync();
         var fix = new MatchChangeHookCodeFixProvider();
