@@ -235,14 +235,7 @@ public sealed class DataRuleTenantTests(RulesFixture tenantA, OtherTenantRulesFi
         // A job's scope sets no tenant, and the application's registration refuses to make a context without one: the
         // rules of the context given are read in a scope of the engine's own, which cannot make one either.
         await SeedAsync(tenantB, "needs_tenant.b_only");
-        using var services = RuleServicesFactory.Create(
-            DataRulesReadHourly,
-            services =>
-            {
-                services.AddScoped<Tenant>();
-                services.AddDbContext<RulesContext>((provider, o) => o.UseNpgsql(
-                    provider.GetRequiredService<Tenant>().ConnectionString ?? throw new InvalidOperationException("No tenant in this scope.")).UseServerTools());
-            });
+        using var services = TenantServices((tenant, o) => o.UseNpgsql(tenant ?? throw new InvalidOperationException("No tenant in this scope.")));
         using var scope = services.CreateScope();
         var engine = scope.ServiceProvider.GetRequiredService<IExceptionRuleEngine>();
         await using var contextB = tenantB.Create();
