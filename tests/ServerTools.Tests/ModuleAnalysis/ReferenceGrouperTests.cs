@@ -121,14 +121,12 @@ public sealed class ReferenceGrouperTests : IDisposable
         [
             Item(abstractions, ("NuGetPackageId", "System.IO.Abstractions"), ("NuGetPackageVersion", "22.0.0")),
             Item(sqlite, ("NuGetPackageId", "System.Data.SQLite"), ("NuGetPackageVersion", "2.0.0")),
-            Item(Path.Combine(_root, "missing", "Microsoft.Missing.dll"), ("NuGetPackageId", "Microsoft.Missing"), ("NuGetPackageVersion", "1.0.0")),
             Item(UnsignedAssembly(_root, "System.Legacy")),
             Item(MicrosoftAssembly<System.Collections.Immutable.ImmutableArray<int>>()),
         ]);
 
         Assert.Equal(
             [
-                new PackageEntry("Microsoft.Missing", "1.0.0"),
                 new PackageEntry("System.Data.SQLite", "2.0.0"),
                 new PackageEntry("System.IO.Abstractions", "22.0.0"),
                 new PackageEntry("System.Legacy", ""),
@@ -136,6 +134,49 @@ public sealed class ReferenceGrouperTests : IDisposable
             groups.Packages);
         Assert.Equal([new PackageEntry("System.Collections.Immutable", "")], groups.DotnetPackages);
     }
+
+    [Fact]
+    public void A_package_with_one_Microsoft_signed_assembly_is_dotnet_once_whatever_the_order_of_its_references()
+    {
+        var unsigned = UnsignedAssembly(_root, "Microsoft.Foo.Native");
+        var signed = MicrosoftAssembly<System.Collections.Immutable.ImmutableArray<int>>();
+        foreach (var paths in new[] { new[] { signed, unsigned }, new[] { unsigned, signed } })
+        {
+            var groups = ReferenceGrouper.Group(
+            [
+                Item(paths[0], ("NuGetPackageId", "Microsoft.Foo"), ("NuGetPackageVersion", "1.0.0")),
+                Item(paths[1], ("NuGetPackageId", "Microsoft.Foo"), ("NuGetPackageVersion", "1.0.0")),
+            ]);
+
+            Assert.Equal([new PackageEntry("Microsoft.Foo", "1.0.0")], groups.DotnetPackages);
+            Assert.Empty(groups.Packages);
+        }
+    }
+
+    [Fact]
+    public void An_assembly_that_cannot_be_read_falls_back_to_the_prefix()
+    {
+        // Missing (or locked) at build time: the same package must not move between groups from one build to the next.
+        var groups = ReferenceGrouper.Group(
+        [
+            Item(Path.Combine(_root, "missing", "Microsoft.Missing.dll"), ("NuGetPackageId", "Microsoft.Missing"), ("NuGetPackageVersion", "1.0.0")),
+            Item(Path.Combine(_root, "missing", "Vendor.Missing.dll"), ("NuGetPackageId", "Vendor.Missing"), ("NuGetPackageVersion", "2.0.0")),
+            // One assembly readable and unsigned, the other missing: the readable one decides.
+            Item(UnsignedAssembly(_root, "System.Half")),
+            Item(Path.Combine(_root, "missing", "System.Half.dll")),
+        ]);
+
+        Assert.Equal([new PackageEntry("Microsoft.Missing", "1.0.0")], groups.DotnetPackages);
+        Assert.Equal([new PackageEntry("System.Half", ""), new PackageEntry("Vendor.Missing", "2.0.0")], groups.Packages);
+    }
+
+    [Theory]
+    [InlineData("3f5743946376f042")] // Microsoft.OpenApi
+    [InlineData("23ec7fc2d6eaa4a5")] // Microsoft.Data.SqlClient, Microsoft.SqlServer.Server
+    [InlineData("0a613f4dd989e8ae")] // Microsoft.Identity.Client
+    public void The_keys_of_Microsofts_other_packages_count_as_Microsofts(string token)
+        // No assembly signed with these keys is in the test's NuGet cache, so the token itself is checked.
+        => Assert.True(ReferenceGrouper.IsMicrosoftToken(token));
 
     [Fact]
     public void In_the_ServerTools_repository_the_projects_of_its_packages_count_as_ServerTools()
