@@ -833,6 +833,91 @@ public sealed class UnsupportedAuditPropertyTypeAnalyzerTests
     }
 
     [Fact]
+    public async Task Fix_adds_no_using_that_makes_a_name_of_a_doc_comment_ambiguous()
+    {
+        // Review 37, finding 1: with 'using ServerTools;' the cref TimeWindow would mean Lib's or ServerTools' (CS1574, an
+        // error with TreatWarningsAsErrors and a documentation file).
+        const string Expected = """
+            using Lib;
+
+            namespace Lib
+            {
+                /// <summary>A window.</summary>
+                public sealed class TimeWindow
+                {
+                    /// <summary>None.</summary>
+                    public static readonly int Zero;
+                }
+            }
+
+            namespace Shop
+            {
+                /// <summary>A device.</summary>
+                [ServerTools.Audited]
+                public partial class Device
+                {
+                    /// <summary>The key.</summary>
+                    public int Id { get; set; }
+
+                    /// <summary>An address.</summary>
+                    [ServerTools.AuditIgnore]
+                    public NpgsqlTypes.NpgsqlInet A { get; set; }
+
+                    /// <summary>Starts at <see cref="TimeWindow.Zero"/>.</summary>
+                    public static int Start() => 0;
+                }
+            }
+            """;
+        var source = Expected.Replace("[ServerTools.AuditIgnore]\n        ", string.Empty, StringComparison.Ordinal);
+        var warnings = CodeFixAssert.CompileWithGenerators(source);
+        foreach (var fixAll in new[] { false, true })
+        {
+            var fixedText = await FixWithErrorsAsync(source, fixAll);
+            Assert.Equal(Expected, fixedText);
+            Assert.Equal(warnings, CodeFixAssert.CompileWithGenerators(fixedText));
+        }
+    }
+
+    [Fact]
+    public async Task Fix_adds_no_using_where_an_internal_type_of_the_project_in_the_namespace_would_make_a_name_ambiguous()
+    {
+        // Review 37, finding 2: the project's own internal ServerTools.Clock is in scope with the using, as Lib.Clock is.
+        const string Expected = """
+            using Lib;
+
+            namespace Lib
+            {
+                public sealed class Clock { }
+            }
+
+            namespace ServerTools
+            {
+                internal sealed class Clock { }
+            }
+
+            namespace Shop
+            {
+                [ServerTools.Audited]
+                public partial class Device
+                {
+                    public int Id { get; set; }
+                    [ServerTools.AuditIgnore]
+                    public NpgsqlTypes.NpgsqlInet A { get; set; }
+                    public static System.Type Kind() => typeof(Clock);
+                }
+            }
+            """;
+        var source = Expected.Replace("[ServerTools.AuditIgnore]\n        ", string.Empty, StringComparison.Ordinal);
+        var warnings = CodeFixAssert.CompileWithGenerators(source);
+        foreach (var fixAll in new[] { false, true })
+        {
+            var fixedText = await FixWithErrorsAsync(source, fixAll);
+            Assert.Equal(Expected, fixedText);
+            Assert.Equal(warnings, CodeFixAssert.CompileWithGenerators(fixedText));
+        }
+    }
+
+    [Fact]
     public Task Fix_all_adds_no_using_that_would_give_an_extension_method_call_another_method() => CodeFixAssert.VerifyFixAllInEveryScopeAsync(
         // ServerTools' AuditTrail<TEntity>(DbContext, TEntity) is a better match than Lib's AuditTrail(DbContext, object):
         // with 'using ServerTools;' the call would silently call it, with no error.

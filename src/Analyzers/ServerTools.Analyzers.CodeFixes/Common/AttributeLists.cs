@@ -83,7 +83,7 @@ internal static class AttributeLists
     /// short form means nothing gets <c>using ServerTools;</c> only where that is sure to change nothing else: the file
     /// keeps its usings at the top (or has none), has no <c>#if</c> directive at all and no <c>using ServerTools;</c> yet,
     /// and, when it uses a simple name that the namespace also has (a type, an extension method), the compiler reports no
-    /// error that it did not report before and each such name means what it meant. Every other name is written qualified,
+    /// error or warning that it did not report before and each such name means what it meant. Every other name is written qualified,
     /// <c>[ServerTools.AuditIgnore]</c>, and no using is added.
     /// </summary>
     public static async Task<Document> AddImportsAsync(Document document, CancellationToken cancellationToken)
@@ -200,7 +200,7 @@ internal static class AttributeLists
     /// True when <paramref name="withImports"/> (<paramref name="document"/> with the usings of the namespaces of
     /// <paramref name="names"/> added) has them at the top of the file and, when the file uses a simple name one of those
     /// namespaces also has (a public type, <c>AuditMask</c> for <c>AuditMaskAttribute</c>, or an extension method), no
-    /// compiler error that <paramref name="document"/> does not have (same id, same place) and the same meaning for each
+    /// compiler error or warning that <paramref name="document"/> does not have (same id, same place) and the same meaning for each
     /// such name. Without such a name a using at the top changes nothing else, and the file is not compiled.
     /// </summary>
     private static async Task<bool> ChangesNothingElseAsync(Document document, Document withImports, IReadOnlyList<QualifiedNameSyntax> names, CancellationToken cancellationToken)
@@ -221,15 +221,18 @@ internal static class AttributeLists
         }
 
         var changes = (await withImports.GetTextChangesAsync(document, cancellationToken).ConfigureAwait(false)).OrderBy(static c => c.Span.Start).ToList();
-        var errorsBefore = new HashSet<(string, TextSpan)>(Errors(before, cancellationToken).Select(static d => (d.Id, d.Location.SourceSpan)));
+        var problemsBefore = new HashSet<(string, TextSpan)>(Problems(before, cancellationToken).Select(static d => (d.Id, d.Location.SourceSpan)));
         var meaningsBefore = new HashSet<(TextSpan, string)>(Meanings(before, types, extensions, cancellationToken));
-        return Errors(after, cancellationToken).All(d => MapBack(changes, d.Location.SourceSpan) is { } span && errorsBefore.Contains((d.Id, span)))
+        return Problems(after, cancellationToken).All(d => MapBack(changes, d.Location.SourceSpan) is { } span && problemsBefore.Contains((d.Id, span)))
                && Meanings(after, types, extensions, cancellationToken).All(m => MapBack(changes, m.Span) is { } span && meaningsBefore.Contains((span, m.Meaning)));
     }
 
-    /// <summary>The errors the compiler reports in the file of <paramref name="model"/>.</summary>
-    private static IEnumerable<Diagnostic> Errors(SemanticModel model, CancellationToken cancellationToken)
-        => model.GetDiagnostics(cancellationToken: cancellationToken).Where(static d => d.Severity == DiagnosticSeverity.Error);
+    /// <summary>
+    /// The errors and warnings the compiler reports in the file of <paramref name="model"/>: a new warning breaks a build
+    /// with <c>TreatWarningsAsErrors</c> (CS1574, a cref the using made ambiguous).
+    /// </summary>
+    private static IEnumerable<Diagnostic> Problems(SemanticModel model, CancellationToken cancellationToken)
+        => model.GetDiagnostics(cancellationToken: cancellationToken).Where(static d => d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning);
 
     /// <summary>What each name of the file that <see cref="LookedUp"/> finds means, by its place.</summary>
     private static IEnumerable<(TextSpan Span, string Meaning)> Meanings(SemanticModel model, ISet<string> types, ISet<string> extensions, CancellationToken cancellationToken)
@@ -242,10 +245,15 @@ internal static class AttributeLists
 
     /// <summary>
     /// The simple names of the file that a using could change the meaning of: one of <paramref name="types"/> that is
-    /// looked up in scope (not the right part of <c>A.B</c>), and one of <paramref name="extensions"/> anywhere.
+    /// looked up in scope (not the right part of <c>A.B</c>), and one of <paramref name="extensions"/> anywhere, in code
+    /// and in the crefs of doc comments (<c>&lt;see cref="TimeWindow.Zero"/&gt;</c>).
+    /// Names the compiler calls without the file writing them (<c>Deconstruct</c>, <c>GetAwaiter</c>, <c>GetEnumerator</c>,
+    /// <c>Add</c> of a collection initializer, <c>Select</c> and <c>Where</c> of a query) are not found, so a using that
+    /// changes only such a call is not checked: safe today, because the namespace has no public extension method of
+    /// those names.
     /// </summary>
     private static IEnumerable<SimpleNameSyntax> LookedUp(SyntaxNode root, ISet<string> types, ISet<string> extensions)
-        => root.DescendantNodes().OfType<SimpleNameSyntax>().Where(n => extensions.Contains(n.Identifier.ValueText)
+        => root.DescendantNodes(descendIntoTrivia: true).OfType<SimpleNameSyntax>().Where(n => extensions.Contains(n.Identifier.ValueText)
             || (types.Contains(n.Identifier.ValueText)
                 && n.Parent is not AliasQualifiedNameSyntax
                 && !(n.Parent is QualifiedNameSyntax qualified && qualified.Right == n)
@@ -266,22 +274,26 @@ internal static class AttributeLists
     private static (HashSet<string> Types, HashSet<string> Extensions) NamesOf(Compilation compilation, IReadOnlyList<string> imports)
         => (new HashSet<string>(imports.SelectMany(i => TypeNames(compilation, i))), new HashSet<string>(imports.SelectMany(i => ExtensionMethodNames(compilation, i))));
 
-    /// <summary>The public types of the namespace <paramref name="import"/>, by name, and by name without the <c>Attribute</c> suffix.</summary>
+    /// <summary>The types of the namespace <paramref name="import"/> the file can see, by name, and by name without the <c>Attribute</c> suffix.</summary>
     private static IEnumerable<string> TypeNames(Compilation compilation, string import)
-        => PublicTypes(compilation, import).SelectMany(static t => t.Name.EndsWith("Attribute", System.StringComparison.Ordinal)
+        => VisibleTypes(compilation, import).SelectMany(static t => t.Name.EndsWith("Attribute", System.StringComparison.Ordinal)
             ? new[] { t.Name, t.Name.Substring(0, t.Name.Length - "Attribute".Length) }
             : new[] { t.Name });
 
-    /// <summary>The extension methods of the public static classes of the namespace <paramref name="import"/>, by name.</summary>
+    /// <summary>The extension methods of the static classes of the namespace <paramref name="import"/> the file can see, by name.</summary>
     private static IEnumerable<string> ExtensionMethodNames(Compilation compilation, string import)
-        => PublicTypes(compilation, import).Where(static t => t.MightContainExtensionMethods)
+        => VisibleTypes(compilation, import).Where(static t => t.MightContainExtensionMethods)
             .SelectMany(static t => t.GetMembers().OfType<IMethodSymbol>().Where(static m => m.IsExtensionMethod).Select(static m => m.Name));
 
-    /// <summary>The public types of the namespace <paramref name="import"/> (<c>ServerTools</c>), from every assembly of the compilation.</summary>
-    private static IEnumerable<INamedTypeSymbol> PublicTypes(Compilation compilation, string import)
+    /// <summary>
+    /// The types of the namespace <paramref name="import"/> (<c>ServerTools</c>), from every assembly of the compilation,
+    /// that the compilation's assembly can see: public ones, and internal ones of its own (or of an assembly that gives it
+    /// its internals), which a using brings into scope as well.
+    /// </summary>
+    private static IEnumerable<INamedTypeSymbol> VisibleTypes(Compilation compilation, string import)
         => import.Split('.')
                .Aggregate((INamespaceSymbol?)compilation.GlobalNamespace, static (ns, part) => ns?.GetNamespaceMembers().FirstOrDefault(m => m.Name == part))
-               ?.GetTypeMembers().Where(static t => t.DeclaredAccessibility == Accessibility.Public)
+               ?.GetTypeMembers().Where(t => compilation.IsSymbolAccessibleWithin(t, compilation.Assembly))
            ?? [];
 
     /// <summary>
