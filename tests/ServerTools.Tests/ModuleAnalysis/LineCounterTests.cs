@@ -170,6 +170,33 @@ public sealed class LineCounterTests
         AssertFileCount("src/app.ts", "const x = a\n  / 2; // c\nlet y = (3 /* c */);\n// c\n", code: 3, comment: 1, blank: 0);
     }
 
+    [Fact]
+    public void Script_less_than_and_greater_than_never_start_a_regular_expression_literal()
+    {
+        // In JSX "</td>" closes an element: read as a literal from "/td>", the backtick after it opened a template to the end.
+        AssertFileCount("src/Row.jsx", """
+            const Row = ({ row }) => (
+              <tr><td>{row.name}</td><td>{`${row.size}/s`}</td></tr>
+            );
+            // comment
+            const x = 1;
+            // another
+            """, code: 4, comment: 2, blank: 0);
+    }
+
+    [Fact]
+    public void Script_a_slash_at_the_start_of_a_line_after_an_expression_is_division()
+    {
+        // Read as a literal up to the "/" in the template, the backtick was left out and the next one opened a template.
+        AssertFileCount("src/pct.js", """
+            const pct = done
+              / total + `% of ${unit}/s`;
+            // comment
+            const x = 1;
+            // another
+            """, code: 3, comment: 2, blank: 0);
+    }
+
     [Theory]
     [InlineData("(/[")]
     [InlineData("x = /a/ / 2 /* c */ ; ")]
@@ -411,6 +438,49 @@ public sealed class LineCounterTests
     {
         const string text = "@code {\n    private string marker = \"<!--\";\n}\n<p>a</p>\n<!-- real -->\n";
         AssertCount(LineKind.Razor, text, code: 4, comment: 1, blank: 0);
+    }
+
+    [Fact]
+    public void Sql_a_psql_meta_command_line_ends_the_statement_so_the_next_routine_body_is_read_as_sql()
+    {
+        AssertFileCount("schema/b1.sql", "\\set ON_ERROR_STOP on\nCREATE FUNCTION f() RETURNS int AS $$\nBEGIN\n  -- c\n  RETURN 1;\nEND\n$$ LANGUAGE plpgsql;\n", code: 6, comment: 1, blank: 0);
+        AssertFileCount("schema/b5.sql", "\\connect app\nDO $$\nBEGIN\n  -- c\n  NULL;\nEND $$;\n", code: 5, comment: 1, blank: 0);
+        AssertFileCount("schema/b2.sql", """
+            SET search_path = app;
+            \echo creating f
+            CREATE OR REPLACE FUNCTION f() RETURNS int AS $$
+            BEGIN
+              -- c
+              RETURN 1;
+            END
+            $$ LANGUAGE plpgsql;
+            DO $$ BEGIN
+              -- d
+            END $$;
+            """, code: 9, comment: 2, blank: 0);
+    }
+
+    [Fact]
+    public void Markup_a_quote_opens_an_attribute_value_only_after_an_equals_sign_and_script_and_cdata_are_raw_text()
+    {
+        // "<n" in a script and "<b" in CDATA looked like tags, whose unpaired quote opened a value over the comments after it.
+        AssertFileCount("wwwroot/m4.html", """
+            <script>
+              for (var i = 0; i<n; i++) { /* it's fine */ }
+            </script>
+            <!-- c1 -->
+            <p>x</p>
+            <!-- c2 -->
+            """, code: 4, comment: 2, blank: 0);
+        AssertFileCount("data/m5.xml", """
+            <root>
+              <![CDATA[ a <b c='d ]]>
+              <!-- c1 -->
+              <x/>
+            </root>
+            """, code: 4, comment: 1, blank: 0);
+        AssertFileCount("wwwroot/m7.html", "<a title=don't>x</a>\n<!-- c1 -->\n<p>'</p>\n<!-- c2 -->\n", code: 2, comment: 2, blank: 0);
+        AssertFileCount("wwwroot/m8.html", "<style>\n  a::after { content: \"<b c='\"; }\n</style>\n<!-- c1 -->\n<a title = \"x\n<!-- in the value -->\">y</a>\n", code: 5, comment: 1, blank: 0);
     }
 
     [Fact]

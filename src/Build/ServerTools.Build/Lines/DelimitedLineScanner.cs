@@ -33,7 +33,7 @@ internal sealed class DelimitedLineScanner
     /// SQL as PostgreSQL reads it: block comments nest (<c>/* a /* b */ still a */</c>); <c>'...'</c> strings double their
     /// quotes, escape strings (<c>E'it\'s'</c>) also take backslash escapes; <c>$$</c> and <c>$tag$</c> quote a string,
     /// except where the <c>$</c> is part of an identifier (<c>a$b$</c>); the body of an SQL or PL/pgSQL routine is read
-    /// as SQL (<see cref="RoutineBody"/>).
+    /// as SQL (<see cref="RoutineBody"/>). A psql meta-command line (<c>\set</c>, <c>\connect</c>...) is code and ends a statement.
     /// </summary>
     public static DelimitedLineScanner Sql { get; } = new(["--"], [("/*", "*/")], [('\'', false, true), ('"', false, true), ('\'', true, true)], postgreSql: true, nestedComments: true);
 
@@ -49,7 +49,9 @@ internal sealed class DelimitedLineScanner
     /// <summary>
     /// XML and HTML (project files, <c>.xml</c>, <c>.html</c>, <c>.resx</c>, <c>.svg</c>...): <c>&lt;!-- --&gt;</c>, outside tags;
     /// in a tag (from <c>&lt;</c> and a name, <c>/</c>, <c>?</c> or <c>!</c> and a letter, to <c>&gt;</c>) attribute values in
-    /// either quote, over lines, hide it and <c>&gt;</c> (<c>&lt;a title="&lt;!--"&gt;</c>). Quotes in text are text.
+    /// either quote, over lines, hide it and <c>&gt;</c> (<c>&lt;a title="&lt;!--"&gt;</c>); a quote opens a value only right
+    /// after <c>=</c>. Other quotes, in a tag or in text, are text. The text of <c>&lt;script&gt;</c> and <c>&lt;style&gt;</c>
+    /// elements and of <c>&lt;![CDATA[ ]]&gt;</c> sections is raw: code, with no comments or tags.
     /// </summary>
     public static DelimitedLineScanner Markup { get; } = new([], [("<!--", "-->")], [('"', false, true), ('\'', false, true)], markup: true);
 
@@ -83,7 +85,7 @@ internal sealed class DelimitedLineScanner
         var depth = 0;             // how many of them are open (nested comments)
         var inString = -1;         // the index of the string kind we are in
         string? dollarTag = null;  // the tag of the dollar-quoted string we are in
-        var inTag = false;         // markup: inside a tag, where quotes open attribute values
+        var markup = new MarkupTag(); // markup: the tag we are in, and raw text being skipped
         var i = 0;
         while (i < text.Length)
         {
@@ -163,6 +165,23 @@ internal sealed class DelimitedLineScanner
                 continue;
             }
 
+            if (markup.RawEnd is not null)
+            {
+                // The text of a script or style element, or a CDATA section: no comments, no tags, up to its end.
+                marks.Code();
+                if (string.Compare(text, i, markup.RawEnd, 0, markup.RawEnd.Length, StringComparison.OrdinalIgnoreCase) == 0)
+                {
+                    i += markup.RawEnd.Length;
+                    markup.RawEnd = null;
+                }
+                else
+                {
+                    i++;
+                }
+
+                continue;
+            }
+
             if (dollarTag is not null)
             {
                 marks.Code();
@@ -179,12 +198,12 @@ internal sealed class DelimitedLineScanner
                 continue;
             }
 
-            i = ScanCode(text, i, marks, body, ref open, ref close, ref inString, ref dollarTag, ref inTag);
+            i = ScanCode(text, i, marks, body, ref open, ref close, ref inString, ref dollarTag, markup);
             depth = close is null ? 0 : 1;
         }
     }
 
-    private int ScanCode(string text, int i, LineMarks marks, RoutineBody? body, ref string? open, ref string? close, ref int inString, ref string? dollarTag, ref bool inTag)
+    private int ScanCode(string text, int i, LineMarks marks, RoutineBody? body, ref string? open, ref string? close, ref int inString, ref string? dollarTag, MarkupTag markup)
     {
         foreach (var prefix in _lineComments)
         {
@@ -199,7 +218,7 @@ internal sealed class DelimitedLineScanner
 
         foreach (var (opening, closing) in _blockComments)
         {
-            if (!inTag && At(text, i, opening))
+            if (!markup.In && At(text, i, opening))
             {
                 marks.Comment();
                 open = opening;
@@ -209,17 +228,41 @@ internal sealed class DelimitedLineScanner
         }
 
         marks.Code();
-        if (_markup && !inTag)
+        if (_markup && !markup.In)
         {
-            inTag = text[i] == '<' && i + 1 < text.Length
+            if (At(text, i, "<![CDATA["))
+            {
+                markup.RawEnd = "]]>";
+                return i + "<![CDATA[".Length;
+            }
+
+            markup.In = text[i] == '<' && i + 1 < text.Length
                 && (char.IsLetter(text[i + 1]) || text[i + 1] is '/' or '?' || (text[i + 1] == '!' && i + 2 < text.Length && char.IsLetter(text[i + 2])));
+            markup.RawAfter = markup.In ? RawTextEnd(text, i) : null;
             return i + 1;
         }
 
         if (_markup && text[i] == '>')
         {
-            inTag = false;
+            // After a start tag <script ...> or <style ...> (not <script/>), its text is raw up to the end tag.
+            markup.RawEnd = text[i - 1] == '/' ? null : markup.RawAfter;
+            markup.In = false;
+            markup.RawAfter = null;
             return i + 1;
+        }
+
+        if (_markup && text[i] is '"' or '\'' && !AfterEquals(text, i))
+        {
+            // In a tag, a quote opens an attribute value only right after '=': elsewhere (<n; it's in a script) it is text.
+            return i + 1;
+        }
+
+        if (_postgreSql && text[i] == '\\' && (body is null || body.End < 0) && StartsLine(text, i))
+        {
+            // A psql meta-command (\set, \connect, \echo ...): its line is code, and ends the statement before it.
+            body?.EndOfStatement();
+            var end = text.IndexOf('\n', i);
+            return end < 0 ? text.Length : end;
         }
 
         if (_postgreSql && text[i] is 'E' or 'e' && i + 1 < text.Length && text[i + 1] == '\'' && !IsIdentifierPart(text, i - 1))
@@ -299,6 +342,15 @@ internal sealed class DelimitedLineScanner
         private string? _lastWord;    // the token before this one, when it was a word
         private bool _expectLanguage; // the token before this one was the word LANGUAGE, outside parentheses
         private string? _language;    // the statement's language, once read
+
+        /// <summary>At a psql meta-command line, which ends the statement before it as a <c>;</c> does.</summary>
+        public void EndOfStatement()
+        {
+            if (Bodies is null)
+            {
+                EndStatement();
+            }
+        }
 
         /// <summary>The SQL bodies found in a first read (call at its end).</summary>
         public HashSet<int> Found()
@@ -476,6 +528,61 @@ internal sealed class DelimitedLineScanner
             _expectLanguage = false;
             _language = null;
         }
+    }
+
+    /// <summary>Markup: whether the scan is in a tag, and the raw text (script, style, CDATA) it is in or will be in.</summary>
+    private sealed class MarkupTag
+    {
+        /// <summary>Inside a tag, where a quote after <c>=</c> opens an attribute value and <c>&lt;!--</c> is no comment.</summary>
+        public bool In { get; set; }
+
+        /// <summary>In a <c>&lt;script</c> or <c>&lt;style</c> start tag: the end tag that ends its raw text.</summary>
+        public string? RawAfter { get; set; }
+
+        /// <summary>In raw text: what ends it (<c>&lt;/script</c>, <c>&lt;/style</c>, <c>]]&gt;</c>).</summary>
+        public string? RawEnd { get; set; }
+    }
+
+    /// <summary>At the <c>&lt;</c> of a tag: <c>&lt;/script</c> or <c>&lt;/style</c> when it starts such an element (any case), else null.</summary>
+    private static string? RawTextEnd(string text, int i)
+    {
+        foreach (var name in s_rawTextElements)
+        {
+            var after = i + 1 + name.Length;
+            if (string.Compare(text, i + 1, name, 0, name.Length, StringComparison.OrdinalIgnoreCase) == 0
+                && (after == text.Length || LineMarks.IsWhitespace(text[after]) || text[after] is '>' or '/' or '\n'))
+            {
+                return "</" + name;
+            }
+        }
+
+        return null;
+    }
+
+    private static readonly string[] s_rawTextElements = ["script", "style"];
+
+    /// <summary>Whether the last character before <paramref name="i"/> other than whitespace is <c>=</c>.</summary>
+    private static bool AfterEquals(string text, int i)
+    {
+        var j = i - 1;
+        while (j >= 0 && (LineMarks.IsWhitespace(text[j]) || text[j] is '\n'))
+        {
+            j--;
+        }
+
+        return j >= 0 && text[j] == '=';
+    }
+
+    /// <summary>Whether only whitespace precedes <paramref name="i"/> on its line.</summary>
+    private static bool StartsLine(string text, int i)
+    {
+        var j = i - 1;
+        while (j >= 0 && text[j] != '\n' && LineMarks.IsWhitespace(text[j]))
+        {
+            j--;
+        }
+
+        return j < 0 || text[j] == '\n';
     }
 
     /// <summary>The PostgreSQL dollar-quote tag at <paramref name="i"/> (<c>$$</c> or <c>$name$</c>), or null.</summary>

@@ -8,12 +8,14 @@ namespace ServerTools.Build.Lines;
 /// <c>.tsx</c>): <c>//</c> and <c>/* */</c> comments; <c>'</c> and <c>"</c> strings (backslash escapes, ending at the line
 /// end) and template literals (<c>`</c>, over lines, with <c>${ }</c> holes that hold code, strings and templates of their
 /// own) hide comment markers, as do regular expression literals (<c>/\/*$/</c>, <c>/^`{3}/</c>): a <c>/</c> where an
-/// expression may start (after one of <c>( , = : [ ! &amp; | ? { } ; + - * % &lt; &gt; ~ ^</c>, at the start of a line or of a
+/// expression may start (after one of <c>( , = : [ ! &amp; | ? { } ; + - * % ~ ^</c>, at the start of the file or of a
 /// <c>${ }</c> hole, or after <c>return</c>, <c>typeof</c>, <c>case</c>, <c>in</c>, <c>of</c>, <c>delete</c>, <c>void</c>,
 /// <c>throw</c>, <c>new</c>, <c>instanceof</c>, <c>yield</c>, <c>await</c>, <c>else</c>, <c>do</c>) starts one, which ends at its
 /// closing unescaped <c>/</c> outside a <c>[...]</c> class on the same line. Elsewhere <c>/</c> is division; a <c>/</c> that
-/// starts no closed literal on its line is too. A misread (a regex after <c>)</c>, as in <c>if (x) /a/.test(y)</c>) can
-/// affect only what follows it, and a literal never spans lines, so a wrong guess that one starts changes one line at most.
+/// starts no closed literal on its line is too. A line end does not change the guess (<c>a</c> on one line and <c>/ b</c> on the
+/// next is division), and <c>&lt;</c> and <c>&gt;</c> never start a literal (in JSX, <c>&lt;/td&gt;</c> closes an element). A
+/// misread (a regex after <c>)</c>, as in <c>if (x) /a/.test(y)</c>, is read as division) can hide or invent a <c>`</c>,
+/// <c>'</c>, <c>"</c> or <c>/*</c> after it, so it can miscount lines up to the end of the file.
 /// </summary>
 internal static class ScriptLineScanner
 {
@@ -59,8 +61,7 @@ internal static class ScriptLineScanner
                     stack.Pop();
                 }
 
-                regexCanStart = true;
-
+                // A line end changes nothing: a '/' that starts a line after an expression ("a\n / b") is division.
                 i++;
                 continue;
             }
@@ -155,7 +156,7 @@ internal static class ScriptLineScanner
         marks.Code();
         var canStart = regexCanStart;
         regexCanStart = c is '(' or ',' or '=' or ':' or '[' or '!' or '&' or '|' or '?' or '{' or '}' or ';'
-            or '+' or '-' or '*' or '%' or '<' or '>' or '~' or '^';
+            or '+' or '-' or '*' or '%' or '~' or '^';
         if (IsIdentifierPart(c))
         {
             var end = i + 1;
