@@ -76,8 +76,7 @@ internal static class CSharpLineScanner
             {
                 // A directive, or a line of a section that is not compiled: code, and nothing in it opens a comment.
                 marks.Code();
-                var end = text.IndexOf('\n', i);
-                end = end < 0 ? text.Length : end;
+                var end = LineMarks.LineEnd(text, i);
                 if (c == '#')
                 {
                     conditions.Directive(text.Substring(i + 1, end - i - 1));
@@ -199,8 +198,7 @@ internal static class CSharpLineScanner
         if (c == '/' && next == '/')
         {
             marks.Comment();
-            var end = text.IndexOf('\n', i);
-            return end < 0 ? text.Length : end;
+            return LineMarks.LineEnd(text, i);
         }
 
         if (c == '/' && next == '*')

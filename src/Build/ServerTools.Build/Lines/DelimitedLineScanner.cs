@@ -210,8 +210,7 @@ internal sealed class DelimitedLineScanner
             if (At(text, i, prefix))
             {
                 marks.Comment();
-                var end = text.IndexOf('\n', i);
-                end = end < 0 ? text.Length : end;
+                var end = LineMarks.LineEnd(text, i);
                 return body is { End: >= 0 } && body.End < end ? body.End : end;
             }
         }
@@ -261,8 +260,7 @@ internal sealed class DelimitedLineScanner
         {
             // A psql meta-command (\set, \connect, \echo ...): its line is code, and ends the statement before it.
             body?.EndOfStatement();
-            var end = text.IndexOf('\n', i);
-            return end < 0 ? text.Length : end;
+            return LineMarks.LineEnd(text, i);
         }
 
         if (_postgreSql && text[i] is 'E' or 'e' && i + 1 < text.Length && text[i + 1] == '\'' && !IsIdentifierPart(text, i - 1))

@@ -45,5 +45,12 @@ internal sealed class LineMarks
         return new LineCount(1, code, comment, blank);
     }
 
+    /// <summary>The index of the <c>\n</c> that ends the line at <paramref name="i"/>, or the text's length on the last line.</summary>
+    public static int LineEnd(string text, int i)
+    {
+        var end = text.IndexOf('\n', i);
+        return end < 0 ? text.Length : end;
+    }
+
     public static bool IsWhitespace(char c) => c is ' ' or '\t' or '\r' or '\f' or '\v' or '\u00A0' or '\uFEFF';
 }

@@ -30,8 +30,7 @@ internal sealed class LineStartScanner(string[] prefixes, bool ignoreCase = fals
         var start = 0;
         while (start <= text.Length)
         {
-            var end = text.IndexOf('\n', start);
-            end = end < 0 ? text.Length : end;
+            var end = LineMarks.LineEnd(text, start);
             var first = start;
             while (first < end && LineMarks.IsWhitespace(text[first]))
             {

@@ -142,8 +142,7 @@ internal static class ScriptLineScanner
         if (c == '/' && next == '/')
         {
             marks.Comment();
-            var end = text.IndexOf('\n', i);
-            return end < 0 ? text.Length : end;
+            return LineMarks.LineEnd(text, i);
         }
 
         if (c == '/' && next == '*')
