@@ -137,15 +137,8 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
             (_dataContext, _dataConnection, context) = (null, null, null);
         }
 
-        var connectionString = _dataConnection?.ConnectionString ?? "";
-        var database = Volatile.Read(ref _database);
-        if (database is null || !string.Equals(database.ConnectionString, connectionString, StringComparison.Ordinal))
-        {
-            database = new DatabaseOfConnection(connectionString, dataRules.For(context));
-            Volatile.Write(ref _database, database);
-        }
-
-        return database.Database.Current(services);
+        // The scope's context keeps its model, so the connection string alone tells its database.
+        return DatabaseOf(ref _database, dataRules, context, model: null, _dataConnection?.ConnectionString ?? "").Current(services);
     }
 
     /// <summary>
@@ -163,15 +156,23 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
         // The database of the last context given, while it is the same model and connection string: one check reads the
         // rules up to four times (the loads, the evaluation, the stored violations), and a job checks many entities. The
         // engine scope's own context is not resolved: a job's scope may not be able to make it (no tenant set there).
-        var connectionString = DataRuleStore.ConnectionStringOf(context) ?? "";
-        var given = Volatile.Read(ref _given);
-        if (given is null || !ReferenceEquals(given.Model, context.Model) || !string.Equals(given.ConnectionString, connectionString, StringComparison.Ordinal))
+        return DatabaseOf(ref _given, dataRules, context, context.Model, DataRuleStore.ConnectionStringOf(context) ?? "").Current(services, context);
+    }
+
+    /// <summary>
+    /// The database of <paramref name="context"/>: the one <paramref name="last"/> holds while the model and connection
+    /// string are the same, else looked up in the store and kept there.
+    /// </summary>
+    private static DataRuleStore.Database DatabaseOf(ref DatabaseOfConnection? last, DataRuleStore store, DbContext? context, IModel? model, string connectionString)
+    {
+        var known = Volatile.Read(ref last);
+        if (known is null || !ReferenceEquals(known.Model, model) || !string.Equals(known.ConnectionString, connectionString, StringComparison.Ordinal))
         {
-            given = new DatabaseOfConnection(connectionString, dataRules.For(context), context.Model);
-            Volatile.Write(ref _given, given);
+            known = new DatabaseOfConnection(connectionString, store.For(context), model);
+            Volatile.Write(ref last, known);
         }
 
-        return given.Database.Current(services, context);
+        return known.Database;
     }
 
     private static bool IsDisposed(DbContext context)
@@ -353,7 +354,7 @@ internal sealed class ExceptionRuleEngine(IServiceProvider services, RuleOptions
     /// The data rules' database of the connection string this engine's context had when it was looked up. A class, not a
     /// record: a record's ToString would print the connection string, password and all.
     /// </summary>
-    private sealed class DatabaseOfConnection(string connectionString, DataRuleStore.Database database, IModel? model = null)
+    private sealed class DatabaseOfConnection(string connectionString, DataRuleStore.Database database, IModel? model)
     {
         public string ConnectionString { get; } = connectionString;
 
